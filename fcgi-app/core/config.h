@@ -1,0 +1,95 @@
+/* The configuration: a plain `key = value` file, then DEVFORGE_<KEY>
+ * environment overrides (key upper-cased, '.' -> '_'), then secrets read
+ * from the files the config names (or DEVFORGE_JWT_SECRET /
+ * DEVFORGE_DB_PASSWORD given directly). Every key is declared once in a
+ * table in config.c with its type, default and range, and checked once at
+ * start; an unknown key is an error naming it. */
+#ifndef DF_CONFIG_H
+#define DF_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "router.h"
+#include "validate.h"
+
+#define CONFIG_MAX_ORIGINS 16
+#define CONFIG_MAX_NETWORKS 16
+#define CONFIG_SECRET_MIN 32       /* bytes, for the JWT key */
+
+enum config_mode { CONFIG_DEVELOPMENT = 0, CONFIG_PRODUCTION };
+
+struct config_ratelimit {
+	uint32_t limit;           /* requests per window */
+	uint32_t window_s;        /* 1, 60 or 3600 */
+};
+
+struct config {
+	enum config_mode mode;
+	char *public_url;         /* e.g. https://api.devforge.dev */
+	unsigned workers;         /* children of the supervisor, 1-256 */
+
+	/* database */
+	char *db_host;            /* NULL/empty with db_socket set: socket */
+	unsigned db_port;
+	char *db_socket;
+	char *db_user;
+	char *db_name;
+	char *db_password;        /* from db_password_file or env; may be "" */
+	char *db_password_file;
+	unsigned db_connect_timeout; /* seconds */
+	unsigned db_read_timeout;
+	unsigned db_write_timeout;
+
+	/* tokens */
+	char *jwt_secret;         /* from jwt_secret_file or env */
+	size_t jwt_secret_len;
+	char *jwt_secret_file;
+	char *jwt_issuer;
+	char *jwt_audience;
+	unsigned access_token_ttl;   /* seconds */
+	unsigned refresh_token_ttl;
+
+	/* request limits */
+	struct http_limits limits;
+	unsigned json_max_depth;
+
+	/* CORS and trust */
+	char *cors_origins[CONFIG_MAX_ORIGINS];
+	size_t ncors_origins;
+	struct validate_cidr trusted[CONFIG_MAX_NETWORKS];
+	size_t ntrusted;
+
+	struct config_ratelimit ratelimit[RL__MAX];
+
+	/* schema */
+	char *migrations_dir;     /* default DF_MIGRATIONS_DIR (configure) */
+
+	/* shared segment and logs */
+	char *shm_name;           /* "/devforge" */
+	char *log_file;           /* NULL: stderr */
+	int log_level;            /* LOG_DEBUG..LOG_ERROR from log.h */
+};
+
+/* Fills cfg with defaults, reads path (NULL: defaults only), applies the
+ * environment (envp, NULL-terminated; NULL: none), reads secret files and
+ * checks everything. 0, or DF_EINVAL with a message naming the key (and
+ * file:line where it applies) in err. On failure cfg is freed. */
+int config_load(struct config *cfg, const char *path, char *const *envp,
+	char *err, size_t errlen);
+void config_free(struct config *cfg);
+
+/* Production readiness of the secrets: in production mode a missing,
+ * short (< CONFIG_SECRET_MIN) or example secret is refused; the message
+ * says which. config_load calls it; exported for tests and check-config. */
+int config_check_secrets(const struct config *cfg, char *err, size_t errlen);
+
+/* 1 when addr (textual) is in the trusted networks. */
+int config_is_trusted(const struct config *cfg, const char *addr);
+/* 1 when origin is listed in cors_origins (exact match). */
+int config_origin_allowed(const struct config *cfg, const char *origin);
+
+/* Writes a summary without secrets as "key = value" lines (for
+ * check-config and /admin/system). Returns bytes written or < 0. */
+int config_describe(const struct config *cfg, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,31 @@
+/* Thin wrappers over OpenSSL: random bytes, SHA-256, HMAC-SHA256,
+ * constant-time comparison, memory clearing the compiler cannot drop,
+ * base64url. */
+#ifndef DF_CRYPTO_H
+#define DF_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CRYPTO_SHA256_LEN 32
+
+/* 0 or DF_EINTERNAL. */
+int crypto_random(void *buf, size_t len);
+void crypto_sha256(const void *data, size_t len, unsigned char out[32]);
+/* 64 lower-case hex characters + NUL. */
+void crypto_sha256_hex(const void *data, size_t len, char out[65]);
+void crypto_hmac_sha256(const void *key, size_t keylen, const void *data,
+	size_t len, unsigned char out[32]);
+/* 1 when equal; time depends only on len. */
+int crypto_equal(const void *a, const void *b, size_t len);
+void crypto_wipe(void *p, size_t len);
+/* Lower-case hex of len bytes into out (2*len+1). */
+void crypto_hex(const unsigned char *in, size_t len, char *out);
+/* base64url without padding; out needs 4*ceil(len/3)+1 bytes. Returns
+ * the length written. */
+size_t crypto_b64url_encode(const unsigned char *in, size_t len, char *out);
+/* Decodes base64url (no padding, no other characters). Returns bytes
+ * written or -1. out needs 3*len/4+3 bytes. */
+long crypto_b64url_decode(const char *in, size_t len, unsigned char *out);
+
+#endif

@@ -1,0 +1,101 @@
+/* The worker's MariaDB connection (one per process: the worker pool is the
+ * connection pool). Prepared statements only, every value bound with its
+ * type; statements are cached by their SQL text pointer and prepared again
+ * after a reconnect. When the server goes away the next call reconnects
+ * (within the configured timeouts); while it stays down calls return
+ * DF_EDBDOWN, which the router answers with 503. Only store/ and ctl.c
+ * include this header. */
+#ifndef DF_DB_H
+#define DF_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct config;
+
+enum db_type { DB_T_NULL = 0, DB_T_INT, DB_T_DOUBLE, DB_T_STR, DB_T_BLOB };
+
+struct db_param {
+	enum db_type type;
+	int64_t i;
+	double d;
+	const char *s;           /* DB_T_STR / DB_T_BLOB */
+	size_t len;
+};
+
+/* Parameter constructors: db_exec(SQL, DBP(DB_INT(x), DB_STR(s))). */
+#define DB_NULL() ((struct db_param){ .type = DB_T_NULL })
+#define DB_INT(x) ((struct db_param){ .type = DB_T_INT, .i = (int64_t)(x) })
+#define DB_DOUBLE(x) ((struct db_param){ .type = DB_T_DOUBLE, .d = (x) })
+/* A NUL-terminated string; NULL binds SQL NULL. */
+#define DB_STR(x) ((struct db_param){ .type = (x) ? DB_T_STR : DB_T_NULL, \
+	.s = (x), .len = (x) ? strlen(x) : 0 })
+#define DB_STRN(x, n) ((struct db_param){ .type = DB_T_STR, .s = (x), .len = (n) })
+#define DB_BLOB(x, n) ((struct db_param){ .type = DB_T_BLOB, .s = (const char *)(x), .len = (n) })
+
+/* One fetched value: text form as the server sent it (numbers in decimal,
+ * DATETIME as "YYYY-MM-DD HH:MM:SS[.ffffff]"), NUL-terminated, in the
+ * arena; is_null set for SQL NULL. */
+struct db_value {
+	const char *s;
+	size_t len;
+	int is_null;
+};
+
+struct db_result {
+	size_t nrows;
+	size_t ncols;
+	const char **names;       /* column names */
+	struct db_value *cells;   /* nrows * ncols, row-major */
+};
+
+/* Sets up the process's connection parameters from cfg; does not connect
+ * (the first query does). 0 or DF_ENOMEM. */
+int db_init(const struct config *cfg);
+/* Closes statements and the connection. */
+void db_close(void);
+/* Connects now if not connected. 0 or DF_EDBDOWN. */
+int db_connect(void);
+
+/* Runs a statement that returns no rows. affected / insert_id may be NULL.
+ * DF_ECONFLICT on a duplicate key (ER_DUP_ENTRY), DF_EDBDOWN when the
+ * server is unreachable, DF_EDB on other errors (logged). */
+int db_exec(const char *sql, const struct db_param *params, size_t nparams,
+	uint64_t *affected, uint64_t *insert_id);
+/* Runs a query and copies every row into the arena. */
+int db_query(struct arena *a, const char *sql, const struct db_param *params,
+	size_t nparams, struct db_result *out);
+
+/* Cell accessors: NULL / dflt for SQL NULL or out of range. */
+const char *db_str(const struct db_result *r, size_t row, size_t col);
+int64_t db_int(const struct db_result *r, size_t row, size_t col, int64_t dflt);
+int db_is_null(const struct db_result *r, size_t row, size_t col);
+
+/* Transactions. db_begin fails with DF_EDBDOWN like any call; once inside
+ * a transaction a lost connection is not retried (the caller rolls back
+ * and answers 503). */
+int db_begin(void);
+int db_commit(void);
+int db_rollback(void);
+
+/* A round trip (SELECT 1) timed in milliseconds. 0 or DF_EDBDOWN. */
+int db_ping(double *latency_ms);
+
+/* Runs SQL text with several statements (migrations only: never with
+ * input). 0 or DF_EDB with the server's message in err. */
+int db_exec_script(const char *sql, size_t len, char *err, size_t errlen);
+
+/* Statistics for metrics: queries run and their total time (us). */
+struct db_stats {
+	uint64_t queries;
+	uint64_t errors;
+	uint64_t reconnects;
+};
+void db_get_stats(struct db_stats *out);
+
+/* Array-count helper for DB params. */
+#define DBP(...) ((const struct db_param[]){ __VA_ARGS__ }), \
+	(sizeof((const struct db_param[]){ __VA_ARGS__ }) / sizeof(struct db_param))
+
+#endif

@@ -1,0 +1,73 @@
+/* Typed, checked access to a JSON request body, declared as a table in the
+ * kcgi manner: a handler lists its fields once, json_fields_check()
+ * rejects unknown fields, wrong types and missing required fields into the
+ * request's problem errors, and the handler then reads typed values. */
+#ifndef DF_JSON_H
+#define DF_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "http.h"
+
+struct json_object;
+
+enum json_ftype {
+	JF_STRING,   /* valid UTF-8, no NUL; min/max in characters (code
+	                points), checked here */
+	JF_INT,      /* JSON integer (not 1.0, not "1"); min/max inclusive */
+	JF_BOOL,
+	JF_OBJECT,
+	JF_ARRAY,    /* min/max: element count */
+	JF_NUMBER    /* integer or double */
+};
+
+/* A validator for a field that passed the type check: 0 when fine, else
+ * it returns a negative value and sets *code and *message (static). */
+typedef int (*json_validator)(struct json_object *v, const char **code,
+	const char **message);
+
+struct json_field {
+	const char *name;
+	enum json_ftype type;
+	int required;
+	int64_t min, max;        /* 0,0: unbounded */
+	json_validator validate; /* optional */
+	int nullable;            /* JSON null accepted (reads as absent) */
+};
+
+/* Parses text as JSON with a depth limit and strict UTF-8. The top level
+ * must be an object. Returns 0 and *out (registered for release with the
+ * request arena), or DF_EINVAL with *why a static sentence. */
+int json_parse_body(struct request *req, const char *text, size_t len,
+	int max_depth, struct json_object **out);
+
+/* Checks obj against fields. Each problem adds an error ("unknown_field",
+ * "required", "invalid_type", "too_short", "too_long", "out_of_range" or
+ * the validator's code) to req. Returns the number of errors added. */
+size_t json_fields_check(struct request *req, struct json_object *obj,
+	const struct json_field *fields, size_t nfields);
+
+/* Typed getters after json_fields_check: the field's value or dflt when
+ * absent or null. Strings stay owned by obj. */
+const char *json_get_str(struct json_object *obj, const char *name,
+	const char *dflt);
+int64_t json_get_int(struct json_object *obj, const char *name, int64_t dflt);
+int json_get_bool(struct json_object *obj, const char *name, int dflt);
+struct json_object *json_get(struct json_object *obj, const char *name);
+
+/* A new object or array owned by the request arena (freed with it). */
+struct json_object *json_new_object(struct request *req);
+struct json_object *json_new_array(struct request *req);
+/* Adds to obj; never NULL-unsafe (NULL value stores JSON null). Return 0
+ * or DF_ENOMEM. */
+int json_set_str(struct json_object *obj, const char *k, const char *v);
+int json_set_int(struct json_object *obj, const char *k, int64_t v);
+int json_set_double(struct json_object *obj, const char *k, double v);
+int json_set_bool(struct json_object *obj, const char *k, int v);
+/* Takes ownership of v (v must not be arena-registered). */
+int json_set(struct json_object *obj, const char *k, struct json_object *v);
+
+/* Counts code points of a valid UTF-8 string of len bytes. */
+size_t json_utf8_length(const char *s, size_t len);
+
+#endif
