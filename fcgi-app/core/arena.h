@@ -28,7 +28,8 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_memdup(struct arena *a, const void *p, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 /* Registers fn(p) to run at the next reset or free. 0 or DF_ENOMEM (in
  * which case fn(p) has already been called, so the caller never leaks). */
