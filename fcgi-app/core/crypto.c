@@ -1,0 +1,171 @@
+/* Thin wrappers over OpenSSL 3 for the few primitives the program needs,
+ * plus hex and strict base64url (the JWT and token encodings), written
+ * here because OpenSSL's base64 is the padded '+/' alphabet. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "crypto.h"
+#include "err.h"
+
+/* A digest that cannot be computed means the library is broken; carrying
+ * on with an unset buffer could make two secrets compare equal. */
+static void crypto_fatal(const char *what)
+{
+	fprintf(stderr, "devforge: %s failed in OpenSSL\n", what);
+	abort();
+}
+
+int crypto_random(void *buf, size_t len)
+{
+	unsigned char *p = buf;
+
+	while (len > 0) {
+		int n = len > INT_MAX ? INT_MAX : (int)len;
+
+		if (RAND_bytes(p, n) != 1)
+			return DF_EINTERNAL;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void crypto_sha256(const void *data, size_t len, unsigned char out[32])
+{
+	unsigned int outlen = 0;
+
+	if (EVP_Digest(data, len, out, &outlen, EVP_sha256(), NULL) != 1 ||
+	    outlen != CRYPTO_SHA256_LEN)
+		crypto_fatal("SHA-256");
+}
+
+void crypto_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[CRYPTO_SHA256_LEN];
+
+	crypto_sha256(data, len, md);
+	crypto_hex(md, sizeof(md), out);
+}
+
+void crypto_hmac_sha256(const void *key, size_t keylen, const void *data,
+	size_t len, unsigned char out[32])
+{
+	/* OpenSSL reads a NULL key as "reuse the previous one": never pass
+	 * NULL, even for an empty key. */
+	static const unsigned char empty[1];
+	unsigned int outlen = 0;
+
+	if (keylen > INT_MAX)
+		crypto_fatal("HMAC key length");
+	if (key == NULL || keylen == 0)
+		key = empty;
+	if (HMAC(EVP_sha256(), key, (int)keylen, data, len, out,
+	    &outlen) == NULL || outlen != CRYPTO_SHA256_LEN)
+		crypto_fatal("HMAC-SHA256");
+}
+
+int crypto_equal(const void *a, const void *b, size_t len)
+{
+	return CRYPTO_memcmp(a, b, len) == 0;
+}
+
+void crypto_wipe(void *p, size_t len)
+{
+	if (p != NULL && len > 0)
+		OPENSSL_cleanse(p, len);
+}
+
+void crypto_hex(const unsigned char *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0x0f];
+	}
+	out[2 * len] = '\0';
+}
+
+static const char b64url_alphabet[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+size_t crypto_b64url_encode(const unsigned char *in, size_t len, char *out)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i + 3 <= len; i += 3) {
+		unsigned long v = (unsigned long)in[i] << 16 |
+			(unsigned long)in[i + 1] << 8 | in[i + 2];
+
+		out[o++] = b64url_alphabet[(v >> 18) & 63];
+		out[o++] = b64url_alphabet[(v >> 12) & 63];
+		out[o++] = b64url_alphabet[(v >> 6) & 63];
+		out[o++] = b64url_alphabet[v & 63];
+	}
+	if (len - i == 1) {
+		unsigned long v = (unsigned long)in[i] << 16;
+
+		out[o++] = b64url_alphabet[(v >> 18) & 63];
+		out[o++] = b64url_alphabet[(v >> 12) & 63];
+	} else if (len - i == 2) {
+		unsigned long v = (unsigned long)in[i] << 16 |
+			(unsigned long)in[i + 1] << 8;
+
+		out[o++] = b64url_alphabet[(v >> 18) & 63];
+		out[o++] = b64url_alphabet[(v >> 12) & 63];
+		out[o++] = b64url_alphabet[(v >> 6) & 63];
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static int b64url_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+long crypto_b64url_decode(const char *in, size_t len, unsigned char *out)
+{
+	unsigned long acc = 0;
+	size_t i, o = 0;
+	int bits = 0;
+
+	/* One leftover character carries only 6 bits: never a valid tail. */
+	if (len % 4 == 1 || len > (size_t)LONG_MAX / 3 * 4 - 4)
+		return -1;
+	for (i = 0; i < len; i++) {
+		int v = b64url_value((unsigned char)in[i]);
+
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned long)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+			acc &= (1ul << bits) - 1;
+		}
+	}
+	/* Leftover bits must be zero: only the canonical encoding of a
+	 * value is accepted, so one token has exactly one spelling. */
+	if (acc != 0)
+		return -1;
+	return (long)o;
+}

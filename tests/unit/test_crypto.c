@@ -1,0 +1,177 @@
+/* Unit tests of the OpenSSL wrappers against published vectors (FIPS
+ * 180-2 for SHA-256, RFC 4231 for HMAC-SHA256) and of strict base64url. */
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "crypto.h"
+#include "err.h"
+
+static void hex_of(const unsigned char *md, size_t n, char *out)
+{
+	crypto_hex(md, n, out);
+}
+
+Test(crypto_sha256, matches_fips_vectors)
+{
+	char hex[65];
+
+	crypto_sha256_hex("abc", 3, hex);
+	cr_assert_str_eq(hex,
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	crypto_sha256_hex("", 0, hex);
+	cr_assert_str_eq(hex,
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	crypto_sha256_hex(
+		"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+	cr_assert_str_eq(hex,
+		"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+Test(crypto_hmac_sha256, matches_rfc4231_case_1)
+{
+	unsigned char key[20], out[32];
+	char hex[65];
+
+	memset(key, 0x0b, sizeof(key));
+	crypto_hmac_sha256(key, sizeof(key), "Hi There", 8, out);
+	hex_of(out, 32, hex);
+	cr_assert_str_eq(hex,
+		"b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+}
+
+Test(crypto_hmac_sha256, matches_rfc4231_case_2_short_key)
+{
+	unsigned char out[32];
+	char hex[65];
+
+	crypto_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, out);
+	hex_of(out, 32, hex);
+	cr_assert_str_eq(hex,
+		"5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+Test(crypto_hmac_sha256, matches_rfc4231_case_6_key_longer_than_block)
+{
+	static const char msg[] =
+		"Test Using Larger Than Block-Size Key - Hash Key First";
+	unsigned char key[131], out[32];
+	char hex[65];
+
+	memset(key, 0xaa, sizeof(key));
+	crypto_hmac_sha256(key, sizeof(key), msg, sizeof(msg) - 1, out);
+	hex_of(out, 32, hex);
+	cr_assert_str_eq(hex,
+		"60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+Test(crypto_hmac_sha256, differs_with_the_key)
+{
+	unsigned char a[32], b[32];
+
+	crypto_hmac_sha256("k1", 2, "msg", 3, a);
+	crypto_hmac_sha256("k2", 2, "msg", 3, b);
+	cr_assert_eq(crypto_equal(a, b, 32), 0);
+	/* An empty key is a key, not "reuse the last one". */
+	crypto_hmac_sha256("", 0, "msg", 3, b);
+	cr_assert_eq(crypto_equal(a, b, 32), 0);
+}
+
+Test(crypto_equal, compares_every_byte)
+{
+	unsigned char a[32] = { 0 }, b[32] = { 0 };
+
+	cr_assert_eq(crypto_equal(a, b, 32), 1);
+	b[31] = 1;
+	cr_assert_eq(crypto_equal(a, b, 32), 0);
+	b[31] = 0;
+	b[0] = 0x80;
+	cr_assert_eq(crypto_equal(a, b, 32), 0);
+	cr_assert_eq(crypto_equal(a, b, 0), 1);
+}
+
+Test(crypto_random, fills_the_buffer_differently_each_time)
+{
+	unsigned char a[32] = { 0 }, b[32] = { 0 }, zero[32] = { 0 };
+
+	cr_assert_eq(crypto_random(a, sizeof(a)), 0);
+	cr_assert_eq(crypto_random(b, sizeof(b)), 0);
+	cr_assert_neq(memcmp(a, zero, 32), 0);
+	cr_assert_neq(memcmp(a, b, 32), 0);
+}
+
+Test(crypto_wipe, clears_memory)
+{
+	unsigned char buf[16];
+
+	memset(buf, 0x5a, sizeof(buf));
+	crypto_wipe(buf, sizeof(buf));
+	for (size_t i = 0; i < sizeof(buf); i++)
+		cr_assert_eq(buf[i], 0);
+}
+
+Test(crypto_b64url, encodes_rfc4648_vectors_without_padding)
+{
+	static const struct { const char *in, *out; } v[] = {
+		{ "", "" }, { "f", "Zg" }, { "fo", "Zm8" }, { "foo", "Zm9v" },
+		{ "foob", "Zm9vYg" }, { "fooba", "Zm9vYmE" },
+		{ "foobar", "Zm9vYmFy" },
+	};
+	char out[16];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		size_t n = crypto_b64url_encode((const unsigned char *)v[i].in,
+			strlen(v[i].in), out);
+
+		cr_assert_str_eq(out, v[i].out);
+		cr_assert_eq(n, strlen(v[i].out));
+	}
+}
+
+Test(crypto_b64url, uses_the_url_alphabet)
+{
+	static const unsigned char in[] = { 0xfb, 0xff, 0xfe };
+	char out[8];
+
+	crypto_b64url_encode(in, 3, out);
+	cr_assert_str_eq(out, "-__-");
+}
+
+Test(crypto_b64url, round_trips_every_length)
+{
+	unsigned char in[70], back[70 + 3];
+	char enc[100];
+
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (unsigned char)(i * 37 + 11);
+	for (size_t len = 0; len <= sizeof(in); len++) {
+		size_t n = crypto_b64url_encode(in, len, enc);
+		long m = crypto_b64url_decode(enc, n, back);
+
+		cr_assert_eq(m, (long)len, "length %zu", len);
+		cr_assert_eq(memcmp(in, back, len), 0, "length %zu", len);
+	}
+}
+
+Test(crypto_b64url, refuses_padding_and_standard_alphabet)
+{
+	unsigned char out[16];
+
+	cr_assert_eq(crypto_b64url_decode("Zg==", 4, out), -1);
+	cr_assert_eq(crypto_b64url_decode("Zm9v+A", 6, out), -1);
+	cr_assert_eq(crypto_b64url_decode("Zm9v/A", 6, out), -1);
+	cr_assert_eq(crypto_b64url_decode("Zm 9v", 5, out), -1);
+	cr_assert_eq(crypto_b64url_decode("Zm9v\n", 5, out), -1);
+	/* A single leftover character cannot encode a byte. */
+	cr_assert_eq(crypto_b64url_decode("Zm9vY", 5, out), -1);
+	cr_assert_eq(crypto_b64url_decode("Zm9v", 4, out), 3);
+}
+
+Test(crypto_b64url, refuses_non_canonical_trailing_bits)
+{
+	unsigned char out[4];
+
+	/* "Zg" is 'f'; "Zh" spells the same byte with a stray low bit. */
+	cr_assert_eq(crypto_b64url_decode("Zg", 2, out), 1);
+	cr_assert_eq(crypto_b64url_decode("Zh", 2, out), -1);
+}
