@@ -1,0 +1,58 @@
+# Debian 12 packages the build, the tests and the development stack need,
+# and how to install the missing ones. Sourced by scripts/up and scripts/test:
+#   . scripts/lib/deps.sh; df_deps_install   (or df_deps_missing to list)
+
+# One list for everything: compilers and autotools, the libraries' -dev
+# packages, Criterion and libcurl for the tests, clang with its sanitizer
+# and fuzzer runtime, the servers of the stack, and the benchmark client.
+DF_DEPS_PACKAGES=(
+	build-essential autoconf automake libtool pkg-config
+	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libssl-dev
+	libcriterion-dev libcurl4-openssl-dev
+	clang-14 libclang-rt-14-dev llvm-14 valgrind
+	mariadb-server mariadb-client
+	lighttpd spawn-fcgi apache2 libapache2-mod-fcgid
+	wrk curl openssl
+)
+
+# Prints the packages of DF_DEPS_PACKAGES (or of the arguments) that are not
+# installed, one a line. dpkg's status, not the mere presence of a record:
+# a package removed with its config files left behind counts as missing.
+df_deps_missing() {
+	local p st
+	if [ "$#" -eq 0 ]; then
+		set -- "${DF_DEPS_PACKAGES[@]}"
+	fi
+	for p in "$@"; do
+		st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+		if [ "$st" != "installed" ]; then
+			printf '%s\n' "$p"
+		fi
+	done
+}
+
+# Installs what df_deps_missing lists, as root or through sudo. Returns 0
+# at once when nothing is missing (no apt-get run, no root needed).
+df_deps_install() {
+	local missing sudo=()
+	mapfile -t missing < <(df_deps_missing "$@")
+	if [ "${#missing[@]}" -eq 0 ]; then
+		return 0
+	fi
+	echo "deps: installing ${missing[*]}" >&2
+	if [ "$(id -u)" -ne 0 ]; then
+		if ! command -v sudo >/dev/null 2>&1; then
+			echo "deps: missing packages and not root, no sudo: run as root" >&2
+			return 1
+		fi
+		sudo=(sudo)
+	fi
+	"${sudo[@]}" apt-get update -q || return 1
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${missing[@]}" || return 1
+	mapfile -t missing < <(df_deps_missing "$@")
+	if [ "${#missing[@]}" -ne 0 ]; then
+		echo "deps: still missing after apt-get: ${missing[*]}" >&2
+		return 1
+	fi
+}
