@@ -1,0 +1,217 @@
+/* The shared segment of a host's workers: creation under flock(), checks
+ * of magic, version and layout size on every attach, and the small
+ * lock-free helpers (counters, status slots, histograms, cache
+ * generations) the rest of the program updates it through. */
+#include "shm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+
+const uint64_t shm_hist_bounds_us[SHM_HIST_BUCKETS] = {
+	500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000,
+	1000000, 2500000, 5000000, UINT64_MAX
+};
+
+const int shm_status_codes[SHM_STATUS_SLOTS - 1] = {
+	200, 201, 202, 204, 206, 301, 302, 304, 400, 401, 403, 404, 405, 409,
+	411, 413, 414, 415, 422, 429, 431, 500, 503
+};
+
+struct shm_segment *shm_current;
+
+/* How long an attach waits for the creation lock. Initialisation takes
+ * microseconds, so a holder keeping it this long is stopped or stuck, and
+ * a worker must not hang behind it (a holder that died has already lost
+ * the lock: the kernel drops flock() locks with the last descriptor). */
+static unsigned shm_lock_timeout_ms = 5000;
+/* Rounds of the attach loop: each round that does not succeed either
+ * found the name replaced under it or replaced a bad segment itself. */
+#define SHM_ATTACH_ROUNDS 16
+
+static void shm_header_init(struct shm_segment *seg)
+{
+	seg->magic = SHM_MAGIC;
+	seg->version = SHM_VERSION;
+	seg->size = sizeof(*seg);
+	seg->created_unix = (uint64_t)time(NULL);
+	/* Last, so nobody can see a ready flag before the header. */
+	__atomic_store_n(&seg->ready, 1u, __ATOMIC_RELEASE);
+}
+
+void shm_init_memory(struct shm_segment *seg)
+{
+	memset(seg, 0, sizeof(*seg));
+	shm_header_init(seg);
+}
+
+static int shm_lock(int fd)
+{
+	struct timespec pause = { 0, 2 * 1000 * 1000 };
+	unsigned waited_ms = 0;
+
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return DF_EIO;
+		if (waited_ms >= shm_lock_timeout_ms)
+			return DF_EIO;
+		nanosleep(&pause, NULL);
+		waited_ms += 2;
+	}
+}
+
+static int shm_valid(const struct shm_segment *seg)
+{
+	return __atomic_load_n(&seg->ready, __ATOMIC_ACQUIRE) == 1u &&
+		seg->magic == SHM_MAGIC && seg->version == SHM_VERSION &&
+		seg->size == sizeof(*seg);
+}
+
+/* One round under the lock on fd: 1 when *out is a valid mapping, 0 when
+ * the caller must start again (the name now points elsewhere), or
+ * DF_EIO. */
+static int shm_attach_locked(const char *name, int fd,
+	struct shm_segment **out)
+{
+	struct stat st;
+	void *p;
+
+	if (fstat(fd, &st) != 0)
+		return DF_EIO;
+	/* Someone replaced the segment while we waited for the lock: this
+	 * descriptor is the old, unlinked one. */
+	if (st.st_nlink == 0)
+		return 0;
+
+	if (st.st_size == (off_t)sizeof(struct shm_segment)) {
+		p = mmap(NULL, sizeof(struct shm_segment),
+			PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			return DF_EIO;
+		if (shm_valid(p)) {
+			*out = p;
+			return 1;
+		}
+		munmap(p, sizeof(struct shm_segment));
+	}
+
+	if (st.st_size != 0) {
+		/* Another version, another layout, or a creator that died
+		 * before finishing: replace it rather than reuse it in place,
+		 * so workers still mapping it never see a foreign layout. */
+		if (shm_unlink(name) != 0 && errno != ENOENT)
+			return DF_EIO;
+		return 0;
+	}
+
+	/* A new, empty object: ftruncate zero-fills it. */
+	if (ftruncate(fd, (off_t)sizeof(struct shm_segment)) != 0)
+		return DF_EIO;
+	p = mmap(NULL, sizeof(struct shm_segment), PROT_READ | PROT_WRITE,
+		MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return DF_EIO;
+	shm_header_init(p);
+	*out = p;
+	return 1;
+}
+
+int shm_attach(const char *name, struct shm_segment **out)
+{
+	int round, fd, rc;
+
+	if (name == NULL || out == NULL)
+		return DF_EIO;
+	for (round = 0; round < SHM_ATTACH_ROUNDS; round++) {
+		fd = shm_open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return DF_EIO;
+		rc = shm_lock(fd);
+		if (rc == 0)
+			rc = shm_attach_locked(name, fd, out);
+		/* Unlock explicitly: the mapping keeps the open file
+		 * description, and with it the lock, alive after close().
+		 * A holder that dies loses both with its mappings. */
+		flock(fd, LOCK_UN);
+		close(fd);
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
+	}
+	return DF_EIO;
+}
+
+void shm_detach(struct shm_segment *seg)
+{
+	if (seg == NULL)
+		return;
+	if (seg == shm_current)
+		shm_current = NULL;
+	munmap(seg, sizeof(*seg));
+}
+
+/* A name that is already gone counts as removed: shutdown may race with
+ * a replacement or run twice. */
+int shm_unlink_name(const char *name)
+{
+	if (name == NULL)
+		return DF_EIO;
+	if (shm_unlink(name) != 0 && errno != ENOENT)
+		return DF_EIO;
+	return 0;
+}
+
+void shm_count(enum shm_counter c, uint64_t v)
+{
+	if (shm_current == NULL || (unsigned)c >= SHM_C__MAX)
+		return;
+	shm_add(&shm_current->counters[c], v);
+}
+
+int shm_status_slot(int status)
+{
+	int i;
+
+	for (i = 0; i < SHM_STATUS_SLOTS - 1; i++)
+		if (shm_status_codes[i] == status)
+			return i;
+	return SHM_STATUS_SLOTS - 1;
+}
+
+void shm_hist_observe(struct shm_hist *h, uint64_t us)
+{
+	int i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < SHM_HIST_BUCKETS - 1; i++)
+		if (us <= shm_hist_bounds_us[i])
+			break;
+	shm_add(&h->buckets[i], 1);
+	shm_add(&h->sum_us, us);
+	shm_add(&h->count, 1);
+}
+
+/* Acquire/release rather than relaxed: a reader that sees a bump must
+ * also see what the writer did before it. */
+uint64_t shm_cache_gen(unsigned idx)
+{
+	if (shm_current == NULL || idx >= SHM_CACHE_GENERATIONS)
+		return 0;
+	return __atomic_load_n(&shm_current->cache_gen[idx], __ATOMIC_ACQUIRE);
+}
+
+void shm_cache_bump(unsigned idx)
+{
+	if (shm_current == NULL || idx >= SHM_CACHE_GENERATIONS)
+		return;
+	__atomic_fetch_add(&shm_current->cache_gen[idx], 1, __ATOMIC_ACQ_REL);
+}
