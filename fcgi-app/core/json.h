@@ -40,12 +40,21 @@ struct json_field {
  * request arena), or DF_EINVAL with *why a static sentence. */
 int json_parse_body(struct request *req, const char *text, size_t len,
 	int max_depth, struct json_object **out);
+/* The same, and *why (when why is not NULL) receives the static sentence
+ * for a refusal, for the 400 problem's detail. */
+int json_parse_body_ex(struct request *req, const char *text, size_t len,
+	int max_depth, struct json_object **out, const char **why);
 
 /* Checks obj against fields. Each problem adds an error ("unknown_field",
  * "required", "invalid_type", "too_short", "too_long", "out_of_range" or
  * the validator's code) to req. Returns the number of errors added. */
 size_t json_fields_check(struct request *req, struct json_object *obj,
 	const struct json_field *fields, size_t nfields);
+
+/* The same for a nested object: error fields are named
+ * "<prefix>.<name>" (e.g. "events[2].name"). */
+size_t json_fields_check_at(struct request *req, struct json_object *obj,
+	const struct json_field *fields, size_t nfields, const char *prefix);
 
 /* Typed getters after json_fields_check: the field's value or dflt when
  * absent or null. Strings stay owned by obj. */

@@ -1,0 +1,656 @@
+/* JSON request bodies: a strict RFC 8259 syntax pass of our own (json-c
+ * 0.16 even in strict mode lets through single quotes, NaN, raw control
+ * characters, overlong UTF-8 and silently clamps huge integers), then
+ * json-c builds the tree, then json_fields_check() holds it against the
+ * handler's field table. */
+#include <json-c/json.h>
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+#include "arena.h"
+#include "err.h"
+#include "json.h"
+#include "problem.h"
+#include "validate.h"
+
+/* More nesting than this is refused whatever the caller asks for: the
+ * syntax pass keeps its container stack on the C stack. */
+#define JSON_DEPTH_CAP 512
+/* A body full of unknown names must not grow a response without bound. */
+#define JSON_MAX_UNKNOWN_ERRORS 32
+
+static void json_put_cb(void *p)
+{
+	json_object_put(p);
+}
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int hex4(const char *s, size_t avail, unsigned *out)
+{
+	unsigned v = 0;
+	size_t i;
+	char c;
+
+	if (avail < 4)
+		return 0;
+	for (i = 0; i < 4; i++) {
+		c = s[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return 0;
+	}
+	*out = v;
+	return 1;
+}
+
+/* Scans the string starting at s[*i] == '"'; leaves *i after the closing
+ * quote. The text is already known to be valid UTF-8 without NUL. */
+static int scan_string(const char *s, size_t len, size_t *i, const char **why)
+{
+	size_t p = *i + 1;
+	unsigned u, lo;
+	unsigned char c;
+
+	for (;;) {
+		if (p >= len) {
+			*why = "The JSON document ends inside a string.";
+			return 0;
+		}
+		c = (unsigned char)s[p];
+		if (c == '"')
+			break;
+		if (c < 0x20) {
+			*why = "The JSON document has a raw control character "
+				"inside a string.";
+			return 0;
+		}
+		if (c != '\\') {
+			p++;
+			continue;
+		}
+		if (p + 1 >= len) {
+			*why = "The JSON document ends inside a string.";
+			return 0;
+		}
+		switch (s[p + 1]) {
+		case '"': case '\\': case '/': case 'b': case 'f': case 'n':
+		case 'r': case 't':
+			p += 2;
+			continue;
+		case 'u':
+			break;
+		default:
+			*why = "The JSON document has an invalid escape in a string.";
+			return 0;
+		}
+		if (!hex4(s + p + 2, len - p - 2, &u)) {
+			*why = "The JSON document has an invalid \\u escape.";
+			return 0;
+		}
+		p += 6;
+		/* An escaped NUL would cut member names short inside json-c
+		 * and so let one name pass for another. */
+		if (u == 0) {
+			*why = "The JSON document has an escaped NUL character.";
+			return 0;
+		}
+		if (u >= 0xDC00 && u <= 0xDFFF) {
+			*why = "The JSON document has an unpaired UTF-16 "
+				"surrogate escape.";
+			return 0;
+		}
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			if (p + 1 >= len || s[p] != '\\' || s[p + 1] != 'u' ||
+			    !hex4(s + p + 2, len - p - 2, &lo) ||
+			    lo < 0xDC00 || lo > 0xDFFF) {
+				*why = "The JSON document has an unpaired UTF-16 "
+					"surrogate escape.";
+				return 0;
+			}
+			p += 6;
+		}
+	}
+	*i = p + 1;
+	return 1;
+}
+
+/* -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
+static int scan_number(const char *s, size_t len, size_t *i, const char **why)
+{
+	size_t p = *i;
+
+	*why = "The JSON document has an invalid number.";
+	if (p < len && s[p] == '-')
+		p++;
+	if (p >= len || !is_digit(s[p]))
+		return 0;
+	if (s[p] == '0') {
+		p++;
+	} else {
+		while (p < len && is_digit(s[p]))
+			p++;
+	}
+	if (p < len && s[p] == '.') {
+		p++;
+		if (p >= len || !is_digit(s[p]))
+			return 0;
+		while (p < len && is_digit(s[p]))
+			p++;
+	}
+	if (p < len && (s[p] == 'e' || s[p] == 'E')) {
+		p++;
+		if (p < len && (s[p] == '+' || s[p] == '-'))
+			p++;
+		if (p >= len || !is_digit(s[p]))
+			return 0;
+		while (p < len && is_digit(s[p]))
+			p++;
+	}
+	/* "01" or "1x": a number must end at a delimiter. */
+	if (p < len && (is_digit(s[p]) || (s[p] >= 'a' && s[p] <= 'z') ||
+	    (s[p] >= 'A' && s[p] <= 'Z') || s[p] == '.' || s[p] == '-' ||
+	    s[p] == '+'))
+		return 0;
+	*i = p;
+	return 1;
+}
+
+static int scan_literal(const char *s, size_t len, size_t *i, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (len - *i < n || memcmp(s + *i, lit, n) != 0)
+		return 0;
+	*i += n;
+	return 1;
+}
+
+enum scan_state {
+	SC_VALUE,          /* a value is required */
+	SC_VALUE_OR_CLOSE, /* just after '[' */
+	SC_KEY,            /* after ',' in an object */
+	SC_KEY_OR_CLOSE,   /* just after '{' */
+	SC_AFTER           /* after a value: ',', a close, or the end */
+};
+
+/* The whole grammar of RFC 8259 without recursion; depth counts nested
+ * containers (the top-level object is depth 1). */
+static int json_syntax_check(const char *s, size_t len, int max_depth,
+	const char **why)
+{
+	char stack[JSON_DEPTH_CAP];
+	enum scan_state st = SC_VALUE;
+	int depth = 0;
+	size_t i = 0;
+	char c;
+
+	while (i < len && is_ws(s[i]))
+		i++;
+	if (i >= len) {
+		*why = "The request body is empty.";
+		return 0;
+	}
+	if (s[i] != '{') {
+		*why = "The request body must be a JSON object.";
+		return 0;
+	}
+	for (;;) {
+		while (i < len && is_ws(s[i]))
+			i++;
+		if (i >= len) {
+			if (st == SC_AFTER && depth == 0)
+				return 1;
+			*why = "The JSON document ends before it is complete.";
+			return 0;
+		}
+		c = s[i];
+		switch (st) {
+		case SC_VALUE_OR_CLOSE:
+			if (c == ']') {
+				depth--;
+				i++;
+				st = SC_AFTER;
+				break;
+			}
+			/* fall through */
+		case SC_VALUE:
+			if (c == '{' || c == '[') {
+				if (depth >= max_depth) {
+					*why = "The JSON document nests deeper "
+						"than allowed.";
+					return 0;
+				}
+				stack[depth++] = c;
+				i++;
+				st = c == '{' ? SC_KEY_OR_CLOSE : SC_VALUE_OR_CLOSE;
+			} else if (c == '"') {
+				if (!scan_string(s, len, &i, why))
+					return 0;
+				st = SC_AFTER;
+			} else if (c == '-' || is_digit(c)) {
+				if (!scan_number(s, len, &i, why))
+					return 0;
+				st = SC_AFTER;
+			} else if (scan_literal(s, len, &i, "true") ||
+			    scan_literal(s, len, &i, "false") ||
+			    scan_literal(s, len, &i, "null")) {
+				st = SC_AFTER;
+			} else {
+				*why = "The JSON document has an unexpected "
+					"character where a value belongs.";
+				return 0;
+			}
+			break;
+		case SC_KEY_OR_CLOSE:
+			if (c == '}') {
+				depth--;
+				i++;
+				st = SC_AFTER;
+				break;
+			}
+			/* fall through */
+		case SC_KEY:
+			if (c != '"') {
+				*why = "The JSON document has an object member "
+					"name that is not a double-quoted string.";
+				return 0;
+			}
+			if (!scan_string(s, len, &i, why))
+				return 0;
+			while (i < len && is_ws(s[i]))
+				i++;
+			if (i >= len || s[i] != ':') {
+				*why = "The JSON document lacks a ':' after an "
+					"object member name.";
+				return 0;
+			}
+			i++;
+			st = SC_VALUE;
+			break;
+		case SC_AFTER:
+			if (depth == 0) {
+				*why = "The request body has data after the "
+					"JSON object.";
+				return 0;
+			}
+			if (c == ',') {
+				st = stack[depth - 1] == '{' ? SC_KEY : SC_VALUE;
+				i++;
+			} else if (c == (stack[depth - 1] == '{' ? '}' : ']')) {
+				depth--;
+				i++;
+			} else {
+				*why = "The JSON document lacks a ',' or a "
+					"closing bracket.";
+				return 0;
+			}
+			break;
+		}
+	}
+}
+
+int json_parse_body_ex(struct request *req, const char *text, size_t len,
+	int max_depth, struct json_object **out, const char **why)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	const char *dummy;
+
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
+	*out = NULL;
+	if (text == NULL || len == 0) {
+		*why = "The request body is empty.";
+		return DF_EINVAL;
+	}
+	if (len > INT_MAX) {
+		*why = "The request body is too large.";
+		return DF_EINVAL;
+	}
+	if (memchr(text, '\0', len) != NULL) {
+		*why = "The request body contains a NUL byte.";
+		return DF_EINVAL;
+	}
+	if (!validate_utf8(text, len)) {
+		*why = "The request body is not valid UTF-8.";
+		return DF_EINVAL;
+	}
+	if (max_depth < 1)
+		max_depth = 1;
+	if (max_depth > JSON_DEPTH_CAP)
+		max_depth = JSON_DEPTH_CAP;
+	if (!json_syntax_check(text, len, max_depth, why))
+		return DF_EINVAL;
+	*why = NULL;
+
+	/* json-c counts a scalar inside the innermost container as one more
+	 * level, so it gets one more than our container depth. */
+	tok = json_tokener_new_ex(max_depth + 1);
+	if (tok == NULL)
+		return DF_ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+		JSON_TOKENER_VALIDATE_UTF8);
+	obj = json_tokener_parse_ex(tok, text, (int)len);
+	if (obj == NULL || json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_is_type(obj, json_type_object)) {
+		json_tokener_free(tok);
+		json_object_put(obj);
+		*why = "The request body is not a well-formed JSON object.";
+		return DF_EINVAL;
+	}
+	json_tokener_free(tok);
+	if (arena_defer(req->arena, json_put_cb, obj) != 0)
+		return DF_ENOMEM;
+	*out = obj;
+	return 0;
+}
+
+int json_parse_body(struct request *req, const char *text, size_t len,
+	int max_depth, struct json_object **out)
+{
+	return json_parse_body_ex(req, text, len, max_depth, out, NULL);
+}
+
+size_t json_utf8_length(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static const char *type_message(enum json_ftype t)
+{
+	switch (t) {
+	case JF_STRING: return "must be a string";
+	case JF_INT: return "must be an integer";
+	case JF_BOOL: return "must be true or false";
+	case JF_OBJECT: return "must be an object";
+	case JF_ARRAY: return "must be an array";
+	case JF_NUMBER: return "must be a number";
+	}
+	return "has the wrong type";
+}
+
+static int bounded(const struct json_field *f)
+{
+	return f->min != 0 || f->max != 0;
+}
+
+/* Checks one present, non-null value against its field. Returns 1 when
+ * an error was added. */
+static int check_value(struct request *req, const struct json_field *f,
+	struct json_object *v)
+{
+	const char *code = NULL, *msg = NULL, *s;
+	int64_t i, n;
+	double d;
+	size_t slen;
+
+	switch (f->type) {
+	case JF_STRING:
+		if (!json_object_is_type(v, json_type_string))
+			goto bad_type;
+		s = json_object_get_string(v);
+		slen = (size_t)json_object_get_string_len(v);
+		if (strlen(s) != slen || !validate_utf8(s, slen)) {
+			msg = "must be valid UTF-8 text without NUL characters";
+			goto bad_type_msg;
+		}
+		n = (int64_t)json_utf8_length(s, slen);
+		if (bounded(f) && n < f->min) {
+			problem_add_error(req, f->name, "too_short",
+				arena_printf(req->arena,
+				"must be at least %lld characters long",
+				(long long)f->min));
+			return 1;
+		}
+		if (bounded(f) && n > f->max) {
+			problem_add_error(req, f->name, "too_long",
+				arena_printf(req->arena,
+				"must be at most %lld characters long",
+				(long long)f->max));
+			return 1;
+		}
+		break;
+	case JF_INT:
+		if (!json_object_is_type(v, json_type_int))
+			goto bad_type;
+		i = json_object_get_int64(v);
+		/* json-c clamps integers it cannot hold to these values. */
+		if (i == INT64_MAX || i == INT64_MIN ||
+		    (bounded(f) && (i < f->min || i > f->max))) {
+			problem_add_error(req, f->name, "out_of_range",
+				bounded(f) ? arena_printf(req->arena,
+				"must be between %lld and %lld",
+				(long long)f->min, (long long)f->max) :
+				"is outside the supported integer range");
+			return 1;
+		}
+		break;
+	case JF_BOOL:
+		if (!json_object_is_type(v, json_type_boolean))
+			goto bad_type;
+		break;
+	case JF_OBJECT:
+		if (!json_object_is_type(v, json_type_object))
+			goto bad_type;
+		break;
+	case JF_ARRAY:
+		if (!json_object_is_type(v, json_type_array))
+			goto bad_type;
+		n = (int64_t)json_object_array_length(v);
+		if (bounded(f) && n < f->min) {
+			problem_add_error(req, f->name, "too_short",
+				arena_printf(req->arena,
+				"must have at least %lld elements",
+				(long long)f->min));
+			return 1;
+		}
+		if (bounded(f) && n > f->max) {
+			problem_add_error(req, f->name, "too_long",
+				arena_printf(req->arena,
+				"must have at most %lld elements",
+				(long long)f->max));
+			return 1;
+		}
+		break;
+	case JF_NUMBER:
+		if (!json_object_is_type(v, json_type_int) &&
+		    !json_object_is_type(v, json_type_double))
+			goto bad_type;
+		d = json_object_get_double(v);
+		if (!isfinite(d) || (bounded(f) &&
+		    (d < (double)f->min || d > (double)f->max))) {
+			problem_add_error(req, f->name, "out_of_range",
+				bounded(f) ? arena_printf(req->arena,
+				"must be between %lld and %lld",
+				(long long)f->min, (long long)f->max) :
+				"is not a finite number");
+			return 1;
+		}
+		break;
+	}
+	if (f->validate != NULL && f->validate(v, &code, &msg) < 0) {
+		problem_add_error(req, f->name, code ? code : "invalid_value",
+			msg ? msg : "is not acceptable");
+		return 1;
+	}
+	return 0;
+
+bad_type:
+	msg = type_message(f->type);
+bad_type_msg:
+	problem_add_error(req, f->name, "invalid_type", msg);
+	return 1;
+}
+
+size_t json_fields_check(struct request *req, struct json_object *obj,
+	const struct json_field *fields, size_t nfields)
+{
+	size_t added = 0, unknown = 0, i;
+	struct json_object *v;
+	int known;
+
+	if (obj == NULL || !json_object_is_type(obj, json_type_object))
+		return 0;
+	json_object_object_foreach(obj, key, val) {
+		(void)val;
+		known = 0;
+		for (i = 0; i < nfields && !known; i++)
+			known = strcmp(fields[i].name, key) == 0;
+		if (!known && unknown < JSON_MAX_UNKNOWN_ERRORS) {
+			problem_add_error(req, key, "unknown_field",
+				"is not a known field");
+			unknown++;
+			added++;
+		}
+	}
+	for (i = 0; i < nfields; i++) {
+		const struct json_field *f = &fields[i];
+
+		if (!json_object_object_get_ex(obj, f->name, &v)) {
+			if (f->required) {
+				problem_add_error(req, f->name, "required",
+					"is required");
+				added++;
+			}
+			continue;
+		}
+		if (v == NULL) { /* JSON null */
+			if (!f->nullable) {
+				problem_add_error(req, f->name,
+					f->required ? "required" : "invalid_type",
+					f->required ? "is required" :
+					type_message(f->type));
+				added++;
+			}
+			continue;
+		}
+		added += (size_t)check_value(req, f, v);
+	}
+	return added;
+}
+
+struct json_object *json_get(struct json_object *obj, const char *name)
+{
+	struct json_object *v;
+
+	if (obj == NULL || !json_object_object_get_ex(obj, name, &v))
+		return NULL;
+	return v;
+}
+
+const char *json_get_str(struct json_object *obj, const char *name,
+	const char *dflt)
+{
+	struct json_object *v = json_get(obj, name);
+
+	if (!json_object_is_type(v, json_type_string))
+		return dflt;
+	return json_object_get_string(v);
+}
+
+int64_t json_get_int(struct json_object *obj, const char *name, int64_t dflt)
+{
+	struct json_object *v = json_get(obj, name);
+
+	if (!json_object_is_type(v, json_type_int))
+		return dflt;
+	return json_object_get_int64(v);
+}
+
+int json_get_bool(struct json_object *obj, const char *name, int dflt)
+{
+	struct json_object *v = json_get(obj, name);
+
+	if (!json_object_is_type(v, json_type_boolean))
+		return dflt;
+	return json_object_get_boolean(v) ? 1 : 0;
+}
+
+static struct json_object *adopt(struct request *req, struct json_object *o)
+{
+	if (o == NULL)
+		return NULL;
+	/* On failure arena_defer has already released o. */
+	if (arena_defer(req->arena, json_put_cb, o) != 0)
+		return NULL;
+	return o;
+}
+
+struct json_object *json_new_object(struct request *req)
+{
+	return adopt(req, json_object_new_object());
+}
+
+struct json_object *json_new_array(struct request *req)
+{
+	return adopt(req, json_object_new_array());
+}
+
+int json_set(struct json_object *obj, const char *k, struct json_object *v)
+{
+	if (obj == NULL || k == NULL) {
+		json_object_put(v);
+		return DF_EINVAL;
+	}
+	if (json_object_object_add(obj, k, v) != 0) {
+		json_object_put(v);
+		return DF_ENOMEM;
+	}
+	return 0;
+}
+
+/* json_set with a freshly made value: NULL from a constructor means the
+ * allocation failed (a JSON null is stored only on purpose). */
+static int set_new(struct json_object *obj, const char *k,
+	struct json_object *v)
+{
+	if (v == NULL)
+		return DF_ENOMEM;
+	return json_set(obj, k, v);
+}
+
+int json_set_str(struct json_object *obj, const char *k, const char *v)
+{
+	if (v == NULL)
+		return json_set(obj, k, NULL);
+	return set_new(obj, k, json_object_new_string(v));
+}
+
+int json_set_int(struct json_object *obj, const char *k, int64_t v)
+{
+	return set_new(obj, k, json_object_new_int64(v));
+}
+
+int json_set_double(struct json_object *obj, const char *k, double v)
+{
+	/* JSON has no NaN or Infinity; json-c would print them anyway. */
+	if (!isfinite(v))
+		return json_set(obj, k, NULL);
+	return set_new(obj, k, json_object_new_double(v));
+}
+
+int json_set_bool(struct json_object *obj, const char *k, int v)
+{
+	return set_new(obj, k, json_object_new_boolean(v ? 1 : 0));
+}
