@@ -1,0 +1,353 @@
+/* JSON-lines logging: every line is one json-c object (so escaping is
+ * never done by hand) written with one write(2) on an O_APPEND descriptor,
+ * so the lines of concurrent workers never interleave. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "err.h"
+#include "http.h"
+#include "log.h"
+
+#define LOG_MSG_MAX 2048      /* longer messages are cut (on a character) */
+#define LOG_LINE_STACK 4096
+
+static int log_fd = STDERR_FILENO;
+static int log_owns_fd;
+static char *log_path;
+static int log_min_level = LOG_INFO;
+
+static const char *const level_names[] = { "debug", "info", "warn", "error" };
+
+int log_open(const char *path, int level)
+{
+	char *copy = NULL;
+	int fd = STDERR_FILENO;
+
+	if (path != NULL && path[0] != '\0') {
+		copy = strdup(path);
+		if (copy == NULL)
+			return DF_EIO;
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		if (fd < 0) {
+			free(copy);
+			return DF_EIO;
+		}
+	}
+	log_close();
+	log_fd = fd;
+	log_owns_fd = copy != NULL;
+	log_path = copy;
+	if (level < LOG_DEBUG)
+		level = LOG_DEBUG;
+	if (level > LOG_ERROR)
+		level = LOG_ERROR;
+	log_min_level = level;
+	return 0;
+}
+
+void log_close(void)
+{
+	if (log_owns_fd)
+		close(log_fd);
+	log_fd = STDERR_FILENO;
+	log_owns_fd = 0;
+	free(log_path);
+	log_path = NULL;
+}
+
+int log_reopen(void)
+{
+	int fd;
+
+	if (log_path == NULL)
+		return 0;
+	fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return DF_EIO;
+	/* dup2 swaps the file under the same descriptor number, so there is
+	 * no moment at which a line could go to a closed descriptor. */
+	if (dup2(fd, log_fd) < 0) {
+		close(fd);
+		return DF_EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0:
+ * no overlongs, no surrogates, nothing above U+10FFFF. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && s[1] < 0xa0)
+			return 0;
+		if (c == 0xed && s[1] > 0x9f)
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xf0 && s[1] < 0x90)
+			return 0;
+		if (c == 0xf4 && s[1] > 0x8f)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+/* Copies s into out (size cap > 0), replacing every byte that does not
+ * start a well-formed UTF-8 sequence with '?', so a log line is always
+ * valid JSON text whatever a message carries. Cuts on a character. */
+static void utf8_scrub(const char *s, char *out, size_t cap)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, o = 0;
+
+	while (i < n) {
+		size_t k = utf8_seq(p + i, n - i);
+
+		if (k == 0) {
+			if (o + 1 >= cap)
+				break;
+			out[o++] = '?';
+			i++;
+			continue;
+		}
+		if (o + k >= cap)
+			break;
+		memcpy(out + o, p + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+}
+
+static void add_str(struct json_object *o, const char *k, const char *v)
+{
+	char buf[LOG_MSG_MAX];
+
+	if (v == NULL) {
+		json_object_object_add(o, k, NULL);
+		return;
+	}
+	utf8_scrub(v, buf, sizeof(buf));
+	json_object_object_add(o, k, json_object_new_string(buf));
+}
+
+void log_timestamp(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+	char date[24];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%06ldZ", date, ts.tv_nsec / 1000);
+}
+
+/* Starts a line with the fields every line has. */
+static struct json_object *line_new(int level)
+{
+	struct json_object *o = json_object_new_object();
+	char ts[32];
+
+	if (o == NULL)
+		return NULL;
+	log_timestamp(ts, sizeof(ts));
+	json_object_object_add(o, "ts", json_object_new_string(ts));
+	json_object_object_add(o, "level",
+		json_object_new_string(level_names[level]));
+	json_object_object_add(o, "pid", json_object_new_int64(getpid()));
+	return o;
+}
+
+static void write_all(const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(log_fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Serialises o, appends the newline and writes the whole line at once. */
+static void line_emit(struct json_object *o)
+{
+	char stackbuf[LOG_LINE_STACK];
+	const char *s;
+	size_t len;
+	char *buf;
+
+	s = json_object_to_json_string_length(o,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	if (s != NULL) {
+		buf = len + 1 <= sizeof(stackbuf) ? stackbuf : malloc(len + 1);
+		if (buf != NULL) {
+			memcpy(buf, s, len);
+			buf[len] = '\n';
+			write_all(buf, len + 1);
+			if (buf != stackbuf)
+				free(buf);
+		}
+	}
+	json_object_put(o);
+}
+
+static __attribute__((format(printf, 3, 0)))
+void log_vline(const struct request *req, int level, const char *fmt,
+	va_list ap)
+{
+	struct json_object *o;
+	char msg[LOG_MSG_MAX];
+
+	if (level < LOG_DEBUG || level > LOG_ERROR || level < log_min_level)
+		return;
+	o = line_new(level);
+	if (o == NULL)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	add_str(o, "msg", msg);
+	if (req != NULL)
+		add_str(o, "request_id", req->request_id);
+	line_emit(o);
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vline(NULL, level, fmt, ap);
+	va_end(ap);
+}
+
+void log_req_msg(const struct request *req, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vline(req, level, fmt, ap);
+	va_end(ap);
+}
+
+void log_access(const struct request *req, const char *route_pattern)
+{
+	struct json_object *o;
+	uint64_t now, dur_ns = 0;
+	char ms[32];
+
+	if (LOG_INFO < log_min_level)
+		return;
+	o = line_new(LOG_INFO);
+	if (o == NULL)
+		return;
+	now = http_now_ns();
+	if (req->t_start_ns != 0 && now > req->t_start_ns)
+		dur_ns = now - req->t_start_ns;
+	/* Printed with three decimals ourselves: json-c would print a double
+	 * with seventeen significant digits. */
+	snprintf(ms, sizeof(ms), "%.3f", (double)dur_ns / 1e6);
+
+	add_str(o, "request_id", req->request_id);
+	add_str(o, "method", req->method_str);
+	add_str(o, "path", req->path);
+	add_str(o, "route", route_pattern);
+	json_object_object_add(o, "status", json_object_new_int(req->resp.status));
+	json_object_object_add(o, "duration_ms",
+		json_object_new_double_s((double)dur_ns / 1e6, ms));
+	json_object_object_add(o, "bytes_out",
+		json_object_new_int64((int64_t)req->bytes_out));
+	add_str(o, "remote", req->remote_addr);
+	add_str(o, "user", req->auth.authenticated && req->auth.sub[0] ?
+		req->auth.sub : NULL);
+	line_emit(o);
+}
+
+/* splitmix64: only a fallback when getrandom() fails, seeded from
+ * what differs between processes and moments. */
+static uint64_t fallback_next(void)
+{
+	static uint64_t state;
+	static pid_t state_pid;
+	struct timespec ts;
+	uint64_t z;
+
+	if (state_pid != getpid()) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		state ^= (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+			((uint64_t)getpid() << 40);
+		state_pid = getpid();
+	}
+	z = (state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void log_new_request_id(char *buf)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char raw[16];
+	size_t i;
+
+	/* One getrandom() call is cheap and, unlike a generator seeded once,
+	 * stays unique across the supervisor's forks. */
+	if (getrandom(raw, sizeof(raw), GRND_NONBLOCK) != (ssize_t)sizeof(raw)) {
+		uint64_t a = fallback_next(), b = fallback_next();
+
+		memcpy(raw, &a, 8);
+		memcpy(raw + 8, &b, 8);
+	}
+	for (i = 0; i < sizeof(raw); i++) {
+		buf[2 * i] = digits[raw[i] >> 4];
+		buf[2 * i + 1] = digits[raw[i] & 0x0f];
+	}
+	buf[32] = '\0';
+}
+
+int log_level_parse(const char *s, int *out)
+{
+	int i;
+
+	if (s == NULL)
+		return DF_EINVAL;
+	for (i = LOG_DEBUG; i <= LOG_ERROR; i++) {
+		if (strcasecmp(s, level_names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	if (strcasecmp(s, "warning") == 0) {
+		*out = LOG_WARN;
+		return 0;
+	}
+	return DF_EINVAL;
+}
