@@ -1,0 +1,1118 @@
+/* The configuration: keys[] declares every key once (type, range,
+ * default, field); the file, the environment and the built-in defaults
+ * all go through the same parser, so a default is checked like a value. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "err.h"
+#include "log.h"
+#include "validate.h"
+
+#ifndef DF_MIGRATIONS_DIR
+#define DF_MIGRATIONS_DIR "/usr/local/share/devforge/sql/migrations"
+#endif
+
+#define SECRET_MAX 4096          /* bytes read from a secret file */
+#define ENV_PREFIX "DEVFORGE_"
+
+enum key_type {
+	K_STRING,    /* char *, NULL when unset */
+	K_PATH,      /* char *, relative values resolved against the file's dir */
+	K_UINT,      /* unsigned or size_t (by field size), in [min, max] */
+	K_BOOL,      /* int 0/1 */
+	K_ENUM,      /* int: index into names[] */
+	K_LIST,      /* comma-separated items, see enum list_kind */
+	K_RATELIMIT  /* struct config_ratelimit: "N/sec|min|hour" */
+};
+
+enum list_kind { L_ORIGINS, L_NETWORKS };
+
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t off;                  /* of the field in struct config */
+	size_t size;                 /* of that field */
+	const char *dflt;            /* parsed like a value; NULL: unset */
+	uint64_t min, max;           /* K_UINT */
+	const char *const *names;    /* K_ENUM: value i is names[i] */
+	int (*parse)(const char *s, int *out); /* K_ENUM: overrides names[] */
+	enum list_kind list;         /* K_LIST */
+	/* Extra rule for K_STRING: 1 when v is acceptable, else why is set. */
+	int (*check)(const char *v, char *why, size_t whylen);
+};
+
+static const char *const mode_names[] = { "development", "production", NULL };
+static const char *const level_names[] = { "debug", "info", "warn", "error", NULL };
+static const char *const window_names[] = { "sec", "min", "hour" };
+static const uint32_t window_secs[] = { 1, 60, 3600 };
+
+static int check_url(const char *v, char *why, size_t whylen);
+static int check_shm_name(const char *v, char *why, size_t whylen);
+
+#define FIELD(f) .off = offsetof(struct config, f), \
+	.size = sizeof(((struct config *)0)->f)
+#define STR(n, f, d, c) { .name = n, .type = K_STRING, FIELD(f), .dflt = d, \
+	.check = c }
+#define PATH(n, f, d) { .name = n, .type = K_PATH, FIELD(f), .dflt = d }
+#define UINT(n, f, lo, hi, d) { .name = n, .type = K_UINT, FIELD(f), \
+	.min = lo, .max = hi, .dflt = d }
+#define ENUM(n, f, nm, p, d) { .name = n, .type = K_ENUM, FIELD(f), \
+	.names = nm, .parse = p, .dflt = d }
+#define LIST(n, kind, d) { .name = n, .type = K_LIST, .list = kind, .dflt = d }
+#define RATE(n, cls, d) { .name = n, .type = K_RATELIMIT, FIELD(ratelimit[cls]), \
+	.dflt = d }
+
+/* The order here is the order of config_describe's output. */
+static const struct key keys[] = {
+	ENUM("mode", mode, mode_names, NULL, "development"),
+	STR("public_url", public_url, "http://127.0.0.1:8080", check_url),
+	UINT("workers", workers, 1, 256, "4"),
+
+	STR("db_host", db_host, "127.0.0.1", NULL),
+	UINT("db_port", db_port, 1, 65535, "3306"),
+	PATH("db_socket", db_socket, NULL),
+	STR("db_user", db_user, "devforge", NULL),
+	STR("db_name", db_name, "devforge", NULL),
+	PATH("db_password_file", db_password_file, NULL),
+	UINT("db_connect_timeout", db_connect_timeout, 1, 300, "2"),
+	UINT("db_read_timeout", db_read_timeout, 1, 300, "5"),
+	UINT("db_write_timeout", db_write_timeout, 1, 300, "5"),
+
+	PATH("jwt_secret_file", jwt_secret_file, NULL),
+	STR("jwt_issuer", jwt_issuer, "devforge", NULL),
+	STR("jwt_audience", jwt_audience, "devforge-api", NULL),
+	UINT("access_token_ttl", access_token_ttl, 60, 86400, "900"),
+	UINT("refresh_token_ttl", refresh_token_ttl, 3600, 31536000, "2592000"),
+
+	UINT("max_body_bytes", limits.max_body, 1024, 1073741824, "1048576"),
+	UINT("max_uri_bytes", limits.max_uri, 64, 65536, "2048"),
+	UINT("max_query_bytes", limits.max_query, 64, 65536, "4096"),
+	UINT("max_header_bytes", limits.max_header, 256, 1048576, "8192"),
+	UINT("max_headers_total_bytes", limits.max_headers_total, 1024, 16777216,
+		"32768"),
+	UINT("json_max_depth", json_max_depth, 1, 256, "32"),
+
+	LIST("cors_origins", L_ORIGINS, NULL),
+	LIST("trusted_networks", L_NETWORKS, "127.0.0.0/8, ::1/128"),
+
+	RATE("ratelimit.default", RL_DEFAULT, "600/min"),
+	RATE("ratelimit.auth", RL_AUTH, "10/min"),
+	RATE("ratelimit.license", RL_LICENSE, "60/min"),
+	RATE("ratelimit.analytics", RL_ANALYTICS, "60/min"),
+
+	PATH("migrations_dir", migrations_dir, DF_MIGRATIONS_DIR),
+
+	STR("shm_name", shm_name, "/devforge", check_shm_name),
+	PATH("log_file", log_file, NULL),
+	ENUM("log_level", log_level, level_names, log_level_parse, "info"),
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* Where each key's value came from, for messages and path resolution. */
+struct load {
+	struct config *cfg;
+	const char *path;            /* the file, or NULL */
+	char *dir;                   /* its directory (absolute when possible) */
+	int line[NKEYS];             /* line in the file, 0: not in the file */
+	unsigned char from_env[NKEYS];
+	unsigned char given[NKEYS];  /* a non-empty value from file or env */
+	const char *env_jwt;         /* DEVFORGE_JWT_SECRET */
+	const char *env_dbpw;        /* DEVFORGE_DB_PASSWORD */
+	char *err;
+	size_t errlen;
+};
+
+static void *field(struct config *cfg, const struct key *k)
+{
+	return (char *)cfg + k->off;
+}
+
+static const void *cfield(const struct config *cfg, const struct key *k)
+{
+	return (const char *)cfg + k->off;
+}
+
+static int key_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return (int)i;
+	return DF_EINVAL;
+}
+
+/* DEVFORGE_ + the key upper-cased, '.' -> '_'. */
+static void env_name(const struct key *k, char *buf, size_t len)
+{
+	size_t i, n = strlen(ENV_PREFIX);
+
+	snprintf(buf, len, "%s", ENV_PREFIX);
+	for (i = 0; k->name[i] != '\0' && n + 1 < len; i++, n++) {
+		char c = k->name[i];
+
+		if (c == '.')
+			c = '_';
+		else if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		buf[n] = c;
+	}
+	buf[n] = '\0';
+}
+
+/* Writes "<where>: key 'x': <why>" for key k into the caller's buffer. */
+__attribute__((format(printf, 3, 4)))
+static void fail(struct load *ld, int k, const char *fmt, ...)
+{
+	char why[512], where[PATH_MAX + 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (k < 0) {
+		snprintf(ld->err, ld->errlen, "%s", why);
+		return;
+	}
+	if (ld->from_env[k]) {
+		char env[96];
+
+		env_name(&keys[k], env, sizeof(env));
+		snprintf(where, sizeof(where), "environment %s: ", env);
+	} else if (ld->line[k] > 0) {
+		snprintf(where, sizeof(where), "%s:%d: ", ld->path, ld->line[k]);
+	} else if (ld->path != NULL) {
+		snprintf(where, sizeof(where), "%s: ", ld->path);
+	} else {
+		where[0] = '\0';
+	}
+	snprintf(ld->err, ld->errlen, "%skey '%s': %s", where, keys[k].name, why);
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+		c == '\f';
+}
+
+/* Trims in place and returns the start of the trimmed text. */
+static char *trim(char *s)
+{
+	char *e;
+
+	while (is_space(*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && is_space(e[-1]))
+		e--;
+	*e = '\0';
+	return s;
+}
+
+static int has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+static int check_url(const char *v, char *why, size_t whylen)
+{
+	const char *host;
+
+	if (strncmp(v, "https://", 8) == 0)
+		host = v + 8;
+	else if (strncmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else {
+		snprintf(why, whylen, "must start with http:// or https://");
+		return 0;
+	}
+	if (*host == '\0' || *host == '/' || strchr(v, ' ') != NULL) {
+		snprintf(why, whylen, "must be an absolute URL with a host");
+		return 0;
+	}
+	return 1;
+}
+
+static int check_shm_name(const char *v, char *why, size_t whylen)
+{
+	/* shm_open wants one leading slash and no other. */
+	if (v[0] != '/' || v[1] == '\0' || strchr(v + 1, '/') != NULL ||
+	    strlen(v) > 200) {
+		snprintf(why, whylen, "must be '/' followed by a name without '/'");
+		return 0;
+	}
+	return 1;
+}
+
+/* scheme://host[:port], lower-case, nothing after: what browsers send in
+ * Origin, so an exact string compare is enough later. */
+static int origin_ok(const char *s, char *why, size_t whylen)
+{
+	const char *p = s, *h;
+	unsigned long port;
+
+	if (strcmp(s, "*") == 0) {
+		snprintf(why, whylen, "'*' is not allowed: list exact origins");
+		return 0;
+	}
+	if (strncmp(p, "https://", 8) == 0)
+		p += 8;
+	else if (strncmp(p, "http://", 7) == 0)
+		p += 7;
+	else {
+		snprintf(why, whylen, "origin '%.200s' must start with http:// or "
+			"https://", s);
+		return 0;
+	}
+	h = p;
+	if (*p == '[') {
+		for (p++; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+		     *p == ':' || *p == '.'; p++)
+			;
+		if (*p != ']' || p - h < 3)
+			goto bad;
+		p++;
+	} else {
+		while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		       *p == '.' || *p == '-')
+			p++;
+		if (p == h || *h == '.' || *h == '-')
+			goto bad;
+	}
+	if (*p == ':') {
+		const char *d = ++p;
+
+		port = 0;
+		while (*p >= '0' && *p <= '9' && p - d < 6)
+			port = port * 10 + (unsigned long)(*p++ - '0');
+		if (p == d || *d == '0' || port > 65535)
+			goto bad;
+	}
+	if (*p == '/') {
+		snprintf(why, whylen, "origin '%.200s' must not have a path or a "
+			"trailing slash", s);
+		return 0;
+	}
+	if (*p != '\0')
+		goto bad;
+	return 1;
+bad:
+	snprintf(why, whylen, "origin '%.200s' is not scheme://host[:port] "
+		"(lower-case host)", s);
+	return 0;
+}
+
+static void list_clear(struct config *cfg, enum list_kind kind)
+{
+	size_t i;
+
+	if (kind == L_ORIGINS) {
+		for (i = 0; i < cfg->ncors_origins; i++) {
+			free(cfg->cors_origins[i]);
+			cfg->cors_origins[i] = NULL;
+		}
+		cfg->ncors_origins = 0;
+	} else {
+		memset(cfg->trusted, 0, sizeof(cfg->trusted));
+		cfg->ntrusted = 0;
+	}
+}
+
+/* 0, DF_EINVAL with why set, or DF_ENOMEM. */
+static int list_add(struct config *cfg, enum list_kind kind, const char *item,
+	char *why, size_t whylen)
+{
+	if (kind == L_ORIGINS) {
+		char *copy;
+
+		if (cfg->ncors_origins == CONFIG_MAX_ORIGINS) {
+			snprintf(why, whylen, "more than %d origins",
+				CONFIG_MAX_ORIGINS);
+			return DF_EINVAL;
+		}
+		if (!origin_ok(item, why, whylen))
+			return DF_EINVAL;
+		copy = strdup(item);
+		if (copy == NULL)
+			return DF_ENOMEM;
+		cfg->cors_origins[cfg->ncors_origins++] = copy;
+		return 0;
+	}
+	if (cfg->ntrusted == CONFIG_MAX_NETWORKS) {
+		snprintf(why, whylen, "more than %d networks", CONFIG_MAX_NETWORKS);
+		return DF_EINVAL;
+	}
+	if (!validate_cidr_parse(item, &cfg->trusted[cfg->ntrusted])) {
+		snprintf(why, whylen, "'%.200s' is not an IPv4 or IPv6 address or "
+			"CIDR network", item);
+		return DF_EINVAL;
+	}
+	cfg->ntrusted++;
+	return 0;
+}
+
+static int parse_list(struct config *cfg, const struct key *k, const char *v,
+	char *why, size_t whylen)
+{
+	char *copy, *item, *next;
+	int rc = 0;
+
+	list_clear(cfg, k->list);
+	if (v == NULL)
+		return 0;
+	copy = strdup(v);
+	if (copy == NULL)
+		return DF_ENOMEM;
+	for (item = copy; item != NULL && rc == 0; item = next) {
+		next = strchr(item, ',');
+		if (next != NULL)
+			*next++ = '\0';
+		item = trim(item);
+		if (*item == '\0') {
+			snprintf(why, whylen, "empty item in the list");
+			rc = DF_EINVAL;
+		} else {
+			rc = list_add(cfg, k->list, item, why, whylen);
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+static int parse_ratelimit(const char *v, struct config_ratelimit *out,
+	char *why, size_t whylen)
+{
+	char num[16];
+	const char *slash = strchr(v, '/');
+	uint64_t n;
+	size_t i, len;
+
+	if (slash != NULL && (len = (size_t)(slash - v)) < sizeof(num)) {
+		memcpy(num, v, len);
+		num[len] = '\0';
+		for (i = 0; i < 3; i++) {
+			if (strcmp(slash + 1, window_names[i]) != 0)
+				continue;
+			if (!validate_uint(num, 1000000, &n) || n < 1)
+				break;
+			out->limit = (uint32_t)n;
+			out->window_s = window_secs[i];
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "must be N/sec, N/min or N/hour with N from 1 to "
+		"1000000");
+	return DF_EINVAL;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1", NULL };
+	static const char *const no[] = { "false", "no", "off", "0", NULL };
+
+	if (validate_enum(v, yes))
+		*out = 1;
+	else if (validate_enum(v, no))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+/* Sets key k from v (NULL: the key's default). 0, DF_EINVAL with why set,
+ * or DF_ENOMEM. */
+static int set_value(struct config *cfg, const struct key *k, const char *v,
+	char *why, size_t whylen)
+{
+	void *f = field(cfg, k);
+	uint64_t n;
+	int i;
+
+	if (v == NULL || *v == '\0')
+		v = k->dflt;
+	if (v != NULL && has_control(v)) {
+		snprintf(why, whylen, "contains control characters");
+		return DF_EINVAL;
+	}
+	switch (k->type) {
+	case K_STRING:
+	case K_PATH: {
+		char **sp = f, *copy = NULL;
+
+		if (v != NULL && k->check != NULL && !k->check(v, why, whylen))
+			return DF_EINVAL;
+		if (v != NULL && (copy = strdup(v)) == NULL)
+			return DF_ENOMEM;
+		free(*sp);
+		*sp = copy;
+		return 0;
+	}
+	case K_UINT:
+		if (v == NULL || !validate_uint(v, k->max, &n) || n < k->min) {
+			snprintf(why, whylen, "must be an integer from %llu to %llu",
+				(unsigned long long)k->min, (unsigned long long)k->max);
+			return DF_EINVAL;
+		}
+		if (k->size == sizeof(size_t))
+			*(size_t *)f = (size_t)n;
+		else
+			*(unsigned *)f = (unsigned)n;
+		return 0;
+	case K_BOOL:
+		if (v == NULL || parse_bool(v, f) != 0) {
+			snprintf(why, whylen, "must be true or false");
+			return DF_EINVAL;
+		}
+		return 0;
+	case K_ENUM:
+		if (v != NULL && k->parse != NULL) {
+			if (k->parse(v, &i) == 0) {
+				*(int *)f = i;
+				return 0;
+			}
+		} else if (v != NULL) {
+			for (i = 0; k->names[i] != NULL; i++) {
+				if (strcmp(v, k->names[i]) == 0) {
+					*(int *)f = i;
+					return 0;
+				}
+			}
+		}
+		{
+			size_t used = 0;
+
+			used += (size_t)snprintf(why, whylen, "must be one of");
+			for (i = 0; k->names[i] != NULL && used < whylen; i++)
+				used += (size_t)snprintf(why + used, whylen - used,
+					"%s %s", i ? "," : "", k->names[i]);
+		}
+		return DF_EINVAL;
+	case K_LIST:
+		return parse_list(cfg, k, v, why, whylen);
+	case K_RATELIMIT:
+		if (v == NULL) {
+			snprintf(why, whylen, "must be set");
+			return DF_EINVAL;
+		}
+		return parse_ratelimit(v, f, why, whylen);
+	}
+	return DF_EINVAL;
+}
+
+static int set_defaults(struct load *ld)
+{
+	char why[256];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < NKEYS; i++) {
+		rc = set_value(ld->cfg, &keys[i], NULL, why, sizeof(why));
+		if (rc != 0) {
+			fail(ld, (int)i, "built-in default: %s", why);
+			return rc == DF_ENOMEM ? DF_ENOMEM : DF_EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Cuts a trailing " # comment" (a '#' after whitespace) off line. */
+static void cut_comment(char *line)
+{
+	char *p;
+
+	for (p = line; *p != '\0'; p++) {
+		if (*p == '#' && (p == line || is_space(p[-1]))) {
+			*p = '\0';
+			return;
+		}
+	}
+}
+
+static int parse_line(struct load *ld, char *text, int lineno)
+{
+	char why[512], *eq, *name, *value;
+	int k, rc;
+
+	cut_comment(text);
+	text = trim(text);
+	if (*text == '\0')
+		return 0;
+	eq = strchr(text, '=');
+	if (eq == NULL) {
+		snprintf(ld->err, ld->errlen, "%s:%d: expected 'key = value'",
+			ld->path, lineno);
+		return DF_EINVAL;
+	}
+	*eq = '\0';
+	name = trim(text);
+	value = trim(eq + 1);
+	k = key_index(name);
+	if (k < 0) {
+		snprintf(ld->err, ld->errlen, "%s:%d: key '%.64s': unknown key",
+			ld->path, lineno, name);
+		return DF_EINVAL;
+	}
+	if (ld->line[k] != 0) {
+		snprintf(ld->err, ld->errlen, "%s:%d: key '%s': duplicate key "
+			"(first set on line %d)", ld->path, lineno, name, ld->line[k]);
+		return DF_EINVAL;
+	}
+	ld->line[k] = lineno;
+	ld->given[k] = *value != '\0';
+	rc = set_value(ld->cfg, &keys[k], value, why, sizeof(why));
+	if (rc == DF_ENOMEM)
+		return DF_ENOMEM;
+	if (rc != 0) {
+		fail(ld, k, "%s", why);
+		return DF_EINVAL;
+	}
+	return 0;
+}
+
+static int parse_file(struct load *ld)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0, rc = 0;
+	FILE *f;
+
+	f = fopen(ld->path, "re");
+	if (f == NULL) {
+		snprintf(ld->err, ld->errlen, "%s: cannot open: %s", ld->path,
+			strerror(errno));
+		return DF_EINVAL;
+	}
+	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (memchr(line, '\0', (size_t)n) != NULL) {
+			snprintf(ld->err, ld->errlen, "%s:%d: NUL byte in line",
+				ld->path, lineno);
+			rc = DF_EINVAL;
+			break;
+		}
+		rc = parse_line(ld, line, lineno);
+	}
+	if (rc == 0 && ferror(f)) {
+		snprintf(ld->err, ld->errlen, "%s: read error", ld->path);
+		rc = DF_EINVAL;
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+static int parse_env(struct load *ld, char *const *envp)
+{
+	char why[512], name[96];
+	size_t i, plen = strlen(ENV_PREFIX);
+	int rc;
+
+	for (; envp != NULL && *envp != NULL; envp++) {
+		const char *e = *envp, *eq;
+
+		if (strncmp(e, ENV_PREFIX, plen) != 0 ||
+		    (eq = strchr(e, '=')) == NULL)
+			continue;
+		if ((size_t)(eq - e) == strlen("DEVFORGE_JWT_SECRET") &&
+		    strncmp(e, "DEVFORGE_JWT_SECRET", (size_t)(eq - e)) == 0) {
+			ld->env_jwt = eq + 1;
+			continue;
+		}
+		if ((size_t)(eq - e) == strlen("DEVFORGE_DB_PASSWORD") &&
+		    strncmp(e, "DEVFORGE_DB_PASSWORD", (size_t)(eq - e)) == 0) {
+			ld->env_dbpw = eq + 1;
+			continue;
+		}
+		for (i = 0; i < NKEYS; i++) {
+			env_name(&keys[i], name, sizeof(name));
+			if (strlen(name) == (size_t)(eq - e) &&
+			    strncmp(e, name, (size_t)(eq - e)) == 0)
+				break;
+		}
+		if (i == NKEYS)
+			continue;  /* other programs' DEVFORGE_* variables */
+		{
+			char *v = strdup(eq + 1);
+
+			if (v == NULL)
+				return DF_ENOMEM;
+			ld->from_env[i] = 1;
+			ld->given[i] = *trim(v) != '\0';
+			rc = set_value(ld->cfg, &keys[i], trim(v), why, sizeof(why));
+			free(v);
+		}
+		if (rc == DF_ENOMEM)
+			return rc;
+		if (rc != 0) {
+			fail(ld, (int)i, "%s", why);
+			return DF_EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* The directory of the config file, made absolute so that a daemon that
+ * changes directory later still finds its files. */
+static int config_dir(struct load *ld)
+{
+	const char *slash = strrchr(ld->path, '/');
+	char *dir, *abs;
+
+	if (slash == NULL)
+		dir = strdup(".");
+	else if (slash == ld->path)
+		dir = strdup("/");
+	else
+		dir = strndup(ld->path, (size_t)(slash - ld->path));
+	if (dir == NULL)
+		return DF_ENOMEM;
+	abs = realpath(dir, NULL);
+	if (abs != NULL) {
+		free(dir);
+		dir = abs;
+	}
+	ld->dir = dir;
+	return 0;
+}
+
+static int resolve_paths(struct load *ld)
+{
+	size_t i;
+
+	if (ld->dir == NULL)
+		return 0;
+	for (i = 0; i < NKEYS; i++) {
+		char **sp, *abs;
+		size_t n;
+
+		if (keys[i].type != K_PATH || !ld->given[i])
+			continue;
+		sp = field(ld->cfg, &keys[i]);
+		if (*sp == NULL || (*sp)[0] == '/')
+			continue;
+		n = strlen(ld->dir) + strlen(*sp) + 2;
+		abs = malloc(n);
+		if (abs == NULL)
+			return DF_ENOMEM;
+		snprintf(abs, n, "%s/%s", ld->dir, *sp);
+		free(*sp);
+		*sp = abs;
+	}
+	return 0;
+}
+
+static void strip_trailing_space(const char *s, size_t *len)
+{
+	while (*len > 0 && is_space(s[*len - 1]))
+		(*len)--;
+}
+
+/* Reads the secret file named by key k into *out (malloc'd, NUL-terminated,
+ * trailing whitespace removed). Messages name the key and the path, never
+ * the content. */
+static int read_secret(struct load *ld, int k, const char *path, char **out,
+	size_t *outlen)
+{
+	char buf[SECRET_MAX + 1];
+	struct stat st;
+	size_t len = 0;
+	ssize_t n;
+	int fd, rc = DF_EINVAL;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		fail(ld, k, "cannot read '%s': %s", path, strerror(errno));
+		return DF_EINVAL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		fail(ld, k, "'%s' is not a regular file", path);
+		goto out;
+	}
+	if (ld->cfg->mode == CONFIG_PRODUCTION && (st.st_mode & 077) != 0) {
+		fail(ld, k, "'%s' is accessible by group or others (mode %04o); "
+			"production mode requires 0600 or stricter", path,
+			(unsigned)(st.st_mode & 07777));
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fail(ld, k, "cannot read '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > SECRET_MAX) {
+			fail(ld, k, "'%s' is larger than %d bytes", path, SECRET_MAX);
+			goto out;
+		}
+	}
+	strip_trailing_space(buf, &len);
+	*out = malloc(len + 1);
+	if (*out == NULL) {
+		rc = DF_ENOMEM;
+		goto out;
+	}
+	memcpy(*out, buf, len);
+	(*out)[len] = '\0';
+	*outlen = len;
+	rc = 0;
+out:
+	explicit_bzero(buf, sizeof(buf));
+	close(fd);
+	return rc;
+}
+
+static int copy_secret(const char *v, char **out, size_t *outlen)
+{
+	size_t len = strlen(v);
+
+	strip_trailing_space(v, &len);
+	*out = strndup(v, len);
+	if (*out == NULL)
+		return DF_ENOMEM;
+	*outlen = len;
+	return 0;
+}
+
+static int load_secrets(struct load *ld)
+{
+	struct config *cfg = ld->cfg;
+	size_t len = 0;
+	int rc;
+
+	if (ld->env_jwt != NULL)
+		rc = copy_secret(ld->env_jwt, &cfg->jwt_secret, &cfg->jwt_secret_len);
+	else if (cfg->jwt_secret_file != NULL)
+		rc = read_secret(ld, key_index("jwt_secret_file"),
+			cfg->jwt_secret_file, &cfg->jwt_secret, &cfg->jwt_secret_len);
+	else
+		rc = 0;
+	if (rc != 0)
+		return rc;
+
+	if (ld->env_dbpw != NULL)
+		rc = copy_secret(ld->env_dbpw, &cfg->db_password, &len);
+	else if (cfg->db_password_file != NULL)
+		rc = read_secret(ld, key_index("db_password_file"),
+			cfg->db_password_file, &cfg->db_password, &len);
+	else
+		rc = (cfg->db_password = strdup("")) == NULL ? DF_ENOMEM : 0;
+	if (rc != 0)
+		return rc;
+	if (strlen(cfg->db_password) != len) {
+		fail(ld, key_index("db_password_file"),
+			"the database password contains a NUL byte");
+		return DF_EINVAL;
+	}
+	return 0;
+}
+
+/* Rules that involve more than one key, checked once everything is set. */
+static int cross_checks(struct load *ld)
+{
+	struct config *cfg = ld->cfg;
+
+	if (cfg->mode == CONFIG_PRODUCTION &&
+	    strncmp(cfg->public_url, "https://", 8) != 0) {
+		fail(ld, key_index("public_url"),
+			"production mode requires an https:// URL");
+		return DF_EINVAL;
+	}
+	if (cfg->limits.max_header > cfg->limits.max_headers_total) {
+		fail(ld, key_index("max_header_bytes"),
+			"larger than max_headers_total_bytes (%zu)",
+			cfg->limits.max_headers_total);
+		return DF_EINVAL;
+	}
+	return 0;
+}
+
+int config_load(struct config *cfg, const char *path, char *const *envp,
+	char *err, size_t errlen)
+{
+	struct load ld;
+	char why[512];
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(&ld, 0, sizeof(ld));
+	ld.cfg = cfg;
+	ld.path = path;
+	ld.err = err;
+	ld.errlen = errlen;
+	if (errlen > 0)
+		err[0] = '\0';
+
+	rc = set_defaults(&ld);
+	if (rc == 0 && path != NULL)
+		rc = config_dir(&ld);
+	if (rc == 0 && path != NULL)
+		rc = parse_file(&ld);
+	if (rc == 0)
+		rc = parse_env(&ld, envp);
+	if (rc == 0)
+		rc = resolve_paths(&ld);
+	if (rc == 0)
+		rc = cross_checks(&ld);
+	if (rc == 0)
+		rc = load_secrets(&ld);
+	if (rc == 0 && config_check_secrets(cfg, why, sizeof(why)) != 0) {
+		if (path != NULL)
+			snprintf(err, errlen, "%s: %s", path, why);
+		else
+			snprintf(err, errlen, "%s", why);
+		rc = DF_EINVAL;
+	}
+	if (rc == DF_ENOMEM)
+		snprintf(err, errlen, "out of memory reading the configuration");
+	free(ld.dir);
+	if (rc != 0)
+		config_free(cfg);
+	return rc;
+}
+
+static void free_secret(char **s, size_t len)
+{
+	if (*s != NULL) {
+		explicit_bzero(*s, len);
+		free(*s);
+		*s = NULL;
+	}
+}
+
+void config_free(struct config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < NKEYS; i++) {
+		if (keys[i].type == K_STRING || keys[i].type == K_PATH) {
+			char **sp = field(cfg, &keys[i]);
+
+			free(*sp);
+			*sp = NULL;
+		} else if (keys[i].type == K_LIST) {
+			list_clear(cfg, keys[i].list);
+		}
+	}
+	free_secret(&cfg->jwt_secret, cfg->jwt_secret_len);
+	if (cfg->db_password != NULL)
+		free_secret(&cfg->db_password, strlen(cfg->db_password));
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+/* Case-insensitive substring search over a buffer that may hold NULs. */
+static int contains_ci(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i, j;
+
+	for (i = 0; i + n <= len; i++) {
+		for (j = 0; j < n; j++) {
+			char c = s[i + j];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (char)(c - 'A' + 'a');
+			if (c != needle[j])
+				break;
+		}
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+static int is_example(const char *s, size_t len)
+{
+	return contains_ci(s, len, "example") || contains_ci(s, len, "change-me") ||
+		contains_ci(s, len, "changeme") || contains_ci(s, len, "not-secret");
+}
+
+int config_check_secrets(const struct config *cfg, char *err, size_t errlen)
+{
+	int prod = cfg->mode == CONFIG_PRODUCTION;
+
+	if (cfg->jwt_secret == NULL || cfg->jwt_secret_len == 0) {
+		snprintf(err, errlen, "key 'jwt_secret_file': no JWT secret: set "
+			"jwt_secret_file or DEVFORGE_JWT_SECRET");
+		return DF_EINVAL;
+	}
+	if (!prod)
+		return 0;
+	if (cfg->jwt_secret_len < CONFIG_SECRET_MIN) {
+		snprintf(err, errlen, "key 'jwt_secret_file': the JWT secret has "
+			"%zu bytes; production mode requires at least %d",
+			cfg->jwt_secret_len, CONFIG_SECRET_MIN);
+		return DF_EINVAL;
+	}
+	if (is_example(cfg->jwt_secret, cfg->jwt_secret_len)) {
+		snprintf(err, errlen, "key 'jwt_secret_file': the JWT secret is an "
+			"example value; production mode refuses it");
+		return DF_EINVAL;
+	}
+	if (cfg->db_password == NULL || cfg->db_password[0] == '\0') {
+		snprintf(err, errlen, "key 'db_password_file': no database "
+			"password; production mode requires one");
+		return DF_EINVAL;
+	}
+	if (is_example(cfg->db_password, strlen(cfg->db_password))) {
+		snprintf(err, errlen, "key 'db_password_file': the database "
+			"password is an example value; production mode refuses it");
+		return DF_EINVAL;
+	}
+	return 0;
+}
+
+int config_is_trusted(const struct config *cfg, const char *addr)
+{
+	size_t i;
+
+	if (addr == NULL)
+		return 0;
+	for (i = 0; i < cfg->ntrusted; i++)
+		if (validate_cidr_contains(&cfg->trusted[i], addr))
+			return 1;
+	return 0;
+}
+
+int config_origin_allowed(const struct config *cfg, const char *origin)
+{
+	size_t i;
+
+	if (origin == NULL)
+		return 0;
+	for (i = 0; i < cfg->ncors_origins; i++)
+		if (strcmp(cfg->cors_origins[i], origin) == 0)
+			return 1;
+	return 0;
+}
+
+/* An appender that remembers overflow instead of checking every call. */
+struct out {
+	char *buf;
+	size_t len, used;
+	int overflow;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void out_printf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->len - o->used)
+		o->overflow = 1;
+	else
+		o->used += (size_t)n;
+}
+
+static void describe_secret(struct out *o, const char *name, const char *s,
+	size_t len)
+{
+	if (s == NULL || len == 0)
+		out_printf(o, "%s = (missing)\n", name);
+	else
+		out_printf(o, "%s = (set, %zu bytes)\n", name, len);
+}
+
+static void describe_key(struct out *o, const struct config *cfg,
+	const struct key *k)
+{
+	const void *f = cfield(cfg, k);
+	size_t i;
+
+	out_printf(o, "%s = ", k->name);
+	switch (k->type) {
+	case K_STRING:
+	case K_PATH: {
+		const char *s = *(char *const *)f;
+
+		out_printf(o, "%s", s != NULL ? s : "");
+		break;
+	}
+	case K_UINT:
+		if (k->size == sizeof(size_t))
+			out_printf(o, "%zu", *(const size_t *)f);
+		else
+			out_printf(o, "%u", *(const unsigned *)f);
+		break;
+	case K_BOOL:
+		out_printf(o, "%s", *(const int *)f ? "true" : "false");
+		break;
+	case K_ENUM:
+		out_printf(o, "%s", k->names[*(const int *)f]);
+		break;
+	case K_LIST:
+		if (k->list == L_ORIGINS) {
+			for (i = 0; i < cfg->ncors_origins; i++)
+				out_printf(o, "%s%s", i ? ", " : "", cfg->cors_origins[i]);
+		} else {
+			for (i = 0; i < cfg->ntrusted; i++) {
+				char a[INET6_ADDRSTRLEN];
+
+				if (inet_ntop(cfg->trusted[i].family, cfg->trusted[i].addr,
+				    a, sizeof(a)) == NULL)
+					snprintf(a, sizeof(a), "?");
+				out_printf(o, "%s%s/%u", i ? ", " : "", a,
+					cfg->trusted[i].prefix);
+			}
+		}
+		break;
+	case K_RATELIMIT: {
+		const struct config_ratelimit *rl = f;
+		const char *unit = "sec";
+
+		for (i = 0; i < 3; i++)
+			if (window_secs[i] == rl->window_s)
+				unit = window_names[i];
+		out_printf(o, "%u/%s", rl->limit, unit);
+		break;
+	}
+	}
+	out_printf(o, "\n");
+}
+
+int config_describe(const struct config *cfg, char *buf, size_t len)
+{
+	struct out o = { .buf = buf, .len = len };
+	size_t i;
+
+	if (buf == NULL || len == 0)
+		return DF_EINVAL;
+	buf[0] = '\0';
+	for (i = 0; i < NKEYS; i++) {
+		describe_key(&o, cfg, &keys[i]);
+		if (strcmp(keys[i].name, "jwt_secret_file") == 0)
+			describe_secret(&o, "jwt_secret", cfg->jwt_secret,
+				cfg->jwt_secret_len);
+		else if (strcmp(keys[i].name, "db_password_file") == 0)
+			describe_secret(&o, "db_password", cfg->db_password,
+				cfg->db_password != NULL ? strlen(cfg->db_password) : 0);
+	}
+	if (o.overflow)
+		return DF_ETOOBIG;
+	return (int)o.used;
+}

@@ -1,0 +1,557 @@
+/* Unit tests of the configuration loader: every error names its key (and
+ * line or variable), the environment overrides the file, and production
+ * mode refuses weak or example secrets. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* nftw */
+#endif
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "err.h"
+#include "log.h"
+
+#define STRONG_SECRET "k3Yq8vV2pLr9sT4wXz7bN1cF6hJ0mQ5dG8eR2tY4uI6oP9aS"
+
+static char dir[64];
+static char err[1024];
+static struct config cfg;
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/dbhelper-cfg-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	memset(&cfg, 0, sizeof(cfg));
+	err[0] = '\0';
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(p);
+}
+
+static void teardown(void)
+{
+	config_free(&cfg);
+	nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+TestSuite(config, .init = setup, .fini = teardown);
+
+/* Writes dir/name with the given mode and returns its path (static). */
+static const char *put(const char *name, mode_t mode, const char *text)
+{
+	static char path[4][PATH_MAX];
+	static int next;
+	char *p = path[next++ % 4];
+	int fd;
+
+	snprintf(p, PATH_MAX, "%s/%s", dir, name);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert(fd >= 0, "open %s: %s", p, strerror(errno));
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	cr_assert_eq(fchmod(fd, mode), 0);
+	close(fd);
+	return p;
+}
+
+static void subdir(const char *name)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	cr_assert_eq(mkdir(p, 0700), 0);
+}
+
+/* A development config with a JWT secret file next to it, plus extra. */
+static const char *dev_conf(const char *extra)
+{
+	char text[4096];
+
+	put("jwt", 0600, STRONG_SECRET "\n");
+	snprintf(text, sizeof(text), "jwt_secret_file = jwt\n%s", extra);
+	return put("devforge.conf", 0600, text);
+}
+
+static int load(const char *path, char *const *envp)
+{
+	return config_load(&cfg, path, envp, err, sizeof(err));
+}
+
+static void expect_error(const char *path, char *const *envp,
+	const char *part1, const char *part2)
+{
+	cr_assert_eq(load(path, envp), DF_EINVAL, "accepted; expected '%s'", part1);
+	cr_assert_not_null(strstr(err, part1), "message '%s' lacks '%s'", err,
+		part1);
+	if (part2 != NULL)
+		cr_assert_not_null(strstr(err, part2), "message '%s' lacks '%s'",
+			err, part2);
+}
+
+Test(config, defaults_apply_without_a_file)
+{
+	char *env[] = { "DEVFORGE_JWT_SECRET=dev-only-secret", NULL };
+
+	cr_assert_eq(load(NULL, env), 0, "%s", err);
+	cr_assert_eq(cfg.mode, CONFIG_DEVELOPMENT);
+	cr_assert_eq(cfg.workers, 4);
+	cr_assert_eq(cfg.db_port, 3306);
+	cr_assert_str_eq(cfg.db_host, "127.0.0.1");
+	cr_assert_null(cfg.db_socket);
+	cr_assert_str_eq(cfg.db_password, "");
+	cr_assert_eq(cfg.limits.max_body, 1048576);
+	cr_assert_eq(cfg.json_max_depth, 32);
+	cr_assert_eq(cfg.ratelimit[RL_AUTH].limit, 10);
+	cr_assert_eq(cfg.ratelimit[RL_AUTH].window_s, 60);
+	cr_assert_eq(cfg.ntrusted, 2);
+	cr_assert(config_is_trusted(&cfg, "127.0.0.1"));
+	cr_assert(config_is_trusted(&cfg, "::1"));
+	cr_assert_not(config_is_trusted(&cfg, "192.0.2.1"));
+	cr_assert_eq(cfg.ncors_origins, 0);
+	cr_assert_str_eq(cfg.shm_name, "/devforge");
+	cr_assert_null(cfg.log_file);
+	cr_assert_eq(cfg.log_level, LOG_INFO);
+	cr_assert_not_null(cfg.migrations_dir);
+	cr_assert_eq(cfg.jwt_secret_len, strlen("dev-only-secret"));
+}
+
+Test(config, jwt_secret_is_required_even_in_development)
+{
+	expect_error(NULL, NULL, "jwt_secret_file", NULL);
+}
+
+Test(config, unknown_key_names_key_and_line)
+{
+	expect_error(dev_conf("workers = 2\n\nwrokers = 3\n"), NULL,
+		"devforge.conf:4: key 'wrokers'", "unknown");
+}
+
+Test(config, duplicate_key_names_key_and_both_lines)
+{
+	expect_error(dev_conf("workers = 2\n# again\nworkers = 3\n"), NULL,
+		"devforge.conf:4: key 'workers'", "line 2");
+}
+
+Test(config, line_without_equals_is_refused)
+{
+	expect_error(dev_conf("workers 2\n"), NULL, "devforge.conf:2:",
+		"key = value");
+}
+
+Test(config, bad_integer_names_key_and_line)
+{
+	expect_error(dev_conf("db_port = 33o6\n"), NULL,
+		"devforge.conf:2: key 'db_port'", "1 to 65535");
+}
+
+Test(config, out_of_range_values_are_refused)
+{
+	expect_error(dev_conf("workers = 257\n"), NULL,
+		"devforge.conf:2: key 'workers'", "1 to 256");
+	expect_error(dev_conf("workers = 0\n"), NULL, "key 'workers'", NULL);
+	expect_error(dev_conf("max_body_bytes = 1023\n"), NULL,
+		"key 'max_body_bytes'", NULL);
+	expect_error(dev_conf("max_body_bytes = 1073741825\n"), NULL,
+		"key 'max_body_bytes'", NULL);
+	expect_error(dev_conf("json_max_depth = 257\n"), NULL,
+		"key 'json_max_depth'", NULL);
+	expect_error(dev_conf("db_read_timeout = 301\n"), NULL,
+		"key 'db_read_timeout'", NULL);
+	expect_error(dev_conf("access_token_ttl = 59\n"), NULL,
+		"key 'access_token_ttl'", NULL);
+	expect_error(dev_conf("refresh_token_ttl = 31536001\n"), NULL,
+		"key 'refresh_token_ttl'", NULL);
+	expect_error(dev_conf("workers = -1\n"), NULL, "key 'workers'", NULL);
+}
+
+Test(config, bad_enum_names_the_choices)
+{
+	expect_error(dev_conf("mode = staging\n"), NULL,
+		"devforge.conf:2: key 'mode'", "development, production");
+	expect_error(dev_conf("log_level = loud\n"), NULL, "key 'log_level'",
+		NULL);
+}
+
+Test(config, limits_and_log_level_are_read)
+{
+	cr_assert_eq(load(dev_conf("max_uri_bytes = 4096\nmax_query_bytes = 1000\n"
+		"max_header_bytes = 1024\nmax_headers_total_bytes = 2048\n"
+		"json_max_depth = 8\nlog_level = debug\n"), NULL), 0, "%s", err);
+	cr_assert_eq(cfg.limits.max_uri, 4096);
+	cr_assert_eq(cfg.limits.max_query, 1000);
+	cr_assert_eq(cfg.limits.max_header, 1024);
+	cr_assert_eq(cfg.limits.max_headers_total, 2048);
+	cr_assert_eq(cfg.json_max_depth, 8);
+	cr_assert_eq(cfg.log_level, LOG_DEBUG);
+}
+
+Test(config, header_limit_above_total_is_refused)
+{
+	expect_error(dev_conf("max_header_bytes = 8192\n"
+		"max_headers_total_bytes = 4096\n"), NULL,
+		"key 'max_header_bytes'", "max_headers_total_bytes");
+}
+
+Test(config, comments_blank_lines_and_empty_values)
+{
+	cr_assert_eq(load(dev_conf("# a comment\n\n   \t\nworkers = 7   # seven\n"
+		"public_url = https://x.test/#frag\ndb_socket =\nlog_file =\n"
+		"db_port =   \n"), NULL), 0, "%s", err);
+	cr_assert_eq(cfg.workers, 7);
+	cr_assert_str_eq(cfg.public_url, "https://x.test/#frag");
+	cr_assert_null(cfg.db_socket);
+	cr_assert_null(cfg.log_file);
+	cr_assert_eq(cfg.db_port, 3306);
+}
+
+Test(config, environment_overrides_the_file)
+{
+	char *env[] = { "DEVFORGE_WORKERS=9", "DEVFORGE_RATELIMIT_AUTH=5/sec",
+		"DEVFORGE_DB_NAME=other", "DEVFORGE_SOMETHING_ELSE=x",
+		"PATH=/bin", NULL };
+
+	cr_assert_eq(load(dev_conf("workers = 2\nratelimit.auth = 10/min\n"),
+		env), 0, "%s", err);
+	cr_assert_eq(cfg.workers, 9);
+	cr_assert_eq(cfg.ratelimit[RL_AUTH].limit, 5);
+	cr_assert_eq(cfg.ratelimit[RL_AUTH].window_s, 1);
+	cr_assert_str_eq(cfg.db_name, "other");
+}
+
+Test(config, bad_environment_value_names_the_variable)
+{
+	char *env[] = { "DEVFORGE_WORKERS=many", NULL };
+
+	expect_error(dev_conf(""), env, "environment DEVFORGE_WORKERS",
+		"key 'workers'");
+}
+
+Test(config, environment_secrets_win_over_files)
+{
+	char *env[] = { "DEVFORGE_JWT_SECRET=" STRONG_SECRET "x",
+		"DEVFORGE_DB_PASSWORD=db-pass-from-env\n", NULL };
+
+	put("dbpw", 0600, "file-password\n");
+	cr_assert_eq(load(dev_conf("db_password_file = dbpw\n"), env), 0, "%s",
+		err);
+	cr_assert_eq(cfg.jwt_secret_len, strlen(STRONG_SECRET) + 1);
+	cr_assert_str_eq(cfg.db_password, "db-pass-from-env");
+}
+
+Test(config, secret_file_trailing_whitespace_is_stripped)
+{
+	put("dbpw", 0600, "pass word \r\n\n");
+	cr_assert_eq(load(dev_conf("db_password_file = dbpw\n"), NULL), 0, "%s",
+		err);
+	cr_assert_str_eq(cfg.db_password, "pass word");
+	cr_assert_eq(cfg.jwt_secret_len, strlen(STRONG_SECRET));
+	cr_assert_eq(memcmp(cfg.jwt_secret, STRONG_SECRET, cfg.jwt_secret_len), 0);
+}
+
+Test(config, missing_secret_file_names_key_and_path)
+{
+	expect_error(put("devforge.conf", 0600, "jwt_secret_file = nope/jwt\n"),
+		NULL, "key 'jwt_secret_file'", "nope/jwt");
+	cr_assert_not_null(strstr(err, "devforge.conf:1:"), "%s", err);
+}
+
+Test(config, oversized_secret_file_is_refused)
+{
+	static char big[5000];
+
+	memset(big, 'a', sizeof(big) - 1);
+	put("dbpw", 0600, big);
+	expect_error(dev_conf("db_password_file = dbpw\n"), NULL,
+		"key 'db_password_file'", "4096");
+}
+
+static const char *prod_conf(const char *jwt, const char *dbpw,
+	mode_t secret_mode, const char *extra)
+{
+	char text[2048];
+
+	put("jwt", secret_mode, jwt);
+	put("dbpw", secret_mode, dbpw);
+	snprintf(text, sizeof(text), "mode = production\n"
+		"public_url = https://api.devforge.dev\n"
+		"jwt_secret_file = jwt\ndb_password_file = dbpw\n%s", extra);
+	return put("devforge.conf", 0600, text);
+}
+
+Test(config, good_production_config_is_accepted)
+{
+	cr_assert_eq(load(prod_conf(STRONG_SECRET "\n", "Zq9-real-password\n",
+		0600, "cors_origins = https://devforge.dev\n"), NULL), 0, "%s", err);
+	cr_assert_eq(cfg.mode, CONFIG_PRODUCTION);
+	cr_assert_eq(config_check_secrets(&cfg, err, sizeof(err)), 0);
+	cr_assert_str_eq(cfg.db_password, "Zq9-real-password");
+}
+
+Test(config, example_jwt_secret_is_refused_in_production)
+{
+	expect_error(prod_conf("example-jwt-secret-not-secret-change-me-0123456789",
+		"Zq9-real-password", 0600, ""), NULL, "jwt_secret_file", "example");
+}
+
+Test(config, example_markers_are_case_insensitive)
+{
+	expect_error(prod_conf(STRONG_SECRET "CHANGEME", "Zq9-real-password",
+		0600, ""), NULL, "jwt_secret_file", "example");
+}
+
+Test(config, example_secret_is_fine_in_development)
+{
+	put("jwt", 0644, "example-jwt-secret-not-secret-change-me-0123456789\n");
+	put("dbpw", 0644, "example-db-password-not-secret\n");
+	cr_assert_eq(load(put("devforge.conf", 0600, "jwt_secret_file = jwt\n"
+		"db_password_file = dbpw\n"), NULL), 0, "%s", err);
+}
+
+Test(config, short_jwt_secret_is_refused_in_production)
+{
+	expect_error(prod_conf("0123456789abcdef0123456789abcde", "Zq9-real-password",
+		0600, ""), NULL, "jwt_secret_file", "31 bytes");
+}
+
+Test(config, example_db_password_is_refused_in_production)
+{
+	expect_error(prod_conf(STRONG_SECRET, "example-db-password-not-secret",
+		0600, ""), NULL, "db_password_file", "example");
+}
+
+Test(config, empty_db_password_is_refused_in_production)
+{
+	expect_error(prod_conf(STRONG_SECRET, "\n", 0600, ""), NULL,
+		"db_password_file", NULL);
+}
+
+Test(config, group_readable_secret_is_refused_in_production)
+{
+	expect_error(prod_conf(STRONG_SECRET, "Zq9-real-password", 0640, ""),
+		NULL, "key 'jwt_secret_file'", "0640");
+}
+
+Test(config, production_requires_https_public_url)
+{
+	char *env[] = { "DEVFORGE_PUBLIC_URL=http://api.devforge.dev", NULL };
+
+	expect_error(prod_conf(STRONG_SECRET, "Zq9-real-password", 0600, ""), env,
+		"environment DEVFORGE_PUBLIC_URL: key 'public_url'", "https");
+}
+
+Test(config, check_secrets_refuses_missing_secret)
+{
+	struct config c;
+
+	memset(&c, 0, sizeof(c));
+	c.mode = CONFIG_PRODUCTION;
+	cr_assert_eq(config_check_secrets(&c, err, sizeof(err)), DF_EINVAL);
+	cr_assert_not_null(strstr(err, "jwt_secret_file"));
+}
+
+Test(config, relative_paths_resolve_against_the_config_directory)
+{
+	char real[PATH_MAX], want[PATH_MAX + 64];
+	const char *conf;
+
+	subdir("etc");
+	subdir("etc/secrets");
+	put("etc/secrets/jwt", 0600, STRONG_SECRET);
+	conf = put("etc/devforge.conf", 0600, "jwt_secret_file = secrets/jwt\n"
+		"log_file = logs/worker.log\nmigrations_dir = ../sql\n"
+		"db_socket = /run/mysqld/mysqld.sock\n");
+	cr_assert_eq(load(conf, NULL), 0, "%s", err);
+	cr_assert_not_null(realpath(dir, real));
+	snprintf(want, sizeof(want), "%s/etc/secrets/jwt", real);
+	cr_assert_str_eq(cfg.jwt_secret_file, want);
+	snprintf(want, sizeof(want), "%s/etc/logs/worker.log", real);
+	cr_assert_str_eq(cfg.log_file, want);
+	snprintf(want, sizeof(want), "%s/etc/../sql", real);
+	cr_assert_str_eq(cfg.migrations_dir, want);
+	cr_assert_str_eq(cfg.db_socket, "/run/mysqld/mysqld.sock");
+}
+
+Test(config, relative_path_from_environment_resolves_too)
+{
+	char real[PATH_MAX], want[PATH_MAX + 64];
+	char *env[] = { "DEVFORGE_LOG_FILE=x.log", NULL };
+
+	cr_assert_eq(load(dev_conf(""), env), 0, "%s", err);
+	cr_assert_not_null(realpath(dir, real));
+	snprintf(want, sizeof(want), "%s/x.log", real);
+	cr_assert_str_eq(cfg.log_file, want);
+}
+
+Test(config, ratelimits_parse_all_windows)
+{
+	cr_assert_eq(load(dev_conf("ratelimit.default = 1000000/hour\n"
+		"ratelimit.auth = 1/sec\nratelimit.license = 60/min\n"
+		"ratelimit.analytics = 42/hour\n"), NULL), 0, "%s", err);
+	cr_assert_eq(cfg.ratelimit[RL_DEFAULT].limit, 1000000);
+	cr_assert_eq(cfg.ratelimit[RL_DEFAULT].window_s, 3600);
+	cr_assert_eq(cfg.ratelimit[RL_AUTH].limit, 1);
+	cr_assert_eq(cfg.ratelimit[RL_AUTH].window_s, 1);
+	cr_assert_eq(cfg.ratelimit[RL_LICENSE].window_s, 60);
+	cr_assert_eq(cfg.ratelimit[RL_ANALYTICS].limit, 42);
+}
+
+Test(config, bad_ratelimits_are_refused)
+{
+	static const char *const bad[] = { "0/min", "1000001/min", "10/day",
+		"10", "/min", "10 /min", "-5/sec", "10/min/x" };
+	char line[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(line, sizeof(line), "ratelimit.license = %s\n", bad[i]);
+		expect_error(dev_conf(line), NULL,
+			"devforge.conf:2: key 'ratelimit.license'", "N/min");
+	}
+	expect_error(dev_conf("ratelimit.none = 1/sec\n"), NULL,
+		"key 'ratelimit.none'", "unknown");
+}
+
+Test(config, cors_origins_are_exact_and_checked)
+{
+	cr_assert_eq(load(dev_conf("cors_origins = http://localhost:3000, "
+		"https://app.devforge.dev ,https://[::1]:8443\n"), NULL), 0, "%s",
+		err);
+	cr_assert_eq(cfg.ncors_origins, 3);
+	cr_assert(config_origin_allowed(&cfg, "http://localhost:3000"));
+	cr_assert(config_origin_allowed(&cfg, "https://app.devforge.dev"));
+	cr_assert(config_origin_allowed(&cfg, "https://[::1]:8443"));
+	cr_assert_not(config_origin_allowed(&cfg, "http://localhost:3001"));
+	cr_assert_not(config_origin_allowed(&cfg, "https://app.devforge.dev/"));
+	cr_assert_not(config_origin_allowed(&cfg, NULL));
+}
+
+Test(config, bad_cors_origins_are_refused)
+{
+	static const char *const bad[] = { "*", "https://a.dev/", "https://a.dev/x",
+		"ftp://a.dev", "a.dev", "https://", "https://A.dev", "https://a.dev:0",
+		"https://a.dev:65536", "https://a.dev:", "https://a.dev,",
+		"https://a.dev?x" };
+	char line[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(line, sizeof(line), "cors_origins = %s\n", bad[i]);
+		expect_error(dev_conf(line), NULL,
+			"devforge.conf:2: key 'cors_origins'", NULL);
+	}
+	expect_error(dev_conf("cors_origins = *\n"), NULL, "'*' is not allowed",
+		NULL);
+	expect_error(dev_conf("cors_origins = https://a.dev/\n"), NULL,
+		"trailing slash", NULL);
+}
+
+Test(config, trusted_networks_are_parsed)
+{
+	cr_assert_eq(load(dev_conf("trusted_networks = 10.0.0.0/8, 2001:db8::/32,"
+		"192.0.2.7\n"), NULL), 0, "%s", err);
+	cr_assert_eq(cfg.ntrusted, 3);
+	cr_assert(config_is_trusted(&cfg, "10.200.1.1"));
+	cr_assert(config_is_trusted(&cfg, "2001:db8:1::5"));
+	cr_assert(config_is_trusted(&cfg, "192.0.2.7"));
+	cr_assert_not(config_is_trusted(&cfg, "192.0.2.8"));
+	cr_assert_not(config_is_trusted(&cfg, "127.0.0.1"));
+	cr_assert_not(config_is_trusted(&cfg, NULL));
+}
+
+Test(config, bad_trusted_network_names_key)
+{
+	expect_error(dev_conf("trusted_networks = 10.0.0.0/33\n"), NULL,
+		"devforge.conf:2: key 'trusted_networks'", "10.0.0.0/33");
+	expect_error(dev_conf("trusted_networks = 10.0.0.0/8,,::1\n"), NULL,
+		"key 'trusted_networks'", "empty");
+}
+
+Test(config, shm_name_and_public_url_are_checked)
+{
+	expect_error(dev_conf("shm_name = devforge\n"), NULL, "key 'shm_name'",
+		NULL);
+	expect_error(dev_conf("shm_name = /a/b\n"), NULL, "key 'shm_name'", NULL);
+	expect_error(dev_conf("public_url = api.devforge.dev\n"), NULL,
+		"key 'public_url'", NULL);
+}
+
+Test(config, describe_lists_every_key_without_secrets)
+{
+	char buf[8192];
+	int n;
+
+	put("dbpw", 0600, "hunter2-db\n");
+	cr_assert_eq(load(dev_conf("db_password_file = dbpw\n"
+		"cors_origins = http://localhost:3000\n"), NULL), 0, "%s", err);
+	n = config_describe(&cfg, buf, sizeof(buf));
+	cr_assert(n > 0);
+	cr_assert_eq((size_t)n, strlen(buf));
+	cr_assert_not_null(strstr(buf, "mode = development\n"));
+	cr_assert_not_null(strstr(buf, "workers = 4\n"));
+	cr_assert_not_null(strstr(buf, "ratelimit.auth = 10/min\n"));
+	cr_assert_not_null(strstr(buf, "trusted_networks = 127.0.0.0/8, ::1/128\n"));
+	cr_assert_not_null(strstr(buf, "cors_origins = http://localhost:3000\n"));
+	cr_assert_not_null(strstr(buf, "log_level = info\n"));
+	cr_assert_not_null(strstr(buf, "max_headers_total_bytes = 32768\n"));
+	cr_assert_not_null(strstr(buf, "jwt_secret = (set, 48 bytes)\n"));
+	cr_assert_not_null(strstr(buf, "db_password = (set, 10 bytes)\n"));
+	cr_assert_null(strstr(buf, "hunter2"));
+	cr_assert_null(strstr(buf, STRONG_SECRET));
+	cr_assert_eq(config_describe(&cfg, buf, 64), DF_ETOOBIG);
+}
+
+Test(config, describe_shows_missing_password)
+{
+	char buf[8192];
+
+	cr_assert_eq(load(dev_conf(""), NULL), 0, "%s", err);
+	cr_assert(config_describe(&cfg, buf, sizeof(buf)) > 0);
+	cr_assert_not_null(strstr(buf, "db_password = (missing)\n"));
+}
+
+/* The shipped example: found through automake's $srcdir, the path this
+ * file was compiled from, or the current directory. */
+Test(config, example_file_loads)
+{
+	const char *rel = "conf/devforge.conf.example";
+	char path[PATH_MAX + 64], here[PATH_MAX];
+	const char *top = getenv("srcdir");
+	char *slash;
+
+	snprintf(path, sizeof(path), "%s/%s", top != NULL ? top : ".", rel);
+	if (access(path, R_OK) != 0) {
+		snprintf(here, sizeof(here), "%s", __FILE__);
+		slash = strrchr(here, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		else
+			snprintf(here, sizeof(here), ".");
+		snprintf(path, sizeof(path), "%s/../../%s", here, rel);
+	}
+	cr_assert_eq(load(path, NULL), 0, "%s", err);
+	cr_assert_eq(cfg.mode, CONFIG_DEVELOPMENT);
+	cr_assert_str_eq(cfg.jwt_audience, "devforge-api");
+	cr_assert_eq(cfg.ncors_origins, 1);
+	cr_assert_eq(cfg.jwt_secret_len,
+		strlen("example-jwt-secret-not-secret-change-me-0123456789"));
+}
+
+Test(config, free_twice_is_harmless)
+{
+	cr_assert_eq(load(dev_conf(""), NULL), 0, "%s", err);
+	config_free(&cfg);
+	config_free(&cfg);
+	cr_assert_null(cfg.jwt_secret);
+}
