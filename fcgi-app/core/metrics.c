@@ -1,0 +1,409 @@
+/* Request and database metrics recorded in the shared segment, so every
+ * worker of a host adds to the same numbers, and their rendering in the
+ * Prometheus text exposition format (version 0.0.4). */
+#include "metrics.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "http.h"
+#include "router.h"
+#include "shm.h"
+
+#define METRICS_INITIAL_CAP 16384
+
+void metrics_observe_request(int route_index, int status, uint64_t dur_us)
+{
+	struct shm_route_stats *rs;
+
+	if (shm_current == NULL)
+		return;
+	if (route_index < 0 || route_index >= SHM_MAX_ROUTES)
+		route_index = SHM_MAX_ROUTES;
+	rs = &shm_current->routes[route_index];
+	shm_add(&rs->by_status[shm_status_slot(status)], 1);
+	shm_hist_observe(&rs->latency, dur_us);
+}
+
+void metrics_observe_db(uint64_t dur_us, int ok)
+{
+	if (shm_current == NULL)
+		return;
+	shm_hist_observe(&shm_current->db_latency, dur_us);
+	shm_count(SHM_C_DB_QUERIES, 1);
+	if (!ok)
+		shm_count(SHM_C_DB_ERRORS, 1);
+}
+
+/* A growing string in the arena. The arena cannot resize in place, so a
+ * full buffer is copied into one twice the size; what is left behind is
+ * at most the size of the final text and goes with the request. */
+struct mbuf {
+	struct arena *a;
+	char *p;
+	size_t len;
+	size_t cap;
+	int failed;
+};
+
+static int mb_reserve(struct mbuf *b, size_t more)
+{
+	size_t cap;
+	char *p;
+
+	if (b->failed)
+		return -1;
+	if (more < b->cap - b->len)
+		return 0;
+	cap = b->cap != 0 ? b->cap : METRICS_INITIAL_CAP;
+	while (more >= cap - b->len) {
+		if (cap > SIZE_MAX / 2) {
+			b->failed = 1;
+			return -1;
+		}
+		cap *= 2;
+	}
+	p = arena_alloc(b->a, cap);
+	if (p == NULL) {
+		b->failed = 1;
+		return -1;
+	}
+	if (b->len > 0)
+		memcpy(p, b->p, b->len);
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+static void mb_put(struct mbuf *b, const char *s, size_t n)
+{
+	if (mb_reserve(b, n) != 0)
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void mb_puts(struct mbuf *b, const char *s)
+{
+	mb_put(b, s, strlen(s));
+}
+
+static void mb_u64(struct mbuf *b, uint64_t v)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v);
+
+	mb_put(b, tmp, (size_t)n);
+}
+
+/* Microseconds as exact decimal seconds ("0.0025", "1", "12.000301"):
+ * no floating point, so bucket bounds print the same everywhere. buf
+ * holds at least 32 bytes; returns the length. */
+static size_t fmt_seconds(char *buf, size_t size, uint64_t us)
+{
+	uint64_t whole = us / 1000000, frac = us % 1000000;
+	int n;
+
+	if (frac == 0)
+		return (size_t)snprintf(buf, size, "%" PRIu64, whole);
+	n = snprintf(buf, size, "%" PRIu64 ".%06" PRIu64, whole, frac);
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	return (size_t)n;
+}
+
+static void mb_seconds(struct mbuf *b, uint64_t us)
+{
+	char tmp[32];
+
+	mb_put(b, tmp, fmt_seconds(tmp, sizeof(tmp), us));
+}
+
+/* A label value escaped per the exposition format: backslash, double
+ * quote and line feed are the only characters it reserves. */
+static void mb_label_value(struct mbuf *b, const char *s)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *esc;
+
+		switch (*s) {
+		case '\\': esc = "\\\\"; break;
+		case '"': esc = "\\\""; break;
+		case '\n': esc = "\\n"; break;
+		default: continue;
+		}
+		mb_put(b, run, (size_t)(s - run));
+		mb_puts(b, esc);
+		run = s + 1;
+	}
+	mb_put(b, run, (size_t)(s - run));
+}
+
+/* The labels of one series; NULL names are left out, and with none at
+ * all no braces are written. */
+struct labels {
+	const char *method;      /* with route: both or neither */
+	const char *route;
+	const char *key;         /* one more label, e.g. status or le */
+	const char *value;
+};
+
+static void mb_labels(struct mbuf *b, const struct labels *l)
+{
+	int any = 0;
+
+	if (l->route != NULL) {
+		mb_puts(b, "{method=\"");
+		mb_label_value(b, l->method != NULL ? l->method : "");
+		mb_puts(b, "\",route=\"");
+		mb_label_value(b, l->route);
+		mb_puts(b, "\"");
+		any = 1;
+	}
+	if (l->key != NULL) {
+		mb_puts(b, any ? "," : "{");
+		mb_puts(b, l->key);
+		mb_puts(b, "=\"");
+		mb_label_value(b, l->value);
+		mb_puts(b, "\"");
+		any = 1;
+	}
+	if (any)
+		mb_puts(b, "}");
+}
+
+static void mb_family(struct mbuf *b, const char *name, const char *type,
+	const char *help)
+{
+	mb_puts(b, "# HELP ");
+	mb_puts(b, name);
+	mb_puts(b, " ");
+	mb_puts(b, help);
+	mb_puts(b, "\n# TYPE ");
+	mb_puts(b, name);
+	mb_puts(b, " ");
+	mb_puts(b, type);
+	mb_puts(b, "\n");
+}
+
+static void mb_sample(struct mbuf *b, const char *name, const char *suffix,
+	const struct labels *l, uint64_t v)
+{
+	mb_puts(b, name);
+	mb_puts(b, suffix);
+	mb_labels(b, l);
+	mb_puts(b, " ");
+	mb_u64(b, v);
+	mb_puts(b, "\n");
+}
+
+/* One histogram's series. Buckets are stored per interval and rendered
+ * cumulatively; _count is the +Inf bucket rather than the stored count,
+ * so the two agree even while other workers are adding to them. */
+static void mb_histogram(struct mbuf *b, const char *name,
+	const char *method, const char *route, const struct shm_hist *h)
+{
+	struct labels l = { method, route, "le", NULL };
+	uint64_t cum = 0;
+	char le[32];
+	int i;
+
+	for (i = 0; i < SHM_HIST_BUCKETS; i++) {
+		cum += shm_load(&h->buckets[i]);
+		if (shm_hist_bounds_us[i] == UINT64_MAX) {
+			l.value = "+Inf";
+		} else {
+			fmt_seconds(le, sizeof(le), shm_hist_bounds_us[i]);
+			l.value = le;
+		}
+		mb_sample(b, name, "_bucket", &l, cum);
+	}
+	l.key = NULL;
+	mb_puts(b, name);
+	mb_puts(b, "_sum");
+	mb_labels(b, &l);
+	mb_puts(b, " ");
+	mb_seconds(b, shm_load(&h->sum_us));
+	mb_puts(b, "\n");
+	mb_sample(b, name, "_count", &l, cum);
+}
+
+static uint64_t hist_total(const struct shm_hist *h)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < SHM_HIST_BUCKETS; i++)
+		n += shm_load(&h->buckets[i]);
+	return n;
+}
+
+/* The labels of route slot i, or 0 when it has none to show: slots past
+ * the router's table belong to no route this binary knows. */
+static int route_labels(const struct route *const *routes, size_t nroutes,
+	size_t i, const char **method, const char **route)
+{
+	if (i == SHM_MAX_ROUTES) {
+		*method = "";
+		*route = "unmatched";
+		return 1;
+	}
+	if (routes == NULL || i >= nroutes || routes[i] == NULL ||
+			routes[i]->pattern == NULL)
+		return 0;
+	*method = http_method_name(routes[i]->method);
+	*route = routes[i]->pattern;
+	return 1;
+}
+
+static void render_requests(struct mbuf *b, const struct shm_segment *seg,
+	const struct route *const *routes, size_t nroutes)
+{
+	static const char name[] = "devforge_http_requests_total";
+	struct labels l = { NULL, NULL, "status", NULL };
+	char status[16];
+	size_t i;
+	int s;
+
+	mb_family(b, name, "counter",
+		"HTTP requests answered, by method, route pattern and status.");
+	for (i = 0; seg != NULL && i <= SHM_MAX_ROUTES; i++) {
+		if (!route_labels(routes, nroutes, i, &l.method, &l.route))
+			continue;
+		for (s = 0; s < SHM_STATUS_SLOTS; s++) {
+			uint64_t v = shm_load(&seg->routes[i].by_status[s]);
+
+			if (v == 0)
+				continue;
+			if (s == SHM_STATUS_SLOTS - 1) {
+				l.value = "other";
+			} else {
+				snprintf(status, sizeof(status), "%d",
+					shm_status_codes[s]);
+				l.value = status;
+			}
+			mb_sample(b, name, "", &l, v);
+		}
+	}
+}
+
+static void render_latency(struct mbuf *b, const struct shm_segment *seg,
+	const struct route *const *routes, size_t nroutes)
+{
+	static const char name[] = "devforge_http_request_duration_seconds";
+	const char *method, *route;
+	size_t i;
+
+	mb_family(b, name, "histogram",
+		"Time from the start of a request to its answer, by method and route pattern.");
+	for (i = 0; seg != NULL && i <= SHM_MAX_ROUTES; i++) {
+		if (!route_labels(routes, nroutes, i, &method, &route))
+			continue;
+		if (hist_total(&seg->routes[i].latency) == 0)
+			continue;
+		mb_histogram(b, name, method, route, &seg->routes[i].latency);
+	}
+}
+
+static uint64_t counter(const struct shm_segment *seg, unsigned c)
+{
+	return seg != NULL ? shm_load(&seg->counters[c]) : 0;
+}
+
+static void render_counter(struct mbuf *b, const struct shm_segment *seg,
+	const char *name, const char *help, unsigned c)
+{
+	struct labels none = { NULL, NULL, NULL, NULL };
+
+	mb_family(b, name, "counter", help);
+	mb_sample(b, name, "", &none, counter(seg, c));
+}
+
+static const char *const rl_class_names[] = {
+	[RL_DEFAULT] = "default", [RL_AUTH] = "auth",
+	[RL_LICENSE] = "license", [RL_ANALYTICS] = "analytics"
+};
+
+static void render_counters(struct mbuf *b, const struct shm_segment *seg)
+{
+	static const struct shm_hist no_hist;
+	struct labels l = { NULL, NULL, NULL, NULL };
+	const char *name;
+	unsigned i;
+
+	name = "devforge_db_query_duration_seconds";
+	mb_family(b, name, "histogram", "Database round trips, by duration.");
+	mb_histogram(b, name, NULL, NULL,
+		seg != NULL ? &seg->db_latency : &no_hist);
+
+	render_counter(b, seg, "devforge_db_queries_total",
+		"Database statements run.", SHM_C_DB_QUERIES);
+	render_counter(b, seg, "devforge_db_errors_total",
+		"Database statements that failed.", SHM_C_DB_ERRORS);
+	render_counter(b, seg, "devforge_db_reconnects_total",
+		"Reconnections to the database.", SHM_C_DB_RECONNECTS);
+	render_counter(b, seg, "devforge_db_unavailable_total",
+		"Requests answered 503 because the database was unreachable.",
+		SHM_C_DB_UNAVAILABLE);
+	render_counter(b, seg, "devforge_cache_hits_total",
+		"Answers served from a worker's cache.", SHM_C_CACHE_HITS);
+	render_counter(b, seg, "devforge_cache_misses_total",
+		"Cacheable answers that had to be computed.",
+		SHM_C_CACHE_MISSES);
+
+	name = "devforge_ratelimit_refused_total";
+	mb_family(b, name, "counter",
+		"Requests refused with 429 by a rate limit, by limit class.");
+	l.key = "class";
+	for (i = 0; i < sizeof(rl_class_names) / sizeof(rl_class_names[0]);
+			i++) {
+		l.value = rl_class_names[i];
+		mb_sample(b, name, "", &l, counter(seg, SHM_C_RL_REFUSED + i));
+	}
+
+	name = "devforge_logins_total";
+	mb_family(b, name, "counter", "Login attempts, by result.");
+	l.key = "result";
+	l.value = "ok";
+	mb_sample(b, name, "", &l, counter(seg, SHM_C_LOGINS_OK));
+	l.value = "failed";
+	mb_sample(b, name, "", &l, counter(seg, SHM_C_LOGINS_FAILED));
+
+	render_counter(b, seg, "devforge_worker_starts_total",
+		"Worker processes started.", SHM_C_WORKER_STARTS);
+	render_counter(b, seg, "devforge_worker_restarts_total",
+		"Worker processes restarted after dying.",
+		SHM_C_WORKER_RESTARTS);
+
+	/* A reset of every counter above shows as a change of this one. */
+	name = "devforge_shm_created_timestamp_seconds";
+	mb_family(b, name, "gauge",
+		"When the shared metrics segment was created (unix time).");
+	l.key = NULL;
+	mb_sample(b, name, "", &l, seg != NULL ? seg->created_unix : 0);
+}
+
+char *metrics_render(struct arena *a, const struct route *const *routes,
+	size_t nroutes, size_t *len)
+{
+	struct mbuf b = { a, NULL, 0, 0, 0 };
+	const struct shm_segment *seg = shm_current;
+
+	if (mb_reserve(&b, METRICS_INITIAL_CAP / 2) != 0)
+		return NULL;
+	b.p[0] = '\0';
+	render_requests(&b, seg, routes, nroutes);
+	render_latency(&b, seg, routes, nroutes);
+	render_counters(&b, seg);
+	if (b.failed)
+		return NULL;
+	if (len != NULL)
+		*len = b.len;
+	return b.p;
+}
