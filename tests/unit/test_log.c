@@ -1,0 +1,384 @@
+/* Unit tests of JSON-lines logging: each line parses as one object with
+ * the promised fields, escaping is right, levels filter, the access line
+ * leaks no query or header, and concurrent writers never interleave. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+
+#include "arena.h"
+#include "err.h"
+#include "http.h"
+#include "log.h"
+
+static char PATH[64];
+
+static void setup(void)
+{
+	int fd;
+
+	strcpy(PATH, "/tmp/httph-test-log-XXXXXX");
+	fd = mkstemp(PATH);
+	cr_assert_geq(fd, 0);
+	close(fd);
+}
+
+static void teardown(void)
+{
+	log_close();
+	unlink(PATH);
+}
+
+TestSuite(log, .init = setup, .fini = teardown);
+
+/* Reads the whole log file into a malloc'd string. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (*s == '\n')
+			n++;
+	return n;
+}
+
+/* Parses the log's only line; the caller puts the object. */
+static struct json_object *only_line(void)
+{
+	char *text = slurp(PATH);
+	struct json_object *o;
+
+	cr_assert_eq(count_lines(text), 1, "log holds: %s", text);
+	cr_assert_eq(text[strlen(text) - 1], '\n');
+	o = json_tokener_parse(text);
+	cr_assert_not_null(o, "not JSON: %s", text);
+	cr_assert(json_object_is_type(o, json_type_object));
+	free(text);
+	return o;
+}
+
+static const char *get_str(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	cr_assert(json_object_object_get_ex(o, k, &v), "no \"%s\"", k);
+	cr_assert(json_object_is_type(v, json_type_string), "\"%s\" type", k);
+	return json_object_get_string(v);
+}
+
+static int is_null_field(struct json_object *o, const char *k)
+{
+	struct json_object *v = (struct json_object *)1;
+
+	return json_object_object_get_ex(o, k, &v) && v == NULL;
+}
+
+Test(log, writes_one_json_object_per_line)
+{
+	struct json_object *o, *v;
+
+	cr_assert_eq(log_open(PATH, LOG_DEBUG), 0);
+	log_msg(LOG_INFO, "worker %d started", 7);
+	o = only_line();
+	cr_assert_str_eq(get_str(o, "msg"), "worker 7 started");
+	cr_assert_str_eq(get_str(o, "level"), "info");
+	cr_assert(json_object_object_get_ex(o, "pid", &v));
+	cr_assert_eq(json_object_get_int(v), getpid());
+	cr_assert_eq(strlen(get_str(o, "ts")), 27);
+	cr_assert(!json_object_object_get_ex(o, "request_id", NULL));
+	json_object_put(o);
+}
+
+Test(log, escapes_quotes_and_control_characters)
+{
+	static const char nasty[] = "a \"quoted\" \\ line\nwith\ttabs\x01 and </x>";
+	struct json_object *o;
+
+	cr_assert_eq(log_open(PATH, LOG_DEBUG), 0);
+	log_msg(LOG_WARN, "%s", nasty);
+	o = only_line();
+	cr_assert_str_eq(get_str(o, "msg"), nasty);
+	cr_assert_str_eq(get_str(o, "level"), "warn");
+	json_object_put(o);
+}
+
+Test(log, replaces_invalid_utf8)
+{
+	struct json_object *o;
+	char *text;
+
+	cr_assert_eq(log_open(PATH, LOG_DEBUG), 0);
+	log_msg(LOG_ERROR, "bad \xff\xc0\xaf byte, good \xc3\xa9");
+	text = slurp(PATH);
+	cr_assert_null(strchr(text, '\xff'), "raw invalid byte: %s", text);
+	cr_assert_null(strchr(text, '\xc0'), "raw overlong: %s", text);
+	free(text);
+	o = only_line();
+	cr_assert_str_eq(get_str(o, "msg"), "bad ??? byte, good \xc3\xa9");
+	json_object_put(o);
+}
+
+Test(log, filters_below_the_level)
+{
+	char *text;
+
+	cr_assert_eq(log_open(PATH, LOG_WARN), 0);
+	log_msg(LOG_DEBUG, "debug");
+	log_msg(LOG_INFO, "info");
+	log_msg(LOG_WARN, "warn");
+	log_msg(LOG_ERROR, "error");
+	text = slurp(PATH);
+	cr_assert_eq(count_lines(text), 2, "%s", text);
+	cr_assert_null(strstr(text, "\"msg\":\"info\""));
+	cr_assert_not_null(strstr(text, "\"msg\":\"warn\""));
+	cr_assert_not_null(strstr(text, "\"msg\":\"error\""));
+	free(text);
+}
+
+Test(log, appends_to_an_existing_file)
+{
+	FILE *f = fopen(PATH, "w");
+	char *text;
+
+	fputs("earlier line\n", f);
+	fclose(f);
+	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
+	log_msg(LOG_INFO, "later");
+	text = slurp(PATH);
+	cr_assert_eq(strncmp(text, "earlier line\n{", 14), 0, "%s", text);
+	free(text);
+}
+
+Test(log, reopen_follows_a_rotated_file)
+{
+	char rotated[80];
+	char *text;
+
+	snprintf(rotated, sizeof(rotated), "%s.1", PATH);
+	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
+	log_msg(LOG_INFO, "before");
+	cr_assert_eq(rename(PATH, rotated), 0);
+	cr_assert_eq(log_reopen(), 0);
+	log_msg(LOG_INFO, "after");
+	text = slurp(rotated);
+	cr_assert_not_null(strstr(text, "before"));
+	cr_assert_null(strstr(text, "after"));
+	free(text);
+	text = slurp(PATH);
+	cr_assert_not_null(strstr(text, "after"));
+	cr_assert_null(strstr(text, "before"));
+	free(text);
+	unlink(rotated);
+}
+
+Test(log, open_fails_for_an_unwritable_path)
+{
+	cr_assert_eq(log_open("/nonexistent-dir/x/y.log", LOG_INFO), DF_EIO);
+}
+
+static void request_for_log(struct request *req, struct arena *a, char **env)
+{
+	http_request_init(req, a, env);
+	cr_assert_eq(http_parse(req, NULL, NULL), 0);
+	req->resp.status = 201;
+	req->bytes_out = 321;
+}
+
+Test(log, access_line_has_the_fields_and_no_query_or_headers)
+{
+	char *env[] = { "REQUEST_METHOD=POST",
+		"REQUEST_URI=/api/v1/tickets?token=SECRETQUERY",
+		"QUERY_STRING=token=SECRETQUERY", "REMOTE_ADDR=192.0.2.7",
+		"HTTP_AUTHORIZATION=Bearer SECRETTOKEN",
+		"HTTP_COOKIE=sid=SECRETCOOKIE", "HTTP_X_REQUEST_ID=abcdefgh-123",
+		NULL };
+	struct arena *a = arena_new(0);
+	struct request req;
+	struct json_object *o, *v;
+	char *text;
+
+	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
+	request_for_log(&req, a, env);
+	req.auth.authenticated = 1;
+	strcpy(req.auth.sub, "usr_42");
+	log_access(&req, "/api/v1/tickets");
+	text = slurp(PATH);
+	cr_assert_null(strstr(text, "SECRET"), "leaked: %s", text);
+	free(text);
+	o = only_line();
+	cr_assert_str_eq(get_str(o, "request_id"), "abcdefgh-123");
+	cr_assert_str_eq(get_str(o, "method"), "POST");
+	cr_assert_str_eq(get_str(o, "path"), "/api/v1/tickets");
+	cr_assert_str_eq(get_str(o, "route"), "/api/v1/tickets");
+	cr_assert_str_eq(get_str(o, "remote"), "192.0.2.7");
+	cr_assert_str_eq(get_str(o, "user"), "usr_42");
+	cr_assert_str_eq(get_str(o, "level"), "info");
+	cr_assert(json_object_object_get_ex(o, "status", &v));
+	cr_assert_eq(json_object_get_int(v), 201);
+	cr_assert(json_object_object_get_ex(o, "bytes_out", &v));
+	cr_assert_eq(json_object_get_int(v), 321);
+	cr_assert(json_object_object_get_ex(o, "duration_ms", &v));
+	cr_assert(json_object_is_type(v, json_type_double));
+	cr_assert_geq(json_object_get_double(v), 0.0);
+	json_object_put(o);
+	arena_free(a);
+}
+
+Test(log, access_line_has_nulls_for_no_route_and_anonymous)
+{
+	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/nowhere", NULL };
+	struct arena *a = arena_new(0);
+	struct request req;
+	struct json_object *o;
+
+	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
+	request_for_log(&req, a, env);
+	req.resp.status = 404;
+	log_access(&req, NULL);
+	o = only_line();
+	cr_assert(is_null_field(o, "route"));
+	cr_assert(is_null_field(o, "user"));
+	json_object_put(o);
+	arena_free(a);
+}
+
+Test(log, access_line_of_a_refused_request_has_null_path)
+{
+	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/a%00",
+		"REMOTE_ADDR=::1", NULL };
+	struct arena *a = arena_new(0);
+	struct request req;
+	struct json_object *o;
+
+	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
+	http_request_init(&req, a, env);
+	cr_assert_eq(http_parse(&req, NULL, NULL), 400);
+	req.resp.status = 400;
+	log_access(&req, NULL);
+	o = only_line();
+	cr_assert(is_null_field(o, "path"));
+	cr_assert_str_eq(get_str(o, "remote"), "::1");
+	cr_assert_str_eq(get_str(o, "method"), "GET");
+	json_object_put(o);
+	arena_free(a);
+}
+
+Test(log, request_message_carries_the_request_id)
+{
+	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/",
+		"HTTP_X_REQUEST_ID=trace-0001", NULL };
+	struct arena *a = arena_new(0);
+	struct request req;
+	struct json_object *o;
+
+	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
+	request_for_log(&req, a, env);
+	log_req_msg(&req, LOG_ERROR, "db failed: %s", "timeout");
+	o = only_line();
+	cr_assert_str_eq(get_str(o, "request_id"), "trace-0001");
+	cr_assert_str_eq(get_str(o, "msg"), "db failed: timeout");
+	cr_assert_str_eq(get_str(o, "level"), "error");
+	json_object_put(o);
+	arena_free(a);
+}
+
+Test(log, concurrent_writers_never_interleave)
+{
+	enum { KIDS = 4, LINES = 200 };
+	char filler[3000];
+	char *text, *line, *save = NULL;
+	size_t n = 0;
+	int i;
+
+	memset(filler, 'x', sizeof(filler) - 1);
+	filler[sizeof(filler) - 1] = '\0';
+	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
+	for (i = 0; i < KIDS; i++) {
+		pid_t pid = fork();
+
+		cr_assert_geq(pid, 0);
+		if (pid == 0) {
+			for (int j = 0; j < LINES; j++)
+				log_msg(LOG_INFO, "%d %d %s", i, j, filler);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < KIDS; i++)
+		wait(NULL);
+	text = slurp(PATH);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *o = json_tokener_parse(line);
+
+		cr_assert_not_null(o, "line %zu is not one JSON object", n);
+		json_object_put(o);
+		n++;
+	}
+	cr_assert_eq(n, KIDS * LINES);
+	free(text);
+}
+
+Test(log_timestamp, is_rfc3339_utc_with_microseconds)
+{
+	char ts[32];
+	int y, mo, d, h, mi, s;
+	long us;
+	char z;
+
+	log_timestamp(ts, sizeof(ts));
+	cr_assert_eq(strlen(ts), 27, "%s", ts);
+	cr_assert_eq(sscanf(ts, "%4d-%2d-%2dT%2d:%2d:%2d.%6ld%c", &y, &mo, &d,
+		&h, &mi, &s, &us, &z), 8, "%s", ts);
+	cr_assert_eq(z, 'Z');
+	cr_assert_geq(y, 2024);
+	cr_assert(mo >= 1 && mo <= 12 && d >= 1 && d <= 31);
+	cr_assert(h < 24 && mi < 60 && s <= 60 && us < 1000000);
+}
+
+Test(log_new_request_id, is_32_lower_hex_and_fresh)
+{
+	char a[33], b[33];
+
+	log_new_request_id(a);
+	log_new_request_id(b);
+	cr_assert_eq(strlen(a), 32);
+	cr_assert_eq(strspn(a, "0123456789abcdef"), 32, "%s", a);
+	cr_assert_str_neq(a, b);
+}
+
+Test(log_level_parse, knows_the_four_levels)
+{
+	int lv = -1;
+
+	cr_assert_eq(log_level_parse("debug", &lv), 0);
+	cr_assert_eq(lv, LOG_DEBUG);
+	cr_assert_eq(log_level_parse("info", &lv), 0);
+	cr_assert_eq(lv, LOG_INFO);
+	cr_assert_eq(log_level_parse("warn", &lv), 0);
+	cr_assert_eq(lv, LOG_WARN);
+	cr_assert_eq(log_level_parse("ERROR", &lv), 0);
+	cr_assert_eq(lv, LOG_ERROR);
+	cr_assert_eq(log_level_parse("verbose", &lv), DF_EINVAL);
+	cr_assert_eq(log_level_parse("", &lv), DF_EINVAL);
+}
