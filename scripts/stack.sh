@@ -485,6 +485,7 @@ TypesConfig /etc/mime.types
 Listen 127.0.0.1:$DF_PORT
 Listen 127.0.0.2:$DF_PORT
 
+Define DEVFORGE_SERVER_NAME localhost
 Define DEVFORGE_PORT $DF_PORT
 Define DEVFORGE_SOCKET $FCGI_SOCK
 Define DEVFORGE_DOCS $ROOT/docs
