@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct arena;
 struct config;
@@ -28,9 +29,16 @@ struct db_param {
 #define DB_NULL() ((struct db_param){ .type = DB_T_NULL })
 #define DB_INT(x) ((struct db_param){ .type = DB_T_INT, .i = (int64_t)(x) })
 #define DB_DOUBLE(x) ((struct db_param){ .type = DB_T_DOUBLE, .d = (x) })
-/* A NUL-terminated string; NULL binds SQL NULL. */
-#define DB_STR(x) ((struct db_param){ .type = (x) ? DB_T_STR : DB_T_NULL, \
-	.s = (x), .len = (x) ? strlen(x) : 0 })
+/* A NUL-terminated string; NULL binds SQL NULL. A function, so that x is
+ * evaluated once and a char array does not trip -Waddress. */
+static inline struct db_param db_param_str(const char *s)
+{
+	struct db_param p = { .type = s != NULL ? DB_T_STR : DB_T_NULL, .s = s,
+		.len = s != NULL ? strlen(s) : 0 };
+
+	return p;
+}
+#define DB_STR(x) db_param_str(x)
 #define DB_STRN(x, n) ((struct db_param){ .type = DB_T_STR, .s = (x), .len = (n) })
 #define DB_BLOB(x, n) ((struct db_param){ .type = DB_T_BLOB, .s = (const char *)(x), .len = (n) })
 
