@@ -1,0 +1,584 @@
+/* devforgectl: the operator's tool. `migrate` applies sql/migrations in
+ * order, each recorded in schema_migrations with its SHA-256, and refuses
+ * to run when an applied file changed or vanished; `check-config` loads a
+ * configuration the way the workers do and prints it without secrets. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "err.h"
+#include "log.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1.0"
+#endif
+#ifndef DF_SYSCONF_CONFIG
+#define DF_SYSCONF_CONFIG "/etc/devforge/devforge.conf"
+#endif
+
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_PENDING = 3 };
+
+#define MIGRATION_MAX_BYTES (16u << 20)
+#define MIGRATE_LOCK_WAIT_S 30
+
+/* The same statement as sql/migrations/0001_schema_migrations.sql: run
+ * before the ledger is read so that a fresh database works. */
+static const char ledger_sql[] =
+	"CREATE TABLE IF NOT EXISTS schema_migrations (\n"
+	"\tversion INT NOT NULL PRIMARY KEY,\n"
+	"\tname VARCHAR(255) NOT NULL,\n"
+	"\tsha256 CHAR(64) NOT NULL,\n"
+	"\tapplied_at DATETIME(6) NOT NULL\n"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+static const char ledger_exists_sql[] =
+	"SELECT COUNT(*) FROM information_schema.tables "
+	"WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'";
+static const char ledger_read_sql[] =
+	"SELECT version, name, sha256 FROM schema_migrations ORDER BY version";
+static const char ledger_insert_sql[] =
+	"INSERT INTO schema_migrations (version, name, sha256, applied_at) "
+	"VALUES (?, ?, ?, UTC_TIMESTAMP(6))";
+static const char lock_sql[] = "SELECT GET_LOCK('devforge_migrate', ?)";
+static const char unlock_sql[] = "SELECT RELEASE_LOCK('devforge_migrate')";
+
+static const char *prog = "devforgectl";
+
+/* A migration file, and what the ledger says about its version. */
+struct migration {
+	int version;
+	char *name;               /* file name, NULL for a ledger-only row */
+	char sha[65];             /* of the file */
+	int applied;
+	char *applied_name;       /* from the ledger */
+	char applied_sha[65];
+};
+
+struct plan {
+	const char *dir;
+	struct migration *m;
+	size_t n, cap;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: %s [-c CONF] migrate [--status]\n"
+		"       %s [-c CONF] check-config\n"
+		"       %s --help | --version\n"
+		"\n"
+		"  -c, --config FILE  configuration (default %s)\n"
+		"  migrate            apply the pending SQL migrations in order\n"
+		"  migrate --status   list the migrations; exit 0 when up to date,\n"
+		"                     3 when some are pending, 1 when an applied\n"
+		"                     file changed or is missing\n"
+		"  check-config       load the configuration and print it without\n"
+		"                     secrets\n",
+		prog, prog, prog, DF_SYSCONF_CONFIG);
+}
+
+/* ^[0-9]{4}_[a-z0-9_]+\.sql$ */
+static int migration_name(const char *s, int *version)
+{
+	size_t len = strlen(s), i;
+
+	if (len < 10 || strcmp(s + len - 4, ".sql") != 0 || s[4] != '_')
+		return 0;
+	for (i = 0; i < 4; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	for (i = 5; i < len - 4; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '_'))
+			return 0;
+	*version = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+		(s[3] - '0');
+	return 1;
+}
+
+static struct migration *plan_add(struct plan *p)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 32;
+		struct migration *m = realloc(p->m, cap * sizeof(*m));
+
+		if (m == NULL)
+			return NULL;
+		p->m = m;
+		p->cap = cap;
+	}
+	memset(&p->m[p->n], 0, sizeof(p->m[p->n]));
+	return &p->m[p->n++];
+}
+
+static void plan_free(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->m[i].name);
+		free(p->m[i].applied_name);
+	}
+	free(p->m);
+	memset(p, 0, sizeof(*p));
+}
+
+static int by_version(const void *a, const void *b)
+{
+	const struct migration *x = a, *y = b;
+
+	return (x->version > y->version) - (x->version < y->version);
+}
+
+/* Reads dir/name whole (NUL-terminated). 0 or -1 with a message printed. */
+static int read_file(const char *dir, const char *name, char **out,
+	size_t *len)
+{
+	char path[4096];
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
+	char *buf;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		fprintf(stderr, "%s: cannot read %s: %s\n", prog, path,
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (uintmax_t)st.st_size > MIGRATION_MAX_BYTES) {
+		fprintf(stderr, "%s: %s is not a regular file of at most %u bytes\n",
+			prog, path, MIGRATION_MAX_BYTES);
+		close(fd);
+		return -1;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL) {
+		fprintf(stderr, "%s: out of memory reading %s\n", prog, path);
+		close(fd);
+		return -1;
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			fprintf(stderr, "%s: cannot read %s: %s\n", prog, path,
+				n < 0 ? strerror(errno) : "file shrank while reading");
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+/* Lists the migration files of dir, sorted, each with its checksum. */
+static int plan_scan(struct plan *p, const char *dir)
+{
+	struct dirent *de;
+	struct migration *m;
+	size_t i;
+	DIR *d;
+	int version;
+
+	p->dir = dir;
+	d = opendir(dir);
+	if (d == NULL) {
+		fprintf(stderr, "%s: cannot open the migrations directory %s: %s\n",
+			prog, dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (!migration_name(de->d_name, &version)) {
+			fprintf(stderr, "%s: warning: ignoring %s/%s (not "
+				"NNNN_name.sql)\n", prog, dir, de->d_name);
+			continue;
+		}
+		m = plan_add(p);
+		if (m == NULL || (m->name = strdup(de->d_name)) == NULL) {
+			fprintf(stderr, "%s: out of memory\n", prog);
+			closedir(d);
+			return -1;
+		}
+		m->version = version;
+	}
+	closedir(d);
+	qsort(p->m, p->n, sizeof(*p->m), by_version);
+	for (i = 1; i < p->n; i++) {
+		if (p->m[i].version == p->m[i - 1].version) {
+			fprintf(stderr, "%s: %s and %s in %s have the same number\n",
+				prog, p->m[i - 1].name, p->m[i].name, dir);
+			return -1;
+		}
+	}
+	for (i = 0; i < p->n; i++) {
+		char *text;
+		size_t len;
+
+		if (read_file(dir, p->m[i].name, &text, &len) != 0)
+			return -1;
+		crypto_sha256_hex(text, len, p->m[i].sha);
+		free(text);
+	}
+	return 0;
+}
+
+static struct migration *plan_find(struct plan *p, int version)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->m[i].version == version)
+			return &p->m[i];
+	return NULL;
+}
+
+/* Merges the ledger into the plan; a ledger row without a file becomes
+ * an entry with name NULL. */
+static int plan_read_ledger(struct plan *p, struct arena *a)
+{
+	struct db_result r;
+	struct migration *m;
+	size_t i;
+	int rc;
+
+	rc = db_query(a, ledger_read_sql, NULL, 0, &r);
+	if (rc != 0) {
+		fprintf(stderr, "%s: cannot read schema_migrations: %s\n", prog,
+			df_strerror(rc));
+		return -1;
+	}
+	for (i = 0; i < r.nrows; i++) {
+		int version = (int)db_int(&r, i, 0, -1);
+		const char *name = db_str(&r, i, 1), *sha = db_str(&r, i, 2);
+
+		m = plan_find(p, version);
+		if (m == NULL && (m = plan_add(p)) != NULL)
+			m->version = version;
+		if (m == NULL || (m->applied_name = strdup(name ? name : "")) == NULL) {
+			fprintf(stderr, "%s: out of memory\n", prog);
+			return -1;
+		}
+		m->applied = 1;
+		snprintf(m->applied_sha, sizeof(m->applied_sha), "%s", sha ? sha : "");
+	}
+	qsort(p->m, p->n, sizeof(*p->m), by_version);
+	return 0;
+}
+
+static int is_missing(const struct migration *m)
+{
+	return m->applied && m->name == NULL;
+}
+
+static int is_changed(const struct migration *m)
+{
+	return m->applied && m->name != NULL &&
+		(strcmp(m->sha, m->applied_sha) != 0 ||
+		 strcmp(m->name, m->applied_name) != 0);
+}
+
+static int connect_db(const struct config *cfg)
+{
+	if (db_init(cfg) != 0) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return -1;
+	}
+	if (db_connect() != 0) {
+		fprintf(stderr, "%s: cannot connect to database '%s' (see the "
+			"message above)\n", prog, cfg->db_name);
+		return -1;
+	}
+	return 0;
+}
+
+static int status(const struct config *cfg)
+{
+	struct plan p = { 0 };
+	struct db_result r;
+	struct arena *a = NULL;
+	int current = 0, expected = 0, pending = 0, bad = 0, rc = EXIT_ERROR;
+	size_t i;
+
+	if (plan_scan(&p, cfg->migrations_dir) != 0 || connect_db(cfg) != 0)
+		goto out;
+	a = arena_new(16384);
+	if (a == NULL) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out;
+	}
+	/* Only look: --status never creates the ledger. */
+	if (db_query(a, ledger_exists_sql, NULL, 0, &r) != 0) {
+		fprintf(stderr, "%s: cannot query the database\n", prog);
+		goto out;
+	}
+	if (db_int(&r, 0, 0, 0) > 0 && plan_read_ledger(&p, a) != 0)
+		goto out;
+
+	printf("migrations in %s:\n", cfg->migrations_dir);
+	for (i = 0; i < p.n; i++) {
+		struct migration *m = &p.m[i];
+		const char *what;
+
+		if (is_missing(m)) {
+			what = "missing (applied, file gone)";
+			bad = 1;
+		} else if (is_changed(m)) {
+			what = "changed (differs from what was applied)";
+			bad = 1;
+		} else if (m->applied) {
+			what = "applied";
+		} else {
+			what = "pending";
+			pending = 1;
+		}
+		printf("  %04d  %-40s %s\n", m->version,
+			m->name != NULL ? m->name : m->applied_name, what);
+		if (m->applied && m->version > current)
+			current = m->version;
+		if (m->name != NULL && m->version > expected)
+			expected = m->version;
+	}
+	printf("current version: %d\nexpected version: %d\n", current, expected);
+	rc = bad ? EXIT_ERROR : pending ? EXIT_PENDING : EXIT_OK;
+out:
+	db_close();
+	arena_free(a);
+	plan_free(&p);
+	return rc;
+}
+
+/* One file in one transaction with its ledger row. MariaDB commits DDL
+ * implicitly, so a failing file may leave its earlier DDL behind. */
+static int apply(struct plan *p, struct migration *m)
+{
+	char err[1024], *text;
+	size_t len;
+	int rc;
+
+	if (read_file(p->dir, m->name, &text, &len) != 0)
+		return -1;
+	/* The file must still be the one whose checksum was taken. */
+	{
+		char sha[65];
+
+		crypto_sha256_hex(text, len, sha);
+		if (strcmp(sha, m->sha) != 0) {
+			fprintf(stderr, "%s: %s changed while migrating\n", prog,
+				m->name);
+			free(text);
+			return -1;
+		}
+	}
+	rc = db_begin();
+	if (rc == 0)
+		rc = db_exec_script(text, len, err, sizeof(err));
+	else
+		snprintf(err, sizeof(err), "cannot start a transaction: %s",
+			df_strerror(rc));
+	free(text);
+	if (rc == 0) {
+		rc = db_exec(ledger_insert_sql, DBP(DB_INT(m->version),
+			DB_STR(m->name), DB_STR(m->sha)), NULL, NULL);
+		if (rc != 0)
+			snprintf(err, sizeof(err), "cannot record it in "
+				"schema_migrations: %s", df_strerror(rc));
+	}
+	if (rc == 0) {
+		rc = db_commit();
+		if (rc != 0)
+			snprintf(err, sizeof(err), "commit failed: %s",
+				df_strerror(rc));
+	}
+	if (rc != 0) {
+		db_rollback();
+		fprintf(stderr, "%s: %s/%s failed: %s\n"
+			"%s: (statements MariaDB commits implicitly, such as CREATE "
+			"or ALTER, stay applied)\n", prog, p->dir, m->name, err, prog);
+		return -1;
+	}
+	printf("applied %s\n", m->name);
+	return 0;
+}
+
+static int migrate(const struct config *cfg)
+{
+	struct plan p = { 0 };
+	struct db_result r;
+	struct arena *a = NULL;
+	char err[1024];
+	int locked = 0, rc = EXIT_ERROR, napplied = 0, current = 0;
+	size_t i;
+
+	if (plan_scan(&p, cfg->migrations_dir) != 0 || connect_db(cfg) != 0)
+		goto out;
+	a = arena_new(16384);
+	if (a == NULL) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out;
+	}
+	/* Two migrates at once would apply the same file twice. */
+	if (db_query(a, lock_sql, DBP(DB_INT(MIGRATE_LOCK_WAIT_S)), &r) != 0 ||
+	    db_int(&r, 0, 0, 0) != 1) {
+		fprintf(stderr, "%s: cannot take the migration lock (another "
+			"migrate running for more than %d s?)\n", prog,
+			MIGRATE_LOCK_WAIT_S);
+		goto out;
+	}
+	locked = 1;
+	if (db_exec_script(ledger_sql, sizeof(ledger_sql) - 1, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "%s: cannot create schema_migrations: %s\n", prog,
+			err);
+		goto out;
+	}
+	if (plan_read_ledger(&p, a) != 0)
+		goto out;
+	for (i = 0; i < p.n; i++) {
+		struct migration *m = &p.m[i];
+
+		if (is_missing(m)) {
+			fprintf(stderr, "%s: migration %04d (%s) was applied but its "
+				"file is missing from %s; refusing to run\n", prog,
+				m->version, m->applied_name, p.dir);
+			goto out;
+		}
+		if (is_changed(m)) {
+			fprintf(stderr, "%s: %s/%s was changed after it was applied "
+				"(as %s, sha256 %s; the file now has %s); refusing to "
+				"run\n", prog, p.dir, m->name, m->applied_name,
+				m->applied_sha, m->sha);
+			goto out;
+		}
+	}
+	for (i = 0; i < p.n; i++) {
+		if (p.m[i].applied) {
+			if (p.m[i].version > current)
+				current = p.m[i].version;
+			continue;
+		}
+		if (apply(&p, &p.m[i]) != 0)
+			goto out;
+		napplied++;
+		current = p.m[i].version > current ? p.m[i].version : current;
+	}
+	if (napplied == 0)
+		printf("schema up to date at version %d\n", current);
+	else
+		printf("schema at version %d (%d migration%s applied)\n", current,
+			napplied, napplied == 1 ? "" : "s");
+	rc = EXIT_OK;
+out:
+	if (locked)
+		db_query(a, unlock_sql, NULL, 0, &r);
+	db_close();
+	arena_free(a);
+	plan_free(&p);
+	return rc;
+}
+
+static int check_config(const struct config *cfg)
+{
+	static char buf[16384];
+
+	if (config_describe(cfg, buf, sizeof(buf)) < 0) {
+		fprintf(stderr, "%s: the description does not fit its buffer\n",
+			prog);
+		return EXIT_ERROR;
+	}
+	fputs(buf, stdout);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	extern char **environ;
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *conf = DF_SYSCONF_CONFIG, *cmd;
+	struct config cfg;
+	char err[1024];
+	int c, want_status = 0, rc;
+
+	/* A lost database connection must be an error, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
+	/* '+': options end at the command, which has its own options. */
+	while ((c = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("%s %s\n", prog, PACKAGE_VERSION);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[optind++];
+	if (strcmp(cmd, "migrate") == 0) {
+		if (optind < argc && strcmp(argv[optind], "--status") == 0) {
+			want_status = 1;
+			optind++;
+		}
+	} else if (strcmp(cmd, "check-config") != 0) {
+		fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", prog, argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	if (config_load(&cfg, conf, environ, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EXIT_ERROR;
+	}
+	/* The library's own messages (connection failures) go to stderr. */
+	log_open(NULL, LOG_WARN);
+	if (strcmp(cmd, "check-config") == 0)
+		rc = check_config(&cfg);
+	else if (want_status)
+		rc = status(&cfg);
+	else
+		rc = migrate(&cfg);
+	config_free(&cfg);
+	log_close();
+	return rc;
+}
