@@ -47,9 +47,22 @@ df_deps_install() {
 		fi
 		sudo=(sudo)
 	fi
-	"${sudo[@]}" apt-get update -q || return 1
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends "${missing[@]}" || return 1
+	# Installing mariadb-server, apache2 and lighttpd would start their
+	# system services (two of them on port 80); the stack runs private
+	# instances instead. policy-rc.d exit 101 tells invoke-rc.d "do not".
+	local policy=/usr/sbin/policy-rc.d ours=0 rc=0
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null &&
+			"${sudo[@]}" chmod 755 "$policy" && ours=1
+	fi
+	"${sudo[@]}" apt-get update -q &&
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null ||
+		rc=1
+	if [ "$ours" = 1 ]; then
+		"${sudo[@]}" rm -f "$policy"
+	fi
+	[ "$rc" = 0 ] || return 1
 	mapfile -t missing < <(df_deps_missing "$@")
 	if [ "${#missing[@]}" -ne 0 ]; then
 		echo "deps: still missing after apt-get: ${missing[*]}" >&2
