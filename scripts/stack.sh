@@ -523,7 +523,9 @@ apache_stop() {
 
 # ---------------------------------------------------------------- front
 
-front_start() {
+# Refuses before anything starts: another front of this stack runs, or a
+# stranger holds the port.
+front_check() {
 	local other other_pid
 	case $DF_FRONT in
 	lighttpd) other=apache other_pid=$AP_PID ;;
@@ -537,6 +539,9 @@ front_start() {
 			die "port $DF_PORT is already in use on loopback (another stack? set DF_PORT)"
 		fi
 	fi
+}
+
+front_start() {
 	"${DF_FRONT}_start"
 }
 
@@ -577,6 +582,7 @@ cmd_start() {
 	command -v spawn-fcgi >/dev/null || die "spawn-fcgi is not installed (scripts/up installs it)"
 	lock
 	prepare_dirs
+	front_check
 	say "starting the stack in $S (front $DF_FRONT, port $DF_PORT)"
 	make_secrets
 	db_start
