@@ -454,11 +454,6 @@ apache_start() {
 	rm -f "$AP_PID"
 	mkdir -p "$AP_DIR/run"
 	if is_root; then
-		# Apache's children must reach the socket and read docs/.
-		if ! setpriv --reuid="$AP_USER" --regid="$AP_USER" --clear-groups \
-			test -x "$S" -a -r "$ROOT/docs" -a -x "$ROOT/docs"; then
-			die "user $AP_USER cannot reach $S or $ROOT/docs (a parent directory closed to others?): Apache's children run as $AP_USER"
-		fi
 		user_lines="User $AP_USER
 Group $AP_USER"
 		# The pool may have been started for lighttpd first.
@@ -533,6 +528,13 @@ front_check() {
 	esac
 	if pid_alive "$other_pid"; then
 		die "this stack's front is $other; stop the stack before switching DF_FRONT"
+	fi
+	if [ "$DF_FRONT" = apache ] && is_root; then
+		# Apache's children must reach the socket and read docs/.
+		if ! setpriv --reuid="$AP_USER" --regid="$AP_USER" --clear-groups \
+			test -x "$S" -a -r "$ROOT/docs" -a -x "$ROOT/docs"; then
+			die "user $AP_USER cannot reach $S or $ROOT/docs (a parent directory closed to others?): as root, Apache's children run as $AP_USER"
+		fi
 	fi
 	if ! pid_alive "$LT_PID" lighttpd && ! pid_alive "$AP_PID" apache2; then
 		if port_busy 127.0.0.1 "$DF_PORT" || port_busy 127.0.0.2 "$DF_PORT"; then
