@@ -455,7 +455,7 @@ out:
 
 static int run(struct call *c)
 {
-	uint64_t t0;
+	uint64_t t0, dur;
 	int attempt, rc;
 
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -467,9 +467,10 @@ static int run(struct call *c)
 		c->logged = 0;
 		t0 = now_us();
 		rc = run_once(c);
+		dur = now_us() - t0;
 		db.stats.queries++;
 		/* A duplicate key is an answer, not a database failure. */
-		metrics_observe_db(now_us() - t0, rc == 0 || is_dup(c->errnum));
+		metrics_observe_db(dur, rc == 0 || is_dup(c->errnum));
 		if (rc == 0)
 			return 0;
 		db.stats.errors++;
@@ -483,6 +484,12 @@ static int run(struct call *c)
 			 * on a new connection without its first half. */
 			if (db.in_tx)
 				return DF_EDBDOWN;
+			/* A read that timed out means a hung server: connecting
+			 * again now would only add the connect timeout. */
+			if (dur >= (uint64_t)db.read_timeout * 900000u) {
+				db.last_fail_us = now_us();
+				return DF_EDBDOWN;
+			}
 			continue;
 		}
 		if (is_dup(c->errnum))
