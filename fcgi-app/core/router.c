@@ -1,0 +1,732 @@
+/* The router: finds the route of a request and runs the fixed pipeline
+ * (404, OPTIONS/CORS preflight, 405, CORS, rate limit, authentication,
+ * role, 415/411/413, body, JSON) before the handler, then maps a
+ * handler's error code to its problem answer. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "arena.h"
+#include "config.h"
+#include "err.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "problem.h"
+#include "ratelimit.h"
+#include "router.h"
+#include "shm.h"
+
+/* Patterns longer than this many segments are refused at start: the
+ * specificity of a match is a bitmask with one bit per segment. */
+#define ROUTER_MAX_SEGMENTS 32
+#define ROUTER_JSON_DEPTH_DEFAULT 32
+
+static const char cors_allow_headers[] =
+	"Authorization, Content-Type, If-None-Match, Idempotency-Key, "
+	"X-Request-Id";
+static const char cors_expose_headers[] =
+	"X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
+	"Retry-After, ETag, Location";
+
+/* ---- patterns ---- */
+
+/* The next segment of s (which points at a '/' or the end): *seg and
+ * *len, and s moved past it. 0 at the end. */
+static int next_segment(const char **s, const char **seg, size_t *len)
+{
+	const char *p = *s, *e;
+
+	if (*p != '/' || p[1] == '\0')
+		return 0;
+	p++;
+	e = strchr(p, '/');
+	if (e == NULL)
+		e = p + strlen(p);
+	*seg = p;
+	*len = (size_t)(e - p);
+	*s = e;
+	return 1;
+}
+
+static int is_param(const char *seg, size_t len)
+{
+	return len >= 2 && seg[0] == '{' && seg[len - 1] == '}';
+}
+
+/* Matches and computes the specificity: bit (31 - i) set when segment i
+ * is a literal, so comparing two masks as numbers prefers a literal at
+ * the first segment where two matching patterns differ. */
+static int match_impl(const char *pattern, const char *path, uint32_t *spec,
+	struct arena *a, struct http_kv *params, size_t *nparams)
+{
+	const char *ps, *qs;
+	size_t pl, ql, n = 0, i = 0;
+	uint32_t mask = 0;
+	int hp, hq;
+
+	if (pattern == NULL || path == NULL || path[0] != '/')
+		return 0;
+	for (;; i++) {
+		hp = next_segment(&pattern, &ps, &pl);
+		hq = next_segment(&path, &qs, &ql);
+		if (!hp || !hq) {
+			if (hp != hq)
+				return 0;
+			break;
+		}
+		if (ql == 0 || i >= ROUTER_MAX_SEGMENTS)
+			return 0;
+		if (is_param(ps, pl)) {
+			if (params != NULL && a != NULL) {
+				if (n >= HTTP_MAX_PATH_PARAMS)
+					return 0;
+				params[n].name = arena_strndup(a, ps + 1, pl - 2);
+				params[n].value = arena_strndup(a, qs, ql);
+				params[n].value_len = ql;
+				if (params[n].name == NULL || params[n].value == NULL)
+					return 0;
+			}
+			n++;
+		} else {
+			if (pl != ql || memcmp(ps, qs, pl) != 0)
+				return 0;
+			mask |= 1u << (ROUTER_MAX_SEGMENTS - 1 - i);
+		}
+	}
+	if (nparams != NULL)
+		*nparams = params != NULL && a != NULL ? n : 0;
+	if (spec != NULL)
+		*spec = mask;
+	return 1;
+}
+
+int router_match(const char *pattern, const char *path, struct arena *a,
+	struct http_kv *params, size_t *nparams)
+{
+	return match_impl(pattern, path, NULL, a, params, nparams);
+}
+
+/* A well-formed pattern: "/" or "/seg/{name}/..." with non-empty
+ * segments of visible ASCII, parameter names of [a-z0-9_], each once. */
+static int pattern_valid(const char *pattern)
+{
+	const char *s = pattern, *seg, *names[HTTP_MAX_PATH_PARAMS];
+	size_t len, lens[HTTP_MAX_PATH_PARAMS], nseg = 0, np = 0, i, j;
+
+	if (pattern == NULL || pattern[0] != '/')
+		return 0;
+	if (strcmp(pattern, "/") == 0)
+		return 1;
+	if (pattern[strlen(pattern) - 1] == '/')
+		return 0;
+	while (next_segment(&s, &seg, &len)) {
+		if (len == 0 || ++nseg > ROUTER_MAX_SEGMENTS)
+			return 0;
+		if (is_param(seg, len)) {
+			if (len == 2 || np >= HTTP_MAX_PATH_PARAMS)
+				return 0;
+			for (i = 1; i < len - 1; i++)
+				if (!((seg[i] >= 'a' && seg[i] <= 'z') ||
+				    (seg[i] >= '0' && seg[i] <= '9') || seg[i] == '_'))
+					return 0;
+			for (j = 0; j < np; j++)
+				if (lens[j] == len - 2 &&
+				    memcmp(names[j], seg + 1, len - 2) == 0)
+					return 0;
+			names[np] = seg + 1;
+			lens[np++] = len - 2;
+			continue;
+		}
+		for (i = 0; i < len; i++)
+			if ((unsigned char)seg[i] <= 0x20 ||
+			    (unsigned char)seg[i] >= 0x7F ||
+			    seg[i] == '{' || seg[i] == '}')
+				return 0;
+	}
+	return 1;
+}
+
+/* Two patterns match the same paths (parameter names aside). */
+static int same_shape(const char *a, const char *b)
+{
+	const char *sa, *sb;
+	size_t la, lb;
+	int ha, hb;
+
+	for (;;) {
+		ha = next_segment(&a, &sa, &la);
+		hb = next_segment(&b, &sb, &lb);
+		if (!ha || !hb)
+			return ha == hb;
+		if (is_param(sa, la) != is_param(sb, lb))
+			return 0;
+		if (!is_param(sa, la) && (la != lb || memcmp(sa, sb, la) != 0))
+			return 0;
+	}
+}
+
+static int route_method_ok(enum http_method m)
+{
+	return m == HTTP_GET || m == HTTP_POST || m == HTTP_PUT ||
+		m == HTTP_PATCH || m == HTTP_DELETE;
+}
+
+int router_init(struct router *r)
+{
+	const struct route *rt;
+	size_t t, i, j, n = 0;
+
+	if (r == NULL || (r->ntables > 0 && r->tables == NULL))
+		return DF_EINVAL;
+	for (t = 0; t < r->ntables; t++) {
+		const struct route_table *tab = r->tables[t];
+
+		if (tab == NULL || (tab->n > 0 && tab->routes == NULL))
+			return DF_EINVAL;
+		for (i = 0; i < tab->n; i++) {
+			rt = &tab->routes[i];
+			if (n >= ROUTER_MAX_ROUTES) {
+				log_msg(LOG_ERROR, "router: more than %d routes",
+					ROUTER_MAX_ROUTES);
+				return DF_EINVAL;
+			}
+			if (!route_method_ok(rt->method) || rt->handler == NULL ||
+			    !pattern_valid(rt->pattern) ||
+			    (unsigned)rt->rl >= RL__MAX ||
+			    (unsigned)rt->role > ROLE_ADMIN ||
+			    ((rt->flags & ROUTE_BODY_JSON) &&
+			     (rt->flags & ROUTE_BODY_RAW))) {
+				log_msg(LOG_ERROR, "router: table %s: bad route "
+					"%s %s", tab->name ? tab->name : "?",
+					http_method_name(rt->method),
+					rt->pattern ? rt->pattern : "(null)");
+				return DF_EINVAL;
+			}
+			for (j = 0; j < n; j++) {
+				if (r->flat[j]->method == rt->method &&
+				    same_shape(r->flat[j]->pattern, rt->pattern)) {
+					log_msg(LOG_ERROR, "router: duplicate "
+						"route %s %s",
+						http_method_name(rt->method),
+						rt->pattern);
+					return DF_EINVAL;
+				}
+			}
+			r->flat[n++] = rt;
+		}
+	}
+	r->nroutes = n;
+	return 0;
+}
+
+int router_route_index(const struct router *r, const struct route *rt)
+{
+	size_t i;
+
+	if (r == NULL || rt == NULL)
+		return -1;
+	for (i = 0; i < r->nroutes; i++)
+		if (r->flat[i] == rt)
+			return (int)i;
+	return -1;
+}
+
+const struct route *router_route_at(const struct router *r, size_t i)
+{
+	if (r == NULL || i >= r->nroutes)
+		return NULL;
+	return r->flat[i];
+}
+
+const char *router_param(const struct request *req, const char *name)
+{
+	size_t i;
+
+	if (req == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < req->npath; i++)
+		if (strcmp(req->path_params[i].name, name) == 0)
+			return req->path_params[i].value;
+	return NULL;
+}
+
+/* ---- roles and media types ---- */
+
+int router_role_allows(enum role have, enum role need)
+{
+	if (need == ROLE_NONE || have == need || have == ROLE_ADMIN)
+		return 1;
+	if (need == ROLE_USER &&
+	    (have == ROLE_DEVELOPER || have == ROLE_SUPPORT))
+		return 1;
+	return 0;
+}
+
+const char *router_role_name(enum role r)
+{
+	switch (r) {
+	case ROLE_NONE: return "none";
+	case ROLE_USER: return "user";
+	case ROLE_DEVELOPER: return "developer";
+	case ROLE_SUPPORT: return "support";
+	case ROLE_ADMIN: return "admin";
+	}
+	return "none";
+}
+
+/* Only real roles parse: "none" is the absence of one, never a claim. */
+int router_role_parse(const char *s, enum role *out)
+{
+	static const enum role roles[] = { ROLE_USER, ROLE_DEVELOPER,
+		ROLE_SUPPORT, ROLE_ADMIN };
+	size_t i;
+
+	if (s == NULL)
+		return DF_EINVAL;
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		if (strcmp(s, router_role_name(roles[i])) == 0) {
+			if (out != NULL)
+				*out = roles[i];
+			return 0;
+		}
+	}
+	return DF_EINVAL;
+}
+
+static int is_tchar(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		(c >= '0' && c <= '9') || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static const char *skip_ows(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* media-type = type "/" subtype *( OWS ";" OWS [ parameter ] ) with
+ * parameter = token "=" ( token / quoted-string ), RFC 9110 8.3.1. */
+int router_is_json_type(const char *ct)
+{
+	static const char mt[] = "application/json";
+	const char *p, *name, *val;
+	size_t nlen, vlen;
+	int quoted;
+
+	if (ct == NULL)
+		return 0;
+	p = skip_ows(ct);
+	if (strncasecmp(p, mt, sizeof(mt) - 1) != 0)
+		return 0;
+	p = skip_ows(p + sizeof(mt) - 1);
+	while (*p != '\0') {
+		if (*p != ';')
+			return 0;
+		p = skip_ows(p + 1);
+		if (*p == ';' || *p == '\0')
+			continue;
+		name = p;
+		while (is_tchar(*p))
+			p++;
+		nlen = (size_t)(p - name);
+		if (nlen == 0 || *p != '=')
+			return 0;
+		p++;
+		quoted = *p == '"';
+		if (quoted) {
+			val = ++p;
+			while (*p != '"' && *p != '\0' && *p != '\\')
+				p++;
+			if (*p != '"')
+				return 0; /* escapes have no place in a charset */
+			vlen = (size_t)(p - val);
+			p++;
+		} else {
+			val = p;
+			while (is_tchar(*p))
+				p++;
+			vlen = (size_t)(p - val);
+			if (vlen == 0)
+				return 0;
+		}
+		if (nlen == 7 && strncasecmp(name, "charset", 7) == 0 &&
+		    !(vlen == 5 && strncasecmp(val, "utf-8", 5) == 0))
+			return 0;
+		p = skip_ows(p);
+	}
+	return 1;
+}
+
+/* ---- the pipeline ---- */
+
+static unsigned method_bit(enum http_method m)
+{
+	return 1u << (unsigned)m;
+}
+
+/* The methods a resource answers: its routes', HEAD implied by GET, and
+ * OPTIONS, which the router answers itself. */
+static unsigned full_mask(unsigned mask)
+{
+	if (mask & method_bit(HTTP_GET))
+		mask |= method_bit(HTTP_HEAD);
+	return mask | method_bit(HTTP_OPTIONS);
+}
+
+/* "GET, HEAD, POST, OPTIONS", in a fixed order. */
+static void allow_list(unsigned mask, char *buf, size_t len)
+{
+	static const enum http_method order[] = { HTTP_GET, HTTP_HEAD,
+		HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OPTIONS };
+	size_t i, n = 0;
+
+	mask = full_mask(mask);
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (!(mask & method_bit(order[i])))
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+			http_method_name(order[i]));
+		if (n >= len)
+			break;
+	}
+}
+
+static int origin_allowed(const struct router *r, const char *origin)
+{
+	return origin != NULL && r->cfg != NULL &&
+		config_origin_allowed(r->cfg, origin);
+}
+
+static void set_header_u32(struct request *req, const char *name, uint32_t v)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u", (unsigned)v);
+	http_set_header(req, name, buf);
+}
+
+static void send_internal(struct request *req, const char *what, int rc)
+{
+	log_req_msg(req, LOG_ERROR, "%s %s: %s failed: %s",
+		req->method_str ? req->method_str : "?",
+		req->route != NULL ? req->route->pattern : "(no route)",
+		what, df_strerror(rc));
+	problem_send(req, 500, NULL, NULL);
+}
+
+static void send_unavailable(struct request *req)
+{
+	shm_count(SHM_C_DB_UNAVAILABLE, 1);
+	problem_send(req, 503, NULL, NULL);
+	http_set_header(req, "Retry-After", "5");
+}
+
+/* Turns a hook's or handler's negative df_err into its answer. */
+static void answer_error(struct request *req, int rc, const char *what)
+{
+	switch (rc) {
+	case DF_ERESPONDED:
+		if (req->resp.status == 0)
+			send_internal(req, what, rc);
+		return;
+	case DF_EDBDOWN:
+		send_unavailable(req);
+		return;
+	case DF_ENOTFOUND:
+		problem_send(req, 404, NULL, NULL);
+		return;
+	case DF_ECONFLICT:
+		problem_send(req, 409, NULL, NULL);
+		return;
+	case DF_EAUTH:
+		problem_send(req, 401, NULL, NULL);
+		return;
+	case DF_EFORBIDDEN:
+		problem_send(req, 403, NULL, NULL);
+		return;
+	case DF_ETOOBIG:
+		problem_send(req, 413, NULL, NULL);
+		return;
+	case DF_EINVAL:
+		if (problem_error_count(req) > 0)
+			problem_send_validation(req);
+		else
+			problem_send(req, 400, NULL, NULL);
+		return;
+	default:
+		send_internal(req, what, rc);
+		return;
+	}
+}
+
+static uint64_t now_unix_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Takes one token of class cls for "ip:<addr>" or "user:<sub>" and sets
+ * the RateLimit-* headers. 1 to go on; 0 when the 429 has been sent. */
+static int rate_take(struct router *r, struct request *req,
+	enum rl_class cls, int by_user)
+{
+	const struct config_ratelimit *lim = &r->cfg->ratelimit[cls];
+	struct ratelimit_result res;
+	char subject[160];
+
+	/* A class the configuration leaves at zero is not limited. */
+	if (lim->limit == 0 || lim->window_s == 0)
+		return 1;
+	if (by_user)
+		snprintf(subject, sizeof(subject), "user:%s", req->auth.sub);
+	else
+		snprintf(subject, sizeof(subject), "ip:%s",
+			req->remote_addr ? req->remote_addr : "");
+	memset(&res, 0, sizeof(res));
+	ratelimit_take(shm_current, ratelimit_key((unsigned)cls, subject),
+		lim->limit, lim->window_s, now_unix_us(), &res);
+	set_header_u32(req, "RateLimit-Limit", res.limit);
+	set_header_u32(req, "RateLimit-Remaining", res.remaining);
+	set_header_u32(req, "RateLimit-Reset", res.reset_s);
+	if (res.allowed)
+		return 1;
+	shm_count((enum shm_counter)(SHM_C_RL_REFUSED + cls), 1);
+	problem_send(req, 429, "rate_limited", NULL);
+	set_header_u32(req, "Retry-After",
+		res.retry_after_s > 0 ? res.retry_after_s : 1);
+	return 0;
+}
+
+static int role_ok(struct router *r, struct request *req,
+	const struct route *rt)
+{
+	if (rt->role == ROLE_NONE)
+		return 1;
+	if ((rt->flags & ROUTE_TRUSTED) && r->cfg != NULL &&
+	    config_is_trusted(r->cfg, req->remote_addr))
+		return 1;
+	if (!req->auth.authenticated) {
+		if (rt->flags & ROUTE_AUTH_OPTIONAL)
+			return 1;
+		problem_send(req, 401, NULL, "This resource requires a bearer "
+			"token.");
+		return 0;
+	}
+	if (!router_role_allows(req->auth.role, rt->role)) {
+		problem_send(req, 403, NULL, "Your role does not allow this.");
+		return 0;
+	}
+	return 1;
+}
+
+static int body_ok(struct router *r, struct request *req,
+	const struct route *rt)
+{
+	size_t max = rt->max_body ? rt->max_body : r->cfg->limits.max_body;
+	const char *why = NULL;
+	unsigned depth;
+	int rc;
+
+	if (!(rt->flags & (ROUTE_BODY_JSON | ROUTE_BODY_RAW)))
+		return 1;
+	if ((rt->flags & ROUTE_BODY_JSON) &&
+	    !router_is_json_type(req->content_type)) {
+		problem_send(req, 415, NULL, "The request body must be "
+			"application/json with charset utf-8.");
+		return 0;
+	}
+	/* Both refusals come before a single byte is read. */
+	if (!req->has_content_length) {
+		problem_send(req, 411, NULL, NULL);
+		return 0;
+	}
+	if (req->content_length > (uint64_t)max) {
+		problem_send(req, 413, NULL, NULL);
+		return 0;
+	}
+	if (req->content_length > 0 && r->read_body == NULL) {
+		send_internal(req, "body read (no reader)", DF_EINTERNAL);
+		return 0;
+	}
+	rc = http_read_body(req, r->read_body, r->read_ctx);
+	if (rc == DF_EIO) {
+		problem_send(req, 400, NULL, "The request body is shorter than "
+			"its Content-Length.");
+		return 0;
+	}
+	if (rc < 0) {
+		send_internal(req, "body read", rc);
+		return 0;
+	}
+	if (!(rt->flags & ROUTE_BODY_JSON))
+		return 1;
+	depth = r->cfg->json_max_depth ? r->cfg->json_max_depth :
+		ROUTER_JSON_DEPTH_DEFAULT;
+	rc = json_parse_body_ex(req, req->body, req->body_len, (int)depth,
+		&req->json, &why);
+	if (rc == DF_EINVAL) {
+		problem_send(req, 400, NULL, why);
+		return 0;
+	}
+	if (rc < 0) {
+		send_internal(req, "JSON parse", rc);
+		return 0;
+	}
+	return 1;
+}
+
+static void run_route(struct router *r, struct request *req,
+	const struct route *rt)
+{
+	int per_user = 0, rc;
+	size_t nheaders;
+
+	if (rt->rl != RL_NONE) {
+		/* RL_DEFAULT with credentials counts per user, which is only
+		 * known once the token has been checked. */
+		if (rt->rl == RL_DEFAULT && req->authorization != NULL)
+			per_user = 1;
+		else if (!rate_take(r, req, rt->rl, 0))
+			return;
+	}
+	if (r->hooks.authenticate != NULL) {
+		rc = r->hooks.authenticate(req);
+		if (rc < 0) {
+			/* Bad tokens count against the address, so guessing
+			 * them is limited too. */
+			if (per_user && !rate_take(r, req, rt->rl, 0))
+				return;
+			answer_error(req, rc, "authentication");
+			return;
+		}
+	}
+	if (per_user && !rate_take(r, req, rt->rl, req->auth.authenticated))
+		return;
+	if (!role_ok(r, req, rt) || !body_ok(r, req, rt))
+		return;
+
+	nheaders = req->resp.nheaders;
+	rc = rt->handler(req);
+	if (rc < 0) {
+		/* Headers a failed handler set (ETag, Location) do not belong
+		 * on the problem that replaces its answer. */
+		if (rc != DF_ERESPONDED)
+			req->resp.nheaders = nheaders;
+		answer_error(req, rc, "handler");
+	} else if (req->resp.status == 0) {
+		send_internal(req, "handler (no answer)", DF_EINTERNAL);
+	}
+}
+
+static void add_cors(struct request *req)
+{
+	http_set_header(req, "Access-Control-Allow-Origin", req->origin);
+	http_set_header(req, "Access-Control-Allow-Credentials", "true");
+	http_set_header(req, "Vary", "Origin");
+	http_set_header(req, "Access-Control-Expose-Headers",
+		cors_expose_headers);
+}
+
+static void answer_options(struct router *r, struct request *req,
+	unsigned mask)
+{
+	enum http_method m;
+	char allow[96];
+
+	allow_list(mask, allow, sizeof(allow));
+	if (req->origin == NULL || req->acr_method == NULL) {
+		if (origin_allowed(r, req->origin))
+			add_cors(req);
+		http_set_header(req, "Allow", allow);
+		http_set_status(req, 204);
+		return;
+	}
+	if (!origin_allowed(r, req->origin)) {
+		problem_send(req, 403, NULL, "This origin may not call the API.");
+		return;
+	}
+	m = http_method_parse(req->acr_method);
+	if (m == HTTP_OTHER || !(full_mask(mask) & method_bit(m))) {
+		http_set_header(req, "Allow", allow);
+		problem_send(req, 405, NULL, NULL);
+		return;
+	}
+	http_set_header(req, "Access-Control-Allow-Origin", req->origin);
+	http_set_header(req, "Access-Control-Allow-Methods", allow);
+	http_set_header(req, "Access-Control-Allow-Headers", cors_allow_headers);
+	http_set_header(req, "Access-Control-Allow-Credentials", "true");
+	http_set_header(req, "Access-Control-Max-Age", "600");
+	http_set_header(req, "Vary", "Origin");
+	http_set_status(req, 204);
+}
+
+void router_dispatch(struct router *r, struct request *req)
+{
+	const struct route *rt, *chosen = NULL;
+	enum http_method want;
+	uint32_t spec, best = 0;
+	unsigned mask = 0;
+	int found = 0;
+	char allow[96];
+	size_t i;
+
+	req->router = r;
+	req->cfg = r->cfg;
+	req->route = NULL;
+	req->npath = 0;
+	if (r->cfg == NULL) {
+		send_internal(req, "dispatch (no configuration)", DF_EINTERNAL);
+		return;
+	}
+
+	/* The resource is the most specific pattern matching the path;
+	 * routes of that shape differ only in method. */
+	for (i = 0; i < r->nroutes; i++) {
+		if (!match_impl(r->flat[i]->pattern, req->path, &spec, NULL,
+		    NULL, NULL))
+			continue;
+		if (!found || spec > best) {
+			best = spec;
+			mask = 0;
+			found = 1;
+		}
+		if (spec == best)
+			mask |= method_bit(r->flat[i]->method);
+	}
+	if (!found) {
+		problem_send(req, 404, NULL, NULL);
+		return;
+	}
+	if (req->method == HTTP_OPTIONS) {
+		answer_options(r, req, mask);
+		return;
+	}
+	want = req->method == HTTP_HEAD ? HTTP_GET : req->method;
+	for (i = 0; i < r->nroutes && chosen == NULL; i++) {
+		rt = r->flat[i];
+		if (rt->method == want && match_impl(rt->pattern, req->path,
+		    &spec, NULL, NULL, NULL) && spec == best)
+			chosen = rt;
+	}
+	if (chosen == NULL || want == HTTP_OTHER) {
+		allow_list(mask, allow, sizeof(allow));
+		http_set_header(req, "Allow", allow);
+		problem_send(req, 405, NULL, NULL);
+		return;
+	}
+	if (!match_impl(chosen->pattern, req->path, NULL, req->arena,
+	    req->path_params, &req->npath)) {
+		send_internal(req, "path parameters", DF_ENOMEM);
+		return;
+	}
+	req->route = chosen;
+	if (origin_allowed(r, req->origin))
+		add_cors(req);
+	run_route(r, req, chosen);
+}

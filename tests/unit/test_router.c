@@ -1,0 +1,1114 @@
+/* Unit tests for router.c: real route tables and handlers, a hand-filled
+ * config, requests parsed from envp arrays, and a real shared segment in
+ * ordinary memory; each pipeline step is checked for its exact status,
+ * headers and problem code, and for never reaching the handler when it
+ * refuses. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "arena.h"
+#include "config.h"
+#include "err.h"
+#include "http.h"
+#include "json.h"
+#include "log.h"
+#include "problem.h"
+#include "router.h"
+#include "shm.h"
+#include "token.h"
+#include "validate.h"
+
+#define ORIGIN "https://app.example"
+#define UNTRUSTED "198.51.100.7"
+#define SECRET "0123456789abcdef0123456789abcdef-router-test"
+
+static struct arena *arena;
+static struct config cfg;
+static struct router router;
+static struct request req;
+static struct shm_segment *seg;
+static int calls;              /* handler runs */
+static int fail_rc;            /* what h_fail returns */
+static const char *remote;     /* REMOTE_ADDR of the next request */
+
+/* Body source: the bytes of the next request, and how many were read. */
+static const char *body_data;
+static size_t body_len, body_pos, body_read;
+
+static long mem_read(void *ctx, char *buf, size_t len)
+{
+	size_t n = body_len - body_pos;
+
+	(void)ctx;
+	if (n > len)
+		n = len;
+	memcpy(buf, body_data + body_pos, n);
+	body_pos += n;
+	body_read += n;
+	return (long)n;
+}
+
+/* ---- handlers ---- */
+
+static int h_ok(struct request *r)
+{
+	calls++;
+	return http_set_body(r, 200, "text/plain", "ok", 2);
+}
+
+static int h_item(struct request *r)
+{
+	const char *id = router_param(r, "id");
+
+	calls++;
+	return http_set_body(r, 200, "text/plain", id, strlen(id));
+}
+
+static int h_json(struct request *r)
+{
+	calls++;
+	cr_assert_not_null(r->json);
+	return http_set_body(r, 200, "text/plain", json_get_str(r->json, "name",
+		"-"), strlen(json_get_str(r->json, "name", "-")));
+}
+
+static int h_raw(struct request *r)
+{
+	calls++;
+	return http_set_body(r, 200, "text/plain", r->body, r->body_len);
+}
+
+static int h_fail(struct request *r)
+{
+	calls++;
+	http_set_header(r, "Location", "/somewhere");
+	if (fail_rc == DF_EINVAL)
+		problem_add_error(r, "name", "too_long", "is too long");
+	if (fail_rc == DF_ERESPONDED)
+		problem_send(r, 409, "conflict", "Already there.");
+	return fail_rc;
+}
+
+static int h_invalid_plain(struct request *r)
+{
+	(void)r;
+	calls++;
+	return DF_EINVAL;
+}
+
+static int h_silent(struct request *r)
+{
+	(void)r;
+	calls++;
+	return 0;
+}
+
+static const struct route items_routes[] = {
+	{ HTTP_GET, "/api/v1/items", h_ok, ROLE_NONE, RL_NONE, 0, 0 },
+	{ HTTP_POST, "/api/v1/items", h_json, ROLE_USER, RL_NONE,
+	  ROUTE_BODY_JSON, 0 },
+	{ HTTP_GET, "/api/v1/items/{id}", h_item, ROLE_NONE, RL_NONE, 0, 0 },
+	{ HTTP_DELETE, "/api/v1/items/{id}", h_item, ROLE_ADMIN, RL_NONE, 0, 0 },
+	{ HTTP_GET, "/api/v1/items/special", h_ok, ROLE_NONE, RL_NONE, 0, 0 },
+};
+
+static const struct route misc_routes[] = {
+	{ HTTP_POST, "/api/v1/auth/login", h_ok, ROLE_NONE, RL_AUTH,
+	  ROUTE_BODY_JSON, 0 },
+	{ HTTP_PUT, "/api/v1/blob", h_raw, ROLE_NONE, RL_NONE, ROUTE_BODY_RAW, 8 },
+	{ HTTP_GET, "/api/v1/metrics", h_ok, ROLE_ADMIN, RL_NONE,
+	  ROUTE_TRUSTED, 0 },
+	{ HTTP_GET, "/api/v1/fail", h_fail, ROLE_NONE, RL_NONE, 0, 0 },
+	{ HTTP_GET, "/api/v1/invalid", h_invalid_plain, ROLE_NONE, RL_NONE, 0, 0 },
+	{ HTTP_GET, "/api/v1/silent", h_silent, ROLE_NONE, RL_NONE, 0, 0 },
+	{ HTTP_GET, "/api/v1/dev", h_ok, ROLE_DEVELOPER, RL_NONE, 0, 0 },
+	{ HTTP_GET, "/api/v1/user", h_ok, ROLE_USER, RL_NONE, 0, 0 },
+	{ HTTP_GET, "/api/v1/optional", h_ok, ROLE_USER, RL_NONE,
+	  ROUTE_AUTH_OPTIONAL, 0 },
+	{ HTTP_GET, "/api/v1/limited", h_ok, ROLE_NONE, RL_DEFAULT, 0, 0 },
+	{ HTTP_GET, "/", h_ok, ROLE_NONE, RL_NONE, 0, 0 },
+};
+
+static const struct route_table items_table = { "items", items_routes,
+	sizeof(items_routes) / sizeof(items_routes[0]) };
+static const struct route_table misc_table = { "misc", misc_routes,
+	sizeof(misc_routes) / sizeof(misc_routes[0]) };
+static const struct route_table *const tables[] = { &items_table,
+	&misc_table };
+
+/* Test credentials: "Bearer <role>" authenticates as that role,
+ * "Bearer dbdown" finds the database gone, "Bearer mfa" answers itself,
+ * anything else is a bad token. */
+static int fake_auth(struct request *r)
+{
+	const char *t;
+	enum role role;
+
+	if (r->authorization == NULL)
+		return 0;
+	t = token_from_authorization(r->authorization);
+	if (t == NULL)
+		return DF_EAUTH;
+	if (strcmp(t, "dbdown") == 0)
+		return DF_EDBDOWN;
+	if (strcmp(t, "mfa") == 0)
+		return problem_send(r, 401, "mfa_required", "Second factor.");
+	if (strncmp(t, "u2-", 3) == 0) {
+		t += 3;
+		snprintf(r->auth.sub, sizeof(r->auth.sub), "second");
+	} else {
+		snprintf(r->auth.sub, sizeof(r->auth.sub), "first");
+	}
+	if (router_role_parse(t, &role) != 0)
+		return DF_EAUTH;
+	r->auth.authenticated = 1;
+	r->auth.role = role;
+	return 0;
+}
+
+/* The production shape of the hook, over real tokens. */
+static int token_auth(struct request *r)
+{
+	struct token_claims c;
+	const char *t;
+
+	if (r->authorization == NULL)
+		return 0;
+	t = token_from_authorization(r->authorization);
+	if (t == NULL || token_verify(r->cfg, t, time(NULL), &c) != 0)
+		return DF_EAUTH;
+	r->auth.authenticated = 1;
+	r->auth.role = c.role;
+	memcpy(r->auth.sub, c.sub, sizeof(r->auth.sub));
+	return 0;
+}
+
+static void setup(void)
+{
+	static char *origins[] = { ORIGIN, "http://localhost:3000" };
+
+	log_open("/dev/null", LOG_ERROR);
+	arena = arena_new(8192);
+	cr_assert_not_null(arena);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.limits.max_body = 1024;
+	cfg.json_max_depth = 4;
+	cfg.cors_origins[0] = origins[0];
+	cfg.cors_origins[1] = origins[1];
+	cfg.ncors_origins = 2;
+	cr_assert(validate_cidr_parse("127.0.0.0/8", &cfg.trusted[0]));
+	cr_assert(validate_cidr_parse("::1/128", &cfg.trusted[1]));
+	cfg.ntrusted = 2;
+	cfg.ratelimit[RL_DEFAULT] = (struct config_ratelimit){ 3, 60 };
+	cfg.ratelimit[RL_AUTH] = (struct config_ratelimit){ 2, 60 };
+	cfg.ratelimit[RL_LICENSE] = (struct config_ratelimit){ 60, 60 };
+	cfg.ratelimit[RL_ANALYTICS] = (struct config_ratelimit){ 60, 60 };
+	cfg.jwt_secret = SECRET;
+	cfg.jwt_secret_len = strlen(SECRET);
+	cfg.jwt_issuer = "https://devforge.example";
+	cfg.jwt_audience = "devforge-api";
+	cfg.access_token_ttl = 900;
+
+	seg = calloc(1, sizeof(*seg));
+	cr_assert_not_null(seg);
+	shm_init_memory(seg);
+	shm_current = seg;
+
+	memset(&router, 0, sizeof(router));
+	router.cfg = &cfg;
+	router.tables = tables;
+	router.ntables = 2;
+	router.hooks.authenticate = fake_auth;
+	router.read_body = mem_read;
+	cr_assert_eq(router_init(&router), 0);
+	calls = 0;
+	fail_rc = 0;
+	remote = UNTRUSTED;
+}
+
+static void teardown(void)
+{
+	shm_current = NULL;
+	free(seg);
+	arena_free(arena);
+	log_close();
+}
+
+TestSuite(router_dispatch, .init = setup, .fini = teardown);
+TestSuite(router_init, .init = setup, .fini = teardown);
+TestSuite(router_match, .init = setup, .fini = teardown);
+
+/* Runs one request: method, uri, body (NULL: none), then "NAME=value"
+ * params, NULL-terminated. The arena is reset first, so each call
+ * starts clean and the previous answer is gone. */
+static void run(const char *method, const char *uri, const char *body, ...)
+{
+	const char *why = NULL, *p;
+	char **envp;
+	size_t n = 0;
+	va_list ap;
+
+	arena_reset(arena);
+	envp = arena_calloc(arena, 32, sizeof(char *));
+	envp[n++] = arena_printf(arena, "REQUEST_METHOD=%s", method);
+	envp[n++] = arena_printf(arena, "REQUEST_URI=%s", uri);
+	envp[n++] = arena_printf(arena, "REMOTE_ADDR=%s", remote);
+	va_start(ap, body);
+	while ((p = va_arg(ap, const char *)) != NULL && n < 31)
+		envp[n++] = arena_strdup(arena, p);
+	va_end(ap);
+	envp[n] = NULL;
+	body_data = body ? body : "";
+	body_len = strlen(body_data);
+	body_pos = 0;
+	body_read = 0;
+	http_request_init(&req, arena, envp);
+	cr_assert_eq(http_parse(&req, &cfg.limits, &why), 0, "parse: %s", why);
+	router_dispatch(&router, &req);
+}
+
+static const char *hdr(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < req.resp.nheaders; i++)
+		if (strcasecmp(req.resp.headers[i].name, name) == 0)
+			return req.resp.headers[i].value;
+	return NULL;
+}
+
+static void hdr_is(const char *name, const char *want)
+{
+	const char *v = hdr(name);
+
+	cr_assert_not_null(v, "no %s header (status %d)", name, req.resp.status);
+	cr_assert_str_eq(v, want, "%s: '%s'", name, v);
+}
+
+/* The problem's code word, from its "type" URI. */
+static void problem_is(int status, const char *code)
+{
+	struct json_object *o, *t;
+	const char *type;
+
+	cr_assert_eq(req.resp.status, status, "status %d, want %d: %.*s",
+		req.resp.status, status, (int)req.resp.body_len,
+		req.resp.body ? req.resp.body : "");
+	cr_assert_str_eq(req.resp.content_type, "application/problem+json");
+	o = json_tokener_parse(req.resp.body);
+	cr_assert_not_null(o);
+	cr_assert(json_object_object_get_ex(o, "type", &t));
+	type = json_object_get_string(t);
+	cr_assert_eq(strncmp(type, PROBLEM_TYPE_BASE, strlen(PROBLEM_TYPE_BASE)), 0);
+	cr_assert_str_eq(type + strlen(PROBLEM_TYPE_BASE), code);
+	json_object_put(o);
+}
+
+static const char *detail(void)
+{
+	static char buf[512];
+	struct json_object *o = json_tokener_parse(req.resp.body), *d;
+
+	buf[0] = '\0';
+	if (o != NULL && json_object_object_get_ex(o, "detail", &d))
+		snprintf(buf, sizeof(buf), "%s", json_object_get_string(d));
+	json_object_put(o);
+	return buf;
+}
+
+static void no_cors(void)
+{
+	cr_assert_null(hdr("Access-Control-Allow-Origin"));
+	cr_assert_null(hdr("Access-Control-Allow-Credentials"));
+	cr_assert_null(hdr("Access-Control-Expose-Headers"));
+}
+
+static void has_cors(void)
+{
+	hdr_is("Access-Control-Allow-Origin", ORIGIN);
+	hdr_is("Access-Control-Allow-Credentials", "true");
+	hdr_is("Vary", "Origin");
+	hdr_is("Access-Control-Expose-Headers", "X-Request-Id, RateLimit-Limit, "
+		"RateLimit-Remaining, RateLimit-Reset, Retry-After, ETag, Location");
+}
+
+#define JSON_CT "CONTENT_TYPE=application/json"
+
+/* ---- 1. route matching ---- */
+
+Test(router_dispatch, unknown_path_is_404)
+{
+	run("GET", "/api/v1/nope", NULL, NULL);
+	problem_is(404, "not_found");
+	cr_assert_null(req.route);
+	run("GET", "/api/v1/items/a/b", NULL, NULL);
+	problem_is(404, "not_found");
+	run("POST", "/api/v1/nope", "{}", JSON_CT, "CONTENT_LENGTH=2",
+		"HTTP_ORIGIN=" ORIGIN, NULL);
+	problem_is(404, "not_found");
+	cr_assert_eq(calls, 0);
+	cr_assert_eq(body_read, 0);
+}
+
+Test(router_dispatch, sets_router_cfg_route_and_params)
+{
+	run("GET", "/api/v1/items/42", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(req.router, &router);
+	cr_assert_eq(req.cfg, &cfg);
+	cr_assert_eq(req.route, &items_routes[2]);
+	cr_assert_str_eq(router_param(&req, "id"), "42");
+	cr_assert_null(router_param(&req, "slug"));
+	cr_assert_eq(router_route_index(&router, req.route), 2);
+	cr_assert_eq(strncmp(req.resp.body, "42", 2), 0);
+}
+
+Test(router_dispatch, root_path_matches_root_pattern)
+{
+	run("GET", "/", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(req.route, &misc_routes[10]);
+}
+
+Test(router_dispatch, percent_decoded_param)
+{
+	run("GET", "/api/v1/items/caf%C3%A9", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_str_eq(router_param(&req, "id"), "caf\xc3\xa9");
+}
+
+Test(router_dispatch, literal_segment_beats_parameter)
+{
+	run("GET", "/api/v1/items/special", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(req.route, &items_routes[4]);
+	cr_assert_eq(req.npath, 0);
+	/* "special" is its own resource: DELETE on {id} does not apply. */
+	run("DELETE", "/api/v1/items/special", NULL,
+		"HTTP_AUTHORIZATION=Bearer admin", NULL);
+	problem_is(405, "method_not_allowed");
+	hdr_is("Allow", "GET, HEAD, OPTIONS");
+}
+
+Test(router_dispatch, head_runs_get_route)
+{
+	run("HEAD", "/api/v1/items", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(req.route, &items_routes[0]);
+	cr_assert_eq(calls, 1);
+}
+
+/* ---- 2. OPTIONS and CORS preflight ---- */
+
+Test(router_dispatch, preflight_allowed)
+{
+	run("OPTIONS", "/api/v1/items", NULL, "HTTP_ORIGIN=" ORIGIN,
+		"HTTP_ACCESS_CONTROL_REQUEST_METHOD=POST",
+		"HTTP_ACCESS_CONTROL_REQUEST_HEADERS=content-type,authorization",
+		NULL);
+	cr_assert_eq(req.resp.status, 204);
+	cr_assert_null(req.resp.body);
+	hdr_is("Access-Control-Allow-Origin", ORIGIN);
+	hdr_is("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS");
+	hdr_is("Access-Control-Allow-Headers", "Authorization, Content-Type, "
+		"If-None-Match, Idempotency-Key, X-Request-Id");
+	hdr_is("Access-Control-Allow-Credentials", "true");
+	hdr_is("Access-Control-Max-Age", "600");
+	hdr_is("Vary", "Origin");
+	cr_assert_eq(calls, 0);
+}
+
+Test(router_dispatch, preflight_for_get_and_head)
+{
+	run("OPTIONS", "/api/v1/items/7", NULL, "HTTP_ORIGIN=" ORIGIN,
+		"HTTP_ACCESS_CONTROL_REQUEST_METHOD=HEAD", NULL);
+	cr_assert_eq(req.resp.status, 204);
+	hdr_is("Access-Control-Allow-Methods", "GET, HEAD, DELETE, OPTIONS");
+}
+
+Test(router_dispatch, preflight_origin_not_allowed)
+{
+	run("OPTIONS", "/api/v1/items", NULL, "HTTP_ORIGIN=https://evil.example",
+		"HTTP_ACCESS_CONTROL_REQUEST_METHOD=POST", NULL);
+	problem_is(403, "forbidden");
+	no_cors();
+	cr_assert_null(hdr("Access-Control-Allow-Methods"));
+	cr_assert_eq(calls, 0);
+}
+
+Test(router_dispatch, preflight_method_not_allowed)
+{
+	run("OPTIONS", "/api/v1/items", NULL, "HTTP_ORIGIN=" ORIGIN,
+		"HTTP_ACCESS_CONTROL_REQUEST_METHOD=PUT", NULL);
+	problem_is(405, "method_not_allowed");
+	hdr_is("Allow", "GET, HEAD, POST, OPTIONS");
+	cr_assert_null(hdr("Access-Control-Allow-Methods"));
+	run("OPTIONS", "/api/v1/items", NULL, "HTTP_ORIGIN=" ORIGIN,
+		"HTTP_ACCESS_CONTROL_REQUEST_METHOD=BREW", NULL);
+	problem_is(405, "method_not_allowed");
+	cr_assert_eq(calls, 0);
+}
+
+Test(router_dispatch, plain_options_lists_methods)
+{
+	run("OPTIONS", "/api/v1/blob", NULL, NULL);
+	cr_assert_eq(req.resp.status, 204);
+	hdr_is("Allow", "PUT, OPTIONS");
+	no_cors();
+	/* An Origin without Access-Control-Request-Method is no preflight. */
+	run("OPTIONS", "/api/v1/items", NULL, "HTTP_ORIGIN=https://evil.example",
+		NULL);
+	cr_assert_eq(req.resp.status, 204);
+	hdr_is("Allow", "GET, HEAD, POST, OPTIONS");
+	no_cors();
+	cr_assert_eq(calls, 0);
+}
+
+/* ---- 3. 405 ---- */
+
+Test(router_dispatch, wrong_method_is_405_with_allow)
+{
+	run("PUT", "/api/v1/items", NULL, NULL);
+	problem_is(405, "method_not_allowed");
+	hdr_is("Allow", "GET, HEAD, POST, OPTIONS");
+	run("PATCH", "/api/v1/items/3", NULL, NULL);
+	problem_is(405, "method_not_allowed");
+	hdr_is("Allow", "GET, HEAD, DELETE, OPTIONS");
+	run("GET", "/api/v1/auth/login", NULL, NULL);
+	hdr_is("Allow", "POST, OPTIONS");
+	run("BREW", "/api/v1/items", NULL, NULL);
+	problem_is(405, "method_not_allowed");
+	cr_assert_eq(calls, 0);
+	cr_assert_null(req.route);
+}
+
+/* ---- 4. CORS on ordinary answers ---- */
+
+Test(router_dispatch, cors_on_success_and_problems)
+{
+	run("GET", "/api/v1/items", NULL, "HTTP_ORIGIN=" ORIGIN, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	has_cors();
+	run("GET", "/api/v1/user", NULL, "HTTP_ORIGIN=" ORIGIN, NULL);
+	problem_is(401, "unauthorized");
+	has_cors();
+	fail_rc = DF_EDBDOWN;
+	run("GET", "/api/v1/fail", NULL, "HTTP_ORIGIN=" ORIGIN, NULL);
+	problem_is(503, "service_unavailable");
+	has_cors();
+}
+
+Test(router_dispatch, disallowed_origin_gets_no_cors)
+{
+	run("GET", "/api/v1/items", NULL, "HTTP_ORIGIN=https://evil.example", NULL);
+	cr_assert_eq(req.resp.status, 200);
+	no_cors();
+	cr_assert_null(hdr("Vary"));
+	/* Case matters in an origin: no loose matching. */
+	run("GET", "/api/v1/items", NULL, "HTTP_ORIGIN=https://APP.example", NULL);
+	no_cors();
+	run("GET", "/api/v1/items", NULL, "HTTP_ORIGIN=null", NULL);
+	no_cors();
+}
+
+Test(router_dispatch, never_a_wildcard_origin)
+{
+	size_t i;
+
+	run("GET", "/api/v1/items", NULL, "HTTP_ORIGIN=" ORIGIN, NULL);
+	for (i = 0; i < req.resp.nheaders; i++)
+		cr_assert_str_neq(req.resp.headers[i].value, "*");
+}
+
+/* ---- 5. rate limits ---- */
+
+#define LOGIN(...) run("POST", "/api/v1/auth/login", "{}", JSON_CT, \
+	"CONTENT_LENGTH=2", ##__VA_ARGS__, NULL)
+
+Test(router_dispatch, per_address_limit_refuses_with_429)
+{
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	hdr_is("RateLimit-Limit", "2");
+	hdr_is("RateLimit-Remaining", "1");
+	cr_assert_not_null(hdr("RateLimit-Reset"));
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	hdr_is("RateLimit-Remaining", "0");
+	LOGIN("HTTP_ORIGIN=" ORIGIN);
+	problem_is(429, "rate_limited");
+	hdr_is("RateLimit-Limit", "2");
+	hdr_is("RateLimit-Remaining", "0");
+	cr_assert_not_null(hdr("Retry-After"));
+	cr_assert_geq(atoi(hdr("Retry-After")), 1);
+	cr_assert_leq(atoi(hdr("Retry-After")), 60);
+	has_cors();
+	cr_assert_eq(calls, 2);
+	cr_assert_eq(body_read, 0, "the refused body was read");
+	cr_assert_eq(seg->counters[SHM_C_RL_REFUSED + RL_AUTH], 1);
+	cr_assert_eq(seg->counters[SHM_C_RL_REFUSED + RL_DEFAULT], 0);
+
+	/* Another address has its own bucket. */
+	remote = "203.0.113.9";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(calls, 3);
+}
+
+Test(router_dispatch, address_class_ignores_credentials)
+{
+	LOGIN("HTTP_AUTHORIZATION=Bearer user");
+	LOGIN("HTTP_AUTHORIZATION=Bearer u2-user");
+	LOGIN("HTTP_AUTHORIZATION=Bearer admin");
+	problem_is(429, "rate_limited");
+	cr_assert_eq(calls, 2);
+}
+
+Test(router_dispatch, rate_limit_headers_on_every_answer_of_the_route)
+{
+	/* A 415 on a limited route still tells the client its budget. */
+	run("POST", "/api/v1/auth/login", "{}", "CONTENT_TYPE=text/plain",
+		"CONTENT_LENGTH=2", NULL);
+	problem_is(415, "unsupported_media_type");
+	hdr_is("RateLimit-Limit", "2");
+	hdr_is("RateLimit-Remaining", "1");
+	/* Unlimited routes carry none. */
+	run("GET", "/api/v1/items", NULL, NULL);
+	cr_assert_null(hdr("RateLimit-Limit"));
+	cr_assert_null(hdr("RateLimit-Remaining"));
+	cr_assert_null(hdr("RateLimit-Reset"));
+}
+
+Test(router_dispatch, default_class_is_per_user_when_authenticated)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		run("GET", "/api/v1/limited", NULL, NULL);
+		cr_assert_eq(req.resp.status, 200);
+	}
+	run("GET", "/api/v1/limited", NULL, NULL);
+	problem_is(429, "rate_limited");
+	cr_assert_eq(seg->counters[SHM_C_RL_REFUSED + RL_DEFAULT], 1);
+
+	/* Same address, but users count on their own buckets. */
+	for (i = 0; i < 3; i++) {
+		run("GET", "/api/v1/limited", NULL,
+			"HTTP_AUTHORIZATION=Bearer user", NULL);
+		cr_assert_eq(req.resp.status, 200);
+		hdr_is("RateLimit-Remaining", i == 0 ? "2" : i == 1 ? "1" : "0");
+	}
+	run("GET", "/api/v1/limited", NULL, "HTTP_AUTHORIZATION=Bearer user", NULL);
+	problem_is(429, "rate_limited");
+	run("GET", "/api/v1/limited", NULL, "HTTP_AUTHORIZATION=Bearer u2-user",
+		NULL);
+	cr_assert_eq(req.resp.status, 200);
+	hdr_is("RateLimit-Remaining", "2");
+	cr_assert_eq(calls, 7);
+}
+
+Test(router_dispatch, bad_token_counts_against_the_address)
+{
+	run("GET", "/api/v1/limited", NULL, "HTTP_AUTHORIZATION=Bearer bogus",
+		NULL);
+	problem_is(401, "unauthorized");
+	hdr_is("RateLimit-Remaining", "2");
+	run("GET", "/api/v1/limited", NULL, NULL);
+	run("GET", "/api/v1/limited", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	run("GET", "/api/v1/limited", NULL, "HTTP_AUTHORIZATION=Bearer bogus",
+		NULL);
+	problem_is(429, "rate_limited");
+	cr_assert_eq(calls, 2);
+}
+
+Test(router_dispatch, zero_limit_means_unlimited)
+{
+	int i;
+
+	cfg.ratelimit[RL_AUTH].limit = 0;
+	for (i = 0; i < 5; i++) {
+		LOGIN();
+		cr_assert_eq(req.resp.status, 200);
+	}
+	cr_assert_null(hdr("RateLimit-Limit"));
+}
+
+/* ---- 6. authentication ---- */
+
+Test(router_dispatch, bad_token_is_401_even_on_open_route)
+{
+	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer bogus", NULL);
+	problem_is(401, "unauthorized");
+	hdr_is("WWW-Authenticate", "Bearer");
+	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Basic dTpw", NULL);
+	problem_is(401, "unauthorized");
+	cr_assert_eq(calls, 0);
+}
+
+Test(router_dispatch, auth_hook_database_down_is_503)
+{
+	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer dbdown", NULL);
+	problem_is(503, "service_unavailable");
+	hdr_is("Retry-After", "5");
+	cr_assert_eq(seg->counters[SHM_C_DB_UNAVAILABLE], 1);
+	cr_assert_eq(calls, 0);
+}
+
+Test(router_dispatch, auth_hook_own_answer_is_kept)
+{
+	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer mfa", NULL);
+	problem_is(401, "mfa_required");
+	cr_assert_str_eq(detail(), "Second factor.");
+	cr_assert_eq(calls, 0);
+}
+
+Test(router_dispatch, real_tokens_through_the_hook)
+{
+	static char h[1024];
+	char *tok = NULL;
+
+	router.hooks.authenticate = token_auth;
+	cr_assert_eq(token_issue(&cfg, "u-77", ROLE_DEVELOPER, time(NULL), &tok), 0);
+	snprintf(h, sizeof(h), "HTTP_AUTHORIZATION=Bearer %s", tok);
+	free(tok);
+	run("GET", "/api/v1/dev", NULL, h, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert(req.auth.authenticated);
+	cr_assert_str_eq(req.auth.sub, "u-77");
+	cr_assert_eq(calls, 1);
+	/* The same token under another key is refused. */
+	cr_assert_eq(token_issue(&cfg, "u-77", ROLE_ADMIN, time(NULL), &tok), 0);
+	cfg.jwt_secret = "another-secret-another-secret-000";
+	cfg.jwt_secret_len = strlen(cfg.jwt_secret);
+	snprintf(h, sizeof(h), "HTTP_AUTHORIZATION=Bearer %s", tok);
+	free(tok);
+	run("GET", "/api/v1/dev", NULL, h, NULL);
+	problem_is(401, "unauthorized");
+	cr_assert_eq(calls, 1);
+}
+
+Test(router_dispatch, no_hook_leaves_callers_anonymous)
+{
+	router.hooks.authenticate = NULL;
+	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer admin", NULL);
+	cr_assert_eq(req.resp.status, 200);
+	run("GET", "/api/v1/user", NULL, "HTTP_AUTHORIZATION=Bearer admin", NULL);
+	problem_is(401, "unauthorized");
+}
+
+/* ---- 7. roles ---- */
+
+Test(router_dispatch, role_required)
+{
+	run("GET", "/api/v1/user", NULL, NULL);
+	problem_is(401, "unauthorized");
+	hdr_is("WWW-Authenticate", "Bearer");
+	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer user", NULL);
+	problem_is(403, "forbidden");
+	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer support", NULL);
+	problem_is(403, "forbidden");
+	cr_assert_eq(calls, 0);
+	run("GET", "/api/v1/user", NULL, "HTTP_AUTHORIZATION=Bearer developer", NULL);
+	cr_assert_eq(req.resp.status, 200);
+	run("GET", "/api/v1/user", NULL, "HTTP_AUTHORIZATION=Bearer support", NULL);
+	cr_assert_eq(req.resp.status, 200);
+	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer admin", NULL);
+	cr_assert_eq(req.resp.status, 200);
+	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer developer", NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(calls, 4);
+}
+
+Test(router_dispatch, trusted_network_passes_role_check)
+{
+	remote = "127.0.0.1";
+	run("GET", "/api/v1/metrics", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	remote = "::1";
+	run("GET", "/api/v1/metrics", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	remote = UNTRUSTED;
+	run("GET", "/api/v1/metrics", NULL, NULL);
+	problem_is(401, "unauthorized");
+	run("GET", "/api/v1/metrics", NULL, "HTTP_AUTHORIZATION=Bearer user", NULL);
+	problem_is(403, "forbidden");
+	run("GET", "/api/v1/metrics", NULL, "HTTP_AUTHORIZATION=Bearer admin", NULL);
+	cr_assert_eq(req.resp.status, 200);
+	/* Trust is only for routes that ask for it. */
+	remote = "127.0.0.1";
+	run("GET", "/api/v1/user", NULL, NULL);
+	problem_is(401, "unauthorized");
+	cr_assert_eq(calls, 3);
+}
+
+Test(router_dispatch, optional_auth)
+{
+	run("GET", "/api/v1/optional", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_not(req.auth.authenticated);
+	run("GET", "/api/v1/optional", NULL, "HTTP_AUTHORIZATION=Bearer user", NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert(req.auth.authenticated);
+	run("GET", "/api/v1/optional", NULL, "HTTP_AUTHORIZATION=Bearer bogus", NULL);
+	problem_is(401, "unauthorized");
+	cr_assert_eq(calls, 2);
+}
+
+Test(router_role_allows, hierarchy)
+{
+	cr_assert(router_role_allows(ROLE_NONE, ROLE_NONE));
+	cr_assert(router_role_allows(ROLE_USER, ROLE_NONE));
+	cr_assert(router_role_allows(ROLE_USER, ROLE_USER));
+	cr_assert(router_role_allows(ROLE_DEVELOPER, ROLE_USER));
+	cr_assert(router_role_allows(ROLE_SUPPORT, ROLE_USER));
+	cr_assert(router_role_allows(ROLE_ADMIN, ROLE_USER));
+	cr_assert(router_role_allows(ROLE_ADMIN, ROLE_DEVELOPER));
+	cr_assert(router_role_allows(ROLE_ADMIN, ROLE_SUPPORT));
+	cr_assert(router_role_allows(ROLE_ADMIN, ROLE_ADMIN));
+	cr_assert_not(router_role_allows(ROLE_NONE, ROLE_USER));
+	cr_assert_not(router_role_allows(ROLE_USER, ROLE_DEVELOPER));
+	cr_assert_not(router_role_allows(ROLE_DEVELOPER, ROLE_SUPPORT));
+	cr_assert_not(router_role_allows(ROLE_SUPPORT, ROLE_DEVELOPER));
+	cr_assert_not(router_role_allows(ROLE_DEVELOPER, ROLE_ADMIN));
+	cr_assert_not(router_role_allows(ROLE_SUPPORT, ROLE_ADMIN));
+}
+
+Test(router_role, names_round_trip)
+{
+	static const enum role roles[] = { ROLE_USER, ROLE_DEVELOPER,
+		ROLE_SUPPORT, ROLE_ADMIN };
+	enum role r;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		cr_assert_eq(router_role_parse(router_role_name(roles[i]), &r), 0);
+		cr_assert_eq(r, roles[i]);
+	}
+	cr_assert_str_eq(router_role_name(ROLE_DEVELOPER), "developer");
+	cr_assert_neq(router_role_parse("none", &r), 0);
+	cr_assert_neq(router_role_parse("Admin", &r), 0);
+	cr_assert_neq(router_role_parse("", &r), 0);
+	cr_assert_neq(router_role_parse(NULL, &r), 0);
+}
+
+/* ---- 8. bodies ---- */
+
+#define USER "HTTP_AUTHORIZATION=Bearer user"
+
+Test(router_dispatch, json_body_reaches_handler)
+{
+	run("POST", "/api/v1/items", "{\"name\":\"widget\"}", USER, JSON_CT,
+		"CONTENT_LENGTH=17", NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(strncmp(req.resp.body, "widget", 6), 0);
+	run("POST", "/api/v1/items", "{}", USER,
+		"CONTENT_TYPE=Application/JSON; charset=UTF-8", "CONTENT_LENGTH=2",
+		NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(calls, 2);
+}
+
+Test(router_dispatch, wrong_content_type_is_415)
+{
+	run("POST", "/api/v1/items", "{}", USER, "CONTENT_TYPE=text/plain",
+		"CONTENT_LENGTH=2", NULL);
+	problem_is(415, "unsupported_media_type");
+	run("POST", "/api/v1/items", "{}", USER,
+		"CONTENT_TYPE=application/json; charset=iso-8859-1",
+		"CONTENT_LENGTH=2", NULL);
+	problem_is(415, "unsupported_media_type");
+	run("POST", "/api/v1/items", "{}", USER, "CONTENT_LENGTH=2", NULL);
+	problem_is(415, "unsupported_media_type");
+	cr_assert_eq(calls, 0);
+	cr_assert_eq(body_read, 0);
+}
+
+Test(router_dispatch, role_is_checked_before_the_body)
+{
+	run("POST", "/api/v1/items", "{}", "CONTENT_TYPE=text/plain",
+		"CONTENT_LENGTH=2", NULL);
+	problem_is(401, "unauthorized");
+}
+
+Test(router_dispatch, missing_length_is_411)
+{
+	run("POST", "/api/v1/items", "{}", USER, JSON_CT, NULL);
+	problem_is(411, "length_required");
+	run("PUT", "/api/v1/blob", "abc", NULL);
+	problem_is(411, "length_required");
+	cr_assert_eq(calls, 0);
+	cr_assert_eq(body_read, 0);
+}
+
+Test(router_dispatch, oversized_is_413_before_reading)
+{
+	static char big[1100];
+
+	memset(big, 'x', sizeof(big) - 1);
+	run("POST", "/api/v1/items", big, USER, JSON_CT, "CONTENT_LENGTH=1025",
+		NULL);
+	problem_is(413, "payload_too_large");
+	cr_assert_eq(body_read, 0);
+	/* The route's own cap wins over the config's. */
+	run("PUT", "/api/v1/blob", "123456789", "CONTENT_LENGTH=9", NULL);
+	problem_is(413, "payload_too_large");
+	cr_assert_eq(body_read, 0);
+	cr_assert_eq(calls, 0);
+	run("PUT", "/api/v1/blob", "12345678", "CONTENT_LENGTH=8",
+		"CONTENT_TYPE=application/octet-stream", NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(body_read, 8);
+	cr_assert_eq(memcmp(req.resp.body, "12345678", 8), 0);
+}
+
+Test(router_dispatch, short_body_is_400)
+{
+	run("POST", "/api/v1/items", "{}", USER, JSON_CT, "CONTENT_LENGTH=10",
+		NULL);
+	problem_is(400, "bad_request");
+	cr_assert_eq(calls, 0);
+}
+
+static void bad_json(const char *body, const char *why_part)
+{
+	char cl[48];
+
+	snprintf(cl, sizeof(cl), "CONTENT_LENGTH=%zu", strlen(body));
+	run("POST", "/api/v1/items", body, USER, JSON_CT, cl, NULL);
+	problem_is(400, "bad_request");
+	cr_assert_not_null(strstr(detail(), why_part), "%s -> %s", body, detail());
+}
+
+Test(router_dispatch, bad_json_is_400_with_detail)
+{
+	bad_json("", "empty");
+	bad_json("{\"a\":", "complete");
+	bad_json("[1]", "JSON object");
+	bad_json("{\"a\":1}x", "after");
+	bad_json("{\"a\":[[[[1]]]]}", "deeper");     /* depth 5 > 4 */
+	bad_json("{\"a\":\"\xc0\xaf\"}", "UTF-8");
+	bad_json("{'a':1}", "double-quoted");
+	cr_assert_eq(calls, 0);
+	run("POST", "/api/v1/items", "{\"a\":[[[1]]]}", USER, JSON_CT,
+		"CONTENT_LENGTH=13", NULL);
+	cr_assert_eq(req.resp.status, 200);
+}
+
+Test(router_dispatch, no_body_reader_is_500)
+{
+	router.read_body = NULL;
+	run("PUT", "/api/v1/blob", "abc", "CONTENT_LENGTH=3", NULL);
+	problem_is(500, "internal");
+	cr_assert_eq(calls, 0);
+}
+
+/* ---- 9. handler results ---- */
+
+static void fails_as(int rc, int status, const char *code)
+{
+	fail_rc = rc;
+	run("GET", "/api/v1/fail", NULL, NULL);
+	problem_is(status, code);
+	if (rc != DF_ERESPONDED)
+		cr_assert_null(hdr("Location"), "%d kept the handler's Location", rc);
+}
+
+Test(router_dispatch, handler_errors_map_to_statuses)
+{
+	fails_as(DF_ENOTFOUND, 404, "not_found");
+	fails_as(DF_ECONFLICT, 409, "conflict");
+	fails_as(DF_EAUTH, 401, "unauthorized");
+	hdr_is("WWW-Authenticate", "Bearer");
+	fails_as(DF_EFORBIDDEN, 403, "forbidden");
+	fails_as(DF_ETOOBIG, 413, "payload_too_large");
+	fails_as(DF_EINVAL, 422, "validation_failed");
+	cr_assert_not_null(strstr(req.resp.body, "\"field\":\"name\""));
+	fails_as(DF_EDB, 500, "internal");
+	fails_as(DF_ENOMEM, 500, "internal");
+	fails_as(DF_EINTERNAL, 500, "internal");
+	fails_as(-999, 500, "internal");
+	cr_assert_eq(calls, 10);
+}
+
+Test(router_dispatch, handler_database_down_is_503)
+{
+	fails_as(DF_EDBDOWN, 503, "service_unavailable");
+	hdr_is("Retry-After", "5");
+	cr_assert_eq(seg->counters[SHM_C_DB_UNAVAILABLE], 1);
+}
+
+Test(router_dispatch, handler_own_problem_is_kept)
+{
+	fails_as(DF_ERESPONDED, 409, "conflict");
+	cr_assert_str_eq(detail(), "Already there.");
+	hdr_is("Location", "/somewhere");
+}
+
+Test(router_dispatch, einval_without_errors_is_400)
+{
+	run("GET", "/api/v1/invalid", NULL, NULL);
+	problem_is(400, "bad_request");
+}
+
+Test(router_dispatch, no_answer_is_500)
+{
+	run("GET", "/api/v1/silent", NULL, NULL);
+	problem_is(500, "internal");
+	cr_assert_eq(calls, 1);
+}
+
+Test(router_dispatch, internal_error_carries_no_detail)
+{
+	fails_as(DF_EDB, 500, "internal");
+	cr_assert_null(strstr(req.resp.body, "database"), "%s", req.resp.body);
+	cr_assert_null(strstr(req.resp.body, df_strerror(DF_EDB)));
+}
+
+/* ---- router_init, matching, media types ---- */
+
+static int init_with(const struct route *routes, size_t n)
+{
+	static struct route_table t;
+	static const struct route_table *tl[1];
+	struct router rr;
+
+	t.name = "t";
+	t.routes = routes;
+	t.n = n;
+	tl[0] = &t;
+	memset(&rr, 0, sizeof(rr));
+	rr.cfg = &cfg;
+	rr.tables = tl;
+	rr.ntables = 1;
+	return router_init(&rr);
+}
+
+#define R(m, p) { m, p, h_ok, ROLE_NONE, RL_NONE, 0, 0 }
+
+Test(router_init, counts_and_indexes_routes)
+{
+	cr_assert_eq(router.nroutes, 16);
+	cr_assert_eq(router_route_at(&router, 0), &items_routes[0]);
+	cr_assert_eq(router_route_at(&router, 5), &misc_routes[0]);
+	cr_assert_null(router_route_at(&router, 16));
+	cr_assert_eq(router_route_index(&router, &misc_routes[3]), 8);
+	cr_assert_eq(router_route_index(&router, NULL), -1);
+}
+
+Test(router_init, accepts_good_patterns)
+{
+	const struct route ok[] = {
+		R(HTTP_GET, "/"), R(HTTP_GET, "/a"), R(HTTP_GET, "/a/{b}"),
+		R(HTTP_POST, "/a/{b}"), R(HTTP_GET, "/a/{b}/c/{d_2}"),
+		R(HTTP_GET, "/a/b"),
+	};
+
+	cr_assert_eq(init_with(ok, sizeof(ok) / sizeof(ok[0])), 0);
+}
+
+Test(router_init, refuses_bad_patterns)
+{
+	static const char *const bad[] = { "", "a", "/a/", "/a//b", "/{}",
+		"/{A}", "/{a}/{a}", "/a b", "/x{a}", "/{a-b}", "/{a", "//", NULL };
+	size_t i;
+
+	for (i = 0; bad[i] != NULL; i++) {
+		const struct route r[] = { R(HTTP_GET, bad[i]) };
+
+		cr_assert_eq(init_with(r, 1), DF_EINVAL, "accepted '%s'", bad[i]);
+	}
+}
+
+Test(router_init, refuses_duplicates_and_bad_routes)
+{
+	const struct route dup[] = { R(HTTP_GET, "/a/{x}"), R(HTTP_GET, "/a/{y}") };
+	const struct route head[] = { R(HTTP_HEAD, "/a") };
+	const struct route opts[] = { R(HTTP_OPTIONS, "/a") };
+	const struct route other[] = { R(HTTP_OTHER, "/a") };
+	const struct route nohandler[] = { { HTTP_GET, "/a", NULL, ROLE_NONE,
+		RL_NONE, 0, 0 } };
+	const struct route both[] = { { HTTP_POST, "/a", h_ok, ROLE_NONE,
+		RL_NONE, ROUTE_BODY_JSON | ROUTE_BODY_RAW, 0 } };
+	const struct route badrl[] = { { HTTP_GET, "/a", h_ok, ROLE_NONE,
+		RL__MAX, 0, 0 } };
+
+	cr_assert_eq(init_with(dup, 2), DF_EINVAL);
+	cr_assert_eq(init_with(head, 1), DF_EINVAL);
+	cr_assert_eq(init_with(opts, 1), DF_EINVAL);
+	cr_assert_eq(init_with(other, 1), DF_EINVAL);
+	cr_assert_eq(init_with(nohandler, 1), DF_EINVAL);
+	cr_assert_eq(init_with(both, 1), DF_EINVAL);
+	cr_assert_eq(init_with(badrl, 1), DF_EINVAL);
+}
+
+Test(router_init, refuses_too_many_routes)
+{
+	static struct route many[ROUTER_MAX_ROUTES + 1];
+	static char pats[ROUTER_MAX_ROUTES + 1][16];
+	size_t i;
+
+	for (i = 0; i <= ROUTER_MAX_ROUTES; i++) {
+		snprintf(pats[i], sizeof(pats[i]), "/r%zu", i);
+		many[i] = (struct route)R(HTTP_GET, pats[i]);
+	}
+	cr_assert_eq(init_with(many, ROUTER_MAX_ROUTES), 0);
+	cr_assert_eq(init_with(many, ROUTER_MAX_ROUTES + 1), DF_EINVAL);
+}
+
+Test(router_match, fills_params)
+{
+	struct http_kv p[HTTP_MAX_PATH_PARAMS];
+	size_t n = 99;
+
+	cr_assert(router_match("/a/{x}/c/{y}", "/a/1/c/two", arena, p, &n));
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(p[0].name, "x");
+	cr_assert_str_eq(p[0].value, "1");
+	cr_assert_str_eq(p[1].name, "y");
+	cr_assert_str_eq(p[1].value, "two");
+	cr_assert_eq(p[1].value_len, 3);
+	cr_assert(router_match("/", "/", arena, p, &n));
+	cr_assert_eq(n, 0);
+	cr_assert(router_match("/a", "/a", NULL, NULL, NULL));
+}
+
+Test(router_match, refuses_other_shapes)
+{
+	cr_assert_not(router_match("/a/{x}", "/a", NULL, NULL, NULL));
+	cr_assert_not(router_match("/a/{x}", "/a/", NULL, NULL, NULL));
+	cr_assert_not(router_match("/a/{x}", "/a/b/c", NULL, NULL, NULL));
+	cr_assert_not(router_match("/a", "/ab", NULL, NULL, NULL));
+	cr_assert_not(router_match("/ab", "/a", NULL, NULL, NULL));
+	cr_assert_not(router_match("/a", "/A", NULL, NULL, NULL));
+	cr_assert_not(router_match("/", "/a", NULL, NULL, NULL));
+	cr_assert_not(router_match("/a", "/", NULL, NULL, NULL));
+	cr_assert_not(router_match("/a", "a", NULL, NULL, NULL));
+}
+
+Test(router_is_json_type, media_types)
+{
+	cr_assert(router_is_json_type("application/json"));
+	cr_assert(router_is_json_type("application/json; charset=utf-8"));
+	cr_assert(router_is_json_type("application/json;charset=UTF-8"));
+	cr_assert(router_is_json_type("APPLICATION/JSON ; Charset=\"utf-8\""));
+	cr_assert(router_is_json_type("application/json; foo=bar"));
+	cr_assert(router_is_json_type("application/json;"));
+	cr_assert_not(router_is_json_type(NULL));
+	cr_assert_not(router_is_json_type(""));
+	cr_assert_not(router_is_json_type("text/json"));
+	cr_assert_not(router_is_json_type("application/jsonx"));
+	cr_assert_not(router_is_json_type("application/json-patch+json"));
+	cr_assert_not(router_is_json_type("application/problem+json"));
+	cr_assert_not(router_is_json_type("application/json; charset=latin1"));
+	cr_assert_not(router_is_json_type("application/json; charset=utf-16"));
+	cr_assert_not(router_is_json_type("application/json; charset=\"utf-8"));
+	cr_assert_not(router_is_json_type("application/json; charset="));
+	cr_assert_not(router_is_json_type("application/json; charset=utf-8x"));
+	cr_assert_not(router_is_json_type("application/json x"));
+	cr_assert_not(router_is_json_type("application/json; =utf-8"));
+}
