@@ -270,7 +270,7 @@ mode = development
 public_url = http://127.0.0.1:$DF_PORT
 workers = $DF_WORKERS
 
-db_host =
+# Unix socket only (the server has no TCP port); db_host is not used.
 db_socket = $DB_SOCK
 db_user = devforge
 db_name = devforge
