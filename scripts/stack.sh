@@ -70,6 +70,15 @@ check_knobs() {
 		die "DF_STACK_DIR is too long for a unix socket path: $S"
 }
 
+# running PID: the process exists and is not a zombie (a killed process not
+# yet reaped by its parent).
+running() {
+	local state
+	kill -0 "$1" 2>/dev/null || return 1
+	state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ "$state" != Z ]
+}
+
 # pid_alive PIDFILE [COMM]: the pid in the file runs (and is COMM, so that
 # a recycled pid of another program is not taken for ours).
 pid_alive() {
@@ -77,7 +86,7 @@ pid_alive() {
 	[ -s "$1" ] || return 1
 	pid=$(head -n1 "$1" 2>/dev/null | tr -dc '0-9')
 	[ -n "$pid" ] || return 1
-	kill -0 "$pid" 2>/dev/null || return 1
+	running "$pid" || return 1
 	if [ $# -ge 2 ]; then
 		comm=$(cat "/proc/$pid/comm" 2>/dev/null || true)
 		[ "$comm" = "$2" ] || return 1
@@ -90,7 +99,7 @@ pid_of() { head -n1 "$1" | tr -dc '0-9'; }
 wait_gone() {
 	local i
 	for ((i = 0; i < $2 * 10; i++)); do
-		kill -0 "$1" 2>/dev/null || return 0
+		running "$1" || return 0
 		sleep 0.1
 	done
 	return 1
@@ -195,7 +204,7 @@ db_start() {
 			say "MariaDB up (pid $pid, socket $DB_SOCK)"
 			return 0
 		fi
-		if ! kill -0 "$pid" 2>/dev/null; then
+		if ! running "$pid"; then
 			show_log "$LOGS/mariadb.err" "$LOGS/mariadb.out"
 			die "mariadbd exited during start"
 		fi
@@ -364,7 +373,7 @@ pool_start() {
 	echo "$pid" >"$FCGI_PID"
 	for ((i = 0; i < 50; i++)); do
 		pid_alive "$FCGI_PID" devforge-fcgi && break
-		kill -0 "$pid" 2>/dev/null || break
+		running "$pid" || break
 		sleep 0.1
 	done
 	# A config error makes the supervisor exit at once: catch it here.
@@ -378,7 +387,7 @@ pool_start() {
 }
 
 pool_stop() {
-	local pid kids
+	local pid kids k
 	if ! pid_alive "$FCGI_PID" devforge-fcgi; then
 		rm -f "$FCGI_PID"
 		say "pool not running"
@@ -390,7 +399,7 @@ pool_stop() {
 	kids=$(ps -o pid= --ppid "$pid" 2>/dev/null || true)
 	stop_pid "pool supervisor" "$pid"
 	for k in $kids; do
-		if kill -0 "$k" 2>/dev/null; then
+		if running "$k"; then
 			stop_pid "worker" "$k"
 		fi
 	done
