@@ -398,7 +398,7 @@ static int bounded(const struct json_field *f)
 /* Checks one present, non-null value against its field. Returns 1 when
  * an error was added. */
 static int check_value(struct request *req, const struct json_field *f,
-	struct json_object *v)
+	const char *fname, struct json_object *v)
 {
 	const char *code = NULL, *msg = NULL, *s;
 	int64_t i, n;
@@ -417,14 +417,14 @@ static int check_value(struct request *req, const struct json_field *f,
 		}
 		n = (int64_t)json_utf8_length(s, slen);
 		if (bounded(f) && n < f->min) {
-			problem_add_error(req, f->name, "too_short",
+			problem_add_error(req, fname, "too_short",
 				arena_printf(req->arena,
 				"must be at least %lld characters long",
 				(long long)f->min));
 			return 1;
 		}
 		if (bounded(f) && n > f->max) {
-			problem_add_error(req, f->name, "too_long",
+			problem_add_error(req, fname, "too_long",
 				arena_printf(req->arena,
 				"must be at most %lld characters long",
 				(long long)f->max));
@@ -438,7 +438,7 @@ static int check_value(struct request *req, const struct json_field *f,
 		/* json-c clamps integers it cannot hold to these values. */
 		if (i == INT64_MAX || i == INT64_MIN ||
 		    (bounded(f) && (i < f->min || i > f->max))) {
-			problem_add_error(req, f->name, "out_of_range",
+			problem_add_error(req, fname, "out_of_range",
 				bounded(f) ? arena_printf(req->arena,
 				"must be between %lld and %lld",
 				(long long)f->min, (long long)f->max) :
@@ -459,14 +459,14 @@ static int check_value(struct request *req, const struct json_field *f,
 			goto bad_type;
 		n = (int64_t)json_object_array_length(v);
 		if (bounded(f) && n < f->min) {
-			problem_add_error(req, f->name, "too_short",
+			problem_add_error(req, fname, "too_short",
 				arena_printf(req->arena,
 				"must have at least %lld elements",
 				(long long)f->min));
 			return 1;
 		}
 		if (bounded(f) && n > f->max) {
-			problem_add_error(req, f->name, "too_long",
+			problem_add_error(req, fname, "too_long",
 				arena_printf(req->arena,
 				"must have at most %lld elements",
 				(long long)f->max));
@@ -480,7 +480,7 @@ static int check_value(struct request *req, const struct json_field *f,
 		d = json_object_get_double(v);
 		if (!isfinite(d) || (bounded(f) &&
 		    (d < (double)f->min || d > (double)f->max))) {
-			problem_add_error(req, f->name, "out_of_range",
+			problem_add_error(req, fname, "out_of_range",
 				bounded(f) ? arena_printf(req->arena,
 				"must be between %lld and %lld",
 				(long long)f->min, (long long)f->max) :
@@ -490,7 +490,7 @@ static int check_value(struct request *req, const struct json_field *f,
 		break;
 	}
 	if (f->validate != NULL && f->validate(v, &code, &msg) < 0) {
-		problem_add_error(req, f->name, code ? code : "invalid_value",
+		problem_add_error(req, fname, code ? code : "invalid_value",
 			msg ? msg : "is not acceptable");
 		return 1;
 	}
@@ -499,15 +499,29 @@ static int check_value(struct request *req, const struct json_field *f,
 bad_type:
 	msg = type_message(f->type);
 bad_type_msg:
-	problem_add_error(req, f->name, "invalid_type", msg);
+	problem_add_error(req, fname, "invalid_type", msg);
 	return 1;
 }
 
-size_t json_fields_check(struct request *req, struct json_object *obj,
-	const struct json_field *fields, size_t nfields)
+/* The name an error reports: "name", or "prefix.name" inside a nested
+ * object. Falls back to the bare name if the arena is exhausted. */
+static const char *err_name(struct request *req, const char *prefix,
+	const char *name)
+{
+	char *s;
+
+	if (prefix == NULL || prefix[0] == '\0')
+		return name;
+	s = arena_printf(req->arena, "%s.%s", prefix, name);
+	return s != NULL ? s : name;
+}
+
+size_t json_fields_check_at(struct request *req, struct json_object *obj,
+	const struct json_field *fields, size_t nfields, const char *prefix)
 {
 	size_t added = 0, unknown = 0, i;
 	struct json_object *v;
+	const char *fname;
 	int known;
 
 	if (obj == NULL || !json_object_is_type(obj, json_type_object))
@@ -518,8 +532,8 @@ size_t json_fields_check(struct request *req, struct json_object *obj,
 		for (i = 0; i < nfields && !known; i++)
 			known = strcmp(fields[i].name, key) == 0;
 		if (!known && unknown < JSON_MAX_UNKNOWN_ERRORS) {
-			problem_add_error(req, key, "unknown_field",
-				"is not a known field");
+			problem_add_error(req, err_name(req, prefix, key),
+				"unknown_field", "is not a known field");
 			unknown++;
 			added++;
 		}
@@ -527,9 +541,10 @@ size_t json_fields_check(struct request *req, struct json_object *obj,
 	for (i = 0; i < nfields; i++) {
 		const struct json_field *f = &fields[i];
 
+		fname = err_name(req, prefix, f->name);
 		if (!json_object_object_get_ex(obj, f->name, &v)) {
 			if (f->required) {
-				problem_add_error(req, f->name, "required",
+				problem_add_error(req, fname, "required",
 					"is required");
 				added++;
 			}
@@ -537,7 +552,7 @@ size_t json_fields_check(struct request *req, struct json_object *obj,
 		}
 		if (v == NULL) { /* JSON null */
 			if (!f->nullable) {
-				problem_add_error(req, f->name,
+				problem_add_error(req, fname,
 					f->required ? "required" : "invalid_type",
 					f->required ? "is required" :
 					type_message(f->type));
@@ -545,9 +560,15 @@ size_t json_fields_check(struct request *req, struct json_object *obj,
 			}
 			continue;
 		}
-		added += (size_t)check_value(req, f, v);
+		added += (size_t)check_value(req, f, fname, v);
 	}
 	return added;
+}
+
+size_t json_fields_check(struct request *req, struct json_object *obj,
+	const struct json_field *fields, size_t nfields)
+{
+	return json_fields_check_at(req, obj, fields, nfields, NULL);
 }
 
 struct json_object *json_get(struct json_object *obj, const char *name)

@@ -1,9 +1,10 @@
 /* libFuzzer target for JSON bodies: the input is a request body. It is
  * parsed as the router does (depth 32); whatever parses is checked
- * against a sample field table, read through the typed getters, put into
- * a problem answer, and must survive a serialise/re-parse round trip:
- * anything our strict pass accepts, json-c must print as JSON the strict
- * pass accepts again. The arena is reset after every input. */
+ * against a sample field table (and its "meta" object under a prefix),
+ * read through the typed getters, put into a problem answer, and must
+ * survive a serialise/re-parse round trip: anything our strict pass
+ * accepts, json-c must print as JSON the strict pass accepts again. The
+ * arena is reset after every input. */
 #include <json-c/json.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -70,6 +71,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 
 	json_fields_check(&req, obj, fields, sizeof(fields) / sizeof(fields[0]));
+	if (json_object_is_type(json_get(obj, "meta"), json_type_object))
+		json_fields_check_at(&req, json_get(obj, "meta"), fields,
+			sizeof(fields) / sizeof(fields[0]), "meta");
 	(void)json_get_str(obj, "name", NULL);
 	(void)json_get_int(obj, "count", 0);
 	(void)json_get_bool(obj, "flag", 0);

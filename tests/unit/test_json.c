@@ -369,6 +369,22 @@ Test(json_fields_check, unknown_errors_are_capped)
 	cr_assert_eq(problem_error_count(&req), 32);
 }
 
+Test(json_fields_check, nested_errors_carry_the_prefix)
+{
+	struct json_object *o = NULL;
+
+	cr_assert_eq(parse("{\"name\":\"abcdefgh\",\"x\":1,\"count\":\"1\"}",
+		&o, NULL), 0);
+	cr_assert_eq(json_fields_check_at(&req, o, fields, NFIELDS,
+		"events[2]"), 3);
+	has_error(0, "events[2].x", "unknown_field");
+	has_error(1, "events[2].name", "too_long");
+	has_error(2, "events[2].count", "invalid_type");
+	cr_assert_eq(parse("{}", &o, NULL), 0);
+	cr_assert_eq(json_fields_check_at(&req, o, fields, NFIELDS, ""), 1);
+	has_error(3, "name", "required");
+}
+
 Test(json_fields_check, errors_reach_the_problem)
 {
 	const char *body;
