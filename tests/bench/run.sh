@@ -84,9 +84,11 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- start
 
-# A stack left over from an interrupted run would lack the minimal mapping.
+# A fresh stack every run: one left over from an interrupted run would lack
+# the minimal mapping, and the figures should not depend on old data.
 "$STACK" stop >/dev/null 2>&1 || true
 minimal_stop
+rm -rf "$S"
 mkdir -p "$S/logs"
 
 minimal=$DF_BUILD_DIR/tests/bench/minimal-fcgi
