@@ -286,6 +286,12 @@ db_name = devforge
 db_password_file = $SECRETS/db_password
 
 jwt_secret_file = $SECRETS/jwt_secret
+# Named here (not left to defaults) so the tests can mint matching tokens.
+jwt_issuer = http://127.0.0.1:$DF_PORT
+jwt_audience = devforge-api
+
+# The front-end development server's origin, as in the example config.
+cors_origins = http://localhost:3000
 
 # 127.0.0.2 stays outside, for the untrusted path.
 trusted_networks = 127.0.0.1/32, ::1/128
@@ -668,17 +674,24 @@ cmd_status() {
 	return $rc
 }
 
+# The untrusted URL is only untrusted for a client that connects from
+# 127.0.0.2 (curl --interface, CURLOPT_INTERFACE): Linux gives every
+# connection to 127.0.0.0/8 the source 127.0.0.1 otherwise.
+# DEVFORGE_TEST_DB_ADMIN is the account with all rights over the socket
+# (root, or the user who started the stack).
 cmd_env() {
 	local kv
 	for kv in \
 		"DEVFORGE_TEST_URL=http://127.0.0.1:$DF_PORT" \
 		"DEVFORGE_TEST_URL_UNTRUSTED=http://127.0.0.2:$DF_PORT" \
 		"DEVFORGE_TEST_UNTRUSTED_SOURCE=127.0.0.2" \
+		"DEVFORGE_TEST_PORT=$DF_PORT" \
 		"DEVFORGE_TEST_STACK_DIR=$S" \
 		"DEVFORGE_TEST_CONFIG=$CONF" \
 		"DEVFORGE_TEST_SUPERVISOR_PIDFILE=$FCGI_PID" \
 		"DEVFORGE_TEST_WORKER_LOG=$LOGS/worker.log" \
 		"DEVFORGE_TEST_DB_SOCKET=$DB_SOCK" \
+		"DEVFORGE_TEST_DB_ADMIN=$(db_admin_user)" \
 		"DEVFORGE_TEST_FRONT=$DF_FRONT" \
 		"DEVFORGE_TEST_STACK=$SELF"; do
 		printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
