@@ -135,7 +135,8 @@ to_ms() {
 		printf "%.2f", n }'
 }
 
-# run NAME URL ROUND: one wrk run; appends "name rps p50 p99 errors" to RESULTS.
+# run NAME URL ROUND: one wrk run; appends "name round rps p50 p99 errors"
+# to RESULTS.
 RESULTS=$S/bench-results.txt
 : >"$RESULTS"
 run() {
@@ -151,7 +152,7 @@ run() {
 		printf '%s\n' "$out" >&2
 		die "cannot read wrk's output for $url"
 	}
-	printf '%s %s %s %s %s\n' "$name" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
+	printf '%s %s %s %s %s %s\n' "$name" "$3" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
 		"$(( ${non2xx:-0} + ${sockerr:-0} ))" >>"$RESULTS"
 	say "$(printf '%-8s round %s: %10s req/s  p50 %s  p99 %s  errors %s' \
 		"$name" "$3" "$rps" "$p50" "$p99" "$(( ${non2xx:-0} + ${sockerr:-0} ))")"
@@ -184,20 +185,27 @@ done
 
 # ---------------------------------------------------------------- report
 
-# median NAME COLUMN: the median over the rounds (column 2 rps, 3 p50, 4 p99).
-median() {
-	awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$RESULTS" | sort -g |
-		awk '{ v[NR] = $1 } END {
-			if (NR % 2) print v[(NR + 1) / 2];
-			else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+# med: the median of the numbers on stdin.
+med() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR % 2) print v[(NR + 1) / 2];
+		else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-errors() { awk -v n="$1" '$1 == n { s += $5 } END { print s + 0 }' "$RESULTS"; }
+# median NAME COLUMN: over the rounds (column 3 rps, 4 p50, 5 p99).
+median() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$RESULTS" | med; }
+errors() { awk -v n="$1" '$1 == n { s += $6 } END { print s + 0 }' "$RESULTS"; }
+# ratio NAME: the median over the rounds of NAME's requests/s divided by
+# the minimal responder's in the same round. Each pair ran back to back,
+# so a load elsewhere on the machine weighs on both sides of a ratio.
+ratio() {
+	awk -v n="$1" '$1 == n { a[$2] = $3 } $1 == "minimal" { b[$2] = $3 }
+		END { for (r in a) if (b[r] > 0) printf "%.3f\n", a[r] / b[r] }' "$RESULTS" |
+		med | awk '{ printf "%.2f", $1 }'
+}
 
-min_rps=$(median minimal 2)
-ratio() { awk -v a="$1" -v b="$min_rps" 'BEGIN { printf "%.2f", a / b }'; }
-
-health_rps=$(median health 2)
-ready_rps=$(median ready 2)
+health_rps=$(median health 3)
+ready_rps=$(median ready 3)
+min_rps=$(median minimal 3)
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 
@@ -211,9 +219,11 @@ $(nproc) CPUs ($cpu), load generator on the same machine.
 
 | target | path | requests/s | p50 ms | p99 ms | errors | ours / minimal |
 |---|---|---:|---:|---:|---:|---:|
-| Dev Forge liveness | \`/health\` | $health_rps | $(median health 3) | $(median health 4) | $(errors health) | $(ratio "$health_rps") |
-| Dev Forge readiness (DB query) | \`/api/v1/health/ready\` | $ready_rps | $(median ready 3) | $(median ready 4) | $(errors ready) | $(ratio "$ready_rps") |
-| minimal libfcgi responder | \`/minimal/\` | $min_rps | $(median minimal 3) | $(median minimal 4) | $(errors minimal) | 1.00 |
+| Dev Forge liveness | \`/health\` | $health_rps | $(median health 4) | $(median health 5) | $(errors health) | $(ratio health) |
+| Dev Forge readiness (DB query) | \`/api/v1/health/ready\` | $ready_rps | $(median ready 4) | $(median ready 5) | $(errors ready) | $(ratio ready) |
+| minimal libfcgi responder | \`/minimal/\` | $min_rps | $(median minimal 4) | $(median minimal 5) | $(errors minimal) | 1.00 |
 
-Errors are non-2xx answers plus socket errors. Goal: \`/health\` at ≥ 0.90 of the minimal responder.
+Medians over the rounds; "ours / minimal" is the median of the per-round
+ratios of requests/s. Errors are non-2xx answers plus socket errors.
+Goal: \`/health\` at ≥ 0.90 of the minimal responder.
 EOF
