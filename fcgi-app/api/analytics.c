@@ -1,0 +1,157 @@
+/* POST /api/v1/analytics/events: batched product events from the IDE and
+ * the web site. Anyone may send them (the user is attached when a valid
+ * token comes along); the server stamps the receive time and the client
+ * address. The whole batch is checked before anything is stored. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "arena.h"
+#include "err.h"
+#include "json.h"
+#include "problem.h"
+#include "validate.h"
+#include "store/analytics.h"
+
+#define ANALYTICS_MAX_EVENTS 100
+#define ANALYTICS_MAX_PROPERTIES 4096     /* bytes, serialised */
+#define ANALYTICS_MAX_FUTURE_US (24LL * 3600 * 1000000) /* clock skew */
+
+static int v_event_name(struct json_object *v, const char **code,
+	const char **msg)
+{
+	if (validate_event_name(json_object_get_string(v)))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be 1-64 characters of a-z, 0-9, '_' and '.'";
+	return -1;
+}
+
+static int v_timestamp(struct json_object *v, const char **code,
+	const char **msg)
+{
+	int64_t us;
+
+	if (!validate_rfc3339(json_object_get_string(v), &us)) {
+		*code = "invalid_format";
+		*msg = "must be an RFC 3339 date-time";
+		return -1;
+	}
+	if (us > (int64_t)time(NULL) * 1000000 + ANALYTICS_MAX_FUTURE_US) {
+		*code = "out_of_range";
+		*msg = "is more than a day in the future";
+		return -1;
+	}
+	return 0;
+}
+
+static int v_properties(struct json_object *v, const char **code,
+	const char **msg)
+{
+	size_t len = 0;
+
+	json_object_to_json_string_length(v, JSON_C_TO_STRING_PLAIN, &len);
+	if (len > ANALYTICS_MAX_PROPERTIES) {
+		*code = "too_long";
+		*msg = "must serialise to at most 4096 bytes";
+		return -1;
+	}
+	return 0;
+}
+
+static const struct json_field batch_fields[] = {
+	{ "events", JF_ARRAY, 1, 1, ANALYTICS_MAX_EVENTS, NULL, 0 },
+};
+
+static const struct json_field event_fields[] = {
+	{ "name", JF_STRING, 1, 1, 64, v_event_name, 0 },
+	{ "ts", JF_STRING, 0, 1, 64, v_timestamp, 1 },
+	{ "session_id", JF_STRING, 0, 1, 128, NULL, 1 },
+	{ "anonymous_id", JF_STRING, 0, 1, 128, NULL, 1 },
+	{ "properties", JF_OBJECT, 0, 0, 0, v_properties, 1 },
+};
+
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
+/* "2026-11-27T20:15:00.5+01:00" -> "2026-11-27 19:15:00.500000" (UTC). */
+static char *db_datetime(struct arena *a, const char *rfc3339)
+{
+	int64_t us;
+	time_t s;
+	struct tm tm;
+	char buf[32];
+
+	if (rfc3339 == NULL || !validate_rfc3339(rfc3339, &us))
+		return NULL;
+	s = (time_t)(us / 1000000);
+	if (us % 1000000 < 0)
+		s--;
+	if (gmtime_r(&s, &tm) == NULL)
+		return NULL;
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+	return arena_printf(a, "%s.%06lld", buf,
+		(long long)(((us % 1000000) + 1000000) % 1000000));
+}
+
+static int events_post(struct request *req)
+{
+	struct json_object *events;
+	struct store_analytics_event *ev;
+	size_t n;
+	int rc;
+
+	if (json_fields_check(req, req->json, batch_fields, NFIELDS(batch_fields)))
+		return problem_send_validation(req);
+	events = json_get(req->json, "events");
+	n = json_object_array_length(events);
+	ev = arena_calloc(req->arena, n, sizeof(*ev));
+	if (ev == NULL)
+		return DF_ENOMEM;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(events, i);
+		struct json_object *props;
+		char prefix[32];
+
+		snprintf(prefix, sizeof(prefix), "events[%zu]", i);
+		if (!json_object_is_type(e, json_type_object)) {
+			problem_add_error(req, prefix, "invalid_type",
+				"must be an object");
+			continue;
+		}
+		if (json_fields_check_at(req, e, event_fields,
+		    NFIELDS(event_fields), prefix) != 0)
+			continue;
+		ev[i].name = json_get_str(e, "name", NULL);
+		ev[i].occurred_at = db_datetime(req->arena,
+			json_get_str(e, "ts", NULL));
+		ev[i].session_id = json_get_str(e, "session_id", NULL);
+		ev[i].anonymous_id = json_get_str(e, "anonymous_id", NULL);
+		props = json_get(e, "properties");
+		if (props != NULL)
+			ev[i].properties = json_object_to_json_string_ext(props,
+				JSON_C_TO_STRING_PLAIN);
+	}
+	if (problem_error_count(req) > 0)
+		return problem_send_validation(req);
+
+	rc = store_analytics_insert(req->auth.authenticated ? req->auth.sub : NULL,
+		req->remote_addr, ev, n);
+	if (rc != 0)
+		return rc;
+
+	struct json_object *o = json_new_object(req);
+	if (o == NULL || json_set_int(o, "accepted", (int64_t)n) != 0)
+		return DF_ENOMEM;
+	return http_set_json(req, 202, o);
+}
+
+static const struct route routes[] = {
+	{ HTTP_POST, "/api/v1/analytics/events", events_post, ROLE_NONE,
+	  RL_ANALYTICS, ROUTE_BODY_JSON | ROUTE_AUTH_OPTIONAL, 0 },
+};
+
+const struct route_table api_analytics_table = {
+	"analytics", routes, sizeof(routes) / sizeof(routes[0])
+};

@@ -1,0 +1,155 @@
+/* Liveness, readiness and the API root. Liveness never touches the
+ * database; readiness checks the database round trip and that the schema
+ * is at the version this build expects (the newest migration file). */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "json.h"
+#include "log.h"
+#include "store/health.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.0.0"
+#endif
+
+/* The newest migration number found in migrations_dir at start-up. */
+static int64_t expected_version = -1;
+
+/* NNNN_name.sql -> NNNN, or -1. */
+static int64_t migration_number(const char *name)
+{
+	size_t n = strlen(name);
+	int64_t v = 0;
+
+	if (n < 10 || strcmp(name + n - 4, ".sql") != 0 || name[4] != '_')
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -1;
+		v = v * 10 + (name[i] - '0');
+	}
+	return v;
+}
+
+int api_health_init(const struct config *cfg)
+{
+	DIR *d;
+	struct dirent *e;
+
+	expected_version = -1;
+	d = opendir(cfg->migrations_dir);
+	if (d == NULL) {
+		log_msg(LOG_ERROR, "cannot read migrations_dir %s",
+			cfg->migrations_dir);
+		return DF_EIO;
+	}
+	expected_version = 0;
+	while ((e = readdir(d)) != NULL) {
+		int64_t v = migration_number(e->d_name);
+		if (v > expected_version)
+			expected_version = v;
+	}
+	closedir(d);
+	return 0;
+}
+
+static int health_live(struct request *req)
+{
+	struct json_object *o = json_new_object(req);
+
+	if (o == NULL || json_set_str(o, "status", "ok") != 0 ||
+	    json_set_str(o, "version", PACKAGE_VERSION) != 0)
+		return DF_ENOMEM;
+	http_set_header(req, "Cache-Control", "no-store");
+	return http_set_json(req, 200, o);
+}
+
+static int health_ready(struct request *req)
+{
+	struct json_object *o, *checks, *dbc, *mig;
+	double latency = 0;
+	int64_t current = 0;
+	int db_ok, mig_ok;
+	const char *mig_status;
+
+	db_ok = db_ping(&latency) == 0;
+	mig_ok = 0;
+	mig_status = "unknown";
+	if (db_ok) {
+		int rc = store_health_schema_version(&current);
+		if (rc == 0) {
+			mig_ok = current == expected_version;
+			mig_status = mig_ok ? "ok" :
+				current < expected_version ? "pending" : "ahead";
+		} else {
+			mig_status = "error";
+		}
+	}
+
+	o = json_new_object(req);
+	checks = json_object_new_object();
+	dbc = json_object_new_object();
+	mig = json_object_new_object();
+	if (o == NULL || checks == NULL || dbc == NULL || mig == NULL) {
+		json_object_put(checks);
+		json_object_put(dbc);
+		json_object_put(mig);
+		return DF_ENOMEM;
+	}
+	json_set_str(dbc, "status", db_ok ? "ok" : "unavailable");
+	if (db_ok)
+		json_set_double(dbc, "latency_ms",
+			(double)(long long)(latency * 1000.0) / 1000.0);
+	else
+		json_set(dbc, "latency_ms", NULL);
+	json_set_str(mig, "status", mig_status);
+	if (db_ok)
+		json_set_int(mig, "current", current);
+	else
+		json_set(mig, "current", NULL);
+	json_set_int(mig, "expected", expected_version);
+	json_set(checks, "database", dbc);
+	json_set(checks, "migrations", mig);
+	json_set_str(o, "status", db_ok && mig_ok ? "ok" : "unavailable");
+	json_set(o, "checks", checks);
+	http_set_header(req, "Cache-Control", "no-store");
+	if (!(db_ok && mig_ok))
+		http_set_header(req, "Retry-After", "5");
+	return http_set_json(req, db_ok && mig_ok ? 200 : 503, o);
+}
+
+static int api_root(struct request *req)
+{
+	struct json_object *o = json_new_object(req);
+	struct json_object *links = json_object_new_object();
+
+	if (o == NULL || links == NULL) {
+		json_object_put(links);
+		return DF_ENOMEM;
+	}
+	json_set_str(o, "name", "Dev Forge API");
+	json_set_str(o, "version", PACKAGE_VERSION);
+	json_set_str(links, "docs", "/docs/");
+	json_set_str(links, "openapi", "/docs/openapi.yaml");
+	json_set_str(links, "health", "/api/v1/health");
+	json_set_str(links, "ready", "/api/v1/health/ready");
+	json_set(o, "links", links);
+	return http_set_json(req, 200, o);
+}
+
+static const struct route routes[] = {
+	{ HTTP_GET, "/health", health_live, ROLE_NONE, RL_NONE, 0, 0 },
+	{ HTTP_GET, "/api/v1/health", health_live, ROLE_NONE, RL_NONE, 0, 0 },
+	{ HTTP_GET, "/api/v1/health/ready", health_ready, ROLE_NONE, RL_NONE, 0, 0 },
+	{ HTTP_GET, "/api/v1", api_root, ROLE_NONE, RL_DEFAULT, 0, 0 },
+};
+
+const struct route_table api_health_table = {
+	"health", routes, sizeof(routes) / sizeof(routes[0])
+};

@@ -1,0 +1,408 @@
+/* devforge-fcgi: the FastCGI worker. Reads and checks its config, then
+ * either serves requests itself (--workers 1, as under mod_fcgid) or
+ * becomes a small supervisor that forks `workers` children sharing the
+ * inherited listen socket and starts a new one whenever a child dies, so
+ * a crash costs one request and never shrinks the pool. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcgiapp.h>
+#include "api/api.h"
+#include "arena.h"
+#include "config.h"
+#include "db.h"
+#include "err.h"
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+#include "problem.h"
+#include "router.h"
+#include "shm.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.0.0"
+#endif
+#ifndef DF_SYSCONF_CONFIG
+#define DF_SYSCONF_CONFIG "/etc/devforge/devforge.conf"
+#endif
+
+#define MAX_WORKERS 256
+#define STOP_GRACE_S 10          /* SIGTERM to SIGKILL for children */
+#define RESPAWN_FAST_S 2         /* a child dying sooner is "crashing" */
+#define RESPAWN_BACKOFF_MAX_S 5
+
+extern char **environ;
+
+/* Signal handlers only set these; the loops act on them. */
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reopen_requested;
+
+static struct config cfg;
+static struct router router;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	FCGX_ShutdownPending();
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+}
+
+/* Without SA_RESTART, so a blocked accept() or waitpid() returns EINTR
+ * and an idle process notices SIGTERM at once. */
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static long fcgx_read(void *ctx, char *buf, size_t len)
+{
+	int n = FCGX_GetStr(buf, len > 65536 ? 65536 : (int)len, ctx);
+
+	if (n < 0 || FCGX_GetError(ctx) != 0)
+		return -1;
+	return n;
+}
+
+static int fcgx_write(void *ctx, const char *buf, size_t len)
+{
+	while (len > 0) {
+		int chunk = len > 65536 ? 65536 : (int)len;
+		if (FCGX_PutStr(buf, chunk, ctx) != chunk)
+			return -1;
+		buf += chunk;
+		len -= (size_t)chunk;
+	}
+	return 0;
+}
+
+/* One request, start to end; its memory is released by the caller's
+ * arena_reset before the next one. */
+static void handle(FCGX_Request *fr, struct arena *a)
+{
+	struct request req;
+	const char *why = NULL;
+	int status;
+	uint64_t dur_us;
+
+	http_request_init(&req, a, fr->envp);
+	req.cfg = &cfg;
+	req.router = &router;
+	router.read_ctx = fr->in;
+	status = http_parse(&req, &cfg.limits, &why);
+	if (status != 0)
+		problem_send(&req, status, NULL, why);
+	else
+		router_dispatch(&router, &req);
+	if (http_write_response(&req, fcgx_write, fr->out) != 0)
+		log_req_msg(&req, LOG_INFO, "client went away before the answer");
+	dur_us = (http_now_ns() - req.t_start_ns) / 1000;
+	metrics_observe_request(router_route_index(&router, req.route),
+		req.resp.status, dur_us);
+	log_access(&req, req.route ? req.route->pattern : NULL);
+}
+
+static int worker_run(int listen_fd)
+{
+	FCGX_Request fr;
+	struct arena *a;
+
+	install_signals();
+	shm_count(SHM_C_WORKER_STARTS, 1);
+	a = arena_new(16384);
+	if (a == NULL || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
+		log_msg(LOG_ERROR, "worker cannot allocate its request state");
+		return 1;
+	}
+	/* Connect now so the first request does not pay for it; a database
+	 * that is down is retried by the first request that needs it. */
+	if (db_connect() != 0)
+		log_msg(LOG_WARN, "database not reachable at worker start");
+	log_msg(LOG_INFO, "worker ready");
+	while (!stop_requested) {
+		if (FCGX_Accept_r(&fr) < 0)
+			break;
+		handle(&fr, a);
+		FCGX_Finish_r(&fr);
+		arena_reset(a);
+		if (reopen_requested) {
+			reopen_requested = 0;
+			log_reopen();
+		}
+	}
+	FCGX_Free(&fr, 0);
+	arena_free(a);
+	db_close();
+	log_msg(LOG_INFO, "worker stopped");
+	return 0;
+}
+
+static pid_t spawn_worker(int listen_fd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* A child must not outlive its supervisor. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1)
+			_exit(0);
+		_exit(worker_run(listen_fd));
+	}
+	if (pid < 0)
+		log_msg(LOG_ERROR, "fork failed: %s", strerror(errno));
+	return pid;
+}
+
+static void sleep_unless_stopped(unsigned seconds)
+{
+	struct timespec ts = { (time_t)seconds, 0 };
+
+	while (!stop_requested && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static int supervise(int listen_fd, unsigned n)
+{
+	pid_t pids[MAX_WORKERS];
+	time_t started[MAX_WORKERS];
+	unsigned backoff = 0;
+
+	install_signals();
+	for (unsigned i = 0; i < n; i++) {
+		pids[i] = spawn_worker(listen_fd);
+		started[i] = time(NULL);
+	}
+	log_msg(LOG_INFO, "supervisor started %u workers", n);
+
+	while (!stop_requested) {
+		int st;
+		pid_t pid = waitpid(-1, &st, 0);
+
+		if (reopen_requested) {
+			reopen_requested = 0;
+			log_reopen();
+			for (unsigned i = 0; i < n; i++)
+				if (pids[i] > 0)
+					kill(pids[i], SIGHUP);
+		}
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD) {
+				/* fork failed for every slot: retry them all */
+				sleep_unless_stopped(1);
+				for (unsigned i = 0; i < n && !stop_requested; i++)
+					if (pids[i] <= 0)
+						pids[i] = spawn_worker(listen_fd);
+				continue;
+			}
+			break;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			if (pids[i] != pid)
+				continue;
+			if (WIFSIGNALED(st))
+				log_msg(LOG_ERROR, "worker %d killed by signal %d",
+					(int)pid, WTERMSIG(st));
+			else
+				log_msg(LOG_WARN, "worker %d exited with %d",
+					(int)pid, WEXITSTATUS(st));
+			if (stop_requested)
+				break;
+			/* A child that keeps dying at start (bad database
+			 * grant, broken file) must not spin the CPU. */
+			if (time(NULL) - started[i] < RESPAWN_FAST_S) {
+				backoff = backoff ? backoff * 2 : 1;
+				if (backoff > RESPAWN_BACKOFF_MAX_S)
+					backoff = RESPAWN_BACKOFF_MAX_S;
+				sleep_unless_stopped(backoff);
+			} else {
+				backoff = 0;
+			}
+			if (stop_requested)
+				break;
+			shm_count(SHM_C_WORKER_RESTARTS, 1);
+			pids[i] = spawn_worker(listen_fd);
+			started[i] = time(NULL);
+			break;
+		}
+	}
+
+	/* Shutdown: ask every child to finish its request, then insist. */
+	for (unsigned i = 0; i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	for (int waited = 0; waited < STOP_GRACE_S * 10; waited++) {
+		unsigned alive = 0;
+		for (unsigned i = 0; i < n; i++) {
+			if (pids[i] <= 0)
+				continue;
+			if (waitpid(pids[i], NULL, WNOHANG) == pids[i])
+				pids[i] = 0;
+			else
+				alive++;
+		}
+		if (alive == 0)
+			break;
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (pids[i] > 0) {
+			log_msg(LOG_WARN, "worker %d did not stop; killing it",
+				(int)pids[i]);
+			kill(pids[i], SIGKILL);
+			waitpid(pids[i], NULL, 0);
+		}
+	log_msg(LOG_INFO, "supervisor stopped");
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: devforge-fcgi [-c CONFIG] [--workers N] [--socket PATH|:PORT]\n"
+		"  -c, --config FILE   configuration (default %s)\n"
+		"  -w, --workers N     worker processes (overrides the config;\n"
+		"                      1 = serve in this process, no supervisor)\n"
+		"  -s, --socket ADDR   listen here instead of the FastCGI socket\n"
+		"                      inherited on fd 0 (spawn-fcgi, mod_fcgid)\n"
+		"  -V, --version       print the version\n", DF_SYSCONF_CONFIG);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *conf_path = DF_SYSCONF_CONFIG, *sock = NULL;
+	long workers = 0;
+	char err[512];
+	int c, listen_fd = 0, rc;
+
+	while ((c = getopt_long(argc, argv, "c:w:s:Vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': conf_path = optarg; break;
+		case 's': sock = optarg; break;
+		case 'w': {
+			char *end;
+			errno = 0;
+			workers = strtol(optarg, &end, 10);
+			if (errno || *end || workers < 1 || workers > MAX_WORKERS) {
+				fprintf(stderr, "devforge-fcgi: --workers takes 1-%d\n",
+					MAX_WORKERS);
+				return 2;
+			}
+			break;
+		}
+		case 'V': printf("devforge-fcgi %s\n", PACKAGE_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	if (config_load(&cfg, conf_path, environ, err, sizeof(err)) != 0) {
+		fprintf(stderr, "devforge-fcgi: %s\n", err);
+		return 1;
+	}
+	if (workers == 0)
+		workers = cfg.workers;
+	if (log_open(cfg.log_file, cfg.log_level) != 0) {
+		fprintf(stderr, "devforge-fcgi: cannot open log_file %s\n",
+			cfg.log_file);
+		return 1;
+	}
+	if (FCGX_Init() != 0) {
+		log_msg(LOG_ERROR, "FCGX_Init failed");
+		return 1;
+	}
+	if (sock != NULL) {
+		listen_fd = FCGX_OpenSocket(sock, 128);
+		if (listen_fd < 0) {
+			log_msg(LOG_ERROR, "cannot listen on %s", sock);
+			return 1;
+		}
+	} else {
+		struct stat st;
+		if (fstat(0, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+			fprintf(stderr, "devforge-fcgi: fd 0 is not a FastCGI "
+				"socket; start it with spawn-fcgi or a FastCGI "
+				"server, or give --socket\n");
+			return 1;
+		}
+	}
+
+	router.cfg = &cfg;
+	router.tables = api_tables;
+	router.ntables = api_ntables;
+	router.hooks.authenticate = api_authenticate;
+	router.read_body = fcgx_read;
+	if (router_init(&router) != 0) {
+		log_msg(LOG_ERROR, "route tables are inconsistent");
+		return 1;
+	}
+	if (api_init(&cfg) != 0)
+		return 1;
+	if (db_init(&cfg) != 0) {
+		log_msg(LOG_ERROR, "database setup failed");
+		return 1;
+	}
+	/* Mapped before fork: every child shares this one segment. */
+	if (shm_attach(cfg.shm_name, &shm_current) != 0)
+		log_msg(LOG_WARN, "no shared segment %s: rate limits and "
+			"metrics are per process", cfg.shm_name);
+
+	log_msg(LOG_INFO, "devforge-fcgi %s starting, %ld worker(s), %s mode",
+		PACKAGE_VERSION, workers,
+		cfg.mode == CONFIG_PRODUCTION ? "production" : "development");
+	if (workers == 1)
+		rc = worker_run(listen_fd);
+	else
+		rc = supervise(listen_fd, (unsigned)workers);
+
+	if (shm_current != NULL) {
+		shm_detach(shm_current);
+		/* The supervisor owns the pool: a clean stop leaves no
+		 * segment behind. Single workers (mod_fcgid) share theirs
+		 * with siblings and leave it. */
+		if (workers > 1)
+			shm_unlink_name(cfg.shm_name);
+	}
+	shm_current = NULL;
+	config_free(&cfg);
+	log_close();
+	return rc;
+}

@@ -1,0 +1,167 @@
+/* Analytics ingest: batches are stored whole or not at all, hostile text
+ * is stored verbatim, and the server stamps time, address and user. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "client.h"
+
+#define EVENTS "/api/v1/analytics/events"
+
+static long count_named(const char *name)
+{
+	char sql[512];
+	char *v;
+	long n;
+
+	snprintf(sql, sizeof(sql),
+		"SELECT COUNT(*) FROM analytics_events WHERE name = '%s'", name);
+	v = client_sql(sql);
+	cr_assert(v != NULL, "SQL failed: %s", sql);
+	n = atol(v);
+	free(v);
+	return n;
+}
+
+/* A name unique to this run, so reruns do not see old rows. */
+static const char *unique(const char *base)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s.%ld%d", base, (long)time(NULL) % 100000,
+		getpid() % 1000);
+	return buf;
+}
+
+Test(analytics, batch_is_accepted_and_stored)
+{
+	char name[64], body[1024];
+	struct client_resp r;
+
+	snprintf(name, sizeof(name), "%s", unique("t.accept"));
+	snprintf(body, sizeof(body), "{\"events\":["
+		"{\"name\":\"%s\",\"ts\":\"2026-11-27T20:15:00Z\","
+		"\"session_id\":\"s-1\",\"properties\":{\"k\":1}},"
+		"{\"name\":\"%s\",\"anonymous_id\":\"anon-7\"},"
+		"{\"name\":\"%s\",\"ts\":null}]}", name, name, name);
+	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
+	cr_assert_eq(r.status, 202, "%ld %s", r.status, r.body);
+	struct json_object *o = client_json(&r);
+	cr_assert_str_eq(client_json_str(o, "accepted"), "3");
+	json_object_put(o);
+	client_free(&r);
+	cr_assert_eq(count_named(name), 3);
+
+	char sql[512];
+	snprintf(sql, sizeof(sql), "SELECT CONCAT(DATE_FORMAT(occurred_at, "
+		"'%%Y-%%m-%%dT%%H:%%i:%%s'), '|', client_addr) FROM analytics_events "
+		"WHERE name = '%s' AND session_id = 's-1'", name);
+	char *v = client_sql(sql);
+	cr_assert_str_eq(v, "2026-11-27T20:15:00|127.0.0.1");
+	free(v);
+}
+
+Test(analytics, one_bad_event_rejects_the_whole_batch)
+{
+	char name[64], body[1024];
+	struct client_resp r;
+
+	snprintf(name, sizeof(name), "%s", unique("t.reject"));
+	snprintf(body, sizeof(body), "{\"events\":["
+		"{\"name\":\"%s\"},"
+		"{\"name\":\"Bad Name!\"},"
+		"{\"name\":\"%s\",\"ts\":\"yesterday\"},"
+		"{\"name\":\"%s\",\"color\":\"red\"}]}", name, name, name);
+	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
+	cr_assert_eq(r.status, 422, "%ld %s", r.status, r.body);
+	struct json_object *o = client_json(&r), *errs;
+	cr_assert(json_object_object_get_ex(o, "errors", &errs));
+	cr_assert_eq(json_object_array_length(errs), 3, "%s", r.body);
+	cr_assert_str_eq(client_json_str(json_object_array_get_idx(errs, 0),
+		"field"), "events[1].name");
+	cr_assert_str_eq(client_json_str(json_object_array_get_idx(errs, 1),
+		"field"), "events[2].ts");
+	cr_assert_str_eq(client_json_str(json_object_array_get_idx(errs, 2),
+		"field"), "events[3].color");
+	json_object_put(o);
+	client_free(&r);
+	cr_assert_eq(count_named(name), 0, "a rejected batch left rows behind");
+}
+
+Test(analytics, batch_limits_are_enforced)
+{
+	struct client_resp r;
+	size_t cap = 101 * 20 + 64;
+	char *body = malloc(cap);
+	size_t n = 0;
+
+	cr_assert(client_post_json(client_url(EVENTS), "{\"events\":[]}", NULL,
+		&r) == 0);
+	cr_assert_eq(r.status, 422, "empty batch: %ld", r.status);
+	client_free(&r);
+
+	n += (size_t)sprintf(body + n, "{\"events\":[");
+	for (int i = 0; i < 101; i++)
+		n += (size_t)sprintf(body + n, "%s{\"name\":\"x\"}", i ? "," : "");
+	sprintf(body + n, "]}");
+	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
+	cr_assert_eq(r.status, 422, "101 events: %ld", r.status);
+	client_free(&r);
+	free(body);
+
+	/* properties over 4 KiB */
+	size_t big = 5000;
+	body = malloc(big + 128);
+	n = (size_t)sprintf(body, "{\"events\":[{\"name\":\"x\",\"properties\":{\"p\":\"");
+	memset(body + n, 'a', big);
+	n += big;
+	sprintf(body + n, "\"}}]}");
+	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
+	cr_assert_eq(r.status, 422, "big properties: %ld", r.status);
+	client_free(&r);
+	free(body);
+}
+
+Test(analytics, hostile_text_is_stored_verbatim)
+{
+	char name[64], body[1024], sql[512];
+	struct client_resp r;
+	const char *hostile = "'; DROP TABLE analytics_events; -- <script>alert(1)</script>";
+
+	snprintf(name, sizeof(name), "%s", unique("t.hostile"));
+	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
+		"\"session_id\":\"%s\"}]}", name,
+		"'; DROP TABLE analytics_events; -- <script>alert(1)</script>");
+	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
+	cr_assert_eq(r.status, 202, "%ld %s", r.status, r.body);
+	client_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT session_id FROM analytics_events "
+		"WHERE name = '%s'", name);
+	char *v = client_sql(sql);
+	cr_assert_str_eq(v, hostile);
+	free(v);
+}
+
+Test(analytics, user_is_attached_when_a_token_is_sent)
+{
+	char name[64], body[256], sql[512], hdr[4096];
+	struct client_resp r;
+	char *tok = client_token("user-analytics-1", "user", 300, 0);
+
+	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", tok);
+	const char *h[] = { hdr, NULL };
+	snprintf(name, sizeof(name), "%s", unique("t.user"));
+	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\"}]}", name);
+	cr_assert(client_post_json(client_url(EVENTS), body, h, &r) == 0);
+	cr_assert_eq(r.status, 202, "%ld %s", r.status, r.body);
+	client_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT user_id FROM analytics_events "
+		"WHERE name = '%s'", name);
+	char *v = client_sql(sql);
+	cr_assert_str_eq(v, "user-analytics-1");
+	free(v);
+	free(tok);
+}

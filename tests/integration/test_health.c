@@ -1,0 +1,144 @@
+/* Health, readiness, the API root, request ids and the headers every
+ * answer carries, through the front server. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include "client.h"
+
+static void assert_common_headers(const struct client_resp *r)
+{
+	char *nosniff = client_header(r, "X-Content-Type-Options");
+	char *rid = client_header(r, "X-Request-Id");
+
+	cr_assert(nosniff != NULL && strcmp(nosniff, "nosniff") == 0,
+		"X-Content-Type-Options: nosniff missing");
+	cr_assert(rid != NULL && strlen(rid) >= 8, "X-Request-Id missing");
+	free(nosniff);
+	free(rid);
+}
+
+Test(health, liveness_answers_ok_with_version)
+{
+	const char *paths[] = { "/health", "/api/v1/health" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct client_resp r;
+		cr_assert(client_get(client_url(paths[i]), &r) == 0);
+		cr_assert_eq(r.status, 200, "%s -> %ld", paths[i], r.status);
+		struct json_object *o = client_json(&r);
+		cr_assert(o != NULL, "body is not JSON: %s", r.body);
+		cr_assert_str_eq(client_json_str(o, "status"), "ok");
+		cr_assert(client_json_str(o, "version") != NULL);
+		char *ct = client_header(&r, "Content-Type");
+		cr_assert(ct && strncmp(ct, "application/json", 16) == 0);
+		free(ct);
+		assert_common_headers(&r);
+		json_object_put(o);
+		client_free(&r);
+	}
+}
+
+Test(health, head_has_no_body)
+{
+	struct client_resp r;
+
+	cr_assert(client_request("HEAD", client_url("/health"), NULL, NULL, 0,
+		&r) == 0);
+	cr_assert_eq(r.status, 200);
+	cr_assert_eq(r.body_len, 0);
+	client_free(&r);
+}
+
+Test(health, readiness_reports_database_and_migrations)
+{
+	struct client_resp r;
+
+	cr_assert(client_get(client_url("/api/v1/health/ready"), &r) == 0);
+	cr_assert_eq(r.status, 200, "ready -> %ld %s", r.status, r.body);
+	struct json_object *o = client_json(&r);
+	cr_assert_str_eq(client_json_str(o, "status"), "ok");
+	cr_assert_str_eq(client_json_str(o, "checks.database.status"), "ok");
+	cr_assert(client_json_str(o, "checks.database.latency_ms") != NULL);
+	cr_assert_str_eq(client_json_str(o, "checks.migrations.status"), "ok");
+	cr_assert_str_eq(client_json_str(o, "checks.migrations.current"),
+		client_json_str(o, "checks.migrations.expected"));
+	cr_assert(atoi(client_json_str(o, "checks.migrations.expected")) >= 2);
+	json_object_put(o);
+	client_free(&r);
+}
+
+Test(health, api_root_links_to_docs)
+{
+	struct client_resp r;
+
+	cr_assert(client_get(client_url("/api/v1"), &r) == 0);
+	cr_assert_eq(r.status, 200);
+	struct json_object *o = client_json(&r);
+	cr_assert_str_eq(client_json_str(o, "name"), "Dev Forge API");
+	cr_assert_str_eq(client_json_str(o, "links.openapi"), "/docs/openapi.yaml");
+	json_object_put(o);
+	client_free(&r);
+}
+
+Test(health, docs_are_served_by_the_front_server)
+{
+	struct client_resp r;
+
+	cr_assert(client_get(client_url("/docs/openapi.yaml"), &r) == 0);
+	cr_assert_eq(r.status, 200);
+	cr_assert(strstr(r.body, "openapi: 3.1") != NULL);
+	/* Static files do not pass through the workers: no request id. */
+	char *rid = client_header(&r, "X-Request-Id");
+	cr_assert_null(rid);
+	client_free(&r);
+}
+
+Test(request_id, valid_incoming_id_is_kept)
+{
+	const char *h[] = { "X-Request-Id: trace-abc.123_XYZ", NULL };
+	struct client_resp r;
+
+	cr_assert(client_request("GET", client_url("/health"), h, NULL, 0, &r) == 0);
+	char *rid = client_header(&r, "X-Request-Id");
+	cr_assert_str_eq(rid, "trace-abc.123_XYZ");
+	free(rid);
+	client_free(&r);
+}
+
+Test(request_id, invalid_incoming_id_is_replaced)
+{
+	const char *bad[] = {
+		"X-Request-Id: short", /* under 8 */
+		"X-Request-Id: has space in it",
+		"X-Request-Id: <script>alert(1)</script>",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *h[] = { bad[i], NULL };
+		struct client_resp r;
+		cr_assert(client_request("GET", client_url("/health"), h, NULL,
+			0, &r) == 0);
+		char *rid = client_header(&r, "X-Request-Id");
+		cr_assert(rid != NULL);
+		cr_assert_eq(strlen(rid), 32, "%s kept as %s", bad[i], rid);
+		cr_assert(strspn(rid, "0123456789abcdef") == 32);
+		free(rid);
+		client_free(&r);
+	}
+}
+
+Test(request_id, each_request_gets_its_own)
+{
+	struct client_resp a, b;
+
+	cr_assert(client_get(client_url("/health"), &a) == 0);
+	cr_assert(client_get(client_url("/health"), &b) == 0);
+	char *ra = client_header(&a, "X-Request-Id");
+	char *rb = client_header(&b, "X-Request-Id");
+	cr_assert(ra && rb && strcmp(ra, rb) != 0);
+	free(ra);
+	free(rb);
+	client_free(&a);
+	client_free(&b);
+}

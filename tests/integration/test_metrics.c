@@ -1,0 +1,107 @@
+/* Metrics live in the shared segment, so counters from every worker of
+ * the host add up: N requests spread over the pool show as exactly N. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "client.h"
+
+static double health_count(void)
+{
+	struct client_resp r;
+	double v;
+
+	cr_assert(client_get(client_url("/api/v1/metrics"), &r) == 0);
+	cr_assert_eq(r.status, 200, "metrics: %ld %s", r.status, r.body);
+	v = client_metric(r.body, "devforge_http_requests_total",
+		"method=\"GET\",route=\"/api/v1/health\",status=\"200\"");
+	client_free(&r);
+	return v;
+}
+
+/* Distinct worker pids in the access log lines whose request id starts
+ * with prefix. */
+static int pids_serving(const char *prefix)
+{
+	FILE *f = fopen(client_env("DEVFORGE_TEST_WORKER_LOG"), "r");
+	char line[8192], needle[160];
+	int pids[64], n = 0;
+
+	cr_assert(f != NULL, "cannot read the worker log");
+	snprintf(needle, sizeof(needle), "\"request_id\":\"%s-", prefix);
+	while (fgets(line, sizeof(line), f)) {
+		const char *p;
+		int pid;
+		if (strstr(line, needle) == NULL)
+			continue;
+		p = strstr(line, "\"pid\":");
+		if (p == NULL)
+			continue;
+		pid = atoi(p + 6);
+		int seen = 0;
+		for (int i = 0; i < n; i++)
+			seen |= pids[i] == pid;
+		if (!seen && n < 64)
+			pids[n++] = pid;
+	}
+	fclose(f);
+	return n;
+}
+
+Test(metrics, counters_add_up_across_workers)
+{
+	const int total = 400;
+	int counts[600];
+	char prefix[64];
+	double before, after;
+	int workers;
+
+	snprintf(prefix, sizeof(prefix), "mt%ld%d", (long)time(NULL), getpid());
+	before = health_count();
+	cr_assert_eq(client_load(client_url("/api/v1/health"), total, 16, prefix,
+		counts), total);
+	cr_assert_eq(counts[200], total);
+	after = health_count();
+	cr_assert_eq((long)(after - before), total, "before %.0f after %.0f",
+		before, after);
+	workers = pids_serving(prefix);
+	cr_assert(workers >= 4, "only %d workers served the load", workers);
+}
+
+Test(metrics, exposition_has_histograms_and_process_counters)
+{
+	struct client_resp r;
+
+	cr_assert(client_get(client_url("/api/v1/metrics"), &r) == 0);
+	cr_assert_eq(r.status, 200);
+	char *ct = client_header(&r, "Content-Type");
+	cr_assert(ct && strncmp(ct, "text/plain; version=0.0.4", 25) == 0);
+	free(ct);
+	cr_assert(strstr(r.body, "# TYPE devforge_http_request_duration_seconds histogram"));
+	cr_assert(strstr(r.body, "devforge_http_request_duration_seconds_bucket{"
+		"method=\"GET\",route=\"/health\",le=\"+Inf\"}") ||
+		strstr(r.body, "devforge_http_request_duration_seconds_bucket{"
+		"method=\"GET\",route=\"/api/v1/health\",le=\"+Inf\"}"));
+	cr_assert(strstr(r.body, "devforge_db_query_duration_seconds_count"));
+	cr_assert(strstr(r.body, "devforge_worker_starts_total"));
+	cr_assert(strstr(r.body, "devforge_ratelimit_refused_total"));
+	client_free(&r);
+}
+
+Test(metrics, unmatched_requests_are_counted_without_their_path)
+{
+	struct client_resp r;
+	char path[128];
+
+	snprintf(path, sizeof(path), "/api/v1/secret-%d", getpid());
+	cr_assert(client_get(client_url(path), &r) == 0);
+	cr_assert_eq(r.status, 404);
+	client_free(&r);
+	cr_assert(client_get(client_url("/api/v1/metrics"), &r) == 0);
+	cr_assert(strstr(r.body, "route=\"unmatched\""));
+	cr_assert(strstr(r.body, path + 8) == NULL,
+		"a raw path leaked into the labels");
+	client_free(&r);
+}
