@@ -120,3 +120,47 @@ Test(resilience, database_outage_gives_503_then_recovers, .timeout = 180)
 		client_free(&r);
 	}
 }
+
+/* An idle worker blocked in accept() must notice SIGTERM at once (signal
+ * handler without SA_RESTART + FCGX_ShutdownPending), stop cleanly, and
+ * be replaced by the supervisor. */
+Test(resilience, idle_worker_exits_cleanly_on_sigterm)
+{
+	int pids[64], victim;
+	size_t n = client_worker_pids(pids, 64);
+	char needle[64], line[8192];
+	int gone = 0, clean = 0;
+
+	cr_assert(n >= 2);
+	victim = pids[n - 1];
+	cr_assert(kill(victim, SIGTERM) == 0);
+	for (int i = 0; i < 40 && !gone; i++) {
+		int now[64];
+		size_t m = client_worker_pids(now, 64);
+		gone = 1;
+		for (size_t k = 0; k < m; k++)
+			gone &= now[k] != victim;
+		if (!gone)
+			usleep(50 * 1000);
+	}
+	cr_assert(gone, "worker %d still alive 2 s after SIGTERM", victim);
+
+	/* It said goodbye in the log: a clean exit, not a kill. */
+	FILE *f = fopen(client_env("DEVFORGE_TEST_WORKER_LOG"), "r");
+	cr_assert(f != NULL);
+	snprintf(needle, sizeof(needle), "\"pid\":%d,", victim);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, needle) && strstr(line, "worker stopped"))
+			clean = 1;
+	fclose(f);
+	cr_assert(clean, "no 'worker stopped' line from %d", victim);
+
+	size_t after = 0;
+	for (int i = 0; i < 50; i++) {
+		after = client_worker_pids(pids, 64);
+		if (after == n)
+			break;
+		usleep(100 * 1000);
+	}
+	cr_assert_eq(after, n, "pool not refilled after a clean exit");
+}

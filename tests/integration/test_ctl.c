@@ -1,0 +1,170 @@
+/* devforgectl and the worker's start-up checks, run as real programs
+ * against the stack's database and copies of its config. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "client.h"
+
+/* Runs a shell command; returns its exit status and its output (both
+ * streams) in *out (malloc'd). */
+static int run(const char *cmd, char **out)
+{
+	char full[8192], buf[4096];
+	FILE *f;
+	size_t len = 0;
+	int st;
+
+	snprintf(full, sizeof(full), "(%s) 2>&1", cmd);
+	*out = calloc(1, 1);
+	f = popen(full, "r");
+	cr_assert(f != NULL);
+	while (fgets(buf, sizeof(buf), f)) {
+		size_t n = strlen(buf);
+		*out = realloc(*out, len + n + 1);
+		memcpy(*out + len, buf, n + 1);
+		len += n;
+	}
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char *ctl(void)
+{
+	const char *c = getenv("DEVFORGE_TEST_CTL");
+
+	return c ? c : "./devforgectl";
+}
+
+/* A scratch copy of the stack's migrations directory. */
+static void copy_migrations(const char *dir)
+{
+	char cmd[4096], *out;
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s' && "
+		"cp \"$(sed -n 's/^migrations_dir *= *//p' '%s')\"/*.sql '%s'/",
+		dir, dir, client_env("DEVFORGE_TEST_CONFIG"), dir);
+	cr_assert_eq(run(cmd, &out), 0, "copy failed: %s", out);
+	free(out);
+}
+
+Test(ctl, status_of_a_migrated_database_is_up_to_date)
+{
+	char cmd[2048], *out;
+
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' migrate --status", ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(run(cmd, &out), 0, "%s", out);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' migrate", ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(run(cmd, &out), 0, "a second migrate must do nothing: %s", out);
+	free(out);
+}
+
+Test(ctl, a_changed_applied_migration_is_refused)
+{
+	char dir[256], cmd[4096], *out;
+
+	snprintf(dir, sizeof(dir), "/tmp/df-ctl-changed-%d", getpid());
+	copy_migrations(dir);
+	snprintf(cmd, sizeof(cmd), "echo '-- edited after it was applied' >> "
+		"'%s/0002_analytics_events.sql'", dir);
+	cr_assert_eq(run(cmd, &out), 0);
+	free(out);
+
+	snprintf(cmd, sizeof(cmd), "DEVFORGE_MIGRATIONS_DIR='%s' %s -c '%s' "
+		"migrate", dir, ctl(), client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(run(cmd, &out), 1, "migrate accepted an edited file: %s", out);
+	cr_assert(strstr(out, "0002_analytics_events.sql") != NULL, "%s", out);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "DEVFORGE_MIGRATIONS_DIR='%s' %s -c '%s' "
+		"migrate --status", dir, ctl(), client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(run(cmd, &out), 1, "%s", out);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	run(cmd, &out);
+	free(out);
+}
+
+Test(ctl, a_new_file_shows_as_pending)
+{
+	char dir[256], cmd[4096], *out;
+
+	snprintf(dir, sizeof(dir), "/tmp/df-ctl-pending-%d", getpid());
+	copy_migrations(dir);
+	snprintf(cmd, sizeof(cmd), "echo 'SELECT 1;' > '%s/9999_not_applied.sql'",
+		dir);
+	cr_assert_eq(run(cmd, &out), 0);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "DEVFORGE_MIGRATIONS_DIR='%s' %s -c '%s' "
+		"migrate --status", dir, ctl(), client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(run(cmd, &out), 3, "%s", out);
+	cr_assert(strstr(out, "9999_not_applied.sql") != NULL, "%s", out);
+	free(out);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	run(cmd, &out);
+	free(out);
+}
+
+/* A copy of the stack config with extra lines appended. */
+static void config_variant(const char *path, const char *extra)
+{
+	char cmd[4096], *out;
+
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && printf '%%s\\n' '%s' >> '%s'",
+		client_env("DEVFORGE_TEST_CONFIG"), path, extra, path);
+	cr_assert_eq(run(cmd, &out), 0, "%s", out);
+	free(out);
+}
+
+Test(ctl, check_config_names_an_unknown_key)
+{
+	char path[256], cmd[2048], *out;
+
+	snprintf(path, sizeof(path), "%s/ctl-unknown-%d.conf",
+		client_env("DEVFORGE_TEST_STACK_DIR"), getpid());
+	config_variant(path, "no_such_key = 1");
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' check-config", ctl(), path);
+	cr_assert_eq(run(cmd, &out), 1, "%s", out);
+	cr_assert(strstr(out, "no_such_key") != NULL, "%s", out);
+	free(out);
+	unlink(path);
+}
+
+Test(ctl, production_mode_refuses_the_example_secret)
+{
+	char path[256], extra[1024], cmd[2048], *out;
+	const char *src = getenv("DEVFORGE_TEST_SRCDIR");
+
+	/* The stack config sets mode and the secret file already; later
+	 * duplicates are an error, so write a fresh minimal config. */
+	snprintf(path, sizeof(path), "%s/ctl-prod-%d.conf",
+		client_env("DEVFORGE_TEST_STACK_DIR"), getpid());
+	snprintf(extra, sizeof(extra), "mode = production\n"
+		"public_url = https://api.devforge.example\n"
+		"db_password_file = %s/secrets/db_password\n"
+		"jwt_secret_file = %s/conf/secrets.example/jwt_secret\n",
+		client_env("DEVFORGE_TEST_STACK_DIR"), src ? src : "..");
+	FILE *f = fopen(path, "w");
+	cr_assert(f != NULL);
+	fputs(extra, f);
+	fclose(f);
+
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' check-config", ctl(), path);
+	cr_assert_eq(run(cmd, &out), 1, "%s", out);
+	cr_assert(strstr(out, "jwt_secret_file") != NULL, "%s", out);
+	free(out);
+
+	/* The worker refuses to start with it too. */
+	snprintf(cmd, sizeof(cmd), "./devforge-fcgi -c '%s' --workers 1 "
+		"--socket '%s/ctl-prod-%d.sock'", path,
+		client_env("DEVFORGE_TEST_STACK_DIR"), getpid());
+	cr_assert_eq(run(cmd, &out), 1, "%s", out);
+	cr_assert(strstr(out, "jwt_secret_file") != NULL, "%s", out);
+	free(out);
+	unlink(path);
+}
