@@ -21,6 +21,14 @@ extern const size_t api_ntables;
  * sent and fills req->auth. 0 (anonymous or authenticated), DF_EAUTH. */
 int api_authenticate(struct request *req);
 
+struct json_object;
+
+/* Records a security event (login, failure, lockout, role change...) in
+ * the audit log with the request's actor, client address and request id.
+ * detail may be NULL; it is not consumed. 0 or a negative df_err. */
+int api_audit(struct request *req, const char *event, const char *subject_id,
+	struct json_object *detail);
+
 /* Work done once per worker before it accepts requests. 0 or a negative
  * df_err. */
 int api_init(const struct config *cfg);

@@ -1,16 +1,24 @@
 /* Authentication hook: turns an Authorization header into req->auth.
  * A request without credentials stays anonymous; a bad token is refused
- * even on routes anyone may call, so a client learns its token is bad. */
+ * even on routes anyone may call, so a client learns its token is bad.
+ * A good signature is not enough: the user must still exist and be
+ * active, and the token must carry the user's current token version
+ * (logout-all and password changes raise it). The role comes from the
+ * database, so a demotion takes effect at once. */
 #include <time.h>
 #include <string.h>
 #include "api.h"
 #include "err.h"
 #include "token.h"
+#include "store/users.h"
 
 int api_authenticate(struct request *req)
 {
 	struct token_claims c;
 	const char *tok;
+	enum role role;
+	int active, rc;
+	int64_t version;
 
 	if (req->authorization == NULL)
 		return 0;
@@ -19,10 +27,17 @@ int api_authenticate(struct request *req)
 		return DF_EAUTH;
 	if (token_verify(req->cfg, tok, (int64_t)time(NULL), &c) != 0)
 		return DF_EAUTH;
+	rc = store_users_auth_state(req->arena, c.sub, &role, &active, &version);
+	if (rc == DF_ENOTFOUND)
+		return DF_EAUTH;
+	if (rc != 0)
+		return rc;
+	if (!active || c.ver != version)
+		return DF_EAUTH;
 	req->auth.authenticated = 1;
 	memcpy(req->auth.sub, c.sub, sizeof(req->auth.sub));
 	memcpy(req->auth.jti, c.jti, sizeof(req->auth.jti));
-	req->auth.role = c.role;
+	req->auth.role = role;
 	req->auth.iat = c.iat;
 	req->auth.exp = c.exp;
 	return 0;

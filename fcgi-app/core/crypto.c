@@ -169,3 +169,18 @@ long crypto_b64url_decode(const char *in, size_t len, unsigned char *out)
 		return -1;
 	return (long)o;
 }
+
+int crypto_uuid4(char out[37])
+{
+	unsigned char b[16];
+	char hex[33];
+
+	if (crypto_random(b, sizeof(b)) != 0)
+		return DF_EINTERNAL;
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);   /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
+	crypto_hex(b, sizeof(b), hex);
+	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
+		hex + 16, hex + 20);
+	return 0;
+}

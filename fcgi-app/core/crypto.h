@@ -21,6 +21,9 @@ int crypto_equal(const void *a, const void *b, size_t len);
 void crypto_wipe(void *p, size_t len);
 /* Lower-case hex of len bytes into out (2*len+1). */
 void crypto_hex(const unsigned char *in, size_t len, char *out);
+/* A random (version 4) UUID in canonical lower-case form, 36 chars + NUL.
+ * 0 or DF_EINTERNAL. */
+int crypto_uuid4(char out[37]);
 /* base64url without padding; out needs 4*ceil(len/3)+1 bytes. Returns
  * the length written. */
 size_t crypto_b64url_encode(const unsigned char *in, size_t len, char *out);

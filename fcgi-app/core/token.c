@@ -32,7 +32,7 @@ static int claim_id_ok(const char *s)
 }
 
 int token_issue(const struct config *cfg, const char *sub, enum role role,
-	int64_t now_s, char **out)
+	int64_t ver, int64_t now_s, char **out)
 {
 	unsigned char rnd[16];
 	char jti[33];
@@ -60,7 +60,8 @@ int token_issue(const struct config *cfg, const char *sub, enum role role,
 		(long)(now_s + (int64_t)cfg->access_token_ttl)) ||
 	    jwt_add_grant(jwt, "iss", cfg->jwt_issuer) ||
 	    jwt_add_grant(jwt, "aud", cfg->jwt_audience) ||
-	    jwt_add_grant(jwt, "jti", jti))
+	    jwt_add_grant(jwt, "jti", jti) ||
+	    jwt_add_grant_int(jwt, "ver", (long)ver))
 		goto out;
 	s = jwt_encode_str(jwt);
 	if (s == NULL) {
@@ -175,7 +176,7 @@ static int claims_ok(const struct config *cfg, struct json_object *p,
 {
 	const char *sub, *role, *iss, *jti;
 	struct json_object *v;
-	int64_t exp, iat, nbf;
+	int64_t exp, iat, nbf, ver = 0;
 	enum role r;
 
 	if (!get_int(p, "exp", &exp) || exp <= now_s)
@@ -201,7 +202,12 @@ static int claims_ok(const struct config *cfg, struct json_object *p,
 	    (jti == NULL || !claim_id_ok(jti)))
 		return 0;
 
+	if (json_object_object_get_ex(p, "ver", &v) &&
+	    (!get_int(p, "ver", &ver) || ver < 0))
+		return 0;
+
 	memset(out, 0, sizeof(*out));
+	out->ver = ver;
 	strcpy(out->sub, sub);                 /* <= 63 bytes, checked */
 	if (jti != NULL)
 		strcpy(out->jti, jti);

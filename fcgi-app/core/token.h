@@ -16,12 +16,16 @@ struct token_claims {
 	int64_t iat;
 	int64_t exp;
 	char jti[64];
+	int64_t ver;     /* the user's token_version when issued (claim "ver");
+	                    0 when the token has none */
 };
 
 /* Issues a token for sub/role valid for cfg->access_token_ttl seconds
- * from now_s. *out is malloc'd (free() it). 0 or DF_ENOMEM/DF_EINTERNAL. */
+ * from now_s, carrying ver (the user's token_version, so that raising it
+ * refuses every token issued before). *out is malloc'd (free() it).
+ * 0 or DF_EINVAL/DF_ENOMEM/DF_EINTERNAL. */
 int token_issue(const struct config *cfg, const char *sub, enum role role,
-	int64_t now_s, char **out);
+	int64_t ver, int64_t now_s, char **out);
 
 /* Verifies a compact JWT: three base64url parts, header alg exactly
  * HS256 (and typ JWT when present), signature valid under the key, exp in

@@ -261,6 +261,12 @@ static char *config_value(const char *key, const char *dflt)
 
 char *client_token(const char *sub, const char *role, long ttl, long iat_skew)
 {
+	return client_token_ver(sub, role, ttl, iat_skew, 1);
+}
+
+char *client_token_ver(const char *sub, const char *role, long ttl,
+	long iat_skew, long ver)
+{
 	char path[1024], key[4096];
 	char *iss = config_value("jwt_issuer", NULL);
 	char *aud = config_value("jwt_audience", NULL);
@@ -290,6 +296,7 @@ char *client_token(const char *sub, const char *role, long ttl, long iat_skew)
 	jwt_add_grant(jwt, "jti", "test-token");
 	jwt_add_grant_int(jwt, "iat", (long)now + iat_skew);
 	jwt_add_grant_int(jwt, "exp", (long)now + ttl);
+	jwt_add_grant_int(jwt, "ver", ver);
 	jwt_set_alg(jwt, JWT_ALG_HS256, (unsigned char *)key, (int)klen);
 	out = jwt_encode_str(jwt);
 	jwt_free(jwt);
@@ -434,4 +441,44 @@ double client_metric(const char *text, const char *name, const char *labels)
 			p++;
 	}
 	return 0;
+}
+
+int client_user(const char *role, char *public_id)
+{
+	static unsigned seq;
+	char sql[1024], name[40];
+	char *pid;
+
+	snprintf(name, sizeof(name), "t%d_%u_%ld", getpid() % 100000, seq++,
+		(long)time(NULL) % 100000);
+	snprintf(sql, sizeof(sql),
+		"INSERT INTO users (public_id, email, username, password_hash,"
+		" role, created_at, updated_at) VALUES (UUID(), '%s@test.example',"
+		" '%s', '$scrypt$unusable', '%s', UTC_TIMESTAMP(6),"
+		" UTC_TIMESTAMP(6));"
+		" SELECT public_id FROM users WHERE username = '%s';",
+		name, name, role, name);
+	pid = client_sql(sql);
+	if (pid == NULL || strlen(pid) != 36) {
+		free(pid);
+		return -1;
+	}
+	memcpy(public_id, pid, 37);
+	free(pid);
+	return 0;
+}
+
+char *client_auth_header(const char *role, char *public_id)
+{
+	char pid[37], *tok, *h;
+
+	cr_assert_eq(client_user(role, pid), 0, "cannot create a %s user", role);
+	tok = client_token(pid, role, 600, 0);
+	cr_assert(tok != NULL);
+	h = malloc(strlen(tok) + 32);
+	sprintf(h, "Authorization: Bearer %s", tok);
+	free(tok);
+	if (public_id)
+		memcpy(public_id, pid, 37);
+	return h;
 }

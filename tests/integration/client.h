@@ -52,6 +52,17 @@ char *client_sql(const char *sql);
 /* An access token for sub/role signed with the stack's key, valid ttl
  * seconds (negative: already expired), iat = now + iat_skew. malloc'd. */
 char *client_token(const char *sub, const char *role, long ttl, long iat_skew);
+/* The same with an explicit "ver" claim (client_token uses 1, the version
+ * of a new user). */
+char *client_token_ver(const char *sub, const char *role, long ttl,
+	long iat_skew, long ver);
+/* Creates a user straight in the database (unique username and e-mail,
+ * an unusable password hash) with the given role and status "active";
+ * writes its public id (37 bytes) and returns 0. */
+int client_user(const char *role, char *public_id);
+/* A "Authorization: Bearer ..." header (malloc'd) for a new user of that
+ * role; its public id goes to public_id when not NULL. */
+char *client_auth_header(const char *role, char *public_id);
 /* An env var that must be set (the test aborts with a message if not). */
 const char *client_env(const char *name);
 

@@ -147,11 +147,9 @@ Test(analytics, hostile_text_is_stored_verbatim)
 
 Test(analytics, user_is_attached_when_a_token_is_sent)
 {
-	char name[64], body[256], sql[512], hdr[4096];
+	char name[64], body[256], sql[512], pid[37];
 	struct client_resp r;
-	char *tok = client_token("user-analytics-1", "user", 300, 0);
-
-	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", tok);
+	char *hdr = client_auth_header("user", pid);
 	const char *h[] = { hdr, NULL };
 	snprintf(name, sizeof(name), "%s", unique("t.user"));
 	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\"}]}", name);
@@ -161,7 +159,7 @@ Test(analytics, user_is_attached_when_a_token_is_sent)
 	snprintf(sql, sizeof(sql), "SELECT user_id FROM analytics_events "
 		"WHERE name = '%s'", name);
 	char *v = client_sql(sql);
-	cr_assert_str_eq(v, "user-analytics-1");
+	cr_assert_str_eq(v, pid);
 	free(v);
-	free(tok);
+	free(hdr);
 }

@@ -6,6 +6,7 @@
 
 #include "crypto.h"
 #include "err.h"
+#include "validate.h"
 
 static void hex_of(const unsigned char *md, size_t n, char *out)
 {
@@ -174,4 +175,17 @@ Test(crypto_b64url, refuses_non_canonical_trailing_bits)
 	/* "Zg" is 'f'; "Zh" spells the same byte with a stray low bit. */
 	cr_assert_eq(crypto_b64url_decode("Zg", 2, out), 1);
 	cr_assert_eq(crypto_b64url_decode("Zh", 2, out), -1);
+}
+
+Test(crypto, uuid4_is_canonical_random_and_versioned)
+{
+	char a[37], b[37];
+
+	cr_assert_eq(crypto_uuid4(a), 0);
+	cr_assert_eq(crypto_uuid4(b), 0);
+	cr_assert_eq(strlen(a), 36);
+	cr_assert(validate_uuid(a));
+	cr_assert_eq(a[14], '4');
+	cr_assert(strchr("89ab", a[19]) != NULL);
+	cr_assert_str_neq(a, b);
 }

@@ -673,7 +673,7 @@ Test(router_dispatch, real_tokens_through_the_hook)
 	char *tok = NULL;
 
 	router.hooks.authenticate = token_auth;
-	cr_assert_eq(token_issue(&cfg, "u-77", ROLE_DEVELOPER, time(NULL), &tok), 0);
+	cr_assert_eq(token_issue(&cfg, "u-77", ROLE_DEVELOPER, 1, time(NULL), &tok), 0);
 	snprintf(h, sizeof(h), "HTTP_AUTHORIZATION=Bearer %s", tok);
 	free(tok);
 	run("GET", "/api/v1/dev", NULL, h, NULL);
@@ -682,7 +682,7 @@ Test(router_dispatch, real_tokens_through_the_hook)
 	cr_assert_str_eq(req.auth.sub, "u-77");
 	cr_assert_eq(calls, 1);
 	/* The same token under another key is refused. */
-	cr_assert_eq(token_issue(&cfg, "u-77", ROLE_ADMIN, time(NULL), &tok), 0);
+	cr_assert_eq(token_issue(&cfg, "u-77", ROLE_ADMIN, 1, time(NULL), &tok), 0);
 	cfg.jwt_secret = "another-secret-another-secret-000";
 	cfg.jwt_secret_len = strlen(cfg.jwt_secret);
 	snprintf(h, sizeof(h), "HTTP_AUTHORIZATION=Bearer %s", tok);

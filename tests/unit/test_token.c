@@ -95,10 +95,11 @@ Test(token, issued_token_round_trips)
 	struct token_claims c;
 	char *tok = NULL;
 
-	cr_assert_eq(token_issue(&cfg, "u-123", ROLE_SUPPORT, NOW, &tok), 0);
+	cr_assert_eq(token_issue(&cfg, "u-123", ROLE_SUPPORT, 7, NOW, &tok), 0);
 	cr_assert_not_null(tok);
 	cr_assert_eq(token_verify(&cfg, tok, NOW, &c), 0);
 	cr_assert_str_eq(c.sub, "u-123");
+	cr_assert_eq(c.ver, 7);
 	cr_assert_eq(c.role, ROLE_SUPPORT);
 	cr_assert_eq(c.iat, NOW);
 	cr_assert_eq(c.exp, NOW + 900);
@@ -114,8 +115,8 @@ Test(token, issued_tokens_have_distinct_jti)
 	struct token_claims a, b;
 	char *t1, *t2;
 
-	cr_assert_eq(token_issue(&cfg, "u-1", ROLE_USER, NOW, &t1), 0);
-	cr_assert_eq(token_issue(&cfg, "u-1", ROLE_USER, NOW, &t2), 0);
+	cr_assert_eq(token_issue(&cfg, "u-1", ROLE_USER, 1, NOW, &t1), 0);
+	cr_assert_eq(token_issue(&cfg, "u-1", ROLE_USER, 1, NOW, &t2), 0);
 	cr_assert_eq(token_verify(&cfg, t1, NOW, &a), 0);
 	cr_assert_eq(token_verify(&cfg, t2, NOW, &b), 0);
 	cr_assert_str_neq(a.jti, b.jti);
@@ -127,12 +128,12 @@ Test(token, issue_refuses_bad_input)
 {
 	char *tok = (char *)1;
 
-	cr_assert_eq(token_issue(&cfg, "", ROLE_USER, NOW, &tok), DF_EINVAL);
+	cr_assert_eq(token_issue(&cfg, "", ROLE_USER, 1, NOW, &tok), DF_EINVAL);
 	cr_assert_null(tok);
-	cr_assert_eq(token_issue(&cfg, "has space", ROLE_USER, NOW, &tok), DF_EINVAL);
-	cr_assert_eq(token_issue(&cfg, "u", ROLE_NONE, NOW, &tok), DF_EINVAL);
+	cr_assert_eq(token_issue(&cfg, "has space", ROLE_USER, 1, NOW, &tok), DF_EINVAL);
+	cr_assert_eq(token_issue(&cfg, "u", ROLE_NONE, 1, NOW, &tok), DF_EINVAL);
 	cfg.jwt_secret = NULL;
-	cr_assert_eq(token_issue(&cfg, "u", ROLE_USER, NOW, &tok), DF_EINVAL);
+	cr_assert_eq(token_issue(&cfg, "u", ROLE_USER, 1, NOW, &tok), DF_EINVAL);
 }
 
 Test(token, forged_with_libjwt_same_claims_verifies)
@@ -231,7 +232,7 @@ Test(token, refuses_tampered_payload)
 	char body[512], hdr[128], out[1024];
 	const char *sig;
 
-	cr_assert_eq(token_issue(&cfg, "u-123", ROLE_USER, NOW, &tok), 0);
+	cr_assert_eq(token_issue(&cfg, "u-123", ROLE_USER, 1, NOW, &tok), 0);
 	dot = strchr(tok, '.');
 	sig = strrchr(tok, '.') + 1;
 	memcpy(hdr, tok, (size_t)(dot - tok));
@@ -254,7 +255,7 @@ Test(token, refuses_tampered_signature)
 	char *tok = NULL;
 	size_t n;
 
-	cr_assert_eq(token_issue(&cfg, "u-123", ROLE_USER, NOW, &tok), 0);
+	cr_assert_eq(token_issue(&cfg, "u-123", ROLE_USER, 1, NOW, &tok), 0);
 	n = strlen(tok);
 	tok[n - 2] = tok[n - 2] == 'A' ? 'B' : 'A';
 	refused(tok);
@@ -346,7 +347,7 @@ Test(token, refuses_malformed_text)
 	refused("a.b.c");
 	refused("..");
 	refused("\xff\xfe.\x01.x");
-	cr_assert_eq(token_issue(&cfg, "u-123", ROLE_USER, NOW, &tok), 0);
+	cr_assert_eq(token_issue(&cfg, "u-123", ROLE_USER, 1, NOW, &tok), 0);
 	snprintf(buf, sizeof(buf), "%s.AAAA", tok);
 	refused(buf);                                  /* 4 parts */
 	snprintf(buf, sizeof(buf), "%s=", tok);
@@ -362,7 +363,7 @@ Test(token, refuses_when_no_secret_configured)
 	char *tok = NULL;
 	struct token_claims c;
 
-	cr_assert_eq(token_issue(&cfg, "u-123", ROLE_USER, NOW, &tok), 0);
+	cr_assert_eq(token_issue(&cfg, "u-123", ROLE_USER, 1, NOW, &tok), 0);
 	cfg.jwt_secret = NULL;
 	cfg.jwt_secret_len = 0;
 	cr_assert_eq(token_verify(&cfg, tok, NOW, &c), DF_EAUTH);
