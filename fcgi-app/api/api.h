@@ -29,6 +29,15 @@ struct json_object;
 int api_audit(struct request *req, const char *event, const char *subject_id,
 	struct json_object *detail);
 
+struct store_user;
+
+/* A user as clients see it: {id, email, username, display_name, role,
+ * email_verified, mfa_enabled, created_at}, plus status and updated_at
+ * for admin views. A new object the caller owns (json_set it into a
+ * response or put it); NULL on OOM. */
+struct json_object *api_user_json(struct request *req,
+	const struct store_user *u, int admin_view);
+
 /* Work done once per worker before it accepts requests. 0 or a negative
  * df_err. */
 int api_init(const struct config *cfg);
