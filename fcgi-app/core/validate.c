@@ -467,3 +467,127 @@ int validate_cidr_contains(const struct validate_cidr *c, const char *addr)
 		return prefix_equal(a + 12, c->addr, c->prefix);
 	return 0;
 }
+
+/* RFC 3986 characters that may appear in a path, query or fragment as
+ * they are (unreserved, sub-delims, ':', '@', '/', '?', '#'); '%' is
+ * checked separately. */
+static int url_char(char c)
+{
+	return is_alnum(c) || (c != '\0' && strchr("-._~!$&'()*+,;=:@/?#", c));
+}
+
+static int ascii_ieq(const char *s, const char *lower, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != lower[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* host[:port] of len bytes. */
+static int url_authority(const char *s, size_t len)
+{
+	size_t hlen = len, i, start, dots = 0;
+	uint64_t port;
+	char buf[INET6_ADDRSTRLEN + 1];
+	unsigned char addr[16];
+
+	if (len > 0 && s[0] == '[') {
+		const char *close = memchr(s, ']', len);
+
+		if (close == NULL)
+			return 0;
+		hlen = (size_t)(close - s) + 1;
+		if (hlen - 2 == 0 || hlen - 2 >= sizeof(buf))
+			return 0;
+		memcpy(buf, s + 1, hlen - 2);
+		buf[hlen - 2] = '\0';
+		if (inet_pton(AF_INET6, buf, addr) != 1)
+			return 0;
+	} else {
+		const char *colon = memchr(s, ':', len);
+
+		if (colon != NULL)
+			hlen = (size_t)(colon - s);
+		if (hlen == 0 || hlen > 253)
+			return 0;
+		start = 0;
+		for (i = 0; i <= hlen; i++) {
+			if (i == hlen || s[i] == '.') {
+				if (!ldh_label(s + start, i - start))
+					return 0;
+				if (i < hlen)
+					dots++;
+				start = i + 1;
+			}
+		}
+		if (dots == 0)
+			return 0;
+	}
+	if (hlen == len)
+		return 1;
+	if (s[hlen] != ':' || len - hlen - 1 == 0 || len - hlen - 1 > 5)
+		return 0;
+	memcpy(buf, s + hlen + 1, len - hlen - 1);
+	buf[len - hlen - 1] = '\0';
+	return validate_uint(buf, 65535, &port) && port > 0 && buf[0] != '0';
+}
+
+int validate_http_url(const char *s, size_t max)
+{
+	size_t len, i, auth;
+
+	if (s == NULL)
+		return 0;
+	len = strnlen(s, max + 1);
+	if (len > max)
+		return 0;
+	if (len > 7 && ascii_ieq(s, "http://", 7))
+		i = 7;
+	else if (len > 8 && ascii_ieq(s, "https://", 8))
+		i = 8;
+	else
+		return 0;
+	for (auth = i; auth < len && s[auth] != '/' && s[auth] != '?' &&
+	    s[auth] != '#'; auth++)
+		if (s[auth] == '@')
+			return 0;
+	if (!url_authority(s + i, auth - i))
+		return 0;
+	for (i = auth; i < len; i++) {
+		if (s[i] == '%') {
+			if (i + 2 >= len || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
+				return 0;
+			i += 2;
+		} else if (!url_char(s[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int validate_github_username(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i >= 39)
+			return 0;
+		if (s[i] == '-') {
+			if (i == 0 || s[i + 1] == '-' || s[i + 1] == '\0')
+				return 0;
+		} else if (!is_alnum(s[i])) {
+			return 0;
+		}
+	}
+	return i > 0;
+}

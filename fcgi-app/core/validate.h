@@ -45,4 +45,15 @@ int validate_cidr_parse(const char *s, struct validate_cidr *out);
 /* 1 when the textual address addr lies inside c. */
 int validate_cidr_contains(const struct validate_cidr *c, const char *addr);
 
+/* An absolute http or https URL of at most max bytes: scheme (any case),
+ * "//", a host of dot-separated LDH labels with at least one dot or a
+ * bracketed IPv6 address, an optional port 1-65535, then path, query and
+ * fragment of RFC 3986 characters with well-formed %XX escapes. User
+ * information ("user@host") is refused: it only serves to disguise the
+ * real host. */
+int validate_http_url(const char *s, size_t max);
+/* A GitHub user name: 1-39 of [A-Za-z0-9-], no leading or trailing
+ * hyphen, no two hyphens in a row. */
+int validate_github_username(const char *s);
+
 #endif

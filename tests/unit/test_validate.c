@@ -2,6 +2,7 @@
  * outside what it accepts. */
 #include <criterion/criterion.h>
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include "validate.h"
 
@@ -435,4 +436,93 @@ Test(validate_cidr, refuses_malformed)
 	cr_assert_not(validate_cidr_parse("256.0.0.0/8", &c));
 	cr_assert_not(validate_cidr_parse("localhost", &c));
 	cr_assert_not(validate_cidr_parse("1.2.3.4/8/8", &c));
+}
+
+Test(validate_http_url, accepts_http_and_https)
+{
+	cr_assert(validate_http_url("https://example.com", 2048));
+	cr_assert(validate_http_url("http://example.com/", 2048));
+	cr_assert(validate_http_url("HTTPS://Dev.Example.org:8443/a/b?q=1&r=%2F#top", 2048));
+	cr_assert(validate_http_url("https://[2001:db8::1]/x", 2048));
+	cr_assert(validate_http_url("https://[::1]:8080", 2048));
+	cr_assert(validate_http_url("https://example.com/~user/it's(1)", 2048));
+}
+
+Test(validate_http_url, refuses_other_schemes_and_shapes)
+{
+	cr_assert_not(validate_http_url(NULL, 2048));
+	cr_assert_not(validate_http_url("", 2048));
+	cr_assert_not(validate_http_url("javascript:alert(1)", 2048));
+	cr_assert_not(validate_http_url("ftp://example.com", 2048));
+	cr_assert_not(validate_http_url("https://", 2048));
+	cr_assert_not(validate_http_url("https:example.com", 2048));
+	cr_assert_not(validate_http_url("//example.com", 2048));
+	cr_assert_not(validate_http_url("https://localhost/", 2048));
+	cr_assert_not(validate_http_url("https://-bad.example/", 2048));
+	cr_assert_not(validate_http_url("https://exa_mple.com/", 2048));
+	cr_assert_not(validate_http_url("https://example..com/", 2048));
+	cr_assert_not(validate_http_url("https://example.com./", 2048));
+	cr_assert_not(validate_http_url("https://[::1/", 2048));
+	cr_assert_not(validate_http_url("https://[]/", 2048));
+	cr_assert_not(validate_http_url("https://[example.com]/", 2048));
+}
+
+Test(validate_http_url, refuses_user_information)
+{
+	cr_assert_not(validate_http_url("https://bank.example@evil.example/", 2048));
+	cr_assert_not(validate_http_url("https://user:pw@example.com/", 2048));
+	/* '@' after the authority is an ordinary path character. */
+	cr_assert(validate_http_url("https://example.com/@user", 2048));
+}
+
+Test(validate_http_url, checks_the_port)
+{
+	cr_assert(validate_http_url("https://example.com:1/", 2048));
+	cr_assert(validate_http_url("https://example.com:65535/", 2048));
+	cr_assert_not(validate_http_url("https://example.com:0/", 2048));
+	cr_assert_not(validate_http_url("https://example.com:65536/", 2048));
+	cr_assert_not(validate_http_url("https://example.com:/", 2048));
+	cr_assert_not(validate_http_url("https://example.com:080/", 2048));
+	cr_assert_not(validate_http_url("https://example.com:+80/", 2048));
+	cr_assert_not(validate_http_url("https://example.com:123456/", 2048));
+}
+
+Test(validate_http_url, refuses_spaces_controls_and_bad_escapes)
+{
+	cr_assert_not(validate_http_url("https://example.com/a b", 2048));
+	cr_assert_not(validate_http_url("https://example.com/a\tb", 2048));
+	cr_assert_not(validate_http_url("https://example.com/<script>", 2048));
+	cr_assert_not(validate_http_url("https://example.com/\"x\"", 2048));
+	cr_assert_not(validate_http_url("https://example.com/%", 2048));
+	cr_assert_not(validate_http_url("https://example.com/%4", 2048));
+	cr_assert_not(validate_http_url("https://example.com/%zz", 2048));
+	cr_assert_not(validate_http_url("https://example.com/caf\xc3\xa9", 2048));
+	cr_assert_not(validate_http_url("https://b\xc3\xbccher.example/", 2048));
+	cr_assert(validate_http_url("https://example.com/caf%C3%A9", 2048));
+}
+
+Test(validate_http_url, bounds_the_length)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "https://example.com/%s", "abcdefghij");
+	cr_assert(validate_http_url(buf, strlen(buf)));
+	cr_assert_not(validate_http_url(buf, strlen(buf) - 1));
+}
+
+Test(validate_github_username, follows_githubs_rules)
+{
+	cr_assert(validate_github_username("a"));
+	cr_assert(validate_github_username("Octo-Cat"));
+	cr_assert(validate_github_username("abc123"));
+	cr_assert(validate_github_username("a23456789012345678901234567890123456789"));
+	cr_assert_not(validate_github_username("a234567890123456789012345678901234567890"));
+	cr_assert_not(validate_github_username(""));
+	cr_assert_not(validate_github_username(NULL));
+	cr_assert_not(validate_github_username("-octo"));
+	cr_assert_not(validate_github_username("octo-"));
+	cr_assert_not(validate_github_username("oc--to"));
+	cr_assert_not(validate_github_username("oc_to"));
+	cr_assert_not(validate_github_username("oc.to"));
+	cr_assert_not(validate_github_username("oc to"));
 }
