@@ -38,6 +38,20 @@ struct store_user;
 struct json_object *api_user_json(struct request *req,
 	const struct store_user *u, int admin_view);
 
+/* Account mails, each queued in the mail outbox inside the caller's
+ * transaction (commit or roll back together with the event). The
+ * verification mail carries a single-use token valid
+ * API_EMAIL_VERIFY_TTL_S (registration calls it with the new user); the
+ * reset mail one valid API_PASSWORD_RESET_TTL_S; the password-changed
+ * notice none. 0 or a negative df_err. */
+#define API_EMAIL_VERIFY_TTL_S (48u * 3600)
+#define API_PASSWORD_RESET_TTL_S 3600u
+int api_account_send_verification(struct request *req,
+	const struct store_user *u);
+int api_account_send_reset(struct request *req, const struct store_user *u);
+int api_account_send_password_changed(struct request *req,
+	const struct store_user *u);
+
 /* Work done once per worker before it accepts requests. 0 or a negative
  * df_err. */
 int api_init(const struct config *cfg);
