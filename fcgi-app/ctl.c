@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "config.h"
 #include "crypto.h"
+#include "ctl_mail.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
@@ -75,6 +76,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: %s [-c CONF] migrate [--status]\n"
 		"       %s [-c CONF] check-config\n"
+		"       %s [-c CONF] mail-send [--once] [--limit N]\n"
 		"       %s --help | --version\n"
 		"\n"
 		"  -c, --config FILE  configuration (default %s)\n"
@@ -83,8 +85,14 @@ static void usage(FILE *f)
 		"                     3 when some are pending, 1 when an applied\n"
 		"                     file changed or is missing\n"
 		"  check-config       load the configuration and print it without\n"
-		"                     secrets\n",
-		prog, prog, prog, DF_SYSCONF_CONFIG);
+		"                     secrets\n"
+		"  mail-send          deliver the mail outbox (mail_transport):\n"
+		"                     without --once it keeps polling until\n"
+		"                     SIGTERM; --once makes one pass and exits 1\n"
+		"                     when a delivery failed (it stays queued and\n"
+		"                     is retried with backoff); --limit N caps\n"
+		"                     the messages per pass (default %d)\n",
+		prog, prog, prog, prog, DF_SYSCONF_CONFIG, CTL_MAIL_LIMIT_DEFAULT);
 }
 
 /* ^[0-9]{4}_[a-z0-9_]+\.sql$ */
@@ -523,6 +531,7 @@ int main(int argc, char **argv)
 	};
 	const char *conf = DF_SYSCONF_CONFIG, *cmd;
 	struct config cfg;
+	struct ctl_mail_opts mail_opts = { 0, CTL_MAIL_LIMIT_DEFAULT };
 	char err[1024];
 	int c, want_status = 0, rc;
 
@@ -555,6 +564,11 @@ int main(int argc, char **argv)
 			want_status = 1;
 			optind++;
 		}
+	} else if (strcmp(cmd, "mail-send") == 0) {
+		if (ctl_mail_parse(argc, argv, &optind, &mail_opts) != 0) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
 	} else if (strcmp(cmd, "check-config") != 0) {
 		fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
 		usage(stderr);
@@ -574,6 +588,8 @@ int main(int argc, char **argv)
 	log_open(NULL, LOG_WARN);
 	if (strcmp(cmd, "check-config") == 0)
 		rc = check_config(&cfg);
+	else if (strcmp(cmd, "mail-send") == 0)
+		rc = ctl_mail_send(&cfg, &mail_opts);
 	else if (want_status)
 		rc = status(&cfg);
 	else

@@ -302,6 +302,11 @@ migrations_dir = $ROOT/sql/migrations
 shm_name = /devforge-$DF_PORT
 log_file = $LOGS/worker.log
 log_level = info
+
+# Outgoing mail stays on this machine: devforgectl mail-send writes each
+# message as a file into this maildir (the tests read links out of it).
+mail_transport = maildir
+mail_maildir = $S/mail
 EOF
 	if [ -f "$CONF" ] && cmp -s "$tmp" "$CONF"; then
 		rm -f "$tmp"

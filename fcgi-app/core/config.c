@@ -16,6 +16,7 @@
 #include "config.h"
 #include "err.h"
 #include "log.h"
+#include "mail.h"
 #include "validate.h"
 
 #ifndef DF_MIGRATIONS_DIR
@@ -52,12 +53,15 @@ struct key {
 };
 
 static const char *const mode_names[] = { "development", "production", NULL };
+static const char *const mail_transport_names[] = { "sendmail", "maildir",
+	NULL };
 static const char *const level_names[] = { "debug", "info", "warn", "error", NULL };
 static const char *const window_names[] = { "sec", "min", "hour" };
 static const uint32_t window_secs[] = { 1, 60, 3600 };
 
 static int check_url(const char *v, char *why, size_t whylen);
 static int check_shm_name(const char *v, char *why, size_t whylen);
+static int check_mail_from(const char *v, char *why, size_t whylen);
 
 #define FIELD(f) .off = offsetof(struct config, f), \
 	.size = sizeof(((struct config *)0)->f)
@@ -111,6 +115,13 @@ static const struct key keys[] = {
 	RATE("ratelimit.analytics", RL_ANALYTICS, "60/min"),
 
 	PATH("migrations_dir", migrations_dir, DF_MIGRATIONS_DIR),
+
+	ENUM("mail_transport", mail_transport, mail_transport_names, NULL,
+		"sendmail"),
+	STR("mail_from", mail_from, "Dev Forge <no-reply@devforge.dev>",
+		check_mail_from),
+	PATH("sendmail_path", sendmail_path, "/usr/sbin/sendmail"),
+	PATH("mail_maildir", mail_maildir, NULL),
 
 	STR("shm_name", shm_name, "/devforge", check_shm_name),
 	PATH("log_file", log_file, NULL),
@@ -241,6 +252,16 @@ static int check_url(const char *v, char *why, size_t whylen)
 	}
 	if (*host == '\0' || *host == '/' || strchr(v, ' ') != NULL) {
 		snprintf(why, whylen, "must be an absolute URL with a host");
+		return 0;
+	}
+	return 1;
+}
+
+static int check_mail_from(const char *v, char *why, size_t whylen)
+{
+	if (!mail_from_ok(v)) {
+		snprintf(why, whylen, "must be addr@host or 'Name <addr@host>' in "
+			"printable ASCII");
 		return 0;
 	}
 	return 1;
@@ -834,6 +855,12 @@ static int cross_checks(struct load *ld)
 	    strncmp(cfg->public_url, "https://", 8) != 0) {
 		fail(ld, key_index("public_url"),
 			"production mode requires an https:// URL");
+		return DF_EINVAL;
+	}
+	if (cfg->mail_transport == CONFIG_MAIL_MAILDIR &&
+	    (cfg->mail_maildir == NULL || cfg->mail_maildir[0] == '\0')) {
+		fail(ld, key_index("mail_maildir"),
+			"mail_transport = maildir needs the directory");
 		return DF_EINVAL;
 	}
 	if (cfg->limits.max_header > cfg->limits.max_headers_total) {

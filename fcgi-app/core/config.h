@@ -17,6 +17,9 @@
 #define CONFIG_SECRET_MIN 32       /* bytes, for the JWT key */
 
 enum config_mode { CONFIG_DEVELOPMENT = 0, CONFIG_PRODUCTION };
+/* How devforgectl mail-send delivers: through sendmail, or (development)
+ * as files in a maildir. */
+enum config_mail_transport { CONFIG_MAIL_SENDMAIL = 0, CONFIG_MAIL_MAILDIR };
 
 struct config_ratelimit {
 	uint32_t limit;           /* requests per window */
@@ -63,6 +66,12 @@ struct config {
 
 	/* schema */
 	char *migrations_dir;     /* default DF_MIGRATIONS_DIR (configure) */
+
+	/* outgoing mail (devforgectl mail-send) */
+	int mail_transport;       /* enum config_mail_transport */
+	char *mail_from;          /* "Name <addr@host>" or "addr@host" */
+	char *sendmail_path;      /* run as `sendmail_path -t -i` */
+	char *mail_maildir;       /* the maildir transport's directory */
 
 	/* shared segment and logs */
 	char *shm_name;           /* "/devforge" */

@@ -555,3 +555,42 @@ Test(config, free_twice_is_harmless)
 	config_free(&cfg);
 	cr_assert_null(cfg.jwt_secret);
 }
+
+Test(config, mail_defaults_to_sendmail)
+{
+	cr_assert_eq(load(dev_conf(""), NULL), 0, "%s", err);
+	cr_assert_eq(cfg.mail_transport, CONFIG_MAIL_SENDMAIL);
+	cr_assert_str_eq(cfg.sendmail_path, "/usr/sbin/sendmail");
+	cr_assert_str_eq(cfg.mail_from, "Dev Forge <no-reply@devforge.dev>");
+	cr_assert_null(cfg.mail_maildir);
+}
+
+Test(config, maildir_transport_reads_its_directory)
+{
+	char real[PATH_MAX], want[PATH_MAX + 16];
+
+	cr_assert_eq(load(dev_conf("mail_transport = maildir\n"
+		"mail_maildir = mail\nmail_from = ops@example.org\n"), NULL), 0,
+		"%s", err);
+	cr_assert_eq(cfg.mail_transport, CONFIG_MAIL_MAILDIR);
+	cr_assert_not_null(realpath(dir, real));
+	snprintf(want, sizeof(want), "%s/mail", real);
+	cr_assert_str_eq(cfg.mail_maildir, want);
+	cr_assert_str_eq(cfg.mail_from, "ops@example.org");
+}
+
+Test(config, maildir_transport_needs_a_directory)
+{
+	expect_error(dev_conf("mail_transport = maildir\n"), NULL,
+		"key 'mail_maildir'", "needs the directory");
+}
+
+Test(config, mail_keys_are_checked)
+{
+	char *env[] = { "DEVFORGE_MAIL_TRANSPORT=smtp", NULL };
+
+	expect_error(dev_conf(""), env, "DEVFORGE_MAIL_TRANSPORT",
+		"sendmail, maildir");
+	expect_error(dev_conf("mail_from = Dev Forge <nobody>\n"), NULL,
+		"key 'mail_from'", "addr@host");
+}
