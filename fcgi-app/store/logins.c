@@ -1,0 +1,149 @@
+/* SQL behind a login: lockout state, TOTP replay guard, recovery codes,
+ * rehashing. Lock decisions use the database clock (UTC_TIMESTAMP) only. */
+#include <string.h>
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+#include "store/logins.h"
+
+int store_logins_lock_state(struct arena *a, int64_t user_id,
+	int64_t *locked_s, int64_t *lockouts)
+{
+	/* Remaining lock in microseconds, rounded up to whole seconds so a
+	 * client that waits Retry-After finds the lock gone. */
+	static const char sql[] =
+		"SELECT lockouts, COALESCE(GREATEST(0, CEIL(TIMESTAMPDIFF("
+		"MICROSECOND, UTC_TIMESTAMP(6), locked_until) / 1000000)), 0)"
+		" FROM users WHERE id = ? FOR UPDATE";
+	struct db_result res;
+	int rc;
+
+	rc = db_query(a, sql, DBP(DB_INT(user_id)), &res);
+	if (rc != 0)
+		return rc;
+	if (res.nrows != 1)
+		return DF_ENOTFOUND;
+	*lockouts = db_int(&res, 0, 0, 0);
+	*locked_s = db_int(&res, 0, 1, 0);
+	return 0;
+}
+
+int store_logins_count_failures(struct arena *a, int64_t user_id,
+	unsigned window_s, int64_t *count)
+{
+	/* Failures during a lock are never recorded (a locked account is
+	 * refused before its password is checked), so "after the previous
+	 * lock ended" is "after locked_until". */
+	static const char sql[] =
+		"SELECT COUNT(*) FROM login_failures f JOIN users u"
+		" ON u.id = f.user_id"
+		" WHERE f.user_id = ?"
+		" AND f.at > UTC_TIMESTAMP(6) - INTERVAL ? SECOND"
+		" AND (u.locked_until IS NULL OR f.at >= u.locked_until)";
+	struct db_result res;
+	int rc;
+
+	rc = db_query(a, sql, DBP(DB_INT(user_id), DB_INT(window_s)), &res);
+	if (rc != 0)
+		return rc;
+	*count = res.nrows == 1 ? db_int(&res, 0, 0, 0) : 0;
+	return 0;
+}
+
+int store_logins_add_failure(struct arena *a, int64_t user_id,
+	const char *client_addr, unsigned window_s, int64_t *attempt_id,
+	int64_t *count)
+{
+	static const char sql_prune[] =
+		"DELETE FROM login_failures WHERE user_id = ?"
+		" AND at <= UTC_TIMESTAMP(6) - INTERVAL ? SECOND";
+	static const char sql_add[] =
+		"INSERT INTO login_failures (user_id, at, client_addr)"
+		" VALUES (?, UTC_TIMESTAMP(6), ?)";
+	uint64_t id = 0;
+	int rc;
+
+	rc = db_exec(sql_prune, DBP(DB_INT(user_id), DB_INT(window_s)),
+		NULL, NULL);
+	if (rc == 0)
+		rc = db_exec(sql_add, DBP(DB_INT(user_id), DB_STR(client_addr)),
+			NULL, &id);
+	if (rc == 0 && attempt_id != NULL)
+		*attempt_id = (int64_t)id;
+	if (rc == 0)
+		rc = store_logins_count_failures(a, user_id, window_s, count);
+	return rc;
+}
+
+int store_logins_drop_attempt(int64_t attempt_id)
+{
+	static const char sql[] = "DELETE FROM login_failures WHERE id = ?";
+
+	return db_exec(sql, DBP(DB_INT(attempt_id)), NULL, NULL);
+}
+
+int store_logins_lock(int64_t user_id, unsigned seconds)
+{
+	static const char sql[] =
+		"UPDATE users SET locked_until = UTC_TIMESTAMP(6)"
+		" + INTERVAL ? SECOND, lockouts = lockouts + 1 WHERE id = ?";
+
+	return db_exec(sql, DBP(DB_INT(seconds), DB_INT(user_id)), NULL, NULL);
+}
+
+int store_logins_clear(int64_t user_id)
+{
+	static const char sql_del[] =
+		"DELETE FROM login_failures WHERE user_id = ?";
+	static const char sql_reset[] =
+		"UPDATE users SET locked_until = NULL, lockouts = 0"
+		" WHERE id = ? AND (locked_until IS NOT NULL OR lockouts <> 0)";
+	int rc;
+
+	rc = db_exec(sql_del, DBP(DB_INT(user_id)), NULL, NULL);
+	if (rc == 0)
+		rc = db_exec(sql_reset, DBP(DB_INT(user_id)), NULL, NULL);
+	return rc;
+}
+
+int store_logins_use_totp_step(int64_t user_id, int64_t step)
+{
+	static const char sql[] =
+		"UPDATE users SET mfa_last_step = ?"
+		" WHERE id = ? AND (mfa_last_step IS NULL OR mfa_last_step < ?)";
+	uint64_t n = 0;
+	int rc;
+
+	rc = db_exec(sql, DBP(DB_INT(step), DB_INT(user_id), DB_INT(step)),
+		&n, NULL);
+	if (rc == 0 && n != 1)
+		rc = DF_ECONFLICT;
+	return rc;
+}
+
+int store_logins_use_recovery_code(int64_t user_id,
+	const unsigned char hash[32])
+{
+	static const char sql[] =
+		"UPDATE mfa_recovery_codes SET used_at = UTC_TIMESTAMP(6)"
+		" WHERE user_id = ? AND code_hash = ? AND used_at IS NULL"
+		" LIMIT 1";
+	uint64_t n = 0;
+	int rc;
+
+	rc = db_exec(sql, DBP(DB_INT(user_id), DB_BLOB(hash, 32)), &n, NULL);
+	if (rc == 0 && n != 1)
+		rc = DF_ENOTFOUND;
+	return rc;
+}
+
+int store_logins_rehash(int64_t user_id, const char *old_hash,
+	const char *new_hash)
+{
+	static const char sql[] =
+		"UPDATE users SET password_hash = ?, updated_at = UTC_TIMESTAMP(6)"
+		" WHERE id = ? AND password_hash = ?";
+
+	return db_exec(sql, DBP(DB_STR(new_hash), DB_INT(user_id),
+		DB_STR(old_hash)), NULL, NULL);
+}

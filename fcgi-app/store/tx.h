@@ -1,0 +1,14 @@
+/* Transactions for the api layer: a handler that writes through several
+ * stores (a user, its session, its audit event, its mail) makes them one
+ * unit of work without including db.h. */
+#ifndef DF_STORE_TX_H
+#define DF_STORE_TX_H
+
+/* Each returns 0 or a negative df_err like db_begin/db_commit/db_rollback.
+ * After any failure inside the transaction the caller rolls back; a
+ * failed commit has been rolled back already. */
+int store_tx_begin(void);
+int store_tx_commit(void);
+int store_tx_rollback(void);
+
+#endif
