@@ -297,6 +297,8 @@ cors_origins = http://localhost:3000
 trusted_networks = 127.0.0.1/32, ::1/128
 
 migrations_dir = $ROOT/sql/migrations
+# The checkout's list, not an installed one that may be missing or older.
+common_passwords_file = $ROOT/conf/common-passwords.txt
 
 # One segment per stack, so the dev and test stacks never share counters.
 shm_name = /devforge-$DF_PORT

@@ -22,6 +22,9 @@
 #ifndef DF_MIGRATIONS_DIR
 #define DF_MIGRATIONS_DIR "/usr/local/share/devforge/sql/migrations"
 #endif
+#ifndef DF_COMMON_PASSWORDS
+#define DF_COMMON_PASSWORDS "/usr/local/share/devforge/common-passwords.txt"
+#endif
 
 #define SECRET_MAX 4096          /* bytes read from a secret file */
 #define ENV_PREFIX "DEVFORGE_"
@@ -97,6 +100,11 @@ static const struct key keys[] = {
 	STR("jwt_audience", jwt_audience, "devforge-api", NULL),
 	UINT("access_token_ttl", access_token_ttl, 60, 86400, "900"),
 	UINT("refresh_token_ttl", refresh_token_ttl, 3600, 31536000, "2592000"),
+
+	UINT("password_scrypt_ln", password.ln, 14, 20, "14"),
+	UINT("password_scrypt_r", password.r, 1, 32, "8"),
+	UINT("password_scrypt_p", password.p, 1, 16, "2"),
+	PATH("common_passwords_file", common_passwords_file, DF_COMMON_PASSWORDS),
 
 	UINT("max_body_bytes", limits.max_body, 1024, 1073741824, "1048576"),
 	UINT("max_uri_bytes", limits.max_uri, 64, 65536, "2048"),
@@ -861,6 +869,13 @@ static int cross_checks(struct load *ld)
 	    (cfg->mail_maildir == NULL || cfg->mail_maildir[0] == '\0')) {
 		fail(ld, key_index("mail_maildir"),
 			"mail_transport = maildir needs the directory");
+		return DF_EINVAL;
+	}
+	if (!password_params_ok(&cfg->password)) {
+		fail(ld, key_index("password_scrypt_r"), "scrypt would need %llu "
+			"MiB (128 * r * 2^ln); at most %llu MiB is allowed",
+			128ull * cfg->password.r * (1ull << cfg->password.ln) >> 20,
+			PASSWORD_MAX_MEMORY >> 20);
 		return DF_EINVAL;
 	}
 	if (cfg->limits.max_header > cfg->limits.max_headers_total) {

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "password.h"
 #include "router.h"
 #include "validate.h"
 
@@ -51,6 +52,10 @@ struct config {
 	char *jwt_audience;
 	unsigned access_token_ttl;   /* seconds */
 	unsigned refresh_token_ttl;
+
+	/* passwords */
+	struct password_params password; /* scrypt cost of new hashes */
+	char *common_passwords_file; /* default DF_COMMON_PASSWORDS (configure) */
 
 	/* request limits */
 	struct http_limits limits;

@@ -594,3 +594,58 @@ Test(config, mail_keys_are_checked)
 	expect_error(dev_conf("mail_from = Dev Forge <nobody>\n"), NULL,
 		"key 'mail_from'", "addr@host");
 }
+
+Test(config, password_defaults_apply)
+{
+	char *env[] = { "DEVFORGE_JWT_SECRET=dev-only-secret", NULL };
+
+	cr_assert_eq(load(NULL, env), 0, "%s", err);
+	cr_assert_eq(cfg.password.ln, PASSWORD_DEFAULT_LN);
+	cr_assert_eq(cfg.password.r, PASSWORD_DEFAULT_R);
+	cr_assert_eq(cfg.password.p, PASSWORD_DEFAULT_P);
+	cr_assert(password_params_ok(&cfg.password));
+	cr_assert_not_null(cfg.common_passwords_file);
+	cr_assert_not_null(strstr(cfg.common_passwords_file,
+		"common-passwords.txt"), "%s", cfg.common_passwords_file);
+}
+
+Test(config, password_keys_are_read_from_file_and_environment)
+{
+	char *env[] = { "DEVFORGE_PASSWORD_SCRYPT_P=2", NULL };
+	char real[PATH_MAX], want[PATH_MAX + 64];
+
+	cr_assert_eq(load(dev_conf("password_scrypt_ln = 16\n"
+		"password_scrypt_r = 4\npassword_scrypt_p = 3\n"
+		"common_passwords_file = lists/common.txt\n"), env), 0, "%s", err);
+	cr_assert_eq(cfg.password.ln, 16);
+	cr_assert_eq(cfg.password.r, 4);
+	cr_assert_eq(cfg.password.p, 2);
+	cr_assert_not_null(realpath(dir, real));
+	snprintf(want, sizeof(want), "%s/lists/common.txt", real);
+	cr_assert_str_eq(cfg.common_passwords_file, want);
+}
+
+Test(config, password_cost_out_of_range_is_refused)
+{
+	expect_error(dev_conf("password_scrypt_ln = 13\n"), NULL,
+		"devforge.conf:2: key 'password_scrypt_ln'", "14 to 20");
+	expect_error(dev_conf("password_scrypt_ln = 21\n"), NULL,
+		"key 'password_scrypt_ln'", "14 to 20");
+	expect_error(dev_conf("password_scrypt_r = 0\n"), NULL,
+		"key 'password_scrypt_r'", "1 to 32");
+	expect_error(dev_conf("password_scrypt_r = 33\n"), NULL,
+		"key 'password_scrypt_r'", "1 to 32");
+	expect_error(dev_conf("password_scrypt_p = 0\n"), NULL,
+		"key 'password_scrypt_p'", "1 to 16");
+	expect_error(dev_conf("password_scrypt_p = 17\n"), NULL,
+		"key 'password_scrypt_p'", "1 to 16");
+}
+
+Test(config, password_cost_above_the_memory_bound_is_refused)
+{
+	/* Each value in range, together 128 * 9 * 2^20 bytes > 1 GiB. */
+	expect_error(dev_conf("password_scrypt_ln = 20\npassword_scrypt_r = 9\n"),
+		NULL, "key 'password_scrypt_r'", "MiB");
+	cr_assert_eq(load(dev_conf("password_scrypt_ln = 20\n"
+		"password_scrypt_r = 8\n"), NULL), 0, "%s", err);
+}
