@@ -12,6 +12,7 @@ struct config;
 extern const struct route_table api_health_table;
 extern const struct route_table api_metrics_table;
 extern const struct route_table api_analytics_table;
+extern const struct route_table api_auth_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];

@@ -1,16 +1,32 @@
 /* The list of route tables: adding a resource means adding its table
  * here (and its paths to docs/openapi.yaml; a test compares the two). */
 #include "api.h"
+#include "config.h"
+#include "err.h"
+#include "log.h"
+#include "password.h"
 
 const struct route_table *const api_tables[] = {
 	&api_health_table,
 	&api_metrics_table,
 	&api_analytics_table,
+	&api_auth_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
 
 int api_init(const struct config *cfg)
 {
+	int rc;
+
+	/* Loaded before the workers fork, so they share one copy. Without
+	 * it the password policy would pass the commonest passwords: no
+	 * start. */
+	rc = password_list_load(cfg->common_passwords_file);
+	if (rc != 0) {
+		log_msg(LOG_ERROR, "cannot load the common-password list %s: %s",
+			cfg->common_passwords_file, df_strerror(rc));
+		return rc;
+	}
 	return api_health_init(cfg);
 }

@@ -122,6 +122,15 @@ static const struct key keys[] = {
 	RATE("ratelimit.license", RL_LICENSE, "60/min"),
 	RATE("ratelimit.analytics", RL_ANALYTICS, "60/min"),
 
+	/* Login lockout: lockout_threshold failures within
+	 * lockout_window_seconds lock the account for
+	 * lockout_base_seconds * 2^(earlier lockouts), at most
+	 * lockout_max_seconds. */
+	UINT("lockout_threshold", lockout_threshold, 1, 1000, "5"),
+	UINT("lockout_window_seconds", lockout_window_seconds, 1, 86400, "900"),
+	UINT("lockout_base_seconds", lockout_base_seconds, 1, 86400, "60"),
+	UINT("lockout_max_seconds", lockout_max_seconds, 1, 31536000, "86400"),
+
 	PATH("migrations_dir", migrations_dir, DF_MIGRATIONS_DIR),
 
 	ENUM("mail_transport", mail_transport, mail_transport_names, NULL,
@@ -882,6 +891,12 @@ static int cross_checks(struct load *ld)
 		fail(ld, key_index("max_header_bytes"),
 			"larger than max_headers_total_bytes (%zu)",
 			cfg->limits.max_headers_total);
+		return DF_EINVAL;
+	}
+	if (cfg->lockout_max_seconds < cfg->lockout_base_seconds) {
+		fail(ld, key_index("lockout_max_seconds"),
+			"smaller than lockout_base_seconds (%u)",
+			cfg->lockout_base_seconds);
 		return DF_EINVAL;
 	}
 	return 0;

@@ -69,6 +69,12 @@ struct config {
 
 	struct config_ratelimit ratelimit[RL__MAX];
 
+	/* login lockout (see config.c) */
+	unsigned lockout_threshold;      /* failures that lock */
+	unsigned lockout_window_seconds; /* counted over this window */
+	unsigned lockout_base_seconds;   /* first lock; doubles per lockout */
+	unsigned lockout_max_seconds;    /* the delay's cap */
+
 	/* schema */
 	char *migrations_dir;     /* default DF_MIGRATIONS_DIR (configure) */
 

@@ -1,5 +1,10 @@
 /* SQL behind a login: lockout state, TOTP replay guard, recovery codes,
- * rehashing. Lock decisions use the database clock (UTC_TIMESTAMP) only. */
+ * rehashing. Lock decisions use the database clock (UTC_TIMESTAMP) only.
+ * Rows of login_failures are deleted by primary key after a plain read,
+ * never by a range: a ranged DELETE takes gap locks, and two logins (even
+ * of different users, whose rows are neighbours in the index) inserting
+ * into each other's locked gap deadlock. Attempts on one account are
+ * serialised by the lock on its users row, taken first every time. */
 #include <string.h>
 #include "arena.h"
 #include "db.h"
@@ -50,21 +55,36 @@ int store_logins_count_failures(struct arena *a, int64_t user_id,
 	return 0;
 }
 
+/* Deletes, one by one by primary key, the rows res lists in column 0. */
+static int delete_rows(const struct db_result *res)
+{
+	static const char sql[] = "DELETE FROM login_failures WHERE id = ?";
+	int rc = 0;
+
+	for (size_t i = 0; i < res->nrows && rc == 0; i++)
+		rc = db_exec(sql, DBP(DB_INT(db_int(res, i, 0, 0))), NULL, NULL);
+	return rc;
+}
+
 int store_logins_add_failure(struct arena *a, int64_t user_id,
 	const char *client_addr, unsigned window_s, int64_t *attempt_id,
 	int64_t *count)
 {
-	static const char sql_prune[] =
-		"DELETE FROM login_failures WHERE user_id = ?"
-		" AND at <= UTC_TIMESTAMP(6) - INTERVAL ? SECOND";
+	/* Rows that left the window no longer count: pruned a few at a
+	 * time on every attempt, so the table stays small. */
+	static const char sql_old[] =
+		"SELECT id FROM login_failures WHERE user_id = ?"
+		" AND at <= UTC_TIMESTAMP(6) - INTERVAL ? SECOND LIMIT 50";
 	static const char sql_add[] =
 		"INSERT INTO login_failures (user_id, at, client_addr)"
 		" VALUES (?, UTC_TIMESTAMP(6), ?)";
+	struct db_result res;
 	uint64_t id = 0;
 	int rc;
 
-	rc = db_exec(sql_prune, DBP(DB_INT(user_id), DB_INT(window_s)),
-		NULL, NULL);
+	rc = db_query(a, sql_old, DBP(DB_INT(user_id), DB_INT(window_s)), &res);
+	if (rc == 0)
+		rc = delete_rows(&res);
 	if (rc == 0)
 		rc = db_exec(sql_add, DBP(DB_INT(user_id), DB_STR(client_addr)),
 			NULL, &id);
@@ -91,16 +111,19 @@ int store_logins_lock(int64_t user_id, unsigned seconds)
 	return db_exec(sql, DBP(DB_INT(seconds), DB_INT(user_id)), NULL, NULL);
 }
 
-int store_logins_clear(int64_t user_id)
+int store_logins_clear(struct arena *a, int64_t user_id)
 {
-	static const char sql_del[] =
-		"DELETE FROM login_failures WHERE user_id = ?";
+	static const char sql_rows[] =
+		"SELECT id FROM login_failures WHERE user_id = ? LIMIT 1000";
 	static const char sql_reset[] =
 		"UPDATE users SET locked_until = NULL, lockouts = 0"
 		" WHERE id = ? AND (locked_until IS NOT NULL OR lockouts <> 0)";
+	struct db_result res;
 	int rc;
 
-	rc = db_exec(sql_del, DBP(DB_INT(user_id)), NULL, NULL);
+	rc = db_query(a, sql_rows, DBP(DB_INT(user_id)), &res);
+	if (rc == 0)
+		rc = delete_rows(&res);
 	if (rc == 0)
 		rc = db_exec(sql_reset, DBP(DB_INT(user_id)), NULL, NULL);
 	return rc;

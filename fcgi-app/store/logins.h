@@ -36,10 +36,11 @@ int store_logins_drop_attempt(int64_t attempt_id);
 /* Locks the account for seconds from now and counts the lockout. */
 int store_logins_lock(int64_t user_id, unsigned seconds);
 
-/* After a successful login: no failures, no lock, lockouts back to 0.
- * Failures older than the window are pruned for every user on the way
- * by store_logins_add_failure, so the table stays small. */
-int store_logins_clear(int64_t user_id);
+/* After a successful login, inside a transaction that holds the user's
+ * row (store_logins_lock_state): no failures, no lock, lockouts back to
+ * 0. Failures older than the window are pruned on the way by
+ * store_logins_add_failure, so the table stays small. */
+int store_logins_clear(struct arena *a, int64_t user_id);
 
 /* Accepts TOTP time step `step` for the user when it is later than the
  * last accepted one, atomically. 0 when accepted, DF_ECONFLICT when the

@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Benchmark: the Dev Forge pool against a minimal libfcgi responder with the
 # same number of processes, behind the same lighttpd, measured with wrk in
-# alternating rounds of one run. Prints a Markdown table for docs/PERFORMANCE.md.
+# alternating rounds of one run; logins against the raw scrypt rate of this
+# machine (tests/bench/scrypt-rate on every core, measured in each round).
+# Prints a Markdown table for docs/PERFORMANCE.md.
 #
 # usage: tests/bench/run.sh
 # knobs: DF_BUILD_DIR (a non-sanitizer build; default: the checkout, else
 #        build/), DF_WORKERS (4), BENCH_DURATION (10, seconds per wrk run),
 #        BENCH_ROUNDS (3), BENCH_THREADS (2), BENCH_CONNECTIONS (64),
-#        BENCH_PORT (18090). Everything listens on loopback only.
+#        BENCH_LOGIN_CONNECTIONS (16: logins queue behind scrypt, more
+#        connections only add latency), BENCH_SCRYPT_SECONDS (3),
+#        BENCH_PORT (18090), BENCH_STACK_DIR (.stack/bench: removed and
+#        made afresh). Everything listens on loopback only.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STACK=$ROOT/scripts/stack.sh
 
-export DF_STACK_DIR=$ROOT/.stack/bench
+export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/bench}
 export DF_PORT=${BENCH_PORT:-18090}
 export DF_WORKERS=${DF_WORKERS:-4}
 export DF_FRONT=lighttpd
@@ -22,6 +27,17 @@ DURATION=${BENCH_DURATION:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-64}
+LOGIN_CONNS=${BENCH_LOGIN_CONNECTIONS:-16}
+SCRYPT_SECS=${BENCH_SCRYPT_SECONDS:-3}
+# The login and /me targets hammer one account from one address: the
+# per-address auth limit and the per-user default limit would refuse
+# them, and the access token must outlive the run.
+export DEVFORGE_RATELIMIT_AUTH=1000000/min
+export DEVFORGE_RATELIMIT_DEFAULT=1000000/min
+export DEVFORGE_ACCESS_TOKEN_TTL=86400
+BENCH_EMAIL=loadtest@bench.example
+BENCH_USER=bench_login
+BENCH_PASSWORD=Granite-Kettle-Orbit-42
 
 S=$DF_STACK_DIR
 MIN_SOCK=$S/minimal.sock
@@ -32,7 +48,7 @@ BASE=http://127.0.0.1:$DF_PORT
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
-for v in DURATION ROUNDS THREADS CONNS DF_WORKERS; do
+for v in DURATION ROUNDS THREADS CONNS LOGIN_CONNS SCRYPT_SECS DF_WORKERS; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"
 done
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
@@ -48,6 +64,9 @@ fi
 [ -n "${DF_BUILD_DIR:-}" ] && [ -x "$DF_BUILD_DIR/devforge-fcgi" ] ||
 	die "no devforge-fcgi in the checkout or build/: build first, or set DF_BUILD_DIR"
 export DF_BUILD_DIR
+scrypt_rate=$DF_BUILD_DIR/tests/bench/scrypt-rate
+[ -x "$scrypt_rate" ] ||
+	die "no $scrypt_rate: run make in $DF_BUILD_DIR (it builds the scrypt-rate helper)"
 if grep -qs 'enable-sanitizers' "$DF_BUILD_DIR/config.log"; then
 	say "warning: $DF_BUILD_DIR looks like a sanitizer build; figures will be low"
 fi
@@ -124,6 +143,50 @@ for url in "$BASE/health" "$BASE/api/v1/health/ready" "$BASE/minimal/"; do
 	[ "$code" = 200 ] || die "$url answers $code, not 200"
 done
 
+# The account the login and /me targets use, registered through the API
+# like any other (so its hash has the configured cost).
+LOGIN_BODY=$(printf '{"email":"%s","password":"%s"}' "$BENCH_EMAIL" "$BENCH_PASSWORD")
+reg=$(curl -s --max-time 10 -H 'Content-Type: application/json' \
+	-d "$(printf '{"email":"%s","username":"%s","password":"%s"}' \
+		"$BENCH_EMAIL" "$BENCH_USER" "$BENCH_PASSWORD")" \
+	-w '\n%{http_code}' "$BASE/api/v1/auth/register" || true)
+[ "${reg##*$'\n'}" = 201 ] || die "registering the bench account failed: $reg"
+ACCESS=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"${reg%$'\n'*}")
+[ -n "$ACCESS" ] || die "no access token in the register answer"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+	-H 'Content-Type: application/json' -d "$LOGIN_BODY" "$BASE/api/v1/auth/login" || true)
+[ "$code" = 200 ] || die "the bench login answers $code, not 200"
+
+LOGIN_LUA=$S/login.lua
+cat >"$LOGIN_LUA" <<EOF
+-- Written by tests/bench/run.sh: one account's right credentials, so the
+-- lockout never engages and every request costs one scrypt verification.
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '$LOGIN_BODY'
+EOF
+
+me_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
+	-H "Authorization: Bearer $ACCESS" "$BASE/api/v1/me" || true)
+have_me=0
+if [ "$me_code" = 200 ]; then
+	have_me=1
+else
+	say "GET /api/v1/me answers $me_code: not measured"
+fi
+
+# The scrypt parameters of the bench stack's configuration (the built-in
+# defaults unless it names others).
+conf_key() { sed -n "s/^$1[[:space:]]*=[[:space:]]*\([0-9][0-9]*\).*/\1/p" "$S/devforge.conf" | tail -1; }
+SC_LN=$(conf_key password_scrypt_ln)
+SC_R=$(conf_key password_scrypt_r)
+SC_P=$(conf_key password_scrypt_p)
+scrypt_args=()
+[ -n "$SC_LN" ] && scrypt_args+=(-l "$SC_LN")
+[ -n "$SC_R" ] && scrypt_args+=(-r "$SC_R")
+[ -n "$SC_P" ] && scrypt_args+=(-p "$SC_P")
+NPROC=$(nproc)
+
 # ---------------------------------------------------------------- measure
 
 # to_ms VALUE: wrk prints latencies as 812.00us, 1.20ms, 1.02s or 2.00m.
@@ -135,13 +198,14 @@ to_ms() {
 		printf "%.2f", n }'
 }
 
-# run NAME URL ROUND: one wrk run; appends "name round rps p50 p99 errors"
-# to RESULTS.
+# run NAME URL ROUND CONNECTIONS [WRK ARGS...]: one wrk run; appends
+# "name round rps p50 p99 errors" to RESULTS.
 RESULTS=$S/bench-results.txt
 : >"$RESULTS"
 run() {
-	local name=$1 url=$2 out rps p50 p99 non2xx sockerr
-	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency "$url")
+	local name=$1 url=$2 round=$3 conns=$4 out rps p50 p99 non2xx sockerr
+	shift 4
+	out=$(wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 5s --latency "$@" "$url")
 	printf '%s\n' "$out" >>"$S/logs/wrk.log"
 	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
 	p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
@@ -152,34 +216,66 @@ run() {
 		printf '%s\n' "$out" >&2
 		die "cannot read wrk's output for $url"
 	}
-	printf '%s %s %s %s %s %s\n' "$name" "$3" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
+	printf '%s %s %s %s %s %s\n' "$name" "$round" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
 		"$(( ${non2xx:-0} + ${sockerr:-0} ))" >>"$RESULTS"
 	say "$(printf '%-8s round %s: %10s req/s  p50 %s  p99 %s  errors %s' \
-		"$name" "$3" "$rps" "$p50" "$p99" "$(( ${non2xx:-0} + ${sockerr:-0} ))")"
+		"$name" "$round" "$rps" "$p50" "$p99" "$(( ${non2xx:-0} + ${sockerr:-0} ))")"
 }
 
-targets=(
-	"health|$BASE/health"
-	"ready|$BASE/api/v1/health/ready"
-	"minimal|$BASE/minimal/"
-)
+# scrypt_run ROUND: the raw hash rate with every core busy (as many
+# processes as CPUs, the stack idle meanwhile); appends "scrypt round
+# hashes/s ms-per-hash-on-one-core" to RESULTS.
+scrypt_run() {
+	local out one all
+	out=$("$scrypt_rate" "${scrypt_args[@]}" -j "$NPROC" -t "$SCRYPT_SECS") ||
+		die "scrypt-rate failed: $out"
+	printf '%s\n' "$out" >>"$S/logs/scrypt-rate.log"
+	one=$(sed -n 's/.* processes=1 .*ms_per_hash=\([0-9.]*\).*/\1/p' <<<"$out")
+	all=$(sed -n "s/.* processes=$NPROC .*hashes_per_s=\([0-9.]*\).*/\1/p" <<<"$out")
+	[ -n "$one" ] && [ -n "$all" ] || die "cannot read scrypt-rate's output: $out"
+	printf 'scrypt %s %s %s 0 0\n' "$1" "$all" "$one" >>"$RESULTS"
+	say "$(printf 'scrypt   round %s: %10s hashes/s in %s processes, %s ms per hash alone' \
+		"$1" "$all" "$NPROC" "$one")"
+}
+
+# target NAME ROUND [SECONDS]: one wrk run of a target (SECONDS given:
+# a warm-up, nothing recorded).
+target() {
+	local url conns extra=()
+	case $1 in
+	health) url=$BASE/health conns=$CONNS ;;
+	ready) url=$BASE/api/v1/health/ready conns=$CONNS ;;
+	minimal) url=$BASE/minimal/ conns=$CONNS ;;
+	login) url=$BASE/api/v1/auth/login conns=$LOGIN_CONNS extra=(-s "$LOGIN_LUA") ;;
+	me) url=$BASE/api/v1/me conns=$CONNS extra=(-H "Authorization: Bearer $ACCESS") ;;
+	*) die "no target $1" ;;
+	esac
+	if [ -n "${3:-}" ]; then
+		wrk -t"$THREADS" -c"$conns" -d"$3s" "${extra[@]}" "$url" >/dev/null
+	else
+		run "$1" "$url" "$2" "$conns" "${extra[@]}"
+	fi
+}
+
+targets=(health ready minimal login)
+[ "$have_me" = 1 ] && targets+=(me)
 
 say "warming up"
 for t in "${targets[@]}"; do
-	wrk -t"$THREADS" -c"$CONNS" -d2s "${t#*|}" >/dev/null
+	target "$t" 0 2
 done
 
-say "$ROUNDS rounds of ${DURATION}s per target, $THREADS threads, $CONNS connections"
+say "$ROUNDS rounds of ${DURATION}s per target, $THREADS threads, $CONNS connections ($LOGIN_CONNS for logins)"
+n=${#targets[@]}
 for ((r = 1; r <= ROUNDS; r++)); do
 	# Alternate the order so no target always runs on the warmest caches.
-	if ((r % 2)); then
-		order=(0 1 2)
-	else
-		order=(2 1 0)
-	fi
+	order=()
+	for ((i = 0; i < n; i++)); do
+		if ((r % 2)); then order+=("$i"); else order+=($((n - 1 - i))); fi
+	done
+	scrypt_run "$r"
 	for i in "${order[@]}"; do
-		t=${targets[$i]}
-		run "${t%%|*}" "${t#*|}" "$r"
+		target "${targets[$i]}" "$r"
 	done
 done
 
@@ -194,11 +290,12 @@ med() {
 # median NAME COLUMN: over the rounds (column 3 rps, 4 p50, 5 p99).
 median() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$RESULTS" | med; }
 errors() { awk -v n="$1" '$1 == n { s += $6 } END { print s + 0 }' "$RESULTS"; }
-# ratio NAME: the median over the rounds of NAME's requests/s divided by
-# the minimal responder's in the same round. Each pair ran back to back,
-# so a load elsewhere on the machine weighs on both sides of a ratio.
+# ratio NAME [BASE]: the median over the rounds of NAME's requests/s
+# divided by BASE's (default: the minimal responder's) in the same round.
+# Both ran in the same round, so a load elsewhere on the machine weighs
+# on both sides of a ratio.
 ratio() {
-	awk -v n="$1" '$1 == n { a[$2] = $3 } $1 == "minimal" { b[$2] = $3 }
+	awk -v n="$1" -v m="${2:-minimal}" '$1 == n { a[$2] = $3 } $1 == m { b[$2] = $3 }
 		END { for (r in a) if (b[r] > 0) printf "%.3f\n", a[r] / b[r] }' "$RESULTS" |
 		med | awk '{ printf "%.2f", $1 }'
 }
@@ -206,6 +303,21 @@ ratio() {
 health_rps=$(median health 3)
 ready_rps=$(median ready 3)
 min_rps=$(median minimal 3)
+login_rps=$(median login 3)
+hash_rate=$(median scrypt 3)
+hash_ms=$(median scrypt 4)
+if [ -n "$SC_LN$SC_R$SC_P" ]; then
+	sc_desc="ln=${SC_LN:-default}, r=${SC_R:-default}, p=${SC_P:-default}"
+else
+	sc_desc="the built-in default cost"
+fi
+if [ "$have_me" = 1 ]; then
+	me_row="| Dev Forge profile (JWT + user lookup) | \`GET /api/v1/me\` | $(median me 3) | $(median me 4) | $(median me 5) | $(errors me) | $(ratio me) |"$'\n'
+	me_line="\`GET /api/v1/me\` runs at $(ratio me) of the minimal responder (goal ≥ 0.50)."
+else
+	me_row=
+	me_line="\`GET /api/v1/me\` was not measured: the route answered $me_code in this build."
+fi
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 
@@ -221,9 +333,16 @@ $(nproc) CPUs ($cpu), load generator on the same machine.
 |---|---|---:|---:|---:|---:|---:|
 | Dev Forge liveness | \`/health\` | $health_rps | $(median health 4) | $(median health 5) | $(errors health) | $(ratio health) |
 | Dev Forge readiness (DB query) | \`/api/v1/health/ready\` | $ready_rps | $(median ready 4) | $(median ready 5) | $(errors ready) | $(ratio ready) |
-| minimal libfcgi responder | \`/minimal/\` | $min_rps | $(median minimal 4) | $(median minimal 5) | $(errors minimal) | 1.00 |
+| Dev Forge login (one scrypt verification; $LOGIN_CONNS connections) | \`POST /api/v1/auth/login\` | $login_rps | $(median login 4) | $(median login 5) | $(errors login) | see below |
+$me_row| minimal libfcgi responder | \`/minimal/\` | $min_rps | $(median minimal 4) | $(median minimal 5) | $(errors minimal) | 1.00 |
 
 Medians over the rounds; "ours / minimal" is the median of the per-round
 ratios of requests/s. Errors are non-2xx answers plus socket errors.
 Goal: \`/health\` at ≥ 0.90 of the minimal responder.
+
+Raw scrypt rate ($sc_desc), measured in every round by
+tests/bench/scrypt-rate in $NPROC processes while the stack was idle:
+$hash_rate hashes/s on all cores, $hash_ms ms per hash on one core.
+Logins: $login_rps/s, $(ratio login scrypt) of the raw hash rate (median of the
+per-round ratios; goal ≥ 0.90). $me_line
 EOF

@@ -204,6 +204,27 @@ Test(config, header_limit_above_total_is_refused)
 		"key 'max_header_bytes'", "max_headers_total_bytes");
 }
 
+Test(config, lockout_defaults_and_environment_override)
+{
+	char *env[] = { "DEVFORGE_LOCKOUT_BASE_SECONDS=2", NULL };
+
+	cr_assert_eq(load(dev_conf("lockout_threshold = 7\n"), env), 0, "%s",
+		err);
+	cr_assert_eq(cfg.lockout_threshold, 7);
+	cr_assert_eq(cfg.lockout_window_seconds, 900);
+	cr_assert_eq(cfg.lockout_base_seconds, 2);
+	cr_assert_eq(cfg.lockout_max_seconds, 86400);
+}
+
+Test(config, lockout_cap_below_base_is_refused)
+{
+	expect_error(dev_conf("lockout_base_seconds = 600\n"
+		"lockout_max_seconds = 60\n"), NULL,
+		"key 'lockout_max_seconds'", "lockout_base_seconds");
+	expect_error(dev_conf("lockout_threshold = 0\n"), NULL,
+		"key 'lockout_threshold'", "1 to 1000");
+}
+
 Test(config, comments_blank_lines_and_empty_values)
 {
 	cr_assert_eq(load(dev_conf("# a comment\n\n   \t\nworkers = 7   # seven\n"

@@ -1,0 +1,770 @@
+/* Sessions: register, login, refresh, logout, logout-all. A session is an
+ * access JWT (short, checked on every request against the user's token
+ * version) plus a refresh token (opaque, stored hashed, rotated on every
+ * use, grouped in a family so that a replayed token ends the login it
+ * belongs to). Logins are guarded by a lockout kept in the database, so
+ * every worker on every host sees the same count. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "arena.h"
+#include "config.h"
+#include "crypto.h"
+#include "err.h"
+#include "json.h"
+#include "log.h"
+#include "password.h"
+#include "problem.h"
+#include "shm.h"
+#include "token.h"
+#include "totp.h"
+#include "validate.h"
+#include "store/logins.h"
+#include "store/sessions.h"
+#include "store/tx.h"
+#include "store/users.h"
+
+#define REFRESH_COOKIE "df_refresh"
+#define REFRESH_COOKIE_PATH "/api/v1/auth"
+/* A login password longer than any the policy accepts cannot match; the
+ * cap keeps absurd bodies from reaching scrypt. */
+#define LOGIN_PASSWORD_MAX 1024
+#define DISPLAY_NAME_MAX 100
+#define USER_AGENT_MAX 255        /* refresh_tokens.user_agent */
+#define CLIENT_ADDR_MAX 45        /* refresh_tokens.client_addr */
+
+/* One sentence for every credential failure, so the answer never tells
+ * an unknown address from a wrong password. */
+static const char bad_credentials[] =
+	"The e-mail address or the password is wrong.";
+
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
+/* ------------------------------------------------------------ fields */
+
+static int v_email(struct json_object *v, const char **code, const char **msg)
+{
+	if (validate_email(json_object_get_string(v), NULL))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be an e-mail address of at most 254 characters";
+	return -1;
+}
+
+static int v_username(struct json_object *v, const char **code,
+	const char **msg)
+{
+	if (validate_username(json_object_get_string(v)))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be 3-32 characters of a-z, 0-9, '_' and '-'";
+	return -1;
+}
+
+static int v_display_name(struct json_object *v, const char **code,
+	const char **msg)
+{
+	const char *s = json_object_get_string(v);
+
+	if (validate_text(s, strlen(s)) && strpbrk(s, "\t\r\n") == NULL)
+		return 0;
+	*code = "invalid_format";
+	*msg = "must not contain control characters";
+	return -1;
+}
+
+static const struct json_field register_fields[] = {
+	{ "email", JF_STRING, 1, 0, 0, v_email, 0 },
+	{ "username", JF_STRING, 1, 0, 0, v_username, 0 },
+	/* Length and content: password_policy_check, with its own codes. */
+	{ "password", JF_STRING, 1, 0, 0, NULL, 0 },
+	{ "display_name", JF_STRING, 0, 1, DISPLAY_NAME_MAX, v_display_name, 1 },
+};
+
+static const struct json_field login_fields[] = {
+	{ "email", JF_STRING, 1, 1, 254, NULL, 0 },
+	{ "password", JF_STRING, 1, 1, LOGIN_PASSWORD_MAX, NULL, 0 },
+	{ "totp_code", JF_STRING, 0, 1, 32, NULL, 1 },
+};
+
+static const struct json_field refresh_fields[] = {
+	{ "refresh_token", JF_STRING, 0, 1, 256, NULL, 1 },
+};
+
+/* ------------------------------------------------------------ helpers */
+
+/* The User-Agent as stored beside a refresh token: printable ASCII up to
+ * the column's size, or nothing. */
+static const char *user_agent(struct request *req)
+{
+	const char *ua = req->user_agent;
+	size_t n;
+
+	if (ua == NULL)
+		return NULL;
+	for (n = 0; ua[n] != '\0' && n < USER_AGENT_MAX; n++)
+		if ((unsigned char)ua[n] < 0x20 || (unsigned char)ua[n] > 0x7e)
+			break;
+	return n > 0 ? arena_strndup(req->arena, ua, n) : NULL;
+}
+
+static const char *client_addr(const struct request *req)
+{
+	const char *a = req->remote_addr;
+
+	return a != NULL && *a != '\0' && strlen(a) <= CLIENT_ADDR_MAX ? a : NULL;
+}
+
+/* df_refresh=<token> for browsers (Max-Age 0 and no token: cleared).
+ * Secure always: a browser keeps it only over HTTPS, which is how the
+ * product is served. */
+static void set_refresh_cookie(struct request *req, const char *token,
+	unsigned max_age)
+{
+	char *c = arena_printf(req->arena, REFRESH_COOKIE "=%s; Path="
+		REFRESH_COOKIE_PATH "; HttpOnly; Secure; SameSite=Strict;"
+		" Max-Age=%u", token != NULL ? token : "", max_age);
+
+	if (c != NULL)
+		http_set_header(req, "Set-Cookie", c);
+}
+
+/* The refresh token from the body, else from the cookie; NULL when
+ * neither has one (a 422 naming the field is then collected). */
+static const char *refresh_token_of(struct request *req, int *from_cookie)
+{
+	const char *t = json_get_str(req->json, "refresh_token", NULL);
+
+	*from_cookie = 0;
+	if (t == NULL) {
+		t = http_cookie(req, REFRESH_COOKIE);
+		*from_cookie = t != NULL;
+	}
+	if (t == NULL)
+		problem_add_error(req, "refresh_token", "required",
+			"is required (in the body or the " REFRESH_COOKIE
+			" cookie)");
+	return t;
+}
+
+static struct json_object *detail_obj(struct request *req, const char *k,
+	const char *v)
+{
+	struct json_object *o = json_new_object(req);
+
+	if (o != NULL && k != NULL)
+		json_set_str(o, k, v);
+	return o;
+}
+
+/* An access token for u, minted before the transaction that creates its
+ * refresh token commits, so a failure here leaves nothing behind. */
+static int access_token(struct request *req, const struct store_user *u,
+	const char **out)
+{
+	char *tok = NULL;
+	int rc;
+
+	rc = token_issue(req->cfg, u->public_id, u->role, u->token_version,
+		(int64_t)time(NULL), &tok);
+	if (rc != 0)
+		return rc;
+	*out = arena_strdup(req->arena, tok);
+	free(tok);
+	return *out != NULL ? 0 : DF_ENOMEM;
+}
+
+/* {user?, access_token, refresh_token, token_type, expires_in}, the
+ * cookie, and no caching anywhere on the way. */
+static int send_session(struct request *req, int status,
+	const struct store_user *u, const char *access, const char *refresh,
+	int with_user)
+{
+	struct json_object *o = json_new_object(req), *uj;
+
+	if (o == NULL)
+		return DF_ENOMEM;
+	if (with_user) {
+		uj = api_user_json(req, u, 0);
+		if (uj == NULL || json_set(o, "user", uj) != 0)
+			return DF_ENOMEM;
+	}
+	if (json_set_str(o, "access_token", access) ||
+	    json_set_str(o, "refresh_token", refresh) ||
+	    json_set_str(o, "token_type", "Bearer") ||
+	    json_set_int(o, "expires_in", req->cfg->access_token_ttl))
+		return DF_ENOMEM;
+	set_refresh_cookie(req, refresh, req->cfg->refresh_token_ttl);
+	http_set_header(req, "Cache-Control", "no-store");
+	return http_set_json(req, status, o);
+}
+
+static int rollback(int rc)
+{
+	store_tx_rollback();
+	return rc;
+}
+
+/* ------------------------------------------------------------ register */
+
+static int register_post(struct request *req)
+{
+	const char *email_in, *username, *password, *display_name;
+	const char *code, *msg, *conflict = NULL, *access;
+	char email[255], phc[PASSWORD_PHC_MAX];
+	char refresh[STORE_SESSIONS_TOKEN_LEN + 1];
+	struct store_user u;
+	int email_ok, name_ok, rc;
+
+	json_fields_check(req, req->json, register_fields,
+		NFIELDS(register_fields));
+	email_in = json_get_str(req->json, "email", NULL);
+	username = json_get_str(req->json, "username", NULL);
+	password = json_get_str(req->json, "password", NULL);
+	display_name = json_get_str(req->json, "display_name", NULL);
+	email_ok = email_in != NULL && validate_email(email_in, email);
+	name_ok = username != NULL && validate_username(username);
+	if (password != NULL && password_policy_check(password,
+	    name_ok ? username : NULL, email_ok ? email : NULL, &code,
+	    &msg) != 0)
+		problem_add_error(req, "password", code, msg);
+	if (problem_error_count(req) > 0)
+		return problem_send_validation(req);
+
+	/* The slow part, before any row is locked. */
+	rc = password_hash(password, strlen(password), &req->cfg->password,
+		phc, sizeof(phc));
+	if (rc != 0)
+		return rc;
+
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = store_users_create(req->arena, email, username, display_name, phc,
+		&u, &conflict);
+	if (rc == DF_ECONFLICT) {
+		store_tx_rollback();
+		problem_add_error(req, conflict, "taken", strcmp(conflict,
+			"email") == 0 ? "is already registered" : "is taken");
+		return problem_send(req, 409, "conflict", strcmp(conflict,
+			"email") == 0 ? "An account with this e-mail address "
+			"already exists." : "This username is taken.");
+	}
+	if (rc != 0)
+		return rollback(rc);
+	/* The verification mail commits with the account or not at all. */
+	rc = api_account_send_verification(req, &u);
+	if (rc == 0)
+		rc = store_sessions_issue(u.id, NULL,
+			req->cfg->refresh_token_ttl, client_addr(req),
+			user_agent(req), refresh, NULL);
+	if (rc == 0)
+		rc = api_audit(req, "auth.register", u.public_id, NULL);
+	if (rc == 0)
+		rc = access_token(req, &u, &access);
+	if (rc != 0)
+		return rollback(rc);
+	rc = store_tx_commit();
+	if (rc != 0)
+		return rc;
+	http_set_header(req, "Location", "/api/v1/me");
+	return send_session(req, 201, &u, access, refresh, 1);
+}
+
+/* ------------------------------------------------------------ login */
+
+/* min(base * 2^lockouts, max) without overflow. */
+static unsigned lock_seconds(const struct config *cfg, int64_t lockouts)
+{
+	uint64_t d = cfg->lockout_base_seconds;
+
+	for (int64_t i = 0; i < lockouts && d < cfg->lockout_max_seconds; i++)
+		d *= 2;
+	if (d > cfg->lockout_max_seconds)
+		d = cfg->lockout_max_seconds;
+	return (unsigned)d;
+}
+
+static int send_locked(struct request *req, int64_t seconds)
+{
+	char ra[24];
+
+	shm_count(SHM_C_LOGINS_FAILED, 1);
+	problem_send(req, 429, "account_locked", "Too many failed logins: "
+		"this account is locked for a while. Retry-After says how long.");
+	snprintf(ra, sizeof(ra), "%lld", (long long)(seconds > 0 ? seconds : 1));
+	http_set_header(req, "Retry-After", ra);
+	return DF_ERESPONDED;
+}
+
+static int send_bad_credentials(struct request *req)
+{
+	shm_count(SHM_C_LOGINS_FAILED, 1);
+	return problem_send(req, 401, "unauthorized", bad_credentials);
+}
+
+/* Locks u now, inside the caller's transaction, and records it. */
+static int lock_now(struct request *req, const struct store_user *u,
+	int64_t lockouts, int64_t failures, unsigned *seconds)
+{
+	struct json_object *d = json_new_object(req);
+	int rc;
+
+	*seconds = lock_seconds(req->cfg, lockouts);
+	rc = store_logins_lock(u->id, *seconds);
+	if (rc == 0 && d != NULL) {
+		json_set_int(d, "failures", failures);
+		json_set_int(d, "seconds", *seconds);
+		json_set_int(d, "lockouts", lockouts + 1);
+	}
+	if (rc == 0)
+		rc = api_audit(req, "auth.lockout", u->public_id, d);
+	if (rc == 0)
+		log_req_msg(req, LOG_WARN, "account %s locked for %us after %lld "
+			"failed logins", u->public_id, *seconds,
+			(long long)failures);
+	return rc;
+}
+
+/* Before the password is checked: a locked account is refused outright,
+ * and the attempt is recorded as a failure up front (the success path
+ * deletes it), so requests racing on one account cannot check more than
+ * the threshold of passwords between two locks. 0 to go on with
+ * *attempt set; DF_ERESPONDED when the 429 has been sent. */
+static int attempt_begin(struct request *req, const struct store_user *u,
+	int64_t *attempt)
+{
+	int64_t locked_s, lockouts, count;
+	unsigned secs;
+	int rc;
+
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = store_logins_lock_state(req->arena, u->id, &locked_s, &lockouts);
+	if (rc != 0)
+		return rollback(rc);
+	if (locked_s > 0) {
+		rc = api_audit(req, "auth.login_failed", u->public_id,
+			detail_obj(req, "reason", "locked"));
+		if (rc != 0)
+			return rollback(rc);
+		rc = store_tx_commit();
+		return rc != 0 ? rc : send_locked(req, locked_s);
+	}
+	rc = store_logins_add_failure(req->arena, u->id, client_addr(req),
+		req->cfg->lockout_window_seconds, attempt, &count);
+	if (rc != 0)
+		return rollback(rc);
+	if (count > (int64_t)req->cfg->lockout_threshold) {
+		rc = lock_now(req, u, lockouts, count, &secs);
+		if (rc != 0)
+			return rollback(rc);
+		rc = store_tx_commit();
+		return rc != 0 ? rc : send_locked(req, secs);
+	}
+	return store_tx_commit();
+}
+
+/* A wrong password or second factor: counted, and at the threshold the
+ * account locks (this answer already says so). */
+static int attempt_failed(struct request *req, const struct store_user *u,
+	const char *reason)
+{
+	int64_t locked_s, lockouts, count;
+	unsigned secs;
+	int rc;
+
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = store_logins_lock_state(req->arena, u->id, &locked_s, &lockouts);
+	if (rc == 0)
+		rc = api_audit(req, "auth.login_failed", u->public_id,
+			detail_obj(req, "reason", reason));
+	if (rc != 0)
+		return rollback(rc);
+	if (locked_s > 0) {
+		/* A request racing this one locked the account. */
+		rc = store_tx_commit();
+		return rc != 0 ? rc : send_locked(req, locked_s);
+	}
+	rc = store_logins_count_failures(req->arena, u->id,
+		req->cfg->lockout_window_seconds, &count);
+	if (rc != 0)
+		return rollback(rc);
+	if (count >= (int64_t)req->cfg->lockout_threshold) {
+		rc = lock_now(req, u, lockouts, count, &secs);
+		if (rc != 0)
+			return rollback(rc);
+		rc = store_tx_commit();
+		return rc != 0 ? rc : send_locked(req, secs);
+	}
+	rc = store_tx_commit();
+	return rc != 0 ? rc : send_bad_credentials(req);
+}
+
+/* The second factor: a TOTP code (digits; the time step may be used only
+ * once) or a recovery code (spent on use). 0 when accepted, DF_EAUTH when
+ * not, another df_err on failure. *how names what was used. */
+static int second_factor(const struct store_user *u, const char *code,
+	const char **how)
+{
+	unsigned char key[64], hash[CRYPTO_SHA256_LEN];
+	char norm[TOTP_RECOVERY_CHARS + 1];
+	int digits = 0, other = 0, rc;
+	int64_t step;
+	long klen;
+
+	for (const char *p = code; *p != '\0'; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != ' ')
+			other++;
+	}
+	if (digits > 0 && other == 0) {
+		*how = "totp";
+		if (u->mfa_secret == NULL)
+			return DF_EAUTH;
+		klen = totp_b32_decode(u->mfa_secret, strlen(u->mfa_secret), key,
+			sizeof(key));
+		if (klen <= 0)
+			return DF_EAUTH;
+		rc = totp_verify(&totp_default, key, (size_t)klen, code,
+			(int64_t)time(NULL), &step);
+		crypto_wipe(key, sizeof(key));
+		if (rc == DF_EINVAL)
+			return DF_EAUTH;
+		if (rc != 0)
+			return rc;
+		rc = store_logins_use_totp_step(u->id, step);
+		return rc == DF_ECONFLICT ? DF_EAUTH : rc;
+	}
+	*how = "recovery_code";
+	if (totp_recovery_normalize(code, norm) != 0)
+		return DF_EAUTH;
+	crypto_sha256(norm, strlen(norm), hash);
+	crypto_wipe(norm, sizeof(norm));
+	rc = store_logins_use_recovery_code(u->id, hash);
+	return rc == DF_ENOTFOUND ? DF_EAUTH : rc;
+}
+
+static int login_post(struct request *req)
+{
+	const char *email_in, *password, *code, *how = NULL, *access;
+	char email[255], phc[PASSWORD_PHC_MAX];
+	char refresh[STORE_SESSIONS_TOKEN_LEN + 1];
+	struct store_user u;
+	struct json_object *d;
+	int64_t attempt = 0, locked_s, lockouts;
+	int needs_rehash = 0, rehashed = 0, rc;
+	size_t pwlen;
+
+	if (json_fields_check(req, req->json, login_fields,
+	    NFIELDS(login_fields)) != 0)
+		return problem_send_validation(req);
+	email_in = json_get_str(req->json, "email", NULL);
+	password = json_get_str(req->json, "password", NULL);
+	code = json_get_str(req->json, "totp_code", NULL);
+	pwlen = strlen(password);
+
+	rc = DF_ENOTFOUND;
+	if (validate_email(email_in, email))
+		rc = store_users_get(req->arena, STORE_USERS_BY_EMAIL, email, &u);
+	if (rc == DF_ENOTFOUND) {
+		/* The time of a real check, so timing does not tell whether
+		 * the address has an account. */
+		rc = password_dummy_verify(password, pwlen, &req->cfg->password);
+		if (rc != DF_EAUTH)
+			return rc < 0 ? rc : DF_EINTERNAL;
+		rc = api_audit(req, "auth.login_failed", NULL,
+			detail_obj(req, "reason", "unknown_email"));
+		if (rc != 0)
+			return rc;
+		return send_bad_credentials(req);
+	}
+	if (rc != 0)
+		return rc;
+
+	rc = attempt_begin(req, &u, &attempt);
+	if (rc != 0)
+		return rc;
+
+	rc = password_verify(password, pwlen, u.password_hash, &needs_rehash,
+		&req->cfg->password);
+	if (rc == DF_EINVAL) {
+		/* A hash we cannot read (an account without a usable
+		 * password): as slow as a real check, then a failure. */
+		password_dummy_verify(password, pwlen, &req->cfg->password);
+		rc = DF_EAUTH;
+	}
+	if (rc == DF_EAUTH)
+		return attempt_failed(req, &u, "password");
+	if (rc != 0)
+		return rc;
+
+	/* The password is right from here on. */
+	if (!u.active) {
+		rc = store_logins_drop_attempt(attempt);
+		if (rc == 0)
+			rc = api_audit(req, "auth.login_failed", u.public_id,
+				detail_obj(req, "reason", "suspended"));
+		if (rc != 0)
+			return rc;
+		shm_count(SHM_C_LOGINS_FAILED, 1);
+		return problem_send(req, 403, "forbidden",
+			"This account is suspended.");
+	}
+	if (u.mfa_enabled) {
+		if (code == NULL) {
+			rc = store_logins_drop_attempt(attempt);
+			if (rc != 0)
+				return rc;
+			return problem_send(req, 401, "mfa_required", "This "
+				"account uses two-factor authentication: send "
+				"totp_code (an authenticator code or a recovery "
+				"code).");
+		}
+		rc = second_factor(&u, code, &how);
+		if (rc == DF_EAUTH)
+			return attempt_failed(req, &u, "mfa");
+		if (rc != 0)
+			return rc;
+	}
+
+	/* Parameters raised since this hash was made: store a new one, now
+	 * that the password is known. */
+	if (needs_rehash && password_hash(password, pwlen, &req->cfg->password,
+	    phc, sizeof(phc)) == 0)
+		rehashed = 1;
+
+	rc = access_token(req, &u, &access);
+	if (rc != 0)
+		return rc;
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	/* The user's row first, as every login transaction takes it. */
+	rc = store_logins_lock_state(req->arena, u.id, &locked_s, &lockouts);
+	if (rc == 0)
+		rc = store_logins_clear(req->arena, u.id);
+	if (rc == 0 && rehashed)
+		rc = store_logins_rehash(u.id, u.password_hash, phc);
+	if (rc == 0)
+		rc = store_sessions_issue(u.id, NULL, req->cfg->refresh_token_ttl,
+			client_addr(req), user_agent(req), refresh, NULL);
+	if (rc == 0) {
+		d = json_new_object(req);
+		if (d != NULL && how != NULL)
+			json_set_str(d, "mfa", how);
+		if (d != NULL && rehashed)
+			json_set_bool(d, "rehashed", 1);
+		rc = api_audit(req, "auth.login", u.public_id, d);
+	}
+	if (rc != 0)
+		return rollback(rc);
+	rc = store_tx_commit();
+	if (rc != 0)
+		return rc;
+	shm_count(SHM_C_LOGINS_OK, 1);
+	return send_session(req, 200, &u, access, refresh, 1);
+}
+
+/* ------------------------------------------------------------ refresh */
+
+static int send_refresh_refused(struct request *req, int from_cookie,
+	const char *detail)
+{
+	problem_send(req, 401, "unauthorized", detail);
+	if (from_cookie)
+		set_refresh_cookie(req, NULL, 0);
+	return DF_ERESPONDED;
+}
+
+static int refresh_post(struct request *req)
+{
+	static const char refused[] = "The refresh token is not valid.";
+	char refresh[STORE_SESSIONS_TOKEN_LEN + 1], idbuf[24];
+	struct store_refresh rt;
+	struct store_user u;
+	const char *token, *access;
+	int from_cookie, rc;
+	uint64_t n = 0;
+
+	json_fields_check(req, req->json, refresh_fields,
+		NFIELDS(refresh_fields));
+	if (problem_error_count(req) > 0)
+		return problem_send_validation(req);
+	token = refresh_token_of(req, &from_cookie);
+	if (token == NULL)
+		return problem_send_validation(req);
+
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	/* Locked until commit: of two requests with one token, the second
+	 * waits and then finds it spent. */
+	rc = store_sessions_find(req->arena, token, 1, &rt);
+	if (rc == DF_ENOTFOUND) {
+		store_tx_rollback();
+		return send_refresh_refused(req, from_cookie, refused);
+	}
+	if (rc != 0)
+		return rollback(rc);
+	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)rt.user_id);
+	rc = store_users_get(req->arena, STORE_USERS_BY_ID, idbuf, &u);
+	if (rc == DF_ENOTFOUND) {
+		store_tx_rollback();
+		return send_refresh_refused(req, from_cookie, refused);
+	}
+	if (rc != 0)
+		return rollback(rc);
+
+	switch (rt.state) {
+	case STORE_REFRESH_SPENT:
+		/* Someone holds a copy of a token that was already rotated:
+		 * the thief or the owner, and we cannot tell which, so the
+		 * whole login ends for both. */
+		rc = store_sessions_revoke_family(rt.family, &n);
+		if (rc == 0) {
+			struct json_object *d = detail_obj(req, "family",
+				rt.family);
+			if (d != NULL)
+				json_set_int(d, "revoked", (int64_t)n);
+			rc = api_audit(req, "auth.refresh_reuse", u.public_id, d);
+		}
+		if (rc != 0)
+			return rollback(rc);
+		rc = store_tx_commit();
+		if (rc != 0)
+			return rc;
+		log_req_msg(req, LOG_WARN, "refresh token reuse for %s: family "
+			"%s revoked", u.public_id, rt.family);
+		return send_refresh_refused(req, from_cookie, "This refresh "
+			"token was used before: every session of this login has "
+			"been ended. Log in again.");
+	case STORE_REFRESH_REVOKED:
+	case STORE_REFRESH_EXPIRED:
+		store_tx_rollback();
+		return send_refresh_refused(req, from_cookie, refused);
+	case STORE_REFRESH_LIVE:
+		break;
+	}
+	if (!u.active) {
+		store_tx_rollback();
+		return send_refresh_refused(req, from_cookie, refused);
+	}
+	rc = store_sessions_mark_spent(rt.id);
+	if (rc == 0)
+		rc = store_sessions_issue(u.id, rt.family,
+			req->cfg->refresh_token_ttl, client_addr(req),
+			user_agent(req), refresh, NULL);
+	if (rc == 0)
+		rc = access_token(req, &u, &access);
+	if (rc != 0)
+		return rollback(rc);
+	rc = store_tx_commit();
+	if (rc != 0)
+		return rc;
+	return send_session(req, 200, &u, access, refresh, 0);
+}
+
+/* ------------------------------------------------------------ logout */
+
+static int logout_post(struct request *req)
+{
+	struct store_refresh rt;
+	struct store_user u;
+	const char *token;
+	char idbuf[24];
+	int from_cookie, rc;
+
+	json_fields_check(req, req->json, refresh_fields,
+		NFIELDS(refresh_fields));
+	if (problem_error_count(req) > 0)
+		return problem_send_validation(req);
+	token = refresh_token_of(req, &from_cookie);
+	if (token == NULL)
+		return problem_send_validation(req);
+
+	/* Unknown, expired or already revoked: the answer is the same 204,
+	 * so logging out twice is harmless and nothing is revealed. */
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = store_sessions_find(req->arena, token, 1, &rt);
+	if (rc == 0) {
+		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)rt.user_id);
+		rc = store_sessions_revoke_family(rt.family, NULL);
+		if (rc == 0)
+			rc = store_users_get(req->arena, STORE_USERS_BY_ID,
+				idbuf, &u);
+		if (rc == 0)
+			rc = api_audit(req, "auth.logout", u.public_id, NULL);
+	}
+	if (rc != 0 && rc != DF_ENOTFOUND)
+		return rollback(rc);
+	rc = store_tx_commit();
+	if (rc != 0)
+		return rc;
+	set_refresh_cookie(req, NULL, 0);
+	http_set_header(req, "Cache-Control", "no-store");
+	http_set_status(req, 204);
+	return 0;
+}
+
+static int logout_all_post(struct request *req)
+{
+	struct store_user u;
+	struct json_object *d;
+	uint64_t n = 0;
+	int rc;
+
+	rc = store_users_get(req->arena, STORE_USERS_BY_PUBLIC_ID,
+		req->auth.sub, &u);
+	if (rc == DF_ENOTFOUND)
+		return DF_EAUTH;
+	if (rc != 0)
+		return rc;
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = store_sessions_revoke_user(u.id, &n);
+	if (rc == 0)
+		rc = store_users_bump_token_version(u.id);
+	if (rc == 0) {
+		d = json_new_object(req);
+		if (d != NULL)
+			json_set_int(d, "refresh_tokens_revoked", (int64_t)n);
+		rc = api_audit(req, "auth.logout_all", u.public_id, d);
+	}
+	if (rc != 0)
+		return rollback(rc);
+	rc = store_tx_commit();
+	if (rc != 0)
+		return rc;
+	set_refresh_cookie(req, NULL, 0);
+	http_set_header(req, "Cache-Control", "no-store");
+	http_set_status(req, 204);
+	return 0;
+}
+
+static const struct route routes[] = {
+	{ HTTP_POST, "/api/v1/auth/register", register_post, ROLE_NONE,
+	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+	{ HTTP_POST, "/api/v1/auth/login", login_post, ROLE_NONE,
+	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+	{ HTTP_POST, "/api/v1/auth/refresh", refresh_post, ROLE_NONE,
+	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+	{ HTTP_POST, "/api/v1/auth/logout", logout_post, ROLE_NONE,
+	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+	{ HTTP_POST, "/api/v1/auth/logout-all", logout_all_post, ROLE_USER,
+	  RL_DEFAULT, 0, 0 },
+};
+
+const struct route_table api_auth_table = {
+	"auth", routes, sizeof(routes) / sizeof(routes[0])
+};

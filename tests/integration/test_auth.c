@@ -1,0 +1,1040 @@
+/* Sessions through the front server: register, login (lockout, MFA,
+ * rehash), refresh (rotation, reuse revoking the family, the cookie, two
+ * requests racing), logout and logout-all; each success and each failure
+ * class. Lockout expiry needs a short lockout_base_seconds in the stack
+ * (scripts/test sets DEVFORGE_LOCKOUT_BASE_SECONDS=2). */
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "client.h"
+#include "crypto.h"
+#include "password.h"
+#include "totp.h"
+
+#define REGISTER "/api/v1/auth/register"
+#define LOGIN "/api/v1/auth/login"
+#define REFRESH "/api/v1/auth/refresh"
+#define LOGOUT "/api/v1/auth/logout"
+#define LOGOUT_ALL "/api/v1/auth/logout-all"
+#define METRICS "/api/v1/metrics"
+#define PASSWORD "correct-Horse-battery-9"
+
+/* ------------------------------------------------------------ helpers */
+
+/* A name no other test run has used: letters, digits and '_'. */
+static const char *unique(const char *prefix)
+{
+	static char buf[8][48];
+	static unsigned seq, slot;
+	char *b = buf[slot++ % 8];
+
+	snprintf(b, sizeof(buf[0]), "%s%d_%u_%ld", prefix, getpid() % 100000,
+		seq++, (long)time(NULL) % 1000000);
+	return b;
+}
+
+static void assert_problem(struct client_resp *r, long status, const char *code)
+{
+	char want[256];
+	struct json_object *o;
+
+	cr_assert_eq(r->status, status, "want %ld, got %ld: %s", status,
+		r->status, r->body);
+	char *ct = client_header(r, "Content-Type");
+	cr_assert(ct && strncmp(ct, "application/problem+json", 24) == 0,
+		"content type %s", ct ? ct : "(none)");
+	free(ct);
+	o = client_json(r);
+	cr_assert(o != NULL, "problem body is not JSON: %s", r->body);
+	snprintf(want, sizeof(want), "https://devforge.dev/problems/%s", code);
+	cr_assert_str_eq(client_json_str(o, "type"), want, "%s", r->body);
+	json_object_put(o);
+}
+
+/* 1 when the problem body names field with code in errors[]. */
+static int has_error(struct client_resp *r, const char *field,
+	const char *code)
+{
+	struct json_object *o = client_json(r), *errs, *e, *f, *c;
+	int found = 0;
+
+	if (o && json_object_object_get_ex(o, "errors", &errs)) {
+		for (size_t i = 0; i < json_object_array_length(errs); i++) {
+			e = json_object_array_get_idx(errs, i);
+			if (json_object_object_get_ex(e, "field", &f) &&
+			    json_object_object_get_ex(e, "code", &c) &&
+			    strcmp(json_object_get_string(f), field) == 0 &&
+			    strcmp(json_object_get_string(c), code) == 0)
+				found = 1;
+		}
+	}
+	json_object_put(o);
+	return found;
+}
+
+/* A string member of a JSON body, malloc'd (NULL when absent). */
+static char *body_str(struct client_resp *r, const char *path)
+{
+	struct json_object *o = client_json(r);
+	const char *s = o ? client_json_str(o, path) : NULL;
+	char *out = s ? strdup(s) : NULL;
+
+	json_object_put(o);
+	return out;
+}
+
+static char *json_quote(const char *s)
+{
+	struct json_object *o = json_object_new_string(s);
+	char *out = strdup(json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(o);
+	return out;
+}
+
+static int post(const char *path, const char *json, struct client_resp *r)
+{
+	return client_post_json(client_url(path), json, NULL, r);
+}
+
+static void do_register(const char *email, const char *username,
+	const char *password, struct client_resp *r)
+{
+	char body[1024];
+
+	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"username\":\"%s\","
+		"\"password\":\"%s\"}", email, username, password);
+	cr_assert(post(REGISTER, body, r) == 0);
+}
+
+static void do_login(const char *email, const char *password,
+	const char *code, struct client_resp *r)
+{
+	char body[1024];
+
+	if (code)
+		snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":"
+			"\"%s\",\"totp_code\":\"%s\"}", email, password, code);
+	else
+		snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":"
+			"\"%s\"}", email, password);
+	cr_assert(post(LOGIN, body, r) == 0);
+}
+
+struct account {
+	char email[128];
+	char username[48];
+	char id[40];
+	char *access;
+	char *refresh;
+};
+
+/* Registers a fresh account (password PASSWORD) and keeps its session. */
+static void new_account(struct account *a)
+{
+	struct client_resp r;
+	char *id;
+
+	snprintf(a->username, sizeof(a->username), "%s", unique("ses"));
+	snprintf(a->email, sizeof(a->email), "%s@sessions.example",
+		a->username);
+	do_register(a->email, a->username, PASSWORD, &r);
+	cr_assert_eq(r.status, 201, "register: %ld %s", r.status, r.body);
+	a->access = body_str(&r, "access_token");
+	a->refresh = body_str(&r, "refresh_token");
+	id = body_str(&r, "user.id");
+	cr_assert(a->access && a->refresh && id);
+	snprintf(a->id, sizeof(a->id), "%s", id);
+	free(id);
+	client_free(&r);
+}
+
+static void free_account(struct account *a)
+{
+	free(a->access);
+	free(a->refresh);
+}
+
+static void do_refresh(const char *token, struct client_resp *r)
+{
+	char body[256];
+
+	snprintf(body, sizeof(body), "{\"refresh_token\":\"%s\"}", token);
+	cr_assert(post(REFRESH, body, r) == 0);
+}
+
+/* Status of GET /metrics from the untrusted address with this access
+ * token: 403 means the token was accepted (a user is not an admin), 401
+ * that it was refused. */
+static long token_status(const char *access)
+{
+	char h[2048];
+	const char *hdr[] = { h, NULL };
+	struct client_resp r;
+	long s;
+
+	snprintf(h, sizeof(h), "Authorization: Bearer %s", access);
+	cr_assert(client_request("GET", client_untrusted_url(METRICS), hdr,
+		NULL, 0, &r) == 0);
+	s = r.status;
+	client_free(&r);
+	return s;
+}
+
+static long sql_long(const char *sql)
+{
+	char *v = client_sql(sql);
+	long n = v ? atol(v) : -1;
+
+	free(v);
+	return n;
+}
+
+static long audit_count(const char *event, const char *subject)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM audit_log WHERE "
+		"event = '%s' AND subject_id = '%s';", event, subject);
+	return sql_long(sql);
+}
+
+/* ------------------------------------------------------------ register */
+
+Test(register, creates_the_account_and_a_session)
+{
+	struct client_resp r;
+	const char *name = unique("reg");
+	char email[128], lower[128], sql[512];
+
+	snprintf(email, sizeof(email), "%s@Sessions.EXAMPLE", name);
+	snprintf(lower, sizeof(lower), "%s@sessions.example", name);
+	do_register(email, name, PASSWORD, &r);
+	cr_assert_eq(r.status, 201, "%ld %s", r.status, r.body);
+	char *loc = client_header(&r, "Location");
+	cr_assert_str_eq(loc, "/api/v1/me");
+	free(loc);
+	char *cc = client_header(&r, "Cache-Control");
+	cr_assert_str_eq(cc, "no-store");
+	free(cc);
+
+	struct json_object *o = client_json(&r);
+	cr_assert_not_null(o);
+	cr_assert_str_eq(client_json_str(o, "user.email"), lower);
+	cr_assert_str_eq(client_json_str(o, "user.username"), name);
+	cr_assert_str_eq(client_json_str(o, "user.role"), "user");
+	cr_assert_str_eq(client_json_str(o, "user.email_verified"), "false");
+	cr_assert_str_eq(client_json_str(o, "user.mfa_enabled"), "false");
+	cr_assert_str_eq(client_json_str(o, "token_type"), "Bearer");
+	cr_assert(atoi(client_json_str(o, "expires_in")) > 0);
+	const char *refresh = client_json_str(o, "refresh_token");
+	cr_assert_eq(strlen(refresh), 43, "refresh token %s", refresh);
+	cr_assert_null(client_json_str(o, "user.password_hash"));
+
+	/* The cookie carries the same refresh token, locked down. */
+	char *ck = client_header(&r, "Set-Cookie"), want[128];
+	cr_assert_not_null(ck);
+	snprintf(want, sizeof(want), "df_refresh=%s;", refresh);
+	cr_assert(strncmp(ck, want, strlen(want)) == 0, "%s", ck);
+	cr_assert(strstr(ck, "Path=/api/v1/auth") && strstr(ck, "HttpOnly") &&
+		strstr(ck, "Secure") && strstr(ck, "SameSite=Strict") &&
+		strstr(ck, "Max-Age="), "%s", ck);
+	free(ck);
+
+	/* The access token is good (403: a user, not an admin). */
+	cr_assert_eq(token_status(client_json_str(o, "access_token")), 403);
+
+	/* Stored: a scrypt hash, never the password; the refresh token
+	 * only as a hash; a verification mail in the outbox; audited. */
+	snprintf(sql, sizeof(sql), "SELECT password_hash FROM users WHERE "
+		"email = '%s';", lower);
+	char *ph = client_sql(sql);
+	cr_assert(ph && strncmp(ph, "$scrypt$ln=", 11) == 0, "%s", ph);
+	cr_assert_null(strstr(ph, "Horse"));
+	free(ph);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM refresh_tokens t "
+		"JOIN users u ON u.id = t.user_id WHERE u.email = '%s' AND "
+		"t.token_hash = UNHEX(SHA2('%s', 256));", lower, refresh);
+	cr_assert_eq(sql_long(sql), 1);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_outbox WHERE "
+		"to_addr = '%s' AND template = 'email_verify';", lower);
+	cr_assert_eq(sql_long(sql), 1);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM user_tokens t JOIN "
+		"users u ON u.id = t.user_id WHERE u.email = '%s' AND "
+		"t.purpose = 'email_verify';", lower);
+	cr_assert_eq(sql_long(sql), 1);
+	cr_assert_eq(audit_count("auth.register",
+		client_json_str(o, "user.id")), 1);
+	json_object_put(o);
+	client_free(&r);
+}
+
+Test(register, refuses_each_bad_field_with_422)
+{
+	struct client_resp r;
+	const char *n = unique("val");
+	char body[1024], longname[160];
+
+	/* Everything wrong at once: each field named. */
+	cr_assert(post(REGISTER, "{\"email\":\"not-an-email\",\"username\":"
+		"\"No Spaces\",\"password\":\"short\",\"display_name\":\"\","
+		"\"role\":\"admin\"}", &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "email", "invalid_format"), "%s", r.body);
+	cr_assert(has_error(&r, "username", "invalid_format"), "%s", r.body);
+	cr_assert(has_error(&r, "password", "too_short"), "%s", r.body);
+	cr_assert(has_error(&r, "display_name", "too_short"), "%s", r.body);
+	cr_assert(has_error(&r, "role", "unknown_field"), "%s", r.body);
+	client_free(&r);
+
+	cr_assert(post(REGISTER, "{}", &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "email", "required"));
+	cr_assert(has_error(&r, "username", "required"));
+	cr_assert(has_error(&r, "password", "required"));
+	client_free(&r);
+
+	cr_assert(post(REGISTER, "{\"email\":7,\"username\":\"abc\","
+		"\"password\":null}", &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "email", "invalid_type"), "%s", r.body);
+	client_free(&r);
+
+	/* A common password, in another case than the list's. */
+	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
+		"\"%s\",\"password\":\"PassWord123\"}", n, n);
+	cr_assert(post(REGISTER, body, &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "password", "common_password"), "%s", r.body);
+	client_free(&r);
+
+	/* Containing the username or the e-mail's local part. */
+	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
+		"\"%s\",\"password\":\"xx-%s-yy\"}", n, n, n);
+	cr_assert(post(REGISTER, body, &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "password", "contains_username"), "%s", r.body);
+	client_free(&r);
+	snprintf(body, sizeof(body), "{\"email\":\"kx7mailbox@x.example\","
+		"\"username\":\"%s\",\"password\":\"Zz-KX7MAILBOX-zz9\"}", n);
+	cr_assert(post(REGISTER, body, &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "password", "contains_email"), "%s", r.body);
+	client_free(&r);
+
+	/* Too long: password 129 characters, display name 101. */
+	memset(longname, 'a', 129);
+	longname[129] = '\0';
+	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
+		"\"%s\",\"password\":\"%s\"}", n, n, longname);
+	cr_assert(post(REGISTER, body, &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "password", "too_long"), "%s", r.body);
+	client_free(&r);
+	longname[101] = '\0';
+	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
+		"\"%s\",\"password\":\"" PASSWORD "\",\"display_name\":\"%s\"}",
+		n, n, longname);
+	cr_assert(post(REGISTER, body, &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "display_name", "too_long"), "%s", r.body);
+	client_free(&r);
+	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
+		"\"%s\",\"password\":\"" PASSWORD "\",\"display_name\":"
+		"\"a\\u0007b\"}", n, n);
+	cr_assert(post(REGISTER, body, &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "display_name", "invalid_format"), "%s", r.body);
+	client_free(&r);
+
+	/* An e-mail address over 254 characters. */
+	char big[400];
+	memset(big, 'e', 250);
+	snprintf(big + 250, sizeof(big) - 250, "@x.example");
+	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"username\":\"%s\","
+		"\"password\":\"" PASSWORD "\"}", big, n);
+	cr_assert(post(REGISTER, body, &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "email", "invalid_format"), "%s", r.body);
+	client_free(&r);
+
+	/* Nothing of all that was stored. */
+	snprintf(body, sizeof(body), "SELECT COUNT(*) FROM users WHERE "
+		"username = '%s';", n);
+	cr_assert_eq(sql_long(body), 0);
+}
+
+Test(register, taken_email_or_username_is_409_naming_the_field)
+{
+	struct account a;
+	struct client_resp r;
+	char email[160];
+
+	new_account(&a);
+	/* The same address in other letter case is the same address. */
+	snprintf(email, sizeof(email), "%s@SESSIONS.example", a.username);
+	do_register(email, unique("oth"), PASSWORD, &r);
+	assert_problem(&r, 409, "conflict");
+	cr_assert(has_error(&r, "email", "taken"), "%s", r.body);
+	client_free(&r);
+
+	do_register("someone-else@sessions.example", a.username, PASSWORD, &r);
+	assert_problem(&r, 409, "conflict");
+	cr_assert(has_error(&r, "username", "taken"), "%s", r.body);
+	client_free(&r);
+	free_account(&a);
+}
+
+Test(register, text_is_stored_verbatim_and_returned_escaped)
+{
+	static const char nasty[] = "Robert'); DROP TABLE users;-- "
+		"<script>alert(\"x\")</script> \\ %_ `$(id)` \xc3\xa9\xe2\x9c\x93";
+	struct client_resp r;
+	const char *n = unique("esc");
+	char body[1024], sql[256];
+	char *q = json_quote(nasty);
+
+	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
+		"\"%s\",\"password\":\"" PASSWORD "\",\"display_name\":%s}", n, n, q);
+	free(q);
+	cr_assert(post(REGISTER, body, &r) == 0);
+	cr_assert_eq(r.status, 201, "%ld %s", r.status, r.body);
+	/* The raw body is JSON: quotes and backslashes escaped, and it
+	 * parses back to the very same text. */
+	cr_assert_null(strstr(r.body, "alert(\"x\")"), "%s", r.body);
+	char *dn = body_str(&r, "user.display_name");
+	cr_assert_str_eq(dn, nasty);
+	free(dn);
+	client_free(&r);
+
+	/* In the database, byte for byte (HEX sidesteps the client's own
+	 * escaping of the output). */
+	snprintf(sql, sizeof(sql), "SELECT HEX(display_name) FROM users WHERE "
+		"username = '%s';", n);
+	char *hex = client_sql(sql), want[sizeof(nasty) * 2 + 1];
+	crypto_hex((const unsigned char *)nasty, strlen(nasty), want);
+	for (char *p = want; *p; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p = (char)(*p - 32);
+	cr_assert_str_eq(hex, want);
+	free(hex);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM users;");
+	cr_assert(sql_long(sql) > 0, "the users table is still there");
+}
+
+/* ------------------------------------------------------------ login */
+
+Test(login, succeeds_with_the_same_shape_as_register)
+{
+	struct account a;
+	struct client_resp r;
+
+	new_account(&a);
+	do_login(a.email, PASSWORD, NULL, &r);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
+	struct json_object *o = client_json(&r);
+	cr_assert_str_eq(client_json_str(o, "user.id"), a.id);
+	cr_assert_str_eq(client_json_str(o, "token_type"), "Bearer");
+	cr_assert_eq(strlen(client_json_str(o, "refresh_token")), 43);
+	cr_assert_str_neq(client_json_str(o, "refresh_token"), a.refresh);
+	cr_assert_eq(token_status(client_json_str(o, "access_token")), 403);
+	char *ck = client_header(&r, "Set-Cookie");
+	cr_assert(ck && strncmp(ck, "df_refresh=", 11) == 0);
+	free(ck);
+	json_object_put(o);
+	client_free(&r);
+	cr_assert_eq(audit_count("auth.login", a.id), 1);
+
+	/* The address is matched whatever its letter case. */
+	char upper[160];
+	snprintf(upper, sizeof(upper), "%s@SESSIONS.EXAMPLE", a.username);
+	do_login(upper, PASSWORD, NULL, &r);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
+	client_free(&r);
+	free_account(&a);
+}
+
+/* The problem body without its request id, to compare two answers. */
+static char *problem_sans_id(struct client_resp *r)
+{
+	struct json_object *o = client_json(r);
+	char *s;
+
+	cr_assert_not_null(o);
+	json_object_object_del(o, "request_id");
+	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return s;
+}
+
+Test(login, unknown_email_and_wrong_password_get_one_answer)
+{
+	struct account a;
+	struct client_resp r1, r2, r3;
+	char *b1, *b2, *b3, sql[256];
+
+	new_account(&a);
+	do_login(a.email, "not-the-password-1", NULL, &r1);
+	do_login("nobody-at-all@sessions.example", "not-the-password-1", NULL,
+		&r2);
+	do_login("not even an address", "not-the-password-1", NULL, &r3);
+	assert_problem(&r1, 401, "unauthorized");
+	assert_problem(&r2, 401, "unauthorized");
+	assert_problem(&r3, 401, "unauthorized");
+	b1 = problem_sans_id(&r1);
+	b2 = problem_sans_id(&r2);
+	b3 = problem_sans_id(&r3);
+	cr_assert_str_eq(b1, b2);
+	cr_assert_str_eq(b1, b3);
+	/* Both paths run scrypt: neither answers in a fraction of a hash. */
+	cr_assert(r2.seconds > r1.seconds / 4, "unknown %.3fs, wrong %.3fs",
+		r2.seconds, r1.seconds);
+	free(b1);
+	free(b2);
+	free(b3);
+	client_free(&r1);
+	client_free(&r2);
+	client_free(&r3);
+	cr_assert_eq(audit_count("auth.login_failed", a.id), 1);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM login_failures f JOIN "
+		"users u ON u.id = f.user_id WHERE u.public_id = '%s';", a.id);
+	cr_assert_eq(sql_long(sql), 1);
+
+	/* A success clears the count. */
+	do_login(a.email, PASSWORD, NULL, &r1);
+	cr_assert_eq(r1.status, 200);
+	client_free(&r1);
+	cr_assert_eq(sql_long(sql), 0);
+	free_account(&a);
+}
+
+Test(login, refuses_bad_fields_with_422)
+{
+	struct client_resp r;
+
+	cr_assert(post(LOGIN, "{\"email\":\"a@b.example\"}", &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "password", "required"));
+	client_free(&r);
+	cr_assert(post(LOGIN, "{\"email\":\"a@b.example\",\"password\":1,"
+		"\"remember\":true}", &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "password", "invalid_type"));
+	cr_assert(has_error(&r, "remember", "unknown_field"));
+	client_free(&r);
+}
+
+static long retry_after(struct client_resp *r)
+{
+	char *ra = client_header(r, "Retry-After");
+	long n = ra ? atol(ra) : -1;
+
+	free(ra);
+	return n;
+}
+
+Test(login, five_failures_lock_with_growing_delay_then_expire,
+	.timeout = 120)
+{
+	struct account a;
+	struct client_resp r;
+	long first, second;
+	int i;
+
+	new_account(&a);
+	for (i = 1; i <= 4; i++) {
+		do_login(a.email, "wrong-password-x", NULL, &r);
+		assert_problem(&r, 401, "unauthorized");
+		client_free(&r);
+	}
+	/* The fifth failure locks, and says so. */
+	do_login(a.email, "wrong-password-x", NULL, &r);
+	assert_problem(&r, 429, "account_locked");
+	first = retry_after(&r);
+	cr_assert(first >= 1, "Retry-After %ld", first);
+	cr_assert(first <= 10, "Retry-After %ld: run the stack with "
+		"DEVFORGE_LOCKOUT_BASE_SECONDS=2 (scripts/test does)", first);
+	client_free(&r);
+	/* Locked means locked: the right password too. */
+	do_login(a.email, PASSWORD, NULL, &r);
+	assert_problem(&r, 429, "account_locked");
+	cr_assert(retry_after(&r) >= 1 && retry_after(&r) <= first);
+	client_free(&r);
+	cr_assert_eq(audit_count("auth.lockout", a.id), 1);
+
+	/* After the lock: five more failures lock for longer. */
+	sleep((unsigned)first + 1);
+	for (i = 1; i <= 4; i++) {
+		do_login(a.email, "wrong-password-x", NULL, &r);
+		assert_problem(&r, 401, "unauthorized");
+		client_free(&r);
+	}
+	do_login(a.email, "wrong-password-x", NULL, &r);
+	assert_problem(&r, 429, "account_locked");
+	second = retry_after(&r);
+	cr_assert(second > first, "second lock %lds, first %lds", second, first);
+	client_free(&r);
+	cr_assert_eq(audit_count("auth.lockout", a.id), 2);
+
+	/* Once it has run out, the right password gets in and the count
+	 * starts again. */
+	sleep((unsigned)second + 1);
+	do_login(a.email, PASSWORD, NULL, &r);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
+	client_free(&r);
+	char sql[256];
+	snprintf(sql, sizeof(sql), "SELECT CONCAT(lockouts, ',', "
+		"locked_until IS NULL) FROM users WHERE public_id = '%s';", a.id);
+	char *st = client_sql(sql);
+	cr_assert_str_eq(st, "0,1");
+	free(st);
+	free_account(&a);
+}
+
+Test(login, suspended_account_is_told_only_with_the_right_password)
+{
+	struct account a;
+	struct client_resp r;
+	char sql[256];
+
+	new_account(&a);
+	snprintf(sql, sizeof(sql), "UPDATE users SET status = 'suspended' "
+		"WHERE public_id = '%s';", a.id);
+	free(client_sql(sql));
+	do_login(a.email, "wrong-password-x", NULL, &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+	do_login(a.email, PASSWORD, NULL, &r);
+	assert_problem(&r, 403, "forbidden");
+	client_free(&r);
+	free_account(&a);
+}
+
+/* RFC 6238's SHA-1 test key "12345678901234567890" in base32. */
+#define TOTP_KEY "12345678901234567890"
+#define TOTP_KEY_B32 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+
+static void enable_mfa(const char *id)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "UPDATE users SET mfa_secret = '%s', "
+		"mfa_enabled = 1, mfa_last_step = NULL WHERE public_id = '%s';",
+		TOTP_KEY_B32, id);
+	free(client_sql(sql));
+}
+
+Test(login, mfa_needs_a_fresh_code_or_a_recovery_code, .timeout = 120)
+{
+	struct account a;
+	struct client_resp r;
+	char code[16], sql[512];
+	int64_t now;
+
+	new_account(&a);
+	enable_mfa(a.id);
+
+	do_login(a.email, PASSWORD, NULL, &r);
+	assert_problem(&r, 401, "mfa_required");
+	client_free(&r);
+	/* mfa_required only once the password is right. */
+	do_login(a.email, "wrong-password-x", NULL, &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+
+	/* A wrong code is a failed login. */
+	now = (int64_t)time(NULL);
+	cr_assert_eq(totp_generate(&totp_default,
+		(const unsigned char *)TOTP_KEY, 20, now - 600, code,
+		sizeof(code)), 0);
+	do_login(a.email, PASSWORD, code, &r);
+	cr_assert_eq(r.status, 401, "%ld %s", r.status, r.body);
+	client_free(&r);
+
+	/* The current code gets in, once: the same step is refused. */
+	now = (int64_t)time(NULL);
+	cr_assert_eq(totp_generate(&totp_default,
+		(const unsigned char *)TOTP_KEY, 20, now, code, sizeof(code)), 0);
+	do_login(a.email, PASSWORD, code, &r);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
+	client_free(&r);
+	do_login(a.email, PASSWORD, code, &r);
+	cr_assert_eq(r.status, 401, "replayed code: %ld %s", r.status, r.body);
+	client_free(&r);
+
+	/* A recovery code, typed loosely, works once. */
+	snprintf(sql, sizeof(sql), "INSERT INTO mfa_recovery_codes (user_id, "
+		"code_hash) SELECT id, UNHEX(SHA2('abcdefgh', 256)) FROM users "
+		"WHERE public_id = '%s';", a.id);
+	free(client_sql(sql));
+	do_login(a.email, PASSWORD, "ABCD-efgh", &r);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
+	client_free(&r);
+	do_login(a.email, PASSWORD, "abcd-efgh", &r);
+	cr_assert_eq(r.status, 401, "recovery code reused: %ld %s", r.status,
+		r.body);
+	client_free(&r);
+	free_account(&a);
+}
+
+Test(login, old_hash_parameters_are_upgraded_at_login)
+{
+	struct account a;
+	struct client_resp r;
+	struct password_params old = { 12, 8, 1 };
+	char phc[PASSWORD_PHC_MAX], sql[512];
+
+	new_account(&a);
+	cr_assert_eq(password_hash(PASSWORD, strlen(PASSWORD), &old, phc,
+		sizeof(phc)), 0);
+	snprintf(sql, sizeof(sql), "UPDATE users SET password_hash = '%s' "
+		"WHERE public_id = '%s';", phc, a.id);
+	free(client_sql(sql));
+
+	do_login(a.email, PASSWORD, NULL, &r);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
+	client_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT password_hash FROM users WHERE "
+		"public_id = '%s';", a.id);
+	char *now = client_sql(sql);
+	cr_assert(now && strncmp(now, "$scrypt$ln=12,", 14) != 0, "%s", now);
+	cr_assert(strncmp(now, "$scrypt$", 8) == 0, "%s", now);
+	free(now);
+	/* And the new hash still opens the account. */
+	do_login(a.email, PASSWORD, NULL, &r);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
+	client_free(&r);
+	free_account(&a);
+}
+
+/* ------------------------------------------------------------ refresh */
+
+Test(refresh, rotates_and_reuse_ends_the_family)
+{
+	struct account a;
+	struct client_resp r;
+	char *second, *third;
+
+	new_account(&a);
+	do_refresh(a.refresh, &r);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
+	second = body_str(&r, "refresh_token");
+	char *access = body_str(&r, "access_token");
+	char *tt = body_str(&r, "token_type");
+	cr_assert_str_eq(tt, "Bearer");
+	free(tt);
+	cr_assert(second && strcmp(second, a.refresh) != 0);
+	cr_assert_eq(token_status(access), 403);
+	free(access);
+	client_free(&r);
+
+	do_refresh(second, &r);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
+	third = body_str(&r, "refresh_token");
+	client_free(&r);
+
+	/* The first token again: reuse. Refused, and it takes the live
+	 * token of its family down with it. */
+	do_refresh(a.refresh, &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+	do_refresh(third, &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+	cr_assert_eq(audit_count("auth.refresh_reuse", a.id), 1);
+
+	/* Another login of the same user is another family: untouched. */
+	struct client_resp l;
+	do_login(a.email, PASSWORD, NULL, &l);
+	cr_assert_eq(l.status, 200);
+	char *other = body_str(&l, "refresh_token");
+	client_free(&l);
+	do_refresh(other, &r);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
+	client_free(&r);
+	free(other);
+	free(second);
+	free(third);
+	free_account(&a);
+}
+
+Test(refresh, works_with_the_cookie)
+{
+	struct account a;
+	struct client_resp r;
+	char ck[128];
+	const char *h[] = { ck, NULL };
+
+	new_account(&a);
+	snprintf(ck, sizeof(ck), "Cookie: theme=dark; df_refresh=%s", a.refresh);
+	cr_assert(client_post_json(client_url(REFRESH), "{}", h, &r) == 0);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
+	char *set = client_header(&r, "Set-Cookie");
+	char *tok = body_str(&r, "refresh_token");
+	char want[128];
+	snprintf(want, sizeof(want), "df_refresh=%s;", tok);
+	cr_assert(set && strncmp(set, want, strlen(want)) == 0, "%s", set);
+	free(set);
+	free(tok);
+	client_free(&r);
+
+	/* The spent cookie: refused, and the browser told to drop it. */
+	cr_assert(client_post_json(client_url(REFRESH), "{}", h, &r) == 0);
+	assert_problem(&r, 401, "unauthorized");
+	set = client_header(&r, "Set-Cookie");
+	cr_assert(set && strstr(set, "df_refresh=;") && strstr(set, "Max-Age=0"),
+		"%s", set ? set : "(none)");
+	free(set);
+	client_free(&r);
+	free_account(&a);
+}
+
+Test(refresh, refuses_unknown_expired_revoked_and_missing_tokens)
+{
+	struct account a;
+	struct client_resp r;
+	char sql[512];
+
+	do_refresh("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+	do_refresh("short", &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+	cr_assert(post(REFRESH, "{}", &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "refresh_token", "required"));
+	client_free(&r);
+	cr_assert(post(REFRESH, "{\"refresh_token\":5}", &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	client_free(&r);
+
+	new_account(&a);
+	snprintf(sql, sizeof(sql), "UPDATE refresh_tokens SET expires_at = "
+		"UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE token_hash = "
+		"UNHEX(SHA2('%s', 256));", a.refresh);
+	free(client_sql(sql));
+	do_refresh(a.refresh, &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+	free_account(&a);
+
+	/* A suspended user's token stops working. */
+	new_account(&a);
+	snprintf(sql, sizeof(sql), "UPDATE users SET status = 'suspended' "
+		"WHERE public_id = '%s';", a.id);
+	free(client_sql(sql));
+	do_refresh(a.refresh, &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+	free_account(&a);
+}
+
+static size_t sink(char *d, size_t s, size_t n, void *ctx)
+{
+	(void)d;
+	(void)ctx;
+	return s * n;
+}
+
+Test(refresh, two_racing_requests_with_one_token_do_not_both_win)
+{
+	enum { N = 4 };
+	struct account a;
+	CURL *e[N];
+	CURLM *m = curl_multi_init();
+	struct curl_slist *h = curl_slist_append(NULL,
+		"Content-Type: application/json");
+	char body[128];
+	int running, ok = 0, refused = 0;
+	long code;
+
+	new_account(&a);
+	snprintf(body, sizeof(body), "{\"refresh_token\":\"%s\"}", a.refresh);
+	for (int i = 0; i < N; i++) {
+		e[i] = curl_easy_init();
+		curl_easy_setopt(e[i], CURLOPT_URL, client_url(REFRESH));
+		curl_easy_setopt(e[i], CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(e[i], CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(e[i], CURLOPT_WRITEFUNCTION, sink);
+		curl_multi_add_handle(m, e[i]);
+	}
+	do {
+		curl_multi_perform(m, &running);
+		if (running)
+			curl_multi_poll(m, NULL, 0, 1000, NULL);
+	} while (running);
+	for (int i = 0; i < N; i++) {
+		curl_easy_getinfo(e[i], CURLINFO_RESPONSE_CODE, &code);
+		if (code == 200)
+			ok++;
+		else if (code == 401)
+			refused++;
+		curl_multi_remove_handle(m, e[i]);
+		curl_easy_cleanup(e[i]);
+	}
+	curl_multi_cleanup(m);
+	curl_slist_free_all(h);
+	cr_assert(ok <= 1, "%d of %d racing refreshes won", ok, N);
+	cr_assert_eq(ok + refused, N, "%d won, %d refused", ok, refused);
+	free_account(&a);
+}
+
+/* ------------------------------------------------------------ logout */
+
+Test(logout, ends_the_family_and_clears_the_cookie)
+{
+	struct account a;
+	struct client_resp r;
+	char body[128], *second;
+
+	new_account(&a);
+	do_refresh(a.refresh, &r);
+	cr_assert_eq(r.status, 200);
+	second = body_str(&r, "refresh_token");
+	client_free(&r);
+
+	snprintf(body, sizeof(body), "{\"refresh_token\":\"%s\"}", second);
+	cr_assert(post(LOGOUT, body, &r) == 0);
+	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
+	char *set = client_header(&r, "Set-Cookie");
+	cr_assert(set && strstr(set, "df_refresh=;") && strstr(set, "Max-Age=0"),
+		"%s", set ? set : "(none)");
+	free(set);
+	client_free(&r);
+	do_refresh(second, &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+	cr_assert_eq(audit_count("auth.logout", a.id), 1);
+
+	/* Twice, or with a token nobody has: the same 204. */
+	cr_assert(post(LOGOUT, body, &r) == 0);
+	cr_assert_eq(r.status, 204);
+	client_free(&r);
+	cr_assert(post(LOGOUT, "{\"refresh_token\":\"nothing-like-a-token\"}",
+		&r) == 0);
+	cr_assert_eq(r.status, 204);
+	client_free(&r);
+	cr_assert(post(LOGOUT, "{}", &r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	client_free(&r);
+	free(second);
+	free_account(&a);
+}
+
+Test(logout, takes_the_cookie)
+{
+	struct account a;
+	struct client_resp r;
+	char ck[128];
+	const char *h[] = { ck, NULL };
+
+	new_account(&a);
+	snprintf(ck, sizeof(ck), "Cookie: df_refresh=%s", a.refresh);
+	cr_assert(client_post_json(client_url(LOGOUT), "{}", h, &r) == 0);
+	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
+	client_free(&r);
+	do_refresh(a.refresh, &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+	free_account(&a);
+}
+
+Test(logout_all, ends_every_session_and_every_older_access_token)
+{
+	struct account a;
+	struct client_resp r;
+	char h[2048];
+	const char *hdr[] = { h, NULL };
+	char *other_refresh, *other_access;
+
+	new_account(&a);
+	do_login(a.email, PASSWORD, NULL, &r);
+	cr_assert_eq(r.status, 200);
+	other_refresh = body_str(&r, "refresh_token");
+	other_access = body_str(&r, "access_token");
+	client_free(&r);
+	cr_assert_eq(token_status(other_access), 403);
+
+	snprintf(h, sizeof(h), "Authorization: Bearer %s", a.access);
+	cr_assert(client_request("POST", client_url(LOGOUT_ALL), hdr, "", 0,
+		&r) == 0);
+	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
+	client_free(&r);
+
+	/* Every refresh token and every access token issued before. */
+	do_refresh(a.refresh, &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+	do_refresh(other_refresh, &r);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+	cr_assert_eq(token_status(a.access), 401);
+	cr_assert_eq(token_status(other_access), 401);
+	cr_assert_eq(audit_count("auth.logout_all", a.id), 1);
+	/* The same token cannot do it again. */
+	cr_assert(client_request("POST", client_url(LOGOUT_ALL), hdr, "", 0,
+		&r) == 0);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+
+	/* A new login works and its token is good. */
+	do_login(a.email, PASSWORD, NULL, &r);
+	cr_assert_eq(r.status, 200);
+	char *fresh = body_str(&r, "access_token");
+	client_free(&r);
+	cr_assert_eq(token_status(fresh), 403);
+	free(fresh);
+	free(other_refresh);
+	free(other_access);
+	free_account(&a);
+}
+
+Test(logout_all, needs_a_token)
+{
+	struct client_resp r;
+
+	cr_assert(client_request("POST", client_url(LOGOUT_ALL), NULL, "", 0,
+		&r) == 0);
+	assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+}
+
+/* ------------------------------------------------------------ limits */
+
+Test(ratelimit, auth_routes_are_limited_per_address, .timeout = 120)
+{
+	struct client_resp r;
+	int limited = 0, passed = 0, limit = 0;
+	double t0 = client_now();
+
+	/* From the untrusted address: its own bucket, so the other tests
+	 * (on 127.0.0.1) keep theirs. A malformed body costs no scrypt. */
+	for (int i = 0; i < 5000 && !limited; i++) {
+		cr_assert(client_post_json(client_untrusted_url(LOGIN), "{", NULL,
+			&r) == 0);
+		char *rl = client_header(&r, "RateLimit-Limit");
+		cr_assert(rl != NULL, "RateLimit-Limit missing: %ld", r.status);
+		limit = atoi(rl);
+		free(rl);
+		if (r.status == 429) {
+			limited = 1;
+			assert_problem(&r, 429, "rate_limited");
+			cr_assert(retry_after(&r) >= 1);
+		} else {
+			cr_assert_eq(r.status, 400, "%ld %s", r.status, r.body);
+			passed++;
+		}
+		client_free(&r);
+	}
+	cr_assert(limited, "no 429 after 5000 logins (limit %d)", limit);
+	double refill = (client_now() - t0) * limit / 60.0;
+	cr_assert(passed <= limit + (int)refill + 1, "%d passed, limit %d",
+		passed, limit);
+}
