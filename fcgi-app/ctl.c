@@ -1,7 +1,8 @@
 /* devforgectl: the operator's tool. `migrate` applies sql/migrations in
  * order, each recorded in schema_migrations with its SHA-256, and refuses
  * to run when an applied file changed or vanished; `check-config` loads a
- * configuration the way the workers do and prints it without secrets. */
+ * configuration the way the workers do and prints it without secrets;
+ * `create-admin` (ctl_admin.c) makes the first admin account. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include "arena.h"
 #include "config.h"
 #include "crypto.h"
+#include "ctl_admin.h"
 #include "ctl_mail.h"
 #include "db.h"
 #include "err.h"
@@ -77,6 +79,10 @@ static void usage(FILE *f)
 		"usage: %s [-c CONF] migrate [--status]\n"
 		"       %s [-c CONF] check-config\n"
 		"       %s [-c CONF] mail-send [--once] [--limit N]\n"
+		"       %s [-c CONF] create-admin --email E --username U "
+		"[--password-file F]\n"
+		"       %s [-c CONF] create-admin --promote (--email E | "
+		"--username U)\n"
 		"       %s --help | --version\n"
 		"\n"
 		"  -c, --config FILE  configuration (default %s)\n"
@@ -91,8 +97,14 @@ static void usage(FILE *f)
 		"                     SIGTERM; --once makes one pass and exits 1\n"
 		"                     when a delivery failed (it stays queued and\n"
 		"                     is retried with backoff); --limit N caps\n"
-		"                     the messages per pass (default %d)\n",
-		prog, prog, prog, prog, DF_SYSCONF_CONFIG, CTL_MAIL_LIMIT_DEFAULT);
+		"                     the messages per pass (default %d)\n"
+		"  create-admin       create an admin account; the password is\n"
+		"                     the first line of F, else read from stdin\n"
+		"                     (without echo on a terminal)\n"
+		"  create-admin --promote\n"
+		"                     make an existing account an active admin\n",
+		prog, prog, prog, prog, prog, prog, DF_SYSCONF_CONFIG,
+		CTL_MAIL_LIMIT_DEFAULT);
 }
 
 /* ^[0-9]{4}_[a-z0-9_]+\.sql$ */
@@ -532,6 +544,7 @@ int main(int argc, char **argv)
 	const char *conf = DF_SYSCONF_CONFIG, *cmd;
 	struct config cfg;
 	struct ctl_mail_opts mail_opts = { 0, CTL_MAIL_LIMIT_DEFAULT };
+	struct ctl_admin_opts admin_opts;
 	char err[1024];
 	int c, want_status = 0, rc;
 
@@ -569,6 +582,13 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return EXIT_USAGE;
 		}
+	} else if (strcmp(cmd, "create-admin") == 0) {
+		if (ctl_admin_parse(argc - optind, argv + optind, prog,
+		    &admin_opts) != 0) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		optind = argc;
 	} else if (strcmp(cmd, "check-config") != 0) {
 		fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
 		usage(stderr);
@@ -590,6 +610,8 @@ int main(int argc, char **argv)
 		rc = check_config(&cfg);
 	else if (strcmp(cmd, "mail-send") == 0)
 		rc = ctl_mail_send(&cfg, &mail_opts);
+	else if (strcmp(cmd, "create-admin") == 0)
+		rc = ctl_admin_run(&cfg, &admin_opts, prog);
 	else if (want_status)
 		rc = status(&cfg);
 	else

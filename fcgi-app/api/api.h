@@ -5,6 +5,7 @@
 #define DF_API_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "router.h"
 
 struct config;
@@ -12,6 +13,8 @@ struct config;
 extern const struct route_table api_health_table;
 extern const struct route_table api_metrics_table;
 extern const struct route_table api_analytics_table;
+extern const struct route_table api_admin_users_table;
+extern const struct route_table api_developers_table;
 extern const struct route_table api_auth_table;
 
 /* Every table, in the order the router matches them. */
@@ -23,6 +26,27 @@ extern const size_t api_ntables;
 int api_authenticate(struct request *req);
 
 struct json_object;
+
+/* The list convention (?limit= 1-100, default 20; ?cursor= opaque, as a
+ * list's next_cursor handed it out). */
+#define API_LIMIT_DEFAULT 20
+#define API_LIMIT_MAX 100
+
+struct api_page {
+	int64_t limit;
+	int64_t after;            /* row id the previous page ended at; 0 for
+	                             the first page */
+};
+
+/* Reads ?limit and ?cursor; a cursor is accepted only by the list (kind)
+ * that made it. Problems go to req's errors (the caller answers with
+ * problem_send_validation); 0 or DF_EINVAL. */
+int api_page_parse(struct request *req, const char *kind,
+	struct api_page *out);
+/* The next_cursor of a page whose last row has id last (arena string);
+ * NULL on OOM. */
+const char *api_page_cursor(struct request *req, const char *kind,
+	int64_t last);
 
 /* Records a security event (login, failure, lockout, role change...) in
  * the audit log with the request's actor, client address and request id.

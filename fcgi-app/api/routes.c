@@ -10,6 +10,8 @@ const struct route_table *const api_tables[] = {
 	&api_health_table,
 	&api_metrics_table,
 	&api_analytics_table,
+	&api_admin_users_table,
+	&api_developers_table,
 	&api_auth_table,
 };
 

@@ -1,0 +1,250 @@
+/* Admin user management: the searchable list, one user, and role and
+ * status changes. A role change needs no token_version bump:
+ * api_authenticate reads the role from the database on every request, so
+ * it applies to the caller's very next request. A suspension does bump it
+ * (and revokes refresh tokens), so sessions end and stay ended even after
+ * the account is reactivated. Admins may change their own account like
+ * any other: the last-admin rule (checked under a lock in the store)
+ * covers the one dangerous case, a system left without an active admin. */
+#include <string.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "arena.h"
+#include "err.h"
+#include "json.h"
+#include "problem.h"
+#include "validate.h"
+#include "store/admin_users.h"
+#include "store/users.h"
+
+#define Q_MAX 254 /* the longest e-mail address */
+
+static const char *const role_names[] = {
+	"user", "developer", "support", "admin", NULL
+};
+static const char *const status_names[] = { "active", "suspended", NULL };
+
+static int v_role(struct json_object *v, const char **code, const char **msg)
+{
+	if (validate_enum(json_object_get_string(v), role_names))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be one of user, developer, support, admin";
+	return -1;
+}
+
+static int v_status(struct json_object *v, const char **code,
+	const char **msg)
+{
+	if (validate_enum(json_object_get_string(v), status_names))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be active or suspended";
+	return -1;
+}
+
+static const struct json_field patch_fields[] = {
+	{ "role", JF_STRING, 0, 1, 16, v_role, 0 },
+	{ "status", JF_STRING, 0, 1, 16, v_status, 0 },
+};
+
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
+/* Search text as stored: addresses and usernames are kept in lower case
+ * and in ASCII, so a search for anything else cannot match. NULL when q
+ * holds a byte outside printable ASCII. */
+static char *search_text(struct request *req, const char *q)
+{
+	char *s = arena_strdup(req->arena, q);
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; s[i] != '\0'; i++) {
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7F)
+			return NULL;
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s[i] = (char)(s[i] - 'A' + 'a');
+	}
+	return s;
+}
+
+static int users_list(struct request *req)
+{
+	struct store_admin_users_filter f = { 0 };
+	const char *q = http_query(req, "q");
+	struct store_user *users = NULL;
+	struct json_object *o, *items;
+	struct api_page page;
+	const char *next = NULL;
+	size_t n = 0, i;
+	int none = 0, rc;
+
+	f.role = http_query(req, "role");
+	f.status = http_query(req, "status");
+	api_page_parse(req, "users", &page);
+	if (f.role != NULL && !validate_enum(f.role, role_names))
+		problem_add_error(req, "role", "invalid_format",
+			"must be one of user, developer, support, admin");
+	if (f.status != NULL && !validate_enum(f.status, status_names))
+		problem_add_error(req, "status", "invalid_format",
+			"must be active or suspended");
+	if (q != NULL && strlen(q) > Q_MAX)
+		problem_add_error(req, "q", "too_long",
+			"must be at most 254 characters long");
+	if (problem_error_count(req) > 0)
+		return problem_send_validation(req);
+	if (q != NULL && q[0] != '\0') {
+		f.q = search_text(req, q);
+		if (f.q == NULL)
+			none = 1;
+	}
+	f.before_id = page.after;
+	f.limit = page.limit;
+	if (!none) {
+		rc = store_admin_users_list(req->arena, &f, &users, &n);
+		if (rc != 0)
+			return rc;
+	}
+
+	o = json_new_object(req);
+	items = json_object_new_array();
+	if (o == NULL || json_set(o, "items", items) != 0)
+		return DF_ENOMEM;
+	for (i = 0; i < n && i < (size_t)page.limit; i++) {
+		struct json_object *u = api_user_json(req, &users[i], 1);
+
+		if (u == NULL || json_object_array_add(items, u) != 0) {
+			json_object_put(u);
+			return DF_ENOMEM;
+		}
+	}
+	if (n > (size_t)page.limit &&
+	    (next = api_page_cursor(req, "users", users[page.limit - 1].id)) == NULL)
+		return DF_ENOMEM;
+	if (json_set_str(o, "next_cursor", next) != 0)
+		return DF_ENOMEM;
+	return http_set_json(req, 200, o);
+}
+
+/* The user named by the {id} path parameter; DF_ENOTFOUND for anything
+ * that is not a stored public id. */
+static int path_user(struct request *req, struct store_user *u)
+{
+	const char *id = router_param(req, "id");
+
+	if (!validate_uuid(id))
+		return DF_ENOTFOUND;
+	return store_users_get(req->arena, STORE_USERS_BY_PUBLIC_ID, id, u);
+}
+
+static int answer_user(struct request *req, const struct store_user *u)
+{
+	struct json_object *o = api_user_json(req, u, 1);
+	int rc;
+
+	if (o == NULL)
+		return DF_ENOMEM;
+	rc = http_set_json(req, 200, o);
+	json_object_put(o);
+	return rc;
+}
+
+static int users_get(struct request *req)
+{
+	struct store_user u;
+	int rc;
+
+	rc = path_user(req, &u);
+	if (rc != 0)
+		return rc;
+	return answer_user(req, &u);
+}
+
+static struct json_object *role_status(const struct store_user *u)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	if (json_set_str(o, "role", store_users_role_name(u->role)) != 0 ||
+	    json_set_str(o, "status", u->active ? "active" : "suspended") != 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Inside the store's transaction: the audit record commits with the
+ * change. */
+static int audit_update(void *ctx, const struct store_user *before,
+	const struct store_user *after)
+{
+	struct request *req = ctx;
+	struct json_object *d = json_object_new_object();
+	struct json_object *was = role_status(before), *now = role_status(after);
+	int rc;
+
+	if (d == NULL || was == NULL || now == NULL) {
+		json_object_put(d);
+		json_object_put(was);
+		json_object_put(now);
+		return DF_ENOMEM;
+	}
+	/* json_set takes its value even when it fails. */
+	rc = json_set(d, "old", was);
+	if (rc == 0)
+		rc = json_set(d, "new", now);
+	else
+		json_object_put(now);
+	if (rc != 0) {
+		json_object_put(d);
+		return rc;
+	}
+	rc = api_audit(req, "admin.user_updated", after->public_id, d);
+	json_object_put(d);
+	return rc;
+}
+
+static int users_patch(struct request *req)
+{
+	struct store_user before, after;
+	const char *role_s, *status_s, *id;
+	enum role role = ROLE_NONE;
+	int active = -1, rc;
+
+	if (json_fields_check(req, req->json, patch_fields,
+	    NFIELDS(patch_fields)) != 0)
+		return problem_send_validation(req);
+	role_s = json_get_str(req->json, "role", NULL);
+	status_s = json_get_str(req->json, "status", NULL);
+	if (role_s != NULL && router_role_parse(role_s, &role) != 0)
+		return DF_EINTERNAL; /* v_role let it through: cannot happen */
+	if (status_s != NULL)
+		active = strcmp(status_s, "active") == 0;
+	id = router_param(req, "id");
+	if (!validate_uuid(id))
+		return DF_ENOTFOUND;
+	rc = store_admin_users_update(req->arena, id, role, active,
+		audit_update, req, &before, &after);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, NULL, "The last active admin "
+			"cannot be demoted or suspended; make another account "
+			"admin first.");
+	if (rc != 0)
+		return rc;
+	return answer_user(req, &after);
+}
+
+static const struct route routes[] = {
+	{ HTTP_GET, "/api/v1/admin/users", users_list, ROLE_ADMIN,
+	  RL_DEFAULT, 0, 0 },
+	{ HTTP_GET, "/api/v1/admin/users/{id}", users_get, ROLE_ADMIN,
+	  RL_DEFAULT, 0, 0 },
+	{ HTTP_PATCH, "/api/v1/admin/users/{id}", users_patch, ROLE_ADMIN,
+	  RL_DEFAULT, ROUTE_BODY_JSON, 0 },
+};
+
+const struct route_table api_admin_users_table = {
+	"admin_users", routes, sizeof(routes) / sizeof(routes[0])
+};

@@ -1,0 +1,336 @@
+/* The developer programme: a user applies, an admin approves (the user
+ * becomes a developer) or rejects with notes, and developers have a
+ * public profile. The profile lists no extensions yet: the marketplace
+ * adds that field when extensions exist, rather than an always-empty
+ * list that would pretend. */
+#include <string.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "err.h"
+#include "json.h"
+#include "problem.h"
+#include "validate.h"
+#include "store/developers.h"
+#include "store/users.h"
+
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+#define APP_LOCATION "/api/v1/developers/applications/me"
+
+/* Free text: no control characters but tab and line breaks. */
+static int v_text(struct json_object *v, const char **code, const char **msg)
+{
+	if (validate_text(json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v)))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must not contain control characters";
+	return -1;
+}
+
+/* Text that must say something: not only white space. */
+static int v_notes(struct json_object *v, const char **code, const char **msg)
+{
+	const char *s = json_object_get_string(v);
+
+	if (v_text(v, code, msg) != 0)
+		return -1;
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return 0;
+	*code = "too_short";
+	*msg = "must not be empty";
+	return -1;
+}
+
+/* One line: a name has no line breaks or tabs either. */
+static int v_line(struct json_object *v, const char **code, const char **msg)
+{
+	const char *s = json_object_get_string(v);
+
+	if (v_notes(v, code, msg) != 0)
+		return -1;
+	if (strpbrk(s, "\t\r\n") == NULL)
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be a single line";
+	return -1;
+}
+
+static int v_website(struct json_object *v, const char **code,
+	const char **msg)
+{
+	if (validate_http_url(json_object_get_string(v), 2048))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be an http or https URL";
+	return -1;
+}
+
+static int v_github(struct json_object *v, const char **code,
+	const char **msg)
+{
+	if (validate_github_username(json_object_get_string(v)))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be a GitHub user name: letters, digits and single "
+		"hyphens, not at either end";
+	return -1;
+}
+
+static const struct json_field apply_fields[] = {
+	{ "description", JF_STRING, 1, 50, 5000, v_text, 0 },
+	{ "website", JF_STRING, 0, 1, 2048, v_website, 1 },
+	{ "github_username", JF_STRING, 0, 1, 39, v_github, 1 },
+	{ "company_name", JF_STRING, 0, 1, 200, v_line, 1 },
+};
+
+static const struct json_field approve_fields[] = {
+	{ "notes", JF_STRING, 0, 1, 5000, v_notes, 1 },
+};
+
+static const struct json_field reject_fields[] = {
+	{ "notes", JF_STRING, 1, 1, 5000, v_notes, 0 },
+};
+
+/* {id, status, description, website, github_username, company_name,
+ * notes, created_at, reviewed_at} and, for admins, user:{id, username}.
+ * The applicant sees the reviewer's notes too: they say why. */
+static struct json_object *app_json(const struct store_dev_app *d,
+	int admin_view)
+{
+	struct json_object *o = json_object_new_object(), *u;
+
+	if (o == NULL)
+		return NULL;
+	if (json_set_str(o, "id", d->public_id) ||
+	    json_set_str(o, "status", d->status) ||
+	    json_set_str(o, "description", d->description) ||
+	    json_set_str(o, "website", d->website) ||
+	    json_set_str(o, "github_username", d->github_username) ||
+	    json_set_str(o, "company_name", d->company_name) ||
+	    json_set_str(o, "notes", d->notes) ||
+	    json_set_str(o, "created_at", d->created_at) ||
+	    json_set_str(o, "reviewed_at", d->reviewed_at))
+		goto fail;
+	if (admin_view) {
+		u = json_object_new_object();
+		if (u == NULL || json_set_str(u, "id", d->user_public_id) ||
+		    json_set_str(u, "username", d->username)) {
+			json_object_put(u);
+			goto fail;
+		}
+		if (json_set(o, "user", u) != 0)
+			goto fail;
+	}
+	return o;
+fail:
+	json_object_put(o);
+	return NULL;
+}
+
+static int answer_app(struct request *req, int status,
+	const struct store_dev_app *d, int admin_view)
+{
+	struct json_object *o = app_json(d, admin_view);
+	int rc;
+
+	if (o == NULL)
+		return DF_ENOMEM;
+	rc = http_set_json(req, status, o);
+	json_object_put(o);
+	return rc;
+}
+
+/* Inside the store's transaction: the audit record commits with the
+ * change. */
+static int audit_app(void *ctx, const struct store_dev_app *d,
+	int role_changed)
+{
+	struct request *req = ctx;
+	struct json_object *detail = json_object_new_object();
+	const char *event;
+	int rc;
+
+	if (strcmp(d->status, "approved") == 0)
+		event = "developer.application_approved";
+	else if (strcmp(d->status, "rejected") == 0)
+		event = "developer.application_rejected";
+	else
+		event = "developer.application_submitted";
+	if (detail == NULL ||
+	    json_set_str(detail, "application_id", d->public_id) != 0 ||
+	    (strcmp(d->status, "approved") == 0 &&
+	     json_set_bool(detail, "role_changed", role_changed) != 0)) {
+		json_object_put(detail);
+		return DF_ENOMEM;
+	}
+	rc = api_audit(req, event, d->user_public_id, detail);
+	json_object_put(detail);
+	return rc;
+}
+
+static int apply_post(struct request *req)
+{
+	struct store_dev_app_input in;
+	struct store_dev_app d;
+	enum store_dev_refusal why;
+	int rc;
+
+	if (json_fields_check(req, req->json, apply_fields,
+	    NFIELDS(apply_fields)) != 0)
+		return problem_send_validation(req);
+	in.description = json_get_str(req->json, "description", NULL);
+	in.website = json_get_str(req->json, "website", NULL);
+	in.github_username = json_get_str(req->json, "github_username", NULL);
+	in.company_name = json_get_str(req->json, "company_name", NULL);
+	rc = store_developers_apply(req->arena, req->auth.sub, &in, audit_app,
+		req, &d, &why);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, NULL,
+			why == STORE_DEV_PENDING ?
+			"An application of yours is waiting for review." :
+			why == STORE_DEV_APPROVED ?
+			"Your application was approved already." :
+			"Only accounts with the role user can apply: developers "
+			"and admins publish already, support is a staff role.");
+	if (rc == DF_ENOTFOUND)
+		return DF_EAUTH; /* the account vanished since authentication */
+	if (rc != 0)
+		return rc;
+	if (http_set_header(req, "Location", APP_LOCATION) != 0)
+		return DF_EINTERNAL;
+	return answer_app(req, 201, &d, 0);
+}
+
+static int apply_me(struct request *req)
+{
+	struct store_dev_app d;
+	int rc;
+
+	rc = store_developers_latest(req->arena, req->auth.sub, &d);
+	if (rc != 0)
+		return rc;
+	return answer_app(req, 200, &d, 0);
+}
+
+static int apps_list(struct request *req)
+{
+	static const char *const statuses[] = {
+		"pending", "approved", "rejected", NULL
+	};
+	const char *status = http_query(req, "status");
+	struct store_dev_app *apps = NULL;
+	struct json_object *o, *items;
+	struct api_page page;
+	const char *next = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	api_page_parse(req, "devapps", &page);
+	if (status != NULL && !validate_enum(status, statuses))
+		problem_add_error(req, "status", "invalid_format",
+			"must be pending, approved or rejected");
+	if (problem_error_count(req) > 0)
+		return problem_send_validation(req);
+	rc = store_developers_list(req->arena, status, page.after, page.limit,
+		&apps, &n);
+	if (rc != 0)
+		return rc;
+
+	o = json_new_object(req);
+	items = json_object_new_array();
+	if (o == NULL || json_set(o, "items", items) != 0)
+		return DF_ENOMEM;
+	for (i = 0; i < n && i < (size_t)page.limit; i++) {
+		struct json_object *a = app_json(&apps[i], 1);
+
+		if (a == NULL || json_object_array_add(items, a) != 0) {
+			json_object_put(a);
+			return DF_ENOMEM;
+		}
+	}
+	if (n > (size_t)page.limit &&
+	    (next = api_page_cursor(req, "devapps", apps[page.limit - 1].id)) == NULL)
+		return DF_ENOMEM;
+	if (json_set_str(o, "next_cursor", next) != 0)
+		return DF_ENOMEM;
+	return http_set_json(req, 200, o);
+}
+
+static int review(struct request *req, int approve)
+{
+	const char *id = router_param(req, "id");
+	struct store_dev_app d;
+	int rc;
+
+	if (json_fields_check(req, req->json,
+	    approve ? approve_fields : reject_fields,
+	    approve ? NFIELDS(approve_fields) : NFIELDS(reject_fields)) != 0)
+		return problem_send_validation(req);
+	if (!validate_uuid(id))
+		return DF_ENOTFOUND;
+	rc = store_developers_review(req->arena, id, approve,
+		json_get_str(req->json, "notes", NULL), req->auth.sub,
+		audit_app, req, &d);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, NULL,
+			"Only a pending application can be approved or rejected.");
+	if (rc != 0)
+		return rc;
+	return answer_app(req, 200, &d, 1);
+}
+
+static int app_approve(struct request *req)
+{
+	return review(req, 1);
+}
+
+static int app_reject(struct request *req)
+{
+	return review(req, 0);
+}
+
+/* {username, display_name, role, member_since} of an active developer or
+ * admin; everyone else, suspended accounts included, is not found, so
+ * the route does not tell which accounts exist. */
+static int profile_get(struct request *req)
+{
+	const char *name = router_param(req, "username");
+	struct json_object *o;
+	struct store_user u;
+	int rc;
+
+	if (!validate_username(name))
+		return DF_ENOTFOUND;
+	rc = store_users_get(req->arena, STORE_USERS_BY_USERNAME, name, &u);
+	if (rc != 0)
+		return rc;
+	if (!u.active || (u.role != ROLE_DEVELOPER && u.role != ROLE_ADMIN))
+		return DF_ENOTFOUND;
+	o = json_new_object(req);
+	if (o == NULL || json_set_str(o, "username", u.username) ||
+	    json_set_str(o, "display_name", u.display_name) ||
+	    json_set_str(o, "role", store_users_role_name(u.role)) ||
+	    json_set_str(o, "member_since", u.created_at))
+		return DF_ENOMEM;
+	return http_set_json(req, 200, o);
+}
+
+static const struct route routes[] = {
+	{ HTTP_POST, "/api/v1/developers/applications", apply_post, ROLE_USER,
+	  RL_DEFAULT, ROUTE_BODY_JSON, 0 },
+	{ HTTP_GET, "/api/v1/developers/applications/me", apply_me, ROLE_USER,
+	  RL_DEFAULT, 0, 0 },
+	{ HTTP_GET, "/api/v1/developers/{username}", profile_get, ROLE_NONE,
+	  RL_DEFAULT, 0, 0 },
+	{ HTTP_GET, "/api/v1/admin/developer-applications", apps_list,
+	  ROLE_ADMIN, RL_DEFAULT, 0, 0 },
+	{ HTTP_POST, "/api/v1/admin/developer-applications/{id}/approve",
+	  app_approve, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0 },
+	{ HTTP_POST, "/api/v1/admin/developer-applications/{id}/reject",
+	  app_reject, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0 },
+};
+
+const struct route_table api_developers_table = {
+	"developers", routes, sizeof(routes) / sizeof(routes[0])
+};

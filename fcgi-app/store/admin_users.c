@@ -1,0 +1,203 @@
+/* SQL for administering accounts. Role and status changes run in one
+ * transaction that locks the active admins first: the check "is this the
+ * last active admin?" and the change it guards must not interleave with
+ * another admin's change, or two admins demoting each other at the same
+ * moment would both pass and leave nobody in charge. */
+#include <string.h>
+#include "arena.h"
+#include "crypto.h"
+#include "db.h"
+#include "err.h"
+#include "router.h"
+#include "store/admin_users.h"
+#include "store/sessions.h"
+
+char *store_admin_users_pattern(struct arena *a, const char *q)
+{
+	size_t len = strlen(q), i, o = 0;
+	char *p;
+
+	/* Worst case every byte escaped, plus the two '%' and the NUL. */
+	p = arena_alloc(a, 2 * len + 3);
+	if (p == NULL)
+		return NULL;
+	p[o++] = '%';
+	for (i = 0; i < len; i++) {
+		if (q[i] == '!' || q[i] == '%' || q[i] == '_')
+			p[o++] = '!';
+		p[o++] = q[i];
+	}
+	p[o++] = '%';
+	p[o] = '\0';
+	return p;
+}
+
+int store_admin_users_list(struct arena *a,
+	const struct store_admin_users_filter *f, struct store_user **out,
+	size_t *n)
+{
+	/* One statement for every combination of filters: an absent filter
+	 * binds NULL (or 0) and its condition is true. */
+	static const char sql[] = "SELECT " STORE_USERS_COLUMNS
+		" FROM users u"
+		" WHERE (? IS NULL OR u.email LIKE ? ESCAPE '!'"
+		"   OR u.username LIKE ? ESCAPE '!')"
+		" AND (? IS NULL OR u.role = ?)"
+		" AND (? IS NULL OR u.status = ?)"
+		" AND (? = 0 OR u.id < ?)"
+		" ORDER BY u.id DESC LIMIT ?";
+	struct db_result res;
+	const char *pat = NULL;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (f->q != NULL && (pat = store_admin_users_pattern(a, f->q)) == NULL)
+		return DF_ENOMEM;
+	rc = db_query(a, sql, DBP(DB_STR(pat), DB_STR(pat), DB_STR(pat),
+		DB_STR(f->role), DB_STR(f->role),
+		DB_STR(f->status), DB_STR(f->status),
+		DB_INT(f->before_id), DB_INT(f->before_id),
+		DB_INT(f->limit + 1)), &res);
+	if (rc != 0)
+		return rc;
+	if (res.nrows == 0)
+		return 0;
+	*out = arena_calloc(a, res.nrows, sizeof(**out));
+	if (*out == NULL)
+		return DF_ENOMEM;
+	for (i = 0; i < res.nrows; i++)
+		store_users_from_row(&res, i, 0, &(*out)[i]);
+	*n = res.nrows;
+	return 0;
+}
+
+static int read_user(struct arena *a, const char *sql, struct db_param key,
+	struct store_user *out)
+{
+	struct db_result res;
+	int rc;
+
+	rc = db_query(a, sql, &key, 1, &res);
+	if (rc != 0)
+		return rc;
+	if (res.nrows != 1)
+		return DF_ENOTFOUND;
+	store_users_from_row(&res, 0, 0, out);
+	return 0;
+}
+
+/* Commits, or rolls back when rc or the commit fails. */
+static int finish(int rc)
+{
+	if (rc == 0)
+		rc = db_commit();
+	if (rc != 0)
+		db_rollback();
+	return rc;
+}
+
+int store_admin_users_update(struct arena *a, const char *pid,
+	enum role role, int active, store_admin_users_hook hook, void *ctx,
+	struct store_user *before, struct store_user *after)
+{
+	/* Taken in index order by every change that could remove an admin,
+	 * so such changes queue behind each other; the count read under the
+	 * lock is the committed one. Through the (role, status) index, so
+	 * that only admin rows are locked, never a scan of every user. */
+	static const char lock_admins[] =
+		"SELECT id FROM users FORCE INDEX (idx_users_role_status)"
+		" WHERE role = 'admin' AND status = 'active' FOR UPDATE";
+	static const char lock_user[] = "SELECT " STORE_USERS_COLUMNS
+		" FROM users u WHERE u.public_id = ? FOR UPDATE";
+	static const char by_id[] = "SELECT " STORE_USERS_COLUMNS
+		" FROM users u WHERE u.id = ?";
+	static const char update[] =
+		"UPDATE users SET role = ?, status = ?,"
+		" token_version = token_version + ?, updated_at = UTC_TIMESTAMP(6)"
+		" WHERE id = ?";
+	int may_remove_admin = (role != ROLE_NONE && role != ROLE_ADMIN) ||
+		active == 0;
+	struct db_result res;
+	size_t nadmins = 0;
+	enum role new_role;
+	int new_active, suspending, rc;
+
+	rc = db_begin();
+	if (rc != 0)
+		return rc;
+	if (may_remove_admin) {
+		rc = db_query(a, lock_admins, NULL, 0, &res);
+		if (rc != 0)
+			return finish(rc);
+		nadmins = res.nrows;
+	}
+	rc = read_user(a, lock_user, DB_STR(pid), before);
+	if (rc != 0)
+		return finish(rc);
+	new_role = role != ROLE_NONE ? role : before->role;
+	new_active = active >= 0 ? (active != 0) : before->active;
+	if (new_role == before->role && new_active == before->active) {
+		*after = *before;
+		return finish(0);
+	}
+	if (before->role == ROLE_ADMIN && before->active &&
+	    !(new_role == ROLE_ADMIN && new_active) && nadmins <= 1)
+		return finish(DF_ECONFLICT);
+	suspending = before->active && !new_active;
+	rc = db_exec(update, DBP(DB_STR(store_users_role_name(new_role)),
+		DB_STR(new_active ? "active" : "suspended"),
+		DB_INT(suspending ? 1 : 0), DB_INT(before->id)), NULL, NULL);
+	/* The revocation logout-all performs: the suspended user's refresh
+	 * tokens can no longer mint access tokens. */
+	if (rc == 0 && suspending)
+		rc = store_sessions_revoke_user(before->id, NULL);
+	if (rc == 0)
+		rc = read_user(a, by_id, DB_INT(before->id), after);
+	if (rc == 0 && hook != NULL)
+		rc = hook(ctx, before, after);
+	return finish(rc);
+}
+
+int store_admin_users_create_admin(struct arena *a, const char *email,
+	const char *username, const char *password_hash,
+	store_admin_users_hook hook, void *ctx, struct store_user *out,
+	const char **conflict)
+{
+	static const char insert[] =
+		"INSERT INTO users (public_id, email, username, password_hash,"
+		" role, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, 'admin', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))";
+	static const char by_pid[] = "SELECT " STORE_USERS_COLUMNS
+		" FROM users u WHERE u.public_id = ?";
+	static const char taken[] =
+		"SELECT (SELECT COUNT(*) FROM users WHERE email = ?)";
+	struct db_result res;
+	char pid[37];
+	int rc;
+
+	*conflict = NULL;
+	if (crypto_uuid4(pid) != 0)
+		return DF_EINTERNAL;
+	rc = db_begin();
+	if (rc != 0)
+		return rc;
+	rc = db_exec(insert, DBP(DB_STR(pid), DB_STR(email), DB_STR(username),
+		DB_STR(password_hash)), NULL, NULL);
+	if (rc == DF_ECONFLICT) {
+		db_rollback();
+		/* Which one was taken, so the message names it. */
+		if (db_query(a, taken, DBP(DB_STR(email)), &res) == 0 &&
+		    res.nrows == 1 && db_int(&res, 0, 0, 0) == 0)
+			*conflict = "username";
+		else
+			*conflict = "email";
+		return DF_ECONFLICT;
+	}
+	if (rc == 0)
+		rc = read_user(a, by_pid, DB_STR(pid), out);
+	if (rc == 0 && hook != NULL)
+		rc = hook(ctx, NULL, out);
+	return finish(rc);
+}
