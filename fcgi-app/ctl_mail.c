@@ -27,6 +27,9 @@
 #define MAIL_POLL_S 5                /* idle wait between passes */
 
 static volatile sig_atomic_t stop;
+/* Polling mode logs each delivery (a service's journal); --once prints
+ * one summary line. Failures go to stderr either way. */
+static int verbose;
 
 static void on_signal(int sig)
 {
@@ -144,8 +147,9 @@ static int pass(const struct config *cfg, struct arena *a, unsigned limit,
 				rc = store_outbox_mark_sent(m[i].id);
 				if (rc == 0) {
 					t->sent++;
-					printf("sent #%lld (%s)\n", (long long)m[i].id,
-						m[i].template);
+					if (verbose)
+						printf("sent #%lld (%s)\n", (long long)m[i].id,
+							m[i].template);
 				} else {
 					/* Delivered but not recorded: it goes out again
 					 * after the lease, which beats losing it. */
@@ -192,6 +196,7 @@ int ctl_mail_send(const struct config *cfg, const struct ctl_mail_opts *o)
 	struct arena *a;
 	int rc = 0;
 
+	verbose = !o->once;
 	/* No SA_RESTART: a signal ends the idle wait at once. */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);

@@ -1,0 +1,255 @@
+/* Account recovery and e-mail verification, for callers without a
+ * session: POST /api/v1/auth/password-reset (always 202, so the answer
+ * does not tell whether an address has an account), .../confirm (a new
+ * password for a single-use token; every session ends) and
+ * /api/v1/auth/verify-email. A bad, used or expired token is one 422 on
+ * the field "token". */
+#include <string.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "config.h"
+#include "err.h"
+#include "json.h"
+#include "password.h"
+#include "problem.h"
+#include "validate.h"
+#include "store/account.h"
+#include "store/logins.h"
+#include "store/sessions.h"
+#include "store/tokens.h"
+#include "store/tx.h"
+#include "store/users.h"
+
+/* At most one reset mail per account per this many seconds: a flood of
+ * requests (from many addresses) cannot fill a victim's mailbox. */
+#define RESET_MAIL_INTERVAL_S 60
+#define TOKEN_INPUT_MAX 128
+
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
+static int v_email(struct json_object *v, const char **code, const char **msg)
+{
+	if (validate_email(json_object_get_string(v), NULL))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be an e-mail address of at most 254 characters";
+	return -1;
+}
+
+static const struct json_field reset_fields[] = {
+	{ "email", JF_STRING, 1, 0, 0, v_email, 0 },
+};
+
+static const struct json_field confirm_fields[] = {
+	{ "token", JF_STRING, 1, 1, TOKEN_INPUT_MAX, NULL, 0 },
+	/* Length and content: password_policy_check, with its own codes. */
+	{ "new_password", JF_STRING, 1, 0, 0, NULL, 0 },
+};
+
+static const struct json_field verify_fields[] = {
+	{ "token", JF_STRING, 1, 1, TOKEN_INPUT_MAX, NULL, 0 },
+};
+
+static int rollback(int rc)
+{
+	store_tx_rollback();
+	return rc;
+}
+
+/* Inside the transaction: takes the user's row lock before any other
+ * row, in the order a login takes them, so the two cannot deadlock.
+ * DF_ENOTFOUND when the user is gone. */
+static int lock_user(struct request *req, int64_t user_id)
+{
+	int64_t locked_s, lockouts;
+
+	return store_logins_lock_state(req->arena, user_id, &locked_s,
+		&lockouts);
+}
+
+static int send_token_invalid(struct request *req)
+{
+	problem_add_error(req, "token", "invalid",
+		"is unknown, expired or already used");
+	return problem_send_validation(req);
+}
+
+/* Known and unknown addresses take the same path through the database
+ * (a lookup, then a transaction that writes and commits an audit row),
+ * and get the same answer. */
+static int reset_post(struct request *req)
+{
+	char email[255];
+	struct store_user u;
+	struct json_object *o, *d;
+	int64_t recent = 0;
+	int rc, known;
+
+	if (json_fields_check(req, req->json, reset_fields, NFIELDS(reset_fields)))
+		return problem_send_validation(req);
+	if (!validate_email(json_get_str(req->json, "email", ""), email))
+		return DF_EINVAL;
+	rc = store_users_get(req->arena, STORE_USERS_BY_EMAIL, email, &u);
+	if (rc != 0 && rc != DF_ENOTFOUND)
+		return rc;
+	/* A suspended account gets no mail: it could not log in anyway. */
+	known = rc == 0 && u.active;
+	if (known) {
+		rc = store_tokens_recent(req->arena, u.id,
+			STORE_TOKEN_PASSWORD_RESET, RESET_MAIL_INTERVAL_S, &recent);
+		if (rc != 0)
+			return rc;
+	}
+	d = json_new_object(req);
+	if (d == NULL)
+		return DF_ENOMEM;
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	if (known && recent == 0)
+		rc = api_account_send_reset(req, &u);
+	if (rc == 0) {
+		json_set_bool(d, "known_account", known);
+		if (known)
+			json_set_bool(d, "mail_queued", recent == 0);
+		rc = api_audit(req, "auth.password_reset_requested",
+			known ? u.public_id : NULL, d);
+	}
+	if (rc != 0)
+		return rollback(rc);
+	rc = store_tx_commit();
+	if (rc != 0)
+		return rc;
+	o = json_new_object(req);
+	if (o == NULL || json_set_str(o, "status", "accepted"))
+		return DF_ENOMEM;
+	http_set_header(req, "Cache-Control", "no-store");
+	return http_set_json(req, 202, o);
+}
+
+static int reset_confirm_post(struct request *req)
+{
+	const char *token, *fresh, *code, *msg;
+	char phc[PASSWORD_PHC_MAX];
+	struct store_user u, spent;
+	struct json_object *d;
+	uint64_t revoked = 0;
+	int rc;
+
+	if (json_fields_check(req, req->json, confirm_fields,
+	    NFIELDS(confirm_fields)))
+		return problem_send_validation(req);
+	token = json_get_str(req->json, "token", "");
+	fresh = json_get_str(req->json, "new_password", "");
+	/* Look first, spend later: a new password the policy refuses must
+	 * not use the link up. */
+	rc = store_tokens_peek(req->arena, STORE_TOKEN_PASSWORD_RESET, token, &u);
+	if (rc == DF_ENOTFOUND || (rc == 0 && !u.active))
+		return send_token_invalid(req);
+	if (rc != 0)
+		return rc;
+	if (password_policy_check(fresh, u.username, u.email, &code, &msg) != 0) {
+		problem_add_error(req, "new_password", code, msg);
+		return problem_send_validation(req);
+	}
+	rc = password_hash(fresh, strlen(fresh), &req->cfg->password, phc,
+		sizeof(phc));
+	if (rc != 0)
+		return rc;
+
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	/* The user's row first, as a login takes it: one lock order. */
+	rc = lock_user(req, u.id);
+	/* Only one of two requests racing with the same token gets here. */
+	if (rc == 0)
+		rc = store_tokens_consume(req->arena, STORE_TOKEN_PASSWORD_RESET,
+			token, &spent);
+	if (rc == DF_ENOTFOUND || (rc == 0 && spent.id != u.id)) {
+		store_tx_rollback();
+		return send_token_invalid(req);
+	}
+	if (rc == 0)
+		rc = store_account_set_password(u.id, phc, NULL);
+	/* Every session ends, the lockout is lifted (the mailbox owner has
+	 * proven who they are), other reset links die, and the address
+	 * counts as verified: the link reached it. */
+	if (rc == 0)
+		rc = store_sessions_revoke_user(u.id, &revoked);
+	if (rc == 0)
+		rc = store_users_bump_token_version(u.id);
+	if (rc == 0)
+		rc = store_tokens_revoke_all(u.id, STORE_TOKEN_PASSWORD_RESET);
+	if (rc == 0)
+		rc = store_logins_clear(req->arena, u.id);
+	if (rc == 0)
+		rc = store_account_mark_verified(u.id);
+	if (rc == 0) {
+		d = json_new_object(req);
+		if (d != NULL)
+			json_set_int(d, "refresh_tokens_revoked", (int64_t)revoked);
+		rc = api_audit(req, "auth.password_reset", u.public_id, d);
+	}
+	if (rc != 0)
+		return rollback(rc);
+	rc = store_tx_commit();
+	if (rc != 0)
+		return rc;
+	http_set_header(req, "Cache-Control", "no-store");
+	http_set_status(req, 204);
+	return 0;
+}
+
+static int verify_post(struct request *req)
+{
+	struct store_user u, spent;
+	const char *token;
+	int rc;
+
+	if (json_fields_check(req, req->json, verify_fields,
+	    NFIELDS(verify_fields)))
+		return problem_send_validation(req);
+	token = json_get_str(req->json, "token", "");
+	rc = store_tokens_peek(req->arena, STORE_TOKEN_EMAIL_VERIFY, token, &u);
+	if (rc == DF_ENOTFOUND)
+		return send_token_invalid(req);
+	if (rc != 0)
+		return rc;
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = lock_user(req, u.id);
+	if (rc == 0)
+		rc = store_tokens_consume(req->arena, STORE_TOKEN_EMAIL_VERIFY,
+			token, &spent);
+	if (rc == DF_ENOTFOUND || (rc == 0 && spent.id != u.id)) {
+		store_tx_rollback();
+		return send_token_invalid(req);
+	}
+	if (rc == 0)
+		rc = store_account_mark_verified(u.id);
+	if (rc == 0)
+		rc = api_audit(req, "auth.email_verified", u.public_id, NULL);
+	if (rc != 0)
+		return rollback(rc);
+	rc = store_tx_commit();
+	if (rc != 0)
+		return rc;
+	http_set_header(req, "Cache-Control", "no-store");
+	http_set_status(req, 204);
+	return 0;
+}
+
+static const struct route routes[] = {
+	{ HTTP_POST, "/api/v1/auth/password-reset", reset_post, ROLE_NONE,
+	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+	{ HTTP_POST, "/api/v1/auth/password-reset/confirm", reset_confirm_post,
+	  ROLE_NONE, RL_AUTH, ROUTE_BODY_JSON, 0 },
+	{ HTTP_POST, "/api/v1/auth/verify-email", verify_post, ROLE_NONE,
+	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+};
+
+const struct route_table api_account_table = {
+	"account", routes, sizeof(routes) / sizeof(routes[0])
+};

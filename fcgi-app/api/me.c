@@ -1,0 +1,205 @@
+/* The caller's own account: GET/PATCH /api/v1/me and POST
+ * /api/v1/me/password. Every route reads the user named by the verified
+ * token and nothing else, so there is no id to tamper with. A password
+ * change ends every session, the caller's own included: the answer is
+ * 204 without new tokens, and the client logs in again. */
+#include <string.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "config.h"
+#include "err.h"
+#include "json.h"
+#include "password.h"
+#include "problem.h"
+#include "validate.h"
+#include "store/account.h"
+#include "store/sessions.h"
+#include "store/tokens.h"
+#include "store/tx.h"
+#include "store/users.h"
+
+#define DISPLAY_NAME_MAX 100
+/* Longest password accepted for checking (a new one is bounded by the
+ * policy); more is refused before any hashing. */
+#define PASSWORD_INPUT_MAX 1024
+
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
+static int v_display_name(struct json_object *v, const char **code,
+	const char **msg)
+{
+	const char *s = json_object_get_string(v);
+
+	if (validate_text(s, strlen(s)) && strpbrk(s, "\t\r\n") == NULL)
+		return 0;
+	*code = "invalid_format";
+	*msg = "must not contain control characters";
+	return -1;
+}
+
+static const struct json_field patch_fields[] = {
+	{ "display_name", JF_STRING, 0, 1, DISPLAY_NAME_MAX, v_display_name, 1 },
+};
+
+static const struct json_field password_fields[] = {
+	{ "current_password", JF_STRING, 1, 1, PASSWORD_INPUT_MAX, NULL, 0 },
+	/* Length and content: password_policy_check, with its own codes. */
+	{ "new_password", JF_STRING, 1, 0, 0, NULL, 0 },
+};
+
+/* The caller's row. The router let the request through with a token for
+ * an existing, active user; one deleted since reads as a bad token. */
+static int caller(struct request *req, struct store_user *u)
+{
+	int rc = store_users_get(req->arena, STORE_USERS_BY_PUBLIC_ID,
+		req->auth.sub, u);
+
+	return rc == DF_ENOTFOUND ? DF_EAUTH : rc;
+}
+
+static int send_user(struct request *req, const struct store_user *u)
+{
+	struct json_object *o = api_user_json(req, u, 0);
+	int rc;
+
+	if (o == NULL)
+		return DF_ENOMEM;
+	http_set_header(req, "Cache-Control", "no-store");
+	/* http_set_json copies the text; the object is ours to release. */
+	rc = http_set_json(req, 200, o);
+	json_object_put(o);
+	return rc;
+}
+
+static int me_get(struct request *req)
+{
+	struct store_user u;
+	int rc = caller(req, &u);
+
+	return rc != 0 ? rc : send_user(req, &u);
+}
+
+static int me_patch(struct request *req)
+{
+	struct json_object *v;
+	struct store_user u;
+	int rc;
+
+	if (json_fields_check(req, req->json, patch_fields, NFIELDS(patch_fields)))
+		return problem_send_validation(req);
+	rc = caller(req, &u);
+	if (rc != 0)
+		return rc;
+	/* Absent: unchanged; null: cleared; a string: set. */
+	if (json_object_object_get_ex(req->json, "display_name", &v)) {
+		rc = store_account_set_display_name(u.id,
+			v != NULL ? json_object_get_string(v) : NULL);
+		if (rc == DF_ENOTFOUND)
+			return DF_EAUTH;
+		if (rc != 0)
+			return rc;
+		rc = caller(req, &u);
+		if (rc != 0)
+			return rc;
+	}
+	return send_user(req, &u);
+}
+
+static int rollback(int rc)
+{
+	store_tx_rollback();
+	return rc;
+}
+
+static int password_post(struct request *req)
+{
+	const char *current, *fresh, *code, *msg;
+	char phc[PASSWORD_PHC_MAX];
+	struct store_user u;
+	struct json_object *d;
+	uint64_t revoked = 0;
+	int rc;
+
+	if (json_fields_check(req, req->json, password_fields,
+	    NFIELDS(password_fields)))
+		return problem_send_validation(req);
+	current = json_get_str(req->json, "current_password", NULL);
+	fresh = json_get_str(req->json, "new_password", NULL);
+	rc = caller(req, &u);
+	if (rc != 0)
+		return rc;
+	if (password_policy_check(fresh, u.username, u.email, &code, &msg) != 0) {
+		problem_add_error(req, "new_password", code, msg);
+		return problem_send_validation(req);
+	}
+
+	/* A wrong current password is a field error, not a 401: the
+	 * caller's token is fine, and a 401 would send clients to log in. */
+	rc = password_verify(current, strlen(current), u.password_hash, NULL,
+		&req->cfg->password);
+	if (rc == DF_EAUTH || rc == DF_EINVAL) {
+		problem_add_error(req, "current_password", "invalid",
+			"is not the password of this account");
+		return problem_send_validation(req);
+	}
+	if (rc != 0)
+		return rc;
+	if (password_verify(fresh, strlen(fresh), u.password_hash, NULL,
+	    &req->cfg->password) == 0) {
+		problem_add_error(req, "new_password", "same_as_current",
+			"must differ from the current password");
+		return problem_send_validation(req);
+	}
+	rc = password_hash(fresh, strlen(fresh), &req->cfg->password, phc,
+		sizeof(phc));
+	if (rc != 0)
+		return rc;
+
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = store_account_set_password(u.id, phc, u.password_hash);
+	if (rc == DF_ECONFLICT) {
+		store_tx_rollback();
+		return problem_send(req, 409, "conflict", "The password was "
+			"changed by another request meanwhile.");
+	}
+	/* Every session ends: refresh tokens revoked, access tokens issued
+	 * before refused by their version; old reset links stop working. */
+	if (rc == 0)
+		rc = store_sessions_revoke_user(u.id, &revoked);
+	if (rc == 0)
+		rc = store_users_bump_token_version(u.id);
+	if (rc == 0)
+		rc = store_tokens_revoke_all(u.id, STORE_TOKEN_PASSWORD_RESET);
+	if (rc == 0)
+		rc = api_account_send_password_changed(req, &u);
+	if (rc == 0) {
+		d = json_new_object(req);
+		if (d != NULL)
+			json_set_int(d, "refresh_tokens_revoked", (int64_t)revoked);
+		rc = api_audit(req, "auth.password_changed", u.public_id, d);
+	}
+	if (rc != 0)
+		return rollback(rc);
+	rc = store_tx_commit();
+	if (rc != 0)
+		return rc;
+	http_set_header(req, "Cache-Control", "no-store");
+	http_set_status(req, 204);
+	return 0;
+}
+
+static const struct route routes[] = {
+	{ HTTP_GET, "/api/v1/me", me_get, ROLE_USER, RL_DEFAULT, 0, 0 },
+	{ HTTP_PATCH, "/api/v1/me", me_patch, ROLE_USER, RL_DEFAULT,
+	  ROUTE_BODY_JSON, 0 },
+	/* It checks a password: limited per address like the auth routes,
+	 * so a stolen access token cannot guess the password at speed. */
+	{ HTTP_POST, "/api/v1/me/password", password_post, ROLE_USER, RL_AUTH,
+	  ROUTE_BODY_JSON, 0 },
+};
+
+const struct route_table api_me_table = {
+	"me", routes, sizeof(routes) / sizeof(routes[0])
+};

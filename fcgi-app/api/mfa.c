@@ -1,0 +1,286 @@
+/* TOTP multi-factor authentication for the caller's account: start an
+ * enrolment (a pending secret and its otpauth:// URI), confirm it with a
+ * code from the app (MFA on, ten single-use recovery codes shown once),
+ * and turn it off again with the password and a code. */
+#include <string.h>
+#include <time.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "config.h"
+#include "crypto.h"
+#include "err.h"
+#include "json.h"
+#include "password.h"
+#include "problem.h"
+#include "totp.h"
+#include "store/logins.h"
+#include "store/mfa.h"
+#include "store/tx.h"
+#include "store/users.h"
+
+#define MFA_ISSUER "Dev Forge"
+#define PASSWORD_INPUT_MAX 1024
+#define CODE_INPUT_MAX 32
+#define OTPAUTH_URI_MAX 1024
+
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
+static const struct json_field confirm_fields[] = {
+	{ "code", JF_STRING, 1, 1, CODE_INPUT_MAX, NULL, 0 },
+};
+
+static const struct json_field disable_fields[] = {
+	{ "password", JF_STRING, 1, 1, PASSWORD_INPUT_MAX, NULL, 0 },
+	{ "code", JF_STRING, 1, 1, CODE_INPUT_MAX, NULL, 0 },
+};
+
+static int caller(struct request *req, struct store_user *u)
+{
+	int rc = store_users_get(req->arena, STORE_USERS_BY_PUBLIC_ID,
+		req->auth.sub, u);
+
+	return rc == DF_ENOTFOUND ? DF_EAUTH : rc;
+}
+
+static int rollback(int rc)
+{
+	store_tx_rollback();
+	return rc;
+}
+
+static int send_code_invalid(struct request *req)
+{
+	problem_add_error(req, "code", "invalid",
+		"is not a current code of this account's authenticator");
+	return problem_send_validation(req);
+}
+
+/* Checks a TOTP code against the base32 secret. 0 and *step, DF_EAUTH
+ * for a wrong or malformed code, another df_err on failure. */
+static int check_totp(const char *secret_b32, const char *code, int64_t *step)
+{
+	unsigned char key[64];
+	long klen;
+	int rc;
+
+	if (secret_b32 == NULL)
+		return DF_EAUTH;
+	klen = totp_b32_decode(secret_b32, strlen(secret_b32), key, sizeof(key));
+	if (klen <= 0)
+		return DF_EINTERNAL;
+	rc = totp_verify(&totp_default, key, (size_t)klen, code,
+		(int64_t)time(NULL), step);
+	crypto_wipe(key, sizeof(key));
+	return rc == DF_EINVAL ? DF_EAUTH : rc;
+}
+
+static int enrol_post(struct request *req)
+{
+	unsigned char key[TOTP_SECRET_LEN];
+	char b32[TOTP_SECRET_B32_LEN + 1], uri[OTPAUTH_URI_MAX];
+	struct json_object *o;
+	struct store_user u;
+	int rc;
+
+	rc = caller(req, &u);
+	if (rc != 0)
+		return rc;
+	if (u.mfa_enabled)
+		return problem_send(req, 409, "conflict", "Two-factor "
+			"authentication is on already; turn it off first to enrol "
+			"another authenticator.");
+	rc = totp_secret_new(key, b32);
+	crypto_wipe(key, sizeof(key));
+	if (rc != 0)
+		return rc;
+	rc = totp_uri(MFA_ISSUER, u.email, b32, uri, sizeof(uri));
+	if (rc != 0)
+		return DF_EINTERNAL;
+	/* Pending until confirmed: a login does not ask for it yet. */
+	rc = store_mfa_set_pending(u.id, b32);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, "conflict", "Two-factor "
+			"authentication is on already.");
+	if (rc != 0)
+		return rc;
+	o = json_new_object(req);
+	if (o == NULL || json_set_str(o, "secret", b32) ||
+	    json_set_str(o, "otpauth_uri", uri))
+		return DF_ENOMEM;
+	crypto_wipe(b32, sizeof(b32));
+	http_set_header(req, "Cache-Control", "no-store");
+	return http_set_json(req, 200, o);
+}
+
+static int confirm_post(struct request *req)
+{
+	char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_LEN + 1];
+	unsigned char hashes[TOTP_RECOVERY_COUNT][32];
+	struct json_object *o, *arr;
+	struct store_user u;
+	int64_t step = 0;
+	int rc;
+
+	if (json_fields_check(req, req->json, confirm_fields,
+	    NFIELDS(confirm_fields)))
+		return problem_send_validation(req);
+	rc = caller(req, &u);
+	if (rc != 0)
+		return rc;
+	if (u.mfa_enabled)
+		return problem_send(req, 409, "conflict", "Two-factor "
+			"authentication is on already.");
+	if (u.mfa_secret == NULL)
+		return problem_send(req, 409, "conflict", "No enrolment is "
+			"pending: start one with POST /api/v1/me/mfa/totp.");
+	rc = check_totp(u.mfa_secret, json_get_str(req->json, "code", ""), &step);
+	if (rc == DF_EAUTH)
+		return send_code_invalid(req);
+	if (rc != 0)
+		return rc;
+
+	rc = totp_recovery_codes(codes, TOTP_RECOVERY_COUNT);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < TOTP_RECOVERY_COUNT; i++) {
+		char norm[TOTP_RECOVERY_CHARS + 1];
+
+		if (totp_recovery_normalize(codes[i], norm) != 0)
+			return DF_EINTERNAL;
+		crypto_sha256(norm, strlen(norm), hashes[i]);
+		crypto_wipe(norm, sizeof(norm));
+	}
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	/* The secret must still be the one the code was checked against:
+	 * a second enrolment started meanwhile makes this a conflict. */
+	rc = store_mfa_enable(u.id, u.mfa_secret, step);
+	if (rc == DF_ECONFLICT) {
+		store_tx_rollback();
+		return problem_send(req, 409, "conflict", "The enrolment changed "
+			"meanwhile; start it again.");
+	}
+	if (rc == 0)
+		rc = store_mfa_recovery_replace(u.id,
+			(const unsigned char (*)[32])hashes, TOTP_RECOVERY_COUNT);
+	if (rc == 0)
+		rc = api_audit(req, "auth.mfa_enabled", u.public_id, NULL);
+	if (rc != 0)
+		return rollback(rc);
+	rc = store_tx_commit();
+	if (rc != 0)
+		return rc;
+
+	o = json_new_object(req);
+	arr = json_object_new_array();
+	if (o == NULL || arr == NULL) {
+		json_object_put(arr);
+		return DF_ENOMEM;
+	}
+	for (size_t i = 0; i < TOTP_RECOVERY_COUNT; i++)
+		json_object_array_add(arr, json_object_new_string(codes[i]));
+	crypto_wipe(codes, sizeof(codes));
+	if (json_set(o, "recovery_codes", arr) != 0)
+		return DF_ENOMEM;
+	http_set_header(req, "Cache-Control", "no-store");
+	return http_set_json(req, 200, o);
+}
+
+/* The second factor for turning MFA off: a TOTP code (its time step is
+ * then spent, as at login) or one of the recovery codes (spent), for a
+ * user who lost the authenticator. Inside the caller's transaction.
+ * 0, DF_EAUTH, or another df_err. */
+static int second_factor(const struct store_user *u, const char *code)
+{
+	unsigned char hash[32];
+	char norm[TOTP_RECOVERY_CHARS + 1];
+	int64_t step;
+	int rc;
+
+	if (code[strspn(code, "0123456789 ")] == '\0') {
+		rc = check_totp(u->mfa_secret, code, &step);
+		if (rc != 0)
+			return rc;
+		rc = store_logins_use_totp_step(u->id, step);
+		return rc == DF_ECONFLICT ? DF_EAUTH : rc;
+	}
+	if (totp_recovery_normalize(code, norm) != 0)
+		return DF_EAUTH;
+	crypto_sha256(norm, strlen(norm), hash);
+	crypto_wipe(norm, sizeof(norm));
+	rc = store_logins_use_recovery_code(u->id, hash);
+	return rc == DF_ENOTFOUND ? DF_EAUTH : rc;
+}
+
+static int disable_delete(struct request *req)
+{
+	const char *password;
+	struct store_user u;
+	int64_t locked_s, lockouts;
+	int rc;
+
+	if (json_fields_check(req, req->json, disable_fields,
+	    NFIELDS(disable_fields)))
+		return problem_send_validation(req);
+	rc = caller(req, &u);
+	if (rc != 0)
+		return rc;
+	if (!u.mfa_enabled)
+		return problem_send(req, 409, "conflict", "Two-factor "
+			"authentication is off.");
+	password = json_get_str(req->json, "password", "");
+	rc = password_verify(password, strlen(password), u.password_hash, NULL,
+		&req->cfg->password);
+	if (rc == DF_EAUTH || rc == DF_EINVAL) {
+		problem_add_error(req, "password", "invalid",
+			"is not the password of this account");
+		return problem_send_validation(req);
+	}
+	if (rc != 0)
+		return rc;
+
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	/* The user's row first, as a login takes it, then the code. */
+	rc = store_logins_lock_state(req->arena, u.id, &locked_s, &lockouts);
+	if (rc == 0)
+		rc = second_factor(&u, json_get_str(req->json, "code", ""));
+	if (rc == DF_EAUTH) {
+		store_tx_rollback();
+		return send_code_invalid(req);
+	}
+	if (rc == 0)
+		rc = store_mfa_disable(u.id);
+	if (rc == DF_ECONFLICT) {
+		store_tx_rollback();
+		return problem_send(req, 409, "conflict", "Two-factor "
+			"authentication is off.");
+	}
+	if (rc == 0)
+		rc = api_audit(req, "auth.mfa_disabled", u.public_id, NULL);
+	if (rc != 0)
+		return rollback(rc);
+	rc = store_tx_commit();
+	if (rc != 0)
+		return rc;
+	http_set_header(req, "Cache-Control", "no-store");
+	http_set_status(req, 204);
+	return 0;
+}
+
+static const struct route routes[] = {
+	{ HTTP_POST, "/api/v1/me/mfa/totp", enrol_post, ROLE_USER, RL_DEFAULT,
+	  0, 0 },
+	{ HTTP_POST, "/api/v1/me/mfa/totp/confirm", confirm_post, ROLE_USER,
+	  RL_DEFAULT, ROUTE_BODY_JSON, 0 },
+	/* It checks a password and a code: limited per address like the
+	 * auth routes. */
+	{ HTTP_DELETE, "/api/v1/me/mfa/totp", disable_delete, ROLE_USER, RL_AUTH,
+	  ROUTE_BODY_JSON, 0 },
+};
+
+const struct route_table api_mfa_table = {
+	"mfa", routes, sizeof(routes) / sizeof(routes[0])
+};
