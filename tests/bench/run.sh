@@ -175,16 +175,16 @@ else
 	say "GET /api/v1/me answers $me_code: not measured"
 fi
 
-# The scrypt parameters of the bench stack's configuration (the built-in
-# defaults unless it names others).
-conf_key() { sed -n "s/^$1[[:space:]]*=[[:space:]]*\([0-9][0-9]*\).*/\1/p" "$S/devforge.conf" | tail -1; }
-SC_LN=$(conf_key password_scrypt_ln)
-SC_R=$(conf_key password_scrypt_r)
-SC_P=$(conf_key password_scrypt_p)
-scrypt_args=()
-[ -n "$SC_LN" ] && scrypt_args+=(-l "$SC_LN")
-[ -n "$SC_R" ] && scrypt_args+=(-r "$SC_R")
-[ -n "$SC_P" ] && scrypt_args+=(-p "$SC_P")
+# The scrypt cost the workers use: the bench stack's effective
+# configuration (file, defaults and environment), as devforgectl reads it.
+effective=$("$DF_BUILD_DIR/devforgectl" -c "$S/devforge.conf" check-config) ||
+	die "devforgectl check-config failed: $effective"
+SC_LN=$(sed -n 's/^password_scrypt_ln = \([0-9]*\)$/\1/p' <<<"$effective")
+SC_R=$(sed -n 's/^password_scrypt_r = \([0-9]*\)$/\1/p' <<<"$effective")
+SC_P=$(sed -n 's/^password_scrypt_p = \([0-9]*\)$/\1/p' <<<"$effective")
+[ -n "$SC_LN" ] && [ -n "$SC_R" ] && [ -n "$SC_P" ] ||
+	die "no password_scrypt_* in devforgectl check-config's output"
+scrypt_args=(-l "$SC_LN" -r "$SC_R" -p "$SC_P")
 NPROC=$(nproc)
 
 # ---------------------------------------------------------------- measure
@@ -306,11 +306,7 @@ min_rps=$(median minimal 3)
 login_rps=$(median login 3)
 hash_rate=$(median scrypt 3)
 hash_ms=$(median scrypt 4)
-if [ -n "$SC_LN$SC_R$SC_P" ]; then
-	sc_desc="ln=${SC_LN:-default}, r=${SC_R:-default}, p=${SC_P:-default}"
-else
-	sc_desc="the built-in default cost"
-fi
+sc_desc="ln=$SC_LN, r=$SC_R, p=$SC_P, as the workers use it"
 if [ "$have_me" = 1 ]; then
 	me_row="| Dev Forge profile (JWT + user lookup) | \`GET /api/v1/me\` | $(median me 3) | $(median me 4) | $(median me 5) | $(errors me) | $(ratio me) |"$'\n'
 	me_line="\`GET /api/v1/me\` runs at $(ratio me) of the minimal responder (goal ≥ 0.50)."
