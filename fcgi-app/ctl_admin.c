@@ -4,6 +4,7 @@
  * scrypt cost. The account and its audit event commit together. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,23 +130,50 @@ static int read_line(int fd, char *buf, size_t len)
 	return 0;
 }
 
+/* The terminal's settings while echo is off, so that an interrupt at the
+ * prompt does not leave the operator's shell without echo. */
+static struct termios saved_tty;
+
+static void restore_tty(int sig)
+{
+	tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Prompts on the terminal with echo off. */
 static int read_hidden(const char *prompt, char *buf, size_t len)
 {
+	struct sigaction sa, old_int, old_term, old_hup;
 	struct termios old, quiet;
 	int rc;
 
 	if (tcgetattr(STDIN_FILENO, &old) != 0)
 		return -1;
+	saved_tty = old;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = restore_tty;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	quiet.c_lflag |= ECHONL;
+	/* Echo off before the prompt shows: what is typed after it must
+	 * never appear, and TCSAFLUSH drops only what came before. */
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0) {
+		rc = -1;
+		goto out;
+	}
 	fputs(prompt, stderr);
 	fflush(stderr);
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
-		return -1;
 	rc = read_line(STDIN_FILENO, buf, len);
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+out:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	return rc;
 }
 

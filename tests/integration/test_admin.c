@@ -6,11 +6,15 @@
  * review, public profiles, and hostile text stored verbatim. */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include "client.h"
@@ -530,6 +534,9 @@ Test(admin_users, a_role_change_applies_to_the_next_request)
 		"{\"role\":\"admin\"}"), 200);
 	/* The same token: the role comes from the database. */
 	cr_assert_eq(status_of("GET", USERS, tok, NULL), 200);
+	struct json_object *o = get_ok("/api/v1/me", tok);
+	cr_assert_str_eq(client_json_str(o, "role"), "admin");
+	json_object_put(o);
 	cr_assert_eq(status_of("PATCH", path_of(USERS "/%s", pid), adm,
 		"{\"role\":\"user\"}"), 200);
 	cr_assert_eq(status_of("GET", USERS, tok, NULL), 403);
@@ -761,6 +768,11 @@ Test(developers, apply_then_approve_makes_a_developer)
 	v = user_col(upid, "role");
 	cr_assert_str_eq(v, "developer");
 	free(v);
+	/* The token from before the approval carries the new role at once:
+	 * it is read from the database on every request. */
+	o = get_ok("/api/v1/me", tok);
+	cr_assert_str_eq(client_json_str(o, "role"), "developer");
+	json_object_put(o);
 	/* The applicant sees the decision and the notes. */
 	o = get_ok(MY_APP, tok);
 	cr_assert_str_eq(client_json_str(o, "status"), "approved");
@@ -1170,6 +1182,94 @@ Test(ctl_admin, reads_the_password_from_stdin)
 	v = sqlf("SELECT role FROM users WHERE username = '%s'", name);
 	cr_assert_str_eq(v, "admin");
 	free(v);
+}
+
+/* Reads from fd into buf (appending) until want appears or 20 s pass. */
+static int read_until(int fd, char *buf, size_t cap, size_t *len,
+	const char *want)
+{
+	for (int waited = 0; waited < 200; ) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		ssize_t n;
+
+		buf[*len] = '\0';
+		if (want != NULL && strstr(buf, want) != NULL)
+			return 0;
+		if (poll(&p, 1, 100) == 0) {
+			waited++;
+			continue;
+		}
+		n = read(fd, buf + *len, cap - 1 - *len);
+		if (n <= 0)
+			return want == NULL ? 0 : -1;
+		*len += (size_t)n;
+	}
+	return -1;
+}
+
+Test(ctl_admin, prompts_on_a_terminal_without_echo)
+{
+	char name[40], out[8192], email[80], *v;
+	size_t len = 0;
+	int fd, st;
+	pid_t kid;
+
+	snprintf(name, sizeof(name), "ct%s", marker());
+	snprintf(email, sizeof(email), "%s@ops.example", name);
+	kid = forkpty(&fd, NULL, NULL, NULL);
+	cr_assert(kid >= 0);
+	if (kid == 0) {
+		execl(ctl(), ctl(), "-c", client_env("DEVFORGE_TEST_CONFIG"),
+			"create-admin", "--email", email, "--username", name,
+			(char *)NULL);
+		_exit(127);
+	}
+	cr_assert_eq(read_until(fd, out, sizeof(out), &len, "Password: "), 0,
+		"no prompt: %s", out);
+	cr_assert(write(fd, GOOD_PW "\n", sizeof(GOOD_PW)) > 0);
+	cr_assert_eq(read_until(fd, out, sizeof(out), &len, "again: "), 0,
+		"no second prompt: %s", out);
+	cr_assert(write(fd, GOOD_PW "\n", sizeof(GOOD_PW)) > 0);
+	read_until(fd, out, sizeof(out), &len, NULL);
+	close(fd);
+	cr_assert_eq(waitpid(kid, &st, 0), kid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", out);
+	cr_assert(strstr(out, "created admin") != NULL, "%s", out);
+	/* The terminal never showed what was typed. */
+	cr_assert(strstr(out, "horse") == NULL, "echoed: %s", out);
+	v = sqlf("SELECT role FROM users WHERE username = '%s'", name);
+	cr_assert_str_eq(v, "admin");
+	free(v);
+}
+
+Test(ctl_admin, an_interrupt_at_the_prompt_gives_the_echo_back)
+{
+	char out[4096], name[40], email[80];
+	struct termios t;
+	size_t len = 0;
+	int fd, st;
+	pid_t kid;
+
+	snprintf(name, sizeof(name), "ci%s", marker());
+	snprintf(email, sizeof(email), "%s@ops.example", name);
+	kid = forkpty(&fd, NULL, NULL, NULL);
+	cr_assert(kid >= 0);
+	if (kid == 0) {
+		execl(ctl(), ctl(), "-c", client_env("DEVFORGE_TEST_CONFIG"),
+			"create-admin", "--email", email, "--username", name,
+			(char *)NULL);
+		_exit(127);
+	}
+	cr_assert_eq(read_until(fd, out, sizeof(out), &len, "Password: "), 0,
+		"no prompt: %s", out);
+	cr_assert_eq(tcgetattr(fd, &t), 0);
+	cr_assert_eq(t.c_lflag & ECHO, 0, "echo is on at the prompt");
+	cr_assert(write(fd, "\003", 1) == 1);   /* ^C */
+	cr_assert_eq(waitpid(kid, &st, 0), kid);
+	cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "status %d", st);
+	cr_assert_eq(tcgetattr(fd, &t), 0);
+	cr_assert_neq(t.c_lflag & ECHO, 0, "echo stayed off");
+	close(fd);
 }
 
 Test(ctl_admin, refuses_a_weak_password)
