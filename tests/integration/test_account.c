@@ -818,8 +818,10 @@ Test(reset, takes_about_the_same_time_for_unknown_addresses, .timeout = 60)
 		free_account(&a);
 	}
 	double mk = median(tk, N), mu = median(tu, N);
-	/* No scrypt on either path; both write and commit. A gap of tens of
-	 * milliseconds would tell the two apart. */
+	/* Both answers wait for the same floor (100 ms from arrival), far
+	 * above the few statements a known address costs more. */
+	cr_assert(mk >= 0.1 && mu >= 0.1, "known %.4f s, unknown %.4f s: "
+		"below the floor", mk, mu);
 	cr_assert(mk - mu < 0.010 && mu - mk < 0.010,
 		"known %.4f s, unknown %.4f s", mk, mu);
 }
