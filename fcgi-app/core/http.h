@@ -61,6 +61,10 @@ struct auth_info {
 	int64_t iat;              /* issued-at of the token, unix seconds */
 	int64_t exp;
 	char jti[64];
+	void *user;               /* the caller's row as the api layer loaded
+	                             it (struct store_user, arena-owned), so a
+	                             handler needs no second lookup; NULL when
+	                             anonymous */
 };
 
 struct response {

@@ -113,27 +113,6 @@ int store_users_get(struct arena *a, enum store_users_key by,
 	return 0;
 }
 
-int store_users_auth_state(struct arena *a, const char *public_id,
-	enum role *role, int *active, int64_t *token_version)
-{
-	static const char sql[] =
-		"SELECT role, status, token_version FROM users WHERE public_id = ?";
-	struct db_result res;
-	int rc;
-
-	rc = db_query(a, sql, DBP(DB_STR(public_id)), &res);
-	if (rc == 0 && res.nrows != 1)
-		rc = DF_ENOTFOUND;
-	if (rc == 0) {
-		const char *r = db_str(&res, 0, 0), *st = db_str(&res, 0, 1);
-		if (r == NULL || router_role_parse(r, role) != 0)
-			*role = ROLE_USER;
-		*active = st != NULL && strcmp(st, "active") == 0;
-		*token_version = db_int(&res, 0, 2, 0);
-	}
-	return rc;
-}
-
 int store_users_bump_token_version(int64_t user_id)
 {
 	static const char sql[] =

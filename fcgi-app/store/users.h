@@ -65,12 +65,6 @@ enum store_users_key { STORE_USERS_BY_PUBLIC_ID, STORE_USERS_BY_EMAIL,
 int store_users_get(struct arena *a, enum store_users_key by,
 	const char *key, struct store_user *out);
 
-/* The check every authenticated request makes, one primary-key-like
- * lookup on uq_users_public_id: current role, whether active, and the
- * token version. DF_ENOTFOUND when the user no longer exists. */
-int store_users_auth_state(struct arena *a, const char *public_id,
-	enum role *role, int *active, int64_t *token_version);
-
 /* Raises token_version: every access token issued before is refused. */
 int store_users_bump_token_version(int64_t user_id);
 
