@@ -17,7 +17,6 @@
 #include "validate.h"
 #include "store/account.h"
 #include "store/logins.h"
-#include "store/sessions.h"
 #include "store/tokens.h"
 #include "store/tx.h"
 #include "store/users.h"
@@ -55,12 +54,6 @@ static const struct json_field confirm_fields[] = {
 static const struct json_field verify_fields[] = {
 	{ "token", JF_STRING, 1, 1, TOKEN_INPUT_MAX, NULL, 0 },
 };
-
-static int rollback(int rc)
-{
-	store_tx_rollback();
-	return rc;
-}
 
 /* Inside the transaction: takes the user's row lock before any other
  * row, in the order a login takes them, so the two cannot deadlock.
@@ -137,9 +130,7 @@ static int reset_post(struct request *req)
 		rc = api_audit(req, "auth.password_reset_requested",
 			known ? u.public_id : NULL, d);
 	}
-	if (rc != 0)
-		return rollback(rc);
-	rc = store_tx_commit();
+	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
 	o = json_new_object(req);
@@ -155,7 +146,6 @@ static int reset_confirm_post(struct request *req)
 	const char *token, *fresh, *code, *msg;
 	char phc[PASSWORD_PHC_MAX];
 	struct store_user u, spent;
-	struct json_object *d;
 	uint64_t revoked = 0;
 	int rc;
 
@@ -199,29 +189,15 @@ static int reset_confirm_post(struct request *req)
 	 * proven who they are), other reset links die, and the address
 	 * counts as verified: the link reached it. */
 	if (rc == 0)
-		rc = store_sessions_revoke_user(u.id, &revoked);
-	if (rc == 0)
-		rc = store_users_bump_token_version(u.id);
-	if (rc == 0)
-		rc = store_tokens_revoke_all(u.id, STORE_TOKEN_PASSWORD_RESET);
+		rc = api_sessions_end(u.id, 1, &revoked);
 	if (rc == 0)
 		rc = store_logins_clear(req->arena, u.id);
 	if (rc == 0)
 		rc = store_account_mark_verified(u.id);
-	if (rc == 0) {
-		d = json_new_object(req);
-		if (d != NULL)
-			json_set_int(d, "refresh_tokens_revoked", (int64_t)revoked);
-		rc = api_audit(req, "auth.password_reset", u.public_id, d);
-	}
-	if (rc != 0)
-		return rollback(rc);
-	rc = store_tx_commit();
-	if (rc != 0)
-		return rc;
-	http_set_header(req, "Cache-Control", "no-store");
-	http_set_status(req, 204);
-	return 0;
+	if (rc == 0)
+		rc = api_audit_sessions_ended(req, "auth.password_reset",
+			u.public_id, revoked);
+	return api_commit_no_content(req, rc);
 }
 
 static int verify_post(struct request *req)
@@ -254,14 +230,7 @@ static int verify_post(struct request *req)
 		rc = store_account_mark_verified(u.id);
 	if (rc == 0)
 		rc = api_audit(req, "auth.email_verified", u.public_id, NULL);
-	if (rc != 0)
-		return rollback(rc);
-	rc = store_tx_commit();
-	if (rc != 0)
-		return rc;
-	http_set_header(req, "Cache-Control", "no-store");
-	http_set_status(req, 204);
-	return 0;
+	return api_commit_no_content(req, rc);
 }
 
 static const struct route routes[] = {

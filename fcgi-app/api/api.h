@@ -80,6 +80,27 @@ int api_account_send_reset(struct request *req, const struct store_user *u);
 int api_account_send_password_changed(struct request *req,
 	const struct store_user *u);
 
+/* json_field validator for a display name (printable text, no tabs or
+ * line breaks); the length bound is API_DISPLAY_NAME_MAX in the table. */
+#define API_DISPLAY_NAME_MAX 100
+int api_v_display_name(struct json_object *v, const char **code,
+	const char **msg);
+
+/* Inside the caller's transaction: ends every session of the user
+ * (revokes the refresh tokens, *revoked counts them, may be NULL; bumps
+ * token_version so access tokens already issued are refused) and, with
+ * reset_links, revokes the unused password-reset links too. 0 or a
+ * negative df_err. */
+int api_sessions_end(int64_t user_id, int reset_links, uint64_t *revoked);
+/* Audits event for subject_id with {"refresh_tokens_revoked": revoked},
+ * the count api_sessions_end gave. 0 or a negative df_err. */
+int api_audit_sessions_ended(struct request *req, const char *event,
+	const char *subject_id, uint64_t revoked);
+/* The tail of a write answered with 204: store_tx_end(rc), then on
+ * success Cache-Control: no-store and status 204. Returns what the
+ * handler returns. */
+int api_commit_no_content(struct request *req, int rc);
+
 /* Work done once per worker before it accepts requests. 0 or a negative
  * df_err. */
 int api_init(const struct config *cfg);

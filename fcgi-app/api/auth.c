@@ -32,7 +32,6 @@
 /* A login password longer than any the policy accepts cannot match; the
  * cap keeps absurd bodies from reaching scrypt. */
 #define LOGIN_PASSWORD_MAX 1024
-#define DISPLAY_NAME_MAX 100
 #define USER_AGENT_MAX 255        /* refresh_tokens.user_agent */
 #define CLIENT_ADDR_MAX 45        /* refresh_tokens.client_addr */
 
@@ -64,24 +63,13 @@ static int v_username(struct json_object *v, const char **code,
 	return -1;
 }
 
-static int v_display_name(struct json_object *v, const char **code,
-	const char **msg)
-{
-	const char *s = json_object_get_string(v);
-
-	if (validate_text(s, strlen(s)) && strpbrk(s, "\t\r\n") == NULL)
-		return 0;
-	*code = "invalid_format";
-	*msg = "must not contain control characters";
-	return -1;
-}
-
 static const struct json_field register_fields[] = {
 	{ "email", JF_STRING, 1, 0, 0, v_email, 0 },
 	{ "username", JF_STRING, 1, 0, 0, v_username, 0 },
 	/* Length and content: password_policy_check, with its own codes. */
 	{ "password", JF_STRING, 1, 0, 0, NULL, 0 },
-	{ "display_name", JF_STRING, 0, 1, DISPLAY_NAME_MAX, v_display_name, 1 },
+	{ "display_name", JF_STRING, 0, 1, API_DISPLAY_NAME_MAX,
+	  api_v_display_name, 1 },
 };
 
 static const struct json_field login_fields[] = {
@@ -202,12 +190,6 @@ static int send_session(struct request *req, int status,
 	return http_set_json(req, status, o);
 }
 
-static int rollback(int rc)
-{
-	store_tx_rollback();
-	return rc;
-}
-
 /* ------------------------------------------------------------ register */
 
 static int register_post(struct request *req)
@@ -254,7 +236,7 @@ static int register_post(struct request *req)
 			"already exists." : "This username is taken.");
 	}
 	if (rc != 0)
-		return rollback(rc);
+		return store_tx_end(rc);
 	/* The verification mail commits with the account or not at all. */
 	rc = api_account_send_verification(req, &u);
 	if (rc == 0)
@@ -265,9 +247,7 @@ static int register_post(struct request *req)
 		rc = api_audit(req, "auth.register", u.public_id, NULL);
 	if (rc == 0)
 		rc = access_token(req, &u, &access);
-	if (rc != 0)
-		return rollback(rc);
-	rc = store_tx_commit();
+	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
 	http_set_header(req, "Location", "/api/v1/me");
@@ -346,24 +326,20 @@ static int attempt_begin(struct request *req, const struct store_user *u,
 		return rc;
 	rc = store_logins_lock_state(req->arena, u->id, &locked_s, &lockouts);
 	if (rc != 0)
-		return rollback(rc);
+		return store_tx_end(rc);
 	if (locked_s > 0) {
 		rc = api_audit(req, "auth.login_failed", u->public_id,
 			detail_obj(req, "reason", "locked"));
-		if (rc != 0)
-			return rollback(rc);
-		rc = store_tx_commit();
+		rc = store_tx_end(rc);
 		return rc != 0 ? rc : send_locked(req, locked_s);
 	}
 	rc = store_logins_add_failure(req->arena, u->id, client_addr(req),
 		req->cfg->lockout_window_seconds, attempt, &count);
 	if (rc != 0)
-		return rollback(rc);
+		return store_tx_end(rc);
 	if (count > (int64_t)req->cfg->lockout_threshold) {
 		rc = lock_now(req, u, lockouts, count, &secs);
-		if (rc != 0)
-			return rollback(rc);
-		rc = store_tx_commit();
+		rc = store_tx_end(rc);
 		return rc != 0 ? rc : send_locked(req, secs);
 	}
 	return store_tx_commit();
@@ -386,7 +362,7 @@ static int attempt_failed(struct request *req, const struct store_user *u,
 		rc = api_audit(req, "auth.login_failed", u->public_id,
 			detail_obj(req, "reason", reason));
 	if (rc != 0)
-		return rollback(rc);
+		return store_tx_end(rc);
 	if (locked_s > 0) {
 		/* A request racing this one locked the account. */
 		rc = store_tx_commit();
@@ -395,12 +371,10 @@ static int attempt_failed(struct request *req, const struct store_user *u,
 	rc = store_logins_count_failures(req->arena, u->id,
 		req->cfg->lockout_window_seconds, &count);
 	if (rc != 0)
-		return rollback(rc);
+		return store_tx_end(rc);
 	if (count >= (int64_t)req->cfg->lockout_threshold) {
 		rc = lock_now(req, u, lockouts, count, &secs);
-		if (rc != 0)
-			return rollback(rc);
-		rc = store_tx_commit();
+		rc = store_tx_end(rc);
 		return rc != 0 ? rc : send_locked(req, secs);
 	}
 	rc = store_tx_commit();
@@ -564,9 +538,7 @@ static int login_post(struct request *req)
 			json_set_bool(d, "rehashed", 1);
 		rc = api_audit(req, "auth.login", u.public_id, d);
 	}
-	if (rc != 0)
-		return rollback(rc);
-	rc = store_tx_commit();
+	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
 	shm_count(SHM_C_LOGINS_OK, 1);
@@ -613,7 +585,7 @@ static int refresh_post(struct request *req)
 		return send_refresh_refused(req, from_cookie, refused);
 	}
 	if (rc != 0)
-		return rollback(rc);
+		return store_tx_end(rc);
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)rt.user_id);
 	rc = store_users_get(req->arena, STORE_USERS_BY_ID, idbuf, &u);
 	if (rc == DF_ENOTFOUND) {
@@ -621,7 +593,7 @@ static int refresh_post(struct request *req)
 		return send_refresh_refused(req, from_cookie, refused);
 	}
 	if (rc != 0)
-		return rollback(rc);
+		return store_tx_end(rc);
 
 	switch (rt.state) {
 	case STORE_REFRESH_SPENT:
@@ -636,9 +608,7 @@ static int refresh_post(struct request *req)
 				json_set_int(d, "revoked", (int64_t)n);
 			rc = api_audit(req, "auth.refresh_reuse", u.public_id, d);
 		}
-		if (rc != 0)
-			return rollback(rc);
-		rc = store_tx_commit();
+		rc = store_tx_end(rc);
 		if (rc != 0)
 			return rc;
 		log_req_msg(req, LOG_WARN, "refresh token reuse for %s: family "
@@ -664,9 +634,7 @@ static int refresh_post(struct request *req)
 			user_agent(req), refresh, NULL);
 	if (rc == 0)
 		rc = access_token(req, &u, &access);
-	if (rc != 0)
-		return rollback(rc);
-	rc = store_tx_commit();
+	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
 	return send_session(req, 200, &u, access, refresh, 0);
@@ -706,7 +674,7 @@ static int logout_post(struct request *req)
 			rc = api_audit(req, "auth.logout", u.public_id, NULL);
 	}
 	if (rc != 0 && rc != DF_ENOTFOUND)
-		return rollback(rc);
+		return store_tx_end(rc);
 	rc = store_tx_commit();
 	if (rc != 0)
 		return rc;
@@ -719,7 +687,6 @@ static int logout_post(struct request *req)
 static int logout_all_post(struct request *req)
 {
 	struct store_user u;
-	struct json_object *d;
 	uint64_t n = 0;
 	int rc;
 
@@ -732,18 +699,12 @@ static int logout_all_post(struct request *req)
 	rc = store_tx_begin();
 	if (rc != 0)
 		return rc;
-	rc = store_sessions_revoke_user(u.id, &n);
+	/* Sessions only: unused password-reset links stay as they were. */
+	rc = api_sessions_end(u.id, 0, &n);
 	if (rc == 0)
-		rc = store_users_bump_token_version(u.id);
-	if (rc == 0) {
-		d = json_new_object(req);
-		if (d != NULL)
-			json_set_int(d, "refresh_tokens_revoked", (int64_t)n);
-		rc = api_audit(req, "auth.logout_all", u.public_id, d);
-	}
-	if (rc != 0)
-		return rollback(rc);
-	rc = store_tx_commit();
+		rc = api_audit_sessions_ended(req, "auth.logout_all",
+			u.public_id, n);
+	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
 	set_refresh_cookie(req, NULL, 0);

@@ -11,34 +11,19 @@
 #include "json.h"
 #include "password.h"
 #include "problem.h"
-#include "validate.h"
 #include "store/account.h"
-#include "store/sessions.h"
-#include "store/tokens.h"
 #include "store/tx.h"
 #include "store/users.h"
 
-#define DISPLAY_NAME_MAX 100
 /* Longest password accepted for checking (a new one is bounded by the
  * policy); more is refused before any hashing. */
 #define PASSWORD_INPUT_MAX 1024
 
 #define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 
-static int v_display_name(struct json_object *v, const char **code,
-	const char **msg)
-{
-	const char *s = json_object_get_string(v);
-
-	if (validate_text(s, strlen(s)) && strpbrk(s, "\t\r\n") == NULL)
-		return 0;
-	*code = "invalid_format";
-	*msg = "must not contain control characters";
-	return -1;
-}
-
 static const struct json_field patch_fields[] = {
-	{ "display_name", JF_STRING, 0, 1, DISPLAY_NAME_MAX, v_display_name, 1 },
+	{ "display_name", JF_STRING, 0, 1, API_DISPLAY_NAME_MAX,
+	  api_v_display_name, 1 },
 };
 
 static const struct json_field password_fields[] = {
@@ -105,18 +90,11 @@ static int me_patch(struct request *req)
 	return send_user(req, &u);
 }
 
-static int rollback(int rc)
-{
-	store_tx_rollback();
-	return rc;
-}
-
 static int password_post(struct request *req)
 {
 	const char *current, *fresh, *code, *msg;
 	char phc[PASSWORD_PHC_MAX];
 	struct store_user u;
-	struct json_object *d;
 	uint64_t revoked = 0;
 	int rc;
 
@@ -164,30 +142,15 @@ static int password_post(struct request *req)
 		return problem_send(req, 409, "conflict", "The password was "
 			"changed by another request meanwhile.");
 	}
-	/* Every session ends: refresh tokens revoked, access tokens issued
-	 * before refused by their version; old reset links stop working. */
+	/* Every session ends, and old reset links stop working. */
 	if (rc == 0)
-		rc = store_sessions_revoke_user(u.id, &revoked);
-	if (rc == 0)
-		rc = store_users_bump_token_version(u.id);
-	if (rc == 0)
-		rc = store_tokens_revoke_all(u.id, STORE_TOKEN_PASSWORD_RESET);
+		rc = api_sessions_end(u.id, 1, &revoked);
 	if (rc == 0)
 		rc = api_account_send_password_changed(req, &u);
-	if (rc == 0) {
-		d = json_new_object(req);
-		if (d != NULL)
-			json_set_int(d, "refresh_tokens_revoked", (int64_t)revoked);
-		rc = api_audit(req, "auth.password_changed", u.public_id, d);
-	}
-	if (rc != 0)
-		return rollback(rc);
-	rc = store_tx_commit();
-	if (rc != 0)
-		return rc;
-	http_set_header(req, "Cache-Control", "no-store");
-	http_set_status(req, 204);
-	return 0;
+	if (rc == 0)
+		rc = api_audit_sessions_ended(req, "auth.password_changed",
+			u.public_id, revoked);
+	return api_commit_no_content(req, rc);
 }
 
 static const struct route routes[] = {

@@ -42,12 +42,6 @@ static int caller(struct request *req, struct store_user *u)
 	return rc == DF_ENOTFOUND ? DF_EAUTH : rc;
 }
 
-static int rollback(int rc)
-{
-	store_tx_rollback();
-	return rc;
-}
-
 static int send_code_invalid(struct request *req)
 {
 	problem_add_error(req, "code", "invalid",
@@ -166,9 +160,7 @@ static int confirm_post(struct request *req)
 			(const unsigned char (*)[32])hashes, TOTP_RECOVERY_COUNT);
 	if (rc == 0)
 		rc = api_audit(req, "auth.mfa_enabled", u.public_id, NULL);
-	if (rc != 0)
-		return rollback(rc);
-	rc = store_tx_commit();
+	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
 
@@ -260,14 +252,7 @@ static int disable_delete(struct request *req)
 	}
 	if (rc == 0)
 		rc = api_audit(req, "auth.mfa_disabled", u.public_id, NULL);
-	if (rc != 0)
-		return rollback(rc);
-	rc = store_tx_commit();
-	if (rc != 0)
-		return rc;
-	http_set_header(req, "Cache-Control", "no-store");
-	http_set_status(req, 204);
-	return 0;
+	return api_commit_no_content(req, rc);
 }
 
 static const struct route routes[] = {

@@ -11,6 +11,7 @@
 #include "router.h"
 #include "store/admin_users.h"
 #include "store/sessions.h"
+#include "store/tx.h"
 
 char *store_admin_users_pattern(struct arena *a, const char *q)
 {
@@ -88,16 +89,6 @@ static int read_user(struct arena *a, const char *sql, struct db_param key,
 	return 0;
 }
 
-/* Commits, or rolls back when rc or the commit fails. */
-static int finish(int rc)
-{
-	if (rc == 0)
-		rc = db_commit();
-	if (rc != 0)
-		db_rollback();
-	return rc;
-}
-
 int store_admin_users_update(struct arena *a, const char *pid,
 	enum role role, int active, store_admin_users_hook hook, void *ctx,
 	struct store_user *before, struct store_user *after)
@@ -130,21 +121,21 @@ int store_admin_users_update(struct arena *a, const char *pid,
 	if (may_remove_admin) {
 		rc = db_query(a, lock_admins, NULL, 0, &res);
 		if (rc != 0)
-			return finish(rc);
+			return store_tx_end(rc);
 		nadmins = res.nrows;
 	}
 	rc = read_user(a, lock_user, DB_STR(pid), before);
 	if (rc != 0)
-		return finish(rc);
+		return store_tx_end(rc);
 	new_role = role != ROLE_NONE ? role : before->role;
 	new_active = active >= 0 ? (active != 0) : before->active;
 	if (new_role == before->role && new_active == before->active) {
 		*after = *before;
-		return finish(0);
+		return store_tx_end(0);
 	}
 	if (before->role == ROLE_ADMIN && before->active &&
 	    !(new_role == ROLE_ADMIN && new_active) && nadmins <= 1)
-		return finish(DF_ECONFLICT);
+		return store_tx_end(DF_ECONFLICT);
 	suspending = before->active && !new_active;
 	rc = db_exec(update, DBP(DB_STR(store_users_role_name(new_role)),
 		DB_STR(new_active ? "active" : "suspended"),
@@ -157,7 +148,7 @@ int store_admin_users_update(struct arena *a, const char *pid,
 		rc = read_user(a, by_id, DB_INT(before->id), after);
 	if (rc == 0 && hook != NULL)
 		rc = hook(ctx, before, after);
-	return finish(rc);
+	return store_tx_end(rc);
 }
 
 int store_admin_users_create_admin(struct arena *a, const char *email,
@@ -199,5 +190,5 @@ int store_admin_users_create_admin(struct arena *a, const char *email,
 		rc = read_user(a, by_pid, DB_STR(pid), out);
 	if (rc == 0 && hook != NULL)
 		rc = hook(ctx, NULL, out);
-	return finish(rc);
+	return store_tx_end(rc);
 }

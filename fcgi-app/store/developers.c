@@ -9,6 +9,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/developers.h"
+#include "store/tx.h"
 
 #define APP_COLUMNS \
 	"d.id, d.public_id, d.status, d.description, d.website," \
@@ -57,16 +58,6 @@ static int read_app(struct arena *a, const char *sql, struct db_param key,
 	return 0;
 }
 
-/* Commits, or rolls back when rc or the commit fails. */
-static int finish(int rc)
-{
-	if (rc == 0)
-		rc = db_commit();
-	if (rc != 0)
-		db_rollback();
-	return rc;
-}
-
 int store_developers_apply(struct arena *a, const char *user_pid,
 	const struct store_dev_app_input *in, store_developers_hook hook,
 	void *ctx, struct store_dev_app *out, enum store_dev_refusal *why)
@@ -99,20 +90,20 @@ int store_developers_apply(struct arena *a, const char *user_pid,
 	if (rc == 0 && res.nrows != 1)
 		rc = DF_ENOTFOUND;
 	if (rc != 0)
-		return finish(rc);
+		return store_tx_end(rc);
 	uid = db_int(&res, 0, 0, 0);
 	role = db_str(&res, 0, 1);
 	if (role == NULL || strcmp(role, "user") != 0) {
 		*why = STORE_DEV_ROLE;
-		return finish(DF_ECONFLICT);
+		return store_tx_end(DF_ECONFLICT);
 	}
 	rc = db_query(a, standing, DBP(DB_INT(uid)), &res);
 	if (rc != 0)
-		return finish(rc);
+		return store_tx_end(rc);
 	if (db_int(&res, 0, 0, 0) > 0 || db_int(&res, 0, 1, 0) > 0) {
 		*why = db_int(&res, 0, 0, 0) > 0 ? STORE_DEV_PENDING :
 			STORE_DEV_APPROVED;
-		return finish(DF_ECONFLICT);
+		return store_tx_end(DF_ECONFLICT);
 	}
 	rc = db_exec(insert, DBP(DB_STR(pid), DB_INT(uid),
 		DB_STR(in->description), DB_STR(in->website),
@@ -122,7 +113,7 @@ int store_developers_apply(struct arena *a, const char *user_pid,
 		rc = read_app(a, by_pid, DB_STR(pid), out);
 	if (rc == 0 && hook != NULL)
 		rc = hook(ctx, out, 0);
-	return finish(rc);
+	return store_tx_end(rc);
 }
 
 int store_developers_latest(struct arena *a, const char *user_pid,
@@ -185,9 +176,9 @@ int store_developers_review(struct arena *a, const char *app_pid,
 		return rc;
 	rc = read_app(a, lock_app, DB_STR(app_pid), out);
 	if (rc != 0)
-		return finish(rc);
+		return store_tx_end(rc);
 	if (out->status == NULL || strcmp(out->status, "pending") != 0)
-		return finish(DF_ECONFLICT);
+		return store_tx_end(DF_ECONFLICT);
 	rc = db_exec(decide, DBP(DB_STR(approve ? "approved" : "rejected"),
 		DB_STR(notes), DB_STR(reviewer_pid), DB_INT(out->id)), NULL, NULL);
 	if (rc == 0 && approve)
@@ -196,5 +187,5 @@ int store_developers_review(struct arena *a, const char *app_pid,
 		rc = read_app(a, by_id, DB_INT(out->id), out);
 	if (rc == 0 && hook != NULL)
 		rc = hook(ctx, out, changed > 0);
-	return finish(rc);
+	return store_tx_end(rc);
 }

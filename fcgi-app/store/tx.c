@@ -21,3 +21,12 @@ int store_tx_rollback(void)
 {
 	return db_rollback();
 }
+
+int store_tx_end(int rc)
+{
+	if (rc != 0) {
+		db_rollback();
+		return rc;
+	}
+	return store_tx_commit();
+}

@@ -11,4 +11,10 @@ int store_tx_begin(void);
 int store_tx_commit(void);
 int store_tx_rollback(void);
 
+/* Ends the transaction by rc: commits when rc is 0, otherwise rolls back
+ * and hands rc on. Returns rc, or the commit's failure (rolled back). It
+ * lets every exit of a multi-step write be one `return store_tx_end(rc)`
+ * instead of a rollback on each error path. */
+int store_tx_end(int rc);
+
 #endif
