@@ -53,14 +53,26 @@ static int v_email(struct json_object *v, const char **code, const char **msg)
 	return -1;
 }
 
+/* Names that are literal segments beside /developers/{username}: a user
+ * holding one would have a public profile no URL reaches. */
+static const char *const reserved_usernames[] = { "applications", NULL };
+
 static int v_username(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_username(json_object_get_string(v)))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be 3-32 characters of a-z, 0-9, '_' and '-'";
-	return -1;
+	const char *s = json_object_get_string(v);
+
+	if (!validate_username(s)) {
+		*code = "invalid_format";
+		*msg = "must be 3-32 characters of a-z, 0-9, '_' and '-'";
+		return -1;
+	}
+	if (validate_enum(s, reserved_usernames)) {
+		*code = "reserved";
+		*msg = "is reserved";
+		return -1;
+	}
+	return 0;
 }
 
 static const struct json_field register_fields[] = {

@@ -293,6 +293,14 @@ Test(register, refuses_each_bad_field_with_422)
 	cr_assert(has_error(&r, "role", "unknown_field"), "%s", r.body);
 	client_free(&r);
 
+	/* A literal route segment beside /developers/{username}. */
+	cr_assert(post(REGISTER, "{\"email\":\"reserved@example.com\","
+		"\"username\":\"applications\",\"password\":\"a quite long pass phrase\"}",
+		&r) == 0);
+	assert_problem(&r, 422, "validation_failed");
+	cr_assert(has_error(&r, "username", "reserved"), "%s", r.body);
+	client_free(&r);
+
 	cr_assert(post(REGISTER, "{}", &r) == 0);
 	assert_problem(&r, 422, "validation_failed");
 	cr_assert(has_error(&r, "email", "required"));
