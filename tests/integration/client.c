@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
 #include <jwt.h>
@@ -481,4 +482,33 @@ char *client_auth_header(const char *role, char *public_id)
 	if (public_id)
 		memcpy(public_id, pid, 37);
 	return h;
+}
+
+int client_run(const char *cmd, char **out)
+{
+	char full[8192], buf[4096];
+	size_t len = 0;
+	FILE *f;
+	int st;
+
+	snprintf(full, sizeof(full), "(%s) 2>&1", cmd);
+	*out = calloc(1, 1);
+	f = popen(full, "r");
+	cr_assert(f != NULL);
+	while (fgets(buf, sizeof(buf), f)) {
+		size_t n = strlen(buf);
+
+		*out = realloc(*out, len + n + 1);
+		memcpy(*out + len, buf, n + 1);
+		len += n;
+	}
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+const char *client_ctl(void)
+{
+	const char *c = getenv("DEVFORGE_TEST_CTL");
+
+	return c ? c : "./devforgectl";
 }

@@ -70,6 +70,13 @@ const char *client_env(const char *name);
 size_t client_worker_pids(int *pids, size_t max);
 int client_supervisor_pid(void);
 
+/* Runs a shell command; returns its exit status and its output (both
+ * streams) in *out (malloc'd). */
+int client_run(const char *cmd, char **out);
+/* The devforgectl to test: $DEVFORGE_TEST_CTL, else ./devforgectl (the
+ * integration programs run from the build directory). */
+const char *client_ctl(void);
+
 /* Monotonic seconds. */
 double client_now(void);
 

@@ -226,44 +226,15 @@ static long refresh_status(const char *refresh)
 
 /* ---------------------------------------------------------------- mail */
 
-static int run(const char *cmd, char **out)
-{
-	char full[8192], buf[4096];
-	size_t len = 0;
-	FILE *f;
-	int st;
-
-	snprintf(full, sizeof(full), "(%s) 2>&1", cmd);
-	*out = calloc(1, 1);
-	f = popen(full, "r");
-	cr_assert(f != NULL);
-	while (fgets(buf, sizeof(buf), f)) {
-		size_t n = strlen(buf);
-
-		*out = realloc(*out, len + n + 1);
-		memcpy(*out + len, buf, n + 1);
-		len += n;
-	}
-	st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static const char *ctl(void)
-{
-	const char *c = getenv("DEVFORGE_TEST_CTL");
-
-	return c ? c : "./devforgectl";
-}
-
 /* Delivers the outbox into the stack's maildir. Other tests' mail may be
  * in it too; what matters here is that ours arrives. */
 static void mail_send(void)
 {
 	char cmd[2048], *out;
 
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' mail-send --once", ctl(),
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' mail-send --once", client_ctl(),
 		client_env("DEVFORGE_TEST_CONFIG"));
-	run(cmd, &out);
+	client_run(cmd, &out);
 	free(out);
 }
 

@@ -9,36 +9,6 @@
 #include <unistd.h>
 #include "client.h"
 
-/* Runs a shell command; returns its exit status and its output (both
- * streams) in *out (malloc'd). */
-static int run(const char *cmd, char **out)
-{
-	char full[8192], buf[4096];
-	FILE *f;
-	size_t len = 0;
-	int st;
-
-	snprintf(full, sizeof(full), "(%s) 2>&1", cmd);
-	*out = calloc(1, 1);
-	f = popen(full, "r");
-	cr_assert(f != NULL);
-	while (fgets(buf, sizeof(buf), f)) {
-		size_t n = strlen(buf);
-		*out = realloc(*out, len + n + 1);
-		memcpy(*out + len, buf, n + 1);
-		len += n;
-	}
-	st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static const char *ctl(void)
-{
-	const char *c = getenv("DEVFORGE_TEST_CTL");
-
-	return c ? c : "./devforgectl";
-}
-
 /* A scratch copy of the stack's migrations directory. */
 static void copy_migrations(const char *dir)
 {
@@ -47,7 +17,7 @@ static void copy_migrations(const char *dir)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s' && "
 		"cp \"$(sed -n 's/^migrations_dir *= *//p' '%s')\"/*.sql '%s'/",
 		dir, dir, client_env("DEVFORGE_TEST_CONFIG"), dir);
-	cr_assert_eq(run(cmd, &out), 0, "copy failed: %s", out);
+	cr_assert_eq(client_run(cmd, &out), 0, "copy failed: %s", out);
 	free(out);
 }
 
@@ -55,13 +25,13 @@ Test(ctl, status_of_a_migrated_database_is_up_to_date)
 {
 	char cmd[2048], *out;
 
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' migrate --status", ctl(),
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' migrate --status", client_ctl(),
 		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(run(cmd, &out), 0, "%s", out);
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
 	free(out);
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' migrate", ctl(),
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' migrate", client_ctl(),
 		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(run(cmd, &out), 0, "a second migrate must do nothing: %s", out);
+	cr_assert_eq(client_run(cmd, &out), 0, "a second migrate must do nothing: %s", out);
 	free(out);
 }
 
@@ -73,20 +43,20 @@ Test(ctl, a_changed_applied_migration_is_refused)
 	copy_migrations(dir);
 	snprintf(cmd, sizeof(cmd), "echo '-- edited after it was applied' >> "
 		"'%s/0002_analytics_events.sql'", dir);
-	cr_assert_eq(run(cmd, &out), 0);
+	cr_assert_eq(client_run(cmd, &out), 0);
 	free(out);
 
 	snprintf(cmd, sizeof(cmd), "DEVFORGE_MIGRATIONS_DIR='%s' %s -c '%s' "
-		"migrate", dir, ctl(), client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(run(cmd, &out), 1, "migrate accepted an edited file: %s", out);
+		"migrate", dir, client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(client_run(cmd, &out), 1, "migrate accepted an edited file: %s", out);
 	cr_assert(strstr(out, "0002_analytics_events.sql") != NULL, "%s", out);
 	free(out);
 	snprintf(cmd, sizeof(cmd), "DEVFORGE_MIGRATIONS_DIR='%s' %s -c '%s' "
-		"migrate --status", dir, ctl(), client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(run(cmd, &out), 1, "%s", out);
+		"migrate --status", dir, client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(client_run(cmd, &out), 1, "%s", out);
 	free(out);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	run(cmd, &out);
+	client_run(cmd, &out);
 	free(out);
 }
 
@@ -98,15 +68,15 @@ Test(ctl, a_new_file_shows_as_pending)
 	copy_migrations(dir);
 	snprintf(cmd, sizeof(cmd), "echo 'SELECT 1;' > '%s/9999_not_applied.sql'",
 		dir);
-	cr_assert_eq(run(cmd, &out), 0);
+	cr_assert_eq(client_run(cmd, &out), 0);
 	free(out);
 	snprintf(cmd, sizeof(cmd), "DEVFORGE_MIGRATIONS_DIR='%s' %s -c '%s' "
-		"migrate --status", dir, ctl(), client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(run(cmd, &out), 3, "%s", out);
+		"migrate --status", dir, client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(client_run(cmd, &out), 3, "%s", out);
 	cr_assert(strstr(out, "9999_not_applied.sql") != NULL, "%s", out);
 	free(out);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	run(cmd, &out);
+	client_run(cmd, &out);
 	free(out);
 }
 
@@ -117,7 +87,7 @@ static void config_variant(const char *path, const char *extra)
 
 	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && printf '%%s\\n' '%s' >> '%s'",
 		client_env("DEVFORGE_TEST_CONFIG"), path, extra, path);
-	cr_assert_eq(run(cmd, &out), 0, "%s", out);
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
 	free(out);
 }
 
@@ -128,8 +98,8 @@ Test(ctl, check_config_names_an_unknown_key)
 	snprintf(path, sizeof(path), "%s/ctl-unknown-%d.conf",
 		client_env("DEVFORGE_TEST_STACK_DIR"), getpid());
 	config_variant(path, "no_such_key = 1");
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' check-config", ctl(), path);
-	cr_assert_eq(run(cmd, &out), 1, "%s", out);
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' check-config", client_ctl(), path);
+	cr_assert_eq(client_run(cmd, &out), 1, "%s", out);
 	cr_assert(strstr(out, "no_such_key") != NULL, "%s", out);
 	free(out);
 	unlink(path);
@@ -154,8 +124,8 @@ Test(ctl, production_mode_refuses_the_example_secret)
 	fputs(extra, f);
 	fclose(f);
 
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' check-config", ctl(), path);
-	cr_assert_eq(run(cmd, &out), 1, "%s", out);
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' check-config", client_ctl(), path);
+	cr_assert_eq(client_run(cmd, &out), 1, "%s", out);
 	cr_assert(strstr(out, "jwt_secret_file") != NULL, "%s", out);
 	free(out);
 
@@ -163,7 +133,7 @@ Test(ctl, production_mode_refuses_the_example_secret)
 	snprintf(cmd, sizeof(cmd), "./devforge-fcgi -c '%s' --workers 1 "
 		"--socket '%s/ctl-prod-%d.sock'", path,
 		client_env("DEVFORGE_TEST_STACK_DIR"), getpid());
-	cr_assert_eq(run(cmd, &out), 1, "%s", out);
+	cr_assert_eq(client_run(cmd, &out), 1, "%s", out);
 	cr_assert(strstr(out, "jwt_secret_file") != NULL, "%s", out);
 	free(out);
 	unlink(path);

@@ -16,44 +16,15 @@
 #include <unistd.h>
 #include "client.h"
 
-static int run(const char *cmd, char **out)
-{
-	char full[8192], buf[4096];
-	size_t len = 0;
-	FILE *f;
-	int st;
-
-	snprintf(full, sizeof(full), "(%s) 2>&1", cmd);
-	*out = calloc(1, 1);
-	f = popen(full, "r");
-	cr_assert(f != NULL);
-	while (fgets(buf, sizeof(buf), f)) {
-		size_t n = strlen(buf);
-
-		*out = realloc(*out, len + n + 1);
-		memcpy(*out + len, buf, n + 1);
-		len += n;
-	}
-	st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static const char *ctl(void)
-{
-	const char *c = getenv("DEVFORGE_TEST_CTL");
-
-	return c ? c : "./devforgectl";
-}
-
 /* Runs mail-send --once with extra environment (may be ""); exit status,
  * output in *out. */
 static int mail_send(const char *env, char **out)
 {
 	char cmd[4096];
 
-	snprintf(cmd, sizeof(cmd), "%s %s -c '%s' mail-send --once", env, ctl(),
+	snprintf(cmd, sizeof(cmd), "%s %s -c '%s' mail-send --once", env, client_ctl(),
 		client_env("DEVFORGE_TEST_CONFIG"));
-	return run(cmd, out);
+	return client_run(cmd, out);
 }
 
 static long sql_long(const char *sql)
@@ -412,9 +383,9 @@ Test(mail_send, two_senders_deliver_each_mail_once, .timeout = 120)
 	}
 	snprintf(cmd, sizeof(cmd), "for i in 1 2; do DEVFORGE_MAIL_TRANSPORT="
 		"sendmail DEVFORGE_SENDMAIL_PATH='%s' %s -c '%s' mail-send --once "
-		"--limit 100 & done; wait", slow, ctl(),
+		"--limit 100 & done; wait", slow, client_ctl(),
 		client_env("DEVFORGE_TEST_CONFIG"));
-	run(cmd, &out);
+	client_run(cmd, &out);
 	free(out);
 	{
 		char sql[256];
@@ -434,7 +405,7 @@ Test(mail_send, two_senders_deliver_each_mail_once, .timeout = 120)
 	}
 	/* Each address once. */
 	snprintf(cmd, sizeof(cmd), "sort '%s' | uniq -d | wc -l", log);
-	run(cmd, &out);
+	client_run(cmd, &out);
 	cr_assert_eq(atoi(out), 0, "delivered twice: %s", out);
 	free(out);
 	free(got);
@@ -452,7 +423,7 @@ Test(mail_send, polls_until_sigterm, .timeout = 60)
 	int st, i;
 
 	drain();
-	snprintf(cmd, sizeof(cmd), "exec %s -c '%s' mail-send >/dev/null", ctl(),
+	snprintf(cmd, sizeof(cmd), "exec %s -c '%s' mail-send >/dev/null", client_ctl(),
 		client_env("DEVFORGE_TEST_CONFIG"));
 	pid = fork();
 	cr_assert(pid >= 0);
@@ -477,13 +448,13 @@ Test(mail_send, refuses_bad_options)
 {
 	char cmd[2048], *out;
 
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' mail-send --limit 0", ctl(),
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' mail-send --limit 0", client_ctl(),
 		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(run(cmd, &out), 2, "%s", out);
+	cr_assert_eq(client_run(cmd, &out), 2, "%s", out);
 	cr_assert(strstr(out, "--limit") != NULL, "%s", out);
 	free(out);
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' mail-send --now", ctl(),
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' mail-send --now", client_ctl(),
 		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(run(cmd, &out), 2, "%s", out);
+	cr_assert_eq(client_run(cmd, &out), 2, "%s", out);
 	free(out);
 }
