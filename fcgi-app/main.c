@@ -18,6 +18,7 @@
 #include <fcgiapp.h>
 #include "api/api.h"
 #include "arena.h"
+#include "cache.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -138,6 +139,11 @@ static int worker_run(int listen_fd)
 		log_msg(LOG_ERROR, "worker cannot allocate its request state");
 		return 1;
 	}
+	/* Each worker its own cache, made after the fork: nothing of it is
+	 * shared, only the generations in the segment are. */
+	if (cache_init(cfg.cache_max_entries, cfg.cache_max_bytes) != 0)
+		log_msg(LOG_WARN, "no memory for the response cache; "
+			"serving without it");
 	/* Connect now so the first request does not pay for it; a database
 	 * that is down is retried by the first request that needs it. */
 	if (db_connect() != 0)
@@ -156,6 +162,7 @@ static int worker_run(int listen_fd)
 	}
 	FCGX_Free(&fr, 0);
 	arena_free(a);
+	cache_free();
 	db_close();
 	log_msg(LOG_INFO, "worker stopped");
 	return 0;

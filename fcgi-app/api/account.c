@@ -235,11 +235,11 @@ static int verify_post(struct request *req)
 
 static const struct route routes[] = {
 	{ HTTP_POST, "/api/v1/auth/password-reset", reset_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
 	{ HTTP_POST, "/api/v1/auth/password-reset/confirm", reset_confirm_post,
-	  ROLE_NONE, RL_AUTH, ROUTE_BODY_JSON, 0 },
+	  ROLE_NONE, RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
 	{ HTTP_POST, "/api/v1/auth/verify-email", verify_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
 };
 
 const struct route_table api_account_table = {

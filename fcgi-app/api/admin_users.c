@@ -238,11 +238,11 @@ static int users_patch(struct request *req)
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/api/v1/admin/users", users_list, ROLE_ADMIN,
-	  RL_DEFAULT, 0, 0 },
+	  RL_DEFAULT, 0, 0, 0 },
 	{ HTTP_GET, "/api/v1/admin/users/{id}", users_get, ROLE_ADMIN,
-	  RL_DEFAULT, 0, 0 },
+	  RL_DEFAULT, 0, 0, 0 },
 	{ HTTP_PATCH, "/api/v1/admin/users/{id}", users_patch, ROLE_ADMIN,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0 },
+	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
 };
 
 const struct route_table api_admin_users_table = {

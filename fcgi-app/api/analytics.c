@@ -149,7 +149,7 @@ static int events_post(struct request *req)
 
 static const struct route routes[] = {
 	{ HTTP_POST, "/api/v1/analytics/events", events_post, ROLE_NONE,
-	  RL_ANALYTICS, ROUTE_BODY_JSON | ROUTE_AUTH_OPTIONAL, 0 },
+	  RL_ANALYTICS, ROUTE_BODY_JSON | ROUTE_AUTH_OPTIONAL, 0, 0 },
 };
 
 const struct route_table api_analytics_table = {

@@ -727,15 +727,15 @@ static int logout_all_post(struct request *req)
 
 static const struct route routes[] = {
 	{ HTTP_POST, "/api/v1/auth/register", register_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
 	{ HTTP_POST, "/api/v1/auth/login", login_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
 	{ HTTP_POST, "/api/v1/auth/refresh", refresh_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
 	{ HTTP_POST, "/api/v1/auth/logout", logout_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0 },
+	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
 	{ HTTP_POST, "/api/v1/auth/logout-all", logout_all_post, ROLE_USER,
-	  RL_DEFAULT, 0, 0 },
+	  RL_DEFAULT, 0, 0, 0 },
 };
 
 const struct route_table api_auth_table = {

@@ -318,17 +318,17 @@ static int profile_get(struct request *req)
 
 static const struct route routes[] = {
 	{ HTTP_POST, "/api/v1/developers/applications", apply_post, ROLE_USER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0 },
+	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
 	{ HTTP_GET, "/api/v1/developers/applications/me", apply_me, ROLE_USER,
-	  RL_DEFAULT, 0, 0 },
+	  RL_DEFAULT, 0, 0, 0 },
 	{ HTTP_GET, "/api/v1/developers/{username}", profile_get, ROLE_NONE,
-	  RL_DEFAULT, 0, 0 },
+	  RL_DEFAULT, 0, 0, 0 },
 	{ HTTP_GET, "/api/v1/admin/developer-applications", apps_list,
-	  ROLE_ADMIN, RL_DEFAULT, 0, 0 },
+	  ROLE_ADMIN, RL_DEFAULT, 0, 0, 0 },
 	{ HTTP_POST, "/api/v1/admin/developer-applications/{id}/approve",
-	  app_approve, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0 },
+	  app_approve, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
 	{ HTTP_POST, "/api/v1/admin/developer-applications/{id}/reject",
-	  app_reject, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0 },
+	  app_reject, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
 };
 
 const struct route_table api_developers_table = {

@@ -144,10 +144,10 @@ static int api_root(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/health", health_live, ROLE_NONE, RL_NONE, 0, 0 },
-	{ HTTP_GET, "/api/v1/health", health_live, ROLE_NONE, RL_NONE, 0, 0 },
-	{ HTTP_GET, "/api/v1/health/ready", health_ready, ROLE_NONE, RL_NONE, 0, 0 },
-	{ HTTP_GET, "/api/v1", api_root, ROLE_NONE, RL_DEFAULT, 0, 0 },
+	{ HTTP_GET, "/health", health_live, ROLE_NONE, RL_NONE, 0, 0, 0 },
+	{ HTTP_GET, "/api/v1/health", health_live, ROLE_NONE, RL_NONE, 0, 0, 0 },
+	{ HTTP_GET, "/api/v1/health/ready", health_ready, ROLE_NONE, RL_NONE, 0, 0, 0 },
+	{ HTTP_GET, "/api/v1", api_root, ROLE_NONE, RL_DEFAULT, 0, 0, 0 },
 };
 
 const struct route_table api_health_table = {

@@ -154,13 +154,13 @@ static int password_post(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/me", me_get, ROLE_USER, RL_DEFAULT, 0, 0 },
+	{ HTTP_GET, "/api/v1/me", me_get, ROLE_USER, RL_DEFAULT, 0, 0, 0 },
 	{ HTTP_PATCH, "/api/v1/me", me_patch, ROLE_USER, RL_DEFAULT,
-	  ROUTE_BODY_JSON, 0 },
+	  ROUTE_BODY_JSON, 0, 0 },
 	/* It checks a password: limited per address like the auth routes,
 	 * so a stolen access token cannot guess the password at speed. */
 	{ HTTP_POST, "/api/v1/me/password", password_post, ROLE_USER, RL_AUTH,
-	  ROUTE_BODY_JSON, 0 },
+	  ROUTE_BODY_JSON, 0, 0 },
 };
 
 const struct route_table api_me_table = {

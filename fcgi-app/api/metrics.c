@@ -19,7 +19,7 @@ static int metrics_get(struct request *req)
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/api/v1/metrics", metrics_get, ROLE_ADMIN, RL_NONE,
-	  ROUTE_TRUSTED, 0 },
+	  ROUTE_TRUSTED, 0, 0 },
 };
 
 const struct route_table api_metrics_table = {

@@ -257,13 +257,13 @@ static int disable_delete(struct request *req)
 
 static const struct route routes[] = {
 	{ HTTP_POST, "/api/v1/me/mfa/totp", enrol_post, ROLE_USER, RL_DEFAULT,
-	  0, 0 },
+	  0, 0, 0 },
 	{ HTTP_POST, "/api/v1/me/mfa/totp/confirm", confirm_post, ROLE_USER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0 },
+	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
 	/* It checks a password and a code: limited per address like the
 	 * auth routes. */
 	{ HTTP_DELETE, "/api/v1/me/mfa/totp", disable_delete, ROLE_USER, RL_AUTH,
-	  ROUTE_BODY_JSON, 0 },
+	  ROUTE_BODY_JSON, 0, 0 },
 };
 
 const struct route_table api_mfa_table = {

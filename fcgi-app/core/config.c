@@ -114,6 +114,11 @@ static const struct key keys[] = {
 		"32768"),
 	UINT("json_max_depth", json_max_depth, 1, 256, "32"),
 
+	/* Per worker: memory use is workers x cache_max_bytes at most. */
+	UINT("cache_max_entries", cache_max_entries, 0, 1048576, "1024"),
+	UINT("cache_max_bytes", cache_max_bytes, 4096, 4294967296ull,
+		"16777216"),
+
 	LIST("cors_origins", L_ORIGINS, NULL),
 	LIST("trusted_networks", L_NETWORKS, "127.0.0.0/8, ::1/128"),
 

@@ -61,6 +61,10 @@ struct config {
 	struct http_limits limits;
 	unsigned json_max_depth;
 
+	/* per-worker response cache of public reads */
+	size_t cache_max_entries; /* 0: no cache */
+	size_t cache_max_bytes;
+
 	/* CORS and trust */
 	char *cors_origins[CONFIG_MAX_ORIGINS];
 	size_t ncors_origins;

@@ -549,6 +549,11 @@ void http_set_status(struct request *req, int status)
 	req->resp.body_len = 0;
 }
 
+void http_set_cacheable(struct request *req)
+{
+	req->resp.cacheable = 1;
+}
+
 /* Appends to the header block; the size was computed beforehand, so
  * running out of room is a bug caught here rather than a cut header. */
 struct hbuf {

@@ -74,6 +74,9 @@ struct response {
 	size_t body_len;
 	struct http_kv headers[HTTP_MAX_RESP_HEADERS];
 	size_t nheaders;
+	int cacheable;            /* the 200 answer is the same for every
+	                             caller: a ROUTE_PUBLIC_CACHE route may
+	                             keep it and mark it public */
 };
 
 struct request {
@@ -175,6 +178,9 @@ int http_set_body(struct request *req, int status, const char *content_type,
 int http_set_json(struct request *req, int status, struct json_object *obj);
 /* Status only, no body (204, 304). */
 void http_set_status(struct request *req, int status);
+/* Declares the answer the same for every caller (a published extension,
+ * never a draft its owner sees), so the router may cache it. */
+void http_set_cacheable(struct request *req);
 
 /* Writes "Status:", Content-Type, Content-Length, X-Request-Id,
  * X-Content-Type-Options: nosniff, the extra headers, the blank line and

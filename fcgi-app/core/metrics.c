@@ -28,6 +28,11 @@ void metrics_observe_request(int route_index, int status, uint64_t dur_us)
 	shm_hist_observe(&rs->latency, dur_us);
 }
 
+void metrics_cache_lookup(int hit)
+{
+	shm_count(hit ? SHM_C_CACHE_HITS : SHM_C_CACHE_MISSES, 1);
+}
+
 void metrics_observe_db(uint64_t dur_us, int ok)
 {
 	if (shm_current == NULL)

@@ -13,6 +13,8 @@ struct arena;
 /* Records one finished request: its route (index, or -1 for none), status
  * and duration. Does nothing without a segment. */
 void metrics_observe_request(int route_index, int status, uint64_t dur_us);
+/* Records one response-cache lookup: hit 1, miss 0. */
+void metrics_cache_lookup(int hit);
 /* Records one database round trip. */
 void metrics_observe_db(uint64_t dur_us, int ok);
 

@@ -1,17 +1,20 @@
 /* The router: finds the route of a request and runs the fixed pipeline
  * (404, OPTIONS/CORS preflight, 405, CORS, rate limit, authentication,
  * role, 415/411/413, body, JSON) before the handler, then maps a
- * handler's error code to its problem answer. */
+ * handler's error code to its problem answer. Public-cache routes answer
+ * from the worker's cache when they can and carry ETag/Cache-Control. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 #include "arena.h"
+#include "cache.h"
 #include "config.h"
 #include "err.h"
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
 #include "problem.h"
 #include "ratelimit.h"
 #include "router.h"
@@ -196,7 +199,11 @@ int router_init(struct router *r)
 			    (unsigned)rt->rl >= RL__MAX ||
 			    (unsigned)rt->role > ROLE_ADMIN ||
 			    ((rt->flags & ROUTE_BODY_JSON) &&
-			     (rt->flags & ROUTE_BODY_RAW))) {
+			     (rt->flags & ROUTE_BODY_RAW)) ||
+			    /* A cached route nothing invalidates would
+			     * answer from its first copy forever. */
+			    ((rt->flags & ROUTE_PUBLIC_CACHE) &&
+			     (rt->method != HTTP_GET || rt->cache_gens == 0))) {
 				log_msg(LOG_ERROR, "router: table %s: bad route "
 					"%s %s", tab->name ? tab->name : "?",
 					http_method_name(rt->method),
@@ -581,11 +588,144 @@ static int body_ok(struct router *r, struct request *req,
 	return 1;
 }
 
+/* Runs the handler and turns its failure into the answer. 1 when the
+ * handler answered itself with a success, 0 otherwise. */
+static int run_handler(struct request *req, const struct route *rt)
+{
+	size_t nheaders = req->resp.nheaders;
+	int rc;
+
+	rc = rt->handler(req);
+	if (rc < 0) {
+		/* Headers a failed handler set (ETag, Location) do not belong
+		 * on the problem that replaces its answer. */
+		if (rc != DF_ERESPONDED)
+			req->resp.nheaders = nheaders;
+		answer_error(req, rc, "handler");
+		return 0;
+	}
+	if (req->resp.status == 0) {
+		send_internal(req, "handler (no answer)", DF_EINTERNAL);
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- the response cache of ROUTE_PUBLIC_CACHE routes ---- */
+
+/* The cache key: path + "?" + raw query. The path is decoded, so a '?'
+ * or '%' in it is written back as %3F / %25: "/a%3Fb" and "/a?b" must
+ * not share a key. */
+static char *cache_key(struct request *req)
+{
+	size_t plen = strlen(req->path), qlen = strlen(req->query), n = 0, i;
+	char *k;
+
+	k = arena_alloc(req->arena, 3 * plen + qlen + 2);
+	if (k == NULL)
+		return NULL;
+	for (i = 0; i < plen; i++) {
+		if (req->path[i] == '?' || req->path[i] == '%') {
+			memcpy(k + n, req->path[i] == '?' ? "%3F" : "%25", 3);
+			n += 3;
+		} else {
+			k[n++] = req->path[i];
+		}
+	}
+	k[n++] = '?';
+	memcpy(k + n, req->query, qlen + 1);
+	return k;
+}
+
+/* The validators every 200 of a public-cache route carries, and the 304
+ * that replaces it when the client already holds this version. */
+static void finish_validated(struct request *req, const char *etag)
+{
+	http_set_header(req, "ETag", etag);
+	http_set_header(req, "Cache-Control", req->resp.cacheable ?
+		"public, no-cache" : "private, no-cache");
+	if (cache_etag_matches(req->if_none_match, etag))
+		http_set_status(req, 304);
+}
+
+static int answer_from_cache(struct request *req,
+	const struct cache_entry *e)
+{
+	size_t i;
+	int rc;
+
+	rc = http_set_body(req, 200, e->content_type, e->body, e->body_len);
+	for (i = 0; rc == 0 && i < e->nheaders; i++)
+		rc = http_set_header(req, e->headers[i].name,
+			e->headers[i].value);
+	if (rc < 0)
+		return rc;
+	http_set_cacheable(req);
+	finish_validated(req, e->etag);
+	return 0;
+}
+
+/* GET and HEAD of a public-cache route: the stamp is read before the
+ * handler runs, so a write committing while it runs leaves the stored
+ * copy stale at once rather than current under the new generation. */
+static void run_cached(struct request *req, const struct route *rt)
+{
+	const struct cache_entry *e;
+	size_t nheaders = req->resp.nheaders, i, nextra = 0;
+	struct http_kv extra[HTTP_MAX_RESP_HEADERS];
+	char computed[CACHE_ETAG_SIZE];
+	const char *etag = NULL;
+	uint64_t stamp;
+	char *key;
+	int rc;
+
+	stamp = cache_stamp(rt->cache_gens);
+	key = cache_key(req);
+	if (key == NULL) {
+		send_internal(req, "cache key", DF_ENOMEM);
+		return;
+	}
+	e = cache_lookup(key, stamp);
+	if (e != NULL) {
+		metrics_cache_lookup(1);
+		rc = answer_from_cache(req, e);
+		if (rc < 0) {
+			req->resp.nheaders = nheaders;
+			send_internal(req, "cached answer", rc);
+		}
+		return;
+	}
+	metrics_cache_lookup(0);
+	if (!run_handler(req, rt) || req->resp.status != 200)
+		return;
+
+	/* A handler that knows its version (a row's) keeps its own tag. */
+	for (i = nheaders; i < req->resp.nheaders; i++) {
+		const struct http_kv *h = &req->resp.headers[i];
+
+		if (strcasecmp(h->name, "ETag") == 0)
+			etag = h->value;
+		else if (strcasecmp(h->name, "Cache-Control") != 0)
+			extra[nextra++] = *h;
+	}
+	if (etag == NULL) {
+		cache_etag(req->resp.body, req->resp.body_len, computed);
+		etag = computed;
+	}
+	if (req->resp.cacheable) {
+		rc = cache_store(key, stamp, req->resp.content_type,
+			req->resp.body, req->resp.body_len, etag, extra, nextra);
+		if (rc < 0 && rc != DF_ETOOBIG)
+			log_req_msg(req, LOG_WARN, "cache store failed: %s",
+				df_strerror(rc));
+	}
+	finish_validated(req, etag);
+}
+
 static void run_route(struct router *r, struct request *req,
 	const struct route *rt)
 {
 	int per_user = 0, rc;
-	size_t nheaders;
 
 	if (rt->rl != RL_NONE) {
 		/* RL_DEFAULT with credentials counts per user, which is only
@@ -611,17 +751,11 @@ static void run_route(struct router *r, struct request *req,
 	if (!role_ok(r, req, rt) || !body_ok(r, req, rt))
 		return;
 
-	nheaders = req->resp.nheaders;
-	rc = rt->handler(req);
-	if (rc < 0) {
-		/* Headers a failed handler set (ETag, Location) do not belong
-		 * on the problem that replaces its answer. */
-		if (rc != DF_ERESPONDED)
-			req->resp.nheaders = nheaders;
-		answer_error(req, rc, "handler");
-	} else if (req->resp.status == 0) {
-		send_internal(req, "handler (no answer)", DF_EINTERNAL);
+	if (rt->flags & ROUTE_PUBLIC_CACHE) {
+		run_cached(req, rt);
+		return;
 	}
+	run_handler(req, rt);
 }
 
 static void add_cors(struct request *req)

@@ -1,6 +1,8 @@
 /* Route tables and the fixed pipeline every request passes before its
  * handler: 404, 405 (+Allow), CORS preflight, rate limit, authentication,
- * role, 415, 411/413, body read, JSON parse (400). Handlers answer 422
+ * role, 415, 411/413, body read, JSON parse (400), then, for GET/HEAD
+ * of a ROUTE_PUBLIC_CACHE route, the response cache (hit, or the handler
+ * and a store) and conditional GET (ETag, 304). Handlers answer 422
  * for field errors themselves through problem.h. Each api/ file exports
  * one struct route_table. */
 #ifndef DF_ROUTER_H
@@ -23,7 +25,11 @@ enum route_flags {
 	                               config's trusted networks too */
 	ROUTE_AUTH_OPTIONAL = 1 << 3, /* a bearer token is checked when sent,
 	                               but anonymous callers get through */
-	ROUTE_PUBLIC_CACHE = 1 << 4 /* cacheable public read (ETag) */
+	ROUTE_PUBLIC_CACHE = 1 << 4 /* GET only: answers carry ETag and
+	                               Cache-Control, If-None-Match gets 304,
+	                               and answers the handler marks
+	                               cacheable are kept per worker until
+	                               one of cache_gens is bumped */
 };
 
 /* Rate-limit classes; their limits come from the config
@@ -46,6 +52,10 @@ struct route {
 	enum rl_class rl;
 	unsigned flags;           /* enum route_flags */
 	size_t max_body;          /* 0: the config's max_body */
+	uint64_t cache_gens;      /* ROUTE_PUBLIC_CACHE: bit i set when a
+	                             bump of shared generation i
+	                             (0..SHM_CACHE_GENERATIONS-1) changes
+	                             what this route answers; at least one */
 };
 
 struct route_table {
@@ -77,7 +87,8 @@ struct router {
 };
 
 /* Validates every table (patterns well formed, no duplicate method +
- * pattern, at most ROUTER_MAX_ROUTES) and fills nroutes and flat.
+ * pattern, at most ROUTER_MAX_ROUTES, ROUTE_PUBLIC_CACHE only on GET
+ * and with cache_gens) and fills nroutes and flat.
  * 0 or DF_EINVAL. */
 int router_init(struct router *r);
 

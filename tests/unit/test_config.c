@@ -113,6 +113,8 @@ Test(config, defaults_apply_without_a_file)
 	cr_assert_str_eq(cfg.db_password, "");
 	cr_assert_eq(cfg.limits.max_body, 1048576);
 	cr_assert_eq(cfg.json_max_depth, 32);
+	cr_assert_eq(cfg.cache_max_entries, 1024);
+	cr_assert_eq(cfg.cache_max_bytes, 16777216);
 	cr_assert_eq(cfg.ratelimit[RL_AUTH].limit, 10);
 	cr_assert_eq(cfg.ratelimit[RL_AUTH].window_s, 60);
 	cr_assert_eq(cfg.ntrusted, 2);
@@ -195,6 +197,27 @@ Test(config, limits_and_log_level_are_read)
 	cr_assert_eq(cfg.limits.max_headers_total, 2048);
 	cr_assert_eq(cfg.json_max_depth, 8);
 	cr_assert_eq(cfg.log_level, LOG_DEBUG);
+}
+
+Test(config, cache_bounds_are_read_and_checked)
+{
+	char *env[] = { "DEVFORGE_JWT_SECRET=dev-only-secret",
+		"DEVFORGE_CACHE_MAX_BYTES=4096", NULL };
+
+	cr_assert_eq(load(dev_conf("cache_max_entries = 0\n"
+		"cache_max_bytes = 4294967296\n"), NULL), 0, "%s", err);
+	cr_assert_eq(cfg.cache_max_entries, 0, "0 turns the cache off");
+	cr_assert_eq(cfg.cache_max_bytes, 4294967296ull);
+	config_free(&cfg);
+	cr_assert_eq(load(NULL, env), 0, "%s", err);
+	cr_assert_eq(cfg.cache_max_bytes, 4096);
+	config_free(&cfg);
+	expect_error(dev_conf("cache_max_entries = 1048577\n"), NULL,
+		"key 'cache_max_entries'", "0 to 1048576");
+	expect_error(dev_conf("cache_max_bytes = 4095\n"), NULL,
+		"key 'cache_max_bytes'", NULL);
+	expect_error(dev_conf("cache_max_bytes = 4294967297\n"), NULL,
+		"key 'cache_max_bytes'", NULL);
 }
 
 Test(config, header_limit_above_total_is_refused)

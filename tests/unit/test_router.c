@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "arena.h"
+#include "cache.h"
 #include "config.h"
 #include "err.h"
 #include "http.h"
@@ -108,29 +109,29 @@ static int h_silent(struct request *r)
 }
 
 static const struct route items_routes[] = {
-	{ HTTP_GET, "/api/v1/items", h_ok, ROLE_NONE, RL_NONE, 0, 0 },
+	{ HTTP_GET, "/api/v1/items", h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 },
 	{ HTTP_POST, "/api/v1/items", h_json, ROLE_USER, RL_NONE,
-	  ROUTE_BODY_JSON, 0 },
-	{ HTTP_GET, "/api/v1/items/{id}", h_item, ROLE_NONE, RL_NONE, 0, 0 },
-	{ HTTP_DELETE, "/api/v1/items/{id}", h_item, ROLE_ADMIN, RL_NONE, 0, 0 },
-	{ HTTP_GET, "/api/v1/items/special", h_ok, ROLE_NONE, RL_NONE, 0, 0 },
+	  ROUTE_BODY_JSON, 0, 0 },
+	{ HTTP_GET, "/api/v1/items/{id}", h_item, ROLE_NONE, RL_NONE, 0, 0, 0 },
+	{ HTTP_DELETE, "/api/v1/items/{id}", h_item, ROLE_ADMIN, RL_NONE, 0, 0, 0 },
+	{ HTTP_GET, "/api/v1/items/special", h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 },
 };
 
 static const struct route misc_routes[] = {
 	{ HTTP_POST, "/api/v1/auth/login", h_ok, ROLE_NONE, RL_AUTH,
-	  ROUTE_BODY_JSON, 0 },
-	{ HTTP_PUT, "/api/v1/blob", h_raw, ROLE_NONE, RL_NONE, ROUTE_BODY_RAW, 8 },
+	  ROUTE_BODY_JSON, 0, 0 },
+	{ HTTP_PUT, "/api/v1/blob", h_raw, ROLE_NONE, RL_NONE, ROUTE_BODY_RAW, 8, 0 },
 	{ HTTP_GET, "/api/v1/metrics", h_ok, ROLE_ADMIN, RL_NONE,
-	  ROUTE_TRUSTED, 0 },
-	{ HTTP_GET, "/api/v1/fail", h_fail, ROLE_NONE, RL_NONE, 0, 0 },
-	{ HTTP_GET, "/api/v1/invalid", h_invalid_plain, ROLE_NONE, RL_NONE, 0, 0 },
-	{ HTTP_GET, "/api/v1/silent", h_silent, ROLE_NONE, RL_NONE, 0, 0 },
-	{ HTTP_GET, "/api/v1/dev", h_ok, ROLE_DEVELOPER, RL_NONE, 0, 0 },
-	{ HTTP_GET, "/api/v1/user", h_ok, ROLE_USER, RL_NONE, 0, 0 },
+	  ROUTE_TRUSTED, 0, 0 },
+	{ HTTP_GET, "/api/v1/fail", h_fail, ROLE_NONE, RL_NONE, 0, 0, 0 },
+	{ HTTP_GET, "/api/v1/invalid", h_invalid_plain, ROLE_NONE, RL_NONE, 0, 0, 0 },
+	{ HTTP_GET, "/api/v1/silent", h_silent, ROLE_NONE, RL_NONE, 0, 0, 0 },
+	{ HTTP_GET, "/api/v1/dev", h_ok, ROLE_DEVELOPER, RL_NONE, 0, 0, 0 },
+	{ HTTP_GET, "/api/v1/user", h_ok, ROLE_USER, RL_NONE, 0, 0, 0 },
 	{ HTTP_GET, "/api/v1/optional", h_ok, ROLE_USER, RL_NONE,
-	  ROUTE_AUTH_OPTIONAL, 0 },
-	{ HTTP_GET, "/api/v1/limited", h_ok, ROLE_NONE, RL_DEFAULT, 0, 0 },
-	{ HTTP_GET, "/", h_ok, ROLE_NONE, RL_NONE, 0, 0 },
+	  ROUTE_AUTH_OPTIONAL, 0, 0 },
+	{ HTTP_GET, "/api/v1/limited", h_ok, ROLE_NONE, RL_DEFAULT, 0, 0, 0 },
+	{ HTTP_GET, "/", h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 },
 };
 
 static const struct route_table items_table = { "items", items_routes,
@@ -225,6 +226,7 @@ static void setup(void)
 	router.hooks.authenticate = fake_auth;
 	router.read_body = mem_read;
 	cr_assert_eq(router_init(&router), 0);
+	cr_assert_eq(cache_init(64, 1 << 20), 0);
 	calls = 0;
 	fail_rc = 0;
 	remote = UNTRUSTED;
@@ -232,6 +234,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	cache_free();
 	shm_current = NULL;
 	free(seg);
 	arena_free(arena);
@@ -988,7 +991,7 @@ static int init_with(const struct route *routes, size_t n)
 	return router_init(&rr);
 }
 
-#define R(m, p) { m, p, h_ok, ROLE_NONE, RL_NONE, 0, 0 }
+#define R(m, p) { m, p, h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 }
 
 Test(router_init, counts_and_indexes_routes)
 {
@@ -1031,11 +1034,11 @@ Test(router_init, refuses_duplicates_and_bad_routes)
 	const struct route opts[] = { R(HTTP_OPTIONS, "/a") };
 	const struct route other[] = { R(HTTP_OTHER, "/a") };
 	const struct route nohandler[] = { { HTTP_GET, "/a", NULL, ROLE_NONE,
-		RL_NONE, 0, 0 } };
+		RL_NONE, 0, 0, 0 } };
 	const struct route both[] = { { HTTP_POST, "/a", h_ok, ROLE_NONE,
-		RL_NONE, ROUTE_BODY_JSON | ROUTE_BODY_RAW, 0 } };
+		RL_NONE, ROUTE_BODY_JSON | ROUTE_BODY_RAW, 0, 0 } };
 	const struct route badrl[] = { { HTTP_GET, "/a", h_ok, ROLE_NONE,
-		RL__MAX, 0, 0 } };
+		RL__MAX, 0, 0, 0 } };
 
 	cr_assert_eq(init_with(dup, 2), DF_EINVAL);
 	cr_assert_eq(init_with(head, 1), DF_EINVAL);
@@ -1044,6 +1047,20 @@ Test(router_init, refuses_duplicates_and_bad_routes)
 	cr_assert_eq(init_with(nohandler, 1), DF_EINVAL);
 	cr_assert_eq(init_with(both, 1), DF_EINVAL);
 	cr_assert_eq(init_with(badrl, 1), DF_EINVAL);
+}
+
+Test(router_init, public_cache_needs_get_and_generations)
+{
+	const struct route nogens[] = { { HTTP_GET, "/a", h_ok, ROLE_NONE,
+		RL_NONE, ROUTE_PUBLIC_CACHE, 0, 0 } };
+	const struct route post[] = { { HTTP_POST, "/a", h_ok, ROLE_NONE,
+		RL_NONE, ROUTE_PUBLIC_CACHE, 0, 1 } };
+	const struct route good[] = { { HTTP_GET, "/a", h_ok, ROLE_NONE,
+		RL_NONE, ROUTE_PUBLIC_CACHE, 0, 1ull << 63 } };
+
+	cr_assert_eq(init_with(nogens, 1), DF_EINVAL);
+	cr_assert_eq(init_with(post, 1), DF_EINVAL);
+	cr_assert_eq(init_with(good, 1), 0);
 }
 
 Test(router_init, refuses_too_many_routes)
@@ -1111,4 +1128,310 @@ Test(router_is_json_type, media_types)
 	cr_assert_not(router_is_json_type("application/json; charset=utf-8x"));
 	cr_assert_not(router_is_json_type("application/json x"));
 	cr_assert_not(router_is_json_type("application/json; =utf-8"));
+}
+
+/* ---- the response cache of ROUTE_PUBLIC_CACHE routes ---- */
+
+#define GEN_A 2u
+#define GEN_B 5u
+#define GEN_OTHER 7u
+
+/* A public read: the body counts the handler's runs, so an answer from
+ * the cache shows as an old count. "draft" is an owner's view (never
+ * cacheable), "missing" a 404 that claims to be cacheable, "racing" a
+ * read during which a write commits. */
+static int h_pub(struct request *r)
+{
+	const char *slug = router_param(r, "slug");
+	char body[64];
+	int n;
+
+	calls++;
+	if (slug == NULL)
+		slug = http_query(r, "q") ? http_query(r, "q") : "-";
+	if (strcmp(slug, "missing") == 0) {
+		http_set_cacheable(r);
+		return DF_ENOTFOUND;
+	}
+	if (strcmp(slug, "racing") == 0)
+		shm_cache_bump(GEN_A);
+	if (strcmp(slug, "draft") != 0)
+		http_set_cacheable(r);
+	http_set_header(r, "Link", "</next>; rel=\"next\"");
+	n = snprintf(body, sizeof(body), "{\"slug\":\"%s\",\"run\":%d}", slug,
+		calls);
+	return http_set_body(r, 200, "application/json", body, (size_t)n);
+}
+
+static const struct route cached_routes[] = {
+	{ HTTP_GET, "/api/v1/pub", h_pub, ROLE_NONE, RL_NONE,
+	  ROUTE_PUBLIC_CACHE, 0, 1ull << GEN_A },
+	{ HTTP_GET, "/api/v1/pub/{slug}", h_pub, ROLE_NONE, RL_NONE,
+	  ROUTE_PUBLIC_CACHE, 0, (1ull << GEN_A) | (1ull << GEN_B) },
+	{ HTTP_GET, "/api/v1/members/{slug}", h_pub, ROLE_USER, RL_NONE,
+	  ROUTE_PUBLIC_CACHE, 0, 1ull << GEN_A },
+};
+static const struct route_table cached_table = { "cached", cached_routes,
+	sizeof(cached_routes) / sizeof(cached_routes[0]) };
+static const struct route_table *const cache_tables[] = { &items_table,
+	&misc_table, &cached_table };
+
+static void cache_setup(void)
+{
+	setup();
+	router.tables = cache_tables;
+	router.ntables = 3;
+	cr_assert_eq(router_init(&router), 0);
+}
+
+TestSuite(router_cache, .init = cache_setup, .fini = teardown);
+
+static uint64_t hits(void)
+{
+	return seg->counters[SHM_C_CACHE_HITS];
+}
+
+static uint64_t misses(void)
+{
+	return seg->counters[SHM_C_CACHE_MISSES];
+}
+
+static const char *body_str(void)
+{
+	static char buf[256];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)req.resp.body_len,
+		req.resp.body ? req.resp.body : "");
+	return buf;
+}
+
+/* The validators a 200 of a public-cache route carries. */
+static void validated(const char *cache_control)
+{
+	char want[CACHE_ETAG_SIZE];
+
+	cr_assert_eq(req.resp.status, 200, "status %d", req.resp.status);
+	cache_etag(req.resp.body, req.resp.body_len, want);
+	hdr_is("ETag", want);
+	hdr_is("Cache-Control", cache_control);
+}
+
+Test(router_cache, answer_carries_etag_and_public_cache_control)
+{
+	run("GET", "/api/v1/pub/a", NULL, NULL);
+	validated("public, no-cache");
+	cr_assert_str_eq(body_str(), "{\"slug\":\"a\",\"run\":1}");
+	cr_assert_str_eq(req.resp.content_type, "application/json");
+	hdr_is("Link", "</next>; rel=\"next\"");
+	cr_assert_eq(misses(), 1);
+	cr_assert_eq(hits(), 0);
+}
+
+Test(router_cache, routes_without_the_flag_get_no_validators)
+{
+	run("GET", "/api/v1/items/1", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_null(hdr("ETag"));
+	cr_assert_null(hdr("Cache-Control"));
+	cr_assert_eq(misses() + hits(), 0);
+}
+
+/* Collects what http_write_response sends. */
+static char wire[4096];
+static size_t wire_len;
+
+static int collect(void *ctx, const char *buf, size_t len)
+{
+	(void)ctx;
+	if (len > sizeof(wire) - 1 - wire_len)
+		return -1;
+	memcpy(wire + wire_len, buf, len);
+	wire_len += len;
+	wire[wire_len] = '\0';
+	return 0;
+}
+
+Test(router_cache, matching_if_none_match_is_304_without_body)
+{
+	/* Each If-None-Match is prefix + our tag + suffix; "*" alone. */
+	static const char *const forms[][2] = { { "", "" }, { "W/", "" },
+		{ "\"zz\", ", " ,\"yy\"" }, { "*", NULL } };
+	char etag[CACHE_ETAG_SIZE], inm[128];
+	size_t i;
+
+	run("GET", "/api/v1/pub/a", NULL, NULL);
+	snprintf(etag, sizeof(etag), "%s", hdr("ETag"));
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		snprintf(inm, sizeof(inm), "%s%s%s", forms[i][0],
+			forms[i][1] != NULL ? etag : "",
+			forms[i][1] != NULL ? forms[i][1] : "");
+		run("GET", "/api/v1/pub/a", NULL,
+			arena_printf(arena, "HTTP_IF_NONE_MATCH=%s", inm), NULL);
+		cr_assert_eq(req.resp.status, 304, "If-None-Match: %s", inm);
+		cr_assert_null(req.resp.body);
+		cr_assert_eq(req.resp.body_len, 0);
+		hdr_is("ETag", etag);
+		hdr_is("Cache-Control", "public, no-cache");
+	}
+	cr_assert_eq(calls, 1, "every conditional request was a hit");
+	/* On the wire: no length, no body. */
+	wire_len = 0;
+	cr_assert_eq(http_write_response(&req, collect, NULL), 0);
+	cr_assert_eq(strncmp(wire, "Status: 304 Not Modified\r\n", 26), 0,
+		"%s", wire);
+	cr_assert_null(strstr(wire, "Content-Length"));
+	cr_assert_not_null(strstr(wire, "\r\nETag: "));
+	cr_assert(wire_len >= 4 &&
+		strcmp(wire + wire_len - 4, "\r\n\r\n") == 0, "%s", wire);
+
+	/* HEAD revalidates the same way. */
+	run("HEAD", "/api/v1/pub/a", NULL,
+		arena_printf(arena, "HTTP_IF_NONE_MATCH=%s", etag), NULL);
+	cr_assert_eq(req.resp.status, 304);
+
+	run("GET", "/api/v1/pub/a", NULL, "HTTP_IF_NONE_MATCH=\"other\"",
+		NULL);
+	validated("public, no-cache");
+	run("GET", "/api/v1/pub/a", NULL, "HTTP_IF_NONE_MATCH=garbage", NULL);
+	validated("public, no-cache");
+	cr_assert_eq(calls, 1);
+}
+
+Test(router_cache, second_request_is_served_from_cache)
+{
+	char first[256], etag[CACHE_ETAG_SIZE];
+
+	run("GET", "/api/v1/pub/a", NULL, NULL);
+	snprintf(first, sizeof(first), "%s", body_str());
+	snprintf(etag, sizeof(etag), "%s", hdr("ETag"));
+	run("GET", "/api/v1/pub/a", NULL, "HTTP_ORIGIN=" ORIGIN, NULL);
+	cr_assert_eq(calls, 1, "the handler ran again");
+	validated("public, no-cache");
+	cr_assert_str_eq(body_str(), first);
+	cr_assert_str_eq(req.resp.content_type, "application/json");
+	hdr_is("ETag", etag);
+	hdr_is("Link", "</next>; rel=\"next\"");
+	has_cors();
+	cr_assert_eq(hits(), 1);
+	cr_assert_eq(misses(), 1);
+	/* Each request keeps its own id. */
+	cr_assert_eq(req.request_id[0] != '\0', 1);
+
+	run("HEAD", "/api/v1/pub/a", NULL, NULL);
+	cr_assert_eq(calls, 1, "HEAD shares the GET answer");
+	validated("public, no-cache");
+	cr_assert_eq(hits(), 2);
+}
+
+Test(router_cache, keys_differ_by_path_and_query)
+{
+	run("GET", "/api/v1/pub?q=x", NULL, NULL);
+	run("GET", "/api/v1/pub?q=y", NULL, NULL);
+	cr_assert_eq(calls, 2);
+	run("GET", "/api/v1/pub/x", NULL, NULL);
+	cr_assert_eq(calls, 3);
+	run("GET", "/api/v1/pub?q=x", NULL, NULL);
+	cr_assert_eq(calls, 3);
+	cr_assert_str_eq(body_str(), "{\"slug\":\"x\",\"run\":1}");
+	/* A decoded '?' in the path is not the query separator: path
+	 * "/pub/a?b" with query "c" is not path "/pub/a" with "b?c". */
+	run("GET", "/api/v1/pub/a%3Fb?c", NULL, NULL);
+	run("GET", "/api/v1/pub/a?b?c", NULL, NULL);
+	cr_assert_eq(calls, 5);
+	cr_assert_str_eq(body_str(), "{\"slug\":\"a\",\"run\":5}");
+}
+
+Test(router_cache, bump_of_a_route_generation_runs_the_handler_again)
+{
+	run("GET", "/api/v1/pub/a", NULL, NULL);
+	cache_invalidate(GEN_OTHER);
+	run("GET", "/api/v1/pub/a", NULL, NULL);
+	cr_assert_eq(calls, 1, "a generation the route does not name");
+
+	cache_invalidate(GEN_B);
+	run("GET", "/api/v1/pub/a", NULL, NULL);
+	cr_assert_eq(calls, 2);
+	cr_assert_str_eq(body_str(), "{\"slug\":\"a\",\"run\":2}");
+	validated("public, no-cache");
+
+	shm_cache_bump(GEN_A);
+	run("GET", "/api/v1/pub/a", NULL, NULL);
+	cr_assert_eq(calls, 3);
+	run("GET", "/api/v1/pub/a", NULL, NULL);
+	cr_assert_eq(calls, 3, "cached again under the new stamp");
+	cr_assert_eq(misses(), 3);
+	cr_assert_eq(hits(), 2);
+}
+
+Test(router_cache, write_during_the_handler_leaves_its_answer_stale)
+{
+	run("GET", "/api/v1/pub/racing", NULL, NULL);
+	validated("public, no-cache");
+	run("GET", "/api/v1/pub/racing", NULL, NULL);
+	cr_assert_eq(calls, 2, "an answer read before the write was served");
+}
+
+Test(router_cache, handler_not_marking_cacheable_is_never_cached)
+{
+	char etag[CACHE_ETAG_SIZE];
+
+	run("GET", "/api/v1/pub/draft", NULL, NULL);
+	validated("private, no-cache");
+	snprintf(etag, sizeof(etag), "%s", hdr("ETag"));
+	run("GET", "/api/v1/pub/draft", NULL, NULL);
+	cr_assert_eq(calls, 2);
+	cr_assert_eq(hits(), 0);
+	validated("private, no-cache");
+	/* Conditional GET still saves the body. */
+	run("GET", "/api/v1/pub/draft", NULL,
+		arena_printf(arena, "HTTP_IF_NONE_MATCH=%s", etag), NULL);
+	cr_assert_eq(req.resp.status, 200, "run 3 has another body");
+	run("GET", "/api/v1/pub/draft", NULL,
+		arena_printf(arena, "HTTP_IF_NONE_MATCH=%s", hdr("ETag")), NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(calls, 4);
+}
+
+Test(router_cache, non_200_answers_are_never_cached)
+{
+	run("GET", "/api/v1/pub/missing", NULL, NULL);
+	problem_is(404, "not_found");
+	cr_assert_null(hdr("ETag"));
+	cr_assert_null(hdr("Cache-Control"));
+	run("GET", "/api/v1/pub/missing", NULL, NULL);
+	problem_is(404, "not_found");
+	cr_assert_eq(calls, 2);
+	cr_assert_eq(hits(), 0);
+	cr_assert_eq(cache_count(), 0);
+}
+
+Test(router_cache, authentication_and_role_still_apply_to_hits)
+{
+	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer user",
+		NULL);
+	validated("public, no-cache");
+	run("GET", "/api/v1/members/a", NULL, NULL);
+	problem_is(401, "unauthorized");
+	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer junk",
+		NULL);
+	problem_is(401, "unauthorized");
+	cr_assert_eq(calls, 1);
+	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer admin",
+		NULL);
+	validated("public, no-cache");
+	cr_assert_eq(calls, 1);
+	cr_assert_eq(hits(), 1);
+}
+
+Test(router_cache, disabled_cache_still_sends_validators)
+{
+	cache_free();
+	cr_assert_eq(cache_init(0, 1 << 20), 0);
+	run("GET", "/api/v1/pub/a", NULL, NULL);
+	run("GET", "/api/v1/pub/a", NULL, NULL);
+	cr_assert_eq(calls, 2);
+	validated("public, no-cache");
+	run("GET", "/api/v1/pub/a", NULL,
+		arena_printf(arena, "HTTP_IF_NONE_MATCH=%s", hdr("ETag")), NULL);
+	cr_assert_eq(req.resp.status, 200, "run 3 differs from run 2");
 }
