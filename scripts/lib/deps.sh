@@ -7,7 +7,7 @@
 # and fuzzer runtime, the servers of the stack, and the benchmark client.
 DF_DEPS_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
-	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libssl-dev
+	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libssl-dev libzip-dev
 	libcriterion-dev libcurl4-openssl-dev
 	clang-14 libclang-rt-14-dev llvm-14 valgrind
 	mariadb-server mariadb-client
