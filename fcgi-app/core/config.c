@@ -58,6 +58,8 @@ struct key {
 static const char *const mode_names[] = { "development", "production", NULL };
 static const char *const mail_transport_names[] = { "sendmail", "maildir",
 	NULL };
+static const char *const sendfile_names[] = { "x-sendfile",
+	"x-lighttpd-send-file", NULL };
 static const char *const level_names[] = { "debug", "info", "warn", "error", NULL };
 static const char *const window_names[] = { "sec", "min", "hour" };
 static const uint32_t window_secs[] = { 1, 60, 3600 };
@@ -135,6 +137,14 @@ static const struct key keys[] = {
 	UINT("lockout_window_seconds", lockout_window_seconds, 1, 86400, "900"),
 	UINT("lockout_base_seconds", lockout_base_seconds, 1, 86400, "60"),
 	UINT("lockout_max_seconds", lockout_max_seconds, 1, 31536000, "86400"),
+
+	/* Packages: stored under storage_dir by their SHA-256, handed to
+	 * the front server by path (which must be allowed to read there). */
+	PATH("storage_dir", storage_dir, DF_STORAGE_DIR),
+	UINT("max_package_bytes", max_package_bytes, 1024, 1073741824,
+		"52428800"),
+	ENUM("sendfile_header", sendfile_header, sendfile_names, NULL,
+		"x-sendfile"),
 
 	PATH("migrations_dir", migrations_dir, DF_MIGRATIONS_DIR),
 

@@ -21,6 +21,10 @@ enum config_mode { CONFIG_DEVELOPMENT = 0, CONFIG_PRODUCTION };
 /* How devforgectl mail-send delivers: through sendmail, or (development)
  * as files in a maildir. */
 enum config_mail_transport { CONFIG_MAIL_SENDMAIL = 0, CONFIG_MAIL_MAILDIR };
+/* The response header that hands a package file to the front server:
+ * X-Sendfile (Apache mod_xsendfile; Lighttpd accepts it too) or
+ * X-LIGHTTPD-send-file. */
+enum config_sendfile { CONFIG_SENDFILE_XSENDFILE = 0, CONFIG_SENDFILE_LIGHTTPD };
 
 struct config_ratelimit {
 	uint32_t limit;           /* requests per window */
@@ -78,6 +82,11 @@ struct config {
 	unsigned lockout_window_seconds; /* counted over this window */
 	unsigned lockout_base_seconds;   /* first lock; doubles per lockout */
 	unsigned lockout_max_seconds;    /* the delay's cap */
+
+	/* marketplace packages */
+	char *storage_dir;        /* content-addressed package files */
+	unsigned max_package_bytes; /* upload cap (default 50 MiB) */
+	int sendfile_header;      /* enum config_sendfile */
 
 	/* schema */
 	char *migrations_dir;     /* default DF_MIGRATIONS_DIR (configure) */

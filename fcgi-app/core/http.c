@@ -615,7 +615,8 @@ int http_write_response(struct request *req, http_write_fn wr, void *ctx)
 			hb_line(&b, "Content-Type", r->content_type);
 		snprintf(line, sizeof(line), "%zu", r->body != NULL ?
 			r->body_len : (size_t)0);
-		hb_line(&b, "Content-Length", line);
+		if (!r->omit_length)
+			hb_line(&b, "Content-Length", line);
 	}
 	hb_line(&b, "X-Request-Id", req->request_id);
 	hb_line(&b, "X-Content-Type-Options", "nosniff");

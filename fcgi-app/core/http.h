@@ -77,6 +77,8 @@ struct response {
 	int cacheable;            /* the 200 answer is the same for every
 	                             caller: a ROUTE_PUBLIC_CACHE route may
 	                             keep it and mark it public */
+	int omit_length;          /* no Content-Length: the front server
+	                             supplies the body (X-Sendfile) */
 };
 
 struct request {

@@ -198,8 +198,8 @@ int router_init(struct router *r)
 			    !pattern_valid(rt->pattern) ||
 			    (unsigned)rt->rl >= RL__MAX ||
 			    (unsigned)rt->role > ROLE_ADMIN ||
-			    ((rt->flags & ROUTE_BODY_JSON) &&
-			     (rt->flags & ROUTE_BODY_RAW)) ||
+			    __builtin_popcount(rt->flags & (ROUTE_BODY_JSON |
+			    ROUTE_BODY_RAW | ROUTE_BODY_STREAM)) > 1 ||
 			    /* A cached route nothing invalidates would
 			     * answer from its first copy forever. */
 			    ((rt->flags & ROUTE_PUBLIC_CACHE) &&
@@ -244,6 +244,16 @@ const struct route *router_route_at(const struct router *r, size_t i)
 	if (r == NULL || i >= r->nroutes)
 		return NULL;
 	return r->flat[i];
+}
+
+long router_read_body(void *ctx, char *buf, size_t len)
+{
+	struct request *req = ctx;
+	const struct router *r = req->router;
+
+	if (r == NULL || r->read_body == NULL)
+		return -1;
+	return r->read_body(r->read_ctx, buf, len);
 }
 
 const char *router_param(const struct request *req, const char *name)
@@ -535,12 +545,15 @@ static int role_ok(struct router *r, struct request *req,
 static int body_ok(struct router *r, struct request *req,
 	const struct route *rt)
 {
-	size_t max = rt->max_body ? rt->max_body : r->cfg->limits.max_body;
+	size_t max = rt->max_body ? rt->max_body :
+		(rt->flags & ROUTE_BODY_STREAM) ? r->cfg->max_package_bytes :
+		r->cfg->limits.max_body;
 	const char *why = NULL;
 	unsigned depth;
 	int rc;
 
-	if (!(rt->flags & (ROUTE_BODY_JSON | ROUTE_BODY_RAW)))
+	if (!(rt->flags & (ROUTE_BODY_JSON | ROUTE_BODY_RAW |
+	    ROUTE_BODY_STREAM)))
 		return 1;
 	if ((rt->flags & ROUTE_BODY_JSON) &&
 	    !router_is_json_type(req->content_type)) {
@@ -561,6 +574,8 @@ static int body_ok(struct router *r, struct request *req,
 		send_internal(req, "body read (no reader)", DF_EINTERNAL);
 		return 0;
 	}
+	if (rt->flags & ROUTE_BODY_STREAM)
+		return 1; /* the handler reads it: router_read_body */
 	rc = http_read_body(req, r->read_body, r->read_ctx);
 	if (rc == DF_EIO) {
 		problem_send(req, 400, NULL, "The request body is shorter than "
@@ -685,7 +700,12 @@ static void run_cached(struct request *req, const struct route *rt)
 		send_internal(req, "cache key", DF_ENOMEM);
 		return;
 	}
-	e = cache_lookup(key, stamp);
+	/* Developers and admins may own what they read, and an owner's
+	 * answer can differ from the public one (drafts, all versions):
+	 * theirs always come from the handler. Public answers the handler
+	 * marks cacheable are the same for every caller, whoever asked. */
+	e = req->auth.authenticated && (req->auth.role == ROLE_DEVELOPER ||
+		req->auth.role == ROLE_ADMIN) ? NULL : cache_lookup(key, stamp);
 	if (e != NULL) {
 		metrics_cache_lookup(1);
 		rc = answer_from_cache(req, e);

@@ -25,11 +25,16 @@ enum route_flags {
 	                               config's trusted networks too */
 	ROUTE_AUTH_OPTIONAL = 1 << 3, /* a bearer token is checked when sent,
 	                               but anonymous callers get through */
-	ROUTE_PUBLIC_CACHE = 1 << 4 /* GET only: answers carry ETag and
+	ROUTE_PUBLIC_CACHE = 1 << 4, /* GET only: answers carry ETag and
 	                               Cache-Control, If-None-Match gets 304,
 	                               and answers the handler marks
 	                               cacheable are kept per worker until
 	                               one of cache_gens is bumped */
+	ROUTE_BODY_STREAM = 1 << 5  /* takes raw bytes the handler reads
+	                               itself with router_read_body (uploads
+	                               streamed to disk); 411 and 413 are
+	                               checked first against max_body, or
+	                               the config's max_package_bytes */
 };
 
 /* Rate-limit classes; their limits come from the config
@@ -102,6 +107,10 @@ void router_dispatch(struct router *r, struct request *req);
 int router_route_index(const struct router *r, const struct route *rt);
 /* The route at index i (for metrics labels and the openapi check). */
 const struct route *router_route_at(const struct router *r, size_t i);
+
+/* Reads up to len bytes of a ROUTE_BODY_STREAM request's body: bytes
+ * read, 0 at its end, -1 on error (an http_read_fn over req). */
+long router_read_body(void *req, char *buf, size_t len);
 
 /* A path parameter by name ({slug} -> "slug"), or NULL. */
 const char *router_param(const struct request *req, const char *name);

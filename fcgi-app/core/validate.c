@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include "validate.h"
 
@@ -590,4 +591,41 @@ int validate_github_username(const char *s)
 		}
 	}
 	return i > 0;
+}
+
+/* The SPDX licence identifiers extensions commonly use (SPDX License
+ * List 3.x), in their canonical spelling. Licences outside the list go
+ * through LicenseRef-<idstring>, as the SPDX specification provides. */
+static const char *const spdx_ids[] = {
+	"0BSD", "AFL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-2.0",
+	"Artistic-2.0", "BSD-1-Clause", "BSD-2-Clause", "BSD-3-Clause",
+	"BSD-3-Clause-Clear", "BSL-1.0", "CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0",
+	"CDDL-1.0", "CDDL-1.1", "EPL-1.0", "EPL-2.0", "EUPL-1.1", "EUPL-1.2",
+	"GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0-only", "GPL-3.0-or-later",
+	"ISC", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0-only",
+	"LGPL-3.0-or-later", "MIT", "MIT-0", "MPL-1.1", "MPL-2.0", "MS-PL",
+	"MS-RL", "MulanPSL-2.0", "NCSA", "OFL-1.1", "OSL-3.0", "PostgreSQL",
+	"Python-2.0", "Unlicense", "UPL-1.0", "WTFPL", "Zlib", "ZPL-2.1",
+	NULL
+};
+
+const char *validate_spdx_id(const char *s)
+{
+	size_t i, n;
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; spdx_ids[i] != NULL; i++)
+		if (strcasecmp(s, spdx_ids[i]) == 0)
+			return spdx_ids[i];
+	/* LicenseRef-<idstring>: letters, digits, '.' and '-'. */
+	if (strncmp(s, "LicenseRef-", 11) != 0)
+		return NULL;
+	n = strlen(s);
+	if (n == 11 || n > 64)
+		return NULL;
+	for (i = 11; i < n; i++)
+		if (!is_alnum(s[i]) && s[i] != '.' && s[i] != '-')
+			return NULL;
+	return s;
 }

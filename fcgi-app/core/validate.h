@@ -55,5 +55,10 @@ int validate_http_url(const char *s, size_t max);
 /* A GitHub user name: 1-39 of [A-Za-z0-9-], no leading or trailing
  * hyphen, no two hyphens in a row. */
 int validate_github_username(const char *s);
+/* An SPDX licence identifier from the common list (matched without
+ * regard to case) or LicenseRef-<letters, digits, '.', '-'> up to 64
+ * characters: the canonical spelling (a static string, or s itself for a
+ * LicenseRef), or NULL. */
+const char *validate_spdx_id(const char *s);
 
 #endif

@@ -1416,11 +1416,25 @@ Test(router_cache, authentication_and_role_still_apply_to_hits)
 		NULL);
 	problem_is(401, "unauthorized");
 	cr_assert_eq(calls, 1);
-	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer admin",
+	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer user",
 		NULL);
 	validated("public, no-cache");
 	cr_assert_eq(calls, 1);
 	cr_assert_eq(hits(), 1);
+}
+
+/* An admin (or developer) may be reading something they manage, whose
+ * answer to them differs from the public one: never from the cache. */
+Test(router_cache, admins_are_answered_by_the_handler)
+{
+	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer user",
+		NULL);
+	cr_assert_eq(calls, 1);
+	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer admin",
+		NULL);
+	validated("public, no-cache");
+	cr_assert_eq(calls, 2);
+	cr_assert_eq(hits(), 0);
 }
 
 Test(router_cache, disabled_cache_still_sends_validators)
