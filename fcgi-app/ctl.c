@@ -2,7 +2,8 @@
  * order, each recorded in schema_migrations with its SHA-256, and refuses
  * to run when an applied file changed or vanished; `check-config` loads a
  * configuration the way the workers do and prints it without secrets;
- * `create-admin` (ctl_admin.c) makes the first admin account. */
+ * `create-admin` (ctl_admin.c) makes the first admin account;
+ * `demo-packages` (ctl_packages.c) gives the demo catalogue its files. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "ctl_admin.h"
+#include "ctl_packages.h"
 #include "ctl_mail.h"
 #include "db.h"
 #include "err.h"
@@ -83,6 +85,7 @@ static void usage(FILE *f)
 		"[--password-file F]\n"
 		"       %s [-c CONF] create-admin --promote (--email E | "
 		"--username U)\n"
+		"       %s [-c CONF] demo-packages\n"
 		"       %s --help | --version\n"
 		"\n"
 		"  -c, --config FILE  configuration (default %s)\n"
@@ -102,8 +105,10 @@ static void usage(FILE *f)
 		"                     the first line of F, else read from stdin\n"
 		"                     (without echo on a terminal)\n"
 		"  create-admin --promote\n"
-		"                     make an existing account an active admin\n",
-		prog, prog, prog, prog, prog, prog, DF_SYSCONF_CONFIG,
+		"                     make an existing account an active admin\n"
+		"  demo-packages      build and store a package for each version\n"
+		"                     of the demo catalogue (sql/seed) without one\n",
+		prog, prog, prog, prog, prog, prog, prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
 }
 
@@ -589,7 +594,8 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		optind = argc;
-	} else if (strcmp(cmd, "check-config") != 0) {
+	} else if (strcmp(cmd, "check-config") != 0 &&
+	    strcmp(cmd, "demo-packages") != 0) {
 		fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
 		usage(stderr);
 		return EXIT_USAGE;
@@ -612,6 +618,8 @@ int main(int argc, char **argv)
 		rc = ctl_mail_send(&cfg, &mail_opts);
 	else if (strcmp(cmd, "create-admin") == 0)
 		rc = ctl_admin_run(&cfg, &admin_opts, prog);
+	else if (strcmp(cmd, "demo-packages") == 0)
+		rc = ctl_packages_demo(&cfg);
 	else if (want_status)
 		rc = status(&cfg);
 	else

@@ -309,6 +309,14 @@ log_level = info
 # message as a file into this maildir (the tests read links out of it).
 mail_transport = maildir
 mail_maildir = $S/mail
+
+# Extension packages, content-addressed; the front server sends downloads
+# from here (X-Sendfile, allowed for this directory only).
+storage_dir = $S/storage
+max_package_bytes = 52428800
+# Each front server's own header name (both accept X-Sendfile), so the
+# suites exercise both.
+sendfile_header = $([ "$DF_FRONT" = apache ] && echo x-sendfile || echo x-lighttpd-send-file)
 EOF
 	if [ -f "$CONF" ] && cmp -s "$tmp" "$CONF"; then
 		rm -f "$tmp"
@@ -355,6 +363,9 @@ seed() {
 		n=$((n + 1))
 	done
 	say "applied $n seed file(s)"
+	# The demo versions' packages: built, checked and stored like uploads.
+	"${APP_ENV[@]}" "$DF_BUILD_DIR/devforgectl" -c "$CONF" demo-packages 9>&- >&2 ||
+		die "devforgectl demo-packages failed"
 }
 
 # ---------------------------------------------------------------- pool
@@ -440,6 +451,7 @@ lighttpd_start() {
 		echo "var.devforge_logs = \"$LOGS\""
 		echo "var.devforge_pidfile = \"$LT_PID\""
 		echo "var.devforge_max_request_kb = 2048"
+		echo "var.devforge_max_upload_kb = 65536"
 		echo "include \"$ROOT/web-server-configs/lighttpd/devforge.conf\""
 		if [ -n "$DF_FRONT_EXTRA" ]; then
 			echo "include \"$(abspath "$DF_FRONT_EXTRA")\""
@@ -480,10 +492,15 @@ apache_start() {
 Group $AP_USER"
 		# The pool may have been started for lighttpd first.
 		chgrp "$AP_USER" "$FCGI_SOCK"
+		# mod_xsendfile reads the packages as Apache's user: its group
+		# owns the storage tree, and setgid directories hand the group
+		# on to what the workers store later (files 0640, dirs 0750).
+		chgrp -R "$AP_USER" "$S/storage"
+		find "$S/storage" -type d -exec chmod g+s {} +
 	fi
 	mods=''
 	for m in mpm_event authz_core mime dir alias headers setenvif \
-		proxy proxy_fcgi reqtimeout; do
+		proxy proxy_fcgi reqtimeout xsendfile; do
 		mods+="LoadModule ${m}_module /usr/lib/apache2/modules/mod_$m.so"$'\n'
 	done
 	cat >"$AP_CONF" <<EOF
@@ -506,6 +523,7 @@ Define DEVFORGE_SERVER_NAME localhost
 Define DEVFORGE_PORT $DF_PORT
 Define DEVFORGE_SOCKET $FCGI_SOCK
 Define DEVFORGE_DOCS $ROOT/docs
+Define DEVFORGE_STORAGE $S/storage
 Define DEVFORGE_LOGS $LOGS
 Include "$ROOT/web-server-configs/apache/devforge-proxy-fcgi.conf"
 EOF

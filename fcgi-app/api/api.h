@@ -19,6 +19,9 @@ extern const struct route_table api_account_table;
 extern const struct route_table api_admin_users_table;
 extern const struct route_table api_developers_table;
 extern const struct route_table api_auth_table;
+extern const struct route_table api_extensions_table;
+extern const struct route_table api_versions_table;
+extern const struct route_table api_reviews_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];
@@ -85,6 +88,15 @@ int api_account_send_password_changed(struct request *req,
 #define API_DISPLAY_NAME_MAX 100
 int api_v_display_name(struct json_object *v, const char **code,
 	const char **msg);
+/* json_field validators for free text: api_v_text refuses control
+ * characters but tab and line breaks; api_v_notes also text that is
+ * only white space; api_v_line also tabs and line breaks. */
+int api_v_text(struct json_object *v, const char **code, const char **msg);
+int api_v_notes(struct json_object *v, const char **code, const char **msg);
+int api_v_line(struct json_object *v, const char **code, const char **msg);
+/* json_field validator: an http or https URL (length bound in the
+ * table, at most 2048). */
+int api_v_url(struct json_object *v, const char **code, const char **msg);
 
 /* Inside the caller's transaction: ends every session of the user
  * (revokes the refresh tokens, *revoked counts them, may be NULL; bumps

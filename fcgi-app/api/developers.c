@@ -1,70 +1,20 @@
 /* The developer programme: a user applies, an admin approves (the user
  * becomes a developer) or rejects with notes, and developers have a
- * public profile. The profile lists no extensions yet: the marketplace
- * adds that field when extensions exist, rather than an always-empty
- * list that would pretend. */
+ * public profile listing their published extensions. */
 #include <string.h>
 #include <json-c/json.h>
 #include "api.h"
+#include "api/market.h"
 #include "err.h"
 #include "json.h"
 #include "problem.h"
 #include "validate.h"
 #include "store/developers.h"
+#include "store/extensions.h"
 #include "store/users.h"
 
 #define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 #define APP_LOCATION "/api/v1/developers/applications/me"
-
-/* Free text: no control characters but tab and line breaks. */
-static int v_text(struct json_object *v, const char **code, const char **msg)
-{
-	if (validate_text(json_object_get_string(v),
-	    (size_t)json_object_get_string_len(v)))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must not contain control characters";
-	return -1;
-}
-
-/* Text that must say something: not only white space. */
-static int v_notes(struct json_object *v, const char **code, const char **msg)
-{
-	const char *s = json_object_get_string(v);
-
-	if (v_text(v, code, msg) != 0)
-		return -1;
-	for (; *s != '\0'; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
-			return 0;
-	*code = "too_short";
-	*msg = "must not be empty";
-	return -1;
-}
-
-/* One line: a name has no line breaks or tabs either. */
-static int v_line(struct json_object *v, const char **code, const char **msg)
-{
-	const char *s = json_object_get_string(v);
-
-	if (v_notes(v, code, msg) != 0)
-		return -1;
-	if (strpbrk(s, "\t\r\n") == NULL)
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be a single line";
-	return -1;
-}
-
-static int v_website(struct json_object *v, const char **code,
-	const char **msg)
-{
-	if (validate_http_url(json_object_get_string(v), 2048))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be an http or https URL";
-	return -1;
-}
 
 static int v_github(struct json_object *v, const char **code,
 	const char **msg)
@@ -78,18 +28,18 @@ static int v_github(struct json_object *v, const char **code,
 }
 
 static const struct json_field apply_fields[] = {
-	{ "description", JF_STRING, 1, 50, 5000, v_text, 0 },
-	{ "website", JF_STRING, 0, 1, 2048, v_website, 1 },
+	{ "description", JF_STRING, 1, 50, 5000, api_v_text, 0 },
+	{ "website", JF_STRING, 0, 1, 2048, api_v_url, 1 },
 	{ "github_username", JF_STRING, 0, 1, 39, v_github, 1 },
-	{ "company_name", JF_STRING, 0, 1, 200, v_line, 1 },
+	{ "company_name", JF_STRING, 0, 1, 200, api_v_line, 1 },
 };
 
 static const struct json_field approve_fields[] = {
-	{ "notes", JF_STRING, 0, 1, 5000, v_notes, 1 },
+	{ "notes", JF_STRING, 0, 1, 5000, api_v_notes, 1 },
 };
 
 static const struct json_field reject_fields[] = {
-	{ "notes", JF_STRING, 1, 1, 5000, v_notes, 0 },
+	{ "notes", JF_STRING, 1, 1, 5000, api_v_notes, 0 },
 };
 
 /* {id, status, description, website, github_username, company_name,
@@ -290,14 +240,20 @@ static int app_reject(struct request *req)
 	return review(req, 0);
 }
 
-/* {username, display_name, role, member_since} of an active developer or
- * admin; everyone else, suspended accounts included, is not found, so
- * the route does not tell which accounts exist. */
+/* {username, display_name, role, member_since, extensions} of an active
+ * developer or admin, with their published extensions (most downloaded
+ * first, at most PROFILE_EXTENSIONS); everyone else, suspended accounts
+ * included, is not found, so the route does not tell which accounts
+ * exist. */
+#define PROFILE_EXTENSIONS 100
+
 static int profile_get(struct request *req)
 {
 	const char *name = router_param(req, "username");
-	struct json_object *o;
+	struct json_object *o, *list;
+	struct store_ext *exts;
 	struct store_user u;
+	size_t n, i;
 	int rc;
 
 	if (!validate_username(name))
@@ -307,12 +263,25 @@ static int profile_get(struct request *req)
 		return rc;
 	if (!u.active || (u.role != ROLE_DEVELOPER && u.role != ROLE_ADMIN))
 		return DF_ENOTFOUND;
+	rc = store_ext_by_owner(req->arena, u.id, PROFILE_EXTENSIONS, &exts, &n);
+	if (rc != 0)
+		return rc;
 	o = json_new_object(req);
-	if (o == NULL || json_set_str(o, "username", u.username) ||
+	list = json_object_new_array();
+	if (o == NULL || json_set(o, "extensions", list) ||
+	    json_set_str(o, "username", u.username) ||
 	    json_set_str(o, "display_name", u.display_name) ||
 	    json_set_str(o, "role", store_users_role_name(u.role)) ||
 	    json_set_str(o, "member_since", u.created_at))
 		return DF_ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct json_object *e = api_ext_json(req, &exts[i], 0);
+
+		if (e == NULL || json_object_array_add(list, e) != 0) {
+			json_object_put(e);
+			return DF_ENOMEM;
+		}
+	}
 	return http_set_json(req, 200, o);
 }
 

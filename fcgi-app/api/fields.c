@@ -1,6 +1,7 @@
 /* Field validators shared by more than one route's json_field table, so
  * that the same input gets the same rule, code and message wherever it
- * is accepted (registration and PATCH /me both take a display name). */
+ * is accepted (registration and PATCH /me both take a display name; the
+ * developer programme and the marketplace take free text and reasons). */
 #include <string.h>
 #include <json-c/json.h>
 #include "api.h"
@@ -17,5 +18,54 @@ int api_v_display_name(struct json_object *v, const char **code,
 		return 0;
 	*code = "invalid_format";
 	*msg = "must not contain control characters";
+	return -1;
+}
+
+/* Free text: no control characters but tab and line breaks. */
+int api_v_text(struct json_object *v, const char **code, const char **msg)
+{
+	if (validate_text(json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v)))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must not contain control characters";
+	return -1;
+}
+
+/* Text that must say something: not only white space. */
+int api_v_notes(struct json_object *v, const char **code, const char **msg)
+{
+	const char *s = json_object_get_string(v);
+
+	if (api_v_text(v, code, msg) != 0)
+		return -1;
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return 0;
+	*code = "too_short";
+	*msg = "must not be empty";
+	return -1;
+}
+
+/* One line: a name has no line breaks or tabs either. */
+int api_v_line(struct json_object *v, const char **code, const char **msg)
+{
+	const char *s = json_object_get_string(v);
+
+	if (api_v_notes(v, code, msg) != 0)
+		return -1;
+	if (strpbrk(s, "\t\r\n") == NULL)
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be a single line";
+	return -1;
+}
+
+int api_v_url(struct json_object *v, const char **code, const char **msg)
+{
+	if (validate_http_url(json_object_get_string(v), 2048))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be an http or https URL";
 	return -1;
 }

@@ -16,6 +16,9 @@ const struct route_table *const api_tables[] = {
 	&api_admin_users_table,
 	&api_developers_table,
 	&api_auth_table,
+	&api_extensions_table,
+	&api_versions_table,
+	&api_reviews_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);

@@ -11,7 +11,7 @@ DF_DEPS_PACKAGES=(
 	libcriterion-dev libcurl4-openssl-dev
 	clang-14 libclang-rt-14-dev llvm-14 valgrind
 	mariadb-server mariadb-client
-	lighttpd spawn-fcgi apache2 libapache2-mod-fcgid
+	lighttpd spawn-fcgi apache2 libapache2-mod-fcgid libapache2-mod-xsendfile
 	wrk curl openssl
 )
 

@@ -1,0 +1,618 @@
+/* Marketplace listings: categories, search and browse, one listing, and
+ * a developer's create / edit / archive-or-delete, plus the admin's
+ * suspend and reinstate. Public reads are cacheable (ETag, per-worker
+ * cache); every write bumps the marketplace generation after it commits. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "api/market.h"
+#include "arena.h"
+#include "blob.h"
+#include "config.h"
+#include "crypto.h"
+#include "err.h"
+#include "json.h"
+#include "problem.h"
+#include "validate.h"
+#include "store/extensions.h"
+#include "store/tx.h"
+#include "store/versions.h"
+
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+#define PRICE_MAX 100000000 /* minor units: 1,000,000.00 */
+
+static const char *const currencies[] = { "USD", "EUR", "GBP", NULL };
+
+static int v_currency(struct json_object *v, const char **code,
+	const char **msg)
+{
+	if (validate_enum(json_object_get_string(v), currencies))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be one of USD, EUR, GBP";
+	return -1;
+}
+
+static int v_license(struct json_object *v, const char **code,
+	const char **msg)
+{
+	if (validate_spdx_id(json_object_get_string(v)) != NULL)
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be an SPDX licence identifier (e.g. MIT, Apache-2.0) "
+		"or LicenseRef-<name>";
+	return -1;
+}
+
+static int v_slug(struct json_object *v, const char **code, const char **msg)
+{
+	if (validate_slug(json_object_get_string(v), 3, 64))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be 3-64 of a-z, 0-9 and single hyphens, not at either end";
+	return -1;
+}
+
+static int v_category(struct json_object *v, const char **code,
+	const char **msg)
+{
+	if (validate_slug(json_object_get_string(v), 1, 32))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be a category slug from GET /api/v1/categories";
+	return -1;
+}
+
+/* Create and edit take the same fields; an edit takes no slug. */
+#define LISTING_FIELDS \
+	{ "name", JF_STRING, 1, 1, 100, api_v_line, 0 }, \
+	{ "summary", JF_STRING, 1, 1, 200, api_v_line, 0 }, \
+	{ "description", JF_STRING, 0, 0, 20000, api_v_text, 0 }, \
+	{ "category", JF_STRING, 1, 1, 32, v_category, 0 }, \
+	{ "tags", JF_ARRAY, 0, 0, STORE_EXT_MAX_TAGS, NULL, 0 }, \
+	{ "price", JF_OBJECT, 0, 0, 0, NULL, 0 }, \
+	{ "license", JF_STRING, 1, 1, 64, v_license, 0 }, \
+	{ "homepage", JF_STRING, 0, 1, 2048, api_v_url, 1 }, \
+	{ "repository", JF_STRING, 0, 1, 2048, api_v_url, 1 }
+
+static const struct json_field create_fields[] = {
+	{ "slug", JF_STRING, 1, 3, 64, v_slug, 0 },
+	LISTING_FIELDS
+};
+
+/* The same, nothing required. */
+static const struct json_field edit_fields[] = {
+	{ "name", JF_STRING, 0, 1, 100, api_v_line, 0 },
+	{ "summary", JF_STRING, 0, 1, 200, api_v_line, 0 },
+	{ "description", JF_STRING, 0, 0, 20000, api_v_text, 0 },
+	{ "category", JF_STRING, 0, 1, 32, v_category, 0 },
+	{ "tags", JF_ARRAY, 0, 0, STORE_EXT_MAX_TAGS, NULL, 0 },
+	{ "price", JF_OBJECT, 0, 0, 0, NULL, 0 },
+	{ "license", JF_STRING, 0, 1, 64, v_license, 0 },
+	{ "homepage", JF_STRING, 0, 1, 2048, api_v_url, 1 },
+	{ "repository", JF_STRING, 0, 1, 2048, api_v_url, 1 },
+};
+
+static const struct json_field price_fields[] = {
+	{ "amount", JF_INT, 1, 0, PRICE_MAX, NULL, 0 },
+	{ "currency", JF_STRING, 1, 3, 3, v_currency, 0 },
+};
+
+static const struct json_field reason_fields[] = {
+	{ "reason", JF_STRING, 1, 1, 1000, api_v_notes, 0 },
+};
+
+/* Reads the listing fields of body into in (after the table check);
+ * adds errors for the parts tables cannot say: each tag, duplicates, the
+ * price object, an unknown category. */
+static int read_listing(struct request *req, struct json_object *body,
+	struct store_ext_input *in)
+{
+	struct json_object *tags = json_get(body, "tags");
+	struct json_object *price = json_get(body, "price");
+	const char *lic;
+	size_t i, j, n;
+	int rc;
+
+	in->name = json_get_str(body, "name", NULL);
+	in->summary = json_get_str(body, "summary", NULL);
+	in->description = json_get_str(body, "description", NULL);
+	in->category = json_get_str(body, "category", NULL);
+	lic = json_get_str(body, "license", NULL);
+	in->license = lic != NULL ? validate_spdx_id(lic) : NULL;
+	if (json_object_object_get_ex(body, "homepage", NULL)) {
+		in->set_homepage = 1;
+		in->homepage = json_get_str(body, "homepage", NULL);
+	}
+	if (json_object_object_get_ex(body, "repository", NULL)) {
+		in->set_repository = 1;
+		in->repository = json_get_str(body, "repository", NULL);
+	}
+	if (json_object_is_type(tags, json_type_array)) {
+		in->set_tags = 1;
+		n = json_object_array_length(tags);
+		for (i = 0; i < n && i < STORE_EXT_MAX_TAGS; i++) {
+			struct json_object *t = json_object_array_get_idx(tags, i);
+			const char *s = json_object_is_type(t, json_type_string) ?
+				json_object_get_string(t) : NULL;
+			char field[16];
+
+			snprintf(field, sizeof(field), "tags[%zu]", i);
+			if (!validate_slug(s, 1, 32)) {
+				problem_add_error(req, field, "invalid_format",
+					"must be 1-32 of a-z, 0-9 and single "
+					"hyphens");
+				continue;
+			}
+			for (j = 0; j < in->ntags; j++)
+				if (strcmp(in->tags[j], s) == 0)
+					break;
+			if (j < in->ntags) {
+				problem_add_error(req, field, "duplicate",
+					"appears twice");
+				continue;
+			}
+			in->tags[in->ntags++] = s;
+		}
+	}
+	if (json_object_is_type(price, json_type_object) &&
+	    json_fields_check_at(req, price, price_fields,
+	    NFIELDS(price_fields), "price") == 0) {
+		in->set_price = 1;
+		in->price_amount = json_get_int(price, "amount", 0);
+		in->price_currency = json_get_str(price, "currency", "USD");
+	}
+	if (in->category != NULL && validate_slug(in->category, 1, 32)) {
+		rc = store_ext_category_exists(req->arena, in->category);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			problem_add_error(req, "category", "unknown",
+				"is not a category of GET /api/v1/categories");
+	}
+	return 0;
+}
+
+static int answer_ext(struct request *req, int status,
+	const struct store_ext *e)
+{
+	int mgr = api_ext_manager(req, e);
+	struct json_object *o;
+	int rc;
+
+	/* A published listing reads the same for everyone (the manager
+	 * fields are only for other states), so it may be cached. */
+	o = api_ext_json(req, e, mgr && strcmp(e->status, "published") != 0);
+	if (o == NULL)
+		return DF_ENOMEM;
+	rc = http_set_json(req, status, o);
+	json_object_put(o);
+	if (rc == 0 && status == 200 && strcmp(e->status, "published") == 0)
+		http_set_cacheable(req);
+	return rc;
+}
+
+/* --- reads */
+
+static int categories_get(struct request *req)
+{
+	struct store_category *c;
+	struct json_object *o, *items;
+	size_t n, i;
+	int rc;
+
+	rc = store_ext_categories(req->arena, &c, &n);
+	if (rc != 0)
+		return rc;
+	o = json_new_object(req);
+	items = json_object_new_array();
+	if (o == NULL || json_set(o, "items", items) != 0)
+		return DF_ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct json_object *it = json_object_new_object();
+
+		if (it == NULL || json_object_array_add(items, it) != 0) {
+			json_object_put(it);
+			return DF_ENOMEM;
+		}
+		if (json_set_str(it, "slug", c[i].slug) ||
+		    json_set_str(it, "name", c[i].name) ||
+		    json_set_str(it, "description", c[i].description) ||
+		    json_set_int(it, "count", c[i].count))
+			return DF_ENOMEM;
+	}
+	rc = http_set_json(req, 200, o);
+	if (rc == 0)
+		http_set_cacheable(req);
+	return rc;
+}
+
+static const char *const sort_names[STORE_EXT_SORT__MAX + 1] = {
+	"relevance", "popular", "newest", "rating", "price", NULL
+};
+
+/* The list cursor: "ext.<sort>.<key>.<id>", base64url. */
+#define CURSOR_RAW_MAX 80
+
+static const char *cursor_make(struct request *req, enum store_ext_sort s,
+	const struct store_ext *last)
+{
+	char raw[CURSOR_RAW_MAX];
+	char *out;
+	int n;
+
+	n = snprintf(raw, sizeof(raw), "ext.%d.%lld.%lld", (int)s,
+		(long long)last->sort_key, (long long)last->id);
+	if (n < 0 || (size_t)n >= sizeof(raw))
+		return NULL;
+	out = arena_alloc(req->arena, 4 * (((size_t)n + 2) / 3) + 1);
+	if (out == NULL)
+		return NULL;
+	crypto_b64url_encode((const unsigned char *)raw, (size_t)n, out);
+	return out;
+}
+
+static int cursor_read(const char *cursor, struct store_ext_filter *f)
+{
+	unsigned char raw[CURSOR_RAW_MAX + 4];
+	size_t len = strlen(cursor);
+	long long key, id;
+	int sort, used = 0;
+	long n;
+
+	if (len == 0 || len > (CURSOR_RAW_MAX * 4) / 3)
+		return DF_EINVAL;
+	n = crypto_b64url_decode(cursor, len, raw);
+	if (n <= 0 || n >= CURSOR_RAW_MAX)
+		return DF_EINVAL;
+	raw[n] = '\0';
+	if (sscanf((const char *)raw, "ext.%d.%lld.%lld%n", &sort, &key, &id,
+	    &used) != 3 || used != n || sort != (int)f->sort || id <= 0)
+		return DF_EINVAL;
+	f->has_after = 1;
+	f->after_key = key;
+	f->after_id = id;
+	return 0;
+}
+
+static int list_filter(struct request *req, struct store_ext_filter *f)
+{
+	const char *q = http_query(req, "q");
+	const char *category = http_query(req, "category");
+	const char *tag = http_query(req, "tag");
+	const char *price = http_query(req, "price");
+	const char *min = http_query(req, "min_rating");
+	const char *sort = http_query(req, "sort");
+	const char *limit = http_query(req, "limit");
+	const char *cursor = http_query(req, "cursor");
+	int64_t v;
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	f->price = -1;
+	f->limit = API_LIMIT_DEFAULT;
+	if (q != NULL) {
+		size_t ql = strlen(q);
+
+		if (ql == 0 || ql > 200 || !validate_text(q, ql))
+			problem_add_error(req, "q", "invalid_format",
+				"must be 1-200 characters of text");
+		else
+			f->q = q;
+	}
+	if (category != NULL && !validate_slug(category, 1, 32))
+		problem_add_error(req, "category", "invalid_format",
+			"must be a category slug");
+	f->category = category;
+	if (tag != NULL && !validate_slug(tag, 1, 32))
+		problem_add_error(req, "tag", "invalid_format",
+			"must be 1-32 of a-z, 0-9 and single hyphens");
+	f->tag = tag;
+	if (price != NULL) {
+		if (strcmp(price, "free") == 0)
+			f->price = 0;
+		else if (strcmp(price, "paid") == 0)
+			f->price = 1;
+		else
+			problem_add_error(req, "price", "invalid_format",
+				"must be free or paid");
+	}
+	if (min != NULL) {
+		char *end = NULL;
+		double d = strtod(min, &end);
+
+		if (*min == '\0' || end == NULL || *end != '\0' ||
+		    !isfinite(d) || d < 0 || d > 5)
+			problem_add_error(req, "min_rating", "out_of_range",
+				"must be a number from 0 to 5");
+		else
+			f->min_rating = d;
+	}
+	f->sort = q != NULL ? STORE_EXT_SORT_RELEVANCE : STORE_EXT_SORT_POPULAR;
+	if (sort != NULL) {
+		for (i = 0; sort_names[i] != NULL; i++)
+			if (strcmp(sort, sort_names[i]) == 0)
+				break;
+		if (sort_names[i] == NULL)
+			problem_add_error(req, "sort", "invalid_format",
+				"must be relevance, popular, newest, rating or "
+				"price");
+		else if (i == STORE_EXT_SORT_RELEVANCE && q == NULL)
+			problem_add_error(req, "sort", "requires_q",
+				"relevance needs a search query q");
+		else
+			f->sort = (enum store_ext_sort)i;
+	}
+	if (limit != NULL) {
+		if (!validate_int(limit, 1, API_LIMIT_MAX, &v))
+			problem_add_error(req, "limit", "out_of_range",
+				"must be an integer from 1 to 100");
+		else
+			f->limit = v;
+	}
+	if (cursor != NULL && cursor_read(cursor, f) != 0)
+		problem_add_error(req, "cursor", "invalid_format",
+			"must be a next_cursor this list returned with the "
+			"same sort");
+	return problem_error_count(req) > 0 ? DF_EINVAL : 0;
+}
+
+static int ext_list(struct request *req)
+{
+	struct store_ext_filter f;
+	struct store_ext *rows;
+	struct json_object *o, *items;
+	const char *next = NULL;
+	size_t n, i;
+	int rc;
+
+	if (list_filter(req, &f) != 0)
+		return problem_send_validation(req);
+	rc = store_ext_search(req->arena, &f, &rows, &n);
+	if (rc != 0)
+		return rc;
+	o = json_new_object(req);
+	items = json_object_new_array();
+	if (o == NULL || json_set(o, "items", items) != 0)
+		return DF_ENOMEM;
+	for (i = 0; i < n && i < (size_t)f.limit; i++) {
+		struct json_object *e = api_ext_json(req, &rows[i], 0);
+
+		if (e == NULL || json_object_array_add(items, e) != 0) {
+			json_object_put(e);
+			return DF_ENOMEM;
+		}
+	}
+	if (n > (size_t)f.limit &&
+	    (next = cursor_make(req, f.sort, &rows[f.limit - 1])) == NULL)
+		return DF_ENOMEM;
+	if (json_set_str(o, "next_cursor", next) != 0)
+		return DF_ENOMEM;
+	rc = http_set_json(req, 200, o);
+	if (rc == 0)
+		http_set_cacheable(req);
+	return rc;
+}
+
+static int ext_get(struct request *req)
+{
+	struct store_ext e;
+	int rc;
+
+	rc = api_ext_load(req, 0, 0, &e);
+	if (rc != 0)
+		return rc;
+	return answer_ext(req, 200, &e);
+}
+
+/* --- writes */
+
+static int audit_ext(struct request *req, const char *event,
+	const struct store_ext *e, const char *reason)
+{
+	struct json_object *d = json_object_new_object();
+	int rc;
+
+	if (d == NULL || json_set_str(d, "slug", e->slug) ||
+	    (reason != NULL && json_set_str(d, "reason", reason))) {
+		json_object_put(d);
+		return DF_ENOMEM;
+	}
+	rc = api_audit(req, event, NULL, d);
+	json_object_put(d);
+	return rc;
+}
+
+static int ext_create(struct request *req)
+{
+	struct store_ext_input in;
+	struct store_ext e;
+	char loc[128];
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	in.price_currency = "USD";
+	/* Every error at once: the table's, then those read_listing finds
+	 * (it looks only at members of the right type). */
+	json_fields_check(req, req->json, create_fields, NFIELDS(create_fields));
+	in.slug = json_get_str(req->json, "slug", NULL);
+	/* A literal segment beside /extensions/{slug}: that listing could
+	 * never be reached. */
+	if (in.slug != NULL && strcmp(in.slug, "updates") == 0)
+		problem_add_error(req, "slug", "reserved",
+			"is reserved by the API");
+	rc = read_listing(req, req->json, &in);
+	if (rc != 0)
+		return rc;
+	if (problem_error_count(req) > 0)
+		return problem_send_validation(req);
+	if (in.description == NULL)
+		in.description = "";
+	rc = store_ext_create(req->arena, api_caller_id(req), &in, &e);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, NULL,
+			"That slug is taken: extensions are addressed by it, "
+			"so each one is unique.");
+	if (rc != 0)
+		return rc;
+	snprintf(loc, sizeof(loc), "/api/v1/extensions/%s", e.slug);
+	if (http_set_header(req, "Location", loc) != 0)
+		return DF_ENOMEM;
+	return answer_ext(req, 201, &e);
+}
+
+static int ext_patch(struct request *req)
+{
+	struct store_ext_input in;
+	struct store_ext e;
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	if (json_object_object_get_ex(req->json, "slug", NULL)) {
+		/* Clients address the listing by its slug: it never
+		 * changes, or links and installs would break. */
+		json_object_object_del(req->json, "slug");
+		problem_add_error(req, "slug", "read_only",
+			"cannot be changed after creation");
+	}
+	json_fields_check(req, req->json, edit_fields, NFIELDS(edit_fields));
+	rc = read_listing(req, req->json, &in);
+	if (rc != 0)
+		return rc;
+	if (problem_error_count(req) > 0)
+		return problem_send_validation(req);
+	rc = api_ext_load(req, 1, 0, &e);
+	if (rc != 0)
+		return rc;
+	rc = store_ext_update(e.id, &in);
+	if (rc != 0)
+		return rc;
+	api_market_changed();
+	rc = store_ext_get(req->arena, e.slug, &e);
+	if (rc != 0)
+		return rc;
+	return answer_ext(req, 200, &e);
+}
+
+/* After deleting a never-published listing: packages nothing else
+ * points to are removed from the storage directory. */
+static void drop_packages(struct request *req, struct store_version *v,
+	size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].package_sha256 == NULL ||
+		    store_ver_package_used(req->arena, v[i].package_sha256) != 0)
+			continue;
+		blob_remove(req->cfg->storage_dir, v[i].package_sha256);
+	}
+}
+
+static int ext_delete(struct request *req)
+{
+	struct store_version *vers = NULL;
+	struct store_ext e;
+	size_t nvers = 0;
+	int rc, never;
+
+	rc = api_ext_load(req, 1, 0, &e);
+	if (rc != 0)
+		return rc;
+	never = e.published_at == NULL;
+	if (never) {
+		rc = store_ver_list(req->arena, e.id, 0, &vers, &nvers);
+		if (rc != 0)
+			return rc;
+	}
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = never ? store_ext_delete(e.id) :
+		strcmp(e.status, "archived") == 0 ? 0 :
+		store_ext_set_status(e.id, "archived", NULL);
+	if (rc == 0)
+		rc = audit_ext(req, never ? "extension.deleted" :
+			"extension.archived", &e, NULL);
+	rc = api_commit_no_content(req, rc);
+	if (rc == 0) {
+		api_market_changed();
+		if (never)
+			drop_packages(req, vers, nvers);
+	}
+	return rc;
+}
+
+static int moderate(struct request *req, int suspend)
+{
+	const char *reason;
+	struct store_ext e;
+	int rc;
+
+	if (json_fields_check(req, req->json, reason_fields,
+	    NFIELDS(reason_fields)) != 0)
+		return problem_send_validation(req);
+	reason = json_get_str(req->json, "reason", NULL);
+	rc = api_ext_load(req, 1, 0, &e);
+	if (rc != 0)
+		return rc;
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	if (suspend)
+		rc = strcmp(e.status, "suspended") == 0 ? DF_ECONFLICT :
+			store_ext_set_status(e.id, "suspended", reason);
+	else
+		rc = store_ext_reinstate(e.id);
+	if (rc == 0)
+		rc = audit_ext(req, suspend ? "extension.suspended" :
+			"extension.reinstated", &e, reason);
+	rc = store_tx_end(rc);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, NULL, suspend ?
+			"The extension is suspended already." :
+			"Only a suspended extension can be reinstated.");
+	if (rc != 0)
+		return rc;
+	api_market_changed();
+	rc = store_ext_get(req->arena, e.slug, &e);
+	if (rc != 0)
+		return rc;
+	return answer_ext(req, 200, &e);
+}
+
+static int ext_suspend(struct request *req)
+{
+	return moderate(req, 1);
+}
+
+static int ext_reinstate(struct request *req)
+{
+	return moderate(req, 0);
+}
+
+static const struct route routes[] = {
+	{ HTTP_GET, "/api/v1/categories", categories_get, ROLE_NONE,
+	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
+	{ HTTP_GET, "/api/v1/extensions", ext_list, ROLE_NONE,
+	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
+	{ HTTP_POST, "/api/v1/extensions", ext_create, ROLE_DEVELOPER,
+	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ HTTP_GET, "/api/v1/extensions/{slug}", ext_get, ROLE_NONE,
+	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
+	{ HTTP_PATCH, "/api/v1/extensions/{slug}", ext_patch, ROLE_DEVELOPER,
+	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ HTTP_DELETE, "/api/v1/extensions/{slug}", ext_delete, ROLE_DEVELOPER,
+	  RL_DEFAULT, 0, 0, 0 },
+	{ HTTP_POST, "/api/v1/admin/extensions/{slug}/suspend", ext_suspend,
+	  ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ HTTP_POST, "/api/v1/admin/extensions/{slug}/reinstate", ext_reinstate,
+	  ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+};
+
+const struct route_table api_extensions_table = {
+	"extensions", routes, sizeof(routes) / sizeof(routes[0])
+};

@@ -1,0 +1,42 @@
+/* What the marketplace's api files (extensions.c, versions.c,
+ * reviews.c) share: who may see and manage a listing, the listing as
+ * clients see it, and the cache generation their writes bump. */
+#ifndef DF_API_MARKET_H
+#define DF_API_MARKET_H
+
+#include <stdint.h>
+#include "http.h"
+#include "store/extensions.h"
+
+struct json_object;
+
+/* Shared-segment cache generation of everything the marketplace shows
+ * (listings, categories and their counts, versions, reviews): every
+ * write bumps it after its commit, so no worker answers from a cached
+ * page that the write changed. */
+#define API_GEN_MARKET 0u
+#define API_GENS_MARKET (UINT64_C(1) << API_GEN_MARKET)
+
+/* Call after a marketplace write committed. */
+void api_market_changed(void);
+
+/* The caller's user row id, 0 when anonymous. */
+int64_t api_caller_id(const struct request *req);
+
+/* 1 when the caller owns e or is an admin. */
+int api_ext_manager(const struct request *req, const struct store_ext *e);
+
+/* Loads the extension named by the route's {slug} as the caller may see
+ * it: published ones for everyone, others only for their owner and
+ * admins (DF_ENOTFOUND for the rest, as if absent). With manage set the
+ * caller must also be the owner or an admin: DF_EFORBIDDEN otherwise.
+ * With owner_only, admins are refused too (uploads are the owner's). */
+int api_ext_load(struct request *req, int manage, int owner_only,
+	struct store_ext *out);
+
+/* The listing as clients see it; manager_view adds status_reason. A new
+ * object the caller owns; NULL on OOM. */
+struct json_object *api_ext_json(struct request *req,
+	const struct store_ext *e, int manager_view);
+
+#endif

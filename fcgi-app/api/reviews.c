@@ -1,0 +1,180 @@
+/* Extension reviews: one per user per extension, only from users who
+ * downloaded it, replaced by a second PUT; admins remove abusive ones.
+ * The store keeps the listing's rating aggregate in step in the same
+ * transaction. */
+#include <string.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "api/market.h"
+#include "arena.h"
+#include "err.h"
+#include "json.h"
+#include "problem.h"
+#include "validate.h"
+#include "store/reviews.h"
+
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
+static const struct json_field put_fields[] = {
+	{ "rating", JF_INT, 1, 1, 5, NULL, 0 },
+	{ "title", JF_STRING, 0, 1, 200, api_v_line, 1 },
+	{ "body", JF_STRING, 0, 1, 5000, api_v_text, 1 },
+};
+
+/* {id, rating, title, body, author:{username, display_name},
+ * created_at, updated_at} */
+static struct json_object *review_json(const struct store_review *r)
+{
+	struct json_object *o = json_object_new_object(), *a;
+
+	if (o == NULL)
+		return NULL;
+	a = json_object_new_object();
+	if (json_set(o, "author", a) ||
+	    json_set_str(o, "id", r->public_id) ||
+	    json_set_int(o, "rating", r->rating) ||
+	    json_set_str(o, "title", r->title) ||
+	    json_set_str(o, "body", r->body) ||
+	    json_set_str(a, "username", r->username) ||
+	    json_set_str(a, "display_name", r->display_name) ||
+	    json_set_str(o, "created_at", r->created_at) ||
+	    json_set_str(o, "updated_at", r->updated_at)) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int rev_list(struct request *req)
+{
+	struct store_review *rows;
+	struct json_object *o, *items;
+	struct api_page page;
+	struct store_ext e;
+	const char *next = NULL;
+	size_t n, i;
+	int rc;
+
+	if (api_page_parse(req, "reviews", &page) != 0)
+		return problem_send_validation(req);
+	rc = api_ext_load(req, 0, 0, &e);
+	if (rc != 0)
+		return rc;
+	rc = store_rev_list(req->arena, e.id, page.after, page.limit, &rows, &n);
+	if (rc != 0)
+		return rc;
+	o = json_new_object(req);
+	items = json_object_new_array();
+	if (o == NULL || json_set(o, "items", items) != 0)
+		return DF_ENOMEM;
+	for (i = 0; i < n && i < (size_t)page.limit; i++) {
+		struct json_object *it = review_json(&rows[i]);
+
+		if (it == NULL || json_object_array_add(items, it) != 0) {
+			json_object_put(it);
+			return DF_ENOMEM;
+		}
+	}
+	if (n > (size_t)page.limit &&
+	    (next = api_page_cursor(req, "reviews", rows[page.limit - 1].id)) == NULL)
+		return DF_ENOMEM;
+	if (json_set_str(o, "next_cursor", next) != 0)
+		return DF_ENOMEM;
+	rc = http_set_json(req, 200, o);
+	if (rc == 0 && strcmp(e.status, "published") == 0)
+		http_set_cacheable(req);
+	return rc;
+}
+
+static int rev_put(struct request *req)
+{
+	struct store_review r;
+	struct store_ext e;
+	struct json_object *o;
+	int rc, created;
+
+	if (json_fields_check(req, req->json, put_fields,
+	    NFIELDS(put_fields)) != 0)
+		return problem_send_validation(req);
+	rc = api_ext_load(req, 0, 0, &e);
+	if (rc != 0)
+		return rc;
+	if (e.owner_id == api_caller_id(req))
+		return problem_send(req, 403, NULL, "Publishers do not review "
+			"their own extensions.");
+	rc = store_rev_put(req->arena, e.id, api_caller_id(req),
+		json_get_int(req->json, "rating", 0),
+		json_get_str(req->json, "title", NULL),
+		json_get_str(req->json, "body", NULL), &r, &created);
+	if (rc == DF_EFORBIDDEN)
+		return problem_send(req, 403, NULL, "Only users who downloaded "
+			"the extension can review it.");
+	if (rc != 0)
+		return rc;
+	api_market_changed();
+	if (created && http_set_header(req, "Location", arena_printf(req->arena,
+	    "/api/v1/extensions/%s/reviews/me", e.slug)) != 0)
+		return DF_ENOMEM;
+	o = review_json(&r);
+	if (o == NULL)
+		return DF_ENOMEM;
+	rc = http_set_json(req, created ? 201 : 200, o);
+	json_object_put(o);
+	return rc;
+}
+
+static int rev_delete_mine(struct request *req)
+{
+	struct store_ext e;
+	int rc;
+
+	rc = api_ext_load(req, 0, 0, &e);
+	if (rc != 0)
+		return rc;
+	rc = store_rev_delete_mine(req->arena, e.id, api_caller_id(req));
+	if (rc != 0)
+		return rc;
+	api_market_changed();
+	http_set_header(req, "Cache-Control", "no-store");
+	http_set_status(req, 204);
+	return 0;
+}
+
+static int rev_remove(struct request *req)
+{
+	const char *id = router_param(req, "id");
+	struct json_object *d;
+	int64_t ext_id = 0;
+	int rc;
+
+	if (!validate_uuid(id))
+		return DF_ENOTFOUND;
+	rc = store_rev_delete(req->arena, id, &ext_id);
+	if (rc != 0)
+		return rc;
+	api_market_changed();
+	/* After the commit: the removal stands even if the audit write
+	 * fails, and the failure is logged by api_audit. */
+	d = json_object_new_object();
+	if (d != NULL && json_set_str(d, "review_id", id) == 0)
+		api_audit(req, "extension.review_removed", NULL, d);
+	json_object_put(d);
+	http_set_header(req, "Cache-Control", "no-store");
+	http_set_status(req, 204);
+	return 0;
+}
+
+static const struct route routes[] = {
+	{ HTTP_GET, "/api/v1/extensions/{slug}/reviews", rev_list, ROLE_NONE,
+	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
+	{ HTTP_PUT, "/api/v1/extensions/{slug}/reviews/me", rev_put, ROLE_USER,
+	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ HTTP_DELETE, "/api/v1/extensions/{slug}/reviews/me", rev_delete_mine,
+	  ROLE_USER, RL_DEFAULT, 0, 0, 0 },
+	{ HTTP_DELETE, "/api/v1/admin/reviews/{id}", rev_remove, ROLE_ADMIN,
+	  RL_DEFAULT, 0, 0, 0 },
+};
+
+const struct route_table api_reviews_table = {
+	"reviews", routes, sizeof(routes) / sizeof(routes[0])
+};

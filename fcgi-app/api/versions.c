@@ -1,0 +1,858 @@
+/* Extension versions: a developer creates one, uploads its package
+ * (streamed to disk, checked, stored by SHA-256) and submits it; an admin
+ * approves (publishing it) or rejects it from the review queue; an owner
+ * or admin yanks a bad release. Downloads are authorised and counted
+ * here, then the front server sends the file (X-Sendfile). Update checks
+ * answer a whole installed set with one query. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <json-c/json.h>
+#include <openssl/evp.h>
+#include "api.h"
+#include "api/market.h"
+#include "arena.h"
+#include "blob.h"
+#include "config.h"
+#include "crypto.h"
+#include "err.h"
+#include "json.h"
+#include "log.h"
+#include "pkg.h"
+#include "problem.h"
+#include "semver.h"
+#include "validate.h"
+#include "store/extensions.h"
+#include "store/tx.h"
+#include "store/versions.h"
+
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+#define UPDATES_MAX 500   /* installed extensions in one update check */
+
+static int v_semver(struct json_object *v, const char **code,
+	const char **msg)
+{
+	if (semver_valid(json_object_get_string(v)))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be a SemVer 2.0 version such as 1.4.0 or 2.0.0-beta.1";
+	return -1;
+}
+
+static int v_range(struct json_object *v, const char **code,
+	const char **msg)
+{
+	if (semver_range_valid(json_object_get_string(v)))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be a SemVer range of IDE versions such as ^1.80.0 or "
+		">=2.0.0 <3.0.0";
+	return -1;
+}
+
+static const struct json_field create_fields[] = {
+	{ "version", JF_STRING, 1, 1, SEMVER_MAX_LEN, v_semver, 0 },
+	{ "changelog", JF_STRING, 0, 0, 20000, api_v_text, 0 },
+	{ "engine", JF_STRING, 1, 1, SEMVER_RANGE_MAX_LEN, v_range, 0 },
+};
+
+static const struct json_field reason_fields[] = {
+	{ "reason", JF_STRING, 1, 1, 2000, api_v_notes, 0 },
+};
+
+static const struct json_field yank_fields[] = {
+	{ "reason", JF_STRING, 0, 1, 1000, api_v_notes, 1 },
+};
+
+static const struct json_field updates_fields[] = {
+	{ "installed", JF_ARRAY, 1, 0, UPDATES_MAX, NULL, 0 },
+	{ "engine", JF_STRING, 1, 1, SEMVER_MAX_LEN, v_semver, 0 },
+};
+
+static const struct json_field installed_fields[] = {
+	{ "slug", JF_STRING, 1, 3, 64, NULL, 0 },
+	{ "version", JF_STRING, 1, 1, SEMVER_MAX_LEN, v_semver, 0 },
+};
+
+/* --- the version as clients see it */
+
+static const char *download_url(struct request *req, const char *slug,
+	const char *version)
+{
+	return arena_printf(req->arena,
+		"/api/v1/extensions/%s/versions/%s/download", slug, version);
+}
+
+/* {version, changelog, engine, status, yanked, yanked_at, yank_reason,
+ * package:{sha256, size}|null, downloads, created_at, published_at,
+ * download_url}; the manager view adds the checks, the review state and
+ * the times of upload and submission. */
+static struct json_object *version_json(struct request *req,
+	const struct store_version *v, int manager_view)
+{
+	struct json_object *o = json_object_new_object(), *pkg = NULL;
+	int published = strcmp(v->status, "published") == 0;
+
+	if (o == NULL)
+		return NULL;
+	if (v->package_sha256 != NULL) {
+		pkg = json_object_new_object();
+		if (json_set(o, "package", pkg) ||
+		    json_set_str(pkg, "sha256", v->package_sha256) ||
+		    json_set_int(pkg, "size", v->package_size))
+			goto fail;
+	} else if (json_set(o, "package", NULL)) {
+		goto fail;
+	}
+	if (json_set_str(o, "version", v->version) ||
+	    json_set_str(o, "changelog", v->changelog) ||
+	    json_set_str(o, "engine", v->engine) ||
+	    json_set_str(o, "status", v->status) ||
+	    json_set_bool(o, "yanked", v->yanked_at != NULL) ||
+	    json_set_str(o, "yanked_at", v->yanked_at) ||
+	    json_set_str(o, "yank_reason", v->yank_reason) ||
+	    json_set_int(o, "downloads", v->downloads) ||
+	    json_set_str(o, "created_at", v->created_at) ||
+	    json_set_str(o, "published_at", v->published_at) ||
+	    json_set_str(o, "download_url", published || manager_view ?
+		download_url(req, v->slug, v->version) : NULL))
+		goto fail;
+	if (manager_view) {
+		struct json_object *checks = NULL;
+
+		if (v->checks != NULL)
+			checks = json_tokener_parse(v->checks);
+		if (json_set(o, "checks", checks) ||
+		    json_set_str(o, "reject_reason", v->reject_reason) ||
+		    json_set_str(o, "uploaded_at", v->uploaded_at) ||
+		    json_set_str(o, "submitted_at", v->submitted_at) ||
+		    json_set_str(o, "reviewed_at", v->reviewed_at))
+			goto fail;
+	}
+	return o;
+fail:
+	json_object_put(o);
+	return NULL;
+}
+
+static int answer_version(struct request *req, int status,
+	const struct store_version *v, int manager_view)
+{
+	struct json_object *o = version_json(req, v, manager_view);
+	int rc;
+
+	if (o == NULL)
+		return DF_ENOMEM;
+	rc = http_set_json(req, status, o);
+	json_object_put(o);
+	return rc;
+}
+
+/* The route's {version} of extension e. Non-managers see published
+ * versions only; anything else is not found. */
+static int load_version(struct request *req, const struct store_ext *e,
+	struct store_version *out)
+{
+	const char *ver = router_param(req, "version");
+	int rc;
+
+	if (!semver_valid(ver))
+		return DF_ENOTFOUND;
+	rc = store_ver_get(req->arena, e->id, ver, out);
+	if (rc != 0)
+		return rc;
+	if (!api_ext_manager(req, e) && strcmp(out->status, "published") != 0)
+		return DF_ENOTFOUND;
+	return 0;
+}
+
+/* --- SemVer order */
+
+struct ranked {
+	struct semver sv;
+	const struct store_version *v;
+};
+
+static int ranked_desc(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	return semver_cmp(&y->sv, &x->sv);
+}
+
+/* Sorts vers newest SemVer first into an arena array (rows whose string
+ * does not parse, which creation prevents, are left out). */
+static struct ranked *rank(struct request *req, const struct store_version *vers,
+	size_t n, size_t *out_n)
+{
+	struct ranked *r;
+	size_t i, k = 0;
+
+	*out_n = 0;
+	r = arena_calloc(req->arena, n > 0 ? n : 1, sizeof(*r));
+	if (r == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (semver_parse(vers[i].version, &r[k].sv) != 0)
+			continue;
+		r[k++].v = &vers[i];
+	}
+	qsort(r, k, sizeof(*r), ranked_desc);
+	*out_n = k;
+	return r;
+}
+
+/* Inside the caller's transaction: sets the extension's latest_version
+ * to its newest published, non-yanked version. */
+static int refresh_latest(struct request *req, int64_t ext_id)
+{
+	struct store_version *vers;
+	struct ranked *r;
+	const char *latest = NULL;
+	size_t n, k, i;
+	int rc;
+
+	rc = store_ver_list(req->arena, ext_id, 1, &vers, &n);
+	if (rc != 0)
+		return rc;
+	r = rank(req, vers, n, &k);
+	if (r == NULL)
+		return DF_ENOMEM;
+	for (i = 0; i < k && latest == NULL; i++)
+		if (r[i].v->yanked_at == NULL)
+			latest = r[i].v->version;
+	return store_ext_set_latest(ext_id, latest);
+}
+
+/* --- routes */
+
+static int ver_create(struct request *req)
+{
+	struct store_version *vers, v;
+	struct semver want, have;
+	struct store_ext e;
+	const char *ver;
+	size_t n, i;
+	int rc;
+
+	if (json_fields_check(req, req->json, create_fields,
+	    NFIELDS(create_fields)) != 0)
+		return problem_send_validation(req);
+	ver = json_get_str(req->json, "version", NULL);
+	if (semver_parse(ver, &want) != 0)
+		return DF_EINVAL;
+	rc = api_ext_load(req, 1, 1, &e);
+	if (rc != 0)
+		return rc;
+	if (strcmp(e.status, "draft") != 0 && strcmp(e.status, "published") != 0)
+		return problem_send(req, 409, NULL, "An archived or suspended "
+			"extension takes no new versions.");
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	/* The lock makes the precedence check and the insert one step:
+	 * 1.0.0+a and 1.0.0+b are the same version to SemVer. */
+	rc = store_ext_get_locked(req->arena, e.slug, &e);
+	if (rc == 0)
+		rc = store_ver_list(req->arena, e.id, 0, &vers, &n);
+	for (i = 0; rc == 0 && i < n; i++)
+		if (semver_parse(vers[i].version, &have) == 0 &&
+		    semver_cmp(&have, &want) == 0)
+			rc = DF_ECONFLICT;
+	if (rc == 0)
+		rc = store_ver_create(req->arena, e.id, ver,
+			json_get_str(req->json, "changelog", ""),
+			json_get_str(req->json, "engine", NULL), &v);
+	rc = store_tx_end(rc);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, NULL, "That version exists "
+			"already (versions differing only in build metadata "
+			"count as the same).");
+	if (rc != 0)
+		return rc;
+	if (http_set_header(req, "Location", arena_printf(req->arena,
+	    "/api/v1/extensions/%s/versions/%s", e.slug, v.version)) != 0)
+		return DF_ENOMEM;
+	return answer_version(req, 201, &v, 1);
+}
+
+#define VER_CURSOR_KIND "ver."
+
+static int ver_list(struct request *req)
+{
+	const char *limit = http_query(req, "limit");
+	const char *cursor = http_query(req, "cursor");
+	struct store_version *vers;
+	struct json_object *o, *items;
+	struct semver after;
+	struct ranked *r;
+	struct store_ext e;
+	const char *next = NULL;
+	int64_t lim = API_LIMIT_DEFAULT;
+	size_t n, k, i, shown = 0;
+	int rc, mgr, has_after = 0;
+
+	if (limit != NULL && !validate_int(limit, 1, API_LIMIT_MAX, &lim))
+		problem_add_error(req, "limit", "out_of_range",
+			"must be an integer from 1 to 100");
+	if (cursor != NULL) {
+		unsigned char raw[SEMVER_MAX_LEN + 8];
+		size_t cl = strlen(cursor);
+		long dn = -1;
+
+		if (cl > 0 && cl <= ((SEMVER_MAX_LEN + 4) * 4) / 3)
+			dn = crypto_b64url_decode(cursor, cl, raw);
+		if (dn > 4 && dn < (long)sizeof(raw)) {
+			raw[dn] = '\0';
+			has_after = memcmp(raw, VER_CURSOR_KIND, 4) == 0 &&
+				semver_parse((const char *)raw + 4, &after) == 0;
+		}
+		if (!has_after)
+			problem_add_error(req, "cursor", "invalid_format",
+				"must be a next_cursor this list returned");
+	}
+	if (problem_error_count(req) > 0)
+		return problem_send_validation(req);
+	rc = api_ext_load(req, 0, 0, &e);
+	if (rc != 0)
+		return rc;
+	mgr = api_ext_manager(req, &e);
+	rc = store_ver_list(req->arena, e.id, !mgr, &vers, &n);
+	if (rc != 0)
+		return rc;
+	r = rank(req, vers, n, &k);
+	if (r == NULL)
+		return DF_ENOMEM;
+	o = json_new_object(req);
+	items = json_object_new_array();
+	if (o == NULL || json_set(o, "items", items) != 0)
+		return DF_ENOMEM;
+	for (i = 0; i < k; i++) {
+		struct json_object *it;
+
+		if (has_after && semver_cmp(&r[i].sv, &after) >= 0)
+			continue;
+		if (shown == (size_t)lim) {
+			next = arena_printf(req->arena, VER_CURSOR_KIND "%s",
+				r[i - 1].v->version);
+			break;
+		}
+		it = version_json(req, r[i].v, mgr);
+		if (it == NULL || json_object_array_add(items, it) != 0) {
+			json_object_put(it);
+			return DF_ENOMEM;
+		}
+		shown++;
+	}
+	if (next != NULL) {
+		size_t nl = strlen(next);
+		char *enc = arena_alloc(req->arena, 4 * ((nl + 2) / 3) + 1);
+
+		if (enc == NULL)
+			return DF_ENOMEM;
+		crypto_b64url_encode((const unsigned char *)next, nl, enc);
+		next = enc;
+	}
+	if (json_set_str(o, "next_cursor", next) != 0)
+		return DF_ENOMEM;
+	rc = http_set_json(req, 200, o);
+	if (rc == 0 && !mgr)
+		http_set_cacheable(req);
+	return rc;
+}
+
+static int ver_get(struct request *req)
+{
+	struct store_version v;
+	struct store_ext e;
+	int rc, mgr;
+
+	rc = api_ext_load(req, 0, 0, &e);
+	if (rc == 0)
+		rc = load_version(req, &e, &v);
+	if (rc != 0)
+		return rc;
+	mgr = api_ext_manager(req, &e);
+	rc = answer_version(req, 200, &v, mgr);
+	if (rc == 0 && !mgr)
+		http_set_cacheable(req);
+	return rc;
+}
+
+static int is_zip_type(const char *ct)
+{
+	size_t n = strlen("application/zip");
+
+	return ct != NULL && strncasecmp(ct, "application/zip", n) == 0 &&
+		(ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Removes the stored file of sha256 once no version points to it. */
+static void drop_if_unused(struct request *req, const char *sha256)
+{
+	if (sha256 != NULL && store_ver_package_used(req->arena, sha256) == 0)
+		blob_remove(req->cfg->storage_dir, sha256);
+}
+
+static int ver_package(struct request *req)
+{
+	struct store_version v;
+	struct store_ext e;
+	struct pkg_report rep;
+	struct blob_tmp tmp;
+	const char *checks, *old;
+	int rc;
+
+	if (!is_zip_type(req->content_type))
+		return problem_send(req, 415, NULL, "A package is sent as "
+			"application/zip.");
+	rc = api_ext_load(req, 1, 1, &e);
+	if (rc == 0)
+		rc = load_version(req, &e, &v);
+	if (rc != 0)
+		return rc;
+	if (strcmp(v.status, "draft") != 0 && strcmp(v.status, "rejected") != 0)
+		return problem_send(req, 409, NULL, "The version was submitted "
+			"already: its package can no longer change.");
+	old = v.package_sha256;
+
+	/* Streamed to disk and hashed on the way: the body never sits in
+	 * memory. */
+	rc = blob_receive(req->cfg->storage_dir, router_read_body, req,
+		req->content_length, &tmp);
+	if (rc == DF_EIO)
+		return problem_send(req, 400, NULL, "The request body is "
+			"shorter than its Content-Length.");
+	if (rc != 0)
+		return rc;
+	memset(&rep, 0, sizeof(rep));
+	rc = pkg_check_file(tmp.path, e.slug, v.version, &rep);
+	if (rc != 0) {
+		blob_discard(&tmp);
+		pkg_report_free(&rep);
+		return rc;
+	}
+	checks = json_object_to_json_string_ext(rep.checks,
+		JSON_C_TO_STRING_PLAIN);
+	checks = arena_strdup(req->arena, checks != NULL ? checks : "[]");
+	if (rep.ok)
+		rc = blob_commit(req->cfg->storage_dir, &tmp);
+	blob_discard(&tmp);
+	if (rc == 0)
+		rc = store_ver_set_package(v.id, checks, rep.ok,
+			rep.ok ? tmp.sha256 : NULL, (int64_t)tmp.size);
+	if (rc != 0) {
+		pkg_report_free(&rep);
+		if (rep.ok)
+			drop_if_unused(req, tmp.sha256);
+		if (rc == DF_ECONFLICT)
+			return problem_send(req, 409, NULL, "The version was "
+				"submitted meanwhile.");
+		return rc;
+	}
+	if (old != NULL && (!rep.ok || strcmp(old, tmp.sha256) != 0))
+		drop_if_unused(req, old);
+	if (!rep.ok) {
+		problem_add_error(req, "package", rep.failed, rep.message);
+		pkg_report_free(&rep);
+		return problem_send_validation(req);
+	}
+	pkg_report_free(&rep);
+	api_market_changed();
+	rc = store_ver_get(req->arena, e.id, v.version, &v);
+	if (rc != 0)
+		return rc;
+	return answer_version(req, 200, &v, 1);
+}
+
+static int ver_submit(struct request *req)
+{
+	struct store_version v;
+	struct store_ext e;
+	int rc;
+
+	rc = api_ext_load(req, 1, 1, &e);
+	if (rc == 0)
+		rc = load_version(req, &e, &v);
+	if (rc != 0)
+		return rc;
+	rc = store_ver_submit(v.id);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, NULL,
+			strcmp(v.status, "draft") != 0 &&
+			strcmp(v.status, "rejected") != 0 ?
+			"The version was submitted already." :
+			"Upload a package that passes the checks first.");
+	if (rc != 0)
+		return rc;
+	api_market_changed();
+	rc = store_ver_get(req->arena, e.id, v.version, &v);
+	if (rc != 0)
+		return rc;
+	return answer_version(req, 200, &v, 1);
+}
+
+static int audit_version(struct request *req, const char *event,
+	const struct store_version *v, const char *reason)
+{
+	struct json_object *d = json_object_new_object();
+	int rc;
+
+	if (d == NULL || json_set_str(d, "slug", v->slug) ||
+	    json_set_str(d, "version", v->version) ||
+	    (reason != NULL && json_set_str(d, "reason", reason))) {
+		json_object_put(d);
+		return DF_ENOMEM;
+	}
+	rc = api_audit(req, event, NULL, d);
+	json_object_put(d);
+	return rc;
+}
+
+static int ver_yank(struct request *req)
+{
+	struct store_version v;
+	struct store_ext e;
+	const char *reason;
+	int rc;
+
+	if (json_fields_check(req, req->json, yank_fields,
+	    NFIELDS(yank_fields)) != 0)
+		return problem_send_validation(req);
+	reason = json_get_str(req->json, "reason", NULL);
+	rc = api_ext_load(req, 1, 0, &e);
+	if (rc == 0)
+		rc = load_version(req, &e, &v);
+	if (rc != 0)
+		return rc;
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = store_ver_yank(v.id, reason);
+	if (rc == 0)
+		rc = refresh_latest(req, e.id);
+	if (rc == 0)
+		rc = audit_version(req, "extension.version_yanked", &v, reason);
+	rc = store_tx_end(rc);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, NULL, "Only a published version "
+			"that is not yanked yet can be yanked.");
+	if (rc != 0)
+		return rc;
+	api_market_changed();
+	rc = store_ver_get(req->arena, e.id, v.version, &v);
+	if (rc != 0)
+		return rc;
+	return answer_version(req, 200, &v, 1);
+}
+
+static int review(struct request *req, int approve)
+{
+	struct store_version v;
+	struct store_ext e;
+	const char *reason = NULL;
+	int rc;
+
+	if (!approve) {
+		if (json_fields_check(req, req->json, reason_fields,
+		    NFIELDS(reason_fields)) != 0)
+			return problem_send_validation(req);
+		reason = json_get_str(req->json, "reason", NULL);
+	}
+	rc = api_ext_load(req, 1, 0, &e);
+	if (rc == 0)
+		rc = load_version(req, &e, &v);
+	if (rc != 0)
+		return rc;
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = store_ver_review(v.id, approve, reason, req->auth.sub);
+	if (rc == 0 && approve)
+		rc = store_ext_publish(e.id);
+	if (rc == 0 && approve)
+		rc = refresh_latest(req, e.id);
+	if (rc == 0)
+		rc = audit_version(req, approve ? "extension.version_approved" :
+			"extension.version_rejected", &v, reason);
+	rc = store_tx_end(rc);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, NULL, "Only a version pending "
+			"review can be approved or rejected.");
+	if (rc != 0)
+		return rc;
+	api_market_changed();
+	rc = store_ver_get(req->arena, e.id, v.version, &v);
+	if (rc != 0)
+		return rc;
+	return answer_version(req, 200, &v, 1);
+}
+
+static int ver_approve(struct request *req)
+{
+	return review(req, 1);
+}
+
+static int ver_reject(struct request *req)
+{
+	return review(req, 0);
+}
+
+static int queue_list(struct request *req)
+{
+	struct store_version *vers;
+	struct json_object *o, *items;
+	struct api_page page;
+	const char *next = NULL;
+	size_t n, i;
+	int rc;
+
+	if (api_page_parse(req, "queue", &page) != 0)
+		return problem_send_validation(req);
+	rc = store_ver_queue(req->arena, page.after, page.limit, &vers, &n);
+	if (rc != 0)
+		return rc;
+	o = json_new_object(req);
+	items = json_object_new_array();
+	if (o == NULL || json_set(o, "items", items) != 0)
+		return DF_ENOMEM;
+	for (i = 0; i < n && i < (size_t)page.limit; i++) {
+		struct json_object *it = version_json(req, &vers[i], 1);
+
+		if (it == NULL || json_set_str(it, "extension", vers[i].slug) ||
+		    json_object_array_add(items, it) != 0) {
+			json_object_put(it);
+			return DF_ENOMEM;
+		}
+	}
+	if (n > (size_t)page.limit &&
+	    (next = api_page_cursor(req, "queue", vers[page.limit - 1].id)) == NULL)
+		return DF_ENOMEM;
+	if (json_set_str(o, "next_cursor", next) != 0)
+		return DF_ENOMEM;
+	return http_set_json(req, 200, o);
+}
+
+/* Who may download: free published extensions anyone; paid ones their
+ * owner and admins (buyers once orders exist); an archived extension
+ * those who downloaded it before (it stays available to them); suspended
+ * and draft ones only their owner and admins. */
+static int may_download(struct request *req, const struct store_ext *e,
+	const struct store_version *v, int *why_status)
+{
+	int mgr = api_ext_manager(req, e), rc;
+
+	*why_status = 404;
+	if (mgr)
+		return 1;
+	if (strcmp(v->status, "published") != 0)
+		return 0;
+	if (strcmp(e->status, "archived") == 0) {
+		if (api_caller_id(req) == 0)
+			return 0;
+		rc = store_ver_downloaded(req->arena, e->id, api_caller_id(req));
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return 0;
+	} else if (strcmp(e->status, "published") != 0) {
+		return 0;
+	}
+	if (e->price_amount > 0) {
+		*why_status = api_caller_id(req) == 0 ? 401 : 403;
+		return 0;
+	}
+	return 1;
+}
+
+static int ver_download(struct request *req)
+{
+	const char *slug = router_param(req, "slug");
+	const char *ver = router_param(req, "version");
+	unsigned char digest[32];
+	char path[BLOB_PATH_MAX], b64[48];
+	struct store_version v;
+	struct store_ext e;
+	size_t i;
+	int rc, status;
+
+	if (!validate_slug(slug, 3, 64) || !semver_valid(ver))
+		return DF_ENOTFOUND;
+	rc = store_ext_get(req->arena, slug, &e);
+	if (rc == 0)
+		rc = store_ver_get(req->arena, e.id, ver, &v);
+	if (rc != 0)
+		return rc;
+	rc = may_download(req, &e, &v, &status);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		if (status == 401)
+			return DF_EAUTH;
+		if (status == 403)
+			return problem_send(req, 403, NULL, "This is a paid "
+				"extension: it is downloadable by its buyers.");
+		return DF_ENOTFOUND;
+	}
+	if (v.package_sha256 == NULL ||
+	    blob_path(req->cfg->storage_dir, v.package_sha256, path,
+	    sizeof(path)) != 0)
+		return problem_send(req, 404, NULL, "This version has no "
+			"package.");
+	if (access(path, R_OK) != 0) {
+		log_msg(LOG_ERROR, "download: package file %s missing", path);
+		return problem_send(req, 404, NULL, "The package file is not "
+			"available.");
+	}
+	rc = store_ver_download(e.id, v.id, api_caller_id(req));
+	if (rc != 0)
+		return rc;
+	api_market_changed();
+
+	for (i = 0; i < 32; i++) {
+		unsigned hi, lo;
+
+		sscanf(v.package_sha256 + 2 * i, "%1x%1x", &hi, &lo);
+		digest[i] = (unsigned char)(hi << 4 | lo);
+	}
+	EVP_EncodeBlock((unsigned char *)b64, digest, sizeof(digest));
+	if (http_set_header(req, req->cfg->sendfile_header ==
+	    CONFIG_SENDFILE_LIGHTTPD ? "X-LIGHTTPD-send-file" : "X-Sendfile",
+	    path) ||
+	    http_set_header(req, "Content-Disposition", arena_printf(req->arena,
+	    "attachment; filename=\"%s-%s.zip\"", e.slug, v.version)) ||
+	    http_set_header(req, "Repr-Digest", arena_printf(req->arena,
+	    "sha-256=:%s:", b64)) ||
+	    http_set_header(req, "Cache-Control", "private, no-store"))
+		return DF_ENOMEM;
+	/* The front server supplies the body and its length. */
+	http_set_status(req, 200);
+	req->resp.content_type = "application/zip";
+	req->resp.omit_length = 1;
+	return 0;
+}
+
+static int updates(struct request *req)
+{
+	struct json_object *installed, *slugs, *o, *items;
+	struct store_version *cand;
+	struct semver ide, *have, best_sv, sv;
+	struct semver_range range;
+	const char *slugs_json;
+	size_t n, ncand, i, j;
+	int rc;
+
+	if (json_fields_check(req, req->json, updates_fields,
+	    NFIELDS(updates_fields)) != 0)
+		return problem_send_validation(req);
+	installed = json_get(req->json, "installed");
+	n = json_object_array_length(installed);
+	for (i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(installed, i);
+		char prefix[32];
+
+		snprintf(prefix, sizeof(prefix), "installed[%zu]", i);
+		if (!json_object_is_type(it, json_type_object)) {
+			problem_add_error(req, prefix, "invalid_type",
+				"must be an object {slug, version}");
+			continue;
+		}
+		json_fields_check_at(req, it, installed_fields,
+			NFIELDS(installed_fields), prefix);
+	}
+	if (problem_error_count(req) > 0)
+		return problem_send_validation(req);
+	if (semver_parse(json_get_str(req->json, "engine", NULL), &ide) != 0)
+		return DF_EINVAL;
+	have = arena_calloc(req->arena, n > 0 ? n : 1, sizeof(*have));
+	slugs = json_new_array(req);
+	if (have == NULL || slugs == NULL)
+		return DF_ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(installed, i);
+
+		if (semver_parse(json_get_str(it, "version", ""), &have[i]) != 0)
+			return DF_EINVAL;
+		if (json_object_array_add(slugs, json_object_new_string(
+		    json_get_str(it, "slug", ""))) != 0)
+			return DF_ENOMEM;
+	}
+	slugs_json = json_object_to_json_string_ext(slugs,
+		JSON_C_TO_STRING_PLAIN);
+	if (slugs_json == NULL)
+		return DF_ENOMEM;
+	/* One query for the whole set; the SemVer work happens here. */
+	rc = store_ver_candidates(req->arena, slugs_json, &cand, &ncand);
+	if (rc != 0)
+		return rc;
+
+	o = json_new_object(req);
+	items = json_object_new_array();
+	if (o == NULL || json_set(o, "updates", items) != 0)
+		return DF_ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(installed, i);
+		const char *slug = json_get_str(it, "slug", "");
+		const struct store_version *best = NULL;
+		struct json_object *u;
+
+		for (j = 0; j < ncand; j++) {
+			if (strcmp(cand[j].slug, slug) != 0 ||
+			    semver_parse(cand[j].version, &sv) != 0 ||
+			    semver_cmp(&sv, &have[i]) <= 0 ||
+			    /* pre-releases only for those on one already */
+			    (sv.pre[0] != '\0' && have[i].pre[0] == '\0') ||
+			    (best != NULL && semver_cmp(&sv, &best_sv) <= 0) ||
+			    semver_range_parse(cand[j].engine, &range) != 0 ||
+			    !semver_range_match(&range, &ide))
+				continue;
+			best = &cand[j];
+			best_sv = sv;
+		}
+		if (best == NULL)
+			continue;
+		u = version_json(req, best, 0);
+		if (u == NULL || json_object_array_add(items, u) != 0) {
+			json_object_put(u);
+			return DF_ENOMEM;
+		}
+		if (json_set_str(u, "slug", slug) ||
+		    json_set_str(u, "installed_version",
+			json_get_str(it, "version", "")))
+			return DF_ENOMEM;
+	}
+	return http_set_json(req, 200, o);
+}
+
+static const struct route routes[] = {
+	{ HTTP_POST, "/api/v1/extensions/updates", updates, ROLE_NONE,
+	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ HTTP_POST, "/api/v1/extensions/{slug}/versions", ver_create,
+	  ROLE_DEVELOPER, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ HTTP_GET, "/api/v1/extensions/{slug}/versions", ver_list, ROLE_NONE,
+	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
+	{ HTTP_GET, "/api/v1/extensions/{slug}/versions/{version}", ver_get,
+	  ROLE_NONE, RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
+	{ HTTP_PUT, "/api/v1/extensions/{slug}/versions/{version}/package",
+	  ver_package, ROLE_DEVELOPER, RL_DEFAULT, ROUTE_BODY_STREAM, 0, 0 },
+	{ HTTP_POST, "/api/v1/extensions/{slug}/versions/{version}/submit",
+	  ver_submit, ROLE_DEVELOPER, RL_DEFAULT, 0, 0, 0 },
+	{ HTTP_POST, "/api/v1/extensions/{slug}/versions/{version}/yank",
+	  ver_yank, ROLE_DEVELOPER, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ HTTP_GET, "/api/v1/extensions/{slug}/versions/{version}/download",
+	  ver_download, ROLE_NONE, RL_DEFAULT, 0, 0, 0 },
+	{ HTTP_GET, "/api/v1/admin/review-queue", queue_list, ROLE_ADMIN,
+	  RL_DEFAULT, 0, 0, 0 },
+	{ HTTP_POST,
+	  "/api/v1/admin/extensions/{slug}/versions/{version}/approve",
+	  ver_approve, ROLE_ADMIN, RL_DEFAULT, 0, 0, 0 },
+	{ HTTP_POST,
+	  "/api/v1/admin/extensions/{slug}/versions/{version}/reject",
+	  ver_reject, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+};
+
+const struct route_table api_versions_table = {
+	"versions", routes, sizeof(routes) / sizeof(routes[0])
+};

@@ -1,0 +1,483 @@
+/* SQL for marketplace listings. Search and browse are one prepared
+ * statement per sort (and with or without a full-text query): ORDER BY
+ * cannot be bound, and a statement per shape keeps every value bound and
+ * lets MariaDB use the FULLTEXT index when there is a query. Pages are
+ * keyset ranges on (sort key, id), so rows inserted meanwhile neither
+ * repeat nor hide rows of the pages that follow. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "arena.h"
+#include "db.h"
+#include "err.h"
+#include "store/extensions.h"
+
+#define EXT_COLUMNS \
+	"e.id, e.slug, e.name, e.summary, e.description, c.slug, e.tags_text," \
+	" e.price_amount, e.price_currency, e.license, e.homepage," \
+	" e.repository, e.status, e.status_reason, e.latest_version," \
+	" e.downloads, e.rating_count, e.rating_avg," \
+	" DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%sZ')," \
+	" DATE_FORMAT(e.updated_at, '%Y-%m-%dT%H:%i:%sZ')," \
+	" DATE_FORMAT(e.published_at, '%Y-%m-%dT%H:%i:%sZ')," \
+	" e.owner_id, u.username, u.display_name"
+#define EXT_NCOLS 24
+#define EXT_FROM \
+	" FROM extensions e JOIN categories c ON c.id = e.category_id" \
+	" JOIN users u ON u.id = e.owner_id"
+
+static void ext_from_row(const struct db_result *res, size_t row,
+	struct store_ext *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = db_int(res, row, 0, 0);
+	o->slug = db_str(res, row, 1);
+	o->name = db_str(res, row, 2);
+	o->summary = db_str(res, row, 3);
+	o->description = db_str(res, row, 4);
+	o->category = db_str(res, row, 5);
+	o->tags_text = db_str(res, row, 6);
+	o->price_amount = db_int(res, row, 7, 0);
+	o->price_currency = db_str(res, row, 8);
+	o->license = db_str(res, row, 9);
+	o->homepage = db_str(res, row, 10);
+	o->repository = db_str(res, row, 11);
+	o->status = db_str(res, row, 12);
+	o->status_reason = db_str(res, row, 13);
+	o->latest_version = db_str(res, row, 14);
+	o->downloads = db_int(res, row, 15, 0);
+	o->rating_count = db_int(res, row, 16, 0);
+	o->rating_avg = db_str(res, row, 17);
+	o->created_at = db_str(res, row, 18);
+	o->updated_at = db_str(res, row, 19);
+	o->published_at = db_str(res, row, 20);
+	o->owner_id = db_int(res, row, 21, 0);
+	o->owner_username = db_str(res, row, 22);
+	o->owner_display_name = db_str(res, row, 23);
+	if (res->ncols > EXT_NCOLS)
+		o->sort_key = db_int(res, row, EXT_NCOLS, 0);
+}
+
+static int ext_rows(struct arena *a, const struct db_result *res,
+	struct store_ext **out, size_t *n)
+{
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (res->nrows == 0)
+		return 0;
+	*out = arena_calloc(a, res->nrows, sizeof(**out));
+	if (*out == NULL)
+		return DF_ENOMEM;
+	for (i = 0; i < res->nrows; i++)
+		ext_from_row(res, i, &(*out)[i]);
+	*n = res->nrows;
+	return 0;
+}
+
+int store_ext_categories(struct arena *a, struct store_category **out,
+	size_t *n)
+{
+	static const char sql[] =
+		"SELECT c.slug, c.name, c.description,"
+		" (SELECT COUNT(*) FROM extensions e WHERE e.category_id = c.id"
+		"  AND e.status = 'published')"
+		" FROM categories c ORDER BY c.position";
+	struct db_result res;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_query(a, sql, NULL, 0, &res);
+	if (rc != 0 || res.nrows == 0)
+		return rc;
+	*out = arena_calloc(a, res.nrows, sizeof(**out));
+	if (*out == NULL)
+		return DF_ENOMEM;
+	for (i = 0; i < res.nrows; i++) {
+		(*out)[i].slug = db_str(&res, i, 0);
+		(*out)[i].name = db_str(&res, i, 1);
+		(*out)[i].description = db_str(&res, i, 2);
+		(*out)[i].count = db_int(&res, i, 3, 0);
+	}
+	*n = res.nrows;
+	return 0;
+}
+
+int store_ext_category_exists(struct arena *a, const char *slug)
+{
+	static const char sql[] = "SELECT 1 FROM categories WHERE slug = ?";
+	struct db_result res;
+	int rc;
+
+	rc = db_query(a, sql, DBP(DB_STR(slug)), &res);
+	if (rc != 0)
+		return rc;
+	return res.nrows == 1;
+}
+
+static int get_one(struct arena *a, const char *sql, const char *slug,
+	struct store_ext *out)
+{
+	struct db_result res;
+	int rc;
+
+	rc = db_query(a, sql, DBP(DB_STR(slug)), &res);
+	if (rc != 0)
+		return rc;
+	if (res.nrows != 1)
+		return DF_ENOTFOUND;
+	ext_from_row(&res, 0, out);
+	return 0;
+}
+
+int store_ext_get(struct arena *a, const char *slug, struct store_ext *out)
+{
+	static const char sql[] = "SELECT " EXT_COLUMNS EXT_FROM
+		" WHERE e.slug = ?";
+
+	return get_one(a, sql, slug, out);
+}
+
+int store_ext_get_locked(struct arena *a, const char *slug,
+	struct store_ext *out)
+{
+	static const char sql[] = "SELECT " EXT_COLUMNS EXT_FROM
+		" WHERE e.slug = ? FOR UPDATE";
+
+	return get_one(a, sql, slug, out);
+}
+
+/* The tags as the FULLTEXT column holds them. */
+static char *tags_join(struct arena *a, const struct store_ext_input *in)
+{
+	size_t len = 1, i;
+	char *s, *p;
+
+	for (i = 0; i < in->ntags; i++)
+		len += strlen(in->tags[i]) + 1;
+	s = arena_alloc(a, len);
+	if (s == NULL)
+		return NULL;
+	p = s;
+	*p = '\0';
+	for (i = 0; i < in->ntags; i++) {
+		size_t l = strlen(in->tags[i]);
+
+		if (i > 0)
+			*p++ = ' ';
+		memcpy(p, in->tags[i], l);
+		p += l;
+		*p = '\0';
+	}
+	return s;
+}
+
+static int tags_replace(int64_t id, const struct store_ext_input *in)
+{
+	static const char del[] = "DELETE FROM extension_tags WHERE extension_id = ?";
+	static const char ins[] =
+		"INSERT IGNORE INTO extension_tags (extension_id, tag) VALUES (?, ?)";
+	size_t i;
+	int rc;
+
+	rc = db_exec(del, DBP(DB_INT(id)), NULL, NULL);
+	for (i = 0; rc == 0 && i < in->ntags; i++)
+		rc = db_exec(ins, DBP(DB_INT(id), DB_STR(in->tags[i])), NULL,
+			NULL);
+	return rc;
+}
+
+int store_ext_create(struct arena *a, int64_t owner_id,
+	const struct store_ext_input *in, struct store_ext *out)
+{
+	static const char sql[] =
+		"INSERT INTO extensions (slug, owner_id, name, summary,"
+		" description, category_id, tags_text, price_amount,"
+		" price_currency, license, homepage, repository, status,"
+		" created_at, updated_at)"
+		" SELECT ?, ?, ?, ?, ?, c.id, ?, ?, ?, ?, ?, ?, 'draft',"
+		" UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM categories c"
+		" WHERE c.slug = ?";
+	uint64_t affected = 0, id = 0;
+	char *tags;
+	int rc;
+
+	tags = tags_join(a, in);
+	if (tags == NULL)
+		return DF_ENOMEM;
+	rc = db_begin();
+	if (rc != 0)
+		return rc;
+	rc = db_exec(sql, DBP(DB_STR(in->slug), DB_INT(owner_id),
+		DB_STR(in->name), DB_STR(in->summary), DB_STR(in->description),
+		DB_STR(tags), DB_INT(in->price_amount),
+		DB_STR(in->price_currency), DB_STR(in->license),
+		DB_STR(in->homepage), DB_STR(in->repository),
+		DB_STR(in->category)), &affected, &id);
+	if (rc == 0 && affected != 1)
+		rc = DF_EINVAL; /* the category vanished: the caller checked */
+	if (rc == 0)
+		rc = tags_replace((int64_t)id, in);
+	if (rc == 0)
+		rc = db_commit();
+	if (rc != 0) {
+		db_rollback();
+		return rc;
+	}
+	return store_ext_get(a, in->slug, out);
+}
+
+int store_ext_update(int64_t id, const struct store_ext_input *in)
+{
+	/* Absent fields bind NULL and keep their column; the two that may
+	 * be cleared carry a flag. */
+	static const char sql[] =
+		"UPDATE extensions e SET"
+		" e.name = COALESCE(?, e.name),"
+		" e.summary = COALESCE(?, e.summary),"
+		" e.description = COALESCE(?, e.description),"
+		" e.category_id = COALESCE((SELECT c.id FROM categories c"
+		"   WHERE c.slug = ?), e.category_id),"
+		" e.tags_text = COALESCE(?, e.tags_text),"
+		" e.price_amount = IF(?, ?, e.price_amount),"
+		" e.price_currency = IF(?, ?, e.price_currency),"
+		" e.license = COALESCE(?, e.license),"
+		" e.homepage = IF(?, ?, e.homepage),"
+		" e.repository = IF(?, ?, e.repository),"
+		" e.updated_at = UTC_TIMESTAMP(6)"
+		" WHERE e.id = ?";
+	char tags_buf[STORE_EXT_MAX_TAGS * 33 + 1];
+	const char *tags = NULL;
+	size_t i, o = 0;
+	int rc;
+
+	if (in->set_tags) {
+		tags_buf[0] = '\0';
+		for (i = 0; i < in->ntags; i++) {
+			int w = snprintf(tags_buf + o, sizeof(tags_buf) - o,
+				"%s%s", i > 0 ? " " : "", in->tags[i]);
+
+			if (w < 0 || (size_t)w >= sizeof(tags_buf) - o)
+				return DF_EINVAL;
+			o += (size_t)w;
+		}
+		tags = tags_buf;
+	}
+	rc = db_exec(sql, DBP(DB_STR(in->name), DB_STR(in->summary),
+		DB_STR(in->description), DB_STR(in->category), DB_STR(tags),
+		DB_INT(in->set_price), DB_INT(in->price_amount),
+		DB_INT(in->set_price), DB_STR(in->price_currency),
+		DB_STR(in->license),
+		DB_INT(in->set_homepage), DB_STR(in->homepage),
+		DB_INT(in->set_repository), DB_STR(in->repository),
+		DB_INT(id)), NULL, NULL);
+	if (rc == 0 && in->set_tags)
+		rc = tags_replace(id, in);
+	return rc;
+}
+
+int store_ext_delete(int64_t id)
+{
+	static const char sql[] = "DELETE FROM extensions WHERE id = ?";
+
+	return db_exec(sql, DBP(DB_INT(id)), NULL, NULL);
+}
+
+int store_ext_set_status(int64_t id, const char *status, const char *reason)
+{
+	static const char sql[] =
+		"UPDATE extensions SET"
+		" status_before_suspend = IF(? = 'suspended' AND status <> 'suspended',"
+		"   status, status_before_suspend),"
+		" status = ?, status_reason = ?, updated_at = UTC_TIMESTAMP(6)"
+		" WHERE id = ?";
+
+	return db_exec(sql, DBP(DB_STR(status), DB_STR(status), DB_STR(reason),
+		DB_INT(id)), NULL, NULL);
+}
+
+int store_ext_reinstate(int64_t id)
+{
+	static const char sql[] =
+		"UPDATE extensions SET"
+		" status = COALESCE(status_before_suspend, 'draft'),"
+		" status_before_suspend = NULL, status_reason = NULL,"
+		" updated_at = UTC_TIMESTAMP(6)"
+		" WHERE id = ? AND status = 'suspended'";
+	uint64_t affected = 0;
+	int rc;
+
+	rc = db_exec(sql, DBP(DB_INT(id)), &affected, NULL);
+	if (rc == 0 && affected != 1)
+		rc = DF_ECONFLICT;
+	return rc;
+}
+
+int store_ext_publish(int64_t id)
+{
+	static const char sql[] =
+		"UPDATE extensions SET status = 'published',"
+		" published_at = COALESCE(published_at, UTC_TIMESTAMP(6)),"
+		" updated_at = UTC_TIMESTAMP(6)"
+		" WHERE id = ? AND status = 'draft'";
+
+	return db_exec(sql, DBP(DB_INT(id)), NULL, NULL);
+}
+
+int store_ext_set_latest(int64_t id, const char *version)
+{
+	static const char sql[] =
+		"UPDATE extensions SET latest_version = ? WHERE id = ?";
+
+	return db_exec(sql, DBP(DB_STR(version), DB_INT(id)), NULL, NULL);
+}
+
+/* --- search and browse */
+
+#define MATCH_EXPR \
+	"MATCH(e.name, e.summary, e.description, e.tags_text)" \
+	" AGAINST(? IN NATURAL LANGUAGE MODE)"
+/* Each sort's key as a BIGINT, so one cursor form serves them all. */
+#define SK_RELEVANCE "CAST(FLOOR(" MATCH_EXPR " * 1000000) AS SIGNED)"
+#define SK_POPULAR "CAST(e.downloads AS SIGNED)"
+#define SK_NEWEST \
+	"CAST(FLOOR(UNIX_TIMESTAMP(e.published_at) * 1000000) AS SIGNED)"
+#define SK_RATING "CAST(FLOOR(e.rating_avg * 100) AS SIGNED)"
+#define SK_PRICE "CAST(e.price_amount AS SIGNED)"
+
+#define FILTERS \
+	" AND (? IS NULL OR c.slug = ?)" \
+	" AND (? IS NULL OR EXISTS (SELECT 1 FROM extension_tags t" \
+	"   WHERE t.extension_id = e.id AND t.tag = ?))" \
+	" AND (? < 0 OR (e.price_amount > 0) = ?)" \
+	" AND e.rating_avg >= ?"
+#define KEYSET_DESC(SK) \
+	" AND (? = 0 OR " SK " < ? OR (" SK " = ? AND e.id < ?))"
+#define KEYSET_ASC(SK) \
+	" AND (? = 0 OR " SK " > ? OR (" SK " = ? AND e.id > ?))"
+#define SEARCH(SK, QCOND, KEYSET, ORDER) \
+	"SELECT " EXT_COLUMNS ", " SK EXT_FROM \
+	" WHERE e.status = 'published'" QCOND FILTERS KEYSET \
+	" ORDER BY " ORDER " LIMIT ?"
+#define QMATCH " AND " MATCH_EXPR
+
+static const char *const search_sql[STORE_EXT_SORT__MAX][2] = {
+	[STORE_EXT_SORT_RELEVANCE] = {
+		NULL,
+		SEARCH(SK_RELEVANCE, QMATCH, KEYSET_DESC(SK_RELEVANCE),
+			"25 DESC, e.id DESC"),
+	},
+	[STORE_EXT_SORT_POPULAR] = {
+		SEARCH(SK_POPULAR, "", KEYSET_DESC(SK_POPULAR),
+			"e.downloads DESC, e.id DESC"),
+		SEARCH(SK_POPULAR, QMATCH, KEYSET_DESC(SK_POPULAR),
+			"e.downloads DESC, e.id DESC"),
+	},
+	[STORE_EXT_SORT_NEWEST] = {
+		SEARCH(SK_NEWEST, "", KEYSET_DESC(SK_NEWEST),
+			"e.published_at DESC, e.id DESC"),
+		SEARCH(SK_NEWEST, QMATCH, KEYSET_DESC(SK_NEWEST),
+			"e.published_at DESC, e.id DESC"),
+	},
+	[STORE_EXT_SORT_RATING] = {
+		SEARCH(SK_RATING, "", KEYSET_DESC(SK_RATING),
+			"e.rating_avg DESC, e.id DESC"),
+		SEARCH(SK_RATING, QMATCH, KEYSET_DESC(SK_RATING),
+			"e.rating_avg DESC, e.id DESC"),
+	},
+	[STORE_EXT_SORT_PRICE] = {
+		SEARCH(SK_PRICE, "", KEYSET_ASC(SK_PRICE),
+			"e.price_amount ASC, e.id ASC"),
+		SEARCH(SK_PRICE, QMATCH, KEYSET_ASC(SK_PRICE),
+			"e.price_amount ASC, e.id ASC"),
+	},
+};
+
+int store_ext_search(struct arena *a, const struct store_ext_filter *f,
+	struct store_ext **out, size_t *n)
+{
+	struct db_param p[24];
+	struct db_result res;
+	const char *sql;
+	int hasq = f->q != NULL, relevance, rc;
+	size_t np = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((unsigned)f->sort >= STORE_EXT_SORT__MAX)
+		return DF_EINVAL;
+	sql = search_sql[f->sort][hasq];
+	if (sql == NULL)
+		return DF_EINVAL;
+	relevance = f->sort == STORE_EXT_SORT_RELEVANCE;
+	/* Binds in the order the placeholders appear: the sort key in the
+	 * select list, the query, the filters, the keyset, the limit. */
+	if (relevance)
+		p[np++] = DB_STR(f->q);
+	if (hasq)
+		p[np++] = DB_STR(f->q);
+	p[np++] = DB_STR(f->category);
+	p[np++] = DB_STR(f->category);
+	p[np++] = DB_STR(f->tag);
+	p[np++] = DB_STR(f->tag);
+	p[np++] = DB_INT(f->price);
+	p[np++] = DB_INT(f->price);
+	p[np++] = DB_DOUBLE(f->min_rating);
+	p[np++] = DB_INT(f->has_after);
+	if (relevance)
+		p[np++] = DB_STR(f->q);
+	p[np++] = DB_INT(f->after_key);
+	if (relevance)
+		p[np++] = DB_STR(f->q);
+	p[np++] = DB_INT(f->after_key);
+	p[np++] = DB_INT(f->after_id);
+	p[np++] = DB_INT(f->limit + 1);
+	rc = db_query(a, sql, p, np, &res);
+	if (rc != 0)
+		return rc;
+	return ext_rows(a, &res, out, n);
+}
+
+int store_ext_by_owner(struct arena *a, int64_t owner_id, int64_t limit,
+	struct store_ext **out, size_t *n)
+{
+	static const char sql[] = "SELECT " EXT_COLUMNS EXT_FROM
+		" WHERE e.owner_id = ? AND e.status = 'published'"
+		" ORDER BY e.downloads DESC, e.id DESC LIMIT ?";
+	struct db_result res;
+	int rc;
+
+	rc = db_query(a, sql, DBP(DB_INT(owner_id), DB_INT(limit)), &res);
+	if (rc != 0)
+		return rc;
+	return ext_rows(a, &res, out, n);
+}
+
+size_t store_ext_tags(struct arena *a, const char *tags_text,
+	const char **out)
+{
+	const char *s = tags_text, *e;
+	size_t n = 0;
+	char *t;
+
+	while (s != NULL && *s != '\0' && n < STORE_EXT_MAX_TAGS) {
+		while (*s == ' ')
+			s++;
+		if (*s == '\0')
+			break;
+		e = strchr(s, ' ');
+		if (e == NULL)
+			e = s + strlen(s);
+		t = arena_alloc(a, (size_t)(e - s) + 1);
+		if (t == NULL)
+			return n;
+		memcpy(t, s, (size_t)(e - s));
+		t[e - s] = '\0';
+		out[n++] = t;
+		s = e;
+	}
+	return n;
+}

@@ -1,0 +1,199 @@
+/* Shared steps of the marketplace suites (see market.h). */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <zip.h>
+#include "market.h"
+
+void market_cast(struct market_cast *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->dev = client_auth_header("developer", c->dev_pid);
+	c->dev2 = client_auth_header("developer", c->dev2_pid);
+	c->admin = client_auth_header("admin", c->admin_pid);
+	c->user = client_auth_header("user", c->user_pid);
+	cr_assert(c->dev && c->dev2 && c->admin && c->user);
+}
+
+void market_cast_free(struct market_cast *c)
+{
+	free(c->dev);
+	free(c->dev2);
+	free(c->admin);
+	free(c->user);
+}
+
+long market_raw(const char *method, const char *path, const char *auth,
+	const char *content_type, const char *body, size_t len,
+	struct client_resp *r)
+{
+	const char *h[3] = { NULL, NULL, NULL };
+	char ct[128];
+	size_t n = 0;
+
+	if (auth != NULL)
+		h[n++] = auth;
+	if (content_type != NULL) {
+		snprintf(ct, sizeof(ct), "Content-Type: %s", content_type);
+		h[n++] = ct;
+	}
+	cr_assert_eq(client_request(method, client_url(path), h, body, len, r),
+		0, "%s %s: no answer", method, path);
+	return r->status;
+}
+
+long market_req(const char *method, const char *path, const char *auth,
+	const char *json, struct client_resp *r)
+{
+	/* A POST without a body still says Content-Length: 0, as clients
+	 * do (lighttpd answers 411 otherwise). */
+	if (json == NULL && strcmp(method, "POST") == 0)
+		return market_raw(method, path, auth, NULL, "", 0, r);
+	return market_raw(method, path, auth,
+		json != NULL ? "application/json" : NULL, json,
+		json != NULL ? strlen(json) : 0, r);
+}
+
+char *market_zip(size_t *len, const char *const *files)
+{
+	zip_error_t err;
+	zip_source_t *src;
+	zip_stat_t st;
+	zip_t *za;
+	char *out;
+	size_t i;
+
+	zip_error_init(&err);
+	src = zip_source_buffer_create(NULL, 0, 0, &err);
+	cr_assert(src != NULL);
+	za = zip_open_from_source(src, ZIP_TRUNCATE, &err);
+	cr_assert(za != NULL);
+	zip_source_keep(src);
+	for (i = 0; files[i] != NULL; i += 2) {
+		zip_source_t *f = zip_source_buffer(za, files[i + 1],
+			strlen(files[i + 1]), 0);
+
+		cr_assert(f != NULL && zip_file_add(za, files[i], f,
+			ZIP_FL_ENC_UTF_8) >= 0, "zip add %s", files[i]);
+	}
+	cr_assert_eq(zip_close(za), 0);
+	cr_assert_eq(zip_source_stat(src, &st), 0);
+	cr_assert_eq(zip_source_open(src), 0);
+	out = malloc(st.size + 1);
+	cr_assert(out != NULL);
+	cr_assert_eq(zip_source_read(src, out, st.size), (zip_int64_t)st.size);
+	zip_source_close(src);
+	zip_source_free(src);
+	*len = st.size;
+	return out;
+}
+
+char *market_package(const char *slug, const char *version, size_t *len)
+{
+	char manifest[512];
+	const char *files[] = { "manifest.json", manifest, "README.md",
+		"# An extension for the Dev Forge IDE\n", "src/main.js",
+		"export function activate() { return 42; }\n", NULL };
+
+	snprintf(manifest, sizeof(manifest),
+		"{\"name\": \"%s\", \"version\": \"%s\", \"main\": \"src/main.js\"}",
+		slug, version);
+	return market_zip(len, files);
+}
+
+const char *market_slug(const char *stem)
+{
+	static char buf[8][64];
+	static unsigned seq;
+	char *s = buf[seq % 8];
+
+	snprintf(s, 64, "%s-%ld%d%u", stem, (long)time(NULL) % 1000000,
+		getpid() % 10000, seq);
+	seq++;
+	return s;
+}
+
+void market_create(const char *auth, const char *slug, const char *extra)
+{
+	struct client_resp r;
+	char body[2048];
+
+	snprintf(body, sizeof(body), "{\"slug\": \"%s\", \"name\": \"Test %s\","
+		" \"summary\": \"A test extension\", \"description\": \"Made by"
+		" the marketplace suite.\", \"category\": \"other\","
+		" \"license\": \"MIT\"%s}", slug, slug, extra);
+	cr_assert_eq(market_req("POST", EXT, auth, body, &r), 201,
+		"create %s: %ld %s", slug, r.status, r.body);
+	client_free(&r);
+}
+
+void market_publish(const struct market_cast *c, const char *slug,
+	const char *version, const char *engine)
+{
+	struct client_resp r;
+	char path[256], body[512];
+	size_t len;
+	char *zip;
+
+	snprintf(path, sizeof(path), EXT "/%s/versions", slug);
+	snprintf(body, sizeof(body), "{\"version\": \"%s\", \"changelog\":"
+		" \"Release %s\", \"engine\": \"%s\"}", version, version, engine);
+	cr_assert_eq(market_req("POST", path, c->dev, body, &r), 201,
+		"version %s@%s: %ld %s", slug, version, r.status, r.body);
+	client_free(&r);
+	zip = market_package(slug, version, &len);
+	snprintf(path, sizeof(path), EXT "/%s/versions/%s/package", slug,
+		version);
+	cr_assert_eq(market_raw("PUT", path, c->dev, "application/zip", zip,
+		len, &r), 200, "upload %s@%s: %ld %s", slug, version, r.status,
+		r.body);
+	client_free(&r);
+	free(zip);
+	snprintf(path, sizeof(path), EXT "/%s/versions/%s/submit", slug,
+		version);
+	cr_assert_eq(market_req("POST", path, c->dev, NULL, &r), 200,
+		"submit: %ld %s", r.status, r.body);
+	client_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/admin/extensions/%s/versions/%s"
+		"/approve", slug, version);
+	cr_assert_eq(market_req("POST", path, c->admin, NULL, &r), 200,
+		"approve: %ld %s", r.status, r.body);
+	client_free(&r);
+}
+
+void market_sha256_hex(const void *buf, size_t len, char out[65])
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	size_t i;
+
+	SHA256(buf, len, md);
+	for (i = 0; i < sizeof(md); i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+long market_json_int(struct json_object *o, const char *path)
+{
+	char key[128];
+	const char *dot;
+
+	while (o != NULL && (dot = strchr(path, '.')) != NULL) {
+		size_t n = (size_t)(dot - path);
+
+		if (n >= sizeof(key))
+			return -1;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (!json_object_object_get_ex(o, key, &o))
+			return -1;
+		path = dot + 1;
+	}
+	if (o == NULL || !json_object_object_get_ex(o, path, &o) ||
+	    !json_object_is_type(o, json_type_int))
+		return -1;
+	return (long)json_object_get_int64(o);
+}

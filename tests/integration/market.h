@@ -1,0 +1,53 @@
+/* Helpers the marketplace suites share: JSON requests with a bearer
+ * header, package zips built in memory with libzip, and the steps of
+ * publishing (create, version, upload, submit, approve) through the API. */
+#ifndef DF_TEST_MARKET_H
+#define DF_TEST_MARKET_H
+
+#include <stddef.h>
+#include "client.h"
+
+#define EXT "/api/v1/extensions"
+
+/* The people of a test: a developer (owner), a second developer, an admin
+ * and a plain user, each with an Authorization header. */
+struct market_cast {
+	char dev_pid[37], dev2_pid[37], admin_pid[37], user_pid[37];
+	char *dev, *dev2, *admin, *user;
+};
+void market_cast(struct market_cast *c);
+void market_cast_free(struct market_cast *c);
+
+/* A request with an optional Authorization header line (auth may be
+ * NULL) and a JSON body (may be NULL). Returns the status. */
+long market_req(const char *method, const char *path, const char *auth,
+	const char *json, struct client_resp *r);
+/* The same with a raw body and content type. */
+long market_raw(const char *method, const char *path, const char *auth,
+	const char *content_type, const char *body, size_t len,
+	struct client_resp *r);
+
+/* A zip in memory (malloc'd, *len bytes) holding each name/content pair
+ * of files (NULL-terminated, alternating). */
+char *market_zip(size_t *len, const char *const *files);
+/* A valid package for slug/version: manifest.json and a README. */
+char *market_package(const char *slug, const char *version, size_t *len);
+
+/* A unique slug for this run with the given stem. */
+const char *market_slug(const char *stem);
+
+/* Creates a draft extension as auth (fails the test otherwise). extra
+ * is more JSON members (", \"price\": {...}") or "". */
+void market_create(const char *auth, const char *slug, const char *extra);
+/* Creates, uploads, submits and (admin) approves slug@version. */
+void market_publish(const struct market_cast *c, const char *slug,
+	const char *version, const char *engine);
+
+/* Lower-case hex SHA-256 of buf into out[65]. */
+void market_sha256_hex(const void *buf, size_t len, char out[65]);
+
+/* An integer member at a dotted path of a JSON body ("rating.count"),
+ * or -1. */
+long market_json_int(struct json_object *o, const char *path);
+
+#endif

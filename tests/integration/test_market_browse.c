@@ -1,0 +1,368 @@
+/* Browsing the marketplace on the seeded catalogue (sql/seed, loaded by
+ * the test stack): full-text relevance, filters and sorts, cursor pages
+ * that stay stable while extensions are published, category counts, and
+ * the response cache: ETag / 304, hits counted, and no stale answer from
+ * any worker after a write. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "client.h"
+#include "market.h"
+
+/* The slugs of a list answer, in order, as one space-separated string
+ * (malloc'd); *next gets next_cursor (malloc'd or NULL). */
+static char *slugs_of(const char *path, char **next)
+{
+	struct client_resp r;
+	struct json_object *o, *items;
+	size_t i, n;
+	char *out;
+	size_t cap = 8192, len = 0;
+
+	cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 200, "%s: %s",
+		path, r.body);
+	o = client_json(&r);
+	cr_assert(o != NULL);
+	items = json_object_object_get(o, "items");
+	n = json_object_array_length(items);
+	out = calloc(1, cap);
+	cr_assert(out != NULL);
+	for (i = 0; i < n; i++) {
+		const char *s = client_json_str(json_object_array_get_idx(items,
+			i), "slug");
+
+		len += (size_t)snprintf(out + len, cap - len, "%s%s",
+			i > 0 ? " " : "", s);
+		cr_assert(len < cap);
+	}
+	if (next != NULL) {
+		const char *c = client_json_str(o, "next_cursor");
+
+		*next = c != NULL ? strdup(c) : NULL;
+	}
+	json_object_put(o);
+	client_free(&r);
+	return out;
+}
+
+static void first_hit(const char *q, const char *want)
+{
+	char path[256], *s;
+
+	snprintf(path, sizeof(path), EXT "?q=%s&limit=5", q);
+	s = slugs_of(path, NULL);
+	cr_assert(strncmp(s, want, strlen(want)) == 0 &&
+		(s[strlen(want)] == ' ' || s[strlen(want)] == '\0'),
+		"q=%s: want %s first, got [%s]", q, want, s);
+	free(s);
+}
+
+Test(browse, search_ranks_the_obvious_match_first)
+{
+	first_hit("rust", "rust-toolkit");
+	first_hit("docker", "docker-tools");
+	first_hit("kubernetes", "kubernetes-explorer");
+	first_hit("git%20blame", "git-blame-inline");
+	first_hit("markdown+preview", "markdown-preview-plus");
+	first_hit("solarized", "solarized-pro");
+	first_hit("vim", "vim-keymap");
+	first_hit("python", "python-lint");
+}
+
+Test(browse, search_shows_only_published)
+{
+	char *s;
+
+	/* The only extension about Mercurial is archived. */
+	s = slugs_of(EXT "?q=mercurial", NULL);
+	cr_assert_str_eq(s, "");
+	free(s);
+}
+
+Test(browse, filters_and_sorts)
+{
+	struct client_resp r;
+	struct json_object *o, *items;
+	size_t i, n;
+	long prev;
+
+	cr_assert_eq(market_req("GET", EXT "?price=paid&limit=100", NULL, NULL,
+		&r), 200);
+	o = client_json(&r);
+	items = json_object_object_get(o, "items");
+	n = json_object_array_length(items);
+	cr_assert(n >= 3, "paid: %zu", n);
+	for (i = 0; i < n; i++)
+		cr_assert(market_json_int(json_object_array_get_idx(items, i),
+			"price.amount") > 0);
+	json_object_put(o);
+	client_free(&r);
+
+	cr_assert_eq(market_req("GET", EXT "?sort=price&price=free&category=themes"
+		"&limit=100", NULL, NULL, &r), 200);
+	o = client_json(&r);
+	items = json_object_object_get(o, "items");
+	n = json_object_array_length(items);
+	cr_assert(n >= 1);
+	for (i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(items, i);
+
+		cr_assert_eq(market_json_int(it, "price.amount"), 0);
+		cr_assert_str_eq(client_json_str(it, "category"), "themes");
+	}
+	json_object_put(o);
+	client_free(&r);
+
+	cr_assert_eq(market_req("GET", EXT "?sort=popular&limit=100", NULL,
+		NULL, &r), 200);
+	o = client_json(&r);
+	items = json_object_object_get(o, "items");
+	prev = -1;
+	for (i = 0; i < json_object_array_length(items); i++) {
+		long d = market_json_int(json_object_array_get_idx(items, i),
+			"downloads");
+
+		cr_assert(prev < 0 || d <= prev, "popular not descending");
+		prev = d;
+	}
+	json_object_put(o);
+	client_free(&r);
+
+	cr_assert_eq(market_req("GET", EXT "?min_rating=4.5&sort=rating&limit=100",
+		NULL, NULL, &r), 200);
+	o = client_json(&r);
+	items = json_object_object_get(o, "items");
+	for (i = 0; i < json_object_array_length(items); i++) {
+		const char *avg = client_json_str(json_object_array_get_idx(items,
+			i), "rating.average");
+
+		cr_assert(avg != NULL && strtod(avg, NULL) >= 4.5, "%s", avg);
+	}
+	json_object_put(o);
+	client_free(&r);
+
+	cr_assert_eq(market_req("GET", EXT "?tag=rust", NULL, NULL, &r), 200);
+	cr_assert(strstr(r.body, "rust-toolkit") != NULL, "%s", r.body);
+	client_free(&r);
+
+	/* Refusals: each names its parameter. */
+	cr_assert_eq(market_req("GET", EXT "?sort=relevance", NULL, NULL, &r),
+		422);
+	cr_assert(strstr(r.body, "requires_q") != NULL);
+	client_free(&r);
+	cr_assert_eq(market_req("GET", EXT "?sort=cheapest", NULL, NULL, &r),
+		422);
+	client_free(&r);
+	cr_assert_eq(market_req("GET", EXT "?min_rating=6", NULL, NULL, &r), 422);
+	client_free(&r);
+	cr_assert_eq(market_req("GET", EXT "?price=gratis", NULL, NULL, &r), 422);
+	client_free(&r);
+	cr_assert_eq(market_req("GET", EXT "?cursor=bm9wZQ", NULL, NULL, &r),
+		422);
+	client_free(&r);
+}
+
+Test(browse, category_counts_match_the_catalogue)
+{
+	struct client_resp r;
+	struct json_object *o, *items;
+	size_t i;
+
+	cr_assert_eq(market_req("GET", "/api/v1/categories", NULL, NULL, &r),
+		200);
+	o = client_json(&r);
+	items = json_object_object_get(o, "items");
+	cr_assert_eq(json_object_array_length(items), 12);
+	for (i = 0; i < json_object_array_length(items); i++) {
+		struct json_object *c = json_object_array_get_idx(items, i);
+		char sql[256], *v;
+
+		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM extensions e"
+			" JOIN categories c ON c.id = e.category_id WHERE c.slug ="
+			" '%s' AND e.status = 'published'",
+			client_json_str(c, "slug"));
+		v = client_sql(sql);
+		cr_assert(v != NULL);
+		cr_assert_eq(market_json_int(c, "count"), atol(v), "%s",
+			client_json_str(c, "slug"));
+		free(v);
+	}
+	json_object_put(o);
+	client_free(&r);
+}
+
+/* Walks every page of path (which ends in "limit=N"), publishing a new
+ * extension after the first page, and checks that no slug repeats and
+ * every extension published before the walk was seen. */
+static void walk_stable(const char *base)
+{
+	struct market_cast c;
+	char path[512], *page, *next = NULL, *seen, *before;
+	size_t cap = 1 << 16, len = 0;
+	const char *fresh = market_slug("walk");
+	int pages = 0;
+	char *tok, *save;
+
+	before = client_sql("SET SESSION group_concat_max_len = 1048576;"
+		" SELECT GROUP_CONCAT(slug ORDER BY slug SEPARATOR ' ')"
+		" FROM extensions WHERE status = 'published'");
+	cr_assert(before != NULL);
+	market_cast(&c);
+	seen = calloc(1, cap);
+	cr_assert(seen != NULL);
+	snprintf(path, sizeof(path), "%s", base);
+	for (;;) {
+		page = slugs_of(path, &next);
+		for (tok = strtok_r(page, " ", &save); tok != NULL;
+		     tok = strtok_r(NULL, " ", &save)) {
+			char needle[80];
+
+			snprintf(needle, sizeof(needle), " %s ", tok);
+			cr_assert(strstr(seen, needle) == NULL,
+				"%s repeated on page %d of %s", tok, pages, base);
+			len += (size_t)snprintf(seen + len, cap - len, " %s ", tok);
+			cr_assert(len < cap);
+		}
+		free(page);
+		if (pages++ == 0) {
+			market_create(c.dev, fresh, "");
+			market_publish(&c, fresh, "1.0.0", "*");
+		}
+		if (next == NULL)
+			break;
+		snprintf(path, sizeof(path), "%s&cursor=%s", base, next);
+		free(next);
+	}
+	cr_assert(pages > 3, "only %d pages", pages);
+	for (tok = strtok_r(before, " ", &save); tok != NULL;
+	     tok = strtok_r(NULL, " ", &save)) {
+		char needle[80];
+
+		snprintf(needle, sizeof(needle), " %s ", tok);
+		cr_assert(strstr(seen, needle) != NULL, "%s missed by %s", tok,
+			base);
+	}
+	free(before);
+	free(seen);
+	market_cast_free(&c);
+}
+
+Test(browse, pages_stay_stable_while_extensions_are_published)
+{
+	walk_stable(EXT "?sort=newest&limit=7");
+	walk_stable(EXT "?sort=popular&limit=9");
+	walk_stable(EXT "?sort=price&limit=11");
+	walk_stable(EXT "?sort=rating&limit=8");
+}
+
+static double metric(const char *name)
+{
+	struct client_resp r;
+	double v;
+
+	cr_assert_eq(market_req("GET", "/api/v1/metrics", NULL, NULL, &r), 200);
+	v = client_metric(r.body, name, NULL);
+	client_free(&r);
+	return v;
+}
+
+Test(browse, etag_answers_304_and_changes_with_the_listing)
+{
+	struct market_cast c;
+	const char *slug = market_slug("etag");
+	struct client_resp r;
+	char path[256], inm[256], *etag, *cc;
+	const char *h[2] = { inm, NULL };
+
+	market_cast(&c);
+	market_create(c.dev, slug, "");
+	market_publish(&c, slug, "1.0.0", "*");
+	snprintf(path, sizeof(path), EXT "/%s", slug);
+	cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 200);
+	etag = client_header(&r, "ETag");
+	cc = client_header(&r, "Cache-Control");
+	cr_assert(etag != NULL && cc != NULL);
+	cr_assert(strstr(cc, "public") != NULL, "%s", cc);
+	client_free(&r);
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	cr_assert_eq(client_request("GET", client_url(path), h, NULL, 0, &r), 0);
+	cr_assert_eq(r.status, 304);
+	cr_assert_eq(r.body_len, 0);
+	client_free(&r);
+	cr_assert_eq(market_req("PATCH", path, c.dev, "{\"summary\": \"New"
+		" summary\"}", &r), 200);
+	client_free(&r);
+	cr_assert_eq(client_request("GET", client_url(path), h, NULL, 0, &r), 0);
+	cr_assert_eq(r.status, 200, "stale 304 after a change");
+	cr_assert(strstr(r.body, "New summary") != NULL);
+	client_free(&r);
+	free(etag);
+	free(cc);
+	market_cast_free(&c);
+}
+
+Test(browse, no_worker_answers_stale_after_a_write)
+{
+	struct market_cast c;
+	const char *slug = market_slug("cache");
+	struct client_resp r;
+	char path[256], body[256], want[64];
+	double hits0, hits1;
+	int round, i, pids[64];
+
+	cr_assert(client_worker_pids(pids, 64) >= 2, "needs several workers");
+	market_cast(&c);
+	market_create(c.dev, slug, "");
+	market_publish(&c, slug, "1.0.0", "*");
+	snprintf(path, sizeof(path), EXT "/%s", slug);
+	hits0 = metric("devforge_cache_hits_total");
+	for (round = 0; round < 5; round++) {
+		/* Fill every worker's cache with the current answer... */
+		for (i = 0; i < 40; i++) {
+			cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 200);
+			client_free(&r);
+		}
+		/* ...then change it: no worker may serve the old one. */
+		snprintf(want, sizeof(want), "Round %d name", round);
+		snprintf(body, sizeof(body), "{\"name\": \"%s\"}", want);
+		cr_assert_eq(market_req("PATCH", path, c.dev, body, &r), 200);
+		client_free(&r);
+		for (i = 0; i < 40; i++) {
+			cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 200);
+			cr_assert(strstr(r.body, want) != NULL,
+				"stale answer in round %d: %s", round, r.body);
+			client_free(&r);
+		}
+	}
+	hits1 = metric("devforge_cache_hits_total");
+	cr_assert(hits1 - hits0 >= 200, "cache hits rose by %.0f only",
+		hits1 - hits0);
+
+	/* Reviews and downloads change what a listing shows, too. */
+	snprintf(path, sizeof(path), EXT "?q=%s", slug);
+	for (i = 0; i < 20; i++) {
+		cr_assert_eq(market_req("GET", EXT "?sort=newest&limit=5", NULL,
+			NULL, &r), 200);
+		client_free(&r);
+	}
+	snprintf(path, sizeof(path), EXT "/%s/versions/1.0.0/download", slug);
+	cr_assert_eq(market_req("GET", path, c.user, NULL, &r), 200);
+	client_free(&r);
+	for (i = 0; i < 20; i++) {
+		struct json_object *o, *first;
+
+		cr_assert_eq(market_req("GET", EXT "?sort=newest&limit=5", NULL,
+			NULL, &r), 200);
+		o = client_json(&r);
+		first = json_object_array_get_idx(json_object_object_get(o,
+			"items"), 0);
+		cr_assert_str_eq(client_json_str(first, "slug"), slug);
+		cr_assert_eq(market_json_int(first, "downloads"), 1,
+			"stale download count");
+		json_object_put(o);
+		client_free(&r);
+	}
+	market_cast_free(&c);
+}
