@@ -107,24 +107,19 @@ static int users_list(struct request *req)
 			return rc;
 	}
 
-	o = json_new_object(req);
-	items = json_object_new_array();
-	if (o == NULL || json_set(o, "items", items) != 0)
+	o = api_list_new(req, &items);
+	if (o == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < n && i < (size_t)page.limit; i++) {
 		struct json_object *u = api_user_json(req, &users[i], 1);
 
-		if (u == NULL || json_object_array_add(items, u) != 0) {
-			json_object_put(u);
+		if (api_list_add(items, u) != 0)
 			return DF_ENOMEM;
-		}
 	}
 	if (n > (size_t)page.limit &&
 	    (next = api_page_cursor(req, "users", users[page.limit - 1].id)) == NULL)
 		return DF_ENOMEM;
-	if (json_set_str(o, "next_cursor", next) != 0)
-		return DF_ENOMEM;
-	return http_set_json(req, 200, o);
+	return api_list_send(req, o, next);
 }
 
 /* The user named by the {id} path parameter; DF_ENOTFOUND for anything

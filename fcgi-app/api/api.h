@@ -54,6 +54,17 @@ int api_page_parse(struct request *req, const char *kind,
 const char *api_page_cursor(struct request *req, const char *kind,
 	int64_t last);
 
+/* A list answer {"items": [...], "next_cursor": ...}: api_list_new makes
+ * it (registered with the request) and hands out the array to fill
+ * (NULL on OOM); api_list_add appends it (consumed, also on failure;
+ * DF_ENOMEM when it is NULL or cannot be added); api_list_send sets
+ * next_cursor (NULL: null) and answers 200. */
+struct json_object *api_list_new(struct request *req,
+	struct json_object **items);
+int api_list_add(struct json_object *items, struct json_object *it);
+int api_list_send(struct request *req, struct json_object *list,
+	const char *next);
+
 /* Records a security event (login, failure, lockout, role change...) in
  * the audit log with the request's actor, client address and request id.
  * detail may be NULL; it is not consumed. 0 or a negative df_err. */

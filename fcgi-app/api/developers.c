@@ -187,24 +187,19 @@ static int apps_list(struct request *req)
 	if (rc != 0)
 		return rc;
 
-	o = json_new_object(req);
-	items = json_object_new_array();
-	if (o == NULL || json_set(o, "items", items) != 0)
+	o = api_list_new(req, &items);
+	if (o == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < n && i < (size_t)page.limit; i++) {
 		struct json_object *a = app_json(&apps[i], 1);
 
-		if (a == NULL || json_object_array_add(items, a) != 0) {
-			json_object_put(a);
+		if (api_list_add(items, a) != 0)
 			return DF_ENOMEM;
-		}
 	}
 	if (n > (size_t)page.limit &&
 	    (next = api_page_cursor(req, "devapps", apps[page.limit - 1].id)) == NULL)
 		return DF_ENOMEM;
-	if (json_set_str(o, "next_cursor", next) != 0)
-		return DF_ENOMEM;
-	return http_set_json(req, 200, o);
+	return api_list_send(req, o, next);
 }
 
 static int review(struct request *req, int approve)

@@ -18,6 +18,23 @@ void api_market_changed(void)
 	cache_invalidate(API_GEN_MARKET);
 }
 
+int api_market_audit(struct request *req, const char *event,
+	const char *slug, const char *version, const char *reason)
+{
+	struct json_object *d = json_object_new_object();
+	int rc;
+
+	if (d == NULL || json_set_str(d, "slug", slug) ||
+	    (version != NULL && json_set_str(d, "version", version)) ||
+	    (reason != NULL && json_set_str(d, "reason", reason))) {
+		json_object_put(d);
+		return DF_ENOMEM;
+	}
+	rc = api_audit(req, event, NULL, d);
+	json_object_put(d);
+	return rc;
+}
+
 int64_t api_caller_id(const struct request *req)
 {
 	const struct store_user *u = req->auth.user;

@@ -207,17 +207,14 @@ static int categories_get(struct request *req)
 	rc = store_ext_categories(req->arena, &c, &n);
 	if (rc != 0)
 		return rc;
-	o = json_new_object(req);
-	items = json_object_new_array();
-	if (o == NULL || json_set(o, "items", items) != 0)
+	o = api_list_new(req, &items);
+	if (o == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < n; i++) {
 		struct json_object *it = json_object_new_object();
 
-		if (it == NULL || json_object_array_add(items, it) != 0) {
-			json_object_put(it);
+		if (api_list_add(items, it) != 0)
 			return DF_ENOMEM;
-		}
 		if (json_set_str(it, "slug", c[i].slug) ||
 		    json_set_str(it, "name", c[i].name) ||
 		    json_set_str(it, "description", c[i].description) ||
@@ -374,24 +371,19 @@ static int ext_list(struct request *req)
 	rc = store_ext_search(req->arena, &f, &rows, &n);
 	if (rc != 0)
 		return rc;
-	o = json_new_object(req);
-	items = json_object_new_array();
-	if (o == NULL || json_set(o, "items", items) != 0)
+	o = api_list_new(req, &items);
+	if (o == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < n && i < (size_t)f.limit; i++) {
 		struct json_object *e = api_ext_json(req, &rows[i], 0);
 
-		if (e == NULL || json_object_array_add(items, e) != 0) {
-			json_object_put(e);
+		if (api_list_add(items, e) != 0)
 			return DF_ENOMEM;
-		}
 	}
 	if (n > (size_t)f.limit &&
 	    (next = cursor_make(req, f.sort, &rows[f.limit - 1])) == NULL)
 		return DF_ENOMEM;
-	if (json_set_str(o, "next_cursor", next) != 0)
-		return DF_ENOMEM;
-	rc = http_set_json(req, 200, o);
+	rc = api_list_send(req, o, next);
 	if (rc == 0)
 		http_set_cacheable(req);
 	return rc;
@@ -409,22 +401,6 @@ static int ext_get(struct request *req)
 }
 
 /* --- writes */
-
-static int audit_ext(struct request *req, const char *event,
-	const struct store_ext *e, const char *reason)
-{
-	struct json_object *d = json_object_new_object();
-	int rc;
-
-	if (d == NULL || json_set_str(d, "slug", e->slug) ||
-	    (reason != NULL && json_set_str(d, "reason", reason))) {
-		json_object_put(d);
-		return DF_ENOMEM;
-	}
-	rc = api_audit(req, event, NULL, d);
-	json_object_put(d);
-	return rc;
-}
 
 static int ext_create(struct request *req)
 {
@@ -535,8 +511,8 @@ static int ext_delete(struct request *req)
 		strcmp(e.status, "archived") == 0 ? 0 :
 		store_ext_set_status(e.id, "archived", NULL);
 	if (rc == 0)
-		rc = audit_ext(req, never ? "extension.deleted" :
-			"extension.archived", &e, NULL);
+		rc = api_market_audit(req, never ? "extension.deleted" :
+			"extension.archived", e.slug, NULL, NULL);
 	rc = api_commit_no_content(req, rc);
 	if (rc == 0) {
 		api_market_changed();
@@ -568,8 +544,8 @@ static int moderate(struct request *req, int suspend)
 	else
 		rc = store_ext_reinstate(e.id);
 	if (rc == 0)
-		rc = audit_ext(req, suspend ? "extension.suspended" :
-			"extension.reinstated", &e, reason);
+		rc = api_market_audit(req, suspend ? "extension.suspended" :
+			"extension.reinstated", e.slug, NULL, reason);
 	rc = store_tx_end(rc);
 	if (rc == DF_ECONFLICT)
 		return problem_send(req, 409, NULL, suspend ?

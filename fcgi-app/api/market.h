@@ -20,6 +20,11 @@ struct json_object;
 /* Call after a marketplace write committed. */
 void api_market_changed(void);
 
+/* Audits a marketplace decision ({slug, version?, reason?}) inside the
+ * caller's transaction. 0 or a negative df_err. */
+int api_market_audit(struct request *req, const char *event,
+	const char *slug, const char *version, const char *reason);
+
 /* The caller's user row id, 0 when anonymous. */
 int64_t api_caller_id(const struct request *req);
 

@@ -4,9 +4,11 @@
  * cannot shift (no duplicates, no gaps among the rows that existed). */
 #include <stdio.h>
 #include <string.h>
+#include <json-c/json.h>
 #include "api.h"
 #include "arena.h"
 #include "crypto.h"
+#include "json.h"
 #include "err.h"
 #include "problem.h"
 #include "validate.h"
@@ -81,4 +83,32 @@ const char *api_page_cursor(struct request *req, const char *kind,
 		return NULL;
 	crypto_b64url_encode((const unsigned char *)raw, (size_t)n, out);
 	return out;
+}
+
+struct json_object *api_list_new(struct request *req, struct json_object **items)
+{
+	struct json_object *o = json_new_object(req);
+
+	*items = json_object_new_array();
+	/* json_set takes the array even when it fails. */
+	if (*items == NULL || json_set(o, "items", *items) != 0 || o == NULL)
+		return NULL;
+	return o;
+}
+
+int api_list_add(struct json_object *items, struct json_object *it)
+{
+	if (it == NULL || json_object_array_add(items, it) != 0) {
+		json_object_put(it);
+		return DF_ENOMEM;
+	}
+	return 0;
+}
+
+int api_list_send(struct request *req, struct json_object *list,
+	const char *next)
+{
+	if (json_set_str(list, "next_cursor", next) != 0)
+		return DF_ENOMEM;
+	return http_set_json(req, 200, list);
 }

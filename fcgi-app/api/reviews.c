@@ -63,24 +63,19 @@ static int rev_list(struct request *req)
 	rc = store_rev_list(req->arena, e.id, page.after, page.limit, &rows, &n);
 	if (rc != 0)
 		return rc;
-	o = json_new_object(req);
-	items = json_object_new_array();
-	if (o == NULL || json_set(o, "items", items) != 0)
+	o = api_list_new(req, &items);
+	if (o == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < n && i < (size_t)page.limit; i++) {
 		struct json_object *it = review_json(&rows[i]);
 
-		if (it == NULL || json_object_array_add(items, it) != 0) {
-			json_object_put(it);
+		if (api_list_add(items, it) != 0)
 			return DF_ENOMEM;
-		}
 	}
 	if (n > (size_t)page.limit &&
 	    (next = api_page_cursor(req, "reviews", rows[page.limit - 1].id)) == NULL)
 		return DF_ENOMEM;
-	if (json_set_str(o, "next_cursor", next) != 0)
-		return DF_ENOMEM;
-	rc = http_set_json(req, 200, o);
+	rc = api_list_send(req, o, next);
 	if (rc == 0 && strcmp(e.status, "published") == 0)
 		http_set_cacheable(req);
 	return rc;

@@ -150,6 +150,20 @@ static int answer_version(struct request *req, int status,
 	return rc;
 }
 
+/* After a committed change of v: the marketplace generation moves on,
+ * and the owner or admin gets the version as it is now. */
+static int answer_changed(struct request *req, const struct store_ext *e,
+	struct store_version *v)
+{
+	int rc;
+
+	api_market_changed();
+	rc = store_ver_get(req->arena, e->id, v->version, v);
+	if (rc != 0)
+		return rc;
+	return answer_version(req, 200, v, 1);
+}
+
 /* The route's {version} of extension e. Non-managers see published
  * versions only; anything else is not found. */
 static int load_version(struct request *req, const struct store_ext *e,
@@ -325,9 +339,8 @@ static int ver_list(struct request *req)
 	r = rank(req, vers, n, &k);
 	if (r == NULL)
 		return DF_ENOMEM;
-	o = json_new_object(req);
-	items = json_object_new_array();
-	if (o == NULL || json_set(o, "items", items) != 0)
+	o = api_list_new(req, &items);
+	if (o == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < k; i++) {
 		struct json_object *it;
@@ -340,10 +353,8 @@ static int ver_list(struct request *req)
 			break;
 		}
 		it = version_json(req, r[i].v, mgr);
-		if (it == NULL || json_object_array_add(items, it) != 0) {
-			json_object_put(it);
+		if (api_list_add(items, it) != 0)
 			return DF_ENOMEM;
-		}
 		shown++;
 	}
 	if (next != NULL) {
@@ -355,9 +366,7 @@ static int ver_list(struct request *req)
 		crypto_b64url_encode((const unsigned char *)next, nl, enc);
 		next = enc;
 	}
-	if (json_set_str(o, "next_cursor", next) != 0)
-		return DF_ENOMEM;
-	rc = http_set_json(req, 200, o);
+	rc = api_list_send(req, o, next);
 	if (rc == 0 && !mgr)
 		http_set_cacheable(req);
 	return rc;
@@ -460,11 +469,7 @@ static int ver_package(struct request *req)
 		return problem_send_validation(req);
 	}
 	pkg_report_free(&rep);
-	api_market_changed();
-	rc = store_ver_get(req->arena, e.id, v.version, &v);
-	if (rc != 0)
-		return rc;
-	return answer_version(req, 200, &v, 1);
+	return answer_changed(req, &e, &v);
 }
 
 static int ver_submit(struct request *req)
@@ -487,28 +492,7 @@ static int ver_submit(struct request *req)
 			"Upload a package that passes the checks first.");
 	if (rc != 0)
 		return rc;
-	api_market_changed();
-	rc = store_ver_get(req->arena, e.id, v.version, &v);
-	if (rc != 0)
-		return rc;
-	return answer_version(req, 200, &v, 1);
-}
-
-static int audit_version(struct request *req, const char *event,
-	const struct store_version *v, const char *reason)
-{
-	struct json_object *d = json_object_new_object();
-	int rc;
-
-	if (d == NULL || json_set_str(d, "slug", v->slug) ||
-	    json_set_str(d, "version", v->version) ||
-	    (reason != NULL && json_set_str(d, "reason", reason))) {
-		json_object_put(d);
-		return DF_ENOMEM;
-	}
-	rc = api_audit(req, event, NULL, d);
-	json_object_put(d);
-	return rc;
+	return answer_changed(req, &e, &v);
 }
 
 static int ver_yank(struct request *req)
@@ -534,18 +518,15 @@ static int ver_yank(struct request *req)
 	if (rc == 0)
 		rc = refresh_latest(req, e.id);
 	if (rc == 0)
-		rc = audit_version(req, "extension.version_yanked", &v, reason);
+		rc = api_market_audit(req, "extension.version_yanked", v.slug,
+			v.version, reason);
 	rc = store_tx_end(rc);
 	if (rc == DF_ECONFLICT)
 		return problem_send(req, 409, NULL, "Only a published version "
 			"that is not yanked yet can be yanked.");
 	if (rc != 0)
 		return rc;
-	api_market_changed();
-	rc = store_ver_get(req->arena, e.id, v.version, &v);
-	if (rc != 0)
-		return rc;
-	return answer_version(req, 200, &v, 1);
+	return answer_changed(req, &e, &v);
 }
 
 static int review(struct request *req, int approve)
@@ -575,19 +556,16 @@ static int review(struct request *req, int approve)
 	if (rc == 0 && approve)
 		rc = refresh_latest(req, e.id);
 	if (rc == 0)
-		rc = audit_version(req, approve ? "extension.version_approved" :
-			"extension.version_rejected", &v, reason);
+		rc = api_market_audit(req, approve ?
+			"extension.version_approved" :
+			"extension.version_rejected", v.slug, v.version, reason);
 	rc = store_tx_end(rc);
 	if (rc == DF_ECONFLICT)
 		return problem_send(req, 409, NULL, "Only a version pending "
 			"review can be approved or rejected.");
 	if (rc != 0)
 		return rc;
-	api_market_changed();
-	rc = store_ver_get(req->arena, e.id, v.version, &v);
-	if (rc != 0)
-		return rc;
-	return answer_version(req, 200, &v, 1);
+	return answer_changed(req, &e, &v);
 }
 
 static int ver_approve(struct request *req)
@@ -614,9 +592,8 @@ static int queue_list(struct request *req)
 	rc = store_ver_queue(req->arena, page.after, page.limit, &vers, &n);
 	if (rc != 0)
 		return rc;
-	o = json_new_object(req);
-	items = json_object_new_array();
-	if (o == NULL || json_set(o, "items", items) != 0)
+	o = api_list_new(req, &items);
+	if (o == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < n && i < (size_t)page.limit; i++) {
 		struct json_object *it = version_json(req, &vers[i], 1);
@@ -630,9 +607,7 @@ static int queue_list(struct request *req)
 	if (n > (size_t)page.limit &&
 	    (next = api_page_cursor(req, "queue", vers[page.limit - 1].id)) == NULL)
 		return DF_ENOMEM;
-	if (json_set_str(o, "next_cursor", next) != 0)
-		return DF_ENOMEM;
-	return http_set_json(req, 200, o);
+	return api_list_send(req, o, next);
 }
 
 /* Who may download: free published extensions anyone; paid ones their
@@ -814,10 +789,8 @@ static int updates(struct request *req)
 		if (best == NULL)
 			continue;
 		u = version_json(req, best, 0);
-		if (u == NULL || json_object_array_add(items, u) != 0) {
-			json_object_put(u);
+		if (api_list_add(items, u) != 0)
 			return DF_ENOMEM;
-		}
 		if (json_set_str(u, "slug", slug) ||
 		    json_set_str(u, "installed_version",
 			json_get_str(it, "version", "")))

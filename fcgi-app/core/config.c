@@ -120,6 +120,9 @@ static const struct key keys[] = {
 	UINT("cache_max_entries", cache_max_entries, 0, 1048576, "1024"),
 	UINT("cache_max_bytes", cache_max_bytes, 4096, 4294967296ull,
 		"16777216"),
+	/* Generations are per host: with several API hosts, a write on one
+	 * reaches the others' caches only through this bound (0: none). */
+	UINT("cache_max_age_seconds", cache_max_age, 0, 86400, "0"),
 
 	LIST("cors_origins", L_ORIGINS, NULL),
 	LIST("trusted_networks", L_NETWORKS, "127.0.0.0/8, ::1/128"),

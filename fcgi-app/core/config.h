@@ -68,6 +68,8 @@ struct config {
 	/* per-worker response cache of public reads */
 	size_t cache_max_entries; /* 0: no cache */
 	size_t cache_max_bytes;
+	unsigned cache_max_age;   /* seconds a cached answer may live; 0: until
+	                             a write on this host makes it stale */
 
 	/* CORS and trust */
 	char *cors_origins[CONFIG_MAX_ORIGINS];

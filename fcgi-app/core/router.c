@@ -695,6 +695,11 @@ static void run_cached(struct request *req, const struct route *rt)
 	int rc;
 
 	stamp = cache_stamp(rt->cache_gens);
+	/* Several hosts: another host's write bumps its own segment only,
+	 * so entries also age out. The time slot goes above the generation
+	 * sum, which never reaches 2^40. */
+	if (req->cfg->cache_max_age > 0)
+		stamp += ((uint64_t)time(NULL) / req->cfg->cache_max_age) << 40;
 	key = cache_key(req);
 	if (key == NULL) {
 		send_internal(req, "cache key", DF_ENOMEM);

@@ -778,12 +778,18 @@ Test(developers, apply_then_approve_makes_a_developer)
 	cr_assert_str_eq(client_json_str(o, "status"), "approved");
 	cr_assert_str_eq(client_json_str(o, "notes"), "Welcome aboard");
 	json_object_put(o);
-	/* The public profile exists now, with no made-up extension list. */
+	/* The public profile exists now; a new developer has published
+	 * nothing yet. */
 	o = get_ok(path_of("/api/v1/developers/%s", uname), NULL);
 	cr_assert_str_eq(client_json_str(o, "username"), uname);
 	cr_assert_str_eq(client_json_str(o, "role"), "developer");
 	cr_assert_not_null(client_json_str(o, "member_since"));
-	cr_assert_not(json_object_object_get_ex(o, "extensions", NULL));
+	{
+		struct json_object *ext;
+
+		cr_assert(json_object_object_get_ex(o, "extensions", &ext));
+		cr_assert_eq(json_object_array_length(ext), 0);
+	}
 	cr_assert_not(json_object_object_get_ex(o, "email", NULL));
 	json_object_put(o);
 
