@@ -400,6 +400,35 @@ static int ext_get(struct request *req)
 	return answer_ext(req, 200, &e);
 }
 
+/* A developer's own extensions, drafts and archived ones included: the
+ * public list shows published ones only. */
+static int ext_mine(struct request *req)
+{
+	struct store_ext *rows;
+	struct json_object *o, *items;
+	struct api_page page;
+	const char *next = NULL;
+	size_t n, i;
+	int rc;
+
+	if (api_page_parse(req, "mine", &page) != 0)
+		return problem_send_validation(req);
+	rc = store_ext_mine(req->arena, api_caller_id(req), page.after,
+		page.limit, &rows, &n);
+	if (rc != 0)
+		return rc;
+	o = api_list_new(req, &items);
+	if (o == NULL)
+		return DF_ENOMEM;
+	for (i = 0; i < n && i < (size_t)page.limit; i++)
+		if (api_list_add(items, api_ext_json(req, &rows[i], 1)) != 0)
+			return DF_ENOMEM;
+	if (n > (size_t)page.limit &&
+	    (next = api_page_cursor(req, "mine", rows[page.limit - 1].id)) == NULL)
+		return DF_ENOMEM;
+	return api_list_send(req, o, next);
+}
+
 /* --- writes */
 
 static int ext_create(struct request *req)
@@ -575,6 +604,8 @@ static const struct route routes[] = {
 	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
 	{ HTTP_GET, "/api/v1/extensions", ext_list, ROLE_NONE,
 	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
+	{ HTTP_GET, "/api/v1/developers/me/extensions", ext_mine,
+	  ROLE_DEVELOPER, RL_DEFAULT, 0, 0, 0 },
 	{ HTTP_POST, "/api/v1/extensions", ext_create, ROLE_DEVELOPER,
 	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
 	{ HTTP_GET, "/api/v1/extensions/{slug}", ext_get, ROLE_NONE,

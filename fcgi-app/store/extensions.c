@@ -456,6 +456,22 @@ int store_ext_by_owner(struct arena *a, int64_t owner_id, int64_t limit,
 	return ext_rows(a, &res, out, n);
 }
 
+int store_ext_mine(struct arena *a, int64_t owner_id, int64_t before,
+	int64_t limit, struct store_ext **out, size_t *n)
+{
+	static const char sql[] = "SELECT " EXT_COLUMNS EXT_FROM
+		" WHERE e.owner_id = ? AND (? = 0 OR e.id < ?)"
+		" ORDER BY e.id DESC LIMIT ?";
+	struct db_result res;
+	int rc;
+
+	rc = db_query(a, sql, DBP(DB_INT(owner_id), DB_INT(before),
+		DB_INT(before), DB_INT(limit + 1)), &res);
+	if (rc != 0)
+		return rc;
+	return ext_rows(a, &res, out, n);
+}
+
 size_t store_ext_tags(struct arena *a, const char *tags_text,
 	const char **out)
 {

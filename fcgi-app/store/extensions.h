@@ -132,6 +132,11 @@ int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 int store_ext_by_owner(struct arena *a, int64_t owner_id, int64_t limit,
 	struct store_ext **out, size_t *n);
 
+/* Every extension of one owner, whatever its status, newest first, after
+ * row id before (0: from the newest), at most limit + 1 rows. */
+int store_ext_mine(struct arena *a, int64_t owner_id, int64_t before,
+	int64_t limit, struct store_ext **out, size_t *n);
+
 /* Splits tags_text into at most STORE_EXT_MAX_TAGS arena strings. */
 size_t store_ext_tags(struct arena *a, const char *tags_text,
 	const char **out);

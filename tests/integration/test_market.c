@@ -275,6 +275,18 @@ Test(market, strangers_and_other_owners_are_refused)
 	snprintf(path, sizeof(path), EXT "/%s/reviews", slug);
 	cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 404);
 	client_free(&r);
+	/* The owner finds the draft among their own; nobody else does. */
+	cr_assert_eq(market_req("GET", "/api/v1/developers/me/extensions?limit=100",
+		cast.dev, NULL, &r), 200);
+	cr_assert(strstr(r.body, slug) != NULL, "own draft missing: %s", r.body);
+	client_free(&r);
+	cr_assert_eq(market_req("GET", "/api/v1/developers/me/extensions?limit=100",
+		cast.dev2, NULL, &r), 200);
+	cr_assert(strstr(r.body, slug) == NULL, "another's draft listed");
+	client_free(&r);
+	cr_assert_eq(market_req("GET", "/api/v1/developers/me/extensions",
+		cast.user, NULL, &r), 403);
+	client_free(&r);
 	/* The admin sees and manages it. */
 	snprintf(path, sizeof(path), EXT "/%s", slug);
 	cr_assert_eq(market_req("GET", path, cast.admin, NULL, &r), 200);
