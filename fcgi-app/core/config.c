@@ -25,6 +25,9 @@
 #ifndef DF_COMMON_PASSWORDS
 #define DF_COMMON_PASSWORDS "/usr/local/share/devforge/common-passwords.txt"
 #endif
+#ifndef DF_STORAGE_DIR
+#define DF_STORAGE_DIR "/var/lib/devforge/storage"
+#endif
 
 #define SECRET_MAX 4096          /* bytes read from a secret file */
 #define ENV_PREFIX "DEVFORGE_"
