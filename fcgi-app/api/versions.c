@@ -681,10 +681,13 @@ static int ver_download(struct request *req)
 		return problem_send(req, 404, NULL, "The package file is not "
 			"available.");
 	}
-	rc = store_ver_download(e.id, v.id, api_caller_id(req));
-	if (rc != 0)
-		return rc;
-	api_market_changed();
+	/* A HEAD (a client checking size or digest) is not a download. */
+	if (req->method != HTTP_HEAD) {
+		rc = store_ver_download(e.id, v.id, api_caller_id(req));
+		if (rc != 0)
+			return rc;
+		api_market_changed();
+	}
 
 	for (i = 0; i < 32; i++) {
 		unsigned hi, lo;

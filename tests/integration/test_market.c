@@ -193,6 +193,9 @@ Test(market, publish_flow_end_to_end)
 	free(cd);
 	free(digest);
 	client_free(&r);
+	/* A HEAD tells size and digest without counting a download. */
+	cr_assert_eq(market_req("HEAD", path, cast.user, NULL, &r), 200);
+	client_free(&r);
 	v = sqlf1("SELECT downloads FROM extensions WHERE slug = '%s'", slug);
 	cr_assert(v != NULL && strcmp(v, "1") == 0, "downloads %s", v);
 	free(v);
