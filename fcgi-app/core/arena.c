@@ -12,6 +12,11 @@
 #define ARENA_ALIGN 16
 #define ARENA_DEFAULT_CHUNK 16384
 #define ARENA_MIN_CHUNK 256
+/* Regular chunks kept across resets for the next request: a worker's
+ * requests are alike, and giving the same memory back to malloc and
+ * taking it again every request costs more than the request's own work
+ * on large answers (lists of extensions). */
+#define ARENA_SPARE_MAX 64
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -29,7 +34,10 @@ struct arena_cleanup {
 struct arena {
 	struct arena_chunk *first;   /* survives resets */
 	struct arena_chunk *cur;     /* where small allocations come from */
-	struct arena_chunk *extra;   /* every other chunk, freed at reset */
+	struct arena_chunk *extra;   /* every other chunk, freed (or kept
+	                                as spare) at reset */
+	struct arena_chunk *spare;   /* regular chunks ready for reuse */
+	size_t nspare;
 	struct arena_cleanup *cleanups; /* newest first */
 	size_t chunk_size;
 	size_t used;
@@ -93,15 +101,44 @@ static void run_cleanups(struct arena *a)
 	}
 }
 
-static void free_extra(struct arena *a)
+static void free_extra(struct arena *a, int keep)
 {
 	struct arena_chunk *c, *next;
 
 	for (c = a->extra; c != NULL; c = next) {
 		next = c->next;
-		free(c);
+		if (keep && c->size == a->chunk_size &&
+		    a->nspare < ARENA_SPARE_MAX) {
+			c->next = a->spare;
+			a->spare = c;
+			a->nspare++;
+		} else {
+			free(c);
+		}
 	}
 	a->extra = NULL;
+	if (!keep) {
+		for (c = a->spare; c != NULL; c = next) {
+			next = c->next;
+			free(c);
+		}
+		a->spare = NULL;
+		a->nspare = 0;
+	}
+}
+
+/* A regular chunk: a spare one when there is one. */
+static struct arena_chunk *chunk_regular(struct arena *a)
+{
+	struct arena_chunk *c = a->spare;
+
+	if (c == NULL)
+		return chunk_new(a->chunk_size);
+	a->spare = c->next;
+	a->nspare--;
+	c->next = NULL;
+	c->used = 0;
+	return c;
 }
 
 void arena_free(struct arena *a)
@@ -109,7 +146,7 @@ void arena_free(struct arena *a)
 	if (a == NULL)
 		return;
 	run_cleanups(a);
-	free_extra(a);
+	free_extra(a, 0);
 	free(a->first);
 	free(a);
 }
@@ -120,7 +157,7 @@ void arena_reset(struct arena *a)
 		return;
 	/* Cleanup records live in the chunks: run them before freeing. */
 	run_cleanups(a);
-	free_extra(a);
+	free_extra(a, 1);
 	a->first->used = 0;
 	a->cur = a->first;
 	a->used = 0;
@@ -151,7 +188,7 @@ void *arena_alloc(struct arena *a, size_t size)
 		if (c == NULL)
 			return NULL;
 	} else {
-		c = chunk_new(a->chunk_size);
+		c = chunk_regular(a);
 		if (c == NULL)
 			return NULL;
 		a->cur = c;

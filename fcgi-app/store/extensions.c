@@ -22,9 +22,14 @@
 	" DATE_FORMAT(e.published_at, '%Y-%m-%dT%H:%i:%sZ')," \
 	" e.owner_id, u.username, u.display_name"
 #define EXT_NCOLS 24
+/* STRAIGHT_JOIN: extensions drive the join, so a sort can walk the
+ * (status, <sort column>, id) index and stop at the LIMIT; left to
+ * itself the optimizer starts from the 12 categories and sorts every
+ * matching row, descriptions included, in a temporary table (2-4 times
+ * slower on the demo catalogue, worse as it grows). */
 #define EXT_FROM \
-	" FROM extensions e JOIN categories c ON c.id = e.category_id" \
-	" JOIN users u ON u.id = e.owner_id"
+	" FROM extensions e STRAIGHT_JOIN categories c ON c.id = e.category_id" \
+	" STRAIGHT_JOIN users u ON u.id = e.owner_id"
 
 static void ext_from_row(const struct db_result *res, size_t row,
 	struct store_ext *o)

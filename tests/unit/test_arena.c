@@ -182,3 +182,26 @@ Test(arena_alloc, zero_size_gives_distinct_pointers)
 	cr_assert_neq(p, q);
 	arena_free(a);
 }
+
+/* The next request of a worker reuses the regular chunks of the last one
+ * (no malloc/free round trip per request), in the same order; large
+ * pieces are given back. */
+Test(arena_reset, keeps_regular_chunks_for_the_next_round)
+{
+	struct arena *a = arena_new(1024);
+	void *first[8], *again[8], *big;
+	size_t i;
+
+	for (i = 0; i < 8; i++)
+		first[i] = arena_alloc(a, 400);
+	big = arena_alloc(a, 8192);
+	cr_assert_not_null(big);
+	memset(big, 1, 8192);
+	arena_reset(a);
+	for (i = 0; i < 8; i++) {
+		again[i] = arena_alloc(a, 400);
+		cr_assert_eq(again[i], first[i], "piece %zu moved", i);
+		memset(again[i], 2, 400);
+	}
+	arena_free(a);
+}
