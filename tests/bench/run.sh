@@ -22,7 +22,8 @@ export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/bench}
 export DF_PORT=${BENCH_PORT:-18090}
 export DF_WORKERS=${DF_WORKERS:-4}
 export DF_FRONT=lighttpd
-export DF_SEED=0
+# The demo catalogue: the marketplace targets browse and search it.
+export DF_SEED=1
 DURATION=${BENCH_DURATION:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
 THREADS=${BENCH_THREADS:-2}
@@ -166,6 +167,61 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '$LOGIN_BODY'
 EOF
 
+# The marketplace mixes: browse (list pages of every sort and category),
+# one listing by slug, and search; the first two are public reads the
+# workers cache, search runs both cached (the same queries again, as
+# users repeat them) and uncached (a distinct query string every time, so
+# every request reaches MariaDB's FULLTEXT index).
+SLUGS=$(curl -s --max-time 10 "$BASE/api/v1/extensions?limit=100" |
+	grep -o '"slug":"[a-z0-9-]*"' | sed 's/"slug":"\(.*\)"/\1/' | tr '\n' ' ')
+[ -n "$SLUGS" ] || die "no seeded extensions (sql/seed)"
+lua_list() { # NAME PATH...: a wrk script cycling over the paths
+	local f=$S/$1.lua p
+	shift
+	{
+		echo "-- Written by tests/bench/run.sh."
+		echo "local paths = {"
+		for p in "$@"; do printf '\t"%s",\n' "$p"; done
+		echo "}"
+		echo "local i = math.random(#paths)"
+		echo "request = function()"
+		echo "	i = i % #paths + 1"
+		echo "	return wrk.format(\"GET\", paths[i])"
+		echo "end"
+	} >"$f"
+}
+browse_paths=()
+for sort in popular newest rating price; do
+	browse_paths+=("/api/v1/extensions?sort=$sort")
+	browse_paths+=("/api/v1/extensions?sort=$sort&limit=50")
+done
+for cat in languages themes debuggers linters formatters snippets scm testing data-science ai keymaps other; do
+	browse_paths+=("/api/v1/extensions?category=$cat")
+done
+browse_paths+=("/api/v1/categories" "/api/v1/extensions?price=free" "/api/v1/extensions?price=paid")
+lua_list browse "${browse_paths[@]}"
+ext_paths=()
+for sl in $SLUGS; do ext_paths+=("/api/v1/extensions/$sl"); done
+lua_list ext "${ext_paths[@]}"
+WORDS=(rust python docker kubernetes "git%20blame" "markdown%20preview" vim
+	emacs solarized dark jupyter haskell zig "merge%20conflicts" shellcheck
+	"commit%20messages" theme debugger formatter snippets test golang)
+search_paths=()
+for w in "${WORDS[@]}"; do search_paths+=("/api/v1/extensions?q=$w"); done
+lua_list search "${search_paths[@]}"
+{
+	echo "-- Written by tests/bench/run.sh: a distinct query string every time."
+	printf 'local words = {'
+	for w in "${WORDS[@]}"; do printf '"%s", ' "$w"; done
+	echo '}'
+	echo 'local n = 0'
+	echo 'setup = function(thread) thread:set("tid", math.random(1000000)) end'
+	echo 'request = function()'
+	echo '	n = n + 1'
+	echo '	return wrk.format("GET", "/api/v1/extensions?q=" .. words[n % #words + 1] .. "&nocache=" .. tid .. "-" .. n)'
+	echo 'end'
+} >"$S/search-uncached.lua"
+
 me_code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
 	-H "Authorization: Bearer $ACCESS" "$BASE/api/v1/me" || true)
 have_me=0
@@ -202,6 +258,7 @@ to_ms() {
 # "name round rps p50 p99 errors" to RESULTS.
 RESULTS=$S/bench-results.txt
 : >"$RESULTS"
+: >"$S/cache-counts.txt"
 run() {
 	local name=$1 url=$2 round=$3 conns=$4 out rps p50 p99 non2xx sockerr
 	shift 4
@@ -248,12 +305,22 @@ target() {
 	minimal) url=$BASE/minimal/ conns=$CONNS ;;
 	login) url=$BASE/api/v1/auth/login conns=$LOGIN_CONNS extra=(-s "$LOGIN_LUA") ;;
 	me) url=$BASE/api/v1/me conns=$CONNS extra=(-H "Authorization: Bearer $ACCESS") ;;
+	browse) url=$BASE/api/v1/extensions conns=$CONNS extra=(-s "$S/browse.lua") ;;
+	ext) url=$BASE/api/v1/extensions conns=$CONNS extra=(-s "$S/ext.lua") ;;
+	search) url=$BASE/api/v1/extensions conns=$CONNS extra=(-s "$S/search.lua") ;;
+	search_nc) url=$BASE/api/v1/extensions conns=$CONNS extra=(-s "$S/search-uncached.lua") ;;
 	*) die "no target $1" ;;
 	esac
 	if [ -n "${3:-}" ]; then
 		wrk -t"$THREADS" -c"$conns" -d"$3s" "${extra[@]}" "$url" >/dev/null
 	else
+		local before after
+		before=$(cache_counts)
 		run "$1" "$url" "$2" "$conns" "${extra[@]}"
+		after=$(cache_counts)
+		# Hits and misses during this run: "cache NAME hits misses".
+		printf 'cache %s %s %s\n' "$1" "$before" "$after" |
+			awk '{ print "cache-" $2, $5 - $3, $6 - $4 }' >>"$S/cache-counts.txt"
 	fi
 	# When wrk stops, logins it gave up on are still queued in the
 	# workers (up to a second of scrypt): let them drain, or they land
@@ -263,8 +330,16 @@ target() {
 	fi
 }
 
-targets=(health ready minimal login)
+targets=(health ready minimal login browse ext search search_nc)
 [ "$have_me" = 1 ] && targets+=(me)
+
+# cache_counts: "hits misses" of the response cache, from the metrics.
+cache_counts() {
+	curl -s --max-time 5 "$BASE/api/v1/metrics" | awk '
+		/^devforge_cache_hits_total / { h = $2 }
+		/^devforge_cache_misses_total / { m = $2 }
+		END { printf "%d %d\n", h, m }'
+}
 
 say "warming up"
 for t in "${targets[@]}"; do
@@ -320,6 +395,21 @@ else
 	me_row=
 	me_line="\`GET /api/v1/me\` was not measured: the route answered $me_code in this build."
 fi
+# hit_rate NAME: the response cache's hits / (hits + misses) over NAME's
+# measured runs, in percent.
+hit_rate() {
+	awk -v n="cache-$1" '$1 == n { h += $2; m += $3 }
+		END { if (h + m > 0) printf "%.1f", 100 * h / (h + m); else print "n/a" }' \
+		"$S/cache-counts.txt"
+}
+mrow() { # NAME LABEL PATH
+	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$3" "$(median "$1" 3)" \
+		"$(median "$1" 4)" "$(median "$1" 5)" "$(errors "$1")" "$(ratio "$1")"
+}
+market_rows=$(mrow browse "Marketplace browse mix (cached)" "\`GET /api/v1/extensions?sort=…&category=…\`"
+	mrow ext "One listing by slug (cached)" "\`GET /api/v1/extensions/{slug}\`"
+	mrow search "Search, repeated queries (cached)" "\`GET /api/v1/extensions?q=…\`"
+	mrow search_nc "Search, distinct queries (FULLTEXT every time)" "\`GET /api/v1/extensions?q=…&nocache=…\`")
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 
@@ -336,7 +426,8 @@ $(nproc) CPUs ($cpu), load generator on the same machine.
 | Dev Forge liveness | \`/health\` | $health_rps | $(median health 4) | $(median health 5) | $(errors health) | $(ratio health) |
 | Dev Forge readiness (DB query) | \`/api/v1/health/ready\` | $ready_rps | $(median ready 4) | $(median ready 5) | $(errors ready) | $(ratio ready) |
 | Dev Forge login (one scrypt verification; $LOGIN_CONNS connections) | \`POST /api/v1/auth/login\` | $login_rps | $(median login 4) | $(median login 5) | $(errors login) | see below |
-$me_row| minimal libfcgi responder | \`/minimal/\` | $min_rps | $(median minimal 4) | $(median minimal 5) | $(errors minimal) | 1.00 |
+$me_row$market_rows
+| minimal libfcgi responder | \`/minimal/\` | $min_rps | $(median minimal 4) | $(median minimal 5) | $(errors minimal) | 1.00 |
 
 Medians over the rounds; "ours / minimal" is the median of the per-round
 ratios of requests/s. Errors are non-2xx answers plus socket errors.
@@ -347,4 +438,11 @@ tests/bench/scrypt-rate in $NPROC processes while the stack was idle:
 $hash_rate hashes/s on all cores, $hash_ms ms per hash on one core.
 Logins: $login_rps/s, $(ratio login scrypt) of the raw hash rate (median of the
 per-round ratios; goal ≥ 0.90). $me_line
+
+Marketplace (seeded catalogue, $(wc -w <<<"$SLUGS") published extensions): response-cache hit rate
+$(hit_rate browse)% during the browse runs, $(hit_rate ext)% for listings by slug,
+$(hit_rate search)% for repeated searches, $(hit_rate search_nc)% for distinct ones
+(goal: above 90 % on the browse mix). Browse runs at $(ratio browse) of the minimal
+responder (goal ≥ 0.70); uncached search p99 $(median search_nc 5) ms at $CONNS
+connections (goal < 20 ms).
 EOF
