@@ -20,9 +20,9 @@
 #define APP_FROM \
 	" FROM developer_applications d JOIN users u ON u.id = d.user_id"
 
-static void app_from_row(const struct db_result *res, size_t row,
-	struct store_dev_app *o)
+static void app_from_row(const struct db_result *res, size_t row, void *out)
 {
+	struct store_dev_app *o = out;
 	const char *s;
 
 	memset(o, 0, sizeof(*o));
@@ -131,23 +131,14 @@ int store_developers_list(struct arena *a, const char *status,
 	static const char sql[] = "SELECT " APP_COLUMNS APP_FROM
 		" WHERE (? IS NULL OR d.status = ?) AND d.id > ?"
 		" ORDER BY d.id LIMIT ?";
-	struct db_result res;
-	size_t i;
+	void *rows;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	rc = db_query(a, sql, DBP(DB_STR(status), DB_STR(status),
-		DB_INT(after_id), DB_INT(limit + 1)), &res);
-	if (rc != 0 || res.nrows == 0)
-		return rc;
-	*out = arena_calloc(a, res.nrows, sizeof(**out));
-	if (*out == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < res.nrows; i++)
-		app_from_row(&res, i, &(*out)[i]);
-	*n = res.nrows;
-	return 0;
+	rc = store_rows(a, sql, DBP(DB_STR(status), DB_STR(status),
+		DB_INT(after_id), DB_INT(limit + 1)), sizeof(**out),
+		app_from_row, &rows, n);
+	*out = rows;
+	return rc;
 }
 
 int store_developers_review(struct arena *a, const char *app_pid,

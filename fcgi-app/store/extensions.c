@@ -11,6 +11,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/extensions.h"
+#include "store/tx.h"
 
 #define EXT_COLUMNS \
 	"e.id, e.slug, e.name, e.summary, e.description, c.slug, e.tags_text," \
@@ -31,9 +32,10 @@
 	" FROM extensions e STRAIGHT_JOIN categories c ON c.id = e.category_id" \
 	" STRAIGHT_JOIN users u ON u.id = e.owner_id"
 
-static void ext_from_row(const struct db_result *res, size_t row,
-	struct store_ext *o)
+static void ext_from_row(const struct db_result *res, size_t row, void *out)
 {
+	struct store_ext *o = out;
+
 	memset(o, 0, sizeof(*o));
 	o->id = db_int(res, row, 0, 0);
 	o->slug = db_str(res, row, 1);
@@ -63,22 +65,16 @@ static void ext_from_row(const struct db_result *res, size_t row,
 		o->sort_key = db_int(res, row, EXT_NCOLS, 0);
 }
 
-static int ext_rows(struct arena *a, const struct db_result *res,
-	struct store_ext **out, size_t *n)
+/* Every row of sql as extensions. */
+static int ext_rows(struct arena *a, const char *sql, const struct db_param *p,
+	size_t np, struct store_ext **out, size_t *n)
 {
-	size_t i;
+	void *rows;
+	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (res->nrows == 0)
-		return 0;
-	*out = arena_calloc(a, res->nrows, sizeof(**out));
-	if (*out == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < res->nrows; i++)
-		ext_from_row(res, i, &(*out)[i]);
-	*n = res->nrows;
-	return 0;
+	rc = store_rows(a, sql, p, np, sizeof(**out), ext_from_row, &rows, n);
+	*out = rows;
+	return rc;
 }
 
 int store_ext_categories(struct arena *a, struct store_category **out,
@@ -405,9 +401,8 @@ int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 	struct store_ext **out, size_t *n)
 {
 	struct db_param p[24];
-	struct db_result res;
 	const char *sql;
-	int hasq = f->q != NULL, relevance, rc;
+	int hasq = f->q != NULL, relevance;
 	size_t np = 0;
 
 	*out = NULL;
@@ -440,10 +435,7 @@ int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 	p[np++] = DB_INT(f->after_key);
 	p[np++] = DB_INT(f->after_id);
 	p[np++] = DB_INT(f->limit + 1);
-	rc = db_query(a, sql, p, np, &res);
-	if (rc != 0)
-		return rc;
-	return ext_rows(a, &res, out, n);
+	return ext_rows(a, sql, p, np, out, n);
 }
 
 int store_ext_by_owner(struct arena *a, int64_t owner_id, int64_t limit,
@@ -452,13 +444,8 @@ int store_ext_by_owner(struct arena *a, int64_t owner_id, int64_t limit,
 	static const char sql[] = "SELECT " EXT_COLUMNS EXT_FROM
 		" WHERE e.owner_id = ? AND e.status = 'published'"
 		" ORDER BY e.downloads DESC, e.id DESC LIMIT ?";
-	struct db_result res;
-	int rc;
 
-	rc = db_query(a, sql, DBP(DB_INT(owner_id), DB_INT(limit)), &res);
-	if (rc != 0)
-		return rc;
-	return ext_rows(a, &res, out, n);
+	return ext_rows(a, sql, DBP(DB_INT(owner_id), DB_INT(limit)), out, n);
 }
 
 int store_ext_mine(struct arena *a, int64_t owner_id, int64_t before,
@@ -467,14 +454,9 @@ int store_ext_mine(struct arena *a, int64_t owner_id, int64_t before,
 	static const char sql[] = "SELECT " EXT_COLUMNS EXT_FROM
 		" WHERE e.owner_id = ? AND (? = 0 OR e.id < ?)"
 		" ORDER BY e.id DESC LIMIT ?";
-	struct db_result res;
-	int rc;
 
-	rc = db_query(a, sql, DBP(DB_INT(owner_id), DB_INT(before),
-		DB_INT(before), DB_INT(limit + 1)), &res);
-	if (rc != 0)
-		return rc;
-	return ext_rows(a, &res, out, n);
+	return ext_rows(a, sql, DBP(DB_INT(owner_id), DB_INT(before),
+		DB_INT(before), DB_INT(limit + 1)), out, n);
 }
 
 size_t store_ext_tags(struct arena *a, const char *tags_text,

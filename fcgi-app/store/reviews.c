@@ -10,6 +10,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/reviews.h"
+#include "store/tx.h"
 
 #define REV_COLUMNS \
 	"r.id, r.public_id, r.extension_id, r.rating, r.title, r.body," \
@@ -18,9 +19,9 @@
 	" u.username, u.display_name"
 #define REV_FROM " FROM extension_reviews r JOIN users u ON u.id = r.user_id"
 
-static void rev_from_row(const struct db_result *res, size_t row,
-	struct store_review *o)
+static void rev_from_row(const struct db_result *res, size_t row, void *out)
 {
+	struct store_review *o = out;
 	const char *s;
 
 	memset(o, 0, sizeof(*o));
@@ -45,23 +46,14 @@ int store_rev_list(struct arena *a, int64_t extension_id, int64_t before,
 	static const char sql[] = "SELECT " REV_COLUMNS REV_FROM
 		" WHERE r.extension_id = ? AND (? = 0 OR r.id < ?)"
 		" ORDER BY r.id DESC LIMIT ?";
-	struct db_result res;
-	size_t i;
+	void *rows;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	rc = db_query(a, sql, DBP(DB_INT(extension_id), DB_INT(before),
-		DB_INT(before), DB_INT(limit + 1)), &res);
-	if (rc != 0 || res.nrows == 0)
-		return rc;
-	*out = arena_calloc(a, res.nrows, sizeof(**out));
-	if (*out == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < res.nrows; i++)
-		rev_from_row(&res, i, &(*out)[i]);
-	*n = res.nrows;
-	return 0;
+	rc = store_rows(a, sql, DBP(DB_INT(extension_id), DB_INT(before),
+		DB_INT(before), DB_INT(limit + 1)), sizeof(**out), rev_from_row,
+		&rows, n);
+	*out = rows;
+	return rc;
 }
 
 static int lock_extension(struct arena *a, int64_t extension_id)

@@ -1,6 +1,8 @@
 /* Transactions for the api layer: thin calls through to core/db so that
  * only store/ touches the connection. */
+#include "arena.h"
 #include "db.h"
+#include "err.h"
 #include "store/tx.h"
 
 int store_tx_begin(void)
@@ -29,4 +31,27 @@ int store_tx_end(int rc)
 		return rc;
 	}
 	return store_tx_commit();
+}
+
+int store_rows(struct arena *a, const char *sql, const struct db_param *p,
+	size_t np, size_t size, store_row_fn fn, void **out, size_t *n)
+{
+	struct db_result res;
+	char *rows;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = db_query(a, sql, p, np, &res);
+	if (rc != 0 || res.nrows == 0)
+		return rc;
+	rows = arena_calloc(a, res.nrows, size);
+	if (rows == NULL)
+		return DF_ENOMEM;
+	for (i = 0; i < res.nrows; i++)
+		fn(&res, i, rows + i * size);
+	*out = rows;
+	*n = res.nrows;
+	return 0;
 }

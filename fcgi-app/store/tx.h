@@ -1,6 +1,7 @@
 /* Transactions for the api layer: a handler that writes through several
  * stores (a user, its session, its audit event, its mail) makes them one
- * unit of work without including db.h. */
+ * unit of work without including db.h. Also the one row-mapping loop
+ * every store's list queries share. */
 #ifndef DF_STORE_TX_H
 #define DF_STORE_TX_H
 
@@ -16,5 +17,21 @@ int store_tx_rollback(void);
  * lets every exit of a multi-step write be one `return store_tx_end(rc)`
  * instead of a rollback on each error path. */
 int store_tx_end(int rc);
+
+#include <stddef.h>
+
+struct arena;
+struct db_param;
+struct db_result;
+
+/* Maps row `row` of res into the struct at out. */
+typedef void (*store_row_fn)(const struct db_result *res, size_t row,
+	void *out);
+
+/* Runs a query and maps every row into a new arena array of n structs of
+ * `size` bytes each (*out NULL when there is none). 0 or a negative
+ * df_err. */
+int store_rows(struct arena *a, const char *sql, const struct db_param *p,
+	size_t np, size_t size, store_row_fn fn, void **out, size_t *n);
 
 #endif

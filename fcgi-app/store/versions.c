@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "store/tx.h"
 #include "store/versions.h"
 
 #define VER_COLUMNS \
@@ -22,9 +23,10 @@
 #define VER_FROM \
 	" FROM extension_versions v JOIN extensions e ON e.id = v.extension_id"
 
-static void ver_from_row(const struct db_result *res, size_t row,
-	struct store_version *o)
+static void ver_from_row(const struct db_result *res, size_t row, void *out)
 {
+	struct store_version *o = out;
+
 	memset(o, 0, sizeof(*o));
 	o->id = db_int(res, row, 0, 0);
 	o->extension_id = db_int(res, row, 1, 0);
@@ -52,22 +54,12 @@ static int ver_rows(struct arena *a, const char *sql,
 	const struct db_param *p, size_t np, struct store_version **out,
 	size_t *n)
 {
-	struct db_result res;
-	size_t i;
+	void *rows;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	rc = db_query(a, sql, p, np, &res);
-	if (rc != 0 || res.nrows == 0)
-		return rc;
-	*out = arena_calloc(a, res.nrows, sizeof(**out));
-	if (*out == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < res.nrows; i++)
-		ver_from_row(&res, i, &(*out)[i]);
-	*n = res.nrows;
-	return 0;
+	rc = store_rows(a, sql, p, np, sizeof(**out), ver_from_row, &rows, n);
+	*out = rows;
+	return rc;
 }
 
 int store_ver_list(struct arena *a, int64_t extension_id, int published_only,
