@@ -371,7 +371,8 @@ Test(ratelimit_take, limit_holds_across_processes)
 	}
 	shm_unlink_name(name);
 	cr_assert_eq(failed, 0);
-	cr_assert_eq(race->allowed, RL_LIMIT);
+	cr_assert_eq(race->allowed, RL_LIMIT, "allowed %llu of %d",
+		(unsigned long long)race->allowed, RL_LIMIT);
 	shm_detach(seg);
 	munmap(race, sizeof(*race));
 }
