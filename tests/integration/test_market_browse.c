@@ -257,6 +257,46 @@ Test(browse, pages_stay_stable_while_extensions_are_published)
 	walk_stable(EXT "?sort=rating&limit=8");
 }
 
+/* Relevance pages: keyset on (score, id), computed once per query. */
+Test(browse, relevance_pages_cover_every_match_once)
+{
+	char path[256], *page, *next = NULL, *tok, *save, *want;
+	char seen[8192] = " ";
+	long total = 0, pages = 0;
+
+	want = client_sql("SELECT COUNT(*) FROM extensions WHERE status ="
+		" 'published' AND MATCH(name, summary, description, tags_text)"
+		" AGAINST('code' IN NATURAL LANGUAGE MODE)");
+	cr_assert(want != NULL && atol(want) > 6, "few matches: %s", want);
+	snprintf(path, sizeof(path), EXT "?q=code&limit=3");
+	for (;;) {
+		page = slugs_of(path, &next);
+		for (tok = strtok_r(page, " ", &save); tok != NULL;
+		     tok = strtok_r(NULL, " ", &save)) {
+			char needle[80];
+
+			snprintf(needle, sizeof(needle), " %s ", tok);
+			cr_assert(strstr(seen, needle) == NULL, "%s repeated",
+				tok);
+			cr_assert(strlen(seen) + strlen(needle) < sizeof(seen));
+			strcat(seen, tok);
+			strcat(seen, " ");
+			total++;
+		}
+		free(page);
+		pages++;
+		if (next == NULL)
+			break;
+		snprintf(path, sizeof(path), EXT "?q=code&limit=3&cursor=%s",
+			next);
+		free(next);
+	}
+	cr_assert_eq(total, atol(want), "pages held %ld of %s matches", total,
+		want);
+	cr_assert(pages > 2);
+	free(want);
+}
+
 static double metric(const char *name)
 {
 	struct client_resp r;
