@@ -53,6 +53,10 @@ int api_page_parse(struct request *req, const char *kind,
  * NULL on OOM. */
 const char *api_page_cursor(struct request *req, const char *kind,
 	int64_t last);
+/* raw as an opaque cursor (base64url, arena string); NULL on OOM. For
+ * lists whose position is more than a row id (sort key and id, a
+ * version). */
+const char *api_cursor_encode(struct request *req, const char *raw);
 
 /* A list answer {"items": [...], "next_cursor": ...}: api_list_new makes
  * it (registered with the request) and hands out the array to fill

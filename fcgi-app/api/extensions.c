@@ -238,18 +238,13 @@ static const char *cursor_make(struct request *req, enum store_ext_sort s,
 	const struct store_ext *last)
 {
 	char raw[CURSOR_RAW_MAX];
-	char *out;
 	int n;
 
 	n = snprintf(raw, sizeof(raw), "ext.%d.%lld.%lld", (int)s,
 		(long long)last->sort_key, (long long)last->id);
 	if (n < 0 || (size_t)n >= sizeof(raw))
 		return NULL;
-	out = arena_alloc(req->arena, 4 * (((size_t)n + 2) / 3) + 1);
-	if (out == NULL)
-		return NULL;
-	crypto_b64url_encode((const unsigned char *)raw, (size_t)n, out);
-	return out;
+	return api_cursor_encode(req, raw);
 }
 
 static int cursor_read(const char *cursor, struct store_ext_filter *f)

@@ -68,21 +68,28 @@ int api_page_parse(struct request *req, const char *kind,
 	return bad ? DF_EINVAL : 0;
 }
 
+const char *api_cursor_encode(struct request *req, const char *raw)
+{
+	size_t n = strlen(raw);
+	char *out;
+
+	out = arena_alloc(req->arena, 4 * ((n + 2) / 3) + 1);
+	if (out == NULL)
+		return NULL;
+	crypto_b64url_encode((const unsigned char *)raw, n, out);
+	return out;
+}
+
 const char *api_page_cursor(struct request *req, const char *kind,
 	int64_t last)
 {
 	char raw[PAGE_RAW_MAX + 1];
-	char *out;
 	int n;
 
 	n = snprintf(raw, sizeof(raw), "%s.%lld", kind, (long long)last);
 	if (n < 0 || (size_t)n >= sizeof(raw))
 		return NULL;
-	out = arena_alloc(req->arena, 4 * (((size_t)n + 2) / 3) + 1);
-	if (out == NULL)
-		return NULL;
-	crypto_b64url_encode((const unsigned char *)raw, (size_t)n, out);
-	return out;
+	return api_cursor_encode(req, raw);
 }
 
 struct json_object *api_list_new(struct request *req, struct json_object **items)

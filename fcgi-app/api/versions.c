@@ -357,15 +357,8 @@ static int ver_list(struct request *req)
 			return DF_ENOMEM;
 		shown++;
 	}
-	if (next != NULL) {
-		size_t nl = strlen(next);
-		char *enc = arena_alloc(req->arena, 4 * ((nl + 2) / 3) + 1);
-
-		if (enc == NULL)
-			return DF_ENOMEM;
-		crypto_b64url_encode((const unsigned char *)next, nl, enc);
-		next = enc;
-	}
+	if (next != NULL && (next = api_cursor_encode(req, next)) == NULL)
+		return DF_ENOMEM;
 	rc = api_list_send(req, o, next);
 	if (rc == 0 && !mgr)
 		http_set_cacheable(req);

@@ -413,7 +413,7 @@ int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 	if (sql == NULL)
 		return DF_EINVAL;
 	relevance = f->sort == STORE_EXT_SORT_RELEVANCE;
-	/* Binds in the order the placeholders appear: the sort key in the
+	/* Binds in the order of the statement's ? markers: the sort key in the
 	 * select list, the query, the filters, the keyset, the limit. */
 	if (relevance)
 		p[np++] = DB_STR(f->q);
