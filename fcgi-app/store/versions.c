@@ -142,7 +142,7 @@ int store_ver_submit(int64_t id)
 	static const char sql[] =
 		"UPDATE extension_versions SET status = 'pending_review',"
 		" submitted_at = UTC_TIMESTAMP(6)"
-		" WHERE id = ? AND status IN ('draft', 'rejected')"
+		" WHERE id = ? AND status = 'draft'"
 		" AND package_sha256 IS NOT NULL";
 
 	return change(sql, DBP(DB_INT(id)));

@@ -52,8 +52,9 @@ int store_ver_create(struct arena *a, int64_t extension_id,
  * state. */
 int store_ver_set_package(int64_t id, const char *checks_json, int passed,
 	const char *sha256, int64_t size);
-/* draft or rejected with a package -> pending_review. DF_ECONFLICT
- * otherwise. */
+/* draft with a package -> pending_review. DF_ECONFLICT otherwise: a
+ * rejected version goes back to review only through a new upload (which
+ * makes it a draft again), never with the package an admin refused. */
 int store_ver_submit(int64_t id);
 /* pending_review -> published (approve) or rejected with reason.
  * DF_ECONFLICT when not pending. */
