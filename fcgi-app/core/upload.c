@@ -32,6 +32,19 @@ static int upload_claim(struct shm_segment *seg, uint64_t pid,
 	return DF_ENOTFOUND;
 }
 
+/* Whether slot s holds an upload that counts: a key, a live owner, and
+ * not older than the bound. */
+static int upload_counts(struct shm_upload_slot *s, uint64_t now_us,
+	int (*alive)(uint64_t pid))
+{
+	uint64_t owner = shm_load(&s->pid);
+	uint64_t started = shm_load(&s->started_us);
+
+	if (owner == 0 || !alive(owner))
+		return 0;
+	return !(now_us > started && now_us - started > UPLOAD_STALE_US);
+}
+
 int upload_begin(struct shm_segment *seg, uint64_t key, unsigned cap,
 	uint64_t pid, uint64_t now_us, int (*alive)(uint64_t pid))
 {
@@ -52,26 +65,31 @@ int upload_begin(struct shm_segment *seg, uint64_t key, unsigned cap,
 	if (cap == 0)
 		return mine;
 	for (i = 0; i < SHM_UPLOAD_SLOTS; i++) {
-		uint64_t owner, started;
-
 		s = &seg->uploads[i];
 		if (__atomic_load_n(&s->key, __ATOMIC_SEQ_CST) != key)
 			continue;
-		if ((int)i != mine) {
-			owner = shm_load(&s->pid);
-			started = shm_load(&s->started_us);
-			if (owner == 0 || !alive(owner))
-				continue;
-			if (now_us > started && now_us - started > UPLOAD_STALE_US)
-				continue;
-		}
-		n++;
+		if ((int)i == mine || upload_counts(s, now_us, alive))
+			n++;
 	}
 	if (n > cap) {
 		__atomic_store_n(&seg->uploads[mine].key, 0, __ATOMIC_RELEASE);
 		return DF_ETOOBIG;
 	}
 	return mine;
+}
+
+unsigned upload_in_progress(struct shm_segment *seg, uint64_t now_us,
+	int (*alive)(uint64_t pid))
+{
+	unsigned i, n = 0;
+
+	if (seg == NULL)
+		return 0;
+	for (i = 0; i < SHM_UPLOAD_SLOTS; i++)
+		if (shm_load(&seg->uploads[i].key) != 0 &&
+		    upload_counts(&seg->uploads[i], now_us, alive))
+			n++;
+	return n;
 }
 
 void upload_end(struct shm_segment *seg, int slot, uint64_t pid)

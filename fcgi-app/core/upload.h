@@ -25,6 +25,9 @@ struct shm_segment;
  * DF_ENOTFOUND, nothing to give back. */
 int upload_begin(struct shm_segment *seg, uint64_t key, unsigned cap,
 	uint64_t pid, uint64_t now_us, int (*alive)(uint64_t pid));
+/* Uploads in progress on this host (the metrics' gauge). */
+unsigned upload_in_progress(struct shm_segment *seg, uint64_t now_us,
+	int (*alive)(uint64_t pid));
 /* The alive() of the workers: the process exists (kill(pid, 0)). */
 int upload_pid_alive(uint64_t pid);
 /* Gives the slot back (does nothing for a negative slot). */

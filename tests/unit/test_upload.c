@@ -107,3 +107,16 @@ Test(upload, end_by_another_process_does_nothing)
 	upload_end(seg, s1, 999);
 	cr_assert_eq(upload_begin(seg, 7, 1, 102, T0, fake_alive), DF_ETOOBIG);
 }
+
+Test(upload, in_progress_counts_live_uploads_of_every_client)
+{
+	int s1 = upload_begin(seg, 7, 2, 101, T0, fake_alive);
+
+	cr_assert_geq(upload_begin(seg, 8, 2, 102, T0, fake_alive), 0);
+	cr_assert_geq(upload_begin(seg, 9, 2, 103, T0, fake_alive), 0);
+	cr_assert_eq(upload_in_progress(seg, T0, fake_alive), 3);
+	upload_end(seg, s1, 101);
+	dead[0] = 102;
+	cr_assert_eq(upload_in_progress(seg, T0, fake_alive), 1);
+	cr_assert_eq(upload_in_progress(NULL, T0, fake_alive), 0);
+}
