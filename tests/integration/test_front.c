@@ -312,7 +312,7 @@ static void pool_hide(void)
 
 static void pool_back(void)
 {
-	struct client_resp r;
+	struct client_resp r = { 0 };
 	int i;
 
 	if (away_path[0] == '\0')
@@ -322,13 +322,18 @@ static void pool_back(void)
 		fprintf(stderr, "front: cannot put %s back: %s\n", sock_path,
 			strerror(errno));
 	away_path[0] = '\0';
-	/* lighttpd keeps a backend that failed disabled for a second. */
-	for (i = 0; i < 50; i++) {
-		if (client_get(client_url("/health"), &r) == 0 && r.status == 200) {
-			client_free(&r);
-			return;
-		}
+	/* lighttpd keeps a backend that failed disabled for a second or
+	 * two, /health and /api/ each on its own. */
+	for (i = 0; i < 100; i++) {
+		int ok = client_get(client_url("/health"), &r) == 0 &&
+			r.status == 200;
+
 		client_free(&r);
+		ok = ok && client_get(client_url("/api/v1/health"), &r) == 0 &&
+			r.status == 200;
+		client_free(&r);
+		if (ok)
+			return;
 		usleep(200 * 1000);
 	}
 }
