@@ -149,6 +149,9 @@ static const struct key keys[] = {
 	PATH("storage_dir", storage_dir, DF_STORAGE_DIR),
 	UINT("max_package_bytes", max_package_bytes, 1024, 1073741824,
 		"52428800"),
+	/* Uploads stream to a worker (the front server does not buffer
+	 * them), so one client may hold only this many workers at once. */
+	UINT("max_concurrent_uploads", max_concurrent_uploads, 0, 256, "2"),
 	ENUM("sendfile_header", sendfile_header, sendfile_names, NULL,
 		"x-sendfile"),
 

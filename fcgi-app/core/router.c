@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 #include "arena.h"
 #include "cache.h"
 #include "config.h"
@@ -19,6 +20,7 @@
 #include "ratelimit.h"
 #include "router.h"
 #include "shm.h"
+#include "upload.h"
 
 /* Patterns longer than this many segments are refused at start: the
  * specificity of a match is a bitmask with one bit per segment. */
@@ -747,6 +749,34 @@ static void run_cached(struct request *req, const struct route *rt)
 	finish_validated(req, etag);
 }
 
+/* A streamed body (a package upload) holds this worker until the client
+ * has sent it all: one client (its user, else its address) may hold only
+ * max_concurrent_uploads workers at once. */
+static void run_upload(struct router *r, struct request *req,
+	const struct route *rt)
+{
+	uint64_t pid = (uint64_t)getpid();
+	char subject[160];
+	int slot;
+
+	if (req->auth.authenticated)
+		snprintf(subject, sizeof(subject), "user:%s", req->auth.sub);
+	else
+		snprintf(subject, sizeof(subject), "ip:%s",
+			req->remote_addr ? req->remote_addr : "");
+	slot = upload_begin(shm_current, ratelimit_key(0xffu, subject),
+		r->cfg->max_concurrent_uploads, pid, now_unix_us(),
+		upload_pid_alive);
+	if (slot == DF_ETOOBIG) {
+		problem_send(req, 429, "rate_limited", "Too many uploads from "
+			"you are in progress; retry when one has finished.");
+		http_set_header(req, "Retry-After", "5");
+		return;
+	}
+	run_handler(req, rt);
+	upload_end(shm_current, slot, pid);
+}
+
 static void run_route(struct router *r, struct request *req,
 	const struct route *rt)
 {
@@ -775,6 +805,10 @@ static void run_route(struct router *r, struct request *req,
 		return;
 	if (!role_ok(r, req, rt) || !body_ok(r, req, rt))
 		return;
+	if (rt->flags & ROUTE_BODY_STREAM) {
+		run_upload(r, req, rt);
+		return;
+	}
 
 	if (rt->flags & ROUTE_PUBLIC_CACHE) {
 		run_cached(req, rt);

@@ -22,6 +22,7 @@
 #define SHM_CACHE_GENERATIONS 64
 #define SHM_RL_SLOTS 16384      /* power of two */
 #define SHM_RL_PROBES 8
+#define SHM_UPLOAD_SLOTS 256    /* one per worker at most (workers <= 256) */
 
 enum shm_counter {
 	SHM_C_CACHE_HITS = 0,
@@ -54,6 +55,14 @@ struct shm_rl_slot {
 	uint64_t tat_us; /* GCRA theoretical arrival time, unix microseconds */
 };
 
+/* A worker's upload in progress (core/upload.c): the worker's pid, the
+ * client's key (0: none) and when it began. */
+struct shm_upload_slot {
+	uint64_t pid;
+	uint64_t key;
+	uint64_t started_us;
+};
+
 struct shm_segment {
 	uint64_t magic;
 	uint32_t version;
@@ -65,6 +74,7 @@ struct shm_segment {
 	uint64_t counters[SHM_C__MAX];
 	uint64_t cache_gen[SHM_CACHE_GENERATIONS];
 	struct shm_rl_slot rl[SHM_RL_SLOTS];
+	struct shm_upload_slot uploads[SHM_UPLOAD_SLOTS];
 };
 
 /* Upper bounds of the latency buckets, microseconds; the last is

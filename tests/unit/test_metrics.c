@@ -346,7 +346,8 @@ Test(metrics, every_family_has_help_and_type_once)
 		"devforge_logins_total counter",
 		"devforge_worker_starts_total counter",
 		"devforge_worker_restarts_total counter",
-		"devforge_shm_created_timestamp_seconds gauge"
+		"devforge_shm_created_timestamp_seconds gauge",
+		"devforge_uploads_in_progress gauge"
 	};
 	char want[128];
 	size_t i, len;
