@@ -321,6 +321,9 @@ Test(downloads_stop, clean_stop_loses_no_count, .timeout = 180)
 		" WHERE e.slug = '%s'", slug), 7);
 	cr_assert_eq(sql_long("SELECT downloads FROM extensions WHERE slug = '%s'",
 		slug), 7);
+	/* The same front server again (the test command does not export
+	 * DF_FRONT; stack.sh would otherwise pick its default). */
+	cr_assert_eq(setenv("DF_FRONT", client_env("DEVFORGE_TEST_FRONT"), 1), 0);
 	cr_assert_eq(client_stack("start"), 0, "the stack did not start again");
 	market_cast_free(&c);
 }
