@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "router.h"
 
+struct arena;
 struct config;
 
 extern const struct route_table api_health_table;
@@ -22,6 +23,7 @@ extern const struct route_table api_auth_table;
 extern const struct route_table api_extensions_table;
 extern const struct route_table api_versions_table;
 extern const struct route_table api_reviews_table;
+extern const struct route_table api_downloads_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];
@@ -131,6 +133,19 @@ int api_commit_no_content(struct request *req, int rc);
 /* Work done once per worker before it accepts requests. 0 or a negative
  * df_err. */
 int api_init(const struct config *cfg);
+
+/* Download counting (api/downloads.c). api_dl_init derives the key of
+ * the client hashes from the config (api_init calls it). api_dl_record
+ * queues one download of the caller; 0 or a negative df_err.
+ * api_dl_flush writes what is pending (all of it with all set, as on a
+ * clean stop); api_dl_tick does so when the host's flush is due and
+ * sets *wait_ms to how long the caller may sleep before asking again
+ * (-1: nothing is pending). a is scratch memory the caller resets. */
+int api_dl_init(const struct config *cfg);
+int api_dl_record(struct request *req, int64_t extension_id,
+	int64_t version_id);
+int api_dl_flush(struct arena *a, int all);
+int api_dl_tick(struct arena *a, unsigned interval_s, int *wait_ms);
 /* Reads the migrations directory for the readiness check. */
 int api_health_init(const struct config *cfg);
 

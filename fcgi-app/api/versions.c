@@ -719,12 +719,25 @@ static int ver_download(struct request *req)
 		return problem_send(req, 404, NULL, "The package file is not "
 			"available.");
 	}
-	/* A HEAD (a client checking size or digest) is not a download. */
+	/* A HEAD (a client checking size or digest) is not a download.
+	 * The count is queued, not written, and changes no cache
+	 * generation (api/downloads.c). A signed-in user's first download
+	 * of the extension is logged at once, since it is what lets them
+	 * review it (and keep an archived one): once per user, so it
+	 * cannot be used to load the database. */
 	if (req->method != HTTP_HEAD) {
-		rc = store_ver_download(e.id, v.id, api_caller_id(req));
+		if (api_caller_id(req) > 0) {
+			rc = store_ver_downloaded(req->arena, e.id,
+				api_caller_id(req));
+			if (rc == 0)
+				rc = store_ver_download(e.id, v.id,
+					api_caller_id(req));
+			if (rc < 0)
+				return rc;
+		}
+		rc = api_dl_record(req, e.id, v.id);
 		if (rc != 0)
 			return rc;
-		api_market_changed();
 	}
 
 	for (i = 0; i < 32; i++) {

@@ -126,6 +126,12 @@ static const struct key keys[] = {
 	/* Generations are per host: with several API hosts, a write on one
 	 * reaches the others' caches only through this bound (0: none). */
 	UINT("cache_max_age_seconds", cache_max_age, 0, 86400, "0"),
+	/* Counters (downloads) change without bumping a generation, so
+	 * cached answers that show them age out within this bound. */
+	UINT("cache_counts_max_age_seconds", cache_counts_max_age, 1, 3600,
+		"10"),
+	/* Pending downloads are written at most this often per host. */
+	UINT("downloads_flush_seconds", downloads_flush_seconds, 1, 60, "2"),
 
 	LIST("cors_origins", L_ORIGINS, NULL),
 	LIST("trusted_networks", L_NETWORKS, "127.0.0.0/8, ::1/128"),

@@ -70,6 +70,10 @@ struct config {
 	size_t cache_max_bytes;
 	unsigned cache_max_age;   /* seconds a cached answer may live; 0: until
 	                             a write on this host makes it stale */
+	unsigned cache_counts_max_age; /* seconds: the bound on counters
+	                             (downloads) in cached answers */
+	unsigned downloads_flush_seconds; /* pending downloads written at
+	                             most this often (shm queue) */
 
 	/* CORS and trust */
 	char *cors_origins[CONFIG_MAX_ORIGINS];

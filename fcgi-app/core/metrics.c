@@ -363,6 +363,16 @@ static void render_counters(struct mbuf *b, const struct shm_segment *seg)
 	render_counter(b, seg, "devforge_cache_misses_total",
 		"Cacheable answers that had to be computed.",
 		SHM_C_CACHE_MISSES);
+	render_counter(b, seg, "devforge_downloads_sync_writes_total",
+		"Downloads written by their request: the queue was full.",
+		SHM_C_DL_SYNC_WRITES);
+	render_counter(b, seg, "devforge_downloads_flush_failures_total",
+		"Batches of download counts rolled back (kept for the next).",
+		SHM_C_DL_FLUSH_FAILED);
+	name = "devforge_downloads_pending";
+	mb_family(b, name, "gauge",
+		"Downloads queued in the shared segment, not yet written.");
+	mb_sample(b, name, "", &l, seg != NULL ? shm_load(&seg->dl_pending) : 0);
 
 	name = "devforge_ratelimit_refused_total";
 	mb_family(b, name, "counter",

@@ -693,6 +693,7 @@ static void run_cached(struct request *req, const struct route *rt)
 	char computed[CACHE_ETAG_SIZE];
 	const char *etag = NULL;
 	uint64_t stamp;
+	unsigned max_age;
 	char *key;
 	int rc;
 
@@ -700,8 +701,14 @@ static void run_cached(struct request *req, const struct route *rt)
 	/* Several hosts: another host's write bumps its own segment only,
 	 * so entries also age out. The time slot goes above the generation
 	 * sum, which never reaches 2^40. */
-	if (req->cfg->cache_max_age > 0)
-		stamp += ((uint64_t)time(NULL) / req->cfg->cache_max_age) << 40;
+	max_age = req->cfg->cache_max_age;
+	/* Counters (downloads) change without a generation bump: a cached
+	 * answer showing them lives at most cache_counts_max_age too. */
+	if (req->cfg->cache_counts_max_age > 0 &&
+	    (max_age == 0 || req->cfg->cache_counts_max_age < max_age))
+		max_age = req->cfg->cache_counts_max_age;
+	if (max_age > 0)
+		stamp += ((uint64_t)time(NULL) / max_age) << 40;
 	key = cache_key(req);
 	if (key == NULL) {
 		send_internal(req, "cache key", DF_ENOMEM);
