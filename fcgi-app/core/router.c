@@ -30,7 +30,7 @@ static const char cors_allow_headers[] =
 	"X-Request-Id";
 static const char cors_expose_headers[] =
 	"X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
-	"Retry-After, ETag, Location";
+	"Retry-After, ETag, Location, WWW-Authenticate";
 
 /* ---- patterns ---- */
 
@@ -460,7 +460,8 @@ static void answer_error(struct request *req, int rc, const char *what)
 		problem_send(req, 409, NULL, NULL);
 		return;
 	case DF_EAUTH:
-		problem_send(req, 401, NULL, NULL);
+		/* The auth hook names why it refused a presented token. */
+		problem_send(req, 401, req->auth.refused, NULL);
 		return;
 	case DF_EFORBIDDEN:
 		problem_send(req, 403, NULL, NULL);

@@ -439,7 +439,7 @@ Test(me, needs_a_valid_token)
 	assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
 	call("GET", ME, "not.a.token", NULL, &r);
-	assert_problem(&r, 401, "unauthorized");
+	assert_problem(&r, 401, "invalid_token");
 	client_free(&r);
 	cr_assert_eq(status_of("PATCH", ME, NULL, "{}"), 401);
 	cr_assert_eq(status_of("POST", ME_PASSWORD, NULL, "{}"), 401);
@@ -457,7 +457,7 @@ Test(me, a_token_of_a_deleted_user_is_refused)
 	snprintf(sql, sizeof(sql), "DELETE FROM users WHERE public_id = '%s'", id);
 	free(client_sql(sql));
 	cr_assert(client_request("GET", client_url(ME), h, NULL, 0, &r) == 0);
-	assert_problem(&r, 401, "unauthorized");
+	assert_problem(&r, 401, "invalid_token");
 	client_free(&r);
 	free(auth);
 }

@@ -989,7 +989,7 @@ Test(logout_all, ends_every_session_and_every_older_access_token)
 	/* The same token cannot do it again. */
 	cr_assert(client_request("POST", client_url(LOGOUT_ALL), hdr, "", 0,
 		&r) == 0);
-	assert_problem(&r, 401, "unauthorized");
+	assert_problem(&r, 401, "invalid_token");
 	client_free(&r);
 
 	/* A new login works and its token is good. */

@@ -158,6 +158,10 @@ static int fake_auth(struct request *r)
 		return DF_EDBDOWN;
 	if (strcmp(t, "mfa") == 0)
 		return problem_send(r, 401, "mfa_required", "Second factor.");
+	if (strcmp(t, "expired") == 0) {
+		r->auth.refused = "token_expired";
+		return DF_EAUTH;
+	}
 	if (strncmp(t, "u2-", 3) == 0) {
 		t += 3;
 		snprintf(r->auth.sub, sizeof(r->auth.sub), "second");
@@ -336,7 +340,8 @@ static void has_cors(void)
 	hdr_is("Access-Control-Allow-Credentials", "true");
 	hdr_is("Vary", "Origin");
 	hdr_is("Access-Control-Expose-Headers", "X-Request-Id, RateLimit-Limit, "
-		"RateLimit-Remaining, RateLimit-Reset, Retry-After, ETag, Location");
+		"RateLimit-Remaining, RateLimit-Reset, Retry-After, ETag, Location, "
+		"WWW-Authenticate");
 }
 
 #define JSON_CT "CONTENT_TYPE=application/json"
@@ -647,9 +652,22 @@ Test(router_dispatch, bad_token_is_401_even_on_open_route)
 {
 	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer bogus", NULL);
 	problem_is(401, "unauthorized");
-	hdr_is("WWW-Authenticate", "Bearer");
+	hdr_is("WWW-Authenticate", "Bearer realm=\"devforge\"");
 	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Basic dTpw", NULL);
 	problem_is(401, "unauthorized");
+	cr_assert_eq(calls, 0);
+}
+
+/* The hook's reason for refusing a token reaches the 401: a client
+ * refreshes on token_expired and signs in again on anything else. */
+Test(router_dispatch, refused_token_kind_names_the_401)
+{
+	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer expired",
+		NULL);
+	problem_is(401, "token_expired");
+	hdr_is("WWW-Authenticate", "Bearer realm=\"devforge\", "
+		"error=\"invalid_token\", error_description=\"The access token "
+		"has expired: get a new one with the refresh token.\"");
 	cr_assert_eq(calls, 0);
 }
 
@@ -710,7 +728,7 @@ Test(router_dispatch, role_required)
 {
 	run("GET", "/api/v1/user", NULL, NULL);
 	problem_is(401, "unauthorized");
-	hdr_is("WWW-Authenticate", "Bearer");
+	hdr_is("WWW-Authenticate", "Bearer realm=\"devforge\"");
 	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer user", NULL);
 	problem_is(403, "forbidden");
 	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer support", NULL);
@@ -926,7 +944,7 @@ Test(router_dispatch, handler_errors_map_to_statuses)
 	fails_as(DF_ENOTFOUND, 404, "not_found");
 	fails_as(DF_ECONFLICT, 409, "conflict");
 	fails_as(DF_EAUTH, 401, "unauthorized");
-	hdr_is("WWW-Authenticate", "Bearer");
+	hdr_is("WWW-Authenticate", "Bearer realm=\"devforge\"");
 	fails_as(DF_EFORBIDDEN, 403, "forbidden");
 	fails_as(DF_ETOOBIG, 413, "payload_too_large");
 	fails_as(DF_EINVAL, 422, "validation_failed");
