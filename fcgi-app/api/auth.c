@@ -611,8 +611,12 @@ static int refresh_post(struct request *req)
 	case STORE_REFRESH_SPENT:
 		/* Someone holds a copy of a token that was already rotated:
 		 * the thief or the owner, and we cannot tell which, so the
-		 * whole login ends for both. */
+		 * whole login ends for both. The thief may also hold access
+		 * tokens minted from the stolen one: the version bump refuses
+		 * every access token of the user, as logout-all does. */
 		rc = store_sessions_revoke_family(rt.family, &n);
+		if (rc == 0)
+			rc = store_users_bump_token_version(u.id);
 		if (rc == 0) {
 			struct json_object *d = detail_obj(req, "family",
 				rt.family);
@@ -626,8 +630,9 @@ static int refresh_post(struct request *req)
 		log_req_msg(req, LOG_WARN, "refresh token reuse for %s: family "
 			"%s revoked", u.public_id, rt.family);
 		return send_refresh_refused(req, from_cookie, "This refresh "
-			"token was used before: every session of this login has "
-			"been ended. Log in again.");
+			"token was used before: this login has been ended and "
+			"every access token of the account refused. Log in "
+			"again.");
 	case STORE_REFRESH_REVOKED:
 	case STORE_REFRESH_EXPIRED:
 		store_tx_rollback();

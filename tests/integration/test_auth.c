@@ -723,7 +723,7 @@ Test(login, old_hash_parameters_are_upgraded_at_login)
 
 /* ------------------------------------------------------------ refresh */
 
-Test(refresh, rotates_and_reuse_ends_the_family)
+Test(refresh, reuse_ends_the_family_and_every_access_token)
 {
 	struct account a;
 	struct client_resp r;
@@ -745,7 +745,9 @@ Test(refresh, rotates_and_reuse_ends_the_family)
 	do_refresh(second, &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	third = body_str(&r, "refresh_token");
+	char *third_access = body_str(&r, "access_token");
 	client_free(&r);
+	cr_assert_eq(token_status(third_access), 403);
 
 	/* The first token again: reuse. Refused, and it takes the live
 	 * token of its family down with it. */
@@ -756,6 +758,11 @@ Test(refresh, rotates_and_reuse_ends_the_family)
 	assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
 	cr_assert_eq(audit_count("auth.refresh_reuse", a.id), 1);
+	/* And every access token already out, minted from the stolen chain
+	 * or not, stops working at once rather than at its exp. */
+	cr_assert_eq(token_status(third_access), 401);
+	cr_assert_eq(token_status(a.access), 401);
+	free(third_access);
 
 	/* Another login of the same user is another family: untouched. */
 	struct client_resp l;
