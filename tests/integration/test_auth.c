@@ -1023,6 +1023,70 @@ Test(logout_all, needs_a_token)
 
 /* ------------------------------------------------------------ limits */
 
+/* N of an "N/min" value in the environment (what the stack was started
+ * with: scripts/test exports it), else dflt. */
+static long per_min(const char *name, long dflt)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || strstr(v, "/min") == NULL)
+		return dflt;
+	return atol(v);
+}
+
+/* Many addresses together meet a ceiling on each auth route: requests
+ * from two addresses in turn are refused once they reach the route's
+ * global limit, while neither has used its own. The route is DELETE
+ * /me/mfa/totp without a token (limited, then 401, no work), which no
+ * later test uses; this test sorts before the flood test below, whose
+ * bucket it shares. */
+Test(ratelimit, a_route_has_a_ceiling_over_all_addresses, .timeout = 180)
+{
+	long per_addr = per_min("DEVFORGE_RATELIMIT_AUTH", 10);
+	long global = per_min("DEVFORGE_RATELIMIT_AUTH_GLOBAL", 600);
+	char *url[2] = { strdup(client_url("/api/v1/me/mfa/totp")),
+		strdup(client_untrusted_url("/api/v1/me/mfa/totp")) };
+	long passed[2] = { 0, 0 };
+	struct client_resp r;
+	int refused = 0;
+	double t0 = client_now();
+
+	if (global >= 2 * per_addr)
+		cr_skip_test("needs ratelimit.auth_global below twice "
+			"ratelimit.auth, both N/min (scripts/test sets 1500/min "
+			"and 1000/min); have %ld and %ld", global, per_addr);
+	for (long i = 0; i < 2 * per_addr + 10 && !refused; i++) {
+		int k = (int)(i % 2);
+
+		cr_assert(client_request("DELETE", url[k], NULL, NULL, 0,
+			&r) == 0);
+		if (r.status == 429) {
+			refused = 1;
+			assert_problem(&r, 429, "rate_limited");
+			cr_assert(strstr(r.body, "all clients together") != NULL,
+				"refused by an address's own limit: %s (passed %ld "
+				"and %ld)", r.body, passed[0], passed[1]);
+			char *rl = client_header(&r, "RateLimit-Limit");
+			cr_assert(rl && atol(rl) == global, "RateLimit-Limit %s",
+				rl ? rl : "(none)");
+			free(rl);
+			cr_assert(retry_after(&r) >= 1);
+		} else {
+			cr_assert_eq(r.status, 401, "%ld %s", r.status, r.body);
+			passed[k]++;
+		}
+		client_free(&r);
+	}
+	free(url[0]);
+	free(url[1]);
+	cr_assert(refused, "no 429 after %ld + %ld requests (global %ld)",
+		passed[0], passed[1], global);
+	cr_assert(passed[0] < per_addr && passed[1] < per_addr);
+	double refill = (client_now() - t0) * global / 60.0;
+	cr_assert(passed[0] + passed[1] <= global + (long)refill + 1,
+		"%ld + %ld passed, ceiling %ld", passed[0], passed[1], global);
+}
+
 Test(ratelimit, auth_routes_are_limited_per_address, .timeout = 120)
 {
 	struct client_resp r;

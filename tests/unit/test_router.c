@@ -132,6 +132,8 @@ static const struct route misc_routes[] = {
 	  ROUTE_AUTH_OPTIONAL, 0, 0 },
 	{ HTTP_GET, "/api/v1/limited", h_ok, ROLE_NONE, RL_DEFAULT, 0, 0, 0 },
 	{ HTTP_GET, "/", h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 },
+	{ HTTP_POST, "/api/v1/auth/other", h_ok, ROLE_NONE, RL_AUTH,
+	  ROUTE_BODY_JSON, 0, 0 },
 };
 
 static const struct route_table items_table = { "items", items_routes,
@@ -565,6 +567,61 @@ Test(router_dispatch, per_address_limit_refuses_with_429)
 	LOGIN();
 	cr_assert_eq(req.resp.status, 200);
 	cr_assert_eq(calls, 3);
+}
+
+/* Many addresses together meet the route's global ceiling. */
+Test(router_dispatch, auth_routes_have_a_ceiling_over_all_addresses)
+{
+	cfg.ratelimit_auth_global = (struct config_ratelimit){ 3, 60 };
+	remote = "198.51.100.1";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	remote = "198.51.100.2";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	hdr_is("RateLimit-Limit", "2");
+	hdr_is("RateLimit-Remaining", "1");
+	remote = "198.51.100.3";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	/* This address has one more, all of them together none: the
+	 * bucket nearer empty is the one shown. */
+	hdr_is("RateLimit-Limit", "3");
+	hdr_is("RateLimit-Remaining", "0");
+	remote = "198.51.100.4";
+	LOGIN();
+	problem_is(429, "rate_limited");
+	cr_assert(strstr(detail(), "all clients together") != NULL, "%s",
+		detail());
+	hdr_is("RateLimit-Limit", "3");
+	hdr_is("RateLimit-Remaining", "0");
+	cr_assert_geq(atoi(hdr("Retry-After")), 1);
+	cr_assert_eq(calls, 3);
+	cr_assert_eq(seg->counters[SHM_C_RL_REFUSED + RL_AUTH], 1);
+	/* Per route: another auth route has its own global bucket. */
+	run("POST", "/api/v1/auth/other", "{}", JSON_CT, "CONTENT_LENGTH=2",
+		NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(calls, 4);
+}
+
+/* Addresses of one IPv6 /64 share the per-address bucket; another /64
+ * has its own. */
+Test(router_dispatch, ipv6_clients_are_limited_per_network)
+{
+	cfg.ratelimit_ipv6_prefix = 64;
+	remote = "2001:db8:5:6::1";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	remote = "2001:db8:5:6::2";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	remote = "2001:db8:5:6:ffff::3";
+	LOGIN();
+	problem_is(429, "rate_limited");
+	remote = "2001:db8:5:7::1";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
 }
 
 Test(router_dispatch, address_class_ignores_credentials)
@@ -1013,10 +1070,10 @@ static int init_with(const struct route *routes, size_t n)
 
 Test(router_init, counts_and_indexes_routes)
 {
-	cr_assert_eq(router.nroutes, 16);
+	cr_assert_eq(router.nroutes, 17);
 	cr_assert_eq(router_route_at(&router, 0), &items_routes[0]);
 	cr_assert_eq(router_route_at(&router, 5), &misc_routes[0]);
-	cr_assert_null(router_route_at(&router, 16));
+	cr_assert_null(router_route_at(&router, 17));
 	cr_assert_eq(router_route_index(&router, &misc_routes[3]), 8);
 	cr_assert_eq(router_route_index(&router, NULL), -1);
 }
