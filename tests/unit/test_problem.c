@@ -150,7 +150,6 @@ Test(problem_send, refused_tokens_carry_invalid_token_and_their_type)
 		"error=\"invalid_token\", error_description=\"", 67) == 0,
 		"%s", R.resp.headers[0].value);
 	cr_assert(strstr(R.resp.headers[0].value, "expired") != NULL);
-	json_object_put(o);
 }
 
 Test(problem_send, invalid_token_has_its_own_type_and_description)
@@ -164,7 +163,6 @@ Test(problem_send, invalid_token_has_its_own_type_and_description)
 	cr_assert_str_eq(R.resp.headers[0].value, "Bearer realm=\"devforge\", "
 		"error=\"invalid_token\", error_description=\"The access token is "
 		"not valid: sign in again.\"");
-	json_object_put(o);
 }
 
 Test(problem_send, no_challenge_on_403)
