@@ -130,6 +130,20 @@ int api_audit_sessions_ended(struct request *req, const char *event,
  * handler returns. */
 int api_commit_no_content(struct request *req, int rc);
 
+/* The per-account lockout of every password check (login, a password
+ * change, turning MFA off), so that no route is a way round it. Before
+ * checking: api_attempt_begin refuses a locked account (429
+ * account_locked, DF_ERESPONDED) or records the attempt as a failure up
+ * front and sets *attempt; a caller whose check succeeds forgets it with
+ * store_logins_drop_attempt. After a wrong password or code:
+ * api_attempt_failed audits event with the reason, locks the account at
+ * the threshold (429 sent, DF_ERESPONDED), else returns 0 and the caller
+ * answers. Each runs its own transaction. */
+int api_attempt_begin(struct request *req, const struct store_user *u,
+	const char *event, int64_t *attempt);
+int api_attempt_failed(struct request *req, const struct store_user *u,
+	const char *event, const char *reason);
+
 /* Work done once per worker before it accepts requests. 0 or a negative
  * df_err. */
 int api_init(const struct config *cfg);

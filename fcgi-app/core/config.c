@@ -140,6 +140,13 @@ static const struct key keys[] = {
 	RATE("ratelimit.auth", RL_AUTH, "10/min"),
 	RATE("ratelimit.license", RL_LICENSE, "60/min"),
 	RATE("ratelimit.analytics", RL_ANALYTICS, "60/min"),
+	/* A client with an IPv6 network has every address in it: its
+	 * buckets are per network, not per address. */
+	UINT("ratelimit.ipv6_prefix", ratelimit_ipv6_prefix, 32, 128, "64"),
+	/* Many addresses together (a botnet, a v6 block) still meet a
+	 * limit on each auth-class route. */
+	{ .name = "ratelimit.auth_global", .type = K_RATELIMIT,
+	  FIELD(ratelimit_auth_global), .dflt = "600/min" },
 
 	/* Login lockout: lockout_threshold failures within
 	 * lockout_window_seconds lock the account for

@@ -82,6 +82,12 @@ struct config {
 	size_t ntrusted;
 
 	struct config_ratelimit ratelimit[RL__MAX];
+	/* IPv6 clients are limited per network of this prefix length
+	 * (ratelimit.ipv6_prefix, default 64), IPv4 clients per address. */
+	unsigned ratelimit_ipv6_prefix;
+	/* A ceiling per auth-class route over all addresses together
+	 * (ratelimit.auth_global); limit 0: none. */
+	struct config_ratelimit ratelimit_auth_global;
 
 	/* login lockout (see config.c) */
 	unsigned lockout_threshold;      /* failures that lock */

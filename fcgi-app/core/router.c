@@ -26,13 +26,15 @@
  * specificity of a match is a bitmask with one bit per segment. */
 #define ROUTER_MAX_SEGMENTS 32
 #define ROUTER_JSON_DEPTH_DEFAULT 32
+/* "route:<METHOD> <pattern>", the key of a route's global bucket. */
+#define ROUTER_GLOBAL_KEY_MAX 320
 
 static const char cors_allow_headers[] =
 	"Authorization, Content-Type, If-None-Match, Idempotency-Key, "
 	"X-Request-Id";
 static const char cors_expose_headers[] =
 	"X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
-	"Retry-After, ETag, Location";
+	"Retry-After, ETag, Location, WWW-Authenticate";
 
 /* ---- patterns ---- */
 
@@ -462,7 +464,8 @@ static void answer_error(struct request *req, int rc, const char *what)
 		problem_send(req, 409, NULL, NULL);
 		return;
 	case DF_EAUTH:
-		problem_send(req, 401, NULL, NULL);
+		/* The auth hook names why it refused a presented token. */
+		problem_send(req, 401, req->auth.refused, NULL);
 		return;
 	case DF_EFORBIDDEN:
 		problem_send(req, 403, NULL, NULL);
@@ -490,14 +493,22 @@ static uint64_t now_unix_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* Takes one token of class cls for "ip:<addr>" or "user:<sub>" and sets
- * the RateLimit-* headers. 1 to go on; 0 when the 429 has been sent. */
+/* Takes one token of class cls for the client ("ip:<addr>",
+ * "ip6:<network>/<prefix>" or "user:<sub>") and sets the RateLimit-*
+ * headers. An auth-class route also takes one from its own bucket shared
+ * by every address (ratelimit.auth_global), so that many addresses
+ * together still meet a limit; the headers then show whichever bucket
+ * is nearer empty. 1 to go on; 0 when the 429 has been sent. */
 static int rate_take(struct router *r, struct request *req,
 	enum rl_class cls, int by_user)
 {
 	const struct config_ratelimit *lim = &r->cfg->ratelimit[cls];
-	struct ratelimit_result res;
-	char subject[160];
+	const struct config_ratelimit *glim = &r->cfg->ratelimit_auth_global;
+	struct ratelimit_result res, gres;
+	const struct ratelimit_result *shown = &res;
+	char subject[160], route[ROUTER_GLOBAL_KEY_MAX];
+	uint64_t now = now_unix_us();
+	int global_refused = 0;
 
 	/* A class the configuration leaves at zero is not limited. */
 	if (lim->limit == 0 || lim->window_s == 0)
@@ -505,20 +516,35 @@ static int rate_take(struct router *r, struct request *req,
 	if (by_user)
 		snprintf(subject, sizeof(subject), "user:%s", req->auth.sub);
 	else
-		snprintf(subject, sizeof(subject), "ip:%s",
-			req->remote_addr ? req->remote_addr : "");
+		/* Too long for the buffer is no address: a truncated key
+		 * is still a key. */
+		(void)ratelimit_addr_subject(req->remote_addr,
+			r->cfg->ratelimit_ipv6_prefix, subject, sizeof(subject));
 	memset(&res, 0, sizeof(res));
 	ratelimit_take(shm_current, ratelimit_key((unsigned)cls, subject),
-		lim->limit, lim->window_s, now_unix_us(), &res);
-	set_header_u32(req, "RateLimit-Limit", res.limit);
-	set_header_u32(req, "RateLimit-Remaining", res.remaining);
-	set_header_u32(req, "RateLimit-Reset", res.reset_s);
-	if (res.allowed)
+		lim->limit, lim->window_s, now, &res);
+	if (res.allowed && cls == RL_AUTH && !by_user && glim->limit > 0 &&
+	    glim->window_s > 0 && req->route != NULL) {
+		snprintf(route, sizeof(route), "route:%s %s",
+			http_method_name(req->route->method), req->route->pattern);
+		memset(&gres, 0, sizeof(gres));
+		ratelimit_take(shm_current, ratelimit_key((unsigned)cls, route),
+			glim->limit, glim->window_s, now, &gres);
+		global_refused = !gres.allowed;
+		if (global_refused || gres.remaining < res.remaining)
+			shown = &gres;
+	}
+	set_header_u32(req, "RateLimit-Limit", shown->limit);
+	set_header_u32(req, "RateLimit-Remaining", shown->remaining);
+	set_header_u32(req, "RateLimit-Reset", shown->reset_s);
+	if (res.allowed && !global_refused)
 		return 1;
 	shm_count((enum shm_counter)(SHM_C_RL_REFUSED + cls), 1);
-	problem_send(req, 429, "rate_limited", NULL);
+	problem_send(req, 429, "rate_limited", global_refused ?
+		"Too many requests to this route from all clients together; "
+		"retry later." : NULL);
 	set_header_u32(req, "Retry-After",
-		res.retry_after_s > 0 ? res.retry_after_s : 1);
+		shown->retry_after_s > 0 ? shown->retry_after_s : 1);
 	return 0;
 }
 
