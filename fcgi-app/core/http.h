@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "role.h"
 
 struct arena;
 struct json_object;
@@ -46,14 +47,6 @@ struct http_kv {
 };
 
 /* Who sent the request, once the auth hook has run. */
-enum role {
-	ROLE_NONE = 0,   /* anonymous */
-	ROLE_USER,
-	ROLE_DEVELOPER,
-	ROLE_SUPPORT,
-	ROLE_ADMIN
-};
-
 struct auth_info {
 	int authenticated;        /* 1 when a valid bearer token was presented */
 	char sub[64];             /* user public id */
