@@ -193,5 +193,8 @@ const char *http_method_name(enum http_method m);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t http_now_ns(void);
+/* Fills buf (>= 33 bytes) with 32 random hex characters: a fresh request
+ * id when the front server sent none. */
+void http_new_request_id(char *buf);
 
 #endif

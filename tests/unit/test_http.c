@@ -680,3 +680,14 @@ Test(http_method, parses_and_names_every_method)
 	cr_assert_eq(http_method_parse("TRACE"), HTTP_OTHER);
 	cr_assert_eq(http_method_parse(NULL), HTTP_OTHER);
 }
+
+Test(http_new_request_id, is_32_lower_hex_and_fresh)
+{
+	char a[33], b[33];
+
+	http_new_request_id(a);
+	http_new_request_id(b);
+	cr_assert_eq(strlen(a), 32);
+	cr_assert_eq(strspn(a, "0123456789abcdef"), 32, "%s", a);
+	cr_assert_str_neq(a, b);
+}
