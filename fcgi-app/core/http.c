@@ -82,11 +82,6 @@ static const char *env_get(char **envp, const char *name)
 	return NULL;
 }
 
-const char *http_param(const struct request *req, const char *name)
-{
-	return env_get(req->envp, name);
-}
-
 void http_request_init(struct request *req, struct arena *a, char **envp)
 {
 	const char *rid;

@@ -105,7 +105,7 @@ struct request {
 	char request_id[HTTP_REQUEST_ID_MAX + 1]; /* kept from X-Request-Id
 	                               when 8-128 of [A-Za-z0-9._-], else
 	                               generated (32 hex chars) */
-	char **envp;                /* the raw params, for http_param() */
+	char **envp;                /* the raw params http_parse reads */
 
 	/* Filled by the router. */
 	const struct config *cfg;   /* the process's checked configuration */
@@ -151,8 +151,6 @@ void http_request_init(struct request *req, struct arena *a, char **envp);
 int http_parse(struct request *req, const struct http_limits *lim,
 	const char **why);
 
-/* A raw param ("HTTP_X_FOO", "SERVER_NAME") or NULL. */
-const char *http_param(const struct request *req, const char *name);
 /* A decoded query parameter (first occurrence) or NULL. */
 const char *http_query(const struct request *req, const char *name);
 /* A cookie value from the Cookie header, copied into the arena, or NULL. */
