@@ -1,3 +1,4 @@
+/* Stores: admin_users, users. */
 /* Admin user management: the searchable list, one user, and role and
  * status changes. A role change needs no token_version bump:
  * api_authenticate reads the role from the database on every request, so
