@@ -1,3 +1,4 @@
+/* Stores: analytics. */
 /* POST /api/v1/analytics/events: batched product events from the IDE and
  * the web site. Anyone may send them (the user is attached when a valid
  * token comes along); the server stamps the receive time and the client

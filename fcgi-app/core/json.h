@@ -69,7 +69,6 @@ size_t json_fields_check_at(struct request *req, struct json_object *obj,
 const char *json_get_str(struct json_object *obj, const char *name,
 	const char *dflt);
 int64_t json_get_int(struct json_object *obj, const char *name, int64_t dflt);
-int json_get_bool(struct json_object *obj, const char *name, int dflt);
 struct json_object *json_get(struct json_object *obj, const char *name);
 
 /* A new object or array owned by the request arena (freed with it). */

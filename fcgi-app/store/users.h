@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "http.h"
+#include "role.h"
 
 struct arena;
 struct db_result;
