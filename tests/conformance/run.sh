@@ -155,10 +155,13 @@ done
 # test_pipeline (raw request framing, methods and headers of the front
 # server itself), test_metrics (the untrusted 127.0.0.2 source),
 # test_resilience and test_health (they kill workers or the database),
-# test_ctl and test_backup (no HTTP), test_market and test_market_browse
-# (package uploads: Prism re-encodes request bodies as text, which
-# corrupts a zip). From test_account, the two tests that send malformed
-# JSON: Prism's body parser never answers those.
+# test_ctl and test_backup (no HTTP). Prism re-encodes bodies as text,
+# which corrupts a package: uploads (bodies that are not JSON) and
+# downloads go straight to the stack (DEVFORGE_TEST_BYTES_URL, see
+# tests/integration/client.c). Left out as well: from test_account, the
+# two tests that send malformed JSON (Prism's body parser never answers
+# those), and from test_market the end-to-end flow, which compares the
+# exact text of a number ("4.00") that Prism re-serialises ("4").
 prism_programs=(
 	"test_analytics:*"
 	"test_auth:*"
@@ -167,12 +170,15 @@ prism_programs=(
 	"test_idor:*"
 	"test_jwt:*"
 	"test_mail:*"
+	"test_market:!(market/publish_flow_end_to_end)"
+	"test_market_browse:*"
 )
 for entry in "${prism_programs[@]}"; do
 	prog=${entry%%:*}
 	filter=${entry#*:}
 	say "$prog through Prism"
-	(cd "$BUILD" && DEVFORGE_TEST_URL=http://127.0.0.1:$PRISM_PORT \
+	(cd "$BUILD" && DEVFORGE_TEST_BYTES_URL=$DEVFORGE_TEST_URL \
+		DEVFORGE_TEST_URL=http://127.0.0.1:$PRISM_PORT \
 		DEVFORGE_TEST_SRCDIR=$TOP CRITERION_JOBS=1 \
 		"./tests/integration/$prog" -j1 --filter "$filter")
 	st=$?
