@@ -4,8 +4,11 @@
 # package-lock.json, with a pinned Node beside them):
 #   1. Redocly CLI lints the spec (redocly.yaml: the strict rule set);
 #   2. Portman turns the spec into contract and variation tests
-#      (portman-config.json) and Newman runs them against the stack once
-#      per caller: anonymous, a user, a developer and an admin;
+#      (portman-config.json: answers match their schemas, headers and
+#      content types; 401 without or with a bad token, 403 for a plain
+#      user, 415; fuzzed requests that break one rule of a request schema
+#      are refused) and Newman runs them against the stack once per
+#      caller: anonymous, a user, a developer and an admin;
 #   3. Prism's validating proxy sits in front of the stack for one pass of
 #      integration programs and fails every answer that breaks the spec.
 # It needs a running stack: the DEVFORGE_TEST_* variables of
@@ -104,6 +107,17 @@ say "Portman: contract and variation tests from the spec"
 st=$?
 [ "$st" = 0 ] || cat "$OUT/portman.log"
 result portman $st
+# A GET the config does not name yet (a new route) is sent with a bad
+# token only: say so, so that it gets its contract tests.
+NODE_PATH=$WORK/node_modules "$NODE" -e '
+const yaml = require("js-yaml"), fs = require("fs");
+const d = yaml.load(fs.readFileSync(process.argv[1], "utf8"));
+const c = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const named = new Set(c.tests.contractTests[0].openApiOperationIds);
+for (const [p, ops] of Object.entries(d.paths))
+	if (ops.get && !named.has(ops.get.operationId))
+		console.log(`conformance: note: GET ${p} (${ops.get.operationId}) is not in portman-config.json: only its 401 is checked`);
+' "$SPEC" "$HERE/portman-config.json"
 if [ "$st" = 0 ]; then
 	# Public reads run as the caller; routes of a role run with that
 	# role's token (and, in variations, without a token and as a plain
