@@ -5,6 +5,7 @@
  * a crash costs one request and never shrinks the pool. */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,23 @@ static int worker_run(int listen_fd)
 		log_msg(LOG_WARN, "database not reachable at worker start");
 	log_msg(LOG_INFO, "worker ready");
 	while (!stop_requested) {
+		/* Queued download counts are written at most every
+		 * downloads_flush_seconds by one worker of the host. A worker
+		 * that knows some are pending waits for its next connection
+		 * with that timeout rather than blocking in accept: the last
+		 * worker to serve a request always gets here, so an idle pool
+		 * still writes them within the interval. A kept-alive
+		 * connection (fr.ipcFd open) is read by FCGX_Accept_r itself. */
+		int wait_ms;
+
+		api_dl_tick(a, cfg.downloads_flush_seconds, &wait_ms);
+		arena_reset(a);
+		if (wait_ms >= 0 && fr.ipcFd < 0) {
+			struct pollfd p = { .fd = listen_fd, .events = POLLIN };
+
+			if (poll(&p, 1, wait_ms) <= 0)
+				continue; /* timeout, or a signal: look again */
+		}
 		if (FCGX_Accept_r(&fr) < 0)
 			break;
 		handle(&fr, a);
@@ -160,6 +178,11 @@ static int worker_run(int listen_fd)
 			log_reopen();
 		}
 	}
+	/* A clean stop loses no count: write everything still queued (other
+	 * workers stopping at the same time share the work). */
+	if (api_dl_flush(a, 1) != 0)
+		log_msg(LOG_ERROR, "download counts still queued at stop: %llu",
+			(unsigned long long)shm_dl_pending());
 	FCGX_Free(&fr, 0);
 	arena_free(a);
 	cache_free();

@@ -452,6 +452,7 @@ lighttpd_start() {
 		echo "var.devforge_pidfile = \"$LT_PID\""
 		echo "var.devforge_max_request_kb = 2048"
 		echo "var.devforge_max_upload_kb = 65536"
+		echo "var.devforge_errors = \"$ROOT/web-server-configs/errors\""
 		echo "include \"$ROOT/web-server-configs/lighttpd/devforge.conf\""
 		if [ -n "$DF_FRONT_EXTRA" ]; then
 			echo "include \"$(abspath "$DF_FRONT_EXTRA")\""
@@ -524,6 +525,7 @@ Define DEVFORGE_PORT $DF_PORT
 Define DEVFORGE_SOCKET $FCGI_SOCK
 Define DEVFORGE_DOCS $ROOT/docs
 Define DEVFORGE_STORAGE $S/storage
+Define DEVFORGE_ERRORS $ROOT/web-server-configs/errors
 Define DEVFORGE_LOGS $LOGS
 Include "$ROOT/web-server-configs/apache/devforge-proxy-fcgi.conf"
 EOF

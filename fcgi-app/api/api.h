@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "router.h"
 
+struct arena;
 struct config;
 
 extern const struct route_table api_health_table;
@@ -22,6 +23,7 @@ extern const struct route_table api_auth_table;
 extern const struct route_table api_extensions_table;
 extern const struct route_table api_versions_table;
 extern const struct route_table api_reviews_table;
+extern const struct route_table api_downloads_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];
@@ -128,9 +130,36 @@ int api_audit_sessions_ended(struct request *req, const char *event,
  * handler returns. */
 int api_commit_no_content(struct request *req, int rc);
 
+/* The per-account lockout of every password check (login, a password
+ * change, turning MFA off), so that no route is a way round it. Before
+ * checking: api_attempt_begin refuses a locked account (429
+ * account_locked, DF_ERESPONDED) or records the attempt as a failure up
+ * front and sets *attempt; a caller whose check succeeds forgets it with
+ * store_logins_drop_attempt. After a wrong password or code:
+ * api_attempt_failed audits event with the reason, locks the account at
+ * the threshold (429 sent, DF_ERESPONDED), else returns 0 and the caller
+ * answers. Each runs its own transaction. */
+int api_attempt_begin(struct request *req, const struct store_user *u,
+	const char *event, int64_t *attempt);
+int api_attempt_failed(struct request *req, const struct store_user *u,
+	const char *event, const char *reason);
+
 /* Work done once per worker before it accepts requests. 0 or a negative
  * df_err. */
 int api_init(const struct config *cfg);
+
+/* Download counting (api/downloads.c). api_dl_init derives the key of
+ * the client hashes from the config (api_init calls it). api_dl_record
+ * queues one download of the caller; 0 or a negative df_err.
+ * api_dl_flush writes what is pending (all of it with all set, as on a
+ * clean stop); api_dl_tick does so when the host's flush is due and
+ * sets *wait_ms to how long the caller may sleep before asking again
+ * (-1: nothing is pending). a is scratch memory the caller resets. */
+int api_dl_init(const struct config *cfg);
+int api_dl_record(struct request *req, int64_t extension_id,
+	int64_t version_id);
+int api_dl_flush(struct arena *a, int all);
+int api_dl_tick(struct arena *a, unsigned interval_s, int *wait_ms);
 /* Reads the migrations directory for the readiness check. */
 int api_health_init(const struct config *cfg);
 

@@ -325,9 +325,10 @@ static int lock_now(struct request *req, const struct store_user *u,
  * and the attempt is recorded as a failure up front (the success path
  * deletes it), so requests racing on one account cannot check more than
  * the threshold of passwords between two locks. 0 to go on with
- * *attempt set; DF_ERESPONDED when the 429 has been sent. */
-static int attempt_begin(struct request *req, const struct store_user *u,
-	int64_t *attempt)
+ * *attempt set; DF_ERESPONDED when the 429 has been sent. Every route
+ * that checks the account's password goes through here (api.h). */
+int api_attempt_begin(struct request *req, const struct store_user *u,
+	const char *event, int64_t *attempt)
 {
 	int64_t locked_s, lockouts, count;
 	unsigned secs;
@@ -340,7 +341,7 @@ static int attempt_begin(struct request *req, const struct store_user *u,
 	if (rc != 0)
 		return store_tx_end(rc);
 	if (locked_s > 0) {
-		rc = api_audit(req, "auth.login_failed", u->public_id,
+		rc = api_audit(req, event, u->public_id,
 			detail_obj(req, "reason", "locked"));
 		rc = store_tx_end(rc);
 		return rc != 0 ? rc : send_locked(req, locked_s);
@@ -358,9 +359,10 @@ static int attempt_begin(struct request *req, const struct store_user *u,
 }
 
 /* A wrong password or second factor: counted, and at the threshold the
- * account locks (this answer already says so). */
-static int attempt_failed(struct request *req, const struct store_user *u,
-	const char *reason)
+ * account locks (this answer already says so). 0 when counted and the
+ * caller answers; DF_ERESPONDED when the 429 has been sent. */
+int api_attempt_failed(struct request *req, const struct store_user *u,
+	const char *event, const char *reason)
 {
 	int64_t locked_s, lockouts, count;
 	unsigned secs;
@@ -371,7 +373,7 @@ static int attempt_failed(struct request *req, const struct store_user *u,
 		return rc;
 	rc = store_logins_lock_state(req->arena, u->id, &locked_s, &lockouts);
 	if (rc == 0)
-		rc = api_audit(req, "auth.login_failed", u->public_id,
+		rc = api_audit(req, event, u->public_id,
 			detail_obj(req, "reason", reason));
 	if (rc != 0)
 		return store_tx_end(rc);
@@ -389,7 +391,14 @@ static int attempt_failed(struct request *req, const struct store_user *u,
 		rc = store_tx_end(rc);
 		return rc != 0 ? rc : send_locked(req, secs);
 	}
-	rc = store_tx_commit();
+	return store_tx_commit();
+}
+
+static int login_failed(struct request *req, const struct store_user *u,
+	const char *reason)
+{
+	int rc = api_attempt_failed(req, u, "auth.login_failed", reason);
+
 	return rc != 0 ? rc : send_bad_credentials(req);
 }
 
@@ -475,7 +484,7 @@ static int login_post(struct request *req)
 	if (rc != 0)
 		return rc;
 
-	rc = attempt_begin(req, &u, &attempt);
+	rc = api_attempt_begin(req, &u, "auth.login_failed", &attempt);
 	if (rc != 0)
 		return rc;
 
@@ -488,7 +497,7 @@ static int login_post(struct request *req)
 		rc = DF_EAUTH;
 	}
 	if (rc == DF_EAUTH)
-		return attempt_failed(req, &u, "password");
+		return login_failed(req, &u, "password");
 	if (rc != 0)
 		return rc;
 
@@ -516,7 +525,7 @@ static int login_post(struct request *req)
 		}
 		rc = second_factor(&u, code, &how);
 		if (rc == DF_EAUTH)
-			return attempt_failed(req, &u, "mfa");
+			return login_failed(req, &u, "mfa");
 		if (rc != 0)
 			return rc;
 	}
@@ -611,8 +620,12 @@ static int refresh_post(struct request *req)
 	case STORE_REFRESH_SPENT:
 		/* Someone holds a copy of a token that was already rotated:
 		 * the thief or the owner, and we cannot tell which, so the
-		 * whole login ends for both. */
+		 * whole login ends for both. The thief may also hold access
+		 * tokens minted from the stolen one: the version bump refuses
+		 * every access token of the user, as logout-all does. */
 		rc = store_sessions_revoke_family(rt.family, &n);
+		if (rc == 0)
+			rc = store_users_bump_token_version(u.id);
 		if (rc == 0) {
 			struct json_object *d = detail_obj(req, "family",
 				rt.family);
@@ -626,8 +639,9 @@ static int refresh_post(struct request *req)
 		log_req_msg(req, LOG_WARN, "refresh token reuse for %s: family "
 			"%s revoked", u.public_id, rt.family);
 		return send_refresh_refused(req, from_cookie, "This refresh "
-			"token was used before: every session of this login has "
-			"been ended. Log in again.");
+			"token was used before: this login has been ended and "
+			"every access token of the account refused. Log in "
+			"again.");
 	case STORE_REFRESH_REVOKED:
 	case STORE_REFRESH_EXPIRED:
 		store_tx_rollback();

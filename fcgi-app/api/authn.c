@@ -4,7 +4,10 @@
  * A good signature is not enough: the user must still exist and be
  * active, and the token must carry the user's current token version
  * (logout-all and password changes raise it). The role comes from the
- * database, so a demotion takes effect at once. */
+ * database, so a demotion takes effect at once. A refusal names its kind
+ * in req->auth.refused: "token_expired" only for a genuine token past
+ * its exp (the client refreshes), "invalid_token" for everything else
+ * (the client signs in again). */
 #include <time.h>
 #include <string.h>
 #include "api.h"
@@ -18,15 +21,20 @@ int api_authenticate(struct request *req)
 	struct token_claims c;
 	struct store_user *u;
 	const char *tok;
-	int rc;
+	int expired = 0, rc;
 
 	if (req->authorization == NULL)
 		return 0;
+	req->auth.refused = "invalid_token";
 	tok = token_from_authorization(req->authorization);
 	if (tok == NULL)
 		return DF_EAUTH;
-	if (token_verify(req->cfg, tok, (int64_t)time(NULL), &c) != 0)
+	if (token_verify_ex(req->cfg, tok, (int64_t)time(NULL), &c,
+	    &expired) != 0) {
+		if (expired)
+			req->auth.refused = "token_expired";
 		return DF_EAUTH;
+	}
 	/* One lookup on the unique public id loads the whole row: the check
 	 * needs three of its columns, and handlers of the caller's own data
 	 * (GET /me) then answer without a second round trip. */
@@ -40,6 +48,7 @@ int api_authenticate(struct request *req)
 		return rc;
 	if (!u->active || c.ver != u->token_version)
 		return DF_EAUTH;
+	req->auth.refused = NULL;
 	req->auth.authenticated = 1;
 	req->auth.user = u;
 	memcpy(req->auth.sub, c.sub, sizeof(req->auth.sub));

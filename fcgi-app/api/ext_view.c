@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include "api.h"
 #include "api/market.h"
+#include "arena.h"
 #include "cache.h"
 #include "err.h"
 #include "json.h"
@@ -70,6 +71,44 @@ int api_ext_load(struct request *req, int manage, int owner_only,
 	if (manage && !mgr)
 		return DF_EFORBIDDEN;
 	return 0;
+}
+
+const char *api_ext_frozen(struct request *req, const struct store_ext *e,
+	int flags)
+{
+	const char *why;
+
+	if (strcmp(e->status, "suspended") == 0) {
+		if (req->auth.role == ROLE_ADMIN && !(flags & API_EXT_EVEN_ADMIN))
+			return NULL;
+		why = arena_printf(req->arena, "This extension is suspended by "
+			"an administrator%s%s. It stays suspended, whatever its "
+			"owner does, until an administrator reinstates it.",
+			e->status_reason != NULL ? ": " : "",
+			e->status_reason != NULL ? e->status_reason : "");
+		/* Out of memory must still refuse, never wave through. */
+		return why != NULL ? why : "This extension is suspended by an "
+			"administrator until an administrator reinstates it.";
+	}
+	if ((flags & API_EXT_ADDS) && strcmp(e->status, "archived") == 0)
+		return "This extension is archived: it takes no new versions, "
+			"packages or submissions.";
+	return NULL;
+}
+
+int api_ext_lock_writable(struct request *req, struct store_ext *e,
+	int flags, const char **why)
+{
+	int rc;
+
+	*why = NULL;
+	rc = store_ext_get_locked(req->arena, e->slug, e);
+	if (rc != 0)
+		return rc;
+	*why = api_ext_frozen(req, e, flags);
+	if (*why == NULL)
+		return 0;
+	return DF_ECONFLICT;
 }
 
 static struct json_object *decimal(const char *text)

@@ -468,6 +468,7 @@ static int ext_patch(struct request *req)
 {
 	struct store_ext_input in;
 	struct store_ext e;
+	const char *why;
 	int rc;
 
 	memset(&in, 0, sizeof(in));
@@ -487,7 +488,17 @@ static int ext_patch(struct request *req)
 	rc = api_ext_load(req, 1, 0, &e);
 	if (rc != 0)
 		return rc;
-	rc = store_ext_update(e.id, &in);
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	/* A suspended listing's text and price wait for the admin: an edit
+	 * would go live unreviewed the moment it is reinstated. */
+	rc = api_ext_lock_writable(req, &e, 0, &why);
+	if (rc == 0)
+		rc = store_ext_update(e.id, &in);
+	rc = store_tx_end(rc);
+	if (why != NULL)
+		return problem_send(req, 409, NULL, why);
 	if (rc != 0)
 		return rc;
 	api_market_changed();
@@ -516,27 +527,37 @@ static int ext_delete(struct request *req)
 {
 	struct store_version *vers = NULL;
 	struct store_ext e;
+	const char *why;
 	size_t nvers = 0;
-	int rc, never;
+	int rc, never = 0;
 
 	rc = api_ext_load(req, 1, 0, &e);
 	if (rc != 0)
 		return rc;
-	never = e.published_at == NULL;
-	if (never) {
-		rc = store_ver_list(req->arena, e.id, 0, &vers, &nvers);
-		if (rc != 0)
-			return rc;
-	}
 	rc = store_tx_begin();
 	if (rc != 0)
 		return rc;
-	rc = never ? store_ext_delete(e.id) :
-		strcmp(e.status, "archived") == 0 ? 0 :
-		store_ext_set_status(e.id, "archived", NULL);
+	/* Archiving a suspended listing would wipe the reason and hand its
+	 * packages back to earlier downloaders; deleting it would erase the
+	 * evidence. Not even an admin lifts a suspension this way: that is
+	 * what reinstate is for. */
+	rc = api_ext_lock_writable(req, &e, API_EXT_EVEN_ADMIN, &why);
+	if (rc == 0) {
+		never = e.published_at == NULL;
+		if (never)
+			rc = store_ver_list(req->arena, e.id, 0, &vers, &nvers);
+	}
+	if (rc == 0)
+		rc = never ? store_ext_delete(e.id) :
+			strcmp(e.status, "archived") == 0 ? 0 :
+			store_ext_set_status(e.id, "archived", NULL);
 	if (rc == 0)
 		rc = api_market_audit(req, never ? "extension.deleted" :
 			"extension.archived", e.slug, NULL, NULL);
+	if (why != NULL) {
+		store_tx_end(rc);
+		return problem_send(req, 409, NULL, why);
+	}
 	rc = api_commit_no_content(req, rc);
 	if (rc == 0) {
 		api_market_changed();

@@ -39,6 +39,27 @@ int api_ext_manager(const struct request *req, const struct store_ext *e);
 int api_ext_load(struct request *req, int manage, int owner_only,
 	struct store_ext *out);
 
+/* What the owner routes may not do to a listing an administrator holds:
+ * a suspension stops every change but an admin's (only an admin lifts
+ * it, by reinstating), with API_EXT_EVEN_ADMIN admins' too (DELETE never
+ * lifts it); with API_EXT_ADDS an archived listing also takes no new
+ * versions, packages or submissions. */
+#define API_EXT_ADDS 1
+#define API_EXT_EVEN_ADMIN 2
+
+/* The 409 detail saying why the caller may not change e by an owner
+ * route now (naming the suspension and its reason), or NULL when it may. */
+const char *api_ext_frozen(struct request *req, const struct store_ext *e,
+	int flags);
+
+/* Inside the caller's transaction: locks and re-reads e's row (so an
+ * admin's suspension cannot land between this check and the write that
+ * follows), then applies api_ext_frozen. DF_ECONFLICT with *why set when
+ * the caller may not change it; 0 with *why NULL when it may; another
+ * negative df_err on failure. */
+int api_ext_lock_writable(struct request *req, struct store_ext *e,
+	int flags, const char **why);
+
 /* The listing as clients see it; manager_view adds status_reason. A new
  * object the caller owns; NULL on OOM. */
 struct json_object *api_ext_json(struct request *req,

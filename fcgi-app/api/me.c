@@ -12,6 +12,7 @@
 #include "password.h"
 #include "problem.h"
 #include "store/account.h"
+#include "store/logins.h"
 #include "store/tx.h"
 #include "store/users.h"
 
@@ -96,6 +97,7 @@ static int password_post(struct request *req)
 	char phc[PASSWORD_PHC_MAX];
 	struct store_user u;
 	uint64_t revoked = 0;
+	int64_t attempt = 0;
 	int rc;
 
 	if (json_fields_check(req, req->json, password_fields,
@@ -111,15 +113,28 @@ static int password_post(struct request *req)
 		return problem_send_validation(req);
 	}
 
+	/* A stolen access token must not be a way to guess the password
+	 * past the login lockout: this check counts toward the same one. */
+	rc = api_attempt_begin(req, &u, "auth.password_change_failed",
+		&attempt);
+	if (rc != 0)
+		return rc;
 	/* A wrong current password is a field error, not a 401: the
 	 * caller's token is fine, and a 401 would send clients to log in. */
 	rc = password_verify(current, strlen(current), u.password_hash, NULL,
 		&req->cfg->password);
 	if (rc == DF_EAUTH || rc == DF_EINVAL) {
+		rc = api_attempt_failed(req, &u, "auth.password_change_failed",
+			"password");
+		if (rc != 0)
+			return rc;
 		problem_add_error(req, "current_password", "invalid",
 			"is not the password of this account");
 		return problem_send_validation(req);
 	}
+	if (rc != 0)
+		return rc;
+	rc = store_logins_drop_attempt(attempt);
 	if (rc != 0)
 		return rc;
 	if (password_verify(fresh, strlen(fresh), u.password_hash, NULL,

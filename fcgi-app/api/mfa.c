@@ -209,7 +209,7 @@ static int disable_delete(struct request *req)
 {
 	const char *password;
 	struct store_user u;
-	int64_t locked_s, lockouts;
+	int64_t locked_s, lockouts, attempt = 0;
 	int rc;
 
 	if (json_fields_check(req, req->json, disable_fields,
@@ -222,9 +222,18 @@ static int disable_delete(struct request *req)
 		return problem_send(req, 409, "conflict", "Two-factor "
 			"authentication is off.");
 	password = json_get_str(req->json, "password", "");
+	/* Both the password and the code count toward the login lockout:
+	 * a stolen access token must not be a way round it. */
+	rc = api_attempt_begin(req, &u, "auth.mfa_disable_failed", &attempt);
+	if (rc != 0)
+		return rc;
 	rc = password_verify(password, strlen(password), u.password_hash, NULL,
 		&req->cfg->password);
 	if (rc == DF_EAUTH || rc == DF_EINVAL) {
+		rc = api_attempt_failed(req, &u, "auth.mfa_disable_failed",
+			"password");
+		if (rc != 0)
+			return rc;
 		problem_add_error(req, "password", "invalid",
 			"is not the password of this account");
 		return problem_send_validation(req);
@@ -241,8 +250,13 @@ static int disable_delete(struct request *req)
 		rc = second_factor(&u, json_get_str(req->json, "code", ""));
 	if (rc == DF_EAUTH) {
 		store_tx_rollback();
-		return send_code_invalid(req);
+		rc = api_attempt_failed(req, &u, "auth.mfa_disable_failed",
+			"mfa");
+		return rc != 0 ? rc : send_code_invalid(req);
 	}
+	/* Password and code were right: not a failure after all. */
+	if (rc == 0)
+		rc = store_logins_drop_attempt(attempt);
 	if (rc == 0)
 		rc = store_mfa_disable(u.id);
 	if (rc == DF_ECONFLICT) {

@@ -19,6 +19,7 @@ const struct route_table *const api_tables[] = {
 	&api_extensions_table,
 	&api_versions_table,
 	&api_reviews_table,
+	&api_downloads_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
@@ -36,5 +37,8 @@ int api_init(const struct config *cfg)
 			cfg->common_passwords_file, df_strerror(rc));
 		return rc;
 	}
+	rc = api_dl_init(cfg);
+	if (rc != 0)
+		return rc;
 	return api_health_init(cfg);
 }

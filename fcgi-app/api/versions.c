@@ -247,7 +247,7 @@ static int ver_create(struct request *req)
 	struct store_version *vers, v;
 	struct semver want, have;
 	struct store_ext e;
-	const char *ver;
+	const char *ver, *why;
 	size_t n, i;
 	int rc;
 
@@ -260,15 +260,12 @@ static int ver_create(struct request *req)
 	rc = api_ext_load(req, 1, 1, &e);
 	if (rc != 0)
 		return rc;
-	if (strcmp(e.status, "draft") != 0 && strcmp(e.status, "published") != 0)
-		return problem_send(req, 409, NULL, "An archived or suspended "
-			"extension takes no new versions.");
 	rc = store_tx_begin();
 	if (rc != 0)
 		return rc;
 	/* The lock makes the precedence check and the insert one step:
 	 * 1.0.0+a and 1.0.0+b are the same version to SemVer. */
-	rc = store_ext_get_locked(req->arena, e.slug, &e);
+	rc = api_ext_lock_writable(req, &e, API_EXT_ADDS, &why);
 	if (rc == 0)
 		rc = store_ver_list(req->arena, e.id, 0, &vers, &n);
 	for (i = 0; rc == 0 && i < n; i++)
@@ -280,6 +277,8 @@ static int ver_create(struct request *req)
 			json_get_str(req->json, "changelog", ""),
 			json_get_str(req->json, "engine", NULL), &v);
 	rc = store_tx_end(rc);
+	if (why != NULL)
+		return problem_send(req, 409, NULL, why);
 	if (rc == DF_ECONFLICT)
 		return problem_send(req, 409, NULL, "That version exists "
 			"already (versions differing only in build metadata "
@@ -404,7 +403,7 @@ static int ver_package(struct request *req)
 	struct store_ext e;
 	struct pkg_report rep;
 	struct blob_tmp tmp;
-	const char *checks, *old;
+	const char *checks, *old, *why;
 	int rc;
 
 	if (!is_zip_type(req->content_type))
@@ -415,6 +414,11 @@ static int ver_package(struct request *req)
 		rc = load_version(req, &e, &v);
 	if (rc != 0)
 		return rc;
+	/* Refused before the body is read; checked again under the lock
+	 * below, where it counts. */
+	why = api_ext_frozen(req, &e, API_EXT_ADDS);
+	if (why != NULL)
+		return problem_send(req, 409, NULL, why);
 	if (strcmp(v.status, "draft") != 0 && strcmp(v.status, "rejected") != 0)
 		return problem_send(req, 409, NULL, "The version was submitted "
 			"already: its package can no longer change.");
@@ -442,13 +446,19 @@ static int ver_package(struct request *req)
 	if (rep.ok)
 		rc = blob_commit(req->cfg->storage_dir, &tmp);
 	blob_discard(&tmp);
-	if (rc == 0)
-		rc = store_ver_set_package(v.id, checks, rep.ok,
-			rep.ok ? tmp.sha256 : NULL, (int64_t)tmp.size);
+	if (rc == 0 && (rc = store_tx_begin()) == 0) {
+		rc = api_ext_lock_writable(req, &e, API_EXT_ADDS, &why);
+		if (rc == 0)
+			rc = store_ver_set_package(v.id, checks, rep.ok,
+				rep.ok ? tmp.sha256 : NULL, (int64_t)tmp.size);
+		rc = store_tx_end(rc);
+	}
 	if (rc != 0) {
 		pkg_report_free(&rep);
 		if (rep.ok)
 			drop_if_unused(req, tmp.sha256);
+		if (why != NULL)
+			return problem_send(req, 409, NULL, why);
 		if (rc == DF_ECONFLICT)
 			return problem_send(req, 409, NULL, "The version was "
 				"submitted meanwhile.");
@@ -465,10 +475,30 @@ static int ver_package(struct request *req)
 	return answer_changed(req, &e, &v);
 }
 
+/* Why a submission of v found it in no state to leave for review. */
+static const char *submit_conflict(struct request *req,
+	const struct store_version *v)
+{
+	const char *why;
+
+	if (strcmp(v->status, "rejected") == 0) {
+		why = arena_printf(req->arena, "This version was rejected by an "
+			"administrator%s%s. Upload a new package, then submit it "
+			"again.", v->reject_reason != NULL ? ": " : "",
+			v->reject_reason != NULL ? v->reject_reason : "");
+		return why != NULL ? why : "This version was rejected by an "
+			"administrator. Upload a new package, then submit it again.";
+	}
+	if (strcmp(v->status, "draft") != 0)
+		return "The version was submitted already.";
+	return "Upload a package that passes the checks first.";
+}
+
 static int ver_submit(struct request *req)
 {
 	struct store_version v;
 	struct store_ext e;
+	const char *why;
 	int rc;
 
 	rc = api_ext_load(req, 1, 1, &e);
@@ -476,13 +506,22 @@ static int ver_submit(struct request *req)
 		rc = load_version(req, &e, &v);
 	if (rc != 0)
 		return rc;
-	rc = store_ver_submit(v.id);
-	if (rc == DF_ECONFLICT)
-		return problem_send(req, 409, NULL,
-			strcmp(v.status, "draft") != 0 &&
-			strcmp(v.status, "rejected") != 0 ?
-			"The version was submitted already." :
-			"Upload a package that passes the checks first.");
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = api_ext_lock_writable(req, &e, API_EXT_ADDS, &why);
+	if (rc == 0)
+		rc = store_ver_submit(v.id);
+	rc = store_tx_end(rc);
+	if (why != NULL)
+		return problem_send(req, 409, NULL, why);
+	if (rc == DF_ECONFLICT) {
+		/* Re-read: the state that refused it, not the one before. */
+		if (store_ver_get(req->arena, e.id, v.version, &v) != 0)
+			return problem_send(req, 409, NULL, "The version "
+				"cannot be submitted in its present state.");
+		return problem_send(req, 409, NULL, submit_conflict(req, &v));
+	}
 	if (rc != 0)
 		return rc;
 	return answer_changed(req, &e, &v);
@@ -492,7 +531,7 @@ static int ver_yank(struct request *req)
 {
 	struct store_version v;
 	struct store_ext e;
-	const char *reason;
+	const char *reason, *why;
 	int rc;
 
 	if (json_fields_check(req, req->json, yank_fields,
@@ -507,13 +546,19 @@ static int ver_yank(struct request *req)
 	rc = store_tx_begin();
 	if (rc != 0)
 		return rc;
-	rc = store_ver_yank(v.id, reason);
+	/* Admins still yank in a suspended listing (moderation); its
+	 * owner waits for the reinstatement like for every other change. */
+	rc = api_ext_lock_writable(req, &e, 0, &why);
+	if (rc == 0)
+		rc = store_ver_yank(v.id, reason);
 	if (rc == 0)
 		rc = refresh_latest(req, e.id);
 	if (rc == 0)
 		rc = api_market_audit(req, "extension.version_yanked", v.slug,
 			v.version, reason);
 	rc = store_tx_end(rc);
+	if (why != NULL)
+		return problem_send(req, 409, NULL, why);
 	if (rc == DF_ECONFLICT)
 		return problem_send(req, 409, NULL, "Only a published version "
 			"that is not yanked yet can be yanked.");
@@ -674,12 +719,25 @@ static int ver_download(struct request *req)
 		return problem_send(req, 404, NULL, "The package file is not "
 			"available.");
 	}
-	/* A HEAD (a client checking size or digest) is not a download. */
+	/* A HEAD (a client checking size or digest) is not a download.
+	 * The count is queued, not written, and changes no cache
+	 * generation (api/downloads.c). A signed-in user's first download
+	 * of the extension is logged at once, since it is what lets them
+	 * review it (and keep an archived one): once per user, so it
+	 * cannot be used to load the database. */
 	if (req->method != HTTP_HEAD) {
-		rc = store_ver_download(e.id, v.id, api_caller_id(req));
+		if (api_caller_id(req) > 0) {
+			rc = store_ver_downloaded(req->arena, e.id,
+				api_caller_id(req));
+			if (rc == 0)
+				rc = store_ver_download(e.id, v.id,
+					api_caller_id(req));
+			if (rc < 0)
+				return rc;
+		}
+		rc = api_dl_record(req, e.id, v.id);
 		if (rc != 0)
 			return rc;
-		api_market_changed();
 	}
 
 	for (i = 0; i < 32; i++) {

@@ -126,6 +126,12 @@ static const struct key keys[] = {
 	/* Generations are per host: with several API hosts, a write on one
 	 * reaches the others' caches only through this bound (0: none). */
 	UINT("cache_max_age_seconds", cache_max_age, 0, 86400, "0"),
+	/* Counters (downloads) change without bumping a generation, so
+	 * cached answers that show them age out within this bound. */
+	UINT("cache_counts_max_age_seconds", cache_counts_max_age, 1, 3600,
+		"10"),
+	/* Pending downloads are written at most this often per host. */
+	UINT("downloads_flush_seconds", downloads_flush_seconds, 1, 60, "2"),
 
 	LIST("cors_origins", L_ORIGINS, NULL),
 	LIST("trusted_networks", L_NETWORKS, "127.0.0.0/8, ::1/128"),
@@ -134,6 +140,13 @@ static const struct key keys[] = {
 	RATE("ratelimit.auth", RL_AUTH, "10/min"),
 	RATE("ratelimit.license", RL_LICENSE, "60/min"),
 	RATE("ratelimit.analytics", RL_ANALYTICS, "60/min"),
+	/* A client with an IPv6 network has every address in it: its
+	 * buckets are per network, not per address. */
+	UINT("ratelimit.ipv6_prefix", ratelimit_ipv6_prefix, 32, 128, "64"),
+	/* Many addresses together (a botnet, a v6 block) still meet a
+	 * limit on each auth-class route. */
+	{ .name = "ratelimit.auth_global", .type = K_RATELIMIT,
+	  FIELD(ratelimit_auth_global), .dflt = "600/min" },
 
 	/* Login lockout: lockout_threshold failures within
 	 * lockout_window_seconds lock the account for
@@ -149,6 +162,9 @@ static const struct key keys[] = {
 	PATH("storage_dir", storage_dir, DF_STORAGE_DIR),
 	UINT("max_package_bytes", max_package_bytes, 1024, 1073741824,
 		"52428800"),
+	/* Uploads stream to a worker (the front server does not buffer
+	 * them), so one client may hold only this many workers at once. */
+	UINT("max_concurrent_uploads", max_concurrent_uploads, 0, 256, "2"),
 	ENUM("sendfile_header", sendfile_header, sendfile_names, NULL,
 		"x-sendfile"),
 

@@ -70,6 +70,10 @@ struct config {
 	size_t cache_max_bytes;
 	unsigned cache_max_age;   /* seconds a cached answer may live; 0: until
 	                             a write on this host makes it stale */
+	unsigned cache_counts_max_age; /* seconds: the bound on counters
+	                             (downloads) in cached answers */
+	unsigned downloads_flush_seconds; /* pending downloads written at
+	                             most this often (shm queue) */
 
 	/* CORS and trust */
 	char *cors_origins[CONFIG_MAX_ORIGINS];
@@ -78,6 +82,12 @@ struct config {
 	size_t ntrusted;
 
 	struct config_ratelimit ratelimit[RL__MAX];
+	/* IPv6 clients are limited per network of this prefix length
+	 * (ratelimit.ipv6_prefix, default 64), IPv4 clients per address. */
+	unsigned ratelimit_ipv6_prefix;
+	/* A ceiling per auth-class route over all addresses together
+	 * (ratelimit.auth_global); limit 0: none. */
+	struct config_ratelimit ratelimit_auth_global;
 
 	/* login lockout (see config.c) */
 	unsigned lockout_threshold;      /* failures that lock */
@@ -88,6 +98,7 @@ struct config {
 	/* marketplace packages */
 	char *storage_dir;        /* content-addressed package files */
 	unsigned max_package_bytes; /* upload cap (default 50 MiB) */
+	unsigned max_concurrent_uploads; /* per client, host-wide; 0: no cap */
 	int sendfile_header;      /* enum config_sendfile */
 
 	/* schema */

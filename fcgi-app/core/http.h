@@ -65,6 +65,9 @@ struct auth_info {
 	                             it (struct store_user, arena-owned), so a
 	                             handler needs no second lookup; NULL when
 	                             anonymous */
+	const char *refused;      /* a presented token was refused: the
+	                             problem code of the 401,
+	                             "token_expired" or "invalid_token" */
 };
 
 struct response {

@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <limits.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "arena.h"
 #include "err.h"
@@ -180,6 +181,140 @@ static int scan_literal(const char *s, size_t len, size_t *i, const char *lit)
 	return 1;
 }
 
+/* --- duplicate member names ---------------------------------------------- */
+
+/* RFC 8259 leaves an object that names a member twice to each reader:
+ * json-c keeps the last, other tools the first, so one document would be
+ * two different requests (or packages). The pass refuses it. Names are
+ * compared after unescaping ("a" and "\u0061" are one name): each object's
+ * names are sorted when it closes and neighbours compared, O(k log k) for
+ * k names, and a name is only a pointer into the text. */
+
+/* The names of every object still open, innermost last; small documents
+ * stay in the inline buffer. */
+struct keys {
+	const char **k;
+	size_t n, cap;
+	const char *inline_k[32];
+};
+
+/* Walks one member name, already checked by scan_string, byte by byte
+ * as UTF-8 after unescaping: p is just past the opening quote. */
+struct key_cur {
+	const char *p;
+	unsigned char pend[4];
+	int npend, ipend;
+};
+
+static int utf8_put(unsigned u, unsigned char *o)
+{
+	if (u < 0x80) {
+		o[0] = (unsigned char)u;
+		return 1;
+	}
+	if (u < 0x800) {
+		o[0] = (unsigned char)(0xC0 | u >> 6);
+		o[1] = (unsigned char)(0x80 | (u & 0x3F));
+		return 2;
+	}
+	if (u < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | u >> 12);
+		o[1] = (unsigned char)(0x80 | (u >> 6 & 0x3F));
+		o[2] = (unsigned char)(0x80 | (u & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | u >> 18);
+	o[1] = (unsigned char)(0x80 | (u >> 12 & 0x3F));
+	o[2] = (unsigned char)(0x80 | (u >> 6 & 0x3F));
+	o[3] = (unsigned char)(0x80 | (u & 0x3F));
+	return 4;
+}
+
+/* The next byte of the unescaped name, or -1 at its closing quote. The
+ * name was scanned whole, so every escape is complete and a surrogate
+ * pair is a pair. */
+static int key_next(struct key_cur *c)
+{
+	unsigned u = 0, lo = 0;
+
+	if (c->ipend < c->npend)
+		return c->pend[c->ipend++];
+	if (*c->p == '"')
+		return -1;
+	if (*c->p != '\\')
+		return (unsigned char)*c->p++;
+	c->p += 2;
+	switch (c->p[-1]) {
+	case 'b': return '\b';
+	case 'f': return '\f';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	case 'u': break;
+	default: return (unsigned char)c->p[-1]; /* '"', '\\', '/' */
+	}
+	(void)hex4(c->p, 4, &u);
+	c->p += 4;
+	if (u >= 0xD800 && u <= 0xDBFF) {
+		(void)hex4(c->p + 2, 4, &lo);
+		c->p += 6;
+		u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+	}
+	c->npend = utf8_put(u, c->pend);
+	c->ipend = 1;
+	return c->pend[0];
+}
+
+/* Orders two names by their unescaped UTF-8 bytes (for qsort). */
+static int key_cmp(const void *a, const void *b)
+{
+	struct key_cur x = { *(const char *const *)a, { 0 }, 0, 0 };
+	struct key_cur y = { *(const char *const *)b, { 0 }, 0, 0 };
+	int cx, cy;
+
+	do {
+		cx = key_next(&x);
+		cy = key_next(&y);
+	} while (cx == cy && cx >= 0);
+	return cx < cy ? -1 : cx > cy;
+}
+
+static int keys_push(struct keys *ks, const char *name)
+{
+	const char **k;
+	size_t cap;
+
+	if (ks->n == ks->cap) {
+		cap = ks->cap * 2;
+		k = ks->k == ks->inline_k ? malloc(cap * sizeof(*k)) :
+			realloc(ks->k, cap * sizeof(*k));
+		if (k == NULL)
+			return DF_ENOMEM;
+		if (ks->k == ks->inline_k)
+			memcpy(k, ks->inline_k, sizeof(ks->inline_k));
+		ks->k = k;
+		ks->cap = cap;
+	}
+	ks->k[ks->n++] = name;
+	return 0;
+}
+
+/* Closes the object whose names start at base: 1 when no name repeats. */
+static int keys_close(struct keys *ks, size_t base)
+{
+	size_t i, n = ks->n - base;
+	const char **k = ks->k + base;
+
+	ks->n = base;
+	if (n < 2)
+		return 1;
+	qsort(k, n, sizeof(*k), key_cmp);
+	for (i = 1; i < n; i++)
+		if (key_cmp(&k[i - 1], &k[i]) == 0)
+			return 0;
+	return 1;
+}
+
 enum scan_state {
 	SC_VALUE,          /* a value is required */
 	SC_VALUE_OR_CLOSE, /* just after '[' */
@@ -188,13 +323,19 @@ enum scan_state {
 	SC_AFTER           /* after a value: ',', a close, or the end */
 };
 
+#define DUP_WHY "The JSON document has an object that names a member " \
+	"twice."
+
 /* The whole grammar of RFC 8259 without recursion; depth counts nested
- * containers (the top-level object is depth 1). */
-static int json_syntax_check(const char *s, size_t len, int max_depth,
-	const char **why)
+ * containers (the top-level object is depth 1). ks collects the member
+ * names of the open objects. 0, DF_EINVAL (*why set) or DF_ENOMEM. */
+static int syntax_pass(const char *s, size_t len, int max_depth,
+	const char **why, struct keys *ks)
 {
 	char stack[JSON_DEPTH_CAP];
+	size_t kbase[JSON_DEPTH_CAP];
 	enum scan_state st = SC_VALUE;
+	const char *name;
 	int depth = 0;
 	size_t i = 0;
 	char c;
@@ -202,21 +343,21 @@ static int json_syntax_check(const char *s, size_t len, int max_depth,
 	while (i < len && is_ws(s[i]))
 		i++;
 	if (i >= len) {
-		*why = "The request body is empty.";
-		return 0;
+		*why = "The JSON document is empty.";
+		return DF_EINVAL;
 	}
 	if (s[i] != '{') {
-		*why = "The request body must be a JSON object.";
-		return 0;
+		*why = "The JSON document must be a JSON object.";
+		return DF_EINVAL;
 	}
 	for (;;) {
 		while (i < len && is_ws(s[i]))
 			i++;
 		if (i >= len) {
 			if (st == SC_AFTER && depth == 0)
-				return 1;
+				return 0;
 			*why = "The JSON document ends before it is complete.";
-			return 0;
+			return DF_EINVAL;
 		}
 		c = s[i];
 		switch (st) {
@@ -233,18 +374,19 @@ static int json_syntax_check(const char *s, size_t len, int max_depth,
 				if (depth >= max_depth) {
 					*why = "The JSON document nests deeper "
 						"than allowed.";
-					return 0;
+					return DF_EINVAL;
 				}
+				kbase[depth] = ks->n;
 				stack[depth++] = c;
 				i++;
 				st = c == '{' ? SC_KEY_OR_CLOSE : SC_VALUE_OR_CLOSE;
 			} else if (c == '"') {
 				if (!scan_string(s, len, &i, why))
-					return 0;
+					return DF_EINVAL;
 				st = SC_AFTER;
 			} else if (c == '-' || is_digit(c)) {
 				if (!scan_number(s, len, &i, why))
-					return 0;
+					return DF_EINVAL;
 				st = SC_AFTER;
 			} else if (scan_literal(s, len, &i, "true") ||
 			    scan_literal(s, len, &i, "false") ||
@@ -253,12 +395,13 @@ static int json_syntax_check(const char *s, size_t len, int max_depth,
 			} else {
 				*why = "The JSON document has an unexpected "
 					"character where a value belongs.";
-				return 0;
+				return DF_EINVAL;
 			}
 			break;
 		case SC_KEY_OR_CLOSE:
 			if (c == '}') {
 				depth--;
+				ks->n = kbase[depth];
 				i++;
 				st = SC_AFTER;
 				break;
@@ -268,40 +411,66 @@ static int json_syntax_check(const char *s, size_t len, int max_depth,
 			if (c != '"') {
 				*why = "The JSON document has an object member "
 					"name that is not a double-quoted string.";
-				return 0;
+				return DF_EINVAL;
 			}
+			name = s + i + 1;
 			if (!scan_string(s, len, &i, why))
-				return 0;
+				return DF_EINVAL;
+			if (keys_push(ks, name) != 0)
+				return DF_ENOMEM;
 			while (i < len && is_ws(s[i]))
 				i++;
 			if (i >= len || s[i] != ':') {
 				*why = "The JSON document lacks a ':' after an "
 					"object member name.";
-				return 0;
+				return DF_EINVAL;
 			}
 			i++;
 			st = SC_VALUE;
 			break;
 		case SC_AFTER:
 			if (depth == 0) {
-				*why = "The request body has data after the "
-					"JSON object.";
-				return 0;
+				*why = "The JSON document has data after its "
+					"end.";
+				return DF_EINVAL;
 			}
 			if (c == ',') {
 				st = stack[depth - 1] == '{' ? SC_KEY : SC_VALUE;
 				i++;
 			} else if (c == (stack[depth - 1] == '{' ? '}' : ']')) {
 				depth--;
+				if (c == '}' && !keys_close(ks, kbase[depth])) {
+					*why = DUP_WHY;
+					return DF_EINVAL;
+				}
 				i++;
 			} else {
 				*why = "The JSON document lacks a ',' or a "
 					"closing bracket.";
-				return 0;
+				return DF_EINVAL;
 			}
 			break;
 		}
 	}
+}
+
+int json_check_syntax(const char *s, size_t len, int max_depth,
+	const char **why)
+{
+	struct keys ks;
+	int rc;
+
+	ks.k = ks.inline_k;
+	ks.n = 0;
+	ks.cap = sizeof(ks.inline_k) / sizeof(ks.inline_k[0]);
+	if (max_depth < 1)
+		max_depth = 1;
+	if (max_depth > JSON_DEPTH_CAP)
+		max_depth = JSON_DEPTH_CAP;
+	rc = syntax_pass(s, len, max_depth, why, &ks);
+	if (ks.k != ks.inline_k)
+		free(ks.k);
+	return rc;
 }
 
 int json_parse_body_ex(struct request *req, const char *text, size_t len,
@@ -310,6 +479,7 @@ int json_parse_body_ex(struct request *req, const char *text, size_t len,
 	struct json_tokener *tok;
 	struct json_object *obj;
 	const char *dummy;
+	int rc;
 
 	if (why == NULL)
 		why = &dummy;
@@ -335,8 +505,8 @@ int json_parse_body_ex(struct request *req, const char *text, size_t len,
 		max_depth = 1;
 	if (max_depth > JSON_DEPTH_CAP)
 		max_depth = JSON_DEPTH_CAP;
-	if (!json_syntax_check(text, len, max_depth, why))
-		return DF_EINVAL;
+	if ((rc = json_check_syntax(text, len, max_depth, why)) != 0)
+		return rc;
 	*why = NULL;
 
 	/* json-c counts a scalar inside the innermost container as one more

@@ -45,6 +45,14 @@ int json_parse_body(struct request *req, const char *text, size_t len,
 int json_parse_body_ex(struct request *req, const char *text, size_t len,
 	int max_depth, struct json_object **out, const char **why);
 
+/* The strict syntax pass alone (json_parse_body runs it first): one RFC
+ * 8259 value, an object at the top, containers nested at most max_depth
+ * (1..512) deep, no object naming a member twice (names compared after
+ * unescaping). The text must already be valid UTF-8 without NUL. Returns
+ * 0, DF_EINVAL with *why a static sentence, or DF_ENOMEM. */
+int json_check_syntax(const char *s, size_t len, int max_depth,
+	const char **why);
+
 /* Checks obj against fields. Each problem adds an error ("unknown_field",
  * "required", "invalid_type", "too_short", "too_long", "out_of_range" or
  * the validator's code) to req. Returns the number of errors added. */

@@ -7,11 +7,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "arena.h"
 #include "http.h"
 #include "router.h"
 #include "shm.h"
+#include "upload.h"
 
 #define METRICS_INITIAL_CAP 16384
 
@@ -361,6 +363,16 @@ static void render_counters(struct mbuf *b, const struct shm_segment *seg)
 	render_counter(b, seg, "devforge_cache_misses_total",
 		"Cacheable answers that had to be computed.",
 		SHM_C_CACHE_MISSES);
+	render_counter(b, seg, "devforge_downloads_sync_writes_total",
+		"Downloads written by their request: the queue was full.",
+		SHM_C_DL_SYNC_WRITES);
+	render_counter(b, seg, "devforge_downloads_flush_failures_total",
+		"Batches of download counts rolled back (kept for the next).",
+		SHM_C_DL_FLUSH_FAILED);
+	name = "devforge_downloads_pending";
+	mb_family(b, name, "gauge",
+		"Downloads queued in the shared segment, not yet written.");
+	mb_sample(b, name, "", &l, seg != NULL ? shm_load(&seg->dl_pending) : 0);
 
 	name = "devforge_ratelimit_refused_total";
 	mb_family(b, name, "counter",
@@ -394,6 +406,21 @@ static void render_counters(struct mbuf *b, const struct shm_segment *seg)
 	mb_sample(b, name, "", &l, seg != NULL ? seg->created_unix : 0);
 }
 
+/* Package uploads stream to the workers and hold one each meanwhile. */
+static void render_uploads(struct mbuf *b, struct shm_segment *seg)
+{
+	struct labels l = { NULL, NULL, NULL, NULL };
+	const char *name = "devforge_uploads_in_progress";
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	mb_family(b, name, "gauge",
+		"Package uploads being received by the workers now.");
+	mb_sample(b, name, "", &l, upload_in_progress(seg,
+		(uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u,
+		upload_pid_alive));
+}
+
 char *metrics_render(struct arena *a, const struct route *const *routes,
 	size_t nroutes, size_t *len)
 {
@@ -406,6 +433,7 @@ char *metrics_render(struct arena *a, const struct route *const *routes,
 	render_requests(&b, seg, routes, nroutes);
 	render_latency(&b, seg, routes, nroutes);
 	render_counters(&b, seg);
+	render_uploads(&b, shm_current);
 	if (b.failed)
 		return NULL;
 	if (len != NULL)

@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
 
 #include "err.h"
+#include "json.h"
 #include "pkg.h"
 #include "validate.h"
 
@@ -27,6 +29,11 @@
 #define EOCD64_LEN 56
 #define CDENTRY_LEN 46
 #define TAIL_MAX (EOCD_LEN + 65535)
+/* The "ASi Unix" extra field: CRC (4 bytes), then the st_mode (2). */
+#define EF_ASI_UNIX 0x756e
+#define ASI_MODE_END 6
+/* The MS-DOS attribute bit of a directory (low byte of the attributes). */
+#define DOS_DIR 0x10
 /* End records whose comment length fits the file are tried in turn; a
  * real archive has one, so a few bound the work a crafted tail can cause. */
 #define EOCD_TRIES 8
@@ -268,10 +275,55 @@ out:
 
 /* --- the checks ------------------------------------------------------------ */
 
+/* 1 when the segment of n bytes is a name Windows opens as a device
+ * whatever the directory: CON, PRN, AUX, NUL, COM0-9, LPT0-9 (and COM or
+ * LPT with a superscript 1, 2 or 3), CONIN$, CONOUT$, CLOCK$, in any case
+ * and with any extension ("nul.txt"); spaces before the extension do not
+ * help ("con .txt"). */
+static int device_name(const unsigned char *s, size_t n)
+{
+	static const char *const names[] = { "CON", "PRN", "AUX", "NUL",
+		"CONIN$", "CONOUT$", "CLOCK$" };
+	size_t i;
+
+	for (i = 0; i < n && s[i] != '.'; i++)
+		;
+	n = i;
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n &&
+		    strncasecmp((const char *)s, names[i], n) == 0)
+			return 1;
+	if ((n != 4 && n != 5) || (strncasecmp((const char *)s, "COM", 3) != 0 &&
+	    strncasecmp((const char *)s, "LPT", 3) != 0))
+		return 0;
+	if (n == 4)
+		return s[3] >= '0' && s[3] <= '9';
+	/* U+00B9, U+00B2, U+00B3 in UTF-8. */
+	return s[3] == 0xC2 && (s[4] == 0xB9 || s[4] == 0xB2 || s[4] == 0xB3);
+}
+
+/* Why one path segment (n bytes, n > 0) is unsafe on Windows, or NULL:
+ * Windows drops a trailing dot or space (so "a." overwrites "a"), and a
+ * device name is the device, not a file. "." stays the directory it
+ * names everywhere. */
+static const char *windows_segment(const unsigned char *s, size_t n)
+{
+	if (n == 1 && s[0] == '.')
+		return NULL;
+	if (s[n - 1] == '.' || s[n - 1] == ' ')
+		return "has a segment that ends in a dot or a space";
+	if (device_name(s, n))
+		return "has a segment that is a Windows device name";
+	return NULL;
+}
+
 /* Why an entry name is unsafe to extract, or NULL. */
 static const char *name_problem(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s, *seg = p;
+	const char *why;
 
 	if (*p == '\0')
 		return "has an empty name";
@@ -283,6 +335,9 @@ static const char *name_problem(const char *s)
 		if (*p == '/' || *p == '\0') {
 			if (p - seg == 2 && seg[0] == '.' && seg[1] == '.')
 				return "has a \"..\" segment";
+			if (p > seg &&
+			    (why = windows_segment(seg, (size_t)(p - seg))) != NULL)
+				return why;
 			if (*p == '\0')
 				return NULL;
 			seg = p + 1;
@@ -290,15 +345,113 @@ static const char *name_problem(const char *s)
 			return "contains a control character";
 		} else if (*p == '\\') {
 			return "contains a backslash";
+		} else if (*p == ':') {
+			/* "name:stream" writes an NTFS alternate data stream. */
+			return "contains a ':' (a Windows stream)";
+		} else if (*p == '<' || *p == '>' || *p == '"' || *p == '|' ||
+		    *p == '?' || *p == '*') {
+			/* Windows extractors replace these (7-Zip with '_'),
+			 * so two entries can land on one file. */
+			return "contains a character Windows does not allow "
+				"in a name";
 		}
 	}
+}
+
+/* Whether an st_mode file type is one a package may hold: none stated
+ * (read as a regular file), a regular file or a directory. */
+static int type_ok(zip_uint32_t mode)
+{
+	mode &= S_IFMT;
+	return mode == 0 || mode == S_IFREG || mode == S_IFDIR;
+}
+
+/* The ASi Unix extra fields of entry i, local and central: each must be
+ * readable and state an acceptable type. 0 (*why set or left NULL),
+ * DF_ENOMEM or DF_EIO. */
+static int asi_problem(struct run *r, zip_int64_t i, const char **why)
+{
+	const zip_flags_t flags[2] = { ZIP_FL_CENTRAL, ZIP_FL_LOCAL };
+	const zip_uint8_t *d;
+	zip_uint16_t len;
+	zip_int16_t n, k;
+	int f, ze;
+
+	for (f = 0; f < 2; f++) {
+		n = zip_file_extra_fields_count_by_id(r->za, (zip_uint64_t)i,
+			EF_ASI_UNIX, flags[f]);
+		for (k = 0; k < n; k++) {
+			d = zip_file_extra_field_get_by_id(r->za, (zip_uint64_t)i,
+				EF_ASI_UNIX, (zip_uint16_t)k, &len, flags[f]);
+			if (d == NULL)
+				break;
+			if (len < ASI_MODE_END || !type_ok(le16(d + 4))) {
+				*why = "has a Unix extra field that makes it "
+					"something other than a regular file or "
+					"a directory";
+				return 0;
+			}
+		}
+		if (n < 0 || k < n) {
+			ze = zip_error_code_zip(zip_get_error(r->za));
+			if (ze == ZIP_ER_MEMORY || (r->is_file && ze == ZIP_ER_READ))
+				return zip_err_df(ze);
+			*why = "has extra fields that could not be read";
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* Why entry i is not a plain file or directory, or NULL in *why.
+ *
+ * Extractors read the upper 16 bits of the external attributes as a Unix
+ * st_mode for more "made by" host types than UNIX: Info-ZIP unzip's
+ * mapattr() (unix/unix.c) does so for UNIX, VMS, ACORN, ATARI, ATHEOS,
+ * BEOS, QDOS, TANDEM and THEOS, and for MS-DOS (FAT) entries whenever the
+ * owner bits agree with the DOS attributes - and it then makes a link of
+ * S_IFLNK on MS-DOS as on UNIX (its SYMLINK_HOST list plus the FS_FAT_
+ * case). When those bits are 0 on a Unix-like host it takes the mode from
+ * an ASi Unix extra field (0x756e) instead. 7-Zip takes them on any host
+ * that sets its 0x8000 marker. The host type therefore decides nothing
+ * here: on every entry the upper bits must state no type, a regular file
+ * or a directory, and so must any ASi Unix extra field. A directory (by
+ * its mode or the DOS directory bit) must also be named as one, ending in
+ * '/': unzip goes by the name, libarchive by the bits, and a package must
+ * not be a file to one and a directory to the other. */
+static int type_problem(struct run *r, zip_int64_t i, const char *name,
+	const char **why)
+{
+	zip_uint8_t opsys;
+	zip_uint32_t attr, mode;
+	size_t nlen;
+
+	*why = NULL;
+	if (zip_file_get_external_attributes(r->za, (zip_uint64_t)i, 0, &opsys,
+	    &attr) != 0)
+		return zip_err_df(zip_error_code_zip(zip_get_error(r->za)));
+	mode = attr >> 16;
+	if ((mode & S_IFMT) == S_IFLNK) {
+		*why = "is a symbolic link";
+		return 0;
+	}
+	if (!type_ok(mode)) {
+		*why = "is a special file (not a regular file or a directory)";
+		return 0;
+	}
+	nlen = strlen(name);
+	if (((mode & S_IFMT) == S_IFDIR || (attr & DOS_DIR)) &&
+	    (nlen == 0 || name[nlen - 1] != '/')) {
+		*why = "is marked as a directory but its name does not end "
+			"in '/'";
+		return 0;
+	}
+	return asi_problem(r, i, why);
 }
 
 static int check_paths(struct run *r)
 {
 	zip_int64_t i, nul = -1;
-	zip_uint8_t opsys;
-	zip_uint32_t attr;
 	const char *name, *why;
 	char shown[80];
 	int rc;
@@ -318,10 +471,8 @@ static int check_paths(struct run *r)
 			why = "contains a NUL byte";
 		/* A link entry lets a later entry be written through it, out
 		 * of the extraction directory. */
-		if (why == NULL && zip_file_get_external_attributes(r->za,
-		    (zip_uint64_t)i, 0, &opsys, &attr) == 0 &&
-		    opsys == ZIP_OPSYS_UNIX && ((attr >> 16) & S_IFMT) == S_IFLNK)
-			why = "is a symbolic link";
+		if (why == NULL && (rc = type_problem(r, i, name, &why)) != 0)
+			return rc;
 		if (why != NULL) {
 			ascii_safe(shown, sizeof(shown), name);
 			return record(r->rep, "unsafe_path", 0,
@@ -329,8 +480,9 @@ static int check_paths(struct run *r)
 		}
 	}
 	return record(r->rep, "unsafe_path", 1, "Every entry name (%lld) "
-		"is a relative path without \"..\", backslashes or control "
-		"characters, and no entry is a link.", (long long)r->n);
+		"is a relative path without \"..\", backslashes, control "
+		"characters or names Windows treats specially, and every entry "
+		"is a regular file or a directory.", (long long)r->n);
 }
 
 static int check_size(struct run *r)
@@ -410,16 +562,21 @@ static int manifest_field(struct json_object *obj, const char *key, char *out)
 }
 
 /* Parses the manifest: one JSON object (depth-limited, strict UTF-8),
- * nothing after it but whitespace. Returns the object, or NULL with *why
- * a static sentence; *oom set when the tokener could not be allocated. */
+ * nothing after it but whitespace, through the same strict syntax pass as
+ * request bodies (so no member named twice: json-c would keep the last
+ * one, another reader the first). Returns the object, or NULL with *why a
+ * static sentence and *detail the syntax pass's (or ""); *oom set when
+ * memory ran out. */
 static struct json_object *manifest_parse(const char *buf, size_t len,
-	const char **why, int *oom)
+	const char **why, const char **detail, int *oom)
 {
 	struct json_tokener *tok;
 	struct json_object *obj;
 	size_t end;
+	int rc;
 
 	*oom = 0;
+	*detail = "";
 	if (len == 0) {
 		*why = "manifest.json is empty.";
 		return NULL;
@@ -428,7 +585,17 @@ static struct json_object *manifest_parse(const char *buf, size_t len,
 		*why = "manifest.json is not UTF-8 text.";
 		return NULL;
 	}
-	tok = json_tokener_new_ex(MANIFEST_DEPTH);
+	rc = json_check_syntax(buf, len, MANIFEST_DEPTH, detail);
+	if (rc == DF_ENOMEM) {
+		*oom = 1;
+		return NULL;
+	}
+	if (rc != 0) {
+		*why = "manifest.json is not strict JSON: ";
+		return NULL;
+	}
+	/* json-c counts a scalar in the innermost container as a level. */
+	tok = json_tokener_new_ex(MANIFEST_DEPTH + 1);
 	if (tok == NULL) {
 		*oom = 1;
 		return NULL;
@@ -467,7 +634,7 @@ static int check_manifest(struct run *r)
 	struct json_object *obj;
 	zip_stat_t st;
 	zip_int64_t idx;
-	const char *why;
+	const char *why, *detail;
 	char *buf, shown[2][64];
 	size_t got;
 	int rc, ze, oom, bad;
@@ -506,12 +673,12 @@ static int check_manifest(struct run *r)
 		return record(rep, "manifest_invalid", 0, "manifest.json is "
 			"larger than %d bytes.", PKG_MANIFEST_MAX);
 	}
-	obj = manifest_parse(buf, got, &why, &oom);
+	obj = manifest_parse(buf, got, &why, &detail, &oom);
 	free(buf);
 	if (oom)
 		return DF_ENOMEM;
 	if (obj == NULL)
-		return record(rep, "manifest_invalid", 0, "%s", why);
+		return record(rep, "manifest_invalid", 0, "%s%s", why, detail);
 	bad = manifest_field(obj, "name", rep->name) != 0;
 	bad |= (manifest_field(obj, "version", rep->version) != 0) << 1;
 	json_object_put(obj);

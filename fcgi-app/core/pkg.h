@@ -1,5 +1,6 @@
-/* The automated check of an uploaded extension package: a zip with safe
- * entry names, bounded size and entry count, and a root manifest.json
+/* The automated check of an uploaded extension package: a zip of regular
+ * files and directories only, with entry names safe on Unix and Windows,
+ * bounded size and entry count, and a root manifest.json (strict JSON)
  * whose name and version match the listing. Pure: no database, no HTTP. */
 #ifndef DF_PKG_H
 #define DF_PKG_H

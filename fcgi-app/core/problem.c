@@ -24,6 +24,13 @@ static const struct problem_kind kinds[] = {
 	  "One or more fields are invalid." },
 	{ "unauthorized", "Unauthorized",
 	  "Valid credentials are required." },
+	/* 401s for a presented access token: expired means refresh it,
+	 * invalid means sign in again. */
+	{ "token_expired", "Token expired",
+	  "The access token has expired: get a new one with the refresh "
+	  "token." },
+	{ "invalid_token", "Invalid token",
+	  "The access token is not valid: sign in again." },
 	{ "forbidden", "Forbidden",
 	  "You are not allowed to do this." },
 	{ "not_found", "Not found",
@@ -155,6 +162,24 @@ static void problem_fallback(struct request *req)
 	req->resp.body_len = sizeof(body) - 1;
 }
 
+/* RFC 6750 3: no token, or credentials of another kind (a password):
+ * the bare challenge; a refused token: error="invalid_token" (RFC 6750
+ * has no code for expiry) and the kind's fixed sentence, which holds no
+ * '"' or '\\' and so is a valid quoted-string. */
+static void set_challenge(struct request *req, const char *code,
+	const struct problem_kind *k)
+{
+	char *v = NULL;
+
+	if (k != NULL && (strcmp(code, "invalid_token") == 0 ||
+	    strcmp(code, "token_expired") == 0))
+		v = arena_printf(req->arena, "Bearer realm=\"" PROBLEM_REALM
+			"\", error=\"invalid_token\", error_description=\"%s\"",
+			k->detail);
+	http_set_header(req, "WWW-Authenticate", v != NULL ? v :
+		"Bearer realm=\"" PROBLEM_REALM "\"");
+}
+
 int problem_send(struct request *req, int status, const char *code,
 	const char *detail)
 {
@@ -206,7 +231,7 @@ int problem_send(struct request *req, int status, const char *code,
 		problem_fallback(req);
 	json_object_put(o);
 	if (req->resp.status == 401)
-		http_set_header(req, "WWW-Authenticate", "Bearer");
+		set_challenge(req, code, k);
 	return DF_ERESPONDED;
 }
 

@@ -7,6 +7,8 @@
 #include "http.h"
 
 #define PROBLEM_TYPE_BASE "https://devforge.dev/problems/"
+/* The realm of every 401's WWW-Authenticate: Bearer challenge. */
+#define PROBLEM_REALM "devforge"
 
 /* The stable code word for a status (422 -> "validation_failed", 401 ->
  * "unauthorized", 403 "forbidden", 404 "not_found", 405
@@ -26,7 +28,10 @@ size_t problem_error_count(const struct request *req);
 /* Writes the problem into req->resp with content type
  * application/problem+json; code NULL means problem_code_for(status);
  * detail may be NULL. Collected errors are included. A 5xx never carries
- * a caller's detail beyond a generic sentence. Returns DF_ERESPONDED so a
+ * a caller's detail beyond a generic sentence. A 401 carries
+ * WWW-Authenticate: Bearer realm="devforge", with error="invalid_token"
+ * and an error_description for the codes "token_expired" and
+ * "invalid_token". Returns DF_ERESPONDED so a
  * handler can `return problem_send(...)`. */
 int problem_send(struct request *req, int status, const char *code,
 	const char *detail);

@@ -3,9 +3,13 @@
  * and moves its theoretical arrival time forward with compare-and-swap. */
 #include "ratelimit.h"
 
+#include <arpa/inet.h>
 #include <sched.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
+#include "err.h"
 #include "shm.h"
 
 #define RL_US_PER_S 1000000ull
@@ -69,6 +73,52 @@ uint64_t ratelimit_gcra(uint64_t tat_us, uint32_t limit, uint32_t window_s,
 	res->reset_s = rl_ceil_s(full_in);
 	res->retry_after_s = 0;
 	return new_tat;
+}
+
+int ratelimit_addr_subject(const char *addr, unsigned v6_prefix, char *out,
+	size_t len)
+{
+	unsigned char a6[16];
+	char host[INET6_ADDRSTRLEN + 8], net[INET6_ADDRSTRLEN];
+	const char *pct;
+	size_t n;
+	int w;
+
+	if (addr == NULL)
+		addr = "";
+	if (v6_prefix == 0 || v6_prefix > 128)
+		v6_prefix = RATELIMIT_DEFAULT_V6_PREFIX;
+	/* A zone ("fe80::1%eth0") names the interface, not the client. */
+	pct = strchr(addr, '%');
+	n = pct != NULL ? (size_t)(pct - addr) : strlen(addr);
+	if (strchr(addr, ':') != NULL && n < sizeof(host)) {
+		memcpy(host, addr, n);
+		host[n] = '\0';
+		if (inet_pton(AF_INET6, host, a6) == 1) {
+			static const unsigned char mapped[12] = { 0, 0, 0, 0, 0,
+				0, 0, 0, 0, 0, 0xff, 0xff };
+
+			if (memcmp(a6, mapped, sizeof(mapped)) == 0) {
+				w = snprintf(out, len, "ip:%u.%u.%u.%u", a6[12],
+					a6[13], a6[14], a6[15]);
+				return w < 0 || (size_t)w >= len ? DF_ETOOBIG : 0;
+			}
+			/* Keep the first v6_prefix bits, clear the rest. */
+			for (unsigned i = 0; i < 16; i++) {
+				unsigned bits = v6_prefix > i * 8 ?
+					v6_prefix - i * 8 : 0;
+
+				if (bits < 8)
+					a6[i] &= (unsigned char)(0xff00u >> bits);
+			}
+			if (inet_ntop(AF_INET6, a6, net, sizeof(net)) != NULL) {
+				w = snprintf(out, len, "ip6:%s/%u", net, v6_prefix);
+				return w < 0 || (size_t)w >= len ? DF_ETOOBIG : 0;
+			}
+		}
+	}
+	w = snprintf(out, len, "ip:%s", addr);
+	return w < 0 || (size_t)w >= len ? DF_ETOOBIG : 0;
 }
 
 /* FNV-1a over the class byte and the subject, then a final avalanche:

@@ -6,6 +6,7 @@
 #ifndef DF_RATELIMIT_H
 #define DF_RATELIMIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct shm_segment;
@@ -23,6 +24,16 @@ struct ratelimit_result {
  * limit >= 1, window_s >= 1. */
 uint64_t ratelimit_gcra(uint64_t tat_us, uint32_t limit, uint32_t window_s,
 	uint64_t now_us, struct ratelimit_result *res);
+
+/* The subject an anonymous client is limited under, from its textual
+ * address: "ip:<address>" for IPv4 (an IPv4-mapped IPv6 address counts
+ * as its IPv4 one), "ip6:<network>/<prefix>" for IPv6, so that every
+ * address of one network shares a bucket (v6_prefix 32-128; 0 means
+ * the default, 64). Text that is no address is kept as "ip:<text>".
+ * 0, or DF_ETOOBIG when out (len) is too small. */
+#define RATELIMIT_DEFAULT_V6_PREFIX 64
+int ratelimit_addr_subject(const char *addr, unsigned v6_prefix, char *out,
+	size_t len);
 
 /* A 64-bit key for (class, subject), never 0. */
 uint64_t ratelimit_key(unsigned cls, const char *subject);

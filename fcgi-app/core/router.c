@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 #include "arena.h"
 #include "cache.h"
 #include "config.h"
@@ -19,18 +20,21 @@
 #include "ratelimit.h"
 #include "router.h"
 #include "shm.h"
+#include "upload.h"
 
 /* Patterns longer than this many segments are refused at start: the
  * specificity of a match is a bitmask with one bit per segment. */
 #define ROUTER_MAX_SEGMENTS 32
 #define ROUTER_JSON_DEPTH_DEFAULT 32
+/* "route:<METHOD> <pattern>", the key of a route's global bucket. */
+#define ROUTER_GLOBAL_KEY_MAX 320
 
 static const char cors_allow_headers[] =
 	"Authorization, Content-Type, If-None-Match, Idempotency-Key, "
 	"X-Request-Id";
 static const char cors_expose_headers[] =
 	"X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
-	"Retry-After, ETag, Location";
+	"Retry-After, ETag, Location, WWW-Authenticate";
 
 /* ---- patterns ---- */
 
@@ -460,7 +464,8 @@ static void answer_error(struct request *req, int rc, const char *what)
 		problem_send(req, 409, NULL, NULL);
 		return;
 	case DF_EAUTH:
-		problem_send(req, 401, NULL, NULL);
+		/* The auth hook names why it refused a presented token. */
+		problem_send(req, 401, req->auth.refused, NULL);
 		return;
 	case DF_EFORBIDDEN:
 		problem_send(req, 403, NULL, NULL);
@@ -488,14 +493,22 @@ static uint64_t now_unix_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* Takes one token of class cls for "ip:<addr>" or "user:<sub>" and sets
- * the RateLimit-* headers. 1 to go on; 0 when the 429 has been sent. */
+/* Takes one token of class cls for the client ("ip:<addr>",
+ * "ip6:<network>/<prefix>" or "user:<sub>") and sets the RateLimit-*
+ * headers. An auth-class route also takes one from its own bucket shared
+ * by every address (ratelimit.auth_global), so that many addresses
+ * together still meet a limit; the headers then show whichever bucket
+ * is nearer empty. 1 to go on; 0 when the 429 has been sent. */
 static int rate_take(struct router *r, struct request *req,
 	enum rl_class cls, int by_user)
 {
 	const struct config_ratelimit *lim = &r->cfg->ratelimit[cls];
-	struct ratelimit_result res;
-	char subject[160];
+	const struct config_ratelimit *glim = &r->cfg->ratelimit_auth_global;
+	struct ratelimit_result res, gres;
+	const struct ratelimit_result *shown = &res;
+	char subject[160], route[ROUTER_GLOBAL_KEY_MAX];
+	uint64_t now = now_unix_us();
+	int global_refused = 0;
 
 	/* A class the configuration leaves at zero is not limited. */
 	if (lim->limit == 0 || lim->window_s == 0)
@@ -503,20 +516,35 @@ static int rate_take(struct router *r, struct request *req,
 	if (by_user)
 		snprintf(subject, sizeof(subject), "user:%s", req->auth.sub);
 	else
-		snprintf(subject, sizeof(subject), "ip:%s",
-			req->remote_addr ? req->remote_addr : "");
+		/* Too long for the buffer is no address: a truncated key
+		 * is still a key. */
+		(void)ratelimit_addr_subject(req->remote_addr,
+			r->cfg->ratelimit_ipv6_prefix, subject, sizeof(subject));
 	memset(&res, 0, sizeof(res));
 	ratelimit_take(shm_current, ratelimit_key((unsigned)cls, subject),
-		lim->limit, lim->window_s, now_unix_us(), &res);
-	set_header_u32(req, "RateLimit-Limit", res.limit);
-	set_header_u32(req, "RateLimit-Remaining", res.remaining);
-	set_header_u32(req, "RateLimit-Reset", res.reset_s);
-	if (res.allowed)
+		lim->limit, lim->window_s, now, &res);
+	if (res.allowed && cls == RL_AUTH && !by_user && glim->limit > 0 &&
+	    glim->window_s > 0 && req->route != NULL) {
+		snprintf(route, sizeof(route), "route:%s %s",
+			http_method_name(req->route->method), req->route->pattern);
+		memset(&gres, 0, sizeof(gres));
+		ratelimit_take(shm_current, ratelimit_key((unsigned)cls, route),
+			glim->limit, glim->window_s, now, &gres);
+		global_refused = !gres.allowed;
+		if (global_refused || gres.remaining < res.remaining)
+			shown = &gres;
+	}
+	set_header_u32(req, "RateLimit-Limit", shown->limit);
+	set_header_u32(req, "RateLimit-Remaining", shown->remaining);
+	set_header_u32(req, "RateLimit-Reset", shown->reset_s);
+	if (res.allowed && !global_refused)
 		return 1;
 	shm_count((enum shm_counter)(SHM_C_RL_REFUSED + cls), 1);
-	problem_send(req, 429, "rate_limited", NULL);
+	problem_send(req, 429, "rate_limited", global_refused ?
+		"Too many requests to this route from all clients together; "
+		"retry later." : NULL);
 	set_header_u32(req, "Retry-After",
-		res.retry_after_s > 0 ? res.retry_after_s : 1);
+		shown->retry_after_s > 0 ? shown->retry_after_s : 1);
 	return 0;
 }
 
@@ -691,6 +719,7 @@ static void run_cached(struct request *req, const struct route *rt)
 	char computed[CACHE_ETAG_SIZE];
 	const char *etag = NULL;
 	uint64_t stamp;
+	unsigned max_age;
 	char *key;
 	int rc;
 
@@ -698,8 +727,14 @@ static void run_cached(struct request *req, const struct route *rt)
 	/* Several hosts: another host's write bumps its own segment only,
 	 * so entries also age out. The time slot goes above the generation
 	 * sum, which never reaches 2^40. */
-	if (req->cfg->cache_max_age > 0)
-		stamp += ((uint64_t)time(NULL) / req->cfg->cache_max_age) << 40;
+	max_age = req->cfg->cache_max_age;
+	/* Counters (downloads) change without a generation bump: a cached
+	 * answer showing them lives at most cache_counts_max_age too. */
+	if (req->cfg->cache_counts_max_age > 0 &&
+	    (max_age == 0 || req->cfg->cache_counts_max_age < max_age))
+		max_age = req->cfg->cache_counts_max_age;
+	if (max_age > 0)
+		stamp += ((uint64_t)time(NULL) / max_age) << 40;
 	key = cache_key(req);
 	if (key == NULL) {
 		send_internal(req, "cache key", DF_ENOMEM);
@@ -747,6 +782,34 @@ static void run_cached(struct request *req, const struct route *rt)
 	finish_validated(req, etag);
 }
 
+/* A streamed body (a package upload) holds this worker until the client
+ * has sent it all: one client (its user, else its address) may hold only
+ * max_concurrent_uploads workers at once. */
+static void run_upload(struct router *r, struct request *req,
+	const struct route *rt)
+{
+	uint64_t pid = (uint64_t)getpid();
+	char subject[160];
+	int slot;
+
+	if (req->auth.authenticated)
+		snprintf(subject, sizeof(subject), "user:%s", req->auth.sub);
+	else
+		snprintf(subject, sizeof(subject), "ip:%s",
+			req->remote_addr ? req->remote_addr : "");
+	slot = upload_begin(shm_current, ratelimit_key(0xffu, subject),
+		r->cfg->max_concurrent_uploads, pid, now_unix_us(),
+		upload_pid_alive);
+	if (slot == DF_ETOOBIG) {
+		problem_send(req, 429, "rate_limited", "Too many uploads from "
+			"you are in progress; retry when one has finished.");
+		http_set_header(req, "Retry-After", "5");
+		return;
+	}
+	run_handler(req, rt);
+	upload_end(shm_current, slot, pid);
+}
+
 static void run_route(struct router *r, struct request *req,
 	const struct route *rt)
 {
@@ -775,6 +838,10 @@ static void run_route(struct router *r, struct request *req,
 		return;
 	if (!role_ok(r, req, rt) || !body_ok(r, req, rt))
 		return;
+	if (rt->flags & ROUTE_BODY_STREAM) {
+		run_upload(r, req, rt);
+		return;
+	}
 
 	if (rt->flags & ROUTE_PUBLIC_CACHE) {
 		run_cached(req, rt);

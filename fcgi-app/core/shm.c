@@ -215,3 +215,125 @@ void shm_cache_bump(unsigned idx)
 		return;
 	__atomic_fetch_add(&shm_current->cache_gen[idx], 1, __ATOMIC_ACQ_REL);
 }
+
+/* ---- pending downloads ---- */
+
+#define DL_FREE 0ull
+#define DL_FULL 1ull
+#define DL_WRITING 2ull
+#define DL_DRAINING 3ull
+/* Owned states carry the time they were taken, so a dead owner's slot
+ * can be recognised and taken back. */
+#define DL_OWNED(kind, t) ((kind) << 56 | ((uint64_t)(t) & 0xffffffffffffffull))
+#define DL_KIND(st) ((st) >> 56)
+#define DL_SINCE(st) ((st) & 0xffffffffffffffull)
+
+int shm_dl_push(const struct shm_dl_event *ev)
+{
+	struct shm_segment *s = shm_current;
+	uint64_t start, now = (uint64_t)time(NULL), st;
+	size_t i;
+
+	if (s == NULL || ev == NULL)
+		return DF_EIO;
+	start = __atomic_fetch_add(&s->dl_cursor, 1, __ATOMIC_RELAXED);
+	for (i = 0; i < SHM_DL_SLOTS; i++) {
+		struct shm_dl_slot *slot = &s->dl[(start + i) % SHM_DL_SLOTS];
+
+		st = DL_FREE;
+		if (__atomic_load_n(&slot->state, __ATOMIC_RELAXED) != DL_FREE ||
+		    !__atomic_compare_exchange_n(&slot->state, &st,
+		    DL_OWNED(DL_WRITING, now), 0, __ATOMIC_ACQUIRE,
+		    __ATOMIC_RELAXED))
+			continue;
+		slot->ev = *ev;
+		/* Counted before it can be seen FULL, so pending never
+		 * drops below what is in the pool. */
+		shm_add(&s->dl_pending, 1);
+		__atomic_store_n(&slot->state, DL_FULL, __ATOMIC_RELEASE);
+		return 0;
+	}
+	return DF_ETOOBIG;
+}
+
+size_t shm_dl_claim(struct shm_dl_event *out, uint32_t *idx, size_t max)
+{
+	struct shm_segment *s = shm_current;
+	uint64_t now = (uint64_t)time(NULL), st;
+	size_t i, n = 0;
+
+	if (s == NULL || shm_load(&s->dl_pending) == 0)
+		return 0;
+	for (i = 0; i < SHM_DL_SLOTS && n < max; i++) {
+		struct shm_dl_slot *slot = &s->dl[i];
+
+		st = __atomic_load_n(&slot->state, __ATOMIC_ACQUIRE);
+		if (st == DL_FREE)
+			continue;
+		if (st != DL_FULL) {
+			uint64_t back;
+
+			if (DL_SINCE(st) + SHM_DL_STALE_S > now)
+				continue;
+			/* A dead writer never counted its event; a dead
+			 * drainer's batch is pending again. */
+			back = DL_KIND(st) == DL_WRITING ? DL_FREE : DL_FULL;
+			if (!__atomic_compare_exchange_n(&slot->state, &st,
+			    back, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED) ||
+			    back == DL_FREE)
+				continue;
+			st = DL_FULL;
+		}
+		if (!__atomic_compare_exchange_n(&slot->state, &st,
+		    DL_OWNED(DL_DRAINING, now), 0, __ATOMIC_ACQUIRE,
+		    __ATOMIC_RELAXED))
+			continue;
+		out[n] = slot->ev;
+		idx[n++] = (uint32_t)i;
+	}
+	return n;
+}
+
+void shm_dl_release(const uint32_t *idx, size_t n, int done)
+{
+	struct shm_segment *s = shm_current;
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (idx[i] >= SHM_DL_SLOTS)
+			continue;
+		__atomic_store_n(&s->dl[idx[i]].state, done ? DL_FREE : DL_FULL,
+			__ATOMIC_RELEASE);
+	}
+	if (done && n > 0)
+		__atomic_fetch_sub(&s->dl_pending, (uint64_t)n, __ATOMIC_RELAXED);
+}
+
+uint64_t shm_dl_pending(void)
+{
+	return shm_current == NULL ? 0 : shm_load(&shm_current->dl_pending);
+}
+
+int shm_dl_due(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us)
+{
+	struct shm_segment *s = shm_current;
+	uint64_t next;
+
+	*wait_us = 0;
+	if (s == NULL || shm_load(&s->dl_pending) == 0)
+		return 0;
+	next = __atomic_load_n(&s->dl_next_flush_us, __ATOMIC_RELAXED);
+	if (next > now_us) {
+		*wait_us = next - now_us;
+		return 0;
+	}
+	if (!__atomic_compare_exchange_n(&s->dl_next_flush_us, &next,
+	    now_us + interval_us, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+		/* Another worker of the host took this turn. */
+		*wait_us = interval_us;
+		return 0;
+	}
+	return 1;
+}

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define SHM_MAGIC 0x4446534547000000ull /* "DFSEG" */
-#define SHM_VERSION 1u
+#define SHM_VERSION 2u
 #define SHM_MAX_ROUTES 256      /* route slots; slot SHM_MAX_ROUTES counts
                                    requests that matched no route */
 #define SHM_STATUS_SLOTS 24     /* see shm_status_slot() */
@@ -22,6 +22,8 @@
 #define SHM_CACHE_GENERATIONS 64
 #define SHM_RL_SLOTS 16384      /* power of two */
 #define SHM_RL_PROBES 8
+#define SHM_UPLOAD_SLOTS 256    /* one per worker at most (workers <= 256) */
+#define SHM_DL_SLOTS 4096       /* pending downloads of the host */
 
 enum shm_counter {
 	SHM_C_CACHE_HITS = 0,
@@ -35,6 +37,8 @@ enum shm_counter {
 	SHM_C_DB_ERRORS,
 	SHM_C_DB_RECONNECTS,
 	SHM_C_DB_UNAVAILABLE,        /* requests answered 503 for the database */
+	SHM_C_DL_SYNC_WRITES,        /* downloads written at once: queue full */
+	SHM_C_DL_FLUSH_FAILED,       /* flushes rolled back (counts kept) */
 	SHM_C__MAX = 64
 };
 
@@ -54,6 +58,30 @@ struct shm_rl_slot {
 	uint64_t tat_us; /* GCRA theoretical arrival time, unix microseconds */
 };
 
+/* A worker's upload in progress (core/upload.c): the worker's pid, the
+ * client's key (0: none) and when it began. */
+struct shm_upload_slot {
+	uint64_t pid;
+	uint64_t key;
+	uint64_t started_us;
+};
+
+/* One download waiting to be written: the state word says who owns the
+ * slot (see shm_dl_push). The fields are plain: only the owner of the
+ * state touches them. */
+struct shm_dl_event {
+	int64_t extension_id;
+	int64_t version_id;
+	uint32_t day;                /* days since 1970-01-01, UTC */
+	uint32_t pad;
+	unsigned char client[16];    /* keyed hash of the user or address */
+};
+
+struct shm_dl_slot {
+	uint64_t state;
+	struct shm_dl_event ev;
+};
+
 struct shm_segment {
 	uint64_t magic;
 	uint32_t version;
@@ -65,6 +93,11 @@ struct shm_segment {
 	uint64_t counters[SHM_C__MAX];
 	uint64_t cache_gen[SHM_CACHE_GENERATIONS];
 	struct shm_rl_slot rl[SHM_RL_SLOTS];
+	struct shm_upload_slot uploads[SHM_UPLOAD_SLOTS];
+	uint64_t dl_pending;         /* slots FULL or DRAINING */
+	uint64_t dl_next_flush_us;   /* unix microseconds; see shm_dl_due */
+	uint64_t dl_cursor;          /* where the next push starts probing */
+	struct shm_dl_slot dl[SHM_DL_SLOTS];
 };
 
 /* Upper bounds of the latency buckets, microseconds; the last is
@@ -107,5 +140,30 @@ void shm_hist_observe(struct shm_hist *h, uint64_t us);
  * cached answer is valid while its recorded generation is current. */
 uint64_t shm_cache_gen(unsigned idx);
 void shm_cache_bump(unsigned idx);
+
+/* Pending downloads: a bounded pool of slots, each FREE, WRITING (a
+ * worker filling it), FULL, or DRAINING (a worker writing it to the
+ * database). Ownership passes by compare-and-swap on the state word, so
+ * no lock is ever held; a WRITING or DRAINING slot whose owner died is
+ * taken back after SHM_DL_STALE_S (a DRAINING one goes back to FULL: a
+ * flusher that died after its commit may make its batch count twice,
+ * one that died before never makes it count zero times). */
+#define SHM_DL_STALE_S 60
+/* Queues ev: 0, or DF_ETOOBIG when no slot is free (the caller writes it
+ * some other way: nothing is dropped here). DF_EIO without a segment. */
+int shm_dl_push(const struct shm_dl_event *ev);
+/* Takes up to max FULL slots for writing: their events into out, their
+ * indexes into idx. Returns how many. */
+size_t shm_dl_claim(struct shm_dl_event *out, uint32_t *idx, size_t max);
+/* Ends a claim: written (done) frees the slots, otherwise they go back
+ * to FULL for a later flush. */
+void shm_dl_release(const uint32_t *idx, size_t n, int done);
+/* Events queued and not yet written. */
+uint64_t shm_dl_pending(void);
+/* 1 when the caller should flush now: something is pending and the
+ * host's next flush time (now_us + interval_us after the last) has come;
+ * it is then moved on, so one worker of the host wins. *wait_us gets the
+ * time to the next due flush (0: nothing pending). */
+int shm_dl_due(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us);
 
 #endif

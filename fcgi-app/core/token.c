@@ -171,15 +171,18 @@ static int aud_ok(struct json_object *p, const char *ours)
 	return 0;
 }
 
+/* 1 when every claim is good; 0 otherwise, with *expired set when the
+ * only fault is an exp in the past (checked last, so a token that is
+ * wrong in any other way never reads as merely expired). */
 static int claims_ok(const struct config *cfg, struct json_object *p,
-	int64_t now_s, struct token_claims *out)
+	int64_t now_s, struct token_claims *out, int *expired)
 {
 	const char *sub, *role, *iss, *jti;
 	struct json_object *v;
 	int64_t exp, iat, nbf, ver = 0;
 	enum role r;
 
-	if (!get_int(p, "exp", &exp) || exp <= now_s)
+	if (!get_int(p, "exp", &exp))
 		return 0;
 	if (!get_int(p, "iat", &iat) || iat > now_s + TOKEN_IAT_SKEW_S)
 		return 0;
@@ -205,6 +208,10 @@ static int claims_ok(const struct config *cfg, struct json_object *p,
 	if (json_object_object_get_ex(p, "ver", &v) &&
 	    (!get_int(p, "ver", &ver) || ver < 0))
 		return 0;
+	if (exp <= now_s) {
+		*expired = 1;
+		return 0;
+	}
 
 	memset(out, 0, sizeof(*out));
 	out->ver = ver;
@@ -220,12 +227,21 @@ static int claims_ok(const struct config *cfg, struct json_object *p,
 int token_verify(const struct config *cfg, const char *token, int64_t now_s,
 	struct token_claims *out)
 {
+	return token_verify_ex(cfg, token, now_s, out, NULL);
+}
+
+int token_verify_ex(const struct config *cfg, const char *token,
+	int64_t now_s, struct token_claims *out, int *expired)
+{
 	struct json_object *head = NULL, *payload = NULL;
 	unsigned char mac[CRYPTO_SHA256_LEN], sig[CRYPTO_SHA256_LEN + 3];
 	const char *dot1, *dot2;
 	size_t len, i, ndots = 0;
 	jwt_t *jwt = NULL;
-	int rc = DF_EAUTH;
+	int rc = DF_EAUTH, exp_only = 0;
+
+	if (expired != NULL)
+		*expired = 0;
 
 	if (cfg == NULL || token == NULL || out == NULL ||
 	    cfg->jwt_secret == NULL || cfg->jwt_secret_len == 0 ||
@@ -272,8 +288,14 @@ int token_verify(const struct config *cfg, const char *token, int64_t now_s,
 		goto out;
 
 	payload = part_json(dot1 + 1, (size_t)(dot2 - dot1 - 1));
-	if (payload == NULL || !claims_ok(cfg, payload, now_s, out))
+	if (payload == NULL || !claims_ok(cfg, payload, now_s, out,
+	    &exp_only)) {
+		/* Genuine (signature and every other claim good) but old:
+		 * the client can refresh instead of signing in again. */
+		if (expired != NULL)
+			*expired = exp_only;
 		goto out;
+	}
 	rc = 0;
 out:
 	crypto_wipe(mac, sizeof(mac));

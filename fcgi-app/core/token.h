@@ -35,6 +35,12 @@ int token_issue(const struct config *cfg, const char *sub, enum role role,
 int token_verify(const struct config *cfg, const char *jwt, int64_t now_s,
 	struct token_claims *out);
 
+/* token_verify, and on DF_EAUTH *expired (may be NULL) tells a genuine
+ * token whose only fault is an exp in the past (1) from any other
+ * refusal (0), so the answer can say "refresh" rather than "sign in". */
+int token_verify_ex(const struct config *cfg, const char *jwt, int64_t now_s,
+	struct token_claims *out, int *expired);
+
 /* Extracts the token from "Bearer <token>" (scheme case-insensitive, one
  * space). NULL when absent or malformed. */
 const char *token_from_authorization(const char *header);

@@ -142,7 +142,7 @@ int store_ver_submit(int64_t id)
 	static const char sql[] =
 		"UPDATE extension_versions SET status = 'pending_review',"
 		" submitted_at = UTC_TIMESTAMP(6)"
-		" WHERE id = ? AND status IN ('draft', 'rejected')"
+		" WHERE id = ? AND status = 'draft'"
 		" AND package_sha256 IS NOT NULL";
 
 	return change(sql, DBP(DB_INT(id)));
@@ -190,30 +190,12 @@ int store_ver_queue(struct arena *a, int64_t after, int64_t limit,
 int store_ver_download(int64_t extension_id, int64_t version_id,
 	int64_t user_id)
 {
-	static const char log_sql[] =
+	static const char sql[] =
 		"INSERT INTO extension_downloads (extension_id, version_id,"
 		" user_id, at) VALUES (?, ?, ?, UTC_TIMESTAMP(6))";
-	static const char ver_sql[] =
-		"UPDATE extension_versions SET downloads = downloads + 1"
-		" WHERE id = ?";
-	static const char ext_sql[] =
-		"UPDATE extensions SET downloads = downloads + 1 WHERE id = ?";
-	int rc;
 
-	rc = db_begin();
-	if (rc != 0)
-		return rc;
-	rc = db_exec(log_sql, DBP(DB_INT(extension_id), DB_INT(version_id),
-		user_id > 0 ? DB_INT(user_id) : DB_NULL()), NULL, NULL);
-	if (rc == 0)
-		rc = db_exec(ver_sql, DBP(DB_INT(version_id)), NULL, NULL);
-	if (rc == 0)
-		rc = db_exec(ext_sql, DBP(DB_INT(extension_id)), NULL, NULL);
-	if (rc == 0)
-		rc = db_commit();
-	if (rc != 0)
-		db_rollback();
-	return rc;
+	return db_exec(sql, DBP(DB_INT(extension_id), DB_INT(version_id),
+		DB_INT(user_id)), NULL, NULL);
 }
 
 int store_ver_downloaded(struct arena *a, int64_t extension_id,

@@ -52,8 +52,9 @@ int store_ver_create(struct arena *a, int64_t extension_id,
  * state. */
 int store_ver_set_package(int64_t id, const char *checks_json, int passed,
 	const char *sha256, int64_t size);
-/* draft or rejected with a package -> pending_review. DF_ECONFLICT
- * otherwise. */
+/* draft with a package -> pending_review. DF_ECONFLICT otherwise: a
+ * rejected version goes back to review only through a new upload (which
+ * makes it a draft again), never with the package an admin refused. */
 int store_ver_submit(int64_t id);
 /* pending_review -> published (approve) or rejected with reason.
  * DF_ECONFLICT when not pending. */
@@ -68,8 +69,9 @@ int store_ver_yank(int64_t id, const char *reason);
 int store_ver_queue(struct arena *a, int64_t after, int64_t limit,
 	struct store_version **out, size_t *n);
 
-/* Logs a download (user_id 0: anonymous) and counts it on the version
- * and the extension, in one transaction. */
+/* Logs a signed-in user's download (user_id > 0) in extension_downloads,
+ * which says who may review and who keeps an archived extension; the
+ * handler logs only a user's first one. Counting is store/downloads.h. */
 int store_ver_download(int64_t extension_id, int64_t version_id,
 	int64_t user_id);
 /* 1 when user_id downloaded extension_id, 0 when not. */

@@ -6,8 +6,8 @@
 -- inserted in one transaction, and only when the first demo account does
 -- not exist yet, so a second run changes nothing. Rows refer to each
 -- other by public_id, username and slug, never by fixed auto-increment ids.
--- Download counts, ratings and extension_tags are derived from the rows
--- at the end, so they agree by construction; latest_version is the highest
+-- Download counts (and the per-day statistics), ratings and extension_tags
+-- are derived from the rows at the end, so they agree by construction; latest_version is the highest
 -- published, non-yanked SemVer, written by hand because SQL cannot order
 -- SemVer. Packages (package_sha256, package_size, checks) are left NULL.
 
@@ -1951,6 +1951,16 @@ SET e.downloads = COALESCE(c.n, 0),
 	e.rating_sum = COALESCE(r.s, 0),
 	e.rating_count = COALESCE(r.n, 0),
 	e.rating_avg = COALESCE(ROUND(r.s / r.n, 2), 0);
+
+-- The owners' statistics (extension_download_days), derived from the
+-- rows above as migration 0005 derives them: anonymous rows carry no
+-- address, so each counts as its own unique client.
+INSERT INTO extension_download_days (version_id, day, total, uniq)
+SELECT dl.version_id, DATE(dl.at), COUNT(*),
+	COUNT(DISTINCT dl.user_id) + SUM(dl.user_id IS NULL)
+FROM extension_downloads dl JOIN demo_ext d ON d.id = dl.extension_id
+GROUP BY dl.version_id, DATE(dl.at)
+ON DUPLICATE KEY UPDATE total = VALUES(total), uniq = VALUES(uniq);
 
 DROP TEMPORARY TABLE demo_pv;
 DROP TEMPORARY TABLE demo_ext;

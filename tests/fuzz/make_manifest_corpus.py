@@ -5,6 +5,7 @@
 #   python3 tests/fuzz/make_manifest_corpus.py [outdir]
 import io
 import os
+import struct
 import sys
 import zipfile
 
@@ -13,15 +14,27 @@ STAMP = (2024, 1, 1, 0, 0, 0)
 
 
 def package(entries, method=zipfile.ZIP_STORED):
+    """entries: (name, data) or (name, data, host, external_attr[, extra])."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        for name, data in entries:
+        for entry in entries:
+            name, data = entry[0], entry[1]
             info = zipfile.ZipInfo(name, STAMP)
             info.compress_type = method
             info.create_system = 3
             info.external_attr = (0o40755 if name.endswith("/") else 0o100644) << 16
+            if len(entry) > 2:
+                info.create_system, info.external_attr = entry[2], entry[3]
+            if len(entry) > 4:
+                info.extra = entry[4]
             z.writestr(info, data)
     return buf.getvalue()
+
+
+def asi_unix(mode, target=b"/etc"):
+    """An ASi Unix extra field: CRC, mode, size, uid, gid, link target."""
+    body = struct.pack("<IHIHH", 0, mode, len(target), 0, 0) + target
+    return struct.pack("<HH", 0x756E, len(body)) + body
 
 
 def main():
@@ -52,6 +65,28 @@ def main():
                                        b'{"name": "other", "version": "1.2.3"}')]),
         "version_mismatch.zip": package([("manifest.json",
                                           b'{"name": "demo-ext", "version": "2.0.0"}')]),
+        # Links and special files, whatever host type is claimed.
+        "link_dos_host.zip": package([("manifest.json", GOOD),
+                                      ("lib", b"/etc", 0, 0o120644 << 16)]),
+        "link_ntfs_host.zip": package([("manifest.json", GOOD),
+                                       ("lib", b"/etc", 10, 0o120777 << 16)]),
+        "fifo_unix_host.zip": package([("manifest.json", GOOD),
+                                       ("fifo", b"x", 3, 0o10644 << 16)]),
+        "link_asi_extra.zip": package([("manifest.json", GOOD),
+                                       ("lib", b"/etc", 3, 0,
+                                        asi_unix(0o120777))]),
+        "dir_mode_file_name.zip": package([("manifest.json", GOOD),
+                                           ("src", b"x", 3, 0o40755 << 16)]),
+        # Names Windows treats specially.
+        "windows_device.zip": package([("manifest.json", GOOD),
+                                       ("nul.txt", b"x")]),
+        "windows_stream.zip": package([("manifest.json", GOOD),
+                                       ("main.js:hidden", b"x")]),
+        "windows_trailing_dot.zip": package([("manifest.json", GOOD),
+                                             ("name.", b"x")]),
+        # A key named twice: json-c would keep the last.
+        "manifest_duplicate_key.zip": package([("manifest.json",
+            b'{"name": "other", "version": "1.2.3", "\\u006eame": "demo-ext"}')]),
     }
     for name, data in sorted(seeds.items()):
         with open(os.path.join(out, name), "wb") as f:

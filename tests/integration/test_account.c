@@ -439,7 +439,7 @@ Test(me, needs_a_valid_token)
 	assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
 	call("GET", ME, "not.a.token", NULL, &r);
-	assert_problem(&r, 401, "unauthorized");
+	assert_problem(&r, 401, "invalid_token");
 	client_free(&r);
 	cr_assert_eq(status_of("PATCH", ME, NULL, "{}"), 401);
 	cr_assert_eq(status_of("POST", ME_PASSWORD, NULL, "{}"), 401);
@@ -457,7 +457,7 @@ Test(me, a_token_of_a_deleted_user_is_refused)
 	snprintf(sql, sizeof(sql), "DELETE FROM users WHERE public_id = '%s'", id);
 	free(client_sql(sql));
 	cr_assert(client_request("GET", client_url(ME), h, NULL, 0, &r) == 0);
-	assert_problem(&r, 401, "unauthorized");
+	assert_problem(&r, 401, "invalid_token");
 	client_free(&r);
 	free(auth);
 }
@@ -644,6 +644,42 @@ Test(me_password, a_wrong_current_password_changes_nothing)
 	client_free(&r);
 	cr_assert_eq(status_of("GET", ME, a.access, NULL), 200);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 200);
+	cr_assert_eq(audit_count("auth.password_changed", a.id), 0);
+	free_account(&a);
+}
+
+/* A stolen access token must not be a way to guess the password past
+ * the login lockout: wrong current passwords count toward the same lock
+ * as failed logins (five, the stack's lockout_threshold), and a locked
+ * account is refused here too, right password or not. */
+Test(me_password, wrong_current_passwords_count_toward_the_login_lockout)
+{
+	struct account a;
+	struct client_resp r;
+	char wrong[256], right[256];
+
+	new_account(&a);
+	snprintf(wrong, sizeof(wrong), "{\"current_password\":\"not-it-at-"
+		"all-9\",\"new_password\":\"%s\"}", NEW_PASSWORD);
+	snprintf(right, sizeof(right), "{\"current_password\":\"%s\","
+		"\"new_password\":\"%s\"}", PASSWORD, NEW_PASSWORD);
+	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 401);
+	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 401);
+	for (int i = 0; i < 2; i++) {
+		call("POST", ME_PASSWORD, a.access, wrong, &r);
+		assert_field_error(&r, "current_password", "invalid");
+		client_free(&r);
+	}
+	/* The fifth failure, whichever route it came through, locks. */
+	call("POST", ME_PASSWORD, a.access, wrong, &r);
+	assert_problem(&r, 429, "account_locked");
+	client_free(&r);
+	cr_assert_eq(audit_count("auth.lockout", a.id), 1);
+	cr_assert_eq(audit_count("auth.password_change_failed", a.id), 3);
+	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 429);
+	call("POST", ME_PASSWORD, a.access, right, &r);
+	assert_problem(&r, 429, "account_locked");
+	client_free(&r);
 	cr_assert_eq(audit_count("auth.password_changed", a.id), 0);
 	free_account(&a);
 }
@@ -1304,6 +1340,49 @@ Test(mfa, disable_needs_password_and_code, .timeout = 60)
 	call("DELETE", MFA, a.access, body, &r);
 	assert_problem(&r, 409, "conflict");
 	client_free(&r);
+	free(secret);
+	free_account(&a);
+}
+
+/* Turning MFA off checks the password and a code: wrong ones of either
+ * count toward the login lockout, and a locked account cannot turn it
+ * off even with both right. */
+Test(mfa, wrong_passwords_and_codes_when_turning_it_off_count_toward_the_lockout,
+	.timeout = 60)
+{
+	struct account a;
+	struct client_resp r;
+	char *secret, body[256], code[8];
+
+	new_account(&a);
+	secret = enrol(&a);
+	json_object_put(confirm(&a, secret));
+	snprintf(body, sizeof(body), "{\"password\":\"wrong-Password-11\","
+		"\"code\":\"abcd-efgh\"}");
+	for (int i = 0; i < 2; i++) {
+		call("DELETE", MFA, a.access, body, &r);
+		assert_field_error(&r, "password", "invalid");
+		client_free(&r);
+	}
+	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":"
+		"\"abcd-efgh\"}", PASSWORD);
+	for (int i = 0; i < 2; i++) {
+		call("DELETE", MFA, a.access, body, &r);
+		assert_field_error(&r, "code", "invalid");
+		client_free(&r);
+	}
+	cr_assert_eq(audit_count("auth.mfa_disable_failed", a.id), 4);
+	/* The fifth failure is a login's, and it locks. */
+	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 429);
+	cr_assert_eq(audit_count("auth.lockout", a.id), 1);
+
+	totp_code(secret, time(NULL) + 30, code);
+	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"%s\"}",
+		PASSWORD, code);
+	call("DELETE", MFA, a.access, body, &r);
+	assert_problem(&r, 429, "account_locked");
+	client_free(&r);
+	cr_assert(mfa_enabled(&a, NULL));
 	free(secret);
 	free_account(&a);
 }

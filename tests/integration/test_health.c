@@ -2,6 +2,7 @@
  * answer carries, through the front server. */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "client.h"
@@ -141,4 +142,72 @@ Test(request_id, each_request_gets_its_own)
 	free(rb);
 	client_free(&a);
 	client_free(&b);
+}
+
+/* A value of the stack's config file as a number (dflt when absent). */
+static long conf_long(const char *key, long dflt)
+{
+	FILE *f = fopen(client_env("DEVFORGE_TEST_CONFIG"), "r");
+	char line[1024];
+	size_t klen = strlen(key);
+	long v = dflt;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = line + klen;
+
+		if (strncmp(line, key, klen) != 0)
+			continue;
+		p += strspn(p, " \t");
+		if (*p == '=')
+			v = atol(p + 1);
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static long questions(void)
+{
+	char *v = client_sql("SELECT VARIABLE_VALUE FROM "
+		"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
+		"'QUESTIONS';");
+	long n = v ? atol(v) : -1;
+
+	free(v);
+	cr_assert(n >= 0, "cannot read the server's Questions counter");
+	return n;
+}
+
+/* Readiness is anonymous: if each call went to the database, anyone
+ * could turn requests into database load. Each worker answers from a
+ * check at most a second old, so a burst of calls costs at most one
+ * check per worker per second, however many calls it holds. The bound
+ * grows with the time the burst took, so a slow machine cannot fail it. */
+Test(health, readiness_bursts_do_not_reach_the_database_per_call,
+	.timeout = 120)
+{
+	const int calls = 300;
+	long workers = conf_long("workers", 4), before, overhead, used;
+	double t0, elapsed;
+	struct client_resp r;
+
+	/* What reading the counter itself costs. */
+	before = questions();
+	overhead = questions() - before;
+
+	before = questions();
+	t0 = client_now();
+	for (int i = 0; i < calls; i++) {
+		cr_assert(client_get(client_url("/api/v1/health/ready"), &r) == 0);
+		cr_assert_eq(r.status, 200, "ready -> %ld %s", r.status, r.body);
+		client_free(&r);
+	}
+	elapsed = client_now() - t0;
+	used = questions() - before - overhead;
+	/* Two statements per check at most (a ping and the schema
+	 * version), one check per worker per started second. */
+	long bound = 2 * workers * ((long)elapsed + 2);
+	cr_assert(used <= bound, "%d readiness calls in %.1fs cost %ld database "
+		"statements (at most %ld for %ld workers)", calls, elapsed, used,
+		bound, workers);
 }

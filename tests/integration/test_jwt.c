@@ -139,8 +139,14 @@ static long status_with(const char *authorization)
 		char *ct = client_header(&r, "Content-Type");
 		cr_assert(ct && strncmp(ct, "application/problem+json", 24) == 0);
 		free(ct);
-		cr_assert(strstr(r.body, "problems/unauthorized") != NULL, "%s",
+		/* Only a genuine token past its exp is token_expired. */
+		cr_assert(strstr(r.body, "problems/invalid_token") != NULL ||
+			strstr(r.body, "problems/token_expired") != NULL, "%s",
 			r.body);
+		char *www = client_header(&r, "WWW-Authenticate");
+		cr_assert(www && strstr(www, "error=\"invalid_token\"") != NULL,
+			"WWW-Authenticate: %s", www ? www : "(none)");
+		free(www);
 	}
 	client_free(&r);
 	return s;

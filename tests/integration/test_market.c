@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "client.h"
 #include "market.h"
 
@@ -196,7 +197,16 @@ Test(market, publish_flow_end_to_end)
 	/* A HEAD tells size and digest without counting a download. */
 	cr_assert_eq(market_req("HEAD", path, cast.user, NULL, &r), 200);
 	client_free(&r);
-	v = sqlf1("SELECT downloads FROM extensions WHERE slug = '%s'", slug);
+	/* Counts are written in batches (downloads_flush_seconds): wait for
+	 * the flush, within a generous bound. */
+	for (double until = client_now() + 30;;) {
+		v = sqlf1("SELECT downloads FROM extensions WHERE slug = '%s'",
+			slug);
+		if ((v != NULL && strcmp(v, "0") != 0) || client_now() > until)
+			break;
+		free(v);
+		usleep(200 * 1000);
+	}
 	cr_assert(v != NULL && strcmp(v, "1") == 0, "downloads %s", v);
 	free(v);
 

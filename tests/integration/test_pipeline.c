@@ -36,6 +36,25 @@ static void assert_problem(struct client_resp *r, long status, const char *code)
 	json_object_put(o);
 }
 
+/* The RFC 6750 challenge of a 401 as the front server passed it on: the
+ * bare realm without a token, error="invalid_token" with the given
+ * description for a refused one. */
+static void assert_challenge(struct client_resp *r, const char *description)
+{
+	char want[512];
+	char *www = client_header(r, "WWW-Authenticate");
+
+	if (description == NULL)
+		snprintf(want, sizeof(want), "Bearer realm=\"devforge\"");
+	else
+		snprintf(want, sizeof(want), "Bearer realm=\"devforge\", "
+			"error=\"invalid_token\", error_description=\"%s\"",
+			description);
+	cr_assert(www != NULL, "no WWW-Authenticate on the %ld", r->status);
+	cr_assert_str_eq(www, want);
+	free(www);
+}
+
 Test(pipeline, unknown_path_is_404)
 {
 	struct client_resp r;
@@ -273,10 +292,8 @@ Test(auth, bad_bearer_token_is_401)
 
 	cr_assert(client_post_json(client_url(EVENTS),
 		"{\"events\":[{\"name\":\"x\"}]}", h, &r) == 0);
-	assert_problem(&r, 401, "unauthorized");
-	char *www = client_header(&r, "WWW-Authenticate");
-	cr_assert(www && strncmp(www, "Bearer", 6) == 0);
-	free(www);
+	assert_problem(&r, 401, "invalid_token");
+	assert_challenge(&r, "The access token is not valid: sign in again.");
 	client_free(&r);
 }
 
@@ -286,6 +303,8 @@ Test(auth, metrics_from_untrusted_address_without_token_is_401)
 
 	cr_assert(client_get(client_untrusted_url("/api/v1/metrics"), &r) == 0);
 	assert_problem(&r, 401, "unauthorized");
+	/* No token at all: the bare challenge, no error code (RFC 6750 3.1). */
+	assert_challenge(&r, NULL);
 	client_free(&r);
 }
 
@@ -327,11 +346,13 @@ Test(auth, token_of_an_unknown_user_is_401)
 
 	cr_assert(client_request("GET", client_untrusted_url("/api/v1/metrics"),
 		h, NULL, 0, &r) == 0);
-	assert_problem(&r, 401, "unauthorized");
+	assert_problem(&r, 401, "invalid_token");
 	client_free(&r);
 	free(tok);
 }
 
+/* A genuine token past its exp: the client refreshes rather than
+ * signing in again, and can tell so from the type and the challenge. */
 Test(auth, expired_token_is_401)
 {
 	char pid[37];
@@ -344,7 +365,9 @@ Test(auth, expired_token_is_401)
 
 	cr_assert(client_request("GET", client_untrusted_url("/api/v1/metrics"),
 		h, NULL, 0, &r) == 0);
-	assert_problem(&r, 401, "unauthorized");
+	assert_problem(&r, 401, "token_expired");
+	assert_challenge(&r, "The access token has expired: get a new one "
+		"with the refresh token.");
 	client_free(&r);
 	free(tok);
 }

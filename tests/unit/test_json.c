@@ -200,6 +200,84 @@ Test(json_parse_body, huge_nesting_refused_without_recursion)
 	cr_assert_not_null(strstr(why, "deeper"), "why: %s", why);
 }
 
+Test(json_parse_body, refuses_a_member_named_twice)
+{
+	refused("{\"a\":1,\"a\":2}", "twice");
+	refused("{\"a\":1,\"b\":2,\"a\":1}", "twice");
+	/* At every depth, in objects inside arrays too. */
+	refused("{\"x\":{\"a\":1,\"a\":2}}", "twice");
+	refused("{\"x\":[{\"b\":1},{\"a\":1,\"c\":3,\"a\":2}]}", "twice");
+	refused("{\"x\":{},\"y\":[],\"x\":null}", "twice");
+}
+
+Test(json_parse_body, compares_member_names_after_unescaping)
+{
+	refused("{\"a\":1,\"\\u0061\":2}", "twice");
+	refused("{\"\\u0041b\":1,\"A\\u0062\":2}", "twice");
+	refused("{\"\\/\":1,\"/\":2}", "twice");
+	refused("{\"q\\\"\":1,\"q\\u0022\":2}", "twice");
+	refused("{\"\\n\":1,\"\\u000a\":2}", "twice");
+	/* Raw UTF-8 against \u escapes, including a surrogate pair. */
+	refused("{\"caf\xc3\xa9\":1,\"caf\\u00e9\":2}", "twice");
+	refused("{\"\xe2\x82\xac\":1,\"\\u20AC\":2}", "twice");
+	refused("{\"\xf0\x9f\x98\x80\":1,\"\\ud83d\\ude00\":2}", "twice");
+}
+
+Test(json_parse_body, accepts_distinct_and_repeated_names_in_other_objects)
+{
+	struct json_object *o;
+	const char *why = NULL;
+	static const char *const ok[] = {
+		"{\"a\":1,\"b\":2,\"ab\":3,\"a \":4,\"A\":5}",
+		/* The same name in sibling and nested objects is fine. */
+		"{\"a\":{\"a\":{\"a\":1}},\"b\":[{\"a\":1},{\"a\":2}]}",
+		"{\"x\":{\"k\":1},\"y\":{\"k\":2}}",
+		/* Prefixes and escapes that differ after unescaping. */
+		"{\"\\u0061\":1,\"\\u0061\\u0061\":2,\"\\u00e9\":3,\"e\":4}",
+		"{\"\\ud83d\\ude00\":1,\"\\ud83d\\ude01\":2}",
+		"{}",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		cr_assert_eq(parse(ok[i], &o, &why), 0, "%s: %s", ok[i],
+			why ? why : "");
+}
+
+Test(json_parse_body, finds_a_repeat_among_many_names)
+{
+	/* More names than the inline buffer holds, the repeat far apart:
+	 * the sort must bring them together. */
+	size_t n = 5000, i, p = 0;
+	char *s = arena_alloc(arena, n * 16 + 32);
+	struct json_object *o;
+	const char *why = NULL;
+
+	s[p++] = '{';
+	for (i = 0; i < n; i++)
+		p += (size_t)sprintf(s + p, "%s\"k%zu\":%zu", i ? "," : "",
+			(i * 7919) % n, i);
+	s[p++] = '}';
+	s[p] = '\0';
+	cr_assert_eq(json_parse_body_ex(&req, s, p, 32, &o, &why), 0, "%s",
+		why ? why : "");
+	/* Now name k0 once more at the end. */
+	memcpy(s + p - 1, ",\"k0\":1}", 9);
+	p += 7;
+	cr_assert_eq(json_parse_body_ex(&req, s, p, 32, &o, &why), DF_EINVAL);
+	cr_assert_not_null(strstr(why, "twice"), "%s", why);
+}
+
+Test(json_parse_body, check_syntax_alone_refuses_duplicates)
+{
+	const char *why = NULL;
+
+	cr_assert_eq(json_check_syntax("{\"a\":1}", 7, 16, &why), 0);
+	cr_assert_eq(json_check_syntax("{\"a\":1,\"a\":1}", 13, 16, &why),
+		DF_EINVAL);
+	cr_assert_not_null(strstr(why, "twice"));
+}
+
 /* ---- json_fields_check ---- */
 
 static int no_admin(struct json_object *v, const char **code, const char **msg)

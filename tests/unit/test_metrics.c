@@ -342,11 +342,15 @@ Test(metrics, every_family_has_help_and_type_once)
 		"devforge_db_unavailable_total counter",
 		"devforge_cache_hits_total counter",
 		"devforge_cache_misses_total counter",
+		"devforge_downloads_sync_writes_total counter",
+		"devforge_downloads_flush_failures_total counter",
+		"devforge_downloads_pending gauge",
 		"devforge_ratelimit_refused_total counter",
 		"devforge_logins_total counter",
 		"devforge_worker_starts_total counter",
 		"devforge_worker_restarts_total counter",
-		"devforge_shm_created_timestamp_seconds gauge"
+		"devforge_shm_created_timestamp_seconds gauge",
+		"devforge_uploads_in_progress gauge"
 	};
 	char want[128];
 	size_t i, len;

@@ -31,7 +31,32 @@ struct zent {
 	int store;              /* no compression */
 	int symlink;            /* Unix mode of a symbolic link */
 	zip_source_t *zsrc;     /* the data from this source instead */
+	int set_attr;           /* "made by" host and attributes below */
+	zip_uint8_t opsys;
+	zip_uint32_t attr;
+	int asi;                /* an ASi Unix extra field with this mode */
+	zip_uint16_t asi_mode;
 };
+
+/* The "made by" host and external attributes, and the ASi Unix extra
+ * field (CRC, mode, size, uid, gid, link target), as e asks. */
+static void set_meta(zip_t *za, zip_int64_t idx, const struct zent *e)
+{
+	zip_uint8_t asi[14 + 4] = { 0 };
+
+	if (e->set_attr)
+		cr_assert_eq(zip_file_set_external_attributes(za,
+			(zip_uint64_t)idx, 0, e->opsys, e->attr), 0);
+	if (e->asi) {
+		asi[4] = (zip_uint8_t)(e->asi_mode & 0xff);
+		asi[5] = (zip_uint8_t)(e->asi_mode >> 8);
+		memcpy(asi + 14, "/etc", 4);
+		cr_assert_eq(zip_file_extra_field_set(za, (zip_uint64_t)idx,
+			0x756e, ZIP_EXTRA_FIELD_NEW, asi, sizeof(asi),
+			ZIP_FL_LOCAL | ZIP_FL_CENTRAL), 0, "%s",
+			zip_strerror(za));
+	}
+}
 
 struct zbuf {
 	unsigned char *data;
@@ -59,6 +84,7 @@ static struct zbuf build(const struct zent *e, size_t n)
 		if (e[i].data == NULL && e[i].zsrc == NULL) {
 			idx = zip_dir_add(za, e[i].name, 0);
 			cr_assert_geq(idx, 0, "%s", zip_strerror(za));
+			set_meta(za, idx, &e[i]);
 			continue;
 		}
 		fs = e[i].zsrc;
@@ -78,6 +104,7 @@ static struct zbuf build(const struct zent *e, size_t n)
 			cr_assert_eq(zip_file_set_external_attributes(za,
 				(zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
 				(zip_uint32_t)(S_IFLNK | 0777) << 16), 0);
+		set_meta(za, idx, &e[i]);
 	}
 	cr_assert_eq(zip_close(za), 0, "%s", zip_strerror(za));
 
@@ -449,6 +476,154 @@ Test(pkg, refuses_a_symbolic_link)
 	expect(e, 2, "unsafe_path");
 }
 
+Test(pkg, refuses_a_link_whatever_host_type_the_archive_claims)
+{
+	unsigned host;
+
+	/* Info-ZIP unzip makes a link of an entry "made by" MS-DOS when its
+	 * owner bits agree with the DOS attributes (0644 with none set);
+	 * other extractors read the mode on other hosts: none passes. */
+	for (host = 0; host < 256; host++) {
+		struct zent e[] = {
+			{ .name = "manifest.json", .data = GOOD_MANIFEST },
+			{ .name = "lib", .data = "/etc", .set_attr = 1,
+			  .opsys = (zip_uint8_t)host,
+			  .attr = (zip_uint32_t)(S_IFLNK | 0644) << 16 },
+		};
+
+		expect_says(e, 2, "unsafe_path", "symbolic link");
+	}
+}
+
+Test(pkg, refuses_special_files_of_every_type)
+{
+	static const zip_uint32_t types[] = { S_IFIFO, S_IFCHR, S_IFBLK,
+		S_IFSOCK, 0170000, 0110000 };
+	static const zip_uint8_t hosts[] = { ZIP_OPSYS_UNIX, ZIP_OPSYS_DOS,
+		ZIP_OPSYS_WINDOWS_NTFS, ZIP_OPSYS_OS_X };
+	size_t t, h;
+
+	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+		for (h = 0; h < sizeof(hosts); h++) {
+			struct zent e[] = {
+				{ .name = "manifest.json", .data = GOOD_MANIFEST },
+				{ .name = "dev", .data = "x", .set_attr = 1,
+				  .opsys = hosts[h],
+				  .attr = (types[t] | 0644) << 16 },
+			};
+
+			expect_says(e, 2, "unsafe_path", "Entry 1 (\"dev\")");
+		}
+	}
+}
+
+Test(pkg, refuses_a_link_stated_in_an_asi_unix_extra_field)
+{
+	/* Upper attribute bits 0: unzip then reads the ASi field's mode. */
+	struct zent e[] = {
+		{ .name = "manifest.json", .data = GOOD_MANIFEST },
+		{ .name = "lib", .data = "/etc", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_UNIX, .attr = 0, .asi = 1,
+		  .asi_mode = S_IFLNK | 0777 },
+	};
+
+	expect_says(e, 2, "unsafe_path", "Unix extra field");
+}
+
+Test(pkg, refuses_a_directory_that_is_not_named_as_one)
+{
+	struct zent by_mode[] = {
+		{ .name = "manifest.json", .data = GOOD_MANIFEST },
+		{ .name = "src", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_UNIX, .attr = (S_IFDIR | 0755u) << 16 },
+	};
+	struct zent by_dos_bit[] = {
+		{ .name = "manifest.json", .data = GOOD_MANIFEST },
+		{ .name = "src", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_DOS, .attr = 0x10 },
+	};
+
+	expect_says(by_mode, 2, "unsafe_path", "directory");
+	expect_says(by_dos_bit, 2, "unsafe_path", "directory");
+}
+
+Test(pkg, accepts_plain_files_and_directories_from_any_host)
+{
+	struct zent e[] = {
+		{ .name = "manifest.json", .data = GOOD_MANIFEST, .set_attr = 1,
+		  .opsys = ZIP_OPSYS_DOS, .attr = 0x20 },
+		{ .name = "unix.js", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_UNIX, .attr = (S_IFREG | 0644u) << 16 },
+		{ .name = "notype.js", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_UNIX, .attr = 0644u << 16 },
+		{ .name = "zero.js", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_UNIX, .attr = 0 },
+		{ .name = "ntfs.js", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_WINDOWS_NTFS, .attr = 0x01 },
+		{ .name = "mac.js", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_OS_X, .attr = (S_IFREG | 0755u) << 16 },
+		{ .name = "asi.js", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_UNIX, .attr = 0, .asi = 1,
+		  .asi_mode = S_IFREG | 0644 },
+		{ .name = "d1/", .set_attr = 1, .opsys = ZIP_OPSYS_UNIX,
+		  .attr = (S_IFDIR | 0755u) << 16 | 0x10 },
+		{ .name = "d2/", .set_attr = 1, .opsys = ZIP_OPSYS_DOS,
+		  .attr = 0x10 },
+		{ .name = "d3/", .set_attr = 1, .opsys = ZIP_OPSYS_UNIX,
+		  .attr = (S_IFREG | 0644u) << 16 },
+	};
+	struct zbuf z = build(e, sizeof(e) / sizeof(e[0]));
+	struct pkg_report rep;
+
+	check_buf(&z, &rep);
+	cr_assert_eq(rep.ok, 1, "%s: %s", rep.failed, rep.message);
+	pkg_report_free(&rep);
+	free(z.data);
+}
+
+Test(pkg, refuses_names_windows_treats_specially)
+{
+	static const char *const bad[] = {
+		"CON", "con", "nul.txt", "NUL.tar.gz", "COM1", "com9.js",
+		"LPT9.js", "lpt0", "AUX", "prn.md", "src/CON/x.js", "con .txt",
+		"CONIN$", "conout$.log", "COM\xc2\xb9", "lpt\xc2\xb3.js",
+		"a:b", "file.js:stream", "src/a:b/c", "name.", "name ", "dir./x",
+		"dir /x", "x..", "a<b", "a>b", "a\"b", "a|b", "a?b", "a*b",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct zent e[] = {
+			{ .name = "manifest.json", .data = GOOD_MANIFEST },
+			{ .name = bad[i], .data = "x" },
+		};
+
+		expect_says(e, 2, "unsafe_path", "Entry 1 (");
+	}
+}
+
+Test(pkg, accepts_names_that_only_resemble_windows_devices)
+{
+	struct zent e[] = {
+		{ .name = "manifest.json", .data = GOOD_MANIFEST },
+		{ .name = "console.js", .data = "x" },
+		{ .name = "CONTRIBUTING.md", .data = "x" },
+		{ .name = "com10.txt", .data = "x" },
+		{ .name = "lpt/nul_x", .data = "x" },
+		{ .name = "auxiliary/.hidden", .data = "x" },
+		{ .name = "COM\xc2\xb9x", .data = "x" },
+		{ .name = "a b/c d.js", .data = "x" },
+		{ .name = "./x.js", .data = "x" },
+	};
+	struct zbuf z = build(e, sizeof(e) / sizeof(e[0]));
+	struct pkg_report rep;
+
+	check_buf(&z, &rep);
+	cr_assert_eq(rep.ok, 1, "%s: %s", rep.failed, rep.message);
+	pkg_report_free(&rep);
+	free(z.data);
+}
+
 Test(pkg, unsafe_message_shows_only_printable_ascii)
 {
 	struct zent e[] = {
@@ -611,6 +786,31 @@ Test(pkg, refuses_a_manifest_that_is_not_a_json_object)
 	expect_manifest(M("{'name': 'demo-ext', 'version': '1.2.3'}"),
 		"manifest_invalid");
 	expect_manifest(M("\xef\xbb\xbf" GOOD_MANIFEST), "manifest_invalid");
+}
+
+Test(pkg, refuses_a_manifest_that_names_a_key_twice)
+{
+	/* json-c keeps the last "name"; a reader keeping the first would
+	 * see another extension. */
+	expect_says((struct zent[]){ { .name = "manifest.json",
+		.data = "{\"name\": \"demo-ext\", \"version\": \"1.2.3\", "
+		"\"name\": \"other\"}" } }, 1, "manifest_invalid", "twice");
+	expect_says((struct zent[]){ { .name = "manifest.json",
+		.data = "{\"name\": \"other\", \"version\": \"1.2.3\", "
+		"\"\\u006eame\": \"demo-ext\"}" } }, 1, "manifest_invalid",
+		"twice");
+	expect_says((struct zent[]){ { .name = "manifest.json",
+		.data = "{\"name\": \"demo-ext\", \"version\": \"1.2.3\", "
+		"\"contributes\": {\"commands\": [{\"id\": 1, \"id\": 2}]}}" } },
+		1, "manifest_invalid", "twice");
+}
+
+Test(pkg, refuses_what_the_strict_syntax_pass_refuses)
+{
+	expect_manifest(M("{\"name\": \"demo-ext\", \"version\": \"1.2.3\", "
+		"\"n\": NaN}"), "manifest_invalid");
+	expect_manifest(M("{\"name\": \"demo-ext\", \"version\": \"1.2.3\", "
+		"\"n\": 01}"), "manifest_invalid");
 }
 
 Test(pkg, refuses_an_empty_manifest)

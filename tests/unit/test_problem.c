@@ -131,7 +131,38 @@ Test(problem_send, adds_a_bearer_challenge_to_401)
 	problem_send(&R, 401, NULL, NULL);
 	cr_assert_eq(R.resp.nheaders, 1);
 	cr_assert_str_eq(R.resp.headers[0].name, "WWW-Authenticate");
-	cr_assert_str_eq(R.resp.headers[0].value, "Bearer");
+	cr_assert_str_eq(R.resp.headers[0].value, "Bearer realm=\"devforge\"");
+}
+
+/* RFC 6750 3.1: a refused token is invalid_token either way; the problem
+ * type tells expired (refresh) from invalid (sign in again). */
+Test(problem_send, refused_tokens_carry_invalid_token_and_their_type)
+{
+	struct json_object *o;
+
+	problem_send(&R, 401, "token_expired", NULL);
+	o = body_json();
+	cr_assert_str_eq(str_field(o, "type"),
+		"https://devforge.dev/problems/token_expired");
+	cr_assert_eq(R.resp.nheaders, 1);
+	cr_assert_str_eq(R.resp.headers[0].name, "WWW-Authenticate");
+	cr_assert(strncmp(R.resp.headers[0].value, "Bearer realm=\"devforge\", "
+		"error=\"invalid_token\", error_description=\"", 67) == 0,
+		"%s", R.resp.headers[0].value);
+	cr_assert(strstr(R.resp.headers[0].value, "expired") != NULL);
+}
+
+Test(problem_send, invalid_token_has_its_own_type_and_description)
+{
+	struct json_object *o;
+
+	problem_send(&R, 401, "invalid_token", NULL);
+	o = body_json();
+	cr_assert_str_eq(str_field(o, "type"),
+		"https://devforge.dev/problems/invalid_token");
+	cr_assert_str_eq(R.resp.headers[0].value, "Bearer realm=\"devforge\", "
+		"error=\"invalid_token\", error_description=\"The access token is "
+		"not valid: sign in again.\"");
 }
 
 Test(problem_send, no_challenge_on_403)

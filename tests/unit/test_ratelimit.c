@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "ratelimit.h"
 #include "shm.h"
 
@@ -218,6 +219,67 @@ Test(ratelimit_key, low_bits_spread)
 			distinct++;
 	}
 	cr_assert_gt(distinct, 950);
+}
+
+/* The subject of addr, in one of four rotating buffers so that two
+ * calls can be compared. */
+static const char *subject(const char *addr, unsigned prefix)
+{
+	static char buf[4][128];
+	static unsigned n;
+	char *out = buf[n++ % 4];
+
+	cr_assert_eq(ratelimit_addr_subject(addr, prefix, out, 128), 0,
+		"%s", addr);
+	return out;
+}
+
+Test(ratelimit_subject, ipv4_is_keyed_on_the_address)
+{
+	cr_assert_str_eq(subject("192.0.2.7", 64), "ip:192.0.2.7");
+	cr_assert_str_neq(subject("192.0.2.7", 64), subject("192.0.2.8", 64));
+	/* An IPv4-mapped IPv6 address is the same client as its IPv4 one. */
+	cr_assert_str_eq(subject("::ffff:192.0.2.7", 64), "ip:192.0.2.7");
+}
+
+/* One IPv6 client usually holds a whole /64: every address of it must
+ * land in one bucket, or it has 2^64 of them. */
+Test(ratelimit_subject, ipv6_is_keyed_on_the_network)
+{
+	cr_assert_str_eq(subject("2001:db8:1:2:aaaa:bbbb:cccc:dddd", 64),
+		"ip6:2001:db8:1:2::/64");
+	cr_assert_str_eq(subject("2001:db8:1:2::1", 64),
+		subject("2001:db8:1:2:ffff:ffff:ffff:ffff", 64));
+	cr_assert_str_neq(subject("2001:db8:1:2::1", 64),
+		subject("2001:db8:1:3::1", 64));
+	/* Zones and spellings of one address agree. */
+	cr_assert_str_eq(subject("fe80::1%eth0", 64), "ip6:fe80::/64");
+	cr_assert_str_eq(subject("2001:DB8:1:2:0:0:0:1", 64),
+		"ip6:2001:db8:1:2::/64");
+	/* The prefix is the operator's: 0 means the default. */
+	cr_assert_str_eq(subject("2001:db8:1:2::1", 0), "ip6:2001:db8:1:2::/64");
+	cr_assert_str_eq(subject("2001:db8:1:2::1", 128),
+		"ip6:2001:db8:1:2::1/128");
+	cr_assert_str_eq(subject("2001:db8:1:2ff::1", 56),
+		"ip6:2001:db8:1:200::/56");
+	cr_assert_str_eq(subject("2001:db8:abcd:12::1", 48),
+		"ip6:2001:db8:abcd::/48");
+	cr_assert_str_eq(subject("2001:db8:abcd:12::1", 33),
+		"ip6:2001:db8:8000::/33");
+	cr_assert_str_eq(subject("2001:db9:abcd:12::1", 32),
+		"ip6:2001:db9::/32");
+}
+
+Test(ratelimit_subject, other_text_is_kept_and_short_buffers_refused)
+{
+	char small[8];
+
+	cr_assert_str_eq(subject("", 64), "ip:");
+	cr_assert_str_eq(subject("not:an:address", 64), "ip:not:an:address");
+	cr_assert_eq(ratelimit_addr_subject(NULL, 64, small, sizeof(small)), 0);
+	cr_assert_str_eq(small, "ip:");
+	cr_assert_eq(ratelimit_addr_subject("2001:db8::1", 64, small,
+		sizeof(small)), DF_ETOOBIG);
 }
 
 Test(ratelimit_take, without_segment_allows_all)

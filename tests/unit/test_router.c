@@ -132,6 +132,8 @@ static const struct route misc_routes[] = {
 	  ROUTE_AUTH_OPTIONAL, 0, 0 },
 	{ HTTP_GET, "/api/v1/limited", h_ok, ROLE_NONE, RL_DEFAULT, 0, 0, 0 },
 	{ HTTP_GET, "/", h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 },
+	{ HTTP_POST, "/api/v1/auth/other", h_ok, ROLE_NONE, RL_AUTH,
+	  ROUTE_BODY_JSON, 0, 0 },
 };
 
 static const struct route_table items_table = { "items", items_routes,
@@ -158,6 +160,10 @@ static int fake_auth(struct request *r)
 		return DF_EDBDOWN;
 	if (strcmp(t, "mfa") == 0)
 		return problem_send(r, 401, "mfa_required", "Second factor.");
+	if (strcmp(t, "expired") == 0) {
+		r->auth.refused = "token_expired";
+		return DF_EAUTH;
+	}
 	if (strncmp(t, "u2-", 3) == 0) {
 		t += 3;
 		snprintf(r->auth.sub, sizeof(r->auth.sub), "second");
@@ -336,7 +342,8 @@ static void has_cors(void)
 	hdr_is("Access-Control-Allow-Credentials", "true");
 	hdr_is("Vary", "Origin");
 	hdr_is("Access-Control-Expose-Headers", "X-Request-Id, RateLimit-Limit, "
-		"RateLimit-Remaining, RateLimit-Reset, Retry-After, ETag, Location");
+		"RateLimit-Remaining, RateLimit-Reset, Retry-After, ETag, Location, "
+		"WWW-Authenticate");
 }
 
 #define JSON_CT "CONTENT_TYPE=application/json"
@@ -562,6 +569,61 @@ Test(router_dispatch, per_address_limit_refuses_with_429)
 	cr_assert_eq(calls, 3);
 }
 
+/* Many addresses together meet the route's global ceiling. */
+Test(router_dispatch, auth_routes_have_a_ceiling_over_all_addresses)
+{
+	cfg.ratelimit_auth_global = (struct config_ratelimit){ 3, 60 };
+	remote = "198.51.100.1";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	remote = "198.51.100.2";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	hdr_is("RateLimit-Limit", "2");
+	hdr_is("RateLimit-Remaining", "1");
+	remote = "198.51.100.3";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	/* This address has one more, all of them together none: the
+	 * bucket nearer empty is the one shown. */
+	hdr_is("RateLimit-Limit", "3");
+	hdr_is("RateLimit-Remaining", "0");
+	remote = "198.51.100.4";
+	LOGIN();
+	problem_is(429, "rate_limited");
+	cr_assert(strstr(detail(), "all clients together") != NULL, "%s",
+		detail());
+	hdr_is("RateLimit-Limit", "3");
+	hdr_is("RateLimit-Remaining", "0");
+	cr_assert_geq(atoi(hdr("Retry-After")), 1);
+	cr_assert_eq(calls, 3);
+	cr_assert_eq(seg->counters[SHM_C_RL_REFUSED + RL_AUTH], 1);
+	/* Per route: another auth route has its own global bucket. */
+	run("POST", "/api/v1/auth/other", "{}", JSON_CT, "CONTENT_LENGTH=2",
+		NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(calls, 4);
+}
+
+/* Addresses of one IPv6 /64 share the per-address bucket; another /64
+ * has its own. */
+Test(router_dispatch, ipv6_clients_are_limited_per_network)
+{
+	cfg.ratelimit_ipv6_prefix = 64;
+	remote = "2001:db8:5:6::1";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	remote = "2001:db8:5:6::2";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+	remote = "2001:db8:5:6:ffff::3";
+	LOGIN();
+	problem_is(429, "rate_limited");
+	remote = "2001:db8:5:7::1";
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200);
+}
+
 Test(router_dispatch, address_class_ignores_credentials)
 {
 	LOGIN("HTTP_AUTHORIZATION=Bearer user");
@@ -647,9 +709,22 @@ Test(router_dispatch, bad_token_is_401_even_on_open_route)
 {
 	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer bogus", NULL);
 	problem_is(401, "unauthorized");
-	hdr_is("WWW-Authenticate", "Bearer");
+	hdr_is("WWW-Authenticate", "Bearer realm=\"devforge\"");
 	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Basic dTpw", NULL);
 	problem_is(401, "unauthorized");
+	cr_assert_eq(calls, 0);
+}
+
+/* The hook's reason for refusing a token reaches the 401: a client
+ * refreshes on token_expired and signs in again on anything else. */
+Test(router_dispatch, refused_token_kind_names_the_401)
+{
+	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer expired",
+		NULL);
+	problem_is(401, "token_expired");
+	hdr_is("WWW-Authenticate", "Bearer realm=\"devforge\", "
+		"error=\"invalid_token\", error_description=\"The access token "
+		"has expired: get a new one with the refresh token.\"");
 	cr_assert_eq(calls, 0);
 }
 
@@ -710,7 +785,7 @@ Test(router_dispatch, role_required)
 {
 	run("GET", "/api/v1/user", NULL, NULL);
 	problem_is(401, "unauthorized");
-	hdr_is("WWW-Authenticate", "Bearer");
+	hdr_is("WWW-Authenticate", "Bearer realm=\"devforge\"");
 	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer user", NULL);
 	problem_is(403, "forbidden");
 	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer support", NULL);
@@ -926,7 +1001,7 @@ Test(router_dispatch, handler_errors_map_to_statuses)
 	fails_as(DF_ENOTFOUND, 404, "not_found");
 	fails_as(DF_ECONFLICT, 409, "conflict");
 	fails_as(DF_EAUTH, 401, "unauthorized");
-	hdr_is("WWW-Authenticate", "Bearer");
+	hdr_is("WWW-Authenticate", "Bearer realm=\"devforge\"");
 	fails_as(DF_EFORBIDDEN, 403, "forbidden");
 	fails_as(DF_ETOOBIG, 413, "payload_too_large");
 	fails_as(DF_EINVAL, 422, "validation_failed");
@@ -995,10 +1070,10 @@ static int init_with(const struct route *routes, size_t n)
 
 Test(router_init, counts_and_indexes_routes)
 {
-	cr_assert_eq(router.nroutes, 16);
+	cr_assert_eq(router.nroutes, 17);
 	cr_assert_eq(router_route_at(&router, 0), &items_routes[0]);
 	cr_assert_eq(router_route_at(&router, 5), &misc_routes[0]);
-	cr_assert_null(router_route_at(&router, 16));
+	cr_assert_null(router_route_at(&router, 17));
 	cr_assert_eq(router_route_index(&router, &misc_routes[3]), 8);
 	cr_assert_eq(router_route_index(&router, NULL), -1);
 }

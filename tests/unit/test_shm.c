@@ -480,3 +480,133 @@ Test(shm_helpers, count_and_generations_in_memory_segment)
 	shm_current = NULL;
 	free(seg);
 }
+
+/* ---- pending downloads ---- */
+
+static struct shm_segment *dl_segment(void)
+{
+	struct shm_segment *seg = malloc(sizeof(*seg));
+
+	cr_assert_not_null(seg);
+	shm_init_memory(seg);
+	shm_current = seg;
+	return seg;
+}
+
+static struct shm_dl_event dl_event(int64_t version)
+{
+	struct shm_dl_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.extension_id = 1;
+	ev.version_id = version;
+	ev.day = 20000;
+	ev.client[0] = 7;
+	return ev;
+}
+
+Test(shm_dl, claimed_events_come_back_once_and_free_their_slots)
+{
+	static struct shm_dl_event out[SHM_DL_SLOTS];
+	static uint32_t idx[SHM_DL_SLOTS];
+	struct shm_segment *seg = dl_segment();
+	struct shm_dl_event ev;
+	size_t n;
+	int64_t sum = 0;
+
+	for (int i = 1; i <= 10; i++) {
+		ev = dl_event(i);
+		cr_assert_eq(shm_dl_push(&ev), 0);
+	}
+	cr_assert_eq(shm_dl_pending(), 10);
+	n = shm_dl_claim(out, idx, SHM_DL_SLOTS);
+	cr_assert_eq(n, 10);
+	for (size_t i = 0; i < n; i++)
+		sum += out[i].version_id;
+	cr_assert_eq(sum, 55);
+	/* Claimed slots are not handed out twice. */
+	cr_assert_eq(shm_dl_claim(out + n, idx + n, SHM_DL_SLOTS - n), 0);
+	shm_dl_release(idx, n, 1);
+	cr_assert_eq(shm_dl_pending(), 0);
+	cr_assert_eq(shm_dl_claim(out, idx, SHM_DL_SLOTS), 0);
+	shm_current = NULL;
+	free(seg);
+}
+
+Test(shm_dl, failed_write_gives_events_back)
+{
+	static struct shm_dl_event out[SHM_DL_SLOTS];
+	static uint32_t idx[SHM_DL_SLOTS];
+	struct shm_segment *seg = dl_segment();
+	struct shm_dl_event ev = dl_event(3);
+	size_t n;
+
+	cr_assert_eq(shm_dl_push(&ev), 0);
+	n = shm_dl_claim(out, idx, SHM_DL_SLOTS);
+	cr_assert_eq(n, 1);
+	shm_dl_release(idx, n, 0);
+	cr_assert_eq(shm_dl_pending(), 1);
+	n = shm_dl_claim(out, idx, SHM_DL_SLOTS);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(out[0].version_id, 3);
+	shm_current = NULL;
+	free(seg);
+}
+
+Test(shm_dl, full_queue_refuses_instead_of_dropping)
+{
+	struct shm_segment *seg = dl_segment();
+	struct shm_dl_event ev = dl_event(1);
+
+	for (int i = 0; i < SHM_DL_SLOTS; i++)
+		cr_assert_eq(shm_dl_push(&ev), 0);
+	cr_assert_eq(shm_dl_push(&ev), DF_ETOOBIG);
+	cr_assert_eq(shm_dl_pending(), SHM_DL_SLOTS);
+	shm_current = NULL;
+	free(seg);
+}
+
+Test(shm_dl, dead_owners_slots_are_taken_back)
+{
+	static struct shm_dl_event out[SHM_DL_SLOTS];
+	static uint32_t idx[SHM_DL_SLOTS];
+	struct shm_segment *seg = dl_segment();
+	uint64_t old = (uint64_t)time(NULL) - SHM_DL_STALE_S - 1;
+	size_t n;
+
+	/* A writer that died mid-push never counted its event: freed. A
+	 * drainer that died mid-write: its event is pending again. */
+	seg->dl[0].state = DL_OWNED(DL_WRITING, old);
+	seg->dl[1].state = DL_OWNED(DL_DRAINING, old);
+	seg->dl[1].ev = dl_event(9);
+	seg->dl_pending = 1;
+	/* A recent owner is left alone. */
+	seg->dl[2].state = DL_OWNED(DL_DRAINING, (uint64_t)time(NULL));
+	n = shm_dl_claim(out, idx, SHM_DL_SLOTS);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(out[0].version_id, 9);
+	cr_assert_eq(seg->dl[0].state, DL_FREE);
+	cr_assert_eq(DL_KIND(seg->dl[2].state), DL_DRAINING);
+	shm_current = NULL;
+	free(seg);
+}
+
+Test(shm_dl, one_worker_wins_each_due_flush)
+{
+	struct shm_segment *seg = dl_segment();
+	struct shm_dl_event ev = dl_event(1);
+	uint64_t wait;
+
+	/* Nothing pending: never due. */
+	cr_assert_eq(shm_dl_due(1000000, 2000000, &wait), 0);
+	cr_assert_eq(wait, 0);
+	cr_assert_eq(shm_dl_push(&ev), 0);
+	cr_assert_eq(shm_dl_due(1000000, 2000000, &wait), 1);
+	cr_assert_eq(shm_dl_due(1000000, 2000000, &wait), 0);
+	cr_assert_eq(wait, 2000000);
+	cr_assert_eq(shm_dl_due(2500000, 2000000, &wait), 0);
+	cr_assert_eq(wait, 500000);
+	cr_assert_eq(shm_dl_due(3000000, 2000000, &wait), 1);
+	shm_current = NULL;
+	free(seg);
+}

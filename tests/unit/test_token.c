@@ -268,6 +268,35 @@ Test(token, refuses_expired)
 	refused_free(forge(JWT_ALG_HS256, SECRET, "", "{\"exp\":1795810500}"));
 }
 
+static int expired_flag(char *tok)
+{
+	struct token_claims c;
+	int expired = -1;
+
+	cr_assert_eq(token_verify_ex(&cfg, tok, NOW, &c, &expired), DF_EAUTH);
+	free(tok);
+	return expired;
+}
+
+/* Only a genuine token past its exp reads as expired: the client may then
+ * refresh; anything else wrong with it means signing in again. */
+Test(token, expiry_is_told_apart_from_other_faults)
+{
+	cr_assert_eq(expired_flag(forge(JWT_ALG_HS256, SECRET, "",
+		"{\"exp\":1795810499}")), 1);
+	/* Expired and also forged, misaddressed or malformed: invalid. */
+	cr_assert_eq(expired_flag(forge(JWT_ALG_HS256,
+		"another-secret-of-sufficient-length-000", "",
+		"{\"exp\":1795810499}")), 0);
+	cr_assert_eq(expired_flag(forge(JWT_ALG_HS256, SECRET, "",
+		"{\"exp\":1795810499,\"iss\":\"https://evil.example\"}")), 0);
+	cr_assert_eq(expired_flag(forge(JWT_ALG_HS256, SECRET, "",
+		"{\"exp\":1795810499,\"role\":\"root\"}")), 0);
+	cr_assert_eq(expired_flag(forge(JWT_ALG_HS256, SECRET, "exp", NULL)), 0);
+	cr_assert_eq(expired_flag(forge(JWT_ALG_HS256, SECRET, "",
+		"{\"exp\":\"1795810499\"}")), 0);
+}
+
 Test(token, refuses_missing_exp)
 {
 	refused_free(forge(JWT_ALG_HS256, SECRET, "exp", NULL));

@@ -1,0 +1,392 @@
+/* What a package and a JSON body may not smuggle past the checks, through
+ * the front server: link and special-file entries whatever "made by" host
+ * type the archive claims (and in an ASi Unix extra field), entry names
+ * Windows treats specially, and member names given twice, in a manifest
+ * (422) or in a request body (400, nothing changed). The zips are built
+ * here with libzip, their attributes set entry by entry. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zip.h>
+#include "client.h"
+#include "market.h"
+
+static struct market_cast cast;
+
+static void setup(void)
+{
+	market_cast(&cast);
+}
+
+static void teardown(void)
+{
+	market_cast_free(&cast);
+}
+
+TestSuite(market_pkg, .init = setup, .fini = teardown);
+
+static char *sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *sqlf(const char *fmt, ...)
+{
+	char sql[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	return client_sql(sql);
+}
+
+/* One entry: its data, and when set_attr the "made by" host and the
+ * external attributes; when asi an ASi Unix extra field with that mode. */
+struct ent {
+	const char *name, *data;
+	int set_attr;
+	zip_uint8_t opsys;
+	zip_uint32_t attr;
+	int asi;
+	zip_uint16_t asi_mode;
+};
+
+/* The entries as a zip in memory (malloc'd, *len bytes). */
+static char *zip_of(const struct ent *e, size_t n, size_t *len)
+{
+	zip_uint8_t asi[18] = { 0 };
+	zip_error_t err;
+	zip_source_t *src, *f;
+	zip_stat_t st;
+	zip_int64_t idx;
+	zip_t *za;
+	char *out;
+	size_t i;
+
+	zip_error_init(&err);
+	src = zip_source_buffer_create(NULL, 0, 0, &err);
+	cr_assert(src != NULL);
+	za = zip_open_from_source(src, ZIP_TRUNCATE, &err);
+	cr_assert(za != NULL);
+	zip_source_keep(src);
+	for (i = 0; i < n; i++) {
+		f = zip_source_buffer(za, e[i].data, strlen(e[i].data), 0);
+		cr_assert(f != NULL);
+		idx = zip_file_add(za, e[i].name, f, ZIP_FL_ENC_UTF_8);
+		cr_assert(idx >= 0, "zip add %s: %s", e[i].name, zip_strerror(za));
+		if (e[i].set_attr)
+			cr_assert_eq(zip_file_set_external_attributes(za,
+				(zip_uint64_t)idx, 0, e[i].opsys, e[i].attr), 0);
+		if (e[i].asi) {
+			/* CRC, mode, size, uid, gid, then the link target. */
+			asi[4] = (zip_uint8_t)(e[i].asi_mode & 0xff);
+			asi[5] = (zip_uint8_t)(e[i].asi_mode >> 8);
+			memcpy(asi + 14, "/etc", 4);
+			cr_assert_eq(zip_file_extra_field_set(za,
+				(zip_uint64_t)idx, 0x756e, ZIP_EXTRA_FIELD_NEW, asi,
+				sizeof(asi), ZIP_FL_LOCAL | ZIP_FL_CENTRAL), 0);
+		}
+	}
+	cr_assert_eq(zip_close(za), 0);
+	cr_assert_eq(zip_source_stat(src, &st), 0);
+	cr_assert_eq(zip_source_open(src), 0);
+	out = malloc(st.size + 1);
+	cr_assert(out != NULL);
+	cr_assert_eq(zip_source_read(src, out, st.size), (zip_int64_t)st.size);
+	zip_source_close(src);
+	zip_source_free(src);
+	zip_error_fini(&err);
+	*len = st.size;
+	return out;
+}
+
+static long upload(const char *slug, const char *ver, const char *body,
+	size_t len, struct client_resp *r)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), EXT "/%s/versions/%s/package", slug, ver);
+	return market_raw("PUT", path, cast.dev, "application/zip", body, len, r);
+}
+
+/* A draft extension with version 1.0.0, ready for uploads. */
+static const char *draft(const char *stem)
+{
+	const char *slug = market_slug(stem);
+	struct client_resp r;
+	char path[256];
+
+	market_create(cast.dev, slug, "");
+	snprintf(path, sizeof(path), EXT "/%s/versions", slug);
+	cr_assert_eq(market_req("POST", path, cast.dev, "{\"version\": \"1.0.0\","
+		" \"changelog\": \"notes\", \"engine\": \"*\"}", &r), 201,
+		"%s", r.body);
+	client_free(&r);
+	return slug;
+}
+
+/* Asserts a 422 whose first error is package/code with says in its
+ * message. */
+static void assert_package_refused(const struct client_resp *r,
+	const char *what, const char *code, const char *says)
+{
+	struct json_object *o, *errs, *e;
+
+	cr_assert_eq(r->status, 422, "%s: want 422, got %ld: %s", what,
+		r->status, r->body);
+	o = client_json(r);
+	cr_assert(o != NULL, "%s: not JSON: %s", what, r->body);
+	cr_assert(json_object_object_get_ex(o, "errors", &errs) &&
+		json_object_array_length(errs) >= 1, "%s: %s", what, r->body);
+	e = json_object_array_get_idx(errs, 0);
+	cr_assert_str_eq(client_json_str(e, "field") ?: "", "package", "%s",
+		what);
+	cr_assert_str_eq(client_json_str(e, "code") ?: "", code, "%s: %s", what,
+		r->body);
+	if (says != NULL)
+		cr_assert(strstr(client_json_str(e, "message") ?: "", says) != NULL,
+			"%s: %s", what, r->body);
+	json_object_put(o);
+}
+
+/* The refused uploads kept no package. */
+static void assert_no_package(const char *slug)
+{
+	char *v = sqlf("SELECT COALESCE(package_sha256, 'none') FROM"
+		" extension_versions v JOIN extensions e ON e.id ="
+		" v.extension_id WHERE e.slug = '%s'", slug);
+
+	cr_assert(v != NULL && strcmp(v, "none") == 0, "package %s", v);
+	free(v);
+}
+
+static void manifest_for(char *buf, size_t size, const char *slug)
+{
+	snprintf(buf, size, "{\"name\": \"%s\", \"version\": \"1.0.0\"}", slug);
+}
+
+Test(market_pkg, link_entries_are_refused_whatever_host_type_is_claimed)
+{
+	/* MS-DOS is the hole Info-ZIP unzip leaves open (0644 agrees with no
+	 * DOS attribute, so the mode is used); the others read the mode too
+	 * or may. */
+	static const zip_uint8_t hosts[] = { ZIP_OPSYS_UNIX, ZIP_OPSYS_DOS,
+		ZIP_OPSYS_WINDOWS_NTFS, ZIP_OPSYS_VFAT, ZIP_OPSYS_OS_X,
+		ZIP_OPSYS_OPENVMS, ZIP_OPSYS_BEOS, 30 /* AtheOS */ };
+	const char *slug = draft("link");
+	struct client_resp r;
+	char manifest[256], what[64], *zip;
+	size_t i, len;
+
+	manifest_for(manifest, sizeof(manifest), slug);
+	for (i = 0; i < sizeof(hosts); i++) {
+		struct ent e[] = {
+			{ .name = "manifest.json", .data = manifest },
+			{ .name = "lib", .data = "/etc", .set_attr = 1,
+			  .opsys = hosts[i],
+			  .attr = (zip_uint32_t)(S_IFLNK | 0644) << 16 },
+			{ .name = "lib/passwd", .data = "written through the link" },
+		};
+
+		snprintf(what, sizeof(what), "link made by host %u", hosts[i]);
+		zip = zip_of(e, 3, &len);
+		upload(slug, "1.0.0", zip, len, &r);
+		assert_package_refused(&r, what, "unsafe_path", "symbolic link");
+		client_free(&r);
+		free(zip);
+	}
+	assert_no_package(slug);
+}
+
+Test(market_pkg, special_files_and_mismarked_directories_are_refused)
+{
+	const char *slug = draft("special");
+	struct client_resp r;
+	char manifest[256], *zip;
+	size_t i, len;
+	struct ent bad[] = {
+		{ .name = "fifo", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_DOS, .attr = (S_IFIFO | 0644u) << 16 },
+		{ .name = "tty", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_UNIX, .attr = (S_IFCHR | 0644u) << 16 },
+		{ .name = "disk", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_WINDOWS_NTFS, .attr = (S_IFBLK | 0644u) << 16 },
+		/* Attribute bits 0: unzip reads the ASi Unix field's mode. */
+		{ .name = "lib", .data = "/etc", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_UNIX, .attr = 0, .asi = 1,
+		  .asi_mode = S_IFLNK | 0777 },
+		/* A file to unzip (by name), a directory to libarchive. */
+		{ .name = "src", .data = "x", .set_attr = 1,
+		  .opsys = ZIP_OPSYS_UNIX, .attr = (S_IFDIR | 0755u) << 16 },
+	};
+
+	manifest_for(manifest, sizeof(manifest), slug);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ent e[] = { { .name = "manifest.json", .data = manifest },
+			bad[i] };
+
+		zip = zip_of(e, 2, &len);
+		upload(slug, "1.0.0", zip, len, &r);
+		assert_package_refused(&r, bad[i].name, "unsafe_path", "Entry 1");
+		client_free(&r);
+		free(zip);
+	}
+	assert_no_package(slug);
+
+	/* Plain files from any host still pass. */
+	{
+		struct ent e[] = {
+			{ .name = "manifest.json", .data = manifest },
+			{ .name = "dos.js", .data = "x", .set_attr = 1,
+			  .opsys = ZIP_OPSYS_DOS, .attr = 0x20 },
+			{ .name = "unix.js", .data = "x", .set_attr = 1,
+			  .opsys = ZIP_OPSYS_UNIX, .attr = (S_IFREG | 0755u) << 16 },
+		};
+
+		zip = zip_of(e, 3, &len);
+		cr_assert_eq(upload(slug, "1.0.0", zip, len, &r), 200, "%s",
+			r.body);
+		client_free(&r);
+		free(zip);
+	}
+}
+
+Test(market_pkg, names_windows_treats_specially_are_refused)
+{
+	static const char *const bad[] = {
+		"CON", "nul.txt", "COM1", "LPT9.js", "src/aux/x.js", "con .txt",
+		"a:b", "main.js:hidden", "name.", "name ", "dir./x.js", "a?b",
+	};
+	const char *slug = draft("winname");
+	struct client_resp r;
+	char manifest[256], *zip;
+	size_t i, len;
+
+	manifest_for(manifest, sizeof(manifest), slug);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ent e[] = {
+			{ .name = "manifest.json", .data = manifest },
+			{ .name = bad[i], .data = "x" },
+		};
+
+		zip = zip_of(e, 2, &len);
+		upload(slug, "1.0.0", zip, len, &r);
+		assert_package_refused(&r, bad[i], "unsafe_path", "Entry 1");
+		client_free(&r);
+		free(zip);
+	}
+	assert_no_package(slug);
+
+	/* Names that merely resemble devices are fine. */
+	{
+		struct ent e[] = {
+			{ .name = "manifest.json", .data = manifest },
+			{ .name = "console.js", .data = "x" },
+			{ .name = "CONTRIBUTING.md", .data = "x" },
+			{ .name = "com10/nul_x.txt", .data = "x" },
+		};
+
+		zip = zip_of(e, 4, &len);
+		cr_assert_eq(upload(slug, "1.0.0", zip, len, &r), 200, "%s",
+			r.body);
+		client_free(&r);
+		free(zip);
+	}
+}
+
+Test(market_pkg, a_manifest_naming_a_key_twice_is_refused)
+{
+	const char *slug = draft("dupkey");
+	struct client_resp r;
+	char manifest[3][512], *zip;
+	size_t i, len;
+
+	/* json-c keeps the last name: the listing's slug wins there,
+	 * "someone-else" for a reader keeping the first. */
+	snprintf(manifest[0], sizeof(manifest[0]), "{\"name\": \"someone-else\","
+		" \"version\": \"1.0.0\", \"name\": \"%s\"}", slug);
+	snprintf(manifest[1], sizeof(manifest[1]), "{\"name\": \"someone-else\","
+		" \"version\": \"1.0.0\", \"\\u006eame\": \"%s\"}", slug);
+	/* Deep inside, where only the extension's own reader looks. */
+	snprintf(manifest[2], sizeof(manifest[2]), "{\"name\": \"%s\","
+		" \"version\": \"1.0.0\", \"contributes\": {\"commands\":"
+		" [{\"id\": \"a\", \"id\": \"b\"}]}}", slug);
+	for (i = 0; i < 3; i++) {
+		struct ent e[] = { { .name = "manifest.json",
+			.data = manifest[i] } };
+
+		zip = zip_of(e, 1, &len);
+		upload(slug, "1.0.0", zip, len, &r);
+		assert_package_refused(&r, manifest[i], "manifest_invalid",
+			"twice");
+		client_free(&r);
+		free(zip);
+	}
+	assert_no_package(slug);
+}
+
+/* Asserts a 400 problem answer that names the repeat. */
+static void assert_body_refused(const struct client_resp *r, const char *what)
+{
+	char *ct = client_header(r, "Content-Type");
+
+	cr_assert_eq(r->status, 400, "%s: want 400, got %ld: %s", what,
+		r->status, r->body);
+	cr_assert(ct != NULL && strstr(ct, "application/problem+json") != NULL,
+		"%s: %s", what, ct ? ct : "no Content-Type");
+	cr_assert(strstr(r->body, "twice") != NULL, "%s: %s", what, r->body);
+	free(ct);
+}
+
+Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
+{
+	const char *s1 = market_slug("first"), *s2 = market_slug("second");
+	const char *slug = draft("body");
+	struct client_resp r;
+	char body[1024], path[256], *v;
+
+	/* A create whose two slugs would be two different extensions. */
+	snprintf(body, sizeof(body), "{\"slug\": \"%s\", \"name\": \"Dup\","
+		" \"summary\": \"A test extension\", \"description\": \"Twice.\","
+		" \"category\": \"other\", \"license\": \"MIT\", \"slug\": \"%s\"}",
+		s1, s2);
+	market_req("POST", EXT, cast.dev, body, &r);
+	assert_body_refused(&r, "create");
+	client_free(&r);
+	/* Escaped, and nested in the price object. */
+	snprintf(body, sizeof(body), "{\"slug\": \"%s\", \"name\": \"Dup\","
+		" \"summary\": \"A test extension\", \"description\": \"Twice.\","
+		" \"category\": \"other\", \"license\": \"MIT\", \"price\":"
+		" {\"amount\": 0, \"currency\": \"USD\", \"\\u0061mount\": 500}}",
+		s1);
+	market_req("POST", EXT, cast.dev, body, &r);
+	assert_body_refused(&r, "create with price");
+	client_free(&r);
+	v = sqlf("SELECT COUNT(*) FROM extensions WHERE slug IN ('%s', '%s')",
+		s1, s2);
+	cr_assert(v != NULL && strcmp(v, "0") == 0, "created: %s", v);
+	free(v);
+
+	/* An edit naming the field twice leaves the listing as it was. */
+	snprintf(path, sizeof(path), EXT "/%s", slug);
+	market_req("PATCH", path, cast.dev, "{\"name\": \"First\", \"name\":"
+		" \"Second\"}", &r);
+	assert_body_refused(&r, "patch");
+	client_free(&r);
+	v = sqlf("SELECT name FROM extensions WHERE slug = '%s'", slug);
+	cr_assert(v != NULL && strncmp(v, "Test ", 5) == 0 &&
+		strcmp(v + 5, slug) == 0, "renamed: %s", v);
+	free(v);
+
+	/* A version whose two numbers would be two versions. */
+	snprintf(path, sizeof(path), EXT "/%s/versions", slug);
+	market_req("POST", path, cast.dev, "{\"version\": \"2.0.0\", \"changelog\":"
+		" \"x\", \"engine\": \"*\", \"version\": \"3.0.0\"}", &r);
+	assert_body_refused(&r, "version");
+	client_free(&r);
+	v = sqlf("SELECT COUNT(*) FROM extension_versions v JOIN extensions e"
+		" ON e.id = v.extension_id WHERE e.slug = '%s'", slug);
+	cr_assert(v != NULL && strcmp(v, "1") == 0, "versions: %s", v);
+	free(v);
+}
