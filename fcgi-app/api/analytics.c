@@ -61,6 +61,21 @@ static int v_properties(struct json_object *v, const char **code,
 	return 0;
 }
 
+/* Session and anonymous ids are shown to admins as one line of text:
+ * no control characters, tabs or line breaks (a stored ESC sequence or
+ * a forged second line would reach whoever reads them). */
+static int v_id(struct json_object *v, const char **code, const char **msg)
+{
+	const char *s = json_object_get_string(v);
+
+	if (validate_text(s, (size_t)json_object_get_string_len(v)) &&
+	    strpbrk(s, "\t\r\n") == NULL)
+		return 0;
+	*code = "invalid_format";
+	*msg = "must not contain control characters or line breaks";
+	return -1;
+}
+
 static const struct json_field batch_fields[] = {
 	{ "events", JF_ARRAY, 1, 1, ANALYTICS_MAX_EVENTS, NULL, 0 },
 };
@@ -68,8 +83,8 @@ static const struct json_field batch_fields[] = {
 static const struct json_field event_fields[] = {
 	{ "name", JF_STRING, 1, 1, 64, v_event_name, 0 },
 	{ "ts", JF_STRING, 0, 1, 64, v_timestamp, 1 },
-	{ "session_id", JF_STRING, 0, 1, 128, NULL, 1 },
-	{ "anonymous_id", JF_STRING, 0, 1, 128, NULL, 1 },
+	{ "session_id", JF_STRING, 0, 1, 128, v_id, 1 },
+	{ "anonymous_id", JF_STRING, 0, 1, 128, v_id, 1 },
 	{ "properties", JF_OBJECT, 0, 0, 0, v_properties, 1 },
 };
 

@@ -4,7 +4,8 @@
 
 # One list for everything: compilers and autotools, the libraries' -dev
 # packages, Criterion and libcurl for the tests, clang with its sanitizer
-# and fuzzer runtime, the servers of the stack, and the benchmark client.
+# and fuzzer runtime, the servers of the stack, the benchmark client, and
+# npm for the OpenAPI conformance tools (tests/conformance/run.sh).
 DF_DEPS_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libssl-dev libzip-dev
@@ -13,6 +14,7 @@ DF_DEPS_PACKAGES=(
 	mariadb-server mariadb-client
 	lighttpd spawn-fcgi apache2 libapache2-mod-fcgid libapache2-mod-xsendfile
 	wrk curl openssl
+	nodejs npm
 )
 
 # Prints the packages of DF_DEPS_PACKAGES (or of the arguments) that are not
