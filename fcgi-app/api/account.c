@@ -31,8 +31,6 @@
 #define RESET_ANSWER_FLOOR_MS 100
 #define TOKEN_INPUT_MAX 128
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 static int v_email(struct json_object *v, const char **code, const char **msg)
 {
 	if (validate_email(json_object_get_string(v), NULL))

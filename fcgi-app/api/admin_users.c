@@ -49,8 +49,6 @@ static const struct json_field patch_fields[] = {
 	{ "status", JF_STRING, 0, 1, 16, v_status, 0 },
 };
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 /* Search text as stored: addresses and usernames are kept in lower case
  * and in ASCII, so a search for anything else cannot match. NULL when q
  * holds a byte outside printable ASCII. */

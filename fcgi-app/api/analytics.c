@@ -88,8 +88,6 @@ static const struct json_field event_fields[] = {
 	{ "properties", JF_OBJECT, 0, 0, 0, v_properties, 1 },
 };
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 /* "2026-11-27T20:15:00.5+01:00" -> "2026-11-27 19:15:00.500000" (UTC). */
 static char *db_datetime(struct arena *a, const char *rfc3339)
 {

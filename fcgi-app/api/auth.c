@@ -41,8 +41,6 @@
 static const char bad_credentials[] =
 	"The e-mail address or the password is wrong.";
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 /* ------------------------------------------------------------ fields */
 
 static int v_email(struct json_object *v, const char **code, const char **msg)

@@ -14,7 +14,6 @@
 #include "store/extensions.h"
 #include "store/users.h"
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 #define APP_LOCATION "/api/v1/developers/applications/me"
 
 static int v_github(struct json_object *v, const char **code,

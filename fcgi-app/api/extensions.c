@@ -22,7 +22,6 @@
 #include "store/tx.h"
 #include "store/versions.h"
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 #define PRICE_MAX 100000000 /* minor units: 1,000,000.00 */
 
 static const char *const currencies[] = { "USD", "EUR", "GBP", NULL };

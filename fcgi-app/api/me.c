@@ -21,8 +21,6 @@
  * policy); more is refused before any hashing. */
 #define PASSWORD_INPUT_MAX 1024
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 static const struct json_field patch_fields[] = {
 	{ "display_name", JF_STRING, 0, 1, API_DISPLAY_NAME_MAX,
 	  api_v_display_name, 1 },

@@ -24,8 +24,6 @@
 #define CODE_INPUT_MAX 32
 #define OTPAUTH_URI_MAX 1024
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 static const struct json_field confirm_fields[] = {
 	{ "code", JF_STRING, 1, 1, CODE_INPUT_MAX, NULL, 0 },
 };

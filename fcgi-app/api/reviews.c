@@ -14,8 +14,6 @@
 #include "validate.h"
 #include "store/reviews.h"
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 static const struct json_field put_fields[] = {
 	{ "rating", JF_INT, 1, 1, 5, NULL, 0 },
 	{ "title", JF_STRING, 0, 1, 200, api_v_line, 1 },

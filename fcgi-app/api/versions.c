@@ -29,7 +29,6 @@
 #include "store/tx.h"
 #include "store/versions.h"
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 #define UPDATES_MAX 500   /* installed extensions in one update check */
 
 static int v_semver(struct json_object *v, const char **code,

@@ -56,6 +56,10 @@ int json_check_syntax(const char *s, size_t len, int max_depth,
 /* Checks obj against fields. Each problem adds an error ("unknown_field",
  * "required", "invalid_type", "too_short", "too_long", "out_of_range" or
  * the validator's code) to req. Returns the number of errors added. */
+/* The length of a field table, for the nfields arguments below. Like
+ * DBP, short because every handler writes it. */
+#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+
 size_t json_fields_check(struct request *req, struct json_object *obj,
 	const struct json_field *fields, size_t nfields);
 

@@ -300,7 +300,6 @@ static const struct json_field fields[] = {
 	{ "ratio", JF_NUMBER, 0, 0, 1, NULL, 0 },
 	{ "note", JF_STRING, 0, 0, 0, NULL, 1 },
 };
-#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
 /* Parses s, checks it and returns the number of errors; the errors stay
  * in req.problem_errors. */
@@ -310,7 +309,7 @@ static size_t check(const char *s)
 	const char *why = NULL;
 
 	cr_assert_eq(parse(s, &o, &why), 0, "%s: %s", s, why ? why : "");
-	return json_fields_check(&req, o, fields, NFIELDS);
+	return json_fields_check(&req, o, fields, NFIELDS(fields));
 }
 
 /* Whether error i has this field and code. */
@@ -430,7 +429,7 @@ Test(json_fields_check, string_with_escaped_nul_never_reaches_check)
 
 	/* Built in code rather than parsed: the check still refuses it. */
 	json_set(o, "name", json_object_new_string_len("a\0b", 3));
-	cr_assert_eq(json_fields_check(&req, o, fields, NFIELDS), 1);
+	cr_assert_eq(json_fields_check(&req, o, fields, NFIELDS(fields)), 1);
 	has_error(0, "name", "invalid_type");
 }
 
@@ -453,13 +452,13 @@ Test(json_fields_check, nested_errors_carry_the_prefix)
 
 	cr_assert_eq(parse("{\"name\":\"abcdefgh\",\"x\":1,\"count\":\"1\"}",
 		&o, NULL), 0);
-	cr_assert_eq(json_fields_check_at(&req, o, fields, NFIELDS,
+	cr_assert_eq(json_fields_check_at(&req, o, fields, NFIELDS(fields),
 		"events[2]"), 3);
 	has_error(0, "events[2].x", "unknown_field");
 	has_error(1, "events[2].name", "too_long");
 	has_error(2, "events[2].count", "invalid_type");
 	cr_assert_eq(parse("{}", &o, NULL), 0);
-	cr_assert_eq(json_fields_check_at(&req, o, fields, NFIELDS, ""), 1);
+	cr_assert_eq(json_fields_check_at(&req, o, fields, NFIELDS(fields), ""), 1);
 	has_error(3, "name", "required");
 }
 
