@@ -31,17 +31,8 @@
 #define RESET_ANSWER_FLOOR_MS 100
 #define TOKEN_INPUT_MAX 128
 
-static int v_email(struct json_object *v, const char **code, const char **msg)
-{
-	if (validate_email(json_object_get_string(v), NULL))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be an e-mail address of at most 254 characters";
-	return -1;
-}
-
 static const struct json_field reset_fields[] = {
-	{ "email", JF_STRING, 1, 0, 0, v_email, 0 },
+	{ "email", JF_STRING, 1, 0, 0, api_v_email, 0 },
 };
 
 static const struct json_field confirm_fields[] = {

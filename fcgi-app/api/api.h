@@ -112,6 +112,9 @@ int api_v_display_name(struct json_object *v, const char **code,
 int api_v_text(struct json_object *v, const char **code, const char **msg);
 int api_v_notes(struct json_object *v, const char **code, const char **msg);
 int api_v_line(struct json_object *v, const char **code, const char **msg);
+/* json_field validator: an e-mail address as validate_email takes it
+ * (length bound included). */
+int api_v_email(struct json_object *v, const char **code, const char **msg);
 /* json_field validator: an http or https URL (length bound in the
  * table, at most 2048). */
 int api_v_url(struct json_object *v, const char **code, const char **msg);

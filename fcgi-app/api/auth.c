@@ -43,15 +43,6 @@ static const char bad_credentials[] =
 
 /* ------------------------------------------------------------ fields */
 
-static int v_email(struct json_object *v, const char **code, const char **msg)
-{
-	if (validate_email(json_object_get_string(v), NULL))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be an e-mail address of at most 254 characters";
-	return -1;
-}
-
 /* Names that are literal segments beside /developers/{username}: a user
  * holding one would have a public profile no URL reaches. */
 static const char *const reserved_usernames[] = { "applications", NULL };
@@ -75,7 +66,7 @@ static int v_username(struct json_object *v, const char **code,
 }
 
 static const struct json_field register_fields[] = {
-	{ "email", JF_STRING, 1, 0, 0, v_email, 0 },
+	{ "email", JF_STRING, 1, 0, 0, api_v_email, 0 },
 	{ "username", JF_STRING, 1, 0, 0, v_username, 0 },
 	/* Length and content: password_policy_check, with its own codes. */
 	{ "password", JF_STRING, 1, 0, 0, NULL, 0 },

@@ -1,7 +1,8 @@
 /* Stores: none. */
 /* Field validators shared by more than one route's json_field table, so
  * that the same input gets the same rule, code and message wherever it
- * is accepted (registration and PATCH /me both take a display name; the
+ * is accepted (registration and PATCH /me both take a display name,
+ * registration and the password reset an e-mail address; the
  * developer programme and the marketplace take free text and reasons). */
 #include <string.h>
 #include <json-c/json.h>
@@ -59,6 +60,15 @@ int api_v_line(struct json_object *v, const char **code, const char **msg)
 		return 0;
 	*code = "invalid_format";
 	*msg = "must be a single line";
+	return -1;
+}
+
+int api_v_email(struct json_object *v, const char **code, const char **msg)
+{
+	if (validate_email(json_object_get_string(v), NULL))
+		return 0;
+	*code = "invalid_format";
+	*msg = "must be an e-mail address of at most 254 characters";
 	return -1;
 }
 
