@@ -49,11 +49,9 @@ static int read_app(struct arena *a, const char *sql, struct db_param key,
 	struct db_result res;
 	int rc;
 
-	rc = db_query(a, sql, &key, 1, &res);
+	rc = store_one(a, sql, &key, 1, &res);
 	if (rc != 0)
 		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
 	app_from_row(&res, 0, out);
 	return 0;
 }
@@ -86,9 +84,7 @@ int store_developers_apply(struct arena *a, const char *user_pid,
 	rc = db_begin();
 	if (rc != 0)
 		return rc;
-	rc = db_query(a, lock_user, DBP(DB_STR(user_pid)), &res);
-	if (rc == 0 && res.nrows != 1)
-		rc = DF_ENOTFOUND;
+	rc = store_one(a, lock_user, DBP(DB_STR(user_pid)), &res);
 	if (rc != 0)
 		return store_tx_end(rc);
 	uid = db_int(&res, 0, 0, 0);

@@ -125,11 +125,9 @@ static int get_one(struct arena *a, const char *sql, const char *slug,
 	struct db_result res;
 	int rc;
 
-	rc = db_query(a, sql, DBP(DB_STR(slug)), &res);
+	rc = store_one(a, sql, DBP(DB_STR(slug)), &res);
 	if (rc != 0)
 		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
 	ext_from_row(&res, 0, out);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/logins.h"
+#include "store/tx.h"
 
 int store_logins_lock_state(struct arena *a, int64_t user_id,
 	int64_t *locked_s, int64_t *lockouts)
@@ -23,11 +24,9 @@ int store_logins_lock_state(struct arena *a, int64_t user_id,
 	struct db_result res;
 	int rc;
 
-	rc = db_query(a, sql, DBP(DB_INT(user_id)), &res);
+	rc = store_one(a, sql, DBP(DB_INT(user_id)), &res);
 	if (rc != 0)
 		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
 	*lockouts = db_int(&res, 0, 0, 0);
 	*locked_s = db_int(&res, 0, 1, 0);
 	return 0;

@@ -61,12 +61,8 @@ static int lock_extension(struct arena *a, int64_t extension_id)
 	static const char sql[] =
 		"SELECT id FROM extensions WHERE id = ? FOR UPDATE";
 	struct db_result res;
-	int rc;
 
-	rc = db_query(a, sql, DBP(DB_INT(extension_id)), &res);
-	if (rc == 0 && res.nrows != 1)
-		rc = DF_ENOTFOUND;
-	return rc;
+	return store_one(a, sql, DBP(DB_INT(extension_id)), &res);
 }
 
 static int recompute(int64_t extension_id)
@@ -177,11 +173,9 @@ int store_rev_delete(struct arena *a, const char *pid, int64_t *extension_id)
 	uint64_t affected = 0;
 	int rc;
 
-	rc = db_query(a, find, DBP(DB_STR(pid)), &res);
+	rc = store_one(a, find, DBP(DB_STR(pid)), &res);
 	if (rc != 0)
 		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
 	*extension_id = db_int(&res, 0, 0, 0);
 	rc = db_begin();
 	if (rc != 0)

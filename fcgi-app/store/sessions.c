@@ -7,6 +7,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/sessions.h"
+#include "store/tx.h"
 
 int store_sessions_token_ok(const char *s)
 {
@@ -93,12 +94,10 @@ int store_sessions_find(struct arena *a, const char *token, int for_update,
 	if (!store_sessions_token_ok(token))
 		return DF_ENOTFOUND;
 	crypto_sha256(token, STORE_SESSIONS_TOKEN_LEN, hash);
-	rc = db_query(a, for_update ? sql_lock : sql,
+	rc = store_one(a, for_update ? sql_lock : sql,
 		DBP(DB_BLOB(hash, sizeof(hash))), &res);
 	if (rc != 0)
 		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
 	out->id = db_int(&res, 0, 0, 0);
 	out->user_id = db_int(&res, 0, 1, 0);
 	fam = db_str(&res, 0, 2);

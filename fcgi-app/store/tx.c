@@ -55,3 +55,13 @@ int store_rows(struct arena *a, const char *sql, const struct db_param *p,
 	*n = res.nrows;
 	return 0;
 }
+
+int store_one(struct arena *a, const char *sql, const struct db_param *p,
+	size_t np, struct db_result *res)
+{
+	int rc = db_query(a, sql, p, np, res);
+
+	if (rc == 0 && res->nrows != 1)
+		rc = DF_ENOTFOUND;
+	return rc;
+}

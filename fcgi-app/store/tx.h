@@ -1,7 +1,8 @@
 /* Transactions for the api layer: a handler that writes through several
  * stores (a user, its session, its audit event, its mail) makes them one
  * unit of work without including db.h. Also the one row-mapping loop
- * every store's list queries share. */
+ * every store's list queries share, and the one "exactly one row or not
+ * found" read of its lookups. */
 #ifndef DF_STORE_TX_H
 #define DF_STORE_TX_H
 
@@ -33,5 +34,11 @@ typedef void (*store_row_fn)(const struct db_result *res, size_t row,
  * df_err. */
 int store_rows(struct arena *a, const char *sql, const struct db_param *p,
 	size_t np, size_t size, store_row_fn fn, void **out, size_t *n);
+
+/* Runs a query that names one row (by a key): 0 with res filled when
+ * exactly one row came back, DF_ENOTFOUND when none or several did,
+ * another df_err on failure. */
+int store_one(struct arena *a, const char *sql, const struct db_param *p,
+	size_t np, struct db_result *res);
 
 #endif
