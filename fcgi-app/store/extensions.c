@@ -220,12 +220,9 @@ int store_ext_create(struct arena *a, int64_t owner_id,
 		rc = DF_EINVAL; /* the category vanished: the caller checked */
 	if (rc == 0)
 		rc = tags_replace((int64_t)id, in);
-	if (rc == 0)
-		rc = db_commit();
-	if (rc != 0) {
-		db_rollback();
+	rc = store_tx_end(rc);
+	if (rc != 0)
 		return rc;
-	}
 	return store_ext_get(a, in->slug, out);
 }
 

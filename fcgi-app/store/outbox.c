@@ -7,6 +7,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/outbox.h"
+#include "store/tx.h"
 
 int store_outbox_enqueue(const char *to, const char *subject,
 	const char *body, const char *template)
@@ -50,12 +51,10 @@ int store_outbox_claim(struct arena *a, size_t max, unsigned lease_s,
 		return rc;
 	rc = db_query(a, sql_due, DBP(DB_INT(max)), &res);
 	if (rc != 0)
-		goto fail;
+		return store_tx_end(rc);
 	m = arena_calloc(a, res.nrows ? res.nrows : 1, sizeof(*m));
-	if (m == NULL) {
-		rc = DF_ENOMEM;
-		goto fail;
-	}
+	if (m == NULL)
+		return store_tx_end(DF_ENOMEM);
 	for (size_t i = 0; i < res.nrows; i++) {
 		m[i].id = db_int(&res, i, 0, 0);
 		m[i].to = db_str(&res, i, 1);
@@ -67,17 +66,14 @@ int store_outbox_claim(struct arena *a, size_t max, unsigned lease_s,
 		rc = db_exec(sql_lease, DBP(DB_INT(lease_s), DB_INT(m[i].id)),
 			NULL, NULL);
 		if (rc != 0)
-			goto fail;
+			break;
 	}
-	rc = db_commit();
+	rc = store_tx_end(rc);
 	if (rc != 0)
-		goto fail;
+		return rc;
 	*out = m;
 	*n = res.nrows;
 	return 0;
-fail:
-	db_rollback();
-	return rc;
 }
 
 int store_outbox_mark_sent(int64_t id)

@@ -79,15 +79,6 @@ static int recompute(int64_t extension_id)
 		NULL, NULL);
 }
 
-static int finish(int rc)
-{
-	if (rc == 0)
-		rc = db_commit();
-	if (rc != 0)
-		db_rollback();
-	return rc;
-}
-
 int store_rev_put(struct arena *a, int64_t extension_id, int64_t user_id,
 	int64_t rating, const char *title, const char *body,
 	struct store_review *out, int *created)
@@ -138,7 +129,7 @@ int store_rev_put(struct arena *a, int64_t extension_id, int64_t user_id,
 		 * of an existing row as 2. */
 		*created = affected == 1;
 	}
-	return finish(rc);
+	return store_tx_end(rc);
 }
 
 int store_rev_delete_mine(struct arena *a, int64_t extension_id,
@@ -160,7 +151,7 @@ int store_rev_delete_mine(struct arena *a, int64_t extension_id,
 		rc = DF_ENOTFOUND;
 	if (rc == 0)
 		rc = recompute(extension_id);
-	return finish(rc);
+	return store_tx_end(rc);
 }
 
 int store_rev_delete(struct arena *a, const char *pid, int64_t *extension_id)
@@ -187,5 +178,5 @@ int store_rev_delete(struct arena *a, const char *pid, int64_t *extension_id)
 		rc = DF_ENOTFOUND;
 	if (rc == 0)
 		rc = recompute(*extension_id);
-	return finish(rc);
+	return store_tx_end(rc);
 }
