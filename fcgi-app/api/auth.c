@@ -345,7 +345,7 @@ int api_attempt_begin(struct request *req, const struct store_user *u,
 		rc = store_tx_end(rc);
 		return rc != 0 ? rc : send_locked(req, secs);
 	}
-	return store_tx_commit();
+	return store_tx_end(0);
 }
 
 /* A wrong password or second factor: counted, and at the threshold the
@@ -369,7 +369,7 @@ int api_attempt_failed(struct request *req, const struct store_user *u,
 		return store_tx_end(rc);
 	if (locked_s > 0) {
 		/* A request racing this one locked the account. */
-		rc = store_tx_commit();
+		rc = store_tx_end(0);
 		return rc != 0 ? rc : send_locked(req, locked_s);
 	}
 	rc = store_logins_count_failures(req->arena, u->id,
@@ -381,7 +381,7 @@ int api_attempt_failed(struct request *req, const struct store_user *u,
 		rc = store_tx_end(rc);
 		return rc != 0 ? rc : send_locked(req, secs);
 	}
-	return store_tx_commit();
+	return store_tx_end(0);
 }
 
 static int login_failed(struct request *req, const struct store_user *u,
@@ -691,7 +691,7 @@ static int logout_post(struct request *req)
 	}
 	if (rc != 0 && rc != DF_ENOTFOUND)
 		return store_tx_end(rc);
-	rc = store_tx_commit();
+	rc = store_tx_end(0);
 	if (rc != 0)
 		return rc;
 	set_refresh_cookie(req, NULL, 0);

@@ -10,15 +10,6 @@ int store_tx_begin(void)
 	return db_begin();
 }
 
-int store_tx_commit(void)
-{
-	int rc = db_commit();
-
-	if (rc != 0)
-		db_rollback();
-	return rc;
-}
-
 int store_tx_rollback(void)
 {
 	return db_rollback();
@@ -30,7 +21,10 @@ int store_tx_end(int rc)
 		db_rollback();
 		return rc;
 	}
-	return store_tx_commit();
+	rc = db_commit();
+	if (rc != 0)
+		db_rollback();
+	return rc;
 }
 
 int store_rows(struct arena *a, const char *sql, const struct db_param *p,

@@ -6,17 +6,17 @@
 #ifndef DF_STORE_TX_H
 #define DF_STORE_TX_H
 
-/* Each returns 0 or a negative df_err like db_begin/db_commit/db_rollback.
- * After any failure inside the transaction the caller rolls back; a
- * failed commit has been rolled back already. */
+/* Each returns 0 or a negative df_err like db_begin/db_rollback. */
 int store_tx_begin(void);
-int store_tx_commit(void);
+/* Abandons the transaction when the handler answers without writing
+ * (a refused token, a conflict it reports itself). */
 int store_tx_rollback(void);
 
 /* Ends the transaction by rc: commits when rc is 0, otherwise rolls back
  * and hands rc on. Returns rc, or the commit's failure (rolled back). It
- * lets every exit of a multi-step write be one `return store_tx_end(rc)`
- * instead of a rollback on each error path. */
+ * is the one way a transaction that may have written ends, so every exit
+ * of a multi-step write is one `return store_tx_end(rc)` instead of a
+ * commit and a rollback on each path. */
 int store_tx_end(int rc);
 
 #include <stddef.h>
