@@ -148,6 +148,22 @@ int api_attempt_begin(struct request *req, const struct store_user *u,
 int api_attempt_failed(struct request *req, const struct store_user *u,
 	const char *event, const char *reason);
 
+/* The second factor of an account with MFA on, one rule for the login
+ * and for turning MFA off: a code of digits (spaces allowed) is a TOTP
+ * code, its time step spent on use so it cannot be replayed; anything
+ * else is a recovery code, normalised and spent on use. *how is set to
+ * "totp" or "recovery_code" for the audit event. In or outside the
+ * caller's transaction. 0 when accepted, DF_EAUTH when not (the caller
+ * counts the failure with api_attempt_failed), another df_err on
+ * failure. */
+int api_second_factor(const struct store_user *u, const char *code,
+	const char **how);
+/* Checks a TOTP code against a base32 secret (the enrolment's or the
+ * account's) in the configured window: 0 and *step, DF_EAUTH for a wrong
+ * or malformed code or no secret, DF_EINTERNAL for a secret that does
+ * not decode. */
+int api_totp_check(const char *secret_b32, const char *code, int64_t *step);
+
 /* Work done once per worker before it accepts requests. 0 or a negative
  * df_err. */
 int api_init(const struct config *cfg);

@@ -392,17 +392,33 @@ static int login_failed(struct request *req, const struct store_user *u,
 	return rc != 0 ? rc : send_bad_credentials(req);
 }
 
-/* The second factor: a TOTP code (digits; the time step may be used only
- * once) or a recovery code (spent on use). 0 when accepted, DF_EAUTH when
- * not, another df_err on failure. *how names what was used. */
-static int second_factor(const struct store_user *u, const char *code,
+int api_totp_check(const char *secret_b32, const char *code, int64_t *step)
+{
+	unsigned char key[64];
+	long klen;
+	int rc;
+
+	if (secret_b32 == NULL)
+		return DF_EAUTH;
+	/* A stored secret that does not decode is our fault, not a wrong
+	 * code: a 500 in the error log, not a failure audited against the
+	 * user. */
+	klen = totp_b32_decode(secret_b32, strlen(secret_b32), key, sizeof(key));
+	if (klen <= 0)
+		return DF_EINTERNAL;
+	rc = totp_verify(&totp_default, key, (size_t)klen, code,
+		(int64_t)time(NULL), step);
+	crypto_wipe(key, sizeof(key));
+	return rc == DF_EINVAL ? DF_EAUTH : rc;
+}
+
+int api_second_factor(const struct store_user *u, const char *code,
 	const char **how)
 {
-	unsigned char key[64], hash[CRYPTO_SHA256_LEN];
+	unsigned char hash[CRYPTO_SHA256_LEN];
 	char norm[TOTP_RECOVERY_CHARS + 1];
 	int digits = 0, other = 0, rc;
 	int64_t step;
-	long klen;
 
 	for (const char *p = code; *p != '\0'; p++) {
 		if (*p >= '0' && *p <= '9')
@@ -412,20 +428,9 @@ static int second_factor(const struct store_user *u, const char *code,
 	}
 	if (digits > 0 && other == 0) {
 		*how = "totp";
-		if (u->mfa_secret == NULL)
-			return DF_EAUTH;
-		klen = totp_b32_decode(u->mfa_secret, strlen(u->mfa_secret), key,
-			sizeof(key));
-		if (klen <= 0)
-			return DF_EAUTH;
-		rc = totp_verify(&totp_default, key, (size_t)klen, code,
-			(int64_t)time(NULL), &step);
-		crypto_wipe(key, sizeof(key));
-		if (rc == DF_EINVAL)
-			return DF_EAUTH;
-		if (rc != 0)
-			return rc;
-		rc = store_logins_use_totp_step(u->id, step);
+		rc = api_totp_check(u->mfa_secret, code, &step);
+		if (rc == 0)
+			rc = store_logins_use_totp_step(u->id, step);
 		return rc == DF_ECONFLICT ? DF_EAUTH : rc;
 	}
 	*how = "recovery_code";
@@ -513,7 +518,7 @@ static int login_post(struct request *req)
 				"totp_code (an authenticator code or a recovery "
 				"code).");
 		}
-		rc = second_factor(&u, code, &how);
+		rc = api_second_factor(&u, code, &how);
 		if (rc == DF_EAUTH)
 			return login_failed(req, &u, "mfa");
 		if (rc != 0)
