@@ -34,6 +34,14 @@ extern const size_t api_ntables;
  * sent and fills req->auth. 0 (anonymous or authenticated), DF_EAUTH. */
 int api_authenticate(struct request *req);
 
+struct store_user;
+
+/* The caller's row read afresh (req->auth.user is the one the hook read
+ * before the handler changed anything). The router let the request
+ * through with a token for an existing, active user; one deleted since
+ * reads as a bad token: DF_EAUTH. 0 or a negative df_err. */
+int api_caller(struct request *req, struct store_user *u);
+
 struct json_object;
 
 /* The list convention (?limit= 1-100, default 20; ?cursor= opaque, as a

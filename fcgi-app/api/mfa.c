@@ -32,14 +32,6 @@ static const struct json_field disable_fields[] = {
 	{ "code", JF_STRING, 1, 1, CODE_INPUT_MAX, NULL, 0 },
 };
 
-static int caller(struct request *req, struct store_user *u)
-{
-	int rc = store_users_get(req->arena, STORE_USERS_BY_PUBLIC_ID,
-		req->auth.sub, u);
-
-	return rc == DF_ENOTFOUND ? DF_EAUTH : rc;
-}
-
 static int send_code_invalid(struct request *req)
 {
 	problem_add_error(req, "code", "invalid",
@@ -55,7 +47,7 @@ static int enrol_post(struct request *req)
 	struct store_user u;
 	int rc;
 
-	rc = caller(req, &u);
+	rc = api_caller(req, &u);
 	if (rc != 0)
 		return rc;
 	if (u.mfa_enabled)
@@ -97,7 +89,7 @@ static int confirm_post(struct request *req)
 	if (json_fields_check(req, req->json, confirm_fields,
 	    NFIELDS(confirm_fields)))
 		return problem_send_validation(req);
-	rc = caller(req, &u);
+	rc = api_caller(req, &u);
 	if (rc != 0)
 		return rc;
 	if (u.mfa_enabled)
@@ -170,7 +162,7 @@ static int disable_delete(struct request *req)
 	if (json_fields_check(req, req->json, disable_fields,
 	    NFIELDS(disable_fields)))
 		return problem_send_validation(req);
-	rc = caller(req, &u);
+	rc = api_caller(req, &u);
 	if (rc != 0)
 		return rc;
 	if (!u.mfa_enabled)
