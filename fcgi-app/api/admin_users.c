@@ -68,15 +68,18 @@ static char *search_text(struct request *req, const char *q)
 	return s;
 }
 
+static struct json_object *user_item(struct request *req, const void *row)
+{
+	return api_user_json(req, row, 1);
+}
+
 static int users_list(struct request *req)
 {
 	struct store_admin_users_filter f = { 0 };
 	const char *q = http_query(req, "q");
 	struct store_user *users = NULL;
-	struct json_object *o, *items;
 	struct api_page page;
-	const char *next = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int none = 0, rc;
 
 	f.role = http_query(req, "role");
@@ -106,19 +109,8 @@ static int users_list(struct request *req)
 			return rc;
 	}
 
-	o = api_list_new(req, &items);
-	if (o == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)page.limit; i++) {
-		struct json_object *u = api_user_json(req, &users[i], 1);
-
-		if (api_list_add(items, u) != 0)
-			return DF_ENOMEM;
-	}
-	if (n > (size_t)page.limit &&
-	    (next = api_page_cursor(req, "users", users[page.limit - 1].id)) == NULL)
-		return DF_ENOMEM;
-	return api_list_send(req, o, next);
+	return api_list_page(req, "users", &page, users, n, sizeof(*users),
+		offsetof(struct store_user, id), user_item);
 }
 
 /* The user named by the {id} path parameter; DF_ENOTFOUND for anything

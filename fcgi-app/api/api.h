@@ -80,6 +80,18 @@ int api_list_add(struct json_object *items, struct json_object *it);
 int api_list_send(struct request *req, struct json_object *list,
 	const char *next);
 
+/* One row of a list as clients see it, a new object; NULL on OOM. */
+typedef struct json_object *(*api_item_fn)(struct request *req,
+	const void *row);
+/* The answer of a list read a page at a time (api_page_parse): rows
+ * holds n rows of `size` bytes, as the store fetched them (one more than
+ * page->limit when more follow); the first page->limit go through item,
+ * and next_cursor, when more follow, names the id of the last one shown
+ * (an int64_t at id_offset in the row). Answers 200; 0 or DF_ENOMEM. */
+int api_list_page(struct request *req, const char *kind,
+	const struct api_page *page, const void *rows, size_t n, size_t size,
+	size_t id_offset, api_item_fn item);
+
 /* Records a security event (login, failure, lockout, role change...) in
  * the audit log with the request's actor, client address and request id.
  * detail may be NULL; it is not consumed. 0 or a negative df_err. */

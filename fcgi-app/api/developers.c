@@ -163,6 +163,12 @@ static int apply_me(struct request *req)
 	return answer_app(req, 200, &d, 0);
 }
 
+static struct json_object *app_item(struct request *req, const void *row)
+{
+	(void)req;
+	return app_json(row, 1);
+}
+
 static int apps_list(struct request *req)
 {
 	static const char *const statuses[] = {
@@ -170,10 +176,8 @@ static int apps_list(struct request *req)
 	};
 	const char *status = http_query(req, "status");
 	struct store_dev_app *apps = NULL;
-	struct json_object *o, *items;
 	struct api_page page;
-	const char *next = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int rc;
 
 	api_page_parse(req, "devapps", &page);
@@ -187,19 +191,8 @@ static int apps_list(struct request *req)
 	if (rc != 0)
 		return rc;
 
-	o = api_list_new(req, &items);
-	if (o == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)page.limit; i++) {
-		struct json_object *a = app_json(&apps[i], 1);
-
-		if (api_list_add(items, a) != 0)
-			return DF_ENOMEM;
-	}
-	if (n > (size_t)page.limit &&
-	    (next = api_page_cursor(req, "devapps", apps[page.limit - 1].id)) == NULL)
-		return DF_ENOMEM;
-	return api_list_send(req, o, next);
+	return api_list_page(req, "devapps", &page, apps, n, sizeof(*apps),
+		offsetof(struct store_dev_app, id), app_item);
 }
 
 static int review(struct request *req, int approve)

@@ -397,13 +397,16 @@ static int ext_get(struct request *req)
 
 /* A developer's own extensions, drafts and archived ones included: the
  * public list shows published ones only. */
+static struct json_object *own_item(struct request *req, const void *row)
+{
+	return api_ext_json(req, row, 1);
+}
+
 static int ext_mine(struct request *req)
 {
 	struct store_ext *rows;
-	struct json_object *o, *items;
 	struct api_page page;
-	const char *next = NULL;
-	size_t n, i;
+	size_t n;
 	int rc;
 
 	if (api_page_parse(req, "mine", &page) != 0)
@@ -412,16 +415,8 @@ static int ext_mine(struct request *req)
 		page.limit, &rows, &n);
 	if (rc != 0)
 		return rc;
-	o = api_list_new(req, &items);
-	if (o == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)page.limit; i++)
-		if (api_list_add(items, api_ext_json(req, &rows[i], 1)) != 0)
-			return DF_ENOMEM;
-	if (n > (size_t)page.limit &&
-	    (next = api_page_cursor(req, "mine", rows[page.limit - 1].id)) == NULL)
-		return DF_ENOMEM;
-	return api_list_send(req, o, next);
+	return api_list_page(req, "mine", &page, rows, n, sizeof(*rows),
+		offsetof(struct store_ext, id), own_item);
 }
 
 /* --- writes */

@@ -44,14 +44,18 @@ static struct json_object *review_json(const struct store_review *r)
 	return o;
 }
 
+static struct json_object *review_item(struct request *req, const void *row)
+{
+	(void)req;
+	return review_json(row);
+}
+
 static int rev_list(struct request *req)
 {
 	struct store_review *rows;
-	struct json_object *o, *items;
 	struct api_page page;
 	struct store_ext e;
-	const char *next = NULL;
-	size_t n, i;
+	size_t n;
 	int rc;
 
 	if (api_page_parse(req, "reviews", &page) != 0)
@@ -62,19 +66,8 @@ static int rev_list(struct request *req)
 	rc = store_rev_list(req->arena, e.id, page.after, page.limit, &rows, &n);
 	if (rc != 0)
 		return rc;
-	o = api_list_new(req, &items);
-	if (o == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)page.limit; i++) {
-		struct json_object *it = review_json(&rows[i]);
-
-		if (api_list_add(items, it) != 0)
-			return DF_ENOMEM;
-	}
-	if (n > (size_t)page.limit &&
-	    (next = api_page_cursor(req, "reviews", rows[page.limit - 1].id)) == NULL)
-		return DF_ENOMEM;
-	rc = api_list_send(req, o, next);
+	rc = api_list_page(req, "reviews", &page, rows, n, sizeof(*rows),
+		offsetof(struct store_review, id), review_item);
 	if (rc == 0 && strcmp(e.status, "published") == 0)
 		http_set_cacheable(req);
 	return rc;

@@ -616,13 +616,24 @@ static int ver_reject(struct request *req)
 	return review(req, 0);
 }
 
+/* A version in the review queue also names its extension. */
+static struct json_object *queue_item(struct request *req, const void *row)
+{
+	const struct store_version *v = row;
+	struct json_object *it = version_json(req, v, 1);
+
+	if (it != NULL && json_set_str(it, "extension", v->slug) != 0) {
+		json_object_put(it);
+		return NULL;
+	}
+	return it;
+}
+
 static int queue_list(struct request *req)
 {
 	struct store_version *vers;
-	struct json_object *o, *items;
 	struct api_page page;
-	const char *next = NULL;
-	size_t n, i;
+	size_t n;
 	int rc;
 
 	if (api_page_parse(req, "queue", &page) != 0)
@@ -630,22 +641,8 @@ static int queue_list(struct request *req)
 	rc = store_ver_queue(req->arena, page.after, page.limit, &vers, &n);
 	if (rc != 0)
 		return rc;
-	o = api_list_new(req, &items);
-	if (o == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)page.limit; i++) {
-		struct json_object *it = version_json(req, &vers[i], 1);
-
-		if (it == NULL || json_set_str(it, "extension", vers[i].slug) ||
-		    json_object_array_add(items, it) != 0) {
-			json_object_put(it);
-			return DF_ENOMEM;
-		}
-	}
-	if (n > (size_t)page.limit &&
-	    (next = api_page_cursor(req, "queue", vers[page.limit - 1].id)) == NULL)
-		return DF_ENOMEM;
-	return api_list_send(req, o, next);
+	return api_list_page(req, "queue", &page, vers, n, sizeof(*vers),
+		offsetof(struct store_version, id), queue_item);
 }
 
 /* Who may download: free published extensions anyone; paid ones their
