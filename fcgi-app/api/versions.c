@@ -164,14 +164,18 @@ static int answer_changed(struct request *req, const struct store_ext *e,
 	return answer_version(req, 200, v, 1);
 }
 
-/* The route's {version} of extension e. Non-managers see published
- * versions only; anything else is not found. */
-static int load_version(struct request *req, const struct store_ext *e,
-	struct store_version *out)
+/* The route's extension (loaded by api_ext_load with manage and
+ * owner_only) and its {version}. Non-managers see published versions
+ * only; anything else is not found. */
+static int load_version(struct request *req, int manage, int owner_only,
+	struct store_ext *e, struct store_version *out)
 {
 	const char *ver = router_param(req, "version");
 	int rc;
 
+	rc = api_ext_load(req, manage, owner_only, e);
+	if (rc != 0)
+		return rc;
 	if (!semver_valid(ver))
 		return DF_ENOTFOUND;
 	rc = store_ver_get(req->arena, e->id, ver, out);
@@ -370,9 +374,7 @@ static int ver_get(struct request *req)
 	struct store_ext e;
 	int rc, mgr;
 
-	rc = api_ext_load(req, 0, 0, &e);
-	if (rc == 0)
-		rc = load_version(req, &e, &v);
+	rc = load_version(req, 0, 0, &e, &v);
 	if (rc != 0)
 		return rc;
 	mgr = api_ext_manager(req, &e);
@@ -409,9 +411,7 @@ static int ver_package(struct request *req)
 	if (!is_zip_type(req->content_type))
 		return problem_send(req, 415, NULL, "A package is sent as "
 			"application/zip.");
-	rc = api_ext_load(req, 1, 1, &e);
-	if (rc == 0)
-		rc = load_version(req, &e, &v);
+	rc = load_version(req, 1, 1, &e, &v);
 	if (rc != 0)
 		return rc;
 	/* Refused before the body is read; checked again under the lock
@@ -501,9 +501,7 @@ static int ver_submit(struct request *req)
 	const char *why;
 	int rc;
 
-	rc = api_ext_load(req, 1, 1, &e);
-	if (rc == 0)
-		rc = load_version(req, &e, &v);
+	rc = load_version(req, 1, 1, &e, &v);
 	if (rc != 0)
 		return rc;
 	rc = store_tx_begin();
@@ -538,9 +536,7 @@ static int ver_yank(struct request *req)
 	    NFIELDS(yank_fields)) != 0)
 		return problem_send_validation(req);
 	reason = json_get_str(req->json, "reason", NULL);
-	rc = api_ext_load(req, 1, 0, &e);
-	if (rc == 0)
-		rc = load_version(req, &e, &v);
+	rc = load_version(req, 1, 0, &e, &v);
 	if (rc != 0)
 		return rc;
 	rc = store_tx_begin();
@@ -580,9 +576,7 @@ static int review(struct request *req, int approve)
 			return problem_send_validation(req);
 		reason = json_get_str(req->json, "reason", NULL);
 	}
-	rc = api_ext_load(req, 1, 0, &e);
-	if (rc == 0)
-		rc = load_version(req, &e, &v);
+	rc = load_version(req, 1, 0, &e, &v);
 	if (rc != 0)
 		return rc;
 	rc = store_tx_begin();
