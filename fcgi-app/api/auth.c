@@ -324,12 +324,9 @@ int api_attempt_begin(struct request *req, const struct store_user *u,
 	unsigned secs;
 	int rc;
 
-	rc = store_tx_begin();
+	rc = store_logins_begin(req->arena, u->id, &locked_s, &lockouts);
 	if (rc != 0)
 		return rc;
-	rc = store_logins_lock_state(req->arena, u->id, &locked_s, &lockouts);
-	if (rc != 0)
-		return store_tx_end(rc);
 	if (locked_s > 0) {
 		rc = api_audit(req, event, u->public_id,
 			detail_obj(req, "reason", "locked"));
@@ -358,13 +355,11 @@ int api_attempt_failed(struct request *req, const struct store_user *u,
 	unsigned secs;
 	int rc;
 
-	rc = store_tx_begin();
+	rc = store_logins_begin(req->arena, u->id, &locked_s, &lockouts);
 	if (rc != 0)
 		return rc;
-	rc = store_logins_lock_state(req->arena, u->id, &locked_s, &lockouts);
-	if (rc == 0)
-		rc = api_audit(req, event, u->public_id,
-			detail_obj(req, "reason", reason));
+	rc = api_audit(req, event, u->public_id,
+		detail_obj(req, "reason", reason));
 	if (rc != 0)
 		return store_tx_end(rc);
 	if (locked_s > 0) {
@@ -449,7 +444,7 @@ static int login_post(struct request *req)
 	char refresh[STORE_SESSIONS_TOKEN_LEN + 1];
 	struct store_user u;
 	struct json_object *d;
-	int64_t attempt = 0, locked_s, lockouts;
+	int64_t attempt = 0;
 	int needs_rehash = 0, rehashed = 0, rc;
 	size_t pwlen;
 
@@ -534,13 +529,10 @@ static int login_post(struct request *req)
 	rc = access_token(req, &u, &access);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
+	rc = store_logins_begin(req->arena, u.id, NULL, NULL);
 	if (rc != 0)
 		return rc;
-	/* The user's row first, as every login transaction takes it. */
-	rc = store_logins_lock_state(req->arena, u.id, &locked_s, &lockouts);
-	if (rc == 0)
-		rc = store_logins_clear(req->arena, u.id);
+	rc = store_logins_clear(req->arena, u.id);
 	if (rc == 0 && rehashed)
 		rc = store_logins_rehash(u.id, u.password_hash, phc);
 	if (rc == 0)

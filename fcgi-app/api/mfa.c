@@ -156,7 +156,7 @@ static int disable_delete(struct request *req)
 	const char *password, *how = NULL;
 	struct json_object *d;
 	struct store_user u;
-	int64_t locked_s, lockouts, attempt = 0;
+	int64_t attempt = 0;
 	int rc;
 
 	if (json_fields_check(req, req->json, disable_fields,
@@ -188,14 +188,11 @@ static int disable_delete(struct request *req)
 	if (rc != 0)
 		return rc;
 
-	rc = store_tx_begin();
+	/* The user's row first, as a login takes it, then the code. */
+	rc = store_logins_begin(req->arena, u.id, NULL, NULL);
 	if (rc != 0)
 		return rc;
-	/* The user's row first, as a login takes it, then the code. */
-	rc = store_logins_lock_state(req->arena, u.id, &locked_s, &lockouts);
-	if (rc == 0)
-		rc = api_second_factor(&u, json_get_str(req->json, "code", ""),
-			&how);
+	rc = api_second_factor(&u, json_get_str(req->json, "code", ""), &how);
 	if (rc == DF_EAUTH) {
 		store_tx_rollback();
 		rc = api_attempt_failed(req, &u, "auth.mfa_disable_failed",

@@ -12,7 +12,7 @@
 #include "store/logins.h"
 #include "store/tx.h"
 
-int store_logins_lock_state(struct arena *a, int64_t user_id,
+int store_logins_begin(struct arena *a, int64_t user_id,
 	int64_t *locked_s, int64_t *lockouts)
 {
 	/* Remaining lock in microseconds, rounded up to whole seconds so a
@@ -24,11 +24,16 @@ int store_logins_lock_state(struct arena *a, int64_t user_id,
 	struct db_result res;
 	int rc;
 
-	rc = store_one(a, sql, DBP(DB_INT(user_id)), &res);
+	rc = db_begin();
 	if (rc != 0)
 		return rc;
-	*lockouts = db_int(&res, 0, 0, 0);
-	*locked_s = db_int(&res, 0, 1, 0);
+	rc = store_one(a, sql, DBP(DB_INT(user_id)), &res);
+	if (rc != 0)
+		return store_tx_end(rc);
+	if (lockouts != NULL)
+		*lockouts = db_int(&res, 0, 0, 0);
+	if (locked_s != NULL)
+		*locked_s = db_int(&res, 0, 1, 0);
 	return 0;
 }
 
