@@ -303,13 +303,7 @@ int store_ext_reinstate(int64_t id)
 		" status_before_suspend = NULL, status_reason = NULL,"
 		" updated_at = UTC_TIMESTAMP(6)"
 		" WHERE id = ? AND status = 'suspended'";
-	uint64_t affected = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_INT(id)), &affected, NULL);
-	if (rc == 0 && affected != 1)
-		rc = DF_ECONFLICT;
-	return rc;
+	return store_exec_one(sql, DBP(DB_INT(id)), DF_ECONFLICT);
 }
 
 int store_ext_publish(int64_t id)

@@ -138,14 +138,8 @@ int store_logins_use_totp_step(int64_t user_id, int64_t step)
 	static const char sql[] =
 		"UPDATE users SET mfa_last_step = ?"
 		" WHERE id = ? AND (mfa_last_step IS NULL OR mfa_last_step < ?)";
-	uint64_t n = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_INT(step), DB_INT(user_id), DB_INT(step)),
-		&n, NULL);
-	if (rc == 0 && n != 1)
-		rc = DF_ECONFLICT;
-	return rc;
+	return store_exec_one(sql, DBP(DB_INT(step), DB_INT(user_id),
+		DB_INT(step)), DF_ECONFLICT);
 }
 
 int store_logins_use_recovery_code(int64_t user_id,
@@ -155,13 +149,8 @@ int store_logins_use_recovery_code(int64_t user_id,
 		"UPDATE mfa_recovery_codes SET used_at = UTC_TIMESTAMP(6)"
 		" WHERE user_id = ? AND code_hash = ? AND used_at IS NULL"
 		" LIMIT 1";
-	uint64_t n = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_INT(user_id), DB_BLOB(hash, 32)), &n, NULL);
-	if (rc == 0 && n != 1)
-		rc = DF_ENOTFOUND;
-	return rc;
+	return store_exec_one(sql, DBP(DB_INT(user_id), DB_BLOB(hash, 32)),
+		DF_ENOTFOUND);
 }
 
 int store_logins_rehash(int64_t user_id, const char *old_hash,

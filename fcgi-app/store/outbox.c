@@ -81,13 +81,7 @@ int store_outbox_mark_sent(int64_t id)
 	static const char sql[] =
 		"UPDATE mail_outbox SET sent_at = UTC_TIMESTAMP(6), last_error = NULL"
 		" WHERE id = ? AND sent_at IS NULL";
-	uint64_t affected = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_INT(id)), &affected, NULL);
-	if (rc == 0 && affected != 1)
-		rc = DF_ENOTFOUND;
-	return rc;
+	return store_exec_one(sql, DBP(DB_INT(id)), DF_ENOTFOUND);
 }
 
 /* The length of s cut to at most max bytes without splitting a UTF-8
@@ -113,14 +107,10 @@ int store_outbox_mark_failed(int64_t id, const char *error,
 		" next_attempt_at = UTC_TIMESTAMP(6) + INTERVAL ? SECOND"
 		" WHERE id = ? AND sent_at IS NULL";
 	const char *e = error != NULL ? error : "delivery failed";
-	uint64_t affected = 0;
-	int rc;
 
 	if (retry_in_s < 0)
 		retry_in_s = 0;
-	rc = db_exec(sql, DBP(DB_STRN(e, cut_utf8(e, STORE_OUTBOX_ERROR_MAX)),
-		DB_INT(retry_in_s), DB_INT(id)), &affected, NULL);
-	if (rc == 0 && affected != 1)
-		rc = DF_ENOTFOUND;
-	return rc;
+	return store_exec_one(sql, DBP(DB_STRN(e,
+		cut_utf8(e, STORE_OUTBOX_ERROR_MAX)), DB_INT(retry_in_s),
+		DB_INT(id)), DF_ENOTFOUND);
 }

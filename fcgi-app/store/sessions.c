@@ -120,13 +120,7 @@ int store_sessions_mark_spent(int64_t id)
 	static const char sql[] =
 		"UPDATE refresh_tokens SET used_at = UTC_TIMESTAMP(6)"
 		" WHERE id = ? AND used_at IS NULL";
-	uint64_t n = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_INT(id)), &n, NULL);
-	if (rc == 0 && n != 1)
-		rc = DF_ECONFLICT;
-	return rc;
+	return store_exec_one(sql, DBP(DB_INT(id)), DF_ECONFLICT);
 }
 
 int store_sessions_revoke_family(const char *family, uint64_t *n)

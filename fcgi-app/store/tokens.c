@@ -8,6 +8,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/tokens.h"
+#include "store/tx.h"
 #include "store/users.h"
 
 static const char *purpose_name(enum store_token_purpose p)
@@ -77,17 +78,14 @@ int store_tokens_consume(struct arena *a, enum store_token_purpose purpose,
 		" FROM user_tokens t JOIN users u ON u.id = t.user_id"
 		" WHERE t.token_hash = ?";
 	unsigned char hash[CRYPTO_SHA256_LEN];
-	uint64_t affected = 0;
 	int rc;
 
 	if (token_hash(token, hash) != 0)
 		return DF_ENOTFOUND;
-	rc = db_exec(sql_spend, DBP(DB_BLOB(hash, sizeof(hash)),
-		DB_STR(purpose_name(purpose))), &affected, NULL);
+	rc = store_exec_one(sql_spend, DBP(DB_BLOB(hash, sizeof(hash)),
+		DB_STR(purpose_name(purpose))), DF_ENOTFOUND);
 	if (rc != 0)
 		return rc;
-	if (affected != 1)
-		return DF_ENOTFOUND;
 	return store_users_read(a, sql_user, DBP(DB_BLOB(hash, sizeof(hash))),
 		out);
 }

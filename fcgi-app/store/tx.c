@@ -59,3 +59,14 @@ int store_one(struct arena *a, const char *sql, const struct db_param *p,
 		rc = DF_ENOTFOUND;
 	return rc;
 }
+
+int store_exec_one(const char *sql, const struct db_param *p, size_t np,
+	int none)
+{
+	uint64_t n = 0;
+	int rc = db_exec(sql, p, np, &n, NULL);
+
+	if (rc == 0 && n != 1)
+		rc = none;
+	return rc;
+}

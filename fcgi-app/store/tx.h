@@ -35,6 +35,11 @@ typedef void (*store_row_fn)(const struct db_result *res, size_t row,
 int store_rows(struct arena *a, const char *sql, const struct db_param *p,
 	size_t np, size_t size, store_row_fn fn, void **out, size_t *n);
 
+/* Runs a write that must change exactly one row: 0 when it did, `none`
+ * when it did not (DF_ENOTFOUND or DF_ECONFLICT: the caller says what no
+ * row means), another df_err on failure. */
+int store_exec_one(const char *sql, const struct db_param *p, size_t np,
+	int none);
 /* Runs a query that names one row (by a key): 0 with res filled when
  * exactly one row came back, DF_ENOTFOUND when none or several did,
  * another df_err on failure. */
