@@ -353,37 +353,25 @@ int store_ext_set_latest(int64_t id, const char *version)
 	" WHERE e.status = 'published'" QCOND FILTERS KEYSET \
 	" ORDER BY " ORDER " LIMIT ?"
 #define QMATCH " AND " MATCH_EXPR
+/* A sort's two statements: without a search text and with one. */
+#define SEARCH_BOTH(SK, KEYSET, ORDER) \
+	{ SEARCH(SK, "", KEYSET, ORDER), SEARCH(SK, QMATCH, KEYSET, ORDER) }
 
 static const char *const search_sql[STORE_EXT_SORT__MAX][2] = {
+	/* Relevance needs a search text to rank by. */
 	[STORE_EXT_SORT_RELEVANCE] = {
 		NULL,
 		SEARCH(SK_RELEVANCE, QMATCH, KEYSET_DESC(SK_RELEVANCE),
 			"25 DESC, e.id DESC"),
 	},
-	[STORE_EXT_SORT_POPULAR] = {
-		SEARCH(SK_POPULAR, "", KEYSET_DESC(SK_POPULAR),
-			"e.downloads DESC, e.id DESC"),
-		SEARCH(SK_POPULAR, QMATCH, KEYSET_DESC(SK_POPULAR),
-			"e.downloads DESC, e.id DESC"),
-	},
-	[STORE_EXT_SORT_NEWEST] = {
-		SEARCH(SK_NEWEST, "", KEYSET_DESC(SK_NEWEST),
-			"e.published_at DESC, e.id DESC"),
-		SEARCH(SK_NEWEST, QMATCH, KEYSET_DESC(SK_NEWEST),
-			"e.published_at DESC, e.id DESC"),
-	},
-	[STORE_EXT_SORT_RATING] = {
-		SEARCH(SK_RATING, "", KEYSET_DESC(SK_RATING),
-			"e.rating_avg DESC, e.id DESC"),
-		SEARCH(SK_RATING, QMATCH, KEYSET_DESC(SK_RATING),
-			"e.rating_avg DESC, e.id DESC"),
-	},
-	[STORE_EXT_SORT_PRICE] = {
-		SEARCH(SK_PRICE, "", KEYSET_ASC(SK_PRICE),
-			"e.price_amount ASC, e.id ASC"),
-		SEARCH(SK_PRICE, QMATCH, KEYSET_ASC(SK_PRICE),
-			"e.price_amount ASC, e.id ASC"),
-	},
+	[STORE_EXT_SORT_POPULAR] = SEARCH_BOTH(SK_POPULAR,
+		KEYSET_DESC(SK_POPULAR), "e.downloads DESC, e.id DESC"),
+	[STORE_EXT_SORT_NEWEST] = SEARCH_BOTH(SK_NEWEST,
+		KEYSET_DESC(SK_NEWEST), "e.published_at DESC, e.id DESC"),
+	[STORE_EXT_SORT_RATING] = SEARCH_BOTH(SK_RATING,
+		KEYSET_DESC(SK_RATING), "e.rating_avg DESC, e.id DESC"),
+	[STORE_EXT_SORT_PRICE] = SEARCH_BOTH(SK_PRICE,
+		KEYSET_ASC(SK_PRICE), "e.price_amount ASC, e.id ASC"),
 };
 
 int store_ext_search(struct arena *a, const struct store_ext_filter *f,
