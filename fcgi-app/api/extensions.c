@@ -483,12 +483,9 @@ static int ext_patch(struct request *req)
 	rc = api_ext_load(req, 1, 0, &e);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
 	/* A suspended listing's text and price wait for the admin: an edit
 	 * would go live unreviewed the moment it is reinstated. */
-	rc = api_ext_lock_writable(req, &e, 0, &why);
+	rc = api_ext_begin_write(req, &e, 0, &why);
 	if (rc == 0)
 		rc = store_ext_update(e.id, &in);
 	rc = store_tx_end(rc);
@@ -529,14 +526,11 @@ static int ext_delete(struct request *req)
 	rc = api_ext_load(req, 1, 0, &e);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
 	/* Archiving a suspended listing would wipe the reason and hand its
 	 * packages back to earlier downloaders; deleting it would erase the
 	 * evidence. Not even an admin lifts a suspension this way: that is
 	 * what reinstate is for. */
-	rc = api_ext_lock_writable(req, &e, API_EXT_EVEN_ADMIN, &why);
+	rc = api_ext_begin_write(req, &e, API_EXT_EVEN_ADMIN, &why);
 	if (rc == 0) {
 		never = e.published_at == NULL;
 		if (never)

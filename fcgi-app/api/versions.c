@@ -264,12 +264,9 @@ static int ver_create(struct request *req)
 	rc = api_ext_load(req, 1, 1, &e);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
 	/* The lock makes the precedence check and the insert one step:
 	 * 1.0.0+a and 1.0.0+b are the same version to SemVer. */
-	rc = api_ext_lock_writable(req, &e, API_EXT_ADDS, &why);
+	rc = api_ext_begin_write(req, &e, API_EXT_ADDS, &why);
 	if (rc == 0)
 		rc = store_ver_list(req->arena, e.id, 0, &vers, &n);
 	for (i = 0; rc == 0 && i < n; i++)
@@ -446,8 +443,8 @@ static int ver_package(struct request *req)
 	if (rep.ok)
 		rc = blob_commit(req->cfg->storage_dir, &tmp);
 	blob_discard(&tmp);
-	if (rc == 0 && (rc = store_tx_begin()) == 0) {
-		rc = api_ext_lock_writable(req, &e, API_EXT_ADDS, &why);
+	if (rc == 0) {
+		rc = api_ext_begin_write(req, &e, API_EXT_ADDS, &why);
 		if (rc == 0)
 			rc = store_ver_set_package(v.id, checks, rep.ok,
 				rep.ok ? tmp.sha256 : NULL, (int64_t)tmp.size);
@@ -504,10 +501,7 @@ static int ver_submit(struct request *req)
 	rc = load_version(req, 1, 1, &e, &v);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
-	rc = api_ext_lock_writable(req, &e, API_EXT_ADDS, &why);
+	rc = api_ext_begin_write(req, &e, API_EXT_ADDS, &why);
 	if (rc == 0)
 		rc = store_ver_submit(v.id);
 	rc = store_tx_end(rc);
@@ -539,12 +533,9 @@ static int ver_yank(struct request *req)
 	rc = load_version(req, 1, 0, &e, &v);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
 	/* Admins still yank in a suspended listing (moderation); its
 	 * owner waits for the reinstatement like for every other change. */
-	rc = api_ext_lock_writable(req, &e, 0, &why);
+	rc = api_ext_begin_write(req, &e, 0, &why);
 	if (rc == 0)
 		rc = store_ver_yank(v.id, reason);
 	if (rc == 0)
