@@ -27,21 +27,17 @@ static const char *const status_names[] = { "active", "suspended", NULL };
 
 static int v_role(struct json_object *v, const char **code, const char **msg)
 {
-	if (validate_enum(json_object_get_string(v), role_names))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be one of user, developer, support, admin";
-	return -1;
+	return json_v_format(code, msg,
+		validate_enum(json_object_get_string(v), role_names),
+		"must be one of user, developer, support, admin");
 }
 
 static int v_status(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_enum(json_object_get_string(v), status_names))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be active or suspended";
-	return -1;
+	return json_v_format(code, msg,
+		validate_enum(json_object_get_string(v), status_names),
+		"must be active or suspended");
 }
 
 static const struct json_field patch_fields[] = {

@@ -19,12 +19,10 @@
 static int v_github(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_github_username(json_object_get_string(v)))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be a GitHub user name: letters, digits and single "
-		"hyphens, not at either end";
-	return -1;
+	return json_v_format(code, msg,
+		validate_github_username(json_object_get_string(v)),
+		"must be a GitHub user name: letters, digits and single "
+		"hyphens, not at either end");
 }
 
 static const struct json_field apply_fields[] = {

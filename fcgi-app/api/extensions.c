@@ -29,41 +29,34 @@ static const char *const currencies[] = { "USD", "EUR", "GBP", NULL };
 static int v_currency(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_enum(json_object_get_string(v), currencies))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be one of USD, EUR, GBP";
-	return -1;
+	return json_v_format(code, msg,
+		validate_enum(json_object_get_string(v), currencies),
+		"must be one of USD, EUR, GBP");
 }
 
 static int v_license(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_spdx_id(json_object_get_string(v)) != NULL)
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be an SPDX licence identifier (e.g. MIT, Apache-2.0) "
-		"or LicenseRef-<name>";
-	return -1;
+	return json_v_format(code, msg,
+		validate_spdx_id(json_object_get_string(v)) != NULL,
+		"must be an SPDX licence identifier (e.g. MIT, Apache-2.0) "
+		"or LicenseRef-<name>");
 }
 
 static int v_slug(struct json_object *v, const char **code, const char **msg)
 {
-	if (validate_slug(json_object_get_string(v), 3, 64))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be 3-64 of a-z, 0-9 and single hyphens, not at either end";
-	return -1;
+	return json_v_format(code, msg,
+		validate_slug(json_object_get_string(v), 3, 64),
+		"must be 3-64 of a-z, 0-9 and single hyphens, not at either "
+		"end");
 }
 
 static int v_category(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_slug(json_object_get_string(v), 1, 32))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be a category slug from GET /api/v1/categories";
-	return -1;
+	return json_v_format(code, msg,
+		validate_slug(json_object_get_string(v), 1, 32),
+		"must be a category slug from GET /api/v1/categories");
 }
 
 /* Create and edit take the same fields; an edit takes no slug. */
@@ -193,6 +186,19 @@ static int answer_ext(struct request *req, int status,
 	if (rc == 0 && status == 200 && strcmp(e->status, "published") == 0)
 		http_set_cacheable(req);
 	return rc;
+}
+
+/* After a committed change of e: the marketplace generation moves on,
+ * and the owner or admin gets the listing as it is now. */
+static int answer_changed(struct request *req, struct store_ext *e)
+{
+	int rc;
+
+	api_market_changed();
+	rc = store_ext_get(req->arena, e->slug, e);
+	if (rc != 0)
+		return rc;
+	return answer_ext(req, 200, e);
 }
 
 /* --- reads */
@@ -493,11 +499,7 @@ static int ext_patch(struct request *req)
 		return problem_send(req, 409, NULL, why);
 	if (rc != 0)
 		return rc;
-	api_market_changed();
-	rc = store_ext_get(req->arena, e.slug, &e);
-	if (rc != 0)
-		return rc;
-	return answer_ext(req, 200, &e);
+	return answer_changed(req, &e);
 }
 
 /* After deleting a never-published listing: packages nothing else
@@ -587,11 +589,7 @@ static int moderate(struct request *req, int suspend)
 			"Only a suspended extension can be reinstated.");
 	if (rc != 0)
 		return rc;
-	api_market_changed();
-	rc = store_ext_get(req->arena, e.slug, &e);
-	if (rc != 0)
-		return rc;
-	return answer_ext(req, 200, &e);
+	return answer_changed(req, &e);
 }
 
 static int ext_suspend(struct request *req)

@@ -34,22 +34,18 @@
 static int v_semver(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (semver_valid(json_object_get_string(v)))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be a SemVer 2.0 version such as 1.4.0 or 2.0.0-beta.1";
-	return -1;
+	return json_v_format(code, msg,
+		semver_valid(json_object_get_string(v)),
+		"must be a SemVer 2.0 version such as 1.4.0 or 2.0.0-beta.1");
 }
 
 static int v_range(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (semver_range_valid(json_object_get_string(v)))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be a SemVer range of IDE versions such as ^1.80.0 or "
-		">=2.0.0 <3.0.0";
-	return -1;
+	return json_v_format(code, msg,
+		semver_range_valid(json_object_get_string(v)),
+		"must be a SemVer range of IDE versions such as ^1.80.0 or "
+		">=2.0.0 <3.0.0");
 }
 
 static const struct json_field create_fields[] = {
