@@ -564,13 +564,41 @@ static int send_refresh_refused(struct request *req, int from_cookie,
 	return DF_ERESPONDED;
 }
 
+/* Begins the transaction of a refresh or a logout: the session of the
+ * presented token, locked until commit (of two requests with one token,
+ * the second waits and then finds it spent), and its user. 0 with the
+ * transaction open; DF_ENOTFOUND, also with it open, for a token or user
+ * that is not known; the 422 sent when no token came; another df_err,
+ * rolled back. */
+static int session_begin(struct request *req, int *from_cookie,
+	struct store_refresh *rt, struct store_user *u)
+{
+	const char *token = refresh_token_of(req, from_cookie);
+	char idbuf[24];
+	int rc;
+
+	if (token == NULL)
+		return problem_send_validation(req);
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = store_sessions_find(req->arena, token, 1, rt);
+	if (rc == 0) {
+		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)rt->user_id);
+		rc = store_users_get(req->arena, STORE_USERS_BY_ID, idbuf, u);
+	}
+	if (rc != 0 && rc != DF_ENOTFOUND)
+		return store_tx_end(rc);
+	return rc;
+}
+
 static int refresh_post(struct request *req)
 {
 	static const char refused[] = "The refresh token is not valid.";
-	char refresh[STORE_SESSIONS_TOKEN_LEN + 1], idbuf[24];
+	char refresh[STORE_SESSIONS_TOKEN_LEN + 1];
 	struct store_refresh rt;
 	struct store_user u;
-	const char *token, *access;
+	const char *access;
 	int from_cookie, rc;
 	uint64_t n = 0;
 
@@ -578,30 +606,13 @@ static int refresh_post(struct request *req)
 		NFIELDS(refresh_fields));
 	if (problem_error_count(req) > 0)
 		return problem_send_validation(req);
-	token = refresh_token_of(req, &from_cookie);
-	if (token == NULL)
-		return problem_send_validation(req);
-
-	rc = store_tx_begin();
+	rc = session_begin(req, &from_cookie, &rt, &u);
+	if (rc == DF_ENOTFOUND) {
+		store_tx_rollback();
+		return send_refresh_refused(req, from_cookie, refused);
+	}
 	if (rc != 0)
 		return rc;
-	/* Locked until commit: of two requests with one token, the second
-	 * waits and then finds it spent. */
-	rc = store_sessions_find(req->arena, token, 1, &rt);
-	if (rc == DF_ENOTFOUND) {
-		store_tx_rollback();
-		return send_refresh_refused(req, from_cookie, refused);
-	}
-	if (rc != 0)
-		return store_tx_end(rc);
-	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)rt.user_id);
-	rc = store_users_get(req->arena, STORE_USERS_BY_ID, idbuf, &u);
-	if (rc == DF_ENOTFOUND) {
-		store_tx_rollback();
-		return send_refresh_refused(req, from_cookie, refused);
-	}
-	if (rc != 0)
-		return store_tx_end(rc);
 
 	switch (rt.state) {
 	case STORE_REFRESH_SPENT:
@@ -659,30 +670,17 @@ static int logout_post(struct request *req)
 {
 	struct store_refresh rt;
 	struct store_user u;
-	const char *token;
-	char idbuf[24];
 	int from_cookie, rc;
 
 	json_fields_check(req, req->json, refresh_fields,
 		NFIELDS(refresh_fields));
 	if (problem_error_count(req) > 0)
 		return problem_send_validation(req);
-	token = refresh_token_of(req, &from_cookie);
-	if (token == NULL)
-		return problem_send_validation(req);
-
 	/* Unknown, expired or already revoked: the answer is the same 204,
 	 * so logging out twice is harmless and nothing is revealed. */
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
-	rc = store_sessions_find(req->arena, token, 1, &rt);
+	rc = session_begin(req, &from_cookie, &rt, &u);
 	if (rc == 0) {
-		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)rt.user_id);
 		rc = store_sessions_revoke_family(rt.family, NULL);
-		if (rc == 0)
-			rc = store_users_get(req->arena, STORE_USERS_BY_ID,
-				idbuf, &u);
 		if (rc == 0)
 			rc = api_audit(req, "auth.logout", u.public_id, NULL);
 	}
