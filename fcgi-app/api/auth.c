@@ -270,10 +270,15 @@ static unsigned lock_seconds(const struct config *cfg, int64_t lockouts)
 	return (unsigned)d;
 }
 
-static int send_locked(struct request *req, int64_t seconds)
+/* Ends the lockout's transaction by rc and, once it committed, answers
+ * 429 account_locked with Retry-After: seconds. */
+static int end_locked(struct request *req, int rc, int64_t seconds)
 {
 	char ra[24];
 
+	rc = store_tx_end(rc);
+	if (rc != 0)
+		return rc;
 	shm_count(SHM_C_LOGINS_FAILED, 1);
 	problem_send(req, 429, "account_locked", "Too many failed logins: "
 		"this account is locked for a while. Retry-After says how long.");
@@ -330,8 +335,7 @@ int api_attempt_begin(struct request *req, const struct store_user *u,
 	if (locked_s > 0) {
 		rc = api_audit(req, event, u->public_id,
 			detail_obj(req, "reason", "locked"));
-		rc = store_tx_end(rc);
-		return rc != 0 ? rc : send_locked(req, locked_s);
+		return end_locked(req, rc, locked_s);
 	}
 	rc = store_logins_add_failure(req->arena, u->id, client_addr(req),
 		req->cfg->lockout_window_seconds, attempt, &count);
@@ -339,8 +343,7 @@ int api_attempt_begin(struct request *req, const struct store_user *u,
 		return store_tx_end(rc);
 	if (count > (int64_t)req->cfg->lockout_threshold) {
 		rc = lock_now(req, u, lockouts, count, &secs);
-		rc = store_tx_end(rc);
-		return rc != 0 ? rc : send_locked(req, secs);
+		return end_locked(req, rc, secs);
 	}
 	return store_tx_end(0);
 }
@@ -364,8 +367,7 @@ int api_attempt_failed(struct request *req, const struct store_user *u,
 		return store_tx_end(rc);
 	if (locked_s > 0) {
 		/* A request racing this one locked the account. */
-		rc = store_tx_end(0);
-		return rc != 0 ? rc : send_locked(req, locked_s);
+		return end_locked(req, 0, locked_s);
 	}
 	rc = store_logins_count_failures(req->arena, u->id,
 		req->cfg->lockout_window_seconds, &count);
@@ -373,8 +375,7 @@ int api_attempt_failed(struct request *req, const struct store_user *u,
 		return store_tx_end(rc);
 	if (count >= (int64_t)req->cfg->lockout_threshold) {
 		rc = lock_now(req, u, lockouts, count, &secs);
-		rc = store_tx_end(rc);
-		return rc != 0 ? rc : send_locked(req, secs);
+		return end_locked(req, rc, secs);
 	}
 	return store_tx_end(0);
 }
