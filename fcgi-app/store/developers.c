@@ -23,12 +23,10 @@
 static void app_from_row(const struct db_result *res, size_t row, void *out)
 {
 	struct store_dev_app *o = out;
-	const char *s;
 
 	memset(o, 0, sizeof(*o));
 	o->id = db_int(res, row, 0, 0);
-	s = db_str(res, row, 1);
-	snprintf(o->public_id, sizeof(o->public_id), "%s", s ? s : "");
+	db_str_copy(res, row, 1, o->public_id, sizeof(o->public_id));
 	o->status = db_str(res, row, 2);
 	o->description = db_str(res, row, 3);
 	o->website = db_str(res, row, 4);
@@ -37,9 +35,8 @@ static void app_from_row(const struct db_result *res, size_t row, void *out)
 	o->notes = db_str(res, row, 7);
 	o->created_at = db_str(res, row, 8);
 	o->reviewed_at = db_str(res, row, 9);
-	s = db_str(res, row, 10);
-	snprintf(o->user_public_id, sizeof(o->user_public_id), "%s",
-		s ? s : "");
+	db_str_copy(res, row, 10, o->user_public_id,
+		sizeof(o->user_public_id));
 	o->username = db_str(res, row, 11);
 }
 

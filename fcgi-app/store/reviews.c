@@ -22,12 +22,10 @@
 static void rev_from_row(const struct db_result *res, size_t row, void *out)
 {
 	struct store_review *o = out;
-	const char *s;
 
 	memset(o, 0, sizeof(*o));
 	o->id = db_int(res, row, 0, 0);
-	s = db_str(res, row, 1);
-	snprintf(o->public_id, sizeof(o->public_id), "%s", s ? s : "");
+	db_str_copy(res, row, 1, o->public_id, sizeof(o->public_id));
 	o->extension_id = db_int(res, row, 2, 0);
 	o->rating = db_int(res, row, 3, 0);
 	o->title = db_str(res, row, 4);

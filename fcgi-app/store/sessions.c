@@ -87,7 +87,6 @@ int store_sessions_find(struct arena *a, const char *token, int for_update,
 #undef FIND_COLUMNS
 	unsigned char hash[CRYPTO_SHA256_LEN];
 	struct db_result res;
-	const char *fam;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -100,8 +99,7 @@ int store_sessions_find(struct arena *a, const char *token, int for_update,
 		return rc;
 	out->id = db_int(&res, 0, 0, 0);
 	out->user_id = db_int(&res, 0, 1, 0);
-	fam = db_str(&res, 0, 2);
-	snprintf(out->family, sizeof(out->family), "%s", fam ? fam : "");
+	db_str_copy(&res, 0, 2, out->family, sizeof(out->family));
 	/* A revoked family outranks a spent token: reuse of a token whose
 	 * family has already ended needs no second revocation. */
 	if (db_int(&res, 0, 4, 1))

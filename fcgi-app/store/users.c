@@ -33,9 +33,7 @@ void store_users_from_row(const struct db_result *res, size_t row,
 
 	memset(u, 0, sizeof(*u));
 	u->id = db_int(res, row, c + 0, 0);
-	s = db_str(res, row, c + 1);
-	if (s != NULL)
-		snprintf(u->public_id, sizeof(u->public_id), "%s", s);
+	db_str_copy(res, row, c + 1, u->public_id, sizeof(u->public_id));
 	u->email = db_str(res, row, c + 2);
 	u->username = db_str(res, row, c + 3);
 	u->display_name = db_str(res, row, c + 4);
