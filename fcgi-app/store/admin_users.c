@@ -5,7 +5,6 @@
  * moment would both pass and leave nobody in charge. */
 #include <string.h>
 #include "arena.h"
-#include "crypto.h"
 #include "db.h"
 #include "err.h"
 #include "store/admin_users.h"
@@ -154,9 +153,7 @@ int store_admin_users_create_admin(struct arena *a, const char *email,
 	int rc;
 
 	*conflict = NULL;
-	if (crypto_uuid4(pid) != 0)
-		return DF_EINTERNAL;
-	rc = db_begin();
+	rc = store_tx_begin_new(pid);
 	if (rc != 0)
 		return rc;
 	rc = db_exec(insert, DBP(DB_STR(pid), DB_STR(email), DB_STR(username),

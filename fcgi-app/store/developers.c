@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "arena.h"
-#include "crypto.h"
 #include "db.h"
 #include "err.h"
 #include "store/developers.h"
@@ -76,9 +75,7 @@ int store_developers_apply(struct arena *a, const char *user_pid,
 	int rc;
 
 	*why = 0;
-	if (crypto_uuid4(pid) != 0)
-		return DF_EINTERNAL;
-	rc = db_begin();
+	rc = store_tx_begin_new(pid);
 	if (rc != 0)
 		return rc;
 	rc = store_one(a, lock_user, DBP(DB_STR(user_pid)), &res);

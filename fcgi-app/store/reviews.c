@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "arena.h"
-#include "crypto.h"
 #include "db.h"
 #include "err.h"
 #include "store/reviews.h"
@@ -99,9 +98,7 @@ int store_rev_put(struct arena *a, int64_t extension_id, int64_t user_id,
 	int rc;
 
 	*created = 0;
-	if (crypto_uuid4(pid) != 0)
-		return DF_EINTERNAL;
-	rc = db_begin();
+	rc = store_tx_begin_new(pid);
 	if (rc != 0)
 		return rc;
 	rc = lock_extension(a, extension_id);

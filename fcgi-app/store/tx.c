@@ -1,12 +1,20 @@
 /* Transactions for the api layer: thin calls through to core/db so that
  * only store/ touches the connection. */
 #include "arena.h"
+#include "crypto.h"
 #include "db.h"
 #include "err.h"
 #include "store/tx.h"
 
 int store_tx_begin(void)
 {
+	return db_begin();
+}
+
+int store_tx_begin_new(char pid[37])
+{
+	if (crypto_uuid4(pid) != 0)
+		return DF_EINTERNAL;
 	return db_begin();
 }
 

@@ -8,6 +8,9 @@
 
 /* Each returns 0 or a negative df_err like db_begin/db_rollback. */
 int store_tx_begin(void);
+/* Begins the transaction that inserts a row with a new public id: pid
+ * gets a fresh UUID first. 0, or a negative df_err with nothing begun. */
+int store_tx_begin_new(char pid[37]);
 /* Abandons the transaction when the handler answers without writing
  * (a refused token, a conflict it reports itself). */
 int store_tx_rollback(void);
