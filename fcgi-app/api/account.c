@@ -42,17 +42,20 @@ static int v_email(struct json_object *v, const char **code, const char **msg)
 }
 
 static const struct json_field reset_fields[] = {
-	{ "email", JF_STRING, 1, 0, 0, v_email, 0 },
+	{ .name = "email", .type = JF_STRING, .required = 1,
+	  .validate = v_email },
 };
 
 static const struct json_field confirm_fields[] = {
-	{ "token", JF_STRING, 1, 1, TOKEN_INPUT_MAX, NULL, 0 },
+	{ .name = "token", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = TOKEN_INPUT_MAX },
 	/* Length and content: password_policy_check, with its own codes. */
-	{ "new_password", JF_STRING, 1, 0, 0, NULL, 0 },
+	{ .name = "new_password", .type = JF_STRING, .required = 1 },
 };
 
 static const struct json_field verify_fields[] = {
-	{ "token", JF_STRING, 1, 1, TOKEN_INPUT_MAX, NULL, 0 },
+	{ .name = "token", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = TOKEN_INPUT_MAX },
 };
 
 /* Inside the transaction: takes the user's row lock before any other
@@ -234,12 +237,16 @@ static int verify_post(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/auth/password-reset", reset_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/password-reset/confirm", reset_confirm_post,
-	  ROLE_NONE, RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/verify-email", verify_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/password-reset",
+	  .handler = reset_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/auth/password-reset/confirm",
+	  .handler = reset_confirm_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/verify-email",
+	  .handler = verify_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
 };
 
 const struct route_table api_account_table = {

@@ -44,8 +44,10 @@ static int v_status(struct json_object *v, const char **code,
 }
 
 static const struct json_field patch_fields[] = {
-	{ "role", JF_STRING, 0, 1, 16, v_role, 0 },
-	{ "status", JF_STRING, 0, 1, 16, v_status, 0 },
+	{ .name = "role", .type = JF_STRING, .min = 1, .max = 16,
+	  .validate = v_role },
+	{ .name = "status", .type = JF_STRING, .min = 1, .max = 16,
+	  .validate = v_status },
 };
 
 #define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
@@ -232,12 +234,13 @@ static int users_patch(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/admin/users", users_list, ROLE_ADMIN,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/admin/users/{id}", users_get, ROLE_ADMIN,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_PATCH, "/api/v1/admin/users/{id}", users_patch, ROLE_ADMIN,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/admin/users",
+	  .handler = users_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
+	{ .method = HTTP_GET, .pattern = "/api/v1/admin/users/{id}",
+	  .handler = users_get, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
+	{ .method = HTTP_PATCH, .pattern = "/api/v1/admin/users/{id}",
+	  .handler = users_patch, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
 };
 
 const struct route_table api_admin_users_table = {

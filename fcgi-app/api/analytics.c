@@ -61,15 +61,21 @@ static int v_properties(struct json_object *v, const char **code,
 }
 
 static const struct json_field batch_fields[] = {
-	{ "events", JF_ARRAY, 1, 1, ANALYTICS_MAX_EVENTS, NULL, 0 },
+	{ .name = "events", .type = JF_ARRAY, .required = 1, .min = 1,
+	  .max = ANALYTICS_MAX_EVENTS },
 };
 
 static const struct json_field event_fields[] = {
-	{ "name", JF_STRING, 1, 1, 64, v_event_name, 0 },
-	{ "ts", JF_STRING, 0, 1, 64, v_timestamp, 1 },
-	{ "session_id", JF_STRING, 0, 1, 128, NULL, 1 },
-	{ "anonymous_id", JF_STRING, 0, 1, 128, NULL, 1 },
-	{ "properties", JF_OBJECT, 0, 0, 0, v_properties, 1 },
+	{ .name = "name", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 64, .validate = v_event_name },
+	{ .name = "ts", .type = JF_STRING, .min = 1, .max = 64,
+	  .validate = v_timestamp, .nullable = 1 },
+	{ .name = "session_id", .type = JF_STRING, .min = 1, .max = 128,
+	  .nullable = 1 },
+	{ .name = "anonymous_id", .type = JF_STRING, .min = 1, .max = 128,
+	  .nullable = 1 },
+	{ .name = "properties", .type = JF_OBJECT, .validate = v_properties,
+	  .nullable = 1 },
 };
 
 #define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
@@ -148,8 +154,9 @@ static int events_post(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/analytics/events", events_post, ROLE_NONE,
-	  RL_ANALYTICS, ROUTE_BODY_JSON | ROUTE_AUTH_OPTIONAL, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/analytics/events",
+	  .handler = events_post, .role = ROLE_NONE, .rl = RL_ANALYTICS,
+	  .flags = ROUTE_BODY_JSON | ROUTE_AUTH_OPTIONAL },
 };
 
 const struct route_table api_analytics_table = {

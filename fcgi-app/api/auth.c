@@ -76,22 +76,29 @@ static int v_username(struct json_object *v, const char **code,
 }
 
 static const struct json_field register_fields[] = {
-	{ "email", JF_STRING, 1, 0, 0, v_email, 0 },
-	{ "username", JF_STRING, 1, 0, 0, v_username, 0 },
+	{ .name = "email", .type = JF_STRING, .required = 1,
+	  .validate = v_email },
+	{ .name = "username", .type = JF_STRING, .required = 1,
+	  .validate = v_username },
 	/* Length and content: password_policy_check, with its own codes. */
-	{ "password", JF_STRING, 1, 0, 0, NULL, 0 },
-	{ "display_name", JF_STRING, 0, 1, API_DISPLAY_NAME_MAX,
-	  api_v_display_name, 1 },
+	{ .name = "password", .type = JF_STRING, .required = 1 },
+	{ .name = "display_name", .type = JF_STRING, .min = 1,
+	  .max = API_DISPLAY_NAME_MAX, .validate = api_v_display_name,
+	  .nullable = 1 },
 };
 
 static const struct json_field login_fields[] = {
-	{ "email", JF_STRING, 1, 1, 254, NULL, 0 },
-	{ "password", JF_STRING, 1, 1, LOGIN_PASSWORD_MAX, NULL, 0 },
-	{ "totp_code", JF_STRING, 0, 1, 32, NULL, 1 },
+	{ .name = "email", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 254 },
+	{ .name = "password", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = LOGIN_PASSWORD_MAX },
+	{ .name = "totp_code", .type = JF_STRING, .min = 1, .max = 32,
+	  .nullable = 1 },
 };
 
 static const struct json_field refresh_fields[] = {
-	{ "refresh_token", JF_STRING, 0, 1, 256, NULL, 1 },
+	{ .name = "refresh_token", .type = JF_STRING, .min = 1, .max = 256,
+	  .nullable = 1 },
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -740,16 +747,20 @@ static int logout_all_post(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/auth/register", register_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/login", login_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/refresh", refresh_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/logout", logout_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/logout-all", logout_all_post, ROLE_USER,
-	  RL_DEFAULT, 0, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/register",
+	  .handler = register_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/login",
+	  .handler = login_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/refresh",
+	  .handler = refresh_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/logout",
+	  .handler = logout_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/logout-all",
+	  .handler = logout_all_post, .role = ROLE_USER, .rl = RL_DEFAULT },
 };
 
 const struct route_table api_auth_table = {

@@ -28,18 +28,24 @@ static int v_github(struct json_object *v, const char **code,
 }
 
 static const struct json_field apply_fields[] = {
-	{ "description", JF_STRING, 1, 50, 5000, api_v_text, 0 },
-	{ "website", JF_STRING, 0, 1, 2048, api_v_url, 1 },
-	{ "github_username", JF_STRING, 0, 1, 39, v_github, 1 },
-	{ "company_name", JF_STRING, 0, 1, 200, api_v_line, 1 },
+	{ .name = "description", .type = JF_STRING, .required = 1, .min = 50,
+	  .max = 5000, .validate = api_v_text },
+	{ .name = "website", .type = JF_STRING, .min = 1, .max = 2048,
+	  .validate = api_v_url, .nullable = 1 },
+	{ .name = "github_username", .type = JF_STRING, .min = 1, .max = 39,
+	  .validate = v_github, .nullable = 1 },
+	{ .name = "company_name", .type = JF_STRING, .min = 1, .max = 200,
+	  .validate = api_v_line, .nullable = 1 },
 };
 
 static const struct json_field approve_fields[] = {
-	{ "notes", JF_STRING, 0, 1, 5000, api_v_notes, 1 },
+	{ .name = "notes", .type = JF_STRING, .min = 1, .max = 5000,
+	  .validate = api_v_notes, .nullable = 1 },
 };
 
 static const struct json_field reject_fields[] = {
-	{ "notes", JF_STRING, 1, 1, 5000, api_v_notes, 0 },
+	{ .name = "notes", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 5000, .validate = api_v_notes },
 };
 
 /* {id, status, description, website, github_username, company_name,
@@ -281,18 +287,24 @@ static int profile_get(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/developers/applications", apply_post, ROLE_USER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_GET, "/api/v1/developers/applications/me", apply_me, ROLE_USER,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/developers/{username}", profile_get, ROLE_NONE,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/admin/developer-applications", apps_list,
-	  ROLE_ADMIN, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/admin/developer-applications/{id}/approve",
-	  app_approve, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/admin/developer-applications/{id}/reject",
-	  app_reject, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/developers/applications",
+	  .handler = apply_post, .role = ROLE_USER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_GET, .pattern = "/api/v1/developers/applications/me",
+	  .handler = apply_me, .role = ROLE_USER, .rl = RL_DEFAULT },
+	{ .method = HTTP_GET, .pattern = "/api/v1/developers/{username}",
+	  .handler = profile_get, .role = ROLE_NONE, .rl = RL_DEFAULT },
+	{ .method = HTTP_GET,
+	  .pattern = "/api/v1/admin/developer-applications",
+	  .handler = apps_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/developer-applications/{id}/approve",
+	  .handler = app_approve, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/developer-applications/{id}/reject",
+	  .handler = app_reject, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
 };
 
 const struct route_table api_developers_table = {

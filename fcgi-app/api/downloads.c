@@ -306,8 +306,8 @@ static int stats(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/extensions/{slug}/stats", stats, ROLE_USER,
-	  RL_DEFAULT, 0, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/extensions/{slug}/stats",
+	  .handler = stats, .role = ROLE_USER, .rl = RL_DEFAULT },
 };
 
 const struct route_table api_downloads_table = {

@@ -79,30 +79,40 @@ static int v_category(struct json_object *v, const char **code,
 	{ "repository", JF_STRING, 0, 1, 2048, api_v_url, 1 }
 
 static const struct json_field create_fields[] = {
-	{ "slug", JF_STRING, 1, 3, 64, v_slug, 0 },
+	{ .name = "slug", .type = JF_STRING, .required = 1, .min = 3,
+	  .max = 64, .validate = v_slug },
 	LISTING_FIELDS
 };
 
 /* The same, nothing required. */
 static const struct json_field edit_fields[] = {
-	{ "name", JF_STRING, 0, 1, 100, api_v_line, 0 },
-	{ "summary", JF_STRING, 0, 1, 200, api_v_line, 0 },
-	{ "description", JF_STRING, 0, 0, 20000, api_v_text, 0 },
-	{ "category", JF_STRING, 0, 1, 32, v_category, 0 },
-	{ "tags", JF_ARRAY, 0, 0, STORE_EXT_MAX_TAGS, NULL, 0 },
-	{ "price", JF_OBJECT, 0, 0, 0, NULL, 0 },
-	{ "license", JF_STRING, 0, 1, 64, v_license, 0 },
-	{ "homepage", JF_STRING, 0, 1, 2048, api_v_url, 1 },
-	{ "repository", JF_STRING, 0, 1, 2048, api_v_url, 1 },
+	{ .name = "name", .type = JF_STRING, .min = 1, .max = 100,
+	  .validate = api_v_line },
+	{ .name = "summary", .type = JF_STRING, .min = 1, .max = 200,
+	  .validate = api_v_line },
+	{ .name = "description", .type = JF_STRING, .max = 20000,
+	  .validate = api_v_text },
+	{ .name = "category", .type = JF_STRING, .min = 1, .max = 32,
+	  .validate = v_category },
+	{ .name = "tags", .type = JF_ARRAY, .max = STORE_EXT_MAX_TAGS },
+	{ .name = "price", .type = JF_OBJECT },
+	{ .name = "license", .type = JF_STRING, .min = 1, .max = 64,
+	  .validate = v_license },
+	{ .name = "homepage", .type = JF_STRING, .min = 1, .max = 2048,
+	  .validate = api_v_url, .nullable = 1 },
+	{ .name = "repository", .type = JF_STRING, .min = 1, .max = 2048,
+	  .validate = api_v_url, .nullable = 1 },
 };
 
 static const struct json_field price_fields[] = {
-	{ "amount", JF_INT, 1, 0, PRICE_MAX, NULL, 0 },
-	{ "currency", JF_STRING, 1, 3, 3, v_currency, 0 },
+	{ .name = "amount", .type = JF_INT, .required = 1, .max = PRICE_MAX },
+	{ .name = "currency", .type = JF_STRING, .required = 1, .min = 3,
+	  .max = 3, .validate = v_currency },
 };
 
 static const struct json_field reason_fields[] = {
-	{ "reason", JF_STRING, 1, 1, 1000, api_v_notes, 0 },
+	{ .name = "reason", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 1000, .validate = api_v_notes },
 };
 
 /* Reads the listing fields of body into in (after the table check);
@@ -616,24 +626,33 @@ static int ext_reinstate(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/categories", categories_get, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_GET, "/api/v1/extensions", ext_list, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_GET, "/api/v1/developers/me/extensions", ext_mine,
-	  ROLE_DEVELOPER, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/extensions", ext_create, ROLE_DEVELOPER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_GET, "/api/v1/extensions/{slug}", ext_get, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_PATCH, "/api/v1/extensions/{slug}", ext_patch, ROLE_DEVELOPER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_DELETE, "/api/v1/extensions/{slug}", ext_delete, ROLE_DEVELOPER,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/admin/extensions/{slug}/suspend", ext_suspend,
-	  ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/admin/extensions/{slug}/reinstate", ext_reinstate,
-	  ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/categories",
+	  .handler = categories_get, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET },
+	{ .method = HTTP_GET, .pattern = "/api/v1/extensions",
+	  .handler = ext_list, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET },
+	{ .method = HTTP_GET, .pattern = "/api/v1/developers/me/extensions",
+	  .handler = ext_mine, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST, .pattern = "/api/v1/extensions",
+	  .handler = ext_create, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_GET, .pattern = "/api/v1/extensions/{slug}",
+	  .handler = ext_get, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET },
+	{ .method = HTTP_PATCH, .pattern = "/api/v1/extensions/{slug}",
+	  .handler = ext_patch, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_DELETE, .pattern = "/api/v1/extensions/{slug}",
+	  .handler = ext_delete, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/extensions/{slug}/suspend",
+	  .handler = ext_suspend, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/extensions/{slug}/reinstate",
+	  .handler = ext_reinstate, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
 };
 
 const struct route_table api_extensions_table = {

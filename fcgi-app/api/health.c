@@ -179,10 +179,14 @@ static int api_root(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/health", health_live, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/health", health_live, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/health/ready", health_ready, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1", api_root, ROLE_NONE, RL_DEFAULT, 0, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/health", .handler = health_live,
+	  .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/health",
+	  .handler = health_live, .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/health/ready",
+	  .handler = health_ready, .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1", .handler = api_root,
+	  .role = ROLE_NONE, .rl = RL_DEFAULT },
 };
 
 const struct route_table api_health_table = {

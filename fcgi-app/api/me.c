@@ -23,14 +23,16 @@
 #define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 
 static const struct json_field patch_fields[] = {
-	{ "display_name", JF_STRING, 0, 1, API_DISPLAY_NAME_MAX,
-	  api_v_display_name, 1 },
+	{ .name = "display_name", .type = JF_STRING, .min = 1,
+	  .max = API_DISPLAY_NAME_MAX, .validate = api_v_display_name,
+	  .nullable = 1 },
 };
 
 static const struct json_field password_fields[] = {
-	{ "current_password", JF_STRING, 1, 1, PASSWORD_INPUT_MAX, NULL, 0 },
+	{ .name = "current_password", .type = JF_STRING, .required = 1,
+	  .min = 1, .max = PASSWORD_INPUT_MAX },
 	/* Length and content: password_policy_check, with its own codes. */
-	{ "new_password", JF_STRING, 1, 0, 0, NULL, 0 },
+	{ .name = "new_password", .type = JF_STRING, .required = 1 },
 };
 
 /* The caller's row. The router let the request through with a token for
@@ -169,13 +171,15 @@ static int password_post(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/me", me_get, ROLE_USER, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_PATCH, "/api/v1/me", me_patch, ROLE_USER, RL_DEFAULT,
-	  ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/me", .handler = me_get,
+	  .role = ROLE_USER, .rl = RL_DEFAULT },
+	{ .method = HTTP_PATCH, .pattern = "/api/v1/me", .handler = me_patch,
+	  .role = ROLE_USER, .rl = RL_DEFAULT, .flags = ROUTE_BODY_JSON },
 	/* It checks a password: limited per address like the auth routes,
 	 * so a stolen access token cannot guess the password at speed. */
-	{ HTTP_POST, "/api/v1/me/password", password_post, ROLE_USER, RL_AUTH,
-	  ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/me/password",
+	  .handler = password_post, .role = ROLE_USER, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
 };
 
 const struct route_table api_me_table = {

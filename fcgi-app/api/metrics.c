@@ -18,8 +18,9 @@ static int metrics_get(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/metrics", metrics_get, ROLE_ADMIN, RL_NONE,
-	  ROUTE_TRUSTED, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/metrics",
+	  .handler = metrics_get, .role = ROLE_ADMIN, .rl = RL_NONE,
+	  .flags = ROUTE_TRUSTED },
 };
 
 const struct route_table api_metrics_table = {

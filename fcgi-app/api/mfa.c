@@ -26,12 +26,15 @@
 #define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 
 static const struct json_field confirm_fields[] = {
-	{ "code", JF_STRING, 1, 1, CODE_INPUT_MAX, NULL, 0 },
+	{ .name = "code", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = CODE_INPUT_MAX },
 };
 
 static const struct json_field disable_fields[] = {
-	{ "password", JF_STRING, 1, 1, PASSWORD_INPUT_MAX, NULL, 0 },
-	{ "code", JF_STRING, 1, 1, CODE_INPUT_MAX, NULL, 0 },
+	{ .name = "password", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = PASSWORD_INPUT_MAX },
+	{ .name = "code", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = CODE_INPUT_MAX },
 };
 
 static int caller(struct request *req, struct store_user *u)
@@ -270,14 +273,16 @@ static int disable_delete(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/me/mfa/totp", enrol_post, ROLE_USER, RL_DEFAULT,
-	  0, 0, 0 },
-	{ HTTP_POST, "/api/v1/me/mfa/totp/confirm", confirm_post, ROLE_USER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/me/mfa/totp",
+	  .handler = enrol_post, .role = ROLE_USER, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST, .pattern = "/api/v1/me/mfa/totp/confirm",
+	  .handler = confirm_post, .role = ROLE_USER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
 	/* It checks a password and a code: limited per address like the
 	 * auth routes. */
-	{ HTTP_DELETE, "/api/v1/me/mfa/totp", disable_delete, ROLE_USER, RL_AUTH,
-	  ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_DELETE, .pattern = "/api/v1/me/mfa/totp",
+	  .handler = disable_delete, .role = ROLE_USER, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
 };
 
 const struct route_table api_mfa_table = {

@@ -16,9 +16,12 @@
 #define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 
 static const struct json_field put_fields[] = {
-	{ "rating", JF_INT, 1, 1, 5, NULL, 0 },
-	{ "title", JF_STRING, 0, 1, 200, api_v_line, 1 },
-	{ "body", JF_STRING, 0, 1, 5000, api_v_text, 1 },
+	{ .name = "rating", .type = JF_INT, .required = 1, .min = 1,
+	  .max = 5 },
+	{ .name = "title", .type = JF_STRING, .min = 1, .max = 200,
+	  .validate = api_v_line, .nullable = 1 },
+	{ .name = "body", .type = JF_STRING, .min = 1, .max = 5000,
+	  .validate = api_v_text, .nullable = 1 },
 };
 
 /* {id, rating, title, body, author:{username, display_name},
@@ -160,14 +163,18 @@ static int rev_remove(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/extensions/{slug}/reviews", rev_list, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_PUT, "/api/v1/extensions/{slug}/reviews/me", rev_put, ROLE_USER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_DELETE, "/api/v1/extensions/{slug}/reviews/me", rev_delete_mine,
-	  ROLE_USER, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_DELETE, "/api/v1/admin/reviews/{id}", rev_remove, ROLE_ADMIN,
-	  RL_DEFAULT, 0, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/extensions/{slug}/reviews",
+	  .handler = rev_list, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET },
+	{ .method = HTTP_PUT,
+	  .pattern = "/api/v1/extensions/{slug}/reviews/me",
+	  .handler = rev_put, .role = ROLE_USER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_DELETE,
+	  .pattern = "/api/v1/extensions/{slug}/reviews/me",
+	  .handler = rev_delete_mine, .role = ROLE_USER, .rl = RL_DEFAULT },
+	{ .method = HTTP_DELETE, .pattern = "/api/v1/admin/reviews/{id}",
+	  .handler = rev_remove, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
 };
 
 const struct route_table api_reviews_table = {

@@ -53,27 +53,36 @@ static int v_range(struct json_object *v, const char **code,
 }
 
 static const struct json_field create_fields[] = {
-	{ "version", JF_STRING, 1, 1, SEMVER_MAX_LEN, v_semver, 0 },
-	{ "changelog", JF_STRING, 0, 0, 20000, api_v_text, 0 },
-	{ "engine", JF_STRING, 1, 1, SEMVER_RANGE_MAX_LEN, v_range, 0 },
+	{ .name = "version", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = SEMVER_MAX_LEN, .validate = v_semver },
+	{ .name = "changelog", .type = JF_STRING, .max = 20000,
+	  .validate = api_v_text },
+	{ .name = "engine", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = SEMVER_RANGE_MAX_LEN, .validate = v_range },
 };
 
 static const struct json_field reason_fields[] = {
-	{ "reason", JF_STRING, 1, 1, 2000, api_v_notes, 0 },
+	{ .name = "reason", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 2000, .validate = api_v_notes },
 };
 
 static const struct json_field yank_fields[] = {
-	{ "reason", JF_STRING, 0, 1, 1000, api_v_notes, 1 },
+	{ .name = "reason", .type = JF_STRING, .min = 1, .max = 1000,
+	  .validate = api_v_notes, .nullable = 1 },
 };
 
 static const struct json_field updates_fields[] = {
-	{ "installed", JF_ARRAY, 1, 0, UPDATES_MAX, NULL, 0 },
-	{ "engine", JF_STRING, 1, 1, SEMVER_MAX_LEN, v_semver, 0 },
+	{ .name = "installed", .type = JF_ARRAY, .required = 1,
+	  .max = UPDATES_MAX },
+	{ .name = "engine", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = SEMVER_MAX_LEN, .validate = v_semver },
 };
 
 static const struct json_field installed_fields[] = {
-	{ "slug", JF_STRING, 1, 3, 64, NULL, 0 },
-	{ "version", JF_STRING, 1, 1, SEMVER_MAX_LEN, v_semver, 0 },
+	{ .name = "slug", .type = JF_STRING, .required = 1, .min = 3,
+	  .max = 64 },
+	{ .name = "version", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = SEMVER_MAX_LEN, .validate = v_semver },
 };
 
 /* --- the version as clients see it */
@@ -854,30 +863,42 @@ static int updates(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/extensions/updates", updates, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/extensions/{slug}/versions", ver_create,
-	  ROLE_DEVELOPER, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_GET, "/api/v1/extensions/{slug}/versions", ver_list, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_GET, "/api/v1/extensions/{slug}/versions/{version}", ver_get,
-	  ROLE_NONE, RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_PUT, "/api/v1/extensions/{slug}/versions/{version}/package",
-	  ver_package, ROLE_DEVELOPER, RL_DEFAULT, ROUTE_BODY_STREAM, 0, 0 },
-	{ HTTP_POST, "/api/v1/extensions/{slug}/versions/{version}/submit",
-	  ver_submit, ROLE_DEVELOPER, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/extensions/{slug}/versions/{version}/yank",
-	  ver_yank, ROLE_DEVELOPER, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_GET, "/api/v1/extensions/{slug}/versions/{version}/download",
-	  ver_download, ROLE_NONE, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/admin/review-queue", queue_list, ROLE_ADMIN,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST,
-	  "/api/v1/admin/extensions/{slug}/versions/{version}/approve",
-	  ver_approve, ROLE_ADMIN, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST,
-	  "/api/v1/admin/extensions/{slug}/versions/{version}/reject",
-	  ver_reject, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/extensions/updates",
+	  .handler = updates, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_POST, .pattern = "/api/v1/extensions/{slug}/versions",
+	  .handler = ver_create, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_GET, .pattern = "/api/v1/extensions/{slug}/versions",
+	  .handler = ver_list, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET },
+	{ .method = HTTP_GET,
+	  .pattern = "/api/v1/extensions/{slug}/versions/{version}",
+	  .handler = ver_get, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET },
+	{ .method = HTTP_PUT,
+	  .pattern = "/api/v1/extensions/{slug}/versions/{version}/package",
+	  .handler = ver_package, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_STREAM },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/extensions/{slug}/versions/{version}/submit",
+	  .handler = ver_submit, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/extensions/{slug}/versions/{version}/yank",
+	  .handler = ver_yank, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_GET,
+	  .pattern = "/api/v1/extensions/{slug}/versions/{version}/download",
+	  .handler = ver_download, .role = ROLE_NONE, .rl = RL_DEFAULT },
+	{ .method = HTTP_GET, .pattern = "/api/v1/admin/review-queue",
+	  .handler = queue_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/extensions/{slug}/versions/{version}/approve",
+	  .handler = ver_approve, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/extensions/{slug}/versions/{version}/reject",
+	  .handler = ver_reject, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON },
 };
 
 const struct route_table api_versions_table = {

@@ -291,14 +291,15 @@ static int no_admin(struct json_object *v, const char **code, const char **msg)
 }
 
 static const struct json_field fields[] = {
-	{ "name", JF_STRING, 1, 2, 5, no_admin, 0 },
-	{ "count", JF_INT, 0, 1, 10, NULL, 0 },
-	{ "big", JF_INT, 0, 0, 0, NULL, 0 },
-	{ "flag", JF_BOOL, 0, 0, 0, NULL, 0 },
-	{ "meta", JF_OBJECT, 0, 0, 0, NULL, 1 },
-	{ "tags", JF_ARRAY, 0, 1, 2, NULL, 0 },
-	{ "ratio", JF_NUMBER, 0, 0, 1, NULL, 0 },
-	{ "note", JF_STRING, 0, 0, 0, NULL, 1 },
+	{ .name = "name", .type = JF_STRING, .required = 1, .min = 2, .max = 5,
+	  .validate = no_admin },
+	{ .name = "count", .type = JF_INT, .min = 1, .max = 10 },
+	{ .name = "big", .type = JF_INT },
+	{ .name = "flag", .type = JF_BOOL },
+	{ .name = "meta", .type = JF_OBJECT, .nullable = 1 },
+	{ .name = "tags", .type = JF_ARRAY, .min = 1, .max = 2 },
+	{ .name = "ratio", .type = JF_NUMBER, .max = 1 },
+	{ .name = "note", .type = JF_STRING, .nullable = 1 },
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 

@@ -109,31 +109,46 @@ static int h_silent(struct request *r)
 }
 
 static const struct route items_routes[] = {
-	{ HTTP_GET, "/api/v1/items", h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/items", h_json, ROLE_USER, RL_NONE,
-	  ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_GET, "/api/v1/items/{id}", h_item, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_DELETE, "/api/v1/items/{id}", h_item, ROLE_ADMIN, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/items/special", h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/items", .handler = h_ok,
+	  .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_POST, .pattern = "/api/v1/items", .handler = h_json,
+	  .role = ROLE_USER, .rl = RL_NONE, .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_GET, .pattern = "/api/v1/items/{id}",
+	  .handler = h_item, .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_DELETE, .pattern = "/api/v1/items/{id}",
+	  .handler = h_item, .role = ROLE_ADMIN, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/items/special",
+	  .handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE },
 };
 
 static const struct route misc_routes[] = {
-	{ HTTP_POST, "/api/v1/auth/login", h_ok, ROLE_NONE, RL_AUTH,
-	  ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_PUT, "/api/v1/blob", h_raw, ROLE_NONE, RL_NONE, ROUTE_BODY_RAW, 8, 0 },
-	{ HTTP_GET, "/api/v1/metrics", h_ok, ROLE_ADMIN, RL_NONE,
-	  ROUTE_TRUSTED, 0, 0 },
-	{ HTTP_GET, "/api/v1/fail", h_fail, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/invalid", h_invalid_plain, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/silent", h_silent, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/dev", h_ok, ROLE_DEVELOPER, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/user", h_ok, ROLE_USER, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/optional", h_ok, ROLE_USER, RL_NONE,
-	  ROUTE_AUTH_OPTIONAL, 0, 0 },
-	{ HTTP_GET, "/api/v1/limited", h_ok, ROLE_NONE, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_GET, "/", h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/other", h_ok, ROLE_NONE, RL_AUTH,
-	  ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/login",
+	  .handler = h_ok, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_PUT, .pattern = "/api/v1/blob", .handler = h_raw,
+	  .role = ROLE_NONE, .rl = RL_NONE, .flags = ROUTE_BODY_RAW,
+	  .max_body = 8 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/metrics", .handler = h_ok,
+	  .role = ROLE_ADMIN, .rl = RL_NONE, .flags = ROUTE_TRUSTED },
+	{ .method = HTTP_GET, .pattern = "/api/v1/fail", .handler = h_fail,
+	  .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/invalid",
+	  .handler = h_invalid_plain, .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/silent", .handler = h_silent,
+	  .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/dev", .handler = h_ok,
+	  .role = ROLE_DEVELOPER, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/user", .handler = h_ok,
+	  .role = ROLE_USER, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/optional", .handler = h_ok,
+	  .role = ROLE_USER, .rl = RL_NONE, .flags = ROUTE_AUTH_OPTIONAL },
+	{ .method = HTTP_GET, .pattern = "/api/v1/limited", .handler = h_ok,
+	  .role = ROLE_NONE, .rl = RL_DEFAULT },
+	{ .method = HTTP_GET, .pattern = "/", .handler = h_ok,
+	  .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/other",
+	  .handler = h_ok, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
 };
 
 static const struct route_table items_table = { "items", items_routes,
@@ -1066,7 +1081,8 @@ static int init_with(const struct route *routes, size_t n)
 	return router_init(&rr);
 }
 
-#define R(m, p) { m, p, h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 }
+#define R(m, p) { .method = (m), .pattern = (p), .handler = h_ok, \
+	.role = ROLE_NONE, .rl = RL_NONE }
 
 Test(router_init, counts_and_indexes_routes)
 {
@@ -1108,12 +1124,16 @@ Test(router_init, refuses_duplicates_and_bad_routes)
 	const struct route head[] = { R(HTTP_HEAD, "/a") };
 	const struct route opts[] = { R(HTTP_OPTIONS, "/a") };
 	const struct route other[] = { R(HTTP_OTHER, "/a") };
-	const struct route nohandler[] = { { HTTP_GET, "/a", NULL, ROLE_NONE,
-		RL_NONE, 0, 0, 0 } };
-	const struct route both[] = { { HTTP_POST, "/a", h_ok, ROLE_NONE,
-		RL_NONE, ROUTE_BODY_JSON | ROUTE_BODY_RAW, 0, 0 } };
-	const struct route badrl[] = { { HTTP_GET, "/a", h_ok, ROLE_NONE,
-		RL__MAX, 0, 0, 0 } };
+	const struct route nohandler[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = NULL, .role = ROLE_NONE, .rl = RL_NONE } };
+	const struct route both[] = { {
+		.method = HTTP_POST, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.flags = ROUTE_BODY_JSON | ROUTE_BODY_RAW } };
+	const struct route badrl[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL__MAX } };
 
 	cr_assert_eq(init_with(dup, 2), DF_EINVAL);
 	cr_assert_eq(init_with(head, 1), DF_EINVAL);
@@ -1126,12 +1146,18 @@ Test(router_init, refuses_duplicates_and_bad_routes)
 
 Test(router_init, public_cache_needs_get_and_generations)
 {
-	const struct route nogens[] = { { HTTP_GET, "/a", h_ok, ROLE_NONE,
-		RL_NONE, ROUTE_PUBLIC_CACHE, 0, 0 } };
-	const struct route post[] = { { HTTP_POST, "/a", h_ok, ROLE_NONE,
-		RL_NONE, ROUTE_PUBLIC_CACHE, 0, 1 } };
-	const struct route good[] = { { HTTP_GET, "/a", h_ok, ROLE_NONE,
-		RL_NONE, ROUTE_PUBLIC_CACHE, 0, 1ull << 63 } };
+	const struct route nogens[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.flags = ROUTE_PUBLIC_CACHE } };
+	const struct route post[] = { {
+		.method = HTTP_POST, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.flags = ROUTE_PUBLIC_CACHE, .cache_gens = 1 } };
+	const struct route good[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.flags = ROUTE_PUBLIC_CACHE, .cache_gens = 1ull << 63 } };
 
 	cr_assert_eq(init_with(nogens, 1), DF_EINVAL);
 	cr_assert_eq(init_with(post, 1), DF_EINVAL);
@@ -1239,12 +1265,16 @@ static int h_pub(struct request *r)
 }
 
 static const struct route cached_routes[] = {
-	{ HTTP_GET, "/api/v1/pub", h_pub, ROLE_NONE, RL_NONE,
-	  ROUTE_PUBLIC_CACHE, 0, 1ull << GEN_A },
-	{ HTTP_GET, "/api/v1/pub/{slug}", h_pub, ROLE_NONE, RL_NONE,
-	  ROUTE_PUBLIC_CACHE, 0, (1ull << GEN_A) | (1ull << GEN_B) },
-	{ HTTP_GET, "/api/v1/members/{slug}", h_pub, ROLE_USER, RL_NONE,
-	  ROUTE_PUBLIC_CACHE, 0, 1ull << GEN_A },
+	{ .method = HTTP_GET, .pattern = "/api/v1/pub", .handler = h_pub,
+	  .role = ROLE_NONE, .rl = RL_NONE, .flags = ROUTE_PUBLIC_CACHE,
+	  .cache_gens = 1ull << GEN_A },
+	{ .method = HTTP_GET, .pattern = "/api/v1/pub/{slug}",
+	  .handler = h_pub, .role = ROLE_NONE, .rl = RL_NONE,
+	  .flags = ROUTE_PUBLIC_CACHE,
+	  .cache_gens = (1ull << GEN_A) | (1ull << GEN_B) },
+	{ .method = HTTP_GET, .pattern = "/api/v1/members/{slug}",
+	  .handler = h_pub, .role = ROLE_USER, .rl = RL_NONE,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = 1ull << GEN_A },
 };
 static const struct route_table cached_table = { "cached", cached_routes,
 	sizeof(cached_routes) / sizeof(cached_routes[0]) };
