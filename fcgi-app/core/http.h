@@ -84,6 +84,18 @@ struct response {
 	                             supplies the body (X-Sendfile) */
 };
 
+/* Rows of a route's query table (router.h). */
+#define HTTP_MAX_QUERY_ROWS 12
+
+/* A request's query parameters as its route's table parsed them. */
+struct http_query_values {
+	int64_t limit;              /* QP_LIMIT, else ROUTER_LIMIT_DEFAULT */
+	int64_t after;              /* QP_CURSOR's row id; 0: first page */
+	unsigned char set[HTTP_MAX_QUERY_ROWS]; /* per table row: sent */
+	int64_t i[HTTP_MAX_QUERY_ROWS];
+	double d[HTTP_MAX_QUERY_ROWS];
+};
+
 struct request {
 	struct arena *arena;
 
@@ -123,6 +135,8 @@ struct request {
 	char *body;                 /* NUL-terminated copy, arena; NULL if none */
 	size_t body_len;
 	struct json_object *json;   /* parsed body, freed by the arena */
+	struct http_query_values q; /* the route's query table, parsed */
+	void *checked;              /* what the route's check derived */
 	struct auth_info auth;
 
 	/* Problem details being collected (see problem.h). */

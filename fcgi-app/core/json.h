@@ -35,6 +35,14 @@ struct json_field {
 	int nullable;            /* JSON null accepted (reads as absent) */
 };
 
+/* A field table and its length: JSON_FIELDS(some_fields). */
+struct json_fields {
+	const struct json_field *fields;
+	size_t n;
+};
+#define JSON_NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+#define JSON_FIELDS(f) { (f), JSON_NFIELDS(f) }
+
 /* Parses text as JSON with a depth limit and strict UTF-8. The top level
  * must be an object. Returns 0 and *out (registered for release with the
  * request arena), or DF_EINVAL with *why a static sentence. */

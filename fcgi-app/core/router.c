@@ -1,9 +1,12 @@
 /* The router: finds the route of a request and runs the fixed pipeline
  * (404, OPTIONS/CORS preflight, 405, CORS, rate limit, authentication,
- * role, 415/411/413, body, JSON) before the handler, then maps a
+ * role, 415/411/413, body, JSON, the declared shape of body and query)
+ * before the handler, then maps a
  * handler's error code to its problem answer. Public-cache routes answer
  * from the worker's cache when they can and carry ETag/Cache-Control. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -11,6 +14,7 @@
 #include "arena.h"
 #include "cache.h"
 #include "config.h"
+#include "crypto.h"
 #include "err.h"
 #include "http.h"
 #include "json.h"
@@ -21,6 +25,7 @@
 #include "router.h"
 #include "shm.h"
 #include "upload.h"
+#include "validate.h"
 
 /* Patterns longer than this many segments are refused at start: the
  * specificity of a match is a bitmask with one bit per segment. */
@@ -179,6 +184,33 @@ static int route_method_ok(enum http_method m)
 		m == HTTP_PATCH || m == HTTP_DELETE;
 }
 
+/* A body table only on a JSON route, a query table that fits req->q
+ * and names what each row needs. */
+static int shape_valid(const struct route *rt)
+{
+	size_t i;
+
+	if ((rt->body.n > 0 || rt->body.fields != NULL) &&
+	    (!(rt->flags & ROUTE_BODY_JSON) || rt->body.fields == NULL ||
+	     rt->body.n == 0))
+		return 0;
+	if (rt->query.n > HTTP_MAX_QUERY_ROWS ||
+	    (rt->query.n > 0 && rt->query.params == NULL))
+		return 0;
+	for (i = 0; i < rt->query.n; i++) {
+		const struct query_param *p = &rt->query.params[i];
+
+		if (p->name == NULL ||
+		    (p->kind == QP_CURSOR && p->cursor_kind == NULL) ||
+		    (p->kind == QP_ENUM && (p->values == NULL ||
+		     p->message == NULL)) ||
+		    (p->kind == QP_TEXT && p->message == NULL) ||
+		    p->kind > QP_NUMBER)
+			return 0;
+	}
+	return 1;
+}
+
 int router_init(struct router *r)
 {
 	const struct route *rt;
@@ -207,7 +239,8 @@ int router_init(struct router *r)
 			    /* A cached route nothing invalidates would
 			     * answer from its first copy forever. */
 			    ((rt->flags & ROUTE_PUBLIC_CACHE) &&
-			     (rt->method != HTTP_GET || rt->cache_gens == 0))) {
+			     (rt->method != HTTP_GET || rt->cache_gens == 0)) ||
+			    !shape_valid(rt)) {
 				log_msg(LOG_ERROR, "router: table %s: bad route "
 					"%s %s", tab->name ? tab->name : "?",
 					http_method_name(rt->method),
@@ -258,6 +291,205 @@ long router_read_body(void *ctx, char *buf, size_t len)
 	if (r == NULL || r->read_body == NULL)
 		return -1;
 	return r->read_body(r->read_ctx, buf, len);
+}
+
+/* ---- the declared shape of a request ---- */
+
+static void answer_error(struct request *req, int rc, const char *what);
+
+/* "<kind>.<row id>" before encoding; kinds are short words. */
+#define CURSOR_RAW_MAX 64
+
+/* The row id of a cursor api_page_cursor made for kind: its kind, a dot,
+ * and a row id without sign or leading zero. 0 when it is none. */
+static int64_t cursor_id(const char *cursor, const char *kind)
+{
+	unsigned char raw[CURSOR_RAW_MAX + 3];
+	char digits[CURSOR_RAW_MAX + 1];
+	size_t klen = strlen(kind), clen = strlen(cursor);
+	uint64_t id;
+	long n = -1;
+
+	if (clen > 0 && clen <= CURSOR_RAW_MAX)
+		n = crypto_b64url_decode(cursor, clen, raw);
+	if (n <= (long)klen + 1 || n > CURSOR_RAW_MAX ||
+	    memcmp(raw, kind, klen) != 0 || raw[klen] != '.' ||
+	    raw[klen + 1] == '0')
+		return 0;
+	memcpy(digits, raw + klen + 1, (size_t)n - klen - 1);
+	digits[(size_t)n - klen - 1] = '\0';
+	if (strlen(digits) != (size_t)n - klen - 1 ||
+	    !validate_uint(digits, INT64_MAX, &id))
+		return 0;
+	return (int64_t)id;
+}
+
+/* YYYY-MM-DD naming a real day: days since 1970-01-01. */
+static int parse_day(const char *s, int64_t *out)
+{
+	struct tm tm, back;
+	int y, m, d;
+	time_t t;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	if (t == (time_t)-1 || gmtime_r(&t, &back) == NULL ||
+	    back.tm_year != y - 1900 || back.tm_mon != m - 1 ||
+	    back.tm_mday != d)
+		return -1;
+	*out = (int64_t)(t / 86400);
+	return 0;
+}
+
+/* Reads one sent parameter by its row into req->q (slot i); 0, or -1
+ * with *code and *msg the kind's refusal. */
+static int query_value(struct request *req, const struct query_param *p,
+	size_t i, const char *v, const char **code, const char **msg)
+{
+	size_t len = strlen(v);
+	char *end = NULL;
+	double d;
+	size_t k;
+
+	switch (p->kind) {
+	case QP_LIMIT:
+		*code = "out_of_range";
+		*msg = "must be an integer from 1 to 100";
+		if (!validate_int(v, 1, ROUTER_LIMIT_MAX, &req->q.limit))
+			return -1;
+		req->q.i[i] = req->q.limit;
+		return 0;
+	case QP_CURSOR:
+		*code = "invalid_format";
+		*msg = "must be a next_cursor this list returned";
+		req->q.after = cursor_id(v, p->cursor_kind);
+		req->q.i[i] = req->q.after;
+		return req->q.after > 0 ? 0 : -1;
+	case QP_ENUM:
+		*code = "invalid_format";
+		for (k = 0; p->values[k] != NULL; k++)
+			if (strcmp(v, p->values[k]) == 0) {
+				req->q.i[i] = (int64_t)k;
+				return 0;
+			}
+		return -1;
+	case QP_TEXT:
+		*code = "invalid_format";
+		if (len < (size_t)p->min || (p->max > 0 &&
+		    len > (size_t)p->max) ||
+		    (p->valid != NULL && !p->valid(v, len)))
+			return -1;
+		return 0;
+	case QP_DATE:
+		*code = "invalid_format";
+		*msg = "must be a date, YYYY-MM-DD";
+		return parse_day(v, &req->q.i[i]);
+	case QP_NUMBER:
+		*code = "out_of_range";
+		d = strtod(v, &end);
+		if (*v == '\0' || end == NULL || *end != '\0' || !isfinite(d) ||
+		    d < (double)p->min || d > (double)p->max)
+			return -1;
+		req->q.d[i] = d;
+		return 0;
+	}
+	return -1;
+}
+
+int router_query_check(struct request *req, const struct route_query *q)
+{
+	const char *v, *code, *msg;
+	size_t i, bad = 0;
+
+	req->q.limit = ROUTER_LIMIT_DEFAULT;
+	req->q.after = 0;
+	for (i = 0; q != NULL && i < q->n && i < HTTP_MAX_QUERY_ROWS; i++) {
+		const struct query_param *p = &q->params[i];
+
+		req->q.set[i] = 0;
+		v = http_query(req, p->name);
+		if (v == NULL)
+			continue;
+		code = msg = NULL;
+		if (query_value(req, p, i, v, &code, &msg) == 0) {
+			req->q.set[i] = 1;
+			continue;
+		}
+		problem_add_error(req, p->name, p->code ? p->code : code,
+			p->message ? p->message : msg);
+		bad++;
+	}
+	return bad > 0 ? DF_EINVAL : 0;
+}
+
+/* The slot of the route's query row name that was sent, or -1. */
+static int query_slot(const struct request *req, const char *name)
+{
+	const struct route_query *q;
+	size_t i;
+
+	if (req == NULL || req->route == NULL || name == NULL)
+		return -1;
+	q = &req->route->query;
+	for (i = 0; i < q->n && i < HTTP_MAX_QUERY_ROWS; i++)
+		if (strcmp(q->params[i].name, name) == 0)
+			return req->q.set[i] ? (int)i : -1;
+	return -1;
+}
+
+int64_t router_query_int(const struct request *req, const char *name,
+	int64_t dflt)
+{
+	int i = query_slot(req, name);
+
+	return i < 0 ? dflt : req->q.i[i];
+}
+
+double router_query_num(const struct request *req, const char *name,
+	double dflt)
+{
+	int i = query_slot(req, name);
+
+	return i < 0 ? dflt : req->q.d[i];
+}
+
+/* The route's declared shape: body fields, query parameters, then its
+ * own check, all errors answered together in one 422 before the
+ * handler. 1 to go on; 0 when the answer has been sent. */
+static int shape_ok(struct request *req, const struct route *rt)
+{
+	int rc;
+
+	/* Both report into req's errors, counted below. */
+	if (rt->body.n > 0)
+		json_fields_check(req, req->json, rt->body.fields, rt->body.n);
+	rc = router_query_check(req, &rt->query);
+	/* DF_EINVAL: its errors are counted below with the others. */
+	if (rc < 0 && rc != DF_EINVAL) {
+		answer_error(req, rc, "query check");
+		return 0;
+	}
+	if (rt->check != NULL) {
+		rc = rt->check(req);
+		if (rc < 0) {
+			answer_error(req, rc, "route check");
+			return 0;
+		}
+	}
+	if (problem_error_count(req) == 0)
+		return 1;
+	problem_send_validation(req);
+	return 0;
 }
 
 const char *router_param(const struct request *req, const char *name)
@@ -836,7 +1068,7 @@ static void run_route(struct router *r, struct request *req,
 	}
 	if (per_user && !rate_take(r, req, rt->rl, req->auth.authenticated))
 		return;
-	if (!role_ok(r, req, rt) || !body_ok(r, req, rt))
+	if (!role_ok(r, req, rt) || !body_ok(r, req, rt) || !shape_ok(req, rt))
 		return;
 	if (rt->flags & ROUTE_BODY_STREAM) {
 		run_upload(r, req, rt);

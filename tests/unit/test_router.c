@@ -1554,3 +1554,211 @@ Test(router_cache, disabled_cache_still_sends_validators)
 		arena_printf(arena, "HTTP_IF_NONE_MATCH=%s", hdr("ETag")), NULL);
 	cr_assert_eq(req.resp.status, 200, "run 3 differs from run 2");
 }
+
+/* ---- 11. the declared shape: body fields, query, the route's check ---- */
+
+static const struct json_field shaped_fields[] = {
+	{ .name = "name", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 8 },
+	{ .name = "count", .type = JF_INT, .min = 1, .max = 10 },
+};
+
+static const char *const colours[] = { "red", "green", NULL };
+
+static const struct query_param shaped_query[] = {
+	{ .name = "limit", .kind = QP_LIMIT },
+	{ .name = "cursor", .kind = QP_CURSOR, .cursor_kind = "things" },
+	{ .name = "colour", .kind = QP_ENUM, .values = colours,
+	  .message = "must be red or green" },
+	{ .name = "q", .kind = QP_TEXT, .min = 1, .max = 5,
+	  .message = "must be 1-5 characters" },
+	{ .name = "day", .kind = QP_DATE },
+	{ .name = "score", .kind = QP_NUMBER, .min = 0, .max = 5 },
+};
+
+/* What the handler saw, to show that only valid input reaches it. */
+static int64_t seen_limit, seen_after, seen_colour, seen_day;
+static double seen_score;
+
+static int h_shaped(struct request *r)
+{
+	calls++;
+	/* Never an unchecked body: name is there and short. */
+	cr_assert_not_null(json_get_str(r->json, "name", NULL));
+	cr_assert_leq(strlen(json_get_str(r->json, "name", NULL)), 8);
+	cr_assert_str_eq(r->checked, "checked");
+	return http_set_body(r, 200, "text/plain", "ok", 2);
+}
+
+static int h_listed(struct request *r)
+{
+	calls++;
+	seen_limit = r->q.limit;
+	seen_after = r->q.after;
+	seen_colour = router_query_int(r, "colour", -1);
+	seen_day = router_query_int(r, "day", -1);
+	seen_score = router_query_num(r, "score", -1);
+	return http_set_body(r, 200, "text/plain", "ok", 2);
+}
+
+/* The route's own rule: a name of "same" needs a count, and what it
+ * derived reaches the handler. */
+static int c_shaped(struct request *r)
+{
+	const char *name = json_get_str(r->json, "name", NULL);
+
+	if (name != NULL && strcmp(name, "same") == 0 &&
+	    json_get(r->json, "count") == NULL)
+		problem_add_error(r, "count", "required", "is required with same");
+	r->checked = (void *)"checked";
+	return 0;
+}
+
+static const struct route shaped_routes[] = {
+	{ .method = HTTP_POST, .pattern = "/api/v1/shaped", .handler = h_shaped,
+	  .role = ROLE_NONE, .rl = RL_NONE, .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(shaped_fields), .check = c_shaped },
+	{ .method = HTTP_GET, .pattern = "/api/v1/shaped", .handler = h_listed,
+	  .role = ROLE_NONE, .rl = RL_NONE,
+	  .query = QUERY_PARAMS(shaped_query) },
+};
+
+static void shaped_setup(void)
+{
+	static struct route_table t = { "shaped", shaped_routes,
+		sizeof(shaped_routes) / sizeof(shaped_routes[0]) };
+	static const struct route_table *tl[] = { &t };
+
+	setup();
+	router.tables = tl;
+	router.ntables = 1;
+	cr_assert_eq(router_init(&router), 0);
+}
+
+TestSuite(router_shape, .init = shaped_setup, .fini = teardown);
+
+/* The errors[] entries of the answer, as "field:code" joined by spaces. */
+static const char *errors_list(void)
+{
+	static char buf[512];
+	struct json_object *o = json_tokener_parse(req.resp.body), *errs;
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	if (o != NULL && json_object_object_get_ex(o, "errors", &errs)) {
+		for (i = 0; i < json_object_array_length(errs); i++) {
+			struct json_object *e = json_object_array_get_idx(errs, i);
+			struct json_object *f, *c;
+
+			json_object_object_get_ex(e, "field", &f);
+			json_object_object_get_ex(e, "code", &c);
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s:%s",
+				n ? " " : "", json_object_get_string(f),
+				json_object_get_string(c));
+		}
+	}
+	json_object_put(o);
+	return buf;
+}
+
+static void post_shaped(const char *body)
+{
+	char cl[48];
+
+	snprintf(cl, sizeof(cl), "CONTENT_LENGTH=%zu", strlen(body));
+	run("POST", "/api/v1/shaped", body, JSON_CT, cl, NULL);
+}
+
+Test(router_shape, bad_body_is_422_before_the_handler)
+{
+	post_shaped("{\"count\":11,\"extra\":1}");
+	problem_is(422, "validation_failed");
+	cr_assert_str_eq(errors_list(), "extra:unknown_field name:required "
+		"count:out_of_range");
+	post_shaped("{\"name\":\"much too long\"}");
+	problem_is(422, "validation_failed");
+	cr_assert_str_eq(errors_list(), "name:too_long");
+	cr_assert_eq(calls, 0);
+}
+
+Test(router_shape, the_route_check_adds_its_errors_to_the_tables)
+{
+	/* Every error at once: the table's and the check's. */
+	post_shaped("{\"name\":\"same\",\"extra\":1}");
+	problem_is(422, "validation_failed");
+	cr_assert_str_eq(errors_list(), "extra:unknown_field count:required");
+	cr_assert_eq(calls, 0);
+	post_shaped("{\"name\":\"same\",\"count\":2}");
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(calls, 1);
+}
+
+Test(router_shape, valid_body_reaches_the_handler)
+{
+	post_shaped("{\"name\":\"widget\",\"count\":3}");
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(calls, 1);
+}
+
+Test(router_shape, bad_query_is_422_before_the_handler)
+{
+	run("GET", "/api/v1/shaped?limit=0&cursor=zz&colour=blue&q=toolong"
+		"&day=2024-02-30&score=6", NULL, NULL);
+	problem_is(422, "validation_failed");
+	cr_assert_str_eq(errors_list(), "limit:out_of_range "
+		"cursor:invalid_format colour:invalid_format q:invalid_format "
+		"day:invalid_format score:out_of_range");
+	run("GET", "/api/v1/shaped?score=nan", NULL, NULL);
+	problem_is(422, "validation_failed");
+	cr_assert_eq(calls, 0);
+}
+
+Test(router_shape, handler_reads_parsed_query_values)
+{
+	/* base64url("things.42") */
+	run("GET", "/api/v1/shaped?limit=7&cursor=dGhpbmdzLjQy&colour=green"
+		"&q=abc&day=1970-01-03&score=4.5&other=ignored", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200, "%.*s", (int)req.resp.body_len,
+		req.resp.body);
+	cr_assert_eq(seen_limit, 7);
+	cr_assert_eq(seen_after, 42);
+	cr_assert_eq(seen_colour, 1);
+	cr_assert_eq(seen_day, 2);
+	cr_assert_float_eq(seen_score, 4.5, 1e-9);
+	/* Absent: the defaults. */
+	run("GET", "/api/v1/shaped", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(seen_limit, ROUTER_LIMIT_DEFAULT);
+	cr_assert_eq(seen_after, 0);
+	cr_assert_eq(seen_colour, -1);
+	cr_assert_eq(seen_day, -1);
+	cr_assert_float_eq(seen_score, -1, 1e-9);
+	cr_assert_eq(calls, 2);
+}
+
+Test(router_init, refuses_a_shape_that_cannot_be_checked)
+{
+	static const struct query_param nomsg[] = {
+		{ .name = "colour", .kind = QP_ENUM, .values = colours },
+	};
+	static const struct query_param nokind[] = {
+		{ .name = "cursor", .kind = QP_CURSOR },
+	};
+	const struct route body_on_get[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.body = JSON_FIELDS(shaped_fields) } };
+	const struct route enum_without_message[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.query = QUERY_PARAMS(nomsg) } };
+	const struct route cursor_without_kind[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.query = QUERY_PARAMS(nokind) } };
+
+	cr_assert_eq(init_with(body_on_get, 1), DF_EINVAL);
+	cr_assert_eq(init_with(enum_without_message, 1), DF_EINVAL);
+	cr_assert_eq(init_with(cursor_without_kind, 1), DF_EINVAL);
+	cr_assert_eq(init_with(shaped_routes, 2), 0);
+}
