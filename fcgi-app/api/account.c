@@ -30,8 +30,6 @@
 #define RESET_ANSWER_FLOOR_MS 100
 #define TOKEN_INPUT_MAX 128
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 static int v_email(struct json_object *v, const char **code, const char **msg)
 {
 	if (validate_email(json_object_get_string(v), NULL))
@@ -103,8 +101,6 @@ static int reset_post(struct request *req)
 	int64_t recent = 0;
 	int rc, known;
 
-	if (json_fields_check(req, req->json, reset_fields, NFIELDS(reset_fields)))
-		return problem_send_validation(req);
 	if (!validate_email(json_get_str(req->json, "email", ""), email))
 		return DF_EINVAL;
 	rc = store_users_get(req->arena, STORE_USERS_BY_EMAIL, email, &u);
@@ -152,9 +148,6 @@ static int reset_confirm_post(struct request *req)
 	uint64_t revoked = 0;
 	int rc;
 
-	if (json_fields_check(req, req->json, confirm_fields,
-	    NFIELDS(confirm_fields)))
-		return problem_send_validation(req);
 	token = json_get_str(req->json, "token", "");
 	fresh = json_get_str(req->json, "new_password", "");
 	/* Look first, spend later: a new password the policy refuses must
@@ -209,9 +202,6 @@ static int verify_post(struct request *req)
 	const char *token;
 	int rc;
 
-	if (json_fields_check(req, req->json, verify_fields,
-	    NFIELDS(verify_fields)))
-		return problem_send_validation(req);
 	token = json_get_str(req->json, "token", "");
 	rc = store_tokens_peek(req->arena, STORE_TOKEN_EMAIL_VERIFY, token, &u);
 	if (rc == DF_ENOTFOUND)
@@ -239,14 +229,17 @@ static int verify_post(struct request *req)
 static const struct route routes[] = {
 	{ .method = HTTP_POST, .pattern = "/api/v1/auth/password-reset",
 	  .handler = reset_post, .role = ROLE_NONE, .rl = RL_AUTH,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(reset_fields) },
 	{ .method = HTTP_POST,
 	  .pattern = "/api/v1/auth/password-reset/confirm",
 	  .handler = reset_confirm_post, .role = ROLE_NONE, .rl = RL_AUTH,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(confirm_fields) },
 	{ .method = HTTP_POST, .pattern = "/api/v1/auth/verify-email",
 	  .handler = verify_post, .role = ROLE_NONE, .rl = RL_AUTH,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(verify_fields) },
 };
 
 const struct route_table api_account_table = {

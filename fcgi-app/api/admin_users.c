@@ -50,8 +50,6 @@ static const struct json_field patch_fields[] = {
 	  .validate = v_status },
 };
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 /* Search text as stored: addresses and usernames are kept in lower case
  * and in ASCII, so a search for anything else cannot match. NULL when q
  * holds a byte outside printable ASCII. */
@@ -71,38 +69,35 @@ static char *search_text(struct request *req, const char *q)
 	return s;
 }
 
+static const struct query_param users_list_query[] = {
+	API_PAGE_ROWS("users"),
+	{ .name = "role", .kind = QP_ENUM, .values = role_names,
+	  .message = "must be one of user, developer, support, admin" },
+	{ .name = "status", .kind = QP_ENUM, .values = status_names,
+	  .message = "must be active or suspended" },
+	{ .name = "q", .kind = QP_TEXT, .max = Q_MAX, .code = "too_long",
+	  .message = "must be at most 254 characters long" },
+};
+
 static int users_list(struct request *req)
 {
 	struct store_admin_users_filter f = { 0 };
 	const char *q = http_query(req, "q");
 	struct store_user *users = NULL;
 	struct json_object *o, *items;
-	struct api_page page;
 	const char *next = NULL;
 	size_t n = 0, i;
 	int none = 0, rc;
 
 	f.role = http_query(req, "role");
 	f.status = http_query(req, "status");
-	api_page_parse(req, "users", &page);
-	if (f.role != NULL && !validate_enum(f.role, role_names))
-		problem_add_error(req, "role", "invalid_format",
-			"must be one of user, developer, support, admin");
-	if (f.status != NULL && !validate_enum(f.status, status_names))
-		problem_add_error(req, "status", "invalid_format",
-			"must be active or suspended");
-	if (q != NULL && strlen(q) > Q_MAX)
-		problem_add_error(req, "q", "too_long",
-			"must be at most 254 characters long");
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
 	if (q != NULL && q[0] != '\0') {
 		f.q = search_text(req, q);
 		if (f.q == NULL)
 			none = 1;
 	}
-	f.before_id = page.after;
-	f.limit = page.limit;
+	f.before_id = req->q.after;
+	f.limit = req->q.limit;
 	if (!none) {
 		rc = store_admin_users_list(req->arena, &f, &users, &n);
 		if (rc != 0)
@@ -112,14 +107,14 @@ static int users_list(struct request *req)
 	o = api_list_new(req, &items);
 	if (o == NULL)
 		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)page.limit; i++) {
+	for (i = 0; i < n && i < (size_t)req->q.limit; i++) {
 		struct json_object *u = api_user_json(req, &users[i], 1);
 
 		if (api_list_add(items, u) != 0)
 			return DF_ENOMEM;
 	}
-	if (n > (size_t)page.limit &&
-	    (next = api_page_cursor(req, "users", users[page.limit - 1].id)) == NULL)
+	if (n > (size_t)req->q.limit && (next = api_page_cursor(req,
+	    "users", users[req->q.limit - 1].id)) == NULL)
 		return DF_ENOMEM;
 	return api_list_send(req, o, next);
 }
@@ -210,9 +205,6 @@ static int users_patch(struct request *req)
 	enum role role = ROLE_NONE;
 	int active = -1, rc;
 
-	if (json_fields_check(req, req->json, patch_fields,
-	    NFIELDS(patch_fields)) != 0)
-		return problem_send_validation(req);
 	role_s = json_get_str(req->json, "role", NULL);
 	status_s = json_get_str(req->json, "status", NULL);
 	if (role_s != NULL && router_role_parse(role_s, &role) != 0)
@@ -235,12 +227,14 @@ static int users_patch(struct request *req)
 
 static const struct route routes[] = {
 	{ .method = HTTP_GET, .pattern = "/api/v1/admin/users",
-	  .handler = users_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
+	  .handler = users_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .query = QUERY_PARAMS(users_list_query) },
 	{ .method = HTTP_GET, .pattern = "/api/v1/admin/users/{id}",
 	  .handler = users_get, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
 	{ .method = HTTP_PATCH, .pattern = "/api/v1/admin/users/{id}",
 	  .handler = users_patch, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(patch_fields) },
 };
 
 const struct route_table api_admin_users_table = {

@@ -78,8 +78,6 @@ static const struct json_field event_fields[] = {
 	  .nullable = 1 },
 };
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 /* "2026-11-27T20:15:00.5+01:00" -> "2026-11-27 19:15:00.500000" (UTC). */
 static char *db_datetime(struct arena *a, const char *rfc3339)
 {
@@ -100,6 +98,31 @@ static char *db_datetime(struct arena *a, const char *rfc3339)
 		(long long)(((us % 1000000) + 1000000) % 1000000));
 }
 
+/* The route's check: each event of a valid batch is an object of
+ * event_fields (the batch's own errors come alone). */
+static int events_check(struct request *req)
+{
+	struct json_object *events = json_get(req->json, "events");
+	size_t n, i;
+
+	if (problem_error_count(req) > 0)
+		return 0;
+	n = json_object_array_length(events);
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(events, i);
+		char prefix[32];
+
+		snprintf(prefix, sizeof(prefix), "events[%zu]", i);
+		if (!json_object_is_type(e, json_type_object))
+			problem_add_error(req, prefix, "invalid_type",
+				"must be an object");
+		else
+			json_fields_check_at(req, e, event_fields,
+				JSON_NFIELDS(event_fields), prefix);
+	}
+	return 0;
+}
+
 static int events_post(struct request *req)
 {
 	struct json_object *events;
@@ -107,8 +130,6 @@ static int events_post(struct request *req)
 	size_t n;
 	int rc;
 
-	if (json_fields_check(req, req->json, batch_fields, NFIELDS(batch_fields)))
-		return problem_send_validation(req);
 	events = json_get(req->json, "events");
 	n = json_object_array_length(events);
 	ev = arena_calloc(req->arena, n, sizeof(*ev));
@@ -118,17 +139,7 @@ static int events_post(struct request *req)
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(events, i);
 		struct json_object *props;
-		char prefix[32];
 
-		snprintf(prefix, sizeof(prefix), "events[%zu]", i);
-		if (!json_object_is_type(e, json_type_object)) {
-			problem_add_error(req, prefix, "invalid_type",
-				"must be an object");
-			continue;
-		}
-		if (json_fields_check_at(req, e, event_fields,
-		    NFIELDS(event_fields), prefix) != 0)
-			continue;
 		ev[i].name = json_get_str(e, "name", NULL);
 		ev[i].occurred_at = db_datetime(req->arena,
 			json_get_str(e, "ts", NULL));
@@ -139,8 +150,6 @@ static int events_post(struct request *req)
 			ev[i].properties = json_object_to_json_string_ext(props,
 				JSON_C_TO_STRING_PLAIN);
 	}
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
 
 	rc = store_analytics_insert(req->auth.authenticated ? req->auth.sub : NULL,
 		req->remote_addr, ev, n);
@@ -156,7 +165,8 @@ static int events_post(struct request *req)
 static const struct route routes[] = {
 	{ .method = HTTP_POST, .pattern = "/api/v1/analytics/events",
 	  .handler = events_post, .role = ROLE_NONE, .rl = RL_ANALYTICS,
-	  .flags = ROUTE_BODY_JSON | ROUTE_AUTH_OPTIONAL },
+	  .flags = ROUTE_BODY_JSON | ROUTE_AUTH_OPTIONAL,
+	  .body = JSON_FIELDS(batch_fields), .check = events_check },
 };
 
 const struct route_table api_analytics_table = {

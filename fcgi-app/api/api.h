@@ -36,21 +36,16 @@ int api_authenticate(struct request *req);
 struct json_object;
 
 /* The list convention (?limit= 1-100, default 20; ?cursor= opaque, as a
- * list's next_cursor handed it out). */
-#define API_LIMIT_DEFAULT 20
-#define API_LIMIT_MAX 100
+ * list's next_cursor handed it out): the rows of a route's query table,
+ * read back as req->q.limit and req->q.after (the row id the previous
+ * page ended at; 0 for the first page). A cursor is accepted only by the
+ * list (kind) that made it. */
+#define API_LIMIT_DEFAULT ROUTER_LIMIT_DEFAULT
+#define API_LIMIT_MAX ROUTER_LIMIT_MAX
+#define API_PAGE_ROWS(list_kind) \
+	{ .name = "limit", .kind = QP_LIMIT }, \
+	{ .name = "cursor", .kind = QP_CURSOR, .cursor_kind = (list_kind) }
 
-struct api_page {
-	int64_t limit;
-	int64_t after;            /* row id the previous page ended at; 0 for
-	                             the first page */
-};
-
-/* Reads ?limit and ?cursor; a cursor is accepted only by the list (kind)
- * that made it. Problems go to req's errors (the caller answers with
- * problem_send_validation); 0 or DF_EINVAL. */
-int api_page_parse(struct request *req, const char *kind,
-	struct api_page *out);
 /* The next_cursor of a page whose last row has id last (arena string);
  * NULL on OOM. */
 const char *api_page_cursor(struct request *req, const char *kind,

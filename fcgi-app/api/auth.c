@@ -40,8 +40,6 @@
 static const char bad_credentials[] =
 	"The e-mail address or the password is wrong.";
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 /* ------------------------------------------------------------ fields */
 
 static int v_email(struct json_object *v, const char **code, const char **msg)
@@ -211,29 +209,42 @@ static int send_session(struct request *req, int status,
 
 /* ------------------------------------------------------------ register */
 
-static int register_post(struct request *req)
+/* The route's check: the password policy, which may name the username
+ * and address when those are valid; it runs beside the table's errors so
+ * that every error is answered at once. */
+static int register_check(struct request *req)
 {
-	const char *email_in, *username, *password, *display_name;
-	const char *code, *msg, *conflict = NULL, *access;
-	char email[255], phc[PASSWORD_PHC_MAX];
-	char refresh[STORE_SESSIONS_TOKEN_LEN + 1];
-	struct store_user u;
-	int email_ok, name_ok, rc;
+	const char *email_in = json_get_str(req->json, "email", NULL);
+	const char *username = json_get_str(req->json, "username", NULL);
+	const char *password = json_get_str(req->json, "password", NULL);
+	const char *code, *msg;
+	char email[255];
+	int email_ok, name_ok;
 
-	json_fields_check(req, req->json, register_fields,
-		NFIELDS(register_fields));
-	email_in = json_get_str(req->json, "email", NULL);
-	username = json_get_str(req->json, "username", NULL);
-	password = json_get_str(req->json, "password", NULL);
-	display_name = json_get_str(req->json, "display_name", NULL);
 	email_ok = email_in != NULL && validate_email(email_in, email);
 	name_ok = username != NULL && validate_username(username);
 	if (password != NULL && password_policy_check(password,
 	    name_ok ? username : NULL, email_ok ? email : NULL, &code,
 	    &msg) != 0)
 		problem_add_error(req, "password", code, msg);
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
+	return 0;
+}
+
+static int register_post(struct request *req)
+{
+	const char *email_in, *username, *password, *display_name;
+	const char *conflict = NULL, *access;
+	char email[255], phc[PASSWORD_PHC_MAX];
+	char refresh[STORE_SESSIONS_TOKEN_LEN + 1];
+	struct store_user u;
+	int rc;
+
+	email_in = json_get_str(req->json, "email", NULL);
+	username = json_get_str(req->json, "username", NULL);
+	password = json_get_str(req->json, "password", NULL);
+	display_name = json_get_str(req->json, "display_name", NULL);
+	if (!validate_email(email_in, email))
+		return DF_EINTERNAL; /* v_email let it through: cannot happen */
 
 	/* The slow part, before any row is locked. */
 	rc = password_hash(password, strlen(password), &req->cfg->password,
@@ -465,9 +476,6 @@ static int login_post(struct request *req)
 	int needs_rehash = 0, rehashed = 0, rc;
 	size_t pwlen;
 
-	if (json_fields_check(req, req->json, login_fields,
-	    NFIELDS(login_fields)) != 0)
-		return problem_send_validation(req);
 	email_in = json_get_str(req->json, "email", NULL);
 	password = json_get_str(req->json, "password", NULL);
 	code = json_get_str(req->json, "totp_code", NULL);
@@ -594,10 +602,6 @@ static int refresh_post(struct request *req)
 	int from_cookie, rc;
 	uint64_t n = 0;
 
-	json_fields_check(req, req->json, refresh_fields,
-		NFIELDS(refresh_fields));
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
 	token = refresh_token_of(req, &from_cookie);
 	if (token == NULL)
 		return problem_send_validation(req);
@@ -683,10 +687,6 @@ static int logout_post(struct request *req)
 	char idbuf[24];
 	int from_cookie, rc;
 
-	json_fields_check(req, req->json, refresh_fields,
-		NFIELDS(refresh_fields));
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
 	token = refresh_token_of(req, &from_cookie);
 	if (token == NULL)
 		return problem_send_validation(req);
@@ -749,16 +749,18 @@ static int logout_all_post(struct request *req)
 static const struct route routes[] = {
 	{ .method = HTTP_POST, .pattern = "/api/v1/auth/register",
 	  .handler = register_post, .role = ROLE_NONE, .rl = RL_AUTH,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(register_fields),
+	  .check = register_check },
 	{ .method = HTTP_POST, .pattern = "/api/v1/auth/login",
 	  .handler = login_post, .role = ROLE_NONE, .rl = RL_AUTH,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(login_fields) },
 	{ .method = HTTP_POST, .pattern = "/api/v1/auth/refresh",
 	  .handler = refresh_post, .role = ROLE_NONE, .rl = RL_AUTH,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(refresh_fields) },
 	{ .method = HTTP_POST, .pattern = "/api/v1/auth/logout",
 	  .handler = logout_post, .role = ROLE_NONE, .rl = RL_AUTH,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(refresh_fields) },
 	{ .method = HTTP_POST, .pattern = "/api/v1/auth/logout-all",
 	  .handler = logout_all_post, .role = ROLE_USER, .rl = RL_DEFAULT },
 };

@@ -13,7 +13,6 @@
 #include "store/extensions.h"
 #include "store/users.h"
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 #define APP_LOCATION "/api/v1/developers/applications/me"
 
 static int v_github(struct json_object *v, const char **code,
@@ -132,9 +131,6 @@ static int apply_post(struct request *req)
 	enum store_dev_refusal why;
 	int rc;
 
-	if (json_fields_check(req, req->json, apply_fields,
-	    NFIELDS(apply_fields)) != 0)
-		return problem_send_validation(req);
 	in.description = json_get_str(req->json, "description", NULL);
 	in.website = json_get_str(req->json, "website", NULL);
 	in.github_username = json_get_str(req->json, "github_username", NULL);
@@ -169,41 +165,41 @@ static int apply_me(struct request *req)
 	return answer_app(req, 200, &d, 0);
 }
 
+static const char *const app_statuses[] = {
+	"pending", "approved", "rejected", NULL
+};
+
+static const struct query_param apps_list_query[] = {
+	API_PAGE_ROWS("devapps"),
+	{ .name = "status", .kind = QP_ENUM, .values = app_statuses,
+	  .message = "must be pending, approved or rejected" },
+};
+
 static int apps_list(struct request *req)
 {
-	static const char *const statuses[] = {
-		"pending", "approved", "rejected", NULL
-	};
 	const char *status = http_query(req, "status");
 	struct store_dev_app *apps = NULL;
 	struct json_object *o, *items;
-	struct api_page page;
 	const char *next = NULL;
 	size_t n = 0, i;
 	int rc;
 
-	api_page_parse(req, "devapps", &page);
-	if (status != NULL && !validate_enum(status, statuses))
-		problem_add_error(req, "status", "invalid_format",
-			"must be pending, approved or rejected");
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
-	rc = store_developers_list(req->arena, status, page.after, page.limit,
-		&apps, &n);
+	rc = store_developers_list(req->arena, status, req->q.after,
+		req->q.limit, &apps, &n);
 	if (rc != 0)
 		return rc;
 
 	o = api_list_new(req, &items);
 	if (o == NULL)
 		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)page.limit; i++) {
+	for (i = 0; i < n && i < (size_t)req->q.limit; i++) {
 		struct json_object *a = app_json(&apps[i], 1);
 
 		if (api_list_add(items, a) != 0)
 			return DF_ENOMEM;
 	}
-	if (n > (size_t)page.limit &&
-	    (next = api_page_cursor(req, "devapps", apps[page.limit - 1].id)) == NULL)
+	if (n > (size_t)req->q.limit && (next = api_page_cursor(req,
+	    "devapps", apps[req->q.limit - 1].id)) == NULL)
 		return DF_ENOMEM;
 	return api_list_send(req, o, next);
 }
@@ -214,10 +210,6 @@ static int review(struct request *req, int approve)
 	struct store_dev_app d;
 	int rc;
 
-	if (json_fields_check(req, req->json,
-	    approve ? approve_fields : reject_fields,
-	    approve ? NFIELDS(approve_fields) : NFIELDS(reject_fields)) != 0)
-		return problem_send_validation(req);
 	if (!validate_uuid(id))
 		return DF_ENOTFOUND;
 	rc = store_developers_review(req->arena, id, approve,
@@ -289,22 +281,24 @@ static int profile_get(struct request *req)
 static const struct route routes[] = {
 	{ .method = HTTP_POST, .pattern = "/api/v1/developers/applications",
 	  .handler = apply_post, .role = ROLE_USER, .rl = RL_DEFAULT,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(apply_fields) },
 	{ .method = HTTP_GET, .pattern = "/api/v1/developers/applications/me",
 	  .handler = apply_me, .role = ROLE_USER, .rl = RL_DEFAULT },
 	{ .method = HTTP_GET, .pattern = "/api/v1/developers/{username}",
 	  .handler = profile_get, .role = ROLE_NONE, .rl = RL_DEFAULT },
 	{ .method = HTTP_GET,
 	  .pattern = "/api/v1/admin/developer-applications",
-	  .handler = apps_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
+	  .handler = apps_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .query = QUERY_PARAMS(apps_list_query) },
 	{ .method = HTTP_POST,
 	  .pattern = "/api/v1/admin/developer-applications/{id}/approve",
 	  .handler = app_approve, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(approve_fields) },
 	{ .method = HTTP_POST,
 	  .pattern = "/api/v1/admin/developer-applications/{id}/reject",
 	  .handler = app_reject, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(reject_fields) },
 };
 
 const struct route_table api_developers_table = {

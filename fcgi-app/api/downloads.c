@@ -182,34 +182,6 @@ int api_dl_record(struct request *req, int64_t extension_id,
 	return rc;
 }
 
-/* YYYY-MM-DD, a real calendar day: its day number since 1970-01-01. */
-static int parse_day(const char *s, int64_t *out)
-{
-	struct tm tm, back;
-	time_t t;
-	int y, m, d, used = 0;
-
-	if (s == NULL || strlen(s) != 10 ||
-	    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 ||
-	    s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999)
-		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	if (t == (time_t)-1 || gmtime_r(&t, &back) == NULL ||
-	    back.tm_year != y - 1900 || back.tm_mon != m - 1 ||
-	    back.tm_mday != d)
-		return -1;
-	*out = (int64_t)(t / 86400);
-	return 0;
-}
-
 static const char *format_day(struct request *req, int64_t day)
 {
 	time_t t = (time_t)(day * 86400);
@@ -222,36 +194,48 @@ static const char *format_day(struct request *req, int64_t day)
 	return arena_strdup(req->arena, buf);
 }
 
+static const struct query_param stats_query[] = {
+	{ .name = "to", .kind = QP_DATE },
+	{ .name = "from", .kind = QP_DATE },
+};
+
+/* The days asked for: to defaults to today, from to STATS_DEFAULT_DAYS
+ * before to. */
+static void stats_span(const struct request *req, int64_t *from, int64_t *to)
+{
+	*to = router_query_int(req, "to", (int64_t)(time(NULL) / 86400));
+	*from = router_query_int(req, "from", *to - (STATS_DEFAULT_DAYS - 1));
+}
+
+/* The route's check: the span, once both days are read. */
+static int stats_check(struct request *req)
+{
+	int64_t from, to;
+
+	if (problem_error_count(req) > 0)
+		return 0;
+	stats_span(req, &from, &to);
+	if (from > to)
+		problem_add_error(req, "from", "out_of_range",
+			"must not be after to");
+	else if (to - from + 1 > STATS_MAX_DAYS)
+		problem_add_error(req, "to", "out_of_range",
+			"the span is at most 366 days");
+	return 0;
+}
+
 static int stats(struct request *req)
 {
-	const char *from_s = http_query(req, "from");
-	const char *to_s = http_query(req, "to");
+	const char *from_s, *to_s;
 	struct json_object *o, *items;
 	struct store_dl_day *rows;
 	struct store_ext e;
-	int64_t from, to, today = (int64_t)(time(NULL) / 86400);
+	int64_t from, to;
 	int64_t total = 0, uniq = 0;
 	size_t n, i;
 	int rc;
 
-	to = today;
-	if (to_s != NULL && parse_day(to_s, &to) != 0)
-		problem_add_error(req, "to", "invalid_format",
-			"must be a date, YYYY-MM-DD");
-	from = to - (STATS_DEFAULT_DAYS - 1);
-	if (from_s != NULL && parse_day(from_s, &from) != 0)
-		problem_add_error(req, "from", "invalid_format",
-			"must be a date, YYYY-MM-DD");
-	if (problem_error_count(req) == 0) {
-		if (from > to)
-			problem_add_error(req, "from", "out_of_range",
-				"must not be after to");
-		else if (to - from + 1 > STATS_MAX_DAYS)
-			problem_add_error(req, "to", "out_of_range",
-				"the span is at most 366 days");
-	}
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
+	stats_span(req, &from, &to);
 
 	/* The visibility rule of the listing, then the owner's: everyone
 	 * else gets the 404 of a listing they may not manage. */
@@ -307,7 +291,8 @@ static int stats(struct request *req)
 
 static const struct route routes[] = {
 	{ .method = HTTP_GET, .pattern = "/api/v1/extensions/{slug}/stats",
-	  .handler = stats, .role = ROLE_USER, .rl = RL_DEFAULT },
+	  .handler = stats, .role = ROLE_USER, .rl = RL_DEFAULT,
+	  .query = QUERY_PARAMS(stats_query), .check = stats_check },
 };
 
 const struct route_table api_downloads_table = {

@@ -20,8 +20,6 @@
  * policy); more is refused before any hashing. */
 #define PASSWORD_INPUT_MAX 1024
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 static const struct json_field patch_fields[] = {
 	{ .name = "display_name", .type = JF_STRING, .min = 1,
 	  .max = API_DISPLAY_NAME_MAX, .validate = api_v_display_name,
@@ -73,8 +71,6 @@ static int me_patch(struct request *req)
 	struct store_user u;
 	int rc;
 
-	if (json_fields_check(req, req->json, patch_fields, NFIELDS(patch_fields)))
-		return problem_send_validation(req);
 	rc = caller(req, &u);
 	if (rc != 0)
 		return rc;
@@ -102,9 +98,6 @@ static int password_post(struct request *req)
 	int64_t attempt = 0;
 	int rc;
 
-	if (json_fields_check(req, req->json, password_fields,
-	    NFIELDS(password_fields)))
-		return problem_send_validation(req);
 	current = json_get_str(req->json, "current_password", NULL);
 	fresh = json_get_str(req->json, "new_password", NULL);
 	rc = caller(req, &u);
@@ -174,12 +167,14 @@ static const struct route routes[] = {
 	{ .method = HTTP_GET, .pattern = "/api/v1/me", .handler = me_get,
 	  .role = ROLE_USER, .rl = RL_DEFAULT },
 	{ .method = HTTP_PATCH, .pattern = "/api/v1/me", .handler = me_patch,
-	  .role = ROLE_USER, .rl = RL_DEFAULT, .flags = ROUTE_BODY_JSON },
+	  .role = ROLE_USER, .rl = RL_DEFAULT, .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(patch_fields) },
 	/* It checks a password: limited per address like the auth routes,
 	 * so a stolen access token cannot guess the password at speed. */
 	{ .method = HTTP_POST, .pattern = "/api/v1/me/password",
 	  .handler = password_post, .role = ROLE_USER, .rl = RL_AUTH,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(password_fields) },
 };
 
 const struct route_table api_me_table = {

@@ -23,8 +23,6 @@
 #define CODE_INPUT_MAX 32
 #define OTPAUTH_URI_MAX 1024
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 static const struct json_field confirm_fields[] = {
 	{ .name = "code", .type = JF_STRING, .required = 1, .min = 1,
 	  .max = CODE_INPUT_MAX },
@@ -118,9 +116,6 @@ static int confirm_post(struct request *req)
 	int64_t step = 0;
 	int rc;
 
-	if (json_fields_check(req, req->json, confirm_fields,
-	    NFIELDS(confirm_fields)))
-		return problem_send_validation(req);
 	rc = caller(req, &u);
 	if (rc != 0)
 		return rc;
@@ -215,9 +210,6 @@ static int disable_delete(struct request *req)
 	int64_t locked_s, lockouts, attempt = 0;
 	int rc;
 
-	if (json_fields_check(req, req->json, disable_fields,
-	    NFIELDS(disable_fields)))
-		return problem_send_validation(req);
 	rc = caller(req, &u);
 	if (rc != 0)
 		return rc;
@@ -277,12 +269,14 @@ static const struct route routes[] = {
 	  .handler = enrol_post, .role = ROLE_USER, .rl = RL_DEFAULT },
 	{ .method = HTTP_POST, .pattern = "/api/v1/me/mfa/totp/confirm",
 	  .handler = confirm_post, .role = ROLE_USER, .rl = RL_DEFAULT,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(confirm_fields) },
 	/* It checks a password and a code: limited per address like the
 	 * auth routes. */
 	{ .method = HTTP_DELETE, .pattern = "/api/v1/me/mfa/totp",
 	  .handler = disable_delete, .role = ROLE_USER, .rl = RL_AUTH,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(disable_fields) },
 };
 
 const struct route_table api_mfa_table = {

@@ -13,8 +13,6 @@
 #include "validate.h"
 #include "store/reviews.h"
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 static const struct json_field put_fields[] = {
 	{ .name = "rating", .type = JF_INT, .required = 1, .min = 1,
 	  .max = 5 },
@@ -48,35 +46,37 @@ static struct json_object *review_json(const struct store_review *r)
 	return o;
 }
 
+static const struct query_param rev_list_query[] = {
+	API_PAGE_ROWS("reviews"),
+};
+
 static int rev_list(struct request *req)
 {
 	struct store_review *rows;
 	struct json_object *o, *items;
-	struct api_page page;
 	struct store_ext e;
 	const char *next = NULL;
 	size_t n, i;
 	int rc;
 
-	if (api_page_parse(req, "reviews", &page) != 0)
-		return problem_send_validation(req);
 	rc = api_ext_load(req, 0, 0, &e);
 	if (rc != 0)
 		return rc;
-	rc = store_rev_list(req->arena, e.id, page.after, page.limit, &rows, &n);
+	rc = store_rev_list(req->arena, e.id, req->q.after, req->q.limit,
+		&rows, &n);
 	if (rc != 0)
 		return rc;
 	o = api_list_new(req, &items);
 	if (o == NULL)
 		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)page.limit; i++) {
+	for (i = 0; i < n && i < (size_t)req->q.limit; i++) {
 		struct json_object *it = review_json(&rows[i]);
 
 		if (api_list_add(items, it) != 0)
 			return DF_ENOMEM;
 	}
-	if (n > (size_t)page.limit &&
-	    (next = api_page_cursor(req, "reviews", rows[page.limit - 1].id)) == NULL)
+	if (n > (size_t)req->q.limit && (next = api_page_cursor(req,
+	    "reviews", rows[req->q.limit - 1].id)) == NULL)
 		return DF_ENOMEM;
 	rc = api_list_send(req, o, next);
 	if (rc == 0 && strcmp(e.status, "published") == 0)
@@ -91,9 +91,6 @@ static int rev_put(struct request *req)
 	struct json_object *o;
 	int rc, created;
 
-	if (json_fields_check(req, req->json, put_fields,
-	    NFIELDS(put_fields)) != 0)
-		return problem_send_validation(req);
 	rc = api_ext_load(req, 0, 0, &e);
 	if (rc != 0)
 		return rc;
@@ -165,11 +162,13 @@ static int rev_remove(struct request *req)
 static const struct route routes[] = {
 	{ .method = HTTP_GET, .pattern = "/api/v1/extensions/{slug}/reviews",
 	  .handler = rev_list, .role = ROLE_NONE, .rl = RL_DEFAULT,
-	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET },
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET,
+	  .query = QUERY_PARAMS(rev_list_query) },
 	{ .method = HTTP_PUT,
 	  .pattern = "/api/v1/extensions/{slug}/reviews/me",
 	  .handler = rev_put, .role = ROLE_USER, .rl = RL_DEFAULT,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(put_fields) },
 	{ .method = HTTP_DELETE,
 	  .pattern = "/api/v1/extensions/{slug}/reviews/me",
 	  .handler = rev_delete_mine, .role = ROLE_USER, .rl = RL_DEFAULT },

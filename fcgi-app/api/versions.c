@@ -28,7 +28,6 @@
 #include "store/tx.h"
 #include "store/versions.h"
 
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 #define UPDATES_MAX 500   /* installed extensions in one update check */
 
 static int v_semver(struct json_object *v, const char **code,
@@ -260,9 +259,6 @@ static int ver_create(struct request *req)
 	size_t n, i;
 	int rc;
 
-	if (json_fields_check(req, req->json, create_fields,
-	    NFIELDS(create_fields)) != 0)
-		return problem_send_validation(req);
 	ver = json_get_str(req->json, "version", NULL);
 	if (semver_parse(ver, &want) != 0)
 		return DF_EINVAL;
@@ -302,41 +298,53 @@ static int ver_create(struct request *req)
 
 #define VER_CURSOR_KIND "ver."
 
+static const struct query_param ver_list_query[] = {
+	{ .name = "limit", .kind = QP_LIMIT },
+};
+
+/* The route's check: a cursor of this list names the version the
+ * previous page ended at (req->checked, for the handler). */
+static int ver_list_check(struct request *req)
+{
+	const char *cursor = http_query(req, "cursor");
+	unsigned char raw[SEMVER_MAX_LEN + 8];
+	struct semver *after;
+	size_t cl;
+	long dn = -1;
+
+	if (cursor == NULL)
+		return 0;
+	after = arena_calloc(req->arena, 1, sizeof(*after));
+	if (after == NULL)
+		return DF_ENOMEM;
+	cl = strlen(cursor);
+	if (cl > 0 && cl <= ((SEMVER_MAX_LEN + 4) * 4) / 3)
+		dn = crypto_b64url_decode(cursor, cl, raw);
+	if (dn > 4 && dn < (long)sizeof(raw)) {
+		raw[dn] = '\0';
+		if (memcmp(raw, VER_CURSOR_KIND, 4) == 0 &&
+		    semver_parse((const char *)raw + 4, after) == 0) {
+			req->checked = after;
+			return 0;
+		}
+	}
+	problem_add_error(req, "cursor", "invalid_format",
+		"must be a next_cursor this list returned");
+	return 0;
+}
+
 static int ver_list(struct request *req)
 {
-	const char *limit = http_query(req, "limit");
-	const char *cursor = http_query(req, "cursor");
+	const struct semver *after = req->checked;
 	struct store_version *vers;
 	struct json_object *o, *items;
-	struct semver after;
 	struct ranked *r;
 	struct store_ext e;
 	const char *next = NULL;
-	int64_t lim = API_LIMIT_DEFAULT;
+	int64_t lim = req->q.limit;
 	size_t n, k, i, shown = 0;
-	int rc, mgr, has_after = 0;
+	int rc, mgr;
 
-	if (limit != NULL && !validate_int(limit, 1, API_LIMIT_MAX, &lim))
-		problem_add_error(req, "limit", "out_of_range",
-			"must be an integer from 1 to 100");
-	if (cursor != NULL) {
-		unsigned char raw[SEMVER_MAX_LEN + 8];
-		size_t cl = strlen(cursor);
-		long dn = -1;
-
-		if (cl > 0 && cl <= ((SEMVER_MAX_LEN + 4) * 4) / 3)
-			dn = crypto_b64url_decode(cursor, cl, raw);
-		if (dn > 4 && dn < (long)sizeof(raw)) {
-			raw[dn] = '\0';
-			has_after = memcmp(raw, VER_CURSOR_KIND, 4) == 0 &&
-				semver_parse((const char *)raw + 4, &after) == 0;
-		}
-		if (!has_after)
-			problem_add_error(req, "cursor", "invalid_format",
-				"must be a next_cursor this list returned");
-	}
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
 	rc = api_ext_load(req, 0, 0, &e);
 	if (rc != 0)
 		return rc;
@@ -353,7 +361,7 @@ static int ver_list(struct request *req)
 	for (i = 0; i < k; i++) {
 		struct json_object *it;
 
-		if (has_after && semver_cmp(&r[i].sv, &after) >= 0)
+		if (after != NULL && semver_cmp(&r[i].sv, after) >= 0)
 			continue;
 		if (shown == (size_t)lim) {
 			next = arena_printf(req->arena, VER_CURSOR_KIND "%s",
@@ -543,9 +551,6 @@ static int ver_yank(struct request *req)
 	const char *reason, *why;
 	int rc;
 
-	if (json_fields_check(req, req->json, yank_fields,
-	    NFIELDS(yank_fields)) != 0)
-		return problem_send_validation(req);
 	reason = json_get_str(req->json, "reason", NULL);
 	rc = api_ext_load(req, 1, 0, &e);
 	if (rc == 0)
@@ -583,12 +588,8 @@ static int review(struct request *req, int approve)
 	const char *reason = NULL;
 	int rc;
 
-	if (!approve) {
-		if (json_fields_check(req, req->json, reason_fields,
-		    NFIELDS(reason_fields)) != 0)
-			return problem_send_validation(req);
+	if (!approve)
 		reason = json_get_str(req->json, "reason", NULL);
-	}
 	rc = api_ext_load(req, 1, 0, &e);
 	if (rc == 0)
 		rc = load_version(req, &e, &v);
@@ -625,24 +626,25 @@ static int ver_reject(struct request *req)
 	return review(req, 0);
 }
 
+static const struct query_param queue_list_query[] = {
+	API_PAGE_ROWS("queue"),
+};
+
 static int queue_list(struct request *req)
 {
 	struct store_version *vers;
 	struct json_object *o, *items;
-	struct api_page page;
 	const char *next = NULL;
 	size_t n, i;
 	int rc;
 
-	if (api_page_parse(req, "queue", &page) != 0)
-		return problem_send_validation(req);
-	rc = store_ver_queue(req->arena, page.after, page.limit, &vers, &n);
+	rc = store_ver_queue(req->arena, req->q.after, req->q.limit, &vers, &n);
 	if (rc != 0)
 		return rc;
 	o = api_list_new(req, &items);
 	if (o == NULL)
 		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)page.limit; i++) {
+	for (i = 0; i < n && i < (size_t)req->q.limit; i++) {
 		struct json_object *it = version_json(req, &vers[i], 1);
 
 		if (it == NULL || json_set_str(it, "extension", vers[i].slug) ||
@@ -651,8 +653,8 @@ static int queue_list(struct request *req)
 			return DF_ENOMEM;
 		}
 	}
-	if (n > (size_t)page.limit &&
-	    (next = api_page_cursor(req, "queue", vers[page.limit - 1].id)) == NULL)
+	if (n > (size_t)req->q.limit && (next = api_page_cursor(req,
+	    "queue", vers[req->q.limit - 1].id)) == NULL)
 		return DF_ENOMEM;
 	return api_list_send(req, o, next);
 }
@@ -772,6 +774,31 @@ static int ver_download(struct request *req)
 	return 0;
 }
 
+/* The route's check: each entry of a valid list is an object of
+ * installed_fields (the list's own errors come alone). */
+static int updates_check(struct request *req)
+{
+	struct json_object *installed = json_get(req->json, "installed");
+	size_t n, i;
+
+	if (problem_error_count(req) > 0)
+		return 0;
+	n = json_object_array_length(installed);
+	for (i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(installed, i);
+		char prefix[32];
+
+		snprintf(prefix, sizeof(prefix), "installed[%zu]", i);
+		if (!json_object_is_type(it, json_type_object))
+			problem_add_error(req, prefix, "invalid_type",
+				"must be an object {slug, version}");
+		else
+			json_fields_check_at(req, it, installed_fields,
+				JSON_NFIELDS(installed_fields), prefix);
+	}
+	return 0;
+}
+
 static int updates(struct request *req)
 {
 	struct json_object *installed, *slugs, *o, *items;
@@ -782,26 +809,8 @@ static int updates(struct request *req)
 	size_t n, ncand, i, j;
 	int rc;
 
-	if (json_fields_check(req, req->json, updates_fields,
-	    NFIELDS(updates_fields)) != 0)
-		return problem_send_validation(req);
 	installed = json_get(req->json, "installed");
 	n = json_object_array_length(installed);
-	for (i = 0; i < n; i++) {
-		struct json_object *it = json_object_array_get_idx(installed, i);
-		char prefix[32];
-
-		snprintf(prefix, sizeof(prefix), "installed[%zu]", i);
-		if (!json_object_is_type(it, json_type_object)) {
-			problem_add_error(req, prefix, "invalid_type",
-				"must be an object {slug, version}");
-			continue;
-		}
-		json_fields_check_at(req, it, installed_fields,
-			NFIELDS(installed_fields), prefix);
-	}
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
 	if (semver_parse(json_get_str(req->json, "engine", NULL), &ide) != 0)
 		return DF_EINVAL;
 	have = arena_calloc(req->arena, n > 0 ? n : 1, sizeof(*have));
@@ -865,13 +874,16 @@ static int updates(struct request *req)
 static const struct route routes[] = {
 	{ .method = HTTP_POST, .pattern = "/api/v1/extensions/updates",
 	  .handler = updates, .role = ROLE_NONE, .rl = RL_DEFAULT,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(updates_fields), .check = updates_check },
 	{ .method = HTTP_POST, .pattern = "/api/v1/extensions/{slug}/versions",
 	  .handler = ver_create, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(create_fields) },
 	{ .method = HTTP_GET, .pattern = "/api/v1/extensions/{slug}/versions",
 	  .handler = ver_list, .role = ROLE_NONE, .rl = RL_DEFAULT,
-	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET },
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET,
+	  .query = QUERY_PARAMS(ver_list_query), .check = ver_list_check },
 	{ .method = HTTP_GET,
 	  .pattern = "/api/v1/extensions/{slug}/versions/{version}",
 	  .handler = ver_get, .role = ROLE_NONE, .rl = RL_DEFAULT,
@@ -886,19 +898,21 @@ static const struct route routes[] = {
 	{ .method = HTTP_POST,
 	  .pattern = "/api/v1/extensions/{slug}/versions/{version}/yank",
 	  .handler = ver_yank, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(yank_fields) },
 	{ .method = HTTP_GET,
 	  .pattern = "/api/v1/extensions/{slug}/versions/{version}/download",
 	  .handler = ver_download, .role = ROLE_NONE, .rl = RL_DEFAULT },
 	{ .method = HTTP_GET, .pattern = "/api/v1/admin/review-queue",
-	  .handler = queue_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
+	  .handler = queue_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .query = QUERY_PARAMS(queue_list_query) },
 	{ .method = HTTP_POST,
 	  .pattern = "/api/v1/admin/extensions/{slug}/versions/{version}/approve",
 	  .handler = ver_approve, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
 	{ .method = HTTP_POST,
 	  .pattern = "/api/v1/admin/extensions/{slug}/versions/{version}/reject",
 	  .handler = ver_reject, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
-	  .flags = ROUTE_BODY_JSON },
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(reason_fields) },
 };
 
 const struct route_table api_versions_table = {

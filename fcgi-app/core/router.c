@@ -324,15 +324,17 @@ static int64_t cursor_id(const char *cursor, const char *kind)
 	return (int64_t)id;
 }
 
-/* YYYY-MM-DD naming a real day: days since 1970-01-01. */
+/* YYYY-MM-DD, a real calendar day from 1970 on: its day number since
+ * 1970-01-01. */
 static int parse_day(const char *s, int64_t *out)
 {
 	struct tm tm, back;
-	int y, m, d;
 	time_t t;
+	int y, m, d, used = 0;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+	if (s == NULL || strlen(s) != 10 ||
+	    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 ||
+	    s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999)
 		return -1;
 	for (int i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
