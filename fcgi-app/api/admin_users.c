@@ -133,13 +133,10 @@ static int path_user(struct request *req, struct store_user *u)
 static int answer_user(struct request *req, const struct store_user *u)
 {
 	struct json_object *o = api_user_json(req, u, 1);
-	int rc;
 
 	if (o == NULL)
 		return DF_ENOMEM;
-	rc = http_set_json(req, 200, o);
-	json_object_put(o);
-	return rc;
+	return http_set_json(req, 200, o);
 }
 
 static int users_get(struct request *req)
@@ -153,17 +150,15 @@ static int users_get(struct request *req)
 	return answer_user(req, &u);
 }
 
-static struct json_object *role_status(const struct store_user *u)
+static struct json_object *role_status(struct request *req,
+	const struct store_user *u)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = json_new_object(req);
 
-	if (o == NULL)
+	if (o == NULL ||
+	    json_set_str(o, "role", store_users_role_name(u->role)) != 0 ||
+	    json_set_str(o, "status", u->active ? "active" : "suspended") != 0)
 		return NULL;
-	if (json_set_str(o, "role", store_users_role_name(u->role)) != 0 ||
-	    json_set_str(o, "status", u->active ? "active" : "suspended") != 0) {
-		json_object_put(o);
-		return NULL;
-	}
 	return o;
 }
 
@@ -173,29 +168,14 @@ static int audit_update(void *ctx, const struct store_user *before,
 	const struct store_user *after)
 {
 	struct request *req = ctx;
-	struct json_object *d = json_object_new_object();
-	struct json_object *was = role_status(before), *now = role_status(after);
-	int rc;
+	struct json_object *d = json_new_object(req);
+	struct json_object *was = role_status(req, before);
+	struct json_object *now = role_status(req, after);
 
-	if (d == NULL || was == NULL || now == NULL) {
-		json_object_put(d);
-		json_object_put(was);
-		json_object_put(now);
+	if (d == NULL || was == NULL || now == NULL ||
+	    json_set(d, "old", was) != 0 || json_set(d, "new", now) != 0)
 		return DF_ENOMEM;
-	}
-	/* json_set takes its value even when it fails. */
-	rc = json_set(d, "old", was);
-	if (rc == 0)
-		rc = json_set(d, "new", now);
-	else
-		json_object_put(now);
-	if (rc != 0) {
-		json_object_put(d);
-		return rc;
-	}
-	rc = api_audit(req, "admin.user_updated", after->public_id, d);
-	json_object_put(d);
-	return rc;
+	return api_audit(req, "admin.user_updated", after->public_id, d);
 }
 
 static int users_patch(struct request *req)

@@ -56,10 +56,10 @@ const char *api_page_cursor(struct request *req, const char *kind,
 const char *api_cursor_encode(struct request *req, const char *raw);
 
 /* A list answer {"items": [...], "next_cursor": ...}: api_list_new makes
- * it (registered with the request) and hands out the array to fill
- * (NULL on OOM); api_list_add appends it (consumed, also on failure;
- * DF_ENOMEM when it is NULL or cannot be added); api_list_send sets
- * next_cursor (NULL: null) and answers 200. */
+ * it and hands out the array to fill (NULL on OOM); api_list_add appends
+ * an item (DF_ENOMEM when it is NULL or cannot be added); api_list_send
+ * sets next_cursor (NULL: null) and answers 200. All of it belongs to
+ * the request. */
 struct json_object *api_list_new(struct request *req,
 	struct json_object **items);
 int api_list_add(struct json_object *items, struct json_object *it);
@@ -76,8 +76,7 @@ struct store_user;
 
 /* A user as clients see it: {id, email, username, display_name, role,
  * email_verified, mfa_enabled, created_at}, plus status and updated_at
- * for admin views. A new object the caller owns (json_set it into a
- * response or put it); NULL on OOM. */
+ * for admin views. An object of the request; NULL on OOM. */
 struct json_object *api_user_json(struct request *req,
 	const struct store_user *u, int admin_view);
 

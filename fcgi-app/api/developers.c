@@ -50,10 +50,10 @@ static const struct json_field reject_fields[] = {
 /* {id, status, description, website, github_username, company_name,
  * notes, created_at, reviewed_at} and, for admins, user:{id, username}.
  * The applicant sees the reviewer's notes too: they say why. */
-static struct json_object *app_json(const struct store_dev_app *d,
-	int admin_view)
+static struct json_object *app_json(struct request *req,
+	const struct store_dev_app *d, int admin_view)
 {
-	struct json_object *o = json_object_new_object(), *u;
+	struct json_object *o = json_new_object(req), *u;
 
 	if (o == NULL)
 		return NULL;
@@ -66,34 +66,25 @@ static struct json_object *app_json(const struct store_dev_app *d,
 	    json_set_str(o, "notes", d->notes) ||
 	    json_set_str(o, "created_at", d->created_at) ||
 	    json_set_str(o, "reviewed_at", d->reviewed_at))
-		goto fail;
+		return NULL;
 	if (admin_view) {
-		u = json_object_new_object();
+		u = json_new_object(req);
 		if (u == NULL || json_set_str(u, "id", d->user_public_id) ||
-		    json_set_str(u, "username", d->username)) {
-			json_object_put(u);
-			goto fail;
-		}
-		if (json_set(o, "user", u) != 0)
-			goto fail;
+		    json_set_str(u, "username", d->username) ||
+		    json_set(o, "user", u) != 0)
+			return NULL;
 	}
 	return o;
-fail:
-	json_object_put(o);
-	return NULL;
 }
 
 static int answer_app(struct request *req, int status,
 	const struct store_dev_app *d, int admin_view)
 {
-	struct json_object *o = app_json(d, admin_view);
-	int rc;
+	struct json_object *o = app_json(req, d, admin_view);
 
 	if (o == NULL)
 		return DF_ENOMEM;
-	rc = http_set_json(req, status, o);
-	json_object_put(o);
-	return rc;
+	return http_set_json(req, status, o);
 }
 
 /* Inside the store's transaction: the audit record commits with the
@@ -102,9 +93,8 @@ static int audit_app(void *ctx, const struct store_dev_app *d,
 	int role_changed)
 {
 	struct request *req = ctx;
-	struct json_object *detail = json_object_new_object();
+	struct json_object *detail = json_new_object(req);
 	const char *event;
-	int rc;
 
 	if (strcmp(d->status, "approved") == 0)
 		event = "developer.application_approved";
@@ -115,13 +105,9 @@ static int audit_app(void *ctx, const struct store_dev_app *d,
 	if (detail == NULL ||
 	    json_set_str(detail, "application_id", d->public_id) != 0 ||
 	    (strcmp(d->status, "approved") == 0 &&
-	     json_set_bool(detail, "role_changed", role_changed) != 0)) {
-		json_object_put(detail);
+	     json_set_bool(detail, "role_changed", role_changed) != 0))
 		return DF_ENOMEM;
-	}
-	rc = api_audit(req, event, d->user_public_id, detail);
-	json_object_put(detail);
-	return rc;
+	return api_audit(req, event, d->user_public_id, detail);
 }
 
 static int apply_post(struct request *req)
@@ -193,7 +179,7 @@ static int apps_list(struct request *req)
 	if (o == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < n && i < (size_t)req->q.limit; i++) {
-		struct json_object *a = app_json(&apps[i], 1);
+		struct json_object *a = app_json(req, &apps[i], 1);
 
 		if (api_list_add(items, a) != 0)
 			return DF_ENOMEM;
@@ -260,7 +246,7 @@ static int profile_get(struct request *req)
 	if (rc != 0)
 		return rc;
 	o = json_new_object(req);
-	list = json_object_new_array();
+	list = json_new_array(req);
 	if (o == NULL || json_set(o, "extensions", list) ||
 	    json_set_str(o, "username", u.username) ||
 	    json_set_str(o, "display_name", u.display_name) ||
@@ -270,10 +256,8 @@ static int profile_get(struct request *req)
 	for (i = 0; i < n; i++) {
 		struct json_object *e = api_ext_json(req, &exts[i], 0);
 
-		if (e == NULL || json_object_array_add(list, e) != 0) {
-			json_object_put(e);
+		if (json_push(list, e) != 0)
 			return DF_ENOMEM;
-		}
 	}
 	return http_set_json(req, 200, o);
 }

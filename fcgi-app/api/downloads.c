@@ -252,38 +252,27 @@ static int stats(struct request *req)
 	if (rc != 0)
 		return rc;
 
-	o = json_object_new_object();
-	items = json_object_new_array();
-	if (o == NULL || json_set(o, "items", items)) {
-		json_object_put(o);
+	o = json_new_object(req);
+	items = json_new_array(req);
+	if (o == NULL || json_set(o, "items", items))
 		return DF_ENOMEM;
-	}
 	for (i = 0; i < n; i++) {
-		struct json_object *it = json_object_new_object();
+		struct json_object *it = json_new_object(req);
 
-		if (it == NULL || json_object_array_add(items, it) != 0) {
-			json_object_put(it);
-			json_object_put(o);
-			return DF_ENOMEM;
-		}
-		if (json_set_str(it, "version", rows[i].version) ||
+		if (json_push(items, it) != 0 ||
+		    json_set_str(it, "version", rows[i].version) ||
 		    json_set_str(it, "day", rows[i].day) ||
 		    json_set_int(it, "total", rows[i].total) ||
-		    json_set_int(it, "unique", rows[i].unique)) {
-			json_object_put(o);
+		    json_set_int(it, "unique", rows[i].unique))
 			return DF_ENOMEM;
-		}
 		total += rows[i].total;
 		uniq += rows[i].unique;
 	}
 	if (json_set_str(o, "extension", e.slug) ||
 	    json_set_str(o, "from", from_s) || json_set_str(o, "to", to_s) ||
-	    json_set_int(o, "total", total) || json_set_int(o, "unique", uniq)) {
-		json_object_put(o);
+	    json_set_int(o, "total", total) || json_set_int(o, "unique", uniq))
 		return DF_ENOMEM;
-	}
 	rc = http_set_json(req, 200, o);
-	json_object_put(o);
 	if (rc == 0)
 		rc = http_set_header(req, "Cache-Control", "private, no-store");
 	return rc;

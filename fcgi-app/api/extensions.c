@@ -205,7 +205,6 @@ static int answer_ext(struct request *req, int status,
 	if (o == NULL)
 		return DF_ENOMEM;
 	rc = http_set_json(req, status, o);
-	json_object_put(o);
 	if (rc == 0 && status == 200 && strcmp(e->status, "published") == 0)
 		http_set_cacheable(req);
 	return rc;
@@ -227,7 +226,7 @@ static int categories_get(struct request *req)
 	if (o == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < n; i++) {
-		struct json_object *it = json_object_new_object();
+		struct json_object *it = json_new_object(req);
 
 		if (api_list_add(items, it) != 0)
 			return DF_ENOMEM;

@@ -128,31 +128,23 @@ static int health_ready(struct request *req)
 	}
 
 	o = json_new_object(req);
-	checks = json_object_new_object();
-	dbc = json_object_new_object();
-	mig = json_object_new_object();
-	if (o == NULL || checks == NULL || dbc == NULL || mig == NULL) {
-		json_object_put(checks);
-		json_object_put(dbc);
-		json_object_put(mig);
+	checks = json_new_object(req);
+	dbc = json_new_object(req);
+	mig = json_new_object(req);
+	if (o == NULL || checks == NULL || dbc == NULL || mig == NULL ||
+	    json_set_str(dbc, "status", db_ok ? "ok" : "unavailable") ||
+	    (db_ok ? json_set_double(dbc, "latency_ms",
+		(double)(long long)(latency * 1000.0) / 1000.0) :
+	     json_set(dbc, "latency_ms", NULL)) ||
+	    json_set_str(mig, "status", mig_status) ||
+	    (db_ok ? json_set_int(mig, "current", current) :
+	     json_set(mig, "current", NULL)) ||
+	    json_set_int(mig, "expected", expected_version) ||
+	    json_set(checks, "database", dbc) ||
+	    json_set(checks, "migrations", mig) ||
+	    json_set_str(o, "status", db_ok && mig_ok ? "ok" : "unavailable") ||
+	    json_set(o, "checks", checks))
 		return DF_ENOMEM;
-	}
-	json_set_str(dbc, "status", db_ok ? "ok" : "unavailable");
-	if (db_ok)
-		json_set_double(dbc, "latency_ms",
-			(double)(long long)(latency * 1000.0) / 1000.0);
-	else
-		json_set(dbc, "latency_ms", NULL);
-	json_set_str(mig, "status", mig_status);
-	if (db_ok)
-		json_set_int(mig, "current", current);
-	else
-		json_set(mig, "current", NULL);
-	json_set_int(mig, "expected", expected_version);
-	json_set(checks, "database", dbc);
-	json_set(checks, "migrations", mig);
-	json_set_str(o, "status", db_ok && mig_ok ? "ok" : "unavailable");
-	json_set(o, "checks", checks);
 	http_set_header(req, "Cache-Control", "no-store");
 	if (!(db_ok && mig_ok))
 		http_set_header(req, "Retry-After", "5");
@@ -162,19 +154,17 @@ static int health_ready(struct request *req)
 static int api_root(struct request *req)
 {
 	struct json_object *o = json_new_object(req);
-	struct json_object *links = json_object_new_object();
+	struct json_object *links = json_new_object(req);
 
-	if (o == NULL || links == NULL) {
-		json_object_put(links);
+	if (o == NULL || links == NULL ||
+	    json_set_str(o, "name", "Dev Forge API") ||
+	    json_set_str(o, "version", PACKAGE_VERSION) ||
+	    json_set_str(links, "docs", "/docs/") ||
+	    json_set_str(links, "openapi", "/docs/openapi.yaml") ||
+	    json_set_str(links, "health", "/api/v1/health") ||
+	    json_set_str(links, "ready", "/api/v1/health/ready") ||
+	    json_set(o, "links", links))
 		return DF_ENOMEM;
-	}
-	json_set_str(o, "name", "Dev Forge API");
-	json_set_str(o, "version", PACKAGE_VERSION);
-	json_set_str(links, "docs", "/docs/");
-	json_set_str(links, "openapi", "/docs/openapi.yaml");
-	json_set_str(links, "health", "/api/v1/health");
-	json_set_str(links, "ready", "/api/v1/health/ready");
-	json_set(o, "links", links);
 	return http_set_json(req, 200, o);
 }
 

@@ -60,8 +60,8 @@ const char *api_ext_frozen(struct request *req, const struct store_ext *e,
 int api_ext_lock_writable(struct request *req, struct store_ext *e,
 	int flags, const char **why);
 
-/* The listing as clients see it; manager_view adds status_reason. A new
- * object the caller owns; NULL on OOM. */
+/* The listing as clients see it; manager_view adds status_reason. An
+ * object of the request; NULL on OOM. */
 struct json_object *api_ext_json(struct request *req,
 	const struct store_ext *e, int manager_view);
 

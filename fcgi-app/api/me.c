@@ -46,15 +46,11 @@ static int caller(struct request *req, struct store_user *u)
 static int send_user(struct request *req, const struct store_user *u)
 {
 	struct json_object *o = api_user_json(req, u, 0);
-	int rc;
 
 	if (o == NULL)
 		return DF_ENOMEM;
 	http_set_header(req, "Cache-Control", "no-store");
-	/* http_set_json copies the text; the object is ours to release. */
-	rc = http_set_json(req, 200, o);
-	json_object_put(o);
-	return rc;
+	return http_set_json(req, 200, o);
 }
 
 static int me_get(struct request *req)

@@ -163,15 +163,12 @@ static int confirm_post(struct request *req)
 		return rc;
 
 	o = json_new_object(req);
-	arr = json_object_new_array();
-	if (o == NULL || arr == NULL) {
-		json_object_put(arr);
-		return DF_ENOMEM;
-	}
-	for (size_t i = 0; i < TOTP_RECOVERY_COUNT; i++)
-		json_object_array_add(arr, json_object_new_string(codes[i]));
+	arr = json_new_array(req);
+	rc = o == NULL || arr == NULL ? DF_ENOMEM : 0;
+	for (size_t i = 0; rc == 0 && i < TOTP_RECOVERY_COUNT; i++)
+		rc = json_push_str(arr, codes[i]);
 	crypto_wipe(codes, sizeof(codes));
-	if (json_set(o, "recovery_codes", arr) != 0)
+	if (rc != 0 || json_set(o, "recovery_codes", arr) != 0)
 		return DF_ENOMEM;
 	http_set_header(req, "Cache-Control", "no-store");
 	return http_set_json(req, 200, o);

@@ -46,20 +46,15 @@ struct json_object *api_list_new(struct request *req, struct json_object **items
 {
 	struct json_object *o = json_new_object(req);
 
-	*items = json_object_new_array();
-	/* json_set takes the array even when it fails. */
-	if (*items == NULL || json_set(o, "items", *items) != 0 || o == NULL)
+	*items = json_new_array(req);
+	if (o == NULL || *items == NULL || json_set(o, "items", *items) != 0)
 		return NULL;
 	return o;
 }
 
 int api_list_add(struct json_object *items, struct json_object *it)
 {
-	if (it == NULL || json_object_array_add(items, it) != 0) {
-		json_object_put(it);
-		return DF_ENOMEM;
-	}
-	return 0;
+	return json_push(items, it);
 }
 
 int api_list_send(struct request *req, struct json_object *list,

@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "err.h"
 #include "json.h"
+#include "log.h"
 #include "problem.h"
 #include "validate.h"
 #include "store/reviews.h"
@@ -24,14 +25,13 @@ static const struct json_field put_fields[] = {
 
 /* {id, rating, title, body, author:{username, display_name},
  * created_at, updated_at} */
-static struct json_object *review_json(const struct store_review *r)
+static struct json_object *review_json(struct request *req,
+	const struct store_review *r)
 {
-	struct json_object *o = json_object_new_object(), *a;
+	struct json_object *o = json_new_object(req);
+	struct json_object *a = json_new_object(req);
 
-	if (o == NULL)
-		return NULL;
-	a = json_object_new_object();
-	if (json_set(o, "author", a) ||
+	if (o == NULL || a == NULL || json_set(o, "author", a) ||
 	    json_set_str(o, "id", r->public_id) ||
 	    json_set_int(o, "rating", r->rating) ||
 	    json_set_str(o, "title", r->title) ||
@@ -39,10 +39,8 @@ static struct json_object *review_json(const struct store_review *r)
 	    json_set_str(a, "username", r->username) ||
 	    json_set_str(a, "display_name", r->display_name) ||
 	    json_set_str(o, "created_at", r->created_at) ||
-	    json_set_str(o, "updated_at", r->updated_at)) {
-		json_object_put(o);
+	    json_set_str(o, "updated_at", r->updated_at))
 		return NULL;
-	}
 	return o;
 }
 
@@ -70,7 +68,7 @@ static int rev_list(struct request *req)
 	if (o == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < n && i < (size_t)req->q.limit; i++) {
-		struct json_object *it = review_json(&rows[i]);
+		struct json_object *it = review_json(req, &rows[i]);
 
 		if (api_list_add(items, it) != 0)
 			return DF_ENOMEM;
@@ -110,12 +108,10 @@ static int rev_put(struct request *req)
 	if (created && http_set_header(req, "Location", arena_printf(req->arena,
 	    "/api/v1/extensions/%s/reviews/me", e.slug)) != 0)
 		return DF_ENOMEM;
-	o = review_json(&r);
+	o = review_json(req, &r);
 	if (o == NULL)
 		return DF_ENOMEM;
-	rc = http_set_json(req, created ? 201 : 200, o);
-	json_object_put(o);
-	return rc;
+	return http_set_json(req, created ? 201 : 200, o);
 }
 
 static int rev_delete_mine(struct request *req)
@@ -149,11 +145,13 @@ static int rev_remove(struct request *req)
 		return rc;
 	api_market_changed();
 	/* After the commit: the removal stands even if the audit write
-	 * fails, and the failure is logged by api_audit. */
-	d = json_object_new_object();
-	if (d != NULL && json_set_str(d, "review_id", id) == 0)
+	 * fails; the failure is logged. */
+	d = json_new_object(req);
+	rc = d == NULL || json_set_str(d, "review_id", id) != 0 ? DF_ENOMEM :
 		api_audit(req, "extension.review_removed", NULL, d);
-	json_object_put(d);
+	if (rc != 0)
+		log_req_msg(req, LOG_WARN, "review %s removed without its "
+			"audit record: %s", id, df_strerror(rc));
 	http_set_header(req, "Cache-Control", "no-store");
 	http_set_status(req, 204);
 	return 0;

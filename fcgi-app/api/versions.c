@@ -100,19 +100,19 @@ static const char *download_url(struct request *req, const char *slug,
 static struct json_object *version_json(struct request *req,
 	const struct store_version *v, int manager_view)
 {
-	struct json_object *o = json_object_new_object(), *pkg = NULL;
+	struct json_object *o = json_new_object(req), *pkg = NULL;
 	int published = strcmp(v->status, "published") == 0;
 
 	if (o == NULL)
 		return NULL;
 	if (v->package_sha256 != NULL) {
-		pkg = json_object_new_object();
-		if (json_set(o, "package", pkg) ||
+		pkg = json_new_object(req);
+		if (pkg == NULL || json_set(o, "package", pkg) ||
 		    json_set_str(pkg, "sha256", v->package_sha256) ||
 		    json_set_int(pkg, "size", v->package_size))
-			goto fail;
+			return NULL;
 	} else if (json_set(o, "package", NULL)) {
-		goto fail;
+		return NULL;
 	}
 	if (json_set_str(o, "version", v->version) ||
 	    json_set_str(o, "changelog", v->changelog) ||
@@ -126,36 +126,30 @@ static struct json_object *version_json(struct request *req,
 	    json_set_str(o, "published_at", v->published_at) ||
 	    json_set_str(o, "download_url", published || manager_view ?
 		download_url(req, v->slug, v->version) : NULL))
-		goto fail;
+		return NULL;
 	if (manager_view) {
 		struct json_object *checks = NULL;
 
 		if (v->checks != NULL)
-			checks = json_tokener_parse(v->checks);
+			checks = json_own(req, json_tokener_parse(v->checks));
 		if (json_set(o, "checks", checks) ||
 		    json_set_str(o, "reject_reason", v->reject_reason) ||
 		    json_set_str(o, "uploaded_at", v->uploaded_at) ||
 		    json_set_str(o, "submitted_at", v->submitted_at) ||
 		    json_set_str(o, "reviewed_at", v->reviewed_at))
-			goto fail;
+			return NULL;
 	}
 	return o;
-fail:
-	json_object_put(o);
-	return NULL;
 }
 
 static int answer_version(struct request *req, int status,
 	const struct store_version *v, int manager_view)
 {
 	struct json_object *o = version_json(req, v, manager_view);
-	int rc;
 
 	if (o == NULL)
 		return DF_ENOMEM;
-	rc = http_set_json(req, status, o);
-	json_object_put(o);
-	return rc;
+	return http_set_json(req, status, o);
 }
 
 /* After a committed change of v: the marketplace generation moves on,
@@ -647,11 +641,9 @@ static int queue_list(struct request *req)
 	for (i = 0; i < n && i < (size_t)req->q.limit; i++) {
 		struct json_object *it = version_json(req, &vers[i], 1);
 
-		if (it == NULL || json_set_str(it, "extension", vers[i].slug) ||
-		    json_object_array_add(items, it) != 0) {
-			json_object_put(it);
+		if (api_list_add(items, it) != 0 ||
+		    json_set_str(it, "extension", vers[i].slug))
 			return DF_ENOMEM;
-		}
 	}
 	if (n > (size_t)req->q.limit && (next = api_page_cursor(req,
 	    "queue", vers[req->q.limit - 1].id)) == NULL)
@@ -822,8 +814,7 @@ static int updates(struct request *req)
 
 		if (semver_parse(json_get_str(it, "version", ""), &have[i]) != 0)
 			return DF_EINVAL;
-		if (json_object_array_add(slugs, json_object_new_string(
-		    json_get_str(it, "slug", ""))) != 0)
+		if (json_push_str(slugs, json_get_str(it, "slug", "")) != 0)
 			return DF_ENOMEM;
 	}
 	slugs_json = json_object_to_json_string_ext(slugs,
@@ -836,7 +827,7 @@ static int updates(struct request *req)
 		return rc;
 
 	o = json_new_object(req);
-	items = json_object_new_array();
+	items = json_new_array(req);
 	if (o == NULL || json_set(o, "updates", items) != 0)
 		return DF_ENOMEM;
 	for (i = 0; i < n; i++) {

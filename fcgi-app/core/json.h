@@ -80,17 +80,29 @@ int64_t json_get_int(struct json_object *obj, const char *name, int64_t dflt);
 int json_get_bool(struct json_object *obj, const char *name, int dflt);
 struct json_object *json_get(struct json_object *obj, const char *name);
 
-/* A new object or array owned by the request arena (freed with it). */
+/* Response JSON is built through the request (h2o's pool model): every
+ * object or array a handler makes belongs to the request's arena, which
+ * releases it when the request ends, so a handler never frees one, on
+ * success or failure. json_new_object / json_new_array make one (NULL on
+ * OOM); json_own hands the arena a value from any other json-c
+ * constructor (o may be NULL; NULL on OOM, o then released). */
 struct json_object *json_new_object(struct request *req);
 struct json_object *json_new_array(struct request *req);
-/* Adds to obj; never NULL-unsafe (NULL value stores JSON null). Return 0
- * or DF_ENOMEM. */
+struct json_object *json_own(struct request *req, struct json_object *o);
+/* Adds to obj; 0 or DF_ENOMEM (DF_EINVAL for a NULL obj or key). A NULL
+ * string or v stores JSON null. */
 int json_set_str(struct json_object *obj, const char *k, const char *v);
 int json_set_int(struct json_object *obj, const char *k, int64_t v);
 int json_set_double(struct json_object *obj, const char *k, double v);
 int json_set_bool(struct json_object *obj, const char *k, int v);
-/* Takes ownership of v (v must not be arena-registered). */
+/* v belongs to the request (json_new_*, json_own) or to a parsed body;
+ * obj takes a reference of its own and the caller keeps nothing to
+ * free. */
 int json_set(struct json_object *obj, const char *k, struct json_object *v);
+/* Appends v (as for json_set; NULL means a builder failed: DF_ENOMEM),
+ * or a copy of the string s, to the array arr. 0 or DF_ENOMEM. */
+int json_push(struct json_object *arr, struct json_object *v);
+int json_push_str(struct json_object *arr, const char *s);
 
 /* Counts code points of a valid UTF-8 string of len bytes. */
 size_t json_utf8_length(const char *s, size_t len);

@@ -430,7 +430,8 @@ Test(json_fields_check, string_with_escaped_nul_never_reaches_check)
 	struct json_object *o = json_new_object(&req);
 
 	/* Built in code rather than parsed: the check still refuses it. */
-	json_set(o, "name", json_object_new_string_len("a\0b", 3));
+	json_set(o, "name", json_own(&req,
+		json_object_new_string_len("a\0b", 3)));
 	cr_assert_eq(json_fields_check(&req, o, fields, NFIELDS), 1);
 	has_error(0, "name", "invalid_type");
 }
@@ -509,7 +510,7 @@ Test(json_build, setters_and_serialisation)
 	cr_assert_eq(json_set_bool(o, "b", 5), 0);
 	cr_assert_eq(json_set_double(o, "d", 0.25), 0);
 	cr_assert_eq(json_set_double(o, "nan", 0.0 / 0.0), 0);
-	cr_assert_eq(json_set(o, "arr", json_object_new_array()), 0);
+	cr_assert_eq(json_set(o, "arr", json_new_array(&req)), 0);
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	cr_assert_str_eq(s, "{\"s\":\"x\\\"y\",\"null\":null,"
 		"\"i\":-9007199254740993,\"b\":true,\"d\":0.25,\"nan\":null,"
