@@ -516,8 +516,11 @@ static int migrate(const struct config *cfg)
 			napplied, napplied == 1 ? "" : "s");
 	rc = EXIT_OK;
 out:
-	if (locked)
-		db_query(a, unlock_sql, NULL, 0, &r);
+	/* Closing the connection releases the lock too: a failed release
+	 * is only worth a note. */
+	if (locked && db_query(a, unlock_sql, NULL, 0, &r) != 0)
+		fprintf(stderr, "migrate: releasing the migration lock failed; "
+			"closing the connection releases it\n");
 	db_close();
 	arena_free(a);
 	plan_free(&p);
@@ -611,7 +614,11 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	/* The library's own messages (connection failures) go to stderr. */
-	log_open(NULL, LOG_WARN);
+	if (log_open(NULL, LOG_WARN) != 0) {
+		fprintf(stderr, "%s: cannot log to stderr\n", prog);
+		config_free(&cfg);
+		return EXIT_ERROR;
+	}
 	if (strcmp(cmd, "check-config") == 0)
 		rc = check_config(&cfg);
 	else if (strcmp(cmd, "mail-send") == 0)

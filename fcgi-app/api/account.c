@@ -122,20 +122,20 @@ static int reset_post(struct request *req)
 		return rc;
 	if (known && recent == 0)
 		rc = api_account_send_reset(req, &u);
-	if (rc == 0) {
-		json_set_bool(d, "known_account", known);
-		if (known)
-			json_set_bool(d, "mail_queued", recent == 0);
+	if (rc == 0 && (json_set_bool(d, "known_account", known) ||
+	    (known && json_set_bool(d, "mail_queued", recent == 0))))
+		rc = DF_ENOMEM;
+	if (rc == 0)
 		rc = api_audit(req, "auth.password_reset_requested",
 			known ? u.public_id : NULL, d);
-	}
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
 	o = json_new_object(req);
 	if (o == NULL || json_set_str(o, "status", "accepted"))
 		return DF_ENOMEM;
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	answer_not_before(req, RESET_ANSWER_FLOOR_MS);
 	return http_set_json(req, 202, o);
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "router.h"
+#include "err.h"
 
 struct arena;
 struct config;
@@ -31,7 +32,7 @@ extern const size_t api_ntables;
 
 /* The router's authentication hook: verifies a bearer token when one is
  * sent and fills req->auth. 0 (anonymous or authenticated), DF_EAUTH. */
-int api_authenticate(struct request *req);
+DF_MUST_CHECK int api_authenticate(struct request *req);
 
 struct json_object;
 
@@ -62,14 +63,14 @@ const char *api_cursor_encode(struct request *req, const char *raw);
  * the request. */
 struct json_object *api_list_new(struct request *req,
 	struct json_object **items);
-int api_list_add(struct json_object *items, struct json_object *it);
-int api_list_send(struct request *req, struct json_object *list,
+DF_MUST_CHECK int api_list_add(struct json_object *items, struct json_object *it);
+DF_MUST_CHECK int api_list_send(struct request *req, struct json_object *list,
 	const char *next);
 
 /* Records a security event (login, failure, lockout, role change...) in
  * the audit log with the request's actor, client address and request id.
  * detail may be NULL; it is not consumed. 0 or a negative df_err. */
-int api_audit(struct request *req, const char *event, const char *subject_id,
+DF_MUST_CHECK int api_audit(struct request *req, const char *event, const char *subject_id,
 	struct json_object *detail);
 
 struct store_user;
@@ -88,10 +89,10 @@ struct json_object *api_user_json(struct request *req,
  * notice none. 0 or a negative df_err. */
 #define API_EMAIL_VERIFY_TTL_S (48u * 3600)
 #define API_PASSWORD_RESET_TTL_S 3600u
-int api_account_send_verification(struct request *req,
+DF_MUST_CHECK int api_account_send_verification(struct request *req,
 	const struct store_user *u);
-int api_account_send_reset(struct request *req, const struct store_user *u);
-int api_account_send_password_changed(struct request *req,
+DF_MUST_CHECK int api_account_send_reset(struct request *req, const struct store_user *u);
+DF_MUST_CHECK int api_account_send_password_changed(struct request *req,
 	const struct store_user *u);
 
 /* json_field validator for a display name (printable text, no tabs or
@@ -114,15 +115,15 @@ int api_v_url(struct json_object *v, const char **code, const char **msg);
  * token_version so access tokens already issued are refused) and, with
  * reset_links, revokes the unused password-reset links too. 0 or a
  * negative df_err. */
-int api_sessions_end(int64_t user_id, int reset_links, uint64_t *revoked);
+DF_MUST_CHECK int api_sessions_end(int64_t user_id, int reset_links, uint64_t *revoked);
 /* Audits event for subject_id with {"refresh_tokens_revoked": revoked},
  * the count api_sessions_end gave. 0 or a negative df_err. */
-int api_audit_sessions_ended(struct request *req, const char *event,
+DF_MUST_CHECK int api_audit_sessions_ended(struct request *req, const char *event,
 	const char *subject_id, uint64_t revoked);
 /* The tail of a write answered with 204: store_tx_end(rc), then on
  * success Cache-Control: no-store and status 204. Returns what the
  * handler returns. */
-int api_commit_no_content(struct request *req, int rc);
+DF_MUST_CHECK int api_commit_no_content(struct request *req, int rc);
 
 /* The per-account lockout of every password check (login, a password
  * change, turning MFA off), so that no route is a way round it. Before
@@ -133,14 +134,14 @@ int api_commit_no_content(struct request *req, int rc);
  * api_attempt_failed audits event with the reason, locks the account at
  * the threshold (429 sent, DF_ERESPONDED), else returns 0 and the caller
  * answers. Each runs its own transaction. */
-int api_attempt_begin(struct request *req, const struct store_user *u,
+DF_MUST_CHECK int api_attempt_begin(struct request *req, const struct store_user *u,
 	const char *event, int64_t *attempt);
-int api_attempt_failed(struct request *req, const struct store_user *u,
+DF_MUST_CHECK int api_attempt_failed(struct request *req, const struct store_user *u,
 	const char *event, const char *reason);
 
 /* Work done once per worker before it accepts requests. 0 or a negative
  * df_err. */
-int api_init(const struct config *cfg);
+DF_MUST_CHECK int api_init(const struct config *cfg);
 
 /* Download counting (api/downloads.c). api_dl_init derives the key of
  * the client hashes from the config (api_init calls it). api_dl_record
@@ -149,12 +150,12 @@ int api_init(const struct config *cfg);
  * clean stop); api_dl_tick does so when the host's flush is due and
  * sets *wait_ms to how long the caller may sleep before asking again
  * (-1: nothing is pending). a is scratch memory the caller resets. */
-int api_dl_init(const struct config *cfg);
-int api_dl_record(struct request *req, int64_t extension_id,
+DF_MUST_CHECK int api_dl_init(const struct config *cfg);
+DF_MUST_CHECK int api_dl_record(struct request *req, int64_t extension_id,
 	int64_t version_id);
-int api_dl_flush(struct arena *a, int all);
-int api_dl_tick(struct arena *a, unsigned interval_s, int *wait_ms);
+DF_MUST_CHECK int api_dl_flush(struct arena *a, int all);
+DF_MUST_CHECK int api_dl_tick(struct arena *a, unsigned interval_s, int *wait_ms);
 /* Reads the migrations directory for the readiness check. */
-int api_health_init(const struct config *cfg);
+DF_MUST_CHECK int api_health_init(const struct config *cfg);
 
 #endif

@@ -126,15 +126,16 @@ static const char *client_addr(const struct request *req)
 /* df_refresh=<token> for browsers (Max-Age 0 and no token: cleared).
  * Secure always: a browser keeps it only over HTTPS, which is how the
  * product is served. */
-static void set_refresh_cookie(struct request *req, const char *token,
+static int set_refresh_cookie(struct request *req, const char *token,
 	unsigned max_age)
 {
 	char *c = arena_printf(req->arena, REFRESH_COOKIE "=%s; Path="
 		REFRESH_COOKIE_PATH "; HttpOnly; Secure; SameSite=Strict;"
 		" Max-Age=%u", token != NULL ? token : "", max_age);
 
-	if (c != NULL)
-		http_set_header(req, "Set-Cookie", c);
+	if (c == NULL)
+		return DF_ENOMEM;
+	return http_set_header(req, "Set-Cookie", c);
 }
 
 /* The refresh token from the body, else from the cookie; NULL when
@@ -160,8 +161,8 @@ static struct json_object *detail_obj(struct request *req, const char *k,
 {
 	struct json_object *o = json_new_object(req);
 
-	if (o != NULL && k != NULL)
-		json_set_str(o, k, v);
+	if (o != NULL && k != NULL && json_set_str(o, k, v) != 0)
+		return NULL;
 	return o;
 }
 
@@ -202,8 +203,9 @@ static int send_session(struct request *req, int status,
 	    json_set_str(o, "token_type", "Bearer") ||
 	    json_set_int(o, "expires_in", req->cfg->access_token_ttl))
 		return DF_ENOMEM;
-	set_refresh_cookie(req, refresh, req->cfg->refresh_token_ttl);
-	http_set_header(req, "Cache-Control", "no-store");
+	if (set_refresh_cookie(req, refresh, req->cfg->refresh_token_ttl) ||
+	    http_set_header(req, "Cache-Control", "no-store"))
+		return DF_ENOMEM;
 	return http_set_json(req, status, o);
 }
 
@@ -280,7 +282,8 @@ static int register_post(struct request *req)
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
-	http_set_header(req, "Location", "/api/v1/me");
+	if (http_set_header(req, "Location", "/api/v1/me") != 0)
+		return DF_ENOMEM;
 	return send_session(req, 201, &u, access, refresh, 1);
 }
 
@@ -306,7 +309,8 @@ static int send_locked(struct request *req, int64_t seconds)
 	problem_send(req, 429, "account_locked", "Too many failed logins: "
 		"this account is locked for a while. Retry-After says how long.");
 	snprintf(ra, sizeof(ra), "%lld", (long long)(seconds > 0 ? seconds : 1));
-	http_set_header(req, "Retry-After", ra);
+	if (http_set_header(req, "Retry-After", ra) != 0)
+		return DF_ENOMEM;
 	return DF_ERESPONDED;
 }
 
@@ -325,11 +329,12 @@ static int lock_now(struct request *req, const struct store_user *u,
 
 	*seconds = lock_seconds(req->cfg, lockouts);
 	rc = store_logins_lock(u->id, *seconds);
-	if (rc == 0 && d != NULL) {
-		json_set_int(d, "failures", failures);
-		json_set_int(d, "seconds", *seconds);
-		json_set_int(d, "lockouts", lockouts + 1);
-	}
+	/* Without memory for the detail the event is still recorded,
+	 * bare rather than with half a detail. */
+	if (d != NULL && (json_set_int(d, "failures", failures) ||
+	    json_set_int(d, "seconds", *seconds) ||
+	    json_set_int(d, "lockouts", lockouts + 1)))
+		d = NULL;
 	if (rc == 0)
 		rc = api_audit(req, "auth.lockout", u->public_id, d);
 	if (rc == 0)
@@ -507,9 +512,12 @@ static int login_post(struct request *req)
 		&req->cfg->password);
 	if (rc == DF_EINVAL) {
 		/* A hash we cannot read (an account without a usable
-		 * password): as slow as a real check, then a failure. */
-		password_dummy_verify(password, pwlen, &req->cfg->password);
-		rc = DF_EAUTH;
+		 * password): as slow as a real check, then a failure;
+		 * only running out of resources is another answer. */
+		rc = password_dummy_verify(password, pwlen,
+			&req->cfg->password);
+		if (rc != DF_ENOMEM && rc != DF_EINTERNAL)
+			rc = DF_EAUTH;
 	}
 	if (rc == DF_EAUTH)
 		return login_failed(req, &u, "password");
@@ -568,10 +576,9 @@ static int login_post(struct request *req)
 			client_addr(req), user_agent(req), refresh, NULL);
 	if (rc == 0) {
 		d = json_new_object(req);
-		if (d != NULL && how != NULL)
-			json_set_str(d, "mfa", how);
-		if (d != NULL && rehashed)
-			json_set_bool(d, "rehashed", 1);
+		if (d != NULL && ((how != NULL && json_set_str(d, "mfa", how)) ||
+		    (rehashed && json_set_bool(d, "rehashed", 1))))
+			d = NULL; /* recorded bare, as without memory */
 		rc = api_audit(req, "auth.login", u.public_id, d);
 	}
 	rc = store_tx_end(rc);
@@ -587,8 +594,8 @@ static int send_refresh_refused(struct request *req, int from_cookie,
 	const char *detail)
 {
 	problem_send(req, 401, "unauthorized", detail);
-	if (from_cookie)
-		set_refresh_cookie(req, NULL, 0);
+	if (from_cookie && set_refresh_cookie(req, NULL, 0) != 0)
+		return DF_ENOMEM;
 	return DF_ERESPONDED;
 }
 
@@ -640,8 +647,9 @@ static int refresh_post(struct request *req)
 		if (rc == 0) {
 			struct json_object *d = detail_obj(req, "family",
 				rt.family);
-			if (d != NULL)
-				json_set_int(d, "revoked", (int64_t)n);
+			if (d != NULL &&
+			    json_set_int(d, "revoked", (int64_t)n) != 0)
+				d = NULL;
 			rc = api_audit(req, "auth.refresh_reuse", u.public_id, d);
 		}
 		rc = store_tx_end(rc);
@@ -711,8 +719,9 @@ static int logout_post(struct request *req)
 	rc = store_tx_commit();
 	if (rc != 0)
 		return rc;
-	set_refresh_cookie(req, NULL, 0);
-	http_set_header(req, "Cache-Control", "no-store");
+	if (set_refresh_cookie(req, NULL, 0) != 0 ||
+	    http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	http_set_status(req, 204);
 	return 0;
 }
@@ -740,8 +749,9 @@ static int logout_all_post(struct request *req)
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
-	set_refresh_cookie(req, NULL, 0);
-	http_set_header(req, "Cache-Control", "no-store");
+	if (set_refresh_cookie(req, NULL, 0) != 0 ||
+	    http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	http_set_status(req, 204);
 	return 0;
 }

@@ -167,11 +167,10 @@ int api_dl_record(struct request *req, int64_t extension_id,
 	 * it now, and when that is not enough write this one directly. Slow,
 	 * but a count is never dropped. */
 	shm_count(SHM_C_DL_SYNC_WRITES, 1);
-	if (shm_current != NULL) {
-		api_dl_flush(req->arena, 0);
-		if (shm_dl_push(&ev) == 0)
-			return 0;
-	}
+	/* A flush that fails leaves this one to the direct write. */
+	if (shm_current != NULL && api_dl_flush(req->arena, 0) == 0 &&
+	    shm_dl_push(&ev) == 0)
+		return 0;
 	memset(&g, 0, sizeof(g));
 	g.extension_id = ev.extension_id;
 	g.version_id = ev.version_id;

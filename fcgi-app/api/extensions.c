@@ -15,6 +15,7 @@
 #include "crypto.h"
 #include "err.h"
 #include "json.h"
+#include "log.h"
 #include "problem.h"
 #include "validate.h"
 #include "store/extensions.h"
@@ -530,7 +531,9 @@ static void drop_packages(struct request *req, struct store_version *v,
 		if (v[i].package_sha256 == NULL ||
 		    store_ver_package_used(req->arena, v[i].package_sha256) != 0)
 			continue;
-		blob_remove(req->cfg->storage_dir, v[i].package_sha256);
+		if (blob_remove(req->cfg->storage_dir, v[i].package_sha256) != 0)
+			log_req_msg(req, LOG_WARN, "package %s of a deleted "
+				"listing left in storage", v[i].package_sha256);
 	}
 }
 
@@ -566,7 +569,8 @@ static int ext_delete(struct request *req)
 		rc = api_market_audit(req, never ? "extension.deleted" :
 			"extension.archived", e.slug, NULL, NULL);
 	if (why != NULL) {
-		store_tx_end(rc);
+		/* Refused (rc is DF_ECONFLICT): nothing was written. */
+		store_tx_rollback();
 		return problem_send(req, 409, NULL, why);
 	}
 	rc = api_commit_no_content(req, rc);

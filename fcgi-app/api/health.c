@@ -82,7 +82,8 @@ static int health_live(struct request *req)
 	if (o == NULL || json_set_str(o, "status", "ok") != 0 ||
 	    json_set_str(o, "version", PACKAGE_VERSION) != 0)
 		return DF_ENOMEM;
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	return http_set_json(req, 200, o);
 }
 
@@ -145,9 +146,11 @@ static int health_ready(struct request *req)
 	    json_set_str(o, "status", db_ok && mig_ok ? "ok" : "unavailable") ||
 	    json_set(o, "checks", checks))
 		return DF_ENOMEM;
-	http_set_header(req, "Cache-Control", "no-store");
-	if (!(db_ok && mig_ok))
-		http_set_header(req, "Retry-After", "5");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
+	if (!(db_ok && mig_ok) &&
+	    http_set_header(req, "Retry-After", "5") != 0)
+		return DF_ENOMEM;
 	return http_set_json(req, db_ok && mig_ok ? 200 : 503, o);
 }
 

@@ -49,7 +49,8 @@ static int send_user(struct request *req, const struct store_user *u)
 
 	if (o == NULL)
 		return DF_ENOMEM;
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	return http_set_json(req, 200, o);
 }
 

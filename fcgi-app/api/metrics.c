@@ -12,7 +12,8 @@ static int metrics_get(struct request *req)
 
 	if (text == NULL)
 		return DF_ENOMEM;
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	return http_set_body(req, 200, "text/plain; version=0.0.4; charset=utf-8",
 		text, len);
 }

@@ -103,7 +103,8 @@ static int enrol_post(struct request *req)
 	    json_set_str(o, "otpauth_uri", uri))
 		return DF_ENOMEM;
 	crypto_wipe(b32, sizeof(b32));
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	return http_set_json(req, 200, o);
 }
 
@@ -170,7 +171,8 @@ static int confirm_post(struct request *req)
 	crypto_wipe(codes, sizeof(codes));
 	if (rc != 0 || json_set(o, "recovery_codes", arr) != 0)
 		return DF_ENOMEM;
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	return http_set_json(req, 200, o);
 }
 

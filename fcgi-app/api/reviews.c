@@ -126,7 +126,8 @@ static int rev_delete_mine(struct request *req)
 	if (rc != 0)
 		return rc;
 	api_market_changed();
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	http_set_status(req, 204);
 	return 0;
 }
@@ -152,7 +153,8 @@ static int rev_remove(struct request *req)
 	if (rc != 0)
 		log_req_msg(req, LOG_WARN, "review %s removed without its "
 			"audit record: %s", id, df_strerror(rc));
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	http_set_status(req, 204);
 	return 0;
 }

@@ -404,8 +404,11 @@ static int is_zip_type(const char *ct)
 /* Removes the stored file of sha256 once no version points to it. */
 static void drop_if_unused(struct request *req, const char *sha256)
 {
-	if (sha256 != NULL && store_ver_package_used(req->arena, sha256) == 0)
-		blob_remove(req->cfg->storage_dir, sha256);
+	if (sha256 != NULL &&
+	    store_ver_package_used(req->arena, sha256) == 0 &&
+	    blob_remove(req->cfg->storage_dir, sha256) != 0)
+		log_req_msg(req, LOG_WARN, "unused package %s left in storage",
+			sha256);
 }
 
 static int ver_package(struct request *req)

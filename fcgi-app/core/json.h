@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "http.h"
+#include "err.h"
 
 struct json_object;
 
@@ -46,11 +47,11 @@ struct json_fields {
 /* Parses text as JSON with a depth limit and strict UTF-8. The top level
  * must be an object. Returns 0 and *out (registered for release with the
  * request arena), or DF_EINVAL with *why a static sentence. */
-int json_parse_body(struct request *req, const char *text, size_t len,
+DF_MUST_CHECK int json_parse_body(struct request *req, const char *text, size_t len,
 	int max_depth, struct json_object **out);
 /* The same, and *why (when why is not NULL) receives the static sentence
  * for a refusal, for the 400 problem's detail. */
-int json_parse_body_ex(struct request *req, const char *text, size_t len,
+DF_MUST_CHECK int json_parse_body_ex(struct request *req, const char *text, size_t len,
 	int max_depth, struct json_object **out, const char **why);
 
 /* The strict syntax pass alone (json_parse_body runs it first): one RFC
@@ -58,7 +59,7 @@ int json_parse_body_ex(struct request *req, const char *text, size_t len,
  * (1..512) deep, no object naming a member twice (names compared after
  * unescaping). The text must already be valid UTF-8 without NUL. Returns
  * 0, DF_EINVAL with *why a static sentence, or DF_ENOMEM. */
-int json_check_syntax(const char *s, size_t len, int max_depth,
+DF_MUST_CHECK int json_check_syntax(const char *s, size_t len, int max_depth,
 	const char **why);
 
 /* Checks obj against fields. Each problem adds an error ("unknown_field",
@@ -91,18 +92,18 @@ struct json_object *json_new_array(struct request *req);
 struct json_object *json_own(struct request *req, struct json_object *o);
 /* Adds to obj; 0 or DF_ENOMEM (DF_EINVAL for a NULL obj or key). A NULL
  * string or v stores JSON null. */
-int json_set_str(struct json_object *obj, const char *k, const char *v);
-int json_set_int(struct json_object *obj, const char *k, int64_t v);
-int json_set_double(struct json_object *obj, const char *k, double v);
-int json_set_bool(struct json_object *obj, const char *k, int v);
+DF_MUST_CHECK int json_set_str(struct json_object *obj, const char *k, const char *v);
+DF_MUST_CHECK int json_set_int(struct json_object *obj, const char *k, int64_t v);
+DF_MUST_CHECK int json_set_double(struct json_object *obj, const char *k, double v);
+DF_MUST_CHECK int json_set_bool(struct json_object *obj, const char *k, int v);
 /* v belongs to the request (json_new_*, json_own) or to a parsed body;
  * obj takes a reference of its own and the caller keeps nothing to
  * free. */
-int json_set(struct json_object *obj, const char *k, struct json_object *v);
+DF_MUST_CHECK int json_set(struct json_object *obj, const char *k, struct json_object *v);
 /* Appends v (as for json_set; NULL means a builder failed: DF_ENOMEM),
  * or a copy of the string s, to the array arr. 0 or DF_ENOMEM. */
-int json_push(struct json_object *arr, struct json_object *v);
-int json_push_str(struct json_object *arr, const char *s);
+DF_MUST_CHECK int json_push(struct json_object *arr, struct json_object *v);
+DF_MUST_CHECK int json_push_str(struct json_object *arr, const char *s);
 
 /* Counts code points of a valid UTF-8 string of len bytes. */
 size_t json_utf8_length(const char *s, size_t len);

@@ -656,12 +656,12 @@ static int origin_allowed(const struct router *r, const char *origin)
 		config_origin_allowed(r->cfg, origin);
 }
 
-static void set_header_u32(struct request *req, const char *name, uint32_t v)
+static int set_header_u32(struct request *req, const char *name, uint32_t v)
 {
 	char buf[16];
 
 	snprintf(buf, sizeof(buf), "%u", (unsigned)v);
-	http_set_header(req, name, buf);
+	return http_set_header(req, name, buf);
 }
 
 static void send_internal(struct request *req, const char *what, int rc)
@@ -677,7 +677,8 @@ static void send_unavailable(struct request *req)
 {
 	shm_count(SHM_C_DB_UNAVAILABLE, 1);
 	problem_send(req, 503, NULL, NULL);
-	http_set_header(req, "Retry-After", "5");
+	if (http_set_header(req, "Retry-After", "5") != 0)
+		send_internal(req, "response header", DF_ENOMEM);
 }
 
 /* Turns a hook's or handler's negative df_err into its answer. */
@@ -749,11 +750,12 @@ static int rate_take(struct router *r, struct request *req,
 		return 1;
 	if (by_user)
 		snprintf(subject, sizeof(subject), "user:%s", req->auth.sub);
-	else
-		/* Too long for the buffer is no address: a truncated key
-		 * is still a key. */
-		(void)ratelimit_addr_subject(req->remote_addr,
-			r->cfg->ratelimit_ipv6_prefix, subject, sizeof(subject));
+	else if (ratelimit_addr_subject(req->remote_addr,
+	    r->cfg->ratelimit_ipv6_prefix, subject, sizeof(subject)) != 0)
+		/* Too long for the buffer is no address: the truncated
+		 * text is still a key. */
+		log_req_msg(req, LOG_DEBUG, "rate limit: client address "
+			"truncated in its key");
 	memset(&res, 0, sizeof(res));
 	ratelimit_take(shm_current, ratelimit_key((unsigned)cls, subject),
 		lim->limit, lim->window_s, now, &res);
@@ -768,17 +770,21 @@ static int rate_take(struct router *r, struct request *req,
 		if (global_refused || gres.remaining < res.remaining)
 			shown = &gres;
 	}
-	set_header_u32(req, "RateLimit-Limit", shown->limit);
-	set_header_u32(req, "RateLimit-Remaining", shown->remaining);
-	set_header_u32(req, "RateLimit-Reset", shown->reset_s);
+	if (set_header_u32(req, "RateLimit-Limit", shown->limit) ||
+	    set_header_u32(req, "RateLimit-Remaining", shown->remaining) ||
+	    set_header_u32(req, "RateLimit-Reset", shown->reset_s)) {
+		send_internal(req, "rate limit headers", DF_ENOMEM);
+		return 0;
+	}
 	if (res.allowed && !global_refused)
 		return 1;
 	shm_count((enum shm_counter)(SHM_C_RL_REFUSED + cls), 1);
 	problem_send(req, 429, "rate_limited", global_refused ?
 		"Too many requests to this route from all clients together; "
 		"retry later." : NULL);
-	set_header_u32(req, "Retry-After",
-		shown->retry_after_s > 0 ? shown->retry_after_s : 1);
+	if (set_header_u32(req, "Retry-After",
+	    shown->retry_after_s > 0 ? shown->retry_after_s : 1) != 0)
+		send_internal(req, "response header", DF_ENOMEM);
 	return 0;
 }
 
@@ -916,13 +922,15 @@ static char *cache_key(struct request *req)
 
 /* The validators every 200 of a public-cache route carries, and the 304
  * that replaces it when the client already holds this version. */
-static void finish_validated(struct request *req, const char *etag)
+static int finish_validated(struct request *req, const char *etag)
 {
-	http_set_header(req, "ETag", etag);
-	http_set_header(req, "Cache-Control", req->resp.cacheable ?
-		"public, no-cache" : "private, no-cache");
+	if (http_set_header(req, "ETag", etag) != 0 ||
+	    http_set_header(req, "Cache-Control", req->resp.cacheable ?
+	    "public, no-cache" : "private, no-cache") != 0)
+		return DF_ENOMEM;
 	if (cache_etag_matches(req->if_none_match, etag))
 		http_set_status(req, 304);
+	return 0;
 }
 
 static int answer_from_cache(struct request *req,
@@ -938,8 +946,7 @@ static int answer_from_cache(struct request *req,
 	if (rc < 0)
 		return rc;
 	http_set_cacheable(req);
-	finish_validated(req, e->etag);
-	return 0;
+	return finish_validated(req, e->etag);
 }
 
 /* GET and HEAD of a public-cache route: the stamp is read before the
@@ -1013,7 +1020,10 @@ static void run_cached(struct request *req, const struct route *rt)
 			log_req_msg(req, LOG_WARN, "cache store failed: %s",
 				df_strerror(rc));
 	}
-	finish_validated(req, etag);
+	if (finish_validated(req, etag) != 0) {
+		req->resp.nheaders = nheaders;
+		send_internal(req, "validators", DF_ENOMEM);
+	}
 }
 
 /* A streamed body (a package upload) holds this worker until the client
@@ -1037,7 +1047,8 @@ static void run_upload(struct router *r, struct request *req,
 	if (slot == DF_ETOOBIG) {
 		problem_send(req, 429, "rate_limited", "Too many uploads from "
 			"you are in progress; retry when one has finished.");
-		http_set_header(req, "Retry-After", "5");
+		if (http_set_header(req, "Retry-After", "5") != 0)
+			send_internal(req, "response header", DF_ENOMEM);
 		return;
 	}
 	run_handler(req, rt);
@@ -1084,13 +1095,17 @@ static void run_route(struct router *r, struct request *req,
 	run_handler(req, rt);
 }
 
-static void add_cors(struct request *req)
+/* A header an answer needs and cannot get (no room, no memory) makes it
+ * a 500 rather than let it go out incomplete. */
+static int add_cors(struct request *req)
 {
-	http_set_header(req, "Access-Control-Allow-Origin", req->origin);
-	http_set_header(req, "Access-Control-Allow-Credentials", "true");
-	http_set_header(req, "Vary", "Origin");
-	http_set_header(req, "Access-Control-Expose-Headers",
-		cors_expose_headers);
+	if (http_set_header(req, "Access-Control-Allow-Origin", req->origin) ||
+	    http_set_header(req, "Access-Control-Allow-Credentials", "true") ||
+	    http_set_header(req, "Vary", "Origin") ||
+	    http_set_header(req, "Access-Control-Expose-Headers",
+	    cors_expose_headers))
+		return DF_ENOMEM;
+	return 0;
 }
 
 static void answer_options(struct router *r, struct request *req,
@@ -1101,9 +1116,11 @@ static void answer_options(struct router *r, struct request *req,
 
 	allow_list(mask, allow, sizeof(allow));
 	if (req->origin == NULL || req->acr_method == NULL) {
-		if (origin_allowed(r, req->origin))
-			add_cors(req);
-		http_set_header(req, "Allow", allow);
+		if ((origin_allowed(r, req->origin) && add_cors(req) != 0) ||
+		    http_set_header(req, "Allow", allow) != 0) {
+			send_internal(req, "response header", DF_ENOMEM);
+			return;
+		}
 		http_set_status(req, 204);
 		return;
 	}
@@ -1113,16 +1130,22 @@ static void answer_options(struct router *r, struct request *req,
 	}
 	m = http_method_parse(req->acr_method);
 	if (m == HTTP_OTHER || !(full_mask(mask) & method_bit(m))) {
-		http_set_header(req, "Allow", allow);
-		problem_send(req, 405, NULL, NULL);
+		if (http_set_header(req, "Allow", allow) != 0)
+			send_internal(req, "response header", DF_ENOMEM);
+		else
+			problem_send(req, 405, NULL, NULL);
 		return;
 	}
-	http_set_header(req, "Access-Control-Allow-Origin", req->origin);
-	http_set_header(req, "Access-Control-Allow-Methods", allow);
-	http_set_header(req, "Access-Control-Allow-Headers", cors_allow_headers);
-	http_set_header(req, "Access-Control-Allow-Credentials", "true");
-	http_set_header(req, "Access-Control-Max-Age", "600");
-	http_set_header(req, "Vary", "Origin");
+	if (http_set_header(req, "Access-Control-Allow-Origin", req->origin) ||
+	    http_set_header(req, "Access-Control-Allow-Methods", allow) ||
+	    http_set_header(req, "Access-Control-Allow-Headers",
+	    cors_allow_headers) ||
+	    http_set_header(req, "Access-Control-Allow-Credentials", "true") ||
+	    http_set_header(req, "Access-Control-Max-Age", "600") ||
+	    http_set_header(req, "Vary", "Origin")) {
+		send_internal(req, "response header", DF_ENOMEM);
+		return;
+	}
 	http_set_status(req, 204);
 }
 
@@ -1176,8 +1199,10 @@ void router_dispatch(struct router *r, struct request *req)
 	}
 	if (chosen == NULL || want == HTTP_OTHER) {
 		allow_list(mask, allow, sizeof(allow));
-		http_set_header(req, "Allow", allow);
-		problem_send(req, 405, NULL, NULL);
+		if (http_set_header(req, "Allow", allow) != 0)
+			send_internal(req, "response header", DF_ENOMEM);
+		else
+			problem_send(req, 405, NULL, NULL);
 		return;
 	}
 	if (!match_impl(chosen->pattern, req->path, NULL, req->arena,
@@ -1186,7 +1211,9 @@ void router_dispatch(struct router *r, struct request *req)
 		return;
 	}
 	req->route = chosen;
-	if (origin_allowed(r, req->origin))
-		add_cors(req);
+	if (origin_allowed(r, req->origin) && add_cors(req) != 0) {
+		send_internal(req, "CORS headers", DF_ENOMEM);
+		return;
+	}
 	run_route(r, req, chosen);
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include "http.h"
 #include "json.h"
+#include "err.h"
 
 struct config;
 
@@ -153,7 +154,7 @@ struct router {
  * pattern, at most ROUTER_MAX_ROUTES, ROUTE_PUBLIC_CACHE only on GET
  * and with cache_gens) and fills nroutes and flat.
  * 0 or DF_EINVAL. */
-int router_init(struct router *r);
+DF_MUST_CHECK int router_init(struct router *r);
 
 /* Runs the pipeline and the handler; afterwards req->resp holds the
  * answer (a problem on any failure). Never fails: internal errors become
@@ -173,7 +174,7 @@ long router_read_body(void *req, char *buf, size_t len);
 /* Checks req's query against q (what the pipeline does for a route's
  * table, exported for unit tests): errors go to req's problem errors,
  * values to req->q. 0, or DF_EINVAL when errors were added. */
-int router_query_check(struct request *req, const struct route_query *q);
+DF_MUST_CHECK int router_query_check(struct request *req, const struct route_query *q);
 /* The parsed value of the route's query parameter name (QP_ENUM: the
  * index; QP_DATE: the day; QP_LIMIT, QP_TEXT: see req->q and
  * http_query), or dflt when it was not sent. */
@@ -197,6 +198,6 @@ int router_role_allows(enum role have, enum role need);
  * charset=utf-8 allowed, any other charset refused). */
 int router_is_json_type(const char *ct);
 const char *router_role_name(enum role r);
-int router_role_parse(const char *s, enum role *out);
+DF_MUST_CHECK int router_role_parse(const char *s, enum role *out);
 
 #endif

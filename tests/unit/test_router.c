@@ -86,7 +86,7 @@ static int h_raw(struct request *r)
 static int h_fail(struct request *r)
 {
 	calls++;
-	http_set_header(r, "Location", "/somewhere");
+	cr_assert_eq(http_set_header(r, "Location", "/somewhere"), 0);
 	if (fail_rc == DF_EINVAL)
 		problem_add_error(r, "name", "too_long", "is too long");
 	if (fail_rc == DF_ERESPONDED)
@@ -213,7 +213,7 @@ static void setup(void)
 {
 	static char *origins[] = { ORIGIN, "http://localhost:3000" };
 
-	log_open("/dev/null", LOG_ERROR);
+	cr_assert_eq(log_open("/dev/null", LOG_ERROR), 0);
 	arena = arena_new(8192);
 	cr_assert_not_null(arena);
 	memset(&cfg, 0, sizeof(cfg));
@@ -1258,7 +1258,7 @@ static int h_pub(struct request *r)
 		shm_cache_bump(GEN_A);
 	if (strcmp(slug, "draft") != 0)
 		http_set_cacheable(r);
-	http_set_header(r, "Link", "</next>; rel=\"next\"");
+	cr_assert_eq(http_set_header(r, "Link", "</next>; rel=\"next\""), 0);
 	n = snprintf(body, sizeof(body), "{\"slug\":\"%s\",\"run\":%d}", slug,
 		calls);
 	return http_set_body(r, 200, "application/json", body, (size_t)n);
