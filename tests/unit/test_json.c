@@ -523,3 +523,36 @@ Test(json_build, utf8_length_counts_code_points)
 	cr_assert_eq(json_utf8_length("abc", 3), 3);
 	cr_assert_eq(json_utf8_length("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9), 3);
 }
+
+/* Response JSON belongs to the request: one value may sit in several
+ * parents, and the arena releases everything once, whichever goes first
+ * (under --enable-sanitizers a double free or a leak fails the run). */
+Test(json_build, request_objects_nest_without_an_owner_to_free_them)
+{
+	struct json_object *o = json_new_object(&req);
+	struct json_object *child = json_new_object(&req);
+	struct json_object *list = json_new_array(&req);
+	struct json_object *parsed = json_own(&req,
+		json_tokener_parse("{\"k\":[1,2]}"));
+
+	cr_assert_not_null(o);
+	cr_assert_not_null(parsed);
+	cr_assert_eq(json_set_int(child, "n", 1), 0);
+	cr_assert_eq(json_set(o, "child", child), 0);
+	cr_assert_eq(json_push(list, child), 0);
+	cr_assert_eq(json_push_str(list, "s"), 0);
+	cr_assert_eq(json_set(o, "list", list), 0);
+	cr_assert_eq(json_set(o, "parsed", parsed), 0);
+	/* A builder that failed (NULL) is an error, not a JSON null. */
+	cr_assert_eq(json_push(list, NULL), DF_ENOMEM);
+	cr_assert_str_eq(json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN), "{\"child\":{\"n\":1},"
+		"\"list\":[{\"n\":1},\"s\"],\"parsed\":{\"k\":[1,2]}}");
+	/* The parents may outlive the arena's reference, or not. */
+	json_object_get(o);
+	arena_reset(arena);
+	cr_assert_str_eq(json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN), "{\"child\":{\"n\":1},"
+		"\"list\":[{\"n\":1},\"s\"],\"parsed\":{\"k\":[1,2]}}");
+	json_object_put(o);
+}
