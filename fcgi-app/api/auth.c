@@ -138,22 +138,35 @@ static int set_refresh_cookie(struct request *req, const char *token,
 	return http_set_header(req, "Set-Cookie", c);
 }
 
-/* The refresh token from the body, else from the cookie; NULL when
- * neither has one (a 422 naming the field is then collected). */
-static const char *refresh_token_of(struct request *req, int *from_cookie)
-{
-	const char *t = json_get_str(req->json, "refresh_token", NULL);
+/* The refresh token a request presents (req->checked). */
+struct refresh_in {
+	const char *token;
+	int from_cookie;
+};
 
-	*from_cookie = 0;
-	if (t == NULL) {
-		t = http_cookie(req, REFRESH_COOKIE);
-		*from_cookie = t != NULL;
+/* The check of the refresh and logout routes, once the body's table
+ * passed: the refresh token from the body, else from the cookie; a 422
+ * naming the field when neither has one. */
+static int refresh_check(struct request *req)
+{
+	struct refresh_in *in;
+
+	if (problem_error_count(req) > 0)
+		return 0;
+	in = arena_calloc(req->arena, 1, sizeof(*in));
+	if (in == NULL)
+		return DF_ENOMEM;
+	req->checked = in;
+	in->token = json_get_str(req->json, "refresh_token", NULL);
+	if (in->token == NULL) {
+		in->token = http_cookie(req, REFRESH_COOKIE);
+		in->from_cookie = in->token != NULL;
 	}
-	if (t == NULL)
+	if (in->token == NULL)
 		problem_add_error(req, "refresh_token", "required",
 			"is required (in the body or the " REFRESH_COOKIE
 			" cookie)");
-	return t;
+	return 0;
 }
 
 static struct json_object *detail_obj(struct request *req, const char *k,
@@ -605,13 +618,10 @@ static int refresh_post(struct request *req)
 	char refresh[STORE_SESSIONS_TOKEN_LEN + 1], idbuf[24];
 	struct store_refresh rt;
 	struct store_user u;
-	const char *token, *access;
-	int from_cookie, rc;
+	const struct refresh_in *in = req->checked;
+	const char *token = in->token, *access;
+	int from_cookie = in->from_cookie, rc;
 	uint64_t n = 0;
-
-	token = refresh_token_of(req, &from_cookie);
-	if (token == NULL)
-		return problem_send_validation(req);
 
 	rc = store_tx_begin();
 	if (rc != 0)
@@ -691,13 +701,10 @@ static int logout_post(struct request *req)
 {
 	struct store_refresh rt;
 	struct store_user u;
-	const char *token;
+	const struct refresh_in *in = req->checked;
+	const char *token = in->token;
 	char idbuf[24];
-	int from_cookie, rc;
-
-	token = refresh_token_of(req, &from_cookie);
-	if (token == NULL)
-		return problem_send_validation(req);
+	int rc;
 
 	/* Unknown, expired or already revoked: the answer is the same 204,
 	 * so logging out twice is harmless and nothing is revealed. */
@@ -767,10 +774,12 @@ static const struct route routes[] = {
 	  .body = JSON_FIELDS(login_fields) },
 	{ .method = HTTP_POST, .pattern = "/api/v1/auth/refresh",
 	  .handler = refresh_post, .role = ROLE_NONE, .rl = RL_AUTH,
-	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(refresh_fields) },
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(refresh_fields),
+	  .check = refresh_check },
 	{ .method = HTTP_POST, .pattern = "/api/v1/auth/logout",
 	  .handler = logout_post, .role = ROLE_NONE, .rl = RL_AUTH,
-	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(refresh_fields) },
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(refresh_fields),
+	  .check = refresh_check },
 	{ .method = HTTP_POST, .pattern = "/api/v1/auth/logout-all",
 	  .handler = logout_all_post, .role = ROLE_USER, .rl = RL_DEFAULT },
 };
