@@ -97,10 +97,11 @@ struct route_query {
 #define QUERY_PARAMS(rows) { (rows), sizeof(rows) / sizeof((rows)[0]) }
 
 /* A route's own rule over its whole input, run after the tables (also
- * when they found errors, so that every error is answered at once): adds
- * errors with problem_add_error and may leave what it derived in
- * req->checked for the handler. 0 or a negative df_err (not for bad
- * input: that is an added error). */
+ * when they found errors, so that every error is answered at once; a
+ * check that needs valid fields returns early when problem_error_count
+ * is not 0): adds errors with problem_add_error and may leave what it
+ * derived in req->checked for the handler. 0 or a negative df_err (not
+ * for bad input: that is an added error). */
 typedef int (*route_check)(struct request *req);
 
 struct route {
