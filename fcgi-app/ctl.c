@@ -24,6 +24,7 @@
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "store/migrations.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -36,26 +37,6 @@ enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_PENDING = 3 };
 
 #define MIGRATION_MAX_BYTES (16u << 20)
 #define MIGRATE_LOCK_WAIT_S 30
-
-/* The same statement as sql/migrations/0001_schema_migrations.sql: run
- * before the ledger is read so that a fresh database works. */
-static const char ledger_sql[] =
-	"CREATE TABLE IF NOT EXISTS schema_migrations (\n"
-	"\tversion INT NOT NULL PRIMARY KEY,\n"
-	"\tname VARCHAR(255) NOT NULL,\n"
-	"\tsha256 CHAR(64) NOT NULL,\n"
-	"\tapplied_at DATETIME(6) NOT NULL\n"
-	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
-static const char ledger_exists_sql[] =
-	"SELECT COUNT(*) FROM information_schema.tables "
-	"WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'";
-static const char ledger_read_sql[] =
-	"SELECT version, name, sha256 FROM schema_migrations ORDER BY version";
-static const char ledger_insert_sql[] =
-	"INSERT INTO schema_migrations (version, name, sha256, applied_at) "
-	"VALUES (?, ?, ?, UTC_TIMESTAMP(6))";
-static const char lock_sql[] = "SELECT GET_LOCK('devforge_migrate', ?)";
-static const char unlock_sql[] = "SELECT RELEASE_LOCK('devforge_migrate')";
 
 static const char *prog = "devforgectl";
 
@@ -284,20 +265,20 @@ static struct migration *plan_find(struct plan *p, int version)
  * an entry with name NULL. */
 static int plan_read_ledger(struct plan *p, struct arena *a)
 {
-	struct db_result r;
+	struct store_migr_row *rows;
 	struct migration *m;
-	size_t i;
+	size_t i, n;
 	int rc;
 
-	rc = db_query(a, ledger_read_sql, NULL, 0, &r);
+	rc = store_migr_ledger_read(a, &rows, &n);
 	if (rc != 0) {
 		fprintf(stderr, "%s: cannot read schema_migrations: %s\n", prog,
 			df_strerror(rc));
 		return -1;
 	}
-	for (i = 0; i < r.nrows; i++) {
-		int version = (int)db_int(&r, i, 0, -1);
-		const char *name = db_str(&r, i, 1), *sha = db_str(&r, i, 2);
+	for (i = 0; i < n; i++) {
+		int version = rows[i].version;
+		const char *name = rows[i].name, *sha = rows[i].sha256;
 
 		m = plan_find(p, version);
 		if (m == NULL && (m = plan_add(p)) != NULL)
@@ -342,9 +323,9 @@ static int connect_db(const struct config *cfg)
 static int status(const struct config *cfg)
 {
 	struct plan p = { 0 };
-	struct db_result r;
 	struct arena *a = NULL;
 	int current = 0, expected = 0, pending = 0, bad = 0, rc = EXIT_ERROR;
+	int exists = 0;
 	size_t i;
 
 	if (plan_scan(&p, cfg->migrations_dir) != 0 || connect_db(cfg) != 0)
@@ -355,11 +336,11 @@ static int status(const struct config *cfg)
 		goto out;
 	}
 	/* Only look: --status never creates the ledger. */
-	if (db_query(a, ledger_exists_sql, NULL, 0, &r) != 0) {
+	if (store_migr_ledger_exists(a, &exists) != 0) {
 		fprintf(stderr, "%s: cannot query the database\n", prog);
 		goto out;
 	}
-	if (db_int(&r, 0, 0, 0) > 0 && plan_read_ledger(&p, a) != 0)
+	if (exists && plan_read_ledger(&p, a) != 0)
 		goto out;
 
 	printf("migrations in %s:\n", cfg->migrations_dir);
@@ -417,28 +398,10 @@ static int apply(struct plan *p, struct migration *m)
 			return -1;
 		}
 	}
-	rc = db_begin();
-	if (rc == 0)
-		rc = db_exec_script(text, len, err, sizeof(err));
-	else
-		snprintf(err, sizeof(err), "cannot start a transaction: %s",
-			df_strerror(rc));
+	rc = store_migr_apply(text, len, m->version, m->name, m->sha, err,
+		sizeof(err));
 	free(text);
-	if (rc == 0) {
-		rc = db_exec(ledger_insert_sql, DBP(DB_INT(m->version),
-			DB_STR(m->name), DB_STR(m->sha)), NULL, NULL);
-		if (rc != 0)
-			snprintf(err, sizeof(err), "cannot record it in "
-				"schema_migrations: %s", df_strerror(rc));
-	}
-	if (rc == 0) {
-		rc = db_commit();
-		if (rc != 0)
-			snprintf(err, sizeof(err), "commit failed: %s",
-				df_strerror(rc));
-	}
 	if (rc != 0) {
-		db_rollback();
 		fprintf(stderr, "%s: %s/%s failed: %s\n"
 			"%s: (statements MariaDB commits implicitly, such as CREATE "
 			"or ALTER, stay applied)\n", prog, p->dir, m->name, err, prog);
@@ -451,7 +414,6 @@ static int apply(struct plan *p, struct migration *m)
 static int migrate(const struct config *cfg)
 {
 	struct plan p = { 0 };
-	struct db_result r;
 	struct arena *a = NULL;
 	char err[1024];
 	int locked = 0, rc = EXIT_ERROR, napplied = 0, current = 0;
@@ -465,16 +427,14 @@ static int migrate(const struct config *cfg)
 		goto out;
 	}
 	/* Two migrates at once would apply the same file twice. */
-	if (db_query(a, lock_sql, DBP(DB_INT(MIGRATE_LOCK_WAIT_S)), &r) != 0 ||
-	    db_int(&r, 0, 0, 0) != 1) {
+	if (store_migr_lock(a, MIGRATE_LOCK_WAIT_S) != 0) {
 		fprintf(stderr, "%s: cannot take the migration lock (another "
 			"migrate running for more than %d s?)\n", prog,
 			MIGRATE_LOCK_WAIT_S);
 		goto out;
 	}
 	locked = 1;
-	if (db_exec_script(ledger_sql, sizeof(ledger_sql) - 1, err,
-	    sizeof(err)) != 0) {
+	if (store_migr_ledger_create(err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: cannot create schema_migrations: %s\n", prog,
 			err);
 		goto out;
@@ -516,11 +476,8 @@ static int migrate(const struct config *cfg)
 			napplied, napplied == 1 ? "" : "s");
 	rc = EXIT_OK;
 out:
-	/* Closing the connection releases the lock too: a failed release
-	 * is only worth a note. */
-	if (locked && db_query(a, unlock_sql, NULL, 0, &r) != 0)
-		fprintf(stderr, "migrate: releasing the migration lock failed; "
-			"closing the connection releases it\n");
+	if (locked)
+		store_migr_unlock(a);
 	db_close();
 	arena_free(a);
 	plan_free(&p);

@@ -1,3 +1,4 @@
+/* Stores: account, logins, tokens, tx, users. */
 /* Account recovery and e-mail verification, for callers without a
  * session: POST /api/v1/auth/password-reset (always 202, so the answer
  * does not tell whether an address has an account), .../confirm (a new

@@ -1,3 +1,4 @@
+/* Stores: outbox, tokens. */
 /* The account mails (e-mail verification, password reset, password
  * changed): each creates what it needs and queues the message in the
  * mail outbox inside the caller's transaction, so a mail exists exactly

@@ -1,3 +1,4 @@
+/* Stores: sessions, tokens, tx, users. */
 /* Transaction steps the account routes (auth, me, account) share: ending
  * every session of a user and auditing how many ended, and the
  * commit-then-204 tail. Kept in one place so that logout-all, a password

@@ -1,3 +1,4 @@
+/* Stores: admin_users, users. */
 /* Admin user management: the searchable list, one user, and role and
  * status changes. A role change needs no token_version bump:
  * api_authenticate reads the role from the database on every request, so
@@ -187,7 +188,7 @@ static int users_patch(struct request *req)
 
 	role_s = json_get_str(req->json, "role", NULL);
 	status_s = json_get_str(req->json, "status", NULL);
-	if (role_s != NULL && router_role_parse(role_s, &role) != 0)
+	if (role_s != NULL && role_parse(role_s, &role) != 0)
 		return DF_EINTERNAL; /* v_role let it through: cannot happen */
 	if (status_s != NULL)
 		active = strcmp(status_s, "active") == 0;

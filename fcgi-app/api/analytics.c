@@ -1,3 +1,4 @@
+/* Stores: analytics. */
 /* POST /api/v1/analytics/events: batched product events from the IDE and
  * the web site. Anyone may send them (the user is attached when a valid
  * token comes along); the server stamps the receive time and the client
@@ -60,6 +61,21 @@ static int v_properties(struct json_object *v, const char **code,
 	return 0;
 }
 
+/* Session and anonymous ids are shown to admins as one line of text:
+ * no control characters, tabs or line breaks (a stored ESC sequence or
+ * a forged second line would reach whoever reads them). */
+static int v_id(struct json_object *v, const char **code, const char **msg)
+{
+	const char *s = json_object_get_string(v);
+
+	if (validate_text(s, (size_t)json_object_get_string_len(v)) &&
+	    strpbrk(s, "\t\r\n") == NULL)
+		return 0;
+	*code = "invalid_format";
+	*msg = "must not contain control characters or line breaks";
+	return -1;
+}
+
 static const struct json_field batch_fields[] = {
 	{ .name = "events", .type = JF_ARRAY, .required = 1, .min = 1,
 	  .max = ANALYTICS_MAX_EVENTS },
@@ -71,9 +87,9 @@ static const struct json_field event_fields[] = {
 	{ .name = "ts", .type = JF_STRING, .min = 1, .max = 64,
 	  .validate = v_timestamp, .nullable = 1 },
 	{ .name = "session_id", .type = JF_STRING, .min = 1, .max = 128,
-	  .nullable = 1 },
+	  .validate = v_id, .nullable = 1 },
 	{ .name = "anonymous_id", .type = JF_STRING, .min = 1, .max = 128,
-	  .nullable = 1 },
+	  .validate = v_id, .nullable = 1 },
 	{ .name = "properties", .type = JF_OBJECT, .validate = v_properties,
 	  .nullable = 1 },
 };

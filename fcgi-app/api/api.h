@@ -1,3 +1,4 @@
+/* Stores: none. */
 /* What main.c needs from the api/ layer: every route table, the
  * authentication hook, and start-up that reads files before the first
  * request. */

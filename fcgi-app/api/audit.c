@@ -1,3 +1,4 @@
+/* Stores: audit. */
 /* Writes security events with the request's context (actor, client
  * address, request id) so handlers name only what happened. */
 #include <json-c/json.h>

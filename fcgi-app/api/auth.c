@@ -1,3 +1,4 @@
+/* Stores: logins, sessions, tx, users. */
 /* Sessions: register, login, refresh, logout, logout-all. A session is an
  * access JWT (short, checked on every request against the user's token
  * version) plus a refresh token (opaque, stored hashed, rotated on every

@@ -1,3 +1,4 @@
+/* Stores: users. */
 /* Authentication hook: turns an Authorization header into req->auth.
  * A request without credentials stays anonymous; a bad token is refused
  * even on routes anyone may call, so a client learns its token is bad.

@@ -1,3 +1,4 @@
+/* Stores: developers, extensions, users. */
 /* The developer programme: a user applies, an admin approves (the user
  * becomes a developer) or rejects with notes, and developers have a
  * public profile listing their published extensions. */

@@ -1,3 +1,4 @@
+/* Stores: downloads. */
 /* Download statistics. A download is counted off the hot path: the
  * request only queues (version, UTC day, keyed hash of the user or the
  * client address) in the shared segment; a worker writes the queue in a

@@ -1,3 +1,4 @@
+/* Stores: extensions. */
 /* The marketplace's shared rules: who sees and who manages a listing,
  * and the listing's JSON. One place, so the listing routes, the version
  * routes and the review routes cannot disagree about visibility. */

@@ -1,3 +1,4 @@
+/* Stores: extensions, tx, versions. */
 /* Marketplace listings: categories, search and browse, one listing, and
  * a developer's create / edit / archive-or-delete, plus the admin's
  * suspend and reinstate. Public reads are cacheable (ETag, per-worker

@@ -1,3 +1,4 @@
+/* Stores: none. */
 /* Field validators shared by more than one route's json_field table, so
  * that the same input gets the same rule, code and message wherever it
  * is accepted (registration and PATCH /me both take a display name; the

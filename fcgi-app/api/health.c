@@ -1,3 +1,4 @@
+/* Stores: health. */
 /* Liveness, readiness and the API root. Liveness never touches the
  * database; readiness checks the database round trip and that the schema
  * is at the version this build expects (the newest migration file).

@@ -1,3 +1,4 @@
+/* Stores: extensions (the listing row it hands around). */
 /* What the marketplace's api files (extensions.c, versions.c,
  * reviews.c) share: who may see and manage a listing, the listing as
  * clients see it, and the cache generation their writes bump. */

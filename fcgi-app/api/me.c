@@ -1,3 +1,4 @@
+/* Stores: account, logins, tx, users. */
 /* The caller's own account: GET/PATCH /api/v1/me and POST
  * /api/v1/me/password. Every route reads the user named by the verified
  * token and nothing else, so there is no id to tamper with. A password

@@ -1,3 +1,4 @@
+/* Stores: none. */
 /* GET /api/v1/metrics: the Prometheus exposition of the shared segment,
  * for admins and for clients in the trusted networks (the scraper). */
 #include "api.h"

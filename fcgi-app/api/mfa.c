@@ -1,3 +1,4 @@
+/* Stores: logins, mfa, tx, users. */
 /* TOTP multi-factor authentication for the caller's account: start an
  * enrolment (a pending secret and its otpauth:// URI), confirm it with a
  * code from the app (MFA on, ten single-use recovery codes shown once),

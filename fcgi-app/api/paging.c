@@ -1,3 +1,4 @@
+/* Stores: none. */
 /* The list convention every collection route follows: ?limit= (1-100,
  * default 20) and an opaque ?cursor= naming the row the previous page
  * ended at, so a page is a keyset range that rows inserted meanwhile

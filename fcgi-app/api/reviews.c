@@ -1,3 +1,4 @@
+/* Stores: reviews. */
 /* Extension reviews: one per user per extension, only from users who
  * downloaded it, replaced by a second PUT; admins remove abusive ones.
  * The store keeps the listing's rating aggregate in step in the same

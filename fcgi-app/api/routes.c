@@ -1,3 +1,4 @@
+/* Stores: none. */
 /* The list of route tables: adding a resource means adding its table
  * here (and its paths to docs/openapi.yaml; a test compares the two). */
 #include "api.h"

@@ -1,3 +1,4 @@
+/* Stores: users. */
 /* The one JSON shape of a user, shared by the auth, /me and admin
  * routes, so a field added or withheld is added or withheld everywhere. */
 #include <json-c/json.h>

@@ -1,3 +1,4 @@
+/* Stores: extensions, tx, versions. */
 /* Extension versions: a developer creates one, uploads its package
  * (streamed to disk, checked, stored by SHA-256) and submits it; an admin
  * approves (publishing it) or rejects it from the review queue; an owner

@@ -20,22 +20,14 @@
 #include "metrics.h"
 #include "shm.h"
 
-#define DB_STMT_SLOTS 256        /* power of two; store/ has far fewer */
-#define DB_STMT_MAX_CACHED 192   /* keep probes short: beyond, no caching */
 #define DB_COL_BUF 256           /* first fetch per column; longer values
                                     are fetched again at their length */
-#define DB_RETRY_AFTER_US 1000000 /* while down: one connect try a second */
 
 static const char session_tz[] = "SET time_zone = '+00:00'";
 static const char session_mode[] = "SET SESSION sql_mode = "
 	"'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
 	"ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
 static const char ping_sql[] = "SELECT 1";
-
-struct stmt_slot {
-	const char *sql;          /* the key: the caller's literal */
-	MYSQL_STMT *st;
-};
 
 static struct {
 	int ready;                /* db_init ran */
@@ -50,7 +42,7 @@ static struct {
 	uint64_t last_fail_us;    /* monotonic time of the last failed connect */
 
 	size_t nstmts;
-	struct stmt_slot stmts[DB_STMT_SLOTS];
+	struct db_stmt_slot stmts[DB_STMT_SLOTS];
 	struct db_stats stats;
 } db;
 
@@ -185,27 +177,53 @@ static int connect_now(void)
 	return 0;
 }
 
-/* Connected, or DF_EDBDOWN. While down, tries at most once a second so
- * that requests fail fast instead of each waiting for a timeout. A
- * transaction whose connection died stays dead until it is ended. */
+/* While down, tries at most once a second so that requests fail fast
+ * instead of each waiting for a timeout. A transaction whose connection
+ * died stays dead until it is ended. */
+int db_may_connect(int in_tx, uint64_t last_fail_us, uint64_t now)
+{
+	if (in_tx)
+		return 0;
+	return last_fail_us == 0 || now - last_fail_us >= DB_RETRY_AFTER_US;
+}
+
+/* Connected, or DF_EDBDOWN. */
 static int ensure_conn(void)
 {
 	if (!db.ready)
 		return DF_EDBDOWN;
 	if (db.conn != NULL)
 		return 0;
-	if (db.in_tx)
-		return DF_EDBDOWN;
-	if (db.last_fail_us != 0 && now_us() - db.last_fail_us < DB_RETRY_AFTER_US)
+	if (!db_may_connect(db.in_tx, db.last_fail_us, now_us()))
 		return DF_EDBDOWN;
 	return connect_now();
 }
 
-static size_t slot_of(const char *sql)
+size_t db_stmt_home(const char *sql)
 {
 	uint64_t h = (uint64_t)(uintptr_t)sql * 0x9E3779B97F4A7C15ull;
 
 	return (size_t)(h >> 40) & (DB_STMT_SLOTS - 1);
+}
+
+int db_stmt_lookup(const struct db_stmt_slot *slots, size_t nused,
+	const char *sql, size_t *idx)
+{
+	size_t i = db_stmt_home(sql), n;
+
+	for (n = 0; n < DB_STMT_SLOTS; n++, i = (i + 1) & (DB_STMT_SLOTS - 1)) {
+		if (slots[i].sql == sql) {
+			*idx = i;
+			return 1;
+		}
+		if (slots[i].sql == NULL)
+			break;
+	}
+	if (n < DB_STMT_SLOTS && nused < DB_STMT_MAX_CACHED) {
+		*idx = i;
+		return 0;
+	}
+	return -1;
 }
 
 /* The prepared statement for sql, from the cache or prepared now. *cached
@@ -213,16 +231,13 @@ static size_t slot_of(const char *sql)
  * c->errnum set on failure. */
 static MYSQL_STMT *stmt_get(struct call *c, int *cached)
 {
-	size_t i = slot_of(c->sql), n;
+	size_t i = 0;
+	int found = db_stmt_lookup(db.stmts, db.nstmts, c->sql, &i);
 	MYSQL_STMT *st;
 
-	for (n = 0; n < DB_STMT_SLOTS; n++, i = (i + 1) & (DB_STMT_SLOTS - 1)) {
-		if (db.stmts[i].sql == c->sql) {
-			*cached = 1;
-			return db.stmts[i].st;
-		}
-		if (db.stmts[i].sql == NULL)
-			break;
+	if (found == 1) {
+		*cached = 1;
+		return db.stmts[i].st;
 	}
 	st = mysql_stmt_init(db.conn);
 	if (st == NULL) {
@@ -244,8 +259,7 @@ static MYSQL_STMT *stmt_get(struct call *c, int *cached)
 		return NULL;
 	}
 	*cached = 0;
-	if (n < DB_STMT_SLOTS && db.stmts[i].sql == NULL &&
-	    db.nstmts < DB_STMT_MAX_CACHED) {
+	if (found == 0) {
 		db.stmts[i].sql = c->sql;
 		db.stmts[i].st = st;
 		db.nstmts++;
@@ -453,9 +467,32 @@ out:
 	return rc;
 }
 
+enum db_next db_after_error(unsigned e, int in_tx, int attempt,
+	uint64_t dur_us, unsigned read_timeout_s)
+{
+	if (is_gone(e)) {
+		/* Retrying inside a transaction would run the rest of it on a
+		 * new connection without its first half. */
+		if (in_tx)
+			return DB_NEXT_DOWN;
+		/* A read that timed out means a hung server: connecting again
+		 * now would only add the connect timeout. */
+		if (dur_us >= (uint64_t)read_timeout_s * 900000u)
+			return DB_NEXT_DOWN_HUNG;
+		/* Once: a server that drops the fresh connection too is down. */
+		return attempt == 0 ? DB_NEXT_RECONNECT : DB_NEXT_DOWN;
+	}
+	if (is_dup(e))
+		return DB_NEXT_CONFLICT;
+	if (e == ER_LOCK_DEADLOCK && !in_tx && attempt == 0)
+		return DB_NEXT_RETRY;
+	return DB_NEXT_FAIL;
+}
+
 static int run(struct call *c)
 {
 	uint64_t t0, dur;
+	enum db_next next;
 	int attempt, rc;
 
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -476,25 +513,22 @@ static int run(struct call *c)
 		db.stats.errors++;
 		if (rc != DF_EDB)
 			return rc;
-		if (is_gone(c->errnum)) {
+		next = db_after_error(c->errnum, db.in_tx, attempt, dur,
+			db.read_timeout);
+		if (next == DB_NEXT_RECONNECT || next == DB_NEXT_DOWN ||
+		    next == DB_NEXT_DOWN_HUNG) {
 			log_msg(LOG_WARN, "database: connection lost (error %u)%s",
 				c->errnum, db.in_tx ? " inside a transaction" : "");
 			drop_conn();
-			/* Retrying inside a transaction would run the rest of it
-			 * on a new connection without its first half. */
-			if (db.in_tx)
-				return DF_EDBDOWN;
-			/* A read that timed out means a hung server: connecting
-			 * again now would only add the connect timeout. */
-			if (dur >= (uint64_t)db.read_timeout * 900000u) {
+			if (next == DB_NEXT_DOWN_HUNG)
 				db.last_fail_us = now_us();
+			if (next != DB_NEXT_RECONNECT)
 				return DF_EDBDOWN;
-			}
 			continue;
 		}
-		if (is_dup(c->errnum))
+		if (next == DB_NEXT_CONFLICT)
 			return DF_ECONFLICT;
-		if (c->errnum == ER_LOCK_DEADLOCK && !db.in_tx && attempt == 0) {
+		if (next == DB_NEXT_RETRY) {
 			log_msg(LOG_WARN, "database: deadlock, retrying \"%.200s\"",
 				c->sql);
 			continue;

@@ -106,6 +106,49 @@ struct db_stats {
 };
 void db_get_stats(struct db_stats *out);
 
+/* Pure helpers, exported for unit tests. */
+
+/* The statement cache: an open-addressing table keyed by the SQL text
+ * pointer (the literal in store/), probed linearly from its home slot. */
+#define DB_STMT_SLOTS 256        /* power of two; store/ has far fewer */
+#define DB_STMT_MAX_CACHED 192   /* keep probes short: beyond, no caching */
+struct st_mysql_stmt;            /* MYSQL_STMT */
+struct db_stmt_slot {
+	const char *sql;          /* the key: the caller's literal */
+	struct st_mysql_stmt *st;
+};
+/* The home slot of sql, below DB_STMT_SLOTS. */
+size_t db_stmt_home(const char *sql);
+/* Looks sql up in slots (DB_STMT_SLOTS of them, nused taken): 1 with *idx
+ * its slot; 0 with *idx the free slot where it is to be cached; -1 when
+ * it is not cached and may not be (no free slot, or DB_STMT_MAX_CACHED
+ * reached): the caller prepares it for this one call. */
+int db_stmt_lookup(const struct db_stmt_slot *slots, size_t nused,
+	const char *sql, size_t *idx);
+
+/* While the server is down, one connect try per this many microseconds. */
+#define DB_RETRY_AFTER_US 1000000
+/* Whether to try connecting now (there is no connection): never inside a
+ * transaction whose connection died, nor sooner than DB_RETRY_AFTER_US
+ * after the last failed try (last_fail_us 0: none). */
+int db_may_connect(int in_tx, uint64_t last_fail_us, uint64_t now_us);
+
+/* What a statement call does after an attempt failed with the server or
+ * client error e. */
+enum db_next {
+	DB_NEXT_FAIL = 0,         /* DF_EDB, logged */
+	DB_NEXT_CONFLICT,         /* DF_ECONFLICT: a duplicate key */
+	DB_NEXT_RETRY,            /* again on the same connection (deadlock) */
+	DB_NEXT_RECONNECT,        /* connection lost: drop it, connect, again */
+	DB_NEXT_DOWN,             /* connection lost: drop it, DF_EDBDOWN */
+	DB_NEXT_DOWN_HUNG         /* lost on a read timeout: as DOWN, and no
+	                             connect try for DB_RETRY_AFTER_US */
+};
+/* attempt counts from 0 (a call runs at most twice); dur_us is how long
+ * the failed attempt took, read_timeout_s the configured read timeout. */
+enum db_next db_after_error(unsigned e, int in_tx, int attempt,
+	uint64_t dur_us, unsigned read_timeout_s);
+
 /* Array-count helper for DB params. */
 #define DBP(...) ((const struct db_param[]){ __VA_ARGS__ }), \
 	(sizeof((const struct db_param[]){ __VA_ARGS__ }) / sizeof(struct db_param))

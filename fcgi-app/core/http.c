@@ -4,14 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "arena.h"
 #include "err.h"
 #include "http.h"
-#include "log.h"
 #include "validate.h"
 
 #define HTTP_METHOD_MAX 32
@@ -23,6 +24,48 @@ uint64_t http_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* splitmix64: only a fallback when getrandom() fails, seeded from
+ * what differs between processes and moments. */
+static uint64_t fallback_next(void)
+{
+	static uint64_t state;
+	static pid_t state_pid;
+	struct timespec ts;
+	uint64_t z;
+
+	if (state_pid != getpid()) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		state ^= (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+			((uint64_t)getpid() << 40);
+		state_pid = getpid();
+	}
+	z = (state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void http_new_request_id(char *buf)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char raw[16];
+	size_t i;
+
+	/* One getrandom() call is cheap and, unlike a generator seeded once,
+	 * stays unique across the supervisor's forks. */
+	if (getrandom(raw, sizeof(raw), GRND_NONBLOCK) != (ssize_t)sizeof(raw)) {
+		uint64_t a = fallback_next(), b = fallback_next();
+
+		memcpy(raw, &a, 8);
+		memcpy(raw + 8, &b, 8);
+	}
+	for (i = 0; i < sizeof(raw); i++) {
+		buf[2 * i] = digits[raw[i] >> 4];
+		buf[2 * i + 1] = digits[raw[i] & 0x0f];
+	}
+	buf[32] = '\0';
 }
 
 /* A param by name from a NULL-terminated "NAME=value" array. */
@@ -39,11 +82,6 @@ static const char *env_get(char **envp, const char *name)
 	return NULL;
 }
 
-const char *http_param(const struct request *req, const char *name)
-{
-	return env_get(req->envp, name);
-}
-
 void http_request_init(struct request *req, struct arena *a, char **envp)
 {
 	const char *rid;
@@ -58,7 +96,7 @@ void http_request_init(struct request *req, struct arena *a, char **envp)
 	if (rid != NULL && validate_request_id(rid))
 		memcpy(req->request_id, rid, strlen(rid) + 1);
 	else
-		log_new_request_id(req->request_id);
+		http_new_request_id(req->request_id);
 }
 
 static int hexval(unsigned char c)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
+#include "role.h"
 
 struct arena;
 struct json_object;
@@ -47,14 +48,6 @@ struct http_kv {
 };
 
 /* Who sent the request, once the auth hook has run. */
-enum role {
-	ROLE_NONE = 0,   /* anonymous */
-	ROLE_USER,
-	ROLE_DEVELOPER,
-	ROLE_SUPPORT,
-	ROLE_ADMIN
-};
-
 struct auth_info {
 	int authenticated;        /* 1 when a valid bearer token was presented */
 	char sub[64];             /* user public id */
@@ -125,7 +118,7 @@ struct request {
 	char request_id[HTTP_REQUEST_ID_MAX + 1]; /* kept from X-Request-Id
 	                               when 8-128 of [A-Za-z0-9._-], else
 	                               generated (32 hex chars) */
-	char **envp;                /* the raw params, for http_param() */
+	char **envp;                /* the raw params http_parse reads */
 
 	/* Filled by the router. */
 	const struct config *cfg;   /* the process's checked configuration */
@@ -174,8 +167,6 @@ void http_request_init(struct request *req, struct arena *a, char **envp);
 DF_MUST_CHECK int http_parse(struct request *req, const struct http_limits *lim,
 	const char **why);
 
-/* A raw param ("HTTP_X_FOO", "SERVER_NAME") or NULL. */
-const char *http_param(const struct request *req, const char *name);
 /* A decoded query parameter (first occurrence) or NULL. */
 const char *http_query(const struct request *req, const char *name);
 /* A cookie value from the Cookie header, copied into the arena, or NULL. */
@@ -216,5 +207,8 @@ const char *http_method_name(enum http_method m);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t http_now_ns(void);
+/* Fills buf (>= 33 bytes) with 32 random hex characters: a fresh request
+ * id when the front server sent none. */
+void http_new_request_id(char *buf);
 
 #endif

@@ -769,15 +769,6 @@ int64_t json_get_int(struct json_object *obj, const char *name, int64_t dflt)
 	return json_object_get_int64(v);
 }
 
-int json_get_bool(struct json_object *obj, const char *name, int dflt)
-{
-	struct json_object *v = json_get(obj, name);
-
-	if (!json_object_is_type(v, json_type_boolean))
-		return dflt;
-	return json_object_get_boolean(v) ? 1 : 0;
-}
-
 static struct json_object *adopt(struct request *req, struct json_object *o)
 {
 	if (o == NULL)

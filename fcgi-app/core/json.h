@@ -78,7 +78,6 @@ size_t json_fields_check_at(struct request *req, struct json_object *obj,
 const char *json_get_str(struct json_object *obj, const char *name,
 	const char *dflt);
 int64_t json_get_int(struct json_object *obj, const char *name, int64_t dflt);
-int json_get_bool(struct json_object *obj, const char *name, int dflt);
 struct json_object *json_get(struct json_object *obj, const char *name);
 
 /* Response JSON is built through the request (h2o's pool model): every

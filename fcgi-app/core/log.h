@@ -30,8 +30,6 @@ void log_req_msg(const struct request *req, int level, const char *fmt, ...)
  * the request id. */
 void log_access(const struct request *req, const char *route_pattern);
 
-/* Fills buf (>= 33 bytes) with 32 random hex characters. */
-void log_new_request_id(char *buf);
 /* RFC 3339 UTC with microseconds for the current time (buf >= 32). */
 void log_timestamp(char *buf, size_t len);
 

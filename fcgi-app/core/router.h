@@ -13,6 +13,7 @@
 #include "http.h"
 #include "json.h"
 #include "err.h"
+#include "role.h"
 
 struct config;
 
@@ -192,13 +193,8 @@ const char *router_param(const struct request *req, const char *name);
  * match, 0 otherwise. */
 int router_match(const char *pattern, const char *path, struct arena *a,
 	struct http_kv *params, size_t *nparams);
-/* 1 when role `have` satisfies `need` (developer and support each
- * include user; admin includes all). */
-int router_role_allows(enum role have, enum role need);
 /* Whether media type ct is application/json (parameters such as
  * charset=utf-8 allowed, any other charset refused). */
 int router_is_json_type(const char *ct);
-const char *router_role_name(enum role r);
-DF_MUST_CHECK int router_role_parse(const char *s, enum role *out);
 
 #endif

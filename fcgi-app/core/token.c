@@ -10,7 +10,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "err.h"
-#include "router.h"
+#include "role.h"
 #include "token.h"
 
 /* Our tokens are a few hundred bytes; anything much longer is not ours. */
@@ -44,7 +44,7 @@ int token_issue(const struct config *cfg, const char *sub, enum role role,
 	if (cfg == NULL || cfg->jwt_secret == NULL || cfg->jwt_secret_len == 0 ||
 	    cfg->jwt_secret_len > 0x7fffffff || cfg->jwt_issuer == NULL ||
 	    cfg->jwt_audience == NULL || sub == NULL || !claim_id_ok(sub) ||
-	    router_role_parse(router_role_name(role), NULL) != 0)
+	    role_parse(role_name(role), NULL) != 0)
 		return DF_EINVAL;
 	if (crypto_random(rnd, sizeof(rnd)) != 0)
 		return DF_EINTERNAL;
@@ -54,7 +54,7 @@ int token_issue(const struct config *cfg, const char *sub, enum role role,
 	if (jwt_set_alg(jwt, JWT_ALG_HS256,
 	    (const unsigned char *)cfg->jwt_secret, (int)cfg->jwt_secret_len) ||
 	    jwt_add_grant(jwt, "sub", sub) ||
-	    jwt_add_grant(jwt, "role", router_role_name(role)) ||
+	    jwt_add_grant(jwt, "role", role_name(role)) ||
 	    jwt_add_grant_int(jwt, "iat", (long)now_s) ||
 	    jwt_add_grant_int(jwt, "exp",
 		(long)(now_s + (int64_t)cfg->access_token_ttl)) ||
@@ -198,7 +198,7 @@ static int claims_ok(const struct config *cfg, struct json_object *p,
 	if (sub == NULL || !claim_id_ok(sub))
 		return 0;
 	role = get_str(p, "role");
-	if (role == NULL || router_role_parse(role, &r) != 0)
+	if (role == NULL || role_parse(role, &r) != 0)
 		return 0;
 	jti = get_str(p, "jti");
 	if (json_object_object_get_ex(p, "jti", &v) &&

@@ -8,7 +8,6 @@
 #include "crypto.h"
 #include "db.h"
 #include "err.h"
-#include "router.h"
 #include "store/admin_users.h"
 #include "store/sessions.h"
 #include "store/tx.h"

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "http.h"
+#include "role.h"
 #include "store/users.h"
 #include "err.h"
 

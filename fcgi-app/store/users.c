@@ -6,12 +6,12 @@
 #include "crypto.h"
 #include "db.h"
 #include "err.h"
-#include "router.h"
+#include "role.h"
 #include "store/users.h"
 
 const char *store_users_role_name(enum role r)
 {
-	return router_role_name(r);
+	return role_name(r);
 }
 
 void store_users_from_row(const struct db_result *res, size_t row,
@@ -29,7 +29,7 @@ void store_users_from_row(const struct db_result *res, size_t row,
 	u->display_name = db_str(res, row, c + 4);
 	u->password_hash = db_str(res, row, c + 5);
 	s = db_str(res, row, c + 6);
-	if (s == NULL || router_role_parse(s, &u->role) != 0)
+	if (s == NULL || role_parse(s, &u->role) != 0)
 		u->role = ROLE_USER;
 	s = db_str(res, row, c + 7);
 	u->active = s != NULL && strcmp(s, "active") == 0;

@@ -4,7 +4,8 @@
 
 # One list for everything: compilers and autotools, the libraries' -dev
 # packages, Criterion and libcurl for the tests, clang with its sanitizer
-# and fuzzer runtime, the servers of the stack, and the benchmark client.
+# and fuzzer runtime, the servers of the stack, the benchmark client, and
+# npm for the OpenAPI conformance tools (tests/conformance/run.sh).
 DF_DEPS_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libssl-dev libzip-dev
@@ -14,6 +15,12 @@ DF_DEPS_PACKAGES=(
 	lighttpd spawn-fcgi apache2 libapache2-mod-fcgid libapache2-mod-xsendfile
 	wrk curl openssl
 )
+# npm for the conformance tools, from Debian unless a Node.js with its npm is
+# installed already: a vendor's nodejs package (NodeSource's) brings npm
+# itself and conflicts with Debian's npm package.
+if ! command -v npm >/dev/null 2>&1; then
+	DF_DEPS_PACKAGES+=(nodejs npm)
+fi
 
 # Prints the packages of DF_DEPS_PACKAGES (or of the arguments) that are not
 # installed, one a line. dpkg's status, not the mere presence of a record:

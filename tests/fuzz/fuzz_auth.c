@@ -13,7 +13,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "err.h"
-#include "router.h"
+#include "role.h"
 #include "token.h"
 
 #define NOW 1900000000LL           /* a fixed clock: runs are repeatable */
@@ -32,7 +32,7 @@ static void check_claims(const struct token_claims *c)
 	if (c->exp <= NOW || c->iat > NOW + 60 || c->sub[0] == '\0' ||
 	    memchr(c->sub, '\0', sizeof(c->sub)) == NULL ||
 	    memchr(c->jti, '\0', sizeof(c->jti)) == NULL ||
-	    router_role_name(c->role) == NULL)
+	    role_name(c->role) == NULL)
 		abort();
 }
 

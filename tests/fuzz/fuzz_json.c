@@ -77,7 +77,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sizeof(fields) / sizeof(fields[0]), "meta");
 	(void)json_get_str(obj, "name", NULL);
 	(void)json_get_int(obj, "count", 0);
-	(void)json_get_bool(obj, "flag", 0);
 	(void)json_get(obj, "meta");
 	problem_send_validation(&req);
 

@@ -148,7 +148,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)http_query(&req, req.query_params[i].name);
 		(void)http_cookie(&req, "session");
 		(void)http_cookie(&req, "refresh_token");
-		(void)http_param(&req, "HTTP_HOST");
 		if (req.has_content_length &&
 		    req.content_length <= FUZZ_MAX_BODY) {
 			src.p = (const char *)data + pos;

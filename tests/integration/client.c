@@ -76,6 +76,40 @@ static void bind_source(CURL *c, const char *url)
 			client_env("DEVFORGE_TEST_UNTRUSTED_SOURCE"));
 }
 
+/* With DEVFORGE_TEST_BYTES_URL set (the conformance pass, whose
+ * DEVFORGE_TEST_URL is Prism's validating proxy), a request with a body
+ * that is not JSON, and a package download, go there instead, straight
+ * to the stack: the proxy re-encodes bodies as text, which corrupts a
+ * package in either direction. */
+static const char *bytes_url(const char *url, const char *const *headers,
+	const char *body)
+{
+	static char out[4096];
+	const char *bytes = getenv("DEVFORGE_TEST_BYTES_URL");
+	const char *base = getenv("DEVFORGE_TEST_URL");
+	size_t blen;
+
+	if (bytes == NULL || base == NULL)
+		return url;
+	blen = strlen(base);
+	if (strncmp(url, base, blen) != 0)
+		return url;
+	if (strlen(url) > 9 && strcmp(url + strlen(url) - 9, "/download") == 0) {
+		snprintf(out, sizeof(out), "%s%s", bytes, url + blen);
+		return out;
+	}
+	for (size_t i = 0; body != NULL && headers && headers[i]; i++) {
+		if (strncasecmp(headers[i], "Content-Type:", 13) != 0)
+			continue;
+		if (strncasecmp(headers[i] + 13 + strspn(headers[i] + 13, " "),
+		    "application/json", 16) == 0)
+			return url;
+		snprintf(out, sizeof(out), "%s%s", bytes, url + blen);
+		return out;
+	}
+	return url;
+}
+
 int client_request(const char *method, const char *url,
 	const char *const *headers, const char *body, size_t body_len,
 	struct client_resp *out)
@@ -88,6 +122,7 @@ int client_request(const char *method, const char *url,
 	memset(out, 0, sizeof(*out));
 	if (c == NULL)
 		return -1;
+	url = bytes_url(url, headers, body);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	bind_source(c, url);

@@ -125,6 +125,40 @@ Test(analytics, batch_limits_are_enforced)
 	free(body);
 }
 
+/* Ids are one line of text: a control character (or a tab or line
+ * break) in session_id or anonymous_id refuses the batch with 422, and a
+ * NUL anywhere in the body is a malformed document (400). */
+Test(analytics, control_characters_in_ids_refuse_the_batch)
+{
+	static const char *const bad[] = { "a\\u0001b", "a\\u007fb",
+		"a\\tb", "a\\nb", "\\u001b[31m" };
+	char name[64], body[512];
+	struct client_resp r;
+
+	snprintf(name, sizeof(name), "%s", unique("t.ctrl"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		for (int f = 0; f < 2; f++) {
+			const char *field = f ? "anonymous_id" : "session_id";
+			snprintf(body, sizeof(body), "{\"events\":[{\"name\":"
+				"\"%s\",\"%s\":\"%s\"}]}", name, field, bad[i]);
+			cr_assert(client_post_json(client_url(EVENTS), body,
+				NULL, &r) == 0);
+			cr_expect_eq(r.status, 422, "%s %s: %ld %s", field,
+				bad[i], r.status, r.body);
+			if (r.status == 422)
+				cr_expect(strstr(r.body, "invalid_format") != NULL,
+					"%s", r.body);
+			client_free(&r);
+		}
+	}
+	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
+		"\"session_id\":\"a\\u0000b\"}]}", name);
+	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
+	cr_expect_eq(r.status, 400, "NUL: %ld %s", r.status, r.body);
+	client_free(&r);
+	cr_assert_eq(count_named(name), 0, "a refused batch left rows behind");
+}
+
 Test(analytics, hostile_text_is_stored_verbatim)
 {
 	char name[64], body[1024], sql[512];

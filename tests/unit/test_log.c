@@ -356,17 +356,6 @@ Test(log_timestamp, is_rfc3339_utc_with_microseconds)
 	cr_assert(h < 24 && mi < 60 && s <= 60 && us < 1000000);
 }
 
-Test(log_new_request_id, is_32_lower_hex_and_fresh)
-{
-	char a[33], b[33];
-
-	log_new_request_id(a);
-	log_new_request_id(b);
-	cr_assert_eq(strlen(a), 32);
-	cr_assert_eq(strspn(a, "0123456789abcdef"), 32, "%s", a);
-	cr_assert_str_neq(a, b);
-}
-
 Test(log_level_parse, knows_the_four_levels)
 {
 	int lv = -1;

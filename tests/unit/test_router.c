@@ -185,7 +185,7 @@ static int fake_auth(struct request *r)
 	} else {
 		snprintf(r->auth.sub, sizeof(r->auth.sub), "first");
 	}
-	if (router_role_parse(t, &role) != 0)
+	if (role_parse(t, &role) != 0)
 		return DF_EAUTH;
 	r->auth.authenticated = 1;
 	r->auth.role = role;
@@ -852,26 +852,26 @@ Test(router_dispatch, optional_auth)
 	cr_assert_eq(calls, 2);
 }
 
-Test(router_role_allows, hierarchy)
+Test(role_allows, hierarchy)
 {
-	cr_assert(router_role_allows(ROLE_NONE, ROLE_NONE));
-	cr_assert(router_role_allows(ROLE_USER, ROLE_NONE));
-	cr_assert(router_role_allows(ROLE_USER, ROLE_USER));
-	cr_assert(router_role_allows(ROLE_DEVELOPER, ROLE_USER));
-	cr_assert(router_role_allows(ROLE_SUPPORT, ROLE_USER));
-	cr_assert(router_role_allows(ROLE_ADMIN, ROLE_USER));
-	cr_assert(router_role_allows(ROLE_ADMIN, ROLE_DEVELOPER));
-	cr_assert(router_role_allows(ROLE_ADMIN, ROLE_SUPPORT));
-	cr_assert(router_role_allows(ROLE_ADMIN, ROLE_ADMIN));
-	cr_assert_not(router_role_allows(ROLE_NONE, ROLE_USER));
-	cr_assert_not(router_role_allows(ROLE_USER, ROLE_DEVELOPER));
-	cr_assert_not(router_role_allows(ROLE_DEVELOPER, ROLE_SUPPORT));
-	cr_assert_not(router_role_allows(ROLE_SUPPORT, ROLE_DEVELOPER));
-	cr_assert_not(router_role_allows(ROLE_DEVELOPER, ROLE_ADMIN));
-	cr_assert_not(router_role_allows(ROLE_SUPPORT, ROLE_ADMIN));
+	cr_assert(role_allows(ROLE_NONE, ROLE_NONE));
+	cr_assert(role_allows(ROLE_USER, ROLE_NONE));
+	cr_assert(role_allows(ROLE_USER, ROLE_USER));
+	cr_assert(role_allows(ROLE_DEVELOPER, ROLE_USER));
+	cr_assert(role_allows(ROLE_SUPPORT, ROLE_USER));
+	cr_assert(role_allows(ROLE_ADMIN, ROLE_USER));
+	cr_assert(role_allows(ROLE_ADMIN, ROLE_DEVELOPER));
+	cr_assert(role_allows(ROLE_ADMIN, ROLE_SUPPORT));
+	cr_assert(role_allows(ROLE_ADMIN, ROLE_ADMIN));
+	cr_assert_not(role_allows(ROLE_NONE, ROLE_USER));
+	cr_assert_not(role_allows(ROLE_USER, ROLE_DEVELOPER));
+	cr_assert_not(role_allows(ROLE_DEVELOPER, ROLE_SUPPORT));
+	cr_assert_not(role_allows(ROLE_SUPPORT, ROLE_DEVELOPER));
+	cr_assert_not(role_allows(ROLE_DEVELOPER, ROLE_ADMIN));
+	cr_assert_not(role_allows(ROLE_SUPPORT, ROLE_ADMIN));
 }
 
-Test(router_role, names_round_trip)
+Test(role, names_round_trip)
 {
 	static const enum role roles[] = { ROLE_USER, ROLE_DEVELOPER,
 		ROLE_SUPPORT, ROLE_ADMIN };
@@ -879,14 +879,14 @@ Test(router_role, names_round_trip)
 	size_t i;
 
 	for (i = 0; i < 4; i++) {
-		cr_assert_eq(router_role_parse(router_role_name(roles[i]), &r), 0);
+		cr_assert_eq(role_parse(role_name(roles[i]), &r), 0);
 		cr_assert_eq(r, roles[i]);
 	}
-	cr_assert_str_eq(router_role_name(ROLE_DEVELOPER), "developer");
-	cr_assert_neq(router_role_parse("none", &r), 0);
-	cr_assert_neq(router_role_parse("Admin", &r), 0);
-	cr_assert_neq(router_role_parse("", &r), 0);
-	cr_assert_neq(router_role_parse(NULL, &r), 0);
+	cr_assert_str_eq(role_name(ROLE_DEVELOPER), "developer");
+	cr_assert_neq(role_parse("none", &r), 0);
+	cr_assert_neq(role_parse("Admin", &r), 0);
+	cr_assert_neq(role_parse("", &r), 0);
+	cr_assert_neq(role_parse(NULL, &r), 0);
 }
 
 /* ---- 8. bodies ---- */
