@@ -8,17 +8,20 @@
 /* Each returns 0 or a negative df_err like db_begin/db_commit/db_rollback.
  * After any failure inside the transaction the caller rolls back; a
  * failed commit has been rolled back already. */
-int store_tx_begin(void);
-int store_tx_commit(void);
+DF_MUST_CHECK int store_tx_begin(void);
+DF_MUST_CHECK int store_tx_commit(void);
+/* Unmarked, as db_rollback: the error that led here is the one to
+ * report. */
 int store_tx_rollback(void);
 
 /* Ends the transaction by rc: commits when rc is 0, otherwise rolls back
  * and hands rc on. Returns rc, or the commit's failure (rolled back). It
  * lets every exit of a multi-step write be one `return store_tx_end(rc)`
  * instead of a rollback on each error path. */
-int store_tx_end(int rc);
+DF_MUST_CHECK int store_tx_end(int rc);
 
 #include <stddef.h>
+#include "err.h"
 
 struct arena;
 struct db_param;
@@ -31,7 +34,7 @@ typedef void (*store_row_fn)(const struct db_result *res, size_t row,
 /* Runs a query and maps every row into a new arena array of n structs of
  * `size` bytes each (*out NULL when there is none). 0 or a negative
  * df_err. */
-int store_rows(struct arena *a, const char *sql, const struct db_param *p,
+DF_MUST_CHECK int store_rows(struct arena *a, const char *sql, const struct db_param *p,
 	size_t np, size_t size, store_row_fn fn, void **out, size_t *n);
 
 #endif

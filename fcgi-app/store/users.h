@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "role.h"
+#include "err.h"
 
 struct arena;
 struct db_result;
@@ -53,7 +54,7 @@ void store_users_from_row(const struct db_result *res, size_t row,
 /* Creates an active user with role 'user' and a fresh public id. On a
  * duplicate returns DF_ECONFLICT and sets *conflict to "email" or
  * "username". */
-int store_users_create(struct arena *a, const char *email,
+DF_MUST_CHECK int store_users_create(struct arena *a, const char *email,
 	const char *username, const char *display_name,
 	const char *password_hash, struct store_user *out,
 	const char **conflict);
@@ -62,11 +63,11 @@ enum store_users_key { STORE_USERS_BY_PUBLIC_ID, STORE_USERS_BY_EMAIL,
 	STORE_USERS_BY_USERNAME, STORE_USERS_BY_ID };
 /* One user by key (for BY_ID, key is the decimal row id). DF_ENOTFOUND
  * when absent. */
-int store_users_get(struct arena *a, enum store_users_key by,
+DF_MUST_CHECK int store_users_get(struct arena *a, enum store_users_key by,
 	const char *key, struct store_user *out);
 
 /* Raises token_version: every access token issued before is refused. */
-int store_users_bump_token_version(int64_t user_id);
+DF_MUST_CHECK int store_users_bump_token_version(int64_t user_id);
 
 /* Role names as stored ("user", "developer", "support", "admin"). */
 const char *store_users_role_name(enum role r);
