@@ -577,7 +577,11 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	/* The library's own messages (connection failures) go to stderr. */
-	log_open(NULL, LOG_WARN);
+	if (log_open(NULL, LOG_WARN) != 0) {
+		fprintf(stderr, "%s: cannot log to stderr\n", prog);
+		config_free(&cfg);
+		return EXIT_ERROR;
+	}
 	if (strcmp(cmd, "check-config") == 0)
 		rc = check_config(&cfg);
 	else if (strcmp(cmd, "mail-send") == 0)

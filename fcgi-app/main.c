@@ -160,7 +160,11 @@ static int worker_run(int listen_fd)
 		 * connection (fr.ipcFd open) is read by FCGX_Accept_r itself. */
 		int wait_ms;
 
-		api_dl_tick(a, cfg.downloads_flush_seconds, &wait_ms);
+		/* A failed write keeps the counts queued for the next
+		 * one; the store has logged why. */
+		if (api_dl_tick(a, cfg.downloads_flush_seconds, &wait_ms) != 0)
+			log_msg(LOG_WARN, "downloads: flush failed, retried "
+				"in %u s", cfg.downloads_flush_seconds);
 		arena_reset(a);
 		if (wait_ms >= 0 && fr.ipcFd < 0) {
 			struct pollfd p = { .fd = listen_fd, .events = POLLIN };
@@ -175,7 +179,9 @@ static int worker_run(int listen_fd)
 		arena_reset(a);
 		if (reopen_requested) {
 			reopen_requested = 0;
-			log_reopen();
+			if (log_reopen() != 0)
+				log_msg(LOG_ERROR, "log: reopen failed: %s",
+					strerror(errno));
 		}
 	}
 	/* A clean stop loses no count: write everything still queued (other
@@ -234,7 +240,9 @@ static int supervise(int listen_fd, unsigned n)
 
 		if (reopen_requested) {
 			reopen_requested = 0;
-			log_reopen();
+			if (log_reopen() != 0)
+				log_msg(LOG_ERROR, "log: reopen failed: %s",
+					strerror(errno));
 			for (unsigned i = 0; i < n; i++)
 				if (pids[i] > 0)
 					kill(pids[i], SIGHUP);
@@ -428,8 +436,9 @@ int main(int argc, char **argv)
 		/* The supervisor owns the pool: a clean stop leaves no
 		 * segment behind. Single workers (mod_fcgid) share theirs
 		 * with siblings and leave it. */
-		if (workers > 1)
-			shm_unlink_name(cfg.shm_name);
+		if (workers > 1 && shm_unlink_name(cfg.shm_name) != 0)
+			log_msg(LOG_WARN, "shared segment %s left behind",
+				cfg.shm_name);
 	}
 	shm_current = NULL;
 	config_free(&cfg);

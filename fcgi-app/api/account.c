@@ -32,17 +32,20 @@
 #define TOKEN_INPUT_MAX 128
 
 static const struct json_field reset_fields[] = {
-	{ "email", JF_STRING, 1, 0, 0, api_v_email, 0 },
+	{ .name = "email", .type = JF_STRING, .required = 1,
+	  .validate = api_v_email },
 };
 
 static const struct json_field confirm_fields[] = {
-	{ "token", JF_STRING, 1, 1, TOKEN_INPUT_MAX, NULL, 0 },
+	{ .name = "token", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = TOKEN_INPUT_MAX },
 	/* Length and content: password_policy_check, with its own codes. */
-	{ "new_password", JF_STRING, 1, 0, 0, NULL, 0 },
+	{ .name = "new_password", .type = JF_STRING, .required = 1 },
 };
 
 static const struct json_field verify_fields[] = {
-	{ "token", JF_STRING, 1, 1, TOKEN_INPUT_MAX, NULL, 0 },
+	{ .name = "token", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = TOKEN_INPUT_MAX },
 };
 
 static int send_token_invalid(struct request *req)
@@ -102,8 +105,6 @@ static int reset_post(struct request *req)
 	int64_t recent = 0;
 	int rc, known;
 
-	if (json_fields_check(req, req->json, reset_fields, NFIELDS(reset_fields)))
-		return problem_send_validation(req);
 	if (!validate_email(json_get_str(req->json, "email", ""), email))
 		return DF_EINVAL;
 	rc = store_users_get(req->arena, STORE_USERS_BY_EMAIL, email, &u);
@@ -125,20 +126,20 @@ static int reset_post(struct request *req)
 		return rc;
 	if (known && recent == 0)
 		rc = api_account_send_reset(req, &u);
-	if (rc == 0) {
-		json_set_bool(d, "known_account", known);
-		if (known)
-			json_set_bool(d, "mail_queued", recent == 0);
+	if (rc == 0 && (json_set_bool(d, "known_account", known) ||
+	    (known && json_set_bool(d, "mail_queued", recent == 0))))
+		rc = DF_ENOMEM;
+	if (rc == 0)
 		rc = api_audit(req, "auth.password_reset_requested",
 			known ? u.public_id : NULL, d);
-	}
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
 	o = json_new_object(req);
 	if (o == NULL || json_set_str(o, "status", "accepted"))
 		return DF_ENOMEM;
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	answer_not_before(req, RESET_ANSWER_FLOOR_MS);
 	return http_set_json(req, 202, o);
 }
@@ -151,9 +152,6 @@ static int reset_confirm_post(struct request *req)
 	uint64_t revoked = 0;
 	int rc;
 
-	if (json_fields_check(req, req->json, confirm_fields,
-	    NFIELDS(confirm_fields)))
-		return problem_send_validation(req);
 	token = json_get_str(req->json, "token", "");
 	fresh = json_get_str(req->json, "new_password", "");
 	/* Look first, spend later: a new password the policy refuses must
@@ -197,9 +195,6 @@ static int verify_post(struct request *req)
 	const char *token;
 	int rc;
 
-	if (json_fields_check(req, req->json, verify_fields,
-	    NFIELDS(verify_fields)))
-		return problem_send_validation(req);
 	token = json_get_str(req->json, "token", "");
 	rc = store_tokens_peek(req->arena, STORE_TOKEN_EMAIL_VERIFY, token, &u);
 	if (rc == DF_ENOTFOUND)
@@ -216,12 +211,19 @@ static int verify_post(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/auth/password-reset", reset_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/password-reset/confirm", reset_confirm_post,
-	  ROLE_NONE, RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/verify-email", verify_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/password-reset",
+	  .handler = reset_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(reset_fields) },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/auth/password-reset/confirm",
+	  .handler = reset_confirm_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(confirm_fields) },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/verify-email",
+	  .handler = verify_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(verify_fields) },
 };
 
 const struct route_table api_account_table = {

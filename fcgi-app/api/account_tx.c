@@ -34,9 +34,11 @@ int api_audit_sessions_ended(struct request *req, const char *event,
 {
 	struct json_object *d = json_new_object(req);
 
-	/* Without memory for the detail the event is still recorded. */
-	if (d != NULL)
-		json_set_int(d, "refresh_tokens_revoked", (int64_t)revoked);
+	/* Without memory for the detail the event is still recorded,
+	 * bare rather than with half a detail. */
+	if (d != NULL &&
+	    json_set_int(d, "refresh_tokens_revoked", (int64_t)revoked) != 0)
+		d = NULL;
 	return api_audit(req, event, subject_id, d);
 }
 
@@ -45,7 +47,8 @@ int api_commit_no_content(struct request *req, int rc)
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	http_set_status(req, 204);
 	return 0;
 }

@@ -41,8 +41,10 @@ static int v_status(struct json_object *v, const char **code,
 }
 
 static const struct json_field patch_fields[] = {
-	{ "role", JF_STRING, 0, 1, 16, v_role, 0 },
-	{ "status", JF_STRING, 0, 1, 16, v_status, 0 },
+	{ .name = "role", .type = JF_STRING, .min = 1, .max = 16,
+	  .validate = v_role },
+	{ .name = "status", .type = JF_STRING, .min = 1, .max = 16,
+	  .validate = v_status },
 };
 
 /* Search text as stored: addresses and usernames are kept in lower case
@@ -64,6 +66,16 @@ static char *search_text(struct request *req, const char *q)
 	return s;
 }
 
+static const struct query_param users_list_query[] = {
+	API_PAGE_ROWS("users"),
+	{ .name = "role", .kind = QP_ENUM, .values = role_names,
+	  .message = "must be one of user, developer, support, admin" },
+	{ .name = "status", .kind = QP_ENUM, .values = status_names,
+	  .message = "must be active or suspended" },
+	{ .name = "q", .kind = QP_TEXT, .max = Q_MAX, .code = "too_long",
+	  .message = "must be at most 254 characters long" },
+};
+
 static struct json_object *user_item(struct request *req, const void *row)
 {
 	return api_user_json(req, row, 1);
@@ -74,38 +86,25 @@ static int users_list(struct request *req)
 	struct store_admin_users_filter f = { 0 };
 	const char *q = http_query(req, "q");
 	struct store_user *users = NULL;
-	struct api_page page;
 	size_t n = 0;
 	int none = 0, rc;
 
 	f.role = http_query(req, "role");
 	f.status = http_query(req, "status");
-	api_page_parse(req, "users", &page);
-	if (f.role != NULL && !validate_enum(f.role, role_names))
-		problem_add_error(req, "role", "invalid_format",
-			"must be one of user, developer, support, admin");
-	if (f.status != NULL && !validate_enum(f.status, status_names))
-		problem_add_error(req, "status", "invalid_format",
-			"must be active or suspended");
-	if (q != NULL && strlen(q) > Q_MAX)
-		problem_add_error(req, "q", "too_long",
-			"must be at most 254 characters long");
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
 	if (q != NULL && q[0] != '\0') {
 		f.q = search_text(req, q);
 		if (f.q == NULL)
 			none = 1;
 	}
-	f.before_id = page.after;
-	f.limit = page.limit;
+	f.before_id = req->q.after;
+	f.limit = req->q.limit;
 	if (!none) {
 		rc = store_admin_users_list(req->arena, &f, &users, &n);
 		if (rc != 0)
 			return rc;
 	}
 
-	return api_list_page(req, "users", &page, users, n, sizeof(*users),
+	return api_list_page(req, "users", users, n, sizeof(*users),
 		offsetof(struct store_user, id), user_item);
 }
 
@@ -123,13 +122,10 @@ static int path_user(struct request *req, struct store_user *u)
 static int answer_user(struct request *req, const struct store_user *u)
 {
 	struct json_object *o = api_user_json(req, u, 1);
-	int rc;
 
 	if (o == NULL)
 		return DF_ENOMEM;
-	rc = http_set_json(req, 200, o);
-	json_object_put(o);
-	return rc;
+	return http_set_json(req, 200, o);
 }
 
 static int users_get(struct request *req)
@@ -143,17 +139,15 @@ static int users_get(struct request *req)
 	return answer_user(req, &u);
 }
 
-static struct json_object *role_status(const struct store_user *u)
+static struct json_object *role_status(struct request *req,
+	const struct store_user *u)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = json_new_object(req);
 
-	if (o == NULL)
+	if (o == NULL ||
+	    json_set_str(o, "role", store_users_role_name(u->role)) != 0 ||
+	    json_set_str(o, "status", u->active ? "active" : "suspended") != 0)
 		return NULL;
-	if (json_set_str(o, "role", store_users_role_name(u->role)) != 0 ||
-	    json_set_str(o, "status", u->active ? "active" : "suspended") != 0) {
-		json_object_put(o);
-		return NULL;
-	}
 	return o;
 }
 
@@ -163,29 +157,14 @@ static int audit_update(void *ctx, const struct store_user *before,
 	const struct store_user *after)
 {
 	struct request *req = ctx;
-	struct json_object *d = json_object_new_object();
-	struct json_object *was = role_status(before), *now = role_status(after);
-	int rc;
+	struct json_object *d = json_new_object(req);
+	struct json_object *was = role_status(req, before);
+	struct json_object *now = role_status(req, after);
 
-	if (d == NULL || was == NULL || now == NULL) {
-		json_object_put(d);
-		json_object_put(was);
-		json_object_put(now);
+	if (d == NULL || was == NULL || now == NULL ||
+	    json_set(d, "old", was) != 0 || json_set(d, "new", now) != 0)
 		return DF_ENOMEM;
-	}
-	/* json_set takes its value even when it fails. */
-	rc = json_set(d, "old", was);
-	if (rc == 0)
-		rc = json_set(d, "new", now);
-	else
-		json_object_put(now);
-	if (rc != 0) {
-		json_object_put(d);
-		return rc;
-	}
-	rc = api_audit(req, "admin.user_updated", after->public_id, d);
-	json_object_put(d);
-	return rc;
+	return api_audit(req, "admin.user_updated", after->public_id, d);
 }
 
 static int users_patch(struct request *req)
@@ -195,9 +174,6 @@ static int users_patch(struct request *req)
 	enum role role = ROLE_NONE;
 	int active = -1, rc;
 
-	if (json_fields_check(req, req->json, patch_fields,
-	    NFIELDS(patch_fields)) != 0)
-		return problem_send_validation(req);
 	role_s = json_get_str(req->json, "role", NULL);
 	status_s = json_get_str(req->json, "status", NULL);
 	if (role_s != NULL && role_parse(role_s, &role) != 0)
@@ -219,12 +195,15 @@ static int users_patch(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/admin/users", users_list, ROLE_ADMIN,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/admin/users/{id}", users_get, ROLE_ADMIN,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_PATCH, "/api/v1/admin/users/{id}", users_patch, ROLE_ADMIN,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/admin/users",
+	  .handler = users_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .query = QUERY_PARAMS(users_list_query) },
+	{ .method = HTTP_GET, .pattern = "/api/v1/admin/users/{id}",
+	  .handler = users_get, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
+	{ .method = HTTP_PATCH, .pattern = "/api/v1/admin/users/{id}",
+	  .handler = users_patch, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(patch_fields) },
 };
 
 const struct route_table api_admin_users_table = {

@@ -73,15 +73,21 @@ static int v_id(struct json_object *v, const char **code, const char **msg)
 }
 
 static const struct json_field batch_fields[] = {
-	{ "events", JF_ARRAY, 1, 1, ANALYTICS_MAX_EVENTS, NULL, 0 },
+	{ .name = "events", .type = JF_ARRAY, .required = 1, .min = 1,
+	  .max = ANALYTICS_MAX_EVENTS },
 };
 
 static const struct json_field event_fields[] = {
-	{ "name", JF_STRING, 1, 1, 64, v_event_name, 0 },
-	{ "ts", JF_STRING, 0, 1, 64, v_timestamp, 1 },
-	{ "session_id", JF_STRING, 0, 1, 128, v_id, 1 },
-	{ "anonymous_id", JF_STRING, 0, 1, 128, v_id, 1 },
-	{ "properties", JF_OBJECT, 0, 0, 0, v_properties, 1 },
+	{ .name = "name", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 64, .validate = v_event_name },
+	{ .name = "ts", .type = JF_STRING, .min = 1, .max = 64,
+	  .validate = v_timestamp, .nullable = 1 },
+	{ .name = "session_id", .type = JF_STRING, .min = 1, .max = 128,
+	  .validate = v_id, .nullable = 1 },
+	{ .name = "anonymous_id", .type = JF_STRING, .min = 1, .max = 128,
+	  .validate = v_id, .nullable = 1 },
+	{ .name = "properties", .type = JF_OBJECT, .validate = v_properties,
+	  .nullable = 1 },
 };
 
 /* "2026-11-27T20:15:00.5+01:00" -> "2026-11-27 19:15:00.500000" (UTC). */
@@ -104,6 +110,31 @@ static char *db_datetime(struct arena *a, const char *rfc3339)
 		(long long)(((us % 1000000) + 1000000) % 1000000));
 }
 
+/* The route's check: each event of a valid batch is an object of
+ * event_fields (the batch's own errors come alone). */
+static int events_check(struct request *req)
+{
+	struct json_object *events = json_get(req->json, "events");
+	size_t n, i;
+
+	if (problem_error_count(req) > 0)
+		return 0;
+	n = json_object_array_length(events);
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(events, i);
+		char prefix[32];
+
+		snprintf(prefix, sizeof(prefix), "events[%zu]", i);
+		if (!json_object_is_type(e, json_type_object))
+			problem_add_error(req, prefix, "invalid_type",
+				"must be an object");
+		else
+			json_fields_check_at(req, e, event_fields,
+				JSON_NFIELDS(event_fields), prefix);
+	}
+	return 0;
+}
+
 static int events_post(struct request *req)
 {
 	struct json_object *events;
@@ -111,8 +142,6 @@ static int events_post(struct request *req)
 	size_t n;
 	int rc;
 
-	if (json_fields_check(req, req->json, batch_fields, NFIELDS(batch_fields)))
-		return problem_send_validation(req);
 	events = json_get(req->json, "events");
 	n = json_object_array_length(events);
 	ev = arena_calloc(req->arena, n, sizeof(*ev));
@@ -122,17 +151,7 @@ static int events_post(struct request *req)
 	for (size_t i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(events, i);
 		struct json_object *props;
-		char prefix[32];
 
-		snprintf(prefix, sizeof(prefix), "events[%zu]", i);
-		if (!json_object_is_type(e, json_type_object)) {
-			problem_add_error(req, prefix, "invalid_type",
-				"must be an object");
-			continue;
-		}
-		if (json_fields_check_at(req, e, event_fields,
-		    NFIELDS(event_fields), prefix) != 0)
-			continue;
 		ev[i].name = json_get_str(e, "name", NULL);
 		ev[i].occurred_at = db_datetime(req->arena,
 			json_get_str(e, "ts", NULL));
@@ -143,8 +162,6 @@ static int events_post(struct request *req)
 			ev[i].properties = json_object_to_json_string_ext(props,
 				JSON_C_TO_STRING_PLAIN);
 	}
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
 
 	rc = store_analytics_insert(req->auth.authenticated ? req->auth.sub : NULL,
 		req->remote_addr, ev, n);
@@ -158,8 +175,10 @@ static int events_post(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/analytics/events", events_post, ROLE_NONE,
-	  RL_ANALYTICS, ROUTE_BODY_JSON | ROUTE_AUTH_OPTIONAL, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/analytics/events",
+	  .handler = events_post, .role = ROLE_NONE, .rl = RL_ANALYTICS,
+	  .flags = ROUTE_BODY_JSON | ROUTE_AUTH_OPTIONAL,
+	  .body = JSON_FIELDS(batch_fields), .check = events_check },
 };
 
 const struct route_table api_analytics_table = {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "router.h"
+#include "err.h"
 
 struct arena;
 struct config;
@@ -32,7 +33,7 @@ extern const size_t api_ntables;
 
 /* The router's authentication hook: verifies a bearer token when one is
  * sent and fills req->auth. 0 (anonymous or authenticated), DF_EAUTH. */
-int api_authenticate(struct request *req);
+DF_MUST_CHECK int api_authenticate(struct request *req);
 
 struct store_user;
 
@@ -40,26 +41,21 @@ struct store_user;
  * before the handler changed anything). The router let the request
  * through with a token for an existing, active user; one deleted since
  * reads as a bad token: DF_EAUTH. 0 or a negative df_err. */
-int api_caller(struct request *req, struct store_user *u);
+DF_MUST_CHECK int api_caller(struct request *req, struct store_user *u);
 
 struct json_object;
 
 /* The list convention (?limit= 1-100, default 20; ?cursor= opaque, as a
- * list's next_cursor handed it out). */
-#define API_LIMIT_DEFAULT 20
-#define API_LIMIT_MAX 100
+ * list's next_cursor handed it out): the rows of a route's query table,
+ * read back as req->q.limit and req->q.after (the row id the previous
+ * page ended at; 0 for the first page). A cursor is accepted only by the
+ * list (kind) that made it. */
+#define API_LIMIT_DEFAULT ROUTER_LIMIT_DEFAULT
+#define API_LIMIT_MAX ROUTER_LIMIT_MAX
+#define API_PAGE_ROWS(list_kind) \
+	{ .name = "limit", .kind = QP_LIMIT }, \
+	{ .name = "cursor", .kind = QP_CURSOR, .cursor_kind = (list_kind) }
 
-struct api_page {
-	int64_t limit;
-	int64_t after;            /* row id the previous page ended at; 0 for
-	                             the first page */
-};
-
-/* Reads ?limit and ?cursor; a cursor is accepted only by the list (kind)
- * that made it. Problems go to req's errors (the caller answers with
- * problem_send_validation); 0 or DF_EINVAL. */
-int api_page_parse(struct request *req, const char *kind,
-	struct api_page *out);
 /* The next_cursor of a page whose last row has id last (arena string);
  * NULL on OOM. */
 const char *api_page_cursor(struct request *req, const char *kind,
@@ -70,40 +66,40 @@ const char *api_page_cursor(struct request *req, const char *kind,
 const char *api_cursor_encode(struct request *req, const char *raw);
 
 /* A list answer {"items": [...], "next_cursor": ...}: api_list_new makes
- * it (registered with the request) and hands out the array to fill
- * (NULL on OOM); api_list_add appends it (consumed, also on failure;
- * DF_ENOMEM when it is NULL or cannot be added); api_list_send sets
- * next_cursor (NULL: null) and answers 200. */
+ * it and hands out the array to fill (NULL on OOM); api_list_add appends
+ * an item (DF_ENOMEM when it is NULL or cannot be added); api_list_send
+ * sets next_cursor (NULL: null) and answers 200. All of it belongs to
+ * the request. */
 struct json_object *api_list_new(struct request *req,
 	struct json_object **items);
-int api_list_add(struct json_object *items, struct json_object *it);
-int api_list_send(struct request *req, struct json_object *list,
+DF_MUST_CHECK int api_list_add(struct json_object *items, struct json_object *it);
+DF_MUST_CHECK int api_list_send(struct request *req, struct json_object *list,
 	const char *next);
 
 /* One row of a list as clients see it, a new object; NULL on OOM. */
 typedef struct json_object *(*api_item_fn)(struct request *req,
 	const void *row);
-/* The answer of a list read a page at a time (api_page_parse): rows
+/* The answer of a list read a page at a time (API_PAGE_ROWS): rows
  * holds n rows of `size` bytes, as the store fetched them (one more than
- * page->limit when more follow); the first page->limit go through item,
- * and next_cursor, when more follow, names the id of the last one shown
- * (an int64_t at id_offset in the row). Answers 200; 0 or DF_ENOMEM. */
-int api_list_page(struct request *req, const char *kind,
-	const struct api_page *page, const void *rows, size_t n, size_t size,
-	size_t id_offset, api_item_fn item);
+ * req->q.limit when more follow); the first req->q.limit go through
+ * item, and next_cursor, when more follow, names the id of the last one
+ * shown (an int64_t at id_offset in the row) for the list kind. Answers
+ * 200; 0 or DF_ENOMEM. */
+DF_MUST_CHECK int api_list_page(struct request *req, const char *kind,
+	const void *rows, size_t n, size_t size, size_t id_offset,
+	api_item_fn item);
 
 /* Records a security event (login, failure, lockout, role change...) in
  * the audit log with the request's actor, client address and request id.
  * detail may be NULL; it is not consumed. 0 or a negative df_err. */
-int api_audit(struct request *req, const char *event, const char *subject_id,
+DF_MUST_CHECK int api_audit(struct request *req, const char *event, const char *subject_id,
 	struct json_object *detail);
 
 struct store_user;
 
 /* A user as clients see it: {id, email, username, display_name, role,
  * email_verified, mfa_enabled, created_at}, plus status and updated_at
- * for admin views. A new object the caller owns (json_set it into a
- * response or put it); NULL on OOM. */
+ * for admin views. An object of the request; NULL on OOM. */
 struct json_object *api_user_json(struct request *req,
 	const struct store_user *u, int admin_view);
 
@@ -115,10 +111,10 @@ struct json_object *api_user_json(struct request *req,
  * notice none. 0 or a negative df_err. */
 #define API_EMAIL_VERIFY_TTL_S (48u * 3600)
 #define API_PASSWORD_RESET_TTL_S 3600u
-int api_account_send_verification(struct request *req,
+DF_MUST_CHECK int api_account_send_verification(struct request *req,
 	const struct store_user *u);
-int api_account_send_reset(struct request *req, const struct store_user *u);
-int api_account_send_password_changed(struct request *req,
+DF_MUST_CHECK int api_account_send_reset(struct request *req, const struct store_user *u);
+DF_MUST_CHECK int api_account_send_password_changed(struct request *req,
 	const struct store_user *u);
 
 /* json_field validator for a display name (printable text, no tabs or
@@ -144,15 +140,15 @@ int api_v_url(struct json_object *v, const char **code, const char **msg);
  * token_version so access tokens already issued are refused) and, with
  * reset_links, revokes the unused password-reset links too. 0 or a
  * negative df_err. */
-int api_sessions_end(int64_t user_id, int reset_links, uint64_t *revoked);
+DF_MUST_CHECK int api_sessions_end(int64_t user_id, int reset_links, uint64_t *revoked);
 /* Audits event for subject_id with {"refresh_tokens_revoked": revoked},
  * the count api_sessions_end gave. 0 or a negative df_err. */
-int api_audit_sessions_ended(struct request *req, const char *event,
+DF_MUST_CHECK int api_audit_sessions_ended(struct request *req, const char *event,
 	const char *subject_id, uint64_t revoked);
 /* The tail of a write answered with 204: store_tx_end(rc), then on
  * success Cache-Control: no-store and status 204. Returns what the
  * handler returns. */
-int api_commit_no_content(struct request *req, int rc);
+DF_MUST_CHECK int api_commit_no_content(struct request *req, int rc);
 
 /* The per-account lockout of every password check (login, a password
  * change, turning MFA off), so that no route is a way round it. Before
@@ -163,9 +159,9 @@ int api_commit_no_content(struct request *req, int rc);
  * api_attempt_failed audits event with the reason, locks the account at
  * the threshold (429 sent, DF_ERESPONDED), else returns 0 and the caller
  * answers. Each runs its own transaction. */
-int api_attempt_begin(struct request *req, const struct store_user *u,
+DF_MUST_CHECK int api_attempt_begin(struct request *req, const struct store_user *u,
 	const char *event, int64_t *attempt);
-int api_attempt_failed(struct request *req, const struct store_user *u,
+DF_MUST_CHECK int api_attempt_failed(struct request *req, const struct store_user *u,
 	const char *event, const char *reason);
 
 /* The second factor of an account with MFA on, one rule for the login
@@ -176,17 +172,17 @@ int api_attempt_failed(struct request *req, const struct store_user *u,
  * caller's transaction. 0 when accepted, DF_EAUTH when not (the caller
  * counts the failure with api_attempt_failed), another df_err on
  * failure. */
-int api_second_factor(const struct store_user *u, const char *code,
+DF_MUST_CHECK int api_second_factor(const struct store_user *u, const char *code,
 	const char **how);
 /* Checks a TOTP code against a base32 secret (the enrolment's or the
  * account's) in the configured window: 0 and *step, DF_EAUTH for a wrong
  * or malformed code or no secret, DF_EINTERNAL for a secret that does
  * not decode. */
-int api_totp_check(const char *secret_b32, const char *code, int64_t *step);
+DF_MUST_CHECK int api_totp_check(const char *secret_b32, const char *code, int64_t *step);
 
 /* Work done once per worker before it accepts requests. 0 or a negative
  * df_err. */
-int api_init(const struct config *cfg);
+DF_MUST_CHECK int api_init(const struct config *cfg);
 
 /* Download counting (api/downloads.c). api_dl_init derives the key of
  * the client hashes from the config (api_init calls it). api_dl_record
@@ -195,12 +191,12 @@ int api_init(const struct config *cfg);
  * clean stop); api_dl_tick does so when the host's flush is due and
  * sets *wait_ms to how long the caller may sleep before asking again
  * (-1: nothing is pending). a is scratch memory the caller resets. */
-int api_dl_init(const struct config *cfg);
-int api_dl_record(struct request *req, int64_t extension_id,
+DF_MUST_CHECK int api_dl_init(const struct config *cfg);
+DF_MUST_CHECK int api_dl_record(struct request *req, int64_t extension_id,
 	int64_t version_id);
-int api_dl_flush(struct arena *a, int all);
-int api_dl_tick(struct arena *a, unsigned interval_s, int *wait_ms);
+DF_MUST_CHECK int api_dl_flush(struct arena *a, int all);
+DF_MUST_CHECK int api_dl_tick(struct arena *a, unsigned interval_s, int *wait_ms);
 /* Reads the migrations directory for the readiness check. */
-int api_health_init(const struct config *cfg);
+DF_MUST_CHECK int api_health_init(const struct config *cfg);
 
 #endif

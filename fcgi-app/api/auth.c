@@ -66,22 +66,29 @@ static int v_username(struct json_object *v, const char **code,
 }
 
 static const struct json_field register_fields[] = {
-	{ "email", JF_STRING, 1, 0, 0, api_v_email, 0 },
-	{ "username", JF_STRING, 1, 0, 0, v_username, 0 },
+	{ .name = "email", .type = JF_STRING, .required = 1,
+	  .validate = api_v_email },
+	{ .name = "username", .type = JF_STRING, .required = 1,
+	  .validate = v_username },
 	/* Length and content: password_policy_check, with its own codes. */
-	{ "password", JF_STRING, 1, 0, 0, NULL, 0 },
-	{ "display_name", JF_STRING, 0, 1, API_DISPLAY_NAME_MAX,
-	  api_v_display_name, 1 },
+	{ .name = "password", .type = JF_STRING, .required = 1 },
+	{ .name = "display_name", .type = JF_STRING, .min = 1,
+	  .max = API_DISPLAY_NAME_MAX, .validate = api_v_display_name,
+	  .nullable = 1 },
 };
 
 static const struct json_field login_fields[] = {
-	{ "email", JF_STRING, 1, 1, 254, NULL, 0 },
-	{ "password", JF_STRING, 1, 1, LOGIN_PASSWORD_MAX, NULL, 0 },
-	{ "totp_code", JF_STRING, 0, 1, 32, NULL, 1 },
+	{ .name = "email", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 254 },
+	{ .name = "password", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = LOGIN_PASSWORD_MAX },
+	{ .name = "totp_code", .type = JF_STRING, .min = 1, .max = 32,
+	  .nullable = 1 },
 };
 
 static const struct json_field refresh_fields[] = {
-	{ "refresh_token", JF_STRING, 0, 1, 256, NULL, 1 },
+	{ .name = "refresh_token", .type = JF_STRING, .min = 1, .max = 256,
+	  .nullable = 1 },
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -111,33 +118,47 @@ static const char *client_addr(const struct request *req)
 /* df_refresh=<token> for browsers (Max-Age 0 and no token: cleared).
  * Secure always: a browser keeps it only over HTTPS, which is how the
  * product is served. */
-static void set_refresh_cookie(struct request *req, const char *token,
+static int set_refresh_cookie(struct request *req, const char *token,
 	unsigned max_age)
 {
 	char *c = arena_printf(req->arena, REFRESH_COOKIE "=%s; Path="
 		REFRESH_COOKIE_PATH "; HttpOnly; Secure; SameSite=Strict;"
 		" Max-Age=%u", token != NULL ? token : "", max_age);
 
-	if (c != NULL)
-		http_set_header(req, "Set-Cookie", c);
+	if (c == NULL)
+		return DF_ENOMEM;
+	return http_set_header(req, "Set-Cookie", c);
 }
 
-/* The refresh token from the body, else from the cookie; NULL when
- * neither has one (a 422 naming the field is then collected). */
-static const char *refresh_token_of(struct request *req, int *from_cookie)
-{
-	const char *t = json_get_str(req->json, "refresh_token", NULL);
+/* The refresh token a request presents (req->checked). */
+struct refresh_in {
+	const char *token;
+	int from_cookie;
+};
 
-	*from_cookie = 0;
-	if (t == NULL) {
-		t = http_cookie(req, REFRESH_COOKIE);
-		*from_cookie = t != NULL;
+/* The check of the refresh and logout routes, once the body's table
+ * passed: the refresh token from the body, else from the cookie; a 422
+ * naming the field when neither has one. */
+static int refresh_check(struct request *req)
+{
+	struct refresh_in *in;
+
+	if (problem_error_count(req) > 0)
+		return 0;
+	in = arena_calloc(req->arena, 1, sizeof(*in));
+	if (in == NULL)
+		return DF_ENOMEM;
+	req->checked = in;
+	in->token = json_get_str(req->json, "refresh_token", NULL);
+	if (in->token == NULL) {
+		in->token = http_cookie(req, REFRESH_COOKIE);
+		in->from_cookie = in->token != NULL;
 	}
-	if (t == NULL)
+	if (in->token == NULL)
 		problem_add_error(req, "refresh_token", "required",
 			"is required (in the body or the " REFRESH_COOKIE
 			" cookie)");
-	return t;
+	return 0;
 }
 
 static struct json_object *detail_obj(struct request *req, const char *k,
@@ -145,8 +166,8 @@ static struct json_object *detail_obj(struct request *req, const char *k,
 {
 	struct json_object *o = json_new_object(req);
 
-	if (o != NULL && k != NULL)
-		json_set_str(o, k, v);
+	if (o != NULL && k != NULL && json_set_str(o, k, v) != 0)
+		return NULL;
 	return o;
 }
 
@@ -187,36 +208,50 @@ static int send_session(struct request *req, int status,
 	    json_set_str(o, "token_type", "Bearer") ||
 	    json_set_int(o, "expires_in", req->cfg->access_token_ttl))
 		return DF_ENOMEM;
-	set_refresh_cookie(req, refresh, req->cfg->refresh_token_ttl);
-	http_set_header(req, "Cache-Control", "no-store");
+	if (set_refresh_cookie(req, refresh, req->cfg->refresh_token_ttl) ||
+	    http_set_header(req, "Cache-Control", "no-store"))
+		return DF_ENOMEM;
 	return http_set_json(req, status, o);
 }
 
 /* ------------------------------------------------------------ register */
 
-static int register_post(struct request *req)
+/* The route's check: the password policy, which may name the username
+ * and address when those are valid; it runs beside the table's errors so
+ * that every error is answered at once. */
+static int register_check(struct request *req)
 {
-	const char *email_in, *username, *password, *display_name;
-	const char *code, *msg, *conflict = NULL, *access;
-	char email[255], phc[PASSWORD_PHC_MAX];
-	char refresh[STORE_SESSIONS_TOKEN_LEN + 1];
-	struct store_user u;
-	int email_ok, name_ok, rc;
+	const char *email_in = json_get_str(req->json, "email", NULL);
+	const char *username = json_get_str(req->json, "username", NULL);
+	const char *password = json_get_str(req->json, "password", NULL);
+	const char *code, *msg;
+	char email[255];
+	int email_ok, name_ok;
 
-	json_fields_check(req, req->json, register_fields,
-		NFIELDS(register_fields));
-	email_in = json_get_str(req->json, "email", NULL);
-	username = json_get_str(req->json, "username", NULL);
-	password = json_get_str(req->json, "password", NULL);
-	display_name = json_get_str(req->json, "display_name", NULL);
 	email_ok = email_in != NULL && validate_email(email_in, email);
 	name_ok = username != NULL && validate_username(username);
 	if (password != NULL && password_policy_check(password,
 	    name_ok ? username : NULL, email_ok ? email : NULL, &code,
 	    &msg) != 0)
 		problem_add_error(req, "password", code, msg);
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
+	return 0;
+}
+
+static int register_post(struct request *req)
+{
+	const char *email_in, *username, *password, *display_name;
+	const char *conflict = NULL, *access;
+	char email[255], phc[PASSWORD_PHC_MAX];
+	char refresh[STORE_SESSIONS_TOKEN_LEN + 1];
+	struct store_user u;
+	int rc;
+
+	email_in = json_get_str(req->json, "email", NULL);
+	username = json_get_str(req->json, "username", NULL);
+	password = json_get_str(req->json, "password", NULL);
+	display_name = json_get_str(req->json, "display_name", NULL);
+	if (!validate_email(email_in, email))
+		return DF_EINTERNAL; /* api_v_email let it through: cannot happen */
 
 	/* The slow part, before any row is locked. */
 	rc = password_hash(password, strlen(password), &req->cfg->password,
@@ -252,7 +287,8 @@ static int register_post(struct request *req)
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
-	http_set_header(req, "Location", "/api/v1/me");
+	if (http_set_header(req, "Location", "/api/v1/me") != 0)
+		return DF_ENOMEM;
 	return send_session(req, 201, &u, access, refresh, 1);
 }
 
@@ -283,7 +319,8 @@ static int end_locked(struct request *req, int rc, int64_t seconds)
 	problem_send(req, 429, "account_locked", "Too many failed logins: "
 		"this account is locked for a while. Retry-After says how long.");
 	snprintf(ra, sizeof(ra), "%lld", (long long)(seconds > 0 ? seconds : 1));
-	http_set_header(req, "Retry-After", ra);
+	if (http_set_header(req, "Retry-After", ra) != 0)
+		return DF_ENOMEM;
 	return DF_ERESPONDED;
 }
 
@@ -302,11 +339,12 @@ static int lock_now(struct request *req, const struct store_user *u,
 
 	*seconds = lock_seconds(req->cfg, lockouts);
 	rc = store_logins_lock(u->id, *seconds);
-	if (rc == 0 && d != NULL) {
-		json_set_int(d, "failures", failures);
-		json_set_int(d, "seconds", *seconds);
-		json_set_int(d, "lockouts", lockouts + 1);
-	}
+	/* Without memory for the detail the event is still recorded,
+	 * bare rather than with half a detail. */
+	if (d != NULL && (json_set_int(d, "failures", failures) ||
+	    json_set_int(d, "seconds", *seconds) ||
+	    json_set_int(d, "lockouts", lockouts + 1)))
+		d = NULL;
 	if (rc == 0)
 		rc = api_audit(req, "auth.lockout", u->public_id, d);
 	if (rc == 0)
@@ -449,9 +487,6 @@ static int login_post(struct request *req)
 	int needs_rehash = 0, rehashed = 0, rc;
 	size_t pwlen;
 
-	if (json_fields_check(req, req->json, login_fields,
-	    NFIELDS(login_fields)) != 0)
-		return problem_send_validation(req);
 	email_in = json_get_str(req->json, "email", NULL);
 	password = json_get_str(req->json, "password", NULL);
 	code = json_get_str(req->json, "totp_code", NULL);
@@ -483,9 +518,12 @@ static int login_post(struct request *req)
 		&req->cfg->password);
 	if (rc == DF_EINVAL) {
 		/* A hash we cannot read (an account without a usable
-		 * password): as slow as a real check, then a failure. */
-		password_dummy_verify(password, pwlen, &req->cfg->password);
-		rc = DF_EAUTH;
+		 * password): as slow as a real check, then a failure;
+		 * only running out of resources is another answer. */
+		rc = password_dummy_verify(password, pwlen,
+			&req->cfg->password);
+		if (rc != DF_ENOMEM && rc != DF_EINTERNAL)
+			rc = DF_EAUTH;
 	}
 	if (rc == DF_EAUTH)
 		return login_failed(req, &u, "password");
@@ -541,10 +579,9 @@ static int login_post(struct request *req)
 			client_addr(req), user_agent(req), refresh, NULL);
 	if (rc == 0) {
 		d = json_new_object(req);
-		if (d != NULL && how != NULL)
-			json_set_str(d, "mfa", how);
-		if (d != NULL && rehashed)
-			json_set_bool(d, "rehashed", 1);
+		if (d != NULL && ((how != NULL && json_set_str(d, "mfa", how)) ||
+		    (rehashed && json_set_bool(d, "rehashed", 1))))
+			d = NULL; /* recorded bare, as without memory */
 		rc = api_audit(req, "auth.login", u.public_id, d);
 	}
 	rc = store_tx_end(rc);
@@ -560,30 +597,27 @@ static int send_refresh_refused(struct request *req, int from_cookie,
 	const char *detail)
 {
 	problem_send(req, 401, "unauthorized", detail);
-	if (from_cookie)
-		set_refresh_cookie(req, NULL, 0);
+	if (from_cookie && set_refresh_cookie(req, NULL, 0) != 0)
+		return DF_ENOMEM;
 	return DF_ERESPONDED;
 }
 
 /* Begins the transaction of a refresh or a logout: the session of the
- * presented token, locked until commit (of two requests with one token,
- * the second waits and then finds it spent), and its user. 0 with the
- * transaction open; DF_ENOTFOUND, also with it open, for a token or user
- * that is not known; the 422 sent when no token came; another df_err,
- * rolled back. */
-static int session_begin(struct request *req, int *from_cookie,
-	struct store_refresh *rt, struct store_user *u)
+ * presented token (req->checked), locked until commit (of two requests
+ * with one token, the second waits and then finds it spent), and its
+ * user. 0 with the transaction open; DF_ENOTFOUND, also with it open,
+ * for a token or user that is not known; another df_err, rolled back. */
+static int session_begin(struct request *req, struct store_refresh *rt,
+	struct store_user *u)
 {
-	const char *token = refresh_token_of(req, from_cookie);
+	const struct refresh_in *in = req->checked;
 	char idbuf[24];
 	int rc;
 
-	if (token == NULL)
-		return problem_send_validation(req);
 	rc = store_tx_begin();
 	if (rc != 0)
 		return rc;
-	rc = store_sessions_find(req->arena, token, 1, rt);
+	rc = store_sessions_find(req->arena, in->token, 1, rt);
 	if (rc == 0) {
 		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)rt->user_id);
 		rc = store_users_get(req->arena, STORE_USERS_BY_ID, idbuf, u);
@@ -599,15 +633,12 @@ static int refresh_post(struct request *req)
 	char refresh[STORE_SESSIONS_TOKEN_LEN + 1];
 	struct store_refresh rt;
 	struct store_user u;
+	const struct refresh_in *in = req->checked;
+	int from_cookie = in->from_cookie, rc;
 	const char *access;
-	int from_cookie, rc;
 	uint64_t n = 0;
 
-	json_fields_check(req, req->json, refresh_fields,
-		NFIELDS(refresh_fields));
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
-	rc = session_begin(req, &from_cookie, &rt, &u);
+	rc = session_begin(req, &rt, &u);
 	if (rc == DF_ENOTFOUND) {
 		store_tx_rollback();
 		return send_refresh_refused(req, from_cookie, refused);
@@ -628,8 +659,9 @@ static int refresh_post(struct request *req)
 		if (rc == 0) {
 			struct json_object *d = detail_obj(req, "family",
 				rt.family);
-			if (d != NULL)
-				json_set_int(d, "revoked", (int64_t)n);
+			if (d != NULL &&
+			    json_set_int(d, "revoked", (int64_t)n) != 0)
+				d = NULL;
 			rc = api_audit(req, "auth.refresh_reuse", u.public_id, d);
 		}
 		rc = store_tx_end(rc);
@@ -671,15 +703,11 @@ static int logout_post(struct request *req)
 {
 	struct store_refresh rt;
 	struct store_user u;
-	int from_cookie, rc;
+	int rc;
 
-	json_fields_check(req, req->json, refresh_fields,
-		NFIELDS(refresh_fields));
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
 	/* Unknown, expired or already revoked: the answer is the same 204,
 	 * so logging out twice is harmless and nothing is revealed. */
-	rc = session_begin(req, &from_cookie, &rt, &u);
+	rc = session_begin(req, &rt, &u);
 	if (rc == 0) {
 		rc = store_sessions_revoke_family(rt.family, NULL);
 		if (rc == 0)
@@ -690,8 +718,9 @@ static int logout_post(struct request *req)
 	rc = store_tx_end(0);
 	if (rc != 0)
 		return rc;
-	set_refresh_cookie(req, NULL, 0);
-	http_set_header(req, "Cache-Control", "no-store");
+	if (set_refresh_cookie(req, NULL, 0) != 0 ||
+	    http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	http_set_status(req, 204);
 	return 0;
 }
@@ -719,23 +748,32 @@ static int logout_all_post(struct request *req)
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
-	set_refresh_cookie(req, NULL, 0);
-	http_set_header(req, "Cache-Control", "no-store");
+	if (set_refresh_cookie(req, NULL, 0) != 0 ||
+	    http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	http_set_status(req, 204);
 	return 0;
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/auth/register", register_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/login", login_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/refresh", refresh_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/logout", logout_post, ROLE_NONE,
-	  RL_AUTH, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/logout-all", logout_all_post, ROLE_USER,
-	  RL_DEFAULT, 0, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/register",
+	  .handler = register_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(register_fields),
+	  .check = register_check },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/login",
+	  .handler = login_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(login_fields) },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/refresh",
+	  .handler = refresh_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(refresh_fields),
+	  .check = refresh_check },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/logout",
+	  .handler = logout_post, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(refresh_fields),
+	  .check = refresh_check },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/logout-all",
+	  .handler = logout_all_post, .role = ROLE_USER, .rl = RL_DEFAULT },
 };
 
 const struct route_table api_auth_table = {

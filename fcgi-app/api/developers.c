@@ -26,27 +26,33 @@ static int v_github(struct json_object *v, const char **code,
 }
 
 static const struct json_field apply_fields[] = {
-	{ "description", JF_STRING, 1, 50, 5000, api_v_text, 0 },
-	{ "website", JF_STRING, 0, 1, 2048, api_v_url, 1 },
-	{ "github_username", JF_STRING, 0, 1, 39, v_github, 1 },
-	{ "company_name", JF_STRING, 0, 1, 200, api_v_line, 1 },
+	{ .name = "description", .type = JF_STRING, .required = 1, .min = 50,
+	  .max = 5000, .validate = api_v_text },
+	{ .name = "website", .type = JF_STRING, .min = 1, .max = 2048,
+	  .validate = api_v_url, .nullable = 1 },
+	{ .name = "github_username", .type = JF_STRING, .min = 1, .max = 39,
+	  .validate = v_github, .nullable = 1 },
+	{ .name = "company_name", .type = JF_STRING, .min = 1, .max = 200,
+	  .validate = api_v_line, .nullable = 1 },
 };
 
 static const struct json_field approve_fields[] = {
-	{ "notes", JF_STRING, 0, 1, 5000, api_v_notes, 1 },
+	{ .name = "notes", .type = JF_STRING, .min = 1, .max = 5000,
+	  .validate = api_v_notes, .nullable = 1 },
 };
 
 static const struct json_field reject_fields[] = {
-	{ "notes", JF_STRING, 1, 1, 5000, api_v_notes, 0 },
+	{ .name = "notes", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 5000, .validate = api_v_notes },
 };
 
 /* {id, status, description, website, github_username, company_name,
  * notes, created_at, reviewed_at} and, for admins, user:{id, username}.
  * The applicant sees the reviewer's notes too: they say why. */
-static struct json_object *app_json(const struct store_dev_app *d,
-	int admin_view)
+static struct json_object *app_json(struct request *req,
+	const struct store_dev_app *d, int admin_view)
 {
-	struct json_object *o = json_object_new_object(), *u;
+	struct json_object *o = json_new_object(req), *u;
 
 	if (o == NULL)
 		return NULL;
@@ -59,34 +65,25 @@ static struct json_object *app_json(const struct store_dev_app *d,
 	    json_set_str(o, "notes", d->notes) ||
 	    json_set_str(o, "created_at", d->created_at) ||
 	    json_set_str(o, "reviewed_at", d->reviewed_at))
-		goto fail;
+		return NULL;
 	if (admin_view) {
-		u = json_object_new_object();
+		u = json_new_object(req);
 		if (u == NULL || json_set_str(u, "id", d->user_public_id) ||
-		    json_set_str(u, "username", d->username)) {
-			json_object_put(u);
-			goto fail;
-		}
-		if (json_set(o, "user", u) != 0)
-			goto fail;
+		    json_set_str(u, "username", d->username) ||
+		    json_set(o, "user", u) != 0)
+			return NULL;
 	}
 	return o;
-fail:
-	json_object_put(o);
-	return NULL;
 }
 
 static int answer_app(struct request *req, int status,
 	const struct store_dev_app *d, int admin_view)
 {
-	struct json_object *o = app_json(d, admin_view);
-	int rc;
+	struct json_object *o = app_json(req, d, admin_view);
 
 	if (o == NULL)
 		return DF_ENOMEM;
-	rc = http_set_json(req, status, o);
-	json_object_put(o);
-	return rc;
+	return http_set_json(req, status, o);
 }
 
 /* Inside the store's transaction: the audit record commits with the
@@ -95,9 +92,8 @@ static int audit_app(void *ctx, const struct store_dev_app *d,
 	int role_changed)
 {
 	struct request *req = ctx;
-	struct json_object *detail = json_object_new_object();
+	struct json_object *detail = json_new_object(req);
 	const char *event;
-	int rc;
 
 	if (strcmp(d->status, "approved") == 0)
 		event = "developer.application_approved";
@@ -108,13 +104,9 @@ static int audit_app(void *ctx, const struct store_dev_app *d,
 	if (detail == NULL ||
 	    json_set_str(detail, "application_id", d->public_id) != 0 ||
 	    (strcmp(d->status, "approved") == 0 &&
-	     json_set_bool(detail, "role_changed", role_changed) != 0)) {
-		json_object_put(detail);
+	     json_set_bool(detail, "role_changed", role_changed) != 0))
 		return DF_ENOMEM;
-	}
-	rc = api_audit(req, event, d->user_public_id, detail);
-	json_object_put(detail);
-	return rc;
+	return api_audit(req, event, d->user_public_id, detail);
 }
 
 static int apply_post(struct request *req)
@@ -124,9 +116,6 @@ static int apply_post(struct request *req)
 	enum store_dev_refusal why;
 	int rc;
 
-	if (json_fields_check(req, req->json, apply_fields,
-	    NFIELDS(apply_fields)) != 0)
-		return problem_send_validation(req);
 	in.description = json_get_str(req->json, "description", NULL);
 	in.website = json_get_str(req->json, "website", NULL);
 	in.github_username = json_get_str(req->json, "github_username", NULL);
@@ -161,35 +150,34 @@ static int apply_me(struct request *req)
 	return answer_app(req, 200, &d, 0);
 }
 
+static const char *const app_statuses[] = {
+	"pending", "approved", "rejected", NULL
+};
+
+static const struct query_param apps_list_query[] = {
+	API_PAGE_ROWS("devapps"),
+	{ .name = "status", .kind = QP_ENUM, .values = app_statuses,
+	  .message = "must be pending, approved or rejected" },
+};
+
 static struct json_object *app_item(struct request *req, const void *row)
 {
-	(void)req;
-	return app_json(row, 1);
+	return app_json(req, row, 1);
 }
 
 static int apps_list(struct request *req)
 {
-	static const char *const statuses[] = {
-		"pending", "approved", "rejected", NULL
-	};
 	const char *status = http_query(req, "status");
 	struct store_dev_app *apps = NULL;
-	struct api_page page;
 	size_t n = 0;
 	int rc;
 
-	api_page_parse(req, "devapps", &page);
-	if (status != NULL && !validate_enum(status, statuses))
-		problem_add_error(req, "status", "invalid_format",
-			"must be pending, approved or rejected");
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
-	rc = store_developers_list(req->arena, status, page.after, page.limit,
-		&apps, &n);
+	rc = store_developers_list(req->arena, status, req->q.after,
+		req->q.limit, &apps, &n);
 	if (rc != 0)
 		return rc;
 
-	return api_list_page(req, "devapps", &page, apps, n, sizeof(*apps),
+	return api_list_page(req, "devapps", apps, n, sizeof(*apps),
 		offsetof(struct store_dev_app, id), app_item);
 }
 
@@ -199,10 +187,6 @@ static int review(struct request *req, int approve)
 	struct store_dev_app d;
 	int rc;
 
-	if (json_fields_check(req, req->json,
-	    approve ? approve_fields : reject_fields,
-	    approve ? NFIELDS(approve_fields) : NFIELDS(reject_fields)) != 0)
-		return problem_send_validation(req);
 	if (!validate_uuid(id))
 		return DF_ENOTFOUND;
 	rc = store_developers_review(req->arena, id, approve,
@@ -253,7 +237,7 @@ static int profile_get(struct request *req)
 	if (rc != 0)
 		return rc;
 	o = json_new_object(req);
-	list = json_object_new_array();
+	list = json_new_array(req);
 	if (o == NULL || json_set(o, "extensions", list) ||
 	    json_set_str(o, "username", u.username) ||
 	    json_set_str(o, "display_name", u.display_name) ||
@@ -263,27 +247,33 @@ static int profile_get(struct request *req)
 	for (i = 0; i < n; i++) {
 		struct json_object *e = api_ext_json(req, &exts[i], 0);
 
-		if (e == NULL || json_object_array_add(list, e) != 0) {
-			json_object_put(e);
+		if (json_push(list, e) != 0)
 			return DF_ENOMEM;
-		}
 	}
 	return http_set_json(req, 200, o);
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/developers/applications", apply_post, ROLE_USER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_GET, "/api/v1/developers/applications/me", apply_me, ROLE_USER,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/developers/{username}", profile_get, ROLE_NONE,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/admin/developer-applications", apps_list,
-	  ROLE_ADMIN, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/admin/developer-applications/{id}/approve",
-	  app_approve, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/admin/developer-applications/{id}/reject",
-	  app_reject, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/developers/applications",
+	  .handler = apply_post, .role = ROLE_USER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(apply_fields) },
+	{ .method = HTTP_GET, .pattern = "/api/v1/developers/applications/me",
+	  .handler = apply_me, .role = ROLE_USER, .rl = RL_DEFAULT },
+	{ .method = HTTP_GET, .pattern = "/api/v1/developers/{username}",
+	  .handler = profile_get, .role = ROLE_NONE, .rl = RL_DEFAULT },
+	{ .method = HTTP_GET,
+	  .pattern = "/api/v1/admin/developer-applications",
+	  .handler = apps_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .query = QUERY_PARAMS(apps_list_query) },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/developer-applications/{id}/approve",
+	  .handler = app_approve, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(approve_fields) },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/developer-applications/{id}/reject",
+	  .handler = app_reject, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(reject_fields) },
 };
 
 const struct route_table api_developers_table = {

@@ -168,11 +168,10 @@ int api_dl_record(struct request *req, int64_t extension_id,
 	 * it now, and when that is not enough write this one directly. Slow,
 	 * but a count is never dropped. */
 	shm_count(SHM_C_DL_SYNC_WRITES, 1);
-	if (shm_current != NULL) {
-		api_dl_flush(req->arena, 0);
-		if (shm_dl_push(&ev) == 0)
-			return 0;
-	}
+	/* A flush that fails leaves this one to the direct write. */
+	if (shm_current != NULL && api_dl_flush(req->arena, 0) == 0 &&
+	    shm_dl_push(&ev) == 0)
+		return 0;
 	memset(&g, 0, sizeof(g));
 	g.extension_id = ev.extension_id;
 	g.version_id = ev.version_id;
@@ -181,34 +180,6 @@ int api_dl_record(struct request *req, int64_t extension_id,
 	g.count = 1;
 	rc = store_dl_write(req->arena, &g, 1);
 	return rc;
-}
-
-/* YYYY-MM-DD, a real calendar day: its day number since 1970-01-01. */
-static int parse_day(const char *s, int64_t *out)
-{
-	struct tm tm, back;
-	time_t t;
-	int y, m, d, used = 0;
-
-	if (s == NULL || strlen(s) != 10 ||
-	    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 ||
-	    s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999)
-		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	if (t == (time_t)-1 || gmtime_r(&t, &back) == NULL ||
-	    back.tm_year != y - 1900 || back.tm_mon != m - 1 ||
-	    back.tm_mday != d)
-		return -1;
-	*out = (int64_t)(t / 86400);
-	return 0;
 }
 
 static const char *format_day(struct request *req, int64_t day)
@@ -223,36 +194,48 @@ static const char *format_day(struct request *req, int64_t day)
 	return arena_strdup(req->arena, buf);
 }
 
+static const struct query_param stats_query[] = {
+	{ .name = "to", .kind = QP_DATE },
+	{ .name = "from", .kind = QP_DATE },
+};
+
+/* The days asked for: to defaults to today, from to STATS_DEFAULT_DAYS
+ * before to. */
+static void stats_span(const struct request *req, int64_t *from, int64_t *to)
+{
+	*to = router_query_int(req, "to", (int64_t)(time(NULL) / 86400));
+	*from = router_query_int(req, "from", *to - (STATS_DEFAULT_DAYS - 1));
+}
+
+/* The route's check: the span, once both days are read. */
+static int stats_check(struct request *req)
+{
+	int64_t from, to;
+
+	if (problem_error_count(req) > 0)
+		return 0;
+	stats_span(req, &from, &to);
+	if (from > to)
+		problem_add_error(req, "from", "out_of_range",
+			"must not be after to");
+	else if (to - from + 1 > STATS_MAX_DAYS)
+		problem_add_error(req, "to", "out_of_range",
+			"the span is at most 366 days");
+	return 0;
+}
+
 static int stats(struct request *req)
 {
-	const char *from_s = http_query(req, "from");
-	const char *to_s = http_query(req, "to");
+	const char *from_s, *to_s;
 	struct json_object *o, *items;
 	struct store_dl_day *rows;
 	struct store_ext e;
-	int64_t from, to, today = (int64_t)(time(NULL) / 86400);
+	int64_t from, to;
 	int64_t total = 0, uniq = 0;
 	size_t n, i;
 	int rc;
 
-	to = today;
-	if (to_s != NULL && parse_day(to_s, &to) != 0)
-		problem_add_error(req, "to", "invalid_format",
-			"must be a date, YYYY-MM-DD");
-	from = to - (STATS_DEFAULT_DAYS - 1);
-	if (from_s != NULL && parse_day(from_s, &from) != 0)
-		problem_add_error(req, "from", "invalid_format",
-			"must be a date, YYYY-MM-DD");
-	if (problem_error_count(req) == 0) {
-		if (from > to)
-			problem_add_error(req, "from", "out_of_range",
-				"must not be after to");
-		else if (to - from + 1 > STATS_MAX_DAYS)
-			problem_add_error(req, "to", "out_of_range",
-				"the span is at most 366 days");
-	}
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
+	stats_span(req, &from, &to);
 
 	/* The visibility rule of the listing, then the owner's: everyone
 	 * else gets the 404 of a listing they may not manage. */
@@ -269,46 +252,36 @@ static int stats(struct request *req)
 	if (rc != 0)
 		return rc;
 
-	o = json_object_new_object();
-	items = json_object_new_array();
-	if (o == NULL || json_set(o, "items", items)) {
-		json_object_put(o);
+	o = json_new_object(req);
+	items = json_new_array(req);
+	if (o == NULL || json_set(o, "items", items))
 		return DF_ENOMEM;
-	}
 	for (i = 0; i < n; i++) {
-		struct json_object *it = json_object_new_object();
+		struct json_object *it = json_new_object(req);
 
-		if (it == NULL || json_object_array_add(items, it) != 0) {
-			json_object_put(it);
-			json_object_put(o);
-			return DF_ENOMEM;
-		}
-		if (json_set_str(it, "version", rows[i].version) ||
+		if (json_push(items, it) != 0 ||
+		    json_set_str(it, "version", rows[i].version) ||
 		    json_set_str(it, "day", rows[i].day) ||
 		    json_set_int(it, "total", rows[i].total) ||
-		    json_set_int(it, "unique", rows[i].unique)) {
-			json_object_put(o);
+		    json_set_int(it, "unique", rows[i].unique))
 			return DF_ENOMEM;
-		}
 		total += rows[i].total;
 		uniq += rows[i].unique;
 	}
 	if (json_set_str(o, "extension", e.slug) ||
 	    json_set_str(o, "from", from_s) || json_set_str(o, "to", to_s) ||
-	    json_set_int(o, "total", total) || json_set_int(o, "unique", uniq)) {
-		json_object_put(o);
+	    json_set_int(o, "total", total) || json_set_int(o, "unique", uniq))
 		return DF_ENOMEM;
-	}
 	rc = http_set_json(req, 200, o);
-	json_object_put(o);
 	if (rc == 0)
 		rc = http_set_header(req, "Cache-Control", "private, no-store");
 	return rc;
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/extensions/{slug}/stats", stats, ROLE_USER,
-	  RL_DEFAULT, 0, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/extensions/{slug}/stats",
+	  .handler = stats, .role = ROLE_USER, .rl = RL_DEFAULT,
+	  .query = QUERY_PARAMS(stats_query), .check = stats_check },
 };
 
 const struct route_table api_downloads_table = {

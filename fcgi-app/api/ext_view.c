@@ -24,18 +24,13 @@ void api_market_changed(void)
 int api_market_audit(struct request *req, const char *event,
 	const char *slug, const char *version, const char *reason)
 {
-	struct json_object *d = json_object_new_object();
-	int rc;
+	struct json_object *d = json_new_object(req);
 
 	if (d == NULL || json_set_str(d, "slug", slug) ||
 	    (version != NULL && json_set_str(d, "version", version)) ||
-	    (reason != NULL && json_set_str(d, "reason", reason))) {
-		json_object_put(d);
+	    (reason != NULL && json_set_str(d, "reason", reason)))
 		return DF_ENOMEM;
-	}
-	rc = api_audit(req, event, NULL, d);
-	json_object_put(d);
-	return rc;
+	return api_audit(req, event, NULL, d);
 }
 
 int64_t api_caller_id(const struct request *req)
@@ -116,35 +111,35 @@ int api_ext_begin_write(struct request *req, struct store_ext *e,
 	return DF_ECONFLICT;
 }
 
-static struct json_object *decimal(const char *text)
+static struct json_object *decimal(struct request *req, const char *text)
 {
 	/* The aggregate as MariaDB holds it ("4.25"): printed as is, not
 	 * through a binary double ("4.2499999..."). */
-	return json_object_new_double_s(text != NULL ? strtod(text, NULL) : 0,
-		text != NULL ? text : "0");
+	return json_own(req, json_object_new_double_s(text != NULL ?
+		strtod(text, NULL) : 0, text != NULL ? text : "0"));
 }
 
 struct json_object *api_ext_json(struct request *req,
 	const struct store_ext *e, int manager_view)
 {
-	struct json_object *o = json_object_new_object(), *pub, *price,
-		*rating, *tags;
+	struct json_object *o = json_new_object(req);
+	struct json_object *pub = json_new_object(req);
+	struct json_object *price = json_new_object(req);
+	struct json_object *rating = json_new_object(req);
+	struct json_object *tags = json_new_array(req);
+	struct json_object *avg = decimal(req, e->rating_avg);
 	const char *tag[STORE_EXT_MAX_TAGS];
 	size_t n, i;
 
-	if (o == NULL)
-		return NULL;
-	pub = json_object_new_object();
-	price = json_object_new_object();
-	rating = json_object_new_object();
-	tags = json_object_new_array();
-	if (json_set(o, "publisher", pub) || json_set(o, "price", price) ||
+	if (o == NULL || pub == NULL || price == NULL || rating == NULL ||
+	    tags == NULL || avg == NULL ||
+	    json_set(o, "publisher", pub) || json_set(o, "price", price) ||
 	    json_set(o, "rating", rating) || json_set(o, "tags", tags))
-		goto fail;
+		return NULL;
 	n = store_ext_tags(req->arena, e->tags_text, tag);
 	for (i = 0; i < n; i++)
-		if (json_object_array_add(tags, json_object_new_string(tag[i])))
-			goto fail;
+		if (json_push_str(tags, tag[i]) != 0)
+			return NULL;
 	if (json_set_str(o, "slug", e->slug) ||
 	    json_set_str(o, "name", e->name) ||
 	    json_set_str(o, "summary", e->summary) ||
@@ -157,7 +152,7 @@ struct json_object *api_ext_json(struct request *req,
 	    json_set_str(o, "status", e->status) ||
 	    json_set_str(o, "latest_version", e->latest_version) ||
 	    json_set_int(o, "downloads", e->downloads) ||
-	    json_set(rating, "average", decimal(e->rating_avg)) ||
+	    json_set(rating, "average", avg) ||
 	    json_set_int(rating, "count", e->rating_count) ||
 	    json_set_str(o, "homepage", e->homepage) ||
 	    json_set_str(o, "repository", e->repository) ||
@@ -165,11 +160,8 @@ struct json_object *api_ext_json(struct request *req,
 	    json_set_str(o, "created_at", e->created_at) ||
 	    json_set_str(o, "updated_at", e->updated_at) ||
 	    json_set_str(o, "published_at", e->published_at))
-		goto fail;
+		return NULL;
 	if (manager_view && json_set_str(o, "status_reason", e->status_reason))
-		goto fail;
+		return NULL;
 	return o;
-fail:
-	json_object_put(o);
-	return NULL;
 }

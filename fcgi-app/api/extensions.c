@@ -16,6 +16,7 @@
 #include "crypto.h"
 #include "err.h"
 #include "json.h"
+#include "log.h"
 #include "problem.h"
 #include "validate.h"
 #include "store/extensions.h"
@@ -61,41 +62,58 @@ static int v_category(struct json_object *v, const char **code,
 
 /* Create and edit take the same fields; an edit takes no slug. */
 #define LISTING_FIELDS \
-	{ "name", JF_STRING, 1, 1, 100, api_v_line, 0 }, \
-	{ "summary", JF_STRING, 1, 1, 200, api_v_line, 0 }, \
-	{ "description", JF_STRING, 0, 0, 20000, api_v_text, 0 }, \
-	{ "category", JF_STRING, 1, 1, 32, v_category, 0 }, \
-	{ "tags", JF_ARRAY, 0, 0, STORE_EXT_MAX_TAGS, NULL, 0 }, \
-	{ "price", JF_OBJECT, 0, 0, 0, NULL, 0 }, \
-	{ "license", JF_STRING, 1, 1, 64, v_license, 0 }, \
-	{ "homepage", JF_STRING, 0, 1, 2048, api_v_url, 1 }, \
-	{ "repository", JF_STRING, 0, 1, 2048, api_v_url, 1 }
+	{ .name = "name", .type = JF_STRING, .required = 1, .min = 1, \
+	  .max = 100, .validate = api_v_line }, \
+	{ .name = "summary", .type = JF_STRING, .required = 1, .min = 1, \
+	  .max = 200, .validate = api_v_line }, \
+	{ .name = "description", .type = JF_STRING, .max = 20000, \
+	  .validate = api_v_text }, \
+	{ .name = "category", .type = JF_STRING, .required = 1, .min = 1, \
+	  .max = 32, .validate = v_category }, \
+	{ .name = "tags", .type = JF_ARRAY, .max = STORE_EXT_MAX_TAGS }, \
+	{ .name = "price", .type = JF_OBJECT }, \
+	{ .name = "license", .type = JF_STRING, .required = 1, .min = 1, \
+	  .max = 64, .validate = v_license }, \
+	{ .name = "homepage", .type = JF_STRING, .min = 1, .max = 2048, \
+	  .validate = api_v_url, .nullable = 1 }, \
+	{ .name = "repository", .type = JF_STRING, .min = 1, .max = 2048, \
+	  .validate = api_v_url, .nullable = 1 }
 
 static const struct json_field create_fields[] = {
-	{ "slug", JF_STRING, 1, 3, 64, v_slug, 0 },
+	{ .name = "slug", .type = JF_STRING, .required = 1, .min = 3,
+	  .max = 64, .validate = v_slug },
 	LISTING_FIELDS
 };
 
 /* The same, nothing required. */
 static const struct json_field edit_fields[] = {
-	{ "name", JF_STRING, 0, 1, 100, api_v_line, 0 },
-	{ "summary", JF_STRING, 0, 1, 200, api_v_line, 0 },
-	{ "description", JF_STRING, 0, 0, 20000, api_v_text, 0 },
-	{ "category", JF_STRING, 0, 1, 32, v_category, 0 },
-	{ "tags", JF_ARRAY, 0, 0, STORE_EXT_MAX_TAGS, NULL, 0 },
-	{ "price", JF_OBJECT, 0, 0, 0, NULL, 0 },
-	{ "license", JF_STRING, 0, 1, 64, v_license, 0 },
-	{ "homepage", JF_STRING, 0, 1, 2048, api_v_url, 1 },
-	{ "repository", JF_STRING, 0, 1, 2048, api_v_url, 1 },
+	{ .name = "name", .type = JF_STRING, .min = 1, .max = 100,
+	  .validate = api_v_line },
+	{ .name = "summary", .type = JF_STRING, .min = 1, .max = 200,
+	  .validate = api_v_line },
+	{ .name = "description", .type = JF_STRING, .max = 20000,
+	  .validate = api_v_text },
+	{ .name = "category", .type = JF_STRING, .min = 1, .max = 32,
+	  .validate = v_category },
+	{ .name = "tags", .type = JF_ARRAY, .max = STORE_EXT_MAX_TAGS },
+	{ .name = "price", .type = JF_OBJECT },
+	{ .name = "license", .type = JF_STRING, .min = 1, .max = 64,
+	  .validate = v_license },
+	{ .name = "homepage", .type = JF_STRING, .min = 1, .max = 2048,
+	  .validate = api_v_url, .nullable = 1 },
+	{ .name = "repository", .type = JF_STRING, .min = 1, .max = 2048,
+	  .validate = api_v_url, .nullable = 1 },
 };
 
 static const struct json_field price_fields[] = {
-	{ "amount", JF_INT, 1, 0, PRICE_MAX, NULL, 0 },
-	{ "currency", JF_STRING, 1, 3, 3, v_currency, 0 },
+	{ .name = "amount", .type = JF_INT, .required = 1, .max = PRICE_MAX },
+	{ .name = "currency", .type = JF_STRING, .required = 1, .min = 3,
+	  .max = 3, .validate = v_currency },
 };
 
 static const struct json_field reason_fields[] = {
-	{ "reason", JF_STRING, 1, 1, 1000, api_v_notes, 0 },
+	{ .name = "reason", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 1000, .validate = api_v_notes },
 };
 
 /* Reads the listing fields of body into in (after the table check);
@@ -153,7 +171,7 @@ static int read_listing(struct request *req, struct json_object *body,
 	}
 	if (json_object_is_type(price, json_type_object) &&
 	    json_fields_check_at(req, price, price_fields,
-	    NFIELDS(price_fields), "price") == 0) {
+	    JSON_NFIELDS(price_fields), "price") == 0) {
 		in->set_price = 1;
 		in->price_amount = json_get_int(price, "amount", 0);
 		in->price_currency = json_get_str(price, "currency", "USD");
@@ -182,7 +200,6 @@ static int answer_ext(struct request *req, int status,
 	if (o == NULL)
 		return DF_ENOMEM;
 	rc = http_set_json(req, status, o);
-	json_object_put(o);
 	if (rc == 0 && status == 200 && strcmp(e->status, "published") == 0)
 		http_set_cacheable(req);
 	return rc;
@@ -217,7 +234,7 @@ static int categories_get(struct request *req)
 	if (o == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < n; i++) {
-		struct json_object *it = json_object_new_object();
+		struct json_object *it = json_new_object(req);
 
 		if (api_list_add(items, it) != 0)
 			return DF_ENOMEM;
@@ -276,113 +293,88 @@ static int cursor_read(const char *cursor, struct store_ext_filter *f)
 	return 0;
 }
 
-static int list_filter(struct request *req, struct store_ext_filter *f)
+static int q_slug(const char *s, size_t len)
+{
+	(void)len;
+	return validate_slug(s, 1, 32);
+}
+
+static const char *const price_names[] = { "free", "paid", NULL };
+
+static const struct query_param list_query[] = {
+	{ .name = "q", .kind = QP_TEXT, .min = 1, .max = 200,
+	  .valid = validate_text,
+	  .message = "must be 1-200 characters of text" },
+	{ .name = "category", .kind = QP_TEXT, .valid = q_slug,
+	  .message = "must be a category slug" },
+	{ .name = "tag", .kind = QP_TEXT, .valid = q_slug,
+	  .message = "must be 1-32 of a-z, 0-9 and single hyphens" },
+	{ .name = "price", .kind = QP_ENUM, .values = price_names,
+	  .message = "must be free or paid" },
+	{ .name = "min_rating", .kind = QP_NUMBER, .min = 0, .max = 5,
+	  .message = "must be a number from 0 to 5" },
+	{ .name = "sort", .kind = QP_ENUM, .values = sort_names,
+	  .message = "must be relevance, popular, newest, rating or price" },
+	{ .name = "limit", .kind = QP_LIMIT },
+};
+
+/* The route's check: what the table cannot say (relevance needs q, a
+ * cursor belongs to its sort), and the filter for the handler
+ * (req->checked). */
+static int list_check(struct request *req)
 {
 	const char *q = http_query(req, "q");
-	const char *category = http_query(req, "category");
-	const char *tag = http_query(req, "tag");
-	const char *price = http_query(req, "price");
-	const char *min = http_query(req, "min_rating");
-	const char *sort = http_query(req, "sort");
-	const char *limit = http_query(req, "limit");
 	const char *cursor = http_query(req, "cursor");
-	int64_t v;
-	size_t i;
+	struct store_ext_filter *f;
+	int64_t sort;
 
-	memset(f, 0, sizeof(*f));
-	f->price = -1;
-	f->limit = API_LIMIT_DEFAULT;
-	if (q != NULL) {
-		size_t ql = strlen(q);
-
-		if (ql == 0 || ql > 200 || !validate_text(q, ql))
-			problem_add_error(req, "q", "invalid_format",
-				"must be 1-200 characters of text");
-		else
-			f->q = q;
-	}
-	if (category != NULL && !validate_slug(category, 1, 32))
-		problem_add_error(req, "category", "invalid_format",
-			"must be a category slug");
-	f->category = category;
-	if (tag != NULL && !validate_slug(tag, 1, 32))
-		problem_add_error(req, "tag", "invalid_format",
-			"must be 1-32 of a-z, 0-9 and single hyphens");
-	f->tag = tag;
-	if (price != NULL) {
-		if (strcmp(price, "free") == 0)
-			f->price = 0;
-		else if (strcmp(price, "paid") == 0)
-			f->price = 1;
-		else
-			problem_add_error(req, "price", "invalid_format",
-				"must be free or paid");
-	}
-	if (min != NULL) {
-		char *end = NULL;
-		double d = strtod(min, &end);
-
-		if (*min == '\0' || end == NULL || *end != '\0' ||
-		    !isfinite(d) || d < 0 || d > 5)
-			problem_add_error(req, "min_rating", "out_of_range",
-				"must be a number from 0 to 5");
-		else
-			f->min_rating = d;
-	}
+	f = arena_calloc(req->arena, 1, sizeof(*f));
+	if (f == NULL)
+		return DF_ENOMEM;
+	req->checked = f;
+	f->q = q;
+	f->category = http_query(req, "category");
+	f->tag = http_query(req, "tag");
+	f->price = (int)router_query_int(req, "price", -1);
+	f->min_rating = router_query_num(req, "min_rating", 0);
+	f->limit = req->q.limit;
 	f->sort = q != NULL ? STORE_EXT_SORT_RELEVANCE : STORE_EXT_SORT_POPULAR;
-	if (sort != NULL) {
-		for (i = 0; sort_names[i] != NULL; i++)
-			if (strcmp(sort, sort_names[i]) == 0)
-				break;
-		if (sort_names[i] == NULL)
-			problem_add_error(req, "sort", "invalid_format",
-				"must be relevance, popular, newest, rating or "
-				"price");
-		else if (i == STORE_EXT_SORT_RELEVANCE && q == NULL)
-			problem_add_error(req, "sort", "requires_q",
-				"relevance needs a search query q");
-		else
-			f->sort = (enum store_ext_sort)i;
-	}
-	if (limit != NULL) {
-		if (!validate_int(limit, 1, API_LIMIT_MAX, &v))
-			problem_add_error(req, "limit", "out_of_range",
-				"must be an integer from 1 to 100");
-		else
-			f->limit = v;
-	}
+	sort = router_query_int(req, "sort", -1);
+	if (sort == STORE_EXT_SORT_RELEVANCE && q == NULL)
+		problem_add_error(req, "sort", "requires_q",
+			"relevance needs a search query q");
+	else if (sort >= 0)
+		f->sort = (enum store_ext_sort)sort;
 	if (cursor != NULL && cursor_read(cursor, f) != 0)
 		problem_add_error(req, "cursor", "invalid_format",
 			"must be a next_cursor this list returned with the "
 			"same sort");
-	return problem_error_count(req) > 0 ? DF_EINVAL : 0;
+	return 0;
 }
 
 static int ext_list(struct request *req)
 {
-	struct store_ext_filter f;
+	const struct store_ext_filter *f = req->checked;
 	struct store_ext *rows;
 	struct json_object *o, *items;
 	const char *next = NULL;
 	size_t n, i;
 	int rc;
 
-	if (list_filter(req, &f) != 0)
-		return problem_send_validation(req);
-	rc = store_ext_search(req->arena, &f, &rows, &n);
+	rc = store_ext_search(req->arena, f, &rows, &n);
 	if (rc != 0)
 		return rc;
 	o = api_list_new(req, &items);
 	if (o == NULL)
 		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)f.limit; i++) {
+	for (i = 0; i < n && i < (size_t)f->limit; i++) {
 		struct json_object *e = api_ext_json(req, &rows[i], 0);
 
 		if (api_list_add(items, e) != 0)
 			return DF_ENOMEM;
 	}
-	if (n > (size_t)f.limit &&
-	    (next = cursor_make(req, f.sort, &rows[f.limit - 1])) == NULL)
+	if (n > (size_t)f->limit &&
+	    (next = cursor_make(req, f->sort, &rows[f->limit - 1])) == NULL)
 		return DF_ENOMEM;
 	rc = api_list_send(req, o, next);
 	if (rc == 0)
@@ -403,6 +395,10 @@ static int ext_get(struct request *req)
 
 /* A developer's own extensions, drafts and archived ones included: the
  * public list shows published ones only. */
+static const struct query_param ext_mine_query[] = {
+	API_PAGE_ROWS("mine"),
+};
+
 static struct json_object *own_item(struct request *req, const void *row)
 {
 	return api_ext_json(req, row, 1);
@@ -411,48 +407,58 @@ static struct json_object *own_item(struct request *req, const void *row)
 static int ext_mine(struct request *req)
 {
 	struct store_ext *rows;
-	struct api_page page;
 	size_t n;
 	int rc;
 
-	if (api_page_parse(req, "mine", &page) != 0)
-		return problem_send_validation(req);
-	rc = store_ext_mine(req->arena, api_caller_id(req), page.after,
-		page.limit, &rows, &n);
+	rc = store_ext_mine(req->arena, api_caller_id(req), req->q.after,
+		req->q.limit, &rows, &n);
 	if (rc != 0)
 		return rc;
-	return api_list_page(req, "mine", &page, rows, n, sizeof(*rows),
+	return api_list_page(req, "mine", rows, n, sizeof(*rows),
 		offsetof(struct store_ext, id), own_item);
 }
 
 /* --- writes */
 
+/* The listing the checks below read, for the handler (req->checked). */
+static struct store_ext_input *listing_input(struct request *req)
+{
+	struct store_ext_input *in;
+
+	in = arena_calloc(req->arena, 1, sizeof(*in));
+	req->checked = in;
+	return in;
+}
+
+/* The route's check of a new listing: beside the table's errors (every
+ * error at once), a reserved slug and those read_listing finds (it looks
+ * only at members of the right type). */
+static int create_check(struct request *req)
+{
+	struct store_ext_input *in = listing_input(req);
+
+	if (in == NULL)
+		return DF_ENOMEM;
+	in->price_currency = "USD";
+	in->slug = json_get_str(req->json, "slug", NULL);
+	/* A literal segment beside /extensions/{slug}: that listing could
+	 * never be reached. */
+	if (in->slug != NULL && strcmp(in->slug, "updates") == 0)
+		problem_add_error(req, "slug", "reserved",
+			"is reserved by the API");
+	return read_listing(req, req->json, in);
+}
+
 static int ext_create(struct request *req)
 {
-	struct store_ext_input in;
+	struct store_ext_input *in = req->checked;
 	struct store_ext e;
 	char loc[128];
 	int rc;
 
-	memset(&in, 0, sizeof(in));
-	in.price_currency = "USD";
-	/* Every error at once: the table's, then those read_listing finds
-	 * (it looks only at members of the right type). */
-	json_fields_check(req, req->json, create_fields, NFIELDS(create_fields));
-	in.slug = json_get_str(req->json, "slug", NULL);
-	/* A literal segment beside /extensions/{slug}: that listing could
-	 * never be reached. */
-	if (in.slug != NULL && strcmp(in.slug, "updates") == 0)
-		problem_add_error(req, "slug", "reserved",
-			"is reserved by the API");
-	rc = read_listing(req, req->json, &in);
-	if (rc != 0)
-		return rc;
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
-	if (in.description == NULL)
-		in.description = "";
-	rc = store_ext_create(req->arena, api_caller_id(req), &in, &e);
+	if (in->description == NULL)
+		in->description = "";
+	rc = store_ext_create(req->arena, api_caller_id(req), in, &e);
 	if (rc == DF_ECONFLICT)
 		return problem_send(req, 409, NULL,
 			"That slug is taken: extensions are addressed by it, "
@@ -465,14 +471,15 @@ static int ext_create(struct request *req)
 	return answer_ext(req, 201, &e);
 }
 
-static int ext_patch(struct request *req)
+/* The route's check of an edit. It runs the field table itself: a slug
+ * is refused as read_only (not as an unknown field), whatever its
+ * value, before the table looks at the rest. */
+static int edit_check(struct request *req)
 {
-	struct store_ext_input in;
-	struct store_ext e;
-	const char *why;
-	int rc;
+	struct store_ext_input *in = listing_input(req);
 
-	memset(&in, 0, sizeof(in));
+	if (in == NULL)
+		return DF_ENOMEM;
 	if (json_object_object_get_ex(req->json, "slug", NULL)) {
 		/* Clients address the listing by its slug: it never
 		 * changes, or links and installs would break. */
@@ -480,12 +487,18 @@ static int ext_patch(struct request *req)
 		problem_add_error(req, "slug", "read_only",
 			"cannot be changed after creation");
 	}
-	json_fields_check(req, req->json, edit_fields, NFIELDS(edit_fields));
-	rc = read_listing(req, req->json, &in);
-	if (rc != 0)
-		return rc;
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
+	json_fields_check(req, req->json, edit_fields,
+		JSON_NFIELDS(edit_fields));
+	return read_listing(req, req->json, in);
+}
+
+static int ext_patch(struct request *req)
+{
+	struct store_ext_input *in = req->checked;
+	struct store_ext e;
+	const char *why;
+	int rc;
+
 	rc = api_ext_load(req, 1, 0, &e);
 	if (rc != 0)
 		return rc;
@@ -493,7 +506,7 @@ static int ext_patch(struct request *req)
 	 * would go live unreviewed the moment it is reinstated. */
 	rc = api_ext_begin_write(req, &e, 0, &why);
 	if (rc == 0)
-		rc = store_ext_update(e.id, &in);
+		rc = store_ext_update(e.id, in);
 	rc = store_tx_end(rc);
 	if (why != NULL)
 		return problem_send(req, 409, NULL, why);
@@ -513,7 +526,9 @@ static void drop_packages(struct request *req, struct store_version *v,
 		if (v[i].package_sha256 == NULL ||
 		    store_ver_package_used(req->arena, v[i].package_sha256) != 0)
 			continue;
-		blob_remove(req->cfg->storage_dir, v[i].package_sha256);
+		if (blob_remove(req->cfg->storage_dir, v[i].package_sha256) != 0)
+			log_req_msg(req, LOG_WARN, "package %s of a deleted "
+				"listing left in storage", v[i].package_sha256);
 	}
 }
 
@@ -546,7 +561,8 @@ static int ext_delete(struct request *req)
 		rc = api_market_audit(req, never ? "extension.deleted" :
 			"extension.archived", e.slug, NULL, NULL);
 	if (why != NULL) {
-		store_tx_end(rc);
+		/* Refused (rc is DF_ECONFLICT): nothing was written. */
+		store_tx_rollback();
 		return problem_send(req, 409, NULL, why);
 	}
 	rc = api_commit_no_content(req, rc);
@@ -564,9 +580,6 @@ static int moderate(struct request *req, int suspend)
 	struct store_ext e;
 	int rc;
 
-	if (json_fields_check(req, req->json, reason_fields,
-	    NFIELDS(reason_fields)) != 0)
-		return problem_send_validation(req);
 	reason = json_get_str(req->json, "reason", NULL);
 	rc = api_ext_load(req, 1, 0, &e);
 	if (rc != 0)
@@ -603,24 +616,36 @@ static int ext_reinstate(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/categories", categories_get, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_GET, "/api/v1/extensions", ext_list, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_GET, "/api/v1/developers/me/extensions", ext_mine,
-	  ROLE_DEVELOPER, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/extensions", ext_create, ROLE_DEVELOPER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_GET, "/api/v1/extensions/{slug}", ext_get, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_PATCH, "/api/v1/extensions/{slug}", ext_patch, ROLE_DEVELOPER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_DELETE, "/api/v1/extensions/{slug}", ext_delete, ROLE_DEVELOPER,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/admin/extensions/{slug}/suspend", ext_suspend,
-	  ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/admin/extensions/{slug}/reinstate", ext_reinstate,
-	  ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/categories",
+	  .handler = categories_get, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET },
+	{ .method = HTTP_GET, .pattern = "/api/v1/extensions",
+	  .handler = ext_list, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET,
+	  .query = QUERY_PARAMS(list_query), .check = list_check },
+	{ .method = HTTP_GET, .pattern = "/api/v1/developers/me/extensions",
+	  .handler = ext_mine, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
+	  .query = QUERY_PARAMS(ext_mine_query) },
+	{ .method = HTTP_POST, .pattern = "/api/v1/extensions",
+	  .handler = ext_create, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(create_fields),
+	  .check = create_check },
+	{ .method = HTTP_GET, .pattern = "/api/v1/extensions/{slug}",
+	  .handler = ext_get, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET },
+	{ .method = HTTP_PATCH, .pattern = "/api/v1/extensions/{slug}",
+	  .handler = ext_patch, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON, .check = edit_check },
+	{ .method = HTTP_DELETE, .pattern = "/api/v1/extensions/{slug}",
+	  .handler = ext_delete, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/extensions/{slug}/suspend",
+	  .handler = ext_suspend, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(reason_fields) },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/extensions/{slug}/reinstate",
+	  .handler = ext_reinstate, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(reason_fields) },
 };
 
 const struct route_table api_extensions_table = {

@@ -83,7 +83,8 @@ static int health_live(struct request *req)
 	if (o == NULL || json_set_str(o, "status", "ok") != 0 ||
 	    json_set_str(o, "version", PACKAGE_VERSION) != 0)
 		return DF_ENOMEM;
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	return http_set_json(req, 200, o);
 }
 
@@ -129,61 +130,57 @@ static int health_ready(struct request *req)
 	}
 
 	o = json_new_object(req);
-	checks = json_object_new_object();
-	dbc = json_object_new_object();
-	mig = json_object_new_object();
-	if (o == NULL || checks == NULL || dbc == NULL || mig == NULL) {
-		json_object_put(checks);
-		json_object_put(dbc);
-		json_object_put(mig);
+	checks = json_new_object(req);
+	dbc = json_new_object(req);
+	mig = json_new_object(req);
+	if (o == NULL || checks == NULL || dbc == NULL || mig == NULL ||
+	    json_set_str(dbc, "status", db_ok ? "ok" : "unavailable") ||
+	    (db_ok ? json_set_double(dbc, "latency_ms",
+		(double)(long long)(latency * 1000.0) / 1000.0) :
+	     json_set(dbc, "latency_ms", NULL)) ||
+	    json_set_str(mig, "status", mig_status) ||
+	    (db_ok ? json_set_int(mig, "current", current) :
+	     json_set(mig, "current", NULL)) ||
+	    json_set_int(mig, "expected", expected_version) ||
+	    json_set(checks, "database", dbc) ||
+	    json_set(checks, "migrations", mig) ||
+	    json_set_str(o, "status", db_ok && mig_ok ? "ok" : "unavailable") ||
+	    json_set(o, "checks", checks))
 		return DF_ENOMEM;
-	}
-	json_set_str(dbc, "status", db_ok ? "ok" : "unavailable");
-	if (db_ok)
-		json_set_double(dbc, "latency_ms",
-			(double)(long long)(latency * 1000.0) / 1000.0);
-	else
-		json_set(dbc, "latency_ms", NULL);
-	json_set_str(mig, "status", mig_status);
-	if (db_ok)
-		json_set_int(mig, "current", current);
-	else
-		json_set(mig, "current", NULL);
-	json_set_int(mig, "expected", expected_version);
-	json_set(checks, "database", dbc);
-	json_set(checks, "migrations", mig);
-	json_set_str(o, "status", db_ok && mig_ok ? "ok" : "unavailable");
-	json_set(o, "checks", checks);
-	http_set_header(req, "Cache-Control", "no-store");
-	if (!(db_ok && mig_ok))
-		http_set_header(req, "Retry-After", "5");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
+	if (!(db_ok && mig_ok) &&
+	    http_set_header(req, "Retry-After", "5") != 0)
+		return DF_ENOMEM;
 	return http_set_json(req, db_ok && mig_ok ? 200 : 503, o);
 }
 
 static int api_root(struct request *req)
 {
 	struct json_object *o = json_new_object(req);
-	struct json_object *links = json_object_new_object();
+	struct json_object *links = json_new_object(req);
 
-	if (o == NULL || links == NULL) {
-		json_object_put(links);
+	if (o == NULL || links == NULL ||
+	    json_set_str(o, "name", "Dev Forge API") ||
+	    json_set_str(o, "version", PACKAGE_VERSION) ||
+	    json_set_str(links, "docs", "/docs/") ||
+	    json_set_str(links, "openapi", "/docs/openapi.yaml") ||
+	    json_set_str(links, "health", "/api/v1/health") ||
+	    json_set_str(links, "ready", "/api/v1/health/ready") ||
+	    json_set(o, "links", links))
 		return DF_ENOMEM;
-	}
-	json_set_str(o, "name", "Dev Forge API");
-	json_set_str(o, "version", PACKAGE_VERSION);
-	json_set_str(links, "docs", "/docs/");
-	json_set_str(links, "openapi", "/docs/openapi.yaml");
-	json_set_str(links, "health", "/api/v1/health");
-	json_set_str(links, "ready", "/api/v1/health/ready");
-	json_set(o, "links", links);
 	return http_set_json(req, 200, o);
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/health", health_live, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/health", health_live, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/health/ready", health_ready, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1", api_root, ROLE_NONE, RL_DEFAULT, 0, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/health", .handler = health_live,
+	  .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/health",
+	  .handler = health_live, .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/health/ready",
+	  .handler = health_ready, .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1", .handler = api_root,
+	  .role = ROLE_NONE, .rl = RL_DEFAULT },
 };
 
 const struct route_table api_health_table = {

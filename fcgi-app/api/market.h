@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "http.h"
 #include "store/extensions.h"
+#include "err.h"
 
 struct json_object;
 
@@ -23,7 +24,7 @@ void api_market_changed(void);
 
 /* Audits a marketplace decision ({slug, version?, reason?}) inside the
  * caller's transaction. 0 or a negative df_err. */
-int api_market_audit(struct request *req, const char *event,
+DF_MUST_CHECK int api_market_audit(struct request *req, const char *event,
 	const char *slug, const char *version, const char *reason);
 
 /* The caller's user row id, 0 when anonymous. */
@@ -37,7 +38,7 @@ int api_ext_manager(const struct request *req, const struct store_ext *e);
  * admins (DF_ENOTFOUND for the rest, as if absent). With manage set the
  * caller must also be the owner or an admin: DF_EFORBIDDEN otherwise.
  * With owner_only, admins are refused too (uploads are the owner's). */
-int api_ext_load(struct request *req, int manage, int owner_only,
+DF_MUST_CHECK int api_ext_load(struct request *req, int manage, int owner_only,
 	struct store_ext *out);
 
 /* What the owner routes may not do to a listing an administrator holds:
@@ -59,11 +60,11 @@ const char *api_ext_frozen(struct request *req, const struct store_ext *e,
  * the caller ends the transaction with store_tx_end(rc). DF_ECONFLICT
  * with *why set when the caller may not change it; 0 with *why NULL when
  * it may; another negative df_err on failure. */
-int api_ext_begin_write(struct request *req, struct store_ext *e,
-	int flags, const char **why);
+DF_MUST_CHECK int api_ext_begin_write(struct request *req,
+	struct store_ext *e, int flags, const char **why);
 
-/* The listing as clients see it; manager_view adds status_reason. A new
- * object the caller owns; NULL on OOM. */
+/* The listing as clients see it; manager_view adds status_reason. An
+ * object of the request; NULL on OOM. */
 struct json_object *api_ext_json(struct request *req,
 	const struct store_ext *e, int manager_view);
 

@@ -22,28 +22,27 @@
 #define PASSWORD_INPUT_MAX 1024
 
 static const struct json_field patch_fields[] = {
-	{ "display_name", JF_STRING, 0, 1, API_DISPLAY_NAME_MAX,
-	  api_v_display_name, 1 },
+	{ .name = "display_name", .type = JF_STRING, .min = 1,
+	  .max = API_DISPLAY_NAME_MAX, .validate = api_v_display_name,
+	  .nullable = 1 },
 };
 
 static const struct json_field password_fields[] = {
-	{ "current_password", JF_STRING, 1, 1, PASSWORD_INPUT_MAX, NULL, 0 },
+	{ .name = "current_password", .type = JF_STRING, .required = 1,
+	  .min = 1, .max = PASSWORD_INPUT_MAX },
 	/* Length and content: password_policy_check, with its own codes. */
-	{ "new_password", JF_STRING, 1, 0, 0, NULL, 0 },
+	{ .name = "new_password", .type = JF_STRING, .required = 1 },
 };
 
 static int send_user(struct request *req, const struct store_user *u)
 {
 	struct json_object *o = api_user_json(req, u, 0);
-	int rc;
 
 	if (o == NULL)
 		return DF_ENOMEM;
-	http_set_header(req, "Cache-Control", "no-store");
-	/* http_set_json copies the text; the object is ours to release. */
-	rc = http_set_json(req, 200, o);
-	json_object_put(o);
-	return rc;
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
+	return http_set_json(req, 200, o);
 }
 
 static int me_get(struct request *req)
@@ -60,8 +59,6 @@ static int me_patch(struct request *req)
 	struct store_user u;
 	int rc;
 
-	if (json_fields_check(req, req->json, patch_fields, NFIELDS(patch_fields)))
-		return problem_send_validation(req);
 	rc = api_caller(req, &u);
 	if (rc != 0)
 		return rc;
@@ -89,9 +86,6 @@ static int password_post(struct request *req)
 	int64_t attempt = 0;
 	int rc;
 
-	if (json_fields_check(req, req->json, password_fields,
-	    NFIELDS(password_fields)))
-		return problem_send_validation(req);
 	current = json_get_str(req->json, "current_password", NULL);
 	fresh = json_get_str(req->json, "new_password", NULL);
 	rc = api_caller(req, &u);
@@ -158,13 +152,17 @@ static int password_post(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/me", me_get, ROLE_USER, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_PATCH, "/api/v1/me", me_patch, ROLE_USER, RL_DEFAULT,
-	  ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/me", .handler = me_get,
+	  .role = ROLE_USER, .rl = RL_DEFAULT },
+	{ .method = HTTP_PATCH, .pattern = "/api/v1/me", .handler = me_patch,
+	  .role = ROLE_USER, .rl = RL_DEFAULT, .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(patch_fields) },
 	/* It checks a password: limited per address like the auth routes,
 	 * so a stolen access token cannot guess the password at speed. */
-	{ HTTP_POST, "/api/v1/me/password", password_post, ROLE_USER, RL_AUTH,
-	  ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/me/password",
+	  .handler = password_post, .role = ROLE_USER, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(password_fields) },
 };
 
 const struct route_table api_me_table = {

@@ -13,14 +13,16 @@ static int metrics_get(struct request *req)
 
 	if (text == NULL)
 		return DF_ENOMEM;
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	return http_set_body(req, 200, "text/plain; version=0.0.4; charset=utf-8",
 		text, len);
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/metrics", metrics_get, ROLE_ADMIN, RL_NONE,
-	  ROUTE_TRUSTED, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/metrics",
+	  .handler = metrics_get, .role = ROLE_ADMIN, .rl = RL_NONE,
+	  .flags = ROUTE_TRUSTED },
 };
 
 const struct route_table api_metrics_table = {

@@ -24,12 +24,15 @@
 #define OTPAUTH_URI_MAX 1024
 
 static const struct json_field confirm_fields[] = {
-	{ "code", JF_STRING, 1, 1, CODE_INPUT_MAX, NULL, 0 },
+	{ .name = "code", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = CODE_INPUT_MAX },
 };
 
 static const struct json_field disable_fields[] = {
-	{ "password", JF_STRING, 1, 1, PASSWORD_INPUT_MAX, NULL, 0 },
-	{ "code", JF_STRING, 1, 1, CODE_INPUT_MAX, NULL, 0 },
+	{ .name = "password", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = PASSWORD_INPUT_MAX },
+	{ .name = "code", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = CODE_INPUT_MAX },
 };
 
 static int send_code_invalid(struct request *req)
@@ -73,7 +76,8 @@ static int enrol_post(struct request *req)
 	    json_set_str(o, "otpauth_uri", uri))
 		return DF_ENOMEM;
 	crypto_wipe(b32, sizeof(b32));
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	return http_set_json(req, 200, o);
 }
 
@@ -86,9 +90,6 @@ static int confirm_post(struct request *req)
 	int64_t step = 0;
 	int rc;
 
-	if (json_fields_check(req, req->json, confirm_fields,
-	    NFIELDS(confirm_fields)))
-		return problem_send_validation(req);
 	rc = api_caller(req, &u);
 	if (rc != 0)
 		return rc;
@@ -137,17 +138,15 @@ static int confirm_post(struct request *req)
 		return rc;
 
 	o = json_new_object(req);
-	arr = json_object_new_array();
-	if (o == NULL || arr == NULL) {
-		json_object_put(arr);
-		return DF_ENOMEM;
-	}
-	for (size_t i = 0; i < TOTP_RECOVERY_COUNT; i++)
-		json_object_array_add(arr, json_object_new_string(codes[i]));
+	arr = json_new_array(req);
+	rc = o == NULL || arr == NULL ? DF_ENOMEM : 0;
+	for (size_t i = 0; rc == 0 && i < TOTP_RECOVERY_COUNT; i++)
+		rc = json_push_str(arr, codes[i]);
 	crypto_wipe(codes, sizeof(codes));
-	if (json_set(o, "recovery_codes", arr) != 0)
+	if (rc != 0 || json_set(o, "recovery_codes", arr) != 0)
 		return DF_ENOMEM;
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	return http_set_json(req, 200, o);
 }
 
@@ -159,9 +158,6 @@ static int disable_delete(struct request *req)
 	int64_t attempt = 0;
 	int rc;
 
-	if (json_fields_check(req, req->json, disable_fields,
-	    NFIELDS(disable_fields)))
-		return problem_send_validation(req);
 	rc = api_caller(req, &u);
 	if (rc != 0)
 		return rc;
@@ -213,22 +209,26 @@ static int disable_delete(struct request *req)
 	 * code here is worth a look. */
 	if (rc == 0) {
 		d = json_new_object(req);
-		if (d != NULL)
-			json_set_str(d, "mfa", how);
+		if (d != NULL && json_set_str(d, "mfa", how) != 0)
+			d = NULL; /* recorded bare, as without memory */
 		rc = api_audit(req, "auth.mfa_disabled", u.public_id, d);
 	}
 	return api_commit_no_content(req, rc);
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/me/mfa/totp", enrol_post, ROLE_USER, RL_DEFAULT,
-	  0, 0, 0 },
-	{ HTTP_POST, "/api/v1/me/mfa/totp/confirm", confirm_post, ROLE_USER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/me/mfa/totp",
+	  .handler = enrol_post, .role = ROLE_USER, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST, .pattern = "/api/v1/me/mfa/totp/confirm",
+	  .handler = confirm_post, .role = ROLE_USER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(confirm_fields) },
 	/* It checks a password and a code: limited per address like the
 	 * auth routes. */
-	{ HTTP_DELETE, "/api/v1/me/mfa/totp", disable_delete, ROLE_USER, RL_AUTH,
-	  ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_DELETE, .pattern = "/api/v1/me/mfa/totp",
+	  .handler = disable_delete, .role = ROLE_USER, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(disable_fields) },
 };
 
 const struct route_table api_mfa_table = {

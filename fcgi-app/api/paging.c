@@ -2,7 +2,8 @@
 /* The list convention every collection route follows: ?limit= (1-100,
  * default 20) and an opaque ?cursor= naming the row the previous page
  * ended at, so a page is a keyset range that rows inserted meanwhile
- * cannot shift (no duplicates, no gaps among the rows that existed). */
+ * cannot shift (no duplicates, no gaps among the rows that existed).
+ * The router reads both (API_PAGE_ROWS); here the answers are built. */
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
@@ -14,60 +15,9 @@
 #include "problem.h"
 #include "validate.h"
 
-/* "<kind>.<row id>" before encoding; kinds are short words. */
+/* "<kind>.<row id>" before encoding; kinds are short words (the router
+ * reads it back: QP_CURSOR, CURSOR_RAW_MAX). */
 #define PAGE_RAW_MAX 64
-
-int api_page_parse(struct request *req, const char *kind,
-	struct api_page *out)
-{
-	const char *limit = http_query(req, "limit");
-	const char *cursor = http_query(req, "cursor");
-	size_t klen = strlen(kind), clen;
-	int64_t v;
-	int bad = 0;
-
-	out->limit = API_LIMIT_DEFAULT;
-	out->after = 0;
-	if (limit != NULL) {
-		if (!validate_int(limit, 1, API_LIMIT_MAX, &v)) {
-			problem_add_error(req, "limit", "out_of_range",
-				"must be an integer from 1 to 100");
-			bad = 1;
-		} else {
-			out->limit = v;
-		}
-	}
-	if (cursor != NULL) {
-		unsigned char raw[PAGE_RAW_MAX + 3];
-		char digits[PAGE_RAW_MAX + 1];
-		uint64_t id;
-		long n = -1;
-
-		clen = strlen(cursor);
-		if (clen > 0 && clen <= PAGE_RAW_MAX)
-			n = crypto_b64url_decode(cursor, clen, raw);
-		/* Only a cursor this list handed out: its kind, a dot, and a
-		 * row id without sign or leading zero. */
-		if (n > (long)klen + 1 && n <= PAGE_RAW_MAX &&
-		    memcmp(raw, kind, klen) == 0 && raw[klen] == '.' &&
-		    raw[klen + 1] != '0') {
-			memcpy(digits, raw + klen + 1, (size_t)n - klen - 1);
-			digits[(size_t)n - klen - 1] = '\0';
-		} else {
-			digits[0] = '\0';
-		}
-		if (n <= (long)klen + 1 ||
-		    strlen(digits) != (size_t)n - klen - 1 ||
-		    !validate_uint(digits, INT64_MAX, &id) || id == 0) {
-			problem_add_error(req, "cursor", "invalid_format",
-				"must be a next_cursor this list returned");
-			bad = 1;
-		} else {
-			out->after = (int64_t)id;
-		}
-	}
-	return bad ? DF_EINVAL : 0;
-}
 
 const char *api_cursor_encode(struct request *req, const char *raw)
 {
@@ -97,20 +47,15 @@ struct json_object *api_list_new(struct request *req, struct json_object **items
 {
 	struct json_object *o = json_new_object(req);
 
-	*items = json_object_new_array();
-	/* json_set takes the array even when it fails. */
-	if (*items == NULL || json_set(o, "items", *items) != 0 || o == NULL)
+	*items = json_new_array(req);
+	if (o == NULL || *items == NULL || json_set(o, "items", *items) != 0)
 		return NULL;
 	return o;
 }
 
 int api_list_add(struct json_object *items, struct json_object *it)
 {
-	if (it == NULL || json_object_array_add(items, it) != 0) {
-		json_object_put(it);
-		return DF_ENOMEM;
-	}
-	return 0;
+	return json_push(items, it);
 }
 
 int api_list_send(struct request *req, struct json_object *list,
@@ -122,12 +67,12 @@ int api_list_send(struct request *req, struct json_object *list,
 }
 
 int api_list_page(struct request *req, const char *kind,
-	const struct api_page *page, const void *rows, size_t n, size_t size,
-	size_t id_offset, api_item_fn item)
+	const void *rows, size_t n, size_t size, size_t id_offset,
+	api_item_fn item)
 {
 	const char *row = rows, *next = NULL;
 	struct json_object *o, *items;
-	size_t shown = n < (size_t)page->limit ? n : (size_t)page->limit;
+	size_t shown = n < (size_t)req->q.limit ? n : (size_t)req->q.limit;
 	int64_t last;
 
 	o = api_list_new(req, &items);

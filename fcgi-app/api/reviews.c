@@ -10,26 +10,29 @@
 #include "arena.h"
 #include "err.h"
 #include "json.h"
+#include "log.h"
 #include "problem.h"
 #include "validate.h"
 #include "store/reviews.h"
 
 static const struct json_field put_fields[] = {
-	{ "rating", JF_INT, 1, 1, 5, NULL, 0 },
-	{ "title", JF_STRING, 0, 1, 200, api_v_line, 1 },
-	{ "body", JF_STRING, 0, 1, 5000, api_v_text, 1 },
+	{ .name = "rating", .type = JF_INT, .required = 1, .min = 1,
+	  .max = 5 },
+	{ .name = "title", .type = JF_STRING, .min = 1, .max = 200,
+	  .validate = api_v_line, .nullable = 1 },
+	{ .name = "body", .type = JF_STRING, .min = 1, .max = 5000,
+	  .validate = api_v_text, .nullable = 1 },
 };
 
 /* {id, rating, title, body, author:{username, display_name},
  * created_at, updated_at} */
-static struct json_object *review_json(const struct store_review *r)
+static struct json_object *review_json(struct request *req,
+	const struct store_review *r)
 {
-	struct json_object *o = json_object_new_object(), *a;
+	struct json_object *o = json_new_object(req);
+	struct json_object *a = json_new_object(req);
 
-	if (o == NULL)
-		return NULL;
-	a = json_object_new_object();
-	if (json_set(o, "author", a) ||
+	if (o == NULL || a == NULL || json_set(o, "author", a) ||
 	    json_set_str(o, "id", r->public_id) ||
 	    json_set_int(o, "rating", r->rating) ||
 	    json_set_str(o, "title", r->title) ||
@@ -37,36 +40,35 @@ static struct json_object *review_json(const struct store_review *r)
 	    json_set_str(a, "username", r->username) ||
 	    json_set_str(a, "display_name", r->display_name) ||
 	    json_set_str(o, "created_at", r->created_at) ||
-	    json_set_str(o, "updated_at", r->updated_at)) {
-		json_object_put(o);
+	    json_set_str(o, "updated_at", r->updated_at))
 		return NULL;
-	}
 	return o;
 }
 
+static const struct query_param rev_list_query[] = {
+	API_PAGE_ROWS("reviews"),
+};
+
 static struct json_object *review_item(struct request *req, const void *row)
 {
-	(void)req;
-	return review_json(row);
+	return review_json(req, row);
 }
 
 static int rev_list(struct request *req)
 {
 	struct store_review *rows;
-	struct api_page page;
 	struct store_ext e;
 	size_t n;
 	int rc;
 
-	if (api_page_parse(req, "reviews", &page) != 0)
-		return problem_send_validation(req);
 	rc = api_ext_load(req, 0, 0, &e);
 	if (rc != 0)
 		return rc;
-	rc = store_rev_list(req->arena, e.id, page.after, page.limit, &rows, &n);
+	rc = store_rev_list(req->arena, e.id, req->q.after, req->q.limit,
+		&rows, &n);
 	if (rc != 0)
 		return rc;
-	rc = api_list_page(req, "reviews", &page, rows, n, sizeof(*rows),
+	rc = api_list_page(req, "reviews", rows, n, sizeof(*rows),
 		offsetof(struct store_review, id), review_item);
 	if (rc == 0 && strcmp(e.status, "published") == 0)
 		http_set_cacheable(req);
@@ -80,9 +82,6 @@ static int rev_put(struct request *req)
 	struct json_object *o;
 	int rc, created;
 
-	if (json_fields_check(req, req->json, put_fields,
-	    NFIELDS(put_fields)) != 0)
-		return problem_send_validation(req);
 	rc = api_ext_load(req, 0, 0, &e);
 	if (rc != 0)
 		return rc;
@@ -102,12 +101,10 @@ static int rev_put(struct request *req)
 	if (created && http_set_header(req, "Location", arena_printf(req->arena,
 	    "/api/v1/extensions/%s/reviews/me", e.slug)) != 0)
 		return DF_ENOMEM;
-	o = review_json(&r);
+	o = review_json(req, &r);
 	if (o == NULL)
 		return DF_ENOMEM;
-	rc = http_set_json(req, created ? 201 : 200, o);
-	json_object_put(o);
-	return rc;
+	return http_set_json(req, created ? 201 : 200, o);
 }
 
 static int rev_delete_mine(struct request *req)
@@ -122,7 +119,8 @@ static int rev_delete_mine(struct request *req)
 	if (rc != 0)
 		return rc;
 	api_market_changed();
-	http_set_header(req, "Cache-Control", "no-store");
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	http_set_status(req, 204);
 	return 0;
 }
@@ -141,25 +139,34 @@ static int rev_remove(struct request *req)
 		return rc;
 	api_market_changed();
 	/* After the commit: the removal stands even if the audit write
-	 * fails, and the failure is logged by api_audit. */
-	d = json_object_new_object();
-	if (d != NULL && json_set_str(d, "review_id", id) == 0)
+	 * fails; the failure is logged. */
+	d = json_new_object(req);
+	rc = d == NULL || json_set_str(d, "review_id", id) != 0 ? DF_ENOMEM :
 		api_audit(req, "extension.review_removed", NULL, d);
-	json_object_put(d);
-	http_set_header(req, "Cache-Control", "no-store");
+	if (rc != 0)
+		log_req_msg(req, LOG_WARN, "review %s removed without its "
+			"audit record: %s", id, df_strerror(rc));
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
 	http_set_status(req, 204);
 	return 0;
 }
 
 static const struct route routes[] = {
-	{ HTTP_GET, "/api/v1/extensions/{slug}/reviews", rev_list, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_PUT, "/api/v1/extensions/{slug}/reviews/me", rev_put, ROLE_USER,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_DELETE, "/api/v1/extensions/{slug}/reviews/me", rev_delete_mine,
-	  ROLE_USER, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_DELETE, "/api/v1/admin/reviews/{id}", rev_remove, ROLE_ADMIN,
-	  RL_DEFAULT, 0, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/extensions/{slug}/reviews",
+	  .handler = rev_list, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET,
+	  .query = QUERY_PARAMS(rev_list_query) },
+	{ .method = HTTP_PUT,
+	  .pattern = "/api/v1/extensions/{slug}/reviews/me",
+	  .handler = rev_put, .role = ROLE_USER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(put_fields) },
+	{ .method = HTTP_DELETE,
+	  .pattern = "/api/v1/extensions/{slug}/reviews/me",
+	  .handler = rev_delete_mine, .role = ROLE_USER, .rl = RL_DEFAULT },
+	{ .method = HTTP_DELETE, .pattern = "/api/v1/admin/reviews/{id}",
+	  .handler = rev_remove, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
 };
 
 const struct route_table api_reviews_table = {

@@ -9,9 +9,8 @@
 struct json_object *api_user_json(struct request *req,
 	const struct store_user *u, int admin_view)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = json_new_object(req);
 
-	(void)req;
 	if (o == NULL)
 		return NULL;
 	if (json_set_str(o, "id", u->public_id) ||
@@ -24,9 +23,7 @@ struct json_object *api_user_json(struct request *req,
 	    json_set_str(o, "created_at", u->created_at) ||
 	    (admin_view && (json_set_str(o, "status",
 		u->active ? "active" : "suspended") ||
-	     json_set_str(o, "updated_at", u->updated_at)))) {
-		json_object_put(o);
+	     json_set_str(o, "updated_at", u->updated_at))))
 		return NULL;
-	}
 	return o;
 }

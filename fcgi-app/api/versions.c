@@ -49,27 +49,36 @@ static int v_range(struct json_object *v, const char **code,
 }
 
 static const struct json_field create_fields[] = {
-	{ "version", JF_STRING, 1, 1, SEMVER_MAX_LEN, v_semver, 0 },
-	{ "changelog", JF_STRING, 0, 0, 20000, api_v_text, 0 },
-	{ "engine", JF_STRING, 1, 1, SEMVER_RANGE_MAX_LEN, v_range, 0 },
+	{ .name = "version", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = SEMVER_MAX_LEN, .validate = v_semver },
+	{ .name = "changelog", .type = JF_STRING, .max = 20000,
+	  .validate = api_v_text },
+	{ .name = "engine", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = SEMVER_RANGE_MAX_LEN, .validate = v_range },
 };
 
 static const struct json_field reason_fields[] = {
-	{ "reason", JF_STRING, 1, 1, 2000, api_v_notes, 0 },
+	{ .name = "reason", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 2000, .validate = api_v_notes },
 };
 
 static const struct json_field yank_fields[] = {
-	{ "reason", JF_STRING, 0, 1, 1000, api_v_notes, 1 },
+	{ .name = "reason", .type = JF_STRING, .min = 1, .max = 1000,
+	  .validate = api_v_notes, .nullable = 1 },
 };
 
 static const struct json_field updates_fields[] = {
-	{ "installed", JF_ARRAY, 1, 0, UPDATES_MAX, NULL, 0 },
-	{ "engine", JF_STRING, 1, 1, SEMVER_MAX_LEN, v_semver, 0 },
+	{ .name = "installed", .type = JF_ARRAY, .required = 1,
+	  .max = UPDATES_MAX },
+	{ .name = "engine", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = SEMVER_MAX_LEN, .validate = v_semver },
 };
 
 static const struct json_field installed_fields[] = {
-	{ "slug", JF_STRING, 1, 3, 64, NULL, 0 },
-	{ "version", JF_STRING, 1, 1, SEMVER_MAX_LEN, v_semver, 0 },
+	{ .name = "slug", .type = JF_STRING, .required = 1, .min = 3,
+	  .max = 64 },
+	{ .name = "version", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = SEMVER_MAX_LEN, .validate = v_semver },
 };
 
 /* --- the version as clients see it */
@@ -88,19 +97,19 @@ static const char *download_url(struct request *req, const char *slug,
 static struct json_object *version_json(struct request *req,
 	const struct store_version *v, int manager_view)
 {
-	struct json_object *o = json_object_new_object(), *pkg = NULL;
+	struct json_object *o = json_new_object(req), *pkg = NULL;
 	int published = strcmp(v->status, "published") == 0;
 
 	if (o == NULL)
 		return NULL;
 	if (v->package_sha256 != NULL) {
-		pkg = json_object_new_object();
-		if (json_set(o, "package", pkg) ||
+		pkg = json_new_object(req);
+		if (pkg == NULL || json_set(o, "package", pkg) ||
 		    json_set_str(pkg, "sha256", v->package_sha256) ||
 		    json_set_int(pkg, "size", v->package_size))
-			goto fail;
+			return NULL;
 	} else if (json_set(o, "package", NULL)) {
-		goto fail;
+		return NULL;
 	}
 	if (json_set_str(o, "version", v->version) ||
 	    json_set_str(o, "changelog", v->changelog) ||
@@ -114,36 +123,30 @@ static struct json_object *version_json(struct request *req,
 	    json_set_str(o, "published_at", v->published_at) ||
 	    json_set_str(o, "download_url", published || manager_view ?
 		download_url(req, v->slug, v->version) : NULL))
-		goto fail;
+		return NULL;
 	if (manager_view) {
 		struct json_object *checks = NULL;
 
 		if (v->checks != NULL)
-			checks = json_tokener_parse(v->checks);
+			checks = json_own(req, json_tokener_parse(v->checks));
 		if (json_set(o, "checks", checks) ||
 		    json_set_str(o, "reject_reason", v->reject_reason) ||
 		    json_set_str(o, "uploaded_at", v->uploaded_at) ||
 		    json_set_str(o, "submitted_at", v->submitted_at) ||
 		    json_set_str(o, "reviewed_at", v->reviewed_at))
-			goto fail;
+			return NULL;
 	}
 	return o;
-fail:
-	json_object_put(o);
-	return NULL;
 }
 
 static int answer_version(struct request *req, int status,
 	const struct store_version *v, int manager_view)
 {
 	struct json_object *o = version_json(req, v, manager_view);
-	int rc;
 
 	if (o == NULL)
 		return DF_ENOMEM;
-	rc = http_set_json(req, status, o);
-	json_object_put(o);
-	return rc;
+	return http_set_json(req, status, o);
 }
 
 /* After a committed change of v: the marketplace generation moves on,
@@ -251,9 +254,6 @@ static int ver_create(struct request *req)
 	size_t n, i;
 	int rc;
 
-	if (json_fields_check(req, req->json, create_fields,
-	    NFIELDS(create_fields)) != 0)
-		return problem_send_validation(req);
 	ver = json_get_str(req->json, "version", NULL);
 	if (semver_parse(ver, &want) != 0)
 		return DF_EINVAL;
@@ -290,41 +290,53 @@ static int ver_create(struct request *req)
 
 #define VER_CURSOR_KIND "ver."
 
+static const struct query_param ver_list_query[] = {
+	{ .name = "limit", .kind = QP_LIMIT },
+};
+
+/* The route's check: a cursor of this list names the version the
+ * previous page ended at (req->checked, for the handler). */
+static int ver_list_check(struct request *req)
+{
+	const char *cursor = http_query(req, "cursor");
+	unsigned char raw[SEMVER_MAX_LEN + 8];
+	struct semver *after;
+	size_t cl;
+	long dn = -1;
+
+	if (cursor == NULL)
+		return 0;
+	after = arena_calloc(req->arena, 1, sizeof(*after));
+	if (after == NULL)
+		return DF_ENOMEM;
+	cl = strlen(cursor);
+	if (cl > 0 && cl <= ((SEMVER_MAX_LEN + 4) * 4) / 3)
+		dn = crypto_b64url_decode(cursor, cl, raw);
+	if (dn > 4 && dn < (long)sizeof(raw)) {
+		raw[dn] = '\0';
+		if (memcmp(raw, VER_CURSOR_KIND, 4) == 0 &&
+		    semver_parse((const char *)raw + 4, after) == 0) {
+			req->checked = after;
+			return 0;
+		}
+	}
+	problem_add_error(req, "cursor", "invalid_format",
+		"must be a next_cursor this list returned");
+	return 0;
+}
+
 static int ver_list(struct request *req)
 {
-	const char *limit = http_query(req, "limit");
-	const char *cursor = http_query(req, "cursor");
+	const struct semver *after = req->checked;
 	struct store_version *vers;
 	struct json_object *o, *items;
-	struct semver after;
 	struct ranked *r;
 	struct store_ext e;
 	const char *next = NULL;
-	int64_t lim = API_LIMIT_DEFAULT;
+	int64_t lim = req->q.limit;
 	size_t n, k, i, shown = 0;
-	int rc, mgr, has_after = 0;
+	int rc, mgr;
 
-	if (limit != NULL && !validate_int(limit, 1, API_LIMIT_MAX, &lim))
-		problem_add_error(req, "limit", "out_of_range",
-			"must be an integer from 1 to 100");
-	if (cursor != NULL) {
-		unsigned char raw[SEMVER_MAX_LEN + 8];
-		size_t cl = strlen(cursor);
-		long dn = -1;
-
-		if (cl > 0 && cl <= ((SEMVER_MAX_LEN + 4) * 4) / 3)
-			dn = crypto_b64url_decode(cursor, cl, raw);
-		if (dn > 4 && dn < (long)sizeof(raw)) {
-			raw[dn] = '\0';
-			has_after = memcmp(raw, VER_CURSOR_KIND, 4) == 0 &&
-				semver_parse((const char *)raw + 4, &after) == 0;
-		}
-		if (!has_after)
-			problem_add_error(req, "cursor", "invalid_format",
-				"must be a next_cursor this list returned");
-	}
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
 	rc = api_ext_load(req, 0, 0, &e);
 	if (rc != 0)
 		return rc;
@@ -341,7 +353,7 @@ static int ver_list(struct request *req)
 	for (i = 0; i < k; i++) {
 		struct json_object *it;
 
-		if (has_after && semver_cmp(&r[i].sv, &after) >= 0)
+		if (after != NULL && semver_cmp(&r[i].sv, after) >= 0)
 			continue;
 		if (shown == (size_t)lim) {
 			next = arena_printf(req->arena, VER_CURSOR_KIND "%s",
@@ -388,8 +400,11 @@ static int is_zip_type(const char *ct)
 /* Removes the stored file of sha256 once no version points to it. */
 static void drop_if_unused(struct request *req, const char *sha256)
 {
-	if (sha256 != NULL && store_ver_package_used(req->arena, sha256) == 0)
-		blob_remove(req->cfg->storage_dir, sha256);
+	if (sha256 != NULL &&
+	    store_ver_package_used(req->arena, sha256) == 0 &&
+	    blob_remove(req->cfg->storage_dir, sha256) != 0)
+		log_req_msg(req, LOG_WARN, "unused package %s left in storage",
+			sha256);
 }
 
 static int ver_package(struct request *req)
@@ -522,9 +537,6 @@ static int ver_yank(struct request *req)
 	const char *reason, *why;
 	int rc;
 
-	if (json_fields_check(req, req->json, yank_fields,
-	    NFIELDS(yank_fields)) != 0)
-		return problem_send_validation(req);
 	reason = json_get_str(req->json, "reason", NULL);
 	rc = load_version(req, 1, 0, &e, &v);
 	if (rc != 0)
@@ -557,12 +569,8 @@ static int review(struct request *req, int approve)
 	const char *reason = NULL;
 	int rc;
 
-	if (!approve) {
-		if (json_fields_check(req, req->json, reason_fields,
-		    NFIELDS(reason_fields)) != 0)
-			return problem_send_validation(req);
+	if (!approve)
 		reason = json_get_str(req->json, "reason", NULL);
-	}
 	rc = load_version(req, 1, 0, &e, &v);
 	if (rc != 0)
 		return rc;
@@ -597,32 +605,31 @@ static int ver_reject(struct request *req)
 	return review(req, 0);
 }
 
+static const struct query_param queue_list_query[] = {
+	API_PAGE_ROWS("queue"),
+};
+
 /* A version in the review queue also names its extension. */
 static struct json_object *queue_item(struct request *req, const void *row)
 {
 	const struct store_version *v = row;
 	struct json_object *it = version_json(req, v, 1);
 
-	if (it != NULL && json_set_str(it, "extension", v->slug) != 0) {
-		json_object_put(it);
+	if (it == NULL || json_set_str(it, "extension", v->slug) != 0)
 		return NULL;
-	}
 	return it;
 }
 
 static int queue_list(struct request *req)
 {
 	struct store_version *vers;
-	struct api_page page;
 	size_t n;
 	int rc;
 
-	if (api_page_parse(req, "queue", &page) != 0)
-		return problem_send_validation(req);
-	rc = store_ver_queue(req->arena, page.after, page.limit, &vers, &n);
+	rc = store_ver_queue(req->arena, req->q.after, req->q.limit, &vers, &n);
 	if (rc != 0)
 		return rc;
-	return api_list_page(req, "queue", &page, vers, n, sizeof(*vers),
+	return api_list_page(req, "queue", vers, n, sizeof(*vers),
 		offsetof(struct store_version, id), queue_item);
 }
 
@@ -741,6 +748,31 @@ static int ver_download(struct request *req)
 	return 0;
 }
 
+/* The route's check: each entry of a valid list is an object of
+ * installed_fields (the list's own errors come alone). */
+static int updates_check(struct request *req)
+{
+	struct json_object *installed = json_get(req->json, "installed");
+	size_t n, i;
+
+	if (problem_error_count(req) > 0)
+		return 0;
+	n = json_object_array_length(installed);
+	for (i = 0; i < n; i++) {
+		struct json_object *it = json_object_array_get_idx(installed, i);
+		char prefix[32];
+
+		snprintf(prefix, sizeof(prefix), "installed[%zu]", i);
+		if (!json_object_is_type(it, json_type_object))
+			problem_add_error(req, prefix, "invalid_type",
+				"must be an object {slug, version}");
+		else
+			json_fields_check_at(req, it, installed_fields,
+				JSON_NFIELDS(installed_fields), prefix);
+	}
+	return 0;
+}
+
 static int updates(struct request *req)
 {
 	struct json_object *installed, *slugs, *o, *items;
@@ -751,26 +783,8 @@ static int updates(struct request *req)
 	size_t n, ncand, i, j;
 	int rc;
 
-	if (json_fields_check(req, req->json, updates_fields,
-	    NFIELDS(updates_fields)) != 0)
-		return problem_send_validation(req);
 	installed = json_get(req->json, "installed");
 	n = json_object_array_length(installed);
-	for (i = 0; i < n; i++) {
-		struct json_object *it = json_object_array_get_idx(installed, i);
-		char prefix[32];
-
-		snprintf(prefix, sizeof(prefix), "installed[%zu]", i);
-		if (!json_object_is_type(it, json_type_object)) {
-			problem_add_error(req, prefix, "invalid_type",
-				"must be an object {slug, version}");
-			continue;
-		}
-		json_fields_check_at(req, it, installed_fields,
-			NFIELDS(installed_fields), prefix);
-	}
-	if (problem_error_count(req) > 0)
-		return problem_send_validation(req);
 	if (semver_parse(json_get_str(req->json, "engine", NULL), &ide) != 0)
 		return DF_EINVAL;
 	have = arena_calloc(req->arena, n > 0 ? n : 1, sizeof(*have));
@@ -782,8 +796,7 @@ static int updates(struct request *req)
 
 		if (semver_parse(json_get_str(it, "version", ""), &have[i]) != 0)
 			return DF_EINVAL;
-		if (json_object_array_add(slugs, json_object_new_string(
-		    json_get_str(it, "slug", ""))) != 0)
+		if (json_push_str(slugs, json_get_str(it, "slug", "")) != 0)
 			return DF_ENOMEM;
 	}
 	slugs_json = json_object_to_json_string_ext(slugs,
@@ -796,7 +809,7 @@ static int updates(struct request *req)
 		return rc;
 
 	o = json_new_object(req);
-	items = json_object_new_array();
+	items = json_new_array(req);
 	if (o == NULL || json_set(o, "updates", items) != 0)
 		return DF_ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -832,30 +845,47 @@ static int updates(struct request *req)
 }
 
 static const struct route routes[] = {
-	{ HTTP_POST, "/api/v1/extensions/updates", updates, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_POST, "/api/v1/extensions/{slug}/versions", ver_create,
-	  ROLE_DEVELOPER, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_GET, "/api/v1/extensions/{slug}/versions", ver_list, ROLE_NONE,
-	  RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_GET, "/api/v1/extensions/{slug}/versions/{version}", ver_get,
-	  ROLE_NONE, RL_DEFAULT, ROUTE_PUBLIC_CACHE, 0, API_GENS_MARKET },
-	{ HTTP_PUT, "/api/v1/extensions/{slug}/versions/{version}/package",
-	  ver_package, ROLE_DEVELOPER, RL_DEFAULT, ROUTE_BODY_STREAM, 0, 0 },
-	{ HTTP_POST, "/api/v1/extensions/{slug}/versions/{version}/submit",
-	  ver_submit, ROLE_DEVELOPER, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/extensions/{slug}/versions/{version}/yank",
-	  ver_yank, ROLE_DEVELOPER, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_GET, "/api/v1/extensions/{slug}/versions/{version}/download",
-	  ver_download, ROLE_NONE, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/admin/review-queue", queue_list, ROLE_ADMIN,
-	  RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST,
-	  "/api/v1/admin/extensions/{slug}/versions/{version}/approve",
-	  ver_approve, ROLE_ADMIN, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_POST,
-	  "/api/v1/admin/extensions/{slug}/versions/{version}/reject",
-	  ver_reject, ROLE_ADMIN, RL_DEFAULT, ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/extensions/updates",
+	  .handler = updates, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(updates_fields), .check = updates_check },
+	{ .method = HTTP_POST, .pattern = "/api/v1/extensions/{slug}/versions",
+	  .handler = ver_create, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(create_fields) },
+	{ .method = HTTP_GET, .pattern = "/api/v1/extensions/{slug}/versions",
+	  .handler = ver_list, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET,
+	  .query = QUERY_PARAMS(ver_list_query), .check = ver_list_check },
+	{ .method = HTTP_GET,
+	  .pattern = "/api/v1/extensions/{slug}/versions/{version}",
+	  .handler = ver_get, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = API_GENS_MARKET },
+	{ .method = HTTP_PUT,
+	  .pattern = "/api/v1/extensions/{slug}/versions/{version}/package",
+	  .handler = ver_package, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_STREAM },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/extensions/{slug}/versions/{version}/submit",
+	  .handler = ver_submit, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/extensions/{slug}/versions/{version}/yank",
+	  .handler = ver_yank, .role = ROLE_DEVELOPER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(yank_fields) },
+	{ .method = HTTP_GET,
+	  .pattern = "/api/v1/extensions/{slug}/versions/{version}/download",
+	  .handler = ver_download, .role = ROLE_NONE, .rl = RL_DEFAULT },
+	{ .method = HTTP_GET, .pattern = "/api/v1/admin/review-queue",
+	  .handler = queue_list, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .query = QUERY_PARAMS(queue_list_query) },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/extensions/{slug}/versions/{version}/approve",
+	  .handler = ver_approve, .role = ROLE_ADMIN, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/admin/extensions/{slug}/versions/{version}/reject",
+	  .handler = ver_reject, .role = ROLE_ADMIN, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(reason_fields) },
 };
 
 const struct route_table api_versions_table = {

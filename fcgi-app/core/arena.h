@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include "err.h"
 
 struct arena;
 
@@ -33,7 +34,7 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 
 /* Registers fn(p) to run at the next reset or free. 0 or DF_ENOMEM (in
  * which case fn(p) has already been called, so the caller never leaks). */
-int arena_defer(struct arena *a, void (*fn)(void *), void *p);
+DF_MUST_CHECK int arena_defer(struct arena *a, void (*fn)(void *), void *p);
 
 /* Bytes currently handed out (for tests and metrics). */
 size_t arena_used(const struct arena *a);

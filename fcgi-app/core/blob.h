@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "http.h"
+#include "err.h"
 
 #define BLOB_PATH_MAX 4096
 
@@ -21,23 +22,23 @@ struct blob_tmp {
  * dir/tmp (created when missing), hashing them. 0; DF_EIO when the body
  * ends early or cannot be read (the client went away); DF_EINTERNAL when
  * the file cannot be written. On failure nothing is left behind. */
-int blob_receive(const char *dir, http_read_fn rd, void *ctx,
+DF_MUST_CHECK int blob_receive(const char *dir, http_read_fn rd, void *ctx,
 	uint64_t length, struct blob_tmp *out);
 
 /* Moves the temporary file to its content address. When that file
  * exists already (same content) the temporary one is dropped. 0 or
  * DF_EINTERNAL. */
-int blob_commit(const char *dir, struct blob_tmp *t);
+DF_MUST_CHECK int blob_commit(const char *dir, struct blob_tmp *t);
 
 /* Deletes the temporary file, if any. */
 void blob_discard(struct blob_tmp *t);
 
 /* The stored path of sha256 (64 lower-case hex digits) into out. 0, or
  * DF_EINVAL for a malformed digest or a path that does not fit. */
-int blob_path(const char *dir, const char *sha256, char *out, size_t len);
+DF_MUST_CHECK int blob_path(const char *dir, const char *sha256, char *out, size_t len);
 
 /* Deletes the stored file of sha256 (a package nothing references any
  * more). 0 also when it was already gone. */
-int blob_remove(const char *dir, const char *sha256);
+DF_MUST_CHECK int blob_remove(const char *dir, const char *sha256);
 
 #endif

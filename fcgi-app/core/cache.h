@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 struct http_kv;
 
@@ -28,7 +29,7 @@ struct cache_entry {
  * max_bytes bytes (entries, keys, bodies and headers together).
  * max_entries 0 leaves it disabled: lookups miss, stores keep nothing.
  * Replaces a cache set up before. 0, or DF_ENOMEM (then disabled). */
-int cache_init(size_t max_entries, size_t max_bytes);
+DF_MUST_CHECK int cache_init(size_t max_entries, size_t max_bytes);
 /* Drops every entry and the table; the cache is disabled afterwards. */
 void cache_free(void);
 
@@ -42,7 +43,7 @@ const struct cache_entry *cache_lookup(const char *key, uint64_t gen_stamp);
  * content_type may be NULL; headers (nheaders of them) are copied.
  * 0 (also when the cache is disabled), DF_ETOOBIG when the entry alone
  * exceeds max_bytes, DF_EINVAL, or DF_ENOMEM. */
-int cache_store(const char *key, uint64_t gen_stamp, const char *content_type,
+DF_MUST_CHECK int cache_store(const char *key, uint64_t gen_stamp, const char *content_type,
 	const char *body, size_t len, const char *etag,
 	const struct http_kv *headers, size_t nheaders);
 

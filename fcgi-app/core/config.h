@@ -12,6 +12,7 @@
 #include "password.h"
 #include "router.h"
 #include "validate.h"
+#include "err.h"
 
 #define CONFIG_MAX_ORIGINS 16
 #define CONFIG_MAX_NETWORKS 16
@@ -120,14 +121,14 @@ struct config {
  * environment (envp, NULL-terminated; NULL: none), reads secret files and
  * checks everything. 0, or DF_EINVAL with a message naming the key (and
  * file:line where it applies) in err. On failure cfg is freed. */
-int config_load(struct config *cfg, const char *path, char *const *envp,
+DF_MUST_CHECK int config_load(struct config *cfg, const char *path, char *const *envp,
 	char *err, size_t errlen);
 void config_free(struct config *cfg);
 
 /* Production readiness of the secrets: in production mode a missing,
  * short (< CONFIG_SECRET_MIN) or example secret is refused; the message
  * says which. config_load calls it; exported for tests and check-config. */
-int config_check_secrets(const struct config *cfg, char *err, size_t errlen);
+DF_MUST_CHECK int config_check_secrets(const struct config *cfg, char *err, size_t errlen);
 
 /* 1 when addr (textual) is in the trusted networks. */
 int config_is_trusted(const struct config *cfg, const char *addr);
@@ -136,6 +137,6 @@ int config_origin_allowed(const struct config *cfg, const char *origin);
 
 /* Writes a summary without secrets as "key = value" lines (for
  * check-config and /admin/system). Returns bytes written or < 0. */
-int config_describe(const struct config *cfg, char *buf, size_t len);
+DF_MUST_CHECK int config_describe(const struct config *cfg, char *buf, size_t len);
 
 #endif

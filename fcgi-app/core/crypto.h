@@ -6,11 +6,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 #define CRYPTO_SHA256_LEN 32
 
 /* 0 or DF_EINTERNAL. */
-int crypto_random(void *buf, size_t len);
+DF_MUST_CHECK int crypto_random(void *buf, size_t len);
 void crypto_sha256(const void *data, size_t len, unsigned char out[32]);
 /* 64 lower-case hex characters + NUL. */
 void crypto_sha256_hex(const void *data, size_t len, char out[65]);
@@ -23,7 +24,7 @@ void crypto_wipe(void *p, size_t len);
 void crypto_hex(const unsigned char *in, size_t len, char *out);
 /* A random (version 4) UUID in canonical lower-case form, 36 chars + NUL.
  * 0 or DF_EINTERNAL. */
-int crypto_uuid4(char out[37]);
+DF_MUST_CHECK int crypto_uuid4(char out[37]);
 /* base64url without padding; out needs 4*ceil(len/3)+1 bytes. Returns
  * the length written. */
 size_t crypto_b64url_encode(const unsigned char *in, size_t len, char *out);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "err.h"
 
 struct arena;
 struct config;
@@ -60,19 +61,19 @@ struct db_result {
 
 /* Sets up the process's connection parameters from cfg; does not connect
  * (the first query does). 0 or DF_ENOMEM. */
-int db_init(const struct config *cfg);
+DF_MUST_CHECK int db_init(const struct config *cfg);
 /* Closes statements and the connection. */
 void db_close(void);
 /* Connects now if not connected. 0 or DF_EDBDOWN. */
-int db_connect(void);
+DF_MUST_CHECK int db_connect(void);
 
 /* Runs a statement that returns no rows. affected / insert_id may be NULL.
  * DF_ECONFLICT on a duplicate key (ER_DUP_ENTRY), DF_EDBDOWN when the
  * server is unreachable, DF_EDB on other errors (logged). */
-int db_exec(const char *sql, const struct db_param *params, size_t nparams,
+DF_MUST_CHECK int db_exec(const char *sql, const struct db_param *params, size_t nparams,
 	uint64_t *affected, uint64_t *insert_id);
 /* Runs a query and copies every row into the arena. */
-int db_query(struct arena *a, const char *sql, const struct db_param *params,
+DF_MUST_CHECK int db_query(struct arena *a, const char *sql, const struct db_param *params,
 	size_t nparams, struct db_result *out);
 
 /* Cell accessors: NULL / dflt for SQL NULL or out of range. */
@@ -87,16 +88,19 @@ int db_is_null(const struct db_result *r, size_t row, size_t col);
 /* Transactions. db_begin fails with DF_EDBDOWN like any call; once inside
  * a transaction a lost connection is not retried (the caller rolls back
  * and answers 503). */
-int db_begin(void);
-int db_commit(void);
+DF_MUST_CHECK int db_begin(void);
+DF_MUST_CHECK int db_commit(void);
+/* Unmarked: a rollback runs on a path that already carries an error,
+ * which is what the caller reports; a failed ROLLBACK is logged here
+ * (and a lost connection dropped). */
 int db_rollback(void);
 
 /* A round trip (SELECT 1) timed in milliseconds. 0 or DF_EDBDOWN. */
-int db_ping(double *latency_ms);
+DF_MUST_CHECK int db_ping(double *latency_ms);
 
 /* Runs SQL text with several statements (migrations only: never with
  * input). 0 or DF_EDB with the server's message in err. */
-int db_exec_script(const char *sql, size_t len, char *err, size_t errlen);
+DF_MUST_CHECK int db_exec_script(const char *sql, size_t len, char *err, size_t errlen);
 
 /* Statistics for metrics: queries run and their total time (us). */
 struct db_stats {

@@ -21,6 +21,11 @@ enum df_err {
 	                        request; the caller must not write another */
 };
 
+/* On a function returning 0 or a negative df_err: a caller that ignores
+ * the result fails the build (-Werror), as lighttpd annotates its
+ * headers. A (void) cast does not silence it: handle the error. */
+#define DF_MUST_CHECK __attribute__((warn_unused_result))
+
 /* A static, human-readable name for an error code. Never NULL. */
 const char *df_strerror(int err);
 

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 #include "role.h"
 
 struct arena;
@@ -77,6 +78,18 @@ struct response {
 	                             supplies the body (X-Sendfile) */
 };
 
+/* Rows of a route's query table (router.h). */
+#define HTTP_MAX_QUERY_ROWS 12
+
+/* A request's query parameters as its route's table parsed them. */
+struct http_query_values {
+	int64_t limit;              /* QP_LIMIT, else ROUTER_LIMIT_DEFAULT */
+	int64_t after;              /* QP_CURSOR's row id; 0: first page */
+	unsigned char set[HTTP_MAX_QUERY_ROWS]; /* per table row: sent */
+	int64_t i[HTTP_MAX_QUERY_ROWS];
+	double d[HTTP_MAX_QUERY_ROWS];
+};
+
 struct request {
 	struct arena *arena;
 
@@ -116,10 +129,13 @@ struct request {
 	char *body;                 /* NUL-terminated copy, arena; NULL if none */
 	size_t body_len;
 	struct json_object *json;   /* parsed body, freed by the arena */
+	struct http_query_values q; /* the route's query table, parsed */
+	void *checked;              /* what the route's check derived */
 	struct auth_info auth;
 
 	/* Problem details being collected (see problem.h). */
 	struct json_object *problem_errors;
+	size_t problem_lost;        /* errors that could not be stored */
 
 	struct response resp;
 
@@ -148,7 +164,7 @@ void http_request_init(struct request *req, struct arena *a, char **envp);
  * (digits only, no sign, no leading/trailing space, <= 2^53; anything
  * else 400). On error, *why is set to a static sentence for the problem
  * detail. */
-int http_parse(struct request *req, const struct http_limits *lim,
+DF_MUST_CHECK int http_parse(struct request *req, const struct http_limits *lim,
 	const char **why);
 
 /* A decoded query parameter (first occurrence) or NULL. */
@@ -160,18 +176,18 @@ const char *http_cookie(struct request *req, const char *name);
  * Returns 0, DF_EIO when the stream ends early or fails (answer 400), or
  * DF_ENOMEM. The caller has already refused missing (411) and oversized
  * (413) lengths. */
-int http_read_body(struct request *req, http_read_fn rd, void *ctx);
+DF_MUST_CHECK int http_read_body(struct request *req, http_read_fn rd, void *ctx);
 
 /* Adds a response header (name and value are copied). DF_ETOOBIG when
  * full; DF_EINVAL when either contains CR, LF or NUL. Adding a header
  * whose name is already present (case-insensitive) replaces it. */
-int http_set_header(struct request *req, const char *name, const char *value);
+DF_MUST_CHECK int http_set_header(struct request *req, const char *name, const char *value);
 /* Sets status and a body (copied into the arena). */
-int http_set_body(struct request *req, int status, const char *content_type,
+DF_MUST_CHECK int http_set_body(struct request *req, int status, const char *content_type,
 	const char *body, size_t len);
 /* Serialises obj (json-c, plain, no slash escaping) as the body with
  * "application/json; charset=utf-8". Does not take ownership of obj. */
-int http_set_json(struct request *req, int status, struct json_object *obj);
+DF_MUST_CHECK int http_set_json(struct request *req, int status, struct json_object *obj);
 /* Status only, no body (204, 304). */
 void http_set_status(struct request *req, int status);
 /* Declares the answer the same for every caller (a published extension,
@@ -182,7 +198,7 @@ void http_set_cacheable(struct request *req);
  * X-Content-Type-Options: nosniff, the extra headers, the blank line and
  * (unless HEAD, 204 or 304) the body, through wr. Returns 0 or DF_EIO.
  * Sets req->bytes_out. */
-int http_write_response(struct request *req, http_write_fn wr, void *ctx);
+DF_MUST_CHECK int http_write_response(struct request *req, http_write_fn wr, void *ctx);
 
 /* The reason phrase for a status ("Not Found"); "Unknown" if none. */
 const char *http_reason(int status);

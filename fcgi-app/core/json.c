@@ -789,7 +789,15 @@ struct json_object *json_new_array(struct request *req)
 	return adopt(req, json_object_new_array());
 }
 
-int json_set(struct json_object *obj, const char *k, struct json_object *v)
+struct json_object *json_own(struct request *req, struct json_object *o)
+{
+	return adopt(req, o);
+}
+
+/* Adds v to obj, consuming the reference the caller passes (v fresh from
+ * a json-c constructor): on failure v is released. */
+static int add_consumed(struct json_object *obj, const char *k,
+	struct json_object *v)
 {
 	if (obj == NULL || k == NULL) {
 		json_object_put(v);
@@ -802,14 +810,46 @@ int json_set(struct json_object *obj, const char *k, struct json_object *v)
 	return 0;
 }
 
-/* json_set with a freshly made value: NULL from a constructor means the
- * allocation failed (a JSON null is stored only on purpose). */
+/* v belongs to the request (or to a parsed body): obj takes a reference
+ * of its own, so whichever of the two is released last frees v. */
+int json_set(struct json_object *obj, const char *k, struct json_object *v)
+{
+	return add_consumed(obj, k, json_object_get(v));
+}
+
+int json_push(struct json_object *arr, struct json_object *v)
+{
+	if (arr == NULL || v == NULL)
+		return DF_ENOMEM;
+	if (json_object_array_add(arr, json_object_get(v)) != 0) {
+		json_object_put(v);
+		return DF_ENOMEM;
+	}
+	return 0;
+}
+
+int json_push_str(struct json_object *arr, const char *s)
+{
+	struct json_object *v;
+
+	if (arr == NULL || s == NULL)
+		return DF_ENOMEM;
+	v = json_object_new_string(s);
+	if (v == NULL || json_object_array_add(arr, v) != 0) {
+		json_object_put(v);
+		return DF_ENOMEM;
+	}
+	return 0;
+}
+
+/* A freshly made value: NULL from a constructor means the allocation
+ * failed (a JSON null is stored only on purpose). */
 static int set_new(struct json_object *obj, const char *k,
 	struct json_object *v)
 {
 	if (v == NULL)
 		return DF_ENOMEM;
-	return json_set(obj, k, v);
+	return add_consumed(obj, k, v);
 }
 
 int json_set_str(struct json_object *obj, const char *k, const char *v)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "http.h"
+#include "err.h"
 
 struct json_object;
 
@@ -41,14 +42,22 @@ struct json_field {
 	int nullable;            /* JSON null accepted (reads as absent) */
 };
 
+/* A field table and its length: JSON_FIELDS(some_fields). */
+struct json_fields {
+	const struct json_field *fields;
+	size_t n;
+};
+#define JSON_NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
+#define JSON_FIELDS(f) { (f), JSON_NFIELDS(f) }
+
 /* Parses text as JSON with a depth limit and strict UTF-8. The top level
  * must be an object. Returns 0 and *out (registered for release with the
  * request arena), or DF_EINVAL with *why a static sentence. */
-int json_parse_body(struct request *req, const char *text, size_t len,
+DF_MUST_CHECK int json_parse_body(struct request *req, const char *text, size_t len,
 	int max_depth, struct json_object **out);
 /* The same, and *why (when why is not NULL) receives the static sentence
  * for a refusal, for the 400 problem's detail. */
-int json_parse_body_ex(struct request *req, const char *text, size_t len,
+DF_MUST_CHECK int json_parse_body_ex(struct request *req, const char *text, size_t len,
 	int max_depth, struct json_object **out, const char **why);
 
 /* The strict syntax pass alone (json_parse_body runs it first): one RFC
@@ -56,16 +65,12 @@ int json_parse_body_ex(struct request *req, const char *text, size_t len,
  * (1..512) deep, no object naming a member twice (names compared after
  * unescaping). The text must already be valid UTF-8 without NUL. Returns
  * 0, DF_EINVAL with *why a static sentence, or DF_ENOMEM. */
-int json_check_syntax(const char *s, size_t len, int max_depth,
+DF_MUST_CHECK int json_check_syntax(const char *s, size_t len, int max_depth,
 	const char **why);
 
 /* Checks obj against fields. Each problem adds an error ("unknown_field",
  * "required", "invalid_type", "too_short", "too_long", "out_of_range" or
  * the validator's code) to req. Returns the number of errors added. */
-/* The length of a field table, for the nfields arguments below. Like
- * DBP, short because every handler writes it. */
-#define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
-
 size_t json_fields_check(struct request *req, struct json_object *obj,
 	const struct json_field *fields, size_t nfields);
 
@@ -81,17 +86,29 @@ const char *json_get_str(struct json_object *obj, const char *name,
 int64_t json_get_int(struct json_object *obj, const char *name, int64_t dflt);
 struct json_object *json_get(struct json_object *obj, const char *name);
 
-/* A new object or array owned by the request arena (freed with it). */
+/* Response JSON is built through the request (h2o's pool model): every
+ * object or array a handler makes belongs to the request's arena, which
+ * releases it when the request ends, so a handler never frees one, on
+ * success or failure. json_new_object / json_new_array make one (NULL on
+ * OOM); json_own hands the arena a value from any other json-c
+ * constructor (o may be NULL; NULL on OOM, o then released). */
 struct json_object *json_new_object(struct request *req);
 struct json_object *json_new_array(struct request *req);
-/* Adds to obj; never NULL-unsafe (NULL value stores JSON null). Return 0
- * or DF_ENOMEM. */
-int json_set_str(struct json_object *obj, const char *k, const char *v);
-int json_set_int(struct json_object *obj, const char *k, int64_t v);
-int json_set_double(struct json_object *obj, const char *k, double v);
-int json_set_bool(struct json_object *obj, const char *k, int v);
-/* Takes ownership of v (v must not be arena-registered). */
-int json_set(struct json_object *obj, const char *k, struct json_object *v);
+struct json_object *json_own(struct request *req, struct json_object *o);
+/* Adds to obj; 0 or DF_ENOMEM (DF_EINVAL for a NULL obj or key). A NULL
+ * string or v stores JSON null. */
+DF_MUST_CHECK int json_set_str(struct json_object *obj, const char *k, const char *v);
+DF_MUST_CHECK int json_set_int(struct json_object *obj, const char *k, int64_t v);
+DF_MUST_CHECK int json_set_double(struct json_object *obj, const char *k, double v);
+DF_MUST_CHECK int json_set_bool(struct json_object *obj, const char *k, int v);
+/* v belongs to the request (json_new_*, json_own) or to a parsed body;
+ * obj takes a reference of its own and the caller keeps nothing to
+ * free. */
+DF_MUST_CHECK int json_set(struct json_object *obj, const char *k, struct json_object *v);
+/* Appends v (as for json_set; NULL means a builder failed: DF_ENOMEM),
+ * or a copy of the string s, to the array arr. 0 or DF_ENOMEM. */
+DF_MUST_CHECK int json_push(struct json_object *arr, struct json_object *v);
+DF_MUST_CHECK int json_push_str(struct json_object *arr, const char *s);
 
 /* Counts code points of a valid UTF-8 string of len bytes. */
 size_t json_utf8_length(const char *s, size_t len);

@@ -5,16 +5,17 @@
 #define DF_LOG_H
 
 #include <stdint.h>
+#include "err.h"
 
 struct request;
 
 enum log_level { LOG_DEBUG = 0, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 /* Opens path for appending (NULL: stderr). 0 or DF_EIO. */
-int log_open(const char *path, int level);
+DF_MUST_CHECK int log_open(const char *path, int level);
 void log_close(void);
 /* Re-opens the same path (after logrotate; called on SIGHUP). */
-int log_reopen(void);
+DF_MUST_CHECK int log_reopen(void);
 
 /* {"ts":"...","level":"info","pid":N,"msg":"..."[,"request_id":..]} */
 void log_msg(int level, const char *fmt, ...)
@@ -32,6 +33,6 @@ void log_access(const struct request *req, const char *route_pattern);
 /* RFC 3339 UTC with microseconds for the current time (buf >= 32). */
 void log_timestamp(char *buf, size_t len);
 
-int log_level_parse(const char *s, int *out);
+DF_MUST_CHECK int log_level_parse(const char *s, int *out);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 /* Retry schedule after a failed delivery: 1 minute * 2^attempts (the
  * failed attempts before this one), at most 6 hours. */
@@ -61,7 +62,7 @@ void mail_date(int64_t t, char out[32]);
 
 /* "<hex.id@domain>" with 16 random bytes and the domain of from. 0,
  * DF_EINVAL (from has no domain) or DF_EINTERNAL (no randomness). */
-int mail_message_id(const char *from, int64_t id, char *out, size_t len);
+DF_MUST_CHECK int mail_message_id(const char *from, int64_t id, char *out, size_t len);
 
 /* The whole message with "\n" line ends (what sendmail and maildir
  * readers expect): Date, From, To, Subject, Message-ID, MIME-Version,
@@ -70,7 +71,7 @@ int mail_message_id(const char *from, int64_t id, char *out, size_t len);
  * otherwise), Auto-Submitted: auto-generated, a blank line, the body.
  * 0 with *out malloc'd, DF_EINVAL (a bad address, from, message id or
  * invalid UTF-8; *why says which) or DF_ENOMEM. */
-int mail_format(const struct mail_message *m, char **out, size_t *len,
+DF_MUST_CHECK int mail_format(const struct mail_message *m, char **out, size_t *len,
 	const char **why);
 
 /* Delivers msg into the maildir dir (created with tmp/, new/ and cur/
@@ -78,14 +79,14 @@ int mail_format(const struct mail_message *m, char **out, size_t *len,
  * new/, the maildir way, so a reader never sees half a message. The
  * file name goes to name (when not NULL, namelen bytes). 0, or DF_EIO
  * with a sentence in err. */
-int mail_deliver_maildir(const char *dir, const char *msg, size_t len,
+DF_MUST_CHECK int mail_deliver_maildir(const char *dir, const char *msg, size_t len,
 	char *name, size_t namelen, char *err, size_t errlen);
 
 /* Pipes msg into `path -t -i` and waits for it, at most timeout_s
  * seconds (then it is killed). 0 when it exits with status 0; DF_EIO
  * with a sentence in err (its exit status or signal and the first line
  * it printed) otherwise. SIGPIPE is ignored while it runs. */
-int mail_deliver_sendmail(const char *path, const char *msg, size_t len,
+DF_MUST_CHECK int mail_deliver_sendmail(const char *path, const char *msg, size_t len,
 	unsigned timeout_s, char *err, size_t errlen);
 
 #endif

@@ -5,6 +5,7 @@
 #define DF_PASSWORD_H
 
 #include <stddef.h>
+#include "err.h"
 
 /* scrypt cost: N = 2^ln, block size r, parallelism p. */
 struct password_params {
@@ -47,7 +48,7 @@ int password_params_ok(const struct password_params *pp);
  * "$scrypt$ln=14,r=8,p=2$<salt>$<key>" (standard base64 without padding).
  * 0, DF_EINVAL (params out of range), DF_ETOOBIG (outlen too small),
  * DF_ENOMEM or DF_EINTERNAL. */
-int password_hash(const char *pw, size_t len, const struct password_params *pp,
+DF_MUST_CHECK int password_hash(const char *pw, size_t len, const struct password_params *pp,
 	char *out, size_t outlen);
 
 /* Checks pw against a stored string. 0 when it matches, DF_EAUTH when it
@@ -57,14 +58,14 @@ int password_hash(const char *pw, size_t len, const struct password_params *pp,
  * current (any of ln, r, p lower) or the salt or key length differs from
  * today's, so the caller can store a new hash; otherwise 0. The key is
  * compared in constant time. */
-int password_verify(const char *pw, size_t len, const char *phc,
+DF_MUST_CHECK int password_verify(const char *pw, size_t len, const char *phc,
 	int *needs_rehash, const struct password_params *current);
 
 /* Spends the time of a password_verify at the current parameters and
  * always fails: for a login naming an unknown account, so the answer's
  * timing does not tell whether the account exists. DF_EAUTH, or
  * DF_EINVAL / DF_ENOMEM / DF_EINTERNAL like password_verify. */
-int password_dummy_verify(const char *pw, size_t len,
+DF_MUST_CHECK int password_dummy_verify(const char *pw, size_t len,
 	const struct password_params *current);
 
 /* The policy for a new password (NUL-terminated): valid UTF-8 of
@@ -76,7 +77,7 @@ int password_dummy_verify(const char *pw, size_t len,
  * "invalid_format", "too_short", "too_long", "common_password",
  * "contains_username", "contains_email") and *message (a static
  * sentence for the client). */
-int password_policy_check(const char *pw, const char *username,
+DF_MUST_CHECK int password_policy_check(const char *pw, const char *username,
 	const char *email, const char **code, const char **message);
 
 /* Loads the common-password list (one password per line; lines starting
@@ -85,7 +86,7 @@ int password_policy_check(const char *pw, const char *username,
  * start-up, before workers fork, so they share it. 0, DF_EIO (cannot
  * read path), DF_EINVAL (a NUL byte, or no entries at all) or DF_ENOMEM;
  * on failure the previous list stays. */
-int password_list_load(const char *path);
+DF_MUST_CHECK int password_list_load(const char *path);
 void password_list_free(void);
 /* Entries in the loaded list (0: none loaded). */
 size_t password_list_count(void);

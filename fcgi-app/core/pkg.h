@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 struct json_object;
 
@@ -45,10 +46,10 @@ struct pkg_report {
  * in the archive; reads at most PKG_MANIFEST_MAX+1 bytes of manifest.json.
  * An empty file is not a zip (libzip alone would open it as an empty
  * archive). */
-int pkg_check_file(const char *path, const char *want_name,
+DF_MUST_CHECK int pkg_check_file(const char *path, const char *want_name,
 	const char *want_version, struct pkg_report *rep);
 /* The same, from memory (fuzzing, tests). buf is only read. */
-int pkg_check_buffer(const void *buf, size_t len, const char *want_name,
+DF_MUST_CHECK int pkg_check_buffer(const void *buf, size_t len, const char *want_name,
 	const char *want_version, struct pkg_report *rep);
 /* Releases rep->checks; rep may be passed again. */
 void pkg_report_free(struct pkg_report *rep);

@@ -118,15 +118,15 @@ int problem_add_error(struct request *req, const char *field,
 		struct json_object *arr = json_object_new_array();
 
 		if (arr == NULL)
-			return DF_ENOMEM;
+			goto lost;
 		/* On failure arena_defer has already released arr. */
 		if (arena_defer(req->arena, put_json, arr) != 0)
-			return DF_ENOMEM;
+			goto lost;
 		req->problem_errors = arr;
 	}
 	e = json_object_new_object();
 	if (e == NULL)
-		return DF_ENOMEM;
+		goto lost;
 	json_object_object_add(e, "field",
 		field ? json_object_new_string(field) : NULL);
 	json_object_object_add(e, "code",
@@ -135,16 +135,23 @@ int problem_add_error(struct request *req, const char *field,
 		json_object_new_string(message ? message : ""));
 	if (json_object_array_add(req->problem_errors, e) != 0) {
 		json_object_put(e);
-		return DF_ENOMEM;
+		goto lost;
 	}
 	return 0;
+lost:
+	/* Counted all the same: bad input is refused even when its error
+	 * cannot be named. */
+	req->problem_lost++;
+	return DF_ENOMEM;
 }
 
 size_t problem_error_count(const struct request *req)
 {
-	if (req->problem_errors == NULL)
-		return 0;
-	return json_object_array_length(req->problem_errors);
+	size_t n = req->problem_lost;
+
+	if (req->problem_errors != NULL)
+		n += json_object_array_length(req->problem_errors);
+	return n;
 }
 
 /* When even the problem cannot be built, a fixed body still tells the
@@ -166,7 +173,7 @@ static void problem_fallback(struct request *req)
  * the bare challenge; a refused token: error="invalid_token" (RFC 6750
  * has no code for expiry) and the kind's fixed sentence, which holds no
  * '"' or '\\' and so is a valid quoted-string. */
-static void set_challenge(struct request *req, const char *code,
+static int set_challenge(struct request *req, const char *code,
 	const struct problem_kind *k)
 {
 	char *v = NULL;
@@ -176,7 +183,7 @@ static void set_challenge(struct request *req, const char *code,
 		v = arena_printf(req->arena, "Bearer realm=\"" PROBLEM_REALM
 			"\", error=\"invalid_token\", error_description=\"%s\"",
 			k->detail);
-	http_set_header(req, "WWW-Authenticate", v != NULL ? v :
+	return http_set_header(req, "WWW-Authenticate", v != NULL ? v :
 		"Bearer realm=\"" PROBLEM_REALM "\"");
 }
 
@@ -230,8 +237,9 @@ int problem_send(struct request *req, int status, const char *code,
 	    http_set_body(req, status, PROBLEM_CONTENT_TYPE, s, len) != 0)
 		problem_fallback(req);
 	json_object_put(o);
-	if (req->resp.status == 401)
-		set_challenge(req, code, k);
+	/* A 401 without its challenge would be malformed (RFC 9110 15.5.2). */
+	if (req->resp.status == 401 && set_challenge(req, code, k) != 0)
+		problem_fallback(req);
 	return DF_ERESPONDED;
 }
 

@@ -5,6 +5,7 @@
 #define DF_PROBLEM_H
 
 #include "http.h"
+#include "err.h"
 
 #define PROBLEM_TYPE_BASE "https://devforge.dev/problems/"
 /* The realm of every 401's WWW-Authenticate: Bearer challenge. */
@@ -19,7 +20,10 @@
 const char *problem_code_for(int status);
 const char *problem_title_for(const char *code);
 
-/* Appends {"field","code","message"} to req->problem_errors. */
+/* Appends {"field","code","message"} to req->problem_errors. 0, or
+ * DF_ENOMEM when it could not be stored; the error still counts
+ * (problem_error_count), so the request is refused either way and the
+ * result needs no check. */
 int problem_add_error(struct request *req, const char *field,
 	const char *code, const char *message);
 /* Number of errors collected so far. */
@@ -32,7 +36,9 @@ size_t problem_error_count(const struct request *req);
  * WWW-Authenticate: Bearer realm="devforge", with error="invalid_token"
  * and an error_description for the codes "token_expired" and
  * "invalid_token". Returns DF_ERESPONDED so a
- * handler can `return problem_send(...)`. */
+ * handler can `return problem_send(...)`; an answer is written whatever
+ * happens (a fixed body when even the problem cannot be built), so there
+ * is no failure to check. */
 int problem_send(struct request *req, int status, const char *code,
 	const char *detail);
 

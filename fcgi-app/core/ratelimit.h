@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 struct shm_segment;
 
@@ -32,7 +33,7 @@ uint64_t ratelimit_gcra(uint64_t tat_us, uint32_t limit, uint32_t window_s,
  * the default, 64). Text that is no address is kept as "ip:<text>".
  * 0, or DF_ETOOBIG when out (len) is too small. */
 #define RATELIMIT_DEFAULT_V6_PREFIX 64
-int ratelimit_addr_subject(const char *addr, unsigned v6_prefix, char *out,
+DF_MUST_CHECK int ratelimit_addr_subject(const char *addr, unsigned v6_prefix, char *out,
 	size_t len);
 
 /* A 64-bit key for (class, subject), never 0. */
@@ -41,7 +42,8 @@ uint64_t ratelimit_key(unsigned cls, const char *subject);
 /* Takes one token for key in seg. Without a segment (seg NULL) every
  * request is allowed. Slots are found by open addressing over
  * SHM_RL_PROBES places; when all are taken by other live keys the one
- * idle longest is reused. Returns 0 (result in *res). */
+ * idle longest is reused. Returns 0 (result in *res): it cannot fail,
+ * so its result is not marked for checking. */
 int ratelimit_take(struct shm_segment *seg, uint64_t key, uint32_t limit,
 	uint32_t window_s, uint64_t now_us, struct ratelimit_result *res);
 

@@ -5,6 +5,8 @@
 #ifndef DF_ROLE_H
 #define DF_ROLE_H
 
+#include "err.h"
+
 enum role {
 	ROLE_NONE = 0,   /* anonymous */
 	ROLE_USER,
@@ -20,6 +22,6 @@ int role_allows(enum role have, enum role need);
 const char *role_name(enum role r);
 /* A real role's name to the role (out may be NULL to only check it). 0 or
  * DF_EINVAL; "none" does not parse. */
-int role_parse(const char *s, enum role *out);
+DF_MUST_CHECK int role_parse(const char *s, enum role *out);
 
 #endif

@@ -1,9 +1,12 @@
 /* The router: finds the route of a request and runs the fixed pipeline
  * (404, OPTIONS/CORS preflight, 405, CORS, rate limit, authentication,
- * role, 415/411/413, body, JSON) before the handler, then maps a
+ * role, 415/411/413, body, JSON, the declared shape of body and query)
+ * before the handler, then maps a
  * handler's error code to its problem answer. Public-cache routes answer
  * from the worker's cache when they can and carry ETag/Cache-Control. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -11,6 +14,7 @@
 #include "arena.h"
 #include "cache.h"
 #include "config.h"
+#include "crypto.h"
 #include "err.h"
 #include "http.h"
 #include "json.h"
@@ -21,6 +25,7 @@
 #include "router.h"
 #include "shm.h"
 #include "upload.h"
+#include "validate.h"
 
 /* Patterns longer than this many segments are refused at start: the
  * specificity of a match is a bitmask with one bit per segment. */
@@ -179,6 +184,33 @@ static int route_method_ok(enum http_method m)
 		m == HTTP_PATCH || m == HTTP_DELETE;
 }
 
+/* A body table only on a JSON route, a query table that fits req->q
+ * and names what each row needs. */
+static int shape_valid(const struct route *rt)
+{
+	size_t i;
+
+	if ((rt->body.n > 0 || rt->body.fields != NULL) &&
+	    (!(rt->flags & ROUTE_BODY_JSON) || rt->body.fields == NULL ||
+	     rt->body.n == 0))
+		return 0;
+	if (rt->query.n > HTTP_MAX_QUERY_ROWS ||
+	    (rt->query.n > 0 && rt->query.params == NULL))
+		return 0;
+	for (i = 0; i < rt->query.n; i++) {
+		const struct query_param *p = &rt->query.params[i];
+
+		if (p->name == NULL ||
+		    (p->kind == QP_CURSOR && p->cursor_kind == NULL) ||
+		    (p->kind == QP_ENUM && (p->values == NULL ||
+		     p->message == NULL)) ||
+		    (p->kind == QP_TEXT && p->message == NULL) ||
+		    p->kind > QP_NUMBER)
+			return 0;
+	}
+	return 1;
+}
+
 int router_init(struct router *r)
 {
 	const struct route *rt;
@@ -207,7 +239,8 @@ int router_init(struct router *r)
 			    /* A cached route nothing invalidates would
 			     * answer from its first copy forever. */
 			    ((rt->flags & ROUTE_PUBLIC_CACHE) &&
-			     (rt->method != HTTP_GET || rt->cache_gens == 0))) {
+			     (rt->method != HTTP_GET || rt->cache_gens == 0)) ||
+			    !shape_valid(rt)) {
 				log_msg(LOG_ERROR, "router: table %s: bad route "
 					"%s %s", tab->name ? tab->name : "?",
 					http_method_name(rt->method),
@@ -258,6 +291,207 @@ long router_read_body(void *ctx, char *buf, size_t len)
 	if (r == NULL || r->read_body == NULL)
 		return -1;
 	return r->read_body(r->read_ctx, buf, len);
+}
+
+/* ---- the declared shape of a request ---- */
+
+static void answer_error(struct request *req, int rc, const char *what);
+
+/* "<kind>.<row id>" before encoding; kinds are short words. */
+#define CURSOR_RAW_MAX 64
+
+/* The row id of a cursor api_page_cursor made for kind: its kind, a dot,
+ * and a row id without sign or leading zero. 0 when it is none. */
+static int64_t cursor_id(const char *cursor, const char *kind)
+{
+	unsigned char raw[CURSOR_RAW_MAX + 3];
+	char digits[CURSOR_RAW_MAX + 1];
+	size_t klen = strlen(kind), clen = strlen(cursor);
+	uint64_t id;
+	long n = -1;
+
+	if (clen > 0 && clen <= CURSOR_RAW_MAX)
+		n = crypto_b64url_decode(cursor, clen, raw);
+	if (n <= (long)klen + 1 || n > CURSOR_RAW_MAX ||
+	    memcmp(raw, kind, klen) != 0 || raw[klen] != '.' ||
+	    raw[klen + 1] == '0')
+		return 0;
+	memcpy(digits, raw + klen + 1, (size_t)n - klen - 1);
+	digits[(size_t)n - klen - 1] = '\0';
+	if (strlen(digits) != (size_t)n - klen - 1 ||
+	    !validate_uint(digits, INT64_MAX, &id))
+		return 0;
+	return (int64_t)id;
+}
+
+/* YYYY-MM-DD, a real calendar day from 1970 on: its day number since
+ * 1970-01-01. */
+static int parse_day(const char *s, int64_t *out)
+{
+	struct tm tm, back;
+	time_t t;
+	int y, m, d, used = 0;
+
+	if (s == NULL || strlen(s) != 10 ||
+	    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 ||
+	    s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999)
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	if (t == (time_t)-1 || gmtime_r(&t, &back) == NULL ||
+	    back.tm_year != y - 1900 || back.tm_mon != m - 1 ||
+	    back.tm_mday != d)
+		return -1;
+	*out = (int64_t)(t / 86400);
+	return 0;
+}
+
+/* Reads one sent parameter by its row into req->q (slot i); 0, or -1
+ * with *code and *msg the kind's refusal. */
+static int query_value(struct request *req, const struct query_param *p,
+	size_t i, const char *v, const char **code, const char **msg)
+{
+	size_t len = strlen(v);
+	char *end = NULL;
+	double d;
+	size_t k;
+
+	switch (p->kind) {
+	case QP_LIMIT:
+		*code = "out_of_range";
+		*msg = "must be an integer from 1 to 100";
+		if (!validate_int(v, 1, ROUTER_LIMIT_MAX, &req->q.limit))
+			return -1;
+		req->q.i[i] = req->q.limit;
+		return 0;
+	case QP_CURSOR:
+		*code = "invalid_format";
+		*msg = "must be a next_cursor this list returned";
+		req->q.after = cursor_id(v, p->cursor_kind);
+		req->q.i[i] = req->q.after;
+		return req->q.after > 0 ? 0 : -1;
+	case QP_ENUM:
+		*code = "invalid_format";
+		for (k = 0; p->values[k] != NULL; k++)
+			if (strcmp(v, p->values[k]) == 0) {
+				req->q.i[i] = (int64_t)k;
+				return 0;
+			}
+		return -1;
+	case QP_TEXT:
+		*code = "invalid_format";
+		if (len < (size_t)p->min || (p->max > 0 &&
+		    len > (size_t)p->max) ||
+		    (p->valid != NULL && !p->valid(v, len)))
+			return -1;
+		return 0;
+	case QP_DATE:
+		*code = "invalid_format";
+		*msg = "must be a date, YYYY-MM-DD";
+		return parse_day(v, &req->q.i[i]);
+	case QP_NUMBER:
+		*code = "out_of_range";
+		d = strtod(v, &end);
+		if (*v == '\0' || end == NULL || *end != '\0' || !isfinite(d) ||
+		    d < (double)p->min || d > (double)p->max)
+			return -1;
+		req->q.d[i] = d;
+		return 0;
+	}
+	return -1;
+}
+
+int router_query_check(struct request *req, const struct route_query *q)
+{
+	const char *v, *code, *msg;
+	size_t i, bad = 0;
+
+	req->q.limit = ROUTER_LIMIT_DEFAULT;
+	req->q.after = 0;
+	for (i = 0; q != NULL && i < q->n && i < HTTP_MAX_QUERY_ROWS; i++) {
+		const struct query_param *p = &q->params[i];
+
+		req->q.set[i] = 0;
+		v = http_query(req, p->name);
+		if (v == NULL)
+			continue;
+		code = msg = NULL;
+		if (query_value(req, p, i, v, &code, &msg) == 0) {
+			req->q.set[i] = 1;
+			continue;
+		}
+		problem_add_error(req, p->name, p->code ? p->code : code,
+			p->message ? p->message : msg);
+		bad++;
+	}
+	return bad > 0 ? DF_EINVAL : 0;
+}
+
+/* The slot of the route's query row name that was sent, or -1. */
+static int query_slot(const struct request *req, const char *name)
+{
+	const struct route_query *q;
+	size_t i;
+
+	if (req == NULL || req->route == NULL || name == NULL)
+		return -1;
+	q = &req->route->query;
+	for (i = 0; i < q->n && i < HTTP_MAX_QUERY_ROWS; i++)
+		if (strcmp(q->params[i].name, name) == 0)
+			return req->q.set[i] ? (int)i : -1;
+	return -1;
+}
+
+int64_t router_query_int(const struct request *req, const char *name,
+	int64_t dflt)
+{
+	int i = query_slot(req, name);
+
+	return i < 0 ? dflt : req->q.i[i];
+}
+
+double router_query_num(const struct request *req, const char *name,
+	double dflt)
+{
+	int i = query_slot(req, name);
+
+	return i < 0 ? dflt : req->q.d[i];
+}
+
+/* The route's declared shape: body fields, query parameters, then its
+ * own check, all errors answered together in one 422 before the
+ * handler. 1 to go on; 0 when the answer has been sent. */
+static int shape_ok(struct request *req, const struct route *rt)
+{
+	int rc;
+
+	/* Both report into req's errors, counted below. */
+	if (rt->body.n > 0)
+		json_fields_check(req, req->json, rt->body.fields, rt->body.n);
+	rc = router_query_check(req, &rt->query);
+	/* DF_EINVAL: its errors are counted below with the others. */
+	if (rc < 0 && rc != DF_EINVAL) {
+		answer_error(req, rc, "query check");
+		return 0;
+	}
+	if (rt->check != NULL) {
+		rc = rt->check(req);
+		if (rc < 0) {
+			answer_error(req, rc, "route check");
+			return 0;
+		}
+	}
+	if (problem_error_count(req) == 0)
+		return 1;
+	problem_send_validation(req);
+	return 0;
 }
 
 const char *router_param(const struct request *req, const char *name)
@@ -381,12 +615,12 @@ static int origin_allowed(const struct router *r, const char *origin)
 		config_origin_allowed(r->cfg, origin);
 }
 
-static void set_header_u32(struct request *req, const char *name, uint32_t v)
+static int set_header_u32(struct request *req, const char *name, uint32_t v)
 {
 	char buf[16];
 
 	snprintf(buf, sizeof(buf), "%u", (unsigned)v);
-	http_set_header(req, name, buf);
+	return http_set_header(req, name, buf);
 }
 
 static void send_internal(struct request *req, const char *what, int rc)
@@ -402,7 +636,8 @@ static void send_unavailable(struct request *req)
 {
 	shm_count(SHM_C_DB_UNAVAILABLE, 1);
 	problem_send(req, 503, NULL, NULL);
-	http_set_header(req, "Retry-After", "5");
+	if (http_set_header(req, "Retry-After", "5") != 0)
+		send_internal(req, "response header", DF_ENOMEM);
 }
 
 /* Turns a hook's or handler's negative df_err into its answer. */
@@ -474,11 +709,12 @@ static int rate_take(struct router *r, struct request *req,
 		return 1;
 	if (by_user)
 		snprintf(subject, sizeof(subject), "user:%s", req->auth.sub);
-	else
-		/* Too long for the buffer is no address: a truncated key
-		 * is still a key. */
-		(void)ratelimit_addr_subject(req->remote_addr,
-			r->cfg->ratelimit_ipv6_prefix, subject, sizeof(subject));
+	else if (ratelimit_addr_subject(req->remote_addr,
+	    r->cfg->ratelimit_ipv6_prefix, subject, sizeof(subject)) != 0)
+		/* Too long for the buffer is no address: the truncated
+		 * text is still a key. */
+		log_req_msg(req, LOG_DEBUG, "rate limit: client address "
+			"truncated in its key");
 	memset(&res, 0, sizeof(res));
 	ratelimit_take(shm_current, ratelimit_key((unsigned)cls, subject),
 		lim->limit, lim->window_s, now, &res);
@@ -493,17 +729,21 @@ static int rate_take(struct router *r, struct request *req,
 		if (global_refused || gres.remaining < res.remaining)
 			shown = &gres;
 	}
-	set_header_u32(req, "RateLimit-Limit", shown->limit);
-	set_header_u32(req, "RateLimit-Remaining", shown->remaining);
-	set_header_u32(req, "RateLimit-Reset", shown->reset_s);
+	if (set_header_u32(req, "RateLimit-Limit", shown->limit) ||
+	    set_header_u32(req, "RateLimit-Remaining", shown->remaining) ||
+	    set_header_u32(req, "RateLimit-Reset", shown->reset_s)) {
+		send_internal(req, "rate limit headers", DF_ENOMEM);
+		return 0;
+	}
 	if (res.allowed && !global_refused)
 		return 1;
 	shm_count((enum shm_counter)(SHM_C_RL_REFUSED + cls), 1);
 	problem_send(req, 429, "rate_limited", global_refused ?
 		"Too many requests to this route from all clients together; "
 		"retry later." : NULL);
-	set_header_u32(req, "Retry-After",
-		shown->retry_after_s > 0 ? shown->retry_after_s : 1);
+	if (set_header_u32(req, "Retry-After",
+	    shown->retry_after_s > 0 ? shown->retry_after_s : 1) != 0)
+		send_internal(req, "response header", DF_ENOMEM);
 	return 0;
 }
 
@@ -641,13 +881,15 @@ static char *cache_key(struct request *req)
 
 /* The validators every 200 of a public-cache route carries, and the 304
  * that replaces it when the client already holds this version. */
-static void finish_validated(struct request *req, const char *etag)
+static int finish_validated(struct request *req, const char *etag)
 {
-	http_set_header(req, "ETag", etag);
-	http_set_header(req, "Cache-Control", req->resp.cacheable ?
-		"public, no-cache" : "private, no-cache");
+	if (http_set_header(req, "ETag", etag) != 0 ||
+	    http_set_header(req, "Cache-Control", req->resp.cacheable ?
+	    "public, no-cache" : "private, no-cache") != 0)
+		return DF_ENOMEM;
 	if (cache_etag_matches(req->if_none_match, etag))
 		http_set_status(req, 304);
+	return 0;
 }
 
 static int answer_from_cache(struct request *req,
@@ -663,8 +905,7 @@ static int answer_from_cache(struct request *req,
 	if (rc < 0)
 		return rc;
 	http_set_cacheable(req);
-	finish_validated(req, e->etag);
-	return 0;
+	return finish_validated(req, e->etag);
 }
 
 /* GET and HEAD of a public-cache route: the stamp is read before the
@@ -738,7 +979,10 @@ static void run_cached(struct request *req, const struct route *rt)
 			log_req_msg(req, LOG_WARN, "cache store failed: %s",
 				df_strerror(rc));
 	}
-	finish_validated(req, etag);
+	if (finish_validated(req, etag) != 0) {
+		req->resp.nheaders = nheaders;
+		send_internal(req, "validators", DF_ENOMEM);
+	}
 }
 
 /* A streamed body (a package upload) holds this worker until the client
@@ -762,7 +1006,8 @@ static void run_upload(struct router *r, struct request *req,
 	if (slot == DF_ETOOBIG) {
 		problem_send(req, 429, "rate_limited", "Too many uploads from "
 			"you are in progress; retry when one has finished.");
-		http_set_header(req, "Retry-After", "5");
+		if (http_set_header(req, "Retry-After", "5") != 0)
+			send_internal(req, "response header", DF_ENOMEM);
 		return;
 	}
 	run_handler(req, rt);
@@ -795,7 +1040,7 @@ static void run_route(struct router *r, struct request *req,
 	}
 	if (per_user && !rate_take(r, req, rt->rl, req->auth.authenticated))
 		return;
-	if (!role_ok(r, req, rt) || !body_ok(r, req, rt))
+	if (!role_ok(r, req, rt) || !body_ok(r, req, rt) || !shape_ok(req, rt))
 		return;
 	if (rt->flags & ROUTE_BODY_STREAM) {
 		run_upload(r, req, rt);
@@ -809,13 +1054,17 @@ static void run_route(struct router *r, struct request *req,
 	run_handler(req, rt);
 }
 
-static void add_cors(struct request *req)
+/* A header an answer needs and cannot get (no room, no memory) makes it
+ * a 500 rather than let it go out incomplete. */
+static int add_cors(struct request *req)
 {
-	http_set_header(req, "Access-Control-Allow-Origin", req->origin);
-	http_set_header(req, "Access-Control-Allow-Credentials", "true");
-	http_set_header(req, "Vary", "Origin");
-	http_set_header(req, "Access-Control-Expose-Headers",
-		cors_expose_headers);
+	if (http_set_header(req, "Access-Control-Allow-Origin", req->origin) ||
+	    http_set_header(req, "Access-Control-Allow-Credentials", "true") ||
+	    http_set_header(req, "Vary", "Origin") ||
+	    http_set_header(req, "Access-Control-Expose-Headers",
+	    cors_expose_headers))
+		return DF_ENOMEM;
+	return 0;
 }
 
 static void answer_options(struct router *r, struct request *req,
@@ -826,9 +1075,11 @@ static void answer_options(struct router *r, struct request *req,
 
 	allow_list(mask, allow, sizeof(allow));
 	if (req->origin == NULL || req->acr_method == NULL) {
-		if (origin_allowed(r, req->origin))
-			add_cors(req);
-		http_set_header(req, "Allow", allow);
+		if ((origin_allowed(r, req->origin) && add_cors(req) != 0) ||
+		    http_set_header(req, "Allow", allow) != 0) {
+			send_internal(req, "response header", DF_ENOMEM);
+			return;
+		}
 		http_set_status(req, 204);
 		return;
 	}
@@ -838,16 +1089,22 @@ static void answer_options(struct router *r, struct request *req,
 	}
 	m = http_method_parse(req->acr_method);
 	if (m == HTTP_OTHER || !(full_mask(mask) & method_bit(m))) {
-		http_set_header(req, "Allow", allow);
-		problem_send(req, 405, NULL, NULL);
+		if (http_set_header(req, "Allow", allow) != 0)
+			send_internal(req, "response header", DF_ENOMEM);
+		else
+			problem_send(req, 405, NULL, NULL);
 		return;
 	}
-	http_set_header(req, "Access-Control-Allow-Origin", req->origin);
-	http_set_header(req, "Access-Control-Allow-Methods", allow);
-	http_set_header(req, "Access-Control-Allow-Headers", cors_allow_headers);
-	http_set_header(req, "Access-Control-Allow-Credentials", "true");
-	http_set_header(req, "Access-Control-Max-Age", "600");
-	http_set_header(req, "Vary", "Origin");
+	if (http_set_header(req, "Access-Control-Allow-Origin", req->origin) ||
+	    http_set_header(req, "Access-Control-Allow-Methods", allow) ||
+	    http_set_header(req, "Access-Control-Allow-Headers",
+	    cors_allow_headers) ||
+	    http_set_header(req, "Access-Control-Allow-Credentials", "true") ||
+	    http_set_header(req, "Access-Control-Max-Age", "600") ||
+	    http_set_header(req, "Vary", "Origin")) {
+		send_internal(req, "response header", DF_ENOMEM);
+		return;
+	}
 	http_set_status(req, 204);
 }
 
@@ -901,8 +1158,10 @@ void router_dispatch(struct router *r, struct request *req)
 	}
 	if (chosen == NULL || want == HTTP_OTHER) {
 		allow_list(mask, allow, sizeof(allow));
-		http_set_header(req, "Allow", allow);
-		problem_send(req, 405, NULL, NULL);
+		if (http_set_header(req, "Allow", allow) != 0)
+			send_internal(req, "response header", DF_ENOMEM);
+		else
+			problem_send(req, 405, NULL, NULL);
 		return;
 	}
 	if (!match_impl(chosen->pattern, req->path, NULL, req->arena,
@@ -911,7 +1170,9 @@ void router_dispatch(struct router *r, struct request *req)
 		return;
 	}
 	req->route = chosen;
-	if (origin_allowed(r, req->origin))
-		add_cors(req);
+	if (origin_allowed(r, req->origin) && add_cors(req) != 0) {
+		send_internal(req, "CORS headers", DF_ENOMEM);
+		return;
+	}
 	run_route(r, req, chosen);
 }

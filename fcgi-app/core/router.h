@@ -1,15 +1,18 @@
 /* Route tables and the fixed pipeline every request passes before its
  * handler: 404, 405 (+Allow), CORS preflight, rate limit, authentication,
- * role, 415, 411/413, body read, JSON parse (400), then, for GET/HEAD
- * of a ROUTE_PUBLIC_CACHE route, the response cache (hit, or the handler
- * and a store) and conditional GET (ETag, 304). Handlers answer 422
- * for field errors themselves through problem.h. Each api/ file exports
- * one struct route_table. */
+ * role, 415, 411/413, body read, JSON parse (400), the request's declared
+ * shape (the route's body field table, query table and check: 422 with
+ * every error at once), then, for GET/HEAD of a ROUTE_PUBLIC_CACHE route,
+ * the response cache (hit, or the handler and a store) and conditional
+ * GET (ETag, 304). A handler so receives only input its route declared
+ * valid. Each api/ file exports one struct route_table. */
 #ifndef DF_ROUTER_H
 #define DF_ROUTER_H
 
 #include <stddef.h>
 #include "http.h"
+#include "json.h"
+#include "err.h"
 #include "role.h"
 
 struct config;
@@ -49,6 +52,59 @@ enum rl_class {
 	RL__MAX
 };
 
+/* List parameters, the same on every collection route. */
+#define ROUTER_LIMIT_DEFAULT 20
+#define ROUTER_LIMIT_MAX 100
+
+/* How a query parameter is read; a value that fails its kind's rule adds
+ * one error named after the parameter (code and message from the row,
+ * else the kind's). Parsed values: req->q (limit, after) and
+ * router_query_int / router_query_num. */
+enum query_kind {
+	QP_LIMIT,    /* 1..ROUTER_LIMIT_MAX: req->q.limit (default
+	                ROUTER_LIMIT_DEFAULT); out_of_range */
+	QP_CURSOR,   /* a cursor api_page_cursor made for .cursor_kind
+	                (base64url of "<kind>.<row id>"): req->q.after (0 on
+	                the first page); invalid_format */
+	QP_ENUM,     /* one of .values (NULL-terminated): its index;
+	                invalid_format */
+	QP_TEXT,     /* .min..max bytes (max 0: unbounded) and .valid when
+	                set; invalid_format */
+	QP_DATE,     /* YYYY-MM-DD, a real day: days since 1970-01-01;
+	                invalid_format, "must be a date, YYYY-MM-DD" */
+	QP_NUMBER    /* a finite decimal from .min to .max; out_of_range */
+};
+
+struct query_param {
+	const char *name;
+	enum query_kind kind;
+	const char *cursor_kind;        /* QP_CURSOR: the list's kind */
+	const char *const *values;      /* QP_ENUM */
+	int64_t min, max;               /* QP_TEXT (bytes), QP_NUMBER */
+	int (*valid)(const char *s, size_t len); /* QP_TEXT: 1 when valid */
+	const char *code;               /* NULL: the kind's */
+	const char *message;            /* NULL: the kind's (QP_ENUM and
+	                                   QP_TEXT must name theirs) */
+};
+
+/* A route's query table: unknown parameters are ignored (caches and
+ * clients add their own), declared ones are checked. */
+struct route_query {
+	const struct query_param *params;
+	size_t n;                       /* at most HTTP_MAX_QUERY_ROWS */
+};
+
+/* ".body = JSON_FIELDS(some_fields)", ".query = QUERY_PARAMS(rows)". */
+#define QUERY_PARAMS(rows) { (rows), sizeof(rows) / sizeof((rows)[0]) }
+
+/* A route's own rule over its whole input, run after the tables (also
+ * when they found errors, so that every error is answered at once; a
+ * check that needs valid fields returns early when problem_error_count
+ * is not 0): adds errors with problem_add_error and may leave what it
+ * derived in req->checked for the handler. 0 or a negative df_err (not
+ * for bad input: that is an added error). */
+typedef int (*route_check)(struct request *req);
+
 struct route {
 	enum http_method method;
 	const char *pattern;      /* "/api/v1/extensions/{slug}"; a {name}
@@ -62,6 +118,10 @@ struct route {
 	                             bump of shared generation i
 	                             (0..SHM_CACHE_GENERATIONS-1) changes
 	                             what this route answers; at least one */
+	struct json_fields body;  /* ROUTE_BODY_JSON: the body's fields (no
+	                             others accepted); none: any object */
+	struct route_query query; /* the query parameters read */
+	route_check check;        /* optional, see route_check */
 };
 
 struct route_table {
@@ -96,7 +156,7 @@ struct router {
  * pattern, at most ROUTER_MAX_ROUTES, ROUTE_PUBLIC_CACHE only on GET
  * and with cache_gens) and fills nroutes and flat.
  * 0 or DF_EINVAL. */
-int router_init(struct router *r);
+DF_MUST_CHECK int router_init(struct router *r);
 
 /* Runs the pipeline and the handler; afterwards req->resp holds the
  * answer (a problem on any failure). Never fails: internal errors become
@@ -112,6 +172,18 @@ const struct route *router_route_at(const struct router *r, size_t i);
 /* Reads up to len bytes of a ROUTE_BODY_STREAM request's body: bytes
  * read, 0 at its end, -1 on error (an http_read_fn over req). */
 long router_read_body(void *req, char *buf, size_t len);
+
+/* Checks req's query against q (what the pipeline does for a route's
+ * table, exported for unit tests): errors go to req's problem errors,
+ * values to req->q. 0, or DF_EINVAL when errors were added. */
+DF_MUST_CHECK int router_query_check(struct request *req, const struct route_query *q);
+/* The parsed value of the route's query parameter name (QP_ENUM: the
+ * index; QP_DATE: the day; QP_LIMIT, QP_TEXT: see req->q and
+ * http_query), or dflt when it was not sent. */
+int64_t router_query_int(const struct request *req, const char *name,
+	int64_t dflt);
+double router_query_num(const struct request *req, const char *name,
+	double dflt);
 
 /* A path parameter by name ({slug} -> "slug"), or NULL. */
 const char *router_param(const struct request *req, const char *name);

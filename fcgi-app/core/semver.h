@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 #define SEMVER_MAX_LEN 128        /* longest version string accepted */
 #define SEMVER_RANGE_MAX_LEN 256  /* longest range string accepted */
@@ -25,7 +26,7 @@ struct semver {
  * identifiers, identifiers non-empty [0-9A-Za-z-], each number <= 2^64-1,
  * the whole string <= SEMVER_MAX_LEN bytes. 0, or DF_EINVAL (s or out
  * NULL included); on failure *out is zeroed. */
-int semver_parse(const char *s, struct semver *out);
+DF_MUST_CHECK int semver_parse(const char *s, struct semver *out);
 /* <0, 0 or >0 by SemVer precedence (spec section 11): build metadata is
  * ignored, a pre-release is lower than its release, pre-release
  * identifiers compare numerically when both are digits (any length),
@@ -36,7 +37,7 @@ int semver_cmp(const struct semver *a, const struct semver *b);
  * DF_EINVAL when it does not fit (buf then holds "" if len > 0). A
  * version semver_parse accepted always fits in SEMVER_MAX_LEN + 1 bytes
  * and formats back to exactly the string it was parsed from. */
-int semver_format(const struct semver *v, char *buf, size_t len);
+DF_MUST_CHECK int semver_format(const struct semver *v, char *buf, size_t len);
 /* 1 when semver_parse accepts s, else 0. */
 int semver_valid(const char *s);
 
@@ -112,7 +113,7 @@ struct semver_range {
 };
 
 /* 0, or DF_EINVAL (s or out NULL included); on failure *out is zeroed. */
-int semver_range_parse(const char *s, struct semver_range *out);
+DF_MUST_CHECK int semver_range_parse(const char *s, struct semver_range *out);
 /* 1 when v satisfies r (some set admits it), else 0; 0 for NULL. */
 int semver_range_match(const struct semver_range *r, const struct semver *v);
 /* 1 when semver_range_parse accepts s, else 0. */

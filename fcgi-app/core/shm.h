@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 #define SHM_MAGIC 0x4446534547000000ull /* "DFSEG" */
 #define SHM_VERSION 2u
@@ -111,10 +112,10 @@ extern const int shm_status_codes[SHM_STATUS_SLOTS - 1];
  * of another version or size is replaced (its counters are lost; workers
  * still mapping the old one keep using it until they restart). 0 with
  * *out set, or DF_EIO. */
-int shm_attach(const char *name, struct shm_segment **out);
+DF_MUST_CHECK int shm_attach(const char *name, struct shm_segment **out);
 void shm_detach(struct shm_segment *seg);
 /* Removes the name (the supervisor does it on a clean shutdown). */
-int shm_unlink_name(const char *name);
+DF_MUST_CHECK int shm_unlink_name(const char *name);
 /* For unit tests: initialise a segment in ordinary memory. */
 void shm_init_memory(struct shm_segment *seg);
 
@@ -132,7 +133,7 @@ static inline uint64_t shm_load(const uint64_t *p)
 }
 void shm_count(enum shm_counter c, uint64_t v);
 /* Slot for a status code (0..SHM_STATUS_SLOTS-1). */
-int shm_status_slot(int status);
+DF_MUST_CHECK int shm_status_slot(int status);
 /* Adds one observation to a histogram. */
 void shm_hist_observe(struct shm_hist *h, uint64_t us);
 
@@ -151,7 +152,7 @@ void shm_cache_bump(unsigned idx);
 #define SHM_DL_STALE_S 60
 /* Queues ev: 0, or DF_ETOOBIG when no slot is free (the caller writes it
  * some other way: nothing is dropped here). DF_EIO without a segment. */
-int shm_dl_push(const struct shm_dl_event *ev);
+DF_MUST_CHECK int shm_dl_push(const struct shm_dl_event *ev);
 /* Takes up to max FULL slots for writing: their events into out, their
  * indexes into idx. Returns how many. */
 size_t shm_dl_claim(struct shm_dl_event *out, uint32_t *idx, size_t max);
@@ -164,6 +165,6 @@ uint64_t shm_dl_pending(void);
  * host's next flush time (now_us + interval_us after the last) has come;
  * it is then moved on, so one worker of the host wins. *wait_us gets the
  * time to the next due flush (0: nothing pending). */
-int shm_dl_due(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us);
+DF_MUST_CHECK int shm_dl_due(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us);
 
 #endif

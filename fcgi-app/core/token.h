@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "role.h"
+#include "err.h"
 
 struct config;
 
@@ -24,7 +25,7 @@ struct token_claims {
  * from now_s, carrying ver (the user's token_version, so that raising it
  * refuses every token issued before). *out is malloc'd (free() it).
  * 0 or DF_EINVAL/DF_ENOMEM/DF_EINTERNAL. */
-int token_issue(const struct config *cfg, const char *sub, enum role role,
+DF_MUST_CHECK int token_issue(const struct config *cfg, const char *sub, enum role role,
 	int64_t ver, int64_t now_s, char **out);
 
 /* Verifies a compact JWT: three base64url parts, header alg exactly
@@ -32,13 +33,13 @@ int token_issue(const struct config *cfg, const char *sub, enum role role,
  * the future, iat present and not more than 60 s in the future, iss and
  * aud equal to the config's, sub and role present and well formed. 0 with
  * *out filled, or DF_EAUTH. Never logs the token. */
-int token_verify(const struct config *cfg, const char *jwt, int64_t now_s,
+DF_MUST_CHECK int token_verify(const struct config *cfg, const char *jwt, int64_t now_s,
 	struct token_claims *out);
 
 /* token_verify, and on DF_EAUTH *expired (may be NULL) tells a genuine
  * token whose only fault is an exp in the past (1) from any other
  * refusal (0), so the answer can say "refresh" rather than "sign in". */
-int token_verify_ex(const struct config *cfg, const char *jwt, int64_t now_s,
+DF_MUST_CHECK int token_verify_ex(const struct config *cfg, const char *jwt, int64_t now_s,
 	struct token_claims *out, int *expired);
 
 /* Extracts the token from "Bearer <token>" (scheme case-insensitive, one

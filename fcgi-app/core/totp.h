@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 enum totp_alg { TOTP_SHA1 = 0, TOTP_SHA256, TOTP_SHA512 };
 
@@ -26,7 +27,7 @@ extern const struct totp_params totp_default;
 
 /* The code for time now (unix seconds, >= 0) into out (digits + 1 bytes,
  * zero-padded). 0, or DF_EINVAL for bad parameters or time. */
-int totp_generate(const struct totp_params *tp, const unsigned char *key,
+DF_MUST_CHECK int totp_generate(const struct totp_params *tp, const unsigned char *key,
 	size_t keylen, int64_t now, char *out, size_t outlen);
 
 /* Checks code (exactly tp->digits ASCII digits; ASCII spaces anywhere
@@ -36,7 +37,7 @@ int totp_generate(const struct totp_params *tp, const unsigned char *key,
  * of several matches) so the caller can refuse a step already used;
  * DF_EAUTH when no step matches; DF_EINVAL for a malformed code or bad
  * parameters. */
-int totp_verify(const struct totp_params *tp, const unsigned char *key,
+DF_MUST_CHECK int totp_verify(const struct totp_params *tp, const unsigned char *key,
 	size_t keylen, const char *code, int64_t now, int64_t *matched_step);
 
 /* The time step counter for now: floor(now / step). */
@@ -55,7 +56,7 @@ long totp_b32_decode(const char *in, size_t len, unsigned char *out,
 
 /* A fresh random secret: TOTP_SECRET_LEN bytes into key and their base32
  * into b32. 0 or DF_EINTERNAL. */
-int totp_secret_new(unsigned char key[TOTP_SECRET_LEN],
+DF_MUST_CHECK int totp_secret_new(unsigned char key[TOTP_SECRET_LEN],
 	char b32[TOTP_SECRET_B32_LEN + 1]);
 
 /* otpauth://totp/<issuer>:<account>?secret=..&issuer=..&algorithm=SHA1
@@ -63,7 +64,7 @@ int totp_secret_new(unsigned char key[TOTP_SECRET_LEN],
  * but RFC 3986 unreserved characters). issuer and account must be
  * non-empty valid UTF-8 without control characters, secret_b32 base32.
  * 0, DF_EINVAL, or DF_ETOOBIG when out (len bytes) is too small. */
-int totp_uri(const char *issuer, const char *account, const char *secret_b32,
+DF_MUST_CHECK int totp_uri(const char *issuer, const char *account, const char *secret_b32,
 	char *out, size_t len);
 
 /* Recovery codes: "xxxx-xxxx" from a 31-character alphabet without
@@ -73,10 +74,10 @@ int totp_uri(const char *issuer, const char *account, const char *secret_b32,
 #define TOTP_RECOVERY_LEN 9      /* with the '-' */
 
 /* Fills codes[0..n-1] with distinct codes. 0 or DF_EINTERNAL. */
-int totp_recovery_codes(char codes[][TOTP_RECOVERY_LEN + 1], size_t n);
+DF_MUST_CHECK int totp_recovery_codes(char codes[][TOTP_RECOVERY_LEN + 1], size_t n);
 /* The canonical form of a code a user typed (case, '-' and spaces
  * ignored) into out: TOTP_RECOVERY_CHARS lower-case characters + NUL,
  * what a store hashes and compares. 0 or DF_EINVAL. */
-int totp_recovery_normalize(const char *in, char out[TOTP_RECOVERY_CHARS + 1]);
+DF_MUST_CHECK int totp_recovery_normalize(const char *in, char out[TOTP_RECOVERY_CHARS + 1]);
 
 #endif

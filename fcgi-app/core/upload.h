@@ -6,6 +6,7 @@
 #define DF_UPLOAD_H
 
 #include <stdint.h>
+#include "err.h"
 
 struct shm_segment;
 
@@ -23,7 +24,7 @@ struct shm_segment;
  * Without a segment, or with every slot held by a live process (more
  * than SHM_UPLOAD_SLOTS processes), the upload is let through uncounted:
  * DF_ENOTFOUND, nothing to give back. */
-int upload_begin(struct shm_segment *seg, uint64_t key, unsigned cap,
+DF_MUST_CHECK int upload_begin(struct shm_segment *seg, uint64_t key, unsigned cap,
 	uint64_t pid, uint64_t now_us, int (*alive)(uint64_t pid));
 /* Uploads in progress on this host (the metrics' gauge). */
 unsigned upload_in_progress(struct shm_segment *seg, uint64_t now_us,

@@ -159,7 +159,7 @@ int store_admin_users_create_admin(struct arena *a, const char *email,
 	rc = db_exec(insert, DBP(DB_STR(pid), DB_STR(email), DB_STR(username),
 		DB_STR(password_hash)), NULL, NULL);
 	if (rc == DF_ECONFLICT) {
-		store_tx_end(rc);
+		store_tx_rollback();
 		/* Which one was taken, so the message names it. */
 		if (db_query(a, taken, DBP(DB_STR(email)), &res) == 0 &&
 		    res.nrows == 1 && db_int(&res, 0, 0, 0) == 0)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "role.h"
 #include "store/users.h"
+#include "err.h"
 
 struct arena;
 
@@ -29,7 +30,7 @@ char *store_admin_users_pattern(struct arena *a, const char *q);
 /* Users matching f, newest first (by row id: stable while rows are
  * added), at most f->limit + 1 of them so the caller knows whether a next
  * page exists. *out is an arena array of *n users. */
-int store_admin_users_list(struct arena *a,
+DF_MUST_CHECK int store_admin_users_list(struct arena *a,
 	const struct store_admin_users_filter *f, struct store_user **out,
 	size_t *n);
 
@@ -48,14 +49,14 @@ typedef int (*store_admin_users_hook)(void *ctx,
  * also revokes the user's refresh tokens and raises token_version, which
  * ends every session at once. *before and *after receive the row around
  * the change (equal when nothing changed; hook is then not called). */
-int store_admin_users_update(struct arena *a, const char *pid,
+DF_MUST_CHECK int store_admin_users_update(struct arena *a, const char *pid,
 	enum role role, int active, store_admin_users_hook hook, void *ctx,
 	struct store_user *before, struct store_user *after);
 
 /* Creates an active admin account in one transaction with hook. On a
  * duplicate returns DF_ECONFLICT and sets *conflict to "email" or
  * "username". */
-int store_admin_users_create_admin(struct arena *a, const char *email,
+DF_MUST_CHECK int store_admin_users_create_admin(struct arena *a, const char *email,
 	const char *username, const char *password_hash,
 	store_admin_users_hook hook, void *ctx, struct store_user *out,
 	const char **conflict);

@@ -3,6 +3,7 @@
 #define DF_STORE_ANALYTICS_H
 
 #include <stddef.h>
+#include "err.h"
 
 struct store_analytics_event {
 	const char *name;
@@ -15,7 +16,7 @@ struct store_analytics_event {
 /* Inserts the batch in one transaction, stamped with the server's time.
  * user_id may be NULL. 0, DF_EDBDOWN or DF_EDB; nothing is stored on
  * failure. */
-int store_analytics_insert(const char *user_id, const char *client_addr,
+DF_MUST_CHECK int store_analytics_insert(const char *user_id, const char *client_addr,
 	const struct store_analytics_event *ev, size_t n);
 
 #endif

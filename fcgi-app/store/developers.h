@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 struct arena;
 
@@ -47,18 +48,18 @@ enum store_dev_refusal {
 /* Files an application for the user with public id user_pid. The user
  * row is locked first, so two submissions at once cannot both pass.
  * DF_ENOTFOUND (no such user), DF_ECONFLICT with *why set. */
-int store_developers_apply(struct arena *a, const char *user_pid,
+DF_MUST_CHECK int store_developers_apply(struct arena *a, const char *user_pid,
 	const struct store_dev_app_input *in, store_developers_hook hook,
 	void *ctx, struct store_dev_app *out, enum store_dev_refusal *why);
 
 /* The user's most recent application. DF_ENOTFOUND when none. */
-int store_developers_latest(struct arena *a, const char *user_pid,
+DF_MUST_CHECK int store_developers_latest(struct arena *a, const char *user_pid,
 	struct store_dev_app *out);
 
 /* Applications with status (NULL: any) in order of submission, after row
  * id after_id (0: from the first), at most limit + 1 of them so the
  * caller knows whether a next page exists. */
-int store_developers_list(struct arena *a, const char *status,
+DF_MUST_CHECK int store_developers_list(struct arena *a, const char *status,
 	int64_t after_id, int64_t limit, struct store_dev_app **out, size_t *n);
 
 /* Approves (approve = 1) or rejects a pending application with the
@@ -67,7 +68,7 @@ int store_developers_list(struct arena *a, const char *status,
  * admin account keeps its role (developer would be a demotion or a
  * different job). DF_ENOTFOUND for no such application, DF_ECONFLICT when
  * it is not pending. */
-int store_developers_review(struct arena *a, const char *app_pid,
+DF_MUST_CHECK int store_developers_review(struct arena *a, const char *app_pid,
 	int approve, const char *notes, const char *reviewer_pid,
 	store_developers_hook hook, void *ctx, struct store_dev_app *out);
 

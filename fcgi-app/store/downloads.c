@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "log.h"
 #include "store/tx.h"
 
 #define DAY_OF(p) "DATE_ADD('1970-01-01', INTERVAL " p " DAY)"
@@ -135,8 +136,10 @@ int store_dl_write(struct arena *a, const struct store_dl_group *groups,
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
-	/* Outside the batch's transaction: a failure here loses nothing. */
-	db_exec(prune_sql, NULL, 0, NULL, NULL);
+	/* Outside the batch's transaction: a failure here loses nothing,
+	 * the next batch prunes again. */
+	if (db_exec(prune_sql, NULL, 0, NULL, NULL) != 0)
+		log_msg(LOG_WARN, "downloads: pruning old client rows failed");
 	return 0;
 }
 

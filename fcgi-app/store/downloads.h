@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 struct arena;
 
@@ -24,7 +25,7 @@ struct store_dl_group {
  * every one adds to the day's total and to the version's and the
  * extension's downloads. Also drops client hashes older than two days.
  * 0, or a negative df_err with nothing written. */
-int store_dl_write(struct arena *a, const struct store_dl_group *groups,
+DF_MUST_CHECK int store_dl_write(struct arena *a, const struct store_dl_group *groups,
 	size_t n);
 
 struct store_dl_day {
@@ -36,7 +37,7 @@ struct store_dl_day {
 
 /* The series of extension_id from day from to day to (YYYY-MM-DD, both
  * included), by day then version. */
-int store_dl_series(struct arena *a, int64_t extension_id, const char *from,
+DF_MUST_CHECK int store_dl_series(struct arena *a, int64_t extension_id, const char *from,
 	const char *to, struct store_dl_day **out, size_t *n);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 struct arena;
 
@@ -68,38 +69,38 @@ struct store_ext_input {
 };
 
 /* The fixed category list with published counts, in display order. */
-int store_ext_categories(struct arena *a, struct store_category **out,
+DF_MUST_CHECK int store_ext_categories(struct arena *a, struct store_category **out,
 	size_t *n);
 /* 1 when slug names a category, 0 when not, or a negative df_err. */
-int store_ext_category_exists(struct arena *a, const char *slug);
+DF_MUST_CHECK int store_ext_category_exists(struct arena *a, const char *slug);
 
 /* One extension by slug, whatever its status. DF_ENOTFOUND. */
-int store_ext_get(struct arena *a, const char *slug, struct store_ext *out);
+DF_MUST_CHECK int store_ext_get(struct arena *a, const char *slug, struct store_ext *out);
 /* The same, locking the row for the caller's transaction. */
-int store_ext_get_locked(struct arena *a, const char *slug,
+DF_MUST_CHECK int store_ext_get_locked(struct arena *a, const char *slug,
 	struct store_ext *out);
 
 /* A new draft owned by owner_id. DF_ECONFLICT when the slug is taken. */
-int store_ext_create(struct arena *a, int64_t owner_id,
+DF_MUST_CHECK int store_ext_create(struct arena *a, int64_t owner_id,
 	const struct store_ext_input *in, struct store_ext *out);
 /* Applies the set fields of in to extension id (tags replaced when
  * set_tags), inside the caller's transaction. */
-int store_ext_update(int64_t id, const struct store_ext_input *in);
+DF_MUST_CHECK int store_ext_update(int64_t id, const struct store_ext_input *in);
 
 /* Deletes a never-published extension (versions, tags and reviews go with
  * it). */
-int store_ext_delete(int64_t id);
+DF_MUST_CHECK int store_ext_delete(int64_t id);
 /* Sets status (and the reason, NULL to clear); suspending records what
  * reinstating returns to. */
-int store_ext_set_status(int64_t id, const char *status, const char *reason);
+DF_MUST_CHECK int store_ext_set_status(int64_t id, const char *status, const char *reason);
 /* Reinstates a suspended extension to its status before the suspension.
  * DF_ECONFLICT when it is not suspended. */
-int store_ext_reinstate(int64_t id);
+DF_MUST_CHECK int store_ext_reinstate(int64_t id);
 /* Marks the extension published (first time: published_at) when it is a
  * draft; leaves other statuses alone. */
-int store_ext_publish(int64_t id);
+DF_MUST_CHECK int store_ext_publish(int64_t id);
 /* Sets latest_version (NULL: none). */
-int store_ext_set_latest(int64_t id, const char *version);
+DF_MUST_CHECK int store_ext_set_latest(int64_t id, const char *version);
 
 enum store_ext_sort {
 	STORE_EXT_SORT_RELEVANCE = 0, /* needs q */
@@ -124,17 +125,17 @@ struct store_ext_filter {
 
 /* Published extensions matching f, in f->sort order, after the cursor
  * (sort_key, id); at most limit + 1 rows. */
-int store_ext_search(struct arena *a, const struct store_ext_filter *f,
+DF_MUST_CHECK int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 	struct store_ext **out, size_t *n);
 
 /* Published extensions of one owner, most downloaded first (at most
  * limit). */
-int store_ext_by_owner(struct arena *a, int64_t owner_id, int64_t limit,
+DF_MUST_CHECK int store_ext_by_owner(struct arena *a, int64_t owner_id, int64_t limit,
 	struct store_ext **out, size_t *n);
 
 /* Every extension of one owner, whatever its status, newest first, after
  * row id before (0: from the newest), at most limit + 1 rows. */
-int store_ext_mine(struct arena *a, int64_t owner_id, int64_t before,
+DF_MUST_CHECK int store_ext_mine(struct arena *a, int64_t owner_id, int64_t before,
 	int64_t limit, struct store_ext **out, size_t *n);
 
 /* Splits tags_text into at most STORE_EXT_MAX_TAGS arena strings. */

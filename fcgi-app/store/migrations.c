@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "log.h"
 #include "store/migrations.h"
 #include "store/tx.h"
 
@@ -73,8 +74,11 @@ void store_migr_unlock(struct arena *a)
 	static const char sql[] = "SELECT RELEASE_LOCK('devforge_migrate')";
 	struct db_result r;
 
-	/* Closing the connection releases it too. */
-	(void)db_query(a, sql, NULL, 0, &r);
+	/* Closing the connection releases it too: a failed release is
+	 * only worth a note. */
+	if (db_query(a, sql, NULL, 0, &r) != 0)
+		log_msg(LOG_WARN, "migrate: releasing the migration lock "
+			"failed; closing the connection releases it");
 }
 
 int store_migr_apply(const char *script, size_t len, int version,

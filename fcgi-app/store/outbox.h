@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 struct arena;
 
@@ -27,7 +28,7 @@ struct store_outbox_mail {
  * when there is one, so the mail exists exactly when the event that
  * sends it committed. 0, DF_EINVAL (an argument NULL or empty), or a
  * database error. */
-int store_outbox_enqueue(const char *to, const char *subject,
+DF_MUST_CHECK int store_outbox_enqueue(const char *to, const char *subject,
 	const char *body, const char *template);
 
 /* Claims up to max due messages (unsent, next_attempt_at reached) in
@@ -36,17 +37,17 @@ int store_outbox_enqueue(const char *to, const char *subject,
  * them, and a sender that dies before recording an outcome leaves them
  * due again once the lease ends. *out (arena) gets *n messages, oldest
  * due first. Must not be called inside a transaction. */
-int store_outbox_claim(struct arena *a, size_t max, unsigned lease_s,
+DF_MUST_CHECK int store_outbox_claim(struct arena *a, size_t max, unsigned lease_s,
 	struct store_outbox_mail **out, size_t *n);
 
 /* Delivered: sent_at = now. DF_ENOTFOUND when the row is gone or was
  * already marked sent. */
-int store_outbox_mark_sent(int64_t id);
+DF_MUST_CHECK int store_outbox_mark_sent(int64_t id);
 
 /* Delivery failed: attempts + 1, last_error (cut to
  * STORE_OUTBOX_ERROR_MAX bytes at a character boundary), and the next
  * attempt retry_in_s seconds from now. The row stays unsent. */
-int store_outbox_mark_failed(int64_t id, const char *error,
+DF_MUST_CHECK int store_outbox_mark_failed(int64_t id, const char *error,
 	int64_t retry_in_s);
 
 #endif

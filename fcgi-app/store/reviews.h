@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 struct arena;
 
@@ -23,23 +24,23 @@ struct store_review {
 
 /* Reviews of extension_id, newest first, after row id before (0: from
  * the newest), at most limit + 1 rows. */
-int store_rev_list(struct arena *a, int64_t extension_id, int64_t before,
+DF_MUST_CHECK int store_rev_list(struct arena *a, int64_t extension_id, int64_t before,
 	int64_t limit, struct store_review **out, size_t *n);
 
 /* Creates or replaces user_id's review of extension_id and adjusts the
  * aggregate, in one transaction that locks the extension row first.
  * *created is 1 for a new review. DF_EFORBIDDEN when the user never
  * downloaded the extension. */
-int store_rev_put(struct arena *a, int64_t extension_id, int64_t user_id,
+DF_MUST_CHECK int store_rev_put(struct arena *a, int64_t extension_id, int64_t user_id,
 	int64_t rating, const char *title, const char *body,
 	struct store_review *out, int *created);
 
 /* Deletes user_id's review of extension_id (DF_ENOTFOUND when none). */
-int store_rev_delete_mine(struct arena *a, int64_t extension_id,
+DF_MUST_CHECK int store_rev_delete_mine(struct arena *a, int64_t extension_id,
 	int64_t user_id);
 /* Deletes the review with public id pid (admin removal); *extension_id
  * receives its extension. DF_ENOTFOUND. */
-int store_rev_delete(struct arena *a, const char *pid,
+DF_MUST_CHECK int store_rev_delete(struct arena *a, const char *pid,
 	int64_t *extension_id);
 
 #endif

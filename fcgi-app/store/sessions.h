@@ -5,6 +5,7 @@
 #define DF_STORE_SESSIONS_H
 
 #include <stdint.h>
+#include "err.h"
 
 struct arena;
 
@@ -14,13 +15,13 @@ struct arena;
 
 /* 1 when s has the shape of a refresh token (43 base64url characters);
  * anything else is refused without a database round trip. */
-int store_sessions_token_ok(const char *s);
+DF_MUST_CHECK int store_sessions_token_ok(const char *s);
 
 /* Issues a refresh token for user_id, valid ttl_s seconds, in family
  * (NULL: a new family, whose id goes to family_out when not NULL).
  * client_addr and user_agent may be NULL. token_out receives the token
  * the client keeps. 0 or a negative df_err. */
-int store_sessions_issue(int64_t user_id, const char *family,
+DF_MUST_CHECK int store_sessions_issue(int64_t user_id, const char *family,
 	unsigned ttl_s, const char *client_addr, const char *user_agent,
 	char token_out[STORE_SESSIONS_TOKEN_LEN + 1],
 	char family_out[STORE_SESSIONS_FAMILY_LEN + 1]);
@@ -43,14 +44,14 @@ struct store_refresh {
  * the row stays locked until commit, so two requests presenting the same
  * token are served one after the other and only the first finds it
  * live. DF_ENOTFOUND for an unknown or malformed token. */
-int store_sessions_find(struct arena *a, const char *token, int for_update,
+DF_MUST_CHECK int store_sessions_find(struct arena *a, const char *token, int for_update,
 	struct store_refresh *out);
 
 /* Marks a token spent (rotation). */
-int store_sessions_mark_spent(int64_t id);
+DF_MUST_CHECK int store_sessions_mark_spent(int64_t id);
 /* Revokes every live token of a family; *n (may be NULL) counts them. */
-int store_sessions_revoke_family(const char *family, uint64_t *n);
+DF_MUST_CHECK int store_sessions_revoke_family(const char *family, uint64_t *n);
 /* Revokes every live token of a user (logout-all, password change). */
-int store_sessions_revoke_user(int64_t user_id, uint64_t *n);
+DF_MUST_CHECK int store_sessions_revoke_user(int64_t user_id, uint64_t *n);
 
 #endif

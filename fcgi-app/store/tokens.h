@@ -7,6 +7,7 @@
 #define DF_STORE_TOKENS_H
 
 #include <stdint.h>
+#include "err.h"
 
 struct arena;
 struct store_user;
@@ -22,29 +23,29 @@ enum store_token_purpose {
 /* Creates a token for user_id valid ttl_s seconds and writes the text the
  * user receives into token. Inside the caller's transaction when there is
  * one. 0, DF_EINTERNAL (no randomness) or a database error. */
-int store_tokens_create(int64_t user_id, enum store_token_purpose purpose,
+DF_MUST_CHECK int store_tokens_create(int64_t user_id, enum store_token_purpose purpose,
 	unsigned ttl_s, char token[STORE_TOKEN_CHARS + 1]);
 
 /* The user a token belongs to while it is unused and unexpired, without
  * spending it (to check a new password against the user's name before
  * the token is consumed). DF_ENOTFOUND for a malformed, unknown, used or
  * expired token. */
-int store_tokens_peek(struct arena *a, enum store_token_purpose purpose,
+DF_MUST_CHECK int store_tokens_peek(struct arena *a, enum store_token_purpose purpose,
 	const char *token, struct store_user *out);
 
 /* Spends the token (used_at = now) when it is unused and unexpired and
  * fills out with its user. DF_ENOTFOUND otherwise, also when another
  * request spent it first. */
-int store_tokens_consume(struct arena *a, enum store_token_purpose purpose,
+DF_MUST_CHECK int store_tokens_consume(struct arena *a, enum store_token_purpose purpose,
 	const char *token, struct store_user *out);
 
 /* Spends every outstanding token of that purpose of user_id (after a
  * password reset or change, older reset links stop working). */
-int store_tokens_revoke_all(int64_t user_id, enum store_token_purpose purpose);
+DF_MUST_CHECK int store_tokens_revoke_all(int64_t user_id, enum store_token_purpose purpose);
 
 /* Tokens of that purpose created for user_id in the last window_s
  * seconds (to refuse a flood of reset mail to one mailbox). */
-int store_tokens_recent(struct arena *a, int64_t user_id,
+DF_MUST_CHECK int store_tokens_recent(struct arena *a, int64_t user_id,
 	enum store_token_purpose purpose, unsigned window_s, int64_t *count);
 
 #endif

@@ -7,12 +7,13 @@
 #define DF_STORE_TX_H
 
 /* Each returns 0 or a negative df_err like db_begin/db_rollback. */
-int store_tx_begin(void);
+DF_MUST_CHECK int store_tx_begin(void);
 /* Begins the transaction that inserts a row with a new public id: pid
  * gets a fresh UUID first. 0, or a negative df_err with nothing begun. */
-int store_tx_begin_new(char pid[37]);
-/* Abandons the transaction when the handler answers without writing
- * (a refused token, a conflict it reports itself). */
+DF_MUST_CHECK int store_tx_begin_new(char pid[37]);
+/* Abandons the transaction when the caller answers without writing (a
+ * refused token, a conflict it reports itself). Unmarked, as
+ * db_rollback: the error that led here is the one to report. */
 int store_tx_rollback(void);
 
 /* Ends the transaction by rc: commits when rc is 0, otherwise rolls back
@@ -20,9 +21,10 @@ int store_tx_rollback(void);
  * is the one way a transaction that may have written ends, so every exit
  * of a multi-step write is one `return store_tx_end(rc)` instead of a
  * commit and a rollback on each path. */
-int store_tx_end(int rc);
+DF_MUST_CHECK int store_tx_end(int rc);
 
 #include <stddef.h>
+#include "err.h"
 
 struct arena;
 struct db_param;
@@ -35,18 +37,18 @@ typedef void (*store_row_fn)(const struct db_result *res, size_t row,
 /* Runs a query and maps every row into a new arena array of n structs of
  * `size` bytes each (*out NULL when there is none). 0 or a negative
  * df_err. */
-int store_rows(struct arena *a, const char *sql, const struct db_param *p,
+DF_MUST_CHECK int store_rows(struct arena *a, const char *sql, const struct db_param *p,
 	size_t np, size_t size, store_row_fn fn, void **out, size_t *n);
 
 /* Runs a write that must change exactly one row: 0 when it did, `none`
  * when it did not (DF_ENOTFOUND or DF_ECONFLICT: the caller says what no
  * row means), another df_err on failure. */
-int store_exec_one(const char *sql, const struct db_param *p, size_t np,
-	int none);
+DF_MUST_CHECK int store_exec_one(const char *sql, const struct db_param *p,
+	size_t np, int none);
 /* Runs a query that names one row (by a key): 0 with res filled when
  * exactly one row came back, DF_ENOTFOUND when none or several did,
  * another df_err on failure. */
-int store_one(struct arena *a, const char *sql, const struct db_param *p,
-	size_t np, struct db_result *res);
+DF_MUST_CHECK int store_one(struct arena *a, const char *sql,
+	const struct db_param *p, size_t np, struct db_result *res);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "role.h"
+#include "err.h"
 
 struct arena;
 struct db_result;
@@ -55,13 +56,13 @@ struct db_param;
 /* Runs a query selecting STORE_USERS_COLUMNS (first) for one user: 0 with
  * out filled, DF_ENOTFOUND unless exactly one row came back, another
  * df_err on failure. */
-int store_users_read(struct arena *a, const char *sql,
+DF_MUST_CHECK int store_users_read(struct arena *a, const char *sql,
 	const struct db_param *p, size_t np, struct store_user *out);
 
 /* Creates an active user with role 'user' and a fresh public id. On a
  * duplicate returns DF_ECONFLICT and sets *conflict to "email" or
  * "username". */
-int store_users_create(struct arena *a, const char *email,
+DF_MUST_CHECK int store_users_create(struct arena *a, const char *email,
 	const char *username, const char *display_name,
 	const char *password_hash, struct store_user *out,
 	const char **conflict);
@@ -70,11 +71,11 @@ enum store_users_key { STORE_USERS_BY_PUBLIC_ID, STORE_USERS_BY_EMAIL,
 	STORE_USERS_BY_USERNAME, STORE_USERS_BY_ID };
 /* One user by key (for BY_ID, key is the decimal row id). DF_ENOTFOUND
  * when absent. */
-int store_users_get(struct arena *a, enum store_users_key by,
+DF_MUST_CHECK int store_users_get(struct arena *a, enum store_users_key by,
 	const char *key, struct store_user *out);
 
 /* Raises token_version: every access token issued before is refused. */
-int store_users_bump_token_version(int64_t user_id);
+DF_MUST_CHECK int store_users_bump_token_version(int64_t user_id);
 
 /* Role names as stored ("user", "developer", "support", "admin"). */
 const char *store_users_role_name(enum role r);

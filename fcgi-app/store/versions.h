@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "err.h"
 
 struct arena;
 
@@ -36,13 +37,13 @@ struct store_version {
 
 /* Every version of extension_id (published_only: only published ones),
  * yanked included. */
-int store_ver_list(struct arena *a, int64_t extension_id, int published_only,
+DF_MUST_CHECK int store_ver_list(struct arena *a, int64_t extension_id, int published_only,
 	struct store_version **out, size_t *n);
 /* One version by its exact string. DF_ENOTFOUND. */
-int store_ver_get(struct arena *a, int64_t extension_id, const char *version,
+DF_MUST_CHECK int store_ver_get(struct arena *a, int64_t extension_id, const char *version,
 	struct store_version *out);
 /* A new draft version. DF_ECONFLICT when the string exists already. */
-int store_ver_create(struct arena *a, int64_t extension_id,
+DF_MUST_CHECK int store_ver_create(struct arena *a, int64_t extension_id,
 	const char *version, const char *changelog, const char *engine,
 	struct store_version *out);
 
@@ -50,52 +51,52 @@ int store_ver_create(struct arena *a, int64_t extension_id,
  * NULL otherwise), on a version that is draft or rejected (a new upload
  * makes a rejected version a draft again). DF_ECONFLICT in any other
  * state. */
-int store_ver_set_package(int64_t id, const char *checks_json, int passed,
+DF_MUST_CHECK int store_ver_set_package(int64_t id, const char *checks_json, int passed,
 	const char *sha256, int64_t size);
 /* draft with a package -> pending_review. DF_ECONFLICT otherwise: a
  * rejected version goes back to review only through a new upload (which
  * makes it a draft again), never with the package an admin refused. */
-int store_ver_submit(int64_t id);
+DF_MUST_CHECK int store_ver_submit(int64_t id);
 /* pending_review -> published (approve) or rejected with reason.
  * DF_ECONFLICT when not pending. */
-int store_ver_review(int64_t id, int approve, const char *reason,
+DF_MUST_CHECK int store_ver_review(int64_t id, int approve, const char *reason,
 	const char *reviewer_pid);
 /* Marks a published version yanked. DF_ECONFLICT when it is not
  * published or yanked already. */
-int store_ver_yank(int64_t id, const char *reason);
+DF_MUST_CHECK int store_ver_yank(int64_t id, const char *reason);
 
 /* The admin review queue, oldest submission first, after row id after
  * (the cursor), at most limit + 1 rows. */
-int store_ver_queue(struct arena *a, int64_t after, int64_t limit,
+DF_MUST_CHECK int store_ver_queue(struct arena *a, int64_t after, int64_t limit,
 	struct store_version **out, size_t *n);
 
 /* Logs a signed-in user's download (user_id > 0) in extension_downloads,
  * which says who may review and who keeps an archived extension; the
  * handler logs only a user's first one. Counting is store/downloads.h. */
-int store_ver_download(int64_t extension_id, int64_t version_id,
+DF_MUST_CHECK int store_ver_download(int64_t extension_id, int64_t version_id,
 	int64_t user_id);
 /* 1 when user_id downloaded extension_id, 0 when not. */
-int store_ver_downloaded(struct arena *a, int64_t extension_id,
+DF_MUST_CHECK int store_ver_downloaded(struct arena *a, int64_t extension_id,
 	int64_t user_id);
 
 /* Update-check candidates: the published, non-yanked versions of the
  * published extensions whose slugs are in slugs_json (a JSON array of
  * strings), in one query. */
-int store_ver_candidates(struct arena *a, const char *slugs_json,
+DF_MUST_CHECK int store_ver_candidates(struct arena *a, const char *slugs_json,
 	struct store_version **out, size_t *n);
 
 /* Versions that should have a package and have none (the demo
  * catalogue's: published or pending review without a digest), for
  * devforgectl demo-packages. */
-int store_ver_without_package(struct arena *a, struct store_version **out,
+DF_MUST_CHECK int store_ver_without_package(struct arena *a, struct store_version **out,
 	size_t *n);
 /* Records a package on a version that has none, whatever its state. */
-int store_ver_fill_package(int64_t id, const char *checks_json,
+DF_MUST_CHECK int store_ver_fill_package(int64_t id, const char *checks_json,
 	const char *sha256, int64_t size);
 
 /* Whether any stored version still references the package sha256 (so
  * a file is deleted only when nothing points to it). 1, 0 or a negative
  * df_err. */
-int store_ver_package_used(struct arena *a, const char *sha256);
+DF_MUST_CHECK int store_ver_package_used(struct arena *a, const char *sha256);
 
 #endif

@@ -14,8 +14,13 @@ DF_DEPS_PACKAGES=(
 	mariadb-server mariadb-client
 	lighttpd spawn-fcgi apache2 libapache2-mod-fcgid libapache2-mod-xsendfile
 	wrk curl openssl
-	nodejs npm
 )
+# npm for the conformance tools, from Debian unless a Node.js with its npm is
+# installed already: a vendor's nodejs package (NodeSource's) brings npm
+# itself and conflicts with Debian's npm package.
+if ! command -v npm >/dev/null 2>&1; then
+	DF_DEPS_PACKAGES+=(nodejs npm)
+fi
 
 # Prints the packages of DF_DEPS_PACKAGES (or of the arguments) that are not
 # installed, one a line. dpkg's status, not the mere presence of a record:

@@ -27,14 +27,15 @@ static int v_slug(struct json_object *v, const char **code, const char **msg)
 }
 
 static const struct json_field fields[] = {
-	{ "name", JF_STRING, 1, 1, 64, NULL, 0 },
-	{ "slug", JF_STRING, 0, 0, 0, v_slug, 0 },
-	{ "count", JF_INT, 0, -5, 1000, NULL, 0 },
-	{ "big", JF_INT, 0, 0, 0, NULL, 1 },
-	{ "flag", JF_BOOL, 0, 0, 0, NULL, 0 },
-	{ "meta", JF_OBJECT, 0, 0, 0, NULL, 1 },
-	{ "tags", JF_ARRAY, 0, 0, 8, NULL, 0 },
-	{ "price", JF_NUMBER, 0, 0, 100000, NULL, 0 },
+	{ .name = "name", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 64 },
+	{ .name = "slug", .type = JF_STRING, .validate = v_slug },
+	{ .name = "count", .type = JF_INT, .min = -5, .max = 1000 },
+	{ .name = "big", .type = JF_INT, .nullable = 1 },
+	{ .name = "flag", .type = JF_BOOL },
+	{ .name = "meta", .type = JF_OBJECT, .nullable = 1 },
+	{ .name = "tags", .type = JF_ARRAY, .max = 8 },
+	{ .name = "price", .type = JF_NUMBER, .max = 100000 },
 };
 
 static char *envp[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/fuzz", NULL };

@@ -87,6 +87,10 @@ static void check_path(const char *p)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Refusals are expected here (most header values from the input are
+ * refused); they are counted, never ignored. */
+static volatile unsigned long refusals;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct arena *a;
@@ -150,23 +154,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			src.len = size - pos;
 			src.step = 1;
 			if (http_read_body(&req, body_read, &src) == 0 &&
-			    req.body_len > 0)
-				http_set_body(&req, 200,
-					req.content_type ? req.content_type :
-					"application/octet-stream",
-					req.body, req.body_len);
+			    req.body_len > 0 &&
+			    http_set_body(&req, 200,
+			    req.content_type ? req.content_type :
+			    "application/octet-stream",
+			    req.body, req.body_len) != 0)
+				refusals++;
 		}
 		if (req.resp.status == 0)
 			http_set_status(&req, req.method == HTTP_HEAD ? 200 : 204);
 		/* Header values from the input: most are refused, none may
 		 * reach the output with a line break. */
-		if (req.user_agent != NULL)
-			http_set_header(&req, "X-Echo", req.user_agent);
+		if (req.user_agent != NULL &&
+		    http_set_header(&req, "X-Echo", req.user_agent) != 0)
+			refusals++;
 	} else {
 		problem_add_error(&req, "uri", "invalid", why ? why : "");
 		problem_send(&req, rc, NULL, why);
 	}
-	http_write_response(&req, check_write, &calls);
+	if (http_write_response(&req, check_write, &calls) != 0)
+		refusals++;
 out:
 	arena_reset(a);
 	return 0;

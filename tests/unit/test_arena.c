@@ -135,7 +135,7 @@ Test(arena_defer, runs_cleanups_at_free)
 	struct arena *a = arena_new(0);
 
 	order_n = 0;
-	arena_defer(a, record, &tag);
+	cr_assert_eq(arena_defer(a, record, &tag), 0);
 	arena_free(a);
 	cr_assert_eq(order_n, 1);
 	cr_assert_eq(order_log[0], 'z');

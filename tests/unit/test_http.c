@@ -657,7 +657,7 @@ Test(http_write_response, reports_a_failed_write)
 	struct sbuf out = { .fail = 1 };
 
 	parse_uri("/");
-	http_set_body(&R, 200, "text/plain", "x", 1);
+	cr_assert_eq(http_set_body(&R, 200, "text/plain", "x", 1), 0);
 	cr_assert_eq(http_write_response(&R, sbuf_write, &out), DF_EIO);
 }
 

@@ -291,15 +291,17 @@ static int no_admin(struct json_object *v, const char **code, const char **msg)
 }
 
 static const struct json_field fields[] = {
-	{ "name", JF_STRING, 1, 2, 5, no_admin, 0 },
-	{ "count", JF_INT, 0, 1, 10, NULL, 0 },
-	{ "big", JF_INT, 0, 0, 0, NULL, 0 },
-	{ "flag", JF_BOOL, 0, 0, 0, NULL, 0 },
-	{ "meta", JF_OBJECT, 0, 0, 0, NULL, 1 },
-	{ "tags", JF_ARRAY, 0, 1, 2, NULL, 0 },
-	{ "ratio", JF_NUMBER, 0, 0, 1, NULL, 0 },
-	{ "note", JF_STRING, 0, 0, 0, NULL, 1 },
+	{ .name = "name", .type = JF_STRING, .required = 1, .min = 2, .max = 5,
+	  .validate = no_admin },
+	{ .name = "count", .type = JF_INT, .min = 1, .max = 10 },
+	{ .name = "big", .type = JF_INT },
+	{ .name = "flag", .type = JF_BOOL },
+	{ .name = "meta", .type = JF_OBJECT, .nullable = 1 },
+	{ .name = "tags", .type = JF_ARRAY, .min = 1, .max = 2 },
+	{ .name = "ratio", .type = JF_NUMBER, .max = 1 },
+	{ .name = "note", .type = JF_STRING, .nullable = 1 },
 };
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
 /* Parses s, checks it and returns the number of errors; the errors stay
  * in req.problem_errors. */
@@ -309,7 +311,7 @@ static size_t check(const char *s)
 	const char *why = NULL;
 
 	cr_assert_eq(parse(s, &o, &why), 0, "%s: %s", s, why ? why : "");
-	return json_fields_check(&req, o, fields, NFIELDS(fields));
+	return json_fields_check(&req, o, fields, NFIELDS);
 }
 
 /* Whether error i has this field and code. */
@@ -428,8 +430,9 @@ Test(json_fields_check, string_with_escaped_nul_never_reaches_check)
 	struct json_object *o = json_new_object(&req);
 
 	/* Built in code rather than parsed: the check still refuses it. */
-	json_set(o, "name", json_object_new_string_len("a\0b", 3));
-	cr_assert_eq(json_fields_check(&req, o, fields, NFIELDS(fields)), 1);
+	cr_assert_eq(json_set(o, "name", json_own(&req,
+		json_object_new_string_len("a\0b", 3))), 0);
+	cr_assert_eq(json_fields_check(&req, o, fields, NFIELDS), 1);
 	has_error(0, "name", "invalid_type");
 }
 
@@ -452,13 +455,13 @@ Test(json_fields_check, nested_errors_carry_the_prefix)
 
 	cr_assert_eq(parse("{\"name\":\"abcdefgh\",\"x\":1,\"count\":\"1\"}",
 		&o, NULL), 0);
-	cr_assert_eq(json_fields_check_at(&req, o, fields, NFIELDS(fields),
+	cr_assert_eq(json_fields_check_at(&req, o, fields, NFIELDS,
 		"events[2]"), 3);
 	has_error(0, "events[2].x", "unknown_field");
 	has_error(1, "events[2].name", "too_long");
 	has_error(2, "events[2].count", "invalid_type");
 	cr_assert_eq(parse("{}", &o, NULL), 0);
-	cr_assert_eq(json_fields_check_at(&req, o, fields, NFIELDS(fields), ""), 1);
+	cr_assert_eq(json_fields_check_at(&req, o, fields, NFIELDS, ""), 1);
 	has_error(3, "name", "required");
 }
 
@@ -505,7 +508,7 @@ Test(json_build, setters_and_serialisation)
 	cr_assert_eq(json_set_bool(o, "b", 5), 0);
 	cr_assert_eq(json_set_double(o, "d", 0.25), 0);
 	cr_assert_eq(json_set_double(o, "nan", 0.0 / 0.0), 0);
-	cr_assert_eq(json_set(o, "arr", json_object_new_array()), 0);
+	cr_assert_eq(json_set(o, "arr", json_new_array(&req)), 0);
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	cr_assert_str_eq(s, "{\"s\":\"x\\\"y\",\"null\":null,"
 		"\"i\":-9007199254740993,\"b\":true,\"d\":0.25,\"nan\":null,"
@@ -517,4 +520,37 @@ Test(json_build, utf8_length_counts_code_points)
 	cr_assert_eq(json_utf8_length("", 0), 0);
 	cr_assert_eq(json_utf8_length("abc", 3), 3);
 	cr_assert_eq(json_utf8_length("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 9), 3);
+}
+
+/* Response JSON belongs to the request: one value may sit in several
+ * parents, and the arena releases everything once, whichever goes first
+ * (under --enable-sanitizers a double free or a leak fails the run). */
+Test(json_build, request_objects_nest_without_an_owner_to_free_them)
+{
+	struct json_object *o = json_new_object(&req);
+	struct json_object *child = json_new_object(&req);
+	struct json_object *list = json_new_array(&req);
+	struct json_object *parsed = json_own(&req,
+		json_tokener_parse("{\"k\":[1,2]}"));
+
+	cr_assert_not_null(o);
+	cr_assert_not_null(parsed);
+	cr_assert_eq(json_set_int(child, "n", 1), 0);
+	cr_assert_eq(json_set(o, "child", child), 0);
+	cr_assert_eq(json_push(list, child), 0);
+	cr_assert_eq(json_push_str(list, "s"), 0);
+	cr_assert_eq(json_set(o, "list", list), 0);
+	cr_assert_eq(json_set(o, "parsed", parsed), 0);
+	/* A builder that failed (NULL) is an error, not a JSON null. */
+	cr_assert_eq(json_push(list, NULL), DF_ENOMEM);
+	cr_assert_str_eq(json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN), "{\"child\":{\"n\":1},"
+		"\"list\":[{\"n\":1},\"s\"],\"parsed\":{\"k\":[1,2]}}");
+	/* The parents may outlive the arena's reference, or not. */
+	json_object_get(o);
+	arena_reset(arena);
+	cr_assert_str_eq(json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN), "{\"child\":{\"n\":1},"
+		"\"list\":[{\"n\":1},\"s\"],\"parsed\":{\"k\":[1,2]}}");
+	json_object_put(o);
 }

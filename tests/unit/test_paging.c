@@ -1,5 +1,7 @@
-/* Unit tests for api/paging.c: ?limit= bounds and defaults, cursors that
- * round-trip, and refusal of every cursor the list did not hand out. */
+/* Unit tests for the list convention: ?limit= bounds and defaults,
+ * cursors (api/paging.c makes them, the router's API_PAGE_ROWS reads
+ * them) that round-trip, and refusal of every cursor the list did not
+ * hand out. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include "err.h"
 #include "http.h"
 #include "problem.h"
+#include "router.h"
 
 static struct arena *arena;
 static struct request req;
@@ -45,15 +48,27 @@ static void request(const char *uri)
 	cr_assert_eq(http_parse(&req, &lim, &why), 0, "parse: %s", why);
 }
 
-static int parse(const char *uri, struct api_page *p)
+struct page {
+	int64_t limit, after;
+};
+
+static const struct query_param users_query[] = { API_PAGE_ROWS("users") };
+static const struct route_query users_table = QUERY_PARAMS(users_query);
+
+static int parse(const char *uri, struct page *p)
 {
+	int rc;
+
 	request(uri);
-	return api_page_parse(&req, "users", p);
+	rc = router_query_check(&req, &users_table);
+	p->limit = req.q.limit;
+	p->after = req.q.after;
+	return rc;
 }
 
 Test(paging, defaults_without_parameters)
 {
-	struct api_page p;
+	struct page p;
 
 	cr_assert_eq(parse("/x", &p), 0);
 	cr_assert_eq(p.limit, API_LIMIT_DEFAULT);
@@ -63,7 +78,7 @@ Test(paging, defaults_without_parameters)
 
 Test(paging, limit_is_1_to_100)
 {
-	struct api_page p;
+	struct page p;
 
 	cr_assert_eq(parse("/x?limit=1", &p), 0);
 	cr_assert_eq(p.limit, 1);
@@ -83,7 +98,7 @@ Test(paging, limit_is_1_to_100)
 Test(paging, cursor_round_trips)
 {
 	static const int64_t ids[] = { 1, 9, 10, 12345, INT64_MAX };
-	struct api_page p;
+	struct page p;
 	char uri[256];
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
@@ -104,7 +119,7 @@ Test(paging, cursor_round_trips)
 
 Test(paging, foreign_and_forged_cursors_are_refused)
 {
-	struct api_page p;
+	struct page p;
 	const char *c;
 	char uri[256];
 
@@ -141,7 +156,7 @@ Test(paging, foreign_and_forged_cursors_are_refused)
 
 Test(paging, both_errors_are_reported_together)
 {
-	struct api_page p;
+	struct page p;
 
 	cr_assert_eq(parse("/x?limit=0&cursor=zz", &p), DF_EINVAL);
 	cr_assert_eq(problem_error_count(&req), 2);

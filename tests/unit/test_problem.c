@@ -45,7 +45,7 @@ static struct json_object *body_json(void)
 	cr_assert_eq(strlen(R.resp.body), R.resp.body_len);
 	o = json_tokener_parse(R.resp.body);
 	cr_assert_not_null(o, "body is not JSON: %s", R.resp.body);
-	arena_defer(A, put_json, o);
+	cr_assert_eq(arena_defer(A, put_json, o), 0);
 	return o;
 }
 

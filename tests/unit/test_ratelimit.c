@@ -396,7 +396,7 @@ Test(ratelimit_take, limit_holds_across_processes)
 	int i, status, failed;
 
 	snprintf(name, sizeof(name), "/dftest-rl-%ld", (long)getpid());
-	shm_unlink_name(name);
+	cr_assert_eq(shm_unlink_name(name), 0);
 	cr_assert_eq(shm_attach(name, &seg), 0);
 	race = mmap(NULL, sizeof(*race), PROT_READ | PROT_WRITE,
 		MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -431,7 +431,7 @@ Test(ratelimit_take, limit_holds_across_processes)
 				!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			failed++;
 	}
-	shm_unlink_name(name);
+	cr_assert_eq(shm_unlink_name(name), 0);
 	cr_assert_eq(failed, 0);
 	cr_assert_eq(race->allowed, RL_LIMIT, "allowed %llu of %d",
 		(unsigned long long)race->allowed, RL_LIMIT);

@@ -86,7 +86,7 @@ static int h_raw(struct request *r)
 static int h_fail(struct request *r)
 {
 	calls++;
-	http_set_header(r, "Location", "/somewhere");
+	cr_assert_eq(http_set_header(r, "Location", "/somewhere"), 0);
 	if (fail_rc == DF_EINVAL)
 		problem_add_error(r, "name", "too_long", "is too long");
 	if (fail_rc == DF_ERESPONDED)
@@ -109,31 +109,46 @@ static int h_silent(struct request *r)
 }
 
 static const struct route items_routes[] = {
-	{ HTTP_GET, "/api/v1/items", h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/items", h_json, ROLE_USER, RL_NONE,
-	  ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_GET, "/api/v1/items/{id}", h_item, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_DELETE, "/api/v1/items/{id}", h_item, ROLE_ADMIN, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/items/special", h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/items", .handler = h_ok,
+	  .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_POST, .pattern = "/api/v1/items", .handler = h_json,
+	  .role = ROLE_USER, .rl = RL_NONE, .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_GET, .pattern = "/api/v1/items/{id}",
+	  .handler = h_item, .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_DELETE, .pattern = "/api/v1/items/{id}",
+	  .handler = h_item, .role = ROLE_ADMIN, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/items/special",
+	  .handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE },
 };
 
 static const struct route misc_routes[] = {
-	{ HTTP_POST, "/api/v1/auth/login", h_ok, ROLE_NONE, RL_AUTH,
-	  ROUTE_BODY_JSON, 0, 0 },
-	{ HTTP_PUT, "/api/v1/blob", h_raw, ROLE_NONE, RL_NONE, ROUTE_BODY_RAW, 8, 0 },
-	{ HTTP_GET, "/api/v1/metrics", h_ok, ROLE_ADMIN, RL_NONE,
-	  ROUTE_TRUSTED, 0, 0 },
-	{ HTTP_GET, "/api/v1/fail", h_fail, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/invalid", h_invalid_plain, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/silent", h_silent, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/dev", h_ok, ROLE_DEVELOPER, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/user", h_ok, ROLE_USER, RL_NONE, 0, 0, 0 },
-	{ HTTP_GET, "/api/v1/optional", h_ok, ROLE_USER, RL_NONE,
-	  ROUTE_AUTH_OPTIONAL, 0, 0 },
-	{ HTTP_GET, "/api/v1/limited", h_ok, ROLE_NONE, RL_DEFAULT, 0, 0, 0 },
-	{ HTTP_GET, "/", h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 },
-	{ HTTP_POST, "/api/v1/auth/other", h_ok, ROLE_NONE, RL_AUTH,
-	  ROUTE_BODY_JSON, 0, 0 },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/login",
+	  .handler = h_ok, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
+	{ .method = HTTP_PUT, .pattern = "/api/v1/blob", .handler = h_raw,
+	  .role = ROLE_NONE, .rl = RL_NONE, .flags = ROUTE_BODY_RAW,
+	  .max_body = 8 },
+	{ .method = HTTP_GET, .pattern = "/api/v1/metrics", .handler = h_ok,
+	  .role = ROLE_ADMIN, .rl = RL_NONE, .flags = ROUTE_TRUSTED },
+	{ .method = HTTP_GET, .pattern = "/api/v1/fail", .handler = h_fail,
+	  .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/invalid",
+	  .handler = h_invalid_plain, .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/silent", .handler = h_silent,
+	  .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/dev", .handler = h_ok,
+	  .role = ROLE_DEVELOPER, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/user", .handler = h_ok,
+	  .role = ROLE_USER, .rl = RL_NONE },
+	{ .method = HTTP_GET, .pattern = "/api/v1/optional", .handler = h_ok,
+	  .role = ROLE_USER, .rl = RL_NONE, .flags = ROUTE_AUTH_OPTIONAL },
+	{ .method = HTTP_GET, .pattern = "/api/v1/limited", .handler = h_ok,
+	  .role = ROLE_NONE, .rl = RL_DEFAULT },
+	{ .method = HTTP_GET, .pattern = "/", .handler = h_ok,
+	  .role = ROLE_NONE, .rl = RL_NONE },
+	{ .method = HTTP_POST, .pattern = "/api/v1/auth/other",
+	  .handler = h_ok, .role = ROLE_NONE, .rl = RL_AUTH,
+	  .flags = ROUTE_BODY_JSON },
 };
 
 static const struct route_table items_table = { "items", items_routes,
@@ -198,7 +213,7 @@ static void setup(void)
 {
 	static char *origins[] = { ORIGIN, "http://localhost:3000" };
 
-	log_open("/dev/null", LOG_ERROR);
+	cr_assert_eq(log_open("/dev/null", LOG_ERROR), 0);
 	arena = arena_new(8192);
 	cr_assert_not_null(arena);
 	memset(&cfg, 0, sizeof(cfg));
@@ -1066,7 +1081,8 @@ static int init_with(const struct route *routes, size_t n)
 	return router_init(&rr);
 }
 
-#define R(m, p) { m, p, h_ok, ROLE_NONE, RL_NONE, 0, 0, 0 }
+#define R(m, p) { .method = (m), .pattern = (p), .handler = h_ok, \
+	.role = ROLE_NONE, .rl = RL_NONE }
 
 Test(router_init, counts_and_indexes_routes)
 {
@@ -1108,12 +1124,16 @@ Test(router_init, refuses_duplicates_and_bad_routes)
 	const struct route head[] = { R(HTTP_HEAD, "/a") };
 	const struct route opts[] = { R(HTTP_OPTIONS, "/a") };
 	const struct route other[] = { R(HTTP_OTHER, "/a") };
-	const struct route nohandler[] = { { HTTP_GET, "/a", NULL, ROLE_NONE,
-		RL_NONE, 0, 0, 0 } };
-	const struct route both[] = { { HTTP_POST, "/a", h_ok, ROLE_NONE,
-		RL_NONE, ROUTE_BODY_JSON | ROUTE_BODY_RAW, 0, 0 } };
-	const struct route badrl[] = { { HTTP_GET, "/a", h_ok, ROLE_NONE,
-		RL__MAX, 0, 0, 0 } };
+	const struct route nohandler[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = NULL, .role = ROLE_NONE, .rl = RL_NONE } };
+	const struct route both[] = { {
+		.method = HTTP_POST, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.flags = ROUTE_BODY_JSON | ROUTE_BODY_RAW } };
+	const struct route badrl[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL__MAX } };
 
 	cr_assert_eq(init_with(dup, 2), DF_EINVAL);
 	cr_assert_eq(init_with(head, 1), DF_EINVAL);
@@ -1126,12 +1146,18 @@ Test(router_init, refuses_duplicates_and_bad_routes)
 
 Test(router_init, public_cache_needs_get_and_generations)
 {
-	const struct route nogens[] = { { HTTP_GET, "/a", h_ok, ROLE_NONE,
-		RL_NONE, ROUTE_PUBLIC_CACHE, 0, 0 } };
-	const struct route post[] = { { HTTP_POST, "/a", h_ok, ROLE_NONE,
-		RL_NONE, ROUTE_PUBLIC_CACHE, 0, 1 } };
-	const struct route good[] = { { HTTP_GET, "/a", h_ok, ROLE_NONE,
-		RL_NONE, ROUTE_PUBLIC_CACHE, 0, 1ull << 63 } };
+	const struct route nogens[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.flags = ROUTE_PUBLIC_CACHE } };
+	const struct route post[] = { {
+		.method = HTTP_POST, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.flags = ROUTE_PUBLIC_CACHE, .cache_gens = 1 } };
+	const struct route good[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.flags = ROUTE_PUBLIC_CACHE, .cache_gens = 1ull << 63 } };
 
 	cr_assert_eq(init_with(nogens, 1), DF_EINVAL);
 	cr_assert_eq(init_with(post, 1), DF_EINVAL);
@@ -1232,19 +1258,23 @@ static int h_pub(struct request *r)
 		shm_cache_bump(GEN_A);
 	if (strcmp(slug, "draft") != 0)
 		http_set_cacheable(r);
-	http_set_header(r, "Link", "</next>; rel=\"next\"");
+	cr_assert_eq(http_set_header(r, "Link", "</next>; rel=\"next\""), 0);
 	n = snprintf(body, sizeof(body), "{\"slug\":\"%s\",\"run\":%d}", slug,
 		calls);
 	return http_set_body(r, 200, "application/json", body, (size_t)n);
 }
 
 static const struct route cached_routes[] = {
-	{ HTTP_GET, "/api/v1/pub", h_pub, ROLE_NONE, RL_NONE,
-	  ROUTE_PUBLIC_CACHE, 0, 1ull << GEN_A },
-	{ HTTP_GET, "/api/v1/pub/{slug}", h_pub, ROLE_NONE, RL_NONE,
-	  ROUTE_PUBLIC_CACHE, 0, (1ull << GEN_A) | (1ull << GEN_B) },
-	{ HTTP_GET, "/api/v1/members/{slug}", h_pub, ROLE_USER, RL_NONE,
-	  ROUTE_PUBLIC_CACHE, 0, 1ull << GEN_A },
+	{ .method = HTTP_GET, .pattern = "/api/v1/pub", .handler = h_pub,
+	  .role = ROLE_NONE, .rl = RL_NONE, .flags = ROUTE_PUBLIC_CACHE,
+	  .cache_gens = 1ull << GEN_A },
+	{ .method = HTTP_GET, .pattern = "/api/v1/pub/{slug}",
+	  .handler = h_pub, .role = ROLE_NONE, .rl = RL_NONE,
+	  .flags = ROUTE_PUBLIC_CACHE,
+	  .cache_gens = (1ull << GEN_A) | (1ull << GEN_B) },
+	{ .method = HTTP_GET, .pattern = "/api/v1/members/{slug}",
+	  .handler = h_pub, .role = ROLE_USER, .rl = RL_NONE,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = 1ull << GEN_A },
 };
 static const struct route_table cached_table = { "cached", cached_routes,
 	sizeof(cached_routes) / sizeof(cached_routes[0]) };
@@ -1523,4 +1553,212 @@ Test(router_cache, disabled_cache_still_sends_validators)
 	run("GET", "/api/v1/pub/a", NULL,
 		arena_printf(arena, "HTTP_IF_NONE_MATCH=%s", hdr("ETag")), NULL);
 	cr_assert_eq(req.resp.status, 200, "run 3 differs from run 2");
+}
+
+/* ---- 11. the declared shape: body fields, query, the route's check ---- */
+
+static const struct json_field shaped_fields[] = {
+	{ .name = "name", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 8 },
+	{ .name = "count", .type = JF_INT, .min = 1, .max = 10 },
+};
+
+static const char *const colours[] = { "red", "green", NULL };
+
+static const struct query_param shaped_query[] = {
+	{ .name = "limit", .kind = QP_LIMIT },
+	{ .name = "cursor", .kind = QP_CURSOR, .cursor_kind = "things" },
+	{ .name = "colour", .kind = QP_ENUM, .values = colours,
+	  .message = "must be red or green" },
+	{ .name = "q", .kind = QP_TEXT, .min = 1, .max = 5,
+	  .message = "must be 1-5 characters" },
+	{ .name = "day", .kind = QP_DATE },
+	{ .name = "score", .kind = QP_NUMBER, .min = 0, .max = 5 },
+};
+
+/* What the handler saw, to show that only valid input reaches it. */
+static int64_t seen_limit, seen_after, seen_colour, seen_day;
+static double seen_score;
+
+static int h_shaped(struct request *r)
+{
+	calls++;
+	/* Never an unchecked body: name is there and short. */
+	cr_assert_not_null(json_get_str(r->json, "name", NULL));
+	cr_assert_leq(strlen(json_get_str(r->json, "name", NULL)), 8);
+	cr_assert_str_eq(r->checked, "checked");
+	return http_set_body(r, 200, "text/plain", "ok", 2);
+}
+
+static int h_listed(struct request *r)
+{
+	calls++;
+	seen_limit = r->q.limit;
+	seen_after = r->q.after;
+	seen_colour = router_query_int(r, "colour", -1);
+	seen_day = router_query_int(r, "day", -1);
+	seen_score = router_query_num(r, "score", -1);
+	return http_set_body(r, 200, "text/plain", "ok", 2);
+}
+
+/* The route's own rule: a name of "same" needs a count, and what it
+ * derived reaches the handler. */
+static int c_shaped(struct request *r)
+{
+	const char *name = json_get_str(r->json, "name", NULL);
+
+	if (name != NULL && strcmp(name, "same") == 0 &&
+	    json_get(r->json, "count") == NULL)
+		problem_add_error(r, "count", "required", "is required with same");
+	r->checked = (void *)"checked";
+	return 0;
+}
+
+static const struct route shaped_routes[] = {
+	{ .method = HTTP_POST, .pattern = "/api/v1/shaped", .handler = h_shaped,
+	  .role = ROLE_NONE, .rl = RL_NONE, .flags = ROUTE_BODY_JSON,
+	  .body = JSON_FIELDS(shaped_fields), .check = c_shaped },
+	{ .method = HTTP_GET, .pattern = "/api/v1/shaped", .handler = h_listed,
+	  .role = ROLE_NONE, .rl = RL_NONE,
+	  .query = QUERY_PARAMS(shaped_query) },
+};
+
+static void shaped_setup(void)
+{
+	static struct route_table t = { "shaped", shaped_routes,
+		sizeof(shaped_routes) / sizeof(shaped_routes[0]) };
+	static const struct route_table *tl[] = { &t };
+
+	setup();
+	router.tables = tl;
+	router.ntables = 1;
+	cr_assert_eq(router_init(&router), 0);
+}
+
+TestSuite(router_shape, .init = shaped_setup, .fini = teardown);
+
+/* The errors[] entries of the answer, as "field:code" joined by spaces. */
+static const char *errors_list(void)
+{
+	static char buf[512];
+	struct json_object *o = json_tokener_parse(req.resp.body), *errs;
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	if (o != NULL && json_object_object_get_ex(o, "errors", &errs)) {
+		for (i = 0; i < json_object_array_length(errs); i++) {
+			struct json_object *e = json_object_array_get_idx(errs, i);
+			struct json_object *f, *c;
+
+			json_object_object_get_ex(e, "field", &f);
+			json_object_object_get_ex(e, "code", &c);
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s:%s",
+				n ? " " : "", json_object_get_string(f),
+				json_object_get_string(c));
+		}
+	}
+	json_object_put(o);
+	return buf;
+}
+
+static void post_shaped(const char *body)
+{
+	char cl[48];
+
+	snprintf(cl, sizeof(cl), "CONTENT_LENGTH=%zu", strlen(body));
+	run("POST", "/api/v1/shaped", body, JSON_CT, cl, NULL);
+}
+
+Test(router_shape, bad_body_is_422_before_the_handler)
+{
+	post_shaped("{\"count\":11,\"extra\":1}");
+	problem_is(422, "validation_failed");
+	cr_assert_str_eq(errors_list(), "extra:unknown_field name:required "
+		"count:out_of_range");
+	post_shaped("{\"name\":\"much too long\"}");
+	problem_is(422, "validation_failed");
+	cr_assert_str_eq(errors_list(), "name:too_long");
+	cr_assert_eq(calls, 0);
+}
+
+Test(router_shape, the_route_check_adds_its_errors_to_the_tables)
+{
+	/* Every error at once: the table's and the check's. */
+	post_shaped("{\"name\":\"same\",\"extra\":1}");
+	problem_is(422, "validation_failed");
+	cr_assert_str_eq(errors_list(), "extra:unknown_field count:required");
+	cr_assert_eq(calls, 0);
+	post_shaped("{\"name\":\"same\",\"count\":2}");
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(calls, 1);
+}
+
+Test(router_shape, valid_body_reaches_the_handler)
+{
+	post_shaped("{\"name\":\"widget\",\"count\":3}");
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(calls, 1);
+}
+
+Test(router_shape, bad_query_is_422_before_the_handler)
+{
+	run("GET", "/api/v1/shaped?limit=0&cursor=zz&colour=blue&q=toolong"
+		"&day=2024-02-30&score=6", NULL, NULL);
+	problem_is(422, "validation_failed");
+	cr_assert_str_eq(errors_list(), "limit:out_of_range "
+		"cursor:invalid_format colour:invalid_format q:invalid_format "
+		"day:invalid_format score:out_of_range");
+	run("GET", "/api/v1/shaped?score=nan", NULL, NULL);
+	problem_is(422, "validation_failed");
+	cr_assert_eq(calls, 0);
+}
+
+Test(router_shape, handler_reads_parsed_query_values)
+{
+	/* base64url("things.42") */
+	run("GET", "/api/v1/shaped?limit=7&cursor=dGhpbmdzLjQy&colour=green"
+		"&q=abc&day=1970-01-03&score=4.5&other=ignored", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200, "%.*s", (int)req.resp.body_len,
+		req.resp.body);
+	cr_assert_eq(seen_limit, 7);
+	cr_assert_eq(seen_after, 42);
+	cr_assert_eq(seen_colour, 1);
+	cr_assert_eq(seen_day, 2);
+	cr_assert_float_eq(seen_score, 4.5, 1e-9);
+	/* Absent: the defaults. */
+	run("GET", "/api/v1/shaped", NULL, NULL);
+	cr_assert_eq(req.resp.status, 200);
+	cr_assert_eq(seen_limit, ROUTER_LIMIT_DEFAULT);
+	cr_assert_eq(seen_after, 0);
+	cr_assert_eq(seen_colour, -1);
+	cr_assert_eq(seen_day, -1);
+	cr_assert_float_eq(seen_score, -1, 1e-9);
+	cr_assert_eq(calls, 2);
+}
+
+Test(router_init, refuses_a_shape_that_cannot_be_checked)
+{
+	static const struct query_param nomsg[] = {
+		{ .name = "colour", .kind = QP_ENUM, .values = colours },
+	};
+	static const struct query_param nokind[] = {
+		{ .name = "cursor", .kind = QP_CURSOR },
+	};
+	const struct route body_on_get[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.body = JSON_FIELDS(shaped_fields) } };
+	const struct route enum_without_message[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.query = QUERY_PARAMS(nomsg) } };
+	const struct route cursor_without_kind[] = { {
+		.method = HTTP_GET, .pattern = "/a",
+		.handler = h_ok, .role = ROLE_NONE, .rl = RL_NONE,
+		.query = QUERY_PARAMS(nokind) } };
+
+	cr_assert_eq(init_with(body_on_get, 1), DF_EINVAL);
+	cr_assert_eq(init_with(enum_without_message, 1), DF_EINVAL);
+	cr_assert_eq(init_with(cursor_without_kind, 1), DF_EINVAL);
+	cr_assert_eq(init_with(shaped_routes, 2), 0);
 }

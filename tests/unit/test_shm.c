@@ -24,12 +24,12 @@ static void name_setup(void)
 {
 	snprintf(test_name, sizeof(test_name), "/dftest-%ld",
 		(long)getpid());
-	shm_unlink_name(test_name);
+	cr_assert_eq(shm_unlink_name(test_name), 0);
 }
 
 static void name_teardown(void)
 {
-	shm_unlink_name(test_name);
+	cr_assert_eq(shm_unlink_name(test_name), 0);
 }
 
 TestSuite(shm_attach, .init = name_setup, .fini = name_teardown);
