@@ -1,6 +1,8 @@
-/* Test client for the integration suite: real HTTP through the front
+/* The test kit of the integration suite: real HTTP through the front
  * server (libcurl), plus small helpers to reach the stack (its config,
- * its database, its control script). */
+ * its database, its control script), to make accounts and tokens, and
+ * to check answers (problems, JSON). Every integration program uses
+ * these instead of its own copy. */
 #ifndef DF_TEST_CLIENT_H
 #define DF_TEST_CLIENT_H
 
@@ -40,8 +42,8 @@ void client_free(struct client_resp *r);
 char *client_header(const struct client_resp *r, const char *name);
 /* Parses the body as JSON (caller puts it); NULL when it is not JSON. */
 struct json_object *client_json(const struct client_resp *r);
-/* A string member of a JSON object body, or NULL (static storage per
- * call is NOT used: the result lives in *holder, put it when done). */
+/* A string member of a JSON object at a dotted path ("user.id"), or
+ * NULL; the string belongs to o (valid until o is put). */
 const char *client_json_str(struct json_object *o, const char *path);
 
 /* Runs `scripts/stack.sh <cmd>` of the stack under test. Exit status. */
@@ -80,8 +82,6 @@ const char *client_ctl(void);
 /* Monotonic seconds. */
 double client_now(void);
 
-#endif
-
 /* Sends `total` GETs to url, `concurrency` at a time (curl multi). Each
  * carries X-Request-Id "<rid_prefix>-<n>" when rid_prefix is not NULL.
  * status_counts[s] counts answers with status s (size 600); transport
@@ -93,3 +93,5 @@ int client_load(const char *url, int total, int concurrency,
  * and labels match exactly (labels as printed, e.g.
  * `method="GET",route="/health",status="200"`); 0 when absent. */
 double client_metric(const char *text, const char *name, const char *labels);
+
+#endif
