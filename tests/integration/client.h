@@ -94,4 +94,72 @@ int client_load(const char *url, int total, int concurrency,
  * `method="GET",route="/health",status="200"`); 0 when absent. */
 double client_metric(const char *text, const char *name, const char *labels);
 
+/* --- the stack's config and database -------------------------------- */
+
+/* The value of key in the stack's config file (malloc'd), or a copy of
+ * dflt (NULL when dflt is NULL). */
+char *client_config(const char *key, const char *dflt);
+/* client_sql with a printf format. */
+char *client_sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The first column of the first row as a number, -1 when there is no
+ * row. */
+long client_sql_long(const char *sql);
+/* How many audit_log rows have this event and subject_id. */
+long client_audit_count(const char *event, const char *subject);
+
+/* --- names, accounts, requests -------------------------------------- */
+
+/* A name no other test run has used, prefix first: letters, digits and
+ * '_'. Static storage, eight calls deep. */
+const char *client_unique(const char *prefix);
+
+/* An account registered through the API, with its session. */
+struct client_account {
+	char email[128];
+	char username[48];
+	char id[40];
+	char *access;            /* malloc'd */
+	char *refresh;           /* malloc'd */
+};
+/* Registers a new account named client_unique(prefix) with e-mail
+ * <name>@<domain> and this password (the test fails otherwise). */
+void client_account_new(struct client_account *a, const char *prefix,
+	const char *domain, const char *password);
+void client_account_free(struct client_account *a);
+
+/* "Authorization: Bearer <token>" (malloc'd) for a token of sub/role
+ * with token version ver, signed with the stack's key. */
+char *client_bearer(const char *sub, const char *role, long ver);
+
+/* method path on the trusted address, with an optional header line auth
+ * ("Authorization: ...", may be NULL) and JSON body (NULL: none; a method
+ * other than GET and HEAD then says Content-Length: 0, as clients do).
+ * Fails the test when no answer came. */
+void client_call(const char *method, const char *path, const char *auth,
+	const char *json, struct client_resp *r);
+/* The same with a bearer access token (may be NULL) instead. */
+void client_call_token(const char *method, const char *path,
+	const char *access, const char *json, struct client_resp *r);
+/* The status of client_call. */
+long client_status(const char *method, const char *path, const char *auth,
+	const char *json);
+
+/* --- checking answers ----------------------------------------------- */
+
+/* Asserts the status and a JSON body; returns it (put it when done). */
+struct json_object *client_expect_json(const struct client_resp *r,
+	long status);
+/* A string member of the JSON body at a dotted path, malloc'd; NULL when
+ * absent. */
+char *client_body_str(const struct client_resp *r, const char *path);
+/* A JSON string literal for s, quotes included (malloc'd). */
+char *client_json_quote(const char *s);
+/* Asserts an RFC 9457 answer: the status, application/problem+json, and
+ * type https://devforge.dev/problems/<code>. */
+void client_assert_problem(const struct client_resp *r, long status,
+	const char *code);
+/* 1 when the problem body's errors[] names field with code. */
+int client_has_error(const struct client_resp *r, const char *field,
+	const char *code);
+
 #endif
