@@ -296,6 +296,24 @@ char *client_config(const char *key, const char *dflt)
 	return dflt ? strdup(dflt) : NULL;
 }
 
+size_t client_jwt_secret(char *key, size_t cap)
+{
+	char path[1024];
+	FILE *f;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/secrets/jwt_secret",
+		client_env("DEVFORGE_TEST_STACK_DIR"));
+	f = fopen(path, "r");
+	cr_assert(f != NULL, "cannot read %s", path);
+	len = fread(key, 1, cap - 1, f);
+	fclose(f);
+	while (len > 0 && isspace((unsigned char)key[len - 1]))
+		len--;
+	key[len] = '\0';
+	return len;
+}
+
 char *client_token(const char *sub, const char *role, long ttl, long iat_skew)
 {
 	return client_token_ver(sub, role, ttl, iat_skew, 1);
@@ -304,10 +322,9 @@ char *client_token(const char *sub, const char *role, long ttl, long iat_skew)
 char *client_token_ver(const char *sub, const char *role, long ttl,
 	long iat_skew, long ver)
 {
-	char path[1024], key[4096];
+	char key[4096];
 	char *iss = client_config("jwt_issuer", NULL);
 	char *aud = client_config("jwt_audience", NULL);
-	FILE *f;
 	size_t klen;
 	jwt_t *jwt = NULL;
 	char *out = NULL;
@@ -315,16 +332,7 @@ char *client_token_ver(const char *sub, const char *role, long ttl,
 
 	cr_assert(iss && aud, "the stack config must name jwt_issuer and "
 		"jwt_audience");
-	snprintf(path, sizeof(path), "%s/secrets/jwt_secret",
-		client_env("DEVFORGE_TEST_STACK_DIR"));
-	f = fopen(path, "r");
-	cr_assert(f != NULL, "cannot read %s", path);
-	klen = fread(key, 1, sizeof(key) - 1, f);
-	fclose(f);
-	while (klen > 0 && isspace((unsigned char)key[klen - 1]))
-		klen--;
-	key[klen] = '\0';
-
+	klen = client_jwt_secret(key, sizeof(key));
 	cr_assert(jwt_new(&jwt) == 0);
 	jwt_add_grant(jwt, "sub", sub);
 	jwt_add_grant(jwt, "role", role);
@@ -572,6 +580,25 @@ long client_audit_count(const char *event, const char *subject)
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM audit_log WHERE "
 		"event = '%s' AND subject_id = '%s'", event, subject);
 	return client_sql_long(sql);
+}
+
+char *client_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = malloc((size_t)n + 1);
+	cr_assert(s != NULL);
+	n = (long)fread(s, 1, (size_t)n, f);
+	s[n] = '\0';
+	fclose(f);
+	return s;
 }
 
 /* Pid, a sequence number and the time: unique across runs and across

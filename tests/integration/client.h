@@ -99,6 +99,11 @@ double client_metric(const char *text, const char *name, const char *labels);
 /* The value of key in the stack's config file (malloc'd), or a copy of
  * dflt (NULL when dflt is NULL). */
 char *client_config(const char *key, const char *dflt);
+/* The stack's JWT signing key into key (NUL-terminated, trailing white
+ * space cut); returns its length. */
+size_t client_jwt_secret(char *key, size_t cap);
+/* The whole of a file (malloc'd), NULL when it cannot be read. */
+char *client_file(const char *path);
 /* client_sql with a printf format. */
 char *client_sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The first column of the first row as a number, -1 when there is no

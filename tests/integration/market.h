@@ -18,6 +18,14 @@ struct market_cast {
 void market_cast(struct market_cast *c);
 void market_cast_free(struct market_cast *c);
 
+/* A Criterion suite whose tests each get a fresh cast in the static
+ * `cast`, made before the test and freed after it. */
+#define MARKET_SUITE(name)						\
+	static struct market_cast cast;					\
+	static void market_suite_init(void) { market_cast(&cast); }	\
+	static void market_suite_fini(void) { market_cast_free(&cast); } \
+	TestSuite(name, .init = market_suite_init, .fini = market_suite_fini)
+
 /* A request with an optional Authorization header line (auth may be
  * NULL) and a JSON body (may be NULL). Returns the status. */
 long market_req(const char *method, const char *path, const char *auth,

@@ -101,24 +101,6 @@ static void mail_send(void)
 	free(out);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *s;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	n = (long)fread(s, 1, (size_t)n, f);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
 /* The number of messages to `to` with subject in the maildir, and the
  * newest one's text in *text (malloc'd) when not NULL. */
 static int find_mail(const char *to, const char *subject, char **text)
@@ -143,7 +125,7 @@ static int find_mail(const char *to, const char *subject, char **text)
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/new/%s", dir, e->d_name);
-		m = slurp(path);
+		m = client_file(path);
 		if (m != NULL && strstr(m, want_to) && strstr(m, want_subj)) {
 			/* Names start with the delivery time in seconds. */
 			long t = atol(e->d_name);

@@ -6,7 +6,6 @@
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +18,9 @@
  * the documented bound; polls give it ample room on a loaded machine. */
 #define FLUSH_BOUND_S 40.0
 
-static char *sqlf1(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sqlf1(const char *fmt, ...)
-{
-	char sql[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql(sql);
-}
-
 /* The first column of the first row as a number (-1 when none); the
  * query names the test's slug once ('%s'). */
-#define sql_long(fmt, slug) sql_num(sqlf1(fmt, slug))
+#define sql_long(fmt, slug) sql_num(client_sqlf(fmt, slug))
 static long sql_num(char *v)
 {
 	long n = v != NULL ? strtol(v, NULL, 10) : -1;

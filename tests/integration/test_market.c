@@ -7,7 +7,6 @@
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 #include <openssl/evp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,31 +14,7 @@
 #include "client.h"
 #include "market.h"
 
-static struct market_cast cast;
-
-static void setup(void)
-{
-	market_cast(&cast);
-}
-
-static void teardown(void)
-{
-	market_cast_free(&cast);
-}
-
-TestSuite(market, .init = setup, .fini = teardown);
-
-static char *sqlf1(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sqlf1(const char *fmt, ...)
-{
-	char sql[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql(sql);
-}
+MARKET_SUITE(market);
 
 static void assert_problem_field(const struct client_resp *r, long status,
 	const char *field, const char *code)
@@ -117,7 +92,7 @@ Test(market, publish_flow_end_to_end)
 	json_object_put(o);
 	client_free(&r);
 	/* Stored content-addressed, size and digest recorded. */
-	v = sqlf1("SELECT CONCAT(package_sha256, ' ', package_size, ' ',"
+	v = client_sqlf("SELECT CONCAT(package_sha256, ' ', package_size, ' ',"
 		" checks_passed) FROM extension_versions v JOIN extensions e ON"
 		" e.id = v.extension_id WHERE e.slug = '%s'", slug);
 	snprintf(want, sizeof(want), "%.10s", sha);
@@ -200,7 +175,7 @@ Test(market, publish_flow_end_to_end)
 	/* Counts are written in batches (downloads_flush_seconds): wait for
 	 * the flush, within a generous bound. */
 	for (double until = client_now() + 30;;) {
-		v = sqlf1("SELECT downloads FROM extensions WHERE slug = '%s'",
+		v = client_sqlf("SELECT downloads FROM extensions WHERE slug = '%s'",
 			slug);
 		if ((v != NULL && strcmp(v, "0") != 0) || client_now() > until)
 			break;
@@ -228,7 +203,7 @@ Test(market, publish_flow_end_to_end)
 	cr_assert_eq(market_req("PUT", path, cast.user, "{\"rating\": 2}", &r),
 		200, "%s", r.body);
 	client_free(&r);
-	v = sqlf1("SELECT CONCAT(rating_count, ' ', rating_sum, ' ', rating_avg)"
+	v = client_sqlf("SELECT CONCAT(rating_count, ' ', rating_sum, ' ', rating_avg)"
 		" FROM extensions WHERE slug = '%s'", slug);
 	cr_assert(v != NULL && strcmp(v, "1 2 2.00") == 0, "aggregate %s", v);
 	free(v);
@@ -244,7 +219,7 @@ Test(market, publish_flow_end_to_end)
 	client_free(&r);
 	cr_assert_eq(market_req("DELETE", path, cast.user, NULL, &r), 404);
 	client_free(&r);
-	v = sqlf1("SELECT CONCAT(rating_count, ' ', rating_avg) FROM extensions"
+	v = client_sqlf("SELECT CONCAT(rating_count, ' ', rating_avg) FROM extensions"
 		" WHERE slug = '%s'", slug);
 	cr_assert(v != NULL && strcmp(v, "0 0.00") == 0, "aggregate %s", v);
 	free(v);
@@ -452,7 +427,7 @@ Test(market, versions_refuse_bad_semver_duplicates_and_bad_packages)
 	}
 	/* The refusals left no package and recorded the failed checks. */
 	{
-		char *v = sqlf1("SELECT CONCAT(COALESCE(package_sha256, 'none'),"
+		char *v = client_sqlf("SELECT CONCAT(COALESCE(package_sha256, 'none'),"
 			" ' ', checks_passed) FROM extension_versions v JOIN"
 			" extensions e ON e.id = v.extension_id WHERE e.slug ="
 			" '%s'", slug);
@@ -530,7 +505,7 @@ Test(market, review_needs_a_download)
 		client_free(&r);
 	}
 	{
-		char *v = sqlf1("SELECT rating_count FROM extensions WHERE slug"
+		char *v = client_sqlf("SELECT rating_count FROM extensions WHERE slug"
 			" = '%s'", slug);
 
 		cr_assert(v != NULL && strcmp(v, "0") == 0);
@@ -693,7 +668,7 @@ Test(market, delete_removes_drafts_and_archives_published)
 	snprintf(path, sizeof(path), EXT "/%s", draft);
 	cr_assert_eq(market_req("DELETE", path, cast.dev, NULL, &r), 204);
 	client_free(&r);
-	v = sqlf1("SELECT COUNT(*) FROM extensions WHERE slug = '%s'", draft);
+	v = client_sqlf("SELECT COUNT(*) FROM extensions WHERE slug = '%s'", draft);
 	cr_assert(v != NULL && strcmp(v, "0") == 0);
 	free(v);
 
@@ -705,7 +680,7 @@ Test(market, delete_removes_drafts_and_archives_published)
 	snprintf(path, sizeof(path), EXT "/%s", pub);
 	cr_assert_eq(market_req("DELETE", path, cast.dev, NULL, &r), 204);
 	client_free(&r);
-	v = sqlf1("SELECT status FROM extensions WHERE slug = '%s'", pub);
+	v = client_sqlf("SELECT status FROM extensions WHERE slug = '%s'", pub);
 	cr_assert(v != NULL && strcmp(v, "archived") == 0, "%s", v);
 	free(v);
 	cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 404);

@@ -6,7 +6,6 @@
  * here with libzip, their attributes set entry by entry. */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,31 +14,7 @@
 #include "client.h"
 #include "market.h"
 
-static struct market_cast cast;
-
-static void setup(void)
-{
-	market_cast(&cast);
-}
-
-static void teardown(void)
-{
-	market_cast_free(&cast);
-}
-
-TestSuite(market_pkg, .init = setup, .fini = teardown);
-
-static char *sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sqlf(const char *fmt, ...)
-{
-	char sql[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql(sql);
-}
+MARKET_SUITE(market_pkg);
 
 /* One entry: its data, and when set_attr the "made by" host and the
  * external attributes; when asi an ASi Unix extra field with that mode. */
@@ -153,7 +128,7 @@ static void assert_package_refused(const struct client_resp *r,
 /* The refused uploads kept no package. */
 static void assert_no_package(const char *slug)
 {
-	char *v = sqlf("SELECT COALESCE(package_sha256, 'none') FROM"
+	char *v = client_sqlf("SELECT COALESCE(package_sha256, 'none') FROM"
 		" extension_versions v JOIN extensions e ON e.id ="
 		" v.extension_id WHERE e.slug = '%s'", slug);
 
@@ -363,7 +338,7 @@ Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
 	market_req("POST", EXT, cast.dev, body, &r);
 	assert_body_refused(&r, "create with price");
 	client_free(&r);
-	v = sqlf("SELECT COUNT(*) FROM extensions WHERE slug IN ('%s', '%s')",
+	v = client_sqlf("SELECT COUNT(*) FROM extensions WHERE slug IN ('%s', '%s')",
 		s1, s2);
 	cr_assert(v != NULL && strcmp(v, "0") == 0, "created: %s", v);
 	free(v);
@@ -374,7 +349,7 @@ Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
 		" \"Second\"}", &r);
 	assert_body_refused(&r, "patch");
 	client_free(&r);
-	v = sqlf("SELECT name FROM extensions WHERE slug = '%s'", slug);
+	v = client_sqlf("SELECT name FROM extensions WHERE slug = '%s'", slug);
 	cr_assert(v != NULL && strncmp(v, "Test ", 5) == 0 &&
 		strcmp(v + 5, slug) == 0, "renamed: %s", v);
 	free(v);
@@ -385,7 +360,7 @@ Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
 		" \"x\", \"engine\": \"*\", \"version\": \"3.0.0\"}", &r);
 	assert_body_refused(&r, "version");
 	client_free(&r);
-	v = sqlf("SELECT COUNT(*) FROM extension_versions v JOIN extensions e"
+	v = client_sqlf("SELECT COUNT(*) FROM extension_versions v JOIN extensions e"
 		" ON e.id = v.extension_id WHERE e.slug = '%s'", slug);
 	cr_assert(v != NULL && strcmp(v, "1") == 0, "versions: %s", v);
 	free(v);
