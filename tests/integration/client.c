@@ -488,6 +488,18 @@ double client_metric(const char *text, const char *name, const char *labels)
 	return 0;
 }
 
+double client_metric_now(const char *name, const char *labels)
+{
+	struct client_resp r;
+	double v;
+
+	cr_assert(client_get(client_url("/api/v1/metrics"), &r) == 0);
+	cr_assert_eq(r.status, 200, "metrics: %ld %s", r.status, r.body);
+	v = client_metric(r.body, name, labels);
+	client_free(&r);
+	return v;
+}
+
 int client_user(const char *role, char *public_id)
 {
 	static unsigned seq;
@@ -599,6 +611,51 @@ char *client_file(const char *path)
 	s[n] = '\0';
 	fclose(f);
 	return s;
+}
+
+int client_maildir_find(const char *to, const char *subject, char **text)
+{
+	char *dir = client_config("mail_maildir", NULL), path[4096], want_to[300],
+		want_subj[300];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+	long newest = -1;
+
+	cr_assert(dir != NULL, "the stack config has no mail_maildir");
+	snprintf(want_to, sizeof(want_to), "\nTo: %s\n", to);
+	snprintf(want_subj, sizeof(want_subj), "\nSubject: %s\n",
+		subject != NULL ? subject : "");
+	if (text != NULL)
+		*text = NULL;
+	snprintf(path, sizeof(path), "%s/new", dir);
+	d = opendir(path);
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		char *m;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/new/%s", dir, e->d_name);
+		m = client_file(path);
+		if (m != NULL && strstr(m, want_to) &&
+		    (subject == NULL || strstr(m, want_subj))) {
+			/* Names start with the delivery time in seconds. */
+			long t = atol(e->d_name);
+
+			n++;
+			if (text != NULL && t >= newest) {
+				free(*text);
+				*text = m;
+				newest = t;
+				m = NULL;
+			}
+		}
+		free(m);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(dir);
+	return n;
 }
 
 /* Pid, a sequence number and the time: unique across runs and across

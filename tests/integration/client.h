@@ -93,6 +93,9 @@ int client_load(const char *url, int total, int concurrency,
  * and labels match exactly (labels as printed, e.g.
  * `method="GET",route="/health",status="200"`); 0 when absent. */
 double client_metric(const char *text, const char *name, const char *labels);
+/* The same sample read now from GET /api/v1/metrics (which must answer
+ * 200) on the trusted address. */
+double client_metric_now(const char *name, const char *labels);
 
 /* --- the stack's config and database -------------------------------- */
 
@@ -104,6 +107,10 @@ char *client_config(const char *key, const char *dflt);
 size_t client_jwt_secret(char *key, size_t cap);
 /* The whole of a file (malloc'd), NULL when it cannot be read. */
 char *client_file(const char *path);
+/* The number of messages to `to` (with this subject unless NULL) in the
+ * stack's maildir (mail_maildir), and the newest one's text in *text
+ * (malloc'd) when text is not NULL. */
+int client_maildir_find(const char *to, const char *subject, char **text);
 /* client_sql with a printf format. */
 char *client_sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The first column of the first row as a number, -1 when there is no

@@ -5,7 +5,6 @@
  * computed here. Each route's success and each failure class. */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,51 +100,6 @@ static void mail_send(void)
 	free(out);
 }
 
-/* The number of messages to `to` with subject in the maildir, and the
- * newest one's text in *text (malloc'd) when not NULL. */
-static int find_mail(const char *to, const char *subject, char **text)
-{
-	char *dir = client_config("mail_maildir", NULL), path[4096], want_to[300],
-		want_subj[300];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
-	long newest = -1;
-
-	cr_assert(dir != NULL, "the stack config has no mail_maildir");
-	snprintf(want_to, sizeof(want_to), "\nTo: %s\n", to);
-	snprintf(want_subj, sizeof(want_subj), "\nSubject: %s\n", subject);
-	if (text != NULL)
-		*text = NULL;
-	snprintf(path, sizeof(path), "%s/new", dir);
-	d = opendir(path);
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		char *m;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/new/%s", dir, e->d_name);
-		m = client_file(path);
-		if (m != NULL && strstr(m, want_to) && strstr(m, want_subj)) {
-			/* Names start with the delivery time in seconds. */
-			long t = atol(e->d_name);
-
-			n++;
-			if (text != NULL && t >= newest) {
-				free(*text);
-				*text = m;
-				newest = t;
-				m = NULL;
-			}
-		}
-		free(m);
-	}
-	if (d != NULL)
-		closedir(d);
-	free(dir);
-	return n;
-}
-
 /* The token of the link "<public_url><path>?token=..." in a mail. */
 static char *token_in(const char *mail, const char *path)
 {
@@ -182,7 +136,7 @@ static char *reset_token(const char *email)
 
 	request_reset(email);
 	mail_send();
-	cr_assert_eq(find_mail(email, "Reset your Dev Forge password", &mail), 1,
+	cr_assert_eq(client_maildir_find(email, "Reset your Dev Forge password", &mail), 1,
 		"expected one reset mail to %s", email);
 	tok = token_in(mail, "/reset-password");
 	free(mail);
@@ -681,7 +635,7 @@ Test(reset, full_flow_through_the_mailed_link, .timeout = 60)
 	new_account(&a);
 	request_reset(a.email);
 	mail_send();
-	cr_assert_eq(find_mail(a.email, "Reset your Dev Forge password", &mail),
+	cr_assert_eq(client_maildir_find(a.email, "Reset your Dev Forge password", &mail),
 		1);
 	/* A whole RFC 5322 message. */
 	cr_assert_eq(strncmp(mail, "Date: ", 6), 0, "%s", mail);
@@ -855,7 +809,7 @@ Test(verify_email, flow_through_the_mailed_link, .timeout = 60)
 
 	new_account(&a);
 	mail_send();
-	cr_assert_eq(find_mail(a.email, "Confirm your Dev Forge e-mail address",
+	cr_assert_eq(client_maildir_find(a.email, "Confirm your Dev Forge e-mail address",
 		&mail), 1);
 	tok = token_in(mail, "/verify-email");
 	free(mail);

@@ -120,33 +120,12 @@ static char *script(const char *name, const char *text)
 /* The maildir message to `to` (malloc'd) and how many there are. */
 static int maildir_find(const char *to, char **text)
 {
-	char *dir = client_config("mail_maildir", NULL), path[4096], want[200];
+	char *dir = client_config("mail_maildir", NULL), path[4096];
 	struct dirent *e;
 	DIR *d;
-	int n = 0;
+	int n = client_maildir_find(to, NULL, text);
 
 	cr_assert(dir != NULL);
-	snprintf(want, sizeof(want), "\nTo: %s\n", to);
-	*text = NULL;
-	snprintf(path, sizeof(path), "%s/new", dir);
-	d = opendir(path);
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		char *m;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/new/%s", dir, e->d_name);
-		m = client_file(path);
-		if (m != NULL && strstr(m, want) != NULL) {
-			n++;
-			free(*text);
-			*text = m;
-			m = NULL;
-		}
-		free(m);
-	}
-	if (d != NULL)
-		closedir(d);
 	/* Nothing is left half-written in tmp/. */
 	snprintf(path, sizeof(path), "%s/tmp", dir);
 	d = opendir(path);
