@@ -712,7 +712,8 @@ char *client_bearer(const char *sub, const char *role, long ver)
 	return h;
 }
 
-void client_call(const char *method, const char *path, const char *auth,
+/* The request of client_call on any address. */
+static void call_url(const char *method, const char *url, const char *auth,
 	const char *json, struct client_resp *r)
 {
 	const char *h[3];
@@ -728,9 +729,30 @@ void client_call(const char *method, const char *path, const char *auth,
 	if (json == NULL && strcmp(method, "GET") != 0 &&
 	    strcmp(method, "HEAD") != 0)
 		json = "";
-	cr_assert(client_request(method, client_url(path), h, json,
+	cr_assert(client_request(method, url, h, json,
 		json != NULL ? strlen(json) : 0, r) == 0, "%s %s: no answer",
-		method, path);
+		method, url);
+}
+
+void client_call(const char *method, const char *path, const char *auth,
+	const char *json, struct client_resp *r)
+{
+	call_url(method, client_url(path), auth, json, r);
+}
+
+void client_call_untrusted(const char *method, const char *path,
+	const char *auth, const char *json, struct client_resp *r)
+{
+	call_url(method, client_untrusted_url(path), auth, json, r);
+}
+
+/* "Authorization: Bearer <access>" in buf, or NULL without a token. */
+static const char *bearer_line(char *buf, size_t cap, const char *access)
+{
+	if (access == NULL)
+		return NULL;
+	snprintf(buf, cap, "Authorization: Bearer %s", access);
+	return buf;
 }
 
 void client_call_token(const char *method, const char *path,
@@ -738,10 +760,33 @@ void client_call_token(const char *method, const char *path,
 {
 	char auth[2048];
 
-	if (access != NULL)
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", access);
-	client_call(method, path, access != NULL ? auth : NULL, json, r);
+	client_call(method, path, bearer_line(auth, sizeof(auth), access),
+		json, r);
 }
+
+long client_status_token(const char *method, const char *path,
+	const char *access, const char *json)
+{
+	char auth[2048];
+
+	return client_status(method, path,
+		bearer_line(auth, sizeof(auth), access), json);
+}
+
+long client_status_untrusted(const char *method, const char *path,
+	const char *access)
+{
+	char auth[2048];
+	struct client_resp r;
+	long s;
+
+	client_call_untrusted(method, path,
+		bearer_line(auth, sizeof(auth), access), NULL, &r);
+	s = r.status;
+	client_free(&r);
+	return s;
+}
+
 
 long client_status(const char *method, const char *path, const char *auth,
 	const char *json)

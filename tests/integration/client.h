@@ -149,12 +149,21 @@ char *client_bearer(const char *sub, const char *role, long ver);
  * Fails the test when no answer came. */
 void client_call(const char *method, const char *path, const char *auth,
 	const char *json, struct client_resp *r);
-/* The same with a bearer access token (may be NULL) instead. */
+/* client_call on the untrusted address. */
+void client_call_untrusted(const char *method, const char *path,
+	const char *auth, const char *json, struct client_resp *r);
+/* client_call with a bearer access token (may be NULL) instead. */
 void client_call_token(const char *method, const char *path,
 	const char *access, const char *json, struct client_resp *r);
-/* The status of client_call. */
+/* The status of client_call, and of client_call_token. */
 long client_status(const char *method, const char *path, const char *auth,
 	const char *json);
+long client_status_token(const char *method, const char *path,
+	const char *access, const char *json);
+/* The status of a request without body from the untrusted address with
+ * a bearer access token (may be NULL). */
+long client_status_untrusted(const char *method, const char *path,
+	const char *access);
 
 /* --- checking answers ----------------------------------------------- */
 

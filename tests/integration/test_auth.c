@@ -74,17 +74,7 @@ static void do_refresh(const char *token, struct client_resp *r)
  * that it was refused. */
 static long token_status(const char *access)
 {
-	char h[2048];
-	const char *hdr[] = { h, NULL };
-	struct client_resp r;
-	long s;
-
-	snprintf(h, sizeof(h), "Authorization: Bearer %s", access);
-	cr_assert(client_request("GET", client_untrusted_url(METRICS), hdr,
-		NULL, 0, &r) == 0);
-	s = r.status;
-	client_free(&r);
-	return s;
+	return client_status_untrusted("GET", METRICS, access);
 }
 
 /* ------------------------------------------------------------ register */
@@ -491,12 +481,10 @@ Test(login, suspended_account_is_told_only_with_the_right_password)
 {
 	struct client_account a;
 	struct client_resp r;
-	char sql[256];
 
 	new_account(&a);
-	snprintf(sql, sizeof(sql), "UPDATE users SET status = 'suspended' "
-		"WHERE public_id = '%s';", a.id);
-	free(client_sql(sql));
+	free(client_sqlf("UPDATE users SET status = 'suspended' WHERE"
+		" public_id = '%s';", a.id));
 	do_login(a.email, "wrong-password-x", NULL, &r);
 	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
