@@ -134,6 +134,16 @@ static struct json_object *get_ok(const char *path, const char *auth)
 	return o;
 }
 
+/* The usernames of the page GET path answers, as item_names lists them. */
+static char *names_at(const char *path, const char *auth)
+{
+	struct json_object *o = get_ok(path, auth);
+	char *names = item_names(o);
+
+	json_object_put(o);
+	return names;
+}
+
 /* --- the list ------------------------------------------------------- */
 
 Test(admin_users, get_shows_the_admin_view)
@@ -179,26 +189,20 @@ Test(admin_users, search_matches_username_and_email_substrings)
 	free(client_sqlf("UPDATE users SET email = CONCAT('x', '%s', '@other.example')"
 		" WHERE public_id = '%s'", m, p3));
 
-	o = get_ok(path_of(USERS "?q=%s", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=%s", m), adm);
 	cr_assert(strstr(names, n1) && strstr(names, n2) && strstr(names, n3),
 		"%s", names);
 	free(names);
-	json_object_put(o);
 
 	/* The e-mail only, and case does not matter. */
-	o = get_ok(path_of(USERS "?q=SECOND.%s%%40SEARCH", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=SECOND.%s%%40SEARCH", m), adm);
 	cr_assert_str_eq(names, path_of("%s,", n2));
 	free(names);
-	json_object_put(o);
 
 	/* A prefix of a username. */
-	o = get_ok(path_of(USERS "?q=alpha%s", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=alpha%s", m), adm);
 	cr_assert_str_eq(names, path_of("%s,", n1));
 	free(names);
-	json_object_put(o);
 
 	/* Text no account has: an empty page, not an error. */
 	o = get_ok(path_of(USERS "?q=zz%sqq", m), adm);
@@ -215,7 +219,6 @@ Test(admin_users, search_wildcards_and_quotes_are_literal)
 	char apid[37], p1[37], p2[37], p3[37], n1[40], n2[40], n3[40];
 	char *adm = new_admin(apid), *names;
 	const char *m = marker();
-	struct json_object *o;
 
 	snprintf(n1, sizeof(n1), "pct%s", m);
 	snprintf(n2, sizeof(n2), "plain%s", m);
@@ -225,39 +228,29 @@ Test(admin_users, search_wildcards_and_quotes_are_literal)
 	make_user(n3, path_of("o'brien\\%s@lit.example", m), "user", "active", p3);
 
 	/* "%b_" matches the one address holding it, not "xby". */
-	o = get_ok(path_of(USERS "?q=%%25b_c%%21%s", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=%%25b_c%%21%s", m), adm);
 	cr_assert_str_eq(names, path_of("%s,", n1));
 	free(names);
-	json_object_put(o);
 
 	/* A lone "%" or "_" is a character to find, not "anything". */
-	o = get_ok(USERS "?q=%25&limit=100", adm);
-	names = item_names(o);
+	names = names_at(USERS "?q=%25&limit=100", adm);
 	cr_assert(strstr(names, n1) != NULL && strstr(names, n2) == NULL,
 		"%s", names);
 	free(names);
-	json_object_put(o);
 
-	o = get_ok(path_of(USERS "?q=o%%27brien%%5C%s", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=o%%27brien%%5C%s", m), adm);
 	cr_assert_str_eq(names, path_of("%s,", n3));
 	free(names);
-	json_object_put(o);
 
 	/* "!" is the escape character inside the pattern: found literally. */
-	o = get_ok(path_of(USERS "?q=c%%21%s", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=c%%21%s", m), adm);
 	cr_assert(strstr(names, n1) && strstr(names, n2), "%s", names);
 	free(names);
-	json_object_put(o);
 
 	/* Text outside ASCII cannot be in an address or username. */
-	o = get_ok(USERS "?q=%C3%A9", adm);
-	names = item_names(o);
+	names = names_at(USERS "?q=%C3%A9", adm);
 	cr_assert_str_eq(names, "");
 	free(names);
-	json_object_put(o);
 	free(adm);
 }
 
@@ -268,32 +261,25 @@ Test(admin_users, filters_by_role_and_status)
 	const char *m = marker();
 	static const char *roles[] = { "user", "support", "developer", "support" };
 	static const char *st[] = { "active", "active", "suspended", "suspended" };
-	struct json_object *o;
 
 	for (int i = 0; i < 4; i++) {
 		snprintf(n[i], sizeof(n[i]), "f%d%s", i, m);
 		make_user(n[i], path_of("%s@filter.example", n[i]), roles[i], st[i],
 			p[i]);
 	}
-	o = get_ok(path_of(USERS "?q=%s&role=support", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=%s&role=support", m), adm);
 	cr_assert(strstr(names, n[1]) && strstr(names, n[3]) &&
 		!strstr(names, n[0]) && !strstr(names, n[2]), "%s", names);
 	free(names);
-	json_object_put(o);
 
-	o = get_ok(path_of(USERS "?q=%s&status=suspended", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=%s&status=suspended", m), adm);
 	cr_assert(strstr(names, n[2]) && strstr(names, n[3]) &&
 		!strstr(names, n[0]) && !strstr(names, n[1]), "%s", names);
 	free(names);
-	json_object_put(o);
 
-	o = get_ok(path_of(USERS "?q=%s&role=support&status=active", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=%s&role=support&status=active", m), adm);
 	cr_assert_str_eq(names, path_of("%s,", n[1]));
 	free(names);
-	json_object_put(o);
 
 	struct client_resp r;
 	client_call("GET", USERS "?role=root&status=banned", adm, NULL, &r);

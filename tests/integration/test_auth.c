@@ -419,28 +419,38 @@ static long retry_after(struct client_resp *r)
 	return n;
 }
 
+/* Four wrong passwords for email answered 401, then a fifth that locks
+ * the account (429); returns the lock's Retry-After. */
+static long fail_until_locked(const char *email)
+{
+	struct client_resp r;
+	long s;
+
+	for (int i = 1; i <= 4; i++) {
+		do_login(email, "wrong-password-x", NULL, &r);
+		client_assert_problem(&r, 401, "unauthorized");
+		client_free(&r);
+	}
+	do_login(email, "wrong-password-x", NULL, &r);
+	client_assert_problem(&r, 429, "account_locked");
+	s = retry_after(&r);
+	client_free(&r);
+	return s;
+}
+
 Test(login, five_failures_lock_with_growing_delay_then_expire,
 	.timeout = 120)
 {
 	struct client_account a;
 	struct client_resp r;
 	long first, second;
-	int i;
 
 	new_account(&a);
-	for (i = 1; i <= 4; i++) {
-		do_login(a.email, "wrong-password-x", NULL, &r);
-		client_assert_problem(&r, 401, "unauthorized");
-		client_free(&r);
-	}
 	/* The fifth failure locks, and says so. */
-	do_login(a.email, "wrong-password-x", NULL, &r);
-	client_assert_problem(&r, 429, "account_locked");
-	first = retry_after(&r);
+	first = fail_until_locked(a.email);
 	cr_assert(first >= 1, "Retry-After %ld", first);
 	cr_assert(first <= 10, "Retry-After %ld: run the stack with "
 		"DEVFORGE_LOCKOUT_BASE_SECONDS=2 (scripts/test does)", first);
-	client_free(&r);
 	/* Locked means locked: the right password too. */
 	do_login(a.email, PASSWORD, NULL, &r);
 	client_assert_problem(&r, 429, "account_locked");
@@ -450,16 +460,8 @@ Test(login, five_failures_lock_with_growing_delay_then_expire,
 
 	/* After the lock: five more failures lock for longer. */
 	sleep((unsigned)first + 1);
-	for (i = 1; i <= 4; i++) {
-		do_login(a.email, "wrong-password-x", NULL, &r);
-		client_assert_problem(&r, 401, "unauthorized");
-		client_free(&r);
-	}
-	do_login(a.email, "wrong-password-x", NULL, &r);
-	client_assert_problem(&r, 429, "account_locked");
-	second = retry_after(&r);
+	second = fail_until_locked(a.email);
 	cr_assert(second > first, "second lock %lds, first %lds", second, first);
-	client_free(&r);
 	cr_assert_eq(client_audit_count("auth.lockout", a.id), 2);
 
 	/* Once it has run out, the right password gets in and the count

@@ -192,6 +192,27 @@ Test(browse, category_counts_match_the_catalogue)
 	client_free(&r);
 }
 
+/* Adds each slug of page (space-separated) to seen, " a  b " and so on,
+ * failing the test when one is there already; returns how many. */
+static long note_slugs(char *page, char *seen, size_t cap, const char *where)
+{
+	char *tok, *save;
+	long n = 0;
+
+	for (tok = strtok_r(page, " ", &save); tok != NULL;
+	     tok = strtok_r(NULL, " ", &save)) {
+		char needle[80];
+
+		snprintf(needle, sizeof(needle), " %s ", tok);
+		cr_assert(strstr(seen, needle) == NULL, "%s repeated on %s", tok,
+			where);
+		cr_assert(strlen(seen) + strlen(needle) < cap);
+		strcat(seen, needle);
+		n++;
+	}
+	return n;
+}
+
 /* Walks every page of path (which ends in "limit=N"), publishing a new
  * extension after the first page, and checks that no slug repeats and
  * every extension published before the walk was seen. */
@@ -199,7 +220,7 @@ static void walk_stable(const char *base)
 {
 	struct market_cast c;
 	char path[512], *page, *next = NULL, *seen, *before;
-	size_t cap = 1 << 16, len = 0;
+	size_t cap = 1 << 16;
 	const char *fresh = market_slug("walk");
 	int pages = 0;
 	char *tok, *save;
@@ -214,16 +235,7 @@ static void walk_stable(const char *base)
 	snprintf(path, sizeof(path), "%s", base);
 	for (;;) {
 		page = slugs_of(path, &next);
-		for (tok = strtok_r(page, " ", &save); tok != NULL;
-		     tok = strtok_r(NULL, " ", &save)) {
-			char needle[80];
-
-			snprintf(needle, sizeof(needle), " %s ", tok);
-			cr_assert(strstr(seen, needle) == NULL,
-				"%s repeated on page %d of %s", tok, pages, base);
-			len += (size_t)snprintf(seen + len, cap - len, " %s ", tok);
-			cr_assert(len < cap);
-		}
+		note_slugs(page, seen, cap, path);
 		free(page);
 		if (pages++ == 0) {
 			market_create(c.dev, fresh, "");
@@ -259,7 +271,7 @@ Test(browse, pages_stay_stable_while_extensions_are_published)
 /* Relevance pages: keyset on (score, id), computed once per query. */
 Test(browse, relevance_pages_cover_every_match_once)
 {
-	char path[256], *page, *next = NULL, *tok, *save, *want;
+	char path[256], *page, *next = NULL, *want;
 	char seen[8192] = " ";
 	long total = 0, pages = 0;
 
@@ -270,18 +282,7 @@ Test(browse, relevance_pages_cover_every_match_once)
 	snprintf(path, sizeof(path), EXT "?q=code&limit=3");
 	for (;;) {
 		page = slugs_of(path, &next);
-		for (tok = strtok_r(page, " ", &save); tok != NULL;
-		     tok = strtok_r(NULL, " ", &save)) {
-			char needle[80];
-
-			snprintf(needle, sizeof(needle), " %s ", tok);
-			cr_assert(strstr(seen, needle) == NULL, "%s repeated",
-				tok);
-			cr_assert(strlen(seen) + strlen(needle) < sizeof(seen));
-			strcat(seen, tok);
-			strcat(seen, " ");
-			total++;
-		}
+		total += note_slugs(page, seen, sizeof(seen), path);
 		free(page);
 		pages++;
 		if (next == NULL)

@@ -174,9 +174,10 @@ Test(cors, simple_request_gets_origin_only_when_listed)
 	client_free(&r);
 }
 
-Test(pipeline, wrong_content_type_is_415)
+/* An event batch sent with this Content-Type line is refused with 415. */
+static void expect_415(const char *content_type)
 {
-	const char *h[] = { "Content-Type: text/plain", NULL };
+	const char *h[] = { content_type, NULL };
 	struct client_resp r;
 	const char *body = "{\"events\":[{\"name\":\"x\"}]}";
 
@@ -186,16 +187,14 @@ Test(pipeline, wrong_content_type_is_415)
 	client_free(&r);
 }
 
+Test(pipeline, wrong_content_type_is_415)
+{
+	expect_415("Content-Type: text/plain");
+}
+
 Test(pipeline, json_with_other_charset_is_415)
 {
-	const char *h[] = { "Content-Type: application/json; charset=latin1", NULL };
-	struct client_resp r;
-	const char *body = "{\"events\":[{\"name\":\"x\"}]}";
-
-	cr_assert(client_request("POST", client_url(EVENTS), h, body,
-		strlen(body), &r) == 0);
-	assert_problem(&r, 415, "unsupported_media_type");
-	client_free(&r);
+	expect_415("Content-Type: application/json; charset=latin1");
 }
 
 Test(pipeline, body_over_the_cap_is_413)
