@@ -427,6 +427,20 @@ Test(pkg, refuses_a_parent_directory_entry)
 	free(z.data);
 }
 
+/* Each name beside a good manifest is refused as unsafe_path, named as
+ * the entry at fault, not as a whole-archive doubt. */
+static void expect_unsafe_names(const char *const *bad, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct zent e[] = {
+			{ .name = "manifest.json", .data = GOOD_MANIFEST },
+			{ .name = bad[i], .data = "x" },
+		};
+
+		expect_says(e, 2, "unsafe_path", "Entry 1 (");
+	}
+}
+
 Test(pkg, refuses_every_kind_of_unsafe_name)
 {
 	static const char *const bad[] = {
@@ -434,17 +448,8 @@ Test(pkg, refuses_every_kind_of_unsafe_name)
 		"C:/windows/x", "c:relative", "ctl\x01name", "tab\tname",
 		"new\nline", "del\x7fname", "esc\x1b[2Jname",
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct zent e[] = {
-			{ .name = "manifest.json", .data = GOOD_MANIFEST },
-			{ .name = bad[i], .data = "x" },
-		};
-
-		/* Named as the entry at fault, not as a whole-archive doubt. */
-		expect_says(e, 2, "unsafe_path", "Entry 1 (");
-	}
+	expect_unsafe_names(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 Test(pkg, refuses_a_nul_byte_hidden_in_a_name)
@@ -590,16 +595,8 @@ Test(pkg, refuses_names_windows_treats_specially)
 		"a:b", "file.js:stream", "src/a:b/c", "name.", "name ", "dir./x",
 		"dir /x", "x..", "a<b", "a>b", "a\"b", "a|b", "a?b", "a*b",
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct zent e[] = {
-			{ .name = "manifest.json", .data = GOOD_MANIFEST },
-			{ .name = bad[i], .data = "x" },
-		};
-
-		expect_says(e, 2, "unsafe_path", "Entry 1 (");
-	}
+	expect_unsafe_names(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 Test(pkg, accepts_names_that_only_resemble_windows_devices)
