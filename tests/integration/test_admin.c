@@ -1116,6 +1116,25 @@ static int read_until(int fd, char *buf, size_t cap, size_t *len,
 	return -1;
 }
 
+/* Starts devforgectl create-admin on a new terminal (its side in *fd)
+ * and reads up to its first prompt into out; returns the child's pid. */
+static pid_t create_admin_on_pty(const char *email, const char *name,
+	int *fd, char *out, size_t cap, size_t *len)
+{
+	pid_t kid = forkpty(fd, NULL, NULL, NULL);
+
+	cr_assert(kid >= 0);
+	if (kid == 0) {
+		execl(client_ctl(), client_ctl(), "-c", client_env("DEVFORGE_TEST_CONFIG"),
+			"create-admin", "--email", email, "--username", name,
+			(char *)NULL);
+		_exit(127);
+	}
+	cr_assert_eq(read_until(*fd, out, cap, len, "Password: "), 0,
+		"no prompt: %s", out);
+	return kid;
+}
+
 Test(ctl_admin, prompts_on_a_terminal_without_echo)
 {
 	char name[40], out[8192], email[80], *v;
@@ -1125,16 +1144,7 @@ Test(ctl_admin, prompts_on_a_terminal_without_echo)
 
 	snprintf(name, sizeof(name), "ct%s", marker());
 	snprintf(email, sizeof(email), "%s@ops.example", name);
-	kid = forkpty(&fd, NULL, NULL, NULL);
-	cr_assert(kid >= 0);
-	if (kid == 0) {
-		execl(client_ctl(), client_ctl(), "-c", client_env("DEVFORGE_TEST_CONFIG"),
-			"create-admin", "--email", email, "--username", name,
-			(char *)NULL);
-		_exit(127);
-	}
-	cr_assert_eq(read_until(fd, out, sizeof(out), &len, "Password: "), 0,
-		"no prompt: %s", out);
+	kid = create_admin_on_pty(email, name, &fd, out, sizeof(out), &len);
 	cr_assert(write(fd, GOOD_PW "\n", sizeof(GOOD_PW)) > 0);
 	cr_assert_eq(read_until(fd, out, sizeof(out), &len, "again: "), 0,
 		"no second prompt: %s", out);
@@ -1161,16 +1171,7 @@ Test(ctl_admin, an_interrupt_at_the_prompt_gives_the_echo_back)
 
 	snprintf(name, sizeof(name), "ci%s", marker());
 	snprintf(email, sizeof(email), "%s@ops.example", name);
-	kid = forkpty(&fd, NULL, NULL, NULL);
-	cr_assert(kid >= 0);
-	if (kid == 0) {
-		execl(client_ctl(), client_ctl(), "-c", client_env("DEVFORGE_TEST_CONFIG"),
-			"create-admin", "--email", email, "--username", name,
-			(char *)NULL);
-		_exit(127);
-	}
-	cr_assert_eq(read_until(fd, out, sizeof(out), &len, "Password: "), 0,
-		"no prompt: %s", out);
+	kid = create_admin_on_pty(email, name, &fd, out, sizeof(out), &len);
 	cr_assert_eq(tcgetattr(fd, &t), 0);
 	cr_assert_eq(t.c_lflag & ECHO, 0, "echo is on at the prompt");
 	cr_assert(write(fd, "\003", 1) == 1);   /* ^C */

@@ -300,11 +300,9 @@ Test(auth, metrics_from_untrusted_address_without_token_is_401)
 Test(auth, metrics_for_a_user_token_is_403)
 {
 	char *hdr = client_auth_header("user", NULL);
-	const char *h[] = { hdr, NULL };
 	struct client_resp r;
 
-	cr_assert(client_request("GET", client_untrusted_url("/api/v1/metrics"),
-		h, NULL, 0, &r) == 0);
+	client_call_untrusted("GET", "/api/v1/metrics", hdr, NULL, &r);
 	assert_problem(&r, 403, "forbidden");
 	client_free(&r);
 	free(hdr);
@@ -313,11 +311,9 @@ Test(auth, metrics_for_a_user_token_is_403)
 Test(auth, metrics_for_an_admin_token_from_anywhere_is_200)
 {
 	char *hdr = client_auth_header("admin", NULL);
-	const char *h[] = { hdr, NULL };
 	struct client_resp r;
 
-	cr_assert(client_request("GET", client_untrusted_url("/api/v1/metrics"),
-		h, NULL, 0, &r) == 0);
+	client_call_untrusted("GET", "/api/v1/metrics", hdr, NULL, &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	cr_assert(strstr(r.body, "devforge_http_requests_total") != NULL);
 	client_free(&r);
@@ -330,11 +326,9 @@ Test(auth, token_of_an_unknown_user_is_401)
 		"admin", 300, 0);
 	char hdr[4096];
 	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", tok);
-	const char *h[] = { hdr, NULL };
 	struct client_resp r;
 
-	cr_assert(client_request("GET", client_untrusted_url("/api/v1/metrics"),
-		h, NULL, 0, &r) == 0);
+	client_call_untrusted("GET", "/api/v1/metrics", hdr, NULL, &r);
 	assert_problem(&r, 401, "invalid_token");
 	client_free(&r);
 	free(tok);
@@ -349,11 +343,9 @@ Test(auth, expired_token_is_401)
 	char *tok = client_token(pid, "admin", -10, -100);
 	char hdr[4096];
 	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", tok);
-	const char *h[] = { hdr, NULL };
 	struct client_resp r;
 
-	cr_assert(client_request("GET", client_untrusted_url("/api/v1/metrics"),
-		h, NULL, 0, &r) == 0);
+	client_call_untrusted("GET", "/api/v1/metrics", hdr, NULL, &r);
 	assert_problem(&r, 401, "token_expired");
 	assert_challenge(&r, "The access token has expired: get a new one "
 		"with the refresh token.");

@@ -54,6 +54,14 @@ const char *unit_str_field(struct json_object *o, const char *k)
 	return json_object_get_string(v);
 }
 
+long unit_int_field(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	cr_assert(json_object_object_get_ex(o, k, &v), "no \"%s\"", k);
+	return (long)json_object_get_int64(v);
+}
+
 long unit_body_read(void *ctx, char *buf, size_t len)
 {
 	struct unit_body *b = ctx;

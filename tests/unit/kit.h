@@ -19,6 +19,9 @@ void unit_shipped_path(char *out, size_t cap, const char *rel);
 /* Member k of o, which must be a string. */
 const char *unit_str_field(struct json_object *o, const char *k);
 
+/* Member k of o (which must be there) as an integer. */
+long unit_int_field(struct json_object *o, const char *k);
+
 /* A request body in memory for a reader callback: at most chunk bytes a
  * read (0: no limit); fail_at_end: -1 instead of the end of the data;
  * fail_now: -1 on the first read. */

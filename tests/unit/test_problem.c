@@ -64,8 +64,7 @@ Test(problem_send, writes_every_field)
 	cr_assert_str_eq(unit_str_field(o, "title"), "Not found");
 	cr_assert_str_eq(unit_str_field(o, "detail"), "No extension named x.");
 	cr_assert_str_eq(unit_str_field(o, "request_id"), "test-request-1");
-	cr_assert(json_object_object_get_ex(o, "status", &v));
-	cr_assert_eq(json_object_get_int(v), 404);
+	cr_assert_eq(unit_int_field(o, "status"), 404);
 	cr_assert(json_object_object_get_ex(o, "errors", &v));
 	cr_assert(json_object_is_type(v, json_type_array));
 	cr_assert_eq(json_object_array_length(v), 0);
