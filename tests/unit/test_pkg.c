@@ -205,6 +205,16 @@ static void expect_manifest(const char *text, size_t len, const char *code)
 	expect(e, 1, code);
 }
 
+/* Checks a package holding manifest.json with text alone. */
+static void check_manifest_only(const char *text, struct pkg_report *rep)
+{
+	struct zent e[] = { { .name = "manifest.json", .data = text } };
+	struct zbuf z = build(e, 1);
+
+	check_buf(&z, rep);
+	free(z.data);
+}
+
 /* --- passing -------------------------------------------------------------- */
 
 Test(pkg, passes_a_good_package_and_lists_every_check)
@@ -976,18 +986,15 @@ Test(pkg, accepts_whitespace_around_the_object)
 Test(pkg, refuses_a_manifest_for_another_extension)
 {
 	struct pkg_report rep;
-	struct zent e[] = { { .name = "manifest.json",
-		.data = "{\"name\": \"other-ext\", \"version\": \"1.2.3\"}" } };
-	struct zbuf z = build(e, 1);
 
-	check_buf(&z, &rep);
+	check_manifest_only("{\"name\": \"other-ext\", \"version\": \"1.2.3\"}",
+		&rep);
 	assert_failed(&rep, "manifest_name_mismatch");
 	cr_assert_eq(json_object_array_length(rep.checks), 7);
 	cr_assert_str_eq(rep.name, "other-ext");
 	cr_assert_str_eq(rep.version, "1.2.3");
 	cr_assert(strstr(rep.message, "other-ext") != NULL, "%s", rep.message);
 	pkg_report_free(&rep);
-	free(z.data);
 
 	/* Exactly: no case folding, no trimming. */
 	expect_manifest(M("{\"name\": \"Demo-Ext\", \"version\": \"1.2.3\"}"),
@@ -999,16 +1006,13 @@ Test(pkg, refuses_a_manifest_for_another_extension)
 Test(pkg, refuses_a_manifest_for_another_version)
 {
 	struct pkg_report rep;
-	struct zent e[] = { { .name = "manifest.json",
-		.data = "{\"name\": \"demo-ext\", \"version\": \"1.2.4\"}" } };
-	struct zbuf z = build(e, 1);
 
-	check_buf(&z, &rep);
+	check_manifest_only("{\"name\": \"demo-ext\", \"version\": \"1.2.4\"}",
+		&rep);
 	assert_failed(&rep, "manifest_version_mismatch");
 	cr_assert_eq(json_object_array_length(rep.checks), 8);
 	cr_assert_str_eq(rep.version, "1.2.4");
 	pkg_report_free(&rep);
-	free(z.data);
 
 	expect_manifest(M("{\"name\": \"demo-ext\", \"version\": \"v1.2.3\"}"),
 		"manifest_version_mismatch");
