@@ -615,7 +615,8 @@ char *client_file(const char *path)
 
 int client_maildir_find(const char *to, const char *subject, char **text)
 {
-	char *dir = client_config("mail_maildir", NULL), path[4096], want_to[300],
+	char *dir = client_config("mail_maildir", NULL), path[4096],
+		want_to[300],
 		want_subj[300];
 	struct dirent *e;
 	DIR *d;

@@ -136,7 +136,8 @@ static char *reset_token(const char *email)
 
 	request_reset(email);
 	mail_send();
-	cr_assert_eq(client_maildir_find(email, "Reset your Dev Forge password", &mail), 1,
+	cr_assert_eq(client_maildir_find(email, "Reset your Dev Forge password",
+		&mail), 1,
 		"expected one reset mail to %s", email);
 	tok = token_in(mail, "/reset-password");
 	free(mail);
@@ -152,7 +153,8 @@ static long confirm_reset(const char *token, const char *password,
 
 	snprintf(body, sizeof(body), "{\"token\":\"%s\",\"new_password\":\"%s\"}",
 		token, password);
-	client_call_token("POST", RESET_CONFIRM, NULL, body, out != NULL ? out : &r);
+	client_call_token("POST", RESET_CONFIRM, NULL, body,
+		out != NULL ? out : &r);
 	s = out != NULL ? out->status : r.status;
 	if (out == NULL)
 		client_free(&r);
@@ -246,7 +248,8 @@ Test(me, patch_sets_keeps_and_clears_the_display_name)
 	struct json_object *o, *v;
 
 	new_account(&a);
-	client_call_token("PATCH", ME, a.access, "{\"display_name\":\"Ada Lovelace\"}", &r);
+	client_call_token("PATCH", ME, a.access,
+		"{\"display_name\":\"Ada Lovelace\"}", &r);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	o = client_json(&r);
 	cr_assert_str_eq(client_json_str(o, "display_name"), "Ada Lovelace");
@@ -289,7 +292,8 @@ Test(me, patch_stores_meta_characters_verbatim)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct client_resp r;
 		struct json_object *o;
-		char body[512], *q = client_json_quote(names[i]), sql[256], *stored;
+		char body[512], *q = client_json_quote(names[i]), sql[256],
+			*stored;
 
 		snprintf(body, sizeof(body), "{\"display_name\":%s}", q);
 		free(q);
@@ -329,7 +333,8 @@ Test(me, patch_refuses_bad_fields)
 	memset(name, 'x', 101);
 	name[101] = '\0';
 	snprintf(body, sizeof(body), "{\"display_name\":\"%s\"}", name);
-	expect_field_error("PATCH", ME, a.access, body, "display_name", "too_long");
+	expect_field_error("PATCH", ME, a.access, body, "display_name",
+		"too_long");
 	/* 100 characters, several bytes each, are fine. */
 	body[0] = '\0';
 	strcat(body, "{\"display_name\":\"");
@@ -338,11 +343,17 @@ Test(me, patch_refuses_bad_fields)
 	strcat(body, "\"}");
 	cr_assert_eq(client_status_token("PATCH", ME, a.access, body), 200);
 
-	expect_field_error("PATCH", ME, a.access, "{\"display_name\":\"\"}", "display_name", "too_short");
-	expect_field_error("PATCH", ME, a.access, "{\"display_name\":\"a\\nb\"}", "display_name", "invalid_format");
-	expect_field_error("PATCH", ME, a.access, "{\"display_name\":42}", "display_name", "invalid_type");
-	expect_field_error("PATCH", ME, a.access, "{\"email\":\"x@y.example\"}", "email", "unknown_field");
-	expect_field_error("PATCH", ME, a.access, "{\"role\":\"admin\"}", "role", "unknown_field");
+	expect_field_error("PATCH", ME, a.access, "{\"display_name\":\"\"}",
+		"display_name", "too_short");
+	expect_field_error("PATCH", ME, a.access,
+		"{\"display_name\":\"a\\nb\"}", "display_name",
+		"invalid_format");
+	expect_field_error("PATCH", ME, a.access, "{\"display_name\":42}",
+		"display_name", "invalid_type");
+	expect_field_error("PATCH", ME, a.access, "{\"email\":\"x@y.example\"}",
+		"email", "unknown_field");
+	expect_field_error("PATCH", ME, a.access, "{\"role\":\"admin\"}",
+		"role", "unknown_field");
 	cr_assert_eq(client_status_token("PATCH", ME, a.access, "[1]"), 400);
 	cr_assert_eq(client_status_token("PATCH", ME, a.access, "{bad"), 400);
 	client_account_free(&a);
@@ -390,7 +401,8 @@ Test(me_password, change_ends_every_session)
 	cr_assert_eq(client_audit_count("auth.password_changed", a.id), 1);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_outbox WHERE "
 		"to_addr = '%s' AND template = 'password_changed'", a.email);
-	cr_assert_eq(client_sql_long(sql), 1, "no password-changed notice queued");
+	cr_assert_eq(client_sql_long(sql), 1,
+		"no password-changed notice queued");
 	client_account_free(&a);
 }
 
@@ -402,7 +414,8 @@ Test(me_password, a_wrong_current_password_changes_nothing)
 	new_account(&a);
 	snprintf(body, sizeof(body), "{\"current_password\":\"not-it-at-all-9\","
 		"\"new_password\":\"%s\"}", NEW_PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "current_password", "invalid");
+	expect_field_error("POST", ME_PASSWORD, a.access, body,
+		"current_password", "invalid");
 	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 200);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 200);
 	cr_assert_eq(client_audit_count("auth.password_changed", a.id), 0);
@@ -427,14 +440,16 @@ Test(me_password, wrong_current_passwords_count_toward_the_login_lockout)
 	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 401);
 	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 401);
 	for (int i = 0; i < 2; i++) {
-		expect_field_error("POST", ME_PASSWORD, a.access, wrong, "current_password", "invalid");
+		expect_field_error("POST", ME_PASSWORD, a.access, wrong,
+			"current_password", "invalid");
 	}
 	/* The fifth failure, whichever route it came through, locks. */
 	client_call_token("POST", ME_PASSWORD, a.access, wrong, &r);
 	client_assert_problem(&r, 429, "account_locked");
 	client_free(&r);
 	cr_assert_eq(client_audit_count("auth.lockout", a.id), 1);
-	cr_assert_eq(client_audit_count("auth.password_change_failed", a.id), 3);
+	cr_assert_eq(client_audit_count("auth.password_change_failed", a.id),
+		3);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 429);
 	client_call_token("POST", ME_PASSWORD, a.access, right, &r);
 	client_assert_problem(&r, 429, "account_locked");
@@ -451,21 +466,26 @@ Test(me_password, the_new_password_follows_the_policy)
 	new_account(&a);
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"short\"}", PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password", "too_short");
+	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+		"too_short");
 
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"1234567890\"}", PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password", "common_password");
+	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+		"common_password");
 
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"x-%s-2024x\"}", PASSWORD, a.username);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password", "contains_username");
+	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+		"contains_username");
 
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"%s\"}", PASSWORD, PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password", "same_as_current");
+	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+		"same_as_current");
 
-	expect_field_error("POST", ME_PASSWORD, a.access, "{\"new_password\":\"x\"}", "current_password", "required");
+	expect_field_error("POST", ME_PASSWORD, a.access,
+		"{\"new_password\":\"x\"}", "current_password", "required");
 	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 200,
 		"a refused change must not end the session");
 	client_account_free(&a);
@@ -519,7 +539,8 @@ Test(reset, answers_the_same_for_known_and_unknown_addresses)
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_outbox WHERE "
 		"to_addr = '%s'", unknown_email);
 	cr_assert_eq(client_sql_long(sql), 0);
-	cr_assert_eq(client_audit_count("auth.password_reset_requested", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.password_reset_requested", a.id),
+		1);
 
 	/* Upper case finds the same account; a second request within the
 	 * minute queues no second mail but answers the same. */
@@ -532,8 +553,10 @@ Test(reset, answers_the_same_for_known_and_unknown_addresses)
 	cr_assert_eq(client_status_token("POST", RESET, NULL, body), 202);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_outbox WHERE "
 		"to_addr = '%s' AND template = 'password_reset'", a.email);
-	cr_assert_eq(client_sql_long(sql), 1, "a second mail within the minute");
-	cr_assert_eq(client_audit_count("auth.password_reset_requested", a.id), 2);
+	cr_assert_eq(client_sql_long(sql), 1,
+		"a second mail within the minute");
+	cr_assert_eq(client_audit_count("auth.password_reset_requested", a.id),
+		2);
 	client_account_free(&a);
 }
 
@@ -584,9 +607,11 @@ Test(reset, takes_about_the_same_time_for_unknown_addresses, .timeout = 60)
 Test(reset, refuses_a_malformed_address)
 {
 
-	expect_field_error("POST", RESET, NULL, "{\"email\":\"not an address\"}", "email", "invalid_format");
+	expect_field_error("POST", RESET, NULL,
+		"{\"email\":\"not an address\"}", "email", "invalid_format");
 	expect_field_error("POST", RESET, NULL, "{}", "email", "required");
-	expect_field_error("POST", RESET, NULL, "{\"email\":\"a@b.example\",\"x\":1}", "x", "unknown_field");
+	expect_field_error("POST", RESET, NULL,
+		"{\"email\":\"a@b.example\",\"x\":1}", "x", "unknown_field");
 }
 
 Test(reset, full_flow_through_the_mailed_link, .timeout = 60)
@@ -599,7 +624,8 @@ Test(reset, full_flow_through_the_mailed_link, .timeout = 60)
 	new_account(&a);
 	request_reset(a.email);
 	mail_send();
-	cr_assert_eq(client_maildir_find(a.email, "Reset your Dev Forge password", &mail),
+	cr_assert_eq(client_maildir_find(a.email,
+		"Reset your Dev Forge password", &mail),
 		1);
 	/* A whole RFC 5322 message. */
 	cr_assert_eq(strncmp(mail, "Date: ", 6), 0, "%s", mail);
@@ -689,14 +715,18 @@ Test(reset, refuses_malformed_and_unknown_tokens)
 {
 	char body[256];
 
-	expect_field_error("POST", RESET_CONFIRM, NULL, "{\"token\":\"abc\",\"new_password\":"
+	expect_field_error("POST", RESET_CONFIRM, NULL,
+		"{\"token\":\"abc\",\"new_password\":"
 		"\"" NEW_PASSWORD "\"}", "token", "invalid");
 	/* Well formed, never issued. */
 	snprintf(body, sizeof(body), "{\"token\":\"%s\",\"new_password\":\"%s\"}",
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NEW_PASSWORD);
-	expect_field_error("POST", RESET_CONFIRM, NULL, body, "token", "invalid");
-	expect_field_error("POST", RESET_CONFIRM, NULL, "{\"new_password\":\"x\"}", "token", "required");
-	expect_field_error("POST", RESET_CONFIRM, NULL, "{\"token\":\"' OR 1=1 -- \","
+	expect_field_error("POST", RESET_CONFIRM, NULL, body, "token",
+		"invalid");
+	expect_field_error("POST", RESET_CONFIRM, NULL,
+		"{\"new_password\":\"x\"}", "token", "required");
+	expect_field_error("POST", RESET_CONFIRM, NULL,
+		"{\"token\":\"' OR 1=1 -- \","
 		"\"new_password\":\"" NEW_PASSWORD "\"}", "token", "invalid");
 }
 
@@ -745,7 +775,8 @@ Test(reset, older_links_die_with_a_password_change, .timeout = 60)
 	tok = reset_token(a.email);
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"%s\"}", PASSWORD, NEW_PASSWORD);
-	cr_assert_eq(client_status_token("POST", ME_PASSWORD, a.access, body), 204);
+	cr_assert_eq(client_status_token("POST", ME_PASSWORD, a.access, body),
+		204);
 	cr_assert_eq(confirm_reset(tok, "yet-another-Pass-77", NULL), 422);
 	cr_assert_eq(login(a.email, NEW_PASSWORD, NULL, NULL), 200);
 	free(tok);
@@ -763,7 +794,8 @@ Test(verify_email, flow_through_the_mailed_link, .timeout = 60)
 
 	new_account(&a);
 	mail_send();
-	cr_assert_eq(client_maildir_find(a.email, "Confirm your Dev Forge e-mail address",
+	cr_assert_eq(client_maildir_find(a.email,
+		"Confirm your Dev Forge e-mail address",
 		&mail), 1);
 	tok = token_in(mail, "/verify-email");
 	free(mail);
@@ -806,8 +838,10 @@ Test(verify_email, refuses_bad_input)
 {
 
 	expect_field_error("POST", VERIFY, NULL, "{}", "token", "required");
-	expect_field_error("POST", VERIFY, NULL, "{\"token\":12}", "token", "invalid_type");
-	expect_field_error("POST", VERIFY, NULL, "{\"token\":\"nope\"}", "token", "invalid");
+	expect_field_error("POST", VERIFY, NULL, "{\"token\":12}", "token",
+		"invalid_type");
+	expect_field_error("POST", VERIFY, NULL, "{\"token\":\"nope\"}",
+		"token", "invalid");
 	cr_assert_eq(client_status_token("POST", VERIFY, NULL, "nope"), 400);
 }
 
@@ -896,8 +930,10 @@ Test(mfa, enrol_confirm_and_log_in_with_codes, .timeout = 60)
 	/* A wrong code (a neighbour far outside the window) is refused. */
 	totp_code(secret, time(NULL) - 300, code);
 	snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
-	expect_field_error("POST", MFA_CONFIRM, a.access, body, "code", "invalid");
-	expect_field_error("POST", MFA_CONFIRM, a.access, "{\"code\":\"12ab56\"}", "code", "invalid");
+	expect_field_error("POST", MFA_CONFIRM, a.access, body, "code",
+		"invalid");
+	expect_field_error("POST", MFA_CONFIRM, a.access,
+		"{\"code\":\"12ab56\"}", "code", "invalid");
 	cr_assert_not(mfa_enabled(&a, NULL));
 
 	codes = confirm(&a, secret);
@@ -916,7 +952,8 @@ Test(mfa, enrol_confirm_and_log_in_with_codes, .timeout = 60)
 			"r JOIN users u ON u.id = r.user_id WHERE u.public_id = '%s' "
 			"AND r.code_hash = UNHEX(SHA2('%.4s%.4s', 256)) AND "
 			"r.used_at IS NULL", a.id, c, c + 5);
-		cr_assert_eq(client_sql_long(sql), 1, "code %s not stored hashed", c);
+		cr_assert_eq(client_sql_long(sql), 1,
+			"code %s not stored hashed", c);
 	}
 	cr_assert(mfa_enabled(&a, NULL));
 	cr_assert_eq(client_audit_count("auth.mfa_enabled", a.id), 1);
@@ -940,7 +977,8 @@ Test(mfa, enrol_confirm_and_log_in_with_codes, .timeout = 60)
 	client_call_token("POST", MFA, a.access, NULL, &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
-	client_call_token("POST", MFA_CONFIRM, a.access, "{\"code\":\"123456\"}", &r);
+	client_call_token("POST", MFA_CONFIRM, a.access,
+		"{\"code\":\"123456\"}", &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
 	json_object_put(codes);
@@ -976,10 +1014,12 @@ Test(mfa, confirm_without_an_enrolment_is_a_conflict)
 	struct client_resp r;
 
 	new_account(&a);
-	client_call_token("POST", MFA_CONFIRM, a.access, "{\"code\":\"123456\"}", &r);
+	client_call_token("POST", MFA_CONFIRM, a.access,
+		"{\"code\":\"123456\"}", &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
-	expect_field_error("POST", MFA_CONFIRM, a.access, "{}", "code", "required");
+	expect_field_error("POST", MFA_CONFIRM, a.access, "{}", "code",
+		"required");
 	client_account_free(&a);
 }
 
@@ -1020,14 +1060,16 @@ Test(mfa, disable_needs_password_and_code, .timeout = 60)
 
 	snprintf(body, sizeof(body), "{\"password\":\"wrong-Password-11\","
 		"\"code\":\"%s\"}", code);
-	expect_field_error("DELETE", MFA, a.access, body, "password", "invalid");
+	expect_field_error("DELETE", MFA, a.access, body, "password",
+		"invalid");
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"000000\"}",
 		PASSWORD);
 	client_call_token("DELETE", MFA, a.access, body, &r);
 	if (strcmp(code, "000000") != 0)
 		assert_field_error(&r, "code", "invalid");
 	client_free(&r);
-	expect_field_error("DELETE", MFA, a.access, "{\"password\":\"x\"}", "code", "required");
+	expect_field_error("DELETE", MFA, a.access, "{\"password\":\"x\"}",
+		"code", "required");
 	cr_assert(mfa_enabled(&a, NULL));
 
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"%s\"}",
@@ -1069,12 +1111,14 @@ Test(mfa, wrong_passwords_and_codes_when_turning_it_off_count_toward_the_lockout
 	snprintf(body, sizeof(body), "{\"password\":\"wrong-Password-11\","
 		"\"code\":\"abcd-efgh\"}");
 	for (int i = 0; i < 2; i++) {
-		expect_field_error("DELETE", MFA, a.access, body, "password", "invalid");
+		expect_field_error("DELETE", MFA, a.access, body, "password",
+			"invalid");
 	}
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":"
 		"\"abcd-efgh\"}", PASSWORD);
 	for (int i = 0; i < 2; i++) {
-		expect_field_error("DELETE", MFA, a.access, body, "code", "invalid");
+		expect_field_error("DELETE", MFA, a.access, body, "code",
+			"invalid");
 	}
 	cr_assert_eq(client_audit_count("auth.mfa_disable_failed", a.id), 4);
 	/* The fifth failure is a login's, and it locks. */

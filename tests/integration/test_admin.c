@@ -86,7 +86,8 @@ static char *path_of(const char *fmt, ...)
 
 static char *user_col(const char *pid, const char *col)
 {
-	return client_sqlf("SELECT %s FROM users WHERE public_id = '%s'", col, pid);
+	return client_sqlf("SELECT %s FROM users WHERE public_id = '%s'", col,
+		pid);
 }
 
 /* An admin of the stack; its bearer header is returned. */
@@ -165,7 +166,8 @@ Test(admin_users, get_shows_the_admin_view)
 	cr_assert_null(client_json_str(o, "mfa_secret"));
 	json_object_put(o);
 
-	cr_assert_eq(client_status("GET", USERS "/00000000-0000-4000-8000-000000000000",
+	cr_assert_eq(client_status("GET",
+		USERS "/00000000-0000-4000-8000-000000000000",
 		adm, NULL), 404);
 	cr_assert_eq(client_status("GET", USERS "/not-a-uuid", adm, NULL), 404);
 	cr_assert_eq(client_status("GET", USERS "/1", adm, NULL), 404);
@@ -277,7 +279,8 @@ Test(admin_users, filters_by_role_and_status)
 		!strstr(names, n[0]) && !strstr(names, n[1]), "%s", names);
 	free(names);
 
-	names = names_at(path_of(USERS "?q=%s&role=support&status=active", m), adm);
+	names = names_at(path_of(USERS "?q=%s&role=support&status=active", m),
+		adm);
 	cr_assert_str_eq(names, path_of("%s,", n[1]));
 	free(names);
 
@@ -363,7 +366,8 @@ Test(admin_users, bad_limits_and_cursors_are_refused)
 		client_free(&r);
 	}
 	/* users.1: a well-formed cursor (nothing comes before row 1). */
-	cr_assert_eq(client_status("GET", USERS "?cursor=dXNlcnMuMQ&limit=100", adm,
+	cr_assert_eq(client_status("GET", USERS "?cursor=dXNlcnMuMQ&limit=100",
+		adm,
 		NULL), 200);
 	free(adm);
 }
@@ -379,7 +383,8 @@ Test(admin_users, patch_changes_role_and_audits_it)
 
 	snprintf(name, sizeof(name), "r%s", marker());
 	make_user(name, path_of("%s@role.example", name), "user", "active", pid);
-	client_call("PATCH", path_of(USERS "/%s", pid), adm, "{\"role\":\"support\"}", &r);
+	client_call("PATCH", path_of(USERS "/%s", pid), adm,
+		"{\"role\":\"support\"}", &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	o = client_json(&r);
 	cr_assert_str_eq(client_json_str(o, "role"), "support");
@@ -534,7 +539,8 @@ Test(admin_users, the_last_active_admin_cannot_be_demoted_or_suspended)
 	};
 
 	for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
-		client_call("PATCH", path_of(USERS "/%s", apid), adm, changes[i], &r);
+		client_call("PATCH", path_of(USERS "/%s", apid), adm,
+			changes[i], &r);
 		cr_assert_eq(r.status, 409, "%s: %ld %s", changes[i], r.status,
 			r.body);
 		cr_assert(strstr(r.body, "conflict"), "%s", r.body);
@@ -675,7 +681,8 @@ Test(developers, apply_then_approve_makes_a_developer)
 	cr_assert_str_eq(client_json_str(o, "id"), app);
 	json_object_put(o);
 	/* One pending application at a time. */
-	cr_assert_eq(client_status("POST", APPLY, tok, "{\"description\":\"" DESC
+	cr_assert_eq(client_status("POST", APPLY, tok,
+		"{\"description\":\"" DESC
 		"\"}"), 409);
 
 	client_call("POST", path_of(APPS "/%s/approve", app), adm,
@@ -720,11 +727,13 @@ Test(developers, apply_then_approve_makes_a_developer)
 	json_object_put(o);
 
 	/* Decided once: neither again, nor a new application. */
-	cr_assert_eq(client_status("POST", path_of(APPS "/%s/approve", app), adm,
+	cr_assert_eq(client_status("POST", path_of(APPS "/%s/approve", app),
+		adm,
 		"{}"), 409);
 	cr_assert_eq(client_status("POST", path_of(APPS "/%s/reject", app), adm,
 		"{\"notes\":\"changed my mind\"}"), 409);
-	cr_assert_eq(client_status("POST", APPLY, tok, "{\"description\":\"" DESC
+	cr_assert_eq(client_status("POST", APPLY, tok,
+		"{\"description\":\"" DESC
 		"\"}"), 409);
 
 	v = client_sqlf("SELECT GROUP_CONCAT(event ORDER BY id) FROM audit_log WHERE"
@@ -757,7 +766,8 @@ Test(developers, reject_needs_notes_and_allows_a_new_application)
 		"{\"notes\":null}", "{\"notes\":7}", "{\"reason\":\"x\"}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		client_call("POST", path_of(APPS "/%s/reject", app), adm, bad[i], &r);
+		client_call("POST", path_of(APPS "/%s/reject", app), adm,
+			bad[i], &r);
 		cr_assert_eq(r.status, 422, "%s: %ld %s", bad[i], r.status, r.body);
 		client_free(&r);
 	}
@@ -840,7 +850,8 @@ Test(developers, only_plain_users_may_apply)
 
 		cr_assert_eq(client_user(roles[i], pid), 0);
 		tok = client_bearer(pid, "user", 1);
-		client_call("POST", APPLY, tok, "{\"description\":\"" DESC "\"}", &r);
+		client_call("POST", APPLY, tok,
+			"{\"description\":\"" DESC "\"}", &r);
 		cr_assert_eq(r.status, 409, "%s: %ld %s", roles[i], r.status, r.body);
 		client_free(&r);
 		free(tok);
@@ -857,7 +868,8 @@ Test(developers, approval_keeps_a_staff_role)
 	apply_ok(tok, app);
 	free(client_sqlf("UPDATE users SET role = 'support' WHERE public_id = '%s'",
 		upid));
-	cr_assert_eq(client_status("POST", path_of(APPS "/%s/approve", app), adm,
+	cr_assert_eq(client_status("POST", path_of(APPS "/%s/approve", app),
+		adm,
 		"{}"), 200);
 	v = user_col(upid, "role");
 	cr_assert_str_eq(v, "support");
@@ -884,7 +896,8 @@ Test(developers, admin_list_filters_and_pages_in_submission_order)
 		toks[i] = client_bearer(pids[i], "user", 1);
 		apply_ok(toks[i], apps[i]);
 	}
-	cr_assert_eq(client_status("POST", path_of(APPS "/%s/reject", apps[1]), adm,
+	cr_assert_eq(client_status("POST", path_of(APPS "/%s/reject", apps[1]),
+		adm,
 		"{\"notes\":\"no\"}"), 200);
 
 	/* Walk the whole pending list: ours come once each, in the order
@@ -944,11 +957,14 @@ Test(developers, admin_list_filters_and_pages_in_submission_order)
 	o = get_ok(APPS "?status=rejected&limit=100", adm);
 	cr_assert(strstr(json_object_to_json_string(o), apps[1]) != NULL);
 	json_object_put(o);
-	cr_assert_eq(client_status("GET", APPS "?status=maybe", adm, NULL), 422);
-	cr_assert_eq(client_status("GET", APPS "?cursor=dXNlcnMuMQ", adm, NULL), 422);
+	cr_assert_eq(client_status("GET", APPS "?status=maybe", adm, NULL),
+		422);
+	cr_assert_eq(client_status("GET", APPS "?cursor=dXNlcnMuMQ", adm, NULL),
+		422);
 	cr_assert_eq(client_status("POST",
 		APPS "/00000000-0000-4000-8000-000000000000/approve", adm, "{}"), 404);
-	cr_assert_eq(client_status("POST", APPS "/nope/approve", adm, "{}"), 404);
+	cr_assert_eq(client_status("POST", APPS "/nope/approve", adm, "{}"),
+		404);
 	for (int i = 0; i < 3; i++)
 		free(toks[i]);
 	free(adm);
@@ -968,11 +984,13 @@ Test(developers, profiles_only_for_active_developers_and_admins)
 		snprintf(name, sizeof(name), "pr%zu%s", i, marker());
 		make_user(name, path_of("%s@profile.example", name), cases[i].role,
 			cases[i].status, pid);
-		cr_assert_eq(client_status("GET", path_of("/api/v1/developers/%s", name),
+		cr_assert_eq(client_status("GET",
+			path_of("/api/v1/developers/%s", name),
 			NULL, NULL), cases[i].want, "%s/%s", cases[i].role,
 			cases[i].status);
 	}
-	cr_assert_eq(client_status("GET", "/api/v1/developers/nobody-by-this-name",
+	cr_assert_eq(client_status("GET",
+		"/api/v1/developers/nobody-by-this-name",
 		NULL, NULL), 404);
 	cr_assert_eq(client_status("GET", "/api/v1/developers/Bad%20Name", NULL,
 		NULL), 404);
@@ -1037,7 +1055,8 @@ static int create_admin(const char *args, const char *input, char **out)
 
 	snprintf(cmd, sizeof(cmd), "%s%s%s %s -c '%s' create-admin %s%s",
 		input ? "printf '%s\\n' '" : "", input ? input : "",
-		input ? "' |" : "", client_ctl(), client_env("DEVFORGE_TEST_CONFIG"),
+		input ? "' |" : "", client_ctl(),
+			client_env("DEVFORGE_TEST_CONFIG"),
 		args, input ? "" : " </dev/null");
 	return client_run(cmd, out);
 }
@@ -1125,7 +1144,8 @@ static pid_t create_admin_on_pty(const char *email, const char *name,
 
 	cr_assert(kid >= 0);
 	if (kid == 0) {
-		execl(client_ctl(), client_ctl(), "-c", client_env("DEVFORGE_TEST_CONFIG"),
+		execl(client_ctl(), client_ctl(), "-c",
+			client_env("DEVFORGE_TEST_CONFIG"),
 			"create-admin", "--email", email, "--username", name,
 			(char *)NULL);
 		_exit(127);

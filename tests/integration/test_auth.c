@@ -158,10 +158,13 @@ Test(register, refuses_each_bad_field_with_422)
 		"\"No Spaces\",\"password\":\"short\",\"display_name\":\"\","
 		"\"role\":\"admin\"}", &r) == 0);
 	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "email", "invalid_format"), "%s", r.body);
-	cr_assert(client_has_error(&r, "username", "invalid_format"), "%s", r.body);
+	cr_assert(client_has_error(&r, "email", "invalid_format"), "%s",
+		r.body);
+	cr_assert(client_has_error(&r, "username", "invalid_format"), "%s",
+		r.body);
 	cr_assert(client_has_error(&r, "password", "too_short"), "%s", r.body);
-	cr_assert(client_has_error(&r, "display_name", "too_short"), "%s", r.body);
+	cr_assert(client_has_error(&r, "display_name", "too_short"), "%s",
+		r.body);
 	cr_assert(client_has_error(&r, "role", "unknown_field"), "%s", r.body);
 	client_free(&r);
 
@@ -191,7 +194,8 @@ Test(register, refuses_each_bad_field_with_422)
 		"\"%s\",\"password\":\"PassWord123\"}", n, n);
 	cr_assert(post(REGISTER, body, &r) == 0);
 	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "password", "common_password"), "%s", r.body);
+	cr_assert(client_has_error(&r, "password", "common_password"), "%s",
+		r.body);
 	client_free(&r);
 
 	/* Containing the username or the e-mail's local part. */
@@ -199,13 +203,15 @@ Test(register, refuses_each_bad_field_with_422)
 		"\"%s\",\"password\":\"xx-%s-yy\"}", n, n, n);
 	cr_assert(post(REGISTER, body, &r) == 0);
 	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "password", "contains_username"), "%s", r.body);
+	cr_assert(client_has_error(&r, "password", "contains_username"), "%s",
+		r.body);
 	client_free(&r);
 	snprintf(body, sizeof(body), "{\"email\":\"kx7mailbox@x.example\","
 		"\"username\":\"%s\",\"password\":\"Zz-KX7MAILBOX-zz9\"}", n);
 	cr_assert(post(REGISTER, body, &r) == 0);
 	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "password", "contains_email"), "%s", r.body);
+	cr_assert(client_has_error(&r, "password", "contains_email"), "%s",
+		r.body);
 	client_free(&r);
 
 	/* Too long: password 129 characters, display name 101. */
@@ -223,14 +229,16 @@ Test(register, refuses_each_bad_field_with_422)
 		n, n, longname);
 	cr_assert(post(REGISTER, body, &r) == 0);
 	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "display_name", "too_long"), "%s", r.body);
+	cr_assert(client_has_error(&r, "display_name", "too_long"), "%s",
+		r.body);
 	client_free(&r);
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"" PASSWORD "\",\"display_name\":"
 		"\"a\\u0007b\"}", n, n);
 	cr_assert(post(REGISTER, body, &r) == 0);
 	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "display_name", "invalid_format"), "%s", r.body);
+	cr_assert(client_has_error(&r, "display_name", "invalid_format"), "%s",
+		r.body);
 	client_free(&r);
 
 	/* An e-mail address over 254 characters. */
@@ -241,7 +249,8 @@ Test(register, refuses_each_bad_field_with_422)
 		"\"password\":\"" PASSWORD "\"}", big, n);
 	cr_assert(post(REGISTER, body, &r) == 0);
 	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "email", "invalid_format"), "%s", r.body);
+	cr_assert(client_has_error(&r, "email", "invalid_format"), "%s",
+		r.body);
 	client_free(&r);
 
 	/* Nothing of all that was stored. */

@@ -197,11 +197,13 @@ Test(downloads, do_not_empty_the_listing_cache)
 	misses0 = client_metric_now("devforge_cache_misses_total", NULL);
 	for (int i = 0; i < 100; i++) {
 		download(slug, "1.0.0", NULL);
-		cr_assert_eq(market_status("GET", EXT "?sort=popular&limit=5", NULL,
+		cr_assert_eq(market_status("GET", EXT "?sort=popular&limit=5",
+			NULL,
 			NULL), 200);
 	}
 	hits = client_metric_now("devforge_cache_hits_total", NULL) - hits0;
-	misses = client_metric_now("devforge_cache_misses_total", NULL) - misses0;
+	misses = client_metric_now("devforge_cache_misses_total",
+		NULL) - misses0;
 	cr_assert_eq(hits + misses, 100, "lookups %.0f + %.0f", hits, misses);
 	rate = hits / (hits + misses);
 	cr_assert(rate > 0.9, "hit rate %.2f (%.0f hits, %.0f misses)", rate,

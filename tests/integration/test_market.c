@@ -476,7 +476,8 @@ Test(market, review_needs_a_download)
 			client_json_str(o, "id"));
 		json_object_put(o);
 		client_free(&r);
-		cr_assert_eq(market_status("DELETE", rpath, cast.dev, NULL), 403);
+		cr_assert_eq(market_status("DELETE", rpath, cast.dev, NULL),
+			403);
 		cr_assert_eq(market_req("DELETE", rpath, cast.admin, NULL, &r),
 			204);
 		client_free(&r);
@@ -639,7 +640,8 @@ Test(market, delete_removes_drafts_and_archives_published)
 	market_create(cast.dev, draft, "");
 	snprintf(path, sizeof(path), EXT "/%s", draft);
 	cr_assert_eq(market_status("DELETE", path, cast.dev, NULL), 204);
-	v = client_sqlf("SELECT COUNT(*) FROM extensions WHERE slug = '%s'", draft);
+	v = client_sqlf("SELECT COUNT(*) FROM extensions WHERE slug = '%s'",
+		draft);
 	cr_assert(v != NULL && strcmp(v, "0") == 0);
 	free(v);
 

@@ -156,8 +156,10 @@ Test(browse, filters_and_sorts)
 	cr_assert_eq(market_req("GET", EXT "?sort=cheapest", NULL, NULL, &r),
 		422);
 	client_free(&r);
-	cr_assert_eq(market_status("GET", EXT "?min_rating=6", NULL, NULL), 422);
-	cr_assert_eq(market_status("GET", EXT "?price=gratis", NULL, NULL), 422);
+	cr_assert_eq(market_status("GET", EXT "?min_rating=6", NULL, NULL),
+		422);
+	cr_assert_eq(market_status("GET", EXT "?price=gratis", NULL, NULL),
+		422);
 	cr_assert_eq(market_req("GET", EXT "?cursor=bm9wZQ", NULL, NULL, &r),
 		422);
 	client_free(&r);
@@ -204,8 +206,8 @@ static long note_slugs(char *page, char *seen, size_t cap, const char *where)
 		char needle[80];
 
 		snprintf(needle, sizeof(needle), " %s ", tok);
-		cr_assert(strstr(seen, needle) == NULL, "%s repeated on %s", tok,
-			where);
+		cr_assert(strstr(seen, needle) == NULL, "%s repeated on %s",
+			tok, where);
 		cr_assert(strlen(seen) + strlen(needle) < cap);
 		strcat(seen, needle);
 		n++;
@@ -349,7 +351,8 @@ Test(browse, no_worker_answers_stale_after_a_write)
 	for (round = 0; round < 5; round++) {
 		/* Fill every worker's cache with the current answer... */
 		for (i = 0; i < 40; i++) {
-			cr_assert_eq(market_status("GET", path, NULL, NULL), 200);
+			cr_assert_eq(market_status("GET", path, NULL, NULL),
+				200);
 		}
 		/* ...then change it: no worker may serve the old one. */
 		snprintf(want, sizeof(want), "Round %d name", round);
@@ -369,8 +372,8 @@ Test(browse, no_worker_answers_stale_after_a_write)
 	/* Downloads change what a listing shows too, within a bound. */
 	snprintf(path, sizeof(path), EXT "?q=%s", slug);
 	for (i = 0; i < 20; i++) {
-		cr_assert_eq(market_status("GET", EXT "?sort=newest&limit=5", NULL,
-			NULL), 200);
+		cr_assert_eq(market_status("GET", EXT "?sort=newest&limit=5",
+			NULL, NULL), 200);
 	}
 	snprintf(path, sizeof(path), EXT "/%s/versions/1.0.0/download", slug);
 	cr_assert_eq(market_status("GET", path, c.user, NULL), 200);

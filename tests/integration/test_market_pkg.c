@@ -138,7 +138,8 @@ Test(market_pkg, special_files_and_mismarked_directories_are_refused)
 
 	manifest_for(manifest, sizeof(manifest), slug);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct market_entry e[] = { { .name = "manifest.json", .data = manifest },
+		struct market_entry e[] = { { .name = "manifest.json",
+			.data = manifest },
 			bad[i] };
 
 		zip = market_zip_entries(e, 2, &len);

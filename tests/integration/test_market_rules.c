@@ -197,7 +197,8 @@ Test(rules, a_suspended_listing_refuses_every_owner_write)
 		"{\"name\": \"Renamed while suspended\"}", &r);
 	assert_conflict(&r, "patch", "suspended by an administrator", reason,
 		NULL);
-	after = client_sqlf("SELECT name FROM extensions WHERE slug = '%s'", slug);
+	after = client_sqlf("SELECT name FROM extensions WHERE slug = '%s'",
+		slug);
 	cr_assert(after != NULL && strstr(after, "Renamed") == NULL, "%s",
 		after);
 	free(after);

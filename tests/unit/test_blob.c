@@ -208,7 +208,8 @@ Test(blob, a_store_whose_parent_is_missing_is_refused)
 
 	snprintf(parent, sizeof(parent), "%s/missing", base);
 	snprintf(dir, sizeof(dir), "%s/store", parent);
-	cr_assert_eq(blob_receive(dir, unit_body_read, &b, 3, &t), DF_EINTERNAL);
+	cr_assert_eq(blob_receive(dir, unit_body_read, &b, 3, &t),
+		DF_EINTERNAL);
 	cr_assert_str_eq(t.path, "");
 	cr_assert(!exists(parent), "only the store itself is created");
 	cr_assert_eq(b.pos, 0, "nothing was read");
@@ -222,7 +223,8 @@ Test(blob, a_store_path_that_is_a_file_is_refused)
 
 	cr_assert_geq(fd, 0);
 	close(fd);
-	cr_assert_eq(blob_receive(store, unit_body_read, &b, 3, &t), DF_EINTERNAL);
+	cr_assert_eq(blob_receive(store, unit_body_read, &b, 3, &t),
+		DF_EINTERNAL);
 	cr_assert_str_eq(t.path, "");
 }
 
@@ -255,7 +257,8 @@ Test(blob, a_temporary_name_that_does_not_fit_is_refused_not_cut)
 
 	/* <dir>/tmp fits, <dir>/tmp/upload-<24 hex> does not. */
 	deep_dir(dir, sizeof(dir), BLOB_PATH_MAX - 30);
-	cr_assert_eq(blob_receive(dir, unit_body_read, &b, 3, &t), DF_EINTERNAL);
+	cr_assert_eq(blob_receive(dir, unit_body_read, &b, 3, &t),
+		DF_EINTERNAL);
 	cr_assert_str_eq(t.path, "");
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", dir);
 	cr_assert_eq(entries(tmpdir), 0, "a file with a cut name was created");

@@ -445,7 +445,8 @@ Test(http_request_id, generates_different_ids)
 
 Test(http_read_body, reads_exactly_content_length_in_pieces)
 {
-	struct unit_body src = { .data = "{\"a\":1}EXTRA", .len = 12, .chunk = 3 };
+	struct unit_body src = { .data = "{\"a\":1}EXTRA", .len = 12,
+		.chunk = 3 };
 
 	cr_assert_eq(parse_env("REQUEST_METHOD=POST", "REQUEST_URI=/",
 		"CONTENT_LENGTH=7", NULL), 0);

@@ -108,7 +108,8 @@ Test(log, replaces_invalid_utf8)
 	cr_assert_null(strchr(text, '\xc0'), "raw overlong: %s", text);
 	free(text);
 	o = only_line();
-	cr_assert_str_eq(unit_str_field(o, "msg"), "bad ??? byte, good \xc3\xa9");
+	cr_assert_str_eq(unit_str_field(o, "msg"),
+		"bad ??? byte, good \xc3\xa9");
 	json_object_put(o);
 }
 

@@ -201,7 +201,8 @@ Test(problem_add_error, collects_errors_into_the_body)
 	e = json_object_array_get_idx(errs, 0);
 	cr_assert_str_eq(unit_str_field(e, "field"), "email");
 	cr_assert_str_eq(unit_str_field(e, "code"), "invalid_format");
-	cr_assert_str_eq(unit_str_field(e, "message"), "Not an e-mail address.");
+	cr_assert_str_eq(unit_str_field(e, "message"),
+		"Not an e-mail address.");
 	e = json_object_array_get_idx(errs, 1);
 	cr_assert_str_eq(unit_str_field(e, "field"), "username");
 	/* The collected errors stay usable after sending. */
