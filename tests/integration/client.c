@@ -3,6 +3,7 @@
  * token code), and the stack's control script and database client. */
 #include <ctype.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,8 +266,8 @@ char *client_sql(const char *sql)
 	return res;
 }
 
-/* A value from the stack's config file, or dflt. */
-static char *config_value(const char *key, const char *dflt)
+/* Spaces may stand around the '='. */
+char *client_config(const char *key, const char *dflt)
 {
 	FILE *f = fopen(client_env("DEVFORGE_TEST_CONFIG"), "r");
 	char line[1024];
@@ -295,6 +296,24 @@ static char *config_value(const char *key, const char *dflt)
 	return dflt ? strdup(dflt) : NULL;
 }
 
+size_t client_jwt_secret(char *key, size_t cap)
+{
+	char path[1024];
+	FILE *f;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/secrets/jwt_secret",
+		client_env("DEVFORGE_TEST_STACK_DIR"));
+	f = fopen(path, "r");
+	cr_assert(f != NULL, "cannot read %s", path);
+	len = fread(key, 1, cap - 1, f);
+	fclose(f);
+	while (len > 0 && isspace((unsigned char)key[len - 1]))
+		len--;
+	key[len] = '\0';
+	return len;
+}
+
 char *client_token(const char *sub, const char *role, long ttl, long iat_skew)
 {
 	return client_token_ver(sub, role, ttl, iat_skew, 1);
@@ -303,10 +322,9 @@ char *client_token(const char *sub, const char *role, long ttl, long iat_skew)
 char *client_token_ver(const char *sub, const char *role, long ttl,
 	long iat_skew, long ver)
 {
-	char path[1024], key[4096];
-	char *iss = config_value("jwt_issuer", NULL);
-	char *aud = config_value("jwt_audience", NULL);
-	FILE *f;
+	char key[4096];
+	char *iss = client_config("jwt_issuer", NULL);
+	char *aud = client_config("jwt_audience", NULL);
 	size_t klen;
 	jwt_t *jwt = NULL;
 	char *out = NULL;
@@ -314,16 +332,7 @@ char *client_token_ver(const char *sub, const char *role, long ttl,
 
 	cr_assert(iss && aud, "the stack config must name jwt_issuer and "
 		"jwt_audience");
-	snprintf(path, sizeof(path), "%s/secrets/jwt_secret",
-		client_env("DEVFORGE_TEST_STACK_DIR"));
-	f = fopen(path, "r");
-	cr_assert(f != NULL, "cannot read %s", path);
-	klen = fread(key, 1, sizeof(key) - 1, f);
-	fclose(f);
-	while (klen > 0 && isspace((unsigned char)key[klen - 1]))
-		klen--;
-	key[klen] = '\0';
-
+	klen = client_jwt_secret(key, sizeof(key));
 	cr_assert(jwt_new(&jwt) == 0);
 	jwt_add_grant(jwt, "sub", sub);
 	jwt_add_grant(jwt, "role", role);
@@ -479,6 +488,18 @@ double client_metric(const char *text, const char *name, const char *labels)
 	return 0;
 }
 
+double client_metric_now(const char *name, const char *labels)
+{
+	struct client_resp r;
+	double v;
+
+	cr_assert(client_get(client_url("/api/v1/metrics"), &r) == 0);
+	cr_assert_eq(r.status, 200, "metrics: %ld %s", r.status, r.body);
+	v = client_metric(r.body, name, labels);
+	client_free(&r);
+	return v;
+}
+
 int client_user(const char *role, char *public_id)
 {
 	static unsigned seq;
@@ -506,14 +527,10 @@ int client_user(const char *role, char *public_id)
 
 char *client_auth_header(const char *role, char *public_id)
 {
-	char pid[37], *tok, *h;
+	char pid[37], *h;
 
 	cr_assert_eq(client_user(role, pid), 0, "cannot create a %s user", role);
-	tok = client_token(pid, role, 600, 0);
-	cr_assert(tok != NULL);
-	h = malloc(strlen(tok) + 32);
-	sprintf(h, "Authorization: Bearer %s", tok);
-	free(tok);
+	h = client_bearer(pid, role, 1);
 	if (public_id)
 		memcpy(public_id, pid, 37);
 	return h;
@@ -546,4 +563,313 @@ const char *client_ctl(void)
 	const char *c = getenv("DEVFORGE_TEST_CTL");
 
 	return c ? c : "./devforgectl";
+}
+
+char *client_sqlf(const char *fmt, ...)
+{
+	char sql[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	return client_sql(sql);
+}
+
+long client_sql_long(const char *sql)
+{
+	char *v = client_sql(sql);
+	long n = v ? atol(v) : -1;
+
+	free(v);
+	return n;
+}
+
+long client_audit_count(const char *event, const char *subject)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM audit_log WHERE "
+		"event = '%s' AND subject_id = '%s'", event, subject);
+	return client_sql_long(sql);
+}
+
+char *client_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *s;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = malloc((size_t)n + 1);
+	cr_assert(s != NULL);
+	n = (long)fread(s, 1, (size_t)n, f);
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+int client_maildir_find(const char *to, const char *subject, char **text)
+{
+	char *dir = client_config("mail_maildir", NULL), path[4096],
+		want_to[300],
+		want_subj[300];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+	long newest = -1;
+
+	cr_assert(dir != NULL, "the stack config has no mail_maildir");
+	snprintf(want_to, sizeof(want_to), "\nTo: %s\n", to);
+	snprintf(want_subj, sizeof(want_subj), "\nSubject: %s\n",
+		subject != NULL ? subject : "");
+	if (text != NULL)
+		*text = NULL;
+	snprintf(path, sizeof(path), "%s/new", dir);
+	d = opendir(path);
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		char *m;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/new/%s", dir, e->d_name);
+		m = client_file(path);
+		if (m != NULL && strstr(m, want_to) &&
+		    (subject == NULL || strstr(m, want_subj))) {
+			/* Names start with the delivery time in seconds. */
+			long t = atol(e->d_name);
+
+			n++;
+			if (text != NULL && t >= newest) {
+				free(*text);
+				*text = m;
+				newest = t;
+				m = NULL;
+			}
+		}
+		free(m);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(dir);
+	return n;
+}
+
+/* Pid, a sequence number and the time: unique across runs and across
+ * programs running at once. */
+const char *client_unique(const char *prefix)
+{
+	static char buf[8][48];
+	static unsigned seq, slot;
+	char *b = buf[slot++ % 8];
+
+	snprintf(b, sizeof(buf[0]), "%s%d_%u_%ld", prefix, getpid() % 100000,
+		seq++, (long)time(NULL) % 1000000);
+	return b;
+}
+
+void client_account_new(struct client_account *a, const char *prefix,
+	const char *domain, const char *password)
+{
+	struct client_resp r;
+	char body[512], *id;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->username, sizeof(a->username), "%s", client_unique(prefix));
+	snprintf(a->email, sizeof(a->email), "%s@%s", a->username, domain);
+	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"username\":\"%s\","
+		"\"password\":\"%s\"}", a->email, a->username, password);
+	client_call("POST", "/api/v1/auth/register", NULL, body, &r);
+	cr_assert_eq(r.status, 201, "register: %ld %s", r.status, r.body);
+	a->access = client_body_str(&r, "access_token");
+	a->refresh = client_body_str(&r, "refresh_token");
+	id = client_body_str(&r, "user.id");
+	cr_assert(a->access && a->refresh && id);
+	snprintf(a->id, sizeof(a->id), "%s", id);
+	free(id);
+	client_free(&r);
+}
+
+void client_account_free(struct client_account *a)
+{
+	free(a->access);
+	free(a->refresh);
+	a->access = a->refresh = NULL;
+}
+
+char *client_bearer(const char *sub, const char *role, long ver)
+{
+	char *tok = client_token_ver(sub, role, 600, 0, ver), *h;
+
+	cr_assert(tok != NULL);
+	h = malloc(strlen(tok) + 32);
+	cr_assert(h != NULL);
+	sprintf(h, "Authorization: Bearer %s", tok);
+	free(tok);
+	return h;
+}
+
+/* The request of client_call on any address. */
+static void call_url(const char *method, const char *url, const char *auth,
+	const char *json, struct client_resp *r)
+{
+	const char *h[3];
+	size_t n = 0;
+
+	if (auth != NULL)
+		h[n++] = auth;
+	if (json != NULL)
+		h[n++] = "Content-Type: application/json";
+	h[n] = NULL;
+	/* Without a body the front server would answer 411 to a POST (as
+	 * HTTP/1.1 allows): say Content-Length: 0 instead. */
+	if (json == NULL && strcmp(method, "GET") != 0 &&
+	    strcmp(method, "HEAD") != 0)
+		json = "";
+	cr_assert(client_request(method, url, h, json,
+		json != NULL ? strlen(json) : 0, r) == 0, "%s %s: no answer",
+		method, url);
+}
+
+void client_call(const char *method, const char *path, const char *auth,
+	const char *json, struct client_resp *r)
+{
+	call_url(method, client_url(path), auth, json, r);
+}
+
+void client_call_untrusted(const char *method, const char *path,
+	const char *auth, const char *json, struct client_resp *r)
+{
+	call_url(method, client_untrusted_url(path), auth, json, r);
+}
+
+/* "Authorization: Bearer <access>" in buf, or NULL without a token. */
+static const char *bearer_line(char *buf, size_t cap, const char *access)
+{
+	if (access == NULL)
+		return NULL;
+	snprintf(buf, cap, "Authorization: Bearer %s", access);
+	return buf;
+}
+
+void client_call_token(const char *method, const char *path,
+	const char *access, const char *json, struct client_resp *r)
+{
+	char auth[2048];
+
+	client_call(method, path, bearer_line(auth, sizeof(auth), access),
+		json, r);
+}
+
+long client_status_token(const char *method, const char *path,
+	const char *access, const char *json)
+{
+	char auth[2048];
+
+	return client_status(method, path,
+		bearer_line(auth, sizeof(auth), access), json);
+}
+
+long client_status_untrusted(const char *method, const char *path,
+	const char *access)
+{
+	char auth[2048];
+	struct client_resp r;
+	long s;
+
+	client_call_untrusted(method, path,
+		bearer_line(auth, sizeof(auth), access), NULL, &r);
+	s = r.status;
+	client_free(&r);
+	return s;
+}
+
+
+long client_status(const char *method, const char *path, const char *auth,
+	const char *json)
+{
+	struct client_resp r;
+	long s;
+
+	client_call(method, path, auth, json, &r);
+	s = r.status;
+	client_free(&r);
+	return s;
+}
+
+struct json_object *client_expect_json(const struct client_resp *r,
+	long status)
+{
+	struct json_object *o;
+
+	cr_assert_eq(r->status, status, "want %ld, got %ld: %s", status,
+		r->status, r->body);
+	o = client_json(r);
+	cr_assert(o != NULL, "the body is not JSON: %s", r->body);
+	return o;
+}
+
+char *client_body_str(const struct client_resp *r, const char *path)
+{
+	struct json_object *o = client_json(r);
+	const char *s = o ? client_json_str(o, path) : NULL;
+	char *out = s ? strdup(s) : NULL;
+
+	json_object_put(o);
+	return out;
+}
+
+char *client_json_quote(const char *s)
+{
+	struct json_object *o = json_object_new_string(s);
+	char *out = strdup(json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(o);
+	return out;
+}
+
+void client_assert_problem(const struct client_resp *r, long status,
+	const char *code)
+{
+	char want[256], *ct;
+	struct json_object *o;
+
+	cr_assert_eq(r->status, status, "want %ld, got %ld: %s", status,
+		r->status, r->body);
+	ct = client_header(r, "Content-Type");
+	cr_assert(ct && strncmp(ct, "application/problem+json", 24) == 0,
+		"content type %s", ct ? ct : "(none)");
+	free(ct);
+	o = client_json(r);
+	cr_assert(o != NULL, "problem body is not JSON: %s", r->body);
+	snprintf(want, sizeof(want), "https://devforge.dev/problems/%s", code);
+	cr_assert_str_eq(client_json_str(o, "type"), want, "%s", r->body);
+	json_object_put(o);
+}
+
+int client_has_error(const struct client_resp *r, const char *field,
+	const char *code)
+{
+	struct json_object *o = client_json(r), *errs, *e;
+	int found = 0;
+
+	if (o && json_object_object_get_ex(o, "errors", &errs)) {
+		for (size_t i = 0; i < json_object_array_length(errs); i++) {
+			const char *f, *c;
+
+			e = json_object_array_get_idx(errs, i);
+			f = client_json_str(e, "field");
+			c = client_json_str(e, "code");
+			if (f && c && strcmp(f, field) == 0 &&
+			    strcmp(c, code) == 0)
+				found = 1;
+		}
+	}
+	json_object_put(o);
+	return found;
 }

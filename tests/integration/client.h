@@ -1,6 +1,8 @@
-/* Test client for the integration suite: real HTTP through the front
+/* The test kit of the integration suite: real HTTP through the front
  * server (libcurl), plus small helpers to reach the stack (its config,
- * its database, its control script). */
+ * its database, its control script), to make accounts and tokens, and
+ * to check answers (problems, JSON). Every integration program uses
+ * these instead of its own copy. */
 #ifndef DF_TEST_CLIENT_H
 #define DF_TEST_CLIENT_H
 
@@ -40,8 +42,8 @@ void client_free(struct client_resp *r);
 char *client_header(const struct client_resp *r, const char *name);
 /* Parses the body as JSON (caller puts it); NULL when it is not JSON. */
 struct json_object *client_json(const struct client_resp *r);
-/* A string member of a JSON object body, or NULL (static storage per
- * call is NOT used: the result lives in *holder, put it when done). */
+/* A string member of a JSON object at a dotted path ("user.id"), or
+ * NULL; the string belongs to o (valid until o is put). */
 const char *client_json_str(struct json_object *o, const char *path);
 
 /* Runs `scripts/stack.sh <cmd>` of the stack under test. Exit status. */
@@ -80,8 +82,6 @@ const char *client_ctl(void);
 /* Monotonic seconds. */
 double client_now(void);
 
-#endif
-
 /* Sends `total` GETs to url, `concurrency` at a time (curl multi). Each
  * carries X-Request-Id "<rid_prefix>-<n>" when rid_prefix is not NULL.
  * status_counts[s] counts answers with status s (size 600); transport
@@ -93,3 +93,94 @@ int client_load(const char *url, int total, int concurrency,
  * and labels match exactly (labels as printed, e.g.
  * `method="GET",route="/health",status="200"`); 0 when absent. */
 double client_metric(const char *text, const char *name, const char *labels);
+/* The same sample read now from GET /api/v1/metrics (which must answer
+ * 200) on the trusted address. */
+double client_metric_now(const char *name, const char *labels);
+
+/* --- the stack's config and database -------------------------------- */
+
+/* The value of key in the stack's config file (malloc'd), or a copy of
+ * dflt (NULL when dflt is NULL). */
+char *client_config(const char *key, const char *dflt);
+/* The stack's JWT signing key into key (NUL-terminated, trailing white
+ * space cut); returns its length. */
+size_t client_jwt_secret(char *key, size_t cap);
+/* The whole of a file (malloc'd), NULL when it cannot be read. */
+char *client_file(const char *path);
+/* The number of messages to `to` (with this subject unless NULL) in the
+ * stack's maildir (mail_maildir), and the newest one's text in *text
+ * (malloc'd) when text is not NULL. */
+int client_maildir_find(const char *to, const char *subject, char **text);
+/* client_sql with a printf format. */
+char *client_sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The first column of the first row as a number, -1 when there is no
+ * row. */
+long client_sql_long(const char *sql);
+/* How many audit_log rows have this event and subject_id. */
+long client_audit_count(const char *event, const char *subject);
+
+/* --- names, accounts, requests -------------------------------------- */
+
+/* A name no other test run has used, prefix first: letters, digits and
+ * '_'. Static storage, eight calls deep. */
+const char *client_unique(const char *prefix);
+
+/* An account registered through the API, with its session. */
+struct client_account {
+	char email[128];
+	char username[48];
+	char id[40];
+	char *access;            /* malloc'd */
+	char *refresh;           /* malloc'd */
+};
+/* Registers a new account named client_unique(prefix) with e-mail
+ * <name>@<domain> and this password (the test fails otherwise). */
+void client_account_new(struct client_account *a, const char *prefix,
+	const char *domain, const char *password);
+void client_account_free(struct client_account *a);
+
+/* "Authorization: Bearer <token>" (malloc'd) for a token of sub/role
+ * with token version ver, signed with the stack's key. */
+char *client_bearer(const char *sub, const char *role, long ver);
+
+/* method path on the trusted address, with an optional header line auth
+ * ("Authorization: ...", may be NULL) and JSON body (NULL: none; a method
+ * other than GET and HEAD then says Content-Length: 0, as clients do).
+ * Fails the test when no answer came. */
+void client_call(const char *method, const char *path, const char *auth,
+	const char *json, struct client_resp *r);
+/* client_call on the untrusted address. */
+void client_call_untrusted(const char *method, const char *path,
+	const char *auth, const char *json, struct client_resp *r);
+/* client_call with a bearer access token (may be NULL) instead. */
+void client_call_token(const char *method, const char *path,
+	const char *access, const char *json, struct client_resp *r);
+/* The status of client_call, and of client_call_token. */
+long client_status(const char *method, const char *path, const char *auth,
+	const char *json);
+long client_status_token(const char *method, const char *path,
+	const char *access, const char *json);
+/* The status of a request without body from the untrusted address with
+ * a bearer access token (may be NULL). */
+long client_status_untrusted(const char *method, const char *path,
+	const char *access);
+
+/* --- checking answers ----------------------------------------------- */
+
+/* Asserts the status and a JSON body; returns it (put it when done). */
+struct json_object *client_expect_json(const struct client_resp *r,
+	long status);
+/* A string member of the JSON body at a dotted path, malloc'd; NULL when
+ * absent. */
+char *client_body_str(const struct client_resp *r, const char *path);
+/* A JSON string literal for s, quotes included (malloc'd). */
+char *client_json_quote(const char *s);
+/* Asserts an RFC 9457 answer: the status, application/problem+json, and
+ * type https://devforge.dev/problems/<code>. */
+void client_assert_problem(const struct client_resp *r, long status,
+	const char *code);
+/* 1 when the problem body's errors[] names field with code. */
+int client_has_error(const struct client_resp *r, const char *field,
+	const char *code);
+
+#endif

@@ -59,11 +59,23 @@ long market_req(const char *method, const char *path, const char *auth,
 		json != NULL ? strlen(json) : 0, r);
 }
 
-char *market_zip(size_t *len, const char *const *files)
+long market_status(const char *method, const char *path, const char *auth,
+	const char *json)
 {
+	struct client_resp r;
+	long s = market_req(method, path, auth, json, &r);
+
+	client_free(&r);
+	return s;
+}
+
+char *market_zip_entries(const struct market_entry *e, size_t n, size_t *len)
+{
+	zip_uint8_t asi[18] = { 0 };
 	zip_error_t err;
-	zip_source_t *src;
+	zip_source_t *src, *f;
 	zip_stat_t st;
+	zip_int64_t idx;
 	zip_t *za;
 	char *out;
 	size_t i;
@@ -74,12 +86,23 @@ char *market_zip(size_t *len, const char *const *files)
 	za = zip_open_from_source(src, ZIP_TRUNCATE, &err);
 	cr_assert(za != NULL);
 	zip_source_keep(src);
-	for (i = 0; files[i] != NULL; i += 2) {
-		zip_source_t *f = zip_source_buffer(za, files[i + 1],
-			strlen(files[i + 1]), 0);
-
-		cr_assert(f != NULL && zip_file_add(za, files[i], f,
-			ZIP_FL_ENC_UTF_8) >= 0, "zip add %s", files[i]);
+	for (i = 0; i < n; i++) {
+		f = zip_source_buffer(za, e[i].data, strlen(e[i].data), 0);
+		cr_assert(f != NULL);
+		idx = zip_file_add(za, e[i].name, f, ZIP_FL_ENC_UTF_8);
+		cr_assert(idx >= 0, "zip add %s: %s", e[i].name, zip_strerror(za));
+		if (e[i].set_attr)
+			cr_assert_eq(zip_file_set_external_attributes(za,
+				(zip_uint64_t)idx, 0, e[i].opsys, e[i].attr), 0);
+		if (e[i].asi) {
+			/* CRC, mode, size, uid, gid, then the link target. */
+			asi[4] = (zip_uint8_t)(e[i].asi_mode & 0xff);
+			asi[5] = (zip_uint8_t)(e[i].asi_mode >> 8);
+			memcpy(asi + 14, "/etc", 4);
+			cr_assert_eq(zip_file_extra_field_set(za,
+				(zip_uint64_t)idx, 0x756e, ZIP_EXTRA_FIELD_NEW, asi,
+				sizeof(asi), ZIP_FL_LOCAL | ZIP_FL_CENTRAL), 0);
+		}
 	}
 	cr_assert_eq(zip_close(za), 0);
 	cr_assert_eq(zip_source_stat(src, &st), 0);
@@ -89,8 +112,22 @@ char *market_zip(size_t *len, const char *const *files)
 	cr_assert_eq(zip_source_read(src, out, st.size), (zip_int64_t)st.size);
 	zip_source_close(src);
 	zip_source_free(src);
+	zip_error_fini(&err);
 	*len = st.size;
 	return out;
+}
+
+char *market_zip(size_t *len, const char *const *files)
+{
+	struct market_entry e[16];
+	size_t n = 0;
+
+	for (size_t i = 0; files[i] != NULL; i += 2) {
+		cr_assert(n < 16, "too many files for market_zip");
+		e[n++] = (struct market_entry){ .name = files[i],
+			.data = files[i + 1] };
+	}
+	return market_zip_entries(e, n, len);
 }
 
 char *market_package(const char *slug, const char *version, size_t *len)

@@ -5,6 +5,7 @@
 #define DF_TEST_MARKET_H
 
 #include <stddef.h>
+#include <zip.h>
 #include "client.h"
 
 #define EXT "/api/v1/extensions"
@@ -18,15 +19,39 @@ struct market_cast {
 void market_cast(struct market_cast *c);
 void market_cast_free(struct market_cast *c);
 
+/* A Criterion suite whose tests each get a fresh cast in the static
+ * `cast`, made before the test and freed after it. */
+#define MARKET_SUITE(name)						\
+	static struct market_cast cast;					\
+	static void market_suite_init(void) { market_cast(&cast); }	\
+	static void market_suite_fini(void) { market_cast_free(&cast); } \
+	TestSuite(name, .init = market_suite_init, .fini = market_suite_fini)
+
 /* A request with an optional Authorization header line (auth may be
  * NULL) and a JSON body (may be NULL). Returns the status. */
 long market_req(const char *method, const char *path, const char *auth,
 	const char *json, struct client_resp *r);
+/* The status of market_req, the answer dropped. */
+long market_status(const char *method, const char *path, const char *auth,
+	const char *json);
 /* The same with a raw body and content type. */
 long market_raw(const char *method, const char *path, const char *auth,
 	const char *content_type, const char *body, size_t len,
 	struct client_resp *r);
 
+/* One entry: its data, and when set_attr the "made by" host and the
+ * external attributes; when asi an ASi Unix extra field with that mode. */
+struct market_entry {
+	const char *name, *data;
+	int set_attr;
+	zip_uint8_t opsys;
+	zip_uint32_t attr;
+	int asi;
+	zip_uint16_t asi_mode;
+};
+/* The entries as a zip in memory (malloc'd, *len bytes). */
+char *market_zip_entries(const struct market_entry *e, size_t n,
+	size_t *len);
 /* A zip in memory (malloc'd, *len bytes) holding each name/content pair
  * of files (NULL-terminated, alternating). */
 char *market_zip(size_t *len, const char *const *files);

@@ -5,7 +5,6 @@
  * computed here. Each route's success and each failure class. */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,155 +29,30 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static const char *unique(const char *prefix)
+static void new_account(struct client_account *a)
 {
-	static char buf[8][48];
-	static unsigned seq, slot;
-	char *b = buf[slot++ % 8];
-
-	snprintf(b, sizeof(buf[0]), "%s%d_%u_%ld", prefix, getpid() % 100000,
-		seq++, (long)time(NULL) % 1000000);
-	return b;
-}
-
-static void assert_problem(struct client_resp *r, long status,
-	const char *code)
-{
-	char want[256], *ct;
-	struct json_object *o;
-
-	cr_assert_eq(r->status, status, "want %ld, got %ld: %s", status,
-		r->status, r->body);
-	ct = client_header(r, "Content-Type");
-	cr_assert(ct && strncmp(ct, "application/problem+json", 24) == 0,
-		"content type %s", ct ? ct : "(none)");
-	free(ct);
-	o = client_json(r);
-	cr_assert(o != NULL, "problem body is not JSON: %s", r->body);
-	snprintf(want, sizeof(want), "https://devforge.dev/problems/%s", code);
-	cr_assert_str_eq(client_json_str(o, "type"), want, "%s", r->body);
-	json_object_put(o);
+	client_account_new(a, "acc", "account.example", PASSWORD);
 }
 
 /* A 422 whose errors[] names field with code. */
 static void assert_field_error(struct client_resp *r, const char *field,
 	const char *code)
 {
-	struct json_object *o, *errs, *e, *f, *c;
-	int found = 0;
-
-	assert_problem(r, 422, "validation_failed");
-	o = client_json(r);
-	if (json_object_object_get_ex(o, "errors", &errs)) {
-		for (size_t i = 0; i < json_object_array_length(errs); i++) {
-			e = json_object_array_get_idx(errs, i);
-			if (json_object_object_get_ex(e, "field", &f) &&
-			    json_object_object_get_ex(e, "code", &c) &&
-			    strcmp(json_object_get_string(f), field) == 0 &&
-			    strcmp(json_object_get_string(c), code) == 0)
-				found = 1;
-		}
-	}
-	json_object_put(o);
-	cr_assert(found, "no error %s/%s in %s", field, code, r->body);
+	client_assert_problem(r, 422, "validation_failed");
+	cr_assert(client_has_error(r, field, code), "no error %s/%s in %s",
+		field, code, r->body);
 }
 
-static char *body_str(struct client_resp *r, const char *path)
-{
-	struct json_object *o = client_json(r);
-	const char *s = o ? client_json_str(o, path) : NULL;
-	char *out = s ? strdup(s) : NULL;
-
-	json_object_put(o);
-	return out;
-}
-
-/* A JSON string literal for s (quotes included), malloc'd. */
-static char *jq(const char *s)
-{
-	struct json_object *o = json_object_new_string(s);
-	char *out = strdup(json_object_to_json_string_ext(o,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-
-	json_object_put(o);
-	return out;
-}
-
-/* method path with an optional bearer token and JSON body (NULL: none;
- * sent as Content-Length: 0 on methods other than GET). */
-static void call(const char *method, const char *path, const char *access,
-	const char *json, struct client_resp *r)
-{
-	char auth[2048];
-	const char *h[3];
-	size_t n = 0;
-
-	if (access != NULL) {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s", access);
-		h[n++] = auth;
-	}
-	if (json != NULL)
-		h[n++] = "Content-Type: application/json";
-	h[n] = NULL;
-	/* A POST without a body still says Content-Length: 0 (the front
-	 * server refuses it with 411 otherwise, as HTTP/1.1 allows). */
-	if (json == NULL && strcmp(method, "GET") != 0)
-		json = "";
-	cr_assert(client_request(method, client_url(path), h, json,
-		json != NULL ? strlen(json) : 0, r) == 0, "%s %s: no answer",
-		method, path);
-}
-
-static long sql_long(const char *sql)
-{
-	char *v = client_sql(sql);
-	long n = v ? atol(v) : -1;
-
-	free(v);
-	return n;
-}
-
-static long audit_count(const char *event, const char *subject)
-{
-	char sql[512];
-
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM audit_log WHERE "
-		"event = '%s' AND subject_id = '%s'", event, subject);
-	return sql_long(sql);
-}
-
-struct account {
-	char email[128];
-	char username[48];
-	char id[40];
-	char *access;
-	char *refresh;
-};
-
-static void new_account(struct account *a)
+/* Asserts that method path answers 422 naming field with code. */
+static void expect_field_error(const char *method, const char *path,
+	const char *access, const char *json, const char *field,
+	const char *code)
 {
 	struct client_resp r;
-	char body[512], *id;
 
-	snprintf(a->username, sizeof(a->username), "%s", unique("acc"));
-	snprintf(a->email, sizeof(a->email), "%s@account.example", a->username);
-	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"username\":\"%s\","
-		"\"password\":\"%s\"}", a->email, a->username, PASSWORD);
-	call("POST", REGISTER, NULL, body, &r);
-	cr_assert_eq(r.status, 201, "register: %ld %s", r.status, r.body);
-	a->access = body_str(&r, "access_token");
-	a->refresh = body_str(&r, "refresh_token");
-	id = body_str(&r, "user.id");
-	cr_assert(a->access && a->refresh && id);
-	snprintf(a->id, sizeof(a->id), "%s", id);
-	free(id);
+	client_call_token(method, path, access, json, &r);
+	assert_field_error(&r, field, code);
 	client_free(&r);
-}
-
-static void free_account(struct account *a)
-{
-	free(a->access);
-	free(a->refresh);
 }
 
 /* Status of a login; *access gets the new access token on 200 when not
@@ -196,22 +70,10 @@ static long login(const char *email, const char *password, const char *code,
 	else
 		snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}",
 			email, password);
-	call("POST", LOGIN, NULL, body, &r);
+	client_call_token("POST", LOGIN, NULL, body, &r);
 	s = r.status;
 	if (access != NULL)
-		*access = s == 200 ? body_str(&r, "access_token") : NULL;
-	client_free(&r);
-	return s;
-}
-
-static long status_of(const char *method, const char *path,
-	const char *access, const char *json)
-{
-	struct client_resp r;
-	long s;
-
-	call(method, path, access, json, &r);
-	s = r.status;
+		*access = s == 200 ? client_body_str(&r, "access_token") : NULL;
 	client_free(&r);
 	return s;
 }
@@ -221,7 +83,7 @@ static long refresh_status(const char *refresh)
 	char body[256];
 
 	snprintf(body, sizeof(body), "{\"refresh_token\":\"%s\"}", refresh);
-	return status_of("POST", REFRESH, NULL, body);
+	return client_status_token("POST", REFRESH, NULL, body);
 }
 
 /* ---------------------------------------------------------------- mail */
@@ -238,95 +100,10 @@ static void mail_send(void)
 	free(out);
 }
 
-/* The stack config's value of key (malloc'd) or NULL. */
-static char *config_value(const char *key)
-{
-	FILE *f = fopen(client_env("DEVFORGE_TEST_CONFIG"), "r");
-	char line[4096], *v = NULL;
-	size_t n = strlen(key);
-
-	cr_assert(f != NULL);
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, n) != 0 || (line[n] != ' ' && line[n] != '='))
-			continue;
-		char *p = strchr(line, '=');
-		p++;
-		while (*p == ' ')
-			p++;
-		p[strcspn(p, "\r\n")] = '\0';
-		v = strdup(p);
-	}
-	fclose(f);
-	return v;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *s;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	n = (long)fread(s, 1, (size_t)n, f);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
-/* The number of messages to `to` with subject in the maildir, and the
- * newest one's text in *text (malloc'd) when not NULL. */
-static int find_mail(const char *to, const char *subject, char **text)
-{
-	char *dir = config_value("mail_maildir"), path[4096], want_to[300],
-		want_subj[300];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
-	long newest = -1;
-
-	cr_assert(dir != NULL, "the stack config has no mail_maildir");
-	snprintf(want_to, sizeof(want_to), "\nTo: %s\n", to);
-	snprintf(want_subj, sizeof(want_subj), "\nSubject: %s\n", subject);
-	if (text != NULL)
-		*text = NULL;
-	snprintf(path, sizeof(path), "%s/new", dir);
-	d = opendir(path);
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		char *m;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/new/%s", dir, e->d_name);
-		m = slurp(path);
-		if (m != NULL && strstr(m, want_to) && strstr(m, want_subj)) {
-			/* Names start with the delivery time in seconds. */
-			long t = atol(e->d_name);
-
-			n++;
-			if (text != NULL && t >= newest) {
-				free(*text);
-				*text = m;
-				newest = t;
-				m = NULL;
-			}
-		}
-		free(m);
-	}
-	if (d != NULL)
-		closedir(d);
-	free(dir);
-	return n;
-}
-
 /* The token of the link "<public_url><path>?token=..." in a mail. */
 static char *token_in(const char *mail, const char *path)
 {
-	char *url = config_value("public_url"), want[512];
+	char *url = client_config("public_url", NULL), want[512];
 	const char *p;
 
 	cr_assert(url != NULL);
@@ -347,7 +124,7 @@ static void request_reset(const char *email)
 	struct client_resp r;
 
 	snprintf(body, sizeof(body), "{\"email\":\"%s\"}", email);
-	call("POST", RESET, NULL, body, &r);
+	client_call_token("POST", RESET, NULL, body, &r);
 	cr_assert_eq(r.status, 202, "%ld %s", r.status, r.body);
 	client_free(&r);
 }
@@ -359,7 +136,8 @@ static char *reset_token(const char *email)
 
 	request_reset(email);
 	mail_send();
-	cr_assert_eq(find_mail(email, "Reset your Dev Forge password", &mail), 1,
+	cr_assert_eq(client_maildir_find(email, "Reset your Dev Forge password",
+		&mail), 1,
 		"expected one reset mail to %s", email);
 	tok = token_in(mail, "/reset-password");
 	free(mail);
@@ -375,7 +153,8 @@ static long confirm_reset(const char *token, const char *password,
 
 	snprintf(body, sizeof(body), "{\"token\":\"%s\",\"new_password\":\"%s\"}",
 		token, password);
-	call("POST", RESET_CONFIRM, NULL, body, out != NULL ? out : &r);
+	client_call_token("POST", RESET_CONFIRM, NULL, body,
+		out != NULL ? out : &r);
 	s = out != NULL ? out->status : r.status;
 	if (out == NULL)
 		client_free(&r);
@@ -386,14 +165,14 @@ static long confirm_reset(const char *token, const char *password,
 
 Test(me, shows_the_caller_and_nothing_else)
 {
-	struct account a, b;
+	struct client_account a, b;
 	struct client_resp r;
 	struct json_object *o, *v;
 	char *cc;
 
 	new_account(&a);
 	new_account(&b);
-	call("GET", ME, a.access, NULL, &r);
+	client_call_token("GET", ME, a.access, NULL, &r);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	o = client_json(&r);
 	cr_assert_str_eq(client_json_str(o, "id"), a.id);
@@ -421,31 +200,31 @@ Test(me, shows_the_caller_and_nothing_else)
 	 * someone else changes nothing. */
 	char path[256];
 	snprintf(path, sizeof(path), ME "?id=%s&user=%s", a.id, a.username);
-	call("GET", path, b.access, NULL, &r);
+	client_call_token("GET", path, b.access, NULL, &r);
 	cr_assert_eq(r.status, 200);
 	o = client_json(&r);
 	cr_assert_str_eq(client_json_str(o, "id"), b.id);
 	json_object_put(o);
 	client_free(&r);
-	free_account(&a);
-	free_account(&b);
+	client_account_free(&a);
+	client_account_free(&b);
 }
 
 Test(me, needs_a_valid_token)
 {
 	struct client_resp r;
 
-	call("GET", ME, NULL, NULL, &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_call_token("GET", ME, NULL, NULL, &r);
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
-	call("GET", ME, "not.a.token", NULL, &r);
-	assert_problem(&r, 401, "invalid_token");
+	client_call_token("GET", ME, "not.a.token", NULL, &r);
+	client_assert_problem(&r, 401, "invalid_token");
 	client_free(&r);
-	cr_assert_eq(status_of("PATCH", ME, NULL, "{}"), 401);
-	cr_assert_eq(status_of("POST", ME_PASSWORD, NULL, "{}"), 401);
-	cr_assert_eq(status_of("POST", MFA, NULL, NULL), 401);
-	cr_assert_eq(status_of("POST", MFA_CONFIRM, NULL, "{}"), 401);
-	cr_assert_eq(status_of("DELETE", MFA, NULL, "{}"), 401);
+	cr_assert_eq(client_status_token("PATCH", ME, NULL, "{}"), 401);
+	cr_assert_eq(client_status_token("POST", ME_PASSWORD, NULL, "{}"), 401);
+	cr_assert_eq(client_status_token("POST", MFA, NULL, NULL), 401);
+	cr_assert_eq(client_status_token("POST", MFA_CONFIRM, NULL, "{}"), 401);
+	cr_assert_eq(client_status_token("DELETE", MFA, NULL, "{}"), 401);
 }
 
 Test(me, a_token_of_a_deleted_user_is_refused)
@@ -457,19 +236,20 @@ Test(me, a_token_of_a_deleted_user_is_refused)
 	snprintf(sql, sizeof(sql), "DELETE FROM users WHERE public_id = '%s'", id);
 	free(client_sql(sql));
 	cr_assert(client_request("GET", client_url(ME), h, NULL, 0, &r) == 0);
-	assert_problem(&r, 401, "invalid_token");
+	client_assert_problem(&r, 401, "invalid_token");
 	client_free(&r);
 	free(auth);
 }
 
 Test(me, patch_sets_keeps_and_clears_the_display_name)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	struct json_object *o, *v;
 
 	new_account(&a);
-	call("PATCH", ME, a.access, "{\"display_name\":\"Ada Lovelace\"}", &r);
+	client_call_token("PATCH", ME, a.access,
+		"{\"display_name\":\"Ada Lovelace\"}", &r);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	o = client_json(&r);
 	cr_assert_str_eq(client_json_str(o, "display_name"), "Ada Lovelace");
@@ -478,7 +258,7 @@ Test(me, patch_sets_keeps_and_clears_the_display_name)
 	client_free(&r);
 
 	/* Absent: unchanged. */
-	call("PATCH", ME, a.access, "{}", &r);
+	client_call_token("PATCH", ME, a.access, "{}", &r);
 	cr_assert_eq(r.status, 200);
 	o = client_json(&r);
 	cr_assert_str_eq(client_json_str(o, "display_name"), "Ada Lovelace");
@@ -486,16 +266,16 @@ Test(me, patch_sets_keeps_and_clears_the_display_name)
 	client_free(&r);
 
 	/* null: cleared, as GET shows afterwards. */
-	call("PATCH", ME, a.access, "{\"display_name\":null}", &r);
+	client_call_token("PATCH", ME, a.access, "{\"display_name\":null}", &r);
 	cr_assert_eq(r.status, 200);
 	client_free(&r);
-	call("GET", ME, a.access, NULL, &r);
+	client_call_token("GET", ME, a.access, NULL, &r);
 	o = client_json(&r);
 	cr_assert(json_object_object_get_ex(o, "display_name", &v) && v == NULL,
 		"%s", r.body);
 	json_object_put(o);
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(me, patch_stores_meta_characters_verbatim)
@@ -506,20 +286,21 @@ Test(me, patch_stores_meta_characters_verbatim)
 		"Robert\\\"); SELECT 1 /* \xc3\xa9\xe2\x82\xac \xf0\x9f\x92\xa9",
 		"%s %n {{7*7}} ${x} `id`",
 	};
-	struct account a;
+	struct client_account a;
 
 	new_account(&a);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct client_resp r;
 		struct json_object *o;
-		char body[512], *q = jq(names[i]), sql[256], *stored;
+		char body[512], *q = client_json_quote(names[i]), sql[256],
+			*stored;
 
 		snprintf(body, sizeof(body), "{\"display_name\":%s}", q);
 		free(q);
-		call("PATCH", ME, a.access, body, &r);
+		client_call_token("PATCH", ME, a.access, body, &r);
 		cr_assert_eq(r.status, 200, "%s", r.body);
 		client_free(&r);
-		call("GET", ME, a.access, NULL, &r);
+		client_call_token("GET", ME, a.access, NULL, &r);
 		o = client_json(&r);
 		cr_assert(o != NULL, "GET /me is not JSON: %s", r.body);
 		cr_assert_str_eq(client_json_str(o, "display_name"), names[i]);
@@ -540,53 +321,47 @@ Test(me, patch_stores_meta_characters_verbatim)
 		cr_assert_eq(strlen(stored), 2 * strlen(names[i]));
 		free(stored);
 	}
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(me, patch_refuses_bad_fields)
 {
-	struct account a;
-	struct client_resp r;
+	struct client_account a;
 	char body[512], name[102];
 
 	new_account(&a);
 	memset(name, 'x', 101);
 	name[101] = '\0';
 	snprintf(body, sizeof(body), "{\"display_name\":\"%s\"}", name);
-	call("PATCH", ME, a.access, body, &r);
-	assert_field_error(&r, "display_name", "too_long");
-	client_free(&r);
+	expect_field_error("PATCH", ME, a.access, body, "display_name",
+		"too_long");
 	/* 100 characters, several bytes each, are fine. */
 	body[0] = '\0';
 	strcat(body, "{\"display_name\":\"");
 	for (int i = 0; i < 100; i++)
 		strcat(body, "\xc3\xa9");
 	strcat(body, "\"}");
-	cr_assert_eq(status_of("PATCH", ME, a.access, body), 200);
+	cr_assert_eq(client_status_token("PATCH", ME, a.access, body), 200);
 
-	call("PATCH", ME, a.access, "{\"display_name\":\"\"}", &r);
-	assert_field_error(&r, "display_name", "too_short");
-	client_free(&r);
-	call("PATCH", ME, a.access, "{\"display_name\":\"a\\nb\"}", &r);
-	assert_field_error(&r, "display_name", "invalid_format");
-	client_free(&r);
-	call("PATCH", ME, a.access, "{\"display_name\":42}", &r);
-	assert_field_error(&r, "display_name", "invalid_type");
-	client_free(&r);
-	call("PATCH", ME, a.access, "{\"email\":\"x@y.example\"}", &r);
-	assert_field_error(&r, "email", "unknown_field");
-	client_free(&r);
-	call("PATCH", ME, a.access, "{\"role\":\"admin\"}", &r);
-	assert_field_error(&r, "role", "unknown_field");
-	client_free(&r);
-	cr_assert_eq(status_of("PATCH", ME, a.access, "[1]"), 400);
-	cr_assert_eq(status_of("PATCH", ME, a.access, "{bad"), 400);
-	free_account(&a);
+	expect_field_error("PATCH", ME, a.access, "{\"display_name\":\"\"}",
+		"display_name", "too_short");
+	expect_field_error("PATCH", ME, a.access,
+		"{\"display_name\":\"a\\nb\"}", "display_name",
+		"invalid_format");
+	expect_field_error("PATCH", ME, a.access, "{\"display_name\":42}",
+		"display_name", "invalid_type");
+	expect_field_error("PATCH", ME, a.access, "{\"email\":\"x@y.example\"}",
+		"email", "unknown_field");
+	expect_field_error("PATCH", ME, a.access, "{\"role\":\"admin\"}",
+		"role", "unknown_field");
+	cr_assert_eq(client_status_token("PATCH", ME, a.access, "[1]"), 400);
+	cr_assert_eq(client_status_token("PATCH", ME, a.access, "{bad"), 400);
+	client_account_free(&a);
 }
 
 Test(me, patch_needs_json)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char auth[2048];
 	const char *h[] = { auth, "Content-Type: text/plain", NULL };
@@ -594,58 +369,57 @@ Test(me, patch_needs_json)
 	new_account(&a);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", a.access);
 	cr_assert(client_request("PATCH", client_url(ME), h, "{}", 2, &r) == 0);
-	assert_problem(&r, 415, "unsupported_media_type");
+	client_assert_problem(&r, 415, "unsupported_media_type");
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 /* ------------------------------------------------------ /me/password */
 
 Test(me_password, change_ends_every_session)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char body[256], *fresh = NULL, sql[256];
 
 	new_account(&a);
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"%s\"}", PASSWORD, NEW_PASSWORD);
-	call("POST", ME_PASSWORD, a.access, body, &r);
+	client_call_token("POST", ME_PASSWORD, a.access, body, &r);
 	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
 	cr_assert_eq(r.body_len, 0);
 	client_free(&r);
 
 	/* The token that made the change is refused too: log in again. */
-	cr_assert_eq(status_of("GET", ME, a.access, NULL), 401);
+	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 401);
 	cr_assert_eq(refresh_status(a.refresh), 401);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 401);
 	cr_assert_eq(login(a.email, NEW_PASSWORD, NULL, &fresh), 200);
-	cr_assert_eq(status_of("GET", ME, fresh, NULL), 200);
+	cr_assert_eq(client_status_token("GET", ME, fresh, NULL), 200);
 	free(fresh);
 
-	cr_assert_eq(audit_count("auth.password_changed", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.password_changed", a.id), 1);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_outbox WHERE "
 		"to_addr = '%s' AND template = 'password_changed'", a.email);
-	cr_assert_eq(sql_long(sql), 1, "no password-changed notice queued");
-	free_account(&a);
+	cr_assert_eq(client_sql_long(sql), 1,
+		"no password-changed notice queued");
+	client_account_free(&a);
 }
 
 Test(me_password, a_wrong_current_password_changes_nothing)
 {
-	struct account a;
-	struct client_resp r;
+	struct client_account a;
 	char body[256];
 
 	new_account(&a);
 	snprintf(body, sizeof(body), "{\"current_password\":\"not-it-at-all-9\","
 		"\"new_password\":\"%s\"}", NEW_PASSWORD);
-	call("POST", ME_PASSWORD, a.access, body, &r);
-	assert_field_error(&r, "current_password", "invalid");
-	client_free(&r);
-	cr_assert_eq(status_of("GET", ME, a.access, NULL), 200);
+	expect_field_error("POST", ME_PASSWORD, a.access, body,
+		"current_password", "invalid");
+	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 200);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 200);
-	cr_assert_eq(audit_count("auth.password_changed", a.id), 0);
-	free_account(&a);
+	cr_assert_eq(client_audit_count("auth.password_changed", a.id), 0);
+	client_account_free(&a);
 }
 
 /* A stolen access token must not be a way to guess the password past
@@ -654,7 +428,7 @@ Test(me_password, a_wrong_current_password_changes_nothing)
  * account is refused here too, right password or not. */
 Test(me_password, wrong_current_passwords_count_toward_the_login_lockout)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char wrong[256], right[256];
 
@@ -666,72 +440,66 @@ Test(me_password, wrong_current_passwords_count_toward_the_login_lockout)
 	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 401);
 	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 401);
 	for (int i = 0; i < 2; i++) {
-		call("POST", ME_PASSWORD, a.access, wrong, &r);
-		assert_field_error(&r, "current_password", "invalid");
-		client_free(&r);
+		expect_field_error("POST", ME_PASSWORD, a.access, wrong,
+			"current_password", "invalid");
 	}
 	/* The fifth failure, whichever route it came through, locks. */
-	call("POST", ME_PASSWORD, a.access, wrong, &r);
-	assert_problem(&r, 429, "account_locked");
+	client_call_token("POST", ME_PASSWORD, a.access, wrong, &r);
+	client_assert_problem(&r, 429, "account_locked");
 	client_free(&r);
-	cr_assert_eq(audit_count("auth.lockout", a.id), 1);
-	cr_assert_eq(audit_count("auth.password_change_failed", a.id), 3);
+	cr_assert_eq(client_audit_count("auth.lockout", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.password_change_failed", a.id),
+		3);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 429);
-	call("POST", ME_PASSWORD, a.access, right, &r);
-	assert_problem(&r, 429, "account_locked");
+	client_call_token("POST", ME_PASSWORD, a.access, right, &r);
+	client_assert_problem(&r, 429, "account_locked");
 	client_free(&r);
-	cr_assert_eq(audit_count("auth.password_changed", a.id), 0);
-	free_account(&a);
+	cr_assert_eq(client_audit_count("auth.password_changed", a.id), 0);
+	client_account_free(&a);
 }
 
 Test(me_password, the_new_password_follows_the_policy)
 {
-	struct account a;
-	struct client_resp r;
+	struct client_account a;
 	char body[512];
 
 	new_account(&a);
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"short\"}", PASSWORD);
-	call("POST", ME_PASSWORD, a.access, body, &r);
-	assert_field_error(&r, "new_password", "too_short");
-	client_free(&r);
+	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+		"too_short");
 
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"1234567890\"}", PASSWORD);
-	call("POST", ME_PASSWORD, a.access, body, &r);
-	assert_field_error(&r, "new_password", "common_password");
-	client_free(&r);
+	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+		"common_password");
 
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"x-%s-2024x\"}", PASSWORD, a.username);
-	call("POST", ME_PASSWORD, a.access, body, &r);
-	assert_field_error(&r, "new_password", "contains_username");
-	client_free(&r);
+	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+		"contains_username");
 
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"%s\"}", PASSWORD, PASSWORD);
-	call("POST", ME_PASSWORD, a.access, body, &r);
-	assert_field_error(&r, "new_password", "same_as_current");
-	client_free(&r);
+	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+		"same_as_current");
 
-	call("POST", ME_PASSWORD, a.access, "{\"new_password\":\"x\"}", &r);
-	assert_field_error(&r, "current_password", "required");
-	client_free(&r);
-	cr_assert_eq(status_of("GET", ME, a.access, NULL), 200,
+	expect_field_error("POST", ME_PASSWORD, a.access,
+		"{\"new_password\":\"x\"}", "current_password", "required");
+	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 200,
 		"a refused change must not end the session");
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(me_password, is_limited_like_the_auth_routes)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r, reg;
 	char *l1, *l2;
 
 	new_account(&a);
-	call("POST", ME_PASSWORD, a.access, "{}", &r);
-	call("POST", RESET, NULL, "{}", &reg);
+	client_call_token("POST", ME_PASSWORD, a.access, "{}", &r);
+	client_call_token("POST", RESET, NULL, "{}", &reg);
 	l1 = client_header(&r, "RateLimit-Limit");
 	l2 = client_header(&reg, "RateLimit-Limit");
 	cr_assert(l1 && l2, "RateLimit-Limit missing");
@@ -740,24 +508,24 @@ Test(me_password, is_limited_like_the_auth_routes)
 	free(l2);
 	client_free(&r);
 	client_free(&reg);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 /* ------------------------------------------------------ password reset */
 
 Test(reset, answers_the_same_for_known_and_unknown_addresses)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp known, unknown;
 	char body[256], sql[512], unknown_email[128];
 
 	new_account(&a);
 	snprintf(unknown_email, sizeof(unknown_email), "%s@nowhere.example",
-		unique("nobody"));
+		client_unique("nobody"));
 	snprintf(body, sizeof(body), "{\"email\":\"%s\"}", a.email);
-	call("POST", RESET, NULL, body, &known);
+	client_call_token("POST", RESET, NULL, body, &known);
 	snprintf(body, sizeof(body), "{\"email\":\"%s\"}", unknown_email);
-	call("POST", RESET, NULL, body, &unknown);
+	client_call_token("POST", RESET, NULL, body, &unknown);
 	cr_assert_eq(known.status, 202, "%s", known.body);
 	cr_assert_eq(unknown.status, 202, "%s", unknown.body);
 	cr_assert_str_eq(known.body, unknown.body);
@@ -767,11 +535,12 @@ Test(reset, answers_the_same_for_known_and_unknown_addresses)
 
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_outbox WHERE "
 		"to_addr = '%s' AND template = 'password_reset'", a.email);
-	cr_assert_eq(sql_long(sql), 1);
+	cr_assert_eq(client_sql_long(sql), 1);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_outbox WHERE "
 		"to_addr = '%s'", unknown_email);
-	cr_assert_eq(sql_long(sql), 0);
-	cr_assert_eq(audit_count("auth.password_reset_requested", a.id), 1);
+	cr_assert_eq(client_sql_long(sql), 0);
+	cr_assert_eq(client_audit_count("auth.password_reset_requested", a.id),
+		1);
 
 	/* Upper case finds the same account; a second request within the
 	 * minute queues no second mail but answers the same. */
@@ -781,12 +550,14 @@ Test(reset, answers_the_same_for_known_and_unknown_addresses)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 32);
 	snprintf(body, sizeof(body), "{\"email\":\"%s\"}", upper);
-	cr_assert_eq(status_of("POST", RESET, NULL, body), 202);
+	cr_assert_eq(client_status_token("POST", RESET, NULL, body), 202);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_outbox WHERE "
 		"to_addr = '%s' AND template = 'password_reset'", a.email);
-	cr_assert_eq(sql_long(sql), 1, "a second mail within the minute");
-	cr_assert_eq(audit_count("auth.password_reset_requested", a.id), 2);
-	free_account(&a);
+	cr_assert_eq(client_sql_long(sql), 1,
+		"a second mail within the minute");
+	cr_assert_eq(client_audit_count("auth.password_reset_requested", a.id),
+		2);
+	client_account_free(&a);
 }
 
 static double median(double *v, int n)
@@ -807,22 +578,22 @@ Test(reset, takes_about_the_same_time_for_unknown_addresses, .timeout = 60)
 	char body[256];
 
 	for (int i = 0; i < N; i++) {
-		struct account a;
+		struct client_account a;
 		struct client_resp r;
 
 		new_account(&a);
 		snprintf(body, sizeof(body), "{\"email\":\"%s\"}", a.email);
-		call("POST", RESET, NULL, body, &r);
+		client_call_token("POST", RESET, NULL, body, &r);
 		cr_assert_eq(r.status, 202);
 		tk[i] = r.seconds;
 		client_free(&r);
 		snprintf(body, sizeof(body), "{\"email\":\"%s@nowhere.example\"}",
-			unique("ghost"));
-		call("POST", RESET, NULL, body, &r);
+			client_unique("ghost"));
+		client_call_token("POST", RESET, NULL, body, &r);
 		cr_assert_eq(r.status, 202);
 		tu[i] = r.seconds;
 		client_free(&r);
-		free_account(&a);
+		client_account_free(&a);
 	}
 	double mk = median(tk, N), mu = median(tu, N);
 	/* Both answers wait for the same floor (100 ms from arrival), far
@@ -835,22 +606,17 @@ Test(reset, takes_about_the_same_time_for_unknown_addresses, .timeout = 60)
 
 Test(reset, refuses_a_malformed_address)
 {
-	struct client_resp r;
 
-	call("POST", RESET, NULL, "{\"email\":\"not an address\"}", &r);
-	assert_field_error(&r, "email", "invalid_format");
-	client_free(&r);
-	call("POST", RESET, NULL, "{}", &r);
-	assert_field_error(&r, "email", "required");
-	client_free(&r);
-	call("POST", RESET, NULL, "{\"email\":\"a@b.example\",\"x\":1}", &r);
-	assert_field_error(&r, "x", "unknown_field");
-	client_free(&r);
+	expect_field_error("POST", RESET, NULL,
+		"{\"email\":\"not an address\"}", "email", "invalid_format");
+	expect_field_error("POST", RESET, NULL, "{}", "email", "required");
+	expect_field_error("POST", RESET, NULL,
+		"{\"email\":\"a@b.example\",\"x\":1}", "x", "unknown_field");
 }
 
 Test(reset, full_flow_through_the_mailed_link, .timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char *mail, *tok, *fresh = NULL, *url, want[512], sql[256];
 	struct json_object *o, *v;
@@ -858,7 +624,8 @@ Test(reset, full_flow_through_the_mailed_link, .timeout = 60)
 	new_account(&a);
 	request_reset(a.email);
 	mail_send();
-	cr_assert_eq(find_mail(a.email, "Reset your Dev Forge password", &mail),
+	cr_assert_eq(client_maildir_find(a.email,
+		"Reset your Dev Forge password", &mail),
 		1);
 	/* A whole RFC 5322 message. */
 	cr_assert_eq(strncmp(mail, "Date: ", 6), 0, "%s", mail);
@@ -868,7 +635,7 @@ Test(reset, full_flow_through_the_mailed_link, .timeout = 60)
 	cr_assert_not_null(strstr(mail, "\nContent-Type: text/plain; "
 		"charset=utf-8\n"));
 	cr_assert_not_null(strstr(mail, a.username));
-	url = config_value("public_url");
+	url = client_config("public_url", NULL);
 	snprintf(want, sizeof(want), "%s/reset-password?token=", url);
 	free(url);
 	cr_assert_not_null(strstr(mail, want), "%s", mail);
@@ -877,23 +644,23 @@ Test(reset, full_flow_through_the_mailed_link, .timeout = 60)
 	/* Only the hash is stored. */
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM user_tokens WHERE "
 		"token_hash = '%s'", tok);
-	cr_assert_eq(sql_long(sql), 0);
+	cr_assert_eq(client_sql_long(sql), 0);
 
 	cr_assert_eq(confirm_reset(tok, NEW_PASSWORD, &r), 204, "%s", r.body);
 	client_free(&r);
-	cr_assert_eq(status_of("GET", ME, a.access, NULL), 401,
+	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 401,
 		"an access token from before the reset still works");
 	cr_assert_eq(refresh_status(a.refresh), 401);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 401);
 	cr_assert_eq(login(a.email, NEW_PASSWORD, NULL, &fresh), 200);
 	/* The link reached the mailbox: the address counts as verified. */
-	call("GET", ME, fresh, NULL, &r);
+	client_call_token("GET", ME, fresh, NULL, &r);
 	o = client_json(&r);
 	cr_assert(json_object_object_get_ex(o, "email_verified", &v) &&
 		json_object_get_boolean(v), "%s", r.body);
 	json_object_put(o);
 	client_free(&r);
-	cr_assert_eq(audit_count("auth.password_reset", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.password_reset", a.id), 1);
 
 	/* Used once: refused the second time. */
 	cr_assert_eq(confirm_reset(tok, "yet-another-Pass-77", &r), 422);
@@ -902,12 +669,12 @@ Test(reset, full_flow_through_the_mailed_link, .timeout = 60)
 	cr_assert_eq(login(a.email, NEW_PASSWORD, NULL, NULL), 200);
 	free(tok);
 	free(fresh);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(reset, an_expired_token_is_refused, .timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char *tok, sql[512];
 
@@ -923,12 +690,12 @@ Test(reset, an_expired_token_is_refused, .timeout = 60)
 	client_free(&r);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 200);
 	free(tok);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(reset, a_refused_new_password_does_not_spend_the_token, .timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char *tok;
 
@@ -941,36 +708,31 @@ Test(reset, a_refused_new_password_does_not_spend_the_token, .timeout = 60)
 	client_free(&r);
 	cr_assert_eq(confirm_reset(tok, NEW_PASSWORD, NULL), 204);
 	free(tok);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(reset, refuses_malformed_and_unknown_tokens)
 {
-	struct client_resp r;
 	char body[256];
 
-	call("POST", RESET_CONFIRM, NULL, "{\"token\":\"abc\",\"new_password\":"
-		"\"" NEW_PASSWORD "\"}", &r);
-	assert_field_error(&r, "token", "invalid");
-	client_free(&r);
+	expect_field_error("POST", RESET_CONFIRM, NULL,
+		"{\"token\":\"abc\",\"new_password\":"
+		"\"" NEW_PASSWORD "\"}", "token", "invalid");
 	/* Well formed, never issued. */
 	snprintf(body, sizeof(body), "{\"token\":\"%s\",\"new_password\":\"%s\"}",
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NEW_PASSWORD);
-	call("POST", RESET_CONFIRM, NULL, body, &r);
-	assert_field_error(&r, "token", "invalid");
-	client_free(&r);
-	call("POST", RESET_CONFIRM, NULL, "{\"new_password\":\"x\"}", &r);
-	assert_field_error(&r, "token", "required");
-	client_free(&r);
-	call("POST", RESET_CONFIRM, NULL, "{\"token\":\"' OR 1=1 -- \","
-		"\"new_password\":\"" NEW_PASSWORD "\"}", &r);
-	assert_field_error(&r, "token", "invalid");
-	client_free(&r);
+	expect_field_error("POST", RESET_CONFIRM, NULL, body, "token",
+		"invalid");
+	expect_field_error("POST", RESET_CONFIRM, NULL,
+		"{\"new_password\":\"x\"}", "token", "required");
+	expect_field_error("POST", RESET_CONFIRM, NULL,
+		"{\"token\":\"' OR 1=1 -- \","
+		"\"new_password\":\"" NEW_PASSWORD "\"}", "token", "invalid");
 }
 
 Test(reset, lifts_a_lockout, .timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	char *tok, sql[512];
 
 	new_account(&a);
@@ -984,112 +746,103 @@ Test(reset, lifts_a_lockout, .timeout = 60)
 	cr_assert_eq(login(a.email, NEW_PASSWORD, NULL, NULL), 200);
 	snprintf(sql, sizeof(sql), "SELECT lockouts FROM users WHERE "
 		"public_id = '%s'", a.id);
-	cr_assert_eq(sql_long(sql), 0);
+	cr_assert_eq(client_sql_long(sql), 0);
 	free(tok);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(reset, a_suspended_account_gets_no_mail)
 {
-	struct account a;
+	struct client_account a;
 	char sql[512];
 
 	new_account(&a);
-	snprintf(sql, sizeof(sql), "UPDATE users SET status = 'suspended' "
-		"WHERE public_id = '%s'", a.id);
-	free(client_sql(sql));
+	free(client_sqlf("UPDATE users SET status = 'suspended' WHERE"
+		" public_id = '%s'", a.id));
 	request_reset(a.email);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_outbox WHERE "
 		"to_addr = '%s' AND template = 'password_reset'", a.email);
-	cr_assert_eq(sql_long(sql), 0);
-	free_account(&a);
+	cr_assert_eq(client_sql_long(sql), 0);
+	client_account_free(&a);
 }
 
 Test(reset, older_links_die_with_a_password_change, .timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	char *tok, body[256];
 
 	new_account(&a);
 	tok = reset_token(a.email);
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"%s\"}", PASSWORD, NEW_PASSWORD);
-	cr_assert_eq(status_of("POST", ME_PASSWORD, a.access, body), 204);
+	cr_assert_eq(client_status_token("POST", ME_PASSWORD, a.access, body),
+		204);
 	cr_assert_eq(confirm_reset(tok, "yet-another-Pass-77", NULL), 422);
 	cr_assert_eq(login(a.email, NEW_PASSWORD, NULL, NULL), 200);
 	free(tok);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 /* ---------------------------------------------------- e-mail verification */
 
 Test(verify_email, flow_through_the_mailed_link, .timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	struct json_object *o, *v;
 	char *mail, *tok, body[256];
 
 	new_account(&a);
 	mail_send();
-	cr_assert_eq(find_mail(a.email, "Confirm your Dev Forge e-mail address",
+	cr_assert_eq(client_maildir_find(a.email,
+		"Confirm your Dev Forge e-mail address",
 		&mail), 1);
 	tok = token_in(mail, "/verify-email");
 	free(mail);
 
 	snprintf(body, sizeof(body), "{\"token\":\"%s\"}", tok);
-	call("POST", VERIFY, NULL, body, &r);
+	client_call_token("POST", VERIFY, NULL, body, &r);
 	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
 	client_free(&r);
-	call("GET", ME, a.access, NULL, &r);
+	client_call_token("GET", ME, a.access, NULL, &r);
 	o = client_json(&r);
 	cr_assert(json_object_object_get_ex(o, "email_verified", &v) &&
 		json_object_get_boolean(v), "%s", r.body);
 	json_object_put(o);
 	client_free(&r);
-	cr_assert_eq(audit_count("auth.email_verified", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.email_verified", a.id), 1);
 
-	call("POST", VERIFY, NULL, body, &r);
-	assert_field_error(&r, "token", "invalid");
-	client_free(&r);
+	expect_field_error("POST", VERIFY, NULL, body, "token", "invalid");
 	/* Verification does not end sessions. */
-	cr_assert_eq(status_of("GET", ME, a.access, NULL), 200);
+	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 200);
 	free(tok);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(verify_email, a_reset_token_does_not_verify, .timeout = 60)
 {
-	struct account a;
-	struct client_resp r;
+	struct client_account a;
 	char *tok, body[256];
 
 	new_account(&a);
 	tok = reset_token(a.email);
 	snprintf(body, sizeof(body), "{\"token\":\"%s\"}", tok);
-	call("POST", VERIFY, NULL, body, &r);
-	assert_field_error(&r, "token", "invalid");
-	client_free(&r);
+	expect_field_error("POST", VERIFY, NULL, body, "token", "invalid");
 	/* ...and the reset token still works for its purpose. */
 	cr_assert_eq(confirm_reset(tok, NEW_PASSWORD, NULL), 204);
 	free(tok);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(verify_email, refuses_bad_input)
 {
-	struct client_resp r;
 
-	call("POST", VERIFY, NULL, "{}", &r);
-	assert_field_error(&r, "token", "required");
-	client_free(&r);
-	call("POST", VERIFY, NULL, "{\"token\":12}", &r);
-	assert_field_error(&r, "token", "invalid_type");
-	client_free(&r);
-	call("POST", VERIFY, NULL, "{\"token\":\"nope\"}", &r);
-	assert_field_error(&r, "token", "invalid");
-	client_free(&r);
-	cr_assert_eq(status_of("POST", VERIFY, NULL, "nope"), 400);
+	expect_field_error("POST", VERIFY, NULL, "{}", "token", "required");
+	expect_field_error("POST", VERIFY, NULL, "{\"token\":12}", "token",
+		"invalid_type");
+	expect_field_error("POST", VERIFY, NULL, "{\"token\":\"nope\"}",
+		"token", "invalid");
+	cr_assert_eq(client_status_token("POST", VERIFY, NULL, "nope"), 400);
 }
 
 /* ---------------------------------------------------------------- TOTP */
@@ -1105,15 +858,15 @@ static void totp_code(const char *secret, int64_t t, char out[8])
 }
 
 /* Starts enrolment; returns the secret (malloc'd). */
-static char *enrol(const struct account *a)
+static char *enrol(const struct client_account *a)
 {
 	struct client_resp r;
 	char *secret, *uri;
 
-	call("POST", MFA, a->access, NULL, &r);
+	client_call_token("POST", MFA, a->access, NULL, &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
-	secret = body_str(&r, "secret");
-	uri = body_str(&r, "otpauth_uri");
+	secret = client_body_str(&r, "secret");
+	uri = client_body_str(&r, "otpauth_uri");
 	cr_assert(secret && uri);
 	cr_assert_eq(strlen(secret), 32);
 	cr_assert_eq(strncmp(uri, "otpauth://totp/Dev%20Forge:", 27), 0, "%s",
@@ -1126,7 +879,7 @@ static char *enrol(const struct account *a)
 }
 
 /* Confirms with a correct code; returns the recovery codes array. */
-static struct json_object *confirm(const struct account *a,
+static struct json_object *confirm(const struct client_account *a,
 	const char *secret)
 {
 	struct client_resp r;
@@ -1135,7 +888,7 @@ static struct json_object *confirm(const struct account *a,
 
 	totp_code(secret, time(NULL), code);
 	snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
-	call("POST", MFA_CONFIRM, a->access, body, &r);
+	client_call_token("POST", MFA_CONFIRM, a->access, body, &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	o = client_json(&r);
 	cr_assert(json_object_object_get_ex(o, "recovery_codes", &codes));
@@ -1145,13 +898,13 @@ static struct json_object *confirm(const struct account *a,
 	return codes;
 }
 
-static int mfa_enabled(const struct account *a, const char *access)
+static int mfa_enabled(const struct client_account *a, const char *access)
 {
 	struct client_resp r;
 	struct json_object *o, *v;
 	int on;
 
-	call("GET", ME, access ? access : a->access, NULL, &r);
+	client_call_token("GET", ME, access ? access : a->access, NULL, &r);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	o = client_json(&r);
 	cr_assert(json_object_object_get_ex(o, "mfa_enabled", &v));
@@ -1163,7 +916,7 @@ static int mfa_enabled(const struct account *a, const char *access)
 
 Test(mfa, enrol_confirm_and_log_in_with_codes, .timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	struct json_object *codes;
 	struct client_resp r;
 	char *secret, sql[512], code[8], body[64];
@@ -1177,12 +930,10 @@ Test(mfa, enrol_confirm_and_log_in_with_codes, .timeout = 60)
 	/* A wrong code (a neighbour far outside the window) is refused. */
 	totp_code(secret, time(NULL) - 300, code);
 	snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
-	call("POST", MFA_CONFIRM, a.access, body, &r);
-	assert_field_error(&r, "code", "invalid");
-	client_free(&r);
-	call("POST", MFA_CONFIRM, a.access, "{\"code\":\"12ab56\"}", &r);
-	assert_field_error(&r, "code", "invalid");
-	client_free(&r);
+	expect_field_error("POST", MFA_CONFIRM, a.access, body, "code",
+		"invalid");
+	expect_field_error("POST", MFA_CONFIRM, a.access,
+		"{\"code\":\"12ab56\"}", "code", "invalid");
 	cr_assert_not(mfa_enabled(&a, NULL));
 
 	codes = confirm(&a, secret);
@@ -1201,10 +952,11 @@ Test(mfa, enrol_confirm_and_log_in_with_codes, .timeout = 60)
 			"r JOIN users u ON u.id = r.user_id WHERE u.public_id = '%s' "
 			"AND r.code_hash = UNHEX(SHA2('%.4s%.4s', 256)) AND "
 			"r.used_at IS NULL", a.id, c, c + 5);
-		cr_assert_eq(sql_long(sql), 1, "code %s not stored hashed", c);
+		cr_assert_eq(client_sql_long(sql), 1,
+			"code %s not stored hashed", c);
 	}
 	cr_assert(mfa_enabled(&a, NULL));
-	cr_assert_eq(audit_count("auth.mfa_enabled", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.mfa_enabled", a.id), 1);
 
 	/* Login now needs the second factor. */
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 401);
@@ -1219,23 +971,24 @@ Test(mfa, enrol_confirm_and_log_in_with_codes, .timeout = 60)
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mfa_recovery_codes r "
 		"JOIN users u ON u.id = r.user_id WHERE u.public_id = '%s' AND "
 		"r.used_at IS NULL", a.id);
-	cr_assert_eq(sql_long(sql), 9);
+	cr_assert_eq(client_sql_long(sql), 9);
 
 	/* On already: no second enrolment, no second confirmation. */
-	call("POST", MFA, a.access, NULL, &r);
-	assert_problem(&r, 409, "conflict");
+	client_call_token("POST", MFA, a.access, NULL, &r);
+	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
-	call("POST", MFA_CONFIRM, a.access, "{\"code\":\"123456\"}", &r);
-	assert_problem(&r, 409, "conflict");
+	client_call_token("POST", MFA_CONFIRM, a.access,
+		"{\"code\":\"123456\"}", &r);
+	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
 	json_object_put(codes);
 	free(secret);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(mfa, the_confirming_code_cannot_log_in_again, .timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	char *secret, code[8], body[64];
 	struct client_resp r;
 	int64_t now = time(NULL);
@@ -1244,7 +997,7 @@ Test(mfa, the_confirming_code_cannot_log_in_again, .timeout = 60)
 	secret = enrol(&a);
 	totp_code(secret, now, code);
 	snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
-	call("POST", MFA_CONFIRM, a.access, body, &r);
+	client_call_token("POST", MFA_CONFIRM, a.access, body, &r);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	client_free(&r);
 	/* Same 30-second step (or the one before, when the clock turned
@@ -1252,27 +1005,27 @@ Test(mfa, the_confirming_code_cannot_log_in_again, .timeout = 60)
 	if (time(NULL) / 30 == now / 30)
 		cr_assert_eq(login(a.email, PASSWORD, code, NULL), 401);
 	free(secret);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(mfa, confirm_without_an_enrolment_is_a_conflict)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 
 	new_account(&a);
-	call("POST", MFA_CONFIRM, a.access, "{\"code\":\"123456\"}", &r);
-	assert_problem(&r, 409, "conflict");
+	client_call_token("POST", MFA_CONFIRM, a.access,
+		"{\"code\":\"123456\"}", &r);
+	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
-	call("POST", MFA_CONFIRM, a.access, "{}", &r);
-	assert_field_error(&r, "code", "required");
-	client_free(&r);
-	free_account(&a);
+	expect_field_error("POST", MFA_CONFIRM, a.access, "{}", "code",
+		"required");
+	client_account_free(&a);
 }
 
 Test(mfa, a_new_enrolment_replaces_the_pending_secret)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char *first, *second, code[8], body[64];
 
@@ -1282,7 +1035,7 @@ Test(mfa, a_new_enrolment_replaces_the_pending_secret)
 	cr_assert_str_neq(first, second);
 	totp_code(first, time(NULL), code);
 	snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
-	call("POST", MFA_CONFIRM, a.access, body, &r);
+	client_call_token("POST", MFA_CONFIRM, a.access, body, &r);
 	/* A collision of the two 6-digit codes is one in a million. */
 	assert_field_error(&r, "code", "invalid");
 	client_free(&r);
@@ -1290,12 +1043,12 @@ Test(mfa, a_new_enrolment_replaces_the_pending_secret)
 	cr_assert(mfa_enabled(&a, NULL));
 	free(first);
 	free(second);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(mfa, disable_needs_password_and_code, .timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char *secret, code[8], body[256], sql[256];
 
@@ -1307,41 +1060,39 @@ Test(mfa, disable_needs_password_and_code, .timeout = 60)
 
 	snprintf(body, sizeof(body), "{\"password\":\"wrong-Password-11\","
 		"\"code\":\"%s\"}", code);
-	call("DELETE", MFA, a.access, body, &r);
-	assert_field_error(&r, "password", "invalid");
-	client_free(&r);
+	expect_field_error("DELETE", MFA, a.access, body, "password",
+		"invalid");
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"000000\"}",
 		PASSWORD);
-	call("DELETE", MFA, a.access, body, &r);
+	client_call_token("DELETE", MFA, a.access, body, &r);
 	if (strcmp(code, "000000") != 0)
 		assert_field_error(&r, "code", "invalid");
 	client_free(&r);
-	call("DELETE", MFA, a.access, "{\"password\":\"x\"}", &r);
-	assert_field_error(&r, "code", "required");
-	client_free(&r);
+	expect_field_error("DELETE", MFA, a.access, "{\"password\":\"x\"}",
+		"code", "required");
 	cr_assert(mfa_enabled(&a, NULL));
 
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"%s\"}",
 		PASSWORD, code);
-	call("DELETE", MFA, a.access, body, &r);
+	client_call_token("DELETE", MFA, a.access, body, &r);
 	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
 	client_free(&r);
 	cr_assert_not(mfa_enabled(&a, NULL));
-	cr_assert_eq(audit_count("auth.mfa_disabled", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.mfa_disabled", a.id), 1);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mfa_recovery_codes r "
 		"JOIN users u ON u.id = r.user_id WHERE u.public_id = '%s'", a.id);
-	cr_assert_eq(sql_long(sql), 0);
+	cr_assert_eq(client_sql_long(sql), 0);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM users WHERE public_id "
 		"= '%s' AND mfa_secret IS NULL", a.id);
-	cr_assert_eq(sql_long(sql), 1);
+	cr_assert_eq(client_sql_long(sql), 1);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 200);
 
 	/* Off already. */
-	call("DELETE", MFA, a.access, body, &r);
-	assert_problem(&r, 409, "conflict");
+	client_call_token("DELETE", MFA, a.access, body, &r);
+	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
 	free(secret);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 /* Turning MFA off checks the password and a code: wrong ones of either
@@ -1350,7 +1101,7 @@ Test(mfa, disable_needs_password_and_code, .timeout = 60)
 Test(mfa, wrong_passwords_and_codes_when_turning_it_off_count_toward_the_lockout,
 	.timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char *secret, body[256], code[8];
 
@@ -1360,36 +1111,34 @@ Test(mfa, wrong_passwords_and_codes_when_turning_it_off_count_toward_the_lockout
 	snprintf(body, sizeof(body), "{\"password\":\"wrong-Password-11\","
 		"\"code\":\"abcd-efgh\"}");
 	for (int i = 0; i < 2; i++) {
-		call("DELETE", MFA, a.access, body, &r);
-		assert_field_error(&r, "password", "invalid");
-		client_free(&r);
+		expect_field_error("DELETE", MFA, a.access, body, "password",
+			"invalid");
 	}
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":"
 		"\"abcd-efgh\"}", PASSWORD);
 	for (int i = 0; i < 2; i++) {
-		call("DELETE", MFA, a.access, body, &r);
-		assert_field_error(&r, "code", "invalid");
-		client_free(&r);
+		expect_field_error("DELETE", MFA, a.access, body, "code",
+			"invalid");
 	}
-	cr_assert_eq(audit_count("auth.mfa_disable_failed", a.id), 4);
+	cr_assert_eq(client_audit_count("auth.mfa_disable_failed", a.id), 4);
 	/* The fifth failure is a login's, and it locks. */
 	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 429);
-	cr_assert_eq(audit_count("auth.lockout", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.lockout", a.id), 1);
 
 	totp_code(secret, time(NULL) + 30, code);
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"%s\"}",
 		PASSWORD, code);
-	call("DELETE", MFA, a.access, body, &r);
-	assert_problem(&r, 429, "account_locked");
+	client_call_token("DELETE", MFA, a.access, body, &r);
+	client_assert_problem(&r, 429, "account_locked");
 	client_free(&r);
 	cr_assert(mfa_enabled(&a, NULL));
 	free(secret);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(mfa, disable_with_a_recovery_code, .timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	struct json_object *codes;
 	struct client_resp r;
 	char *secret, body[256], code[16];
@@ -1406,13 +1155,13 @@ Test(mfa, disable_with_a_recovery_code, .timeout = 60)
 			*p = (char)(*p - 32);
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"%s\"}",
 		PASSWORD, code);
-	call("DELETE", MFA, a.access, body, &r);
+	client_call_token("DELETE", MFA, a.access, body, &r);
 	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
 	client_free(&r);
 	cr_assert_not(mfa_enabled(&a, NULL));
 	json_object_put(codes);
 	free(secret);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 /* Bug: the second-factor check of MFA removal was a drifted copy of the
@@ -1420,10 +1169,10 @@ Test(mfa, disable_with_a_recovery_code, .timeout = 60)
 Test(mfa, mfa_disabled_audit_names_the_factor_as_the_login_does,
 	.timeout = 60)
 {
-	struct account a;
+	struct client_account a;
 	struct json_object *codes;
 	struct client_resp r;
-	char *secret, *how, body[256], sql[512];
+	char *secret, *how, body[256];
 
 	new_account(&a);
 	secret = enrol(&a);
@@ -1431,19 +1180,18 @@ Test(mfa, mfa_disabled_audit_names_the_factor_as_the_login_does,
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"%s\"}",
 		PASSWORD, json_object_get_string(
 		json_object_array_get_idx(codes, 0)));
-	call("DELETE", MFA, a.access, body, &r);
+	client_call_token("DELETE", MFA, a.access, body, &r);
 	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
 	client_free(&r);
-	snprintf(sql, sizeof(sql), "SELECT COALESCE(JSON_VALUE(detail, "
-		"'$.mfa'), 'none') FROM audit_log WHERE event = "
-		"'auth.mfa_disabled' AND subject_id = '%s'", a.id);
-	how = client_sql(sql);
+	how = client_sqlf("SELECT COALESCE(JSON_VALUE(detail, '$.mfa'), "
+		"'none') FROM audit_log WHERE event = 'auth.mfa_disabled' AND "
+		"subject_id = '%s'", a.id);
 	cr_assert(how != NULL);
 	cr_assert_str_eq(how, "recovery_code");
 	free(how);
 	json_object_put(codes);
 	free(secret);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 /* Bug: the login's copy of the second-factor check took a stored secret
@@ -1452,32 +1200,31 @@ Test(mfa, mfa_disabled_audit_names_the_factor_as_the_login_does,
 Test(mfa, undecodable_stored_secret_is_a_server_error_at_login,
 	.timeout = 60)
 {
-	struct account a;
-	char *secret, sql[256];
+	struct client_account a;
+	char *secret;
 
 	new_account(&a);
 	secret = enrol(&a);
 	json_object_put(confirm(&a, secret));
-	snprintf(sql, sizeof(sql), "UPDATE users SET mfa_secret = '!!!!' "
-		"WHERE public_id = '%s'", a.id);
-	free(client_sql(sql));
+	free(client_sqlf("UPDATE users SET mfa_secret = '!!!!' WHERE "
+		"public_id = '%s'", a.id));
 	cr_assert_eq(login(a.email, PASSWORD, "123456", NULL), 500);
-	cr_assert_eq(audit_count("auth.login_failed", a.id), 0);
+	cr_assert_eq(client_audit_count("auth.login_failed", a.id), 0);
 	free(secret);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(mfa, disabling_when_off_is_a_conflict)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char body[256];
 
 	new_account(&a);
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"123456\"}",
 		PASSWORD);
-	call("DELETE", MFA, a.access, body, &r);
-	assert_problem(&r, 409, "conflict");
+	client_call_token("DELETE", MFA, a.access, body, &r);
+	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 }

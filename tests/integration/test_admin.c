@@ -51,18 +51,6 @@ static char *sql_quote(const char *s)
 	return o;
 }
 
-static char *sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sqlf(const char *fmt, ...)
-{
-	char sql[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql(sql);
-}
-
 /* A user with the given name, e-mail, role and status; its public id
  * goes to pid. */
 static void make_user(const char *name, const char *email, const char *role,
@@ -70,7 +58,7 @@ static void make_user(const char *name, const char *email, const char *role,
 {
 	char *e = sql_quote(email), *v;
 
-	v = sqlf("INSERT INTO users (public_id, email, username, password_hash,"
+	v = client_sqlf("INSERT INTO users (public_id, email, username, password_hash,"
 		" role, status, created_at, updated_at) VALUES (UUID(), '%s', '%s',"
 		" '$scrypt$unusable', '%s', '%s', UTC_TIMESTAMP(6),"
 		" UTC_TIMESTAMP(6)); SELECT public_id FROM users WHERE"
@@ -79,52 +67,6 @@ static void make_user(const char *name, const char *email, const char *role,
 	cr_assert(v != NULL && strlen(v) == 36, "cannot create user %s", name);
 	memcpy(pid, v, 37);
 	free(v);
-}
-
-/* "Authorization: Bearer <token for pid with token version ver>". */
-static char *bearer_ver(const char *pid, long ver)
-{
-	char *tok = client_token_ver(pid, "user", 600, 0, ver), *h;
-
-	cr_assert(tok != NULL);
-	h = malloc(strlen(tok) + 32);
-	sprintf(h, "Authorization: Bearer %s", tok);
-	free(tok);
-	return h;
-}
-
-static char *bearer(const char *pid)
-{
-	return bearer_ver(pid, 1);
-}
-
-/* A request with an optional bearer header and JSON body. */
-static void call(const char *method, const char *path, const char *auth,
-	const char *json, struct client_resp *r)
-{
-	const char *hs[3];
-	size_t n = 0;
-
-	if (auth != NULL)
-		hs[n++] = auth;
-	if (json != NULL)
-		hs[n++] = "Content-Type: application/json";
-	hs[n] = NULL;
-	cr_assert(client_request(method, client_url(path), hs, json,
-		json ? strlen(json) : 0, r) == 0, "%s %s: no answer", method,
-		path);
-}
-
-static long status_of(const char *method, const char *path, const char *auth,
-	const char *json)
-{
-	struct client_resp r;
-	long s;
-
-	call(method, path, auth, json, &r);
-	s = r.status;
-	client_free(&r);
-	return s;
 }
 
 /* A formatted string in one of four rotating static buffers. */
@@ -144,7 +86,8 @@ static char *path_of(const char *fmt, ...)
 
 static char *user_col(const char *pid, const char *col)
 {
-	return sqlf("SELECT %s FROM users WHERE public_id = '%s'", col, pid);
+	return client_sqlf("SELECT %s FROM users WHERE public_id = '%s'", col,
+		pid);
 }
 
 /* An admin of the stack; its bearer header is returned. */
@@ -155,7 +98,7 @@ static char *new_admin(char pid[37])
 	snprintf(name, sizeof(name), "adm%s", marker());
 	make_user(name, path_of("%s@admin.example", name), "admin", "active",
 		pid);
-	return bearer(pid);
+	return client_bearer(pid, "user", 1);
 }
 
 /* Usernames of a list answer's items, joined by ','. */
@@ -186,12 +129,20 @@ static struct json_object *get_ok(const char *path, const char *auth)
 	struct client_resp r;
 	struct json_object *o;
 
-	call("GET", path, auth, NULL, &r);
-	cr_assert_eq(r.status, 200, "GET %s: %ld %s", path, r.status, r.body);
-	o = client_json(&r);
+	client_call("GET", path, auth, NULL, &r);
+	o = client_expect_json(&r, 200);
 	client_free(&r);
-	cr_assert(o != NULL);
 	return o;
+}
+
+/* The usernames of the page GET path answers, as item_names lists them. */
+static char *names_at(const char *path, const char *auth)
+{
+	struct json_object *o = get_ok(path, auth);
+	char *names = item_names(o);
+
+	json_object_put(o);
+	return names;
 }
 
 /* --- the list ------------------------------------------------------- */
@@ -215,10 +166,11 @@ Test(admin_users, get_shows_the_admin_view)
 	cr_assert_null(client_json_str(o, "mfa_secret"));
 	json_object_put(o);
 
-	cr_assert_eq(status_of("GET", USERS "/00000000-0000-4000-8000-000000000000",
+	cr_assert_eq(client_status("GET",
+		USERS "/00000000-0000-4000-8000-000000000000",
 		adm, NULL), 404);
-	cr_assert_eq(status_of("GET", USERS "/not-a-uuid", adm, NULL), 404);
-	cr_assert_eq(status_of("GET", USERS "/1", adm, NULL), 404);
+	cr_assert_eq(client_status("GET", USERS "/not-a-uuid", adm, NULL), 404);
+	cr_assert_eq(client_status("GET", USERS "/1", adm, NULL), 404);
 	free(adm);
 }
 
@@ -236,29 +188,23 @@ Test(admin_users, search_matches_username_and_email_substrings)
 	make_user(n2, path_of("second.%s@search.example", m), "user", "active", p2);
 	make_user(n3, "someone.else@elsewhere.example.org", "user", "active", p3);
 	/* Replace the fixed address so reruns do not collide. */
-	free(sqlf("UPDATE users SET email = CONCAT('x', '%s', '@other.example')"
+	free(client_sqlf("UPDATE users SET email = CONCAT('x', '%s', '@other.example')"
 		" WHERE public_id = '%s'", m, p3));
 
-	o = get_ok(path_of(USERS "?q=%s", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=%s", m), adm);
 	cr_assert(strstr(names, n1) && strstr(names, n2) && strstr(names, n3),
 		"%s", names);
 	free(names);
-	json_object_put(o);
 
 	/* The e-mail only, and case does not matter. */
-	o = get_ok(path_of(USERS "?q=SECOND.%s%%40SEARCH", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=SECOND.%s%%40SEARCH", m), adm);
 	cr_assert_str_eq(names, path_of("%s,", n2));
 	free(names);
-	json_object_put(o);
 
 	/* A prefix of a username. */
-	o = get_ok(path_of(USERS "?q=alpha%s", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=alpha%s", m), adm);
 	cr_assert_str_eq(names, path_of("%s,", n1));
 	free(names);
-	json_object_put(o);
 
 	/* Text no account has: an empty page, not an error. */
 	o = get_ok(path_of(USERS "?q=zz%sqq", m), adm);
@@ -275,7 +221,6 @@ Test(admin_users, search_wildcards_and_quotes_are_literal)
 	char apid[37], p1[37], p2[37], p3[37], n1[40], n2[40], n3[40];
 	char *adm = new_admin(apid), *names;
 	const char *m = marker();
-	struct json_object *o;
 
 	snprintf(n1, sizeof(n1), "pct%s", m);
 	snprintf(n2, sizeof(n2), "plain%s", m);
@@ -285,39 +230,29 @@ Test(admin_users, search_wildcards_and_quotes_are_literal)
 	make_user(n3, path_of("o'brien\\%s@lit.example", m), "user", "active", p3);
 
 	/* "%b_" matches the one address holding it, not "xby". */
-	o = get_ok(path_of(USERS "?q=%%25b_c%%21%s", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=%%25b_c%%21%s", m), adm);
 	cr_assert_str_eq(names, path_of("%s,", n1));
 	free(names);
-	json_object_put(o);
 
 	/* A lone "%" or "_" is a character to find, not "anything". */
-	o = get_ok(USERS "?q=%25&limit=100", adm);
-	names = item_names(o);
+	names = names_at(USERS "?q=%25&limit=100", adm);
 	cr_assert(strstr(names, n1) != NULL && strstr(names, n2) == NULL,
 		"%s", names);
 	free(names);
-	json_object_put(o);
 
-	o = get_ok(path_of(USERS "?q=o%%27brien%%5C%s", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=o%%27brien%%5C%s", m), adm);
 	cr_assert_str_eq(names, path_of("%s,", n3));
 	free(names);
-	json_object_put(o);
 
 	/* "!" is the escape character inside the pattern: found literally. */
-	o = get_ok(path_of(USERS "?q=c%%21%s", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=c%%21%s", m), adm);
 	cr_assert(strstr(names, n1) && strstr(names, n2), "%s", names);
 	free(names);
-	json_object_put(o);
 
 	/* Text outside ASCII cannot be in an address or username. */
-	o = get_ok(USERS "?q=%C3%A9", adm);
-	names = item_names(o);
+	names = names_at(USERS "?q=%C3%A9", adm);
 	cr_assert_str_eq(names, "");
 	free(names);
-	json_object_put(o);
 	free(adm);
 }
 
@@ -328,35 +263,29 @@ Test(admin_users, filters_by_role_and_status)
 	const char *m = marker();
 	static const char *roles[] = { "user", "support", "developer", "support" };
 	static const char *st[] = { "active", "active", "suspended", "suspended" };
-	struct json_object *o;
 
 	for (int i = 0; i < 4; i++) {
 		snprintf(n[i], sizeof(n[i]), "f%d%s", i, m);
 		make_user(n[i], path_of("%s@filter.example", n[i]), roles[i], st[i],
 			p[i]);
 	}
-	o = get_ok(path_of(USERS "?q=%s&role=support", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=%s&role=support", m), adm);
 	cr_assert(strstr(names, n[1]) && strstr(names, n[3]) &&
 		!strstr(names, n[0]) && !strstr(names, n[2]), "%s", names);
 	free(names);
-	json_object_put(o);
 
-	o = get_ok(path_of(USERS "?q=%s&status=suspended", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=%s&status=suspended", m), adm);
 	cr_assert(strstr(names, n[2]) && strstr(names, n[3]) &&
 		!strstr(names, n[0]) && !strstr(names, n[1]), "%s", names);
 	free(names);
-	json_object_put(o);
 
-	o = get_ok(path_of(USERS "?q=%s&role=support&status=active", m), adm);
-	names = item_names(o);
+	names = names_at(path_of(USERS "?q=%s&role=support&status=active", m),
+		adm);
 	cr_assert_str_eq(names, path_of("%s,", n[1]));
 	free(names);
-	json_object_put(o);
 
 	struct client_resp r;
-	call("GET", USERS "?role=root&status=banned", adm, NULL, &r);
+	client_call("GET", USERS "?role=root&status=banned", adm, NULL, &r);
 	cr_assert_eq(r.status, 422, "%ld %s", r.status, r.body);
 	cr_assert(strstr(r.body, "\"field\":\"role\"") &&
 		strstr(r.body, "\"field\":\"status\""), "%s", r.body);
@@ -431,13 +360,14 @@ Test(admin_users, bad_limits_and_cursors_are_refused)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct client_resp r;
 
-		call("GET", bad[i], adm, NULL, &r);
+		client_call("GET", bad[i], adm, NULL, &r);
 		cr_assert_eq(r.status, 422, "%s: %ld %s", bad[i], r.status, r.body);
 		cr_assert(strstr(r.body, "validation_failed"), "%s", r.body);
 		client_free(&r);
 	}
 	/* users.1: a well-formed cursor (nothing comes before row 1). */
-	cr_assert_eq(status_of("GET", USERS "?cursor=dXNlcnMuMQ&limit=100", adm,
+	cr_assert_eq(client_status("GET", USERS "?cursor=dXNlcnMuMQ&limit=100",
+		adm,
 		NULL), 200);
 	free(adm);
 }
@@ -453,7 +383,8 @@ Test(admin_users, patch_changes_role_and_audits_it)
 
 	snprintf(name, sizeof(name), "r%s", marker());
 	make_user(name, path_of("%s@role.example", name), "user", "active", pid);
-	call("PATCH", path_of(USERS "/%s", pid), adm, "{\"role\":\"support\"}", &r);
+	client_call("PATCH", path_of(USERS "/%s", pid), adm,
+		"{\"role\":\"support\"}", &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	o = client_json(&r);
 	cr_assert_str_eq(client_json_str(o, "role"), "support");
@@ -468,7 +399,7 @@ Test(admin_users, patch_changes_role_and_audits_it)
 	v = user_col(pid, "token_version");
 	cr_assert_str_eq(v, "1");
 	free(v);
-	v = sqlf("SELECT CONCAT(actor_id, '|', JSON_VALUE(detail, '$.old.role'),"
+	v = client_sqlf("SELECT CONCAT(actor_id, '|', JSON_VALUE(detail, '$.old.role'),"
 		" '|', JSON_VALUE(detail, '$.new.role'), '|',"
 		" JSON_VALUE(detail, '$.new.status'), '|', client_addr)"
 		" FROM audit_log WHERE event = 'admin.user_updated'"
@@ -478,11 +409,11 @@ Test(admin_users, patch_changes_role_and_audits_it)
 	free(v);
 
 	/* The same values again: nothing changes, nothing is audited. */
-	call("PATCH", path_of(USERS "/%s", pid), adm,
+	client_call("PATCH", path_of(USERS "/%s", pid), adm,
 		"{\"role\":\"support\",\"status\":\"active\"}", &r);
 	cr_assert_eq(r.status, 200);
 	client_free(&r);
-	v = sqlf("SELECT COUNT(*) FROM audit_log WHERE subject_id = '%s'", pid);
+	v = client_sqlf("SELECT COUNT(*) FROM audit_log WHERE subject_id = '%s'", pid);
 	cr_assert_str_eq(v, "1");
 	free(v);
 	free(adm);
@@ -503,7 +434,7 @@ Test(admin_users, patch_validates_its_body)
 		"{\"email\":\"x@y.example\"}", "{\"role\":\"admin\",\"x\":1}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		call("PATCH", path, adm, bad[i], &r);
+		client_call("PATCH", path, adm, bad[i], &r);
 		cr_assert_eq(r.status, 422, "%s: %ld %s", bad[i], r.status, r.body);
 		client_free(&r);
 	}
@@ -512,8 +443,8 @@ Test(admin_users, patch_validates_its_body)
 		"{\"role\":\"admin\"}", 16, &r) == 0);
 	cr_assert_eq(r.status, 415);
 	client_free(&r);
-	cr_assert_eq(status_of("PATCH", path, adm, "[]"), 400);
-	cr_assert_eq(status_of("PATCH",
+	cr_assert_eq(client_status("PATCH", path, adm, "[]"), 400);
+	cr_assert_eq(client_status("PATCH",
 		USERS "/00000000-0000-4000-8000-000000000000", adm,
 		"{\"role\":\"admin\"}"), 404);
 	char *v = user_col(pid, "role");
@@ -528,18 +459,18 @@ Test(admin_users, a_role_change_applies_to_the_next_request)
 	char *adm = new_admin(apid), *tok;
 
 	cr_assert_eq(client_user("user", pid), 0);
-	tok = bearer(pid);
-	cr_assert_eq(status_of("GET", USERS, tok, NULL), 403);
-	cr_assert_eq(status_of("PATCH", path_of(USERS "/%s", pid), adm,
+	tok = client_bearer(pid, "user", 1);
+	cr_assert_eq(client_status("GET", USERS, tok, NULL), 403);
+	cr_assert_eq(client_status("PATCH", path_of(USERS "/%s", pid), adm,
 		"{\"role\":\"admin\"}"), 200);
 	/* The same token: the role comes from the database. */
-	cr_assert_eq(status_of("GET", USERS, tok, NULL), 200);
+	cr_assert_eq(client_status("GET", USERS, tok, NULL), 200);
 	struct json_object *o = get_ok("/api/v1/me", tok);
 	cr_assert_str_eq(client_json_str(o, "role"), "admin");
 	json_object_put(o);
-	cr_assert_eq(status_of("PATCH", path_of(USERS "/%s", pid), adm,
+	cr_assert_eq(client_status("PATCH", path_of(USERS "/%s", pid), adm,
 		"{\"role\":\"user\"}"), 200);
-	cr_assert_eq(status_of("GET", USERS, tok, NULL), 403);
+	cr_assert_eq(client_status("GET", USERS, tok, NULL), 403);
 	free(tok);
 	free(adm);
 }
@@ -550,18 +481,18 @@ Test(admin_users, suspension_ends_sessions)
 	char *adm = new_admin(apid), *tok, *tok2;
 
 	cr_assert_eq(client_user("user", pid), 0);
-	tok = bearer(pid);
-	free(sqlf("INSERT INTO refresh_tokens (user_id, family_id, token_hash,"
+	tok = client_bearer(pid, "user", 1);
+	free(client_sqlf("INSERT INTO refresh_tokens (user_id, family_id, token_hash,"
 		" created_at, expires_at) SELECT id, REPEAT('a', 32),"
 		" UNHEX(SHA2(UUID(), 256)), UTC_TIMESTAMP(6),"
 		" UTC_TIMESTAMP(6) + INTERVAL 1 DAY FROM users WHERE public_id = '%s'",
 		pid));
-	cr_assert_eq(status_of("GET", MY_APP, tok, NULL), 404);
+	cr_assert_eq(client_status("GET", MY_APP, tok, NULL), 404);
 
-	cr_assert_eq(status_of("PATCH", path_of(USERS "/%s", pid), adm,
+	cr_assert_eq(client_status("PATCH", path_of(USERS "/%s", pid), adm,
 		"{\"status\":\"suspended\"}"), 200);
-	cr_assert_eq(status_of("GET", MY_APP, tok, NULL), 401);
-	v = sqlf("SELECT COUNT(*) FROM refresh_tokens r JOIN users u ON"
+	cr_assert_eq(client_status("GET", MY_APP, tok, NULL), 401);
+	v = client_sqlf("SELECT COUNT(*) FROM refresh_tokens r JOIN users u ON"
 		" u.id = r.user_id WHERE u.public_id = '%s' AND r.revoked_at IS NULL",
 		pid);
 	cr_assert_str_eq(v, "0");
@@ -571,11 +502,11 @@ Test(admin_users, suspension_ends_sessions)
 	free(v);
 
 	/* Reactivated, the old token stays dead; a new one works. */
-	cr_assert_eq(status_of("PATCH", path_of(USERS "/%s", pid), adm,
+	cr_assert_eq(client_status("PATCH", path_of(USERS "/%s", pid), adm,
 		"{\"status\":\"active\"}"), 200);
-	cr_assert_eq(status_of("GET", MY_APP, tok, NULL), 401);
-	tok2 = bearer_ver(pid, 2);
-	cr_assert_eq(status_of("GET", MY_APP, tok2, NULL), 404);
+	cr_assert_eq(client_status("GET", MY_APP, tok, NULL), 401);
+	tok2 = client_bearer(pid, "user", 2);
+	cr_assert_eq(client_status("GET", MY_APP, tok2, NULL), 404);
 	free(tok);
 	free(tok2);
 	free(adm);
@@ -586,10 +517,10 @@ static char *only_admin(char pid[37])
 {
 	char *adm, *v;
 
-	free(sqlf("UPDATE users SET status = 'suspended' WHERE role = 'admin'"
+	free(client_sqlf("UPDATE users SET status = 'suspended' WHERE role = 'admin'"
 		" AND status = 'active'"));
 	adm = new_admin(pid);
-	v = sqlf("SELECT COUNT(*) FROM users WHERE role = 'admin' AND"
+	v = client_sqlf("SELECT COUNT(*) FROM users WHERE role = 'admin' AND"
 		" status = 'active'");
 	cr_assert_str_eq(v, "1");
 	free(v);
@@ -608,7 +539,8 @@ Test(admin_users, the_last_active_admin_cannot_be_demoted_or_suspended)
 	};
 
 	for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
-		call("PATCH", path_of(USERS "/%s", apid), adm, changes[i], &r);
+		client_call("PATCH", path_of(USERS "/%s", apid), adm,
+			changes[i], &r);
 		cr_assert_eq(r.status, 409, "%s: %ld %s", changes[i], r.status,
 			r.body);
 		cr_assert(strstr(r.body, "conflict"), "%s", r.body);
@@ -618,21 +550,21 @@ Test(admin_users, the_last_active_admin_cannot_be_demoted_or_suspended)
 	cr_assert_str_eq(v, "admin|active|1");
 	free(v);
 	/* Changes that keep an active admin pass. */
-	cr_assert_eq(status_of("PATCH", path_of(USERS "/%s", apid), adm,
+	cr_assert_eq(client_status("PATCH", path_of(USERS "/%s", apid), adm,
 		"{\"role\":\"admin\",\"status\":\"active\"}"), 200);
 
 	/* With a second admin the first may step down (even itself). */
 	badm = new_admin(bpid);
-	cr_assert_eq(status_of("PATCH", path_of(USERS "/%s", apid), adm,
+	cr_assert_eq(client_status("PATCH", path_of(USERS "/%s", apid), adm,
 		"{\"role\":\"user\"}"), 200);
-	cr_assert_eq(status_of("GET", USERS, adm, NULL), 403);
+	cr_assert_eq(client_status("GET", USERS, adm, NULL), 403);
 	/* Now B is the last one. */
-	cr_assert_eq(status_of("PATCH", path_of(USERS "/%s", bpid), badm,
+	cr_assert_eq(client_status("PATCH", path_of(USERS "/%s", bpid), badm,
 		"{\"status\":\"suspended\"}"), 409);
 	/* A suspended admin does not count as one. */
-	free(sqlf("UPDATE users SET role = 'admin', status = 'suspended' WHERE"
+	free(client_sqlf("UPDATE users SET role = 'admin', status = 'suspended' WHERE"
 		" public_id = '%s'", apid));
-	cr_assert_eq(status_of("PATCH", path_of(USERS "/%s", bpid), badm,
+	cr_assert_eq(client_status("PATCH", path_of(USERS "/%s", bpid), badm,
 		"{\"role\":\"user\"}"), 409);
 	free(adm);
 	free(badm);
@@ -667,7 +599,7 @@ Test(admin_users, two_admins_demoting_each_other_leave_one)
 		int fds[2], st, codes[2], ok = 0;
 		pid_t kids[2];
 
-		free(sqlf("UPDATE users SET role = 'admin', status = 'active'"
+		free(client_sqlf("UPDATE users SET role = 'admin', status = 'active'"
 			" WHERE public_id IN ('%s', '%s')", apid, bpid));
 		cr_assert_eq(pipe(fds), 0);
 		kids[0] = fork();
@@ -693,7 +625,7 @@ Test(admin_users, two_admins_demoting_each_other_leave_one)
 		cr_assert_eq(ok, 1, "round %d: %d %d", round, codes[0], codes[1]);
 		cr_assert(codes[0] <= 2 && codes[1] <= 2, "round %d: %d %d", round,
 			codes[0], codes[1]);
-		v = sqlf("SELECT COUNT(*) FROM users WHERE role = 'admin' AND"
+		v = client_sqlf("SELECT COUNT(*) FROM users WHERE role = 'admin' AND"
 			" status = 'active'");
 		cr_assert_str_eq(v, "1", "round %d", round);
 		free(v);
@@ -712,7 +644,7 @@ static void apply_ok(const char *auth, char app_id[37])
 	struct json_object *o;
 	char *loc;
 
-	call("POST", APPLY, auth, "{\"description\":\"" DESC "\","
+	client_call("POST", APPLY, auth, "{\"description\":\"" DESC "\","
 		"\"website\":\"https://tools.example.com/lsp\","
 		"\"github_username\":\"octo-cat\",\"company_name\":null}", &r);
 	cr_assert_eq(r.status, 201, "%ld %s", r.status, r.body);
@@ -741,18 +673,19 @@ Test(developers, apply_then_approve_makes_a_developer)
 	struct json_object *o;
 
 	cr_assert_eq(client_user("user", upid), 0);
-	tok = bearer(upid);
-	cr_assert_eq(status_of("GET", MY_APP, tok, NULL), 404);
+	tok = client_bearer(upid, "user", 1);
+	cr_assert_eq(client_status("GET", MY_APP, tok, NULL), 404);
 	apply_ok(tok, app);
 
 	o = get_ok(MY_APP, tok);
 	cr_assert_str_eq(client_json_str(o, "id"), app);
 	json_object_put(o);
 	/* One pending application at a time. */
-	cr_assert_eq(status_of("POST", APPLY, tok, "{\"description\":\"" DESC
+	cr_assert_eq(client_status("POST", APPLY, tok,
+		"{\"description\":\"" DESC
 		"\"}"), 409);
 
-	call("POST", path_of(APPS "/%s/approve", app), adm,
+	client_call("POST", path_of(APPS "/%s/approve", app), adm,
 		"{\"notes\":\"Welcome aboard\"}", &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	o = client_json(&r);
@@ -794,19 +727,21 @@ Test(developers, apply_then_approve_makes_a_developer)
 	json_object_put(o);
 
 	/* Decided once: neither again, nor a new application. */
-	cr_assert_eq(status_of("POST", path_of(APPS "/%s/approve", app), adm,
+	cr_assert_eq(client_status("POST", path_of(APPS "/%s/approve", app),
+		adm,
 		"{}"), 409);
-	cr_assert_eq(status_of("POST", path_of(APPS "/%s/reject", app), adm,
+	cr_assert_eq(client_status("POST", path_of(APPS "/%s/reject", app), adm,
 		"{\"notes\":\"changed my mind\"}"), 409);
-	cr_assert_eq(status_of("POST", APPLY, tok, "{\"description\":\"" DESC
+	cr_assert_eq(client_status("POST", APPLY, tok,
+		"{\"description\":\"" DESC
 		"\"}"), 409);
 
-	v = sqlf("SELECT GROUP_CONCAT(event ORDER BY id) FROM audit_log WHERE"
+	v = client_sqlf("SELECT GROUP_CONCAT(event ORDER BY id) FROM audit_log WHERE"
 		" subject_id = '%s' AND event LIKE 'developer.%%'", upid);
 	cr_assert_str_eq(v, "developer.application_submitted,"
 		"developer.application_approved");
 	free(v);
-	v = sqlf("SELECT CONCAT(actor_id, '|', JSON_EXTRACT(detail,"
+	v = client_sqlf("SELECT CONCAT(actor_id, '|', JSON_EXTRACT(detail,"
 		" '$.role_changed')) FROM audit_log WHERE subject_id = '%s' AND"
 		" event = 'developer.application_approved'", upid);
 	cr_assert_str_eq(v, path_of("%s|true", apid));
@@ -824,18 +759,19 @@ Test(developers, reject_needs_notes_and_allows_a_new_application)
 	struct json_object *o;
 
 	cr_assert_eq(client_user("user", upid), 0);
-	tok = bearer(upid);
+	tok = client_bearer(upid, "user", 1);
 	apply_ok(tok, app);
 	static const char *bad[] = {
 		"{}", "{\"notes\":\"\"}", "{\"notes\":\"  \\n \"}",
 		"{\"notes\":null}", "{\"notes\":7}", "{\"reason\":\"x\"}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		call("POST", path_of(APPS "/%s/reject", app), adm, bad[i], &r);
+		client_call("POST", path_of(APPS "/%s/reject", app), adm,
+			bad[i], &r);
 		cr_assert_eq(r.status, 422, "%s: %ld %s", bad[i], r.status, r.body);
 		client_free(&r);
 	}
-	call("POST", path_of(APPS "/%s/reject", app), adm,
+	client_call("POST", path_of(APPS "/%s/reject", app), adm,
 		"{\"notes\":\"Please link the source of your tools.\"}", &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	client_free(&r);
@@ -864,7 +800,7 @@ Test(developers, application_fields_are_checked)
 	struct client_resp r;
 
 	cr_assert_eq(client_user("user", upid), 0);
-	tok = bearer(upid);
+	tok = client_bearer(upid, "user", 1);
 	memset(big, 'x', 5001);
 	big[5001] = '\0';
 	static const char *bad[] = {
@@ -883,24 +819,24 @@ Test(developers, application_fields_are_checked)
 		"{\"description\":12345}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		call("POST", APPLY, tok, bad[i], &r);
+		client_call("POST", APPLY, tok, bad[i], &r);
 		cr_assert_eq(r.status, 422, "%s: %ld %s", bad[i], r.status, r.body);
 		client_free(&r);
 	}
 	snprintf(body, sizeof(body), "{\"description\":\"%s\"}", big);
-	cr_assert_eq(status_of("POST", APPLY, tok, body), 422);
+	cr_assert_eq(client_status("POST", APPLY, tok, body), 422);
 	memset(big, 'c', 201);
 	big[201] = '\0';
 	snprintf(body, sizeof(body), "{\"description\":\"" DESC "\","
 		"\"company_name\":\"%s\"}", big);
-	cr_assert_eq(status_of("POST", APPLY, tok, body), 422);
+	cr_assert_eq(client_status("POST", APPLY, tok, body), 422);
 	/* Exactly at the limits: 5000 characters, 200, 2048 bytes. */
 	memset(big, 'd', 5000);
 	big[5000] = '\0';
 	snprintf(body, sizeof(body), "{\"description\":\"%s\","
 		"\"company_name\":\"%.200s\",\"website\":\"https://example.com/%.2028s\"}",
 		big, big, big);
-	cr_assert_eq(status_of("POST", APPLY, tok, body), 201);
+	cr_assert_eq(client_status("POST", APPLY, tok, body), 201);
 	free(tok);
 }
 
@@ -913,8 +849,9 @@ Test(developers, only_plain_users_may_apply)
 		struct client_resp r;
 
 		cr_assert_eq(client_user(roles[i], pid), 0);
-		tok = bearer(pid);
-		call("POST", APPLY, tok, "{\"description\":\"" DESC "\"}", &r);
+		tok = client_bearer(pid, "user", 1);
+		client_call("POST", APPLY, tok,
+			"{\"description\":\"" DESC "\"}", &r);
 		cr_assert_eq(r.status, 409, "%s: %ld %s", roles[i], r.status, r.body);
 		client_free(&r);
 		free(tok);
@@ -927,16 +864,17 @@ Test(developers, approval_keeps_a_staff_role)
 	char *adm = new_admin(apid), *tok;
 
 	cr_assert_eq(client_user("user", upid), 0);
-	tok = bearer(upid);
+	tok = client_bearer(upid, "user", 1);
 	apply_ok(tok, app);
-	free(sqlf("UPDATE users SET role = 'support' WHERE public_id = '%s'",
+	free(client_sqlf("UPDATE users SET role = 'support' WHERE public_id = '%s'",
 		upid));
-	cr_assert_eq(status_of("POST", path_of(APPS "/%s/approve", app), adm,
+	cr_assert_eq(client_status("POST", path_of(APPS "/%s/approve", app),
+		adm,
 		"{}"), 200);
 	v = user_col(upid, "role");
 	cr_assert_str_eq(v, "support");
 	free(v);
-	v = sqlf("SELECT JSON_EXTRACT(detail, '$.role_changed') FROM audit_log"
+	v = client_sqlf("SELECT JSON_EXTRACT(detail, '$.role_changed') FROM audit_log"
 		" WHERE subject_id = '%s' AND event ="
 		" 'developer.application_approved'", upid);
 	cr_assert_str_eq(v, "false");
@@ -955,10 +893,11 @@ Test(developers, admin_list_filters_and_pages_in_submission_order)
 
 	for (int i = 0; i < 3; i++) {
 		cr_assert_eq(client_user("user", pids[i]), 0);
-		toks[i] = bearer(pids[i]);
+		toks[i] = client_bearer(pids[i], "user", 1);
 		apply_ok(toks[i], apps[i]);
 	}
-	cr_assert_eq(status_of("POST", path_of(APPS "/%s/reject", apps[1]), adm,
+	cr_assert_eq(client_status("POST", path_of(APPS "/%s/reject", apps[1]),
+		adm,
 		"{\"notes\":\"no\"}"), 200);
 
 	/* Walk the whole pending list: ours come once each, in the order
@@ -1018,11 +957,14 @@ Test(developers, admin_list_filters_and_pages_in_submission_order)
 	o = get_ok(APPS "?status=rejected&limit=100", adm);
 	cr_assert(strstr(json_object_to_json_string(o), apps[1]) != NULL);
 	json_object_put(o);
-	cr_assert_eq(status_of("GET", APPS "?status=maybe", adm, NULL), 422);
-	cr_assert_eq(status_of("GET", APPS "?cursor=dXNlcnMuMQ", adm, NULL), 422);
-	cr_assert_eq(status_of("POST",
+	cr_assert_eq(client_status("GET", APPS "?status=maybe", adm, NULL),
+		422);
+	cr_assert_eq(client_status("GET", APPS "?cursor=dXNlcnMuMQ", adm, NULL),
+		422);
+	cr_assert_eq(client_status("POST",
 		APPS "/00000000-0000-4000-8000-000000000000/approve", adm, "{}"), 404);
-	cr_assert_eq(status_of("POST", APPS "/nope/approve", adm, "{}"), 404);
+	cr_assert_eq(client_status("POST", APPS "/nope/approve", adm, "{}"),
+		404);
 	for (int i = 0; i < 3; i++)
 		free(toks[i]);
 	free(adm);
@@ -1042,13 +984,15 @@ Test(developers, profiles_only_for_active_developers_and_admins)
 		snprintf(name, sizeof(name), "pr%zu%s", i, marker());
 		make_user(name, path_of("%s@profile.example", name), cases[i].role,
 			cases[i].status, pid);
-		cr_assert_eq(status_of("GET", path_of("/api/v1/developers/%s", name),
+		cr_assert_eq(client_status("GET",
+			path_of("/api/v1/developers/%s", name),
 			NULL, NULL), cases[i].want, "%s/%s", cases[i].role,
 			cases[i].status);
 	}
-	cr_assert_eq(status_of("GET", "/api/v1/developers/nobody-by-this-name",
+	cr_assert_eq(client_status("GET",
+		"/api/v1/developers/nobody-by-this-name",
 		NULL, NULL), 404);
-	cr_assert_eq(status_of("GET", "/api/v1/developers/Bad%20Name", NULL,
+	cr_assert_eq(client_status("GET", "/api/v1/developers/Bad%20Name", NULL,
 		NULL), 404);
 }
 
@@ -1069,9 +1013,9 @@ Test(developers, hostile_text_is_stored_verbatim_and_escaped_in_json)
 	json_object_put(in);
 
 	cr_assert_eq(client_user("user", upid), 0);
-	tok = bearer(upid);
-	cr_assert_eq(status_of("POST", APPLY, tok, body), 201);
-	call("GET", MY_APP, tok, NULL, &r);
+	tok = client_bearer(upid, "user", 1);
+	cr_assert_eq(client_status("POST", APPLY, tok, body), 201);
+	client_call("GET", MY_APP, tok, NULL, &r);
 	cr_assert_eq(r.status, 200);
 	v = client_header(&r, "Content-Type");
 	cr_assert(v && strncmp(v, "application/json", 16) == 0, "%s", v);
@@ -1092,51 +1036,29 @@ Test(developers, hostile_text_is_stored_verbatim_and_escaped_in_json)
 	hex = malloc(2 * sizeof(desc) + 1);
 	for (size_t i = 0; i + 1 < sizeof(desc); i++)
 		sprintf(hex + 2 * i, "%02X", (unsigned char)desc[i]);
-	v = sqlf("SELECT HEX(d.description) FROM developer_applications d JOIN"
+	v = client_sqlf("SELECT HEX(d.description) FROM developer_applications d JOIN"
 		" users u ON u.id = d.user_id WHERE u.public_id = '%s'", upid);
 	cr_assert_str_eq(v, hex);
 	free(v);
 	free(hex);
-	v = sqlf("SELECT COUNT(*) FROM users");
+	v = client_sqlf("SELECT COUNT(*) FROM users");
 	cr_assert(v != NULL && atol(v) > 0, "users survived");
 	free(v);
 	free(tok);
-}
-
-/* --- devforgectl create-admin --------------------------------------- */
-
-static const char *ctl(void)
-{
-	const char *c = getenv("DEVFORGE_TEST_CTL");
-
-	return c ? c : "./devforgectl";
 }
 
 /* Runs `devforgectl -c CONF create-admin <args>` with stdin from input
  * (NULL: /dev/null); returns its exit status, output in *out. */
 static int create_admin(const char *args, const char *input, char **out)
 {
-	char cmd[4096], buf[4096];
-	size_t len = 0;
-	FILE *f;
-	int st;
+	char cmd[4096];
 
-	snprintf(cmd, sizeof(cmd), "(%s%s%s %s -c '%s' create-admin %s%s) 2>&1",
+	snprintf(cmd, sizeof(cmd), "%s%s%s %s -c '%s' create-admin %s%s",
 		input ? "printf '%s\\n' '" : "", input ? input : "",
-		input ? "' |" : "", ctl(), client_env("DEVFORGE_TEST_CONFIG"),
+		input ? "' |" : "", client_ctl(),
+			client_env("DEVFORGE_TEST_CONFIG"),
 		args, input ? "" : " </dev/null");
-	*out = calloc(1, 1);
-	f = popen(cmd, "r");
-	cr_assert(f != NULL);
-	while (fgets(buf, sizeof(buf), f)) {
-		size_t n = strlen(buf);
-
-		*out = realloc(*out, len + n + 1);
-		memcpy(*out + len, buf, n + 1);
-		len += n;
-	}
-	st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return client_run(cmd, out);
 }
 
 #define GOOD_PW "correct horse battery staple 42"
@@ -1158,12 +1080,12 @@ Test(ctl_admin, creates_an_admin_from_a_password_file)
 	cr_assert(strstr(out, name) != NULL, "%s", out);
 	free(out);
 
-	v = sqlf("SELECT CONCAT(role, '|', status, '|', email, '|',"
+	v = client_sqlf("SELECT CONCAT(role, '|', status, '|', email, '|',"
 		" password_hash LIKE '$scrypt$ln=%%') FROM users WHERE username = '%s'",
 		name);
 	cr_assert_str_eq(v, path_of("admin|active|%s@ops.example|1", name));
 	free(v);
-	v = sqlf("SELECT CONCAT(a.event, '|', COALESCE(a.actor_id, '-'), '|',"
+	v = client_sqlf("SELECT CONCAT(a.event, '|', COALESCE(a.actor_id, '-'), '|',"
 		" JSON_VALUE(a.detail, '$.via')) FROM audit_log a JOIN users u ON"
 		" u.public_id = a.subject_id WHERE u.username = '%s'", name);
 	cr_assert_str_eq(v, "admin.user_created|-|devforgectl");
@@ -1185,7 +1107,7 @@ Test(ctl_admin, reads_the_password_from_stdin)
 		name, name);
 	cr_assert_eq(create_admin(args, GOOD_PW, &out), 0, "%s", out);
 	free(out);
-	v = sqlf("SELECT role FROM users WHERE username = '%s'", name);
+	v = client_sqlf("SELECT role FROM users WHERE username = '%s'", name);
 	cr_assert_str_eq(v, "admin");
 	free(v);
 }
@@ -1213,6 +1135,26 @@ static int read_until(int fd, char *buf, size_t cap, size_t *len,
 	return -1;
 }
 
+/* Starts devforgectl create-admin on a new terminal (its side in *fd)
+ * and reads up to its first prompt into out; returns the child's pid. */
+static pid_t create_admin_on_pty(const char *email, const char *name,
+	int *fd, char *out, size_t cap, size_t *len)
+{
+	pid_t kid = forkpty(fd, NULL, NULL, NULL);
+
+	cr_assert(kid >= 0);
+	if (kid == 0) {
+		execl(client_ctl(), client_ctl(), "-c",
+			client_env("DEVFORGE_TEST_CONFIG"),
+			"create-admin", "--email", email, "--username", name,
+			(char *)NULL);
+		_exit(127);
+	}
+	cr_assert_eq(read_until(*fd, out, cap, len, "Password: "), 0,
+		"no prompt: %s", out);
+	return kid;
+}
+
 Test(ctl_admin, prompts_on_a_terminal_without_echo)
 {
 	char name[40], out[8192], email[80], *v;
@@ -1222,16 +1164,7 @@ Test(ctl_admin, prompts_on_a_terminal_without_echo)
 
 	snprintf(name, sizeof(name), "ct%s", marker());
 	snprintf(email, sizeof(email), "%s@ops.example", name);
-	kid = forkpty(&fd, NULL, NULL, NULL);
-	cr_assert(kid >= 0);
-	if (kid == 0) {
-		execl(ctl(), ctl(), "-c", client_env("DEVFORGE_TEST_CONFIG"),
-			"create-admin", "--email", email, "--username", name,
-			(char *)NULL);
-		_exit(127);
-	}
-	cr_assert_eq(read_until(fd, out, sizeof(out), &len, "Password: "), 0,
-		"no prompt: %s", out);
+	kid = create_admin_on_pty(email, name, &fd, out, sizeof(out), &len);
 	cr_assert(write(fd, GOOD_PW "\n", sizeof(GOOD_PW)) > 0);
 	cr_assert_eq(read_until(fd, out, sizeof(out), &len, "again: "), 0,
 		"no second prompt: %s", out);
@@ -1243,7 +1176,7 @@ Test(ctl_admin, prompts_on_a_terminal_without_echo)
 	cr_assert(strstr(out, "created admin") != NULL, "%s", out);
 	/* The terminal never showed what was typed. */
 	cr_assert(strstr(out, "horse") == NULL, "echoed: %s", out);
-	v = sqlf("SELECT role FROM users WHERE username = '%s'", name);
+	v = client_sqlf("SELECT role FROM users WHERE username = '%s'", name);
 	cr_assert_str_eq(v, "admin");
 	free(v);
 }
@@ -1258,16 +1191,7 @@ Test(ctl_admin, an_interrupt_at_the_prompt_gives_the_echo_back)
 
 	snprintf(name, sizeof(name), "ci%s", marker());
 	snprintf(email, sizeof(email), "%s@ops.example", name);
-	kid = forkpty(&fd, NULL, NULL, NULL);
-	cr_assert(kid >= 0);
-	if (kid == 0) {
-		execl(ctl(), ctl(), "-c", client_env("DEVFORGE_TEST_CONFIG"),
-			"create-admin", "--email", email, "--username", name,
-			(char *)NULL);
-		_exit(127);
-	}
-	cr_assert_eq(read_until(fd, out, sizeof(out), &len, "Password: "), 0,
-		"no prompt: %s", out);
+	kid = create_admin_on_pty(email, name, &fd, out, sizeof(out), &len);
 	cr_assert_eq(tcgetattr(fd, &t), 0);
 	cr_assert_eq(t.c_lflag & ECHO, 0, "echo is on at the prompt");
 	cr_assert(write(fd, "\003", 1) == 1);   /* ^C */
@@ -1291,7 +1215,7 @@ Test(ctl_admin, refuses_a_weak_password)
 		cr_assert_eq(create_admin(args, weak[i], &out), 1, "%s: %s",
 			weak[i], out);
 		free(out);
-		v = sqlf("SELECT COUNT(*) FROM users WHERE username = '%s'", name);
+		v = client_sqlf("SELECT COUNT(*) FROM users WHERE username = '%s'", name);
 		cr_assert_str_eq(v, "0");
 		free(v);
 	}
@@ -1330,7 +1254,7 @@ Test(ctl_admin, promote_makes_an_existing_account_an_active_admin)
 	char pid[37], args[512], *name, *email, *out, *v;
 
 	cr_assert_eq(client_user("user", pid), 0);
-	free(sqlf("UPDATE users SET status = 'suspended' WHERE public_id = '%s'",
+	free(client_sqlf("UPDATE users SET status = 'suspended' WHERE public_id = '%s'",
 		pid));
 	name = user_col(pid, "username");
 	email = user_col(pid, "email");
@@ -1341,7 +1265,7 @@ Test(ctl_admin, promote_makes_an_existing_account_an_active_admin)
 	v = user_col(pid, "CONCAT(role, '|', status)");
 	cr_assert_str_eq(v, "admin|active");
 	free(v);
-	v = sqlf("SELECT CONCAT(JSON_VALUE(detail, '$.old_role'), '|',"
+	v = client_sqlf("SELECT CONCAT(JSON_VALUE(detail, '$.old_role'), '|',"
 		" JSON_VALUE(detail, '$.old_status'), '|', JSON_VALUE(detail,"
 		" '$.via')) FROM audit_log WHERE event = 'admin.user_updated' AND"
 		" subject_id = '%s'", pid);

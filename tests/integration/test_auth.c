@@ -26,78 +26,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-/* A name no other test run has used: letters, digits and '_'. */
-static const char *unique(const char *prefix)
-{
-	static char buf[8][48];
-	static unsigned seq, slot;
-	char *b = buf[slot++ % 8];
-
-	snprintf(b, sizeof(buf[0]), "%s%d_%u_%ld", prefix, getpid() % 100000,
-		seq++, (long)time(NULL) % 1000000);
-	return b;
-}
-
-static void assert_problem(struct client_resp *r, long status, const char *code)
-{
-	char want[256];
-	struct json_object *o;
-
-	cr_assert_eq(r->status, status, "want %ld, got %ld: %s", status,
-		r->status, r->body);
-	char *ct = client_header(r, "Content-Type");
-	cr_assert(ct && strncmp(ct, "application/problem+json", 24) == 0,
-		"content type %s", ct ? ct : "(none)");
-	free(ct);
-	o = client_json(r);
-	cr_assert(o != NULL, "problem body is not JSON: %s", r->body);
-	snprintf(want, sizeof(want), "https://devforge.dev/problems/%s", code);
-	cr_assert_str_eq(client_json_str(o, "type"), want, "%s", r->body);
-	json_object_put(o);
-}
-
-/* 1 when the problem body names field with code in errors[]. */
-static int has_error(struct client_resp *r, const char *field,
-	const char *code)
-{
-	struct json_object *o = client_json(r), *errs, *e, *f, *c;
-	int found = 0;
-
-	if (o && json_object_object_get_ex(o, "errors", &errs)) {
-		for (size_t i = 0; i < json_object_array_length(errs); i++) {
-			e = json_object_array_get_idx(errs, i);
-			if (json_object_object_get_ex(e, "field", &f) &&
-			    json_object_object_get_ex(e, "code", &c) &&
-			    strcmp(json_object_get_string(f), field) == 0 &&
-			    strcmp(json_object_get_string(c), code) == 0)
-				found = 1;
-		}
-	}
-	json_object_put(o);
-	return found;
-}
-
-/* A string member of a JSON body, malloc'd (NULL when absent). */
-static char *body_str(struct client_resp *r, const char *path)
-{
-	struct json_object *o = client_json(r);
-	const char *s = o ? client_json_str(o, path) : NULL;
-	char *out = s ? strdup(s) : NULL;
-
-	json_object_put(o);
-	return out;
-}
-
-static char *json_quote(const char *s)
-{
-	struct json_object *o = json_object_new_string(s);
-	char *out = strdup(json_object_to_json_string_ext(o,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-
-	json_object_put(o);
-	return out;
-}
-
 static int post(const char *path, const char *json, struct client_resp *r)
 {
 	return client_post_json(client_url(path), json, NULL, r);
@@ -127,38 +55,10 @@ static void do_login(const char *email, const char *password,
 	cr_assert(post(LOGIN, body, r) == 0);
 }
 
-struct account {
-	char email[128];
-	char username[48];
-	char id[40];
-	char *access;
-	char *refresh;
-};
-
 /* Registers a fresh account (password PASSWORD) and keeps its session. */
-static void new_account(struct account *a)
+static void new_account(struct client_account *a)
 {
-	struct client_resp r;
-	char *id;
-
-	snprintf(a->username, sizeof(a->username), "%s", unique("ses"));
-	snprintf(a->email, sizeof(a->email), "%s@sessions.example",
-		a->username);
-	do_register(a->email, a->username, PASSWORD, &r);
-	cr_assert_eq(r.status, 201, "register: %ld %s", r.status, r.body);
-	a->access = body_str(&r, "access_token");
-	a->refresh = body_str(&r, "refresh_token");
-	id = body_str(&r, "user.id");
-	cr_assert(a->access && a->refresh && id);
-	snprintf(a->id, sizeof(a->id), "%s", id);
-	free(id);
-	client_free(&r);
-}
-
-static void free_account(struct account *a)
-{
-	free(a->access);
-	free(a->refresh);
+	client_account_new(a, "ses", "sessions.example", PASSWORD);
 }
 
 static void do_refresh(const char *token, struct client_resp *r)
@@ -174,35 +74,7 @@ static void do_refresh(const char *token, struct client_resp *r)
  * that it was refused. */
 static long token_status(const char *access)
 {
-	char h[2048];
-	const char *hdr[] = { h, NULL };
-	struct client_resp r;
-	long s;
-
-	snprintf(h, sizeof(h), "Authorization: Bearer %s", access);
-	cr_assert(client_request("GET", client_untrusted_url(METRICS), hdr,
-		NULL, 0, &r) == 0);
-	s = r.status;
-	client_free(&r);
-	return s;
-}
-
-static long sql_long(const char *sql)
-{
-	char *v = client_sql(sql);
-	long n = v ? atol(v) : -1;
-
-	free(v);
-	return n;
-}
-
-static long audit_count(const char *event, const char *subject)
-{
-	char sql[512];
-
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM audit_log WHERE "
-		"event = '%s' AND subject_id = '%s';", event, subject);
-	return sql_long(sql);
+	return client_status_untrusted("GET", METRICS, access);
 }
 
 /* ------------------------------------------------------------ register */
@@ -210,7 +82,7 @@ static long audit_count(const char *event, const char *subject)
 Test(register, creates_the_account_and_a_session)
 {
 	struct client_resp r;
-	const char *name = unique("reg");
+	const char *name = client_unique("reg");
 	char email[128], lower[128], sql[512];
 
 	snprintf(email, sizeof(email), "%s@Sessions.EXAMPLE", name);
@@ -261,15 +133,15 @@ Test(register, creates_the_account_and_a_session)
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM refresh_tokens t "
 		"JOIN users u ON u.id = t.user_id WHERE u.email = '%s' AND "
 		"t.token_hash = UNHEX(SHA2('%s', 256));", lower, refresh);
-	cr_assert_eq(sql_long(sql), 1);
+	cr_assert_eq(client_sql_long(sql), 1);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_outbox WHERE "
 		"to_addr = '%s' AND template = 'email_verify';", lower);
-	cr_assert_eq(sql_long(sql), 1);
+	cr_assert_eq(client_sql_long(sql), 1);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM user_tokens t JOIN "
 		"users u ON u.id = t.user_id WHERE u.email = '%s' AND "
 		"t.purpose = 'email_verify';", lower);
-	cr_assert_eq(sql_long(sql), 1);
-	cr_assert_eq(audit_count("auth.register",
+	cr_assert_eq(client_sql_long(sql), 1);
+	cr_assert_eq(client_audit_count("auth.register",
 		client_json_str(o, "user.id")), 1);
 	json_object_put(o);
 	client_free(&r);
@@ -278,62 +150,68 @@ Test(register, creates_the_account_and_a_session)
 Test(register, refuses_each_bad_field_with_422)
 {
 	struct client_resp r;
-	const char *n = unique("val");
+	const char *n = client_unique("val");
 	char body[1024], longname[160];
 
 	/* Everything wrong at once: each field named. */
 	cr_assert(post(REGISTER, "{\"email\":\"not-an-email\",\"username\":"
 		"\"No Spaces\",\"password\":\"short\",\"display_name\":\"\","
 		"\"role\":\"admin\"}", &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "email", "invalid_format"), "%s", r.body);
-	cr_assert(has_error(&r, "username", "invalid_format"), "%s", r.body);
-	cr_assert(has_error(&r, "password", "too_short"), "%s", r.body);
-	cr_assert(has_error(&r, "display_name", "too_short"), "%s", r.body);
-	cr_assert(has_error(&r, "role", "unknown_field"), "%s", r.body);
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "email", "invalid_format"), "%s",
+		r.body);
+	cr_assert(client_has_error(&r, "username", "invalid_format"), "%s",
+		r.body);
+	cr_assert(client_has_error(&r, "password", "too_short"), "%s", r.body);
+	cr_assert(client_has_error(&r, "display_name", "too_short"), "%s",
+		r.body);
+	cr_assert(client_has_error(&r, "role", "unknown_field"), "%s", r.body);
 	client_free(&r);
 
 	/* A literal route segment beside /developers/{username}. */
 	cr_assert(post(REGISTER, "{\"email\":\"reserved@example.com\","
 		"\"username\":\"applications\",\"password\":\"a quite long pass phrase\"}",
 		&r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "username", "reserved"), "%s", r.body);
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "username", "reserved"), "%s", r.body);
 	client_free(&r);
 
 	cr_assert(post(REGISTER, "{}", &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "email", "required"));
-	cr_assert(has_error(&r, "username", "required"));
-	cr_assert(has_error(&r, "password", "required"));
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "email", "required"));
+	cr_assert(client_has_error(&r, "username", "required"));
+	cr_assert(client_has_error(&r, "password", "required"));
 	client_free(&r);
 
 	cr_assert(post(REGISTER, "{\"email\":7,\"username\":\"abc\","
 		"\"password\":null}", &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "email", "invalid_type"), "%s", r.body);
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "email", "invalid_type"), "%s", r.body);
 	client_free(&r);
 
 	/* A common password, in another case than the list's. */
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"PassWord123\"}", n, n);
 	cr_assert(post(REGISTER, body, &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "password", "common_password"), "%s", r.body);
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "password", "common_password"), "%s",
+		r.body);
 	client_free(&r);
 
 	/* Containing the username or the e-mail's local part. */
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"xx-%s-yy\"}", n, n, n);
 	cr_assert(post(REGISTER, body, &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "password", "contains_username"), "%s", r.body);
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "password", "contains_username"), "%s",
+		r.body);
 	client_free(&r);
 	snprintf(body, sizeof(body), "{\"email\":\"kx7mailbox@x.example\","
 		"\"username\":\"%s\",\"password\":\"Zz-KX7MAILBOX-zz9\"}", n);
 	cr_assert(post(REGISTER, body, &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "password", "contains_email"), "%s", r.body);
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "password", "contains_email"), "%s",
+		r.body);
 	client_free(&r);
 
 	/* Too long: password 129 characters, display name 101. */
@@ -342,23 +220,25 @@ Test(register, refuses_each_bad_field_with_422)
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"%s\"}", n, n, longname);
 	cr_assert(post(REGISTER, body, &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "password", "too_long"), "%s", r.body);
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "password", "too_long"), "%s", r.body);
 	client_free(&r);
 	longname[101] = '\0';
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"" PASSWORD "\",\"display_name\":\"%s\"}",
 		n, n, longname);
 	cr_assert(post(REGISTER, body, &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "display_name", "too_long"), "%s", r.body);
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "display_name", "too_long"), "%s",
+		r.body);
 	client_free(&r);
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"" PASSWORD "\",\"display_name\":"
 		"\"a\\u0007b\"}", n, n);
 	cr_assert(post(REGISTER, body, &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "display_name", "invalid_format"), "%s", r.body);
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "display_name", "invalid_format"), "%s",
+		r.body);
 	client_free(&r);
 
 	/* An e-mail address over 254 characters. */
@@ -368,35 +248,36 @@ Test(register, refuses_each_bad_field_with_422)
 	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"username\":\"%s\","
 		"\"password\":\"" PASSWORD "\"}", big, n);
 	cr_assert(post(REGISTER, body, &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "email", "invalid_format"), "%s", r.body);
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "email", "invalid_format"), "%s",
+		r.body);
 	client_free(&r);
 
 	/* Nothing of all that was stored. */
 	snprintf(body, sizeof(body), "SELECT COUNT(*) FROM users WHERE "
 		"username = '%s';", n);
-	cr_assert_eq(sql_long(body), 0);
+	cr_assert_eq(client_sql_long(body), 0);
 }
 
 Test(register, taken_email_or_username_is_409_naming_the_field)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char email[160];
 
 	new_account(&a);
 	/* The same address in other letter case is the same address. */
 	snprintf(email, sizeof(email), "%s@SESSIONS.example", a.username);
-	do_register(email, unique("oth"), PASSWORD, &r);
-	assert_problem(&r, 409, "conflict");
-	cr_assert(has_error(&r, "email", "taken"), "%s", r.body);
+	do_register(email, client_unique("oth"), PASSWORD, &r);
+	client_assert_problem(&r, 409, "conflict");
+	cr_assert(client_has_error(&r, "email", "taken"), "%s", r.body);
 	client_free(&r);
 
 	do_register("someone-else@sessions.example", a.username, PASSWORD, &r);
-	assert_problem(&r, 409, "conflict");
-	cr_assert(has_error(&r, "username", "taken"), "%s", r.body);
+	client_assert_problem(&r, 409, "conflict");
+	cr_assert(client_has_error(&r, "username", "taken"), "%s", r.body);
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(register, text_is_stored_verbatim_and_returned_escaped)
@@ -404,9 +285,9 @@ Test(register, text_is_stored_verbatim_and_returned_escaped)
 	static const char nasty[] = "Robert'); DROP TABLE users;-- "
 		"<script>alert(\"x\")</script> \\ %_ `$(id)` \xc3\xa9\xe2\x9c\x93";
 	struct client_resp r;
-	const char *n = unique("esc");
+	const char *n = client_unique("esc");
 	char body[1024], sql[256];
-	char *q = json_quote(nasty);
+	char *q = client_json_quote(nasty);
 
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"" PASSWORD "\",\"display_name\":%s}", n, n, q);
@@ -416,7 +297,7 @@ Test(register, text_is_stored_verbatim_and_returned_escaped)
 	/* The raw body is JSON: quotes and backslashes escaped, and it
 	 * parses back to the very same text. */
 	cr_assert_null(strstr(r.body, "alert(\"x\")"), "%s", r.body);
-	char *dn = body_str(&r, "user.display_name");
+	char *dn = client_body_str(&r, "user.display_name");
 	cr_assert_str_eq(dn, nasty);
 	free(dn);
 	client_free(&r);
@@ -433,14 +314,14 @@ Test(register, text_is_stored_verbatim_and_returned_escaped)
 	cr_assert_str_eq(hex, want);
 	free(hex);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM users;");
-	cr_assert(sql_long(sql) > 0, "the users table is still there");
+	cr_assert(client_sql_long(sql) > 0, "the users table is still there");
 }
 
 /* ------------------------------------------------------------ login */
 
 Test(login, succeeds_with_the_same_shape_as_register)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 
 	new_account(&a);
@@ -457,7 +338,7 @@ Test(login, succeeds_with_the_same_shape_as_register)
 	free(ck);
 	json_object_put(o);
 	client_free(&r);
-	cr_assert_eq(audit_count("auth.login", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.login", a.id), 1);
 
 	/* The address is matched whatever its letter case. */
 	char upper[160];
@@ -465,7 +346,7 @@ Test(login, succeeds_with_the_same_shape_as_register)
 	do_login(upper, PASSWORD, NULL, &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 /* The problem body without its request id, to compare two answers. */
@@ -483,7 +364,7 @@ static char *problem_sans_id(struct client_resp *r)
 
 Test(login, unknown_email_and_wrong_password_get_one_answer)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r1, r2, r3;
 	char *b1, *b2, *b3, sql[256];
 
@@ -492,9 +373,9 @@ Test(login, unknown_email_and_wrong_password_get_one_answer)
 	do_login("nobody-at-all@sessions.example", "not-the-password-1", NULL,
 		&r2);
 	do_login("not even an address", "not-the-password-1", NULL, &r3);
-	assert_problem(&r1, 401, "unauthorized");
-	assert_problem(&r2, 401, "unauthorized");
-	assert_problem(&r3, 401, "unauthorized");
+	client_assert_problem(&r1, 401, "unauthorized");
+	client_assert_problem(&r2, 401, "unauthorized");
+	client_assert_problem(&r3, 401, "unauthorized");
 	b1 = problem_sans_id(&r1);
 	b2 = problem_sans_id(&r2);
 	b3 = problem_sans_id(&r3);
@@ -509,17 +390,17 @@ Test(login, unknown_email_and_wrong_password_get_one_answer)
 	client_free(&r1);
 	client_free(&r2);
 	client_free(&r3);
-	cr_assert_eq(audit_count("auth.login_failed", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.login_failed", a.id), 1);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM login_failures f JOIN "
 		"users u ON u.id = f.user_id WHERE u.public_id = '%s';", a.id);
-	cr_assert_eq(sql_long(sql), 1);
+	cr_assert_eq(client_sql_long(sql), 1);
 
 	/* A success clears the count. */
 	do_login(a.email, PASSWORD, NULL, &r1);
 	cr_assert_eq(r1.status, 200);
 	client_free(&r1);
-	cr_assert_eq(sql_long(sql), 0);
-	free_account(&a);
+	cr_assert_eq(client_sql_long(sql), 0);
+	client_account_free(&a);
 }
 
 Test(login, refuses_bad_fields_with_422)
@@ -527,14 +408,14 @@ Test(login, refuses_bad_fields_with_422)
 	struct client_resp r;
 
 	cr_assert(post(LOGIN, "{\"email\":\"a@b.example\"}", &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "password", "required"));
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "password", "required"));
 	client_free(&r);
 	cr_assert(post(LOGIN, "{\"email\":\"a@b.example\",\"password\":1,"
 		"\"remember\":true}", &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "password", "invalid_type"));
-	cr_assert(has_error(&r, "remember", "unknown_field"));
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "password", "invalid_type"));
+	cr_assert(client_has_error(&r, "remember", "unknown_field"));
 	client_free(&r);
 }
 
@@ -547,48 +428,50 @@ static long retry_after(struct client_resp *r)
 	return n;
 }
 
+/* Four wrong passwords for email answered 401, then a fifth that locks
+ * the account (429); returns the lock's Retry-After. */
+static long fail_until_locked(const char *email)
+{
+	struct client_resp r;
+	long s;
+
+	for (int i = 1; i <= 4; i++) {
+		do_login(email, "wrong-password-x", NULL, &r);
+		client_assert_problem(&r, 401, "unauthorized");
+		client_free(&r);
+	}
+	do_login(email, "wrong-password-x", NULL, &r);
+	client_assert_problem(&r, 429, "account_locked");
+	s = retry_after(&r);
+	client_free(&r);
+	return s;
+}
+
 Test(login, five_failures_lock_with_growing_delay_then_expire,
 	.timeout = 120)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	long first, second;
-	int i;
 
 	new_account(&a);
-	for (i = 1; i <= 4; i++) {
-		do_login(a.email, "wrong-password-x", NULL, &r);
-		assert_problem(&r, 401, "unauthorized");
-		client_free(&r);
-	}
 	/* The fifth failure locks, and says so. */
-	do_login(a.email, "wrong-password-x", NULL, &r);
-	assert_problem(&r, 429, "account_locked");
-	first = retry_after(&r);
+	first = fail_until_locked(a.email);
 	cr_assert(first >= 1, "Retry-After %ld", first);
 	cr_assert(first <= 10, "Retry-After %ld: run the stack with "
 		"DEVFORGE_LOCKOUT_BASE_SECONDS=2 (scripts/test does)", first);
-	client_free(&r);
 	/* Locked means locked: the right password too. */
 	do_login(a.email, PASSWORD, NULL, &r);
-	assert_problem(&r, 429, "account_locked");
+	client_assert_problem(&r, 429, "account_locked");
 	cr_assert(retry_after(&r) >= 1 && retry_after(&r) <= first);
 	client_free(&r);
-	cr_assert_eq(audit_count("auth.lockout", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.lockout", a.id), 1);
 
 	/* After the lock: five more failures lock for longer. */
 	sleep((unsigned)first + 1);
-	for (i = 1; i <= 4; i++) {
-		do_login(a.email, "wrong-password-x", NULL, &r);
-		assert_problem(&r, 401, "unauthorized");
-		client_free(&r);
-	}
-	do_login(a.email, "wrong-password-x", NULL, &r);
-	assert_problem(&r, 429, "account_locked");
-	second = retry_after(&r);
+	second = fail_until_locked(a.email);
 	cr_assert(second > first, "second lock %lds, first %lds", second, first);
-	client_free(&r);
-	cr_assert_eq(audit_count("auth.lockout", a.id), 2);
+	cr_assert_eq(client_audit_count("auth.lockout", a.id), 2);
 
 	/* Once it has run out, the right password gets in and the count
 	 * starts again. */
@@ -602,26 +485,24 @@ Test(login, five_failures_lock_with_growing_delay_then_expire,
 	char *st = client_sql(sql);
 	cr_assert_str_eq(st, "0,1");
 	free(st);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(login, suspended_account_is_told_only_with_the_right_password)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
-	char sql[256];
 
 	new_account(&a);
-	snprintf(sql, sizeof(sql), "UPDATE users SET status = 'suspended' "
-		"WHERE public_id = '%s';", a.id);
-	free(client_sql(sql));
+	free(client_sqlf("UPDATE users SET status = 'suspended' WHERE"
+		" public_id = '%s';", a.id));
 	do_login(a.email, "wrong-password-x", NULL, &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
 	do_login(a.email, PASSWORD, NULL, &r);
-	assert_problem(&r, 403, "forbidden");
+	client_assert_problem(&r, 403, "forbidden");
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 /* RFC 6238's SHA-1 test key "12345678901234567890" in base32. */
@@ -640,7 +521,7 @@ static void enable_mfa(const char *id)
 
 Test(login, mfa_needs_a_fresh_code_or_a_recovery_code, .timeout = 120)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char code[16], sql[512];
 	int64_t now;
@@ -649,11 +530,11 @@ Test(login, mfa_needs_a_fresh_code_or_a_recovery_code, .timeout = 120)
 	enable_mfa(a.id);
 
 	do_login(a.email, PASSWORD, NULL, &r);
-	assert_problem(&r, 401, "mfa_required");
+	client_assert_problem(&r, 401, "mfa_required");
 	client_free(&r);
 	/* mfa_required only once the password is right. */
 	do_login(a.email, "wrong-password-x", NULL, &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
 
 	/* A wrong code is a failed login. */
@@ -688,12 +569,12 @@ Test(login, mfa_needs_a_fresh_code_or_a_recovery_code, .timeout = 120)
 	cr_assert_eq(r.status, 401, "recovery code reused: %ld %s", r.status,
 		r.body);
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(login, old_hash_parameters_are_upgraded_at_login)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	struct password_params old = { 12, 8, 1 };
 	char phc[PASSWORD_PHC_MAX], sql[512];
@@ -718,23 +599,23 @@ Test(login, old_hash_parameters_are_upgraded_at_login)
 	do_login(a.email, PASSWORD, NULL, &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 /* ------------------------------------------------------------ refresh */
 
 Test(refresh, reuse_ends_the_family_and_every_access_token)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char *second, *third;
 
 	new_account(&a);
 	do_refresh(a.refresh, &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
-	second = body_str(&r, "refresh_token");
-	char *access = body_str(&r, "access_token");
-	char *tt = body_str(&r, "token_type");
+	second = client_body_str(&r, "refresh_token");
+	char *access = client_body_str(&r, "access_token");
+	char *tt = client_body_str(&r, "token_type");
 	cr_assert_str_eq(tt, "Bearer");
 	free(tt);
 	cr_assert(second && strcmp(second, a.refresh) != 0);
@@ -744,20 +625,20 @@ Test(refresh, reuse_ends_the_family_and_every_access_token)
 
 	do_refresh(second, &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
-	third = body_str(&r, "refresh_token");
-	char *third_access = body_str(&r, "access_token");
+	third = client_body_str(&r, "refresh_token");
+	char *third_access = client_body_str(&r, "access_token");
 	client_free(&r);
 	cr_assert_eq(token_status(third_access), 403);
 
 	/* The first token again: reuse. Refused, and it takes the live
 	 * token of its family down with it. */
 	do_refresh(a.refresh, &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
 	do_refresh(third, &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
-	cr_assert_eq(audit_count("auth.refresh_reuse", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.refresh_reuse", a.id), 1);
 	/* And every access token already out, minted from the stolen chain
 	 * or not, stops working at once rather than at its exp. */
 	cr_assert_eq(token_status(third_access), 401);
@@ -768,7 +649,7 @@ Test(refresh, reuse_ends_the_family_and_every_access_token)
 	struct client_resp l;
 	do_login(a.email, PASSWORD, NULL, &l);
 	cr_assert_eq(l.status, 200);
-	char *other = body_str(&l, "refresh_token");
+	char *other = client_body_str(&l, "refresh_token");
 	client_free(&l);
 	do_refresh(other, &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
@@ -776,12 +657,12 @@ Test(refresh, reuse_ends_the_family_and_every_access_token)
 	free(other);
 	free(second);
 	free(third);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(refresh, works_with_the_cookie)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char ck[128];
 	const char *h[] = { ck, NULL };
@@ -791,7 +672,7 @@ Test(refresh, works_with_the_cookie)
 	cr_assert(client_post_json(client_url(REFRESH), "{}", h, &r) == 0);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	char *set = client_header(&r, "Set-Cookie");
-	char *tok = body_str(&r, "refresh_token");
+	char *tok = client_body_str(&r, "refresh_token");
 	char want[128];
 	snprintf(want, sizeof(want), "df_refresh=%s;", tok);
 	cr_assert(set && strncmp(set, want, strlen(want)) == 0, "%s", set);
@@ -801,33 +682,33 @@ Test(refresh, works_with_the_cookie)
 
 	/* The spent cookie: refused, and the browser told to drop it. */
 	cr_assert(client_post_json(client_url(REFRESH), "{}", h, &r) == 0);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	set = client_header(&r, "Set-Cookie");
 	cr_assert(set && strstr(set, "df_refresh=;") && strstr(set, "Max-Age=0"),
 		"%s", set ? set : "(none)");
 	free(set);
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(refresh, refuses_unknown_expired_revoked_and_missing_tokens)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char sql[512];
 
 	do_refresh("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
 	do_refresh("short", &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
 	cr_assert(post(REFRESH, "{}", &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
-	cr_assert(has_error(&r, "refresh_token", "required"));
+	client_assert_problem(&r, 422, "validation_failed");
+	cr_assert(client_has_error(&r, "refresh_token", "required"));
 	client_free(&r);
 	cr_assert(post(REFRESH, "{\"refresh_token\":5}", &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
+	client_assert_problem(&r, 422, "validation_failed");
 	client_free(&r);
 
 	new_account(&a);
@@ -836,9 +717,9 @@ Test(refresh, refuses_unknown_expired_revoked_and_missing_tokens)
 		"UNHEX(SHA2('%s', 256));", a.refresh);
 	free(client_sql(sql));
 	do_refresh(a.refresh, &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 
 	/* A suspended user's token stops working. */
 	new_account(&a);
@@ -846,9 +727,9 @@ Test(refresh, refuses_unknown_expired_revoked_and_missing_tokens)
 		"WHERE public_id = '%s';", a.id);
 	free(client_sql(sql));
 	do_refresh(a.refresh, &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 static size_t sink(char *d, size_t s, size_t n, void *ctx)
@@ -861,7 +742,7 @@ static size_t sink(char *d, size_t s, size_t n, void *ctx)
 Test(refresh, two_racing_requests_with_one_token_do_not_both_win)
 {
 	enum { N = 4 };
-	struct account a;
+	struct client_account a;
 	CURL *e[N];
 	CURLM *m = curl_multi_init();
 	struct curl_slist *h = curl_slist_append(NULL,
@@ -898,21 +779,21 @@ Test(refresh, two_racing_requests_with_one_token_do_not_both_win)
 	curl_slist_free_all(h);
 	cr_assert(ok <= 1, "%d of %d racing refreshes won", ok, N);
 	cr_assert_eq(ok + refused, N, "%d won, %d refused", ok, refused);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 /* ------------------------------------------------------------ logout */
 
 Test(logout, ends_the_family_and_clears_the_cookie)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char body[128], *second;
 
 	new_account(&a);
 	do_refresh(a.refresh, &r);
 	cr_assert_eq(r.status, 200);
-	second = body_str(&r, "refresh_token");
+	second = client_body_str(&r, "refresh_token");
 	client_free(&r);
 
 	snprintf(body, sizeof(body), "{\"refresh_token\":\"%s\"}", second);
@@ -924,9 +805,9 @@ Test(logout, ends_the_family_and_clears_the_cookie)
 	free(set);
 	client_free(&r);
 	do_refresh(second, &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
-	cr_assert_eq(audit_count("auth.logout", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.logout", a.id), 1);
 
 	/* Twice, or with a token nobody has: the same 204. */
 	cr_assert(post(LOGOUT, body, &r) == 0);
@@ -937,15 +818,15 @@ Test(logout, ends_the_family_and_clears_the_cookie)
 	cr_assert_eq(r.status, 204);
 	client_free(&r);
 	cr_assert(post(LOGOUT, "{}", &r) == 0);
-	assert_problem(&r, 422, "validation_failed");
+	client_assert_problem(&r, 422, "validation_failed");
 	client_free(&r);
 	free(second);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(logout, takes_the_cookie)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char ck[128];
 	const char *h[] = { ck, NULL };
@@ -956,14 +837,14 @@ Test(logout, takes_the_cookie)
 	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
 	client_free(&r);
 	do_refresh(a.refresh, &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(logout_all, ends_every_session_and_every_older_access_token)
 {
-	struct account a;
+	struct client_account a;
 	struct client_resp r;
 	char h[2048];
 	const char *hdr[] = { h, NULL };
@@ -972,8 +853,8 @@ Test(logout_all, ends_every_session_and_every_older_access_token)
 	new_account(&a);
 	do_login(a.email, PASSWORD, NULL, &r);
 	cr_assert_eq(r.status, 200);
-	other_refresh = body_str(&r, "refresh_token");
-	other_access = body_str(&r, "access_token");
+	other_refresh = client_body_str(&r, "refresh_token");
+	other_access = client_body_str(&r, "access_token");
 	client_free(&r);
 	cr_assert_eq(token_status(other_access), 403);
 
@@ -985,30 +866,30 @@ Test(logout_all, ends_every_session_and_every_older_access_token)
 
 	/* Every refresh token and every access token issued before. */
 	do_refresh(a.refresh, &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
 	do_refresh(other_refresh, &r);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
 	cr_assert_eq(token_status(a.access), 401);
 	cr_assert_eq(token_status(other_access), 401);
-	cr_assert_eq(audit_count("auth.logout_all", a.id), 1);
+	cr_assert_eq(client_audit_count("auth.logout_all", a.id), 1);
 	/* The same token cannot do it again. */
 	cr_assert(client_request("POST", client_url(LOGOUT_ALL), hdr, "", 0,
 		&r) == 0);
-	assert_problem(&r, 401, "invalid_token");
+	client_assert_problem(&r, 401, "invalid_token");
 	client_free(&r);
 
 	/* A new login works and its token is good. */
 	do_login(a.email, PASSWORD, NULL, &r);
 	cr_assert_eq(r.status, 200);
-	char *fresh = body_str(&r, "access_token");
+	char *fresh = client_body_str(&r, "access_token");
 	client_free(&r);
 	cr_assert_eq(token_status(fresh), 403);
 	free(fresh);
 	free(other_refresh);
 	free(other_access);
-	free_account(&a);
+	client_account_free(&a);
 }
 
 Test(logout_all, needs_a_token)
@@ -1017,7 +898,7 @@ Test(logout_all, needs_a_token)
 
 	cr_assert(client_request("POST", client_url(LOGOUT_ALL), NULL, "", 0,
 		&r) == 0);
-	assert_problem(&r, 401, "unauthorized");
+	client_assert_problem(&r, 401, "unauthorized");
 	client_free(&r);
 }
 
@@ -1062,7 +943,7 @@ Test(ratelimit, a_route_has_a_ceiling_over_all_addresses, .timeout = 180)
 			&r) == 0);
 		if (r.status == 429) {
 			refused = 1;
-			assert_problem(&r, 429, "rate_limited");
+			client_assert_problem(&r, 429, "rate_limited");
 			cr_assert(strstr(r.body, "all clients together") != NULL,
 				"refused by an address's own limit: %s (passed %ld "
 				"and %ld)", r.body, passed[0], passed[1]);
@@ -1104,7 +985,7 @@ Test(ratelimit, auth_routes_are_limited_per_address, .timeout = 120)
 		free(rl);
 		if (r.status == 429) {
 			limited = 1;
-			assert_problem(&r, 429, "rate_limited");
+			client_assert_problem(&r, 429, "rate_limited");
 			cr_assert(retry_after(&r) >= 1);
 		} else {
 			cr_assert_eq(r.status, 400, "%ld %s", r.status, r.body);

@@ -14,34 +14,11 @@
 #define RESTORE_DB "devforge_restore_test"
 #define DAMAGED_DB "devforge_restore_damaged"
 
-/* Runs a shell command; returns its exit status and its output (both
- * streams) in *out (malloc'd). */
-static int run(const char *cmd, char **out)
-{
-	char full[8192], buf[4096];
-	FILE *f;
-	size_t len = 0;
-	int st;
-
-	snprintf(full, sizeof(full), "(%s) 2>&1", cmd);
-	*out = calloc(1, 1);
-	f = popen(full, "r");
-	cr_assert(f != NULL);
-	while (fgets(buf, sizeof(buf), f)) {
-		size_t n = strlen(buf);
-		*out = realloc(*out, len + n + 1);
-		memcpy(*out + len, buf, n + 1);
-		len += n;
-	}
-	st = pclose(f);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void run_ok(const char *cmd)
 {
 	char *out;
 
-	cr_assert_eq(run(cmd, &out), 0, "%s failed: %s", cmd, out);
+	cr_assert_eq(client_run(cmd, &out), 0, "%s failed: %s", cmd, out);
 	free(out);
 }
 
@@ -77,7 +54,7 @@ static char *backup_into(const char *dir, const char *extra)
 	snprintf(cmd, sizeof(cmd), "DF_STACK_DIR='%s' '%s/backup' %s '%s'",
 		client_env("DEVFORGE_TEST_STACK_DIR"), scripts_dir(),
 		extra ? extra : "", dir);
-	rc = run(cmd, &out);
+	rc = client_run(cmd, &out);
 	cr_assert_eq(rc, 0, "backup failed: %s", out);
 	path = strstr(out, "backup: /");
 	cr_assert(path != NULL, "backup named no file: %s", out);
@@ -101,17 +78,15 @@ static int restore_into(const char *db, const char *file, int force,
 		client_env("DEVFORGE_TEST_DB_SOCKET"),
 		client_env("DEVFORGE_TEST_DB_ADMIN"), db,
 		force ? "--force" : "", file);
-	return run(cmd, out);
+	return client_run(cmd, out);
 }
 
+/* A number the database must answer. */
 static long sql_long(const char *sql)
 {
-	char *v = client_sql(sql);
-	long n;
+	long n = client_sql_long(sql);
 
-	cr_assert(v != NULL, "no answer to: %s", sql);
-	n = strtol(v, NULL, 10);
-	free(v);
+	cr_assert(n >= 0, "no answer to: %s", sql);
 	return n;
 }
 
@@ -301,7 +276,7 @@ Test(backup, removes_backups_older_than_the_retention, .timeout = 120)
 	cr_assert_eq(st.st_mode & 077, 0, "backup mode %o", st.st_mode & 0777);
 	snprintf(cmd, sizeof(cmd), "cd '%s' && sha256sum -c '%s.sha256'", dir,
 		strrchr(file, '/') + 1);
-	cr_assert_eq(run(cmd, &out), 0, "%s", out);
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
 	free(out);
 
 	free(file);

@@ -6,7 +6,6 @@
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +18,9 @@
  * the documented bound; polls give it ample room on a loaded machine. */
 #define FLUSH_BOUND_S 40.0
 
-static char *sqlf1(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sqlf1(const char *fmt, ...)
-{
-	char sql[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql(sql);
-}
-
 /* The first column of the first row as a number (-1 when none); the
  * query names the test's slug once ('%s'). */
-#define sql_long(fmt, slug) sql_num(sqlf1(fmt, slug))
+#define sql_long(fmt, slug) sql_num(client_sqlf(fmt, slug))
 static long sql_num(char *v)
 {
 	long n = v != NULL ? strtol(v, NULL, 10) : -1;
@@ -197,37 +184,26 @@ Test(downloads, day_series_adds_up_to_the_total)
 	market_cast_free(&c);
 }
 
-static double metric(const char *name)
-{
-	struct client_resp r;
-	double v;
-
-	cr_assert_eq(market_req("GET", "/api/v1/metrics", NULL, NULL, &r), 200);
-	v = client_metric(r.body, name, NULL);
-	client_free(&r);
-	return v;
-}
-
 Test(downloads, do_not_empty_the_listing_cache)
 {
 	struct market_cast c;
 	const char *slug = market_slug("dlcache");
 	double hits0, misses0, hits, misses, rate;
-	struct client_resp r;
 
 	market_cast(&c);
 	market_create(c.dev, slug, "");
 	market_publish(&c, slug, "1.0.0", "*");
-	hits0 = metric("devforge_cache_hits_total");
-	misses0 = metric("devforge_cache_misses_total");
+	hits0 = client_metric_now("devforge_cache_hits_total", NULL);
+	misses0 = client_metric_now("devforge_cache_misses_total", NULL);
 	for (int i = 0; i < 100; i++) {
 		download(slug, "1.0.0", NULL);
-		cr_assert_eq(market_req("GET", EXT "?sort=popular&limit=5", NULL,
-			NULL, &r), 200);
-		client_free(&r);
+		cr_assert_eq(market_status("GET", EXT "?sort=popular&limit=5",
+			NULL,
+			NULL), 200);
 	}
-	hits = metric("devforge_cache_hits_total") - hits0;
-	misses = metric("devforge_cache_misses_total") - misses0;
+	hits = client_metric_now("devforge_cache_hits_total", NULL) - hits0;
+	misses = client_metric_now("devforge_cache_misses_total",
+		NULL) - misses0;
 	cr_assert_eq(hits + misses, 100, "lookups %.0f + %.0f", hits, misses);
 	rate = hits / (hits + misses);
 	cr_assert(rate > 0.9, "hit rate %.2f (%.0f hits, %.0f misses)", rate,
@@ -256,16 +232,12 @@ Test(downloads, stats_are_for_the_owner_and_admins_with_checked_dates)
 	market_create(c.dev, slug, "");
 	market_publish(&c, slug, "1.0.0", "*");
 	snprintf(path, sizeof(path), EXT "/%s/stats", slug);
-	cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 401);
-	client_free(&r);
+	cr_assert_eq(market_status("GET", path, NULL, NULL), 401);
 	/* Everyone else: as if there were nothing to see. */
-	cr_assert_eq(market_req("GET", path, c.user, NULL, &r), 404);
-	client_free(&r);
-	cr_assert_eq(market_req("GET", path, c.dev2, NULL, &r), 404);
-	client_free(&r);
-	cr_assert_eq(market_req("GET", EXT "/no-such-ext-dl/stats", c.admin,
-		NULL, &r), 404);
-	client_free(&r);
+	cr_assert_eq(market_status("GET", path, c.user, NULL), 404);
+	cr_assert_eq(market_status("GET", path, c.dev2, NULL), 404);
+	cr_assert_eq(market_status("GET", EXT "/no-such-ext-dl/stats", c.admin,
+		NULL), 404);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct json_object *o, *f;
 

@@ -147,23 +147,11 @@ Test(request_id, each_request_gets_its_own)
 /* A value of the stack's config file as a number (dflt when absent). */
 static long conf_long(const char *key, long dflt)
 {
-	FILE *f = fopen(client_env("DEVFORGE_TEST_CONFIG"), "r");
-	char line[1024];
-	size_t klen = strlen(key);
-	long v = dflt;
+	char *v = client_config(key, NULL);
+	long n = v ? atol(v) : dflt;
 
-	while (f && fgets(line, sizeof(line), f)) {
-		char *p = line + klen;
-
-		if (strncmp(line, key, klen) != 0)
-			continue;
-		p += strspn(p, " \t");
-		if (*p == '=')
-			v = atol(p + 1);
-	}
-	if (f)
-		fclose(f);
-	return v;
+	free(v);
+	return n;
 }
 
 static long questions(void)

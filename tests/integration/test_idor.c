@@ -5,7 +5,6 @@
  * and a refused call changes nothing. */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,17 +13,6 @@
 #define APPLY "/api/v1/developers/applications"
 #define MY_APP "/api/v1/developers/applications/me"
 #define DESC "A language server for a query language, with a formatter and tests."
-
-static char *bearer(const char *pid, const char *claimed_role)
-{
-	char *tok = client_token(pid, claimed_role, 600, 0), *h;
-
-	cr_assert(tok != NULL);
-	h = malloc(strlen(tok) + 32);
-	sprintf(h, "Authorization: Bearer %s", tok);
-	free(tok);
-	return h;
-}
 
 static long call(const char *method, const char *url, const char *auth,
 	const char *json, char **body)
@@ -48,18 +36,6 @@ static long call(const char *method, const char *url, const char *auth,
 	return s;
 }
 
-static char *sqlv(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sqlv(const char *fmt, ...)
-{
-	char sql[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql(sql);
-}
-
 /* tmpl with its "{}" replaced by arg. */
 static void fill(char *out, size_t len, const char *tmpl, const char *arg)
 {
@@ -78,7 +54,7 @@ static void pending_application(char pid[37], char app[37])
 	struct json_object *o;
 
 	cr_assert_eq(client_user("user", pid), 0);
-	auth = bearer(pid, "user");
+	auth = client_bearer(pid, "user", 1);
 	cr_assert_eq(call("POST", client_url(APPLY), auth,
 		"{\"description\":\"" DESC "\"}", &body), 201);
 	o = json_tokener_parse(body);
@@ -112,12 +88,12 @@ static const struct admin_call admin_calls[] = {
 
 static void check_untouched(const char *pid, const char *app)
 {
-	char *v = sqlv("SELECT CONCAT(role, '|', status) FROM users WHERE"
+	char *v = client_sqlf("SELECT CONCAT(role, '|', status) FROM users WHERE"
 		" public_id = '%s'", pid);
 
 	cr_assert_str_eq(v, "user|active");
 	free(v);
-	v = sqlv("SELECT status FROM developer_applications WHERE"
+	v = client_sqlf("SELECT status FROM developer_applications WHERE"
 		" public_id = '%s'", app);
 	cr_assert_str_eq(v, "pending");
 	free(v);
@@ -154,7 +130,7 @@ Test(idor, user_developer_and_support_get_403_on_every_admin_route)
 		char caller[37], *auth;
 
 		cr_assert_eq(client_user(roles[r], caller), 0);
-		auth = bearer(caller, roles[r]);
+		auth = client_bearer(caller, roles[r], 1);
 		for (size_t i = 0; i < NCALLS; i++) {
 			const struct admin_call *c = &admin_calls[i];
 			char path[256];
@@ -168,7 +144,7 @@ Test(idor, user_developer_and_support_get_403_on_every_admin_route)
 		snprintf(path, sizeof(path), "/api/v1/admin/users/%s", caller);
 		cr_assert_eq(call("PATCH", client_url(path), auth,
 			"{\"role\":\"admin\"}", NULL), 403, "%s", roles[r]);
-		char *v = sqlv("SELECT role FROM users WHERE public_id = '%s'",
+		char *v = client_sqlf("SELECT role FROM users WHERE public_id = '%s'",
 			caller);
 		cr_assert_str_eq(v, roles[r]);
 		free(v);
@@ -185,7 +161,7 @@ Test(idor, a_role_claim_in_the_token_grants_nothing)
 	/* A correctly signed token that says "admin" for a user account:
 	 * the role is read from the database. */
 	cr_assert_eq(client_user("user", caller), 0);
-	auth = bearer(caller, "admin");
+	auth = client_bearer(caller, "admin", 1);
 	snprintf(path, sizeof(path), "/api/v1/admin/users/%s", pid);
 	cr_assert_eq(call("GET", client_url(path), auth, NULL, NULL), 403);
 	cr_assert_eq(call("PATCH", client_url(path), auth,
@@ -204,7 +180,7 @@ Test(idor, a_user_sees_only_their_own_application)
 
 	pending_application(a_pid, a_app);
 	cr_assert_eq(client_user("user", b_pid), 0);
-	b = bearer(b_pid, "user");
+	b = client_bearer(b_pid, "user", 1);
 	/* /me is the only way to an application: B has none. */
 	cr_assert_eq(call("GET", client_url(MY_APP), b, NULL, &body), 404);
 	cr_assert(strstr(body, a_app) == NULL);
@@ -224,7 +200,7 @@ Test(idor, a_user_sees_only_their_own_application)
 	long s = call("GET", client_url(path), b, NULL, NULL);
 	cr_assert(s == 404 || s == 405, "%ld", s);
 	free(b);
-	char *v = sqlv("SELECT COUNT(*) FROM developer_applications d JOIN"
+	char *v = client_sqlf("SELECT COUNT(*) FROM developer_applications d JOIN"
 		" users u ON u.id = d.user_id WHERE u.public_id = '%s'", a_pid);
 	cr_assert_str_eq(v, "1");
 	free(v);
@@ -247,8 +223,8 @@ Test(idor, a_suspended_user_reaches_nothing)
 	char pid[37], app[37], *auth;
 
 	pending_application(pid, app);
-	auth = bearer(pid, "user");
-	char *v = sqlv("UPDATE users SET status = 'suspended' WHERE"
+	auth = client_bearer(pid, "user", 1);
+	char *v = client_sqlf("UPDATE users SET status = 'suspended' WHERE"
 		" public_id = '%s'", pid);
 	free(v);
 	cr_assert_eq(call("GET", client_url(MY_APP), auth, NULL, NULL), 401);

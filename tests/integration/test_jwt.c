@@ -4,7 +4,6 @@
  * a token that passes answers 403 for a user and 200 for an admin, and a
  * refused one 401; logout-all checks the same on a route that acts. */
 #include <criterion/criterion.h>
-#include <ctype.h>
 #include <json-c/json.h>
 #include <jwt.h>
 #include <stdio.h>
@@ -22,49 +21,16 @@ static char secret[4096];
 static size_t secret_len;
 static char issuer[256], audience[256];
 
-/* A value from the stack's config file into out ("" when absent). */
-static void conf_value(const char *key, char *out, size_t outlen)
-{
-	FILE *f = fopen(client_env("DEVFORGE_TEST_CONFIG"), "r");
-	char line[1024];
-	size_t klen = strlen(key);
-
-	out[0] = '\0';
-	while (f && fgets(line, sizeof(line), f)) {
-		char *p = line;
-		if (strncmp(p, key, klen) != 0)
-			continue;
-		p += klen;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p++ != '=')
-			continue;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		p[strcspn(p, "\r\n")] = '\0';
-		snprintf(out, outlen, "%s", p);
-		break;
-	}
-	if (f)
-		fclose(f);
-}
-
 static void setup(void)
 {
-	char path[1024];
-	FILE *f;
+	char *iss = client_config("jwt_issuer", ""), *aud =
+		client_config("jwt_audience", "");
 
-	snprintf(path, sizeof(path), "%s/secrets/jwt_secret",
-		client_env("DEVFORGE_TEST_STACK_DIR"));
-	f = fopen(path, "r");
-	cr_assert(f != NULL, "cannot read %s", path);
-	secret_len = fread(secret, 1, sizeof(secret) - 1, f);
-	fclose(f);
-	while (secret_len > 0 && isspace((unsigned char)secret[secret_len - 1]))
-		secret_len--;
-	secret[secret_len] = '\0';
-	conf_value("jwt_issuer", issuer, sizeof(issuer));
-	conf_value("jwt_audience", audience, sizeof(audience));
+	secret_len = client_jwt_secret(secret, sizeof(secret));
+	snprintf(issuer, sizeof(issuer), "%s", iss);
+	snprintf(audience, sizeof(audience), "%s", aud);
+	free(iss);
+	free(aud);
 	cr_assert(issuer[0] && audience[0], "the stack config must name "
 		"jwt_issuer and jwt_audience");
 }
@@ -127,13 +93,11 @@ static char *b64(const char *s)
 static long status_with(const char *authorization)
 {
 	char h[8192];
-	const char *hdr[] = { h, NULL };
 	struct client_resp r;
 	long s;
 
 	snprintf(h, sizeof(h), "Authorization: %s", authorization);
-	cr_assert(client_request("GET", client_untrusted_url(METRICS), hdr,
-		NULL, 0, &r) == 0);
+	client_call_untrusted("GET", METRICS, h, NULL, &r);
 	s = r.status;
 	if (s == 401) {
 		char *ct = client_header(&r, "Content-Type");

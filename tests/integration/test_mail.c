@@ -27,15 +27,6 @@ static int mail_send(const char *env, char **out)
 	return client_run(cmd, out);
 }
 
-static long sql_long(const char *sql)
-{
-	char *v = client_sql(sql);
-	long n = v ? atol(v) : -1;
-
-	free(v);
-	return n;
-}
-
 static const char *unique_addr(void)
 {
 	static char buf[4][96];
@@ -67,7 +58,7 @@ static long enqueue(const char *to, const char *subject, const char *body)
 		" (UTC_TIMESTAMP(6), '%s', CONVERT(UNHEX('%s') USING utf8mb4),"
 		" CONVERT(UNHEX('%s') USING utf8mb4), 'test', 0, UTC_TIMESTAMP(6));"
 		" SELECT LAST_INSERT_ID();", to, hs, hb);
-	return sql_long(sql);
+	return client_sql_long(sql);
 }
 
 static void make_due(long id)
@@ -126,76 +117,15 @@ static char *script(const char *name, const char *text)
 	return path;
 }
 
-static char *config_value(const char *key)
-{
-	FILE *f = fopen(client_env("DEVFORGE_TEST_CONFIG"), "r");
-	char line[4096], *v = NULL;
-	size_t n = strlen(key);
-
-	cr_assert(f != NULL);
-	while (fgets(line, sizeof(line), f)) {
-		char *p;
-
-		if (strncmp(line, key, n) != 0 || (line[n] != ' ' && line[n] != '='))
-			continue;
-		p = strchr(line, '=') + 1;
-		while (*p == ' ')
-			p++;
-		p[strcspn(p, "\r\n")] = '\0';
-		v = strdup(p);
-	}
-	fclose(f);
-	return v;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *s;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	n = (long)fread(s, 1, (size_t)n, f);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
 /* The maildir message to `to` (malloc'd) and how many there are. */
 static int maildir_find(const char *to, char **text)
 {
-	char *dir = config_value("mail_maildir"), path[4096], want[200];
+	char *dir = client_config("mail_maildir", NULL), path[4096];
 	struct dirent *e;
 	DIR *d;
-	int n = 0;
+	int n = client_maildir_find(to, NULL, text);
 
 	cr_assert(dir != NULL);
-	snprintf(want, sizeof(want), "\nTo: %s\n", to);
-	*text = NULL;
-	snprintf(path, sizeof(path), "%s/new", dir);
-	d = opendir(path);
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		char *m;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/new/%s", dir, e->d_name);
-		m = slurp(path);
-		if (m != NULL && strstr(m, want) != NULL) {
-			n++;
-			free(*text);
-			*text = m;
-			m = NULL;
-		}
-		free(m);
-	}
-	if (d != NULL)
-		closedir(d);
 	/* Nothing is left half-written in tmp/. */
 	snprintf(path, sizeof(path), "%s/tmp", dir);
 	d = opendir(path);
@@ -306,14 +236,14 @@ Test(mail_send, a_failing_sendmail_keeps_the_mail_and_backs_off, .timeout = 60)
 	cr_assert_eq(row_long(id, "sent_at IS NOT NULL"), 1);
 	cr_assert_eq(row_long(id, "attempts"), 2);
 	cr_assert_eq(row_long(id, "last_error IS NULL"), 1);
-	got = slurp(outfile);
+	got = client_file(outfile);
 	cr_assert(got != NULL);
 	cr_assert(strstr(got, "\nTo: ") != NULL && strstr(got, to) != NULL,
 		"%s", got);
 	cr_assert(strstr(got, "\nSubject: Retry me\n") != NULL, "%s", got);
 	free(got);
 	strcat(outfile, ".args");
-	got = slurp(outfile);
+	got = client_file(outfile);
 	cr_assert_str_eq(got, "-t -i\n");
 	free(got);
 	unlink(outfile);
@@ -392,9 +322,9 @@ Test(mail_send, two_senders_deliver_each_mail_once, .timeout = 120)
 
 		snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mail_outbox WHERE "
 			"id >= %ld AND sent_at IS NULL", first);
-		cr_assert_eq(sql_long(sql), 0, "some mail was not sent");
+		cr_assert_eq(client_sql_long(sql), 0, "some mail was not sent");
 	}
-	got = slurp(log);
+	got = client_file(log);
 	cr_assert(got != NULL);
 	{
 		int lines = 0;

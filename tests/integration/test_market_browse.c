@@ -156,10 +156,10 @@ Test(browse, filters_and_sorts)
 	cr_assert_eq(market_req("GET", EXT "?sort=cheapest", NULL, NULL, &r),
 		422);
 	client_free(&r);
-	cr_assert_eq(market_req("GET", EXT "?min_rating=6", NULL, NULL, &r), 422);
-	client_free(&r);
-	cr_assert_eq(market_req("GET", EXT "?price=gratis", NULL, NULL, &r), 422);
-	client_free(&r);
+	cr_assert_eq(market_status("GET", EXT "?min_rating=6", NULL, NULL),
+		422);
+	cr_assert_eq(market_status("GET", EXT "?price=gratis", NULL, NULL),
+		422);
 	cr_assert_eq(market_req("GET", EXT "?cursor=bm9wZQ", NULL, NULL, &r),
 		422);
 	client_free(&r);
@@ -194,6 +194,27 @@ Test(browse, category_counts_match_the_catalogue)
 	client_free(&r);
 }
 
+/* Adds each slug of page (space-separated) to seen, " a  b " and so on,
+ * failing the test when one is there already; returns how many. */
+static long note_slugs(char *page, char *seen, size_t cap, const char *where)
+{
+	char *tok, *save;
+	long n = 0;
+
+	for (tok = strtok_r(page, " ", &save); tok != NULL;
+	     tok = strtok_r(NULL, " ", &save)) {
+		char needle[80];
+
+		snprintf(needle, sizeof(needle), " %s ", tok);
+		cr_assert(strstr(seen, needle) == NULL, "%s repeated on %s",
+			tok, where);
+		cr_assert(strlen(seen) + strlen(needle) < cap);
+		strcat(seen, needle);
+		n++;
+	}
+	return n;
+}
+
 /* Walks every page of path (which ends in "limit=N"), publishing a new
  * extension after the first page, and checks that no slug repeats and
  * every extension published before the walk was seen. */
@@ -201,7 +222,7 @@ static void walk_stable(const char *base)
 {
 	struct market_cast c;
 	char path[512], *page, *next = NULL, *seen, *before;
-	size_t cap = 1 << 16, len = 0;
+	size_t cap = 1 << 16;
 	const char *fresh = market_slug("walk");
 	int pages = 0;
 	char *tok, *save;
@@ -216,16 +237,7 @@ static void walk_stable(const char *base)
 	snprintf(path, sizeof(path), "%s", base);
 	for (;;) {
 		page = slugs_of(path, &next);
-		for (tok = strtok_r(page, " ", &save); tok != NULL;
-		     tok = strtok_r(NULL, " ", &save)) {
-			char needle[80];
-
-			snprintf(needle, sizeof(needle), " %s ", tok);
-			cr_assert(strstr(seen, needle) == NULL,
-				"%s repeated on page %d of %s", tok, pages, base);
-			len += (size_t)snprintf(seen + len, cap - len, " %s ", tok);
-			cr_assert(len < cap);
-		}
+		note_slugs(page, seen, cap, path);
 		free(page);
 		if (pages++ == 0) {
 			market_create(c.dev, fresh, "");
@@ -261,7 +273,7 @@ Test(browse, pages_stay_stable_while_extensions_are_published)
 /* Relevance pages: keyset on (score, id), computed once per query. */
 Test(browse, relevance_pages_cover_every_match_once)
 {
-	char path[256], *page, *next = NULL, *tok, *save, *want;
+	char path[256], *page, *next = NULL, *want;
 	char seen[8192] = " ";
 	long total = 0, pages = 0;
 
@@ -272,18 +284,7 @@ Test(browse, relevance_pages_cover_every_match_once)
 	snprintf(path, sizeof(path), EXT "?q=code&limit=3");
 	for (;;) {
 		page = slugs_of(path, &next);
-		for (tok = strtok_r(page, " ", &save); tok != NULL;
-		     tok = strtok_r(NULL, " ", &save)) {
-			char needle[80];
-
-			snprintf(needle, sizeof(needle), " %s ", tok);
-			cr_assert(strstr(seen, needle) == NULL, "%s repeated",
-				tok);
-			cr_assert(strlen(seen) + strlen(needle) < sizeof(seen));
-			strcat(seen, tok);
-			strcat(seen, " ");
-			total++;
-		}
+		total += note_slugs(page, seen, sizeof(seen), path);
 		free(page);
 		pages++;
 		if (next == NULL)
@@ -296,17 +297,6 @@ Test(browse, relevance_pages_cover_every_match_once)
 		want);
 	cr_assert(pages > 2);
 	free(want);
-}
-
-static double metric(const char *name)
-{
-	struct client_resp r;
-	double v;
-
-	cr_assert_eq(market_req("GET", "/api/v1/metrics", NULL, NULL, &r), 200);
-	v = client_metric(r.body, name, NULL);
-	client_free(&r);
-	return v;
 }
 
 Test(browse, etag_answers_304_and_changes_with_the_listing)
@@ -332,9 +322,8 @@ Test(browse, etag_answers_304_and_changes_with_the_listing)
 	cr_assert_eq(r.status, 304);
 	cr_assert_eq(r.body_len, 0);
 	client_free(&r);
-	cr_assert_eq(market_req("PATCH", path, c.dev, "{\"summary\": \"New"
-		" summary\"}", &r), 200);
-	client_free(&r);
+	cr_assert_eq(market_status("PATCH", path, c.dev, "{\"summary\": \"New"
+		" summary\"}"), 200);
 	cr_assert_eq(client_request("GET", client_url(path), h, NULL, 0, &r), 0);
 	cr_assert_eq(r.status, 200, "stale 304 after a change");
 	cr_assert(strstr(r.body, "New summary") != NULL);
@@ -358,18 +347,17 @@ Test(browse, no_worker_answers_stale_after_a_write)
 	market_create(c.dev, slug, "");
 	market_publish(&c, slug, "1.0.0", "*");
 	snprintf(path, sizeof(path), EXT "/%s", slug);
-	hits0 = metric("devforge_cache_hits_total");
+	hits0 = client_metric_now("devforge_cache_hits_total", NULL);
 	for (round = 0; round < 5; round++) {
 		/* Fill every worker's cache with the current answer... */
 		for (i = 0; i < 40; i++) {
-			cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 200);
-			client_free(&r);
+			cr_assert_eq(market_status("GET", path, NULL, NULL),
+				200);
 		}
 		/* ...then change it: no worker may serve the old one. */
 		snprintf(want, sizeof(want), "Round %d name", round);
 		snprintf(body, sizeof(body), "{\"name\": \"%s\"}", want);
-		cr_assert_eq(market_req("PATCH", path, c.dev, body, &r), 200);
-		client_free(&r);
+		cr_assert_eq(market_status("PATCH", path, c.dev, body), 200);
 		for (i = 0; i < 40; i++) {
 			cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 200);
 			cr_assert(strstr(r.body, want) != NULL,
@@ -377,20 +365,18 @@ Test(browse, no_worker_answers_stale_after_a_write)
 			client_free(&r);
 		}
 	}
-	hits1 = metric("devforge_cache_hits_total");
+	hits1 = client_metric_now("devforge_cache_hits_total", NULL);
 	cr_assert(hits1 - hits0 >= 200, "cache hits rose by %.0f only",
 		hits1 - hits0);
 
 	/* Downloads change what a listing shows too, within a bound. */
 	snprintf(path, sizeof(path), EXT "?q=%s", slug);
 	for (i = 0; i < 20; i++) {
-		cr_assert_eq(market_req("GET", EXT "?sort=newest&limit=5", NULL,
-			NULL, &r), 200);
-		client_free(&r);
+		cr_assert_eq(market_status("GET", EXT "?sort=newest&limit=5",
+			NULL, NULL), 200);
 	}
 	snprintf(path, sizeof(path), EXT "/%s/versions/1.0.0/download", slug);
-	cr_assert_eq(market_req("GET", path, c.user, NULL, &r), 200);
-	client_free(&r);
+	cr_assert_eq(market_status("GET", path, c.user, NULL), 200);
 	/* A download changes no cache generation: its count shows within
 	 * downloads_flush_seconds + cache_counts_max_age_seconds, and then
 	 * on every worker (20 reads in a row). */

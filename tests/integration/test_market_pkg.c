@@ -6,7 +6,6 @@
  * here with libzip, their attributes set entry by entry. */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,91 +14,7 @@
 #include "client.h"
 #include "market.h"
 
-static struct market_cast cast;
-
-static void setup(void)
-{
-	market_cast(&cast);
-}
-
-static void teardown(void)
-{
-	market_cast_free(&cast);
-}
-
-TestSuite(market_pkg, .init = setup, .fini = teardown);
-
-static char *sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sqlf(const char *fmt, ...)
-{
-	char sql[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql(sql);
-}
-
-/* One entry: its data, and when set_attr the "made by" host and the
- * external attributes; when asi an ASi Unix extra field with that mode. */
-struct ent {
-	const char *name, *data;
-	int set_attr;
-	zip_uint8_t opsys;
-	zip_uint32_t attr;
-	int asi;
-	zip_uint16_t asi_mode;
-};
-
-/* The entries as a zip in memory (malloc'd, *len bytes). */
-static char *zip_of(const struct ent *e, size_t n, size_t *len)
-{
-	zip_uint8_t asi[18] = { 0 };
-	zip_error_t err;
-	zip_source_t *src, *f;
-	zip_stat_t st;
-	zip_int64_t idx;
-	zip_t *za;
-	char *out;
-	size_t i;
-
-	zip_error_init(&err);
-	src = zip_source_buffer_create(NULL, 0, 0, &err);
-	cr_assert(src != NULL);
-	za = zip_open_from_source(src, ZIP_TRUNCATE, &err);
-	cr_assert(za != NULL);
-	zip_source_keep(src);
-	for (i = 0; i < n; i++) {
-		f = zip_source_buffer(za, e[i].data, strlen(e[i].data), 0);
-		cr_assert(f != NULL);
-		idx = zip_file_add(za, e[i].name, f, ZIP_FL_ENC_UTF_8);
-		cr_assert(idx >= 0, "zip add %s: %s", e[i].name, zip_strerror(za));
-		if (e[i].set_attr)
-			cr_assert_eq(zip_file_set_external_attributes(za,
-				(zip_uint64_t)idx, 0, e[i].opsys, e[i].attr), 0);
-		if (e[i].asi) {
-			/* CRC, mode, size, uid, gid, then the link target. */
-			asi[4] = (zip_uint8_t)(e[i].asi_mode & 0xff);
-			asi[5] = (zip_uint8_t)(e[i].asi_mode >> 8);
-			memcpy(asi + 14, "/etc", 4);
-			cr_assert_eq(zip_file_extra_field_set(za,
-				(zip_uint64_t)idx, 0x756e, ZIP_EXTRA_FIELD_NEW, asi,
-				sizeof(asi), ZIP_FL_LOCAL | ZIP_FL_CENTRAL), 0);
-		}
-	}
-	cr_assert_eq(zip_close(za), 0);
-	cr_assert_eq(zip_source_stat(src, &st), 0);
-	cr_assert_eq(zip_source_open(src), 0);
-	out = malloc(st.size + 1);
-	cr_assert(out != NULL);
-	cr_assert_eq(zip_source_read(src, out, st.size), (zip_int64_t)st.size);
-	zip_source_close(src);
-	zip_source_free(src);
-	zip_error_fini(&err);
-	*len = st.size;
-	return out;
-}
+MARKET_SUITE(market_pkg);
 
 static long upload(const char *slug, const char *ver, const char *body,
 	size_t len, struct client_resp *r)
@@ -153,7 +68,7 @@ static void assert_package_refused(const struct client_resp *r,
 /* The refused uploads kept no package. */
 static void assert_no_package(const char *slug)
 {
-	char *v = sqlf("SELECT COALESCE(package_sha256, 'none') FROM"
+	char *v = client_sqlf("SELECT COALESCE(package_sha256, 'none') FROM"
 		" extension_versions v JOIN extensions e ON e.id ="
 		" v.extension_id WHERE e.slug = '%s'", slug);
 
@@ -181,7 +96,7 @@ Test(market_pkg, link_entries_are_refused_whatever_host_type_is_claimed)
 
 	manifest_for(manifest, sizeof(manifest), slug);
 	for (i = 0; i < sizeof(hosts); i++) {
-		struct ent e[] = {
+		struct market_entry e[] = {
 			{ .name = "manifest.json", .data = manifest },
 			{ .name = "lib", .data = "/etc", .set_attr = 1,
 			  .opsys = hosts[i],
@@ -190,7 +105,7 @@ Test(market_pkg, link_entries_are_refused_whatever_host_type_is_claimed)
 		};
 
 		snprintf(what, sizeof(what), "link made by host %u", hosts[i]);
-		zip = zip_of(e, 3, &len);
+		zip = market_zip_entries(e, 3, &len);
 		upload(slug, "1.0.0", zip, len, &r);
 		assert_package_refused(&r, what, "unsafe_path", "symbolic link");
 		client_free(&r);
@@ -205,7 +120,7 @@ Test(market_pkg, special_files_and_mismarked_directories_are_refused)
 	struct client_resp r;
 	char manifest[256], *zip;
 	size_t i, len;
-	struct ent bad[] = {
+	struct market_entry bad[] = {
 		{ .name = "fifo", .data = "x", .set_attr = 1,
 		  .opsys = ZIP_OPSYS_DOS, .attr = (S_IFIFO | 0644u) << 16 },
 		{ .name = "tty", .data = "x", .set_attr = 1,
@@ -223,10 +138,11 @@ Test(market_pkg, special_files_and_mismarked_directories_are_refused)
 
 	manifest_for(manifest, sizeof(manifest), slug);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct ent e[] = { { .name = "manifest.json", .data = manifest },
+		struct market_entry e[] = { { .name = "manifest.json",
+			.data = manifest },
 			bad[i] };
 
-		zip = zip_of(e, 2, &len);
+		zip = market_zip_entries(e, 2, &len);
 		upload(slug, "1.0.0", zip, len, &r);
 		assert_package_refused(&r, bad[i].name, "unsafe_path", "Entry 1");
 		client_free(&r);
@@ -236,7 +152,7 @@ Test(market_pkg, special_files_and_mismarked_directories_are_refused)
 
 	/* Plain files from any host still pass. */
 	{
-		struct ent e[] = {
+		struct market_entry e[] = {
 			{ .name = "manifest.json", .data = manifest },
 			{ .name = "dos.js", .data = "x", .set_attr = 1,
 			  .opsys = ZIP_OPSYS_DOS, .attr = 0x20 },
@@ -244,7 +160,7 @@ Test(market_pkg, special_files_and_mismarked_directories_are_refused)
 			  .opsys = ZIP_OPSYS_UNIX, .attr = (S_IFREG | 0755u) << 16 },
 		};
 
-		zip = zip_of(e, 3, &len);
+		zip = market_zip_entries(e, 3, &len);
 		cr_assert_eq(upload(slug, "1.0.0", zip, len, &r), 200, "%s",
 			r.body);
 		client_free(&r);
@@ -265,12 +181,12 @@ Test(market_pkg, names_windows_treats_specially_are_refused)
 
 	manifest_for(manifest, sizeof(manifest), slug);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct ent e[] = {
+		struct market_entry e[] = {
 			{ .name = "manifest.json", .data = manifest },
 			{ .name = bad[i], .data = "x" },
 		};
 
-		zip = zip_of(e, 2, &len);
+		zip = market_zip_entries(e, 2, &len);
 		upload(slug, "1.0.0", zip, len, &r);
 		assert_package_refused(&r, bad[i], "unsafe_path", "Entry 1");
 		client_free(&r);
@@ -280,14 +196,14 @@ Test(market_pkg, names_windows_treats_specially_are_refused)
 
 	/* Names that merely resemble devices are fine. */
 	{
-		struct ent e[] = {
+		struct market_entry e[] = {
 			{ .name = "manifest.json", .data = manifest },
 			{ .name = "console.js", .data = "x" },
 			{ .name = "CONTRIBUTING.md", .data = "x" },
 			{ .name = "com10/nul_x.txt", .data = "x" },
 		};
 
-		zip = zip_of(e, 4, &len);
+		zip = market_zip_entries(e, 4, &len);
 		cr_assert_eq(upload(slug, "1.0.0", zip, len, &r), 200, "%s",
 			r.body);
 		client_free(&r);
@@ -313,10 +229,10 @@ Test(market_pkg, a_manifest_naming_a_key_twice_is_refused)
 		" \"version\": \"1.0.0\", \"contributes\": {\"commands\":"
 		" [{\"id\": \"a\", \"id\": \"b\"}]}}", slug);
 	for (i = 0; i < 3; i++) {
-		struct ent e[] = { { .name = "manifest.json",
+		struct market_entry e[] = { { .name = "manifest.json",
 			.data = manifest[i] } };
 
-		zip = zip_of(e, 1, &len);
+		zip = market_zip_entries(e, 1, &len);
 		upload(slug, "1.0.0", zip, len, &r);
 		assert_package_refused(&r, manifest[i], "manifest_invalid",
 			"twice");
@@ -363,7 +279,7 @@ Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
 	market_req("POST", EXT, cast.dev, body, &r);
 	assert_body_refused(&r, "create with price");
 	client_free(&r);
-	v = sqlf("SELECT COUNT(*) FROM extensions WHERE slug IN ('%s', '%s')",
+	v = client_sqlf("SELECT COUNT(*) FROM extensions WHERE slug IN ('%s', '%s')",
 		s1, s2);
 	cr_assert(v != NULL && strcmp(v, "0") == 0, "created: %s", v);
 	free(v);
@@ -374,7 +290,7 @@ Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
 		" \"Second\"}", &r);
 	assert_body_refused(&r, "patch");
 	client_free(&r);
-	v = sqlf("SELECT name FROM extensions WHERE slug = '%s'", slug);
+	v = client_sqlf("SELECT name FROM extensions WHERE slug = '%s'", slug);
 	cr_assert(v != NULL && strncmp(v, "Test ", 5) == 0 &&
 		strcmp(v + 5, slug) == 0, "renamed: %s", v);
 	free(v);
@@ -385,7 +301,7 @@ Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
 		" \"x\", \"engine\": \"*\", \"version\": \"3.0.0\"}", &r);
 	assert_body_refused(&r, "version");
 	client_free(&r);
-	v = sqlf("SELECT COUNT(*) FROM extension_versions v JOIN extensions e"
+	v = client_sqlf("SELECT COUNT(*) FROM extension_versions v JOIN extensions e"
 		" ON e.id = v.extension_id WHERE e.slug = '%s'", slug);
 	cr_assert(v != NULL && strcmp(v, "1") == 0, "versions: %s", v);
 	free(v);

@@ -16,31 +16,7 @@
 
 #define ADMIN_EXT "/api/v1/admin/extensions"
 
-static struct market_cast cast;
-
-static void setup(void)
-{
-	market_cast(&cast);
-}
-
-static void teardown(void)
-{
-	market_cast_free(&cast);
-}
-
-TestSuite(rules, .init = setup, .fini = teardown);
-
-static char *sqlf1(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sqlf1(const char *fmt, ...)
-{
-	char sql[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql(sql);
-}
+MARKET_SUITE(rules);
 
 /* A path for the very next calls: it lives in a ring of four buffers,
  * so one kept longer is copied into the test's own array. */
@@ -140,7 +116,7 @@ static void suspend(const char *slug, const char *reason)
 /* "status|status_reason" of the listing row. */
 static char *ext_row(const char *slug)
 {
-	return sqlf1("SELECT CONCAT(status, '|', COALESCE(status_reason, '-'))"
+	return client_sqlf("SELECT CONCAT(status, '|', COALESCE(status_reason, '-'))"
 		" FROM extensions WHERE slug = '%s'", slug);
 }
 
@@ -156,7 +132,7 @@ static void assert_ext_row(const char *slug, const char *want)
 /* "status|yanked|sha256 prefix" of a version row, "none" when absent. */
 static char *ver_row(const char *slug, const char *ver)
 {
-	char *v = sqlf1("SELECT CONCAT(v.status, '|', v.yanked_at IS NOT NULL,"
+	char *v = client_sqlf("SELECT CONCAT(v.status, '|', v.yanked_at IS NOT NULL,"
 		" '|', COALESCE(LEFT(v.package_sha256, 8), '-'),"
 		" '|', COALESCE(v.reject_reason, '-'))"
 		" FROM extension_versions v JOIN extensions e"
@@ -221,7 +197,8 @@ Test(rules, a_suspended_listing_refuses_every_owner_write)
 		"{\"name\": \"Renamed while suspended\"}", &r);
 	assert_conflict(&r, "patch", "suspended by an administrator", reason,
 		NULL);
-	after = sqlf1("SELECT name FROM extensions WHERE slug = '%s'", slug);
+	after = client_sqlf("SELECT name FROM extensions WHERE slug = '%s'",
+		slug);
 	cr_assert(after != NULL && strstr(after, "Renamed") == NULL, "%s",
 		after);
 	free(after);
@@ -423,7 +400,7 @@ Test(rules, a_yanked_version_stays_yanked_whatever_its_owner_does)
 	v = ver_row(slug, "1.0.0");
 	cr_assert(strncmp(v, "published|1|", 12) == 0, "%s", v);
 	free(v);
-	v = sqlf1("SELECT yank_reason FROM extension_versions v JOIN extensions"
+	v = client_sqlf("SELECT yank_reason FROM extension_versions v JOIN extensions"
 		" e ON e.id = v.extension_id WHERE e.slug = '%s'", slug);
 	cr_assert(v != NULL && strcmp(v, "Data loss") == 0, "%s", v);
 	free(v);

@@ -21,6 +21,7 @@
 #include "../../fcgi-app/core/blob.h"
 #include "../../fcgi-app/core/crypto.h"
 #include "../../fcgi-app/core/err.h"
+#include "kit.h"
 
 #define SHA_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define SHA_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -51,30 +52,6 @@ static void teardown(void)
 }
 
 TestSuite(blob, .init = setup, .fini = teardown);
-
-/* A request body in memory, handed out at most chunk bytes a read;
- * fail: -1 instead of the end of the data. */
-struct body {
-	const char *data;
-	size_t len, pos, chunk;
-	int fail;
-};
-
-static long body_read(void *ctx, char *buf, size_t len)
-{
-	struct body *b = ctx;
-	size_t n = b->len - b->pos;
-
-	if (n == 0)
-		return b->fail ? -1 : 0;
-	if (n > len)
-		n = len;
-	if (b->chunk > 0 && n > b->chunk)
-		n = b->chunk;
-	memcpy(buf, b->data + b->pos, n);
-	b->pos += n;
-	return (long)n;
-}
 
 static int exists(const char *path)
 {
@@ -114,9 +91,9 @@ static size_t slurp(const char *path, char *buf, size_t len)
 
 static void receive_text(const char *dir, const char *text, struct blob_tmp *t)
 {
-	struct body b = { .data = text, .len = strlen(text) };
+	struct unit_body b = { .data = text, .len = strlen(text) };
 
-	cr_assert_eq(blob_receive(dir, body_read, &b, b.len, t), 0);
+	cr_assert_eq(blob_receive(dir, unit_body_read, &b, b.len, t), 0);
 }
 
 static void tmpdir_of(char *buf, size_t len)
@@ -155,11 +132,11 @@ Test(blob, receive_creates_the_store_and_its_tmp_directory)
 
 Test(blob, receive_reads_exactly_the_announced_length)
 {
-	struct body b = { .data = "abcdefghij", .len = 10 };
+	struct unit_body b = { .data = "abcdefghij", .len = 10 };
 	struct blob_tmp t;
 	char expect[65];
 
-	cr_assert_eq(blob_receive(store, body_read, &b, 4, &t), 0);
+	cr_assert_eq(blob_receive(store, unit_body_read, &b, 4, &t), 0);
 	cr_assert_eq(b.pos, 4, "read %zu bytes of a body of 4", b.pos);
 	cr_assert_eq(t.size, 4);
 	crypto_sha256_hex("abcd", 4, expect);
@@ -170,7 +147,7 @@ Test(blob, a_large_body_in_short_reads_is_hashed_whole)
 {
 	size_t len = 200000, i;
 	char *data = malloc(len), *back = malloc(len + 1), expect[65];
-	struct body b = { .len = len, .chunk = 999 };
+	struct unit_body b = { .len = len, .chunk = 999 };
 	struct blob_tmp t;
 
 	cr_assert_not_null(data);
@@ -178,7 +155,7 @@ Test(blob, a_large_body_in_short_reads_is_hashed_whole)
 	for (i = 0; i < len; i++)
 		data[i] = (char)(i * 31 + i / 251);
 	b.data = data;
-	cr_assert_eq(blob_receive(store, body_read, &b, len, &t), 0);
+	cr_assert_eq(blob_receive(store, unit_body_read, &b, len, &t), 0);
 	crypto_sha256_hex(data, len, expect);
 	cr_assert_str_eq(t.sha256, expect);
 	cr_assert_eq(t.size, len);
@@ -201,11 +178,11 @@ Test(blob, an_empty_body_is_an_empty_file)
 
 Test(blob, a_body_that_ends_early_is_eio_and_leaves_nothing)
 {
-	struct body b = { .data = "abc", .len = 3 };
+	struct unit_body b = { .data = "abc", .len = 3 };
 	struct blob_tmp t;
 	char tmpdir[256];
 
-	cr_assert_eq(blob_receive(store, body_read, &b, 10, &t), DF_EIO);
+	cr_assert_eq(blob_receive(store, unit_body_read, &b, 10, &t), DF_EIO);
 	cr_assert_str_eq(t.path, "");
 	tmpdir_of(tmpdir, sizeof(tmpdir));
 	cr_assert_eq(entries(tmpdir), 0);
@@ -213,11 +190,11 @@ Test(blob, a_body_that_ends_early_is_eio_and_leaves_nothing)
 
 Test(blob, a_read_error_is_eio_and_leaves_nothing)
 {
-	struct body b = { .data = "abc", .len = 3, .fail = 1 };
+	struct unit_body b = { .data = "abc", .len = 3, .fail_at_end = 1 };
 	struct blob_tmp t;
 	char tmpdir[256];
 
-	cr_assert_eq(blob_receive(store, body_read, &b, 4, &t), DF_EIO);
+	cr_assert_eq(blob_receive(store, unit_body_read, &b, 4, &t), DF_EIO);
 	cr_assert_str_eq(t.path, "");
 	tmpdir_of(tmpdir, sizeof(tmpdir));
 	cr_assert_eq(entries(tmpdir), 0);
@@ -225,13 +202,14 @@ Test(blob, a_read_error_is_eio_and_leaves_nothing)
 
 Test(blob, a_store_whose_parent_is_missing_is_refused)
 {
-	struct body b = { .data = "abc", .len = 3 };
+	struct unit_body b = { .data = "abc", .len = 3 };
 	struct blob_tmp t;
 	char dir[320], parent[256];
 
 	snprintf(parent, sizeof(parent), "%s/missing", base);
 	snprintf(dir, sizeof(dir), "%s/store", parent);
-	cr_assert_eq(blob_receive(dir, body_read, &b, 3, &t), DF_EINTERNAL);
+	cr_assert_eq(blob_receive(dir, unit_body_read, &b, 3, &t),
+		DF_EINTERNAL);
 	cr_assert_str_eq(t.path, "");
 	cr_assert(!exists(parent), "only the store itself is created");
 	cr_assert_eq(b.pos, 0, "nothing was read");
@@ -239,13 +217,14 @@ Test(blob, a_store_whose_parent_is_missing_is_refused)
 
 Test(blob, a_store_path_that_is_a_file_is_refused)
 {
-	struct body b = { .data = "abc", .len = 3 };
+	struct unit_body b = { .data = "abc", .len = 3 };
 	struct blob_tmp t;
 	int fd = open(store, O_WRONLY | O_CREAT | O_EXCL, 0600);
 
 	cr_assert_geq(fd, 0);
 	close(fd);
-	cr_assert_eq(blob_receive(store, body_read, &b, 3, &t), DF_EINTERNAL);
+	cr_assert_eq(blob_receive(store, unit_body_read, &b, 3, &t),
+		DF_EINTERNAL);
 	cr_assert_str_eq(t.path, "");
 }
 
@@ -273,12 +252,13 @@ Test(blob, a_temporary_name_that_does_not_fit_is_refused_not_cut)
 {
 	static char dir[BLOB_PATH_MAX];
 	char tmpdir[BLOB_PATH_MAX + 8];
-	struct body b = { .data = "abc", .len = 3 };
+	struct unit_body b = { .data = "abc", .len = 3 };
 	struct blob_tmp t;
 
 	/* <dir>/tmp fits, <dir>/tmp/upload-<24 hex> does not. */
 	deep_dir(dir, sizeof(dir), BLOB_PATH_MAX - 30);
-	cr_assert_eq(blob_receive(dir, body_read, &b, 3, &t), DF_EINTERNAL);
+	cr_assert_eq(blob_receive(dir, unit_body_read, &b, 3, &t),
+		DF_EINTERNAL);
 	cr_assert_str_eq(t.path, "");
 	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", dir);
 	cr_assert_eq(entries(tmpdir), 0, "a file with a cut name was created");

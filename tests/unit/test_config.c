@@ -18,6 +18,7 @@
 #include "config.h"
 #include "err.h"
 #include "log.h"
+#include "kit.h"
 
 #define STRONG_SECRET "k3Yq8vV2pLr9sT4wXz7bN1cF6hJ0mQ5dG8eR2tY4uI6oP9aS"
 
@@ -565,25 +566,13 @@ Test(config, describe_shows_missing_password)
 	cr_assert_not_null(strstr(buf, "db_password = (missing)\n"));
 }
 
-/* The shipped example: found through automake's $srcdir, the path this
- * file was compiled from, or the current directory. */
+/* The shipped example. */
 Test(config, example_file_loads)
 {
 	const char *rel = "conf/devforge.conf.example";
-	char path[PATH_MAX + 64], here[PATH_MAX];
-	const char *top = getenv("srcdir");
-	char *slash;
+	char path[PATH_MAX + 64];
 
-	snprintf(path, sizeof(path), "%s/%s", top != NULL ? top : ".", rel);
-	if (access(path, R_OK) != 0) {
-		snprintf(here, sizeof(here), "%s", __FILE__);
-		slash = strrchr(here, '/');
-		if (slash != NULL)
-			*slash = '\0';
-		else
-			snprintf(here, sizeof(here), ".");
-		snprintf(path, sizeof(path), "%s/../../%s", here, rel);
-	}
+	unit_shipped_path(path, sizeof(path), rel);
 	cr_assert_eq(load(path, NULL), 0, "%s", err);
 	cr_assert_eq(cfg.mode, CONFIG_DEVELOPMENT);
 	cr_assert_str_eq(cfg.jwt_audience, "devforge-api");

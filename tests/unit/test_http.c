@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "err.h"
 #include "http.h"
+#include "kit.h"
 
 static struct arena *A;
 static struct request R;
@@ -442,65 +443,45 @@ Test(http_request_id, generates_different_ids)
 	cr_assert_str_neq(first, R.request_id);
 }
 
-struct chunked_src {
-	const char *data;
-	size_t len, pos, step;
-	int fail;
-};
-
-static long chunked_read(void *ctx, char *buf, size_t len)
-{
-	struct chunked_src *s = ctx;
-	size_t n = s->len - s->pos;
-
-	if (s->fail)
-		return -1;
-	if (n > s->step)
-		n = s->step;
-	if (n > len)
-		n = len;
-	memcpy(buf, s->data + s->pos, n);
-	s->pos += n;
-	return (long)n;
-}
-
 Test(http_read_body, reads_exactly_content_length_in_pieces)
 {
-	struct chunked_src src = { "{\"a\":1}EXTRA", 12, 0, 3, 0 };
+	struct unit_body src = { .data = "{\"a\":1}EXTRA", .len = 12,
+		.chunk = 3 };
 
 	cr_assert_eq(parse_env("REQUEST_METHOD=POST", "REQUEST_URI=/",
 		"CONTENT_LENGTH=7", NULL), 0);
-	cr_assert_eq(http_read_body(&R, chunked_read, &src), 0);
+	cr_assert_eq(http_read_body(&R, unit_body_read, &src), 0);
 	cr_assert_eq(R.body_len, 7);
 	cr_assert_str_eq(R.body, "{\"a\":1}");
 }
 
 Test(http_read_body, fails_when_the_stream_ends_early)
 {
-	struct chunked_src src = { "abc", 3, 0, 2, 0 };
+	struct unit_body src = { .data = "abc", .len = 3, .chunk = 2 };
 
 	cr_assert_eq(parse_env("REQUEST_METHOD=POST", "REQUEST_URI=/",
 		"CONTENT_LENGTH=10", NULL), 0);
-	cr_assert_eq(http_read_body(&R, chunked_read, &src), DF_EIO);
+	cr_assert_eq(http_read_body(&R, unit_body_read, &src), DF_EIO);
 	cr_assert_null(R.body);
 }
 
 Test(http_read_body, fails_when_the_reader_fails)
 {
-	struct chunked_src src = { "abc", 3, 0, 2, 1 };
+	struct unit_body src = { .data = "abc", .len = 3, .chunk = 2,
+		.fail_now = 1 };
 
 	cr_assert_eq(parse_env("REQUEST_METHOD=POST", "REQUEST_URI=/",
 		"CONTENT_LENGTH=3", NULL), 0);
-	cr_assert_eq(http_read_body(&R, chunked_read, &src), DF_EIO);
+	cr_assert_eq(http_read_body(&R, unit_body_read, &src), DF_EIO);
 }
 
 Test(http_read_body, empty_body_is_an_empty_string)
 {
-	struct chunked_src src = { "", 0, 0, 1, 0 };
+	struct unit_body src = { .data = "", .len = 0, .chunk = 1 };
 
 	cr_assert_eq(parse_env("REQUEST_METHOD=POST", "REQUEST_URI=/",
 		"CONTENT_LENGTH=0", NULL), 0);
-	cr_assert_eq(http_read_body(&R, chunked_read, &src), 0);
+	cr_assert_eq(http_read_body(&R, unit_body_read, &src), 0);
 	cr_assert_str_eq(R.body, "");
 	cr_assert_eq(R.body_len, 0);
 }

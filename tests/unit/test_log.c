@@ -14,6 +14,7 @@
 #include "err.h"
 #include "http.h"
 #include "log.h"
+#include "kit.h"
 
 static char PATH[64];
 
@@ -35,24 +36,6 @@ static void teardown(void)
 
 TestSuite(log, .init = setup, .fini = teardown);
 
-/* Reads the whole log file into a malloc'd string. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static size_t count_lines(const char *s)
 {
 	size_t n = 0;
@@ -66,7 +49,7 @@ static size_t count_lines(const char *s)
 /* Parses the log's only line; the caller puts the object. */
 static struct json_object *only_line(void)
 {
-	char *text = slurp(PATH);
+	char *text = unit_slurp(PATH);
 	struct json_object *o;
 
 	cr_assert_eq(count_lines(text), 1, "log holds: %s", text);
@@ -78,15 +61,6 @@ static struct json_object *only_line(void)
 	return o;
 }
 
-static const char *get_str(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	cr_assert(json_object_object_get_ex(o, k, &v), "no \"%s\"", k);
-	cr_assert(json_object_is_type(v, json_type_string), "\"%s\" type", k);
-	return json_object_get_string(v);
-}
-
 static int is_null_field(struct json_object *o, const char *k)
 {
 	struct json_object *v = (struct json_object *)1;
@@ -96,16 +70,15 @@ static int is_null_field(struct json_object *o, const char *k)
 
 Test(log, writes_one_json_object_per_line)
 {
-	struct json_object *o, *v;
+	struct json_object *o;
 
 	cr_assert_eq(log_open(PATH, LOG_DEBUG), 0);
 	log_msg(LOG_INFO, "worker %d started", 7);
 	o = only_line();
-	cr_assert_str_eq(get_str(o, "msg"), "worker 7 started");
-	cr_assert_str_eq(get_str(o, "level"), "info");
-	cr_assert(json_object_object_get_ex(o, "pid", &v));
-	cr_assert_eq(json_object_get_int(v), getpid());
-	cr_assert_eq(strlen(get_str(o, "ts")), 27);
+	cr_assert_str_eq(unit_str_field(o, "msg"), "worker 7 started");
+	cr_assert_str_eq(unit_str_field(o, "level"), "info");
+	cr_assert_eq(unit_int_field(o, "pid"), getpid());
+	cr_assert_eq(strlen(unit_str_field(o, "ts")), 27);
 	cr_assert(!json_object_object_get_ex(o, "request_id", NULL));
 	json_object_put(o);
 }
@@ -118,8 +91,8 @@ Test(log, escapes_quotes_and_control_characters)
 	cr_assert_eq(log_open(PATH, LOG_DEBUG), 0);
 	log_msg(LOG_WARN, "%s", nasty);
 	o = only_line();
-	cr_assert_str_eq(get_str(o, "msg"), nasty);
-	cr_assert_str_eq(get_str(o, "level"), "warn");
+	cr_assert_str_eq(unit_str_field(o, "msg"), nasty);
+	cr_assert_str_eq(unit_str_field(o, "level"), "warn");
 	json_object_put(o);
 }
 
@@ -130,12 +103,13 @@ Test(log, replaces_invalid_utf8)
 
 	cr_assert_eq(log_open(PATH, LOG_DEBUG), 0);
 	log_msg(LOG_ERROR, "bad \xff\xc0\xaf byte, good \xc3\xa9");
-	text = slurp(PATH);
+	text = unit_slurp(PATH);
 	cr_assert_null(strchr(text, '\xff'), "raw invalid byte: %s", text);
 	cr_assert_null(strchr(text, '\xc0'), "raw overlong: %s", text);
 	free(text);
 	o = only_line();
-	cr_assert_str_eq(get_str(o, "msg"), "bad ??? byte, good \xc3\xa9");
+	cr_assert_str_eq(unit_str_field(o, "msg"),
+		"bad ??? byte, good \xc3\xa9");
 	json_object_put(o);
 }
 
@@ -148,7 +122,7 @@ Test(log, filters_below_the_level)
 	log_msg(LOG_INFO, "info");
 	log_msg(LOG_WARN, "warn");
 	log_msg(LOG_ERROR, "error");
-	text = slurp(PATH);
+	text = unit_slurp(PATH);
 	cr_assert_eq(count_lines(text), 2, "%s", text);
 	cr_assert_null(strstr(text, "\"msg\":\"info\""));
 	cr_assert_not_null(strstr(text, "\"msg\":\"warn\""));
@@ -165,7 +139,7 @@ Test(log, appends_to_an_existing_file)
 	fclose(f);
 	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
 	log_msg(LOG_INFO, "later");
-	text = slurp(PATH);
+	text = unit_slurp(PATH);
 	cr_assert_eq(strncmp(text, "earlier line\n{", 14), 0, "%s", text);
 	free(text);
 }
@@ -181,11 +155,11 @@ Test(log, reopen_follows_a_rotated_file)
 	cr_assert_eq(rename(PATH, rotated), 0);
 	cr_assert_eq(log_reopen(), 0);
 	log_msg(LOG_INFO, "after");
-	text = slurp(rotated);
+	text = unit_slurp(rotated);
 	cr_assert_not_null(strstr(text, "before"));
 	cr_assert_null(strstr(text, "after"));
 	free(text);
-	text = slurp(PATH);
+	text = unit_slurp(PATH);
 	cr_assert_not_null(strstr(text, "after"));
 	cr_assert_null(strstr(text, "before"));
 	free(text);
@@ -223,21 +197,19 @@ Test(log, access_line_has_the_fields_and_no_query_or_headers)
 	req.auth.authenticated = 1;
 	strcpy(req.auth.sub, "usr_42");
 	log_access(&req, "/api/v1/tickets");
-	text = slurp(PATH);
+	text = unit_slurp(PATH);
 	cr_assert_null(strstr(text, "SECRET"), "leaked: %s", text);
 	free(text);
 	o = only_line();
-	cr_assert_str_eq(get_str(o, "request_id"), "abcdefgh-123");
-	cr_assert_str_eq(get_str(o, "method"), "POST");
-	cr_assert_str_eq(get_str(o, "path"), "/api/v1/tickets");
-	cr_assert_str_eq(get_str(o, "route"), "/api/v1/tickets");
-	cr_assert_str_eq(get_str(o, "remote"), "192.0.2.7");
-	cr_assert_str_eq(get_str(o, "user"), "usr_42");
-	cr_assert_str_eq(get_str(o, "level"), "info");
-	cr_assert(json_object_object_get_ex(o, "status", &v));
-	cr_assert_eq(json_object_get_int(v), 201);
-	cr_assert(json_object_object_get_ex(o, "bytes_out", &v));
-	cr_assert_eq(json_object_get_int(v), 321);
+	cr_assert_str_eq(unit_str_field(o, "request_id"), "abcdefgh-123");
+	cr_assert_str_eq(unit_str_field(o, "method"), "POST");
+	cr_assert_str_eq(unit_str_field(o, "path"), "/api/v1/tickets");
+	cr_assert_str_eq(unit_str_field(o, "route"), "/api/v1/tickets");
+	cr_assert_str_eq(unit_str_field(o, "remote"), "192.0.2.7");
+	cr_assert_str_eq(unit_str_field(o, "user"), "usr_42");
+	cr_assert_str_eq(unit_str_field(o, "level"), "info");
+	cr_assert_eq(unit_int_field(o, "status"), 201);
+	cr_assert_eq(unit_int_field(o, "bytes_out"), 321);
 	cr_assert(json_object_object_get_ex(o, "duration_ms", &v));
 	cr_assert(json_object_is_type(v, json_type_double));
 	cr_assert_geq(json_object_get_double(v), 0.0);
@@ -278,8 +250,8 @@ Test(log, access_line_of_a_refused_request_has_null_path)
 	log_access(&req, NULL);
 	o = only_line();
 	cr_assert(is_null_field(o, "path"));
-	cr_assert_str_eq(get_str(o, "remote"), "::1");
-	cr_assert_str_eq(get_str(o, "method"), "GET");
+	cr_assert_str_eq(unit_str_field(o, "remote"), "::1");
+	cr_assert_str_eq(unit_str_field(o, "method"), "GET");
 	json_object_put(o);
 	arena_free(a);
 }
@@ -296,9 +268,9 @@ Test(log, request_message_carries_the_request_id)
 	request_for_log(&req, a, env);
 	log_req_msg(&req, LOG_ERROR, "db failed: %s", "timeout");
 	o = only_line();
-	cr_assert_str_eq(get_str(o, "request_id"), "trace-0001");
-	cr_assert_str_eq(get_str(o, "msg"), "db failed: timeout");
-	cr_assert_str_eq(get_str(o, "level"), "error");
+	cr_assert_str_eq(unit_str_field(o, "request_id"), "trace-0001");
+	cr_assert_str_eq(unit_str_field(o, "msg"), "db failed: timeout");
+	cr_assert_str_eq(unit_str_field(o, "level"), "error");
 	json_object_put(o);
 	arena_free(a);
 }
@@ -326,7 +298,7 @@ Test(log, concurrent_writers_never_interleave)
 	}
 	for (i = 0; i < KIDS; i++)
 		wait(NULL);
-	text = slurp(PATH);
+	text = unit_slurp(PATH);
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		struct json_object *o = json_tokener_parse(line);

@@ -16,6 +16,7 @@
 #include "err.h"
 #include "mail.h"
 #include "validate.h"
+#include "kit.h"
 
 /* ------------------------------------------------------------- backoff */
 
@@ -458,23 +459,6 @@ static void remove_scratch(void)
 	cr_assert_eq(system(cmd), 0);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *s;
-	long n;
-
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
 static size_t count_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -500,7 +484,7 @@ Test(mail_maildir, delivers_into_new_through_tmp, .init = make_scratch,
 	cr_assert_eq(mail_deliver_maildir(dir, msg, strlen(msg), name,
 		sizeof(name), err, sizeof(err)), 0, "%s", err);
 	snprintf(path, sizeof(path), "%s/new/%s", dir, name);
-	got = slurp(path);
+	got = unit_slurp(path);
 	cr_assert_str_eq(got, msg);
 	free(got);
 	snprintf(sub, sizeof(sub), "%s/tmp", dir);
@@ -556,11 +540,11 @@ Test(mail_sendmail, pipes_the_message_with_t_and_i, .init = make_scratch,
 	script("sendmail-ok", text, prog, sizeof(prog));
 	cr_assert_eq(mail_deliver_sendmail(prog, msg, strlen(msg), 10, err,
 		sizeof(err)), 0, "%s", err);
-	got = slurp(out);
+	got = unit_slurp(out);
 	cr_assert_str_eq(got, msg);
 	free(got);
 	strcat(out, ".args");
-	got = slurp(out);
+	got = unit_slurp(out);
 	cr_assert_str_eq(got, "-t -i\n");
 	free(got);
 }

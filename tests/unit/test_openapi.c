@@ -15,17 +15,28 @@ struct op {
 	char path[256];
 };
 
-static size_t read_spec(struct op *ops)
+/* docs/openapi.yaml of the source tree ($srcdir, else the current
+ * directory). */
+static FILE *open_spec(void)
 {
 	const char *srcdir = getenv("srcdir");
-	char path[1024], line[1024], cur[256] = "";
-	int in_paths = 0;
-	size_t n = 0;
+	char path[1024];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/docs/openapi.yaml", srcdir ? srcdir : ".");
 	f = fopen(path, "r");
 	cr_assert(f != NULL, "cannot open %s", path);
+	return f;
+}
+
+static size_t read_spec(struct op *ops)
+{
+	char line[1024], cur[256] = "";
+	int in_paths = 0;
+	size_t n = 0;
+	FILE *f;
+
+	f = open_spec();
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (strcmp(line, "paths:") == 0) {
@@ -111,15 +122,12 @@ struct op_status {
 
 static size_t read_statuses(struct op_status *ops)
 {
-	const char *srcdir = getenv("srcdir");
-	char path[1024], line[1024], cur[256] = "";
+	char line[1024], cur[256] = "";
 	int in_paths = 0, in_resp = 0, in_429 = 0;
 	size_t n = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/docs/openapi.yaml", srcdir ? srcdir : ".");
-	f = fopen(path, "r");
-	cr_assert(f != NULL, "cannot open %s", path);
+	f = open_spec();
 	while (fgets(line, sizeof(line), f)) {
 		size_t indent = strspn(line, " ");
 		line[strcspn(line, "\r\n")] = '\0';

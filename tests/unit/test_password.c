@@ -45,6 +45,7 @@ static int recording_kdf_derive(EVP_KDF_CTX *ctx, unsigned char *key,
 /* The statics (scrypt_derive, the base64 codec) are tested directly. */
 #define EVP_KDF_derive recording_kdf_derive
 #include "../../fcgi-app/core/password.c"
+#include "kit.h"
 #undef EVP_KDF_derive
 
 static const struct password_params fast = { 10, 8, 1 };
@@ -552,25 +553,13 @@ Test(policy, containing_the_email_local_part_is_refused)
 	cr_assert_eq(check("my-al-password-77", NULL, "al@example.com"), 0);
 }
 
-/* The shipped list: found through automake's $srcdir, the path this file
- * was compiled from, or the current directory. */
+/* The shipped list. */
 Test(policy, shipped_list_loads_and_refuses_common_passwords)
 {
 	const char *rel = "conf/common-passwords.txt";
-	char path[PATH_MAX + 64], here[PATH_MAX];
-	const char *top = getenv("srcdir");
-	char *slash;
+	char path[PATH_MAX + 64];
 
-	snprintf(path, sizeof(path), "%s/%s", top != NULL ? top : ".", rel);
-	if (access(path, R_OK) != 0) {
-		snprintf(here, sizeof(here), "%s", __FILE__);
-		slash = strrchr(here, '/');
-		if (slash != NULL)
-			*slash = '\0';
-		else
-			snprintf(here, sizeof(here), ".");
-		snprintf(path, sizeof(path), "%s/../../%s", here, rel);
-	}
+	unit_shipped_path(path, sizeof(path), rel);
 	cr_assert_eq(password_list_load(path), 0, "%s", path);
 	cr_assert_geq(password_list_count(), 10000);
 	expect("1234567890", NULL, NULL, "common_password");

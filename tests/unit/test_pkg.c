@@ -205,6 +205,16 @@ static void expect_manifest(const char *text, size_t len, const char *code)
 	expect(e, 1, code);
 }
 
+/* Checks a package holding manifest.json with text alone. */
+static void check_manifest_only(const char *text, struct pkg_report *rep)
+{
+	struct zent e[] = { { .name = "manifest.json", .data = text } };
+	struct zbuf z = build(e, 1);
+
+	check_buf(&z, rep);
+	free(z.data);
+}
+
 /* --- passing -------------------------------------------------------------- */
 
 Test(pkg, passes_a_good_package_and_lists_every_check)
@@ -427,6 +437,20 @@ Test(pkg, refuses_a_parent_directory_entry)
 	free(z.data);
 }
 
+/* Each name beside a good manifest is refused as unsafe_path, named as
+ * the entry at fault, not as a whole-archive doubt. */
+static void expect_unsafe_names(const char *const *bad, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct zent e[] = {
+			{ .name = "manifest.json", .data = GOOD_MANIFEST },
+			{ .name = bad[i], .data = "x" },
+		};
+
+		expect_says(e, 2, "unsafe_path", "Entry 1 (");
+	}
+}
+
 Test(pkg, refuses_every_kind_of_unsafe_name)
 {
 	static const char *const bad[] = {
@@ -434,17 +458,8 @@ Test(pkg, refuses_every_kind_of_unsafe_name)
 		"C:/windows/x", "c:relative", "ctl\x01name", "tab\tname",
 		"new\nline", "del\x7fname", "esc\x1b[2Jname",
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct zent e[] = {
-			{ .name = "manifest.json", .data = GOOD_MANIFEST },
-			{ .name = bad[i], .data = "x" },
-		};
-
-		/* Named as the entry at fault, not as a whole-archive doubt. */
-		expect_says(e, 2, "unsafe_path", "Entry 1 (");
-	}
+	expect_unsafe_names(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 Test(pkg, refuses_a_nul_byte_hidden_in_a_name)
@@ -590,16 +605,8 @@ Test(pkg, refuses_names_windows_treats_specially)
 		"a:b", "file.js:stream", "src/a:b/c", "name.", "name ", "dir./x",
 		"dir /x", "x..", "a<b", "a>b", "a\"b", "a|b", "a?b", "a*b",
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct zent e[] = {
-			{ .name = "manifest.json", .data = GOOD_MANIFEST },
-			{ .name = bad[i], .data = "x" },
-		};
-
-		expect_says(e, 2, "unsafe_path", "Entry 1 (");
-	}
+	expect_unsafe_names(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 Test(pkg, accepts_names_that_only_resemble_windows_devices)
@@ -979,18 +986,15 @@ Test(pkg, accepts_whitespace_around_the_object)
 Test(pkg, refuses_a_manifest_for_another_extension)
 {
 	struct pkg_report rep;
-	struct zent e[] = { { .name = "manifest.json",
-		.data = "{\"name\": \"other-ext\", \"version\": \"1.2.3\"}" } };
-	struct zbuf z = build(e, 1);
 
-	check_buf(&z, &rep);
+	check_manifest_only("{\"name\": \"other-ext\", \"version\": \"1.2.3\"}",
+		&rep);
 	assert_failed(&rep, "manifest_name_mismatch");
 	cr_assert_eq(json_object_array_length(rep.checks), 7);
 	cr_assert_str_eq(rep.name, "other-ext");
 	cr_assert_str_eq(rep.version, "1.2.3");
 	cr_assert(strstr(rep.message, "other-ext") != NULL, "%s", rep.message);
 	pkg_report_free(&rep);
-	free(z.data);
 
 	/* Exactly: no case folding, no trimming. */
 	expect_manifest(M("{\"name\": \"Demo-Ext\", \"version\": \"1.2.3\"}"),
@@ -1002,16 +1006,13 @@ Test(pkg, refuses_a_manifest_for_another_extension)
 Test(pkg, refuses_a_manifest_for_another_version)
 {
 	struct pkg_report rep;
-	struct zent e[] = { { .name = "manifest.json",
-		.data = "{\"name\": \"demo-ext\", \"version\": \"1.2.4\"}" } };
-	struct zbuf z = build(e, 1);
 
-	check_buf(&z, &rep);
+	check_manifest_only("{\"name\": \"demo-ext\", \"version\": \"1.2.4\"}",
+		&rep);
 	assert_failed(&rep, "manifest_version_mismatch");
 	cr_assert_eq(json_object_array_length(rep.checks), 8);
 	cr_assert_str_eq(rep.version, "1.2.4");
 	pkg_report_free(&rep);
-	free(z.data);
 
 	expect_manifest(M("{\"name\": \"demo-ext\", \"version\": \"v1.2.3\"}"),
 		"manifest_version_mismatch");

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "http.h"
 #include "problem.h"
+#include "kit.h"
 
 static struct arena *A;
 static struct request R;
@@ -49,15 +50,6 @@ static struct json_object *body_json(void)
 	return o;
 }
 
-static const char *str_field(struct json_object *o, const char *k)
-{
-	struct json_object *v;
-
-	cr_assert(json_object_object_get_ex(o, k, &v), "no \"%s\"", k);
-	cr_assert(json_object_is_type(v, json_type_string), "\"%s\" type", k);
-	return json_object_get_string(v);
-}
-
 Test(problem_send, writes_every_field)
 {
 	struct json_object *o, *v;
@@ -67,13 +59,12 @@ Test(problem_send, writes_every_field)
 	cr_assert_eq(R.resp.status, 404);
 	cr_assert_str_eq(R.resp.content_type, "application/problem+json");
 	o = body_json();
-	cr_assert_str_eq(str_field(o, "type"),
+	cr_assert_str_eq(unit_str_field(o, "type"),
 		"https://devforge.dev/problems/not_found");
-	cr_assert_str_eq(str_field(o, "title"), "Not found");
-	cr_assert_str_eq(str_field(o, "detail"), "No extension named x.");
-	cr_assert_str_eq(str_field(o, "request_id"), "test-request-1");
-	cr_assert(json_object_object_get_ex(o, "status", &v));
-	cr_assert_eq(json_object_get_int(v), 404);
+	cr_assert_str_eq(unit_str_field(o, "title"), "Not found");
+	cr_assert_str_eq(unit_str_field(o, "detail"), "No extension named x.");
+	cr_assert_str_eq(unit_str_field(o, "request_id"), "test-request-1");
+	cr_assert_eq(unit_int_field(o, "status"), 404);
 	cr_assert(json_object_object_get_ex(o, "errors", &v));
 	cr_assert(json_object_is_type(v, json_type_array));
 	cr_assert_eq(json_object_array_length(v), 0);
@@ -85,9 +76,9 @@ Test(problem_send, gives_a_default_detail_when_none)
 
 	problem_send(&R, 415, NULL, NULL);
 	o = body_json();
-	cr_assert_str_eq(str_field(o, "type"),
+	cr_assert_str_eq(unit_str_field(o, "type"),
 		"https://devforge.dev/problems/unsupported_media_type");
-	cr_assert_gt(strlen(str_field(o, "detail")), 0);
+	cr_assert_gt(strlen(unit_str_field(o, "detail")), 0);
 }
 
 Test(problem_send, escapes_caller_text_as_json)
@@ -96,7 +87,7 @@ Test(problem_send, escapes_caller_text_as_json)
 
 	problem_send(&R, 400, NULL, "bad \"quote\" and\nnewline </script>");
 	o = body_json();
-	cr_assert_str_eq(str_field(o, "detail"),
+	cr_assert_str_eq(unit_str_field(o, "detail"),
 		"bad \"quote\" and\nnewline </script>");
 	cr_assert_null(strchr(R.resp.body, '\n'), "raw newline in body");
 }
@@ -109,10 +100,10 @@ Test(problem_send, hides_the_callers_detail_on_5xx)
 	o = body_json();
 	cr_assert_null(strstr(R.resp.body, "SQL"), "%s", R.resp.body);
 	cr_assert_null(strstr(R.resp.body, "/srv"), "%s", R.resp.body);
-	cr_assert_str_eq(str_field(o, "type"),
+	cr_assert_str_eq(unit_str_field(o, "type"),
 		"https://devforge.dev/problems/internal");
-	cr_assert_str_eq(str_field(o, "title"), "Internal error");
-	cr_assert_str_eq(str_field(o, "request_id"), "test-request-1");
+	cr_assert_str_eq(unit_str_field(o, "title"), "Internal error");
+	cr_assert_str_eq(unit_str_field(o, "request_id"), "test-request-1");
 }
 
 Test(problem_send, hides_the_callers_detail_on_503)
@@ -122,7 +113,7 @@ Test(problem_send, hides_the_callers_detail_on_503)
 	problem_send(&R, 503, NULL, "connect to db01:3306 failed");
 	o = body_json();
 	cr_assert_null(strstr(R.resp.body, "db01"));
-	cr_assert_str_eq(str_field(o, "type"),
+	cr_assert_str_eq(unit_str_field(o, "type"),
 		"https://devforge.dev/problems/service_unavailable");
 }
 
@@ -142,7 +133,7 @@ Test(problem_send, refused_tokens_carry_invalid_token_and_their_type)
 
 	problem_send(&R, 401, "token_expired", NULL);
 	o = body_json();
-	cr_assert_str_eq(str_field(o, "type"),
+	cr_assert_str_eq(unit_str_field(o, "type"),
 		"https://devforge.dev/problems/token_expired");
 	cr_assert_eq(R.resp.nheaders, 1);
 	cr_assert_str_eq(R.resp.headers[0].name, "WWW-Authenticate");
@@ -158,7 +149,7 @@ Test(problem_send, invalid_token_has_its_own_type_and_description)
 
 	problem_send(&R, 401, "invalid_token", NULL);
 	o = body_json();
-	cr_assert_str_eq(str_field(o, "type"),
+	cr_assert_str_eq(unit_str_field(o, "type"),
 		"https://devforge.dev/problems/invalid_token");
 	cr_assert_str_eq(R.resp.headers[0].value, "Bearer realm=\"devforge\", "
 		"error=\"invalid_token\", error_description=\"The access token is "
@@ -177,9 +168,9 @@ Test(problem_send, uses_an_explicit_code)
 
 	problem_send(&R, 403, "mfa_required", "Enter your one-time code.");
 	o = body_json();
-	cr_assert_str_eq(str_field(o, "type"),
+	cr_assert_str_eq(unit_str_field(o, "type"),
 		"https://devforge.dev/problems/mfa_required");
-	cr_assert_str_eq(str_field(o, "title"), "MFA required");
+	cr_assert_str_eq(unit_str_field(o, "title"), "MFA required");
 	cr_assert_eq(R.resp.status, 403);
 }
 
@@ -202,17 +193,18 @@ Test(problem_add_error, collects_errors_into_the_body)
 	cr_assert_eq(problem_send_validation(&R), DF_ERESPONDED);
 	cr_assert_eq(R.resp.status, 422);
 	o = body_json();
-	cr_assert_str_eq(str_field(o, "type"),
+	cr_assert_str_eq(unit_str_field(o, "type"),
 		"https://devforge.dev/problems/validation_failed");
-	cr_assert_str_eq(str_field(o, "title"), "Validation failed");
+	cr_assert_str_eq(unit_str_field(o, "title"), "Validation failed");
 	cr_assert(json_object_object_get_ex(o, "errors", &errs));
 	cr_assert_eq(json_object_array_length(errs), 2);
 	e = json_object_array_get_idx(errs, 0);
-	cr_assert_str_eq(str_field(e, "field"), "email");
-	cr_assert_str_eq(str_field(e, "code"), "invalid_format");
-	cr_assert_str_eq(str_field(e, "message"), "Not an e-mail address.");
+	cr_assert_str_eq(unit_str_field(e, "field"), "email");
+	cr_assert_str_eq(unit_str_field(e, "code"), "invalid_format");
+	cr_assert_str_eq(unit_str_field(e, "message"),
+		"Not an e-mail address.");
 	e = json_object_array_get_idx(errs, 1);
-	cr_assert_str_eq(str_field(e, "field"), "username");
+	cr_assert_str_eq(unit_str_field(e, "field"), "username");
 	/* The collected errors stay usable after sending. */
 	cr_assert_eq(problem_error_count(&R), 2);
 }

@@ -160,6 +160,49 @@ static void kill_and_reap(pid_t pid)
 	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
+enum hold {
+	HOLD_LOCK_ONLY,          /* the lock, nothing written */
+	HOLD_HALF_HEADER,        /* sized, magic and version, not ready */
+	HOLD_OTHER_VERSION,      /* a whole header of another version */
+};
+
+/* A child that takes the segment's lock, writes what `what` says, tells
+ * pfd[1] and holds on until killed; returns once it is there. */
+static pid_t fork_lock_holder(int pfd[2], enum hold what)
+{
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct shm_segment *hdr;
+		int fd = shm_open(test_name, O_RDWR | O_CREAT, 0600);
+
+		if (fd < 0 || flock(fd, LOCK_EX) != 0)
+			_exit(2);
+		if (what != HOLD_LOCK_ONLY) {
+			if (ftruncate(fd, sizeof(*hdr)) != 0)
+				_exit(2);
+			hdr = mmap(NULL, sizeof(*hdr), PROT_READ | PROT_WRITE,
+				MAP_SHARED, fd, 0);
+			if (hdr == MAP_FAILED)
+				_exit(2);
+			hdr->magic = SHM_MAGIC;
+			hdr->version = SHM_VERSION;
+		}
+		if (what == HOLD_OTHER_VERSION) {
+			hdr->version = SHM_VERSION + 1;
+			hdr->size = sizeof(*hdr);
+			hdr->ready = 1;
+		}
+		if (write(pfd[1], "x", 1) != 1)
+			_exit(3);
+		for (;;)
+			pause();
+	}
+	wait_child_ready(pfd[0]);
+	return pid;
+}
+
 Test(shm_attach, survives_worker_killed_while_attached)
 {
 	struct shm_segment *seg;
@@ -201,27 +244,7 @@ Test(shm_attach, survives_creator_killed_mid_creation)
 	pid_t pid;
 
 	cr_assert_eq(pipe(pfd), 0);
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		struct shm_segment *half;
-		int fd = shm_open(test_name, O_RDWR | O_CREAT, 0600);
-
-		if (fd < 0 || flock(fd, LOCK_EX) != 0 ||
-				ftruncate(fd, sizeof(*half)) != 0)
-			_exit(2);
-		half = mmap(NULL, sizeof(*half), PROT_READ | PROT_WRITE,
-			MAP_SHARED, fd, 0);
-		if (half == MAP_FAILED)
-			_exit(2);
-		half->magic = SHM_MAGIC;
-		half->version = SHM_VERSION;
-		if (write(pfd[1], "x", 1) != 1)
-			_exit(3);
-		for (;;)
-			pause();
-	}
-	wait_child_ready(pfd[0]);
+	pid = fork_lock_holder(pfd, HOLD_HALF_HEADER);
 	kill_and_reap(pid);
 
 	cr_assert_eq(shm_attach(test_name, &seg), 0);
@@ -243,19 +266,7 @@ Test(shm_attach, gives_up_on_stuck_lock_holder)
 	long ms;
 
 	cr_assert_eq(pipe(pfd), 0);
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int fd = shm_open(test_name, O_RDWR | O_CREAT, 0600);
-
-		if (fd < 0 || flock(fd, LOCK_EX) != 0)
-			_exit(2);
-		if (write(pfd[1], "x", 1) != 1)
-			_exit(3);
-		for (;;)
-			pause();
-	}
-	wait_child_ready(pfd[0]);
+	pid = fork_lock_holder(pfd, HOLD_LOCK_ONLY);
 	shm_lock_timeout_ms = 200;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cr_assert_eq(shm_attach(test_name, &seg), DF_EIO);
@@ -279,29 +290,7 @@ Test(shm_attach, waiter_follows_replaced_segment)
 	pid_t holder, waiter;
 
 	cr_assert_eq(pipe(pfd), 0);
-	holder = fork();
-	cr_assert_geq(holder, 0);
-	if (holder == 0) {
-		struct shm_segment *bad;
-		int fd = shm_open(test_name, O_RDWR | O_CREAT, 0600);
-
-		if (fd < 0 || flock(fd, LOCK_EX) != 0 ||
-				ftruncate(fd, sizeof(*bad)) != 0)
-			_exit(2);
-		bad = mmap(NULL, sizeof(*bad), PROT_READ | PROT_WRITE,
-			MAP_SHARED, fd, 0);
-		if (bad == MAP_FAILED)
-			_exit(2);
-		bad->magic = SHM_MAGIC;
-		bad->version = SHM_VERSION + 1;
-		bad->size = sizeof(*bad);
-		bad->ready = 1;
-		if (write(pfd[1], "x", 1) != 1)
-			_exit(3);
-		for (;;)
-			pause();
-	}
-	wait_child_ready(pfd[0]);
+	holder = fork_lock_holder(pfd, HOLD_OTHER_VERSION);
 
 	waiter = fork();
 	cr_assert_geq(waiter, 0);
