@@ -42,6 +42,18 @@ static int send_code_invalid(struct request *req)
 	return problem_send_validation(req);
 }
 
+/* The caller's row when its MFA is on (on 1) or off (on 0) as the route
+ * needs; else the 409 saying so (DF_ERESPONDED). */
+static int caller_with_mfa(struct request *req, struct store_user *u,
+	int on, const char *conflict)
+{
+	int rc = api_caller(req, u);
+
+	if (rc == 0 && (u->mfa_enabled != 0) != on)
+		rc = problem_send(req, 409, "conflict", conflict);
+	return rc;
+}
+
 static int enrol_post(struct request *req)
 {
 	unsigned char key[TOTP_SECRET_LEN];
@@ -50,13 +62,10 @@ static int enrol_post(struct request *req)
 	struct store_user u;
 	int rc;
 
-	rc = api_caller(req, &u);
+	rc = caller_with_mfa(req, &u, 0, "Two-factor authentication is on "
+		"already; turn it off first to enrol another authenticator.");
 	if (rc != 0)
 		return rc;
-	if (u.mfa_enabled)
-		return problem_send(req, 409, "conflict", "Two-factor "
-			"authentication is on already; turn it off first to enrol "
-			"another authenticator.");
 	rc = totp_secret_new(key, b32);
 	crypto_wipe(key, sizeof(key));
 	if (rc != 0)
@@ -90,12 +99,10 @@ static int confirm_post(struct request *req)
 	int64_t step = 0;
 	int rc;
 
-	rc = api_caller(req, &u);
+	rc = caller_with_mfa(req, &u, 0, "Two-factor authentication is on "
+		"already.");
 	if (rc != 0)
 		return rc;
-	if (u.mfa_enabled)
-		return problem_send(req, 409, "conflict", "Two-factor "
-			"authentication is on already.");
 	if (u.mfa_secret == NULL)
 		return problem_send(req, 409, "conflict", "No enrolment is "
 			"pending: start one with POST /api/v1/me/mfa/totp.");
@@ -158,12 +165,9 @@ static int disable_delete(struct request *req)
 	int64_t attempt = 0;
 	int rc;
 
-	rc = api_caller(req, &u);
+	rc = caller_with_mfa(req, &u, 1, "Two-factor authentication is off.");
 	if (rc != 0)
 		return rc;
-	if (!u.mfa_enabled)
-		return problem_send(req, 409, "conflict", "Two-factor "
-			"authentication is off.");
 	password = json_get_str(req->json, "password", "");
 	/* Both the password and the code count toward the login lockout:
 	 * a stolen access token must not be a way round it. */
