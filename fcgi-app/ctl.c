@@ -320,6 +320,22 @@ static int connect_db(const struct config *cfg)
 	return 0;
 }
 
+/* What status and migrate start with: the migration files, the database
+ * connection and scratch memory. 0, or -1 with the reason printed (the
+ * caller frees what was set up either way). */
+static int open_plan(const struct config *cfg, struct plan *p,
+	struct arena **a)
+{
+	if (plan_scan(p, cfg->migrations_dir) != 0 || connect_db(cfg) != 0)
+		return -1;
+	*a = arena_new(16384);
+	if (*a == NULL) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return -1;
+	}
+	return 0;
+}
+
 static int status(const struct config *cfg)
 {
 	struct plan p = { 0 };
@@ -328,13 +344,8 @@ static int status(const struct config *cfg)
 	int exists = 0;
 	size_t i;
 
-	if (plan_scan(&p, cfg->migrations_dir) != 0 || connect_db(cfg) != 0)
+	if (open_plan(cfg, &p, &a) != 0)
 		goto out;
-	a = arena_new(16384);
-	if (a == NULL) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		goto out;
-	}
 	/* Only look: --status never creates the ledger. */
 	if (store_migr_ledger_exists(a, &exists) != 0) {
 		fprintf(stderr, "%s: cannot query the database\n", prog);
@@ -419,13 +430,8 @@ static int migrate(const struct config *cfg)
 	int locked = 0, rc = EXIT_ERROR, napplied = 0, current = 0;
 	size_t i;
 
-	if (plan_scan(&p, cfg->migrations_dir) != 0 || connect_db(cfg) != 0)
+	if (open_plan(cfg, &p, &a) != 0)
 		goto out;
-	a = arena_new(16384);
-	if (a == NULL) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		goto out;
-	}
 	/* Two migrates at once would apply the same file twice. */
 	if (store_migr_lock(a, MIGRATE_LOCK_WAIT_S) != 0) {
 		fprintf(stderr, "%s: cannot take the migration lock (another "

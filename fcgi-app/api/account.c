@@ -31,18 +31,9 @@
 #define RESET_ANSWER_FLOOR_MS 100
 #define TOKEN_INPUT_MAX 128
 
-static int v_email(struct json_object *v, const char **code, const char **msg)
-{
-	if (validate_email(json_object_get_string(v), NULL))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be an e-mail address of at most 254 characters";
-	return -1;
-}
-
 static const struct json_field reset_fields[] = {
 	{ .name = "email", .type = JF_STRING, .required = 1,
-	  .validate = v_email },
+	  .validate = api_v_email },
 };
 
 static const struct json_field confirm_fields[] = {
@@ -57,22 +48,34 @@ static const struct json_field verify_fields[] = {
 	  .max = TOKEN_INPUT_MAX },
 };
 
-/* Inside the transaction: takes the user's row lock before any other
- * row, in the order a login takes them, so the two cannot deadlock.
- * DF_ENOTFOUND when the user is gone. */
-static int lock_user(struct request *req, int64_t user_id)
-{
-	int64_t locked_s, lockouts;
-
-	return store_logins_lock_state(req->arena, user_id, &locked_s,
-		&lockouts);
-}
-
 static int send_token_invalid(struct request *req)
 {
 	problem_add_error(req, "token", "invalid",
 		"is unknown, expired or already used");
 	return problem_send_validation(req);
+}
+
+/* Begins the transaction that acts on a mailed link: the user's row
+ * first, as a login takes it (one lock order), then the token is spent,
+ * which only one of two requests racing with it gets. 0 with the
+ * transaction open; the 422 sent (rolled back) when the token is spent,
+ * expired, another user's or the user is gone; another df_err (rolled
+ * back) on failure. */
+static int spend_token(struct request *req, enum store_token_purpose purpose,
+	const char *token, const struct store_user *u)
+{
+	struct store_user spent;
+	int rc;
+
+	rc = store_logins_begin(req->arena, u->id, NULL, NULL);
+	if (rc == 0) {
+		rc = store_tokens_consume(req->arena, purpose, token, &spent);
+		if (rc == 0 && spent.id != u->id)
+			rc = DF_ENOTFOUND;
+		if (rc != 0)
+			rc = store_tx_end(rc);
+	}
+	return rc == DF_ENOTFOUND ? send_token_invalid(req) : rc;
 }
 
 /* Waits until floor_ms after the request arrived. */
@@ -145,7 +148,7 @@ static int reset_confirm_post(struct request *req)
 {
 	const char *token, *fresh, *code, *msg;
 	char phc[PASSWORD_PHC_MAX];
-	struct store_user u, spent;
+	struct store_user u;
 	uint64_t revoked = 0;
 	int rc;
 
@@ -167,21 +170,10 @@ static int reset_confirm_post(struct request *req)
 	if (rc != 0)
 		return rc;
 
-	rc = store_tx_begin();
+	rc = spend_token(req, STORE_TOKEN_PASSWORD_RESET, token, &u);
 	if (rc != 0)
 		return rc;
-	/* The user's row first, as a login takes it: one lock order. */
-	rc = lock_user(req, u.id);
-	/* Only one of two requests racing with the same token gets here. */
-	if (rc == 0)
-		rc = store_tokens_consume(req->arena, STORE_TOKEN_PASSWORD_RESET,
-			token, &spent);
-	if (rc == DF_ENOTFOUND || (rc == 0 && spent.id != u.id)) {
-		store_tx_rollback();
-		return send_token_invalid(req);
-	}
-	if (rc == 0)
-		rc = store_account_set_password(u.id, phc, NULL);
+	rc = store_account_set_password(u.id, phc, NULL);
 	/* Every session ends, the lockout is lifted (the mailbox owner has
 	 * proven who they are), other reset links die, and the address
 	 * counts as verified: the link reached it. */
@@ -199,7 +191,7 @@ static int reset_confirm_post(struct request *req)
 
 static int verify_post(struct request *req)
 {
-	struct store_user u, spent;
+	struct store_user u;
 	const char *token;
 	int rc;
 
@@ -209,19 +201,10 @@ static int verify_post(struct request *req)
 		return send_token_invalid(req);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
+	rc = spend_token(req, STORE_TOKEN_EMAIL_VERIFY, token, &u);
 	if (rc != 0)
 		return rc;
-	rc = lock_user(req, u.id);
-	if (rc == 0)
-		rc = store_tokens_consume(req->arena, STORE_TOKEN_EMAIL_VERIFY,
-			token, &spent);
-	if (rc == DF_ENOTFOUND || (rc == 0 && spent.id != u.id)) {
-		store_tx_rollback();
-		return send_token_invalid(req);
-	}
-	if (rc == 0)
-		rc = store_account_mark_verified(u.id);
+	rc = store_account_mark_verified(u.id);
 	if (rc == 0)
 		rc = api_audit(req, "auth.email_verified", u.public_id, NULL);
 	return api_commit_no_content(req, rc);

@@ -27,21 +27,17 @@ static const char *const status_names[] = { "active", "suspended", NULL };
 
 static int v_role(struct json_object *v, const char **code, const char **msg)
 {
-	if (validate_enum(json_object_get_string(v), role_names))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be one of user, developer, support, admin";
-	return -1;
+	return json_v_format(code, msg,
+		validate_enum(json_object_get_string(v), role_names),
+		"must be one of user, developer, support, admin");
 }
 
 static int v_status(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_enum(json_object_get_string(v), status_names))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be active or suspended";
-	return -1;
+	return json_v_format(code, msg,
+		validate_enum(json_object_get_string(v), status_names),
+		"must be active or suspended");
 }
 
 static const struct json_field patch_fields[] = {
@@ -80,14 +76,17 @@ static const struct query_param users_list_query[] = {
 	  .message = "must be at most 254 characters long" },
 };
 
+static struct json_object *user_item(struct request *req, const void *row)
+{
+	return api_user_json(req, row, 1);
+}
+
 static int users_list(struct request *req)
 {
 	struct store_admin_users_filter f = { 0 };
 	const char *q = http_query(req, "q");
 	struct store_user *users = NULL;
-	struct json_object *o, *items;
-	const char *next = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int none = 0, rc;
 
 	f.role = http_query(req, "role");
@@ -105,19 +104,8 @@ static int users_list(struct request *req)
 			return rc;
 	}
 
-	o = api_list_new(req, &items);
-	if (o == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)req->q.limit; i++) {
-		struct json_object *u = api_user_json(req, &users[i], 1);
-
-		if (api_list_add(items, u) != 0)
-			return DF_ENOMEM;
-	}
-	if (n > (size_t)req->q.limit && (next = api_page_cursor(req,
-	    "users", users[req->q.limit - 1].id)) == NULL)
-		return DF_ENOMEM;
-	return api_list_send(req, o, next);
+	return api_list_page(req, "users", users, n, sizeof(*users),
+		offsetof(struct store_user, id), user_item);
 }
 
 /* The user named by the {id} path parameter; DF_ENOTFOUND for anything

@@ -22,11 +22,9 @@
 static int v_event_name(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_event_name(json_object_get_string(v)))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be 1-64 characters of a-z, 0-9, '_' and '.'";
-	return -1;
+	return json_v_format(code, msg,
+		validate_event_name(json_object_get_string(v)),
+		"must be 1-64 characters of a-z, 0-9, '_' and '.'");
 }
 
 static int v_timestamp(struct json_object *v, const char **code,
@@ -68,12 +66,10 @@ static int v_id(struct json_object *v, const char **code, const char **msg)
 {
 	const char *s = json_object_get_string(v);
 
-	if (validate_text(s, (size_t)json_object_get_string_len(v)) &&
-	    strpbrk(s, "\t\r\n") == NULL)
-		return 0;
-	*code = "invalid_format";
-	*msg = "must not contain control characters or line breaks";
-	return -1;
+	return json_v_format(code, msg,
+		validate_text(s, (size_t)json_object_get_string_len(v)) &&
+		    strpbrk(s, "\t\r\n") == NULL,
+		"must not contain control characters or line breaks");
 }
 
 static const struct json_field batch_fields[] = {

@@ -35,6 +35,14 @@ extern const size_t api_ntables;
  * sent and fills req->auth. 0 (anonymous or authenticated), DF_EAUTH. */
 DF_MUST_CHECK int api_authenticate(struct request *req);
 
+struct store_user;
+
+/* The caller's row read afresh (req->auth.user is the one the hook read
+ * before the handler changed anything). The router let the request
+ * through with a token for an existing, active user; one deleted since
+ * reads as a bad token: DF_EAUTH. 0 or a negative df_err. */
+DF_MUST_CHECK int api_caller(struct request *req, struct store_user *u);
+
 struct json_object;
 
 /* The list convention (?limit= 1-100, default 20; ?cursor= opaque, as a
@@ -67,6 +75,19 @@ struct json_object *api_list_new(struct request *req,
 DF_MUST_CHECK int api_list_add(struct json_object *items, struct json_object *it);
 DF_MUST_CHECK int api_list_send(struct request *req, struct json_object *list,
 	const char *next);
+
+/* One row of a list as clients see it, a new object; NULL on OOM. */
+typedef struct json_object *(*api_item_fn)(struct request *req,
+	const void *row);
+/* The answer of a list read a page at a time (API_PAGE_ROWS): rows
+ * holds n rows of `size` bytes, as the store fetched them (one more than
+ * req->q.limit when more follow); the first req->q.limit go through
+ * item, and next_cursor, when more follow, names the id of the last one
+ * shown (an int64_t at id_offset in the row) for the list kind. Answers
+ * 200; 0 or DF_ENOMEM. */
+DF_MUST_CHECK int api_list_page(struct request *req, const char *kind,
+	const void *rows, size_t n, size_t size, size_t id_offset,
+	api_item_fn item);
 
 /* Records a security event (login, failure, lockout, role change...) in
  * the audit log with the request's actor, client address and request id.
@@ -107,6 +128,9 @@ int api_v_display_name(struct json_object *v, const char **code,
 int api_v_text(struct json_object *v, const char **code, const char **msg);
 int api_v_notes(struct json_object *v, const char **code, const char **msg);
 int api_v_line(struct json_object *v, const char **code, const char **msg);
+/* json_field validator: an e-mail address as validate_email takes it
+ * (length bound included). */
+int api_v_email(struct json_object *v, const char **code, const char **msg);
 /* json_field validator: an http or https URL (length bound in the
  * table, at most 2048). */
 int api_v_url(struct json_object *v, const char **code, const char **msg);
@@ -139,6 +163,22 @@ DF_MUST_CHECK int api_attempt_begin(struct request *req, const struct store_user
 	const char *event, int64_t *attempt);
 DF_MUST_CHECK int api_attempt_failed(struct request *req, const struct store_user *u,
 	const char *event, const char *reason);
+
+/* The second factor of an account with MFA on, one rule for the login
+ * and for turning MFA off: a code of digits (spaces allowed) is a TOTP
+ * code, its time step spent on use so it cannot be replayed; anything
+ * else is a recovery code, normalised and spent on use. *how is set to
+ * "totp" or "recovery_code" for the audit event. In or outside the
+ * caller's transaction. 0 when accepted, DF_EAUTH when not (the caller
+ * counts the failure with api_attempt_failed), another df_err on
+ * failure. */
+DF_MUST_CHECK int api_second_factor(const struct store_user *u, const char *code,
+	const char **how);
+/* Checks a TOTP code against a base32 secret (the enrolment's or the
+ * account's) in the configured window: 0 and *step, DF_EAUTH for a wrong
+ * or malformed code or no secret, DF_EINTERNAL for a secret that does
+ * not decode. */
+DF_MUST_CHECK int api_totp_check(const char *secret_b32, const char *code, int64_t *step);
 
 /* Work done once per worker before it accepts requests. 0 or a negative
  * df_err. */

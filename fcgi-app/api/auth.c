@@ -43,15 +43,6 @@ static const char bad_credentials[] =
 
 /* ------------------------------------------------------------ fields */
 
-static int v_email(struct json_object *v, const char **code, const char **msg)
-{
-	if (validate_email(json_object_get_string(v), NULL))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be an e-mail address of at most 254 characters";
-	return -1;
-}
-
 /* Names that are literal segments beside /developers/{username}: a user
  * holding one would have a public profile no URL reaches. */
 static const char *const reserved_usernames[] = { "applications", NULL };
@@ -76,7 +67,7 @@ static int v_username(struct json_object *v, const char **code,
 
 static const struct json_field register_fields[] = {
 	{ .name = "email", .type = JF_STRING, .required = 1,
-	  .validate = v_email },
+	  .validate = api_v_email },
 	{ .name = "username", .type = JF_STRING, .required = 1,
 	  .validate = v_username },
 	/* Length and content: password_policy_check, with its own codes. */
@@ -260,7 +251,7 @@ static int register_post(struct request *req)
 	password = json_get_str(req->json, "password", NULL);
 	display_name = json_get_str(req->json, "display_name", NULL);
 	if (!validate_email(email_in, email))
-		return DF_EINTERNAL; /* v_email let it through: cannot happen */
+		return DF_EINTERNAL; /* api_v_email let it through: cannot happen */
 
 	/* The slow part, before any row is locked. */
 	rc = password_hash(password, strlen(password), &req->cfg->password,
@@ -315,10 +306,15 @@ static unsigned lock_seconds(const struct config *cfg, int64_t lockouts)
 	return (unsigned)d;
 }
 
-static int send_locked(struct request *req, int64_t seconds)
+/* Ends the lockout's transaction by rc and, once it committed, answers
+ * 429 account_locked with Retry-After: seconds. */
+static int end_locked(struct request *req, int rc, int64_t seconds)
 {
 	char ra[24];
 
+	rc = store_tx_end(rc);
+	if (rc != 0)
+		return rc;
 	shm_count(SHM_C_LOGINS_FAILED, 1);
 	problem_send(req, 429, "account_locked", "Too many failed logins: "
 		"this account is locked for a while. Retry-After says how long.");
@@ -371,17 +367,13 @@ int api_attempt_begin(struct request *req, const struct store_user *u,
 	unsigned secs;
 	int rc;
 
-	rc = store_tx_begin();
+	rc = store_logins_begin(req->arena, u->id, &locked_s, &lockouts);
 	if (rc != 0)
 		return rc;
-	rc = store_logins_lock_state(req->arena, u->id, &locked_s, &lockouts);
-	if (rc != 0)
-		return store_tx_end(rc);
 	if (locked_s > 0) {
 		rc = api_audit(req, event, u->public_id,
 			detail_obj(req, "reason", "locked"));
-		rc = store_tx_end(rc);
-		return rc != 0 ? rc : send_locked(req, locked_s);
+		return end_locked(req, rc, locked_s);
 	}
 	rc = store_logins_add_failure(req->arena, u->id, client_addr(req),
 		req->cfg->lockout_window_seconds, attempt, &count);
@@ -389,10 +381,9 @@ int api_attempt_begin(struct request *req, const struct store_user *u,
 		return store_tx_end(rc);
 	if (count > (int64_t)req->cfg->lockout_threshold) {
 		rc = lock_now(req, u, lockouts, count, &secs);
-		rc = store_tx_end(rc);
-		return rc != 0 ? rc : send_locked(req, secs);
+		return end_locked(req, rc, secs);
 	}
-	return store_tx_commit();
+	return store_tx_end(0);
 }
 
 /* A wrong password or second factor: counted, and at the threshold the
@@ -405,19 +396,16 @@ int api_attempt_failed(struct request *req, const struct store_user *u,
 	unsigned secs;
 	int rc;
 
-	rc = store_tx_begin();
+	rc = store_logins_begin(req->arena, u->id, &locked_s, &lockouts);
 	if (rc != 0)
 		return rc;
-	rc = store_logins_lock_state(req->arena, u->id, &locked_s, &lockouts);
-	if (rc == 0)
-		rc = api_audit(req, event, u->public_id,
-			detail_obj(req, "reason", reason));
+	rc = api_audit(req, event, u->public_id,
+		detail_obj(req, "reason", reason));
 	if (rc != 0)
 		return store_tx_end(rc);
 	if (locked_s > 0) {
 		/* A request racing this one locked the account. */
-		rc = store_tx_commit();
-		return rc != 0 ? rc : send_locked(req, locked_s);
+		return end_locked(req, 0, locked_s);
 	}
 	rc = store_logins_count_failures(req->arena, u->id,
 		req->cfg->lockout_window_seconds, &count);
@@ -425,10 +413,9 @@ int api_attempt_failed(struct request *req, const struct store_user *u,
 		return store_tx_end(rc);
 	if (count >= (int64_t)req->cfg->lockout_threshold) {
 		rc = lock_now(req, u, lockouts, count, &secs);
-		rc = store_tx_end(rc);
-		return rc != 0 ? rc : send_locked(req, secs);
+		return end_locked(req, rc, secs);
 	}
-	return store_tx_commit();
+	return store_tx_end(0);
 }
 
 static int login_failed(struct request *req, const struct store_user *u,
@@ -439,17 +426,33 @@ static int login_failed(struct request *req, const struct store_user *u,
 	return rc != 0 ? rc : send_bad_credentials(req);
 }
 
-/* The second factor: a TOTP code (digits; the time step may be used only
- * once) or a recovery code (spent on use). 0 when accepted, DF_EAUTH when
- * not, another df_err on failure. *how names what was used. */
-static int second_factor(const struct store_user *u, const char *code,
+int api_totp_check(const char *secret_b32, const char *code, int64_t *step)
+{
+	unsigned char key[64];
+	long klen;
+	int rc;
+
+	if (secret_b32 == NULL)
+		return DF_EAUTH;
+	/* A stored secret that does not decode is our fault, not a wrong
+	 * code: a 500 in the error log, not a failure audited against the
+	 * user. */
+	klen = totp_b32_decode(secret_b32, strlen(secret_b32), key, sizeof(key));
+	if (klen <= 0)
+		return DF_EINTERNAL;
+	rc = totp_verify(&totp_default, key, (size_t)klen, code,
+		(int64_t)time(NULL), step);
+	crypto_wipe(key, sizeof(key));
+	return rc == DF_EINVAL ? DF_EAUTH : rc;
+}
+
+int api_second_factor(const struct store_user *u, const char *code,
 	const char **how)
 {
-	unsigned char key[64], hash[CRYPTO_SHA256_LEN];
+	unsigned char hash[CRYPTO_SHA256_LEN];
 	char norm[TOTP_RECOVERY_CHARS + 1];
 	int digits = 0, other = 0, rc;
 	int64_t step;
-	long klen;
 
 	for (const char *p = code; *p != '\0'; p++) {
 		if (*p >= '0' && *p <= '9')
@@ -459,20 +462,9 @@ static int second_factor(const struct store_user *u, const char *code,
 	}
 	if (digits > 0 && other == 0) {
 		*how = "totp";
-		if (u->mfa_secret == NULL)
-			return DF_EAUTH;
-		klen = totp_b32_decode(u->mfa_secret, strlen(u->mfa_secret), key,
-			sizeof(key));
-		if (klen <= 0)
-			return DF_EAUTH;
-		rc = totp_verify(&totp_default, key, (size_t)klen, code,
-			(int64_t)time(NULL), &step);
-		crypto_wipe(key, sizeof(key));
-		if (rc == DF_EINVAL)
-			return DF_EAUTH;
-		if (rc != 0)
-			return rc;
-		rc = store_logins_use_totp_step(u->id, step);
+		rc = api_totp_check(u->mfa_secret, code, &step);
+		if (rc == 0)
+			rc = store_logins_use_totp_step(u->id, step);
 		return rc == DF_ECONFLICT ? DF_EAUTH : rc;
 	}
 	*how = "recovery_code";
@@ -491,7 +483,7 @@ static int login_post(struct request *req)
 	char refresh[STORE_SESSIONS_TOKEN_LEN + 1];
 	struct store_user u;
 	struct json_object *d;
-	int64_t attempt = 0, locked_s, lockouts;
+	int64_t attempt = 0;
 	int needs_rehash = 0, rehashed = 0, rc;
 	size_t pwlen;
 
@@ -560,7 +552,7 @@ static int login_post(struct request *req)
 				"totp_code (an authenticator code or a recovery "
 				"code).");
 		}
-		rc = second_factor(&u, code, &how);
+		rc = api_second_factor(&u, code, &how);
 		if (rc == DF_EAUTH)
 			return login_failed(req, &u, "mfa");
 		if (rc != 0)
@@ -576,13 +568,10 @@ static int login_post(struct request *req)
 	rc = access_token(req, &u, &access);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
+	rc = store_logins_begin(req->arena, u.id, NULL, NULL);
 	if (rc != 0)
 		return rc;
-	/* The user's row first, as every login transaction takes it. */
-	rc = store_logins_lock_state(req->arena, u.id, &locked_s, &lockouts);
-	if (rc == 0)
-		rc = store_logins_clear(req->arena, u.id);
+	rc = store_logins_clear(req->arena, u.id);
 	if (rc == 0 && rehashed)
 		rc = store_logins_rehash(u.id, u.password_hash, phc);
 	if (rc == 0)
@@ -613,37 +602,49 @@ static int send_refresh_refused(struct request *req, int from_cookie,
 	return DF_ERESPONDED;
 }
 
-static int refresh_post(struct request *req)
+/* Begins the transaction of a refresh or a logout: the session of the
+ * presented token (req->checked), locked until commit (of two requests
+ * with one token, the second waits and then finds it spent), and its
+ * user. 0 with the transaction open; DF_ENOTFOUND, also with it open,
+ * for a token or user that is not known; another df_err, rolled back. */
+static int session_begin(struct request *req, struct store_refresh *rt,
+	struct store_user *u)
 {
-	static const char refused[] = "The refresh token is not valid.";
-	char refresh[STORE_SESSIONS_TOKEN_LEN + 1], idbuf[24];
-	struct store_refresh rt;
-	struct store_user u;
 	const struct refresh_in *in = req->checked;
-	const char *token = in->token, *access;
-	int from_cookie = in->from_cookie, rc;
-	uint64_t n = 0;
+	char idbuf[24];
+	int rc;
 
 	rc = store_tx_begin();
 	if (rc != 0)
 		return rc;
-	/* Locked until commit: of two requests with one token, the second
-	 * waits and then finds it spent. */
-	rc = store_sessions_find(req->arena, token, 1, &rt);
+	rc = store_sessions_find(req->arena, in->token, 1, rt);
+	if (rc == 0) {
+		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)rt->user_id);
+		rc = store_users_get(req->arena, STORE_USERS_BY_ID, idbuf, u);
+	}
+	if (rc != 0 && rc != DF_ENOTFOUND)
+		return store_tx_end(rc);
+	return rc;
+}
+
+static int refresh_post(struct request *req)
+{
+	static const char refused[] = "The refresh token is not valid.";
+	char refresh[STORE_SESSIONS_TOKEN_LEN + 1];
+	struct store_refresh rt;
+	struct store_user u;
+	const struct refresh_in *in = req->checked;
+	int from_cookie = in->from_cookie, rc;
+	const char *access;
+	uint64_t n = 0;
+
+	rc = session_begin(req, &rt, &u);
 	if (rc == DF_ENOTFOUND) {
 		store_tx_rollback();
 		return send_refresh_refused(req, from_cookie, refused);
 	}
 	if (rc != 0)
-		return store_tx_end(rc);
-	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)rt.user_id);
-	rc = store_users_get(req->arena, STORE_USERS_BY_ID, idbuf, &u);
-	if (rc == DF_ENOTFOUND) {
-		store_tx_rollback();
-		return send_refresh_refused(req, from_cookie, refused);
-	}
-	if (rc != 0)
-		return store_tx_end(rc);
+		return rc;
 
 	switch (rt.state) {
 	case STORE_REFRESH_SPENT:
@@ -702,29 +703,19 @@ static int logout_post(struct request *req)
 {
 	struct store_refresh rt;
 	struct store_user u;
-	const struct refresh_in *in = req->checked;
-	const char *token = in->token;
-	char idbuf[24];
 	int rc;
 
 	/* Unknown, expired or already revoked: the answer is the same 204,
 	 * so logging out twice is harmless and nothing is revealed. */
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
-	rc = store_sessions_find(req->arena, token, 1, &rt);
+	rc = session_begin(req, &rt, &u);
 	if (rc == 0) {
-		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)rt.user_id);
 		rc = store_sessions_revoke_family(rt.family, NULL);
-		if (rc == 0)
-			rc = store_users_get(req->arena, STORE_USERS_BY_ID,
-				idbuf, &u);
 		if (rc == 0)
 			rc = api_audit(req, "auth.logout", u.public_id, NULL);
 	}
 	if (rc != 0 && rc != DF_ENOTFOUND)
 		return store_tx_end(rc);
-	rc = store_tx_commit();
+	rc = store_tx_end(0);
 	if (rc != 0)
 		return rc;
 	if (set_refresh_cookie(req, NULL, 0) != 0 ||

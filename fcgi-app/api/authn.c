@@ -59,3 +59,11 @@ int api_authenticate(struct request *req)
 	req->auth.exp = c.exp;
 	return 0;
 }
+
+int api_caller(struct request *req, struct store_user *u)
+{
+	int rc = store_users_get(req->arena, STORE_USERS_BY_PUBLIC_ID,
+		req->auth.sub, u);
+
+	return rc == DF_ENOTFOUND ? DF_EAUTH : rc;
+}

@@ -19,12 +19,10 @@
 static int v_github(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_github_username(json_object_get_string(v)))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be a GitHub user name: letters, digits and single "
-		"hyphens, not at either end";
-	return -1;
+	return json_v_format(code, msg,
+		validate_github_username(json_object_get_string(v)),
+		"must be a GitHub user name: letters, digits and single "
+		"hyphens, not at either end");
 }
 
 static const struct json_field apply_fields[] = {
@@ -162,13 +160,16 @@ static const struct query_param apps_list_query[] = {
 	  .message = "must be pending, approved or rejected" },
 };
 
+static struct json_object *app_item(struct request *req, const void *row)
+{
+	return app_json(req, row, 1);
+}
+
 static int apps_list(struct request *req)
 {
 	const char *status = http_query(req, "status");
 	struct store_dev_app *apps = NULL;
-	struct json_object *o, *items;
-	const char *next = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int rc;
 
 	rc = store_developers_list(req->arena, status, req->q.after,
@@ -176,19 +177,8 @@ static int apps_list(struct request *req)
 	if (rc != 0)
 		return rc;
 
-	o = api_list_new(req, &items);
-	if (o == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)req->q.limit; i++) {
-		struct json_object *a = app_json(req, &apps[i], 1);
-
-		if (api_list_add(items, a) != 0)
-			return DF_ENOMEM;
-	}
-	if (n > (size_t)req->q.limit && (next = api_page_cursor(req,
-	    "devapps", apps[req->q.limit - 1].id)) == NULL)
-		return DF_ENOMEM;
-	return api_list_send(req, o, next);
+	return api_list_page(req, "devapps", apps, n, sizeof(*apps),
+		offsetof(struct store_dev_app, id), app_item);
 }
 
 static int review(struct request *req, int approve)

@@ -1,4 +1,4 @@
-/* Stores: extensions. */
+/* Stores: extensions, tx. */
 /* The marketplace's shared rules: who sees and who manages a listing,
  * and the listing's JSON. One place, so the listing routes, the version
  * routes and the review routes cannot disagree about visibility. */
@@ -13,6 +13,7 @@
 #include "json.h"
 #include "router.h"
 #include "validate.h"
+#include "store/tx.h"
 #include "store/users.h"
 
 void api_market_changed(void)
@@ -92,12 +93,15 @@ const char *api_ext_frozen(struct request *req, const struct store_ext *e,
 	return NULL;
 }
 
-int api_ext_lock_writable(struct request *req, struct store_ext *e,
+int api_ext_begin_write(struct request *req, struct store_ext *e,
 	int flags, const char **why)
 {
 	int rc;
 
 	*why = NULL;
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
 	rc = store_ext_get_locked(req->arena, e->slug, e);
 	if (rc != 0)
 		return rc;

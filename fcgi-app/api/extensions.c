@@ -30,41 +30,34 @@ static const char *const currencies[] = { "USD", "EUR", "GBP", NULL };
 static int v_currency(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_enum(json_object_get_string(v), currencies))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be one of USD, EUR, GBP";
-	return -1;
+	return json_v_format(code, msg,
+		validate_enum(json_object_get_string(v), currencies),
+		"must be one of USD, EUR, GBP");
 }
 
 static int v_license(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_spdx_id(json_object_get_string(v)) != NULL)
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be an SPDX licence identifier (e.g. MIT, Apache-2.0) "
-		"or LicenseRef-<name>";
-	return -1;
+	return json_v_format(code, msg,
+		validate_spdx_id(json_object_get_string(v)) != NULL,
+		"must be an SPDX licence identifier (e.g. MIT, Apache-2.0) "
+		"or LicenseRef-<name>");
 }
 
 static int v_slug(struct json_object *v, const char **code, const char **msg)
 {
-	if (validate_slug(json_object_get_string(v), 3, 64))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be 3-64 of a-z, 0-9 and single hyphens, not at either end";
-	return -1;
+	return json_v_format(code, msg,
+		validate_slug(json_object_get_string(v), 3, 64),
+		"must be 3-64 of a-z, 0-9 and single hyphens, not at either "
+		"end");
 }
 
 static int v_category(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (validate_slug(json_object_get_string(v), 1, 32))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be a category slug from GET /api/v1/categories";
-	return -1;
+	return json_v_format(code, msg,
+		validate_slug(json_object_get_string(v), 1, 32),
+		"must be a category slug from GET /api/v1/categories");
 }
 
 /* Create and edit take the same fields; an edit takes no slug. */
@@ -210,6 +203,19 @@ static int answer_ext(struct request *req, int status,
 	if (rc == 0 && status == 200 && strcmp(e->status, "published") == 0)
 		http_set_cacheable(req);
 	return rc;
+}
+
+/* After a committed change of e: the marketplace generation moves on,
+ * and the owner or admin gets the listing as it is now. */
+static int answer_changed(struct request *req, struct store_ext *e)
+{
+	int rc;
+
+	api_market_changed();
+	rc = store_ext_get(req->arena, e->slug, e);
+	if (rc != 0)
+		return rc;
+	return answer_ext(req, 200, e);
 }
 
 /* --- reads */
@@ -393,28 +399,23 @@ static const struct query_param ext_mine_query[] = {
 	API_PAGE_ROWS("mine"),
 };
 
+static struct json_object *own_item(struct request *req, const void *row)
+{
+	return api_ext_json(req, row, 1);
+}
+
 static int ext_mine(struct request *req)
 {
 	struct store_ext *rows;
-	struct json_object *o, *items;
-	const char *next = NULL;
-	size_t n, i;
+	size_t n;
 	int rc;
 
 	rc = store_ext_mine(req->arena, api_caller_id(req), req->q.after,
 		req->q.limit, &rows, &n);
 	if (rc != 0)
 		return rc;
-	o = api_list_new(req, &items);
-	if (o == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)req->q.limit; i++)
-		if (api_list_add(items, api_ext_json(req, &rows[i], 1)) != 0)
-			return DF_ENOMEM;
-	if (n > (size_t)req->q.limit && (next = api_page_cursor(req,
-	    "mine", rows[req->q.limit - 1].id)) == NULL)
-		return DF_ENOMEM;
-	return api_list_send(req, o, next);
+	return api_list_page(req, "mine", rows, n, sizeof(*rows),
+		offsetof(struct store_ext, id), own_item);
 }
 
 /* --- writes */
@@ -501,12 +502,9 @@ static int ext_patch(struct request *req)
 	rc = api_ext_load(req, 1, 0, &e);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
 	/* A suspended listing's text and price wait for the admin: an edit
 	 * would go live unreviewed the moment it is reinstated. */
-	rc = api_ext_lock_writable(req, &e, 0, &why);
+	rc = api_ext_begin_write(req, &e, 0, &why);
 	if (rc == 0)
 		rc = store_ext_update(e.id, in);
 	rc = store_tx_end(rc);
@@ -514,11 +512,7 @@ static int ext_patch(struct request *req)
 		return problem_send(req, 409, NULL, why);
 	if (rc != 0)
 		return rc;
-	api_market_changed();
-	rc = store_ext_get(req->arena, e.slug, &e);
-	if (rc != 0)
-		return rc;
-	return answer_ext(req, 200, &e);
+	return answer_changed(req, &e);
 }
 
 /* After deleting a never-published listing: packages nothing else
@@ -549,14 +543,11 @@ static int ext_delete(struct request *req)
 	rc = api_ext_load(req, 1, 0, &e);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
 	/* Archiving a suspended listing would wipe the reason and hand its
 	 * packages back to earlier downloaders; deleting it would erase the
 	 * evidence. Not even an admin lifts a suspension this way: that is
 	 * what reinstate is for. */
-	rc = api_ext_lock_writable(req, &e, API_EXT_EVEN_ADMIN, &why);
+	rc = api_ext_begin_write(req, &e, API_EXT_EVEN_ADMIN, &why);
 	if (rc == 0) {
 		never = e.published_at == NULL;
 		if (never)
@@ -611,11 +602,7 @@ static int moderate(struct request *req, int suspend)
 			"Only a suspended extension can be reinstated.");
 	if (rc != 0)
 		return rc;
-	api_market_changed();
-	rc = store_ext_get(req->arena, e.slug, &e);
-	if (rc != 0)
-		return rc;
-	return answer_ext(req, 200, &e);
+	return answer_changed(req, &e);
 }
 
 static int ext_suspend(struct request *req)

@@ -1,11 +1,13 @@
 /* Stores: none. */
 /* Field validators shared by more than one route's json_field table, so
  * that the same input gets the same rule, code and message wherever it
- * is accepted (registration and PATCH /me both take a display name; the
+ * is accepted (registration and PATCH /me both take a display name,
+ * registration and the password reset an e-mail address; the
  * developer programme and the marketplace take free text and reasons). */
 #include <string.h>
 #include <json-c/json.h>
 #include "api.h"
+#include "json.h"
 #include "validate.h"
 
 int api_v_display_name(struct json_object *v, const char **code,
@@ -15,22 +17,18 @@ int api_v_display_name(struct json_object *v, const char **code,
 
 	/* Tabs and line breaks pass validate_text but would let a name
 	 * break the layout of lists and mails that show it. */
-	if (validate_text(s, strlen(s)) && strpbrk(s, "\t\r\n") == NULL)
-		return 0;
-	*code = "invalid_format";
-	*msg = "must not contain control characters";
-	return -1;
+	return json_v_format(code, msg,
+		validate_text(s, strlen(s)) && strpbrk(s, "\t\r\n") == NULL,
+		"must not contain control characters");
 }
 
 /* Free text: no control characters but tab and line breaks. */
 int api_v_text(struct json_object *v, const char **code, const char **msg)
 {
-	if (validate_text(json_object_get_string(v),
-	    (size_t)json_object_get_string_len(v)))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must not contain control characters";
-	return -1;
+	return json_v_format(code, msg,
+		validate_text(json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v)),
+		"must not contain control characters");
 }
 
 /* Text that must say something: not only white space. */
@@ -55,18 +53,21 @@ int api_v_line(struct json_object *v, const char **code, const char **msg)
 
 	if (api_v_notes(v, code, msg) != 0)
 		return -1;
-	if (strpbrk(s, "\t\r\n") == NULL)
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be a single line";
-	return -1;
+	return json_v_format(code, msg,
+		strpbrk(s, "\t\r\n") == NULL,
+		"must be a single line");
+}
+
+int api_v_email(struct json_object *v, const char **code, const char **msg)
+{
+	return json_v_format(code, msg,
+		validate_email(json_object_get_string(v), NULL),
+		"must be an e-mail address of at most 254 characters");
 }
 
 int api_v_url(struct json_object *v, const char **code, const char **msg)
 {
-	if (validate_http_url(json_object_get_string(v), 2048))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be an http or https URL";
-	return -1;
+	return json_v_format(code, msg,
+		validate_http_url(json_object_get_string(v), 2048),
+		"must be an http or https URL");
 }

@@ -54,13 +54,14 @@ DF_MUST_CHECK int api_ext_load(struct request *req, int manage, int owner_only,
 const char *api_ext_frozen(struct request *req, const struct store_ext *e,
 	int flags);
 
-/* Inside the caller's transaction: locks and re-reads e's row (so an
- * admin's suspension cannot land between this check and the write that
- * follows), then applies api_ext_frozen. DF_ECONFLICT with *why set when
- * the caller may not change it; 0 with *why NULL when it may; another
- * negative df_err on failure. */
-DF_MUST_CHECK int api_ext_lock_writable(struct request *req, struct store_ext *e,
-	int flags, const char **why);
+/* Begins the transaction of a change to e: locks and re-reads e's row
+ * first (so an admin's suspension cannot land between this check and the
+ * write that follows), then applies api_ext_frozen. Whatever it returns,
+ * the caller ends the transaction with store_tx_end(rc). DF_ECONFLICT
+ * with *why set when the caller may not change it; 0 with *why NULL when
+ * it may; another negative df_err on failure. */
+DF_MUST_CHECK int api_ext_begin_write(struct request *req,
+	struct store_ext *e, int flags, const char **why);
 
 /* The listing as clients see it; manager_view adds status_reason. An
  * object of the request; NULL on OOM. */

@@ -34,16 +34,6 @@ static const struct json_field password_fields[] = {
 	{ .name = "new_password", .type = JF_STRING, .required = 1 },
 };
 
-/* The caller's row. The router let the request through with a token for
- * an existing, active user; one deleted since reads as a bad token. */
-static int caller(struct request *req, struct store_user *u)
-{
-	int rc = store_users_get(req->arena, STORE_USERS_BY_PUBLIC_ID,
-		req->auth.sub, u);
-
-	return rc == DF_ENOTFOUND ? DF_EAUTH : rc;
-}
-
 static int send_user(struct request *req, const struct store_user *u)
 {
 	struct json_object *o = api_user_json(req, u, 0);
@@ -69,7 +59,7 @@ static int me_patch(struct request *req)
 	struct store_user u;
 	int rc;
 
-	rc = caller(req, &u);
+	rc = api_caller(req, &u);
 	if (rc != 0)
 		return rc;
 	/* Absent: unchanged; null: cleared; a string: set. */
@@ -80,7 +70,7 @@ static int me_patch(struct request *req)
 			return DF_EAUTH;
 		if (rc != 0)
 			return rc;
-		rc = caller(req, &u);
+		rc = api_caller(req, &u);
 		if (rc != 0)
 			return rc;
 	}
@@ -98,7 +88,7 @@ static int password_post(struct request *req)
 
 	current = json_get_str(req->json, "current_password", NULL);
 	fresh = json_get_str(req->json, "new_password", NULL);
-	rc = caller(req, &u);
+	rc = api_caller(req, &u);
 	if (rc != 0)
 		return rc;
 	if (password_policy_check(fresh, u.username, u.email, &code, &msg) != 0) {

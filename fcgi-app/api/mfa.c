@@ -4,7 +4,6 @@
  * code from the app (MFA on, ten single-use recovery codes shown once),
  * and turn it off again with the password and a code. */
 #include <string.h>
-#include <time.h>
 #include <json-c/json.h>
 #include "api.h"
 #include "config.h"
@@ -36,14 +35,6 @@ static const struct json_field disable_fields[] = {
 	  .max = CODE_INPUT_MAX },
 };
 
-static int caller(struct request *req, struct store_user *u)
-{
-	int rc = store_users_get(req->arena, STORE_USERS_BY_PUBLIC_ID,
-		req->auth.sub, u);
-
-	return rc == DF_ENOTFOUND ? DF_EAUTH : rc;
-}
-
 static int send_code_invalid(struct request *req)
 {
 	problem_add_error(req, "code", "invalid",
@@ -51,23 +42,16 @@ static int send_code_invalid(struct request *req)
 	return problem_send_validation(req);
 }
 
-/* Checks a TOTP code against the base32 secret. 0 and *step, DF_EAUTH
- * for a wrong or malformed code, another df_err on failure. */
-static int check_totp(const char *secret_b32, const char *code, int64_t *step)
+/* The caller's row when its MFA is on (on 1) or off (on 0) as the route
+ * needs; else the 409 saying so (DF_ERESPONDED). */
+static int caller_with_mfa(struct request *req, struct store_user *u,
+	int on, const char *conflict)
 {
-	unsigned char key[64];
-	long klen;
-	int rc;
+	int rc = api_caller(req, u);
 
-	if (secret_b32 == NULL)
-		return DF_EAUTH;
-	klen = totp_b32_decode(secret_b32, strlen(secret_b32), key, sizeof(key));
-	if (klen <= 0)
-		return DF_EINTERNAL;
-	rc = totp_verify(&totp_default, key, (size_t)klen, code,
-		(int64_t)time(NULL), step);
-	crypto_wipe(key, sizeof(key));
-	return rc == DF_EINVAL ? DF_EAUTH : rc;
+	if (rc == 0 && (u->mfa_enabled != 0) != on)
+		rc = problem_send(req, 409, "conflict", conflict);
+	return rc;
 }
 
 static int enrol_post(struct request *req)
@@ -78,13 +62,10 @@ static int enrol_post(struct request *req)
 	struct store_user u;
 	int rc;
 
-	rc = caller(req, &u);
+	rc = caller_with_mfa(req, &u, 0, "Two-factor authentication is on "
+		"already; turn it off first to enrol another authenticator.");
 	if (rc != 0)
 		return rc;
-	if (u.mfa_enabled)
-		return problem_send(req, 409, "conflict", "Two-factor "
-			"authentication is on already; turn it off first to enrol "
-			"another authenticator.");
 	rc = totp_secret_new(key, b32);
 	crypto_wipe(key, sizeof(key));
 	if (rc != 0)
@@ -118,16 +99,15 @@ static int confirm_post(struct request *req)
 	int64_t step = 0;
 	int rc;
 
-	rc = caller(req, &u);
+	rc = caller_with_mfa(req, &u, 0, "Two-factor authentication is on "
+		"already.");
 	if (rc != 0)
 		return rc;
-	if (u.mfa_enabled)
-		return problem_send(req, 409, "conflict", "Two-factor "
-			"authentication is on already.");
 	if (u.mfa_secret == NULL)
 		return problem_send(req, 409, "conflict", "No enrolment is "
 			"pending: start one with POST /api/v1/me/mfa/totp.");
-	rc = check_totp(u.mfa_secret, json_get_str(req->json, "code", ""), &step);
+	rc = api_totp_check(u.mfa_secret, json_get_str(req->json, "code", ""),
+		&step);
 	if (rc == DF_EAUTH)
 		return send_code_invalid(req);
 	if (rc != 0)
@@ -177,45 +157,17 @@ static int confirm_post(struct request *req)
 	return http_set_json(req, 200, o);
 }
 
-/* The second factor for turning MFA off: a TOTP code (its time step is
- * then spent, as at login) or one of the recovery codes (spent), for a
- * user who lost the authenticator. Inside the caller's transaction.
- * 0, DF_EAUTH, or another df_err. */
-static int second_factor(const struct store_user *u, const char *code)
-{
-	unsigned char hash[32];
-	char norm[TOTP_RECOVERY_CHARS + 1];
-	int64_t step;
-	int rc;
-
-	if (code[strspn(code, "0123456789 ")] == '\0') {
-		rc = check_totp(u->mfa_secret, code, &step);
-		if (rc != 0)
-			return rc;
-		rc = store_logins_use_totp_step(u->id, step);
-		return rc == DF_ECONFLICT ? DF_EAUTH : rc;
-	}
-	if (totp_recovery_normalize(code, norm) != 0)
-		return DF_EAUTH;
-	crypto_sha256(norm, strlen(norm), hash);
-	crypto_wipe(norm, sizeof(norm));
-	rc = store_logins_use_recovery_code(u->id, hash);
-	return rc == DF_ENOTFOUND ? DF_EAUTH : rc;
-}
-
 static int disable_delete(struct request *req)
 {
-	const char *password;
+	const char *password, *how = NULL;
+	struct json_object *d;
 	struct store_user u;
-	int64_t locked_s, lockouts, attempt = 0;
+	int64_t attempt = 0;
 	int rc;
 
-	rc = caller(req, &u);
+	rc = caller_with_mfa(req, &u, 1, "Two-factor authentication is off.");
 	if (rc != 0)
 		return rc;
-	if (!u.mfa_enabled)
-		return problem_send(req, 409, "conflict", "Two-factor "
-			"authentication is off.");
 	password = json_get_str(req->json, "password", "");
 	/* Both the password and the code count toward the login lockout:
 	 * a stolen access token must not be a way round it. */
@@ -236,13 +188,11 @@ static int disable_delete(struct request *req)
 	if (rc != 0)
 		return rc;
 
-	rc = store_tx_begin();
+	/* The user's row first, as a login takes it, then the code. */
+	rc = store_logins_begin(req->arena, u.id, NULL, NULL);
 	if (rc != 0)
 		return rc;
-	/* The user's row first, as a login takes it, then the code. */
-	rc = store_logins_lock_state(req->arena, u.id, &locked_s, &lockouts);
-	if (rc == 0)
-		rc = second_factor(&u, json_get_str(req->json, "code", ""));
+	rc = api_second_factor(&u, json_get_str(req->json, "code", ""), &how);
 	if (rc == DF_EAUTH) {
 		store_tx_rollback();
 		rc = api_attempt_failed(req, &u, "auth.mfa_disable_failed",
@@ -259,8 +209,14 @@ static int disable_delete(struct request *req)
 		return problem_send(req, 409, "conflict", "Two-factor "
 			"authentication is off.");
 	}
-	if (rc == 0)
-		rc = api_audit(req, "auth.mfa_disabled", u.public_id, NULL);
+	/* Which factor turned it off, as the login records it: a recovery
+	 * code here is worth a look. */
+	if (rc == 0) {
+		d = json_new_object(req);
+		if (d != NULL && json_set_str(d, "mfa", how) != 0)
+			d = NULL; /* recorded bare, as without memory */
+		rc = api_audit(req, "auth.mfa_disabled", u.public_id, d);
+	}
 	return api_commit_no_content(req, rc);
 }
 

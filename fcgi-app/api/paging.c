@@ -65,3 +65,27 @@ int api_list_send(struct request *req, struct json_object *list,
 		return DF_ENOMEM;
 	return http_set_json(req, 200, list);
 }
+
+int api_list_page(struct request *req, const char *kind,
+	const void *rows, size_t n, size_t size, size_t id_offset,
+	api_item_fn item)
+{
+	const char *row = rows, *next = NULL;
+	struct json_object *o, *items;
+	size_t shown = n < (size_t)req->q.limit ? n : (size_t)req->q.limit;
+	int64_t last;
+
+	o = api_list_new(req, &items);
+	if (o == NULL)
+		return DF_ENOMEM;
+	for (size_t i = 0; i < shown; i++)
+		if (api_list_add(items, item(req, row + i * size)) != 0)
+			return DF_ENOMEM;
+	if (n > shown) {
+		memcpy(&last, row + (shown - 1) * size + id_offset, sizeof(last));
+		next = api_page_cursor(req, kind, last);
+		if (next == NULL)
+			return DF_ENOMEM;
+	}
+	return api_list_send(req, o, next);
+}

@@ -49,13 +49,16 @@ static const struct query_param rev_list_query[] = {
 	API_PAGE_ROWS("reviews"),
 };
 
+static struct json_object *review_item(struct request *req, const void *row)
+{
+	return review_json(req, row);
+}
+
 static int rev_list(struct request *req)
 {
 	struct store_review *rows;
-	struct json_object *o, *items;
 	struct store_ext e;
-	const char *next = NULL;
-	size_t n, i;
+	size_t n;
 	int rc;
 
 	rc = api_ext_load(req, 0, 0, &e);
@@ -65,19 +68,8 @@ static int rev_list(struct request *req)
 		&rows, &n);
 	if (rc != 0)
 		return rc;
-	o = api_list_new(req, &items);
-	if (o == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)req->q.limit; i++) {
-		struct json_object *it = review_json(req, &rows[i]);
-
-		if (api_list_add(items, it) != 0)
-			return DF_ENOMEM;
-	}
-	if (n > (size_t)req->q.limit && (next = api_page_cursor(req,
-	    "reviews", rows[req->q.limit - 1].id)) == NULL)
-		return DF_ENOMEM;
-	rc = api_list_send(req, o, next);
+	rc = api_list_page(req, "reviews", rows, n, sizeof(*rows),
+		offsetof(struct store_review, id), review_item);
 	if (rc == 0 && strcmp(e.status, "published") == 0)
 		http_set_cacheable(req);
 	return rc;

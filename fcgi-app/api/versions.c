@@ -34,22 +34,18 @@
 static int v_semver(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (semver_valid(json_object_get_string(v)))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be a SemVer 2.0 version such as 1.4.0 or 2.0.0-beta.1";
-	return -1;
+	return json_v_format(code, msg,
+		semver_valid(json_object_get_string(v)),
+		"must be a SemVer 2.0 version such as 1.4.0 or 2.0.0-beta.1");
 }
 
 static int v_range(struct json_object *v, const char **code,
 	const char **msg)
 {
-	if (semver_range_valid(json_object_get_string(v)))
-		return 0;
-	*code = "invalid_format";
-	*msg = "must be a SemVer range of IDE versions such as ^1.80.0 or "
-		">=2.0.0 <3.0.0";
-	return -1;
+	return json_v_format(code, msg,
+		semver_range_valid(json_object_get_string(v)),
+		"must be a SemVer range of IDE versions such as ^1.80.0 or "
+		">=2.0.0 <3.0.0");
 }
 
 static const struct json_field create_fields[] = {
@@ -167,14 +163,18 @@ static int answer_changed(struct request *req, const struct store_ext *e,
 	return answer_version(req, 200, v, 1);
 }
 
-/* The route's {version} of extension e. Non-managers see published
- * versions only; anything else is not found. */
-static int load_version(struct request *req, const struct store_ext *e,
-	struct store_version *out)
+/* The route's extension (loaded by api_ext_load with manage and
+ * owner_only) and its {version}. Non-managers see published versions
+ * only; anything else is not found. */
+static int load_version(struct request *req, int manage, int owner_only,
+	struct store_ext *e, struct store_version *out)
 {
 	const char *ver = router_param(req, "version");
 	int rc;
 
+	rc = api_ext_load(req, manage, owner_only, e);
+	if (rc != 0)
+		return rc;
 	if (!semver_valid(ver))
 		return DF_ENOTFOUND;
 	rc = store_ver_get(req->arena, e->id, ver, out);
@@ -260,12 +260,9 @@ static int ver_create(struct request *req)
 	rc = api_ext_load(req, 1, 1, &e);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
 	/* The lock makes the precedence check and the insert one step:
 	 * 1.0.0+a and 1.0.0+b are the same version to SemVer. */
-	rc = api_ext_lock_writable(req, &e, API_EXT_ADDS, &why);
+	rc = api_ext_begin_write(req, &e, API_EXT_ADDS, &why);
 	if (rc == 0)
 		rc = store_ver_list(req->arena, e.id, 0, &vers, &n);
 	for (i = 0; rc == 0 && i < n; i++)
@@ -382,9 +379,7 @@ static int ver_get(struct request *req)
 	struct store_ext e;
 	int rc, mgr;
 
-	rc = api_ext_load(req, 0, 0, &e);
-	if (rc == 0)
-		rc = load_version(req, &e, &v);
+	rc = load_version(req, 0, 0, &e, &v);
 	if (rc != 0)
 		return rc;
 	mgr = api_ext_manager(req, &e);
@@ -424,9 +419,7 @@ static int ver_package(struct request *req)
 	if (!is_zip_type(req->content_type))
 		return problem_send(req, 415, NULL, "A package is sent as "
 			"application/zip.");
-	rc = api_ext_load(req, 1, 1, &e);
-	if (rc == 0)
-		rc = load_version(req, &e, &v);
+	rc = load_version(req, 1, 1, &e, &v);
 	if (rc != 0)
 		return rc;
 	/* Refused before the body is read; checked again under the lock
@@ -461,8 +454,8 @@ static int ver_package(struct request *req)
 	if (rep.ok)
 		rc = blob_commit(req->cfg->storage_dir, &tmp);
 	blob_discard(&tmp);
-	if (rc == 0 && (rc = store_tx_begin()) == 0) {
-		rc = api_ext_lock_writable(req, &e, API_EXT_ADDS, &why);
+	if (rc == 0) {
+		rc = api_ext_begin_write(req, &e, API_EXT_ADDS, &why);
 		if (rc == 0)
 			rc = store_ver_set_package(v.id, checks, rep.ok,
 				rep.ok ? tmp.sha256 : NULL, (int64_t)tmp.size);
@@ -516,15 +509,10 @@ static int ver_submit(struct request *req)
 	const char *why;
 	int rc;
 
-	rc = api_ext_load(req, 1, 1, &e);
-	if (rc == 0)
-		rc = load_version(req, &e, &v);
+	rc = load_version(req, 1, 1, &e, &v);
 	if (rc != 0)
 		return rc;
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
-	rc = api_ext_lock_writable(req, &e, API_EXT_ADDS, &why);
+	rc = api_ext_begin_write(req, &e, API_EXT_ADDS, &why);
 	if (rc == 0)
 		rc = store_ver_submit(v.id);
 	rc = store_tx_end(rc);
@@ -550,17 +538,12 @@ static int ver_yank(struct request *req)
 	int rc;
 
 	reason = json_get_str(req->json, "reason", NULL);
-	rc = api_ext_load(req, 1, 0, &e);
-	if (rc == 0)
-		rc = load_version(req, &e, &v);
-	if (rc != 0)
-		return rc;
-	rc = store_tx_begin();
+	rc = load_version(req, 1, 0, &e, &v);
 	if (rc != 0)
 		return rc;
 	/* Admins still yank in a suspended listing (moderation); its
 	 * owner waits for the reinstatement like for every other change. */
-	rc = api_ext_lock_writable(req, &e, 0, &why);
+	rc = api_ext_begin_write(req, &e, 0, &why);
 	if (rc == 0)
 		rc = store_ver_yank(v.id, reason);
 	if (rc == 0)
@@ -588,9 +571,7 @@ static int review(struct request *req, int approve)
 
 	if (!approve)
 		reason = json_get_str(req->json, "reason", NULL);
-	rc = api_ext_load(req, 1, 0, &e);
-	if (rc == 0)
-		rc = load_version(req, &e, &v);
+	rc = load_version(req, 1, 0, &e, &v);
 	if (rc != 0)
 		return rc;
 	rc = store_tx_begin();
@@ -628,31 +609,28 @@ static const struct query_param queue_list_query[] = {
 	API_PAGE_ROWS("queue"),
 };
 
+/* A version in the review queue also names its extension. */
+static struct json_object *queue_item(struct request *req, const void *row)
+{
+	const struct store_version *v = row;
+	struct json_object *it = version_json(req, v, 1);
+
+	if (it == NULL || json_set_str(it, "extension", v->slug) != 0)
+		return NULL;
+	return it;
+}
+
 static int queue_list(struct request *req)
 {
 	struct store_version *vers;
-	struct json_object *o, *items;
-	const char *next = NULL;
-	size_t n, i;
+	size_t n;
 	int rc;
 
 	rc = store_ver_queue(req->arena, req->q.after, req->q.limit, &vers, &n);
 	if (rc != 0)
 		return rc;
-	o = api_list_new(req, &items);
-	if (o == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < n && i < (size_t)req->q.limit; i++) {
-		struct json_object *it = version_json(req, &vers[i], 1);
-
-		if (api_list_add(items, it) != 0 ||
-		    json_set_str(it, "extension", vers[i].slug))
-			return DF_ENOMEM;
-	}
-	if (n > (size_t)req->q.limit && (next = api_page_cursor(req,
-	    "queue", vers[req->q.limit - 1].id)) == NULL)
-		return DF_ENOMEM;
-	return api_list_send(req, o, next);
+	return api_list_page(req, "queue", vers, n, sizeof(*vers),
+		offsetof(struct store_version, id), queue_item);
 }
 
 /* Who may download: free published extensions anyone; paid ones their

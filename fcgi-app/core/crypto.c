@@ -2,6 +2,7 @@
  * plus hex and strict base64url (the JWT and token encodings), written
  * here because OpenSSL's base64 is the padded '+/' alphabet. */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -93,40 +94,37 @@ void crypto_hex(const unsigned char *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
+/* Both alphabets differ only in their last two characters: base64url
+ * ("-_") for tokens and cursors, the standard one ("+/") for PHC strings.
+ * Neither is padded. */
 static const char b64url_alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char b64_alphabet[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-size_t crypto_b64url_encode(const unsigned char *in, size_t len, char *out)
+static size_t b64_encode(const char *alphabet, const unsigned char *in,
+	size_t len, char *out)
 {
+	unsigned long acc = 0;
 	size_t i, o = 0;
+	int bits = 0;
 
-	for (i = 0; i + 3 <= len; i += 3) {
-		unsigned long v = (unsigned long)in[i] << 16 |
-			(unsigned long)in[i + 1] << 8 | in[i + 2];
-
-		out[o++] = b64url_alphabet[(v >> 18) & 63];
-		out[o++] = b64url_alphabet[(v >> 12) & 63];
-		out[o++] = b64url_alphabet[(v >> 6) & 63];
-		out[o++] = b64url_alphabet[v & 63];
+	for (i = 0; i < len; i++) {
+		acc = (acc << 8) | in[i];
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			out[o++] = alphabet[(acc >> bits) & 63];
+		}
+		acc &= (1ul << bits) - 1;
 	}
-	if (len - i == 1) {
-		unsigned long v = (unsigned long)in[i] << 16;
-
-		out[o++] = b64url_alphabet[(v >> 18) & 63];
-		out[o++] = b64url_alphabet[(v >> 12) & 63];
-	} else if (len - i == 2) {
-		unsigned long v = (unsigned long)in[i] << 16 |
-			(unsigned long)in[i + 1] << 8;
-
-		out[o++] = b64url_alphabet[(v >> 18) & 63];
-		out[o++] = b64url_alphabet[(v >> 12) & 63];
-		out[o++] = b64url_alphabet[(v >> 6) & 63];
-	}
+	if (bits > 0)
+		out[o++] = alphabet[(acc << (6 - bits)) & 63];
 	out[o] = '\0';
 	return o;
 }
 
-static int b64url_value(unsigned char c)
+static int b64_value(const char *alphabet, unsigned char c)
 {
 	if (c >= 'A' && c <= 'Z')
 		return c - 'A';
@@ -134,24 +132,27 @@ static int b64url_value(unsigned char c)
 		return c - 'a' + 26;
 	if (c >= '0' && c <= '9')
 		return c - '0' + 52;
-	if (c == '-')
+	if (c == (unsigned char)alphabet[62])
 		return 62;
-	if (c == '_')
+	if (c == (unsigned char)alphabet[63])
 		return 63;
 	return -1;
 }
 
-long crypto_b64url_decode(const char *in, size_t len, unsigned char *out)
+/* Strict: no padding, no stray characters, unused trailing bits zero. */
+static long b64_decode(const char *alphabet, const char *in, size_t len,
+	unsigned char *out, size_t cap)
 {
 	unsigned long acc = 0;
 	size_t i, o = 0;
 	int bits = 0;
 
 	/* One leftover character carries only 6 bits: never a valid tail. */
-	if (len % 4 == 1 || len > (size_t)LONG_MAX / 3 * 4 - 4)
+	if (len % 4 == 1 || len > (size_t)LONG_MAX / 3 * 4 - 4 ||
+	    len / 4 * 3 > cap)
 		return -1;
 	for (i = 0; i < len; i++) {
-		int v = b64url_value((unsigned char)in[i]);
+		int v = b64_value(alphabet, (unsigned char)in[i]);
 
 		if (v < 0)
 			return -1;
@@ -159,6 +160,8 @@ long crypto_b64url_decode(const char *in, size_t len, unsigned char *out)
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
+			if (o == cap)
+				return -1;
 			out[o++] = (unsigned char)(acc >> bits);
 			acc &= (1ul << bits) - 1;
 		}
@@ -168,6 +171,27 @@ long crypto_b64url_decode(const char *in, size_t len, unsigned char *out)
 	if (acc != 0)
 		return -1;
 	return (long)o;
+}
+
+size_t crypto_b64url_encode(const unsigned char *in, size_t len, char *out)
+{
+	return b64_encode(b64url_alphabet, in, len, out);
+}
+
+long crypto_b64url_decode(const char *in, size_t len, unsigned char *out)
+{
+	return b64_decode(b64url_alphabet, in, len, out, SIZE_MAX);
+}
+
+size_t crypto_b64_encode(const unsigned char *in, size_t len, char *out)
+{
+	return b64_encode(b64_alphabet, in, len, out);
+}
+
+long crypto_b64_decode(const char *in, size_t len, unsigned char *out,
+	size_t cap)
+{
+	return b64_decode(b64_alphabet, in, len, out, cap);
 }
 
 int crypto_uuid4(char out[37])

@@ -31,5 +31,10 @@ size_t crypto_b64url_encode(const unsigned char *in, size_t len, char *out);
 /* Decodes base64url (no padding, no other characters). Returns bytes
  * written or -1. out needs 3*len/4+3 bytes. */
 long crypto_b64url_decode(const char *in, size_t len, unsigned char *out);
+/* The same with the standard alphabet ("+/"), unpadded, as PHC strings
+ * carry salts and keys; the decoder also refuses more than cap bytes. */
+size_t crypto_b64_encode(const unsigned char *in, size_t len, char *out);
+long crypto_b64_decode(const char *in, size_t len, unsigned char *out,
+	size_t cap);
 
 #endif

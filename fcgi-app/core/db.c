@@ -630,6 +630,14 @@ const char *db_str(const struct db_result *r, size_t row, size_t col)
 	return v == NULL || v->is_null ? NULL : v->s;
 }
 
+void db_str_copy(const struct db_result *r, size_t row, size_t col,
+	char *dst, size_t size)
+{
+	const char *s = db_str(r, row, col);
+
+	snprintf(dst, size, "%s", s != NULL ? s : "");
+}
+
 int64_t db_int(const struct db_result *r, size_t row, size_t col, int64_t dflt)
 {
 	const char *s = db_str(r, row, col);

@@ -78,6 +78,10 @@ DF_MUST_CHECK int db_query(struct arena *a, const char *sql, const struct db_par
 
 /* Cell accessors: NULL / dflt for SQL NULL or out of range. */
 const char *db_str(const struct db_result *r, size_t row, size_t col);
+/* The cell copied into a fixed buffer of size bytes (a public id, a
+ * family), cut to fit; "" for SQL NULL. */
+void db_str_copy(const struct db_result *r, size_t row, size_t col,
+	char *dst, size_t size);
 int64_t db_int(const struct db_result *r, size_t row, size_t col, int64_t dflt);
 int db_is_null(const struct db_result *r, size_t row, size_t col);
 

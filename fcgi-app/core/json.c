@@ -876,3 +876,13 @@ int json_set_bool(struct json_object *obj, const char *k, int v)
 {
 	return set_new(obj, k, json_object_new_boolean(v ? 1 : 0));
 }
+
+int json_v_format(const char **code, const char **message, int ok,
+	const char *text)
+{
+	if (ok)
+		return 0;
+	*code = "invalid_format";
+	*message = text;
+	return -1;
+}

@@ -27,6 +27,12 @@ enum json_ftype {
 typedef int (*json_validator)(struct json_object *v, const char **code,
 	const char **message);
 
+/* The answer of a validator that checks a format: 0 when ok, else -1
+ * with *code "invalid_format" and *message text (static), so every
+ * format rule answers alike. */
+int json_v_format(const char **code, const char **message, int ok,
+	const char *text);
+
 struct json_field {
 	const char *name;
 	enum json_ftype type;

@@ -24,80 +24,6 @@
 #define KEY_MIN 16
 #define KEY_MAX 64
 
-/* --- base64, the standard alphabet without padding (as PHC strings use) */
-
-static const char b64_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* out needs 4*ceil(len/3)+1 bytes; returns the length written. */
-static size_t b64_encode(const unsigned char *in, size_t len, char *out)
-{
-	unsigned long acc = 0;
-	size_t i, o = 0;
-	int bits = 0;
-
-	for (i = 0; i < len; i++) {
-		acc = (acc << 8) | in[i];
-		bits += 8;
-		while (bits >= 6) {
-			bits -= 6;
-			out[o++] = b64_alphabet[(acc >> bits) & 63];
-		}
-		acc &= (1ul << bits) - 1;
-	}
-	if (bits > 0)
-		out[o++] = b64_alphabet[(acc << (6 - bits)) & 63];
-	out[o] = '\0';
-	return o;
-}
-
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Strict decode: no padding, no stray characters, unused trailing bits
- * zero (so one value has one spelling). Bytes written, or -1 when
- * malformed or longer than cap. */
-static long b64_decode(const char *in, size_t len, unsigned char *out,
-	size_t cap)
-{
-	unsigned long acc = 0;
-	size_t i, o = 0;
-	int bits = 0;
-
-	if (len % 4 == 1 || len / 4 * 3 > cap)
-		return -1;
-	for (i = 0; i < len; i++) {
-		int v = b64_value((unsigned char)in[i]);
-
-		if (v < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned long)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o == cap)
-				return -1;
-			out[o++] = (unsigned char)(acc >> bits);
-			acc &= (1ul << bits) - 1;
-		}
-	}
-	if (acc != 0)
-		return -1;
-	return (long)o;
-}
-
 /* --- scrypt ------------------------------------------------------------ */
 
 int password_params_ok(const struct password_params *pp)
@@ -160,8 +86,8 @@ static int format_phc(const struct password_params *pp,
 	char s64[SALT_MAX * 4 / 3 + 4], k64[KEY_MAX * 4 / 3 + 4];
 	int n;
 
-	b64_encode(salt, saltlen, s64);
-	b64_encode(key, keylen, k64);
+	crypto_b64_encode(salt, saltlen, s64);
+	crypto_b64_encode(key, keylen, k64);
 	n = snprintf(out, outlen, PHC_PREFIX "ln=%u,r=%u,p=%u$%s$%s", pp->ln,
 		pp->r, pp->p, s64, k64);
 	crypto_wipe(k64, sizeof(k64));
@@ -239,11 +165,12 @@ static int parse_phc(const char *s, struct phc *h)
 	if (dollar == NULL)
 		return DF_EINVAL;
 	key = dollar + 1;
-	n = b64_decode(salt, (size_t)(dollar - salt), h->salt, sizeof(h->salt));
+	n = crypto_b64_decode(salt, (size_t)(dollar - salt), h->salt,
+		sizeof(h->salt));
 	if (n < SALT_MIN)
 		return DF_EINVAL;
 	h->saltlen = (size_t)n;
-	n = b64_decode(key, strlen(key), h->key, sizeof(h->key));
+	n = crypto_b64_decode(key, strlen(key), h->key, sizeof(h->key));
 	if (n < KEY_MIN)
 		return DF_EINVAL;
 	h->keylen = (size_t)n;

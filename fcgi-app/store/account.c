@@ -3,19 +3,15 @@
 #include "db.h"
 #include "err.h"
 #include "store/account.h"
+#include "store/tx.h"
 
 int store_account_set_display_name(int64_t user_id, const char *name)
 {
 	static const char sql[] =
 		"UPDATE users SET display_name = ?, updated_at = UTC_TIMESTAMP(6)"
 		" WHERE id = ?";
-	uint64_t n = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_STR(name), DB_INT(user_id)), &n, NULL);
-	if (rc == 0 && n != 1)
-		rc = DF_ENOTFOUND;
-	return rc;
+	return store_exec_one(sql, DBP(DB_STR(name), DB_INT(user_id)),
+		DF_ENOTFOUND);
 }
 
 int store_account_set_password(int64_t user_id, const char *new_hash,
@@ -27,20 +23,12 @@ int store_account_set_password(int64_t user_id, const char *new_hash,
 	static const char sql_if[] =
 		"UPDATE users SET password_hash = ?, updated_at = UTC_TIMESTAMP(6)"
 		" WHERE id = ? AND password_hash = ?";
-	uint64_t n = 0;
-	int rc;
 
-	if (old_hash == NULL) {
-		rc = db_exec(sql, DBP(DB_STR(new_hash), DB_INT(user_id)), &n, NULL);
-		if (rc == 0 && n != 1)
-			rc = DF_ENOTFOUND;
-		return rc;
-	}
-	rc = db_exec(sql_if, DBP(DB_STR(new_hash), DB_INT(user_id),
-		DB_STR(old_hash)), &n, NULL);
-	if (rc == 0 && n != 1)
-		rc = DF_ECONFLICT;
-	return rc;
+	if (old_hash == NULL)
+		return store_exec_one(sql, DBP(DB_STR(new_hash),
+			DB_INT(user_id)), DF_ENOTFOUND);
+	return store_exec_one(sql_if, DBP(DB_STR(new_hash), DB_INT(user_id),
+		DB_STR(old_hash)), DF_ECONFLICT);
 }
 
 int store_account_mark_verified(int64_t user_id)

@@ -5,7 +5,6 @@
  * moment would both pass and leave nobody in charge. */
 #include <string.h>
 #include "arena.h"
-#include "crypto.h"
 #include "db.h"
 #include "err.h"
 #include "store/admin_users.h"
@@ -73,21 +72,6 @@ int store_admin_users_list(struct arena *a,
 	return 0;
 }
 
-static int read_user(struct arena *a, const char *sql, struct db_param key,
-	struct store_user *out)
-{
-	struct db_result res;
-	int rc;
-
-	rc = db_query(a, sql, &key, 1, &res);
-	if (rc != 0)
-		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
-	store_users_from_row(&res, 0, 0, out);
-	return 0;
-}
-
 int store_admin_users_update(struct arena *a, const char *pid,
 	enum role role, int active, store_admin_users_hook hook, void *ctx,
 	struct store_user *before, struct store_user *after)
@@ -123,7 +107,7 @@ int store_admin_users_update(struct arena *a, const char *pid,
 			return store_tx_end(rc);
 		nadmins = res.nrows;
 	}
-	rc = read_user(a, lock_user, DB_STR(pid), before);
+	rc = store_users_read(a, lock_user, DBP(DB_STR(pid)), before);
 	if (rc != 0)
 		return store_tx_end(rc);
 	new_role = role != ROLE_NONE ? role : before->role;
@@ -144,7 +128,8 @@ int store_admin_users_update(struct arena *a, const char *pid,
 	if (rc == 0 && suspending)
 		rc = store_sessions_revoke_user(before->id, NULL);
 	if (rc == 0)
-		rc = read_user(a, by_id, DB_INT(before->id), after);
+		rc = store_users_read(a, by_id, DBP(DB_INT(before->id)),
+			after);
 	if (rc == 0 && hook != NULL)
 		rc = hook(ctx, before, after);
 	return store_tx_end(rc);
@@ -168,15 +153,13 @@ int store_admin_users_create_admin(struct arena *a, const char *email,
 	int rc;
 
 	*conflict = NULL;
-	if (crypto_uuid4(pid) != 0)
-		return DF_EINTERNAL;
-	rc = db_begin();
+	rc = store_tx_begin_new(pid);
 	if (rc != 0)
 		return rc;
 	rc = db_exec(insert, DBP(DB_STR(pid), DB_STR(email), DB_STR(username),
 		DB_STR(password_hash)), NULL, NULL);
 	if (rc == DF_ECONFLICT) {
-		db_rollback();
+		store_tx_rollback();
 		/* Which one was taken, so the message names it. */
 		if (db_query(a, taken, DBP(DB_STR(email)), &res) == 0 &&
 		    res.nrows == 1 && db_int(&res, 0, 0, 0) == 0)
@@ -186,7 +169,7 @@ int store_admin_users_create_admin(struct arena *a, const char *email,
 		return DF_ECONFLICT;
 	}
 	if (rc == 0)
-		rc = read_user(a, by_pid, DB_STR(pid), out);
+		rc = store_users_read(a, by_pid, DBP(DB_STR(pid)), out);
 	if (rc == 0 && hook != NULL)
 		rc = hook(ctx, NULL, out);
 	return store_tx_end(rc);

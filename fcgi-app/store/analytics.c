@@ -4,6 +4,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/analytics.h"
+#include "store/tx.h"
 
 int store_analytics_insert(const char *user_id, const char *client_addr,
 	const struct store_analytics_event *ev, size_t n)
@@ -23,13 +24,8 @@ int store_analytics_insert(const char *user_id, const char *client_addr,
 			DB_STR(ev[i].session_id), DB_STR(ev[i].anonymous_id),
 			DB_STR(client_addr), DB_STR(ev[i].properties)),
 			NULL, NULL);
-		if (rc != 0) {
-			db_rollback();
-			return rc;
-		}
+		if (rc != 0)
+			break;
 	}
-	rc = db_commit();
-	if (rc != 0)
-		db_rollback();
-	return rc;
+	return store_tx_end(rc);
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "arena.h"
-#include "crypto.h"
 #include "db.h"
 #include "err.h"
 #include "store/developers.h"
@@ -23,12 +22,10 @@
 static void app_from_row(const struct db_result *res, size_t row, void *out)
 {
 	struct store_dev_app *o = out;
-	const char *s;
 
 	memset(o, 0, sizeof(*o));
 	o->id = db_int(res, row, 0, 0);
-	s = db_str(res, row, 1);
-	snprintf(o->public_id, sizeof(o->public_id), "%s", s ? s : "");
+	db_str_copy(res, row, 1, o->public_id, sizeof(o->public_id));
 	o->status = db_str(res, row, 2);
 	o->description = db_str(res, row, 3);
 	o->website = db_str(res, row, 4);
@@ -37,9 +34,8 @@ static void app_from_row(const struct db_result *res, size_t row, void *out)
 	o->notes = db_str(res, row, 7);
 	o->created_at = db_str(res, row, 8);
 	o->reviewed_at = db_str(res, row, 9);
-	s = db_str(res, row, 10);
-	snprintf(o->user_public_id, sizeof(o->user_public_id), "%s",
-		s ? s : "");
+	db_str_copy(res, row, 10, o->user_public_id,
+		sizeof(o->user_public_id));
 	o->username = db_str(res, row, 11);
 }
 
@@ -49,11 +45,9 @@ static int read_app(struct arena *a, const char *sql, struct db_param key,
 	struct db_result res;
 	int rc;
 
-	rc = db_query(a, sql, &key, 1, &res);
+	rc = store_one(a, sql, &key, 1, &res);
 	if (rc != 0)
 		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
 	app_from_row(&res, 0, out);
 	return 0;
 }
@@ -81,14 +75,10 @@ int store_developers_apply(struct arena *a, const char *user_pid,
 	int rc;
 
 	*why = 0;
-	if (crypto_uuid4(pid) != 0)
-		return DF_EINTERNAL;
-	rc = db_begin();
+	rc = store_tx_begin_new(pid);
 	if (rc != 0)
 		return rc;
-	rc = db_query(a, lock_user, DBP(DB_STR(user_pid)), &res);
-	if (rc == 0 && res.nrows != 1)
-		rc = DF_ENOTFOUND;
+	rc = store_one(a, lock_user, DBP(DB_STR(user_pid)), &res);
 	if (rc != 0)
 		return store_tx_end(rc);
 	uid = db_int(&res, 0, 0, 0);

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "store/tx.h"
 
 #define DAY_OF(p) "DATE_ADD('1970-01-01', INTERVAL " p " DAY)"
 
@@ -132,12 +133,9 @@ int store_dl_write(struct arena *a, const struct store_dl_group *groups,
 	rc = write_groups(groups, n, uniq);
 	if (rc == 0)
 		rc = write_extensions(a, groups, n);
-	if (rc == 0)
-		rc = db_commit();
-	if (rc != 0) {
-		db_rollback();
+	rc = store_tx_end(rc);
+	if (rc != 0)
 		return rc;
-	}
 	/* Outside the batch's transaction: a failure here loses nothing,
 	 * the next batch prunes again. */
 	if (db_exec(prune_sql, NULL, 0, NULL, NULL) != 0)

@@ -125,11 +125,9 @@ static int get_one(struct arena *a, const char *sql, const char *slug,
 	struct db_result res;
 	int rc;
 
-	rc = db_query(a, sql, DBP(DB_STR(slug)), &res);
+	rc = store_one(a, sql, DBP(DB_STR(slug)), &res);
 	if (rc != 0)
 		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
 	ext_from_row(&res, 0, out);
 	return 0;
 }
@@ -222,12 +220,9 @@ int store_ext_create(struct arena *a, int64_t owner_id,
 		rc = DF_EINVAL; /* the category vanished: the caller checked */
 	if (rc == 0)
 		rc = tags_replace((int64_t)id, in);
-	if (rc == 0)
-		rc = db_commit();
-	if (rc != 0) {
-		db_rollback();
+	rc = store_tx_end(rc);
+	if (rc != 0)
 		return rc;
-	}
 	return store_ext_get(a, in->slug, out);
 }
 
@@ -308,13 +303,7 @@ int store_ext_reinstate(int64_t id)
 		" status_before_suspend = NULL, status_reason = NULL,"
 		" updated_at = UTC_TIMESTAMP(6)"
 		" WHERE id = ? AND status = 'suspended'";
-	uint64_t affected = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_INT(id)), &affected, NULL);
-	if (rc == 0 && affected != 1)
-		rc = DF_ECONFLICT;
-	return rc;
+	return store_exec_one(sql, DBP(DB_INT(id)), DF_ECONFLICT);
 }
 
 int store_ext_publish(int64_t id)
@@ -364,37 +353,25 @@ int store_ext_set_latest(int64_t id, const char *version)
 	" WHERE e.status = 'published'" QCOND FILTERS KEYSET \
 	" ORDER BY " ORDER " LIMIT ?"
 #define QMATCH " AND " MATCH_EXPR
+/* A sort's two statements: without a search text and with one. */
+#define SEARCH_BOTH(SK, KEYSET, ORDER) \
+	{ SEARCH(SK, "", KEYSET, ORDER), SEARCH(SK, QMATCH, KEYSET, ORDER) }
 
 static const char *const search_sql[STORE_EXT_SORT__MAX][2] = {
+	/* Relevance needs a search text to rank by. */
 	[STORE_EXT_SORT_RELEVANCE] = {
 		NULL,
 		SEARCH(SK_RELEVANCE, QMATCH, KEYSET_DESC(SK_RELEVANCE),
 			"25 DESC, e.id DESC"),
 	},
-	[STORE_EXT_SORT_POPULAR] = {
-		SEARCH(SK_POPULAR, "", KEYSET_DESC(SK_POPULAR),
-			"e.downloads DESC, e.id DESC"),
-		SEARCH(SK_POPULAR, QMATCH, KEYSET_DESC(SK_POPULAR),
-			"e.downloads DESC, e.id DESC"),
-	},
-	[STORE_EXT_SORT_NEWEST] = {
-		SEARCH(SK_NEWEST, "", KEYSET_DESC(SK_NEWEST),
-			"e.published_at DESC, e.id DESC"),
-		SEARCH(SK_NEWEST, QMATCH, KEYSET_DESC(SK_NEWEST),
-			"e.published_at DESC, e.id DESC"),
-	},
-	[STORE_EXT_SORT_RATING] = {
-		SEARCH(SK_RATING, "", KEYSET_DESC(SK_RATING),
-			"e.rating_avg DESC, e.id DESC"),
-		SEARCH(SK_RATING, QMATCH, KEYSET_DESC(SK_RATING),
-			"e.rating_avg DESC, e.id DESC"),
-	},
-	[STORE_EXT_SORT_PRICE] = {
-		SEARCH(SK_PRICE, "", KEYSET_ASC(SK_PRICE),
-			"e.price_amount ASC, e.id ASC"),
-		SEARCH(SK_PRICE, QMATCH, KEYSET_ASC(SK_PRICE),
-			"e.price_amount ASC, e.id ASC"),
-	},
+	[STORE_EXT_SORT_POPULAR] = SEARCH_BOTH(SK_POPULAR,
+		KEYSET_DESC(SK_POPULAR), "e.downloads DESC, e.id DESC"),
+	[STORE_EXT_SORT_NEWEST] = SEARCH_BOTH(SK_NEWEST,
+		KEYSET_DESC(SK_NEWEST), "e.published_at DESC, e.id DESC"),
+	[STORE_EXT_SORT_RATING] = SEARCH_BOTH(SK_RATING,
+		KEYSET_DESC(SK_RATING), "e.rating_avg DESC, e.id DESC"),
+	[STORE_EXT_SORT_PRICE] = SEARCH_BOTH(SK_PRICE,
+		KEYSET_ASC(SK_PRICE), "e.price_amount ASC, e.id ASC"),
 };
 
 int store_ext_search(struct arena *a, const struct store_ext_filter *f,

@@ -10,8 +10,9 @@
 #include "db.h"
 #include "err.h"
 #include "store/logins.h"
+#include "store/tx.h"
 
-int store_logins_lock_state(struct arena *a, int64_t user_id,
+int store_logins_begin(struct arena *a, int64_t user_id,
 	int64_t *locked_s, int64_t *lockouts)
 {
 	/* Remaining lock in microseconds, rounded up to whole seconds so a
@@ -23,13 +24,16 @@ int store_logins_lock_state(struct arena *a, int64_t user_id,
 	struct db_result res;
 	int rc;
 
-	rc = db_query(a, sql, DBP(DB_INT(user_id)), &res);
+	rc = db_begin();
 	if (rc != 0)
 		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
-	*lockouts = db_int(&res, 0, 0, 0);
-	*locked_s = db_int(&res, 0, 1, 0);
+	rc = store_one(a, sql, DBP(DB_INT(user_id)), &res);
+	if (rc != 0)
+		return store_tx_end(rc);
+	if (lockouts != NULL)
+		*lockouts = db_int(&res, 0, 0, 0);
+	if (locked_s != NULL)
+		*locked_s = db_int(&res, 0, 1, 0);
 	return 0;
 }
 
@@ -134,14 +138,8 @@ int store_logins_use_totp_step(int64_t user_id, int64_t step)
 	static const char sql[] =
 		"UPDATE users SET mfa_last_step = ?"
 		" WHERE id = ? AND (mfa_last_step IS NULL OR mfa_last_step < ?)";
-	uint64_t n = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_INT(step), DB_INT(user_id), DB_INT(step)),
-		&n, NULL);
-	if (rc == 0 && n != 1)
-		rc = DF_ECONFLICT;
-	return rc;
+	return store_exec_one(sql, DBP(DB_INT(step), DB_INT(user_id),
+		DB_INT(step)), DF_ECONFLICT);
 }
 
 int store_logins_use_recovery_code(int64_t user_id,
@@ -151,13 +149,8 @@ int store_logins_use_recovery_code(int64_t user_id,
 		"UPDATE mfa_recovery_codes SET used_at = UTC_TIMESTAMP(6)"
 		" WHERE user_id = ? AND code_hash = ? AND used_at IS NULL"
 		" LIMIT 1";
-	uint64_t n = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_INT(user_id), DB_BLOB(hash, 32)), &n, NULL);
-	if (rc == 0 && n != 1)
-		rc = DF_ENOTFOUND;
-	return rc;
+	return store_exec_one(sql, DBP(DB_INT(user_id), DB_BLOB(hash, 32)),
+		DF_ENOTFOUND);
 }
 
 int store_logins_rehash(int64_t user_id, const char *old_hash,

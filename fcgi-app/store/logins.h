@@ -11,12 +11,16 @@
 
 struct arena;
 
-/* Inside a transaction: locks the user's row (FOR UPDATE) so that
- * concurrent attempts on one account are decided one at a time, and
- * reads its lock. *locked_s: whole seconds the lock still runs, rounded
- * up (0: not locked); *lockouts: locks so far (the delay's exponent).
- * DF_ENOTFOUND when the user is gone. */
-DF_MUST_CHECK int store_logins_lock_state(struct arena *a, int64_t user_id,
+/* Begins the transaction of every write about an account's credentials
+ * (a login, a lockout count, a password or MFA change, a mailed link)
+ * and takes the user's row (FOR UPDATE) before any other, so they all
+ * lock in one order and concurrent attempts on one account are decided
+ * one at a time. Reads the account's lock: *locked_s, whole seconds it
+ * still runs, rounded up (0: not locked); *lockouts, locks so far (the
+ * delay's exponent); either may be NULL. 0 with the transaction open
+ * (end it with store_tx_end); DF_ENOTFOUND when the user is gone, or
+ * another df_err, rolled back. */
+DF_MUST_CHECK int store_logins_begin(struct arena *a, int64_t user_id,
 	int64_t *locked_s, int64_t *lockouts);
 
 /* Records an attempt as a failure (the success path deletes it again)
@@ -38,7 +42,7 @@ DF_MUST_CHECK int store_logins_drop_attempt(int64_t attempt_id);
 DF_MUST_CHECK int store_logins_lock(int64_t user_id, unsigned seconds);
 
 /* After a successful login, inside a transaction that holds the user's
- * row (store_logins_lock_state): no failures, no lock, lockouts back to
+ * row (store_logins_begin): no failures, no lock, lockouts back to
  * 0. Failures older than the window are pruned on the way by
  * store_logins_add_failure, so the table stays small. */
 DF_MUST_CHECK int store_logins_clear(struct arena *a, int64_t user_id);

@@ -4,19 +4,15 @@
 #include "db.h"
 #include "err.h"
 #include "store/mfa.h"
+#include "store/tx.h"
 
 int store_mfa_set_pending(int64_t user_id, const char *secret_b32)
 {
 	static const char sql[] =
 		"UPDATE users SET mfa_secret = ?, mfa_last_step = NULL,"
 		" updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND mfa_enabled = 0";
-	uint64_t n = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_STR(secret_b32), DB_INT(user_id)), &n, NULL);
-	if (rc == 0 && n != 1)
-		rc = DF_ECONFLICT;
-	return rc;
+	return store_exec_one(sql, DBP(DB_STR(secret_b32), DB_INT(user_id)),
+		DF_ECONFLICT);
 }
 
 int store_mfa_enable(int64_t user_id, const char *secret_b32, int64_t step)
@@ -25,14 +21,8 @@ int store_mfa_enable(int64_t user_id, const char *secret_b32, int64_t step)
 		"UPDATE users SET mfa_enabled = 1, mfa_last_step = ?,"
 		" updated_at = UTC_TIMESTAMP(6)"
 		" WHERE id = ? AND mfa_enabled = 0 AND mfa_secret = ?";
-	uint64_t n = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_INT(step), DB_INT(user_id),
-		DB_STR(secret_b32)), &n, NULL);
-	if (rc == 0 && n != 1)
-		rc = DF_ECONFLICT;
-	return rc;
+	return store_exec_one(sql, DBP(DB_INT(step), DB_INT(user_id),
+		DB_STR(secret_b32)), DF_ECONFLICT);
 }
 
 int store_mfa_disable(int64_t user_id)
@@ -43,12 +33,9 @@ int store_mfa_disable(int64_t user_id)
 		" WHERE id = ? AND mfa_enabled = 1";
 	static const char sql_codes[] =
 		"DELETE FROM mfa_recovery_codes WHERE user_id = ?";
-	uint64_t n = 0;
 	int rc;
 
-	rc = db_exec(sql, DBP(DB_INT(user_id)), &n, NULL);
-	if (rc == 0 && n != 1)
-		rc = DF_ECONFLICT;
+	rc = store_exec_one(sql, DBP(DB_INT(user_id)), DF_ECONFLICT);
 	if (rc == 0)
 		rc = db_exec(sql_codes, DBP(DB_INT(user_id)), NULL, NULL);
 	return rc;

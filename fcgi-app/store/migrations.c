@@ -102,13 +102,10 @@ int store_migr_apply(const char *script, size_t len, int version,
 			snprintf(err, errlen, "cannot record it in "
 				"schema_migrations: %s", df_strerror(rc));
 	}
-	if (rc == 0) {
-		rc = db_commit();
-		if (rc != 0)
-			snprintf(err, errlen, "commit failed: %s",
-				df_strerror(rc));
-	}
 	if (rc != 0)
-		db_rollback();
+		return store_tx_end(rc);
+	rc = store_tx_end(0);
+	if (rc != 0)
+		snprintf(err, errlen, "commit failed: %s", df_strerror(rc));
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/outbox.h"
+#include "store/tx.h"
 
 int store_outbox_enqueue(const char *to, const char *subject,
 	const char *body, const char *template)
@@ -50,12 +51,10 @@ int store_outbox_claim(struct arena *a, size_t max, unsigned lease_s,
 		return rc;
 	rc = db_query(a, sql_due, DBP(DB_INT(max)), &res);
 	if (rc != 0)
-		goto fail;
+		return store_tx_end(rc);
 	m = arena_calloc(a, res.nrows ? res.nrows : 1, sizeof(*m));
-	if (m == NULL) {
-		rc = DF_ENOMEM;
-		goto fail;
-	}
+	if (m == NULL)
+		return store_tx_end(DF_ENOMEM);
 	for (size_t i = 0; i < res.nrows; i++) {
 		m[i].id = db_int(&res, i, 0, 0);
 		m[i].to = db_str(&res, i, 1);
@@ -67,17 +66,14 @@ int store_outbox_claim(struct arena *a, size_t max, unsigned lease_s,
 		rc = db_exec(sql_lease, DBP(DB_INT(lease_s), DB_INT(m[i].id)),
 			NULL, NULL);
 		if (rc != 0)
-			goto fail;
+			break;
 	}
-	rc = db_commit();
+	rc = store_tx_end(rc);
 	if (rc != 0)
-		goto fail;
+		return rc;
 	*out = m;
 	*n = res.nrows;
 	return 0;
-fail:
-	db_rollback();
-	return rc;
 }
 
 int store_outbox_mark_sent(int64_t id)
@@ -85,13 +81,7 @@ int store_outbox_mark_sent(int64_t id)
 	static const char sql[] =
 		"UPDATE mail_outbox SET sent_at = UTC_TIMESTAMP(6), last_error = NULL"
 		" WHERE id = ? AND sent_at IS NULL";
-	uint64_t affected = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_INT(id)), &affected, NULL);
-	if (rc == 0 && affected != 1)
-		rc = DF_ENOTFOUND;
-	return rc;
+	return store_exec_one(sql, DBP(DB_INT(id)), DF_ENOTFOUND);
 }
 
 /* The length of s cut to at most max bytes without splitting a UTF-8
@@ -117,14 +107,10 @@ int store_outbox_mark_failed(int64_t id, const char *error,
 		" next_attempt_at = UTC_TIMESTAMP(6) + INTERVAL ? SECOND"
 		" WHERE id = ? AND sent_at IS NULL";
 	const char *e = error != NULL ? error : "delivery failed";
-	uint64_t affected = 0;
-	int rc;
 
 	if (retry_in_s < 0)
 		retry_in_s = 0;
-	rc = db_exec(sql, DBP(DB_STRN(e, cut_utf8(e, STORE_OUTBOX_ERROR_MAX)),
-		DB_INT(retry_in_s), DB_INT(id)), &affected, NULL);
-	if (rc == 0 && affected != 1)
-		rc = DF_ENOTFOUND;
-	return rc;
+	return store_exec_one(sql, DBP(DB_STRN(e,
+		cut_utf8(e, STORE_OUTBOX_ERROR_MAX)), DB_INT(retry_in_s),
+		DB_INT(id)), DF_ENOTFOUND);
 }

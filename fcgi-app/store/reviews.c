@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "arena.h"
-#include "crypto.h"
 #include "db.h"
 #include "err.h"
 #include "store/reviews.h"
@@ -22,12 +21,10 @@
 static void rev_from_row(const struct db_result *res, size_t row, void *out)
 {
 	struct store_review *o = out;
-	const char *s;
 
 	memset(o, 0, sizeof(*o));
 	o->id = db_int(res, row, 0, 0);
-	s = db_str(res, row, 1);
-	snprintf(o->public_id, sizeof(o->public_id), "%s", s ? s : "");
+	db_str_copy(res, row, 1, o->public_id, sizeof(o->public_id));
 	o->extension_id = db_int(res, row, 2, 0);
 	o->rating = db_int(res, row, 3, 0);
 	o->title = db_str(res, row, 4);
@@ -61,12 +58,8 @@ static int lock_extension(struct arena *a, int64_t extension_id)
 	static const char sql[] =
 		"SELECT id FROM extensions WHERE id = ? FOR UPDATE";
 	struct db_result res;
-	int rc;
 
-	rc = db_query(a, sql, DBP(DB_INT(extension_id)), &res);
-	if (rc == 0 && res.nrows != 1)
-		rc = DF_ENOTFOUND;
-	return rc;
+	return store_one(a, sql, DBP(DB_INT(extension_id)), &res);
 }
 
 static int recompute(int64_t extension_id)
@@ -81,15 +74,6 @@ static int recompute(int64_t extension_id)
 
 	return db_exec(sql, DBP(DB_INT(extension_id), DB_INT(extension_id)),
 		NULL, NULL);
-}
-
-static int finish(int rc)
-{
-	if (rc == 0)
-		rc = db_commit();
-	if (rc != 0)
-		db_rollback();
-	return rc;
 }
 
 int store_rev_put(struct arena *a, int64_t extension_id, int64_t user_id,
@@ -114,9 +98,7 @@ int store_rev_put(struct arena *a, int64_t extension_id, int64_t user_id,
 	int rc;
 
 	*created = 0;
-	if (crypto_uuid4(pid) != 0)
-		return DF_EINTERNAL;
-	rc = db_begin();
+	rc = store_tx_begin_new(pid);
 	if (rc != 0)
 		return rc;
 	rc = lock_extension(a, extension_id);
@@ -142,7 +124,7 @@ int store_rev_put(struct arena *a, int64_t extension_id, int64_t user_id,
 		 * of an existing row as 2. */
 		*created = affected == 1;
 	}
-	return finish(rc);
+	return store_tx_end(rc);
 }
 
 int store_rev_delete_mine(struct arena *a, int64_t extension_id,
@@ -164,7 +146,7 @@ int store_rev_delete_mine(struct arena *a, int64_t extension_id,
 		rc = DF_ENOTFOUND;
 	if (rc == 0)
 		rc = recompute(extension_id);
-	return finish(rc);
+	return store_tx_end(rc);
 }
 
 int store_rev_delete(struct arena *a, const char *pid, int64_t *extension_id)
@@ -177,11 +159,9 @@ int store_rev_delete(struct arena *a, const char *pid, int64_t *extension_id)
 	uint64_t affected = 0;
 	int rc;
 
-	rc = db_query(a, find, DBP(DB_STR(pid)), &res);
+	rc = store_one(a, find, DBP(DB_STR(pid)), &res);
 	if (rc != 0)
 		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
 	*extension_id = db_int(&res, 0, 0, 0);
 	rc = db_begin();
 	if (rc != 0)
@@ -193,5 +173,5 @@ int store_rev_delete(struct arena *a, const char *pid, int64_t *extension_id)
 		rc = DF_ENOTFOUND;
 	if (rc == 0)
 		rc = recompute(*extension_id);
-	return finish(rc);
+	return store_tx_end(rc);
 }

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/sessions.h"
+#include "store/tx.h"
 
 int store_sessions_token_ok(const char *s)
 {
@@ -86,23 +87,19 @@ int store_sessions_find(struct arena *a, const char *token, int for_update,
 #undef FIND_COLUMNS
 	unsigned char hash[CRYPTO_SHA256_LEN];
 	struct db_result res;
-	const char *fam;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!store_sessions_token_ok(token))
 		return DF_ENOTFOUND;
 	crypto_sha256(token, STORE_SESSIONS_TOKEN_LEN, hash);
-	rc = db_query(a, for_update ? sql_lock : sql,
+	rc = store_one(a, for_update ? sql_lock : sql,
 		DBP(DB_BLOB(hash, sizeof(hash))), &res);
 	if (rc != 0)
 		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
 	out->id = db_int(&res, 0, 0, 0);
 	out->user_id = db_int(&res, 0, 1, 0);
-	fam = db_str(&res, 0, 2);
-	snprintf(out->family, sizeof(out->family), "%s", fam ? fam : "");
+	db_str_copy(&res, 0, 2, out->family, sizeof(out->family));
 	/* A revoked family outranks a spent token: reuse of a token whose
 	 * family has already ended needs no second revocation. */
 	if (db_int(&res, 0, 4, 1))
@@ -121,13 +118,7 @@ int store_sessions_mark_spent(int64_t id)
 	static const char sql[] =
 		"UPDATE refresh_tokens SET used_at = UTC_TIMESTAMP(6)"
 		" WHERE id = ? AND used_at IS NULL";
-	uint64_t n = 0;
-	int rc;
-
-	rc = db_exec(sql, DBP(DB_INT(id)), &n, NULL);
-	if (rc == 0 && n != 1)
-		rc = DF_ECONFLICT;
-	return rc;
+	return store_exec_one(sql, DBP(DB_INT(id)), DF_ECONFLICT);
 }
 
 int store_sessions_revoke_family(const char *family, uint64_t *n)

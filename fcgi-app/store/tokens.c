@@ -8,6 +8,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/tokens.h"
+#include "store/tx.h"
 #include "store/users.h"
 
 static const char *purpose_name(enum store_token_purpose p)
@@ -59,19 +60,11 @@ int store_tokens_peek(struct arena *a, enum store_token_purpose purpose,
 		" WHERE t.token_hash = ? AND t.purpose = ? AND t.used_at IS NULL"
 		" AND t.expires_at > UTC_TIMESTAMP(6)";
 	unsigned char hash[CRYPTO_SHA256_LEN];
-	struct db_result res;
-	int rc;
 
 	if (token_hash(token, hash) != 0)
 		return DF_ENOTFOUND;
-	rc = db_query(a, sql, DBP(DB_BLOB(hash, sizeof(hash)),
-		DB_STR(purpose_name(purpose))), &res);
-	if (rc != 0)
-		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
-	store_users_from_row(&res, 0, 0, out);
-	return 0;
+	return store_users_read(a, sql, DBP(DB_BLOB(hash, sizeof(hash)),
+		DB_STR(purpose_name(purpose))), out);
 }
 
 int store_tokens_consume(struct arena *a, enum store_token_purpose purpose,
@@ -85,25 +78,16 @@ int store_tokens_consume(struct arena *a, enum store_token_purpose purpose,
 		" FROM user_tokens t JOIN users u ON u.id = t.user_id"
 		" WHERE t.token_hash = ?";
 	unsigned char hash[CRYPTO_SHA256_LEN];
-	struct db_result res;
-	uint64_t affected = 0;
 	int rc;
 
 	if (token_hash(token, hash) != 0)
 		return DF_ENOTFOUND;
-	rc = db_exec(sql_spend, DBP(DB_BLOB(hash, sizeof(hash)),
-		DB_STR(purpose_name(purpose))), &affected, NULL);
+	rc = store_exec_one(sql_spend, DBP(DB_BLOB(hash, sizeof(hash)),
+		DB_STR(purpose_name(purpose))), DF_ENOTFOUND);
 	if (rc != 0)
 		return rc;
-	if (affected != 1)
-		return DF_ENOTFOUND;
-	rc = db_query(a, sql_user, DBP(DB_BLOB(hash, sizeof(hash))), &res);
-	if (rc != 0)
-		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
-	store_users_from_row(&res, 0, 0, out);
-	return 0;
+	return store_users_read(a, sql_user, DBP(DB_BLOB(hash, sizeof(hash))),
+		out);
 }
 
 int store_tokens_revoke_all(int64_t user_id, enum store_token_purpose purpose)

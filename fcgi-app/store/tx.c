@@ -1,6 +1,7 @@
 /* Transactions for the api layer: thin calls through to core/db so that
  * only store/ touches the connection. */
 #include "arena.h"
+#include "crypto.h"
 #include "db.h"
 #include "err.h"
 #include "store/tx.h"
@@ -10,13 +11,11 @@ int store_tx_begin(void)
 	return db_begin();
 }
 
-int store_tx_commit(void)
+int store_tx_begin_new(char pid[37])
 {
-	int rc = db_commit();
-
-	if (rc != 0)
-		db_rollback();
-	return rc;
+	if (crypto_uuid4(pid) != 0)
+		return DF_EINTERNAL;
+	return db_begin();
 }
 
 int store_tx_rollback(void)
@@ -30,7 +29,10 @@ int store_tx_end(int rc)
 		db_rollback();
 		return rc;
 	}
-	return store_tx_commit();
+	rc = db_commit();
+	if (rc != 0)
+		db_rollback();
+	return rc;
 }
 
 int store_rows(struct arena *a, const char *sql, const struct db_param *p,
@@ -54,4 +56,25 @@ int store_rows(struct arena *a, const char *sql, const struct db_param *p,
 	*out = rows;
 	*n = res.nrows;
 	return 0;
+}
+
+int store_one(struct arena *a, const char *sql, const struct db_param *p,
+	size_t np, struct db_result *res)
+{
+	int rc = db_query(a, sql, p, np, res);
+
+	if (rc == 0 && res->nrows != 1)
+		rc = DF_ENOTFOUND;
+	return rc;
+}
+
+int store_exec_one(const char *sql, const struct db_param *p, size_t np,
+	int none)
+{
+	uint64_t n = 0;
+	int rc = db_exec(sql, p, np, &n, NULL);
+
+	if (rc == 0 && n != 1)
+		rc = none;
+	return rc;
 }

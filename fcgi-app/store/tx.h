@@ -1,23 +1,26 @@
 /* Transactions for the api layer: a handler that writes through several
  * stores (a user, its session, its audit event, its mail) makes them one
  * unit of work without including db.h. Also the one row-mapping loop
- * every store's list queries share. */
+ * every store's list queries share, and the one "exactly one row or not
+ * found" read of its lookups. */
 #ifndef DF_STORE_TX_H
 #define DF_STORE_TX_H
 
-/* Each returns 0 or a negative df_err like db_begin/db_commit/db_rollback.
- * After any failure inside the transaction the caller rolls back; a
- * failed commit has been rolled back already. */
+/* Each returns 0 or a negative df_err like db_begin/db_rollback. */
 DF_MUST_CHECK int store_tx_begin(void);
-DF_MUST_CHECK int store_tx_commit(void);
-/* Unmarked, as db_rollback: the error that led here is the one to
- * report. */
+/* Begins the transaction that inserts a row with a new public id: pid
+ * gets a fresh UUID first. 0, or a negative df_err with nothing begun. */
+DF_MUST_CHECK int store_tx_begin_new(char pid[37]);
+/* Abandons the transaction when the caller answers without writing (a
+ * refused token, a conflict it reports itself). Unmarked, as
+ * db_rollback: the error that led here is the one to report. */
 int store_tx_rollback(void);
 
 /* Ends the transaction by rc: commits when rc is 0, otherwise rolls back
  * and hands rc on. Returns rc, or the commit's failure (rolled back). It
- * lets every exit of a multi-step write be one `return store_tx_end(rc)`
- * instead of a rollback on each error path. */
+ * is the one way a transaction that may have written ends, so every exit
+ * of a multi-step write is one `return store_tx_end(rc)` instead of a
+ * commit and a rollback on each path. */
 DF_MUST_CHECK int store_tx_end(int rc);
 
 #include <stddef.h>
@@ -36,5 +39,16 @@ typedef void (*store_row_fn)(const struct db_result *res, size_t row,
  * df_err. */
 DF_MUST_CHECK int store_rows(struct arena *a, const char *sql, const struct db_param *p,
 	size_t np, size_t size, store_row_fn fn, void **out, size_t *n);
+
+/* Runs a write that must change exactly one row: 0 when it did, `none`
+ * when it did not (DF_ENOTFOUND or DF_ECONFLICT: the caller says what no
+ * row means), another df_err on failure. */
+DF_MUST_CHECK int store_exec_one(const char *sql, const struct db_param *p,
+	size_t np, int none);
+/* Runs a query that names one row (by a key): 0 with res filled when
+ * exactly one row came back, DF_ENOTFOUND when none or several did,
+ * another df_err on failure. */
+DF_MUST_CHECK int store_one(struct arena *a, const char *sql,
+	const struct db_param *p, size_t np, struct db_result *res);
 
 #endif

@@ -7,7 +7,19 @@
 #include "db.h"
 #include "err.h"
 #include "role.h"
+#include "store/tx.h"
 #include "store/users.h"
+
+int store_users_read(struct arena *a, const char *sql,
+	const struct db_param *p, size_t np, struct store_user *out)
+{
+	struct db_result res;
+	int rc = store_one(a, sql, p, np, &res);
+
+	if (rc == 0)
+		store_users_from_row(&res, 0, 0, out);
+	return rc;
+}
 
 const char *store_users_role_name(enum role r)
 {
@@ -21,9 +33,7 @@ void store_users_from_row(const struct db_result *res, size_t row,
 
 	memset(u, 0, sizeof(*u));
 	u->id = db_int(res, row, c + 0, 0);
-	s = db_str(res, row, c + 1);
-	if (s != NULL)
-		snprintf(u->public_id, sizeof(u->public_id), "%s", s);
+	db_str_copy(res, row, c + 1, u->public_id, sizeof(u->public_id));
 	u->email = db_str(res, row, c + 2);
 	u->username = db_str(res, row, c + 3);
 	u->display_name = db_str(res, row, c + 4);
@@ -90,9 +100,7 @@ int store_users_get(struct arena *a, enum store_users_key by,
 		" FROM users u WHERE u.username = ?";
 	static const char by_id[] = "SELECT " STORE_USERS_COLUMNS
 		" FROM users u WHERE u.id = ?";
-	struct db_result res;
 	const char *sql;
-	int rc;
 
 	switch (by) {
 	case STORE_USERS_BY_PUBLIC_ID: sql = by_pid; break;
@@ -102,15 +110,9 @@ int store_users_get(struct arena *a, enum store_users_key by,
 	default: return DF_EINVAL;
 	}
 	if (by == STORE_USERS_BY_ID)
-		rc = db_query(a, sql, DBP(DB_INT(strtoll(key, NULL, 10))), &res);
-	else
-		rc = db_query(a, sql, DBP(DB_STR(key)), &res);
-	if (rc != 0)
-		return rc;
-	if (res.nrows != 1)
-		return DF_ENOTFOUND;
-	store_users_from_row(&res, 0, 0, out);
-	return 0;
+		return store_users_read(a, sql,
+			DBP(DB_INT(strtoll(key, NULL, 10))), out);
+	return store_users_read(a, sql, DBP(DB_STR(key)), out);
 }
 
 int store_users_bump_token_version(int64_t user_id)

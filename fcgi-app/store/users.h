@@ -51,6 +51,14 @@ struct store_user {
 void store_users_from_row(const struct db_result *res, size_t row,
 	size_t col0, struct store_user *out);
 
+struct db_param;
+
+/* Runs a query selecting STORE_USERS_COLUMNS (first) for one user: 0 with
+ * out filled, DF_ENOTFOUND unless exactly one row came back, another
+ * df_err on failure. */
+DF_MUST_CHECK int store_users_read(struct arena *a, const char *sql,
+	const struct db_param *p, size_t np, struct store_user *out);
+
 /* Creates an active user with role 'user' and a fresh public id. On a
  * duplicate returns DF_ECONFLICT and sets *conflict to "email" or
  * "username". */

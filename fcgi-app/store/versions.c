@@ -113,13 +113,7 @@ int store_ver_create(struct arena *a, int64_t extension_id,
  * state the change may leave. */
 static int change(const char *sql, const struct db_param *p, size_t np)
 {
-	uint64_t affected = 0;
-	int rc;
-
-	rc = db_exec(sql, p, np, &affected, NULL);
-	if (rc == 0 && affected != 1)
-		rc = DF_ECONFLICT;
-	return rc;
+	return store_exec_one(sql, p, np, DF_ECONFLICT);
 }
 
 int store_ver_set_package(int64_t id, const char *checks_json, int passed,

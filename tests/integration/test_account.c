@@ -1164,6 +1164,56 @@ Test(mfa, disable_with_a_recovery_code, .timeout = 60)
 	client_account_free(&a);
 }
 
+/* Bug: the second-factor check of MFA removal was a drifted copy of the
+ * login's, and its audit event did not say which factor was used. */
+Test(mfa, mfa_disabled_audit_names_the_factor_as_the_login_does,
+	.timeout = 60)
+{
+	struct client_account a;
+	struct json_object *codes;
+	struct client_resp r;
+	char *secret, *how, body[256];
+
+	new_account(&a);
+	secret = enrol(&a);
+	codes = confirm(&a, secret);
+	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"%s\"}",
+		PASSWORD, json_object_get_string(
+		json_object_array_get_idx(codes, 0)));
+	client_call_token("DELETE", MFA, a.access, body, &r);
+	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
+	client_free(&r);
+	how = client_sqlf("SELECT COALESCE(JSON_VALUE(detail, '$.mfa'), "
+		"'none') FROM audit_log WHERE event = 'auth.mfa_disabled' AND "
+		"subject_id = '%s'", a.id);
+	cr_assert(how != NULL);
+	cr_assert_str_eq(how, "recovery_code");
+	free(how);
+	json_object_put(codes);
+	free(secret);
+	client_account_free(&a);
+}
+
+/* Bug: the login's copy of the second-factor check took a stored secret
+ * that does not decode for a wrong code (401, a failure audited against
+ * the user); it is the server's fault, as MFA removal already said. */
+Test(mfa, undecodable_stored_secret_is_a_server_error_at_login,
+	.timeout = 60)
+{
+	struct client_account a;
+	char *secret;
+
+	new_account(&a);
+	secret = enrol(&a);
+	json_object_put(confirm(&a, secret));
+	free(client_sqlf("UPDATE users SET mfa_secret = '!!!!' WHERE "
+		"public_id = '%s'", a.id));
+	cr_assert_eq(login(a.email, PASSWORD, "123456", NULL), 500);
+	cr_assert_eq(client_audit_count("auth.login_failed", a.id), 0);
+	free(secret);
+	client_account_free(&a);
+}
+
 Test(mfa, disabling_when_off_is_a_conflict)
 {
 	struct client_account a;

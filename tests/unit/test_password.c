@@ -144,10 +144,10 @@ Test(password, hash_is_a_phc_string_with_its_parameters)
 	salt = phc + 22;
 	key = strchr(salt, '$');
 	cr_assert_not_null(key);
-	cr_assert_eq(b64_decode(salt, (size_t)(key - salt), buf, sizeof(buf)),
+	cr_assert_eq(crypto_b64_decode(salt, (size_t)(key - salt), buf, sizeof(buf)),
 		PASSWORD_SALT_LEN);
 	key++;
-	cr_assert_eq(b64_decode(key, strlen(key), buf, sizeof(buf)),
+	cr_assert_eq(crypto_b64_decode(key, strlen(key), buf, sizeof(buf)),
 		PASSWORD_KEY_LEN);
 	cr_assert_null(strchr(salt, '='), "padding in %s", phc);
 	cr_assert(strlen(phc) < PASSWORD_PHC_MAX);
@@ -428,16 +428,18 @@ Test(password, base64_is_strict_and_round_trips)
 		memset(in, (int)(0xa5 ^ n), n);
 		if (n > 0)
 			in[n - 1] = 0xff;
-		cr_assert_eq(b64_encode(in, n, enc), (n * 4 + 2) / 3);
-		cr_assert_eq(b64_decode(enc, strlen(enc), out, sizeof(out)),
+		cr_assert_eq(crypto_b64_encode(in, n, enc), (n * 4 + 2) / 3);
+		cr_assert_eq(crypto_b64_decode(enc, strlen(enc), out, sizeof(out)),
 			(long)n);
 		cr_assert_eq(memcmp(in, out, n), 0);
 	}
-	cr_assert_eq(b64_encode((const unsigned char *)"\xfb\xff", 2, enc), 3);
+	cr_assert_eq(crypto_b64_encode((const unsigned char *)"\xfb\xff", 2, enc),
+		3);
 	cr_assert_str_eq(enc, "+/8");
-	cr_assert_eq(b64_decode("A", 1, out, sizeof(out)), -1);
-	cr_assert_eq(b64_decode("AB", 2, out, sizeof(out)), -1); /* stray bits */
-	cr_assert_eq(b64_decode("AAAAAA", 6, out, 3), -1);       /* cap */
+	cr_assert_eq(crypto_b64_decode("A", 1, out, sizeof(out)), -1);
+	/* stray bits, then cap */
+	cr_assert_eq(crypto_b64_decode("AB", 2, out, sizeof(out)), -1);
+	cr_assert_eq(crypto_b64_decode("AAAAAA", 6, out, 3), -1);
 }
 
 /* --- policy ---------------------------------------------------------------- */
