@@ -61,7 +61,7 @@ static int send_token_invalid(struct request *req)
  * transaction open; the 422 sent (rolled back) when the token is spent,
  * expired, another user's or the user is gone; another df_err (rolled
  * back) on failure. */
-static int spend_token(struct request *req, enum store_token_purpose purpose,
+static int spend_token(struct request *req, enum store_tokens_purpose purpose,
 	const char *token, const struct store_user *u)
 {
 	struct store_user spent;
@@ -114,7 +114,7 @@ static int reset_post(struct request *req)
 	known = rc == 0 && u.active;
 	if (known) {
 		rc = store_tokens_recent(req->arena, u.id,
-			STORE_TOKEN_PASSWORD_RESET, RESET_MAIL_INTERVAL_S, &recent);
+			STORE_TOKENS_PASSWORD_RESET, RESET_MAIL_INTERVAL_S, &recent);
 		if (rc != 0)
 			return rc;
 	}
@@ -156,7 +156,7 @@ static int reset_confirm_post(struct request *req)
 	fresh = json_get_str(req->json, "new_password", "");
 	/* Look first, spend later: a new password the policy refuses must
 	 * not use the link up. */
-	rc = store_tokens_peek(req->arena, STORE_TOKEN_PASSWORD_RESET, token, &u);
+	rc = store_tokens_peek(req->arena, STORE_TOKENS_PASSWORD_RESET, token, &u);
 	if (rc == DF_ENOTFOUND || (rc == 0 && !u.active))
 		return send_token_invalid(req);
 	if (rc != 0)
@@ -170,7 +170,7 @@ static int reset_confirm_post(struct request *req)
 	if (rc != 0)
 		return rc;
 
-	rc = spend_token(req, STORE_TOKEN_PASSWORD_RESET, token, &u);
+	rc = spend_token(req, STORE_TOKENS_PASSWORD_RESET, token, &u);
 	if (rc != 0)
 		return rc;
 	rc = store_account_set_password(u.id, phc, NULL);
@@ -196,12 +196,12 @@ static int verify_post(struct request *req)
 	int rc;
 
 	token = json_get_str(req->json, "token", "");
-	rc = store_tokens_peek(req->arena, STORE_TOKEN_EMAIL_VERIFY, token, &u);
+	rc = store_tokens_peek(req->arena, STORE_TOKENS_EMAIL_VERIFY, token, &u);
 	if (rc == DF_ENOTFOUND)
 		return send_token_invalid(req);
 	if (rc != 0)
 		return rc;
-	rc = spend_token(req, STORE_TOKEN_EMAIL_VERIFY, token, &u);
+	rc = spend_token(req, STORE_TOKENS_EMAIL_VERIFY, token, &u);
 	if (rc != 0)
 		return rc;
 	rc = store_account_mark_verified(u.id);

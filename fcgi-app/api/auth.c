@@ -647,7 +647,7 @@ static int refresh_post(struct request *req)
 		return rc;
 
 	switch (rt.state) {
-	case STORE_REFRESH_SPENT:
+	case STORE_SESSIONS_REFRESH_SPENT:
 		/* Someone holds a copy of a token that was already rotated:
 		 * the thief or the owner, and we cannot tell which, so the
 		 * whole login ends for both. The thief may also hold access
@@ -673,11 +673,11 @@ static int refresh_post(struct request *req)
 			"token was used before: this login has been ended and "
 			"every access token of the account refused. Log in "
 			"again.");
-	case STORE_REFRESH_REVOKED:
-	case STORE_REFRESH_EXPIRED:
+	case STORE_SESSIONS_REFRESH_REVOKED:
+	case STORE_SESSIONS_REFRESH_EXPIRED:
 		store_tx_rollback();
 		return send_refresh_refused(req, from_cookie, refused);
-	case STORE_REFRESH_LIVE:
+	case STORE_SESSIONS_REFRESH_LIVE:
 		break;
 	}
 	if (!u.active) {

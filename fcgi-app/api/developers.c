@@ -5,7 +5,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "api.h"
-#include "api/market.h"
+#include "api/shared/ext_view.h"
 #include "err.h"
 #include "json.h"
 #include "problem.h"
@@ -50,7 +50,7 @@ static const struct json_field reject_fields[] = {
  * notes, created_at, reviewed_at} and, for admins, user:{id, username}.
  * The applicant sees the reviewer's notes too: they say why. */
 static struct json_object *app_json(struct request *req,
-	const struct store_dev_app *d, int admin_view)
+	const struct store_developers_app *d, int admin_view)
 {
 	struct json_object *o = json_new_object(req), *u;
 
@@ -77,7 +77,7 @@ static struct json_object *app_json(struct request *req,
 }
 
 static int answer_app(struct request *req, int status,
-	const struct store_dev_app *d, int admin_view)
+	const struct store_developers_app *d, int admin_view)
 {
 	struct json_object *o = app_json(req, d, admin_view);
 
@@ -88,7 +88,7 @@ static int answer_app(struct request *req, int status,
 
 /* Inside the store's transaction: the audit record commits with the
  * change. */
-static int audit_app(void *ctx, const struct store_dev_app *d,
+static int audit_app(void *ctx, const struct store_developers_app *d,
 	int role_changed)
 {
 	struct request *req = ctx;
@@ -111,9 +111,9 @@ static int audit_app(void *ctx, const struct store_dev_app *d,
 
 static int apply_post(struct request *req)
 {
-	struct store_dev_app_input in;
-	struct store_dev_app d;
-	enum store_dev_refusal why;
+	struct store_developers_app_input in;
+	struct store_developers_app d;
+	enum store_developers_refusal why;
 	int rc;
 
 	in.description = json_get_str(req->json, "description", NULL);
@@ -124,9 +124,9 @@ static int apply_post(struct request *req)
 		req, &d, &why);
 	if (rc == DF_ECONFLICT)
 		return problem_send(req, 409, NULL,
-			why == STORE_DEV_PENDING ?
+			why == STORE_DEVELOPERS_PENDING ?
 			"An application of yours is waiting for review." :
-			why == STORE_DEV_APPROVED ?
+			why == STORE_DEVELOPERS_APPROVED ?
 			"Your application was approved already." :
 			"Only accounts with the role user can apply: developers "
 			"and admins publish already, support is a staff role.");
@@ -141,7 +141,7 @@ static int apply_post(struct request *req)
 
 static int apply_me(struct request *req)
 {
-	struct store_dev_app d;
+	struct store_developers_app d;
 	int rc;
 
 	rc = store_developers_latest(req->arena, req->auth.sub, &d);
@@ -168,7 +168,7 @@ static struct json_object *app_item(struct request *req, const void *row)
 static int apps_list(struct request *req)
 {
 	const char *status = http_query(req, "status");
-	struct store_dev_app *apps = NULL;
+	struct store_developers_app *apps = NULL;
 	size_t n = 0;
 	int rc;
 
@@ -178,13 +178,13 @@ static int apps_list(struct request *req)
 		return rc;
 
 	return api_list_page(req, "devapps", apps, n, sizeof(*apps),
-		offsetof(struct store_dev_app, id), app_item);
+		offsetof(struct store_developers_app, id), app_item);
 }
 
 static int review(struct request *req, int approve)
 {
 	const char *id = router_param(req, "id");
-	struct store_dev_app d;
+	struct store_developers_app d;
 	int rc;
 
 	if (!validate_uuid(id))

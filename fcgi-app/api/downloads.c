@@ -13,7 +13,7 @@
 #include <time.h>
 #include <json-c/json.h>
 #include "api.h"
-#include "api/market.h"
+#include "api/shared/ext_view.h"
 #include "arena.h"
 #include "config.h"
 #include "crypto.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "api.h"
-#include "api/market.h"
+#include "api/shared/ext_view.h"
 #include "arena.h"
 #include "blob.h"
 #include "config.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "api.h"
-#include "api/market.h"
+#include "api/shared/ext_view.h"
 #include "arena.h"
 #include "err.h"
 #include "json.h"

@@ -13,7 +13,7 @@
 #include <json-c/json.h>
 #include <openssl/evp.h>
 #include "api.h"
-#include "api/market.h"
+#include "api/shared/ext_view.h"
 #include "arena.h"
 #include "blob.h"
 #include "config.h"

@@ -21,7 +21,7 @@
 
 static void app_from_row(const struct db_result *res, size_t row, void *out)
 {
-	struct store_dev_app *o = out;
+	struct store_developers_app *o = out;
 
 	memset(o, 0, sizeof(*o));
 	o->id = db_int(res, row, 0, 0);
@@ -40,7 +40,7 @@ static void app_from_row(const struct db_result *res, size_t row, void *out)
 }
 
 static int read_app(struct arena *a, const char *sql, struct db_param key,
-	struct store_dev_app *out)
+	struct store_developers_app *out)
 {
 	struct db_result res;
 	int rc;
@@ -53,8 +53,8 @@ static int read_app(struct arena *a, const char *sql, struct db_param key,
 }
 
 int store_developers_apply(struct arena *a, const char *user_pid,
-	const struct store_dev_app_input *in, store_developers_hook hook,
-	void *ctx, struct store_dev_app *out, enum store_dev_refusal *why)
+	const struct store_developers_app_input *in, store_developers_hook hook,
+	void *ctx, struct store_developers_app *out, enum store_developers_refusal *why)
 {
 	static const char lock_user[] =
 		"SELECT id, role FROM users WHERE public_id = ? FOR UPDATE";
@@ -84,15 +84,15 @@ int store_developers_apply(struct arena *a, const char *user_pid,
 	uid = db_int(&res, 0, 0, 0);
 	role = db_str(&res, 0, 1);
 	if (role == NULL || strcmp(role, "user") != 0) {
-		*why = STORE_DEV_ROLE;
+		*why = STORE_DEVELOPERS_ROLE;
 		return store_tx_end(DF_ECONFLICT);
 	}
 	rc = db_query(a, standing, DBP(DB_INT(uid)), &res);
 	if (rc != 0)
 		return store_tx_end(rc);
 	if (db_int(&res, 0, 0, 0) > 0 || db_int(&res, 0, 1, 0) > 0) {
-		*why = db_int(&res, 0, 0, 0) > 0 ? STORE_DEV_PENDING :
-			STORE_DEV_APPROVED;
+		*why = db_int(&res, 0, 0, 0) > 0 ? STORE_DEVELOPERS_PENDING :
+			STORE_DEVELOPERS_APPROVED;
 		return store_tx_end(DF_ECONFLICT);
 	}
 	rc = db_exec(insert, DBP(DB_STR(pid), DB_INT(uid),
@@ -107,7 +107,7 @@ int store_developers_apply(struct arena *a, const char *user_pid,
 }
 
 int store_developers_latest(struct arena *a, const char *user_pid,
-	struct store_dev_app *out)
+	struct store_developers_app *out)
 {
 	static const char sql[] = "SELECT " APP_COLUMNS APP_FROM
 		" WHERE u.public_id = ? ORDER BY d.id DESC LIMIT 1";
@@ -116,7 +116,7 @@ int store_developers_latest(struct arena *a, const char *user_pid,
 }
 
 int store_developers_list(struct arena *a, const char *status,
-	int64_t after_id, int64_t limit, struct store_dev_app **out, size_t *n)
+	int64_t after_id, int64_t limit, struct store_developers_app **out, size_t *n)
 {
 	static const char sql[] = "SELECT " APP_COLUMNS APP_FROM
 		" WHERE (? IS NULL OR d.status = ?) AND d.id > ?"
@@ -133,7 +133,7 @@ int store_developers_list(struct arena *a, const char *status,
 
 int store_developers_review(struct arena *a, const char *app_pid,
 	int approve, const char *notes, const char *reviewer_pid,
-	store_developers_hook hook, void *ctx, struct store_dev_app *out)
+	store_developers_hook hook, void *ctx, struct store_developers_app *out)
 {
 	/* The application first, then its applicant: the same order as
 	 * every other review, so two reviews never wait on each other in

@@ -9,7 +9,7 @@
 
 struct arena;
 
-struct store_dev_app {
+struct store_developers_app {
 	int64_t id;                  /* row id: the list cursor, never shown */
 	char public_id[37];
 	const char *status;          /* "pending", "approved", "rejected" */
@@ -24,7 +24,7 @@ struct store_dev_app {
 	const char *username;
 };
 
-struct store_dev_app_input {
+struct store_developers_app_input {
 	const char *description;
 	const char *website;
 	const char *github_username;
@@ -35,32 +35,32 @@ struct store_dev_app_input {
  * commit (see store_admin_users_hook): the audit record commits with the
  * change or not at all. role_changed is 1 when an approval made the
  * applicant a developer. */
-typedef int (*store_developers_hook)(void *ctx, const struct store_dev_app *app,
+typedef int (*store_developers_hook)(void *ctx, const struct store_developers_app *app,
 	int role_changed);
 
 /* Why a submission was refused (DF_ECONFLICT). */
-enum store_dev_refusal {
-	STORE_DEV_PENDING = 1,       /* an application is waiting for review */
-	STORE_DEV_APPROVED,          /* one was approved already */
-	STORE_DEV_ROLE               /* the account's role is not "user" */
+enum store_developers_refusal {
+	STORE_DEVELOPERS_PENDING = 1,       /* an application is waiting for review */
+	STORE_DEVELOPERS_APPROVED,          /* one was approved already */
+	STORE_DEVELOPERS_ROLE               /* the account's role is not "user" */
 };
 
 /* Files an application for the user with public id user_pid. The user
  * row is locked first, so two submissions at once cannot both pass.
  * DF_ENOTFOUND (no such user), DF_ECONFLICT with *why set. */
 DF_MUST_CHECK int store_developers_apply(struct arena *a, const char *user_pid,
-	const struct store_dev_app_input *in, store_developers_hook hook,
-	void *ctx, struct store_dev_app *out, enum store_dev_refusal *why);
+	const struct store_developers_app_input *in, store_developers_hook hook,
+	void *ctx, struct store_developers_app *out, enum store_developers_refusal *why);
 
 /* The user's most recent application. DF_ENOTFOUND when none. */
 DF_MUST_CHECK int store_developers_latest(struct arena *a, const char *user_pid,
-	struct store_dev_app *out);
+	struct store_developers_app *out);
 
 /* Applications with status (NULL: any) in order of submission, after row
  * id after_id (0: from the first), at most limit + 1 of them so the
  * caller knows whether a next page exists. */
 DF_MUST_CHECK int store_developers_list(struct arena *a, const char *status,
-	int64_t after_id, int64_t limit, struct store_dev_app **out, size_t *n);
+	int64_t after_id, int64_t limit, struct store_developers_app **out, size_t *n);
 
 /* Approves (approve = 1) or rejects a pending application with the
  * reviewer's notes (may be NULL for an approval). An approval makes the
@@ -70,6 +70,6 @@ DF_MUST_CHECK int store_developers_list(struct arena *a, const char *status,
  * it is not pending. */
 DF_MUST_CHECK int store_developers_review(struct arena *a, const char *app_pid,
 	int approve, const char *notes, const char *reviewer_pid,
-	store_developers_hook hook, void *ctx, struct store_dev_app *out);
+	store_developers_hook hook, void *ctx, struct store_developers_app *out);
 
 #endif

@@ -103,13 +103,13 @@ int store_sessions_find(struct arena *a, const char *token, int for_update,
 	/* A revoked family outranks a spent token: reuse of a token whose
 	 * family has already ended needs no second revocation. */
 	if (db_int(&res, 0, 4, 1))
-		out->state = STORE_REFRESH_REVOKED;
+		out->state = STORE_SESSIONS_REFRESH_REVOKED;
 	else if (db_int(&res, 0, 3, 1))
-		out->state = STORE_REFRESH_SPENT;
+		out->state = STORE_SESSIONS_REFRESH_SPENT;
 	else if (db_int(&res, 0, 5, 1))
-		out->state = STORE_REFRESH_EXPIRED;
+		out->state = STORE_SESSIONS_REFRESH_EXPIRED;
 	else
-		out->state = STORE_REFRESH_LIVE;
+		out->state = STORE_SESSIONS_REFRESH_LIVE;
 	return 0;
 }
 

@@ -26,18 +26,18 @@ DF_MUST_CHECK int store_sessions_issue(int64_t user_id, const char *family,
 	char token_out[STORE_SESSIONS_TOKEN_LEN + 1],
 	char family_out[STORE_SESSIONS_FAMILY_LEN + 1]);
 
-enum store_refresh_state {
-	STORE_REFRESH_LIVE = 0,   /* unspent, unrevoked, unexpired */
-	STORE_REFRESH_SPENT,      /* rotated before: presenting it is reuse */
-	STORE_REFRESH_REVOKED,    /* logged out or its family ended */
-	STORE_REFRESH_EXPIRED
+enum store_sessions_refresh_state {
+	STORE_SESSIONS_REFRESH_LIVE = 0,   /* unspent, unrevoked, unexpired */
+	STORE_SESSIONS_REFRESH_SPENT,      /* rotated before: presenting it is reuse */
+	STORE_SESSIONS_REFRESH_REVOKED,    /* logged out or its family ended */
+	STORE_SESSIONS_REFRESH_EXPIRED
 };
 
 struct store_refresh {
 	int64_t id;
 	int64_t user_id;
 	char family[STORE_SESSIONS_FAMILY_LEN + 1];
-	enum store_refresh_state state;
+	enum store_sessions_refresh_state state;
 };
 
 /* Finds the token by its hash. With for_update (inside a transaction)

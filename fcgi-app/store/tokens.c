@@ -11,19 +11,19 @@
 #include "store/tx.h"
 #include "store/users.h"
 
-static const char *purpose_name(enum store_token_purpose p)
+static const char *purpose_name(enum store_tokens_purpose p)
 {
-	return p == STORE_TOKEN_EMAIL_VERIFY ? "email_verify" : "password_reset";
+	return p == STORE_TOKENS_EMAIL_VERIFY ? "email_verify" : "password_reset";
 }
 
-int store_tokens_create(int64_t user_id, enum store_token_purpose purpose,
-	unsigned ttl_s, char token[STORE_TOKEN_CHARS + 1])
+int store_tokens_create(int64_t user_id, enum store_tokens_purpose purpose,
+	unsigned ttl_s, char token[STORE_TOKENS_CHARS + 1])
 {
 	static const char sql[] =
 		"INSERT INTO user_tokens (user_id, purpose, token_hash, created_at,"
 		" expires_at) VALUES (?, ?, ?, UTC_TIMESTAMP(6),"
 		" UTC_TIMESTAMP(6) + INTERVAL ? SECOND)";
-	unsigned char raw[STORE_TOKEN_BYTES], hash[CRYPTO_SHA256_LEN];
+	unsigned char raw[STORE_TOKENS_BYTES], hash[CRYPTO_SHA256_LEN];
 	int rc;
 
 	if (crypto_random(raw, sizeof(raw)) != 0)
@@ -34,25 +34,25 @@ int store_tokens_create(int64_t user_id, enum store_token_purpose purpose,
 	rc = db_exec(sql, DBP(DB_INT(user_id), DB_STR(purpose_name(purpose)),
 		DB_BLOB(hash, sizeof(hash)), DB_INT(ttl_s)), NULL, NULL);
 	if (rc != 0)
-		crypto_wipe(token, STORE_TOKEN_CHARS + 1);
+		crypto_wipe(token, STORE_TOKENS_CHARS + 1);
 	return rc;
 }
 
 /* The SHA-256 of a well-formed token's bytes. 0 or DF_ENOTFOUND. */
 static int token_hash(const char *token, unsigned char hash[CRYPTO_SHA256_LEN])
 {
-	unsigned char raw[STORE_TOKEN_BYTES + 3];
+	unsigned char raw[STORE_TOKENS_BYTES + 3];
 
-	if (token == NULL || strlen(token) != STORE_TOKEN_CHARS ||
-	    crypto_b64url_decode(token, STORE_TOKEN_CHARS, raw) !=
-	    STORE_TOKEN_BYTES)
+	if (token == NULL || strlen(token) != STORE_TOKENS_CHARS ||
+	    crypto_b64url_decode(token, STORE_TOKENS_CHARS, raw) !=
+	    STORE_TOKENS_BYTES)
 		return DF_ENOTFOUND;
-	crypto_sha256(raw, STORE_TOKEN_BYTES, hash);
+	crypto_sha256(raw, STORE_TOKENS_BYTES, hash);
 	crypto_wipe(raw, sizeof(raw));
 	return 0;
 }
 
-int store_tokens_peek(struct arena *a, enum store_token_purpose purpose,
+int store_tokens_peek(struct arena *a, enum store_tokens_purpose purpose,
 	const char *token, struct store_user *out)
 {
 	static const char sql[] = "SELECT " STORE_USERS_COLUMNS
@@ -67,7 +67,7 @@ int store_tokens_peek(struct arena *a, enum store_token_purpose purpose,
 		DB_STR(purpose_name(purpose))), out);
 }
 
-int store_tokens_consume(struct arena *a, enum store_token_purpose purpose,
+int store_tokens_consume(struct arena *a, enum store_tokens_purpose purpose,
 	const char *token, struct store_user *out)
 {
 	static const char sql_spend[] =
@@ -90,7 +90,7 @@ int store_tokens_consume(struct arena *a, enum store_token_purpose purpose,
 		out);
 }
 
-int store_tokens_revoke_all(int64_t user_id, enum store_token_purpose purpose)
+int store_tokens_revoke_all(int64_t user_id, enum store_tokens_purpose purpose)
 {
 	static const char sql[] =
 		"UPDATE user_tokens SET used_at = UTC_TIMESTAMP(6)"
@@ -102,7 +102,7 @@ int store_tokens_revoke_all(int64_t user_id, enum store_token_purpose purpose)
 }
 
 int store_tokens_recent(struct arena *a, int64_t user_id,
-	enum store_token_purpose purpose, unsigned window_s, int64_t *count)
+	enum store_tokens_purpose purpose, unsigned window_s, int64_t *count)
 {
 	static const char sql[] =
 		"SELECT COUNT(*) FROM user_tokens WHERE user_id = ? AND purpose = ?"

@@ -1,5 +1,5 @@
 /* Unit tests for the list convention: ?limit= bounds and defaults,
- * cursors (api/paging.c makes them, the router's API_PAGE_ROWS reads
+ * cursors (api/shared/paging.c makes them, the router's API_PAGE_ROWS reads
  * them) that round-trip, and refusal of every cursor the list did not
  * hand out. */
 #include <criterion/criterion.h>

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "api.h"
+#include "api/api.h"
 #include "arena.h"
 #include "crypto.h"
 #include "json.h"

@@ -6,7 +6,7 @@
  * developer programme and the marketplace take free text and reasons). */
 #include <string.h>
 #include <json-c/json.h>
-#include "api.h"
+#include "api/api.h"
 #include "json.h"
 #include "validate.h"
 

@@ -11,7 +11,7 @@
  * (the client signs in again). */
 #include <time.h>
 #include <string.h>
-#include "api.h"
+#include "api/api.h"
 #include "arena.h"
 #include "err.h"
 #include "token.h"

@@ -2,7 +2,7 @@
 /* Writes security events with the request's context (actor, client
  * address, request id) so handlers name only what happened. */
 #include <json-c/json.h>
-#include "api.h"
+#include "api/api.h"
 #include "store/audit.h"
 
 int api_audit(struct request *req, const char *event, const char *subject_id,

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
-#include "api.h"
-#include "api/market.h"
+#include "api/api.h"
+#include "api/shared/ext_view.h"
 #include "arena.h"
 #include "cache.h"
 #include "err.h"

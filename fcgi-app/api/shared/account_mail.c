@@ -5,7 +5,7 @@
  * when the event that sends it committed. Links point at the web site
  * under the config's public_url. */
 #include <string.h>
-#include "api.h"
+#include "api/api.h"
 #include "arena.h"
 #include "config.h"
 #include "crypto.h"
@@ -34,10 +34,10 @@ static char *mail_link(struct request *req, const char *path,
 
 /* Creates a token for u and the link that carries it. */
 static int token_link(struct request *req, const struct store_user *u,
-	enum store_token_purpose purpose, unsigned ttl_s, const char *path,
+	enum store_tokens_purpose purpose, unsigned ttl_s, const char *path,
 	char **url)
 {
-	char token[STORE_TOKEN_CHARS + 1];
+	char token[STORE_TOKENS_CHARS + 1];
 	int rc;
 
 	rc = store_tokens_create(u->id, purpose, ttl_s, token);
@@ -54,7 +54,7 @@ int api_account_send_verification(struct request *req,
 	char *url, *body;
 	int rc;
 
-	rc = token_link(req, u, STORE_TOKEN_EMAIL_VERIFY, API_EMAIL_VERIFY_TTL_S,
+	rc = token_link(req, u, STORE_TOKENS_EMAIL_VERIFY, API_EMAIL_VERIFY_TTL_S,
 		"/verify-email", &url);
 	if (rc != 0)
 		return rc;
@@ -82,7 +82,7 @@ int api_account_send_reset(struct request *req, const struct store_user *u)
 	char *url, *body;
 	int rc;
 
-	rc = token_link(req, u, STORE_TOKEN_PASSWORD_RESET,
+	rc = token_link(req, u, STORE_TOKENS_PASSWORD_RESET,
 		API_PASSWORD_RESET_TTL_S, "/reset-password", &url);
 	if (rc != 0)
 		return rc;

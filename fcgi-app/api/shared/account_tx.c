@@ -6,7 +6,7 @@
  * ends" means. */
 #include <stdint.h>
 #include <json-c/json.h>
-#include "api.h"
+#include "api/api.h"
 #include "http.h"
 #include "json.h"
 #include "store/sessions.h"
@@ -25,7 +25,7 @@ int api_sessions_end(int64_t user_id, int reset_links, uint64_t *revoked)
 		rc = store_users_bump_token_version(user_id);
 	if (rc == 0 && reset_links)
 		rc = store_tokens_revoke_all(user_id,
-			STORE_TOKEN_PASSWORD_RESET);
+			STORE_TOKENS_PASSWORD_RESET);
 	return rc;
 }
 

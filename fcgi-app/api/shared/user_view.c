@@ -2,7 +2,7 @@
 /* The one JSON shape of a user, shared by the auth, /me and admin
  * routes, so a field added or withheld is added or withheld everywhere. */
 #include <json-c/json.h>
-#include "api.h"
+#include "api/api.h"
 #include "json.h"
 #include "store/users.h"
 

@@ -2,8 +2,8 @@
 /* What the marketplace's api files (extensions.c, versions.c,
  * reviews.c) share: who may see and manage a listing, the listing as
  * clients see it, and the cache generation their writes bump. */
-#ifndef DF_API_MARKET_H
-#define DF_API_MARKET_H
+#ifndef DF_API_SHARED_EXT_VIEW_H
+#define DF_API_SHARED_EXT_VIEW_H
 
 #include <stdint.h>
 #include "http.h"
