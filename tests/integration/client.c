@@ -873,3 +873,22 @@ int client_has_error(const struct client_resp *r, const char *field,
 	json_object_put(o);
 	return found;
 }
+
+void client_assert_field_error(const struct client_resp *r, const char *field,
+	const char *code)
+{
+	client_assert_problem(r, 422, "validation_failed");
+	cr_assert(client_has_error(r, field, code), "no error %s/%s in %s",
+		field, code, r->body);
+}
+
+void client_expect_field_error(const char *method, const char *path,
+	const char *access, const char *json, const char *field,
+	const char *code)
+{
+	struct client_resp r;
+
+	client_call_token(method, path, access, json, &r);
+	client_assert_field_error(&r, field, code);
+	client_free(&r);
+}

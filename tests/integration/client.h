@@ -182,5 +182,13 @@ void client_assert_problem(const struct client_resp *r, long status,
 /* 1 when the problem body's errors[] names field with code. */
 int client_has_error(const struct client_resp *r, const char *field,
 	const char *code);
+/* Asserts a 422 validation_failed whose errors[] names field with code. */
+void client_assert_field_error(const struct client_resp *r, const char *field,
+	const char *code);
+/* Asserts that method path (with that access token, or none when NULL)
+ * answers the 422 of client_assert_field_error. */
+void client_expect_field_error(const char *method, const char *path,
+	const char *access, const char *json, const char *field,
+	const char *code);
 
 #endif

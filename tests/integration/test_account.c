@@ -34,27 +34,6 @@ static void new_account(struct client_account *a)
 	client_account_new(a, "acc", "account.example", PASSWORD);
 }
 
-/* A 422 whose errors[] names field with code. */
-static void assert_field_error(struct client_resp *r, const char *field,
-	const char *code)
-{
-	client_assert_problem(r, 422, "validation_failed");
-	cr_assert(client_has_error(r, field, code), "no error %s/%s in %s",
-		field, code, r->body);
-}
-
-/* Asserts that method path answers 422 naming field with code. */
-static void expect_field_error(const char *method, const char *path,
-	const char *access, const char *json, const char *field,
-	const char *code)
-{
-	struct client_resp r;
-
-	client_call_token(method, path, access, json, &r);
-	assert_field_error(&r, field, code);
-	client_free(&r);
-}
-
 /* Status of a login; *access gets the new access token on 200 when not
  * NULL. */
 static long login(const char *email, const char *password, const char *code,
@@ -333,7 +312,7 @@ Test(me, patch_refuses_bad_fields)
 	memset(name, 'x', 101);
 	name[101] = '\0';
 	snprintf(body, sizeof(body), "{\"display_name\":\"%s\"}", name);
-	expect_field_error("PATCH", ME, a.access, body, "display_name",
+	client_expect_field_error("PATCH", ME, a.access, body, "display_name",
 		"too_long");
 	/* 100 characters, several bytes each, are fine. */
 	body[0] = '\0';
@@ -343,16 +322,19 @@ Test(me, patch_refuses_bad_fields)
 	strcat(body, "\"}");
 	cr_assert_eq(client_status_token("PATCH", ME, a.access, body), 200);
 
-	expect_field_error("PATCH", ME, a.access, "{\"display_name\":\"\"}",
+	client_expect_field_error("PATCH", ME, a.access,
+		"{\"display_name\":\"\"}",
 		"display_name", "too_short");
-	expect_field_error("PATCH", ME, a.access,
+	client_expect_field_error("PATCH", ME, a.access,
 		"{\"display_name\":\"a\\nb\"}", "display_name",
 		"invalid_format");
-	expect_field_error("PATCH", ME, a.access, "{\"display_name\":42}",
+	client_expect_field_error("PATCH", ME, a.access,
+		"{\"display_name\":42}",
 		"display_name", "invalid_type");
-	expect_field_error("PATCH", ME, a.access, "{\"email\":\"x@y.example\"}",
+	client_expect_field_error("PATCH", ME, a.access,
+		"{\"email\":\"x@y.example\"}",
 		"email", "unknown_field");
-	expect_field_error("PATCH", ME, a.access, "{\"role\":\"admin\"}",
+	client_expect_field_error("PATCH", ME, a.access, "{\"role\":\"admin\"}",
 		"role", "unknown_field");
 	cr_assert_eq(client_status_token("PATCH", ME, a.access, "[1]"), 400);
 	cr_assert_eq(client_status_token("PATCH", ME, a.access, "{bad"), 400);
@@ -414,7 +396,7 @@ Test(me_password, a_wrong_current_password_changes_nothing)
 	new_account(&a);
 	snprintf(body, sizeof(body), "{\"current_password\":\"not-it-at-all-9\","
 		"\"new_password\":\"%s\"}", NEW_PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body,
+	client_expect_field_error("POST", ME_PASSWORD, a.access, body,
 		"current_password", "invalid");
 	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 200);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 200);
@@ -440,7 +422,7 @@ Test(me_password, wrong_current_passwords_count_toward_the_login_lockout)
 	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 401);
 	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 401);
 	for (int i = 0; i < 2; i++) {
-		expect_field_error("POST", ME_PASSWORD, a.access, wrong,
+		client_expect_field_error("POST", ME_PASSWORD, a.access, wrong,
 			"current_password", "invalid");
 	}
 	/* The fifth failure, whichever route it came through, locks. */
@@ -466,25 +448,29 @@ Test(me_password, the_new_password_follows_the_policy)
 	new_account(&a);
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"short\"}", PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+	client_expect_field_error("POST", ME_PASSWORD, a.access, body,
+		"new_password",
 		"too_short");
 
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"1234567890\"}", PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+	client_expect_field_error("POST", ME_PASSWORD, a.access, body,
+		"new_password",
 		"common_password");
 
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"x-%s-2024x\"}", PASSWORD, a.username);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+	client_expect_field_error("POST", ME_PASSWORD, a.access, body,
+		"new_password",
 		"contains_username");
 
 	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
 		"\"new_password\":\"%s\"}", PASSWORD, PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
+	client_expect_field_error("POST", ME_PASSWORD, a.access, body,
+		"new_password",
 		"same_as_current");
 
-	expect_field_error("POST", ME_PASSWORD, a.access,
+	client_expect_field_error("POST", ME_PASSWORD, a.access,
 		"{\"new_password\":\"x\"}", "current_password", "required");
 	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 200,
 		"a refused change must not end the session");
@@ -607,10 +593,11 @@ Test(reset, takes_about_the_same_time_for_unknown_addresses, .timeout = 60)
 Test(reset, refuses_a_malformed_address)
 {
 
-	expect_field_error("POST", RESET, NULL,
+	client_expect_field_error("POST", RESET, NULL,
 		"{\"email\":\"not an address\"}", "email", "invalid_format");
-	expect_field_error("POST", RESET, NULL, "{}", "email", "required");
-	expect_field_error("POST", RESET, NULL,
+	client_expect_field_error("POST", RESET, NULL, "{}", "email",
+		"required");
+	client_expect_field_error("POST", RESET, NULL,
 		"{\"email\":\"a@b.example\",\"x\":1}", "x", "unknown_field");
 }
 
@@ -664,7 +651,7 @@ Test(reset, full_flow_through_the_mailed_link, .timeout = 60)
 
 	/* Used once: refused the second time. */
 	cr_assert_eq(confirm_reset(tok, "yet-another-Pass-77", &r), 422);
-	assert_field_error(&r, "token", "invalid");
+	client_assert_field_error(&r, "token", "invalid");
 	client_free(&r);
 	cr_assert_eq(login(a.email, NEW_PASSWORD, NULL, NULL), 200);
 	free(tok);
@@ -686,7 +673,7 @@ Test(reset, an_expired_token_is_refused, .timeout = 60)
 		a.id);
 	free(client_sql(sql));
 	cr_assert_eq(confirm_reset(tok, NEW_PASSWORD, &r), 422);
-	assert_field_error(&r, "token", "invalid");
+	client_assert_field_error(&r, "token", "invalid");
 	client_free(&r);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 200);
 	free(tok);
@@ -702,7 +689,7 @@ Test(reset, a_refused_new_password_does_not_spend_the_token, .timeout = 60)
 	new_account(&a);
 	tok = reset_token(a.email);
 	cr_assert_eq(confirm_reset(tok, "short", &r), 422);
-	assert_field_error(&r, "new_password", "too_short");
+	client_assert_field_error(&r, "new_password", "too_short");
 	client_free(&r);
 	cr_assert_eq(confirm_reset(tok, a.username, &r), 422);
 	client_free(&r);
@@ -715,17 +702,17 @@ Test(reset, refuses_malformed_and_unknown_tokens)
 {
 	char body[256];
 
-	expect_field_error("POST", RESET_CONFIRM, NULL,
+	client_expect_field_error("POST", RESET_CONFIRM, NULL,
 		"{\"token\":\"abc\",\"new_password\":"
 		"\"" NEW_PASSWORD "\"}", "token", "invalid");
 	/* Well formed, never issued. */
 	snprintf(body, sizeof(body), "{\"token\":\"%s\",\"new_password\":\"%s\"}",
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NEW_PASSWORD);
-	expect_field_error("POST", RESET_CONFIRM, NULL, body, "token",
+	client_expect_field_error("POST", RESET_CONFIRM, NULL, body, "token",
 		"invalid");
-	expect_field_error("POST", RESET_CONFIRM, NULL,
+	client_expect_field_error("POST", RESET_CONFIRM, NULL,
 		"{\"new_password\":\"x\"}", "token", "required");
-	expect_field_error("POST", RESET_CONFIRM, NULL,
+	client_expect_field_error("POST", RESET_CONFIRM, NULL,
 		"{\"token\":\"' OR 1=1 -- \","
 		"\"new_password\":\"" NEW_PASSWORD "\"}", "token", "invalid");
 }
@@ -812,7 +799,8 @@ Test(verify_email, flow_through_the_mailed_link, .timeout = 60)
 	client_free(&r);
 	cr_assert_eq(client_audit_count("auth.email_verified", a.id), 1);
 
-	expect_field_error("POST", VERIFY, NULL, body, "token", "invalid");
+	client_expect_field_error("POST", VERIFY, NULL, body, "token",
+		"invalid");
 	/* Verification does not end sessions. */
 	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 200);
 	free(tok);
@@ -827,7 +815,8 @@ Test(verify_email, a_reset_token_does_not_verify, .timeout = 60)
 	new_account(&a);
 	tok = reset_token(a.email);
 	snprintf(body, sizeof(body), "{\"token\":\"%s\"}", tok);
-	expect_field_error("POST", VERIFY, NULL, body, "token", "invalid");
+	client_expect_field_error("POST", VERIFY, NULL, body, "token",
+		"invalid");
 	/* ...and the reset token still works for its purpose. */
 	cr_assert_eq(confirm_reset(tok, NEW_PASSWORD, NULL), 204);
 	free(tok);
@@ -837,10 +826,12 @@ Test(verify_email, a_reset_token_does_not_verify, .timeout = 60)
 Test(verify_email, refuses_bad_input)
 {
 
-	expect_field_error("POST", VERIFY, NULL, "{}", "token", "required");
-	expect_field_error("POST", VERIFY, NULL, "{\"token\":12}", "token",
+	client_expect_field_error("POST", VERIFY, NULL, "{}", "token",
+		"required");
+	client_expect_field_error("POST", VERIFY, NULL, "{\"token\":12}",
+		"token",
 		"invalid_type");
-	expect_field_error("POST", VERIFY, NULL, "{\"token\":\"nope\"}",
+	client_expect_field_error("POST", VERIFY, NULL, "{\"token\":\"nope\"}",
 		"token", "invalid");
 	cr_assert_eq(client_status_token("POST", VERIFY, NULL, "nope"), 400);
 }
@@ -930,9 +921,9 @@ Test(mfa, enrol_confirm_and_log_in_with_codes, .timeout = 60)
 	/* A wrong code (a neighbour far outside the window) is refused. */
 	totp_code(secret, time(NULL) - 300, code);
 	snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
-	expect_field_error("POST", MFA_CONFIRM, a.access, body, "code",
+	client_expect_field_error("POST", MFA_CONFIRM, a.access, body, "code",
 		"invalid");
-	expect_field_error("POST", MFA_CONFIRM, a.access,
+	client_expect_field_error("POST", MFA_CONFIRM, a.access,
 		"{\"code\":\"12ab56\"}", "code", "invalid");
 	cr_assert_not(mfa_enabled(&a, NULL));
 
@@ -1018,7 +1009,7 @@ Test(mfa, confirm_without_an_enrolment_is_a_conflict)
 		"{\"code\":\"123456\"}", &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
-	expect_field_error("POST", MFA_CONFIRM, a.access, "{}", "code",
+	client_expect_field_error("POST", MFA_CONFIRM, a.access, "{}", "code",
 		"required");
 	client_account_free(&a);
 }
@@ -1037,7 +1028,7 @@ Test(mfa, a_new_enrolment_replaces_the_pending_secret)
 	snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
 	client_call_token("POST", MFA_CONFIRM, a.access, body, &r);
 	/* A collision of the two 6-digit codes is one in a million. */
-	assert_field_error(&r, "code", "invalid");
+	client_assert_field_error(&r, "code", "invalid");
 	client_free(&r);
 	json_object_put(confirm(&a, second));
 	cr_assert(mfa_enabled(&a, NULL));
@@ -1060,15 +1051,16 @@ Test(mfa, disable_needs_password_and_code, .timeout = 60)
 
 	snprintf(body, sizeof(body), "{\"password\":\"wrong-Password-11\","
 		"\"code\":\"%s\"}", code);
-	expect_field_error("DELETE", MFA, a.access, body, "password",
+	client_expect_field_error("DELETE", MFA, a.access, body, "password",
 		"invalid");
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"000000\"}",
 		PASSWORD);
 	client_call_token("DELETE", MFA, a.access, body, &r);
 	if (strcmp(code, "000000") != 0)
-		assert_field_error(&r, "code", "invalid");
+		client_assert_field_error(&r, "code", "invalid");
 	client_free(&r);
-	expect_field_error("DELETE", MFA, a.access, "{\"password\":\"x\"}",
+	client_expect_field_error("DELETE", MFA, a.access,
+		"{\"password\":\"x\"}",
 		"code", "required");
 	cr_assert(mfa_enabled(&a, NULL));
 
@@ -1111,13 +1103,14 @@ Test(mfa, wrong_passwords_and_codes_when_turning_it_off_count_toward_the_lockout
 	snprintf(body, sizeof(body), "{\"password\":\"wrong-Password-11\","
 		"\"code\":\"abcd-efgh\"}");
 	for (int i = 0; i < 2; i++) {
-		expect_field_error("DELETE", MFA, a.access, body, "password",
+		client_expect_field_error("DELETE", MFA, a.access, body,
+			"password",
 			"invalid");
 	}
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":"
 		"\"abcd-efgh\"}", PASSWORD);
 	for (int i = 0; i < 2; i++) {
-		expect_field_error("DELETE", MFA, a.access, body, "code",
+		client_expect_field_error("DELETE", MFA, a.access, body, "code",
 			"invalid");
 	}
 	cr_assert_eq(client_audit_count("auth.mfa_disable_failed", a.id), 4);
