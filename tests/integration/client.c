@@ -165,6 +165,13 @@ int client_get(const char *url, struct client_resp *out)
 	return client_request("GET", url, NULL, NULL, 0, out);
 }
 
+void client_send(const char *method, const char *path,
+	struct client_resp *out)
+{
+	cr_assert(client_request(method, client_url(path), NULL, NULL, 0,
+		out) == 0, "%s %s: no answer", method, path);
+}
+
 int client_post_json(const char *url, const char *json,
 	const char *const *headers, struct client_resp *out)
 {

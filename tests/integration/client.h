@@ -32,6 +32,10 @@ int client_request(const char *method, const char *url,
 	const char *const *headers, const char *body, size_t body_len,
 	struct client_resp *out);
 int client_get(const char *url, struct client_resp *out);
+/* Sends method path on the trusted address, without headers or body,
+ * and asserts that an answer came. */
+void client_send(const char *method, const char *path,
+	struct client_resp *out);
 /* POST with Content-Type: application/json (and extra headers). */
 int client_post_json(const char *url, const char *json,
 	const char *const *headers, struct client_resp *out);
