@@ -102,6 +102,17 @@ static void post_cookie(const char *path, const char *others,
 	cr_assert(client_post_json(client_url(path), "{}", h, r) == 0);
 }
 
+/* post_cookie answered with status. */
+static void expect_cookie_status(const char *path, const char *others,
+	const char *token, long status)
+{
+	struct client_resp r;
+
+	post_cookie(path, others, token, &r);
+	cr_assert_eq(r.status, status, "%ld %s", r.status, r.body);
+	client_free(&r);
+}
+
 /* Status of GET /metrics from the untrusted address with this access
  * token: 403 means the token was accepted (a user is not an admin), 401
  * that it was refused. */
@@ -810,12 +821,9 @@ Test(logout, ends_the_family_and_clears_the_cookie)
 Test(logout, takes_the_cookie)
 {
 	struct client_account a;
-	struct client_resp r;
 
 	new_account(&a);
-	post_cookie(LOGOUT, "", a.refresh, &r);
-	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
-	client_free(&r);
+	expect_cookie_status(LOGOUT, "", a.refresh, 204);
 	expect_refresh_refused(a.refresh);
 	client_account_free(&a);
 }
