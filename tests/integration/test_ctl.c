@@ -37,8 +37,8 @@ static int migrate_in(const char *dir, const char *args, char **out)
 	char cmd[4096];
 
 	snprintf(cmd, sizeof(cmd), "DEVFORGE_MIGRATIONS_DIR='%s' %s -c '%s' "
-		"migrate%s", dir, client_ctl(), client_env("DEVFORGE_TEST_CONFIG"),
-		args);
+		"migrate%s", dir, client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"), args);
 	return client_run(cmd, out);
 }
 

@@ -306,8 +306,9 @@ Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
 
 	/* A version whose two numbers would be two versions. */
 	snprintf(path, sizeof(path), EXT "/%s/versions", slug);
-	expect_body_refused("POST", path, "{\"version\": \"2.0.0\", \"changelog\":"
-		" \"x\", \"engine\": \"*\", \"version\": \"3.0.0\"}", "version");
+	expect_body_refused("POST", path, "{\"version\": \"2.0.0\","
+		" \"changelog\": \"x\", \"engine\": \"*\", \"version\":"
+		" \"3.0.0\"}", "version");
 	v = client_sqlf("SELECT COUNT(*) FROM extension_versions v JOIN extensions e"
 		" ON e.id = v.extension_id WHERE e.slug = '%s'", slug);
 	cr_assert(v != NULL && strcmp(v, "1") == 0, "versions: %s", v);
