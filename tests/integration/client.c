@@ -165,6 +165,13 @@ int client_get(const char *url, struct client_resp *out)
 	return client_request("GET", url, NULL, NULL, 0, out);
 }
 
+void client_send(const char *method, const char *path,
+	struct client_resp *out)
+{
+	cr_assert(client_request(method, client_url(path), NULL, NULL, 0,
+		out) == 0, "%s %s: no answer", method, path);
+}
+
 int client_post_json(const char *url, const char *json,
 	const char *const *headers, struct client_resp *out)
 {
@@ -872,4 +879,23 @@ int client_has_error(const struct client_resp *r, const char *field,
 	}
 	json_object_put(o);
 	return found;
+}
+
+void client_assert_field_error(const struct client_resp *r, const char *field,
+	const char *code)
+{
+	client_assert_problem(r, 422, "validation_failed");
+	cr_assert(client_has_error(r, field, code), "no error %s/%s in %s",
+		field, code, r->body);
+}
+
+void client_expect_field_error(const char *method, const char *path,
+	const char *access, const char *json, const char *field,
+	const char *code)
+{
+	struct client_resp r;
+
+	client_call_token(method, path, access, json, &r);
+	client_assert_field_error(&r, field, code);
+	client_free(&r);
 }

@@ -32,6 +32,10 @@ int client_request(const char *method, const char *url,
 	const char *const *headers, const char *body, size_t body_len,
 	struct client_resp *out);
 int client_get(const char *url, struct client_resp *out);
+/* Sends method path on the trusted address, without headers or body,
+ * and asserts that an answer came. */
+void client_send(const char *method, const char *path,
+	struct client_resp *out);
 /* POST with Content-Type: application/json (and extra headers). */
 int client_post_json(const char *url, const char *json,
 	const char *const *headers, struct client_resp *out);
@@ -181,6 +185,14 @@ void client_assert_problem(const struct client_resp *r, long status,
 	const char *code);
 /* 1 when the problem body's errors[] names field with code. */
 int client_has_error(const struct client_resp *r, const char *field,
+	const char *code);
+/* Asserts a 422 validation_failed whose errors[] names field with code. */
+void client_assert_field_error(const struct client_resp *r, const char *field,
+	const char *code);
+/* Asserts that method path (with that access token, or none when NULL)
+ * answers the 422 of client_assert_field_error. */
+void client_expect_field_error(const char *method, const char *path,
+	const char *access, const char *json, const char *field,
 	const char *code);
 
 #endif

@@ -34,27 +34,6 @@ static void new_account(struct client_account *a)
 	client_account_new(a, "acc", "account.example", PASSWORD);
 }
 
-/* A 422 whose errors[] names field with code. */
-static void assert_field_error(struct client_resp *r, const char *field,
-	const char *code)
-{
-	client_assert_problem(r, 422, "validation_failed");
-	cr_assert(client_has_error(r, field, code), "no error %s/%s in %s",
-		field, code, r->body);
-}
-
-/* Asserts that method path answers 422 naming field with code. */
-static void expect_field_error(const char *method, const char *path,
-	const char *access, const char *json, const char *field,
-	const char *code)
-{
-	struct client_resp r;
-
-	client_call_token(method, path, access, json, &r);
-	assert_field_error(&r, field, code);
-	client_free(&r);
-}
-
 /* Status of a login; *access gets the new access token on 200 when not
  * NULL. */
 static long login(const char *email, const char *password, const char *code,
@@ -142,6 +121,54 @@ static char *reset_token(const char *email)
 	tok = token_in(mail, "/reset-password");
 	free(mail);
 	return tok;
+}
+
+/* GET /me with this access token says the address is verified. */
+static void expect_email_verified(const char *access)
+{
+	struct client_resp r;
+	struct json_object *o, *v;
+
+	client_call_token("GET", ME, access, NULL, &r);
+	o = client_json(&r);
+	cr_assert(json_object_object_get_ex(o, "email_verified", &v) &&
+		json_object_get_boolean(v), "%s", r.body);
+	json_object_put(o);
+	client_free(&r);
+}
+
+/* The body of POST /me/password (current and new password) in buf. */
+static const char *password_body(char *buf, size_t cap, const char *current,
+	const char *next)
+{
+	snprintf(buf, cap, "{\"current_password\":\"%s\","
+		"\"new_password\":\"%s\"}", current, next);
+	return buf;
+}
+
+/* The new password next is refused for a with a 422 naming code. */
+static void expect_new_password_error(const struct client_account *a,
+	const char *next, const char *code)
+{
+	char body[512];
+
+	password_body(body, sizeof(body), PASSWORD, next);
+	client_expect_field_error("POST", ME_PASSWORD, a->access, body,
+		"new_password", code);
+}
+
+/* A new account with a mailed reset token (returned, malloc'd), and its
+ * end. */
+static char *new_account_reset(struct client_account *a)
+{
+	new_account(a);
+	return reset_token(a->email);
+}
+
+static void account_reset_free(struct client_account *a, char *tok)
+{
+	free(tok);
+	client_account_free(a);
 }
 
 static long confirm_reset(const char *token, const char *password,
@@ -333,7 +360,7 @@ Test(me, patch_refuses_bad_fields)
 	memset(name, 'x', 101);
 	name[101] = '\0';
 	snprintf(body, sizeof(body), "{\"display_name\":\"%s\"}", name);
-	expect_field_error("PATCH", ME, a.access, body, "display_name",
+	client_expect_field_error("PATCH", ME, a.access, body, "display_name",
 		"too_long");
 	/* 100 characters, several bytes each, are fine. */
 	body[0] = '\0';
@@ -343,16 +370,19 @@ Test(me, patch_refuses_bad_fields)
 	strcat(body, "\"}");
 	cr_assert_eq(client_status_token("PATCH", ME, a.access, body), 200);
 
-	expect_field_error("PATCH", ME, a.access, "{\"display_name\":\"\"}",
+	client_expect_field_error("PATCH", ME, a.access,
+		"{\"display_name\":\"\"}",
 		"display_name", "too_short");
-	expect_field_error("PATCH", ME, a.access,
+	client_expect_field_error("PATCH", ME, a.access,
 		"{\"display_name\":\"a\\nb\"}", "display_name",
 		"invalid_format");
-	expect_field_error("PATCH", ME, a.access, "{\"display_name\":42}",
+	client_expect_field_error("PATCH", ME, a.access,
+		"{\"display_name\":42}",
 		"display_name", "invalid_type");
-	expect_field_error("PATCH", ME, a.access, "{\"email\":\"x@y.example\"}",
+	client_expect_field_error("PATCH", ME, a.access,
+		"{\"email\":\"x@y.example\"}",
 		"email", "unknown_field");
-	expect_field_error("PATCH", ME, a.access, "{\"role\":\"admin\"}",
+	client_expect_field_error("PATCH", ME, a.access, "{\"role\":\"admin\"}",
 		"role", "unknown_field");
 	cr_assert_eq(client_status_token("PATCH", ME, a.access, "[1]"), 400);
 	cr_assert_eq(client_status_token("PATCH", ME, a.access, "{bad"), 400);
@@ -383,8 +413,7 @@ Test(me_password, change_ends_every_session)
 	char body[256], *fresh = NULL, sql[256];
 
 	new_account(&a);
-	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
-		"\"new_password\":\"%s\"}", PASSWORD, NEW_PASSWORD);
+	password_body(body, sizeof(body), PASSWORD, NEW_PASSWORD);
 	client_call_token("POST", ME_PASSWORD, a.access, body, &r);
 	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
 	cr_assert_eq(r.body_len, 0);
@@ -412,9 +441,8 @@ Test(me_password, a_wrong_current_password_changes_nothing)
 	char body[256];
 
 	new_account(&a);
-	snprintf(body, sizeof(body), "{\"current_password\":\"not-it-at-all-9\","
-		"\"new_password\":\"%s\"}", NEW_PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body,
+	password_body(body, sizeof(body), "not-it-at-all-9", NEW_PASSWORD);
+	client_expect_field_error("POST", ME_PASSWORD, a.access, body,
 		"current_password", "invalid");
 	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 200);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 200);
@@ -433,14 +461,12 @@ Test(me_password, wrong_current_passwords_count_toward_the_login_lockout)
 	char wrong[256], right[256];
 
 	new_account(&a);
-	snprintf(wrong, sizeof(wrong), "{\"current_password\":\"not-it-at-"
-		"all-9\",\"new_password\":\"%s\"}", NEW_PASSWORD);
-	snprintf(right, sizeof(right), "{\"current_password\":\"%s\","
-		"\"new_password\":\"%s\"}", PASSWORD, NEW_PASSWORD);
+	password_body(wrong, sizeof(wrong), "not-it-at-all-9", NEW_PASSWORD);
+	password_body(right, sizeof(right), PASSWORD, NEW_PASSWORD);
 	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 401);
 	cr_assert_eq(login(a.email, "wrong-password-x", NULL, NULL), 401);
 	for (int i = 0; i < 2; i++) {
-		expect_field_error("POST", ME_PASSWORD, a.access, wrong,
+		client_expect_field_error("POST", ME_PASSWORD, a.access, wrong,
 			"current_password", "invalid");
 	}
 	/* The fifth failure, whichever route it came through, locks. */
@@ -461,30 +487,16 @@ Test(me_password, wrong_current_passwords_count_toward_the_login_lockout)
 Test(me_password, the_new_password_follows_the_policy)
 {
 	struct client_account a;
-	char body[512];
+	char with_name[256];
 
 	new_account(&a);
-	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
-		"\"new_password\":\"short\"}", PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
-		"too_short");
+	expect_new_password_error(&a, "short", "too_short");
+	expect_new_password_error(&a, "1234567890", "common_password");
+	snprintf(with_name, sizeof(with_name), "x-%s-2024x", a.username);
+	expect_new_password_error(&a, with_name, "contains_username");
+	expect_new_password_error(&a, PASSWORD, "same_as_current");
 
-	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
-		"\"new_password\":\"1234567890\"}", PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
-		"common_password");
-
-	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
-		"\"new_password\":\"x-%s-2024x\"}", PASSWORD, a.username);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
-		"contains_username");
-
-	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
-		"\"new_password\":\"%s\"}", PASSWORD, PASSWORD);
-	expect_field_error("POST", ME_PASSWORD, a.access, body, "new_password",
-		"same_as_current");
-
-	expect_field_error("POST", ME_PASSWORD, a.access,
+	client_expect_field_error("POST", ME_PASSWORD, a.access,
 		"{\"new_password\":\"x\"}", "current_password", "required");
 	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 200,
 		"a refused change must not end the session");
@@ -607,10 +619,11 @@ Test(reset, takes_about_the_same_time_for_unknown_addresses, .timeout = 60)
 Test(reset, refuses_a_malformed_address)
 {
 
-	expect_field_error("POST", RESET, NULL,
+	client_expect_field_error("POST", RESET, NULL,
 		"{\"email\":\"not an address\"}", "email", "invalid_format");
-	expect_field_error("POST", RESET, NULL, "{}", "email", "required");
-	expect_field_error("POST", RESET, NULL,
+	client_expect_field_error("POST", RESET, NULL, "{}", "email",
+		"required");
+	client_expect_field_error("POST", RESET, NULL,
 		"{\"email\":\"a@b.example\",\"x\":1}", "x", "unknown_field");
 }
 
@@ -619,7 +632,6 @@ Test(reset, full_flow_through_the_mailed_link, .timeout = 60)
 	struct client_account a;
 	struct client_resp r;
 	char *mail, *tok, *fresh = NULL, *url, want[512], sql[256];
-	struct json_object *o, *v;
 
 	new_account(&a);
 	request_reset(a.email);
@@ -654,17 +666,12 @@ Test(reset, full_flow_through_the_mailed_link, .timeout = 60)
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 401);
 	cr_assert_eq(login(a.email, NEW_PASSWORD, NULL, &fresh), 200);
 	/* The link reached the mailbox: the address counts as verified. */
-	client_call_token("GET", ME, fresh, NULL, &r);
-	o = client_json(&r);
-	cr_assert(json_object_object_get_ex(o, "email_verified", &v) &&
-		json_object_get_boolean(v), "%s", r.body);
-	json_object_put(o);
-	client_free(&r);
+	expect_email_verified(fresh);
 	cr_assert_eq(client_audit_count("auth.password_reset", a.id), 1);
 
 	/* Used once: refused the second time. */
 	cr_assert_eq(confirm_reset(tok, "yet-another-Pass-77", &r), 422);
-	assert_field_error(&r, "token", "invalid");
+	client_assert_field_error(&r, "token", "invalid");
 	client_free(&r);
 	cr_assert_eq(login(a.email, NEW_PASSWORD, NULL, NULL), 200);
 	free(tok);
@@ -676,56 +683,51 @@ Test(reset, an_expired_token_is_refused, .timeout = 60)
 {
 	struct client_account a;
 	struct client_resp r;
-	char *tok, sql[512];
+	char sql[512];
+	char *tok = new_account_reset(&a);
 
-	new_account(&a);
-	tok = reset_token(a.email);
 	snprintf(sql, sizeof(sql), "UPDATE user_tokens SET expires_at = "
 		"UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE user_id = (SELECT id "
 		"FROM users WHERE public_id = '%s') AND purpose = 'password_reset'",
 		a.id);
 	free(client_sql(sql));
 	cr_assert_eq(confirm_reset(tok, NEW_PASSWORD, &r), 422);
-	assert_field_error(&r, "token", "invalid");
+	client_assert_field_error(&r, "token", "invalid");
 	client_free(&r);
 	cr_assert_eq(login(a.email, PASSWORD, NULL, NULL), 200);
-	free(tok);
-	client_account_free(&a);
+	account_reset_free(&a, tok);
 }
 
 Test(reset, a_refused_new_password_does_not_spend_the_token, .timeout = 60)
 {
 	struct client_account a;
 	struct client_resp r;
-	char *tok;
+	char *tok = new_account_reset(&a);
 
-	new_account(&a);
-	tok = reset_token(a.email);
 	cr_assert_eq(confirm_reset(tok, "short", &r), 422);
-	assert_field_error(&r, "new_password", "too_short");
+	client_assert_field_error(&r, "new_password", "too_short");
 	client_free(&r);
 	cr_assert_eq(confirm_reset(tok, a.username, &r), 422);
 	client_free(&r);
 	cr_assert_eq(confirm_reset(tok, NEW_PASSWORD, NULL), 204);
-	free(tok);
-	client_account_free(&a);
+	account_reset_free(&a, tok);
 }
 
 Test(reset, refuses_malformed_and_unknown_tokens)
 {
 	char body[256];
 
-	expect_field_error("POST", RESET_CONFIRM, NULL,
+	client_expect_field_error("POST", RESET_CONFIRM, NULL,
 		"{\"token\":\"abc\",\"new_password\":"
 		"\"" NEW_PASSWORD "\"}", "token", "invalid");
 	/* Well formed, never issued. */
 	snprintf(body, sizeof(body), "{\"token\":\"%s\",\"new_password\":\"%s\"}",
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NEW_PASSWORD);
-	expect_field_error("POST", RESET_CONFIRM, NULL, body, "token",
+	client_expect_field_error("POST", RESET_CONFIRM, NULL, body, "token",
 		"invalid");
-	expect_field_error("POST", RESET_CONFIRM, NULL,
+	client_expect_field_error("POST", RESET_CONFIRM, NULL,
 		"{\"new_password\":\"x\"}", "token", "required");
-	expect_field_error("POST", RESET_CONFIRM, NULL,
+	client_expect_field_error("POST", RESET_CONFIRM, NULL,
 		"{\"token\":\"' OR 1=1 -- \","
 		"\"new_password\":\"" NEW_PASSWORD "\"}", "token", "invalid");
 }
@@ -769,18 +771,15 @@ Test(reset, a_suspended_account_gets_no_mail)
 Test(reset, older_links_die_with_a_password_change, .timeout = 60)
 {
 	struct client_account a;
-	char *tok, body[256];
+	char body[256];
+	char *tok = new_account_reset(&a);
 
-	new_account(&a);
-	tok = reset_token(a.email);
-	snprintf(body, sizeof(body), "{\"current_password\":\"%s\","
-		"\"new_password\":\"%s\"}", PASSWORD, NEW_PASSWORD);
+	password_body(body, sizeof(body), PASSWORD, NEW_PASSWORD);
 	cr_assert_eq(client_status_token("POST", ME_PASSWORD, a.access, body),
 		204);
 	cr_assert_eq(confirm_reset(tok, "yet-another-Pass-77", NULL), 422);
 	cr_assert_eq(login(a.email, NEW_PASSWORD, NULL, NULL), 200);
-	free(tok);
-	client_account_free(&a);
+	account_reset_free(&a, tok);
 }
 
 /* ---------------------------------------------------- e-mail verification */
@@ -789,7 +788,6 @@ Test(verify_email, flow_through_the_mailed_link, .timeout = 60)
 {
 	struct client_account a;
 	struct client_resp r;
-	struct json_object *o, *v;
 	char *mail, *tok, body[256];
 
 	new_account(&a);
@@ -804,15 +802,11 @@ Test(verify_email, flow_through_the_mailed_link, .timeout = 60)
 	client_call_token("POST", VERIFY, NULL, body, &r);
 	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
 	client_free(&r);
-	client_call_token("GET", ME, a.access, NULL, &r);
-	o = client_json(&r);
-	cr_assert(json_object_object_get_ex(o, "email_verified", &v) &&
-		json_object_get_boolean(v), "%s", r.body);
-	json_object_put(o);
-	client_free(&r);
+	expect_email_verified(a.access);
 	cr_assert_eq(client_audit_count("auth.email_verified", a.id), 1);
 
-	expect_field_error("POST", VERIFY, NULL, body, "token", "invalid");
+	client_expect_field_error("POST", VERIFY, NULL, body, "token",
+		"invalid");
 	/* Verification does not end sessions. */
 	cr_assert_eq(client_status_token("GET", ME, a.access, NULL), 200);
 	free(tok);
@@ -822,25 +816,26 @@ Test(verify_email, flow_through_the_mailed_link, .timeout = 60)
 Test(verify_email, a_reset_token_does_not_verify, .timeout = 60)
 {
 	struct client_account a;
-	char *tok, body[256];
+	char body[256];
+	char *tok = new_account_reset(&a);
 
-	new_account(&a);
-	tok = reset_token(a.email);
 	snprintf(body, sizeof(body), "{\"token\":\"%s\"}", tok);
-	expect_field_error("POST", VERIFY, NULL, body, "token", "invalid");
+	client_expect_field_error("POST", VERIFY, NULL, body, "token",
+		"invalid");
 	/* ...and the reset token still works for its purpose. */
 	cr_assert_eq(confirm_reset(tok, NEW_PASSWORD, NULL), 204);
-	free(tok);
-	client_account_free(&a);
+	account_reset_free(&a, tok);
 }
 
 Test(verify_email, refuses_bad_input)
 {
 
-	expect_field_error("POST", VERIFY, NULL, "{}", "token", "required");
-	expect_field_error("POST", VERIFY, NULL, "{\"token\":12}", "token",
+	client_expect_field_error("POST", VERIFY, NULL, "{}", "token",
+		"required");
+	client_expect_field_error("POST", VERIFY, NULL, "{\"token\":12}",
+		"token",
 		"invalid_type");
-	expect_field_error("POST", VERIFY, NULL, "{\"token\":\"nope\"}",
+	client_expect_field_error("POST", VERIFY, NULL, "{\"token\":\"nope\"}",
 		"token", "invalid");
 	cr_assert_eq(client_status_token("POST", VERIFY, NULL, "nope"), 400);
 }
@@ -914,6 +909,29 @@ static int mfa_enabled(const struct client_account *a, const char *access)
 	return on;
 }
 
+/* DELETE /me/mfa for a with its password and this second factor. */
+static void delete_mfa(const struct client_account *a, const char *code,
+	struct client_resp *r)
+{
+	char body[256];
+
+	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"%s\"}",
+		PASSWORD, code);
+	client_call_token("DELETE", MFA, a->access, body, r);
+}
+
+/* The code removes a's second factor: 204, and MFA is off. */
+static void expect_mfa_removed(const struct client_account *a,
+	const char *code)
+{
+	struct client_resp r;
+
+	delete_mfa(a, code, &r);
+	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
+	client_free(&r);
+	cr_assert_not(mfa_enabled(a, NULL));
+}
+
 Test(mfa, enrol_confirm_and_log_in_with_codes, .timeout = 60)
 {
 	struct client_account a;
@@ -930,9 +948,9 @@ Test(mfa, enrol_confirm_and_log_in_with_codes, .timeout = 60)
 	/* A wrong code (a neighbour far outside the window) is refused. */
 	totp_code(secret, time(NULL) - 300, code);
 	snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
-	expect_field_error("POST", MFA_CONFIRM, a.access, body, "code",
+	client_expect_field_error("POST", MFA_CONFIRM, a.access, body, "code",
 		"invalid");
-	expect_field_error("POST", MFA_CONFIRM, a.access,
+	client_expect_field_error("POST", MFA_CONFIRM, a.access,
 		"{\"code\":\"12ab56\"}", "code", "invalid");
 	cr_assert_not(mfa_enabled(&a, NULL));
 
@@ -1018,7 +1036,7 @@ Test(mfa, confirm_without_an_enrolment_is_a_conflict)
 		"{\"code\":\"123456\"}", &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
-	expect_field_error("POST", MFA_CONFIRM, a.access, "{}", "code",
+	client_expect_field_error("POST", MFA_CONFIRM, a.access, "{}", "code",
 		"required");
 	client_account_free(&a);
 }
@@ -1037,7 +1055,7 @@ Test(mfa, a_new_enrolment_replaces_the_pending_secret)
 	snprintf(body, sizeof(body), "{\"code\":\"%s\"}", code);
 	client_call_token("POST", MFA_CONFIRM, a.access, body, &r);
 	/* A collision of the two 6-digit codes is one in a million. */
-	assert_field_error(&r, "code", "invalid");
+	client_assert_field_error(&r, "code", "invalid");
 	client_free(&r);
 	json_object_put(confirm(&a, second));
 	cr_assert(mfa_enabled(&a, NULL));
@@ -1060,24 +1078,18 @@ Test(mfa, disable_needs_password_and_code, .timeout = 60)
 
 	snprintf(body, sizeof(body), "{\"password\":\"wrong-Password-11\","
 		"\"code\":\"%s\"}", code);
-	expect_field_error("DELETE", MFA, a.access, body, "password",
+	client_expect_field_error("DELETE", MFA, a.access, body, "password",
 		"invalid");
-	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"000000\"}",
-		PASSWORD);
-	client_call_token("DELETE", MFA, a.access, body, &r);
+	delete_mfa(&a, "000000", &r);
 	if (strcmp(code, "000000") != 0)
-		assert_field_error(&r, "code", "invalid");
+		client_assert_field_error(&r, "code", "invalid");
 	client_free(&r);
-	expect_field_error("DELETE", MFA, a.access, "{\"password\":\"x\"}",
+	client_expect_field_error("DELETE", MFA, a.access,
+		"{\"password\":\"x\"}",
 		"code", "required");
 	cr_assert(mfa_enabled(&a, NULL));
 
-	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"%s\"}",
-		PASSWORD, code);
-	client_call_token("DELETE", MFA, a.access, body, &r);
-	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
-	client_free(&r);
-	cr_assert_not(mfa_enabled(&a, NULL));
+	expect_mfa_removed(&a, code);
 	cr_assert_eq(client_audit_count("auth.mfa_disabled", a.id), 1);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM mfa_recovery_codes r "
 		"JOIN users u ON u.id = r.user_id WHERE u.public_id = '%s'", a.id);
@@ -1111,13 +1123,14 @@ Test(mfa, wrong_passwords_and_codes_when_turning_it_off_count_toward_the_lockout
 	snprintf(body, sizeof(body), "{\"password\":\"wrong-Password-11\","
 		"\"code\":\"abcd-efgh\"}");
 	for (int i = 0; i < 2; i++) {
-		expect_field_error("DELETE", MFA, a.access, body, "password",
+		client_expect_field_error("DELETE", MFA, a.access, body,
+			"password",
 			"invalid");
 	}
 	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":"
 		"\"abcd-efgh\"}", PASSWORD);
 	for (int i = 0; i < 2; i++) {
-		expect_field_error("DELETE", MFA, a.access, body, "code",
+		client_expect_field_error("DELETE", MFA, a.access, body, "code",
 			"invalid");
 	}
 	cr_assert_eq(client_audit_count("auth.mfa_disable_failed", a.id), 4);
@@ -1126,9 +1139,7 @@ Test(mfa, wrong_passwords_and_codes_when_turning_it_off_count_toward_the_lockout
 	cr_assert_eq(client_audit_count("auth.lockout", a.id), 1);
 
 	totp_code(secret, time(NULL) + 30, code);
-	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"%s\"}",
-		PASSWORD, code);
-	client_call_token("DELETE", MFA, a.access, body, &r);
+	delete_mfa(&a, code, &r);
 	client_assert_problem(&r, 429, "account_locked");
 	client_free(&r);
 	cr_assert(mfa_enabled(&a, NULL));
@@ -1140,8 +1151,7 @@ Test(mfa, disable_with_a_recovery_code, .timeout = 60)
 {
 	struct client_account a;
 	struct json_object *codes;
-	struct client_resp r;
-	char *secret, body[256], code[16];
+	char *secret, code[16];
 
 	new_account(&a);
 	secret = enrol(&a);
@@ -1153,12 +1163,7 @@ Test(mfa, disable_with_a_recovery_code, .timeout = 60)
 	for (char *p = code; *p; p++)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 32);
-	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"%s\"}",
-		PASSWORD, code);
-	client_call_token("DELETE", MFA, a.access, body, &r);
-	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
-	client_free(&r);
-	cr_assert_not(mfa_enabled(&a, NULL));
+	expect_mfa_removed(&a, code);
 	json_object_put(codes);
 	free(secret);
 	client_account_free(&a);
@@ -1218,12 +1223,9 @@ Test(mfa, disabling_when_off_is_a_conflict)
 {
 	struct client_account a;
 	struct client_resp r;
-	char body[256];
 
 	new_account(&a);
-	snprintf(body, sizeof(body), "{\"password\":\"%s\",\"code\":\"123456\"}",
-		PASSWORD);
-	client_call_token("DELETE", MFA, a.access, body, &r);
+	delete_mfa(&a, "123456", &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
 	client_account_free(&a);

@@ -90,6 +90,16 @@ static char *user_col(const char *pid, const char *col)
 		pid);
 }
 
+/* The column col of the user pid holds want. */
+static void expect_user_col(const char *pid, const char *col,
+	const char *want)
+{
+	char *v = user_col(pid, col);
+
+	cr_assert_str_eq(v, want, "%s", col);
+	free(v);
+}
+
 /* An admin of the stack; its bearer header is returned. */
 static char *new_admin(char pid[37])
 {
@@ -145,6 +155,25 @@ static char *names_at(const char *path, const char *auth)
 	return names;
 }
 
+/* The page GET path answers lists exactly the usernames want names
+ * (each followed by ','; "" for an empty page). */
+static void expect_names(const char *path, const char *auth, const char *want)
+{
+	char *names = names_at(path, auth);
+
+	cr_assert_str_eq(names, want, "GET %s", path);
+	free(names);
+}
+
+/* An active user named prefix+marker with that e-mail; its name to n,
+ * its public id to p. */
+static void make_marked(char n[40], const char *prefix, const char *m,
+	const char *email, char p[37])
+{
+	snprintf(n, 40, "%s%s", prefix, m);
+	make_user(n, email, "user", "active", p);
+}
+
 /* --- the list ------------------------------------------------------- */
 
 Test(admin_users, get_shows_the_admin_view)
@@ -181,12 +210,9 @@ Test(admin_users, search_matches_username_and_email_substrings)
 	const char *m = marker();
 	struct json_object *o;
 
-	snprintf(n1, sizeof(n1), "alpha%s", m);
-	snprintf(n2, sizeof(n2), "beta%s", m);
-	snprintf(n3, sizeof(n3), "gamma%s", m);
-	make_user(n1, path_of("first.%s@search.example", m), "user", "active", p1);
-	make_user(n2, path_of("second.%s@search.example", m), "user", "active", p2);
-	make_user(n3, "someone.else@elsewhere.example.org", "user", "active", p3);
+	make_marked(n1, "alpha", m, path_of("first.%s@search.example", m), p1);
+	make_marked(n2, "beta", m, path_of("second.%s@search.example", m), p2);
+	make_marked(n3, "gamma", m, "someone.else@elsewhere.example.org", p3);
 	/* Replace the fixed address so reruns do not collide. */
 	free(client_sqlf("UPDATE users SET email = CONCAT('x', '%s', '@other.example')"
 		" WHERE public_id = '%s'", m, p3));
@@ -197,14 +223,12 @@ Test(admin_users, search_matches_username_and_email_substrings)
 	free(names);
 
 	/* The e-mail only, and case does not matter. */
-	names = names_at(path_of(USERS "?q=SECOND.%s%%40SEARCH", m), adm);
-	cr_assert_str_eq(names, path_of("%s,", n2));
-	free(names);
+	expect_names(path_of(USERS "?q=SECOND.%s%%40SEARCH", m), adm,
+		path_of("%s,", n2));
 
 	/* A prefix of a username. */
-	names = names_at(path_of(USERS "?q=alpha%s", m), adm);
-	cr_assert_str_eq(names, path_of("%s,", n1));
-	free(names);
+	expect_names(path_of(USERS "?q=alpha%s", m), adm,
+		path_of("%s,", n1));
 
 	/* Text no account has: an empty page, not an error. */
 	o = get_ok(path_of(USERS "?q=zz%sqq", m), adm);
@@ -222,17 +246,13 @@ Test(admin_users, search_wildcards_and_quotes_are_literal)
 	char *adm = new_admin(apid), *names;
 	const char *m = marker();
 
-	snprintf(n1, sizeof(n1), "pct%s", m);
-	snprintf(n2, sizeof(n2), "plain%s", m);
-	snprintf(n3, sizeof(n3), "quote%s", m);
-	make_user(n1, path_of("a%%b_c!%s@lit.example", m), "user", "active", p1);
-	make_user(n2, path_of("axbyc!%s@lit.example", m), "user", "active", p2);
-	make_user(n3, path_of("o'brien\\%s@lit.example", m), "user", "active", p3);
+	make_marked(n1, "pct", m, path_of("a%%b_c!%s@lit.example", m), p1);
+	make_marked(n2, "plain", m, path_of("axbyc!%s@lit.example", m), p2);
+	make_marked(n3, "quote", m, path_of("o'brien\\%s@lit.example", m), p3);
 
 	/* "%b_" matches the one address holding it, not "xby". */
-	names = names_at(path_of(USERS "?q=%%25b_c%%21%s", m), adm);
-	cr_assert_str_eq(names, path_of("%s,", n1));
-	free(names);
+	expect_names(path_of(USERS "?q=%%25b_c%%21%s", m), adm,
+		path_of("%s,", n1));
 
 	/* A lone "%" or "_" is a character to find, not "anything". */
 	names = names_at(USERS "?q=%25&limit=100", adm);
@@ -240,9 +260,8 @@ Test(admin_users, search_wildcards_and_quotes_are_literal)
 		"%s", names);
 	free(names);
 
-	names = names_at(path_of(USERS "?q=o%%27brien%%5C%s", m), adm);
-	cr_assert_str_eq(names, path_of("%s,", n3));
-	free(names);
+	expect_names(path_of(USERS "?q=o%%27brien%%5C%s", m), adm,
+		path_of("%s,", n3));
 
 	/* "!" is the escape character inside the pattern: found literally. */
 	names = names_at(path_of(USERS "?q=c%%21%s", m), adm);
@@ -250,9 +269,7 @@ Test(admin_users, search_wildcards_and_quotes_are_literal)
 	free(names);
 
 	/* Text outside ASCII cannot be in an address or username. */
-	names = names_at(USERS "?q=%C3%A9", adm);
-	cr_assert_str_eq(names, "");
-	free(names);
+	expect_names(USERS "?q=%C3%A9", adm, "");
 	free(adm);
 }
 
@@ -279,10 +296,8 @@ Test(admin_users, filters_by_role_and_status)
 		!strstr(names, n[0]) && !strstr(names, n[1]), "%s", names);
 	free(names);
 
-	names = names_at(path_of(USERS "?q=%s&role=support&status=active", m),
-		adm);
-	cr_assert_str_eq(names, path_of("%s,", n[1]));
-	free(names);
+	expect_names(path_of(USERS "?q=%s&role=support&status=active", m), adm,
+		path_of("%s,", n[1]));
 
 	struct client_resp r;
 	client_call("GET", USERS "?role=root&status=banned", adm, NULL, &r);
@@ -392,13 +407,9 @@ Test(admin_users, patch_changes_role_and_audits_it)
 	json_object_put(o);
 	client_free(&r);
 
-	v = user_col(pid, "role");
-	cr_assert_str_eq(v, "support");
-	free(v);
+	expect_user_col(pid, "role", "support");
 	/* A role change alone leaves sessions alone. */
-	v = user_col(pid, "token_version");
-	cr_assert_str_eq(v, "1");
-	free(v);
+	expect_user_col(pid, "token_version", "1");
 	v = client_sqlf("SELECT CONCAT(actor_id, '|', JSON_VALUE(detail, '$.old.role'),"
 		" '|', JSON_VALUE(detail, '$.new.role'), '|',"
 		" JSON_VALUE(detail, '$.new.status'), '|', client_addr)"
@@ -447,9 +458,7 @@ Test(admin_users, patch_validates_its_body)
 	cr_assert_eq(client_status("PATCH",
 		USERS "/00000000-0000-4000-8000-000000000000", adm,
 		"{\"role\":\"admin\"}"), 404);
-	char *v = user_col(pid, "role");
-	cr_assert_str_eq(v, "user");
-	free(v);
+	expect_user_col(pid, "role", "user");
 	free(adm);
 }
 
@@ -497,9 +506,7 @@ Test(admin_users, suspension_ends_sessions)
 		pid);
 	cr_assert_str_eq(v, "0");
 	free(v);
-	v = user_col(pid, "token_version");
-	cr_assert_str_eq(v, "2");
-	free(v);
+	expect_user_col(pid, "token_version", "2");
 
 	/* Reactivated, the old token stays dead; a new one works. */
 	cr_assert_eq(client_status("PATCH", path_of(USERS "/%s", pid), adm,
@@ -529,7 +536,7 @@ static char *only_admin(char pid[37])
 
 Test(admin_users, the_last_active_admin_cannot_be_demoted_or_suspended)
 {
-	char apid[37], bpid[37], *v;
+	char apid[37], bpid[37];
 	char *adm = only_admin(apid), *badm;
 	struct client_resp r;
 	static const char *changes[] = {
@@ -546,9 +553,8 @@ Test(admin_users, the_last_active_admin_cannot_be_demoted_or_suspended)
 		cr_assert(strstr(r.body, "conflict"), "%s", r.body);
 		client_free(&r);
 	}
-	v = user_col(apid, "CONCAT(role, '|', status, '|', token_version)");
-	cr_assert_str_eq(v, "admin|active|1");
-	free(v);
+	expect_user_col(apid, "CONCAT(role, '|', status, '|', token_version)",
+		"admin|active|1");
 	/* Changes that keep an active admin pass. */
 	cr_assert_eq(client_status("PATCH", path_of(USERS "/%s", apid), adm,
 		"{\"role\":\"admin\",\"status\":\"active\"}"), 200);
@@ -698,9 +704,7 @@ Test(developers, apply_then_approve_makes_a_developer)
 	json_object_put(o);
 	client_free(&r);
 
-	v = user_col(upid, "role");
-	cr_assert_str_eq(v, "developer");
-	free(v);
+	expect_user_col(upid, "role", "developer");
 	/* The token from before the approval carries the new role at once:
 	 * it is read from the database on every request. */
 	o = get_ok("/api/v1/me", tok);
@@ -754,7 +758,7 @@ Test(developers, apply_then_approve_makes_a_developer)
 Test(developers, reject_needs_notes_and_allows_a_new_application)
 {
 	char apid[37], upid[37], app[37], app2[37];
-	char *adm = new_admin(apid), *tok, *v;
+	char *adm = new_admin(apid), *tok;
 	struct client_resp r;
 	struct json_object *o;
 
@@ -775,9 +779,7 @@ Test(developers, reject_needs_notes_and_allows_a_new_application)
 		"{\"notes\":\"Please link the source of your tools.\"}", &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	client_free(&r);
-	v = user_col(upid, "role");
-	cr_assert_str_eq(v, "user");
-	free(v);
+	expect_user_col(upid, "role", "user");
 	o = get_ok(MY_APP, tok);
 	cr_assert_str_eq(client_json_str(o, "status"), "rejected");
 	cr_assert_str_eq(client_json_str(o, "notes"),
@@ -871,9 +873,7 @@ Test(developers, approval_keeps_a_staff_role)
 	cr_assert_eq(client_status("POST", path_of(APPS "/%s/approve", app),
 		adm,
 		"{}"), 200);
-	v = user_col(upid, "role");
-	cr_assert_str_eq(v, "support");
-	free(v);
+	expect_user_col(upid, "role", "support");
 	v = client_sqlf("SELECT JSON_EXTRACT(detail, '$.role_changed') FROM audit_log"
 		" WHERE subject_id = '%s' AND event ="
 		" 'developer.application_approved'", upid);
@@ -1135,12 +1135,18 @@ static int read_until(int fd, char *buf, size_t cap, size_t *len,
 	return -1;
 }
 
-/* Starts devforgectl create-admin on a new terminal (its side in *fd)
- * and reads up to its first prompt into out; returns the child's pid. */
-static pid_t create_admin_on_pty(const char *email, const char *name,
+/* Starts devforgectl create-admin of a new admin (prefix+marker, its
+ * name to name) on a new terminal (its side in *fd) and reads up to its
+ * first prompt into out; returns the child's pid. */
+static pid_t create_admin_on_pty(const char *prefix, char name[40],
 	int *fd, char *out, size_t cap, size_t *len)
 {
-	pid_t kid = forkpty(fd, NULL, NULL, NULL);
+	char email[80];
+	pid_t kid;
+
+	snprintf(name, 40, "%s%s", prefix, marker());
+	snprintf(email, sizeof(email), "%s@ops.example", name);
+	kid = forkpty(fd, NULL, NULL, NULL);
 
 	cr_assert(kid >= 0);
 	if (kid == 0) {
@@ -1157,14 +1163,12 @@ static pid_t create_admin_on_pty(const char *email, const char *name,
 
 Test(ctl_admin, prompts_on_a_terminal_without_echo)
 {
-	char name[40], out[8192], email[80], *v;
+	char name[40], out[8192], *v;
 	size_t len = 0;
 	int fd, st;
 	pid_t kid;
 
-	snprintf(name, sizeof(name), "ct%s", marker());
-	snprintf(email, sizeof(email), "%s@ops.example", name);
-	kid = create_admin_on_pty(email, name, &fd, out, sizeof(out), &len);
+	kid = create_admin_on_pty("ct", name, &fd, out, sizeof(out), &len);
 	cr_assert(write(fd, GOOD_PW "\n", sizeof(GOOD_PW)) > 0);
 	cr_assert_eq(read_until(fd, out, sizeof(out), &len, "again: "), 0,
 		"no second prompt: %s", out);
@@ -1183,15 +1187,13 @@ Test(ctl_admin, prompts_on_a_terminal_without_echo)
 
 Test(ctl_admin, an_interrupt_at_the_prompt_gives_the_echo_back)
 {
-	char out[4096], name[40], email[80];
+	char out[4096], name[40];
 	struct termios t;
 	size_t len = 0;
 	int fd, st;
 	pid_t kid;
 
-	snprintf(name, sizeof(name), "ci%s", marker());
-	snprintf(email, sizeof(email), "%s@ops.example", name);
-	kid = create_admin_on_pty(email, name, &fd, out, sizeof(out), &len);
+	kid = create_admin_on_pty("ci", name, &fd, out, sizeof(out), &len);
 	cr_assert_eq(tcgetattr(fd, &t), 0);
 	cr_assert_eq(t.c_lflag & ECHO, 0, "echo is on at the prompt");
 	cr_assert(write(fd, "\003", 1) == 1);   /* ^C */
@@ -1262,9 +1264,7 @@ Test(ctl_admin, promote_makes_an_existing_account_an_active_admin)
 		email, name);
 	cr_assert_eq(create_admin(args, NULL, &out), 0, "%s", out);
 	free(out);
-	v = user_col(pid, "CONCAT(role, '|', status)");
-	cr_assert_str_eq(v, "admin|active");
-	free(v);
+	expect_user_col(pid, "CONCAT(role, '|', status)", "admin|active");
 	v = client_sqlf("SELECT CONCAT(JSON_VALUE(detail, '$.old_role'), '|',"
 		" JSON_VALUE(detail, '$.old_status'), '|', JSON_VALUE(detail,"
 		" '$.via')) FROM audit_log WHERE event = 'admin.user_updated' AND"

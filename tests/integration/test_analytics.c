@@ -36,6 +36,23 @@ static const char *unique(const char *base)
 	return buf;
 }
 
+/* POSTs body to EVENTS (no token); asserts that an answer came. */
+static void post_events(const char *body, struct client_resp *r)
+{
+	cr_assert(client_post_json(client_url(EVENTS), body, NULL, r) == 0);
+}
+
+/* POSTs body to EVENTS: answered with status (what names the case). */
+static void expect_events_status(const char *body, long status,
+	const char *what)
+{
+	struct client_resp r;
+
+	post_events(body, &r);
+	cr_assert_eq(r.status, status, "%s: %ld %s", what, r.status, r.body);
+	client_free(&r);
+}
+
 Test(analytics, batch_is_accepted_and_stored)
 {
 	char name[64], body[1024];
@@ -47,9 +64,8 @@ Test(analytics, batch_is_accepted_and_stored)
 		"\"session_id\":\"s-1\",\"properties\":{\"k\":1}},"
 		"{\"name\":\"%s\",\"anonymous_id\":\"anon-7\"},"
 		"{\"name\":\"%s\",\"ts\":null}]}", name, name, name);
-	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
-	cr_assert_eq(r.status, 202, "%ld %s", r.status, r.body);
-	struct json_object *o = client_json(&r);
+	post_events(body, &r);
+	struct json_object *o = client_expect_json(&r, 202);
 	cr_assert_str_eq(client_json_str(o, "accepted"), "3");
 	json_object_put(o);
 	client_free(&r);
@@ -75,9 +91,8 @@ Test(analytics, one_bad_event_rejects_the_whole_batch)
 		"{\"name\":\"Bad Name!\"},"
 		"{\"name\":\"%s\",\"ts\":\"yesterday\"},"
 		"{\"name\":\"%s\",\"color\":\"red\"}]}", name, name, name);
-	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
-	cr_assert_eq(r.status, 422, "%ld %s", r.status, r.body);
-	struct json_object *o = client_json(&r), *errs;
+	post_events(body, &r);
+	struct json_object *o = client_expect_json(&r, 422), *errs;
 	cr_assert(json_object_object_get_ex(o, "errors", &errs));
 	cr_assert_eq(json_object_array_length(errs), 3, "%s", r.body);
 	cr_assert_str_eq(client_json_str(json_object_array_get_idx(errs, 0),
@@ -93,23 +108,17 @@ Test(analytics, one_bad_event_rejects_the_whole_batch)
 
 Test(analytics, batch_limits_are_enforced)
 {
-	struct client_resp r;
 	size_t cap = 101 * 20 + 64;
 	char *body = malloc(cap);
 	size_t n = 0;
 
-	cr_assert(client_post_json(client_url(EVENTS), "{\"events\":[]}", NULL,
-		&r) == 0);
-	cr_assert_eq(r.status, 422, "empty batch: %ld", r.status);
-	client_free(&r);
+	expect_events_status("{\"events\":[]}", 422, "empty batch");
 
 	n += (size_t)sprintf(body + n, "{\"events\":[");
 	for (int i = 0; i < 101; i++)
 		n += (size_t)sprintf(body + n, "%s{\"name\":\"x\"}", i ? "," : "");
 	sprintf(body + n, "]}");
-	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
-	cr_assert_eq(r.status, 422, "101 events: %ld", r.status);
-	client_free(&r);
+	expect_events_status(body, 422, "101 events");
 	free(body);
 
 	/* properties over 4 KiB */
@@ -119,9 +128,7 @@ Test(analytics, batch_limits_are_enforced)
 	memset(body + n, 'a', big);
 	n += big;
 	sprintf(body + n, "\"}}]}");
-	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
-	cr_assert_eq(r.status, 422, "big properties: %ld", r.status);
-	client_free(&r);
+	expect_events_status(body, 422, "big properties");
 	free(body);
 }
 
@@ -141,8 +148,7 @@ Test(analytics, control_characters_in_ids_refuse_the_batch)
 			const char *field = f ? "anonymous_id" : "session_id";
 			snprintf(body, sizeof(body), "{\"events\":[{\"name\":"
 				"\"%s\",\"%s\":\"%s\"}]}", name, field, bad[i]);
-			cr_assert(client_post_json(client_url(EVENTS), body,
-				NULL, &r) == 0);
+			post_events(body, &r);
 			cr_expect_eq(r.status, 422, "%s %s: %ld %s", field,
 				bad[i], r.status, r.body);
 			if (r.status == 422)
@@ -153,7 +159,7 @@ Test(analytics, control_characters_in_ids_refuse_the_batch)
 	}
 	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
 		"\"session_id\":\"a\\u0000b\"}]}", name);
-	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
+	post_events(body, &r);
 	cr_expect_eq(r.status, 400, "NUL: %ld %s", r.status, r.body);
 	client_free(&r);
 	cr_assert_eq(count_named(name), 0, "a refused batch left rows behind");
@@ -162,16 +168,13 @@ Test(analytics, control_characters_in_ids_refuse_the_batch)
 Test(analytics, hostile_text_is_stored_verbatim)
 {
 	char name[64], body[1024], sql[512];
-	struct client_resp r;
 	const char *hostile = "'; DROP TABLE analytics_events; -- <script>alert(1)</script>";
 
 	snprintf(name, sizeof(name), "%s", unique("t.hostile"));
 	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
 		"\"session_id\":\"%s\"}]}", name,
 		"'; DROP TABLE analytics_events; -- <script>alert(1)</script>");
-	cr_assert(client_post_json(client_url(EVENTS), body, NULL, &r) == 0);
-	cr_assert_eq(r.status, 202, "%ld %s", r.status, r.body);
-	client_free(&r);
+	expect_events_status(body, 202, "hostile text");
 	snprintf(sql, sizeof(sql), "SELECT session_id FROM analytics_events "
 		"WHERE name = '%s'", name);
 	char *v = client_sql(sql);

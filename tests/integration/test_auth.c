@@ -31,6 +31,17 @@ static int post(const char *path, const char *json, struct client_resp *r)
 	return client_post_json(client_url(path), json, NULL, r);
 }
 
+/* POST json to REGISTER: refused with a 422 naming field with code. */
+static void expect_register_error(const char *json, const char *field,
+	const char *code)
+{
+	struct client_resp r;
+
+	cr_assert(post(REGISTER, json, &r) == 0);
+	client_assert_field_error(&r, field, code);
+	client_free(&r);
+}
+
 static void do_register(const char *email, const char *username,
 	const char *password, struct client_resp *r)
 {
@@ -67,6 +78,39 @@ static void do_refresh(const char *token, struct client_resp *r)
 
 	snprintf(body, sizeof(body), "{\"refresh_token\":\"%s\"}", token);
 	cr_assert(post(REFRESH, body, r) == 0);
+}
+
+/* The refresh token is refused: 401 unauthorized. */
+static void expect_refresh_refused(const char *token)
+{
+	struct client_resp r;
+
+	do_refresh(token, &r);
+	client_assert_problem(&r, 401, "unauthorized");
+	client_free(&r);
+}
+
+/* POST "{}" to path with only a Cookie header: other cookies (may be
+ * "") then df_refresh=token. */
+static void post_cookie(const char *path, const char *others,
+	const char *token, struct client_resp *r)
+{
+	char ck[256];
+	const char *h[] = { ck, NULL };
+
+	snprintf(ck, sizeof(ck), "Cookie: %sdf_refresh=%s", others, token);
+	cr_assert(client_post_json(client_url(path), "{}", h, r) == 0);
+}
+
+/* post_cookie answered with status. */
+static void expect_cookie_status(const char *path, const char *others,
+	const char *token, long status)
+{
+	struct client_resp r;
+
+	post_cookie(path, others, token, &r);
+	cr_assert_eq(r.status, status, "%ld %s", r.status, r.body);
+	client_free(&r);
 }
 
 /* Status of GET /metrics from the untrusted address with this access
@@ -169,12 +213,9 @@ Test(register, refuses_each_bad_field_with_422)
 	client_free(&r);
 
 	/* A literal route segment beside /developers/{username}. */
-	cr_assert(post(REGISTER, "{\"email\":\"reserved@example.com\","
+	expect_register_error("{\"email\":\"reserved@example.com\","
 		"\"username\":\"applications\",\"password\":\"a quite long pass phrase\"}",
-		&r) == 0);
-	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "username", "reserved"), "%s", r.body);
-	client_free(&r);
+		"username", "reserved");
 
 	cr_assert(post(REGISTER, "{}", &r) == 0);
 	client_assert_problem(&r, 422, "validation_failed");
@@ -183,63 +224,37 @@ Test(register, refuses_each_bad_field_with_422)
 	cr_assert(client_has_error(&r, "password", "required"));
 	client_free(&r);
 
-	cr_assert(post(REGISTER, "{\"email\":7,\"username\":\"abc\","
-		"\"password\":null}", &r) == 0);
-	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "email", "invalid_type"), "%s", r.body);
-	client_free(&r);
+	expect_register_error("{\"email\":7,\"username\":\"abc\","
+		"\"password\":null}", "email", "invalid_type");
 
 	/* A common password, in another case than the list's. */
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"PassWord123\"}", n, n);
-	cr_assert(post(REGISTER, body, &r) == 0);
-	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "password", "common_password"), "%s",
-		r.body);
-	client_free(&r);
+	expect_register_error(body, "password", "common_password");
 
 	/* Containing the username or the e-mail's local part. */
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"xx-%s-yy\"}", n, n, n);
-	cr_assert(post(REGISTER, body, &r) == 0);
-	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "password", "contains_username"), "%s",
-		r.body);
-	client_free(&r);
+	expect_register_error(body, "password", "contains_username");
 	snprintf(body, sizeof(body), "{\"email\":\"kx7mailbox@x.example\","
 		"\"username\":\"%s\",\"password\":\"Zz-KX7MAILBOX-zz9\"}", n);
-	cr_assert(post(REGISTER, body, &r) == 0);
-	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "password", "contains_email"), "%s",
-		r.body);
-	client_free(&r);
+	expect_register_error(body, "password", "contains_email");
 
 	/* Too long: password 129 characters, display name 101. */
 	memset(longname, 'a', 129);
 	longname[129] = '\0';
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"%s\"}", n, n, longname);
-	cr_assert(post(REGISTER, body, &r) == 0);
-	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "password", "too_long"), "%s", r.body);
-	client_free(&r);
+	expect_register_error(body, "password", "too_long");
 	longname[101] = '\0';
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"" PASSWORD "\",\"display_name\":\"%s\"}",
 		n, n, longname);
-	cr_assert(post(REGISTER, body, &r) == 0);
-	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "display_name", "too_long"), "%s",
-		r.body);
-	client_free(&r);
+	expect_register_error(body, "display_name", "too_long");
 	snprintf(body, sizeof(body), "{\"email\":\"%s@x.example\",\"username\":"
 		"\"%s\",\"password\":\"" PASSWORD "\",\"display_name\":"
 		"\"a\\u0007b\"}", n, n);
-	cr_assert(post(REGISTER, body, &r) == 0);
-	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "display_name", "invalid_format"), "%s",
-		r.body);
-	client_free(&r);
+	expect_register_error(body, "display_name", "invalid_format");
 
 	/* An e-mail address over 254 characters. */
 	char big[400];
@@ -247,11 +262,7 @@ Test(register, refuses_each_bad_field_with_422)
 	snprintf(big + 250, sizeof(big) - 250, "@x.example");
 	snprintf(body, sizeof(body), "{\"email\":\"%s\",\"username\":\"%s\","
 		"\"password\":\"" PASSWORD "\"}", big, n);
-	cr_assert(post(REGISTER, body, &r) == 0);
-	client_assert_problem(&r, 422, "validation_failed");
-	cr_assert(client_has_error(&r, "email", "invalid_format"), "%s",
-		r.body);
-	client_free(&r);
+	expect_register_error(body, "email", "invalid_format");
 
 	/* Nothing of all that was stored. */
 	snprintf(body, sizeof(body), "SELECT COUNT(*) FROM users WHERE "
@@ -632,12 +643,8 @@ Test(refresh, reuse_ends_the_family_and_every_access_token)
 
 	/* The first token again: reuse. Refused, and it takes the live
 	 * token of its family down with it. */
-	do_refresh(a.refresh, &r);
-	client_assert_problem(&r, 401, "unauthorized");
-	client_free(&r);
-	do_refresh(third, &r);
-	client_assert_problem(&r, 401, "unauthorized");
-	client_free(&r);
+	expect_refresh_refused(a.refresh);
+	expect_refresh_refused(third);
 	cr_assert_eq(client_audit_count("auth.refresh_reuse", a.id), 1);
 	/* And every access token already out, minted from the stolen chain
 	 * or not, stops working at once rather than at its exp. */
@@ -664,12 +671,9 @@ Test(refresh, works_with_the_cookie)
 {
 	struct client_account a;
 	struct client_resp r;
-	char ck[128];
-	const char *h[] = { ck, NULL };
 
 	new_account(&a);
-	snprintf(ck, sizeof(ck), "Cookie: theme=dark; df_refresh=%s", a.refresh);
-	cr_assert(client_post_json(client_url(REFRESH), "{}", h, &r) == 0);
+	post_cookie(REFRESH, "theme=dark; ", a.refresh, &r);
 	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	char *set = client_header(&r, "Set-Cookie");
 	char *tok = client_body_str(&r, "refresh_token");
@@ -681,7 +685,7 @@ Test(refresh, works_with_the_cookie)
 	client_free(&r);
 
 	/* The spent cookie: refused, and the browser told to drop it. */
-	cr_assert(client_post_json(client_url(REFRESH), "{}", h, &r) == 0);
+	post_cookie(REFRESH, "theme=dark; ", a.refresh, &r);
 	client_assert_problem(&r, 401, "unauthorized");
 	set = client_header(&r, "Set-Cookie");
 	cr_assert(set && strstr(set, "df_refresh=;") && strstr(set, "Max-Age=0"),
@@ -697,12 +701,8 @@ Test(refresh, refuses_unknown_expired_revoked_and_missing_tokens)
 	struct client_resp r;
 	char sql[512];
 
-	do_refresh("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &r);
-	client_assert_problem(&r, 401, "unauthorized");
-	client_free(&r);
-	do_refresh("short", &r);
-	client_assert_problem(&r, 401, "unauthorized");
-	client_free(&r);
+	expect_refresh_refused("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	expect_refresh_refused("short");
 	cr_assert(post(REFRESH, "{}", &r) == 0);
 	client_assert_problem(&r, 422, "validation_failed");
 	cr_assert(client_has_error(&r, "refresh_token", "required"));
@@ -716,9 +716,7 @@ Test(refresh, refuses_unknown_expired_revoked_and_missing_tokens)
 		"UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE token_hash = "
 		"UNHEX(SHA2('%s', 256));", a.refresh);
 	free(client_sql(sql));
-	do_refresh(a.refresh, &r);
-	client_assert_problem(&r, 401, "unauthorized");
-	client_free(&r);
+	expect_refresh_refused(a.refresh);
 	client_account_free(&a);
 
 	/* A suspended user's token stops working. */
@@ -726,9 +724,7 @@ Test(refresh, refuses_unknown_expired_revoked_and_missing_tokens)
 	snprintf(sql, sizeof(sql), "UPDATE users SET status = 'suspended' "
 		"WHERE public_id = '%s';", a.id);
 	free(client_sql(sql));
-	do_refresh(a.refresh, &r);
-	client_assert_problem(&r, 401, "unauthorized");
-	client_free(&r);
+	expect_refresh_refused(a.refresh);
 	client_account_free(&a);
 }
 
@@ -804,9 +800,7 @@ Test(logout, ends_the_family_and_clears_the_cookie)
 		"%s", set ? set : "(none)");
 	free(set);
 	client_free(&r);
-	do_refresh(second, &r);
-	client_assert_problem(&r, 401, "unauthorized");
-	client_free(&r);
+	expect_refresh_refused(second);
 	cr_assert_eq(client_audit_count("auth.logout", a.id), 1);
 
 	/* Twice, or with a token nobody has: the same 204. */
@@ -827,18 +821,10 @@ Test(logout, ends_the_family_and_clears_the_cookie)
 Test(logout, takes_the_cookie)
 {
 	struct client_account a;
-	struct client_resp r;
-	char ck[128];
-	const char *h[] = { ck, NULL };
 
 	new_account(&a);
-	snprintf(ck, sizeof(ck), "Cookie: df_refresh=%s", a.refresh);
-	cr_assert(client_post_json(client_url(LOGOUT), "{}", h, &r) == 0);
-	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body);
-	client_free(&r);
-	do_refresh(a.refresh, &r);
-	client_assert_problem(&r, 401, "unauthorized");
-	client_free(&r);
+	expect_cookie_status(LOGOUT, "", a.refresh, 204);
+	expect_refresh_refused(a.refresh);
 	client_account_free(&a);
 }
 
@@ -865,12 +851,8 @@ Test(logout_all, ends_every_session_and_every_older_access_token)
 	client_free(&r);
 
 	/* Every refresh token and every access token issued before. */
-	do_refresh(a.refresh, &r);
-	client_assert_problem(&r, 401, "unauthorized");
-	client_free(&r);
-	do_refresh(other_refresh, &r);
-	client_assert_problem(&r, 401, "unauthorized");
-	client_free(&r);
+	expect_refresh_refused(a.refresh);
+	expect_refresh_refused(other_refresh);
 	cr_assert_eq(token_status(a.access), 401);
 	cr_assert_eq(token_status(other_access), 401);
 	cr_assert_eq(client_audit_count("auth.logout_all", a.id), 1);

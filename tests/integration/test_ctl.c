@@ -21,6 +21,37 @@ static void copy_migrations(const char *dir)
 	free(out);
 }
 
+/* Runs a shell command that must succeed. */
+static void run_ok(const char *cmd)
+{
+	char *out;
+
+	cr_assert_eq(client_run(cmd, &out), 0, "%s: %s", cmd, out);
+	free(out);
+}
+
+/* Runs `devforgectl migrate <args>` on the migrations in dir; returns
+ * its exit status and its output in *out (malloc'd). */
+static int migrate_in(const char *dir, const char *args, char **out)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "DEVFORGE_MIGRATIONS_DIR='%s' %s -c '%s' "
+		"migrate%s", dir, client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"), args);
+	return client_run(cmd, out);
+}
+
+/* Removes the scratch directory dir. */
+static void remove_dir(const char *dir)
+{
+	char cmd[512], *out;
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	client_run(cmd, &out);
+	free(out);
+}
+
 Test(ctl, status_of_a_migrated_database_is_up_to_date)
 {
 	char cmd[2048], *out;
@@ -43,21 +74,15 @@ Test(ctl, a_changed_applied_migration_is_refused)
 	copy_migrations(dir);
 	snprintf(cmd, sizeof(cmd), "echo '-- edited after it was applied' >> "
 		"'%s/0002_analytics_events.sql'", dir);
-	cr_assert_eq(client_run(cmd, &out), 0);
-	free(out);
+	run_ok(cmd);
 
-	snprintf(cmd, sizeof(cmd), "DEVFORGE_MIGRATIONS_DIR='%s' %s -c '%s' "
-		"migrate", dir, client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(client_run(cmd, &out), 1, "migrate accepted an edited file: %s", out);
+	cr_assert_eq(migrate_in(dir, "", &out), 1,
+		"migrate accepted an edited file: %s", out);
 	cr_assert(strstr(out, "0002_analytics_events.sql") != NULL, "%s", out);
 	free(out);
-	snprintf(cmd, sizeof(cmd), "DEVFORGE_MIGRATIONS_DIR='%s' %s -c '%s' "
-		"migrate --status", dir, client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(client_run(cmd, &out), 1, "%s", out);
+	cr_assert_eq(migrate_in(dir, " --status", &out), 1, "%s", out);
 	free(out);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	client_run(cmd, &out);
-	free(out);
+	remove_dir(dir);
 }
 
 Test(ctl, a_new_file_shows_as_pending)
@@ -68,16 +93,11 @@ Test(ctl, a_new_file_shows_as_pending)
 	copy_migrations(dir);
 	snprintf(cmd, sizeof(cmd), "echo 'SELECT 1;' > '%s/9999_not_applied.sql'",
 		dir);
-	cr_assert_eq(client_run(cmd, &out), 0);
-	free(out);
-	snprintf(cmd, sizeof(cmd), "DEVFORGE_MIGRATIONS_DIR='%s' %s -c '%s' "
-		"migrate --status", dir, client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(client_run(cmd, &out), 3, "%s", out);
+	run_ok(cmd);
+	cr_assert_eq(migrate_in(dir, " --status", &out), 3, "%s", out);
 	cr_assert(strstr(out, "9999_not_applied.sql") != NULL, "%s", out);
 	free(out);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	client_run(cmd, &out);
-	free(out);
+	remove_dir(dir);
 }
 
 /* A copy of the stack config with extra lines appended. */

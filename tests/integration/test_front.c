@@ -145,33 +145,47 @@ static void raw_request(const char *req, struct client_resp *r)
 	raw_to_resp(buf, r);
 }
 
+/* The request req, sent as is, is answered with status as a problem
+ * (what names the case in a failure). */
+static void expect_raw_problem(const char *req, long status,
+	const char *what)
+{
+	struct client_resp r;
+
+	raw_request(req, &r);
+	cr_assert_eq(r.status, status, "%ld %s", r.status, r.body);
+	assert_problem(&r, what);
+	client_free(&r);
+}
+
+/* GET path is answered with status one or two (the front servers
+ * differ) as a problem. */
+static void expect_get_problem(const char *path, long one, long two,
+	const char *what)
+{
+	struct client_resp r;
+
+	client_send("GET", path, &r);
+	cr_assert(r.status == one || r.status == two, "status %ld", r.status);
+	assert_problem(&r, what);
+	client_free(&r);
+}
+
 /* ---- the front server's own errors ---- */
 
 Test(front_errors, a_path_outside_the_api_is_a_problem)
 {
-	struct client_resp r;
-
-	cr_assert(client_get(client_url("/no-such-page"), &r) == 0);
 	/* lighttpd: nothing in its empty document root; Apache denies every
 	 * path it does not serve. */
-	cr_assert(r.status == 404 || r.status == 403, "status %ld", r.status);
-	assert_problem(&r, "outside /api/");
-	client_free(&r);
+	expect_get_problem("/no-such-page", 404, 403, "outside /api/");
 
-	cr_assert(client_get(client_url("/docs/no-such-file.html"), &r) == 0);
-	cr_assert_eq(r.status, 404);
-	assert_problem(&r, "missing document");
-	client_free(&r);
+	expect_get_problem("/docs/no-such-file.html", 404, 404,
+		"missing document");
 }
 
 Test(front_errors, a_dotfile_is_a_403_problem)
 {
-	struct client_resp r;
-
-	cr_assert(client_get(client_url("/.hidden"), &r) == 0);
-	cr_assert_eq(r.status, 403);
-	assert_problem(&r, "dotfile");
-	client_free(&r);
+	expect_get_problem("/.hidden", 403, 403, "dotfile");
 }
 
 Test(front_errors, a_body_over_the_fronts_cap_is_a_413_problem)
@@ -193,13 +207,9 @@ Test(front_errors, a_body_over_the_fronts_cap_is_a_413_problem)
 
 Test(front_errors, a_post_without_length_is_a_411_problem)
 {
-	struct client_resp r;
-
-	raw_request("POST /api/v1/auth/login HTTP/1.0\r\nHost: x\r\n"
-		"Content-Type: application/json\r\n\r\n", &r);
-	cr_assert_eq(r.status, 411, "%ld %s", r.status, r.body);
-	assert_problem(&r, "411");
-	client_free(&r);
+	expect_raw_problem("POST /api/v1/auth/login HTTP/1.0\r\nHost: x\r\n"
+		"Content-Type: application/json\r\n\r\n",
+		411, "411");
 }
 
 Test(front_errors, an_overlong_uri_is_a_problem)
@@ -247,13 +257,9 @@ Test(front_errors, an_overlong_header_is_a_problem)
 
 Test(front_errors, a_control_character_in_the_request_line_is_a_400_problem)
 {
-	struct client_resp r;
-
-	raw_request("GET /api/v1/he\x01lth HTTP/1.1\r\nHost: x\r\n"
-		"Connection: close\r\n\r\n", &r);
-	cr_assert_eq(r.status, 400, "%ld %s", r.status, r.body);
-	assert_problem(&r, "control character");
-	client_free(&r);
+	expect_raw_problem("GET /api/v1/he\x01lth HTTP/1.1\r\nHost: x\r\n"
+		"Connection: close\r\n\r\n",
+		400, "control character");
 }
 
 Test(front_errors, a_body_on_a_get_refused_by_the_front_is_a_problem)
@@ -276,8 +282,7 @@ Test(front_errors, an_unknown_method_is_a_problem)
 {
 	struct client_resp r;
 
-	cr_assert(client_request("BREW", client_url("/docs/openapi.yaml"), NULL,
-		NULL, 0, &r) == 0);
+	client_send("BREW", "/docs/openapi.yaml", &r);
 	cr_assert(r.status >= 400, "status %ld", r.status);
 	assert_problem(&r, "unknown method");
 	client_free(&r);
@@ -285,13 +290,8 @@ Test(front_errors, an_unknown_method_is_a_problem)
 
 Test(front_errors, the_error_documents_are_not_served_as_pages)
 {
-	struct client_resp r;
-
-	cr_assert(client_get(client_url("/devforge-errors/problem-404.html"),
-		&r) == 0);
-	cr_assert(r.status == 403 || r.status == 404, "status %ld", r.status);
-	assert_problem(&r, "error document asked for");
-	client_free(&r);
+	expect_get_problem("/devforge-errors/problem-404.html", 403, 404,
+		"error document asked for");
 }
 
 /* ---- the pool unreachable ---- */
@@ -342,13 +342,8 @@ TestSuite(front_pool, .fini = pool_back);
 
 Test(front_pool, no_pool_socket_is_a_503_problem)
 {
-	struct client_resp r;
-
 	pool_hide();
-	cr_assert(client_get(client_url("/api/v1/health"), &r) == 0);
-	cr_assert(r.status == 503 || r.status == 502, "status %ld", r.status);
-	assert_problem(&r, "pool gone");
-	client_free(&r);
+	expect_get_problem("/api/v1/health", 503, 502, "pool gone");
 }
 
 Test(front_pool, a_pool_socket_nobody_listens_on_is_a_503_problem)
@@ -367,7 +362,7 @@ Test(front_pool, a_pool_socket_nobody_listens_on_is_a_503_problem)
 	memcpy(a.sun_path, sock_path, strlen(sock_path) + 1);
 	cr_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0, "bind: %s",
 		strerror(errno));
-	cr_assert(client_get(client_url("/health"), &r) == 0);
+	client_send("GET", "/health", &r);
 	close(fd);
 	cr_assert(r.status == 503 || r.status == 502, "status %ld", r.status);
 	assert_problem(&r, "pool refuses");
@@ -472,7 +467,7 @@ static double uploads_in_progress(void)
 	struct client_resp r;
 	double v;
 
-	cr_assert(client_get(client_url("/api/v1/metrics"), &r) == 0);
+	client_send("GET", "/api/v1/metrics", &r);
 	cr_assert_eq(r.status, 200);
 	cr_assert_not_null(strstr(r.body, "\ndevforge_uploads_in_progress "),
 		"no gauge devforge_uploads_in_progress");

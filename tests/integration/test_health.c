@@ -19,6 +19,18 @@ static void assert_common_headers(const struct client_resp *r)
 	free(rid);
 }
 
+/* GET path: 200 with a JSON body, returned (put it when done). */
+static struct json_object *get_json(const char *path)
+{
+	struct client_resp r;
+	struct json_object *o;
+
+	client_send("GET", path, &r);
+	o = client_expect_json(&r, 200);
+	client_free(&r);
+	return o;
+}
+
 Test(health, liveness_answers_ok_with_version)
 {
 	const char *paths[] = { "/health", "/api/v1/health" };
@@ -44,8 +56,7 @@ Test(health, head_has_no_body)
 {
 	struct client_resp r;
 
-	cr_assert(client_request("HEAD", client_url("/health"), NULL, NULL, 0,
-		&r) == 0);
+	client_send("HEAD", "/health", &r);
 	cr_assert_eq(r.status, 200);
 	cr_assert_eq(r.body_len, 0);
 	client_free(&r);
@@ -53,11 +64,8 @@ Test(health, head_has_no_body)
 
 Test(health, readiness_reports_database_and_migrations)
 {
-	struct client_resp r;
+	struct json_object *o = get_json("/api/v1/health/ready");
 
-	cr_assert(client_get(client_url("/api/v1/health/ready"), &r) == 0);
-	cr_assert_eq(r.status, 200, "ready -> %ld %s", r.status, r.body);
-	struct json_object *o = client_json(&r);
 	cr_assert_str_eq(client_json_str(o, "status"), "ok");
 	cr_assert_str_eq(client_json_str(o, "checks.database.status"), "ok");
 	cr_assert(client_json_str(o, "checks.database.latency_ms") != NULL);
@@ -66,27 +74,22 @@ Test(health, readiness_reports_database_and_migrations)
 		client_json_str(o, "checks.migrations.expected"));
 	cr_assert(atoi(client_json_str(o, "checks.migrations.expected")) >= 2);
 	json_object_put(o);
-	client_free(&r);
 }
 
 Test(health, api_root_links_to_docs)
 {
-	struct client_resp r;
+	struct json_object *o = get_json("/api/v1");
 
-	cr_assert(client_get(client_url("/api/v1"), &r) == 0);
-	cr_assert_eq(r.status, 200);
-	struct json_object *o = client_json(&r);
 	cr_assert_str_eq(client_json_str(o, "name"), "Dev Forge API");
 	cr_assert_str_eq(client_json_str(o, "links.openapi"), "/docs/openapi.yaml");
 	json_object_put(o);
-	client_free(&r);
 }
 
 Test(health, docs_are_served_by_the_front_server)
 {
 	struct client_resp r;
 
-	cr_assert(client_get(client_url("/docs/openapi.yaml"), &r) == 0);
+	client_send("GET", "/docs/openapi.yaml", &r);
 	cr_assert_eq(r.status, 200);
 	cr_assert(strstr(r.body, "openapi: 3.1") != NULL);
 	/* Static files do not pass through the workers: no request id. */
@@ -186,7 +189,7 @@ Test(health, readiness_bursts_do_not_reach_the_database_per_call,
 	before = questions();
 	t0 = client_now();
 	for (int i = 0; i < calls; i++) {
-		cr_assert(client_get(client_url("/api/v1/health/ready"), &r) == 0);
+		client_send("GET", "/api/v1/health/ready", &r);
 		cr_assert_eq(r.status, 200, "ready -> %ld %s", r.status, r.body);
 		client_free(&r);
 	}

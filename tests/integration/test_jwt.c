@@ -129,19 +129,23 @@ static void user(const char *role, char pid[37])
 	cr_assert_eq(client_user(role, pid), 0, "cannot create a %s user", role);
 }
 
+/* A good token of sub claiming role gets want from GET /metrics. */
+static void expect_good_status(const char *sub, const char *role, long want)
+{
+	char *t = good(sub, role);
+
+	cr_assert_eq(status_token(t), want, "%s as %s", sub, role);
+	free(t);
+}
+
 Test(jwt, control_good_tokens_pass)
 {
 	char u[37], adm[37];
-	char *t;
 
 	user("user", u);
 	user("admin", adm);
-	t = good(u, "user");
-	cr_assert_eq(status_token(t), 403);
-	free(t);
-	t = good(adm, "admin");
-	cr_assert_eq(status_token(t), 200);
-	free(t);
+	expect_good_status(u, "user", 403);
+	expect_good_status(adm, "admin", 200);
 }
 
 Test(jwt, alg_none_is_refused)
@@ -286,14 +290,11 @@ Test(jwt, malformed_authorization_headers_are_refused)
 Test(jwt, the_role_comes_from_the_database)
 {
 	char u[37];
-	char *t;
 
 	/* A user's genuine token claiming admin: signed by us, but the
 	 * account is a plain user, so the claim is ignored. */
 	user("user", u);
-	t = good(u, "admin");
-	cr_assert_eq(status_token(t), 403);
-	free(t);
+	expect_good_status(u, "admin", 403);
 }
 
 Test(jwt, tokens_of_deleted_or_suspended_users_are_refused)
@@ -351,31 +352,32 @@ Test(jwt, tokens_issued_before_logout_all_are_refused)
 	free(other);
 }
 
-Test(jwt, logout_all_refuses_forged_tokens_and_does_nothing)
+/* POST /auth/logout-all with the token of c signed by alg: 401. */
+static void expect_logout_all_refused(const struct claims *c, jwt_alg_t alg)
 {
-	char u[37], h[4096], sql[256];
+	char h[4096];
 	const char *hdr[] = { h, NULL };
 	struct client_resp r;
+	char *t = mint(c, alg, (const unsigned char *)secret, secret_len);
+
+	snprintf(h, sizeof(h), "Authorization: Bearer %s", t);
+	cr_assert(client_request("POST", client_url(LOGOUT_ALL), hdr, "", 0,
+		&r) == 0);
+	cr_assert_eq(r.status, 401, "%ld %s", r.status, r.body);
+	client_free(&r);
+	free(t);
+}
+
+Test(jwt, logout_all_refuses_forged_tokens_and_does_nothing)
+{
+	char u[37], sql[256];
 	struct claims c = { u, "user", 600, 0, NULL, NULL, 1 };
-	char *t;
 
 	user("user", u);
-	t = mint(&c, JWT_ALG_HS512, (const unsigned char *)secret, secret_len);
-	snprintf(h, sizeof(h), "Authorization: Bearer %s", t);
-	cr_assert(client_request("POST", client_url(LOGOUT_ALL), hdr, "", 0,
-		&r) == 0);
-	cr_assert_eq(r.status, 401, "%ld %s", r.status, r.body);
-	client_free(&r);
-	free(t);
+	expect_logout_all_refused(&c, JWT_ALG_HS512);
 	c.exp_off = -1;
 	c.iat_off = -900;
-	t = mint(&c, JWT_ALG_HS256, (const unsigned char *)secret, secret_len);
-	snprintf(h, sizeof(h), "Authorization: Bearer %s", t);
-	cr_assert(client_request("POST", client_url(LOGOUT_ALL), hdr, "", 0,
-		&r) == 0);
-	cr_assert_eq(r.status, 401, "%ld %s", r.status, r.body);
-	client_free(&r);
-	free(t);
+	expect_logout_all_refused(&c, JWT_ALG_HS256);
 	snprintf(sql, sizeof(sql), "SELECT token_version FROM users WHERE "
 		"public_id = '%s';", u);
 	char *ver = client_sql(sql);

@@ -27,6 +27,18 @@ static int mail_send(const char *env, char **out)
 	return client_run(cmd, out);
 }
 
+/* mail-send --once through the sendmail program at path: it exits with
+ * want. */
+static void send_through(const char *path, int want)
+{
+	char env[1024], *out;
+
+	snprintf(env, sizeof(env), "DEVFORGE_MAIL_TRANSPORT=sendmail "
+		"DEVFORGE_SENDMAIL_PATH='%s'", path);
+	cr_assert_eq(mail_send(env, &out), want, "%s", out);
+	free(out);
+}
+
 static const char *unique_addr(void)
 {
 	static char buf[4][96];
@@ -210,18 +222,12 @@ Test(mail_send, a_failing_sendmail_keeps_the_mail_and_backs_off, .timeout = 60)
 	cr_assert(wait1 >= 55 && wait1 <= 60, "next attempt in %ld s", wait1);
 
 	/* Not due yet: even a working sendmail leaves it alone. */
-	snprintf(env, sizeof(env), "DEVFORGE_MAIL_TRANSPORT=sendmail "
-		"DEVFORGE_SENDMAIL_PATH='%s'", ok);
-	cr_assert_eq(mail_send(env, &out), 0, "%s", out);
-	free(out);
+	send_through(ok, 0);
 	cr_assert_eq(row_long(id, "sent_at IS NULL"), 1);
 
 	/* Due again and failing again: 2 minutes. */
 	make_due(id);
-	snprintf(env, sizeof(env), "DEVFORGE_MAIL_TRANSPORT=sendmail "
-		"DEVFORGE_SENDMAIL_PATH='%s'", fail);
-	cr_assert_eq(mail_send(env, &out), 1, "%s", out);
-	free(out);
+	send_through(fail, 1);
 	cr_assert_eq(row_long(id, "attempts"), 2);
 	wait2 = row_long(id, "TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), "
 		"next_attempt_at)");
@@ -229,10 +235,7 @@ Test(mail_send, a_failing_sendmail_keeps_the_mail_and_backs_off, .timeout = 60)
 
 	/* Sendmail works again: delivered, with -t -i, error cleared. */
 	make_due(id);
-	snprintf(env, sizeof(env), "DEVFORGE_MAIL_TRANSPORT=sendmail "
-		"DEVFORGE_SENDMAIL_PATH='%s'", ok);
-	cr_assert_eq(mail_send(env, &out), 0, "%s", out);
-	free(out);
+	send_through(ok, 0);
 	cr_assert_eq(row_long(id, "sent_at IS NOT NULL"), 1);
 	cr_assert_eq(row_long(id, "attempts"), 2);
 	cr_assert_eq(row_long(id, "last_error IS NULL"), 1);

@@ -65,6 +65,35 @@ static void assert_package_refused(const struct client_resp *r,
 	json_object_put(o);
 }
 
+/* The archive of entries e uploaded as slug@1.0.0 is refused as
+ * assert_package_refused says. */
+static void expect_entries_refused(const char *slug,
+	const struct market_entry *e, size_t n, const char *what,
+	const char *code, const char *says)
+{
+	struct client_resp r;
+	size_t len;
+	char *zip = market_zip_entries(e, n, &len);
+
+	upload(slug, "1.0.0", zip, len, &r);
+	assert_package_refused(&r, what, code, says);
+	client_free(&r);
+	free(zip);
+}
+
+/* The archive of entries e uploaded as slug@1.0.0 is accepted. */
+static void expect_entries_accepted(const char *slug,
+	const struct market_entry *e, size_t n)
+{
+	struct client_resp r;
+	size_t len;
+	char *zip = market_zip_entries(e, n, &len);
+
+	cr_assert_eq(upload(slug, "1.0.0", zip, len, &r), 200, "%s", r.body);
+	client_free(&r);
+	free(zip);
+}
+
 /* The refused uploads kept no package. */
 static void assert_no_package(const char *slug)
 {
@@ -90,9 +119,8 @@ Test(market_pkg, link_entries_are_refused_whatever_host_type_is_claimed)
 		ZIP_OPSYS_WINDOWS_NTFS, ZIP_OPSYS_VFAT, ZIP_OPSYS_OS_X,
 		ZIP_OPSYS_OPENVMS, ZIP_OPSYS_BEOS, 30 /* AtheOS */ };
 	const char *slug = draft("link");
-	struct client_resp r;
-	char manifest[256], what[64], *zip;
-	size_t i, len;
+	char manifest[256], what[64];
+	size_t i;
 
 	manifest_for(manifest, sizeof(manifest), slug);
 	for (i = 0; i < sizeof(hosts); i++) {
@@ -105,11 +133,8 @@ Test(market_pkg, link_entries_are_refused_whatever_host_type_is_claimed)
 		};
 
 		snprintf(what, sizeof(what), "link made by host %u", hosts[i]);
-		zip = market_zip_entries(e, 3, &len);
-		upload(slug, "1.0.0", zip, len, &r);
-		assert_package_refused(&r, what, "unsafe_path", "symbolic link");
-		client_free(&r);
-		free(zip);
+		expect_entries_refused(slug, e, 3, what, "unsafe_path",
+			"symbolic link");
 	}
 	assert_no_package(slug);
 }
@@ -117,9 +142,8 @@ Test(market_pkg, link_entries_are_refused_whatever_host_type_is_claimed)
 Test(market_pkg, special_files_and_mismarked_directories_are_refused)
 {
 	const char *slug = draft("special");
-	struct client_resp r;
-	char manifest[256], *zip;
-	size_t i, len;
+	char manifest[256];
+	size_t i;
 	struct market_entry bad[] = {
 		{ .name = "fifo", .data = "x", .set_attr = 1,
 		  .opsys = ZIP_OPSYS_DOS, .attr = (S_IFIFO | 0644u) << 16 },
@@ -142,11 +166,8 @@ Test(market_pkg, special_files_and_mismarked_directories_are_refused)
 			.data = manifest },
 			bad[i] };
 
-		zip = market_zip_entries(e, 2, &len);
-		upload(slug, "1.0.0", zip, len, &r);
-		assert_package_refused(&r, bad[i].name, "unsafe_path", "Entry 1");
-		client_free(&r);
-		free(zip);
+		expect_entries_refused(slug, e, 2, bad[i].name, "unsafe_path",
+			"Entry 1");
 	}
 	assert_no_package(slug);
 
@@ -160,11 +181,7 @@ Test(market_pkg, special_files_and_mismarked_directories_are_refused)
 			  .opsys = ZIP_OPSYS_UNIX, .attr = (S_IFREG | 0755u) << 16 },
 		};
 
-		zip = market_zip_entries(e, 3, &len);
-		cr_assert_eq(upload(slug, "1.0.0", zip, len, &r), 200, "%s",
-			r.body);
-		client_free(&r);
-		free(zip);
+		expect_entries_accepted(slug, e, 3);
 	}
 }
 
@@ -175,9 +192,8 @@ Test(market_pkg, names_windows_treats_specially_are_refused)
 		"a:b", "main.js:hidden", "name.", "name ", "dir./x.js", "a?b",
 	};
 	const char *slug = draft("winname");
-	struct client_resp r;
-	char manifest[256], *zip;
-	size_t i, len;
+	char manifest[256];
+	size_t i;
 
 	manifest_for(manifest, sizeof(manifest), slug);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -186,11 +202,8 @@ Test(market_pkg, names_windows_treats_specially_are_refused)
 			{ .name = bad[i], .data = "x" },
 		};
 
-		zip = market_zip_entries(e, 2, &len);
-		upload(slug, "1.0.0", zip, len, &r);
-		assert_package_refused(&r, bad[i], "unsafe_path", "Entry 1");
-		client_free(&r);
-		free(zip);
+		expect_entries_refused(slug, e, 2, bad[i], "unsafe_path",
+			"Entry 1");
 	}
 	assert_no_package(slug);
 
@@ -203,20 +216,15 @@ Test(market_pkg, names_windows_treats_specially_are_refused)
 			{ .name = "com10/nul_x.txt", .data = "x" },
 		};
 
-		zip = market_zip_entries(e, 4, &len);
-		cr_assert_eq(upload(slug, "1.0.0", zip, len, &r), 200, "%s",
-			r.body);
-		client_free(&r);
-		free(zip);
+		expect_entries_accepted(slug, e, 4);
 	}
 }
 
 Test(market_pkg, a_manifest_naming_a_key_twice_is_refused)
 {
 	const char *slug = draft("dupkey");
-	struct client_resp r;
-	char manifest[3][512], *zip;
-	size_t i, len;
+	char manifest[3][512];
+	size_t i;
 
 	/* json-c keeps the last name: the listing's slug wins there,
 	 * "someone-else" for a reader keeping the first. */
@@ -232,12 +240,8 @@ Test(market_pkg, a_manifest_naming_a_key_twice_is_refused)
 		struct market_entry e[] = { { .name = "manifest.json",
 			.data = manifest[i] } };
 
-		zip = market_zip_entries(e, 1, &len);
-		upload(slug, "1.0.0", zip, len, &r);
-		assert_package_refused(&r, manifest[i], "manifest_invalid",
-			"twice");
-		client_free(&r);
-		free(zip);
+		expect_entries_refused(slug, e, 1, manifest[i],
+			"manifest_invalid", "twice");
 	}
 	assert_no_package(slug);
 }
@@ -255,11 +259,22 @@ static void assert_body_refused(const struct client_resp *r, const char *what)
 	free(ct);
 }
 
+/* method path with body (as the developer) is refused as
+ * assert_body_refused says. */
+static void expect_body_refused(const char *method, const char *path,
+	const char *body, const char *what)
+{
+	struct client_resp r;
+
+	market_req(method, path, cast.dev, body, &r);
+	assert_body_refused(&r, what);
+	client_free(&r);
+}
+
 Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
 {
 	const char *s1 = market_slug("first"), *s2 = market_slug("second");
 	const char *slug = draft("body");
-	struct client_resp r;
 	char body[1024], path[256], *v;
 
 	/* A create whose two slugs would be two different extensions. */
@@ -267,18 +282,14 @@ Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
 		" \"summary\": \"A test extension\", \"description\": \"Twice.\","
 		" \"category\": \"other\", \"license\": \"MIT\", \"slug\": \"%s\"}",
 		s1, s2);
-	market_req("POST", EXT, cast.dev, body, &r);
-	assert_body_refused(&r, "create");
-	client_free(&r);
+	expect_body_refused("POST", EXT, body, "create");
 	/* Escaped, and nested in the price object. */
 	snprintf(body, sizeof(body), "{\"slug\": \"%s\", \"name\": \"Dup\","
 		" \"summary\": \"A test extension\", \"description\": \"Twice.\","
 		" \"category\": \"other\", \"license\": \"MIT\", \"price\":"
 		" {\"amount\": 0, \"currency\": \"USD\", \"\\u0061mount\": 500}}",
 		s1);
-	market_req("POST", EXT, cast.dev, body, &r);
-	assert_body_refused(&r, "create with price");
-	client_free(&r);
+	expect_body_refused("POST", EXT, body, "create with price");
 	v = client_sqlf("SELECT COUNT(*) FROM extensions WHERE slug IN ('%s', '%s')",
 		s1, s2);
 	cr_assert(v != NULL && strcmp(v, "0") == 0, "created: %s", v);
@@ -286,10 +297,8 @@ Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
 
 	/* An edit naming the field twice leaves the listing as it was. */
 	snprintf(path, sizeof(path), EXT "/%s", slug);
-	market_req("PATCH", path, cast.dev, "{\"name\": \"First\", \"name\":"
-		" \"Second\"}", &r);
-	assert_body_refused(&r, "patch");
-	client_free(&r);
+	expect_body_refused("PATCH", path, "{\"name\": \"First\", \"name\":"
+		" \"Second\"}", "patch");
 	v = client_sqlf("SELECT name FROM extensions WHERE slug = '%s'", slug);
 	cr_assert(v != NULL && strncmp(v, "Test ", 5) == 0 &&
 		strcmp(v + 5, slug) == 0, "renamed: %s", v);
@@ -297,10 +306,9 @@ Test(market_pkg, json_bodies_naming_a_key_twice_are_refused_and_change_nothing)
 
 	/* A version whose two numbers would be two versions. */
 	snprintf(path, sizeof(path), EXT "/%s/versions", slug);
-	market_req("POST", path, cast.dev, "{\"version\": \"2.0.0\", \"changelog\":"
-		" \"x\", \"engine\": \"*\", \"version\": \"3.0.0\"}", &r);
-	assert_body_refused(&r, "version");
-	client_free(&r);
+	expect_body_refused("POST", path, "{\"version\": \"2.0.0\","
+		" \"changelog\": \"x\", \"engine\": \"*\", \"version\":"
+		" \"3.0.0\"}", "version");
 	v = client_sqlf("SELECT COUNT(*) FROM extension_versions v JOIN extensions e"
 		" ON e.id = v.extension_id WHERE e.slug = '%s'", slug);
 	cr_assert(v != NULL && strcmp(v, "1") == 0, "versions: %s", v);

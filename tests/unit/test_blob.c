@@ -101,6 +101,26 @@ static void tmpdir_of(char *buf, size_t len)
 	snprintf(buf, len, "%s/tmp", store);
 }
 
+/* The store's temporary directory is empty. */
+static void assert_no_temporary(void)
+{
+	char tmpdir[256];
+
+	tmpdir_of(tmpdir, sizeof(tmpdir));
+	cr_assert_eq(entries(tmpdir), 0, "a temporary file was left");
+}
+
+/* Receiving body b (at most max bytes) fails with DF_EIO and leaves no
+ * temporary file. */
+static void expect_receive_eio(struct unit_body *b, size_t max)
+{
+	struct blob_tmp t;
+
+	cr_assert_eq(blob_receive(store, unit_body_read, b, max, &t), DF_EIO);
+	cr_assert_str_eq(t.path, "");
+	assert_no_temporary();
+}
+
 /* ---- receiving ----------------------------------------------------- */
 
 Test(blob, receive_hashes_the_body_into_a_temporary_file)
@@ -179,25 +199,15 @@ Test(blob, an_empty_body_is_an_empty_file)
 Test(blob, a_body_that_ends_early_is_eio_and_leaves_nothing)
 {
 	struct unit_body b = { .data = "abc", .len = 3 };
-	struct blob_tmp t;
-	char tmpdir[256];
 
-	cr_assert_eq(blob_receive(store, unit_body_read, &b, 10, &t), DF_EIO);
-	cr_assert_str_eq(t.path, "");
-	tmpdir_of(tmpdir, sizeof(tmpdir));
-	cr_assert_eq(entries(tmpdir), 0);
+	expect_receive_eio(&b, 10);
 }
 
 Test(blob, a_read_error_is_eio_and_leaves_nothing)
 {
 	struct unit_body b = { .data = "abc", .len = 3, .fail_at_end = 1 };
-	struct blob_tmp t;
-	char tmpdir[256];
 
-	cr_assert_eq(blob_receive(store, unit_body_read, &b, 4, &t), DF_EIO);
-	cr_assert_str_eq(t.path, "");
-	tmpdir_of(tmpdir, sizeof(tmpdir));
-	cr_assert_eq(entries(tmpdir), 0);
+	expect_receive_eio(&b, 4);
 }
 
 Test(blob, a_store_whose_parent_is_missing_is_refused)
@@ -298,7 +308,7 @@ Test(blob, the_same_content_is_stored_once_and_not_replaced)
 {
 	struct blob_tmp t1, t2;
 	struct stat before, after;
-	char dest[BLOB_PATH_MAX], tmpdir[256], sub[256], tmp2[BLOB_PATH_MAX];
+	char dest[BLOB_PATH_MAX], sub[256], tmp2[BLOB_PATH_MAX];
 
 	receive_text(store, "abc", &t1);
 	receive_text(store, "abc", &t2);
@@ -312,8 +322,7 @@ Test(blob, the_same_content_is_stored_once_and_not_replaced)
 	cr_assert_eq(stat(dest, &after), 0);
 	/* A download in progress keeps reading the same file. */
 	cr_assert_eq(after.st_ino, before.st_ino, "the stored file was replaced");
-	tmpdir_of(tmpdir, sizeof(tmpdir));
-	cr_assert_eq(entries(tmpdir), 0);
+	assert_no_temporary();
 	snprintf(sub, sizeof(sub), "%s/ba", store);
 	cr_assert_eq(entries(sub), 1);
 }

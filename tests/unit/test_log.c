@@ -179,6 +179,17 @@ static void request_for_log(struct request *req, struct arena *a, char **env)
 	req->bytes_out = 321;
 }
 
+/* Opens the log at PATH (level info) and, in a new arena (returned:
+ * free it), the request of env as request_for_log makes it. */
+static struct arena *log_request(struct request *req, char **env)
+{
+	struct arena *a = arena_new(0);
+
+	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
+	request_for_log(req, a, env);
+	return a;
+}
+
 Test(log, access_line_has_the_fields_and_no_query_or_headers)
 {
 	char *env[] = { "REQUEST_METHOD=POST",
@@ -187,13 +198,12 @@ Test(log, access_line_has_the_fields_and_no_query_or_headers)
 		"HTTP_AUTHORIZATION=Bearer SECRETTOKEN",
 		"HTTP_COOKIE=sid=SECRETCOOKIE", "HTTP_X_REQUEST_ID=abcdefgh-123",
 		NULL };
-	struct arena *a = arena_new(0);
 	struct request req;
+	struct arena *a;
 	struct json_object *o, *v;
 	char *text;
 
-	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
-	request_for_log(&req, a, env);
+	a = log_request(&req, env);
 	req.auth.authenticated = 1;
 	strcpy(req.auth.sub, "usr_42");
 	log_access(&req, "/api/v1/tickets");
@@ -220,12 +230,11 @@ Test(log, access_line_has_the_fields_and_no_query_or_headers)
 Test(log, access_line_has_nulls_for_no_route_and_anonymous)
 {
 	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/nowhere", NULL };
-	struct arena *a = arena_new(0);
 	struct request req;
+	struct arena *a;
 	struct json_object *o;
 
-	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
-	request_for_log(&req, a, env);
+	a = log_request(&req, env);
 	req.resp.status = 404;
 	log_access(&req, NULL);
 	o = only_line();
@@ -260,12 +269,11 @@ Test(log, request_message_carries_the_request_id)
 {
 	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/",
 		"HTTP_X_REQUEST_ID=trace-0001", NULL };
-	struct arena *a = arena_new(0);
 	struct request req;
+	struct arena *a;
 	struct json_object *o;
 
-	cr_assert_eq(log_open(PATH, LOG_INFO), 0);
-	request_for_log(&req, a, env);
+	a = log_request(&req, env);
 	log_req_msg(&req, LOG_ERROR, "db failed: %s", "timeout");
 	o = only_line();
 	cr_assert_str_eq(unit_str_field(o, "request_id"), "trace-0001");

@@ -82,6 +82,19 @@ static long long value_of(const char *text, const char *series)
 	return strtoll(l + strlen(prefix), NULL, 10);
 }
 
+/* The value of devforge_http_requests_total for method, route (as
+ * exposed, escapes included) and status; -1 when absent. */
+static long long requests_total(const char *text, const char *method,
+	const char *route, const char *status)
+{
+	char series[512];
+
+	snprintf(series, sizeof(series), "devforge_http_requests_total"
+		"{method=\"%s\",route=\"%s\",status=\"%s\"}", method, route,
+		status);
+	return value_of(text, series);
+}
+
 static size_t count_of(const char *text, const char *needle)
 {
 	size_t n = 0;
@@ -180,10 +193,8 @@ Test(metrics, counts_requests_by_route_and_status)
 	metrics_observe_request(0, 200, 100);
 	metrics_observe_request(0, 404, 100);
 	text = render(&len);
-	cr_assert_eq(value_of(text, "devforge_http_requests_total"
-		"{method=\"GET\",route=\"/api/v1/health\",status=\"200\"}"), 2);
-	cr_assert_eq(value_of(text, "devforge_http_requests_total"
-		"{method=\"GET\",route=\"/api/v1/health\",status=\"404\"}"), 1);
+	cr_assert_eq(requests_total(text, "GET", "/api/v1/health", "200"), 2);
+	cr_assert_eq(requests_total(text, "GET", "/api/v1/health", "404"), 1);
 	assert_exposition_ok(text, len);
 }
 
@@ -210,10 +221,8 @@ Test(metrics, unmatched_and_other_status)
 	metrics_observe_request(0, 418, 100);
 	metrics_observe_request(0, 502, 100);
 	text = render(&len);
-	cr_assert_eq(value_of(text, "devforge_http_requests_total"
-		"{method=\"\",route=\"unmatched\",status=\"404\"}"), 2);
-	cr_assert_eq(value_of(text, "devforge_http_requests_total"
-		"{method=\"GET\",route=\"/api/v1/health\",status=\"other\"}"), 2);
+	cr_assert_eq(requests_total(text, "", "unmatched", "404"), 2);
+	cr_assert_eq(requests_total(text, "GET", "/api/v1/health", "other"), 2);
 	assert_exposition_ok(text, len);
 }
 
@@ -224,9 +233,8 @@ Test(metrics, escapes_label_values)
 
 	metrics_observe_request(1, 201, 100);
 	text = render(&len);
-	cr_assert_eq(value_of(text, "devforge_http_requests_total"
-		"{method=\"POST\",route=\"/api/v1/a\\\"b\\\\c\\nd\",status=\"201\"}"),
-		1, "%s", text);
+	cr_assert_eq(requests_total(text, "POST", "/api/v1/a\\\"b\\\\c\\nd",
+		"201"), 1, "%s", text);
 	assert_exposition_ok(text, len);
 }
 

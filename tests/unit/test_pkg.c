@@ -191,6 +191,18 @@ static void expect_says(const struct zent *e, size_t n, const char *code,
 	free(z.data);
 }
 
+/* One archive of the entries, checked from memory, passes. */
+static void expect_ok(const struct zent *e, size_t n)
+{
+	struct pkg_report rep;
+	struct zbuf z = build(e, n);
+
+	check_buf(&z, &rep);
+	cr_assert_eq(rep.ok, 1, "%s: %s", rep.failed, rep.message);
+	pkg_report_free(&rep);
+	free(z.data);
+}
+
 static void expect(const struct zent *e, size_t n, const char *code)
 {
 	expect_says(e, n, code, NULL);
@@ -205,14 +217,18 @@ static void expect_manifest(const char *text, size_t len, const char *code)
 	expect(e, 1, code);
 }
 
-/* Checks a package holding manifest.json with text alone. */
-static void check_manifest_only(const char *text, struct pkg_report *rep)
+/* Checks a package holding manifest.json with text alone: it fails
+ * with code after nchecks checks; the report is left in rep. */
+static void manifest_only_fails(const char *text, const char *code,
+	size_t nchecks, struct pkg_report *rep)
 {
 	struct zent e[] = { { .name = "manifest.json", .data = text } };
 	struct zbuf z = build(e, 1);
 
 	check_buf(&z, rep);
 	free(z.data);
+	assert_failed(rep, code);
+	cr_assert_eq(json_object_array_length(rep->checks), nchecks);
 }
 
 /* --- passing -------------------------------------------------------------- */
@@ -297,6 +313,17 @@ Test(pkg, a_missing_file_or_a_directory_is_our_failure)
 
 /* --- not_zip ---------------------------------------------------------------- */
 
+/* The len bytes at data, checked from memory, fail as not_zip. */
+static void expect_not_zip(const void *data, size_t len)
+{
+	struct pkg_report rep;
+
+	cr_assert_eq(pkg_check_buffer(data, len, WANT_NAME, WANT_VERSION,
+		&rep), 0);
+	assert_failed(&rep, "not_zip");
+	pkg_report_free(&rep);
+}
+
 Test(pkg, empty_input_is_not_a_zip)
 {
 	struct pkg_report rep;
@@ -305,16 +332,13 @@ Test(pkg, empty_input_is_not_a_zip)
 	assert_failed(&rep, "not_zip");
 	cr_assert_eq(json_object_array_length(rep.checks), 1);
 	pkg_report_free(&rep);
-	cr_assert_eq(pkg_check_buffer(NULL, 0, WANT_NAME, WANT_VERSION, &rep), 0);
-	assert_failed(&rep, "not_zip");
-	pkg_report_free(&rep);
+	expect_not_zip(NULL, 0);
 }
 
 Test(pkg, random_bytes_are_not_a_zip)
 {
 	unsigned char buf[4096];
 	uint32_t x = 2463534242u;
-	struct pkg_report rep;
 	size_t i;
 
 	for (i = 0; i < sizeof(buf); i++) {
@@ -323,14 +347,9 @@ Test(pkg, random_bytes_are_not_a_zip)
 		x ^= x << 5;
 		buf[i] = (unsigned char)x;
 	}
-	cr_assert_eq(pkg_check_buffer(buf, sizeof(buf), WANT_NAME, WANT_VERSION,
-		&rep), 0);
-	assert_failed(&rep, "not_zip");
-	pkg_report_free(&rep);
+	expect_not_zip(buf, sizeof(buf));
 	/* Text is not a zip either, however short. */
-	cr_assert_eq(pkg_check_buffer("PK", 2, WANT_NAME, WANT_VERSION, &rep), 0);
-	assert_failed(&rep, "not_zip");
-	pkg_report_free(&rep);
+	expect_not_zip("PK", 2);
 }
 
 Test(pkg, a_truncated_zip_is_not_a_zip)
@@ -340,16 +359,11 @@ Test(pkg, a_truncated_zip_is_not_a_zip)
 		{ .name = "src/main.js", .data = "export default 1;\n" },
 	};
 	struct zbuf z = build(e, 2);
-	struct pkg_report rep;
 	size_t cut[] = { 1, 10, 22, z.len / 2, z.len - 1 };
 	size_t i;
 
-	for (i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
-		cr_assert_eq(pkg_check_buffer(z.data, cut[i], WANT_NAME,
-			WANT_VERSION, &rep), 0);
-		assert_failed(&rep, "not_zip");
-		pkg_report_free(&rep);
-	}
+	for (i = 0; i < sizeof(cut) / sizeof(cut[0]); i++)
+		expect_not_zip(z.data, cut[i]);
 	free(z.data);
 }
 
@@ -587,13 +601,8 @@ Test(pkg, accepts_plain_files_and_directories_from_any_host)
 		{ .name = "d3/", .set_attr = 1, .opsys = ZIP_OPSYS_UNIX,
 		  .attr = (S_IFREG | 0644u) << 16 },
 	};
-	struct zbuf z = build(e, sizeof(e) / sizeof(e[0]));
-	struct pkg_report rep;
 
-	check_buf(&z, &rep);
-	cr_assert_eq(rep.ok, 1, "%s: %s", rep.failed, rep.message);
-	pkg_report_free(&rep);
-	free(z.data);
+	expect_ok(e, sizeof(e) / sizeof(e[0]));
 }
 
 Test(pkg, refuses_names_windows_treats_specially)
@@ -622,13 +631,8 @@ Test(pkg, accepts_names_that_only_resemble_windows_devices)
 		{ .name = "a b/c d.js", .data = "x" },
 		{ .name = "./x.js", .data = "x" },
 	};
-	struct zbuf z = build(e, sizeof(e) / sizeof(e[0]));
-	struct pkg_report rep;
 
-	check_buf(&z, &rep);
-	cr_assert_eq(rep.ok, 1, "%s: %s", rep.failed, rep.message);
-	pkg_report_free(&rep);
-	free(z.data);
+	expect_ok(e, sizeof(e) / sizeof(e[0]));
 }
 
 Test(pkg, unsafe_message_shows_only_printable_ascii)
@@ -637,14 +641,9 @@ Test(pkg, unsafe_message_shows_only_printable_ascii)
 		{ .name = "manifest.json", .data = GOOD_MANIFEST },
 		{ .name = "caf\xc3\xa9/\x1b[31m/../x", .data = "x" },
 	};
-	struct zbuf z = build(e, 2);
-	struct pkg_report rep;
 
-	check_buf(&z, &rep);
-	assert_failed(&rep, "unsafe_path"); /* asserts the ASCII */
-	cr_assert(strstr(rep.message, "caf?\?/?[31m") != NULL, "%s", rep.message);
-	pkg_report_free(&rep);
-	free(z.data);
+	/* expect_says asserts the message is printable ASCII. */
+	expect_says(e, 2, "unsafe_path", "caf?\?/?[31m");
 }
 
 /* --- too_large_uncompressed -------------------------------------------------- */
@@ -897,13 +896,8 @@ Test(pkg, accepts_a_manifest_at_the_cap)
 {
 	char *text = sized_manifest(PKG_MANIFEST_MAX);
 	struct zent e[] = { { .name = "manifest.json", .data = text } };
-	struct zbuf z = build(e, 1);
-	struct pkg_report rep;
 
-	check_buf(&z, &rep);
-	cr_assert_eq(rep.ok, 1, "%s: %s", rep.failed, rep.message);
-	pkg_report_free(&rep);
-	free(z.data);
+	expect_ok(e, 1);
 	free(text);
 }
 
@@ -972,13 +966,8 @@ Test(pkg, accepts_whitespace_around_the_object)
 {
 	struct zent e[] = { { .name = "manifest.json",
 		.data = " \r\n\t" GOOD_MANIFEST "\r\n\n  \t" } };
-	struct zbuf z = build(e, 1);
-	struct pkg_report rep;
 
-	check_buf(&z, &rep);
-	cr_assert_eq(rep.ok, 1, "%s: %s", rep.failed, rep.message);
-	pkg_report_free(&rep);
-	free(z.data);
+	expect_ok(e, 1);
 }
 
 /* --- manifest_name_mismatch / manifest_version_mismatch ---------------------- */
@@ -987,10 +976,8 @@ Test(pkg, refuses_a_manifest_for_another_extension)
 {
 	struct pkg_report rep;
 
-	check_manifest_only("{\"name\": \"other-ext\", \"version\": \"1.2.3\"}",
-		&rep);
-	assert_failed(&rep, "manifest_name_mismatch");
-	cr_assert_eq(json_object_array_length(rep.checks), 7);
+	manifest_only_fails("{\"name\": \"other-ext\", \"version\": \"1.2.3\"}",
+		"manifest_name_mismatch", 7, &rep);
 	cr_assert_str_eq(rep.name, "other-ext");
 	cr_assert_str_eq(rep.version, "1.2.3");
 	cr_assert(strstr(rep.message, "other-ext") != NULL, "%s", rep.message);
@@ -1007,10 +994,8 @@ Test(pkg, refuses_a_manifest_for_another_version)
 {
 	struct pkg_report rep;
 
-	check_manifest_only("{\"name\": \"demo-ext\", \"version\": \"1.2.4\"}",
-		&rep);
-	assert_failed(&rep, "manifest_version_mismatch");
-	cr_assert_eq(json_object_array_length(rep.checks), 8);
+	manifest_only_fails("{\"name\": \"demo-ext\", \"version\": \"1.2.4\"}",
+		"manifest_version_mismatch", 8, &rep);
 	cr_assert_str_eq(rep.version, "1.2.4");
 	pkg_report_free(&rep);
 

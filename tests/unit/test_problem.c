@@ -1,5 +1,6 @@
 /* Unit tests of Problem Details bodies: every field present, errors[]
  * collected, codes and titles, 5xx details kept generic, 401 challenge. */
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -50,6 +51,17 @@ static struct json_object *body_json(void)
 	return o;
 }
 
+/* The body as JSON, asserting its type is the problem code. */
+static struct json_object *body_of_type(const char *code)
+{
+	struct json_object *o = body_json();
+	char want[128];
+
+	snprintf(want, sizeof(want), "https://devforge.dev/problems/%s", code);
+	cr_assert_str_eq(unit_str_field(o, "type"), want);
+	return o;
+}
+
 Test(problem_send, writes_every_field)
 {
 	struct json_object *o, *v;
@@ -58,9 +70,7 @@ Test(problem_send, writes_every_field)
 		DF_ERESPONDED);
 	cr_assert_eq(R.resp.status, 404);
 	cr_assert_str_eq(R.resp.content_type, "application/problem+json");
-	o = body_json();
-	cr_assert_str_eq(unit_str_field(o, "type"),
-		"https://devforge.dev/problems/not_found");
+	o = body_of_type("not_found");
 	cr_assert_str_eq(unit_str_field(o, "title"), "Not found");
 	cr_assert_str_eq(unit_str_field(o, "detail"), "No extension named x.");
 	cr_assert_str_eq(unit_str_field(o, "request_id"), "test-request-1");
@@ -75,9 +85,7 @@ Test(problem_send, gives_a_default_detail_when_none)
 	struct json_object *o;
 
 	problem_send(&R, 415, NULL, NULL);
-	o = body_json();
-	cr_assert_str_eq(unit_str_field(o, "type"),
-		"https://devforge.dev/problems/unsupported_media_type");
+	o = body_of_type("unsupported_media_type");
 	cr_assert_gt(strlen(unit_str_field(o, "detail")), 0);
 }
 
@@ -129,12 +137,8 @@ Test(problem_send, adds_a_bearer_challenge_to_401)
  * type tells expired (refresh) from invalid (sign in again). */
 Test(problem_send, refused_tokens_carry_invalid_token_and_their_type)
 {
-	struct json_object *o;
-
 	problem_send(&R, 401, "token_expired", NULL);
-	o = body_json();
-	cr_assert_str_eq(unit_str_field(o, "type"),
-		"https://devforge.dev/problems/token_expired");
+	body_of_type("token_expired");
 	cr_assert_eq(R.resp.nheaders, 1);
 	cr_assert_str_eq(R.resp.headers[0].name, "WWW-Authenticate");
 	cr_assert(strncmp(R.resp.headers[0].value, "Bearer realm=\"devforge\", "
@@ -145,12 +149,8 @@ Test(problem_send, refused_tokens_carry_invalid_token_and_their_type)
 
 Test(problem_send, invalid_token_has_its_own_type_and_description)
 {
-	struct json_object *o;
-
 	problem_send(&R, 401, "invalid_token", NULL);
-	o = body_json();
-	cr_assert_str_eq(unit_str_field(o, "type"),
-		"https://devforge.dev/problems/invalid_token");
+	body_of_type("invalid_token");
 	cr_assert_str_eq(R.resp.headers[0].value, "Bearer realm=\"devforge\", "
 		"error=\"invalid_token\", error_description=\"The access token is "
 		"not valid: sign in again.\"");
@@ -167,9 +167,7 @@ Test(problem_send, uses_an_explicit_code)
 	struct json_object *o;
 
 	problem_send(&R, 403, "mfa_required", "Enter your one-time code.");
-	o = body_json();
-	cr_assert_str_eq(unit_str_field(o, "type"),
-		"https://devforge.dev/problems/mfa_required");
+	o = body_of_type("mfa_required");
 	cr_assert_str_eq(unit_str_field(o, "title"), "MFA required");
 	cr_assert_eq(R.resp.status, 403);
 }
@@ -192,9 +190,7 @@ Test(problem_add_error, collects_errors_into_the_body)
 	cr_assert_eq(problem_error_count(&R), 2);
 	cr_assert_eq(problem_send_validation(&R), DF_ERESPONDED);
 	cr_assert_eq(R.resp.status, 422);
-	o = body_json();
-	cr_assert_str_eq(unit_str_field(o, "type"),
-		"https://devforge.dev/problems/validation_failed");
+	o = body_of_type("validation_failed");
 	cr_assert_str_eq(unit_str_field(o, "title"), "Validation failed");
 	cr_assert(json_object_object_get_ex(o, "errors", &errs));
 	cr_assert_eq(json_object_array_length(errs), 2);

@@ -295,6 +295,15 @@ static void run(const char *method, const char *uri, const char *body, ...)
 	router_dispatch(&router, &req);
 }
 
+/* run() of a GET with "Authorization: Bearer <token>". */
+static void get_as(const char *uri, const char *token)
+{
+	char h[256];
+
+	snprintf(h, sizeof(h), "HTTP_AUTHORIZATION=Bearer %s", token);
+	run("GET", uri, NULL, h, NULL);
+}
+
 static const char *hdr(const char *name)
 {
 	size_t i;
@@ -554,6 +563,14 @@ Test(router_dispatch, never_a_wildcard_origin)
 #define LOGIN(...) run("POST", "/api/v1/auth/login", "{}", JSON_CT, \
 	"CONTENT_LENGTH=2", ##__VA_ARGS__, NULL)
 
+/* A login from addr passes the limits: 200. */
+static void login_ok_from(const char *addr)
+{
+	remote = addr;
+	LOGIN();
+	cr_assert_eq(req.resp.status, 200, "login from %s", addr);
+}
+
 Test(router_dispatch, per_address_limit_refuses_with_429)
 {
 	LOGIN();
@@ -578,9 +595,7 @@ Test(router_dispatch, per_address_limit_refuses_with_429)
 	cr_assert_eq(seg->counters[SHM_C_RL_REFUSED + RL_DEFAULT], 0);
 
 	/* Another address has its own bucket. */
-	remote = "203.0.113.9";
-	LOGIN();
-	cr_assert_eq(req.resp.status, 200);
+	login_ok_from("203.0.113.9");
 	cr_assert_eq(calls, 3);
 }
 
@@ -588,17 +603,11 @@ Test(router_dispatch, per_address_limit_refuses_with_429)
 Test(router_dispatch, auth_routes_have_a_ceiling_over_all_addresses)
 {
 	cfg.ratelimit_auth_global = (struct config_ratelimit){ 3, 60 };
-	remote = "198.51.100.1";
-	LOGIN();
-	cr_assert_eq(req.resp.status, 200);
-	remote = "198.51.100.2";
-	LOGIN();
-	cr_assert_eq(req.resp.status, 200);
+	login_ok_from("198.51.100.1");
+	login_ok_from("198.51.100.2");
 	hdr_is("RateLimit-Limit", "2");
 	hdr_is("RateLimit-Remaining", "1");
-	remote = "198.51.100.3";
-	LOGIN();
-	cr_assert_eq(req.resp.status, 200);
+	login_ok_from("198.51.100.3");
 	/* This address has one more, all of them together none: the
 	 * bucket nearer empty is the one shown. */
 	hdr_is("RateLimit-Limit", "3");
@@ -625,18 +634,12 @@ Test(router_dispatch, auth_routes_have_a_ceiling_over_all_addresses)
 Test(router_dispatch, ipv6_clients_are_limited_per_network)
 {
 	cfg.ratelimit_ipv6_prefix = 64;
-	remote = "2001:db8:5:6::1";
-	LOGIN();
-	cr_assert_eq(req.resp.status, 200);
-	remote = "2001:db8:5:6::2";
-	LOGIN();
-	cr_assert_eq(req.resp.status, 200);
+	login_ok_from("2001:db8:5:6::1");
+	login_ok_from("2001:db8:5:6::2");
 	remote = "2001:db8:5:6:ffff::3";
 	LOGIN();
 	problem_is(429, "rate_limited");
-	remote = "2001:db8:5:7::1";
-	LOGIN();
-	cr_assert_eq(req.resp.status, 200);
+	login_ok_from("2001:db8:5:7::1");
 }
 
 Test(router_dispatch, address_class_ignores_credentials)
@@ -682,10 +685,9 @@ Test(router_dispatch, default_class_is_per_user_when_authenticated)
 		cr_assert_eq(req.resp.status, 200);
 		hdr_is("RateLimit-Remaining", i == 0 ? "2" : i == 1 ? "1" : "0");
 	}
-	run("GET", "/api/v1/limited", NULL, "HTTP_AUTHORIZATION=Bearer user", NULL);
+	get_as("/api/v1/limited", "user");
 	problem_is(429, "rate_limited");
-	run("GET", "/api/v1/limited", NULL, "HTTP_AUTHORIZATION=Bearer u2-user",
-		NULL);
+	get_as("/api/v1/limited", "u2-user");
 	cr_assert_eq(req.resp.status, 200);
 	hdr_is("RateLimit-Remaining", "2");
 	cr_assert_eq(calls, 7);
@@ -693,15 +695,13 @@ Test(router_dispatch, default_class_is_per_user_when_authenticated)
 
 Test(router_dispatch, bad_token_counts_against_the_address)
 {
-	run("GET", "/api/v1/limited", NULL, "HTTP_AUTHORIZATION=Bearer bogus",
-		NULL);
+	get_as("/api/v1/limited", "bogus");
 	problem_is(401, "unauthorized");
 	hdr_is("RateLimit-Remaining", "2");
 	run("GET", "/api/v1/limited", NULL, NULL);
 	run("GET", "/api/v1/limited", NULL, NULL);
 	cr_assert_eq(req.resp.status, 200);
-	run("GET", "/api/v1/limited", NULL, "HTTP_AUTHORIZATION=Bearer bogus",
-		NULL);
+	get_as("/api/v1/limited", "bogus");
 	problem_is(429, "rate_limited");
 	cr_assert_eq(calls, 2);
 }
@@ -722,7 +722,7 @@ Test(router_dispatch, zero_limit_means_unlimited)
 
 Test(router_dispatch, bad_token_is_401_even_on_open_route)
 {
-	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer bogus", NULL);
+	get_as("/api/v1/items", "bogus");
 	problem_is(401, "unauthorized");
 	hdr_is("WWW-Authenticate", "Bearer realm=\"devforge\"");
 	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Basic dTpw", NULL);
@@ -734,8 +734,7 @@ Test(router_dispatch, bad_token_is_401_even_on_open_route)
  * refreshes on token_expired and signs in again on anything else. */
 Test(router_dispatch, refused_token_kind_names_the_401)
 {
-	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer expired",
-		NULL);
+	get_as("/api/v1/items", "expired");
 	problem_is(401, "token_expired");
 	hdr_is("WWW-Authenticate", "Bearer realm=\"devforge\", "
 		"error=\"invalid_token\", error_description=\"The access token "
@@ -745,7 +744,7 @@ Test(router_dispatch, refused_token_kind_names_the_401)
 
 Test(router_dispatch, auth_hook_database_down_is_503)
 {
-	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer dbdown", NULL);
+	get_as("/api/v1/items", "dbdown");
 	problem_is(503, "service_unavailable");
 	hdr_is("Retry-After", "5");
 	cr_assert_eq(seg->counters[SHM_C_DB_UNAVAILABLE], 1);
@@ -754,7 +753,7 @@ Test(router_dispatch, auth_hook_database_down_is_503)
 
 Test(router_dispatch, auth_hook_own_answer_is_kept)
 {
-	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer mfa", NULL);
+	get_as("/api/v1/items", "mfa");
 	problem_is(401, "mfa_required");
 	cr_assert_str_eq(detail(), "Second factor.");
 	cr_assert_eq(calls, 0);
@@ -788,9 +787,9 @@ Test(router_dispatch, real_tokens_through_the_hook)
 Test(router_dispatch, no_hook_leaves_callers_anonymous)
 {
 	router.hooks.authenticate = NULL;
-	run("GET", "/api/v1/items", NULL, "HTTP_AUTHORIZATION=Bearer admin", NULL);
+	get_as("/api/v1/items", "admin");
 	cr_assert_eq(req.resp.status, 200);
-	run("GET", "/api/v1/user", NULL, "HTTP_AUTHORIZATION=Bearer admin", NULL);
+	get_as("/api/v1/user", "admin");
 	problem_is(401, "unauthorized");
 }
 
@@ -801,18 +800,18 @@ Test(router_dispatch, role_required)
 	run("GET", "/api/v1/user", NULL, NULL);
 	problem_is(401, "unauthorized");
 	hdr_is("WWW-Authenticate", "Bearer realm=\"devforge\"");
-	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer user", NULL);
+	get_as("/api/v1/dev", "user");
 	problem_is(403, "forbidden");
-	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer support", NULL);
+	get_as("/api/v1/dev", "support");
 	problem_is(403, "forbidden");
 	cr_assert_eq(calls, 0);
-	run("GET", "/api/v1/user", NULL, "HTTP_AUTHORIZATION=Bearer developer", NULL);
+	get_as("/api/v1/user", "developer");
 	cr_assert_eq(req.resp.status, 200);
-	run("GET", "/api/v1/user", NULL, "HTTP_AUTHORIZATION=Bearer support", NULL);
+	get_as("/api/v1/user", "support");
 	cr_assert_eq(req.resp.status, 200);
-	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer admin", NULL);
+	get_as("/api/v1/dev", "admin");
 	cr_assert_eq(req.resp.status, 200);
-	run("GET", "/api/v1/dev", NULL, "HTTP_AUTHORIZATION=Bearer developer", NULL);
+	get_as("/api/v1/dev", "developer");
 	cr_assert_eq(req.resp.status, 200);
 	cr_assert_eq(calls, 4);
 }
@@ -828,9 +827,9 @@ Test(router_dispatch, trusted_network_passes_role_check)
 	remote = UNTRUSTED;
 	run("GET", "/api/v1/metrics", NULL, NULL);
 	problem_is(401, "unauthorized");
-	run("GET", "/api/v1/metrics", NULL, "HTTP_AUTHORIZATION=Bearer user", NULL);
+	get_as("/api/v1/metrics", "user");
 	problem_is(403, "forbidden");
-	run("GET", "/api/v1/metrics", NULL, "HTTP_AUTHORIZATION=Bearer admin", NULL);
+	get_as("/api/v1/metrics", "admin");
 	cr_assert_eq(req.resp.status, 200);
 	/* Trust is only for routes that ask for it. */
 	remote = "127.0.0.1";
@@ -844,10 +843,10 @@ Test(router_dispatch, optional_auth)
 	run("GET", "/api/v1/optional", NULL, NULL);
 	cr_assert_eq(req.resp.status, 200);
 	cr_assert_not(req.auth.authenticated);
-	run("GET", "/api/v1/optional", NULL, "HTTP_AUTHORIZATION=Bearer user", NULL);
+	get_as("/api/v1/optional", "user");
 	cr_assert_eq(req.resp.status, 200);
 	cr_assert(req.auth.authenticated);
-	run("GET", "/api/v1/optional", NULL, "HTTP_AUTHORIZATION=Bearer bogus", NULL);
+	get_as("/api/v1/optional", "bogus");
 	problem_is(401, "unauthorized");
 	cr_assert_eq(calls, 2);
 }
@@ -1512,17 +1511,14 @@ Test(router_cache, non_200_answers_are_never_cached)
 
 Test(router_cache, authentication_and_role_still_apply_to_hits)
 {
-	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer user",
-		NULL);
+	get_as("/api/v1/members/a", "user");
 	validated("public, no-cache");
 	run("GET", "/api/v1/members/a", NULL, NULL);
 	problem_is(401, "unauthorized");
-	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer junk",
-		NULL);
+	get_as("/api/v1/members/a", "junk");
 	problem_is(401, "unauthorized");
 	cr_assert_eq(calls, 1);
-	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer user",
-		NULL);
+	get_as("/api/v1/members/a", "user");
 	validated("public, no-cache");
 	cr_assert_eq(calls, 1);
 	cr_assert_eq(hits(), 1);
@@ -1532,11 +1528,9 @@ Test(router_cache, authentication_and_role_still_apply_to_hits)
  * answer to them differs from the public one: never from the cache. */
 Test(router_cache, admins_are_answered_by_the_handler)
 {
-	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer user",
-		NULL);
+	get_as("/api/v1/members/a", "user");
 	cr_assert_eq(calls, 1);
-	run("GET", "/api/v1/members/a", NULL, "HTTP_AUTHORIZATION=Bearer admin",
-		NULL);
+	get_as("/api/v1/members/a", "admin");
 	validated("public, no-cache");
 	cr_assert_eq(calls, 2);
 	cr_assert_eq(hits(), 0);

@@ -40,6 +40,17 @@ TestSuite(upload, .init = setup, .fini = teardown);
 
 #define T0 1000000000000ull
 
+/* Client 7, allowed one upload, takes it from worker 101: a second
+ * (worker 102) is refused. Returns the slot. */
+static int take_the_one_slot(void)
+{
+	int s1 = upload_begin(seg, 7, 1, 101, T0, fake_alive);
+
+	cr_assert_geq(s1, 0);
+	cr_assert_eq(upload_begin(seg, 7, 1, 102, T0, fake_alive), DF_ETOOBIG);
+	return s1;
+}
+
 Test(upload, a_client_gets_cap_uploads_and_the_next_is_refused)
 {
 	cr_assert_geq(upload_begin(seg, 7, 2, 101, T0, fake_alive), 0);
@@ -58,10 +69,8 @@ Test(upload, other_clients_are_not_counted)
 
 Test(upload, an_ended_upload_frees_its_place)
 {
-	int s1 = upload_begin(seg, 7, 1, 101, T0, fake_alive);
+	int s1 = take_the_one_slot();
 
-	cr_assert_geq(s1, 0);
-	cr_assert_eq(upload_begin(seg, 7, 1, 102, T0, fake_alive), DF_ETOOBIG);
 	upload_end(seg, s1, 101);
 	cr_assert_geq(upload_begin(seg, 7, 1, 102, T0, fake_alive), 0);
 }
@@ -76,10 +85,8 @@ Test(upload, a_worker_keeps_its_one_slot)
 
 Test(upload, a_killed_workers_upload_stops_counting_and_its_slot_is_reused)
 {
-	int s1 = upload_begin(seg, 7, 1, 101, T0, fake_alive);
+	int s1 = take_the_one_slot();
 
-	cr_assert_geq(s1, 0);
-	cr_assert_eq(upload_begin(seg, 7, 1, 102, T0, fake_alive), DF_ETOOBIG);
 	dead[0] = 101; /* killed mid-upload: upload_end never ran */
 	cr_assert_geq(upload_begin(seg, 7, 1, 102, T0, fake_alive), 0);
 	/* A new worker takes the dead one's slot over. */
