@@ -114,24 +114,9 @@ static char *db_datetime(struct arena *a, const char *rfc3339)
  * event_fields (the batch's own errors come alone). */
 static int events_check(struct request *req)
 {
-	struct json_object *events = json_get(req->json, "events");
-	size_t n, i;
-
-	if (problem_error_count(req) > 0)
-		return 0;
-	n = json_object_array_length(events);
-	for (i = 0; i < n; i++) {
-		struct json_object *e = json_object_array_get_idx(events, i);
-		char prefix[32];
-
-		snprintf(prefix, sizeof(prefix), "events[%zu]", i);
-		if (!json_object_is_type(e, json_type_object))
-			problem_add_error(req, prefix, "invalid_type",
-				"must be an object");
-		else
-			json_fields_check_at(req, e, event_fields,
-				JSON_NFIELDS(event_fields), prefix);
-	}
+	if (problem_error_count(req) == 0)
+		json_fields_check_each(req, req->json, "events", event_fields,
+			JSON_NFIELDS(event_fields), "must be an object");
 	return 0;
 }
 

@@ -752,24 +752,10 @@ static int ver_download(struct request *req)
  * installed_fields (the list's own errors come alone). */
 static int updates_check(struct request *req)
 {
-	struct json_object *installed = json_get(req->json, "installed");
-	size_t n, i;
-
-	if (problem_error_count(req) > 0)
-		return 0;
-	n = json_object_array_length(installed);
-	for (i = 0; i < n; i++) {
-		struct json_object *it = json_object_array_get_idx(installed, i);
-		char prefix[32];
-
-		snprintf(prefix, sizeof(prefix), "installed[%zu]", i);
-		if (!json_object_is_type(it, json_type_object))
-			problem_add_error(req, prefix, "invalid_type",
-				"must be an object {slug, version}");
-		else
-			json_fields_check_at(req, it, installed_fields,
-				JSON_NFIELDS(installed_fields), prefix);
-	}
+	if (problem_error_count(req) == 0)
+		json_fields_check_each(req, req->json, "installed",
+			installed_fields, JSON_NFIELDS(installed_fields),
+			"must be an object {slug, version}");
 	return 0;
 }
 

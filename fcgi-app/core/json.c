@@ -686,6 +686,33 @@ static const char *err_name(struct request *req, const char *prefix,
 	return s != NULL ? s : name;
 }
 
+size_t json_fields_check_each(struct request *req, struct json_object *obj,
+	const char *name, const struct json_field *fields, size_t nfields,
+	const char *not_object)
+{
+	struct json_object *arr = json_get(obj, name), *it;
+	size_t added = 0, n, i;
+	const char *at;
+
+	if (arr == NULL || !json_object_is_type(arr, json_type_array))
+		return 0;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		it = json_object_array_get_idx(arr, i);
+		at = arena_printf(req->arena, "%s[%zu]", name, i);
+		if (at == NULL)
+			at = name;
+		if (!json_object_is_type(it, json_type_object)) {
+			problem_add_error(req, at, "invalid_type", not_object);
+			added++;
+		} else {
+			added += json_fields_check_at(req, it, fields, nfields,
+				at);
+		}
+	}
+	return added;
+}
+
 size_t json_fields_check_at(struct request *req, struct json_object *obj,
 	const struct json_field *fields, size_t nfields, const char *prefix)
 {

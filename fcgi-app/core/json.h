@@ -79,6 +79,14 @@ size_t json_fields_check(struct request *req, struct json_object *obj,
 size_t json_fields_check_at(struct request *req, struct json_object *obj,
 	const struct json_field *fields, size_t nfields, const char *prefix);
 
+/* The same for every element of the array member `name` of obj: each must
+ * be an object of fields (else "invalid_type" with not_object as its
+ * message), its errors named "<name>[i].<field>". Returns the number of
+ * errors added. */
+size_t json_fields_check_each(struct request *req, struct json_object *obj,
+	const char *name, const struct json_field *fields, size_t nfields,
+	const char *not_object);
+
 /* Typed getters after json_fields_check: the field's value or dflt when
  * absent or null. Strings stay owned by obj. */
 const char *json_get_str(struct json_object *obj, const char *name,
