@@ -3,7 +3,8 @@
  * to run when an applied file changed or vanished; `check-config` loads a
  * configuration the way the workers do and prints it without secrets;
  * `create-admin` (ctl_admin.c) makes the first admin account;
- * `demo-packages` (ctl_packages.c) gives the demo catalogue its files. */
+ * `demo-packages` (ctl_packages.c) gives the demo catalogue its files;
+ * `demo-catalogue` (ctl_catalogue.c) generates one of marketplace size. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "ctl_admin.h"
+#include "ctl_catalogue.h"
 #include "ctl_packages.h"
 #include "ctl_mail.h"
 #include "db.h"
@@ -67,6 +69,9 @@ static void usage(FILE *f)
 		"       %s [-c CONF] create-admin --promote (--email E | "
 		"--username U)\n"
 		"       %s [-c CONF] demo-packages\n"
+		"       %s [-c CONF] demo-catalogue --extensions N [--users U] "
+		"[--versions V] [--seed S] [--force]\n"
+		"       %s demo-catalogue --vocabulary\n"
 		"       %s --help | --version\n"
 		"\n"
 		"  -c, --config FILE  configuration (default %s)\n"
@@ -88,8 +93,16 @@ static void usage(FILE *f)
 		"  create-admin --promote\n"
 		"                     make an existing account an active admin\n"
 		"  demo-packages      build and store a package for each version\n"
-		"                     of the demo catalogue (sql/seed) without one\n",
-		prog, prog, prog, prog, prog, prog, prog, DF_SYSCONF_CONFIG,
+		"                     of the demo catalogue (sql/seed) without one\n"
+		"  demo-catalogue     generate a marketplace of N published\n"
+		"                     extensions (gen-*) with U users (default\n"
+		"                     N*10/3), V versions each (default 10),\n"
+		"                     reviews and download history, the same for\n"
+		"                     the same seed (default 1); does nothing when\n"
+		"                     one of N is there; refused with mode =\n"
+		"                     production unless --force; --vocabulary\n"
+		"                     prints its words, most common first\n",
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
 }
 
@@ -516,6 +529,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct ctl_mail_opts mail_opts = { 0, CTL_MAIL_LIMIT_DEFAULT };
 	struct ctl_admin_opts admin_opts;
+	struct ctl_catalogue_opts cat_opts;
 	char err[1024];
 	int c, want_status = 0, rc;
 
@@ -560,6 +574,16 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		optind = argc;
+	} else if (strcmp(cmd, "demo-catalogue") == 0) {
+		if (ctl_catalogue_parse(argc - optind, argv + optind, prog,
+		    &cat_opts) != 0) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		optind = argc;
+		/* The word list needs no configuration. */
+		if (cat_opts.vocabulary)
+			return ctl_catalogue_run(NULL, &cat_opts, prog);
 	} else if (strcmp(cmd, "check-config") != 0 &&
 	    strcmp(cmd, "demo-packages") != 0) {
 		fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
@@ -590,6 +614,8 @@ int main(int argc, char **argv)
 		rc = ctl_admin_run(&cfg, &admin_opts, prog);
 	else if (strcmp(cmd, "demo-packages") == 0)
 		rc = ctl_packages_demo(&cfg);
+	else if (strcmp(cmd, "demo-catalogue") == 0)
+		rc = ctl_catalogue_run(&cfg, &cat_opts, prog);
 	else if (want_status)
 		rc = status(&cfg);
 	else
