@@ -28,6 +28,8 @@ enum { EXIT_OK = 0, EXIT_ERROR = 1 };
 /* Downloads over the whole catalogue at 60,000 extensions; scaled with
  * the size. */
 #define CAT_DOWNLOADS_AT_60K 10000000.0
+/* The longest one statement of the generation may take (seconds). */
+#define CAT_STATEMENT_TIMEOUT_S 1800
 /* Extensions staged per batch (the program's memory stays small). */
 #define CAT_BATCH 2000
 
@@ -467,6 +469,7 @@ int ctl_catalogue_run(const struct config *cfg,
 	struct store_cat_ext *rows = NULL;
 	struct slot *slots = NULL;
 	struct store_cat_plan plan;
+	struct config bulk;
 	char phc[PASSWORD_PHC_MAX];
 	int64_t have_ext, have_users, n, developers, stride;
 	double top, harmonic = 0;
@@ -494,7 +497,12 @@ int ctl_catalogue_run(const struct config *cfg,
 			prog);
 		return EXIT_ERROR;
 	}
-	if (db_init(cfg) != 0 || db_connect() != 0) {
+	/* The bulk statements each run for tens of seconds at 60,000
+	 * extensions: the request path's read timeout would cut them off. */
+	bulk = *cfg;
+	bulk.db_read_timeout = CAT_STATEMENT_TIMEOUT_S;
+	bulk.db_write_timeout = CAT_STATEMENT_TIMEOUT_S;
+	if (db_init(&bulk) != 0 || db_connect() != 0) {
 		fprintf(stderr, "%s: cannot connect to database '%s'\n", prog,
 			cfg->db_name);
 		goto out;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <json-c/json.h>
 #include "client.h"
 
 /* A scratch copy of the stack's migrations directory. */
@@ -157,4 +158,173 @@ Test(ctl, production_mode_refuses_the_example_secret)
 	cr_assert(strstr(out, "jwt_secret_file") != NULL, "%s", out);
 	free(out);
 	unlink(path);
+}
+
+/* ---- demo-catalogue ---------------------------------------------------- */
+
+/* Removes every generated row (gen-*): the catalogue must not stay in the
+ * shared test stack for the suites that count what they list. Extensions
+ * first (their versions, tags, rollups and reviews go with them), then
+ * the accounts. */
+static void catalogue_remove(void)
+{
+	free(client_sql("DELETE FROM extensions WHERE slug LIKE 'gen-%'"));
+	free(client_sql("DELETE FROM users WHERE username LIKE 'gen-%'"));
+}
+
+static int catalogue_run(const char *args, char **out)
+{
+	char cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' demo-catalogue %s", client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"), args);
+	return client_run(cmd, out);
+}
+
+/* GET path (a unique "&t=" keeps the answer out of the response cache, so
+ * no cached page with generated rows outlives this test), as JSON. */
+static struct json_object *catalogue_get(const char *path)
+{
+	struct client_resp r;
+	struct json_object *o;
+	char url[1024];
+
+	snprintf(url, sizeof(url), "%s%st=%s", path,
+		strchr(path, '?') ? "&" : "?", client_unique("cat"));
+	cr_assert_eq(client_get(client_url(url), &r), 0);
+	cr_assert_eq(r.status, 200, "%s: %ld %s", url, r.status, r.body);
+	o = client_json(&r);
+	cr_assert(o != NULL, "%s: %s", url, r.body);
+	client_free(&r);
+	return o;
+}
+
+static long json_long(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	cr_assert(json_object_object_get_ex(o, key, &v), "no %s", key);
+	return (long)json_object_get_int64(v);
+}
+
+/* Whether the "items" of a list answer hold slug. */
+static int lists_slug(struct json_object *o, const char *slug)
+{
+	struct json_object *items, *s;
+	size_t i;
+
+	cr_assert(json_object_object_get_ex(o, "items", &items));
+	for (i = 0; i < json_object_array_length(items); i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(items, i),
+		    "slug", &s) && strcmp(json_object_get_string(s), slug) == 0)
+			return 1;
+	return 0;
+}
+
+Test(ctl, demo_catalogue_is_listed_searchable_consistent_and_made_once,
+	.fini = catalogue_remove)
+{
+	char *out, *slug, *name, *dl, *latest, path[512], w1[64], w2[64];
+	struct json_object *o, *items, *rating;
+	long downloads, versions_sum, n, i;
+
+	catalogue_remove();
+	cr_assert_eq(catalogue_run("--extensions 300 --users 1000 --versions 3"
+		" --seed 11", &out), 0, "%s", out);
+	free(out);
+	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM extensions WHERE slug"
+		" LIKE 'gen-%' AND status = 'published'"), 300);
+	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM extension_versions v"
+		" JOIN extensions e ON e.id = v.extension_id WHERE e.slug LIKE"
+		" 'gen-%'"), 900);
+	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM users WHERE username"
+		" LIKE 'gen-%'"), 1000);
+
+	/* The most downloaded one: listed on the first popular page. */
+	slug = client_sql("SELECT slug FROM extensions WHERE slug LIKE 'gen-%'"
+		" ORDER BY downloads DESC, id LIMIT 1");
+	cr_assert(slug != NULL && strncmp(slug, "gen-", 4) == 0);
+	o = catalogue_get("/api/v1/extensions?sort=popular&limit=100");
+	cr_assert(lists_slug(o, slug), "%s not on the popular page", slug);
+	json_object_put(o);
+
+	/* Its listing: downloads add up over its versions, its rating over
+	 * its reviews, and the latest version is the newest of three. */
+	snprintf(path, sizeof(path), "/api/v1/extensions/%s", slug);
+	o = catalogue_get(path);
+	downloads = json_long(o, "downloads");
+	cr_assert_gt(downloads, 0);
+	cr_assert(json_object_object_get_ex(o, "rating", &rating));
+	n = json_long(rating, "count");
+	name = strdup(json_object_get_string(json_object_object_get(o, "name")));
+	latest = client_sqlf("SELECT version FROM extension_versions v JOIN"
+		" extensions e ON e.id = v.extension_id WHERE e.slug = '%s'"
+		" ORDER BY v.published_at DESC LIMIT 1", slug);
+	cr_assert(latest != NULL);
+	cr_assert_str_eq(json_object_get_string(json_object_object_get(o,
+		"latest_version")), latest);
+	json_object_put(o);
+	dl = client_sqlf("SELECT SUM(d.total) FROM extension_download_days d"
+		" JOIN extension_versions v ON v.id = d.version_id JOIN extensions e"
+		" ON e.id = v.extension_id WHERE e.slug = '%s'", slug);
+	cr_assert(dl != NULL);
+	cr_assert_eq(atol(dl), downloads);
+
+	snprintf(path, sizeof(path), "/api/v1/extensions/%s/versions", slug);
+	o = catalogue_get(path);
+	cr_assert(json_object_object_get_ex(o, "items", &items));
+	cr_assert_eq(json_object_array_length(items), 3);
+	for (i = 0, versions_sum = 0; i < 3; i++)
+		versions_sum += json_long(json_object_array_get_idx(items, (size_t)i),
+			"downloads");
+	cr_assert_eq(versions_sum, downloads);
+	json_object_put(o);
+
+	snprintf(path, sizeof(path), "/api/v1/extensions/%s/reviews?limit=100",
+		slug);
+	o = catalogue_get(path);
+	cr_assert(json_object_object_get_ex(o, "items", &items));
+	cr_assert_gt(n, 0, "the most downloaded has no reviews");
+	cr_assert_eq((long)json_object_array_length(items), n);
+	json_object_put(o);
+
+	/* Searchable by the generated words of its name. */
+	cr_assert_eq(sscanf(name, "%63s %63s", w1, w2), 2, "name '%s'", name);
+	snprintf(path, sizeof(path), "/api/v1/extensions?q=%s%%20%s&limit=100",
+		w1, w2);
+	o = catalogue_get(path);
+	cr_assert(lists_slug(o, slug), "q=%s %s does not find %s", w1, w2, slug);
+	json_object_put(o);
+
+	/* The same run again: nothing doubled, nothing failed. */
+	cr_assert_eq(catalogue_run("--extensions 300 --users 1000 --versions 3"
+		" --seed 11", &out), 0, "%s", out);
+	cr_assert(strstr(out, "nothing done") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM extensions WHERE slug"
+		" LIKE 'gen-%'"), 300);
+	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM users WHERE username"
+		" LIKE 'gen-%'"), 1000);
+	free(latest);
+	free(dl);
+	free(name);
+	free(slug);
+}
+
+Test(ctl, demo_catalogue_refuses_a_production_database)
+{
+	char cmd[2048], *out;
+
+	catalogue_remove();
+	/* The stack's own secrets pass production's checks; its http://
+	 * public_url would not. */
+	snprintf(cmd, sizeof(cmd), "DEVFORGE_MODE=production"
+		" DEVFORGE_PUBLIC_URL=https://api.devforge.example %s -c '%s'"
+		" demo-catalogue --extensions 20", client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(client_run(cmd, &out), 1, "%s", out);
+	cr_assert(strstr(out, "--force") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM extensions WHERE slug"
+		" LIKE 'gen-%'"), 0);
 }
