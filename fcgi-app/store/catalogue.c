@@ -235,19 +235,18 @@ static const char days_sql[] =
 	"  JOIN seq_0_to_3 j" SEED_JOIN
 	"  WHERE j.seq <= CRC32(CONCAT(k.s, ':nd:', g.n, ':', v.version)) % 4) x";
 
+/* The counters from the rows they count, each a range of a primary or
+ * unique key per row updated (grouping the whole rollup table first needs
+ * a temporary table of all of it). */
 static const char version_downloads_sql[] =
 	"UPDATE extension_versions v JOIN gen_ext g ON g.id = v.extension_id"
-	" JOIN (SELECT d.version_id, SUM(d.total) AS t"
-	"  FROM gen_ext g JOIN extension_versions v ON v.extension_id = g.id"
-	"  JOIN extension_download_days d ON d.version_id = v.id"
-	"  GROUP BY d.version_id) d ON d.version_id = v.id"
-	" SET v.downloads = d.t";
+	" SET v.downloads = (SELECT COALESCE(SUM(d.total), 0)"
+	"  FROM extension_download_days d WHERE d.version_id = v.id)";
 
 static const char ext_downloads_sql[] =
-	"UPDATE extensions e JOIN (SELECT v.extension_id, SUM(v.downloads) AS t"
-	"  FROM gen_ext g JOIN extension_versions v ON v.extension_id = g.id"
-	"  GROUP BY v.extension_id) d ON d.extension_id = e.id"
-	" SET e.downloads = d.t";
+	"UPDATE extensions e JOIN gen_ext g ON g.id = e.id"
+	" SET e.downloads = (SELECT COALESCE(SUM(v.downloads), 0)"
+	"  FROM extension_versions v WHERE v.extension_id = e.id)";
 
 /* Reviews: more for the more downloaded (log2 of downloads / 100, at
  * most 40), each by a different user (stride 7 over the users), ratings
@@ -275,13 +274,13 @@ static const char reviews_sql[] =
 	"   + CRC32(CONCAT(k.s, ':rn:', g.n)) % 2)) x"
 	" JOIN users u ON u.username = CONCAT('gen-u', x.user_no)";
 
+#define REVIEWS_OF_E "FROM extension_reviews r WHERE r.extension_id = e.id"
 static const char ratings_sql[] =
-	"UPDATE extensions e JOIN (SELECT r.extension_id, SUM(r.rating) AS s,"
-	"  COUNT(*) AS n FROM gen_ext g"
-	"  JOIN extension_reviews r ON r.extension_id = g.id"
-	"  GROUP BY r.extension_id) r ON r.extension_id = e.id"
-	" SET e.rating_sum = r.s, e.rating_count = r.n,"
-	"  e.rating_avg = ROUND(r.s / r.n, 2)";
+	"UPDATE extensions e JOIN gen_ext g ON g.id = e.id"
+	" SET e.rating_sum = (SELECT COALESCE(SUM(r.rating), 0) " REVIEWS_OF_E "),"
+	"  e.rating_count = (SELECT COUNT(*) " REVIEWS_OF_E "),"
+	"  e.rating_avg = (SELECT COALESCE(ROUND(SUM(r.rating) / COUNT(*), 2), 0)"
+	"   " REVIEWS_OF_E ")";
 
 int store_cat_finish(const struct store_cat_plan *p,
 	void (*progress)(const char *step))
