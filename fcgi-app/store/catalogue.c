@@ -179,11 +179,14 @@ static const char users_sql[] =
 	"   AS t"
 	"  FROM seq_1_to_100000000" SEED_JOIN " WHERE seq <= ?) x";
 
-/* The owners of extensions become developers. */
+/* The owners of extensions become developers. Every UPDATE here names
+ * one table: a multi-table UPDATE buffers rows in a temporary file in the
+ * server's tmpdir, and at this size such a file lives long enough for a
+ * /tmp cleaner to take it (error 6, "Error on delete of '/tmp/#sql-update
+ * ...'", seen on the shared machine). */
 static const char owners_sql[] =
-	"UPDATE users u JOIN (SELECT DISTINCT owner FROM gen_ext) o"
-	" ON u.username = CONCAT('gen-u', o.owner)"
-	" SET u.role = 'developer'";
+	"UPDATE users SET role = 'developer' WHERE username LIKE 'gen-u%'"
+	" AND username IN (SELECT CONCAT('gen-u', owner) FROM gen_ext)";
 
 /* Published extensions; the counters stay 0 until the rows they count
  * exist (below). */
@@ -202,7 +205,8 @@ static const char ext_sql[] =
 	" JOIN users u ON u.username = CONCAT('gen-u', g.owner)";
 
 static const char ext_ids_sql[] =
-	"UPDATE gen_ext g JOIN extensions e ON e.slug = g.slug SET g.id = e.id";
+	"UPDATE gen_ext g"
+	" SET g.id = (SELECT e.id FROM extensions e WHERE e.slug = g.slug)";
 
 static const char tags_sql[] =
 	"INSERT INTO extension_tags (extension_id, tag)"
@@ -239,14 +243,16 @@ static const char days_sql[] =
  * unique key per row updated (grouping the whole rollup table first needs
  * a temporary table of all of it). */
 static const char version_downloads_sql[] =
-	"UPDATE extension_versions v JOIN gen_ext g ON g.id = v.extension_id"
+	"UPDATE extension_versions v"
 	" SET v.downloads = (SELECT COALESCE(SUM(d.total), 0)"
-	"  FROM extension_download_days d WHERE d.version_id = v.id)";
+	"  FROM extension_download_days d WHERE d.version_id = v.id)"
+	" WHERE v.extension_id IN (SELECT id FROM gen_ext)";
 
 static const char ext_downloads_sql[] =
-	"UPDATE extensions e JOIN gen_ext g ON g.id = e.id"
+	"UPDATE extensions e"
 	" SET e.downloads = (SELECT COALESCE(SUM(v.downloads), 0)"
-	"  FROM extension_versions v WHERE v.extension_id = e.id)";
+	"  FROM extension_versions v WHERE v.extension_id = e.id)"
+	" WHERE e.id IN (SELECT id FROM gen_ext)";
 
 /* Reviews: more for the more downloaded (log2 of downloads / 100, at
  * most 40), each by a different user (stride 7 over the users), ratings
@@ -276,11 +282,12 @@ static const char reviews_sql[] =
 
 #define REVIEWS_OF_E "FROM extension_reviews r WHERE r.extension_id = e.id"
 static const char ratings_sql[] =
-	"UPDATE extensions e JOIN gen_ext g ON g.id = e.id"
+	"UPDATE extensions e"
 	" SET e.rating_sum = (SELECT COALESCE(SUM(r.rating), 0) " REVIEWS_OF_E "),"
 	"  e.rating_count = (SELECT COUNT(*) " REVIEWS_OF_E "),"
 	"  e.rating_avg = (SELECT COALESCE(ROUND(SUM(r.rating) / COUNT(*), 2), 0)"
-	"   " REVIEWS_OF_E ")";
+	"   " REVIEWS_OF_E ")"
+	" WHERE e.id IN (SELECT id FROM gen_ext)";
 
 int store_cat_finish(const struct store_cat_plan *p,
 	void (*progress)(const char *step))
