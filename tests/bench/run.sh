@@ -5,6 +5,11 @@
 # machine (tests/bench/scrypt-rate on every core, measured in each round).
 # Prints a Markdown table for docs/PERFORMANCE.md, with the response
 # cache's hit rate of the marketplace mixes (one of them download-heavy).
+# Measures at two catalogue sizes in one run: the demo catalogue (51
+# extensions, sql/seed) and a generated one (devforgectl demo-catalogue,
+# BENCH_CATALOGUE extensions) with the targets of issue 10 at scale,
+# uncached (a distinct URL per request), and prints one table with both
+# sizes, the memory per worker and every goal met or not met.
 #
 # usage: tests/bench/run.sh
 # knobs: DF_BUILD_DIR (a non-sanitizer build; default: the checkout, else
@@ -35,6 +40,11 @@ THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-64}
 LOGIN_CONNS=${BENCH_LOGIN_CONNECTIONS:-16}
 SCRYPT_SECS=${BENCH_SCRYPT_SECONDS:-3}
+CATALOGUE=${BENCH_CATALOGUE:-60000}
+KEEP_CATALOGUE=${BENCH_KEEP_CATALOGUE:-0}
+SCALE_ROUNDS=${BENCH_SCALE_ROUNDS:-$ROUNDS}
+S0=$DF_STACK_DIR
+S_CAT=${BENCH_CATALOGUE_STACK_DIR:-$S0-cat}
 # The login and /me targets hammer one account from one address: the
 # per-address auth limit and the per-user default limit would refuse
 # them, and the access token must outlive the run.
@@ -45,16 +55,23 @@ BENCH_EMAIL=loadtest@bench.example
 BENCH_USER=bench_login
 BENCH_PASSWORD=Granite-Kettle-Orbit-42
 
-S=$DF_STACK_DIR
-MIN_SOCK=$S/minimal.sock
-MIN_PID=$S/minimal.pid
-EXTRA=$S/bench-lighttpd.conf
 BASE=http://127.0.0.1:$DF_PORT
+# use_stack DIR: the stack (and its minimal responders) the next steps
+# start, measure and stop.
+use_stack() {
+	S=$1
+	export DF_STACK_DIR=$S
+	MIN_SOCK=$S/minimal.sock
+	MIN_PID=$S/minimal.pid
+	EXTRA=$S/bench-lighttpd.conf
+}
+use_stack "$S0"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
-for v in DURATION ROUNDS THREADS CONNS LOGIN_CONNS SCRYPT_SECS DF_WORKERS; do
+[[ $CATALOGUE =~ ^[0-9]+$ ]] || die "BENCH_CATALOGUE must be a whole number, not '$CATALOGUE'"
+for v in DURATION ROUNDS THREADS CONNS LOGIN_CONNS SCRYPT_SECS DF_WORKERS SCALE_ROUNDS; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"
 done
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
@@ -134,30 +151,31 @@ trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- start
 
-# A fresh stack every run: one left over from an interrupted run would lack
-# the minimal mapping, and the figures should not depend on old data.
-"$STACK" stop >/dev/null 2>&1 || true
-minimal_stop
-rm -rf "$S"
-mkdir -p "$S/logs"
-
 minimal=$DF_BUILD_DIR/tests/bench/minimal-fcgi
-if [ ! -x "$minimal" ]; then
-	# Not built by this build dir's Makefile: build it here, same flags
-	# as a release build.
-	minimal=$S/minimal-fcgi
-	say "building $minimal"
-	# shellcheck disable=SC2046
-	${CC:-cc} -std=gnu11 -O2 -o "$minimal" "$ROOT/tests/bench/minimal.c" \
-		$(pkg-config --cflags --libs fcgi) || die "cannot build minimal.c"
-fi
 
-say "starting $DF_WORKERS minimal responders on $MIN_SOCK"
-spawn-fcgi -s "$MIN_SOCK" -M 0660 -F "$DF_WORKERS" -P "$MIN_PID" -- "$minimal" \
-	>>"$S/logs/minimal.stderr" 2>&1 || die "spawn-fcgi of the minimal responder failed"
-
-# Same lighttpd, same fastcgi options, another socket.
-cat >"$EXTRA" <<EOF
+# bring_up FRESH: starts the stack of use_stack (FRESH 1: from an empty
+# directory) with the minimal responders beside it, and logs the bench
+# account in (registering it first on a new stack): sets ACCESS.
+bring_up() {
+	local fresh=$1 reg code
+	"$STACK" stop >/dev/null 2>&1 || true
+	minimal_stop
+	[ "$fresh" = 1 ] && rm -rf "$S"
+	mkdir -p "$S/logs"
+	if [ ! -x "$minimal" ]; then
+		# Not built by this build dir's Makefile: build it here, same
+		# flags as a release build.
+		minimal=$S0/minimal-fcgi
+		say "building $minimal"
+		# shellcheck disable=SC2046
+		${CC:-cc} -std=gnu11 -O2 -o "$minimal" "$ROOT/tests/bench/minimal.c" \
+			$(pkg-config --cflags --libs fcgi) || die "cannot build minimal.c"
+	fi
+	say "starting $DF_WORKERS minimal responders on $MIN_SOCK"
+	spawn-fcgi -s "$MIN_SOCK" -M 0660 -F "$DF_WORKERS" -P "$MIN_PID" -- "$minimal" \
+		>>"$S/logs/minimal.stderr" 2>&1 || die "spawn-fcgi of the minimal responder failed"
+	# Same lighttpd, same fastcgi options, another socket.
+	cat >"$EXTRA" <<EOF
 # Written by tests/bench/run.sh: the minimal responder beside the workers.
 fastcgi.server += (
 	"/minimal/" => ( "minimal" => (
@@ -166,27 +184,54 @@ fastcgi.server += (
 	) ),
 )
 EOF
-started=1
-DF_FRONT_EXTRA=$EXTRA "$STACK" start >&2
+	started=1
+	DF_FRONT_EXTRA=$EXTRA "$STACK" start >&2
+	for url in "$BASE/health" "$BASE/api/v1/health/ready" "$BASE/minimal/"; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" || true)
+		[ "$code" = 200 ] || die "$url answers $code, not 200"
+	done
+	# The account the login and /me targets use, registered through the
+	# API like any other (so its hash has the configured cost); a kept
+	# stack has it already.
+	reg=$(curl -s --max-time 10 -H 'Content-Type: application/json' \
+		-d "$(printf '{"email":"%s","username":"%s","password":"%s"}' \
+			"$BENCH_EMAIL" "$BENCH_USER" "$BENCH_PASSWORD")" \
+		-w '\n%{http_code}' "$BASE/api/v1/auth/register" || true)
+	if [ "${reg##*$'\n'}" != 201 ]; then
+		[ "$fresh" = 0 ] || die "registering the bench account failed: $reg"
+		reg=$(curl -s --max-time 10 -H 'Content-Type: application/json' \
+			-d "$LOGIN_BODY" -w '\n%{http_code}' "$BASE/api/v1/auth/login" || true)
+		[ "${reg##*$'\n'}" = 200 ] || die "the bench login answers: $reg"
+	fi
+	ACCESS=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"${reg%$'\n'*}")
+	[ -n "$ACCESS" ] || die "no access token in the register answer"
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+		-H 'Content-Type: application/json' -d "$LOGIN_BODY" "$BASE/api/v1/auth/login" || true)
+	[ "$code" = 200 ] || die "the bench login answers $code, not 200"
+}
 
-for url in "$BASE/health" "$BASE/api/v1/health/ready" "$BASE/minimal/"; do
-	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" || true)
-	[ "$code" = 200 ] || die "$url answers $code, not 200"
-done
+# worker_mem: "average maximum" private memory of the pool's workers in
+# MB (Private_Clean + Private_Dirty of /proc/PID/smaps_rollup: what a
+# worker holds that no other process shares).
+worker_mem() {
+	local sup pid kb all=()
+	sup=$(cat "$S/fcgi.pid" 2>/dev/null || true)
+	[[ $sup =~ ^[0-9]+$ ]] || { echo "n/a n/a"; return; }
+	for pid in $(ps -o pid= --ppid "$sup"); do
+		kb=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' \
+			"/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+		all+=("$kb")
+	done
+	[ "${#all[@]}" -gt 0 ] || { echo "n/a n/a"; return; }
+	printf '%s\n' "${all[@]}" | awk '{ s += $1; if ($1 > m) m = $1 }
+		END { printf "%.1f %.1f\n", s / NR / 1024, m / 1024 }'
+}
 
-# The account the login and /me targets use, registered through the API
-# like any other (so its hash has the configured cost).
 LOGIN_BODY=$(printf '{"email":"%s","password":"%s"}' "$BENCH_EMAIL" "$BENCH_PASSWORD")
-reg=$(curl -s --max-time 10 -H 'Content-Type: application/json' \
-	-d "$(printf '{"email":"%s","username":"%s","password":"%s"}' \
-		"$BENCH_EMAIL" "$BENCH_USER" "$BENCH_PASSWORD")" \
-	-w '\n%{http_code}' "$BASE/api/v1/auth/register" || true)
-[ "${reg##*$'\n'}" = 201 ] || die "registering the bench account failed: $reg"
-ACCESS=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"${reg%$'\n'*}")
-[ -n "$ACCESS" ] || die "no access token in the register answer"
-code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
-	-H 'Content-Type: application/json' -d "$LOGIN_BODY" "$BASE/api/v1/auth/login" || true)
-[ "$code" = 200 ] || die "the bench login answers $code, not 200"
+# A fresh stack for the demo catalogue every run: one left over from an
+# interrupted run would lack the minimal mapping, and the figures should
+# not depend on old data.
+bring_up 1
 
 LOGIN_LUA=$S/login.lua
 cat >"$LOGIN_LUA" <<EOF
@@ -320,9 +365,10 @@ to_ms() {
 
 # run NAME URL ROUND CONNECTIONS [WRK ARGS...]: one wrk run; appends
 # "name round rps p50 p99 errors" to RESULTS.
-RESULTS=$S/bench-results.txt
+RESULTS=$S0/bench-results.txt
+CACHE_COUNTS=$S0/cache-counts.txt
 : >"$RESULTS"
-: >"$S/cache-counts.txt"
+: >"$CACHE_COUNTS"
 run() {
 	local name=$1 url=$2 round=$3 conns=$4 out rps p50 p99 non2xx sockerr
 	shift 4
@@ -374,6 +420,14 @@ target() {
 	search) url=$BASE/api/v1/extensions conns=$CONNS extra=(-s "$S/search.lua") ;;
 	search_nc) url=$BASE/api/v1/extensions conns=$CONNS extra=(-s "$S/search-uncached.lua") ;;
 	dlmix) url=$BASE/api/v1/extensions conns=$CONNS extra=(-s "$S/download-mix.lua") ;;
+	# At the generated catalogue's size (_L): the same kinds of target,
+	# scripts from the catalogue stack's directory.
+	minimal_L) url=$BASE/minimal/ conns=$CONNS ;;
+	browse_L) url=$BASE/api/v1/extensions conns=$CONNS extra=(-s "$S/browse.lua") ;;
+	ext_L) url=$BASE/api/v1/extensions conns=$CONNS extra=(-s "$S/ext.lua") ;;
+	admin_L) url=$BASE/api/v1/admin/users conns=$CONNS
+		extra=(-s "$S/admin.lua" -H "Authorization: Bearer $ADMIN_ACCESS") ;;
+	*_L) url=$BASE/api/v1/extensions conns=$CONNS extra=(-s "$S/${1%_L}.lua") ;;
 	*) die "no target $1" ;;
 	esac
 	if [ -n "${3:-}" ]; then
@@ -385,7 +439,7 @@ target() {
 		after=$(cache_counts)
 		# Hits and misses during this run: "cache NAME hits misses".
 		printf 'cache %s %s %s\n' "$1" "$before" "$after" |
-			awk '{ print "cache-" $2, $5 - $3, $6 - $4 }' >>"$S/cache-counts.txt"
+			awk '{ print "cache-" $2, $5 - $3, $6 - $4 }' >>"$CACHE_COUNTS"
 	fi
 	# When wrk stops, logins it gave up on are still queued in the
 	# workers (up to a second of scrypt): let them drain, or they land
@@ -425,6 +479,171 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 
+# Memory after the demo catalogue's rounds (the cache as full as they made it).
+read -r MEM_AVG MEM_MAX <<<"$(worker_mem)"
+
+# ---------------------------------------------------------------- at scale
+
+# The same stack again with a generated catalogue of CATALOGUE extensions,
+# and the targets of issue 10 at that size. Generated once into its own
+# stack directory; with BENCH_KEEP_CATALOGUE=1 a directory that already
+# holds a catalogue of that size is reused.
+GEN_SECONDS=
+SCALE_KEPT=0
+db_sql() { # SQL: as the database's root, tab-separated, no headers
+	mariadb --no-defaults -N -B -u root --socket="$S/mysql.sock" devforge -e "$1"
+}
+if [ "$CATALOGUE" -gt 0 ]; then
+	say "stopping the demo-catalogue stack"
+	"$STACK" stop >&2
+	minimal_stop
+	started=0
+	use_stack "$S_CAT"
+	fresh=1
+	if [ "$KEEP_CATALOGUE" = 1 ] && [ -d "$S/mysql" ]; then
+		bring_up 0
+		have=$(db_sql "SELECT COUNT(*) FROM extensions WHERE slug LIKE 'gen-%'" || echo 0)
+		if [ "$have" = "$CATALOGUE" ]; then
+			fresh=0
+			SCALE_KEPT=1
+			say "reusing the catalogue of $have extensions in $S"
+		else
+			say "$S holds $have generated extensions, not $CATALOGUE: generating afresh"
+		fi
+	fi
+	if [ "$fresh" = 1 ]; then
+		bring_up 1
+		say "generating $CATALOGUE extensions (devforgectl demo-catalogue)"
+		t_gen=$(date +%s.%N)
+		"$DF_BUILD_DIR/devforgectl" -c "$S/devforge.conf" demo-catalogue \
+			--extensions "$CATALOGUE" >"$S/logs/demo-catalogue.log" 2>&1 || {
+			cat "$S/logs/demo-catalogue.log" >&2
+			die "devforgectl demo-catalogue failed"
+		}
+		GEN_SECONDS=$(awk -v a="$t_gen" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+		say "generated in ${GEN_SECONDS}s"
+		# Workers started before the catalogue existed: start them
+		# again, so nothing they hold predates it.
+		bring_up 0
+	fi
+	# The admin user search needs an admin: the bench account, promoted
+	# and logged in again (the token carries the role).
+	"$DF_BUILD_DIR/devforgectl" -c "$S/devforge.conf" create-admin --promote \
+		--username "$BENCH_USER" >>"$S/logs/ctl.log" 2>&1 || die "promoting $BENCH_USER failed"
+	reg=$(curl -s --max-time 10 -H 'Content-Type: application/json' \
+		-d "$LOGIN_BODY" "$BASE/api/v1/auth/login" || true)
+	ADMIN_ACCESS=$(sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"$reg")
+	[ -n "$ADMIN_ACCESS" ] || die "no access token for the promoted bench account: $reg"
+
+	# What the scripts draw from: every generated slug, the vocabulary's
+	# 2,000 most common words (the ones people search for), and the
+	# categories.
+	db_sql "SELECT slug FROM extensions WHERE slug LIKE 'gen-%' AND status = 'published'" \
+		>"$S/slugs.txt"
+	[ "$(wc -l <"$S/slugs.txt")" -ge 200 ] || die "the generated catalogue has under 200 slugs"
+	"$DF_BUILD_DIR/devforgectl" demo-catalogue --vocabulary | head -2000 >"$S/words.txt"
+	lua_table() { # NAME FILE: a Lua table of the file's lines
+		printf 'local %s = {\n' "$1"
+		sed 's/.*/\t"&",/' "$2"
+		echo '}'
+	}
+	# uncached_lua NAME BODY: a wrk script whose request() builds a path
+	# from BODY (Lua, returning the path); "&nocache=<thread>-<n>" makes
+	# every URL distinct, so the response cache can answer none.
+	uncached_lua() {
+		{
+			echo "-- Written by tests/bench/run.sh: a distinct URL every request."
+			lua_table words "$S/words.txt"
+			lua_table slugs "$S/slugs.txt"
+			echo 'local cats = {"languages", "themes", "debuggers", "linters", "formatters", "snippets", "scm", "testing", "data-science", "ai", "keymaps", "other"}'
+			echo 'local sorts = {"popular", "newest", "rating", "price"}'
+			echo 'local n = 0'
+			echo 'setup = function(thread) thread:set("tid", math.random(1000000)) end'
+			echo 'local function pick(t) return t[math.random(#t)] end'
+			echo 'request = function()'
+			echo '	n = n + 1'
+			echo '	local nc = "nocache=" .. tid .. "-" .. n'
+			printf '%s\n' "$2"
+			echo 'end'
+		} >"$S/$1.lua"
+	}
+	uncached_lua search2 '	return wrk.format("GET", "/api/v1/extensions?q=" .. pick(words) .. "%20" .. pick(words) .. "&" .. nc)'
+	uncached_lua nomatch '	if n % 2 == 0 then return wrk.format("GET", "/api/v1/extensions?category=no-such-" .. n .. "&" .. nc) end
+	return wrk.format("GET", "/api/v1/extensions?tag=no-such-" .. n .. "&" .. nc)'
+	uncached_lua filter '	return wrk.format("GET", "/api/v1/extensions?category=" .. pick(cats) .. "&sort=" .. pick(sorts) .. "&min_rating=" .. (30 + math.random(0, 15)) / 10 .. "&" .. nc)'
+	uncached_lua slug '	return wrk.format("GET", "/api/v1/extensions/" .. pick(slugs) .. "?" .. nc)'
+	uncached_lua sorts '	if n % 5 == 0 then return wrk.format("GET", "/api/v1/extensions?sort=relevance&q=" .. pick(words) .. "&" .. nc) end
+	return wrk.format("GET", "/api/v1/extensions?sort=" .. pick(sorts) .. "&" .. nc)'
+	uncached_lua admin '	return wrk.format("GET", "/api/v1/admin/users?q=gen-u" .. math.random(1, 200000) .. "&" .. nc)'
+
+	# Cursor walks: page 1 and page 500 of the popular list, 20 a page,
+	# the cursor of page 500 found by walking there once.
+	cursor=
+	for ((p = 1; p < 500; p++)); do
+		page=$(curl -s --max-time 10 "$BASE/api/v1/extensions?sort=popular&limit=20${cursor:+&cursor=$cursor}")
+		cursor=$(sed -n 's/.*"next_cursor":"\([^"]*\)".*/\1/p' <<<"$page")
+		[ -n "$cursor" ] || die "the popular list ends before page 500 (at page $p)"
+	done
+	uncached_lua cursor1 '	return wrk.format("GET", "/api/v1/extensions?sort=popular&limit=20&" .. nc)'
+	uncached_lua cursor500 "	return wrk.format(\"GET\", \"/api/v1/extensions?sort=popular&limit=20&cursor=$cursor&\" .. nc)"
+
+	# Update checks of 200 installed extensions: 16 bodies of 200 slugs
+	# each, at their first version, so most have an update.
+	{
+		echo "-- Written by tests/bench/run.sh: POST /extensions/updates, 200 installed."
+		echo 'wrk.method = "POST"'
+		echo 'wrk.headers["Content-Type"] = "application/json"'
+		echo 'local bodies = {'
+		for b in $(seq 1 16); do
+			body=$(printf '{"engine":"1.90.0","installed":['
+				awk -v seed="$b" 'BEGIN { srand(seed) } { s[NR] = $0 }
+					END { for (i = 0; i < 200; i++) printf "%s{\"slug\":\"%s\",\"version\":\"1.0.0\"}",
+						(i ? "," : ""), s[int(rand() * NR) + 1] }' "$S/slugs.txt"
+				printf ']}')
+			[ "$b" = 1 ] && printf '%s' "$body" >"$S/update-body.json"
+			printf "\t'%s',\n" "$body"
+		done
+		echo '}'
+		echo 'local n = 0'
+		echo 'request = function()'
+		echo '	n = n + 1'
+		echo '	return wrk.format(nil, "/api/v1/extensions/updates", nil, bodies[n % #bodies + 1])'
+		echo 'end'
+	} >"$S/updates.lua"
+	# The cached mixes again, at this size: the browse paths of the demo
+	# run and 100 generated listings.
+	lua_list browse "${browse_paths[@]}"
+	gen_ext_paths=()
+	for sl in $(head -100 "$S/slugs.txt"); do gen_ext_paths+=("/api/v1/extensions/$sl"); done
+	lua_list ext "${gen_ext_paths[@]}"
+
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' \
+		-d @"$S/update-body.json" "$BASE/api/v1/extensions/updates")
+	[ "$code" = 200 ] || die "the update check answers $code, not 200"
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
+		-H "Authorization: Bearer $ADMIN_ACCESS" "$BASE/api/v1/admin/users?q=gen-u1")
+	[ "$code" = 200 ] || die "the admin user search answers $code, not 200"
+
+	scale_targets=(minimal_L browse_L ext_L search2_L nomatch_L filter_L slug_L sorts_L
+		cursor1_L cursor500_L updates_L admin_L)
+	say "warming up at $CATALOGUE extensions"
+	for t in "${scale_targets[@]}"; do
+		target "$t" 0 1
+	done
+	say "$SCALE_ROUNDS rounds of ${DURATION}s per target at $CATALOGUE extensions"
+	n=${#scale_targets[@]}
+	for ((r = 1; r <= SCALE_ROUNDS; r++)); do
+		order=()
+		for ((i = 0; i < n; i++)); do
+			if ((r % 2)); then order+=("$i"); else order+=($((n - 1 - i))); fi
+		done
+		for i in "${order[@]}"; do
+			target "${scale_targets[$i]}" "$r"
+		done
+	done
+	read -r MEM_AVG_L MEM_MAX_L <<<"$(worker_mem)"
+fi
+
 # ---------------------------------------------------------------- report
 
 # med: the median of the numbers on stdin.
@@ -447,35 +666,59 @@ ratio() {
 }
 
 health_rps=$(median health 3)
-ready_rps=$(median ready 3)
 min_rps=$(median minimal 3)
 login_rps=$(median login 3)
 hash_rate=$(median scrypt 3)
 hash_ms=$(median scrypt 4)
 sc_desc="ln=$SC_LN, r=$SC_R, p=$SC_P, as the workers use it"
-if [ "$have_me" = 1 ]; then
-	me_row="| Dev Forge profile (JWT + user lookup) | \`GET /api/v1/me\` | $(median me 3) | $(median me 4) | $(median me 5) | $(errors me) | $(ratio me) |"$'\n'
-	me_line="\`GET /api/v1/me\` runs at $(ratio me) of the minimal responder (goal ≥ 0.50)."
-else
-	me_row=
-	me_line="\`GET /api/v1/me\` was not measured: the route answered $me_code in this build."
-fi
 # hit_rate NAME: the response cache's hits / (hits + misses) over NAME's
 # measured runs, in percent.
 hit_rate() {
 	awk -v n="cache-$1" '$1 == n { h += $2; m += $3 }
 		END { if (h + m > 0) printf "%.1f", 100 * h / (h + m); else print "n/a" }' \
-		"$S/cache-counts.txt"
+		"$CACHE_COUNTS"
 }
-mrow() { # NAME LABEL PATH
-	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$3" "$(median "$1" 3)" \
-		"$(median "$1" 4)" "$(median "$1" 5)" "$(errors "$1")" "$(ratio "$1")"
+measured() { awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' "$RESULTS"; }
+# cells NAME [BASE]: "req/s | p99 ms | ours/BASE" of a target, dashes
+# when it was not measured.
+cells() {
+	if [ -n "$1" ] && measured "$1"; then
+		local base=${2:-minimal}
+		[[ $1 == *_L ]] && base=${2:-minimal_L}
+		printf '%s | %s | %s' "$(median "$1" 3)" "$(median "$1" 5)" "$(ratio "$1" "$base")"
+	else
+		printf '— | — | —'
+	fi
 }
-market_rows=$(mrow browse "Marketplace browse mix (cached)" "\`GET /api/v1/extensions?sort=…&category=…\`"
-	mrow ext "One listing by slug (cached)" "\`GET /api/v1/extensions/{slug}\`"
-	mrow search "Search, repeated queries (cached)" "\`GET /api/v1/extensions?q=…\`"
-	mrow search_nc "Search, distinct queries (FULLTEXT every time)" "\`GET /api/v1/extensions?q=…&nocache=…\`"
-	mrow dlmix "Browse with 1 download per 10 reads" "browse mix + \`GET …/versions/{version}/download\`")
+# ge A B / lt A B: numeric comparisons that fail on a missing figure.
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && a + 0 >= b + 0) }'; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && a + 0 < b + 0) }'; }
+# verdict CHECK NAME...: "met" when CHECK holds for every measured NAME
+# (and one was measured), else "**not met**".
+verdict() {
+	local check=$1 any=0 nm
+	shift
+	for nm in "$@"; do
+		[ -n "$nm" ] && measured "$nm" || continue
+		any=1
+		$check "$nm" || { echo "**not met**"; return; }
+	done
+	[ "$any" = 1 ] && echo met || echo "not measured"
+}
+base_of() { [[ $1 == *_L ]] && echo minimal_L || echo minimal; }
+ratio_ge() { ge "$(ratio "$1" "$(base_of "$1")")" "$GOAL"; }
+p99_lt() { lt "$(median "$1" 5)" "$GOAL"; }
+search_goal() { ge "$(ratio "$1" "$(base_of "$1")")" 0.25 && lt "$(median "$1" 5)" 20; }
+cursor_goal() { lt "$(median "$1" 5)" 20 && ge "$(median cursor500_L 3)" "$(awk -v r="$(median cursor1_L 3)" 'BEGIN { print r * 0.8 }')"; }
+g() { GOAL=$1; shift; verdict "$@"; }
+L=${CATALOGUE}
+[ "$CATALOGUE" -gt 0 ] || L="(none)"
+row() { # LABEL PATH NAME51 NAMEL GOAL VERDICT
+	printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(cells "$3")" "$(cells "$4")" "$5" "$6"
+}
+if [ "$have_me" = 1 ]; then me_name=me; else me_name=; fi
+mem_ok() { lt "$1" 8 && echo met || echo "**not met**"; }
+hit_ok() { ge "$1" 90.01 && echo met || echo "**not met**"; }
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 LOAD_END=$(load1)
 busy_line=
@@ -483,40 +726,59 @@ if [ "$BUSY" = 1 ]; then
 	busy_line=$'\n'"**Busy machine: the load average was over $MAX_LOAD when the run began; these ratios flatter our own cost.**"
 fi
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+if [ "$CATALOGUE" -gt 0 ]; then
+	if [ "$SCALE_KEPT" = 1 ]; then
+		gen_line="The generated catalogue ($CATALOGUE extensions, devforgectl demo-catalogue) was reused from $S_CAT (BENCH_KEEP_CATALOGUE=1)."
+	else
+		gen_line="The generated catalogue ($CATALOGUE extensions, $((CATALOGUE * 10)) versions, $((CATALOGUE * 10 / 3)) users) took ${GEN_SECONDS}s to generate (devforgectl demo-catalogue)."
+	fi
+else
+	gen_line="No generated catalogue (BENCH_CATALOGUE=0)."
+fi
 
 cat <<EOF
 
 ### Benchmark $(date -u +%Y-%m-%d) (commit $rev)
 
 lighttpd $(lighttpd -v 2>/dev/null | sed -n 's/^lighttpd\/\([^ ]*\).*/\1/p'), $DF_WORKERS FastCGI processes on each side,
-wrk -t$THREADS -c$CONNS -d${DURATION}s --latency on loopback, median of $ROUNDS alternating rounds,
-$(nproc) CPUs ($cpu), load generator on the same machine.
+wrk -t$THREADS -c$CONNS -d${DURATION}s --latency on loopback, median of $ROUNDS alternating rounds
+($SCALE_ROUNDS at $L extensions), $(nproc) CPUs ($cpu), load generator on the same machine.
 Load average (1 min) $LOAD_START before the run, $LOAD_END after it (the run's own load).$busy_line
+$gen_line
 
-| target | path | requests/s | p50 ms | p99 ms | errors | ours / minimal |
-|---|---|---:|---:|---:|---:|---:|
-| Dev Forge liveness | \`/health\` | $health_rps | $(median health 4) | $(median health 5) | $(errors health) | $(ratio health) |
-| Dev Forge readiness (DB query) | \`/api/v1/health/ready\` | $ready_rps | $(median ready 4) | $(median ready 5) | $(errors ready) | $(ratio ready) |
-| Dev Forge login (one scrypt verification; $LOGIN_CONNS connections) | \`POST /api/v1/auth/login\` | $login_rps | $(median login 4) | $(median login 5) | $(errors login) | see below |
-$me_row$market_rows
-| minimal libfcgi responder | \`/minimal/\` | $min_rps | $(median minimal 4) | $(median minimal 5) | $(errors minimal) | 1.00 |
+| target | path | 51: req/s | 51: p99 ms | 51: ours/minimal | $L: req/s | $L: p99 ms | $L: ours/minimal | goal | |
+|---|---|---:|---:|---:|---:|---:|---:|---|---|
+$(row "Liveness" "\`/health\`" health "" "≥ 0.90 of minimal" "$(g 0.90 ratio_ge health)")
+$(row "Readiness (DB query)" "\`/api/v1/health/ready\`" ready "" "—" "")
+| Login (one scrypt verification; $LOGIN_CONNS connections; ratio to the raw scrypt rate) | \`POST /api/v1/auth/login\` | $login_rps | $(median login 5) | $(ratio login scrypt) | — | — | — | ≥ 0.90 of scrypt | $(ge "$(ratio login scrypt)" 0.90 && echo met || echo "**not met**") |
+$(row "Profile (JWT + user row)" "\`GET /api/v1/me\`" "$me_name" "" "≥ 0.60 of minimal" "$(g 0.60 ratio_ge $me_name)")
+$(row "Browse mix (cached)" "\`GET /api/v1/extensions?sort=…&category=…\`" browse browse_L "≥ 0.80 of minimal" "$(g 0.80 ratio_ge browse browse_L)")
+$(row "One listing by slug (cached)" "\`GET /api/v1/extensions/{slug}\`" ext ext_L "≥ 0.85 of minimal" "$(g 0.85 ratio_ge ext ext_L)")
+$(row "Search, repeated queries (cached)" "\`GET /api/v1/extensions?q=…\`" search "" "—" "")
+$(row "Search, distinct queries (51: one word; $L: two words of the vocabulary)" "\`?q=…&nocache=…\`" search_nc search2_L "≥ 0.25 of minimal, p99 < 20 ms" "$(verdict search_goal search_nc search2_L)")
+$(row "Browse with 1 download per 10 reads" "browse mix + \`…/download\`" dlmix "" "hit rate > 90 %: $(hit_rate dlmix) %" "$(hit_ok "$(hit_rate dlmix)")")
+$(row "A category or a tag that matches nothing" "\`?category=no-such-…\`, \`?tag=no-such-…\`" "" nomatch_L "p99 < 5 ms" "$(g 5 p99_lt nomatch_L)")
+$(row "Real category + sort + min_rating (uncached)" "\`?category=…&sort=…&min_rating=…\`" "" filter_L "p99 < 20 ms" "$(g 20 p99_lt filter_L)")
+$(row "One listing by slug (random, uncached)" "\`GET /api/v1/extensions/{slug}?nocache=…\`" "" slug_L "≥ 0.5 of minimal" "$(g 0.5 ratio_ge slug_L)")
+$(row "Pages of every sort (uncached; relevance with q)" "\`?sort=popular|newest|rating|price|relevance\`" "" sorts_L "p99 < 20 ms" "$(g 20 p99_lt sorts_L)")
+$(row "Cursor walk: page 1 (uncached)" "\`?sort=popular&limit=20\`" "" cursor1_L "p99 < 20 ms" "$(g 20 p99_lt cursor1_L)")
+$(row "Cursor walk: page 500 (uncached)" "\`?sort=popular&limit=20&cursor=…\`" "" cursor500_L "p99 < 20 ms, ≥ 0.8 of page 1's req/s" "$(verdict cursor_goal cursor500_L)")
+$(row "Update check, 200 installed" "\`POST /api/v1/extensions/updates\`" "" updates_L "p99 < 20 ms" "$(g 20 p99_lt updates_L)")
+$(row "Admin user search" "\`GET /api/v1/admin/users?q=…\`" "" admin_L "p99 < 20 ms" "$(g 20 p99_lt admin_L)")
+$(row "minimal libfcgi responder" "\`/minimal/\`" minimal minimal_L "" "")
+| Private memory per worker after the run, average / largest (MB) | smaps_rollup | $MEM_AVG / $MEM_MAX | | | ${MEM_AVG_L:-—} / ${MEM_MAX_L:-—} | | | < 8 MB | $(mem_ok "$MEM_MAX")${MEM_MAX_L:+ / $(mem_ok "$MEM_MAX_L")} |
+| Response-cache hit rate: browse mix / by slug (%) | metrics | $(hit_rate browse) / $(hit_rate ext) | | | $(hit_rate browse_L) / $(hit_rate ext_L) | | | browse > 90 % | $(hit_ok "$(hit_rate browse)")$( [ "$CATALOGUE" -gt 0 ] && echo " / $(hit_ok "$(hit_rate browse_L)")") |
 
 Medians over the rounds; "ours / minimal" is the median of the per-round
-ratios of requests/s. Errors are non-2xx answers plus socket errors.
-Goal: \`/health\` at ≥ 0.90 of the minimal responder.
+ratios of requests/s to the minimal responder measured in the same round
+at the same catalogue size. Errors (non-2xx answers plus socket errors)
+over all rounds: $(awk '{ e[$1] += $6 } END { for (n in e) if (e[n] > 0) printf "%s %d; ", n, e[n] }' "$RESULTS")none other.
+Uncached targets put a distinct \`nocache=\` parameter on every request,
+so the response cache answers none of them.
 
 Raw scrypt rate ($sc_desc), measured in every round by
 tests/bench/scrypt-rate in $NPROC processes while the stack was idle:
 $hash_rate hashes/s on all cores, $hash_ms ms per hash on one core.
-Logins: $login_rps/s, $(ratio login scrypt) of the raw hash rate (median of the
-per-round ratios; goal ≥ 0.90). $me_line
-
-Marketplace (seeded catalogue, $(wc -w <<<"$SLUGS") published extensions): response-cache hit rate
-$(hit_rate browse)% during the browse runs, $(hit_rate ext)% for listings by slug,
-$(hit_rate search)% for repeated searches, $(hit_rate search_nc)% for distinct ones
-(goal: above 90 % on the browse mix); $(hit_rate dlmix)% for the reads of the
-download-heavy mix (1 download per 10 reads; goal: above 90 %, downloads are
-counted in batches and never make cached answers stale). Browse runs at $(ratio browse) of the minimal
-responder (goal ≥ 0.70); uncached search p99 $(median search_nc 5) ms at $CONNS
-connections (goal < 20 ms).
+Response-cache hit rates: repeated searches $(hit_rate search) %, distinct
+searches $(hit_rate search_nc) %.
 EOF
