@@ -351,8 +351,10 @@ static void make_ext(struct store_cat_ext *e, struct slot *s, int64_t n,
 	e->price_amount = rng_below(100) < 85 ? 0 :
 		prices[rng_below(sizeof(prices) / sizeof(*prices))];
 	e->license = licenses[rng_below(sizeof(licenses) / sizeof(*licenses))];
-	/* About one developer per six extensions, some with many. */
-	e->owner = 1 + (int64_t)zipf((size_t)developers) * 7 % developers;
+	/* About one developer per six extensions, some with many: the first
+	 * extensions give every developer one, the rest go Zipf-wise. */
+	e->owner = n <= developers ? n :
+		1 + (int64_t)zipf((size_t)developers) * 7 % developers;
 	/* Zipf over the extensions, in an order unrelated to n: the
 	 * download rank of n is a fixed permutation of 1..N. */
 	e->downloads = (int64_t)(top / (double)(1 + ((n - 1) * stride) %
@@ -578,6 +580,7 @@ int ctl_catalogue_run(const struct config *cfg,
 	plan.extensions = o->extensions;
 	plan.users = o->users;
 	plan.versions = o->versions;
+	plan.developers = developers;
 	plan.password_hash = phc;
 	open = 0;
 	if (store_cat_finish(&plan, progress) != 0) {

@@ -165,13 +165,14 @@ int store_cat_stage(const struct store_cat_ext *e, size_t n)
 }
 
 /* Users gen-u1 .. gen-uU, all sharing one password hash, created over
- * six years. */
+ * six years; the first `developers` of them own the extensions. */
 static const char users_sql[] =
 	"INSERT INTO users (public_id, email, username, display_name,"
 	" password_hash, role, status, email_verified_at, token_version,"
 	" created_at, updated_at)"
 	" SELECT " UUID_OF("h") ", CONCAT('gen-u', n, '@gen.devforge.test'),"
-	"  CONCAT('gen-u', n), CONCAT('Generated User ', n), ?, 'user',"
+	"  CONCAT('gen-u', n), CONCAT('Generated User ', n), ?,"
+	"  IF(n <= ?, 'developer', 'user'),"
 	"  'active', t, 1, t, t"
 	" FROM (SELECT seq AS n, MD5(CONCAT(k.s, ':user:', seq)) AS h,"
 	"  TIMESTAMP(UTC_DATE() - INTERVAL 2200 DAY)"
@@ -179,14 +180,10 @@ static const char users_sql[] =
 	"   AS t"
 	"  FROM seq_1_to_100000000" SEED_JOIN " WHERE seq <= ?) x";
 
-/* The owners of extensions become developers. Every UPDATE here names
- * one table: a multi-table UPDATE buffers rows in a temporary file in the
- * server's tmpdir, and at this size such a file lives long enough for a
- * /tmp cleaner to take it (error 6, "Error on delete of '/tmp/#sql-update
- * ...'", seen on the shared machine). */
-static const char owners_sql[] =
-	"UPDATE users SET role = 'developer' WHERE username LIKE 'gen-u%'"
-	" AND username IN (SELECT CONCAT('gen-u', owner) FROM gen_ext)";
+/* Every UPDATE here names one table: a multi-table UPDATE buffers rows
+ * in a temporary file in the server's tmpdir, and at this size such a
+ * file lives long enough for a /tmp cleaner to take it (error 6, "Error on
+ * delete of '/tmp/#sql-update...'", seen on the shared machine). */
 
 /* Published extensions; the counters stay 0 until the rows they count
  * exist (below). */
@@ -311,9 +308,8 @@ int store_cat_finish(const struct store_cat_plan *p,
 			goto fail; \
 	} while (0)
 
-	STEP("users", users_sql, DB_STR(p->password_hash), DB_STR(seed),
-		DB_INT(p->users));
-	STEP0("developers", owners_sql);
+	STEP("users", users_sql, DB_STR(p->password_hash),
+		DB_INT(p->developers), DB_STR(seed), DB_INT(p->users));
 	/* VERSION_OF names its k three times. */
 	STEP("extensions", ext_sql, DB_INT(p->versions), DB_INT(p->versions),
 		DB_INT(p->versions));

@@ -36,6 +36,7 @@ struct store_cat_plan {
 	int64_t extensions;
 	int64_t users;
 	int64_t versions;       /* per extension */
+	int64_t developers;     /* users 1..developers own the extensions */
 	const char *password_hash;  /* one PHC string shared by every user */
 };
 

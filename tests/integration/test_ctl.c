@@ -239,6 +239,13 @@ Test(ctl, demo_catalogue_is_listed_searchable_consistent_and_made_once,
 		" 'gen-%'"), 900);
 	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM users WHERE username"
 		" LIKE 'gen-%'"), 1000);
+	/* Owners are developers, and only they. */
+	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM extensions e JOIN"
+		" users u ON u.id = e.owner_id WHERE e.slug LIKE 'gen-%' AND"
+		" u.role <> 'developer'"), 0);
+	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM users u WHERE"
+		" u.username LIKE 'gen-%' AND u.role = 'developer' AND NOT EXISTS"
+		" (SELECT 1 FROM extensions e WHERE e.owner_id = u.id)"), 0);
 
 	/* The most downloaded one: listed on the first popular page. */
 	slug = client_sql("SELECT slug FROM extensions WHERE slug LIKE 'gen-%'"
