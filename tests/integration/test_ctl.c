@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -172,6 +174,31 @@ static void catalogue_remove(void)
 	free(client_sql("DELETE FROM users WHERE username LIKE 'gen-%'"));
 }
 
+/* Criterion runs the tests of a program in parallel; those that make and
+ * remove the one generated catalogue take turns, by a lock on a file of
+ * the stack, held from .init to .fini. */
+static int catalogue_lock_fd = -1;
+
+static void catalogue_begin(void)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/catalogue-test.lock",
+		client_env("DEVFORGE_TEST_STACK_DIR"));
+	catalogue_lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	cr_assert(catalogue_lock_fd >= 0, "cannot open %s", path);
+	cr_assert_eq(flock(catalogue_lock_fd, LOCK_EX), 0);
+	catalogue_remove();
+}
+
+static void catalogue_end(void)
+{
+	catalogue_remove();
+	if (catalogue_lock_fd >= 0)
+		close(catalogue_lock_fd);
+	catalogue_lock_fd = -1;
+}
+
 static int catalogue_run(const char *args, char **out)
 {
 	char cmd[2048];
@@ -222,13 +249,12 @@ static int lists_slug(struct json_object *o, const char *slug)
 }
 
 Test(ctl, demo_catalogue_is_listed_searchable_consistent_and_made_once,
-	.fini = catalogue_remove)
+	.init = catalogue_begin, .fini = catalogue_end)
 {
 	char *out, *slug, *name, *dl, *latest, path[512], w1[64], w2[64];
 	struct json_object *o, *items, *rating;
 	long downloads, versions_sum, n, i;
 
-	catalogue_remove();
 	cr_assert_eq(catalogue_run("--extensions 300 --users 1000 --versions 3"
 		" --seed 11", &out), 0, "%s", out);
 	free(out);
@@ -318,11 +344,51 @@ Test(ctl, demo_catalogue_is_listed_searchable_consistent_and_made_once,
 	free(slug);
 }
 
-Test(ctl, demo_catalogue_refuses_a_production_database)
+/* What a catalogue is made of, as one digest: a row's words and numbers
+ * (not its auto-increment ids or dates, which depend on the database and
+ * the day). */
+static char *catalogue_digest(void)
+{
+	return client_sql("SELECT MD5(GROUP_CONCAT(MD5(CONCAT_WS('|', e.slug,"
+		" e.name, e.summary, e.description, e.tags_text, e.category_id,"
+		" e.price_amount, e.downloads, e.rating_sum, e.rating_count,"
+		" e.latest_version, u.username)) ORDER BY e.slug))"
+		" FROM extensions e JOIN users u ON u.id = e.owner_id"
+		" WHERE e.slug LIKE 'gen-%'");
+}
+
+Test(ctl, demo_catalogue_is_the_same_for_the_same_seed,
+	.init = catalogue_begin, .fini = catalogue_end)
+{
+	char *out, *first, *again, *other;
+
+	cr_assert_eq(catalogue_run("--extensions 60 --users 100 --versions 2"
+		" --seed 5", &out), 0, "%s", out);
+	free(out);
+	first = catalogue_digest();
+	catalogue_remove();
+	cr_assert_eq(catalogue_run("--extensions 60 --users 100 --versions 2"
+		" --seed 5", &out), 0, "%s", out);
+	free(out);
+	again = catalogue_digest();
+	catalogue_remove();
+	cr_assert_eq(catalogue_run("--extensions 60 --users 100 --versions 2"
+		" --seed 6", &out), 0, "%s", out);
+	free(out);
+	other = catalogue_digest();
+	cr_assert(first != NULL && again != NULL && other != NULL);
+	cr_assert_str_eq(first, again);
+	cr_assert_str_neq(first, other);
+	free(first);
+	free(again);
+	free(other);
+}
+
+Test(ctl, demo_catalogue_refuses_a_production_database,
+	.init = catalogue_begin, .fini = catalogue_end)
 {
 	char cmd[2048], *out;
 
-	catalogue_remove();
 	/* The stack's own secrets pass production's checks; its http://
 	 * public_url would not. */
 	snprintf(cmd, sizeof(cmd), "DEVFORGE_MODE=production"
