@@ -86,7 +86,8 @@ DF_MUST_CHECK int store_ver_candidates(struct arena *a, const char *slugs_json,
 	struct store_version **out, size_t *n);
 
 /* Versions that should have a package and have none (the demo
- * catalogue's: published or pending review without a digest), for
+ * catalogue's: published or pending review without a digest; not those
+ * of a generated catalogue, whose slugs begin with "gen-"), for
  * devforgectl demo-packages. */
 DF_MUST_CHECK int store_ver_without_package(struct arena *a, struct store_version **out,
 	size_t *n);
