@@ -273,6 +273,20 @@ Test(ctl, demo_catalogue_is_listed_searchable_consistent_and_made_once,
 		" u.username LIKE 'gen-%' AND u.role = 'developer' AND NOT EXISTS"
 		" (SELECT 1 FROM extensions e WHERE e.owner_id = u.id)"), 0);
 
+	/* The stack runs demo-packages at every start: it leaves the
+	 * generated versions (hundreds of thousands at full size) alone. */
+	{
+		char cmd[1024];
+
+		snprintf(cmd, sizeof(cmd), "%s -c '%s' demo-packages",
+			client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
+		cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
+		free(out);
+	}
+	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM extension_versions v"
+		" JOIN extensions e ON e.id = v.extension_id WHERE e.slug LIKE"
+		" 'gen-%' AND v.package_sha256 IS NOT NULL"), 0);
+
 	/* The most downloaded one: listed on the first popular page. */
 	slug = client_sql("SELECT slug FROM extensions WHERE slug LIKE 'gen-%'"
 		" ORDER BY downloads DESC, id LIMIT 1");
