@@ -456,12 +456,13 @@ target() {
 	fi
 }
 
-# drain: waits (up to 10 minutes) until readiness answers 200 within 10 s
+# drain: waits (up to 11 minutes) until readiness answers 200 within 10 s
 # (a worker whose query outlived db_read_timeout answers 503 for a while).
 drain() {
 	local i
 	for ((i = 0; i < 60; i++)); do
 		curl -sf -o /dev/null --max-time 10 "$BASE/api/v1/health/ready" && return 0
+		sleep 1
 	done
 	say "warning: the pool was still busy 10 minutes after a target"
 }
