@@ -42,7 +42,9 @@ LOGIN_CONNS=${BENCH_LOGIN_CONNECTIONS:-16}
 SCRYPT_SECS=${BENCH_SCRYPT_SECONDS:-3}
 CATALOGUE=${BENCH_CATALOGUE:-60000}
 KEEP_CATALOGUE=${BENCH_KEEP_CATALOGUE:-0}
-SCALE_ROUNDS=${BENCH_SCALE_ROUNDS:-$ROUNDS}
+# Two rounds at scale keep a default run near 15 minutes, generation
+# included.
+SCALE_ROUNDS=${BENCH_SCALE_ROUNDS:-2}
 S0=$DF_STACK_DIR
 S_CAT=${BENCH_CATALOGUE_STACK_DIR:-$S0-cat}
 # The login and /me targets hammer one account from one address: the
