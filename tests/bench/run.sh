@@ -21,8 +21,13 @@
 #        made afresh), BENCH_MAX_LOAD (0.5: the 1-minute load average a
 #        quiet machine stays under), BENCH_QUIET_WAIT (120: seconds to
 #        wait for it), BENCH_ALLOW_BUSY (0; 1 runs anyway and marks the
-#        table as measured on a busy machine). Everything listens on
-#        loopback only.
+#        table as measured on a busy machine), BENCH_CATALOGUE (60000:
+#        extensions of the generated catalogue; 0 measures the demo
+#        catalogue only), BENCH_CATALOGUE_STACK_DIR (BENCH_STACK_DIR-cat:
+#        the second stack, which holds it), BENCH_KEEP_CATALOGUE (0; 1
+#        reuses that stack when it already holds a catalogue of that size
+#        instead of generating one afresh), BENCH_SCALE_ROUNDS (2: rounds
+#        at the generated size). Everything listens on loopback only.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
