@@ -797,7 +797,8 @@ $(row "minimal libfcgi responder" "\`/minimal/\`" minimal minimal_L "" "")
 Medians over the rounds; "ours / minimal" is the median of the per-round
 ratios of requests/s to the minimal responder measured in the same round
 at the same catalogue size. Errors (non-2xx answers plus socket errors)
-over all rounds: $(awk '{ e[$1] += $6 } END { for (n in e) if (e[n] > 0) printf "%s %d; ", n, e[n] }' "$RESULTS")none other.
+over all rounds: $(awk '{ e[$1] += $6 } END { for (n in e) if (e[n] > 0) { printf "%s%s %d", (k++ ? "; " : ""), n, e[n] }
+	if (!k) printf "none" }' "$RESULTS").
 Uncached targets put a distinct \`nocache=\` parameter on every request,
 so the response cache answers none of them.
 
