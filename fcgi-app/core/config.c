@@ -105,6 +105,10 @@ static const struct key keys[] = {
 	STR("jwt_audience", jwt_audience, "devforge-api", NULL),
 	UINT("access_token_ttl", access_token_ttl, 60, 86400, "900"),
 	UINT("refresh_token_ttl", refresh_token_ttl, 3600, 31536000, "2592000"),
+	/* The auth hook's user rows are cached per worker: a change made on
+	 * this host applies at once, one made on another host (or by a
+	 * tool) within this many seconds (0: read the row every request). */
+	UINT("user_cache_seconds", user_cache_seconds, 0, 60, "2"),
 
 	UINT("password_scrypt_ln", password.ln, 14, 20, "14"),
 	UINT("password_scrypt_r", password.r, 1, 32, "8"),

@@ -57,6 +57,8 @@ struct config {
 	char *jwt_audience;
 	unsigned access_token_ttl;   /* seconds */
 	unsigned refresh_token_ttl;
+	unsigned user_cache_seconds; /* age bound of a worker's cached user
+	                                rows; 0: no cache */
 
 	/* passwords */
 	struct password_params password; /* scrypt cost of new hashes */

@@ -123,6 +123,7 @@ int store_admin_users_update(struct arena *a, const char *pid,
 	rc = db_exec(update, DBP(DB_STR(store_users_role_name(new_role)),
 		DB_STR(new_active ? "active" : "suspended"),
 		DB_INT(suspending ? 1 : 0), DB_INT(before->id)), NULL, NULL);
+	store_users_changed(before->id);
 	/* The revocation logout-all performs: the suspended user's refresh
 	 * tokens can no longer mint access tokens. */
 	if (rc == 0 && suspending)
