@@ -423,6 +423,10 @@ int main(int argc, char **argv)
 	if (cache_init(cfg.cache_max_entries, cfg.cache_max_bytes) != 0)
 		log_msg(LOG_WARN, "no memory for the response cache; "
 			"serving without it");
+	else if (cache_max_answer() > 0)
+		log_msg(LOG_INFO, "response cache: %zu bytes shared by the "
+			"pool, answers up to %zu bytes", cfg.cache_max_bytes,
+			cache_max_answer());
 
 	log_msg(LOG_INFO, "devforge-fcgi %s starting, %ld worker(s), %s mode",
 		PACKAGE_VERSION, workers,

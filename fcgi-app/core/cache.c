@@ -164,23 +164,26 @@ void cache_free(void)
 
 int cache_init(size_t max_entries, size_t max_bytes)
 {
-	size_t per_bytes, per_entries, total = 0, n, i;
+	size_t per_bytes, per_entries, total = 0, left, n, i;
 	unsigned k;
 
 	cache_free();
 	if (max_entries == 0)
 		return 0;
-	/* The budget is split evenly over the classes; as many classes as
-	 * leave the largest of them at least one slot. */
+	/* As many classes as leave the largest at least one slot of an
+	 * even share of the budget. Entries are shared evenly; bytes a
+	 * smaller class cannot use (its entries run out first) go to the
+	 * larger ones. */
 	for (k = CACHE_CLASSES; k > 1; k--)
 		if (max_bytes / k >= (size_t)CACHE_MIN_SLOT << (2 * (k - 1)))
 			break;
-	per_bytes = max_bytes / k;
+	left = max_bytes;
 	per_entries = max_entries / k > 0 ? max_entries / k : 1;
 	for (i = 0; i < k; i++) {
 		struct cclass *c = &cache.cls[i];
 
 		c->slot_size = (size_t)CACHE_MIN_SLOT << (2 * i);
+		per_bytes = left / (k - i);
 		n = per_bytes / c->slot_size;
 		if (n > per_entries)
 			n = per_entries;
@@ -189,6 +192,8 @@ int cache_init(size_t max_entries, size_t max_bytes)
 		c->nbuckets = n / CACHE_WAYS > 0 ? n / CACHE_WAYS : 1;
 		c->ways = n / c->nbuckets;
 		total += c->nbuckets * c->ways * c->slot_size;
+		left -= left > c->nbuckets * c->ways * c->slot_size ?
+			c->nbuckets * c->ways * c->slot_size : left;
 	}
 	/* Populated now, by the process that forks the workers: each page
 	 * is then mapped by it and by every worker that touches it, and

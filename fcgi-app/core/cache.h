@@ -29,9 +29,10 @@ struct cache_entry {
 
 /* Sets up the cache, shared with every process forked afterwards:
  * at most max_entries answers in at most max_bytes bytes of slots
- * (2, 8, 32 and 128 KiB ones, the budget split evenly among as many of
- * these classes as leave the largest at least one slot). The memory is
- * allocated at once. max_entries 0 leaves it disabled: lookups miss,
+ * (2, 8, 32 and 128 KiB ones: as many of these classes as leave the
+ * largest at least one slot of an even share; entries split evenly
+ * among them, bytes a smaller class cannot use go to the larger). The
+ * memory is allocated at once. max_entries 0 leaves it disabled: lookups miss,
  * stores keep nothing. Replaces a cache set up before in this process.
  * 0, or DF_ENOMEM (then disabled). */
 DF_MUST_CHECK int cache_init(size_t max_entries, size_t max_bytes);
