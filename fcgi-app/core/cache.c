@@ -477,9 +477,11 @@ int cache_store(const char *key, uint64_t gen_stamp, const char *content_type,
 	if (s == NULL)
 		return 0; /* every way busy: this answer just is not kept */
 
-	s->hash = hash;
+	/* hash and used are also read outside the seqlock (to pick a way,
+	 * or a victim): atomic, so those reads are never torn. */
+	__atomic_store_n(&s->hash, hash, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->used, now_ms(), __ATOMIC_RELAXED);
 	s->stamp = gen_stamp;
-	s->used = now_ms();
 	s->len = (uint32_t)size;
 	s->klen = (uint32_t)klen;
 	s->ctlen = content_type != NULL ? (uint32_t)ctlen : CACHE_NO_CT;
