@@ -140,11 +140,6 @@ static int worker_run(int listen_fd)
 		log_msg(LOG_ERROR, "worker cannot allocate its request state");
 		return 1;
 	}
-	/* Each worker its own cache, made after the fork: nothing of it is
-	 * shared, only the generations in the segment are. */
-	if (cache_init(cfg.cache_max_entries, cfg.cache_max_bytes) != 0)
-		log_msg(LOG_WARN, "no memory for the response cache; "
-			"serving without it");
 	/* Connect now so the first request does not pay for it; a database
 	 * that is down is retried by the first request that needs it. */
 	if (db_connect() != 0)
@@ -423,6 +418,16 @@ int main(int argc, char **argv)
 		log_msg(LOG_WARN, "no shared segment %s: rate limits and "
 			"metrics are per process", cfg.shm_name);
 
+	/* Before fork, like the segment: one cache for the whole pool, and
+	 * workers forked later (restarts) map the same one. */
+	if (cache_init(cfg.cache_max_entries, cfg.cache_max_bytes) != 0)
+		log_msg(LOG_WARN, "no memory for the response cache; "
+			"serving without it");
+	else if (cache_max_answer() > 0)
+		log_msg(LOG_INFO, "response cache: %zu bytes shared by the "
+			"pool, answers up to %zu bytes", cfg.cache_max_bytes,
+			cache_max_answer());
+
 	log_msg(LOG_INFO, "devforge-fcgi %s starting, %ld worker(s), %s mode",
 		PACKAGE_VERSION, workers,
 		cfg.mode == CONFIG_PRODUCTION ? "production" : "development");
@@ -441,6 +446,7 @@ int main(int argc, char **argv)
 				cfg.shm_name);
 	}
 	shm_current = NULL;
+	cache_free();
 	config_free(&cfg);
 	log_close();
 	return rc;

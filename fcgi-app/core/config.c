@@ -123,7 +123,8 @@ static const struct key keys[] = {
 		"32768"),
 	UINT("json_max_depth", json_max_depth, 1, 256, "32"),
 
-	/* Per worker: memory use is workers x cache_max_bytes at most. */
+	/* One cache shared by the pool: cache_max_bytes of shared memory,
+	 * allocated at start, whatever the number of workers. */
 	UINT("cache_max_entries", cache_max_entries, 0, 1048576, "1024"),
 	UINT("cache_max_bytes", cache_max_bytes, 4096, 4294967296ull,
 		"16777216"),

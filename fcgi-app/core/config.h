@@ -68,7 +68,7 @@ struct config {
 	struct http_limits limits;
 	unsigned json_max_depth;
 
-	/* per-worker response cache of public reads */
+	/* the pool's shared response cache of public reads */
 	size_t cache_max_entries; /* 0: no cache */
 	size_t cache_max_bytes;
 	unsigned cache_max_age;   /* seconds a cached answer may live; 0: until

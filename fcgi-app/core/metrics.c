@@ -359,7 +359,7 @@ static void render_counters(struct mbuf *b, const struct shm_segment *seg)
 		"Requests answered 503 because the database was unreachable.",
 		SHM_C_DB_UNAVAILABLE);
 	render_counter(b, seg, "devforge_cache_hits_total",
-		"Answers served from a worker's cache.", SHM_C_CACHE_HITS);
+		"Answers served from the response cache.", SHM_C_CACHE_HITS);
 	render_counter(b, seg, "devforge_cache_misses_total",
 		"Cacheable answers that had to be computed.",
 		SHM_C_CACHE_MISSES);

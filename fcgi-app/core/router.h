@@ -32,7 +32,7 @@ enum route_flags {
 	ROUTE_PUBLIC_CACHE = 1 << 4, /* GET only: answers carry ETag and
 	                               Cache-Control, If-None-Match gets 304,
 	                               and answers the handler marks
-	                               cacheable are kept per worker until
+	                               cacheable are kept (once per host) until
 	                               one of cache_gens is bumped */
 	ROUTE_BODY_STREAM = 1 << 5  /* takes raw bytes the handler reads
 	                               itself with router_read_body (uploads
