@@ -99,6 +99,8 @@ static const struct key keys[] = {
 	UINT("db_connect_timeout", db_connect_timeout, 1, 300, "2"),
 	UINT("db_read_timeout", db_read_timeout, 1, 300, "5"),
 	UINT("db_write_timeout", db_write_timeout, 1, 300, "5"),
+	UINT("db_statement_timeout_ms", db_statement_timeout_ms, 0, 3600000,
+		"2000"),
 
 	PATH("jwt_secret_file", jwt_secret_file, NULL),
 	STR("jwt_issuer", jwt_issuer, "devforge", NULL),

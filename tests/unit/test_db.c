@@ -220,6 +220,37 @@ Test(db_after_error, a_duplicate_key_is_a_conflict_and_not_retried)
 		DB_NEXT_CONFLICT);
 }
 
+Test(db_after_error, a_statement_stopped_by_the_bound_is_a_timeout_and_keeps_the_connection)
+{
+	/* max_statement_time (1969): never retried (a retry would hold the
+	 * database as long again), never a reconnect, inside a transaction
+	 * or not. */
+	cr_assert_eq(db_after_error(ER_STATEMENT_TIMEOUT, 0, 0, FAST,
+		READ_TIMEOUT), DB_NEXT_TIMEOUT);
+	cr_assert_eq(db_after_error(ER_STATEMENT_TIMEOUT, 1, 0, FAST,
+		READ_TIMEOUT), DB_NEXT_TIMEOUT);
+	/* Even one that took as long as the read timeout. */
+	cr_assert_eq(db_after_error(ER_STATEMENT_TIMEOUT, 0, 0,
+		READ_TIMEOUT * 1000000ull, READ_TIMEOUT), DB_NEXT_TIMEOUT);
+}
+
+Test(db_bound, the_session_statement_gives_seconds_with_fractions)
+{
+	char buf[64];
+
+	db_bound_sql(2000, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "SET SESSION max_statement_time = 2.000");
+	db_bound_sql(300, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "SET SESSION max_statement_time = 0.300");
+	db_bound_sql(1, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "SET SESSION max_statement_time = 0.001");
+	db_bound_sql(3600000, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "SET SESSION max_statement_time = 3600.000");
+	/* 0: no statement at all, the server's own default stays. */
+	db_bound_sql(0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "");
+}
+
 Test(db_after_error, a_deadlock_is_retried_once_outside_a_transaction)
 {
 	cr_assert_eq(db_after_error(ER_LOCK_DEADLOCK, 0, 0, FAST, READ_TIMEOUT),
