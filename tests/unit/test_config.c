@@ -251,8 +251,13 @@ Test(config, statement_bound_is_read_overridden_and_may_be_off)
 	cr_assert_eq(load(dev_conf("db_statement_timeout_ms = 1500\n"), env), 0,
 		"%s", err);
 	cr_assert_eq(cfg.db_statement_timeout_ms, 300);
-	expect_error(dev_conf("db_statement_timeout_ms = 3600001\n"), NULL,
+	expect_error(dev_conf("db_statement_timeout_ms = 300000\n"), NULL,
 		"key 'db_statement_timeout_ms'", NULL);
+	/* The read timeout (5 s here) would cut the connection first. */
+	expect_error(dev_conf("db_statement_timeout_ms = 5000\n"), NULL,
+		"key 'db_statement_timeout_ms'", "db_read_timeout");
+	cr_assert_eq(load(dev_conf("db_statement_timeout_ms = 5000\n"
+		"db_read_timeout = 6\n"), NULL), 0, "%s", err);
 }
 
 Test(config, lockout_cap_below_base_is_refused)
