@@ -618,6 +618,11 @@ void db_set_statement_bound(unsigned ms)
 		drop_conn();
 }
 
+unsigned db_statement_bound(void)
+{
+	return db.stmt_bound_ms;
+}
+
 void db_bound_sql(unsigned ms, char *buf, size_t len)
 {
 	/* max_statement_time is in seconds, with fractions. */

@@ -72,6 +72,8 @@ void db_close(void);
  * bound stops (a row-lock wait included) returns DF_EDBTIMEOUT and counts
  * in devforge_db_statement_timeouts_total; the connection stays. */
 void db_set_statement_bound(unsigned ms);
+/* The bound in force (ms), 0 for none. */
+unsigned db_statement_bound(void);
 /* The SET SESSION statement for a bound of ms milliseconds into buf
  * ("" for 0). Exported for unit tests. */
 void db_bound_sql(unsigned ms, char *buf, size_t len);

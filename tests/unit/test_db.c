@@ -348,6 +348,33 @@ Test(db_calls, an_unreachable_server_answers_db_down)
 	db_close();
 }
 
+Test(db_calls, only_an_explicit_call_bounds_statements_never_the_config_alone)
+{
+	/* devforgectl (migrations, generators, backups) calls db_init with
+	 * the same config as the workers and must stay unbounded: the
+	 * config's db_statement_timeout_ms is applied by the worker's own
+	 * call, and a new db_init forgets it. */
+	static char sock[] = "/nonexistent/devforge-test-mysqld.sock";
+	static char name[] = "devforge";
+	struct config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.db_socket = sock;
+	cfg.db_user = name;
+	cfg.db_name = name;
+	cfg.db_connect_timeout = 1;
+	cfg.db_read_timeout = 5;
+	cfg.db_write_timeout = 1;
+	cfg.db_statement_timeout_ms = 2000;
+	cr_assert_eq(db_init(&cfg), 0);
+	cr_assert_eq(db_statement_bound(), 0);
+	db_set_statement_bound(cfg.db_statement_timeout_ms);
+	cr_assert_eq(db_statement_bound(), 2000);
+	cr_assert_eq(db_init(&cfg), 0);
+	cr_assert_eq(db_statement_bound(), 0);
+	db_close();
+}
+
 /* ---- cell accessors ------------------------------------------------ */
 
 static struct db_value cells[] = {
