@@ -413,6 +413,8 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERROR, "database setup failed");
 		return 1;
 	}
+	/* The workers' bound on one statement (devforgectl has none). */
+	db_set_statement_bound(cfg.db_statement_timeout_ms);
 	/* Mapped before fork: every child shares this one segment. */
 	if (shm_attach(cfg.shm_name, &shm_current) != 0)
 		log_msg(LOG_WARN, "no shared segment %s: rate limits and "

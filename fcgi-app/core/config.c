@@ -99,6 +99,8 @@ static const struct key keys[] = {
 	UINT("db_connect_timeout", db_connect_timeout, 1, 300, "2"),
 	UINT("db_read_timeout", db_read_timeout, 1, 300, "5"),
 	UINT("db_write_timeout", db_write_timeout, 1, 300, "5"),
+	UINT("db_statement_timeout_ms", db_statement_timeout_ms, 0, 299999,
+		"2000"),
 
 	PATH("jwt_secret_file", jwt_secret_file, NULL),
 	STR("jwt_issuer", jwt_issuer, "devforge", NULL),
@@ -939,6 +941,15 @@ static int cross_checks(struct load *ld)
 		fail(ld, key_index("lockout_max_seconds"),
 			"smaller than lockout_base_seconds (%u)",
 			cfg->lockout_base_seconds);
+		return DF_EINVAL;
+	}
+	/* The client's read timeout must not end a statement first: that
+	 * drops the connection while the server goes on running the
+	 * statement, the very thing the bound is there to prevent. */
+	if (cfg->db_statement_timeout_ms > 0 &&
+	    cfg->db_statement_timeout_ms >= cfg->db_read_timeout * 1000u) {
+		fail(ld, key_index("db_statement_timeout_ms"),
+			"must be below db_read_timeout (%u s)", cfg->db_read_timeout);
 		return DF_EINVAL;
 	}
 	return 0;

@@ -48,6 +48,8 @@ struct config {
 	unsigned db_connect_timeout; /* seconds */
 	unsigned db_read_timeout;
 	unsigned db_write_timeout;
+	unsigned db_statement_timeout_ms; /* the workers' bound on one
+	                                     statement; 0: none */
 
 	/* tokens */
 	char *jwt_secret;         /* from jwt_secret_file or env */

@@ -41,6 +41,7 @@ enum shm_counter {
 	SHM_C_DB_UNAVAILABLE,        /* requests answered 503 for the database */
 	SHM_C_DL_SYNC_WRITES,        /* downloads written at once: queue full */
 	SHM_C_DL_FLUSH_FAILED,       /* flushes rolled back (counts kept) */
+	SHM_C_DB_STMT_TIMEOUTS,      /* statements stopped by the bound */
 	SHM_C__MAX = 64
 };
 
