@@ -32,7 +32,12 @@ char *store_admin_users_pattern(struct arena *a, const char *q)
 
 /* A prefix that at least this many addresses or usernames share is
  * searched by walking the users newest first (at least one row in
- * 200 matches there at 200,000 users); a rarer one by its index ranges. */
+ * 200 matches there at 200,000 users); a rarer one by its index ranges.
+ * The walk runs on the index of the role and status filters when there
+ * are any, so "the active admins" reads the admins, not every account;
+ * the worst case left is a common prefix that (nearly) no account of the
+ * role or status asked for has: one walk of that role's or status's
+ * accounts. */
 #define ADMIN_USERS_FEW 1000
 
 /* The filters after the match, the keyset and the order: one text for
@@ -49,10 +54,16 @@ int store_admin_users_list(struct arena *a,
 {
 	/* One statement for every combination of filters: an absent filter
 	 * binds NULL (or 0) and its condition folds away. */
-	static const char walk_sql[] = "SELECT " STORE_USERS_COLUMNS
-		" FROM users u FORCE INDEX (PRIMARY)"
-		" WHERE (? IS NULL OR u.email LIKE ? ESCAPE '!'"
-		"   OR u.username LIKE ? ESCAPE '!')" AU_TAIL;
+#define AU_WALK(IDX) "SELECT " STORE_USERS_COLUMNS \
+		" FROM users u FORCE INDEX (" IDX ")" \
+		" WHERE (? IS NULL OR u.email LIKE ? ESCAPE '!'" \
+		"   OR u.username LIKE ? ESCAPE '!')" AU_TAIL
+	/* By [role given][status given]: each index ends with the id. */
+	static const char *const walk_sql[2][2] = {
+		{ AU_WALK("PRIMARY"), AU_WALK("idx_users_status_id") },
+		{ AU_WALK("idx_users_role_id"), AU_WALK("idx_users_role_status") },
+	};
+#undef AU_WALK
 	/* A rare prefix: the matching ids from the two unique indexes (a
 	 * range each), then their rows; the sort is of fewer than
 	 * 2 * ADMIN_USERS_FEW ids. */
@@ -102,7 +113,8 @@ int store_admin_users_list(struct arena *a,
 	p[np++] = DB_INT(f->before_id);
 	p[np++] = DB_INT(f->before_id);
 	p[np++] = DB_INT(f->limit + 1);
-	rc = db_query(a, seek ? seek_sql : walk_sql, p, np, &res);
+	rc = db_query(a, seek ? seek_sql :
+		walk_sql[f->role != NULL][f->status != NULL], p, np, &res);
 	if (rc != 0)
 		return rc;
 	if (res.nrows == 0)
