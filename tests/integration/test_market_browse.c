@@ -513,6 +513,13 @@ Test(browse, a_filter_that_matches_nothing_reads_no_catalogue_rows)
 	published = strtol(s, NULL, 10);
 	free(s);
 	cr_assert(published >= 20, "%ld", published);
+	/* Each worker reads its facts for choosing plans (the category ids,
+	 * at most `published` rating index entries) once a minute: let the
+	 * workers load them first; a refresh inside the loop stays within
+	 * the bound below. */
+	for (i = 0; i < 12; i++)
+		cr_assert_eq(market_status("GET", EXT "?category=themes&limit=1",
+			NULL, NULL), 200);
 	before = rows_read();
 	for (i = 0; i < 10; i++) {
 		snprintf(path, sizeof(path), EXT "?category=%s-%d&sort=%s", m, i,
@@ -524,7 +531,7 @@ Test(browse, a_filter_that_matches_nothing_reads_no_catalogue_rows)
 	}
 	read = rows_read() - before;
 	/* 20 walks would read at least 20 * published rows; what other
-	 * sessions read meanwhile stays far below that. */
-	cr_assert(read < 2 * published, "%ld rows read for 20 empty answers"
+	 * sessions and the workers' facts read meanwhile stays far below. */
+	cr_assert(read < 10 * published, "%ld rows read for 20 empty answers"
 		" (%ld published)", read, published);
 }
