@@ -472,10 +472,11 @@ static int br_number(struct arena *a, const char *sql,
 	return rc;
 }
 
-/* Per-worker facts that only steer the choice of plan (never what a page
- * holds), so a stale value costs time, not correctness: the category ids
- * (fixed by migration) and the rating the BROWSE_FEW-th best-rated
- * published extension has. Refreshed every BR_FACTS_SECONDS. */
+/* Per-worker facts, refreshed every BR_FACTS_SECONDS: the category ids
+ * (fixed by migration: a category a migration adds is seen within that
+ * time) and the rating the BROWSE_FEW-th best-rated published extension
+ * has, which only steers the choice of plan, never what a page holds, so
+ * a stale value costs time, not correctness. */
 #define BR_FACTS_SECONDS 60
 #define BR_MAX_CATEGORIES 64
 
