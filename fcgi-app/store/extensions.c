@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "arena.h"
 #include "db.h"
 #include "err.h"
@@ -353,9 +354,9 @@ int store_ext_set_latest(int64_t id, const char *version)
 	" WHERE e.status = 'published'" QCOND FILTERS KEYSET \
 	" ORDER BY " ORDER " LIMIT ?"
 #define QMATCH " AND " MATCH_EXPR
-/* A sort's two statements: without a search text and with one. */
+/* A sort's statement with a search text; without one, browse_sql. */
 #define SEARCH_BOTH(SK, KEYSET, ORDER) \
-	{ SEARCH(SK, "", KEYSET, ORDER), SEARCH(SK, QMATCH, KEYSET, ORDER) }
+	{ NULL, SEARCH(SK, QMATCH, KEYSET, ORDER) }
 
 static const char *const search_sql[STORE_EXT_SORT__MAX][2] = {
 	/* Relevance needs a search text to rank by. */
@@ -374,6 +375,249 @@ static const char *const search_sql[STORE_EXT_SORT__MAX][2] = {
 		KEYSET_ASC(SK_PRICE), "e.price_amount ASC, e.id ASC"),
 };
 
+/* --- browse: the catalogue without a search text
+ *
+ * At 60,000 extensions a filter must not make a page walk the catalogue
+ * (docs/QUERIES.md has the plans). Each page runs on one of four drivers,
+ * chosen from per-worker facts (br_facts) and, for a tag, a bounded
+ * count, and names its index (the optimizer,
+ * left alone, prefers a ref on status and walks everything):
+ * - ALL: the (status, <sort>, id) index, stopping at the LIMIT;
+ * - CAT: (status, category_id, <sort>, id), the same for one category;
+ *   an unknown category is answered before any of this;
+ * - TAG: a tag on fewer than BROWSE_FEW extensions drives from
+ *   extension_tags and sorts those few rows (bounded by BROWSE_FEW); a
+ *   tag on none answers an empty page at once;
+ * - RATING: a min_rating that fewer than BROWSE_FEW published extensions
+ *   reach (above br_facts.few_rating), with another sort, reads that
+ *   range of the rating index and sorts it.
+ * A common tag (or a non-selective rating) rides on ALL or CAT: it is on
+ * at least BROWSE_FEW rows, so a page of 20 walks about 20 * N /
+ * BROWSE_FEW rows on average. The worst case left: a tag common overall
+ * but absent from the category asked for walks that category's index
+ * once (the largest category's size). The keyset adds a plain bound on
+ * the sort column, so a deep cursor seeks instead of walking from the
+ * top. Every filter that is absent binds so that its condition folds
+ * away when MariaDB optimizes the execution. */
+#define BROWSE_FEW 1000
+
+/* The tag test is a scalar subquery, one primary-key probe per row
+ * walked: written as EXISTS, MariaDB turns it into a semi-join and
+ * materializes every extension of the tag first (18,562 index entries
+ * for a page of tag1 at 60,000 extensions). */
+#define BR_FILTERS \
+	" AND (? = 0 OR e.category_id = ?)" \
+	" AND (? IS NULL OR (SELECT COUNT(*) FROM extension_tags t" \
+	"   WHERE t.extension_id = e.id AND t.tag = ?) > 0)" \
+	" AND (? < 0 OR (? = 1 AND e.price_amount > 0)" \
+	"   OR (? = 0 AND e.price_amount = 0))" \
+	" AND e.rating_avg >= ?"
+/* BOUND: a range on the sort column holding every row after the cursor
+ * (a superset; the exact test on the key follows). */
+#define BR_KEYSET_DESC(SK, BOUND) \
+	" AND (? = 0 OR (" BOUND " AND (" SK " < ? OR (" SK " = ?" \
+	" AND e.id < ?))))"
+#define BR_KEYSET_ASC(SK, BOUND) \
+	" AND (? = 0 OR (" BOUND " AND (" SK " > ? OR (" SK " = ?" \
+	" AND e.id > ?))))"
+#define BR_FROM_INDEX(IDX) " FROM extensions e FORCE INDEX (" IDX ")"
+#define BR_FROM_TAG \
+	" FROM extension_tags bt STRAIGHT_JOIN extensions e" \
+	" FORCE INDEX (PRIMARY) ON e.id = bt.extension_id AND bt.tag = ?"
+#define BROWSE(SK, FROM_E, KEYSET, ORDER) \
+	"SELECT " EXT_COLUMNS ", " SK FROM_E \
+	" STRAIGHT_JOIN categories c ON c.id = e.category_id" \
+	" STRAIGHT_JOIN users u ON u.id = e.owner_id" \
+	" WHERE e.status = 'published'" BR_FILTERS KEYSET \
+	" ORDER BY " ORDER " LIMIT ?"
+#define BROWSE_ALL4(SK, IDX, KEYSET, ORDER) { \
+	BROWSE(SK, BR_FROM_INDEX("idx_extensions_status_" IDX), KEYSET, ORDER), \
+	BROWSE(SK, BR_FROM_INDEX("idx_extensions_status_category_" IDX), \
+		KEYSET, ORDER), \
+	BROWSE(SK, BR_FROM_TAG, KEYSET, ORDER), \
+	BROWSE(SK, BR_FROM_INDEX("idx_extensions_status_rating"), KEYSET, \
+		ORDER) }
+
+enum br_driver { BR_ALL, BR_CAT, BR_TAG, BR_RATING, BR__MAX };
+
+static const char *const browse_sql[STORE_EXT_SORT__MAX][BR__MAX] = {
+	[STORE_EXT_SORT_POPULAR] = BROWSE_ALL4(SK_POPULAR, "downloads",
+		BR_KEYSET_DESC(SK_POPULAR, "e.downloads <= ?"),
+		"e.downloads DESC, e.id DESC"),
+	/* The key is microseconds since the epoch; the bound in whole
+	 * seconds, rounded up. */
+	[STORE_EXT_SORT_NEWEST] = BROWSE_ALL4(SK_NEWEST, "published",
+		BR_KEYSET_DESC(SK_NEWEST,
+			"e.published_at < FROM_UNIXTIME(? DIV 1000000 + 1)"),
+		"e.published_at DESC, e.id DESC"),
+	[STORE_EXT_SORT_RATING] = BROWSE_ALL4(SK_RATING, "rating",
+		BR_KEYSET_DESC(SK_RATING, "e.rating_avg <= ? / 100"),
+		"e.rating_avg DESC, e.id DESC"),
+	[STORE_EXT_SORT_PRICE] = BROWSE_ALL4(SK_PRICE, "price",
+		BR_KEYSET_ASC(SK_PRICE, "e.price_amount >= ?"),
+		"e.price_amount ASC, e.id ASC"),
+};
+
+/* The first column of the first row of sql as a number; 0 without rows. */
+static int br_number(struct arena *a, const char *sql,
+	const struct db_param *p, size_t np, int64_t *out)
+{
+	struct db_result res;
+	int rc;
+
+	*out = 0;
+	rc = db_query(a, sql, p, np, &res);
+	if (rc == 0 && res.nrows > 0)
+		*out = db_int(&res, 0, 0, 0);
+	return rc;
+}
+
+/* Per-worker facts, refreshed every BR_FACTS_SECONDS: the category ids
+ * (fixed by migration: a category a migration adds is seen within that
+ * time) and the rating the BROWSE_FEW-th best-rated published extension
+ * has, which only steers the choice of plan, never what a page holds, so
+ * a stale value costs time, not correctness. */
+#define BR_FACTS_SECONDS 60
+#define BR_MAX_CATEGORIES 64
+
+static struct {
+	int64_t loaded_at;          /* monotonic seconds; 0: never */
+	size_t ncat;
+	char cat_slug[BR_MAX_CATEGORIES][33];
+	int64_t cat_id[BR_MAX_CATEGORIES];
+	/* A min_rating above this is reached by fewer than BROWSE_FEW
+	 * published extensions; -1: fewer than that are published. */
+	double few_rating;
+} br_facts;
+
+static int64_t br_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static int br_facts_load(struct arena *a)
+{
+	static const char cat_sql[] = "SELECT id, slug FROM categories";
+	/* Reads BROWSE_FEW index entries, once a minute, instead of a count
+	 * of up to that many on every page. */
+	static const char few_sql[] =
+		"SELECT rating_avg FROM extensions"
+		" FORCE INDEX (idx_extensions_status_rating)"
+		" WHERE status = 'published'"
+		" ORDER BY rating_avg DESC, id DESC LIMIT 1 OFFSET ?";
+	struct db_result res;
+	int64_t now = br_now();
+	size_t i;
+	int rc;
+
+	if (br_facts.loaded_at != 0 &&
+	    now - br_facts.loaded_at < BR_FACTS_SECONDS)
+		return 0;
+	rc = db_query(a, cat_sql, NULL, 0, &res);
+	if (rc != 0)
+		return rc;
+	br_facts.ncat = 0;
+	for (i = 0; i < res.nrows && i < BR_MAX_CATEGORIES; i++) {
+		const char *slug = db_str(&res, i, 1);
+
+		if (slug == NULL || strlen(slug) >= sizeof(br_facts.cat_slug[0]))
+			continue;
+		strcpy(br_facts.cat_slug[br_facts.ncat], slug);
+		br_facts.cat_id[br_facts.ncat++] = db_int(&res, i, 0, 0);
+	}
+	rc = db_query(a, few_sql, DBP(DB_INT(BROWSE_FEW - 1)), &res);
+	if (rc != 0)
+		return rc;
+	br_facts.few_rating = res.nrows > 0 ?
+		strtod(db_str(&res, 0, 0) != NULL ? db_str(&res, 0, 0) : "-1",
+			NULL) : -1;
+	br_facts.loaded_at = now;
+	return 0;
+}
+
+/* Sets *driver for f; *none when nothing can match (no query needed). */
+static int br_choose(struct arena *a, const struct store_ext_filter *f,
+	int64_t *cat_id, enum br_driver *driver, int *none)
+{
+	/* Index-only and bounded: at most BROWSE_FEW entries are counted. */
+	static const char tag_sql[] =
+		"SELECT COUNT(*) FROM (SELECT 1 FROM extension_tags"
+		" WHERE tag = ? LIMIT ?) x";
+	int64_t count;
+	size_t i;
+	int rc;
+
+	*cat_id = 0;
+	*none = 0;
+	*driver = BR_ALL;
+	rc = br_facts_load(a);
+	if (rc != 0)
+		return rc;
+	if (f->category != NULL) {
+		for (i = 0; i < br_facts.ncat; i++)
+			if (strcmp(br_facts.cat_slug[i], f->category) == 0)
+				*cat_id = br_facts.cat_id[i];
+		if (*cat_id == 0) {
+			*none = 1;
+			return 0;
+		}
+		*driver = BR_CAT;
+	}
+	if (f->tag != NULL) {
+		rc = br_number(a, tag_sql, DBP(DB_STR(f->tag),
+			DB_INT(BROWSE_FEW)), &count);
+		if (rc != 0 || count == 0) {
+			*none = rc == 0;
+			return rc;
+		}
+		if (count < BROWSE_FEW) {
+			*driver = BR_TAG;
+			return 0;
+		}
+	}
+	/* Sorted by rating, the rating index already bounds the range. */
+	if (f->min_rating > 0 && f->sort != STORE_EXT_SORT_RATING &&
+	    f->min_rating > br_facts.few_rating)
+		*driver = BR_RATING;
+	return 0;
+}
+
+static int store_ext_browse(struct arena *a, const struct store_ext_filter *f,
+	struct store_ext **out, size_t *n)
+{
+	struct db_param p[20];
+	enum br_driver driver;
+	int64_t cat_id;
+	size_t np = 0;
+	int none, rc;
+
+	rc = br_choose(a, f, &cat_id, &driver, &none);
+	if (rc != 0 || none)
+		return rc;
+	/* Binds in the order of the statement's ? markers. */
+	if (driver == BR_TAG)
+		p[np++] = DB_STR(f->tag);
+	p[np++] = DB_INT(cat_id);
+	p[np++] = DB_INT(cat_id);
+	/* Driven by the tag, the tag test would only repeat it. */
+	p[np++] = DB_STR(driver == BR_TAG ? NULL : f->tag);
+	p[np++] = DB_STR(driver == BR_TAG ? NULL : f->tag);
+	p[np++] = DB_INT(f->price);
+	p[np++] = DB_INT(f->price);
+	p[np++] = DB_INT(f->price);
+	p[np++] = DB_DOUBLE(f->min_rating);
+	p[np++] = DB_INT(f->has_after);
+	p[np++] = DB_INT(f->after_key);
+	p[np++] = DB_INT(f->after_key);
+	p[np++] = DB_INT(f->after_key);
+	p[np++] = DB_INT(f->after_id);
+	p[np++] = DB_INT(f->limit + 1);
+	return ext_rows(a, browse_sql[f->sort][driver], p, np, out, n);
+}
+
 int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 	struct store_ext **out, size_t *n)
 {
@@ -386,6 +630,8 @@ int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 	*n = 0;
 	if ((unsigned)f->sort >= STORE_EXT_SORT__MAX)
 		return DF_EINVAL;
+	if (!hasq && f->sort != STORE_EXT_SORT_RELEVANCE)
+		return store_ext_browse(a, f, out, n);
 	sql = search_sql[f->sort][hasq];
 	if (sql == NULL)
 		return DF_EINVAL;
