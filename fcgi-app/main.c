@@ -20,6 +20,7 @@
 #include "api/api.h"
 #include "arena.h"
 #include "cache.h"
+#include "search.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -140,6 +141,8 @@ static int worker_run(int listen_fd)
 		log_msg(LOG_ERROR, "worker cannot allocate its request state");
 		return 1;
 	}
+	if (search_set_dir(cfg.search_index_dir) != 0)
+		log_msg(LOG_WARN, "no search index directory; searches fail");
 	/* Each worker its own cache, made after the fork: nothing of it is
 	 * shared, only the generations in the segment are. */
 	if (cache_init(cfg.cache_max_entries, cfg.cache_max_bytes) != 0)

@@ -10,7 +10,9 @@
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "search.h"
 #include "store/extensions.h"
+#include "store/search_log.h"
 #include "store/tx.h"
 
 #define EXT_COLUMNS \
@@ -374,6 +376,128 @@ static const char *const search_sql[STORE_EXT_SORT__MAX][2] = {
 		KEYSET_ASC(SK_PRICE), "e.price_amount ASC, e.id ASC"),
 };
 
+/* Rows of the listings the index found, in its order, with the change
+ * log's newest id as the last column: one round trip both fetches the
+ * page and tells whether the index was behind. Only published ones: the
+ * index never shows what MariaDB no longer publishes. */
+static const char index_rows_sql[] = "SELECT " EXT_COLUMNS ","
+	" (SELECT COALESCE(MAX(id), 0) FROM search_changes)"
+	" FROM JSON_TABLE(?, '$[*]' COLUMNS (ord FOR ORDINALITY,"
+	"   xid BIGINT PATH '$')) j"
+	" STRAIGHT_JOIN extensions e ON e.id = j.xid"
+	" STRAIGHT_JOIN categories c ON c.id = e.category_id"
+	" STRAIGHT_JOIN users u ON u.id = e.owner_id"
+	" WHERE e.status = 'published' ORDER BY j.ord";
+
+/* The ids as a JSON array, the statement's one parameter. */
+static char *ids_json(struct arena *a, const int64_t *ids, size_t k)
+{
+	char *s = arena_alloc(a, k * 21 + 3), *p;
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	p = s;
+	*p++ = '[';
+	for (i = 0; i < k; i++)
+		p += sprintf(p, i ? ",%lld" : "%lld", (long long)ids[i]);
+	*p++ = ']';
+	*p = '\0';
+	return s;
+}
+
+/* One look-up: the index's page, its rows, and whether the change log
+ * was ahead of the index (*behind: the log's newest id, else 0). */
+static int index_page(struct arena *a, const struct search_query *sq,
+	int64_t *ids, int64_t *keys, struct store_ext **out, size_t *n,
+	int64_t *behind)
+{
+	const char *json;
+	int64_t applied, last = 0;
+	size_t k, i, j;
+	int rc;
+
+	*behind = 0;
+	rc = search_find(sq, ids, keys, &k, &applied);
+	if (rc != 0)
+		return rc;
+	json = ids_json(a, ids, k);
+	if (json == NULL)
+		return DF_ENOMEM;
+	if (k > 0) {
+		rc = ext_rows(a, index_rows_sql, DBP(DB_STR(json)), out, n);
+		if (rc != 0)
+			return rc;
+	}
+	/* The rows' last column is the log's newest id; with no row (none
+	 * found, or all unpublished meanwhile) ask for it. */
+	if (*n > 0)
+		last = (*out)[0].sort_key;
+	else if ((rc = store_search_last_change(&last)) != 0)
+		return rc;
+	if (last > applied)
+		*behind = last;
+	/* Each row's page key from the index (the rows are in its order). */
+	for (i = 0, j = 0; i < *n; i++) {
+		while (j < k && ids[j] != (*out)[i].id)
+			j++;
+		(*out)[i].sort_key = j < k ? keys[j] : 0;
+	}
+	return 0;
+}
+
+/* A search with words: the index (core/search.h) finds and orders the
+ * ids, MariaDB gives their rows. When the change log is ahead of the
+ * index (a write on this or another host), the log is applied and the
+ * page asked again, so a search never misses a committed change. */
+static int ext_search_index(struct arena *a, const struct store_ext_filter *f,
+	struct store_ext **out, size_t *n)
+{
+	struct search_query sq;
+	int64_t *ids, *keys, behind;
+	double r = f->min_rating * 100 - 1e-9;
+	int rc;
+
+	memset(&sq, 0, sizeof(sq));
+	sq.q = f->q;
+	sq.category = f->category;
+	sq.tag = f->tag;
+	sq.price = f->price;
+	/* rating_avg has two decimals: >= min is >= ceil(min * 100). */
+	sq.min_rating100 = (int64_t)r;
+	if ((double)sq.min_rating100 < r)
+		sq.min_rating100++;
+	sq.sort = (enum search_sort)f->sort;
+	sq.has_after = f->has_after;
+	sq.after_key = f->after_key;
+	sq.after_id = f->after_id;
+	/* A relevance cursor carries an offset: a forged one beyond any
+	 * real page finds nothing rather than walking the whole ranking. */
+	if (sq.sort == SEARCH_SORT_RELEVANCE && f->has_after &&
+	    (f->after_key < 0 || f->after_key > 1000000))
+		return 0;
+	sq.limit = (size_t)f->limit + 1;
+	ids = arena_alloc(a, sq.limit * sizeof(*ids));
+	keys = arena_alloc(a, sq.limit * sizeof(*keys));
+	if (ids == NULL || keys == NULL)
+		return DF_ENOMEM;
+	rc = index_page(a, &sq, ids, keys, out, n, &behind);
+	if (rc == DF_EINTERNAL) {
+		/* No index yet on this host: build it from the log. */
+		rc = store_search_sync(-1);
+		if (rc == 0)
+			rc = index_page(a, &sq, ids, keys, out, n, &behind);
+	}
+	if (rc != 0 || behind == 0)
+		return rc;
+	*out = NULL;
+	*n = 0;
+	rc = store_search_sync(behind);
+	if (rc == 0)
+		rc = index_page(a, &sq, ids, keys, out, n, &behind);
+	return rc;
+}
+
 int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 	struct store_ext **out, size_t *n)
 {
@@ -389,6 +513,8 @@ int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 	sql = search_sql[f->sort][hasq];
 	if (sql == NULL)
 		return DF_EINVAL;
+	if (hasq)
+		return ext_search_index(a, f, out, n);
 	relevance = f->sort == STORE_EXT_SORT_RELEVANCE;
 	/* Binds in the order of the statement's ? markers: the sort key in the
 	 * select list, the query, the filters, the keyset, the limit. */
