@@ -389,6 +389,11 @@ static const char index_rows_sql[] = "SELECT " EXT_COLUMNS ","
 	" STRAIGHT_JOIN users u ON u.id = e.owner_id"
 	" WHERE e.status = 'published' ORDER BY j.ord";
 
+/* Change ids one search applies at most (a few milliseconds of work):
+ * after a bulk load the backlog drains over the next searches, or at
+ * once with devforgectl search-reindex. */
+#define SEARCH_SYNC_MAX 500
+
 /* The ids as a JSON array, the statement's one parameter. */
 static char *ids_json(struct arena *a, const int64_t *ids, size_t k)
 {
@@ -484,7 +489,7 @@ static int ext_search_index(struct arena *a, const struct store_ext_filter *f,
 	rc = index_page(a, &sq, ids, keys, out, n, &behind);
 	if (rc == DF_EINTERNAL) {
 		/* No index yet on this host: build it from the log. */
-		rc = store_search_sync(-1);
+		rc = store_search_sync(-1, SEARCH_SYNC_MAX);
 		if (rc == 0)
 			rc = index_page(a, &sq, ids, keys, out, n, &behind);
 	}
@@ -492,7 +497,7 @@ static int ext_search_index(struct arena *a, const struct store_ext_filter *f,
 		return rc;
 	*out = NULL;
 	*n = 0;
-	rc = store_search_sync(behind);
+	rc = store_search_sync(behind, SEARCH_SYNC_MAX);
 	if (rc == 0)
 		rc = index_page(a, &sq, ids, keys, out, n, &behind);
 	return rc;

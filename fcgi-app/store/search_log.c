@@ -93,7 +93,7 @@ static int apply_changes(struct arena *a, int64_t from, int64_t to)
 	return rc;
 }
 
-int store_search_sync(int64_t need)
+int store_search_sync(int64_t need, int64_t max)
 {
 	struct arena *a;
 	int64_t applied, last;
@@ -118,6 +118,8 @@ int store_search_sync(int64_t need)
 	/* The whole log as it is now, not only what this caller needs:
 	 * one writer's turn serves the workers queued behind it. */
 	rc = store_search_last_change(&last);
+	if (max > 0 && last - applied > max)
+		last = applied + max;
 	if (rc == 0 && last > applied)
 		rc = apply_changes(a, applied, last);
 	arena_free(a);
@@ -160,7 +162,11 @@ int store_search_reindex(int64_t *count)
 {
 	static const char sql[] =
 		"SELECT e.id, " DOC_COLUMNS
-		" FROM extensions e JOIN categories c ON c.id = e.category_id"
+		/* Walking the primary key in order: left to itself the
+		 * optimizer starts from categories and sorts the rows,
+		 * descriptions included, in a temporary table. */
+		" FROM extensions e STRAIGHT_JOIN categories c"
+		"   ON c.id = e.category_id"
 		" WHERE e.status = 'published' AND e.id > ?"
 		" ORDER BY e.id LIMIT ?";
 	struct db_result res;

@@ -11,9 +11,11 @@ DF_MUST_CHECK int store_search_last_change(int64_t *last);
 
 /* Applies the change log to the index up to change id `need` at least
  * (all of it when need < 0) unless the index holds it already; waits for
- * another process's writer to finish first. The reader of this process
- * sees the result when it returns. */
-DF_MUST_CHECK int store_search_sync(int64_t need);
+ * another process's writer to finish first. At most `max` change ids
+ * (max <= 0: no bound): a request applies a bounded share of a bulk
+ * load's backlog, and the searches after it the rest. The reader of this
+ * process sees the result when it returns. */
+DF_MUST_CHECK int store_search_sync(int64_t need, int64_t max);
 
 /* Rebuilds the index from the extensions table: every published listing
  * put, every other one removed; the index then holds the change log up
