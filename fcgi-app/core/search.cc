@@ -12,6 +12,8 @@
 #include <cstring>
 #include <string>
 
+#include <unistd.h>
+
 #include "search.h"
 extern "C" {
 #include "log.h"
@@ -202,14 +204,29 @@ extern "C" int search_refresh(int64_t *applied)
 	}
 }
 
-extern "C" int search_writer_open(int64_t *applied)
+extern "C" int search_writer_open(int wait_ms, int64_t *applied)
 {
 	*applied = 0;
 	if (writer != nullptr)
 		return DF_EINVAL;
 	try {
-		writer = new Xapian::WritableDatabase(index_dir,
-			Xapian::DB_CREATE_OR_OPEN | Xapian::DB_RETRY_LOCK);
+		if (wait_ms < 0) {
+			writer = new Xapian::WritableDatabase(index_dir,
+				Xapian::DB_CREATE_OR_OPEN |
+				Xapian::DB_RETRY_LOCK);
+		} else {
+			for (int waited = 0; writer == nullptr; waited += 2) {
+				try {
+					writer = new Xapian::WritableDatabase(
+						index_dir,
+						Xapian::DB_CREATE_OR_OPEN);
+				} catch (const Xapian::DatabaseLockError &) {
+					if (waited >= wait_ms)
+						return DF_ECONFLICT;
+					usleep(2000);
+				}
+			}
+		}
 		*applied = applied_of(*writer);
 		return 0;
 	} catch (const Xapian::Error &e) {

@@ -67,13 +67,15 @@ DF_MUST_CHECK int search_find(const struct search_query *q, int64_t *ids,
 /* Moves the reader to the newest committed revision; *applied as above. */
 DF_MUST_CHECK int search_refresh(int64_t *applied);
 
-/* The writer: one per host at a time. Opening waits for Xapian's lock
- * (the holder is applying changes, usually in milliseconds), creating
- * the index when there is none; *applied is the last change id it holds.
+/* The writer: one per host at a time. Opening waits up to wait_ms for
+ * Xapian's lock (the holder is applying changes, usually for
+ * milliseconds; a rebuild holds it for seconds), < 0 for as long as it
+ * takes, then DF_ECONFLICT; it creates the index when there is none.
+ * *applied is the last change id it holds.
  * put replaces a document (or adds it), del removes one (absent: fine),
  * commit makes the changes and the new last change id visible together;
  * close drops what was not committed and releases the lock. */
-DF_MUST_CHECK int search_writer_open(int64_t *applied);
+DF_MUST_CHECK int search_writer_open(int wait_ms, int64_t *applied);
 DF_MUST_CHECK int search_writer_put(const struct search_doc *d);
 DF_MUST_CHECK int search_writer_del(int64_t id);
 /* Every document id in the index above after, ascending, up to max

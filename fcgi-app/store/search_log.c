@@ -13,6 +13,9 @@
 #define SYNC_BATCH 2000
 /* Listings per batch of a rebuild. */
 #define REINDEX_BATCH 1000
+/* How long a search waits for another process's writer: a batch of the
+ * log takes milliseconds; longer means a rebuild is running. */
+#define SYNC_LOCK_WAIT_MS 300
 
 #define DOC_COLUMNS \
 	"e.status, e.name, e.summary, e.description, e.tags_text, c.slug," \
@@ -107,7 +110,12 @@ int store_search_sync(int64_t need, int64_t max)
 	/* Another worker of this host may have applied it already. */
 	if (search_refresh(&applied) == 0 && applied >= need)
 		return 0;
-	rc = search_writer_open(&applied);
+	rc = search_writer_open(SYNC_LOCK_WAIT_MS, &applied);
+	/* A rebuild holds the lock: answer from the index as it is (its
+	 * end records the log as it was at its start, and the next search
+	 * after it applies the rest). */
+	if (rc == DF_ECONFLICT)
+		return 0;
 	if (rc != 0)
 		return rc;
 	a = arena_new(64 * 1024);
@@ -181,7 +189,7 @@ int store_search_reindex(int64_t *count)
 	rc = store_search_last_change(&last);
 	if (rc != 0)
 		return rc;
-	rc = search_writer_open(&applied);
+	rc = search_writer_open(-1, &applied);
 	if (rc != 0)
 		return rc;
 	a = arena_new(256 * 1024);

@@ -235,34 +235,6 @@ Test(search, relevance_pages_walk_every_match_once)
 	free(all);
 }
 
-Test(search, a_rebuild_from_nothing_answers_the_same)
-{
-	static const char *const qs[] = {
-		"git", "theme dark", "python", "format code", "test runner",
-	};
-	char *before[5], *after, cmd[1024], *out = NULL;
-	char *dir = client_config("search_index_dir", NULL);
-	size_t i;
-
-	cr_assert(dir != NULL && *dir == '/');
-	for (i = 0; i < 5; i++) {
-		before[i] = slugs_of(qs[i], "");
-		cr_assert_str_neq(before[i], "", "%s finds nothing", qs[i]);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir '%s' && %s -c '%s' "
-		"search-reindex", dir, dir, client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(client_run(cmd, &out), 0, "%s", out ? out : "");
-	free(out);
-	for (i = 0; i < 5; i++) {
-		after = slugs_of(qs[i], "");
-		cr_assert_str_eq(after, before[i], "q=%s", qs[i]);
-		free(after);
-		free(before[i]);
-	}
-	free(dir);
-}
-
 /* Query syntax of MariaDB's boolean mode and of Xapian's parser is text:
  * no error, and no operator takes effect. */
 Test(search, query_syntax_in_q_is_searched_as_words)
