@@ -248,13 +248,13 @@ extern "C" int search_writer_put(const search_doc *d)
 		tg.set_document(doc);
 		// The name counts most, then summary and tags, as a reader
 		// scanning a list weighs them.
-		tg.index_text(d->name, 3);
+		tg.index_text_without_positions(d->name, 3);
 		tg.increase_termpos();
-		tg.index_text(d->summary, 2);
+		tg.index_text_without_positions(d->summary, 2);
 		tg.increase_termpos();
-		tg.index_text(d->tags_text, 2);
+		tg.index_text_without_positions(d->tags_text, 2);
 		tg.increase_termpos();
-		tg.index_text(d->description);
+		tg.index_text_without_positions(d->description);
 		doc.add_boolean_term(std::string(PFX_CATEGORY) + d->category);
 		for (s = d->tags_text; *s != '\0'; s = e) {
 			while (*s == ' ')

@@ -1,9 +1,10 @@
-/* SQL for marketplace listings. Search and browse are one prepared
- * statement per sort (and with or without a full-text query): ORDER BY
- * cannot be bound, and a statement per shape keeps every value bound and
- * lets MariaDB use the FULLTEXT index when there is a query. Pages are
- * keyset ranges on (sort key, id), so rows inserted meanwhile neither
- * repeat nor hide rows of the pages that follow. */
+/* SQL for marketplace listings. Browse is one prepared statement per
+ * sort: ORDER BY cannot be bound, and a statement per shape keeps every
+ * value bound. A search with words is answered by the search index
+ * (core/search.h, kept in step by store/search_log.c) and only its page
+ * of rows is read here. Pages are keyset ranges on (sort key, id), so
+ * rows inserted meanwhile neither repeat nor hide rows of the pages that
+ * follow; relevance pages carry an offset instead. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,11 +330,7 @@ int store_ext_set_latest(int64_t id, const char *version)
 
 /* --- search and browse */
 
-#define MATCH_EXPR \
-	"MATCH(e.name, e.summary, e.description, e.tags_text)" \
-	" AGAINST(? IN NATURAL LANGUAGE MODE)"
 /* Each sort's key as a BIGINT, so one cursor form serves them all. */
-#define SK_RELEVANCE "CAST(FLOOR(" MATCH_EXPR " * 1000000) AS SIGNED)"
 #define SK_POPULAR "CAST(e.downloads AS SIGNED)"
 #define SK_NEWEST \
 	"CAST(FLOOR(UNIX_TIMESTAMP(e.published_at) * 1000000) AS SIGNED)"
@@ -350,34 +347,28 @@ int store_ext_set_latest(int64_t id, const char *version)
 	" AND (? = 0 OR " SK " < ? OR (" SK " = ? AND e.id < ?))"
 #define KEYSET_ASC(SK) \
 	" AND (? = 0 OR " SK " > ? OR (" SK " = ? AND e.id > ?))"
-#define SEARCH(SK, QCOND, KEYSET, ORDER) \
+#define SEARCH(SK, KEYSET, ORDER) \
 	"SELECT " EXT_COLUMNS ", " SK EXT_FROM \
-	" WHERE e.status = 'published'" QCOND FILTERS KEYSET \
+	" WHERE e.status = 'published'" FILTERS KEYSET \
 	" ORDER BY " ORDER " LIMIT ?"
-#define QMATCH " AND " MATCH_EXPR
-/* A sort's two statements: without a search text and with one. */
-#define SEARCH_BOTH(SK, KEYSET, ORDER) \
-	{ SEARCH(SK, "", KEYSET, ORDER), SEARCH(SK, QMATCH, KEYSET, ORDER) }
 
-static const char *const search_sql[STORE_EXT_SORT__MAX][2] = {
-	/* Relevance needs a search text to rank by. */
-	[STORE_EXT_SORT_RELEVANCE] = {
-		NULL,
-		SEARCH(SK_RELEVANCE, QMATCH, KEYSET_DESC(SK_RELEVANCE),
-			"25 DESC, e.id DESC"),
-	},
-	[STORE_EXT_SORT_POPULAR] = SEARCH_BOTH(SK_POPULAR,
+/* Browse without words; a search with words goes to the index
+ * (ext_search_index), relevance included. */
+static const char *const search_sql[STORE_EXT_SORT__MAX] = {
+	[STORE_EXT_SORT_RELEVANCE] = NULL,
+	[STORE_EXT_SORT_POPULAR] = SEARCH(SK_POPULAR,
 		KEYSET_DESC(SK_POPULAR), "e.downloads DESC, e.id DESC"),
-	[STORE_EXT_SORT_NEWEST] = SEARCH_BOTH(SK_NEWEST,
+	[STORE_EXT_SORT_NEWEST] = SEARCH(SK_NEWEST,
 		KEYSET_DESC(SK_NEWEST), "e.published_at DESC, e.id DESC"),
-	[STORE_EXT_SORT_RATING] = SEARCH_BOTH(SK_RATING,
+	[STORE_EXT_SORT_RATING] = SEARCH(SK_RATING,
 		KEYSET_DESC(SK_RATING), "e.rating_avg DESC, e.id DESC"),
-	[STORE_EXT_SORT_PRICE] = SEARCH_BOTH(SK_PRICE,
+	[STORE_EXT_SORT_PRICE] = SEARCH(SK_PRICE,
 		KEYSET_ASC(SK_PRICE), "e.price_amount ASC, e.id ASC"),
 };
 
-/* Rows of the listings the index found, in its order, with the change
- * log's newest id as the last column: one round trip both fetches the
+/* Rows of the listings the index found, with the change log's newest id
+ * as the last column (no ORDER BY: a filesort of whole rows, descriptions
+ * included, for an order index_page restores in C): one round trip both fetches the
  * page and tells whether the index was behind. Only published ones: the
  * index never shows what MariaDB no longer publishes. */
 static const char index_rows_sql[] = "SELECT " EXT_COLUMNS ","
@@ -387,7 +378,7 @@ static const char index_rows_sql[] = "SELECT " EXT_COLUMNS ","
 	" STRAIGHT_JOIN extensions e ON e.id = j.xid"
 	" STRAIGHT_JOIN categories c ON c.id = e.category_id"
 	" STRAIGHT_JOIN users u ON u.id = e.owner_id"
-	" WHERE e.status = 'published' ORDER BY j.ord";
+	" WHERE e.status = 'published'";
 
 /* Change ids one search applies at most (a few milliseconds of work):
  * after a bulk load the backlog drains over the next searches, or at
@@ -442,11 +433,23 @@ static int index_page(struct arena *a, const struct search_query *sq,
 		return rc;
 	if (last > applied)
 		*behind = last;
-	/* Each row's page key from the index (the rows are in its order). */
-	for (i = 0, j = 0; i < *n; i++) {
-		while (j < k && ids[j] != (*out)[i].id)
-			j++;
-		(*out)[i].sort_key = j < k ? keys[j] : 0;
+	/* The rows in the index's order, each with its page key. */
+	if (*n > 0) {
+		struct store_ext *rows = *out, *sorted;
+		size_t m = 0;
+
+		sorted = arena_alloc(a, *n * sizeof(*sorted));
+		if (sorted == NULL)
+			return DF_ENOMEM;
+		for (j = 0; j < k; j++)
+			for (i = 0; i < *n; i++)
+				if (rows[i].id == ids[j]) {
+					sorted[m] = rows[i];
+					sorted[m++].sort_key = keys[j];
+					break;
+				}
+		*out = sorted;
+		*n = m;
 	}
 	return 0;
 }
@@ -506,27 +509,21 @@ static int ext_search_index(struct arena *a, const struct store_ext_filter *f,
 int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 	struct store_ext **out, size_t *n)
 {
-	struct db_param p[24];
+	struct db_param p[16];
 	const char *sql;
-	int hasq = f->q != NULL, relevance;
 	size_t np = 0;
 
 	*out = NULL;
 	*n = 0;
 	if ((unsigned)f->sort >= STORE_EXT_SORT__MAX)
 		return DF_EINVAL;
-	sql = search_sql[f->sort][hasq];
+	if (f->q != NULL)
+		return ext_search_index(a, f, out, n);
+	sql = search_sql[f->sort];
 	if (sql == NULL)
 		return DF_EINVAL;
-	if (hasq)
-		return ext_search_index(a, f, out, n);
-	relevance = f->sort == STORE_EXT_SORT_RELEVANCE;
-	/* Binds in the order of the statement's ? markers: the sort key in the
-	 * select list, the query, the filters, the keyset, the limit. */
-	if (relevance)
-		p[np++] = DB_STR(f->q);
-	if (hasq)
-		p[np++] = DB_STR(f->q);
+	/* Binds in the order of the statement's ? markers: the filters, the
+	 * keyset, the limit. */
 	p[np++] = DB_STR(f->category);
 	p[np++] = DB_STR(f->category);
 	p[np++] = DB_STR(f->tag);
@@ -535,11 +532,7 @@ int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 	p[np++] = DB_INT(f->price);
 	p[np++] = DB_DOUBLE(f->min_rating);
 	p[np++] = DB_INT(f->has_after);
-	if (relevance)
-		p[np++] = DB_STR(f->q);
 	p[np++] = DB_INT(f->after_key);
-	if (relevance)
-		p[np++] = DB_STR(f->q);
 	p[np++] = DB_INT(f->after_key);
 	p[np++] = DB_INT(f->after_id);
 	p[np++] = DB_INT(f->limit + 1);
