@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -69,6 +70,37 @@ int open_reader()
 	return 0;
 }
 
+// Ranking by relevance, a word found in more than half the listings is
+// left out when the query has a rarer one (MyISAM's natural-language
+// rule): its BM25 weight is about nothing, so the pages keep their order,
+// but matching its postings was most of a search's time. Such a word
+// alone is still searched; the other sorts keep every word.
+Xapian::Query without_common_words(const Xapian::Query &query)
+{
+	std::vector<Xapian::Query> keep;
+	Xapian::doccount n = reader->get_doccount();
+	bool dropped = false;
+
+	// Only a plain OR of words (not a phrase QueryParser made of
+	// "a-b", whose words are meant together).
+	if (query.get_type() != Xapian::Query::OP_OR)
+		return query;
+	for (size_t i = 0; i < query.get_num_subqueries(); i++)
+		if (query.get_subquery(i).get_type() !=
+		    Xapian::Query::LEAF_TERM)
+			return query;
+	for (Xapian::TermIterator t = query.get_unique_terms_begin();
+	     t != query.get_unique_terms_end(); ++t) {
+		if (reader->get_termfreq(*t) > n / 2)
+			dropped = true;
+		else
+			keep.emplace_back(*t);
+	}
+	if (!dropped || keep.empty())
+		return query;
+	return Xapian::Query(Xapian::Query::OP_OR, keep.begin(), keep.end());
+}
+
 Xapian::Query build_query(const search_query *q)
 {
 	Xapian::QueryParser qp;
@@ -79,6 +111,8 @@ Xapian::Query build_query(const search_query *q)
 	// shape. OR of the words, as natural-language FULLTEXT matched.
 	qp.set_default_op(Xapian::Query::OP_OR);
 	query = qp.parse_query(q->q, 0);
+	if (q->sort == SEARCH_SORT_RELEVANCE)
+		query = without_common_words(query);
 	if (q->category != nullptr)
 		query = Xapian::Query(Xapian::Query::OP_FILTER, query,
 			Xapian::Query(std::string(PFX_CATEGORY) + q->category));
