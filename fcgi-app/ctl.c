@@ -21,6 +21,7 @@
 #include "ctl_admin.h"
 #include "ctl_packages.h"
 #include "ctl_mail.h"
+#include "ctl_search.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
@@ -67,6 +68,7 @@ static void usage(FILE *f)
 		"       %s [-c CONF] create-admin --promote (--email E | "
 		"--username U)\n"
 		"       %s [-c CONF] demo-packages\n"
+		"       %s [-c CONF] search-reindex\n"
 		"       %s --help | --version\n"
 		"\n"
 		"  -c, --config FILE  configuration (default %s)\n"
@@ -88,8 +90,10 @@ static void usage(FILE *f)
 		"  create-admin --promote\n"
 		"                     make an existing account an active admin\n"
 		"  demo-packages      build and store a package for each version\n"
-		"                     of the demo catalogue (sql/seed) without one\n",
-		prog, prog, prog, prog, prog, prog, prog, DF_SYSCONF_CONFIG,
+		"                     of the demo catalogue (sql/seed) without one\n"
+		"  search-reindex     rebuild this host's full-text index\n"
+		"                     (search_index_dir) from the database\n",
+		prog, prog, prog, prog, prog, prog, prog, prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
 }
 
@@ -561,7 +565,8 @@ int main(int argc, char **argv)
 		}
 		optind = argc;
 	} else if (strcmp(cmd, "check-config") != 0 &&
-	    strcmp(cmd, "demo-packages") != 0) {
+	    strcmp(cmd, "demo-packages") != 0 &&
+	    strcmp(cmd, "search-reindex") != 0) {
 		fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
 		usage(stderr);
 		return EXIT_USAGE;
@@ -590,6 +595,8 @@ int main(int argc, char **argv)
 		rc = ctl_admin_run(&cfg, &admin_opts, prog);
 	else if (strcmp(cmd, "demo-packages") == 0)
 		rc = ctl_packages_demo(&cfg);
+	else if (strcmp(cmd, "search-reindex") == 0)
+		rc = ctl_search_reindex(&cfg);
 	else if (want_status)
 		rc = status(&cfg);
 	else

@@ -20,6 +20,7 @@
 #include "api/api.h"
 #include "arena.h"
 #include "cache.h"
+#include "search.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -140,6 +141,8 @@ static int worker_run(int listen_fd)
 		log_msg(LOG_ERROR, "worker cannot allocate its request state");
 		return 1;
 	}
+	if (search_set_dir(cfg.search_index_dir) != 0)
+		log_msg(LOG_WARN, "no search index directory; searches fail");
 	/* Connect now so the first request does not pay for it; a database
 	 * that is down is retried by the first request that needs it. */
 	if (db_connect() != 0)

@@ -313,6 +313,8 @@ mail_maildir = $S/mail
 # Extension packages, content-addressed; the front server sends downloads
 # from here (X-Sendfile, allowed for this directory only).
 storage_dir = $S/storage
+# This host's full-text index (Xapian), rebuilt by search_reindex below.
+search_index_dir = $S/search
 max_package_bytes = 52428800
 # Each front server's own header name (both accept X-Sendfile), so the
 # suites exercise both.
@@ -344,6 +346,14 @@ migrate() {
 	[ -x "$ctl" ] || die "$ctl not found: build first (make), or set DF_BUILD_DIR"
 	say "migrating"
 	"${APP_ENV[@]}" "$ctl" -c "$CONF" migrate 9>&- || die "devforgectl migrate failed"
+}
+
+# The full-text index from the database as migrations and seeds left it
+# (the workers keep it in step from then on through the change log).
+search_reindex() {
+	say "indexing for search"
+	"${APP_ENV[@]}" "$DF_BUILD_DIR/devforgectl" -c "$CONF" search-reindex \
+		9>&- >/dev/null || die "devforgectl search-reindex failed"
 }
 
 seed() {
@@ -615,7 +625,7 @@ lock() {
 }
 
 prepare_dirs() {
-	mkdir -p "$S" "$LOGS" "$S/www" "$S/storage"
+	mkdir -p "$S" "$LOGS" "$S/www" "$S/storage" "$S/search"
 	# Traverse-only for others: Apache's children reach the pool socket;
 	# secrets/ and mysql/ are 0700 of their own.
 	chmod 711 "$S"
@@ -634,6 +644,7 @@ cmd_start() {
 	write_config
 	migrate
 	seed
+	search_reindex
 	pool_start
 	front_start
 	wait_health

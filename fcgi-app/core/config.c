@@ -28,6 +28,9 @@
 #ifndef DF_STORAGE_DIR
 #define DF_STORAGE_DIR "/var/lib/devforge/storage"
 #endif
+#ifndef DF_SEARCH_INDEX_DIR
+#define DF_SEARCH_INDEX_DIR "/var/lib/devforge/search"
+#endif
 
 #define SECRET_MAX 4096          /* bytes read from a secret file */
 #define ENV_PREFIX "DEVFORGE_"
@@ -167,6 +170,9 @@ static const struct key keys[] = {
 	/* Packages: stored under storage_dir by their SHA-256, handed to
 	 * the front server by path (which must be allowed to read there). */
 	PATH("storage_dir", storage_dir, DF_STORAGE_DIR),
+	/* The full-text index of this host (a Xapian database the workers
+	 * and devforgectl search-reindex write, core/search.cc). */
+	PATH("search_index_dir", search_index_dir, DF_SEARCH_INDEX_DIR),
 	UINT("max_package_bytes", max_package_bytes, 1024, 1073741824,
 		"52428800"),
 	/* Uploads stream to a worker (the front server does not buffer

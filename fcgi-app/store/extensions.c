@@ -1,9 +1,10 @@
-/* SQL for marketplace listings. Search and browse are one prepared
- * statement per sort (and with or without a full-text query): ORDER BY
- * cannot be bound, and a statement per shape keeps every value bound and
- * lets MariaDB use the FULLTEXT index when there is a query. Pages are
- * keyset ranges on (sort key, id), so rows inserted meanwhile neither
- * repeat nor hide rows of the pages that follow. */
+/* SQL for marketplace listings. Browse is one prepared statement per
+ * sort: ORDER BY cannot be bound, and a statement per shape keeps every
+ * value bound. A search with words is answered by the search index
+ * (core/search.h, kept in step by store/search_log.c) and only its page
+ * of rows is read here. Pages are keyset ranges on (sort key, id), so
+ * rows inserted meanwhile neither repeat nor hide rows of the pages that
+ * follow; relevance pages carry an offset instead. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,9 @@
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "search.h"
 #include "store/extensions.h"
+#include "store/search_log.h"
 #include "store/tx.h"
 
 #define EXT_COLUMNS \
@@ -328,52 +331,12 @@ int store_ext_set_latest(int64_t id, const char *version)
 
 /* --- search and browse */
 
-#define MATCH_EXPR \
-	"MATCH(e.name, e.summary, e.description, e.tags_text)" \
-	" AGAINST(? IN NATURAL LANGUAGE MODE)"
 /* Each sort's key as a BIGINT, so one cursor form serves them all. */
-#define SK_RELEVANCE "CAST(FLOOR(" MATCH_EXPR " * 1000000) AS SIGNED)"
 #define SK_POPULAR "CAST(e.downloads AS SIGNED)"
 #define SK_NEWEST \
 	"CAST(FLOOR(UNIX_TIMESTAMP(e.published_at) * 1000000) AS SIGNED)"
 #define SK_RATING "CAST(FLOOR(e.rating_avg * 100) AS SIGNED)"
 #define SK_PRICE "CAST(e.price_amount AS SIGNED)"
-
-#define FILTERS \
-	" AND (? IS NULL OR c.slug = ?)" \
-	" AND (? IS NULL OR EXISTS (SELECT 1 FROM extension_tags t" \
-	"   WHERE t.extension_id = e.id AND t.tag = ?))" \
-	" AND (? < 0 OR (e.price_amount > 0) = ?)" \
-	" AND e.rating_avg >= ?"
-#define KEYSET_DESC(SK) \
-	" AND (? = 0 OR " SK " < ? OR (" SK " = ? AND e.id < ?))"
-#define KEYSET_ASC(SK) \
-	" AND (? = 0 OR " SK " > ? OR (" SK " = ? AND e.id > ?))"
-#define SEARCH(SK, QCOND, KEYSET, ORDER) \
-	"SELECT " EXT_COLUMNS ", " SK EXT_FROM \
-	" WHERE e.status = 'published'" QCOND FILTERS KEYSET \
-	" ORDER BY " ORDER " LIMIT ?"
-#define QMATCH " AND " MATCH_EXPR
-/* A sort's statement with a search text; without one, browse_sql. */
-#define SEARCH_BOTH(SK, KEYSET, ORDER) \
-	{ NULL, SEARCH(SK, QMATCH, KEYSET, ORDER) }
-
-static const char *const search_sql[STORE_EXT_SORT__MAX][2] = {
-	/* Relevance needs a search text to rank by. */
-	[STORE_EXT_SORT_RELEVANCE] = {
-		NULL,
-		SEARCH(SK_RELEVANCE, QMATCH, KEYSET_DESC(SK_RELEVANCE),
-			"25 DESC, e.id DESC"),
-	},
-	[STORE_EXT_SORT_POPULAR] = SEARCH_BOTH(SK_POPULAR,
-		KEYSET_DESC(SK_POPULAR), "e.downloads DESC, e.id DESC"),
-	[STORE_EXT_SORT_NEWEST] = SEARCH_BOTH(SK_NEWEST,
-		KEYSET_DESC(SK_NEWEST), "e.published_at DESC, e.id DESC"),
-	[STORE_EXT_SORT_RATING] = SEARCH_BOTH(SK_RATING,
-		KEYSET_DESC(SK_RATING), "e.rating_avg DESC, e.id DESC"),
-	[STORE_EXT_SORT_PRICE] = SEARCH_BOTH(SK_PRICE,
-		KEYSET_ASC(SK_PRICE), "e.price_amount ASC, e.id ASC"),
-};
 
 /* --- browse: the catalogue without a search text
  *
@@ -618,47 +581,159 @@ static int store_ext_browse(struct arena *a, const struct store_ext_filter *f,
 	return ext_rows(a, browse_sql[f->sort][driver], p, np, out, n);
 }
 
+/* Rows of the listings the index found, with the change log's newest id
+ * as the last column (no ORDER BY: a filesort of whole rows, descriptions
+ * included, for an order index_page restores in C): one round trip both fetches the
+ * page and tells whether the index was behind. Only published ones: the
+ * index never shows what MariaDB no longer publishes. */
+static const char index_rows_sql[] = "SELECT " EXT_COLUMNS ","
+	" (SELECT COALESCE(MAX(id), 0) FROM search_changes)"
+	" FROM JSON_TABLE(?, '$[*]' COLUMNS (ord FOR ORDINALITY,"
+	"   xid BIGINT PATH '$')) j"
+	" STRAIGHT_JOIN extensions e ON e.id = j.xid"
+	" STRAIGHT_JOIN categories c ON c.id = e.category_id"
+	" STRAIGHT_JOIN users u ON u.id = e.owner_id"
+	" WHERE e.status = 'published'";
+
+/* Change ids one search applies at most (a few milliseconds of work):
+ * after a bulk load the backlog drains over the next searches, or at
+ * once with devforgectl search-reindex. */
+#define SEARCH_SYNC_MAX 500
+
+/* The ids as a JSON array, the statement's one parameter. */
+static char *ids_json(struct arena *a, const int64_t *ids, size_t k)
+{
+	char *s = arena_alloc(a, k * 21 + 3), *p;
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	p = s;
+	*p++ = '[';
+	for (i = 0; i < k; i++)
+		p += sprintf(p, i ? ",%lld" : "%lld", (long long)ids[i]);
+	*p++ = ']';
+	*p = '\0';
+	return s;
+}
+
+/* One look-up: the index's page, its rows, and whether the change log
+ * was ahead of the index (*behind: the log's newest id, else 0). */
+static int index_page(struct arena *a, const struct search_query *sq,
+	int64_t *ids, int64_t *keys, struct store_ext **out, size_t *n,
+	int64_t *behind)
+{
+	const char *json;
+	int64_t applied, last = 0;
+	size_t k, i, j;
+	int rc;
+
+	*behind = 0;
+	rc = search_find(sq, ids, keys, &k, &applied);
+	if (rc != 0)
+		return rc;
+	json = ids_json(a, ids, k);
+	if (json == NULL)
+		return DF_ENOMEM;
+	if (k > 0) {
+		rc = ext_rows(a, index_rows_sql, DBP(DB_STR(json)), out, n);
+		if (rc != 0)
+			return rc;
+	}
+	/* The rows' last column is the log's newest id; with no row (none
+	 * found, or all unpublished meanwhile) ask for it. */
+	if (*n > 0)
+		last = (*out)[0].sort_key;
+	else if ((rc = store_search_last_change(&last)) != 0)
+		return rc;
+	if (last > applied)
+		*behind = last;
+	/* The rows in the index's order, each with its page key. */
+	if (*n > 0) {
+		struct store_ext *rows = *out, *sorted;
+		size_t m = 0;
+
+		sorted = arena_alloc(a, *n * sizeof(*sorted));
+		if (sorted == NULL)
+			return DF_ENOMEM;
+		for (j = 0; j < k; j++)
+			for (i = 0; i < *n; i++)
+				if (rows[i].id == ids[j]) {
+					sorted[m] = rows[i];
+					sorted[m++].sort_key = keys[j];
+					break;
+				}
+		*out = sorted;
+		*n = m;
+	}
+	return 0;
+}
+
+/* A search with words: the index (core/search.h) finds and orders the
+ * ids, MariaDB gives their rows. When the change log is ahead of the
+ * index (a write on this or another host), the log is applied and the
+ * page asked again, so a search never misses a committed change. */
+static int ext_search_index(struct arena *a, const struct store_ext_filter *f,
+	struct store_ext **out, size_t *n)
+{
+	struct search_query sq;
+	int64_t *ids, *keys, behind;
+	double r = f->min_rating * 100 - 1e-9;
+	int rc;
+
+	memset(&sq, 0, sizeof(sq));
+	sq.q = f->q;
+	sq.category = f->category;
+	sq.tag = f->tag;
+	sq.price = f->price;
+	/* rating_avg has two decimals: >= min is >= ceil(min * 100). */
+	sq.min_rating100 = (int64_t)r;
+	if ((double)sq.min_rating100 < r)
+		sq.min_rating100++;
+	sq.sort = (enum search_sort)f->sort;
+	sq.has_after = f->has_after;
+	sq.after_key = f->after_key;
+	sq.after_id = f->after_id;
+	/* A relevance cursor carries an offset: a forged one beyond any
+	 * real page finds nothing rather than walking the whole ranking. */
+	if (sq.sort == SEARCH_SORT_RELEVANCE && f->has_after &&
+	    (f->after_key < 0 || f->after_key > 1000000))
+		return 0;
+	sq.limit = (size_t)f->limit + 1;
+	ids = arena_alloc(a, sq.limit * sizeof(*ids));
+	keys = arena_alloc(a, sq.limit * sizeof(*keys));
+	if (ids == NULL || keys == NULL)
+		return DF_ENOMEM;
+	rc = index_page(a, &sq, ids, keys, out, n, &behind);
+	if (rc == DF_EINTERNAL) {
+		/* No index yet on this host: build it from the log. */
+		rc = store_search_sync(-1, SEARCH_SYNC_MAX);
+		if (rc == 0)
+			rc = index_page(a, &sq, ids, keys, out, n, &behind);
+	}
+	if (rc != 0 || behind == 0)
+		return rc;
+	*out = NULL;
+	*n = 0;
+	rc = store_search_sync(behind, SEARCH_SYNC_MAX);
+	if (rc == 0)
+		rc = index_page(a, &sq, ids, keys, out, n, &behind);
+	return rc;
+}
+
 int store_ext_search(struct arena *a, const struct store_ext_filter *f,
 	struct store_ext **out, size_t *n)
 {
-	struct db_param p[24];
-	const char *sql;
-	int hasq = f->q != NULL, relevance;
-	size_t np = 0;
-
 	*out = NULL;
 	*n = 0;
 	if ((unsigned)f->sort >= STORE_EXT_SORT__MAX)
 		return DF_EINVAL;
-	if (!hasq && f->sort != STORE_EXT_SORT_RELEVANCE)
-		return store_ext_browse(a, f, out, n);
-	sql = search_sql[f->sort][hasq];
-	if (sql == NULL)
+	/* Words go to the index; the browse statements have no relevance. */
+	if (f->q != NULL)
+		return ext_search_index(a, f, out, n);
+	if (f->sort == STORE_EXT_SORT_RELEVANCE)
 		return DF_EINVAL;
-	relevance = f->sort == STORE_EXT_SORT_RELEVANCE;
-	/* Binds in the order of the statement's ? markers: the sort key in the
-	 * select list, the query, the filters, the keyset, the limit. */
-	if (relevance)
-		p[np++] = DB_STR(f->q);
-	if (hasq)
-		p[np++] = DB_STR(f->q);
-	p[np++] = DB_STR(f->category);
-	p[np++] = DB_STR(f->category);
-	p[np++] = DB_STR(f->tag);
-	p[np++] = DB_STR(f->tag);
-	p[np++] = DB_INT(f->price);
-	p[np++] = DB_INT(f->price);
-	p[np++] = DB_DOUBLE(f->min_rating);
-	p[np++] = DB_INT(f->has_after);
-	if (relevance)
-		p[np++] = DB_STR(f->q);
-	p[np++] = DB_INT(f->after_key);
-	if (relevance)
-		p[np++] = DB_STR(f->q);
-	p[np++] = DB_INT(f->after_key);
-	p[np++] = DB_INT(f->after_id);
-	p[np++] = DB_INT(f->limit + 1);
-	return ext_rows(a, sql, p, np, out, n);
+	return store_ext_browse(a, f, out, n);
 }
 
 int store_ext_by_owner(struct arena *a, int64_t owner_id, int64_t limit,
