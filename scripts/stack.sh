@@ -8,7 +8,9 @@
 #        DF_BUILD_DIR (where devforge-fcgi and devforgectl are; the checkout),
 #        DF_WORKERS (4), DF_SEED (1: load sql/seed/*.sql), DF_FRONT
 #        (lighttpd|apache), DF_FRONT_EXTRA (a lighttpd file included after
-#        ours, used by the benchmark to add its minimal responder).
+#        ours, used by the benchmark to add its minimal responder),
+#        DF_DB_BUFFER_POOL (MariaDB's InnoDB buffer pool, 64M: enough for
+#        the demo catalogue; the benchmark's 60,000 extensions want 1G).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,12 +30,16 @@ DF_WORKERS=${DF_WORKERS:-4}
 DF_SEED=${DF_SEED:-0}
 DF_FRONT=${DF_FRONT:-lighttpd}
 DF_FRONT_EXTRA=${DF_FRONT_EXTRA:-}
+DF_DB_BUFFER_POOL=${DF_DB_BUFFER_POOL:-64M}
 
 S=$DF_STACK_DIR
 LOGS=$S/logs
 SECRETS=$S/secrets
 CONF=$S/devforge.conf
 DB_DIR=$S/mysql
+# MariaDB's own temporary files: not the shared /tmp, where a cleaner
+# (or another stack's) may remove them under a running statement.
+DB_TMP=$S/mysql-tmp
 DB_SOCK=$S/mysql.sock
 DB_PID=$S/mysql.pid
 FCGI_SOCK=$S/fcgi.sock
@@ -57,6 +63,8 @@ check_knobs() {
 		die "DF_PORT must be a port number, not '$DF_PORT'"
 	[[ $DF_WORKERS =~ ^[0-9]+$ ]] && [ "$DF_WORKERS" -ge 1 ] && [ "$DF_WORKERS" -le 256 ] ||
 		die "DF_WORKERS must be 1-256, not '$DF_WORKERS'"
+	[[ $DF_DB_BUFFER_POOL =~ ^[1-9][0-9]*[KMG]?$ ]] ||
+		die "DF_DB_BUFFER_POOL must be a size like 64M or 1G, not '$DF_DB_BUFFER_POOL'"
 	case $DF_FRONT in
 	lighttpd | apache) ;;
 	*) die "DF_FRONT must be lighttpd or apache, not '$DF_FRONT'" ;;
@@ -191,12 +199,14 @@ db_start() {
 	# --no-defaults first: no /etc/mysql option file may add a TCP port or
 	# another data directory. setsid: the server outlives this script and
 	# the terminal's signals; 9>&- drops our lock.
+	mkdir -p "$DB_TMP"
 	setsid mariadbd --no-defaults "${user_opt[@]}" \
 		--datadir="$DB_DIR" --socket="$DB_SOCK" --pid-file="$DB_PID" \
+		--tmpdir="$DB_TMP" \
 		--skip-networking --skip-name-resolve \
 		--log-error="$LOGS/mariadb.err" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-		--max-connections=300 --innodb-buffer-pool-size=64M \
+		--max-connections=300 --innodb-buffer-pool-size="$DF_DB_BUFFER_POOL" \
 		</dev/null >>"$LOGS/mariadb.out" 2>&1 9>&- &
 	local pid=$!
 	for ((i = 0; i < 600; i++)); do
