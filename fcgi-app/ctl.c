@@ -23,6 +23,7 @@
 #include "ctl_catalogue.h"
 #include "ctl_packages.h"
 #include "ctl_mail.h"
+#include "ctl_search.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
@@ -72,6 +73,7 @@ static void usage(FILE *f)
 		"       %s [-c CONF] demo-catalogue --extensions N [--users U] "
 		"[--versions V] [--seed S] [--force]\n"
 		"       %s demo-catalogue --vocabulary\n"
+		"       %s [-c CONF] search-reindex\n"
 		"       %s --help | --version\n"
 		"\n"
 		"  -c, --config FILE  configuration (default %s)\n"
@@ -101,8 +103,11 @@ static void usage(FILE *f)
 		"                     the same seed (default 1); does nothing when\n"
 		"                     one of N is there; refused with mode =\n"
 		"                     production unless --force; --vocabulary\n"
-		"                     prints its words, most common first\n",
-		prog, prog, prog, prog, prog, prog, prog, prog, prog, DF_SYSCONF_CONFIG,
+		"                     prints its words, most common first\n"
+		"  search-reindex     rebuild this host's full-text index\n"
+		"                     (search_index_dir) from the database\n",
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
+		DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
 }
 
@@ -585,7 +590,8 @@ int main(int argc, char **argv)
 		if (cat_opts.vocabulary)
 			return ctl_catalogue_run(NULL, &cat_opts, prog);
 	} else if (strcmp(cmd, "check-config") != 0 &&
-	    strcmp(cmd, "demo-packages") != 0) {
+	    strcmp(cmd, "demo-packages") != 0 &&
+	    strcmp(cmd, "search-reindex") != 0) {
 		fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
 		usage(stderr);
 		return EXIT_USAGE;
@@ -616,6 +622,8 @@ int main(int argc, char **argv)
 		rc = ctl_packages_demo(&cfg);
 	else if (strcmp(cmd, "demo-catalogue") == 0)
 		rc = ctl_catalogue_run(&cfg, &cat_opts, prog);
+	else if (strcmp(cmd, "search-reindex") == 0)
+		rc = ctl_search_reindex(&cfg);
 	else if (want_status)
 		rc = status(&cfg);
 	else

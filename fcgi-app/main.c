@@ -20,6 +20,7 @@
 #include "api/api.h"
 #include "arena.h"
 #include "cache.h"
+#include "search.h"
 #include "config.h"
 #include "db.h"
 #include "err.h"
@@ -140,11 +141,8 @@ static int worker_run(int listen_fd)
 		log_msg(LOG_ERROR, "worker cannot allocate its request state");
 		return 1;
 	}
-	/* Each worker its own cache, made after the fork: nothing of it is
-	 * shared, only the generations in the segment are. */
-	if (cache_init(cfg.cache_max_entries, cfg.cache_max_bytes) != 0)
-		log_msg(LOG_WARN, "no memory for the response cache; "
-			"serving without it");
+	if (search_set_dir(cfg.search_index_dir) != 0)
+		log_msg(LOG_WARN, "no search index directory; searches fail");
 	/* Connect now so the first request does not pay for it; a database
 	 * that is down is retried by the first request that needs it. */
 	if (db_connect() != 0)
@@ -418,10 +416,22 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERROR, "database setup failed");
 		return 1;
 	}
+	/* The workers' bound on one statement (devforgectl has none). */
+	db_set_statement_bound(cfg.db_statement_timeout_ms);
 	/* Mapped before fork: every child shares this one segment. */
 	if (shm_attach(cfg.shm_name, &shm_current) != 0)
 		log_msg(LOG_WARN, "no shared segment %s: rate limits and "
 			"metrics are per process", cfg.shm_name);
+
+	/* Before fork, like the segment: one cache for the whole pool, and
+	 * workers forked later (restarts) map the same one. */
+	if (cache_init(cfg.cache_max_entries, cfg.cache_max_bytes) != 0)
+		log_msg(LOG_WARN, "no memory for the response cache; "
+			"serving without it");
+	else if (cache_max_answer() > 0)
+		log_msg(LOG_INFO, "response cache: %zu bytes shared by the "
+			"pool, answers up to %zu bytes", cfg.cache_max_bytes,
+			cache_max_answer());
 
 	log_msg(LOG_INFO, "devforge-fcgi %s starting, %ld worker(s), %s mode",
 		PACKAGE_VERSION, workers,
@@ -441,6 +451,7 @@ int main(int argc, char **argv)
 				cfg.shm_name);
 	}
 	shm_current = NULL;
+	cache_free();
 	config_free(&cfg);
 	log_close();
 	return rc;

@@ -8,7 +8,9 @@
 #        DF_BUILD_DIR (where devforge-fcgi and devforgectl are; the checkout),
 #        DF_WORKERS (4), DF_SEED (1: load sql/seed/*.sql), DF_FRONT
 #        (lighttpd|apache), DF_FRONT_EXTRA (a lighttpd file included after
-#        ours, used by the benchmark to add its minimal responder).
+#        ours, used by the benchmark to add its minimal responder),
+#        DF_DB_BUFFER_POOL (MariaDB's InnoDB buffer pool, 64M: enough for
+#        the demo catalogue; the benchmark's 60,000 extensions want 1G).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,12 +30,16 @@ DF_WORKERS=${DF_WORKERS:-4}
 DF_SEED=${DF_SEED:-0}
 DF_FRONT=${DF_FRONT:-lighttpd}
 DF_FRONT_EXTRA=${DF_FRONT_EXTRA:-}
+DF_DB_BUFFER_POOL=${DF_DB_BUFFER_POOL:-64M}
 
 S=$DF_STACK_DIR
 LOGS=$S/logs
 SECRETS=$S/secrets
 CONF=$S/devforge.conf
 DB_DIR=$S/mysql
+# MariaDB's own temporary files: not the shared /tmp, where a cleaner
+# (or another stack's) may remove them under a running statement.
+DB_TMP=$S/mysql-tmp
 DB_SOCK=$S/mysql.sock
 DB_PID=$S/mysql.pid
 FCGI_SOCK=$S/fcgi.sock
@@ -57,6 +63,8 @@ check_knobs() {
 		die "DF_PORT must be a port number, not '$DF_PORT'"
 	[[ $DF_WORKERS =~ ^[0-9]+$ ]] && [ "$DF_WORKERS" -ge 1 ] && [ "$DF_WORKERS" -le 256 ] ||
 		die "DF_WORKERS must be 1-256, not '$DF_WORKERS'"
+	[[ $DF_DB_BUFFER_POOL =~ ^[1-9][0-9]*[KMG]?$ ]] ||
+		die "DF_DB_BUFFER_POOL must be a size like 64M or 1G, not '$DF_DB_BUFFER_POOL'"
 	case $DF_FRONT in
 	lighttpd | apache) ;;
 	*) die "DF_FRONT must be lighttpd or apache, not '$DF_FRONT'" ;;
@@ -191,12 +199,14 @@ db_start() {
 	# --no-defaults first: no /etc/mysql option file may add a TCP port or
 	# another data directory. setsid: the server outlives this script and
 	# the terminal's signals; 9>&- drops our lock.
+	mkdir -p "$DB_TMP"
 	setsid mariadbd --no-defaults "${user_opt[@]}" \
 		--datadir="$DB_DIR" --socket="$DB_SOCK" --pid-file="$DB_PID" \
+		--tmpdir="$DB_TMP" \
 		--skip-networking --skip-name-resolve \
 		--log-error="$LOGS/mariadb.err" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-		--max-connections=300 --innodb-buffer-pool-size=64M \
+		--max-connections=300 --innodb-buffer-pool-size="$DF_DB_BUFFER_POOL" \
 		</dev/null >>"$LOGS/mariadb.out" 2>&1 9>&- &
 	local pid=$!
 	for ((i = 0; i < 600; i++)); do
@@ -313,6 +323,8 @@ mail_maildir = $S/mail
 # Extension packages, content-addressed; the front server sends downloads
 # from here (X-Sendfile, allowed for this directory only).
 storage_dir = $S/storage
+# This host's full-text index (Xapian), rebuilt by search_reindex below.
+search_index_dir = $S/search
 max_package_bytes = 52428800
 # Each front server's own header name (both accept X-Sendfile), so the
 # suites exercise both.
@@ -344,6 +356,14 @@ migrate() {
 	[ -x "$ctl" ] || die "$ctl not found: build first (make), or set DF_BUILD_DIR"
 	say "migrating"
 	"${APP_ENV[@]}" "$ctl" -c "$CONF" migrate 9>&- || die "devforgectl migrate failed"
+}
+
+# The full-text index from the database as migrations and seeds left it
+# (the workers keep it in step from then on through the change log).
+search_reindex() {
+	say "indexing for search"
+	"${APP_ENV[@]}" "$DF_BUILD_DIR/devforgectl" -c "$CONF" search-reindex \
+		9>&- >/dev/null || die "devforgectl search-reindex failed"
 }
 
 seed() {
@@ -615,7 +635,7 @@ lock() {
 }
 
 prepare_dirs() {
-	mkdir -p "$S" "$LOGS" "$S/www" "$S/storage"
+	mkdir -p "$S" "$LOGS" "$S/www" "$S/storage" "$S/search"
 	# Traverse-only for others: Apache's children reach the pool socket;
 	# secrets/ and mysql/ are 0700 of their own.
 	chmod 711 "$S"
@@ -634,6 +654,7 @@ cmd_start() {
 	write_config
 	migrate
 	seed
+	search_reindex
 	pool_start
 	front_start
 	wait_health

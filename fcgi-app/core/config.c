@@ -28,6 +28,9 @@
 #ifndef DF_STORAGE_DIR
 #define DF_STORAGE_DIR "/var/lib/devforge/storage"
 #endif
+#ifndef DF_SEARCH_INDEX_DIR
+#define DF_SEARCH_INDEX_DIR "/var/lib/devforge/search"
+#endif
 
 #define SECRET_MAX 4096          /* bytes read from a secret file */
 #define ENV_PREFIX "DEVFORGE_"
@@ -99,12 +102,18 @@ static const struct key keys[] = {
 	UINT("db_connect_timeout", db_connect_timeout, 1, 300, "2"),
 	UINT("db_read_timeout", db_read_timeout, 1, 300, "5"),
 	UINT("db_write_timeout", db_write_timeout, 1, 300, "5"),
+	UINT("db_statement_timeout_ms", db_statement_timeout_ms, 0, 299999,
+		"2000"),
 
 	PATH("jwt_secret_file", jwt_secret_file, NULL),
 	STR("jwt_issuer", jwt_issuer, "devforge", NULL),
 	STR("jwt_audience", jwt_audience, "devforge-api", NULL),
 	UINT("access_token_ttl", access_token_ttl, 60, 86400, "900"),
 	UINT("refresh_token_ttl", refresh_token_ttl, 3600, 31536000, "2592000"),
+	/* The auth hook's user rows are cached per worker: a change made on
+	 * this host applies at once, one made on another host (or by a
+	 * tool) within this many seconds (0: read the row every request). */
+	UINT("user_cache_seconds", user_cache_seconds, 0, 60, "2"),
 
 	UINT("password_scrypt_ln", password.ln, 14, 20, "14"),
 	UINT("password_scrypt_r", password.r, 1, 32, "8"),
@@ -119,7 +128,8 @@ static const struct key keys[] = {
 		"32768"),
 	UINT("json_max_depth", json_max_depth, 1, 256, "32"),
 
-	/* Per worker: memory use is workers x cache_max_bytes at most. */
+	/* One cache shared by the pool: cache_max_bytes of shared memory,
+	 * allocated at start, whatever the number of workers. */
 	UINT("cache_max_entries", cache_max_entries, 0, 1048576, "1024"),
 	UINT("cache_max_bytes", cache_max_bytes, 4096, 4294967296ull,
 		"16777216"),
@@ -160,6 +170,9 @@ static const struct key keys[] = {
 	/* Packages: stored under storage_dir by their SHA-256, handed to
 	 * the front server by path (which must be allowed to read there). */
 	PATH("storage_dir", storage_dir, DF_STORAGE_DIR),
+	/* The full-text index of this host (a Xapian database the workers
+	 * and devforgectl search-reindex write, core/search.cc). */
+	PATH("search_index_dir", search_index_dir, DF_SEARCH_INDEX_DIR),
 	UINT("max_package_bytes", max_package_bytes, 1024, 1073741824,
 		"52428800"),
 	/* Uploads stream to a worker (the front server does not buffer
@@ -934,6 +947,15 @@ static int cross_checks(struct load *ld)
 		fail(ld, key_index("lockout_max_seconds"),
 			"smaller than lockout_base_seconds (%u)",
 			cfg->lockout_base_seconds);
+		return DF_EINVAL;
+	}
+	/* The client's read timeout must not end a statement first: that
+	 * drops the connection while the server goes on running the
+	 * statement, the very thing the bound is there to prevent. */
+	if (cfg->db_statement_timeout_ms > 0 &&
+	    cfg->db_statement_timeout_ms >= cfg->db_read_timeout * 1000u) {
+		fail(ld, key_index("db_statement_timeout_ms"),
+			"must be below db_read_timeout (%u s)", cfg->db_read_timeout);
 		return DF_EINVAL;
 	}
 	return 0;

@@ -48,6 +48,8 @@ struct config {
 	unsigned db_connect_timeout; /* seconds */
 	unsigned db_read_timeout;
 	unsigned db_write_timeout;
+	unsigned db_statement_timeout_ms; /* the workers' bound on one
+	                                     statement; 0: none */
 
 	/* tokens */
 	char *jwt_secret;         /* from jwt_secret_file or env */
@@ -57,6 +59,8 @@ struct config {
 	char *jwt_audience;
 	unsigned access_token_ttl;   /* seconds */
 	unsigned refresh_token_ttl;
+	unsigned user_cache_seconds; /* age bound of a worker's cached user
+	                                rows; 0: no cache */
 
 	/* passwords */
 	struct password_params password; /* scrypt cost of new hashes */
@@ -66,7 +70,7 @@ struct config {
 	struct http_limits limits;
 	unsigned json_max_depth;
 
-	/* per-worker response cache of public reads */
+	/* the pool's shared response cache of public reads */
 	size_t cache_max_entries; /* 0: no cache */
 	size_t cache_max_bytes;
 	unsigned cache_max_age;   /* seconds a cached answer may live; 0: until
@@ -98,6 +102,7 @@ struct config {
 
 	/* marketplace packages */
 	char *storage_dir;        /* content-addressed package files */
+	char *search_index_dir;   /* this host's full-text index (Xapian) */
 	unsigned max_package_bytes; /* upload cap (default 50 MiB) */
 	unsigned max_concurrent_uploads; /* per client, host-wide; 0: no cap */
 	int sendfile_header;      /* enum config_sendfile */

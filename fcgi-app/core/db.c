@@ -34,6 +34,7 @@ static struct {
 	char *host, *socket, *user, *password, *name;
 	unsigned port;
 	unsigned connect_timeout, read_timeout, write_timeout;
+	unsigned stmt_bound_ms;   /* max_statement_time; 0: server default */
 
 	MYSQL *conn;              /* NULL while disconnected */
 	int ever_connected;       /* the next connect is a reconnect */
@@ -74,6 +75,17 @@ static int is_gone(unsigned e)
 		e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR ||
 		e == CR_SERVER_LOST_EXTENDED || e == ER_CONNECTION_KILLED ||
 		e == ER_SERVER_SHUTDOWN;
+}
+
+/* A statement stopped by max_statement_time, which also ends a row-lock
+ * wait and applies to prepared statements (ER_STATEMENT_TIMEOUT, seen
+ * for both). The server undid the statement only; the connection and any
+ * transaction stay, for the caller to roll back. innodb_lock_wait_timeout
+ * (ER_LOCK_WAIT_TIMEOUT, 50 s by default, beyond the bound) stays an
+ * ordinary error. */
+static int is_timeout(unsigned e)
+{
+	return e == ER_STATEMENT_TIMEOUT;
 }
 
 static int is_dup(unsigned e)
@@ -134,6 +146,7 @@ static int connect_now(void)
 	unsigned proto, flags = CLIENT_MULTI_STATEMENTS;
 	my_bool no = 0, yes = 1;
 	const char *host;
+	char bound[64];
 	MYSQL *m;
 
 	m = mysql_init(NULL);
@@ -161,8 +174,10 @@ static int connect_now(void)
 	if (mysql_real_connect(m, host, db.user, db.password, db.name, db.port,
 	    proto == MYSQL_PROTOCOL_SOCKET ? db.socket : NULL, flags) == NULL)
 		return connect_failed(m, "connecting to");
+	db_bound_sql(db.stmt_bound_ms, bound, sizeof(bound));
 	if (mysql_real_query(m, session_tz, sizeof(session_tz) - 1) != 0 ||
-	    mysql_real_query(m, session_mode, sizeof(session_mode) - 1) != 0)
+	    mysql_real_query(m, session_mode, sizeof(session_mode) - 1) != 0 ||
+	    (bound[0] != '\0' && mysql_real_query(m, bound, strlen(bound)) != 0))
 		return connect_failed(m, "setting up the session on");
 
 	db.conn = m;
@@ -484,6 +499,10 @@ enum db_next db_after_error(unsigned e, int in_tx, int attempt,
 	}
 	if (is_dup(e))
 		return DB_NEXT_CONFLICT;
+	/* Never retried: a second try would hold the database as long
+	 * again, which is what the bound is there to prevent. */
+	if (is_timeout(e))
+		return DB_NEXT_TIMEOUT;
 	if (e == ER_LOCK_DEADLOCK && !in_tx && attempt == 0)
 		return DB_NEXT_RETRY;
 	return DB_NEXT_FAIL;
@@ -528,6 +547,14 @@ static int run(struct call *c)
 		}
 		if (next == DB_NEXT_CONFLICT)
 			return DF_ECONFLICT;
+		if (next == DB_NEXT_TIMEOUT) {
+			/* The router logs it at warn with the route. */
+			shm_count(SHM_C_DB_STMT_TIMEOUTS, 1);
+			log_msg(LOG_DEBUG, "database: \"%.200s\" stopped after "
+				"%llu ms (error %u)", c->sql,
+				(unsigned long long)(dur / 1000), c->errnum);
+			return DF_EDBTIMEOUT;
+		}
 		if (next == DB_NEXT_RETRY) {
 			log_msg(LOG_WARN, "database: deadlock, retrying \"%.200s\"",
 				c->sql);
@@ -581,6 +608,29 @@ void db_close(void)
 	free(db.name);
 	memset(&db, 0, sizeof(db));
 	mysql_library_end();
+}
+
+void db_set_statement_bound(unsigned ms)
+{
+	db.stmt_bound_ms = ms;
+	/* Connected already (it should not be): the next connect sets it. */
+	if (db.conn != NULL && !db.in_tx)
+		drop_conn();
+}
+
+unsigned db_statement_bound(void)
+{
+	return db.stmt_bound_ms;
+}
+
+void db_bound_sql(unsigned ms, char *buf, size_t len)
+{
+	/* max_statement_time is in seconds, with fractions. */
+	if (ms == 0 && len > 0)
+		buf[0] = '\0';
+	else if (ms > 0)
+		snprintf(buf, len, "SET SESSION max_statement_time = %u.%03u",
+			ms / 1000, ms % 1000);
 }
 
 int db_connect(void)
@@ -681,6 +731,12 @@ static int simple(const char *sql, int retry)
 		if (rc == 0)
 			return 0;
 		db.stats.errors++;
+		if (is_timeout(e)) {
+			shm_count(SHM_C_DB_STMT_TIMEOUTS, 1);
+			log_msg(LOG_DEBUG, "database: \"%s\" stopped (error %u)",
+				sql, e);
+			return DF_EDBTIMEOUT;
+		}
 		if (!is_gone(e)) {
 			log_msg(LOG_ERROR, "database: \"%s\" failed: %s (error %u)", sql,
 				mysql_error(db.conn), e);

@@ -64,12 +64,26 @@ struct db_result {
 DF_MUST_CHECK int db_init(const struct config *cfg);
 /* Closes statements and the connection. */
 void db_close(void);
+/* Bounds each statement of this process to ms milliseconds (MariaDB's
+ * max_statement_time, set on every connect and reconnect); 0 leaves the
+ * server's default. db_init clears it: only the workers call this, so
+ * devforgectl's migrations, generators and backups are never bounded.
+ * Call it after db_init and before the first statement. A statement the
+ * bound stops (a row-lock wait included) returns DF_EDBTIMEOUT and counts
+ * in devforge_db_statement_timeouts_total; the connection stays. */
+void db_set_statement_bound(unsigned ms);
+/* The bound in force (ms), 0 for none. */
+unsigned db_statement_bound(void);
+/* The SET SESSION statement for a bound of ms milliseconds into buf
+ * ("" for 0). Exported for unit tests. */
+void db_bound_sql(unsigned ms, char *buf, size_t len);
 /* Connects now if not connected. 0 or DF_EDBDOWN. */
 DF_MUST_CHECK int db_connect(void);
 
 /* Runs a statement that returns no rows. affected / insert_id may be NULL.
  * DF_ECONFLICT on a duplicate key (ER_DUP_ENTRY), DF_EDBDOWN when the
- * server is unreachable, DF_EDB on other errors (logged). */
+ * server is unreachable, DF_EDBTIMEOUT when the statement bound stopped
+ * it, DF_EDB on other errors (logged). */
 DF_MUST_CHECK int db_exec(const char *sql, const struct db_param *params, size_t nparams,
 	uint64_t *affected, uint64_t *insert_id);
 /* Runs a query and copies every row into the arena. */
@@ -145,8 +159,11 @@ enum db_next {
 	DB_NEXT_RETRY,            /* again on the same connection (deadlock) */
 	DB_NEXT_RECONNECT,        /* connection lost: drop it, connect, again */
 	DB_NEXT_DOWN,             /* connection lost: drop it, DF_EDBDOWN */
-	DB_NEXT_DOWN_HUNG         /* lost on a read timeout: as DOWN, and no
+	DB_NEXT_DOWN_HUNG,        /* lost on a read timeout: as DOWN, and no
 	                             connect try for DB_RETRY_AFTER_US */
+	DB_NEXT_TIMEOUT           /* DF_EDBTIMEOUT: the statement bound
+	                             stopped it; the connection is kept,
+	                             nothing retried */
 };
 /* attempt counts from 0 (a call runs at most twice); dur_us is how long
  * the failed attempt took, read_timeout_s the configured read timeout. */

@@ -17,6 +17,7 @@ const char *df_strerror(int err)
 	case DF_EFORBIDDEN: return "forbidden";
 	case DF_EINTERNAL: return "internal error";
 	case DF_ERESPONDED: return "already answered";
+	case DF_EDBTIMEOUT: return "database statement bound reached";
 	}
 	return "unknown error";
 }

@@ -17,8 +17,10 @@ enum df_err {
 	DF_EAUTH = -9,       /* missing or bad credentials */
 	DF_EFORBIDDEN = -10, /* authenticated but not allowed */
 	DF_EINTERNAL = -11,  /* anything else */
-	DF_ERESPONDED = -12  /* a problem response was already written to the
+	DF_ERESPONDED = -12, /* a problem response was already written to the
 	                        request; the caller must not write another */
+	DF_EDBTIMEOUT = -13  /* a statement ran into the configured bound
+	                        (db_statement_timeout_ms): 503 */
 };
 
 /* On a function returning 0 or a negative df_err: a caller that ignores

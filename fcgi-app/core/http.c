@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,24 +48,54 @@ static uint64_t fallback_next(void)
 	return z ^ (z >> 31);
 }
 
+/* The request id: a random 64-bit prefix drawn once per process and a
+ * per-process counter passed through splitmix64's finaliser (a bijection,
+ * so no two ids of one process are equal). A read of the kernel's
+ * generator on every request was a syscall of its own; ids need to be
+ * unique, not secret. A forked child draws its own prefix (see
+ * rid_forked). */
+static struct {
+	int ready;
+	uint64_t prefix;
+	uint64_t seq;
+} rid_state;
+
+static void rid_forked(void)
+{
+	rid_state.ready = 0;
+}
+
+static void rid_init(void)
+{
+	static int registered;
+	unsigned char raw[8];
+
+	if (!registered && pthread_atfork(NULL, NULL, rid_forked) == 0)
+		registered = 1;
+	if (getrandom(raw, sizeof(raw), GRND_NONBLOCK) == (ssize_t)sizeof(raw))
+		memcpy(&rid_state.prefix, raw, sizeof(raw));
+	else
+		rid_state.prefix = fallback_next();
+	rid_state.seq = fallback_next();
+	rid_state.ready = 1;
+}
+
 void http_new_request_id(char *buf)
 {
 	static const char digits[] = "0123456789abcdef";
-	unsigned char raw[16];
-	size_t i;
+	uint64_t v[2], z;
+	size_t i, j;
 
-	/* One getrandom() call is cheap and, unlike a generator seeded once,
-	 * stays unique across the supervisor's forks. */
-	if (getrandom(raw, sizeof(raw), GRND_NONBLOCK) != (ssize_t)sizeof(raw)) {
-		uint64_t a = fallback_next(), b = fallback_next();
-
-		memcpy(raw, &a, 8);
-		memcpy(raw + 8, &b, 8);
-	}
-	for (i = 0; i < sizeof(raw); i++) {
-		buf[2 * i] = digits[raw[i] >> 4];
-		buf[2 * i + 1] = digits[raw[i] & 0x0f];
-	}
+	if (!rid_state.ready)
+		rid_init();
+	z = rid_state.seq++;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	v[0] = rid_state.prefix;
+	v[1] = z ^ (z >> 31);
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < 16; i++)
+			buf[16 * j + i] = digits[v[j] >> (60 - 4 * i) & 0x0f];
 	buf[32] = '\0';
 }
 

@@ -358,8 +358,12 @@ static void render_counters(struct mbuf *b, const struct shm_segment *seg)
 	render_counter(b, seg, "devforge_db_unavailable_total",
 		"Requests answered 503 because the database was unreachable.",
 		SHM_C_DB_UNAVAILABLE);
+	render_counter(b, seg, "devforge_db_statement_timeouts_total",
+		"Database statements stopped by the statement bound "
+		"(db_statement_timeout_ms).",
+		SHM_C_DB_STMT_TIMEOUTS);
 	render_counter(b, seg, "devforge_cache_hits_total",
-		"Answers served from a worker's cache.", SHM_C_CACHE_HITS);
+		"Answers served from the response cache.", SHM_C_CACHE_HITS);
 	render_counter(b, seg, "devforge_cache_misses_total",
 		"Cacheable answers that had to be computed.",
 		SHM_C_CACHE_MISSES);

@@ -640,6 +640,23 @@ static void send_unavailable(struct request *req)
 		send_internal(req, "response header", DF_ENOMEM);
 }
 
+/* A statement ran into db_statement_timeout_ms: the same 503 as an
+ * unreachable database (the handler has rolled its transaction back; the
+ * worker keeps its connection), logged with the route so that an
+ * operator can find the slow statement. */
+static void send_db_timeout(struct request *req)
+{
+	log_req_msg(req, LOG_WARN, "%s %s: a database statement ran into "
+		"the statement bound (db_statement_timeout_ms)",
+		req->method_str ? req->method_str : "?",
+		req->route != NULL ? req->route->pattern : "(no route)");
+	/* The client gets the fixed 503 sentence (problem_send keeps
+	 * internals out of 5xx details). */
+	problem_send(req, 503, NULL, NULL);
+	if (http_set_header(req, "Retry-After", "5") != 0)
+		send_internal(req, "response header", DF_ENOMEM);
+}
+
 /* Turns a hook's or handler's negative df_err into its answer. */
 static void answer_error(struct request *req, int rc, const char *what)
 {
@@ -650,6 +667,9 @@ static void answer_error(struct request *req, int rc, const char *what)
 		return;
 	case DF_EDBDOWN:
 		send_unavailable(req);
+		return;
+	case DF_EDBTIMEOUT:
+		send_db_timeout(req);
 		return;
 	case DF_ENOTFOUND:
 		problem_send(req, 404, NULL, NULL);

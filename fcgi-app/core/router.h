@@ -32,7 +32,7 @@ enum route_flags {
 	ROUTE_PUBLIC_CACHE = 1 << 4, /* GET only: answers carry ETag and
 	                               Cache-Control, If-None-Match gets 304,
 	                               and answers the handler marks
-	                               cacheable are kept per worker until
+	                               cacheable are kept (once per host) until
 	                               one of cache_gens is bumped */
 	ROUTE_BODY_STREAM = 1 << 5  /* takes raw bytes the handler reads
 	                               itself with router_read_body (uploads
@@ -131,8 +131,9 @@ struct route_table {
 };
 
 /* Hooks the router calls; NULL members are skipped. Return 0, or a
- * negative df_err: DF_EAUTH becomes 401, DF_EDBDOWN 503, DF_ERESPONDED
- * means the hook wrote its own problem. */
+ * negative df_err: DF_EAUTH becomes 401, DF_EDBDOWN and DF_EDBTIMEOUT
+ * 503 with Retry-After, DF_ERESPONDED means the hook wrote its own
+ * problem. */
 struct router_hooks {
 	/* Verifies req->authorization (when present) and fills req->auth.
 	 * Called for every matched route; with no credentials it must
@@ -160,7 +161,7 @@ DF_MUST_CHECK int router_init(struct router *r);
 
 /* Runs the pipeline and the handler; afterwards req->resp holds the
  * answer (a problem on any failure). Never fails: internal errors become
- * 500 and DF_EDBDOWN becomes 503. */
+ * 500 and DF_EDBDOWN or DF_EDBTIMEOUT becomes 503. */
 void router_dispatch(struct router *r, struct request *req);
 
 /* Index of req->route among all routes (0..nroutes-1), or -1 when no

@@ -216,6 +216,40 @@ void shm_cache_bump(unsigned idx)
 	__atomic_fetch_add(&shm_current->cache_gen[idx], 1, __ATOMIC_ACQ_REL);
 }
 
+/* ---- user generations ---- */
+
+static uint64_t *shm_user_slot(int64_t user_id)
+{
+	/* Fibonacci hashing: consecutive ids land far apart. */
+	uint64_t h = (uint64_t)user_id * 0x9e3779b97f4a7c15ull;
+
+	return &shm_current->user_gen[h >> 50 & (SHM_USER_GENERATIONS - 1)];
+}
+
+uint64_t shm_user_gen(int64_t user_id)
+{
+	if (shm_current == NULL)
+		return 0;
+	return __atomic_load_n(shm_user_slot(user_id), __ATOMIC_ACQUIRE);
+}
+
+uint64_t shm_user_gen_all(void)
+{
+	if (shm_current == NULL)
+		return 0;
+	return __atomic_load_n(&shm_current->user_gen_all, __ATOMIC_ACQUIRE);
+}
+
+/* The host-wide generation first: a reader that sees the user's new
+ * generation then also sees the new host-wide one. */
+void shm_user_bump(int64_t user_id)
+{
+	if (shm_current == NULL)
+		return;
+	__atomic_fetch_add(&shm_current->user_gen_all, 1, __ATOMIC_ACQ_REL);
+	__atomic_fetch_add(shm_user_slot(user_id), 1, __ATOMIC_ACQ_REL);
+}
+
 /* ---- pending downloads ---- */
 
 #define DL_FREE 0ull

@@ -25,6 +25,7 @@
 #define SHM_RL_PROBES 8
 #define SHM_UPLOAD_SLOTS 256    /* one per worker at most (workers <= 256) */
 #define SHM_DL_SLOTS 4096       /* pending downloads of the host */
+#define SHM_USER_GENERATIONS 16384 /* power of two; see shm_user_gen() */
 
 enum shm_counter {
 	SHM_C_CACHE_HITS = 0,
@@ -40,6 +41,7 @@ enum shm_counter {
 	SHM_C_DB_UNAVAILABLE,        /* requests answered 503 for the database */
 	SHM_C_DL_SYNC_WRITES,        /* downloads written at once: queue full */
 	SHM_C_DL_FLUSH_FAILED,       /* flushes rolled back (counts kept) */
+	SHM_C_DB_STMT_TIMEOUTS,      /* statements stopped by the bound */
 	SHM_C__MAX = 64
 };
 
@@ -99,6 +101,10 @@ struct shm_segment {
 	uint64_t dl_next_flush_us;   /* unix microseconds; see shm_dl_due */
 	uint64_t dl_cursor;          /* where the next push starts probing */
 	struct shm_dl_slot dl[SHM_DL_SLOTS];
+	/* Users: a generation per user id hash, and one for all users;
+	 * see shm_user_gen(). */
+	uint64_t user_gen_all;
+	uint64_t user_gen[SHM_USER_GENERATIONS];
 };
 
 /* Upper bounds of the latency buckets, microseconds; the last is
@@ -141,6 +147,15 @@ void shm_hist_observe(struct shm_hist *h, uint64_t us);
  * cached answer is valid while its recorded generation is current. */
 uint64_t shm_cache_gen(unsigned idx);
 void shm_cache_bump(unsigned idx);
+
+/* User generations: every change to a users row on this host bumps the
+ * generation of its id (ids sharing a slot share it: a collision only
+ * costs a reload) and then the host-wide one, after the change is
+ * committed. A worker's cached copy of a row is good while the
+ * generation it recorded is current (see store_users_get_cached). */
+uint64_t shm_user_gen(int64_t user_id);
+uint64_t shm_user_gen_all(void);
+void shm_user_bump(int64_t user_id);
 
 /* Pending downloads: a bounded pool of slots, each FREE, WRITING (a
  * worker filling it), FULL, or DRAINING (a worker writing it to the

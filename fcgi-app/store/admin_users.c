@@ -16,11 +16,10 @@ char *store_admin_users_pattern(struct arena *a, const char *q)
 	size_t len = strlen(q), i, o = 0;
 	char *p;
 
-	/* Worst case every byte escaped, plus the two '%' and the NUL. */
-	p = arena_alloc(a, 2 * len + 3);
+	/* Worst case every byte escaped, plus the '%' and the NUL. */
+	p = arena_alloc(a, 2 * len + 2);
 	if (p == NULL)
 		return NULL;
-	p[o++] = '%';
 	for (i = 0; i < len; i++) {
 		if (q[i] == '!' || q[i] == '%' || q[i] == '_')
 			p[o++] = '!';
@@ -31,34 +30,91 @@ char *store_admin_users_pattern(struct arena *a, const char *q)
 	return p;
 }
 
+/* A prefix that at least this many addresses or usernames share is
+ * searched by walking the users newest first (at least one row in
+ * 200 matches there at 200,000 users); a rarer one by its index ranges.
+ * The walk runs on the index of the role and status filters when there
+ * are any, so "the active admins" reads the admins, not every account;
+ * the worst case left is a common prefix that (nearly) no account of the
+ * role or status asked for has: one walk of that role's or status's
+ * accounts. */
+#define ADMIN_USERS_FEW 1000
+
+/* The filters after the match, the keyset and the order: one text for
+ * both statements. */
+#define AU_TAIL \
+	" AND (? IS NULL OR u.role = ?)" \
+	" AND (? IS NULL OR u.status = ?)" \
+	" AND (? = 0 OR u.id < ?)" \
+	" ORDER BY u.id DESC LIMIT ?"
+
 int store_admin_users_list(struct arena *a,
 	const struct store_admin_users_filter *f, struct store_user **out,
 	size_t *n)
 {
 	/* One statement for every combination of filters: an absent filter
-	 * binds NULL (or 0) and its condition is true. */
-	static const char sql[] = "SELECT " STORE_USERS_COLUMNS
-		" FROM users u"
-		" WHERE (? IS NULL OR u.email LIKE ? ESCAPE '!'"
-		"   OR u.username LIKE ? ESCAPE '!')"
-		" AND (? IS NULL OR u.role = ?)"
-		" AND (? IS NULL OR u.status = ?)"
-		" AND (? = 0 OR u.id < ?)"
-		" ORDER BY u.id DESC LIMIT ?";
+	 * binds NULL (or 0) and its condition folds away. */
+#define AU_WALK(IDX) "SELECT " STORE_USERS_COLUMNS \
+		" FROM users u FORCE INDEX (" IDX ")" \
+		" WHERE (? IS NULL OR u.email LIKE ? ESCAPE '!'" \
+		"   OR u.username LIKE ? ESCAPE '!')" AU_TAIL
+	/* By [role given][status given]: each index ends with the id. */
+	static const char *const walk_sql[2][2] = {
+		{ AU_WALK("PRIMARY"), AU_WALK("idx_users_status_id") },
+		{ AU_WALK("idx_users_role_id"), AU_WALK("idx_users_role_status") },
+	};
+#undef AU_WALK
+	/* A rare prefix: the matching ids from the two unique indexes (a
+	 * range each), then their rows; the sort is of fewer than
+	 * 2 * ADMIN_USERS_FEW ids. */
+	static const char seek_sql[] = "SELECT " STORE_USERS_COLUMNS
+		" FROM (SELECT id FROM users WHERE email LIKE ? ESCAPE '!'"
+		"   UNION SELECT id FROM users WHERE username LIKE ? ESCAPE '!') m"
+		" STRAIGHT_JOIN users u ON u.id = m.id"
+		" WHERE 1" AU_TAIL;
+	/* Index-only and bounded: at most ADMIN_USERS_FEW entries a side. */
+	static const char count_sql[] =
+		"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM users"
+		"   WHERE email LIKE ? ESCAPE '!' LIMIT ?) x)"
+		" + (SELECT COUNT(*) FROM (SELECT 1 FROM users"
+		"   WHERE username LIKE ? ESCAPE '!' LIMIT ?) y)";
 	struct db_result res;
 	const char *pat = NULL;
-	size_t i;
-	int rc;
+	struct db_param p[12];
+	size_t i, np = 0;
+	int seek = 0, rc;
 
 	*out = NULL;
 	*n = 0;
-	if (f->q != NULL && (pat = store_admin_users_pattern(a, f->q)) == NULL)
-		return DF_ENOMEM;
-	rc = db_query(a, sql, DBP(DB_STR(pat), DB_STR(pat), DB_STR(pat),
-		DB_STR(f->role), DB_STR(f->role),
-		DB_STR(f->status), DB_STR(f->status),
-		DB_INT(f->before_id), DB_INT(f->before_id),
-		DB_INT(f->limit + 1)), &res);
+	if (f->q != NULL) {
+		if ((pat = store_admin_users_pattern(a, f->q)) == NULL)
+			return DF_ENOMEM;
+		rc = db_query(a, count_sql, DBP(DB_STR(pat),
+			DB_INT(ADMIN_USERS_FEW), DB_STR(pat),
+			DB_INT(ADMIN_USERS_FEW)), &res);
+		if (rc != 0)
+			return rc;
+		if (res.nrows == 0 || db_int(&res, 0, 0, 0) == 0)
+			return 0;
+		seek = db_int(&res, 0, 0, 0) < ADMIN_USERS_FEW;
+	}
+	if (seek) {
+		p[np++] = DB_STR(pat);
+		p[np++] = DB_STR(pat);
+	} else {
+		p[np++] = DB_STR(pat);
+		p[np++] = DB_STR(pat);
+		p[np++] = DB_STR(pat);
+	}
+	p[np++] = DB_STR(f->role);
+	p[np++] = DB_STR(f->role);
+	p[np++] = DB_STR(f->status);
+	p[np++] = DB_STR(f->status);
+	p[np++] = DB_INT(f->before_id);
+	p[np++] = DB_INT(f->before_id);
+	p[np++] = DB_INT(f->limit + 1);
+	rc = db_query(a, seek ? seek_sql :
+		walk_sql[f->role != NULL][f->status != NULL], p, np, &res);
 	if (rc != 0)
 		return rc;
 	if (res.nrows == 0)
@@ -123,6 +179,7 @@ int store_admin_users_update(struct arena *a, const char *pid,
 	rc = db_exec(update, DBP(DB_STR(store_users_role_name(new_role)),
 		DB_STR(new_active ? "active" : "suspended"),
 		DB_INT(suspending ? 1 : 0), DB_INT(before->id)), NULL, NULL);
+	store_users_changed(before->id);
 	/* The revocation logout-all performs: the suspended user's refresh
 	 * tokens can no longer mint access tokens. */
 	if (rc == 0 && suspending)

@@ -13,8 +13,8 @@
 struct arena;
 
 struct store_admin_users_filter {
-	const char *q;            /* raw search text (e-mail or username
-	                             substring), NULL for none */
+	const char *q;            /* raw search text (prefix of the e-mail
+	                             or the username), NULL for none */
 	const char *role;         /* "user".."admin", NULL for any */
 	const char *status;       /* "active" / "suspended", NULL for any */
 	int64_t before_id;        /* rows with a smaller id only; 0: from
@@ -22,7 +22,8 @@ struct store_admin_users_filter {
 	int64_t limit;            /* rows to return */
 };
 
-/* A LIKE pattern matching q anywhere, with '!' as the escape character
+/* A LIKE pattern matching text that starts with q (so an index range
+ * serves it), with '!' as the escape character
  * for '!', '%' and '_' in q, so the text is matched literally (use with
  * `LIKE ? ESCAPE '!'`). Arena string, NULL on OOM. */
 char *store_admin_users_pattern(struct arena *a, const char *q);

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "store/developers.h"
 #include "store/tx.h"
+#include "store/users.h"
 
 #define APP_COLUMNS \
 	"d.id, d.public_id, d.status, d.description, d.website," \
@@ -131,6 +132,19 @@ int store_developers_list(struct arena *a, const char *status,
 	return rc;
 }
 
+/* The applicant's row changed (promoted): its cached copies go. */
+static int applicant_changed(struct arena *a, int64_t app_id)
+{
+	static const char sql[] =
+		"SELECT user_id FROM developer_applications WHERE id = ?";
+	struct db_result res;
+	int rc = db_query(a, sql, DBP(DB_INT(app_id)), &res);
+
+	if (rc == 0 && res.nrows == 1)
+		store_users_changed(db_int(&res, 0, 0, 0));
+	return rc;
+}
+
 int store_developers_review(struct arena *a, const char *app_pid,
 	int approve, const char *notes, const char *reviewer_pid,
 	store_developers_hook hook, void *ctx, struct store_developers_app *out)
@@ -164,6 +178,8 @@ int store_developers_review(struct arena *a, const char *app_pid,
 		DB_STR(notes), DB_STR(reviewer_pid), DB_INT(out->id)), NULL, NULL);
 	if (rc == 0 && approve)
 		rc = db_exec(promote, DBP(DB_INT(out->id)), &changed, NULL);
+	if (rc == 0 && changed > 0)
+		rc = applicant_changed(a, out->id);
 	if (rc == 0)
 		rc = read_app(a, by_id, DB_INT(out->id), out);
 	if (rc == 0 && hook != NULL)

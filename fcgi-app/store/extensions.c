@@ -1,16 +1,20 @@
-/* SQL for marketplace listings. Search and browse are one prepared
- * statement per sort (and with or without a full-text query): ORDER BY
- * cannot be bound, and a statement per shape keeps every value bound and
- * lets MariaDB use the FULLTEXT index when there is a query. Pages are
- * keyset ranges on (sort key, id), so rows inserted meanwhile neither
- * repeat nor hide rows of the pages that follow. */
+/* SQL for marketplace listings. Browse is one prepared statement per
+ * sort: ORDER BY cannot be bound, and a statement per shape keeps every
+ * value bound. A search with words is answered by the search index
+ * (core/search.h, kept in step by store/search_log.c) and only its page
+ * of rows is read here. Pages are keyset ranges on (sort key, id), so
+ * rows inserted meanwhile neither repeat nor hide rows of the pages that
+ * follow; relevance pages carry an offset instead. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "search.h"
 #include "store/extensions.h"
+#include "store/search_log.h"
 #include "store/tx.h"
 
 #define EXT_COLUMNS \
@@ -327,92 +331,409 @@ int store_ext_set_latest(int64_t id, const char *version)
 
 /* --- search and browse */
 
-#define MATCH_EXPR \
-	"MATCH(e.name, e.summary, e.description, e.tags_text)" \
-	" AGAINST(? IN NATURAL LANGUAGE MODE)"
 /* Each sort's key as a BIGINT, so one cursor form serves them all. */
-#define SK_RELEVANCE "CAST(FLOOR(" MATCH_EXPR " * 1000000) AS SIGNED)"
 #define SK_POPULAR "CAST(e.downloads AS SIGNED)"
 #define SK_NEWEST \
 	"CAST(FLOOR(UNIX_TIMESTAMP(e.published_at) * 1000000) AS SIGNED)"
 #define SK_RATING "CAST(FLOOR(e.rating_avg * 100) AS SIGNED)"
 #define SK_PRICE "CAST(e.price_amount AS SIGNED)"
 
-#define FILTERS \
-	" AND (? IS NULL OR c.slug = ?)" \
-	" AND (? IS NULL OR EXISTS (SELECT 1 FROM extension_tags t" \
-	"   WHERE t.extension_id = e.id AND t.tag = ?))" \
-	" AND (? < 0 OR (e.price_amount > 0) = ?)" \
-	" AND e.rating_avg >= ?"
-#define KEYSET_DESC(SK) \
-	" AND (? = 0 OR " SK " < ? OR (" SK " = ? AND e.id < ?))"
-#define KEYSET_ASC(SK) \
-	" AND (? = 0 OR " SK " > ? OR (" SK " = ? AND e.id > ?))"
-#define SEARCH(SK, QCOND, KEYSET, ORDER) \
-	"SELECT " EXT_COLUMNS ", " SK EXT_FROM \
-	" WHERE e.status = 'published'" QCOND FILTERS KEYSET \
-	" ORDER BY " ORDER " LIMIT ?"
-#define QMATCH " AND " MATCH_EXPR
-/* A sort's two statements: without a search text and with one. */
-#define SEARCH_BOTH(SK, KEYSET, ORDER) \
-	{ SEARCH(SK, "", KEYSET, ORDER), SEARCH(SK, QMATCH, KEYSET, ORDER) }
+/* --- browse: the catalogue without a search text
+ *
+ * At 60,000 extensions a filter must not make a page walk the catalogue
+ * (docs/QUERIES.md has the plans). Each page runs on one of four drivers,
+ * chosen from per-worker facts (br_facts) and, for a tag, a bounded
+ * count, and names its index (the optimizer,
+ * left alone, prefers a ref on status and walks everything):
+ * - ALL: the (status, <sort>, id) index, stopping at the LIMIT;
+ * - CAT: (status, category_id, <sort>, id), the same for one category;
+ *   an unknown category is answered before any of this;
+ * - TAG: a tag on fewer than BROWSE_FEW extensions drives from
+ *   extension_tags and sorts those few rows (bounded by BROWSE_FEW); a
+ *   tag on none answers an empty page at once;
+ * - RATING: a min_rating that fewer than BROWSE_FEW published extensions
+ *   reach (above br_facts.few_rating), with another sort, reads that
+ *   range of the rating index and sorts it.
+ * A common tag (or a non-selective rating) rides on ALL or CAT: it is on
+ * at least BROWSE_FEW rows, so a page of 20 walks about 20 * N /
+ * BROWSE_FEW rows on average. The worst case left: a tag common overall
+ * but absent from the category asked for walks that category's index
+ * once (the largest category's size). The keyset adds a plain bound on
+ * the sort column, so a deep cursor seeks instead of walking from the
+ * top. Every filter that is absent binds so that its condition folds
+ * away when MariaDB optimizes the execution. */
+#define BROWSE_FEW 1000
 
-static const char *const search_sql[STORE_EXT_SORT__MAX][2] = {
-	/* Relevance needs a search text to rank by. */
-	[STORE_EXT_SORT_RELEVANCE] = {
-		NULL,
-		SEARCH(SK_RELEVANCE, QMATCH, KEYSET_DESC(SK_RELEVANCE),
-			"25 DESC, e.id DESC"),
-	},
-	[STORE_EXT_SORT_POPULAR] = SEARCH_BOTH(SK_POPULAR,
-		KEYSET_DESC(SK_POPULAR), "e.downloads DESC, e.id DESC"),
-	[STORE_EXT_SORT_NEWEST] = SEARCH_BOTH(SK_NEWEST,
-		KEYSET_DESC(SK_NEWEST), "e.published_at DESC, e.id DESC"),
-	[STORE_EXT_SORT_RATING] = SEARCH_BOTH(SK_RATING,
-		KEYSET_DESC(SK_RATING), "e.rating_avg DESC, e.id DESC"),
-	[STORE_EXT_SORT_PRICE] = SEARCH_BOTH(SK_PRICE,
-		KEYSET_ASC(SK_PRICE), "e.price_amount ASC, e.id ASC"),
+/* The tag test is a scalar subquery, one primary-key probe per row
+ * walked: written as EXISTS, MariaDB turns it into a semi-join and
+ * materializes every extension of the tag first (18,562 index entries
+ * for a page of tag1 at 60,000 extensions). */
+#define BR_FILTERS \
+	" AND (? = 0 OR e.category_id = ?)" \
+	" AND (? IS NULL OR (SELECT COUNT(*) FROM extension_tags t" \
+	"   WHERE t.extension_id = e.id AND t.tag = ?) > 0)" \
+	" AND (? < 0 OR (? = 1 AND e.price_amount > 0)" \
+	"   OR (? = 0 AND e.price_amount = 0))" \
+	" AND e.rating_avg >= ?"
+/* BOUND: a range on the sort column holding every row after the cursor
+ * (a superset; the exact test on the key follows). */
+#define BR_KEYSET_DESC(SK, BOUND) \
+	" AND (? = 0 OR (" BOUND " AND (" SK " < ? OR (" SK " = ?" \
+	" AND e.id < ?))))"
+#define BR_KEYSET_ASC(SK, BOUND) \
+	" AND (? = 0 OR (" BOUND " AND (" SK " > ? OR (" SK " = ?" \
+	" AND e.id > ?))))"
+#define BR_FROM_INDEX(IDX) " FROM extensions e FORCE INDEX (" IDX ")"
+#define BR_FROM_TAG \
+	" FROM extension_tags bt STRAIGHT_JOIN extensions e" \
+	" FORCE INDEX (PRIMARY) ON e.id = bt.extension_id AND bt.tag = ?"
+#define BROWSE(SK, FROM_E, KEYSET, ORDER) \
+	"SELECT " EXT_COLUMNS ", " SK FROM_E \
+	" STRAIGHT_JOIN categories c ON c.id = e.category_id" \
+	" STRAIGHT_JOIN users u ON u.id = e.owner_id" \
+	" WHERE e.status = 'published'" BR_FILTERS KEYSET \
+	" ORDER BY " ORDER " LIMIT ?"
+#define BROWSE_ALL4(SK, IDX, KEYSET, ORDER) { \
+	BROWSE(SK, BR_FROM_INDEX("idx_extensions_status_" IDX), KEYSET, ORDER), \
+	BROWSE(SK, BR_FROM_INDEX("idx_extensions_status_category_" IDX), \
+		KEYSET, ORDER), \
+	BROWSE(SK, BR_FROM_TAG, KEYSET, ORDER), \
+	BROWSE(SK, BR_FROM_INDEX("idx_extensions_status_rating"), KEYSET, \
+		ORDER) }
+
+enum br_driver { BR_ALL, BR_CAT, BR_TAG, BR_RATING, BR__MAX };
+
+static const char *const browse_sql[STORE_EXT_SORT__MAX][BR__MAX] = {
+	[STORE_EXT_SORT_POPULAR] = BROWSE_ALL4(SK_POPULAR, "downloads",
+		BR_KEYSET_DESC(SK_POPULAR, "e.downloads <= ?"),
+		"e.downloads DESC, e.id DESC"),
+	/* The key is microseconds since the epoch; the bound in whole
+	 * seconds, rounded up. */
+	[STORE_EXT_SORT_NEWEST] = BROWSE_ALL4(SK_NEWEST, "published",
+		BR_KEYSET_DESC(SK_NEWEST,
+			"e.published_at < FROM_UNIXTIME(? DIV 1000000 + 1)"),
+		"e.published_at DESC, e.id DESC"),
+	[STORE_EXT_SORT_RATING] = BROWSE_ALL4(SK_RATING, "rating",
+		BR_KEYSET_DESC(SK_RATING, "e.rating_avg <= ? / 100"),
+		"e.rating_avg DESC, e.id DESC"),
+	[STORE_EXT_SORT_PRICE] = BROWSE_ALL4(SK_PRICE, "price",
+		BR_KEYSET_ASC(SK_PRICE, "e.price_amount >= ?"),
+		"e.price_amount ASC, e.id ASC"),
 };
 
-int store_ext_search(struct arena *a, const struct store_ext_filter *f,
+/* The first column of the first row of sql as a number; 0 without rows. */
+static int br_number(struct arena *a, const char *sql,
+	const struct db_param *p, size_t np, int64_t *out)
+{
+	struct db_result res;
+	int rc;
+
+	*out = 0;
+	rc = db_query(a, sql, p, np, &res);
+	if (rc == 0 && res.nrows > 0)
+		*out = db_int(&res, 0, 0, 0);
+	return rc;
+}
+
+/* Per-worker facts, refreshed every BR_FACTS_SECONDS: the category ids
+ * (fixed by migration: a category a migration adds is seen within that
+ * time) and the rating the BROWSE_FEW-th best-rated published extension
+ * has, which only steers the choice of plan, never what a page holds, so
+ * a stale value costs time, not correctness. */
+#define BR_FACTS_SECONDS 60
+#define BR_MAX_CATEGORIES 64
+
+static struct {
+	int64_t loaded_at;          /* monotonic seconds; 0: never */
+	size_t ncat;
+	char cat_slug[BR_MAX_CATEGORIES][33];
+	int64_t cat_id[BR_MAX_CATEGORIES];
+	/* A min_rating above this is reached by fewer than BROWSE_FEW
+	 * published extensions; -1: fewer than that are published. */
+	double few_rating;
+} br_facts;
+
+static int64_t br_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+static int br_facts_load(struct arena *a)
+{
+	static const char cat_sql[] = "SELECT id, slug FROM categories";
+	/* Reads BROWSE_FEW index entries, once a minute, instead of a count
+	 * of up to that many on every page. */
+	static const char few_sql[] =
+		"SELECT rating_avg FROM extensions"
+		" FORCE INDEX (idx_extensions_status_rating)"
+		" WHERE status = 'published'"
+		" ORDER BY rating_avg DESC, id DESC LIMIT 1 OFFSET ?";
+	struct db_result res;
+	int64_t now = br_now();
+	size_t i;
+	int rc;
+
+	if (br_facts.loaded_at != 0 &&
+	    now - br_facts.loaded_at < BR_FACTS_SECONDS)
+		return 0;
+	rc = db_query(a, cat_sql, NULL, 0, &res);
+	if (rc != 0)
+		return rc;
+	br_facts.ncat = 0;
+	for (i = 0; i < res.nrows && i < BR_MAX_CATEGORIES; i++) {
+		const char *slug = db_str(&res, i, 1);
+
+		if (slug == NULL || strlen(slug) >= sizeof(br_facts.cat_slug[0]))
+			continue;
+		strcpy(br_facts.cat_slug[br_facts.ncat], slug);
+		br_facts.cat_id[br_facts.ncat++] = db_int(&res, i, 0, 0);
+	}
+	rc = db_query(a, few_sql, DBP(DB_INT(BROWSE_FEW - 1)), &res);
+	if (rc != 0)
+		return rc;
+	br_facts.few_rating = res.nrows > 0 ?
+		strtod(db_str(&res, 0, 0) != NULL ? db_str(&res, 0, 0) : "-1",
+			NULL) : -1;
+	br_facts.loaded_at = now;
+	return 0;
+}
+
+/* Sets *driver for f; *none when nothing can match (no query needed). */
+static int br_choose(struct arena *a, const struct store_ext_filter *f,
+	int64_t *cat_id, enum br_driver *driver, int *none)
+{
+	/* Index-only and bounded: at most BROWSE_FEW entries are counted. */
+	static const char tag_sql[] =
+		"SELECT COUNT(*) FROM (SELECT 1 FROM extension_tags"
+		" WHERE tag = ? LIMIT ?) x";
+	int64_t count;
+	size_t i;
+	int rc;
+
+	*cat_id = 0;
+	*none = 0;
+	*driver = BR_ALL;
+	rc = br_facts_load(a);
+	if (rc != 0)
+		return rc;
+	if (f->category != NULL) {
+		for (i = 0; i < br_facts.ncat; i++)
+			if (strcmp(br_facts.cat_slug[i], f->category) == 0)
+				*cat_id = br_facts.cat_id[i];
+		if (*cat_id == 0) {
+			*none = 1;
+			return 0;
+		}
+		*driver = BR_CAT;
+	}
+	if (f->tag != NULL) {
+		rc = br_number(a, tag_sql, DBP(DB_STR(f->tag),
+			DB_INT(BROWSE_FEW)), &count);
+		if (rc != 0 || count == 0) {
+			*none = rc == 0;
+			return rc;
+		}
+		if (count < BROWSE_FEW) {
+			*driver = BR_TAG;
+			return 0;
+		}
+	}
+	/* Sorted by rating, the rating index already bounds the range. */
+	if (f->min_rating > 0 && f->sort != STORE_EXT_SORT_RATING &&
+	    f->min_rating > br_facts.few_rating)
+		*driver = BR_RATING;
+	return 0;
+}
+
+static int store_ext_browse(struct arena *a, const struct store_ext_filter *f,
 	struct store_ext **out, size_t *n)
 {
-	struct db_param p[24];
-	const char *sql;
-	int hasq = f->q != NULL, relevance;
+	struct db_param p[20];
+	enum br_driver driver;
+	int64_t cat_id;
 	size_t np = 0;
+	int none, rc;
 
-	*out = NULL;
-	*n = 0;
-	if ((unsigned)f->sort >= STORE_EXT_SORT__MAX)
-		return DF_EINVAL;
-	sql = search_sql[f->sort][hasq];
-	if (sql == NULL)
-		return DF_EINVAL;
-	relevance = f->sort == STORE_EXT_SORT_RELEVANCE;
-	/* Binds in the order of the statement's ? markers: the sort key in the
-	 * select list, the query, the filters, the keyset, the limit. */
-	if (relevance)
-		p[np++] = DB_STR(f->q);
-	if (hasq)
-		p[np++] = DB_STR(f->q);
-	p[np++] = DB_STR(f->category);
-	p[np++] = DB_STR(f->category);
-	p[np++] = DB_STR(f->tag);
-	p[np++] = DB_STR(f->tag);
+	rc = br_choose(a, f, &cat_id, &driver, &none);
+	if (rc != 0 || none)
+		return rc;
+	/* Binds in the order of the statement's ? markers. */
+	if (driver == BR_TAG)
+		p[np++] = DB_STR(f->tag);
+	p[np++] = DB_INT(cat_id);
+	p[np++] = DB_INT(cat_id);
+	/* Driven by the tag, the tag test would only repeat it. */
+	p[np++] = DB_STR(driver == BR_TAG ? NULL : f->tag);
+	p[np++] = DB_STR(driver == BR_TAG ? NULL : f->tag);
+	p[np++] = DB_INT(f->price);
 	p[np++] = DB_INT(f->price);
 	p[np++] = DB_INT(f->price);
 	p[np++] = DB_DOUBLE(f->min_rating);
 	p[np++] = DB_INT(f->has_after);
-	if (relevance)
-		p[np++] = DB_STR(f->q);
 	p[np++] = DB_INT(f->after_key);
-	if (relevance)
-		p[np++] = DB_STR(f->q);
+	p[np++] = DB_INT(f->after_key);
 	p[np++] = DB_INT(f->after_key);
 	p[np++] = DB_INT(f->after_id);
 	p[np++] = DB_INT(f->limit + 1);
-	return ext_rows(a, sql, p, np, out, n);
+	return ext_rows(a, browse_sql[f->sort][driver], p, np, out, n);
+}
+
+/* Rows of the listings the index found, with the change log's newest id
+ * as the last column (no ORDER BY: a filesort of whole rows, descriptions
+ * included, for an order index_page restores in C): one round trip both fetches the
+ * page and tells whether the index was behind. Only published ones: the
+ * index never shows what MariaDB no longer publishes. */
+static const char index_rows_sql[] = "SELECT " EXT_COLUMNS ","
+	" (SELECT COALESCE(MAX(id), 0) FROM search_changes)"
+	" FROM JSON_TABLE(?, '$[*]' COLUMNS (ord FOR ORDINALITY,"
+	"   xid BIGINT PATH '$')) j"
+	" STRAIGHT_JOIN extensions e ON e.id = j.xid"
+	" STRAIGHT_JOIN categories c ON c.id = e.category_id"
+	" STRAIGHT_JOIN users u ON u.id = e.owner_id"
+	" WHERE e.status = 'published'";
+
+/* Change ids one search applies at most (a few milliseconds of work):
+ * after a bulk load the backlog drains over the next searches, or at
+ * once with devforgectl search-reindex. */
+#define SEARCH_SYNC_MAX 500
+
+/* The ids as a JSON array, the statement's one parameter. */
+static char *ids_json(struct arena *a, const int64_t *ids, size_t k)
+{
+	char *s = arena_alloc(a, k * 21 + 3), *p;
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	p = s;
+	*p++ = '[';
+	for (i = 0; i < k; i++)
+		p += sprintf(p, i ? ",%lld" : "%lld", (long long)ids[i]);
+	*p++ = ']';
+	*p = '\0';
+	return s;
+}
+
+/* One look-up: the index's page, its rows, and whether the change log
+ * was ahead of the index (*behind: the log's newest id, else 0). */
+static int index_page(struct arena *a, const struct search_query *sq,
+	int64_t *ids, int64_t *keys, struct store_ext **out, size_t *n,
+	int64_t *behind)
+{
+	const char *json;
+	int64_t applied, last = 0;
+	size_t k, i, j;
+	int rc;
+
+	*behind = 0;
+	rc = search_find(sq, ids, keys, &k, &applied);
+	if (rc != 0)
+		return rc;
+	json = ids_json(a, ids, k);
+	if (json == NULL)
+		return DF_ENOMEM;
+	if (k > 0) {
+		rc = ext_rows(a, index_rows_sql, DBP(DB_STR(json)), out, n);
+		if (rc != 0)
+			return rc;
+	}
+	/* The rows' last column is the log's newest id; with no row (none
+	 * found, or all unpublished meanwhile) ask for it. */
+	if (*n > 0)
+		last = (*out)[0].sort_key;
+	else if ((rc = store_search_last_change(&last)) != 0)
+		return rc;
+	if (last > applied)
+		*behind = last;
+	/* The rows in the index's order, each with its page key. */
+	if (*n > 0) {
+		struct store_ext *rows = *out, *sorted;
+		size_t m = 0;
+
+		sorted = arena_alloc(a, *n * sizeof(*sorted));
+		if (sorted == NULL)
+			return DF_ENOMEM;
+		for (j = 0; j < k; j++)
+			for (i = 0; i < *n; i++)
+				if (rows[i].id == ids[j]) {
+					sorted[m] = rows[i];
+					sorted[m++].sort_key = keys[j];
+					break;
+				}
+		*out = sorted;
+		*n = m;
+	}
+	return 0;
+}
+
+/* A search with words: the index (core/search.h) finds and orders the
+ * ids, MariaDB gives their rows. When the change log is ahead of the
+ * index (a write on this or another host), the log is applied and the
+ * page asked again, so a search never misses a committed change. */
+static int ext_search_index(struct arena *a, const struct store_ext_filter *f,
+	struct store_ext **out, size_t *n)
+{
+	struct search_query sq;
+	int64_t *ids, *keys, behind;
+	double r = f->min_rating * 100 - 1e-9;
+	int rc;
+
+	memset(&sq, 0, sizeof(sq));
+	sq.q = f->q;
+	sq.category = f->category;
+	sq.tag = f->tag;
+	sq.price = f->price;
+	/* rating_avg has two decimals: >= min is >= ceil(min * 100). */
+	sq.min_rating100 = (int64_t)r;
+	if ((double)sq.min_rating100 < r)
+		sq.min_rating100++;
+	sq.sort = (enum search_sort)f->sort;
+	sq.has_after = f->has_after;
+	sq.after_key = f->after_key;
+	sq.after_id = f->after_id;
+	/* A relevance cursor carries an offset: a forged one beyond any
+	 * real page finds nothing rather than walking the whole ranking. */
+	if (sq.sort == SEARCH_SORT_RELEVANCE && f->has_after &&
+	    (f->after_key < 0 || f->after_key > 1000000))
+		return 0;
+	sq.limit = (size_t)f->limit + 1;
+	ids = arena_alloc(a, sq.limit * sizeof(*ids));
+	keys = arena_alloc(a, sq.limit * sizeof(*keys));
+	if (ids == NULL || keys == NULL)
+		return DF_ENOMEM;
+	rc = index_page(a, &sq, ids, keys, out, n, &behind);
+	if (rc == DF_EINTERNAL) {
+		/* No index yet on this host: build it from the log. */
+		rc = store_search_sync(-1, SEARCH_SYNC_MAX);
+		if (rc == 0)
+			rc = index_page(a, &sq, ids, keys, out, n, &behind);
+	}
+	if (rc != 0 || behind == 0)
+		return rc;
+	*out = NULL;
+	*n = 0;
+	rc = store_search_sync(behind, SEARCH_SYNC_MAX);
+	if (rc == 0)
+		rc = index_page(a, &sq, ids, keys, out, n, &behind);
+	return rc;
+}
+
+int store_ext_search(struct arena *a, const struct store_ext_filter *f,
+	struct store_ext **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if ((unsigned)f->sort >= STORE_EXT_SORT__MAX)
+		return DF_EINVAL;
+	/* Words go to the index; the browse statements have no relevance. */
+	if (f->q != NULL)
+		return ext_search_index(a, f, out, n);
+	if (f->sort == STORE_EXT_SORT_RELEVANCE)
+		return DF_EINVAL;
+	return store_ext_browse(a, f, out, n);
 }
 
 int store_ext_by_owner(struct arena *a, int64_t owner_id, int64_t limit,

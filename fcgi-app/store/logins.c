@@ -11,6 +11,7 @@
 #include "err.h"
 #include "store/logins.h"
 #include "store/tx.h"
+#include "store/users.h"
 
 int store_logins_begin(struct arena *a, int64_t user_id,
 	int64_t *locked_s, int64_t *lockouts)
@@ -111,8 +112,11 @@ int store_logins_lock(int64_t user_id, unsigned seconds)
 	static const char sql[] =
 		"UPDATE users SET locked_until = UTC_TIMESTAMP(6)"
 		" + INTERVAL ? SECOND, lockouts = lockouts + 1 WHERE id = ?";
+	int rc = db_exec(sql, DBP(DB_INT(seconds), DB_INT(user_id)), NULL,
+		NULL);
 
-	return db_exec(sql, DBP(DB_INT(seconds), DB_INT(user_id)), NULL, NULL);
+	store_users_changed(user_id);
+	return rc;
 }
 
 int store_logins_clear(struct arena *a, int64_t user_id)
@@ -128,8 +132,10 @@ int store_logins_clear(struct arena *a, int64_t user_id)
 	rc = db_query(a, sql_rows, DBP(DB_INT(user_id)), &res);
 	if (rc == 0)
 		rc = delete_rows(&res);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = db_exec(sql_reset, DBP(DB_INT(user_id)), NULL, NULL);
+		store_users_changed(user_id);
+	}
 	return rc;
 }
 
@@ -138,8 +144,11 @@ int store_logins_use_totp_step(int64_t user_id, int64_t step)
 	static const char sql[] =
 		"UPDATE users SET mfa_last_step = ?"
 		" WHERE id = ? AND (mfa_last_step IS NULL OR mfa_last_step < ?)";
-	return store_exec_one(sql, DBP(DB_INT(step), DB_INT(user_id),
+	int rc = store_exec_one(sql, DBP(DB_INT(step), DB_INT(user_id),
 		DB_INT(step)), DF_ECONFLICT);
+
+	store_users_changed(user_id);
+	return rc;
 }
 
 int store_logins_use_recovery_code(int64_t user_id,
@@ -159,7 +168,9 @@ int store_logins_rehash(int64_t user_id, const char *old_hash,
 	static const char sql[] =
 		"UPDATE users SET password_hash = ?, updated_at = UTC_TIMESTAMP(6)"
 		" WHERE id = ? AND password_hash = ?";
-
-	return db_exec(sql, DBP(DB_STR(new_hash), DB_INT(user_id),
+	int rc = db_exec(sql, DBP(DB_STR(new_hash), DB_INT(user_id),
 		DB_STR(old_hash)), NULL, NULL);
+
+	store_users_changed(user_id);
+	return rc;
 }

@@ -5,14 +5,18 @@
 #include "err.h"
 #include "store/mfa.h"
 #include "store/tx.h"
+#include "store/users.h"
 
 int store_mfa_set_pending(int64_t user_id, const char *secret_b32)
 {
 	static const char sql[] =
 		"UPDATE users SET mfa_secret = ?, mfa_last_step = NULL,"
 		" updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND mfa_enabled = 0";
-	return store_exec_one(sql, DBP(DB_STR(secret_b32), DB_INT(user_id)),
+	int rc = store_exec_one(sql, DBP(DB_STR(secret_b32), DB_INT(user_id)),
 		DF_ECONFLICT);
+
+	store_users_changed(user_id);
+	return rc;
 }
 
 int store_mfa_enable(int64_t user_id, const char *secret_b32, int64_t step)
@@ -21,8 +25,11 @@ int store_mfa_enable(int64_t user_id, const char *secret_b32, int64_t step)
 		"UPDATE users SET mfa_enabled = 1, mfa_last_step = ?,"
 		" updated_at = UTC_TIMESTAMP(6)"
 		" WHERE id = ? AND mfa_enabled = 0 AND mfa_secret = ?";
-	return store_exec_one(sql, DBP(DB_INT(step), DB_INT(user_id),
+	int rc = store_exec_one(sql, DBP(DB_INT(step), DB_INT(user_id),
 		DB_STR(secret_b32)), DF_ECONFLICT);
+
+	store_users_changed(user_id);
+	return rc;
 }
 
 int store_mfa_disable(int64_t user_id)
@@ -36,6 +43,7 @@ int store_mfa_disable(int64_t user_id)
 	int rc;
 
 	rc = store_exec_one(sql, DBP(DB_INT(user_id)), DF_ECONFLICT);
+	store_users_changed(user_id);
 	if (rc == 0)
 		rc = db_exec(sql_codes, DBP(DB_INT(user_id)), NULL, NULL);
 	return rc;

@@ -5,6 +5,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/tx.h"
+#include "store/users.h"
 
 int store_tx_begin(void)
 {
@@ -20,18 +21,24 @@ int store_tx_begin_new(char pid[37])
 
 int store_tx_rollback(void)
 {
-	return db_rollback();
+	int rc = db_rollback();
+
+	store_users_changes_settle();
+	return rc;
 }
 
 int store_tx_end(int rc)
 {
 	if (rc != 0) {
 		db_rollback();
+		store_users_changes_settle();
 		return rc;
 	}
 	rc = db_commit();
 	if (rc != 0)
 		db_rollback();
+	/* After the commit: see store_users_changed. */
+	store_users_changes_settle();
 	return rc;
 }
 

@@ -77,6 +77,21 @@ DF_MUST_CHECK int store_users_get(struct arena *a, enum store_users_key by,
 /* Raises token_version: every access token issued before is refused. */
 DF_MUST_CHECK int store_users_bump_token_version(int64_t user_id);
 
+/* The auth hook's read: the user by public id, from this worker's cache
+ * while its copy is younger than max_age_s and no change to the user was
+ * made on this host since (0: always read). The row comes without
+ * password_hash and mfa_secret (NULL): a handler that needs them reads
+ * the row itself. */
+DF_MUST_CHECK int store_users_get_cached(struct arena *a, const char *pid,
+	unsigned max_age_s, struct store_user *out);
+
+/* Every store function that writes a users row calls this with its id
+ * (after the write): the worker caches of this host drop their copy. A
+ * transaction's changes are bumped again when store_tx_end or
+ * store_tx_rollback ends it (they call store_users_changes_settle). */
+void store_users_changed(int64_t user_id);
+void store_users_changes_settle(void);
+
 /* Role names as stored ("user", "developer", "support", "admin"). */
 const char *store_users_role_name(enum role r);
 

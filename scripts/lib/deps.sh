@@ -10,6 +10,7 @@ DF_DEPS_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libssl-dev libzip-dev
 	libcriterion-dev libcurl4-openssl-dev
+	libxapian-dev libxapian30 g++
 	clang-14 libclang-rt-14-dev llvm-14 valgrind
 	mariadb-server mariadb-client
 	lighttpd spawn-fcgi apache2 libapache2-mod-fcgid libapache2-mod-xsendfile

@@ -1,8 +1,11 @@
 /* Metrics live in the shared segment, so counters from every worker of
- * the host add up: N requests spread over the pool show as exactly N. */
+ * the host add up: N requests spread over the pool show as exactly N.
+ * The response cache is shared the same way: one miss fills it for every
+ * worker. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,4 +100,47 @@ Test(metrics, unmatched_requests_are_counted_without_their_path)
 	cr_assert(strstr(r.body, path + 8) == NULL,
 		"a raw path leaked into the labels");
 	client_free(&r);
+}
+
+/* Each worker in turn answers the same new URL alone (the others are
+ * stopped): with one cache for the pool, only the first is a miss. With
+ * a cache per worker every worker would miss once. */
+Test(metrics, one_miss_fills_the_cache_for_every_worker)
+{
+	int pids[64], status[64], n, i, j, sent[64];
+	double misses0, misses1, hits0, hits1;
+	struct client_resp r;
+	char path[160];
+
+	n = (int)client_worker_pids(pids, 64);
+	cr_assert(n >= 2, "needs several workers, found %d", n);
+	/* A search nobody has made: a key no earlier run cached. */
+	snprintf(path, sizeof(path), "/api/v1/extensions?q=nomatch%ldx%d&limit=3",
+		(long)time(NULL), getpid());
+	misses0 = client_metric_now("devforge_cache_misses_total", NULL);
+	hits0 = client_metric_now("devforge_cache_hits_total", NULL);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++)
+			if (j != i)
+				kill(pids[j], SIGSTOP);
+		/* No assertion while others are stopped: a failed test must
+		 * not leave the pool frozen. */
+		sent[i] = client_request("GET", client_url(path), NULL, NULL, 0,
+			&r) == 0;
+		status[i] = sent[i] ? r.status : 0;
+		if (sent[i])
+			client_free(&r);
+		for (j = 0; j < n; j++)
+			if (j != i)
+				kill(pids[j], SIGCONT);
+	}
+	for (i = 0; i < n; i++)
+		cr_assert(sent[i] && status[i] == 200,
+			"worker %d (pid %d): status %d", i, pids[i], status[i]);
+	misses1 = client_metric_now("devforge_cache_misses_total", NULL);
+	hits1 = client_metric_now("devforge_cache_hits_total", NULL);
+	cr_assert_eq((long)(misses1 - misses0), 1,
+		"%d workers, %.0f misses: each worker filled its own cache",
+		n, misses1 - misses0);
+	cr_assert_geq((long)(hits1 - hits0), n - 1);
 }

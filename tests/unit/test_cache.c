@@ -1,11 +1,14 @@
-/* Unit tests of the response cache's pure parts: hits, stale stamps,
- * eviction by entries and by bytes in LRU order, refusal of oversize
- * answers, stored headers, the ETag of a body and If-None-Match
+/* Unit tests of the shared response cache: hits, stale stamps, eviction
+ * of a bucket's least recently used way, refusal of answers bigger than
+ * a slot, torn copies never served, one cache seen by forked processes,
+ * stored headers, the ETag of a body and If-None-Match
  * matching; and the stamp over a segment in ordinary memory. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "cache.h"
 #include "err.h"
 #include "http.h"
@@ -56,14 +59,14 @@ Test(cache, stored_answer_is_a_hit_with_everything_kept)
 	cr_assert_eq(cache_count(), 1);
 }
 
-Test(cache, stale_stamp_misses_and_drops_the_entry)
+Test(cache, stale_stamp_misses_and_a_new_store_replaces_it)
 {
 	cr_assert_eq(cache_init(16, 1 << 20), 0);
 	cr_assert_eq(store("/k?", 3, "old"), 0);
-	cr_assert_null(cache_lookup("/k?", 4));
-	cr_assert_eq(cache_count(), 0, "the stale entry is gone");
-	cr_assert_eq(cache_bytes(), 0);
-	/* Gone for good: even its own stamp no longer finds it. */
+	cr_assert_null(cache_lookup("/k?", 4), "another generation: a miss");
+	cr_assert_eq(store("/k?", 4, "new"), 0);
+	cr_assert_eq(cache_count(), 1, "the stale copy was replaced");
+	expect_body("/k?", 4, "new");
 	cr_assert_null(cache_lookup("/k?", 3));
 }
 
@@ -76,68 +79,131 @@ Test(cache, store_replaces_an_entry_of_the_same_key)
 	expect_body("/k?", 2, "second");
 }
 
-Test(cache, eviction_by_entries_drops_the_least_recently_used)
+/* Recency is kept in milliseconds of a coarse clock: the pauses only
+ * make the order of the uses visible to it. */
+static void pause_ms(unsigned ms)
 {
-	cr_assert_eq(cache_init(3, 1 << 20), 0);
+	usleep(ms * 1000u);
+}
+
+Test(cache, full_bucket_evicts_its_least_recently_used_way)
+{
+	/* 8 KiB of 2 KiB slots: one bucket of four ways. */
+	cr_assert_eq(cache_init(4, 8192), 0);
 	cr_assert_eq(store("/a?", 0, "a"), 0);
+	pause_ms(30);
 	cr_assert_eq(store("/b?", 0, "b"), 0);
+	pause_ms(30);
 	cr_assert_eq(store("/c?", 0, "c"), 0);
+	pause_ms(30);
+	cr_assert_eq(store("/d?", 0, "d"), 0);
+	pause_ms(30);
 	/* A use makes /a the most recent: /b is now the oldest. */
 	expect_body("/a?", 0, "a");
-	cr_assert_eq(store("/d?", 0, "d"), 0);
-	cr_assert_eq(cache_count(), 3);
+	pause_ms(30);
+	cr_assert_eq(store("/e?", 0, "e"), 0);
+	cr_assert_eq(cache_count(), 4);
 	cr_assert_null(cache_lookup("/b?", 0));
 	expect_body("/a?", 0, "a");
 	expect_body("/c?", 0, "c");
 	expect_body("/d?", 0, "d");
+	expect_body("/e?", 0, "e");
 }
 
-Test(cache, eviction_by_bytes_drops_oldest_until_it_fits)
+Test(cache, answer_bigger_than_a_slot_is_refused_and_evicts_nothing)
 {
-	char body[1000];
-	size_t one;
-
-	memset(body, 'x', sizeof(body));
-	cr_assert_eq(cache_init(100, 1 << 20), 0);
-	cr_assert_eq(cache_store("/1?", 0, NULL, body, sizeof(body), "\"t\"",
-		NULL, 0), 0);
-	one = cache_bytes();
-	cr_assert_gt(one, sizeof(body));
-	cache_free();
-
-	/* Room for three such entries, not four. */
-	cr_assert_eq(cache_init(100, 3 * one + one / 2), 0);
-	cr_assert_eq(cache_store("/1?", 0, NULL, body, sizeof(body), "\"t\"",
-		NULL, 0), 0);
-	cr_assert_eq(cache_store("/2?", 0, NULL, body, sizeof(body), "\"t\"",
-		NULL, 0), 0);
-	cr_assert_eq(cache_store("/3?", 0, NULL, body, sizeof(body), "\"t\"",
-		NULL, 0), 0);
-	cr_assert_not_null(cache_lookup("/1?", 0));
-	cr_assert_eq(cache_store("/4?", 0, NULL, body, sizeof(body), "\"t\"",
-		NULL, 0), 0);
-	cr_assert_eq(cache_count(), 3);
-	cr_assert_leq(cache_bytes(), 3 * one + one / 2);
-	cr_assert_null(cache_lookup("/2?", 0), "the oldest unused goes first");
-	cr_assert_not_null(cache_lookup("/1?", 0));
-	cr_assert_not_null(cache_lookup("/3?", 0));
-	cr_assert_not_null(cache_lookup("/4?", 0));
-}
-
-Test(cache, answer_larger_than_the_budget_is_refused_and_evicts_nothing)
-{
+	size_t max;
 	char *big;
 
+	/* 8 KiB buys 2 KiB slots only. */
 	cr_assert_eq(cache_init(16, 8192), 0);
+	max = cache_max_answer();
+	cr_assert_eq(max, 2048 - 64);
 	cr_assert_eq(store("/small?", 0, "s"), 0);
-	big = malloc(8192);
+	big = malloc(max);
 	cr_assert_not_null(big);
-	memset(big, 'b', 8192);
-	cr_assert_eq(cache_store("/big?", 0, NULL, big, 8192, "\"t\"", NULL, 0),
+	memset(big, 'b', max);
+	cr_assert_eq(cache_store("/big?", 0, NULL, big, max, "\"t\"", NULL, 0),
 		DF_ETOOBIG);
+	/* Key, tag and NULs count too: this one just fits. */
+	cr_assert_eq(cache_store("/big?", 0, NULL, big,
+		max - strlen("/big?") - 1 - 1 - strlen("\"t\"") - 1 - 1,
+		"\"t\"", NULL, 0), 0);
 	free(big);
-	cr_assert_null(cache_lookup("/big?", 0));
 	expect_body("/small?", 0, "s");
+	cr_assert_not_null(cache_lookup("/big?", 0));
+}
+
+Test(cache, default_budget_keeps_answers_up_to_128_kib)
+{
+	char *body = malloc(120 * 1024);
+
+	cr_assert_not_null(body);
+	memset(body, 'x', 120 * 1024);
+	cr_assert_eq(cache_init(1024, 16u << 20), 0);
+	cr_assert_eq(cache_max_answer(), 128 * 1024 - 64);
+	cr_assert_eq(cache_store("/big?", 5, "application/json", body,
+		120 * 1024, "\"t\"", NULL, 0), 0);
+	cr_assert_eq(cache_store("/small?", 5, "application/json", body, 100,
+		"\"t\"", NULL, 0), 0);
+	cr_assert_not_null(cache_lookup("/big?", 5));
+	cr_assert_eq(cache_lookup("/small?", 5)->body_len, 100);
+	/* An answer that outgrows its class moves, leaving no old copy. */
+	cr_assert_eq(cache_store("/small?", 6, "application/json", body, 5000,
+		"\"t\"", NULL, 0), 0);
+	cr_assert_eq(cache_count(), 2);
+	cr_assert_eq(cache_lookup("/small?", 6)->body_len, 5000);
+	free(body);
+}
+
+Test(cache, torn_slot_is_a_miss_and_is_taken_over_when_stuck)
+{
+	/* One slot only, so the stuck one is the only place to write. */
+	cr_assert_eq(cache_init(1, 2048), 0);
+	cr_assert_eq(store("/t?", 1, "whole"), 0);
+	expect_body("/t?", 1, "whole");
+	cr_assert_eq(cache_test_tear("/t?"), 1);
+	cr_assert_null(cache_lookup("/t?", 1), "a torn copy must never hit");
+	/* Its writer may still be at work: nobody else writes it... */
+	cr_assert_eq(store("/t?", 1, "again"), 0);
+	cr_assert_null(cache_lookup("/t?", 1));
+	/* ...until it has been odd for longer than a writer ever takes. */
+	sleep(3);
+	cr_assert_eq(store("/t?", 2, "taken over"), 0);
+	expect_body("/t?", 2, "taken over");
+}
+
+Test(cache, processes_forked_after_init_share_every_entry)
+{
+	int to_child[2], status;
+	char c = 0;
+	pid_t pid;
+
+	cr_assert_eq(cache_init(64, 1 << 20), 0);
+	cr_assert_eq(pipe(to_child), 0);
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		const struct cache_entry *e;
+
+		/* Wait for the parent's store made after the fork. */
+		if (read(to_child[0], &c, 1) != 1)
+			_exit(2);
+		e = cache_lookup("/parent?", 9);
+		if (e == NULL || e->body_len != 4 ||
+		    memcmp(e->body, "mine", 4) != 0)
+			_exit(3);
+		_exit(store("/child?", 9, "theirs") == 0 ? 0 : 4);
+	}
+	cr_assert_null(cache_lookup("/child?", 9));
+	cr_assert_eq(store("/parent?", 9, "mine"), 0);
+	cr_assert_eq(write(to_child[1], "g", 1), 1);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		"the child did not see the parent's entry (%d)", status);
+	expect_body("/child?", 9, "theirs");
+	close(to_child[0]);
+	close(to_child[1]);
 }
 
 Test(cache, disabled_cache_keeps_nothing)

@@ -109,6 +109,7 @@ Test(config, defaults_apply_without_a_file)
 	cr_assert_eq(cfg.mode, CONFIG_DEVELOPMENT);
 	cr_assert_eq(cfg.workers, 4);
 	cr_assert_eq(cfg.db_port, 3306);
+	cr_assert_eq(cfg.db_statement_timeout_ms, 2000);
 	cr_assert_str_eq(cfg.db_host, "127.0.0.1");
 	cr_assert_null(cfg.db_socket);
 	cr_assert_str_eq(cfg.db_password, "");
@@ -238,6 +239,25 @@ Test(config, lockout_defaults_and_environment_override)
 	cr_assert_eq(cfg.lockout_window_seconds, 900);
 	cr_assert_eq(cfg.lockout_base_seconds, 2);
 	cr_assert_eq(cfg.lockout_max_seconds, 86400);
+}
+
+Test(config, statement_bound_is_read_overridden_and_may_be_off)
+{
+	char *env[] = { "DEVFORGE_DB_STATEMENT_TIMEOUT_MS=300", NULL };
+
+	cr_assert_eq(load(dev_conf("db_statement_timeout_ms = 0\n"), NULL), 0,
+		"%s", err);
+	cr_assert_eq(cfg.db_statement_timeout_ms, 0);
+	cr_assert_eq(load(dev_conf("db_statement_timeout_ms = 1500\n"), env), 0,
+		"%s", err);
+	cr_assert_eq(cfg.db_statement_timeout_ms, 300);
+	expect_error(dev_conf("db_statement_timeout_ms = 300000\n"), NULL,
+		"key 'db_statement_timeout_ms'", NULL);
+	/* The read timeout (5 s here) would cut the connection first. */
+	expect_error(dev_conf("db_statement_timeout_ms = 5000\n"), NULL,
+		"key 'db_statement_timeout_ms'", "db_read_timeout");
+	cr_assert_eq(load(dev_conf("db_statement_timeout_ms = 5000\n"
+		"db_read_timeout = 6\n"), NULL), 0, "%s", err);
 }
 
 Test(config, lockout_cap_below_base_is_refused)

@@ -220,6 +220,37 @@ Test(db_after_error, a_duplicate_key_is_a_conflict_and_not_retried)
 		DB_NEXT_CONFLICT);
 }
 
+Test(db_after_error, a_statement_stopped_by_the_bound_is_a_timeout_and_keeps_the_connection)
+{
+	/* max_statement_time (1969): never retried (a retry would hold the
+	 * database as long again), never a reconnect, inside a transaction
+	 * or not. */
+	cr_assert_eq(db_after_error(ER_STATEMENT_TIMEOUT, 0, 0, FAST,
+		READ_TIMEOUT), DB_NEXT_TIMEOUT);
+	cr_assert_eq(db_after_error(ER_STATEMENT_TIMEOUT, 1, 0, FAST,
+		READ_TIMEOUT), DB_NEXT_TIMEOUT);
+	/* Even one that took as long as the read timeout. */
+	cr_assert_eq(db_after_error(ER_STATEMENT_TIMEOUT, 0, 0,
+		READ_TIMEOUT * 1000000ull, READ_TIMEOUT), DB_NEXT_TIMEOUT);
+}
+
+Test(db_bound, the_session_statement_gives_seconds_with_fractions)
+{
+	char buf[64];
+
+	db_bound_sql(2000, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "SET SESSION max_statement_time = 2.000");
+	db_bound_sql(300, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "SET SESSION max_statement_time = 0.300");
+	db_bound_sql(1, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "SET SESSION max_statement_time = 0.001");
+	db_bound_sql(299999, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "SET SESSION max_statement_time = 299.999");
+	/* 0: no statement at all, the server's own default stays. */
+	db_bound_sql(0, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "");
+}
+
 Test(db_after_error, a_deadlock_is_retried_once_outside_a_transaction)
 {
 	cr_assert_eq(db_after_error(ER_LOCK_DEADLOCK, 0, 0, FAST, READ_TIMEOUT),
@@ -314,6 +345,33 @@ Test(db_calls, an_unreachable_server_answers_db_down)
 	db_get_stats(&st);
 	cr_assert_eq(st.queries, 0);
 	cr_assert_eq(st.reconnects, 0);
+	db_close();
+}
+
+Test(db_calls, only_an_explicit_call_bounds_statements_never_the_config_alone)
+{
+	/* devforgectl (migrations, generators, backups) calls db_init with
+	 * the same config as the workers and must stay unbounded: the
+	 * config's db_statement_timeout_ms is applied by the worker's own
+	 * call, and a new db_init forgets it. */
+	static char sock[] = "/nonexistent/devforge-test-mysqld.sock";
+	static char name[] = "devforge";
+	struct config cfg;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.db_socket = sock;
+	cfg.db_user = name;
+	cfg.db_name = name;
+	cfg.db_connect_timeout = 1;
+	cfg.db_read_timeout = 5;
+	cfg.db_write_timeout = 1;
+	cfg.db_statement_timeout_ms = 2000;
+	cr_assert_eq(db_init(&cfg), 0);
+	cr_assert_eq(db_statement_bound(), 0);
+	db_set_statement_bound(cfg.db_statement_timeout_ms);
+	cr_assert_eq(db_statement_bound(), 2000);
+	cr_assert_eq(db_init(&cfg), 0);
+	cr_assert_eq(db_statement_bound(), 0);
 	db_close();
 }
 

@@ -265,6 +265,51 @@ Test(log, access_line_of_a_refused_request_has_null_path)
 	arena_free(a);
 }
 
+/* The access line is formatted by hand (it is written on every request):
+ * it must be byte for byte what json-c makes of the same values. */
+static void expect_access_line_as_json_c(const char *path)
+{
+	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/x",
+		"REMOTE_ADDR=192.0.2.9", NULL };
+	struct request req;
+	struct arena *a;
+	struct json_object *o;
+	const char *again;
+	char *text, *nl;
+
+	a = log_request(&req, env);
+	req.path = path;
+	req.auth.authenticated = 1;
+	strcpy(req.auth.sub, "usr_\"q\"");
+	log_access(&req, "/r/{id}");
+	text = unit_slurp(PATH);
+	nl = strchr(text, '\n');
+	cr_assert(nl != NULL && nl[1] == '\0', "one line: %s", text);
+	*nl = '\0';
+	o = json_tokener_parse(text);
+	cr_assert(o != NULL, "not JSON: %s", text);
+	again = json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	cr_assert_str_eq(text, again);
+	json_object_put(o);
+	free(text);
+	arena_free(a);
+	cr_assert_eq(unlink(PATH), 0);
+}
+
+Test(log, access_line_is_what_json_c_writes)
+{
+	static char big[3000];
+
+	expect_access_line_as_json_c("/plain/path");
+	expect_access_line_as_json_c("/q\"b\\s/\x01\x1f\x7f\b\f\n\r\t"
+		"/\xc3\xa9/\xff\xe2\x82/\xf0\x9f\x98\x80");
+	/* Too long for the stack buffer once escaped: json-c writes it. */
+	memset(big, 0x01, sizeof(big) - 1);
+	big[0] = '/';
+	expect_access_line_as_json_c(big);
+}
+
 Test(log, request_message_carries_the_request_id)
 {
 	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/",

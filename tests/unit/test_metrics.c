@@ -314,6 +314,7 @@ Test(metrics, counters_from_segment)
 	shm_count(SHM_C_WORKER_RESTARTS, 8);
 	shm_count(SHM_C_DB_RECONNECTS, 9);
 	shm_count(SHM_C_DB_UNAVAILABLE, 10);
+	shm_count(SHM_C_DB_STMT_TIMEOUTS, 13);
 	seg->created_unix = 1764270000;
 	text = render(&len);
 	cr_assert_eq(value_of(text, "devforge_cache_hits_total"), 11);
@@ -333,6 +334,7 @@ Test(metrics, counters_from_segment)
 	cr_assert_eq(value_of(text, "devforge_worker_restarts_total"), 8);
 	cr_assert_eq(value_of(text, "devforge_db_reconnects_total"), 9);
 	cr_assert_eq(value_of(text, "devforge_db_unavailable_total"), 10);
+	cr_assert_eq(value_of(text, "devforge_db_statement_timeouts_total"), 13);
 	cr_assert_eq(value_of(text, "devforge_shm_created_timestamp_seconds"),
 		1764270000);
 	assert_exposition_ok(text, len);
@@ -348,6 +350,7 @@ Test(metrics, every_family_has_help_and_type_once)
 		"devforge_db_errors_total counter",
 		"devforge_db_reconnects_total counter",
 		"devforge_db_unavailable_total counter",
+		"devforge_db_statement_timeouts_total counter",
 		"devforge_cache_hits_total counter",
 		"devforge_cache_misses_total counter",
 		"devforge_downloads_sync_writes_total counter",

@@ -1034,6 +1034,15 @@ Test(router_dispatch, handler_database_down_is_503)
 	cr_assert_eq(seg->counters[SHM_C_DB_UNAVAILABLE], 1);
 }
 
+Test(router_dispatch, handler_statement_bound_is_503_with_retry_after)
+{
+	fails_as(DF_EDBTIMEOUT, 503, "service_unavailable");
+	hdr_is("Retry-After", "5");
+	/* Counted where the statement stopped (core/db.c), not as an
+	 * unreachable database. */
+	cr_assert_eq(seg->counters[SHM_C_DB_UNAVAILABLE], 0);
+}
+
 Test(router_dispatch, handler_own_problem_is_kept)
 {
 	fails_as(DF_ERESPONDED, 409, "conflict");

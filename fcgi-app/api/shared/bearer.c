@@ -5,7 +5,8 @@
  * A good signature is not enough: the user must still exist and be
  * active, and the token must carry the user's current token version
  * (logout-all and password changes raise it). The role comes from the
- * database, so a demotion takes effect at once. A refusal names its kind
+ * database (through the worker's user cache, which every change on this
+ * host invalidates), so a demotion takes effect at once. A refusal names its kind
  * in req->auth.refused: "token_expired" only for a genuine token past
  * its exp (the client refreshes), "invalid_token" for everything else
  * (the client signs in again). */
@@ -13,6 +14,7 @@
 #include <string.h>
 #include "api/api.h"
 #include "arena.h"
+#include "config.h"
 #include "err.h"
 #include "token.h"
 #include "store/users.h"
@@ -38,11 +40,15 @@ int api_authenticate(struct request *req)
 	}
 	/* One lookup on the unique public id loads the whole row: the check
 	 * needs three of its columns, and handlers of the caller's own data
-	 * (GET /me) then answer without a second round trip. */
+	 * (GET /me) then answer without a second round trip. The worker's
+	 * cache answers it while no change to the user was made on this
+	 * host and the copy is younger than user_cache_seconds (the bound
+	 * for changes made on other hosts). */
 	u = arena_alloc(req->arena, sizeof(*u));
 	if (u == NULL)
 		return DF_ENOMEM;
-	rc = store_users_get(req->arena, STORE_USERS_BY_PUBLIC_ID, c.sub, u);
+	rc = store_users_get_cached(req->arena, c.sub,
+		req->cfg->user_cache_seconds, u);
 	if (rc == DF_ENOTFOUND)
 		return DF_EAUTH;
 	if (rc != 0)
