@@ -18,6 +18,7 @@
 #include "err.h"
 #include "password.h"
 #include "ctl_catalogue.h"
+#include "ctl_search.h"
 #include "store/catalogue.h"
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1 };
@@ -475,7 +476,7 @@ int ctl_catalogue_run(const struct config *cfg,
 	char phc[PASSWORD_PHC_MAX];
 	int64_t have_ext, have_users, n, developers, stride;
 	double top, harmonic = 0;
-	int rc = EXIT_ERROR, open = 0;
+	int rc = EXIT_ERROR, open = 0, made = 0;
 	size_t i;
 
 	if (vocab_build() != 0) {
@@ -592,10 +593,7 @@ int ctl_catalogue_run(const struct config *cfg,
 	if (store_cat_analyze() != 0)
 		fprintf(stderr, "%s: warning: ANALYZE TABLE failed; the optimizer "
 			"works from old statistics until the next one\n", prog);
-	/* Hook: a search index kept outside MariaDB (see docs/PERFORMANCE.md)
-	 * must be rebuilt here, e.g. by running `devforgectl search-reindex`
-	 * once that command exists; MariaDB's own FULLTEXT index is up to date
-	 * at commit. */
+	made = 1;
 	printf("demo-catalogue: %lld extensions, %lld versions, %lld users "
 		"(password %s) in %.1f s (seed %llu)\n",
 		(long long)o->extensions, (long long)(o->extensions * o->versions),
@@ -608,5 +606,18 @@ out:
 	free(rows);
 	free(slots);
 	db_close();
+	/* The search index (docs/OPERATIONS.md, "Search index") learns of
+	 * changes from a log that workers apply 500 at a time: after a bulk
+	 * load of this size, rebuild it at once, as search-reindex does. */
+	if (made) {
+		progress("search index (search-reindex)");
+		if (ctl_search_reindex(&bulk) != 0) {
+			fprintf(stderr, "%s: demo-catalogue: the catalogue is made, "
+				"but rebuilding the search index failed: run "
+				"devforgectl search-reindex\n", prog);
+			rc = EXIT_ERROR;
+		}
+		db_close();
+	}
 	return rc;
 }
