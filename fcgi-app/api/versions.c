@@ -759,14 +759,25 @@ static int updates_check(struct request *req)
 	return 0;
 }
 
+/* qsort/bsearch order of full rows by id. */
+static int ver_id_cmp(const void *a, const void *b)
+{
+	const struct store_version *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
 static int updates(struct request *req)
 {
 	struct json_object *installed, *slugs, *o, *items;
-	struct store_version *cand;
+	struct store_ver_cand *cand;
+	struct store_version *full, key;
 	struct semver ide, *have, best_sv, sv;
 	struct semver_range range;
 	const char *slugs_json;
-	size_t n, ncand, i, j;
+	char *ids_json, *p;
+	size_t n, ncand, nfull, i, j, *start, *by_ord;
+	int64_t *chosen;
 	int rc;
 
 	installed = json_get(req->json, "installed");
@@ -774,8 +785,10 @@ static int updates(struct request *req)
 	if (semver_parse(json_get_str(req->json, "engine", NULL), &ide) != 0)
 		return DF_EINVAL;
 	have = arena_calloc(req->arena, n > 0 ? n : 1, sizeof(*have));
+	chosen = arena_calloc(req->arena, n > 0 ? n : 1, sizeof(*chosen));
+	start = arena_calloc(req->arena, n + 1, sizeof(*start));
 	slugs = json_new_array(req);
-	if (have == NULL || slugs == NULL)
+	if (have == NULL || chosen == NULL || start == NULL || slugs == NULL)
 		return DF_ENOMEM;
 	for (i = 0; i < n; i++) {
 		struct json_object *it = json_object_array_get_idx(installed, i);
@@ -789,10 +802,77 @@ static int updates(struct request *req)
 		JSON_C_TO_STRING_PLAIN);
 	if (slugs_json == NULL)
 		return DF_ENOMEM;
-	/* One query for the whole set; the SemVer work happens here. */
+	/* One query for the candidates of the whole set (id, version and
+	 * engine only); the SemVer work happens here. */
 	rc = store_ver_candidates(req->arena, slugs_json, &cand, &ncand);
 	if (rc != 0)
 		return rc;
+
+	/* Group the candidates by installed entry (a counting sort on
+	 * their slug's position): each entry reads its own, not all of
+	 * them. */
+	by_ord = arena_calloc(req->arena, ncand > 0 ? ncand : 1,
+		sizeof(*by_ord));
+	if (by_ord == NULL)
+		return DF_ENOMEM;
+	for (j = 0; j < ncand; j++)
+		if (cand[j].ord < n)
+			start[cand[j].ord + 1]++;
+	for (i = 0; i < n; i++)
+		start[i + 1] += start[i];
+	{
+		size_t *fill = arena_calloc(req->arena, n > 0 ? n : 1,
+			sizeof(*fill));
+
+		if (fill == NULL)
+			return DF_ENOMEM;
+		for (j = 0; j < ncand; j++)
+			if (cand[j].ord < n)
+				by_ord[start[cand[j].ord] +
+					fill[cand[j].ord]++] = j;
+	}
+
+	/* The choice, then one query for the full rows of the chosen
+	 * versions alone. */
+	ids_json = arena_alloc(req->arena, n * 21 + 3);
+	if (ids_json == NULL)
+		return DF_ENOMEM;
+	p = ids_json;
+	*p++ = '[';
+	for (i = 0; i < n; i++) {
+		const struct store_ver_cand *best = NULL;
+
+		for (j = start[i]; j < start[i + 1]; j++) {
+			const struct store_ver_cand *c = &cand[by_ord[j]];
+
+			if (semver_parse(c->version, &sv) != 0 ||
+			    semver_cmp(&sv, &have[i]) <= 0 ||
+			    /* pre-releases only for those on one already */
+			    (sv.pre[0] != '\0' && have[i].pre[0] == '\0') ||
+			    (best != NULL && semver_cmp(&sv, &best_sv) <= 0) ||
+			    semver_range_parse(c->engine, &range) != 0 ||
+			    !semver_range_match(&range, &ide))
+				continue;
+			best = c;
+			best_sv = sv;
+		}
+		if (best == NULL)
+			continue;
+		chosen[i] = best->id;
+		p += sprintf(p, p > ids_json + 1 ? ",%lld" : "%lld",
+			(long long)best->id);
+	}
+	*p++ = ']';
+	*p = '\0';
+	full = NULL;
+	nfull = 0;
+	if (p - ids_json > 2) {
+		rc = store_ver_published_by_ids(req->arena, ids_json, &full,
+			&nfull);
+		if (rc != 0)
+			return rc;
+		qsort(full, nfull, sizeof(*full), ver_id_cmp);
+	}
 
 	o = json_new_object(req);
 	items = json_new_array(req);
@@ -800,29 +880,19 @@ static int updates(struct request *req)
 		return DF_ENOMEM;
 	for (i = 0; i < n; i++) {
 		struct json_object *it = json_object_array_get_idx(installed, i);
-		const char *slug = json_get_str(it, "slug", "");
-		const struct store_version *best = NULL;
+		const struct store_version *best;
 		struct json_object *u;
 
-		for (j = 0; j < ncand; j++) {
-			if (strcmp(cand[j].slug, slug) != 0 ||
-			    semver_parse(cand[j].version, &sv) != 0 ||
-			    semver_cmp(&sv, &have[i]) <= 0 ||
-			    /* pre-releases only for those on one already */
-			    (sv.pre[0] != '\0' && have[i].pre[0] == '\0') ||
-			    (best != NULL && semver_cmp(&sv, &best_sv) <= 0) ||
-			    semver_range_parse(cand[j].engine, &range) != 0 ||
-			    !semver_range_match(&range, &ide))
-				continue;
-			best = &cand[j];
-			best_sv = sv;
-		}
-		if (best == NULL)
+		if (chosen[i] == 0 || nfull == 0)
 			continue;
+		key.id = chosen[i];
+		best = bsearch(&key, full, nfull, sizeof(*full), ver_id_cmp);
+		if (best == NULL)
+			continue;   /* yanked since the choice */
 		u = version_json(req, best, 0);
 		if (api_list_add(items, u) != 0)
 			return DF_ENOMEM;
-		if (json_set_str(u, "slug", slug) ||
+		if (json_set_str(u, "slug", json_get_str(it, "slug", "")) ||
 		    json_set_str(u, "installed_version",
 			json_get_str(it, "version", "")))
 			return DF_ENOMEM;

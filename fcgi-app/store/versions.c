@@ -207,18 +207,56 @@ int store_ver_downloaded(struct arena *a, int64_t extension_id,
 	return res.nrows > 0;
 }
 
+static void cand_from_row(const struct db_result *res, size_t row, void *out)
+{
+	struct store_ver_cand *o = out;
+
+	o->ord = (size_t)db_int(res, row, 0, 1) - 1;
+	o->id = db_int(res, row, 1, 0);
+	o->version = db_str(res, row, 2);
+	o->engine = db_str(res, row, 3);
+}
+
 int store_ver_candidates(struct arena *a, const char *slugs_json,
-	struct store_version **out, size_t *n)
+	struct store_ver_cand **out, size_t *n)
 {
 	/* JSON_TABLE turns the bound array into rows: one statement for any
-	 * number of extensions, and no SQL text built from the input. */
-	static const char sql[] = "SELECT " VER_COLUMNS VER_FROM
-		" JOIN JSON_TABLE(?, '$[*]' COLUMNS (slug VARCHAR(64)"
-		"   CHARACTER SET ascii PATH '$')) j ON j.slug = e.slug"
+	 * number of extensions, and no SQL text built from the input. Only
+	 * the four columns the choice reads: the full rows (change logs,
+	 * checks, dates) of ten versions per extension were most of the
+	 * bytes, for the one version per extension that is answered
+	 * (store_ver_published_by_ids). STRAIGHT_JOIN keeps the list
+	 * driving: slug eq_ref, then the versions of each by the
+	 * (extension_id, version) prefix. */
+	static const char sql[] = "SELECT j.ord, v.id, v.version, v.engine"
+		" FROM JSON_TABLE(?, '$[*]' COLUMNS (ord FOR ORDINALITY,"
+		"   slug VARCHAR(64) CHARACTER SET ascii PATH '$')) j"
+		" STRAIGHT_JOIN extensions e ON e.slug = j.slug"
+		" STRAIGHT_JOIN extension_versions v ON v.extension_id = e.id"
+		" WHERE e.status = 'published' AND v.status = 'published'"
+		" AND v.yanked_at IS NULL";
+	void *rows;
+	int rc;
+
+	rc = store_rows(a, sql, DBP(DB_STR(slugs_json)), sizeof(**out),
+		cand_from_row, &rows, n);
+	*out = rows;
+	return rc;
+}
+
+int store_ver_published_by_ids(struct arena *a, const char *ids_json,
+	struct store_version **out, size_t *n)
+{
+	/* Still published and not yanked: one yanked between the choice
+	 * and this read is not offered. */
+	static const char sql[] = "SELECT " VER_COLUMNS
+		" FROM JSON_TABLE(?, '$[*]' COLUMNS (vid BIGINT PATH '$')) j"
+		" STRAIGHT_JOIN extension_versions v ON v.id = j.vid"
+		" STRAIGHT_JOIN extensions e ON e.id = v.extension_id"
 		" WHERE e.status = 'published' AND v.status = 'published'"
 		" AND v.yanked_at IS NULL";
 
-	return ver_rows(a, sql, DBP(DB_STR(slugs_json)), out, n);
+	return ver_rows(a, sql, DBP(DB_STR(ids_json)), out, n);
 }
 
 int store_ver_package_used(struct arena *a, const char *sha256)

@@ -79,10 +79,24 @@ DF_MUST_CHECK int store_ver_download(int64_t extension_id, int64_t version_id,
 DF_MUST_CHECK int store_ver_downloaded(struct arena *a, int64_t extension_id,
 	int64_t user_id);
 
+/* An update-check candidate: only what the choice needs. */
+struct store_ver_cand {
+	size_t ord;                 /* 0-based index of its slug in the list */
+	int64_t id;
+	const char *version;
+	const char *engine;
+};
+
 /* Update-check candidates: the published, non-yanked versions of the
  * published extensions whose slugs are in slugs_json (a JSON array of
- * strings), in one query. */
+ * strings), in one query, each tagged with the position of its slug
+ * (a slug listed twice gets its candidates twice). No order. */
 DF_MUST_CHECK int store_ver_candidates(struct arena *a, const char *slugs_json,
+	struct store_ver_cand **out, size_t *n);
+/* The full rows of the versions whose ids are in ids_json (a JSON
+ * array of integers) that are still published and not yanked, in one
+ * query. No order. */
+DF_MUST_CHECK int store_ver_published_by_ids(struct arena *a, const char *ids_json,
 	struct store_version **out, size_t *n);
 
 /* Versions that should have a package and have none (the demo

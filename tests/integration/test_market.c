@@ -630,6 +630,60 @@ Test(market, update_checks_follow_engine_ranges)
 	client_free(&r);
 }
 
+/* Several installed entries in one check: each is answered from its
+ * own extension's versions (the candidates are grouped per entry), in
+ * the order asked, with the chosen version's full row. */
+Test(market, update_check_answers_each_installed_entry_from_its_own_versions)
+{
+	const char *a = market_slug("upa");
+	const char *b = market_slug("upb");
+	static const char *const want[][3] = {
+		{ "a", "1.0.0", "1.2.0" }, { "b", "2.0.0", "2.5.0" },
+		{ "a", "1.1.0", "1.2.0" },
+	};
+	struct json_object *o, *u;
+	struct client_resp r;
+	char body[1024];
+	size_t i;
+
+	market_create(cast.dev, a, "");
+	market_create(cast.dev, b, "");
+	market_publish(&cast, a, "1.0.0", "*");
+	market_publish(&cast, b, "2.0.0", "*");
+	market_publish(&cast, a, "1.2.0", "*");
+	market_publish(&cast, b, "2.5.0", "*");
+	market_publish(&cast, a, "1.1.0", "*");
+
+	snprintf(body, sizeof(body), "{\"installed\": ["
+		"{\"slug\": \"%s\", \"version\": \"1.0.0\"},"
+		" {\"slug\": \"no-such-extension-here\", \"version\": \"1.0.0\"},"
+		" {\"slug\": \"%s\", \"version\": \"2.0.0\"},"
+		" {\"slug\": \"%s\", \"version\": \"1.2.0\"},"
+		" {\"slug\": \"%s\", \"version\": \"1.1.0\"}],"
+		" \"engine\": \"1.0.0\"}", a, b, a, a);
+	cr_assert_eq(market_req("POST", EXT "/updates", NULL, body, &r), 200,
+		"%s", r.body);
+	o = client_json(&r);
+	u = json_object_object_get(o, "updates");
+	cr_assert_eq(json_object_array_length(u), 3, "%s", r.body);
+	for (i = 0; i < 3; i++) {
+		struct json_object *it = json_object_array_get_idx(u, i);
+		const char *slug = want[i][0][0] == 'a' ? a : b;
+
+		cr_assert_str_eq(client_json_str(it, "slug"), slug);
+		cr_assert_str_eq(client_json_str(it, "installed_version"),
+			want[i][1]);
+		cr_assert_str_eq(client_json_str(it, "version"), want[i][2]);
+		cr_assert_str_eq(client_json_str(it, "status"), "published");
+		cr_assert(client_json_str(it, "changelog") != NULL, "%s", r.body);
+		cr_assert(client_json_str(it, "download_url") != NULL &&
+			strstr(client_json_str(it, "download_url"), slug) != NULL,
+			"%s", r.body);
+	}
+	json_object_put(o);
+	client_free(&r);
+}
+
 Test(market, delete_removes_drafts_and_archives_published)
 {
 	const char *draft = market_slug("gone");
