@@ -375,14 +375,18 @@ int store_ext_set_latest(int64_t id, const char *version)
 	" AND (? < 0 OR (? = 1 AND e.price_amount > 0)" \
 	"   OR (? = 0 AND e.price_amount = 0))" \
 	" AND e.rating_avg >= ?"
-/* BOUND: a range on the sort column holding every row after the cursor
- * (a superset; the exact test on the key follows). */
-#define BR_KEYSET_DESC(SK, BOUND) \
-	" AND (? = 0 OR (" BOUND " AND (" SK " < ? OR (" SK " = ?" \
-	" AND e.id < ?))))"
-#define BR_KEYSET_ASC(SK, BOUND) \
-	" AND (? = 0 OR (" BOUND " AND (" SK " > ? OR (" SK " = ?" \
-	" AND e.id > ?))))"
+/* The keyset on the plain column (COL) and the cursor's key turned back
+ * into the column's value (VAL, one ? each), so both halves are ranges
+ * of the (..., COL, id) index: the walk starts at the cursor's row.
+ * Compared through the BIGINT key instead, only a superset bound on COL
+ * was sargable and every row sharing the cursor's value above it was
+ * read and dropped (at page 500 of popular, 91 rows for 20). */
+#define BR_KEYSET_DESC(COL, VAL) \
+	" AND (? = 0 OR " COL " < " VAL " OR (" COL " = " VAL \
+	" AND e.id < ?))"
+#define BR_KEYSET_ASC(COL, VAL) \
+	" AND (? = 0 OR " COL " > " VAL " OR (" COL " = " VAL \
+	" AND e.id > ?))"
 #define BR_FROM_INDEX(IDX) " FROM extensions e FORCE INDEX (" IDX ")"
 #define BR_FROM_TAG \
 	" FROM extension_tags bt STRAIGHT_JOIN extensions e" \
@@ -405,19 +409,20 @@ enum br_driver { BR_ALL, BR_CAT, BR_TAG, BR_RATING, BR__MAX };
 
 static const char *const browse_sql[STORE_EXT_SORT__MAX][BR__MAX] = {
 	[STORE_EXT_SORT_POPULAR] = BROWSE_ALL4(SK_POPULAR, "downloads",
-		BR_KEYSET_DESC(SK_POPULAR, "e.downloads <= ?"),
+		BR_KEYSET_DESC("e.downloads", "?"),
 		"e.downloads DESC, e.id DESC"),
-	/* The key is microseconds since the epoch; the bound in whole
-	 * seconds, rounded up. */
+	/* The key is microseconds since the epoch (UTC, the session's
+	 * zone); TIMESTAMPADD turns it back exactly. */
 	[STORE_EXT_SORT_NEWEST] = BROWSE_ALL4(SK_NEWEST, "published",
-		BR_KEYSET_DESC(SK_NEWEST,
-			"e.published_at < FROM_UNIXTIME(? DIV 1000000 + 1)"),
+		BR_KEYSET_DESC("e.published_at",
+			"TIMESTAMPADD(MICROSECOND, ?, '1970-01-01 00:00:00')"),
 		"e.published_at DESC, e.id DESC"),
+	/* rating_avg is DECIMAL(3,2): the key is it times 100, exactly. */
 	[STORE_EXT_SORT_RATING] = BROWSE_ALL4(SK_RATING, "rating",
-		BR_KEYSET_DESC(SK_RATING, "e.rating_avg <= ? / 100"),
+		BR_KEYSET_DESC("e.rating_avg", "? / 100"),
 		"e.rating_avg DESC, e.id DESC"),
 	[STORE_EXT_SORT_PRICE] = BROWSE_ALL4(SK_PRICE, "price",
-		BR_KEYSET_ASC(SK_PRICE, "e.price_amount >= ?"),
+		BR_KEYSET_ASC("e.price_amount", "?"),
 		"e.price_amount ASC, e.id ASC"),
 };
 
@@ -573,7 +578,6 @@ static int store_ext_browse(struct arena *a, const struct store_ext_filter *f,
 	p[np++] = DB_INT(f->price);
 	p[np++] = DB_DOUBLE(f->min_rating);
 	p[np++] = DB_INT(f->has_after);
-	p[np++] = DB_INT(f->after_key);
 	p[np++] = DB_INT(f->after_key);
 	p[np++] = DB_INT(f->after_key);
 	p[np++] = DB_INT(f->after_id);
