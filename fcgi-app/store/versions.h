@@ -93,9 +93,10 @@ struct store_ver_cand {
  * (a slug listed twice gets its candidates twice). No order. */
 DF_MUST_CHECK int store_ver_candidates(struct arena *a, const char *slugs_json,
 	struct store_ver_cand **out, size_t *n);
-/* The full rows of the versions whose ids are in ids_json (a JSON
- * array of integers) that are still published and not yanked, in one
- * query. No order. */
+/* The rows of the versions whose ids are in ids_json (a JSON array of
+ * integers) that are still published and not yanked, in one query, as
+ * anyone may see them: checks, reject_reason, uploaded_at, submitted_at
+ * and reviewed_at are NULL. No order. */
 DF_MUST_CHECK int store_ver_published_by_ids(struct arena *a, const char *ids_json,
 	struct store_version **out, size_t *n);
 
