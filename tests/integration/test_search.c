@@ -186,6 +186,34 @@ Test(search, filters_and_sorts_apply_to_a_search)
 	free(s);
 }
 
+/* Relevance does not weigh a listing down for a long description (BM25
+ * with b = 0, core/search.cc): two listings with the word once in the
+ * same field weigh the same, and equal weights go newest first. */
+Test(search, a_long_description_does_not_push_a_listing_down)
+{
+	const char *a = market_slug("srch-short"), *b = market_slug("srch-long");
+	const char *w = new_word();
+	char path[256], body[2048], *s, *p;
+	int i;
+
+	market_create(cast.dev, a, "");
+	market_create(cast.dev, b, "");
+	set_summary(a, w);
+	set_summary(b, w);
+	/* b, the newer, also describes itself at length. */
+	p = body + sprintf(body, "{\"description\": \"");
+	for (i = 0; i < 40; i++)
+		p += sprintf(p, "lengthy words about other things ");
+	sprintf(p, "\"}");
+	snprintf(path, sizeof(path), EXT "/%s", b);
+	cr_assert_eq(market_status("PATCH", path, cast.dev, body), 200);
+	market_publish(&cast, a, "1.0.0", "^1.80.0");
+	market_publish(&cast, b, "1.0.0", "^1.80.0");
+	s = slugs_of(w, "&sort=relevance");
+	cr_assert(strstr(s, a) != NULL && strstr(s, b) == s, "%s", s);
+	free(s);
+}
+
 /* Relevance pages carry an offset: walking them gives each match once. */
 Test(search, relevance_pages_walk_every_match_once)
 {
