@@ -1,5 +1,6 @@
 /* Shared steps of the marketplace suites (see market.h). */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <json-c/json.h>
 #include <openssl/sha.h>
 #include <stdio.h>
@@ -233,4 +234,48 @@ long market_json_int(struct json_object *o, const char *path)
 	    !json_object_is_type(o, json_type_int))
 		return -1;
 	return (long)json_object_get_int64(o);
+}
+
+const char *market_search_path(const char *q, const char *extra)
+{
+	static char path[1024];
+	char *p;
+	size_t i;
+
+	p = path + snprintf(path, sizeof(path), EXT "?q=");
+	for (i = 0; q[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)q[i];
+
+		if (isalnum(c))
+			*p++ = (char)c;
+		else
+			p += sprintf(p, "%%%02X", c);
+	}
+	snprintf(p, sizeof(path) - (size_t)(p - path), "%s", extra);
+	return path;
+}
+
+char *market_search_slugs(const char *q, const char *extra)
+{
+	struct client_resp r;
+	struct json_object *o, *items;
+	char *out = calloc(1, 1);
+	size_t i, len = 0;
+	char more[256];
+
+	snprintf(more, sizeof(more), "&limit=100%s", extra);
+	cr_assert_eq(market_req("GET", market_search_path(q, more), NULL, NULL, &r), 200,
+		"q=%s: %s", q, r.body);
+	o = client_json(&r);
+	items = json_object_object_get(o, "items");
+	for (i = 0; i < json_object_array_length(items); i++) {
+		const char *s = client_json_str(
+			json_object_array_get_idx(items, i), "slug");
+
+		out = realloc(out, len + strlen(s) + 2);
+		len += (size_t)sprintf(out + len, "%s ", s);
+	}
+	json_object_put(o);
+	client_free(&r);
+	return out;
 }

@@ -75,4 +75,11 @@ void market_sha256_hex(const void *buf, size_t len, char out[65]);
  * or -1. */
 long market_json_int(struct json_object *o, const char *path);
 
+/* The path of a search for q (percent-encoded) with extra query
+ * parameters ("&sort=newest" or ""); a static buffer. */
+const char *market_search_path(const char *q, const char *extra);
+/* The slugs a search for q answers (limit 100), in order, each followed
+ * by a space (malloc'd); fails the test unless it answers 200. */
+char *market_search_slugs(const char *q, const char *extra);
+
 #endif

@@ -3,7 +3,6 @@
  * worker, edits and suspensions reach the index, a rebuild from nothing
  * answers as the index kept in step did, and query syntax in q is text. */
 #include <criterion/criterion.h>
-#include <ctype.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,54 +33,9 @@ static const char *new_word(void)
 	return p;
 }
 
-static const char *path_q(const char *q, const char *extra)
-{
-	static char path[1024];
-	char *p;
-	size_t i;
-
-	p = path + snprintf(path, sizeof(path), EXT "?q=");
-	for (i = 0; q[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)q[i];
-
-		if (isalnum(c))
-			*p++ = (char)c;
-		else
-			p += sprintf(p, "%%%02X", c);
-	}
-	snprintf(p, sizeof(path) - (size_t)(p - path), "%s", extra);
-	return path;
-}
-
-/* The slugs a search answers, in order, joined by spaces (malloc'd). */
-static char *slugs_of(const char *q, const char *extra)
-{
-	struct client_resp r;
-	struct json_object *o, *items;
-	char *out = calloc(1, 1);
-	size_t i, len = 0;
-	char more[256];
-
-	snprintf(more, sizeof(more), "&limit=100%s", extra);
-	cr_assert_eq(market_req("GET", path_q(q, more), NULL, NULL, &r), 200,
-		"q=%s: %s", q, r.body);
-	o = client_json(&r);
-	items = json_object_object_get(o, "items");
-	for (i = 0; i < json_object_array_length(items); i++) {
-		const char *s = client_json_str(
-			json_object_array_get_idx(items, i), "slug");
-
-		out = realloc(out, len + strlen(s) + 2);
-		len += (size_t)sprintf(out + len, "%s ", s);
-	}
-	json_object_put(o);
-	client_free(&r);
-	return out;
-}
-
 static int found(const char *q, const char *slug)
 {
-	char *s = slugs_of(q, "");
+	char *s = market_search_slugs(q, "");
 	char want[128];
 	int hit;
 
@@ -171,17 +125,17 @@ Test(search, filters_and_sorts_apply_to_a_search)
 	set_summary(b, w);
 	market_publish(&cast, a, "1.0.0", "^1.80.0");
 	market_publish(&cast, b, "1.0.0", "^1.80.0");
-	s = slugs_of(w, "&tag=srchtag");
+	s = market_search_slugs(w, "&tag=srchtag");
 	cr_assert(strstr(s, a) != NULL && strstr(s, b) == NULL, "%s", s);
 	free(s);
-	s = slugs_of(w, "&category=themes");
+	s = market_search_slugs(w, "&category=themes");
 	cr_assert_str_eq(s, "");
 	free(s);
 	/* Newest first: b was published after a. */
-	s = slugs_of(w, "&sort=newest");
+	s = market_search_slugs(w, "&sort=newest");
 	cr_assert(strstr(s, b) != NULL && strstr(s, a) > strstr(s, b), "%s", s);
 	free(s);
-	s = slugs_of(w, "&price=paid");
+	s = market_search_slugs(w, "&price=paid");
 	cr_assert_str_eq(s, "");
 	free(s);
 }
@@ -209,7 +163,7 @@ Test(search, a_long_description_does_not_push_a_listing_down)
 	cr_assert_eq(market_status("PATCH", path, cast.dev, body), 200);
 	market_publish(&cast, a, "1.0.0", "^1.80.0");
 	market_publish(&cast, b, "1.0.0", "^1.80.0");
-	s = slugs_of(w, "&sort=relevance");
+	s = market_search_slugs(w, "&sort=relevance");
 	cr_assert(strstr(s, a) != NULL && strstr(s, b) == s, "%s", s);
 	free(s);
 }
@@ -236,7 +190,7 @@ Test(search, relevance_pages_walk_every_match_once)
 		size_t k;
 
 		snprintf(path, sizeof(path), "%s%s%s",
-			path_q(w, "&sort=relevance&limit=2"),
+			market_search_path(w, "&sort=relevance&limit=2"),
 			*next ? "&cursor=" : "", next);
 		cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 200, "%s",
 			r.body);
@@ -278,7 +232,7 @@ Test(search, query_syntax_in_q_is_searched_as_words)
 	char *s;
 
 	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
-		s = slugs_of(qs[i], "");
+		s = market_search_slugs(qs[i], "");
 		free(s);
 	}
 	/* AND of Xapian (and + of MariaDB) would require the missing word;

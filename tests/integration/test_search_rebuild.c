@@ -3,7 +3,6 @@
  * writer lock for seconds, while searches answer from the index as it is,
  * which the tests of test_search (run in parallel) must not meet. */
 #include <criterion/criterion.h>
-#include <ctype.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,61 +14,16 @@
 TestSuite(search_rebuild);
 
 
-static const char *path_q(const char *q, const char *extra)
-{
-	static char path[1024];
-	char *p;
-	size_t i;
-
-	p = path + snprintf(path, sizeof(path), EXT "?q=");
-	for (i = 0; q[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)q[i];
-
-		if (isalnum(c))
-			*p++ = (char)c;
-		else
-			p += sprintf(p, "%%%02X", c);
-	}
-	snprintf(p, sizeof(path) - (size_t)(p - path), "%s", extra);
-	return path;
-}
-
-/* The slugs a search answers, in order, joined by spaces (malloc'd). */
-static char *slugs_of(const char *q, const char *extra)
-{
-	struct client_resp r;
-	struct json_object *o, *items;
-	char *out = calloc(1, 1);
-	size_t i, len = 0;
-	char more[256];
-
-	snprintf(more, sizeof(more), "&limit=100%s", extra);
-	cr_assert_eq(market_req("GET", path_q(q, more), NULL, NULL, &r), 200,
-		"q=%s: %s", q, r.body);
-	o = client_json(&r);
-	items = json_object_object_get(o, "items");
-	for (i = 0; i < json_object_array_length(items); i++) {
-		const char *s = client_json_str(
-			json_object_array_get_idx(items, i), "slug");
-
-		out = realloc(out, len + strlen(s) + 2);
-		len += (size_t)sprintf(out + len, "%s ", s);
-	}
-	json_object_put(o);
-	client_free(&r);
-	return out;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The slugs of slugs_of in byte order: BM25 weights move a little with
+/* The slugs of market_search_slugs in byte order: BM25 weights move a little with
  * every listing other tests add meanwhile, the set found does not. */
 static char *slug_set(const char *q)
 {
-	char *s = slugs_of(q, ""), *v[100], *tok, *save = NULL, *out;
+	char *s = market_search_slugs(q, ""), *v[100], *tok, *save = NULL, *out;
 	size_t n = 0, i, len = 0, total = strlen(s) + 2;
 
 	for (tok = strtok_r(s, " ", &save); tok && n < 100;
