@@ -899,3 +899,18 @@ void client_expect_field_error(const char *method, const char *path,
 	client_assert_field_error(&r, field, code);
 	client_free(&r);
 }
+
+/* The rows the server's handlers have read, all sessions together. */
+long client_rows_read(void)
+{
+	char *s = client_sql("SELECT SUM(VARIABLE_VALUE) FROM"
+		" information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN"
+		" ('HANDLER_READ_NEXT', 'HANDLER_READ_PREV', 'HANDLER_READ_RND_NEXT',"
+		" 'HANDLER_READ_FIRST', 'HANDLER_READ_LAST')");
+	long n;
+
+	cr_assert(s != NULL);
+	n = strtol(s, NULL, 10);
+	free(s);
+	return n;
+}

@@ -120,6 +120,10 @@ char *client_sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The first column of the first row as a number, -1 when there is no
  * row. */
 long client_sql_long(const char *sql);
+/* The rows MariaDB's handlers have read so far, all sessions together
+ * (HANDLER_READ_* of GLOBAL_STATUS): a before/after difference bounds
+ * what a request read. */
+long client_rows_read(void);
 /* How many audit_log rows have this event and subject_id. */
 long client_audit_count(const char *event, const char *subject);
 

@@ -310,21 +310,6 @@ Test(admin_users, filters_by_role_and_status)
 	free(adm);
 }
 
-/* The rows the server's handlers have read, all sessions together. */
-static long rows_read(void)
-{
-	char *s = client_sql("SELECT SUM(VARIABLE_VALUE) FROM"
-		" information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN"
-		" ('HANDLER_READ_NEXT', 'HANDLER_READ_PREV', 'HANDLER_READ_RND_NEXT',"
-		" 'HANDLER_READ_FIRST', 'HANDLER_READ_LAST')");
-	long n;
-
-	cr_assert(s != NULL);
-	n = strtol(s, NULL, 10);
-	free(s);
-	return n;
-}
-
 /* At 200,000 accounts the list must not walk them all for a filter or a
  * search few accounts match: a prefix nobody has (a substring search
  * read every account for it) and a role and status nobody combines read
@@ -345,7 +330,7 @@ Test(admin_users, rare_searches_and_filters_read_few_rows)
 	 * make sure of it (other tests may have left one). */
 	free(client_sql("UPDATE users SET status = 'active'"
 		" WHERE role = 'support' AND status = 'suspended'"));
-	before = rows_read();
+	before = client_rows_read();
 	for (i = 0; i < 5; i++) {
 		snprintf(path, sizeof(path), USERS "?q=zz%s%d", m, i);
 		expect_names(path, adm, "");
@@ -353,7 +338,7 @@ Test(admin_users, rare_searches_and_filters_read_few_rows)
 			USERS "?role=support&status=suspended&limit=%d", 10 + i);
 		expect_names(path, adm, "");
 	}
-	read = rows_read() - before;
+	read = client_rows_read() - before;
 	/* 10 walks would read at least 10 * users rows. */
 	cr_assert(read < 2 * users, "%ld rows read for 10 empty lists"
 		" (%ld accounts)", read, users);

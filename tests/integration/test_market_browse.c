@@ -482,21 +482,6 @@ Test(browse, every_filter_plan_pages_in_sort_order)
 	}
 }
 
-/* The rows the server's handlers have read, all sessions together. */
-static long rows_read(void)
-{
-	char *s = client_sql("SELECT SUM(VARIABLE_VALUE) FROM"
-		" information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME IN"
-		" ('HANDLER_READ_NEXT', 'HANDLER_READ_PREV', 'HANDLER_READ_RND_NEXT',"
-		" 'HANDLER_READ_FIRST', 'HANDLER_READ_LAST')");
-	long n;
-
-	cr_assert(s != NULL);
-	n = strtol(s, NULL, 10);
-	free(s);
-	return n;
-}
-
 /* A category or tag that matches nothing is answered from an index: at
  * 60,000 extensions walking the sort index for it took a second and any
  * client can send one. Each distinct request (no cache can help) used to
@@ -521,7 +506,7 @@ Test(browse, a_filter_that_matches_nothing_reads_no_catalogue_rows)
 	for (i = 0; i < 12; i++)
 		cr_assert_eq(market_status("GET", EXT "?category=themes&limit=1",
 			NULL, NULL), 200);
-	before = rows_read();
+	before = client_rows_read();
 	for (i = 0; i < 10; i++) {
 		snprintf(path, sizeof(path), EXT "?category=%s-%d&sort=%s", m, i,
 			i % 2 ? "newest" : "popular");
@@ -530,7 +515,7 @@ Test(browse, a_filter_that_matches_nothing_reads_no_catalogue_rows)
 			i % 2 ? "rating" : "price");
 		cr_assert_eq(market_status("GET", path, NULL, NULL), 200);
 	}
-	read = rows_read() - before;
+	read = client_rows_read() - before;
 	/* 20 walks would read at least 20 * published rows; what other
 	 * sessions and the workers' facts read meanwhile stays far below. */
 	cr_assert(read < 10 * published, "%ld rows read for 20 empty answers"
@@ -573,14 +558,14 @@ Test(browse, a_cursor_among_equal_sort_values_reads_from_the_cursor_on)
 	for (i = 0; i < 12; i++)
 		cr_assert_eq(market_status("GET", EXT "?category=themes&limit=1",
 			NULL, NULL), 200);
-	before = rows_read();
+	before = client_rows_read();
 	for (i = 0; i < 10; i++) {
 		/* A parameter of its own: the cache answers no page. */
 		snprintf(path, sizeof(path), EXT "?sort=rating&limit=1"
 			"&cursor=%s&nc=%d", next, i);
 		cr_assert_eq(market_status("GET", path, NULL, NULL), 200);
 	}
-	read = rows_read() - before;
+	read = client_rows_read() - before;
 	/* Before: at least unrated - 3 rows a page; now about 2. */
 	cr_assert(read < 5 * (unrated - 3), "%ld rows read for 10 pages of 1"
 		" behind %ld equal ratings", read, unrated - 3);
