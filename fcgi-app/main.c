@@ -5,6 +5,7 @@
  * a crash costs one request and never shrinks the pool. */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -129,6 +130,26 @@ static void handle(FCGX_Request *fr, struct arena *a)
 	log_access(&req, req.route ? req.route->pattern : NULL);
 }
 
+/* Each login's scrypt takes a 16 MiB buffer (N 2^14, r 8). By default
+ * glibc mmaps the first one, and its free raises the dynamic mmap
+ * threshold to 16 MiB and the trim threshold to 32 MiB: every later one
+ * comes from the heap and stays there, so a worker that served one login
+ * kept 17 MB private for good. Fixed thresholds end the adjustment: a
+ * block of 1 MiB or more is mmapped and unmapped at free (the next login
+ * faults its buffer in again, a small share of scrypt's own time), and
+ * more than 2 MiB free at the top of the heap goes back too, while the
+ * arena's larger answer chunks (lists, a few hundred KB) still reuse heap
+ * memory without a syscall each request. */
+static void worker_malloc_policy(void)
+{
+#if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+	if (mallopt(M_MMAP_THRESHOLD, 1024 * 1024) != 1 ||
+	    mallopt(M_TRIM_THRESHOLD, 2 * 1024 * 1024) != 1)
+		log_msg(LOG_WARN, "malloc thresholds not set; a login's "
+			"scrypt buffer may stay in the worker");
+#endif
+}
+
 static int worker_run(int listen_fd)
 {
 	FCGX_Request fr;
@@ -136,6 +157,7 @@ static int worker_run(int listen_fd)
 
 	install_signals();
 	shm_count(SHM_C_WORKER_STARTS, 1);
+	worker_malloc_policy();
 	a = arena_new(16384);
 	if (a == NULL || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
 		log_msg(LOG_ERROR, "worker cannot allocate its request state");
