@@ -646,6 +646,18 @@ int http_set_body(struct request *req, int status, const char *content_type,
 	return 0;
 }
 
+int http_set_body_ref(struct request *req, int status,
+	const char *content_type, const char *body, size_t len)
+{
+	if (content_type != NULL && !header_value_ok(content_type))
+		return DF_EINVAL;
+	req->resp.status = status;
+	req->resp.content_type = content_type;
+	req->resp.body = body != NULL ? body : "";
+	req->resp.body_len = body != NULL ? len : 0;
+	return 0;
+}
+
 int http_set_json(struct request *req, int status, struct json_object *obj)
 {
 	const char *s;

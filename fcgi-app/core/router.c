@@ -987,7 +987,10 @@ static int answer_from_cache(struct request *req,
 	size_t i;
 	int rc;
 
-	rc = http_set_body(req, 200, e->content_type, e->body, e->body_len);
+	/* Not copied again: e is this worker's own copy of the slot, and
+	 * no other lookup comes before the answer is written. */
+	rc = http_set_body_ref(req, 200, e->content_type, e->body,
+		e->body_len);
 	for (i = 0; rc == 0 && i < e->nheaders; i++)
 		rc = http_set_header(req, e->headers[i].name,
 			e->headers[i].value);
