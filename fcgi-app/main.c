@@ -5,6 +5,7 @@
  * a crash costs one request and never shrinks the pool. */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -91,16 +93,143 @@ static long fcgx_read(void *ctx, char *buf, size_t len)
 	return n;
 }
 
-static int fcgx_write(void *ctx, const char *buf, size_t len)
+/* The answer as http_write_response hands it over: the header block and
+ * the body, in the request's arena (or the response cache's buffer, valid
+ * until this worker's next lookup), so kept by reference until sent. */
+#define OUT_PIECES 4
+struct out_pieces {
+	const char *p[OUT_PIECES];
+	size_t n[OUT_PIECES];
+	size_t count;
+};
+
+static int collect_write(void *ctx, const char *buf, size_t len)
 {
-	while (len > 0) {
-		int chunk = len > 65536 ? 65536 : (int)len;
-		if (FCGX_PutStr(buf, chunk, ctx) != chunk)
+	struct out_pieces *o = ctx;
+
+	if (o->count >= OUT_PIECES)
+		return -1;
+	o->p[o->count] = buf;
+	o->n[o->count++] = len;
+	return 0;
+}
+
+/* All of iov[0..cnt) to fd, whatever the kernel takes per call. */
+static int writev_all(int fd, struct iovec *iov, int cnt)
+{
+	while (cnt > 0) {
+		ssize_t w = writev(fd, iov, cnt);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
 			return -1;
-		buf += chunk;
-		len -= (size_t)chunk;
+		}
+		while (cnt > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			cnt--;
+		}
+		if (cnt > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
 	}
 	return 0;
+}
+
+#define FCGI_VERSION_1 1
+#define FCGI_END_REQUEST 3
+#define FCGI_STDOUT 6
+/* Content per FCGI_STDOUT record: the protocol allows 65535; a multiple
+ * of 8 keeps every record but the last aligned without padding. */
+#define FCGI_RECORD_MAX 65528
+/* iovecs per writev: room for a record's header and its two pieces. */
+#define OUT_IOV 48
+
+static void fcgi_header(unsigned char *h, int type, int id, size_t len)
+{
+	h[0] = FCGI_VERSION_1;
+	h[1] = (unsigned char)type;
+	h[2] = (unsigned char)(id >> 8);
+	h[3] = (unsigned char)id;
+	h[4] = (unsigned char)(len >> 8);
+	h[5] = (unsigned char)len;
+	h[6] = 0;               /* no padding */
+	h[7] = 0;
+}
+
+/* Sends the answer as FCGI_STDOUT records of up to 64 KiB, then the
+ * stream's end and FCGI_END_REQUEST, in one writev for any answer of
+ * up to about 900 KB (fourteen records). libfcgi's own stream copies
+ * everything through an 8 KiB buffer and writes each time it fills: a
+ * 22 KB cached list took four write()s and a copy. The out stream is
+ * then marked closed (its public fields), so FCGX_Finish_r writes
+ * nothing more and only drains the input and closes or keeps the
+ * connection as before; a failed write is recorded as the stream's
+ * error, so the connection is closed. */
+static int fcgi_send(FCGX_Request *fr, struct arena *a,
+	const struct out_pieces *o)
+{
+	struct iovec iov[OUT_IOV];
+	unsigned char *hdr, *h, *tail;
+	size_t total = 0, nrec, i, piece = 0, off = 0;
+	int cnt = 0, rc = 0;
+
+	for (i = 0; i < o->count; i++)
+		total += o->n[i];
+	nrec = (total + FCGI_RECORD_MAX - 1) / FCGI_RECORD_MAX;
+	hdr = arena_alloc(a, 8 * nrec + 24);
+	if (hdr == NULL) {
+		rc = -1;
+		errno = ENOMEM;
+		goto out;
+	}
+	h = hdr;
+	while (total > 0) {
+		size_t rec = total < FCGI_RECORD_MAX ? total : FCGI_RECORD_MAX;
+
+		if (cnt > OUT_IOV - 1 - OUT_PIECES) {
+			if ((rc = writev_all(fr->ipcFd, iov, cnt)) != 0)
+				goto out;
+			cnt = 0;
+		}
+		fcgi_header(h, FCGI_STDOUT, fr->requestId, rec);
+		iov[cnt].iov_base = h;
+		iov[cnt++].iov_len = 8;
+		h += 8;
+		total -= rec;
+		while (rec > 0) {
+			size_t take = o->n[piece] - off;
+
+			if (take > rec)
+				take = rec;
+			if (take > 0) {
+				iov[cnt].iov_base = (char *)o->p[piece] + off;
+				iov[cnt++].iov_len = take;
+			}
+			rec -= take;
+			off += take;
+			if (off == o->n[piece]) {
+				piece++;
+				off = 0;
+			}
+		}
+	}
+	/* The stream's end (an empty record), then the request's. */
+	tail = h;
+	fcgi_header(tail, FCGI_STDOUT, fr->requestId, 0);
+	fcgi_header(tail + 8, FCGI_END_REQUEST, fr->requestId, 8);
+	memset(tail + 16, 0, 8); /* appStatus 0, FCGI_REQUEST_COMPLETE */
+	iov[cnt].iov_base = tail;
+	iov[cnt++].iov_len = 24;
+	rc = writev_all(fr->ipcFd, iov, cnt);
+out:
+	fr->out->wasFCloseCalled = 1;
+	fr->out->isClosed = 1;
+	if (rc != 0 && fr->out->FCGI_errno == 0)
+		fr->out->FCGI_errno = errno != 0 ? errno : EIO;
+	return rc;
 }
 
 /* One request, start to end; its memory is released by the caller's
@@ -108,6 +237,7 @@ static int fcgx_write(void *ctx, const char *buf, size_t len)
 static void handle(FCGX_Request *fr, struct arena *a)
 {
 	struct request req;
+	struct out_pieces out = { .count = 0 };
 	const char *why = NULL;
 	int status;
 	uint64_t dur_us;
@@ -121,12 +251,33 @@ static void handle(FCGX_Request *fr, struct arena *a)
 		problem_send(&req, status, NULL, why);
 	else
 		router_dispatch(&router, &req);
-	if (http_write_response(&req, fcgx_write, fr->out) != 0)
+	if (http_write_response(&req, collect_write, &out) != 0 ||
+	    fcgi_send(fr, a, &out) != 0)
 		log_req_msg(&req, LOG_INFO, "client went away before the answer");
 	dur_us = (http_now_ns() - req.t_start_ns) / 1000;
 	metrics_observe_request(router_route_index(&router, req.route),
 		req.resp.status, dur_us);
 	log_access(&req, req.route ? req.route->pattern : NULL);
+}
+
+/* Each login's scrypt takes a 16 MiB buffer (N 2^14, r 8). By default
+ * glibc mmaps the first one, and its free raises the dynamic mmap
+ * threshold to 16 MiB and the trim threshold to 32 MiB: every later one
+ * comes from the heap and stays there, so a worker that served one login
+ * kept 17 MB private for good. Fixed thresholds end the adjustment: a
+ * block of 1 MiB or more is mmapped and unmapped at free (the next login
+ * faults its buffer in again, a small share of scrypt's own time), and
+ * more than 2 MiB free at the top of the heap goes back too, while the
+ * arena's larger answer chunks (lists, a few hundred KB) still reuse heap
+ * memory without a syscall each request. */
+static void worker_malloc_policy(void)
+{
+#if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+	if (mallopt(M_MMAP_THRESHOLD, 1024 * 1024) != 1 ||
+	    mallopt(M_TRIM_THRESHOLD, 2 * 1024 * 1024) != 1)
+		log_msg(LOG_WARN, "malloc thresholds not set; a login's "
+			"scrypt buffer may stay in the worker");
+#endif
 }
 
 static int worker_run(int listen_fd)
@@ -136,6 +287,7 @@ static int worker_run(int listen_fd)
 
 	install_signals();
 	shm_count(SHM_C_WORKER_STARTS, 1);
+	worker_malloc_policy();
 	a = arena_new(16384);
 	if (a == NULL || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
 		log_msg(LOG_ERROR, "worker cannot allocate its request state");

@@ -67,7 +67,7 @@ struct auth_info {
 struct response {
 	int status;               /* 0 until something is set */
 	const char *content_type; /* NULL: no body */
-	const char *body;         /* arena */
+	const char *body;         /* arena, or http_set_body_ref's */
 	size_t body_len;
 	struct http_kv headers[HTTP_MAX_RESP_HEADERS];
 	size_t nheaders;
@@ -185,6 +185,11 @@ DF_MUST_CHECK int http_set_header(struct request *req, const char *name, const c
 /* Sets status and a body (copied into the arena). */
 DF_MUST_CHECK int http_set_body(struct request *req, int status, const char *content_type,
 	const char *body, size_t len);
+/* As http_set_body, but content_type and body are not copied: both must
+ * stay unchanged until the answer is written (a cached answer in the
+ * cache's per-process copy, which only the next lookup replaces). */
+DF_MUST_CHECK int http_set_body_ref(struct request *req, int status,
+	const char *content_type, const char *body, size_t len);
 /* Serialises obj (json-c, plain, no slash escaping) as the body with
  * "application/json; charset=utf-8". Does not take ownership of obj. */
 DF_MUST_CHECK int http_set_json(struct request *req, int status, struct json_object *obj);

@@ -29,7 +29,6 @@
 
 /* Patterns longer than this many segments are refused at start: the
  * specificity of a match is a bitmask with one bit per segment. */
-#define ROUTER_MAX_SEGMENTS 32
 #define ROUTER_JSON_DEPTH_DEFAULT 32
 /* "route:<METHOD> <pattern>", the key of a route's global bucket. */
 #define ROUTER_GLOBAL_KEY_MAX 320
@@ -110,6 +109,75 @@ static int match_impl(const char *pattern, const char *path, uint32_t *spec,
 		*nparams = params != NULL && a != NULL ? n : 0;
 	if (spec != NULL)
 		*spec = mask;
+	return 1;
+}
+
+/* pattern (valid) as a shape; 0 when a segment lies beyond 64 KiB. */
+static int shape_of(const char *pattern, struct router_shape *sh)
+{
+	const char *s = pattern, *seg;
+	size_t len;
+
+	memset(sh, 0, sizeof(*sh));
+	while (next_segment(&s, &seg, &len)) {
+		size_t off = (size_t)(seg - pattern);
+
+		if (sh->nseg >= ROUTER_MAX_SEGMENTS || off > UINT16_MAX ||
+		    len > UINT16_MAX)
+			return 0;
+		sh->off[sh->nseg] = (uint16_t)off;
+		sh->len[sh->nseg] = (uint16_t)len;
+		if (!is_param(seg, len))
+			sh->literal |= 1u << (ROUTER_MAX_SEGMENTS - 1 - sh->nseg);
+		sh->nseg++;
+	}
+	return 1;
+}
+
+/* A request path cut into segments; n is -1 when no pattern can match
+ * it (as match_impl: an empty segment, more segments than a pattern may
+ * have, or no leading '/'). */
+struct path_cut {
+	int n;
+	const char *seg[ROUTER_MAX_SEGMENTS];
+	size_t len[ROUTER_MAX_SEGMENTS];
+};
+
+static void cut_path(const char *path, struct path_cut *pc)
+{
+	const char *seg;
+	size_t len;
+
+	pc->n = -1;
+	if (path == NULL || path[0] != '/')
+		return;
+	pc->n = 0;
+	while (next_segment(&path, &seg, &len)) {
+		if (len == 0 || pc->n >= ROUTER_MAX_SEGMENTS) {
+			pc->n = -1;
+			return;
+		}
+		pc->seg[pc->n] = seg;
+		pc->len[pc->n++] = len;
+	}
+}
+
+/* match_impl of route i against a cut path, without the parameters. */
+static int shape_match(const struct router *r, size_t i,
+	const struct path_cut *pc, uint32_t *spec)
+{
+	const struct router_shape *sh = &r->shape[i];
+	const char *pattern = r->flat[i]->pattern;
+	int j;
+
+	if (pc->n != (int)sh->nseg)
+		return 0;
+	for (j = 0; j < pc->n; j++)
+		if ((sh->literal & (1u << (ROUTER_MAX_SEGMENTS - 1 - j))) &&
+		    (sh->len[j] != pc->len[j] ||
+		     memcmp(pattern + sh->off[j], pc->seg[j], pc->len[j]) != 0))
+			return 0;
+	*spec = sh->literal;
 	return 1;
 }
 
@@ -240,7 +308,8 @@ int router_init(struct router *r)
 			     * answer from its first copy forever. */
 			    ((rt->flags & ROUTE_PUBLIC_CACHE) &&
 			     (rt->method != HTTP_GET || rt->cache_gens == 0)) ||
-			    !shape_valid(rt)) {
+			    !shape_valid(rt) || !shape_of(rt->pattern,
+			    &r->shape[n])) {
 				log_msg(LOG_ERROR, "router: table %s: bad route "
 					"%s %s", tab->name ? tab->name : "?",
 					http_method_name(rt->method),
@@ -918,7 +987,10 @@ static int answer_from_cache(struct request *req,
 	size_t i;
 	int rc;
 
-	rc = http_set_body(req, 200, e->content_type, e->body, e->body_len);
+	/* Not copied again: e is this worker's own copy of the slot, and
+	 * no other lookup comes before the answer is written. */
+	rc = http_set_body_ref(req, 200, e->content_type, e->body,
+		e->body_len);
 	for (i = 0; rc == 0 && i < e->nheaders; i++)
 		rc = http_set_header(req, e->headers[i].name,
 			e->headers[i].value);
@@ -1131,6 +1203,7 @@ static void answer_options(struct router *r, struct request *req,
 void router_dispatch(struct router *r, struct request *req)
 {
 	const struct route *rt, *chosen = NULL;
+	struct path_cut pc;
 	enum http_method want;
 	uint32_t spec, best = 0;
 	unsigned mask = 0;
@@ -1149,9 +1222,9 @@ void router_dispatch(struct router *r, struct request *req)
 
 	/* The resource is the most specific pattern matching the path;
 	 * routes of that shape differ only in method. */
+	cut_path(req->path, &pc);
 	for (i = 0; i < r->nroutes; i++) {
-		if (!match_impl(r->flat[i]->pattern, req->path, &spec, NULL,
-		    NULL, NULL))
+		if (!shape_match(r, i, &pc, &spec))
 			continue;
 		if (!found || spec > best) {
 			best = spec;
@@ -1172,8 +1245,8 @@ void router_dispatch(struct router *r, struct request *req)
 	want = req->method == HTTP_HEAD ? HTTP_GET : req->method;
 	for (i = 0; i < r->nroutes && chosen == NULL; i++) {
 		rt = r->flat[i];
-		if (rt->method == want && match_impl(rt->pattern, req->path,
-		    &spec, NULL, NULL, NULL) && spec == best)
+		if (rt->method == want && shape_match(r, i, &pc, &spec) &&
+		    spec == best)
 			chosen = rt;
 	}
 	if (chosen == NULL || want == HTTP_OTHER) {

@@ -1,7 +1,10 @@
-/* Access tokens (HS256 JWTs). libjwt 1.10 signs and checks signatures
- * but takes the algorithm from the token and checks no claims, so the
- * header is read and alg pinned here before libjwt sees the token, and
- * every claim is checked here after. */
+/* Access tokens (HS256 JWTs). libjwt 1.10 signs them. It would check
+ * a signature with the algorithm the token names and no claim, so the
+ * check is all ours: the header is read and alg pinned, the HMAC over
+ * "header.payload" compared in constant time, then every claim checked.
+ * libjwt's jwt_decode once repeated the signature check after ours (its
+ * own base64, JSON parse and HMAC): it could refuse nothing ours lets
+ * through, and it was a fifth of the worker's time on GET /me. */
 #include <jwt.h>
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -237,7 +240,6 @@ int token_verify_ex(const struct config *cfg, const char *token,
 	unsigned char mac[CRYPTO_SHA256_LEN], sig[CRYPTO_SHA256_LEN + 3];
 	const char *dot1, *dot2;
 	size_t len, i, ndots = 0;
-	jwt_t *jwt = NULL;
 	int rc = DF_EAUTH, exp_only = 0;
 
 	if (expired != NULL)
@@ -270,8 +272,7 @@ int token_verify_ex(const struct config *cfg, const char *token,
 	if (head == NULL || !header_ok(head))
 		goto out;
 
-	/* Our own constant-time check of the HMAC over "header.payload",
-	 * independent of how libjwt compares. */
+	/* The constant-time check of the HMAC over "header.payload". */
 	if (crypto_b64url_decode(dot2 + 1, TOKEN_SIG_B64_LEN, sig) !=
 	    CRYPTO_SHA256_LEN)
 		goto out;
@@ -280,12 +281,6 @@ int token_verify_ex(const struct config *cfg, const char *token,
 	if (!crypto_equal(mac, sig, sizeof(mac)))
 		goto out;
 
-	/* Never a NULL key: libjwt would then verify nothing. */
-	if (jwt_decode(&jwt, token, (const unsigned char *)cfg->jwt_secret,
-	    (int)cfg->jwt_secret_len) != 0 || jwt == NULL)
-		goto out;
-	if (jwt_get_alg(jwt) != JWT_ALG_HS256)
-		goto out;
 
 	payload = part_json(dot1 + 1, (size_t)(dot2 - dot1 - 1));
 	if (payload == NULL || !claims_ok(cfg, payload, now_s, out,
@@ -299,7 +294,6 @@ int token_verify_ex(const struct config *cfg, const char *token,
 	rc = 0;
 out:
 	crypto_wipe(mac, sizeof(mac));
-	jwt_free(jwt);
 	json_object_put(head);
 	json_object_put(payload);
 	return rc;

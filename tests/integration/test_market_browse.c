@@ -571,3 +571,103 @@ Test(browse, a_cursor_among_equal_sort_values_reads_from_the_cursor_on)
 		" behind %ld equal ratings", read, unrated - 3);
 	free(next);
 }
+
+/* write() and writev() calls the pool's workers have made so far (the
+ * syscw of /proc/PID/io: counts, not timings). */
+static long pool_write_calls(void)
+{
+	int pids[64];
+	size_t n = client_worker_pids(pids, 64), i;
+	long sum = 0;
+
+	cr_assert_gt(n, 0, "no worker of the pool found");
+	for (i = 0; i < n; i++) {
+		char path[64], line[128];
+		long v = -1;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/io", pids[i]);
+		f = fopen(path, "r");
+		cr_assert(f != NULL, "%s", path);
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "syscw: %ld", &v) == 1)
+				break;
+		fclose(f);
+		cr_assert_geq(v, 0, "no syscw in %s", path);
+		sum += v;
+	}
+	return sum;
+}
+
+#define BIG_ITEMS 4
+#define BIG_DESC 19000
+
+/* An answer of several FastCGI records (over 64 KiB: four listings whose
+ * descriptions are all '"', sent escaped) arrives whole, cached or not,
+ * and a cached one is sent in one writev with its end records, plus the
+ * access-log line: libfcgi's own stream wrote every 8 KiB (19 writes for
+ * this answer). */
+Test(browse, a_large_answer_arrives_whole_in_few_writes, .timeout = 180)
+{
+	struct market_cast c;
+	const char *tag = market_slug("bigtag");
+	struct client_resp r;
+	struct json_object *o, *items;
+	char path[256], *body, *p;
+	long before, writes;
+	size_t i, j;
+	int round;
+
+	market_cast(&c);
+	body = malloc(2 * BIG_DESC + 512);
+	cr_assert(body != NULL);
+	for (i = 0; i < BIG_ITEMS; i++) {
+		const char *slug = market_slug("big");
+
+		p = body + sprintf(body, "{\"slug\": \"%s\", \"name\": \"Big %s\","
+			" \"summary\": \"A large listing\", \"category\": \"other\","
+			" \"license\": \"MIT\", \"tags\": [\"%s\"], \"description\":"
+			" \"", slug, slug, tag);
+		for (j = 0; j < BIG_DESC; j++) {
+			*p++ = '\\';
+			*p++ = '"';
+		}
+		strcpy(p, "\"}");
+		cr_assert_eq(market_req("POST", EXT, c.dev, body, &r), 201,
+			"create %s: %ld %s", slug, r.status, r.body);
+		client_free(&r);
+		market_publish(&c, slug, "1.0.0", "*");
+	}
+	free(body);
+	snprintf(path, sizeof(path), EXT "?tag=%s&limit=100", tag);
+	/* A miss (from the handler), then hits (from the shared cache). */
+	for (round = 0; round < 3; round++) {
+		cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 200,
+			"%s", r.body);
+		cr_assert_gt(r.body_len, 65536);
+		o = client_json(&r);
+		cr_assert(o != NULL, "round %d: not JSON (%zu bytes)", round,
+			r.body_len);
+		items = json_object_object_get(o, "items");
+		cr_assert_eq(json_object_array_length(items), BIG_ITEMS);
+		for (i = 0; i < BIG_ITEMS; i++) {
+			const char *d = client_json_str(
+				json_object_array_get_idx(items, i), "description");
+
+			cr_assert(d != NULL && strlen(d) == BIG_DESC &&
+				strspn(d, "\"") == BIG_DESC, "round %d item %zu",
+				round, i);
+		}
+		json_object_put(o);
+		client_free(&r);
+	}
+	before = pool_write_calls();
+	for (round = 0; round < 10; round++) {
+		cr_assert_eq(market_req("GET", path, NULL, NULL, &r), 200);
+		client_free(&r);
+	}
+	writes = pool_write_calls() - before;
+	cr_expect_leq(writes, 10 * 3, "%ld write calls for 10 cached answers "
+		"of %d KiB", writes, 2 * BIG_ITEMS * BIG_DESC / 1024);
+	market_cast_free(&c);
+}

@@ -41,6 +41,41 @@ Test(crypto_hmac_sha256, matches_rfc4231_case_1)
 		"b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
 }
 
+/* The keyed context kept between calls: a key used again, another key,
+ * then the first again (a key changed in place too) all give RFC 4231's
+ * answers, never the previous key's. */
+Test(crypto_hmac_sha256, a_kept_key_is_never_used_for_another)
+{
+	static const char *const c1 =
+		"b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+	static const char *const c2 =
+		"5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+	unsigned char key[20], out[32];
+	char jefe[5] = "Jefe", hex[65];
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		memset(key, 0x0b, sizeof(key));
+		crypto_hmac_sha256(key, sizeof(key), "Hi There", 8, out);
+		hex_of(out, 32, hex);
+		cr_assert_str_eq(hex, c1, "round %d", round);
+		crypto_hmac_sha256(key, sizeof(key), "Hi There", 8, out);
+		hex_of(out, 32, hex);
+		cr_assert_str_eq(hex, c1, "round %d, again", round);
+		crypto_hmac_sha256(jefe, 4, "what do ya want for nothing?", 28,
+			out);
+		hex_of(out, 32, hex);
+		cr_assert_str_eq(hex, c2, "round %d", round);
+		/* Same buffer, other bytes: not the kept key. */
+		memcpy(jefe, "Jeff", 4);
+		crypto_hmac_sha256(jefe, 4, "what do ya want for nothing?", 28,
+			out);
+		hex_of(out, 32, hex);
+		cr_assert_str_neq(hex, c2, "round %d: a changed key", round);
+		memcpy(jefe, "Jefe", 4);
+	}
+}
+
 Test(crypto_hmac_sha256, matches_rfc4231_case_2_short_key)
 {
 	unsigned char out[32];

@@ -670,3 +670,23 @@ Test(http_new_request_id, is_32_lower_hex_and_fresh)
 	cr_assert_eq(strspn(a, "0123456789abcdef"), 32, "%s", a);
 	cr_assert_str_neq(a, b);
 }
+
+/* A cached answer is sent from the cache's own copy: the body is
+ * referenced, not copied into the arena, and a content type that could
+ * break the header block is still refused. */
+Test(http_write_response, a_referenced_body_is_sent_without_a_copy)
+{
+	static const char body[] = "{\"cached\":true}";
+	struct sbuf out = { .len = 0 };
+
+	parse_env("REQUEST_METHOD=GET", "REQUEST_URI=/",
+		"HTTP_X_REQUEST_ID=req-00000002", NULL);
+	cr_assert_eq(http_set_body_ref(&R, 200, "text/plain\r\nX: y", body,
+		sizeof(body) - 1), DF_EINVAL);
+	cr_assert_eq(http_set_body_ref(&R, 200, "application/json", body,
+		sizeof(body) - 1), 0);
+	cr_assert_eq(R.resp.body, body);
+	cr_assert_eq(http_write_response(&R, sbuf_write, &out), 0);
+	cr_assert(strstr(out.data, "Content-Length: 15\r\n") != NULL);
+	cr_assert(strstr(out.data, "\r\n\r\n{\"cached\":true}") != NULL);
+}
