@@ -539,7 +539,20 @@ Test(browse, a_cursor_among_equal_sort_values_reads_from_the_cursor_on)
 	cr_assert(s != NULL);
 	cr_assert_eq(sscanf(s, "%ld %ld", &published, &unrated), 2, "%s", s);
 	free(s);
-	cr_assert(unrated >= 12, "%ld unrated extensions", unrated);
+	/* A run of at least 12 equal ratings: the demo catalogue alone may
+	 * have fewer unrated listings; new ones are unrated. */
+	if (unrated < 12) {
+		struct market_cast c;
+
+		market_cast(&c);
+		for (; unrated < 12; unrated++, published++) {
+			const char *slug = market_slug("unrated");
+
+			market_create(c.dev, slug, "");
+			market_publish(&c, slug, "1.0.0", "*");
+		}
+		market_cast_free(&c);
+	}
 	/* To 3 rows before the end: unrated - 3 equal ratings above. */
 	for (left = published - 3; left > 0; left -= 100) {
 		if (next == NULL)
