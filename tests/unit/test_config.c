@@ -248,9 +248,11 @@ Test(config, statement_bound_is_read_overridden_and_may_be_off)
 	cr_assert_eq(load(dev_conf("db_statement_timeout_ms = 0\n"), NULL), 0,
 		"%s", err);
 	cr_assert_eq(cfg.db_statement_timeout_ms, 0);
+	config_free(&cfg);
 	cr_assert_eq(load(dev_conf("db_statement_timeout_ms = 1500\n"), env), 0,
 		"%s", err);
 	cr_assert_eq(cfg.db_statement_timeout_ms, 300);
+	config_free(&cfg);
 	expect_error(dev_conf("db_statement_timeout_ms = 300000\n"), NULL,
 		"key 'db_statement_timeout_ms'", NULL);
 	/* The read timeout (5 s here) would cut the connection first. */
