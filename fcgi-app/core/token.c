@@ -267,7 +267,7 @@ int token_verify_ex(const struct config *cfg, const char *token,
 	    strlen(dot2 + 1) != TOKEN_SIG_B64_LEN)
 		return DF_EAUTH;
 
-	/* alg is pinned before libjwt, which would trust it, sees the token. */
+	/* alg is pinned first: nothing below trusts the header's choice. */
 	head = part_json(token, (size_t)(dot1 - token));
 	if (head == NULL || !header_ok(head))
 		goto out;
@@ -280,7 +280,6 @@ int token_verify_ex(const struct config *cfg, const char *token,
 		(size_t)(dot2 - token), mac);
 	if (!crypto_equal(mac, sig, sizeof(mac)))
 		goto out;
-
 
 	payload = part_json(dot1 + 1, (size_t)(dot2 - dot1 - 1));
 	if (payload == NULL || !claims_ok(cfg, payload, now_s, out,
