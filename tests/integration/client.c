@@ -603,19 +603,24 @@ long client_audit_count(const char *event, const char *subject)
 
 char *client_file(const char *path)
 {
+	/* Read to the end in chunks: a /proc file reports size 0. */
 	FILE *f = fopen(path, "r");
+	size_t len = 0, cap = 4096, got;
 	char *s;
-	long n;
 
 	if (f == NULL)
 		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
+	s = malloc(cap + 1);
 	cr_assert(s != NULL);
-	n = (long)fread(s, 1, (size_t)n, f);
-	s[n] = '\0';
+	while ((got = fread(s + len, 1, cap - len, f)) > 0) {
+		len += got;
+		if (len == cap) {
+			cap *= 2;
+			s = realloc(s, cap + 1);
+			cr_assert(s != NULL);
+		}
+	}
+	s[len] = '\0';
 	fclose(f);
 	return s;
 }
