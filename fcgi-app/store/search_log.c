@@ -8,6 +8,7 @@
 #include "db.h"
 #include "search.h"
 #include "store/search_log.h"
+#include "store/tx.h"
 
 /* Change ids per batch: one writer commit each, its rows in one arena. */
 #define SYNC_BATCH 2000
@@ -52,21 +53,8 @@ static int apply_row(const struct db_result *res, size_t row)
 
 int store_search_last_change(int64_t *last)
 {
-	static const char sql[] =
-		"SELECT COALESCE(MAX(id), 0) FROM search_changes";
-	struct db_result res;
-	struct arena *a;
-	int rc;
-
-	*last = 0;
-	a = arena_new(1024);
-	if (a == NULL)
-		return DF_ENOMEM;
-	rc = db_query(a, sql, NULL, 0, &res);
-	if (rc == 0 && res.nrows == 1)
-		*last = db_int(&res, 0, 0, 0);
-	arena_free(a);
-	return rc;
+	return store_number("SELECT COALESCE(MAX(id), 0) FROM search_changes",
+		last);
 }
 
 /* Applies changes (from, to] in batches, committing each with its end. */

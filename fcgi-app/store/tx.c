@@ -75,6 +75,23 @@ int store_one(struct arena *a, const char *sql, const struct db_param *p,
 	return rc;
 }
 
+int store_number(const char *sql, int64_t *out)
+{
+	struct db_result res;
+	struct arena *a;
+	int rc;
+
+	*out = 0;
+	a = arena_new(1024);
+	if (a == NULL)
+		return DF_ENOMEM;
+	rc = db_query(a, sql, NULL, 0, &res);
+	if (rc == 0 && res.nrows > 0)
+		*out = db_int(&res, 0, 0, 0);
+	arena_free(a);
+	return rc;
+}
+
 int store_exec_one(const char *sql, const struct db_param *p, size_t np,
 	int none)
 {

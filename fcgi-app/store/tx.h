@@ -51,4 +51,9 @@ DF_MUST_CHECK int store_exec_one(const char *sql, const struct db_param *p,
 DF_MUST_CHECK int store_one(struct arena *a, const char *sql,
 	const struct db_param *p, size_t np, struct db_result *res);
 
+/* The first column of the first row of a parameterless sql as a number
+ * (0 without rows), read with an arena of its own: for the callers that
+ * have no request (health checks, the search index's sync). */
+DF_MUST_CHECK int store_number(const char *sql, int64_t *out);
+
 #endif
