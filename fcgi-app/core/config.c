@@ -181,6 +181,27 @@ static const struct key keys[] = {
 	ENUM("sendfile_header", sendfile_header, sendfile_names, NULL,
 		"x-sendfile"),
 
+	/* Payments (Stripe). The API base is configurable so that tests and
+	 * the dev stack talk to a local stand-in (tests/stripe/). The secret
+	 * key and the webhook signing secrets are read from files; during a
+	 * webhook secret rotation both the new and the previous one verify. */
+	STR("stripe_api_base", stripe_api_base, "https://api.stripe.com",
+		check_url),
+	PATH("stripe_secret_key_file", stripe_secret_key_file, NULL),
+	PATH("stripe_webhook_secret_file", stripe_webhook_secret_file, NULL),
+	PATH("stripe_webhook_secret_previous_file",
+		stripe_webhook_secret_previous_file, NULL),
+	/* A request waits at most this long on Stripe (then 502). */
+	UINT("stripe_timeout_ms", stripe_timeout_ms, 100, 60000, "5000"),
+	/* A pending order (and its Checkout Session) expires after this;
+	 * Stripe allows 30 minutes to 24 hours. */
+	UINT("order_expiry_seconds", order_expiry_seconds, 1800, 86400, "86400"),
+	/* The platform's share of a paid extension, in basis points. */
+	UINT("platform_fee_bps", platform_fee_bps, 0, 10000, "3000"),
+	/* A developer's month below this (minor units) is carried forward
+	 * to the next payout. */
+	UINT("payout_minimum", payout_minimum, 0, 100000000, "10000"),
+
 	PATH("migrations_dir", migrations_dir, DF_MIGRATIONS_DIR),
 
 	ENUM("mail_transport", mail_transport, mail_transport_names, NULL,

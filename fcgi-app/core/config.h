@@ -107,6 +107,16 @@ struct config {
 	unsigned max_concurrent_uploads; /* per client, host-wide; 0: no cap */
 	int sendfile_header;      /* enum config_sendfile */
 
+	/* payments (Stripe) */
+	char *stripe_api_base;    /* https://api.stripe.com, or a stand-in */
+	char *stripe_secret_key_file;
+	char *stripe_webhook_secret_file;
+	char *stripe_webhook_secret_previous_file; /* during a rotation */
+	unsigned stripe_timeout_ms;
+	unsigned order_expiry_seconds; /* a pending order's life */
+	unsigned platform_fee_bps;     /* the platform's share, 1/10000 */
+	unsigned payout_minimum;       /* minor units; less carries forward */
+
 	/* schema */
 	char *migrations_dir;     /* default DF_MIGRATIONS_DIR (configure) */
 
