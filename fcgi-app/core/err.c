@@ -18,6 +18,7 @@ const char *df_strerror(int err)
 	case DF_EINTERNAL: return "internal error";
 	case DF_ERESPONDED: return "already answered";
 	case DF_EDBTIMEOUT: return "database statement bound reached";
+	case DF_EUPSTREAM: return "upstream service failed";
 	}
 	return "unknown error";
 }

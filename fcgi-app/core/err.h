@@ -19,8 +19,10 @@ enum df_err {
 	DF_EINTERNAL = -11,  /* anything else */
 	DF_ERESPONDED = -12, /* a problem response was already written to the
 	                        request; the caller must not write another */
-	DF_EDBTIMEOUT = -13  /* a statement ran into the configured bound
+	DF_EDBTIMEOUT = -13, /* a statement ran into the configured bound
 	                        (db_statement_timeout_ms): 503 */
+	DF_EUPSTREAM = -14   /* a service we call (the payment provider)
+	                        failed or did not answer in time: 502 */
 };
 
 /* On a function returning 0 or a negative df_err: a caller that ignores

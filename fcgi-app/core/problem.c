@@ -57,6 +57,11 @@ static const struct problem_kind kinds[] = {
 	  "The account is temporarily locked." },
 	{ "service_unavailable", "Service unavailable",
 	  "The service is temporarily unavailable; retry later." },
+	/* 502: a service we depend on (the payment provider) failed; the
+	 * request changed nothing, so the client may simply retry. */
+	{ "bad_gateway", "Upstream service failed",
+	  "A service this request depends on failed or did not answer in "
+	  "time; nothing was changed. Retry later." },
 	{ "internal", "Internal error",
 	  "The server could not complete the request; quote the request id "
 	  "when reporting it." },
@@ -90,6 +95,7 @@ const char *problem_code_for(int status)
 	case 422: return "validation_failed";
 	case 429: return "rate_limited";
 	case 431: return "header_too_large";
+	case 502: return "bad_gateway";
 	case 503: return "service_unavailable";
 	}
 	if (status >= 400 && status < 500)
@@ -206,7 +212,8 @@ int problem_send(struct request *req, int status, const char *code,
 	 * a fixed sentence, the log has the rest under the request id. */
 	if (status >= 500) {
 		const struct problem_kind *gk =
-			kind_find(status == 503 ? "service_unavailable" : "internal");
+			kind_find(status == 503 ? "service_unavailable" :
+				status == 502 ? "bad_gateway" : "internal");
 
 		detail = gk->detail;
 	} else if (detail == NULL) {

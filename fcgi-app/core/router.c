@@ -740,6 +740,9 @@ static void answer_error(struct request *req, int rc, const char *what)
 	case DF_EDBTIMEOUT:
 		send_db_timeout(req);
 		return;
+	case DF_EUPSTREAM:
+		problem_send(req, 502, NULL, NULL);
+		return;
 	case DF_ENOTFOUND:
 		problem_send(req, 404, NULL, NULL);
 		return;

@@ -125,6 +125,19 @@ Test(problem_send, hides_the_callers_detail_on_503)
 		"https://devforge.dev/problems/service_unavailable");
 }
 
+Test(problem_send, hides_the_callers_detail_on_502)
+{
+	struct json_object *o;
+
+	problem_send(&R, 502, NULL, "POST api.stripe.com: timed out");
+	o = body_json();
+	cr_assert_null(strstr(R.resp.body, "stripe"));
+	cr_assert_str_eq(unit_str_field(o, "type"),
+		"https://devforge.dev/problems/bad_gateway");
+	cr_assert_eq(json_object_get_int(json_object_object_get(o, "status")),
+		502);
+}
+
 Test(problem_send, adds_a_bearer_challenge_to_401)
 {
 	problem_send(&R, 401, NULL, NULL);
@@ -228,7 +241,7 @@ Test(problem_code_for, maps_statuses_to_stable_codes)
 		{ 414, "uri_too_long" }, { 415, "unsupported_media_type" },
 		{ 422, "validation_failed" }, { 429, "rate_limited" },
 		{ 431, "header_too_large" }, { 503, "service_unavailable" },
-		{ 500, "internal" }, { 502, "internal" },
+		{ 500, "internal" }, { 502, "bad_gateway" }, { 504, "internal" },
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
@@ -239,7 +252,7 @@ Test(problem_code_for, maps_statuses_to_stable_codes)
 Test(problem_title_for, has_a_title_for_every_code)
 {
 	static const int statuses[] = { 400, 401, 403, 404, 405, 409, 411, 413,
-		414, 415, 422, 429, 431, 500, 503 };
+		414, 415, 422, 429, 431, 500, 502, 503 };
 
 	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
 		cr_assert_str_neq(problem_title_for(problem_code_for(statuses[i])),
