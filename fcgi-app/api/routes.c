@@ -22,6 +22,8 @@ const struct route_table *const api_tables[] = {
 	&api_versions_table,
 	&api_reviews_table,
 	&api_downloads_table,
+	&api_earnings_table,
+	&api_payouts_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
