@@ -919,3 +919,19 @@ long client_rows_read(void)
 	free(s);
 	return n;
 }
+
+long client_rows_read_least(void (*run)(void *ctx, int trial), void *ctx,
+	int trials)
+{
+	long least = -1, before, read;
+	int t;
+
+	for (t = 0; t < trials; t++) {
+		before = client_rows_read();
+		run(ctx, t);
+		read = client_rows_read() - before;
+		if (least < 0 || read < least)
+			least = read;
+	}
+	return least;
+}

@@ -124,6 +124,12 @@ long client_sql_long(const char *sql);
  * (HANDLER_READ_* of GLOBAL_STATUS): a before/after difference bounds
  * what a request read. */
 long client_rows_read(void);
+/* The fewest rows read over trials runs of run(ctx, trial): other
+ * sessions (the workers' facts reloaded once a minute, the download
+ * flush, a search sync) only ever add to a run, so the least of a few is
+ * what the requests themselves read, on a busy machine too. */
+long client_rows_read_least(void (*run)(void *ctx, int trial), void *ctx,
+	int trials);
 /* How many audit_log rows have this event and subject_id. */
 long client_audit_count(const char *event, const char *subject);
 
