@@ -441,6 +441,10 @@ int store_devhooks_record(struct arena *a, const struct store_devhooks_job *j,
 	const char *now, const struct store_devhooks_outcome *o,
 	store_devhooks_disabled_fn on_disabled, void *ctx, int *disabled)
 {
+	/* The endpoint first, as the routes lock it (re-enable, delete)
+	 * before its deliveries: one order, so they never deadlock. */
+	static const char lock[] =
+		"SELECT id FROM webhook_endpoints WHERE id = ? FOR UPDATE";
 	static const char attempt[] =
 		"INSERT INTO webhook_attempts (delivery_id, attempted_at,"
 		" status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)";
@@ -469,6 +473,7 @@ int store_devhooks_record(struct arena *a, const struct store_devhooks_job *j,
 		"SELECT u.email, u.username, e.url FROM webhook_endpoints e"
 		" JOIN users u ON u.id = e.user_id WHERE e.id = ?";
 	const char *err = o->error;
+	struct db_result res;
 	uint64_t changed = 0;
 	int rc;
 
@@ -476,6 +481,9 @@ int store_devhooks_record(struct arena *a, const struct store_devhooks_job *j,
 	rc = db_begin();
 	if (rc != 0)
 		return rc;
+	rc = store_one(a, lock, DBP(DB_INT(j->endpoint_id)), &res);
+	if (rc != 0)
+		return store_tx_end(rc);
 	rc = db_exec(attempt, DBP(DB_INT(j->delivery_id), DB_STR(now),
 		o->status_code > 0 ? DB_INT(o->status_code) : DB_NULL(),
 		err != NULL ? DB_STRN(err, cut_utf8(err, STORE_DEVHOOKS_ERROR_MAX)) :
@@ -498,8 +506,6 @@ int store_devhooks_record(struct arena *a, const struct store_devhooks_job *j,
 		rc = db_exec(disable, DBP(DB_STR(now), DB_INT(j->endpoint_id),
 			DB_STR(now), DB_INT(o->disable_after_s)), &changed, NULL);
 	if (rc == 0 && changed == 1) {
-		struct db_result res;
-
 		*disabled = 1;
 		rc = store_one(a, owner, DBP(DB_INT(j->endpoint_id)), &res);
 		if (rc == 0 && on_disabled != NULL)

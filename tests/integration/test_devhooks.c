@@ -238,6 +238,12 @@ static void dev_new(struct dev *d)
 	cr_assert(d->row > 0 && d->email != NULL);
 }
 
+static void dev_free(struct dev *d)
+{
+	free(d->auth);
+	free(d->email);
+}
+
 /* Creates an endpoint; its id into id, its secret into secret (when not
  * NULL). */
 static void endpoint_new(const struct dev *d, const char *url,
@@ -465,6 +471,7 @@ Test(devhooks, create_shows_the_secret_once_and_lists_without_it)
 	free(id);
 	free(secret);
 	free(loc);
+	dev_free(&d);
 }
 
 static void refused(const struct dev *d, const char *body, const char *field,
@@ -529,6 +536,7 @@ Test(devhooks, bad_endpoints_are_refused_and_change_nothing)
 		client_assert_field_error(&r, "status", "invalid_format");
 		client_free(&r);
 	}
+	dev_free(&d);
 }
 
 Test(devhooks, users_are_forbidden_and_another_developers_endpoint_is_not_found)
@@ -563,6 +571,8 @@ Test(devhooks, users_are_forbidden_and_another_developers_endpoint_is_not_found)
 	snprintf(path, sizeof(path), HOOKS "/%s", id);
 	cr_assert_eq(client_status("GET", path, d.auth, NULL), 200);
 	free(user);
+	dev_free(&d);
+	dev_free(&other);
 }
 
 /* --- delivery --------------------------------------------------------- */
@@ -587,7 +597,9 @@ Test(devhooks, delivery_is_signed_with_the_endpoint_secret_and_sent_once)
 	cr_assert_str_eq(rx.req[0].event_id, ev);
 	cr_assert_str_eq(rx.req[0].ctype, "application/json");
 	cr_assert(strstr(rx.req[0].body, ev) != NULL);
-	cr_assert(json_tokener_parse(rx.req[0].body) != NULL);
+	o = json_tokener_parse(rx.req[0].body);
+	cr_assert(o != NULL);
+	json_object_put(o);
 	assert_signed(&rx.req[0], secret, t);
 	cr_assert_eq(delivery_long(ep, ev, "d.attempts"), 1);
 
@@ -614,6 +626,7 @@ Test(devhooks, delivery_is_signed_with_the_endpoint_secret_and_sent_once)
 	cr_assert_eq(rx_for(ev, &ok), 1);
 	endpoint_delete(&d, ep);
 	endpoint_delete(&d, other);
+	dev_free(&d);
 }
 
 Test(devhooks, an_endpoint_down_for_two_days_gets_every_event_once_when_back)
@@ -662,6 +675,7 @@ Test(devhooks, an_endpoint_down_for_two_days_gets_every_event_once_when_back)
 	cr_assert_eq(rx_count(), n0);
 	assert_signed(&rx.req[rx_count() - 1], secret, t);
 	endpoint_delete(&d, ep);
+	dev_free(&d);
 }
 
 Test(devhooks, three_days_of_failure_disable_the_endpoint_and_mail_its_owner)
@@ -735,6 +749,7 @@ Test(devhooks, three_days_of_failure_disable_the_endpoint_and_mail_its_owner)
 		" to_addr = '%s' AND template = 'webhook_disabled'", d.email), 1);
 	free(did);
 	endpoint_delete(&d, ep);
+	dev_free(&d);
 }
 
 Test(devhooks, redelivery_sends_a_succeeded_delivery_again)
@@ -763,6 +778,7 @@ Test(devhooks, redelivery_sends_a_succeeded_delivery_again)
 	cr_assert_eq(delivery_long(ep, ev, "(SELECT COUNT(*) FROM"
 		" webhook_attempts t WHERE t.delivery_id = d.id)"), 2);
 	endpoint_delete(&d, ep);
+	dev_free(&d);
 }
 
 Test(devhooks, a_deleted_endpoint_gets_nothing_more)
@@ -784,24 +800,28 @@ Test(devhooks, a_deleted_endpoint_gets_nothing_more)
 	send_at(base + 2 * DAY);
 	cr_assert_eq(rx_count(), 1);
 	cr_assert_eq(delivery_long(ep, ev, "d.status = 'failed'"), 1);
+	dev_free(&d);
 }
 
 Test(devhooks, the_clock_option_is_refused_in_production)
 {
 	char cmd[2048], *out;
+	int rc;
 
 	/* Production mode also wants an https public_url. */
 	snprintf(cmd, sizeof(cmd), "DEVFORGE_MODE=production"
 		" DEVFORGE_PUBLIC_URL=https://api.devforge.example %s -c '%s'"
 		" webhooks-send --once --now 1700000000", client_ctl(),
 		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(client_run(cmd, &out), 2, "%s", out);
+	rc = client_run(cmd, &out);
+	cr_assert_eq(rc, 2, "%s", out);
 	cr_assert(strstr(out, "refused in production") != NULL, "%s", out);
 	free(out);
 	/* A frozen clock in the polling service would never move on. */
 	snprintf(cmd, sizeof(cmd), "%s -c '%s' webhooks-send --now 1700000000",
 		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_neq(client_run(cmd, &out), 0, "%s", out);
+	rc = client_run(cmd, &out);
+	cr_assert_neq(rc, 0, "%s", out);
 	cr_assert(strstr(out, "--now needs --once") != NULL, "%s", out);
 	free(out);
 }
