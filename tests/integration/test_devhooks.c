@@ -35,7 +35,8 @@
 
 /* --- the receiver --------------------------------------------------- */
 
-enum rx_mode { RX_OK, RX_FAIL, RX_CLOSE };
+/* RX_SLOW: 200 after 50 ms, so that two senders overlap. */
+enum rx_mode { RX_OK, RX_FAIL, RX_CLOSE, RX_SLOW };
 
 struct rx_req {
 	char sig[256], event_id[128], delivery_id[64], ctype[128];
@@ -81,7 +82,7 @@ static void serve(int c)
 	char *body, *end;
 	struct rx_req r;
 	ssize_t k;
-	int counts;
+	int counts, slow;
 
 	memset(&r, 0, sizeof(r));
 	while (len < sizeof(head) - 1) {
@@ -116,13 +117,16 @@ static void serve(int c)
 	header_value(head, "Content-Type", r.ctype, sizeof(r.ctype));
 	r.body = body;
 	pthread_mutex_lock(&rx.mu);
-	r.answered = !counts ? 404 : rx.mode == RX_OK ? 200 :
-		rx.mode == RX_FAIL ? 500 : 0;
+	r.answered = !counts ? 404 : rx.mode == RX_OK || rx.mode == RX_SLOW ?
+		200 : rx.mode == RX_FAIL ? 500 : 0;
+	slow = rx.mode == RX_SLOW;
 	if (counts && rx.n < sizeof(rx.req) / sizeof(rx.req[0]))
 		rx.req[rx.n++] = r;
 	else
 		free(body);
 	pthread_mutex_unlock(&rx.mu);
+	if (slow)
+		nanosleep(&(struct timespec){ .tv_nsec = 50000000 }, NULL);
 	if (r.answered != 0) {
 		char resp[200];
 		int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %d X\r\n"
@@ -669,6 +673,33 @@ Test(devhooks, an_endpoint_down_for_two_days_gets_every_event_once_when_back)
 	cr_assert_eq(ok1, 1);
 	cr_assert_eq(delivery_long(ep, ev[0], "d.status = 'succeeded'"), 1);
 	cr_assert_eq(ep_long(ep, "failing_since IS NULL"), 1);
+	/* The deliveries a page at a time, newest first. */
+	{
+		struct client_resp r;
+		struct json_object *o;
+		char path[512], *next;
+
+		snprintf(path, sizeof(path), HOOKS "/%s/deliveries?limit=1", ep);
+		client_call("GET", path, d.auth, NULL, &r);
+		o = client_expect_json(&r, 200);
+		cr_assert_str_eq(json_object_get_string(json_object_object_get(
+			json_object_array_get_idx(json_object_object_get(o, "items"), 0),
+			"event_id")), ev[1]);
+		next = strdup(client_json_str(o, "next_cursor"));
+		json_object_put(o);
+		client_free(&r);
+		snprintf(path, sizeof(path), HOOKS "/%s/deliveries?limit=1&cursor=%s",
+			ep, next);
+		client_call("GET", path, d.auth, NULL, &r);
+		o = client_expect_json(&r, 200);
+		cr_assert_str_eq(json_object_get_string(json_object_object_get(
+			json_object_array_get_idx(json_object_object_get(o, "items"), 0),
+			"event_id")), ev[0]);
+		cr_assert(json_object_object_get(o, "next_cursor") == NULL);
+		json_object_put(o);
+		client_free(&r);
+		free(next);
+	}
 	/* Nothing more, however late. */
 	n0 = rx_count();
 	send_at(base + 40 * DAY);
@@ -824,4 +855,36 @@ Test(devhooks, the_clock_option_is_refused_in_production)
 	cr_assert_neq(rc, 0, "%s", out);
 	cr_assert(strstr(out, "--now needs --once") != NULL, "%s", out);
 	free(out);
+}
+
+Test(devhooks, two_senders_at_once_send_each_delivery_once)
+{
+	char ep[40], ids[24][64], cmd[4096], one[1024], *out;
+	long base = (long)time(NULL) + 80 * DAY;
+	struct dev d;
+	size_t ok;
+	int rc;
+
+	dev_new(&d);
+	endpoint_new(&d, rx_start(RX_FAIL), "[\"*\"]", ep, NULL);
+	for (int i = 0; i < 24; i++)
+		snprintf(ids[i], sizeof(ids[i]), "%s",
+			event_new(&d, "sale.completed"));
+	/* One pass makes the deliveries (and fails them once), so both
+	 * senders below find all 24 due at the same moment. */
+	send_at(base);
+	cr_assert_eq(rx_count(), 24);
+	rx_set(RX_SLOW);
+	snprintf(one, sizeof(one), "%s -c '%s' webhooks-send --once --now %ld",
+		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"), base + 60);
+	snprintf(cmd, sizeof(cmd), "%s & %s & wait %%1 && wait %%2", one, one);
+	rc = client_run(cmd, &out);
+	cr_assert_eq(rc, 0, "%s", out);
+	free(out);
+	for (int i = 0; i < 24; i++) {
+		cr_assert_eq(rx_for(ids[i], &ok), 2, "event %d", i);
+		cr_assert_eq(ok, 1);
+	}
+	endpoint_delete(&d, ep);
+	dev_free(&d);
 }
