@@ -7,6 +7,7 @@
  * signing secret is shown once, when the endpoint is made. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <json-c/json.h>
 #include "api.h"
 #include "arena.h"
@@ -326,7 +327,7 @@ static int hook_redeliver(struct request *req)
 		return rc;
 	if (!validate_uuid(did))
 		return DF_ENOTFOUND;
-	rc = store_devhooks_redeliver(&e, did);
+	rc = store_devhooks_redeliver(req->arena, &e, did);
 	if (rc == DF_ECONFLICT)
 		return problem_send(req, 409, NULL,
 			"The endpoint is disabled: re-enable it (PATCH with "

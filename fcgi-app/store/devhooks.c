@@ -264,8 +264,8 @@ int store_devhooks_deliveries(struct arena *a, int64_t endpoint_id,
 	return 0;
 }
 
-int store_devhooks_redeliver(const struct store_devhooks_endpoint *ep,
-	const char *delivery_pid)
+int store_devhooks_redeliver(struct arena *a,
+	const struct store_devhooks_endpoint *ep, const char *delivery_pid)
 {
 	static const char sql[] =
 		"UPDATE webhook_deliveries SET status = 'pending',"
@@ -275,6 +275,7 @@ int store_devhooks_redeliver(const struct store_devhooks_endpoint *ep,
 	static const char exists[] =
 		"SELECT id FROM webhook_deliveries"
 		" WHERE public_id = ? AND endpoint_id = ?";
+	struct db_result res;
 	uint64_t matched = 0;
 	int rc;
 
@@ -286,17 +287,8 @@ int store_devhooks_redeliver(const struct store_devhooks_endpoint *ep,
 		return rc;
 	/* Nothing changed: no such delivery, or one already pending and due
 	 * (affected rows count changes, not matches). */
-	{
-		struct arena *a = arena_new(1024);
-		struct db_result res;
-
-		if (a == NULL)
-			return DF_ENOMEM;
-		rc = store_one(a, exists, DBP(DB_STR(delivery_pid),
-			DB_INT(ep->id)), &res);
-		arena_free(a);
-	}
-	return rc;
+	return store_one(a, exists, DBP(DB_STR(delivery_pid), DB_INT(ep->id)),
+		&res);
 }
 
 /* --- the sender ---------------------------------------------------- */

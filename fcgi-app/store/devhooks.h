@@ -85,8 +85,8 @@ DF_MUST_CHECK int store_devhooks_deliveries(struct arena *a, int64_t endpoint_id
 /* Makes a delivery of the endpoint pending and due now, whatever its
  * status, as a new series of tries. DF_ENOTFOUND when the delivery is
  * not the endpoint's, DF_ECONFLICT when the endpoint is disabled. */
-DF_MUST_CHECK int store_devhooks_redeliver(const struct store_devhooks_endpoint *ep,
-	const char *delivery_pid);
+DF_MUST_CHECK int store_devhooks_redeliver(struct arena *a,
+	const struct store_devhooks_endpoint *ep, const char *delivery_pid);
 
 /* --- the sender ---------------------------------------------------- */
 

@@ -877,7 +877,8 @@ Test(devhooks, two_senders_at_once_send_each_delivery_once)
 	rx_set(RX_SLOW);
 	snprintf(one, sizeof(one), "%s -c '%s' webhooks-send --once --now %ld",
 		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"), base + 60);
-	snprintf(cmd, sizeof(cmd), "%s & %s & wait %%1 && wait %%2", one, one);
+	snprintf(cmd, sizeof(cmd), "%s & a=$!; %s & b=$!; wait $a && wait $b",
+		one, one);
 	rc = client_run(cmd, &out);
 	cr_assert_eq(rc, 0, "%s", out);
 	free(out);
