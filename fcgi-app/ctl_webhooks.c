@@ -11,8 +11,9 @@
  * killed between a POST and its record sends it again after the lease,
  * and receivers deduplicate by DevForge-Event-Id.
  *
- * libcurl is used directly here: core/httpc (the provider's) was not on
- * its branch when this was written. */
+ * libcurl is used directly, not core/httpc: a developer's URL needs what
+ * a call to a known provider does not (refusing internal addresses at
+ * connect time in production, discarding the answer's body unread). */
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>

@@ -26,6 +26,8 @@ extern const struct route_table api_extensions_table;
 extern const struct route_table api_versions_table;
 extern const struct route_table api_reviews_table;
 extern const struct route_table api_downloads_table;
+extern const struct route_table api_earnings_table;
+extern const struct route_table api_payouts_table;
 extern const struct route_table api_devhooks_table;
 
 /* Every table, in the order the router matches them. */
