@@ -23,6 +23,7 @@
 #include "ctl_catalogue.h"
 #include "ctl_packages.h"
 #include "ctl_mail.h"
+#include "ctl_webhooks.h"
 #include "ctl_search.h"
 #include "db.h"
 #include "err.h"
@@ -65,6 +66,7 @@ static void usage(FILE *f)
 		"usage: %s [-c CONF] migrate [--status]\n"
 		"       %s [-c CONF] check-config\n"
 		"       %s [-c CONF] mail-send [--once] [--limit N]\n"
+		"       %s [-c CONF] webhooks-send [--once [--now T]]\n"
 		"       %s [-c CONF] create-admin --email E --username U "
 		"[--password-file F]\n"
 		"       %s [-c CONF] create-admin --promote (--email E | "
@@ -89,6 +91,11 @@ static void usage(FILE *f)
 		"                     when a delivery failed (it stays queued and\n"
 		"                     is retried with backoff); --limit N caps\n"
 		"                     the messages per pass (default %d)\n"
+		"  webhooks-send      deliver developers' webhook events, signed,\n"
+		"                     retrying with backoff for 3 days; without\n"
+		"                     --once it keeps polling until SIGTERM;\n"
+		"                     --now T (unix or RFC 3339, tests only, not\n"
+		"                     in production mode) sets its clock\n"
 		"  create-admin       create an admin account; the password is\n"
 		"                     the first line of F, else read from stdin\n"
 		"                     (without echo on a terminal)\n"
@@ -107,7 +114,7 @@ static void usage(FILE *f)
 		"  search-reindex     rebuild this host's full-text index\n"
 		"                     (search_index_dir) from the database\n",
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
-		DF_SYSCONF_CONFIG,
+		prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
 }
 
@@ -533,6 +540,7 @@ int main(int argc, char **argv)
 	const char *conf = DF_SYSCONF_CONFIG, *cmd;
 	struct config cfg;
 	struct ctl_mail_opts mail_opts = { 0, CTL_MAIL_LIMIT_DEFAULT };
+	struct ctl_webhooks_opts hook_opts = { 0, 0 };
 	struct ctl_admin_opts admin_opts;
 	struct ctl_catalogue_opts cat_opts;
 	char err[1024];
@@ -569,6 +577,11 @@ int main(int argc, char **argv)
 		}
 	} else if (strcmp(cmd, "mail-send") == 0) {
 		if (ctl_mail_parse(argc, argv, &optind, &mail_opts) != 0) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	} else if (strcmp(cmd, "webhooks-send") == 0) {
+		if (ctl_webhooks_parse(argc, argv, &optind, &hook_opts) != 0) {
 			usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -616,6 +629,8 @@ int main(int argc, char **argv)
 		rc = check_config(&cfg);
 	else if (strcmp(cmd, "mail-send") == 0)
 		rc = ctl_mail_send(&cfg, &mail_opts);
+	else if (strcmp(cmd, "webhooks-send") == 0)
+		rc = ctl_webhooks_send(&cfg, &hook_opts);
 	else if (strcmp(cmd, "create-admin") == 0)
 		rc = ctl_admin_run(&cfg, &admin_opts, prog);
 	else if (strcmp(cmd, "demo-packages") == 0)

@@ -28,6 +28,7 @@ extern const struct route_table api_reviews_table;
 extern const struct route_table api_downloads_table;
 extern const struct route_table api_earnings_table;
 extern const struct route_table api_payouts_table;
+extern const struct route_table api_devhooks_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];
