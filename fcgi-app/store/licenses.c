@@ -39,6 +39,7 @@ int store_lic_set_item_status(int64_t order_item_id, const char *status,
 		"UPDATE licenses SET status = ?, status_reason = ?,"
 		" updated_at = UTC_TIMESTAMP(6)"
 		" WHERE order_item_id = ?";
+
 	if (status == NULL || (strcmp(status, "active") != 0 &&
 	    strcmp(status, "suspended") != 0 &&
 	    strcmp(status, "revoked") != 0))

@@ -161,24 +161,24 @@ Test(stripe_event, refund_events_by_status)
 
 Test(stripe_event, disputes_open_won_lost)
 {
-	static const char *obj = "{\"id\":\"dp_1\",\"amount\":1999,"
-		"\"currency\":\"usd\",\"status\":\"%s\",\"payment_intent\":\"pi_1\"}";
+#define DISPUTE "{\"id\":\"dp_1\",\"amount\":1999," \
+		"\"currency\":\"usd\",\"status\":\"%s\",\"payment_intent\":\"pi_1\"}"
 	char o[256];
 
-	snprintf(o, sizeof(o), obj, "needs_response");
+	snprintf(o, sizeof(o), DISPUTE, "needs_response");
 	cr_assert_eq(parse("charge.dispute.created", o), 0);
 	cr_assert_eq(ev[0].kind, PAY_DISPUTE_OPEN);
 	cr_assert_str_eq(ev[0].ref, "dp_1");
-	snprintf(o, sizeof(o), obj, "won");
+	snprintf(o, sizeof(o), DISPUTE, "won");
 	cr_assert_eq(parse("charge.dispute.closed", o), 0);
 	cr_assert_eq(ev[0].kind, PAY_DISPUTE_WON);
-	snprintf(o, sizeof(o), obj, "warning_closed");
+	snprintf(o, sizeof(o), DISPUTE, "warning_closed");
 	cr_assert_eq(parse("charge.dispute.closed", o), 0);
 	cr_assert_eq(ev[0].kind, PAY_DISPUTE_WON);
-	snprintf(o, sizeof(o), obj, "lost");
+	snprintf(o, sizeof(o), DISPUTE, "lost");
 	cr_assert_eq(parse("charge.dispute.closed", o), 0);
 	cr_assert_eq(ev[0].kind, PAY_DISPUTE_LOST);
-	snprintf(o, sizeof(o), obj, "under_review");
+	snprintf(o, sizeof(o), DISPUTE, "under_review");
 	cr_assert_eq(parse("charge.dispute.closed", o), DF_EINVAL);
 }
 
