@@ -10,7 +10,8 @@
 #        (lighttpd|apache), DF_FRONT_EXTRA (a lighttpd file included after
 #        ours, used by the benchmark to add its minimal responder),
 #        DF_DB_BUFFER_POOL (MariaDB's InnoDB buffer pool, 64M: enough for
-#        the demo catalogue; the benchmark's 60,000 extensions want 1G).
+#        the demo catalogue; the benchmark's 60,000 extensions want 1G),
+#        DF_STRIPE_PORT (the Stripe stand-in, tests/stripe/; DF_PORT+7).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,6 +32,7 @@ DF_SEED=${DF_SEED:-0}
 DF_FRONT=${DF_FRONT:-lighttpd}
 DF_FRONT_EXTRA=${DF_FRONT_EXTRA:-}
 DF_DB_BUFFER_POOL=${DF_DB_BUFFER_POOL:-64M}
+DF_STRIPE_PORT=${DF_STRIPE_PORT:-$((${DF_PORT//[!0-9]/} + 7))}
 
 S=$DF_STACK_DIR
 LOGS=$S/logs
@@ -52,6 +54,7 @@ AP_PID=$AP_DIR/httpd.pid
 # Apache refuses to serve as root: as root its children run as this user,
 # which must reach the pool socket and docs/ (see pool_start).
 AP_USER=daemon
+STRIPE_PID=$S/stripe.pid
 
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
@@ -63,6 +66,9 @@ check_knobs() {
 		die "DF_PORT must be a port number, not '$DF_PORT'"
 	[[ $DF_WORKERS =~ ^[0-9]+$ ]] && [ "$DF_WORKERS" -ge 1 ] && [ "$DF_WORKERS" -le 256 ] ||
 		die "DF_WORKERS must be 1-256, not '$DF_WORKERS'"
+	[[ $DF_STRIPE_PORT =~ ^[0-9]+$ ]] && [ "$DF_STRIPE_PORT" -ge 1 ] &&
+		[ "$DF_STRIPE_PORT" -le 65535 ] && [ "$DF_STRIPE_PORT" != "$DF_PORT" ] ||
+		die "DF_STRIPE_PORT must be a port number other than DF_PORT, not '$DF_STRIPE_PORT'"
 	[[ $DF_DB_BUFFER_POOL =~ ^[1-9][0-9]*[KMG]?$ ]] ||
 		die "DF_DB_BUFFER_POOL must be a size like 64M or 1G, not '$DF_DB_BUFFER_POOL'"
 	case $DF_FRONT in
@@ -276,7 +282,18 @@ make_secrets() {
 			openssl rand -base64 48 | tr -d '\n' >"$SECRETS/jwt_secret.tmp"
 			mv "$SECRETS/jwt_secret.tmp" "$SECRETS/jwt_secret"
 		fi
-		chmod 600 "$SECRETS/db_password" "$SECRETS/jwt_secret"
+		# The stand-in's API key and webhook signing secret, in Stripe's
+		# shapes; the stand-in reads the same files.
+		if [ ! -s "$SECRETS/stripe_secret_key" ]; then
+			printf 'sk_test_%s' "$(openssl rand -hex 24)" >"$SECRETS/stripe_secret_key.tmp"
+			mv "$SECRETS/stripe_secret_key.tmp" "$SECRETS/stripe_secret_key"
+		fi
+		if [ ! -s "$SECRETS/stripe_webhook_secret" ]; then
+			printf 'whsec_%s' "$(openssl rand -hex 24)" >"$SECRETS/stripe_webhook_secret.tmp"
+			mv "$SECRETS/stripe_webhook_secret.tmp" "$SECRETS/stripe_webhook_secret"
+		fi
+		chmod 600 "$SECRETS/db_password" "$SECRETS/jwt_secret" \
+			"$SECRETS/stripe_secret_key" "$SECRETS/stripe_webhook_secret"
 	)
 }
 
@@ -329,6 +346,11 @@ max_package_bytes = 52428800
 # Each front server's own header name (both accept X-Sendfile), so the
 # suites exercise both.
 sendfile_header = $([ "$DF_FRONT" = apache ] && echo x-sendfile || echo x-lighttpd-send-file)
+
+# Payments go to the local Stripe stand-in (tests/stripe/standin.js).
+stripe_api_base = http://127.0.0.1:$DF_STRIPE_PORT
+stripe_secret_key_file = $SECRETS/stripe_secret_key
+stripe_webhook_secret_file = $SECRETS/stripe_webhook_secret
 EOF
 	if [ -f "$CONF" ] && cmp -s "$tmp" "$CONF"; then
 		rm -f "$tmp"
@@ -449,6 +471,48 @@ pool_stop() {
 	done
 	rm -f "$FCGI_PID" "$FCGI_SOCK"
 	say "pool stopped"
+}
+
+# ---------------------------------------------------------------- Stripe stand-in
+
+stripe_running() { pid_alive "$STRIPE_PID" node; }
+
+stripe_start() {
+	local i pid url=http://127.0.0.1:$DF_STRIPE_PORT
+	if stripe_running; then
+		say "Stripe stand-in already running (pid $(pid_of "$STRIPE_PID"))"
+		return 0
+	fi
+	rm -f "$STRIPE_PID"
+	if port_busy 127.0.0.1 "$DF_STRIPE_PORT"; then
+		die "port $DF_STRIPE_PORT (the Stripe stand-in's) is already in use (set DF_STRIPE_PORT)"
+	fi
+	"$ROOT/tests/stripe/install.sh" 9>&- || die "installing the Stripe stand-in failed"
+	STANDIN_PORT=$DF_STRIPE_PORT STANDIN_HOST=127.0.0.1 \
+		STANDIN_SECRET_KEY_FILE=$SECRETS/stripe_secret_key \
+		STANDIN_WEBHOOK_SECRET_FILE=$SECRETS/stripe_webhook_secret \
+		setsid node "$ROOT/tests/stripe/standin.js" \
+		</dev/null >>"$LOGS/stripe.log" 2>&1 9>&- &
+	pid=$!
+	echo "$pid" >"$STRIPE_PID"
+	for ((i = 0; i < 100; i++)); do
+		if curl -s -o /dev/null --max-time 1 "$url/_test/requests"; then
+			say "Stripe stand-in up (pid $pid, $url)"
+			return 0
+		fi
+		running "$pid" || break
+		sleep 0.1
+	done
+	show_log "$LOGS/stripe.log"
+	die "the Stripe stand-in did not answer on $url"
+}
+
+stripe_stop() {
+	if stripe_running; then
+		stop_pid "Stripe stand-in" "$(pid_of "$STRIPE_PID")"
+		say "Stripe stand-in stopped"
+	fi
+	rm -f "$STRIPE_PID"
 }
 
 # ---------------------------------------------------------------- front: lighttpd
@@ -649,6 +713,7 @@ cmd_start() {
 	front_check
 	say "starting the stack in $S (front $DF_FRONT, port $DF_PORT)"
 	make_secrets
+	stripe_start
 	db_start
 	db_provision
 	write_config
@@ -665,6 +730,7 @@ Dev Forge is up ($DF_FRONT in front, $DF_WORKERS workers):
   health  http://127.0.0.1:$DF_PORT/health
   ready   http://127.0.0.1:$DF_PORT/api/v1/health/ready
   docs    http://127.0.0.1:$DF_PORT/docs/
+  stripe  http://127.0.0.1:$DF_STRIPE_PORT (the stand-in)
   logs    $LOGS
   stop    DF_STACK_DIR=$S $SELF stop
 EOF
@@ -674,6 +740,7 @@ cmd_stop() {
 	lock
 	front_stop
 	pool_stop
+	stripe_stop
 	db_stop
 }
 
@@ -716,6 +783,12 @@ cmd_status() {
 		echo "front     stopped"
 		rc=3
 	fi
+	if stripe_running; then
+		echo "stripe    stand-in running (pid $(pid_of "$STRIPE_PID"), http://127.0.0.1:$DF_STRIPE_PORT)"
+	else
+		echo "stripe    stand-in stopped"
+		rc=3
+	fi
 	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
 		"http://127.0.0.1:$DF_PORT/health" || true)
 	echo "health    http://127.0.0.1:$DF_PORT/health -> $code"
@@ -741,7 +814,9 @@ cmd_env() {
 		"DEVFORGE_TEST_DB_SOCKET=$DB_SOCK" \
 		"DEVFORGE_TEST_DB_ADMIN=$(db_admin_user)" \
 		"DEVFORGE_TEST_FRONT=$DF_FRONT" \
-		"DEVFORGE_TEST_STACK=$SELF"; do
+		"DEVFORGE_TEST_STACK=$SELF" \
+		"DEVFORGE_TEST_STRIPE_URL=http://127.0.0.1:$DF_STRIPE_PORT" \
+		"DEVFORGE_TEST_STRIPE_WEBHOOK_SECRET=$(cat "$SECRETS/stripe_webhook_secret" 2>/dev/null || true)"; do
 		printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
 	done
 }

@@ -901,6 +901,43 @@ static int copy_secret(const char *v, char **out, size_t *outlen)
 	return 0;
 }
 
+/* One Stripe secret file (when its key is set), like the JWT secret:
+ * read once at start, the value never printed. */
+static int load_stripe_secret(struct load *ld, const char *key,
+	const char *path, char **out)
+{
+	size_t len = 0;
+	int rc;
+
+	if (path == NULL || path[0] == '\0')
+		return 0;
+	rc = read_secret(ld, key_index(key), path, out, &len);
+	if (rc != 0)
+		return rc;
+	if (strlen(*out) != len) {
+		fail(ld, key_index(key), "'%s' contains a NUL byte", path);
+		return DF_EINVAL;
+	}
+	return 0;
+}
+
+static int load_stripe_secrets(struct load *ld)
+{
+	struct config *cfg = ld->cfg;
+	int rc;
+
+	rc = load_stripe_secret(ld, "stripe_secret_key_file",
+		cfg->stripe_secret_key_file, &cfg->stripe_secret_key);
+	if (rc == 0)
+		rc = load_stripe_secret(ld, "stripe_webhook_secret_file",
+			cfg->stripe_webhook_secret_file, &cfg->stripe_webhook_secret);
+	if (rc == 0)
+		rc = load_stripe_secret(ld, "stripe_webhook_secret_previous_file",
+			cfg->stripe_webhook_secret_previous_file,
+			&cfg->stripe_webhook_secret_previous);
+	return rc;
+}
+
 static int load_secrets(struct load *ld)
 {
 	struct config *cfg = ld->cfg;
@@ -931,7 +968,7 @@ static int load_secrets(struct load *ld)
 			"the database password contains a NUL byte");
 		return DF_EINVAL;
 	}
-	return 0;
+	return load_stripe_secrets(ld);
 }
 
 /* Rules that involve more than one key, checked once everything is set. */
@@ -1054,6 +1091,14 @@ void config_free(struct config *cfg)
 	free_secret(&cfg->jwt_secret, cfg->jwt_secret_len);
 	if (cfg->db_password != NULL)
 		free_secret(&cfg->db_password, strlen(cfg->db_password));
+	if (cfg->stripe_secret_key != NULL)
+		free_secret(&cfg->stripe_secret_key, strlen(cfg->stripe_secret_key));
+	if (cfg->stripe_webhook_secret != NULL)
+		free_secret(&cfg->stripe_webhook_secret,
+			strlen(cfg->stripe_webhook_secret));
+	if (cfg->stripe_webhook_secret_previous != NULL)
+		free_secret(&cfg->stripe_webhook_secret_previous,
+			strlen(cfg->stripe_webhook_secret_previous));
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -1081,6 +1126,65 @@ static int is_example(const char *s, size_t len)
 {
 	return contains_ci(s, len, "example") || contains_ci(s, len, "change-me") ||
 		contains_ci(s, len, "changeme") || contains_ci(s, len, "not-secret");
+}
+
+/* A Stripe secret in production: present, of Stripe's kind (prefix),
+ * long enough and not the example. The previous webhook secret is only
+ * checked when set (a rotation). */
+static int check_stripe_secret(const char *key, const char *what,
+	const char *s, const char *const *prefixes, int required, char *err,
+	size_t errlen)
+{
+	size_t len = s != NULL ? strlen(s) : 0;
+	int ok = 0;
+
+	if (len == 0) {
+		if (!required)
+			return 0;
+		snprintf(err, errlen, "key '%s': no %s; production mode requires "
+			"one", key, what);
+		return DF_EINVAL;
+	}
+	for (; *prefixes != NULL; prefixes++)
+		ok |= strncmp(s, *prefixes, strlen(*prefixes)) == 0;
+	if (!ok) {
+		snprintf(err, errlen, "key '%s': the %s does not look like one "
+			"(wrong prefix: another key in this file?)", key, what);
+		return DF_EINVAL;
+	}
+	if (len < CONFIG_SECRET_MIN) {
+		snprintf(err, errlen, "key '%s': the %s has %zu bytes; "
+			"production mode requires at least %d", key, what, len,
+			CONFIG_SECRET_MIN);
+		return DF_EINVAL;
+	}
+	if (is_example(s, len)) {
+		snprintf(err, errlen, "key '%s': the %s is an example value; "
+			"production mode refuses it", key, what);
+		return DF_EINVAL;
+	}
+	return 0;
+}
+
+static int check_stripe_secrets(const struct config *cfg, char *err,
+	size_t errlen)
+{
+	static const char *const key_prefixes[] = { "sk_", "rk_", NULL };
+	static const char *const hook_prefixes[] = { "whsec_", NULL };
+	int rc;
+
+	rc = check_stripe_secret("stripe_secret_key_file", "Stripe secret key",
+		cfg->stripe_secret_key, key_prefixes, 1, err, errlen);
+	if (rc == 0)
+		rc = check_stripe_secret("stripe_webhook_secret_file",
+			"Stripe webhook signing secret", cfg->stripe_webhook_secret,
+			hook_prefixes, 1, err, errlen);
+	if (rc == 0)
+		rc = check_stripe_secret("stripe_webhook_secret_previous_file",
+			"previous Stripe webhook signing secret",
+			cfg->stripe_webhook_secret_previous, hook_prefixes, 0, err,
+			errlen);
+	return rc;
 }
 
 int config_check_secrets(const struct config *cfg, char *err, size_t errlen)
@@ -1115,7 +1219,7 @@ int config_check_secrets(const struct config *cfg, char *err, size_t errlen)
 			"password is an example value; production mode refuses it");
 		return DF_EINVAL;
 	}
-	return 0;
+	return check_stripe_secrets(cfg, err, errlen);
 }
 
 int config_is_trusted(const struct config *cfg, const char *addr)
@@ -1248,6 +1352,15 @@ int config_describe(const struct config *cfg, char *buf, size_t len)
 		else if (strcmp(keys[i].name, "db_password_file") == 0)
 			describe_secret(&o, "db_password", cfg->db_password,
 				cfg->db_password != NULL ? strlen(cfg->db_password) : 0);
+		else if (strcmp(keys[i].name, "stripe_secret_key_file") == 0)
+			describe_secret(&o, "stripe_secret_key", cfg->stripe_secret_key,
+				cfg->stripe_secret_key != NULL ?
+				strlen(cfg->stripe_secret_key) : 0);
+		else if (strcmp(keys[i].name, "stripe_webhook_secret_file") == 0)
+			describe_secret(&o, "stripe_webhook_secret",
+				cfg->stripe_webhook_secret,
+				cfg->stripe_webhook_secret != NULL ?
+				strlen(cfg->stripe_webhook_secret) : 0);
 	}
 	if (o.overflow)
 		return DF_ETOOBIG;

@@ -112,6 +112,10 @@ struct config {
 	char *stripe_secret_key_file;
 	char *stripe_webhook_secret_file;
 	char *stripe_webhook_secret_previous_file; /* during a rotation */
+	/* The secrets those files hold (NULL when the key is unset). */
+	char *stripe_secret_key;
+	char *stripe_webhook_secret;
+	char *stripe_webhook_secret_previous;
 	unsigned stripe_timeout_ms;
 	unsigned order_expiry_seconds; /* a pending order's life */
 	unsigned platform_fee_bps;     /* the platform's share, 1/10000 */
@@ -141,8 +145,9 @@ DF_MUST_CHECK int config_load(struct config *cfg, const char *path, char *const 
 void config_free(struct config *cfg);
 
 /* Production readiness of the secrets: in production mode a missing,
- * short (< CONFIG_SECRET_MIN) or example secret is refused; the message
- * says which. config_load calls it; exported for tests and check-config. */
+ * short (< CONFIG_SECRET_MIN) or example secret is refused, and so is a
+ * Stripe secret key that is not sk_/rk_ or a webhook secret that is not
+ * whsec_ (a key pasted into the wrong file); the message says which. config_load calls it; exported for tests and check-config. */
 DF_MUST_CHECK int config_check_secrets(const struct config *cfg, char *err, size_t errlen);
 
 /* 1 when addr (textual) is in the trusted networks. */

@@ -5,7 +5,8 @@
 # One list for everything: compilers and autotools, the libraries' -dev
 # packages, Criterion and libcurl for the tests, clang with its sanitizer
 # and fuzzer runtime, the servers of the stack, the benchmark client, and
-# npm for the OpenAPI conformance tools (tests/conformance/run.sh).
+# npm for the OpenAPI conformance tools (tests/conformance/run.sh) and the
+# Stripe stand-in (tests/stripe/, Node 18 or newer: Debian 12 has 18).
 DF_DEPS_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libssl-dev libzip-dev

@@ -344,17 +344,132 @@ Test(config, oversized_secret_file_is_refused)
 		"key 'db_password_file'", "4096");
 }
 
-static const char *prod_conf(const char *jwt, const char *dbpw,
-	mode_t secret_mode, const char *extra)
+#define STRIPE_KEY "sk_live_51Hq8vV2pLr9sT4wXz7bN1cF6hJ0mQ5dG8eR2tY4uI6oP9aS"
+#define STRIPE_WHSEC "whsec_q8vV2pLr9sT4wXz7bN1cF6hJ0mQ5dG8eR2"
+
+/* A production config with the Stripe secrets given (NULL: key unset). */
+static const char *prod_conf_stripe(const char *jwt, const char *dbpw,
+	mode_t secret_mode, const char *sk, const char *whsec,
+	const char *previous, const char *extra)
 {
 	char text[2048];
+	size_t n;
 
 	put("jwt", secret_mode, jwt);
 	put("dbpw", secret_mode, dbpw);
-	snprintf(text, sizeof(text), "mode = production\n"
+	n = (size_t)snprintf(text, sizeof(text), "mode = production\n"
 		"public_url = https://api.devforge.dev\n"
 		"jwt_secret_file = jwt\ndb_password_file = dbpw\n%s", extra);
+	if (sk != NULL) {
+		put("sk", secret_mode, sk);
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+			"stripe_secret_key_file = sk\n");
+	}
+	if (whsec != NULL) {
+		put("whsec", secret_mode, whsec);
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+			"stripe_webhook_secret_file = whsec\n");
+	}
+	if (previous != NULL) {
+		put("whsec_prev", secret_mode, previous);
+		snprintf(text + n, sizeof(text) - n,
+			"stripe_webhook_secret_previous_file = whsec_prev\n");
+	}
 	return put("devforge.conf", 0600, text);
+}
+
+static const char *prod_conf(const char *jwt, const char *dbpw,
+	mode_t secret_mode, const char *extra)
+{
+	return prod_conf_stripe(jwt, dbpw, secret_mode, STRIPE_KEY "\n",
+		STRIPE_WHSEC "\n", NULL, extra);
+}
+
+Test(config, stripe_secrets_are_read_from_their_files)
+{
+	cr_assert_eq(load(prod_conf_stripe(STRONG_SECRET, "Zq9-real-password",
+		0600, STRIPE_KEY "\n", STRIPE_WHSEC "\n", "whsec_previousZ8vV2pLr9sT4wXz7bN1cF6hJ",
+		""), NULL), 0, "%s", err);
+	cr_assert_str_eq(cfg.stripe_secret_key, STRIPE_KEY);
+	cr_assert_str_eq(cfg.stripe_webhook_secret, STRIPE_WHSEC);
+	cr_assert_str_eq(cfg.stripe_webhook_secret_previous,
+		"whsec_previousZ8vV2pLr9sT4wXz7bN1cF6hJ");
+}
+
+Test(config, stripe_secrets_are_optional_in_development)
+{
+	cr_assert_eq(load(dev_conf(""), NULL), 0, "%s", err);
+	cr_assert_null(cfg.stripe_secret_key);
+	cr_assert_null(cfg.stripe_webhook_secret);
+	config_free(&cfg);
+	/* ... but a named file must be readable, and the example is fine. */
+	put("sk", 0644, "sk_test_example-not-secret-change-me\n");
+	cr_assert_eq(load(dev_conf("stripe_secret_key_file = sk\n"), NULL), 0,
+		"%s", err);
+	cr_assert_str_eq(cfg.stripe_secret_key,
+		"sk_test_example-not-secret-change-me");
+	config_free(&cfg);
+	expect_error(dev_conf("stripe_webhook_secret_file = nope/whsec\n"), NULL,
+		"key 'stripe_webhook_secret_file'", "nope/whsec");
+}
+
+Test(config, missing_stripe_secrets_are_refused_in_production)
+{
+	expect_error(prod_conf_stripe(STRONG_SECRET, "Zq9-real-password", 0600,
+		NULL, STRIPE_WHSEC, NULL, ""), NULL, "stripe_secret_key_file",
+		"no Stripe secret key");
+	config_free(&cfg);
+	expect_error(prod_conf_stripe(STRONG_SECRET, "Zq9-real-password", 0600,
+		STRIPE_KEY, NULL, NULL, ""), NULL, "stripe_webhook_secret_file",
+		"no Stripe webhook signing secret");
+	config_free(&cfg);
+	expect_error(prod_conf_stripe(STRONG_SECRET, "Zq9-real-password", 0600,
+		STRIPE_KEY, "\n", NULL, ""), NULL, "stripe_webhook_secret_file",
+		"no Stripe webhook signing secret");
+}
+
+Test(config, example_stripe_secrets_are_refused_in_production)
+{
+	expect_error(prod_conf_stripe(STRONG_SECRET, "Zq9-real-password", 0600,
+		"sk_test_example-not-secret-change-me-0123456789", STRIPE_WHSEC,
+		NULL, ""), NULL, "stripe_secret_key_file", "example");
+	config_free(&cfg);
+	expect_error(prod_conf_stripe(STRONG_SECRET, "Zq9-real-password", 0600,
+		STRIPE_KEY, "whsec_example-not-secret-change-me-0123456789", NULL,
+		""), NULL, "stripe_webhook_secret_file", "example");
+	config_free(&cfg);
+	expect_error(prod_conf_stripe(STRONG_SECRET, "Zq9-real-password", 0600,
+		STRIPE_KEY, STRIPE_WHSEC, "whsec_example-not-secret-change-me-0123",
+		""), NULL, "stripe_webhook_secret_previous_file", "example");
+}
+
+Test(config, short_or_misplaced_stripe_secrets_are_refused_in_production)
+{
+	expect_error(prod_conf_stripe(STRONG_SECRET, "Zq9-real-password", 0600,
+		"sk_live_0123456789abcdef", STRIPE_WHSEC, NULL, ""), NULL,
+		"stripe_secret_key_file", "24 bytes");
+	config_free(&cfg);
+	/* The webhook secret in the key's file and the other way round. */
+	expect_error(prod_conf_stripe(STRONG_SECRET, "Zq9-real-password", 0600,
+		STRIPE_WHSEC, STRIPE_KEY, NULL, ""), NULL,
+		"stripe_secret_key_file", "prefix");
+	config_free(&cfg);
+	expect_error(prod_conf_stripe(STRONG_SECRET, "Zq9-real-password", 0600,
+		STRIPE_KEY, STRIPE_KEY, NULL, ""), NULL,
+		"stripe_webhook_secret_file", "prefix");
+	config_free(&cfg);
+	/* A publishable key is not a secret key. */
+	expect_error(prod_conf_stripe(STRONG_SECRET, "Zq9-real-password", 0600,
+		"pk_live_51Hq8vV2pLr9sT4wXz7bN1cF6hJ0mQ5dG8eR2tY4uI6oP9aS",
+		STRIPE_WHSEC, NULL, ""), NULL, "stripe_secret_key_file", "prefix");
+}
+
+Test(config, group_readable_stripe_secret_is_refused_in_production)
+{
+	const char *conf = prod_conf(STRONG_SECRET, "Zq9-real-password", 0600, "");
+
+	cr_assert_eq(chmod(put("whsec", 0640, STRIPE_WHSEC), 0640), 0);
+	expect_error(conf, NULL, "key 'stripe_webhook_secret_file'", "0640");
 }
 
 Test(config, good_production_config_is_accepted)
