@@ -26,6 +26,7 @@ extern const struct route_table api_extensions_table;
 extern const struct route_table api_versions_table;
 extern const struct route_table api_reviews_table;
 extern const struct route_table api_downloads_table;
+extern const struct route_table api_payments_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];

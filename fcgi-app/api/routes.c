@@ -21,6 +21,7 @@ const struct route_table *const api_tables[] = {
 	&api_versions_table,
 	&api_reviews_table,
 	&api_downloads_table,
+	&api_payments_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
