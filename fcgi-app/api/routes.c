@@ -2,6 +2,7 @@
 /* The list of route tables: adding a resource means adding its table
  * here (and its paths to docs/openapi.yaml; a test compares the two). */
 #include "api.h"
+#include "api/shared/stripe.h"
 #include "config.h"
 #include "err.h"
 #include "log.h"
@@ -40,6 +41,9 @@ int api_init(const struct config *cfg)
 		return rc;
 	}
 	rc = api_dl_init(cfg);
+	if (rc != 0)
+		return rc;
+	rc = stripe_init(cfg);
 	if (rc != 0)
 		return rc;
 	return api_health_init(cfg);
