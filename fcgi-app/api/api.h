@@ -26,6 +26,7 @@ extern const struct route_table api_extensions_table;
 extern const struct route_table api_versions_table;
 extern const struct route_table api_reviews_table;
 extern const struct route_table api_downloads_table;
+extern const struct route_table api_payments_table;
 extern const struct route_table api_orders_table;
 
 /* Every table, in the order the router matches them. */

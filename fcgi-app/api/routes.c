@@ -22,6 +22,7 @@ const struct route_table *const api_tables[] = {
 	&api_versions_table,
 	&api_reviews_table,
 	&api_downloads_table,
+	&api_payments_table,
 	&api_orders_table,
 };
 
