@@ -21,6 +21,7 @@
 #include "problem.h"
 #include "validate.h"
 #include "store/orders.h"
+#include "store/payments.h"
 #include "store/users.h"
 
 #define ORDER_MAX_ITEMS 10
@@ -628,6 +629,67 @@ static int order_get(struct request *req)
 	return http_set_json(req, 200, order_json(req, &o));
 }
 
+/* --- GET /orders/{id}/return */
+
+/* The customer's browser comes back from Stripe: no token, so nothing
+ * private is answered. When Stripe reports the session paid, the order
+ * is fulfilled now, by the same idempotent record-and-fold the webhook
+ * runs (whichever arrives first does the work; the other changes
+ * nothing). */
+static int order_return(struct request *req)
+{
+	const char *id = router_param(req, "id");
+	struct stripe_checkout cs;
+	struct store_pay_result res;
+	struct store_order o;
+	struct pay_event ev;
+	struct json_object *j;
+	int rc;
+
+	if (id == NULL || !validate_uuid(id))
+		return DF_ENOTFOUND;
+	rc = store_ord_get(req->arena, id, &o);
+	if (rc != 0)
+		return rc;
+	if (strcmp(o.status, "pending") == 0 && o.session != NULL) {
+		rc = stripe_checkout_get(req->arena, o.session, &cs);
+		if (rc == DF_EUPSTREAM) {
+			/* The webhook will tell: answer what is known. */
+			log_req_msg(req, LOG_WARN, "order %s: the return could "
+				"not ask Stripe about its session", id);
+		} else if (rc != 0) {
+			return rc;
+		} else if (cs.payment_status != NULL &&
+		    strcmp(cs.payment_status, "paid") == 0 &&
+		    cs.id != NULL && strcmp(cs.id, o.session) == 0) {
+			memset(&ev, 0, sizeof(ev));
+			ev.event_id = arena_printf(req->arena, "session:%s",
+				cs.id);
+			if (ev.event_id == NULL)
+				return DF_ENOMEM;
+			ev.type = "checkout.session.completed";
+			ev.kind = PAY_PAID;
+			ev.order_id = o.public_id;
+			ev.session_ref = cs.id;
+			ev.payment_ref = cs.payment_intent;
+			ev.amount = cs.amount_total;
+			ev.currency = cs.currency;
+			ev.created = time(NULL);
+			rc = store_pay_record(req->arena, &ev, &res);
+			if (rc != 0)
+				return rc;
+			rc = store_ord_get(req->arena, id, &o);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	j = json_new_object(req);
+	if (j == NULL || json_set_str(j, "id", o.public_id) ||
+	    json_set_str(j, "status", o.status))
+		return DF_ENOMEM;
+	return http_set_json(req, 200, j);
+}
+
 static const struct route routes[] = {
 	{ .method = HTTP_GET, .pattern = "/api/v1/plans",
 	  .handler = plans_get, .role = ROLE_NONE, .rl = RL_DEFAULT,
@@ -640,6 +702,8 @@ static const struct route routes[] = {
 	  .query = QUERY_PARAMS(orders_query) },
 	{ .method = HTTP_GET, .pattern = "/api/v1/orders/{id}",
 	  .handler = order_get, .role = ROLE_USER, .rl = RL_DEFAULT },
+	{ .method = HTTP_GET, .pattern = "/api/v1/orders/{id}/return",
+	  .handler = order_return, .role = ROLE_NONE, .rl = RL_DEFAULT },
 };
 
 const struct route_table api_orders_table = {

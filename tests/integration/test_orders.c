@@ -594,3 +594,94 @@ Test(orders, a_pending_order_past_its_window_is_expired)
 	free(id1);
 	free(id2);
 }
+
+/* --- the way back from Stripe, and devforgectl pay */
+
+/* A new pending order of cast.user for a paid extension: its id and
+ * session (malloc'd). */
+static void new_order(const char *slug, char **id, char **cs)
+{
+	struct client_resp r;
+	char b[256];
+
+	snprintf(b, sizeof(b), "{\"items\": [{\"type\": \"extension\","
+		" \"slug\": \"%s\"}]}", slug);
+	cr_assert_eq(order_post(cast.user, new_key(), b, &r), 201, "%s",
+		r.body);
+	*id = client_body_str(&r, "id");
+	*cs = client_body_str(&r, "payment.reference");
+	client_free(&r);
+}
+
+Test(orders, the_return_from_a_paid_session_fulfils_the_order)
+{
+	const char *slug = paid_ext("ordr", 650, "USD");
+	struct client_resp r;
+	struct json_object *o, *ev;
+	char *id, *cs, path[160];
+
+	new_order(slug, &id, &cs);
+	snprintf(path, sizeof(path), ORDERS "/%s/return", id);
+	/* Not paid yet: still pending, nothing recorded. */
+	client_call("GET", path, NULL, NULL, &r);
+	o = client_expect_json(&r, 200);
+	cr_assert_str_eq(client_json_str(o, "status"), "pending");
+	cr_assert_eq(json_object_object_length(o), 2, "%s", r.body);
+	json_object_put(o);
+	client_free(&r);
+	/* Paid at Stripe (no webhook sent): the return learns it. */
+	ev = stripe_kit_complete(cs);
+	json_object_put(ev);
+	client_call("GET", path, NULL, NULL, &r);
+	o = client_expect_json(&r, 200);
+	cr_assert_str_eq(client_json_str(o, "id"), id);
+	cr_assert_str_eq(client_json_str(o, "status"), "paid", "%s", r.body);
+	json_object_put(o);
+	client_free(&r);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM payment_events WHERE"
+		" event_id = 'session:%s'", cs), 1);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM entitlements t JOIN"
+		" users u ON u.id = t.user_id WHERE u.public_id = '%s' AND"
+		" t.status = 'active'", cast.user_pid), 1);
+	/* Coming back again changes nothing. */
+	client_call("GET", path, NULL, NULL, &r);
+	cr_assert_eq(r.status, 200);
+	client_free(&r);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM payment_events WHERE"
+		" event_id = 'session:%s'", cs), 1);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM ledger_entries l JOIN"
+		" orders o ON o.id = l.order_id WHERE o.public_id = '%s'", id),
+		1);
+	cr_assert_eq(client_status("GET", ORDERS "/7f0c3a52-0000-4000-8000-"
+		"000000000000/return", NULL, NULL), 404);
+	free(id);
+	free(cs);
+}
+
+Test(orders, devforgectl_pay_pays_an_order_through_the_webhook)
+{
+	const char *slug = paid_ext("ordp", 820, "USD");
+	char *id, *cs, cmd[1024], *out = NULL;
+
+	new_order(slug, &id, &cs);
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' pay %s", client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"), id);
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
+	free(out);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM orders WHERE public_id ="
+		" '%s' AND status = 'paid' AND paid_amount = 820", id), 1);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM payment_events WHERE"
+		" event_id LIKE 'evt_%%' AND payment_ref IN (SELECT"
+		" provider_payment FROM orders WHERE public_id = '%s')", id), 1);
+	/* A paid order is not paid twice. */
+	cr_assert_neq(client_run(cmd, &out), 0, "%s", out);
+	free(out);
+	/* Never in production. */
+	snprintf(cmd, sizeof(cmd), "DEVFORGE_MODE=production %s -c '%s' pay"
+		" %s", client_ctl(), client_env("DEVFORGE_TEST_CONFIG"), id);
+	client_run(cmd, &out);
+	cr_assert(strstr(out, "production") != NULL, "%s", out);
+	free(out);
+	free(id);
+	free(cs);
+}
