@@ -409,6 +409,54 @@ Test(orders, the_same_key_while_the_first_runs_is_409)
 	client_free(&r);
 }
 
+Test(orders, a_key_of_a_dead_worker_or_a_day_old_answer_is_free_again)
+{
+	const char *b = "{\"items\": [{\"type\": \"plan\", \"plan\": \"pro\","
+		" \"interval\": \"month\"}]}";
+	const char *k1 = new_key(), *k2 = new_key();
+	long uid = sql_long("SELECT id FROM users WHERE public_id = '%s'",
+		cast.user_pid);
+	struct client_resp r;
+	char *id1, *id3;
+
+	/* Claimed by a request for the same items still running: 409.
+	 * (The hash is of the canonical items, one "type:what:interval"
+	 * line each.) */
+	free(client_sqlf("INSERT INTO idempotency_keys (user_id, idem_key,"
+		" request_hash, state, created_at) VALUES (%ld, '%s',"
+		" UNHEX(SHA2(CONCAT('plan:pro:month', CHAR(10)), 256)),"
+		" 'running', NOW(6) - INTERVAL 5 SECOND)", uid, k1));
+	cr_assert_eq(order_post(cast.user, k1, b, &r), 409, "%s", r.body);
+	client_free(&r);
+	/* Claimed over a minute ago and never answered (its worker died):
+	 * taken over. */
+	free(client_sqlf("UPDATE idempotency_keys SET created_at = NOW(6) -"
+		" INTERVAL 61 SECOND WHERE user_id = %ld AND idem_key = '%s'",
+		uid, k1));
+	cr_assert_eq(order_post(cast.user, k1, b, &r), 201, "%s", r.body);
+	id1 = client_body_str(&r, "id");
+	client_free(&r);
+	/* A day-old answer is forgotten: the key makes a new order. */
+	cr_assert_eq(order_post(cast.user, k2, "{\"items\": [{\"type\":"
+		" \"plan\", \"plan\": \"team\", \"interval\": \"year\"}]}", &r),
+		201, "%s", r.body);
+	client_free(&r);
+	free(client_sqlf("UPDATE idempotency_keys SET created_at = NOW(6) -"
+		" INTERVAL 25 HOUR WHERE user_id = %ld AND idem_key = '%s'", uid,
+		k1));
+	cr_assert_eq(order_post(cast.user, k1, b, &r), 201, "%s", r.body);
+	id3 = client_body_str(&r, "id");
+	cr_assert_str_neq(id1, id3);
+	client_free(&r);
+	/* A done answer younger than a day is replayed. */
+	cr_assert_eq(order_post(cast.user, k1, b, &r), 201, "%s", r.body);
+	cr_assert(strstr(r.body, id3) != NULL, "%s", r.body);
+	client_free(&r);
+	cr_assert_eq(orders_of(cast.user_pid), 3);
+	free(id1);
+	free(id3);
+}
+
 /* --- Stripe down */
 
 static void stripe_down(const char *mode)
@@ -677,10 +725,11 @@ Test(orders, devforgectl_pay_pays_an_order_through_the_webhook)
 	cr_assert_neq(client_run(cmd, &out), 0, "%s", out);
 	free(out);
 	/* Never in production. */
-	snprintf(cmd, sizeof(cmd), "DEVFORGE_MODE=production %s -c '%s' pay"
-		" %s", client_ctl(), client_env("DEVFORGE_TEST_CONFIG"), id);
-	client_run(cmd, &out);
-	cr_assert(strstr(out, "production") != NULL, "%s", out);
+	snprintf(cmd, sizeof(cmd), "DEVFORGE_MODE=production"
+		" DEVFORGE_PUBLIC_URL=https://devforge.test %s -c '%s' pay %s",
+		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"), id);
+	cr_assert_eq(client_run(cmd, &out), 2, "%s", out);
+	cr_assert(strstr(out, "refused") != NULL, "%s", out);
 	free(out);
 	free(id);
 	free(cs);
