@@ -621,12 +621,16 @@ static int load_order(struct request *req, struct store_order *o)
 static int order_get(struct request *req)
 {
 	struct store_order o;
+	struct json_object *j;
 	int rc;
 
 	rc = load_order(req, &o);
 	if (rc != 0)
 		return rc;
-	return http_set_json(req, 200, order_json(req, &o));
+	j = order_json(req, &o);
+	if (j == NULL)
+		return DF_ENOMEM;
+	return http_set_json(req, 200, j);
 }
 
 /* --- GET /orders/{id}/return */
