@@ -23,6 +23,7 @@
 #include "ctl_catalogue.h"
 #include "ctl_packages.h"
 #include "ctl_mail.h"
+#include "ctl_orders.h"
 #include "ctl_webhooks.h"
 #include "ctl_search.h"
 #include "db.h"
@@ -76,6 +77,8 @@ static void usage(FILE *f)
 		"[--versions V] [--seed S] [--force]\n"
 		"       %s demo-catalogue --vocabulary\n"
 		"       %s [-c CONF] search-reindex\n"
+		"       %s [-c CONF] orders-expire\n"
+		"       %s [-c CONF] pay ORDER_ID\n"
 		"       %s --help | --version\n"
 		"\n"
 		"  -c, --config FILE  configuration (default %s)\n"
@@ -112,9 +115,15 @@ static void usage(FILE *f)
 		"                     production unless --force; --vocabulary\n"
 		"                     prints its words, most common first\n"
 		"  search-reindex     rebuild this host's full-text index\n"
-		"                     (search_index_dir) from the database\n",
-		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
-		prog, DF_SYSCONF_CONFIG,
+		"                     (search_index_dir) from the database\n"
+		"  orders-expire      mark every pending order past its\n"
+		"                     expires_at expired (for cron)\n"
+		"  pay ORDER_ID       dev stack only: have the Stripe stand-in\n"
+		"                     complete the order's checkout and deliver\n"
+		"                     the signed checkout.session.completed to\n"
+		"                     the webhook (refused in production)\n",
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
+		prog, prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
 }
 
@@ -543,6 +552,7 @@ int main(int argc, char **argv)
 	struct ctl_webhooks_opts hook_opts = { 0, 0 };
 	struct ctl_admin_opts admin_opts;
 	struct ctl_catalogue_opts cat_opts;
+	const char *order_id = NULL;
 	char err[1024];
 	int c, want_status = 0, rc;
 
@@ -602,9 +612,16 @@ int main(int argc, char **argv)
 		/* The word list needs no configuration. */
 		if (cat_opts.vocabulary)
 			return ctl_catalogue_run(NULL, &cat_opts, prog);
+	} else if (strcmp(cmd, "pay") == 0) {
+		if (optind >= argc) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		order_id = argv[optind++];
 	} else if (strcmp(cmd, "check-config") != 0 &&
 	    strcmp(cmd, "demo-packages") != 0 &&
-	    strcmp(cmd, "search-reindex") != 0) {
+	    strcmp(cmd, "search-reindex") != 0 &&
+	    strcmp(cmd, "orders-expire") != 0) {
 		fprintf(stderr, "%s: unknown command '%s'\n", prog, cmd);
 		usage(stderr);
 		return EXIT_USAGE;
@@ -639,6 +656,10 @@ int main(int argc, char **argv)
 		rc = ctl_catalogue_run(&cfg, &cat_opts, prog);
 	else if (strcmp(cmd, "search-reindex") == 0)
 		rc = ctl_search_reindex(&cfg);
+	else if (strcmp(cmd, "orders-expire") == 0)
+		rc = ctl_orders_expire(&cfg);
+	else if (strcmp(cmd, "pay") == 0)
+		rc = ctl_orders_pay(&cfg, order_id);
 	else if (want_status)
 		rc = status(&cfg);
 	else

@@ -29,6 +29,8 @@ extern const struct route_table api_downloads_table;
 extern const struct route_table api_earnings_table;
 extern const struct route_table api_payouts_table;
 extern const struct route_table api_devhooks_table;
+extern const struct route_table api_payments_table;
+extern const struct route_table api_orders_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];

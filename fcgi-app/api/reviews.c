@@ -1,4 +1,4 @@
-/* Stores: reviews. */
+/* Stores: payments, reviews. */
 /* Extension reviews: one per user per extension, only from users who
  * downloaded it, replaced by a second PUT; admins remove abusive ones.
  * The store keeps the listing's rating aggregate in step in the same
@@ -13,6 +13,7 @@
 #include "log.h"
 #include "problem.h"
 #include "validate.h"
+#include "store/payments.h"
 #include "store/reviews.h"
 
 static const struct json_field put_fields[] = {
@@ -88,6 +89,16 @@ static int rev_put(struct request *req)
 	if (e.owner_id == api_caller_id(req))
 		return problem_send(req, 403, NULL, "Publishers do not review "
 			"their own extensions.");
+	if (e.price_amount > 0) {
+		rc = store_pay_entitled(api_caller_id(req), e.id);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return problem_send(req, 403, NULL, "This is a paid "
+				"extension: only buyers whose purchase is active "
+				"(not refunded, not under a dispute) can review "
+				"it.");
+	}
 	rc = store_rev_put(req->arena, e.id, api_caller_id(req),
 		json_get_int(req->json, "rating", 0),
 		json_get_str(req->json, "title", NULL),

@@ -24,7 +24,9 @@ const struct route_table *const api_tables[] = {
 	&api_downloads_table,
 	&api_earnings_table,
 	&api_payouts_table,
-	&api_devhooks_table,
+	&api_devhooks_table, \
+	&api_payments_table,
+	&api_orders_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);

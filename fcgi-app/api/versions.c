@@ -1,4 +1,4 @@
-/* Stores: extensions, tx, versions. */
+/* Stores: extensions, payments, tx, versions. */
 /* Extension versions: a developer creates one, uploads its package
  * (streamed to disk, checked, stored by SHA-256) and submits it; an admin
  * approves (publishing it) or rejects it from the review queue; an owner
@@ -26,6 +26,7 @@
 #include "semver.h"
 #include "validate.h"
 #include "store/extensions.h"
+#include "store/payments.h"
 #include "store/tx.h"
 #include "store/versions.h"
 
@@ -659,6 +660,11 @@ static int may_download(struct request *req, const struct store_ext *e,
 		return 0;
 	}
 	if (e->price_amount > 0) {
+		/* A paid extension: its buyers, while what they bought is
+		 * active (a suspended entitlement, under a dispute, is not). */
+		rc = store_pay_entitled(api_caller_id(req), e->id);
+		if (rc != 0)
+			return rc;
 		*why_status = api_caller_id(req) == 0 ? 401 : 403;
 		return 0;
 	}

@@ -55,6 +55,8 @@ static const struct problem_kind kinds[] = {
 	  "A second authentication factor is required." },
 	{ "account_locked", "Account locked",
 	  "The account is temporarily locked." },
+	{ "idempotency_key_mismatch", "Idempotency key reused",
+	  "This Idempotency-Key was used with another request body." },
 	{ "service_unavailable", "Service unavailable",
 	  "The service is temporarily unavailable; retry later." },
 	/* 502: a service we depend on (the payment provider) failed; the
