@@ -899,3 +899,56 @@ Test(payments, admin_refund_partial_and_its_refusals)
 		"{\"reason\": \"r\"}"), 409);
 	cr_expect_eq(footprint(), before);
 }
+
+/* --- a plan ----------------------------------------------------------------- */
+
+Test(payments, a_plan_order_grants_a_licence_and_the_platform_keeps_it_all)
+{
+	struct order o;
+	char re[64], *pid, *ev;
+
+	memset(&o, 0, sizeof(o));
+	snprintf(o.cs, sizeof(o.cs), "cs_test_%s", uniq("s"));
+	snprintf(o.pi, sizeof(o.pi), "pi_%s", uniq("p"));
+	pid = client_sqlf("SET @pid = UUID();"
+		"INSERT INTO orders (public_id, user_id, status, total_amount,"
+		" currency, provider_session, expires_at, created_at, updated_at)"
+		" SELECT @pid, id, 'pending', 1200, 'USD', '%s',"
+		" UTC_TIMESTAMP(6) + INTERVAL 1 HOUR, UTC_TIMESTAMP(6),"
+		" UTC_TIMESTAMP(6) FROM users WHERE public_id = '%s';"
+		"INSERT INTO order_items (order_id, position, kind, plan_id,"
+		" billing_interval, amount, currency, fee_bps)"
+		" SELECT LAST_INSERT_ID(), 1, 'plan', id, 'month', price_month,"
+		" 'USD', 10000 FROM plans WHERE code = 'pro';"
+		"SELECT @pid", o.cs, cast.user_pid);
+	cr_assert_not_null(pid);
+	snprintf(o.pid, sizeof(o.pid), "%s", pid);
+	free(pid);
+	o.id = num("SELECT id FROM orders WHERE public_id = '%s'", o.pid);
+
+	ev = ev_paid(&o, 1200, "usd");
+	deliver(ev, 200, "processed");
+	deliver(ev, 200, "replayed");
+	free(ev);
+	expect_str(order_col(&o, "status"), "paid", "status");
+	expect_str(str("SELECT CONCAT(l.status, ' ', l.max_activations, ' ',"
+		" l.expires_at > UTC_TIMESTAMP(6) + INTERVAL 27 DAY) FROM licenses l"
+		" JOIN order_items i ON i.id = l.order_item_id WHERE i.order_id ="
+		" %ld", o.id), "active 3 1", "licence");
+	cr_expect_eq(num("SELECT COUNT(*) FROM licenses l JOIN order_items i ON"
+		" i.id = l.order_item_id WHERE i.order_id = %ld", o.id), 1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM ledger_entries WHERE order_id ="
+		" %ld AND gross = 1200 AND fee = 1200 AND net = 0 AND developer_id"
+		" IS NULL", o.id), 1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM webhook_events WHERE"
+		" JSON_VALUE(payload, '$.data.order_id') = '%s'", o.pid), 0);
+
+	snprintf(re, sizeof(re), "re_%s", uniq("r"));
+	ev = ev_charge_refunded(&o, re, 1200, "succeeded");
+	deliver(ev, 200, "processed");
+	free(ev);
+	expect_str(str("SELECT l.status FROM licenses l JOIN order_items i ON"
+		" i.id = l.order_item_id WHERE i.order_id = %ld", o.id), "revoked",
+		"licence after the refund");
+	cr_expect_eq(ledger_gross(&o), 0);
+}
