@@ -751,8 +751,7 @@ int store_pay_refund_requested(struct arena *a, const char *public_id,
 	if (rc == 0)
 		rc = fold_events(a, &o, &f);
 	if (rc == 0 && ((strcmp(o.status, "paid") != 0 &&
-	    strcmp(o.status, "disputed") != 0 &&
-	    strcmp(o.status, "refund_pending") != 0) || amount <= 0 ||
+	    strcmp(o.status, "disputed") != 0) || amount <= 0 ||
 	    amount > o.paid - o.refunded))
 		rc = DF_ECONFLICT;
 	if (rc == 0) {

@@ -51,7 +51,7 @@ DF_MUST_CHECK int store_pay_order_get(struct arena *a, const char *public_id,
  * provider accepted): records the request (refund_requested_amount,
  * refund_reason) and folds, so the order is refund_pending until the
  * provider's events answer it. DF_ECONFLICT when the order is no longer
- * paid or disputed, or amount exceeds what is left. out as for
+ * paid or disputed (checked again under the row lock), or amount exceeds what is left. out as for
  * store_pay_record. */
 DF_MUST_CHECK int store_pay_refund_requested(struct arena *a, const char *public_id,
 	int64_t amount, const char *reason, struct store_pay_result *out);

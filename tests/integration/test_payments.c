@@ -739,3 +739,216 @@ Test(payments, statement_stopped_answers_503_and_the_retry_counts_once,
 	cr_expect_eq(num("SELECT COUNT(*) FROM ledger_entries WHERE order_id"
 		" = %ld", o.id), 1);
 }
+
+/* --- the admin refund ------------------------------------------------------ */
+
+static size_t keep(char *p, size_t sz, size_t n, void *ctx)
+{
+	char **buf = ctx;
+	size_t len = *buf ? strlen(*buf) : 0;
+	char *b = realloc(*buf, len + sz * n + 1);
+
+	cr_assert_not_null(b);
+	memcpy(b + len, p, sz * n);
+	b[len + sz * n] = '\0';
+	*buf = b;
+	return sz * n;
+}
+
+/* A Checkout Session at the stand-in for the order (created with the
+ * stack's secret key, as the order module does), paid there; o->cs and
+ * o->pi become Stripe's and the order learns the session. */
+static void pay_at_standin(struct order *o)
+{
+	char *keyf = client_config("stripe_secret_key_file", ""), *sk;
+	char form[1024], auth[256], *answer = NULL;
+	struct curl_slist *h = NULL;
+	struct json_object *a, *ev, *obj, *v;
+	CURL *c = curl_easy_init();
+
+	sk = client_file(keyf);
+	cr_assert_not_null(sk, "secret key file %s", keyf);
+	sk[strcspn(sk, "\r\n")] = '\0';
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", sk);
+	snprintf(form, sizeof(form), "mode=payment&success_url=http%%3A%%2F%%2F"
+		"localhost%%2Fok&line_items[0][price_data][currency]=usd&"
+		"line_items[0][price_data][unit_amount]=%d&line_items[0]"
+		"[price_data][product_data][name]=ext&line_items[0][quantity]=1&"
+		"metadata[order_id]=%s&payment_intent_data[metadata][order_id]=%s",
+		PRICE, o->pid, o->pid);
+	h = curl_slist_append(h, auth);
+	curl_easy_setopt(c, CURLOPT_URL, stripe_kit_url("/v1/checkout/sessions"));
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
+	cr_assert_eq(curl_easy_perform(c), CURLE_OK);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(h);
+	free(sk);
+	free(keyf);
+	a = json_tokener_parse(answer);
+	cr_assert_not_null(a, "session: %s", answer);
+	snprintf(o->cs, sizeof(o->cs), "%s", client_json_str(a, "id"));
+	json_object_put(a);
+	free(answer);
+	free(client_sqlf("UPDATE orders SET provider_session = '%s' WHERE id ="
+		" %ld", o->cs, o->id));
+	ev = stripe_kit_complete(o->cs);
+	cr_assert(json_object_object_get_ex(ev, "data", &v) &&
+		json_object_object_get_ex(v, "object", &obj) &&
+		json_object_object_get_ex(obj, "payment_intent", &v));
+	snprintf(o->pi, sizeof(o->pi), "%s", json_object_get_string(v));
+	deliver(stripe_kit_text(ev), 200, "processed");
+	json_object_put(ev);
+	expect_str(order_col(o, "status"), "paid", "paid at the stand-in");
+}
+
+static char *refund_path(const struct order *o)
+{
+	static char p[256];
+
+	snprintf(p, sizeof(p), "/api/v1/admin/orders/%s/refund", o->pid);
+	return p;
+}
+
+Test(payments, admin_refund_asks_stripe_once_and_the_refund_event_completes_it)
+{
+	struct client_resp r;
+	struct json_object *all, *newest, *form, *body;
+	struct order o;
+	char re[96], *ev;
+
+	order_new(&o, 3600);
+	pay_at_standin(&o);
+	stripe_kit_reset();
+	cr_assert_eq(market_req("POST", refund_path(&o), cast.admin,
+		"{\"reason\": \"The buyer asked within 14 days.\"}", &r), 200,
+		"%s", r.body);
+	body = client_expect_json(&r, 200);
+	cr_expect_str_eq(client_json_str(body, "status"), "refund_pending");
+	cr_expect_eq(market_json_int(body, "refund_requested.amount"), PRICE);
+	snprintf(re, sizeof(re), "%s", client_json_str(body, "provider_refund"));
+	json_object_put(body);
+	client_free(&r);
+	expect_str(order_col(&o, "status"), "refund_pending", "status");
+	expect_str(ent(&o), "active", "entitlement while pending");
+
+	cr_assert_eq(stripe_kit_find("POST", "/v1/refunds", &all, &newest), 1);
+	cr_expect_str_eq(client_json_str(newest, "form.payment_intent"), o.pi);
+	cr_expect_str_eq(client_json_str(newest, "form.amount"), "1999");
+	cr_expect(json_object_object_get_ex(newest, "form", &form));
+	cr_expect_not_null(client_json_str(newest, "idempotency_key"));
+	cr_expect(strlen(client_json_str(newest, "idempotency_key")) > 0);
+	json_object_put(all);
+	cr_expect_eq(client_audit_count("admin.order_refund_requested", o.pid), 1);
+
+	ev = ev_charge_refunded(&o, re, PRICE, "succeeded");
+	deliver(ev, 200, "processed");
+	free(ev);
+	expect_str(order_col(&o, "status"), "refunded", "status");
+	expect_str(ent(&o), "revoked", "entitlement");
+	cr_expect_eq(ledger_gross(&o), 0);
+	cr_expect_eq(client_audit_count("order.refunded", o.pid), 1);
+}
+
+Test(payments, admin_refund_partial_and_its_refusals)
+{
+	struct client_resp r;
+	struct order o, pending;
+	long before;
+
+	order_new(&o, 3600);
+	pay_at_standin(&o);
+	/* Stripe fails: 502 and nothing changed. */
+	stripe_kit_fail("500", 1);
+	cr_expect_eq(market_req("POST", refund_path(&o), cast.admin,
+		"{\"reason\": \"r\"}", &r), 502, "%s", r.body);
+	client_assert_problem(&r, 502, "bad_gateway");
+	client_free(&r);
+	stripe_kit_fail("none", 0);
+	expect_str(order_col(&o, "status"), "paid", "after a 502");
+	cr_expect_eq(num("SELECT refund_requested_amount FROM orders WHERE id ="
+		" %ld", o.id), 0);
+	/* Not an admin; no such order; a bad body; another currency; too
+	 * much. */
+	cr_expect_eq(market_status("POST", refund_path(&o), cast.user,
+		"{\"reason\": \"r\"}"), 403);
+	cr_expect_eq(market_status("POST", "/api/v1/admin/orders/"
+		"00000000-0000-4000-8000-000000000000/refund", cast.admin,
+		"{\"reason\": \"r\"}"), 404);
+	cr_expect_eq(market_status("POST", refund_path(&o), cast.admin,
+		"{}"), 422);
+	cr_expect_eq(market_status("POST", refund_path(&o), cast.admin,
+		"{\"reason\": \"r\", \"amount\": {\"amount\": 5, \"currency\":"
+		" \"EUR\"}}"), 422);
+	cr_expect_eq(market_status("POST", refund_path(&o), cast.admin,
+		"{\"reason\": \"r\", \"amount\": {\"amount\": 5000, \"currency\":"
+		" \"USD\"}}"), 409);
+	/* A partial refund. */
+	cr_expect_eq(market_status("POST", refund_path(&o), cast.admin,
+		"{\"reason\": \"r\", \"amount\": {\"amount\": 500, \"currency\":"
+		" \"USD\"}}"), 200);
+	cr_expect_eq(num("SELECT refund_requested_amount FROM orders WHERE id ="
+		" %ld", o.id), 500);
+	expect_str(order_col(&o, "status"), "refund_pending", "partial");
+	/* A pending order cannot be refunded. */
+	order_new(&pending, 3600);
+	before = footprint();
+	cr_expect_eq(market_status("POST", refund_path(&pending), cast.admin,
+		"{\"reason\": \"r\"}"), 409);
+	cr_expect_eq(footprint(), before);
+}
+
+/* --- a plan ----------------------------------------------------------------- */
+
+Test(payments, a_plan_order_grants_a_licence_and_the_platform_keeps_it_all)
+{
+	struct order o;
+	char re[64], *pid, *ev;
+
+	memset(&o, 0, sizeof(o));
+	snprintf(o.cs, sizeof(o.cs), "cs_test_%s", uniq("s"));
+	snprintf(o.pi, sizeof(o.pi), "pi_%s", uniq("p"));
+	pid = client_sqlf("SET @pid = UUID();"
+		"INSERT INTO orders (public_id, user_id, status, total_amount,"
+		" currency, provider_session, expires_at, created_at, updated_at)"
+		" SELECT @pid, id, 'pending', 1200, 'USD', '%s',"
+		" UTC_TIMESTAMP(6) + INTERVAL 1 HOUR, UTC_TIMESTAMP(6),"
+		" UTC_TIMESTAMP(6) FROM users WHERE public_id = '%s';"
+		"INSERT INTO order_items (order_id, position, kind, plan_id,"
+		" billing_interval, amount, currency, fee_bps)"
+		" SELECT LAST_INSERT_ID(), 1, 'plan', id, 'month', price_month,"
+		" 'USD', 10000 FROM plans WHERE code = 'pro';"
+		"SELECT @pid", o.cs, cast.user_pid);
+	cr_assert_not_null(pid);
+	snprintf(o.pid, sizeof(o.pid), "%s", pid);
+	free(pid);
+	o.id = num("SELECT id FROM orders WHERE public_id = '%s'", o.pid);
+
+	ev = ev_paid(&o, 1200, "usd");
+	deliver(ev, 200, "processed");
+	deliver(ev, 200, "replayed");
+	free(ev);
+	expect_str(order_col(&o, "status"), "paid", "status");
+	expect_str(str("SELECT CONCAT(l.status, ' ', l.max_activations, ' ',"
+		" l.expires_at > UTC_TIMESTAMP(6) + INTERVAL 27 DAY) FROM licenses l"
+		" JOIN order_items i ON i.id = l.order_item_id WHERE i.order_id ="
+		" %ld", o.id), "active 3 1", "licence");
+	cr_expect_eq(num("SELECT COUNT(*) FROM licenses l JOIN order_items i ON"
+		" i.id = l.order_item_id WHERE i.order_id = %ld", o.id), 1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM ledger_entries WHERE order_id ="
+		" %ld AND gross = 1200 AND fee = 1200 AND net = 0 AND developer_id"
+		" IS NULL", o.id), 1);
+	cr_expect_eq(num("SELECT COUNT(*) FROM webhook_events WHERE"
+		" JSON_VALUE(payload, '$.data.order_id') = '%s'", o.pid), 0);
+
+	snprintf(re, sizeof(re), "re_%s", uniq("r"));
+	ev = ev_charge_refunded(&o, re, 1200, "succeeded");
+	deliver(ev, 200, "processed");
+	free(ev);
+	expect_str(str("SELECT l.status FROM licenses l JOIN order_items i ON"
+		" i.id = l.order_item_id WHERE i.order_id = %ld", o.id), "revoked",
+		"licence after the refund");
+	cr_expect_eq(ledger_gross(&o), 0);
+}
