@@ -2,6 +2,7 @@
  * mint tokens with the stack's own key (independently of the server's
  * token code), and the stack's control script and database client. */
 #include <ctype.h>
+#include <signal.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -401,6 +402,44 @@ size_t client_worker_pids(int *pids, size_t max)
 	if (d)
 		closedir(d);
 	return n;
+}
+
+/* The state letter of /proc/PID/stat ('R', 'S', 'T'...), or 0. */
+static char proc_state(int pid)
+{
+	char path[64], stat[1024], state = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	if (fgets(stat, sizeof(stat), f) != NULL) {
+		char *p = strrchr(stat, ')');
+
+		if (p == NULL || sscanf(p + 1, " %c", &state) != 1)
+			state = 0;
+	}
+	fclose(f);
+	return state;
+}
+
+int client_stop_process(int pid)
+{
+	int i;
+
+	if (kill(pid, SIGSTOP) != 0)
+		return -1;
+	for (i = 0; i < 2000; i++) {
+		char st = proc_state(pid);
+
+		if (st == 'T' || st == 't')
+			return 0;
+		if (st == 0 || st == 'Z')
+			return -1;
+		usleep(1000);
+	}
+	return -1;
 }
 
 double client_now(void)

@@ -74,6 +74,11 @@ const char *client_env(const char *name);
 
 /* Pids of the supervisor's live worker children. Returns the count. */
 size_t client_worker_pids(int *pids, size_t max);
+/* SIGSTOPs pid and waits until it is stopped: kill() returns before the
+ * target stops, and a worker still asleep in accept() when a connection
+ * comes may take it and then stop holding it. 0, or -1 when it did not
+ * stop within 2 s (or is gone). */
+int client_stop_process(int pid);
 int client_supervisor_pid(void);
 
 /* Runs a shell command; returns its exit status and its output (both

@@ -122,7 +122,7 @@ Test(metrics, one_miss_fills_the_cache_for_every_worker)
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < n; j++)
 			if (j != i)
-				kill(pids[j], SIGSTOP);
+				(void)client_stop_process(pids[j]);
 		/* No assertion while others are stopped: a failed test must
 		 * not leave the pool frozen. */
 		sent[i] = client_request("GET", client_url(path), NULL, NULL, 0,
