@@ -102,6 +102,11 @@ DF_MUST_CHECK int api_audit(struct request *req, const char *event, const char *
 
 struct store_user;
 
+/* Money as clients see it: {"amount": minor units, "currency": "USD"}.
+ * An object of the request; NULL on OOM. */
+struct json_object *api_money_json(struct request *req, int64_t amount,
+	const char *currency);
+
 /* A user as clients see it: {id, email, username, display_name, role,
  * email_verified, mfa_enabled, created_at}, plus status and updated_at
  * for admin views. An object of the request; NULL on OOM. */

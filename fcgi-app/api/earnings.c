@@ -62,25 +62,14 @@ static int earnings_check(struct request *req)
 	return 0;
 }
 
-static struct json_object *money(struct request *req, int64_t amount,
-	const char *currency)
-{
-	struct json_object *o = json_new_object(req);
-
-	if (o == NULL || json_set_int(o, "amount", amount) ||
-	    json_set_str(o, "currency", currency))
-		return NULL;
-	return o;
-}
-
 /* gross, fee, net and refunds of s into o. */
 static int set_sums(struct request *req, struct json_object *o,
 	const struct store_ledger_sums *s, const char *cur)
 {
-	if (json_set(o, "gross", money(req, s->gross, cur)) ||
-	    json_set(o, "fee", money(req, s->fee, cur)) ||
-	    json_set(o, "net", money(req, s->net, cur)) ||
-	    json_set(o, "refunds", money(req, s->refunds, cur)))
+	if (json_set(o, "gross", api_money_json(req, s->gross, cur)) ||
+	    json_set(o, "fee", api_money_json(req, s->fee, cur)) ||
+	    json_set(o, "net", api_money_json(req, s->net, cur)) ||
+	    json_set(o, "refunds", api_money_json(req, s->refunds, cur)))
 		return DF_ENOMEM;
 	return 0;
 }
@@ -149,8 +138,8 @@ static int month_items(struct request *req, const struct earnings *e,
 		it = json_new_object(req);
 		if (json_push(arr, it) != 0 || json_set_str(it, "period", ps) ||
 		    set_sums(req, it, &s, cur) != 0 ||
-		    json_set(it, "payable", money(req, payable, cur)) ||
-		    json_set(it, "paid_out", money(req, paid_amount, cur)) ||
+		    json_set(it, "payable", api_money_json(req, payable, cur)) ||
+		    json_set(it, "paid_out", api_money_json(req, paid_amount, cur)) ||
 		    json_set_str(it, "payout_status",
 			store_ledger_status_name(st)))
 			return DF_ENOMEM;
@@ -201,10 +190,10 @@ static struct json_object *currency_block(struct request *req,
 	}
 	if (json_set_str(o, "currency", cur) ||
 	    set_sums(req, tot, &s, cur) != 0 ||
-	    json_set(tot, "paid_out", money(req, paid_in_span, cur)) ||
-	    json_set(tot, "pending", money(req, b->net_all - paid_all, cur)) ||
+	    json_set(tot, "paid_out", api_money_json(req, paid_in_span, cur)) ||
+	    json_set(tot, "pending", api_money_json(req, b->net_all - paid_all, cur)) ||
 	    json_set(o, "totals", tot) ||
-	    json_set(o, "payout_minimum", money(req, e->minimum, cur)) ||
+	    json_set(o, "payout_minimum", api_money_json(req, e->minimum, cur)) ||
 	    json_set(o, "months", months) || json_set(o, "extensions", exts))
 		return NULL;
 	return o;

@@ -27,18 +27,7 @@
 #define ORDER_MAX_ITEMS 10
 #define IDEM_KEY_MAX 255
 
-/* --- money and views */
-
-static struct json_object *money(struct request *req, int64_t amount,
-	const char *currency)
-{
-	struct json_object *m = json_new_object(req);
-
-	if (m == NULL || json_set_int(m, "amount", amount) ||
-	    json_set_str(m, "currency", currency))
-		return NULL;
-	return m;
-}
+/* --- views */
 
 static struct json_object *plan_json(struct request *req,
 	const struct store_plan *p)
@@ -52,8 +41,8 @@ static struct json_object *plan_json(struct request *req,
 	    json_set_str(o, "code", p->code) ||
 	    json_set_str(o, "name", p->name) ||
 	    json_set_str(o, "description", p->description) ||
-	    json_set(prices, "month", money(req, p->price_month, p->currency)) ||
-	    json_set(prices, "year", money(req, p->price_year, p->currency)) ||
+	    json_set(prices, "month", api_money_json(req, p->price_month, p->currency)) ||
+	    json_set(prices, "year", api_money_json(req, p->price_year, p->currency)) ||
 	    json_set(o, "prices", prices) ||
 	    json_set_int(o, "max_activations", p->max_activations) ||
 	    json_set(o, "features", f))
@@ -77,7 +66,7 @@ static struct json_object *item_json(struct request *req,
 	    json_set_str(o, "name", it->ext_name)) {
 		return NULL;
 	}
-	if (json_set(o, "price", money(req, it->amount, it->currency)))
+	if (json_set(o, "price", api_money_json(req, it->amount, it->currency)))
 		return NULL;
 	return o;
 }
@@ -105,9 +94,9 @@ static struct json_object *order_json(struct request *req,
 		return NULL;
 	if (json_set_str(j, "id", o->public_id) ||
 	    json_set_str(j, "status", o->status) ||
-	    json_set(j, "total", money(req, o->total, o->currency)) ||
-	    json_set(j, "paid", money(req, o->paid, o->currency)) ||
-	    json_set(j, "refunded", money(req, o->refunded, o->currency)) ||
+	    json_set(j, "total", api_money_json(req, o->total, o->currency)) ||
+	    json_set(j, "paid", api_money_json(req, o->paid, o->currency)) ||
+	    json_set(j, "refunded", api_money_json(req, o->refunded, o->currency)) ||
 	    json_set(j, "items", items) ||
 	    json_set(j, "payment", pay) ||
 	    json_set_str(j, "expires_at", o->expires_at) ||

@@ -137,17 +137,6 @@ static int refund_check(struct request *req)
 	return 0;
 }
 
-static struct json_object *money(struct request *req, int64_t amount,
-	const char *currency)
-{
-	struct json_object *m = json_new_object(req);
-
-	if (m == NULL || json_set_int(m, "amount", amount) != 0 ||
-	    json_set_str(m, "currency", currency) != 0)
-		return NULL;
-	return m;
-}
-
 /* An admin refunds a paid (or disputed) order, whole or in part: Stripe
  * is asked first (a failure there changes nothing: 502), then the
  * request is recorded and the order is refund_pending until Stripe's
@@ -231,7 +220,7 @@ static int admin_refund(struct request *req)
 	o = json_new_object(req);
 	if (o == NULL || json_set_str(o, "id", ord.public_id) != 0 ||
 	    json_set_str(o, "status", res.status) != 0 ||
-	    json_set(o, "refund_requested", money(req, amount,
+	    json_set(o, "refund_requested", api_money_json(req, amount,
 	    ord.currency)) != 0 ||
 	    json_set_str(o, "provider_refund", rf.id != NULL ? rf.id : "") != 0)
 		return DF_ENOMEM;

@@ -51,17 +51,6 @@ static int report_check(struct request *req)
 	return 0;
 }
 
-static struct json_object *money(struct request *req, int64_t amount,
-	const char *currency)
-{
-	struct json_object *o = json_new_object(req);
-
-	if (o == NULL || json_set_int(o, "amount", amount) ||
-	    json_set_str(o, "currency", currency))
-		return NULL;
-	return o;
-}
-
 static int report_get(struct request *req)
 {
 	const char *ps = http_query(req, "period");
@@ -99,15 +88,15 @@ static int report_get(struct request *req)
 		    json_set_str(it, "username", a->username) ||
 		    json_set_str(it, "display_name", a->display_name) ||
 		    json_set_str(it, "currency", cur) ||
-		    json_set(it, "gross", money(req, a->month.gross, cur)) ||
-		    json_set(it, "fee", money(req, a->month.fee, cur)) ||
-		    json_set(it, "net", money(req, a->month.net, cur)) ||
-		    json_set(it, "refunds", money(req, a->month.refunds, cur)) ||
-		    json_set(it, "carried_in", money(req, carried_in, cur)) ||
-		    json_set(it, "payable", money(req, payable, cur)) ||
+		    json_set(it, "gross", api_money_json(req, a->month.gross, cur)) ||
+		    json_set(it, "fee", api_money_json(req, a->month.fee, cur)) ||
+		    json_set(it, "net", api_money_json(req, a->month.net, cur)) ||
+		    json_set(it, "refunds", api_money_json(req, a->month.refunds, cur)) ||
+		    json_set(it, "carried_in", api_money_json(req, carried_in, cur)) ||
+		    json_set(it, "payable", api_money_json(req, payable, cur)) ||
 		    json_set_str(it, "status", store_ledger_status_name(st)) ||
 		    json_set(it, "paid_amount", a->paid ?
-			money(req, a->paid_amount, cur) : NULL) ||
+			api_money_json(req, a->paid_amount, cur) : NULL) ||
 		    json_set_str(it, "paid_at", a->paid ? a->paid_at : NULL))
 			return DF_ENOMEM;
 	}
@@ -183,7 +172,7 @@ static int pay_post(struct request *req)
 		struct json_object *it = json_new_object(req);
 
 		if (json_push(arr, it) != 0 ||
-		    json_set(it, "amount", money(req, made[i].amount,
+		    json_set(it, "amount", api_money_json(req, made[i].amount,
 			made[i].currency)) ||
 		    json_set_str(it, "paid_at", made[i].paid_at) ||
 		    json_set_str(it, "paid_by", made[i].paid_by))
