@@ -16,6 +16,7 @@
 #include "arena.h"
 #include "config.h"
 #include "ctl_mail.h"
+#include "ctl_opts.h"
 #include "db.h"
 #include "err.h"
 #include "mail.h"
@@ -45,24 +46,18 @@ int ctl_mail_parse(int argc, char **argv, int *optind,
 	while (*optind < argc) {
 		const char *a = argv[*optind], *v = NULL;
 		uint64_t n;
+		int rc;
 
 		if (strcmp(a, "--once") == 0) {
 			o->once = 1;
 			(*optind)++;
 			continue;
 		}
-		if (strcmp(a, "--limit") == 0) {
-			if (*optind + 1 >= argc) {
-				fprintf(stderr, "devforgectl: mail-send: --limit needs "
-					"a number\n");
-				return -1;
-			}
-			v = argv[*optind + 1];
-			*optind += 2;
-		} else if (strncmp(a, "--limit=", 8) == 0) {
-			v = a + 8;
-			(*optind)++;
-		} else {
+		rc = ctl_opt_value(argc, argv, optind, "mail-send", "--limit",
+			&v);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
 			fprintf(stderr, "devforgectl: mail-send: unknown option "
 				"'%s'\n", a);
 			return -1;

@@ -28,6 +28,7 @@
 
 #include "arena.h"
 #include "config.h"
+#include "ctl_opts.h"
 #include "ctl_webhooks.h"
 #include "db.h"
 #include "err.h"
@@ -91,25 +92,19 @@ int ctl_webhooks_parse(int argc, char **argv, int *optind,
 	o->once = 0;
 	o->now = 0;
 	while (*optind < argc) {
-		const char *a = argv[*optind], *v;
+		const char *a = argv[*optind], *v = NULL;
+		int rc;
 
 		if (strcmp(a, "--once") == 0) {
 			o->once = 1;
 			(*optind)++;
 			continue;
 		}
-		if (strcmp(a, "--now") == 0) {
-			if (*optind + 1 >= argc) {
-				fprintf(stderr, "devforgectl: webhooks-send: --now needs "
-					"a time\n");
-				return -1;
-			}
-			v = argv[*optind + 1];
-			*optind += 2;
-		} else if (strncmp(a, "--now=", 6) == 0) {
-			v = a + 6;
-			(*optind)++;
-		} else {
+		rc = ctl_opt_value(argc, argv, optind, "webhooks-send", "--now",
+			&v);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
 			fprintf(stderr, "devforgectl: webhooks-send: unknown option "
 				"'%s'\n", a);
 			return -1;
