@@ -960,6 +960,10 @@ static void run_check(void)
 	}
 	cr_expect_eq(ledger_total, kept, "the ledger holds %ld, the orders"
 		" kept %ld", ledger_total, kept);
+	/* And the run's users have no order the test did not make. */
+	for (i = 0, d = 0; ledger[i] != '\0'; i++)
+		d += ledger[i] == '\n';
+	cr_expect_eq(d, run.n, "%d orders in the database, %d made", d, run.n);
 	free(ledger);
 	free(grants);
 
