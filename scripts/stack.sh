@@ -292,8 +292,15 @@ make_secrets() {
 			printf 'whsec_%s' "$(openssl rand -hex 24)" >"$SECRETS/stripe_webhook_secret.tmp"
 			mv "$SECRETS/stripe_webhook_secret.tmp" "$SECRETS/stripe_webhook_secret"
 		fi
+		# A second webhook secret, as during a rotation (the one being
+		# replaced): both verify, so the suites prove the rotation works.
+		if [ ! -s "$SECRETS/stripe_webhook_secret_previous" ]; then
+			printf 'whsec_%s' "$(openssl rand -hex 24)" >"$SECRETS/stripe_webhook_secret_previous.tmp"
+			mv "$SECRETS/stripe_webhook_secret_previous.tmp" "$SECRETS/stripe_webhook_secret_previous"
+		fi
 		chmod 600 "$SECRETS/db_password" "$SECRETS/jwt_secret" \
-			"$SECRETS/stripe_secret_key" "$SECRETS/stripe_webhook_secret"
+			"$SECRETS/stripe_secret_key" "$SECRETS/stripe_webhook_secret" \
+			"$SECRETS/stripe_webhook_secret_previous"
 	)
 }
 
@@ -351,6 +358,7 @@ sendfile_header = $([ "$DF_FRONT" = apache ] && echo x-sendfile || echo x-lightt
 stripe_api_base = http://127.0.0.1:$DF_STRIPE_PORT
 stripe_secret_key_file = $SECRETS/stripe_secret_key
 stripe_webhook_secret_file = $SECRETS/stripe_webhook_secret
+stripe_webhook_secret_previous_file = $SECRETS/stripe_webhook_secret_previous
 EOF
 	if [ -f "$CONF" ] && cmp -s "$tmp" "$CONF"; then
 		rm -f "$tmp"
@@ -816,7 +824,8 @@ cmd_env() {
 		"DEVFORGE_TEST_FRONT=$DF_FRONT" \
 		"DEVFORGE_TEST_STACK=$SELF" \
 		"DEVFORGE_TEST_STRIPE_URL=http://127.0.0.1:$DF_STRIPE_PORT" \
-		"DEVFORGE_TEST_STRIPE_WEBHOOK_SECRET=$(cat "$SECRETS/stripe_webhook_secret" 2>/dev/null || true)"; do
+		"DEVFORGE_TEST_STRIPE_WEBHOOK_SECRET=$(cat "$SECRETS/stripe_webhook_secret" 2>/dev/null || true)" \
+		"DEVFORGE_TEST_STRIPE_WEBHOOK_SECRET_PREVIOUS=$(cat "$SECRETS/stripe_webhook_secret_previous" 2>/dev/null || true)"; do
 		printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
 	done
 }

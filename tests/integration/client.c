@@ -274,6 +274,39 @@ char *client_sql(const char *sql)
 	return res;
 }
 
+char *client_sql_rows(const char *sql)
+{
+	char cmd[8192], buf[4096];
+	char *res = NULL, *p;
+	size_t len = 0, k;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "mariadb --no-defaults -N -B -u '%s' "
+		"--socket='%s' devforge <<'DF_SQL_EOF'\n%s\nDF_SQL_EOF\n",
+		client_env("DEVFORGE_TEST_DB_ADMIN"),
+		client_env("DEVFORGE_TEST_DB_SOCKET"), sql);
+	f = popen(cmd, "r");
+	if (f == NULL)
+		return NULL;
+	while ((k = fread(buf, 1, sizeof(buf), f)) > 0) {
+		p = realloc(res, len + k + 1);
+		if (p == NULL) {
+			free(res);
+			pclose(f);
+			return NULL;
+		}
+		res = p;
+		memcpy(res + len, buf, k);
+		len += k;
+		res[len] = '\0';
+	}
+	if (pclose(f) != 0) {
+		free(res);
+		return NULL;
+	}
+	return res != NULL ? res : strdup("");
+}
+
 /* Spaces may stand around the '='. */
 char *client_config(const char *key, const char *dflt)
 {

@@ -55,6 +55,10 @@ int client_stack(const char *cmd);
 /* Runs SQL through the mariadb client on the stack's socket; returns the
  * first column of the first row (malloc'd) or NULL. */
 char *client_sql(const char *sql);
+/* The same, all rows of the last statement: one line each, columns
+ * separated by tabs (malloc'd; "" for none). NULL when the statement
+ * failed. */
+char *client_sql_rows(const char *sql);
 /* An access token for sub/role signed with the stack's key, valid ttl
  * seconds (negative: already expired), iat = now + iat_skew. malloc'd. */
 char *client_token(const char *sub, const char *role, long ttl, long iat_skew);

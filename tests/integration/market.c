@@ -70,6 +70,24 @@ long market_status(const char *method, const char *path, const char *auth,
 	return s;
 }
 
+long market_order_post(const char *auth, const char *key, const char *json,
+	struct client_resp *r)
+{
+	char kh[400];
+	const char *hs[4];
+	size_t n = 0;
+
+	hs[n++] = auth;
+	if (key != NULL) {
+		snprintf(kh, sizeof(kh), "Idempotency-Key: %s", key);
+		hs[n++] = kh;
+	}
+	hs[n] = NULL;
+	cr_assert(client_post_json(client_url("/api/v1/orders"), json, hs,
+		r) == 0, "POST /orders: no answer");
+	return r->status;
+}
+
 char *market_zip_entries(const struct market_entry *e, size_t n, size_t *len)
 {
 	zip_uint8_t asi[18] = { 0 };

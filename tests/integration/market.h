@@ -34,6 +34,11 @@ long market_req(const char *method, const char *path, const char *auth,
 /* The status of market_req, the answer dropped. */
 long market_status(const char *method, const char *path, const char *auth,
 	const char *json);
+/* POST /orders as auth (an Authorization header line) with an
+ * Idempotency-Key (NULL: none) and a JSON body; the test fails when no
+ * answer came. Returns the status. */
+long market_order_post(const char *auth, const char *key, const char *json,
+	struct client_resp *r);
 /* The same with a raw body and content type. */
 long market_raw(const char *method, const char *path, const char *auth,
 	const char *content_type, const char *body, size_t len,

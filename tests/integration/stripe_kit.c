@@ -21,6 +21,11 @@ const char *stripe_kit_secret(void)
 	return client_env("DEVFORGE_TEST_STRIPE_WEBHOOK_SECRET");
 }
 
+const char *stripe_kit_previous_secret(void)
+{
+	return client_env("DEVFORGE_TEST_STRIPE_WEBHOOK_SECRET_PREVIOUS");
+}
+
 struct json_object *stripe_kit_post(const char *path, const char *json)
 {
 	struct client_resp r;

@@ -19,6 +19,9 @@ struct json_object;
 const char *stripe_kit_url(const char *path);
 /* The stack's webhook signing secret (whsec_...). */
 const char *stripe_kit_secret(void);
+/* The previous one of the rotation the stack runs in (both verify):
+ * DEVFORGE_TEST_STRIPE_WEBHOOK_SECRET_PREVIOUS. */
+const char *stripe_kit_previous_secret(void);
 
 /* POSTs the JSON text to the stand-in's path, asserts 200 and returns the
  * answer parsed (put it when done). */

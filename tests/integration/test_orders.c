@@ -21,25 +21,6 @@
 
 MARKET_SUITE(orders);
 
-/* POST /orders as auth with an Idempotency-Key (NULL: none). */
-static long order_post(const char *auth, const char *key, const char *json,
-	struct client_resp *r)
-{
-	char kh[400];
-	const char *hs[4];
-	size_t n = 0;
-
-	hs[n++] = auth;
-	if (key != NULL) {
-		snprintf(kh, sizeof(kh), "Idempotency-Key: %s", key);
-		hs[n++] = kh;
-	}
-	hs[n] = NULL;
-	cr_assert(client_post_json(client_url(ORDERS), json, hs, r) == 0,
-		"POST /orders: no answer");
-	return r->status;
-}
-
 /* A fresh key for this run. */
 static const char *new_key(void)
 {
@@ -141,7 +122,7 @@ Test(orders, an_order_is_priced_by_the_server_and_backed_by_a_session)
 	snprintf(body, sizeof(body), "{\"items\": [{\"type\": \"plan\","
 		" \"plan\": \"pro\", \"interval\": \"year\"}, {\"type\":"
 		" \"extension\", \"slug\": \"%s\"}]}", slug);
-	cr_assert_eq(order_post(cast.user, key, body, &r), 201, "%s", r.body);
+	cr_assert_eq(market_order_post(cast.user, key, body, &r), 201, "%s", r.body);
 	o = client_expect_json(&r, 201);
 	id = client_json_str(o, "id");
 	cr_assert(id != NULL);
@@ -219,7 +200,7 @@ static void refused(const char *auth, const char *pid, const char *key,
 	struct client_resp r;
 	long before = orders_of(pid), kbefore = keys_of(pid);
 
-	order_post(auth, key, json, &r);
+	market_order_post(auth, key, json, &r);
 	cr_assert(r.status == 422 && client_has_error(&r, field, code),
 		"%s: want 422 %s/%s, got %ld %s", json, field, code, r.status,
 		r.body);
@@ -296,7 +277,7 @@ Test(orders, every_invalid_order_is_422_and_stores_nothing)
 	refused(cast.dev, cast.dev_pid, key, b, "items[0]", "own_extension");
 	/* None of it was stored: the key is still free for a good body. */
 	snprintf(b, sizeof(b), "{\"items\": [%s]}", ext);
-	cr_assert_eq(order_post(u, key, b, &r), 201, "%s", r.body);
+	cr_assert_eq(market_order_post(u, key, b, &r), 201, "%s", r.body);
 	client_free(&r);
 	/* No token: 401; nothing stored either. */
 	cr_assert_eq(client_status("POST", ORDERS, NULL, b), 401);
@@ -314,9 +295,9 @@ Test(orders, the_same_key_and_body_replays_the_first_answer)
 	struct client_resp r1, r2, r3;
 	char *id1, *id2, *l1, *l2;
 
-	cr_assert_eq(order_post(cast.user, key, b, &r1), 201, "%s", r1.body);
+	cr_assert_eq(market_order_post(cast.user, key, b, &r1), 201, "%s", r1.body);
 	/* The same items written differently are the same body. */
-	cr_assert_eq(order_post(cast.user, key, b2, &r2), 201, "%s", r2.body);
+	cr_assert_eq(market_order_post(cast.user, key, b2, &r2), 201, "%s", r2.body);
 	id1 = client_body_str(&r1, "id");
 	id2 = client_body_str(&r2, "id");
 	cr_assert_str_eq(id1, id2);
@@ -325,13 +306,13 @@ Test(orders, the_same_key_and_body_replays_the_first_answer)
 	cr_assert(l1 && l2 && strcmp(l1, l2) == 0);
 	cr_assert_eq(orders_of(cast.user_pid), 1);
 	/* Another body under the key: refused, nothing made. */
-	order_post(cast.user, key, "{\"items\": [{\"type\": \"plan\","
+	market_order_post(cast.user, key, "{\"items\": [{\"type\": \"plan\","
 		" \"plan\": \"team\", \"interval\": \"year\"}]}", &r3);
 	client_assert_problem(&r3, 422, "idempotency_key_mismatch");
 	cr_assert_eq(orders_of(cast.user_pid), 1);
 	/* Keys are the user's own: another user's same key is a new order. */
 	client_free(&r3);
-	cr_assert_eq(order_post(cast.dev2, key, b, &r3), 201, "%s", r3.body);
+	cr_assert_eq(market_order_post(cast.dev2, key, b, &r3), 201, "%s", r3.body);
 	free(id1);
 	free(id2);
 	free(l1);
@@ -356,7 +337,7 @@ Test(orders, one_order_when_the_same_key_races)
 		cr_assert(pids[i] >= 0);
 		if (pids[i] == 0) {
 			struct client_resp r;
-			long s = order_post(cast.user, key, b, &r);
+			long s = market_order_post(cast.user, key, b, &r);
 
 			_exit(s == 201 ? 0 : s == 409 ? 1 : 2);
 		}
@@ -392,12 +373,12 @@ Test(orders, the_same_key_while_the_first_runs_is_409)
 	if (pid == 0) {
 		struct client_resp c;
 
-		_exit(order_post(cast.user, key, b, &c) == 502 ? 0 : 1);
+		_exit(market_order_post(cast.user, key, b, &c) == 502 ? 0 : 1);
 	}
 	/* Until the first has claimed the key. */
 	for (int i = 0; i < 200 && keys_of(cast.user_pid) == 0; i++)
 		usleep(20000);
-	cr_assert_eq(order_post(cast.user, key, b, &r), 409, "%s", r.body);
+	cr_assert_eq(market_order_post(cast.user, key, b, &r), 409, "%s", r.body);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
 	cr_assert(waitpid(pid, &st, 0) == pid);
@@ -405,7 +386,7 @@ Test(orders, the_same_key_while_the_first_runs_is_409)
 		"the hung request did not answer 502");
 	/* The 502 freed the key. */
 	cr_assert_eq(orders_of(cast.user_pid), 0);
-	cr_assert_eq(order_post(cast.user, key, b, &r), 201, "%s", r.body);
+	cr_assert_eq(market_order_post(cast.user, key, b, &r), 201, "%s", r.body);
 	client_free(&r);
 }
 
@@ -426,30 +407,30 @@ Test(orders, a_key_of_a_dead_worker_or_a_day_old_answer_is_free_again)
 		" request_hash, state, created_at) VALUES (%ld, '%s',"
 		" UNHEX(SHA2(CONCAT('plan:pro:month', CHAR(10)), 256)),"
 		" 'running', NOW(6) - INTERVAL 5 SECOND)", uid, k1));
-	cr_assert_eq(order_post(cast.user, k1, b, &r), 409, "%s", r.body);
+	cr_assert_eq(market_order_post(cast.user, k1, b, &r), 409, "%s", r.body);
 	client_free(&r);
 	/* Claimed over a minute ago and never answered (its worker died):
 	 * taken over. */
 	free(client_sqlf("UPDATE idempotency_keys SET created_at = NOW(6) -"
 		" INTERVAL 61 SECOND WHERE user_id = %ld AND idem_key = '%s'",
 		uid, k1));
-	cr_assert_eq(order_post(cast.user, k1, b, &r), 201, "%s", r.body);
+	cr_assert_eq(market_order_post(cast.user, k1, b, &r), 201, "%s", r.body);
 	id1 = client_body_str(&r, "id");
 	client_free(&r);
 	/* A day-old answer is forgotten: the key makes a new order. */
-	cr_assert_eq(order_post(cast.user, k2, "{\"items\": [{\"type\":"
+	cr_assert_eq(market_order_post(cast.user, k2, "{\"items\": [{\"type\":"
 		" \"plan\", \"plan\": \"team\", \"interval\": \"year\"}]}", &r),
 		201, "%s", r.body);
 	client_free(&r);
 	free(client_sqlf("UPDATE idempotency_keys SET created_at = NOW(6) -"
 		" INTERVAL 25 HOUR WHERE user_id = %ld AND idem_key = '%s'", uid,
 		k1));
-	cr_assert_eq(order_post(cast.user, k1, b, &r), 201, "%s", r.body);
+	cr_assert_eq(market_order_post(cast.user, k1, b, &r), 201, "%s", r.body);
 	id3 = client_body_str(&r, "id");
 	cr_assert_str_neq(id1, id3);
 	client_free(&r);
 	/* A done answer younger than a day is replayed. */
-	cr_assert_eq(order_post(cast.user, k1, b, &r), 201, "%s", r.body);
+	cr_assert_eq(market_order_post(cast.user, k1, b, &r), 201, "%s", r.body);
 	cr_assert(strstr(r.body, id3) != NULL, "%s", r.body);
 	client_free(&r);
 	cr_assert_eq(orders_of(cast.user_pid), 3);
@@ -469,14 +450,14 @@ static void stripe_down(const char *mode)
 	/* More than once: a dropped connection may be retried (under the
 	 * same Stripe Idempotency-Key, so safely). */
 	stripe_kit_fail(mode, 3);
-	order_post(cast.user, key, b, &r);
+	market_order_post(cast.user, key, b, &r);
 	client_assert_problem(&r, 502, "bad_gateway");
 	client_free(&r);
 	stripe_kit_fail("none", 0);
 	cr_assert_eq(orders_of(cast.user_pid), 0, "%s left an order", mode);
 	cr_assert_eq(keys_of(cast.user_pid), 0, "%s kept the key", mode);
 	/* The key is free: the retry makes the order. */
-	cr_assert_eq(order_post(cast.user, key, b, &r), 201, "%s", r.body);
+	cr_assert_eq(market_order_post(cast.user, key, b, &r), 201, "%s", r.body);
 	client_free(&r);
 }
 
@@ -509,7 +490,7 @@ Test(orders, an_owned_extension_or_plan_is_409_and_frees_the_key)
 
 	snprintf(b, sizeof(b), "{\"items\": [{\"type\": \"extension\","
 		" \"slug\": \"%s\"}]}", slug);
-	cr_assert_eq(order_post(cast.user, k1, b, &r), 201, "%s", r.body);
+	cr_assert_eq(market_order_post(cast.user, k1, b, &r), 201, "%s", r.body);
 	client_free(&r);
 	item = sql_long("SELECT i.id FROM order_items i JOIN orders o ON"
 		" o.id = i.order_id WHERE o.user_id = %ld", uid);
@@ -518,7 +499,7 @@ Test(orders, an_owned_extension_or_plan_is_409_and_frees_the_key)
 		" order_item_id, status, created_at, updated_at) SELECT %ld,"
 		" id, %ld, 'suspended', NOW(6), NOW(6) FROM extensions WHERE"
 		" slug = '%s'", uid, item, slug));
-	order_post(cast.user, k2, b, &r);
+	market_order_post(cast.user, k2, b, &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
 	cr_assert_eq(orders_of(cast.user_pid), 1);
@@ -526,21 +507,21 @@ Test(orders, an_owned_extension_or_plan_is_409_and_frees_the_key)
 	/* A revoked one is no longer owned: the same key now works. */
 	free(client_sqlf("UPDATE entitlements SET status = 'revoked' WHERE"
 		" order_item_id = %ld", item));
-	cr_assert_eq(order_post(cast.user, k2, b, &r), 201, "%s", r.body);
+	cr_assert_eq(market_order_post(cast.user, k2, b, &r), 201, "%s", r.body);
 	client_free(&r);
 	/* An active licence of a plan. */
 	free(client_sqlf("INSERT INTO licenses (public_id, user_id, plan_id,"
 		" status, max_activations, expires_at, created_at, updated_at)"
 		" SELECT UUID(), %ld, id, 'active', 3, NOW(6) + INTERVAL 1 DAY,"
 		" NOW(6), NOW(6) FROM plans WHERE code = 'team'", uid));
-	order_post(cast.user, k3, "{\"items\": [{\"type\": \"plan\", \"plan\":"
+	market_order_post(cast.user, k3, "{\"items\": [{\"type\": \"plan\", \"plan\":"
 		" \"team\", \"interval\": \"year\"}]}", &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
 	/* An expired one is not. */
 	free(client_sqlf("UPDATE licenses SET expires_at = NOW(6) -"
 		" INTERVAL 1 SECOND WHERE user_id = %ld", uid));
-	cr_assert_eq(order_post(cast.user, k3, "{\"items\": [{\"type\":"
+	cr_assert_eq(market_order_post(cast.user, k3, "{\"items\": [{\"type\":"
 		" \"plan\", \"plan\": \"team\", \"interval\": \"year\"}]}", &r),
 		201, "%s", r.body);
 	client_free(&r);
@@ -556,10 +537,10 @@ Test(orders, orders_are_read_by_their_owner_and_admins_only)
 	struct json_object *o;
 	char *id1, *id2, path[128], *next;
 
-	cr_assert_eq(order_post(cast.user, new_key(), b, &r), 201);
+	cr_assert_eq(market_order_post(cast.user, new_key(), b, &r), 201);
 	id1 = client_body_str(&r, "id");
 	client_free(&r);
-	cr_assert_eq(order_post(cast.user, new_key(), "{\"items\": [{\"type\":"
+	cr_assert_eq(market_order_post(cast.user, new_key(), "{\"items\": [{\"type\":"
 		" \"plan\", \"plan\": \"team\", \"interval\": \"month\"}]}", &r),
 		201);
 	id2 = client_body_str(&r, "id");
@@ -612,10 +593,10 @@ Test(orders, a_pending_order_past_its_window_is_expired)
 	struct client_resp r;
 	char *id1, *id2, path[128], cmd[1024], *out = NULL;
 
-	cr_assert_eq(order_post(cast.user, new_key(), b, &r), 201);
+	cr_assert_eq(market_order_post(cast.user, new_key(), b, &r), 201);
 	id1 = client_body_str(&r, "id");
 	client_free(&r);
-	cr_assert_eq(order_post(cast.user, new_key(), "{\"items\": [{\"type\":"
+	cr_assert_eq(market_order_post(cast.user, new_key(), "{\"items\": [{\"type\":"
 		" \"plan\", \"plan\": \"team\", \"interval\": \"month\"}]}", &r),
 		201);
 	id2 = client_body_str(&r, "id");
@@ -654,7 +635,7 @@ static void new_order(const char *slug, char **id, char **cs)
 
 	snprintf(b, sizeof(b), "{\"items\": [{\"type\": \"extension\","
 		" \"slug\": \"%s\"}]}", slug);
-	cr_assert_eq(order_post(cast.user, new_key(), b, &r), 201, "%s",
+	cr_assert_eq(market_order_post(cast.user, new_key(), b, &r), 201, "%s",
 		r.body);
 	*id = client_body_str(&r, "id");
 	*cs = client_body_str(&r, "payment.reference");
