@@ -18,7 +18,7 @@
 
 int ctl_orders_expire(const struct config *cfg)
 {
-	uint64_t n = 0;
+	uint64_t n = 0, keys = 0;
 	int rc;
 
 	if (db_init(cfg) != 0) {
@@ -26,13 +26,17 @@ int ctl_orders_expire(const struct config *cfg)
 		return 1;
 	}
 	rc = store_ord_expire_due(&n);
+	if (rc == 0)
+		rc = store_ord_idem_prune(&keys);
 	db_close();
 	if (rc != 0) {
 		fprintf(stderr, "orders-expire: %s\n", df_strerror(rc));
 		return 1;
 	}
-	printf("orders-expire: %llu pending order%s expired\n",
-		(unsigned long long)n, n == 1 ? "" : "s");
+	printf("orders-expire: %llu pending order%s expired, %llu "
+		"idempotency key%s older than a day removed\n",
+		(unsigned long long)n, n == 1 ? "" : "s",
+		(unsigned long long)keys, keys == 1 ? "" : "s");
 	return 0;
 }
 

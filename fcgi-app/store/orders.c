@@ -390,6 +390,26 @@ int store_ord_list(struct arena *a, int64_t user_id, int64_t before,
 	return 0;
 }
 
+int store_ord_idem_prune(uint64_t *n)
+{
+	/* Keys past their day are dead weight: the claim above deletes
+	 * a stale row only when its own key comes back. In batches, so a
+	 * large backlog never holds many locks at once. */
+	static const char sql[] = "DELETE FROM idempotency_keys"
+		" WHERE created_at < NOW(6) - INTERVAL ? SECOND LIMIT 5000";
+	uint64_t affected, total = 0;
+	int rc;
+
+	do {
+		affected = 0;
+		rc = db_exec(sql, DBP(DB_INT(STORE_IDEM_KEEP_S)), &affected, NULL);
+		total += affected;
+	} while (rc == 0 && affected == 5000);
+	if (n != NULL)
+		*n = total;
+	return rc;
+}
+
 int store_ord_expire_due(uint64_t *n)
 {
 	static const char sql[] = "UPDATE orders SET status = 'expired',"

@@ -127,5 +127,8 @@ DF_MUST_CHECK int store_ord_list(struct arena *a, int64_t user_id, int64_t befor
 /* Marks every pending order past its expires_at expired; *n counts
  * them (may be NULL). 0 or a negative df_err. */
 DF_MUST_CHECK int store_ord_expire_due(uint64_t *n);
+/* Deletes the Idempotency-Key rows older than a day (their answers can
+ * no longer be replayed); *n counts them. 0 or a df_err. */
+DF_MUST_CHECK int store_ord_idem_prune(uint64_t *n);
 
 #endif

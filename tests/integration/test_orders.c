@@ -624,6 +624,33 @@ Test(orders, a_pending_order_past_its_window_is_expired)
 	free(id2);
 }
 
+/* The sweep also removes Idempotency-Key rows past their day (nothing
+ * else would: a claim deletes a stale row only when its own key comes
+ * back), and keeps the younger ones. */
+Test(orders, the_sweep_removes_keys_older_than_a_day)
+{
+	long uid = sql_long("SELECT id FROM users WHERE public_id = '%s'",
+		cast.user_pid);
+	const char *old = new_key(), *young = new_key();
+	char cmd[1024], *out = NULL;
+
+	free(client_sqlf("INSERT INTO idempotency_keys (user_id, idem_key,"
+		" request_hash, state, status_code, response, created_at) VALUES"
+		" (%ld, '%s', UNHEX(SHA2('a', 256)), 'done', 201, '{}',"
+		" NOW(6) - INTERVAL 25 HOUR), (%ld, '%s', UNHEX(SHA2('b', 256)),"
+		" 'done', 201, '{}', NOW(6) - INTERVAL 23 HOUR)", uid, old, uid,
+		young));
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' orders-expire", client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
+	cr_assert(strstr(out, "idempotency key") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM idempotency_keys WHERE"
+		" user_id = %ld AND idem_key = '%s'", uid, old), 0);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM idempotency_keys WHERE"
+		" user_id = %ld AND idem_key = '%s'", uid, young), 1);
+}
+
 /* --- the way back from Stripe, and devforgectl pay */
 
 /* A new pending order of cast.user for a paid extension: its id and
