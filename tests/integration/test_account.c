@@ -73,8 +73,10 @@ static void mail_send(void)
 {
 	char cmd[2048], *out;
 
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' mail-send --once", client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
+	/* The whole outbox, not the default 100 a pass: other programs
+	 * (payments' receipts) may have queued many before this one. */
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' mail-send --once --limit 10000",
+		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
 	client_run(cmd, &out);
 	free(out);
 }
