@@ -181,7 +181,9 @@ done
 # never answers those); from test_market_pkg, the duplicate-key bodies
 # (it merges the keys before the server sees them); from test_market,
 # the end-to-end flow, which compares the exact text of a number ("4.00",
-# which Prism sends on as "4").
+# which Prism sends on as "4"). test_payments is left out whole: Stripe
+# signs the webhook's raw body, which Prism's re-serialising would break;
+# test_stripe talks to the stand-in, not to the API.
 prism_programs=(
 	"test_analytics:*"
 	"test_auth:*"
@@ -195,6 +197,9 @@ prism_programs=(
 	"test_market_rules:*"
 	"test_market_pkg:!(market_pkg/json_bodies_naming_a_key_twice_are_refused_and_change_nothing)"
 	"test_downloads:downloads/*"
+	"test_orders:*"
+	"test_payouts:*"
+	"test_devhooks:*"
 )
 for entry in "${prism_programs[@]}"; do
 	prog=${entry%%:*}
