@@ -94,12 +94,15 @@ static int order_load(struct arena *a, const char *sql,
 	o->requested = db_int(&r, 0, 9, 0);
 	o->dispute = db_str(&r, 0, 10);
 	o->review = db_str(&r, 0, 11);
-	o->email = db_str(&r, 0, 12);
+	o->email = NULL;  /* read by receipt(), the only one that needs it */
 	return 0;
 }
 
 /* The order the event is about, its row locked: by our order id, else
- * the Checkout Session, else the PaymentIntent. The locking reads also
+ * the Checkout Session, else the PaymentIntent. Only the order's row: a
+ * join would lock the buyer's users row too, and every payment of one
+ * buyer (and anything else holding that row, even shared, as a foreign
+ * key check does) would wait for the others. The locking reads also
  * order a held event against the payment that attaches it (a payment
  * setting provider_payment waits for, or is waited on by, a held event
  * looking the same PaymentIntent up). DF_ENOTFOUND when none. */
@@ -109,21 +112,18 @@ static int order_find(struct arena *a, const struct pay_event *ev,
 	static const char by_pid[] = "SELECT o.id, o.public_id, o.user_id,"
 		" o.status, o.total_amount, o.currency, o.provider_payment,"
 		" o.paid_amount, o.refunded_amount, o.refund_requested_amount,"
-		" o.dispute_status, o.review_reason, u.email FROM orders o"
-		" JOIN users u ON u.id = o.user_id WHERE o.public_id = ?"
-		" FOR UPDATE";
+		" o.dispute_status, o.review_reason FROM orders o"
+		" WHERE o.public_id = ? FOR UPDATE";
 	static const char by_session[] = "SELECT o.id, o.public_id,"
 		" o.user_id, o.status, o.total_amount, o.currency,"
 		" o.provider_payment, o.paid_amount, o.refunded_amount,"
-		" o.refund_requested_amount, o.dispute_status, o.review_reason,"
-		" u.email FROM orders o JOIN users u ON u.id = o.user_id"
-		" WHERE o.provider_session = ? FOR UPDATE";
+		" o.refund_requested_amount, o.dispute_status, o.review_reason"
+		" FROM orders o WHERE o.provider_session = ? FOR UPDATE";
 	static const char by_payment[] = "SELECT o.id, o.public_id,"
 		" o.user_id, o.status, o.total_amount, o.currency,"
 		" o.provider_payment, o.paid_amount, o.refunded_amount,"
-		" o.refund_requested_amount, o.dispute_status, o.review_reason,"
-		" u.email FROM orders o JOIN users u ON u.id = o.user_id"
-		" WHERE o.provider_payment = ? FOR UPDATE";
+		" o.refund_requested_amount, o.dispute_status, o.review_reason"
+		" FROM orders o WHERE o.provider_payment = ? FOR UPDATE";
 	int rc = DF_ENOTFOUND;
 
 	if (ev->order_id != NULL && strlen(ev->order_id) == 36)
@@ -488,11 +488,15 @@ static int audit_change(const struct order_row *o, const char *to,
 	return rc;
 }
 
-static int receipt(struct arena *a, const struct order_row *o,
+static int receipt(struct arena *a, struct order_row *o,
 	const struct item_row *it, size_t n)
 {
+	/* A plain (non-locking) read: the buyer's row is not ours to lock. */
+	static const char sql[] = "SELECT email FROM users WHERE id = ?";
+	struct db_result r;
 	char *body;
 	size_t i;
+	int rc;
 
 	body = arena_printf(a, "Thank you for your purchase.\n\n"
 		"Order %s\n", o->public_id);
@@ -509,6 +513,12 @@ static int receipt(struct arena *a, const struct order_row *o,
 			o->currency);
 	if (body == NULL)
 		return DF_ENOMEM;
+	rc = store_one(a, sql, DBP(DB_INT(o->user_id)), &r);
+	if (rc == DF_ENOTFOUND)
+		return 0;
+	if (rc != 0)
+		return rc;
+	o->email = db_str(&r, 0, 0);
 	if (o->email == NULL || *o->email == '\0')
 		return 0;
 	return store_outbox_enqueue(o->email, "Your Dev Forge receipt", body,
@@ -733,9 +743,8 @@ int store_pay_refund_requested(struct arena *a, const char *public_id,
 	static const char by_pid[] = "SELECT o.id, o.public_id, o.user_id,"
 		" o.status, o.total_amount, o.currency, o.provider_payment,"
 		" o.paid_amount, o.refunded_amount, o.refund_requested_amount,"
-		" o.dispute_status, o.review_reason, u.email FROM orders o"
-		" JOIN users u ON u.id = o.user_id WHERE o.public_id = ?"
-		" FOR UPDATE";
+		" o.dispute_status, o.review_reason FROM orders o"
+		" WHERE o.public_id = ? FOR UPDATE";
 	static const char upd[] =
 		"UPDATE orders SET refund_requested_amount = ?,"
 		" refund_reason = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
