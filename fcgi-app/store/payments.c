@@ -71,6 +71,7 @@ struct fold {
 	const char *dispute;      /* none, open, won, lost */
 	const char *status;
 	const char *grant;        /* active, suspended, revoked, NULL */
+	const char *email;        /* the buyer's, for the receipt */
 };
 
 static int order_load(struct arena *a, const char *sql,
@@ -94,7 +95,7 @@ static int order_load(struct arena *a, const char *sql,
 	o->requested = db_int(&r, 0, 9, 0);
 	o->dispute = db_str(&r, 0, 10);
 	o->review = db_str(&r, 0, 11);
-	o->email = NULL;  /* read by receipt(), the only one that needs it */
+	o->email = NULL;  /* read by the fold, a plain read */
 	return 0;
 }
 
@@ -177,11 +178,13 @@ static struct ref_state *ref_slot(struct ref_state *refs, size_t *n,
 static int fold_events(struct arena *a, const struct order_row *o,
 	struct fold *f)
 {
+	/* The buyer's address rides along (a plain read, no lock on the
+	 * users row) rather than costing the receipt a query of its own. */
 	static const char sql[] =
 		"SELECT e.kind, e.ref, e.amount, e.currency,"
-		" e.event_created < o.expires_at"
+		" e.event_created < o.expires_at, u.email"
 		" FROM payment_events e JOIN orders o ON o.id = e.order_id"
-		" WHERE e.order_id = ?";
+		" LEFT JOIN users u ON u.id = o.user_id WHERE e.order_id = ?";
 	struct db_result r;
 	struct ref_state *refunds, *disputes, *s;
 	size_t nref = 0, ndis = 0, i;
@@ -192,6 +195,7 @@ static int fold_events(struct arena *a, const struct order_row *o,
 	rc = db_query(a, sql, DBP(DB_INT(o->id)), &r);
 	if (rc != 0)
 		return rc;
+	f->email = r.nrows > 0 ? db_str(&r, 0, 5) : NULL;
 	refunds = arena_calloc(a, r.nrows + 1, sizeof(*refunds));
 	disputes = arena_calloc(a, r.nrows + 1, sizeof(*disputes));
 	if (refunds == NULL || disputes == NULL)
@@ -488,15 +492,11 @@ static int audit_change(const struct order_row *o, const char *to,
 	return rc;
 }
 
-static int receipt(struct arena *a, struct order_row *o,
+static int receipt(struct arena *a, const struct order_row *o,
 	const struct item_row *it, size_t n)
 {
-	/* A plain (non-locking) read: the buyer's row is not ours to lock. */
-	static const char sql[] = "SELECT email FROM users WHERE id = ?";
-	struct db_result r;
 	char *body;
 	size_t i;
-	int rc;
 
 	body = arena_printf(a, "Thank you for your purchase.\n\n"
 		"Order %s\n", o->public_id);
@@ -513,12 +513,6 @@ static int receipt(struct arena *a, struct order_row *o,
 			o->currency);
 	if (body == NULL)
 		return DF_ENOMEM;
-	rc = store_one(a, sql, DBP(DB_INT(o->user_id)), &r);
-	if (rc == DF_ENOTFOUND)
-		return 0;
-	if (rc != 0)
-		return rc;
-	o->email = db_str(&r, 0, 0);
 	if (o->email == NULL || *o->email == '\0')
 		return 0;
 	return store_outbox_enqueue(o->email, "Your Dev Forge receipt", body,
@@ -616,8 +610,10 @@ static int fold_order(struct arena *a, struct order_row *o,
 				return rc;
 		}
 	}
-	if (o->paid == 0 && f.paid > 0)
+	if (o->paid == 0 && f.paid > 0) {
+		o->email = f.email;
 		return receipt(a, o, it, n);
+	}
 	return 0;
 }
 
