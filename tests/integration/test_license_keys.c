@@ -76,9 +76,12 @@ static void key_of(const char *path, unsigned char pub[32], char kid[17])
 static const char *stack_key(void)
 {
 	char *p = client_config("license_signing_key_file", NULL);
+	const char *copy;
 
 	cr_assert_not_null(p, "the stack config names no signing key");
-	return arena_strdup(a, p);
+	copy = arena_strdup(a, p);
+	free(p);
+	return copy;
 }
 
 /* GET /licenses/public-key's entry for kid (NULL: not listed); *all the
