@@ -28,6 +28,7 @@ const struct route_table *const api_tables[] = {
 	&api_devhooks_table, \
 	&api_payments_table,
 	&api_orders_table,
+	&api_licenses_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
