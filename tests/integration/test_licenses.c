@@ -683,7 +683,7 @@ Test(licenses, malformed_bodies_refused_and_nothing_changes)
 	snprintf(body, sizeof(body), "{\"license_key\":\"%s\","
 		"\"machine_id\":\"short-15-chars0\"}", L.key);
 	cr_assert_eq(post(ACTIVATE, body, &r), 422);
-	client_assert_field_error(&r, "machine_id", "invalid_length");
+	client_assert_field_error(&r, "machine_id", "too_short");
 	client_free(&r);
 	snprintf(body, sizeof(body), "{\"license_key\":\"%s\","
 		"\"machine_id\":\"%0129d\"}", L.key, 0);
