@@ -338,6 +338,46 @@ static void stack_pub(const char *kid, unsigned char pub[32])
 	free(hex);
 }
 
+/* openssl pkeyutl -verify -rawin of token's signature (domain/ +
+ * payload part) with the raw public key pub, as the docs show it: the
+ * IDE needs nothing but the public key. 1 when openssl says it verifies. */
+static int openssl_verifies(const char *domain, const char *token,
+	const unsigned char pub[32])
+{
+	char dir[] = "/tmp/lictestXXXXXX", path[128], cmd[512];
+	const char *dot = strchr(token, '.');
+	unsigned char sig[80];
+	EVP_PKEY *k;
+	FILE *f;
+	long n;
+	int rc;
+
+	cr_assert(dot != NULL && mkdtemp(dir) != NULL);
+	k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
+	cr_assert(k != NULL);
+	snprintf(path, sizeof(path), "%s/pub.pem", dir);
+	f = fopen(path, "w");
+	cr_assert(f != NULL && PEM_write_PUBKEY(f, k) == 1);
+	fclose(f);
+	EVP_PKEY_free(k);
+	snprintf(path, sizeof(path), "%s/msg", dir);
+	f = fopen(path, "w");
+	cr_assert(f != NULL);
+	fprintf(f, "%s/%.*s", domain, (int)(dot - token), token);
+	fclose(f);
+	n = crypto_b64url_decode(dot + 1, strlen(dot + 1), sig);
+	cr_assert_eq(n, 64);
+	snprintf(path, sizeof(path), "%s/sig", dir);
+	f = fopen(path, "w");
+	cr_assert(f != NULL && fwrite(sig, 1, 64, f) == 64);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "openssl pkeyutl -verify -pubin -inkey"
+		" %s/pub.pem -rawin -in %s/msg -sigfile %s/sig >/dev/null 2>&1;"
+		" s=$?; rm -rf %s; exit $s", dir, dir, dir, dir);
+	rc = system(cmd);
+	return rc != -1 && WIFEXITED(rc) && WEXITSTATUS(rc) == 0;
+}
+
 Test(licenses, response_is_signed_with_nonce_and_time)
 {
 	struct lic L;
@@ -371,6 +411,7 @@ Test(licenses, response_is_signed_with_nonce_and_time)
 	json_object_object_del(want, "signature");
 	cr_assert(json_object_equal(p, want), "payload %s vs answer %s",
 		payload, r.body);
+	cr_assert(openssl_verifies("response", sig, pub));
 	/* A changed field no longer matches what was signed. */
 	json_object_object_add(want, "valid", json_object_new_boolean(0));
 	cr_assert_not(json_object_equal(p, want));
@@ -660,10 +701,15 @@ Test(licenses, machine_file_verifies_and_decrypts_for_its_machine_only)
 		cr_assert_leq(exp - iat, 86400);
 	}
 	json_object_put(p);
+	/* openssl verifies it with the public key alone; not as another
+	 * domain's. */
+	cr_assert(openssl_verifies("machine", tok, pub));
+	cr_assert_not(openssl_verifies("license", tok, pub));
 	/* A tampered token fails. */
 	tok[10] = tok[10] == 'A' ? 'B' : 'A';
 	cr_assert_neq(signed_check_key(A, SIGNED_MACHINE, tok, signed_kid(),
 		pub, &payload, &len), 0);
+	cr_assert_not(openssl_verifies("machine", tok, pub));
 }
 
 Test(licenses, malformed_bodies_refused_and_nothing_changes)
