@@ -371,7 +371,9 @@ static int validate_post(struct request *req)
 		rc = store_lm_machine_by_fp(req->arena, l.id, fp, &m);
 		if (rc != 0 && rc != DF_ENOTFOUND)
 			return rc;
-		q.machine_active = rc == 0;
+		/* Culled with its seat kept: not running until it is
+		 * activated again. */
+		q.machine_active = rc == 0 && !m.culled;
 	}
 	if (ents != NULL && json_object_is_type(ents, json_type_array)) {
 		nw = json_object_array_length(ents);
@@ -479,7 +481,7 @@ static int activate_tx(struct request *req, const char *key, const char *fp,
 	if (c != LICPOLICY_VALID)
 		return refuse(req, 409, c);
 	if (!*created)
-		return 0;
+		return m->culled ? store_lm_revive(m->id, now) : 0;
 	rc = store_lm_activate(req->arena, l->id, fp, name, now, m);
 	if (rc != 0)
 		return rc;
@@ -591,7 +593,7 @@ static int heartbeat_post(struct request *req)
 			"The licence has no machine with this id.");
 	if (rc != 0)
 		return rc;
-	if (!m.active)
+	if (!m.active || m.culled)
 		return problem_send(req, 404, m.culled ? "machine_culled" :
 			"machine_deactivated", m.culled ?
 			"The machine missed its heartbeats and was culled: "

@@ -158,6 +158,16 @@ int store_lm_start_term(int64_t license_id, int start_term, int64_t now)
 		DB_INT(now), DB_INT(license_id)), NULL, NULL);
 }
 
+int store_lm_revive(int64_t machine_id, int64_t now)
+{
+	static const char sql[] =
+		"UPDATE license_machines SET culled = 0,"
+		" last_heartbeat_at = GREATEST(last_heartbeat_at, FROM_UNIXTIME(?))"
+		" WHERE id = ? AND deactivated_at IS NULL";
+
+	return db_exec(sql, DBP(DB_INT(now), DB_INT(machine_id)), NULL, NULL);
+}
+
 int store_lm_deactivate(int64_t license_id, const char *fp, int64_t now)
 {
 	static const char sql[] =
@@ -177,10 +187,10 @@ int store_lm_heartbeat(struct arena *a, int64_t license_id, const char *mid,
 		"UPDATE license_machines SET last_heartbeat_at ="
 		" GREATEST(last_heartbeat_at, FROM_UNIXTIME(?))"
 		" WHERE public_id = ? AND license_id = ?"
-		" AND deactivated_at IS NULL";
+		" AND deactivated_at IS NULL AND culled = 0";
 	static const char still[] =
 		"SELECT 1 FROM license_machines WHERE public_id = ?"
-		" AND license_id = ? AND deactivated_at IS NULL";
+		" AND license_id = ? AND deactivated_at IS NULL AND culled = 0";
 	struct db_result r;
 	uint64_t n = 0;
 	int64_t one = 0;

@@ -45,8 +45,9 @@ struct store_lm_machine {
 	char fingerprint[129];
 	int64_t activated_at;       /* unix seconds */
 	int64_t last_heartbeat_at;
-	int active;                 /* neither deactivated nor culled */
-	int culled;
+	int active;                 /* not deactivated (it holds a seat) */
+	int culled;                 /* by the heartbeat cull: with active,
+	                               its seat kept (keep_seat) */
 };
 
 /* The active machine of licence_id with fingerprint fp: 0, DF_ENOTFOUND
@@ -70,11 +71,17 @@ DF_MUST_CHECK int store_lm_activate(struct arena *a, int64_t license_id, const c
  * term_seconds. Nothing when it was activated before. 0 or a df_err. */
 DF_MUST_CHECK int store_lm_start_term(int64_t license_id, int start_term, int64_t now);
 
+/* Inside the caller's transaction: a machine the cull marked while
+ * keeping its seat (keep_seat: culled, still active) comes back on its
+ * re-activation, beating at now. 0 or a df_err. */
+DF_MUST_CHECK int store_lm_revive(int64_t machine_id, int64_t now);
+
 /* Deactivates the active machine with fingerprint fp: 0, DF_ENOTFOUND
  * (not active on it) or a df_err. */
 DF_MUST_CHECK int store_lm_deactivate(int64_t license_id, const char *fp, int64_t now);
-/* Records a heartbeat of the active machine mid at now: 0, DF_ENOTFOUND
- * (unknown, another licence's, deactivated or culled) or a df_err. */
+/* Records a heartbeat of the active, unculled machine mid at now: 0,
+ * DF_ENOTFOUND (unknown, another licence's, deactivated or culled) or a
+ * df_err. */
 DF_MUST_CHECK int store_lm_heartbeat(struct arena *a, int64_t license_id,
 	const char *mid, int64_t now);
 

@@ -646,6 +646,41 @@ Test(licenses, heartbeat_of_active_machines_only)
 	free(mid);
 }
 
+/* keep_seat: the cull marks the machine and keeps its seat; it does not
+ * count as running until it activates again, which revives it. */
+Test(licenses, machine_culled_with_its_seat_kept_comes_back_on_activation)
+{
+	struct lic L;
+	struct client_resp r;
+	const char *fp = fp_new();
+	char path[160], body[4600], *mid, *again;
+
+	lic_make(&L, "team", 1, "active", "NULL", "NULL");
+	cr_assert_eq(activate(&L, fp, &r), 201);
+	mid = client_body_str(&r, "activation_id");
+	client_free(&r);
+	free(client_sqlf("UPDATE license_machines SET culled = 1"
+		" WHERE public_id = '%s'", mid));
+	snprintf(path, sizeof(path), "/api/v1/licenses/machines/%s/heartbeat",
+		mid);
+	snprintf(body, sizeof(body), "{\"license_key\":\"%s\"}", L.key);
+	post(path, body, &r);
+	client_assert_problem(&r, 404, "machine_culled");
+	client_free(&r);
+	expect_code(L.key, machine_extra(fp), "NO_MACHINE");
+	/* Its seat is still taken by it: another machine cannot have it. */
+	cr_assert_eq(activate_status(&L, fp_new()), 409);
+	cr_assert_eq(activate(&L, fp, &r), 200, "%s", r.body);
+	again = client_body_str(&r, "activation_id");
+	client_free(&r);
+	cr_assert_str_eq(again, mid);
+	cr_assert_eq(post(path, body, &r), 200, "%s", r.body);
+	client_free(&r);
+	expect_code(L.key, machine_extra(fp), "VALID");
+	free(again);
+	free(mid);
+}
+
 Test(licenses, machine_file_verifies_and_decrypts_for_its_machine_only)
 {
 	struct lic L;
