@@ -428,3 +428,22 @@ void crypto_kid(const unsigned char pub[32], char kid[17])
 	crypto_sha256(pub, CRYPTO_ED25519_PUB, md);
 	crypto_hex(md, 8, kid);
 }
+
+void crypto_ed25519_public_pem(const unsigned char pub[32],
+	char out[CRYPTO_ED25519_PEM_LEN])
+{
+	/* RFC 8410: SEQUENCE { SEQUENCE { OID 1.3.101.112 } BIT STRING }. */
+	static const unsigned char spki[12] = { 0x30, 0x2a, 0x30, 0x05, 0x06,
+		0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00 };
+	unsigned char der[44];
+	size_t n;
+
+	memcpy(der, spki, sizeof(spki));
+	memcpy(der + sizeof(spki), pub, CRYPTO_ED25519_PUB);
+	n = (size_t)snprintf(out, CRYPTO_ED25519_PEM_LEN,
+		"-----BEGIN PUBLIC KEY-----\n");
+	/* 44 bytes: 59 characters unpadded, one '=' (PEM pads). */
+	n += crypto_b64_encode(der, sizeof(der), out + n);
+	snprintf(out + n, CRYPTO_ED25519_PEM_LEN - n,
+		"=\n-----END PUBLIC KEY-----\n");
+}

@@ -56,6 +56,11 @@ DF_MUST_CHECK int crypto_ed25519_sign(const struct crypto_ed25519_key *k,
 /* 0 when sig is pub's signature of msg, DF_EAUTH when not. */
 DF_MUST_CHECK int crypto_ed25519_verify(const unsigned char pub[32],
 	const void *msg, size_t len, const unsigned char sig[64]);
+/* pub as a SubjectPublicKeyInfo PEM ("-----BEGIN PUBLIC KEY-----"...,
+ * what `openssl pkeyutl -verify -pubin` reads), NUL-terminated. */
+#define CRYPTO_ED25519_PEM_LEN 114
+void crypto_ed25519_public_pem(const unsigned char pub[32],
+	char out[CRYPTO_ED25519_PEM_LEN]);
 /* A key's id: the first 16 hex digits of SHA-256(pub), + NUL. */
 void crypto_kid(const unsigned char pub[32], char kid[17]);
 

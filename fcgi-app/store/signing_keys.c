@@ -80,8 +80,10 @@ static void map_key(const struct db_result *r, size_t row, void *out)
 
 int store_sigkeys_list(struct arena *a, struct store_sigkey **out, size_t *n)
 {
-	return store_rows(a, "SELECT kid, HEX(public_key), created_at, "
-		"retired_at FROM license_signing_keys "
+	return store_rows(a, "SELECT kid, HEX(public_key), "
+		"DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), "
+		"DATE_FORMAT(retired_at, '%Y-%m-%dT%H:%i:%sZ') "
+		"FROM license_signing_keys "
 		"ORDER BY created_at DESC, kid", NULL, 0,
 		sizeof(struct store_sigkey), map_key, (void **)out, n);
 }

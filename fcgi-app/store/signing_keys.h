@@ -13,7 +13,7 @@ struct arena;
 struct store_sigkey {
 	char kid[17];
 	unsigned char pub[32];
-	char created_at[32];       /* "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC) */
+	char created_at[32];       /* RFC 3339 UTC, "2026-01-02T03:04:05Z" */
 	char retired_at[32];       /* "" while in use */
 };
 

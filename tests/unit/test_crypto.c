@@ -338,3 +338,16 @@ Test(crypto_ed25519, kid_is_16_hex_of_sha256_of_the_raw_key)
 	cr_assert_eq(strlen(kid), 16);
 	cr_assert_eq(strncmp(kid, full, 16), 0);
 }
+
+Test(crypto_ed25519, public_pem_is_the_spki_openssl_reads)
+{
+	unsigned char pub[32];
+	char pem[CRYPTO_ED25519_PEM_LEN];
+
+	unhex(RFC8032_PK1, pub);
+	crypto_ed25519_public_pem(pub, pem);
+	/* `openssl pkey -pubout` of RFC8032_PEM1. */
+	cr_assert_str_eq(pem, "-----BEGIN PUBLIC KEY-----\n"
+		"MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n"
+		"-----END PUBLIC KEY-----\n");
+}
