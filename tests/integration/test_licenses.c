@@ -338,6 +338,18 @@ static void stack_pub(const char *kid, unsigned char pub[32])
 	free(hex);
 }
 
+/* Writes pub as a SubjectPublicKeyInfo PEM file at path. */
+static void pub_pem_file(const unsigned char pub[32], const char *path)
+{
+	EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
+		32);
+	FILE *f = fopen(path, "w");
+
+	cr_assert(k != NULL && f != NULL && PEM_write_PUBKEY(f, k) == 1);
+	fclose(f);
+	EVP_PKEY_free(k);
+}
+
 /* openssl pkeyutl -verify -rawin of token's signature (domain/ +
  * payload part) with the raw public key pub, as the docs show it: the
  * IDE needs nothing but the public key. 1 when openssl says it verifies. */
@@ -347,19 +359,13 @@ static int openssl_verifies(const char *domain, const char *token,
 	char dir[] = "/tmp/lictestXXXXXX", path[128], cmd[512];
 	const char *dot = strchr(token, '.');
 	unsigned char sig[80];
-	EVP_PKEY *k;
 	FILE *f;
 	long n;
 	int rc;
 
 	cr_assert(dot != NULL && mkdtemp(dir) != NULL);
-	k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
-	cr_assert(k != NULL);
 	snprintf(path, sizeof(path), "%s/pub.pem", dir);
-	f = fopen(path, "w");
-	cr_assert(f != NULL && PEM_write_PUBKEY(f, k) == 1);
-	fclose(f);
-	EVP_PKEY_free(k);
+	pub_pem_file(pub, path);
 	snprintf(path, sizeof(path), "%s/msg", dir);
 	f = fopen(path, "w");
 	cr_assert(f != NULL);
@@ -821,4 +827,112 @@ Test(licenses, rate_class_is_licence)
 		client_free(&r);
 	}
 	free(conf);
+}
+
+/* The IDE's own verifier (tests/ide/verify: OpenSSL and json-c only)
+ * runs the program with the arguments; its exit status (0 valid, 1
+ * not). */
+static int ide_verify(const char *args)
+{
+	const char *bd = getenv("DF_BUILD_DIR");
+	char *cmd = arena_printf(A, "%s/tests/ide/verify %s >/dev/null 2>&1",
+		bd != NULL ? bd : ".", args);
+	int rc = system(cmd);
+
+	return rc == -1 || !WIFEXITED(rc) ? -1 : WEXITSTATUS(rc);
+}
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert(f != NULL && fputs(text, f) >= 0);
+	fclose(f);
+}
+
+Test(licenses, ide_verifier_accepts_answers_and_machine_files_only_as_issued,
+	.timeout = 120)
+{
+	struct lic L;
+	struct client_resp r;
+	struct json_object *o, *p;
+	unsigned char pub[32];
+	const char *fp = fp_new();
+	char dir[] = "/tmp/licideXXXXXX", *pem, *ans, *file, *bad, *tok,
+		*payload, body[4600];
+	int64_t exp;
+	size_t len;
+
+	cr_assert(mkdtemp(dir) != NULL);
+	stack_pub(signed_kid(), pub);
+	pem = arena_printf(A, "%s/pub.pem", dir);
+	pub_pem_file(pub, pem);
+	lic_make(&L, "team", 3, "active", "UTC_TIMESTAMP() + INTERVAL 1 DAY",
+		"NULL");
+	cr_assert_eq(ide_verify(arena_printf(A, "key %s '%s'", pem, L.key)), 0);
+
+	/* A signed answer: its nonce, not another; not a changed one. */
+	snprintf(body, sizeof(body), "{\"license_key\":\"%s\","
+		"\"nonce\":\"ide-nonce-0001\"}", L.key);
+	cr_assert_eq(post(VALIDATE, body, &r), 200);
+	ans = arena_printf(A, "%s/answer.json", dir);
+	put_file(ans, r.body);
+	cr_assert_eq(ide_verify(arena_printf(A, "response %s %s ide-nonce-0001",
+		pem, ans)), 0);
+	cr_assert_eq(ide_verify(arena_printf(A, "response %s %s ide-nonce-0002",
+		pem, ans)), 1, "another nonce: a replayed answer");
+	cr_assert(strstr(r.body, "\"valid\":true") != NULL);
+	bad = arena_strdup(A, r.body);
+	memcpy(strstr(bad, "\"valid\":true"), "\"valid\":0   ", 12);
+	put_file(ans, bad);
+	cr_assert_eq(ide_verify(arena_printf(A, "response %s %s ide-nonce-0001",
+		pem, ans)), 1, "a changed field");
+	client_free(&r);
+
+	/* An encrypted machine file: for its fingerprint and key only. */
+	snprintf(body, sizeof(body), "{\"license_key\":\"%s\","
+		"\"machine_id\":\"%s\",\"encrypt\":true}", L.key, fp);
+	post(ACTIVATE, body, &r);
+	o = client_expect_json(&r, 201);
+	file = arena_printf(A, "%s/machine", dir);
+	put_file(file, client_json_str(o, "machine_file"));
+	json_object_put(o);
+	client_free(&r);
+	cr_assert_eq(ide_verify(arena_printf(A, "machine %s %s '%s' %s", pem,
+		file, L.key, fp)), 0);
+	cr_assert_eq(ide_verify(arena_printf(A, "machine %s %s '%s' %s", pem,
+		file, L.key, "another-machine-fp-0001")), 1);
+	{
+		char *text = client_file(file);
+		size_t n = strlen(text);
+
+		text[n / 2] = text[n / 2] == 'A' ? 'B' : 'A';
+		put_file(file, text);
+		free(text);
+	}
+	cr_assert_eq(ide_verify(arena_printf(A, "machine %s %s '%s' %s", pem,
+		file, L.key, fp)), 1, "a tampered file");
+
+	/* A file past its TTL (capped by a licence that ends in seconds):
+	 * refused once its exp has passed. */
+	lic_make(&L, "team", 3, "active", "UTC_TIMESTAMP() + INTERVAL 3 SECOND",
+		"NULL");
+	snprintf(body, sizeof(body), "{\"license_key\":\"%s\","
+		"\"machine_id\":\"%s\"}", L.key, fp);
+	post(ACTIVATE, body, &r);
+	o = client_expect_json(&r, 201);
+	tok = arena_strdup(A, client_json_str(o, "offline_token"));
+	json_object_put(o);
+	client_free(&r);
+	cr_assert_eq(signed_check_key(A, SIGNED_MACHINE, tok, signed_kid(), pub,
+		&payload, &len), 0);
+	p = json_tokener_parse(payload);
+	exp = json_object_get_int64(json_object_object_get(p, "exp"));
+	json_object_put(p);
+	while (time(NULL) <= exp)
+		sleep(1);
+	put_file(file, tok);
+	cr_assert_eq(ide_verify(arena_printf(A, "machine %s %s '%s' %s", pem,
+		file, L.key, fp)), 1, "past its exp");
+	cr_assert_eq(system(arena_printf(A, "rm -rf %s", dir)), 0);
 }
