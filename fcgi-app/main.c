@@ -22,6 +22,7 @@
 #include "api/api.h"
 #include "arena.h"
 #include "cache.h"
+#include "clock.h"
 #include "search.h"
 #include "config.h"
 #include "db.h"
@@ -562,6 +563,12 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERROR, "route tables are inconsistent");
 		return 1;
 	}
+	/* Before api_init: everything licensing decides reads clock_now(). */
+	clock_set_offset(cfg.clock_offset_seconds);
+	if (cfg.clock_offset_seconds != 0)
+		log_msg(LOG_WARN, "the licensing clock is moved by %lld s "
+			"(clock_offset_seconds, for tests)",
+			(long long)cfg.clock_offset_seconds);
 	if (api_init(&cfg) != 0)
 		return 1;
 	if (db_init(&cfg) != 0) {

@@ -28,6 +28,7 @@ const struct route_table *const api_tables[] = {
 	&api_devhooks_table, \
 	&api_payments_table,
 	&api_orders_table,
+	&api_licenses_table,
 	&api_license_keys_table,
 };
 

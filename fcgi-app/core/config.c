@@ -39,6 +39,7 @@ enum key_type {
 	K_STRING,    /* char *, NULL when unset */
 	K_PATH,      /* char *, relative values resolved against the file's dir */
 	K_UINT,      /* unsigned or size_t (by field size), in [min, max] */
+	K_INT,       /* int64_t, in [smin, smax] */
 	K_BOOL,      /* int 0/1 */
 	K_ENUM,      /* int: index into names[] */
 	K_LIST,      /* comma-separated items, see enum list_kind */
@@ -54,6 +55,7 @@ struct key {
 	size_t size;                 /* of that field */
 	const char *dflt;            /* parsed like a value; NULL: unset */
 	uint64_t min, max;           /* K_UINT */
+	int64_t smin, smax;          /* K_INT */
 	const char *const *names;    /* K_ENUM: value i is names[i] */
 	int (*parse)(const char *s, int *out); /* K_ENUM: overrides names[] */
 	enum list_kind list;         /* K_LIST */
@@ -81,6 +83,8 @@ static int check_mail_from(const char *v, char *why, size_t whylen);
 #define PATH(n, f, d) { .name = n, .type = K_PATH, FIELD(f), .dflt = d }
 #define UINT(n, f, lo, hi, d) { .name = n, .type = K_UINT, FIELD(f), \
 	.min = lo, .max = hi, .dflt = d }
+#define INT(n, f, lo, hi, d) { .name = n, .type = K_INT, FIELD(f), \
+	.smin = lo, .smax = hi, .dflt = d }
 #define ENUM(n, f, nm, p, d) { .name = n, .type = K_ENUM, FIELD(f), \
 	.names = nm, .parse = p, .dflt = d }
 #define LIST(n, kind, d) { .name = n, .type = K_LIST, .list = kind, .dflt = d }
@@ -207,6 +211,12 @@ static const struct key keys[] = {
 	UINT("payout_minimum", payout_minimum, 0, 100000000, "10000"),
 
 	PATH("migrations_dir", migrations_dir, DF_MIGRATIONS_DIR),
+
+	/* Test only: seconds added to the clock licensing decides by
+	 * (core/clock.h), so a test can see heartbeat windows and expiries
+	 * pass without waiting; production mode refuses any value but 0. */
+	INT("clock_offset_seconds", clock_offset_seconds,
+		-CONFIG_CLOCK_OFFSET_MAX, CONFIG_CLOCK_OFFSET_MAX, "0"),
 
 	ENUM("mail_transport", mail_transport, mail_transport_names, NULL,
 		"sendmail"),
@@ -584,6 +594,17 @@ static int set_value(struct config *cfg, const struct key *k, const char *v,
 		else
 			*(unsigned *)f = (unsigned)n;
 		return 0;
+	case K_INT: {
+		int64_t sn;
+
+		if (v == NULL || !validate_int(v, k->smin, k->smax, &sn)) {
+			snprintf(why, whylen, "must be an integer from %lld to %lld",
+				(long long)k->smin, (long long)k->smax);
+			return DF_EINVAL;
+		}
+		*(int64_t *)f = sn;
+		return 0;
+	}
 	case K_BOOL:
 		if (v == NULL || parse_bool(v, f) != 0) {
 			snprintf(why, whylen, "must be true or false");
@@ -1022,6 +1043,13 @@ static int cross_checks(struct load *ld)
 			"production mode requires an https:// URL");
 		return DF_EINVAL;
 	}
+	/* A moved clock would let licences outlive their term (or cull
+	 * machines early): only tests may move it. */
+	if (cfg->mode == CONFIG_PRODUCTION && cfg->clock_offset_seconds != 0) {
+		fail(ld, key_index("clock_offset_seconds"),
+			"is for tests only; production mode requires 0");
+		return DF_EINVAL;
+	}
 	if (cfg->mail_transport == CONFIG_MAIL_MAILDIR &&
 	    (cfg->mail_maildir == NULL || cfg->mail_maildir[0] == '\0')) {
 		fail(ld, key_index("mail_maildir"),
@@ -1339,6 +1367,9 @@ static void describe_key(struct out *o, const struct config *cfg,
 			out_printf(o, "%zu", *(const size_t *)f);
 		else
 			out_printf(o, "%u", *(const unsigned *)f);
+		break;
+	case K_INT:
+		out_printf(o, "%lld", (long long)*(const int64_t *)f);
 		break;
 	case K_BOOL:
 		out_printf(o, "%s", *(const int *)f ? "true" : "false");

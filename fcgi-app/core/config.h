@@ -17,6 +17,7 @@
 #define CONFIG_MAX_ORIGINS 16
 #define CONFIG_MAX_NETWORKS 16
 #define CONFIG_SECRET_MIN 32       /* bytes, for the JWT key */
+#define CONFIG_CLOCK_OFFSET_MAX 3153600000ll /* 100 years, in seconds */
 
 enum config_mode { CONFIG_DEVELOPMENT = 0, CONFIG_PRODUCTION };
 /* How devforgectl mail-send delivers: through sendmail, or (development)
@@ -123,6 +124,9 @@ struct config {
 	unsigned order_expiry_seconds; /* a pending order's life */
 	unsigned platform_fee_bps;     /* the platform's share, 1/10000 */
 	unsigned payout_minimum;       /* minor units; less carries forward */
+
+	/* Test only (0 in production): seconds added to clock_now(). */
+	int64_t clock_offset_seconds;
 
 	/* schema */
 	char *migrations_dir;     /* default DF_MIGRATIONS_DIR (configure) */
