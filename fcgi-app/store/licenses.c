@@ -17,6 +17,11 @@
 #include "store/tx.h"
 
 #define TS(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%sZ')"
+/* Unix seconds to a DATETIME and back by arithmetic on the epoch:
+ * FROM_UNIXTIME and UNIX_TIMESTAMP stop at 2038 (TIMESTAMP's range), and a
+ * licence may well run past it. The session's zone is UTC (core/db.c). */
+#define FROM_UNIX(x) "(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL " x " SECOND)"
+#define TO_UNIX(col) "TIMESTAMPDIFF(SECOND, TIMESTAMP'1970-01-01 00:00:00', " col ")"
 
 /* A month and a year of a term that starts at the first activation
  * (a purchase-started term uses the calendar: INTERVAL 1 MONTH). */
@@ -29,7 +34,7 @@
 	" l.max_activations," \
 	" (SELECT COUNT(*) FROM license_machines m" \
 	"  WHERE m.license_id = l.id AND m.deactivated_at IS NULL)," \
-	" " TS("l.expires_at") ", FLOOR(UNIX_TIMESTAMP(l.expires_at))," \
+	" " TS("l.expires_at") ", " TO_UNIX("l.expires_at") "," \
 	" l.term_seconds, " TS("l.first_activated_at") "," \
 	" " TS("l.created_at")
 #define LIC_FROM " FROM licenses l JOIN plans p ON p.id = l.plan_id" \
@@ -151,7 +156,7 @@ int store_lic_machine_remove(int64_t license_id, const char *machine_id,
 	time_t now)
 {
 	static const char sql[] = "UPDATE license_machines"
-		" SET deactivated_at = FROM_UNIXTIME(?)"
+		" SET deactivated_at = " FROM_UNIX("?") ""
 		" WHERE license_id = ? AND public_id = ? AND deactivated_at IS NULL";
 
 	return store_exec_one(sql, DBP(DB_INT(now), DB_INT(license_id),
@@ -239,8 +244,8 @@ int store_lic_grant_for_item(struct arena *a, int64_t order_item_id,
 		" term_seconds, created_at, updated_at)"
 		" SELECT ?, ?, p.id, ?, 'active', p.max_activations,"
 		" IF(p.term_start = 'first_activation', NULL,"
-		"  IF(? = 'year', FROM_UNIXTIME(?) + INTERVAL 1 YEAR,"
-		"  FROM_UNIXTIME(?) + INTERVAL 1 MONTH)),"
+		"  IF(? = 'year', " FROM_UNIX("?") " + INTERVAL 1 YEAR,"
+		"  " FROM_UNIX("?") " + INTERVAL 1 MONTH)),"
 		" ?, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)"
 		" FROM plans p WHERE p.id = ?";
 	uint64_t affected = 0, id = 0;
@@ -286,7 +291,7 @@ int store_lic_grant(struct arena *a, int64_t user_id, const char *plan,
 		"INSERT INTO licenses (public_id, user_id, plan_id, status,"
 		" max_activations, expires_at, granted_by, created_at, updated_at)"
 		" SELECT ?, ?, p.id, 'active', IF(? > 0, ?, p.max_activations),"
-		" IF(? > 0, FROM_UNIXTIME(?), NULL), ?,"
+		" IF(? > 0, " FROM_UNIX("?") ", NULL), ?,"
 		" UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)"
 		" FROM plans p WHERE p.code = ?";
 	uint64_t affected = 0, id = 0;
@@ -314,8 +319,8 @@ int store_lic_start_term(int64_t license_id, time_t now)
 	static const char sql[] = "UPDATE licenses SET"
 		" expires_at = IF(first_activated_at IS NULL AND expires_at IS NULL"
 		"  AND term_seconds IS NOT NULL,"
-		"  FROM_UNIXTIME(? + term_seconds), expires_at),"
-		" first_activated_at = COALESCE(first_activated_at, FROM_UNIXTIME(?)),"
+		"  " FROM_UNIX("(? + term_seconds)") ", expires_at),"
+		" first_activated_at = COALESCE(first_activated_at, " FROM_UNIX("?") "),"
 		" updated_at = UTC_TIMESTAMP(6)"
 		" WHERE id = ? AND first_activated_at IS NULL";
 
@@ -336,7 +341,7 @@ int store_lic_revoke(int64_t license_id, const char *reason)
 int store_lic_renew(int64_t license_id, int64_t expires_at)
 {
 	static const char sql[] = "UPDATE licenses SET"
-		" expires_at = FROM_UNIXTIME(?), updated_at = UTC_TIMESTAMP(6)"
+		" expires_at = " FROM_UNIX("?") ", updated_at = UTC_TIMESTAMP(6)"
 		" WHERE id = ?";
 
 	return store_exec_one(sql, DBP(DB_INT(expires_at), DB_INT(license_id)),
@@ -380,7 +385,7 @@ int store_lic_feature_download(int64_t user_id, int64_t extension_id,
 		" WHERE l.user_id = ? AND l.status = 'active'"
 		" AND e.included_feature IS NOT NULL"
 		" AND JSON_CONTAINS(p.features, JSON_QUOTE(e.included_feature))"
-		" AND (l.expires_at IS NULL OR l.expires_at > FROM_UNIXTIME(?)"
+		" AND (l.expires_at IS NULL OR l.expires_at > " FROM_UNIX("?") ""
 		"  OR (p.expiry_strategy = 'perpetual_fallback'"
 		"   AND v.published_at IS NOT NULL"
 		"   AND v.published_at < l.expires_at))"
