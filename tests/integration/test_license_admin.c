@@ -83,7 +83,7 @@ static long b64url_decode(const char *s, size_t n, unsigned char *out,
  * database holds it; returns the payload (put it when done). */
 static struct json_object *verify_key(const char *key)
 {
-	const char *dot = strchr(key, '.');
+	const char *dot;
 	unsigned char payload[4096], sig[128], pub[32];
 	struct json_object *p;
 	char msg[8192], *hex;
@@ -92,6 +92,8 @@ static struct json_object *verify_key(const char *key)
 	EVP_MD_CTX *md;
 	int ok;
 
+	cr_assert_not_null(key, "no key");
+	dot = strchr(key, '.');
 	cr_assert_not_null(dot, "not a key: %s", key);
 	plen = b64url_decode(key, (size_t)(dot - key), payload,
 		sizeof(payload) - 1);
