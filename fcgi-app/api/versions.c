@@ -1,4 +1,4 @@
-/* Stores: extensions, payments, tx, versions. */
+/* Stores: extensions, licenses, payments, tx, versions. */
 /* Extension versions: a developer creates one, uploads its package
  * (streamed to disk, checked, stored by SHA-256) and submits it; an admin
  * approves (publishing it) or rejects it from the review queue; an owner
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <json-c/json.h>
 #include <openssl/evp.h>
@@ -26,6 +27,7 @@
 #include "semver.h"
 #include "validate.h"
 #include "store/extensions.h"
+#include "store/licenses.h"
 #include "store/payments.h"
 #include "store/tx.h"
 #include "store/versions.h"
@@ -663,6 +665,13 @@ static int may_download(struct request *req, const struct store_ext *e,
 		/* A paid extension: its buyers, while what they bought is
 		 * active (a suspended entitlement, under a dispute, is not). */
 		rc = store_pay_entitled(api_caller_id(req), e->id);
+		if (rc != 0)
+			return rc;
+		/* Or a licence whose plan includes it (store/licenses.h:
+		 * an expired one under perpetual fallback keeps the versions
+		 * published before its expiry). */
+		rc = store_lic_feature_download(api_caller_id(req), e->id,
+			v->id, time(NULL));
 		if (rc != 0)
 			return rc;
 		*why_status = api_caller_id(req) == 0 ? 401 : 403;

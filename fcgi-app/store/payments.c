@@ -9,6 +9,7 @@
  * nothing writes nothing. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <json-c/json.h>
 #include "arena.h"
 #include "crypto.h"
@@ -570,8 +571,8 @@ static int fold_order(struct arena *a, struct order_row *o,
 		    it[i].extension_id > 0) {
 			rc = entitlement_set(o, &it[i], f.grant);
 		} else if (strcmp(it[i].kind, "plan") == 0) {
-			rc = store_lic_grant_for_item(it[i].id, o->user_id,
-				(int)it[i].plan_id, it[i].interval);
+			rc = store_lic_grant_for_item(a, it[i].id, o->user_id,
+				(int)it[i].plan_id, it[i].interval, time(NULL));
 			if (rc == 0)
 				rc = store_lic_set_item_status(it[i].id, f.grant,
 					strcmp(f.grant, "active") == 0 ? NULL :
