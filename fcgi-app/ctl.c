@@ -22,6 +22,7 @@
 #include "crypto.h"
 #include "ctl_admin.h"
 #include "ctl_catalogue.h"
+#include "ctl_jobs.h"
 #include "ctl_packages.h"
 #include "ctl_mail.h"
 #include "ctl_orders.h"
@@ -80,6 +81,7 @@ static void usage(FILE *f)
 		"       %s [-c CONF] search-reindex\n"
 		"       %s [-c CONF] orders-expire\n"
 		"       %s [-c CONF] pay ORDER_ID\n"
+		"       %s [-c CONF] jobs [--once]\n"
 		"       %s --help | --version\n"
 		"\n"
 		"  -c, --config FILE  configuration (default %s)\n"
@@ -122,7 +124,13 @@ static void usage(FILE *f)
 		"  pay ORDER_ID       dev stack only: have the Stripe stand-in\n"
 		"                     complete the order's checkout and deliver\n"
 		"                     the signed checkout.session.completed to\n"
-		"                     the webhook (refused in production)\n",
+		"                     the webhook (refused in production)\n"
+		"  jobs               cull floating licence machines silent past\n"
+		"                     their plan's heartbeat window, each with a\n"
+		"                     license.machine_culled event for the owner;\n"
+		"                     without --once it keeps polling until\n"
+		"                     SIGTERM\n",
+		prog, /* jobs */
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
 		prog, prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
@@ -551,6 +559,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct ctl_mail_opts mail_opts = { 0, CTL_MAIL_LIMIT_DEFAULT };
 	struct ctl_webhooks_opts hook_opts = { 0, 0 };
+	struct ctl_jobs_opts jobs_opts = { 0 };
 	struct ctl_admin_opts admin_opts;
 	struct ctl_catalogue_opts cat_opts;
 	const char *order_id = NULL;
@@ -593,6 +602,11 @@ int main(int argc, char **argv)
 		}
 	} else if (strcmp(cmd, "webhooks-send") == 0) {
 		if (ctl_webhooks_parse(argc, argv, &optind, &hook_opts) != 0) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	} else if (strcmp(cmd, "jobs") == 0) {
+		if (ctl_jobs_parse(argc, argv, &optind, &jobs_opts) != 0) {
 			usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -652,6 +666,8 @@ int main(int argc, char **argv)
 		rc = ctl_mail_send(&cfg, &mail_opts);
 	else if (strcmp(cmd, "webhooks-send") == 0)
 		rc = ctl_webhooks_send(&cfg, &hook_opts);
+	else if (strcmp(cmd, "jobs") == 0)
+		rc = ctl_jobs_run(&cfg, &jobs_opts);
 	else if (strcmp(cmd, "create-admin") == 0)
 		rc = ctl_admin_run(&cfg, &admin_opts, prog);
 	else if (strcmp(cmd, "demo-packages") == 0)
