@@ -71,6 +71,7 @@ struct fold {
 	const char *dispute;      /* none, open, won, lost */
 	const char *status;
 	const char *grant;        /* active, suspended, revoked, NULL */
+	const char *email;        /* the buyer's, for the receipt */
 };
 
 static int order_load(struct arena *a, const char *sql,
@@ -94,12 +95,15 @@ static int order_load(struct arena *a, const char *sql,
 	o->requested = db_int(&r, 0, 9, 0);
 	o->dispute = db_str(&r, 0, 10);
 	o->review = db_str(&r, 0, 11);
-	o->email = db_str(&r, 0, 12);
+	o->email = NULL;  /* read by the fold, a plain read */
 	return 0;
 }
 
 /* The order the event is about, its row locked: by our order id, else
- * the Checkout Session, else the PaymentIntent. The locking reads also
+ * the Checkout Session, else the PaymentIntent. Only the order's row: a
+ * join would lock the buyer's users row too, and every payment of one
+ * buyer (and anything else holding that row, even shared, as a foreign
+ * key check does) would wait for the others. The locking reads also
  * order a held event against the payment that attaches it (a payment
  * setting provider_payment waits for, or is waited on by, a held event
  * looking the same PaymentIntent up). DF_ENOTFOUND when none. */
@@ -109,21 +113,18 @@ static int order_find(struct arena *a, const struct pay_event *ev,
 	static const char by_pid[] = "SELECT o.id, o.public_id, o.user_id,"
 		" o.status, o.total_amount, o.currency, o.provider_payment,"
 		" o.paid_amount, o.refunded_amount, o.refund_requested_amount,"
-		" o.dispute_status, o.review_reason, u.email FROM orders o"
-		" JOIN users u ON u.id = o.user_id WHERE o.public_id = ?"
-		" FOR UPDATE";
+		" o.dispute_status, o.review_reason FROM orders o"
+		" WHERE o.public_id = ? FOR UPDATE";
 	static const char by_session[] = "SELECT o.id, o.public_id,"
 		" o.user_id, o.status, o.total_amount, o.currency,"
 		" o.provider_payment, o.paid_amount, o.refunded_amount,"
-		" o.refund_requested_amount, o.dispute_status, o.review_reason,"
-		" u.email FROM orders o JOIN users u ON u.id = o.user_id"
-		" WHERE o.provider_session = ? FOR UPDATE";
+		" o.refund_requested_amount, o.dispute_status, o.review_reason"
+		" FROM orders o WHERE o.provider_session = ? FOR UPDATE";
 	static const char by_payment[] = "SELECT o.id, o.public_id,"
 		" o.user_id, o.status, o.total_amount, o.currency,"
 		" o.provider_payment, o.paid_amount, o.refunded_amount,"
-		" o.refund_requested_amount, o.dispute_status, o.review_reason,"
-		" u.email FROM orders o JOIN users u ON u.id = o.user_id"
-		" WHERE o.provider_payment = ? FOR UPDATE";
+		" o.refund_requested_amount, o.dispute_status, o.review_reason"
+		" FROM orders o WHERE o.provider_payment = ? FOR UPDATE";
 	int rc = DF_ENOTFOUND;
 
 	if (ev->order_id != NULL && strlen(ev->order_id) == 36)
@@ -177,11 +178,13 @@ static struct ref_state *ref_slot(struct ref_state *refs, size_t *n,
 static int fold_events(struct arena *a, const struct order_row *o,
 	struct fold *f)
 {
+	/* The buyer's address rides along (a plain read, no lock on the
+	 * users row) rather than costing the receipt a query of its own. */
 	static const char sql[] =
 		"SELECT e.kind, e.ref, e.amount, e.currency,"
-		" e.event_created < o.expires_at"
+		" e.event_created < o.expires_at, u.email"
 		" FROM payment_events e JOIN orders o ON o.id = e.order_id"
-		" WHERE e.order_id = ?";
+		" LEFT JOIN users u ON u.id = o.user_id WHERE e.order_id = ?";
 	struct db_result r;
 	struct ref_state *refunds, *disputes, *s;
 	size_t nref = 0, ndis = 0, i;
@@ -192,6 +195,7 @@ static int fold_events(struct arena *a, const struct order_row *o,
 	rc = db_query(a, sql, DBP(DB_INT(o->id)), &r);
 	if (rc != 0)
 		return rc;
+	f->email = r.nrows > 0 ? db_str(&r, 0, 5) : NULL;
 	refunds = arena_calloc(a, r.nrows + 1, sizeof(*refunds));
 	disputes = arena_calloc(a, r.nrows + 1, sizeof(*disputes));
 	if (refunds == NULL || disputes == NULL)
@@ -606,8 +610,10 @@ static int fold_order(struct arena *a, struct order_row *o,
 				return rc;
 		}
 	}
-	if (o->paid == 0 && f.paid > 0)
+	if (o->paid == 0 && f.paid > 0) {
+		o->email = f.email;
 		return receipt(a, o, it, n);
+	}
 	return 0;
 }
 
@@ -733,9 +739,8 @@ int store_pay_refund_requested(struct arena *a, const char *public_id,
 	static const char by_pid[] = "SELECT o.id, o.public_id, o.user_id,"
 		" o.status, o.total_amount, o.currency, o.provider_payment,"
 		" o.paid_amount, o.refunded_amount, o.refund_requested_amount,"
-		" o.dispute_status, o.review_reason, u.email FROM orders o"
-		" JOIN users u ON u.id = o.user_id WHERE o.public_id = ?"
-		" FOR UPDATE";
+		" o.dispute_status, o.review_reason FROM orders o"
+		" WHERE o.public_id = ? FOR UPDATE";
 	static const char upd[] =
 		"UPDATE orders SET refund_requested_amount = ?,"
 		" refund_reason = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?";

@@ -34,6 +34,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STACK=$ROOT/scripts/stack.sh
+# shellcheck source=tests/bench/lib.sh
+. "$ROOT/tests/bench/lib.sh"
 
 export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/bench}
 export DF_PORT=${BENCH_PORT:-18090}
@@ -76,57 +78,20 @@ use_stack() {
 }
 use_stack "$S0"
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
-
 [[ $CATALOGUE =~ ^[0-9]+$ ]] || die "BENCH_CATALOGUE must be a whole number, not '$CATALOGUE'"
 for v in DURATION ROUNDS THREADS CONNS LOGIN_CONNS SCRYPT_SECS DF_WORKERS SCALE_ROUNDS; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"
 done
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
 
-# A busy machine hides the worker's own cost (contention slows the minimal
-# responder as much as ours, and the ratios look better than they are):
-# wait for a quiet one, refuse to run on a busy one, or, when told to,
-# run and say so in the table.
-MAX_LOAD=${BENCH_MAX_LOAD:-0.5}
-QUIET_WAIT=${BENCH_QUIET_WAIT:-120}
-[[ $MAX_LOAD =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "BENCH_MAX_LOAD must be a number, not '$MAX_LOAD'"
-[[ $QUIET_WAIT =~ ^[0-9]+$ ]] || die "BENCH_QUIET_WAIT must be a whole number of seconds, not '$QUIET_WAIT'"
-load1() { cut -d' ' -f1 /proc/loadavg; }
-is_quiet() { awk -v l="$(load1)" -v m="$MAX_LOAD" 'BEGIN { exit !(l <= m) }'; }
-waited=0
-while ! is_quiet && [ "$waited" -lt "$QUIET_WAIT" ]; do
-	[ "$waited" = 0 ] && say "load average $(load1) is over $MAX_LOAD: waiting up to ${QUIET_WAIT}s for a quiet machine"
-	sleep 5
-	waited=$((waited + 5))
-done
-LOAD_START=$(load1)
-BUSY=0
-if ! is_quiet; then
-	[ "${BENCH_ALLOW_BUSY:-0}" = 1 ] ||
-		die "the machine is busy (load average $LOAD_START > $MAX_LOAD): stop what runs, or set BENCH_ALLOW_BUSY=1 to measure anyway (the table will say so)"
-	BUSY=1
-	say "measuring on a busy machine (load average $LOAD_START): the table says so"
-fi
+# A busy machine hides the worker's own cost: wait for a quiet one, or
+# measure anyway when told to and say so (tests/bench/lib.sh).
+bench_wait_quiet
 
-if [ -z "${DF_BUILD_DIR:-}" ]; then
-	for d in "$ROOT" "$ROOT/build"; do
-		if [ -x "$d/devforge-fcgi" ]; then
-			DF_BUILD_DIR=$d
-			break
-		fi
-	done
-fi
-[ -n "${DF_BUILD_DIR:-}" ] && [ -x "$DF_BUILD_DIR/devforge-fcgi" ] ||
-	die "no devforge-fcgi in the checkout or build/: build first, or set DF_BUILD_DIR"
-export DF_BUILD_DIR
+bench_build_dir
 scrypt_rate=$DF_BUILD_DIR/tests/bench/scrypt-rate
 [ -x "$scrypt_rate" ] ||
 	die "no $scrypt_rate: run make in $DF_BUILD_DIR (it builds the scrypt-rate helper)"
-if grep -qs 'enable-sanitizers' "$DF_BUILD_DIR/config.log"; then
-	say "warning: $DF_BUILD_DIR looks like a sanitizer build; figures will be low"
-fi
 
 # ---------------------------------------------------------------- cleanup
 
@@ -362,15 +327,6 @@ scrypt_args=(-l "$SC_LN" -r "$SC_R" -p "$SC_P")
 NPROC=$(nproc)
 
 # ---------------------------------------------------------------- measure
-
-# to_ms VALUE: wrk prints latencies as 812.00us, 1.20ms, 1.02s or 2.00m.
-to_ms() {
-	awk -v v="$1" 'BEGIN {
-		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-		if (u == "us") n /= 1000; else if (u == "s") n *= 1000;
-		else if (u == "m") n *= 60000;
-		printf "%.2f", n }'
-}
 
 # run NAME URL ROUND CONNECTIONS [WRK ARGS...]: one wrk run; appends
 # "name round rps p50 p99 errors" to RESULTS.
@@ -677,12 +633,6 @@ fi
 
 # ---------------------------------------------------------------- report
 
-# med: the median of the numbers on stdin.
-med() {
-	sort -g | awk '{ v[NR] = $1 } END {
-		if (NR % 2) print v[(NR + 1) / 2];
-		else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 # median NAME COLUMN: over the rounds (column 3 rps, 4 p50, 5 p99).
 median() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$RESULTS" | med; }
 errors() { awk -v n="$1" '$1 == n { s += $6 } END { print s + 0 }' "$RESULTS"; }

@@ -684,7 +684,9 @@ Test(payments, the_previous_secret_of_a_rotation_verifies)
 
 static MYSQL *locker;
 
-static void lock_order(long id)
+/* Opens a transaction of its own that holds the row of table with this
+ * id, in mode "FOR UPDATE" or "LOCK IN SHARE MODE", until unlock_order. */
+static void lock_row(const char *table, long id, const char *mode)
 {
 	char *db = client_config("db_name", "devforge");
 	char sql[256];
@@ -699,12 +701,17 @@ static void lock_order(long id)
 	free(db);
 	cr_assert_eq(mysql_query(locker, "SET SESSION max_statement_time = 0"), 0);
 	cr_assert_eq(mysql_query(locker, "START TRANSACTION"), 0);
-	snprintf(sql, sizeof(sql), "SELECT id FROM orders WHERE id = %ld"
-		" FOR UPDATE", id);
+	snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE id = %ld %s",
+		table, id, mode);
 	cr_assert_eq(mysql_query(locker, sql), 0, "%s", mysql_error(locker));
 	res = mysql_store_result(locker);
 	cr_assert_not_null(res);
 	mysql_free_result(res);
+}
+
+static void lock_order(long id)
+{
+	lock_row("orders", id, "FOR UPDATE");
 }
 
 static void unlock_order(void)
@@ -735,6 +742,29 @@ Test(payments, statement_stopped_answers_503_and_the_retry_counts_once,
 	expect_str(order_col(&o, "status"), "paid", "status");
 	cr_expect_eq(num("SELECT COUNT(*) FROM ledger_entries WHERE order_id"
 		" = %ld", o.id), 1);
+}
+
+/* Another transaction that holds the buyer's users row shared (as a
+ * foreign key check of any row naming the user does: another of their
+ * payments, say) must not hold up a payment: the order's lock is on the
+ * order alone. With the buyer's row in the lock, the delivery waited out
+ * the statement time and answered 503. */
+Test(payments, a_lock_on_the_buyers_account_does_not_hold_up_a_payment,
+	.fini = unlock_order)
+{
+	struct order o;
+	char *ev;
+
+	order_new(&o, 3600);
+	ev = ev_paid(&o, PRICE, "usd");
+	lock_row("users", num("SELECT user_id FROM orders WHERE id = %ld", o.id),
+		"LOCK IN SHARE MODE");
+	deliver(ev, 200, "processed");
+	unlock_order();
+	free(ev);
+	expect_str(order_col(&o, "status"), "paid", "status");
+	cr_expect_eq(num("SELECT COUNT(*) FROM mail_outbox WHERE template ="
+		" 'order_receipt' AND body LIKE '%%%s%%'", o.pid), 1);
 }
 
 /* --- the admin refund ------------------------------------------------------ */

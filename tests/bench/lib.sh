@@ -1,0 +1,70 @@
+# Helpers shared by the benchmark runners (tests/bench/run.sh,
+# tests/bench/webhook.sh); sourced, not run. The caller sets -euo pipefail.
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+
+# A busy machine hides the worker's own cost (contention slows the
+# baseline as much as ours, and the ratios look better than they are):
+# bench_wait_quiet waits up to BENCH_QUIET_WAIT seconds (120) for the
+# 1-minute load average to fall to BENCH_MAX_LOAD (0.5), then refuses to
+# go on unless BENCH_ALLOW_BUSY=1, in which case the table must say so.
+# Sets MAX_LOAD, LOAD_START and BUSY (1: measured on a busy machine).
+MAX_LOAD=${BENCH_MAX_LOAD:-0.5}
+QUIET_WAIT=${BENCH_QUIET_WAIT:-120}
+load1() { cut -d' ' -f1 /proc/loadavg; }
+is_quiet() { awk -v l="$(load1)" -v m="$MAX_LOAD" 'BEGIN { exit !(l <= m) }'; }
+bench_wait_quiet() {
+	local waited=0
+	[[ $MAX_LOAD =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "BENCH_MAX_LOAD must be a number, not '$MAX_LOAD'"
+	[[ $QUIET_WAIT =~ ^[0-9]+$ ]] || die "BENCH_QUIET_WAIT must be a whole number of seconds, not '$QUIET_WAIT'"
+	while ! is_quiet && [ "$waited" -lt "$QUIET_WAIT" ]; do
+		[ "$waited" = 0 ] && say "load average $(load1) is over $MAX_LOAD: waiting up to ${QUIET_WAIT}s for a quiet machine"
+		sleep 5
+		waited=$((waited + 5))
+	done
+	LOAD_START=$(load1)
+	BUSY=0
+	if ! is_quiet; then
+		[ "${BENCH_ALLOW_BUSY:-0}" = 1 ] ||
+			die "the machine is busy (load average $LOAD_START > $MAX_LOAD): stop what runs, or set BENCH_ALLOW_BUSY=1 to measure anyway (the table will say so)"
+		BUSY=1
+		say "measuring on a busy machine (load average $LOAD_START): the table says so"
+	fi
+}
+
+# bench_build_dir: sets DF_BUILD_DIR (given, else the checkout or build/
+# of ROOT, whichever has devforge-fcgi) and warns of a sanitizer build.
+bench_build_dir() {
+	local d
+	if [ -z "${DF_BUILD_DIR:-}" ]; then
+		for d in "$ROOT" "$ROOT/build"; do
+			if [ -x "$d/devforge-fcgi" ]; then
+				DF_BUILD_DIR=$d
+				break
+			fi
+		done
+	fi
+	[ -n "${DF_BUILD_DIR:-}" ] && [ -x "$DF_BUILD_DIR/devforge-fcgi" ] ||
+		die "no devforge-fcgi in the checkout or build/: build first, or set DF_BUILD_DIR"
+	export DF_BUILD_DIR
+	if grep -qs 'enable-sanitizers' "$DF_BUILD_DIR/config.log"; then
+		say "warning: $DF_BUILD_DIR looks like a sanitizer build; figures will be low"
+	fi
+}
+
+# to_ms VALUE: wrk prints latencies as 812.00us, 1.20ms, 1.02s or 2.00m.
+to_ms() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+		if (u == "us") n /= 1000; else if (u == "s") n *= 1000;
+		else if (u == "m") n *= 60000;
+		printf "%.2f", n }'
+}
+
+# med: the median of the numbers on stdin.
+med() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR % 2) print v[(NR + 1) / 2];
+		else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
