@@ -25,6 +25,7 @@
 #include "ctl_jobs.h"
 #include "ctl_packages.h"
 #include "ctl_mail.h"
+#include "ctl_keys.h"
 #include "ctl_orders.h"
 #include "ctl_webhooks.h"
 #include "ctl_search.h"
@@ -82,6 +83,8 @@ static void usage(FILE *f)
 		"       %s [-c CONF] orders-expire\n"
 		"       %s [-c CONF] pay ORDER_ID\n"
 		"       %s [-c CONF] jobs [--once]\n"
+		"       %s [-c CONF] keys generate --out FILE | keys list | "
+		"keys retire KID\n"
 		"       %s --help | --version\n"
 		"\n"
 		"  -c, --config FILE  configuration (default %s)\n"
@@ -129,10 +132,17 @@ static void usage(FILE *f)
 		"                     their plan's heartbeat window, each with a\n"
 		"                     license.machine_culled event for the owner;\n"
 		"                     without --once it keeps polling until\n"
-		"                     SIGTERM\n",
+		"                     SIGTERM\n"
+		"  keys generate      make a licence signing key: the private key\n"
+		"                     into FILE (0600, never overwritten), its\n"
+		"                     public half into the database; prints its\n"
+		"                     kid (point license_signing_key_file at FILE\n"
+		"                     and restart to sign with it)\n"
+		"  keys list          the signing keys, retired ones included\n"
+		"  keys retire KID    stop verifying with a key\n",
 		prog, /* jobs */
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
-		prog, prog, DF_SYSCONF_CONFIG,
+		prog, prog, prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
 }
 
@@ -562,6 +572,7 @@ int main(int argc, char **argv)
 	struct ctl_jobs_opts jobs_opts = { 0 };
 	struct ctl_admin_opts admin_opts;
 	struct ctl_catalogue_opts cat_opts;
+	struct ctl_keys_opts keys_opts;
 	const char *order_id = NULL;
 	char err[1024];
 	int c, want_status = 0, rc;
@@ -627,6 +638,13 @@ int main(int argc, char **argv)
 		/* The word list needs no configuration. */
 		if (cat_opts.vocabulary)
 			return ctl_catalogue_run(NULL, &cat_opts, prog);
+	} else if (strcmp(cmd, "keys") == 0) {
+		if (ctl_keys_parse(argc - optind, argv + optind, prog,
+		    &keys_opts) != 0) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		optind = argc;
 	} else if (strcmp(cmd, "pay") == 0) {
 		if (optind >= argc) {
 			usage(stderr);
@@ -680,6 +698,8 @@ int main(int argc, char **argv)
 		rc = ctl_orders_expire(&cfg);
 	else if (strcmp(cmd, "pay") == 0)
 		rc = ctl_orders_pay(&cfg, order_id);
+	else if (strcmp(cmd, "keys") == 0)
+		rc = ctl_keys_run(&cfg, &keys_opts);
 	else if (want_status)
 		rc = status(&cfg);
 	else

@@ -37,6 +37,7 @@ DF_STRIPE_PORT=${DF_STRIPE_PORT:-$((${DF_PORT//[!0-9]/} + 7))}
 S=$DF_STACK_DIR
 LOGS=$S/logs
 SECRETS=$S/secrets
+SIGNING_KEY=$SECRETS/license_signing_key.pem
 CONF=$S/devforge.conf
 DB_DIR=$S/mysql
 # MariaDB's own temporary files: not the shared /tmp, where a cleaner
@@ -359,6 +360,9 @@ stripe_api_base = http://127.0.0.1:$DF_STRIPE_PORT
 stripe_secret_key_file = $SECRETS/stripe_secret_key
 stripe_webhook_secret_file = $SECRETS/stripe_webhook_secret
 stripe_webhook_secret_previous_file = $SECRETS/stripe_webhook_secret_previous
+
+# Licensing: the stack's Ed25519 signing key (devforgectl keys generate).
+license_signing_key_file = $SIGNING_KEY
 EOF
 	if [ -f "$CONF" ] && cmp -s "$tmp" "$CONF"; then
 		rm -f "$tmp"
@@ -383,9 +387,40 @@ unset v
 
 migrate() {
 	local ctl=$DF_BUILD_DIR/devforgectl
+	local nokey=()
 	[ -x "$ctl" ] || die "$ctl not found: build first (make), or set DF_BUILD_DIR"
+	# Before the first signing_key the config names a file not made yet.
+	[ -s "$SIGNING_KEY" ] || nokey=(DEVFORGE_LICENSE_SIGNING_KEY_FILE=)
 	say "migrating"
-	"${APP_ENV[@]}" "$ctl" -c "$CONF" migrate 9>&- || die "devforgectl migrate failed"
+	"${APP_ENV[@]}" "${nokey[@]}" "$ctl" -c "$CONF" migrate 9>&- ||
+		die "devforgectl migrate failed"
+}
+
+# The licence signing key, made once per stack by devforgectl (which also
+# records its public half in license_signing_keys); needs the schema. A
+# kept key whose row a new database lacks is recorded again, so what the
+# workers sign always verifies.
+signing_key() {
+	local pub kid
+	if [ ! -s "$SIGNING_KEY" ]; then
+		rm -f "$SIGNING_KEY"
+		say "making the licence signing key"
+		"${APP_ENV[@]}" DEVFORGE_LICENSE_SIGNING_KEY_FILE= \
+			"$DF_BUILD_DIR/devforgectl" -c "$CONF" keys generate \
+			--out "$SIGNING_KEY" 9>&- >/dev/null ||
+			die "devforgectl keys generate failed"
+		return 0
+	fi
+	# The raw key is the last 32 bytes of the DER SubjectPublicKeyInfo.
+	pub=$(openssl pkey -in "$SIGNING_KEY" -pubout -outform DER |
+		tail -c 32 | od -An -tx1 | tr -d ' \n')
+	[[ $pub =~ ^[0-9a-f]{64}$ ]] || die "$SIGNING_KEY: not an Ed25519 key"
+	kid=$(openssl pkey -in "$SIGNING_KEY" -pubout -outform DER |
+		tail -c 32 | openssl dgst -sha256 -r | cut -c1-16)
+	db_sql devforge <<SQL || die "recording the licence signing key failed"
+INSERT IGNORE INTO license_signing_keys (kid, public_key, created_at)
+	VALUES ('$kid', UNHEX('$pub'), UTC_TIMESTAMP(6));
+SQL
 }
 
 # The full-text index from the database as migrations and seeds left it
@@ -726,6 +761,7 @@ cmd_start() {
 	db_provision
 	write_config
 	migrate
+	signing_key
 	seed
 	search_reindex
 	pool_start

@@ -31,6 +31,7 @@ extern const struct route_table api_payouts_table;
 extern const struct route_table api_devhooks_table;
 extern const struct route_table api_payments_table;
 extern const struct route_table api_orders_table;
+extern const struct route_table api_licenses_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];

@@ -7,6 +7,7 @@
 #include "err.h"
 #include "log.h"
 #include "password.h"
+#include "signed.h"
 
 const struct route_table *const api_tables[] = {
 	&api_health_table,
@@ -27,6 +28,7 @@ const struct route_table *const api_tables[] = {
 	&api_devhooks_table, \
 	&api_payments_table,
 	&api_orders_table,
+	&api_licenses_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
@@ -48,6 +50,11 @@ int api_init(const struct config *cfg)
 	if (rc != 0)
 		return rc;
 	rc = stripe_init(cfg);
+	if (rc != 0)
+		return rc;
+	/* The licence signer, before the fork: a key file named but not
+	 * usable stops the start (config_load checked it can be read). */
+	rc = signed_init(cfg->license_signing_key_file);
 	if (rc != 0)
 		return rc;
 	return api_health_init(cfg);

@@ -195,6 +195,10 @@ static const struct key keys[] = {
 	PATH("stripe_webhook_secret_file", stripe_webhook_secret_file, NULL),
 	PATH("stripe_webhook_secret_previous_file",
 		stripe_webhook_secret_previous_file, NULL),
+	/* Licensing: the Ed25519 private key (PKCS#8 PEM) the workers sign
+	 * licence keys, machine files and validation answers with; its
+	 * public half is in license_signing_keys (devforgectl keys). */
+	PATH("license_signing_key_file", license_signing_key_file, NULL),
 	/* A request waits at most this long on Stripe (then 502). */
 	UINT("stripe_timeout_ms", stripe_timeout_ms, 100, 60000, "5000"),
 	/* A pending order (and its Checkout Session) expires after this;
@@ -959,6 +963,39 @@ static int load_stripe_secrets(struct load *ld)
 	return rc;
 }
 
+/* The licence signing key is loaded by the workers (signed_init), not
+ * kept here; checked now so that a bad file stops the start with the
+ * key's name: readable when set, and in production mode required and
+ * 0600 or stricter, like every secret. */
+static int check_signing_key_file(struct load *ld)
+{
+	const char *path = ld->cfg->license_signing_key_file;
+	size_t len = 0;
+	char *pem = NULL;
+	int rc;
+
+	if (path == NULL || path[0] == '\0') {
+		if (ld->cfg->mode != CONFIG_PRODUCTION)
+			return 0;
+		fail(ld, key_index("license_signing_key_file"), "no licence "
+			"signing key; production mode requires one (devforgectl "
+			"keys generate --out FILE)");
+		return DF_EINVAL;
+	}
+	rc = read_secret(ld, key_index("license_signing_key_file"), path, &pem,
+		&len);
+	if (rc != 0)
+		return rc;
+	if (len == 0) {
+		fail(ld, key_index("license_signing_key_file"), "'%s' is empty",
+			path);
+		rc = DF_EINVAL;
+	}
+	explicit_bzero(pem, len);
+	free(pem);
+	return rc;
+}
+
 static int load_secrets(struct load *ld)
 {
 	struct config *cfg = ld->cfg;
@@ -989,7 +1026,10 @@ static int load_secrets(struct load *ld)
 			"the database password contains a NUL byte");
 		return DF_EINVAL;
 	}
-	return load_stripe_secrets(ld);
+	rc = load_stripe_secrets(ld);
+	if (rc == 0)
+		rc = check_signing_key_file(ld);
+	return rc;
 }
 
 /* Rules that involve more than one key, checked once everything is set. */

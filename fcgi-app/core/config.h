@@ -118,6 +118,9 @@ struct config {
 	char *stripe_webhook_secret;
 	char *stripe_webhook_secret_previous;
 	unsigned stripe_timeout_ms;
+
+	/* licensing: the signing key's file (read by signed_init) */
+	char *license_signing_key_file;
 	unsigned order_expiry_seconds; /* a pending order's life */
 	unsigned platform_fee_bps;     /* the platform's share, 1/10000 */
 	unsigned payout_minimum;       /* minor units; less carries forward */

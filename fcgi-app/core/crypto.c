@@ -7,9 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/bio.h>
+#include <openssl/buffer.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
@@ -267,4 +271,160 @@ int crypto_uuid4(char out[37])
 	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12,
 		hex + 16, hex + 20);
 	return 0;
+}
+
+/* Ed25519. The struct wraps the EVP_PKEY so the header needs no OpenSSL
+ * type. */
+struct crypto_ed25519_key {
+	EVP_PKEY *pk;
+};
+
+static EVP_PKEY *ed_pkey(const struct crypto_ed25519_key *k)
+{
+	return k->pk;
+}
+
+static int ed_raw_public(EVP_PKEY *pk, unsigned char pub[32])
+{
+	size_t n = CRYPTO_ED25519_PUB;
+
+	if (EVP_PKEY_get_raw_public_key(pk, pub, &n) != 1 ||
+	    n != CRYPTO_ED25519_PUB)
+		return DF_EINTERNAL;
+	return 0;
+}
+
+int crypto_ed25519_generate(unsigned char pub[32], char **pem_out)
+{
+	EVP_PKEY *pk = NULL;
+	BIO *bio = NULL;
+	BUF_MEM *mem = NULL;
+	int rc = DF_EINTERNAL;
+
+	*pem_out = NULL;
+	pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	if (pk == NULL)
+		return DF_EINTERNAL;
+	if (ed_raw_public(pk, pub) != 0)
+		goto out;
+	bio = BIO_new(BIO_s_secmem());
+	if (bio == NULL ||
+	    PEM_write_bio_PrivateKey(bio, pk, NULL, NULL, 0, NULL, NULL) != 1)
+		goto out;
+	BIO_get_mem_ptr(bio, &mem);
+	if (mem == NULL || mem->length == 0)
+		goto out;
+	*pem_out = malloc(mem->length + 1);
+	if (*pem_out == NULL) {
+		rc = DF_ENOMEM;
+		goto out;
+	}
+	memcpy(*pem_out, mem->data, mem->length);
+	(*pem_out)[mem->length] = '\0';
+	rc = 0;
+out:
+	BIO_free(bio);
+	EVP_PKEY_free(pk);
+	return rc;
+}
+
+int crypto_ed25519_load(const char *pem, size_t len,
+	struct crypto_ed25519_key **out, unsigned char pub[32])
+{
+	EVP_PKEY *pk = NULL;
+	unsigned char tmp[CRYPTO_ED25519_PUB];
+	BIO *bio;
+
+	*out = NULL;
+	if (len > INT_MAX)
+		return DF_EINVAL;
+	bio = BIO_new_mem_buf(pem, (int)len);
+	if (bio == NULL)
+		return DF_ENOMEM;
+	/* No passphrase callback: an encrypted key is refused, not prompted
+	 * for on a worker's stdin. */
+	pk = PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"");
+	BIO_free(bio);
+	ERR_clear_error();
+	if (pk == NULL)
+		return DF_EINVAL;
+	if (EVP_PKEY_get_id(pk) != EVP_PKEY_ED25519 ||
+	    ed_raw_public(pk, tmp) != 0) {
+		EVP_PKEY_free(pk);
+		return DF_EINVAL;
+	}
+	*out = malloc(sizeof(**out));
+	if (*out == NULL) {
+		EVP_PKEY_free(pk);
+		return DF_ENOMEM;
+	}
+	(*out)->pk = pk;
+	if (pub != NULL)
+		memcpy(pub, tmp, sizeof(tmp));
+	return 0;
+}
+
+void crypto_ed25519_free(struct crypto_ed25519_key *k)
+{
+	if (k != NULL) {
+		EVP_PKEY_free(k->pk);
+		free(k);
+	}
+}
+
+int crypto_ed25519_sign(const struct crypto_ed25519_key *k, const void *msg,
+	size_t len, unsigned char sig[64])
+{
+	EVP_MD_CTX *ctx;
+	size_t n = CRYPTO_ED25519_SIG;
+	int ok;
+
+	if (k == NULL)
+		return DF_EINVAL;
+	ctx = EVP_MD_CTX_new();
+	if (ctx == NULL)
+		return DF_ENOMEM;
+	/* Pure Ed25519: no digest, one shot over the whole message. */
+	ok = EVP_DigestSignInit(ctx, NULL, NULL, NULL, ed_pkey(k)) == 1 &&
+		EVP_DigestSign(ctx, sig, &n, msg, len) == 1 &&
+		n == CRYPTO_ED25519_SIG;
+	EVP_MD_CTX_free(ctx);
+	if (!ok) {
+		ERR_clear_error();
+		return DF_EINTERNAL;
+	}
+	return 0;
+}
+
+int crypto_ed25519_verify(const unsigned char pub[32], const void *msg,
+	size_t len, const unsigned char sig[64])
+{
+	EVP_PKEY *pk;
+	EVP_MD_CTX *ctx;
+	int ok = 0;
+
+	pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub,
+		CRYPTO_ED25519_PUB);
+	if (pk == NULL) {
+		ERR_clear_error();
+		return DF_EAUTH;
+	}
+	ctx = EVP_MD_CTX_new();
+	if (ctx != NULL)
+		ok = EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, pk) == 1 &&
+			EVP_DigestVerify(ctx, sig, CRYPTO_ED25519_SIG, msg, len) == 1;
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(pk);
+	ERR_clear_error();
+	if (ctx == NULL)
+		return DF_ENOMEM;
+	return ok ? 0 : DF_EAUTH;
+}
+
+void crypto_kid(const unsigned char pub[32], char kid[17])
+{
+	unsigned char md[CRYPTO_SHA256_LEN];
+
+	crypto_sha256(pub, CRYPTO_ED25519_PUB, md);
+	crypto_hex(md, 8, kid);
 }

@@ -37,4 +37,26 @@ size_t crypto_b64_encode(const unsigned char *in, size_t len, char *out);
 long crypto_b64_decode(const char *in, size_t len, unsigned char *out,
 	size_t cap);
 
+/* Ed25519 (RFC 8032) through OpenSSL: the licence signing key. Public
+ * keys travel raw (32 bytes), private keys as PKCS#8 PEM files. */
+#define CRYPTO_ED25519_PUB 32
+#define CRYPTO_ED25519_SIG 64
+struct crypto_ed25519_key;   /* opaque: an OpenSSL EVP_PKEY (private) */
+/* A new key pair: pub its raw public half, *pem_out the private key as
+ * PKCS#8 PEM (malloc'd; the caller wipes and frees it). 0, DF_ENOMEM or
+ * DF_EINTERNAL. */
+DF_MUST_CHECK int crypto_ed25519_generate(unsigned char pub[32], char **pem_out);
+/* Loads a PKCS#8 PEM private key of len bytes; DF_EINVAL when it is not
+ * one or not Ed25519. pub (may be NULL) receives its public half. */
+DF_MUST_CHECK int crypto_ed25519_load(const char *pem, size_t len,
+	struct crypto_ed25519_key **out, unsigned char pub[32]);
+void crypto_ed25519_free(struct crypto_ed25519_key *k);
+DF_MUST_CHECK int crypto_ed25519_sign(const struct crypto_ed25519_key *k,
+	const void *msg, size_t len, unsigned char sig[64]);
+/* 0 when sig is pub's signature of msg, DF_EAUTH when not. */
+DF_MUST_CHECK int crypto_ed25519_verify(const unsigned char pub[32],
+	const void *msg, size_t len, const unsigned char sig[64]);
+/* A key's id: the first 16 hex digits of SHA-256(pub), + NUL. */
+void crypto_kid(const unsigned char pub[32], char kid[17]);
+
 #endif

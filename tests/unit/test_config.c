@@ -347,6 +347,12 @@ Test(config, oversized_secret_file_is_refused)
 #define STRIPE_KEY "sk_live_51Hq8vV2pLr9sT4wXz7bN1cF6hJ0mQ5dG8eR2tY4uI6oP9aS"
 #define STRIPE_WHSEC "whsec_q8vV2pLr9sT4wXz7bN1cF6hJ0mQ5dG8eR2"
 
+/* The config only checks the licence signing key's file (signed_init
+ * parses it); a real key anyway. */
+#define SIGNING_KEY_PEM "-----BEGIN PRIVATE KEY-----\n" \
+	"MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n" \
+	"-----END PRIVATE KEY-----\n"
+
 /* A production config with the Stripe secrets given (NULL: key unset). */
 static const char *prod_conf_stripe(const char *jwt, const char *dbpw,
 	mode_t secret_mode, const char *sk, const char *whsec,
@@ -357,9 +363,11 @@ static const char *prod_conf_stripe(const char *jwt, const char *dbpw,
 
 	put("jwt", secret_mode, jwt);
 	put("dbpw", secret_mode, dbpw);
+	put("sigkey", 0600, SIGNING_KEY_PEM);
 	n = (size_t)snprintf(text, sizeof(text), "mode = production\n"
 		"public_url = https://api.devforge.dev\n"
-		"jwt_secret_file = jwt\ndb_password_file = dbpw\n%s", extra);
+		"jwt_secret_file = jwt\ndb_password_file = dbpw\n"
+		"license_signing_key_file = sigkey\n%s", extra);
 	if (sk != NULL) {
 		put("sk", secret_mode, sk);
 		n += (size_t)snprintf(text + n, sizeof(text) - n,
@@ -852,4 +860,43 @@ Test(config, clock_offset_is_refused_in_production)
 		env, "DEVFORGE_CLOCK_OFFSET_SECONDS", "production");
 	cr_assert_eq(load(prod_conf(STRONG_SECRET, "Zq9-real-password", 0600,
 		"clock_offset_seconds = 0\n"), NULL), 0, "%s", err);
+}
+
+Test(config, missing_licence_signing_key_is_refused_in_production)
+{
+	char path[PATH_MAX];
+
+	put("jwt", 0600, STRONG_SECRET);
+	put("dbpw", 0600, "Zq9-real-password");
+	expect_error(put("devforge.conf", 0600, "mode = production\n"
+		"public_url = https://api.devforge.dev\n"
+		"jwt_secret_file = jwt\ndb_password_file = dbpw\n"), NULL,
+		"key 'license_signing_key_file'", "production mode requires one");
+	/* Named but gone. */
+	prod_conf(STRONG_SECRET, "Zq9-real-password", 0600, "");
+	snprintf(path, sizeof(path), "%s/sigkey", dir);
+	cr_assert_eq(unlink(path), 0);
+	expect_error(put("devforge.conf", 0600, "mode = production\n"
+		"public_url = https://api.devforge.dev\n"
+		"jwt_secret_file = jwt\ndb_password_file = dbpw\n"
+		"license_signing_key_file = sigkey\n"), NULL,
+		"key 'license_signing_key_file'", "sigkey");
+}
+
+Test(config, group_readable_licence_signing_key_is_refused_in_production)
+{
+	const char *conf = prod_conf(STRONG_SECRET, "Zq9-real-password", 0600, "");
+
+	cr_assert_eq(chmod(put("sigkey", 0640, SIGNING_KEY_PEM), 0640), 0);
+	expect_error(conf, NULL, "key 'license_signing_key_file'", "0640");
+}
+
+Test(config, licence_signing_key_is_optional_in_development)
+{
+	cr_assert_eq(load(dev_conf(""), NULL), 0, "%s", err);
+	cr_assert_null(cfg.license_signing_key_file);
+	config_free(&cfg);
+	/* ... but a named file must be readable. */
+	expect_error(dev_conf("license_signing_key_file = nope/key.pem\n"), NULL,
+		"key 'license_signing_key_file'", "nope/key.pem");
 }

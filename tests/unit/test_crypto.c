@@ -1,5 +1,7 @@
 /* Unit tests of the OpenSSL wrappers against published vectors (FIPS
  * 180-2 for SHA-256, RFC 4231 for HMAC-SHA256) and of strict base64url. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -223,4 +225,116 @@ Test(crypto, uuid4_is_canonical_random_and_versioned)
 	cr_assert_eq(a[14], '4');
 	cr_assert(strchr("89ab", a[19]) != NULL);
 	cr_assert_str_neq(a, b);
+}
+
+/* RFC 8032 section 7.1, TEST 1 (empty message) and TEST 2 (one byte). */
+#define RFC8032_SK1 "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+#define RFC8032_PK1 "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+#define RFC8032_SIG1 "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155" \
+	"5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+#define RFC8032_PK2 "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c"
+#define RFC8032_SIG2 "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da" \
+	"085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"
+/* TEST 1's secret key as PKCS#8 PEM (RFC 8410's framing of it). */
+#define RFC8032_PEM1 "-----BEGIN PRIVATE KEY-----\n" \
+	"MC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n" \
+	"-----END PRIVATE KEY-----\n"
+
+static void unhex(const char *h, unsigned char *out)
+{
+	size_t i, n = strlen(h) / 2;
+
+	for (i = 0; i < n; i++) {
+		unsigned v;
+
+		cr_assert_eq(sscanf(h + 2 * i, "%2x", &v), 1);
+		out[i] = (unsigned char)v;
+	}
+}
+
+Test(crypto_ed25519, signs_rfc8032_test1_from_its_pkcs8_pem)
+{
+	struct crypto_ed25519_key *k;
+	unsigned char pub[32], sig[64];
+	char hex[129];
+
+	cr_assert_eq(crypto_ed25519_load(RFC8032_PEM1, strlen(RFC8032_PEM1),
+		&k, pub), 0);
+	crypto_hex(pub, 32, hex);
+	cr_assert_str_eq(hex, RFC8032_PK1);
+	cr_assert_eq(crypto_ed25519_sign(k, "", 0, sig), 0);
+	crypto_hex(sig, 64, hex);
+	cr_assert_str_eq(hex, RFC8032_SIG1);
+	crypto_ed25519_free(k);
+}
+
+Test(crypto_ed25519, verifies_rfc8032_vectors_and_refuses_changes)
+{
+	unsigned char pub[32], sig[64], msg[1] = { 0x72 };
+
+	unhex(RFC8032_PK1, pub);
+	unhex(RFC8032_SIG1, sig);
+	cr_assert_eq(crypto_ed25519_verify(pub, "", 0, sig), 0);
+	cr_assert_eq(crypto_ed25519_verify(pub, "x", 1, sig), DF_EAUTH);
+	sig[10] ^= 1;
+	cr_assert_eq(crypto_ed25519_verify(pub, "", 0, sig), DF_EAUTH);
+
+	unhex(RFC8032_PK2, pub);
+	unhex(RFC8032_SIG2, sig);
+	cr_assert_eq(crypto_ed25519_verify(pub, msg, 1, sig), 0);
+	msg[0] = 0x73;
+	cr_assert_eq(crypto_ed25519_verify(pub, msg, 1, sig), DF_EAUTH);
+	/* Another key's signature. */
+	unhex(RFC8032_PK1, pub);
+	msg[0] = 0x72;
+	cr_assert_eq(crypto_ed25519_verify(pub, msg, 1, sig), DF_EAUTH);
+}
+
+Test(crypto_ed25519, generated_key_round_trips_through_its_pem)
+{
+	struct crypto_ed25519_key *k;
+	unsigned char pub[32], pub2[32], sig[64];
+	char *pem;
+
+	cr_assert_eq(crypto_ed25519_generate(pub, &pem), 0);
+	cr_assert_not_null(strstr(pem, "-----BEGIN PRIVATE KEY-----"));
+	cr_assert_eq(crypto_ed25519_load(pem, strlen(pem), &k, pub2), 0);
+	cr_assert_eq(memcmp(pub, pub2, 32), 0);
+	cr_assert_eq(crypto_ed25519_sign(k, "hello", 5, sig), 0);
+	cr_assert_eq(crypto_ed25519_verify(pub, "hello", 5, sig), 0);
+	crypto_ed25519_free(k);
+	free(pem);
+}
+
+Test(crypto_ed25519, refuses_what_is_not_an_ed25519_private_key)
+{
+	/* An EC P-256 key (PKCS#8), a public key, and garbage. */
+	static const char ec[] = "-----BEGIN PRIVATE KEY-----\n"
+		"MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgs5lzIWfTvTqyQE2V\n"
+		"oy1Vvwva+bL3C+q9NMFeZvnnzt6hRANCAATlfcnLjfLqZxyZCl19DA+ymD91L6EY\n"
+		"PJoA0BSBQ7B3OoY5odBbnBlsfF8vRlA/2A9EjQWH4NSprCwrB8TNTZHE\n"
+		"-----END PRIVATE KEY-----\n";
+	static const char pubpem[] = "-----BEGIN PUBLIC KEY-----\n"
+		"MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n"
+		"-----END PUBLIC KEY-----\n";
+	struct crypto_ed25519_key *k = (void *)1;
+
+	cr_assert_eq(crypto_ed25519_load(ec, strlen(ec), &k, NULL), DF_EINVAL);
+	cr_assert_null(k);
+	cr_assert_eq(crypto_ed25519_load(pubpem, strlen(pubpem), &k, NULL),
+		DF_EINVAL);
+	cr_assert_eq(crypto_ed25519_load("nope", 4, &k, NULL), DF_EINVAL);
+	cr_assert_eq(crypto_ed25519_load(RFC8032_PEM1, 40, &k, NULL), DF_EINVAL);
+}
+
+Test(crypto_ed25519, kid_is_16_hex_of_sha256_of_the_raw_key)
+{
+	unsigned char pub[32];
+	char kid[17], full[65];
+
+	unhex(RFC8032_PK1, pub);
+	crypto_kid(pub, kid);
+	crypto_sha256_hex(pub, 32, full);
+	cr_assert_eq(strlen(kid), 16);
+	cr_assert_eq(strncmp(kid, full, 16), 0);
 }
