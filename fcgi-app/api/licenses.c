@@ -590,7 +590,7 @@ static int heartbeat_post(struct request *req)
 			"The licence has no machine with this id.");
 	if (rc != 0)
 		return rc;
-	if (!m.active)
+	if (!m.active || m.culled)
 		return problem_send(req, 404, m.culled ? "machine_culled" :
 			"machine_deactivated", m.culled ?
 			"The machine missed its heartbeats and was culled: "

@@ -17,11 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "client.h"
+#include "signed.h"
 
 #define HOOKS "/api/v1/developers/me/webhooks"
+#define ACTIVATE "/api/v1/licenses/activate"
+#define DEACTIVATE "/api/v1/licenses/deactivate"
 #define WINDOW 600L                 /* team's heartbeat_window_s */
 
 static int lock_fd = -1;
@@ -384,4 +389,106 @@ Test(cull, an_owner_subscribed_to_culls_gets_a_delivery)
 		" WHERE e.public_id = '%s' AND ev.type = 'license.machine_culled'"
 		" AND JSON_VALUE(ev.payload, '$.data.machine_id') = '%s'", ep, a), 1);
 	free(auth);
+}
+
+/* The licence's key, signed with the stack's own signing key as the
+ * issuer would (the routes find a licence by its verified key). */
+static char *key_for(struct arena *a, const struct lic *l, const char *plan)
+{
+	char payload[512], *tok = NULL;
+	int n = snprintf(payload, sizeof(payload),
+		"{\"kid\":\"%s\",\"lid\":\"%s\",\"plan\":\"%s\",\"features\":[],"
+		"\"seats\":10,\"exp\":null,\"iat\":%ld}", signed_kid(), l->id, plan,
+		(long)time(NULL));
+
+	cr_assert_eq(signed_make(a, SIGNED_LICENSE, payload, (size_t)n, &tok), 0);
+	return tok;
+}
+
+/* POSTs {license_key, machine_id?} to path; the status. */
+static long post_key(const char *path, const char *key, const char *fp,
+	struct client_resp *r)
+{
+	char body[4600];
+
+	if (fp != NULL)
+		snprintf(body, sizeof(body), "{\"license_key\":\"%s\","
+			"\"machine_id\":\"%s\"}", key, fp);
+	else
+		snprintf(body, sizeof(body), "{\"license_key\":\"%s\"}", key);
+	client_call("POST", path, NULL, body, r);
+	return r->status;
+}
+
+/* Activates fp through the route; its activation id (malloc'd). */
+static char *activate(const char *key, const char *fp)
+{
+	struct client_resp r;
+	char *id;
+
+	cr_assert_eq(post_key(ACTIVATE, key, fp, &r), 201, "%s", r.body);
+	id = client_body_str(&r, "activation_id");
+	cr_assert(id != NULL, "%s", r.body);
+	client_free(&r);
+	return id;
+}
+
+static long heartbeat(const char *key, const char *mid, struct client_resp *r)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/api/v1/licenses/machines/%s/heartbeat",
+		mid);
+	return post_key(path, key, NULL, r);
+}
+
+Test(cull, a_culled_machine_gets_404_for_its_heartbeat_whatever_the_strategy)
+{
+	static const char *const plans[] = { "team", "enterprise" };
+	struct arena *a;
+	char *file = client_config("license_signing_key_file", NULL);
+
+	cr_assert(file != NULL, "the stack must name license_signing_key_file");
+	cr_assert_eq(signed_init(file), 0, "cannot load %s", file);
+	free(file);
+	a = arena_new(16384);
+	cr_assert(a != NULL);
+	free(client_sql("UPDATE plans SET cull_strategy = 'keep_seat'"
+		" WHERE code = 'enterprise'"));
+	for (size_t i = 0; i < 2; i++) {
+		struct client_resp r;
+		struct lic l;
+		char *key, *mid, *again;
+		const char *fp = i == 0 ? "fp-heartbeat-free-seat-0001" :
+			"fp-heartbeat-keep-seat-0001";
+
+		lic_new(&l, plans[i], "user");
+		key = key_for(a, &l, plans[i]);
+		mid = activate(key, fp);
+		cr_assert_eq(heartbeat(key, mid, &r), 200, "%s", r.body);
+		client_free(&r);
+		run_jobs_at(WINDOW + 60);
+		cr_assert_eq(machine_culled(mid), 1, "%s not culled", plans[i]);
+		heartbeat(key, mid, &r);
+		client_assert_problem(&r, 404, "machine_culled");
+		client_free(&r);
+		cr_assert_eq(machine_culled(mid), 1);
+		if (i == 1) {
+			/* keep_seat: the seat stays taken until the machine is
+			 * deactivated; then its fingerprint activates anew. */
+			cr_assert_eq(machine_deactivated(mid), 0);
+			cr_assert_eq(post_key(DEACTIVATE, key, fp, &r), 204, "%s",
+				r.body);
+			client_free(&r);
+		}
+		again = activate(key, fp);
+		cr_assert_str_neq(again, mid, "%s: the culled machine came back",
+			plans[i]);
+		cr_assert_eq(heartbeat(key, again, &r), 200, "%s", r.body);
+		client_free(&r);
+		free(again);
+		free(mid);
+	}
+	signed_done();
+	arena_free(a);
 }
