@@ -22,6 +22,7 @@
 #include "crypto.h"
 #include "ctl_admin.h"
 #include "ctl_catalogue.h"
+#include "ctl_jobs.h"
 #include "ctl_packages.h"
 #include "ctl_mail.h"
 #include "ctl_keys.h"
@@ -81,6 +82,7 @@ static void usage(FILE *f)
 		"       %s [-c CONF] search-reindex\n"
 		"       %s [-c CONF] orders-expire\n"
 		"       %s [-c CONF] pay ORDER_ID\n"
+		"       %s [-c CONF] jobs [--once]\n"
 		"       %s [-c CONF] keys generate --out FILE | keys list | "
 		"keys retire KID\n"
 		"       %s --help | --version\n"
@@ -126,6 +128,11 @@ static void usage(FILE *f)
 		"                     complete the order's checkout and deliver\n"
 		"                     the signed checkout.session.completed to\n"
 		"                     the webhook (refused in production)\n"
+		"  jobs               cull floating licence machines silent past\n"
+		"                     their plan's heartbeat window, each with a\n"
+		"                     license.machine_culled event for the owner;\n"
+		"                     without --once it keeps polling until\n"
+		"                     SIGTERM\n"
 		"  keys generate      make a licence signing key: the private key\n"
 		"                     into FILE (0600, never overwritten), its\n"
 		"                     public half into the database; prints its\n"
@@ -133,6 +140,7 @@ static void usage(FILE *f)
 		"                     and restart to sign with it)\n"
 		"  keys list          the signing keys, retired ones included\n"
 		"  keys retire KID    stop verifying with a key\n",
+		prog, /* jobs */
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
 		prog, prog, prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
@@ -561,6 +569,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct ctl_mail_opts mail_opts = { 0, CTL_MAIL_LIMIT_DEFAULT };
 	struct ctl_webhooks_opts hook_opts = { 0, 0 };
+	struct ctl_jobs_opts jobs_opts = { 0 };
 	struct ctl_admin_opts admin_opts;
 	struct ctl_catalogue_opts cat_opts;
 	struct ctl_keys_opts keys_opts;
@@ -604,6 +613,11 @@ int main(int argc, char **argv)
 		}
 	} else if (strcmp(cmd, "webhooks-send") == 0) {
 		if (ctl_webhooks_parse(argc, argv, &optind, &hook_opts) != 0) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	} else if (strcmp(cmd, "jobs") == 0) {
+		if (ctl_jobs_parse(argc, argv, &optind, &jobs_opts) != 0) {
 			usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -670,6 +684,8 @@ int main(int argc, char **argv)
 		rc = ctl_mail_send(&cfg, &mail_opts);
 	else if (strcmp(cmd, "webhooks-send") == 0)
 		rc = ctl_webhooks_send(&cfg, &hook_opts);
+	else if (strcmp(cmd, "jobs") == 0)
+		rc = ctl_jobs_run(&cfg, &jobs_opts);
 	else if (strcmp(cmd, "create-admin") == 0)
 		rc = ctl_admin_run(&cfg, &admin_opts, prog);
 	else if (strcmp(cmd, "demo-packages") == 0)

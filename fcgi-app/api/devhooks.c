@@ -25,7 +25,8 @@
 
 static const char *const event_types[] = {
 	"sale.completed", "sale.refunded", "sale.refund_reversed",
-	"sale.disputed", "sale.dispute_won", "sale.dispute_lost", NULL
+	"sale.disputed", "sale.dispute_won", "sale.dispute_lost",
+	"license.machine_culled", NULL
 };
 
 static const struct json_field create_fields[] = {
@@ -92,7 +93,8 @@ static int create_check(struct request *req)
 			problem_add_error(req, "events", "invalid_value",
 				"must list event types from sale.completed, "
 				"sale.refunded, sale.refund_reversed, sale.disputed, "
-				"sale.dispute_won, sale.dispute_lost, or be [\"*\"]");
+				"sale.dispute_won, sale.dispute_lost, "
+				"license.machine_culled, or be [\"*\"]");
 			return 0;
 		}
 		if (strcmp(s, "*") == 0 && n != 1) {

@@ -68,3 +68,46 @@ med() {
 		if (NR % 2) print v[(NR + 1) / 2];
 		else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+
+# The baseline responder (tests/bench/minimal.c) beside the workers, for
+# a benchmark that measures a route as a ratio to it (tests/bench/
+# license.sh). bench_minimal_up DIR N: starts N of them on DIR/minimal.sock
+# (spawn-fcgi; the build dir's minimal-fcgi, else one built into DIR with
+# release flags) and writes DIR/bench-lighttpd.conf, which maps /minimal/
+# to them with the workers' own fastcgi options: pass it to stack.sh as
+# DF_FRONT_EXTRA. bench_minimal_down DIR stops them (only processes named
+# minimal-fcgi that DIR's pid file lists). Needs ROOT and DF_BUILD_DIR.
+bench_minimal_up() {
+	local dir=$1 n=$2 bin=$DF_BUILD_DIR/tests/bench/minimal-fcgi
+	command -v spawn-fcgi >/dev/null || die "spawn-fcgi is not installed (apt-get install spawn-fcgi)"
+	mkdir -p "$dir/logs"
+	if [ ! -x "$bin" ]; then
+		bin=$dir/minimal-fcgi
+		say "building $bin"
+		# shellcheck disable=SC2046
+		${CC:-cc} -std=gnu11 -O2 -o "$bin" "$ROOT/tests/bench/minimal.c" \
+			$(pkg-config --cflags --libs fcgi) || die "cannot build minimal.c"
+	fi
+	spawn-fcgi -s "$dir/minimal.sock" -M 0660 -F "$n" -P "$dir/minimal.pid" -- "$bin" \
+		>>"$dir/logs/minimal.stderr" 2>&1 || die "spawn-fcgi of the minimal responder failed"
+	cat >"$dir/bench-lighttpd.conf" <<CONF
+# Written by tests/bench/lib.sh: the minimal responder beside the workers.
+fastcgi.server += (
+	"/minimal/" => ( "minimal" => (
+		"socket"      => "$dir/minimal.sock",
+		"check-local" => "disable",
+	) ),
+)
+CONF
+}
+bench_minimal_down() {
+	local dir=$1 pid
+	[ -f "$dir/minimal.pid" ] || return 0
+	# One pid a line; the last line may lack its newline.
+	while read -r pid || [ -n "$pid" ]; do
+		[[ $pid =~ ^[0-9]+$ ]] || continue
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = minimal-fcgi ] &&
+			kill -TERM "$pid" 2>/dev/null || true
+	done <"$dir/minimal.pid"
+	rm -f "$dir/minimal.pid" "$dir/minimal.sock"
+}
