@@ -17,16 +17,11 @@
 #include "json.h"
 #include "problem.h"
 #include "signed.h"
+#include "clock.h"
 #include "validate.h"
 #include "store/licenses.h"
 #include "store/tx.h"
 #include "store/users.h"
-
-/* The licensing clock; core/clock.h's clock_now() once it is merged. */
-static time_t lic_now(void)
-{
-	return time(NULL);
-}
 
 /* --- the view */
 
@@ -67,7 +62,7 @@ static struct json_object *license_json(struct request *req,
 	    json_set_str(o, "plan", l->plan) ||
 	    json_set(o, "features", f) ||
 	    json_set_str(o, "status", l->status) ||
-	    json_set_str(o, "state", store_lic_state(l, lic_now())) ||
+	    json_set_str(o, "state", store_lic_state(l, clock_now())) ||
 	    json_set_int(o, "max_activations", l->max_activations) ||
 	    json_set_int(o, "activations", l->activations) ||
 	    json_set(o, "machines", ms) ||
@@ -156,7 +151,7 @@ static int future_check(struct request *req)
 	if (problem_error_count(req) > 0)
 		return 0;
 	if (json_get_str(req->json, "expires_at", NULL) != NULL &&
-	    field_time(req, "expires_at") <= (int64_t)lic_now())
+	    field_time(req, "expires_at") <= (int64_t)clock_now())
 		problem_add_error(req, "expires_at", "out_of_range",
 			"must be in the future");
 	return 0;
@@ -209,7 +204,7 @@ static int grant_post(struct request *req)
 	if (rc != 0)
 		return rc;
 	rc = store_lic_grant(req->arena, u.id, plan, exp, seats,
-		req->auth.sub, lic_now(), pid);
+		req->auth.sub, clock_now(), pid);
 	if (rc == DF_ENOTFOUND) {
 		store_tx_rollback();
 		problem_add_error(req, "plan", "not_found", "no such plan");
@@ -287,7 +282,7 @@ static int renew_post(struct request *req)
 		return problem_send(req, 409, "conflict", "The licence does "
 			"not expire.");
 	}
-	if (exp <= (int64_t)lic_now() ||
+	if (exp <= (int64_t)clock_now() ||
 	    (l.expires_at != NULL && exp <= l.expires_unix)) {
 		store_tx_rollback();
 		problem_add_error(req, "expires_at", "out_of_range",
@@ -296,7 +291,7 @@ static int renew_post(struct request *req)
 	}
 	rc = store_lic_renew(l.id, exp);
 	if (rc == 0)
-		rc = store_lic_issue_key(req->arena, l.id, lic_now(), NULL);
+		rc = store_lic_issue_key(req->arena, l.id, clock_now(), NULL);
 	if (rc == 0)
 		rc = audit_license(req, "admin.license_renewed", id,
 			"expires_at", when, "previous_expires_unix",
@@ -378,7 +373,7 @@ static int machine_delete(struct request *req)
 		return rc;
 	rc = load_visible(req, 1, &l);
 	if (rc == 0)
-		rc = store_lic_machine_remove(l.id, mid, lic_now());
+		rc = store_lic_machine_remove(l.id, mid, clock_now());
 	if (rc == 0)
 		rc = audit_license(req, "license.machine_removed", l.public_id,
 			"machine_id", mid, NULL, 0);

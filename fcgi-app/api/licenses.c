@@ -34,12 +34,6 @@
  * worker within this; an unknown kid re-reads it at once anyway). */
 #define RING_TTL_S 5
 
-/* The one clock licensing decides by (a test offset moves it). */
-static int64_t lic_now(void)
-{
-	return (int64_t)clock_now();
-}
-
 static int b64url_part(const char *s, size_t len)
 {
 	if (len == 0)
@@ -218,7 +212,7 @@ static struct licpolicy_licence policy_of(const struct store_lm_license *l)
 	 * if its date had passed. */
 	if (strcmp(l->status, "expired") == 0) {
 		p.has_expiry = 1;
-		if (!l->has_expiry || l->expires_at >= lic_now())
+		if (!l->has_expiry || l->expires_at >= (int64_t)clock_now())
 			p.expires_at = INT64_MIN;
 	}
 	return p;
@@ -352,7 +346,7 @@ static int validate_post(struct request *req)
 	struct json_object *o, *feats;
 	const char **names, **want = NULL;
 	enum licpolicy_code c;
-	int64_t now = lic_now();
+	int64_t now = (int64_t)clock_now();
 	size_t nn, nw = 0;
 	char *sig;
 	int rc;
@@ -508,7 +502,7 @@ static int activate_post(struct request *req)
 	struct json_object *o, *feats, *lic;
 	const char **names;
 	char *token, *file = NULL;
-	int64_t now = lic_now();
+	int64_t now = (int64_t)clock_now();
 	int created = 0, rc;
 	size_t nn;
 
@@ -559,7 +553,7 @@ static int deactivate_post(struct request *req)
 		return refuse(req, 404, LICPOLICY_NOT_FOUND);
 	if (rc != 0)
 		return rc;
-	rc = store_lm_deactivate(l.id, fp, lic_now());
+	rc = store_lm_deactivate(l.id, fp, (int64_t)clock_now());
 	if (rc == DF_ENOTFOUND)
 		return problem_send(req, 404, "machine_not_found",
 			"No active machine of this licence has this machine_id.");
@@ -578,7 +572,7 @@ static int heartbeat_post(struct request *req)
 	struct licpolicy_licence p;
 	enum licpolicy_code c;
 	struct json_object *o;
-	int64_t now = lic_now();
+	int64_t now = (int64_t)clock_now();
 	int rc;
 
 	rc = key_licence(req, key, 0, &l);

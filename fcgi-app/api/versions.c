@@ -17,6 +17,7 @@
 #include "api/shared/ext_view.h"
 #include "arena.h"
 #include "blob.h"
+#include "clock.h"
 #include "config.h"
 #include "crypto.h"
 #include "err.h"
@@ -671,7 +672,7 @@ static int may_download(struct request *req, const struct store_ext *e,
 		 * an expired one under perpetual fallback keeps the versions
 		 * published before its expiry). */
 		rc = store_lic_feature_download(api_caller_id(req), e->id,
-			v->id, time(NULL));
+			v->id, clock_now());
 		if (rc != 0)
 			return rc;
 		*why_status = api_caller_id(req) == 0 ? 401 : 403;

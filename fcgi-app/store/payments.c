@@ -12,6 +12,7 @@
 #include <time.h>
 #include <json-c/json.h>
 #include "arena.h"
+#include "clock.h"
 #include "crypto.h"
 #include "db.h"
 #include "err.h"
@@ -572,7 +573,7 @@ static int fold_order(struct arena *a, struct order_row *o,
 			rc = entitlement_set(o, &it[i], f.grant);
 		} else if (strcmp(it[i].kind, "plan") == 0) {
 			rc = store_lic_grant_for_item(a, it[i].id, o->user_id,
-				(int)it[i].plan_id, it[i].interval, time(NULL));
+				(int)it[i].plan_id, it[i].interval, clock_now());
 			if (rc == 0)
 				rc = store_lic_set_item_status(it[i].id, f.grant,
 					strcmp(f.grant, "active") == 0 ? NULL :

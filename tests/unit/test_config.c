@@ -900,37 +900,3 @@ Test(config, licence_signing_key_is_optional_in_development)
 	expect_error(dev_conf("license_signing_key_file = nope/key.pem\n"), NULL,
 		"key 'license_signing_key_file'", "nope/key.pem");
 }
-
-Test(config, clock_offset_defaults_to_zero_and_takes_a_signed_value)
-{
-	char *env[] = { "DEVFORGE_CLOCK_OFFSET_SECONDS=-3600", NULL };
-
-	cr_assert_eq(load(dev_conf(""), NULL), 0, "%s", err);
-	cr_assert_eq(cfg.clock_offset_seconds, 0);
-	config_free(&cfg);
-	cr_assert_eq(load(dev_conf("clock_offset_seconds = 86400\n"), NULL), 0,
-		"%s", err);
-	cr_assert_eq(cfg.clock_offset_seconds, 86400);
-	config_free(&cfg);
-	cr_assert_eq(load(dev_conf("clock_offset_seconds = 86400\n"), env), 0,
-		"%s", err);
-	cr_assert_eq(cfg.clock_offset_seconds, -3600);
-	config_free(&cfg);
-	expect_error(dev_conf("clock_offset_seconds = 1e3\n"), NULL,
-		"key 'clock_offset_seconds'", "integer");
-	expect_error(dev_conf("clock_offset_seconds = 9999999999\n"), NULL,
-		"key 'clock_offset_seconds'", "integer");
-}
-
-Test(config, clock_offset_is_refused_in_production)
-{
-	char *env[] = { "DEVFORGE_CLOCK_OFFSET_SECONDS=600", NULL };
-
-	expect_error(prod_conf(STRONG_SECRET, "Zq9-real-password", 0600,
-		"clock_offset_seconds = -1\n"), NULL, "key 'clock_offset_seconds'",
-		"production");
-	expect_error(prod_conf(STRONG_SECRET, "Zq9-real-password", 0600, ""),
-		env, "DEVFORGE_CLOCK_OFFSET_SECONDS", "production");
-	cr_assert_eq(load(prod_conf(STRONG_SECRET, "Zq9-real-password", 0600,
-		"clock_offset_seconds = 0\n"), NULL), 0, "%s", err);
-}
