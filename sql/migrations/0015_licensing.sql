@@ -97,8 +97,10 @@ CREATE TABLE IF NOT EXISTS license_machines (
 
 -- The public halves of the licence signing keys (the private half stays
 -- in the file license_signing_key_file names). kid: the first 16 hex
--- digits of SHA-256 of the raw 32-byte public key. A retired key no
--- longer signs (no worker has it) but still verifies until it is removed.
+-- digits of SHA-256 of the raw 32-byte public key. After a rotation the
+-- old key no longer signs (no worker has it) but still verifies, and is
+-- still published, until it is retired: retire a key only once the
+-- licences it signed have been re-issued.
 CREATE TABLE IF NOT EXISTS license_signing_keys (
 	kid CHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
 	public_key BINARY(32) NOT NULL,

@@ -958,10 +958,12 @@ Test(payments, a_plan_order_grants_a_licence_and_the_platform_keeps_it_all)
 	deliver(ev, 200, "replayed");
 	free(ev);
 	expect_str(order_col(&o, "status"), "paid", "status");
-	expect_str(str("SELECT CONCAT(l.status, ' ', l.max_activations, ' ',"
-		" l.expires_at > UTC_TIMESTAMP(6) + INTERVAL 27 DAY) FROM licenses l"
-		" JOIN order_items i ON i.id = l.order_item_id WHERE i.order_id ="
-		" %ld", o.id), "active 3 1", "licence");
+	/* The plan's activations, a month from now. */
+	expect_str(str("SELECT CONCAT(l.status, ' ', l.max_activations ="
+		" p.max_activations, ' ', l.expires_at > UTC_TIMESTAMP(6) +"
+		" INTERVAL 27 DAY) FROM licenses l JOIN order_items i ON i.id ="
+		" l.order_item_id JOIN plans p ON p.id = l.plan_id WHERE"
+		" i.order_id = %ld", o.id), "active 1 1", "licence");
 	cr_expect_eq(num("SELECT COUNT(*) FROM licenses l JOIN order_items i ON"
 		" i.id = l.order_item_id WHERE i.order_id = %ld", o.id), 1);
 	cr_expect_eq(num("SELECT COUNT(*) FROM ledger_entries WHERE order_id ="
