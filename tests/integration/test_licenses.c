@@ -936,3 +936,46 @@ Test(licenses, ide_verifier_accepts_answers_and_machine_files_only_as_issued,
 		file, L.key, fp)), 1, "past its exp");
 	cr_assert_eq(system(arena_printf(A, "rm -rf %s", dir)), 0);
 }
+
+/* A licence key signed by a signing key that is later retired stops
+ * validating, on every worker: workers remember the keys they have
+ * verified (to spare the Ed25519 check), but only while the key's kid is
+ * still in the keyring, which they read again within 5 s. */
+Test(licenses, keys_of_a_retired_signing_key_stop_validating)
+{
+	struct lic L;
+	char path[512], cmd[2048], kid2[17], *out = NULL, *stack, *tok;
+	int i;
+
+	lic_make(&L, "team", 2, "active", "UTC_TIMESTAMP() + INTERVAL 1 DAY",
+		"NULL");
+	snprintf(path, sizeof(path), "%s/retire-%d.pem",
+		client_env("DEVFORGE_TEST_STACK_DIR"), getpid());
+	unlink(path);
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' keys generate --out '%s'",
+		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"), path);
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
+	cr_assert(strlen(out) >= 16, "%s", out);
+	memcpy(kid2, out, 16);
+	kid2[16] = '\0';
+	free(out);
+	/* The licence key, signed by the new key. */
+	stack = client_config("license_signing_key_file", NULL);
+	signed_done();
+	cr_assert_eq(signed_init(path), 0);
+	tok = key_for(L.lid, "team", SIGNED_LICENSE);
+	signed_done();
+	cr_assert_eq(signed_init(stack), 0);
+	free(stack);
+	/* Enough requests to reach every worker, each now remembering it. */
+	for (i = 0; i < 16; i++)
+		expect_code(tok, "", "VALID");
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' keys retire %s", client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"), kid2);
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
+	free(out);
+	sleep(6);
+	for (i = 0; i < 16; i++)
+		expect_code(tok, "", "NOT_FOUND");
+	unlink(path);
+}
