@@ -4,6 +4,8 @@
  * the mail outbox does, so two senders never send one delivery at once
  * and a dead one's work comes due again. */
 #include <string.h>
+#include <time.h>
+#include <json-c/json.h>
 #include "arena.h"
 #include "crypto.h"
 #include "db.h"
@@ -508,4 +510,40 @@ int store_devhooks_record(struct arena *a, const struct store_devhooks_job *j,
 	if (rc != 0)
 		*disabled = 0;
 	return rc;
+}
+
+int store_devhooks_emit(struct arena *a, int64_t user_id, const char *type,
+	struct json_object *data, time_t now)
+{
+	static const char sql[] =
+		"INSERT INTO webhook_events (public_id, user_id, type, payload,"
+		" created_at) VALUES (?, ?, ?, ?, ?)";
+	unsigned char rnd[16];
+	char pid[4 + 33], created[32], at[32];
+	struct json_object *root;
+	const char *payload;
+	struct tm tm;
+
+	root = json_object_new_object();
+	if (data == NULL || root == NULL || crypto_random(rnd, sizeof(rnd)) != 0) {
+		json_object_put(root);
+		json_object_put(data);
+		return data == NULL || root == NULL ? DF_ENOMEM : DF_EINTERNAL;
+	}
+	memcpy(pid, "evt_", 4);
+	crypto_hex(rnd, sizeof(rnd), pid + 4);
+	gmtime_r(&now, &tm);
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S", &tm);
+	json_object_object_add(root, "id", json_object_new_string(pid));
+	json_object_object_add(root, "type", json_object_new_string(type));
+	json_object_object_add(root, "created", json_object_new_string(created));
+	json_object_object_add(root, "data", data);
+	payload = arena_strdup(a, json_object_to_json_string_ext(root,
+		JSON_C_TO_STRING_PLAIN));
+	json_object_put(root);
+	if (payload == NULL)
+		return DF_ENOMEM;
+	return db_exec(sql, DBP(DB_STR(pid), DB_INT(user_id), DB_STR(type),
+		DB_STR(payload), DB_STR(at)), NULL, NULL);
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "err.h"
 
 struct arena;
@@ -144,5 +145,14 @@ struct store_devhooks_outcome {
 DF_MUST_CHECK int store_devhooks_record(struct arena *a, const struct store_devhooks_job *j,
 	const char *now, const struct store_devhooks_outcome *o,
 	store_devhooks_disabled_fn on_disabled, void *ctx, int *disabled);
+
+/* Writes one event for user_id's endpoints into the durable outbox
+ * (webhook_events), in the caller's transaction; webhooks-send fans it
+ * out. The body delivered is {"id": "evt_<32 hex>", "type", "created"
+ * (now, RFC 3339), "data"}, the one shape of every event. data is a
+ * json-c object this takes over (freed here, whatever happens). */
+struct json_object;
+DF_MUST_CHECK int store_devhooks_emit(struct arena *a, int64_t user_id,
+	const char *type, struct json_object *data, time_t now);
 
 #endif

@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "err.h"
+#include "store/devhooks.h"
 #include "store/license_cull.h"
 #include "store/tx.h"
 
@@ -37,37 +38,15 @@ struct due {
 	int64_t window_s;
 };
 
-/* The owner's event, in the webhook_events shape payments writes:
- * {id, type, created, data: {license_id, machine_id, fingerprint,
- * last_heartbeat_at}}. */
+/* The owner's event: data {license_id, machine_id, fingerprint,
+ * last_heartbeat_at}, dated by the job's clock. */
 static int cull_event(struct arena *a, const struct due *d,
-	const char *last_hb, time_t now, const char *now_sql)
+	const char *last_hb, time_t now)
 {
-	static const char sql[] =
-		"INSERT INTO webhook_events (public_id, user_id, type, payload,"
-		" created_at) VALUES (?, ?, ?, ?, ?)";
-	unsigned char rnd[16];
-	char pid[4 + 33], created[32];
-	struct json_object *root, *data;
-	const char *payload;
-	struct tm tm;
+	struct json_object *data = json_object_new_object();
 
-	if (crypto_random(rnd, sizeof(rnd)) != 0)
-		return DF_EINTERNAL;
-	memcpy(pid, "evt_", 4);
-	crypto_hex(rnd, sizeof(rnd), pid + 4);
-	gmtime_r(&now, &tm);
-	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	root = json_object_new_object();
-	data = json_object_new_object();
-	if (root == NULL || data == NULL) {
-		json_object_put(root);
-		json_object_put(data);
+	if (data == NULL)
 		return DF_ENOMEM;
-	}
-	json_object_object_add(root, "id", json_object_new_string(pid));
-	json_object_object_add(root, "type", json_object_new_string(CULL_EVENT));
-	json_object_object_add(root, "created", json_object_new_string(created));
 	json_object_object_add(data, "license_id",
 		json_object_new_string(d->license_pid));
 	json_object_object_add(data, "machine_id",
@@ -76,14 +55,7 @@ static int cull_event(struct arena *a, const struct due *d,
 		json_object_new_string(d->fingerprint));
 	json_object_object_add(data, "last_heartbeat_at",
 		json_object_new_string(last_hb));
-	json_object_object_add(root, "data", data);
-	payload = arena_strdup(a, json_object_to_json_string_ext(root,
-		JSON_C_TO_STRING_PLAIN));
-	json_object_put(root);
-	if (payload == NULL)
-		return DF_ENOMEM;
-	return db_exec(sql, DBP(DB_STR(pid), DB_INT(d->owner), DB_STR(CULL_EVENT),
-		DB_STR(payload), DB_STR(now_sql)), NULL, NULL);
+	return store_devhooks_emit(a, d->owner, CULL_EVENT, data, now);
 }
 
 /* Locks one candidate, checks it is still due, culls it and writes its
@@ -118,7 +90,7 @@ static int cull_one(struct arena *a, const struct due *d, time_t now,
 		rc = db_exec(free_seat, DBP(DB_STR(now_sql), DB_INT(d->id)), NULL,
 			NULL);
 	if (rc == 0)
-		rc = cull_event(a, d, db_str(&res, 0, 0), now, now_sql);
+		rc = cull_event(a, d, db_str(&res, 0, 0), now);
 	if (rc == 0)
 		*done = 1;
 	return rc;

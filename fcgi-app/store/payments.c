@@ -18,6 +18,7 @@
 #include "err.h"
 #include "log.h"
 #include "store/audit.h"
+#include "store/devhooks.h"
 #include "store/licenses.h"
 #include "store/outbox.h"
 #include "store/payments.h"
@@ -384,35 +385,13 @@ static int dev_event(struct arena *a, const struct order_row *o,
 	const struct item_row *it, const char *type, int64_t gross,
 	int64_t fee)
 {
-	static const char sql[] =
-		"INSERT INTO webhook_events (public_id, user_id, type, payload,"
-		" created_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP(6))";
-	unsigned char rnd[16];
-	char pid[4 + 33], created[32];
-	struct json_object *root, *data;
-	const char *payload;
-	time_t now = time(NULL);
-	struct tm tm;
-	int rc;
+	struct json_object *data;
 
 	if (it->developer_id <= 0)
 		return 0;
-	if (crypto_random(rnd, sizeof(rnd)) != 0)
-		return DF_EINTERNAL;
-	memcpy(pid, "evt_", 4);
-	crypto_hex(rnd, sizeof(rnd), pid + 4);
-	gmtime_r(&now, &tm);
-	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	root = json_object_new_object();
 	data = json_object_new_object();
-	if (root == NULL || data == NULL) {
-		json_object_put(root);
-		json_object_put(data);
+	if (data == NULL)
 		return DF_ENOMEM;
-	}
-	json_object_object_add(root, "id", json_object_new_string(pid));
-	json_object_object_add(root, "type", json_object_new_string(type));
-	json_object_object_add(root, "created", json_object_new_string(created));
 	json_object_object_add(data, "order_id",
 		json_object_new_string(o->public_id));
 	json_object_object_add(data, "extension",
@@ -422,15 +401,7 @@ static int dev_event(struct arena *a, const struct order_row *o,
 	json_object_object_add(data, "net", json_object_new_int64(gross - fee));
 	json_object_object_add(data, "currency",
 		json_object_new_string(it->currency));
-	json_object_object_add(root, "data", data);
-	payload = arena_strdup(a, json_object_to_json_string_ext(root,
-		JSON_C_TO_STRING_PLAIN));
-	json_object_put(root);
-	if (payload == NULL)
-		return DF_ENOMEM;
-	rc = db_exec(sql, DBP(DB_STR(pid), DB_INT(it->developer_id),
-		DB_STR(type), DB_STR(payload)), NULL, NULL);
-	return rc;
+	return store_devhooks_emit(a, it->developer_id, type, data, time(NULL));
 }
 
 /* One ledger group of an item brought to its target: a row for the
