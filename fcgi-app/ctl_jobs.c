@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "clock.h"
 #include "config.h"
+#include "ctl_loop.h"
 #include "ctl_jobs.h"
 #include "db.h"
 #include "err.h"
@@ -24,13 +25,7 @@
 #define JOBS_POLL_S 30              /* between passes: a fraction of the
                                        least heartbeat window (60 s) */
 
-static volatile sig_atomic_t stop;
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 int ctl_jobs_parse(int argc, char **argv, int *optind,
 	struct ctl_jobs_opts *o)
@@ -56,7 +51,7 @@ static int pass(struct arena *a, struct store_cull_tally *t)
 	time_t now = clock_now();
 	int64_t cursor = 0;
 
-	while (!stop) {
+	while (!ctl_loop_stopped()) {
 		size_t n;
 		int rc;
 
@@ -73,24 +68,13 @@ static int pass(struct arena *a, struct store_cull_tally *t)
 	return 0;
 }
 
-static void idle(unsigned s)
-{
-	struct timespec ts = { .tv_sec = s, .tv_nsec = 0 };
-
-	while (!stop && nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 int ctl_jobs_run(const struct config *cfg, const struct ctl_jobs_opts *o)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct store_cull_tally t = { 0 };
 	struct arena *a;
 	int rc = 0;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	ctl_loop_signals();
 	a = arena_new(65536);
 	if (a == NULL || db_init(cfg) != 0) {
 		fprintf(stderr, "devforgectl: out of memory\n");
@@ -107,7 +91,7 @@ int ctl_jobs_run(const struct config *cfg, const struct ctl_jobs_opts *o)
 		}
 	} else {
 		/* A service: a database outage is waited out, not fatal. */
-		while (!stop) {
+		while (!ctl_loop_stopped()) {
 			struct store_cull_tally before = t;
 
 			pass(a, &t);
@@ -116,7 +100,7 @@ int ctl_jobs_run(const struct config *cfg, const struct ctl_jobs_opts *o)
 					t.freed + t.kept - before.freed - before.kept,
 					t.freed - before.freed, t.kept - before.kept);
 			fflush(stdout);
-			idle(JOBS_POLL_S);
+			ctl_loop_idle(JOBS_POLL_S);
 		}
 	}
 	db_close();

@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "config.h"
+#include "ctl_loop.h"
 #include "ctl_mail.h"
 #include "ctl_opts.h"
 #include "db.h"
@@ -27,16 +28,10 @@
 #define MAIL_SEND_TIMEOUT_S 60       /* one sendmail run */
 #define MAIL_POLL_S 5                /* idle wait between passes */
 
-static volatile sig_atomic_t stop;
 /* Polling mode logs each delivery (a service's journal); --once prints
  * one summary line. Failures go to stderr either way. */
 static int verbose;
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 int ctl_mail_parse(int argc, char **argv, int *optind,
 	struct ctl_mail_opts *o)
@@ -118,7 +113,7 @@ static int pass(const struct config *cfg, struct arena *a, unsigned limit,
 {
 	unsigned done = 0;
 
-	while (done < limit && !stop) {
+	while (done < limit && !ctl_loop_stopped()) {
 		struct store_outbox_mail *m;
 		size_t n, want = limit - done < MAIL_BATCH ? limit - done : MAIL_BATCH;
 		/* Long enough for every message of the batch to time out. */
@@ -175,27 +170,14 @@ static int pass(const struct config *cfg, struct arena *a, unsigned limit,
 	return 0;
 }
 
-/* Sleeps up to s seconds, waking early on a stop signal. */
-static void idle(unsigned s)
-{
-	struct timespec ts = { .tv_sec = s, .tv_nsec = 0 };
-
-	while (!stop && nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 int ctl_mail_send(const struct config *cfg, const struct ctl_mail_opts *o)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct tally t = { 0 };
 	struct arena *a;
 	int rc = 0;
 
 	verbose = !o->once;
-	/* No SA_RESTART: a signal ends the idle wait at once. */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	ctl_loop_signals();
 	if (cfg->mail_transport == CONFIG_MAIL_SENDMAIL && !o->once)
 		printf("mail-send: delivering through %s -t -i\n",
 			cfg->sendmail_path);
@@ -222,13 +204,13 @@ int ctl_mail_send(const struct config *cfg, const struct ctl_mail_opts *o)
 		}
 	} else {
 		/* A service: a database outage is waited out, not fatal. */
-		while (!stop) {
+		while (!ctl_loop_stopped()) {
 			struct tally before = t;
 
 			pass(cfg, a, o->limit, &t);
 			if (t.sent + t.failed + t.lost_marks ==
 			    before.sent + before.failed + before.lost_marks)
-				idle(MAIL_POLL_S);
+				ctl_loop_idle(MAIL_POLL_S);
 		}
 	}
 	db_close();

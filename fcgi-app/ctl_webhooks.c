@@ -29,6 +29,7 @@
 #include "arena.h"
 #include "config.h"
 #include "ctl_opts.h"
+#include "ctl_loop.h"
 #include "ctl_webhooks.h"
 #include "db.h"
 #include "err.h"
@@ -44,14 +45,8 @@
 #define WEBHOOK_WINDOW_S (3 * 86400)  /* retries, and failing, stop here */
 #define WEBHOOK_USER_AGENT "DevForge-Webhooks/1"
 
-static volatile sig_atomic_t stop;
 static int verbose;
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 int ctl_webhooks_parse_time(const char *s, time_t *out)
 {
@@ -373,9 +368,9 @@ static int pass(const struct config *cfg, const struct ctl_webhooks_opts *opt,
 		}
 		t->events += ev;
 		t->fanned += del;
-	} while (ev == WEBHOOK_FANOUT_BATCH && !stop);
+	} while (ev == WEBHOOK_FANOUT_BATCH && !ctl_loop_stopped());
 
-	while (!stop) {
+	while (!ctl_loop_stopped()) {
 		struct store_devhooks_job *j;
 		size_t n;
 		/* Long enough for every POST of the batch to time out. */
@@ -434,18 +429,9 @@ static int pass(const struct config *cfg, const struct ctl_webhooks_opts *opt,
 	return 0;
 }
 
-static void idle(unsigned s)
-{
-	struct timespec ts = { .tv_sec = s, .tv_nsec = 0 };
-
-	while (!stop && nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
 int ctl_webhooks_send(const struct config *cfg,
 	const struct ctl_webhooks_opts *o)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct tally t = { 0 };
 	struct arena *a;
 	int rc = 0;
@@ -456,9 +442,7 @@ int ctl_webhooks_send(const struct config *cfg,
 		return 2;
 	}
 	verbose = !o->once;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	ctl_loop_signals();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "devforgectl: webhooks-send: cannot initialise "
 			"libcurl\n");
@@ -483,13 +467,13 @@ int ctl_webhooks_send(const struct config *cfg,
 		printf("webhooks-send: delivering developer webhooks\n");
 		fflush(stdout);
 		/* A service: a database outage is waited out, not fatal. */
-		while (!stop) {
+		while (!ctl_loop_stopped()) {
 			struct tally before = t;
 
 			(void)pass(cfg, o, a, &t);
 			if (t.events == before.events && t.sent + t.failed + t.gave_up
 			    == before.sent + before.failed + before.gave_up)
-				idle(WEBHOOK_POLL_S);
+				ctl_loop_idle(WEBHOOK_POLL_S);
 		}
 	}
 	db_close();
