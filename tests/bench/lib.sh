@@ -111,3 +111,30 @@ bench_minimal_down() {
 	done <"$dir/minimal.pid"
 	rm -f "$dir/minimal.pid" "$dir/minimal.sock"
 }
+
+# ---------------------------------------------------------------- report
+# The result lines of the side-by-side scripts (webhook.sh, license.sh)
+# in $RESULTS, one a run: NAME ROUND REQ/S P50 P99 ERRORS.
+# bench_median NAME COLUMN: the median of that column over NAME's rounds.
+bench_median() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$RESULTS" | med; }
+# bench_errors NAME: NAME's non-2xx answers and socket errors, all rounds.
+bench_errors() { awk -v n="$1" '$1 == n { s += $6 } END { print s + 0 }' "$RESULTS"; }
+# bench_ratio NAME BASE: the median over the rounds of NAME's rate
+# divided by BASE's in the same round.
+bench_ratio() {
+	awk -v n="$1" -v m="$2" '$1 == n { a[$2] = $3 } $1 == m { b[$2] = $3 }
+		END { for (r in a) if (b[r] > 0) printf "%.3f\n", a[r] / b[r] }' "$RESULTS" |
+		med | awk '{ printf "%.2f", $1 }'
+}
+# bench_row LABEL WHAT NAME BASE: a Markdown table row.
+bench_row() {
+	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" \
+		"$(bench_median "$3" 3)" "$(bench_median "$3" 4)" \
+		"$(bench_median "$3" 5)" "$(bench_errors "$3")" "$(bench_ratio "$3" "$4")"
+}
+# bench_busy_line BUSY: the report's warning when the run began busy.
+bench_busy_line() {
+	if [ "$1" = 1 ]; then
+		printf '\n**Busy machine: the load average was over %s when the run began; the figures move with what else ran.**' "$MAX_LOAD"
+	fi
+}

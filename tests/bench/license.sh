@@ -191,29 +191,13 @@ grep -q '"code": *"VALID"' <<<"$ans" && after_ok=met || after_ok="**not met** ($
 
 # ---------------------------------------------------------------- report
 
-median() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$RESULTS" | med; }
-errors() { awk -v n="$1" '$1 == n { s += $6 } END { print s + 0 }' "$RESULTS"; }
-# ratio NAME BASE: the median of the per-round ratios of NAME's rate to
-# BASE's.
-ratio() {
-	awk -v n="$1" -v m="$2" '$1 == n { a[$2] = $3 } $1 == m { b[$2] = $3 }
-		END { for (r in a) if (b[r] > 0) printf "%.3f\n", a[r] / b[r] }' "$RESULTS" |
-		med | awk '{ printf "%.2f", $1 }'
-}
-row() { # LABEL WHAT NAME
-	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(median "$3" 3)" \
-		"$(median "$3" 4)" "$(median "$3" 5)" "$(errors "$3")" "$(ratio "$3" minimal)"
-}
-R=$(ratio validate minimal)
+R=$(bench_ratio validate minimal)
 goal=$(awk -v r="$R" 'BEGIN { exit !(r >= 0.5) }' && echo met || echo "**not met**")
-errs=$(( $(errors validate) + $(errors minimal) ))
+errs=$(( $(bench_errors validate) + $(bench_errors minimal) ))
 [ "$errs" = 0 ] && answers_ok=met || answers_ok="**not met** ($errs non-2xx or socket errors)"
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-busy_line=
-if [ "$BUSY" = 1 ]; then
-	busy_line=$'\n'"**Busy machine: the load average was over $MAX_LOAD when the run began; the figures move with what else ran.**"
-fi
+busy_line=$(bench_busy_line "$BUSY")
 
 cat <<REPORT
 
@@ -226,8 +210,8 @@ Load average (1 min) $LOAD_START when the run began, $LOAD_BEFORE before the rou
 
 | target | what | req/s | p50 ms | p99 ms | errors | ratio to minimal |
 |---|---|---:|---:|---:|---:|---:|
-$(row "Minimal responder" "\`POST /minimal/\`: tests/bench/minimal.c, a fixed body" minimal)
-$(row "Licence validation" "\`POST $VALIDATE\` {license_key, nonce}: key verified, licence and plan read, code decided, answer signed" validate)
+$(bench_row "Minimal responder" "\`POST /minimal/\`: tests/bench/minimal.c, a fixed body" minimal minimal)
+$(bench_row "Licence validation" "\`POST $VALIDATE\` {license_key, nonce}: key verified, licence and plan read, code decided, answer signed" validate minimal)
 
 | check | result | |
 |---|---|---|

@@ -364,29 +364,13 @@ ignored_ok=met
 
 # ---------------------------------------------------------------- report
 
-median() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$RESULTS" | med; }
-errors() { awk -v n="$1" '$1 == n { s += $6 } END { print s + 0 }' "$RESULTS"; }
-# ratio NAME BASE: the median over the rounds of NAME's rate divided by
-# BASE's in the same round.
-ratio() {
-	awk -v n="$1" -v m="$2" '$1 == n { a[$2] = $3 } $1 == m { b[$2] = $3 }
-		END { for (r in a) if (b[r] > 0) printf "%.3f\n", a[r] / b[r] }' "$RESULTS" |
-		med | awk '{ printf "%.2f", $1 }'
-}
-row() { # LABEL WHAT NAME
-	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$(median "$3" 3)" \
-		"$(median "$3" 4)" "$(median "$3" 5)" "$(errors "$3")" "$(ratio "$3" insert)"
-}
-R=$(ratio webhook insert)
+R=$(bench_ratio webhook insert)
 goal=$(awk -v r="$R" 'BEGIN { exit !(r >= 0.5) }' && echo met || echo "**not met**")
-errs=$(( $(errors webhook) + $(errors ignored) ))
+errs=$(( $(bench_errors webhook) + $(bench_errors ignored) ))
 [ "$errs" = 0 ] && answers_ok=met || answers_ok="**not met** ($errs non-2xx or socket errors)"
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-busy_line=
-if [ "$BUSY" = 1 ]; then
-	busy_line=$'\n'"**Busy machine: the load average was over $MAX_LOAD when the run began; the figures move with what else ran.**"
-fi
+busy_line=$(bench_busy_line "$BUSY")
 
 cat <<EOF
 
@@ -400,10 +384,10 @@ Load average (1 min) $LOAD_START when the run began, $LOAD_BEFORE before the rou
 
 | target | what | req/s (rows/s) | p50 ms | p99 ms | errors | ratio to insert |
 |---|---|---:|---:|---:|---:|---:|
-$(row "Single-row autocommit INSERT, $CONNS connections" "tests/bench/insert-rate into a copy of payment_events" insert)
-$(row "Single-row autocommit INSERT, $DF_WORKERS connections" "the same, as many connections as workers" insert_w)
-$(row "Webhook, a new paid order each" "\`POST $WEBHOOK\` checkout.session.completed: order paid, entitlement, ledger, developer event, audit, receipt" webhook)
-$(row "Webhook, a new ignored event each" "\`POST $WEBHOOK\` customer.created: verified, parsed, recorded" ignored)
+$(bench_row "Single-row autocommit INSERT, $CONNS connections" "tests/bench/insert-rate into a copy of payment_events" insert insert)
+$(bench_row "Single-row autocommit INSERT, $DF_WORKERS connections" "the same, as many connections as workers" insert_w insert)
+$(bench_row "Webhook, a new paid order each" "\`POST $WEBHOOK\` checkout.session.completed: order paid, entitlement, ledger, developer event, audit, receipt" webhook insert)
+$(bench_row "Webhook, a new ignored event each" "\`POST $WEBHOOK\` customer.created: verified, parsed, recorded" ignored insert)
 
 | check | result | |
 |---|---|---|
