@@ -362,7 +362,21 @@ int store_devhooks_fan_out(const char *now, size_t max, size_t *events,
 int store_devhooks_claim(struct arena *a, const char *now, size_t max,
 	unsigned lease_s, struct store_devhooks_job **out, size_t *n)
 {
+	/* Only the delivery rows are locked: the endpoint's state is
+	 * checked in a subquery, which a locking read does not lock. A join
+	 * locked (and so, with SKIP LOCKED, skipped) the endpoint row too,
+	 * and a sender recording an attempt holds that row: the other
+	 * sender then found nothing due and ended its pass early, leaving
+	 * due deliveries for the next one. */
 	static const char due[] =
+		"SELECT d.id FROM webhook_deliveries d"
+		" WHERE d.status = 'pending' AND d.next_attempt_at <= ?"
+		" AND EXISTS (SELECT 1 FROM webhook_endpoints e"
+		"  WHERE e.id = d.endpoint_id AND e.status = 'active'"
+		"  AND e.deleted_at IS NULL)"
+		" ORDER BY d.next_attempt_at, d.id LIMIT ?"
+		" FOR UPDATE SKIP LOCKED";
+	static const char one[] =
 		"SELECT d.id, d.public_id, d.attempts,"
 		" COALESCE(TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00',"
 		" d.series_started_at), 0),"
@@ -370,16 +384,14 @@ int store_devhooks_claim(struct arena *a, const char *now, size_t max,
 		" FROM webhook_deliveries d"
 		" JOIN webhook_endpoints e ON e.id = d.endpoint_id"
 		" JOIN webhook_events ev ON ev.id = d.event_id"
-		" WHERE d.status = 'pending' AND d.next_attempt_at <= ?"
-		" AND e.status = 'active' AND e.deleted_at IS NULL"
-		" ORDER BY d.next_attempt_at, d.id LIMIT ?"
-		" FOR UPDATE SKIP LOCKED";
+		" WHERE d.id = ?";
 	static const char lease[] =
 		"UPDATE webhook_deliveries"
 		" SET next_attempt_at = ? + INTERVAL ? SECOND"
 		" WHERE id = ? AND status = 'pending'";
 	struct store_devhooks_job *j;
-	struct db_result res;
+	struct db_result ids, res;
+	size_t i, k = 0;
 	int rc;
 
 	*out = NULL;
@@ -389,31 +401,37 @@ int store_devhooks_claim(struct arena *a, const char *now, size_t max,
 	rc = db_begin();
 	if (rc != 0)
 		return rc;
-	rc = db_query(a, due, DBP(DB_STR(now), DB_INT(max)), &res);
+	rc = db_query(a, due, DBP(DB_STR(now), DB_INT(max)), &ids);
 	if (rc != 0)
 		return store_tx_end(rc);
-	j = arena_calloc(a, res.nrows ? res.nrows : 1, sizeof(*j));
+	j = arena_calloc(a, ids.nrows ? ids.nrows : 1, sizeof(*j));
 	if (j == NULL)
 		return store_tx_end(DF_ENOMEM);
-	for (size_t i = 0; i < res.nrows && rc == 0; i++) {
-		j[i].delivery_id = db_int(&res, i, 0, 0);
-		db_str_copy(&res, i, 1, j[i].delivery_pid,
-			sizeof(j[i].delivery_pid));
-		j[i].attempts = db_int(&res, i, 2, 0);
-		j[i].series_started = db_int(&res, i, 3, 0);
-		j[i].endpoint_id = db_int(&res, i, 4, 0);
-		j[i].url = db_str(&res, i, 5);
-		j[i].secret = db_str(&res, i, 6);
-		j[i].event_id = db_str(&res, i, 7);
-		j[i].payload = db_str(&res, i, 8);
+	for (i = 0; i < ids.nrows && rc == 0; i++) {
+		int64_t id = db_int(&ids, i, 0, 0);
+
+		rc = db_query(a, one, DBP(DB_INT(id)), &res);
+		if (rc != 0 || res.nrows == 0)
+			continue;
+		j[k].delivery_id = db_int(&res, 0, 0, 0);
+		db_str_copy(&res, 0, 1, j[k].delivery_pid,
+			sizeof(j[k].delivery_pid));
+		j[k].attempts = db_int(&res, 0, 2, 0);
+		j[k].series_started = db_int(&res, 0, 3, 0);
+		j[k].endpoint_id = db_int(&res, 0, 4, 0);
+		j[k].url = db_str(&res, 0, 5);
+		j[k].secret = db_str(&res, 0, 6);
+		j[k].event_id = db_str(&res, 0, 7);
+		j[k].payload = db_str(&res, 0, 8);
 		rc = db_exec(lease, DBP(DB_STR(now), DB_INT(lease_s),
-			DB_INT(j[i].delivery_id)), NULL, NULL);
+			DB_INT(j[k].delivery_id)), NULL, NULL);
+		k++;
 	}
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
 	*out = j;
-	*n = res.nrows;
+	*n = k;
 	return 0;
 }
 
