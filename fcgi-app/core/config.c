@@ -75,6 +75,7 @@ static const uint32_t window_secs[] = { 1, 60, 3600 };
 static int check_url(const char *v, char *why, size_t whylen);
 static int check_shm_name(const char *v, char *why, size_t whylen);
 static int check_mail_from(const char *v, char *why, size_t whylen);
+static int check_reply_address(const char *v, char *why, size_t whylen);
 
 #define FIELD(f) .off = offsetof(struct config, f), \
 	.size = sizeof(((struct config *)0)->f)
@@ -225,6 +226,14 @@ static const struct key keys[] = {
 	PATH("sendmail_path", sendmail_path, "/usr/sbin/sendmail"),
 	PATH("mail_maildir", mail_maildir, NULL),
 
+	/* The support desk. Ticket mail is sent with a reply address made
+	 * from this one: "support+<signed ticket token>@host", which the
+	 * mail server pipes to `devforgectl mail-receive`. A resolved
+	 * ticket closes by itself after support_autoclose_days. */
+	STR("support_reply_address", support_reply_address,
+		"support@devforge.dev", check_reply_address),
+	UINT("support_autoclose_days", support_autoclose_days, 1, 28, "4"),
+
 	STR("shm_name", shm_name, "/devforge", check_shm_name),
 	PATH("log_file", log_file, NULL),
 	ENUM("log_level", log_level, level_names, log_level_parse, "info"),
@@ -364,6 +373,18 @@ static int check_mail_from(const char *v, char *why, size_t whylen)
 	if (!mail_from_ok(v)) {
 		snprintf(why, whylen, "must be addr@host or 'Name <addr@host>' in "
 			"printable ASCII");
+		return 0;
+	}
+	return 1;
+}
+
+static int check_reply_address(const char *v, char *why, size_t whylen)
+{
+	/* A "+tag" of ours goes after the local part: it must not have one. */
+	if (!mail_addr_ok(v) || strchr(v, '+') != NULL ||
+	    strlen(v) > 200) {
+		snprintf(why, whylen, "must be one plain address local@host, "
+			"without '+'");
 		return 0;
 	}
 	return 1;

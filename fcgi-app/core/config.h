@@ -137,6 +137,10 @@ struct config {
 	char *sendmail_path;      /* run as `sendmail_path -t -i` */
 	char *mail_maildir;       /* the maildir transport's directory */
 
+	/* support desk */
+	char *support_reply_address; /* ticket mail replies: local+token@host */
+	unsigned support_autoclose_days; /* resolved tickets close after */
+
 	/* shared segment and logs */
 	char *shm_name;           /* "/devforge" */
 	char *log_file;           /* NULL: stderr */
