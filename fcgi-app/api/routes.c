@@ -31,6 +31,7 @@ const struct route_table *const api_tables[] = {
 	&api_licenses_table,
 	&api_license_keys_table,
 	&api_license_admin_table,
+	&api_support_sla_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
