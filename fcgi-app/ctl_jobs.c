@@ -22,11 +22,13 @@
 #include "err.h"
 #include "store/jobs.h"
 #include "store/license_cull.h"
+#include "store/purge.h"
 
 #define JOBS_POLL_S 30              /* between passes: a fraction of the
                                        least heartbeat window (60 s) */
 #define CULL_BATCH 100              /* machines per transaction */
 #define MAIL_JOB_LIMIT 1000         /* messages per mail-send run */
+#define PURGE_BATCH 500             /* rows per DELETE */
 
 /* license-cull: floating machines silent past their plan's heartbeat
  * window (store/license_cull.h says the rule), each one locked with SKIP
@@ -70,6 +72,27 @@ static int job_mail_send(struct arena *a, const struct config *cfg,
 	return rc;
 }
 
+/* purge-tokens: account tokens nobody can use any more
+ * (store/purge.h), a batch at a time. */
+static int job_purge_tokens(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	struct store_purge_tally t = { 0 };
+	int more = 1, rc = 0;
+
+	(void)a;
+	(void)cfg;
+	while (more && !ctl_loop_stopped()) {
+		rc = store_purge_tokens_batch(now, PURGE_BATCH, &t, &more);
+		if (rc != 0)
+			break;
+	}
+	snprintf(detail, len, "%llu user tokens, %llu refresh tokens deleted",
+		(unsigned long long)t.user_tokens,
+		(unsigned long long)t.refresh_tokens);
+	return rc;
+}
+
 struct ctl_job {
 	const char *name;
 	ctl_job_fn fn;
@@ -79,6 +102,7 @@ struct ctl_job {
 static const struct ctl_job jobs[] = {
 	{ "license-cull", job_license_cull },
 	{ "mail-send", job_mail_send },
+	{ "purge-tokens", job_purge_tokens },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 
