@@ -20,6 +20,7 @@
 #include "ctl_mail.h"
 #include "db.h"
 #include "err.h"
+#include "shm.h"
 #include "store/jobs.h"
 #include "store/license_cull.h"
 #include "store/purge.h"
@@ -281,6 +282,11 @@ int ctl_jobs_run(const struct config *cfg, const struct ctl_jobs_opts *o)
 		arena_free(a);
 		return 1;
 	}
+	/* The workers' shared segment, when this host runs them: jobs add
+	 * to its counters (/metrics). Without it they count nothing. */
+	if (cfg->shm_name != NULL && cfg->shm_name[0] != '\0' &&
+	    shm_attach_existing(cfg->shm_name, &shm_current) != 0)
+		shm_current = NULL;
 	if (o->once) {
 		if (db_connect() != 0) {
 			fprintf(stderr, "devforgectl: cannot connect to database "
@@ -298,6 +304,7 @@ int ctl_jobs_run(const struct config *cfg, const struct ctl_jobs_opts *o)
 			ctl_loop_idle(JOBS_POLL_S);
 		}
 	}
+	shm_detach(shm_current);
 	db_close();
 	arena_free(a);
 	if (!o->once)
