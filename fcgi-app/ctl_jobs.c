@@ -24,12 +24,14 @@
 #include "store/jobs.h"
 #include "store/license_cull.h"
 #include "store/purge.h"
+#include "store/tickets.h"
 
 #define JOBS_POLL_S 30              /* between passes: a fraction of the
                                        least heartbeat window (60 s) */
 #define CULL_BATCH 100              /* machines per transaction */
 #define MAIL_JOB_LIMIT 1000         /* messages per mail-send run */
 #define PURGE_BATCH 500             /* rows per DELETE */
+#define AUTOCLOSE_BATCH 100         /* tickets per transaction */
 
 /* license-cull: floating machines silent past their plan's heartbeat
  * window (store/license_cull.h says the rule), each one locked with SKIP
@@ -94,6 +96,29 @@ static int job_purge_tokens(struct arena *a, const struct config *cfg,
 	return rc;
 }
 
+/* tickets-autoclose: resolved tickets close support_autoclose_days after
+ * their resolution (store_tickets_autoclose_batch: SKIP LOCKED, and the
+ * status checked again in the UPDATE, so a reply that reopens one
+ * first wins). */
+static int job_tickets_autoclose(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	size_t total = 0, n = AUTOCLOSE_BATCH;
+	int rc = 0;
+
+	while (n == AUTOCLOSE_BATCH && !ctl_loop_stopped()) {
+		arena_reset(a);
+		rc = store_tickets_autoclose_batch(a, now,
+			cfg->support_autoclose_days, AUTOCLOSE_BATCH, &n);
+		if (rc != 0)
+			break;
+		total += n;
+	}
+	snprintf(detail, len, "%zu tickets closed (resolved over %u days ago)",
+		total, cfg->support_autoclose_days);
+	return rc;
+}
+
 struct ctl_job {
 	const char *name;
 	ctl_job_fn fn;
@@ -104,6 +129,7 @@ static const struct ctl_job jobs[] = {
 	{ "license-cull", job_license_cull },
 	{ "mail-send", job_mail_send },
 	{ "purge-tokens", job_purge_tokens },
+	{ "tickets-autoclose", job_tickets_autoclose },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 
