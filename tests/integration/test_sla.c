@@ -1,0 +1,763 @@
+/* Service levels through the front server against real MariaDB: the
+ * admin's calendars and policies (impossible hours, unknown zones, bad
+ * dates refused with the field named and nothing written; the roles),
+ * a new ticket under the first matching policy (by the requester's
+ * plan) with its first reply due in business hours, the clock paused
+ * while the ticket waits on the customer, the targets a reply, a
+ * resolution and a reopen achieve or start, and the sla-breach job run
+ * with a moved clock marking each breach once, with its audit row.
+ *
+ * The due times are checked against core/bizhours on the same calendar
+ * (its unit test holds the fixed Berlin examples); here the point is
+ * that the stored calendar and policy reach the ticket. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strptime, timegm */
+#endif
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "bizhours.h"
+#include "client.h"
+
+#define CALS "/api/v1/admin/support/calendars"
+#define POLS "/api/v1/admin/support/sla-policies"
+#define TICKETS "/api/v1/support/tickets"
+
+TestSuite(sla);
+
+struct person {
+	char pid[37];
+	char *auth;
+};
+
+static void person_new(struct person *p, const char *role)
+{
+	cr_assert_eq(client_user(role, p->pid), 0, "cannot create a %s", role);
+	p->auth = client_bearer(p->pid, role, 1);
+}
+
+static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static long sql_long(const char *fmt, ...)
+{
+	char q[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(q, sizeof(q), fmt, ap);
+	va_end(ap);
+	return client_sql_long(q);
+}
+
+static time_t rfc3339(const char *s)
+{
+	struct tm tm;
+
+	cr_assert_not_null(s);
+	memset(&tm, 0, sizeof(tm));
+	cr_assert_not_null(strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm), "%s", s);
+	return timegm(&tm);
+}
+
+/* The id member of a 201 answer. */
+static long created_id(const char *method, const char *path,
+	const char *auth, const char *json)
+{
+	struct client_resp r;
+	struct json_object *o, *v;
+	long id;
+
+	client_call(method, path, auth, json, &r);
+	o = client_expect_json(&r, 201);
+	cr_assert(json_object_object_get_ex(o, "id", &v), "%s", r.body);
+	id = (long)json_object_get_int64(v);
+	json_object_put(o);
+	client_free(&r);
+	return id;
+}
+
+/* A plan only this run's requesters hold, so the policies made here
+ * match no other program's tickets. */
+static void plan_new(char code[40])
+{
+	char *out;
+
+	snprintf(code, 40, "%s", client_unique("slap"));
+	for (char *c = code; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	out = client_sqlf("INSERT INTO plans (code, name, description,"
+		" price_month, price_year, currency, max_activations, features,"
+		" sort_order) VALUES ('%s', 'SLA test', 'x', 0, 0, 'USD', 1,"
+		" '[]', 900); SELECT ROW_COUNT()", code);
+	free(out);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM plans WHERE code = '%s'",
+		code), 1);
+}
+
+static void licence_for(const char *user_pid, const char *plan)
+{
+	free(client_sqlf("INSERT INTO licenses (public_id, user_id, plan_id,"
+		" status, max_activations, created_at, updated_at)"
+		" SELECT UUID(), u.id, p.id, 'active', 1, UTC_TIMESTAMP(6),"
+		" UTC_TIMESTAMP(6) FROM users u, plans p"
+		" WHERE u.public_id = '%s' AND p.code = '%s'", user_pid, plan));
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM licenses l JOIN users u"
+		" ON u.id = l.user_id WHERE u.public_id = '%s'", user_pid), 1);
+}
+
+/* A free position below the seeded policies (50..400). */
+static long free_position(void)
+{
+	for (long p = 1; p < 50; p++)
+		if (sql_long("SELECT COUNT(*) FROM support_sla_policies"
+		    " WHERE position = %ld", p) == 0)
+			return p;
+	cr_assert_fail("no free policy position below 50");
+	return 0;
+}
+
+static long policy_new(struct person *admin, const char *plan,
+	long calendar, const char *targets)
+{
+	char json[1024], cal[32];
+
+	if (calendar > 0)
+		snprintf(cal, sizeof(cal), "%ld", calendar);
+	else
+		snprintf(cal, sizeof(cal), "null");
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"position\":%ld,"
+		"\"calendar_id\":%s,\"match\":{\"plan\":\"%s\"},"
+		"\"targets\":%s}", client_unique("slapol"), free_position(),
+		cal, plan, targets);
+	return created_id("POST", POLS, admin->auth, json);
+}
+
+static void policy_delete(struct person *admin, long id)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), POLS "/%ld", id);
+	cr_expect_eq(client_status("DELETE", path, admin->auth, NULL), 204);
+}
+
+static long ticket_new(struct person *p, const char *priority)
+{
+	char json[256];
+
+	snprintf(json, sizeof(json), "{\"subject\":\"SLA %s\",\"body\":\"help\","
+		"\"category\":\"technical\",\"priority\":\"%s\"}",
+		client_unique("t"), priority);
+	return created_id("POST", TICKETS, p->auth, json);
+}
+
+static const char *tpath(long id, const char *tail)
+{
+	static char buf[4][96];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), TICKETS "/%ld%s", id, tail);
+	return buf[i];
+}
+
+/* GET /support/tickets/{id}/sla as staff (put it when done). */
+static struct json_object *sla_of(struct person *staff, long id)
+{
+	struct client_resp r;
+	struct json_object *o;
+
+	client_call("GET", tpath(id, "/sla"), staff->auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	client_free(&r);
+	return o;
+}
+
+/* The target metric/seq of a GET .../sla answer, or NULL. */
+static struct json_object *target(struct json_object *sla, const char *metric,
+	int seq)
+{
+	struct json_object *arr, *t, *v;
+
+	cr_assert(json_object_object_get_ex(sla, "targets", &arr));
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		t = json_object_array_get_idx(arr, i);
+		json_object_object_get_ex(t, "metric", &v);
+		if (strcmp(json_object_get_string(v), metric) != 0)
+			continue;
+		json_object_object_get_ex(t, "seq", &v);
+		if (json_object_get_int(v) == seq)
+			return t;
+	}
+	return NULL;
+}
+
+static const char *tstr(struct json_object *t, const char *k)
+{
+	struct json_object *v;
+
+	if (t == NULL || !json_object_object_get_ex(t, k, &v) ||
+	    json_object_is_type(v, json_type_null))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static long count_rows(const char *table)
+{
+	return sql_long("SELECT COUNT(*) FROM %s", table);
+}
+
+static void patch_status(struct person *staff, long id, const char *status)
+{
+	char json[64];
+
+	snprintf(json, sizeof(json), "{\"status\":\"%s\"}", status);
+	cr_assert_eq(client_status("PATCH", tpath(id, ""), staff->auth, json),
+		200, "PATCH status %s", status);
+}
+
+/* --- calendars */
+
+static void expect_422(struct person *admin, const char *method,
+	const char *path, const char *json, const char *field,
+	const char *code)
+{
+	struct client_resp r;
+	long cals = count_rows("support_calendars");
+	long hours = count_rows("support_calendar_hours");
+	long hols = count_rows("support_calendar_holidays");
+	long pols = count_rows("support_sla_policies");
+
+	client_call(method, path, admin->auth, json, &r);
+	client_assert_field_error(&r, field, code);
+	client_free(&r);
+	cr_assert_eq(count_rows("support_calendars"), cals);
+	cr_assert_eq(count_rows("support_calendar_hours"), hours);
+	cr_assert_eq(count_rows("support_calendar_holidays"), hols);
+	cr_assert_eq(count_rows("support_sla_policies"), pols);
+}
+
+#define MON_FRI "[{\"weekday\":1,\"opens\":\"09:00\",\"closes\":\"18:00\"}," \
+	"{\"weekday\":2,\"opens\":\"09:00\",\"closes\":\"18:00\"}," \
+	"{\"weekday\":3,\"opens\":\"09:00\",\"closes\":\"18:00\"}," \
+	"{\"weekday\":4,\"opens\":\"09:00\",\"closes\":\"18:00\"}," \
+	"{\"weekday\":5,\"opens\":\"09:00\",\"closes\":\"18:00\"}]"
+
+static char *calendar_json(const char *name, const char *zone,
+	const char *hours, const char *holidays)
+{
+	char *s;
+
+	cr_assert(asprintf(&s, "{\"name\":\"%s\",\"time_zone\":\"%s\","
+		"\"hours\":%s,\"holidays\":%s}", name, zone, hours,
+		holidays) > 0);
+	return s;
+}
+
+Test(sla, impossible_calendars_are_refused_naming_the_field_and_change_nothing)
+{
+	struct person admin;
+	struct { const char *zone, *hours, *hols, *field, *code; } bad[] = {
+		{ "Europe/Berlin", "[{\"weekday\":1,\"opens\":\"09:00\","
+		  "\"closes\":\"18:00\"},{\"weekday\":2,\"opens\":\"18:00\","
+		  "\"closes\":\"09:00\"}]", "[]", "hours[1].closes",
+		  "out_of_range" },
+		{ "Europe/Berlin", "[{\"weekday\":3,\"opens\":\"09:00\","
+		  "\"closes\":\"12:00\"},{\"weekday\":3,\"opens\":\"11:00\","
+		  "\"closes\":\"14:00\"}]", "[]", "hours[1].opens", "overlap" },
+		{ "Europe/Berlin", "[{\"weekday\":1,\"opens\":\"09:00\","
+		  "\"closes\":\"25:00\"}]", "[]", "hours[0].closes",
+		  "invalid_format" },
+		{ "Europe/Berlin", "[{\"weekday\":8,\"opens\":\"09:00\","
+		  "\"closes\":\"18:00\"}]", "[]", "hours[0].weekday",
+		  "out_of_range" },
+		{ "Europe/Berlin", "[]", "[]", "hours", "too_short" },
+		{ "Mars/Olympus_Mons", MON_FRI, "[]", "time_zone",
+		  "invalid_format" },
+		{ "../../etc/passwd", MON_FRI, "[]", "time_zone",
+		  "invalid_format" },
+		{ "Europe/Berlin", MON_FRI, "[{\"date\":\"2026-02-30\"}]",
+		  "holidays[0].date", "invalid_format" },
+		{ "Europe/Berlin", MON_FRI, "[{\"date\":\"2026-12-25\"},"
+		  "{\"date\":\"2026-12-25\"}]", "holidays[1].date",
+		  "duplicate" },
+	};
+
+	person_new(&admin, "admin");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *json = calendar_json(client_unique("cal"), bad[i].zone,
+			bad[i].hours, bad[i].hols);
+
+		expect_422(&admin, "POST", CALS, json, bad[i].field,
+			bad[i].code);
+		free(json);
+	}
+	/* A PUT with impossible hours leaves the calendar as it was. */
+	{
+		char *good = calendar_json(client_unique("cal"),
+			"Europe/Berlin", MON_FRI, "[]");
+		char *badj = calendar_json(client_unique("cal"),
+			"Europe/Berlin", "[{\"weekday\":1,\"opens\":\"10:00\","
+			"\"closes\":\"10:00\"}]", "[]");
+		long id = created_id("POST", CALS, admin.auth, good);
+		char path[96];
+
+		snprintf(path, sizeof(path), CALS "/%ld", id);
+		expect_422(&admin, "PUT", path, badj, "hours[0].closes",
+			"out_of_range");
+		cr_assert_eq(sql_long("SELECT COUNT(*) FROM"
+			" support_calendar_hours WHERE calendar_id = %ld", id), 5);
+		cr_assert_eq(client_status("DELETE", path, admin.auth, NULL),
+			204);
+		free(good);
+		free(badj);
+	}
+	free(admin.auth);
+}
+
+Test(sla, a_calendar_round_trips_and_cannot_go_while_a_policy_uses_it)
+{
+	struct person admin;
+	struct client_resp r;
+	struct json_object *o;
+	char *json, *json2, *loc, path[96], name[64];
+	long id, pol;
+
+	person_new(&admin, "admin");
+	snprintf(name, sizeof(name), "%s", client_unique("cal"));
+	json = calendar_json(name, "Europe/Berlin", MON_FRI,
+		"[{\"date\":\"2026-12-25\",\"name\":\"Christmas\"}]");
+	client_call("POST", CALS, admin.auth, json, &r);
+	o = client_expect_json(&r, 201);
+	loc = client_header(&r, "Location");
+	cr_assert_not_null(loc);
+	id = (long)json_object_get_int64(json_object_object_get(o, "id"));
+	snprintf(path, sizeof(path), CALS "/%ld", id);
+	cr_assert_str_eq(loc, path);
+	cr_assert_str_eq(client_json_str(o, "time_zone"), "Europe/Berlin");
+	cr_assert_eq(json_object_array_length(json_object_object_get(o,
+		"hours")), 5);
+	json_object_put(o);
+	free(loc);
+	client_free(&r);
+	cr_assert_eq(client_audit_count("admin.sla_calendar_created",
+		strrchr(path, '/') + 1), 1);
+
+	/* The same name again: 409. */
+	cr_assert_eq(client_status("POST", CALS, admin.auth, json), 409);
+
+	/* PUT replaces hours and holidays whole. */
+	json2 = calendar_json(name, "America/New_York",
+		"[{\"weekday\":6,\"opens\":\"13:00\",\"closes\":\"17:00\"},"
+		"{\"weekday\":6,\"opens\":\"08:00\",\"closes\":\"12:00\"}]", "[]");
+	client_call("PUT", path, admin.auth, json2, &r);
+	o = client_expect_json(&r, 200);
+	cr_assert_str_eq(client_json_str(o, "time_zone"), "America/New_York");
+	json_object_put(o);
+	client_free(&r);
+	client_call("GET", path, admin.auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	{
+		struct json_object *h = json_object_object_get(o, "hours");
+
+		cr_assert_eq(json_object_array_length(h), 2);
+		cr_assert_str_eq(client_json_str(json_object_array_get_idx(h,
+			0), "opens"), "08:00");
+		cr_assert_eq(json_object_array_length(json_object_object_get(o,
+			"holidays")), 0);
+	}
+	json_object_put(o);
+	client_free(&r);
+
+	/* In use by a policy: 409, still there; free again: 204, then 404. */
+	pol = policy_new(&admin, "none", id, "{\"resolution_minutes\":60}");
+	client_call("DELETE", path, admin.auth, NULL, &r);
+	client_assert_problem(&r, 409, "conflict");
+	client_free(&r);
+	policy_delete(&admin, pol);
+	cr_assert_eq(client_status("DELETE", path, admin.auth, NULL), 204);
+	cr_assert_eq(client_status("GET", path, admin.auth, NULL), 404);
+	cr_assert_eq(client_status("DELETE", path, admin.auth, NULL), 404);
+	free(json);
+	free(json2);
+	free(admin.auth);
+}
+
+Test(sla, admin_routes_need_an_admin_and_ticket_sla_needs_staff)
+{
+	struct person support, user;
+
+	person_new(&support, "support");
+	person_new(&user, "user");
+	cr_assert_eq(client_status("GET", CALS, NULL, NULL), 401);
+	cr_assert_eq(client_status("GET", CALS, support.auth, NULL), 403);
+	cr_assert_eq(client_status("GET", POLS, support.auth, NULL), 403);
+	cr_assert_eq(client_status("POST", POLS, user.auth,
+		"{\"name\":\"x\",\"position\":1,\"targets\":{}}"), 403);
+	cr_assert_eq(client_status("GET", tpath(1, "/sla"), user.auth, NULL),
+		403);
+	cr_assert_eq(client_status("GET", tpath(999999999, "/sla"),
+		support.auth, NULL), 404);
+	cr_assert_eq(client_status("GET", TICKETS "/abc/sla", support.auth,
+		NULL), 404);
+	free(support.auth);
+	free(user.auth);
+}
+
+Test(sla, bad_policies_are_refused_and_change_nothing)
+{
+	struct person admin;
+	struct client_resp r;
+	long pos = free_position(), id;
+	char json[512], path[96];
+
+	person_new(&admin, "admin");
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"position\":%ld,"
+		"\"match\":{\"priority\":\"critical\"},"
+		"\"targets\":{\"first_reply_minutes\":60}}",
+		client_unique("p"), pos);
+	expect_422(&admin, "POST", POLS, json, "match.priority",
+		"invalid_format");
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"position\":%ld,"
+		"\"targets\":{}}", client_unique("p"), pos);
+	expect_422(&admin, "POST", POLS, json, "targets", "required");
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"position\":%ld,"
+		"\"calendar_id\":999999999,"
+		"\"targets\":{\"first_reply_minutes\":60}}", client_unique("p"),
+		pos);
+	expect_422(&admin, "POST", POLS, json, "calendar_id", "not_found");
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"position\":%ld,"
+		"\"targets\":{\"first_reply_minutes\":0}}", client_unique("p"),
+		pos);
+	expect_422(&admin, "POST", POLS, json, "targets.first_reply_minutes",
+		"out_of_range");
+	/* A seeded policy's position is taken: 409. */
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"position\":100,"
+		"\"targets\":{\"first_reply_minutes\":60}}", client_unique("p"));
+	client_call("POST", POLS, admin.auth, json, &r);
+	client_assert_problem(&r, 409, "conflict");
+	client_free(&r);
+
+	/* PATCH: members given replace, absent ones stay. */
+	id = policy_new(&admin, client_unique("nomatch"), 0,
+		"{\"first_reply_minutes\":30,\"resolution_minutes\":600}");
+	snprintf(path, sizeof(path), POLS "/%ld", id);
+	client_call("PATCH", path, admin.auth,
+		"{\"targets\":{\"first_reply_minutes\":null,"
+		"\"next_reply_minutes\":45}}", &r);
+	{
+		struct json_object *o = client_expect_json(&r, 200);
+		struct json_object *t = json_object_object_get(o, "targets");
+
+		cr_assert(json_object_is_type(json_object_object_get(t,
+			"first_reply_minutes"), json_type_null));
+		cr_assert_eq(json_object_get_int(json_object_object_get(t,
+			"next_reply_minutes")), 45);
+		cr_assert_eq(json_object_get_int(json_object_object_get(t,
+			"resolution_minutes")), 600);
+		json_object_put(o);
+	}
+	client_free(&r);
+	/* Clearing every target is refused, the policy unchanged. */
+	expect_422(&admin, "PATCH", path, "{\"targets\":{"
+		"\"next_reply_minutes\":null,\"resolution_minutes\":null}}",
+		"targets", "required");
+	cr_assert_eq(sql_long("SELECT resolution_minutes FROM"
+		" support_sla_policies WHERE id = %ld", id), 600);
+	policy_delete(&admin, id);
+	cr_assert_eq(client_status("PATCH", path, admin.auth,
+		"{\"position\":1}"), 404);
+	free(admin.auth);
+}
+
+/* --- tickets under policies */
+
+/* The calendar in the shape core/bizhours counts on. */
+static void berlin_office(struct bizhours_cal *c, int32_t *hol)
+{
+	static const struct bizhours_span s[] = {
+		{ 1, 540, 1080 }, { 2, 540, 1080 }, { 3, 540, 1080 },
+		{ 4, 540, 1080 }, { 5, 540, 1080 },
+	};
+
+	cr_assert_eq(bizhours_build(c, "Europe/Berlin", s, 5, hol, 1, NULL),
+		0);
+}
+
+Test(sla, a_ticket_gets_the_first_policy_for_its_plan_with_targets_in_business_hours)
+{
+	struct person admin, staff, rq, other;
+	struct bizhours_cal cal;
+	struct json_object *sla, *t, *pol;
+	struct client_resp r;
+	char plan[40], json[1024], hol[16];
+	int32_t hol_ymd;
+	long cal_id, pid, tid, tid2;
+	time_t now = time(NULL), due;
+	struct tm tm;
+
+	person_new(&admin, "admin");
+	person_new(&staff, "support");
+	person_new(&rq, "user");
+	person_new(&other, "user");
+	plan_new(plan);
+	licence_for(rq.pid, plan);
+
+	/* Support hours in Berlin, tomorrow (local) a holiday. */
+	{
+		time_t tomorrow = now + 86400;
+
+		setenv("TZ", ":Europe/Berlin", 1);
+		tzset();
+		localtime_r(&tomorrow, &tm);
+		strftime(hol, sizeof(hol), "%Y-%m-%d", &tm);
+		hol_ymd = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 +
+			tm.tm_mday;
+	}
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"time_zone\":"
+		"\"Europe/Berlin\",\"hours\":" MON_FRI ",\"holidays\":"
+		"[{\"date\":\"%s\",\"name\":\"test\"}]}", client_unique("cal"),
+		hol);
+	cal_id = created_id("POST", CALS, admin.auth, json);
+	berlin_office(&cal, &hol_ymd);
+	pid = policy_new(&admin, plan, cal_id, "{\"first_reply_minutes\":60,"
+		"\"next_reply_minutes\":120,\"resolution_minutes\":480}");
+
+	tid = ticket_new(&rq, "urgent");
+	sla = sla_of(&staff, tid);
+	pol = json_object_object_get(sla, "policy");
+	cr_assert_not_null(pol, "the plan's policy applies");
+	cr_assert_eq(json_object_get_int64(json_object_object_get(pol, "id")),
+		pid);
+	t = target(sla, "first_reply", 1);
+	cr_assert_not_null(t);
+	cr_assert_eq(json_object_get_int(json_object_object_get(t,
+		"target_minutes")), 60);
+	cr_assert_eq(bizhours_add(&cal, rfc3339(tstr(t, "started_at")), 3600,
+		&due), 0);
+	cr_assert_eq(rfc3339(tstr(t, "due_at")), due, "due %s from %s",
+		tstr(t, "due_at"), tstr(t, "started_at"));
+	cr_assert_not_null(target(sla, "resolution", 1));
+	cr_assert_null(target(sla, "next_reply", 1));
+
+	/* The ticket shows the first reply's due time, and staff see the
+	 * earliest running one. */
+	client_call("GET", tpath(tid, ""), staff.auth, NULL, &r);
+	{
+		struct json_object *o = client_expect_json(&r, 200);
+
+		cr_assert_eq(rfc3339(client_json_str(o,
+			"first_response_due_at")), due);
+		cr_assert_eq(rfc3339(client_json_str(o, "next_breach_at")),
+			due);
+		json_object_put(o);
+	}
+	client_free(&r);
+	json_object_put(sla);
+
+	/* Without the plan, the policy does not apply. */
+	tid2 = ticket_new(&other, "urgent");
+	cr_assert_neq(sql_long("SELECT COALESCE(sla_policy_id, 0) FROM"
+		" support_tickets WHERE id = %ld", tid2), pid);
+
+	policy_delete(&admin, pid);
+	free(admin.auth);
+	free(staff.auth);
+	free(rq.auth);
+	free(other.auth);
+}
+
+Test(sla, a_requester_without_a_plan_matches_plan_none)
+{
+	struct person admin, rq;
+	long pid, tid;
+
+	person_new(&admin, "admin");
+	person_new(&rq, "user");
+	/* 'none' would match other programs' tickets too: the policy lives
+	 * only for this one ticket. */
+	{
+		char json[512];
+
+		snprintf(json, sizeof(json), "{\"name\":\"%s\",\"position\":%ld,"
+			"\"match\":{\"plan\":\"none\",\"category\":\"billing\","
+			"\"priority\":\"low\"},\"targets\":"
+			"{\"resolution_minutes\":77}}", client_unique("p"),
+			free_position());
+		pid = created_id("POST", POLS, admin.auth, json);
+	}
+	{
+		char json[256];
+
+		snprintf(json, sizeof(json), "{\"subject\":\"x\",\"body\":\"y\","
+			"\"category\":\"billing\",\"priority\":\"low\"}");
+		tid = created_id("POST", TICKETS, rq.auth, json);
+	}
+	policy_delete(&admin, pid);
+	cr_assert_eq(sql_long("SELECT target_minutes FROM support_sla_targets"
+		" WHERE ticket_id = %ld AND metric = 'resolution'", tid), 77);
+	free(admin.auth);
+	free(rq.auth);
+}
+
+Test(sla, waiting_on_the_customer_pauses_the_clock_and_replies_move_the_targets)
+{
+	struct person admin, staff, rq;
+	struct json_object *sla, *t;
+	char plan[40];
+	long pid, tid;
+	time_t due0, due1, before, after;
+	long left;
+
+	person_new(&admin, "admin");
+	person_new(&staff, "support");
+	person_new(&rq, "user");
+	plan_new(plan);
+	licence_for(rq.pid, plan);
+	/* Around the clock: business seconds are real seconds. */
+	pid = policy_new(&admin, plan, 0, "{\"first_reply_minutes\":60,"
+		"\"next_reply_minutes\":30,\"resolution_minutes\":600}");
+	tid = ticket_new(&rq, "normal");
+	sla = sla_of(&staff, tid);
+	due0 = rfc3339(tstr(target(sla, "first_reply", 1), "due_at"));
+	json_object_put(sla);
+
+	patch_status(&staff, tid, "waiting_on_customer");
+	sla = sla_of(&staff, tid);
+	t = target(sla, "first_reply", 1);
+	cr_assert(json_object_get_boolean(json_object_object_get(t, "paused")));
+	cr_assert_null(tstr(t, "due_at"));
+	left = (long)json_object_get_int64(json_object_object_get(t,
+		"remaining_seconds"));
+	cr_assert(left > 0 && left <= 3600, "%ld left", left);
+	cr_assert(json_object_get_boolean(json_object_object_get(
+		target(sla, "resolution", 1), "paused")));
+	json_object_put(sla);
+	cr_assert_eq(sql_long("SELECT next_breach_at IS NULL FROM"
+		" support_tickets WHERE id = %ld", tid), 1,
+		"nothing runs while the ticket waits");
+
+	/* Two seconds of waiting later the clock runs on from where it
+	 * stopped: the due time moved by the pause. */
+	sleep(2);
+	before = time(NULL);
+	patch_status(&staff, tid, "in_progress");
+	after = time(NULL);
+	sla = sla_of(&staff, tid);
+	t = target(sla, "first_reply", 1);
+	cr_assert(!json_object_get_boolean(json_object_object_get(t, "paused")));
+	due1 = rfc3339(tstr(t, "due_at"));
+	cr_assert(due1 >= before + left - 1 && due1 <= after + left + 1,
+		"due %ld, resumed in [%ld, %ld] with %ld left", (long)due1,
+		(long)before, (long)after, left);
+	cr_assert(due1 >= due0 + 2, "the pause moved the due time");
+	json_object_put(sla);
+
+	/* A staff reply achieves the first reply; the requester's next
+	 * message starts a next-reply target. */
+	cr_assert_eq(client_status("POST", tpath(tid, "/messages"),
+		staff.auth, "{\"body\":\"on it\"}"), 201);
+	cr_assert_eq(client_status("POST", tpath(tid, "/messages"), rq.auth,
+		"{\"body\":\"still broken\"}"), 201);
+	sla = sla_of(&staff, tid);
+	cr_assert_not_null(tstr(target(sla, "first_reply", 1), "achieved_at"));
+	t = target(sla, "next_reply", 1);
+	cr_assert_not_null(t, "a next-reply target started");
+	cr_assert_eq(json_object_get_int(json_object_object_get(t,
+		"target_minutes")), 30);
+	cr_assert_null(tstr(t, "achieved_at"));
+	json_object_put(sla);
+
+	/* Resolved: resolution achieved, the open reply target stopped;
+	 * reopened: a second resolution cycle. */
+	patch_status(&staff, tid, "resolved");
+	sla = sla_of(&staff, tid);
+	cr_assert_not_null(tstr(target(sla, "resolution", 1), "achieved_at"));
+	cr_assert_not_null(tstr(target(sla, "next_reply", 1), "stopped_at"));
+	json_object_put(sla);
+	cr_assert_eq(sql_long("SELECT next_breach_at IS NULL FROM"
+		" support_tickets WHERE id = %ld", tid), 1);
+	cr_assert_eq(client_status("PATCH", tpath(tid, ""), rq.auth,
+		"{\"status\":\"open\"}"), 200);
+	sla = sla_of(&staff, tid);
+	t = target(sla, "resolution", 2);
+	cr_assert_not_null(t, "a reopen starts a new resolution cycle");
+	cr_assert_not_null(tstr(t, "due_at"));
+	json_object_put(sla);
+	cr_assert_eq(sql_long("SELECT next_breach_at IS NOT NULL FROM"
+		" support_tickets WHERE id = %ld", tid), 1);
+
+	policy_delete(&admin, pid);
+	free(admin.auth);
+	free(staff.auth);
+	free(rq.auth);
+}
+
+static void run_breach_job(long offset_s)
+{
+	char cmd[1024], *out = NULL;
+	int rc;
+
+	snprintf(cmd, sizeof(cmd), "DEVFORGE_CLOCK_OFFSET_SECONDS=%ld %s -c '%s'"
+		" jobs run --once --only sla-breach 2>&1", offset_s, client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"));
+	rc = client_run(cmd, &out);
+	cr_assert_eq(rc, 0, "%s", out != NULL ? out : "");
+	free(out);
+}
+
+Test(sla, the_breach_job_marks_a_late_target_once_with_its_audit_row)
+{
+	struct person admin, staff, rq;
+	struct json_object *sla, *t;
+	char plan[40], sub[32];
+	long pid, tid;
+
+	person_new(&admin, "admin");
+	person_new(&staff, "support");
+	person_new(&rq, "user");
+	plan_new(plan);
+	licence_for(rq.pid, plan);
+	pid = policy_new(&admin, plan, 0, "{\"first_reply_minutes\":1,"
+		"\"resolution_minutes\":600}");
+	tid = ticket_new(&rq, "high");
+	snprintf(sub, sizeof(sub), "%ld", tid);
+
+	/* Not yet due: nothing marked. */
+	run_breach_job(0);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM support_sla_targets"
+		" WHERE ticket_id = %ld AND breached_at IS NOT NULL", tid), 0);
+	cr_assert_eq(client_audit_count("support.sla_breached", sub), 0);
+
+	/* Three minutes on: the first reply is late, the resolution not. */
+	run_breach_job(180);
+	sla = sla_of(&staff, tid);
+	t = target(sla, "first_reply", 1);
+	cr_assert_not_null(tstr(t, "breached_at"));
+	cr_assert_str_eq(tstr(t, "breached_at"), tstr(t, "due_at"));
+	cr_assert_null(tstr(target(sla, "resolution", 1), "breached_at"));
+	json_object_put(sla);
+	cr_assert_eq(client_audit_count("support.sla_breached", sub), 1);
+
+	/* Again: marked once. */
+	run_breach_job(240);
+	cr_assert_eq(client_audit_count("support.sla_breached", sub), 1);
+
+	/* A late reply is still recorded as achieved, after the breach. */
+	cr_assert_eq(client_status("POST", tpath(tid, "/messages"),
+		staff.auth, "{\"body\":\"sorry for the wait\"}"), 201);
+	sla = sla_of(&staff, tid);
+	t = target(sla, "first_reply", 1);
+	cr_assert_not_null(tstr(t, "achieved_at"));
+	cr_assert_not_null(tstr(t, "breached_at"));
+	json_object_put(sla);
+
+	policy_delete(&admin, pid);
+	free(admin.auth);
+	free(staff.auth);
+	free(rq.auth);
+}
