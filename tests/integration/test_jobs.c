@@ -24,6 +24,7 @@
 
 static const char *const job_names[] = {
 	"license-cull", "mail-send", "purge-tokens", "tickets-autoclose",
+	"sla-breach",
 };
 #define NJOBS (sizeof(job_names) / sizeof(job_names[0]))
 
@@ -460,4 +461,40 @@ Test(jobs, tickets_autoclose_closes_only_what_was_resolved_long_enough_ago)
 	run_job((days - 1) * 86400 + 3600, "tickets-autoclose");
 	cr_assert_eq(sql_long("SELECT status = 'closed' FROM support_tickets"
 		" WHERE id = %ld", fresh), 1);
+}
+
+/* A running first-reply target an hour past due is marked breached once,
+ * and each mark counts in devforge_support_sla_breaches_total (the
+ * runner adds to the workers' shared segment). */
+Test(jobs, sla_breach_marks_once_and_counts_in_metrics)
+{
+	char id[40], *first, *again;
+	long uid, ticket;
+	double before, after;
+
+	cr_assert_eq(client_user("user", id), 0);
+	uid = sql_long("SELECT id FROM users WHERE public_id = '%s'", id);
+	ticket = sql_long("INSERT INTO support_tickets (requester_id, subject,"
+		" category, status, created_at, updated_at) VALUES (%ld,"
+		" 'jobs breach', 'other', 'open', UTC_TIMESTAMP(6) - INTERVAL 2 HOUR,"
+		" UTC_TIMESTAMP(6) - INTERVAL 2 HOUR); SELECT LAST_INSERT_ID()", uid);
+	free(client_sqlf("INSERT INTO support_sla_targets (ticket_id, metric, seq,"
+		" target_minutes, started_at, due_at) VALUES (%ld, 'first_reply', 1,"
+		" 60, UTC_TIMESTAMP(6) - INTERVAL 2 HOUR, UTC_TIMESTAMP(6) -"
+		" INTERVAL 1 HOUR)", ticket));
+	before = client_metric_now("devforge_support_sla_breaches_total", "");
+	cr_assert(before >= 0, "no devforge_support_sla_breaches_total");
+	run_job(0, "sla-breach");
+	first = client_sqlf("SELECT breached_at FROM support_sla_targets WHERE"
+		" ticket_id = %ld AND breached_at IS NOT NULL", ticket);
+	cr_assert(first != NULL, "the target was not marked breached");
+	after = client_metric_now("devforge_support_sla_breaches_total", "");
+	cr_assert(after >= before + 1, "before %g, after %g", before, after);
+	run_job(0, "sla-breach");
+	again = client_sqlf("SELECT breached_at FROM support_sla_targets WHERE"
+		" ticket_id = %ld", ticket);
+	cr_assert(again != NULL);
+	cr_assert_str_eq(again, first, "marked twice");
+	free(first);
+	free(again);
 }
