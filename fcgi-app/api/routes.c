@@ -31,6 +31,10 @@ const struct route_table *const api_tables[] = {
 	&api_licenses_table,
 	&api_license_keys_table,
 	&api_license_admin_table,
+	/* Support desk: macros, CSAT, reports. */
+	&api_macros_table,
+	&api_csat_table,
+	&api_support_reports_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
