@@ -82,7 +82,7 @@ static void usage(FILE *f)
 		"       %s [-c CONF] search-reindex\n"
 		"       %s [-c CONF] orders-expire\n"
 		"       %s [-c CONF] pay ORDER_ID\n"
-		"       %s [-c CONF] jobs [--once]\n"
+		"       %s [-c CONF] jobs run [--once] [--only NAME]\n"
 		"       %s [-c CONF] keys generate --out FILE | keys list | "
 		"keys retire KID\n"
 		"       %s --help | --version\n"
@@ -128,22 +128,27 @@ static void usage(FILE *f)
 		"                     complete the order's checkout and deliver\n"
 		"                     the signed checkout.session.completed to\n"
 		"                     the webhook (refused in production)\n"
-		"  jobs               cull floating licence machines silent past\n"
-		"                     their plan's heartbeat window, each with a\n"
-		"                     license.machine_culled event for the owner;\n"
-		"                     without --once it keeps polling until\n"
-		"                     SIGTERM\n"
+		"  jobs run           the periodic jobs (list below), each under a\n"
+		"                     MariaDB named lock: a job another runner\n"
+		"                     holds is skipped; each run is recorded in\n"
+		"                     job_runs; without --once a pass every 30 s\n"
+		"                     until SIGTERM; --once makes one pass and\n"
+		"                     exits 1 when a job failed; --only NAME runs\n"
+		"                     one job (\"jobs [--once]\" still works)\n"
 		"  keys generate      make a licence signing key: the private key\n"
 		"                     into FILE (0600, never overwritten), its\n"
 		"                     public half into the database; prints its\n"
 		"                     kid (point license_signing_key_file at FILE\n"
 		"                     and restart to sign with it)\n"
 		"  keys list          the signing keys, retired ones included\n"
-		"  keys retire KID    stop verifying with a key\n",
+		"  keys retire KID    stop verifying with a key\n"
+		"\n"
+		"  jobs:\n",
 		prog, /* jobs */
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
 		prog, prog, prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
+	ctl_jobs_list(f);
 }
 
 /* ^[0-9]{4}_[a-z0-9_]+\.sql$ */
@@ -617,9 +622,15 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	} else if (strcmp(cmd, "jobs") == 0) {
-		if (ctl_jobs_parse(argc, argv, &optind, &jobs_opts) != 0) {
-			usage(stderr);
+		rc = ctl_jobs_parse(argc, argv, &optind, &jobs_opts);
+		if (rc != 0) {
+			if (rc == -1)
+				usage(stderr);
 			return EXIT_USAGE;
+		}
+		if (jobs_opts.help) {
+			usage(stdout);
+			return EXIT_OK;
 		}
 	} else if (strcmp(cmd, "create-admin") == 0) {
 		if (ctl_admin_parse(argc - optind, argv + optind, prog,

@@ -1,13 +1,13 @@
-/* devforgectl jobs: culls floating machines that stopped sending
- * heartbeats (store/license_cull.h says the rule), each with a
- * license.machine_culled event for its licence owner. The clock is
- * clock_now(), so a test runs one pass "in the future" with
- * DEVFORGE_CLOCK_OFFSET_SECONDS set for this process only. With --once
- * it makes one pass (for cron); without, it keeps polling until
- * SIGTERM/SIGINT. Several runners at once are safe: each machine is
- * locked with SKIP LOCKED and checked again before it is culled. */
-#include <errno.h>
-#include <signal.h>
+/* devforgectl jobs run: the periodic work of the site, as a table of
+ * jobs run one after the other. Each job runs under the MariaDB named
+ * lock "devforge.job.<name>" taken with a zero timeout on this process's
+ * connection, so runners on several hosts (a timer on each) never run
+ * one job twice at once: the one that does not get the lock skips the
+ * job and says so, it does not wait. Each run is recorded in job_runs
+ * (started_at, finished_at, ok, detail). The clock is clock_now(), so a
+ * test runs one pass "in the future" with DEVFORGE_CLOCK_OFFSET_SECONDS
+ * set for this process only. With --once it makes one pass (cron, the
+ * systemd timer); without, a pass every 30 s until SIGTERM/SIGINT. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -15,62 +15,289 @@
 #include "arena.h"
 #include "clock.h"
 #include "config.h"
-#include "ctl_loop.h"
 #include "ctl_jobs.h"
+#include "ctl_loop.h"
+#include "ctl_mail.h"
 #include "db.h"
 #include "err.h"
+#include "shm.h"
+#include "store/jobs.h"
 #include "store/license_cull.h"
+#include "store/purge.h"
+#include "store/tickets.h"
 
-#define JOBS_BATCH 100              /* machines per transaction */
 #define JOBS_POLL_S 30              /* between passes: a fraction of the
                                        least heartbeat window (60 s) */
+#define CULL_BATCH 100              /* machines per transaction */
+#define MAIL_JOB_LIMIT 1000         /* messages per mail-send run */
+#define PURGE_BATCH 500             /* rows per DELETE */
+#define AUTOCLOSE_BATCH 100         /* tickets per transaction */
 
+/* license-cull: floating machines silent past their plan's heartbeat
+ * window (store/license_cull.h says the rule), each one locked with SKIP
+ * LOCKED and checked again before it is culled. */
+static int job_license_cull(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	struct store_cull_tally t = { 0 };
+	int64_t cursor = 0;
+	int rc = 0;
 
+	(void)cfg;
+	while (!ctl_loop_stopped()) {
+		size_t n;
+
+		arena_reset(a);
+		rc = store_cull_batch(a, now, CULL_BATCH, &cursor, &n, &t);
+		if (rc != 0 || n < CULL_BATCH)
+			break;
+	}
+	snprintf(detail, len, "%zu machines culled (%zu seats freed, %zu "
+		"kept), %zu skipped", t.freed + t.kept, t.freed, t.kept,
+		t.skipped);
+	return rc;
+}
+
+/* mail-send: one delivery pass over the outbox, as devforgectl mail-send
+ * --once makes it. A failed delivery stays queued (retried with backoff)
+ * and fails the run, so job_runs shows it. */
+static int job_mail_send(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	struct ctl_mail_tally t = { 0 };
+	int rc;
+
+	(void)now;   /* the outbox keeps the database's clock */
+	rc = ctl_mail_pass(cfg, a, MAIL_JOB_LIMIT, &t);
+	snprintf(detail, len, "%u sent, %u failed", t.sent, t.failed);
+	if (rc == 0 && (t.failed > 0 || t.lost_marks > 0))
+		rc = DF_EIO;
+	return rc;
+}
+
+/* purge-tokens: account tokens nobody can use any more
+ * (store/purge.h), a batch at a time. */
+static int job_purge_tokens(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	struct store_purge_tally t = { 0 };
+	int more = 1, rc = 0;
+
+	(void)a;
+	(void)cfg;
+	while (more && !ctl_loop_stopped()) {
+		rc = store_purge_tokens_batch(now, PURGE_BATCH, &t, &more);
+		if (rc != 0)
+			break;
+	}
+	snprintf(detail, len, "%llu user tokens, %llu refresh tokens deleted",
+		(unsigned long long)t.user_tokens,
+		(unsigned long long)t.refresh_tokens);
+	return rc;
+}
+
+/* tickets-autoclose: resolved tickets close support_autoclose_days after
+ * their resolution (store_tickets_autoclose_batch: SKIP LOCKED, and the
+ * status checked again in the UPDATE, so a reply that reopens one
+ * first wins). */
+static int job_tickets_autoclose(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	size_t total = 0, n = AUTOCLOSE_BATCH;
+	int rc = 0;
+
+	while (n == AUTOCLOSE_BATCH && !ctl_loop_stopped()) {
+		arena_reset(a);
+		rc = store_tickets_autoclose_batch(a, now,
+			cfg->support_autoclose_days, AUTOCLOSE_BATCH, &n);
+		if (rc != 0)
+			break;
+		total += n;
+	}
+	snprintf(detail, len, "%zu tickets closed (resolved over %u days ago)",
+		total, cfg->support_autoclose_days);
+	return rc;
+}
+
+struct ctl_job {
+	const char *name;
+	ctl_job_fn fn;
+};
+
+/* The jobs, in the order a pass runs them. Add a row per job. */
+static const struct ctl_job jobs[] = {
+	{ "license-cull", job_license_cull },
+	{ "mail-send", job_mail_send },
+	{ "purge-tokens", job_purge_tokens },
+	{ "tickets-autoclose", job_tickets_autoclose },
+};
+#define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
+
+static const struct ctl_job *job_find(const char *name)
+{
+	for (size_t i = 0; i < NJOBS; i++)
+		if (strcmp(jobs[i].name, name) == 0)
+			return &jobs[i];
+	return NULL;
+}
+
+void ctl_jobs_list(FILE *f)
+{
+	for (size_t i = 0; i < NJOBS; i++)
+		fprintf(f, "                       %s\n", jobs[i].name);
+}
 
 int ctl_jobs_parse(int argc, char **argv, int *optind,
 	struct ctl_jobs_opts *o)
 {
-	o->once = 0;
+	*o = (struct ctl_jobs_opts){ 0 };
+	/* "jobs run ...", or the older "jobs [--once]". */
+	if (*optind < argc && strcmp(argv[*optind], "run") == 0)
+		(*optind)++;
 	while (*optind < argc) {
-		if (strcmp(argv[*optind], "--once") == 0) {
+		const char *arg = argv[*optind];
+
+		if (strcmp(arg, "--once") == 0) {
 			o->once = 1;
 			(*optind)++;
-			continue;
+		} else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			o->help = 1;
+			(*optind)++;
+		} else if (strcmp(arg, "--only") == 0) {
+			if (*optind + 1 >= argc) {
+				fprintf(stderr, "devforgectl: jobs: --only needs a job "
+					"name\n");
+				return -1;
+			}
+			o->only = argv[*optind + 1];
+			*optind += 2;
+			if (job_find(o->only) == NULL) {
+				fprintf(stderr, "devforgectl: jobs: no job named '%s' "
+					"(the jobs:", o->only);
+				for (size_t i = 0; i < NJOBS; i++)
+					fprintf(stderr, " %s", jobs[i].name);
+				fprintf(stderr, ")\n");
+				return -2;
+			}
+		} else {
+			fprintf(stderr, "devforgectl: jobs: unknown option '%s'\n",
+				arg);
+			return -1;
 		}
-		fprintf(stderr, "devforgectl: jobs: unknown option '%s'\n",
-			argv[*optind]);
-		return -1;
 	}
 	return 0;
 }
 
-/* One pass over every machine due at the clock of its start. 0, or the
- * database error that ended it. */
-static int pass(struct arena *a, struct store_cull_tally *t)
+/* The job clock with microseconds: clock_now() (which carries the test
+ * offset) for the seconds, the real clock for the fraction. */
+static void job_time(time_t *t, long *us)
 {
-	time_t now = clock_now();
-	int64_t cursor = 0;
+	struct timespec ts;
+	time_t before, after;
 
-	while (!ctl_loop_stopped()) {
-		size_t n;
-		int rc;
+	do {
+		before = time(NULL);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		*t = clock_now() + (ts.tv_sec - before);
+		after = time(NULL);
+	} while (before != after);
+	*us = ts.tv_nsec / 1000;
+}
 
-		arena_reset(a);
-		rc = store_cull_batch(a, now, JOBS_BATCH, &cursor, &n, t);
-		if (rc != 0) {
-			fprintf(stderr, "devforgectl: jobs: the cull failed: %s\n",
-				df_strerror(rc));
-			return rc;
-		}
-		if (n < JOBS_BATCH)
-			break;
+/* What a loop pass printed last per job: a service logs a job's line
+ * when it changes (or fails), not every 30 s. */
+static char last_line[sizeof(jobs) / sizeof(jobs[0])][STORE_JOBS_DETAIL_MAX + 64];
+
+/* Runs one job under its lock. 0 when it ran or another runner held it,
+ * else the error (reported). */
+static int run_one(struct arena *a, const struct config *cfg, size_t i,
+	int quiet_unchanged)
+{
+	const struct ctl_job *j = &jobs[i];
+	char detail[STORE_JOBS_DETAIL_MAX + 1], line[sizeof(last_line[0])];
+	int got = 0, held = 0, rc, rc2;
+	time_t t;
+	long us;
+
+	arena_reset(a);
+	rc = store_jobs_lock(a, j->name, &got);
+	if (rc != 0) {
+		snprintf(line, sizeof(line), "jobs: %s: failed: cannot take its "
+			"lock: %s", j->name, df_strerror(rc));
+		goto report;
 	}
-	return 0;
+	if (!got) {
+		snprintf(line, sizeof(line), "jobs: %s: skipped (another runner "
+			"holds its lock)", j->name);
+		goto report;
+	}
+	job_time(&t, &us);
+	rc = store_jobs_started(j->name, t, us);
+	if (rc == 0) {
+		detail[0] = '\0';
+		arena_reset(a);
+		rc = j->fn(a, cfg, t, detail, sizeof(detail));
+		if (rc != 0 && detail[0] == '\0')
+			snprintf(detail, sizeof(detail), "%s", df_strerror(rc));
+		else if (rc != 0) {
+			size_t n = strlen(detail);
+
+			snprintf(detail + n, sizeof(detail) - n, " (%s)",
+				df_strerror(rc));
+		}
+		job_time(&t, &us);
+		rc2 = store_jobs_finished(j->name, t, us, rc == 0, detail);
+		if (rc == 0)
+			rc = rc2;
+	} else {
+		snprintf(detail, sizeof(detail), "cannot record its start: %s",
+			df_strerror(rc));
+	}
+	arena_reset(a);
+	rc2 = store_jobs_unlock(a, j->name, &held);
+	if (rc2 == 0 && !held) {
+		/* The connection was made again during the run: the lock went
+		 * with the old one. The job is idempotent, so at worst another
+		 * runner did the same work; say so. */
+		size_t n = strlen(detail);
+
+		snprintf(detail + n, sizeof(detail) - n, "%s(its lock was lost "
+			"with a dropped connection)", n > 0 ? " " : "");
+	}
+	snprintf(line, sizeof(line), "jobs: %s: %s%s%s", j->name,
+		rc == 0 ? "ok" : "failed", detail[0] != '\0' ? ": " : "", detail);
+report:
+	if (rc != 0)
+		fprintf(stderr, "%s\n", line);
+	else if (!quiet_unchanged || strcmp(line, last_line[i]) != 0)
+		printf("%s\n", line);
+	snprintf(last_line[i], sizeof(last_line[i]), "%s", line);
+	fflush(stdout);
+	return rc;
+}
+
+/* One pass over the jobs (or the one asked for). 0, or the last error. */
+static int pass(struct arena *a, const struct config *cfg,
+	const struct ctl_jobs_opts *o)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < NJOBS && !ctl_loop_stopped(); i++) {
+		int r;
+
+		if (o->only != NULL && strcmp(o->only, jobs[i].name) != 0)
+			continue;
+		r = run_one(a, cfg, i, !o->once);
+		if (r != 0)
+			rc = r;
+		if (r == DF_EDBDOWN)
+			break;       /* the next jobs would only say the same */
+	}
+	return rc;
 }
 
 int ctl_jobs_run(const struct config *cfg, const struct ctl_jobs_opts *o)
 {
-	struct store_cull_tally t = { 0 };
 	struct arena *a;
 	int rc = 0;
 
@@ -81,32 +308,31 @@ int ctl_jobs_run(const struct config *cfg, const struct ctl_jobs_opts *o)
 		arena_free(a);
 		return 1;
 	}
+	/* The workers' shared segment, when this host runs them: jobs add
+	 * to its counters (/metrics). Without it they count nothing. */
+	if (cfg->shm_name != NULL && cfg->shm_name[0] != '\0' &&
+	    shm_attach_existing(cfg->shm_name, &shm_current) != 0)
+		shm_current = NULL;
 	if (o->once) {
 		if (db_connect() != 0) {
 			fprintf(stderr, "devforgectl: cannot connect to database "
 				"'%s' (see the message above)\n", cfg->db_name);
 			rc = DF_EDBDOWN;
 		} else {
-			rc = pass(a, &t);
+			rc = pass(a, cfg, o);
 		}
 	} else {
+		printf("jobs: a pass every %d s until SIGTERM\n", JOBS_POLL_S);
+		fflush(stdout);
 		/* A service: a database outage is waited out, not fatal. */
 		while (!ctl_loop_stopped()) {
-			struct store_cull_tally before = t;
-
-			pass(a, &t);
-			if (t.freed != before.freed || t.kept != before.kept)
-				printf("jobs: culled %zu (seats freed %zu, kept %zu)\n",
-					t.freed + t.kept - before.freed - before.kept,
-					t.freed - before.freed, t.kept - before.kept);
-			fflush(stdout);
+			(void)pass(a, cfg, o);
 			ctl_loop_idle(JOBS_POLL_S);
 		}
 	}
+	shm_detach(shm_current);
 	db_close();
 	arena_free(a);
-	printf("jobs: %zu machines culled (%zu seats freed, %zu kept), "
-		"%zu skipped\n", t.freed + t.kept, t.freed, t.kept, t.skipped);
 	if (!o->once)
 		return 0;
 	return rc != 0 ? 1 : 0;

@@ -102,14 +102,8 @@ static int deliver(const struct config *cfg, const struct store_outbox_mail *m,
 	return rc;
 }
 
-struct tally {
-	unsigned sent, failed, lost_marks;
-};
-
-/* One pass: claims and delivers up to limit due messages. 0, or the
- * database error that ended it. */
-static int pass(const struct config *cfg, struct arena *a, unsigned limit,
-	struct tally *t)
+int ctl_mail_pass(const struct config *cfg, struct arena *a, unsigned limit,
+	struct ctl_mail_tally *t)
 {
 	unsigned done = 0;
 
@@ -172,7 +166,7 @@ static int pass(const struct config *cfg, struct arena *a, unsigned limit,
 
 int ctl_mail_send(const struct config *cfg, const struct ctl_mail_opts *o)
 {
-	struct tally t = { 0 };
+	struct ctl_mail_tally t = { 0 };
 	struct arena *a;
 	int rc = 0;
 
@@ -200,14 +194,14 @@ int ctl_mail_send(const struct config *cfg, const struct ctl_mail_opts *o)
 				"'%s' (see the message above)\n", cfg->db_name);
 			rc = DF_EDBDOWN;
 		} else {
-			rc = pass(cfg, a, o->limit, &t);
+			rc = ctl_mail_pass(cfg, a, o->limit, &t);
 		}
 	} else {
 		/* A service: a database outage is waited out, not fatal. */
 		while (!ctl_loop_stopped()) {
-			struct tally before = t;
+			struct ctl_mail_tally before = t;
 
-			pass(cfg, a, o->limit, &t);
+			(void)ctl_mail_pass(cfg, a, o->limit, &t);
 			if (t.sent + t.failed + t.lost_marks ==
 			    before.sent + before.failed + before.lost_marks)
 				ctl_loop_idle(MAIL_POLL_S);

@@ -373,6 +373,9 @@ static void render_counters(struct mbuf *b, const struct shm_segment *seg)
 	render_counter(b, seg, "devforge_downloads_flush_failures_total",
 		"Batches of download counts rolled back (kept for the next).",
 		SHM_C_DL_FLUSH_FAILED);
+	render_counter(b, seg, "devforge_support_sla_breaches_total",
+		"Support SLA targets marked breached by the sla-breach job.",
+		SHM_C_SLA_BREACHES);
 	name = "devforge_downloads_pending";
 	mb_family(b, name, "gauge",
 		"Downloads queued in the shared segment, not yet written.");

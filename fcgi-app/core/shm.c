@@ -149,6 +149,37 @@ int shm_attach(const char *name, struct shm_segment **out)
 	return DF_EIO;
 }
 
+int shm_attach_existing(const char *name, struct shm_segment **out)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	if (name == NULL || out == NULL)
+		return DF_EIO;
+	fd = shm_open(name, O_RDWR | O_CLOEXEC, 0);
+	if (fd < 0)
+		return errno == ENOENT ? DF_ENOTFOUND : DF_EIO;
+	if (fstat(fd, &st) != 0 ||
+	    st.st_size != (off_t)sizeof(struct shm_segment)) {
+		close(fd);
+		return DF_ENOTFOUND;
+	}
+	p = mmap(NULL, sizeof(struct shm_segment), PROT_READ | PROT_WRITE,
+		MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return DF_EIO;
+	/* Not ready yet (a creator still initialising it) or foreign: the
+	 * caller goes on without it. */
+	if (!shm_valid(p)) {
+		munmap(p, sizeof(struct shm_segment));
+		return DF_ENOTFOUND;
+	}
+	*out = p;
+	return 0;
+}
+
 void shm_detach(struct shm_segment *seg)
 {
 	if (seg == NULL)

@@ -42,6 +42,8 @@ enum shm_counter {
 	SHM_C_DL_SYNC_WRITES,        /* downloads written at once: queue full */
 	SHM_C_DL_FLUSH_FAILED,       /* flushes rolled back (counts kept) */
 	SHM_C_DB_STMT_TIMEOUTS,      /* statements stopped by the bound */
+	SHM_C_SLA_BREACHES,          /* SLA targets marked breached by the
+	                                sla-breach job (devforgectl jobs) */
 	SHM_C__MAX = 64
 };
 
@@ -119,6 +121,13 @@ extern const int shm_status_codes[SHM_STATUS_SLOTS - 1];
  * still mapping the old one keep using it until they restart). 0 with
  * *out set, or DF_EIO. */
 DF_MUST_CHECK int shm_attach(const char *name, struct shm_segment **out);
+/* Maps the segment named name only when the workers made it and it is
+ * of this build's layout: never creates nor replaces one (devforgectl
+ * adds to the workers' counters, and must not disturb a segment of
+ * another version). 0 with *out set, DF_ENOTFOUND when there is none
+ * (or it does not fit), DF_EIO. */
+DF_MUST_CHECK int shm_attach_existing(const char *name,
+	struct shm_segment **out);
 void shm_detach(struct shm_segment *seg);
 /* Removes the name (the supervisor does it on a clean shutdown). */
 DF_MUST_CHECK int shm_unlink_name(const char *name);

@@ -116,14 +116,15 @@ static const char *machine_new(const struct lic *l, const char *fp,
 	return id;
 }
 
-/* Runs `jobs --once` seeing the clock offset_s ahead; its summary. */
+/* Runs the licence cull job once, seeing the clock offset_s ahead; its
+ * summary. */
 static char *jobs_at(long offset_s)
 {
 	char cmd[2048], *out;
 	int rc;
 
 	snprintf(cmd, sizeof(cmd), "DEVFORGE_CLOCK_OFFSET_SECONDS=%ld %s -c '%s'"
-		" jobs --once", offset_s, client_ctl(),
+		" jobs run --once --only license-cull", offset_s, client_ctl(),
 		client_env("DEVFORGE_TEST_CONFIG"));
 	rc = client_run(cmd, &out);
 	cr_assert_eq(rc, 0, "jobs: %s", out);
