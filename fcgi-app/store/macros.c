@@ -7,7 +7,10 @@
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "json.h"
+#include "macrotext.h"
 #include "store/macros.h"
+#include "store/tickets.h"
 #include "store/tx.h"
 
 #define MACRO_COLUMNS \
@@ -125,4 +128,51 @@ int store_macros_delete(int64_t id)
 	static const char sql[] = "DELETE FROM support_macros WHERE id = ?";
 
 	return store_exec_one(sql, DBP(DB_INT(id)), DF_ENOTFOUND);
+}
+
+int store_macros_apply(struct arena *a, int64_t ticket_id, int64_t macro_id,
+	int64_t agent_id, const char *agent_name, time_t now)
+{
+	struct store_ticket_msg_out mo;
+	struct store_ticket t;
+	struct store_macro m;
+	char *text = NULL;
+	int rc;
+
+	rc = store_macros_get(a, macro_id, &m);
+	if (rc != 0)
+		return rc;
+	rc = store_tickets_get(a, ticket_id, 1, &t);
+	if (rc != 0)
+		return rc;
+	{
+		struct macrotext_vars v = {
+			.requester_name = t.requester_name,
+			.ticket_id = ticket_id, .agent_name = agent_name,
+		};
+
+		rc = macrotext_fill(a, m.body, &v, &text);
+	}
+	if (rc != 0)
+		return rc;
+	if (json_utf8_length(text, strlen(text)) > STORE_MACRO_REPLY_MAX)
+		return DF_ETOOBIG;
+	rc = db_begin();
+	if (rc != 0)
+		return rc;
+	{
+		struct store_ticket_msg_in in = {
+			.ticket_id = ticket_id, .author_id = agent_id,
+			.author_staff = 1, .body = text, .internal = m.internal,
+			.via = TICKET_VIA_MACRO, .now = now,
+		};
+
+		rc = store_tickets_add_message(a, &in, &mo);
+	}
+	/* A staff reply never makes a follow-up (a closed ticket is
+	 * DF_ECONFLICT), so the message is on ticket_id. */
+	if (rc == 0 && (m.set_status != NULL || m.set_priority != NULL))
+		rc = store_tickets_set(a, ticket_id, agent_id, m.set_status,
+			m.set_priority, now);
+	return store_tx_end(rc);
 }

@@ -51,4 +51,20 @@ DF_MUST_CHECK int store_macros_update(struct arena *a, int64_t id,
 /* 0 or DF_ENOTFOUND. */
 DF_MUST_CHECK int store_macros_delete(int64_t id);
 
+/* Longest reply a macro may make once filled, in characters (a ticket
+ * message's bound). */
+#define STORE_MACRO_REPLY_MAX 10000
+
+/* Applies macro_id to ticket_id as agent_id (staff; agent_name fills
+ * {{agent_name}}) in ONE transaction: the filled reply is added
+ * (internal or public, as the macro says; via "macro") with the ticket
+ * rules of store_tickets_add_message, then the macro's status and
+ * priority are set (store_tickets_set). Any failure leaves the ticket
+ * as it was. 0; DF_ENOTFOUND (no such ticket or macro); DF_ECONFLICT (a
+ * closed ticket, or a status move outside the lifecycle); DF_ETOOBIG
+ * (the filled reply is over STORE_MACRO_REPLY_MAX). */
+DF_MUST_CHECK int store_macros_apply(struct arena *a, int64_t ticket_id,
+	int64_t macro_id, int64_t agent_id, const char *agent_name,
+	time_t now);
+
 #endif
