@@ -109,17 +109,22 @@ int store_csat_send_batch(struct arena *a, const char *public_url,
 		"SELECT t.id FROM support_tickets t"
 		" LEFT JOIN support_csat c ON c.ticket_id = t.id"
 		" WHERE t.status IN ('resolved', 'closed')"
-		" AND t.resolved_at <= ? AND c.ticket_id IS NULL"
+		" AND t.resolved_at <= ? AND t.resolved_at > ?"
+		" AND c.ticket_id IS NULL"
 		" ORDER BY t.resolved_at, t.id LIMIT ?";
 	struct db_result res;
-	char due_sql[32];
+	char due_sql[32], old_sql[32];
 	int rc;
 
 	*n = 0;
 	if (max == 0)
 		return 0;
 	sql_time(now - STORE_CSAT_DELAY_S, due_sql);
-	rc = db_query(a, due, DBP(DB_STR(due_sql), DB_INT(max)), &res);
+	/* A ticket resolved longer ago than a survey lives is not asked
+	 * about (nor, on the day this job first runs, the whole history). */
+	sql_time(now - STORE_CSAT_TTL_S, old_sql);
+	rc = db_query(a, due, DBP(DB_STR(due_sql), DB_STR(old_sql),
+		DB_INT(max)), &res);
 	for (size_t i = 0; rc == 0 && i < res.nrows; i++) {
 		int sent;
 

@@ -16,7 +16,8 @@ struct arena;
 #define STORE_CSAT_TTL_S (28 * 24 * 3600)    /* after sent_at */
 
 /* The job: up to max tickets resolved at least STORE_CSAT_DELAY_S before
- * now, still resolved or closed, without a survey, each get one (agent
+ * now (and less than STORE_CSAT_TTL_S: older ones are not asked about),
+ * still resolved or closed, without a survey, each get one (agent
  * = the assignee) and a mail to the requester, through the outbox in the
  * same transaction, with the link
  * {public_url}/support/csat?ticket=<id>&token=<token>. The survey row's
