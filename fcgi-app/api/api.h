@@ -34,6 +34,7 @@ extern const struct route_table api_orders_table;
 extern const struct route_table api_licenses_table;
 extern const struct route_table api_license_keys_table;
 extern const struct route_table api_license_admin_table;
+extern const struct route_table api_tickets_table;
 /* The support desk's macros, CSAT answers and staff reports. */
 extern const struct route_table api_macros_table;
 extern const struct route_table api_csat_table;

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "mactoken.h"
 #include "ticket_flow.h"
 #include "ticket_mail.h"
 #include "store/outbox.h"
@@ -320,15 +321,27 @@ static const char *ticket_url(struct arena *a, int64_t id)
 		(long long)id);
 }
 
+/* Queues m to the requester with the ticket's signed reply address, so
+ * an answer by mail finds its way back (devforgectl mail-receive). */
 static int queue_mail(const struct store_ticket *t,
 	const struct ticket_mail *m, const char *template)
 {
-	if (mail_cfg.reply_base == NULL) {
+	char reply_to[256];
+	int rc;
+
+	if (mail_cfg.reply_base == NULL || mail_cfg.key == NULL) {
 		log_msg(LOG_ERROR, "ticket mail: store_tickets_mail_setup was "
 			"not called");
 		return DF_EINTERNAL;
 	}
-	return store_outbox_enqueue_reply(t->requester_email, NULL,
+	rc = mactoken_reply_address(mail_cfg.key, mail_cfg.keylen,
+		mail_cfg.reply_base, t->id, reply_to, sizeof(reply_to));
+	if (rc != 0) {
+		log_msg(LOG_ERROR, "ticket mail: no reply address from "
+			"support_reply_address: %s", df_strerror(rc));
+		return rc;
+	}
+	return store_outbox_enqueue_reply(t->requester_email, reply_to,
 		m->subject, m->body, template);
 }
 
