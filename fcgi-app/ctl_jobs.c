@@ -24,6 +24,7 @@
 #include "store/jobs.h"
 #include "store/license_cull.h"
 #include "store/purge.h"
+#include "store/sla.h"
 #include "store/tickets.h"
 #include "store/csat.h"
 
@@ -33,6 +34,7 @@
 #define MAIL_JOB_LIMIT 1000         /* messages per mail-send run */
 #define PURGE_BATCH 500             /* rows per DELETE */
 #define AUTOCLOSE_BATCH 100         /* tickets per transaction */
+#define SLA_BREACH_BATCH 200        /* targets per transaction */
 
 /* license-cull: floating machines silent past their plan's heartbeat
  * window (store/license_cull.h says the rule), each one locked with SKIP
@@ -120,6 +122,33 @@ static int job_tickets_autoclose(struct arena *a, const struct config *cfg,
 	return rc;
 }
 
+/* sla-breach: running SLA targets past their due time are marked
+ * breached, each with an audit row (store_sla_breach_batch: SKIP LOCKED,
+ * never twice). Each one marked counts in the workers' shared segment:
+ * devforge_support_sla_breaches_total on /metrics. */
+static int job_sla_breach(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	size_t total = 0, n = SLA_BREACH_BATCH;
+	int rc = 0;
+
+	(void)cfg;
+	while (n == SLA_BREACH_BATCH && !ctl_loop_stopped()) {
+		arena_reset(a);
+		rc = store_sla_breach_batch(a, now, SLA_BREACH_BATCH, &n);
+		if (rc != 0)
+			break;
+		total += n;
+		/* Counted per committed batch: a later batch's failure does
+		 * not undo these. */
+		shm_count(SHM_C_SLA_BREACHES, n);
+	}
+	snprintf(detail, len, "%zu SLA targets marked breached%s", total,
+		shm_current == NULL ? " (no shared segment: not counted in "
+		"/metrics)" : "");
+	return rc;
+}
+
 /* csat-send: the satisfaction survey of each ticket resolved 24 h ago
  * (store_csat_send_batch: one survey per ticket, decided by its row's
  * primary key, so two runners send one), mailed through the outbox. */
@@ -153,6 +182,7 @@ static const struct ctl_job jobs[] = {
 	{ "mail-send", job_mail_send },
 	{ "purge-tokens", job_purge_tokens },
 	{ "tickets-autoclose", job_tickets_autoclose },
+	{ "sla-breach", job_sla_breach },
 	{ "csat-send", job_csat_send },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))

@@ -11,7 +11,9 @@
 #        ours, used by the benchmark to add its minimal responder),
 #        DF_DB_BUFFER_POOL (MariaDB's InnoDB buffer pool, 64M: enough for
 #        the demo catalogue; the benchmark's 60,000 extensions want 1G),
-#        DF_STRIPE_PORT (the Stripe stand-in, tests/stripe/; DF_PORT+7).
+#        DF_STRIPE_PORT (the Stripe stand-in, tests/stripe/; DF_PORT+7),
+#        DF_JOBS (1: run `devforgectl jobs run` in the background, a pass
+#        every 30 s, as a timer would; 0: not, as scripts/test wants).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,6 +35,7 @@ DF_FRONT=${DF_FRONT:-lighttpd}
 DF_FRONT_EXTRA=${DF_FRONT_EXTRA:-}
 DF_DB_BUFFER_POOL=${DF_DB_BUFFER_POOL:-64M}
 DF_STRIPE_PORT=${DF_STRIPE_PORT:-$((${DF_PORT//[!0-9]/} + 7))}
+DF_JOBS=${DF_JOBS:-1}
 
 S=$DF_STACK_DIR
 LOGS=$S/logs
@@ -56,6 +59,7 @@ AP_PID=$AP_DIR/httpd.pid
 # which must reach the pool socket and docs/ (see pool_start).
 AP_USER=daemon
 STRIPE_PID=$S/stripe.pid
+JOBS_PID=$S/jobs.pid
 
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
@@ -79,6 +83,10 @@ check_knobs() {
 	case $DF_SEED in
 	0 | 1 | '') ;;
 	*) die "DF_SEED must be 0 or 1, not '$DF_SEED'" ;;
+	esac
+	case $DF_JOBS in
+	0 | 1) ;;
+	*) die "DF_JOBS must be 0 or 1, not '$DF_JOBS'" ;;
 	esac
 	# sun_path holds 108 bytes with its NUL.
 	[ "${#DB_SOCK}" -lt 100 ] ||
@@ -605,6 +613,45 @@ lighttpd_stop() {
 	rm -f "$LT_PID"
 }
 
+# ---------------------------------------------------------------- jobs
+
+# The periodic jobs (auto-close, mail, purges, SLA breaches...) as
+# production runs them from a timer: `devforgectl jobs run` without
+# --once makes a pass every 30 s until SIGTERM. Its output goes to
+# logs/jobs.log; the stack's mail lands in the maildir as it is queued.
+jobs_running() { pid_alive "$JOBS_PID" devforgectl; }
+
+jobs_start() {
+	local pid
+	if [ "$DF_JOBS" != 1 ]; then
+		say "jobs runner off (DF_JOBS=0)"
+		return 0
+	fi
+	if jobs_running; then
+		say "jobs runner already running (pid $(pid_of "$JOBS_PID"))"
+		return 0
+	fi
+	rm -f "$JOBS_PID"
+	"${APP_ENV[@]}" setsid "$DF_BUILD_DIR/devforgectl" -c "$CONF" jobs run \
+		</dev/null >>"$LOGS/jobs.log" 2>&1 9>&- &
+	pid=$!
+	echo "$pid" >"$JOBS_PID"
+	sleep 0.2
+	if ! running "$pid"; then
+		show_log "$LOGS/jobs.log"
+		die "the jobs runner (devforgectl jobs run) exited at once"
+	fi
+	say "jobs runner up (pid $pid, a pass every 30 s, $LOGS/jobs.log)"
+}
+
+jobs_stop() {
+	if jobs_running; then
+		stop_pid "jobs runner" "$(pid_of "$JOBS_PID")"
+		say "jobs runner stopped"
+	fi
+	rm -f "$JOBS_PID"
+}
+
 # ---------------------------------------------------------------- front: Apache
 
 apache_start() {
@@ -767,6 +814,7 @@ cmd_start() {
 	pool_start
 	front_start
 	wait_health
+	jobs_start
 	cat <<EOF
 
 Dev Forge is up ($DF_FRONT in front, $DF_WORKERS workers):
@@ -782,6 +830,7 @@ EOF
 
 cmd_stop() {
 	lock
+	jobs_stop
 	front_stop
 	pool_stop
 	stripe_stop
@@ -832,6 +881,11 @@ cmd_status() {
 	else
 		echo "stripe    stand-in stopped"
 		rc=3
+	fi
+	if jobs_running; then
+		echo "jobs      running (pid $(pid_of "$JOBS_PID"), $LOGS/jobs.log)"
+	else
+		echo "jobs      not running (DF_JOBS=0 starts none)"
 	fi
 	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
 		"http://127.0.0.1:$DF_PORT/health" || true)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include "bizhours.h"
 #include "err.h"
 
 struct arena;
@@ -36,5 +37,98 @@ DF_MUST_CHECK int store_sla_requester_replied(struct arena *a,
  * resolution cycle; closed stops what still runs. */
 DF_MUST_CHECK int store_sla_status_changed(struct arena *a, int64_t ticket_id,
 	const char *from, const char *to, time_t now);
+
+/* Jobs: marks breached_at = due_at on running targets whose due_at <=
+ * now (SKIP LOCKED, up to max), an audit row "support.sla_breached" per
+ * target; *n marked. Idempotent: a marked target is not marked again.
+ * Its own transaction. */
+DF_MUST_CHECK int store_sla_breach_batch(struct arena *a, time_t now,
+	size_t max, size_t *n);
+
+/* --- the admin's calendars and policies */
+
+struct store_sla_holiday {
+	const char *date;          /* YYYY-MM-DD (local) */
+	const char *name;          /* may be NULL */
+};
+
+struct store_sla_calendar {
+	int64_t id;
+	const char *name;
+	const char *time_zone;
+	struct bizhours_span *hours;
+	size_t nhours;
+	struct store_sla_holiday *holidays;
+	size_t nholidays;
+	const char *created_at;    /* RFC 3339 */
+	const char *updated_at;
+};
+
+/* Every calendar with its hours and holidays, by id. */
+DF_MUST_CHECK int store_sla_calendars(struct arena *a,
+	struct store_sla_calendar **out, size_t *n);
+/* One calendar; DF_ENOTFOUND. lock: FOR UPDATE (inside a transaction). */
+DF_MUST_CHECK int store_sla_calendar_get(struct arena *a, int64_t id,
+	int lock, struct store_sla_calendar *out);
+/* Writes a checked calendar whole, inside the caller's transaction:
+ * in->id 0 inserts (*id the new id), else replaces that calendar's name,
+ * zone, hours and holidays. DF_ECONFLICT: the name is taken;
+ * DF_ENOTFOUND: no such calendar. */
+DF_MUST_CHECK int store_sla_calendar_save(const struct store_sla_calendar *in,
+	time_t now, int64_t *id);
+/* DF_ENOTFOUND, or DF_ECONFLICT while a policy uses it. */
+DF_MUST_CHECK int store_sla_calendar_delete(int64_t id);
+
+#define STORE_SLA_NO_TARGET (-1)
+
+struct store_sla_policy {
+	int64_t id;
+	const char *name;
+	int64_t position;
+	int64_t calendar_id;       /* 0: around the clock */
+	const char *match_priority; /* NULL: any */
+	const char *match_category;
+	const char *match_plan;    /* a plan code or "none" */
+	int64_t first_reply_minutes; /* STORE_SLA_NO_TARGET: not measured */
+	int64_t next_reply_minutes;
+	int64_t resolution_minutes;
+	const char *created_at;
+	const char *updated_at;
+};
+
+/* Every policy in matching order. */
+DF_MUST_CHECK int store_sla_policies(struct arena *a,
+	struct store_sla_policy **out, size_t *n);
+DF_MUST_CHECK int store_sla_policy_get(struct arena *a, int64_t id, int lock,
+	struct store_sla_policy *out);
+/* in->id 0 inserts (*id the new id), else updates every field of it.
+ * DF_ECONFLICT: the name or position is taken; DF_ENOTFOUND. The caller
+ * has checked calendar_id exists. */
+DF_MUST_CHECK int store_sla_policy_save(const struct store_sla_policy *in,
+	time_t now, int64_t *id);
+/* DF_ENOTFOUND. Tickets under it keep their targets (sla_policy_id
+ * becomes NULL; later cycles are not measured). */
+DF_MUST_CHECK int store_sla_policy_delete(int64_t id);
+
+/* --- one ticket's service levels, for staff */
+
+struct store_sla_target {
+	const char *metric;        /* first_reply / next_reply / resolution */
+	int64_t seq;
+	int64_t target_minutes;
+	const char *started_at;    /* RFC 3339 */
+	const char *due_at;        /* NULL while paused or stopped */
+	const char *paused_at;     /* non-NULL: paused */
+	int64_t remaining_s;       /* while paused */
+	const char *achieved_at;
+	const char *breached_at;
+	const char *stopped_at;    /* no longer measured (resolved, closed) */
+};
+
+/* The ticket's policy (*policy_id 0 and *policy_name NULL when none)
+ * and its targets by metric and cycle. DF_ENOTFOUND: no such ticket. */
+DF_MUST_CHECK int store_sla_ticket(struct arena *a, int64_t ticket_id,
+	int64_t *policy_id, const char **policy_name,
+	struct store_sla_target **out, size_t *n);
 
 #endif

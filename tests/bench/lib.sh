@@ -4,6 +4,10 @@
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
+# The stacks a benchmark starts run no periodic jobs (scripts/stack.sh
+# DF_JOBS): a pass mid-measurement would be noise.
+export DF_JOBS=0
+
 # A busy machine hides the worker's own cost (contention slows the
 # baseline as much as ours, and the ratios look better than they are):
 # bench_wait_quiet waits up to BENCH_QUIET_WAIT seconds (120) for the

@@ -43,6 +43,7 @@ export DF_WORKERS=${DF_WORKERS:-4}
 export DF_FRONT=lighttpd
 # The demo catalogue: the marketplace targets browse and search it.
 export DF_SEED=1
+export DF_JOBS=0     # no periodic jobs touching the database mid-run
 DURATION=${BENCH_DURATION:-10}
 ROUNDS=${BENCH_ROUNDS:-3}
 THREADS=${BENCH_THREADS:-2}

@@ -315,6 +315,7 @@ Test(metrics, counters_from_segment)
 	shm_count(SHM_C_DB_RECONNECTS, 9);
 	shm_count(SHM_C_DB_UNAVAILABLE, 10);
 	shm_count(SHM_C_DB_STMT_TIMEOUTS, 13);
+	shm_count(SHM_C_SLA_BREACHES, 14);
 	seg->created_unix = 1764270000;
 	text = render(&len);
 	cr_assert_eq(value_of(text, "devforge_cache_hits_total"), 11);
@@ -335,6 +336,7 @@ Test(metrics, counters_from_segment)
 	cr_assert_eq(value_of(text, "devforge_db_reconnects_total"), 9);
 	cr_assert_eq(value_of(text, "devforge_db_unavailable_total"), 10);
 	cr_assert_eq(value_of(text, "devforge_db_statement_timeouts_total"), 13);
+	cr_assert_eq(value_of(text, "devforge_support_sla_breaches_total"), 14);
 	cr_assert_eq(value_of(text, "devforge_shm_created_timestamp_seconds"),
 		1764270000);
 	assert_exposition_ok(text, len);
@@ -355,6 +357,7 @@ Test(metrics, every_family_has_help_and_type_once)
 		"devforge_cache_misses_total counter",
 		"devforge_downloads_sync_writes_total counter",
 		"devforge_downloads_flush_failures_total counter",
+		"devforge_support_sla_breaches_total counter",
 		"devforge_downloads_pending gauge",
 		"devforge_ratelimit_refused_total counter",
 		"devforge_logins_total counter",
