@@ -321,6 +321,19 @@ Test(macros, an_internal_macro_is_a_note_never_mailed_to_the_requester)
 		" INSTR(body, CONCAT('Escalated #', %ld, ' ')) > 0", ticket), 0);
 	cr_assert_eq(desk_sql_long("SELECT first_replied_at IS NULL FROM"
 		" support_tickets WHERE id = %ld", ticket), 1);
+	/* The requester reads the ticket without the note. */
+	{
+		char path[128];
+
+		snprintf(path, sizeof(path), "/api/v1/support/tickets/%ld", ticket);
+		client_call("GET", path, req.auth, NULL, &r);
+		o = client_expect_json(&r, 200);
+		msgs = json_object_object_get(o, "messages");
+		cr_assert_eq(json_object_array_length(msgs), 1);
+		cr_assert(strstr(r.body, "Escalated") == NULL, "%s", r.body);
+		json_object_put(o);
+		client_free(&r);
+	}
 	desk_user_free(&req);
 	desk_user_free(&staff);
 }
