@@ -26,6 +26,7 @@
 #include "store/purge.h"
 #include "store/sla.h"
 #include "store/tickets.h"
+#include "store/csat.h"
 
 #define JOBS_POLL_S 30              /* between passes: a fraction of the
                                        least heartbeat window (60 s) */
@@ -148,6 +149,28 @@ static int job_sla_breach(struct arena *a, const struct config *cfg,
 	return rc;
 }
 
+/* csat-send: the satisfaction survey of each ticket resolved 24 h ago
+ * (store_csat_send_batch: one survey per ticket, decided by its row's
+ * primary key, so two runners send one), mailed through the outbox. */
+#define CSAT_BATCH 100
+static int job_csat_send(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	size_t total = 0, n = CSAT_BATCH;
+	int rc = 0;
+
+	while (n == CSAT_BATCH && !ctl_loop_stopped()) {
+		arena_reset(a);
+		rc = store_csat_send_batch(a, cfg->public_url, now, CSAT_BATCH,
+			&n);
+		total += n;
+		if (rc != 0)
+			break;
+	}
+	snprintf(detail, len, "%zu surveys sent", total);
+	return rc;
+}
+
 struct ctl_job {
 	const char *name;
 	ctl_job_fn fn;
@@ -160,6 +183,7 @@ static const struct ctl_job jobs[] = {
 	{ "purge-tokens", job_purge_tokens },
 	{ "tickets-autoclose", job_tickets_autoclose },
 	{ "sla-breach", job_sla_breach },
+	{ "csat-send", job_csat_send },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 

@@ -36,6 +36,10 @@ extern const struct route_table api_license_keys_table;
 extern const struct route_table api_license_admin_table;
 extern const struct route_table api_tickets_table;
 extern const struct route_table api_support_sla_table;
+/* The support desk's macros, CSAT answers and staff reports. */
+extern const struct route_table api_macros_table;
+extern const struct route_table api_csat_table;
+extern const struct route_table api_support_reports_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];

@@ -34,6 +34,10 @@ const struct route_table *const api_tables[] = {
 	&api_license_admin_table,
 	&api_tickets_table,
 	&api_support_sla_table,
+	/* Support desk: macros, CSAT, reports. */
+	&api_macros_table,
+	&api_csat_table,
+	&api_support_reports_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
