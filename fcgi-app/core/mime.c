@@ -1478,6 +1478,9 @@ char *mime_html_text(struct arena *a, const char *s, size_t n)
 			i = j;
 		}
 	}
+	/* Every line ends in '\n', so the pass below never writes past
+	 * what it reads. */
+	sb_putc(&t.b, '\n');
 	out = sb_done(&t.b);
 	if (!out)
 		return NULL;
