@@ -34,6 +34,7 @@ extern const struct route_table api_orders_table;
 extern const struct route_table api_licenses_table;
 extern const struct route_table api_license_keys_table;
 extern const struct route_table api_license_admin_table;
+extern const struct route_table api_tickets_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];
