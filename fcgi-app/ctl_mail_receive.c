@@ -45,9 +45,9 @@ void ctl_mail_receive_usage(FILE *f)
 		"Delivered-To and X-Original-To; From must be the requester's\n"
 		"e-mail; quoted history and signatures are stripped. A message\n"
 		"it cannot place (no_token, forged_token, unknown_ticket,\n"
-		"sender_mismatch, malformed, empty_body, too_large) is kept in\n"
-		"support_mail_dead_letters. A second delivery of one Message-ID\n"
-		"adds nothing.\n"
+		"sender_mismatch, malformed, empty_body, too_large, auto_reply)\n"
+		"is kept in support_mail_dead_letters. A second delivery of one\n"
+		"Message-ID adds nothing.\n"
 		"\n"
 		"Exit status: 0 placed, duplicate or kept as a dead letter (the\n"
 		"MTA must not bounce it); 75 (EX_TEMPFAIL) the database could not\n"
@@ -239,6 +239,9 @@ static int place(struct receive *r, int over)
 		return dead(r, MAIL_DEAD_NO_TOKEN, NULL);
 	if (rc != 0)
 		return dead(r, MAIL_DEAD_FORGED_TOKEN, NULL);
+	if (r->msg.auto_reply)
+		return dead(r, MAIL_DEAD_AUTO_REPLY, "sent by a program "
+			"(Auto-Submitted, X-Autoreply or Precedence)");
 	rc = store_tickets_get(r->a, r->ticket_id, 0, &t);
 	if (rc == DF_ENOTFOUND)
 		return dead(r, MAIL_DEAD_UNKNOWN_TICKET, NULL);

@@ -1596,6 +1596,15 @@ int mime_parse(struct arena *a, const char *raw, size_t len, struct mime_msg *ms
 		if (n == 1)
 			msg->from = addrs[0];
 	}
+	h = find_hdr(&top, "Auto-Submitted");
+	if (h && !(h->vl >= 2 && strncasecmp(h->value, "no", 2) == 0 &&
+	    (h->vl == 2 || h->value[2] == ';' || is_wsp(h->value[2]))))
+		msg->auto_reply = 1;
+	if (find_hdr(&top, "X-Autoreply") != NULL)
+		msg->auto_reply = 1;
+	h = find_hdr(&top, "Precedence");
+	if (h && slice_ieq(h->value, h->vl, "auto_reply"))
+		msg->auto_reply = 1;
 	h = find_hdr(&top, "Message-ID");
 	if (h)
 		msg->message_id = msg_id(a, h->value);

@@ -38,6 +38,10 @@ struct mime_msg {
 	const char *text;            /* the body text, UTF-8, LF line ends,
 	                                never NULL ("" without a text part) */
 	int html;                    /* 1: text came from a text/html part */
+	int auto_reply;              /* 1: sent by a program, not a person:
+	                                Auto-Submitted other than "no"
+	                                (RFC 3834), X-Autoreply, or
+	                                Precedence auto_reply */
 	const char *error;           /* why DF_EINVAL, static text */
 };
 

@@ -18,6 +18,9 @@
 #define MAIL_DEAD_MALFORMED "malformed"
 #define MAIL_DEAD_EMPTY_BODY "empty_body"
 #define MAIL_DEAD_TOO_LARGE "too_large"
+/* An out-of-office or other program's answer (RFC 3834): kept, never
+ * added, so it cannot reopen a ticket or start a mail loop. */
+#define MAIL_DEAD_AUTO_REPLY "auto_reply"
 
 struct store_mail_dead {
 	const char *reason;       /* one of the MAIL_DEAD_* */

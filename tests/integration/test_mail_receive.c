@@ -4,8 +4,8 @@
  * 2047 subject, an iso-8859-1 body) lands on its ticket as exactly the
  * text the writer typed; a second delivery of one message adds nothing;
  * a forged token, another sender, malformed MIME, no token, an unknown
- * ticket, an empty reply and an oversized message each end as a dead
- * letter with their reason and add nothing; a reply to a closed ticket
+ * ticket, an empty reply, an out-of-office answer and an oversized
+ * message each end as a dead letter with their reason and add nothing; a reply to a closed ticket
  * makes a linked follow-up; a database that is down makes the MTA retry
  * (75). Each fixture gets the ticket's signed reply address (minted here
  * with the stack's jwt_secret, as the ticket mail does), the requester's
@@ -473,6 +473,23 @@ Test(mail_receive, only_quoted_history_is_an_empty_body_dead_letter)
 		"Subject: Re: x\n\nOn Mon, Dec 7, 2026 at 10:15 AM Support <%s> "
 		"wrote:\n> old text\n", p.email, addr, mid, addr);
 	expect_dead(&p, id, raw, mid, "empty_body");
+	free(p.auth);
+}
+
+Test(mail_receive, out_of_office_reply_is_kept_and_adds_nothing)
+{
+	struct person p;
+	char addr[256], raw[1024], mid[64];
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	reply_address(id, addr, sizeof(addr));
+	snprintf(mid, sizeof(mid), "%s@example.com", client_unique("ooo"));
+	snprintf(raw, sizeof(raw), "From: <%s>\nTo: <%s>\nMessage-ID: <%s>\n"
+		"Auto-Submitted: auto-replied\nSubject: Out of office\n\n"
+		"I am away until Monday.\n", p.email, addr, mid);
+	expect_dead(&p, id, raw, mid, "auto_reply");
 	free(p.auth);
 }
 

@@ -333,3 +333,61 @@ Test(mime, bare_lf_crlf_and_mbox_from_line)
 	cr_assert_str_eq(m.text, "body\n");
 	cr_assert_null(m.message_id);
 }
+
+Test(mime, auto_replies_are_marked)
+{
+	struct mime_msg m;
+
+	cr_assert_eq(parse_str("From: a@b.c\nAuto-Submitted: auto-replied\n\nOut of office\n",
+		&m), 0);
+	cr_assert_eq(m.auto_reply, 1);
+	cr_assert_eq(parse_str("From: a@b.c\nAuto-Submitted: no\n\nhi\n", &m), 0);
+	cr_assert_eq(m.auto_reply, 0);
+	cr_assert_eq(parse_str("From: a@b.c\nAuto-Submitted: No (typed)\n\nhi\n", &m), 0);
+	cr_assert_eq(m.auto_reply, 0);
+	cr_assert_eq(parse_str("From: a@b.c\nX-Autoreply: yes\n\nhi\n", &m), 0);
+	cr_assert_eq(m.auto_reply, 1);
+	cr_assert_eq(parse_str("From: a@b.c\nPrecedence: auto_reply\n\nhi\n", &m), 0);
+	cr_assert_eq(m.auto_reply, 1);
+	cr_assert_eq(parse_fixture("gmail_reply.eml", &m), 0);
+	cr_assert_eq(m.auto_reply, 0);
+}
+
+/* The fixture with its text/plain part renamed away, so the reader falls
+ * back to the HTML part. */
+static int parse_fixture_html(const char *name, struct mime_msg *msg)
+{
+	char path[1024], rel[256];
+	char *raw, *p;
+	int rc;
+
+	snprintf(rel, sizeof(rel), "tests/mail/%s", name);
+	unit_shipped_path(path, sizeof(path), rel);
+	raw = unit_slurp(path);
+	p = strstr(raw, "Content-Type: text/plain");
+	cr_assert_not_null(p);
+	memcpy(p + strlen("Content-Type: text/"), "xlain", 5);
+	p = arena_memdup(a, raw, strlen(raw));
+	rc = mime_parse(a, p, strlen(raw), msg);
+	free(raw);
+	return rc;
+}
+
+Test(mime, html_parts_of_gmail_and_outlook_strip_to_the_same_text)
+{
+	struct mime_msg m;
+
+	cr_assert_eq(parse_fixture_html("gmail_reply.eml", &m), 0, "%s", m.error);
+	cr_assert_eq(m.html, 1);
+	cr_assert_str_eq(stripped(&m),
+		"Hi,\n\nThanks \xE2\x80\x94 the licence key works now on my laptop, "
+		"but the desktop still says \"machine limit reached\" when I start "
+		"the extension after the update to 2.4.1. Could you reset the "
+		"activations?\n\nBest,\nJane", "%s", m.text);
+	cr_assert_eq(parse_fixture_html("outlook_reply.eml", &m), 0, "%s", m.error);
+	cr_assert_eq(m.html, 1);
+	cr_assert_str_eq(stripped(&m),
+		"Hello,\n\nI attached nothing this time, sorry. The error is still "
+		"there: \xE2\x80\x9CSignature invalid\xE2\x80\x9D. It happens on "
+		"Windows 11 only.\n\nKind regards\nJane Doe", "%s", m.text);
+}
