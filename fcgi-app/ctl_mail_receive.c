@@ -51,7 +51,7 @@ void ctl_mail_receive_usage(FILE *f)
 		"\n"
 		"Exit status: 0 placed, duplicate or kept as a dead letter (the\n"
 		"MTA must not bounce it); 75 (EX_TEMPFAIL) the database could not\n"
-		"take it (the MTA retries); 1 standard input could not be read.\n"
+		"take it, or standard input could not be read (the MTA retries).\n"
 		"\n"
 		"Postfix master.cf:\n"
 		"  devforge unix - n n - - pipe flags=Rq user=devforge\n"
@@ -310,9 +310,10 @@ int ctl_mail_receive(const struct config *cfg, FILE *in)
 	int over, rc;
 
 	if (read_all(in, &raw, &len, &over) != 0) {
+		/* The MTA still holds it: let it try again. */
 		fprintf(stderr, "devforgectl: mail-receive: cannot read the "
 			"message from standard input\n");
-		return 1;
+		return CTL_MAIL_RECEIVE_TEMPFAIL;
 	}
 	memset(&r, 0, sizeof(r));
 	r.a = arena_new(1 << 20);

@@ -26,8 +26,8 @@ void ctl_mail_receive_usage(FILE *f);
 /* Reads one message from in and places it. Exit status 0 when it was
  * added to a ticket, was a duplicate, or was kept as a dead letter (the
  * MTA must neither bounce nor retry it); CTL_MAIL_RECEIVE_TEMPFAIL when
- * the database could not take it (the MTA retries); 1 when the input
- * could not be read. */
+ * the database could not take it or the input could not be read (the
+ * MTA retries). */
 int ctl_mail_receive(const struct config *cfg, FILE *in);
 
 #endif
