@@ -1386,6 +1386,9 @@ char *mime_html_text(struct arena *a, const char *s, size_t n)
 			}
 			if (strcmp(name, "br") == 0) {
 				ht_newline(&t);
+			} else if ((strcmp(name, "td") == 0 ||
+			    strcmp(name, "th") == 0) && !t.bol) {
+				t.space = 1;    /* cells of a row apart */
 			} else if (tag_is(name, block_tags)) {
 				if (!t.bol)
 					ht_newline(&t);

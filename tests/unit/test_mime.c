@@ -254,6 +254,16 @@ Test(mime, html_only_message_becomes_text_with_quotes_marked)
 		"second line\n> old text\n> more\n");
 }
 
+Test(mime, outlook_desktop_paragraphs_and_table_cells)
+{
+	const char *h = "<p class=MsoNormal>Hello<o:p></o:p></p>"
+		"<p class=MsoNormal><o:p>&nbsp;</o:p></p>"
+		"<p class=MsoNormal>World</p><table><tr><td>a</td><td>b</td></tr></table>";
+	char *s = mime_html_text(a, h, strlen(h));
+
+	cr_assert_str_eq(s, "Hello\n\nWorld\na b\n");
+}
+
 Test(mime, plain_preferred_and_attachments_skipped)
 {
 	struct mime_msg m;
