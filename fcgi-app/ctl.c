@@ -25,6 +25,7 @@
 #include "ctl_jobs.h"
 #include "ctl_packages.h"
 #include "ctl_mail.h"
+#include "ctl_mail_receive.h"
 #include "ctl_keys.h"
 #include "ctl_orders.h"
 #include "ctl_webhooks.h"
@@ -70,6 +71,7 @@ static void usage(FILE *f)
 		"usage: %s [-c CONF] migrate [--status]\n"
 		"       %s [-c CONF] check-config\n"
 		"       %s [-c CONF] mail-send [--once] [--limit N]\n"
+		"       %s [-c CONF] mail-receive [--help] < MESSAGE\n"
 		"       %s [-c CONF] webhooks-send [--once [--now T]]\n"
 		"       %s [-c CONF] create-admin --email E --username U "
 		"[--password-file F]\n"
@@ -100,6 +102,10 @@ static void usage(FILE *f)
 		"                     when a delivery failed (it stays queued and\n"
 		"                     is retried with backoff); --limit N caps\n"
 		"                     the messages per pass (default %d)\n"
+		"  mail-receive       add the e-mail reply on stdin to its\n"
+		"                     support ticket, or keep it as a dead\n"
+		"                     letter; exit 75 when the database cannot\n"
+		"                     take it (mail-receive --help)\n"
 		"  webhooks-send      deliver developers' webhook events, signed,\n"
 		"                     retrying with backoff for 3 days; without\n"
 		"                     --once it keeps polling until SIGTERM;\n"
@@ -145,6 +151,7 @@ static void usage(FILE *f)
 		"\n"
 		"  jobs:\n",
 		prog, /* jobs */
+		prog, /* mail-receive */
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
 		prog, prog, prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
@@ -575,6 +582,7 @@ int main(int argc, char **argv)
 	struct ctl_mail_opts mail_opts = { 0, CTL_MAIL_LIMIT_DEFAULT };
 	struct ctl_webhooks_opts hook_opts = { 0, 0 };
 	struct ctl_jobs_opts jobs_opts = { 0 };
+	struct ctl_mail_receive_opts receive_opts = { 0 };
 	struct ctl_admin_opts admin_opts;
 	struct ctl_catalogue_opts cat_opts;
 	struct ctl_keys_opts keys_opts;
@@ -615,6 +623,16 @@ int main(int argc, char **argv)
 		if (ctl_mail_parse(argc, argv, &optind, &mail_opts) != 0) {
 			usage(stderr);
 			return EXIT_USAGE;
+		}
+	} else if (strcmp(cmd, "mail-receive") == 0) {
+		if (ctl_mail_receive_parse(argc, argv, &optind,
+		    &receive_opts) != 0) {
+			ctl_mail_receive_usage(stderr);
+			return EXIT_USAGE;
+		}
+		if (receive_opts.help) {
+			ctl_mail_receive_usage(stdout);
+			return EXIT_OK;
 		}
 	} else if (strcmp(cmd, "webhooks-send") == 0) {
 		if (ctl_webhooks_parse(argc, argv, &optind, &hook_opts) != 0) {
@@ -678,7 +696,10 @@ int main(int argc, char **argv)
 
 	if (config_load(&cfg, conf, environ, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		return EXIT_ERROR;
+		/* An MTA keeps mail it may retry: a configuration being
+		 * fixed must not bounce customers' replies. */
+		return strcmp(cmd, "mail-receive") == 0 ?
+			CTL_MAIL_RECEIVE_TEMPFAIL : EXIT_ERROR;
 	}
 	/* The jobs runner culls by clock_now(): a test moves it for one run
 	 * with DEVFORGE_CLOCK_OFFSET_SECONDS. */
@@ -693,6 +714,8 @@ int main(int argc, char **argv)
 		rc = check_config(&cfg);
 	else if (strcmp(cmd, "mail-send") == 0)
 		rc = ctl_mail_send(&cfg, &mail_opts);
+	else if (strcmp(cmd, "mail-receive") == 0)
+		rc = ctl_mail_receive(&cfg, stdin);
 	else if (strcmp(cmd, "webhooks-send") == 0)
 		rc = ctl_webhooks_send(&cfg, &hook_opts);
 	else if (strcmp(cmd, "jobs") == 0)

@@ -1,0 +1,590 @@
+/* E-mail replies to tickets through `devforgectl mail-receive` against
+ * the stack's MariaDB, read back through the front server: each message
+ * shape of tests/mail/ (Gmail, Outlook, Apple Mail, Thunderbird, an RFC
+ * 2047 subject, an iso-8859-1 body) lands on its ticket as exactly the
+ * text the writer typed; a second delivery of one message adds nothing;
+ * a forged token, another sender, malformed MIME, no token, an unknown
+ * ticket, an empty reply, an out-of-office answer and an oversized
+ * message each end as a dead letter with their reason and add nothing; a reply to a closed ticket
+ * makes a linked follow-up; a database that is down makes the MTA retry
+ * (75). Each fixture gets the ticket's signed reply address (minted here
+ * with the stack's jwt_secret, as the ticket mail does), the requester's
+ * address and a Message-ID of its own. */
+#define _GNU_SOURCE /* strcasestr */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include "client.h"
+#include "mactoken.h"
+
+#define TICKETS "/api/v1/support/tickets"
+#define FIXTURE_REPLY "support+t0.000000000000000000000000@devforge.dev"
+#define FIXTURE_FORGED "support+tNNN.deadbeefdeadbeefdeadbeef@devforge.dev"
+#define FIXTURE_FROM "jane.doe@example.com"
+
+TestSuite(mail_receive);
+
+static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static long sql_long(const char *fmt, ...)
+{
+	char q[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(q, sizeof(q), fmt, ap);
+	va_end(ap);
+	return client_sql_long(q);
+}
+
+struct person {
+	char pid[37];
+	char *auth;
+	char email[160];
+};
+
+static void person_new(struct person *p)
+{
+	char *email;
+
+	cr_assert_eq(client_user("user", p->pid), 0, "cannot create a user");
+	p->auth = client_bearer(p->pid, "user", 1);
+	email = client_sqlf("SELECT email FROM users WHERE public_id = '%s'",
+		p->pid);
+	cr_assert_not_null(email);
+	snprintf(p->email, sizeof(p->email), "%s", email);
+	free(email);
+}
+
+static long ticket_new(const struct person *p)
+{
+	struct client_resp r;
+	struct json_object *o, *v;
+	long id;
+
+	client_call("POST", TICKETS, p->auth, "{\"subject\":\"Licence not "
+		"accepted on second machine\",\"body\":\"It does not work.\","
+		"\"category\":\"technical\"}", &r);
+	o = client_expect_json(&r, 201);
+	cr_assert(json_object_object_get_ex(o, "id", &v));
+	id = json_object_get_int64(v);
+	json_object_put(o);
+	client_free(&r);
+	return id;
+}
+
+/* The ticket's signed reply address, as the ticket mail writes it. */
+static void reply_address(long id, char *out, size_t cap)
+{
+	char key[512];
+	char *base = client_config("support_reply_address", "support@devforge.dev");
+	size_t klen = client_jwt_secret(key, sizeof(key));
+
+	cr_assert_eq(mactoken_reply_address(key, klen, base, id, out, cap), 0);
+	free(base);
+}
+
+/* s with every from replaced by to (malloc'd; s freed). */
+static char *replace(char *s, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to), n = 0, o = 0;
+	char *p, *out;
+
+	for (p = s; (p = strstr(p, from)) != NULL; p += fl)
+		n++;
+	out = malloc(strlen(s) + n * (tl > fl ? tl - fl : 0) + 1);
+	cr_assert_not_null(out);
+	for (p = s;;) {
+		char *q = strstr(p, from);
+
+		if (q == NULL) {
+			strcpy(out + o, p);
+			break;
+		}
+		memcpy(out + o, p, (size_t)(q - p));
+		o += (size_t)(q - p);
+		memcpy(out + o, to, tl);
+		o += tl;
+		p = q + fl;
+	}
+	free(s);
+	return out;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *s;
+	long n;
+
+	cr_assert_not_null(f, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	s = malloc((size_t)n + 1);
+	cr_assert_not_null(s);
+	cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+/* tests/mail/<name> made out to ticket id from p, its Message-ID made
+ * unique (mid gets the bare id, without <>). */
+static char *fixture(const char *name, long id, const struct person *p,
+	char *mid, size_t midcap)
+{
+	const char *src = getenv("DEVFORGE_TEST_SRCDIR");
+	char path[1024], addr[256], tnum[32], *s, *h, *lt, *gt;
+	char prefix[64];
+
+	if (src != NULL)
+		snprintf(path, sizeof(path), "%s/tests/mail/%s", src, name);
+	else {
+		/* Run by hand from the build tree: beside this source. */
+		snprintf(path, sizeof(path), "%s", __FILE__);
+		*strrchr(path, '/') = '\0';
+		snprintf(path + strlen(path), sizeof(path) - strlen(path),
+			"/../mail/%s", name);
+	}
+	s = read_file(path);
+	reply_address(id, addr, sizeof(addr));
+	s = replace(s, FIXTURE_REPLY, addr);
+	snprintf(tnum, sizeof(tnum), "+t%ld.", id);
+	s = replace(s, "+tNNN.", tnum);
+	s = replace(s, FIXTURE_FROM, p->email);
+	/* A Message-ID of this run: "<" then a unique prefix. */
+	h = strncasecmp(s, "Message-ID:", 11) == 0 ? s :
+		strcasestr(s, "\nMessage-ID:");
+	cr_assert_not_null(h, "%s has no Message-ID", name);
+	lt = strchr(h, '<');
+	cr_assert_not_null(lt);
+	snprintf(prefix, sizeof(prefix), "<%s.", client_unique("mr"));
+	*lt = '\0';
+	{
+		char *rest = lt + 1, *out;
+		size_t n = strlen(s) + strlen(prefix) + strlen(rest) + 1;
+
+		out = malloc(n);
+		cr_assert_not_null(out);
+		snprintf(out, n, "%s%s%s", s, prefix, rest);
+		free(s);
+		s = out;
+	}
+	h = strstr(s, prefix);
+	gt = strchr(h, '>');
+	snprintf(mid, midcap, "%.*s", (int)(gt - h - 1), h + 1);
+	return s;
+}
+
+/* Pipes raw into devforgectl mail-receive; its exit status and output. */
+static int deliver_env(const char *env, const char *raw, size_t len, char **out)
+{
+	char path[256], cmd[1024];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/mail-%d-%s.eml",
+		client_env("DEVFORGE_TEST_STACK_DIR"), getpid(), client_unique("m"));
+	f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(raw, 1, len, f), len);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "%s %s -c '%s' mail-receive < '%s'", env,
+		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"), path);
+	rc = client_run(cmd, out);
+	unlink(path);
+	return rc;
+}
+
+static int deliver(const char *raw, char **out)
+{
+	return deliver_env("", raw, strlen(raw), out);
+}
+
+/* The ticket as its requester reads it. */
+static struct json_object *ticket_get(const struct person *p, long id)
+{
+	struct client_resp r;
+	struct json_object *o;
+	char path[128];
+
+	snprintf(path, sizeof(path), TICKETS "/%ld", id);
+	client_call("GET", path, p->auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	client_free(&r);
+	return o;
+}
+
+static size_t message_count(const struct person *p, long id)
+{
+	struct json_object *o = ticket_get(p, id), *msgs;
+	size_t n;
+
+	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
+	n = json_object_array_length(msgs);
+	json_object_put(o);
+	return n;
+}
+
+/* The last message of the ticket: its body (malloc'd), checked to be the
+ * requester's and via email. */
+static char *last_message(const struct person *p, long id, size_t *n)
+{
+	struct json_object *o = ticket_get(p, id), *msgs, *m, *author, *v;
+	char *body;
+
+	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
+	*n = json_object_array_length(msgs);
+	cr_assert(*n > 0);
+	m = json_object_array_get_idx(msgs, *n - 1);
+	cr_assert_str_eq(client_json_str(m, "via"), "email");
+	cr_assert(json_object_object_get_ex(m, "internal", &v));
+	cr_assert_eq(json_object_get_boolean(v), 0);
+	cr_assert(json_object_object_get_ex(m, "author", &author));
+	cr_assert_str_eq(client_json_str(author, "id"), p->pid);
+	body = strdup(client_json_str(m, "body"));
+	json_object_put(o);
+	return body;
+}
+
+/* A client's reply lands on its ticket as exactly the text typed. */
+static void expect_placed(const char *name, const char *want)
+{
+	struct person p;
+	char mid[160], *raw, *out, *body;
+	size_t n;
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	raw = fixture(name, id, &p, mid, sizeof(mid));
+	cr_assert_eq(deliver(raw, &out), 0, "%s: %s", name, out);
+	cr_assert(strstr(out, "added to ticket") != NULL, "%s: %s", name, out);
+	free(out);
+	body = last_message(&p, id, &n);
+	cr_assert_eq(n, 2, "%s: %zu messages", name, n);
+	cr_assert_str_eq(body, want, "%s", name);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM support_mail_dead_letters"
+		" WHERE message_id = '%s'", mid), 0);
+	cr_assert_eq(sql_long("SELECT COUNT(*) FROM support_ticket_messages"
+		" WHERE mail_message_id = '%s' AND ticket_id = %ld", mid, id), 1);
+	free(body);
+	free(raw);
+	free(p.auth);
+}
+
+Test(mail_receive, gmail_reply_lands_as_the_typed_text)
+{
+	expect_placed("gmail_reply.eml",
+		"Hi,\n\nThanks \xE2\x80\x94 the licence key works now on my laptop, "
+		"but the desktop still says \"machine limit reached\" when I start "
+		"the extension after the update to 2.4.1. Could you reset the "
+		"activations?\n\nBest,\nJane");
+}
+
+Test(mail_receive, outlook_reply_lands_as_the_typed_text)
+{
+	expect_placed("outlook_reply.eml",
+		"Hello,\n\nI attached nothing this time, sorry. The error is still "
+		"there: \xE2\x80\x9CSignature invalid\xE2\x80\x9D. It happens on "
+		"Windows 11 only.\n\nKind regards\nJane Doe");
+}
+
+Test(mail_receive, iphone_reply_lands_as_the_typed_text)
+{
+	expect_placed("iphone_reply.eml",
+		"Still the same after the reset. I restarted the editor twice and "
+		"it keeps asking for the key.");
+}
+
+Test(mail_receive, thunderbird_reply_lands_as_the_typed_text)
+{
+	expect_placed("thunderbird_reply.eml",
+		"Here it is, pasted inline: \"licence check failed: clock skew "
+		"3612 s\". The clock of that machine was one hour off; fixed now, "
+		"and it works. Thanks!");
+}
+
+Test(mail_receive, utf8_subject_reply_lands)
+{
+	expect_placed("utf8_subject.eml",
+		"Danke, die \xC3\x9C" "bersicht ist jetzt korrekt.");
+}
+
+Test(mail_receive, latin1_quoted_printable_reply_lands_as_utf8)
+{
+	expect_placed("latin1_qp.eml", "Sch\xC3\xB6ne Gr\xC3\xBC\xC3\x9F" "e aus "
+		"M\xC3\xBCnchen \xE2\x80\x93 the caf\xC3\xA9 laptop works now.");
+}
+
+Test(mail_receive, second_delivery_of_one_message_id_adds_nothing)
+{
+	struct person p;
+	char mid[160], *raw, *out;
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	raw = fixture("gmail_reply.eml", id, &p, mid, sizeof(mid));
+	cr_assert_eq(deliver(raw, &out), 0, "%s", out);
+	free(out);
+	cr_assert_eq(message_count(&p, id), 2);
+	cr_assert_eq(deliver(raw, &out), 0, "%s", out);
+	cr_assert(strstr(out, "duplicate") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(message_count(&p, id), 2);
+	free(raw);
+	free(p.auth);
+}
+
+Test(mail_receive, same_bytes_without_message_id_dedupe_by_hash)
+{
+	struct person p;
+	char addr[256], raw[1024], *out;
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	reply_address(id, addr, sizeof(addr));
+	snprintf(raw, sizeof(raw), "From: <%s>\nTo: <%s>\nSubject: Re: x %s\n\n"
+		"No Message-ID here.\n", p.email, addr, client_unique("nomid"));
+	cr_assert_eq(deliver(raw, &out), 0, "%s", out);
+	cr_assert(strstr(out, "added to ticket") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(deliver(raw, &out), 0, "%s", out);
+	cr_assert(strstr(out, "duplicate") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(message_count(&p, id), 2);
+	free(p.auth);
+}
+
+/* The dead letter of Message-ID mid: its reason (malloc'd) or NULL. */
+static char *dead_reason(const char *mid)
+{
+	return client_sqlf("SELECT reason FROM support_mail_dead_letters"
+		" WHERE message_id = '%s'", mid);
+}
+
+static void expect_dead(const struct person *p, long id, const char *raw,
+	const char *mid, const char *reason)
+{
+	char *out, *got;
+
+	cr_assert_eq(deliver(raw, &out), 0, "%s", out);
+	cr_assert(strstr(out, "dead letter") != NULL, "%s", out);
+	free(out);
+	got = dead_reason(mid);
+	cr_assert_not_null(got, "no dead letter for %s", mid);
+	cr_assert_str_eq(got, reason);
+	free(got);
+	/* Kept whole. */
+	cr_assert_eq(sql_long("SELECT LENGTH(raw) = %zu FROM"
+		" support_mail_dead_letters WHERE message_id = '%s'", strlen(raw),
+		mid), 1);
+	if (id > 0)
+		cr_assert_eq(message_count(p, id), 1);
+}
+
+Test(mail_receive, forged_token_is_a_dead_letter_and_adds_nothing)
+{
+	struct person p;
+	char mid[160], *raw;
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	raw = fixture("forged_token.eml", id, &p, mid, sizeof(mid));
+	expect_dead(&p, id, raw, mid, "forged_token");
+	free(raw);
+	free(p.auth);
+}
+
+Test(mail_receive, other_sender_is_a_dead_letter_and_adds_nothing)
+{
+	struct person p;
+	char mid[160], *raw;
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	raw = fixture("other_sender.eml", id, &p, mid, sizeof(mid));
+	expect_dead(&p, id, raw, mid, "sender_mismatch");
+	cr_assert_eq(sql_long("SELECT ticket_id FROM "
+		"support_mail_dead_letters WHERE message_id = '%s'", mid), id);
+	free(raw);
+	free(p.auth);
+}
+
+Test(mail_receive, malformed_mime_is_a_dead_letter_and_adds_nothing)
+{
+	struct person p;
+	char mid[160], *raw, *detail;
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	raw = fixture("malformed_mime.eml", id, &p, mid, sizeof(mid));
+	expect_dead(&p, id, raw, mid, "malformed");
+	detail = client_sqlf("SELECT detail FROM support_mail_dead_letters"
+		" WHERE message_id = '%s'", mid);
+	cr_assert_str_eq(detail, "multipart boundary never appears");
+	free(detail);
+	free(raw);
+	free(p.auth);
+}
+
+Test(mail_receive, no_token_and_unknown_ticket_are_dead_letters)
+{
+	struct person p;
+	char mid[160], addr[256], *raw;
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	raw = fixture("iphone_reply.eml", id, &p, mid, sizeof(mid));
+	reply_address(id, addr, sizeof(addr));
+	raw = replace(raw, addr, "support@devforge.dev");
+	expect_dead(&p, id, raw, mid, "no_token");
+	free(raw);
+	/* A genuine token of a ticket that does not exist. */
+	raw = fixture("iphone_reply.eml", 2000000000L, &p, mid, sizeof(mid));
+	expect_dead(&p, 0, raw, mid, "unknown_ticket");
+	cr_assert_eq(message_count(&p, id), 1);
+	free(raw);
+	free(p.auth);
+}
+
+Test(mail_receive, only_quoted_history_is_an_empty_body_dead_letter)
+{
+	struct person p;
+	char addr[256], raw[1024], mid[64];
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	reply_address(id, addr, sizeof(addr));
+	snprintf(mid, sizeof(mid), "%s@example.com", client_unique("empty"));
+	snprintf(raw, sizeof(raw), "From: <%s>\nTo: <%s>\nMessage-ID: <%s>\n"
+		"Subject: Re: x\n\nOn Mon, Dec 7, 2026 at 10:15 AM Support <%s> "
+		"wrote:\n> old text\n", p.email, addr, mid, addr);
+	expect_dead(&p, id, raw, mid, "empty_body");
+	free(p.auth);
+}
+
+Test(mail_receive, out_of_office_reply_is_kept_and_adds_nothing)
+{
+	struct person p;
+	char addr[256], raw[1024], mid[64];
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	reply_address(id, addr, sizeof(addr));
+	snprintf(mid, sizeof(mid), "%s@example.com", client_unique("ooo"));
+	snprintf(raw, sizeof(raw), "From: <%s>\nTo: <%s>\nMessage-ID: <%s>\n"
+		"Auto-Submitted: auto-replied\nSubject: Out of office\n\n"
+		"I am away until Monday.\n", p.email, addr, mid);
+	expect_dead(&p, id, raw, mid, "auto_reply");
+	free(p.auth);
+}
+
+Test(mail_receive, over_ten_mib_is_a_too_large_dead_letter)
+{
+	struct person p;
+	char addr[256], head[1024], mid[64], *raw, *out, *got;
+	size_t hl, len = (10u << 20) + 4096;
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	reply_address(id, addr, sizeof(addr));
+	snprintf(mid, sizeof(mid), "%s@example.com", client_unique("big"));
+	hl = (size_t)snprintf(head, sizeof(head), "From: <%s>\nTo: <%s>\n"
+		"Message-ID: <%s>\nSubject: big\n\n", p.email, addr, mid);
+	raw = malloc(len);
+	cr_assert_not_null(raw);
+	memcpy(raw, head, hl);
+	memset(raw + hl, 'a', len - hl);
+	for (size_t i = hl + 76; i < len; i += 77)
+		raw[i] = '\n';
+	cr_assert_eq(deliver_env("", raw, len, &out), 0, "%s", out);
+	free(out);
+	got = dead_reason(mid);
+	cr_assert_not_null(got);
+	cr_assert_str_eq(got, "too_large");
+	free(got);
+	cr_assert_eq(sql_long("SELECT LENGTH(raw) FROM "
+		"support_mail_dead_letters WHERE message_id = '%s'", mid),
+		10L << 20);
+	cr_assert_eq(message_count(&p, id), 1);
+	free(raw);
+	free(p.auth);
+}
+
+Test(mail_receive, reply_to_a_closed_ticket_makes_a_follow_up)
+{
+	struct person p;
+	char mid[160], *raw, *out, *body;
+	long id, follow;
+	size_t n;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	free(client_sqlf("UPDATE support_tickets SET status = 'closed',"
+		" resolved_at = UTC_TIMESTAMP(), closed_at = UTC_TIMESTAMP()"
+		" WHERE id = %ld", id));
+	raw = fixture("thunderbird_reply.eml", id, &p, mid, sizeof(mid));
+	cr_assert_eq(deliver(raw, &out), 0, "%s", out);
+	cr_assert(strstr(out, "follow-up") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(message_count(&p, id), 1);
+	follow = sql_long("SELECT id FROM support_tickets"
+		" WHERE follow_up_of = %ld", id);
+	cr_assert(follow > id);
+	body = last_message(&p, follow, &n);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(body, "Here it is, pasted inline: \"licence check "
+		"failed: clock skew 3612 s\". The clock of that machine was one "
+		"hour off; fixed now, and it works. Thanks!");
+	free(body);
+	free(raw);
+	free(p.auth);
+}
+
+Test(mail_receive, database_down_asks_the_mta_to_retry)
+{
+	struct person p;
+	char mid[160], env[512], *raw, *out;
+	long id;
+
+	person_new(&p);
+	id = ticket_new(&p);
+	raw = fixture("gmail_reply.eml", id, &p, mid, sizeof(mid));
+	snprintf(env, sizeof(env), "DEVFORGE_DB_SOCKET='%s/no-such.sock'",
+		client_env("DEVFORGE_TEST_STACK_DIR"));
+	cr_assert_eq(deliver_env(env, raw, strlen(raw), &out), 75, "%s", out);
+	free(out);
+	cr_assert_eq(message_count(&p, id), 1);
+	/* The MTA's retry, with the database back, places it. */
+	cr_assert_eq(deliver(raw, &out), 0, "%s", out);
+	cr_assert(strstr(out, "added to ticket") != NULL, "%s", out);
+	free(out);
+	cr_assert_eq(message_count(&p, id), 2);
+	free(raw);
+	free(p.auth);
+}
+
+Test(mail_receive, help_says_how_to_use_it)
+{
+	char cmd[512], *out;
+
+	snprintf(cmd, sizeof(cmd), "%s mail-receive --help", client_ctl());
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
+	cr_assert(strstr(out, "EX_TEMPFAIL") != NULL, "%s", out);
+	free(out);
+}
