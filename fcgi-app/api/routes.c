@@ -31,6 +31,8 @@ const struct route_table *const api_tables[] = {
 	&api_licenses_table,
 	&api_license_keys_table,
 	&api_license_admin_table,
+	&api_kb_table,
+	&api_suggestions_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
@@ -49,6 +51,9 @@ int api_init(const struct config *cfg)
 		return rc;
 	}
 	rc = api_dl_init(cfg);
+	if (rc != 0)
+		return rc;
+	rc = api_kb_init(cfg);
 	if (rc != 0)
 		return rc;
 	rc = stripe_init(cfg);
