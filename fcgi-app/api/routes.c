@@ -38,6 +38,8 @@ const struct route_table *const api_tables[] = {
 	&api_macros_table,
 	&api_csat_table,
 	&api_support_reports_table,
+	&api_kb_table,
+	&api_suggestions_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
@@ -56,6 +58,9 @@ int api_init(const struct config *cfg)
 		return rc;
 	}
 	rc = api_dl_init(cfg);
+	if (rc != 0)
+		return rc;
+	rc = api_kb_init(cfg);
 	if (rc != 0)
 		return rc;
 	rc = stripe_init(cfg);

@@ -1,0 +1,172 @@
+/* Ticket deflection through the front server: up to three published
+ * articles for a subject and body, the best (a title match) first,
+ * never a draft; the offer is recorded; "this solved it" records once
+ * (409 after), only for an article it offered (422), and 404 for an
+ * unknown suggestion. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "client.h"
+
+#define KB "/api/v1/support/kb"
+#define SUGG "/api/v1/support/tickets/suggestions"
+
+static char *staff;
+
+/* The number client_sqlf answered (-1: none). */
+static long sqlf_long(char *v)
+{
+	long n = v != NULL ? atol(v) : -1;
+
+	free(v);
+	return n;
+}
+
+static void setup(void)
+{
+	staff = client_auth_header("support", NULL);
+}
+
+static void teardown(void)
+{
+	free(staff);
+}
+
+TestSuite(suggestions, .init = setup, .fini = teardown);
+
+static void word(char out[24])
+{
+	static unsigned seq;
+	unsigned long v = ((unsigned long)getpid() << 20) ^
+		((unsigned long)time(NULL) << 8) ^ (seq++ * 2654435761u);
+	int i;
+
+	out[0] = 'z';
+	out[1] = 's';
+	for (i = 2; i < 16; i++) {
+		out[i] = (char)('a' + v % 26);
+		v = v / 26 + (unsigned long)i * 7919u;
+	}
+	out[16] = '\0';
+}
+
+static void article(const char *slug, const char *title, const char *body,
+	const char *status)
+{
+	char json[2048];
+	struct client_resp r;
+
+	snprintf(json, sizeof(json), "{\"slug\":\"%s\",\"title\":\"%s\","
+		"\"body\":\"%s\",\"category\":\"account\",\"status\":\"%s\"}",
+		slug, title, body, status);
+	client_call("POST", KB, staff, json, &r);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	client_free(&r);
+}
+
+static long post(const char *path, const char *json, struct client_resp *keep)
+{
+	struct client_resp r;
+	long s;
+
+	client_call("POST", path, NULL, json, &r);
+	s = r.status;
+	if (keep != NULL)
+		*keep = r;
+	else
+		client_free(&r);
+	return s;
+}
+
+Test(suggestions, offers_up_to_three_published_best_first_and_solves_once)
+{
+	char w[24], s[5][64], t[128], json[512], path[256], *id;
+	struct client_resp r;
+	struct json_object *o, *items;
+	int i;
+
+	word(w);
+	for (i = 0; i < 5; i++)
+		snprintf(s[i], sizeof(s[i]), "%s-%d", w, i);
+	snprintf(t, sizeof(t), "Fixing %s errors", w);
+	article(s[0], "Some article", w, "published");
+	article(s[1], t, "How to fix it.", "published");
+	article(s[2], "Other", w, "published");
+	article(s[3], "More", w, "published");
+	/* The best match of all, but a draft: never offered. */
+	article(s[4], t, w, "draft");
+
+	snprintf(json, sizeof(json), "{\"subject\":\"%s keeps failing\","
+		"\"body\":\"Since yesterday I see %s.\"}", w, w);
+	cr_assert_eq(post(SUGG, json, &r), 200, "%s", r.body);
+	o = client_json(&r);
+	cr_assert(o != NULL);
+	items = json_object_object_get(o, "items");
+	cr_assert_eq(json_object_array_length(items), 3);
+	cr_assert_str_eq(client_json_str(json_object_array_get_idx(items, 0),
+		"slug"), s[1], "title match not first: %s", r.body);
+	cr_assert_str_eq(client_json_str(json_object_array_get_idx(items, 0),
+		"kind"), "kb");
+	cr_assert(strstr(r.body, s[4]) == NULL, "a draft was offered");
+	id = strdup(client_json_str(o, "suggestion_id"));
+	json_object_put(o);
+	client_free(&r);
+	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+		" support_suggestion_items i JOIN support_suggestions s"
+		" ON s.id = i.suggestion_id WHERE s.public_id = '%s'", id)), 3);
+
+	snprintf(path, sizeof(path), SUGG "/%s/solved", id);
+	/* Not among the offered (a draft, and an article it did not show). */
+	snprintf(json, sizeof(json), "{\"slug\":\"%s\"}", s[4]);
+	cr_assert_eq(post(path, json, &r), 422);
+	client_assert_field_error(&r, "slug", "not_suggested");
+	client_free(&r);
+	cr_assert_eq(post(path, "{\"slug\":\"reset-your-password\"}", NULL),
+		422);
+	cr_assert_eq(post(path, "{}", NULL), 422);
+
+	snprintf(json, sizeof(json), "{\"slug\":\"%s\"}", s[1]);
+	cr_assert_eq(post(path, json, NULL), 204);
+	cr_assert_eq(post(path, json, NULL), 409);
+	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+		" support_suggestions s JOIN kb_articles a"
+		" ON a.id = s.solved_article_id WHERE s.public_id = '%s'"
+		" AND a.slug = '%s' AND s.solved_at IS NOT NULL", id, s[1])), 1);
+	free(id);
+
+	cr_assert_eq(post(SUGG "/8d6f1f9e-1111-4c4c-9e9e-000000000000/solved",
+		json, NULL), 404);
+	cr_assert_eq(post(SUGG "/not-a-uuid/solved", json, NULL), 404);
+}
+
+Test(suggestions, bad_input_is_422_and_records_nothing)
+{
+	char w[24], big[260], json[400];
+	struct client_resp r;
+
+	word(w);
+	memset(big, 's', 201);
+	big[201] = '\0';
+	snprintf(json, sizeof(json), "{\"subject\":\"%s\"}", big);
+	cr_assert_eq(post(SUGG, json, &r), 422);
+	client_assert_field_error(&r, "subject", "too_long");
+	client_free(&r);
+	snprintf(json, sizeof(json), "{\"body\":\"%s\"}", w);
+	cr_assert_eq(post(SUGG, json, NULL), 422);
+	snprintf(json, sizeof(json), "{\"subject\":\"%s\",\"priority\":\"high\"}",
+		w);
+	cr_assert_eq(post(SUGG, json, NULL), 422);
+	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+		" support_suggestions WHERE subject = '%s'", w)), 0);
+	/* Nothing matching: an empty offer, still answered and recorded. */
+	snprintf(json, sizeof(json), "{\"subject\":\"%s\"}", w);
+	cr_assert_eq(post(SUGG, json, &r), 200);
+	cr_assert(strstr(r.body, "\"items\":[]") != NULL, "%s", r.body);
+	client_free(&r);
+	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+		" support_suggestions WHERE subject = '%s'", w)), 1);
+}
