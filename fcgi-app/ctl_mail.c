@@ -85,7 +85,7 @@ static int deliver(const struct config *cfg, const struct store_outbox_mail *m,
 	}
 	msg = (struct mail_message){ .from = cfg->mail_from, .to = m->to,
 		.subject = m->subject, .body = m->body, .date = m->created_unix,
-		.message_id = id };
+		.message_id = id, .reply_to = m->reply_to };
 	rc = mail_format(&msg, &text, &len, &why);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot format the message: %s",

@@ -313,9 +313,17 @@ static int worker_run(int listen_fd)
 
 		/* A failed write keeps the counts queued for the next
 		 * one; the store has logged why. */
+		int kb_wait_ms;
+
 		if (api_dl_tick(a, cfg.downloads_flush_seconds, &wait_ms) != 0)
 			log_msg(LOG_WARN, "downloads: flush failed, retried "
 				"in %u s", cfg.downloads_flush_seconds);
+		/* Knowledge-base views: the same interval, the same rule. */
+		if (api_kb_tick(a, cfg.downloads_flush_seconds, &kb_wait_ms) != 0)
+			log_msg(LOG_WARN, "kb views: flush failed, retried "
+				"in %u s", cfg.downloads_flush_seconds);
+		if (kb_wait_ms >= 0 && (wait_ms < 0 || kb_wait_ms < wait_ms))
+			wait_ms = kb_wait_ms;
 		arena_reset(a);
 		if (wait_ms >= 0 && fr.ipcFd < 0) {
 			struct pollfd p = { .fd = listen_fd, .events = POLLIN };
@@ -340,6 +348,9 @@ static int worker_run(int listen_fd)
 	if (api_dl_flush(a, 1) != 0)
 		log_msg(LOG_ERROR, "download counts still queued at stop: %llu",
 			(unsigned long long)shm_dl_pending());
+	if (api_kb_flush(a, 1) != 0)
+		log_msg(LOG_ERROR, "kb views still queued at stop: %llu",
+			(unsigned long long)shm_kb_views_pending());
 	FCGX_Free(&fr, 0);
 	arena_free(a);
 	cache_free();

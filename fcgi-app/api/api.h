@@ -34,6 +34,9 @@ extern const struct route_table api_orders_table;
 extern const struct route_table api_licenses_table;
 extern const struct route_table api_license_keys_table;
 extern const struct route_table api_license_admin_table;
+extern const struct route_table api_tickets_table;
+extern const struct route_table api_kb_table;
+extern const struct route_table api_suggestions_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];
@@ -209,6 +212,14 @@ DF_MUST_CHECK int api_dl_record(struct request *req, int64_t extension_id,
 	int64_t version_id);
 DF_MUST_CHECK int api_dl_flush(struct arena *a, int all);
 DF_MUST_CHECK int api_dl_tick(struct arena *a, unsigned interval_s, int *wait_ms);
+/* Knowledge-base views (api/kb.c), counted in the shared segment and
+ * written in batches like the downloads: api_kb_init derives the key of
+ * the voter hashes; api_kb_flush writes what is pending (all of it with
+ * all set); api_kb_tick does so when the host's flush is due and sets
+ * *wait_ms (-1: nothing pending). */
+DF_MUST_CHECK int api_kb_init(const struct config *cfg);
+DF_MUST_CHECK int api_kb_flush(struct arena *a, int all);
+DF_MUST_CHECK int api_kb_tick(struct arena *a, unsigned interval_s, int *wait_ms);
 /* Reads the migrations directory for the readiness check. */
 DF_MUST_CHECK int api_health_init(const struct config *cfg);
 

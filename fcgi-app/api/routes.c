@@ -1,4 +1,4 @@
-/* Stores: none. */
+/* Stores: tickets. */
 /* The list of route tables: adding a resource means adding its table
  * here (and its paths to docs/openapi.yaml; a test compares the two). */
 #include "api.h"
@@ -8,6 +8,7 @@
 #include "log.h"
 #include "password.h"
 #include "signed.h"
+#include "store/tickets.h"
 
 const struct route_table *const api_tables[] = {
 	&api_health_table,
@@ -31,6 +32,9 @@ const struct route_table *const api_tables[] = {
 	&api_licenses_table,
 	&api_license_keys_table,
 	&api_license_admin_table,
+	&api_tickets_table,
+	&api_kb_table,
+	&api_suggestions_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
@@ -51,6 +55,9 @@ int api_init(const struct config *cfg)
 	rc = api_dl_init(cfg);
 	if (rc != 0)
 		return rc;
+	rc = api_kb_init(cfg);
+	if (rc != 0)
+		return rc;
 	rc = stripe_init(cfg);
 	if (rc != 0)
 		return rc;
@@ -59,5 +66,9 @@ int api_init(const struct config *cfg)
 	rc = signed_init(cfg->license_signing_key_file);
 	if (rc != 0)
 		return rc;
+	/* Ticket mail signs its Reply-To with the JWT secret (no new secret
+	 * file); cfg lives as long as the worker. */
+	store_tickets_mail_setup(cfg->jwt_secret, cfg->jwt_secret_len,
+		cfg->support_reply_address, cfg->public_url);
 	return api_health_init(cfg);
 }

@@ -778,6 +778,11 @@ int db_commit(void)
 	return rc;
 }
 
+int db_in_tx(void)
+{
+	return db.in_tx;
+}
+
 int db_rollback(void)
 {
 	if (db.conn == NULL) {

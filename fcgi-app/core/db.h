@@ -108,6 +108,9 @@ DF_MUST_CHECK int db_commit(void);
  * which is what the caller reports; a failed ROLLBACK is logged here
  * (and a lost connection dropped). */
 int db_rollback(void);
+/* 1 between db_begin and its commit or rollback: a store function that
+ * may run inside its caller's transaction (or its own) asks. */
+int db_in_tx(void);
 
 /* A round trip (SELECT 1) timed in milliseconds. 0 or DF_EDBDOWN. */
 DF_MUST_CHECK int db_ping(double *latency_ms);

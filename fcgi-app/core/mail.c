@@ -422,6 +422,10 @@ int mail_format(const struct mail_message *m, char **out, size_t *len,
 		*why = "the recipient is not a usable address";
 		return DF_EINVAL;
 	}
+	if (m->reply_to != NULL && !mail_addr_ok(m->reply_to)) {
+		*why = "the reply address is not a usable address";
+		return DF_EINVAL;
+	}
 	if (!message_id_ok(m->message_id)) {
 		*why = "the message id is malformed";
 		return DF_EINVAL;
@@ -459,6 +463,10 @@ int mail_format(const struct mail_message *m, char **out, size_t *len,
 	buf_adds(&b, m->from);
 	buf_adds(&b, "\nTo: ");
 	buf_adds(&b, m->to);
+	if (m->reply_to != NULL) {
+		buf_adds(&b, "\nReply-To: ");
+		buf_adds(&b, m->reply_to);
+	}
 	buf_adds(&b, "\n");
 	buf_adds(&b, subject);
 	buf_adds(&b, "\nMessage-ID: ");

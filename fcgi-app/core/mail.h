@@ -32,6 +32,8 @@ struct mail_message {
 	const char *body;        /* UTF-8 text; CRLF and CR become LF */
 	int64_t date;            /* unix seconds */
 	const char *message_id;  /* "<...@...>" */
+	const char *reply_to;    /* one address (as to), NULL for none:
+	                            where answers go (ticket mail) */
 };
 
 /* 1 when s is an acceptable From (mail_from config): printable ASCII,
@@ -65,8 +67,8 @@ void mail_date(int64_t t, char out[32]);
 DF_MUST_CHECK int mail_message_id(const char *from, int64_t id, char *out, size_t len);
 
 /* The whole message with "\n" line ends (what sendmail and maildir
- * readers expect): Date, From, To, Subject, Message-ID, MIME-Version,
- * Content-Type text/plain; charset=utf-8, Content-Transfer-Encoding
+ * readers expect): Date, From, To, Reply-To (when set), Subject,
+ * Message-ID, MIME-Version, Content-Type text/plain; charset=utf-8, Content-Transfer-Encoding
  * (7bit when the body is ASCII with short lines, quoted-printable
  * otherwise), Auto-Submitted: auto-generated, a blank line, the body.
  * 0 with *out malloc'd, DF_EINVAL (a bad address, from, message id or

@@ -123,6 +123,11 @@ struct route {
 	                             others accepted); none: any object */
 	struct route_query query; /* the query parameters read */
 	route_check check;        /* optional, see route_check */
+	route_handler on_cache_hit; /* ROUTE_PUBLIC_CACHE, optional: run when
+	                             the answer came from the cache and the
+	                             handler did not (a read counter that
+	                             must see every read); a failure is
+	                             logged, the answer stands */
 };
 
 struct route_table {

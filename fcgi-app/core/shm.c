@@ -371,3 +371,98 @@ int shm_dl_due(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us)
 	}
 	return 1;
 }
+
+/* ---- knowledge-base views ---- */
+
+static size_t kb_home(int64_t id)
+{
+	uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+
+	return (size_t)(h >> 32) & (SHM_KB_VIEW_SLOTS - 1);
+}
+
+int shm_kb_view_add(int64_t article_id, uint64_t n)
+{
+	struct shm_segment *s = shm_current;
+	size_t home, i;
+
+	if (s == NULL)
+		return DF_EIO;
+	if (article_id <= 0)
+		return DF_EINVAL;
+	home = kb_home(article_id);
+	for (i = 0; i < SHM_KB_VIEW_PROBES; i++) {
+		struct shm_kb_view_slot *sl =
+			&s->kb_views[(home + i) & (SHM_KB_VIEW_SLOTS - 1)];
+		uint64_t cur = __atomic_load_n(&sl->article_id,
+			__ATOMIC_ACQUIRE);
+
+		if (cur == 0) {
+			/* Bind the free slot; losing the race to another
+			 * article moves on, to the same one counts here. */
+			if (!__atomic_compare_exchange_n(&sl->article_id, &cur,
+			    (uint64_t)article_id, 0, __ATOMIC_ACQ_REL,
+			    __ATOMIC_ACQUIRE))
+				if (cur != (uint64_t)article_id)
+					continue;
+			cur = (uint64_t)article_id;
+		}
+		if (cur != (uint64_t)article_id)
+			continue;
+		shm_add(&sl->count, n);
+		shm_add(&s->kb_views_pending, n);
+		return 0;
+	}
+	return DF_ETOOBIG;
+}
+
+size_t shm_kb_view_take(int64_t *ids, uint64_t *counts, size_t max)
+{
+	struct shm_segment *s = shm_current;
+	size_t i, k = 0;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < SHM_KB_VIEW_SLOTS && k < max; i++) {
+		struct shm_kb_view_slot *sl = &s->kb_views[i];
+		uint64_t c;
+
+		if (shm_load(&sl->count) == 0)
+			continue;
+		c = __atomic_exchange_n(&sl->count, 0, __ATOMIC_ACQ_REL);
+		if (c == 0)
+			continue;
+		__atomic_fetch_sub(&s->kb_views_pending, c, __ATOMIC_RELAXED);
+		ids[k] = (int64_t)__atomic_load_n(&sl->article_id,
+			__ATOMIC_ACQUIRE);
+		counts[k++] = c;
+	}
+	return k;
+}
+
+uint64_t shm_kb_views_pending(void)
+{
+	return shm_current != NULL ? shm_load(&shm_current->kb_views_pending)
+		: 0;
+}
+
+int shm_kb_view_due(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us)
+{
+	struct shm_segment *s = shm_current;
+	uint64_t next;
+
+	*wait_us = 0;
+	if (s == NULL || shm_load(&s->kb_views_pending) == 0)
+		return 0;
+	next = __atomic_load_n(&s->kb_next_flush_us, __ATOMIC_RELAXED);
+	if (next > now_us) {
+		*wait_us = next - now_us;
+		return 0;
+	}
+	if (!__atomic_compare_exchange_n(&s->kb_next_flush_us, &next,
+	    now_us + interval_us, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+		*wait_us = interval_us;
+		return 0;
+	}
+	return 1;
+}

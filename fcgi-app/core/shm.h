@@ -14,7 +14,7 @@
 #include "err.h"
 
 #define SHM_MAGIC 0x4446534547000000ull /* "DFSEG" */
-#define SHM_VERSION 2u
+#define SHM_VERSION 3u
 #define SHM_MAX_ROUTES 256      /* route slots; slot SHM_MAX_ROUTES counts
                                    requests that matched no route */
 #define SHM_STATUS_SLOTS 24     /* see shm_status_slot() */
@@ -26,6 +26,8 @@
 #define SHM_UPLOAD_SLOTS 256    /* one per worker at most (workers <= 256) */
 #define SHM_DL_SLOTS 4096       /* pending downloads of the host */
 #define SHM_USER_GENERATIONS 16384 /* power of two; see shm_user_gen() */
+#define SHM_KB_VIEW_SLOTS 2048  /* power of two: articles counted at once */
+#define SHM_KB_VIEW_PROBES 16
 
 enum shm_counter {
 	SHM_C_CACHE_HITS = 0,
@@ -85,6 +87,14 @@ struct shm_dl_slot {
 	struct shm_dl_event ev;
 };
 
+/* Views of one knowledge-base article counted since the last flush: the
+ * slot is bound to its article for the segment's life (article_id set
+ * once by compare-and-swap, 0: free), count moves by atomics. */
+struct shm_kb_view_slot {
+	uint64_t article_id;
+	uint64_t count;
+};
+
 struct shm_segment {
 	uint64_t magic;
 	uint32_t version;
@@ -105,6 +115,10 @@ struct shm_segment {
 	 * see shm_user_gen(). */
 	uint64_t user_gen_all;
 	uint64_t user_gen[SHM_USER_GENERATIONS];
+	/* Knowledge-base article views not yet written: see shm_kb_view_add. */
+	uint64_t kb_views_pending;
+	uint64_t kb_next_flush_us;
+	struct shm_kb_view_slot kb_views[SHM_KB_VIEW_SLOTS];
 };
 
 /* Upper bounds of the latency buckets, microseconds; the last is
@@ -181,5 +195,20 @@ uint64_t shm_dl_pending(void);
  * it is then moved on, so one worker of the host wins. *wait_us gets the
  * time to the next due flush (0: nothing pending). */
 DF_MUST_CHECK int shm_dl_due(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us);
+
+/* Knowledge-base views, counted here and written in batches (no database
+ * write per view). shm_kb_view_add counts n views of an article: 0, or
+ * DF_ETOOBIG when no slot is free for it (the caller writes them some
+ * other way), DF_EIO without a segment. shm_kb_view_take moves up to max
+ * pending counts out (ids and counts; the slots stay bound to their
+ * articles, at zero) and returns how many; a flusher that fails gives
+ * them back with shm_kb_view_add. A flusher that dies between the two
+ * loses its batch: views are a statistic, never user data.
+ * shm_kb_view_due is shm_dl_due for these. */
+DF_MUST_CHECK int shm_kb_view_add(int64_t article_id, uint64_t n);
+size_t shm_kb_view_take(int64_t *ids, uint64_t *counts, size_t max);
+uint64_t shm_kb_views_pending(void);
+DF_MUST_CHECK int shm_kb_view_due(uint64_t now_us, uint64_t interval_us,
+	uint64_t *wait_us);
 
 #endif

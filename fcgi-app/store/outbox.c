@@ -12,16 +12,23 @@
 int store_outbox_enqueue(const char *to, const char *subject,
 	const char *body, const char *template)
 {
+	return store_outbox_enqueue_reply(to, NULL, subject, body, template);
+}
+
+int store_outbox_enqueue_reply(const char *to, const char *reply_to,
+	const char *subject, const char *body, const char *template)
+{
 	static const char sql[] =
-		"INSERT INTO mail_outbox (created_at, to_addr, subject, body,"
-		" template, attempts, next_attempt_at)"
-		" VALUES (UTC_TIMESTAMP(6), ?, ?, ?, ?, 0, UTC_TIMESTAMP(6))";
+		"INSERT INTO mail_outbox (created_at, to_addr, reply_to, subject,"
+		" body, template, attempts, next_attempt_at)"
+		" VALUES (UTC_TIMESTAMP(6), ?, ?, ?, ?, ?, 0, UTC_TIMESTAMP(6))";
 
 	if (to == NULL || *to == '\0' || subject == NULL || body == NULL ||
-	    template == NULL || *template == '\0')
+	    template == NULL || *template == '\0' ||
+	    (reply_to != NULL && *reply_to == '\0'))
 		return DF_EINVAL;
-	return db_exec(sql, DBP(DB_STR(to), DB_STR(subject), DB_STR(body),
-		DB_STR(template)), NULL, NULL);
+	return db_exec(sql, DBP(DB_STR(to), DB_STR(reply_to), DB_STR(subject),
+		DB_STR(body), DB_STR(template)), NULL, NULL);
 }
 
 int store_outbox_claim(struct arena *a, size_t max, unsigned lease_s,
@@ -29,7 +36,7 @@ int store_outbox_claim(struct arena *a, size_t max, unsigned lease_s,
 {
 	static const char sql_due[] =
 		"SELECT id, to_addr, subject, body, template, attempts,"
-		" FLOOR(UNIX_TIMESTAMP(created_at))"
+		" FLOOR(UNIX_TIMESTAMP(created_at)), reply_to"
 		" FROM mail_outbox"
 		" WHERE sent_at IS NULL AND next_attempt_at <= UTC_TIMESTAMP(6)"
 		" ORDER BY next_attempt_at, id LIMIT ?"
@@ -63,6 +70,7 @@ int store_outbox_claim(struct arena *a, size_t max, unsigned lease_s,
 		m[i].template = db_str(&res, i, 4);
 		m[i].attempts = db_int(&res, i, 5, 0);
 		m[i].created_unix = db_int(&res, i, 6, 0);
+		m[i].reply_to = db_str(&res, i, 7);
 		rc = db_exec(sql_lease, DBP(DB_INT(lease_s), DB_INT(m[i].id)),
 			NULL, NULL);
 		if (rc != 0)

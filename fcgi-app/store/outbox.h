@@ -17,6 +17,7 @@ struct arena;
 struct store_outbox_mail {
 	int64_t id;
 	const char *to;            /* one address, checked when queued */
+	const char *reply_to;      /* Reply-To address, NULL when none */
 	const char *subject;       /* UTF-8 */
 	const char *body;          /* UTF-8 plain text */
 	const char *template;      /* what kind of mail ("email_verify") */
@@ -30,6 +31,13 @@ struct store_outbox_mail {
  * database error. */
 DF_MUST_CHECK int store_outbox_enqueue(const char *to, const char *subject,
 	const char *body, const char *template);
+
+/* The same with a Reply-To address (ticket mail: a signed address that
+ * routes the answer back to its ticket); reply_to NULL is
+ * store_outbox_enqueue. */
+DF_MUST_CHECK int store_outbox_enqueue_reply(const char *to,
+	const char *reply_to, const char *subject, const char *body,
+	const char *template);
 
 /* Claims up to max due messages (unsent, next_attempt_at reached) in
  * their own transaction: each one's next_attempt_at moves lease_s

@@ -441,6 +441,35 @@ Test(mail_format, refuses_what_could_inject_headers)
 	cr_assert_eq(mail_format(&msg, &m, NULL, &why), DF_EINVAL);
 }
 
+Test(mail_format, reply_to_follows_to_when_given)
+{
+	struct mail_message msg = ascii_msg;
+	char *m;
+
+	msg.reply_to = "support+t42.0123456789abcdef01234567@devforge.dev";
+	cr_assert_eq(mail_format(&msg, &m, NULL, NULL), 0);
+	cr_assert_not_null(strstr(m, "\nTo: ada@example.com\n"
+		"Reply-To: support+t42.0123456789abcdef01234567@devforge.dev\n"
+		"Subject: "), "%s", m);
+	free(m);
+	/* None without one (the account mails). */
+	cr_assert_eq(mail_format(&ascii_msg, &m, NULL, NULL), 0);
+	cr_assert_null(strstr(m, "Reply-To"), "%s", m);
+	free(m);
+}
+
+Test(mail_format, refuses_a_reply_to_that_could_inject_headers)
+{
+	struct mail_message msg = ascii_msg;
+	const char *why = NULL;
+	char *m = (char *)1;
+
+	msg.reply_to = "a@b.example\nBcc: eve@example.com";
+	cr_assert_eq(mail_format(&msg, &m, NULL, &why), DF_EINVAL);
+	cr_assert_null(m);
+	cr_assert_not_null(strstr(why, "reply"), "%s", why);
+}
+
 /* ---------------------------------------------------------- transports */
 
 static char scratch[256];

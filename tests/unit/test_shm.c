@@ -599,3 +599,58 @@ Test(shm_dl, one_worker_wins_each_due_flush)
 	shm_current = NULL;
 	free(seg);
 }
+
+Test(shm_kb_views, counts_per_article_taken_once_then_due)
+{
+	static int64_t ids[SHM_KB_VIEW_SLOTS];
+	static uint64_t counts[SHM_KB_VIEW_SLOTS];
+	struct shm_segment *seg = dl_segment();
+	uint64_t wait = 1, total = 0;
+	size_t n, i;
+
+	cr_assert_eq(shm_kb_view_due(1000, 500, &wait), 0);
+	cr_assert_eq(wait, 0, "nothing pending: no wait");
+	for (i = 0; i < 5; i++)
+		cr_assert_eq(shm_kb_view_add(42, 1), 0);
+	cr_assert_eq(shm_kb_view_add(7, 3), 0);
+	cr_assert_eq(shm_kb_view_add(0, 1), DF_EINVAL);
+	cr_assert_eq(shm_kb_views_pending(), 8);
+	cr_assert_eq(shm_kb_view_due(1000, 500, &wait), 1);
+	cr_assert_eq(shm_kb_view_due(1001, 500, &wait), 0);
+	cr_assert_eq(wait, 499);
+	n = shm_kb_view_take(ids, counts, SHM_KB_VIEW_SLOTS);
+	cr_assert_eq(n, 2);
+	for (i = 0; i < n; i++) {
+		cr_assert(ids[i] == 42 ? counts[i] == 5 : ids[i] == 7 &&
+			counts[i] == 3);
+		total += counts[i];
+	}
+	cr_assert_eq(total, 8);
+	cr_assert_eq(shm_kb_views_pending(), 0);
+	cr_assert_eq(shm_kb_view_take(ids, counts, SHM_KB_VIEW_SLOTS), 0);
+	/* Given back after a failed write: counted again, same slot. */
+	cr_assert_eq(shm_kb_view_add(42, 5), 0);
+	cr_assert_eq(shm_kb_view_take(ids, counts, SHM_KB_VIEW_SLOTS), 1);
+	cr_assert_eq(counts[0], 5);
+	shm_current = NULL;
+	free(seg);
+}
+
+Test(shm_kb_views, full_probe_run_is_refused_not_dropped)
+{
+	struct shm_segment *seg = dl_segment();
+	int64_t id;
+	int refused = 0;
+
+	/* More articles than slots: some must be refused (the caller then
+	 * writes them directly), never silently lost. */
+	for (id = 1; id <= SHM_KB_VIEW_SLOTS + 64; id++)
+		if (shm_kb_view_add(id, 1) == DF_ETOOBIG)
+			refused++;
+	cr_assert_gt(refused, 0);
+	cr_assert_eq(shm_kb_views_pending(),
+		(uint64_t)(SHM_KB_VIEW_SLOTS + 64 - refused));
+	shm_current = NULL;
+	free(seg);
+	cr_assert_eq(shm_kb_view_add(1, 1), DF_EIO);
+}
