@@ -139,10 +139,15 @@ register() {
 
 # ---------------------------------------------------------------- seed text
 
-# Support-like prose, reproducible (a fixed seed): the words a desk sees,
-# drawn with a skew so that some are common and most are rare, as in real
-# articles; Markdown around it (headings, lists, code, emphasis) so that
-# the search text is what the Markdown extraction makes of it. Only
+# Support-like prose, reproducible (a fixed seed). Each article is about
+# one thing: three words of the desk's vocabulary (VOCAB) are its topic,
+# in its title, headings and every few sentences; the rest is the plain
+# words any help text is made of (FILLER, drawn with a skew: some common,
+# most rare), stop words, and now and then another desk word, as articles
+# mention related things. So a query of one or two desk words finds a
+# handful of articles, as in a real knowledge base, not all of them.
+# Markdown around it (headings, lists, code, emphasis, quotes) so that the
+# search text is what the Markdown extraction makes of it. Only
 # characters that need no JSON escaping beyond \n.
 VOCAB="extension install update upgrade license key activation seat plan
 subscription invoice refund payment card checkout receipt billing account
@@ -154,23 +159,43 @@ error crash freeze slow memory disk cache restart reinstall uninstall
 marketplace search rating support ticket reply attachment report export
 import backup restore sync cloud team member invite role permission admin
 webhook integration api client server request response limit quota usage
-trial renewal cancel currency tax vat address country region language
+trial renewal cancel currency tax vat address country region
 windows macos linux terminal shell path variable environment plugin
 compatibility dependency conflict signature checksum mirror registry
 notification preference security factor recovery device browser cookie"
+FILLER="open click select choose check make sure page button menu window
+screen field list item option value field name new old first next last
+again later still already usually sometimes often only also instead
+step steps way case problem issue message shown shows appears change
+changes changed set keep use using used need needs want try tries enter
+type save saved close remove add added find found look see means happens
+works working stopped started start wait minutes hours days time right
+left top bottom side bar tab panel dialog link links address copy paste
+text line lines number numbers part parts whole full empty missing wrong
+correct latest current previous older newer same different other another
+section below above following details information help guide article
+note tip warning important possible usual quick simple short long large
+small single multiple several every most many few"
 STOP="the a to and of in for is on with your you it that this can be or
 if when not as from by at are will then after before each one any more"
 
-# gen_articles N: the articles' JSON bodies, one file each, and their
-# slugs in $S/seed/slugs.txt.
+# gen_articles N: the articles' JSON bodies, one file each, their slugs
+# in $S/seed/slugs.txt, and BENCH_KB_QUERIES queries in queries.txt.
 gen_articles() {
-	awk -v n="$1" -v nq="$KB_QUERIES" -v dir="$S/seed" -v vocab="$VOCAB" -v stop="$STOP" '
-	function pick(  i) { i = int(nv * rand() * rand()) + 1; return v[i] }
-	function sw() { return s[int(ns * rand()) + 1] }
+	awk -v n="$1" -v nq="$KB_QUERIES" -v dir="$S/seed" -v vocab="$VOCAB" \
+		-v filler="$FILLER" -v stop="$STOP" '
+	function cap(w) { return toupper(substr(w, 1, 1)) substr(w, 2) }
+	function word(  r) {
+		r = rand()
+		if (r < 0.12) return T[int(rand() * 3) + 1]
+		if (r < 0.14) return v[int(nv * rand()) + 1]
+		if (r < 0.45) return s[int(ns * rand()) + 1]
+		return f[int(nf * rand() * rand()) + 1]
+	}
 	function sentence(len,  t, k) {
-		t = pick()
-		for (k = 1; k < len; k++) t = t " " ((rand() < 0.45) ? sw() : pick())
-		return toupper(substr(t, 1, 1)) substr(t, 2) "."
+		t = word()
+		for (k = 1; k < len; k++) t = t " " word()
+		return cap(t) "."
 	}
 	function para(  t, k, m) {
 		m = 2 + int(rand() * 4); t = sentence(6 + int(rand() * 12))
@@ -179,32 +204,42 @@ gen_articles() {
 	}
 	BEGIN {
 		srand(13)
-		nv = split(vocab, v, /[ \n]+/); ns = split(stop, s, /[ \n]+/)
+		nv = split(vocab, v, /[ \n]+/); nf = split(filler, f, /[ \n]+/)
+		ns = split(stop, s, /[ \n]+/)
 		split("technical billing account extension other", cat, " ")
 		for (i = 1; i <= n; i++) {
-			a = pick(); b = pick(); c = pick()
-			title = "How to " a " the " b " " c
-			if (rand() < 0.5) title = toupper(substr(a, 1, 1)) substr(a, 2) " " b " fails after " c
-			slug = sprintf("kb-%04d-%s-%s", i, a, b)
-			body = "## " toupper(substr(b, 1, 1)) substr(b, 2) " and " c "\\n\\n" para()
-			body = body "\\n\\n1. Open **" pick() "** " sw() " " pick() ".\\n2. Run `devforge " pick() " --" pick() "`.\\n3. " sentence(8)
+			do {
+				T[1] = v[int(nv * rand()) + 1]; T[2] = v[int(nv * rand()) + 1]
+				T[3] = v[int(nv * rand()) + 1]
+			} while (T[1] == T[2] || T[1] == T[3] || T[2] == T[3])
+			topic[i, 1] = T[1]; topic[i, 2] = T[2]
+			r = rand()
+			if (r < 0.4) title = "How to " f[int(nf * rand()) + 1] " the " T[1] " " T[2]
+			else if (r < 0.7) title = cap(T[1]) " " T[2] " fails after " T[3]
+			else title = "Why the " T[1] " shows a " T[2] " " f[int(nf * rand()) + 1]
+			slug = sprintf("kb-%04d-%s-%s", i, T[1], T[2])
+			body = "## " cap(T[1]) " and " T[2] "\\n\\n" para()
+			body = body "\\n\\n1. Open **" T[2] "** " word() " " word() ".\\n2. Run `devforge " T[1] " --" T[3] "`.\\n3. " sentence(8)
 			m = 1 + int(rand() * 4)
-			for (k = 0; k < m; k++) body = body "\\n\\n" para()
-			body = body "\\n\\n> " sentence(10) "\\n\\nSee also _" pick() " " pick() "_."
-			t1 = pick(); t2 = pick()
-			tags = "\"" t1 "\""
-			if (t2 != t1 && rand() < 0.7) tags = tags ",\"" t2 "\""
-			f = dir "/kb-" i ".json"
+			for (k = 0; k < m; k++) {
+				if (rand() < 0.3) body = body "\\n\\n### " cap(word()) " " T[3]
+				body = body "\\n\\n" para()
+			}
+			body = body "\\n\\n> " sentence(10) "\\n\\nSee also _" T[3] " " word() "_."
+			tags = "\"" T[1] "\""
+			if (rand() < 0.7) tags = tags ",\"" T[2] "\""
+			file = dir "/kb-" i ".json"
 			printf "{\"slug\":\"%s\",\"title\":\"%s\",\"body\":\"%s\",\"category\":\"%s\",\"tags\":[%s],\"status\":\"published\"}\n",
-				slug, title, body, cat[(i - 1) % 5 + 1], tags > f
-			close(f)
+				slug, title, body, cat[(i - 1) % 5 + 1], tags > file
+			close(file)
 			print slug > (dir "/slugs.txt")
 		}
-		# The queries: one or two words of the common part of the
-		# vocabulary, the way people type them.
+		# The queries: what the articles are about, one or two of the
+		# words, the way people type them (each finds at least one).
 		for (i = 1; i <= nq; i++) {
-			q = v[int(nv / 3 * rand()) + 1]
-			if (rand() < 0.6) q = q "%20" v[int(nv / 3 * rand()) + 1]
+			j = int(n * rand()) + 1
+			q = topic[j, 1]
+			if (rand() < 0.6) q = q "%20" topic[j, 2]
 			print q > (dir "/queries.txt")
 		}
 	}' /dev/null
@@ -287,13 +322,16 @@ say "the staff queue lists all $TICKETS open tickets in breach order"
 
 # The queries: each answers 200, and most find something (a query of
 # common words that found nothing would measure an empty search).
-found=0
+found=0 hits=0
 while read -r q; do
-	ans=$(api GET "$KB?q=$q" '' '' 200)
-	grep -q '"slug"' <<<"$ans" && found=$((found + 1))
+	ans=$(api GET "$KB?q=$q&limit=100" '' '' 200)
+	k=$(grep -o '"slug"' <<<"$ans" | grep -c . || true)
+	[ "$k" -gt 0 ] && found=$((found + 1))
+	hits=$((hits + k))
 done <"$S/seed/queries.txt"
 [ $((found * 2)) -ge "$KB_QUERIES" ] || die "only $found of $KB_QUERIES KB queries found an article"
-say "$found of $KB_QUERIES KB queries find articles"
+hits=$(awk -v h="$hits" -v n="$KB_QUERIES" 'BEGIN { printf "%.1f", h / n }')
+say "$found of $KB_QUERIES KB queries find articles, $hits on average"
 
 # lua_table NAME FILE: a Lua table of FILE's lines (no quotes in them).
 lua_table() {
@@ -404,7 +442,7 @@ lighttpd $(lighttpd -v 2>/dev/null | sed -n 's/^lighttpd\/\([^ ]*\).*/\1/p'), $D
 wrk -t$THREADS -c$CONNS -d${DURATION}s --latency on loopback, median of $ROUNDS rotating rounds,
 $(nproc) CPUs ($cpu), load generator on the same machine.
 $TICKETS open tickets from $REQUESTERS customers (next_breach_at spread over -8 h .. +40 h, one in ten NULL);
-$ARTICLES published articles (generated Markdown, $kb_bytes bytes on average), $KB_QUERIES queries of one or two words.
+$ARTICLES published articles (generated Markdown, $kb_bytes bytes on average), $KB_QUERIES queries of one or two words ($hits articles match one on average).
 Load average (1 min) $LOAD_START when the run began, $LOAD_BEFORE before the rounds, $LOAD_AFTER after them.$busy_line
 
 | target | what | req/s | p50 ms | p99 ms | errors | ratio to minimal |
