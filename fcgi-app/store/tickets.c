@@ -523,14 +523,17 @@ static int add_in_tx(struct arena *a, const struct store_ticket_msg_in *in,
 	struct store_ticket t;
 	int from, rc, staff_public;
 
+	rc = lock_ticket(a, in->ticket_id, &t);
+	if (rc != 0)
+		return rc;
+	/* After the lock: a second delivery of the same mail racing the
+	 * first waits for it here, then finds what it added (the read's
+	 * snapshot starts after the lock was granted). */
 	if (in->mail_message_id != NULL) {
 		rc = find_duplicate(a, in->mail_message_id, out);
 		if (rc != DF_ENOTFOUND)
 			return rc;
 	}
-	rc = lock_ticket(a, in->ticket_id, &t);
-	if (rc != 0)
-		return rc;
 	if (in->via == TICKET_VIA_SYSTEM)
 		who = TICKET_ACTOR_SYSTEM;
 	else if (in->author_staff)
