@@ -193,6 +193,8 @@ static int match_policy(struct arena *a, int64_t ticket_id, time_t now,
 	int rc;
 
 	memset(p, 0, sizeof(*p));
+	for (int i = 0; i < 3; i++)
+		p->minutes[i] = STORE_SLA_NO_TARGET;
 	rc = db_query(a, match, DBP(DB_INT(ticket_id), DB_INT(now)), &res);
 	if (rc == 0 && res.nrows > 0)
 		pol_from(&res, p);
