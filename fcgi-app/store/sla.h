@@ -136,7 +136,8 @@ DF_MUST_CHECK int store_sla_policy_save(const struct store_sla_policy *in,
 	time_t now, int64_t *id);
 /* DF_ENOTFOUND. Tickets under it keep their targets as they are
  * (sla_policy_id becomes NULL; later cycles are not measured until a
- * priority change matches a policy again). */
+ * priority change matches a policy again). Its calendar is no longer
+ * known to them: a target paused then resumes around the clock. */
 DF_MUST_CHECK int store_sla_policy_delete(int64_t id);
 
 /* --- one ticket's service levels, for staff */
