@@ -351,7 +351,7 @@ Test(dead_letters, staff_list_read_and_download_the_raw_message)
 	/* The message as received, to open in a mail client. */
 	snprintf(path, sizeof(path), DEAD "/%ld/raw", dl);
 	client_call("GET", path, staff.auth, NULL, &r);
-	cr_assert_eq(r.status, 200);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	h = client_header(&r, "Content-Type");
 	cr_assert_not_null(h);
 	cr_assert(strncmp(h, "message/rfc822", 14) == 0, "%s", h);
