@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "arena.h"
+#include "cache.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
@@ -122,9 +123,22 @@ static int tx_open(int *own)
 	return *own ? db_begin() : 0;
 }
 
+void store_tickets_changed(void)
+{
+	cache_invalidate(STORE_TICKETS_CACHE_GEN);
+}
+
+/* Ends the transaction tx_open began, and after a commit makes the
+ * cached queues stale (never before the commit: a reader in between
+ * would cache the old rows under the new generation). */
 static int tx_close(int own, int rc)
 {
-	return own ? store_tx_end(rc) : rc;
+	if (!own)
+		return rc;
+	rc = store_tx_end(rc);
+	if (rc == 0)
+		store_tickets_changed();
+	return rc;
 }
 
 static int read_ticket(struct arena *a, int64_t id, struct store_ticket *out)
@@ -765,5 +779,7 @@ int store_tickets_autoclose_batch(struct arena *a, time_t now, unsigned days,
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		*n = 0;
+	else if (*n > 0)
+		store_tickets_changed();
 	return rc;
 }
