@@ -26,6 +26,7 @@
 #include "mactoken.h"
 #include "mime.h"
 #include "reply_strip.h"
+#include "shm.h"
 #include "validate.h"
 #include "store/mail_dead.h"
 #include "store/tickets.h"
@@ -327,11 +328,21 @@ int ctl_mail_receive(const struct config *cfg, FILE *in)
 	 * the mail is signed like the workers'. */
 	store_tickets_mail_setup(cfg->jwt_secret, cfg->jwt_secret_len,
 		cfg->support_reply_address, cfg->public_url);
+	/* The workers' shared segment, when this host runs them: a placed
+	 * reply makes the cached staff queues stale at once (without it,
+	 * within cache_counts_max_age). */
+	if (cfg->shm_name != NULL && cfg->shm_name[0] != '\0' &&
+	    shm_attach_existing(cfg->shm_name, &shm_current) != 0)
+		shm_current = NULL;
 	r.cfg = cfg;
 	r.raw = raw;
 	r.len = len;
 	r.now = clock_now();
 	rc = place(&r, over);
+	if (shm_current != NULL) {
+		shm_detach(shm_current);
+		shm_current = NULL;
+	}
 	arena_free(r.a);
 	free(raw);
 	return rc;

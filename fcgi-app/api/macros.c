@@ -305,6 +305,8 @@ static int macro_apply(struct request *req)
 			"characters.");
 	if (rc != 0)
 		return rc;
+	/* Committed in the store's one transaction: the queues now. */
+	store_tickets_changed();
 	rc = store_tickets_get(req->arena, ticket_id, 1, &t);
 	if (rc != 0)
 		return rc;

@@ -306,8 +306,11 @@ int router_init(struct router *r)
 			    ROUTE_BODY_RAW | ROUTE_BODY_STREAM)) > 1 ||
 			    /* A cached route nothing invalidates would
 			     * answer from its first copy forever. */
-			    ((rt->flags & ROUTE_PUBLIC_CACHE) &&
+			    ((rt->flags & (ROUTE_PUBLIC_CACHE |
+			     ROUTE_STAFF_CACHE)) &&
 			     (rt->method != HTTP_GET || rt->cache_gens == 0)) ||
+			    (rt->flags & ROUTE_PUBLIC_CACHE &&
+			     rt->flags & ROUTE_STAFF_CACHE) ||
 			    !shape_valid(rt) || !shape_of(rt->pattern,
 			    &r->shape[n])) {
 				log_msg(LOG_ERROR, "router: table %s: bad route "
@@ -1003,22 +1006,13 @@ static int answer_from_cache(struct request *req,
 	return finish_validated(req, e->etag);
 }
 
-/* GET and HEAD of a public-cache route: the stamp is read before the
- * handler runs, so a write committing while it runs leaves the stored
- * copy stale at once rather than current under the new generation. */
-static void run_cached(struct request *req, const struct route *rt)
+/* The stamp a cached answer of rt is valid under. */
+static uint64_t cache_stamp_of(const struct request *req,
+	const struct route *rt)
 {
-	const struct cache_entry *e;
-	size_t nheaders = req->resp.nheaders, i, nextra = 0;
-	struct http_kv extra[HTTP_MAX_RESP_HEADERS];
-	char computed[CACHE_ETAG_SIZE];
-	const char *etag = NULL;
-	uint64_t stamp;
+	uint64_t stamp = cache_stamp(rt->cache_gens);
 	unsigned max_age;
-	char *key;
-	int rc;
 
-	stamp = cache_stamp(rt->cache_gens);
 	/* Several hosts: another host's write bumps its own segment only,
 	 * so entries also age out. The time slot goes above the generation
 	 * sum, which never reaches 2^40. */
@@ -1030,6 +1024,70 @@ static void run_cached(struct request *req, const struct route *rt)
 		max_age = req->cfg->cache_counts_max_age;
 	if (max_age > 0)
 		stamp += ((uint64_t)time(NULL) / max_age) << 40;
+	return stamp;
+}
+
+/* GET and HEAD of a staff-cache route by a support or admin caller. The
+ * key space is the URL's behind a prefix no path starts with, so a
+ * staff answer is never served to anyone but staff, and no public
+ * answer to them. The answer goes out as the handler made it (its own
+ * Cache-Control: staff data is never marked public), without
+ * validators: the point is the handler's work, not the transfer. The
+ * stamp is read before the handler runs (see run_cached). */
+static void run_staff_cached(struct request *req, const struct route *rt)
+{
+	const struct cache_entry *e;
+	size_t nheaders = req->resp.nheaders, i;
+	uint64_t stamp = cache_stamp_of(req, rt);
+	const char *key = cache_key(req);
+	int rc = 0;
+
+	if (key == NULL ||
+	    (key = arena_printf(req->arena, "staff:%s", key)) == NULL) {
+		send_internal(req, "cache key", DF_ENOMEM);
+		return;
+	}
+	e = cache_lookup(key, stamp);
+	if (e != NULL) {
+		metrics_cache_lookup(1);
+		rc = http_set_body_ref(req, 200, e->content_type, e->body,
+			e->body_len);
+		for (i = 0; rc == 0 && i < e->nheaders; i++)
+			rc = http_set_header(req, e->headers[i].name,
+				e->headers[i].value);
+		if (rc < 0) {
+			req->resp.nheaders = nheaders;
+			send_internal(req, "cached answer", rc);
+		}
+		return;
+	}
+	metrics_cache_lookup(0);
+	if (!run_handler(req, rt) || req->resp.status != 200 ||
+	    !req->resp.cacheable)
+		return;
+	rc = cache_store(key, stamp, req->resp.content_type, req->resp.body,
+		req->resp.body_len, "", req->resp.headers + nheaders,
+		req->resp.nheaders - nheaders);
+	if (rc < 0 && rc != DF_ETOOBIG)
+		log_req_msg(req, LOG_WARN, "cache store failed: %s",
+			df_strerror(rc));
+}
+
+/* GET and HEAD of a public-cache route: the stamp is read before the
+ * handler runs, so a write committing while it runs leaves the stored
+ * copy stale at once rather than current under the new generation. */
+static void run_cached(struct request *req, const struct route *rt)
+{
+	const struct cache_entry *e;
+	size_t nheaders = req->resp.nheaders, i, nextra = 0;
+	struct http_kv extra[HTTP_MAX_RESP_HEADERS];
+	char computed[CACHE_ETAG_SIZE];
+	const char *etag = NULL;
+	uint64_t stamp;
+	char *key;
+	int rc;
+
+	stamp = cache_stamp_of(req, rt);
 	key = cache_key(req);
 	if (key == NULL) {
 		send_internal(req, "cache key", DF_ENOMEM);
@@ -1151,6 +1209,11 @@ static void run_route(struct router *r, struct request *req,
 
 	if (rt->flags & ROUTE_PUBLIC_CACHE) {
 		run_cached(req, rt);
+		return;
+	}
+	if ((rt->flags & ROUTE_STAFF_CACHE) && req->auth.authenticated &&
+	    role_allows(req->auth.role, ROLE_SUPPORT)) {
+		run_staff_cached(req, rt);
 		return;
 	}
 	run_handler(req, rt);

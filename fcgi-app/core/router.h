@@ -35,11 +35,22 @@ enum route_flags {
 	                               and answers the handler marks
 	                               cacheable are kept (once per host) until
 	                               one of cache_gens is bumped */
-	ROUTE_BODY_STREAM = 1 << 5  /* takes raw bytes the handler reads
+	ROUTE_BODY_STREAM = 1 << 5, /* takes raw bytes the handler reads
 	                               itself with router_read_body (uploads
 	                               streamed to disk); 411 and 413 are
 	                               checked first against max_body, or
 	                               the config's max_package_bytes */
+	ROUTE_STAFF_CACHE = 1 << 6  /* GET only: the answer is the same for
+	                               every support/admin caller asking
+	                               this URL. Staff callers' 200 answers
+	                               the handler marks cacheable are kept
+	                               (once per host, under keys of their
+	                               own, never shared with another
+	                               caller's) until one of cache_gens is
+	                               bumped or cache_counts_max_age
+	                               passes; every other caller always
+	                               gets the handler. Not with
+	                               ROUTE_PUBLIC_CACHE. */
 };
 
 /* Rate-limit classes; their limits come from the config
@@ -115,7 +126,8 @@ struct route {
 	enum rl_class rl;
 	unsigned flags;           /* enum route_flags */
 	size_t max_body;          /* 0: the config's max_body */
-	uint64_t cache_gens;      /* ROUTE_PUBLIC_CACHE: bit i set when a
+	uint64_t cache_gens;      /* ROUTE_PUBLIC_CACHE, ROUTE_STAFF_CACHE:
+	                             bit i set when a
 	                             bump of shared generation i
 	                             (0..SHM_CACHE_GENERATIONS-1) changes
 	                             what this route answers; at least one */

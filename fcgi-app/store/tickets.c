@@ -2,8 +2,10 @@
  * ticket row first (SELECT ... FOR UPDATE), so two agents answering at
  * once, or an agent and the requester's mail, apply the lifecycle one
  * after the other on the status each really sees. */
+#include <stdlib.h>
 #include <string.h>
 #include "arena.h"
+#include "cache.h"
 #include "db.h"
 #include "err.h"
 #include "log.h"
@@ -121,9 +123,22 @@ static int tx_open(int *own)
 	return *own ? db_begin() : 0;
 }
 
+void store_tickets_changed(void)
+{
+	cache_invalidate(STORE_TICKETS_CACHE_GEN);
+}
+
+/* Ends the transaction tx_open began, and after a commit makes the
+ * cached queues stale (never before the commit: a reader in between
+ * would cache the old rows under the new generation). */
 static int tx_close(int own, int rc)
 {
-	return own ? store_tx_end(rc) : rc;
+	if (!own)
+		return rc;
+	rc = store_tx_end(rc);
+	if (rc == 0)
+		store_tickets_changed();
+	return rc;
 }
 
 static int read_ticket(struct arena *a, int64_t id, struct store_ticket *out)
@@ -241,53 +256,173 @@ int store_tickets_get(struct arena *a, int64_t id, int staff,
 	return rc;
 }
 
-/* One statement per sort (statements are cached by their text): the
- * filters bind NULL / 0 for "any". The sort key is an integer so the
- * cursor carries it exactly: microseconds, and for breach a NULL
- * next_breach_at sorts after every time. */
-#define TK_LIST_WHERE \
-	" WHERE (? = 0 OR t.requester_id = ?)" \
-	" AND (? IS NULL OR t.status = ?)" \
-	" AND (? IS NULL OR t.priority = ?)" \
-	" AND (? IS NULL OR t.category = ?)" \
-	" AND (? = 0 OR (? = 1 AND t.assignee_id IS NULL)" \
-	"  OR (? = 2 AND t.assignee_id = ?))"
-#define KEY_BREACH "COALESCE(FLOOR(UNIX_TIMESTAMP(t.next_breach_at)" \
-	" * 1000000), 9000000000000000000)"
-#define KEY_CREATED "FLOOR(UNIX_TIMESTAMP(t.created_at) * 1000000)"
-#define KEY_UPDATED "FLOOR(UNIX_TIMESTAMP(t.updated_at) * 1000000)"
+/* The queues. Each statement is built from fixed fragments for the
+ * filters a list actually has (only placeholders carry values), so
+ * MariaDB sees plain conditions on the columns of an index: a status
+ * and the sort walk (status, key, id) from the cursor on and stop after
+ * limit + 1 rows, whatever the number of closed tickets. Written as
+ * "? IS NULL OR t.status = ?" with the key an expression of the time,
+ * every list read and sorted the whole table. The sort key is
+ * microseconds since the epoch of the plain column (sessions are UTC),
+ * so the cursor carries it exactly and TIMESTAMPADD turns it back into
+ * the column's value; a ticket without a breach time has breach_sort
+ * 2999-12-31 (sql/migrations/0017_ticket_queue.sql). */
+#define EPOCH "'1970-01-01 00:00:00'"
+#define KEY_VALUE "TIMESTAMPADD(MICROSECOND, ?, " EPOCH ")"
+
+static const struct {
+	const char *col;
+	const char *idx_status;   /* (status, col, id) */
+	const char *idx_all;      /* (col, id) */
+	int desc;
+} list_sorts[STORE_TICKET_SORT__MAX] = {
+	[STORE_TICKET_SORT_BREACH] = { "t.breach_sort",
+		"idx_support_tickets_status_breach",
+		"idx_support_tickets_breach", 0 },
+	[STORE_TICKET_SORT_CREATED] = { "t.created_at",
+		"idx_support_tickets_status_created",
+		"idx_support_tickets_created", 1 },
+	[STORE_TICKET_SORT_UPDATED] = { "t.updated_at",
+		"idx_support_tickets_status_updated",
+		"idx_support_tickets_updated", 1 },
+};
+
+/* Which fragments a list has: one statement per combination. */
+#define LF_REQUESTER 1u
+#define LF_STATUS 2u
+#define LF_PRIORITY 4u
+#define LF_CATEGORY 8u
+#define LF_UNASSIGNED 16u
+#define LF_ASSIGNED_TO 32u
+#define LF_AFTER 64u
+#define LF__COMBOS 128u
+#define LIST_SQL_MAX 2048
+
+/* The statement texts live for the process: the database layer caches
+ * prepared statements by the text's address. Built on first use. */
+static char *list_sql[STORE_TICKET_SORT__MAX][LF__COMBOS];
+
+static int sql_add(char *buf, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n >= LIST_SQL_MAX)
+		return DF_EINTERNAL;
+	memcpy(buf + *len, s, n + 1);
+	*len += n;
+	return 0;
+}
+
+static const char *list_build(enum store_ticket_sort s, unsigned flags)
+{
+	const char *col = list_sorts[s].col;
+	const char *lt = list_sorts[s].desc ? " < " : " > ";
+	const char *dir = list_sorts[s].desc ? " DESC" : "";
+	char buf[LIST_SQL_MAX];
+	size_t len = 0;
+	int rc = 0;
+
+	if (list_sql[s][flags] != NULL)
+		return list_sql[s][flags];
+	buf[0] = '\0';
+	rc |= sql_add(buf, &len, "SELECT " TK_COLUMNS ", TIMESTAMPDIFF("
+		"MICROSECOND, " EPOCH ", ");
+	rc |= sql_add(buf, &len, col);
+	rc |= sql_add(buf, &len, ") FROM support_tickets t");
+	/* A requester's own tickets come from the requester index; staff
+	 * queues walk the sort's index (the optimizer, left alone, may
+	 * take a ref on status and sort every ticket of that status). */
+	if (!(flags & LF_REQUESTER)) {
+		rc |= sql_add(buf, &len, " FORCE INDEX (");
+		rc |= sql_add(buf, &len, (flags & LF_STATUS) ?
+			list_sorts[s].idx_status : list_sorts[s].idx_all);
+		rc |= sql_add(buf, &len, ")");
+	}
+	rc |= sql_add(buf, &len, " STRAIGHT_JOIN users ru ON ru.id ="
+		" t.requester_id LEFT JOIN users au ON au.id = t.assignee_id"
+		" WHERE 1 = 1");
+	if (flags & LF_REQUESTER)
+		rc |= sql_add(buf, &len, " AND t.requester_id = ?");
+	if (flags & LF_STATUS)
+		rc |= sql_add(buf, &len, " AND t.status = ?");
+	if (flags & LF_PRIORITY)
+		rc |= sql_add(buf, &len, " AND t.priority = ?");
+	if (flags & LF_CATEGORY)
+		rc |= sql_add(buf, &len, " AND t.category = ?");
+	if (flags & LF_UNASSIGNED)
+		rc |= sql_add(buf, &len, " AND t.assignee_id IS NULL");
+	if (flags & LF_ASSIGNED_TO)
+		rc |= sql_add(buf, &len, " AND t.assignee_id = ?");
+	if (flags & LF_AFTER) {
+		/* (key, id) after the cursor's, as two ranges of the index. */
+		rc |= sql_add(buf, &len, " AND (");
+		rc |= sql_add(buf, &len, col);
+		rc |= sql_add(buf, &len, lt);
+		rc |= sql_add(buf, &len, KEY_VALUE " OR (");
+		rc |= sql_add(buf, &len, col);
+		rc |= sql_add(buf, &len, " = " KEY_VALUE " AND t.id");
+		rc |= sql_add(buf, &len, lt);
+		rc |= sql_add(buf, &len, "?))");
+	}
+	rc |= sql_add(buf, &len, " ORDER BY ");
+	rc |= sql_add(buf, &len, col);
+	rc |= sql_add(buf, &len, dir);
+	rc |= sql_add(buf, &len, ", t.id");
+	rc |= sql_add(buf, &len, dir);
+	rc |= sql_add(buf, &len, " LIMIT ?");
+	if (rc != 0)
+		return NULL;
+	list_sql[s][flags] = strdup(buf);
+	return list_sql[s][flags];
+}
+
+#define LIST_PARAMS_MAX 10
 
 int store_tickets_list(struct arena *a, const struct store_ticket_filter *f,
 	struct store_ticket **out, size_t *n)
 {
-	static const char sql_breach[] = "SELECT " TK_COLUMNS ", " KEY_BREACH
-		TK_FROM TK_LIST_WHERE
-		" AND (? = 0 OR " KEY_BREACH " > ? OR (" KEY_BREACH " = ?"
-		" AND t.id > ?))"
-		" ORDER BY " KEY_BREACH ", t.id LIMIT ?";
-	static const char sql_created[] = "SELECT " TK_COLUMNS ", " KEY_CREATED
-		TK_FROM TK_LIST_WHERE
-		" AND (? = 0 OR " KEY_CREATED " < ? OR (" KEY_CREATED " = ?"
-		" AND t.id < ?))"
-		" ORDER BY " KEY_CREATED " DESC, t.id DESC LIMIT ?";
-	static const char sql_updated[] = "SELECT " TK_COLUMNS ", " KEY_UPDATED
-		TK_FROM TK_LIST_WHERE
-		" AND (? = 0 OR " KEY_UPDATED " < ? OR (" KEY_UPDATED " = ?"
-		" AND t.id < ?))"
-		" ORDER BY " KEY_UPDATED " DESC, t.id DESC LIMIT ?";
-	const char *sql = f->sort == STORE_TICKET_SORT_BREACH ? sql_breach :
-		f->sort == STORE_TICKET_SORT_UPDATED ? sql_updated : sql_created;
+	struct db_param p[LIST_PARAMS_MAX];
+	unsigned flags = 0;
+	size_t np = 0;
+	const char *sql;
 	void *rows;
 	int rc;
 
-	rc = store_rows(a, sql, DBP(DB_INT(f->requester_id),
-		DB_INT(f->requester_id), DB_STR(f->status), DB_STR(f->status),
-		DB_STR(f->priority), DB_STR(f->priority), DB_STR(f->category),
-		DB_STR(f->category), DB_INT(f->assignee), DB_INT(f->assignee),
-		DB_INT(f->assignee), DB_INT(f->assignee_id),
-		DB_INT(f->has_after), DB_INT(f->after_key),
-		DB_INT(f->after_key), DB_INT(f->after_id),
-		DB_INT(f->limit + 1)), sizeof(**out), tk_from_row, &rows, n);
+	if ((unsigned)f->sort >= STORE_TICKET_SORT__MAX)
+		return DF_EINVAL;
+	if (f->requester_id != 0) {
+		flags |= LF_REQUESTER;
+		p[np++] = DB_INT(f->requester_id);
+	}
+	if (f->status != NULL) {
+		flags |= LF_STATUS;
+		p[np++] = DB_STR(f->status);
+	}
+	if (f->priority != NULL) {
+		flags |= LF_PRIORITY;
+		p[np++] = DB_STR(f->priority);
+	}
+	if (f->category != NULL) {
+		flags |= LF_CATEGORY;
+		p[np++] = DB_STR(f->category);
+	}
+	if (f->assignee == STORE_TICKET_UNASSIGNED) {
+		flags |= LF_UNASSIGNED;
+	} else if (f->assignee == STORE_TICKET_ASSIGNED_TO) {
+		flags |= LF_ASSIGNED_TO;
+		p[np++] = DB_INT(f->assignee_id);
+	}
+	if (f->has_after) {
+		flags |= LF_AFTER;
+		p[np++] = DB_INT(f->after_key);
+		p[np++] = DB_INT(f->after_key);
+		p[np++] = DB_INT(f->after_id);
+	}
+	p[np++] = DB_INT(f->limit + 1);
+	sql = list_build(f->sort, flags);
+	if (sql == NULL)
+		return DF_ENOMEM;
+	rc = store_rows(a, sql, p, np, sizeof(**out), tk_from_row, &rows, n);
 	*out = rows;
 	return rc;
 }
@@ -648,5 +783,7 @@ int store_tickets_autoclose_batch(struct arena *a, time_t now, unsigned days,
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		*n = 0;
+	else if (*n > 0)
+		store_tickets_changed();
 	return rc;
 }

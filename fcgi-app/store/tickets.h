@@ -29,6 +29,18 @@ struct arena;
 void store_tickets_mail_setup(const void *key, size_t keylen,
 	const char *reply_base, const char *public_url);
 
+/* The shared cache generation of everything tickets show (the staff
+ * queues' cached answers, ROUTE_STAFF_CACHE). Every committed change to
+ * a ticket bumps it: the functions below that open their own
+ * transaction do so after committing; a caller that runs them inside
+ * its own transaction (macros) calls store_tickets_changed after its
+ * commit. A process without the shared segment (devforgectl without
+ * shm_attach_existing) bumps nothing: the cache's
+ * cache_counts_max_age bounds what it leaves stale. (The knowledge
+ * base uses generation 8, the marketplace 0.) */
+#define STORE_TICKETS_CACHE_GEN 9u
+void store_tickets_changed(void);
+
 enum store_ticket_via { TICKET_VIA_WEB, TICKET_VIA_EMAIL, TICKET_VIA_MACRO,
 	TICKET_VIA_SYSTEM, TICKET_VIA_ASSISTANT };
 
@@ -105,6 +117,7 @@ struct store_ticket_filter {
 	const char *category;
 	enum store_ticket_assignee assignee;
 	int64_t assignee_id;            /* STORE_TICKET_ASSIGNED_TO */
+	int assignee_me;                /* assignee_id is the caller's own */
 	enum store_ticket_sort sort;
 	int has_after;                  /* a cursor: after (key, id) */
 	int64_t after_key;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "client.h"
 #include "mactoken.h"
 
@@ -675,6 +676,120 @@ Test(tickets, staff_queue_sorts_by_time_until_breach_nulls_last)
 	person_free(&st);
 }
 
+/* The list's items are written as text (api/tickets.c tt_ticket, for
+ * speed): each must be the ticket's own answer without its messages,
+ * for staff and for the requester, escapes included. */
+static void expect_items_match_tickets(const struct person *p, long id,
+	int staff)
+{
+	struct client_resp r, g;
+	struct json_object *o, *items, *one, *it = NULL;
+
+	client_call("GET", TICKETS "?sort=created&limit=100", p->auth, NULL,
+		&r);
+	o = client_expect_json(&r, 200);
+	cr_assert(json_object_object_get_ex(o, "items", &items));
+	cr_assert(json_object_object_get_ex(o, "next_cursor", NULL));
+	for (size_t i = 0; i < json_object_array_length(items); i++) {
+		struct json_object *x = json_object_array_get_idx(items, i);
+
+		if (json_object_get_int64(json_object_object_get(x, "id")) == id)
+			it = x;
+	}
+	cr_assert_not_null(it, "ticket %ld not listed", id);
+	client_call("GET", path_of(id, ""), p->auth, NULL, &g);
+	one = client_expect_json(&g, 200);
+	json_object_object_del(one, "messages");
+	cr_expect(json_object_equal(it, one), "list item %s\nticket %s",
+		json_object_to_json_string(it), json_object_to_json_string(one));
+	cr_expect_eq(json_object_object_get_ex(it, "next_breach_at", NULL),
+		staff);
+	json_object_put(one);
+	json_object_put(o);
+	client_free(&g);
+	client_free(&r);
+}
+
+Test(tickets, list_items_are_the_ticket_without_messages)
+{
+	struct person rq, st;
+	long id;
+
+	person_new(&rq, "user");
+	person_new(&st, "support");
+	/* Quotes, a backslash, a slash and UTF-8 in the subject. */
+	id = ticket_new(&rq, "Say \\\"hi\\\" to C:\\\\dir/x \xc3\xbc \xe6\x97\xa5");
+	cr_assert_eq(client_status("PATCH", path_of(id, ""), st.auth,
+		"{\"priority\":\"high\"}"), 200);
+	expect_items_match_tickets(&rq, id, 0);
+	expect_items_match_tickets(&st, id, 1);
+	person_free(&rq);
+	person_free(&st);
+}
+
+/* The queues read about one page of rows however many tickets are
+ * closed: a status and the sort walk the (status, key, id) index from
+ * the cursor on. They used to filter with "? IS NULL OR t.status = ?"
+ * and sort on an expression of next_breach_at, so every page read (and
+ * sorted) the table. */
+#define QUEUE_CLOSED 3000
+#define QUEUE_LIMIT 20
+#define QUEUE_PAGES 5
+
+static const char *queue_auth;
+
+static void queue_pages(void *ctx, int trial)
+{
+	static const char *const lists[QUEUE_PAGES] = {
+		"?status=open&sort=breach",
+		"?status=closed&sort=breach",
+		"?status=open&sort=created",
+		"?sort=updated",
+		"?sort=breach",
+	};
+	char url[256];
+
+	(void)ctx;
+	for (int i = 0; i < QUEUE_PAGES; i++) {
+		snprintf(url, sizeof(url), TICKETS "%s&limit=%d&nc=%d-%d",
+			lists[i], QUEUE_LIMIT, trial, i);
+		cr_assert_eq(client_status("GET", url, queue_auth, NULL), 200,
+			"%s", url);
+	}
+}
+
+Test(tickets, staff_queue_reads_a_page_not_every_closed_ticket)
+{
+	struct person rq, st;
+	long closed, read;
+
+	person_new(&rq, "user");
+	person_new(&st, "support");
+	ticket_new(&rq, "Queue bound");
+	closed = sql_long("SELECT COUNT(*) FROM support_tickets"
+		" WHERE status = 'closed'");
+	if (closed < QUEUE_CLOSED)
+		free(sql_str("INSERT INTO support_tickets (requester_id, subject,"
+			" category, status, created_at, updated_at, closed_at)"
+			" SELECT u.id, CONCAT('Closed ', s.seq), 'other', 'closed',"
+			" UTC_TIMESTAMP(6) - INTERVAL s.seq MINUTE,"
+			" UTC_TIMESTAMP(6) - INTERVAL s.seq MINUTE,"
+			" UTC_TIMESTAMP(6) - INTERVAL s.seq MINUTE"
+			" FROM users u JOIN seq_1_to_%ld s WHERE u.public_id = '%s'",
+			QUEUE_CLOSED - closed, rq.pid));
+	cr_assert_geq(sql_long("SELECT COUNT(*) FROM support_tickets"
+		" WHERE status = 'closed'"), QUEUE_CLOSED);
+	queue_auth = st.auth;
+	read = client_rows_read_least(queue_pages, NULL, 3);
+	/* About limit + 1 index entries a page (the joins are key reads);
+	 * reading the table is over QUEUE_CLOSED a page. */
+	cr_assert_lt(read, QUEUE_PAGES * QUEUE_LIMIT * 4, "%ld rows read for"
+		" %d pages of %d among %ld closed tickets", read, QUEUE_PAGES,
+		QUEUE_LIMIT, (long)QUEUE_CLOSED);
+	person_free(&rq);
+	person_free(&st);
+}
+
 /* ---------------------------------------------------- internal notes, mail */
 
 static void mail_send(void)
@@ -811,6 +926,231 @@ Test(tickets, internal_notes_never_reach_the_requester_by_any_route_or_mail)
 	free(mail);
 	/* Nothing is mailed to staff or for the note. */
 	cr_expect_eq(mails_to(st.email, note, &with), 0);
+	person_free(&rq);
+	person_free(&st);
+}
+
+/* ------------------------------------------------ the staff queues' cache */
+
+static double cache_hits(void)
+{
+	return client_metric_now("devforge_cache_hits_total", NULL);
+}
+
+/* The list at url as p reads it: 1 when ticket id is on it. Every item
+ * must be visible to p: staff see next_breach_at, a requester only their
+ * own tickets and never next_breach_at. */
+static int listed(const struct person *p, const char *url, long id,
+	int staff)
+{
+	struct client_resp r;
+	struct json_object *o, *items;
+	int found = 0;
+
+	client_call("GET", url, p->auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	cr_assert(json_object_object_get_ex(o, "items", &items));
+	for (size_t i = 0; i < json_object_array_length(items); i++) {
+		struct json_object *it = json_object_array_get_idx(items, i);
+		struct json_object *rq = json_object_object_get(it,
+			"requester");
+
+		if (json_object_get_int64(json_object_object_get(it, "id")) == id)
+			found = 1;
+		cr_expect_eq(json_object_object_get_ex(it, "next_breach_at",
+			NULL), staff, "%s: %s", url,
+			json_object_to_json_string(it));
+		if (!staff)
+			cr_expect_str_eq(client_json_str(rq, "id"), p->pid,
+				"%s: someone else's ticket", url);
+	}
+	json_object_put(o);
+	client_free(&r);
+	return found;
+}
+
+/* Asks url twice as staff, so the second answer comes from the cache;
+ * whether ticket id was on it. */
+static int warm(const struct person *st, const char *url, long id)
+{
+	int first = listed(st, url, id, 1);
+
+	cr_assert_eq(listed(st, url, id, 1), first);
+	return first;
+}
+
+static const char *fresh_url(const char *query)
+{
+	static char buf[4][256];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), TICKETS "?%s&nc=%s", query,
+		client_unique("q"));
+	return buf[i];
+}
+
+Test(tickets, staff_list_comes_from_the_cache_the_second_time)
+{
+	struct person rq, other, st;
+	const char *url;
+	long id;
+	double h0, h1;
+
+	person_new(&rq, "user");
+	person_new(&other, "user");
+	person_new(&st, "support");
+	id = ticket_new(&rq, "Cached queue");
+	ticket_new(&other, "Not yours");
+	url = fresh_url("sort=created&limit=20");
+	h0 = cache_hits();
+	cr_assert(listed(&st, url, id, 1));
+	h1 = cache_hits();
+	cr_assert(listed(&st, url, id, 1));
+	cr_expect_eq(h1 - h0, 0, "the first answer is the handler's");
+	cr_expect_geq(cache_hits() - h1, 1, "the second answer is the"
+		" cache's");
+	/* The same URL for requesters: their own tickets, as requesters
+	 * see them, never the staff answer nor each other's. */
+	cr_expect(listed(&rq, url, id, 0));
+	cr_expect(listed(&rq, url, id, 0));
+	cr_expect_not(listed(&other, url, id, 0));
+	person_free(&rq);
+	person_free(&other);
+	person_free(&st);
+}
+
+Test(tickets, assignee_me_lists_are_never_shared_between_agents)
+{
+	struct person rq, a, b;
+	char body[128];
+	long ta, tb;
+	const char *url = fresh_url("assignee=me&sort=created&limit=100");
+
+	person_new(&rq, "user");
+	person_new(&a, "support");
+	person_new(&b, "support");
+	ta = ticket_new(&rq, "For agent A");
+	tb = ticket_new(&rq, "For agent B");
+	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", a.pid);
+	cr_assert_eq(client_status("PATCH", path_of(ta, ""), a.auth, body), 200);
+	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", b.pid);
+	cr_assert_eq(client_status("PATCH", path_of(tb, ""), a.auth, body), 200);
+	cr_assert(warm(&a, url, ta));
+	cr_expect_not(listed(&a, url, tb, 1));
+	cr_expect(listed(&b, url, tb, 1), "agent B's own list");
+	cr_expect_not(listed(&b, url, ta, 1), "agent A's list went to B");
+	person_free(&rq);
+	person_free(&a);
+	person_free(&b);
+}
+
+/* A mail from the requester answering ticket id. */
+static void mail_reply_from(const struct person *rq, long id)
+{
+	char path[256], cmd[1024], *out = NULL;
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/tk-mail-%d-%s.eml",
+		client_env("DEVFORGE_TEST_STACK_DIR"), getpid(),
+		client_unique("m"));
+	f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	fprintf(f, "From: Requester <%s>\r\nTo: <%s>\r\n"
+		"Subject: Re: [Ticket #%ld] Cache\r\n"
+		"Message-ID: <%s@client.example>\r\n"
+		"Date: Sun, 06 Dec 2026 10:00:00 +0000\r\n"
+		"MIME-Version: 1.0\r\n"
+		"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+		"Here are the logs you asked for.\r\n", rq->email,
+		expected_reply_to(id), id, client_unique("mid"));
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' mail-receive < '%s'",
+		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"), path);
+	rc = client_run(cmd, &out);
+	unlink(path);
+	cr_assert_eq(rc, 0, "mail-receive: %s", out ? out : "");
+	free(out);
+}
+
+static long macro_new(const struct person *st, const char *status)
+{
+	struct client_resp r;
+	struct json_object *o;
+	char json[256];
+	long id;
+
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"body\":\"Could you"
+		" send the logs, {{requester_name}}?\",\"set_status\":\"%s\"}",
+		client_unique("Ask for logs"), status);
+	client_call("POST", "/api/v1/support/macros", st->auth, json, &r);
+	o = client_expect_json(&r, 201);
+	id = json_object_get_int64(json_object_object_get(o, "id"));
+	json_object_put(o);
+	client_free(&r);
+	return id;
+}
+
+/* Every kind of ticket write bumps the tickets generation after its
+ * commit (store/tickets.h), so a cached staff list never shows the
+ * ticket as it was: the web routes, a macro, a mail placed by
+ * devforgectl mail-receive and the auto-close job. */
+Test(tickets, staff_list_shows_every_kind_of_write_at_once, .timeout = 120)
+{
+	struct person rq, st;
+	const char *url;
+	char path[64], *out = NULL, cmd[1024];
+	long id, mid;
+
+	person_new(&rq, "user");
+	person_new(&st, "support");
+	/* Create. */
+	url = fresh_url("sort=created&limit=5");
+	warm(&st, url, 0);
+	id = ticket_new(&rq, "Cache and writes");
+	cr_expect(listed(&st, url, id, 1), "after create");
+	/* PATCH. */
+	url = fresh_url("priority=urgent&sort=created&limit=5");
+	cr_assert_not(warm(&st, url, id));
+	cr_assert_eq(client_status("PATCH", path_of(id, ""), st.auth,
+		"{\"priority\":\"urgent\"}"), 200);
+	cr_expect(listed(&st, url, id, 1), "after PATCH");
+	/* A staff reply: open -> in_progress. */
+	url = fresh_url("status=in_progress&sort=updated&limit=5");
+	cr_assert_not(warm(&st, url, id));
+	cr_assert_eq(client_status("POST", path_of(id, "/messages"), st.auth,
+		"{\"body\":\"Looking into it.\"}"), 201);
+	cr_expect(listed(&st, url, id, 1), "after a reply");
+	/* A macro: -> waiting_on_customer. */
+	mid = macro_new(&st, "waiting_on_customer");
+	url = fresh_url("status=waiting_on_customer&sort=updated&limit=5");
+	cr_assert_not(warm(&st, url, id));
+	snprintf(path, sizeof(path), "/macros/%ld", mid);
+	cr_assert_eq(client_status("POST", path_of(id, path), st.auth, NULL),
+		200);
+	cr_expect(listed(&st, url, id, 1), "after a macro");
+	/* The requester's mail: waiting_on_customer -> in_progress. */
+	url = fresh_url("status=in_progress&sort=updated&limit=5");
+	cr_assert_not(warm(&st, url, id));
+	mail_reply_from(&rq, id);
+	cr_assert_str_eq(status_of(id), "in_progress");
+	cr_expect(listed(&st, url, id, 1), "after mail-receive");
+	/* Resolved long ago, then the auto-close job. */
+	cr_assert_eq(patch_status(&st, id, "resolved"), 200);
+	free(sql_str("UPDATE support_tickets SET resolved_at = UTC_TIMESTAMP(6)"
+		" - INTERVAL 40 DAY WHERE id = %ld", id));
+	url = fresh_url("status=closed&sort=updated&limit=5");
+	/* (The stack's own jobs loop may close it first: then it is
+	 * listed already.) */
+	warm(&st, url, id);
+	snprintf(cmd, sizeof(cmd), "%s -c '%s' jobs run --once --only"
+		" tickets-autoclose", client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out ? out : "");
+	free(out);
+	cr_assert_str_eq(status_of(id), "closed");
+	cr_expect(listed(&st, url, id, 1), "after the auto-close job");
 	person_free(&rq);
 	person_free(&st);
 }
