@@ -80,6 +80,19 @@ const char *api_page_cursor(struct request *req, const char *kind,
  * lists whose position is more than a row id (sort key and id, a
  * version). */
 const char *api_cursor_encode(struct request *req, const char *raw);
+/* The longest raw (decoded) cursor a list hands out, NUL included. */
+#define API_CURSOR_RAW_MAX 80
+/* cursor decoded into raw (NUL-terminated): its length, or DF_EINVAL
+ * when empty, too long or not base64url. */
+long api_cursor_decode(const char *cursor, char raw[API_CURSOR_RAW_MAX]);
+/* A list sorted by key then id: the cursor "<kind>.<sort>.<key>.<id>"
+ * naming the row the page ended at (arena string; NULL when too long or
+ * on OOM), and reading it back: 0, or DF_EINVAL when malformed or made
+ * by another kind or sort order. */
+const char *api_cursor_keyed(struct request *req, const char *kind,
+	int sort, int64_t key, int64_t id);
+DF_MUST_CHECK int api_cursor_keyed_read(const char *cursor, const char *kind,
+	int sort, int64_t *key, int64_t *id);
 
 /* A list answer {"items": [...], "next_cursor": ...}: api_list_new makes
  * it and hands out the array to fill (NULL on OOM); api_list_add appends

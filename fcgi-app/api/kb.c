@@ -289,12 +289,10 @@ static int load(struct request *req, struct store_kb_article *k)
 
 /* --- list and search ----------------------------------------------- */
 
-#define CURSOR_RAW_MAX 80
-
 static const char *cursor_make(struct request *req,
 	const struct store_kb_filter *f, const struct store_kb_article *last)
 {
-	char raw[CURSOR_RAW_MAX];
+	char raw[API_CURSOR_RAW_MAX];
 	int n;
 
 	if (f->q != NULL)
@@ -310,26 +308,21 @@ static const char *cursor_make(struct request *req,
 
 static int cursor_read(const char *cursor, struct store_kb_filter *f)
 {
-	unsigned char raw[CURSOR_RAW_MAX + 4];
-	size_t len = strlen(cursor);
+	char raw[API_CURSOR_RAW_MAX];
 	long long k, id, upto;
 	int used = 0;
-	long n;
+	long n = api_cursor_decode(cursor, raw);
 
-	if (len == 0 || len > (CURSOR_RAW_MAX * 4) / 3)
+	if (n < 0)
 		return DF_EINVAL;
-	n = crypto_b64url_decode(cursor, len, raw);
-	if (n <= 0 || n >= CURSOR_RAW_MAX)
-		return DF_EINVAL;
-	raw[n] = '\0';
 	if (f->q != NULL) {
-		if (sscanf((const char *)raw, "kbq.%lld.%lld.%lld%n", &k, &id,
+		if (sscanf(raw, "kbq.%lld.%lld.%lld%n", &k, &id,
 		    &upto, &used) != 3 || used != n || k < 0 || id <= 0 ||
 		    upto < id)
 			return DF_EINVAL;
 		f->after_score = k;
 		f->upto = upto;
-	} else if (sscanf((const char *)raw, "kb.%lld%n", &id, &used) != 1 ||
+	} else if (sscanf(raw, "kb.%lld%n", &id, &used) != 1 ||
 	    used != n || id <= 0) {
 		return DF_EINVAL;
 	}

@@ -357,42 +357,20 @@ static const struct query_param list_query[] = {
 };
 
 /* The cursor: "tk.<sort>.<key>.<id>", base64url. */
-#define CURSOR_RAW_MAX 80
-
 static const char *cursor_make(struct request *req, enum store_ticket_sort s,
 	const struct store_ticket *last)
 {
-	char raw[CURSOR_RAW_MAX];
-	int n;
-
-	n = snprintf(raw, sizeof(raw), "tk.%d.%lld.%lld", (int)s,
-		(long long)last->sort_key, (long long)last->id);
-	if (n < 0 || (size_t)n >= sizeof(raw))
-		return NULL;
-	return api_cursor_encode(req, raw);
+	return api_cursor_keyed(req, "tk", (int)s, last->sort_key, last->id);
 }
 
 static int cursor_read(const char *cursor, struct store_ticket_filter *f)
 {
-	unsigned char raw[CURSOR_RAW_MAX + 4];
-	size_t len = strlen(cursor);
-	long long key, id;
-	int sort, used = 0;
-	long n;
+	int rc = api_cursor_keyed_read(cursor, "tk", (int)f->sort,
+		&f->after_key, &f->after_id);
 
-	if (len == 0 || len > (CURSOR_RAW_MAX * 4) / 3)
-		return DF_EINVAL;
-	n = crypto_b64url_decode(cursor, len, raw);
-	if (n <= 0 || n >= CURSOR_RAW_MAX)
-		return DF_EINVAL;
-	raw[n] = '\0';
-	if (sscanf((const char *)raw, "tk.%d.%lld.%lld%n", &sort, &key, &id,
-	    &used) != 3 || used != n || sort != (int)f->sort || id <= 0)
-		return DF_EINVAL;
-	f->has_after = 1;
-	f->after_key = key;
-	f->after_id = id;
-	return 0;
+	if (rc == 0)
+		f->has_after = 1;
+	return rc;
 }
 
 static int list_check(struct request *req)
