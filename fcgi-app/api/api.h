@@ -137,6 +137,19 @@ struct json_object *api_money_json(struct request *req, int64_t amount,
 struct json_object *api_user_json(struct request *req,
 	const struct store_user *u, int admin_view);
 
+struct store_ticket;
+struct store_ticket_msg;
+/* A support ticket as clients see it (DESIGN13 "HTTP shapes"): the
+ * ticket routes and a macro's answer give the one shape. staff adds
+ * next_breach_at; with_msgs adds messages (already filtered for the
+ * reader by the store). An object of the request; NULL on OOM. */
+struct json_object *api_ticket_json(struct request *req,
+	const struct store_ticket *t, int staff, int with_msgs);
+/* One ticket message: {id, author|null, body, internal, via,
+ * created_at}. NULL on OOM. */
+struct json_object *api_ticket_msg_json(struct request *req,
+	const struct store_ticket_msg *m);
+
 /* Account mails, each queued in the mail outbox inside the caller's
  * transaction (commit or roll back together with the event). The
  * verification mail carries a single-use token valid

@@ -184,76 +184,11 @@ static int message_check(struct request *req)
 	return 0;
 }
 
-static struct json_object *person(struct request *req, const char *id,
-	const char *username)
-{
-	struct json_object *o;
-
-	if (id == NULL)
-		return NULL;
-	o = json_new_object(req);
-	if (o == NULL || json_set_str(o, "id", id) ||
-	    json_set_str(o, "username", username))
-		return NULL;
-	return o;
-}
-
-static struct json_object *msg_json(struct request *req,
-	const struct store_ticket_msg *m)
-{
-	struct json_object *o = json_new_object(req);
-	struct json_object *a = person(req, m->author_public_id,
-		m->author_username);
-
-	if (o == NULL || (m->author_public_id != NULL && a == NULL) ||
-	    json_set_int(o, "id", m->id) || json_set(o, "author", a) ||
-	    json_set_str(o, "body", m->body) ||
-	    json_set_bool(o, "internal", m->internal) ||
-	    json_set_str(o, "via", m->via) ||
-	    json_set_str(o, "created_at", m->created_at))
-		return NULL;
-	return o;
-}
-
-/* The contract's ticket; with_msgs adds messages (already filtered for
- * the reader by the store); staff see next_breach_at. */
+/* The shared shape (api/shared/ticket_view.c). */
 static struct json_object *ticket_json(struct request *req,
 	const struct store_ticket *t, int staff, int with_msgs)
 {
-	struct json_object *o = json_new_object(req);
-	struct json_object *rq = person(req, t->requester_public_id,
-		t->requester_username);
-	struct json_object *as = person(req, t->assignee_public_id,
-		t->assignee_username);
-	struct json_object *msgs;
-
-	if (o == NULL || rq == NULL ||
-	    (t->assignee_public_id != NULL && as == NULL) ||
-	    json_set_int(o, "id", t->id) ||
-	    json_set_str(o, "subject", t->subject) ||
-	    json_set_str(o, "status", t->status) ||
-	    json_set_str(o, "priority", t->priority) ||
-	    json_set_str(o, "category", t->category) ||
-	    json_set(o, "requester", rq) || json_set(o, "assignee", as) ||
-	    (t->follow_up_of > 0 ? json_set_int(o, "follow_up_of",
-		t->follow_up_of) : json_set(o, "follow_up_of", NULL)) ||
-	    json_set_str(o, "via", t->via) ||
-	    json_set_str(o, "first_response_due_at", t->first_response_due_at) ||
-	    (staff && json_set_str(o, "next_breach_at", t->next_breach_at)) ||
-	    json_set_str(o, "created_at", t->created_at) ||
-	    json_set_str(o, "updated_at", t->updated_at) ||
-	    json_set_str(o, "resolved_at", t->resolved_at) ||
-	    json_set_str(o, "closed_at", t->closed_at))
-		return NULL;
-	if (!with_msgs)
-		return o;
-	msgs = json_new_array(req);
-	if (msgs == NULL || json_set(o, "messages", msgs))
-		return NULL;
-	for (size_t i = 0; i < t->nmsgs; i++)
-		if (json_push(msgs, msg_json(req, &t->msgs[i])) != 0)
-			return NULL;
-	return o;
+	return api_ticket_json(req, t, staff, with_msgs);
 }
 
 /* {id} as a ticket id: a positive decimal, else no such ticket. */
@@ -542,7 +477,7 @@ static int tk_message(struct request *req)
 		return rc;
 	for (size_t i = 0; i < t.nmsgs; i++)
 		if (t.msgs[i].id == out.message_id)
-			m = msg_json(req, &t.msgs[i]);
+			m = api_ticket_msg_json(req, &t.msgs[i]);
 	o = json_new_object(req);
 	if (o == NULL || m == NULL || json_set(o, "message", m) ||
 	    json_set_int(o, "ticket_id", out.ticket_id) ||
