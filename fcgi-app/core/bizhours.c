@@ -200,6 +200,18 @@ static int local_day(const struct bizhours_cal *c, time_t t, int64_t *day)
 	return rc;
 }
 
+/* Opening interval i of local day `day` (weekday wd) as instants
+ * [*a, *b): what adding and measuring business time both walk. */
+static int interval(const struct bizhours_cal *c, int64_t day, int wd,
+	size_t i, time_t *a, time_t *b)
+{
+	int rc = instant(c, day, c->day[wd].iv[i].opens, a);
+
+	if (rc == 0)
+		rc = instant(c, day, c->day[wd].iv[i].closes, b);
+	return rc;
+}
+
 int bizhours_add(const struct bizhours_cal *c, time_t start,
 	int64_t seconds, time_t *due)
 {
@@ -221,10 +233,7 @@ int bizhours_add(const struct bizhours_cal *c, time_t start,
 		for (size_t i = 0; i < c->day[wd].n; i++) {
 			time_t a, b;
 
-			rc = instant(c, day, c->day[wd].iv[i].opens, &a);
-			if (rc == 0)
-				rc = instant(c, day, c->day[wd].iv[i].closes,
-					&b);
+			rc = interval(c, day, wd, i, &a, &b);
 			if (rc != 0)
 				return rc;
 			if (a < start)
@@ -273,10 +282,7 @@ int bizhours_between(const struct bizhours_cal *c, time_t t0, time_t t1,
 		for (size_t i = 0; i < c->day[wd].n; i++) {
 			time_t a, b;
 
-			rc = instant(c, day, c->day[wd].iv[i].opens, &a);
-			if (rc == 0)
-				rc = instant(c, day, c->day[wd].iv[i].closes,
-					&b);
+			rc = interval(c, day, wd, i, &a, &b);
 			if (rc != 0)
 				return rc;
 			if (a < t0)
