@@ -193,9 +193,10 @@ DF_MUST_CHECK int api_sessions_end(int64_t user_id, int reset_links, uint64_t *r
 DF_MUST_CHECK int api_audit_sessions_ended(struct request *req, const char *event,
 	const char *subject_id, uint64_t revoked);
 /* The tail of a write answered with 204: store_tx_end(rc), then on
- * success Cache-Control: no-store and status 204. Returns what the
- * handler returns. */
+ * success api_no_content. Returns what the handler returns. */
 DF_MUST_CHECK int api_commit_no_content(struct request *req, int rc);
+/* Answers 204 with Cache-Control: no-store: 0 or DF_ENOMEM. */
+DF_MUST_CHECK int api_no_content(struct request *req);
 
 /* The per-account lockout of every password check (login, a password
  * change, turning MFA off), so that no route is a way round it. Before

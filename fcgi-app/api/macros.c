@@ -207,10 +207,7 @@ static int macro_delete(struct request *req)
 	rc = store_macros_delete(id);
 	if (rc != 0)
 		return rc;
-	if (http_set_header(req, "Cache-Control", "no-store") != 0)
-		return DF_ENOMEM;
-	http_set_status(req, 204);
-	return 0;
+	return api_no_content(req);
 }
 
 /* --- applying a macro ------------------------------------------------ */
