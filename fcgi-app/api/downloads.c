@@ -35,11 +35,7 @@ static unsigned char dl_key[32];
 
 int api_dl_init(const struct config *cfg)
 {
-	static const char label[] = "devforge download-unique v1";
-
-	crypto_hmac_sha256(cfg->jwt_secret != NULL ? cfg->jwt_secret : "",
-		cfg->jwt_secret != NULL ? cfg->jwt_secret_len : 0, label,
-		sizeof(label) - 1, dl_key);
+	config_derive_key(cfg, "devforge download-unique v1", dl_key);
 	return 0;
 }
 

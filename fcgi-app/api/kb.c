@@ -48,11 +48,7 @@ static unsigned char vote_key[32];
 
 int api_kb_init(const struct config *cfg)
 {
-	static const char label[] = "devforge kb-voter v1";
-
-	crypto_hmac_sha256(cfg->jwt_secret != NULL ? cfg->jwt_secret : "",
-		cfg->jwt_secret != NULL ? cfg->jwt_secret_len : 0, label,
-		sizeof(label) - 1, vote_key);
+	config_derive_key(cfg, "devforge kb-voter v1", vote_key);
 	return 0;
 }
 
