@@ -232,6 +232,13 @@ DF_MUST_CHECK int api_totp_check(const char *secret_b32, const char *code, int64
  * df_err. */
 DF_MUST_CHECK int api_init(const struct config *cfg);
 
+/* One turn of a counter batched in the shared segment: what api_dl_tick
+ * and api_kb_tick below do, for a counter whose shared-segment
+ * functions are due and pending and whose writer is flush. */
+DF_MUST_CHECK int api_flush_tick(struct arena *a, unsigned interval_s,
+	int *wait_ms,
+	int (*due)(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us),
+	uint64_t (*pending)(void), int (*flush)(struct arena *a, int all));
 /* Download counting (api/downloads.c). api_dl_init derives the key of
  * the client hashes from the config (api_init calls it). api_dl_record
  * queues one download of the caller; 0 or a negative df_err.

@@ -197,20 +197,8 @@ int api_kb_flush(struct arena *a, int all)
 
 int api_kb_tick(struct arena *a, unsigned interval_s, int *wait_ms)
 {
-	struct timespec ts;
-	uint64_t now_us, wait_us;
-	int rc = 0;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-	if (shm_kb_view_due(now_us, (uint64_t)interval_s * 1000000u,
-	    &wait_us)) {
-		rc = api_kb_flush(a, 0);
-		wait_us = shm_kb_views_pending() > 0 ?
-			(uint64_t)interval_s * 1000000u : 0;
-	}
-	*wait_ms = wait_us == 0 ? -1 : (int)(wait_us / 1000u) + 1;
-	return rc;
+	return api_flush_tick(a, interval_s, wait_ms, shm_kb_view_due,
+		shm_kb_views_pending, api_kb_flush);
 }
 
 /* --- answers ------------------------------------------------------- */
