@@ -82,6 +82,19 @@ const char *api_page_cursor(struct request *req, const char *kind,
  * lists whose position is more than a row id (sort key and id, a
  * version). */
 const char *api_cursor_encode(struct request *req, const char *raw);
+/* The longest raw (decoded) cursor a list hands out, NUL included. */
+#define API_CURSOR_RAW_MAX 80
+/* cursor decoded into raw (NUL-terminated): its length, or DF_EINVAL
+ * when empty, too long or not base64url. */
+long api_cursor_decode(const char *cursor, char raw[API_CURSOR_RAW_MAX]);
+/* A list sorted by key then id: the cursor "<kind>.<sort>.<key>.<id>"
+ * naming the row the page ended at (arena string; NULL when too long or
+ * on OOM), and reading it back: 0, or DF_EINVAL when malformed or made
+ * by another kind or sort order. */
+const char *api_cursor_keyed(struct request *req, const char *kind,
+	int sort, int64_t key, int64_t id);
+DF_MUST_CHECK int api_cursor_keyed_read(const char *cursor, const char *kind,
+	int sort, int64_t *key, int64_t *id);
 
 /* A list answer {"items": [...], "next_cursor": ...}: api_list_new makes
  * it and hands out the array to fill (NULL on OOM); api_list_add appends
@@ -126,6 +139,19 @@ struct json_object *api_money_json(struct request *req, int64_t amount,
 struct json_object *api_user_json(struct request *req,
 	const struct store_user *u, int admin_view);
 
+struct store_ticket;
+struct store_ticket_msg;
+/* A support ticket as clients see it (DESIGN13 "HTTP shapes"): the
+ * ticket routes and a macro's answer give the one shape. staff adds
+ * next_breach_at; with_msgs adds messages (already filtered for the
+ * reader by the store). An object of the request; NULL on OOM. */
+struct json_object *api_ticket_json(struct request *req,
+	const struct store_ticket *t, int staff, int with_msgs);
+/* One ticket message: {id, author|null, body, internal, via,
+ * created_at}. NULL on OOM. */
+struct json_object *api_ticket_msg_json(struct request *req,
+	const struct store_ticket_msg *m);
+
 /* Account mails, each queued in the mail outbox inside the caller's
  * transaction (commit or roll back together with the event). The
  * verification mail carries a single-use token valid
@@ -169,9 +195,10 @@ DF_MUST_CHECK int api_sessions_end(int64_t user_id, int reset_links, uint64_t *r
 DF_MUST_CHECK int api_audit_sessions_ended(struct request *req, const char *event,
 	const char *subject_id, uint64_t revoked);
 /* The tail of a write answered with 204: store_tx_end(rc), then on
- * success Cache-Control: no-store and status 204. Returns what the
- * handler returns. */
+ * success api_no_content. Returns what the handler returns. */
 DF_MUST_CHECK int api_commit_no_content(struct request *req, int rc);
+/* Answers 204 with Cache-Control: no-store: 0 or DF_ENOMEM. */
+DF_MUST_CHECK int api_no_content(struct request *req);
 
 /* The per-account lockout of every password check (login, a password
  * change, turning MFA off), so that no route is a way round it. Before
@@ -207,6 +234,13 @@ DF_MUST_CHECK int api_totp_check(const char *secret_b32, const char *code, int64
  * df_err. */
 DF_MUST_CHECK int api_init(const struct config *cfg);
 
+/* One turn of a counter batched in the shared segment: what api_dl_tick
+ * and api_kb_tick below do, for a counter whose shared-segment
+ * functions are due and pending and whose writer is flush. */
+DF_MUST_CHECK int api_flush_tick(struct arena *a, unsigned interval_s,
+	int *wait_ms,
+	int (*due)(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us),
+	uint64_t (*pending)(void), int (*flush)(struct arena *a, int all));
 /* Download counting (api/downloads.c). api_dl_init derives the key of
  * the client hashes from the config (api_init calls it). api_dl_record
  * queues one download of the caller; 0 or a negative df_err.

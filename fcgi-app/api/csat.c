@@ -60,10 +60,7 @@ static int csat_answer(struct request *req)
 			"used already or has expired.");
 	if (rc != 0)
 		return rc;
-	if (http_set_header(req, "Cache-Control", "no-store") != 0)
-		return DF_ENOMEM;
-	http_set_status(req, 204);
-	return 0;
+	return api_no_content(req);
 }
 
 static const struct route routes[] = {

@@ -239,10 +239,7 @@ static int hook_delete(struct request *req)
 	rc = store_devhooks_delete(caller_id(req), id);
 	if (rc != 0)
 		return rc;
-	if (http_set_header(req, "Cache-Control", "no-store") != 0)
-		return DF_ENOMEM;
-	http_set_status(req, 204);
-	return 0;
+	return api_no_content(req);
 }
 
 static int hook_patch(struct request *req)

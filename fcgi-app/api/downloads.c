@@ -35,11 +35,7 @@ static unsigned char dl_key[32];
 
 int api_dl_init(const struct config *cfg)
 {
-	static const char label[] = "devforge download-unique v1";
-
-	crypto_hmac_sha256(cfg->jwt_secret != NULL ? cfg->jwt_secret : "",
-		cfg->jwt_secret != NULL ? cfg->jwt_secret_len : 0, label,
-		sizeof(label) - 1, dl_key);
+	config_derive_key(cfg, "devforge download-unique v1", dl_key);
 	return 0;
 }
 
@@ -121,20 +117,8 @@ int api_dl_flush(struct arena *a, int all)
 
 int api_dl_tick(struct arena *a, unsigned interval_s, int *wait_ms)
 {
-	struct timespec ts;
-	uint64_t now_us, wait_us;
-	int rc = 0;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-	if (shm_dl_due(now_us, (uint64_t)interval_s * 1000000u, &wait_us)) {
-		rc = api_dl_flush(a, 0);
-		wait_us = shm_dl_pending() > 0 ? (uint64_t)interval_s * 1000000u
-			: 0;
-	}
-	/* -1: nothing pending, wait for a request as long as it takes. */
-	*wait_ms = wait_us == 0 ? -1 : (int)(wait_us / 1000u) + 1;
-	return rc;
+	return api_flush_tick(a, interval_s, wait_ms, shm_dl_due, shm_dl_pending,
+		api_dl_flush);
 }
 
 int api_dl_record(struct request *req, int64_t extension_id,

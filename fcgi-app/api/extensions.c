@@ -255,42 +255,20 @@ static const char *const sort_names[STORE_EXT_SORT__MAX + 1] = {
 };
 
 /* The list cursor: "ext.<sort>.<key>.<id>", base64url. */
-#define CURSOR_RAW_MAX 80
-
 static const char *cursor_make(struct request *req, enum store_ext_sort s,
 	const struct store_ext *last)
 {
-	char raw[CURSOR_RAW_MAX];
-	int n;
-
-	n = snprintf(raw, sizeof(raw), "ext.%d.%lld.%lld", (int)s,
-		(long long)last->sort_key, (long long)last->id);
-	if (n < 0 || (size_t)n >= sizeof(raw))
-		return NULL;
-	return api_cursor_encode(req, raw);
+	return api_cursor_keyed(req, "ext", (int)s, last->sort_key, last->id);
 }
 
 static int cursor_read(const char *cursor, struct store_ext_filter *f)
 {
-	unsigned char raw[CURSOR_RAW_MAX + 4];
-	size_t len = strlen(cursor);
-	long long key, id;
-	int sort, used = 0;
-	long n;
+	int rc = api_cursor_keyed_read(cursor, "ext", (int)f->sort,
+		&f->after_key, &f->after_id);
 
-	if (len == 0 || len > (CURSOR_RAW_MAX * 4) / 3)
-		return DF_EINVAL;
-	n = crypto_b64url_decode(cursor, len, raw);
-	if (n <= 0 || n >= CURSOR_RAW_MAX)
-		return DF_EINVAL;
-	raw[n] = '\0';
-	if (sscanf((const char *)raw, "ext.%d.%lld.%lld%n", &sort, &key, &id,
-	    &used) != 3 || used != n || sort != (int)f->sort || id <= 0)
-		return DF_EINVAL;
-	f->has_after = 1;
-	f->after_key = key;
-	f->after_id = id;
-	return 0;
+	if (rc == 0)
+		f->has_after = 1;
+	return rc;
 }
 
 static int q_slug(const char *s, size_t len)

@@ -48,11 +48,7 @@ static unsigned char vote_key[32];
 
 int api_kb_init(const struct config *cfg)
 {
-	static const char label[] = "devforge kb-voter v1";
-
-	crypto_hmac_sha256(cfg->jwt_secret != NULL ? cfg->jwt_secret : "",
-		cfg->jwt_secret != NULL ? cfg->jwt_secret_len : 0, label,
-		sizeof(label) - 1, vote_key);
+	config_derive_key(cfg, "devforge kb-voter v1", vote_key);
 	return 0;
 }
 
@@ -201,20 +197,8 @@ int api_kb_flush(struct arena *a, int all)
 
 int api_kb_tick(struct arena *a, unsigned interval_s, int *wait_ms)
 {
-	struct timespec ts;
-	uint64_t now_us, wait_us;
-	int rc = 0;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-	if (shm_kb_view_due(now_us, (uint64_t)interval_s * 1000000u,
-	    &wait_us)) {
-		rc = api_kb_flush(a, 0);
-		wait_us = shm_kb_views_pending() > 0 ?
-			(uint64_t)interval_s * 1000000u : 0;
-	}
-	*wait_ms = wait_us == 0 ? -1 : (int)(wait_us / 1000u) + 1;
-	return rc;
+	return api_flush_tick(a, interval_s, wait_ms, shm_kb_view_due,
+		shm_kb_views_pending, api_kb_flush);
 }
 
 /* --- answers ------------------------------------------------------- */
@@ -289,12 +273,10 @@ static int load(struct request *req, struct store_kb_article *k)
 
 /* --- list and search ----------------------------------------------- */
 
-#define CURSOR_RAW_MAX 80
-
 static const char *cursor_make(struct request *req,
 	const struct store_kb_filter *f, const struct store_kb_article *last)
 {
-	char raw[CURSOR_RAW_MAX];
+	char raw[API_CURSOR_RAW_MAX];
 	int n;
 
 	if (f->q != NULL)
@@ -310,26 +292,21 @@ static const char *cursor_make(struct request *req,
 
 static int cursor_read(const char *cursor, struct store_kb_filter *f)
 {
-	unsigned char raw[CURSOR_RAW_MAX + 4];
-	size_t len = strlen(cursor);
+	char raw[API_CURSOR_RAW_MAX];
 	long long k, id, upto;
 	int used = 0;
-	long n;
+	long n = api_cursor_decode(cursor, raw);
 
-	if (len == 0 || len > (CURSOR_RAW_MAX * 4) / 3)
+	if (n < 0)
 		return DF_EINVAL;
-	n = crypto_b64url_decode(cursor, len, raw);
-	if (n <= 0 || n >= CURSOR_RAW_MAX)
-		return DF_EINVAL;
-	raw[n] = '\0';
 	if (f->q != NULL) {
-		if (sscanf((const char *)raw, "kbq.%lld.%lld.%lld%n", &k, &id,
+		if (sscanf(raw, "kbq.%lld.%lld.%lld%n", &k, &id,
 		    &upto, &used) != 3 || used != n || k < 0 || id <= 0 ||
 		    upto < id)
 			return DF_EINVAL;
 		f->after_score = k;
 		f->upto = upto;
-	} else if (sscanf((const char *)raw, "kb.%lld%n", &id, &used) != 1 ||
+	} else if (sscanf(raw, "kb.%lld%n", &id, &used) != 1 ||
 	    used != n || id <= 0) {
 		return DF_EINVAL;
 	}

@@ -207,77 +207,10 @@ static int macro_delete(struct request *req)
 	rc = store_macros_delete(id);
 	if (rc != 0)
 		return rc;
-	if (http_set_header(req, "Cache-Control", "no-store") != 0)
-		return DF_ENOMEM;
-	http_set_status(req, 204);
-	return 0;
+	return api_no_content(req);
 }
 
 /* --- applying a macro ------------------------------------------------ */
-
-/* {id, username}, or NULL for none (then JSON null). */
-static struct json_object *person(struct request *req, const char *id,
-	const char *username)
-{
-	struct json_object *o;
-
-	if (id == NULL)
-		return NULL;
-	o = json_new_object(req);
-	if (o == NULL || json_set_str(o, "id", id) ||
-	    json_set_str(o, "username", username))
-		return NULL;
-	return o;
-}
-
-/* The contract's ticket as staff see it, messages included (the shape
- * GET /support/tickets/{id} answers; see DESIGN13 "HTTP shapes"). */
-static struct json_object *ticket_json(struct request *req,
-	const struct store_ticket *t)
-{
-	struct json_object *o = json_new_object(req);
-	struct json_object *rq = person(req, t->requester_public_id,
-		t->requester_username);
-	struct json_object *as = person(req, t->assignee_public_id,
-		t->assignee_username);
-	struct json_object *msgs = json_new_array(req);
-
-	if (o == NULL || rq == NULL || msgs == NULL ||
-	    (t->assignee_public_id != NULL && as == NULL) ||
-	    json_set_int(o, "id", t->id) ||
-	    json_set_str(o, "subject", t->subject) ||
-	    json_set_str(o, "status", t->status) ||
-	    json_set_str(o, "priority", t->priority) ||
-	    json_set_str(o, "category", t->category) ||
-	    json_set(o, "requester", rq) || json_set(o, "assignee", as) ||
-	    (t->follow_up_of > 0 ? json_set_int(o, "follow_up_of",
-		t->follow_up_of) : json_set(o, "follow_up_of", NULL)) ||
-	    json_set_str(o, "via", t->via) ||
-	    json_set_str(o, "first_response_due_at", t->first_response_due_at) ||
-	    json_set_str(o, "next_breach_at", t->next_breach_at) ||
-	    json_set_str(o, "created_at", t->created_at) ||
-	    json_set_str(o, "updated_at", t->updated_at) ||
-	    json_set_str(o, "resolved_at", t->resolved_at) ||
-	    json_set_str(o, "closed_at", t->closed_at) ||
-	    json_set(o, "messages", msgs))
-		return NULL;
-	for (size_t i = 0; i < t->nmsgs; i++) {
-		const struct store_ticket_msg *m = &t->msgs[i];
-		struct json_object *mo = json_new_object(req);
-		struct json_object *au = person(req, m->author_public_id,
-			m->author_username);
-
-		if (mo == NULL || (m->author_public_id != NULL && au == NULL) ||
-		    json_set_int(mo, "id", m->id) || json_set(mo, "author", au) ||
-		    json_set_str(mo, "body", m->body) ||
-		    json_set_bool(mo, "internal", m->internal) ||
-		    json_set_str(mo, "via", m->via) ||
-		    json_set_str(mo, "created_at", m->created_at) ||
-		    json_push(msgs, mo))
-			return NULL;
-	}
-	return o;
-}
 
 static int macro_apply(struct request *req)
 {
@@ -310,7 +243,7 @@ static int macro_apply(struct request *req)
 	rc = store_tickets_get(req->arena, ticket_id, 1, &t);
 	if (rc != 0)
 		return rc;
-	o = ticket_json(req, &t);
+	o = api_ticket_json(req, &t, 1, 1);
 	if (o == NULL || http_set_header(req, "Cache-Control", "no-store"))
 		return DF_ENOMEM;
 	return http_set_json(req, 200, o);

@@ -74,9 +74,9 @@ static int set_int_or_null(struct json_object *o, const char *k, int64_t v,
 
 /* --- calendars: the view */
 
-static struct json_object *calendar_json(struct request *req,
-	const struct store_sla_calendar *c)
+static struct json_object *calendar_json(struct request *req, const void *row)
 {
+	const struct store_sla_calendar *c = row;
 	struct json_object *o = json_new_object(req);
 	struct json_object *hours = json_new_array(req);
 	struct json_object *hols = json_new_array(req);
@@ -260,21 +260,20 @@ static int audit_id(struct request *req, const char *event, int64_t id,
 
 /* --- calendars: routes */
 
-static int calendars_get(struct request *req)
+/* The uncached list of n rows of size bytes each, each through view: the
+ * calendars and the policies are listed the same way. */
+static int send_rows(struct request *req, const void *rows, size_t n,
+	size_t size, api_item_fn view)
 {
-	struct store_sla_calendar *c;
 	struct json_object *list, *items;
-	size_t n;
 	int rc;
 
-	rc = store_sla_calendars(req->arena, &c, &n);
-	if (rc != 0)
-		return rc;
 	list = api_list_new(req, &items);
 	if (list == NULL)
 		return DF_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		rc = api_list_add(items, calendar_json(req, &c[i]));
+		rc = api_list_add(items, view(req,
+			(const char *)rows + i * size));
 		if (rc != 0)
 			return rc;
 	}
@@ -282,6 +281,42 @@ static int calendars_get(struct request *req)
 	if (rc == 0)
 		rc = http_set_header(req, "Cache-Control", "no-store");
 	return rc;
+}
+
+/* Deletes the row of the path's id in its own transaction with an audit
+ * row event; in_use is the 409 detail when del says DF_ECONFLICT (a row
+ * still referenced), NULL when that cannot happen. */
+static int delete_row(struct request *req, int (*del)(int64_t id),
+	const char *event, const char *in_use)
+{
+	int64_t id = path_id(req);
+	int rc;
+
+	if (id == 0)
+		return DF_ENOTFOUND;
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = del(id);
+	if (rc == DF_ECONFLICT && in_use != NULL) {
+		store_tx_rollback();
+		return problem_send(req, 409, "conflict", in_use);
+	}
+	if (rc == 0)
+		rc = audit_id(req, event, id, NULL);
+	return api_commit_no_content(req, rc);
+}
+
+static int calendars_get(struct request *req)
+{
+	struct store_sla_calendar *c;
+	size_t n;
+	int rc;
+
+	rc = store_sla_calendars(req->arena, &c, &n);
+	if (rc != 0)
+		return rc;
+	return send_rows(req, c, n, sizeof(*c), calendar_json);
 }
 
 static int calendar_get(struct request *req)
@@ -344,30 +379,16 @@ static int calendar_put(struct request *req)
 
 static int calendar_delete(struct request *req)
 {
-	int64_t id = path_id(req);
-	int rc;
-
-	if (id == 0)
-		return DF_ENOTFOUND;
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
-	rc = store_sla_calendar_delete(id);
-	if (rc == DF_ECONFLICT) {
-		store_tx_rollback();
-		return problem_send(req, 409, "conflict", "An SLA policy uses "
-			"this calendar: change or delete the policy first.");
-	}
-	if (rc == 0)
-		rc = audit_id(req, "admin.sla_calendar_deleted", id, NULL);
-	return api_commit_no_content(req, rc);
+	return delete_row(req, store_sla_calendar_delete,
+		"admin.sla_calendar_deleted", "An SLA policy uses "
+		"this calendar: change or delete the policy first.");
 }
 
 /* --- policies: the view */
 
-static struct json_object *policy_json(struct request *req,
-	const struct store_sla_policy *p)
+static struct json_object *policy_json(struct request *req, const void *row)
 {
+	const struct store_sla_policy *p = row;
 	struct json_object *o = json_new_object(req);
 	struct json_object *m = json_new_object(req);
 	struct json_object *t = json_new_object(req);
@@ -554,25 +575,31 @@ static int policy_conflict(struct request *req)
 static int policies_get(struct request *req)
 {
 	struct store_sla_policy *p;
-	struct json_object *list, *items;
 	size_t n;
 	int rc;
 
 	rc = store_sla_policies(req->arena, &p, &n);
 	if (rc != 0)
 		return rc;
-	list = api_list_new(req, &items);
-	if (list == NULL)
-		return DF_ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		rc = api_list_add(items, policy_json(req, &p[i]));
-		if (rc != 0)
-			return rc;
-	}
-	rc = api_list_send(req, list, NULL);
+	return send_rows(req, p, n, sizeof(*p), policy_json);
+}
+
+/* Inside the caller's transaction, which it ends: checks p, saves it
+ * (*id: the new id on insert) with an audit row event. Shared by POST
+ * and PATCH. */
+static int policy_save(struct request *req, struct store_sla_policy *p,
+	int64_t *id, const char *event)
+{
+	int rc = policy_refused(req, p);
+
+	if (rc != 0)
+		return rc == DF_ERESPONDED ? rc : store_tx_end(rc);
+	rc = store_sla_policy_save(p, clock_now(), id);
+	if (rc == DF_ECONFLICT)
+		return policy_conflict(req);
 	if (rc == 0)
-		rc = http_set_header(req, "Cache-Control", "no-store");
-	return rc;
+		rc = audit_id(req, event, *id, p->name);
+	return store_tx_end(rc);
 }
 
 static int policy_post(struct request *req)
@@ -589,15 +616,7 @@ static int policy_post(struct request *req)
 	rc = store_tx_begin();
 	if (rc != 0)
 		return rc;
-	rc = policy_refused(req, &p);
-	if (rc != 0)
-		return rc == DF_ERESPONDED ? rc : store_tx_end(rc);
-	rc = store_sla_policy_save(&p, clock_now(), &id);
-	if (rc == DF_ECONFLICT)
-		return policy_conflict(req);
-	if (rc == 0)
-		rc = audit_id(req, "admin.sla_policy_created", id, p.name);
-	rc = store_tx_end(rc);
+	rc = policy_save(req, &p, &id, "admin.sla_policy_created");
 	if (rc != 0)
 		return rc;
 	rc = http_set_header(req, "Location", arena_printf(req->arena,
@@ -622,15 +641,7 @@ static int policy_patch(struct request *req)
 	if (rc != 0)
 		return store_tx_end(rc);
 	policy_merge(req, &p);
-	rc = policy_refused(req, &p);
-	if (rc != 0)
-		return rc == DF_ERESPONDED ? rc : store_tx_end(rc);
-	rc = store_sla_policy_save(&p, clock_now(), &id);
-	if (rc == DF_ECONFLICT)
-		return policy_conflict(req);
-	if (rc == 0)
-		rc = audit_id(req, "admin.sla_policy_updated", id, p.name);
-	rc = store_tx_end(rc);
+	rc = policy_save(req, &p, &id, "admin.sla_policy_updated");
 	if (rc != 0)
 		return rc;
 	return send_policy(req, 200, id);
@@ -638,18 +649,8 @@ static int policy_patch(struct request *req)
 
 static int policy_delete(struct request *req)
 {
-	int64_t id = path_id(req);
-	int rc;
-
-	if (id == 0)
-		return DF_ENOTFOUND;
-	rc = store_tx_begin();
-	if (rc != 0)
-		return rc;
-	rc = store_sla_policy_delete(id);
-	if (rc == 0)
-		rc = audit_id(req, "admin.sla_policy_deleted", id, NULL);
-	return api_commit_no_content(req, rc);
+	return delete_row(req, store_sla_policy_delete,
+		"admin.sla_policy_deleted", NULL);
 }
 
 /* --- GET /support/tickets/{id}/sla (staff) */

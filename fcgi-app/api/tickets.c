@@ -184,76 +184,11 @@ static int message_check(struct request *req)
 	return 0;
 }
 
-static struct json_object *person(struct request *req, const char *id,
-	const char *username)
-{
-	struct json_object *o;
-
-	if (id == NULL)
-		return NULL;
-	o = json_new_object(req);
-	if (o == NULL || json_set_str(o, "id", id) ||
-	    json_set_str(o, "username", username))
-		return NULL;
-	return o;
-}
-
-static struct json_object *msg_json(struct request *req,
-	const struct store_ticket_msg *m)
-{
-	struct json_object *o = json_new_object(req);
-	struct json_object *a = person(req, m->author_public_id,
-		m->author_username);
-
-	if (o == NULL || (m->author_public_id != NULL && a == NULL) ||
-	    json_set_int(o, "id", m->id) || json_set(o, "author", a) ||
-	    json_set_str(o, "body", m->body) ||
-	    json_set_bool(o, "internal", m->internal) ||
-	    json_set_str(o, "via", m->via) ||
-	    json_set_str(o, "created_at", m->created_at))
-		return NULL;
-	return o;
-}
-
-/* The contract's ticket; with_msgs adds messages (already filtered for
- * the reader by the store); staff see next_breach_at. */
+/* The shared shape (api/shared/ticket_view.c). */
 static struct json_object *ticket_json(struct request *req,
 	const struct store_ticket *t, int staff, int with_msgs)
 {
-	struct json_object *o = json_new_object(req);
-	struct json_object *rq = person(req, t->requester_public_id,
-		t->requester_username);
-	struct json_object *as = person(req, t->assignee_public_id,
-		t->assignee_username);
-	struct json_object *msgs;
-
-	if (o == NULL || rq == NULL ||
-	    (t->assignee_public_id != NULL && as == NULL) ||
-	    json_set_int(o, "id", t->id) ||
-	    json_set_str(o, "subject", t->subject) ||
-	    json_set_str(o, "status", t->status) ||
-	    json_set_str(o, "priority", t->priority) ||
-	    json_set_str(o, "category", t->category) ||
-	    json_set(o, "requester", rq) || json_set(o, "assignee", as) ||
-	    (t->follow_up_of > 0 ? json_set_int(o, "follow_up_of",
-		t->follow_up_of) : json_set(o, "follow_up_of", NULL)) ||
-	    json_set_str(o, "via", t->via) ||
-	    json_set_str(o, "first_response_due_at", t->first_response_due_at) ||
-	    (staff && json_set_str(o, "next_breach_at", t->next_breach_at)) ||
-	    json_set_str(o, "created_at", t->created_at) ||
-	    json_set_str(o, "updated_at", t->updated_at) ||
-	    json_set_str(o, "resolved_at", t->resolved_at) ||
-	    json_set_str(o, "closed_at", t->closed_at))
-		return NULL;
-	if (!with_msgs)
-		return o;
-	msgs = json_new_array(req);
-	if (msgs == NULL || json_set(o, "messages", msgs))
-		return NULL;
-	for (size_t i = 0; i < t->nmsgs; i++)
-		if (json_push(msgs, msg_json(req, &t->msgs[i])) != 0)
-			return NULL;
-	return o;
+	return api_ticket_json(req, t, staff, with_msgs);
 }
 
 /* The list's answer written as text into the request's arena. A page of
@@ -504,42 +439,20 @@ static const struct query_param list_query[] = {
 };
 
 /* The cursor: "tk.<sort>.<key>.<id>", base64url. */
-#define CURSOR_RAW_MAX 80
-
 static const char *cursor_make(struct request *req, enum store_ticket_sort s,
 	const struct store_ticket *last)
 {
-	char raw[CURSOR_RAW_MAX];
-	int n;
-
-	n = snprintf(raw, sizeof(raw), "tk.%d.%lld.%lld", (int)s,
-		(long long)last->sort_key, (long long)last->id);
-	if (n < 0 || (size_t)n >= sizeof(raw))
-		return NULL;
-	return api_cursor_encode(req, raw);
+	return api_cursor_keyed(req, "tk", (int)s, last->sort_key, last->id);
 }
 
 static int cursor_read(const char *cursor, struct store_ticket_filter *f)
 {
-	unsigned char raw[CURSOR_RAW_MAX + 4];
-	size_t len = strlen(cursor);
-	long long key, id;
-	int sort, used = 0;
-	long n;
+	int rc = api_cursor_keyed_read(cursor, "tk", (int)f->sort,
+		&f->after_key, &f->after_id);
 
-	if (len == 0 || len > (CURSOR_RAW_MAX * 4) / 3)
-		return DF_EINVAL;
-	n = crypto_b64url_decode(cursor, len, raw);
-	if (n <= 0 || n >= CURSOR_RAW_MAX)
-		return DF_EINVAL;
-	raw[n] = '\0';
-	if (sscanf((const char *)raw, "tk.%d.%lld.%lld%n", &sort, &key, &id,
-	    &used) != 3 || used != n || sort != (int)f->sort || id <= 0)
-		return DF_EINVAL;
-	f->has_after = 1;
-	f->after_key = key;
-	f->after_id = id;
-	return 0;
+	if (rc == 0)
+		f->has_after = 1;
+	return rc;
 }
 
 static int list_check(struct request *req)
@@ -720,7 +633,7 @@ static int tk_message(struct request *req)
 		return rc;
 	for (size_t i = 0; i < t.nmsgs; i++)
 		if (t.msgs[i].id == out.message_id)
-			m = msg_json(req, &t.msgs[i]);
+			m = api_ticket_msg_json(req, &t.msgs[i]);
 	o = json_new_object(req);
 	if (o == NULL || m == NULL || json_set(o, "message", m) ||
 	    json_set_int(o, "ticket_id", out.ticket_id) ||

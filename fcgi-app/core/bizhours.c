@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bizhours.h"
+#include "civil.h"
 
 static int is_digit(char c)
 {
@@ -150,34 +151,6 @@ int bizhours_build(struct bizhours_cal *c, const char *zone,
 	return 0;
 }
 
-/* Day numbers and civil dates (H. Hinnant's algorithms). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* 0 Monday .. 6 Sunday: day 0 was a Thursday. */
 static int weekday_of(int64_t day)
 {
@@ -191,7 +164,7 @@ static int holiday(const struct bizhours_cal *c, int64_t day)
 
 	if (c->nholidays == 0)
 		return 0;
-	civil_from_days(day, &y, &m, &d);
+	civil_date(day, &y, &m, &d);
 	ymd = y * 10000 + m * 100 + d;
 	for (size_t i = 0; i < c->nholidays; i++)
 		if (c->holidays[i] == ymd)
@@ -207,7 +180,7 @@ static int instant(const struct bizhours_cal *c, int64_t day, int min,
 	int y, m, d;
 
 	memset(&tm, 0, sizeof(tm));
-	civil_from_days(day, &y, &m, &d);
+	civil_date(day, &y, &m, &d);
 	tm.tm_year = y - 1900;
 	tm.tm_mon = m - 1;
 	tm.tm_mday = d;
@@ -222,8 +195,20 @@ static int local_day(const struct bizhours_cal *c, time_t t, int64_t *day)
 	int rc = tz_local(c->zone, t, &tm);
 
 	if (rc == 0)
-		*day = days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
+		*day = civil_days(tm.tm_year + 1900, tm.tm_mon + 1,
 			tm.tm_mday);
+	return rc;
+}
+
+/* Opening interval i of local day `day` (weekday wd) as instants
+ * [*a, *b): what adding and measuring business time both walk. */
+static int interval(const struct bizhours_cal *c, int64_t day, int wd,
+	size_t i, time_t *a, time_t *b)
+{
+	int rc = instant(c, day, c->day[wd].iv[i].opens, a);
+
+	if (rc == 0)
+		rc = instant(c, day, c->day[wd].iv[i].closes, b);
 	return rc;
 }
 
@@ -248,10 +233,7 @@ int bizhours_add(const struct bizhours_cal *c, time_t start,
 		for (size_t i = 0; i < c->day[wd].n; i++) {
 			time_t a, b;
 
-			rc = instant(c, day, c->day[wd].iv[i].opens, &a);
-			if (rc == 0)
-				rc = instant(c, day, c->day[wd].iv[i].closes,
-					&b);
+			rc = interval(c, day, wd, i, &a, &b);
 			if (rc != 0)
 				return rc;
 			if (a < start)
@@ -300,10 +282,7 @@ int bizhours_between(const struct bizhours_cal *c, time_t t0, time_t t1,
 		for (size_t i = 0; i < c->day[wd].n; i++) {
 			time_t a, b;
 
-			rc = instant(c, day, c->day[wd].iv[i].opens, &a);
-			if (rc == 0)
-				rc = instant(c, day, c->day[wd].iv[i].closes,
-					&b);
+			rc = interval(c, day, wd, i, &a, &b);
 			if (rc != 0)
 				return rc;
 			if (a < t0)

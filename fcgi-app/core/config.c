@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "crypto.h"
 #include "err.h"
 #include "log.h"
 #include "mail.h"
@@ -1457,4 +1458,12 @@ int config_describe(const struct config *cfg, char *buf, size_t len)
 	if (o.overflow)
 		return DF_ETOOBIG;
 	return (int)o.used;
+}
+
+void config_derive_key(const struct config *cfg, const char *label,
+	unsigned char out[32])
+{
+	crypto_hmac_sha256(cfg->jwt_secret != NULL ? cfg->jwt_secret : "",
+		cfg->jwt_secret != NULL ? cfg->jwt_secret_len : 0, label,
+		strlen(label), out);
 }

@@ -166,6 +166,13 @@ int config_is_trusted(const struct config *cfg, const char *addr);
 /* 1 when origin is listed in cors_origins (exact match). */
 int config_origin_allowed(const struct config *cfg, const char *origin);
 
+/* A 32-byte key for one use, named by label: HMAC-SHA256(jwt_secret,
+ * label), so keyed hashes (download uniques, KB voters) need no further
+ * secret to manage; rotating jwt_secret starts them afresh. No secret
+ * configured: keyed with the empty key. */
+void config_derive_key(const struct config *cfg, const char *label,
+	unsigned char out[32]);
+
 /* Writes a summary without secrets as "key = value" lines (for
  * check-config and /admin/system). Returns bytes written or < 0. */
 DF_MUST_CHECK int config_describe(const struct config *cfg, char *buf, size_t len);

@@ -258,6 +258,11 @@ long crypto_b64_decode(const char *in, size_t len, unsigned char *out,
 	return b64_decode(b64_alphabet, in, len, out, cap);
 }
 
+int crypto_b64_digit(char c)
+{
+	return b64_value(b64_alphabet, (unsigned char)c);
+}
+
 int crypto_uuid4(char out[37])
 {
 	unsigned char b[16];

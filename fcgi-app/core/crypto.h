@@ -36,6 +36,9 @@ long crypto_b64url_decode(const char *in, size_t len, unsigned char *out);
 size_t crypto_b64_encode(const unsigned char *in, size_t len, char *out);
 long crypto_b64_decode(const char *in, size_t len, unsigned char *out,
 	size_t cap);
+/* The value (0-63) of one character of the standard alphabet, -1 for
+ * any other: for decoders with rules of their own (MIME skips strays). */
+int crypto_b64_digit(char c);
 
 /* Ed25519 (RFC 8032) through OpenSSL: the licence signing key. Public
  * keys travel raw (32 bytes), private keys as PKCS#8 PEM files. */

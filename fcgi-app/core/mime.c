@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "arena.h"
+#include "crypto.h"
 #include "err.h"
 #include "mime.h"
 
@@ -147,21 +148,6 @@ static void trim(const char **s, size_t *n)
 
 /* --- base64 and quoted-printable ---------------------------------------- */
 
-static int b64val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* Decodes base64 into out (room for 3*len/4+3), skipping characters
  * outside the alphabet as RFC 2045 says and stopping at '='. Bytes
  * written. */
@@ -176,7 +162,7 @@ static size_t b64_decode(const char *in, size_t len, unsigned char *out)
 
 		if (in[i] == '=')
 			break;
-		v = b64val(in[i]);
+		v = crypto_b64_digit(in[i]);
 		if (v < 0)
 			continue;
 		acc = (acc << 6) | (uint32_t)v;

@@ -381,26 +381,39 @@ uint64_t shm_dl_pending(void)
 	return shm_current == NULL ? 0 : shm_load(&shm_current->dl_pending);
 }
 
-int shm_dl_due(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us)
+/* Whether this worker flushes a batched counter now: something is
+ * pending and the host's next flush time (next_flush) has come, and this
+ * worker won the turn by moving it on by interval_us. Downloads and KB
+ * views decide alike. */
+static int flush_due(const uint64_t *pending, uint64_t *next_flush,
+	uint64_t now_us, uint64_t interval_us, uint64_t *wait_us)
 {
-	struct shm_segment *s = shm_current;
 	uint64_t next;
 
 	*wait_us = 0;
-	if (s == NULL || shm_load(&s->dl_pending) == 0)
+	if (shm_load(pending) == 0)
 		return 0;
-	next = __atomic_load_n(&s->dl_next_flush_us, __ATOMIC_RELAXED);
+	next = __atomic_load_n(next_flush, __ATOMIC_RELAXED);
 	if (next > now_us) {
 		*wait_us = next - now_us;
 		return 0;
 	}
-	if (!__atomic_compare_exchange_n(&s->dl_next_flush_us, &next,
+	if (!__atomic_compare_exchange_n(next_flush, &next,
 	    now_us + interval_us, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
 		/* Another worker of the host took this turn. */
 		*wait_us = interval_us;
 		return 0;
 	}
 	return 1;
+}
+
+int shm_dl_due(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us)
+{
+	struct shm_segment *s = shm_current;
+
+	*wait_us = 0;
+	return s != NULL && flush_due(&s->dl_pending, &s->dl_next_flush_us,
+		now_us, interval_us, wait_us);
 }
 
 /* ---- knowledge-base views ---- */
@@ -480,20 +493,8 @@ uint64_t shm_kb_views_pending(void)
 int shm_kb_view_due(uint64_t now_us, uint64_t interval_us, uint64_t *wait_us)
 {
 	struct shm_segment *s = shm_current;
-	uint64_t next;
 
 	*wait_us = 0;
-	if (s == NULL || shm_load(&s->kb_views_pending) == 0)
-		return 0;
-	next = __atomic_load_n(&s->kb_next_flush_us, __ATOMIC_RELAXED);
-	if (next > now_us) {
-		*wait_us = next - now_us;
-		return 0;
-	}
-	if (!__atomic_compare_exchange_n(&s->kb_next_flush_us, &next,
-	    now_us + interval_us, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-		*wait_us = interval_us;
-		return 0;
-	}
-	return 1;
+	return s != NULL && flush_due(&s->kb_views_pending,
+		&s->kb_next_flush_us, now_us, interval_us, wait_us);
 }

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include "validate.h"
+#include "civil.h"
 
 /* Length of the well-formed UTF-8 sequence at s (at most avail bytes), or
  * 0 when it is malformed: overlong forms, UTF-16 surrogates and anything
@@ -310,20 +311,6 @@ static int is_leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (Howard Hinnant's days_from_civil formulation, written out here). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int validate_rfc3339(const char *s, int64_t *out_us)
 {
 	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
@@ -377,7 +364,7 @@ int validate_rfc3339(const char *s, int64_t *out_us)
 	}
 	if (*p != '\0')
 		return 0;
-	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	t = civil_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	/* Local time = UTC + offset, so UTC = local - offset. */
 	t -= (int64_t)sign * (oh * 3600 + om * 60);
 	if (out_us != NULL)

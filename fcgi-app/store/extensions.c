@@ -14,6 +14,7 @@
 #include "err.h"
 #include "search.h"
 #include "store/extensions.h"
+#include "store/tags.h"
 #include "store/search_log.h"
 #include "store/tx.h"
 
@@ -153,44 +154,15 @@ int store_ext_get_locked(struct arena *a, const char *slug,
 	return get_one(a, sql, slug, out);
 }
 
-/* The tags as the FULLTEXT column holds them. */
-static char *tags_join(struct arena *a, const struct store_ext_input *in)
-{
-	size_t len = 1, i;
-	char *s, *p;
-
-	for (i = 0; i < in->ntags; i++)
-		len += strlen(in->tags[i]) + 1;
-	s = arena_alloc(a, len);
-	if (s == NULL)
-		return NULL;
-	p = s;
-	*p = '\0';
-	for (i = 0; i < in->ntags; i++) {
-		size_t l = strlen(in->tags[i]);
-
-		if (i > 0)
-			*p++ = ' ';
-		memcpy(p, in->tags[i], l);
-		p += l;
-		*p = '\0';
-	}
-	return s;
-}
-
+/* The tag rows of a listing (the FULLTEXT column's copy is
+ * store_tags_join's). */
 static int tags_replace(int64_t id, const struct store_ext_input *in)
 {
 	static const char del[] = "DELETE FROM extension_tags WHERE extension_id = ?";
 	static const char ins[] =
 		"INSERT IGNORE INTO extension_tags (extension_id, tag) VALUES (?, ?)";
-	size_t i;
-	int rc;
 
-	rc = db_exec(del, DBP(DB_INT(id)), NULL, NULL);
-	for (i = 0; rc == 0 && i < in->ntags; i++)
-		rc = db_exec(ins, DBP(DB_INT(id), DB_STR(in->tags[i])), NULL,
-			NULL);
-	return rc;
+	return store_tags_replace(del, ins, id, in->tags, in->ntags);
 }
 
 int store_ext_create(struct arena *a, int64_t owner_id,
@@ -205,10 +177,10 @@ int store_ext_create(struct arena *a, int64_t owner_id,
 		" UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM categories c"
 		" WHERE c.slug = ?";
 	uint64_t affected = 0, id = 0;
-	char *tags;
+	const char *tags;
 	int rc;
 
-	tags = tags_join(a, in);
+	tags = store_tags_join(a, in->tags, in->ntags);
 	if (tags == NULL)
 		return DF_ENOMEM;
 	rc = db_begin();

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "err.h"
 #include "store/kb.h"
+#include "store/tags.h"
 #include "store/tx.h"
 
 #define TS(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%sZ')"
@@ -164,34 +165,8 @@ static int put_tags(int64_t id, const struct store_kb_input *in)
 	static const char del[] = "DELETE FROM kb_article_tags WHERE article_id = ?";
 	static const char ins[] =
 		"INSERT IGNORE INTO kb_article_tags (article_id, tag) VALUES (?, ?)";
-	size_t i;
-	int rc;
 
-	rc = db_exec(del, DBP(DB_INT(id)), NULL, NULL);
-	for (i = 0; rc == 0 && i < in->ntags; i++)
-		rc = db_exec(ins, DBP(DB_INT(id), DB_STR(in->tags[i])), NULL,
-			NULL);
-	return rc;
-}
-
-/* The tags as the row keeps them: space-separated, in the given order. */
-static const char *join_tags(struct arena *a, const struct store_kb_input *in)
-{
-	size_t i, len = 1;
-	char *s;
-
-	for (i = 0; i < in->ntags; i++)
-		len += strlen(in->tags[i]) + 1;
-	s = arena_alloc(a, len);
-	if (s == NULL)
-		return NULL;
-	s[0] = '\0';
-	for (i = 0; i < in->ntags; i++) {
-		if (i > 0)
-			strcat(s, " ");
-		strcat(s, in->tags[i]);
-	}
-	return s;
+	return store_tags_replace(del, ins, id, in->tags, in->ntags);
 }
 
 int store_kb_create(struct arena *a, const struct store_kb_input *in,
@@ -202,7 +177,7 @@ int store_kb_create(struct arena *a, const struct store_kb_input *in,
 		" tags, status, author_id, created_at, updated_at, published_at)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), " FROM_UNIX ", "
 		FROM_UNIX ", IF(? = 'published', " FROM_UNIX ", NULL))";
-	const char *tags = join_tags(a, in);
+	const char *tags = store_tags_join(a, in->tags, in->ntags);
 	uint64_t id = 0;
 	int rc;
 
@@ -246,7 +221,7 @@ int store_kb_update(struct arena *a, const char *slug,
 	int64_t id;
 	int rc;
 
-	if (in->tags_set && (tags = join_tags(a, in)) == NULL)
+	if (in->tags_set && (tags = store_tags_join(a, in->tags, in->ntags)) == NULL)
 		return DF_ENOMEM;
 	rc = db_begin();
 	if (rc != 0)

@@ -84,13 +84,9 @@ int store_lic_get(struct arena *a, const char *public_id, int lock,
 		" WHERE l.public_id = ?";
 	static const char sql_lock[] = "SELECT" LIC_COLUMNS LIC_FROM
 		" WHERE l.public_id = ? FOR UPDATE";
-	struct db_result res;
-	int rc;
 
-	rc = store_one(a, lock ? sql_lock : sql, DBP(DB_STR(public_id)), &res);
-	if (rc == 0)
-		lic_from_row(&res, 0, out);
-	return rc;
+	return store_get(a, lock ? sql_lock : sql, DBP(DB_STR(public_id)),
+		lic_from_row, out);
 }
 
 static int lic_get_by_id(struct arena *a, int64_t id, struct store_license *out)

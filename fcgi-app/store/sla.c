@@ -709,14 +709,10 @@ int store_sla_calendar_get(struct arena *a, int64_t id, int lock,
 		" FROM support_calendars WHERE id = ?";
 	static const char sql_lock[] = "SELECT" CAL_COLUMNS
 		" FROM support_calendars WHERE id = ? FOR UPDATE";
-	struct db_result res;
-	int rc;
+	int rc = store_get(a, lock ? sql_lock : sql, DBP(DB_INT(id)),
+		cal_row, out);
 
-	rc = store_one(a, lock ? sql_lock : sql, DBP(DB_INT(id)), &res);
-	if (rc != 0)
-		return rc;
-	cal_row(&res, 0, out);
-	return cal_details(a, out);
+	return rc != 0 ? rc : cal_details(a, out);
 }
 
 int store_sla_calendar_save(const struct store_sla_calendar *in, time_t now,
@@ -830,13 +826,9 @@ int store_sla_policy_get(struct arena *a, int64_t id, int lock,
 		" FROM support_sla_policies WHERE id = ?";
 	static const char sql_lock[] = "SELECT" POLICY_COLUMNS
 		" FROM support_sla_policies WHERE id = ? FOR UPDATE";
-	struct db_result res;
-	int rc;
 
-	rc = store_one(a, lock ? sql_lock : sql, DBP(DB_INT(id)), &res);
-	if (rc == 0)
-		policy_row(&res, 0, out);
-	return rc;
+	return store_get(a, lock ? sql_lock : sql, DBP(DB_INT(id)),
+		policy_row, out);
 }
 
 static struct db_param minutes(int64_t m)

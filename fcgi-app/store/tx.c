@@ -75,6 +75,17 @@ int store_one(struct arena *a, const char *sql, const struct db_param *p,
 	return rc;
 }
 
+int store_get(struct arena *a, const char *sql, const struct db_param *p,
+	size_t np, store_row_fn fn, void *out)
+{
+	struct db_result res;
+	int rc = store_one(a, sql, p, np, &res);
+
+	if (rc == 0)
+		fn(&res, 0, out);
+	return rc;
+}
+
 int store_number(const char *sql, int64_t *out)
 {
 	struct db_result res;

@@ -50,6 +50,10 @@ DF_MUST_CHECK int store_exec_one(const char *sql, const struct db_param *p,
  * another df_err on failure. */
 DF_MUST_CHECK int store_one(struct arena *a, const char *sql,
 	const struct db_param *p, size_t np, struct db_result *res);
+/* store_one, then the row mapped into out by fn: the read of one
+ * struct by its key. */
+DF_MUST_CHECK int store_get(struct arena *a, const char *sql,
+	const struct db_param *p, size_t np, store_row_fn fn, void *out);
 
 /* The first column of the first row of a parameterless sql as a number
  * (0 without rows), read with an arena of its own: for the callers that

@@ -42,13 +42,18 @@ int api_audit_sessions_ended(struct request *req, const char *event,
 	return api_audit(req, event, subject_id, d);
 }
 
+int api_no_content(struct request *req)
+{
+	if (http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
+	http_set_status(req, 204);
+	return 0;
+}
+
 int api_commit_no_content(struct request *req, int rc)
 {
 	rc = store_tx_end(rc);
 	if (rc != 0)
 		return rc;
-	if (http_set_header(req, "Cache-Control", "no-store") != 0)
-		return DF_ENOMEM;
-	http_set_status(req, 204);
-	return 0;
+	return api_no_content(req);
 }

@@ -31,6 +31,57 @@ const char *api_cursor_encode(struct request *req, const char *raw)
 	return out;
 }
 
+long api_cursor_decode(const char *cursor, char raw[API_CURSOR_RAW_MAX])
+{
+	/* Room for what the longest accepted cursor decodes to, so an
+	 * over-long one is refused below rather than overflowing. */
+	unsigned char buf[API_CURSOR_RAW_MAX + 4];
+	size_t len = strlen(cursor);
+	long n;
+
+	if (len == 0 || len > (API_CURSOR_RAW_MAX * 4) / 3)
+		return DF_EINVAL;
+	n = crypto_b64url_decode(cursor, len, buf);
+	if (n <= 0 || n >= API_CURSOR_RAW_MAX)
+		return DF_EINVAL;
+	memcpy(raw, buf, (size_t)n);
+	raw[n] = '\0';
+	return n;
+}
+
+const char *api_cursor_keyed(struct request *req, const char *kind,
+	int sort, int64_t key, int64_t id)
+{
+	char raw[API_CURSOR_RAW_MAX];
+	int n;
+
+	n = snprintf(raw, sizeof(raw), "%s.%d.%lld.%lld", kind, sort,
+		(long long)key, (long long)id);
+	if (n < 0 || (size_t)n >= sizeof(raw))
+		return NULL;
+	return api_cursor_encode(req, raw);
+}
+
+int api_cursor_keyed_read(const char *cursor, const char *kind, int sort,
+	int64_t *key, int64_t *id)
+{
+	char raw[API_CURSOR_RAW_MAX];
+	size_t klen = strlen(kind);
+	long long k, i;
+	int s, used = 0;
+	long n = api_cursor_decode(cursor, raw);
+
+	if (n < 0 || (size_t)n <= klen || strncmp(raw, kind, klen) != 0 ||
+	    raw[klen] != '.')
+		return DF_EINVAL;
+	if (sscanf(raw + klen + 1, "%d.%lld.%lld%n", &s, &k, &i, &used) != 3 ||
+	    (long)(klen + 1) + used != n || s != sort || i <= 0)
+		return DF_EINVAL;
+	*key = k;
+	*id = i;
+	return 0;
+}
+
 const char *api_page_cursor(struct request *req, const char *kind,
 	int64_t last)
 {
