@@ -127,27 +127,6 @@ static const char *clean(const char *s)
 	return s != NULL && validate_utf8(s, strlen(s)) ? s : NULL;
 }
 
-/* The text without the C0 controls a ticket body refuses (\t and \n
- * stay), in place. */
-static void drop_controls(char *s)
-{
-	char *w = s;
-
-	for (; *s != '\0'; s++)
-		if (!((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') &&
-		    *s != 0x7F)
-			*w++ = *s;
-	*w = '\0';
-}
-
-static int blank(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n')
-			return 0;
-	return 1;
-}
-
 struct receive {
 	struct arena *a;
 	const struct config *cfg;
@@ -256,8 +235,8 @@ static int place(struct receive *r, int over)
 		fprintf(stderr, "devforgectl: mail-receive: out of memory\n");
 		return CTL_MAIL_RECEIVE_TEMPFAIL;
 	}
-	drop_controls(body);
-	if (blank(body))
+	reply_strip_controls(body);
+	if (reply_strip_blank(body))
 		return dead(r, MAIL_DEAD_EMPTY_BODY, "no text left after quoted "
 			"history and signatures");
 	if (json_utf8_length(body, strlen(body)) > BODY_MAX_CHARS)

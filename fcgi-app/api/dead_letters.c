@@ -129,41 +129,6 @@ static int dead_list(struct request *req)
 		offsetof(struct store_mail_dead_row, id), letter_item);
 }
 
-/* The C0 controls a ticket body refuses (tab and LF stay) and DEL,
- * dropped in place. */
-static void drop_controls(char *s)
-{
-	char *w = s;
-
-	for (; *s != '\0'; s++)
-		if (!((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') &&
-		    *s != 0x7F)
-			*w++ = *s;
-	*w = '\0';
-}
-
-static int blank(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n')
-			return 0;
-	return 1;
-}
-
-/* The bytes of s's first max characters (s valid UTF-8). */
-static size_t utf8_prefix(const char *s, size_t max)
-{
-	size_t i = 0, n = 0;
-
-	while (s[i] != '\0' && n < max) {
-		i++;
-		while ((s[i] & 0xC0) == 0x80)
-			i++;
-		n++;
-	}
-	return i;
-}
-
 /* What the letter says: the whole text (mime) and the reply as it is
  * added to a ticket (reply_strip; the whole text when nothing is left
  * after stripping, as in an empty_body letter, so staff attach what
@@ -191,12 +156,12 @@ static int letter_text(struct request *req,
 	 * before it goes into JSON or a ticket. */
 	if (!validate_utf8(t, strlen(t)))
 		t[0] = '\0';
-	drop_controls(t);
+	reply_strip_controls(t);
 	if (reply_strip(req->arena, t, &r) != 0)
 		return DF_ENOMEM;
-	drop_controls(r);
+	reply_strip_controls(r);
 	*text = t;
-	*reply = blank(r) ? t : r;
+	*reply = reply_strip_blank(r) ? t : r;
 	return 0;
 }
 
@@ -337,12 +302,12 @@ static int dead_attach(struct request *req)
 	rc = letter_text(req, &d, &text, &reply, &html, &error);
 	if (rc != 0)
 		return rc;
-	if (blank(reply))
+	if (reply_strip_blank(reply))
 		return problem_send(req, 409, "empty_message", "This message "
 			"has no text to add to a ticket; its raw message can be "
 			"downloaded, and the dead letter dismissed.");
 	/* As mail-receive would, within a ticket message's bound. */
-	n = utf8_prefix(reply, DEAD_BODY_MAX_CHARS);
+	n = validate_utf8_prefix(reply, DEAD_BODY_MAX_CHARS);
 	r = arena_strndup(req->arena, reply, n);
 	if (r == NULL)
 		return DF_ENOMEM;

@@ -230,3 +230,22 @@ int reply_strip(struct arena *a, const char *text, char **out)
 	*out = buf;
 	return 0;
 }
+
+void reply_strip_controls(char *s)
+{
+	char *w = s;
+
+	for (; *s != '\0'; s++)
+		if (!((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') &&
+		    *s != 0x7F)
+			*w++ = *s;
+	*w = '\0';
+}
+
+int reply_strip_blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n')
+			return 0;
+	return 1;
+}

@@ -18,4 +18,10 @@ struct arena;
  * "" when nothing is left. 0 or DF_ENOMEM. */
 DF_MUST_CHECK int reply_strip(struct arena *a, const char *text, char **out);
 
+/* Drops, in place, the C0 controls a ticket body refuses (tab and LF
+ * stay) and DEL: mail text is made fit for a ticket, not refused. */
+void reply_strip_controls(char *s);
+/* 1 when s holds nothing but spaces, tabs and line feeds. */
+int reply_strip_blank(const char *s);
+
 #endif

@@ -69,6 +69,19 @@ int validate_utf8(const char *s, size_t len)
 	return utf8_check(s, len, 0);
 }
 
+size_t validate_utf8_prefix(const char *s, size_t max)
+{
+	size_t i = 0, n = 0;
+
+	while (s[i] != '\0' && n < max) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		n++;
+	}
+	return i;
+}
+
 int validate_text(const char *s, size_t len)
 {
 	return utf8_check(s, len, 1);

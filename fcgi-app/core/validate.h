@@ -9,6 +9,9 @@
 
 /* Well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF), no NUL. */
 int validate_utf8(const char *s, size_t len);
+/* The bytes of the first max characters of s (valid UTF-8, NUL-ended):
+ * where to cut it without splitting a character. */
+size_t validate_utf8_prefix(const char *s, size_t max);
 /* Same, and no C0 control characters other than \t \n \r, no DEL. */
 int validate_text(const char *s, size_t len);
 /* Decimal integer, optional leading '-', no spaces, in [min,max]. */

@@ -6,26 +6,14 @@
 #include "store/mail_dead.h"
 #include "store/tickets.h"
 #include "store/tx.h"
+#include "validate.h"
 
-/* The bytes of s's first max UTF-8 characters (s is valid UTF-8). */
-static size_t utf8_prefix(const char *s, size_t max)
-{
-	size_t i = 0, n = 0;
-
-	while (s[i] != '\0' && n < max) {
-		i++;
-		while ((s[i] & 0xC0) == 0x80)
-			i++;
-		n++;
-	}
-	return i;
-}
 
 static struct db_param text_param(const char *s, size_t max)
 {
 	if (s == NULL)
 		return DB_NULL();
-	return DB_STRN(s, utf8_prefix(s, max));
+	return DB_STRN(s, validate_utf8_prefix(s, max));
 }
 
 int store_mail_dead_add(const struct store_mail_dead *d, int64_t *id)

@@ -111,3 +111,19 @@ Test(reply_strip, lines_keep_their_text_trailing_blanks_dropped)
 	cr_assert_str_eq(strip("One more thing: it wrote:\nnothing\n"),
 		"One more thing: it wrote:\nnothing");
 }
+
+Test(reply_strip, drops_controls_but_keeps_tab_and_newline)
+{
+	char s[] = "a\x01" "b\tc\nd\x7f" "e\r";
+
+	reply_strip_controls(s);
+	cr_assert_str_eq(s, "ab\tc\nde");
+}
+
+Test(reply_strip, blank_is_only_spaces_tabs_and_newlines)
+{
+	cr_assert(reply_strip_blank(""));
+	cr_assert(reply_strip_blank(" \t\n "));
+	cr_assert_not(reply_strip_blank(" x "));
+	cr_assert_not(reply_strip_blank("\r"));
+}

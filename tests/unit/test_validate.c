@@ -526,3 +526,11 @@ Test(validate_github_username, follows_githubs_rules)
 	cr_assert_not(validate_github_username("oc.to"));
 	cr_assert_not(validate_github_username("oc to"));
 }
+
+Test(validate_utf8, prefix_counts_characters_not_bytes)
+{
+	cr_assert_eq(validate_utf8_prefix("h\xc3\xa9llo", 2), 3);
+	cr_assert_eq(validate_utf8_prefix("\xe2\x82\xac\xe2\x82\xac", 1), 3);
+	cr_assert_eq(validate_utf8_prefix("ab", 5), 2);
+	cr_assert_eq(validate_utf8_prefix("", 3), 0);
+}
