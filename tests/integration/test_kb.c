@@ -21,15 +21,6 @@
 
 static char *staff, *user;
 
-/* The number client_sqlf answered (-1: none). */
-static long sqlf_long(char *v)
-{
-	long n = v != NULL ? atol(v) : -1;
-
-	free(v);
-	return n;
-}
-
 static void setup(void)
 {
 	staff = client_auth_header("support", NULL);
@@ -43,24 +34,6 @@ static void teardown(void)
 }
 
 TestSuite(kb, .init = setup, .fini = teardown);
-
-/* A word of letters only (one FULLTEXT token, and a valid slug) that
- * no other run uses. */
-static void word(char out[24])
-{
-	static unsigned seq;
-	unsigned long v = ((unsigned long)getpid() << 20) ^
-		((unsigned long)time(NULL) << 8) ^ (seq++ * 2654435761u);
-	int i;
-
-	out[0] = 'z';
-	out[1] = 'q';
-	for (i = 2; i < 16; i++) {
-		out[i] = (char)('a' + v % 26);
-		v = v / 26 + (unsigned long)i * 7919u;
-	}
-	out[16] = '\0';
-}
 
 /* Creates an article as staff; returns the HTTP status. */
 static long create(const char *slug, const char *title, const char *body,
@@ -183,7 +156,7 @@ Test(kb, drafts_and_archived_are_invisible_to_users_and_anonymous_everywhere)
 {
 	char w[24], draft[64], pub[64], extra[64], path[256];
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(draft, sizeof(draft), "%s-draft", w);
 	snprintf(pub, sizeof(pub), "%s-pub", w);
 	snprintf(extra, sizeof(extra), ",\"tags\":[\"%s\"]", w);
@@ -211,7 +184,7 @@ Test(kb, every_edit_keeps_a_revision)
 	struct client_resp r;
 	struct json_object *o, *items;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(slug, sizeof(slug), "%s-rev", w);
 	must_create(slug, "First title", "first body", "draft");
 	snprintf(path, sizeof(path), KB "/%s", slug);
@@ -248,16 +221,16 @@ Test(kb, every_edit_keeps_a_revision)
 	/* Archiving again changes nothing and keeps no revision. */
 	snprintf(path, sizeof(path), KB "/%s", slug);
 	cr_assert_eq(status_of("DELETE", path, staff, NULL), 204);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 		" kb_article_revisions r JOIN kb_articles a ON a.id ="
-		" r.article_id WHERE a.slug = '%s'", slug)), 3);
+		" r.article_id WHERE a.slug = '%s'", slug), 3);
 }
 
 Test(kb, search_ranks_the_title_match_first_and_strips_markdown)
 {
 	char w[24], a[64], b[64], c[64], d[64], body[1024], path[256], *l;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(a, sizeof(a), "%s-title", w);
 	snprintf(b, sizeof(b), "%s-body-many", w);
 	snprintf(c, sizeof(c), "%s-body-once", w);
@@ -290,7 +263,7 @@ Test(kb, search_pages_concatenate_to_the_full_list_under_concurrent_inserts)
 	int i, j, pages = 0;
 
 	cr_assert(joined != NULL);
-	word(w);
+	client_word(w, 'q');
 	for (i = 1; i <= 9; i++) {
 		size_t len = 0;
 
@@ -365,7 +338,7 @@ Test(kb, one_vote_per_user_and_per_client_address)
 	pid_t kids[8];
 	int i, st;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(slug, sizeof(slug), "%s-vote", w);
 	must_create(slug, "Votes", "Body", "published");
 	snprintf(path, sizeof(path), KB "/%s/feedback", slug);
@@ -394,11 +367,11 @@ Test(kb, one_vote_per_user_and_per_client_address)
 		cr_assert_eq(waitpid(kids[i], &st, 0), kids[i]);
 		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	}
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT CONCAT(helpful,"
-		" not_helpful) FROM kb_articles WHERE slug = '%s'", slug)), 92);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+	cr_assert_eq(client_sql_longf("SELECT CONCAT(helpful,"
+		" not_helpful) FROM kb_articles WHERE slug = '%s'", slug), 92);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 		" kb_feedback f JOIN kb_articles a ON a.id = f.article_id"
-		" WHERE a.slug = '%s'", slug)), 11);
+		" WHERE a.slug = '%s'", slug), 11);
 }
 
 static long com_update(void)
@@ -414,7 +387,7 @@ Test(kb, views_are_counted_in_batches_not_a_write_per_view)
 	long before, after, views = 0;
 	int i;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(slug, sizeof(slug), "%s-views", w);
 	must_create(slug, "Views", "Body", "published");
 	snprintf(path, sizeof(path), KB "/%s", slug);
@@ -441,7 +414,7 @@ Test(kb, etag_304_and_an_edit_invalidates)
 	const char *h[2] = { inm, NULL };
 	struct client_resp r;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(slug, sizeof(slug), "%s-etag", w);
 	must_create(slug, "Cached", "Body one", "published");
 	snprintf(path, sizeof(path), KB "/%s", slug);
@@ -481,12 +454,12 @@ Test(kb, bad_input_is_422_and_changes_nothing)
 	char w[24], slug[64], path[256], *big, *json, *title;
 	long n0, rev0;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(slug, sizeof(slug), "%s-bad", w);
 	must_create(slug, "Good", "Body", "published");
 	/* Other tests of this program run at the same time: count ours. */
-	n0 = sqlf_long(client_sqlf("SELECT COUNT(*) FROM kb_articles"
-		" WHERE slug LIKE '%s%%'", w));
+	n0 = client_sql_longf("SELECT COUNT(*) FROM kb_articles"
+		" WHERE slug LIKE '%s%%'", w);
 	big = malloc(100002);
 	title = malloc(202);
 	json = malloc(100300);
@@ -524,11 +497,11 @@ Test(kb, bad_input_is_422_and_changes_nothing)
 	free(big);
 	free(json);
 	free(title);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM kb_articles"
-		" WHERE slug LIKE '%s%%'", w)), n0);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM kb_articles"
+		" WHERE slug LIKE '%s%%'", w), n0);
 
-	rev0 = sqlf_long(client_sqlf("SELECT revision FROM kb_articles"
-		" WHERE slug = '%s'", slug));
+	rev0 = client_sql_longf("SELECT revision FROM kb_articles"
+		" WHERE slug = '%s'", slug);
 	snprintf(path, sizeof(path), KB "/%s", slug);
 	cr_assert_eq(status_of("PATCH", path, staff, "{\"status\":\"gone\"}"),
 		422);
@@ -536,11 +509,11 @@ Test(kb, bad_input_is_422_and_changes_nothing)
 	cr_assert_eq(status_of("PATCH", path, staff, "{\"slug\":\"other\"}"),
 		422);
 	cr_assert_eq(status_of("PATCH", path, user, "{\"title\":\"x\"}"), 403);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT revision FROM"
-		" kb_articles WHERE slug = '%s'", slug)), rev0);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+	cr_assert_eq(client_sql_longf("SELECT revision FROM"
+		" kb_articles WHERE slug = '%s'", slug), rev0);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 		" kb_article_revisions r JOIN kb_articles a ON a.id ="
-		" r.article_id WHERE a.slug = '%s'", slug)), 0);
+		" r.article_id WHERE a.slug = '%s'", slug), 0);
 	/* Query parameters. */
 	cr_assert_eq(status_of("GET", KB "?category=plumbing", NULL, NULL), 422);
 	cr_assert_eq(status_of("GET", KB "?cursor=bm9wZQ", NULL, NULL), 422);

@@ -44,7 +44,7 @@ static long macro_new(const struct desk_user *staff, const char *name,
 
 static long mails_to(const char *email)
 {
-	return desk_sql_long("SELECT COUNT(*) FROM mail_outbox WHERE"
+	return client_sql_longf("SELECT COUNT(*) FROM mail_outbox WHERE"
 		" to_addr = '%s'", email);
 }
 
@@ -81,7 +81,7 @@ Test(macros, staff_create_read_edit_and_delete_them)
 	client_call("POST", MACROS, staff.auth, json, &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_macros"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_macros"
 		" WHERE name = '%s'", name), 1);
 
 	client_call("GET", path, staff.auth, NULL, &r);
@@ -159,7 +159,7 @@ Test(macros, a_name_taken_by_another_macro_is_409_on_edit)
 	client_call("PATCH", path, staff.auth, json, &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_macros"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_macros"
 		" WHERE name = '%s' AND id = %ld", a, ida), 1);
 	desk_user_free(&staff);
 }
@@ -200,7 +200,7 @@ Test(macros, bad_input_is_422_and_changes_nothing)
 		" \"y\", \"owner\": 1}", &r);
 	client_assert_field_error(&r, "owner", "unknown_field");
 	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_macros WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_macros WHERE"
 		" name IN ('x', '%s')", name), 0);
 	desk_user_free(&staff);
 }
@@ -227,7 +227,7 @@ Test(macros, only_staff_may_use_them)
 	cr_assert_eq(client_status("POST", apply, user.auth, NULL), 403);
 	cr_assert_eq(client_status("GET", MACROS, NULL, NULL), 401);
 	cr_assert_eq(client_status("POST", apply, NULL, NULL), 401);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_ticket_messages"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
 		" WHERE ticket_id = %ld", ticket), 1);
 	desk_user_free(&user);
 	desk_user_free(&staff);
@@ -271,7 +271,7 @@ Test(macros, apply_fills_the_placeholders_and_sets_status_and_priority)
 
 	/* In the database as answered, and the requester was mailed the
 	 * reply (a public one). */
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_tickets WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_tickets WHERE"
 		" id = %ld AND status = 'resolved' AND priority = 'high'"
 		" AND resolved_at IS NOT NULL AND first_replied_at IS NOT NULL",
 		ticket), 1);
@@ -311,15 +311,15 @@ Test(macros, an_internal_macro_is_a_note_never_mailed_to_the_requester)
 		"internal")));
 	json_object_put(o);
 	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_ticket_messages"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
 		" WHERE ticket_id = %ld AND internal = 1 AND via = 'macro'"
 		" AND body = CONCAT('Escalated #', %ld, ' for %s')", ticket, ticket,
 		req.username), 1);
 	/* No mail to the requester, and no first reply recorded. */
 	cr_assert_eq(mails_to(req.email), mails);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM mail_outbox WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM mail_outbox WHERE"
 		" INSTR(body, CONCAT('Escalated #', %ld, ' ')) > 0", ticket), 0);
-	cr_assert_eq(desk_sql_long("SELECT first_replied_at IS NULL FROM"
+	cr_assert_eq(client_sql_longf("SELECT first_replied_at IS NULL FROM"
 		" support_tickets WHERE id = %ld", ticket), 1);
 	/* The requester reads the ticket without the note. */
 	{
@@ -359,9 +359,9 @@ Test(macros, a_refused_status_leaves_no_reply_behind)
 	client_call("POST", apply, staff.auth, NULL, &r);
 	client_assert_problem(&r, 409, "invalid_transition");
 	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_ticket_messages"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
 		" WHERE ticket_id = %ld", open_t), 1);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_tickets WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_tickets WHERE"
 		" id = %ld AND status = 'open' AND priority = 'normal'", open_t), 1);
 
 	/* A closed ticket is immutable. */
@@ -370,7 +370,7 @@ Test(macros, a_refused_status_leaves_no_reply_behind)
 	client_call("POST", apply, staff.auth, NULL, &r);
 	client_assert_problem(&r, 409, "invalid_transition");
 	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_ticket_messages"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
 		" WHERE ticket_id = %ld", closed_t), 1);
 
 	/* Unknown ticket or macro. */

@@ -79,7 +79,7 @@ static long article_new(const char *slug)
 		" category, status, created_at, updated_at) VALUES ('%s',"
 		" 'Title %s', 'b', 'b', 'billing', 'published', UTC_TIMESTAMP(6),"
 		" UTC_TIMESTAMP(6))", slug, slug);
-	return desk_sql_long("SELECT id FROM kb_articles WHERE slug = '%s'",
+	return client_sql_longf("SELECT id FROM kb_articles WHERE slug = '%s'",
 		slug);
 }
 
