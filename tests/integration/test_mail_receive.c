@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include "client.h"
+#include "desk_kit.h"
 #include "mactoken.h"
 
 #define TICKETS "/api/v1/support/tickets"
@@ -29,38 +30,7 @@
 
 TestSuite(mail_receive);
 
-static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long sql_long(const char *fmt, ...)
-{
-	char q[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	return client_sql_long(q);
-}
-
-struct person {
-	char pid[37];
-	char *auth;
-	char email[160];
-};
-
-static void person_new(struct person *p)
-{
-	char *email;
-
-	cr_assert_eq(client_user("user", p->pid), 0, "cannot create a user");
-	p->auth = client_bearer(p->pid, "user", 1);
-	email = client_sqlf("SELECT email FROM users WHERE public_id = '%s'",
-		p->pid);
-	cr_assert_not_null(email);
-	snprintf(p->email, sizeof(p->email), "%s", email);
-	free(email);
-}
-
-static long ticket_new(const struct person *p)
+static long ticket_new(const struct desk_user *p)
 {
 	struct client_resp r;
 	struct json_object *o, *v;
@@ -115,27 +85,9 @@ static char *replace(char *s, const char *from, const char *to)
 	return out;
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
-
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	cr_assert_not_null(s);
-	cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	return s;
-}
-
 /* tests/mail/<name> made out to ticket id from p, its Message-ID made
  * unique (mid gets the bare id, without <>). */
-static char *fixture(const char *name, long id, const struct person *p,
+static char *fixture(const char *name, long id, const struct desk_user *p,
 	char *mid, size_t midcap)
 {
 	const char *src = getenv("DEVFORGE_TEST_SRCDIR");
@@ -151,7 +103,8 @@ static char *fixture(const char *name, long id, const struct person *p,
 		snprintf(path + strlen(path), sizeof(path) - strlen(path),
 			"/../mail/%s", name);
 	}
-	s = read_file(path);
+	s = client_file(path);
+	cr_assert_not_null(s, "cannot read %s", path);
 	reply_address(id, addr, sizeof(addr));
 	s = replace(s, FIXTURE_REPLY, addr);
 	snprintf(tnum, sizeof(tnum), "+t%ld.", id);
@@ -207,7 +160,7 @@ static int deliver(const char *raw, char **out)
 }
 
 /* The ticket as its requester reads it. */
-static struct json_object *ticket_get(const struct person *p, long id)
+static struct json_object *ticket_get(const struct desk_user *p, long id)
 {
 	struct client_resp r;
 	struct json_object *o;
@@ -220,7 +173,7 @@ static struct json_object *ticket_get(const struct person *p, long id)
 	return o;
 }
 
-static size_t message_count(const struct person *p, long id)
+static size_t message_count(const struct desk_user *p, long id)
 {
 	struct json_object *o = ticket_get(p, id), *msgs;
 	size_t n;
@@ -233,7 +186,7 @@ static size_t message_count(const struct person *p, long id)
 
 /* The last message of the ticket: its body (malloc'd), checked to be the
  * requester's and via email. */
-static char *last_message(const struct person *p, long id, size_t *n)
+static char *last_message(const struct desk_user *p, long id, size_t *n)
 {
 	struct json_object *o = ticket_get(p, id), *msgs, *m, *author, *v;
 	char *body;
@@ -246,7 +199,7 @@ static char *last_message(const struct person *p, long id, size_t *n)
 	cr_assert(json_object_object_get_ex(m, "internal", &v));
 	cr_assert_eq(json_object_get_boolean(v), 0);
 	cr_assert(json_object_object_get_ex(m, "author", &author));
-	cr_assert_str_eq(client_json_str(author, "id"), p->pid);
+	cr_assert_str_eq(client_json_str(author, "id"), p->id);
 	body = strdup(client_json_str(m, "body"));
 	json_object_put(o);
 	return body;
@@ -255,12 +208,12 @@ static char *last_message(const struct person *p, long id, size_t *n)
 /* A client's reply lands on its ticket as exactly the text typed. */
 static void expect_placed(const char *name, const char *want)
 {
-	struct person p;
+	struct desk_user p;
 	char mid[160], *raw, *out, *body;
 	size_t n;
 	long id;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	raw = fixture(name, id, &p, mid, sizeof(mid));
 	cr_assert_eq(deliver(raw, &out), 0, "%s: %s", name, out);
@@ -269,9 +222,9 @@ static void expect_placed(const char *name, const char *want)
 	body = last_message(&p, id, &n);
 	cr_assert_eq(n, 2, "%s: %zu messages", name, n);
 	cr_assert_str_eq(body, want, "%s", name);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM support_mail_dead_letters"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_mail_dead_letters"
 		" WHERE message_id = '%s'", mid), 0);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM support_ticket_messages"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
 		" WHERE mail_message_id = '%s' AND ticket_id = %ld", mid, id), 1);
 	free(body);
 	free(raw);
@@ -324,11 +277,11 @@ Test(mail_receive, latin1_quoted_printable_reply_lands_as_utf8)
 
 Test(mail_receive, second_delivery_of_one_message_id_adds_nothing)
 {
-	struct person p;
+	struct desk_user p;
 	char mid[160], *raw, *out;
 	long id;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	raw = fixture("gmail_reply.eml", id, &p, mid, sizeof(mid));
 	cr_assert_eq(deliver(raw, &out), 0, "%s", out);
@@ -344,11 +297,11 @@ Test(mail_receive, second_delivery_of_one_message_id_adds_nothing)
 
 Test(mail_receive, same_bytes_without_message_id_dedupe_by_hash)
 {
-	struct person p;
+	struct desk_user p;
 	char addr[256], raw[1024], *out;
 	long id;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	reply_address(id, addr, sizeof(addr));
 	snprintf(raw, sizeof(raw), "From: <%s>\nTo: <%s>\nSubject: Re: x %s\n\n"
@@ -370,7 +323,7 @@ static char *dead_reason(const char *mid)
 		" WHERE message_id = '%s'", mid);
 }
 
-static void expect_dead(const struct person *p, long id, const char *raw,
+static void expect_dead(const struct desk_user *p, long id, const char *raw,
 	const char *mid, const char *reason)
 {
 	char *out, *got;
@@ -383,7 +336,7 @@ static void expect_dead(const struct person *p, long id, const char *raw,
 	cr_assert_str_eq(got, reason);
 	free(got);
 	/* Kept whole. */
-	cr_assert_eq(sql_long("SELECT LENGTH(raw) = %zu FROM"
+	cr_assert_eq(client_sql_longf("SELECT LENGTH(raw) = %zu FROM"
 		" support_mail_dead_letters WHERE message_id = '%s'", strlen(raw),
 		mid), 1);
 	if (id > 0)
@@ -392,11 +345,11 @@ static void expect_dead(const struct person *p, long id, const char *raw,
 
 Test(mail_receive, forged_token_is_a_dead_letter_and_adds_nothing)
 {
-	struct person p;
+	struct desk_user p;
 	char mid[160], *raw;
 	long id;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	raw = fixture("forged_token.eml", id, &p, mid, sizeof(mid));
 	expect_dead(&p, id, raw, mid, "forged_token");
@@ -406,15 +359,15 @@ Test(mail_receive, forged_token_is_a_dead_letter_and_adds_nothing)
 
 Test(mail_receive, other_sender_is_a_dead_letter_and_adds_nothing)
 {
-	struct person p;
+	struct desk_user p;
 	char mid[160], *raw;
 	long id;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	raw = fixture("other_sender.eml", id, &p, mid, sizeof(mid));
 	expect_dead(&p, id, raw, mid, "sender_mismatch");
-	cr_assert_eq(sql_long("SELECT ticket_id FROM "
+	cr_assert_eq(client_sql_longf("SELECT ticket_id FROM "
 		"support_mail_dead_letters WHERE message_id = '%s'", mid), id);
 	free(raw);
 	free(p.auth);
@@ -422,11 +375,11 @@ Test(mail_receive, other_sender_is_a_dead_letter_and_adds_nothing)
 
 Test(mail_receive, malformed_mime_is_a_dead_letter_and_adds_nothing)
 {
-	struct person p;
+	struct desk_user p;
 	char mid[160], *raw, *detail;
 	long id;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	raw = fixture("malformed_mime.eml", id, &p, mid, sizeof(mid));
 	expect_dead(&p, id, raw, mid, "malformed");
@@ -440,11 +393,11 @@ Test(mail_receive, malformed_mime_is_a_dead_letter_and_adds_nothing)
 
 Test(mail_receive, no_token_and_unknown_ticket_are_dead_letters)
 {
-	struct person p;
+	struct desk_user p;
 	char mid[160], addr[256], *raw;
 	long id;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	raw = fixture("iphone_reply.eml", id, &p, mid, sizeof(mid));
 	reply_address(id, addr, sizeof(addr));
@@ -461,11 +414,11 @@ Test(mail_receive, no_token_and_unknown_ticket_are_dead_letters)
 
 Test(mail_receive, only_quoted_history_is_an_empty_body_dead_letter)
 {
-	struct person p;
+	struct desk_user p;
 	char addr[256], raw[1024], mid[64];
 	long id;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	reply_address(id, addr, sizeof(addr));
 	snprintf(mid, sizeof(mid), "%s@example.com", client_unique("empty"));
@@ -478,11 +431,11 @@ Test(mail_receive, only_quoted_history_is_an_empty_body_dead_letter)
 
 Test(mail_receive, out_of_office_reply_is_kept_and_adds_nothing)
 {
-	struct person p;
+	struct desk_user p;
 	char addr[256], raw[1024], mid[64];
 	long id;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	reply_address(id, addr, sizeof(addr));
 	snprintf(mid, sizeof(mid), "%s@example.com", client_unique("ooo"));
@@ -495,12 +448,12 @@ Test(mail_receive, out_of_office_reply_is_kept_and_adds_nothing)
 
 Test(mail_receive, over_ten_mib_is_a_too_large_dead_letter)
 {
-	struct person p;
+	struct desk_user p;
 	char addr[256], head[1024], mid[64], *raw, *out, *got;
 	size_t hl, len = (10u << 20) + 4096;
 	long id;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	reply_address(id, addr, sizeof(addr));
 	snprintf(mid, sizeof(mid), "%s@example.com", client_unique("big"));
@@ -518,7 +471,7 @@ Test(mail_receive, over_ten_mib_is_a_too_large_dead_letter)
 	cr_assert_not_null(got);
 	cr_assert_str_eq(got, "too_large");
 	free(got);
-	cr_assert_eq(sql_long("SELECT LENGTH(raw) FROM "
+	cr_assert_eq(client_sql_longf("SELECT LENGTH(raw) FROM "
 		"support_mail_dead_letters WHERE message_id = '%s'", mid),
 		10L << 20);
 	cr_assert_eq(message_count(&p, id), 1);
@@ -528,12 +481,12 @@ Test(mail_receive, over_ten_mib_is_a_too_large_dead_letter)
 
 Test(mail_receive, reply_to_a_closed_ticket_makes_a_follow_up)
 {
-	struct person p;
+	struct desk_user p;
 	char mid[160], *raw, *out, *body;
 	long id, follow;
 	size_t n;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	free(client_sqlf("UPDATE support_tickets SET status = 'closed',"
 		" resolved_at = UTC_TIMESTAMP(), closed_at = UTC_TIMESTAMP()"
@@ -543,7 +496,7 @@ Test(mail_receive, reply_to_a_closed_ticket_makes_a_follow_up)
 	cr_assert(strstr(out, "follow-up") != NULL, "%s", out);
 	free(out);
 	cr_assert_eq(message_count(&p, id), 1);
-	follow = sql_long("SELECT id FROM support_tickets"
+	follow = client_sql_longf("SELECT id FROM support_tickets"
 		" WHERE follow_up_of = %ld", id);
 	cr_assert(follow > id);
 	body = last_message(&p, follow, &n);
@@ -558,11 +511,11 @@ Test(mail_receive, reply_to_a_closed_ticket_makes_a_follow_up)
 
 Test(mail_receive, database_down_asks_the_mta_to_retry)
 {
-	struct person p;
+	struct desk_user p;
 	char mid[160], env[512], *raw, *out;
 	long id;
 
-	person_new(&p);
+	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	raw = fixture("gmail_reply.eml", id, &p, mid, sizeof(mid));
 	snprintf(env, sizeof(env), "DEVFORGE_DB_SOCKET='%s/no-such.sock'",
