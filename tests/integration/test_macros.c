@@ -48,6 +48,29 @@ static long mails_to(const char *email)
 		" to_addr = '%s'", email);
 }
 
+/* The route that applies macro to ticket. */
+static void apply_path(char out[128], long ticket, long macro)
+{
+	snprintf(out, 128, "/api/v1/support/tickets/%ld/macros/%ld", ticket,
+		macro);
+}
+
+/* Applying macro to ticket is refused with 409 invalid_transition and
+ * adds no message (the ticket keeps its first). */
+static void expect_apply_conflict(const struct desk_user *staff, long ticket,
+	long macro)
+{
+	struct client_resp r;
+	char apply[128];
+
+	apply_path(apply, ticket, macro);
+	client_call("POST", apply, staff->auth, NULL, &r);
+	client_assert_problem(&r, 409, "invalid_transition");
+	client_free(&r);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
+		" WHERE ticket_id = %ld", ticket), 1);
+}
+
 Test(macros, staff_create_read_edit_and_delete_them)
 {
 	struct desk_user staff;
@@ -216,8 +239,7 @@ Test(macros, only_staff_may_use_them)
 	id = macro_new(&staff, client_unique("Staff only"), "x", 0, NULL, NULL);
 	ticket = desk_ticket_new(user.row, 0, "open", 0);
 	snprintf(path, sizeof(path), MACROS "/%ld", id);
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		ticket, id);
+	apply_path(apply, ticket, id);
 	cr_assert_eq(client_status("GET", MACROS, user.auth, NULL), 403);
 	cr_assert_eq(client_status("POST", MACROS, user.auth,
 		"{\"name\": \"n\", \"body\": \"b\"}"), 403);
@@ -248,8 +270,7 @@ Test(macros, apply_fills_the_placeholders_and_sets_status_and_priority)
 		0, "resolved", "high");
 	ticket = desk_ticket_new(req.row, staff.row, "open", 60);
 	mails = mails_to(req.email);
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		ticket, id);
+	apply_path(apply, ticket, id);
 	client_call("POST", apply, staff.auth, NULL, &r);
 	o = client_expect_json(&r, 200);
 	cr_assert_eq(json_object_get_int64(json_object_object_get(o, "id")),
@@ -299,8 +320,7 @@ Test(macros, an_internal_macro_is_a_note_never_mailed_to_the_requester)
 		" #{{ticket_id}} for {{requester_name}}", 1, NULL, "urgent");
 	ticket = desk_ticket_new(req.row, staff.row, "open", 60);
 	mails = mails_to(req.email);
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		ticket, id);
+	apply_path(apply, ticket, id);
 	client_call("POST", apply, staff.auth, NULL, &r);
 	o = client_expect_json(&r, 200);
 	cr_assert_str_eq(client_json_str(o, "priority"), "urgent");
@@ -341,7 +361,6 @@ Test(macros, an_internal_macro_is_a_note_never_mailed_to_the_requester)
 Test(macros, a_refused_status_leaves_no_reply_behind)
 {
 	struct desk_user req, staff;
-	struct client_resp r;
 	char apply[128];
 	long bad, ok, open_t, closed_t;
 
@@ -354,31 +373,17 @@ Test(macros, a_refused_status_leaves_no_reply_behind)
 	open_t = desk_ticket_new(req.row, 0, "open", 60);
 	closed_t = desk_ticket_new(req.row, 0, "closed", 60);
 
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		open_t, bad);
-	client_call("POST", apply, staff.auth, NULL, &r);
-	client_assert_problem(&r, 409, "invalid_transition");
-	client_free(&r);
-	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
-		" WHERE ticket_id = %ld", open_t), 1);
+	expect_apply_conflict(&staff, open_t, bad);
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_tickets WHERE"
 		" id = %ld AND status = 'open' AND priority = 'normal'", open_t), 1);
 
 	/* A closed ticket is immutable. */
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		closed_t, ok);
-	client_call("POST", apply, staff.auth, NULL, &r);
-	client_assert_problem(&r, 409, "invalid_transition");
-	client_free(&r);
-	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
-		" WHERE ticket_id = %ld", closed_t), 1);
+	expect_apply_conflict(&staff, closed_t, ok);
 
 	/* Unknown ticket or macro. */
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		open_t, ok + 1000000);
+	apply_path(apply, open_t, ok + 1000000);
 	cr_assert_eq(client_status("POST", apply, staff.auth, NULL), 404);
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		open_t + 1000000, ok);
+	apply_path(apply, open_t + 1000000, ok);
 	cr_assert_eq(client_status("POST", apply, staff.auth, NULL), 404);
 	desk_user_free(&req);
 	desk_user_free(&staff);
