@@ -99,6 +99,26 @@ static long free_position(void)
 	return 0;
 }
 
+/* A policy test's cast: an admin, an agent, and a requester holding a
+ * licence of a plan of its own (so only this test's policies match). */
+static void cast_new(struct desk_user *admin, struct desk_user *staff,
+	struct desk_user *rq, char plan[40])
+{
+	desk_user_new(admin, "admin", NULL);
+	desk_user_new(staff, "support", NULL);
+	desk_user_new(rq, "user", NULL);
+	plan_new(plan);
+	licence_for(rq->id, plan);
+}
+
+static void cast_free(struct desk_user *admin, struct desk_user *staff,
+	struct desk_user *rq)
+{
+	desk_user_free(admin);
+	desk_user_free(staff);
+	desk_user_free(rq);
+}
+
 static long policy_new(struct desk_user *admin, const char *plan,
 	long calendar, const char *targets)
 {
@@ -478,12 +498,8 @@ Test(sla, a_ticket_gets_the_first_policy_for_its_plan_with_targets_in_business_h
 	time_t now = time(NULL), due;
 	struct tm tm;
 
-	desk_user_new(&admin, "admin", NULL);
-	desk_user_new(&staff, "support", NULL);
-	desk_user_new(&rq, "user", NULL);
+	cast_new(&admin, &staff, &rq, plan);
 	desk_user_new(&other, "user", NULL);
-	plan_new(plan);
-	licence_for(rq.id, plan);
 
 	/* Support hours in Berlin, tomorrow (local) a holiday. */
 	{
@@ -543,9 +559,7 @@ Test(sla, a_ticket_gets_the_first_policy_for_its_plan_with_targets_in_business_h
 		" support_tickets WHERE id = %ld", tid2), pid);
 
 	policy_delete(&admin, pid);
-	free(admin.auth);
-	free(staff.auth);
-	free(rq.auth);
+	cast_free(&admin, &staff, &rq);
 	free(other.auth);
 }
 
@@ -591,11 +605,7 @@ Test(sla, waiting_on_the_customer_pauses_the_clock_and_replies_move_the_targets)
 	time_t due0, due1, before, after;
 	long left;
 
-	desk_user_new(&admin, "admin", NULL);
-	desk_user_new(&staff, "support", NULL);
-	desk_user_new(&rq, "user", NULL);
-	plan_new(plan);
-	licence_for(rq.id, plan);
+	cast_new(&admin, &staff, &rq, plan);
 	/* Around the clock: business seconds are real seconds. */
 	pid = policy_new(&admin, plan, 0, "{\"first_reply_minutes\":60,"
 		"\"next_reply_minutes\":30,\"resolution_minutes\":600}");
@@ -670,9 +680,7 @@ Test(sla, waiting_on_the_customer_pauses_the_clock_and_replies_move_the_targets)
 		" support_tickets WHERE id = %ld", tid), 1);
 
 	policy_delete(&admin, pid);
-	free(admin.auth);
-	free(staff.auth);
-	free(rq.auth);
+	cast_free(&admin, &staff, &rq);
 }
 
 static void run_breach_job(long offset_s)
@@ -692,11 +700,7 @@ Test(sla, the_breach_job_marks_a_late_target_once_with_its_audit_row)
 	char plan[40], sub[32];
 	long pid, tid;
 
-	desk_user_new(&admin, "admin", NULL);
-	desk_user_new(&staff, "support", NULL);
-	desk_user_new(&rq, "user", NULL);
-	plan_new(plan);
-	licence_for(rq.id, plan);
+	cast_new(&admin, &staff, &rq, plan);
 	pid = policy_new(&admin, plan, 0, "{\"first_reply_minutes\":1,"
 		"\"resolution_minutes\":600}");
 	tid = ticket_new(&rq, "high");
@@ -732,7 +736,5 @@ Test(sla, the_breach_job_marks_a_late_target_once_with_its_audit_row)
 	json_object_put(sla);
 
 	policy_delete(&admin, pid);
-	free(admin.auth);
-	free(staff.auth);
-	free(rq.auth);
+	cast_free(&admin, &staff, &rq);
 }
