@@ -343,52 +343,50 @@ static void expect_dead(const struct desk_user *p, long id, const char *raw,
 		cr_assert_eq(message_count(p, id), 1);
 }
 
-Test(mail_receive, forged_token_is_a_dead_letter_and_adds_nothing)
+/* Fixture name made out to a new ticket of a new requester must end as
+ * a dead letter for reason (expect_dead); the ticket's id, its
+ * Message-ID in mid. */
+static long expect_dead_fixture(const char *name, const char *reason,
+	char mid[160])
 {
 	struct desk_user p;
-	char mid[160], *raw;
+	char *raw;
 	long id;
 
 	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
-	raw = fixture("forged_token.eml", id, &p, mid, sizeof(mid));
-	expect_dead(&p, id, raw, mid, "forged_token");
+	raw = fixture(name, id, &p, mid, 160);
+	expect_dead(&p, id, raw, mid, reason);
 	free(raw);
-	free(p.auth);
+	desk_user_free(&p);
+	return id;
+}
+
+Test(mail_receive, forged_token_is_a_dead_letter_and_adds_nothing)
+{
+	char mid[160];
+
+	expect_dead_fixture("forged_token.eml", "forged_token", mid);
 }
 
 Test(mail_receive, other_sender_is_a_dead_letter_and_adds_nothing)
 {
-	struct desk_user p;
-	char mid[160], *raw;
-	long id;
+	char mid[160];
+	long id = expect_dead_fixture("other_sender.eml", "sender_mismatch", mid);
 
-	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
-	raw = fixture("other_sender.eml", id, &p, mid, sizeof(mid));
-	expect_dead(&p, id, raw, mid, "sender_mismatch");
 	cr_assert_eq(client_sql_longf("SELECT ticket_id FROM "
 		"support_mail_dead_letters WHERE message_id = '%s'", mid), id);
-	free(raw);
-	free(p.auth);
 }
 
 Test(mail_receive, malformed_mime_is_a_dead_letter_and_adds_nothing)
 {
-	struct desk_user p;
-	char mid[160], *raw, *detail;
-	long id;
+	char mid[160], *detail;
 
-	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
-	raw = fixture("malformed_mime.eml", id, &p, mid, sizeof(mid));
-	expect_dead(&p, id, raw, mid, "malformed");
+	expect_dead_fixture("malformed_mime.eml", "malformed", mid);
 	detail = client_sqlf("SELECT detail FROM support_mail_dead_letters"
 		" WHERE message_id = '%s'", mid);
 	cr_assert_str_eq(detail, "multipart boundary never appears");
 	free(detail);
-	free(raw);
-	free(p.auth);
 }
 
 Test(mail_receive, no_token_and_unknown_ticket_are_dead_letters)
@@ -412,38 +410,39 @@ Test(mail_receive, no_token_and_unknown_ticket_are_dead_letters)
 	free(p.auth);
 }
 
-Test(mail_receive, only_quoted_history_is_an_empty_body_dead_letter)
+/* A message written here from a new requester to their new ticket's
+ * reply address, From, To and a Message-ID of its own (tag first), then
+ * rest (more headers, a blank line, the body; "{addr}" stands for the
+ * reply address), must end as a dead letter for reason. */
+static void expect_dead_written(const char *tag, const char *rest,
+	const char *reason)
 {
 	struct desk_user p;
-	char addr[256], raw[1024], mid[64];
+	char addr[256], mid[64], *raw;
 	long id;
 
 	desk_user_new(&p, "user", NULL);
 	id = ticket_new(&p);
 	reply_address(id, addr, sizeof(addr));
-	snprintf(mid, sizeof(mid), "%s@example.com", client_unique("empty"));
-	snprintf(raw, sizeof(raw), "From: <%s>\nTo: <%s>\nMessage-ID: <%s>\n"
-		"Subject: Re: x\n\nOn Mon, Dec 7, 2026 at 10:15 AM Support <%s> "
-		"wrote:\n> old text\n", p.email, addr, mid, addr);
-	expect_dead(&p, id, raw, mid, "empty_body");
-	free(p.auth);
+	snprintf(mid, sizeof(mid), "%s@example.com", client_unique(tag));
+	cr_assert(asprintf(&raw, "From: <%s>\nTo: <%s>\nMessage-ID: <%s>\n%s",
+		p.email, addr, mid, rest) > 0);
+	raw = replace(raw, "{addr}", addr);
+	expect_dead(&p, id, raw, mid, reason);
+	free(raw);
+	desk_user_free(&p);
+}
+
+Test(mail_receive, only_quoted_history_is_an_empty_body_dead_letter)
+{
+	expect_dead_written("empty", "Subject: Re: x\n\nOn Mon, Dec 7, 2026 at"
+		" 10:15 AM Support <{addr}> wrote:\n> old text\n", "empty_body");
 }
 
 Test(mail_receive, out_of_office_reply_is_kept_and_adds_nothing)
 {
-	struct desk_user p;
-	char addr[256], raw[1024], mid[64];
-	long id;
-
-	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
-	reply_address(id, addr, sizeof(addr));
-	snprintf(mid, sizeof(mid), "%s@example.com", client_unique("ooo"));
-	snprintf(raw, sizeof(raw), "From: <%s>\nTo: <%s>\nMessage-ID: <%s>\n"
-		"Auto-Submitted: auto-replied\nSubject: Out of office\n\n"
-		"I am away until Monday.\n", p.email, addr, mid);
-	expect_dead(&p, id, raw, mid, "auto_reply");
-	free(p.auth);
+	expect_dead_written("ooo", "Auto-Submitted: auto-replied\nSubject: Out"
+		" of office\n\nI am away until Monday.\n", "auto_reply");
 }
 
 Test(mail_receive, over_ten_mib_is_a_too_large_dead_letter)
