@@ -100,18 +100,6 @@ static int has_word(const char *list, const char *w)
 	return 0;
 }
 
-static long status_of(const char *method, const char *path,
-	const char *auth, const char *json)
-{
-	struct client_resp r;
-	long s;
-
-	client_call(method, path, auth, json, &r);
-	s = r.status;
-	client_free(&r);
-	return s;
-}
-
 /* Every route a reader might use, as auth (NULL: anonymous), for an
  * article that must not exist for them. */
 static void invisible(const char *slug, const char *w, const char *auth)
@@ -119,11 +107,11 @@ static void invisible(const char *slug, const char *w, const char *auth)
 	char path[256], *l;
 
 	snprintf(path, sizeof(path), KB "/%s", slug);
-	cr_assert_eq(status_of("GET", path, auth, NULL), 404, "GET %s", slug);
+	cr_assert_eq(client_status("GET", path, auth, NULL), 404, "GET %s", slug);
 	snprintf(path, sizeof(path), KB "/%s/feedback", slug);
-	cr_assert_eq(status_of("POST", path, auth, "{\"helpful\":true}"), 404);
+	cr_assert_eq(client_status("POST", path, auth, "{\"helpful\":true}"), 404);
 	snprintf(path, sizeof(path), KB "/%s/revisions", slug);
-	cr_assert_eq(status_of("GET", path, auth, NULL), auth ? 403 : 401);
+	cr_assert_eq(client_status("GET", path, auth, NULL), auth ? 403 : 401);
 	snprintf(path, sizeof(path), KB "?q=%s", w);
 	l = slugs(path, auth, NULL);
 	cr_assert(!has_word(l, slug), "search shows %s: %s", slug, l);
@@ -143,9 +131,9 @@ static void visible_to_staff(const char *slug, const char *w)
 	char path[256], *l;
 
 	snprintf(path, sizeof(path), KB "/%s", slug);
-	cr_assert_eq(status_of("GET", path, staff, NULL), 200);
+	cr_assert_eq(client_status("GET", path, staff, NULL), 200);
 	snprintf(path, sizeof(path), KB "/%s/revisions", slug);
-	cr_assert_eq(status_of("GET", path, staff, NULL), 200);
+	cr_assert_eq(client_status("GET", path, staff, NULL), 200);
 	snprintf(path, sizeof(path), KB "?q=%s", w);
 	l = slugs(path, staff, NULL);
 	cr_assert(has_word(l, slug), "staff search misses %s: %s", slug, l);
@@ -170,9 +158,9 @@ Test(kb, drafts_and_archived_are_invisible_to_users_and_anonymous_everywhere)
 	/* A published article read (and cached) by anonymous callers, then
 	 * archived: gone for them at once, still there for staff. */
 	snprintf(path, sizeof(path), KB "/%s", pub);
-	cr_assert_eq(status_of("GET", path, NULL, NULL), 200);
-	cr_assert_eq(status_of("GET", path, NULL, NULL), 200);
-	cr_assert_eq(status_of("DELETE", path, staff, NULL), 204);
+	cr_assert_eq(client_status("GET", path, NULL, NULL), 200);
+	cr_assert_eq(client_status("GET", path, NULL, NULL), 200);
+	cr_assert_eq(client_status("DELETE", path, staff, NULL), 204);
 	invisible(pub, w, NULL);
 	invisible(pub, w, user);
 	visible_to_staff(pub, w);
@@ -188,7 +176,7 @@ Test(kb, every_edit_keeps_a_revision)
 	snprintf(slug, sizeof(slug), "%s-rev", w);
 	must_create(slug, "First title", "first body", "draft");
 	snprintf(path, sizeof(path), KB "/%s", slug);
-	cr_assert_eq(status_of("PATCH", path, staff,
+	cr_assert_eq(client_status("PATCH", path, staff,
 		"{\"title\":\"Second title\"}"), 200);
 	snprintf(json, sizeof(json), "{\"body\":\"second body\","
 		"\"status\":\"published\",\"tags\":[\"a\",\"b\"]}");
@@ -199,7 +187,7 @@ Test(kb, every_edit_keeps_a_revision)
 	cr_assert_not_null(client_json_str(o, "published_at"));
 	json_object_put(o);
 	client_free(&r);
-	cr_assert_eq(status_of("DELETE", path, staff, NULL), 204);
+	cr_assert_eq(client_status("DELETE", path, staff, NULL), 204);
 
 	snprintf(path, sizeof(path), KB "/%s/revisions", slug);
 	client_call("GET", path, staff, NULL, &r);
@@ -220,7 +208,7 @@ Test(kb, every_edit_keeps_a_revision)
 	client_free(&r);
 	/* Archiving again changes nothing and keeps no revision. */
 	snprintf(path, sizeof(path), KB "/%s", slug);
-	cr_assert_eq(status_of("DELETE", path, staff, NULL), 204);
+	cr_assert_eq(client_status("DELETE", path, staff, NULL), 204);
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 		" kb_article_revisions r JOIN kb_articles a ON a.id ="
 		" r.article_id WHERE a.slug = '%s'", slug), 3);
@@ -349,7 +337,7 @@ Test(kb, one_vote_per_user_and_per_client_address)
 	vote(path, NULL, 0, 1, 1, 1);
 	vote(path, NULL, 1, 1, 2, 1);          /* anonymous, 127.0.0.2 */
 	vote(path, NULL, 1, 0, 1, 2);
-	cr_assert_eq(status_of("POST", path, NULL, "{\"helpful\":\"yes\"}"),
+	cr_assert_eq(client_status("POST", path, NULL, "{\"helpful\":\"yes\"}"),
 		422);
 
 	/* Eight new users at once: eight votes counted exactly. */
@@ -359,7 +347,7 @@ Test(kb, one_vote_per_user_and_per_client_address)
 		if (kids[i] == 0) {
 			char *me = client_auth_header("user", NULL);
 
-			_exit(status_of("POST", path, me, "{\"helpful\":true}") ==
+			_exit(client_status("POST", path, me, "{\"helpful\":true}") ==
 				200 ? 0 : 1);
 		}
 	}
@@ -397,8 +385,8 @@ Test(kb, views_are_counted_in_batches_not_a_write_per_view)
 	/* Anonymous reads (answered from the cache after the first) and a
 	 * staff one (always the handler): every one counts. */
 	for (i = 0; i < 29; i++)
-		cr_assert_eq(status_of("GET", path, NULL, NULL), 200);
-	cr_assert_eq(status_of("GET", path, staff, NULL), 200);
+		cr_assert_eq(client_status("GET", path, NULL, NULL), 200);
+	cr_assert_eq(client_status("GET", path, staff, NULL), 200);
 	/* Polled, bounded: the flush comes within downloads_flush_seconds. */
 	for (i = 0; i < 300 && (views = client_sql_long(sql)) < 30; i++)
 		usleep(100 * 1000);
@@ -428,7 +416,7 @@ Test(kb, etag_304_and_an_edit_invalidates)
 	cr_assert_eq(r.status, 304);
 	client_free(&r);
 
-	cr_assert_eq(status_of("PATCH", path, staff, "{\"body\":\"Body two\"}"),
+	cr_assert_eq(client_status("PATCH", path, staff, "{\"body\":\"Body two\"}"),
 		200);
 	cr_assert_eq(client_request("GET", client_url(path), h, NULL, 0, &r), 0);
 	cr_assert_eq(r.status, 200, "stale 304 after an edit");
@@ -491,8 +479,8 @@ Test(kb, bad_input_is_422_and_changes_nothing)
 	/* The wrong caller, and a slug in use. */
 	snprintf(json, 100300, "{\"slug\":\"%s-x\",\"title\":\"t\",\"body\":"
 		"\"b\",\"category\":\"other\"}", w);
-	cr_assert_eq(status_of("POST", KB, user, json), 403);
-	cr_assert_eq(status_of("POST", KB, NULL, json), 401);
+	cr_assert_eq(client_status("POST", KB, user, json), 403);
+	cr_assert_eq(client_status("POST", KB, NULL, json), 401);
 	cr_assert_eq(create(slug, "t", "b", "draft", NULL), 409);
 	free(big);
 	free(json);
@@ -503,19 +491,19 @@ Test(kb, bad_input_is_422_and_changes_nothing)
 	rev0 = client_sql_longf("SELECT revision FROM kb_articles"
 		" WHERE slug = '%s'", slug);
 	snprintf(path, sizeof(path), KB "/%s", slug);
-	cr_assert_eq(status_of("PATCH", path, staff, "{\"status\":\"gone\"}"),
+	cr_assert_eq(client_status("PATCH", path, staff, "{\"status\":\"gone\"}"),
 		422);
-	cr_assert_eq(status_of("PATCH", path, staff, "{}"), 422);
-	cr_assert_eq(status_of("PATCH", path, staff, "{\"slug\":\"other\"}"),
+	cr_assert_eq(client_status("PATCH", path, staff, "{}"), 422);
+	cr_assert_eq(client_status("PATCH", path, staff, "{\"slug\":\"other\"}"),
 		422);
-	cr_assert_eq(status_of("PATCH", path, user, "{\"title\":\"x\"}"), 403);
+	cr_assert_eq(client_status("PATCH", path, user, "{\"title\":\"x\"}"), 403);
 	cr_assert_eq(client_sql_longf("SELECT revision FROM"
 		" kb_articles WHERE slug = '%s'", slug), rev0);
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 		" kb_article_revisions r JOIN kb_articles a ON a.id ="
 		" r.article_id WHERE a.slug = '%s'", slug), 0);
 	/* Query parameters. */
-	cr_assert_eq(status_of("GET", KB "?category=plumbing", NULL, NULL), 422);
-	cr_assert_eq(status_of("GET", KB "?cursor=bm9wZQ", NULL, NULL), 422);
-	cr_assert_eq(status_of("GET", KB "/No_Such", NULL, NULL), 404);
+	cr_assert_eq(client_status("GET", KB "?category=plumbing", NULL, NULL), 422);
+	cr_assert_eq(client_status("GET", KB "?cursor=bm9wZQ", NULL, NULL), 422);
+	cr_assert_eq(client_status("GET", KB "/No_Such", NULL, NULL), 404);
 }
