@@ -77,3 +77,14 @@ long desk_ticket_new(long requester_row, long assignee_row,
 	cr_assert(id > 0);
 	return id;
 }
+
+const char *desk_ticket_path(long id, const char *tail)
+{
+	static char buf[4][128];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "/api/v1/support/tickets/%ld%s", id,
+		tail);
+	return buf[i];
+}

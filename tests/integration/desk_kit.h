@@ -25,6 +25,10 @@ void desk_user_free(struct desk_user *u);
 long desk_ticket_new(long requester_row, long assignee_row,
 	const char *status, long created_ago_s);
 
+/* The path of ticket id under /api/v1/support/tickets, tail appended
+ * ("" or "/messages"...); static storage, four calls deep. */
+const char *desk_ticket_path(long id, const char *tail);
+
 /* Runs SQL (printf format) and fails the test when it fails. */
 void desk_sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -153,23 +153,13 @@ static long ticket_new(struct desk_user *p, const char *priority)
 	return created_id("POST", TICKETS, p->auth, json);
 }
 
-static const char *tpath(long id, const char *tail)
-{
-	static char buf[4][96];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), TICKETS "/%ld%s", id, tail);
-	return buf[i];
-}
-
 /* GET /support/tickets/{id}/sla as staff (put it when done). */
 static struct json_object *sla_of(struct desk_user *staff, long id)
 {
 	struct client_resp r;
 	struct json_object *o;
 
-	client_call("GET", tpath(id, "/sla"), staff->auth, NULL, &r);
+	client_call("GET", desk_ticket_path(id, "/sla"), staff->auth, NULL, &r);
 	o = client_expect_json(&r, 200);
 	client_free(&r);
 	return o;
@@ -214,7 +204,7 @@ static void patch_status(struct desk_user *staff, long id, const char *status)
 	char json[64];
 
 	snprintf(json, sizeof(json), "{\"status\":\"%s\"}", status);
-	cr_assert_eq(client_status("PATCH", tpath(id, ""), staff->auth, json),
+	cr_assert_eq(client_status("PATCH", desk_ticket_path(id, ""), staff->auth, json),
 		200, "PATCH status %s", status);
 }
 
@@ -396,9 +386,9 @@ Test(sla, admin_routes_need_an_admin_and_ticket_sla_needs_staff)
 	cr_assert_eq(client_status("GET", POLS, support.auth, NULL), 403);
 	cr_assert_eq(client_status("POST", POLS, user.auth,
 		"{\"name\":\"x\",\"position\":1,\"targets\":{}}"), 403);
-	cr_assert_eq(client_status("GET", tpath(1, "/sla"), user.auth, NULL),
+	cr_assert_eq(client_status("GET", desk_ticket_path(1, "/sla"), user.auth, NULL),
 		403);
-	cr_assert_eq(client_status("GET", tpath(999999999, "/sla"),
+	cr_assert_eq(client_status("GET", desk_ticket_path(999999999, "/sla"),
 		support.auth, NULL), 404);
 	cr_assert_eq(client_status("GET", TICKETS "/abc/sla", support.auth,
 		NULL), 404);
@@ -540,7 +530,7 @@ Test(sla, a_ticket_gets_the_first_policy_for_its_plan_with_targets_in_business_h
 
 	/* The ticket shows the first reply's due time, and staff see the
 	 * earliest running one. */
-	client_call("GET", tpath(tid, ""), staff.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(tid, ""), staff.auth, NULL, &r);
 	{
 		struct json_object *o = client_expect_json(&r, 200);
 
@@ -647,9 +637,9 @@ Test(sla, waiting_on_the_customer_pauses_the_clock_and_replies_move_the_targets)
 
 	/* A staff reply achieves the first reply; the requester's next
 	 * message starts a next-reply target. */
-	cr_assert_eq(client_status("POST", tpath(tid, "/messages"),
+	cr_assert_eq(client_status("POST", desk_ticket_path(tid, "/messages"),
 		staff.auth, "{\"body\":\"on it\"}"), 201);
-	cr_assert_eq(client_status("POST", tpath(tid, "/messages"), rq.auth,
+	cr_assert_eq(client_status("POST", desk_ticket_path(tid, "/messages"), rq.auth,
 		"{\"body\":\"still broken\"}"), 201);
 	sla = sla_of(&staff, tid);
 	cr_assert_not_null(tstr(target(sla, "first_reply", 1), "achieved_at"));
@@ -669,7 +659,7 @@ Test(sla, waiting_on_the_customer_pauses_the_clock_and_replies_move_the_targets)
 	json_object_put(sla);
 	cr_assert_eq(client_sql_longf("SELECT next_breach_at IS NULL FROM"
 		" support_tickets WHERE id = %ld", tid), 1);
-	cr_assert_eq(client_status("PATCH", tpath(tid, ""), rq.auth,
+	cr_assert_eq(client_status("PATCH", desk_ticket_path(tid, ""), rq.auth,
 		"{\"status\":\"open\"}"), 200);
 	sla = sla_of(&staff, tid);
 	t = target(sla, "resolution", 2);
@@ -727,7 +717,7 @@ Test(sla, the_breach_job_marks_a_late_target_once_with_its_audit_row)
 	cr_assert_eq(client_audit_count("support.sla_breached", sub), 1);
 
 	/* A late reply is still recorded as achieved, after the breach. */
-	cr_assert_eq(client_status("POST", tpath(tid, "/messages"),
+	cr_assert_eq(client_status("POST", desk_ticket_path(tid, "/messages"),
 		staff.auth, "{\"body\":\"sorry for the wait\"}"), 201);
 	sla = sla_of(&staff, tid);
 	t = target(sla, "first_reply", 1);

@@ -22,16 +22,6 @@
 
 TestSuite(tickets);
 
-static const char *path_of(long id, const char *tail)
-{
-	static char buf[4][128];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), TICKETS "/%ld%s", id, tail);
-	return buf[i];
-}
-
 /* A new ticket of requester p; its id. */
 static long ticket_new(const struct desk_user *p, const char *subject)
 {
@@ -75,7 +65,7 @@ static long patch_status(const struct desk_user *p, long id, const char *status)
 	char body[128];
 
 	snprintf(body, sizeof(body), "{\"status\":\"%s\"}", status);
-	return client_status("PATCH", path_of(id, ""), p->auth, body);
+	return client_status("PATCH", desk_ticket_path(id, ""), p->auth, body);
 }
 
 static long messages_of(long id)
@@ -128,7 +118,7 @@ Test(tickets, staff_make_every_move_of_the_lifecycle)
 				set_status_sql(id, statuses[f]);
 			snprintf(body, sizeof(body), "{\"status\":\"%s\"}",
 				statuses[t]);
-			client_call("PATCH", path_of(id, ""), st.auth, body, &r);
+			client_call("PATCH", desk_ticket_path(id, ""), st.auth, body, &r);
 			o = client_expect_json(&r, 200);
 			cr_expect_str_eq(client_json_str(o, "status"), statuses[t],
 				"%s -> %s", statuses[f], statuses[t]);
@@ -162,7 +152,7 @@ Test(tickets, every_move_outside_the_lifecycle_is_409_and_changes_nothing)
 				continue;
 			snprintf(body, sizeof(body), "{\"status\":\"%s\"}",
 				statuses[t]);
-			client_call("PATCH", path_of(id, ""), st.auth, body, &r);
+			client_call("PATCH", desk_ticket_path(id, ""), st.auth, body, &r);
 			client_assert_problem(&r, 409, "invalid_transition");
 			client_free(&r);
 			cr_expect_str_eq(status_of(id), statuses[f],
@@ -214,7 +204,7 @@ Test(tickets, requester_may_only_reopen_or_close_a_resolved_ticket)
 	cr_expect_eq(patch_status(&rq, id, "open"), 409);
 
 	id = ticket_new(&rq, "Requester moves 2");
-	client_call("PATCH", path_of(id, ""), rq.auth,
+	client_call("PATCH", desk_ticket_path(id, ""), rq.auth,
 		"{\"status\":\"resolved\"}", &r);
 	client_assert_problem(&r, 403, "forbidden");
 	client_free(&r);
@@ -234,16 +224,16 @@ Test(tickets, closed_ticket_is_immutable)
 	id = ticket_new(&rq, "Closed one");
 	set_status_sql(id, "closed");
 	cr_expect_eq(patch_status(&st, id, "open"), 409);
-	cr_expect_eq(client_status("PATCH", path_of(id, ""), st.auth,
+	cr_expect_eq(client_status("PATCH", desk_ticket_path(id, ""), st.auth,
 		"{\"priority\":\"urgent\"}"), 409);
 	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", ag.id);
-	cr_expect_eq(client_status("PATCH", path_of(id, ""), st.auth, body),
+	cr_expect_eq(client_status("PATCH", desk_ticket_path(id, ""), st.auth, body),
 		409);
-	client_call("POST", path_of(id, "/messages"), st.auth,
+	client_call("POST", desk_ticket_path(id, "/messages"), st.auth,
 		"{\"body\":\"Anything else?\"}", &r);
 	client_assert_problem(&r, 409, "ticket_closed");
 	client_free(&r);
-	cr_expect_eq(client_status("POST", path_of(id, "/messages"), st.auth,
+	cr_expect_eq(client_status("POST", desk_ticket_path(id, "/messages"), st.auth,
 		"{\"body\":\"note\",\"internal\":true}"), 409);
 	cr_expect_eq(messages_of(id), 1);
 	cr_expect_eq(client_sql_longf("SELECT priority = 'normal' AND assignee_id IS"
@@ -264,7 +254,7 @@ Test(tickets, requester_reply_to_closed_ticket_makes_a_linked_follow_up)
 	desk_user_new(&rq, "user", NULL);
 	id = ticket_new(&rq, "Follow me up");
 	set_status_sql(id, "closed");
-	client_call("POST", path_of(id, "/messages"), rq.auth,
+	client_call("POST", desk_ticket_path(id, "/messages"), rq.auth,
 		"{\"body\":\"It broke again.\"}", &r);
 	o = client_expect_json(&r, 201);
 	cr_assert(json_object_object_get_ex(o, "ticket_id", &v));
@@ -285,7 +275,7 @@ Test(tickets, requester_reply_to_closed_ticket_makes_a_linked_follow_up)
 	cr_expect_str_eq(status_of(id), "closed");
 	cr_expect_eq(messages_of(id), 1);
 	cr_expect_eq(messages_of(fu), 1);
-	client_call("GET", path_of(fu, ""), rq.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(fu, ""), rq.auth, NULL, &r);
 	o = client_expect_json(&r, 200);
 	cr_assert(json_object_object_get_ex(o, "follow_up_of", &v));
 	cr_expect_eq(json_object_get_int64(v), id);
@@ -304,7 +294,7 @@ static const char *reply_status(const struct desk_user *p, long id,
 	char body[256];
 
 	snprintf(body, sizeof(body), "{\"body\":\"A reply.\"%s}", extra);
-	client_call("POST", path_of(id, "/messages"), p->auth, body, &r);
+	client_call("POST", desk_ticket_path(id, "/messages"), p->auth, body, &r);
 	o = client_expect_json(&r, 201);
 	snprintf(buf, sizeof(buf), "%s", client_json_str(o, "status"));
 	json_object_put(o);
@@ -365,27 +355,27 @@ Test(tickets, assignment_only_to_support_or_admin)
 	desk_user_new(&dev, "developer", NULL);
 	id = ticket_new(&rq, "Assign me");
 	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", ag.id);
-	client_call("PATCH", path_of(id, ""), st.auth, body, &r);
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth, body, &r);
 	o = client_expect_json(&r, 200);
 	cr_expect_str_eq(client_json_str(o, "assignee.id"), ag.id);
 	json_object_put(o);
 	client_free(&r);
 	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", ad.id);
-	cr_expect_eq(client_status("PATCH", path_of(id, ""), st.auth, body),
+	cr_expect_eq(client_status("PATCH", desk_ticket_path(id, ""), st.auth, body),
 		200);
 	cr_expect_eq(client_sql_longf("SELECT COUNT(*) FROM support_tickets t JOIN"
 		" users u ON u.id = t.assignee_id WHERE t.id = %ld AND"
 		" u.public_id = '%s'", id, ad.id), 1);
 	/* A plain user, a developer, nobody: 422 and the assignee stays. */
 	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", plain.id);
-	client_call("PATCH", path_of(id, ""), st.auth, body, &r);
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth, body, &r);
 	client_assert_field_error(&r, "assignee", "assignee_not_staff");
 	client_free(&r);
 	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", dev.id);
-	client_call("PATCH", path_of(id, ""), st.auth, body, &r);
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth, body, &r);
 	client_assert_field_error(&r, "assignee", "assignee_not_staff");
 	client_free(&r);
-	client_call("PATCH", path_of(id, ""), st.auth, "{\"assignee\":"
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth, "{\"assignee\":"
 		"\"00000000-0000-4000-8000-000000000000\"}", &r);
 	client_assert_field_error(&r, "assignee", "assignee_not_staff");
 	client_free(&r);
@@ -399,7 +389,7 @@ Test(tickets, assignment_only_to_support_or_admin)
 		"items")), 1);
 	json_object_put(o);
 	client_free(&r);
-	cr_expect_eq(client_status("PATCH", path_of(id, ""), st.auth,
+	cr_expect_eq(client_status("PATCH", desk_ticket_path(id, ""), st.auth,
 		"{\"assignee\":null}"), 200);
 	cr_expect_eq(client_sql_longf("SELECT assignee_id IS NULL FROM support_tickets"
 		" WHERE id = %ld", id), 1);
@@ -477,31 +467,31 @@ Test(tickets, bad_input_is_422_and_stores_nothing)
 
 	/* Messages and PATCH. */
 	snprintf(json, 20400, "{\"body\":\"%s\"}", big);
-	client_call("POST", path_of(id, "/messages"), rq.auth, json, &r);
+	client_call("POST", desk_ticket_path(id, "/messages"), rq.auth, json, &r);
 	client_assert_field_error(&r, "body", "too_long");
 	client_free(&r);
-	client_call("POST", path_of(id, "/messages"), rq.auth,
+	client_call("POST", desk_ticket_path(id, "/messages"), rq.auth,
 		"{\"body\":\"psst\",\"internal\":true}", &r);
 	client_assert_field_error(&r, "internal", "field_not_allowed");
 	client_free(&r);
-	client_call("POST", path_of(id, "/messages"), rq.auth,
+	client_call("POST", desk_ticket_path(id, "/messages"), rq.auth,
 		"{\"body\":\"   \"}", &r);
 	client_assert_field_error(&r, "body", "too_short");
 	client_free(&r);
 	cr_expect_eq(messages_of(id), 1);
-	client_call("PATCH", path_of(id, ""), rq.auth,
+	client_call("PATCH", desk_ticket_path(id, ""), rq.auth,
 		"{\"priority\":\"low\"}", &r);
 	client_assert_field_error(&r, "priority", "field_not_allowed");
 	client_free(&r);
-	client_call("PATCH", path_of(id, ""), rq.auth, "{\"assignee\":null}",
+	client_call("PATCH", desk_ticket_path(id, ""), rq.auth, "{\"assignee\":null}",
 		&r);
 	client_assert_field_error(&r, "assignee", "field_not_allowed");
 	client_free(&r);
-	client_call("PATCH", path_of(id, ""), st.auth,
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth,
 		"{\"status\":\"pending\"}", &r);
 	client_assert_field_error(&r, "status", "invalid_value");
 	client_free(&r);
-	client_call("PATCH", path_of(id, ""), st.auth,
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth,
 		"{\"priority\":\"critical\"}", &r);
 	client_assert_field_error(&r, "priority", "invalid_value");
 	client_free(&r);
@@ -525,16 +515,16 @@ Test(tickets, requester_cannot_see_or_touch_others_tickets)
 	desk_user_new(&rq, "user", NULL);
 	desk_user_new(&other, "user", NULL);
 	id = ticket_new(&rq, "Mine only");
-	client_call("GET", path_of(id, ""), other.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(id, ""), other.auth, NULL, &r);
 	client_assert_problem(&r, 404, "not_found");
 	client_free(&r);
 	/* As a ticket that does not exist. */
-	client_call("GET", path_of(id + 1000000, ""), other.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(id + 1000000, ""), other.auth, NULL, &r);
 	client_assert_problem(&r, 404, "not_found");
 	client_free(&r);
 	set_status_sql(id, "resolved");
 	cr_expect_eq(patch_status(&other, id, "closed"), 404);
-	cr_expect_eq(client_status("POST", path_of(id, "/messages"),
+	cr_expect_eq(client_status("POST", desk_ticket_path(id, "/messages"),
 		other.auth, "{\"body\":\"hi\"}"), 404);
 	cr_expect_str_eq(status_of(id), "resolved");
 	cr_expect_eq(messages_of(id), 1);
@@ -692,7 +682,7 @@ Test(tickets, internal_notes_never_reach_the_requester_by_any_route_or_mail)
 		" support_tickets WHERE id = %ld", id);
 	snprintf(body, sizeof(body), "{\"body\":\"%s\",\"internal\":true}",
 		note);
-	client_call("POST", path_of(id, "/messages"), st.auth, body, &r);
+	client_call("POST", desk_ticket_path(id, "/messages"), st.auth, body, &r);
 	o = client_expect_json(&r, 201);
 	cr_expect_str_eq(client_json_str(o, "message.body"), note);
 	json_object_put(o);
@@ -702,14 +692,14 @@ Test(tickets, internal_notes_never_reach_the_requester_by_any_route_or_mail)
 		"a note moved updated_at");
 
 	/* Staff see it. */
-	client_call("GET", path_of(id, ""), st.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(id, ""), st.auth, NULL, &r);
 	cr_expect_eq(r.status, 200);
 	cr_expect_not_null(strstr(r.body, note));
 	client_free(&r);
 
 	/* The requester: GET one, the list, a reply's answer, a PATCH's
 	 * answer. */
-	client_call("GET", path_of(id, ""), rq.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(id, ""), rq.auth, NULL, &r);
 	cr_expect_eq(r.status, 200);
 	cr_expect_null(strstr(r.body, note), "GET one: %s", r.body);
 	cr_expect_null(strstr(r.body, "\"internal\":true"), "%s", r.body);
@@ -719,13 +709,13 @@ Test(tickets, internal_notes_never_reach_the_requester_by_any_route_or_mail)
 	cr_expect_eq(r.status, 200);
 	cr_expect_null(strstr(r.body, note), "list: %s", r.body);
 	client_free(&r);
-	client_call("POST", path_of(id, "/messages"), rq.auth,
+	client_call("POST", desk_ticket_path(id, "/messages"), rq.auth,
 		"{\"body\":\"Any news?\"}", &r);
 	cr_expect_eq(r.status, 201);
 	cr_expect_null(strstr(r.body, note), "reply: %s", r.body);
 	client_free(&r);
 	set_status_sql(id, "resolved");
-	client_call("PATCH", path_of(id, ""), rq.auth, "{\"status\":\"open\"}",
+	client_call("PATCH", desk_ticket_path(id, ""), rq.auth, "{\"status\":\"open\"}",
 		&r);
 	cr_expect_eq(r.status, 200);
 	cr_expect_null(strstr(r.body, note), "PATCH: %s", r.body);
@@ -733,7 +723,7 @@ Test(tickets, internal_notes_never_reach_the_requester_by_any_route_or_mail)
 
 	/* Mail: a staff public reply and a staff status change mail the
 	 * requester, with the ticket's signed Reply-To; the note never. */
-	cr_expect_eq(client_status("POST", path_of(id, "/messages"), st.auth,
+	cr_expect_eq(client_status("POST", desk_ticket_path(id, "/messages"), st.auth,
 		"{\"body\":\"Public answer.\"}"), 201);
 	cr_expect_eq(patch_status(&st, id, "waiting_on_customer"), 200);
 	mail_send();
