@@ -134,6 +134,19 @@ static char *fixture(const char *name, long id, const struct desk_user *p,
 	return s;
 }
 
+/* A new requester p with a new ticket (its id), and fixture name made
+ * out to it in *raw (mid as fixture's). */
+static long requester_reply(struct desk_user *p, const char *name,
+	char **raw, char mid[160])
+{
+	long id;
+
+	desk_user_new(p, "user", NULL);
+	id = ticket_new(p);
+	*raw = fixture(name, id, p, mid, 160);
+	return id;
+}
+
 /* Pipes raw into devforgectl mail-receive; its exit status and output. */
 static int deliver_env(const char *env, const char *raw, size_t len, char **out)
 {
@@ -225,9 +238,7 @@ static void expect_placed(const char *name, const char *want)
 	size_t n;
 	long id;
 
-	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
-	raw = fixture(name, id, &p, mid, sizeof(mid));
+	id = requester_reply(&p, name, &raw, mid);
 	cr_assert_eq(deliver(raw, &out), 0, "%s: %s", name, out);
 	cr_assert(strstr(out, "added to ticket") != NULL, "%s: %s", name, out);
 	free(out);
@@ -293,9 +304,7 @@ Test(mail_receive, second_delivery_of_one_message_id_adds_nothing)
 	char mid[160], *raw;
 	long id;
 
-	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
-	raw = fixture("gmail_reply.eml", id, &p, mid, sizeof(mid));
+	id = requester_reply(&p, "gmail_reply.eml", &raw, mid);
 	deliver_saying(raw, NULL);
 	cr_assert_eq(message_count(&p, id), 2);
 	deliver_saying(raw, "duplicate");
@@ -356,9 +365,7 @@ static long expect_dead_fixture(const char *name, const char *reason,
 	char *raw;
 	long id;
 
-	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
-	raw = fixture(name, id, &p, mid, 160);
+	id = requester_reply(&p, name, &raw, mid);
 	expect_dead(&p, id, raw, mid, reason);
 	free(raw);
 	desk_user_free(&p);
@@ -398,9 +405,7 @@ Test(mail_receive, no_token_and_unknown_ticket_are_dead_letters)
 	char mid[160], addr[256], *raw;
 	long id;
 
-	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
-	raw = fixture("iphone_reply.eml", id, &p, mid, sizeof(mid));
+	id = requester_reply(&p, "iphone_reply.eml", &raw, mid);
 	reply_address(id, addr, sizeof(addr));
 	raw = replace(raw, addr, "support@devforge.dev");
 	expect_dead(&p, id, raw, mid, "no_token");
@@ -515,9 +520,7 @@ Test(mail_receive, database_down_asks_the_mta_to_retry)
 	char mid[160], env[512], *raw, *out;
 	long id;
 
-	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
-	raw = fixture("gmail_reply.eml", id, &p, mid, sizeof(mid));
+	id = requester_reply(&p, "gmail_reply.eml", &raw, mid);
 	snprintf(env, sizeof(env), "DEVFORGE_DB_SOCKET='%s/no-such.sock'",
 		client_env("DEVFORGE_TEST_STACK_DIR"));
 	cr_assert_eq(deliver_env(env, raw, strlen(raw), &out), 75, "%s", out);
