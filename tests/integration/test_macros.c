@@ -189,6 +189,17 @@ Test(macros, a_name_taken_by_another_macro_is_409_on_edit)
 
 Test(macros, bad_input_is_422_and_changes_nothing)
 {
+	static const struct {
+		const char *json, *field, *code;
+	} bad[] = {
+		{ "{\"name\": \"x\", \"body\": \"y\", \"set_status\": \"done\"}",
+		  "set_status", "invalid_format" },
+		{ "{\"name\": \"x\", \"body\": \"y\", \"set_priority\": \"asap\"}",
+		  "set_priority", "invalid_format" },
+		{ "{\"body\": \"y\"}", "name", "required" },
+		{ "{\"name\": \"x\", \"body\": \"y\", \"owner\": 1}",
+		  "owner", "unknown_field" },
+	};
 	struct desk_user staff;
 	struct client_resp r;
 	char *big, *json;
@@ -208,21 +219,11 @@ Test(macros, bad_input_is_422_and_changes_nothing)
 	free(big);
 	free(json);
 
-	client_call("POST", MACROS, staff.auth, "{\"name\": \"x\", \"body\":"
-		" \"y\", \"set_status\": \"done\"}", &r);
-	client_assert_field_error(&r, "set_status", "invalid_format");
-	client_free(&r);
-	client_call("POST", MACROS, staff.auth, "{\"name\": \"x\", \"body\":"
-		" \"y\", \"set_priority\": \"asap\"}", &r);
-	client_assert_field_error(&r, "set_priority", "invalid_format");
-	client_free(&r);
-	client_call("POST", MACROS, staff.auth, "{\"body\": \"y\"}", &r);
-	client_assert_field_error(&r, "name", "required");
-	client_free(&r);
-	client_call("POST", MACROS, staff.auth, "{\"name\": \"x\", \"body\":"
-		" \"y\", \"owner\": 1}", &r);
-	client_assert_field_error(&r, "owner", "unknown_field");
-	client_free(&r);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		client_call("POST", MACROS, staff.auth, bad[i].json, &r);
+		client_assert_field_error(&r, bad[i].field, bad[i].code);
+		client_free(&r);
+	}
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_macros WHERE"
 		" name IN ('x', '%s')", name), 0);
 	desk_user_free(&staff);
