@@ -6,13 +6,28 @@
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
 
+# bench_stack_env NAME PORT: the runner's stack, lighttpd in front of
+# DF_WORKERS (4) workers: DF_STACK_DIR (BENCH_STACK_DIR, else
+# .stack/NAME of the checkout) and DF_PORT (BENCH_PORT, else PORT),
+# exported; S and BASE.
+bench_stack_env() {
+	export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/$1}
+	export DF_PORT=${BENCH_PORT:-$2}
+	export DF_WORKERS=${DF_WORKERS:-4}
+	export DF_FRONT=lighttpd
+	S=$DF_STACK_DIR
+	BASE=http://127.0.0.1:$DF_PORT
+}
+
 # The knobs every runner has: seconds per wrk run, rounds, wrk's threads
 # and connections.
 # shellcheck disable=SC2034 # the runners read them
-DURATION=${BENCH_DURATION:-10}
-ROUNDS=${BENCH_ROUNDS:-3}
-THREADS=${BENCH_THREADS:-2}
-CONNS=${BENCH_CONNECTIONS:-64}
+{
+	DURATION=${BENCH_DURATION:-10}
+	ROUNDS=${BENCH_ROUNDS:-3}
+	THREADS=${BENCH_THREADS:-2}
+	CONNS=${BENCH_CONNECTIONS:-64}
+}
 
 # bench_check_counts VAR...: each a positive integer, and at least as many
 # connections as threads; dies otherwise.

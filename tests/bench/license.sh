@@ -28,16 +28,11 @@ STACK=$ROOT/scripts/stack.sh
 # shellcheck source=tests/bench/lib.sh
 . "$ROOT/tests/bench/lib.sh"
 
-export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/bench-license}
-export DF_PORT=${BENCH_PORT:-18097}
-export DF_WORKERS=${DF_WORKERS:-4}
-export DF_FRONT=lighttpd
+bench_stack_env bench-license 18097
 # One client address asks for everything: the licence class's limit (60
 # a minute by default) would answer 429 within a second.
 export DEVFORGE_RATELIMIT_LICENSE=1000000/sec
 export DEVFORGE_RATELIMIT_AUTH=1000000/min
-S=$DF_STACK_DIR
-BASE=http://127.0.0.1:$DF_PORT
 VALIDATE=/api/v1/licenses/validate
 
 bench_check_counts DURATION ROUNDS THREADS CONNS DF_WORKERS

@@ -37,10 +37,7 @@ STACK=$ROOT/scripts/stack.sh
 # shellcheck source=tests/bench/lib.sh
 . "$ROOT/tests/bench/lib.sh"
 
-export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/bench}
-export DF_PORT=${BENCH_PORT:-18090}
-export DF_WORKERS=${DF_WORKERS:-4}
-export DF_FRONT=lighttpd
+bench_stack_env bench 18090
 # The demo catalogue: the marketplace targets browse and search it.
 export DF_SEED=1
 export DF_JOBS=0     # no periodic jobs touching the database mid-run
@@ -63,7 +60,6 @@ BENCH_EMAIL=loadtest@bench.example
 BENCH_USER=bench_login
 BENCH_PASSWORD=Granite-Kettle-Orbit-42
 
-BASE=http://127.0.0.1:$DF_PORT
 # use_stack DIR: the stack (and its minimal responders) the next steps
 # start, measure and stop.
 use_stack() {

@@ -42,10 +42,7 @@ STACK=$ROOT/scripts/stack.sh
 # shellcheck source=tests/bench/lib.sh
 . "$ROOT/tests/bench/lib.sh"
 
-export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/bench-support}
-export DF_PORT=${BENCH_PORT:-18098}
-export DF_WORKERS=${DF_WORKERS:-4}
-export DF_FRONT=lighttpd
+bench_stack_env bench-support 18098
 # No periodic jobs beside the measurement (the stack's jobs loop would
 # compete for the cores) and no demo data: the script seeds its own.
 export DF_JOBS=0
@@ -60,8 +57,6 @@ TICKETS=${BENCH_TICKETS:-100}
 REQUESTERS=${BENCH_REQUESTERS:-10}
 ARTICLES=${BENCH_ARTICLES:-200}
 KB_QUERIES=${BENCH_KB_QUERIES:-50}
-S=$DF_STACK_DIR
-BASE=http://127.0.0.1:$DF_PORT
 QUEUE='/api/v1/support/tickets?status=open&sort=breach&limit=100'
 KB=/api/v1/support/kb
 

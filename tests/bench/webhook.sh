@@ -41,10 +41,7 @@ STACK=$ROOT/scripts/stack.sh
 # shellcheck source=tests/bench/lib.sh
 . "$ROOT/tests/bench/lib.sh"
 
-export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/bench-webhook}
-export DF_PORT=${BENCH_PORT:-18095}
-export DF_WORKERS=${DF_WORKERS:-4}
-export DF_FRONT=lighttpd
+bench_stack_env bench-webhook 18095
 # The demo catalogue holds the paid extensions the orders buy.
 export DF_SEED=1
 # The buyer registers once; nothing else here is limited (the webhook
@@ -52,8 +49,6 @@ export DF_SEED=1
 export DEVFORGE_RATELIMIT_AUTH=1000000/min
 export DEVFORGE_RATELIMIT_DEFAULT=1000000/min
 EVENTS=${BENCH_EVENTS:-0}
-S=$DF_STACK_DIR
-BASE=http://127.0.0.1:$DF_PORT
 WEBHOOK=/api/v1/payments/webhook
 
 bench_check_counts DURATION ROUNDS THREADS CONNS DF_WORKERS
