@@ -581,6 +581,7 @@ lighttpd_start() {
 		echo "var.devforge_bind2 = \"127.0.0.2:$DF_PORT\""
 		echo "var.devforge_socket = \"$FCGI_SOCK\""
 		echo "var.devforge_docs = \"$ROOT/docs\""
+		echo "var.devforge_web = \"$ROOT/web\""
 		echo "var.devforge_docroot = \"$S/www\""
 		echo "var.devforge_storage = \"$S/storage\""
 		echo "var.devforge_logs = \"$LOGS\""
@@ -698,6 +699,7 @@ Define DEVFORGE_SERVER_NAME localhost
 Define DEVFORGE_PORT $DF_PORT
 Define DEVFORGE_SOCKET $FCGI_SOCK
 Define DEVFORGE_DOCS $ROOT/docs
+Define DEVFORGE_WEB $ROOT/web
 Define DEVFORGE_STORAGE $S/storage
 Define DEVFORGE_ERRORS $ROOT/web-server-configs/errors
 Define DEVFORGE_LOGS $LOGS

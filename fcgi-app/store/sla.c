@@ -170,7 +170,10 @@ static int refresh(int64_t ticket_id)
 	return db_exec(sql, DBP(DB_INT(ticket_id)), NULL, NULL);
 }
 
-int store_sla_ticket_created(struct arena *a, int64_t ticket_id, time_t now)
+/* The first policy, in order, matching the ticket as it is now (p->id 0
+ * when none does). */
+static int match_policy(struct arena *a, int64_t ticket_id, time_t now,
+	struct pol *p)
 {
 	/* The requester's plan: their active, unexpired licence's (the
 	 * highest plan when several), 'none' without one. */
@@ -186,18 +189,30 @@ int store_sla_ticket_created(struct arena *a, int64_t ticket_id, time_t now)
 		"   AND (l.expires_at IS NULL OR l.expires_at > " FROM_UNIX("?") ")"
 		"   ORDER BY pl.sort_order DESC, l.id LIMIT 1), 'none'))"
 		" ORDER BY p.position LIMIT 1";
+	struct db_result res;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	for (int i = 0; i < 3; i++)
+		p->minutes[i] = STORE_SLA_NO_TARGET;
+	rc = db_query(a, match, DBP(DB_INT(ticket_id), DB_INT(now)), &res);
+	if (rc == 0 && res.nrows > 0)
+		pol_from(&res, p);
+	return rc;
+}
+
+int store_sla_ticket_created(struct arena *a, int64_t ticket_id, time_t now)
+{
 	static const char set[] =
 		"UPDATE support_tickets SET sla_policy_id = ? WHERE id = ?";
-	struct db_result res;
 	struct bizhours_cal cal;
 	const struct bizhours_cal *c;
 	struct pol p;
 	int rc;
 
-	rc = db_query(a, match, DBP(DB_INT(ticket_id), DB_INT(now)), &res);
-	if (rc != 0 || res.nrows == 0)
+	rc = match_policy(a, ticket_id, now, &p);
+	if (rc != 0 || p.id == 0)
 		return rc;
-	pol_from(&res, &p);
 	rc = db_exec(set, DBP(DB_INT(p.id), DB_INT(ticket_id)), NULL, NULL);
 	if (rc == 0)
 		rc = load_cal(a, p.calendar_id, &cal, &c);
@@ -366,6 +381,178 @@ int store_sla_status_changed(struct arena *a, int64_t ticket_id,
 	}
 	if (rc == 0)
 		rc = refresh(ticket_id);
+	return rc;
+}
+
+/* --- a ticket that now matches another policy */
+
+/* Business seconds from t0 to t1 on c, negative when t1 is earlier;
+ * real seconds when the calendar cannot say. */
+static int64_t biz_span(const struct bizhours_cal *c, time_t t0, time_t t1)
+{
+	int64_t s = 0;
+
+	if (t1 < t0)
+		return -biz_span(c, t1, t0);
+	if (bizhours_between(c, t0, t1, &s) != 0)
+		s = (int64_t)(t1 - t0);
+	return s;
+}
+
+static int metric_of(const char *name)
+{
+	for (int m = 0; m < 3; m++)
+		if (name != NULL && strcmp(name, metric_name[m]) == 0)
+			return m;
+	return -1;
+}
+
+/* One open, unbreached target moved from the old policy's target and
+ * calendar to the new ones. The business time it has consumed is what
+ * it consumed on the calendar it ran on (its old target minus what it
+ * had left), so earlier pauses stay out of it; the new target minus
+ * that is what it has left now, on the new calendar. */
+static int retarget(const struct bizhours_cal *oc,
+	const struct bizhours_cal *nc, int64_t ticket_id,
+	const struct db_result *res, size_t i, int64_t new_min, time_t now,
+	time_t *due_out)
+{
+	static const char run[] = "UPDATE support_sla_targets"
+		" SET target_minutes = ?, due_at = " FROM_UNIX("?")
+		" WHERE ticket_id = ? AND metric = ? AND seq = ?";
+	static const char paused[] = "UPDATE support_sla_targets"
+		" SET target_minutes = ?, remaining_s = ?"
+		" WHERE ticket_id = ? AND metric = ? AND seq = ?";
+	const char *metric = db_str(res, i, 0);
+	int64_t seq = db_int(res, i, 1, 1);
+	int64_t consumed, left, old_s = db_int(res, i, 2, 0) * 60;
+	time_t started = (time_t)db_int(res, i, 3, 0), due;
+
+	if (db_int(res, i, 7, 0) != 0) {
+		/* Paused: what it had left when it stopped. */
+		consumed = old_s - db_int(res, i, 5, 0);
+		left = new_min * 60 - consumed;
+		if (left < 0)
+			left = 0;
+		*due_out = due_after(nc, now, left);
+		return db_exec(paused, DBP(DB_INT(new_min), DB_INT(left),
+			DB_INT(ticket_id), DB_STR(metric), DB_INT(seq)),
+			NULL, NULL);
+	}
+	due = (time_t)db_int(res, i, 4, 0);
+	consumed = old_s - biz_span(oc, now, due);
+	left = new_min * 60 - consumed;
+	if (left > 0) {
+		due = due_after(nc, now, left);
+	} else {
+		/* Already over the new target: due where it was reached
+		 * on the calendar it ran on (never later than now), so the
+		 * breach job marks it with that time. */
+		due = due_after(oc, started, new_min * 60);
+		if (due > now)
+			due = now;
+	}
+	*due_out = due;
+	return db_exec(run, DBP(DB_INT(new_min), DB_INT(due),
+		DB_INT(ticket_id), DB_STR(metric), DB_INT(seq)), NULL, NULL);
+}
+
+int store_sla_ticket_changed(struct arena *a, int64_t ticket_id, time_t now)
+{
+	static const char set[] =
+		"UPDATE support_tickets SET sla_policy_id = ? WHERE id = ?";
+	/* Every open target, breached or not, with what retarget needs. */
+	static const char open_sql[] = "SELECT metric, seq, target_minutes, "
+		TO_UNIX("started_at") ", " TO_UNIX("due_at") ", remaining_s,"
+		" breached_at IS NOT NULL, paused_at IS NOT NULL"
+		" FROM support_sla_targets WHERE ticket_id = ? AND" OPEN_TARGET;
+	static const char stop[] = "UPDATE support_sla_targets"
+		" SET stopped_at = " FROM_UNIX("?") ", due_at = NULL"
+		" WHERE ticket_id = ? AND metric = ? AND seq = ?";
+	/* A first reply never asked for before: none answered yet. */
+	static const char first_needed[] = "SELECT first_replied_at IS NULL"
+		" AND NOT EXISTS (SELECT 1 FROM support_sla_targets s"
+		"  WHERE s.ticket_id = t.id AND s.metric = 'first_reply')"
+		" FROM support_tickets t WHERE t.id = ?";
+	static const char frd[] = "UPDATE support_tickets"
+		" SET first_response_due_at = " FROM_UNIX("?") " WHERE id = ?";
+	static const char frd_null[] = "UPDATE support_tickets"
+		" SET first_response_due_at = NULL WHERE id = ?";
+	struct bizhours_cal ocal, ncal;
+	const struct bizhours_cal *oc, *nc;
+	struct db_result res, need;
+	struct pol old, nw;
+	const char *status;
+	int open_m[3] = { 0, 0, 0 }, waiting, over, rc;
+	int frd_set = 0;            /* 1: frd_at below; -1: NULL */
+	time_t frd_at = 0;
+
+	rc = ticket_policy(a, ticket_id, &old, &status);
+	if (rc == 0)
+		rc = match_policy(a, ticket_id, now, &nw);
+	if (rc != 0 || nw.id == old.id)
+		return rc;
+	rc = db_exec(set, DBP(nw.id > 0 ? DB_INT(nw.id) : DB_NULL(),
+		DB_INT(ticket_id)), NULL, NULL);
+	if (rc == 0)
+		rc = load_cal(a, old.calendar_id, &ocal, &oc);
+	if (rc == 0)
+		rc = load_cal(a, nw.calendar_id, &ncal, &nc);
+	if (rc == 0)
+		rc = db_query(a, open_sql, DBP(DB_INT(ticket_id)), &res);
+	for (size_t i = 0; rc == 0 && i < res.nrows; i++) {
+		int m = metric_of(db_str(&res, i, 0));
+		int first = m == M_FIRST && db_int(&res, i, 1, 0) == 1;
+		time_t due = 0;
+
+		if (m < 0)
+			continue;
+		open_m[m] = 1;
+		if (nw.minutes[m] == STORE_SLA_NO_TARGET) {
+			/* Not measured any more (or no policy at all):
+			 * stopped, a breach staying recorded. */
+			rc = db_exec(stop, DBP(DB_INT(now), DB_INT(ticket_id),
+				DB_STR(metric_name[m]),
+				DB_INT(db_int(&res, i, 1, 0))), NULL, NULL);
+			if (first)
+				frd_set = -1;
+			continue;
+		}
+		/* A breach happened and stays as it was. */
+		if (db_int(&res, i, 6, 0) != 0)
+			continue;
+		if (nw.minutes[m] == db_int(&res, i, 2, 0) &&
+		    nw.calendar_id == old.calendar_id)
+			continue;
+		rc = retarget(oc, nc, ticket_id, &res, i, nw.minutes[m], now,
+			&due);
+		if (first && db_int(&res, i, 7, 0) != 0) {
+			/* Paused: the first reply falls due this long after
+			 * the customer answers, as if now. */
+			frd_set = 1;
+			frd_at = due;
+		}
+	}
+	/* What the new policy measures and nothing measured yet: from now
+	 * (time before a policy applied is not counted). */
+	over = strcmp(status, "resolved") == 0 || strcmp(status, "closed") == 0;
+	waiting = strcmp(status, "waiting_on_customer") == 0;
+	if (rc == 0 && nw.id != 0 && !over && !open_m[M_FIRST] &&
+	    nw.minutes[M_FIRST] != STORE_SLA_NO_TARGET) {
+		rc = store_one(a, first_needed, DBP(DB_INT(ticket_id)), &need);
+		if (rc == 0 && db_int(&need, 0, 0, 0) == 1)
+			rc = start_target(&nw, nc, ticket_id, M_FIRST, waiting,
+				now);
+	}
+	if (rc == 0 && nw.id != 0 && !over && !open_m[M_RES])
+		rc = start_target(&nw, nc, ticket_id, M_RES, waiting, now);
+	if (rc == 0)
+		rc = refresh(ticket_id);
+	if (rc == 0 && frd_set == 1)
+		rc = db_exec(frd, DBP(DB_INT(frd_at), DB_INT(ticket_id)),
+			NULL, NULL);
+	else if (rc == 0 && frd_set == -1)
+		rc = db_exec(frd_null, DBP(DB_INT(ticket_id)), NULL, NULL);
 	return rc;
 }
 

@@ -38,6 +38,34 @@ DF_MUST_CHECK int store_sla_requester_replied(struct arena *a,
 DF_MUST_CHECK int store_sla_status_changed(struct arena *a, int64_t ticket_id,
 	const char *from, const char *to, time_t now);
 
+/* The ticket's priority (the only matching field that can change) was
+ * changed: the policy is matched again, as help desks re-apply SLA
+ * policies. The same policy: nothing changes. Another policy:
+ * - an open target not yet breached of a metric it measures gets the
+ *   new target minutes: the business time it has consumed (its old
+ *   target minus what it had left, on the calendar it ran on, so earlier
+ *   pauses stay out) counts against the new target, the rest runs on
+ *   the new policy's calendar from now; a paused one keeps that rest as
+ *   remaining_s. Unpaused and on one calendar this is exactly
+ *   started_at + new target. One already past its new target is due
+ *   where it reached it (at the latest now), for the breach job;
+ * - achieved and stopped targets, and breached ones, keep their times;
+ * - an open target of a metric the new policy does not measure, and
+ *   every open target when no policy matches any more (sla_policy_id
+ *   NULL), is stopped (stopped_at now, no due time; a breach stays
+ *   recorded), and first_response_due_at is cleared with the first
+ *   reply's;
+ * - first reply (when none was given nor measured) and resolution
+ *   targets the old policy did not run start now, in full (paused when
+ *   the ticket waits on the customer); time before a policy applied is
+ *   not counted, and a next reply is measured from the requester's next
+ *   message;
+ * - first_response_due_at follows the first reply (a paused one: when it
+ *   would fall due if the customer answered now), next_breach_at the
+ *   earliest running due time. */
+DF_MUST_CHECK int store_sla_ticket_changed(struct arena *a, int64_t ticket_id,
+	time_t now);
+
 /* Jobs: marks breached_at = due_at on running targets whose due_at <=
  * now (SKIP LOCKED, up to max), an audit row "support.sla_breached" per
  * target; *n marked. Idempotent: a marked target is not marked again.
@@ -106,8 +134,10 @@ DF_MUST_CHECK int store_sla_policy_get(struct arena *a, int64_t id, int lock,
  * has checked calendar_id exists. */
 DF_MUST_CHECK int store_sla_policy_save(const struct store_sla_policy *in,
 	time_t now, int64_t *id);
-/* DF_ENOTFOUND. Tickets under it keep their targets (sla_policy_id
- * becomes NULL; later cycles are not measured). */
+/* DF_ENOTFOUND. Tickets under it keep their targets as they are
+ * (sla_policy_id becomes NULL; later cycles are not measured until a
+ * priority change matches a policy again). Its calendar is no longer
+ * known to them: a target paused then resumes around the clock. */
 DF_MUST_CHECK int store_sla_policy_delete(int64_t id);
 
 /* --- one ticket's service levels, for staff */

@@ -438,6 +438,10 @@ static int update_in_tx(struct arena *a, const struct store_ticket_change *c,
 	if (prio_move) {
 		rc = db_exec(sql_prio, DBP(DB_STR(c->priority), DB_INT(c->now),
 			DB_INT(t.id)), NULL, NULL);
+		/* Before a status move, which then counts on the new
+		 * policy's calendar. */
+		if (rc == 0)
+			rc = store_sla_ticket_changed(a, t.id, c->now);
 		if (rc != 0)
 			return rc;
 	}

@@ -728,3 +728,357 @@ Test(sla, the_breach_job_marks_a_late_target_once_with_its_audit_row)
 	policy_delete(&admin, pid);
 	cast_free(&admin, &staff, &rq);
 }
+
+/* --- a priority change re-applies the policies */
+
+/* Around-the-clock policies for plan's urgent, normal and low tickets
+ * (business seconds are real seconds, so due times are exact):
+ * first reply 10/60/240 minutes, resolution 120/480/960. */
+struct prio_pols {
+	long urgent, normal, low;
+};
+
+static long policy_for(struct desk_user *admin, const char *plan,
+	const char *priority, int fr, int res)
+{
+	char json[512];
+
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"position\":%ld,"
+		"\"calendar_id\":null,\"match\":{\"plan\":\"%s\","
+		"\"priority\":\"%s\"},\"targets\":{\"first_reply_minutes\":%d,"
+		"\"resolution_minutes\":%d}}", client_unique("prio"),
+		free_position(), plan, priority, fr, res);
+	return created_id("POST", POLS, admin->auth, json);
+}
+
+static void prio_pols_new(struct desk_user *admin, const char *plan,
+	struct prio_pols *p)
+{
+	p->urgent = policy_for(admin, plan, "urgent", 10, 120);
+	p->normal = policy_for(admin, plan, "normal", 60, 480);
+	p->low = policy_for(admin, plan, "low", 240, 960);
+}
+
+static void prio_pols_delete(struct desk_user *admin, struct prio_pols *p)
+{
+	policy_delete(admin, p->urgent);
+	policy_delete(admin, p->normal);
+	policy_delete(admin, p->low);
+}
+
+static void patch_priority(struct desk_user *staff, long id, const char *prio)
+{
+	char json[64];
+
+	snprintf(json, sizeof(json), "{\"priority\":\"%s\"}", prio);
+	cr_assert_eq(client_status("PATCH", desk_ticket_path(id, ""), staff->auth, json),
+		200, "PATCH priority %s", prio);
+}
+
+static long policy_id_of(struct json_object *sla)
+{
+	struct json_object *p = json_object_object_get(sla, "policy");
+
+	if (p == NULL || json_object_is_type(p, json_type_null))
+		return 0;
+	return (long)json_object_get_int64(json_object_object_get(p, "id"));
+}
+
+static long tint(struct json_object *t, const char *k)
+{
+	cr_assert_not_null(t);
+	return (long)json_object_get_int64(json_object_object_get(t, k));
+}
+
+/* The ticket's own first_response_due_at and next_breach_at, as staff
+ * see them (0 for null). */
+static void ticket_dues(struct desk_user *staff, long id, time_t *frd,
+	time_t *nba)
+{
+	struct client_resp r;
+	struct json_object *o;
+	const char *s;
+
+	client_call("GET", desk_ticket_path(id, ""), staff->auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	s = client_json_str(o, "first_response_due_at");
+	*frd = s != NULL ? rfc3339(s) : 0;
+	s = client_json_str(o, "next_breach_at");
+	*nba = s != NULL ? rfc3339(s) : 0;
+	json_object_put(o);
+	client_free(&r);
+}
+
+Test(sla, a_priority_change_moves_the_running_targets_to_the_new_policy)
+{
+	struct desk_user admin, staff, rq;
+	struct prio_pols pp;
+	struct json_object *sla, *t;
+	char plan[40];
+	long tid;
+	time_t started, frd, nba;
+
+	cast_new(&admin, &staff, &rq, plan);
+	prio_pols_new(&admin, plan, &pp);
+
+	tid = ticket_new(&rq, "normal");
+	sla = sla_of(&staff, tid);
+	cr_assert_eq(policy_id_of(sla), pp.normal);
+	t = target(sla, "first_reply", 1);
+	started = rfc3339(tstr(t, "started_at"));
+	cr_assert_eq(rfc3339(tstr(t, "due_at")), started + 3600);
+	json_object_put(sla);
+
+	/* normal -> urgent: the urgent policy's first reply, counted from
+	 * the same start, so due earlier; the ticket shows it. */
+	patch_priority(&staff, tid, "urgent");
+	sla = sla_of(&staff, tid);
+	cr_assert_eq(policy_id_of(sla), pp.urgent);
+	t = target(sla, "first_reply", 1);
+	cr_assert_eq(tint(t, "target_minutes"), 10);
+	cr_assert_eq(rfc3339(tstr(t, "started_at")), started);
+	cr_assert_eq(rfc3339(tstr(t, "due_at")), started + 600, "due %s",
+		tstr(t, "due_at"));
+	t = target(sla, "resolution", 1);
+	cr_assert_eq(tint(t, "target_minutes"), 120);
+	cr_assert_eq(rfc3339(tstr(t, "due_at")), started + 7200);
+	cr_assert_null(target(sla, "first_reply", 2), "no second cycle");
+	json_object_put(sla);
+	ticket_dues(&staff, tid, &frd, &nba);
+	cr_assert_eq(frd, started + 600);
+	cr_assert_eq(nba, started + 600);
+
+	/* urgent -> low: later. */
+	patch_priority(&staff, tid, "low");
+	sla = sla_of(&staff, tid);
+	cr_assert_eq(policy_id_of(sla), pp.low);
+	t = target(sla, "first_reply", 1);
+	cr_assert_eq(tint(t, "target_minutes"), 240);
+	cr_assert_eq(rfc3339(tstr(t, "due_at")), started + 14400);
+	cr_assert_eq(rfc3339(tstr(target(sla, "resolution", 1), "due_at")),
+		started + 960 * 60);
+	json_object_put(sla);
+	ticket_dues(&staff, tid, &frd, &nba);
+	cr_assert_eq(frd, started + 14400);
+	cr_assert_eq(nba, started + 14400);
+
+	prio_pols_delete(&admin, &pp);
+	cast_free(&admin, &staff, &rq);
+}
+
+Test(sla, a_macro_setting_the_priority_re_applies_the_policy)
+{
+	struct desk_user admin, staff, rq;
+	struct prio_pols pp;
+	struct json_object *sla, *t;
+	struct client_resp r;
+	char plan[40], json[256], path[128];
+	long tid, mid;
+	time_t started;
+
+	cast_new(&admin, &staff, &rq, plan);
+	prio_pols_new(&admin, plan, &pp);
+	tid = ticket_new(&rq, "normal");
+
+	/* An internal note: it answers nothing, so the first reply runs. */
+	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"body\":\"escalated\","
+		"\"internal\":true,\"set_priority\":\"urgent\"}",
+		client_unique("esc"));
+	mid = created_id("POST", "/api/v1/support/macros", staff.auth, json);
+	snprintf(path, sizeof(path), TICKETS "/%ld/macros/%ld", tid, mid);
+	client_call("POST", path, staff.auth, NULL, &r);
+	json_object_put(client_expect_json(&r, 200));
+	client_free(&r);
+
+	sla = sla_of(&staff, tid);
+	cr_assert_eq(policy_id_of(sla), pp.urgent);
+	t = target(sla, "first_reply", 1);
+	started = rfc3339(tstr(t, "started_at"));
+	cr_assert_null(tstr(t, "achieved_at"));
+	cr_assert_eq(rfc3339(tstr(t, "due_at")), started + 600);
+	json_object_put(sla);
+
+	snprintf(path, sizeof(path), "/api/v1/support/macros/%ld", mid);
+	cr_expect_eq(client_status("DELETE", path, staff.auth, NULL), 204);
+	prio_pols_delete(&admin, &pp);
+	cast_free(&admin, &staff, &rq);
+}
+
+Test(sla, a_paused_targets_remaining_time_follows_a_priority_change)
+{
+	struct desk_user admin, staff, rq;
+	struct prio_pols pp;
+	struct json_object *sla, *t;
+	char plan[40];
+	long tid, fr_left, res_left;
+	time_t frd, nba, before, after, due;
+
+	cast_new(&admin, &staff, &rq, plan);
+	prio_pols_new(&admin, plan, &pp);
+	tid = ticket_new(&rq, "normal");
+
+	patch_status(&staff, tid, "waiting_on_customer");
+	sla = sla_of(&staff, tid);
+	fr_left = tint(target(sla, "first_reply", 1), "remaining_seconds");
+	res_left = tint(target(sla, "resolution", 1), "remaining_seconds");
+	cr_assert(fr_left > 3000 && fr_left <= 3600, "%ld left", fr_left);
+	json_object_put(sla);
+
+	/* The business time already consumed (60 min - left) counts
+	 * against the urgent policy's 10 minutes; still paused. */
+	before = time(NULL);
+	patch_priority(&staff, tid, "urgent");
+	after = time(NULL);
+	sla = sla_of(&staff, tid);
+	cr_assert_eq(policy_id_of(sla), pp.urgent);
+	t = target(sla, "first_reply", 1);
+	cr_assert(json_object_get_boolean(json_object_object_get(t, "paused")));
+	cr_assert_null(tstr(t, "due_at"));
+	cr_assert_eq(tint(t, "target_minutes"), 10);
+	cr_assert_eq(tint(t, "remaining_seconds"), fr_left - 3000);
+	t = target(sla, "resolution", 1);
+	cr_assert(json_object_get_boolean(json_object_object_get(t, "paused")));
+	cr_assert_eq(tint(t, "remaining_seconds"), res_left - (480 - 120) * 60);
+	json_object_put(sla);
+	/* Nothing runs; the first reply would fall due that long after an
+	 * answer now. */
+	ticket_dues(&staff, tid, &frd, &nba);
+	cr_assert_eq(nba, 0);
+	cr_assert(frd >= before + fr_left - 3000 &&
+		frd <= after + fr_left - 3000, "first response due %ld",
+		(long)frd);
+
+	/* The customer answers: it runs on with what it had left. */
+	before = time(NULL);
+	patch_status(&staff, tid, "in_progress");
+	after = time(NULL);
+	sla = sla_of(&staff, tid);
+	due = rfc3339(tstr(target(sla, "first_reply", 1), "due_at"));
+	cr_assert(due >= before + fr_left - 3000 &&
+		due <= after + fr_left - 3000, "due %ld", (long)due);
+	json_object_put(sla);
+
+	prio_pols_delete(&admin, &pp);
+	cast_free(&admin, &staff, &rq);
+}
+
+Test(sla, an_achieved_target_stays_achieved_after_a_priority_change)
+{
+	struct desk_user admin, staff, rq;
+	struct prio_pols pp;
+	struct json_object *sla, *t;
+	char plan[40], achieved[40], due[40];
+	long tid;
+	time_t started;
+
+	cast_new(&admin, &staff, &rq, plan);
+	prio_pols_new(&admin, plan, &pp);
+	tid = ticket_new(&rq, "normal");
+	cr_assert_eq(client_status("POST", desk_ticket_path(tid, "/messages"),
+		staff.auth, "{\"body\":\"looking\"}"), 201);
+	sla = sla_of(&staff, tid);
+	t = target(sla, "first_reply", 1);
+	cr_assert_not_null(tstr(t, "achieved_at"));
+	snprintf(achieved, sizeof(achieved), "%s", tstr(t, "achieved_at"));
+	snprintf(due, sizeof(due), "%s", tstr(t, "due_at"));
+	started = rfc3339(tstr(t, "started_at"));
+	json_object_put(sla);
+
+	patch_priority(&staff, tid, "urgent");
+	sla = sla_of(&staff, tid);
+	cr_assert_eq(policy_id_of(sla), pp.urgent);
+	t = target(sla, "first_reply", 1);
+	cr_assert_str_eq(tstr(t, "achieved_at"), achieved);
+	cr_assert_str_eq(tstr(t, "due_at"), due);
+	cr_assert_eq(tint(t, "target_minutes"), 60, "measured as it was");
+	cr_assert_null(tstr(t, "breached_at"));
+	cr_assert_null(target(sla, "first_reply", 2));
+	/* The resolution still runs: it moves. */
+	t = target(sla, "resolution", 1);
+	cr_assert_eq(tint(t, "target_minutes"), 120);
+	cr_assert_eq(rfc3339(tstr(t, "due_at")), started + 7200);
+	json_object_put(sla);
+
+	prio_pols_delete(&admin, &pp);
+	cast_free(&admin, &staff, &rq);
+}
+
+/* The seeded 'High' policy matches every high ticket: while the next
+ * test runs it matches only a plan nobody holds, so a high ticket of
+ * this run matches no policy; put back whatever happens. */
+static void seeded_high_restore(void)
+{
+	free(client_sqlf("UPDATE support_sla_policies SET match_plan = NULL"
+		" WHERE position = 200 AND match_plan = 'sla-test-nobody'"));
+}
+
+Test(sla, a_priority_no_policy_matches_stops_the_running_targets,
+	.fini = seeded_high_restore)
+{
+	struct desk_user admin, staff, rq;
+	struct prio_pols pp;
+	struct json_object *sla, *t;
+	char plan[40], achieved[40];
+	long tid, tid2;
+	time_t frd, nba;
+
+	cast_new(&admin, &staff, &rq, plan);
+	prio_pols_new(&admin, plan, &pp);
+	free(client_sqlf("UPDATE support_sla_policies SET match_plan ="
+		" 'sla-test-nobody' WHERE position = 200 AND match_plan IS NULL"
+		" AND match_priority = 'high'"));
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_sla_policies"
+		" WHERE (match_priority IS NULL OR match_priority = 'high')"
+		" AND (match_category IS NULL OR match_category = 'technical')"
+		" AND (match_plan IS NULL OR match_plan = '%s')", plan), 0,
+		"a policy still matches");
+
+	/* Running targets stop; the ticket has no policy, no due times. */
+	tid = ticket_new(&rq, "normal");
+	patch_priority(&staff, tid, "high");
+	sla = sla_of(&staff, tid);
+	cr_assert_eq(policy_id_of(sla), 0);
+	t = target(sla, "first_reply", 1);
+	cr_assert_not_null(tstr(t, "stopped_at"));
+	cr_assert_null(tstr(t, "due_at"));
+	cr_assert_null(tstr(t, "achieved_at"));
+	cr_assert_null(tstr(t, "breached_at"));
+	cr_assert_not_null(tstr(target(sla, "resolution", 1), "stopped_at"));
+	json_object_put(sla);
+	ticket_dues(&staff, tid, &frd, &nba);
+	cr_assert_eq(frd, 0);
+	cr_assert_eq(nba, 0);
+
+	/* An achieved target stays achieved, not stopped. */
+	tid2 = ticket_new(&rq, "normal");
+	cr_assert_eq(client_status("POST", desk_ticket_path(tid2, "/messages"),
+		staff.auth, "{\"body\":\"hello\"}"), 201);
+	sla = sla_of(&staff, tid2);
+	snprintf(achieved, sizeof(achieved), "%s",
+		tstr(target(sla, "first_reply", 1), "achieved_at"));
+	json_object_put(sla);
+	patch_priority(&staff, tid2, "high");
+	sla = sla_of(&staff, tid2);
+	t = target(sla, "first_reply", 1);
+	cr_assert_str_eq(tstr(t, "achieved_at"), achieved);
+	cr_assert_null(tstr(t, "stopped_at"));
+	cr_assert_not_null(tstr(target(sla, "resolution", 1), "stopped_at"));
+	json_object_put(sla);
+
+	/* Back to a priority with a policy: the resolution is measured
+	 * again, from now, in full. */
+	patch_priority(&staff, tid, "urgent");
+	sla = sla_of(&staff, tid);
+	cr_assert_eq(policy_id_of(sla), pp.urgent);
+	t = target(sla, "resolution", 2);
+	cr_assert_not_null(t, "a new resolution cycle");
+	cr_assert_eq(tint(t, "target_minutes"), 120);
+	cr_assert_eq(rfc3339(tstr(t, "due_at")),
+		rfc3339(tstr(t, "started_at")) + 7200);
+	/* The first reply was measured once already (stopped): not again. */
+	cr_assert_null(target(sla, "first_reply", 2));
+	json_object_put(sla);
+
+	prio_pols_delete(&admin, &pp);
+	cast_free(&admin, &staff, &rq);
+}
