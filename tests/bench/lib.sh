@@ -1,8 +1,50 @@
 # Helpers shared by the benchmark runners (tests/bench/run.sh,
-# tests/bench/webhook.sh); sourced, not run. The caller sets -euo pipefail.
+# webhook.sh, license.sh, support.sh); sourced, not run. The caller sets
+# -euo pipefail, ROOT, STACK (scripts/stack.sh), BASE and S (the stack
+# directory) before it calls them.
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+
+# bench_stack_env NAME PORT: the runner's stack, lighttpd in front of
+# DF_WORKERS (4) workers: DF_STACK_DIR (BENCH_STACK_DIR, else
+# .stack/NAME of the checkout) and DF_PORT (BENCH_PORT, else PORT),
+# exported; S and BASE.
+bench_stack_env() {
+	export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/$1}
+	export DF_PORT=${BENCH_PORT:-$2}
+	export DF_WORKERS=${DF_WORKERS:-4}
+	export DF_FRONT=lighttpd
+	S=$DF_STACK_DIR
+	BASE=http://127.0.0.1:$DF_PORT
+}
+
+# The knobs every runner has: seconds per wrk run, rounds, wrk's threads
+# and connections.
+# shellcheck disable=SC2034 # the runners read them
+{
+	DURATION=${BENCH_DURATION:-10}
+	ROUNDS=${BENCH_ROUNDS:-3}
+	THREADS=${BENCH_THREADS:-2}
+	CONNS=${BENCH_CONNECTIONS:-64}
+}
+
+# bench_check_counts VAR...: each a positive integer, and at least as many
+# connections as threads; dies otherwise.
+bench_check_counts() {
+	local v
+	for v in "$@"; do
+		[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"
+	done
+	[ "$CONNS" -ge "$THREADS" ] || die "BENCH_CONNECTIONS must be at least BENCH_THREADS"
+}
+# bench_need COMMAND...: dies unless each is installed.
+bench_need() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || die "$c is not installed"
+	done
+}
 
 # The stacks a benchmark starts run no periodic jobs (scripts/stack.sh
 # DF_JOBS): a pass mid-measurement would be noise.
@@ -142,3 +184,123 @@ bench_busy_line() {
 		printf '\n**Busy machine: the load average was over %s when the run began; the figures move with what else ran.**' "$MAX_LOAD"
 	fi
 }
+
+# ---------------------------------------------------------------- stack
+# bench_on_exit: on exit, stops the stack once bench_stack_up started it
+# (started=1) and the minimal responders of $S (S may change meanwhile:
+# run.sh's second stack).
+started=0
+bench_cleanup() {
+	local rc=$?
+	set +e
+	if [ "$started" = 1 ]; then
+		say "stopping the bench stack"
+		"$STACK" stop >&2
+	fi
+	bench_minimal_down "$S"
+	exit "$rc"
+}
+bench_on_exit() {
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+# bench_stack_up FRESH MINIMAL: stops whatever ran in $S, empties it when
+# FRESH is 1, starts the stack (with DF_WORKERS minimal responders on
+# /minimal/ beside it when MINIMAL is 1) and checks that it answers.
+bench_stack_up() {
+	local fresh=$1 minimal=$2 url code urls=("$BASE/health" "$BASE/api/v1/health/ready")
+	"$STACK" stop >/dev/null 2>&1 || true
+	bench_minimal_down "$S"
+	[ "$fresh" = 1 ] && rm -rf "$S"
+	mkdir -p "$S/logs"
+	started=1
+	if [ "$minimal" = 1 ]; then
+		say "starting $DF_WORKERS minimal responders on $S/minimal.sock"
+		bench_minimal_up "$S" "$DF_WORKERS"
+		DF_FRONT_EXTRA=$S/bench-lighttpd.conf "$STACK" start >&2
+		urls+=("$BASE/minimal/")
+	else
+		"$STACK" start >&2
+	fi
+	for url in "${urls[@]}"; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" || true)
+		[ "$code" = 200 ] || die "$url answers $code, not 200"
+	done
+}
+
+# bench_sql SQL: as the stack database's root, tab-separated, no headers.
+bench_sql() {
+	mariadb --no-defaults -N -B -u root --socket="$S/mysql.sock" devforge -e "$1"
+}
+# bench_config KEY: KEY's value in the stack's effective configuration
+# (file, defaults and environment, as devforgectl check-config reads it);
+# empty when it has none.
+bench_config() {
+	local effective
+	effective=$("$DF_BUILD_DIR/devforgectl" -c "$S/devforge.conf" check-config) ||
+		die "devforgectl check-config failed: $effective"
+	sed -n "s/^$1 = \(.*\)\$/\1/p" <<<"$effective"
+}
+
+# bench_api METHOD PATH TOKEN BODY_FILE|'' EXPECTED: one call; prints the
+# body, dies (with the answer) on any other status.
+bench_api() {
+	local method=$1 path=$2 token=$3 body=$4 want=$5 out auth=() data=()
+	[ -n "$token" ] && auth=(-H "Authorization: Bearer $token")
+	[ -n "$body" ] && data=(-H 'Content-Type: application/json' --data-binary "@$body")
+	out=$(curl -s --max-time 20 -X "$method" "${auth[@]}" "${data[@]}" \
+		-w '\n%{http_code}' "$BASE$path" || true)
+	[ "${out##*$'\n'}" = "$want" ] ||
+		die "$method $path answers ${out##*$'\n'}, not $want: ${out%$'\n'*}"
+	printf '%s\n' "${out%$'\n'*}"
+}
+bench_access_token() { sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p'; }
+# bench_register USERNAME [EMAIL]: a new account through the API, like any
+# customer (EMAIL: USERNAME@bench.example; password BENCH_PASSWORD);
+# prints its access token.
+BENCH_PASSWORD=Granite-Kettle-Orbit-42
+bench_register() {
+	printf '{"email":"%s","username":"%s","password":"%s"}' \
+		"${2:-$1@bench.example}" "$1" "$BENCH_PASSWORD" >"$S/register.json"
+	bench_api POST /api/v1/auth/register '' "$S/register.json" 201 | bench_access_token
+}
+
+# ---------------------------------------------------------------- measure
+# bench_wrk NAME CONNS ARGS...: one wrk run (THREADS threads, DURATION
+# seconds; ARGS: wrk's further options, the URL and the script's) logged to $S/logs/wrk.log; leaves its output in
+# WRK_OUT and its figures in WRK_RPS, WRK_P50, WRK_P99 (as wrk prints
+# them), WRK_REQS (requests answered) and WRK_ERRS (non-2xx answers and
+# socket errors). Dies when it cannot read them.
+bench_wrk() {
+	local name=$1 conns=$2 non2xx sockerr
+	shift 2
+	WRK_OUT=$(wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 5s --latency "$@")
+	printf '%s\n' "$WRK_OUT" >>"$S/logs/wrk.log"
+	WRK_RPS=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$WRK_OUT")
+	WRK_P50=$(awk '$1 == "50%" { print $2 }' <<<"$WRK_OUT")
+	WRK_P99=$(awk '$1 == "99%" { print $2 }' <<<"$WRK_OUT")
+	WRK_REQS=$(awk '/requests in/ { print $1 }' <<<"$WRK_OUT")
+	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$WRK_OUT")
+	sockerr=$(awk -F'[ ,]+' '/Socket errors:/ { print $4 + $6 + $8 + $10 }' <<<"$WRK_OUT")
+	WRK_ERRS=$(( ${non2xx:-0} + ${sockerr:-0} ))
+	[ -n "$WRK_RPS" ] && [ -n "$WRK_P50" ] && [ -n "$WRK_P99" ] && [ -n "$WRK_REQS" ] || {
+		printf '%s\n' "$WRK_OUT" >&2
+		die "cannot read wrk's output for $name"
+	}
+}
+# bench_record NAME ROUND [EXTRA]: appends "NAME ROUND req/s p50 p99
+# errors [EXTRA]" of the last bench_wrk (milliseconds) to RESULTS and says
+# it.
+bench_record() {
+	printf '%s %s %s %s %s %s%s\n' "$1" "$2" "$WRK_RPS" "$(to_ms "$WRK_P50")" \
+		"$(to_ms "$WRK_P99")" "$WRK_ERRS" "${3:+ $3}" >>"$RESULTS"
+	say "$(printf '%-8s round %s: %10s req/s  p50 %s  p99 %s  errors %s  (load %s)' \
+		"$1" "$2" "$WRK_RPS" "$WRK_P50" "$WRK_P99" "$WRK_ERRS" "$(load1)")"
+}
+
+# The report's versions, commit and CPU.
+bench_lighttpd_version() { lighttpd -v 2>/dev/null | sed -n 's/^lighttpd\/\([^ ]*\).*/\1/p'; }
+bench_mariadb_version() { mariadbd --version 2>/dev/null | awk '{ print $3 }'; }
+bench_rev() { git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown; }
+bench_cpu() { awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo; }

@@ -37,17 +37,10 @@ STACK=$ROOT/scripts/stack.sh
 # shellcheck source=tests/bench/lib.sh
 . "$ROOT/tests/bench/lib.sh"
 
-export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/bench}
-export DF_PORT=${BENCH_PORT:-18090}
-export DF_WORKERS=${DF_WORKERS:-4}
-export DF_FRONT=lighttpd
+bench_stack_env bench 18090
 # The demo catalogue: the marketplace targets browse and search it.
 export DF_SEED=1
 export DF_JOBS=0     # no periodic jobs touching the database mid-run
-DURATION=${BENCH_DURATION:-10}
-ROUNDS=${BENCH_ROUNDS:-3}
-THREADS=${BENCH_THREADS:-2}
-CONNS=${BENCH_CONNECTIONS:-64}
 LOGIN_CONNS=${BENCH_LOGIN_CONNECTIONS:-16}
 SCRYPT_SECS=${BENCH_SCRYPT_SECONDS:-3}
 CATALOGUE=${BENCH_CATALOGUE:-60000}
@@ -67,23 +60,17 @@ BENCH_EMAIL=loadtest@bench.example
 BENCH_USER=bench_login
 BENCH_PASSWORD=Granite-Kettle-Orbit-42
 
-BASE=http://127.0.0.1:$DF_PORT
 # use_stack DIR: the stack (and its minimal responders) the next steps
 # start, measure and stop.
 use_stack() {
 	S=$1
 	export DF_STACK_DIR=$S
-	MIN_SOCK=$S/minimal.sock
-	MIN_PID=$S/minimal.pid
-	EXTRA=$S/bench-lighttpd.conf
 }
 use_stack "$S0"
 
 [[ $CATALOGUE =~ ^[0-9]+$ ]] || die "BENCH_CATALOGUE must be a whole number, not '$CATALOGUE'"
-for v in DURATION ROUNDS THREADS CONNS LOGIN_CONNS SCRYPT_SECS DF_WORKERS SCALE_ROUNDS; do
-	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"
-done
-command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
+bench_check_counts DURATION ROUNDS THREADS CONNS LOGIN_CONNS SCRYPT_SECS DF_WORKERS SCALE_ROUNDS
+bench_need wrk
 
 # A busy machine hides the worker's own cost: wait for a quiet one, or
 # measure anyway when told to and say so (tests/bench/lib.sh).
@@ -94,77 +81,16 @@ scrypt_rate=$DF_BUILD_DIR/tests/bench/scrypt-rate
 [ -x "$scrypt_rate" ] ||
 	die "no $scrypt_rate: run make in $DF_BUILD_DIR (it builds the scrypt-rate helper)"
 
-# ---------------------------------------------------------------- cleanup
-
-minimal_stop() {
-	local pid
-	[ -f "$MIN_PID" ] || return 0
-	# spawn-fcgi -F writes one pid per line; each is a minimal responder.
-	# The last line has no newline.
-	while read -r pid || [ -n "$pid" ]; do
-		[[ $pid =~ ^[0-9]+$ ]] || continue
-		if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = minimal-fcgi ]; then
-			kill -TERM "$pid" 2>/dev/null || true
-		fi
-	done <"$MIN_PID"
-	rm -f "$MIN_PID" "$MIN_SOCK"
-}
-
-started=0
-cleanup() {
-	local rc=$?
-	set +e
-	if [ "$started" = 1 ]; then
-		say "stopping the bench stack"
-		"$STACK" stop >&2
-	fi
-	minimal_stop
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_on_exit
 
 # ---------------------------------------------------------------- start
-
-minimal=$DF_BUILD_DIR/tests/bench/minimal-fcgi
 
 # bring_up FRESH: starts the stack of use_stack (FRESH 1: from an empty
 # directory) with the minimal responders beside it, and logs the bench
 # account in (registering it first on a new stack): sets ACCESS.
 bring_up() {
 	local fresh=$1 reg code
-	"$STACK" stop >/dev/null 2>&1 || true
-	minimal_stop
-	[ "$fresh" = 1 ] && rm -rf "$S"
-	mkdir -p "$S/logs"
-	if [ ! -x "$minimal" ]; then
-		# Not built by this build dir's Makefile: build it here, same
-		# flags as a release build.
-		minimal=$S0/minimal-fcgi
-		say "building $minimal"
-		# shellcheck disable=SC2046
-		${CC:-cc} -std=gnu11 -O2 -o "$minimal" "$ROOT/tests/bench/minimal.c" \
-			$(pkg-config --cflags --libs fcgi) || die "cannot build minimal.c"
-	fi
-	say "starting $DF_WORKERS minimal responders on $MIN_SOCK"
-	spawn-fcgi -s "$MIN_SOCK" -M 0660 -F "$DF_WORKERS" -P "$MIN_PID" -- "$minimal" \
-		>>"$S/logs/minimal.stderr" 2>&1 || die "spawn-fcgi of the minimal responder failed"
-	# Same lighttpd, same fastcgi options, another socket.
-	cat >"$EXTRA" <<EOF
-# Written by tests/bench/run.sh: the minimal responder beside the workers.
-fastcgi.server += (
-	"/minimal/" => ( "minimal" => (
-		"socket"      => "$MIN_SOCK",
-		"check-local" => "disable",
-	) ),
-)
-EOF
-	started=1
-	DF_FRONT_EXTRA=$EXTRA "$STACK" start >&2
-	for url in "$BASE/health" "$BASE/api/v1/health/ready" "$BASE/minimal/"; do
-		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" || true)
-		[ "$code" = 200 ] || die "$url answers $code, not 200"
-	done
+	bench_stack_up "$fresh" 1
 	# The account the login and /me targets use, registered through the
 	# API like any other (so its hash has the configured cost); a kept
 	# stack has it already.
@@ -317,12 +243,10 @@ fi
 
 # The scrypt cost the workers use: the bench stack's effective
 # configuration (file, defaults and environment), as devforgectl reads it.
-effective=$("$DF_BUILD_DIR/devforgectl" -c "$S/devforge.conf" check-config) ||
-	die "devforgectl check-config failed: $effective"
-SC_LN=$(sed -n 's/^password_scrypt_ln = \([0-9]*\)$/\1/p' <<<"$effective")
-SC_R=$(sed -n 's/^password_scrypt_r = \([0-9]*\)$/\1/p' <<<"$effective")
-SC_P=$(sed -n 's/^password_scrypt_p = \([0-9]*\)$/\1/p' <<<"$effective")
-[ -n "$SC_LN" ] && [ -n "$SC_R" ] && [ -n "$SC_P" ] ||
+SC_LN=$(bench_config password_scrypt_ln)
+SC_R=$(bench_config password_scrypt_r)
+SC_P=$(bench_config password_scrypt_p)
+[[ $SC_LN =~ ^[0-9]+$ && $SC_R =~ ^[0-9]+$ && $SC_P =~ ^[0-9]+$ ]] ||
 	die "no password_scrypt_* in devforgectl check-config's output"
 scrypt_args=(-l "$SC_LN" -r "$SC_R" -p "$SC_P")
 NPROC=$(nproc)
@@ -336,23 +260,10 @@ CACHE_COUNTS=$S0/cache-counts.txt
 : >"$RESULTS"
 : >"$CACHE_COUNTS"
 run() {
-	local name=$1 url=$2 round=$3 conns=$4 out rps p50 p99 non2xx sockerr
+	local name=$1 url=$2 round=$3 conns=$4
 	shift 4
-	out=$(wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 5s --latency "$@" "$url")
-	printf '%s\n' "$out" >>"$S/logs/wrk.log"
-	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
-	p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
-	p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
-	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
-	sockerr=$(awk -F'[ ,]+' '/Socket errors:/ { print $4 + $6 + $8 + $10 }' <<<"$out")
-	[ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] || {
-		printf '%s\n' "$out" >&2
-		die "cannot read wrk's output for $url"
-	}
-	printf '%s %s %s %s %s %s\n' "$name" "$round" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
-		"$(( ${non2xx:-0} + ${sockerr:-0} ))" >>"$RESULTS"
-	say "$(printf '%-8s round %s: %10s req/s  p50 %s  p99 %s  errors %s' \
-		"$name" "$round" "$rps" "$p50" "$p99" "$(( ${non2xx:-0} + ${sockerr:-0} ))")"
+	bench_wrk "$name" "$conns" "$@" "$url"
+	bench_record "$name" "$round"
 }
 
 # scrypt_run ROUND: the raw hash rate with every core busy (as many
@@ -474,13 +385,10 @@ read -r MEM_AVG MEM_MAX <<<"$(worker_mem)"
 # holds a catalogue of that size is reused.
 GEN_SECONDS=
 SCALE_KEPT=0
-db_sql() { # SQL: as the database's root, tab-separated, no headers
-	mariadb --no-defaults -N -B -u root --socket="$S/mysql.sock" devforge -e "$1"
-}
 if [ "$CATALOGUE" -gt 0 ]; then
 	say "stopping the demo-catalogue stack"
 	"$STACK" stop >&2
-	minimal_stop
+	bench_minimal_down "$S"
 	started=0
 	# 60,000 extensions with their versions, users and rollups are about
 	# 1 GB of InnoDB pages: a stack's default 64M pool would measure the
@@ -490,7 +398,7 @@ if [ "$CATALOGUE" -gt 0 ]; then
 	fresh=1
 	if [ "$KEEP_CATALOGUE" = 1 ] && [ -d "$S/mysql" ]; then
 		bring_up 0
-		have=$(db_sql "SELECT COUNT(*) FROM extensions WHERE slug LIKE 'gen-%'" || echo 0)
+		have=$(bench_sql "SELECT COUNT(*) FROM extensions WHERE slug LIKE 'gen-%'" || echo 0)
 		if [ "$have" = "$CATALOGUE" ]; then
 			fresh=0
 			SCALE_KEPT=1
@@ -526,7 +434,7 @@ if [ "$CATALOGUE" -gt 0 ]; then
 	# What the scripts draw from: every generated slug, the vocabulary's
 	# 2,000 most common words (the ones people search for), and the
 	# categories.
-	db_sql "SELECT slug FROM extensions WHERE slug LIKE 'gen-%' AND status = 'published'" \
+	bench_sql "SELECT slug FROM extensions WHERE slug LIKE 'gen-%' AND status = 'published'" \
 		>"$S/slugs.txt"
 	[ "$(wc -l <"$S/slugs.txt")" -ge 200 ] || die "the generated catalogue has under 200 slugs"
 	"$DF_BUILD_DIR/devforgectl" demo-catalogue --vocabulary | head -2000 >"$S/words.txt"
@@ -701,13 +609,13 @@ row() { # LABEL PATH NAME51 NAMEL GOAL VERDICT
 if [ "$have_me" = 1 ]; then me_name=me; else me_name=; fi
 mem_ok() { lt "$1" 8 && echo met || echo "**not met**"; }
 hit_ok() { ge "$1" 90.01 && echo met || echo "**not met**"; }
-rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+rev=$(bench_rev)
 LOAD_END=$(load1)
 busy_line=
 if [ "$BUSY" = 1 ]; then
 	busy_line=$'\n'"**Busy machine: the load average was over $MAX_LOAD when the run began; these ratios flatter our own cost.**"
 fi
-cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+cpu=$(bench_cpu)
 if [ "$CATALOGUE" -gt 0 ]; then
 	if [ "$SCALE_KEPT" = 1 ]; then
 		gen_line="The generated catalogue ($CATALOGUE extensions, devforgectl demo-catalogue) was reused from $S_CAT (BENCH_KEEP_CATALOGUE=1)."
@@ -722,7 +630,7 @@ cat <<EOF
 
 ### Benchmark $(date -u +%Y-%m-%d) (commit $rev)
 
-lighttpd $(lighttpd -v 2>/dev/null | sed -n 's/^lighttpd\/\([^ ]*\).*/\1/p'), $DF_WORKERS FastCGI processes on each side,
+lighttpd $(bench_lighttpd_version), $DF_WORKERS FastCGI processes on each side,
 wrk -t$THREADS -c$CONNS -d${DURATION}s --latency on loopback, median of $ROUNDS alternating rounds
 ($SCALE_ROUNDS at $L extensions), $(nproc) CPUs ($cpu), load generator on the same machine.
 Load average (1 min) $LOAD_START before the run, $LOAD_END after it (the run's own load).$busy_line

@@ -42,10 +42,7 @@ STACK=$ROOT/scripts/stack.sh
 # shellcheck source=tests/bench/lib.sh
 . "$ROOT/tests/bench/lib.sh"
 
-export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/bench-support}
-export DF_PORT=${BENCH_PORT:-18098}
-export DF_WORKERS=${DF_WORKERS:-4}
-export DF_FRONT=lighttpd
+bench_stack_env bench-support 18098
 # No periodic jobs beside the measurement (the stack's jobs loop would
 # compete for the cores) and no demo data: the script seeds its own.
 export DF_JOBS=0
@@ -56,86 +53,29 @@ export DEVFORGE_RATELIMIT_AUTH=1000000/min
 export DEVFORGE_RATELIMIT_AUTH_GLOBAL=1000000/min
 export DEVFORGE_RATELIMIT_DEFAULT=1000000/min
 export DEVFORGE_ACCESS_TOKEN_TTL=86400
-DURATION=${BENCH_DURATION:-10}
-ROUNDS=${BENCH_ROUNDS:-3}
-THREADS=${BENCH_THREADS:-2}
-CONNS=${BENCH_CONNECTIONS:-64}
 TICKETS=${BENCH_TICKETS:-100}
 REQUESTERS=${BENCH_REQUESTERS:-10}
 ARTICLES=${BENCH_ARTICLES:-200}
 KB_QUERIES=${BENCH_KB_QUERIES:-50}
-S=$DF_STACK_DIR
-BASE=http://127.0.0.1:$DF_PORT
 QUEUE='/api/v1/support/tickets?status=open&sort=breach&limit=100'
 KB=/api/v1/support/kb
-PASSWORD=Granite-Kettle-Orbit-42
 
-for v in DURATION ROUNDS THREADS CONNS DF_WORKERS TICKETS REQUESTERS ARTICLES KB_QUERIES; do
-	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"
-done
-[ "$CONNS" -ge "$THREADS" ] || die "BENCH_CONNECTIONS must be at least BENCH_THREADS"
+bench_check_counts DURATION ROUNDS THREADS CONNS DF_WORKERS TICKETS REQUESTERS ARTICLES KB_QUERIES
 # The queue asks for one page of 100 (the API's largest): more open
 # tickets than that would measure a page, not the queue the goal names.
 [ "$TICKETS" -le 100 ] || die "BENCH_TICKETS must be at most 100 (one page of the queue)"
 [ "$REQUESTERS" -le "$TICKETS" ] || die "BENCH_REQUESTERS must be at most BENCH_TICKETS"
-for c in wrk curl mariadb; do
-	command -v "$c" >/dev/null || die "$c is not installed"
-done
+bench_need wrk curl mariadb
 
 bench_wait_quiet
 bench_build_dir
 
-started=0
-cleanup() {
-	local rc=$?
-	set +e
-	if [ "$started" = 1 ]; then
-		say "stopping the bench stack"
-		"$STACK" stop >&2
-	fi
-	bench_minimal_down "$S"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_on_exit
 
 # ---------------------------------------------------------------- start
 
-"$STACK" stop >/dev/null 2>&1 || true
-bench_minimal_down "$S"
-rm -rf "$S"
-mkdir -p "$S/logs" "$S/seed"
-say "starting $DF_WORKERS minimal responders on $S/minimal.sock"
-bench_minimal_up "$S" "$DF_WORKERS"
-started=1
-DF_FRONT_EXTRA=$S/bench-lighttpd.conf "$STACK" start >&2
-for url in "$BASE/health" "$BASE/api/v1/health/ready" "$BASE/minimal/"; do
-	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" || true)
-	[ "$code" = 200 ] || die "$url answers $code, not 200"
-done
-
-db_sql() { # SQL: as the database's root, tab-separated, no headers
-	mariadb --no-defaults -N -B -u root --socket="$S/mysql.sock" devforge -e "$1"
-}
-# api METHOD PATH TOKEN BODY_FILE|'' EXPECTED: one call; prints the body,
-# dies (with the answer) on any other status.
-api() {
-	local method=$1 path=$2 token=$3 body=$4 want=$5 out auth=() data=()
-	[ -n "$token" ] && auth=(-H "Authorization: Bearer $token")
-	[ -n "$body" ] && data=(-H 'Content-Type: application/json' --data-binary "@$body")
-	out=$(curl -s --max-time 20 -X "$method" "${auth[@]}" "${data[@]}" \
-		-w '\n%{http_code}' "$BASE$path" || true)
-	[ "${out##*$'\n'}" = "$want" ] ||
-		die "$method $path answers ${out##*$'\n'}, not $want: ${out%$'\n'*}"
-	printf '%s\n' "${out%$'\n'*}"
-}
-access_token() { sed -n 's/.*"access_token": *"\([^"]*\)".*/\1/p'; }
-# register NAME: a new account through the API; prints its access token.
-register() {
-	printf '{"email":"%s@bench.example","username":"%s","password":"%s"}' \
-		"$1" "$1" "$PASSWORD" >"$S/seed/register.json"
-	api POST /api/v1/auth/register '' "$S/seed/register.json" 201 | access_token
-}
+bench_stack_up 1 1
+mkdir -p "$S/seed"
 
 # ---------------------------------------------------------------- seed text
 
@@ -268,47 +208,47 @@ gen_ticket() {
 # The agent: registered like anyone, made support by SQL (there is no
 # route that grants a role but the admin's), then logged in again: the
 # token carries the role.
-register bench_agent >/dev/null
-db_sql "UPDATE users SET role = 'support' WHERE username = 'bench_agent'"
-printf '{"email":"bench_agent@bench.example","password":"%s"}' "$PASSWORD" >"$S/seed/login.json"
-STAFF=$(api POST /api/v1/auth/login '' "$S/seed/login.json" 200 | access_token)
+bench_register bench_agent >/dev/null
+bench_sql "UPDATE users SET role = 'support' WHERE username = 'bench_agent'"
+printf '{"email":"bench_agent@bench.example","password":"%s"}' "$BENCH_PASSWORD" >"$S/seed/login.json"
+STAFF=$(bench_api POST /api/v1/auth/login '' "$S/seed/login.json" 200 | bench_access_token)
 [ -n "$STAFF" ] || die "no access token for the support agent"
 
 say "seeding $TICKETS tickets from $REQUESTERS customers"
 per=$(((TICKETS + REQUESTERS - 1) / REQUESTERS))
 t=0
 for ((u = 1; u <= REQUESTERS && t < TICKETS; u++)); do
-	tok=$(register "bench_customer$u")
+	tok=$(bench_register "bench_customer$u")
 	[ -n "$tok" ] || die "no access token for bench_customer$u"
 	for ((k = 0; k < per && t < TICKETS; k++)); do
 		t=$((t + 1))
 		gen_ticket "$t"
-		api POST /api/v1/support/tickets "$tok" "$S/seed/ticket.json" 201 >/dev/null
+		bench_api POST /api/v1/support/tickets "$tok" "$S/seed/ticket.json" 201 >/dev/null
 	done
 done
 # Time until breach spread over -8 h .. +40 h (some already breached),
 # every tenth paused (NULL: last in the queue), whatever an SLA policy
 # made of them; a fixed spread so runs compare.
-db_sql "UPDATE support_tickets SET next_breach_at = IF(id % 10 = 0, NULL,
+bench_sql "UPDATE support_tickets SET next_breach_at = IF(id % 10 = 0, NULL,
 	UTC_TIMESTAMP(6) + INTERVAL ((id * 7919) % 2880 - 480) MINUTE)
 	WHERE status = 'open'"
-open=$(db_sql "SELECT COUNT(*) FROM support_tickets WHERE status = 'open'")
+open=$(bench_sql "SELECT COUNT(*) FROM support_tickets WHERE status = 'open'")
 [ "$open" = "$TICKETS" ] || die "$open open tickets after seeding, not $TICKETS"
 
 say "seeding $ARTICLES published knowledge-base articles"
 gen_articles "$ARTICLES"
 for ((i = 1; i <= ARTICLES; i++)); do
-	api POST "$KB" "$STAFF" "$S/seed/kb-$i.json" 201 >/dev/null
+	bench_api POST "$KB" "$STAFF" "$S/seed/kb-$i.json" 201 >/dev/null
 done
-published=$(db_sql "SELECT COUNT(*) FROM kb_articles WHERE status = 'published'")
+published=$(bench_sql "SELECT COUNT(*) FROM kb_articles WHERE status = 'published'")
 [ "$published" = "$ARTICLES" ] || die "$published published articles after seeding, not $ARTICLES"
-kb_bytes=$(db_sql "SELECT ROUND(AVG(LENGTH(body))) FROM kb_articles")
+kb_bytes=$(bench_sql "SELECT ROUND(AVG(LENGTH(body))) FROM kb_articles")
 
 # ---------------------------------------------------------------- check
 
 # The queue: every open ticket, staff fields included, next_breach_at
 # ascending with the NULLs last.
-ans=$(api GET "$QUEUE" "$STAFF" '' 200)
+ans=$(bench_api GET "$QUEUE" "$STAFF" '' 200)
 breaches=$(grep -o '"next_breach_at": *\(null\|"[^"]*"\)' <<<"$ans" |
 	sed 's/^"next_breach_at": *//; s/"//g')
 nb=$(grep -c . <<<"$breaches" || true)
@@ -324,7 +264,7 @@ say "the staff queue lists all $TICKETS open tickets in breach order"
 # common words that found nothing would measure an empty search).
 found=0 hits=0
 while read -r q; do
-	ans=$(api GET "$KB?q=$q&limit=100" '' '' 200)
+	ans=$(bench_api GET "$KB?q=$q&limit=100" '' '' 200)
 	k=$(grep -o '"slug"' <<<"$ans" | grep -c . || true)
 	[ "$k" -gt 0 ] && found=$((found + 1))
 	hits=$((hits + k))
@@ -368,24 +308,10 @@ RESULTS=$S/bench-results.txt
 # run NAME ROUND URL [wrk args]: one wrk run; appends "name round rps p50
 # p99 errors" to RESULTS (ROUND 0: a warm-up, not recorded).
 run() {
-	local name=$1 round=$2 url=$3 out rps p50 p99 non2xx sockerr
+	local name=$1 round=$2 url=$3
 	shift 3
-	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency "$@" "$url")
-	printf '%s\n' "$out" >>"$S/logs/wrk.log"
-	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
-	p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
-	p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
-	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
-	sockerr=$(awk -F'[ ,]+' '/Socket errors:/ { print $4 + $6 + $8 + $10 }' <<<"$out")
-	[ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] || {
-		printf '%s\n' "$out" >&2
-		die "cannot read wrk's output for $name"
-	}
-	[ "$round" = 0 ] && return
-	printf '%s %s %s %s %s %s\n' "$name" "$round" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
-		"$(( ${non2xx:-0} + ${sockerr:-0} ))" >>"$RESULTS"
-	say "$(printf '%-8s round %s: %10s req/s  p50 %s  p99 %s  errors %s  (load %s)' \
-		"$name" "$round" "$rps" "$p50" "$p99" "$(( ${non2xx:-0} + ${sockerr:-0} ))" "$(load1)")"
+	bench_wrk "$name" "$CONNS" "$@" "$url"
+	[ "$round" = 0 ] || bench_record "$name" "$round"
 }
 target() {
 	case $1 in
@@ -410,7 +336,7 @@ done
 LOAD_AFTER=$(load1)
 
 # Still the whole queue after the load.
-ans=$(api GET "$QUEUE" "$STAFF" '' 200)
+ans=$(bench_api GET "$QUEUE" "$STAFF" '' 200)
 nb=$(grep -o '"next_breach_at"' <<<"$ans" | grep -c . || true)
 [ "$nb" = "$TICKETS" ] && after_ok=met || after_ok="**not met** ($nb tickets)"
 
@@ -430,15 +356,15 @@ goal() {
 errs=0
 for t in "${targets[@]}"; do errs=$((errs + $(bench_errors "$t"))); done
 [ "$errs" = 0 ] && answers_ok=met || answers_ok="**not met** ($errs non-2xx or socket errors)"
-rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+rev=$(bench_rev)
+cpu=$(bench_cpu)
 busy_line=$(bench_busy_line "$BUSY")
 
 cat <<REPORT
 
 ### Support desk benchmark $(date -u +%Y-%m-%d) (commit $rev)
 
-lighttpd $(lighttpd -v 2>/dev/null | sed -n 's/^lighttpd\/\([^ ]*\).*/\1/p'), $DF_WORKERS FastCGI processes (and $DF_WORKERS minimal responders), $(mariadbd --version 2>/dev/null | awk '{ print $3 }'),
+lighttpd $(bench_lighttpd_version), $DF_WORKERS FastCGI processes (and $DF_WORKERS minimal responders), $(bench_mariadb_version),
 wrk -t$THREADS -c$CONNS -d${DURATION}s --latency on loopback, median of $ROUNDS rotating rounds,
 $(nproc) CPUs ($cpu), load generator on the same machine.
 $TICKETS open tickets from $REQUESTERS customers (next_breach_at spread over -8 h .. +40 h, one in ten NULL);

@@ -41,31 +41,19 @@ STACK=$ROOT/scripts/stack.sh
 # shellcheck source=tests/bench/lib.sh
 . "$ROOT/tests/bench/lib.sh"
 
-export DF_STACK_DIR=${BENCH_STACK_DIR:-$ROOT/.stack/bench-webhook}
-export DF_PORT=${BENCH_PORT:-18095}
-export DF_WORKERS=${DF_WORKERS:-4}
-export DF_FRONT=lighttpd
+bench_stack_env bench-webhook 18095
 # The demo catalogue holds the paid extensions the orders buy.
 export DF_SEED=1
 # The buyer registers once; nothing else here is limited (the webhook
 # route has no limit of its own).
 export DEVFORGE_RATELIMIT_AUTH=1000000/min
 export DEVFORGE_RATELIMIT_DEFAULT=1000000/min
-DURATION=${BENCH_DURATION:-10}
-ROUNDS=${BENCH_ROUNDS:-3}
-THREADS=${BENCH_THREADS:-2}
-CONNS=${BENCH_CONNECTIONS:-64}
 EVENTS=${BENCH_EVENTS:-0}
-S=$DF_STACK_DIR
-BASE=http://127.0.0.1:$DF_PORT
 WEBHOOK=/api/v1/payments/webhook
 
-for v in DURATION ROUNDS THREADS CONNS DF_WORKERS; do
-	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '${!v}'"
-done
+bench_check_counts DURATION ROUNDS THREADS CONNS DF_WORKERS
 [[ $EVENTS =~ ^[0-9]+$ ]] || die "BENCH_EVENTS must be a whole number, not '$EVENTS'"
-[ "$CONNS" -ge "$THREADS" ] || die "BENCH_CONNECTIONS must be at least BENCH_THREADS"
-command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
+bench_need wrk
 
 bench_wait_quiet
 bench_build_dir
@@ -75,59 +63,32 @@ for p in "$INSERT_RATE" "$SIGN"; do
 	[ -x "$p" ] || die "no $p: run make in $DF_BUILD_DIR (it builds the bench helpers)"
 done
 
-started=0
-cleanup() {
-	local rc=$?
-	set +e
-	if [ "$started" = 1 ]; then
-		say "stopping the bench stack"
-		"$STACK" stop >&2
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_on_exit
 
 # ---------------------------------------------------------------- start
 
-"$STACK" stop >/dev/null 2>&1 || true
-rm -rf "$S"
-mkdir -p "$S/logs" "$S/events"
-started=1
-"$STACK" start >&2
-for url in "$BASE/health" "$BASE/api/v1/health/ready"; do
-	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" || true)
-	[ "$code" = 200 ] || die "$url answers $code, not 200"
-done
+bench_stack_up 1 0
+mkdir -p "$S/events"
 SECRET_FILE=$S/secrets/stripe_webhook_secret
 [ -s "$SECRET_FILE" ] || die "the stack wrote no webhook secret ($SECRET_FILE)"
 
-db_sql() { # SQL: as the database's root, tab-separated, no headers
-	mariadb --no-defaults -N -B -u root --socket="$S/mysql.sock" devforge -e "$1"
-}
-
 # The buyer, registered through the API like any customer.
-reg=$(curl -s --max-time 10 -H 'Content-Type: application/json' \
-	-d '{"email":"buyer@bench.example","username":"bench_buyer","password":"Granite-Kettle-Orbit-42"}' \
-	-w '\n%{http_code}' "$BASE/api/v1/auth/register" || true)
-[ "${reg##*$'\n'}" = 201 ] || die "registering the buyer failed: $reg"
-BUYER=$(db_sql "SELECT id FROM users WHERE username = 'bench_buyer'")
+bench_register bench_buyer buyer@bench.example >/dev/null
+BUYER=$(bench_sql "SELECT id FROM users WHERE username = 'bench_buyer'")
 # A published paid extension of the demo catalogue, priced and owned as
 # POST /orders would take it.
-read -r EXT_ID OWNER PRICE CUR SLUG <<<"$(db_sql "SELECT id, owner_id, price_amount,
+read -r EXT_ID OWNER PRICE CUR SLUG <<<"$(bench_sql "SELECT id, owner_id, price_amount,
 	price_currency, slug FROM extensions WHERE status = 'published' AND price_amount > 0
 	AND owner_id <> $BUYER ORDER BY id LIMIT 1")"
 [ -n "${SLUG:-}" ] || die "no published paid extension in the demo catalogue (sql/seed)"
-effective=$("$DF_BUILD_DIR/devforgectl" -c "$S/devforge.conf" check-config) ||
-	die "devforgectl check-config failed: $effective"
-FEE_BPS=$(sed -n 's/^platform_fee_bps = \([0-9]*\)$/\1/p' <<<"$effective")
-[ -n "$FEE_BPS" ] || die "no platform_fee_bps in devforgectl check-config's output"
+FEE_BPS=$(bench_config platform_fee_bps)
+[[ $FEE_BPS =~ ^[0-9]+$ ]] || die "no platform_fee_bps in devforgectl check-config's output"
 CUR_LC=$(tr 'A-Z' 'a-z' <<<"$CUR")
 say "orders buy $SLUG ($PRICE $CUR, fee $FEE_BPS bps) for bench_buyer"
 
 # The baseline's table: payment_events' shape, indexes included.
-db_sql "CREATE TABLE bench_insert_events LIKE payment_events"
-db_sql "SELECT COUNT(*) FROM seq_1_to_2" >/dev/null 2>&1 ||
+bench_sql "CREATE TABLE bench_insert_events LIKE payment_events"
+bench_sql "SELECT COUNT(*) FROM seq_1_to_2" >/dev/null 2>&1 ||
 	die "MariaDB's SEQUENCE engine (seq_1_to_N) is missing: the orders are made with it"
 
 # make_orders BATCH N: N pending orders of one item each, as
@@ -135,7 +96,7 @@ db_sql "SELECT COUNT(*) FROM seq_1_to_2" >/dev/null 2>&1 ||
 # day), and their events' bodies, one a line, in $S/events/BATCH.bodies.
 make_orders() {
 	local b=$1 n=$2
-	db_sql "INSERT INTO orders (public_id, user_id, status, total_amount, currency,
+	bench_sql "INSERT INTO orders (public_id, user_id, status, total_amount, currency,
 		provider, provider_session, checkout_url, expires_at, created_at, updated_at)
 		SELECT UUID(), $BUYER, 'pending', $PRICE, '$CUR', 'stripe',
 		CONCAT('cs_bench_$b', '_', seq), CONCAT('http://127.0.0.1/c/pay/cs_bench_$b', '_', seq),
@@ -147,7 +108,7 @@ make_orders() {
 		FROM orders WHERE provider_session LIKE 'cs\\_bench\\_${b}\\_%'"
 	# The event Stripe sends when the session is paid (the stand-in's
 	# shape): our order id in metadata, a new PaymentIntent.
-	db_sql "SELECT public_id, provider_session FROM orders
+	bench_sql "SELECT public_id, provider_session FROM orders
 		WHERE provider_session LIKE 'cs\\_bench\\_${b}\\_%'" |
 		awk -v p="$PRICE" -v c="$CUR_LC" -v b="$b" -v t="$(date +%s)" '{
 			printf "{\"id\":\"evt_bench_%s_%d\",\"object\":\"event\",\"api_version\":\"2024-06-20\",\"created\":%d,\"data\":{\"object\":{\"id\":\"%s\",\"object\":\"checkout.session\",\"amount_subtotal\":%d,\"amount_total\":%d,\"currency\":\"%s\",\"customer_email\":\"buyer@bench.example\",\"livemode\":false,\"metadata\":{\"order_id\":\"%s\"},\"mode\":\"payment\",\"payment_intent\":\"pi_bench_%s_%d\",\"payment_status\":\"paid\",\"status\":\"complete\"}},\"livemode\":false,\"pending_webhooks\":1,\"request\":{\"id\":null,\"idempotency_key\":null},\"type\":\"checkout.session.completed\"}\n",
@@ -224,38 +185,21 @@ PASSWORD_FILE=$S/secrets/db_password
 # appends "name round rps p50 p99 errors requests" to RESULTS (ROUND 0:
 # a warm-up, not recorded; its rate is left in WRK_RPS).
 wrk_run() {
-	local name=$1 round=$2 batch=$3 out rps p50 p99 non2xx sockerr reqs
+	local name=$1 round=$2 batch=$3
 	sign "$batch"
-	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 5s --latency \
-		-s "$S/webhook.lua" "$BASE$WEBHOOK" "$S/events/$batch.signed")
-	printf '%s\n' "$out" >>"$S/logs/wrk.log"
+	bench_wrk "$name" "$CONNS" -s "$S/webhook.lua" "$BASE$WEBHOOK" "$S/events/$batch.signed"
 	WRK_EXHAUSTED=0
-	grep -q EXHAUSTED <<<"$out" && WRK_EXHAUSTED=1
+	grep -q EXHAUSTED <<<"$WRK_OUT" && WRK_EXHAUSTED=1
 	[ "$WRK_EXHAUSTED" = 0 ] || [ "$round" = 0 ] ||
 		die "$name: wrk used up the $(wc -l <"$S/events/$batch.bodies") events of batch $batch before ${DURATION}s: set BENCH_EVENTS higher"
-	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
-	p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
-	p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
-	reqs=$(awk '/requests in/ { print $1 }' <<<"$out")
-	non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
-	sockerr=$(awk -F'[ ,]+' '/Socket errors:/ { print $4 + $6 + $8 + $10 }' <<<"$out")
-	[ -n "$rps" ] && [ -n "$p50" ] && [ -n "$p99" ] && [ -n "$reqs" ] || {
-		printf '%s\n' "$out" >&2
-		die "cannot read wrk's output for $name"
-	}
 	if [ "$name" = webhook ]; then
-		SENT=$((SENT + reqs)) RUNS=$((RUNS + 1))
+		SENT=$((SENT + WRK_REQS)) RUNS=$((RUNS + 1))
 	else
-		IGNORED_SENT=$((IGNORED_SENT + reqs)) IGNORED_RUNS=$((IGNORED_RUNS + 1))
+		IGNORED_SENT=$((IGNORED_SENT + WRK_REQS)) IGNORED_RUNS=$((IGNORED_RUNS + 1))
 	fi
 	# Let the answers wrk stopped waiting for land before the next run.
 	sleep 1
-	WRK_RPS=$rps
-	[ "$round" = 0 ] && return
-	printf '%s %s %s %s %s %s %s\n' "$name" "$round" "$rps" "$(to_ms "$p50")" "$(to_ms "$p99")" \
-		"$(( ${non2xx:-0} + ${sockerr:-0} ))" "$reqs" >>"$RESULTS"
-	say "$(printf '%-8s round %s: %10s req/s  p50 %s  p99 %s  errors %s' \
-		"$name" "$round" "$rps" "$p50" "$p99" "$(( ${non2xx:-0} + ${sockerr:-0} ))")"
+	[ "$round" = 0 ] || bench_record "$name" "$round" "$WRK_REQS"
 }
 
 # insert_run NAME ROUND CONNECTIONS: the baseline with that many
@@ -337,7 +281,7 @@ LOAD_AFTER=$(load1)
 # entitlement, ledger row, developer event, audit row and receipt. wrk
 # counts only the answers it waited for; the workers may have finished
 # up to one request per connection more when a run stopped.
-q() { db_sql "$1"; }
+q() { bench_sql "$1"; }
 BENCH_ORDERS="FROM orders o WHERE o.provider_session LIKE 'cs\\_bench\\_%'"
 PAID=$(q "SELECT COUNT(*) $BENCH_ORDERS AND o.status = 'paid'")
 NOT_PENDING=$(q "SELECT COUNT(*) $BENCH_ORDERS AND o.status <> 'paid' AND o.status <> 'pending'")
@@ -368,15 +312,15 @@ R=$(bench_ratio webhook insert)
 goal=$(awk -v r="$R" 'BEGIN { exit !(r >= 0.5) }' && echo met || echo "**not met**")
 errs=$(( $(bench_errors webhook) + $(bench_errors ignored) ))
 [ "$errs" = 0 ] && answers_ok=met || answers_ok="**not met** ($errs non-2xx or socket errors)"
-rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+rev=$(bench_rev)
+cpu=$(bench_cpu)
 busy_line=$(bench_busy_line "$BUSY")
 
 cat <<EOF
 
 ### Webhook benchmark $(date -u +%Y-%m-%d) (commit $rev)
 
-lighttpd $(lighttpd -v 2>/dev/null | sed -n 's/^lighttpd\/\([^ ]*\).*/\1/p'), $DF_WORKERS FastCGI processes, $(mariadbd --version 2>/dev/null | awk '{ print $3 }'),
+lighttpd $(bench_lighttpd_version), $DF_WORKERS FastCGI processes, $(bench_mariadb_version),
 wrk -t$THREADS -c$CONNS -d${DURATION}s --latency on loopback and tests/bench/insert-rate
 with $CONNS connections, median of $ROUNDS alternating rounds, $(nproc) CPUs ($cpu),
 load generator on the same machine. Events prepared per run: $EVENTS_webhook paid orders, $EVENTS_ignored ignored.

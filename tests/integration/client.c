@@ -2,6 +2,7 @@
  * mint tokens with the stack's own key (independently of the server's
  * token code), and the stack's control script and database client. */
 #include <ctype.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <dirent.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
@@ -615,6 +617,51 @@ char *client_auth_header(const char *role, char *public_id)
 	return h;
 }
 
+int client_ctl_run(long offset_s, char **out, const char *fmt, ...)
+{
+	char args[2048], cmd[4096], env[64] = "";
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	if (offset_s != 0)
+		snprintf(env, sizeof(env), "DEVFORGE_CLOCK_OFFSET_SECONDS=%ld ",
+			offset_s);
+	snprintf(cmd, sizeof(cmd), "%s%s -c '%s' %s", env, client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"), args);
+	return client_run(cmd, out);
+}
+
+int client_lock(const char *name)
+{
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s.lock",
+		client_env("DEVFORGE_TEST_STACK_DIR"), name);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	cr_assert(fd >= 0, "open %s", path);
+	cr_assert_eq(flock(fd, LOCK_EX), 0);
+	return fd;
+}
+
+void client_word(char out[17], char tag)
+{
+	static unsigned seq;
+	unsigned long v = ((unsigned long)getpid() << 20) ^
+		((unsigned long)time(NULL) << 8) ^ (seq++ * 2654435761u);
+	int i;
+
+	out[0] = 'z';
+	out[1] = tag;
+	for (i = 2; i < 16; i++) {
+		out[i] = (char)('a' + v % 26);
+		v = v / 26 + (unsigned long)i * 7919u;
+	}
+	out[16] = '\0';
+}
+
 int client_run(const char *cmd, char **out)
 {
 	char full[8192], buf[4096];
@@ -664,6 +711,17 @@ long client_sql_long(const char *sql)
 	return n;
 }
 
+long client_sql_longf(const char *fmt, ...)
+{
+	char sql[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	return client_sql_long(sql);
+}
+
 long client_audit_count(const char *event, const char *subject)
 {
 	char sql[512];
@@ -697,22 +755,17 @@ char *client_file(const char *path)
 	return s;
 }
 
-int client_maildir_find(const char *to, const char *subject, char **text)
+int client_maildir_each(const char *to,
+	void (*fn)(char **text, const char *name, void *ctx), void *ctx)
 {
 	char *dir = client_config("mail_maildir", NULL), path[4096],
-		want_to[300],
-		want_subj[300];
+		want_to[300];
 	struct dirent *e;
 	DIR *d;
 	int n = 0;
-	long newest = -1;
 
 	cr_assert(dir != NULL, "the stack config has no mail_maildir");
 	snprintf(want_to, sizeof(want_to), "\nTo: %s\n", to);
-	snprintf(want_subj, sizeof(want_subj), "\nSubject: %s\n",
-		subject != NULL ? subject : "");
-	if (text != NULL)
-		*text = NULL;
 	snprintf(path, sizeof(path), "%s/new", dir);
 	d = opendir(path);
 	while (d != NULL && (e = readdir(d)) != NULL) {
@@ -722,18 +775,9 @@ int client_maildir_find(const char *to, const char *subject, char **text)
 			continue;
 		snprintf(path, sizeof(path), "%s/new/%s", dir, e->d_name);
 		m = client_file(path);
-		if (m != NULL && strstr(m, want_to) &&
-		    (subject == NULL || strstr(m, want_subj))) {
-			/* Names start with the delivery time in seconds. */
-			long t = atol(e->d_name);
-
+		if (m != NULL && strstr(m, want_to)) {
 			n++;
-			if (text != NULL && t >= newest) {
-				free(*text);
-				*text = m;
-				newest = t;
-				m = NULL;
-			}
+			fn(&m, e->d_name, ctx);
 		}
 		free(m);
 	}
@@ -741,6 +785,44 @@ int client_maildir_find(const char *to, const char *subject, char **text)
 		closedir(d);
 	free(dir);
 	return n;
+}
+
+struct maildir_find {
+	const char *subject;
+	char want_subj[300];
+	int n;
+	long newest;
+	char **text;
+};
+
+static void maildir_find_one(char **m, const char *name, void *ctx)
+{
+	struct maildir_find *f = ctx;
+	/* Names start with the delivery time in seconds. */
+	long t = atol(name);
+
+	if (f->subject != NULL && strstr(*m, f->want_subj) == NULL)
+		return;
+	f->n++;
+	if (f->text != NULL && t >= f->newest) {
+		free(*f->text);
+		*f->text = *m;
+		f->newest = t;
+		*m = NULL;
+	}
+}
+
+int client_maildir_find(const char *to, const char *subject, char **text)
+{
+	struct maildir_find f = { .subject = subject, .newest = -1,
+		.text = text };
+
+	snprintf(f.want_subj, sizeof(f.want_subj), "\nSubject: %s\n",
+		subject != NULL ? subject : "");
+	if (text != NULL)
+		*text = NULL;
+	client_maildir_each(to, maildir_find_one, &f);
+	return f.n;
 }
 
 /* Pid, a sequence number and the time: unique across runs and across

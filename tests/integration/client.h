@@ -91,6 +91,20 @@ int client_run(const char *cmd, char **out);
 /* The devforgectl to test: $DEVFORGE_TEST_CTL, else ./devforgectl (the
  * integration programs run from the build directory). */
 const char *client_ctl(void);
+/* Runs `devforgectl -c <the stack's config> ARGS` (ARGS a printf format)
+ * seeing the clock offset_s seconds ahead (DEVFORGE_CLOCK_OFFSET_SECONDS;
+ * 0: the real clock); its exit status, and its output (both streams) in
+ * *out (malloc'd). */
+int client_ctl_run(long offset_s, char **out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Takes the lock "<name>.lock" in the stack directory (flock, waits for
+ * it): the tests of a program that must not overlap take turns. The fd
+ * to close when done. */
+int client_lock(const char *name);
+/* A word of 16 lowercase letters, "z" tag first, that no other run uses:
+ * one FULLTEXT token, and a valid slug. */
+void client_word(char out[17], char tag);
 
 /* Monotonic seconds. */
 double client_now(void);
@@ -124,11 +138,18 @@ char *client_file(const char *path);
  * stack's maildir (mail_maildir), and the newest one's text in *text
  * (malloc'd) when text is not NULL. */
 int client_maildir_find(const char *to, const char *subject, char **text);
+/* Calls fn(text, name, ctx) for every message to `to` in the stack's
+ * maildir (name: its file's; text malloc'd, fn keeps it by setting *text
+ * to NULL); how many there are. */
+int client_maildir_each(const char *to,
+	void (*fn)(char **text, const char *name, void *ctx), void *ctx);
 /* client_sql with a printf format. */
 char *client_sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The first column of the first row as a number, -1 when there is no
  * row. */
 long client_sql_long(const char *sql);
+/* client_sql_long with a printf format. */
+long client_sql_longf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The rows MariaDB's handlers have read so far, all sessions together
  * (HANDLER_READ_* of GLOBAL_STATUS): a before/after difference bounds
  * what a request read. */

@@ -8,17 +8,6 @@
 #include "client.h"
 #include "desk_kit.h"
 
-long desk_sql_long(const char *fmt, ...)
-{
-	char sql[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql_long(sql);
-}
-
 void desk_sql(const char *fmt, ...)
 {
 	char sql[8192], *out;
@@ -40,7 +29,7 @@ void desk_user_new(struct desk_user *u, const char *role,
 	memset(u, 0, sizeof(*u));
 	u->auth = client_auth_header(role, u->id);
 	cr_assert(u->auth != NULL);
-	u->row = desk_sql_long("SELECT id FROM users WHERE public_id = '%s'",
+	u->row = client_sql_longf("SELECT id FROM users WHERE public_id = '%s'",
 		u->id);
 	cr_assert(u->row > 0);
 	s = client_sqlf("SELECT username FROM users WHERE id = %ld", u->row);
@@ -87,4 +76,15 @@ long desk_ticket_new(long requester_row, long assignee_row,
 	free(s);
 	cr_assert(id > 0);
 	return id;
+}
+
+const char *desk_ticket_path(long id, const char *tail)
+{
+	static char buf[4][128];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "/api/v1/support/tickets/%ld%s", id,
+		tail);
+	return buf[i];
 }

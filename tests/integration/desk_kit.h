@@ -1,5 +1,6 @@
-/* What the support-desk programs (test_macros, test_csat,
- * test_support_reports) share: accounts with their row ids, and
+/* What the support-desk programs (test_tickets, test_sla,
+ * test_mail_receive, test_macros, test_csat, test_support_reports)
+ * share: accounts with their row ids, and
  * tickets written straight into the database the way store/tickets.c
  * writes them, for the cases that need times in the past. */
 #ifndef DF_TEST_DESK_KIT_H
@@ -24,8 +25,10 @@ void desk_user_free(struct desk_user *u);
 long desk_ticket_new(long requester_row, long assignee_row,
 	const char *status, long created_ago_s);
 
-/* A number from SQL (printf format); -1 without a row. */
-long desk_sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The path of ticket id under /api/v1/support/tickets, tail appended
+ * ("" or "/messages"...); static storage, four calls deep. */
+const char *desk_ticket_path(long id, const char *tail);
+
 /* Runs SQL (printf format) and fails the test when it fails. */
 void desk_sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

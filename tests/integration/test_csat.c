@@ -28,13 +28,7 @@ static int lock_fd = -1;
  * before its "23 hours on" check): the tests take turns. */
 static void serialize(void)
 {
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/test_csat.lock",
-		client_env("DEVFORGE_TEST_STACK_DIR"));
-	lock_fd = open(path, O_RDWR | O_CREAT, 0600);
-	cr_assert(lock_fd >= 0, "open %s", path);
-	cr_assert_eq(flock(lock_fd, LOCK_EX), 0);
+	lock_fd = client_lock("test_csat");
 }
 
 static void release(void)
@@ -48,13 +42,10 @@ TestSuite(csat, .init = serialize, .fini = release);
 /* Runs the csat-send job once, the clock offset_s ahead; its output. */
 static void csat_job_at(long offset_s)
 {
-	char cmd[2048], *out;
+	char *out;
 	int rc;
 
-	snprintf(cmd, sizeof(cmd), "DEVFORGE_CLOCK_OFFSET_SECONDS=%ld %s -c '%s'"
-		" jobs run --once --only csat-send", offset_s, client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	rc = client_run(cmd, &out);
+	rc = client_ctl_run(offset_s, &out, "jobs run --once --only csat-send");
 	cr_assert_eq(rc, 0, "jobs: %s", out);
 	free(out);
 }
@@ -75,7 +66,7 @@ static long resolved_ticket(struct desk_user *req, const struct desk_user *agent
 
 static long surveys(long ticket)
 {
-	return desk_sql_long("SELECT COUNT(*) FROM support_csat WHERE"
+	return client_sql_longf("SELECT COUNT(*) FROM support_csat WHERE"
 		" ticket_id = %ld", ticket);
 }
 
@@ -127,25 +118,25 @@ Test(csat, the_survey_goes_out_24_hours_after_resolution_and_answers_once)
 	/* 23 hours on: too early. */
 	csat_job_at(23 * HOUR);
 	cr_assert_eq(surveys(t), 0);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM mail_outbox WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM mail_outbox WHERE"
 		" to_addr = '%s'", req.email), 0);
 	/* 25 hours on: one survey, one mail, with the assignee as agent. */
 	csat_job_at(25 * HOUR);
 	cr_assert_eq(surveys(t), 1);
-	cr_assert_eq(desk_sql_long("SELECT agent_id FROM support_csat WHERE"
+	cr_assert_eq(client_sql_longf("SELECT agent_id FROM support_csat WHERE"
 		" ticket_id = %ld", t), agent.row);
-	cr_assert_eq(desk_sql_long("SELECT TIMESTAMPDIFF(DAY, sent_at,"
+	cr_assert_eq(client_sql_longf("SELECT TIMESTAMPDIFF(DAY, sent_at,"
 		" expires_at) FROM support_csat WHERE ticket_id = %ld", t), 28);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM mail_outbox WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM mail_outbox WHERE"
 		" to_addr = '%s' AND template = 'support_csat'", req.email), 1);
 	/* Again: nothing more. */
 	csat_job_at(26 * HOUR);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM mail_outbox WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM mail_outbox WHERE"
 		" to_addr = '%s' AND template = 'support_csat'", req.email), 1);
 
 	tok = mailed_token(req.email, t);
 	/* The token is kept only as its hash. */
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_csat WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_csat WHERE"
 		" ticket_id = %ld AND token_hash = UNHEX(SHA2('%s', 256))", t, tok),
 		1);
 
@@ -161,7 +152,7 @@ Test(csat, the_survey_goes_out_24_hours_after_resolution_and_answers_once)
 	client_call("POST", path, NULL, json, &r);
 	client_assert_field_error(&r, "rating", "invalid_format");
 	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT answered_at IS NULL FROM support_csat"
+	cr_assert_eq(client_sql_longf("SELECT answered_at IS NULL FROM support_csat"
 		" WHERE ticket_id = %ld", t), 1);
 
 	/* A wrong token, or the right one on another ticket: 404. */
@@ -170,7 +161,7 @@ Test(csat, the_survey_goes_out_24_hours_after_resolution_and_answers_once)
 	cr_assert_eq(answer(t + 1000000, tok, "good", NULL), 404);
 
 	cr_assert_eq(answer(t, tok, "bad", "Took three days."), 204);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_csat WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_csat WHERE"
 		" ticket_id = %ld AND rating = 'bad' AND reason = 'Took three days.'"
 		" AND answered_at IS NOT NULL", t), 1);
 
@@ -180,7 +171,7 @@ Test(csat, the_survey_goes_out_24_hours_after_resolution_and_answers_once)
 	client_call("POST", path, NULL, json, &r);
 	client_assert_problem(&r, 410, "gone");
 	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_csat WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_csat WHERE"
 		" ticket_id = %ld AND rating = 'bad'", t), 1);
 	free(tok);
 	desk_user_free(&req);
@@ -201,7 +192,7 @@ Test(csat, an_expired_survey_is_gone)
 	cr_assert_eq(surveys(t), 1);
 	tok = mailed_token(req.email, t);
 	cr_assert_eq(answer(t, tok, "good", NULL), 410);
-	cr_assert_eq(desk_sql_long("SELECT answered_at IS NULL FROM support_csat"
+	cr_assert_eq(client_sql_longf("SELECT answered_at IS NULL FROM support_csat"
 		" WHERE ticket_id = %ld", t), 1);
 	free(tok);
 	desk_user_free(&req);
@@ -243,7 +234,7 @@ Test(csat, two_runs_at_once_send_one_survey)
 	csat_job_at(25 * HOUR);      /* whatever a runner skipped */
 	for (int i = 0; i < 4; i++) {
 		cr_assert_eq(surveys(t[i]), 1);
-		cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM mail_outbox"
+		cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM mail_outbox"
 			" WHERE to_addr = '%s' AND template = 'support_csat'",
 			req[i].email), 1, "ticket %ld", t[i]);
 		desk_user_free(&req[i]);

@@ -281,7 +281,7 @@ Test(csat_page, a_good_rating_is_recorded_once_and_the_page_says_thanks)
 	o = use_page(q, "good", "");
 	cr_assert_eq(the_request(o, s.ticket, s.token, "good", NULL), 204);
 	cr_assert_str_eq(str_at(o, "state"), "thanks");
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_csat WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_csat WHERE"
 		" ticket_id = %ld AND rating = 'good' AND reason IS NULL AND"
 		" answered_at IS NOT NULL", s.ticket), 1);
 	json_object_put(o);
@@ -292,7 +292,7 @@ Test(csat_page, a_good_rating_is_recorded_once_and_the_page_says_thanks)
 		"Changed my mind."), 410);
 	cr_assert_str_eq(str_at(o, "state"), "gone");
 	cr_assert(strstr(str_at(o, "text"), "answered already") != NULL);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_csat WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_csat WHERE"
 		" ticket_id = %ld AND rating = 'good'", s.ticket), 1);
 	json_object_put(o);
 	desk_user_free(&s.req);
@@ -316,7 +316,7 @@ Test(csat_page, a_bad_rating_needs_a_reason_and_sends_it)
 	cr_assert_eq(nrequests(o), 0);
 	cr_assert_str_eq(str_at(o, "state"), "invalid");
 	json_object_put(o);
-	cr_assert_eq(desk_sql_long("SELECT answered_at IS NULL FROM support_csat"
+	cr_assert_eq(client_sql_longf("SELECT answered_at IS NULL FROM support_csat"
 		" WHERE ticket_id = %ld", s.ticket), 1);
 
 	/* The reason goes as typed, without the blanks around it. */
@@ -324,7 +324,7 @@ Test(csat_page, a_bad_rating_needs_a_reason_and_sends_it)
 	cr_assert_eq(the_request(o, s.ticket, s.token, "bad",
 		"Took three days."), 204);
 	cr_assert_str_eq(str_at(o, "state"), "thanks");
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_csat WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_csat WHERE"
 		" ticket_id = %ld AND rating = 'bad' AND reason ="
 		" 'Took three days.'", s.ticket), 1);
 	json_object_put(o);
@@ -360,7 +360,7 @@ Test(csat_page, an_expired_a_wrong_or_a_cut_link_says_so)
 	cr_assert_eq(nrequests(o), 0);
 	cr_assert_str_eq(str_at(o, "state"), "badlink");
 	json_object_put(o);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_csat WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_csat WHERE"
 		" ticket_id IN (%ld, %ld) AND answered_at IS NOT NULL", s.ticket,
 		old.ticket), 0);
 	desk_user_free(&s.req);

@@ -28,19 +28,6 @@
 
 /* --- the stack -------------------------------------------------------- */
 
-/* client_sql_long with a printf format. */
-static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long sql_long(const char *fmt, ...)
-{
-	char sql[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql_long(sql);
-}
-
 struct dev {
 	char *auth;
 	char id[40];
@@ -51,7 +38,7 @@ struct dev {
 static void dev_new(struct dev *d)
 {
 	d->auth = client_auth_header("developer", d->id);
-	d->row = sql_long("SELECT id FROM users WHERE public_id = '%s'", d->id);
+	d->row = client_sql_longf("SELECT id FROM users WHERE public_id = '%s'", d->id);
 	d->email = client_sqlf("SELECT email FROM users WHERE id = %ld", d->row);
 	cr_assert(d->row > 0 && d->email != NULL);
 }
@@ -119,12 +106,10 @@ static const char *event_new(const struct dev *d, const char *type)
  * end in the summary line. */
 static void send_at(long t)
 {
-	char cmd[2048], *out;
+	char *out;
 	int rc;
 
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' webhooks-send --once --now %ld",
-		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"), t);
-	rc = client_run(cmd, &out);
+	rc = client_ctl_run(0, &out, "webhooks-send --once --now %ld", t);
 	cr_assert_eq(rc, 0, "webhooks-send: %s", out);
 	cr_assert(strstr(out, "webhooks-send: ") != NULL, "%s", out);
 	free(out);
@@ -134,7 +119,7 @@ static void send_at(long t)
  * none is pending. */
 static long next_due(const char *ep)
 {
-	return sql_long(
+	return client_sql_longf(
 		"SELECT COALESCE(MIN(TIMESTAMPDIFF(SECOND, '1970-01-01',"
 		" d.next_attempt_at)), -1) FROM webhook_deliveries d"
 		" JOIN webhook_endpoints e ON e.id = d.endpoint_id"
@@ -157,7 +142,7 @@ static int advance(const char *ep, long until)
 
 static long ep_long(const char *ep, const char *expr)
 {
-	return sql_long("SELECT %s FROM"
+	return client_sql_longf("SELECT %s FROM"
 		" webhook_endpoints WHERE public_id = '%s'", expr, ep);
 }
 
@@ -170,7 +155,7 @@ static char *ep_str(const char *ep, const char *expr)
 static long delivery_long(const char *ep, const char *event_id,
 	const char *expr)
 {
-	return sql_long("SELECT %s FROM"
+	return client_sql_longf("SELECT %s FROM"
 		" webhook_deliveries d JOIN webhook_endpoints e ON"
 		" e.id = d.endpoint_id JOIN webhook_events v ON v.id = d.event_id"
 		" WHERE e.public_id = '%s' AND v.public_id = '%s'", expr, ep,
@@ -297,7 +282,7 @@ Test(devhooks, bad_endpoints_are_refused_and_change_nothing)
 		"[\"sale.refunded\", \"sale.refunded\"]}", "events", "duplicate");
 	refused(&d, "{\"url\": \"https://a.example/\", \"events\": [\"*\"],"
 		" \"secret\": \"x\"}", "secret", "unknown_field");
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM webhook_endpoints"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM webhook_endpoints"
 		" WHERE user_id = %ld", d.row), 0);
 
 	/* Ten, then 409; a deleted one frees its place. */
@@ -313,7 +298,7 @@ Test(devhooks, bad_endpoints_are_refused_and_change_nothing)
 	}
 	endpoint_delete(&d, id);
 	endpoint_new(&d, "https://a.example/", "[\"*\"]", id, NULL);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM webhook_endpoints"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM webhook_endpoints"
 		" WHERE user_id = %ld AND deleted_at IS NULL", d.row), 10);
 
 	{
@@ -513,7 +498,7 @@ Test(devhooks, three_days_of_failure_disable_the_endpoint_and_mail_its_owner)
 	s = ep_str(ep, "TIMESTAMPDIFF(SECOND, '1970-01-01', disabled_at)");
 	cr_assert(s != NULL && atol(s) == base + 3 * DAY, "disabled at %s", s);
 	free(s);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM mail_outbox WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM mail_outbox WHERE"
 		" to_addr = '%s' AND template = 'webhook_disabled'", d.email), 1);
 	n = rx_for(ev, &ok);
 	/* The last try falls on the third day's end. */
@@ -561,7 +546,7 @@ Test(devhooks, three_days_of_failure_disable_the_endpoint_and_mail_its_owner)
 	cr_assert_eq(rx_for(ev, &ok), n + 1);
 	cr_assert_eq(ok, 1);
 	cr_assert_eq(delivery_long(ep, ev, "d.status = 'succeeded'"), 1);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM mail_outbox WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM mail_outbox WHERE"
 		" to_addr = '%s' AND template = 'webhook_disabled'", d.email), 1);
 	free(did);
 	endpoint_delete(&d, ep);

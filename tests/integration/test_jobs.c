@@ -34,13 +34,7 @@ static int lock_fd = -1;
  * another test of it is looking at. */
 static void serialize(void)
 {
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/test_jobs.lock",
-		client_env("DEVFORGE_TEST_STACK_DIR"));
-	lock_fd = open(path, O_RDWR | O_CREAT, 0600);
-	cr_assert(lock_fd >= 0, "open %s", path);
-	cr_assert_eq(flock(lock_fd, LOCK_EX), 0);
+	lock_fd = client_lock("test_jobs");
 }
 
 static void unserialize(void)
@@ -51,28 +45,11 @@ static void unserialize(void)
 
 TestSuite(jobs, .init = serialize, .fini = unserialize);
 
-static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long sql_long(const char *fmt, ...)
-{
-	char sql[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql_long(sql);
-}
-
 /* Runs `devforgectl jobs ARGS` with the clock offset_s ahead; its exit
  * status, and its output (stdout and stderr) in *out. */
 static int jobs_run(long offset_s, const char *args, char **out)
 {
-	char cmd[2048];
-
-	snprintf(cmd, sizeof(cmd), "DEVFORGE_CLOCK_OFFSET_SECONDS=%ld %s -c '%s'"
-		" jobs %s", offset_s, client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"), args);
-	return client_run(cmd, out);
+	return client_ctl_run(offset_s, out, "jobs %s", args);
 }
 
 /* Runs one job once (offset_s ahead) and expects it to run and succeed. */
@@ -145,14 +122,14 @@ Test(jobs, help_exits_0_and_lists_the_jobs)
 Test(jobs, unknown_job_name_exits_2_with_a_message_and_runs_nothing)
 {
 	char *out;
-	long before = sql_long("SELECT COUNT(*) FROM job_runs");
+	long before = client_sql_longf("SELECT COUNT(*) FROM job_runs");
 	int rc = jobs_run(0, "run --once --only no-such-job", &out);
 
 	cr_assert_eq(rc, 2, "%s", out);
 	cr_assert(strstr(out, "no job named 'no-such-job'") != NULL, "%s", out);
 	cr_assert(strstr(out, "purge-tokens") != NULL, "names the jobs: %s", out);
 	free(out);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM job_runs"), before);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM job_runs"), before);
 	rc = jobs_run(0, "run --once --only", &out);
 	cr_assert_eq(rc, 2, "%s", out);
 	free(out);
@@ -163,7 +140,7 @@ Test(jobs, unknown_job_name_exits_2_with_a_message_and_runs_nothing)
 
 Test(jobs, a_pass_runs_every_job_and_records_each_run)
 {
-	long t0 = sql_long("SELECT UNIX_TIMESTAMP(UTC_TIMESTAMP())");
+	long t0 = client_sql_longf("SELECT UNIX_TIMESTAMP(UTC_TIMESTAMP())");
 	char *out;
 	int rc = jobs_run(0, "run --once", &out);
 
@@ -175,7 +152,7 @@ Test(jobs, a_pass_runs_every_job_and_records_each_run)
 		if (said(out, n, "skipped"))
 			continue;
 		cr_assert(said(out, n, "ok"), "%s: %s", n, out);
-		cr_assert_eq(sql_long("SELECT COUNT(*) FROM job_runs WHERE"
+		cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM job_runs WHERE"
 			" name = '%s' AND ok = 1 AND started_at >= FROM_UNIXTIME(%ld)"
 			" AND finished_at >= started_at AND detail <> ''", n, t0), 1,
 			"%s's run is not in job_runs", n);
@@ -281,10 +258,10 @@ Test(jobs, mail_send_job_delivers_the_outbox)
 		" body, template, attempts, next_attempt_at) VALUES"
 		" (UTC_TIMESTAMP(6), '%s', 'Queued for the jobs runner',"
 		" 'Hello from the outbox.', 'test', 0, UTC_TIMESTAMP(6))", to));
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM mail_outbox WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM mail_outbox WHERE"
 		" to_addr = '%s' AND sent_at IS NULL", to), 1);
 	run_job(0, "mail-send");
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM mail_outbox WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM mail_outbox WHERE"
 		" to_addr = '%s' AND sent_at IS NOT NULL", to), 1);
 	cr_assert_eq(client_maildir_find(to, "Queued for the jobs runner", NULL),
 		1);
@@ -305,7 +282,7 @@ static long user_token(long uid, int expires_days, int used_days)
 	else
 		snprintf(used, sizeof(used), "UTC_TIMESTAMP(6) + INTERVAL %d DAY",
 			used_days);
-	return sql_long("INSERT INTO user_tokens (user_id, purpose, token_hash,"
+	return client_sql_longf("INSERT INTO user_tokens (user_id, purpose, token_hash,"
 		" created_at, expires_at, used_at) VALUES (%ld, 'password_reset',"
 		" UNHEX(SHA2(UUID(), 256)), UTC_TIMESTAMP(6) - INTERVAL 30 DAY,"
 		" UTC_TIMESTAMP(6) + INTERVAL %d DAY, %s); SELECT LAST_INSERT_ID()",
@@ -324,7 +301,7 @@ static long refresh_row(long uid, const char *fam, int expires_days,
 	else
 		snprintf(revoked, sizeof(revoked),
 			"UTC_TIMESTAMP(6) + INTERVAL %d DAY", revoked_days);
-	return sql_long("INSERT INTO refresh_tokens (user_id, family_id,"
+	return client_sql_longf("INSERT INTO refresh_tokens (user_id, family_id,"
 		" token_hash, created_at, expires_at, used_at, revoked_at) VALUES"
 		" (%ld, '%s', UNHEX(SHA2(UUID(), 256)), UTC_TIMESTAMP(6) - INTERVAL"
 		" 60 DAY, UTC_TIMESTAMP(6) + INTERVAL %d DAY, %s, %s);"
@@ -334,7 +311,7 @@ static long refresh_row(long uid, const char *fam, int expires_days,
 
 static int token_kept(const char *table, long id)
 {
-	return sql_long("SELECT COUNT(*) FROM %s WHERE id = %ld", table, id) == 1;
+	return client_sql_longf("SELECT COUNT(*) FROM %s WHERE id = %ld", table, id) == 1;
 }
 
 /* The grace is a week: a token dead for 8 days goes, one dead for a day
@@ -349,7 +326,7 @@ Test(jobs, purge_tokens_deletes_dead_tokens_keeps_live_and_reuse_evidence)
 	long d_spent, d_head, v_old, v_recent, x_recent;
 
 	client_account_new(&a, "purge", "jobs.example", PASSWORD);
-	uid = sql_long("SELECT id FROM users WHERE public_id = '%s'", a.id);
+	uid = client_sql_longf("SELECT id FROM users WHERE public_id = '%s'", a.id);
 	cr_assert(uid > 0);
 
 	u_expired = user_token(uid, -8, 0);
@@ -363,13 +340,13 @@ Test(jobs, purge_tokens_deletes_dead_tokens_keeps_live_and_reuse_evidence)
 	client_call("POST", REFRESH, NULL, body, &r);
 	cr_assert_eq(r.status, 200, "%s", r.body);
 	client_free(&r);
-	r_spent = sql_long("SELECT id FROM refresh_tokens WHERE token_hash ="
+	r_spent = client_sql_longf("SELECT id FROM refresh_tokens WHERE token_hash ="
 		" UNHEX(SHA2('%s', 256)) AND used_at IS NOT NULL", a.refresh);
 	cr_assert(r_spent > 0);
 	fam = client_sqlf("SELECT family_id FROM refresh_tokens WHERE id = %ld",
 		r_spent);
 	cr_assert(fam != NULL);
-	r_live = sql_long("SELECT id FROM refresh_tokens WHERE family_id = '%s'"
+	r_live = client_sql_longf("SELECT id FROM refresh_tokens WHERE family_id = '%s'"
 		" AND used_at IS NULL AND revoked_at IS NULL", fam);
 	cr_assert(r_live > 0);
 	free(client_sqlf("UPDATE refresh_tokens SET expires_at = UTC_TIMESTAMP(6)"
@@ -404,7 +381,7 @@ Test(jobs, purge_tokens_deletes_dead_tokens_keeps_live_and_reuse_evidence)
 	client_call("POST", REFRESH, NULL, body, &r);
 	cr_assert_eq(r.status, 401, "%s", r.body);
 	client_free(&r);
-	cr_assert_eq(sql_long("SELECT revoked_at IS NOT NULL FROM refresh_tokens"
+	cr_assert_eq(client_sql_longf("SELECT revoked_at IS NOT NULL FROM refresh_tokens"
 		" WHERE id = %ld", r_live), 1, "reuse was not detected");
 
 	/* A grace later, that ended login goes too (two minutes more, no
@@ -421,7 +398,7 @@ static long resolved_ticket(long uid, double days_ago)
 {
 	long secs = (long)(days_ago * 86400);
 
-	return sql_long("INSERT INTO support_tickets (requester_id, subject,"
+	return client_sql_longf("INSERT INTO support_tickets (requester_id, subject,"
 		" category, status, resolved_at, created_at, updated_at) VALUES"
 		" (%ld, 'jobs autoclose', 'other', 'resolved',"
 		" UTC_TIMESTAMP(6) - INTERVAL %ld SECOND,"
@@ -441,7 +418,7 @@ Test(jobs, tickets_autoclose_closes_only_what_was_resolved_long_enough_ago)
 	free(days_s);
 	cr_assert(days >= 1 && days <= 28);
 	cr_assert_eq(client_user("user", id), 0);
-	uid = sql_long("SELECT id FROM users WHERE public_id = '%s'", id);
+	uid = client_sql_longf("SELECT id FROM users WHERE public_id = '%s'", id);
 	old = resolved_ticket(uid, 2.0);
 	fresh = resolved_ticket(uid, 1.0);
 	/* The clock says: old was resolved days + 0.5 days ago, fresh
@@ -450,16 +427,16 @@ Test(jobs, tickets_autoclose_closes_only_what_was_resolved_long_enough_ago)
 	offset = (days - 2) * 86400 + 43200;
 
 	run_job(offset, "tickets-autoclose");
-	cr_assert_eq(sql_long("SELECT status = 'closed' AND closed_at IS NOT NULL"
+	cr_assert_eq(client_sql_longf("SELECT status = 'closed' AND closed_at IS NOT NULL"
 		" FROM support_tickets WHERE id = %ld", old), 1);
-	cr_assert_eq(sql_long("SELECT status = 'resolved' AND closed_at IS NULL"
+	cr_assert_eq(client_sql_longf("SELECT status = 'resolved' AND closed_at IS NULL"
 		" FROM support_tickets WHERE id = %ld", fresh), 1);
 	run_job(offset, "tickets-autoclose");
-	cr_assert_eq(sql_long("SELECT status = 'resolved' FROM support_tickets"
+	cr_assert_eq(client_sql_longf("SELECT status = 'resolved' FROM support_tickets"
 		" WHERE id = %ld", fresh), 1);
 	/* An hour past fresh's limit, it closes too. */
 	run_job((days - 1) * 86400 + 3600, "tickets-autoclose");
-	cr_assert_eq(sql_long("SELECT status = 'closed' FROM support_tickets"
+	cr_assert_eq(client_sql_longf("SELECT status = 'closed' FROM support_tickets"
 		" WHERE id = %ld", fresh), 1);
 }
 
@@ -473,8 +450,8 @@ Test(jobs, sla_breach_marks_once_and_counts_in_metrics)
 	double before, after;
 
 	cr_assert_eq(client_user("user", id), 0);
-	uid = sql_long("SELECT id FROM users WHERE public_id = '%s'", id);
-	ticket = sql_long("INSERT INTO support_tickets (requester_id, subject,"
+	uid = client_sql_longf("SELECT id FROM users WHERE public_id = '%s'", id);
+	ticket = client_sql_longf("INSERT INTO support_tickets (requester_id, subject,"
 		" category, status, created_at, updated_at) VALUES (%ld,"
 		" 'jobs breach', 'other', 'open', UTC_TIMESTAMP(6) - INTERVAL 2 HOUR,"
 		" UTC_TIMESTAMP(6) - INTERVAL 2 HOUR); SELECT LAST_INSERT_ID()", uid);

@@ -21,15 +21,6 @@
 
 static char *staff, *user;
 
-/* The number client_sqlf answered (-1: none). */
-static long sqlf_long(char *v)
-{
-	long n = v != NULL ? atol(v) : -1;
-
-	free(v);
-	return n;
-}
-
 static void setup(void)
 {
 	staff = client_auth_header("support", NULL);
@@ -43,24 +34,6 @@ static void teardown(void)
 }
 
 TestSuite(kb, .init = setup, .fini = teardown);
-
-/* A word of letters only (one FULLTEXT token, and a valid slug) that
- * no other run uses. */
-static void word(char out[24])
-{
-	static unsigned seq;
-	unsigned long v = ((unsigned long)getpid() << 20) ^
-		((unsigned long)time(NULL) << 8) ^ (seq++ * 2654435761u);
-	int i;
-
-	out[0] = 'z';
-	out[1] = 'q';
-	for (i = 2; i < 16; i++) {
-		out[i] = (char)('a' + v % 26);
-		v = v / 26 + (unsigned long)i * 7919u;
-	}
-	out[16] = '\0';
-}
 
 /* Creates an article as staff; returns the HTTP status. */
 static long create(const char *slug, const char *title, const char *body,
@@ -127,18 +100,6 @@ static int has_word(const char *list, const char *w)
 	return 0;
 }
 
-static long status_of(const char *method, const char *path,
-	const char *auth, const char *json)
-{
-	struct client_resp r;
-	long s;
-
-	client_call(method, path, auth, json, &r);
-	s = r.status;
-	client_free(&r);
-	return s;
-}
-
 /* Every route a reader might use, as auth (NULL: anonymous), for an
  * article that must not exist for them. */
 static void invisible(const char *slug, const char *w, const char *auth)
@@ -146,11 +107,11 @@ static void invisible(const char *slug, const char *w, const char *auth)
 	char path[256], *l;
 
 	snprintf(path, sizeof(path), KB "/%s", slug);
-	cr_assert_eq(status_of("GET", path, auth, NULL), 404, "GET %s", slug);
+	cr_assert_eq(client_status("GET", path, auth, NULL), 404, "GET %s", slug);
 	snprintf(path, sizeof(path), KB "/%s/feedback", slug);
-	cr_assert_eq(status_of("POST", path, auth, "{\"helpful\":true}"), 404);
+	cr_assert_eq(client_status("POST", path, auth, "{\"helpful\":true}"), 404);
 	snprintf(path, sizeof(path), KB "/%s/revisions", slug);
-	cr_assert_eq(status_of("GET", path, auth, NULL), auth ? 403 : 401);
+	cr_assert_eq(client_status("GET", path, auth, NULL), auth ? 403 : 401);
 	snprintf(path, sizeof(path), KB "?q=%s", w);
 	l = slugs(path, auth, NULL);
 	cr_assert(!has_word(l, slug), "search shows %s: %s", slug, l);
@@ -170,9 +131,9 @@ static void visible_to_staff(const char *slug, const char *w)
 	char path[256], *l;
 
 	snprintf(path, sizeof(path), KB "/%s", slug);
-	cr_assert_eq(status_of("GET", path, staff, NULL), 200);
+	cr_assert_eq(client_status("GET", path, staff, NULL), 200);
 	snprintf(path, sizeof(path), KB "/%s/revisions", slug);
-	cr_assert_eq(status_of("GET", path, staff, NULL), 200);
+	cr_assert_eq(client_status("GET", path, staff, NULL), 200);
 	snprintf(path, sizeof(path), KB "?q=%s", w);
 	l = slugs(path, staff, NULL);
 	cr_assert(has_word(l, slug), "staff search misses %s: %s", slug, l);
@@ -183,7 +144,7 @@ Test(kb, drafts_and_archived_are_invisible_to_users_and_anonymous_everywhere)
 {
 	char w[24], draft[64], pub[64], extra[64], path[256];
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(draft, sizeof(draft), "%s-draft", w);
 	snprintf(pub, sizeof(pub), "%s-pub", w);
 	snprintf(extra, sizeof(extra), ",\"tags\":[\"%s\"]", w);
@@ -197,9 +158,9 @@ Test(kb, drafts_and_archived_are_invisible_to_users_and_anonymous_everywhere)
 	/* A published article read (and cached) by anonymous callers, then
 	 * archived: gone for them at once, still there for staff. */
 	snprintf(path, sizeof(path), KB "/%s", pub);
-	cr_assert_eq(status_of("GET", path, NULL, NULL), 200);
-	cr_assert_eq(status_of("GET", path, NULL, NULL), 200);
-	cr_assert_eq(status_of("DELETE", path, staff, NULL), 204);
+	cr_assert_eq(client_status("GET", path, NULL, NULL), 200);
+	cr_assert_eq(client_status("GET", path, NULL, NULL), 200);
+	cr_assert_eq(client_status("DELETE", path, staff, NULL), 204);
 	invisible(pub, w, NULL);
 	invisible(pub, w, user);
 	visible_to_staff(pub, w);
@@ -211,11 +172,11 @@ Test(kb, every_edit_keeps_a_revision)
 	struct client_resp r;
 	struct json_object *o, *items;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(slug, sizeof(slug), "%s-rev", w);
 	must_create(slug, "First title", "first body", "draft");
 	snprintf(path, sizeof(path), KB "/%s", slug);
-	cr_assert_eq(status_of("PATCH", path, staff,
+	cr_assert_eq(client_status("PATCH", path, staff,
 		"{\"title\":\"Second title\"}"), 200);
 	snprintf(json, sizeof(json), "{\"body\":\"second body\","
 		"\"status\":\"published\",\"tags\":[\"a\",\"b\"]}");
@@ -226,7 +187,7 @@ Test(kb, every_edit_keeps_a_revision)
 	cr_assert_not_null(client_json_str(o, "published_at"));
 	json_object_put(o);
 	client_free(&r);
-	cr_assert_eq(status_of("DELETE", path, staff, NULL), 204);
+	cr_assert_eq(client_status("DELETE", path, staff, NULL), 204);
 
 	snprintf(path, sizeof(path), KB "/%s/revisions", slug);
 	client_call("GET", path, staff, NULL, &r);
@@ -247,17 +208,17 @@ Test(kb, every_edit_keeps_a_revision)
 	client_free(&r);
 	/* Archiving again changes nothing and keeps no revision. */
 	snprintf(path, sizeof(path), KB "/%s", slug);
-	cr_assert_eq(status_of("DELETE", path, staff, NULL), 204);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+	cr_assert_eq(client_status("DELETE", path, staff, NULL), 204);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 		" kb_article_revisions r JOIN kb_articles a ON a.id ="
-		" r.article_id WHERE a.slug = '%s'", slug)), 3);
+		" r.article_id WHERE a.slug = '%s'", slug), 3);
 }
 
 Test(kb, search_ranks_the_title_match_first_and_strips_markdown)
 {
 	char w[24], a[64], b[64], c[64], d[64], body[1024], path[256], *l;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(a, sizeof(a), "%s-title", w);
 	snprintf(b, sizeof(b), "%s-body-many", w);
 	snprintf(c, sizeof(c), "%s-body-once", w);
@@ -290,7 +251,7 @@ Test(kb, search_pages_concatenate_to_the_full_list_under_concurrent_inserts)
 	int i, j, pages = 0;
 
 	cr_assert(joined != NULL);
-	word(w);
+	client_word(w, 'q');
 	for (i = 1; i <= 9; i++) {
 		size_t len = 0;
 
@@ -365,7 +326,7 @@ Test(kb, one_vote_per_user_and_per_client_address)
 	pid_t kids[8];
 	int i, st;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(slug, sizeof(slug), "%s-vote", w);
 	must_create(slug, "Votes", "Body", "published");
 	snprintf(path, sizeof(path), KB "/%s/feedback", slug);
@@ -376,7 +337,7 @@ Test(kb, one_vote_per_user_and_per_client_address)
 	vote(path, NULL, 0, 1, 1, 1);
 	vote(path, NULL, 1, 1, 2, 1);          /* anonymous, 127.0.0.2 */
 	vote(path, NULL, 1, 0, 1, 2);
-	cr_assert_eq(status_of("POST", path, NULL, "{\"helpful\":\"yes\"}"),
+	cr_assert_eq(client_status("POST", path, NULL, "{\"helpful\":\"yes\"}"),
 		422);
 
 	/* Eight new users at once: eight votes counted exactly. */
@@ -386,7 +347,7 @@ Test(kb, one_vote_per_user_and_per_client_address)
 		if (kids[i] == 0) {
 			char *me = client_auth_header("user", NULL);
 
-			_exit(status_of("POST", path, me, "{\"helpful\":true}") ==
+			_exit(client_status("POST", path, me, "{\"helpful\":true}") ==
 				200 ? 0 : 1);
 		}
 	}
@@ -394,11 +355,11 @@ Test(kb, one_vote_per_user_and_per_client_address)
 		cr_assert_eq(waitpid(kids[i], &st, 0), kids[i]);
 		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	}
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT CONCAT(helpful,"
-		" not_helpful) FROM kb_articles WHERE slug = '%s'", slug)), 92);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+	cr_assert_eq(client_sql_longf("SELECT CONCAT(helpful,"
+		" not_helpful) FROM kb_articles WHERE slug = '%s'", slug), 92);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 		" kb_feedback f JOIN kb_articles a ON a.id = f.article_id"
-		" WHERE a.slug = '%s'", slug)), 11);
+		" WHERE a.slug = '%s'", slug), 11);
 }
 
 static long com_update(void)
@@ -414,7 +375,7 @@ Test(kb, views_are_counted_in_batches_not_a_write_per_view)
 	long before, after, views = 0;
 	int i;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(slug, sizeof(slug), "%s-views", w);
 	must_create(slug, "Views", "Body", "published");
 	snprintf(path, sizeof(path), KB "/%s", slug);
@@ -424,8 +385,8 @@ Test(kb, views_are_counted_in_batches_not_a_write_per_view)
 	/* Anonymous reads (answered from the cache after the first) and a
 	 * staff one (always the handler): every one counts. */
 	for (i = 0; i < 29; i++)
-		cr_assert_eq(status_of("GET", path, NULL, NULL), 200);
-	cr_assert_eq(status_of("GET", path, staff, NULL), 200);
+		cr_assert_eq(client_status("GET", path, NULL, NULL), 200);
+	cr_assert_eq(client_status("GET", path, staff, NULL), 200);
 	/* Polled, bounded: the flush comes within downloads_flush_seconds. */
 	for (i = 0; i < 300 && (views = client_sql_long(sql)) < 30; i++)
 		usleep(100 * 1000);
@@ -441,7 +402,7 @@ Test(kb, etag_304_and_an_edit_invalidates)
 	const char *h[2] = { inm, NULL };
 	struct client_resp r;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(slug, sizeof(slug), "%s-etag", w);
 	must_create(slug, "Cached", "Body one", "published");
 	snprintf(path, sizeof(path), KB "/%s", slug);
@@ -455,7 +416,7 @@ Test(kb, etag_304_and_an_edit_invalidates)
 	cr_assert_eq(r.status, 304);
 	client_free(&r);
 
-	cr_assert_eq(status_of("PATCH", path, staff, "{\"body\":\"Body two\"}"),
+	cr_assert_eq(client_status("PATCH", path, staff, "{\"body\":\"Body two\"}"),
 		200);
 	cr_assert_eq(client_request("GET", client_url(path), h, NULL, 0, &r), 0);
 	cr_assert_eq(r.status, 200, "stale 304 after an edit");
@@ -481,12 +442,12 @@ Test(kb, bad_input_is_422_and_changes_nothing)
 	char w[24], slug[64], path[256], *big, *json, *title;
 	long n0, rev0;
 
-	word(w);
+	client_word(w, 'q');
 	snprintf(slug, sizeof(slug), "%s-bad", w);
 	must_create(slug, "Good", "Body", "published");
 	/* Other tests of this program run at the same time: count ours. */
-	n0 = sqlf_long(client_sqlf("SELECT COUNT(*) FROM kb_articles"
-		" WHERE slug LIKE '%s%%'", w));
+	n0 = client_sql_longf("SELECT COUNT(*) FROM kb_articles"
+		" WHERE slug LIKE '%s%%'", w);
 	big = malloc(100002);
 	title = malloc(202);
 	json = malloc(100300);
@@ -518,31 +479,31 @@ Test(kb, bad_input_is_422_and_changes_nothing)
 	/* The wrong caller, and a slug in use. */
 	snprintf(json, 100300, "{\"slug\":\"%s-x\",\"title\":\"t\",\"body\":"
 		"\"b\",\"category\":\"other\"}", w);
-	cr_assert_eq(status_of("POST", KB, user, json), 403);
-	cr_assert_eq(status_of("POST", KB, NULL, json), 401);
+	cr_assert_eq(client_status("POST", KB, user, json), 403);
+	cr_assert_eq(client_status("POST", KB, NULL, json), 401);
 	cr_assert_eq(create(slug, "t", "b", "draft", NULL), 409);
 	free(big);
 	free(json);
 	free(title);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM kb_articles"
-		" WHERE slug LIKE '%s%%'", w)), n0);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM kb_articles"
+		" WHERE slug LIKE '%s%%'", w), n0);
 
-	rev0 = sqlf_long(client_sqlf("SELECT revision FROM kb_articles"
-		" WHERE slug = '%s'", slug));
+	rev0 = client_sql_longf("SELECT revision FROM kb_articles"
+		" WHERE slug = '%s'", slug);
 	snprintf(path, sizeof(path), KB "/%s", slug);
-	cr_assert_eq(status_of("PATCH", path, staff, "{\"status\":\"gone\"}"),
+	cr_assert_eq(client_status("PATCH", path, staff, "{\"status\":\"gone\"}"),
 		422);
-	cr_assert_eq(status_of("PATCH", path, staff, "{}"), 422);
-	cr_assert_eq(status_of("PATCH", path, staff, "{\"slug\":\"other\"}"),
+	cr_assert_eq(client_status("PATCH", path, staff, "{}"), 422);
+	cr_assert_eq(client_status("PATCH", path, staff, "{\"slug\":\"other\"}"),
 		422);
-	cr_assert_eq(status_of("PATCH", path, user, "{\"title\":\"x\"}"), 403);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT revision FROM"
-		" kb_articles WHERE slug = '%s'", slug)), rev0);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+	cr_assert_eq(client_status("PATCH", path, user, "{\"title\":\"x\"}"), 403);
+	cr_assert_eq(client_sql_longf("SELECT revision FROM"
+		" kb_articles WHERE slug = '%s'", slug), rev0);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 		" kb_article_revisions r JOIN kb_articles a ON a.id ="
-		" r.article_id WHERE a.slug = '%s'", slug)), 0);
+		" r.article_id WHERE a.slug = '%s'", slug), 0);
 	/* Query parameters. */
-	cr_assert_eq(status_of("GET", KB "?category=plumbing", NULL, NULL), 422);
-	cr_assert_eq(status_of("GET", KB "?cursor=bm9wZQ", NULL, NULL), 422);
-	cr_assert_eq(status_of("GET", KB "/No_Such", NULL, NULL), 404);
+	cr_assert_eq(client_status("GET", KB "?category=plumbing", NULL, NULL), 422);
+	cr_assert_eq(client_status("GET", KB "?cursor=bm9wZQ", NULL, NULL), 422);
+	cr_assert_eq(client_status("GET", KB "/No_Such", NULL, NULL), 404);
 }

@@ -35,13 +35,7 @@ static int lock_fd = -1;
  * it: the tests of this program take turns. */
 static void serialize(void)
 {
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/test_license_cull.lock",
-		client_env("DEVFORGE_TEST_STACK_DIR"));
-	lock_fd = open(path, O_RDWR | O_CREAT, 0600);
-	cr_assert(lock_fd >= 0, "open %s", path);
-	cr_assert_eq(flock(lock_fd, LOCK_EX), 0);
+	lock_fd = client_lock("test_license_cull");
 }
 
 /* keep_seat is tried on the enterprise plan, put back here whatever
@@ -56,18 +50,6 @@ static void restore(void)
 
 TestSuite(cull, .init = serialize, .fini = restore);
 
-static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long sql_long(const char *fmt, ...)
-{
-	char sql[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof(sql), fmt, ap);
-	va_end(ap);
-	return client_sql_long(sql);
-}
-
 struct lic {
 	char owner[40];
 	long owner_row;
@@ -81,7 +63,7 @@ static void lic_new(struct lic *l, const char *code, const char *role)
 	char *s;
 
 	cr_assert_eq(client_user(role, l->owner), 0);
-	l->owner_row = sql_long("SELECT id FROM users WHERE public_id = '%s'",
+	l->owner_row = client_sql_longf("SELECT id FROM users WHERE public_id = '%s'",
 		l->owner);
 	s = client_sqlf("SET @pid = UUID(); INSERT INTO licenses (public_id,"
 		" user_id, plan_id, status, max_activations, created_at, updated_at)"
@@ -91,7 +73,7 @@ static void lic_new(struct lic *l, const char *code, const char *role)
 	cr_assert(s != NULL && strlen(s) == 36, "licence: %s", s ? s : "");
 	snprintf(l->id, sizeof(l->id), "%s", s);
 	free(s);
-	l->row = sql_long("SELECT id FROM licenses WHERE public_id = '%s'", l->id);
+	l->row = client_sql_longf("SELECT id FROM licenses WHERE public_id = '%s'", l->id);
 	cr_assert(l->row > 0);
 }
 
@@ -120,13 +102,10 @@ static const char *machine_new(const struct lic *l, const char *fp,
  * summary. */
 static char *jobs_at(long offset_s)
 {
-	char cmd[2048], *out;
+	char *out;
 	int rc;
 
-	snprintf(cmd, sizeof(cmd), "DEVFORGE_CLOCK_OFFSET_SECONDS=%ld %s -c '%s'"
-		" jobs run --once --only license-cull", offset_s, client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	rc = client_run(cmd, &out);
+	rc = client_ctl_run(offset_s, &out, "jobs run --once --only license-cull");
 	cr_assert_eq(rc, 0, "jobs: %s", out);
 	cr_assert(strstr(out, "jobs: ") != NULL, "%s", out);
 	return out;
@@ -140,20 +119,20 @@ static void run_jobs_at(long offset_s)
 /* "culled", "deactivated" (1 when deactivated_at is set) of a machine. */
 static long machine_culled(const char *mid)
 {
-	return sql_long("SELECT culled FROM license_machines WHERE public_id"
+	return client_sql_longf("SELECT culled FROM license_machines WHERE public_id"
 		" = '%s'", mid);
 }
 
 static long machine_deactivated(const char *mid)
 {
-	return sql_long("SELECT deactivated_at IS NOT NULL FROM"
+	return client_sql_longf("SELECT deactivated_at IS NOT NULL FROM"
 		" license_machines WHERE public_id = '%s'", mid);
 }
 
 /* The owner's license.machine_culled events about machine mid. */
 static long events_for(const struct lic *l, const char *mid)
 {
-	return sql_long("SELECT COUNT(*) FROM webhook_events WHERE user_id = %ld"
+	return client_sql_longf("SELECT COUNT(*) FROM webhook_events WHERE user_id = %ld"
 		" AND type = 'license.machine_culled' AND JSON_VALUE(payload,"
 		" '$.data.machine_id') = '%s'", l->owner_row, mid);
 }
@@ -179,7 +158,7 @@ Test(cull, floating_machine_is_kept_within_its_window_and_culled_after)
 	cr_assert_eq(events_for(&l, a), 1);
 	cr_assert_eq(events_for(&l, b), 1);
 	/* Deactivated at the job's clock, not the database's. */
-	cr_assert_gt(sql_long("SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(),"
+	cr_assert_gt(client_sql_longf("SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(),"
 		" deactivated_at) FROM license_machines WHERE public_id = '%s'", a),
 		WINDOW);
 }
@@ -191,11 +170,11 @@ Test(cull, free_seat_frees_the_fingerprint_for_a_new_activation)
 
 	lic_new(&l, "team", "user");
 	a = machine_new(&l, "fp-free-seat-again", 1000);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM license_machines WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM license_machines WHERE"
 		" license_id = %ld AND active_fingerprint IS NOT NULL", l.row), 1);
 	run_jobs_at(0);
 	cr_assert_eq(machine_deactivated(a), 1);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM license_machines WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM license_machines WHERE"
 		" license_id = %ld AND active_fingerprint IS NOT NULL", l.row), 0);
 	/* The unique (licence, active fingerprint) key no longer holds it. */
 	again = machine_new(&l, "fp-free-seat-again", 0);
@@ -214,7 +193,7 @@ Test(cull, keep_seat_marks_the_machine_culled_but_keeps_its_seat)
 	run_jobs_at(0);
 	cr_assert_eq(machine_culled(a), 1);
 	cr_assert_eq(machine_deactivated(a), 0, "keep_seat deactivated it");
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM license_machines WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM license_machines WHERE"
 		" license_id = %ld AND active_fingerprint IS NOT NULL", l.row), 1);
 	cr_assert_eq(events_for(&l, a), 1);
 	/* Culled once: later passes neither touch nor announce it again. */
@@ -283,7 +262,7 @@ Test(cull, the_event_carries_the_licence_machine_and_last_heartbeat)
 		"fp-event-payload");
 	cr_assert_str_eq(client_json_str(o, "data.last_heartbeat_at"), hb);
 	/* The event's id is its row's public id, as for sales. */
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM webhook_events WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM webhook_events WHERE"
 		" public_id = '%s'", client_json_str(o, "id")), 1);
 	json_object_put(o);
 	free(payload);
@@ -306,10 +285,10 @@ Test(cull, a_pass_culls_more_machines_than_one_batch)
 	cr_assert(s != NULL && strcmp(s, "250") == 0, "insert: %s", s ? s : "");
 	free(s);
 	run_jobs_at(0);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM license_machines WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM license_machines WHERE"
 		" license_id = %ld AND culled = 1 AND deactivated_at IS NOT NULL",
 		l.row), 250);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM webhook_events WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM webhook_events WHERE"
 		" user_id = %ld AND type = 'license.machine_culled'", l.owner_row),
 		250);
 }
@@ -336,12 +315,12 @@ Test(cull, runners_at_the_same_time_cull_each_machine_once)
 	cr_assert_eq(rc, 0, "%s", out);
 	free(out);
 	run_jobs_at(0);        /* whatever a runner skipped */
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM license_machines WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM license_machines WHERE"
 		" license_id = %ld AND culled = 1", l.row), 300);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM webhook_events WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM webhook_events WHERE"
 		" user_id = %ld AND type = 'license.machine_culled'", l.owner_row),
 		300);
-	cr_assert_eq(sql_long("SELECT COUNT(DISTINCT JSON_VALUE(payload,"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(DISTINCT JSON_VALUE(payload,"
 		" '$.data.machine_id')) FROM webhook_events WHERE user_id = %ld"
 		" AND type = 'license.machine_culled'", l.owner_row), 300);
 }
@@ -358,7 +337,7 @@ Test(cull, an_owner_subscribed_to_culls_gets_a_delivery)
 	/* The owner is a developer with an endpoint for the type (refused as
 	 * an unknown type before it existed). */
 	auth = client_auth_header("developer", l.owner);
-	l.owner_row = sql_long("SELECT id FROM users WHERE public_id = '%s'",
+	l.owner_row = client_sql_longf("SELECT id FROM users WHERE public_id = '%s'",
 		l.owner);
 	s = client_sqlf("SET @pid = UUID(); INSERT INTO licenses (public_id,"
 		" user_id, plan_id, status, max_activations, created_at, updated_at)"
@@ -368,7 +347,7 @@ Test(cull, an_owner_subscribed_to_culls_gets_a_delivery)
 	cr_assert(s != NULL && strlen(s) == 36);
 	snprintf(l.id, sizeof(l.id), "%s", s);
 	free(s);
-	l.row = sql_long("SELECT id FROM licenses WHERE public_id = '%s'", l.id);
+	l.row = client_sql_longf("SELECT id FROM licenses WHERE public_id = '%s'", l.id);
 	client_call("POST", HOOKS, auth, "{\"url\": \"http://127.0.0.1:9/cull\","
 		" \"events\": [\"license.machine_culled\"]}", &r);
 	o = client_expect_json(&r, 201);
@@ -384,7 +363,7 @@ Test(cull, an_owner_subscribed_to_culls_gets_a_delivery)
 	/* Nothing listens on port 9: the try fails and is kept for later. */
 	(void)rc;
 	free(out);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM webhook_deliveries d"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM webhook_deliveries d"
 		" JOIN webhook_endpoints e ON e.id = d.endpoint_id"
 		" JOIN webhook_events ev ON ev.id = d.event_id"
 		" WHERE e.public_id = '%s' AND ev.type = 'license.machine_culled'"

@@ -44,8 +44,31 @@ static long macro_new(const struct desk_user *staff, const char *name,
 
 static long mails_to(const char *email)
 {
-	return desk_sql_long("SELECT COUNT(*) FROM mail_outbox WHERE"
+	return client_sql_longf("SELECT COUNT(*) FROM mail_outbox WHERE"
 		" to_addr = '%s'", email);
+}
+
+/* The route that applies macro to ticket. */
+static void apply_path(char out[128], long ticket, long macro)
+{
+	snprintf(out, 128, "/api/v1/support/tickets/%ld/macros/%ld", ticket,
+		macro);
+}
+
+/* Applying macro to ticket is refused with 409 invalid_transition and
+ * adds no message (the ticket keeps its first). */
+static void expect_apply_conflict(const struct desk_user *staff, long ticket,
+	long macro)
+{
+	struct client_resp r;
+	char apply[128];
+
+	apply_path(apply, ticket, macro);
+	client_call("POST", apply, staff->auth, NULL, &r);
+	client_assert_problem(&r, 409, "invalid_transition");
+	client_free(&r);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
+		" WHERE ticket_id = %ld", ticket), 1);
 }
 
 Test(macros, staff_create_read_edit_and_delete_them)
@@ -81,7 +104,7 @@ Test(macros, staff_create_read_edit_and_delete_them)
 	client_call("POST", MACROS, staff.auth, json, &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_macros"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_macros"
 		" WHERE name = '%s'", name), 1);
 
 	client_call("GET", path, staff.auth, NULL, &r);
@@ -159,13 +182,24 @@ Test(macros, a_name_taken_by_another_macro_is_409_on_edit)
 	client_call("PATCH", path, staff.auth, json, &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_macros"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_macros"
 		" WHERE name = '%s' AND id = %ld", a, ida), 1);
 	desk_user_free(&staff);
 }
 
 Test(macros, bad_input_is_422_and_changes_nothing)
 {
+	static const struct {
+		const char *json, *field, *code;
+	} bad[] = {
+		{ "{\"name\": \"x\", \"body\": \"y\", \"set_status\": \"done\"}",
+		  "set_status", "invalid_format" },
+		{ "{\"name\": \"x\", \"body\": \"y\", \"set_priority\": \"asap\"}",
+		  "set_priority", "invalid_format" },
+		{ "{\"body\": \"y\"}", "name", "required" },
+		{ "{\"name\": \"x\", \"body\": \"y\", \"owner\": 1}",
+		  "owner", "unknown_field" },
+	};
 	struct desk_user staff;
 	struct client_resp r;
 	char *big, *json;
@@ -185,22 +219,12 @@ Test(macros, bad_input_is_422_and_changes_nothing)
 	free(big);
 	free(json);
 
-	client_call("POST", MACROS, staff.auth, "{\"name\": \"x\", \"body\":"
-		" \"y\", \"set_status\": \"done\"}", &r);
-	client_assert_field_error(&r, "set_status", "invalid_format");
-	client_free(&r);
-	client_call("POST", MACROS, staff.auth, "{\"name\": \"x\", \"body\":"
-		" \"y\", \"set_priority\": \"asap\"}", &r);
-	client_assert_field_error(&r, "set_priority", "invalid_format");
-	client_free(&r);
-	client_call("POST", MACROS, staff.auth, "{\"body\": \"y\"}", &r);
-	client_assert_field_error(&r, "name", "required");
-	client_free(&r);
-	client_call("POST", MACROS, staff.auth, "{\"name\": \"x\", \"body\":"
-		" \"y\", \"owner\": 1}", &r);
-	client_assert_field_error(&r, "owner", "unknown_field");
-	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_macros WHERE"
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		client_call("POST", MACROS, staff.auth, bad[i].json, &r);
+		client_assert_field_error(&r, bad[i].field, bad[i].code);
+		client_free(&r);
+	}
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_macros WHERE"
 		" name IN ('x', '%s')", name), 0);
 	desk_user_free(&staff);
 }
@@ -216,8 +240,7 @@ Test(macros, only_staff_may_use_them)
 	id = macro_new(&staff, client_unique("Staff only"), "x", 0, NULL, NULL);
 	ticket = desk_ticket_new(user.row, 0, "open", 0);
 	snprintf(path, sizeof(path), MACROS "/%ld", id);
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		ticket, id);
+	apply_path(apply, ticket, id);
 	cr_assert_eq(client_status("GET", MACROS, user.auth, NULL), 403);
 	cr_assert_eq(client_status("POST", MACROS, user.auth,
 		"{\"name\": \"n\", \"body\": \"b\"}"), 403);
@@ -227,7 +250,7 @@ Test(macros, only_staff_may_use_them)
 	cr_assert_eq(client_status("POST", apply, user.auth, NULL), 403);
 	cr_assert_eq(client_status("GET", MACROS, NULL, NULL), 401);
 	cr_assert_eq(client_status("POST", apply, NULL, NULL), 401);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_ticket_messages"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
 		" WHERE ticket_id = %ld", ticket), 1);
 	desk_user_free(&user);
 	desk_user_free(&staff);
@@ -248,8 +271,7 @@ Test(macros, apply_fills_the_placeholders_and_sets_status_and_priority)
 		0, "resolved", "high");
 	ticket = desk_ticket_new(req.row, staff.row, "open", 60);
 	mails = mails_to(req.email);
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		ticket, id);
+	apply_path(apply, ticket, id);
 	client_call("POST", apply, staff.auth, NULL, &r);
 	o = client_expect_json(&r, 200);
 	cr_assert_eq(json_object_get_int64(json_object_object_get(o, "id")),
@@ -271,7 +293,7 @@ Test(macros, apply_fills_the_placeholders_and_sets_status_and_priority)
 
 	/* In the database as answered, and the requester was mailed the
 	 * reply (a public one). */
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_tickets WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_tickets WHERE"
 		" id = %ld AND status = 'resolved' AND priority = 'high'"
 		" AND resolved_at IS NOT NULL AND first_replied_at IS NOT NULL",
 		ticket), 1);
@@ -299,8 +321,7 @@ Test(macros, an_internal_macro_is_a_note_never_mailed_to_the_requester)
 		" #{{ticket_id}} for {{requester_name}}", 1, NULL, "urgent");
 	ticket = desk_ticket_new(req.row, staff.row, "open", 60);
 	mails = mails_to(req.email);
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		ticket, id);
+	apply_path(apply, ticket, id);
 	client_call("POST", apply, staff.auth, NULL, &r);
 	o = client_expect_json(&r, 200);
 	cr_assert_str_eq(client_json_str(o, "priority"), "urgent");
@@ -311,15 +332,15 @@ Test(macros, an_internal_macro_is_a_note_never_mailed_to_the_requester)
 		"internal")));
 	json_object_put(o);
 	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_ticket_messages"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
 		" WHERE ticket_id = %ld AND internal = 1 AND via = 'macro'"
 		" AND body = CONCAT('Escalated #', %ld, ' for %s')", ticket, ticket,
 		req.username), 1);
 	/* No mail to the requester, and no first reply recorded. */
 	cr_assert_eq(mails_to(req.email), mails);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM mail_outbox WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM mail_outbox WHERE"
 		" INSTR(body, CONCAT('Escalated #', %ld, ' ')) > 0", ticket), 0);
-	cr_assert_eq(desk_sql_long("SELECT first_replied_at IS NULL FROM"
+	cr_assert_eq(client_sql_longf("SELECT first_replied_at IS NULL FROM"
 		" support_tickets WHERE id = %ld", ticket), 1);
 	/* The requester reads the ticket without the note. */
 	{
@@ -341,7 +362,6 @@ Test(macros, an_internal_macro_is_a_note_never_mailed_to_the_requester)
 Test(macros, a_refused_status_leaves_no_reply_behind)
 {
 	struct desk_user req, staff;
-	struct client_resp r;
 	char apply[128];
 	long bad, ok, open_t, closed_t;
 
@@ -354,31 +374,17 @@ Test(macros, a_refused_status_leaves_no_reply_behind)
 	open_t = desk_ticket_new(req.row, 0, "open", 60);
 	closed_t = desk_ticket_new(req.row, 0, "closed", 60);
 
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		open_t, bad);
-	client_call("POST", apply, staff.auth, NULL, &r);
-	client_assert_problem(&r, 409, "invalid_transition");
-	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_ticket_messages"
-		" WHERE ticket_id = %ld", open_t), 1);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_tickets WHERE"
+	expect_apply_conflict(&staff, open_t, bad);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_tickets WHERE"
 		" id = %ld AND status = 'open' AND priority = 'normal'", open_t), 1);
 
 	/* A closed ticket is immutable. */
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		closed_t, ok);
-	client_call("POST", apply, staff.auth, NULL, &r);
-	client_assert_problem(&r, 409, "invalid_transition");
-	client_free(&r);
-	cr_assert_eq(desk_sql_long("SELECT COUNT(*) FROM support_ticket_messages"
-		" WHERE ticket_id = %ld", closed_t), 1);
+	expect_apply_conflict(&staff, closed_t, ok);
 
 	/* Unknown ticket or macro. */
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		open_t, ok + 1000000);
+	apply_path(apply, open_t, ok + 1000000);
 	cr_assert_eq(client_status("POST", apply, staff.auth, NULL), 404);
-	snprintf(apply, sizeof(apply), "/api/v1/support/tickets/%ld/macros/%ld",
-		open_t + 1000000, ok);
+	apply_path(apply, open_t + 1000000, ok);
 	cr_assert_eq(client_status("POST", apply, staff.auth, NULL), 404);
 	desk_user_free(&req);
 	desk_user_free(&staff);

@@ -27,27 +27,15 @@ static const char *new_key(void)
 	return client_unique("k");
 }
 
-static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long sql_long(const char *fmt, ...)
-{
-	char q[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	return client_sql_long(q);
-}
-
 static long orders_of(const char *user_pid)
 {
-	return sql_long("SELECT COUNT(*) FROM orders o JOIN users u"
+	return client_sql_longf("SELECT COUNT(*) FROM orders o JOIN users u"
 		" ON u.id = o.user_id WHERE u.public_id = '%s'", user_pid);
 }
 
 static long keys_of(const char *user_pid)
 {
-	return sql_long("SELECT COUNT(*) FROM idempotency_keys k JOIN users u"
+	return client_sql_longf("SELECT COUNT(*) FROM idempotency_keys k JOIN users u"
 		" ON u.id = k.user_id WHERE u.public_id = '%s'", user_pid);
 }
 
@@ -145,9 +133,9 @@ Test(orders, an_order_is_priced_by_the_server_and_backed_by_a_session)
 	cr_assert_eq(market_json_int(json_object_array_get_idx(
 		json_object_object_get(o, "items"), 1), "price.amount"), 750);
 	/* Stored as answered, priced from the catalogue, with the fee. */
-	cr_assert_eq(sql_long("SELECT total_amount FROM orders WHERE"
+	cr_assert_eq(client_sql_longf("SELECT total_amount FROM orders WHERE"
 		" public_id = '%s' AND provider_session = '%s'", id, cs), 12750);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM order_items i JOIN orders"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM order_items i JOIN orders"
 		" o ON o.id = i.order_id WHERE o.public_id = '%s' AND ((i.kind ="
 		" 'plan' AND i.fee_bps = 10000 AND i.developer_id IS NULL AND"
 		" i.amount = 12000 AND i.billing_interval = 'year') OR (i.kind ="
@@ -397,7 +385,7 @@ Test(orders, a_key_of_a_dead_worker_or_a_day_old_answer_is_free_again)
 	const char *b = "{\"items\": [{\"type\": \"plan\", \"plan\": \"pro\","
 		" \"interval\": \"month\"}]}";
 	const char *k1 = new_key(), *k2 = new_key();
-	long uid = sql_long("SELECT id FROM users WHERE public_id = '%s'",
+	long uid = client_sql_longf("SELECT id FROM users WHERE public_id = '%s'",
 		cast.user_pid);
 	struct client_resp r;
 	char *id1, *id3;
@@ -486,7 +474,7 @@ Test(orders, an_owned_extension_or_plan_is_409_and_frees_the_key)
 	const char *k1 = new_key(), *k2 = new_key(), *k3 = new_key();
 	char b[256];
 	struct client_resp r;
-	long uid = sql_long("SELECT id FROM users WHERE public_id = '%s'",
+	long uid = client_sql_longf("SELECT id FROM users WHERE public_id = '%s'",
 		cast.user_pid);
 	long item;
 
@@ -494,7 +482,7 @@ Test(orders, an_owned_extension_or_plan_is_409_and_frees_the_key)
 		" \"slug\": \"%s\"}]}", slug);
 	cr_assert_eq(market_order_post(cast.user, k1, b, &r), 201, "%s", r.body);
 	client_free(&r);
-	item = sql_long("SELECT i.id FROM order_items i JOIN orders o ON"
+	item = client_sql_longf("SELECT i.id FROM order_items i JOIN orders o ON"
 		" o.id = i.order_id WHERE o.user_id = %ld", uid);
 	/* Paid for (as the payments module would record it). */
 	free(client_sqlf("INSERT INTO entitlements (user_id, extension_id,"
@@ -611,15 +599,15 @@ Test(orders, a_pending_order_past_its_window_is_expired)
 	cr_assert(strstr(r.body, "\"status\":\"expired\"") != NULL, "%s",
 		r.body);
 	client_free(&r);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM orders WHERE public_id ="
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM orders WHERE public_id ="
 		" '%s' AND status = 'expired'", id1), 1);
 	/* Unread: the sweep expires it. */
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM orders WHERE public_id ="
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM orders WHERE public_id ="
 		" '%s' AND status = 'pending'", id2), 1);
 	snprintf(cmd, sizeof(cmd), "%s -c '%s' orders-expire", client_ctl(),
 		client_env("DEVFORGE_TEST_CONFIG"));
 	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM orders WHERE public_id ="
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM orders WHERE public_id ="
 		" '%s' AND status = 'expired'", id2), 1, "%s", out);
 	free(out);
 	free(id1);
@@ -631,7 +619,7 @@ Test(orders, a_pending_order_past_its_window_is_expired)
  * back), and keeps the younger ones. */
 Test(orders, the_sweep_removes_keys_older_than_a_day)
 {
-	long uid = sql_long("SELECT id FROM users WHERE public_id = '%s'",
+	long uid = client_sql_longf("SELECT id FROM users WHERE public_id = '%s'",
 		cast.user_pid);
 	const char *old = new_key(), *young = new_key();
 	char cmd[1024], *out = NULL;
@@ -647,9 +635,9 @@ Test(orders, the_sweep_removes_keys_older_than_a_day)
 	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
 	cr_assert(strstr(out, "idempotency key") != NULL, "%s", out);
 	free(out);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM idempotency_keys WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM idempotency_keys WHERE"
 		" user_id = %ld AND idem_key = '%s'", uid, old), 0);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM idempotency_keys WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM idempotency_keys WHERE"
 		" user_id = %ld AND idem_key = '%s'", uid, young), 1);
 }
 
@@ -696,18 +684,18 @@ Test(orders, the_return_from_a_paid_session_fulfils_the_order)
 	cr_assert_str_eq(client_json_str(o, "status"), "paid", "%s", r.body);
 	json_object_put(o);
 	client_free(&r);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM payment_events WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM payment_events WHERE"
 		" event_id = 'session:%s'", cs), 1);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM entitlements t JOIN"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM entitlements t JOIN"
 		" users u ON u.id = t.user_id WHERE u.public_id = '%s' AND"
 		" t.status = 'active'", cast.user_pid), 1);
 	/* Coming back again changes nothing. */
 	client_call("GET", path, NULL, NULL, &r);
 	cr_assert_eq(r.status, 200);
 	client_free(&r);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM payment_events WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM payment_events WHERE"
 		" event_id = 'session:%s'", cs), 1);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM ledger_entries l JOIN"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM ledger_entries l JOIN"
 		" orders o ON o.id = l.order_id WHERE o.public_id = '%s'", id),
 		1);
 	cr_assert_eq(client_status("GET", ORDERS "/7f0c3a52-0000-4000-8000-"
@@ -726,9 +714,9 @@ Test(orders, devforgectl_pay_pays_an_order_through_the_webhook)
 		client_env("DEVFORGE_TEST_CONFIG"), id);
 	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
 	free(out);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM orders WHERE public_id ="
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM orders WHERE public_id ="
 		" '%s' AND status = 'paid' AND paid_amount = 820", id), 1);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM payment_events WHERE"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM payment_events WHERE"
 		" event_id LIKE 'evt_%%' AND payment_ref IN (SELECT"
 		" provider_payment FROM orders WHERE public_id = '%s')", id), 1);
 	/* A paid order is not paid twice. */

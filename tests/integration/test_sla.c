@@ -23,35 +23,13 @@
 #include <unistd.h>
 #include "bizhours.h"
 #include "client.h"
+#include "desk_kit.h"
 
 #define CALS "/api/v1/admin/support/calendars"
 #define POLS "/api/v1/admin/support/sla-policies"
 #define TICKETS "/api/v1/support/tickets"
 
 TestSuite(sla);
-
-struct person {
-	char pid[37];
-	char *auth;
-};
-
-static void person_new(struct person *p, const char *role)
-{
-	cr_assert_eq(client_user(role, p->pid), 0, "cannot create a %s", role);
-	p->auth = client_bearer(p->pid, role, 1);
-}
-
-static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long sql_long(const char *fmt, ...)
-{
-	char q[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	return client_sql_long(q);
-}
 
 static time_t rfc3339(const char *s)
 {
@@ -95,7 +73,7 @@ static void plan_new(char code[40])
 		" sort_order) VALUES ('%s', 'SLA test', 'x', 0, 0, 'USD', 1,"
 		" '[]', 900); SELECT ROW_COUNT()", code);
 	free(out);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM plans WHERE code = '%s'",
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM plans WHERE code = '%s'",
 		code), 1);
 }
 
@@ -106,7 +84,7 @@ static void licence_for(const char *user_pid, const char *plan)
 		" SELECT UUID(), u.id, p.id, 'active', 1, UTC_TIMESTAMP(6),"
 		" UTC_TIMESTAMP(6) FROM users u, plans p"
 		" WHERE u.public_id = '%s' AND p.code = '%s'", user_pid, plan));
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM licenses l JOIN users u"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM licenses l JOIN users u"
 		" ON u.id = l.user_id WHERE u.public_id = '%s'", user_pid), 1);
 }
 
@@ -114,14 +92,34 @@ static void licence_for(const char *user_pid, const char *plan)
 static long free_position(void)
 {
 	for (long p = 1; p < 50; p++)
-		if (sql_long("SELECT COUNT(*) FROM support_sla_policies"
+		if (client_sql_longf("SELECT COUNT(*) FROM support_sla_policies"
 		    " WHERE position = %ld", p) == 0)
 			return p;
 	cr_assert_fail("no free policy position below 50");
 	return 0;
 }
 
-static long policy_new(struct person *admin, const char *plan,
+/* A policy test's cast: an admin, an agent, and a requester holding a
+ * licence of a plan of its own (so only this test's policies match). */
+static void cast_new(struct desk_user *admin, struct desk_user *staff,
+	struct desk_user *rq, char plan[40])
+{
+	desk_user_new(admin, "admin", NULL);
+	desk_user_new(staff, "support", NULL);
+	desk_user_new(rq, "user", NULL);
+	plan_new(plan);
+	licence_for(rq->id, plan);
+}
+
+static void cast_free(struct desk_user *admin, struct desk_user *staff,
+	struct desk_user *rq)
+{
+	desk_user_free(admin);
+	desk_user_free(staff);
+	desk_user_free(rq);
+}
+
+static long policy_new(struct desk_user *admin, const char *plan,
 	long calendar, const char *targets)
 {
 	char json[1024], cal[32];
@@ -137,7 +135,7 @@ static long policy_new(struct person *admin, const char *plan,
 	return created_id("POST", POLS, admin->auth, json);
 }
 
-static void policy_delete(struct person *admin, long id)
+static void policy_delete(struct desk_user *admin, long id)
 {
 	char path[96];
 
@@ -145,7 +143,7 @@ static void policy_delete(struct person *admin, long id)
 	cr_expect_eq(client_status("DELETE", path, admin->auth, NULL), 204);
 }
 
-static long ticket_new(struct person *p, const char *priority)
+static long ticket_new(struct desk_user *p, const char *priority)
 {
 	char json[256];
 
@@ -155,23 +153,13 @@ static long ticket_new(struct person *p, const char *priority)
 	return created_id("POST", TICKETS, p->auth, json);
 }
 
-static const char *tpath(long id, const char *tail)
-{
-	static char buf[4][96];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), TICKETS "/%ld%s", id, tail);
-	return buf[i];
-}
-
 /* GET /support/tickets/{id}/sla as staff (put it when done). */
-static struct json_object *sla_of(struct person *staff, long id)
+static struct json_object *sla_of(struct desk_user *staff, long id)
 {
 	struct client_resp r;
 	struct json_object *o;
 
-	client_call("GET", tpath(id, "/sla"), staff->auth, NULL, &r);
+	client_call("GET", desk_ticket_path(id, "/sla"), staff->auth, NULL, &r);
 	o = client_expect_json(&r, 200);
 	client_free(&r);
 	return o;
@@ -208,21 +196,21 @@ static const char *tstr(struct json_object *t, const char *k)
 
 static long count_rows(const char *table)
 {
-	return sql_long("SELECT COUNT(*) FROM %s", table);
+	return client_sql_longf("SELECT COUNT(*) FROM %s", table);
 }
 
-static void patch_status(struct person *staff, long id, const char *status)
+static void patch_status(struct desk_user *staff, long id, const char *status)
 {
 	char json[64];
 
 	snprintf(json, sizeof(json), "{\"status\":\"%s\"}", status);
-	cr_assert_eq(client_status("PATCH", tpath(id, ""), staff->auth, json),
+	cr_assert_eq(client_status("PATCH", desk_ticket_path(id, ""), staff->auth, json),
 		200, "PATCH status %s", status);
 }
 
 /* --- calendars */
 
-static void expect_422(struct person *admin, const char *method,
+static void expect_422(struct desk_user *admin, const char *method,
 	const char *path, const char *json, const char *field,
 	const char *code)
 {
@@ -260,7 +248,7 @@ static char *calendar_json(const char *name, const char *zone,
 
 Test(sla, impossible_calendars_are_refused_naming_the_field_and_change_nothing)
 {
-	struct person admin;
+	struct desk_user admin;
 	struct { const char *zone, *hours, *hols, *field, *code; } bad[] = {
 		{ "Europe/Berlin", "[{\"weekday\":1,\"opens\":\"09:00\","
 		  "\"closes\":\"18:00\"},{\"weekday\":2,\"opens\":\"18:00\","
@@ -287,7 +275,7 @@ Test(sla, impossible_calendars_are_refused_naming_the_field_and_change_nothing)
 		  "duplicate" },
 	};
 
-	person_new(&admin, "admin");
+	desk_user_new(&admin, "admin", NULL);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char *json = calendar_json(client_unique("cal"), bad[i].zone,
 			bad[i].hours, bad[i].hols);
@@ -309,7 +297,7 @@ Test(sla, impossible_calendars_are_refused_naming_the_field_and_change_nothing)
 		snprintf(path, sizeof(path), CALS "/%ld", id);
 		expect_422(&admin, "PUT", path, badj, "hours[0].closes",
 			"out_of_range");
-		cr_assert_eq(sql_long("SELECT COUNT(*) FROM"
+		cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 			" support_calendar_hours WHERE calendar_id = %ld", id), 5);
 		cr_assert_eq(client_status("DELETE", path, admin.auth, NULL),
 			204);
@@ -321,13 +309,13 @@ Test(sla, impossible_calendars_are_refused_naming_the_field_and_change_nothing)
 
 Test(sla, a_calendar_round_trips_and_cannot_go_while_a_policy_uses_it)
 {
-	struct person admin;
+	struct desk_user admin;
 	struct client_resp r;
 	struct json_object *o;
 	char *json, *json2, *loc, path[96], name[64];
 	long id, pol;
 
-	person_new(&admin, "admin");
+	desk_user_new(&admin, "admin", NULL);
 	snprintf(name, sizeof(name), "%s", client_unique("cal"));
 	json = calendar_json(name, "Europe/Berlin", MON_FRI,
 		"[{\"date\":\"2026-12-25\",\"name\":\"Christmas\"}]");
@@ -389,18 +377,18 @@ Test(sla, a_calendar_round_trips_and_cannot_go_while_a_policy_uses_it)
 
 Test(sla, admin_routes_need_an_admin_and_ticket_sla_needs_staff)
 {
-	struct person support, user;
+	struct desk_user support, user;
 
-	person_new(&support, "support");
-	person_new(&user, "user");
+	desk_user_new(&support, "support", NULL);
+	desk_user_new(&user, "user", NULL);
 	cr_assert_eq(client_status("GET", CALS, NULL, NULL), 401);
 	cr_assert_eq(client_status("GET", CALS, support.auth, NULL), 403);
 	cr_assert_eq(client_status("GET", POLS, support.auth, NULL), 403);
 	cr_assert_eq(client_status("POST", POLS, user.auth,
 		"{\"name\":\"x\",\"position\":1,\"targets\":{}}"), 403);
-	cr_assert_eq(client_status("GET", tpath(1, "/sla"), user.auth, NULL),
+	cr_assert_eq(client_status("GET", desk_ticket_path(1, "/sla"), user.auth, NULL),
 		403);
-	cr_assert_eq(client_status("GET", tpath(999999999, "/sla"),
+	cr_assert_eq(client_status("GET", desk_ticket_path(999999999, "/sla"),
 		support.auth, NULL), 404);
 	cr_assert_eq(client_status("GET", TICKETS "/abc/sla", support.auth,
 		NULL), 404);
@@ -410,12 +398,12 @@ Test(sla, admin_routes_need_an_admin_and_ticket_sla_needs_staff)
 
 Test(sla, bad_policies_are_refused_and_change_nothing)
 {
-	struct person admin;
+	struct desk_user admin;
 	struct client_resp r;
 	long pos = free_position(), id;
 	char json[512], path[96];
 
-	person_new(&admin, "admin");
+	desk_user_new(&admin, "admin", NULL);
 	snprintf(json, sizeof(json), "{\"name\":\"%s\",\"position\":%ld,"
 		"\"match\":{\"priority\":\"critical\"},"
 		"\"targets\":{\"first_reply_minutes\":60}}",
@@ -466,7 +454,7 @@ Test(sla, bad_policies_are_refused_and_change_nothing)
 	expect_422(&admin, "PATCH", path, "{\"targets\":{"
 		"\"next_reply_minutes\":null,\"resolution_minutes\":null}}",
 		"targets", "required");
-	cr_assert_eq(sql_long("SELECT resolution_minutes FROM"
+	cr_assert_eq(client_sql_longf("SELECT resolution_minutes FROM"
 		" support_sla_policies WHERE id = %ld", id), 600);
 	policy_delete(&admin, id);
 	cr_assert_eq(client_status("PATCH", path, admin.auth,
@@ -490,7 +478,7 @@ static void berlin_office(struct bizhours_cal *c, int32_t *hol)
 
 Test(sla, a_ticket_gets_the_first_policy_for_its_plan_with_targets_in_business_hours)
 {
-	struct person admin, staff, rq, other;
+	struct desk_user admin, staff, rq, other;
 	struct bizhours_cal cal;
 	struct json_object *sla, *t, *pol;
 	struct client_resp r;
@@ -500,12 +488,8 @@ Test(sla, a_ticket_gets_the_first_policy_for_its_plan_with_targets_in_business_h
 	time_t now = time(NULL), due;
 	struct tm tm;
 
-	person_new(&admin, "admin");
-	person_new(&staff, "support");
-	person_new(&rq, "user");
-	person_new(&other, "user");
-	plan_new(plan);
-	licence_for(rq.pid, plan);
+	cast_new(&admin, &staff, &rq, plan);
+	desk_user_new(&other, "user", NULL);
 
 	/* Support hours in Berlin, tomorrow (local) a holiday. */
 	{
@@ -546,7 +530,7 @@ Test(sla, a_ticket_gets_the_first_policy_for_its_plan_with_targets_in_business_h
 
 	/* The ticket shows the first reply's due time, and staff see the
 	 * earliest running one. */
-	client_call("GET", tpath(tid, ""), staff.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(tid, ""), staff.auth, NULL, &r);
 	{
 		struct json_object *o = client_expect_json(&r, 200);
 
@@ -561,23 +545,21 @@ Test(sla, a_ticket_gets_the_first_policy_for_its_plan_with_targets_in_business_h
 
 	/* Without the plan, the policy does not apply. */
 	tid2 = ticket_new(&other, "urgent");
-	cr_assert_neq(sql_long("SELECT COALESCE(sla_policy_id, 0) FROM"
+	cr_assert_neq(client_sql_longf("SELECT COALESCE(sla_policy_id, 0) FROM"
 		" support_tickets WHERE id = %ld", tid2), pid);
 
 	policy_delete(&admin, pid);
-	free(admin.auth);
-	free(staff.auth);
-	free(rq.auth);
+	cast_free(&admin, &staff, &rq);
 	free(other.auth);
 }
 
 Test(sla, a_requester_without_a_plan_matches_plan_none)
 {
-	struct person admin, rq;
+	struct desk_user admin, rq;
 	long pid, tid;
 
-	person_new(&admin, "admin");
-	person_new(&rq, "user");
+	desk_user_new(&admin, "admin", NULL);
+	desk_user_new(&rq, "user", NULL);
 	/* 'none' would match other programs' tickets too: the policy lives
 	 * only for this one ticket. */
 	{
@@ -598,7 +580,7 @@ Test(sla, a_requester_without_a_plan_matches_plan_none)
 		tid = created_id("POST", TICKETS, rq.auth, json);
 	}
 	policy_delete(&admin, pid);
-	cr_assert_eq(sql_long("SELECT target_minutes FROM support_sla_targets"
+	cr_assert_eq(client_sql_longf("SELECT target_minutes FROM support_sla_targets"
 		" WHERE ticket_id = %ld AND metric = 'resolution'", tid), 77);
 	free(admin.auth);
 	free(rq.auth);
@@ -606,18 +588,14 @@ Test(sla, a_requester_without_a_plan_matches_plan_none)
 
 Test(sla, waiting_on_the_customer_pauses_the_clock_and_replies_move_the_targets)
 {
-	struct person admin, staff, rq;
+	struct desk_user admin, staff, rq;
 	struct json_object *sla, *t;
 	char plan[40];
 	long pid, tid;
 	time_t due0, due1, before, after;
 	long left;
 
-	person_new(&admin, "admin");
-	person_new(&staff, "support");
-	person_new(&rq, "user");
-	plan_new(plan);
-	licence_for(rq.pid, plan);
+	cast_new(&admin, &staff, &rq, plan);
 	/* Around the clock: business seconds are real seconds. */
 	pid = policy_new(&admin, plan, 0, "{\"first_reply_minutes\":60,"
 		"\"next_reply_minutes\":30,\"resolution_minutes\":600}");
@@ -637,7 +615,7 @@ Test(sla, waiting_on_the_customer_pauses_the_clock_and_replies_move_the_targets)
 	cr_assert(json_object_get_boolean(json_object_object_get(
 		target(sla, "resolution", 1), "paused")));
 	json_object_put(sla);
-	cr_assert_eq(sql_long("SELECT next_breach_at IS NULL FROM"
+	cr_assert_eq(client_sql_longf("SELECT next_breach_at IS NULL FROM"
 		" support_tickets WHERE id = %ld", tid), 1,
 		"nothing runs while the ticket waits");
 
@@ -659,9 +637,9 @@ Test(sla, waiting_on_the_customer_pauses_the_clock_and_replies_move_the_targets)
 
 	/* A staff reply achieves the first reply; the requester's next
 	 * message starts a next-reply target. */
-	cr_assert_eq(client_status("POST", tpath(tid, "/messages"),
+	cr_assert_eq(client_status("POST", desk_ticket_path(tid, "/messages"),
 		staff.auth, "{\"body\":\"on it\"}"), 201);
-	cr_assert_eq(client_status("POST", tpath(tid, "/messages"), rq.auth,
+	cr_assert_eq(client_status("POST", desk_ticket_path(tid, "/messages"), rq.auth,
 		"{\"body\":\"still broken\"}"), 201);
 	sla = sla_of(&staff, tid);
 	cr_assert_not_null(tstr(target(sla, "first_reply", 1), "achieved_at"));
@@ -679,49 +657,40 @@ Test(sla, waiting_on_the_customer_pauses_the_clock_and_replies_move_the_targets)
 	cr_assert_not_null(tstr(target(sla, "resolution", 1), "achieved_at"));
 	cr_assert_not_null(tstr(target(sla, "next_reply", 1), "stopped_at"));
 	json_object_put(sla);
-	cr_assert_eq(sql_long("SELECT next_breach_at IS NULL FROM"
+	cr_assert_eq(client_sql_longf("SELECT next_breach_at IS NULL FROM"
 		" support_tickets WHERE id = %ld", tid), 1);
-	cr_assert_eq(client_status("PATCH", tpath(tid, ""), rq.auth,
+	cr_assert_eq(client_status("PATCH", desk_ticket_path(tid, ""), rq.auth,
 		"{\"status\":\"open\"}"), 200);
 	sla = sla_of(&staff, tid);
 	t = target(sla, "resolution", 2);
 	cr_assert_not_null(t, "a reopen starts a new resolution cycle");
 	cr_assert_not_null(tstr(t, "due_at"));
 	json_object_put(sla);
-	cr_assert_eq(sql_long("SELECT next_breach_at IS NOT NULL FROM"
+	cr_assert_eq(client_sql_longf("SELECT next_breach_at IS NOT NULL FROM"
 		" support_tickets WHERE id = %ld", tid), 1);
 
 	policy_delete(&admin, pid);
-	free(admin.auth);
-	free(staff.auth);
-	free(rq.auth);
+	cast_free(&admin, &staff, &rq);
 }
 
 static void run_breach_job(long offset_s)
 {
-	char cmd[1024], *out = NULL;
+	char *out = NULL;
 	int rc;
 
-	snprintf(cmd, sizeof(cmd), "DEVFORGE_CLOCK_OFFSET_SECONDS=%ld %s -c '%s'"
-		" jobs run --once --only sla-breach 2>&1", offset_s, client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	rc = client_run(cmd, &out);
+	rc = client_ctl_run(offset_s, &out, "jobs run --once --only sla-breach");
 	cr_assert_eq(rc, 0, "%s", out != NULL ? out : "");
 	free(out);
 }
 
 Test(sla, the_breach_job_marks_a_late_target_once_with_its_audit_row)
 {
-	struct person admin, staff, rq;
+	struct desk_user admin, staff, rq;
 	struct json_object *sla, *t;
 	char plan[40], sub[32];
 	long pid, tid;
 
-	person_new(&admin, "admin");
-	person_new(&staff, "support");
-	person_new(&rq, "user");
-	plan_new(plan);
-	licence_for(rq.pid, plan);
+	cast_new(&admin, &staff, &rq, plan);
 	pid = policy_new(&admin, plan, 0, "{\"first_reply_minutes\":1,"
 		"\"resolution_minutes\":600}");
 	tid = ticket_new(&rq, "high");
@@ -729,7 +698,7 @@ Test(sla, the_breach_job_marks_a_late_target_once_with_its_audit_row)
 
 	/* Not yet due: nothing marked. */
 	run_breach_job(0);
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM support_sla_targets"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_sla_targets"
 		" WHERE ticket_id = %ld AND breached_at IS NOT NULL", tid), 0);
 	cr_assert_eq(client_audit_count("support.sla_breached", sub), 0);
 
@@ -748,7 +717,7 @@ Test(sla, the_breach_job_marks_a_late_target_once_with_its_audit_row)
 	cr_assert_eq(client_audit_count("support.sla_breached", sub), 1);
 
 	/* A late reply is still recorded as achieved, after the breach. */
-	cr_assert_eq(client_status("POST", tpath(tid, "/messages"),
+	cr_assert_eq(client_status("POST", desk_ticket_path(tid, "/messages"),
 		staff.auth, "{\"body\":\"sorry for the wait\"}"), 201);
 	sla = sla_of(&staff, tid);
 	t = target(sla, "first_reply", 1);
@@ -757,9 +726,7 @@ Test(sla, the_breach_job_marks_a_late_target_once_with_its_audit_row)
 	json_object_put(sla);
 
 	policy_delete(&admin, pid);
-	free(admin.auth);
-	free(staff.auth);
-	free(rq.auth);
+	cast_free(&admin, &staff, &rq);
 }
 
 /* --- a priority change re-applies the policies */
@@ -771,7 +738,7 @@ struct prio_pols {
 	long urgent, normal, low;
 };
 
-static long policy_for(struct person *admin, const char *plan,
+static long policy_for(struct desk_user *admin, const char *plan,
 	const char *priority, int fr, int res)
 {
 	char json[512];
@@ -784,7 +751,7 @@ static long policy_for(struct person *admin, const char *plan,
 	return created_id("POST", POLS, admin->auth, json);
 }
 
-static void prio_pols_new(struct person *admin, const char *plan,
+static void prio_pols_new(struct desk_user *admin, const char *plan,
 	struct prio_pols *p)
 {
 	p->urgent = policy_for(admin, plan, "urgent", 10, 120);
@@ -792,19 +759,19 @@ static void prio_pols_new(struct person *admin, const char *plan,
 	p->low = policy_for(admin, plan, "low", 240, 960);
 }
 
-static void prio_pols_delete(struct person *admin, struct prio_pols *p)
+static void prio_pols_delete(struct desk_user *admin, struct prio_pols *p)
 {
 	policy_delete(admin, p->urgent);
 	policy_delete(admin, p->normal);
 	policy_delete(admin, p->low);
 }
 
-static void patch_priority(struct person *staff, long id, const char *prio)
+static void patch_priority(struct desk_user *staff, long id, const char *prio)
 {
 	char json[64];
 
 	snprintf(json, sizeof(json), "{\"priority\":\"%s\"}", prio);
-	cr_assert_eq(client_status("PATCH", tpath(id, ""), staff->auth, json),
+	cr_assert_eq(client_status("PATCH", desk_ticket_path(id, ""), staff->auth, json),
 		200, "PATCH priority %s", prio);
 }
 
@@ -825,14 +792,14 @@ static long tint(struct json_object *t, const char *k)
 
 /* The ticket's own first_response_due_at and next_breach_at, as staff
  * see them (0 for null). */
-static void ticket_dues(struct person *staff, long id, time_t *frd,
+static void ticket_dues(struct desk_user *staff, long id, time_t *frd,
 	time_t *nba)
 {
 	struct client_resp r;
 	struct json_object *o;
 	const char *s;
 
-	client_call("GET", tpath(id, ""), staff->auth, NULL, &r);
+	client_call("GET", desk_ticket_path(id, ""), staff->auth, NULL, &r);
 	o = client_expect_json(&r, 200);
 	s = client_json_str(o, "first_response_due_at");
 	*frd = s != NULL ? rfc3339(s) : 0;
@@ -844,18 +811,14 @@ static void ticket_dues(struct person *staff, long id, time_t *frd,
 
 Test(sla, a_priority_change_moves_the_running_targets_to_the_new_policy)
 {
-	struct person admin, staff, rq;
+	struct desk_user admin, staff, rq;
 	struct prio_pols pp;
 	struct json_object *sla, *t;
 	char plan[40];
 	long tid;
 	time_t started, frd, nba;
 
-	person_new(&admin, "admin");
-	person_new(&staff, "support");
-	person_new(&rq, "user");
-	plan_new(plan);
-	licence_for(rq.pid, plan);
+	cast_new(&admin, &staff, &rq, plan);
 	prio_pols_new(&admin, plan, &pp);
 
 	tid = ticket_new(&rq, "normal");
@@ -900,14 +863,12 @@ Test(sla, a_priority_change_moves_the_running_targets_to_the_new_policy)
 	cr_assert_eq(nba, started + 14400);
 
 	prio_pols_delete(&admin, &pp);
-	free(admin.auth);
-	free(staff.auth);
-	free(rq.auth);
+	cast_free(&admin, &staff, &rq);
 }
 
 Test(sla, a_macro_setting_the_priority_re_applies_the_policy)
 {
-	struct person admin, staff, rq;
+	struct desk_user admin, staff, rq;
 	struct prio_pols pp;
 	struct json_object *sla, *t;
 	struct client_resp r;
@@ -915,11 +876,7 @@ Test(sla, a_macro_setting_the_priority_re_applies_the_policy)
 	long tid, mid;
 	time_t started;
 
-	person_new(&admin, "admin");
-	person_new(&staff, "support");
-	person_new(&rq, "user");
-	plan_new(plan);
-	licence_for(rq.pid, plan);
+	cast_new(&admin, &staff, &rq, plan);
 	prio_pols_new(&admin, plan, &pp);
 	tid = ticket_new(&rq, "normal");
 
@@ -944,25 +901,19 @@ Test(sla, a_macro_setting_the_priority_re_applies_the_policy)
 	snprintf(path, sizeof(path), "/api/v1/support/macros/%ld", mid);
 	cr_expect_eq(client_status("DELETE", path, staff.auth, NULL), 204);
 	prio_pols_delete(&admin, &pp);
-	free(admin.auth);
-	free(staff.auth);
-	free(rq.auth);
+	cast_free(&admin, &staff, &rq);
 }
 
 Test(sla, a_paused_targets_remaining_time_follows_a_priority_change)
 {
-	struct person admin, staff, rq;
+	struct desk_user admin, staff, rq;
 	struct prio_pols pp;
 	struct json_object *sla, *t;
 	char plan[40];
 	long tid, fr_left, res_left;
 	time_t frd, nba, before, after, due;
 
-	person_new(&admin, "admin");
-	person_new(&staff, "support");
-	person_new(&rq, "user");
-	plan_new(plan);
-	licence_for(rq.pid, plan);
+	cast_new(&admin, &staff, &rq, plan);
 	prio_pols_new(&admin, plan, &pp);
 	tid = ticket_new(&rq, "normal");
 
@@ -1008,28 +959,22 @@ Test(sla, a_paused_targets_remaining_time_follows_a_priority_change)
 	json_object_put(sla);
 
 	prio_pols_delete(&admin, &pp);
-	free(admin.auth);
-	free(staff.auth);
-	free(rq.auth);
+	cast_free(&admin, &staff, &rq);
 }
 
 Test(sla, an_achieved_target_stays_achieved_after_a_priority_change)
 {
-	struct person admin, staff, rq;
+	struct desk_user admin, staff, rq;
 	struct prio_pols pp;
 	struct json_object *sla, *t;
 	char plan[40], achieved[40], due[40];
 	long tid;
 	time_t started;
 
-	person_new(&admin, "admin");
-	person_new(&staff, "support");
-	person_new(&rq, "user");
-	plan_new(plan);
-	licence_for(rq.pid, plan);
+	cast_new(&admin, &staff, &rq, plan);
 	prio_pols_new(&admin, plan, &pp);
 	tid = ticket_new(&rq, "normal");
-	cr_assert_eq(client_status("POST", tpath(tid, "/messages"),
+	cr_assert_eq(client_status("POST", desk_ticket_path(tid, "/messages"),
 		staff.auth, "{\"body\":\"looking\"}"), 201);
 	sla = sla_of(&staff, tid);
 	t = target(sla, "first_reply", 1);
@@ -1055,9 +1000,7 @@ Test(sla, an_achieved_target_stays_achieved_after_a_priority_change)
 	json_object_put(sla);
 
 	prio_pols_delete(&admin, &pp);
-	free(admin.auth);
-	free(staff.auth);
-	free(rq.auth);
+	cast_free(&admin, &staff, &rq);
 }
 
 /* The seeded 'High' policy matches every high ticket: while the next
@@ -1072,23 +1015,19 @@ static void seeded_high_restore(void)
 Test(sla, a_priority_no_policy_matches_stops_the_running_targets,
 	.fini = seeded_high_restore)
 {
-	struct person admin, staff, rq;
+	struct desk_user admin, staff, rq;
 	struct prio_pols pp;
 	struct json_object *sla, *t;
 	char plan[40], achieved[40];
 	long tid, tid2;
 	time_t frd, nba;
 
-	person_new(&admin, "admin");
-	person_new(&staff, "support");
-	person_new(&rq, "user");
-	plan_new(plan);
-	licence_for(rq.pid, plan);
+	cast_new(&admin, &staff, &rq, plan);
 	prio_pols_new(&admin, plan, &pp);
 	free(client_sqlf("UPDATE support_sla_policies SET match_plan ="
 		" 'sla-test-nobody' WHERE position = 200 AND match_plan IS NULL"
 		" AND match_priority = 'high'"));
-	cr_assert_eq(sql_long("SELECT COUNT(*) FROM support_sla_policies"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_sla_policies"
 		" WHERE (match_priority IS NULL OR match_priority = 'high')"
 		" AND (match_category IS NULL OR match_category = 'technical')"
 		" AND (match_plan IS NULL OR match_plan = '%s')", plan), 0,
@@ -1112,7 +1051,7 @@ Test(sla, a_priority_no_policy_matches_stops_the_running_targets,
 
 	/* An achieved target stays achieved, not stopped. */
 	tid2 = ticket_new(&rq, "normal");
-	cr_assert_eq(client_status("POST", tpath(tid2, "/messages"),
+	cr_assert_eq(client_status("POST", desk_ticket_path(tid2, "/messages"),
 		staff.auth, "{\"body\":\"hello\"}"), 201);
 	sla = sla_of(&staff, tid2);
 	snprintf(achieved, sizeof(achieved), "%s",
@@ -1141,7 +1080,5 @@ Test(sla, a_priority_no_policy_matches_stops_the_running_targets,
 	json_object_put(sla);
 
 	prio_pols_delete(&admin, &pp);
-	free(admin.auth);
-	free(staff.auth);
-	free(rq.auth);
+	cast_free(&admin, &staff, &rq);
 }

@@ -17,15 +17,6 @@
 
 static char *staff;
 
-/* The number client_sqlf answered (-1: none). */
-static long sqlf_long(char *v)
-{
-	long n = v != NULL ? atol(v) : -1;
-
-	free(v);
-	return n;
-}
-
 static void setup(void)
 {
 	staff = client_auth_header("support", NULL);
@@ -37,22 +28,6 @@ static void teardown(void)
 }
 
 TestSuite(suggestions, .init = setup, .fini = teardown);
-
-static void word(char out[24])
-{
-	static unsigned seq;
-	unsigned long v = ((unsigned long)getpid() << 20) ^
-		((unsigned long)time(NULL) << 8) ^ (seq++ * 2654435761u);
-	int i;
-
-	out[0] = 'z';
-	out[1] = 's';
-	for (i = 2; i < 16; i++) {
-		out[i] = (char)('a' + v % 26);
-		v = v / 26 + (unsigned long)i * 7919u;
-	}
-	out[16] = '\0';
-}
 
 static void article(const char *slug, const char *title, const char *body,
 	const char *status)
@@ -89,7 +64,7 @@ Test(suggestions, offers_up_to_three_published_best_first_and_solves_once)
 	struct json_object *o, *items;
 	int i;
 
-	word(w);
+	client_word(w, 's');
 	for (i = 0; i < 5; i++)
 		snprintf(s[i], sizeof(s[i]), "%s-%d", w, i);
 	snprintf(t, sizeof(t), "Fixing %s errors", w);
@@ -115,9 +90,9 @@ Test(suggestions, offers_up_to_three_published_best_first_and_solves_once)
 	id = strdup(client_json_str(o, "suggestion_id"));
 	json_object_put(o);
 	client_free(&r);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 		" support_suggestion_items i JOIN support_suggestions s"
-		" ON s.id = i.suggestion_id WHERE s.public_id = '%s'", id)), 3);
+		" ON s.id = i.suggestion_id WHERE s.public_id = '%s'", id), 3);
 
 	snprintf(path, sizeof(path), SUGG "/%s/solved", id);
 	/* Not among the offered (a draft, and an article it did not show). */
@@ -132,10 +107,10 @@ Test(suggestions, offers_up_to_three_published_best_first_and_solves_once)
 	snprintf(json, sizeof(json), "{\"slug\":\"%s\"}", s[1]);
 	cr_assert_eq(post(path, json, NULL), 204);
 	cr_assert_eq(post(path, json, NULL), 409);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 		" support_suggestions s JOIN kb_articles a"
 		" ON a.id = s.solved_article_id WHERE s.public_id = '%s'"
-		" AND a.slug = '%s' AND s.solved_at IS NOT NULL", id, s[1])), 1);
+		" AND a.slug = '%s' AND s.solved_at IS NOT NULL", id, s[1]), 1);
 	free(id);
 
 	cr_assert_eq(post(SUGG "/8d6f1f9e-1111-4c4c-9e9e-000000000000/solved",
@@ -148,7 +123,7 @@ Test(suggestions, bad_input_is_422_and_records_nothing)
 	char w[24], big[260], json[400];
 	struct client_resp r;
 
-	word(w);
+	client_word(w, 's');
 	memset(big, 's', 201);
 	big[201] = '\0';
 	snprintf(json, sizeof(json), "{\"subject\":\"%s\"}", big);
@@ -160,13 +135,13 @@ Test(suggestions, bad_input_is_422_and_records_nothing)
 	snprintf(json, sizeof(json), "{\"subject\":\"%s\",\"priority\":\"high\"}",
 		w);
 	cr_assert_eq(post(SUGG, json, NULL), 422);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
-		" support_suggestions WHERE subject = '%s'", w)), 0);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
+		" support_suggestions WHERE subject = '%s'", w), 0);
 	/* Nothing matching: an empty offer, still answered and recorded. */
 	snprintf(json, sizeof(json), "{\"subject\":\"%s\"}", w);
 	cr_assert_eq(post(SUGG, json, &r), 200);
 	cr_assert(strstr(r.body, "\"items\":[]") != NULL, "%s", r.body);
 	client_free(&r);
-	cr_assert_eq(sqlf_long(client_sqlf("SELECT COUNT(*) FROM"
-		" support_suggestions WHERE subject = '%s'", w)), 1);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
+		" support_suggestions WHERE subject = '%s'", w), 1);
 }

@@ -79,7 +79,7 @@ static long article_new(const char *slug)
 		" category, status, created_at, updated_at) VALUES ('%s',"
 		" 'Title %s', 'b', 'b', 'billing', 'published', UTC_TIMESTAMP(6),"
 		" UTC_TIMESTAMP(6))", slug, slug);
-	return desk_sql_long("SELECT id FROM kb_articles WHERE slug = '%s'",
+	return client_sql_longf("SELECT id FROM kb_articles WHERE slug = '%s'",
 		slug);
 }
 
@@ -107,44 +107,38 @@ static double dbl(struct json_object *o, const char *k)
 	return json_object_get_double(json_object_object_get(o, k));
 }
 
-/* The by_month item of month, or NULL. */
-static struct json_object *month_of(struct json_object *rep, const char *m)
+/* The item of the report's list whose string at path is value, or
+ * NULL. */
+static struct json_object *item_of(struct json_object *rep,
+	const char *list, const char *path, const char *value)
 {
-	struct json_object *a = json_object_object_get(rep, "by_month");
+	struct json_object *a = json_object_object_get(rep, list);
 
 	for (size_t i = 0; i < json_object_array_length(a); i++) {
 		struct json_object *it = json_object_array_get_idx(a, i);
 
-		if (strcmp(client_json_str(it, "month"), m) == 0)
+		if (strcmp(client_json_str(it, path), value) == 0)
 			return it;
 	}
 	return NULL;
+}
+
+/* The by_month item of month, or NULL. */
+static struct json_object *month_of(struct json_object *rep, const char *m)
+{
+	return item_of(rep, "by_month", "month", m);
 }
 
 static struct json_object *agent_of(struct json_object *rep, const char *id)
 {
-	struct json_object *a = json_object_object_get(rep, "by_agent");
-
-	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		struct json_object *it = json_object_array_get_idx(a, i);
-
-		if (strcmp(client_json_str(it, "agent.id"), id) == 0)
-			return it;
-	}
-	return NULL;
+	return item_of(rep, "by_agent", "agent.id", id);
 }
 
 static long article_count(struct json_object *rep, const char *slug)
 {
-	struct json_object *a = json_object_object_get(rep, "articles");
+	struct json_object *it = item_of(rep, "articles", "slug", slug);
 
-	for (size_t i = 0; i < json_object_array_length(a); i++) {
-		struct json_object *it = json_object_array_get_idx(a, i);
-
-		if (strcmp(client_json_str(it, "slug"), slug) == 0)
-			return num(it, "resolved_count");
-	}
-	return 0;
+	return it != NULL ? num(it, "resolved_count") : 0;
 }
 
 static int cmp_double(const void *x, const void *y)

@@ -16,72 +16,15 @@
 #include <string.h>
 #include <unistd.h>
 #include "client.h"
+#include "desk_kit.h"
 #include "mactoken.h"
 
 #define TICKETS "/api/v1/support/tickets"
 
 TestSuite(tickets);
 
-struct person {
-	char pid[37];
-	char *auth;
-	char email[160];
-};
-
-static long sql_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long sql_long(const char *fmt, ...)
-{
-	char q[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	return client_sql_long(q);
-}
-
-static char *sql_str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sql_str(const char *fmt, ...)
-{
-	char q[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(q, sizeof(q), fmt, ap);
-	va_end(ap);
-	return client_sql(q);
-}
-
-static void person_new(struct person *p, const char *role)
-{
-	char *email;
-
-	cr_assert_eq(client_user(role, p->pid), 0, "cannot create a %s", role);
-	p->auth = client_bearer(p->pid, role, 1);
-	email = sql_str("SELECT email FROM users WHERE public_id = '%s'",
-		p->pid);
-	cr_assert_not_null(email);
-	snprintf(p->email, sizeof(p->email), "%s", email);
-	free(email);
-}
-
-static void person_free(struct person *p)
-{
-	free(p->auth);
-}
-
-static const char *path_of(long id, const char *tail)
-{
-	static char buf[4][128];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), TICKETS "/%ld%s", id, tail);
-	return buf[i];
-}
-
 /* A new ticket of requester p; its id. */
-static long ticket_new(const struct person *p, const char *subject)
+static long ticket_new(const struct desk_user *p, const char *subject)
 {
 	struct client_resp r;
 	struct json_object *o, *v;
@@ -103,7 +46,7 @@ static long ticket_new(const struct person *p, const char *subject)
 static const char *status_of(long id)
 {
 	static char buf[64];
-	char *s = sql_str("SELECT status FROM support_tickets WHERE id = %ld",
+	char *s = client_sqlf("SELECT status FROM support_tickets WHERE id = %ld",
 		id);
 
 	snprintf(buf, sizeof(buf), "%s", s != NULL ? s : "(none)");
@@ -113,22 +56,22 @@ static const char *status_of(long id)
 
 static void set_status_sql(long id, const char *status)
 {
-	free(sql_str("UPDATE support_tickets SET status = '%s' WHERE id = %ld",
+	free(client_sqlf("UPDATE support_tickets SET status = '%s' WHERE id = %ld",
 		status, id));
 	cr_assert_str_eq(status_of(id), status);
 }
 
-static long patch_status(const struct person *p, long id, const char *status)
+static long patch_status(const struct desk_user *p, long id, const char *status)
 {
 	char body[128];
 
 	snprintf(body, sizeof(body), "{\"status\":\"%s\"}", status);
-	return client_status("PATCH", path_of(id, ""), p->auth, body);
+	return client_status("PATCH", desk_ticket_path(id, ""), p->auth, body);
 }
 
 static long messages_of(long id)
 {
-	return sql_long("SELECT COUNT(*) FROM support_ticket_messages"
+	return client_sql_longf("SELECT COUNT(*) FROM support_ticket_messages"
 		" WHERE ticket_id = %ld", id);
 }
 
@@ -157,11 +100,11 @@ static int staff_may(const char *from, const char *to)
 
 Test(tickets, staff_make_every_move_of_the_lifecycle)
 {
-	struct person rq, st;
+	struct desk_user rq, st;
 	int moved = 0;
 
-	person_new(&rq, "user");
-	person_new(&st, "support");
+	desk_user_new(&rq, "user", NULL);
+	desk_user_new(&st, "support", NULL);
 	for (size_t f = 0; f < 5; f++)
 		for (size_t t = 0; t < 5; t++) {
 			struct client_resp r;
@@ -176,7 +119,7 @@ Test(tickets, staff_make_every_move_of_the_lifecycle)
 				set_status_sql(id, statuses[f]);
 			snprintf(body, sizeof(body), "{\"status\":\"%s\"}",
 				statuses[t]);
-			client_call("PATCH", path_of(id, ""), st.auth, body, &r);
+			client_call("PATCH", desk_ticket_path(id, ""), st.auth, body, &r);
 			o = client_expect_json(&r, 200);
 			cr_expect_str_eq(client_json_str(o, "status"), statuses[t],
 				"%s -> %s", statuses[f], statuses[t]);
@@ -186,17 +129,17 @@ Test(tickets, staff_make_every_move_of_the_lifecycle)
 			moved++;
 		}
 	cr_expect_eq(moved, 9);
-	person_free(&rq);
-	person_free(&st);
+	desk_user_free(&rq);
+	desk_user_free(&st);
 }
 
 Test(tickets, every_move_outside_the_lifecycle_is_409_and_changes_nothing)
 {
-	struct person rq, st;
+	struct desk_user rq, st;
 	int refused = 0;
 
-	person_new(&rq, "user");
-	person_new(&st, "admin");
+	desk_user_new(&rq, "user", NULL);
+	desk_user_new(&st, "admin", NULL);
 	for (size_t f = 0; f < 5; f++) {
 		long id = ticket_new(&rq, "Refused move");
 
@@ -210,7 +153,7 @@ Test(tickets, every_move_outside_the_lifecycle_is_409_and_changes_nothing)
 				continue;
 			snprintf(body, sizeof(body), "{\"status\":\"%s\"}",
 				statuses[t]);
-			client_call("PATCH", path_of(id, ""), st.auth, body, &r);
+			client_call("PATCH", desk_ticket_path(id, ""), st.auth, body, &r);
 			client_assert_problem(&r, 409, "invalid_transition");
 			client_free(&r);
 			cr_expect_str_eq(status_of(id), statuses[f],
@@ -219,36 +162,36 @@ Test(tickets, every_move_outside_the_lifecycle_is_409_and_changes_nothing)
 		}
 	}
 	cr_expect_eq(refused, 11);
-	person_free(&rq);
-	person_free(&st);
+	desk_user_free(&rq);
+	desk_user_free(&st);
 }
 
 Test(tickets, same_status_is_200_and_no_change)
 {
-	struct person rq, st;
+	struct desk_user rq, st;
 	long id, before;
 
-	person_new(&rq, "user");
-	person_new(&st, "support");
+	desk_user_new(&rq, "user", NULL);
+	desk_user_new(&st, "support", NULL);
 	id = ticket_new(&rq, "Same status");
-	free(sql_str("UPDATE support_tickets SET updated_at = '2020-01-01'"
+	free(client_sqlf("UPDATE support_tickets SET updated_at = '2020-01-01'"
 		" WHERE id = %ld", id));
-	before = sql_long("SELECT UNIX_TIMESTAMP(updated_at) FROM"
+	before = client_sql_longf("SELECT UNIX_TIMESTAMP(updated_at) FROM"
 		" support_tickets WHERE id = %ld", id);
 	cr_expect_eq(patch_status(&st, id, "open"), 200);
-	cr_expect_eq(sql_long("SELECT UNIX_TIMESTAMP(updated_at) FROM"
+	cr_expect_eq(client_sql_longf("SELECT UNIX_TIMESTAMP(updated_at) FROM"
 		" support_tickets WHERE id = %ld", id), before);
-	person_free(&rq);
-	person_free(&st);
+	desk_user_free(&rq);
+	desk_user_free(&st);
 }
 
 Test(tickets, requester_may_only_reopen_or_close_a_resolved_ticket)
 {
-	struct person rq;
+	struct desk_user rq;
 	struct client_resp r;
 	long id;
 
-	person_new(&rq, "user");
+	desk_user_new(&rq, "user", NULL);
 	id = ticket_new(&rq, "Requester moves");
 	set_status_sql(id, "resolved");
 	cr_expect_eq(patch_status(&rq, id, "open"), 200);
@@ -262,57 +205,57 @@ Test(tickets, requester_may_only_reopen_or_close_a_resolved_ticket)
 	cr_expect_eq(patch_status(&rq, id, "open"), 409);
 
 	id = ticket_new(&rq, "Requester moves 2");
-	client_call("PATCH", path_of(id, ""), rq.auth,
+	client_call("PATCH", desk_ticket_path(id, ""), rq.auth,
 		"{\"status\":\"resolved\"}", &r);
 	client_assert_problem(&r, 403, "forbidden");
 	client_free(&r);
-	person_free(&rq);
+	desk_user_free(&rq);
 }
 
 Test(tickets, closed_ticket_is_immutable)
 {
-	struct person rq, st, ag;
+	struct desk_user rq, st, ag;
 	struct client_resp r;
 	char body[128];
 	long id;
 
-	person_new(&rq, "user");
-	person_new(&st, "support");
-	person_new(&ag, "support");
+	desk_user_new(&rq, "user", NULL);
+	desk_user_new(&st, "support", NULL);
+	desk_user_new(&ag, "support", NULL);
 	id = ticket_new(&rq, "Closed one");
 	set_status_sql(id, "closed");
 	cr_expect_eq(patch_status(&st, id, "open"), 409);
-	cr_expect_eq(client_status("PATCH", path_of(id, ""), st.auth,
+	cr_expect_eq(client_status("PATCH", desk_ticket_path(id, ""), st.auth,
 		"{\"priority\":\"urgent\"}"), 409);
-	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", ag.pid);
-	cr_expect_eq(client_status("PATCH", path_of(id, ""), st.auth, body),
+	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", ag.id);
+	cr_expect_eq(client_status("PATCH", desk_ticket_path(id, ""), st.auth, body),
 		409);
-	client_call("POST", path_of(id, "/messages"), st.auth,
+	client_call("POST", desk_ticket_path(id, "/messages"), st.auth,
 		"{\"body\":\"Anything else?\"}", &r);
 	client_assert_problem(&r, 409, "ticket_closed");
 	client_free(&r);
-	cr_expect_eq(client_status("POST", path_of(id, "/messages"), st.auth,
+	cr_expect_eq(client_status("POST", desk_ticket_path(id, "/messages"), st.auth,
 		"{\"body\":\"note\",\"internal\":true}"), 409);
 	cr_expect_eq(messages_of(id), 1);
-	cr_expect_eq(sql_long("SELECT priority = 'normal' AND assignee_id IS"
+	cr_expect_eq(client_sql_longf("SELECT priority = 'normal' AND assignee_id IS"
 		" NULL FROM support_tickets WHERE id = %ld", id), 1);
-	person_free(&rq);
-	person_free(&st);
-	person_free(&ag);
+	desk_user_free(&rq);
+	desk_user_free(&st);
+	desk_user_free(&ag);
 }
 
 Test(tickets, requester_reply_to_closed_ticket_makes_a_linked_follow_up)
 {
-	struct person rq;
+	struct desk_user rq;
 	struct client_resp r;
 	struct json_object *o, *v;
 	char *loc, want[128];
 	long id, fu;
 
-	person_new(&rq, "user");
+	desk_user_new(&rq, "user", NULL);
 	id = ticket_new(&rq, "Follow me up");
 	set_status_sql(id, "closed");
-	client_call("POST", path_of(id, "/messages"), rq.auth,
+	client_call("POST", desk_ticket_path(id, "/messages"), rq.auth,
 		"{\"body\":\"It broke again.\"}", &r);
 	o = client_expect_json(&r, 201);
 	cr_assert(json_object_object_get_ex(o, "ticket_id", &v));
@@ -328,22 +271,22 @@ Test(tickets, requester_reply_to_closed_ticket_makes_a_linked_follow_up)
 	free(loc);
 	json_object_put(o);
 	client_free(&r);
-	cr_expect_eq(sql_long("SELECT follow_up_of FROM support_tickets"
+	cr_expect_eq(client_sql_longf("SELECT follow_up_of FROM support_tickets"
 		" WHERE id = %ld", fu), id);
 	cr_expect_str_eq(status_of(id), "closed");
 	cr_expect_eq(messages_of(id), 1);
 	cr_expect_eq(messages_of(fu), 1);
-	client_call("GET", path_of(fu, ""), rq.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(fu, ""), rq.auth, NULL, &r);
 	o = client_expect_json(&r, 200);
 	cr_assert(json_object_object_get_ex(o, "follow_up_of", &v));
 	cr_expect_eq(json_object_get_int64(v), id);
 	cr_expect_str_eq(client_json_str(o, "subject"), "Follow me up");
 	json_object_put(o);
 	client_free(&r);
-	person_free(&rq);
+	desk_user_free(&rq);
 }
 
-static const char *reply_status(const struct person *p, long id,
+static const char *reply_status(const struct desk_user *p, long id,
 	const char *extra)
 {
 	static char buf[64];
@@ -352,7 +295,7 @@ static const char *reply_status(const struct person *p, long id,
 	char body[256];
 
 	snprintf(body, sizeof(body), "{\"body\":\"A reply.\"%s}", extra);
-	client_call("POST", path_of(id, "/messages"), p->auth, body, &r);
+	client_call("POST", desk_ticket_path(id, "/messages"), p->auth, body, &r);
 	o = client_expect_json(&r, 201);
 	snprintf(buf, sizeof(buf), "%s", client_json_str(o, "status"));
 	json_object_put(o);
@@ -362,10 +305,10 @@ static const char *reply_status(const struct person *p, long id,
 
 Test(tickets, requester_reply_reopens_resolved_and_ends_waiting)
 {
-	struct person rq;
+	struct desk_user rq;
 	long id;
 
-	person_new(&rq, "user");
+	desk_user_new(&rq, "user", NULL);
 	id = ticket_new(&rq, "Reopen by reply");
 	set_status_sql(id, "resolved");
 	cr_expect_str_eq(reply_status(&rq, id, ""), "open");
@@ -374,72 +317,72 @@ Test(tickets, requester_reply_reopens_resolved_and_ends_waiting)
 	cr_expect_str_eq(reply_status(&rq, id, ""), "in_progress");
 	cr_expect_str_eq(status_of(id), "in_progress");
 	cr_expect_str_eq(reply_status(&rq, id, ""), "in_progress");
-	person_free(&rq);
+	desk_user_free(&rq);
 }
 
 Test(tickets, staff_public_reply_takes_open_in_progress_and_a_note_does_not)
 {
-	struct person rq, st;
+	struct desk_user rq, st;
 	long id;
 
-	person_new(&rq, "user");
-	person_new(&st, "support");
+	desk_user_new(&rq, "user", NULL);
+	desk_user_new(&st, "support", NULL);
 	id = ticket_new(&rq, "Pick me up");
 	cr_expect_str_eq(reply_status(&st, id, ",\"internal\":true"), "open");
 	cr_expect_str_eq(status_of(id), "open");
 	cr_expect_str_eq(reply_status(&st, id, ""), "in_progress");
 	cr_expect_str_eq(status_of(id), "in_progress");
-	cr_expect_eq(sql_long("SELECT first_replied_at IS NOT NULL FROM"
+	cr_expect_eq(client_sql_longf("SELECT first_replied_at IS NOT NULL FROM"
 		" support_tickets WHERE id = %ld", id), 1);
-	person_free(&rq);
-	person_free(&st);
+	desk_user_free(&rq);
+	desk_user_free(&st);
 }
 
 /* ----------------------------------------------------------- assignment */
 
 Test(tickets, assignment_only_to_support_or_admin)
 {
-	struct person rq, st, ag, ad, plain, dev;
+	struct desk_user rq, st, ag, ad, plain, dev;
 	struct client_resp r;
 	struct json_object *o;
 	char body[128];
 	long id;
 
-	person_new(&rq, "user");
-	person_new(&st, "support");
-	person_new(&ag, "support");
-	person_new(&ad, "admin");
-	person_new(&plain, "user");
-	person_new(&dev, "developer");
+	desk_user_new(&rq, "user", NULL);
+	desk_user_new(&st, "support", NULL);
+	desk_user_new(&ag, "support", NULL);
+	desk_user_new(&ad, "admin", NULL);
+	desk_user_new(&plain, "user", NULL);
+	desk_user_new(&dev, "developer", NULL);
 	id = ticket_new(&rq, "Assign me");
-	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", ag.pid);
-	client_call("PATCH", path_of(id, ""), st.auth, body, &r);
+	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", ag.id);
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth, body, &r);
 	o = client_expect_json(&r, 200);
-	cr_expect_str_eq(client_json_str(o, "assignee.id"), ag.pid);
+	cr_expect_str_eq(client_json_str(o, "assignee.id"), ag.id);
 	json_object_put(o);
 	client_free(&r);
-	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", ad.pid);
-	cr_expect_eq(client_status("PATCH", path_of(id, ""), st.auth, body),
+	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", ad.id);
+	cr_expect_eq(client_status("PATCH", desk_ticket_path(id, ""), st.auth, body),
 		200);
-	cr_expect_eq(sql_long("SELECT COUNT(*) FROM support_tickets t JOIN"
+	cr_expect_eq(client_sql_longf("SELECT COUNT(*) FROM support_tickets t JOIN"
 		" users u ON u.id = t.assignee_id WHERE t.id = %ld AND"
-		" u.public_id = '%s'", id, ad.pid), 1);
+		" u.public_id = '%s'", id, ad.id), 1);
 	/* A plain user, a developer, nobody: 422 and the assignee stays. */
-	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", plain.pid);
-	client_call("PATCH", path_of(id, ""), st.auth, body, &r);
+	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", plain.id);
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth, body, &r);
 	client_assert_field_error(&r, "assignee", "assignee_not_staff");
 	client_free(&r);
-	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", dev.pid);
-	client_call("PATCH", path_of(id, ""), st.auth, body, &r);
+	snprintf(body, sizeof(body), "{\"assignee\":\"%s\"}", dev.id);
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth, body, &r);
 	client_assert_field_error(&r, "assignee", "assignee_not_staff");
 	client_free(&r);
-	client_call("PATCH", path_of(id, ""), st.auth, "{\"assignee\":"
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth, "{\"assignee\":"
 		"\"00000000-0000-4000-8000-000000000000\"}", &r);
 	client_assert_field_error(&r, "assignee", "assignee_not_staff");
 	client_free(&r);
-	cr_expect_eq(sql_long("SELECT COUNT(*) FROM support_tickets t JOIN"
+	cr_expect_eq(client_sql_longf("SELECT COUNT(*) FROM support_tickets t JOIN"
 		" users u ON u.id = t.assignee_id WHERE t.id = %ld AND"
-		" u.public_id = '%s'", id, ad.pid), 1);
+		" u.public_id = '%s'", id, ad.id), 1);
 	/* The queue of one agent, then unassigned. */
 	client_call("GET", TICKETS "?assignee=me&limit=100", ad.auth, NULL, &r);
 	o = client_expect_json(&r, 200);
@@ -447,27 +390,27 @@ Test(tickets, assignment_only_to_support_or_admin)
 		"items")), 1);
 	json_object_put(o);
 	client_free(&r);
-	cr_expect_eq(client_status("PATCH", path_of(id, ""), st.auth,
+	cr_expect_eq(client_status("PATCH", desk_ticket_path(id, ""), st.auth,
 		"{\"assignee\":null}"), 200);
-	cr_expect_eq(sql_long("SELECT assignee_id IS NULL FROM support_tickets"
+	cr_expect_eq(client_sql_longf("SELECT assignee_id IS NULL FROM support_tickets"
 		" WHERE id = %ld", id), 1);
-	person_free(&rq);
-	person_free(&st);
-	person_free(&ag);
-	person_free(&ad);
-	person_free(&plain);
-	person_free(&dev);
+	desk_user_free(&rq);
+	desk_user_free(&st);
+	desk_user_free(&ag);
+	desk_user_free(&ad);
+	desk_user_free(&plain);
+	desk_user_free(&dev);
 }
 
 /* ------------------------------------------------------------ bad input */
 
-static long tickets_of(const struct person *p)
+static long tickets_of(const struct desk_user *p)
 {
-	return sql_long("SELECT COUNT(*) FROM support_tickets t JOIN users u"
-		" ON u.id = t.requester_id WHERE u.public_id = '%s'", p->pid);
+	return client_sql_longf("SELECT COUNT(*) FROM support_tickets t JOIN users u"
+		" ON u.id = t.requester_id WHERE u.public_id = '%s'", p->id);
 }
 
-static void expect_create_refused(const struct person *p, const char *json,
+static void expect_create_refused(const struct desk_user *p, const char *json,
 	const char *field, const char *code)
 {
 	struct client_resp r;
@@ -480,13 +423,13 @@ static void expect_create_refused(const struct person *p, const char *json,
 
 Test(tickets, bad_input_is_422_and_stores_nothing)
 {
-	struct person rq, st;
+	struct desk_user rq, st;
 	char *big, *json;
 	struct client_resp r;
 	long id;
 
-	person_new(&rq, "user");
-	person_new(&st, "support");
+	desk_user_new(&rq, "user", NULL);
+	desk_user_new(&st, "support", NULL);
 	big = malloc(10002);
 	memset(big, 'a', 10001);
 	big[10001] = '\0';
@@ -520,69 +463,69 @@ Test(tickets, bad_input_is_422_and_stores_nothing)
 	json_object_put(client_expect_json(&r, 201));
 	client_free(&r);
 	cr_expect_eq(tickets_of(&rq), 1);
-	id = sql_long("SELECT t.id FROM support_tickets t JOIN users u ON"
-		" u.id = t.requester_id WHERE u.public_id = '%s'", rq.pid);
+	id = client_sql_longf("SELECT t.id FROM support_tickets t JOIN users u ON"
+		" u.id = t.requester_id WHERE u.public_id = '%s'", rq.id);
 
 	/* Messages and PATCH. */
 	snprintf(json, 20400, "{\"body\":\"%s\"}", big);
-	client_call("POST", path_of(id, "/messages"), rq.auth, json, &r);
+	client_call("POST", desk_ticket_path(id, "/messages"), rq.auth, json, &r);
 	client_assert_field_error(&r, "body", "too_long");
 	client_free(&r);
-	client_call("POST", path_of(id, "/messages"), rq.auth,
+	client_call("POST", desk_ticket_path(id, "/messages"), rq.auth,
 		"{\"body\":\"psst\",\"internal\":true}", &r);
 	client_assert_field_error(&r, "internal", "field_not_allowed");
 	client_free(&r);
-	client_call("POST", path_of(id, "/messages"), rq.auth,
+	client_call("POST", desk_ticket_path(id, "/messages"), rq.auth,
 		"{\"body\":\"   \"}", &r);
 	client_assert_field_error(&r, "body", "too_short");
 	client_free(&r);
 	cr_expect_eq(messages_of(id), 1);
-	client_call("PATCH", path_of(id, ""), rq.auth,
+	client_call("PATCH", desk_ticket_path(id, ""), rq.auth,
 		"{\"priority\":\"low\"}", &r);
 	client_assert_field_error(&r, "priority", "field_not_allowed");
 	client_free(&r);
-	client_call("PATCH", path_of(id, ""), rq.auth, "{\"assignee\":null}",
+	client_call("PATCH", desk_ticket_path(id, ""), rq.auth, "{\"assignee\":null}",
 		&r);
 	client_assert_field_error(&r, "assignee", "field_not_allowed");
 	client_free(&r);
-	client_call("PATCH", path_of(id, ""), st.auth,
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth,
 		"{\"status\":\"pending\"}", &r);
 	client_assert_field_error(&r, "status", "invalid_value");
 	client_free(&r);
-	client_call("PATCH", path_of(id, ""), st.auth,
+	client_call("PATCH", desk_ticket_path(id, ""), st.auth,
 		"{\"priority\":\"critical\"}", &r);
 	client_assert_field_error(&r, "priority", "invalid_value");
 	client_free(&r);
-	cr_expect_eq(sql_long("SELECT priority = 'urgent' AND status = 'open'"
+	cr_expect_eq(client_sql_longf("SELECT priority = 'urgent' AND status = 'open'"
 		" FROM support_tickets WHERE id = %ld", id), 1);
 	free(big);
 	free(json);
-	person_free(&rq);
-	person_free(&st);
+	desk_user_free(&rq);
+	desk_user_free(&st);
 }
 
 /* ------------------------------------------------------- others' tickets */
 
 Test(tickets, requester_cannot_see_or_touch_others_tickets)
 {
-	struct person rq, other;
+	struct desk_user rq, other;
 	struct client_resp r;
 	struct json_object *o, *items;
 	long id;
 
-	person_new(&rq, "user");
-	person_new(&other, "user");
+	desk_user_new(&rq, "user", NULL);
+	desk_user_new(&other, "user", NULL);
 	id = ticket_new(&rq, "Mine only");
-	client_call("GET", path_of(id, ""), other.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(id, ""), other.auth, NULL, &r);
 	client_assert_problem(&r, 404, "not_found");
 	client_free(&r);
 	/* As a ticket that does not exist. */
-	client_call("GET", path_of(id + 1000000, ""), other.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(id + 1000000, ""), other.auth, NULL, &r);
 	client_assert_problem(&r, 404, "not_found");
 	client_free(&r);
 	set_status_sql(id, "resolved");
 	cr_expect_eq(patch_status(&other, id, "closed"), 404);
-	cr_expect_eq(client_status("POST", path_of(id, "/messages"),
+	cr_expect_eq(client_status("POST", desk_ticket_path(id, "/messages"),
 		other.auth, "{\"body\":\"hi\"}"), 404);
 	cr_expect_str_eq(status_of(id), "resolved");
 	cr_expect_eq(messages_of(id), 1);
@@ -601,30 +544,30 @@ Test(tickets, requester_cannot_see_or_touch_others_tickets)
 	json_object_put(o);
 	client_free(&r);
 	cr_expect_eq(client_status("GET", TICKETS, NULL, NULL), 401);
-	person_free(&rq);
-	person_free(&other);
+	desk_user_free(&rq);
+	desk_user_free(&other);
 }
 
 /* ----------------------------------------------------------------- queue */
 
 Test(tickets, staff_queue_sorts_by_time_until_breach_nulls_last)
 {
-	struct person rq, st;
+	struct desk_user rq, st;
 	long a, b, c, pa = -1, pb = -1, pc = -1, pos = 0, last_null = 0;
 	char url[512];
 	const char *cursor = NULL;
 	char *cur = NULL;
 
-	person_new(&rq, "user");
-	person_new(&st, "support");
+	desk_user_new(&rq, "user", NULL);
+	desk_user_new(&st, "support", NULL);
 	a = ticket_new(&rq, "Breach A");
 	b = ticket_new(&rq, "Breach B");
 	c = ticket_new(&rq, "Breach C");
-	free(sql_str("UPDATE support_tickets SET next_breach_at ="
+	free(client_sqlf("UPDATE support_tickets SET next_breach_at ="
 		" '2000-01-02 00:00:00' WHERE id = %ld", a));
-	free(sql_str("UPDATE support_tickets SET next_breach_at ="
+	free(client_sqlf("UPDATE support_tickets SET next_breach_at ="
 		" '2000-01-01 00:00:00' WHERE id = %ld", b));
-	free(sql_str("UPDATE support_tickets SET next_breach_at = NULL"
+	free(client_sqlf("UPDATE support_tickets SET next_breach_at = NULL"
 		" WHERE id = %ld", c));
 	/* Pages of 2 through the whole queue: the cursor carries the order. */
 	for (int page = 0; page < 10000; page++) {
@@ -672,8 +615,8 @@ Test(tickets, staff_queue_sorts_by_time_until_breach_nulls_last)
 	cr_expect_eq(client_status("GET", TICKETS "?sort=breach", rq.auth,
 		NULL), 422);
 	free(cur);
-	person_free(&rq);
-	person_free(&st);
+	desk_user_free(&rq);
+	desk_user_free(&st);
 }
 
 /* The list's items are written as text (api/tickets.c tt_ticket, for
@@ -794,44 +737,33 @@ Test(tickets, staff_queue_reads_a_page_not_every_closed_ticket)
 
 static void mail_send(void)
 {
-	char cmd[2048], *out;
+	char *out;
 
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' mail-send --once --limit 10000",
-		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
-	client_run(cmd, &out);
+	client_ctl_run(0, &out, "mail-send --once --limit 10000");
 	free(out);
 }
 
 /* Every mail in the maildir to `to`: how many, and how many hold s. */
+struct mails_with {
+	const char *s;
+	int n;
+};
+
+static void count_with(char **text, const char *name, void *ctx)
+{
+	struct mails_with *w = ctx;
+
+	(void)name;
+	if (strstr(*text, w->s) != NULL)
+		w->n++;
+}
+
 static int mails_to(const char *to, const char *s, int *with)
 {
-	char *dir = client_config("mail_maildir", NULL), path[4096], want[300];
-	struct dirent *e;
-	DIR *d;
-	int n = 0;
+	struct mails_with w = { .s = s };
+	int n = client_maildir_each(to, count_with, &w);
 
-	cr_assert_not_null(dir);
-	snprintf(want, sizeof(want), "\nTo: %s\n", to);
-	*with = 0;
-	snprintf(path, sizeof(path), "%s/new", dir);
-	d = opendir(path);
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		char *m;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/new/%s", dir, e->d_name);
-		m = client_file(path);
-		if (m != NULL && strstr(m, want) != NULL) {
-			n++;
-			if (strstr(m, s) != NULL)
-				(*with)++;
-		}
-		free(m);
-	}
-	if (d != NULL)
-		closedir(d);
-	free(dir);
+	*with = w.n;
 	return n;
 }
 
@@ -850,39 +782,39 @@ static const char *expected_reply_to(long id)
 
 Test(tickets, internal_notes_never_reach_the_requester_by_any_route_or_mail)
 {
-	struct person rq, st;
+	struct desk_user rq, st;
 	struct client_resp r;
 	struct json_object *o;
 	char note[128], body[256], subj[128], *mail, hdr[300];
 	long id, updated;
 	int with, n;
 
-	person_new(&rq, "user");
-	person_new(&st, "support");
+	desk_user_new(&rq, "user", NULL);
+	desk_user_new(&st, "support", NULL);
 	snprintf(note, sizeof(note), "SECRET-%s", client_unique("note"));
 	id = ticket_new(&rq, "Note isolation");
-	updated = sql_long("SELECT UNIX_TIMESTAMP(updated_at) FROM"
+	updated = client_sql_longf("SELECT UNIX_TIMESTAMP(updated_at) FROM"
 		" support_tickets WHERE id = %ld", id);
 	snprintf(body, sizeof(body), "{\"body\":\"%s\",\"internal\":true}",
 		note);
-	client_call("POST", path_of(id, "/messages"), st.auth, body, &r);
+	client_call("POST", desk_ticket_path(id, "/messages"), st.auth, body, &r);
 	o = client_expect_json(&r, 201);
 	cr_expect_str_eq(client_json_str(o, "message.body"), note);
 	json_object_put(o);
 	client_free(&r);
-	cr_expect_eq(sql_long("SELECT UNIX_TIMESTAMP(updated_at) FROM"
+	cr_expect_eq(client_sql_longf("SELECT UNIX_TIMESTAMP(updated_at) FROM"
 		" support_tickets WHERE id = %ld", id), updated,
 		"a note moved updated_at");
 
 	/* Staff see it. */
-	client_call("GET", path_of(id, ""), st.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(id, ""), st.auth, NULL, &r);
 	cr_expect_eq(r.status, 200);
 	cr_expect_not_null(strstr(r.body, note));
 	client_free(&r);
 
 	/* The requester: GET one, the list, a reply's answer, a PATCH's
 	 * answer. */
-	client_call("GET", path_of(id, ""), rq.auth, NULL, &r);
+	client_call("GET", desk_ticket_path(id, ""), rq.auth, NULL, &r);
 	cr_expect_eq(r.status, 200);
 	cr_expect_null(strstr(r.body, note), "GET one: %s", r.body);
 	cr_expect_null(strstr(r.body, "\"internal\":true"), "%s", r.body);
@@ -892,13 +824,13 @@ Test(tickets, internal_notes_never_reach_the_requester_by_any_route_or_mail)
 	cr_expect_eq(r.status, 200);
 	cr_expect_null(strstr(r.body, note), "list: %s", r.body);
 	client_free(&r);
-	client_call("POST", path_of(id, "/messages"), rq.auth,
+	client_call("POST", desk_ticket_path(id, "/messages"), rq.auth,
 		"{\"body\":\"Any news?\"}", &r);
 	cr_expect_eq(r.status, 201);
 	cr_expect_null(strstr(r.body, note), "reply: %s", r.body);
 	client_free(&r);
 	set_status_sql(id, "resolved");
-	client_call("PATCH", path_of(id, ""), rq.auth, "{\"status\":\"open\"}",
+	client_call("PATCH", desk_ticket_path(id, ""), rq.auth, "{\"status\":\"open\"}",
 		&r);
 	cr_expect_eq(r.status, 200);
 	cr_expect_null(strstr(r.body, note), "PATCH: %s", r.body);
@@ -906,7 +838,7 @@ Test(tickets, internal_notes_never_reach_the_requester_by_any_route_or_mail)
 
 	/* Mail: a staff public reply and a staff status change mail the
 	 * requester, with the ticket's signed Reply-To; the note never. */
-	cr_expect_eq(client_status("POST", path_of(id, "/messages"), st.auth,
+	cr_expect_eq(client_status("POST", desk_ticket_path(id, "/messages"), st.auth,
 		"{\"body\":\"Public answer.\"}"), 201);
 	cr_expect_eq(patch_status(&st, id, "waiting_on_customer"), 200);
 	mail_send();
@@ -926,8 +858,8 @@ Test(tickets, internal_notes_never_reach_the_requester_by_any_route_or_mail)
 	free(mail);
 	/* Nothing is mailed to staff or for the note. */
 	cr_expect_eq(mails_to(st.email, note, &with), 0);
-	person_free(&rq);
-	person_free(&st);
+	desk_user_free(&rq);
+	desk_user_free(&st);
 }
 
 /* ------------------------------------------------ the staff queues' cache */
