@@ -29,7 +29,23 @@
 #define POLS "/api/v1/admin/support/sla-policies"
 #define TICKETS "/api/v1/support/tickets"
 
-TestSuite(sla);
+/* The plan a test made (plan_new): removed with its licences after the
+ * test, passed or failed, so GET /plans lists only the real plans for
+ * the programs that run later on the same stack (test_orders counts
+ * them). */
+static char test_plan[40];
+
+static void plan_drop(void)
+{
+	if (test_plan[0] == '\0')
+		return;
+	free(client_sqlf("DELETE l FROM licenses l JOIN plans p"
+		" ON p.id = l.plan_id WHERE p.code = '%s'", test_plan));
+	free(client_sqlf("DELETE FROM plans WHERE code = '%s'", test_plan));
+	test_plan[0] = '\0';
+}
+
+TestSuite(sla, .fini = plan_drop);
 
 static time_t rfc3339(const char *s)
 {
@@ -75,6 +91,7 @@ static void plan_new(char code[40])
 	free(out);
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM plans WHERE code = '%s'",
 		code), 1);
+	snprintf(test_plan, sizeof(test_plan), "%s", code);
 }
 
 static void licence_for(const char *user_pid, const char *plan)
@@ -1010,6 +1027,7 @@ static void seeded_high_restore(void)
 {
 	free(client_sqlf("UPDATE support_sla_policies SET match_plan = NULL"
 		" WHERE position = 200 AND match_plan = 'sla-test-nobody'"));
+	plan_drop();
 }
 
 Test(sla, a_priority_no_policy_matches_stops_the_running_targets,
