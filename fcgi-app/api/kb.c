@@ -240,6 +240,26 @@ static struct json_object *tags_json(struct request *req, const char *tags)
 	return arr;
 }
 
+struct json_object *api_kb_score_json(struct request *req, int64_t score)
+{
+	char text[32];
+	int64_t whole = score / STORE_KB_SCORE_SCALE;
+	int64_t frac = score % STORE_KB_SCORE_SCALE;
+	int n;
+
+	if (score < 0)
+		return NULL;
+	n = snprintf(text, sizeof(text), "%lld.%04lld", (long long)whole,
+		(long long)frac);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return NULL;
+	/* "1.5000" -> "1.5", "2.0000" -> "2.0": the shortest exact form. */
+	while (n > 0 && text[n - 1] == '0' && text[n - 2] != '.')
+		text[--n] = '\0';
+	return json_own(req, json_object_new_double_s(
+		(double)score / STORE_KB_SCORE_SCALE, text));
+}
+
 /* {slug, title, body | excerpt (+score), category, tags, status, views,
  * helpful, not_helpful, revision, created_at, updated_at, published_at} */
 static struct json_object *article_json(struct request *req,
@@ -264,9 +284,12 @@ static struct json_object *article_json(struct request *req,
 	    json_set_str(o, "updated_at", k->updated_at) ||
 	    json_set_str(o, "published_at", k->published_at))
 		return NULL;
-	if (with_score && json_set_double(o, "score",
-	    (double)k->score / STORE_KB_SCORE_SCALE))
-		return NULL;
+	if (with_score) {
+		struct json_object *score = api_kb_score_json(req, k->score);
+
+		if (score == NULL || json_set(o, "score", score))
+			return NULL;
+	}
 	return o;
 }
 

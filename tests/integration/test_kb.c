@@ -44,6 +44,35 @@ static void teardown(void)
 
 TestSuite(kb, .init = setup, .fini = teardown);
 
+/* Every "score" in a JSON text as the server printed it: a plain decimal
+ * with at most four digits after the point (not a binary double's
+ * 0.66669999999999996); *fractional counts those strictly between 0 and
+ * 1, so a caller can check it saw one that a double would have blurred. */
+static void scores_are_four_decimals(const char *body, int *n, int *fractional)
+{
+	const char *p = body;
+
+	*n = *fractional = 0;
+	while ((p = strstr(p, "\"score\":")) != NULL) {
+		const char *v = p + 8, *dot;
+		size_t digits;
+
+		while (*v == ' ')
+			v++;
+		dot = v + strspn(v, "0123456789");
+		cr_assert(dot > v, "score not a number: %.40s", p);
+		digits = *dot == '.' ? strspn(dot + 1, "0123456789") : 0;
+		cr_assert(digits <= 4, "score with %zu decimals: %.40s", digits,
+			p);
+		cr_assert(strchr(",}", dot[*dot == '.' ? digits + 1 : 0]) != NULL,
+			"score not a plain decimal: %.40s", p);
+		if (v[0] == '0' && *dot == '.' && strtod(v, NULL) > 0)
+			++*fractional;
+		++*n;
+		p = v;
+	}
+}
+
 /* A word of letters only (one FULLTEXT token, and a valid slug) that
  * no other run uses. */
 static void word(char out[24])
@@ -281,6 +310,31 @@ Test(kb, search_ranks_the_title_match_first_and_strips_markdown)
 		l);
 	cr_assert(!has_word(l, d), "a link target was indexed: %s", l);
 	free(l);
+}
+
+Test(kb, search_scores_are_printed_with_at_most_four_decimals)
+{
+	char w[24], slug[64], body[256], path[256];
+	struct client_resp r;
+	int i, n, fractional;
+
+	word(w);
+	/* One, two and three times the word: relevance 1/3 and 2/3 of the
+	 * best, which no binary double holds exactly. */
+	for (i = 1; i <= 3; i++) {
+		snprintf(slug, sizeof(slug), "%s-s%d", w, i);
+		snprintf(body, sizeof(body), "%s%s%s%s%s extra words", w,
+			i > 1 ? " " : "", i > 1 ? w : "", i > 2 ? " " : "",
+			i > 2 ? w : "");
+		must_create(slug, "Scored article", body, "published");
+	}
+	snprintf(path, sizeof(path), KB "?q=%s", w);
+	client_call("GET", path, NULL, NULL, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	scores_are_four_decimals(r.body, &n, &fractional);
+	cr_assert_eq(n, 3, "%s", r.body);
+	cr_assert(fractional >= 1, "no score below the best: %s", r.body);
+	client_free(&r);
 }
 
 Test(kb, search_pages_concatenate_to_the_full_list_under_concurrent_inserts)

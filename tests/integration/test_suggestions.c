@@ -38,6 +38,35 @@ static void teardown(void)
 
 TestSuite(suggestions, .init = setup, .fini = teardown);
 
+/* Every "score" in a JSON text as the server printed it: a plain decimal
+ * with at most four digits after the point (not a binary double's
+ * 0.66669999999999996); *fractional counts those strictly between 0 and
+ * 1, so a caller can check it saw one that a double would have blurred. */
+static void scores_are_four_decimals(const char *body, int *n, int *fractional)
+{
+	const char *p = body;
+
+	*n = *fractional = 0;
+	while ((p = strstr(p, "\"score\":")) != NULL) {
+		const char *v = p + 8, *dot;
+		size_t digits;
+
+		while (*v == ' ')
+			v++;
+		dot = v + strspn(v, "0123456789");
+		cr_assert(dot > v, "score not a number: %.40s", p);
+		digits = *dot == '.' ? strspn(dot + 1, "0123456789") : 0;
+		cr_assert(digits <= 4, "score with %zu decimals: %.40s", digits,
+			p);
+		cr_assert(strchr(",}", dot[*dot == '.' ? digits + 1 : 0]) != NULL,
+			"score not a plain decimal: %.40s", p);
+		if (v[0] == '0' && *dot == '.' && strtod(v, NULL) > 0)
+			++*fractional;
+		++*n;
+		p = v;
+	}
+}
+
 static void word(char out[24])
 {
 	static unsigned seq;
@@ -141,6 +170,30 @@ Test(suggestions, offers_up_to_three_published_best_first_and_solves_once)
 	cr_assert_eq(post(SUGG "/8d6f1f9e-1111-4c4c-9e9e-000000000000/solved",
 		json, NULL), 404);
 	cr_assert_eq(post(SUGG "/not-a-uuid/solved", json, NULL), 404);
+}
+
+Test(suggestions, scores_are_printed_with_at_most_four_decimals)
+{
+	char w[24], s[3][64], b[3][128], json[256];
+	struct client_resp r;
+	int i, n, fractional;
+
+	word(w);
+	/* One, two and three times the word: relevance 1/3 and 2/3 of the
+	 * best, which no binary double holds exactly. */
+	snprintf(b[0], sizeof(b[0]), "%s extra words", w);
+	snprintf(b[1], sizeof(b[1]), "%s %s extra words", w, w);
+	snprintf(b[2], sizeof(b[2]), "%s %s %s extra words", w, w, w);
+	for (i = 0; i < 3; i++) {
+		snprintf(s[i], sizeof(s[i]), "%s-%d", w, i);
+		article(s[i], "Scored article", b[i], "published");
+	}
+	snprintf(json, sizeof(json), "{\"subject\":\"%s\"}", w);
+	cr_assert_eq(post(SUGG, json, &r), 200, "%s", r.body);
+	scores_are_four_decimals(r.body, &n, &fractional);
+	cr_assert_eq(n, 3, "%s", r.body);
+	cr_assert(fractional >= 1, "no score below the best: %s", r.body);
+	client_free(&r);
 }
 
 Test(suggestions, bad_input_is_422_and_records_nothing)
