@@ -261,6 +261,10 @@ DF_MUST_CHECK int api_dl_tick(struct arena *a, unsigned interval_s, int *wait_ms
 DF_MUST_CHECK int api_kb_init(const struct config *cfg);
 DF_MUST_CHECK int api_kb_flush(struct arena *a, int all);
 DF_MUST_CHECK int api_kb_tick(struct arena *a, unsigned interval_s, int *wait_ms);
+/* A search score (store_kb_article.score, in 1/STORE_KB_SCORE_SCALE) as
+ * a JSON number printed exactly, 4 decimals at most ("0.1667", never
+ * 0.16669999999999999): the KB list and the ticket suggestions. */
+struct json_object *api_kb_score_json(struct request *req, int64_t score);
 /* Reads the migrations directory for the readiness check. */
 DF_MUST_CHECK int api_health_init(const struct config *cfg);
 

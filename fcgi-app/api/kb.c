@@ -224,6 +224,55 @@ static struct json_object *tags_json(struct request *req, const char *tags)
 	return arr;
 }
 
+/* k is a string literal and new to o: json-c neither copies it nor looks
+ * for an earlier entry, which it would do for each of the 15 fields of
+ * every item of a list. v consumed; NULL is a JSON null. */
+static int put(struct json_object *o, const char *k, struct json_object *v)
+{
+	if (json_object_object_add_ex(o, k, v, JSON_C_OBJECT_ADD_KEY_IS_NEW |
+	    JSON_C_OBJECT_ADD_CONSTANT_KEY) != 0) {
+		json_object_put(v);
+		return DF_ENOMEM;
+	}
+	return 0;
+}
+
+static int put_str(struct json_object *o, const char *k, const char *v)
+{
+	struct json_object *s = NULL;
+
+	if (v != NULL && (s = json_object_new_string(v)) == NULL)
+		return DF_ENOMEM;
+	return put(o, k, s);
+}
+
+static int put_int(struct json_object *o, const char *k, int64_t v)
+{
+	struct json_object *i = json_object_new_int64(v);
+
+	return i == NULL ? DF_ENOMEM : put(o, k, i);
+}
+
+struct json_object *api_kb_score_json(struct request *req, int64_t score)
+{
+	char text[32];
+	int64_t whole = score / STORE_KB_SCORE_SCALE;
+	int64_t frac = score % STORE_KB_SCORE_SCALE;
+	int n;
+
+	if (score < 0)
+		return NULL;
+	n = snprintf(text, sizeof(text), "%lld.%04lld", (long long)whole,
+		(long long)frac);
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return NULL;
+	/* "1.5000" -> "1.5", "2.0000" -> "2.0": the shortest exact form. */
+	while (n > 0 && text[n - 1] == '0' && text[n - 2] != '.')
+		text[--n] = '\0';
+	return json_own(req, json_object_new_double_s(
+		(double)score / STORE_KB_SCORE_SCALE, text));
+}
+
 /* {slug, title, body | excerpt (+score), category, tags, status, views,
  * helpful, not_helpful, revision, created_at, updated_at, published_at} */
 static struct json_object *article_json(struct request *req,
@@ -233,24 +282,27 @@ static struct json_object *article_json(struct request *req,
 	struct json_object *tags = tags_json(req, k->tags);
 
 	if (o == NULL || tags == NULL ||
-	    json_set_str(o, "slug", k->slug) ||
-	    json_set_str(o, "title", k->title) ||
-	    (k->body != NULL ? json_set_str(o, "body", k->body) :
-	     json_set_str(o, "excerpt", k->excerpt != NULL ? k->excerpt : "")) ||
-	    json_set_str(o, "category", k->category) ||
-	    json_set(o, "tags", tags) ||
-	    json_set_str(o, "status", k->status) ||
-	    json_set_int(o, "views", k->views) ||
-	    json_set_int(o, "helpful", k->helpful) ||
-	    json_set_int(o, "not_helpful", k->not_helpful) ||
-	    json_set_int(o, "revision", k->revision) ||
-	    json_set_str(o, "created_at", k->created_at) ||
-	    json_set_str(o, "updated_at", k->updated_at) ||
-	    json_set_str(o, "published_at", k->published_at))
+	    put_str(o, "slug", k->slug) ||
+	    put_str(o, "title", k->title) ||
+	    (k->body != NULL ? put_str(o, "body", k->body) :
+	     put_str(o, "excerpt", k->excerpt != NULL ? k->excerpt : "")) ||
+	    put_str(o, "category", k->category) ||
+	    put(o, "tags", json_object_get(tags)) ||
+	    put_str(o, "status", k->status) ||
+	    put_int(o, "views", k->views) ||
+	    put_int(o, "helpful", k->helpful) ||
+	    put_int(o, "not_helpful", k->not_helpful) ||
+	    put_int(o, "revision", k->revision) ||
+	    put_str(o, "created_at", k->created_at) ||
+	    put_str(o, "updated_at", k->updated_at) ||
+	    put_str(o, "published_at", k->published_at))
 		return NULL;
-	if (with_score && json_set_double(o, "score",
-	    (double)k->score / STORE_KB_SCORE_SCALE))
-		return NULL;
+	if (with_score) {
+		struct json_object *score = api_kb_score_json(req, k->score);
+
+		if (score == NULL || json_set(o, "score", score))
+			return NULL;
+	}
 	return o;
 }
 

@@ -59,12 +59,14 @@ static int suggest(struct request *req)
 	    json_set(o, "items", arr))
 		return DF_ENOMEM;
 	for (i = 0; i < n; i++) {
-		struct json_object *it = json_new_object(req);
+		struct json_object *it = json_new_object(req), *score;
 
-		if (it == NULL || json_set_str(it, "kind", "kb") ||
+		score = api_kb_score_json(req, rows[i].score);
+		if (it == NULL || score == NULL ||
+		    json_set_str(it, "kind", "kb") ||
 		    json_set_str(it, "slug", rows[i].slug) ||
 		    json_set_str(it, "title", rows[i].title) ||
-		    json_set_double(it, "score", items[i].score) ||
+		    json_set(it, "score", score) ||
 		    json_push(arr, it) != 0)
 			return DF_ENOMEM;
 	}

@@ -98,45 +98,50 @@ static int list_plain(struct arena *a, const struct store_kb_filter *f,
  * exactly what ORDER BY sorts on. InnoDB's raw relevance moves with the
  * size of the corpus (its IDF), which scales every match alike; the
  * ratio to the best does not move with it. Ids above the first page's
- * highest (upto) are left out, so articles written meanwhile cannot
- * enter or reorder a paged search. */
+ * highest match (upto) are left out, so articles written meanwhile
+ * (always higher ids) cannot enter or reorder a paged search.
+ * One statement, two FULLTEXT lookups (the text index, and the title
+ * index for th; MariaDB runs one lookup for equal MATCH expressions):
+ * the window and the sort carry the narrow rows (id, th, rel) of every match, and only the page's rows
+ * are read whole (the excerpt reads body_text, a MEDIUMTEXT off the
+ * row), not every match's. */
 static int list_search(struct arena *a, const struct store_kb_filter *f,
 	struct store_kb_article **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT r.id, r.slug, r.title, NULL, r.excerpt, r.category,"
-		" r.tags, r.status, r.revision, r.views, r.helpful,"
-		" r.not_helpful, r.c_at, r.u_at, r.p_at, r.k, r.top FROM ("
-		" SELECT w.*, w.th * 10000 + CAST(ROUND(IF(w.mx > 0,"
-		"  w.rel / w.mx, 0) * 10000) AS SIGNED) AS k FROM ("
-		"  SELECT m.*, MAX(m.rel) OVER () AS mx FROM ("
-		"   SELECT a.id, a.slug, a.title, LEFT(a.body_text, 200) AS excerpt,"
-		"    a.category, a.tags, a.status, a.revision, a.views, a.helpful,"
-		"    a.not_helpful, " TS("a.created_at") " AS c_at,"
-		"    " TS("a.updated_at") " AS u_at,"
-		"    " TS("a.published_at") " AS p_at,"
+		"SELECT a.id, a.slug, a.title, NULL, LEFT(a.body_text, 200),"
+		" a.category, a.tags, a.status, a.revision, a.views, a.helpful,"
+		" a.not_helpful, " TS("a.created_at") ", " TS("a.updated_at") ","
+		" " TS("a.published_at") ", r.k, r.top FROM ("
+		" SELECT s.id, s.k, s.top FROM ("
+		" SELECT w.id, w.th * 10000 + CAST(ROUND(IF(w.mx > 0,"
+		"  w.rel / w.mx, 0) * 10000) AS SIGNED) AS k, w.top FROM ("
+		"  SELECT m.id, m.th, m.rel, MAX(m.rel) OVER () AS mx,"
+		"   COALESCE(NULLIF(?, 0), MAX(m.id) OVER ()) AS top FROM ("
+		"   SELECT a.id,"
 		"    (MATCH (a.title) AGAINST (?" NL_MODE " > 0) AS th,"
-		"    MATCH (a.title, a.body_text) AGAINST (?" NL_MODE " AS rel,"
-		"    COALESCE(NULLIF(?, 0), (SELECT MAX(id) FROM kb_articles)) AS top"
+		"    MATCH (a.title, a.body_text) AGAINST (?" NL_MODE " AS rel"
 		"   FROM kb_articles a"
 		"   WHERE MATCH (a.title, a.body_text) AGAINST (?" NL_MODE " > 0"
 		KB_FILTERS
-		"   AND a.id <= COALESCE(NULLIF(?, 0),"
-		"    (SELECT MAX(id) FROM kb_articles))"
+		"   AND (? = 0 OR a.id <= ?)"
 		"  ) m"
 		" ) w"
-		") r WHERE (? = 0 OR r.k < ? OR (r.k = ? AND r.id < ?))"
-		" ORDER BY r.k DESC, r.id DESC LIMIT ?";
+		" ) s WHERE (? = 0 OR s.k < ? OR (s.k = ? AND s.id < ?))"
+		" ORDER BY s.k DESC, s.id DESC LIMIT ?"
+		") r JOIN kb_articles a ON a.id = r.id"
+		" ORDER BY r.k DESC, r.id DESC";
 	void *rows;
 	int rc;
 
-	rc = store_rows(a, sql, DBP(DB_STR(f->q), DB_STR(f->q),
-		DB_INT(f->upto), DB_STR(f->q), DB_INT(f->all_status),
+	rc = store_rows(a, sql, DBP(DB_INT(f->upto), DB_STR(f->q),
+		DB_STR(f->q), DB_STR(f->q), DB_INT(f->all_status),
 		DB_STR(f->status), DB_STR(f->status), DB_STR(f->category),
 		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
-		DB_INT(f->upto), DB_INT(f->after_id), DB_INT(f->after_score),
-		DB_INT(f->after_score), DB_INT(f->after_id),
-		DB_INT(f->limit + 1)), sizeof(**out), kb_from_row, &rows, n);
+		DB_INT(f->upto), DB_INT(f->upto), DB_INT(f->after_id),
+		DB_INT(f->after_score), DB_INT(f->after_score),
+		DB_INT(f->after_id), DB_INT(f->limit + 1)), sizeof(**out),
+		kb_from_row, &rows, n);
 	*out = rows;
 	return rc;
 }

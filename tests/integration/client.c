@@ -1089,3 +1089,32 @@ long client_rows_read_least(void (*run)(void *ctx, int trial), void *ctx,
 	}
 	return least;
 }
+
+/* Every "score" in a JSON text as the server printed it: a plain decimal
+ * with at most four digits after the point (not a binary double's
+ * 0.66669999999999996); *fractional counts those strictly between 0 and
+ * 1, so a caller can check it saw one that a double would have blurred. */
+void client_scores_four_decimals(const char *body, int *n, int *fractional)
+{
+	const char *p = body;
+
+	*n = *fractional = 0;
+	while ((p = strstr(p, "\"score\":")) != NULL) {
+		const char *v = p + 8, *dot;
+		size_t digits;
+
+		while (*v == ' ')
+			v++;
+		dot = v + strspn(v, "0123456789");
+		cr_assert(dot > v, "score not a number: %.40s", p);
+		digits = *dot == '.' ? strspn(dot + 1, "0123456789") : 0;
+		cr_assert(digits <= 4, "score with %zu decimals: %.40s", digits,
+			p);
+		cr_assert(strchr(",}", dot[*dot == '.' ? digits + 1 : 0]) != NULL,
+			"score not a plain decimal: %.40s", p);
+		if (v[0] == '0' && *dot == '.' && strtod(v, NULL) > 0)
+			++*fractional;
+		++*n;
+		p = v;
+	}
+}

@@ -235,4 +235,9 @@ void client_expect_field_error(const char *method, const char *path,
 	const char *access, const char *json, const char *field,
 	const char *code);
 
+/* Every "score" in a JSON text as the server printed it: a plain decimal
+ * with at most four digits after the point (asserted); *n counts them,
+ * *fractional those strictly between 0 and 1. */
+void client_scores_four_decimals(const char *body, int *n, int *fractional);
+
 #endif

@@ -244,6 +244,31 @@ Test(kb, search_ranks_the_title_match_first_and_strips_markdown)
 	free(l);
 }
 
+Test(kb, search_scores_are_printed_with_at_most_four_decimals)
+{
+	char w[24], slug[64], body[256], path[256];
+	struct client_resp r;
+	int i, n, fractional;
+
+	client_word(w, 'q');
+	/* One, two and three times the word: relevance 1/3 and 2/3 of the
+	 * best, which no binary double holds exactly. */
+	for (i = 1; i <= 3; i++) {
+		snprintf(slug, sizeof(slug), "%s-s%d", w, i);
+		snprintf(body, sizeof(body), "%s%s%s%s%s extra words", w,
+			i > 1 ? " " : "", i > 1 ? w : "", i > 2 ? " " : "",
+			i > 2 ? w : "");
+		must_create(slug, "Scored article", body, "published");
+	}
+	snprintf(path, sizeof(path), KB "?q=%s", w);
+	client_call("GET", path, NULL, NULL, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	client_scores_four_decimals(r.body, &n, &fractional);
+	cr_assert_eq(n, 3, "%s", r.body);
+	cr_assert(fractional >= 1, "no score below the best: %s", r.body);
+	client_free(&r);
+}
+
 Test(kb, search_pages_concatenate_to_the_full_list_under_concurrent_inserts)
 {
 	char w[24], slug[64], body[2048], path[512], *full, *page, *next = NULL;

@@ -118,6 +118,30 @@ Test(suggestions, offers_up_to_three_published_best_first_and_solves_once)
 	cr_assert_eq(post(SUGG "/not-a-uuid/solved", json, NULL), 404);
 }
 
+Test(suggestions, scores_are_printed_with_at_most_four_decimals)
+{
+	char w[24], s[3][64], b[3][128], json[256];
+	struct client_resp r;
+	int i, n, fractional;
+
+	client_word(w, 's');
+	/* One, two and three times the word: relevance 1/3 and 2/3 of the
+	 * best, which no binary double holds exactly. */
+	snprintf(b[0], sizeof(b[0]), "%s extra words", w);
+	snprintf(b[1], sizeof(b[1]), "%s %s extra words", w, w);
+	snprintf(b[2], sizeof(b[2]), "%s %s %s extra words", w, w, w);
+	for (i = 0; i < 3; i++) {
+		snprintf(s[i], sizeof(s[i]), "%s-%d", w, i);
+		article(s[i], "Scored article", b[i], "published");
+	}
+	snprintf(json, sizeof(json), "{\"subject\":\"%s\"}", w);
+	cr_assert_eq(post(SUGG, json, &r), 200, "%s", r.body);
+	client_scores_four_decimals(r.body, &n, &fractional);
+	cr_assert_eq(n, 3, "%s", r.body);
+	cr_assert(fractional >= 1, "no score below the best: %s", r.body);
+	client_free(&r);
+}
+
 Test(suggestions, bad_input_is_422_and_records_nothing)
 {
 	char w[24], big[260], json[400];
