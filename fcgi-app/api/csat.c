@@ -1,8 +1,9 @@
 /* Stores: csat. */
 /* POST /support/tickets/{id}/csat: the answer to a satisfaction survey,
  * from whoever holds the link the survey mail carried (no account
- * needed: the token is the credential). Single use; 410 once used or
- * past its 28 days, 404 for a token that is not this ticket's. */
+ * needed: the token is the credential). Single use; 410 csat_answered
+ * once used, 410 csat_expired past its 28 days, 404 for a token that is
+ * not this ticket's. */
 #include <string.h>
 #include <json-c/json.h>
 #include "api.h"
@@ -46,6 +47,7 @@ static int csat_check(struct request *req)
 
 static int csat_answer(struct request *req)
 {
+	enum store_csat_gone why = STORE_CSAT_ANSWERED;
 	uint64_t id = 0;
 	int rc;
 
@@ -54,10 +56,14 @@ static int csat_answer(struct request *req)
 	rc = store_csat_answer(req->arena, (int64_t)id,
 		json_get_str(req->json, "token", ""),
 		json_get_str(req->json, "rating", ""),
-		json_get_str(req->json, "reason", NULL), clock_now());
+		json_get_str(req->json, "reason", NULL), clock_now(), &why);
+	/* Both are 410; the code tells the survey page which to say. */
+	if (rc == DF_ECONFLICT && why == STORE_CSAT_EXPIRED)
+		return problem_send(req, 410, "csat_expired", "This survey "
+			"link has expired (a survey link works for 28 days).");
 	if (rc == DF_ECONFLICT)
-		return problem_send(req, 410, "gone", "This survey link was "
-			"used already or has expired.");
+		return problem_send(req, 410, "csat_answered", "This survey "
+			"was already answered; the first answer stands.");
 	if (rc != 0)
 		return rc;
 	return api_no_content(req);

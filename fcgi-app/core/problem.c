@@ -57,6 +57,12 @@ static const struct problem_kind kinds[] = {
 	  "The account is temporarily locked." },
 	{ "idempotency_key_mismatch", "Idempotency key reused",
 	  "This Idempotency-Key was used with another request body." },
+	/* 410s of POST /support/tickets/{id}/csat: the survey page says
+	 * which. */
+	{ "csat_answered", "This survey was already answered",
+	  "This survey was already answered; the first answer stands." },
+	{ "csat_expired", "This survey link has expired",
+	  "This survey link has expired." },
 	{ "service_unavailable", "Service unavailable",
 	  "The service is temporarily unavailable; retry later." },
 	/* 502: a service we depend on (the payment provider) failed; the

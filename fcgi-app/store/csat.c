@@ -137,14 +137,16 @@ int store_csat_send_batch(struct arena *a, const char *public_url,
 }
 
 int store_csat_answer(struct arena *a, int64_t ticket_id, const char *token,
-	const char *rating, const char *reason, time_t now)
+	const char *rating, const char *reason, time_t now,
+	enum store_csat_gone *why)
 {
 	static const char answer[] =
 		"UPDATE support_csat SET rating = ?, reason = ?, answered_at = ?"
 		" WHERE ticket_id = ? AND token_hash = ?"
 		" AND answered_at IS NULL AND expires_at > ?";
 	static const char exists[] =
-		"SELECT 1 FROM support_csat WHERE ticket_id = ? AND token_hash = ?";
+		"SELECT answered_at IS NOT NULL FROM support_csat"
+		" WHERE ticket_id = ? AND token_hash = ?";
 	unsigned char hash[32];
 	struct db_result res;
 	char now_sql[32];
@@ -158,10 +160,17 @@ int store_csat_answer(struct arena *a, int64_t ticket_id, const char *token,
 	if (rc != DF_ENOTFOUND)
 		return rc;
 	/* Nothing changed: a token of this ticket that was used or has
-	 * expired is gone; anything else was never a survey link. */
+	 * expired is gone; anything else was never a survey link. The
+	 * UPDATE decided; this read only says why, for the customer: an
+	 * answer is never taken back, so a row still unanswered now was
+	 * expired when the UPDATE refused it. */
 	rc = db_query(a, exists, DBP(DB_INT(ticket_id),
 		DB_BLOB(hash, sizeof(hash))), &res);
 	if (rc != 0)
 		return rc;
-	return res.nrows > 0 ? DF_ECONFLICT : DF_ENOTFOUND;
+	if (res.nrows == 0)
+		return DF_ENOTFOUND;
+	*why = db_int(&res, 0, 0, 0) != 0 ? STORE_CSAT_ANSWERED :
+		STORE_CSAT_EXPIRED;
+	return DF_ECONFLICT;
 }

@@ -27,13 +27,20 @@ struct arena;
 DF_MUST_CHECK int store_csat_send_batch(struct arena *a,
 	const char *public_url, time_t now, size_t max, size_t *n);
 
+/* Why a survey refused an answer (DF_ECONFLICT), for the customer. */
+enum store_csat_gone {
+	STORE_CSAT_ANSWERED = 1, /* answered already (expired or not) */
+	STORE_CSAT_EXPIRED       /* never answered, past expires_at */
+};
+
 /* Records the answer to ticket_id's survey for the holder of token: one
  * UPDATE that requires the token's hash, no earlier answer and
  * expires_at > now decides, so two answers at once record one.
  * rating "good" or "bad", reason may be NULL. 0; DF_ENOTFOUND (no survey
- * with that token for the ticket); DF_ECONFLICT (answered already or
- * expired: gone). */
+ * with that token for the ticket); DF_ECONFLICT (gone: *why says whether
+ * it was answered already or has expired). */
 DF_MUST_CHECK int store_csat_answer(struct arena *a, int64_t ticket_id,
-	const char *token, const char *rating, const char *reason, time_t now);
+	const char *token, const char *rating, const char *reason, time_t now,
+	enum store_csat_gone *why);
 
 #endif

@@ -5,8 +5,8 @@
  * elsewhere. The page's own script (csat.js), run in Node by
  * csat_page.js with the elements of index.html, answers real surveys
  * through the front server: the request it makes is exactly {token,
- * rating, reason?}, and it shows thanks, closed (410), not valid (404)
- * or an incomplete link. Run through lighttpd and Apache (DF_FRONT). */
+ * rating, reason?}, and it shows thanks, already answered or expired
+ * (410, by the problem's code), not valid (404) or an incomplete link. Run through lighttpd and Apache (DF_FRONT). */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -291,7 +291,10 @@ Test(csat_page, a_good_rating_is_recorded_once_and_the_page_says_thanks)
 	cr_assert_eq(the_request(o, s.ticket, s.token, "bad",
 		"Changed my mind."), 410);
 	cr_assert_str_eq(str_at(o, "state"), "gone");
-	cr_assert(strstr(str_at(o, "text"), "answered already") != NULL);
+	cr_assert(strstr(str_at(o, "text"), "already answered") != NULL,
+		"%s", str_at(o, "text"));
+	cr_assert(strstr(str_at(o, "text"), "expired") == NULL,
+		"%s", str_at(o, "text"));
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_csat WHERE"
 		" ticket_id = %ld AND rating = 'good'", s.ticket), 1);
 	json_object_put(o);
@@ -343,7 +346,10 @@ Test(csat_page, an_expired_a_wrong_or_a_cut_link_says_so)
 	o = use_page(q, "good", "");
 	cr_assert_eq(the_request(o, old.ticket, old.token, "good", NULL), 410);
 	cr_assert_str_eq(str_at(o, "state"), "gone");
-	cr_assert(strstr(str_at(o, "text"), "expired") != NULL);
+	cr_assert(strstr(str_at(o, "text"), "has expired") != NULL,
+		"%s", str_at(o, "text"));
+	cr_assert(strstr(str_at(o, "text"), "answered") == NULL,
+		"%s", str_at(o, "text"));
 	json_object_put(o);
 
 	/* Another survey's token on this ticket: 404, not valid. */

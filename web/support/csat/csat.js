@@ -49,6 +49,13 @@
 			(problem && problem.detail) || "the answer was refused";
 	}
 
+	/* The problem's code: the last part of its type URI. */
+	function problemCode(problem) {
+		var type = problem && typeof problem.type === "string" ?
+			problem.type : "";
+		return type.slice(type.lastIndexOf("/") + 1);
+	}
+
 	function done(state, text) {
 		form.hidden = true;
 		show(state, text);
@@ -109,6 +116,10 @@
 			show("error", "Your answer could not be sent (no connection?). Please try again.");
 		else if (resp.status === 204)
 			done("thanks", "Thank you! Your answer was recorded.");
+		else if (resp.status === 410 && problemCode(problem) === "csat_answered")
+			done("gone", "This survey was already answered: your first answer stands. Thank you!");
+		else if (resp.status === 410 && problemCode(problem) === "csat_expired")
+			done("gone", "This survey link has expired (a survey link works for 28 days).");
 		else if (resp.status === 410)
 			done("gone", "This survey is closed: it was answered already, or its link has expired (a survey link works once, for 28 days).");
 		else if (resp.status === 404)
