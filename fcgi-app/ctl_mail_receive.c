@@ -306,7 +306,7 @@ int ctl_mail_receive(const struct config *cfg, FILE *in)
 	/* A requester's reply mails nobody today; should the rules change,
 	 * the mail is signed like the workers'. */
 	store_tickets_mail_setup(cfg->jwt_secret, cfg->jwt_secret_len,
-		cfg->support_reply_address, cfg->public_url);
+		cfg->support_reply_address);
 	/* The workers' shared segment, when this host runs them: a placed
 	 * reply makes the cached staff queues stale at once (without it,
 	 * within cache_counts_max_age). */

@@ -75,6 +75,6 @@ int api_init(const struct config *cfg)
 	/* Ticket mail signs its Reply-To with the JWT secret (no new secret
 	 * file); cfg lives as long as the worker. */
 	store_tickets_mail_setup(cfg->jwt_secret, cfg->jwt_secret_len,
-		cfg->support_reply_address, cfg->public_url);
+		cfg->support_reply_address);
 	return api_health_init(cfg);
 }

@@ -5,7 +5,7 @@
 
 int ticket_mail_reply(struct arena *a, int64_t id, const char *subject,
 	const char *name, const char *agent, const char *text,
-	const char *url, struct ticket_mail *out)
+	struct ticket_mail *out)
 {
 	out->subject = arena_printf(a, "[Ticket #%lld] Re: %s", (long long)id,
 		subject);
@@ -16,11 +16,10 @@ int ticket_mail_reply(struct arena *a, int64_t id, const char *subject,
 		"\n"
 		"%s\n"
 		"\n"
-		"You can answer by replying to this e-mail, or on the web:\n"
-		"%s\n"
+		"You can answer by replying to this e-mail.\n"
 		"\n"
 		"-- \n"
-		"Dev Forge Support\n", name, agent, (long long)id, text, url);
+		"Dev Forge Support\n", name, agent, (long long)id, text);
 	return out->subject != NULL && out->body != NULL ? 0 : DF_ENOMEM;
 }
 
@@ -29,7 +28,8 @@ static const char *status_sentence(const char *status)
 	static const char *const map[][2] = {
 		{ "open", "has been reopened" },
 		{ "in_progress", "is being worked on" },
-		{ "waiting_on_customer", "is waiting for your reply" },
+		{ "waiting_on_customer", "is waiting for your reply: answer by"
+		  " replying to this e-mail" },
 		{ "resolved", "has been resolved. If something is still not"
 		  " right, reply to this e-mail and it opens again" },
 		{ "closed", "has been closed. A reply to this e-mail starts"
@@ -43,8 +43,7 @@ static const char *status_sentence(const char *status)
 }
 
 int ticket_mail_status(struct arena *a, int64_t id, const char *subject,
-	const char *name, const char *status, const char *url,
-	struct ticket_mail *out)
+	const char *name, const char *status, struct ticket_mail *out)
 {
 	const char *s = status != NULL ? status_sentence(status) : NULL;
 
@@ -57,9 +56,7 @@ int ticket_mail_status(struct arena *a, int64_t id, const char *subject,
 		"\n"
 		"your support request #%lld (\"%s\") %s.\n"
 		"\n"
-		"%s\n"
-		"\n"
 		"-- \n"
-		"Dev Forge Support\n", name, (long long)id, subject, s, url);
+		"Dev Forge Support\n", name, (long long)id, subject, s);
 	return out->subject != NULL && out->body != NULL ? 0 : DF_ENOMEM;
 }

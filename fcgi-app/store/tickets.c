@@ -39,16 +39,14 @@ static struct {
 	const void *key;
 	size_t keylen;
 	const char *reply_base;
-	const char *public_url;
 } mail_cfg;
 
 void store_tickets_mail_setup(const void *key, size_t keylen,
-	const char *reply_base, const char *public_url)
+	const char *reply_base)
 {
 	mail_cfg.key = key;
 	mail_cfg.keylen = keylen;
 	mail_cfg.reply_base = reply_base;
-	mail_cfg.public_url = public_url;
 }
 
 static void tk_from_row(const struct db_result *res, size_t i, void *out)
@@ -444,18 +442,6 @@ int store_tickets_user(struct arena *a, const char *public_id, int64_t *id,
 	return 0;
 }
 
-/* {public_url}/support/tickets/{id} */
-static const char *ticket_url(struct arena *a, int64_t id)
-{
-	const char *u = mail_cfg.public_url != NULL ? mail_cfg.public_url : "";
-	size_t n = strlen(u);
-
-	while (n > 0 && u[n - 1] == '/')
-		n--;
-	return arena_printf(a, "%.*s/support/tickets/%lld", (int)n, u,
-		(long long)id);
-}
-
 /* Queues m to the requester with the ticket's signed reply address, so
  * an answer by mail finds its way back (devforgectl mail-receive). */
 static int queue_mail(const struct store_ticket *t,
@@ -484,13 +470,10 @@ static int mail_status(struct arena *a, const struct store_ticket *t,
 	const char *status)
 {
 	struct ticket_mail m;
-	const char *url = ticket_url(a, t->id);
 	int rc;
 
-	if (url == NULL)
-		return DF_ENOMEM;
 	rc = ticket_mail_status(a, t->id, t->subject, t->requester_name,
-		status, url, &m);
+		status, &m);
 	return rc != 0 ? rc : queue_mail(t, &m, "ticket_status");
 }
 
@@ -501,16 +484,13 @@ static int mail_reply(struct arena *a, const struct store_ticket *t,
 		"SELECT COALESCE(display_name, username) FROM users WHERE id = ?";
 	struct db_result res;
 	struct ticket_mail m;
-	const char *url = ticket_url(a, t->id);
 	int rc;
 
-	if (url == NULL)
-		return DF_ENOMEM;
 	rc = store_one(a, sql, DBP(DB_INT(agent_id)), &res);
 	if (rc != 0)
 		return rc;
 	rc = ticket_mail_reply(a, t->id, t->subject, t->requester_name,
-		db_str(&res, 0, 0), text, url, &m);
+		db_str(&res, 0, 0), text, &m);
 	return rc != 0 ? rc : queue_mail(t, &m, "ticket_reply");
 }
 

@@ -22,12 +22,12 @@ struct arena;
 
 /* The mail settings ticket mail needs: the key of the reply tokens
  * (the config's jwt_secret), the reply base address
- * (support_reply_address) and public_url for the ticket link. Called
+ * (support_reply_address). Called
  * once per process before the first change that mails (api_init);
  * copies nothing: the strings must outlive the process's use. Without
  * it, a change that would mail fails with DF_EINTERNAL. */
 void store_tickets_mail_setup(const void *key, size_t keylen,
-	const char *reply_base, const char *public_url);
+	const char *reply_base);
 
 /* The shared cache generation of everything tickets show (the staff
  * queues' cached answers, ROUTE_STAFF_CACHE). Every committed change to

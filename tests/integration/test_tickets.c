@@ -850,11 +850,16 @@ Test(tickets, internal_notes_never_reach_the_requester_by_any_route_or_mail)
 	cr_expect_not_null(strstr(mail, "Public answer."), "%s", mail);
 	snprintf(hdr, sizeof(hdr), "\nReply-To: %s\n", expected_reply_to(id));
 	cr_expect_not_null(strstr(mail, hdr), "want %s in\n%s", hdr, mail);
+	/* The way to answer is the reply address; no web link (nothing
+	 * here serves a ticket page: that is the client's). */
+	cr_expect_not_null(strstr(mail, "replying to this e-mail"), "%s", mail);
+	cr_expect_null(strstr(mail, "/support/tickets/"), "%s", mail);
 	free(mail);
 	snprintf(subj, sizeof(subj), "[Ticket #%ld] Note isolation", id);
 	cr_assert_eq(client_maildir_find(rq.email, subj, &mail), 1);
 	cr_expect_not_null(strstr(mail, "waiting for your reply"), "%s", mail);
 	cr_expect_not_null(strstr(mail, hdr), "%s", mail);
+	cr_expect_null(strstr(mail, "/support/tickets/"), "%s", mail);
 	free(mail);
 	/* Nothing is mailed to staff or for the note. */
 	cr_expect_eq(mails_to(st.email, note, &with), 0);
