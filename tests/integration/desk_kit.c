@@ -66,6 +66,30 @@ long desk_ticket_post(const struct desk_user *p)
 	return id;
 }
 
+struct json_object *desk_ticket_json(const struct desk_user *p, long id)
+{
+	struct client_resp r;
+	struct json_object *o;
+	char path[128];
+
+	snprintf(path, sizeof(path), "/api/v1/support/tickets/%ld", id);
+	client_call("GET", path, p->auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	client_free(&r);
+	return o;
+}
+
+size_t desk_message_count(const struct desk_user *p, long id)
+{
+	struct json_object *o = desk_ticket_json(p, id), *msgs;
+	size_t n;
+
+	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
+	n = json_object_array_length(msgs);
+	json_object_put(o);
+	return n;
+}
+
 void desk_user_free(struct desk_user *u)
 {
 	free(u->auth);

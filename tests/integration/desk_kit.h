@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+struct json_object;
+
 /* The addresses the tests/mail/ fixtures are written with. */
 #define DESK_FIXTURE_REPLY "support+t0.000000000000000000000000@devforge.dev"
 #define DESK_FIXTURE_FROM "jane.doe@example.com"
@@ -34,6 +36,11 @@ long desk_ticket_new(long requester_row, long assignee_row,
 
 /* A ticket of p opened through the API (POST, web), its id. */
 long desk_ticket_post(const struct desk_user *p);
+
+/* Ticket id as p reads it (GET, 200 expected; json_object_put it). */
+struct json_object *desk_ticket_json(const struct desk_user *p, long id);
+/* How many messages p sees on ticket id. */
+size_t desk_message_count(const struct desk_user *p, long id);
 
 /* The path of ticket id under /api/v1/support/tickets, tail appended
  * ("" or "/messages"...); static storage, four calls deep. */

@@ -119,25 +119,6 @@ static int listed(const char *path, const char *auth, long id)
 	return found;
 }
 
-static struct json_object *ticket_as(const struct desk_user *p, long id)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), TICKETS "/%ld", id);
-	return get_json(path, p->auth, 200);
-}
-
-static size_t message_count(const struct desk_user *p, long id)
-{
-	struct json_object *o = ticket_as(p, id), *msgs;
-	size_t n;
-
-	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
-	n = json_object_array_length(msgs);
-	json_object_put(o);
-	return n;
-}
-
 static long attach(const struct desk_user *staff, long dl, const char *body)
 {
 	char path[128];
@@ -282,7 +263,7 @@ Test(dead_letters, only_staff_may_see_or_handle_them)
 	snprintf(path, sizeof(path), DEAD "/%ld", dl);
 	cr_assert_eq(client_status("GET", path, admin.auth, NULL), 200);
 	cr_assert_eq(open_count(dl), 1);
-	cr_assert_eq(message_count(&req, t), 1);
+	cr_assert_eq(desk_message_count(&req, t), 1);
 	free(raw);
 	free(req.auth);
 	free(user.auth);
@@ -304,7 +285,7 @@ Test(dead_letters, attach_from_the_requester_adds_their_reply_once)
 	cr_assert_eq(attach(&staff, dl, body), 200);
 
 	/* The requester's own reply, as if the mail had found its ticket. */
-	o = ticket_as(&req, t);
+	o = desk_ticket_json(&req, t);
 	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
 	cr_assert_eq(json_object_array_length(msgs), 2);
 	m = json_object_array_get_idx(msgs, 1);
@@ -329,7 +310,7 @@ Test(dead_letters, attach_from_the_requester_adds_their_reply_once)
 
 	/* Once only. */
 	cr_assert_eq(attach(&staff, dl, body), 409);
-	cr_assert_eq(message_count(&req, t), 2);
+	cr_assert_eq(desk_message_count(&req, t), 2);
 	free(raw);
 	free(req.auth);
 	free(staff.auth);
@@ -351,7 +332,7 @@ Test(dead_letters, attach_from_another_sender_is_an_internal_note)
 	cr_assert_eq(attach(&staff, dl, body), 200);
 
 	/* Staff see one internal note by the agent quoting the sender. */
-	o = ticket_as(&staff, t);
+	o = desk_ticket_json(&staff, t);
 	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
 	cr_assert_eq(json_object_array_length(msgs), 2);
 	m = json_object_array_get_idx(msgs, 1);
@@ -365,10 +346,10 @@ Test(dead_letters, attach_from_another_sender_is_an_internal_note)
 	json_object_put(o);
 
 	/* The requester sees nothing of it. */
-	cr_assert_eq(message_count(&req, t), 1);
+	cr_assert_eq(desk_message_count(&req, t), 1);
 	cr_assert_eq(open_count(dl), 0);
 	cr_assert_eq(attach(&staff, dl, body), 409);
-	cr_assert_eq(message_count(&staff, t), 2);
+	cr_assert_eq(desk_message_count(&staff, t), 2);
 	free(raw);
 	free(req.auth);
 	free(staff.auth);
@@ -410,7 +391,7 @@ Test(dead_letters, dismiss_hides_it_from_the_open_list)
 	cr_assert_eq(client_status("DELETE", path, staff.auth, NULL), 409);
 	snprintf(body, sizeof(body), "{\"ticket_id\":%ld}", t);
 	cr_assert_eq(attach(&staff, dl, body), 409);
-	cr_assert_eq(message_count(&staff, t), 1);
+	cr_assert_eq(desk_message_count(&staff, t), 1);
 	cr_assert_eq(client_audit_count("support.dead_letter_dismissed", sub), 1);
 	free(raw);
 	free(req.auth);
@@ -476,7 +457,7 @@ Test(dead_letters, bad_input_changes_nothing)
 	client_free(&r);
 
 	cr_assert_eq(open_count(dl), 1);
-	cr_assert_eq(message_count(&staff, t), 1);
+	cr_assert_eq(desk_message_count(&staff, t), 1);
 	{
 		char q[160];
 

@@ -90,36 +90,11 @@ static void deliver_saying(const char *raw, const char *what)
 	free(out);
 }
 
-/* The ticket as its requester reads it. */
-static struct json_object *ticket_get(const struct desk_user *p, long id)
-{
-	struct client_resp r;
-	struct json_object *o;
-	char path[128];
-
-	snprintf(path, sizeof(path), TICKETS "/%ld", id);
-	client_call("GET", path, p->auth, NULL, &r);
-	o = client_expect_json(&r, 200);
-	client_free(&r);
-	return o;
-}
-
-static size_t message_count(const struct desk_user *p, long id)
-{
-	struct json_object *o = ticket_get(p, id), *msgs;
-	size_t n;
-
-	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
-	n = json_object_array_length(msgs);
-	json_object_put(o);
-	return n;
-}
-
 /* The last message of the ticket: its body (malloc'd), checked to be the
  * requester's and via email. */
 static char *last_message(const struct desk_user *p, long id, size_t *n)
 {
-	struct json_object *o = ticket_get(p, id), *msgs, *m, *author, *v;
+	struct json_object *o = desk_ticket_json(p, id), *msgs, *m, *author, *v;
 	char *body;
 
 	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
@@ -212,9 +187,9 @@ Test(mail_receive, second_delivery_of_one_message_id_adds_nothing)
 
 	id = requester_reply(&p, "gmail_reply.eml", &raw, mid);
 	deliver_saying(raw, NULL);
-	cr_assert_eq(message_count(&p, id), 2);
+	cr_assert_eq(desk_message_count(&p, id), 2);
 	deliver_saying(raw, "duplicate");
-	cr_assert_eq(message_count(&p, id), 2);
+	cr_assert_eq(desk_message_count(&p, id), 2);
 	free(raw);
 	free(p.auth);
 }
@@ -232,7 +207,7 @@ Test(mail_receive, same_bytes_without_message_id_dedupe_by_hash)
 		"No Message-ID here.\n", p.email, addr, client_unique("nomid"));
 	deliver_saying(raw, "added to ticket");
 	deliver_saying(raw, "duplicate");
-	cr_assert_eq(message_count(&p, id), 2);
+	cr_assert_eq(desk_message_count(&p, id), 2);
 	free(p.auth);
 }
 
@@ -258,7 +233,7 @@ static void expect_dead(const struct desk_user *p, long id, const char *raw,
 		" support_mail_dead_letters WHERE message_id = '%s'", strlen(raw),
 		mid), 1);
 	if (id > 0)
-		cr_assert_eq(message_count(p, id), 1);
+		cr_assert_eq(desk_message_count(p, id), 1);
 }
 
 /* Fixture name made out to a new ticket of a new requester must end as
@@ -319,7 +294,7 @@ Test(mail_receive, no_token_and_unknown_ticket_are_dead_letters)
 	/* A genuine token of a ticket that does not exist. */
 	raw = fixture("iphone_reply.eml", 2000000000L, &p, mid, sizeof(mid));
 	expect_dead(&p, 0, raw, mid, "unknown_ticket");
-	cr_assert_eq(message_count(&p, id), 1);
+	cr_assert_eq(desk_message_count(&p, id), 1);
 	free(raw);
 	free(p.auth);
 }
@@ -387,7 +362,7 @@ Test(mail_receive, over_ten_mib_is_a_too_large_dead_letter)
 	cr_assert_eq(client_sql_longf("SELECT LENGTH(raw) FROM "
 		"support_mail_dead_letters WHERE message_id = '%s'", mid),
 		10L << 20);
-	cr_assert_eq(message_count(&p, id), 1);
+	cr_assert_eq(desk_message_count(&p, id), 1);
 	free(raw);
 	free(p.auth);
 }
@@ -406,7 +381,7 @@ Test(mail_receive, reply_to_a_closed_ticket_makes_a_follow_up)
 		" WHERE id = %ld", id));
 	raw = fixture("thunderbird_reply.eml", id, &p, mid, sizeof(mid));
 	deliver_saying(raw, "follow-up");
-	cr_assert_eq(message_count(&p, id), 1);
+	cr_assert_eq(desk_message_count(&p, id), 1);
 	follow = client_sql_longf("SELECT id FROM support_tickets"
 		" WHERE follow_up_of = %ld", id);
 	cr_assert(follow > id);
@@ -431,10 +406,10 @@ Test(mail_receive, database_down_asks_the_mta_to_retry)
 		client_env("DEVFORGE_TEST_STACK_DIR"));
 	cr_assert_eq(deliver_env(env, raw, strlen(raw), &out), 75, "%s", out);
 	free(out);
-	cr_assert_eq(message_count(&p, id), 1);
+	cr_assert_eq(desk_message_count(&p, id), 1);
 	/* The MTA's retry, with the database back, places it. */
 	deliver_saying(raw, "added to ticket");
-	cr_assert_eq(message_count(&p, id), 2);
+	cr_assert_eq(desk_message_count(&p, id), 2);
 	free(raw);
 	free(p.auth);
 }
