@@ -73,6 +73,17 @@ static int64_t path_id(const struct request *req)
 	return (int64_t)v;
 }
 
+/* The {id} letter with its raw bytes; DF_ENOTFOUND when {id} is not
+ * one. */
+static int dead_row(struct request *req, struct store_mail_dead_row *d)
+{
+	int64_t id = path_id(req);
+
+	if (id == 0)
+		return DF_ENOTFOUND;
+	return store_mail_dead_get(req->arena, id, 1, d);
+}
+
 static struct json_object *letter_json(struct request *req,
 	const struct store_mail_dead_row *d)
 {
@@ -170,12 +181,9 @@ static int dead_get(struct request *req)
 	struct store_mail_dead_row d;
 	struct json_object *o;
 	const char *text, *reply, *error;
-	int64_t id = path_id(req);
 	int html, rc;
 
-	if (id == 0)
-		return DF_ENOTFOUND;
-	rc = store_mail_dead_get(req->arena, id, 1, &d);
+	rc = dead_row(req, &d);
 	if (rc != 0)
 		return rc;
 	rc = letter_text(req, &d, &text, &reply, &html, &error);
@@ -195,12 +203,9 @@ static int dead_get(struct request *req)
 static int dead_raw(struct request *req)
 {
 	struct store_mail_dead_row d;
-	int64_t id = path_id(req);
 	int rc;
 
-	if (id == 0)
-		return DF_ENOTFOUND;
-	rc = store_mail_dead_get(req->arena, id, 1, &d);
+	rc = dead_row(req, &d);
 	if (rc != 0)
 		return rc;
 	/* An attachment, never shown inline: the bytes are a stranger's
@@ -208,7 +213,7 @@ static int dead_raw(struct request *req)
 	if (http_set_header(req, "Cache-Control", "no-store") != 0 ||
 	    http_set_header(req, "Content-Disposition", arena_printf(req->arena,
 		"attachment; filename=\"dead-letter-%lld.eml\"",
-		(long long)id)) != 0)
+		(long long)d.id)) != 0)
 		return DF_ENOMEM;
 	return http_set_body(req, 200, "message/rfc822", d.raw, d.raw_len);
 }
@@ -289,16 +294,15 @@ static int dead_attach(struct request *req)
 	struct store_mail_dead_row d;
 	struct json_object *o;
 	const char *text, *reply, *error;
-	int64_t id = path_id(req);
+	int64_t id;
 	size_t n;
 	char *r;
 	int html, rc;
 
-	if (id == 0)
-		return DF_ENOTFOUND;
-	rc = store_mail_dead_get(req->arena, id, 1, &d);
+	rc = dead_row(req, &d);
 	if (rc != 0)
 		return rc;
+	id = d.id;
 	rc = letter_text(req, &d, &text, &reply, &html, &error);
 	if (rc != 0)
 		return rc;

@@ -233,6 +233,12 @@ static void tt_raw(struct tk_text *b, const char *s, size_t n)
 }
 
 #define TT_LIT(b, s) tt_raw((b), (s), sizeof(s) - 1)
+/* ,"key": and the JSON string v (NULL: null), key a literal. */
+#define TT_STR_FIELD(b, key, v) \
+	do { \
+		TT_LIT((b), ",\"" key "\":"); \
+		tt_str((b), (v)); \
+	} while (0)
 
 /* A JSON string (NULL: null). Bytes >= 0x20 other than '"' and '\\'
  * pass as they are (the store's text is valid UTF-8). */
@@ -302,14 +308,10 @@ static void tt_ticket(struct tk_text *b, const struct store_ticket *t,
 {
 	TT_LIT(b, "{\"id\":");
 	tt_int(b, t->id);
-	TT_LIT(b, ",\"subject\":");
-	tt_str(b, t->subject);
-	TT_LIT(b, ",\"status\":");
-	tt_str(b, t->status);
-	TT_LIT(b, ",\"priority\":");
-	tt_str(b, t->priority);
-	TT_LIT(b, ",\"category\":");
-	tt_str(b, t->category);
+	TT_STR_FIELD(b, "subject", t->subject);
+	TT_STR_FIELD(b, "status", t->status);
+	TT_STR_FIELD(b, "priority", t->priority);
+	TT_STR_FIELD(b, "category", t->category);
 	TT_LIT(b, ",\"requester\":");
 	tt_person(b, t->requester_public_id, t->requester_username);
 	TT_LIT(b, ",\"assignee\":");
@@ -319,22 +321,14 @@ static void tt_ticket(struct tk_text *b, const struct store_ticket *t,
 		tt_int(b, t->follow_up_of);
 	else
 		TT_LIT(b, "null");
-	TT_LIT(b, ",\"via\":");
-	tt_str(b, t->via);
-	TT_LIT(b, ",\"first_response_due_at\":");
-	tt_str(b, t->first_response_due_at);
-	if (staff) {
-		TT_LIT(b, ",\"next_breach_at\":");
-		tt_str(b, t->next_breach_at);
-	}
-	TT_LIT(b, ",\"created_at\":");
-	tt_str(b, t->created_at);
-	TT_LIT(b, ",\"updated_at\":");
-	tt_str(b, t->updated_at);
-	TT_LIT(b, ",\"resolved_at\":");
-	tt_str(b, t->resolved_at);
-	TT_LIT(b, ",\"closed_at\":");
-	tt_str(b, t->closed_at);
+	TT_STR_FIELD(b, "via", t->via);
+	TT_STR_FIELD(b, "first_response_due_at", t->first_response_due_at);
+	if (staff)
+		TT_STR_FIELD(b, "next_breach_at", t->next_breach_at);
+	TT_STR_FIELD(b, "created_at", t->created_at);
+	TT_STR_FIELD(b, "updated_at", t->updated_at);
+	TT_STR_FIELD(b, "resolved_at", t->resolved_at);
+	TT_STR_FIELD(b, "closed_at", t->closed_at);
 	tt_raw(b, "}", 1);
 }
 

@@ -15,33 +15,12 @@
 #include <strings.h>
 #include <unistd.h>
 #include "client.h"
-#include "mactoken.h"
+#include "desk_kit.h"
 
 #define TICKETS "/api/v1/support/tickets"
 #define DEAD "/api/v1/admin/support/dead-letters"
-#define FIXTURE_REPLY "support+t0.000000000000000000000000@devforge.dev"
-#define FIXTURE_FROM "jane.doe@example.com"
 
 TestSuite(dead_letters);
-
-struct person {
-	char pid[37];
-	char *auth;
-	char email[160];
-};
-
-static void person_new(struct person *p, const char *role)
-{
-	char *email;
-
-	cr_assert_eq(client_user(role, p->pid), 0, "cannot create a user");
-	p->auth = client_bearer(p->pid, role, 1);
-	email = client_sqlf("SELECT email FROM users WHERE public_id = '%s'",
-		p->pid);
-	cr_assert_not_null(email);
-	snprintf(p->email, sizeof(p->email), "%s", email);
-	free(email);
-}
 
 static long json_int(struct json_object *o, const char *k)
 {
@@ -49,109 +28,6 @@ static long json_int(struct json_object *o, const char *k)
 
 	cr_assert(json_object_object_get_ex(o, k, &v), "no %s", k);
 	return (long)json_object_get_int64(v);
-}
-
-static long ticket_new(const struct person *p)
-{
-	struct client_resp r;
-	struct json_object *o;
-	long id;
-
-	client_call("POST", TICKETS, p->auth, "{\"subject\":\"Licence not "
-		"accepted on second machine\",\"body\":\"It does not work.\","
-		"\"category\":\"technical\"}", &r);
-	o = client_expect_json(&r, 201);
-	id = json_int(o, "id");
-	json_object_put(o);
-	client_free(&r);
-	return id;
-}
-
-/* s with every from replaced by to (malloc'd; s freed). */
-static char *replace(char *s, const char *from, const char *to)
-{
-	size_t fl = strlen(from), tl = strlen(to), n = 0, o = 0;
-	char *p, *out;
-
-	for (p = s; (p = strstr(p, from)) != NULL; p += fl)
-		n++;
-	out = malloc(strlen(s) + n * (tl > fl ? tl - fl : 0) + 1);
-	cr_assert_not_null(out);
-	for (p = s;;) {
-		char *q = strstr(p, from);
-
-		if (q == NULL) {
-			strcpy(out + o, p);
-			break;
-		}
-		memcpy(out + o, p, (size_t)(q - p));
-		o += (size_t)(q - p);
-		memcpy(out + o, to, tl);
-		o += tl;
-		p = q + fl;
-	}
-	free(s);
-	return out;
-}
-
-/* tests/mail/<name> sent to `to` from `from` (NULL: as written), with a
- * Message-ID of this run (mid: the bare id). */
-static char *fixture(const char *name, const char *to, const char *from,
-	char *mid, size_t midcap)
-{
-	const char *src = getenv("DEVFORGE_TEST_SRCDIR");
-	char path[1024], prefix[64], *s, *h, *lt, *gt, *out;
-	FILE *f;
-	long n;
-
-	if (src != NULL)
-		snprintf(path, sizeof(path), "%s/tests/mail/%s", src, name);
-	else {
-		snprintf(path, sizeof(path), "%s", __FILE__);
-		*strrchr(path, '/') = '\0';
-		snprintf(path + strlen(path), sizeof(path) - strlen(path),
-			"/../mail/%s", name);
-	}
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	s = malloc((size_t)n + 1);
-	cr_assert_not_null(s);
-	cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	s[n] = '\0';
-	fclose(f);
-	s = replace(s, FIXTURE_REPLY, to);
-	if (from != NULL)
-		s = replace(s, FIXTURE_FROM, from);
-	h = strncasecmp(s, "Message-ID:", 11) == 0 ? s :
-		strcasestr(s, "\nMessage-ID:");
-	cr_assert_not_null(h, "%s has no Message-ID", name);
-	lt = strchr(h, '<');
-	cr_assert_not_null(lt);
-	snprintf(prefix, sizeof(prefix), "<%s.", client_unique("dl"));
-	*lt = '\0';
-	n = (long)(strlen(s) + strlen(prefix) + strlen(lt + 1) + 1);
-	out = malloc((size_t)n);
-	cr_assert_not_null(out);
-	snprintf(out, (size_t)n, "%s%s%s", s, prefix, lt + 1);
-	free(s);
-	h = strstr(out, prefix);
-	gt = strchr(h, '>');
-	snprintf(mid, midcap, "%.*s", (int)(gt - h - 1), h + 1);
-	return out;
-}
-
-/* The ticket's signed reply address, as the ticket mail writes it. */
-static void reply_address(long id, char *out, size_t cap)
-{
-	char key[512];
-	char *base = client_config("support_reply_address", "support@devforge.dev");
-	size_t klen = client_jwt_secret(key, sizeof(key));
-
-	cr_assert_eq(mactoken_reply_address(key, klen, base, id, out, cap), 0);
-	free(base);
 }
 
 /* Pipes raw into devforgectl mail-receive and returns the id of the dead
@@ -195,18 +71,19 @@ static long from_stranger(long id, char **raw)
 {
 	char addr[256], mid[160];
 
-	reply_address(id, addr, sizeof(addr));
-	*raw = fixture("other_sender.eml", addr, NULL, mid, sizeof(mid));
+	desk_reply_address(id, addr, sizeof(addr));
+	*raw = desk_mail_fixture("other_sender.eml", addr, NULL, "dl", mid,
+		sizeof(mid));
 	return dead_letter(*raw, mid, "sender_mismatch");
 }
 
 /* p's Gmail reply sent to the bare support address: no_token. */
-static long from_requester_no_token(const struct person *p, char **raw)
+static long from_requester_no_token(const struct desk_user *p, char **raw)
 {
 	char mid[160];
 
-	*raw = fixture("gmail_reply.eml", "support@devforge.dev", p->email,
-		mid, sizeof(mid));
+	*raw = desk_mail_fixture("gmail_reply.eml", "support@devforge.dev",
+		p->email, "dl", mid, sizeof(mid));
 	return dead_letter(*raw, mid, "no_token");
 }
 
@@ -242,26 +119,7 @@ static int listed(const char *path, const char *auth, long id)
 	return found;
 }
 
-static struct json_object *ticket_as(const struct person *p, long id)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), TICKETS "/%ld", id);
-	return get_json(path, p->auth, 200);
-}
-
-static size_t message_count(const struct person *p, long id)
-{
-	struct json_object *o = ticket_as(p, id), *msgs;
-	size_t n;
-
-	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
-	n = json_object_array_length(msgs);
-	json_object_put(o);
-	return n;
-}
-
-static long attach(const struct person *staff, long dl, const char *body)
+static long attach(const struct desk_user *staff, long dl, const char *body)
 {
 	char path[128];
 
@@ -280,16 +138,16 @@ static long open_count(long dl)
 
 Test(dead_letters, staff_list_read_and_download_the_raw_message)
 {
-	struct person req, staff;
+	struct desk_user req, staff;
 	struct client_resp r;
 	struct json_object *o, *items, *it, *v;
 	char path[160], *raw, *h;
 	long t, dl, newer;
 	int seen = 0;
 
-	person_new(&req, "user");
-	person_new(&staff, "support");
-	t = ticket_new(&req);
+	desk_user_new(&req, "user", NULL);
+	desk_user_new(&staff, "support", NULL);
+	t = desk_ticket_post(&req);
 	dl = from_stranger(t, &raw);
 
 	/* Newest first, without the bytes; filtered by reason. */
@@ -371,7 +229,7 @@ Test(dead_letters, staff_list_read_and_download_the_raw_message)
 
 Test(dead_letters, only_staff_may_see_or_handle_them)
 {
-	struct person req, user, admin;
+	struct desk_user req, user, admin;
 	char path[160], *raw;
 	long t, dl;
 	const char *routes[][2] = {
@@ -379,10 +237,10 @@ Test(dead_letters, only_staff_may_see_or_handle_them)
 		{ "POST", "/attach" }, { "DELETE", "/" },
 	};
 
-	person_new(&req, "user");
-	person_new(&user, "user");
-	person_new(&admin, "admin");
-	t = ticket_new(&req);
+	desk_user_new(&req, "user", NULL);
+	desk_user_new(&user, "user", NULL);
+	desk_user_new(&admin, "admin", NULL);
+	t = desk_ticket_post(&req);
 	dl = from_stranger(t, &raw);
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		const char *body = strcmp(routes[i][0], "POST") == 0 ?
@@ -405,7 +263,7 @@ Test(dead_letters, only_staff_may_see_or_handle_them)
 	snprintf(path, sizeof(path), DEAD "/%ld", dl);
 	cr_assert_eq(client_status("GET", path, admin.auth, NULL), 200);
 	cr_assert_eq(open_count(dl), 1);
-	cr_assert_eq(message_count(&req, t), 1);
+	cr_assert_eq(desk_message_count(&req, t), 1);
 	free(raw);
 	free(req.auth);
 	free(user.auth);
@@ -414,24 +272,24 @@ Test(dead_letters, only_staff_may_see_or_handle_them)
 
 Test(dead_letters, attach_from_the_requester_adds_their_reply_once)
 {
-	struct person req, staff;
+	struct desk_user req, staff;
 	struct json_object *o, *msgs, *m, *v;
 	char body[64], path[128], sub[32], *raw;
 	long t, dl;
 
-	person_new(&req, "user");
-	person_new(&staff, "support");
-	t = ticket_new(&req);
+	desk_user_new(&req, "user", NULL);
+	desk_user_new(&staff, "support", NULL);
+	t = desk_ticket_post(&req);
 	dl = from_requester_no_token(&req, &raw);
 	snprintf(body, sizeof(body), "{\"ticket_id\":%ld}", t);
 	cr_assert_eq(attach(&staff, dl, body), 200);
 
 	/* The requester's own reply, as if the mail had found its ticket. */
-	o = ticket_as(&req, t);
+	o = desk_ticket_json(&req, t);
 	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
 	cr_assert_eq(json_object_array_length(msgs), 2);
 	m = json_object_array_get_idx(msgs, 1);
-	cr_assert_str_eq(client_json_str(m, "author.id"), req.pid);
+	cr_assert_str_eq(client_json_str(m, "author.id"), req.id);
 	cr_assert_str_eq(client_json_str(m, "via"), "email");
 	cr_assert(json_object_object_get_ex(m, "internal", &v));
 	cr_assert(!json_object_get_boolean(v));
@@ -442,7 +300,7 @@ Test(dead_letters, attach_from_the_requester_adds_their_reply_once)
 	snprintf(path, sizeof(path), DEAD "/%ld", dl);
 	o = get_json(path, staff.auth, 200);
 	cr_assert_str_eq(client_json_str(o, "resolution"), "attached");
-	cr_assert_str_eq(client_json_str(o, "resolved_by.id"), staff.pid);
+	cr_assert_str_eq(client_json_str(o, "resolved_by.id"), staff.id);
 	cr_assert_not_null(client_json_str(o, "resolved_at"));
 	cr_assert_eq(json_int(o, "attached_ticket_id"), t);
 	json_object_put(o);
@@ -452,7 +310,7 @@ Test(dead_letters, attach_from_the_requester_adds_their_reply_once)
 
 	/* Once only. */
 	cr_assert_eq(attach(&staff, dl, body), 409);
-	cr_assert_eq(message_count(&req, t), 2);
+	cr_assert_eq(desk_message_count(&req, t), 2);
 	free(raw);
 	free(req.auth);
 	free(staff.auth);
@@ -460,27 +318,27 @@ Test(dead_letters, attach_from_the_requester_adds_their_reply_once)
 
 Test(dead_letters, attach_from_another_sender_is_an_internal_note)
 {
-	struct person req, staff;
+	struct desk_user req, staff;
 	struct json_object *o, *msgs, *m, *v;
 	char body[64], *raw;
 	const char *text;
 	long t, dl;
 
-	person_new(&req, "user");
-	person_new(&staff, "support");
-	t = ticket_new(&req);
+	desk_user_new(&req, "user", NULL);
+	desk_user_new(&staff, "support", NULL);
+	t = desk_ticket_post(&req);
 	dl = from_stranger(t, &raw);
 	snprintf(body, sizeof(body), "{\"ticket_id\":%ld}", t);
 	cr_assert_eq(attach(&staff, dl, body), 200);
 
 	/* Staff see one internal note by the agent quoting the sender. */
-	o = ticket_as(&staff, t);
+	o = desk_ticket_json(&staff, t);
 	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
 	cr_assert_eq(json_object_array_length(msgs), 2);
 	m = json_object_array_get_idx(msgs, 1);
 	cr_assert(json_object_object_get_ex(m, "internal", &v));
 	cr_assert(json_object_get_boolean(v));
-	cr_assert_str_eq(client_json_str(m, "author.id"), staff.pid);
+	cr_assert_str_eq(client_json_str(m, "author.id"), staff.id);
 	text = client_json_str(m, "body");
 	cr_assert_not_null(strstr(text, "mallory@example.net"), "%s", text);
 	cr_assert_not_null(strstr(text,
@@ -488,10 +346,10 @@ Test(dead_letters, attach_from_another_sender_is_an_internal_note)
 	json_object_put(o);
 
 	/* The requester sees nothing of it. */
-	cr_assert_eq(message_count(&req, t), 1);
+	cr_assert_eq(desk_message_count(&req, t), 1);
 	cr_assert_eq(open_count(dl), 0);
 	cr_assert_eq(attach(&staff, dl, body), 409);
-	cr_assert_eq(message_count(&staff, t), 2);
+	cr_assert_eq(desk_message_count(&staff, t), 2);
 	free(raw);
 	free(req.auth);
 	free(staff.auth);
@@ -499,13 +357,13 @@ Test(dead_letters, attach_from_another_sender_is_an_internal_note)
 
 Test(dead_letters, dismiss_hides_it_from_the_open_list)
 {
-	struct person req, staff;
+	struct desk_user req, staff;
 	char path[128], body[64], sub[32], *raw;
 	long t, dl;
 
-	person_new(&req, "user");
-	person_new(&staff, "support");
-	t = ticket_new(&req);
+	desk_user_new(&req, "user", NULL);
+	desk_user_new(&staff, "support", NULL);
+	t = desk_ticket_post(&req);
 	dl = from_stranger(t, &raw);
 	cr_assert(listed(DEAD "?limit=100", staff.auth, dl));
 	cr_assert(listed(DEAD "?state=open&limit=100", staff.auth, dl));
@@ -533,7 +391,7 @@ Test(dead_letters, dismiss_hides_it_from_the_open_list)
 	cr_assert_eq(client_status("DELETE", path, staff.auth, NULL), 409);
 	snprintf(body, sizeof(body), "{\"ticket_id\":%ld}", t);
 	cr_assert_eq(attach(&staff, dl, body), 409);
-	cr_assert_eq(message_count(&staff, t), 1);
+	cr_assert_eq(desk_message_count(&staff, t), 1);
 	cr_assert_eq(client_audit_count("support.dead_letter_dismissed", sub), 1);
 	free(raw);
 	free(req.auth);
@@ -542,14 +400,14 @@ Test(dead_letters, dismiss_hides_it_from_the_open_list)
 
 Test(dead_letters, bad_input_changes_nothing)
 {
-	struct person req, staff;
+	struct desk_user req, staff;
 	struct client_resp r;
 	char path[128], body[64], *raw;
 	long t, dl;
 
-	person_new(&req, "user");
-	person_new(&staff, "support");
-	t = ticket_new(&req);
+	desk_user_new(&req, "user", NULL);
+	desk_user_new(&staff, "support", NULL);
+	t = desk_ticket_post(&req);
 	dl = from_stranger(t, &raw);
 
 	/* Unknown dead letters. */
@@ -599,7 +457,7 @@ Test(dead_letters, bad_input_changes_nothing)
 	client_free(&r);
 
 	cr_assert_eq(open_count(dl), 1);
-	cr_assert_eq(message_count(&staff, t), 1);
+	cr_assert_eq(desk_message_count(&staff, t), 1);
 	{
 		char q[160];
 

@@ -21,117 +21,23 @@
 #include <unistd.h>
 #include "client.h"
 #include "desk_kit.h"
-#include "mactoken.h"
 
 #define TICKETS "/api/v1/support/tickets"
-#define FIXTURE_REPLY "support+t0.000000000000000000000000@devforge.dev"
 #define FIXTURE_FORGED "support+tNNN.deadbeefdeadbeefdeadbeef@devforge.dev"
-#define FIXTURE_FROM "jane.doe@example.com"
 
 TestSuite(mail_receive);
-
-static long ticket_new(const struct desk_user *p)
-{
-	struct client_resp r;
-	struct json_object *o, *v;
-	long id;
-
-	client_call("POST", TICKETS, p->auth, "{\"subject\":\"Licence not "
-		"accepted on second machine\",\"body\":\"It does not work.\","
-		"\"category\":\"technical\"}", &r);
-	o = client_expect_json(&r, 201);
-	cr_assert(json_object_object_get_ex(o, "id", &v));
-	id = json_object_get_int64(v);
-	json_object_put(o);
-	client_free(&r);
-	return id;
-}
-
-/* The ticket's signed reply address, as the ticket mail writes it. */
-static void reply_address(long id, char *out, size_t cap)
-{
-	char key[512];
-	char *base = client_config("support_reply_address", "support@devforge.dev");
-	size_t klen = client_jwt_secret(key, sizeof(key));
-
-	cr_assert_eq(mactoken_reply_address(key, klen, base, id, out, cap), 0);
-	free(base);
-}
-
-/* s with every from replaced by to (malloc'd; s freed). */
-static char *replace(char *s, const char *from, const char *to)
-{
-	size_t fl = strlen(from), tl = strlen(to), n = 0, o = 0;
-	char *p, *out;
-
-	for (p = s; (p = strstr(p, from)) != NULL; p += fl)
-		n++;
-	out = malloc(strlen(s) + n * (tl > fl ? tl - fl : 0) + 1);
-	cr_assert_not_null(out);
-	for (p = s;;) {
-		char *q = strstr(p, from);
-
-		if (q == NULL) {
-			strcpy(out + o, p);
-			break;
-		}
-		memcpy(out + o, p, (size_t)(q - p));
-		o += (size_t)(q - p);
-		memcpy(out + o, to, tl);
-		o += tl;
-		p = q + fl;
-	}
-	free(s);
-	return out;
-}
 
 /* tests/mail/<name> made out to ticket id from p, its Message-ID made
  * unique (mid gets the bare id, without <>). */
 static char *fixture(const char *name, long id, const struct desk_user *p,
 	char *mid, size_t midcap)
 {
-	const char *src = getenv("DEVFORGE_TEST_SRCDIR");
-	char path[1024], addr[256], tnum[32], *s, *h, *lt, *gt;
-	char prefix[64];
+	char addr[256], tnum[32], *s;
 
-	if (src != NULL)
-		snprintf(path, sizeof(path), "%s/tests/mail/%s", src, name);
-	else {
-		/* Run by hand from the build tree: beside this source. */
-		snprintf(path, sizeof(path), "%s", __FILE__);
-		*strrchr(path, '/') = '\0';
-		snprintf(path + strlen(path), sizeof(path) - strlen(path),
-			"/../mail/%s", name);
-	}
-	s = client_file(path);
-	cr_assert_not_null(s, "cannot read %s", path);
-	reply_address(id, addr, sizeof(addr));
-	s = replace(s, FIXTURE_REPLY, addr);
+	desk_reply_address(id, addr, sizeof(addr));
+	s = desk_mail_fixture(name, addr, p->email, "mr", mid, midcap);
 	snprintf(tnum, sizeof(tnum), "+t%ld.", id);
-	s = replace(s, "+tNNN.", tnum);
-	s = replace(s, FIXTURE_FROM, p->email);
-	/* A Message-ID of this run: "<" then a unique prefix. */
-	h = strncasecmp(s, "Message-ID:", 11) == 0 ? s :
-		strcasestr(s, "\nMessage-ID:");
-	cr_assert_not_null(h, "%s has no Message-ID", name);
-	lt = strchr(h, '<');
-	cr_assert_not_null(lt);
-	snprintf(prefix, sizeof(prefix), "<%s.", client_unique("mr"));
-	*lt = '\0';
-	{
-		char *rest = lt + 1, *out;
-		size_t n = strlen(s) + strlen(prefix) + strlen(rest) + 1;
-
-		out = malloc(n);
-		cr_assert_not_null(out);
-		snprintf(out, n, "%s%s%s", s, prefix, rest);
-		free(s);
-		s = out;
-	}
-	h = strstr(s, prefix);
-	gt = strchr(h, '>');
-	snprintf(mid, midcap, "%.*s", (int)(gt - h - 1), h + 1);
-	return s;
+	return desk_replace(s, "+tNNN.", tnum);
 }
 
 /* A new requester p with a new ticket (its id), and fixture name made
@@ -142,7 +48,7 @@ static long requester_reply(struct desk_user *p, const char *name,
 	long id;
 
 	desk_user_new(p, "user", NULL);
-	id = ticket_new(p);
+	id = desk_ticket_post(p);
 	*raw = fixture(name, id, p, mid, 160);
 	return id;
 }
@@ -184,36 +90,11 @@ static void deliver_saying(const char *raw, const char *what)
 	free(out);
 }
 
-/* The ticket as its requester reads it. */
-static struct json_object *ticket_get(const struct desk_user *p, long id)
-{
-	struct client_resp r;
-	struct json_object *o;
-	char path[128];
-
-	snprintf(path, sizeof(path), TICKETS "/%ld", id);
-	client_call("GET", path, p->auth, NULL, &r);
-	o = client_expect_json(&r, 200);
-	client_free(&r);
-	return o;
-}
-
-static size_t message_count(const struct desk_user *p, long id)
-{
-	struct json_object *o = ticket_get(p, id), *msgs;
-	size_t n;
-
-	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
-	n = json_object_array_length(msgs);
-	json_object_put(o);
-	return n;
-}
-
 /* The last message of the ticket: its body (malloc'd), checked to be the
  * requester's and via email. */
 static char *last_message(const struct desk_user *p, long id, size_t *n)
 {
-	struct json_object *o = ticket_get(p, id), *msgs, *m, *author, *v;
+	struct json_object *o = desk_ticket_json(p, id), *msgs, *m, *author, *v;
 	char *body;
 
 	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
@@ -306,9 +187,9 @@ Test(mail_receive, second_delivery_of_one_message_id_adds_nothing)
 
 	id = requester_reply(&p, "gmail_reply.eml", &raw, mid);
 	deliver_saying(raw, NULL);
-	cr_assert_eq(message_count(&p, id), 2);
+	cr_assert_eq(desk_message_count(&p, id), 2);
 	deliver_saying(raw, "duplicate");
-	cr_assert_eq(message_count(&p, id), 2);
+	cr_assert_eq(desk_message_count(&p, id), 2);
 	free(raw);
 	free(p.auth);
 }
@@ -320,13 +201,13 @@ Test(mail_receive, same_bytes_without_message_id_dedupe_by_hash)
 	long id;
 
 	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
-	reply_address(id, addr, sizeof(addr));
+	id = desk_ticket_post(&p);
+	desk_reply_address(id, addr, sizeof(addr));
 	snprintf(raw, sizeof(raw), "From: <%s>\nTo: <%s>\nSubject: Re: x %s\n\n"
 		"No Message-ID here.\n", p.email, addr, client_unique("nomid"));
 	deliver_saying(raw, "added to ticket");
 	deliver_saying(raw, "duplicate");
-	cr_assert_eq(message_count(&p, id), 2);
+	cr_assert_eq(desk_message_count(&p, id), 2);
 	free(p.auth);
 }
 
@@ -352,7 +233,7 @@ static void expect_dead(const struct desk_user *p, long id, const char *raw,
 		" support_mail_dead_letters WHERE message_id = '%s'", strlen(raw),
 		mid), 1);
 	if (id > 0)
-		cr_assert_eq(message_count(p, id), 1);
+		cr_assert_eq(desk_message_count(p, id), 1);
 }
 
 /* Fixture name made out to a new ticket of a new requester must end as
@@ -406,14 +287,14 @@ Test(mail_receive, no_token_and_unknown_ticket_are_dead_letters)
 	long id;
 
 	id = requester_reply(&p, "iphone_reply.eml", &raw, mid);
-	reply_address(id, addr, sizeof(addr));
-	raw = replace(raw, addr, "support@devforge.dev");
+	desk_reply_address(id, addr, sizeof(addr));
+	raw = desk_replace(raw, addr, "support@devforge.dev");
 	expect_dead(&p, id, raw, mid, "no_token");
 	free(raw);
 	/* A genuine token of a ticket that does not exist. */
 	raw = fixture("iphone_reply.eml", 2000000000L, &p, mid, sizeof(mid));
 	expect_dead(&p, 0, raw, mid, "unknown_ticket");
-	cr_assert_eq(message_count(&p, id), 1);
+	cr_assert_eq(desk_message_count(&p, id), 1);
 	free(raw);
 	free(p.auth);
 }
@@ -430,12 +311,12 @@ static void expect_dead_written(const char *tag, const char *rest,
 	long id;
 
 	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
-	reply_address(id, addr, sizeof(addr));
+	id = desk_ticket_post(&p);
+	desk_reply_address(id, addr, sizeof(addr));
 	snprintf(mid, sizeof(mid), "%s@example.com", client_unique(tag));
 	cr_assert(asprintf(&raw, "From: <%s>\nTo: <%s>\nMessage-ID: <%s>\n%s",
 		p.email, addr, mid, rest) > 0);
-	raw = replace(raw, "{addr}", addr);
+	raw = desk_replace(raw, "{addr}", addr);
 	expect_dead(&p, id, raw, mid, reason);
 	free(raw);
 	desk_user_free(&p);
@@ -461,8 +342,8 @@ Test(mail_receive, over_ten_mib_is_a_too_large_dead_letter)
 	long id;
 
 	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
-	reply_address(id, addr, sizeof(addr));
+	id = desk_ticket_post(&p);
+	desk_reply_address(id, addr, sizeof(addr));
 	snprintf(mid, sizeof(mid), "%s@example.com", client_unique("big"));
 	hl = (size_t)snprintf(head, sizeof(head), "From: <%s>\nTo: <%s>\n"
 		"Message-ID: <%s>\nSubject: big\n\n", p.email, addr, mid);
@@ -481,7 +362,7 @@ Test(mail_receive, over_ten_mib_is_a_too_large_dead_letter)
 	cr_assert_eq(client_sql_longf("SELECT LENGTH(raw) FROM "
 		"support_mail_dead_letters WHERE message_id = '%s'", mid),
 		10L << 20);
-	cr_assert_eq(message_count(&p, id), 1);
+	cr_assert_eq(desk_message_count(&p, id), 1);
 	free(raw);
 	free(p.auth);
 }
@@ -494,13 +375,13 @@ Test(mail_receive, reply_to_a_closed_ticket_makes_a_follow_up)
 	size_t n;
 
 	desk_user_new(&p, "user", NULL);
-	id = ticket_new(&p);
+	id = desk_ticket_post(&p);
 	free(client_sqlf("UPDATE support_tickets SET status = 'closed',"
 		" resolved_at = UTC_TIMESTAMP(), closed_at = UTC_TIMESTAMP()"
 		" WHERE id = %ld", id));
 	raw = fixture("thunderbird_reply.eml", id, &p, mid, sizeof(mid));
 	deliver_saying(raw, "follow-up");
-	cr_assert_eq(message_count(&p, id), 1);
+	cr_assert_eq(desk_message_count(&p, id), 1);
 	follow = client_sql_longf("SELECT id FROM support_tickets"
 		" WHERE follow_up_of = %ld", id);
 	cr_assert(follow > id);
@@ -525,10 +406,10 @@ Test(mail_receive, database_down_asks_the_mta_to_retry)
 		client_env("DEVFORGE_TEST_STACK_DIR"));
 	cr_assert_eq(deliver_env(env, raw, strlen(raw), &out), 75, "%s", out);
 	free(out);
-	cr_assert_eq(message_count(&p, id), 1);
+	cr_assert_eq(desk_message_count(&p, id), 1);
 	/* The MTA's retry, with the database back, places it. */
 	deliver_saying(raw, "added to ticket");
-	cr_assert_eq(message_count(&p, id), 2);
+	cr_assert_eq(desk_message_count(&p, id), 2);
 	free(raw);
 	free(p.auth);
 }
