@@ -171,6 +171,11 @@ DF_MUST_CHECK int api_account_send_password_changed(struct request *req,
 #define API_DISPLAY_NAME_MAX 100
 int api_v_display_name(struct json_object *v, const char **code,
 	const char **msg);
+/* The path parameter name ("id") as a row id: decimal digits without a
+ * sign or a leading zero, 1..INT64_MAX. 0 when it is not one, which the
+ * caller answers as 404 (no such row). */
+int64_t api_path_id(const struct request *req, const char *name);
+
 /* json_field validators for free text: api_v_text refuses control
  * characters but tab and line breaks; api_v_notes also text that is
  * only white space; api_v_line also tabs and line breaks. */

@@ -48,12 +48,12 @@ static int csat_check(struct request *req)
 static int csat_answer(struct request *req)
 {
 	enum store_csat_gone why = STORE_CSAT_ANSWERED;
-	uint64_t id = 0;
+	int64_t id = api_path_id(req, "id");
 	int rc;
 
-	if (!validate_uint(router_param(req, "id"), INT64_MAX, &id) || id == 0)
+	if (id == 0)
 		return DF_ENOTFOUND;
-	rc = store_csat_answer(req->arena, (int64_t)id,
+	rc = store_csat_answer(req->arena, id,
 		json_get_str(req->json, "token", ""),
 		json_get_str(req->json, "rating", ""),
 		json_get_str(req->json, "reason", NULL), clock_now(), &why);

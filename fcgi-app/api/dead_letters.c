@@ -63,21 +63,11 @@ static const struct json_field attach_fields[] = {
 	  .max = INT64_MAX },
 };
 
-/* The {id} path parameter; 0 when it is not a row id (404). */
-static int64_t path_id(const struct request *req)
-{
-	uint64_t v = 0;
-
-	if (!validate_uint(router_param(req, "id"), INT64_MAX, &v))
-		return 0;
-	return (int64_t)v;
-}
-
 /* The {id} letter with its raw bytes; DF_ENOTFOUND when {id} is not
  * one. */
 static int dead_row(struct request *req, struct store_mail_dead_row *d)
 {
-	int64_t id = path_id(req);
+	int64_t id = api_path_id(req, "id");
 
 	if (id == 0)
 		return DF_ENOTFOUND;
@@ -375,7 +365,7 @@ static int dead_attach(struct request *req)
 static int dead_dismiss(struct request *req)
 {
 	enum store_mail_dead_outcome oc = STORE_MAIL_DEAD_DONE;
-	int64_t id = path_id(req);
+	int64_t id = api_path_id(req, "id");
 	int rc;
 
 	if (id == 0)

@@ -79,16 +79,6 @@ static struct json_object *macro_item(struct request *req, const void *row)
 	return macro_json(req, row);
 }
 
-/* The {name} path parameter as a row id; 0 when it is not one (404). */
-static int64_t path_id(const struct request *req, const char *name)
-{
-	uint64_t v = 0;
-
-	if (!validate_uint(router_param(req, name), INT64_MAX, &v))
-		return 0;
-	return (int64_t)v;
-}
-
 static int send_macro(struct request *req, int status,
 	const struct store_macro *m)
 {
@@ -168,7 +158,7 @@ static int macro_create(struct request *req)
 static int macro_get(struct request *req)
 {
 	struct store_macro m;
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	int rc;
 
 	if (id == 0)
@@ -183,7 +173,7 @@ static int macro_patch(struct request *req)
 {
 	struct store_macro_in in;
 	struct store_macro m;
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	int rc;
 
 	if (id == 0)
@@ -199,7 +189,7 @@ static int macro_patch(struct request *req)
 
 static int macro_delete(struct request *req)
 {
-	int64_t id = path_id(req, "id");
+	int64_t id = api_path_id(req, "id");
 	int rc;
 
 	if (id == 0)
@@ -215,8 +205,8 @@ static int macro_delete(struct request *req)
 static int macro_apply(struct request *req)
 {
 	const struct store_user *me = req->auth.user;
-	int64_t ticket_id = path_id(req, "id");
-	int64_t macro_id = path_id(req, "macro_id");
+	int64_t ticket_id = api_path_id(req, "id");
+	int64_t macro_id = api_path_id(req, "macro_id");
 	struct store_ticket t;
 	struct json_object *o;
 	const char *agent;

@@ -16,7 +16,6 @@
 #include "json.h"
 #include "problem.h"
 #include "tz.h"
-#include "validate.h"
 #include "store/sla.h"
 #include "store/tx.h"
 
@@ -34,17 +33,6 @@ static int in_list(const char *s, const char *const *list)
 		if (strcmp(s, list[i]) == 0)
 			return 1;
 	return 0;
-}
-
-/* The numeric id of the path, or 0 (not found). */
-static int64_t path_id(struct request *req)
-{
-	const char *s = router_param(req, "id");
-	int64_t id;
-
-	if (s == NULL || !validate_int(s, 1, INT64_MAX, &id))
-		return 0;
-	return id;
 }
 
 static int send_no_store(struct request *req, int status,
@@ -289,7 +277,7 @@ static int send_rows(struct request *req, const void *rows, size_t n,
 static int delete_row(struct request *req, int (*del)(int64_t id),
 	const char *event, const char *in_use)
 {
-	int64_t id = path_id(req);
+	int64_t id = api_path_id(req, "id");
 	int rc;
 
 	if (id == 0)
@@ -321,7 +309,7 @@ static int calendars_get(struct request *req)
 
 static int calendar_get(struct request *req)
 {
-	int64_t id = path_id(req);
+	int64_t id = api_path_id(req, "id");
 
 	if (id == 0)
 		return DF_ENOTFOUND;
@@ -370,7 +358,7 @@ static int calendar_post(struct request *req)
 
 static int calendar_put(struct request *req)
 {
-	int64_t id = path_id(req);
+	int64_t id = api_path_id(req, "id");
 
 	if (id == 0)
 		return DF_ENOTFOUND;
@@ -629,7 +617,7 @@ static int policy_post(struct request *req)
 static int policy_patch(struct request *req)
 {
 	struct store_sla_policy p;
-	int64_t id = path_id(req);
+	int64_t id = api_path_id(req, "id");
 	int rc;
 
 	if (id == 0)
@@ -660,7 +648,7 @@ static int ticket_sla_get(struct request *req)
 	struct store_sla_target *t;
 	struct json_object *o, *arr, *pol = NULL;
 	const char *pname;
-	int64_t id = path_id(req), pid;
+	int64_t id = api_path_id(req, "id"), pid;
 	size_t n;
 	int rc;
 

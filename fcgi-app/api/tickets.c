@@ -335,17 +335,8 @@ static void tt_ticket(struct tk_text *b, const struct store_ticket *t,
 /* {id} as a ticket id: a positive decimal, else no such ticket. */
 static int path_id(struct request *req, int64_t *id)
 {
-	const char *s = router_param(req, "id");
-	char *end;
-	long long v;
-
-	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 18)
-		return DF_ENOTFOUND;
-	v = strtoll(s, &end, 10);
-	if (*end != '\0' || v <= 0)
-		return DF_ENOTFOUND;
-	*id = v;
-	return 0;
+	*id = api_path_id(req, "id");
+	return *id != 0 ? 0 : DF_ENOTFOUND;
 }
 
 /* The ticket as its caller may see it: someone else's is not found. */

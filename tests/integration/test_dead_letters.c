@@ -416,6 +416,15 @@ Test(dead_letters, bad_input_changes_nothing)
 	cr_assert_eq(client_status("GET", DEAD "/999999999999/raw", staff.auth,
 		NULL), 404);
 	cr_assert_eq(client_status("GET", DEAD "/abc", staff.auth, NULL), 404);
+	{
+		/* One spelling per row id: a leading zero names no row. */
+		char zero[64];
+
+		snprintf(zero, sizeof(zero), DEAD "/0%ld", dl);
+		cr_assert_eq(client_status("GET", zero, staff.auth, NULL), 404);
+		snprintf(zero, sizeof(zero), DEAD "/%ld", dl);
+		cr_assert_eq(client_status("GET", zero, staff.auth, NULL), 200);
+	}
 	cr_assert_eq(client_status("DELETE", DEAD "/999999999999", staff.auth,
 		NULL), 404);
 	snprintf(body, sizeof(body), "{\"ticket_id\":%ld}", t);

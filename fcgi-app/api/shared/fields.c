@@ -71,3 +71,16 @@ int api_v_url(struct json_object *v, const char **code, const char **msg)
 		validate_http_url(json_object_get_string(v), 2048),
 		"must be an http or https URL");
 }
+
+int64_t api_path_id(const struct request *req, const char *name)
+{
+	const char *s = router_param(req, name);
+	uint64_t v = 0;
+
+	/* One spelling per row: "07" is not 7, so caches keyed by the
+	 * path never hold one row twice. */
+	if (s == NULL || *s < '1' || *s > '9' ||
+	    !validate_uint(s, INT64_MAX, &v))
+		return 0;
+	return (int64_t)v;
+}
