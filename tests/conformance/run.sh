@@ -200,6 +200,14 @@ prism_programs=(
 	"test_orders:*"
 	"test_payouts:*"
 	"test_devhooks:*"
+	"test_tickets:*"
+	"test_sla:*"
+	"test_macros:*"
+	"test_csat:*"
+	"test_support_reports:*"
+	"test_dead_letters:*"
+	"test_kb:*"
+	"test_suggestions:*"
 )
 for entry in "${prism_programs[@]}"; do
 	prog=${entry%%:*}
