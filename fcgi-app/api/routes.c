@@ -26,7 +26,7 @@ const struct route_table *const api_tables[] = {
 	&api_downloads_table,
 	&api_earnings_table,
 	&api_payouts_table,
-	&api_devhooks_table, \
+	&api_devhooks_table,
 	&api_payments_table,
 	&api_orders_table,
 	&api_licenses_table,

@@ -156,6 +156,9 @@ static const struct key keys[] = {
 	RATE("ratelimit.auth", RL_AUTH, "10/min"),
 	RATE("ratelimit.license", RL_LICENSE, "60/min"),
 	RATE("ratelimit.analytics", RL_ANALYTICS, "60/min"),
+	/* Each assistant answer is a search (and, with a model, a call
+	 * that may take seconds): a tighter limit than the default. */
+	RATE("ratelimit.assistant", RL_ASSISTANT, "20/min"),
 	/* A client with an IPv6 network has every address in it: its
 	 * buckets are per network, not per address. */
 	UINT("ratelimit.ipv6_prefix", ratelimit_ipv6_prefix, 32, 128, "64"),
@@ -234,6 +237,27 @@ static const struct key keys[] = {
 	STR("support_reply_address", support_reply_address,
 		"support@devforge.dev", check_reply_address),
 	UINT("support_autoclose_days", support_autoclose_days, 1, 28, "4"),
+
+	/* The support assistant: a reply whose confidence (percent) is
+	 * under assistant_min_confidence says it does not know; one under
+	 * assistant_escalate_below also offers a ticket. Conversations idle
+	 * for assistant_abandon_minutes count as abandoned. */
+	UINT("assistant_min_confidence", assistant_min_confidence, 0, 100, "30"),
+	UINT("assistant_escalate_below", assistant_escalate_below, 0, 100, "60"),
+	UINT("assistant_max_sources", assistant_max_sources, 1, 10, "3"),
+	UINT("assistant_abandon_minutes", assistant_abandon_minutes, 1, 10080,
+		"30"),
+	/* A language model behind an OpenAI-compatible chat endpoint
+	 * (llama.cpp's server, Ollama, a hosted service): unset, the
+	 * assistant answers by retrieval alone; any failure of the model
+	 * falls back to that answer. */
+	STR("assistant_llm_url", assistant_llm_url, NULL, check_url),
+	STR("assistant_llm_model", assistant_llm_model, "default", NULL),
+	PATH("assistant_llm_key_file", assistant_llm_key_file, NULL),
+	UINT("assistant_llm_timeout_ms", assistant_llm_timeout_ms, 100, 120000,
+		"8000"),
+	UINT("assistant_llm_max_tokens", assistant_llm_max_tokens, 16, 8192,
+		"400"),
 
 	STR("shm_name", shm_name, "/devforge", check_shm_name),
 	PATH("log_file", log_file, NULL),
@@ -948,9 +972,9 @@ static int copy_secret(const char *v, char **out, size_t *outlen)
 	return 0;
 }
 
-/* One Stripe secret file (when its key is set), like the JWT secret:
+/* One secret file (when its key is set), like the JWT secret:
  * read once at start, the value never printed. */
-static int load_stripe_secret(struct load *ld, const char *key,
+static int load_secret_file(struct load *ld, const char *key,
 	const char *path, char **out)
 {
 	size_t len = 0;
@@ -968,20 +992,23 @@ static int load_stripe_secret(struct load *ld, const char *key,
 	return 0;
 }
 
-static int load_stripe_secrets(struct load *ld)
+static int load_secret_files(struct load *ld)
 {
 	struct config *cfg = ld->cfg;
 	int rc;
 
-	rc = load_stripe_secret(ld, "stripe_secret_key_file",
+	rc = load_secret_file(ld, "stripe_secret_key_file",
 		cfg->stripe_secret_key_file, &cfg->stripe_secret_key);
 	if (rc == 0)
-		rc = load_stripe_secret(ld, "stripe_webhook_secret_file",
+		rc = load_secret_file(ld, "stripe_webhook_secret_file",
 			cfg->stripe_webhook_secret_file, &cfg->stripe_webhook_secret);
 	if (rc == 0)
-		rc = load_stripe_secret(ld, "stripe_webhook_secret_previous_file",
+		rc = load_secret_file(ld, "stripe_webhook_secret_previous_file",
 			cfg->stripe_webhook_secret_previous_file,
 			&cfg->stripe_webhook_secret_previous);
+	if (rc == 0)
+		rc = load_secret_file(ld, "assistant_llm_key_file",
+			cfg->assistant_llm_key_file, &cfg->assistant_llm_key);
 	return rc;
 }
 
@@ -1048,7 +1075,7 @@ static int load_secrets(struct load *ld)
 			"the database password contains a NUL byte");
 		return DF_EINVAL;
 	}
-	rc = load_stripe_secrets(ld);
+	rc = load_secret_files(ld);
 	if (rc == 0)
 		rc = check_signing_key_file(ld);
 	return rc;
@@ -1189,6 +1216,8 @@ void config_free(struct config *cfg)
 	if (cfg->stripe_webhook_secret_previous != NULL)
 		free_secret(&cfg->stripe_webhook_secret_previous,
 			strlen(cfg->stripe_webhook_secret_previous));
+	if (cfg->assistant_llm_key != NULL)
+		free_secret(&cfg->assistant_llm_key, strlen(cfg->assistant_llm_key));
 	memset(cfg, 0, sizeof(*cfg));
 }
 

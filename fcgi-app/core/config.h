@@ -141,6 +141,22 @@ struct config {
 	char *support_reply_address; /* ticket mail replies: local+token@host */
 	unsigned support_autoclose_days; /* resolved tickets close after */
 
+	/* the support assistant (api/assistant.c) */
+	unsigned assistant_min_confidence;  /* percent: below, "I don't know" */
+	unsigned assistant_escalate_below;  /* percent: below, offer a ticket */
+	unsigned assistant_max_sources;     /* sources quoted in a reply */
+	unsigned assistant_abandon_minutes; /* idle open conversations end */
+	/* An OpenAI-compatible chat endpoint (NULL: retrieval answers
+	 * only): the base URL (".../v1"; "/chat/completions" is added),
+	 * the model's name, and the API key read from its file (NULL: no
+	 * Authorization header, as a local server needs none). */
+	char *assistant_llm_url;
+	char *assistant_llm_model;
+	char *assistant_llm_key_file;
+	char *assistant_llm_key;
+	unsigned assistant_llm_timeout_ms;
+	unsigned assistant_llm_max_tokens;
+
 	/* shared segment and logs */
 	char *shm_name;           /* "/devforge" */
 	char *log_file;           /* NULL: stderr */

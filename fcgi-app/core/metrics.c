@@ -334,7 +334,8 @@ static void render_counter(struct mbuf *b, const struct shm_segment *seg,
 
 static const char *const rl_class_names[] = {
 	[RL_DEFAULT] = "default", [RL_AUTH] = "auth",
-	[RL_LICENSE] = "license", [RL_ANALYTICS] = "analytics"
+	[RL_LICENSE] = "license", [RL_ANALYTICS] = "analytics",
+	[RL_ASSISTANT] = "assistant"
 };
 
 static void render_counters(struct mbuf *b, const struct shm_segment *seg)

@@ -1180,9 +1180,10 @@ static void run_route(struct router *r, struct request *req,
 	int per_user = 0, rc;
 
 	if (rt->rl != RL_NONE) {
-		/* RL_DEFAULT with credentials counts per user, which is only
-		 * known once the token has been checked. */
-		if (rt->rl == RL_DEFAULT && req->authorization != NULL)
+		/* RL_DEFAULT and RL_ASSISTANT with credentials count per
+		 * user, which is only known once the token has been checked. */
+		if ((rt->rl == RL_DEFAULT || rt->rl == RL_ASSISTANT) &&
+		    req->authorization != NULL)
 			per_user = 1;
 		else if (!rate_take(r, req, rt->rl, 0))
 			return;

@@ -60,6 +60,7 @@ enum rl_class {
 	RL_AUTH,          /* per address */
 	RL_LICENSE,       /* per address */
 	RL_ANALYTICS,     /* per address */
+	RL_ASSISTANT,     /* per user, or per address when anonymous */
 	RL_NONE,          /* not limited (health, metrics) */
 	RL__MAX
 };
