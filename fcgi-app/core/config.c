@@ -238,6 +238,11 @@ static const struct key keys[] = {
 		"support@devforge.dev", check_reply_address),
 	UINT("support_autoclose_days", support_autoclose_days, 1, 28, "4"),
 
+	/* Forum posts: their authors may edit them this long after posting
+	 * (moderators at any time). */
+	UINT("forum_edit_window_minutes", forum_edit_window_minutes, 1,
+		525600, "30"),
+
 	/* The support assistant: a reply whose confidence (percent) is
 	 * under assistant_min_confidence says it does not know; one under
 	 * assistant_escalate_below also offers a ticket. Conversations idle

@@ -140,6 +140,8 @@ struct config {
 	/* support desk */
 	char *support_reply_address; /* ticket mail replies: local+token@host */
 	unsigned support_autoclose_days; /* resolved tickets close after */
+	/* forum posts (api/forum_posts.c) */
+	unsigned forum_edit_window_minutes; /* authors edit their posts */
 
 	/* the support assistant (api/assistant.c) */
 	unsigned assistant_min_confidence;  /* percent: below, "I don't know" */
