@@ -596,3 +596,24 @@ Test(forum_posts, editing_what_the_assistant_quotes_marks_the_thread)
 	free(a);
 	free(o);
 }
+
+Test(forum_posts, in_a_locked_thread_only_moderators_edit_or_delete)
+{
+	char author[37], tid[37], first[37], rep[37];
+	char *a = user_new("user", author), *mod = user_new("support", NULL);
+	char *s;
+
+	thread_new(author, tid, first);
+	reply_new(tid, author, "Before the lock.", rep);
+	SQL("UPDATE forum_threads SET locked = 1 WHERE public_id = '%s'", tid);
+	cr_assert_eq(status_of("PATCH", POSTS, rep, "", a,
+		"{\"body\":\"After the lock.\"}"), 409);
+	cr_assert_eq(status_of("DELETE", POSTS, rep, "", a, NULL), 409);
+	s = post_body(rep);
+	cr_assert_str_eq(s, "Before the lock.");
+	free(s);
+	edit_expect(rep, mod, "{\"body\":\"Moderated.\"}", 200, 2);
+	cr_assert_eq(status_of("DELETE", POSTS, rep, "", mod, NULL), 204);
+	free(a);
+	free(mod);
+}
