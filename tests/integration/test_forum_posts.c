@@ -617,3 +617,71 @@ Test(forum_posts, in_a_locked_thread_only_moderators_edit_or_delete)
 	free(a);
 	free(mod);
 }
+
+/* With threads and replies written through the forum's own routes (by
+ * staff, whom the posting limits leave alone): the thread detail shows
+ * what these routes changed. */
+Test(forum_posts, the_thread_detail_shows_the_accepted_answer_vote_and_edit)
+{
+	char *a = user_new("support", NULL), *b = user_new("support", NULL);
+	char *v = user_new("user", NULL), *tid, *rep, json[256];
+	struct client_resp r;
+	struct json_object *o, *items, *p;
+	size_t i, n;
+	int seen = 0;
+
+	snprintf(json, sizeof(json), "{\"category\":\"general\",\"title\":"
+		"\"Where is the %s setting?\",\"body\":\"I cannot find it.\"}",
+		client_unique("s"));
+	client_call("POST", "/api/v1/forum/threads", a, json, &r);
+	o = client_expect_json(&r, 201);
+	tid = strdup(client_json_str(o, "id"));
+	json_object_put(o);
+	client_free(&r);
+	call("POST", THREADS, tid, "/posts", b,
+		"{\"body\":\"Under Preferences, Editor.\"}", &r);
+	o = client_expect_json(&r, 201);
+	rep = strdup(client_json_str(o, "id"));
+	json_object_put(o);
+	client_free(&r);
+
+	edit_expect(rep, b, "{\"body\":\"Under Preferences, then Editor.\"}",
+		200, 2);
+	cr_assert_eq(status_of("POST", POSTS, rep, "/accept", a, NULL), 200);
+	vote_expect(tid, v, 1, 1, 1, 0);
+
+	call("GET", THREADS, tid, "", v, NULL, &r);
+	o = client_expect_json(&r, 200);
+	cr_assert_str_eq(client_json_str(o, "accepted_post_id"), rep, "%s",
+		r.body);
+	cr_assert(json_object_get_boolean(json_object_object_get(o, "solved")));
+	cr_assert_eq(json_object_get_int(json_object_object_get(o, "score")), 1);
+	cr_assert_eq(json_object_get_int(json_object_object_get(o, "my_vote")),
+		1);
+	items = json_object_object_get(json_object_object_get(o, "posts"),
+		"items");
+	n = json_object_array_length(items);
+	for (i = 0; i < n; i++) {
+		p = json_object_array_get_idx(items, i);
+		if (strcmp(client_json_str(p, "id"), rep) != 0)
+			continue;
+		seen = 1;
+		cr_assert(json_object_get_boolean(json_object_object_get(p,
+			"accepted")));
+		cr_assert_eq(json_object_get_int(json_object_object_get(p,
+			"revision")), 2);
+		cr_assert_str_eq(client_json_str(p, "body"),
+			"Under Preferences, then Editor.");
+	}
+	cr_assert(seen, "%s", r.body);
+	json_object_put(o);
+	client_free(&r);
+	/* The thread's author accepted (a moderator, but their own thread):
+	 * no audit event. */
+	cr_assert_eq(client_audit_count("forum.accept", rep), 0);
+	free(tid);
+	free(rep);
+	free(a);
+	free(b);
+	free(v);
+}
