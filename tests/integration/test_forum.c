@@ -20,13 +20,19 @@
 #define TH "/api/v1/forum/threads"
 
 static char *mod, *user, *other;
-static char user_id[40];
+static char user_id[40], other_id[40];
 
 static void setup(void)
 {
 	mod = client_auth_header("support", NULL);
 	user = client_auth_header("user", user_id);
-	other = client_auth_header("user", NULL);
+	other = client_auth_header("user", other_id);
+	/* Trust level 1, so that these tests of the forum itself post at
+	 * test speed (scripts/test turns level 1's intervals off); the
+	 * new users' limits are test_forum_trust's. */
+	free(client_sqlf("INSERT INTO forum_user_stats (user_id, trust_level,"
+		" updated_at) SELECT id, 1, UTC_TIMESTAMP(6) FROM users WHERE"
+		" public_id IN ('%s', '%s')", user_id, other_id));
 }
 
 static void teardown(void)
@@ -184,7 +190,7 @@ Test(forum, a_thread_and_its_first_post_are_created_and_read_back)
 	cr_assert(loc != NULL && strcmp(loc, path) == 0, "Location %s", loc);
 	free(loc);
 	cr_assert_str_eq(jstr(o, "category"), "extensions");
-	cr_assert_str_eq(jstr(o, "author.trust_level"), "0");
+	cr_assert_str_eq(jstr(o, "author.trust_level"), "1");
 	cr_assert_str_eq(jstr(o, "solved"), "false");
 	cr_assert_str_eq(jstr(o, "replies"), "0");
 	cr_assert_str_eq(jstr(o, "my_vote"), "0");
@@ -205,7 +211,7 @@ Test(forum, a_thread_and_its_first_post_are_created_and_read_back)
 	cr_assert_str_eq(jstr(p, "thread_id"), tid);
 	p = json_object_array_get_idx(posts, 1);
 	cr_assert_str_eq(jstr(p, "first"), "false");
-	cr_assert_str_eq(jstr(p, "author.trust_level"), "0");
+	cr_assert_str_eq(jstr(p, "author.trust_level"), "1");
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_posts p JOIN"
 		" forum_threads t ON t.id = p.thread_id WHERE t.public_id = '%s'"
 		" AND p.is_first = 1 AND t.first_post_id = p.id", tid), 1);
@@ -498,11 +504,15 @@ static char *all_pages(const char *path, void (*adds)(void *), void *ctx)
 static void add_matches(void *ctx)
 {
 	const char *w = ctx;
-	char tid[40], title[128];
+	static int n;
+	char tid[40], title[128], body[64];
 
 	for (int i = 0; i < 2; i++) {
 		snprintf(title, sizeof(title), "Late %s %s %s", w, w, w);
-		create(other, title, "Added while a client pages.", "late", tid);
+		/* Distinct bodies: the same text again is a duplicate. */
+		snprintf(body, sizeof(body), "Added while a client pages (%d).",
+			n++);
+		create(other, title, body, "late", tid);
 	}
 }
 
@@ -515,8 +525,8 @@ Test(forum, search_pages_are_stable_while_threads_are_added)
 	for (int i = 0; i < 7; i++) {
 		snprintf(title, sizeof(title), "Question %d about %s", i,
 			i % 2 ? w : "something");
-		snprintf(body, sizeof(body), "The %s word appears %s.", w,
-			i % 3 ? "once" : "here and there");
+		snprintf(body, sizeof(body), "The %s word appears %s (%d).", w,
+			i % 3 ? "once" : "here and there", i);
 		create(user, title, body, "search", tid);
 	}
 	snprintf(path, sizeof(path), TH "?q=%s&limit=100", w);
@@ -555,7 +565,8 @@ Test(forum, solved_threads_rank_above_equal_unsolved_ones)
 	snprintf(title, sizeof(title), "Why does %s crash", w);
 	snprintf(body, sizeof(body), "My %s crashes at start.", w);
 	create(user, title, body, w, solved);
-	create(user, title, body, w, plain);
+	/* The same text from its author again would be a duplicate. */
+	create(other, title, body, w, plain);
 	reply(other, solved, "Reinstall it.", pid);
 	free(client_sqlf("UPDATE forum_threads t JOIN forum_posts p ON"
 		" p.public_id = '%s' SET t.accepted_post_id = p.id WHERE"
