@@ -304,3 +304,94 @@ Test(assistant, escalation_files_one_ticket_holding_the_transcript)
 	free(alice);
 	free(bob);
 }
+
+/* --- evaluation ------------------------------------------------------ */
+
+static const char *fixture(const char *rel)
+{
+	static char path[1024];
+	const char *src = getenv("DEVFORGE_TEST_SRCDIR");
+
+	if (src != NULL)
+		snprintf(path, sizeof(path), "%s/%s", src, rel);
+	else {
+		/* __FILE__ is tests/integration/test_assistant.c. */
+		int dir = (int)(strrchr(__FILE__, '/') - __FILE__);
+
+		snprintf(path, sizeof(path), "%.*s/../../%s", dir, __FILE__, rel);
+	}
+	return path;
+}
+
+/* Where want (a slug, or forum:<title>) is among the reply's sources:
+ * 1-based, 0 when absent. */
+static int rank_of(struct json_object *o, const char *want)
+{
+	struct json_object *reply, *src, *it;
+	size_t i;
+	int forum = strncmp(want, "forum:", 6) == 0;
+
+	cr_assert(json_object_object_get_ex(o, "reply", &reply));
+	cr_assert(json_object_object_get_ex(reply, "sources", &src));
+	for (i = 0; i < json_object_array_length(src); i++) {
+		it = json_object_array_get_idx(src, i);
+		if (forum ? strcmp(client_json_str(it, "kind"), "forum") == 0 &&
+		    strcmp(client_json_str(it, "title"), want + 6) == 0 :
+		    strcmp(client_json_str(it, "slug_or_id"), want) == 0)
+			return (int)i + 1;
+	}
+	return 0;
+}
+
+Test(assistant, answers_the_evaluation_set_and_knows_what_it_does_not_know)
+{
+	char *text = client_file(fixture("tests/fixtures/assistant_eval.tsv"));
+	char *line, *save = NULL, *tab, *user = NULL;
+	int asked = 0, top1 = 0, top3 = 0, nonsense = 0, unknown = 0, k;
+	struct client_resp r;
+	struct json_object *o;
+
+	cr_assert_not_null(text, "the evaluation set");
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#' || (tab = strchr(line, '\t')) == NULL)
+			continue;
+		*tab++ = '\0';
+		/* A fresh user every 15 questions: the limit is 20/min each. */
+		if ((asked + nonsense) % 15 == 0) {
+			free(user);
+			user = client_auth_header("user", NULL);
+		}
+		ask(user, NULL, line, &r);
+		o = client_expect_json(&r, 200);
+		if (strcmp(tab, "-") == 0) {
+			nonsense++;
+			if (strstr(client_json_str(o, "reply.text"),
+			    "I don't know") != NULL &&
+			    strstr(r.body, "\"sources\":[]") != NULL)
+				unknown++;
+			else
+				printf("  answered nonsense: %s -> %s\n", line,
+					r.body);
+		} else {
+			asked++;
+			k = rank_of(o, tab);
+			top1 += k == 1;
+			top3 += k >= 1 && k <= 3;
+			if (k != 1)
+				printf("  %s: %s (rank %d) -> %s\n", k == 0 ?
+					"missed" : "not first", line, k, r.body);
+		}
+		json_object_put(o);
+		client_free(&r);
+	}
+	printf("assistant evaluation: %d questions, top-1 %.2f, top-3 %.2f;"
+		" %d/%d nonsense answered \"I don't know\"\n", asked,
+		(double)top1 / asked, (double)top3 / asked, unknown, nonsense);
+	cr_assert_geq(asked, 40);
+	cr_assert_geq(nonsense, 10);
+	cr_assert_geq((double)top3 / asked, 0.9, "top-3 %d/%d", top3, asked);
+	cr_assert_eq(unknown, nonsense);
+	free(user);
+	free(text);
+}
