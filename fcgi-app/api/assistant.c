@@ -111,6 +111,10 @@ static int retrieve(struct request *req, const char *q,
 	double top = 0.0, cover, tcover, s;
 	int rc;
 
+	/* Orders planted in the question are not searched for. */
+	q = assist_text_clean(req->arena, q);
+	if (q == NULL)
+		return DF_ENOMEM;
 	rc = assist_text_terms(req->arena, q, &terms, &nterms);
 	if (rc != 0 || nterms == 0)
 		return rc;

@@ -45,6 +45,77 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Phrases that address an assistant, and the verbs and objects of
+ * "ignore (all|previous|...) instructions" within one sentence. */
+static const char *const orders[] = {
+	"system prompt", "system instruction", "system message",
+	"you are now", "to the assistant", "as an ai", "language model",
+	"developer mode", "jailbreak", "new instructions", NULL
+};
+static const char *const dismiss[] = {
+	"ignore", "disregard", "forget", "override", NULL
+};
+static const char *const rules[] = {
+	"instruction", "rules", "prompt", "guideline", NULL
+};
+
+/* Case-blind search of word (lower case) in s[0..len). */
+static const char *find_ci(const char *s, size_t len, const char *word)
+{
+	size_t wl = strlen(word), i, k;
+
+	for (i = 0; i + wl <= len; i++) {
+		for (k = 0; k < wl &&
+		     tolower((unsigned char)s[i + k]) == word[k]; k++)
+			;
+		if (k == wl)
+			return s + i;
+	}
+	return NULL;
+}
+
+int assist_text_instruction(const char *s, size_t len)
+{
+	const char *d;
+	size_t i, j;
+
+	for (i = 0; orders[i] != NULL; i++)
+		if (find_ci(s, len, orders[i]) != NULL)
+			return 1;
+	if (len >= 7 && find_ci(s, 7, "system:") != NULL)
+		return 1;
+	for (i = 0; dismiss[i] != NULL; i++) {
+		d = find_ci(s, len, dismiss[i]);
+		if (d == NULL)
+			continue;
+		for (j = 0; rules[j] != NULL; j++)
+			if (find_ci(d, len - (size_t)(d - s), rules[j]) != NULL)
+				return 1;
+	}
+	return 0;
+}
+
+char *assist_text_clean(struct arena *a, const char *q)
+{
+	char *out = arena_alloc(a, strlen(q) + 1);
+	size_t n = 0, len;
+
+	if (out == NULL)
+		return NULL;
+	while (*q != '\0') {
+		len = strcspn(q, ".?!;\n");
+		if (q[len] != '\0')
+			len++;            /* the sentence keeps its end */
+		if (!assist_text_instruction(q, len)) {
+			memcpy(out + n, q, len);
+			n += len;
+		}
+		q += len;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* Cut position in s (len > max): after the last sentence end at or
  * before max, else at the last space, else at max moved back to a UTF-8
  * boundary. */
@@ -120,7 +191,7 @@ int assist_text_split(struct arena *a, const char *text, char ***out,
 			p++;
 			len--;
 		}
-		if (len > 0) {
+		if (len > 0 && !assist_text_instruction(p, len)) {
 			if (blen > 0)
 				buf[blen++] = '\n';
 			memcpy(buf + blen, p, len);

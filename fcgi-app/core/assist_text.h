@@ -18,12 +18,26 @@ struct arena;
 /* Cuts text (plain text: paragraphs separated by line breaks) into
  * passages of about ASSIST_PASSAGE_MIN..ASSIST_PASSAGE_MAX bytes: a
  * paragraph shorter than the minimum is joined with the next (and so is
- * one that fits with the next within ASSIST_PASSAGE_JOIN), a longer
+ * one that fits with the next within ASSIST_PASSAGE_JOIN; a paragraph
+ * that assist_text_instruction flags is left out), a longer
  * one than the maximum is cut after a sentence end (". ", "? ", "! ")
  * or, failing one, at a space; never inside a UTF-8 sequence. *out is an
  * arena array of *n trimmed strings (none for blank text). */
 DF_MUST_CHECK int assist_text_split(struct arena *a, const char *text,
 	char ***out, size_t *n);
+
+/* Whether s (len bytes: a paragraph or a sentence) reads as orders to
+ * an assistant rather than help for a person: "ignore all previous
+ * instructions", "you are now ...", "system prompt", "instruction to
+ * the assistant" and the like (case-blind). Such text is data, never
+ * obeyed; the indexer leaves those paragraphs out of the passages and
+ * the question's such sentences are not searched for, so planted
+ * instructions can neither get a source cited nor be quoted. */
+int assist_text_instruction(const char *s, size_t len);
+
+/* The question without its sentences that assist_text_instruction
+ * flags (sentences end at . ? ! ; or a line break). */
+char *assist_text_clean(struct arena *a, const char *q);
 
 /* The terms of a question: lower-cased ASCII words of 3 or more letters
  * or digits (other bytes separate words), common English words left out,
