@@ -102,8 +102,8 @@ int store_assist_append(struct arena *a, const char *pid, int64_t user_id,
 		" WHERE public_id = ? FOR UPDATE";
 	static const char create[] =
 		"INSERT INTO assistant_conversations (public_id, user_id,"
-		" created_at, updated_at) VALUES (?, NULLIF(?, 0), " FROM_UNIX
-		", " FROM_UNIX ")";
+		" messages, created_at, updated_at) VALUES (?, NULLIF(?, 0), 2, "
+		FROM_UNIX ", " FROM_UNIX ")";
 	static const char msgs[] =
 		"INSERT INTO assistant_messages (conversation_id, ord, role,"
 		" text, sources, confidence, mode, created_at) VALUES"
@@ -141,7 +141,8 @@ int store_assist_append(struct arena *a, const char *pid, int64_t user_id,
 			DB_INT(ord + 2), DB_STR(t->reply), DB_STR(t->sources_json),
 			DB_DOUBLE((double)t->confidence), DB_STR(t->mode),
 			DB_INT(now)), NULL, NULL);
-	if (rc == 0)
+	/* A new one was created with its count (one statement less). */
+	if (rc == 0 && pid != NULL)
 		rc = db_exec(bump, DBP(DB_INT(now), DB_INT(id)), NULL, NULL);
 	return store_tx_end(rc);
 }
