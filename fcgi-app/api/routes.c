@@ -46,6 +46,8 @@ const struct route_table *const api_tables[] = {
 	/* Forum posts: edits, deletes, votes, accepted answers. */
 	&api_forum_posts_table,
 	&api_forum_trust_table,
+	/* The support assistant. */
+	&api_assistant_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);
