@@ -10,6 +10,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "api.h"
+#include "api/shared/assist_llm.h"
 #include "arena.h"
 #include "assist_text.h"
 #include "clock.h"
@@ -214,17 +215,37 @@ static void suggest(const struct config *cfg, struct assist_reply *r)
  * The one place where a language model may rewrite the reply: called
  * after retrieval has filled r (sources, retrieval text, confidence,
  * mode "retrieval"; mode "none" and no sources when nothing matched) and
- * before the reply is stored and answered. A model implementation
- * replaces r->text, keeps in r->sources only the sources it cited (in
- * the order of its [n] numbers) and sets r->mode = "model"; on any
- * failure it leaves r exactly as it found it. Without a model (no
- * assistant_llm_url) it does nothing. */
+ * before the reply is stored and answered. When a model is configured
+ * (assistant_llm_url) and retrieval found sources, the model is asked
+ * (api/shared/assist_llm); an answer that passes its checks replaces
+ * r->text, r->sources keeps only the sources it cited (in retrieval
+ * order, which its renumbered [n] follow) and r->mode becomes "model".
+ * On any failure of the model r is left exactly as it was (counted in
+ * devforge_assistant_llm_fallbacks_total). */
 static int assist_model(struct request *req, const char *question,
 	struct assist_reply *r)
 {
-	(void)req;
-	(void)question;
-	(void)r;
+	struct llm_source src[SOURCES_MAX];
+	unsigned char cited[SOURCES_MAX];
+	size_t i, k = 0;
+	char *text;
+	int rc;
+
+	for (i = 0; i < r->nsources; i++) {
+		src[i].title = r->sources[i].title;
+		src[i].text = r->sources[i].passage;
+	}
+	rc = assist_llm_ask(req, question, src, r->nsources, cited, &text);
+	if (rc == DF_ENOTFOUND || rc == DF_EUPSTREAM)
+		return 0;                 /* no model, or keep retrieval's */
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < r->nsources; i++)
+		if (cited[i])
+			r->sources[k++] = r->sources[i];
+	r->nsources = k;
+	r->text = text;
+	r->mode = "model";
 	return 0;
 }
 /* ===== end of the LLM plug-in point ================================ */

@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "http.h"
+#include "llm_chat.h"
 #include "router.h"
 #include "shm.h"
 #include "upload.h"
@@ -33,6 +34,15 @@ void metrics_observe_request(int route_index, int status, uint64_t dur_us)
 void metrics_cache_lookup(int hit)
 {
 	shm_count(hit ? SHM_C_CACHE_HITS : SHM_C_CACHE_MISSES, 1);
+}
+
+_Static_assert(SHM_C_LLM_FALLBACKS + 8 <= SHM_C__MAX &&
+	LLM_FAIL_COUNT <= 8, "the fallback counters fit their slots");
+
+void metrics_llm_fallback(unsigned reason)
+{
+	if (reason > LLM_OK && reason < LLM_FAIL_COUNT)
+		shm_count(SHM_C_LLM_FALLBACKS + reason, 1);
 }
 
 void metrics_observe_db(uint64_t dur_us, int ok)
@@ -377,6 +387,17 @@ static void render_counters(struct mbuf *b, const struct shm_segment *seg)
 	render_counter(b, seg, "devforge_support_sla_breaches_total",
 		"Support SLA targets marked breached by the sla-breach job.",
 		SHM_C_SLA_BREACHES);
+	name = "devforge_assistant_llm_fallbacks_total";
+	mb_family(b, name, "counter",
+		"Assistant answers where the language model's was not used and "
+		"the retrieval answer went out instead, by reason.");
+	l.key = "reason";
+	for (i = LLM_OK + 1; i < LLM_FAIL_COUNT; i++) {
+		l.value = llm_fail_name((enum llm_fail)i);
+		mb_sample(b, name, "", &l, counter(seg, SHM_C_LLM_FALLBACKS + i));
+	}
+	l.key = NULL;
+	l.value = NULL;
 	name = "devforge_downloads_pending";
 	mb_family(b, name, "gauge",
 		"Downloads queued in the shared segment, not yet written.");

@@ -15,6 +15,9 @@ struct arena;
 void metrics_observe_request(int route_index, int status, uint64_t dur_us);
 /* Records one response-cache lookup: hit 1, miss 0. */
 void metrics_cache_lookup(int hit);
+/* Records one answer of the assistant's language model that was not
+ * used (reason: an enum llm_fail other than LLM_OK). */
+void metrics_llm_fallback(unsigned reason);
 /* Records one database round trip. */
 void metrics_observe_db(uint64_t dur_us, int ok);
 

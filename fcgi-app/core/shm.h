@@ -46,6 +46,8 @@ enum shm_counter {
 	SHM_C_DB_STMT_TIMEOUTS,      /* statements stopped by the bound */
 	SHM_C_SLA_BREACHES,          /* SLA targets marked breached by the
 	                                sla-breach job (devforgectl jobs) */
+	SHM_C_LLM_FALLBACKS,         /* + enum llm_fail: the assistant's model
+	                                answers not used, by reason (8 slots) */
 	SHM_C__MAX = 64
 };
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "llm_chat.h"
 #include "metrics.h"
 #include "router.h"
 #include "shm.h"
@@ -342,6 +343,27 @@ Test(metrics, counters_from_segment)
 	assert_exposition_ok(text, len);
 }
 
+Test(metrics, llm_fallbacks_are_counted_by_reason)
+{
+	size_t len;
+	char *text;
+
+	metrics_llm_fallback(LLM_TIMEOUT);
+	metrics_llm_fallback(LLM_TIMEOUT);
+	metrics_llm_fallback(LLM_UNKNOWN_SOURCE);
+	metrics_llm_fallback(LLM_OK);          /* not a fallback: ignored */
+	metrics_llm_fallback(LLM_FAIL_COUNT);  /* out of range: ignored */
+	text = render(&len);
+	cr_assert_eq(value_of(text, "devforge_assistant_llm_fallbacks_total"
+		"{reason=\"timeout\"}"), 2);
+	cr_assert_eq(value_of(text, "devforge_assistant_llm_fallbacks_total"
+		"{reason=\"unknown_source\"}"), 1);
+	cr_assert_eq(value_of(text, "devforge_assistant_llm_fallbacks_total"
+		"{reason=\"malformed\"}"), 0);
+	cr_assert_null(strstr(text, "reason=\"ok\""));
+	assert_exposition_ok(text, len);
+}
+
 Test(metrics, every_family_has_help_and_type_once)
 {
 	static const char *const families[] = {
@@ -358,6 +380,7 @@ Test(metrics, every_family_has_help_and_type_once)
 		"devforge_downloads_sync_writes_total counter",
 		"devforge_downloads_flush_failures_total counter",
 		"devforge_support_sla_breaches_total counter",
+		"devforge_assistant_llm_fallbacks_total counter",
 		"devforge_downloads_pending gauge",
 		"devforge_ratelimit_refused_total counter",
 		"devforge_logins_total counter",
