@@ -41,6 +41,7 @@ const struct route_table *const api_tables[] = {
 	&api_kb_table,
 	&api_suggestions_table,
 	&api_dead_letters_table,
+	&api_forum_flags_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);

@@ -140,6 +140,16 @@ struct config {
 	/* support desk */
 	char *support_reply_address; /* ticket mail replies: local+token@host */
 	unsigned support_autoclose_days; /* resolved tickets close after */
+	/* forum flags (api/forum_flags.c): a post is hidden at a review
+	 * score of forum_flag_hide_score_tenths / 10 or at
+	 * forum_flag_hide_flaggers distinct flaggers, its author may not
+	 * edit it back for forum_hidden_edit_cooldown_minutes; a trust
+	 * level 0 author flagged by forum_flag_silence_flaggers distinct
+	 * users is silenced until a moderator decides. */
+	unsigned forum_flag_hide_score_tenths;
+	unsigned forum_flag_hide_flaggers;
+	unsigned forum_hidden_edit_cooldown_minutes;
+	unsigned forum_flag_silence_flaggers;
 
 	/* the support assistant (api/assistant.c) */
 	unsigned assistant_min_confidence;  /* percent: below, "I don't know" */
