@@ -148,6 +148,9 @@ static struct json_object *decide(const struct desk_user *mod,
 	return client_expect_json(&r, 200);
 }
 
+static struct json_object *queue_find(const struct desk_user *mod,
+	const char *status, const char *review);
+
 static long stat_of(const struct desk_user *u, const char *col)
 {
 	return client_sql_longf("SELECT %s FROM forum_user_stats"
@@ -409,6 +412,20 @@ Test(forum_flags, new_user_flagged_by_three_distinct_users_is_silenced)
 		" forum_user_stats WHERE user_id = %ld", author.row), 1,
 		"not silenced by three distinct flaggers");
 	cr_assert_eq(stat_of(&author, "silenced_review_id"), rid2);
+	/* Both reviews wait in the moderators' queue. */
+	o = queue_find(&mod, "pending", r1);
+	cr_assert(o != NULL, "the first review is not in the queue");
+	cr_assert_eq(json_object_get_int(json_object_object_get(o,
+		"flaggers")), 2);
+	json_object_put(o);
+	o = queue_find(&mod, "pending", r2);
+	cr_assert(o != NULL, "the second review is not in the queue");
+	cr_assert_str_eq(client_json_str(o, "post.author.username"),
+		author.username);
+	cr_assert_eq(json_object_get_int(json_object_object_get(
+		json_object_object_get(json_object_object_get(o, "post"),
+		"author"), "trust_level")), 0);
+	json_object_put(o);
 	/* A silenced user may not flag either. */
 	{
 		struct desk_user victim;
