@@ -44,6 +44,8 @@ extern const struct route_table api_kb_table;
 extern const struct route_table api_suggestions_table;
 /* Staff handling of the mail dead letters. */
 extern const struct route_table api_dead_letters_table;
+/* The community forum (threads, replies, lock and pin). */
+extern const struct route_table api_forum_table;
 /* Forum flags and the moderation queue. */
 extern const struct route_table api_forum_flags_table;
 

@@ -1,4 +1,4 @@
-/* Stores: forum_flags, users. */
+/* Stores: forum_flags, forum, users. */
 /* Forum flags and the moderation queue. POST /forum/posts/{id}/flags
  * (and its older alias /report) needs trust level 1 (moderators count as
  * 4): each flag adds its weight to the post's open review, which hides
@@ -17,6 +17,7 @@
 #include "problem.h"
 #include "role.h"
 #include "validate.h"
+#include "store/forum.h"
 #include "store/forum_flags.h"
 #include "store/tx.h"
 #include "store/users.h"
@@ -122,6 +123,9 @@ static int flag_post(struct request *req)
 			"You have flagged this post already.");
 	if (rc != 0)
 		return rc;
+	/* Committed: what the forum shows anonymously may have changed. */
+	if (f.hidden)
+		store_forum_changed();
 	o = json_new_object(req);
 	if (o == NULL || json_set_str(o, "id", f.review_id) ||
 	    json_set_str(o, "post_id", f.post_id) ||
@@ -265,6 +269,7 @@ static int decide(struct request *req)
 			"This review was decided already.");
 	if (rc != 0)
 		return rc;
+	store_forum_changed();
 	rc = store_fflags_review_get(req->arena, pid, &r);
 	if (rc != 0)
 		return rc;

@@ -41,6 +41,8 @@ const struct route_table *const api_tables[] = {
 	&api_kb_table,
 	&api_suggestions_table,
 	&api_dead_letters_table,
+	/* Community forum: categories, threads, replies, moderation. */
+	&api_forum_table,
 	&api_forum_flags_table,
 };
 

@@ -762,3 +762,92 @@ Test(forum_flags, flags_at_once_on_one_post_count_exactly)
 		" forum_reviews WHERE post_id = %ld", prow), N * 10);
 	cr_assert_eq(hidden(prow), 1);
 }
+
+/* The post id in the thread view's posts, as reader sees it: its JSON
+ * (a new reference), or NULL when it is not listed. */
+static struct json_object *post_in_thread(const char *auth,
+	const char *thread, const char *post)
+{
+	char path[160];
+	struct client_resp r;
+	struct json_object *o, *items, *found = NULL;
+
+	snprintf(path, sizeof(path), "/api/v1/forum/threads/%s?limit=100",
+		thread);
+	client_call("GET", path, auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	items = json_object_object_get(json_object_object_get(o, "posts"),
+		"items");
+	for (size_t i = 0; i < json_object_array_length(items); i++) {
+		struct json_object *it = json_object_array_get_idx(items, i);
+
+		if (strcmp(client_json_str(it, "id"), post) == 0)
+			found = json_object_get(it);
+	}
+	json_object_put(o);
+	return found;
+}
+
+static void expect_body(const char *auth, const char *thread,
+	const char *post, const char *body)
+{
+	struct json_object *p = post_in_thread(auth, thread, post);
+
+	cr_assert(p != NULL, "the post is not in the thread");
+	if (body == NULL)
+		cr_assert(json_object_is_type(json_object_object_get(p, "body"),
+			json_type_null), "a hidden post's body was shown");
+	else
+		cr_assert_str_eq(client_json_str(p, "body"), body);
+	json_object_put(p);
+}
+
+Test(forum_flags, hidden_reply_body_is_null_in_the_thread_for_others)
+{
+	struct desk_user starter, replier, other, mod, f[3];
+	struct client_resp r;
+	struct json_object *o, *p;
+	char json[512], thread[40], reply[40];
+	char *review;
+
+	forum_user(&starter, "user", 1);
+	forum_user(&replier, "user", 1);
+	forum_user(&other, "user", 1);
+	forum_user(&mod, "support", -1);
+	for (int i = 0; i < 3; i++)
+		forum_user(&f[i], "user", 1);
+	snprintf(json, sizeof(json), "{\"category\": \"general\", \"title\":"
+		" \"%s\", \"body\": \"How do I reset my licence?\"}",
+		client_unique("Flag view"));
+	client_call("POST", "/api/v1/forum/threads", starter.auth, json, &r);
+	o = client_expect_json(&r, 201);
+	snprintf(thread, sizeof(thread), "%s", client_json_str(o, "id"));
+	json_object_put(o);
+	snprintf(json, sizeof(json), "/api/v1/forum/threads/%s/posts", thread);
+	client_call("POST", json, replier.auth,
+		"{\"body\": \"Visit my shop for cheap keys\"}", &r);
+	o = client_expect_json(&r, 201);
+	snprintf(reply, sizeof(reply), "%s", client_json_str(o, "id"));
+	json_object_put(o);
+	for (int i = 0; i < 3; i++)
+		json_object_put(flag_ok(&f[i], reply));
+	/* Anonymous readers and other users: hidden, no body. */
+	p = post_in_thread(NULL, thread, reply);
+	cr_assert(p != NULL);
+	cr_assert(jbool(p, "hidden"));
+	json_object_put(p);
+	expect_body(NULL, thread, reply, NULL);
+	expect_body(other.auth, thread, reply, NULL);
+	expect_body(f[0].auth, thread, reply, NULL);
+	/* Its author and moderators still read it. */
+	expect_body(replier.auth, thread, reply, "Visit my shop for cheap keys");
+	expect_body(mod.auth, thread, reply, "Visit my shop for cheap keys");
+	/* A moderator disagrees: everyone reads it again. */
+	review = client_sqlf("SELECT r.public_id FROM forum_reviews r"
+		" JOIN forum_posts p ON p.id = r.post_id"
+		" WHERE p.public_id = '%s'", reply);
+	cr_assert(review != NULL);
+	json_object_put(decide(&mod, review, "disagree", 200));
+	free(review);
+	expect_body(NULL, thread, reply, "Visit my shop for cheap keys");
+}
