@@ -52,37 +52,37 @@ static int hides(const struct store_fflags_rules *r, double score,
 }
 
 /* Makes sure user_id has a forum_user_stats row (a missing one reads as
- * trust level 0), so it can be locked and counted on. */
-static int stats_row(int64_t user_id, const char *now_sql)
+ * trust level 0) and holds it exclusively: an upsert locks the row it
+ * finds exclusively at once (INSERT IGNORE would share-lock it, and two
+ * such holders upgrading deadlock). */
+static int stats_lock(int64_t user_id, const char *now_sql)
 {
 	static const char sql[] =
-		"INSERT IGNORE INTO forum_user_stats (user_id, updated_at)"
-		" VALUES (?, ?)";
+		"INSERT INTO forum_user_stats (user_id, updated_at)"
+		" VALUES (?, ?) ON DUPLICATE KEY UPDATE user_id = user_id";
 
 	return db_exec(sql, DBP(DB_INT(user_id), DB_STR(now_sql)), NULL,
 		NULL);
 }
 
-/* After a flag: silences the post's author when they are trust level 0
- * (not a moderator, not silenced yet) and rules->silence_flaggers
- * distinct users flag their open reviews. The author's stats row is
- * locked first, so two flags on two of their posts count each other. */
+/* After a flag, holding the author's stats row (stats_lock): silences
+ * the post's author when they are trust level 0 (not a moderator, not
+ * silenced yet) and rules->silence_flaggers distinct users flag their
+ * open reviews. */
 static int maybe_silence(struct arena *a, int64_t author_id,
 	int64_t review_id, const struct store_fflags_rules *rules,
 	const char *now_sql, int *silenced)
 {
-	static const char lock[] =
+	static const char standing[] =
 		"SELECT s.trust_level, s.silenced_at IS NOT NULL,"
 		" u.role IN ('support', 'admin')"
 		" FROM forum_user_stats s JOIN users u ON u.id = s.user_id"
-		" WHERE s.user_id = ? FOR UPDATE";
-	/* A locking read: sees flags committed while we waited. */
+		" WHERE s.user_id = ?";
 	static const char count[] =
 		"SELECT COUNT(DISTINCT f.flagger_id) FROM forum_flags f"
 		" JOIN forum_reviews r ON r.id = f.review_id"
 		" JOIN forum_posts p ON p.id = r.post_id"
-		" WHERE p.author_id = ? AND r.status = 'pending'"
-		" LOCK IN SHARE MODE";
+		" WHERE p.author_id = ? AND r.status = 'pending'";
 	static const char set[] =
 		"UPDATE forum_user_stats SET silenced_at = ?,"
 		" silenced_review_id = ?, updated_at = ?"
@@ -91,10 +91,7 @@ static int maybe_silence(struct arena *a, int64_t author_id,
 	int rc;
 
 	*silenced = 0;
-	rc = stats_row(author_id, now_sql);
-	if (rc != 0)
-		return rc;
-	rc = store_one(a, lock, DBP(DB_INT(author_id)), &res);
+	rc = store_one(a, standing, DBP(DB_INT(author_id)), &res);
 	if (rc != 0)
 		return rc;
 	if (db_int(&res, 0, 0, 0) != 0 || db_int(&res, 0, 1, 0) != 0 ||
@@ -113,25 +110,30 @@ static int maybe_silence(struct arena *a, int64_t author_id,
 	return rc;
 }
 
+/* Locks the post's row, then its author's stats row, before any plain
+ * read: InnoDB takes a transaction's snapshot at its first plain read,
+ * so every read here sees what the flags that held these locks before
+ * committed (the review they opened, the flags the silence counts).
+ * Flags on one post queue on the post; flags on one author's posts
+ * queue on the author. The open review is looked up without a lock: a
+ * locking read that finds nothing takes a gap lock, and two flags on
+ * two new posts would then deadlock inserting their reviews. */
 static int flag_tx(struct arena *a, const char *post_pid, int64_t flagger_id,
 	int moderator, const char *reason, const char *detail,
 	const struct store_fflags_rules *rules, time_t now,
 	struct store_fflags_flagged *out, enum store_fflags_refusal *why)
 {
+	/* The post's row alone (MariaDB has no FOR UPDATE OF): flags and
+	 * decisions on one post queue here. */
 	static const char post[] =
-		"SELECT p.id, p.author_id, p.hidden_at IS NOT NULL, p.deleted"
-		" OR t.deleted FROM forum_posts p"
-		" JOIN forum_threads t ON t.id = p.thread_id"
-		" WHERE p.public_id = ?";
-	/* The post's row alone (MariaDB has no FOR UPDATE OF). */
-	static const char lock[] =
-		"SELECT deleted FROM forum_posts WHERE id = ? FOR UPDATE";
+		"SELECT id, author_id, hidden_at IS NOT NULL, deleted, thread_id"
+		" FROM forum_posts WHERE public_id = ? FOR UPDATE";
 	static const char me[] =
 		"SELECT trust_level, silenced_at IS NOT NULL, flags_agreed,"
 		" flags_disagreed FROM forum_user_stats WHERE user_id = ?";
 	static const char open[] =
-		"SELECT id, public_id FROM forum_reviews"
-		" WHERE pending_post_id = ? FOR UPDATE";
+		"SELECT id, public_id, score, flaggers FROM forum_reviews"
+		" WHERE pending_post_id = ?";
 	static const char add_review[] =
 		"INSERT INTO forum_reviews (public_id, post_id, pending_post_id,"
 		" status, score, flaggers, created_at, updated_at)"
@@ -142,17 +144,19 @@ static int flag_tx(struct arena *a, const char *post_pid, int64_t flagger_id,
 	static const char bump[] =
 		"UPDATE forum_reviews SET score = score + ?,"
 		" flaggers = flaggers + 1, updated_at = ? WHERE id = ?";
-	static const char reread[] =
-		"SELECT score, flaggers FROM forum_reviews WHERE id = ?";
 	static const char hide[] =
 		"UPDATE forum_posts SET hidden_at = ?,"
 		" hidden_until = ? + INTERVAL ? MINUTE"
 		" WHERE id = ? AND hidden_at IS NULL";
+	static const char thread[] =
+		"SELECT deleted FROM forum_threads WHERE id = ?";
 	struct db_result res;
 	char now_sql[32];
-	int64_t post_id, author_id, review_id;
+	int64_t post_id, author_id, thread_id, review_id;
 	uint64_t rid = 0;
-	double weight = 1.0;
+	double weight = 1.0, score = 0.0;
+	int64_t flaggers = 0;
+	const char *sc;
 	int hidden, rc;
 
 	sql_time(now, now_sql);
@@ -163,22 +167,21 @@ static int flag_tx(struct arena *a, const char *post_pid, int64_t flagger_id,
 		return DF_ENOTFOUND;
 	post_id = db_int(&res, 0, 0, 0);
 	author_id = db_int(&res, 0, 1, 0);
+	hidden = db_int(&res, 0, 2, 0) != 0;
+	thread_id = db_int(&res, 0, 4, 0);
 	if (author_id == flagger_id) {
 		*why = STORE_FFLAGS_OWN_POST;
 		return DF_EFORBIDDEN;
 	}
-	rc = store_one(a, lock, DBP(DB_INT(post_id)), &res);
+	rc = stats_lock(author_id, now_sql);
 	if (rc != 0)
 		return rc;
-	if (db_int(&res, 0, 0, 1) != 0)     /* deleted while we looked */
-		return DF_ENOTFOUND;
-	/* Re-read under the lock: a flag that just hid it counts. */
-	rc = db_query(a, post, DBP(DB_STR(post_pid)), &res);
+	/* A post of a deleted thread is gone too. */
+	rc = store_one(a, thread, DBP(DB_INT(thread_id)), &res);
 	if (rc != 0)
 		return rc;
-	if (res.nrows != 1 || db_int(&res, 0, 3, 1) != 0)
+	if (db_int(&res, 0, 0, 1) != 0)
 		return DF_ENOTFOUND;
-	hidden = db_int(&res, 0, 2, 0) != 0;
 
 	rc = db_query(a, me, DBP(DB_INT(flagger_id)), &res);
 	if (rc != 0)
@@ -204,6 +207,9 @@ static int flag_tx(struct arena *a, const char *post_pid, int64_t flagger_id,
 		review_id = db_int(&res, 0, 0, 0);
 		db_str_copy(&res, 0, 1, out->review_id,
 			sizeof(out->review_id));
+		sc = db_str(&res, 0, 2);
+		score = sc != NULL ? strtod(sc, NULL) : 0.0;
+		flaggers = db_int(&res, 0, 3, 0);
 	} else {
 		if (crypto_uuid4(out->review_id) != 0)
 			return DF_EINTERNAL;
@@ -223,11 +229,9 @@ static int flag_tx(struct arena *a, const char *post_pid, int64_t flagger_id,
 		DB_INT(review_id)), NULL, NULL);
 	if (rc != 0)
 		return rc;
-	rc = store_one(a, reread, DBP(DB_INT(review_id)), &res);
-	if (rc != 0)
-		return rc;
-	out->score = strtod(db_str(&res, 0, 0), NULL);
-	out->flaggers = db_int(&res, 0, 1, 0);
+	/* The row is ours under the lock: its new values are known. */
+	out->score = score + weight;
+	out->flaggers = flaggers + 1;
 	if (!hidden && hides(rules, out->score, out->flaggers)) {
 		rc = db_exec(hide, DBP(DB_STR(now_sql), DB_STR(now_sql),
 			DB_INT(rules->cooldown_minutes), DB_INT(post_id)),
@@ -396,7 +400,8 @@ int store_fflags_decide(struct arena *a, const char *pid,
 	struct store_fflags_decided *out)
 {
 	static const char find[] =
-		"SELECT r.id, r.post_id, p.public_id FROM forum_reviews r"
+		"SELECT r.id, r.post_id, p.public_id, p.author_id"
+		" FROM forum_reviews r"
 		" JOIN forum_posts p ON p.id = r.post_id WHERE r.public_id = ?";
 	static const char lock_post[] =
 		"SELECT hidden_at IS NOT NULL FROM forum_posts WHERE id = ?"
@@ -411,18 +416,18 @@ int store_fflags_decide(struct arena *a, const char *pid,
 	static const char agreed[] =
 		"INSERT INTO forum_user_stats (user_id, flags_agreed, updated_at)"
 		" SELECT flagger_id, 1, ? FROM forum_flags WHERE review_id = ?"
-		" ON DUPLICATE KEY UPDATE flags_agreed = flags_agreed + 1,"
+		" ORDER BY flagger_id ON DUPLICATE KEY UPDATE flags_agreed = flags_agreed + 1,"
 		" updated_at = VALUES(updated_at)";
 	static const char disagreed[] =
 		"INSERT INTO forum_user_stats (user_id, flags_disagreed,"
 		" updated_at)"
 		" SELECT flagger_id, 1, ? FROM forum_flags WHERE review_id = ?"
-		" ON DUPLICATE KEY UPDATE flags_disagreed = flags_disagreed + 1,"
+		" ORDER BY flagger_id ON DUPLICATE KEY UPDATE flags_disagreed = flags_disagreed + 1,"
 		" updated_at = VALUES(updated_at)";
 	static const char ignored[] =
 		"INSERT INTO forum_user_stats (user_id, flags_ignored, updated_at)"
 		" SELECT flagger_id, 1, ? FROM forum_flags WHERE review_id = ?"
-		" ON DUPLICATE KEY UPDATE flags_ignored = flags_ignored + 1,"
+		" ORDER BY flagger_id ON DUPLICATE KEY UPDATE flags_ignored = flags_ignored + 1,"
 		" updated_at = VALUES(updated_at)";
 	/* hidden_until first: SET assigns left to right. */
 	static const char hide[] =
@@ -435,11 +440,11 @@ int store_fflags_decide(struct arena *a, const char *pid,
 	static const char unsilence[] =
 		"UPDATE forum_user_stats SET silenced_at = NULL,"
 		" silenced_review_id = NULL, updated_at = ?"
-		" WHERE silenced_review_id = ?";
+		" WHERE user_id = ? AND silenced_review_id = ?";
 	struct db_result res;
 	const char *status, *count;
 	char now_sql[32];
-	int64_t review_id, post_id;
+	int64_t review_id, post_id, author_id;
 	uint64_t changed = 0;
 	int rc;
 
@@ -463,6 +468,7 @@ int store_fflags_decide(struct arena *a, const char *pid,
 	review_id = db_int(&res, 0, 0, 0);
 	post_id = db_int(&res, 0, 1, 0);
 	db_str_copy(&res, 0, 2, out->post_id, sizeof(out->post_id));
+	author_id = db_int(&res, 0, 3, 0);
 	out->review_id = review_id;
 	rc = store_one(a, lock_post, DBP(DB_INT(post_id)), &res);
 	if (rc != 0)
@@ -477,9 +483,6 @@ int store_fflags_decide(struct arena *a, const char *pid,
 	rc = store_exec_one(close, DBP(DB_STR(status), DB_STR(now_sql),
 		DB_INT(moderator_id), DB_STR(now_sql), DB_INT(review_id)),
 		DF_ECONFLICT);
-	if (rc == 0)
-		rc = db_exec(count, DBP(DB_STR(now_sql), DB_INT(review_id)),
-			NULL, NULL);
 	if (rc != 0)
 		return rc;
 	if (strcmp(status, "agreed") == 0) {
@@ -489,11 +492,17 @@ int store_fflags_decide(struct arena *a, const char *pid,
 		out->hidden = 1;
 	} else if (strcmp(status, "disagreed") == 0) {
 		rc = db_exec(show, DBP(DB_INT(post_id)), NULL, NULL);
+		/* The author's stats row before the flaggers' (in id
+		 * order): fewer ways for two decisions to deadlock. */
 		if (rc == 0)
 			rc = db_exec(unsilence, DBP(DB_STR(now_sql),
-				DB_INT(review_id)), &changed, NULL);
+				DB_INT(author_id), DB_INT(review_id)), &changed,
+				NULL);
 		out->hidden = 0;
 		out->unsilenced = changed > 0;
 	}
+	if (rc == 0)
+		rc = db_exec(count, DBP(DB_STR(now_sql), DB_INT(review_id)),
+			NULL, NULL);
 	return rc;
 }

@@ -851,3 +851,33 @@ Test(forum_flags, hidden_reply_body_is_null_in_the_thread_for_others)
 	free(review);
 	expect_body(NULL, thread, reply, "Visit my shop for cheap keys");
 }
+
+Test(forum_flags, three_users_flagging_three_posts_at_once_silence_the_author)
+{
+	enum { N = 3 };
+	struct desk_user author, f[N];
+	struct racer rc[N];
+	pthread_t th[N];
+	char posts[N][40], urls[N][512];
+
+	forum_user(&author, "user", 0);
+	for (int i = 0; i < N; i++) {
+		forum_user(&f[i], "user", 1);
+		post_new(&author, posts[i], NULL);
+		snprintf(urls[i], sizeof(urls[i]), "%s",
+			client_url(flag_path(posts[i], "flags")));
+		rc[i].url = urls[i];
+		snprintf(rc[i].header, sizeof(rc[i].header), "%s", f[i].auth);
+	}
+	/* Each flag sees only its own post's review: the author's row lock
+	 * makes the last of them count the other two. */
+	for (int i = 0; i < N; i++)
+		cr_assert_eq(pthread_create(&th[i], NULL, race_flag, &rc[i]), 0);
+	for (int i = 0; i < N; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < N; i++)
+		cr_assert_eq(rc[i].status, 201, "flag %d: %ld", i, rc[i].status);
+	cr_assert_eq(client_sql_longf("SELECT silenced_at IS NOT NULL FROM"
+		" forum_user_stats WHERE user_id = %ld", author.row), 1,
+		"three distinct flaggers at once did not silence a new user");
+}
