@@ -19,11 +19,26 @@
 
 #define QUEUE "/api/v1/admin/moderation-queue"
 
+/* The accounts a test made: their tokens are freed when it ends (each
+ * test runs in a process of its own, checked for leaks). */
+static char *made[64];
+static size_t nmade;
+
+static void free_users(void)
+{
+	while (nmade > 0)
+		free(made[--nmade]);
+}
+
+TestSuite(forum_flags, .fini = free_users);
+
 /* A user of role with a forum standing of trust level tl (-1: no
  * forum_user_stats row at all, as a brand new user). */
 static void forum_user(struct desk_user *u, const char *role, int tl)
 {
 	desk_user_new(u, role, NULL);
+	cr_assert(nmade < sizeof(made) / sizeof(made[0]));
+	made[nmade++] = u->auth;
 	if (tl >= 0)
 		desk_sql("INSERT INTO forum_user_stats (user_id, trust_level,"
 			" updated_at) VALUES (%ld, %d, UTC_TIMESTAMP(6))"
@@ -100,10 +115,13 @@ static struct json_object *flag_ok(const struct desk_user *u,
 	const char *post)
 {
 	struct client_resp r;
+	struct json_object *o;
 
 	client_call("POST", flag_path(post, "flags"), u->auth,
 		"{\"reason\": \"spam\", \"detail\": \"sells things\"}", &r);
-	return client_expect_json(&r, 201);
+	o = client_expect_json(&r, 201);
+	client_free(&r);
+	return o;
 }
 
 static int jbool(struct json_object *o, const char *k)
@@ -136,6 +154,7 @@ static struct json_object *decide(const struct desk_user *mod,
 {
 	char json[64];
 	struct client_resp r;
+	struct json_object *o;
 
 	snprintf(json, sizeof(json), "{\"decision\": \"%s\"}", decision);
 	client_call("POST", decision_path(review), mod->auth, json, &r);
@@ -145,7 +164,9 @@ static struct json_object *decide(const struct desk_user *mod,
 		client_free(&r);
 		return NULL;
 	}
-	return client_expect_json(&r, 200);
+	o = client_expect_json(&r, 200);
+	client_free(&r);
+	return o;
 }
 
 static struct json_object *queue_find(const struct desk_user *mod,
@@ -338,6 +359,7 @@ Test(forum_flags, report_is_an_alias_of_flags)
 	client_call("POST", flag_path(post, "report"), f.auth,
 		"{\"reason\": \"inappropriate\"}", &r);
 	o = client_expect_json(&r, 201);
+	client_free(&r);
 	json_object_put(o);
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_flags"
 		" WHERE post_id = %ld AND reason = 'inappropriate'", prow), 1);
@@ -470,6 +492,7 @@ static struct json_object *queue_find(const struct desk_user *mod,
 	snprintf(path, sizeof(path), QUEUE "?status=%s&limit=100", status);
 	client_call("GET", path, mod->auth, NULL, &r);
 	o = client_expect_json(&r, 200);
+	client_free(&r);
 	items = json_object_object_get(o, "items");
 	for (size_t i = 0; i < json_object_array_length(items); i++) {
 		struct json_object *it = json_object_array_get_idx(items, i);
@@ -776,6 +799,7 @@ static struct json_object *post_in_thread(const char *auth,
 		thread);
 	client_call("GET", path, auth, NULL, &r);
 	o = client_expect_json(&r, 200);
+	client_free(&r);
 	items = json_object_object_get(json_object_object_get(o, "posts"),
 		"items");
 	for (size_t i = 0; i < json_object_array_length(items); i++) {
@@ -821,12 +845,14 @@ Test(forum_flags, hidden_reply_body_is_null_in_the_thread_for_others)
 		client_unique("Flag view"));
 	client_call("POST", "/api/v1/forum/threads", starter.auth, json, &r);
 	o = client_expect_json(&r, 201);
+	client_free(&r);
 	snprintf(thread, sizeof(thread), "%s", client_json_str(o, "id"));
 	json_object_put(o);
 	snprintf(json, sizeof(json), "/api/v1/forum/threads/%s/posts", thread);
 	client_call("POST", json, replier.auth,
 		"{\"body\": \"Visit my shop for cheap keys\"}", &r);
 	o = client_expect_json(&r, 201);
+	client_free(&r);
 	snprintf(reply, sizeof(reply), "%s", client_json_str(o, "id"));
 	json_object_put(o);
 	for (int i = 0; i < 3; i++)
