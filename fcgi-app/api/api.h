@@ -46,6 +46,8 @@ extern const struct route_table api_suggestions_table;
 extern const struct route_table api_dead_letters_table;
 /* The community forum (threads, replies, lock and pin). */
 extern const struct route_table api_forum_table;
+/* Forum posts after they are written (api/forum_posts.c). */
+extern const struct route_table api_forum_posts_table;
 /* Forum flags and the moderation queue. */
 extern const struct route_table api_forum_flags_table;
 

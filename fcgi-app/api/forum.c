@@ -8,6 +8,7 @@
  * host's response cache until a forum write bumps its generation. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <json-c/json.h>
 #include "api.h"
 #include "arena.h"
@@ -481,6 +482,7 @@ static int thread_check(struct request *req)
 /* The body and its plain text (what search reads). */
 static int read_body(struct request *req, struct store_forum_input *in)
 {
+	struct timespec ts;
 	size_t len, outlen;
 	char *text;
 	int rc;
@@ -488,6 +490,10 @@ static int read_body(struct request *req, struct store_forum_input *in)
 	in->body = json_get_str(req->json, "body", NULL);
 	in->author_id = caller_id(req);
 	in->now = clock_now();
+	/* clock_now()'s second with the real clock's microseconds: replies
+	 * of one second keep their order in latest. */
+	if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
+		in->now_us = (int64_t)in->now * 1000000 + ts.tv_nsec / 1000;
 	len = strlen(in->body);
 	text = arena_alloc(req->arena, len + 1);
 	if (text == NULL)

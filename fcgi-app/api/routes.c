@@ -43,6 +43,8 @@ const struct route_table *const api_tables[] = {
 	&api_dead_letters_table,
 	/* Community forum: categories, threads, replies, moderation. */
 	&api_forum_table,
+	/* Forum posts: edits, deletes, votes, accepted answers. */
+	&api_forum_posts_table,
 	&api_forum_flags_table,
 };
 

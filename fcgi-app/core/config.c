@@ -249,6 +249,11 @@ static const struct key keys[] = {
 	UINT("forum_flag_silence_flaggers", forum_flag_silence_flaggers, 1, 100,
 		"3"),
 
+	/* Forum posts: their authors may edit them this long after posting
+	 * (moderators at any time). */
+	UINT("forum_edit_window_minutes", forum_edit_window_minutes, 1,
+		525600, "30"),
+
 	/* The support assistant: a reply whose confidence (percent) is
 	 * under assistant_min_confidence says it does not know; one under
 	 * assistant_escalate_below also offers a ticket. Conversations idle

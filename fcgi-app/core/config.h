@@ -140,6 +140,8 @@ struct config {
 	/* support desk */
 	char *support_reply_address; /* ticket mail replies: local+token@host */
 	unsigned support_autoclose_days; /* resolved tickets close after */
+	/* forum posts (api/forum_posts.c) */
+	unsigned forum_edit_window_minutes; /* authors edit their posts */
 	/* forum flags (api/forum_flags.c): a post is hidden at a review
 	 * score of forum_flag_hide_score_tenths / 10 or at
 	 * forum_flag_hide_flaggers distinct flaggers, its author may not

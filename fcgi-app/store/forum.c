@@ -387,6 +387,11 @@ int store_forum_post_get(struct arena *a, const char *pid,
 
 /* --- writes -------------------------------------------------------- */
 
+static int64_t input_us(const struct store_forum_input *in)
+{
+	return in->now_us > 0 ? in->now_us : (int64_t)in->now * 1000000;
+}
+
 static int insert_post(struct arena *a, int64_t thread_id,
 	const struct store_forum_input *in, int first, char pid[37],
 	int64_t *post_id)
@@ -394,7 +399,7 @@ static int insert_post(struct arena *a, int64_t thread_id,
 	static const char sql[] =
 		"INSERT INTO forum_posts (public_id, thread_id, author_id,"
 		" is_first, body, body_text, body_hash, created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, " FROM_UNIX ", " FROM_UNIX ")";
+		" VALUES (?, ?, ?, ?, ?, ?, ?, " FROM_US ", " FROM_US ")";
 	unsigned char hash[32];
 	uint64_t id = 0;
 	int rc;
@@ -406,7 +411,7 @@ static int insert_post(struct arena *a, int64_t thread_id,
 		rc = db_exec(sql, DBP(DB_STR(pid), DB_INT(thread_id),
 			DB_INT(in->author_id), DB_INT(first), DB_STR(in->body),
 			DB_STR(in->body_text), DB_BLOB(hash, sizeof(hash)),
-			DB_INT(in->now), DB_INT(in->now)), NULL, &id);
+			DB_INT(input_us(in)), DB_INT(input_us(in))), NULL, &id);
 	*post_id = (int64_t)id;
 	return rc;
 }
@@ -419,8 +424,8 @@ int store_forum_thread_create(struct arena *a,
 	static const char ins[] =
 		"INSERT INTO forum_threads (public_id, category_id, author_id,"
 		" title, body_text, tags, last_post_at, created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, " FROM_UNIX ", " FROM_UNIX ", "
-		FROM_UNIX ")";
+		" VALUES (?, ?, ?, ?, ?, ?, " FROM_US ", " FROM_US ", "
+		FROM_US ")";
 	static const char first[] = "UPDATE forum_threads SET first_post_id = ?"
 		" WHERE id = ?";
 	static const char del[] = "DELETE FROM forum_thread_tags"
@@ -445,8 +450,8 @@ int store_forum_thread_create(struct arena *a,
 	if (rc == 0)
 		rc = db_exec(ins, DBP(DB_STR(pid), DB_INT(db_int(&res, 0, 0, 0)),
 			DB_INT(in->author_id), DB_STR(in->title),
-			DB_STR(in->body_text), DB_STR(tags), DB_INT(in->now),
-			DB_INT(in->now), DB_INT(in->now)), NULL, &id);
+			DB_STR(in->body_text), DB_STR(tags), DB_INT(input_us(in)),
+			DB_INT(input_us(in)), DB_INT(input_us(in))), NULL, &id);
 	if (rc == 0)
 		rc = insert_post(a, (int64_t)id, in, 1, post_pid, &post_id);
 	if (rc == 0)
@@ -465,8 +470,8 @@ int store_forum_reply(struct arena *a, const char *pid,
 	struct store_forum_post *out)
 {
 	static const char upd[] = "UPDATE forum_threads SET"
-		" replies = replies + 1, last_post_at = " FROM_UNIX ","
-		" updated_at = " FROM_UNIX " WHERE id = ?";
+		" replies = replies + 1, last_post_at = " FROM_US ","
+		" updated_at = " FROM_US " WHERE id = ?";
 	struct store_forum_state st;
 	char post_pid[37];
 	int64_t post_id = 0;
@@ -483,8 +488,8 @@ int store_forum_reply(struct arena *a, const char *pid,
 	if (rc == 0)
 		rc = insert_post(a, st.id, in, 0, post_pid, &post_id);
 	if (rc == 0)
-		rc = db_exec(upd, DBP(DB_INT(in->now), DB_INT(in->now),
-			DB_INT(st.id)), NULL, NULL);
+		rc = db_exec(upd, DBP(DB_INT(input_us(in)),
+			DB_INT(input_us(in)), DB_INT(st.id)), NULL, NULL);
 	if (rc == 0)
 		rc = store_forum_post_get(a, post_pid, out);
 	return store_tx_end(rc);

@@ -138,6 +138,8 @@ struct store_forum_input {
 	size_t ntags;
 	int64_t author_id;
 	time_t now;
+	int64_t now_us;             /* microseconds since the epoch (0: now
+	                               seconds): orders posts of one second */
 };
 /* A thread and its first post, in one transaction. DF_EINVAL for a
  * category that does not exist. *out is the new thread. */

@@ -208,6 +208,7 @@ prism_programs=(
 	"test_dead_letters:*"
 	"test_kb:*"
 	"test_suggestions:*"
+	"test_forum_posts:*"
 )
 for entry in "${prism_programs[@]}"; do
 	prog=${entry%%:*}
