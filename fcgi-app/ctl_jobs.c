@@ -27,6 +27,7 @@
 #include "store/sla.h"
 #include "store/tickets.h"
 #include "store/csat.h"
+#include "store/forum_trust.h"
 
 #define JOBS_POLL_S 30              /* between passes: a fraction of the
                                        least heartbeat window (60 s) */
@@ -171,6 +172,33 @@ static int job_csat_send(struct arena *a, const struct config *cfg,
 	return rc;
 }
 
+/* forum-trust: raises the trust level of every forum user whose
+ * activity now earns more (level 3 looks at the last 100 days, which
+ * only this pass sees move), a batch of users per transaction. Levels
+ * are not lowered; locked ones are left alone. */
+#define FORUM_TRUST_BATCH 200
+static int job_forum_trust(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	size_t total = 0, up = 0, n = FORUM_TRUST_BATCH, p = 0;
+	int64_t after = 0;
+	int rc = 0;
+
+	(void)cfg;
+	while (n == FORUM_TRUST_BATCH && !ctl_loop_stopped()) {
+		arena_reset(a);
+		rc = store_forum_trust_batch(a, now, FORUM_TRUST_BATCH, &after,
+			&n, &p);
+		total += n;
+		up += p;
+		if (rc != 0)
+			break;
+	}
+	snprintf(detail, len, "%zu forum users looked at, %zu promoted", total,
+		up);
+	return rc;
+}
+
 struct ctl_job {
 	const char *name;
 	ctl_job_fn fn;
@@ -184,6 +212,7 @@ static const struct ctl_job jobs[] = {
 	{ "tickets-autoclose", job_tickets_autoclose },
 	{ "sla-breach", job_sla_breach },
 	{ "csat-send", job_csat_send },
+	{ "forum-trust", job_forum_trust },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 

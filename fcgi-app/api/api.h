@@ -48,6 +48,8 @@ extern const struct route_table api_dead_letters_table;
 extern const struct route_table api_forum_table;
 /* Forum posts after they are written (api/forum_posts.c). */
 extern const struct route_table api_forum_posts_table;
+/* Forum trust standing: public view, moderators' change. */
+extern const struct route_table api_forum_trust_table;
 /* Forum flags and the moderation queue. */
 extern const struct route_table api_forum_flags_table;
 

@@ -21,6 +21,7 @@
 #include "router.h"
 #include "validate.h"
 #include "store/forum.h"
+#include "api/shared/forum_guard.h"
 #include "store/users.h"
 
 #define FORUM_TITLE_MIN 5
@@ -216,6 +217,11 @@ static int send_detail(struct request *req, int status,
 	if (n > shown && (next = api_page_cursor(req, "forum_posts",
 	    rows[shown - 1].id)) == NULL)
 		return DF_ENOMEM;
+	/* A signed-in reader's activity (trust levels): the posts up to
+	 * the last one shown are read. A failure is logged, the read goes on. */
+	if (status == 200)
+		(void)forum_guard_read(req, t->id, shown > 0 ?
+			rows[shown - 1].id : 0);
 	if (json_set_int(o, "my_vote", vote) ||
 	    json_set(page, "items", items) ||
 	    json_set_str(page, "next_cursor", next) ||
@@ -509,9 +515,16 @@ static int forum_create(struct request *req)
 {
 	struct store_forum_input *in = req->checked;
 	struct store_forum_thread t;
+	unsigned char hash[32];
 	int rc;
 
 	rc = read_body(req, in);
+	if (rc != 0)
+		return rc;
+	/* The trust limits (silence, links, duplicates, caps, intervals). */
+	rc = store_forum_body_hash(req->arena, in->body, hash);
+	if (rc == 0)
+		rc = forum_guard_post(req, FORUM_GUARD_TOPIC, in->body, hash);
 	if (rc != 0)
 		return rc;
 	in->category = json_get_str(req->json, "category", NULL);
@@ -536,11 +549,26 @@ static int forum_reply(struct request *req)
 {
 	struct store_forum_input in;
 	struct store_forum_post p;
+	struct store_forum_thread t;
 	struct json_object *o;
+	unsigned char hash[32];
 	int rc;
 
 	memset(&in, 0, sizeof(in));
 	rc = read_body(req, &in);
+	if (rc != 0)
+		return rc;
+	/* The trust limits, once the thread is known to take the post (a
+	 * refused reply spends no interval). */
+	rc = load(req, &t);
+	if (rc != 0)
+		return rc;
+	if (t.locked && !is_mod(req))
+		return problem_send(req, 409, "conflict",
+			"This thread is locked: it takes no new posts.");
+	rc = store_forum_body_hash(req->arena, in.body, hash);
+	if (rc == 0)
+		rc = forum_guard_post(req, FORUM_GUARD_REPLY, in.body, hash);
 	if (rc != 0)
 		return rc;
 	/* Moderators may still answer in a locked thread (a closing word),

@@ -45,6 +45,7 @@ const struct route_table *const api_tables[] = {
 	&api_forum_table,
 	/* Forum posts: edits, deletes, votes, accepted answers. */
 	&api_forum_posts_table,
+	&api_forum_trust_table,
 	&api_forum_flags_table,
 };
 

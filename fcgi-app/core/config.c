@@ -254,6 +254,40 @@ static const struct key keys[] = {
 	UINT("forum_edit_window_minutes", forum_edit_window_minutes, 1,
 		525600, "30"),
 
+	/* Forum trust limits (api/shared/forum_guard.c; moderators are
+	 * exempt from all of them). A new user (trust level 0) may put at
+	 * most forum_new_max_links links and forum_new_max_images images in
+	 * a post, and wait the forum_new_* intervals between posts and
+	 * topics; from level 1 the shorter ones apply. In the account's
+	 * first 24 hours a level-0 user may open forum_first_day_topics
+	 * topics and write forum_first_day_replies replies; after that the
+	 * daily caps (any 24 hours) are forum_daily_topics/_replies scaled
+	 * by forum_daily_scale_tl<n> percent for trust level n. The same
+	 * body from the same author within forum_duplicate_window_seconds
+	 * is refused. 0 turns an interval or cap off. */
+	UINT("forum_new_max_links", forum_new_max_links, 0, 1000, "2"),
+	UINT("forum_new_max_images", forum_new_max_images, 0, 1000, "1"),
+	UINT("forum_new_post_interval_seconds", forum_new_post_interval_seconds,
+		0, 86400, "30"),
+	UINT("forum_new_topic_interval_seconds",
+		forum_new_topic_interval_seconds, 0, 86400, "120"),
+	UINT("forum_post_interval_seconds", forum_post_interval_seconds, 0,
+		86400, "5"),
+	UINT("forum_topic_interval_seconds", forum_topic_interval_seconds, 0,
+		86400, "15"),
+	UINT("forum_first_day_topics", forum_first_day_topics, 0, 100000, "3"),
+	UINT("forum_first_day_replies", forum_first_day_replies, 0, 100000,
+		"10"),
+	UINT("forum_daily_topics", forum_daily_topics, 0, 100000, "20"),
+	UINT("forum_daily_replies", forum_daily_replies, 0, 100000, "100"),
+	UINT("forum_daily_scale_tl0", forum_daily_scale[0], 1, 10000, "100"),
+	UINT("forum_daily_scale_tl1", forum_daily_scale[1], 1, 10000, "100"),
+	UINT("forum_daily_scale_tl2", forum_daily_scale[2], 1, 10000, "150"),
+	UINT("forum_daily_scale_tl3", forum_daily_scale[3], 1, 10000, "200"),
+	UINT("forum_daily_scale_tl4", forum_daily_scale[4], 1, 10000, "300"),
+	UINT("forum_duplicate_window_seconds", forum_duplicate_window_seconds,
+		0, 86400, "300"),
+
 	/* The support assistant: a reply whose confidence (percent) is
 	 * under assistant_min_confidence says it does not know; one under
 	 * assistant_escalate_below also offers a ticket. Conversations idle

@@ -153,6 +153,20 @@ struct config {
 	unsigned forum_hidden_edit_cooldown_minutes;
 	unsigned forum_flag_silence_flaggers;
 
+	/* forum trust limits (api/shared/forum_guard.c); 0: off */
+	unsigned forum_new_max_links;      /* trust level 0, per post */
+	unsigned forum_new_max_images;
+	unsigned forum_new_post_interval_seconds;  /* level 0 */
+	unsigned forum_new_topic_interval_seconds;
+	unsigned forum_post_interval_seconds;      /* level 1 and up */
+	unsigned forum_topic_interval_seconds;
+	unsigned forum_first_day_topics;   /* level 0, account < 24 h old */
+	unsigned forum_first_day_replies;
+	unsigned forum_daily_topics;       /* any 24 h, before scaling */
+	unsigned forum_daily_replies;
+	unsigned forum_daily_scale[5];     /* percent per trust level */
+	unsigned forum_duplicate_window_seconds;
+
 	/* the support assistant (api/assistant.c) */
 	unsigned assistant_min_confidence;  /* percent: below, "I don't know" */
 	unsigned assistant_escalate_below;  /* percent: below, offer a ticket */
