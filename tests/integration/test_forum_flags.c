@@ -402,7 +402,8 @@ Test(forum_flags, new_user_flagged_by_three_distinct_users_is_silenced)
 {
 	struct desk_user author, f[3], mod;
 	struct json_object *o;
-	char p1[40], p2[40];
+	struct client_resp r;
+	char p1[40], p2[40], t1[40], replies[160];
 	char *r1, *r2;
 	long rid2;
 
@@ -410,7 +411,9 @@ Test(forum_flags, new_user_flagged_by_three_distinct_users_is_silenced)
 	for (int i = 0; i < 3; i++)
 		forum_user(&f[i], "user", 1);
 	forum_user(&mod, "support", -1);
-	post_new(&author, p1, NULL);
+	post_new(&author, p1, t1);
+	snprintf(replies, sizeof(replies), "/api/v1/forum/threads/%s/posts",
+		t1);
 	post_new(&author, p2, NULL);
 	/* Two users on one post, the third on another: distinct users over
 	 * all the author's open reviews. */
@@ -434,6 +437,13 @@ Test(forum_flags, new_user_flagged_by_three_distinct_users_is_silenced)
 		" forum_user_stats WHERE user_id = %ld", author.row), 1,
 		"not silenced by three distinct flaggers");
 	cr_assert_eq(stat_of(&author, "silenced_review_id"), rid2);
+	/* Silenced: their next post is refused, and nothing is written. */
+	client_call("POST", replies, author.auth,
+		"{\"body\": \"Why was my post hidden?\"}", &r);
+	client_assert_problem(&r, 403, "forbidden");
+	client_free(&r);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_posts"
+		" WHERE author_id = %ld", author.row), 2);
 	/* Both reviews wait in the moderators' queue. */
 	o = queue_find(&mod, "pending", r1);
 	cr_assert(o != NULL, "the first review is not in the queue");
@@ -451,7 +461,6 @@ Test(forum_flags, new_user_flagged_by_three_distinct_users_is_silenced)
 	/* A silenced user may not flag either. */
 	{
 		struct desk_user victim;
-		struct client_resp r;
 		char vp[40];
 
 		forum_user(&victim, "user", 1);
@@ -476,6 +485,11 @@ Test(forum_flags, new_user_flagged_by_three_distinct_users_is_silenced)
 		" silenced_review_id IS NULL FROM forum_user_stats"
 		" WHERE user_id = %ld", author.row), 1);
 	cr_assert_eq(client_audit_count("forum.review_decision", r2), 1);
+	/* Heard again. */
+	client_call("POST", replies, author.auth,
+		"{\"body\": \"Why was my post hidden?\"}", &r);
+	json_object_put(client_expect_json(&r, 201));
+	client_free(&r);
 	free(r1);
 	free(r2);
 }
