@@ -51,6 +51,8 @@ extern const struct route_table api_forum_table;
 extern const struct route_table api_forum_posts_table;
 /* Forum trust standing: public view, moderators' change. */
 extern const struct route_table api_forum_trust_table;
+/* Forum flags and the moderation queue. */
+extern const struct route_table api_forum_flags_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];

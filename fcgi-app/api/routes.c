@@ -48,6 +48,7 @@ const struct route_table *const api_tables[] = {
 	&api_forum_trust_table,
 	/* The support assistant. */
 	&api_assistant_table,
+	&api_forum_flags_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);

@@ -237,6 +237,17 @@ static const struct key keys[] = {
 	STR("support_reply_address", support_reply_address,
 		"support@devforge.dev", check_reply_address),
 	UINT("support_autoclose_days", support_autoclose_days, 1, 28, "4"),
+	/* Forum flags: each flag adds its weight (1, from 0 to 2 once the
+	 * flagger has 5 decided flags, by their accuracy) to the post's
+	 * review; the score threshold is in tenths (40 = 4.0) so the file
+	 * holds a whole number. */
+	UINT("forum_flag_hide_score_tenths", forum_flag_hide_score_tenths, 1,
+		1000, "40"),
+	UINT("forum_flag_hide_flaggers", forum_flag_hide_flaggers, 1, 100, "3"),
+	UINT("forum_hidden_edit_cooldown_minutes",
+		forum_hidden_edit_cooldown_minutes, 0, 10080, "10"),
+	UINT("forum_flag_silence_flaggers", forum_flag_silence_flaggers, 1, 100,
+		"3"),
 
 	/* Forum posts: their authors may edit them this long after posting
 	 * (moderators at any time). */

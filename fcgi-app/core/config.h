@@ -142,6 +142,16 @@ struct config {
 	unsigned support_autoclose_days; /* resolved tickets close after */
 	/* forum posts (api/forum_posts.c) */
 	unsigned forum_edit_window_minutes; /* authors edit their posts */
+	/* forum flags (api/forum_flags.c): a post is hidden at a review
+	 * score of forum_flag_hide_score_tenths / 10 or at
+	 * forum_flag_hide_flaggers distinct flaggers, its author may not
+	 * edit it back for forum_hidden_edit_cooldown_minutes; a trust
+	 * level 0 author flagged by forum_flag_silence_flaggers distinct
+	 * users is silenced until a moderator decides. */
+	unsigned forum_flag_hide_score_tenths;
+	unsigned forum_flag_hide_flaggers;
+	unsigned forum_hidden_edit_cooldown_minutes;
+	unsigned forum_flag_silence_flaggers;
 
 	/* forum trust limits (api/shared/forum_guard.c); 0: off */
 	unsigned forum_new_max_links;      /* trust level 0, per post */
