@@ -4,7 +4,10 @@
  * unanswered and searched by FULLTEXT relevance (solved threads
  * first among equals); moderators (support, admin) lock, unlock, pin
  * and unpin threads, each audited. Deleted threads exist only for
- * moderators. The anonymous list and categories are kept in the
+ * moderators. A thread whose first post flags hid is unlisted (lists,
+ * search, category counts) but for its author and moderators; its
+ * detail still answers everyone, that post's body null as for any
+ * hidden post. The anonymous list and categories are kept in the
  * host's response cache until a forum write bumps its generation. */
 #include <stdio.h>
 #include <string.h>
@@ -349,6 +352,28 @@ static const struct query_param list_query[] = {
 	{ .name = "limit", .kind = QP_LIMIT },
 };
 
+/* Threads whose first post flags hid are listed only for moderators and
+ * for their authors: those callers' lists are their own, never served
+ * from nor kept in the shared cache. Everyone else (most signed-in users
+ * too) reads the public list, cached. Decided here, before the router's
+ * cache lookup. */
+static int list_viewer(struct request *req, struct store_forum_filter *f)
+{
+	int own = 0, rc;
+
+	if (is_mod(req)) {
+		f->all_hidden = 1;
+		req->cache_private = 1;
+		return 0;
+	}
+	rc = store_forum_own_hidden(caller_id(req), &own);
+	if (rc == 0 && own) {
+		f->viewer = caller_id(req);
+		req->cache_private = 1;
+	}
+	return rc;
+}
+
 static int list_check(struct request *req)
 {
 	const char *cursor = http_query(req, "cursor");
@@ -367,7 +392,7 @@ static int list_check(struct request *req)
 			"must be a next_cursor this list returned with the "
 			"same q and sort");
 	req->checked = f;
-	return 0;
+	return list_viewer(req, f);
 }
 
 static int forum_list(struct request *req)
@@ -394,9 +419,10 @@ static int forum_list(struct request *req)
 	if (n > shown && (next = cursor_make(req, f, &rows[shown - 1])) == NULL)
 		return DF_ENOMEM;
 	rc = api_list_send(req, list, next);
-	/* The list is the same for every caller (deleted threads are left
-	 * out for moderators too): shared by all. */
-	if (rc == 0)
+	/* The public list is the same for every caller (deleted threads are
+	 * left out for moderators too): shared by all; a list with hidden
+	 * threads (see list_viewer) is the caller's own. */
+	if (rc == 0 && !req->cache_private)
 		http_set_cacheable(req);
 	return rc;
 }

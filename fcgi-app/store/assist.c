@@ -45,6 +45,10 @@ int store_assist_search(struct arena *a, const char *q, size_t max,
 		"  AND k.status = 'published'"
 		" LEFT JOIN forum_threads t ON m.kind = 'forum'"
 		"  AND t.id = m.source_id AND t.deleted = 0"
+		"  AND t.accepted_post_id IS NOT NULL AND NOT EXISTS (SELECT 1"
+		"  FROM forum_posts x WHERE x.id IN (t.first_post_id,"
+		"  t.accepted_post_id) AND (x.deleted = 1"
+		"  OR x.hidden_at IS NOT NULL))"
 		" WHERE k.id IS NOT NULL OR t.id IS NOT NULL"
 		" ORDER BY m.rel DESC";
 	void *rows;

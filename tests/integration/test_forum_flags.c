@@ -921,3 +921,182 @@ Test(forum_flags, three_users_flagging_three_posts_at_once_silence_the_author)
 		" forum_user_stats WHERE user_id = %ld", author.row), 1,
 		"three distinct flaggers at once did not silence a new user");
 }
+
+/* --- a thread whose first post is hidden ------------------------------ */
+
+/* Whether thread is an item of the list at path, as auth reads it. */
+static int listed(const char *auth, const char *path, const char *thread)
+{
+	struct client_resp r;
+	struct json_object *o, *items;
+	int found = 0;
+
+	client_call("GET", path, auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	client_free(&r);
+	items = json_object_object_get(o, "items");
+	for (size_t i = 0; i < json_object_array_length(items); i++)
+		if (strcmp(client_json_str(json_object_array_get_idx(items, i),
+		    "id"), thread) == 0)
+			found = 1;
+	json_object_put(o);
+	return found;
+}
+
+/* The threads count of category slug, as auth reads it. */
+static long category_count(const char *auth, const char *slug)
+{
+	struct client_resp r;
+	struct json_object *o, *items;
+	long n = -1;
+
+	client_call("GET", "/api/v1/forum/categories", auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	client_free(&r);
+	items = json_object_object_get(o, "items");
+	for (size_t i = 0; i < json_object_array_length(items); i++) {
+		struct json_object *c = json_object_array_get_idx(items, i);
+
+		if (strcmp(client_json_str(c, "slug"), slug) == 0)
+			n = json_object_get_int64(json_object_object_get(c,
+				"threads"));
+	}
+	json_object_put(o);
+	cr_assert(n >= 0, "no category %s", slug);
+	return n;
+}
+
+/* Whether the assistant, asked question by auth, cites thread. */
+static int assistant_cites(const char *auth, const char *question,
+	const char *thread)
+{
+	char json[256];
+	struct client_resp r;
+	struct json_object *o, *src;
+	int found = 0;
+
+	snprintf(json, sizeof(json), "{\"message\": \"%s\"}", question);
+	client_call("POST", "/api/v1/support/assistant/messages", auth, json,
+		&r);
+	cr_assert(r.status == 200 || r.status == 201, "%ld %s", r.status,
+		r.body);
+	o = client_json(&r);
+	client_free(&r);
+	cr_assert(o != NULL);
+	src = json_object_object_get(json_object_object_get(o, "reply"),
+		"sources");
+	for (size_t i = 0; i < json_object_array_length(src); i++)
+		if (strcmp(client_json_str(json_object_array_get_idx(src, i),
+		    "slug_or_id"), thread) == 0)
+			found = 1;
+	json_object_put(o);
+	return found;
+}
+
+/* As Discourse does: a thread whose opening post flags hid is unlisted
+ * (lists, search, category counts) for everyone but its author and the
+ * moderators, its detail shows the opening post without its body, the
+ * assistant does not quote it, and a moderator's disagree brings it
+ * all back. ("ideas": no other test here writes there, so its count
+ * moves with this thread only.) */
+Test(forum_flags, hidden_first_post_unlists_its_thread_for_others)
+{
+	struct desk_user author, replier, other, mod, f[3];
+	struct client_resp r;
+	struct json_object *o, *p;
+	char w[17], json[512], path[256], search[128], question[128];
+	char thread[40], first[40], reply[40], body[128];
+	const char *list = "/api/v1/forum/threads?category=ideas&limit=100";
+	const char *top =
+		"/api/v1/forum/threads?category=ideas&sort=top&limit=100";
+	char *review;
+	long count;
+
+	forum_user(&author, "user", 1);
+	forum_user(&replier, "user", 1);
+	forum_user(&other, "user", 1);
+	forum_user(&mod, "support", -1);
+	for (int i = 0; i < 3; i++)
+		forum_user(&f[i], "user", 1);
+	client_word(w, 'h');
+	snprintf(body, sizeof(body), "Where has the %s panel gone since the"
+		" update?", w);
+	snprintf(json, sizeof(json), "{\"category\": \"ideas\", \"title\":"
+		" \"Where is the %s panel\", \"body\": \"%s\"}", w, body);
+	client_call("POST", "/api/v1/forum/threads", author.auth, json, &r);
+	o = client_expect_json(&r, 201);
+	client_free(&r);
+	snprintf(thread, sizeof(thread), "%s", client_json_str(o, "id"));
+	snprintf(first, sizeof(first), "%s", client_json_str(
+		json_object_array_get_idx(json_object_object_get(
+		json_object_object_get(o, "posts"), "items"), 0), "id"));
+	json_object_put(o);
+	snprintf(path, sizeof(path), "/api/v1/forum/threads/%s/posts", thread);
+	snprintf(json, sizeof(json), "{\"body\": \"Open Settings, then the %s"
+		" panel under Appearance, and tick its box.\"}", w);
+	client_call("POST", path, replier.auth, json, &r);
+	o = client_expect_json(&r, 201);
+	client_free(&r);
+	snprintf(reply, sizeof(reply), "%s", client_json_str(o, "id"));
+	json_object_put(o);
+	snprintf(path, sizeof(path), "/api/v1/forum/posts/%s/accept", reply);
+	client_call("POST", path, author.auth, NULL, &r);
+	json_object_put(client_expect_json(&r, 200));
+	client_free(&r);
+	snprintf(search, sizeof(search), "/api/v1/forum/threads?q=%s", w);
+	snprintf(question, sizeof(question), "%s panel settings appearance",
+		w);
+
+	/* Listed, counted and quoted while nothing is hidden. */
+	cr_assert(listed(NULL, list, thread));
+	cr_assert(listed(NULL, search, thread));
+	count = category_count(NULL, "ideas");
+	cr_assert(assistant_cites(other.auth, question, thread),
+		"the solved thread is not cited before any flag");
+
+	for (int i = 0; i < 3; i++)
+		json_object_put(flag_ok(&f[i], first));
+	cr_assert_eq(hidden(client_sql_longf("SELECT id FROM forum_posts"
+		" WHERE public_id = '%s'", first)), 1);
+
+	/* Others: gone from every list, the search and the count. */
+	cr_assert_not(listed(NULL, list, thread), "anonymous latest lists it");
+	cr_assert_not(listed(NULL, top, thread), "anonymous top lists it");
+	cr_assert_not(listed(NULL, search, thread), "anonymous search finds it");
+	cr_assert_not(listed(other.auth, list, thread), "others list it");
+	cr_assert_not(listed(other.auth, search, thread), "others find it");
+	cr_assert_not(listed(f[0].auth, search, thread), "a flagger finds it");
+	cr_assert_eq(category_count(NULL, "ideas"), count - 1);
+	cr_assert_eq(category_count(other.auth, "ideas"), count - 1);
+	/* Its detail still answers, the opening post without its body. */
+	expect_body(NULL, thread, first, NULL);
+	expect_body(other.auth, thread, first, NULL);
+	p = post_in_thread(other.auth, thread, first);
+	cr_assert(p != NULL && jbool(p, "hidden"));
+	json_object_put(p);
+	/* Its author and moderators: listed, found, read. */
+	cr_assert(listed(author.auth, list, thread), "its author lost it");
+	cr_assert(listed(author.auth, search, thread), "its author lost it");
+	cr_assert(listed(mod.auth, list, thread), "a moderator lost it");
+	cr_assert(listed(mod.auth, search, thread), "a moderator lost it");
+	expect_body(author.auth, thread, first, body);
+	expect_body(mod.auth, thread, first, body);
+	/* The assistant does not quote a question flags hid. */
+	cr_assert_not(assistant_cites(other.auth, question, thread),
+		"the assistant cites a thread whose first post is hidden");
+
+	/* A moderator disagrees: listed, counted and quoted again. */
+	review = client_sqlf("SELECT r.public_id FROM forum_reviews r"
+		" JOIN forum_posts p ON p.id = r.post_id"
+		" WHERE p.public_id = '%s'", first);
+	cr_assert(review != NULL);
+	json_object_put(decide(&mod, review, "disagree", 200));
+	free(review);
+	cr_assert(listed(NULL, list, thread), "not listed after disagree");
+	cr_assert(listed(NULL, search, thread), "not found after disagree");
+	cr_assert(listed(other.auth, search, thread));
+	cr_assert_eq(category_count(NULL, "ideas"), count);
+	expect_body(NULL, thread, first, body);
+	cr_assert(assistant_cites(other.auth, question, thread),
+		"not cited again after disagree");
+}
