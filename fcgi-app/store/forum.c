@@ -550,6 +550,30 @@ int store_forum_own_hidden(int64_t user_id, int *yes)
 	return rc;
 }
 
+static void id_from_row(const struct db_result *res, size_t row, void *out)
+{
+	*(int64_t *)out = db_int(res, row, 0, 0);
+}
+
+int store_forum_hidden_authors(struct arena *a, size_t max, int64_t **ids,
+	size_t *n)
+{
+	/* From the few hidden posts (idx_forum_posts_hidden) to their
+	 * threads by primary key, whatever the statistics say. */
+	static const char sql[] = "SELECT DISTINCT t.author_id"
+		" FROM forum_posts fp STRAIGHT_JOIN forum_threads t"
+		" ON t.id = fp.thread_id WHERE fp.hidden_at IS NOT NULL"
+		" AND fp.is_first = 1 AND t.deleted = 0"
+		" ORDER BY t.author_id LIMIT ?";
+	void *rows;
+	int rc;
+
+	rc = store_rows(a, sql, DBP(DB_INT((int64_t)max + 1)), sizeof(**ids),
+		id_from_row, &rows, n);
+	*ids = rows;
+	return rc;
+}
+
 int store_forum_my_vote(int64_t thread_id, int64_t user_id, int64_t *value)
 {
 	static const char sql[] = "SELECT value FROM forum_votes"

@@ -169,6 +169,12 @@ DF_MUST_CHECK int store_forum_set(int64_t thread_id, enum store_forum_flag
  * hidden by flags: their list differs from everyone else's. */
 DF_MUST_CHECK int store_forum_own_hidden(int64_t user_id, int *yes);
 
+/* The users who wrote a thread (not deleted) whose first post is hidden,
+ * at most max of them (ascending ids; *n = max + 1 when there are more):
+ * few at any time, so a worker may keep the list between forum writes. */
+DF_MUST_CHECK int store_forum_hidden_authors(struct arena *a, size_t max,
+	int64_t **ids, size_t *n);
+
 /* The user's vote on the thread: -1, 0 or 1. */
 DF_MUST_CHECK int store_forum_my_vote(int64_t thread_id, int64_t user_id,
 	int64_t *value);
