@@ -44,6 +44,7 @@ extern const struct route_table api_kb_table;
 extern const struct route_table api_suggestions_table;
 /* Staff handling of the mail dead letters. */
 extern const struct route_table api_dead_letters_table;
+extern const struct route_table api_assistant_outcomes_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];
