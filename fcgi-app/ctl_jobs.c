@@ -27,6 +27,7 @@
 #include "store/sla.h"
 #include "store/tickets.h"
 #include "store/csat.h"
+#include "store/assist_index.h"
 #include "store/assist_outcomes.h"
 
 #define JOBS_POLL_S 30              /* between passes: a fraction of the
@@ -172,6 +173,29 @@ static int job_csat_send(struct arena *a, const struct config *cfg,
 	return rc;
 }
 
+/* assistant-index: the assistant's passages of every source marked
+ * since (store_assist_mark), in batches; each answer rebuilds a few
+ * itself, so this only keeps a burst of edits from landing on one
+ * answer. */
+#define ASSIST_INDEX_BATCH 100
+static int job_assistant_index(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	size_t total = 0, n = ASSIST_INDEX_BATCH;
+	int rc = 0;
+
+	(void)cfg;
+	while (n > 0 && !ctl_loop_stopped()) {
+		arena_reset(a);
+		rc = store_assist_reindex_dirty(a, ASSIST_INDEX_BATCH, now, &n);
+		if (rc != 0)
+			break;
+		total += n;
+	}
+	snprintf(detail, len, "%zu assistant sources re-indexed", total);
+	return rc;
+}
+
 /* assistant-abandon: open assistant conversations with no message for
  * assistant_abandon_minutes end as abandoned (they count against the
  * deflection rate in the staff reports). SKIP LOCKED, and the idle test
@@ -209,6 +233,7 @@ static const struct ctl_job jobs[] = {
 	{ "tickets-autoclose", job_tickets_autoclose },
 	{ "sla-breach", job_sla_breach },
 	{ "csat-send", job_csat_send },
+	{ "assistant-index", job_assistant_index },
 	{ "assistant-abandon", job_assistant_abandon },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))

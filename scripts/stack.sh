@@ -439,6 +439,15 @@ search_reindex() {
 		9>&- >/dev/null || die "devforgectl search-reindex failed"
 }
 
+# The support assistant's passages of what migrations and seeds marked
+# (each answer also rebuilds a few marked sources itself).
+assistant_index() {
+	say "indexing for the assistant"
+	"${APP_ENV[@]}" "$DF_BUILD_DIR/devforgectl" -c "$CONF" jobs run --once \
+		--only assistant-index 9>&- >/dev/null ||
+		die "devforgectl jobs --only assistant-index failed"
+}
+
 seed() {
 	local f n=0
 	[ "$DF_SEED" = 1 ] || return 0
@@ -813,6 +822,7 @@ cmd_start() {
 	signing_key
 	seed
 	search_reindex
+	assistant_index
 	pool_start
 	front_start
 	wait_health

@@ -42,6 +42,7 @@ extern const struct route_table api_csat_table;
 extern const struct route_table api_support_reports_table;
 extern const struct route_table api_kb_table;
 extern const struct route_table api_suggestions_table;
+extern const struct route_table api_assistant_table;
 /* Staff handling of the mail dead letters. */
 extern const struct route_table api_dead_letters_table;
 extern const struct route_table api_assistant_outcomes_table;

@@ -42,7 +42,7 @@ static const struct json_field resolved_fields[] = {
  * find. want_kind/want_sid NULL: the top source of the last reply citing
  * any; else that source when a reply cited it (*found 0 when none did). */
 static void pick_source(struct request *req,
-	const struct store_assist_conv *c, const char *want_kind,
+	const struct store_assist_outcome *c, const char *want_kind,
 	const char *want_sid, const char **kind, const char **sid, int *found)
 {
 	*kind = *sid = NULL;
@@ -81,7 +81,7 @@ static int resolved(struct request *req)
 	const char *want_kind = json_get_str(req->json, "kind", NULL);
 	const char *want_sid = json_get_str(req->json, "slug_or_id", NULL);
 	const struct store_user *u = req->auth.user;
-	struct store_assist_conv c;
+	struct store_assist_outcome c;
 	const char *kind, *sid;
 	struct json_object *o, *credited;
 	int64_t source_id = 0;
@@ -94,7 +94,7 @@ static int resolved(struct request *req)
 	}
 	if (pid == NULL || !validate_uuid(pid))
 		return DF_ENOTFOUND;
-	rc = store_assist_conv_get(req->arena, pid, &c);
+	rc = store_assist_outcome_conv(req->arena, pid, &c);
 	if (rc != 0)
 		return rc;
 	if (c.user_id != 0 && (!req->auth.authenticated || u == NULL ||

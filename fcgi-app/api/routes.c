@@ -41,6 +41,8 @@ const struct route_table *const api_tables[] = {
 	&api_kb_table,
 	&api_suggestions_table,
 	&api_dead_letters_table,
+	/* The support assistant. */
+	&api_assistant_table,
 	/* The support assistant: how conversations end. */
 	&api_assistant_outcomes_table,
 };

@@ -8,8 +8,8 @@
 #include "store/assist_outcomes.h"
 #include "store/tx.h"
 
-int store_assist_conv_get(struct arena *a, const char *public_id,
-	struct store_assist_conv *out)
+int store_assist_outcome_conv(struct arena *a, const char *public_id,
+	struct store_assist_outcome *out)
 {
 	static const char sql_conv[] =
 		"SELECT id, user_id, status FROM assistant_conversations"

@@ -12,7 +12,7 @@
 struct arena;
 
 /* A conversation as the resolved route needs it. */
-struct store_assist_conv {
+struct store_assist_outcome {
 	int64_t id;
 	int64_t user_id;           /* 0: anonymous */
 	char status[16];           /* open, self_served, escalated, abandoned */
@@ -24,8 +24,8 @@ struct store_assist_conv {
 
 /* The conversation with this public id and its replies' sources. 0,
  * DF_ENOTFOUND or another df_err. */
-DF_MUST_CHECK int store_assist_conv_get(struct arena *a,
-	const char *public_id, struct store_assist_conv *out);
+DF_MUST_CHECK int store_assist_outcome_conv(struct arena *a,
+	const char *public_id, struct store_assist_outcome *out);
 
 /* The row id of a source as a reply names it: kind "kb" and an
  * article's slug, or "forum" and a thread's public id. 0, DF_ENOTFOUND

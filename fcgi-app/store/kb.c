@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "db.h"
 #include "err.h"
+#include "store/assist_dirty.h"
 #include "store/kb.h"
 #include "store/tags.h"
 #include "store/tx.h"
@@ -198,6 +199,8 @@ int store_kb_create(struct arena *a, const struct store_kb_input *in,
 		DB_INT(in->now)), NULL, &id);
 	if (rc == 0)
 		rc = put_tags((int64_t)id, in);
+	if (rc == 0)   /* the assistant re-reads it before its next answer */
+		rc = store_assist_mark(STORE_ASSIST_KB, (int64_t)id, in->now);
 	if (rc == 0)
 		rc = store_kb_get(a, in->slug, out);
 	return store_tx_end(rc);
@@ -245,6 +248,8 @@ int store_kb_update(struct arena *a, const char *slug,
 			NULL, NULL);
 	if (rc == 0 && in->tags_set)
 		rc = put_tags(id, in);
+	if (rc == 0)   /* edited, archived or published: re-indexed */
+		rc = store_assist_mark(STORE_ASSIST_KB, id, in->now);
 	if (rc == 0)
 		rc = store_kb_get(a, slug, out);
 	return store_tx_end(rc);

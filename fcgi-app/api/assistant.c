@@ -1,0 +1,352 @@
+/* Stores: assist, assist_index, tickets. */
+/* The support assistant: a question is answered from the help center's
+ * published articles and the accepted answers of solved forum threads,
+ * each reply citing the passages it rests on; when nothing covers the
+ * question it says so instead of guessing. A conversation belongs to its
+ * signed-in user, or, when anonymous, to whoever holds its id; it can be
+ * handed to the support team as a ticket holding the transcript. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "arena.h"
+#include "assist_text.h"
+#include "clock.h"
+#include "config.h"
+#include "err.h"
+#include "json.h"
+#include "problem.h"
+#include "router.h"
+#include "validate.h"
+#include "store/assist.h"
+#include "store/assist_index.h"
+#include "store/tickets.h"
+#include "store/users.h"
+
+#define MESSAGE_MAX 2000          /* characters, after trimming */
+#define SOURCES_MAX 10            /* bound of assistant_max_sources */
+#define REINDEX_PER_ANSWER 20     /* marked sources rebuilt per answer */
+#define SUBJECT_MAX 200
+#define TRANSCRIPT_MAX 10000
+
+/* One cited source of a reply. */
+struct assist_source {
+	const char *kind;             /* "kb" or "forum" */
+	const char *ref;              /* article slug or thread public id */
+	const char *title;
+	const char *passage;          /* the passage the reply rests on */
+	double score;                 /* 0..1 */
+	int confidence;               /* 0..100, this source alone */
+};
+
+/* A reply, built by retrieval and then (maybe) rewritten by a model. */
+struct assist_reply {
+	const char *text;
+	struct assist_source sources[SOURCES_MAX];
+	size_t nsources;
+	int confidence;               /* 0..100 */
+	const char *mode;             /* "retrieval", "model" or "none" */
+	const char *suggested[3];
+	size_t nsuggested;
+};
+
+static int64_t caller(const struct request *req)
+{
+	const struct store_user *u = req->auth.user;
+
+	return req->auth.authenticated && u != NULL ? u->id : 0;
+}
+
+/* The conversation named by pid as the caller may use it: their own, or
+ * an anonymous one (its id is its key). Anything else is not found. */
+static int load_conv(struct request *req, const char *pid,
+	struct store_assist_conv *c)
+{
+	int rc;
+
+	if (pid == NULL || !validate_uuid(pid))
+		return DF_ENOTFOUND;
+	rc = store_assist_conv_get(req->arena, pid, c);
+	if (rc != 0)
+		return rc;
+	if (c->user_id != 0 && c->user_id != caller(req))
+		return DF_ENOTFOUND;
+	return 0;
+}
+
+/* --- retrieval ----------------------------------------------------- */
+
+/* How a passage ranks for the question: mostly how many of the
+ * question's terms it holds (over title and text, then the title on its
+ * own), the engine's relevance relative to the best only breaking ties
+ * between passages that cover alike. */
+static double rank(double cover, double title_cover, double rel, double top)
+{
+	return 0.6 * cover + 0.25 * title_cover +
+		0.15 * (top > 0.0 ? rel / top : 0.0);
+}
+
+static int retrieve(struct request *req, const char *q,
+	struct assist_reply *r)
+{
+	const struct config *cfg = req->cfg;
+	struct store_assist_hit *hits;
+	struct assist_source best[STORE_ASSIST_CANDIDATES];
+	char **terms, *both;
+	size_t nhits, nterms, nbest = 0, i, j, max;
+	double top = 0.0, cover, tcover, s;
+	int rc;
+
+	rc = assist_text_terms(req->arena, q, &terms, &nterms);
+	if (rc != 0 || nterms == 0)
+		return rc;
+	rc = store_assist_search(req->arena, q, STORE_ASSIST_CANDIDATES,
+		&hits, &nhits);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < nhits; i++)
+		if (hits[i].rel > top)
+			top = hits[i].rel;
+	/* The best passage of each source. */
+	for (i = 0; i < nhits && nbest < STORE_ASSIST_CANDIDATES; i++) {
+		both = arena_printf(req->arena, "%s\n%s", hits[i].title,
+			hits[i].text);
+		if (both == NULL)
+			return DF_ENOMEM;
+		cover = assist_text_coverage(terms, nterms, both);
+		tcover = assist_text_coverage(terms, nterms, hits[i].title);
+		s = rank(cover, tcover, hits[i].rel, top);
+		for (j = 0; j < nbest; j++)
+			if (strcmp(best[j].kind, hits[i].kind) == 0 &&
+			    strcmp(best[j].ref, hits[i].ref) == 0)
+				break;
+		if (j < nbest && best[j].score >= s)
+			continue;
+		if (j == nbest)
+			nbest++;
+		best[j].kind = arena_strdup(req->arena, hits[i].kind);
+		best[j].ref = arena_strdup(req->arena, hits[i].ref);
+		best[j].title = hits[i].title;
+		best[j].passage = hits[i].text;
+		best[j].score = s;
+		best[j].confidence = assist_text_confidence(cover, tcover);
+		if (best[j].kind == NULL || best[j].ref == NULL)
+			return DF_ENOMEM;
+	}
+	/* Best first (a handful: insertion sort), ties by the engine. */
+	for (i = 1; i < nbest; i++) {
+		struct assist_source t = best[i];
+
+		for (j = i; j > 0 && best[j - 1].score < t.score; j--)
+			best[j] = best[j - 1];
+		best[j] = t;
+	}
+	max = cfg->assistant_max_sources;
+	if (max == 0 || max > SOURCES_MAX)
+		max = SOURCES_MAX;
+	for (i = 0; i < nbest && r->nsources < max; i++)
+		if (best[i].confidence >= (int)cfg->assistant_min_confidence)
+			r->sources[r->nsources++] = best[i];
+	r->confidence = r->nsources > 0 ? r->sources[0].confidence : 0;
+	return 0;
+}
+
+/* The reply text and the actions offered, from the sources found. */
+static int compose(struct request *req, struct assist_reply *r)
+{
+	struct assist_text_source ts[SOURCES_MAX];
+	size_t i;
+
+	for (i = 0; i < r->nsources; i++) {
+		ts[i].title = r->sources[i].title;
+		ts[i].passage = r->sources[i].passage;
+	}
+	r->text = assist_text_reply(req->arena, ts, r->nsources);
+	if (r->text == NULL)
+		return DF_ENOMEM;
+	r->mode = r->nsources > 0 ? "retrieval" : "none";
+	return 0;
+}
+
+static void suggest(const struct config *cfg, struct assist_reply *r)
+{
+	r->nsuggested = 0;
+	if (r->nsources > 0)
+		r->suggested[r->nsuggested++] = "mark_resolved";
+	if (r->confidence < (int)cfg->assistant_escalate_below) {
+		r->suggested[r->nsuggested++] = "escalate";
+		r->suggested[r->nsuggested++] = "rephrase";
+	}
+}
+
+/* ===== LLM PLUG-IN POINT ==============================================
+ * The one place where a language model may rewrite the reply: called
+ * after retrieval has filled r (sources, retrieval text, confidence,
+ * mode "retrieval"; mode "none" and no sources when nothing matched) and
+ * before the reply is stored and answered. A model implementation
+ * replaces r->text, keeps in r->sources only the sources it cited (in
+ * the order of its [n] numbers) and sets r->mode = "model"; on any
+ * failure it leaves r exactly as it found it. Without a model (no
+ * assistant_llm_url) it does nothing. */
+static int assist_model(struct request *req, const char *question,
+	struct assist_reply *r)
+{
+	(void)req;
+	(void)question;
+	(void)r;
+	return 0;
+}
+/* ===== end of the LLM plug-in point ================================ */
+
+/* --- answers ------------------------------------------------------- */
+
+static struct json_object *score_json(struct request *req, double s)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%.3f", s < 0 ? 0.0 : s > 1 ? 1.0 : s);
+	return json_own(req, json_object_new_double_s(strtod(text, NULL),
+		text));
+}
+
+static struct json_object *sources_json(struct request *req,
+	const struct assist_reply *r)
+{
+	struct json_object *arr = json_new_array(req), *it;
+	size_t i;
+
+	for (i = 0; arr != NULL && i < r->nsources; i++) {
+		it = json_new_object(req);
+		if (it == NULL ||
+		    json_set_str(it, "kind", r->sources[i].kind) ||
+		    json_set_str(it, "slug_or_id", r->sources[i].ref) ||
+		    json_set_str(it, "title", r->sources[i].title) ||
+		    json_set(it, "score", score_json(req, r->sources[i].score)) ||
+		    json_push(arr, it))
+			return NULL;
+	}
+	return arr;
+}
+
+static struct json_object *reply_json(struct request *req,
+	const struct assist_reply *r, struct json_object *sources)
+{
+	struct json_object *o = json_new_object(req), *acts = json_new_array(req);
+	size_t i;
+
+	if (o == NULL || acts == NULL || sources == NULL)
+		return NULL;
+	for (i = 0; i < r->nsuggested; i++)
+		if (json_push_str(acts, r->suggested[i]))
+			return NULL;
+	if (json_set_str(o, "text", r->text) ||
+	    json_set(o, "sources", sources) ||
+	    json_set_int(o, "confidence", r->confidence) ||
+	    json_set_str(o, "mode", r->mode) ||
+	    json_set(o, "suggested_actions", acts))
+		return NULL;
+	return o;
+}
+
+/* The message without the white space around it. */
+static char *trimmed(struct arena *a, const char *s)
+{
+	size_t len;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	       s[len - 1] == '\r' || s[len - 1] == '\n'))
+		len--;
+	return arena_strndup(a, s, len);
+}
+
+static int ask(struct request *req)
+{
+	const char *pid = json_get_str(req->json, "conversation_id", NULL);
+	struct assist_reply r;
+	struct store_assist_conv conv;
+	struct store_assist_turn t;
+	struct json_object *o, *sources, *reply;
+	char new_pid[37];
+	const char *question;
+	time_t now = clock_now();
+	int rc;
+
+	question = trimmed(req->arena, json_get_str(req->json, "message", ""));
+	if (question == NULL)
+		return DF_ENOMEM;
+	if (question[0] == '\0' ||
+	    json_utf8_length(question, strlen(question)) > MESSAGE_MAX) {
+		problem_add_error(req, "message", question[0] == '\0' ?
+			"too_short" : "too_long", "must be 1-2000 characters"
+			" once white space around it is left out");
+		return problem_send_validation(req);
+	}
+	if (pid != NULL) {
+		rc = load_conv(req, pid, &conv);
+		if (rc != 0)
+			return rc;
+		if (strcmp(conv.status, "open") != 0)
+			return problem_send(req, 409, "conflict", "This"
+				" conversation has ended; start a new one.");
+	}
+	/* Sources written since the last answer are quoted from now on. */
+	rc = store_assist_reindex_dirty(req->arena, REINDEX_PER_ANSWER, now,
+		NULL);
+	if (rc != 0)
+		return rc;
+	memset(&r, 0, sizeof(r));
+	rc = retrieve(req, question, &r);
+	if (rc == 0)
+		rc = compose(req, &r);
+	if (rc == 0)
+		rc = assist_model(req, question, &r);
+	if (rc != 0)
+		return rc;
+	suggest(req->cfg, &r);
+	sources = sources_json(req, &r);
+	if (sources == NULL)
+		return DF_ENOMEM;
+	t.question = question;
+	t.reply = r.text;
+	t.sources_json = json_object_to_json_string_ext(sources,
+		JSON_C_TO_STRING_PLAIN);
+	t.confidence = r.confidence;
+	t.mode = r.mode;
+	rc = store_assist_append(req->arena, pid, caller(req), &t, now,
+		new_pid);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, "conflict", "This conversation"
+			" has ended; start a new one.");
+	if (rc != 0)
+		return rc;
+	o = json_new_object(req);
+	reply = reply_json(req, &r, sources);
+	if (o == NULL || reply == NULL ||
+	    json_set_str(o, "conversation_id", pid != NULL ? pid : new_pid) ||
+	    json_set(o, "reply", reply) ||
+	    http_set_header(req, "Cache-Control", "no-store"))
+		return DF_ENOMEM;
+	return http_set_json(req, 200, o);
+}
+
+static const struct json_field ask_fields[] = {
+	/* Bounded loosely here: the 2000 applies once trimmed (ask). */
+	{ .name = "message", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = 8000, .validate = api_v_text },
+	{ .name = "conversation_id", .type = JF_STRING, .max = 36,
+	  .nullable = 1 },
+};
+
+static const struct route routes[] = {
+	{ .method = HTTP_POST, .pattern = "/api/v1/support/assistant/messages",
+	  .handler = ask, .role = ROLE_NONE, .rl = RL_ASSISTANT,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(ask_fields) },
+};
+
+const struct route_table api_assistant_table = {
+	"assistant", routes, sizeof(routes) / sizeof(routes[0])
+};

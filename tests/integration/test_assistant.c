@@ -1,0 +1,206 @@
+/* The support assistant through the front server: it answers from the
+ * published help center (and solved forum threads) citing what it used,
+ * says plainly when it does not know, keeps conversations to whoever
+ * may use them, refuses bad input without storing anything, and hands a
+ * conversation to the support team as a ticket. Each test asks as users
+ * of its own (the assistant's rate limit counts per signed-in user). */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "client.h"
+
+#define KB "/api/v1/support/kb"
+#define ASK "/api/v1/support/assistant/messages"
+#define CONV "/api/v1/support/assistant/conversations"
+
+static char *staff;
+
+static void setup(void)
+{
+	staff = client_auth_header("support", NULL);
+}
+
+static void teardown(void)
+{
+	free(staff);
+}
+
+TestSuite(assistant, .init = setup, .fini = teardown, .timeout = 300);
+
+static void article(const char *slug, const char *title, const char *body,
+	const char *status)
+{
+	char *t = client_json_quote(title), *b = client_json_quote(body);
+	char *json;
+	struct client_resp r;
+	size_t len = strlen(t) + strlen(b) + strlen(slug) + 256;
+
+	json = malloc(len);
+	cr_assert_not_null(json);
+	snprintf(json, len, "{\"slug\":\"%s\",\"title\":%s,\"body\":%s,"
+		"\"category\":\"technical\",\"status\":\"%s\"}", slug, t, b,
+		status);
+	client_call("POST", KB, staff, json, &r);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	client_free(&r);
+	free(json);
+	free(t);
+	free(b);
+}
+
+/* Asks message (in conversation conv, NULL: a new one) as auth. */
+static void ask(const char *auth, const char *conv, const char *message,
+	struct client_resp *r)
+{
+	char *m = client_json_quote(message), *json;
+	size_t len = strlen(m) + 128;
+
+	json = malloc(len);
+	cr_assert_not_null(json);
+	if (conv != NULL)
+		snprintf(json, len, "{\"message\":%s,\"conversation_id\":"
+			"\"%s\"}", m, conv);
+	else
+		snprintf(json, len, "{\"message\":%s}", m);
+	client_call("POST", ASK, auth, json, r);
+	free(json);
+	free(m);
+}
+
+/* The reply's source refs, space-separated (malloc'd). */
+static char *source_refs(struct json_object *o)
+{
+	struct json_object *reply, *src, *it, *ref;
+	char *out = calloc(1, 4096);
+	size_t i;
+
+	cr_assert_not_null(out);
+	cr_assert(json_object_object_get_ex(o, "reply", &reply));
+	cr_assert(json_object_object_get_ex(reply, "sources", &src));
+	for (i = 0; i < json_object_array_length(src); i++) {
+		it = json_object_array_get_idx(src, i);
+		cr_assert(json_object_object_get_ex(it, "slug_or_id", &ref));
+		strncat(out, json_object_get_string(ref), 4000 - strlen(out));
+		strcat(out, " ");
+	}
+	return out;
+}
+
+Test(assistant, cites_the_published_article_that_answers_and_not_a_draft)
+{
+	char w[24], slug[64], draft[64], title[128], body[512];
+	char *user = client_auth_header("user", NULL), *refs;
+	struct client_resp r;
+	struct json_object *o;
+
+	client_word(w, 'a');
+	snprintf(slug, sizeof(slug), "%s-fix", w);
+	snprintf(draft, sizeof(draft), "%s-draft", w);
+	snprintf(title, sizeof(title), "Fixing the %s sync error", w);
+	snprintf(body, sizeof(body), "When the %s sync error appears, sign"
+		" out of the IDE, delete the %s cache folder and sign in again."
+		" The next sync rebuilds it.", w, w);
+	article(slug, title, body, "published");
+	article(draft, title, body, "draft");
+
+	snprintf(body, sizeof(body), "my %s sync keeps failing with an error,"
+		" what should I do?", w);
+	ask(user, NULL, body, &r);
+	o = client_expect_json(&r, 200);
+	refs = source_refs(o);
+	cr_assert(strncmp(refs, slug, strlen(slug)) == 0,
+		"the new article first: %s", r.body);
+	cr_assert_null(strstr(refs, draft), "a draft is never cited: %s",
+		r.body);
+	cr_assert_str_eq(client_json_str(o, "reply.mode"), "retrieval");
+	cr_assert_not_null(strstr(client_json_str(o, "reply.text"), "[1]"));
+	cr_assert_not_null(client_json_str(o, "conversation_id"));
+	free(refs);
+	json_object_put(o);
+	client_free(&r);
+	free(user);
+}
+
+Test(assistant, says_it_does_not_know_when_nothing_matches)
+{
+	char *user = client_auth_header("user", NULL);
+	struct client_resp r;
+	struct json_object *o;
+
+	ask(user, NULL, "qwzxv plorbination frumious bandersnatch?", &r);
+	o = client_expect_json(&r, 200);
+	cr_assert_not_null(strstr(client_json_str(o, "reply.text"),
+		"I don't know"), "%s", r.body);
+	cr_assert_str_eq(client_json_str(o, "reply.mode"), "none");
+	cr_assert_not_null(strstr(r.body, "\"sources\":[]"), "%s", r.body);
+	cr_assert_not_null(strstr(r.body, "\"confidence\":0"), "%s", r.body);
+	cr_assert_not_null(strstr(r.body,
+		"\"suggested_actions\":[\"escalate\",\"rephrase\"]"), "%s",
+		r.body);
+	json_object_put(o);
+	client_free(&r);
+	free(user);
+}
+
+Test(assistant, refuses_an_oversized_or_blank_message_and_stores_nothing)
+{
+	char *user = client_auth_header("user", NULL), *big, *json;
+	char w[24];
+	long after;
+	struct client_resp r;
+
+	client_word(w, 'o');
+	big = malloc(2200);
+	cr_assert_not_null(big);
+	memset(big, 'x', 2001);
+	big[2001] = '\0';
+	memcpy(big, w, strlen(w));
+	ask(user, NULL, big, &r);
+	client_assert_field_error(&r, "message", "too_long");
+	client_free(&r);
+	ask(user, NULL, "   \n\t  ", &r);
+	cr_assert_eq(r.status, 422, "%s", r.body);
+	client_free(&r);
+	/* Exactly 2000 once trimmed is fine. */
+	big[2000] = '\0';
+	json = malloc(2300);
+	cr_assert_not_null(json);
+	snprintf(json, 2300, "   %s   ", big);
+	ask(user, NULL, json, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	client_free(&r);
+	after = client_sql_longf("SELECT COUNT(*) FROM assistant_messages"
+		" WHERE role = 'user' AND text LIKE '%s%%'", w);
+	cr_assert_eq(after, 1, "only the accepted one is stored");
+	free(json);
+	free(big);
+	free(user);
+}
+
+Test(assistant, continues_only_a_conversation_the_caller_may_use)
+{
+	char *alice = client_auth_header("user", NULL);
+	char *bob = client_auth_header("user", NULL), *conv;
+	struct client_resp r;
+
+	ask(alice, NULL, "How do I reset my password?", &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	conv = client_body_str(&r, "conversation_id");
+	client_free(&r);
+	ask(bob, conv, "and my licence?", &r);
+	client_assert_problem(&r, 404, "not_found");
+	client_free(&r);
+	ask(alice, "not-a-uuid", "and my licence?", &r);
+	client_assert_problem(&r, 404, "not_found");
+	client_free(&r);
+	ask(alice, conv, "and how do I activate my licence offline?", &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	client_free(&r);
+	cr_assert_eq(client_sql_longf("SELECT messages FROM"
+		" assistant_conversations WHERE public_id = '%s'", conv), 4);
+	free(conv);
+	free(alice);
+	free(bob);
+}
