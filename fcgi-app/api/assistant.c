@@ -22,6 +22,7 @@
 #include "store/assist.h"
 #include "store/assist_index.h"
 #include "store/tickets.h"
+#include "store/tx.h"
 #include "store/users.h"
 
 #define MESSAGE_MAX 2000          /* characters, after trimming */
@@ -205,7 +206,12 @@ static struct json_object *score_json(struct request *req, double s)
 {
 	char text[16];
 
-	snprintf(text, sizeof(text), "%.3f", s < 0 ? 0.0 : s > 1 ? 1.0 : s);
+	int n;
+
+	n = snprintf(text, sizeof(text), "%.3f", s < 0 ? 0.0 : s > 1 ? 1.0 : s);
+	/* "0.500" -> "0.5", "1.000" -> "1.0": the shortest exact form. */
+	while (n > 2 && text[n - 1] == '0' && text[n - 2] != '.')
+		text[--n] = '\0';
 	return json_own(req, json_object_new_double_s(strtod(text, NULL),
 		text));
 }
@@ -333,6 +339,164 @@ static int ask(struct request *req)
 	return http_set_json(req, 200, o);
 }
 
+/* --- the transcript and escalation ----------------------------------- */
+
+static struct json_object *conv_json(struct request *req,
+	const struct store_assist_conv *c, const struct store_assist_msg *m,
+	size_t n)
+{
+	struct json_object *o = json_new_object(req), *arr = json_new_array(req);
+	struct json_object *it, *src;
+	size_t i;
+
+	if (o == NULL || arr == NULL ||
+	    json_set_str(o, "id", c->public_id) ||
+	    json_set_str(o, "status", c->status) ||
+	    (c->ticket_id > 0 ? json_set_int(o, "ticket_id", c->ticket_id) :
+	     json_set(o, "ticket_id", NULL)) ||
+	    json_set_str(o, "created_at", c->created_at) ||
+	    json_set_str(o, "updated_at", c->updated_at) ||
+	    json_set_str(o, "ended_at", c->ended_at) ||
+	    json_set(o, "messages", arr))
+		return NULL;
+	for (i = 0; i < n; i++) {
+		int assistant = strcmp(m[i].role, "assistant") == 0;
+
+		it = json_new_object(req);
+		if (it == NULL || json_set_str(it, "role", m[i].role) ||
+		    json_set_str(it, "text", m[i].text) ||
+		    json_set_str(it, "created_at", m[i].created_at))
+			return NULL;
+		if (assistant) {
+			/* Stored as the answer carried them. */
+			src = json_own(req, json_tokener_parse(
+				m[i].sources_json != NULL ? m[i].sources_json :
+				"[]"));
+			if (src == NULL || json_set(it, "sources", src) ||
+			    json_set_int(it, "confidence",
+				(int64_t)(m[i].confidence + 0.5)) ||
+			    json_set_str(it, "mode", m[i].mode))
+				return NULL;
+		}
+		if (json_push(arr, it))
+			return NULL;
+	}
+	return o;
+}
+
+static int transcript(struct request *req)
+{
+	struct store_assist_conv c;
+	struct store_assist_msg *m;
+	struct json_object *o;
+	size_t n;
+	int rc;
+
+	rc = load_conv(req, router_param(req, "id"), &c);
+	if (rc == 0)
+		rc = store_assist_messages(req->arena, c.id, &m, &n);
+	if (rc != 0)
+		return rc;
+	o = conv_json(req, &c, m, n);
+	if (o == NULL || http_set_header(req, "Cache-Control", "no-store"))
+		return DF_ENOMEM;
+	return http_set_json(req, 200, o);
+}
+
+/* s with every control character (line breaks included) a space, cut
+ * to max characters: a ticket subject. */
+static char *one_line(struct arena *a, const char *s, size_t max)
+{
+	char *out = arena_strdup(a, s), *p;
+	size_t chars = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (p = out; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+		if (((unsigned char)*p & 0xC0) != 0x80 && ++chars > max) {
+			*p = '\0';
+			break;
+		}
+	}
+	return out;
+}
+
+/* The transcript as the ticket's first message, cut (at a character
+ * boundary) to TRANSCRIPT_MAX characters. */
+static char *transcript_text(struct arena *a, const struct store_assist_msg *m,
+	size_t n)
+{
+	char *out = arena_strdup(a, "Conversation with the assistant:"), *p;
+	size_t i, chars = 0;
+
+	for (i = 0; out != NULL && i < n; i++)
+		out = arena_printf(a, "%s\n\n%s: %s", out,
+			strcmp(m[i].role, "user") == 0 ? "Customer" : "Assistant",
+			m[i].text);
+	for (p = out; p != NULL && *p != '\0'; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80 && ++chars > TRANSCRIPT_MAX) {
+			*p = '\0';
+			break;
+		}
+	return out;
+}
+
+static int escalate(struct request *req)
+{
+	struct store_assist_conv c;
+	struct store_assist_msg *m;
+	struct store_ticket_new t = { .category = "other",
+		.via = TICKET_VIA_ASSISTANT, .requester_id = caller(req),
+		.now = clock_now() };
+	struct json_object *o;
+	const char *pid = router_param(req, "id");
+	int64_t ticket = 0;
+	size_t n;
+	int rc;
+
+	/* Who may: as for reading it (checked again under the lock). */
+	rc = load_conv(req, pid, &c);
+	if (rc != 0)
+		return rc;
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = store_assist_conv_lock(req->arena, pid, &c);
+	if (rc == 0 && strcmp(c.status, "open") != 0)
+		rc = DF_ECONFLICT;
+	if (rc == 0)
+		rc = store_assist_messages(req->arena, c.id, &m, &n);
+	if (rc == 0 && n == 0)
+		rc = DF_ECONFLICT;
+	if (rc == 0) {
+		t.subject = one_line(req->arena, m[0].text, SUBJECT_MAX);
+		t.body = transcript_text(req->arena, m, n);
+		if (t.subject == NULL || t.body == NULL)
+			rc = DF_ENOMEM;
+	}
+	if (rc == 0)
+		rc = store_tickets_create(req->arena, &t, &ticket);
+	if (rc == 0)
+		rc = store_assist_escalated(c.id, ticket, caller(req), t.now);
+	rc = store_tx_end(rc);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, "conflict", "This conversation"
+			" has already ended (escalated, resolved or abandoned).");
+	if (rc != 0)
+		return rc;
+	o = json_new_object(req);
+	if (o == NULL || json_set_str(o, "conversation_id", c.public_id) ||
+	    json_set_str(o, "status", "escalated") ||
+	    json_set_int(o, "ticket_id", ticket) ||
+	    http_set_header(req, "Location", arena_printf(req->arena,
+		"/api/v1/support/tickets/%lld", (long long)ticket)) ||
+	    http_set_header(req, "Cache-Control", "no-store"))
+		return DF_ENOMEM;
+	return http_set_json(req, 201, o);
+}
+
 static const struct json_field ask_fields[] = {
 	/* Bounded loosely here: the 2000 applies once trimmed (ask). */
 	{ .name = "message", .type = JF_STRING, .required = 1, .min = 1,
@@ -345,6 +509,12 @@ static const struct route routes[] = {
 	{ .method = HTTP_POST, .pattern = "/api/v1/support/assistant/messages",
 	  .handler = ask, .role = ROLE_NONE, .rl = RL_ASSISTANT,
 	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(ask_fields) },
+	{ .method = HTTP_GET,
+	  .pattern = "/api/v1/support/assistant/conversations/{id}",
+	  .handler = transcript, .role = ROLE_NONE, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST,
+	  .pattern = "/api/v1/support/assistant/conversations/{id}/escalate",
+	  .handler = escalate, .role = ROLE_USER, .rl = RL_DEFAULT },
 };
 
 const struct route_table api_assistant_table = {

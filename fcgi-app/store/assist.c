@@ -85,6 +85,15 @@ int store_assist_conv_get(struct arena *a, const char *pid,
 	return store_get(a, sql, DBP(DB_STR(pid)), conv_from_row, out);
 }
 
+int store_assist_conv_lock(struct arena *a, const char *pid,
+	struct store_assist_conv *out)
+{
+	static const char sql[] = "SELECT " CONV_COLUMNS
+		" FROM assistant_conversations WHERE public_id = ? FOR UPDATE";
+
+	return store_get(a, sql, DBP(DB_STR(pid)), conv_from_row, out);
+}
+
 int store_assist_append(struct arena *a, const char *pid, int64_t user_id,
 	const struct store_assist_turn *t, time_t now, char new_pid[37])
 {
@@ -170,13 +179,15 @@ int store_assist_messages(struct arena *a, int64_t conv_id,
 	return rc;
 }
 
-int store_assist_escalated(int64_t conv_id, int64_t ticket_id, time_t now)
+int store_assist_escalated(int64_t conv_id, int64_t ticket_id,
+	int64_t user_id, time_t now)
 {
 	static const char sql[] =
 		"UPDATE assistant_conversations SET status = 'escalated',"
-		" ticket_id = ?, ended_at = " FROM_UNIX ", updated_at = "
-		FROM_UNIX " WHERE id = ? AND status = 'open'";
+		" ticket_id = ?, user_id = COALESCE(user_id, NULLIF(?, 0)),"
+		" ended_at = " FROM_UNIX ", updated_at = " FROM_UNIX
+		" WHERE id = ? AND status = 'open'";
 
-	return store_exec_one(sql, DBP(DB_INT(ticket_id), DB_INT(now),
-		DB_INT(now), DB_INT(conv_id)), DF_ECONFLICT);
+	return store_exec_one(sql, DBP(DB_INT(ticket_id), DB_INT(user_id),
+		DB_INT(now), DB_INT(now), DB_INT(conv_id)), DF_ECONFLICT);
 }

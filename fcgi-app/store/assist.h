@@ -41,6 +41,10 @@ struct store_assist_conv {
 DF_MUST_CHECK int store_assist_conv_get(struct arena *a, const char *pid,
 	struct store_assist_conv *out);
 
+/* The same, its row locked until the caller's transaction ends. */
+DF_MUST_CHECK int store_assist_conv_lock(struct arena *a, const char *pid,
+	struct store_assist_conv *out);
+
 /* One exchange: the user's question and the assistant's reply. */
 struct store_assist_turn {
 	const char *question;
@@ -70,8 +74,9 @@ DF_MUST_CHECK int store_assist_messages(struct arena *a, int64_t conv_id,
 	struct store_assist_msg **out, size_t *n);
 
 /* Marks the open conversation id escalated to ticket_id (the caller's
- * transaction, if any). DF_ECONFLICT when it is not open. */
+ * transaction, if any); an anonymous one becomes user_id's (who filed
+ * the ticket). DF_ECONFLICT when it is not open. */
 DF_MUST_CHECK int store_assist_escalated(int64_t conv_id, int64_t ticket_id,
-	time_t now);
+	int64_t user_id, time_t now);
 
 #endif

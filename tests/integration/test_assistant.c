@@ -204,3 +204,103 @@ Test(assistant, continues_only_a_conversation_the_caller_may_use)
 	free(alice);
 	free(bob);
 }
+
+Test(assistant, shows_the_transcript_to_its_owner_and_anonymous_ones_to_the_id_holder)
+{
+	char *alice = client_auth_header("user", NULL);
+	char *bob = client_auth_header("user", NULL), *conv, *anon, path[160];
+	struct client_resp r;
+	struct json_object *o, *msgs, *src;
+
+	ask(alice, NULL, "How do I reset my password?", &r);
+	conv = client_body_str(&r, "conversation_id");
+	client_free(&r);
+	snprintf(path, sizeof(path), CONV "/%s", conv);
+	client_call("GET", path, alice, NULL, &r);
+	o = client_expect_json(&r, 200);
+	cr_assert_str_eq(client_json_str(o, "status"), "open");
+	cr_assert(json_object_object_get_ex(o, "messages", &msgs));
+	cr_assert_eq(json_object_array_length(msgs), 2);
+	cr_assert_str_eq(client_json_str(json_object_array_get_idx(msgs, 0),
+		"text"), "How do I reset my password?");
+	cr_assert(json_object_object_get_ex(json_object_array_get_idx(msgs, 1),
+		"sources", &src));
+	cr_assert_str_eq(client_json_str(json_object_array_get_idx(src, 0),
+		"slug_or_id"), "reset-your-password", "%s", r.body);
+	json_object_put(o);
+	client_free(&r);
+	/* Someone else's: as if it did not exist. */
+	cr_assert_eq(client_status("GET", path, bob, NULL), 404);
+	cr_assert_eq(client_status("GET", path, NULL, NULL), 404);
+	cr_assert_eq(client_status("GET", CONV "/0000", alice, NULL), 404);
+
+	/* Anonymous: whoever holds the id (one anonymous question only:
+	 * the limit counts per address, which every program shares). */
+	ask(NULL, NULL, "How do I turn on two-factor authentication?", &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	anon = client_body_str(&r, "conversation_id");
+	client_free(&r);
+	snprintf(path, sizeof(path), CONV "/%s", anon);
+	cr_assert_eq(client_status("GET", path, bob, NULL), 200);
+	cr_assert_eq(client_status("GET", path, NULL, NULL), 200);
+	free(anon);
+	free(conv);
+	free(alice);
+	free(bob);
+}
+
+Test(assistant, escalation_files_one_ticket_holding_the_transcript)
+{
+	char *alice = client_auth_header("user", NULL);
+	char *bob = client_auth_header("user", NULL), *conv, path[200];
+	char w[24], q[128], *tid;
+	struct client_resp r;
+	struct json_object *o;
+	long ticket;
+
+	client_word(w, 'e');
+	snprintf(q, sizeof(q), "My %s plugin crashes the IDE on start", w);
+	ask(alice, NULL, q, &r);
+	conv = client_body_str(&r, "conversation_id");
+	client_free(&r);
+	ask(alice, conv, "It still crashes after reinstalling", &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	client_free(&r);
+
+	snprintf(path, sizeof(path), CONV "/%s/escalate", conv);
+	cr_assert_eq(client_status("POST", path, NULL, NULL), 401);
+	cr_assert_eq(client_status("POST", path, bob, NULL), 404);
+	client_call("POST", path, alice, NULL, &r);
+	o = client_expect_json(&r, 201);
+	ticket = json_object_get_int64(json_object_object_get(o, "ticket_id"));
+	cr_assert_gt(ticket, 0);
+	cr_assert_str_eq(client_json_str(o, "status"), "escalated");
+	json_object_put(o);
+	client_free(&r);
+
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_tickets WHERE"
+		" id = %ld AND subject = '%s' AND category = 'other' AND via = 'assistant'", ticket, q),
+		1);
+	tid = client_sqlf("SELECT COUNT(*) FROM support_ticket_messages WHERE"
+		" ticket_id = %ld AND body LIKE '%%%s%%'"
+		" AND body LIKE '%%It still crashes after reinstalling%%'"
+		" AND body LIKE '%%Assistant: %%'", ticket, w);
+	cr_assert_str_eq(tid, "1", "the transcript is the ticket's message");
+	free(tid);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
+		" assistant_conversations WHERE public_id = '%s' AND status ="
+		" 'escalated' AND ticket_id = %ld", conv, ticket), 1);
+
+	/* Once: again is 409, and so is a new message. */
+	client_call("POST", path, alice, NULL, &r);
+	client_assert_problem(&r, 409, "conflict");
+	client_free(&r);
+	ask(alice, conv, "hello?", &r);
+	client_assert_problem(&r, 409, "conflict");
+	client_free(&r);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM support_tickets WHERE"
+		" subject = '%s'", q), 1);
+	free(conv);
+	free(alice);
+	free(bob);
+}
