@@ -46,6 +46,8 @@ extern const struct route_table api_assistant_table;
 /* Staff handling of the mail dead letters. */
 extern const struct route_table api_dead_letters_table;
 extern const struct route_table api_assistant_outcomes_table;
+/* The community forum (threads, replies, lock and pin). */
+extern const struct route_table api_forum_table;
 
 /* Every table, in the order the router matches them. */
 extern const struct route_table *const api_tables[];

@@ -45,6 +45,8 @@ const struct route_table *const api_tables[] = {
 	&api_assistant_table,
 	/* The support assistant: how conversations end. */
 	&api_assistant_outcomes_table,
+	/* Community forum: categories, threads, replies, moderation. */
+	&api_forum_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);

@@ -1,0 +1,650 @@
+/* Stores: forum. */
+/* The community forum: categories, threads (a title, tags and an
+ * opening post in Markdown) and their replies, listed latest, top or
+ * unanswered and searched by FULLTEXT relevance (solved threads
+ * first among equals); moderators (support, admin) lock, unlock, pin
+ * and unpin threads, each audited. Deleted threads exist only for
+ * moderators. The anonymous list and categories are kept in the
+ * host's response cache until a forum write bumps its generation. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <json-c/json.h>
+#include "api.h"
+#include "arena.h"
+#include "clock.h"
+#include "err.h"
+#include "json.h"
+#include "mdtext.h"
+#include "problem.h"
+#include "role.h"
+#include "router.h"
+#include "validate.h"
+#include "store/forum.h"
+#include "store/users.h"
+
+#define FORUM_TITLE_MIN 5
+#define FORUM_TITLE_MAX 200
+#define FORUM_BODY_MAX 20000    /* characters */
+#define FORUM_TAG_MAX 32
+#define FORUM_CATEGORY_MAX 50
+
+#define FORUM_GENS (UINT64_C(1) << STORE_FORUM_CACHE_GEN)
+
+static const char *const sorts[] = { "latest", "top", "unanswered", NULL };
+
+static int is_mod(const struct request *req)
+{
+	return req->auth.authenticated &&
+		role_allows(req->auth.role, ROLE_SUPPORT);
+}
+
+static int64_t caller_id(const struct request *req)
+{
+	const struct store_user *u = req->auth.user;
+
+	return req->auth.authenticated && u != NULL ? u->id : 0;
+}
+
+/* A tag: 1-32 of a-z, 0-9 and '-'. */
+static int tag_ok(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0, i;
+
+	if (n < 1 || n > FORUM_TAG_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* --- answers ------------------------------------------------------- */
+
+static struct json_object *tags_json(struct request *req, const char *tags)
+{
+	struct json_object *arr = json_new_array(req);
+	const char *p = tags != NULL ? tags : "", *e;
+
+	if (arr == NULL)
+		return NULL;
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		e = p;
+		while (*e != '\0' && *e != ' ')
+			e++;
+		if (e > p && json_push(arr, json_own(req,
+		    json_object_new_string_len(p, (int)(e - p)))) != 0)
+			return NULL;
+		p = e;
+	}
+	return arr;
+}
+
+static struct json_object *author_json(struct request *req,
+	const struct store_forum_author *a)
+{
+	struct json_object *o = json_new_object(req);
+
+	if (o == NULL || json_set_str(o, "username", a->username) ||
+	    json_set_str(o, "display_name", a->display_name) ||
+	    json_set_int(o, "trust_level", a->trust_level))
+		return NULL;
+	return o;
+}
+
+/* A search relevance (1/STORE_FORUM_SCORE_SCALE) as an exact number. */
+static struct json_object *relevance_json(struct request *req, int64_t k)
+{
+	char text[32];
+	int n;
+
+	if (k < 0)
+		k = 0;
+	n = snprintf(text, sizeof(text), "%lld.%04lld",
+		(long long)(k / STORE_FORUM_SCORE_SCALE),
+		(long long)(k % STORE_FORUM_SCORE_SCALE));
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return NULL;
+	while (n > 2 && text[n - 1] == '0' && text[n - 2] != '.')
+		text[--n] = '\0';
+	return json_own(req, json_object_new_double_s(
+		(double)k / STORE_FORUM_SCORE_SCALE, text));
+}
+
+/* The thread shape of DESIGN14: in lists with its excerpt (and its
+ * relevance in searches), in the detail without. */
+static struct json_object *thread_json(struct request *req,
+	const struct store_forum_thread *t, int in_list, int with_relevance)
+{
+	struct json_object *o = json_new_object(req);
+	struct json_object *tags = tags_json(req, t->tags);
+	struct json_object *author = author_json(req, &t->author);
+
+	if (o == NULL || tags == NULL || author == NULL ||
+	    json_set_str(o, "id", t->public_id) ||
+	    json_set_str(o, "category", t->category) ||
+	    json_set_str(o, "title", t->title) ||
+	    json_set(o, "tags", tags) ||
+	    json_set(o, "author", author) ||
+	    (in_list && json_set_str(o, "excerpt",
+		t->excerpt != NULL ? t->excerpt : "")) ||
+	    json_set_int(o, "score", t->score) ||
+	    json_set_int(o, "replies", t->replies) ||
+	    json_set_bool(o, "solved", t->accepted_post_id != NULL) ||
+	    json_set_str(o, "accepted_post_id", t->accepted_post_id) ||
+	    json_set_bool(o, "locked", t->locked) ||
+	    json_set_bool(o, "pinned", t->pinned) ||
+	    json_set_str(o, "created_at", t->created_at) ||
+	    json_set_str(o, "last_post_at", t->last_post_at))
+		return NULL;
+	if (with_relevance && json_set(o, "relevance",
+	    relevance_json(req, t->relevance)))
+		return NULL;
+	if (!in_list && t->deleted && is_mod(req) &&
+	    json_set_bool(o, "deleted", 1))
+		return NULL;
+	return o;
+}
+
+static struct json_object *post_json(struct request *req,
+	const struct store_forum_post *p)
+{
+	struct json_object *o = json_new_object(req);
+	struct json_object *author = author_json(req, &p->author);
+	int show = !p->hidden || is_mod(req) ||
+		(caller_id(req) != 0 && caller_id(req) == p->author_id);
+
+	if (o == NULL || author == NULL ||
+	    json_set_str(o, "id", p->public_id) ||
+	    json_set_str(o, "thread_id", p->thread_id) ||
+	    json_set(o, "author", author) ||
+	    json_set_str(o, "body", show ? p->body : NULL) ||
+	    json_set_bool(o, "hidden", p->hidden) ||
+	    json_set_bool(o, "accepted", p->accepted) ||
+	    json_set_bool(o, "first", p->first) ||
+	    json_set_int(o, "revision", p->revision) ||
+	    json_set_str(o, "created_at", p->created_at) ||
+	    json_set_str(o, "updated_at", p->updated_at) ||
+	    json_set_str(o, "edited_at", p->edited_at) ||
+	    (p->deleted && json_set_bool(o, "deleted", 1)))
+		return NULL;
+	return o;
+}
+
+/* The thread of the route's {id} as the caller may see it: deleted
+ * ones only for moderators. */
+static int load(struct request *req, struct store_forum_thread *t)
+{
+	int rc = store_forum_thread_get(req->arena, router_param(req, "id"), t);
+
+	if (rc == 0 && t->deleted && !is_mod(req))
+		return DF_ENOTFOUND;
+	return rc;
+}
+
+/* The detail: the thread, the caller's vote and a page of its posts
+ * (oldest first; ?limit=&cursor=). */
+static int send_detail(struct request *req, int status,
+	const struct store_forum_thread *t)
+{
+	struct store_forum_post *rows;
+	struct json_object *o, *page, *items;
+	const char *next = NULL;
+	int64_t vote = 0, limit = req->q.limit > 0 ? req->q.limit :
+		API_LIMIT_DEFAULT;
+	size_t n, i, shown;
+	int rc;
+
+	rc = store_forum_my_vote(t->id, caller_id(req), &vote);
+	if (rc == 0)
+		rc = store_forum_posts(req->arena, t->id, is_mod(req),
+			req->q.after, limit, &rows, &n);
+	if (rc != 0)
+		return rc;
+	o = thread_json(req, t, 0, 0);
+	page = json_new_object(req);
+	items = json_new_array(req);
+	if (o == NULL || page == NULL || items == NULL)
+		return DF_ENOMEM;
+	shown = n > (size_t)limit ? (size_t)limit : n;
+	for (i = 0; i < shown; i++)
+		if (json_push(items, post_json(req, &rows[i])) != 0)
+			return DF_ENOMEM;
+	if (n > shown && (next = api_page_cursor(req, "forum_posts",
+	    rows[shown - 1].id)) == NULL)
+		return DF_ENOMEM;
+	if (json_set_int(o, "my_vote", vote) ||
+	    json_set(page, "items", items) ||
+	    json_set_str(page, "next_cursor", next) ||
+	    json_set(o, "posts", page) ||
+	    http_set_header(req, "Cache-Control", "no-store") != 0)
+		return DF_ENOMEM;
+	return http_set_json(req, status, o);
+}
+
+/* --- categories ---------------------------------------------------- */
+
+static int forum_categories(struct request *req)
+{
+	struct store_forum_category *c;
+	struct json_object *list, *items;
+	size_t n, i;
+	int rc;
+
+	rc = store_forum_categories(req->arena, &c, &n);
+	if (rc != 0)
+		return rc;
+	list = api_list_new(req, &items);
+	if (list == NULL)
+		return DF_ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_new_object(req);
+
+		if (o == NULL || json_set_str(o, "slug", c[i].slug) ||
+		    json_set_str(o, "name", c[i].name) ||
+		    json_set_str(o, "description", c[i].description) ||
+		    json_set_int(o, "threads", c[i].threads) ||
+		    api_list_add(items, o) != 0)
+			return DF_ENOMEM;
+	}
+	rc = api_list_send(req, list, NULL);
+	if (rc == 0)
+		http_set_cacheable(req);
+	return rc;
+}
+
+/* --- list and search ----------------------------------------------- */
+
+/* Each order has its own cursor, so a cursor is refused by another
+ * sort or by a search (and the other way round). */
+static const char *cursor_make(struct request *req,
+	const struct store_forum_filter *f, const struct store_forum_thread *l)
+{
+	char raw[API_CURSOR_RAW_MAX];
+	int n;
+
+	if (f->q != NULL)
+		n = snprintf(raw, sizeof(raw), "fq.%lld.%lld.%lld",
+			(long long)l->relevance, (long long)l->id,
+			(long long)l->upto);
+	else if (f->sort == STORE_FORUM_TOP)
+		n = snprintf(raw, sizeof(raw), "ft.%lld.%lld",
+			(long long)l->score, (long long)l->id);
+	else if (f->sort == STORE_FORUM_UNANSWERED)
+		n = snprintf(raw, sizeof(raw), "fu.%lld.%lld",
+			(long long)l->created_us, (long long)l->id);
+	else
+		n = snprintf(raw, sizeof(raw), "fl.%d.%lld.%lld", l->pinned,
+			(long long)l->last_post_us, (long long)l->id);
+	if (n < 0 || (size_t)n >= sizeof(raw))
+		return NULL;
+	return api_cursor_encode(req, raw);
+}
+
+static int cursor_read(const char *cursor, struct store_forum_filter *f)
+{
+	char raw[API_CURSOR_RAW_MAX];
+	long long k, id, x;
+	int used = 0;
+	long n = api_cursor_decode(cursor, raw);
+
+	if (n < 0)
+		return DF_EINVAL;
+	if (f->q != NULL) {
+		if (sscanf(raw, "fq.%lld.%lld.%lld%n", &k, &id, &x,
+		    &used) != 3 || used != n || k < 0 || id <= 0 || x < id)
+			return DF_EINVAL;
+		f->upto = x;
+	} else if (f->sort == STORE_FORUM_TOP) {
+		if (sscanf(raw, "ft.%lld.%lld%n", &k, &id, &used) != 2 ||
+		    used != n || id <= 0)
+			return DF_EINVAL;
+	} else if (f->sort == STORE_FORUM_UNANSWERED) {
+		if (sscanf(raw, "fu.%lld.%lld%n", &k, &id, &used) != 2 ||
+		    used != n || id <= 0 || k < 0)
+			return DF_EINVAL;
+	} else {
+		if (sscanf(raw, "fl.%lld.%lld.%lld%n", &x, &k, &id,
+		    &used) != 3 || used != n || id <= 0 || k < 0 ||
+		    (x != 0 && x != 1))
+			return DF_EINVAL;
+		f->after_pinned = x;
+	}
+	f->after_key = k;
+	f->after_id = id;
+	return 0;
+}
+
+static int q_tag(const char *s, size_t len)
+{
+	(void)len;
+	return tag_ok(s);
+}
+
+static int q_category(const char *s, size_t len)
+{
+	(void)len;
+	return validate_slug(s, 1, FORUM_CATEGORY_MAX);
+}
+
+static const struct query_param list_query[] = {
+	{ .name = "q", .kind = QP_TEXT, .min = 1, .max = 200,
+	  .valid = validate_text,
+	  .message = "must be 1-200 characters of text" },
+	{ .name = "category", .kind = QP_TEXT, .valid = q_category,
+	  .message = "must be a category slug" },
+	{ .name = "tag", .kind = QP_TEXT, .valid = q_tag,
+	  .message = "must be 1-32 of a-z, 0-9 and hyphens" },
+	{ .name = "sort", .kind = QP_ENUM, .values = sorts,
+	  .message = "must be latest, top or unanswered" },
+	{ .name = "limit", .kind = QP_LIMIT },
+};
+
+static int list_check(struct request *req)
+{
+	const char *cursor = http_query(req, "cursor");
+	struct store_forum_filter *f;
+
+	f = arena_alloc(req->arena, sizeof(*f));
+	if (f == NULL)
+		return DF_ENOMEM;
+	memset(f, 0, sizeof(*f));
+	f->q = http_query(req, "q");
+	f->category = http_query(req, "category");
+	f->tag = http_query(req, "tag");
+	f->sort = (enum store_forum_sort)router_query_int(req, "sort", 0);
+	if (cursor != NULL && cursor_read(cursor, f) != 0)
+		problem_add_error(req, "cursor", "invalid_format",
+			"must be a next_cursor this list returned with the "
+			"same q and sort");
+	req->checked = f;
+	return 0;
+}
+
+static int forum_list(struct request *req)
+{
+	struct store_forum_filter *f = req->checked;
+	struct store_forum_thread *rows;
+	struct json_object *list, *items;
+	const char *next = NULL;
+	size_t n, i, shown;
+	int rc;
+
+	f->limit = req->q.limit;
+	rc = store_forum_list(req->arena, f, &rows, &n);
+	if (rc != 0)
+		return rc;
+	shown = n > (size_t)f->limit ? (size_t)f->limit : n;
+	list = api_list_new(req, &items);
+	if (list == NULL)
+		return DF_ENOMEM;
+	for (i = 0; i < shown; i++)
+		if (api_list_add(items, thread_json(req, &rows[i], 1,
+		    f->q != NULL)) != 0)
+			return DF_ENOMEM;
+	if (n > shown && (next = cursor_make(req, f, &rows[shown - 1])) == NULL)
+		return DF_ENOMEM;
+	rc = api_list_send(req, list, next);
+	/* The list is the same for every caller (deleted threads are left
+	 * out for moderators too): shared by all. */
+	if (rc == 0)
+		http_set_cacheable(req);
+	return rc;
+}
+
+/* --- one thread ---------------------------------------------------- */
+
+static const struct query_param detail_query[] = {
+	API_PAGE_ROWS("forum_posts"),
+};
+
+static int forum_get(struct request *req)
+{
+	struct store_forum_thread t;
+	int rc;
+
+	rc = load(req, &t);
+	if (rc != 0)
+		return rc;
+	return send_detail(req, 200, &t);
+}
+
+/* --- writes -------------------------------------------------------- */
+
+static int v_title(struct json_object *v, const char **code,
+	const char **msg)
+{
+	return api_v_line(v, code, msg);
+}
+
+static const struct json_field thread_fields[] = {
+	{ .name = "category", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = FORUM_CATEGORY_MAX },
+	{ .name = "title", .type = JF_STRING, .required = 1,
+	  .min = FORUM_TITLE_MIN, .max = FORUM_TITLE_MAX,
+	  .validate = v_title },
+	{ .name = "body", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = FORUM_BODY_MAX, .validate = api_v_notes },
+	{ .name = "tags", .type = JF_ARRAY, .max = STORE_FORUM_TAGS_MAX },
+};
+
+static const struct json_field post_fields[] = {
+	{ .name = "body", .type = JF_STRING, .required = 1, .min = 1,
+	  .max = FORUM_BODY_MAX, .validate = api_v_notes },
+};
+
+/* The tags of a new thread, each checked, into req->checked. */
+static int thread_check(struct request *req)
+{
+	struct json_object *tags = json_get(req->json, "tags");
+	struct store_forum_input *in;
+	const char **list;
+	size_t i, j, n;
+
+	in = arena_alloc(req->arena, sizeof(*in));
+	list = arena_alloc(req->arena, STORE_FORUM_TAGS_MAX * sizeof(*list));
+	if (in == NULL || list == NULL)
+		return DF_ENOMEM;
+	memset(in, 0, sizeof(*in));
+	in->tags = list;
+	req->checked = in;
+	if (!json_object_is_type(tags, json_type_array))
+		return 0;
+	n = json_object_array_length(tags);
+	for (i = 0; i < n && i < STORE_FORUM_TAGS_MAX; i++) {
+		struct json_object *t = json_object_array_get_idx(tags, i);
+		const char *s = json_object_is_type(t, json_type_string) ?
+			json_object_get_string(t) : NULL;
+		char field[16];
+
+		snprintf(field, sizeof(field), "tags[%zu]", i);
+		if (s == NULL || !tag_ok(s)) {
+			problem_add_error(req, field, "invalid_format",
+				"must be 1-32 of a-z, 0-9 and hyphens");
+			continue;
+		}
+		for (j = 0; j < in->ntags; j++)
+			if (strcmp(list[j], s) == 0)
+				break;
+		if (j < in->ntags) {
+			problem_add_error(req, field, "duplicate",
+				"appears twice");
+			continue;
+		}
+		list[in->ntags++] = s;
+	}
+	return 0;
+}
+
+/* The body and its plain text (what search reads). */
+static int read_body(struct request *req, struct store_forum_input *in)
+{
+	struct timespec ts;
+	size_t len, outlen;
+	char *text;
+	int rc;
+
+	in->body = json_get_str(req->json, "body", NULL);
+	in->author_id = caller_id(req);
+	in->now = clock_now();
+	/* clock_now()'s second with the real clock's microseconds: replies
+	 * of one second keep their order in latest. */
+	if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
+		in->now_us = (int64_t)in->now * 1000000 + ts.tv_nsec / 1000;
+	len = strlen(in->body);
+	text = arena_alloc(req->arena, len + 1);
+	if (text == NULL)
+		return DF_ENOMEM;
+	rc = mdtext_plain(in->body, len, text, len + 1, &outlen);
+	if (rc != 0)
+		return rc;
+	in->body_text = text;
+	return 0;
+}
+
+static int forum_create(struct request *req)
+{
+	struct store_forum_input *in = req->checked;
+	struct store_forum_thread t;
+	int rc;
+
+	rc = read_body(req, in);
+	if (rc != 0)
+		return rc;
+	in->category = json_get_str(req->json, "category", NULL);
+	in->title = json_get_str(req->json, "title", NULL);
+	rc = store_forum_thread_create(req->arena, in, &t);
+	if (rc == DF_EINVAL) {
+		problem_add_error(req, "category", "not_found",
+			"must be the slug of a category (GET "
+			"/api/v1/forum/categories)");
+		return problem_send_validation(req);
+	}
+	if (rc != 0)
+		return rc;
+	store_forum_changed();
+	if (http_set_header(req, "Location", arena_printf(req->arena,
+	    "/api/v1/forum/threads/%s", t.public_id)) != 0)
+		return DF_ENOMEM;
+	return send_detail(req, 201, &t);
+}
+
+static int forum_reply(struct request *req)
+{
+	struct store_forum_input in;
+	struct store_forum_post p;
+	struct json_object *o;
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	rc = read_body(req, &in);
+	if (rc != 0)
+		return rc;
+	/* Moderators may still answer in a locked thread (a closing word),
+	 * as Discourse staff can. */
+	rc = store_forum_reply(req->arena, router_param(req, "id"), &in,
+		is_mod(req), &p);
+	if (rc == DF_ECONFLICT)
+		return problem_send(req, 409, "conflict",
+			"This thread is locked: it takes no new posts.");
+	if (rc != 0)
+		return rc;
+	store_forum_changed();
+	o = post_json(req, &p);
+	if (o == NULL || http_set_header(req, "Cache-Control", "no-store") ||
+	    http_set_header(req, "Location", arena_printf(req->arena,
+	    "/api/v1/forum/threads/%s", p.thread_id)) != 0)
+		return DF_ENOMEM;
+	return http_set_json(req, 201, o);
+}
+
+/* lock, unlock, pin, unpin: set the flag, audit a change, answer the
+ * thread. Setting a flag that is already so changes nothing and is not
+ * audited. */
+static int moderate(struct request *req, enum store_forum_flag what,
+	int value, const char *event)
+{
+	struct store_forum_thread t;
+	struct json_object *o, *detail;
+	int changed = 0, rc;
+
+	rc = store_forum_thread_get(req->arena, router_param(req, "id"), &t);
+	if (rc == 0 && t.deleted)
+		rc = DF_ENOTFOUND;
+	if (rc == 0)
+		rc = store_forum_set(t.id, what, value, clock_now(), &changed);
+	if (rc != 0)
+		return rc;
+	if (changed) {
+		store_forum_changed();
+		detail = json_new_object(req);
+		if (detail == NULL || json_set_str(detail, "thread_id",
+		    t.public_id))
+			return DF_ENOMEM;
+		rc = api_audit(req, event, t.public_id, detail);
+		if (rc != 0)
+			return rc;
+		rc = store_forum_thread_get(req->arena, t.public_id, &t);
+		if (rc != 0)
+			return rc;
+	}
+	o = thread_json(req, &t, 0, 0);
+	if (o == NULL || http_set_header(req, "Cache-Control", "no-store"))
+		return DF_ENOMEM;
+	return http_set_json(req, 200, o);
+}
+
+static int forum_lock(struct request *req)
+{
+	return moderate(req, STORE_FORUM_LOCKED, 1, "forum.lock");
+}
+
+static int forum_unlock(struct request *req)
+{
+	return moderate(req, STORE_FORUM_LOCKED, 0, "forum.unlock");
+}
+
+static int forum_pin(struct request *req)
+{
+	return moderate(req, STORE_FORUM_PINNED, 1, "forum.pin");
+}
+
+static int forum_unpin(struct request *req)
+{
+	return moderate(req, STORE_FORUM_PINNED, 0, "forum.unpin");
+}
+
+static const struct route routes[] = {
+	{ .method = HTTP_GET, .pattern = "/api/v1/forum/categories",
+	  .handler = forum_categories, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = FORUM_GENS },
+	{ .method = HTTP_GET, .pattern = "/api/v1/forum/threads",
+	  .handler = forum_list, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .flags = ROUTE_PUBLIC_CACHE, .cache_gens = FORUM_GENS,
+	  .query = QUERY_PARAMS(list_query), .check = list_check },
+	{ .method = HTTP_POST, .pattern = "/api/v1/forum/threads",
+	  .handler = forum_create, .role = ROLE_USER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(thread_fields),
+	  .check = thread_check },
+	{ .method = HTTP_GET, .pattern = "/api/v1/forum/threads/{id}",
+	  .handler = forum_get, .role = ROLE_NONE, .rl = RL_DEFAULT,
+	  .query = QUERY_PARAMS(detail_query) },
+	{ .method = HTTP_POST, .pattern = "/api/v1/forum/threads/{id}/posts",
+	  .handler = forum_reply, .role = ROLE_USER, .rl = RL_DEFAULT,
+	  .flags = ROUTE_BODY_JSON, .body = JSON_FIELDS(post_fields) },
+	{ .method = HTTP_POST, .pattern = "/api/v1/forum/threads/{id}/lock",
+	  .handler = forum_lock, .role = ROLE_SUPPORT, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST, .pattern = "/api/v1/forum/threads/{id}/unlock",
+	  .handler = forum_unlock, .role = ROLE_SUPPORT, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST, .pattern = "/api/v1/forum/threads/{id}/pin",
+	  .handler = forum_pin, .role = ROLE_SUPPORT, .rl = RL_DEFAULT },
+	{ .method = HTTP_POST, .pattern = "/api/v1/forum/threads/{id}/unpin",
+	  .handler = forum_unpin, .role = ROLE_SUPPORT, .rl = RL_DEFAULT },
+};
+
+const struct route_table api_forum_table = {
+	"forum", routes, sizeof(routes) / sizeof(routes[0])
+};

@@ -1,0 +1,537 @@
+/* SQL for the forum (see forum.h). A thread and its first post are
+ * written in one transaction; a reply locks its thread's row, so that a
+ * lock by a moderator and the reply cannot cross (a reply either came
+ * before the lock or is refused). */
+#include <stdio.h>
+#include <string.h>
+#include "arena.h"
+#include "cache.h"
+#include "crypto.h"
+#include "db.h"
+#include "err.h"
+#include "validate.h"
+#include "store/forum.h"
+#include "store/tags.h"
+#include "store/tx.h"
+
+#define TS(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%sZ')"
+/* Unix seconds to DATETIME by arithmetic (the session zone is UTC). */
+#define FROM_UNIX "(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL ? SECOND)"
+/* Microseconds since the epoch, both ways: the cursors' time keys. */
+#define US(col) "TIMESTAMPDIFF(MICROSECOND, TIMESTAMP'1970-01-01 00:00:00', " \
+	col ")"
+#define FROM_US "(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL ? MICROSECOND)"
+#define NL_MODE " IN NATURAL LANGUAGE MODE)"
+
+/* Staff count as trust level 4 everywhere (DESIGN14). */
+#define TRUST(u, s) "IF(" u ".role IN ('support', 'admin'), 4," \
+	" COALESCE(" s ".trust_level, 0))"
+
+void store_forum_changed(void)
+{
+	cache_invalidate(STORE_FORUM_CACHE_GEN);
+}
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+		c == '\v';
+}
+
+int store_forum_body_hash(struct arena *a, const char *body,
+	unsigned char out[32])
+{
+	size_t len = strlen(body), n = 0, i;
+	char *buf = arena_alloc(a, len + 1);
+	int gap = 0;
+
+	if (buf == NULL)
+		return DF_ENOMEM;
+	for (i = 0; i < len; i++) {
+		if (is_space((unsigned char)body[i])) {
+			gap = 1;
+			continue;
+		}
+		if (gap && n > 0)
+			buf[n++] = ' ';
+		gap = 0;
+		buf[n++] = body[i];
+	}
+	crypto_sha256(buf, n, out);
+	return 0;
+}
+
+/* --- thread state -------------------------------------------------- */
+
+static void state_from_row(const struct db_result *res, size_t row, void *out)
+{
+	struct store_forum_state *o = out;
+
+	memset(o, 0, sizeof(*o));
+	o->id = db_int(res, row, 0, 0);
+	db_str_copy(res, row, 1, o->public_id, sizeof(o->public_id));
+	o->author_id = db_int(res, row, 2, 0);
+	o->first_post_id = db_int(res, row, 3, 0);
+	o->accepted_post_id = db_int(res, row, 4, 0);
+	o->locked = db_int(res, row, 5, 0) != 0;
+	o->pinned = db_int(res, row, 6, 0) != 0;
+	o->deleted = db_int(res, row, 7, 0) != 0;
+}
+
+#define STATE_SQL "SELECT id, public_id, author_id, COALESCE(first_post_id, 0)," \
+	" COALESCE(accepted_post_id, 0), locked, pinned, deleted" \
+	" FROM forum_threads WHERE public_id = ?"
+
+int store_forum_thread_state(const char *pid, int for_update,
+	struct store_forum_state *out)
+{
+	static const char plain[] = STATE_SQL;
+	static const char locking[] = STATE_SQL " FOR UPDATE";
+	struct arena *a;
+	int rc;
+
+	if (pid == NULL || !validate_uuid(pid))
+		return DF_ENOTFOUND;
+	a = arena_new(4096);
+	if (a == NULL)
+		return DF_ENOMEM;
+	rc = store_get(a, for_update ? locking : plain, DBP(DB_STR(pid)),
+		state_from_row, out);
+	arena_free(a);
+	return rc;
+}
+
+/* --- categories ---------------------------------------------------- */
+
+static void category_from_row(const struct db_result *res, size_t row,
+	void *out)
+{
+	struct store_forum_category *o = out;
+
+	o->slug = db_str(res, row, 0);
+	o->name = db_str(res, row, 1);
+	o->description = db_str(res, row, 2);
+	o->threads = db_int(res, row, 3, 0);
+}
+
+int store_forum_categories(struct arena *a,
+	struct store_forum_category **out, size_t *n)
+{
+	static const char sql[] = "SELECT c.slug, c.name, c.description,"
+		" (SELECT COUNT(*) FROM forum_threads t WHERE t.category_id = c.id"
+		"  AND t.deleted = 0) FROM forum_categories c"
+		" ORDER BY c.position, c.id";
+	void *rows;
+	int rc;
+
+	rc = store_rows(a, sql, NULL, 0, sizeof(**out), category_from_row,
+		&rows, n);
+	*out = rows;
+	return rc;
+}
+
+/* --- threads ------------------------------------------------------- */
+
+#define THREAD_COLUMNS \
+	"t.id, t.public_id, c.slug, t.title, t.tags, LEFT(t.body_text, 200)," \
+	" t.author_id, u.username, u.display_name, " TRUST("u", "s") "," \
+	" t.score, t.votes_up, t.votes_down, t.replies, ap.public_id," \
+	" t.locked, t.pinned, t.deleted, " TS("t.created_at") "," \
+	" " TS("t.last_post_at") ", " US("t.created_at") "," \
+	" " US("t.last_post_at")
+#define THREAD_FROM \
+	" FROM forum_threads t JOIN forum_categories c ON c.id = t.category_id" \
+	" JOIN users u ON u.id = t.author_id" \
+	" LEFT JOIN forum_user_stats s ON s.user_id = t.author_id" \
+	" LEFT JOIN forum_posts ap ON ap.id = t.accepted_post_id"
+
+static void thread_from_row(const struct db_result *res, size_t row,
+	void *out)
+{
+	struct store_forum_thread *o = out;
+
+	memset(o, 0, sizeof(*o));
+	o->id = db_int(res, row, 0, 0);
+	db_str_copy(res, row, 1, o->public_id, sizeof(o->public_id));
+	o->category = db_str(res, row, 2);
+	o->title = db_str(res, row, 3);
+	o->tags = db_str(res, row, 4);
+	o->excerpt = db_str(res, row, 5);
+	o->author_id = db_int(res, row, 6, 0);
+	o->author.username = db_str(res, row, 7);
+	o->author.display_name = db_str(res, row, 8);
+	o->author.trust_level = db_int(res, row, 9, 0);
+	o->score = db_int(res, row, 10, 0);
+	o->votes_up = db_int(res, row, 11, 0);
+	o->votes_down = db_int(res, row, 12, 0);
+	o->replies = db_int(res, row, 13, 0);
+	o->accepted_post_id = db_str(res, row, 14);
+	o->locked = db_int(res, row, 15, 0) != 0;
+	o->pinned = db_int(res, row, 16, 0) != 0;
+	o->deleted = db_int(res, row, 17, 0) != 0;
+	o->created_at = db_str(res, row, 18);
+	o->last_post_at = db_str(res, row, 19);
+	o->created_us = db_int(res, row, 20, 0);
+	o->last_post_us = db_int(res, row, 21, 0);
+	o->relevance = db_int(res, row, 22, 0);
+	o->upto = db_int(res, row, 23, 0);
+}
+
+int store_forum_thread_get(struct arena *a, const char *pid,
+	struct store_forum_thread *out)
+{
+	static const char sql[] = "SELECT " THREAD_COLUMNS ", 0, 0"
+		THREAD_FROM " WHERE t.public_id = ?";
+
+	if (pid == NULL || !validate_uuid(pid))
+		return DF_ENOTFOUND;
+	return store_get(a, sql, DBP(DB_STR(pid)), thread_from_row, out);
+}
+
+/* The filters every list shares, in this parameter order: category,
+ * category, tag, tag. */
+#define FILTERS \
+	" AND t.deleted = 0" \
+	" AND (? IS NULL OR c.slug = ?)" \
+	" AND (? IS NULL OR EXISTS (SELECT 1 FROM forum_thread_tags g" \
+	"  WHERE g.thread_id = t.id AND g.tag = ?))"
+
+static int list_rows(struct arena *a, const char *sql,
+	const struct db_param *p, size_t np,
+	struct store_forum_thread **out, size_t *n)
+{
+	void *rows;
+	int rc;
+
+	rc = store_rows(a, sql, p, np, sizeof(**out), thread_from_row,
+		&rows, n);
+	*out = rows;
+	return rc;
+}
+
+static int list_latest(struct arena *a, const struct store_forum_filter *f,
+	struct store_forum_thread **out, size_t *n)
+{
+	static const char sql[] = "SELECT " THREAD_COLUMNS ", 0, 0"
+		THREAD_FROM " WHERE 1 = 1" FILTERS
+		" AND (? = 0 OR t.pinned < ? OR (t.pinned = ? AND"
+		"  (t.last_post_at < " FROM_US " OR (t.last_post_at = " FROM_US
+		"  AND t.id < ?))))"
+		" ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT ?";
+
+	return list_rows(a, sql, DBP(DB_STR(f->category),
+		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
+		DB_INT(f->after_id), DB_INT(f->after_pinned),
+		DB_INT(f->after_pinned), DB_INT(f->after_key),
+		DB_INT(f->after_key), DB_INT(f->after_id),
+		DB_INT(f->limit + 1)), out, n);
+}
+
+static int list_top(struct arena *a, const struct store_forum_filter *f,
+	struct store_forum_thread **out, size_t *n)
+{
+	static const char sql[] = "SELECT " THREAD_COLUMNS ", 0, 0"
+		THREAD_FROM " WHERE 1 = 1" FILTERS
+		" AND (? = 0 OR t.score < ? OR (t.score = ? AND t.id < ?))"
+		" ORDER BY t.score DESC, t.id DESC LIMIT ?";
+
+	return list_rows(a, sql, DBP(DB_STR(f->category),
+		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
+		DB_INT(f->after_id), DB_INT(f->after_key),
+		DB_INT(f->after_key), DB_INT(f->after_id),
+		DB_INT(f->limit + 1)), out, n);
+}
+
+static int list_unanswered(struct arena *a,
+	const struct store_forum_filter *f,
+	struct store_forum_thread **out, size_t *n)
+{
+	static const char sql[] = "SELECT " THREAD_COLUMNS ", 0, 0"
+		THREAD_FROM " WHERE t.replies = 0" FILTERS
+		" AND (? = 0 OR t.created_at < " FROM_US " OR (t.created_at = "
+		FROM_US " AND t.id < ?))"
+		" ORDER BY t.created_at DESC, t.id DESC LIMIT ?";
+
+	return list_rows(a, sql, DBP(DB_STR(f->category),
+		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
+		DB_INT(f->after_id), DB_INT(f->after_key),
+		DB_INT(f->after_key), DB_INT(f->after_id),
+		DB_INT(f->limit + 1)), out, n);
+}
+
+/* Relevance made stable for paging, as the knowledge base's search
+ * (store/kb.c) does it: the FULLTEXT relevance divided by the best of
+ * the same search (InnoDB's raw relevance moves with the corpus, the
+ * ratio does not), rounded and kept as an integer so the cursor
+ * compares what ORDER BY sorts on, and ids above the first page's
+ * highest (upto) left out, so threads written meanwhile cannot shift a
+ * paged search. A solved thread gets STORE_FORUM_SOLVED_BONUS: an
+ * accepted answer is what a searcher most likely wants. */
+static int list_search(struct arena *a, const struct store_forum_filter *f,
+	struct store_forum_thread **out, size_t *n)
+{
+	static const char sql[] = "SELECT " THREAD_COLUMNS ", r.k, r.top"
+		" FROM ("
+		" SELECT x.id, x.k, x.top FROM ("
+		"  SELECT w.id, w.th * 10000 + CAST(ROUND(IF(w.mx > 0,"
+		"   w.rel / w.mx, 0) * 10000) AS SIGNED) + w.solved * 5000 AS k,"
+		"   w.top FROM ("
+		"   SELECT m.id, m.th, m.rel, m.solved, MAX(m.rel) OVER () AS mx,"
+		"    COALESCE(NULLIF(?, 0), MAX(m.id) OVER ()) AS top FROM ("
+		"    SELECT t.id,"
+		"     (MATCH (t.title) AGAINST (?" NL_MODE " > 0) AS th,"
+		"     MATCH (t.title, t.body_text) AGAINST (?" NL_MODE " AS rel,"
+		"     (t.accepted_post_id IS NOT NULL) AS solved"
+		"    FROM forum_threads t JOIN forum_categories c"
+		"     ON c.id = t.category_id"
+		"    WHERE MATCH (t.title, t.body_text) AGAINST (?" NL_MODE " > 0"
+		FILTERS
+		"    AND (? = 0 OR t.id <= ?)"
+		"   ) m"
+		"  ) w"
+		" ) x WHERE (? = 0 OR x.k < ? OR (x.k = ? AND x.id < ?))"
+		" ORDER BY x.k DESC, x.id DESC LIMIT ?"
+		") r JOIN forum_threads t ON t.id = r.id"
+		" JOIN forum_categories c ON c.id = t.category_id"
+		" JOIN users u ON u.id = t.author_id"
+		" LEFT JOIN forum_user_stats s ON s.user_id = t.author_id"
+		" LEFT JOIN forum_posts ap ON ap.id = t.accepted_post_id"
+		" ORDER BY r.k DESC, r.id DESC";
+
+	return list_rows(a, sql, DBP(DB_INT(f->upto), DB_STR(f->q),
+		DB_STR(f->q), DB_STR(f->q), DB_STR(f->category),
+		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
+		DB_INT(f->upto), DB_INT(f->upto), DB_INT(f->after_id),
+		DB_INT(f->after_key), DB_INT(f->after_key),
+		DB_INT(f->after_id), DB_INT(f->limit + 1)), out, n);
+}
+
+int store_forum_list(struct arena *a, const struct store_forum_filter *f,
+	struct store_forum_thread **out, size_t *n)
+{
+	if (f->q != NULL)
+		return list_search(a, f, out, n);
+	switch (f->sort) {
+	case STORE_FORUM_TOP:
+		return list_top(a, f, out, n);
+	case STORE_FORUM_UNANSWERED:
+		return list_unanswered(a, f, out, n);
+	default:
+		return list_latest(a, f, out, n);
+	}
+}
+
+/* --- posts --------------------------------------------------------- */
+
+#define POST_COLUMNS \
+	"p.id, p.public_id, t.public_id, p.author_id, u.username," \
+	" u.display_name, " TRUST("u", "s") ", p.body," \
+	" p.hidden_at IS NOT NULL, COALESCE(t.accepted_post_id = p.id, 0)," \
+	" p.is_first, p.deleted, p.revision, " TS("p.created_at") "," \
+	" " TS("p.updated_at") ", " TS("p.edited_at")
+#define POST_FROM \
+	" FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id" \
+	" JOIN users u ON u.id = p.author_id" \
+	" LEFT JOIN forum_user_stats s ON s.user_id = p.author_id"
+
+static void post_from_row(const struct db_result *res, size_t row, void *out)
+{
+	struct store_forum_post *o = out;
+
+	memset(o, 0, sizeof(*o));
+	o->id = db_int(res, row, 0, 0);
+	db_str_copy(res, row, 1, o->public_id, sizeof(o->public_id));
+	db_str_copy(res, row, 2, o->thread_id, sizeof(o->thread_id));
+	o->author_id = db_int(res, row, 3, 0);
+	o->author.username = db_str(res, row, 4);
+	o->author.display_name = db_str(res, row, 5);
+	o->author.trust_level = db_int(res, row, 6, 0);
+	o->body = db_str(res, row, 7);
+	o->hidden = db_int(res, row, 8, 0) != 0;
+	o->accepted = db_int(res, row, 9, 0) != 0;
+	o->first = db_int(res, row, 10, 0) != 0;
+	o->deleted = db_int(res, row, 11, 0) != 0;
+	o->revision = db_int(res, row, 12, 1);
+	o->created_at = db_str(res, row, 13);
+	o->updated_at = db_str(res, row, 14);
+	o->edited_at = db_str(res, row, 15);
+}
+
+int store_forum_posts(struct arena *a, int64_t thread_id, int with_deleted,
+	int64_t after_id, int64_t limit, struct store_forum_post **out,
+	size_t *n)
+{
+	static const char sql[] = "SELECT " POST_COLUMNS POST_FROM
+		" WHERE p.thread_id = ? AND (p.deleted = 0 OR ? = 1)"
+		" AND p.id > ? ORDER BY p.id LIMIT ?";
+	void *rows;
+	int rc;
+
+	rc = store_rows(a, sql, DBP(DB_INT(thread_id),
+		DB_INT(with_deleted ? 1 : 0), DB_INT(after_id),
+		DB_INT(limit + 1)), sizeof(**out), post_from_row, &rows, n);
+	*out = rows;
+	return rc;
+}
+
+int store_forum_post_get(struct arena *a, const char *pid,
+	struct store_forum_post *out)
+{
+	static const char sql[] = "SELECT " POST_COLUMNS POST_FROM
+		" WHERE p.public_id = ?";
+
+	if (pid == NULL || !validate_uuid(pid))
+		return DF_ENOTFOUND;
+	return store_get(a, sql, DBP(DB_STR(pid)), post_from_row, out);
+}
+
+/* --- writes -------------------------------------------------------- */
+
+static int64_t input_us(const struct store_forum_input *in)
+{
+	return in->now_us > 0 ? in->now_us : (int64_t)in->now * 1000000;
+}
+
+static int insert_post(struct arena *a, int64_t thread_id,
+	const struct store_forum_input *in, int first, char pid[37],
+	int64_t *post_id)
+{
+	static const char sql[] =
+		"INSERT INTO forum_posts (public_id, thread_id, author_id,"
+		" is_first, body, body_text, body_hash, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, " FROM_US ", " FROM_US ")";
+	unsigned char hash[32];
+	uint64_t id = 0;
+	int rc;
+
+	rc = store_forum_body_hash(a, in->body, hash);
+	if (rc == 0)
+		rc = crypto_uuid4(pid);
+	if (rc == 0)
+		rc = db_exec(sql, DBP(DB_STR(pid), DB_INT(thread_id),
+			DB_INT(in->author_id), DB_INT(first), DB_STR(in->body),
+			DB_STR(in->body_text), DB_BLOB(hash, sizeof(hash)),
+			DB_INT(input_us(in)), DB_INT(input_us(in))), NULL, &id);
+	*post_id = (int64_t)id;
+	return rc;
+}
+
+int store_forum_thread_create(struct arena *a,
+	const struct store_forum_input *in, struct store_forum_thread *out)
+{
+	static const char cat[] = "SELECT id FROM forum_categories"
+		" WHERE slug = ?";
+	static const char ins[] =
+		"INSERT INTO forum_threads (public_id, category_id, author_id,"
+		" title, body_text, tags, last_post_at, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, " FROM_US ", " FROM_US ", "
+		FROM_US ")";
+	static const char first[] = "UPDATE forum_threads SET first_post_id = ?"
+		" WHERE id = ?";
+	static const char del[] = "DELETE FROM forum_thread_tags"
+		" WHERE thread_id = ?";
+	static const char tag[] = "INSERT IGNORE INTO forum_thread_tags"
+		" (thread_id, tag) VALUES (?, ?)";
+	const char *tags = store_tags_join(a, in->tags, in->ntags);
+	char pid[37], post_pid[37];
+	struct db_result res;
+	uint64_t id = 0;
+	int64_t post_id = 0;
+	int rc;
+
+	if (tags == NULL)
+		return DF_ENOMEM;
+	rc = store_tx_begin_new(pid);
+	if (rc != 0)
+		return rc;
+	rc = store_one(a, cat, DBP(DB_STR(in->category)), &res);
+	if (rc == DF_ENOTFOUND)
+		rc = DF_EINVAL;
+	if (rc == 0)
+		rc = db_exec(ins, DBP(DB_STR(pid), DB_INT(db_int(&res, 0, 0, 0)),
+			DB_INT(in->author_id), DB_STR(in->title),
+			DB_STR(in->body_text), DB_STR(tags), DB_INT(input_us(in)),
+			DB_INT(input_us(in)), DB_INT(input_us(in))), NULL, &id);
+	if (rc == 0)
+		rc = insert_post(a, (int64_t)id, in, 1, post_pid, &post_id);
+	if (rc == 0)
+		rc = db_exec(first, DBP(DB_INT(post_id), DB_INT(id)), NULL,
+			NULL);
+	if (rc == 0)
+		rc = store_tags_replace(del, tag, (int64_t)id, in->tags,
+			in->ntags);
+	if (rc == 0)
+		rc = store_forum_thread_get(a, pid, out);
+	return store_tx_end(rc);
+}
+
+int store_forum_reply(struct arena *a, const char *pid,
+	const struct store_forum_input *in, int may_locked,
+	struct store_forum_post *out)
+{
+	static const char upd[] = "UPDATE forum_threads SET"
+		" replies = replies + 1, last_post_at = " FROM_US ","
+		" updated_at = " FROM_US " WHERE id = ?";
+	struct store_forum_state st;
+	char post_pid[37];
+	int64_t post_id = 0;
+	int rc;
+
+	rc = store_tx_begin();
+	if (rc != 0)
+		return rc;
+	rc = store_forum_thread_state(pid, 1, &st);
+	if (rc == 0 && st.deleted)
+		rc = DF_ENOTFOUND;
+	if (rc == 0 && st.locked && !may_locked)
+		rc = DF_ECONFLICT;
+	if (rc == 0)
+		rc = insert_post(a, st.id, in, 0, post_pid, &post_id);
+	if (rc == 0)
+		rc = db_exec(upd, DBP(DB_INT(input_us(in)),
+			DB_INT(input_us(in)), DB_INT(st.id)), NULL, NULL);
+	if (rc == 0)
+		rc = store_forum_post_get(a, post_pid, out);
+	return store_tx_end(rc);
+}
+
+int store_forum_set(int64_t thread_id, enum store_forum_flag what, int value,
+	time_t now, int *changed)
+{
+	static const char lock[] = "UPDATE forum_threads SET locked = ?,"
+		" updated_at = " FROM_UNIX " WHERE id = ? AND deleted = 0"
+		" AND locked <> ?";
+	static const char pin[] = "UPDATE forum_threads SET pinned = ?,"
+		" updated_at = " FROM_UNIX " WHERE id = ? AND deleted = 0"
+		" AND pinned <> ?";
+	uint64_t n = 0;
+	int rc;
+
+	value = value ? 1 : 0;
+	rc = db_exec(what == STORE_FORUM_LOCKED ? lock : pin,
+		DBP(DB_INT(value), DB_INT(now), DB_INT(thread_id),
+		DB_INT(value)), &n, NULL);
+	*changed = rc == 0 && n > 0;
+	return rc;
+}
+
+int store_forum_my_vote(int64_t thread_id, int64_t user_id, int64_t *value)
+{
+	static const char sql[] = "SELECT value FROM forum_votes"
+		" WHERE thread_id = ? AND user_id = ?";
+	struct db_result res;
+	struct arena *a;
+	int rc;
+
+	*value = 0;
+	if (user_id <= 0)
+		return 0;
+	a = arena_new(1024);
+	if (a == NULL)
+		return DF_ENOMEM;
+	rc = store_one(a, sql, DBP(DB_INT(thread_id), DB_INT(user_id)), &res);
+	if (rc == 0)
+		*value = db_int(&res, 0, 0, 0);
+	arena_free(a);
+	return rc == DF_ENOTFOUND ? 0 : rc;
+}
