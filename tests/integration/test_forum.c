@@ -240,6 +240,8 @@ Test(forum, a_locked_thread_refuses_replies_but_not_from_moderators)
 	cr_assert_eq(reply_status(mod, tid), 201);
 	o = detail(NULL, tid, NULL, 200, &r);
 	cr_assert_str_eq(jstr(o, "locked"), "true");
+	cr_assert_str_eq(jstr(o, "posts.items[1].author.trust_level"), "4",
+		"staff count as trust level 4");
 	client_free(&r);
 	cr_assert_eq(act(mod, tid, "unlock"), 200);
 	cr_assert_eq(client_audit_count("forum.unlock", tid), 1);
