@@ -99,7 +99,7 @@ gen_thread() {
 		srand(1400 + i)
 		nv = split(vocab, v, /[ \n]+/); nc = split(cats, c, " ")
 		a = v[int(nv * rand()) + 1]; b = v[int(nv * rand()) + 1]
-		t = v[int(nv * rand()) + 1]
+		do t = v[int(nv * rand()) + 1]; while (t == a)
 		body = "Since the last update the **" a "** " b " fails on my machine."
 		m = 2 + int(rand() * 4)
 		for (k = 0; k < m; k++)
