@@ -88,35 +88,64 @@ static double rank(double cover, double title_cover, double rel, double top)
 		0.15 * (top > 0.0 ? rel / top : 0.0);
 }
 
+/* How much a term says, from the number of candidate passages holding
+ * it (an inverse document frequency over what the engine retrieved): a
+ * term few passages hold picks the answer out (3 for one passage, about
+ * 1 when most hold it); a term none holds is a word the help center
+ * does not use, which counts half against every passage alike. */
+static double term_weight(size_t df)
+{
+	return df == 0 ? 0.75 : 1.0 + 4.0 / (double)(df + 1);
+}
+
 static int retrieve(struct request *req, const char *q,
 	struct assist_reply *r)
 {
 	const struct config *cfg = req->cfg;
 	struct store_assist_hit *hits;
 	struct assist_source best[STORE_ASSIST_CANDIDATES];
-	char **terms, *both;
-	size_t nhits, nterms, nbest = 0, i, j, max;
+	size_t df[ASSIST_TERMS_MAX];
+	double weight[ASSIST_TERMS_MAX];
+	char **terms, *query, **texts;
+	size_t nhits, nterms, nbest = 0, i, j, max, nhit;
 	double top = 0.0, cover, tcover, s;
 	int rc;
 
+	/* Orders planted in the question are not searched for. */
+	q = assist_text_clean(req->arena, q);
+	if (q == NULL)
+		return DF_ENOMEM;
 	rc = assist_text_terms(req->arena, q, &terms, &nterms);
 	if (rc != 0 || nterms == 0)
 		return rc;
-	rc = store_assist_search(req->arena, q, STORE_ASSIST_CANDIDATES,
+	query = assist_text_query(req->arena, terms, nterms);
+	texts = arena_alloc(req->arena, STORE_ASSIST_CANDIDATES * sizeof(*texts));
+	if (query == NULL || texts == NULL)
+		return DF_ENOMEM;
+	rc = store_assist_search(req->arena, query, STORE_ASSIST_CANDIDATES,
 		&hits, &nhits);
 	if (rc != 0)
 		return rc;
-	for (i = 0; i < nhits; i++)
+	/* Which terms the candidates use at all (see coverage). */
+	memset(df, 0, sizeof(df));
+	for (i = 0; i < nhits && i < STORE_ASSIST_CANDIDATES; i++) {
 		if (hits[i].rel > top)
 			top = hits[i].rel;
-	/* The best passage of each source. */
-	for (i = 0; i < nhits && nbest < STORE_ASSIST_CANDIDATES; i++) {
-		both = arena_printf(req->arena, "%s\n%s", hits[i].title,
+		texts[i] = arena_printf(req->arena, "%s\n%s", hits[i].title,
 			hits[i].text);
-		if (both == NULL)
+		if (texts[i] == NULL)
 			return DF_ENOMEM;
-		cover = assist_text_coverage(terms, nterms, both);
-		tcover = assist_text_coverage(terms, nterms, hits[i].title);
+		for (j = 0; j < nterms; j++)
+			df[j] += (size_t)assist_text_has(terms[j], texts[i]);
+	}
+	for (j = 0; j < nterms; j++)
+		weight[j] = term_weight(df[j]);
+	/* The best passage of each source. */
+	for (i = 0; i < nhits && i < STORE_ASSIST_CANDIDATES; i++) {
+		cover = assist_text_coverage(terms, weight, nterms, texts[i],
+			&nhit);
+		tcover = assist_text_coverage(terms, weight, nterms,
+			hits[i].title, NULL);
 		s = rank(cover, tcover, hits[i].rel, top);
 		for (j = 0; j < nbest; j++)
 			if (strcmp(best[j].kind, hits[i].kind) == 0 &&
@@ -131,7 +160,7 @@ static int retrieve(struct request *req, const char *q,
 		best[j].title = hits[i].title;
 		best[j].passage = hits[i].text;
 		best[j].score = s;
-		best[j].confidence = assist_text_confidence(cover, tcover);
+		best[j].confidence = assist_text_confidence(cover, tcover, nhit);
 		if (best[j].kind == NULL || best[j].ref == NULL)
 			return DF_ENOMEM;
 	}

@@ -45,6 +45,77 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Phrases that address an assistant, and the verbs and objects of
+ * "ignore (all|previous|...) instructions" within one sentence. */
+static const char *const orders[] = {
+	"system prompt", "system instruction", "system message",
+	"you are now", "to the assistant", "as an ai", "language model",
+	"developer mode", "jailbreak", "new instructions", NULL
+};
+static const char *const dismiss[] = {
+	"ignore", "disregard", "forget", "override", NULL
+};
+static const char *const rules[] = {
+	"instruction", "rules", "prompt", "guideline", NULL
+};
+
+/* Case-blind search of word (lower case) in s[0..len). */
+static const char *find_ci(const char *s, size_t len, const char *word)
+{
+	size_t wl = strlen(word), i, k;
+
+	for (i = 0; i + wl <= len; i++) {
+		for (k = 0; k < wl &&
+		     tolower((unsigned char)s[i + k]) == word[k]; k++)
+			;
+		if (k == wl)
+			return s + i;
+	}
+	return NULL;
+}
+
+int assist_text_instruction(const char *s, size_t len)
+{
+	const char *d;
+	size_t i, j;
+
+	for (i = 0; orders[i] != NULL; i++)
+		if (find_ci(s, len, orders[i]) != NULL)
+			return 1;
+	if (len >= 7 && find_ci(s, 7, "system:") != NULL)
+		return 1;
+	for (i = 0; dismiss[i] != NULL; i++) {
+		d = find_ci(s, len, dismiss[i]);
+		if (d == NULL)
+			continue;
+		for (j = 0; rules[j] != NULL; j++)
+			if (find_ci(d, len - (size_t)(d - s), rules[j]) != NULL)
+				return 1;
+	}
+	return 0;
+}
+
+char *assist_text_clean(struct arena *a, const char *q)
+{
+	char *out = arena_alloc(a, strlen(q) + 1);
+	size_t n = 0, len;
+
+	if (out == NULL)
+		return NULL;
+	while (*q != '\0') {
+		len = strcspn(q, ".?!;\n");
+		if (q[len] != '\0')
+			len++;            /* the sentence keeps its end */
+		if (!assist_text_instruction(q, len)) {
+			memcpy(out + n, q, len);
+			n += len;
+		}
+		q += len;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* Cut position in s (len > max): after the last sentence end at or
  * before max, else at the last space, else at max moved back to a UTF-8
  * boundary. */
@@ -120,7 +191,7 @@ int assist_text_split(struct arena *a, const char *text, char ***out,
 			p++;
 			len--;
 		}
-		if (len > 0) {
+		if (len > 0 && !assist_text_instruction(p, len)) {
 			if (blen > 0)
 				buf[blen++] = '\n';
 			memcpy(buf + blen, p, len);
@@ -131,6 +202,12 @@ int assist_text_split(struct arena *a, const char *text, char ***out,
 		if (*p == '\n')
 			p++;
 		if (blen < ASSIST_PASSAGE_MIN && *p != '\0')
+			continue;
+		/* A paragraph that fits joins this one: an answer often runs
+		 * over two (a step, then what follows from it). */
+		e = strchr(p, '\n');
+		if (*p != '\0' && blen + 1 + (e != NULL ? (size_t)(e - p) :
+		    strlen(p)) <= ASSIST_PASSAGE_JOIN)
 			continue;
 		/* Long: cut at sentence ends, the rest waits for more. */
 		while (blen > ASSIST_PASSAGE_MAX) {
@@ -191,47 +268,114 @@ int assist_text_terms(struct arena *a, const char *q, char ***out,
 	return 0;
 }
 
-/* Whether term occurs in text at the start of a word (case-blind), in
- * full or, for a long term, by its first 5 letters. */
-static int has_term(const char *term, const char *text)
-{
-	size_t tl = strlen(term), need = tl >= 6 ? 5 : tl, i;
-	const char *p;
+/* Suffixes a stem drops (the longest that leaves enough of the word),
+ * with what must remain. */
+static const struct { const char *suffix; size_t keep; } suffixes[] = {
+	{ "ations", 4 }, { "ation", 4 }, { "ating", 4 }, { "ated", 4 },
+	{ "ates", 4 }, { "ions", 4 }, { "ings", 4 }, { "ion", 4 },
+	{ "ing", 4 }, { "ate", 4 }, { "ers", 4 }, { "er", 4 }, { "ed", 4 },
+	{ "es", 4 }, { "ly", 4 }, { "s", 3 }, { "e", 4 },
+};
 
-	for (p = text; *p != '\0'; p++) {
-		if (p != text && is_word_byte((unsigned char)p[-1]))
-			continue;
-		for (i = 0; i < need && p[i] != '\0' &&
-		     tolower((unsigned char)p[i]) == term[i]; i++)
+size_t assist_text_stem(const char *w, size_t len, char *out, size_t cap)
+{
+	size_t i, n = 0, sl;
+
+	/* Lower-cased, hyphens inside the word dropped ("e-mail"). */
+	for (i = 0; i < len && n + 1 < cap; i++)
+		if (w[i] != '-')
+			out[n++] = (char)tolower((unsigned char)w[i]);
+	out[n] = '\0';
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		sl = strlen(suffixes[i].suffix);
+		if (n >= sl + suffixes[i].keep &&
+		    memcmp(out + n - sl, suffixes[i].suffix, sl) == 0) {
+			n -= sl;
+			break;
+		}
+	}
+	/* British and American spellings meet: licenc(e) / licens(e),
+	 * practic(e) / practis(e). */
+	if (n >= 6 && out[n - 1] == 'c')
+		out[n - 1] = 's';
+	out[n] = '\0';
+	return n;
+}
+
+int assist_text_has(const char *term, const char *text)
+{
+	char want[64], got[64];
+	const char *p = text, *w;
+	size_t len;
+
+	if (assist_text_stem(term, strlen(term), want, sizeof(want)) == 0)
+		return 0;
+	while (p != NULL && *p != '\0') {
+		while (*p != '\0' && !is_word_byte((unsigned char)*p))
+			p++;
+		/* A word, hyphens inside it included. */
+		for (w = p, len = 0; is_word_byte((unsigned char)p[len]) ||
+		     (p[len] == '-' && len > 0 &&
+		      is_word_byte((unsigned char)p[len + 1])); len++)
 			;
-		if (i == need)
+		if (len == 0)
+			break;
+		if (len < sizeof(got) &&
+		    assist_text_stem(w, len, got, sizeof(got)) > 0 &&
+		    strcmp(want, got) == 0)
 			return 1;
+		p += len;
 	}
 	return 0;
 }
 
-double assist_text_coverage(char *const *terms, size_t n, const char *text)
+double assist_text_coverage(char *const *terms, const double *weight,
+	size_t n, const char *text, size_t *hits)
 {
-	size_t i, hit = 0;
+	double all = 0.0, got = 0.0, w;
+	size_t i, h = 0;
 
-	if (n == 0 || text == NULL)
-		return 0.0;
-	for (i = 0; i < n; i++)
-		hit += (size_t)has_term(terms[i], text);
-	return (double)hit / (double)n;
+	for (i = 0; i < n && text != NULL; i++) {
+		w = weight == NULL ? 1.0 : weight[i];
+		all += w;
+		if (assist_text_has(terms[i], text)) {
+			got += w;
+			h++;
+		}
+	}
+	if (hits != NULL)
+		*hits = h;
+	return all > 0.0 ? got / all : 0.0;
 }
 
-int assist_text_confidence(double cover, double title_cover)
+char *assist_text_query(struct arena *a, char *const *terms, size_t n)
+{
+	char *out = arena_strdup(a, "");
+	size_t i;
+	char stem[64];
+	size_t len;
+
+	for (i = 0; out != NULL && i < n; i++) {
+		len = assist_text_stem(terms[i], strlen(terms[i]), stem,
+			sizeof(stem));
+		/* At most 5 letters: "licen*" finds both spellings; the
+		 * coverage (by stems) sorts out what this lets in. */
+		out = arena_printf(a, "%s%s%.*s*", out, i > 0 ? " " : "",
+			len > 5 ? 5 : (int)len, stem);
+	}
+	return out;
+}
+
+int assist_text_confidence(double cover, double title_cover, size_t hits)
 {
 	double c;
 
 	if (cover <= 0.0)
 		return 0;
-	/* Squared: half the words found is a weak answer (25), not a fair
-	 * one; the title's words add at most 20. */
-	c = 80.0 * cover * cover + 20.0 * title_cover;
-	if (c > 100.0)
-		c = 100.0;
+	(void)title_cover;
+	c = 100.0 * cover;
+	if (hits < 2)
+		c /= 2.0;
 	return (int)(c + 0.5);
 }
 

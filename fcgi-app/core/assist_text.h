@@ -12,16 +12,32 @@ struct arena;
 
 #define ASSIST_PASSAGE_MIN 120   /* shorter paragraphs join the next */
 #define ASSIST_PASSAGE_MAX 600   /* longer ones are cut at sentence ends */
+#define ASSIST_PASSAGE_JOIN 420  /* paragraphs that fit together stay so */
 #define ASSIST_TERMS_MAX 32      /* terms of one question */
 
 /* Cuts text (plain text: paragraphs separated by line breaks) into
  * passages of about ASSIST_PASSAGE_MIN..ASSIST_PASSAGE_MAX bytes: a
- * paragraph shorter than the minimum is joined with the next, a longer
+ * paragraph shorter than the minimum is joined with the next (and so is
+ * one that fits with the next within ASSIST_PASSAGE_JOIN; a paragraph
+ * that assist_text_instruction flags is left out), a longer
  * one than the maximum is cut after a sentence end (". ", "? ", "! ")
  * or, failing one, at a space; never inside a UTF-8 sequence. *out is an
  * arena array of *n trimmed strings (none for blank text). */
 DF_MUST_CHECK int assist_text_split(struct arena *a, const char *text,
 	char ***out, size_t *n);
+
+/* Whether s (len bytes: a paragraph or a sentence) reads as orders to
+ * an assistant rather than help for a person: "ignore all previous
+ * instructions", "you are now ...", "system prompt", "instruction to
+ * the assistant" and the like (case-blind). Such text is data, never
+ * obeyed; the indexer leaves those paragraphs out of the passages and
+ * the question's such sentences are not searched for, so planted
+ * instructions can neither get a source cited nor be quoted. */
+int assist_text_instruction(const char *s, size_t len);
+
+/* The question without its sentences that assist_text_instruction
+ * flags (sentences end at . ? ! ; or a line break). */
+char *assist_text_clean(struct arena *a, const char *q);
 
 /* The terms of a question: lower-cased ASCII words of 3 or more letters
  * or digits (other bytes separate words), common English words left out,
@@ -29,16 +45,35 @@ DF_MUST_CHECK int assist_text_split(struct arena *a, const char *text,
 DF_MUST_CHECK int assist_text_terms(struct arena *a, const char *q,
 	char ***out, size_t *n);
 
-/* The share (0..1) of the n terms found in text as the start of a word,
- * a term of 6 letters or more also when only its first 5 match (a crude
- * stem: "installing" finds "install", "licences" "licenses"). */
-double assist_text_coverage(char *const *terms, size_t n, const char *text);
+/* The stem of the word w (len bytes) into out (cap bytes): lower-cased,
+ * hyphens dropped ("e-mail" is "email"), one common English suffix cut
+ * ("installing", "installation" -> "install"; "keys" -> "key"), and the
+ * British and American spellings met ("licence", "license" -> "licens").
+ * Its length. */
+size_t assist_text_stem(const char *w, size_t len, char *out, size_t cap);
 
-/* The confidence (0..100) of a best passage: cover is its term coverage
- * over title and text, title_cover over the title alone. Coverage
- * decides: a passage that holds few of the question's words answers
- * another question, however high the engine ranks it. */
-int assist_text_confidence(double cover, double title_cover);
+/* Whether a word of text has the stem of term. */
+int assist_text_has(const char *term, const char *text);
+
+/* The weighted share (0..1) of the n terms that text holds: a term
+ * found somewhere in the corpus (known[i] != 0; known NULL: all) weighs
+ * 1, one found nowhere 1/2 (a word the help center never uses says
+ * less against a passage than one it uses elsewhere). *hits (may be
+ * NULL) counts the terms found. */
+double assist_text_coverage(char *const *terms, const double *weight,
+	size_t n, const char *text, size_t *hits);
+
+/* The boolean-mode FULLTEXT query for the terms: each one as a prefix
+ * by the first 5 letters of its stem ("licen*"), no operator otherwise, so
+ * any term retrieves and nothing the user typed is ever an operator. */
+char *assist_text_query(struct arena *a, char *const *terms, size_t n);
+
+/* The confidence (0..100) of a best passage: cover is its weighted term
+ * coverage over title and text, title_cover over the title alone, hits
+ * the terms it holds. A passage that shares a single word with the
+ * question is weak evidence, even in its title: its confidence is
+ * halved. */
+int assist_text_confidence(double cover, double title_cover, size_t hits);
 
 /* One source of a reply, numbered from 1 in the order given. */
 struct assist_text_source {

@@ -9,7 +9,7 @@
 
 #define TS(col) "DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%sZ')"
 #define FROM_UNIX "(TIMESTAMP'1970-01-01 00:00:00' + INTERVAL ? SECOND)"
-#define NL_MODE " IN NATURAL LANGUAGE MODE)"
+#define BOOL_MODE " IN BOOLEAN MODE)"
 
 static void hit_from_row(const struct db_result *res, size_t row, void *out)
 {
@@ -37,9 +37,9 @@ int store_assist_search(struct arena *a, const char *q, size_t max,
 		"SELECT m.kind, m.source_id, COALESCE(k.slug, t.public_id),"
 		" m.title, m.text, m.rel FROM ("
 		" SELECT p.kind, p.source_id, p.title, p.text,"
-		"  MATCH (p.title, p.text) AGAINST (?" NL_MODE " AS rel"
+		"  MATCH (p.title, p.text) AGAINST (?" BOOL_MODE " AS rel"
 		" FROM assistant_passages p"
-		" WHERE MATCH (p.title, p.text) AGAINST (?" NL_MODE " > 0"
+		" WHERE MATCH (p.title, p.text) AGAINST (?" BOOL_MODE " > 0"
 		" ORDER BY rel DESC, p.id LIMIT ?) m"
 		" LEFT JOIN kb_articles k ON m.kind = 'kb' AND k.id = m.source_id"
 		"  AND k.status = 'published'"
@@ -102,8 +102,8 @@ int store_assist_append(struct arena *a, const char *pid, int64_t user_id,
 		" WHERE public_id = ? FOR UPDATE";
 	static const char create[] =
 		"INSERT INTO assistant_conversations (public_id, user_id,"
-		" created_at, updated_at) VALUES (?, NULLIF(?, 0), " FROM_UNIX
-		", " FROM_UNIX ")";
+		" messages, created_at, updated_at) VALUES (?, NULLIF(?, 0), 2, "
+		FROM_UNIX ", " FROM_UNIX ")";
 	static const char msgs[] =
 		"INSERT INTO assistant_messages (conversation_id, ord, role,"
 		" text, sources, confidence, mode, created_at) VALUES"
@@ -141,7 +141,8 @@ int store_assist_append(struct arena *a, const char *pid, int64_t user_id,
 			DB_INT(ord + 2), DB_STR(t->reply), DB_STR(t->sources_json),
 			DB_DOUBLE((double)t->confidence), DB_STR(t->mode),
 			DB_INT(now)), NULL, NULL);
-	if (rc == 0)
+	/* A new one was created with its count (one statement less). */
+	if (rc == 0 && pid != NULL)
 		rc = db_exec(bump, DBP(DB_INT(now), DB_INT(id)), NULL, NULL);
 	return store_tx_end(rc);
 }

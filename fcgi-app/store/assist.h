@@ -23,7 +23,8 @@ struct store_assist_hit {
 	double rel;
 };
 
-/* Up to max passages matching q, best first, of sources that are
+/* Up to max passages matching q (a boolean-mode query made by
+ * assist_text_query: no text the user typed goes there as is), best first, of sources that are
  * quotable now (a published article, a thread not deleted). */
 DF_MUST_CHECK int store_assist_search(struct arena *a, const char *q,
 	size_t max, struct store_assist_hit **out, size_t *n);
