@@ -88,6 +88,7 @@ static void create(const char *auth, const char *title, const char *body,
 	client_call("POST", TH, auth, json, &r);
 	o = client_expect_json(&r, 201);
 	snprintf(id, 37, "%s", jstr(o, "id"));
+	json_object_put(o);
 	client_free(&r);
 }
 
@@ -105,6 +106,7 @@ static void reply(const char *auth, const char *tid, const char *body,
 	o = client_expect_json(&r, 201);
 	if (pid != NULL)
 		snprintf(pid, 37, "%s", jstr(o, "id"));
+	json_object_put(o);
 	client_free(&r);
 }
 
@@ -148,6 +150,7 @@ static char *ids(const char *path, const char *auth, char **next)
 
 		*next = c != NULL ? strdup(c) : NULL;
 	}
+	json_object_put(o);
 	client_free(&r);
 	return out;
 }
@@ -186,6 +189,7 @@ Test(forum, a_thread_and_its_first_post_are_created_and_read_back)
 	cr_assert_str_eq(jstr(o, "replies"), "0");
 	cr_assert_str_eq(jstr(o, "my_vote"), "0");
 	cr_assert_str_eq(jstr(o, "tags[1]"), "pinning");
+	json_object_put(o);
 	client_free(&r);
 
 	reply(other, tid, "Use the version field of the manifest.", NULL);
@@ -205,6 +209,7 @@ Test(forum, a_thread_and_its_first_post_are_created_and_read_back)
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_posts p JOIN"
 		" forum_threads t ON t.id = p.thread_id WHERE t.public_id = '%s'"
 		" AND p.is_first = 1 AND t.first_post_id = p.id", tid), 1);
+	json_object_put(o);
 	client_free(&r);
 }
 
@@ -242,6 +247,7 @@ Test(forum, a_locked_thread_refuses_replies_but_not_from_moderators)
 	cr_assert_str_eq(jstr(o, "locked"), "true");
 	cr_assert_str_eq(jstr(o, "posts.items[1].author.trust_level"), "4",
 		"staff count as trust level 4");
+	json_object_put(o);
 	client_free(&r);
 	cr_assert_eq(act(mod, tid, "unlock"), 200);
 	cr_assert_eq(client_audit_count("forum.unlock", tid), 1);
@@ -385,6 +391,7 @@ Test(forum, unknown_malformed_and_deleted_threads_are_404)
 	cr_assert_eq(act(mod, tid, "pin"), 404);
 	o = detail(mod, tid, NULL, 200, &r);
 	cr_assert_str_eq(jstr(o, "deleted"), "true");
+	json_object_put(o);
 	client_free(&r);
 	snprintf(path, sizeof(path), TH "?tag=%s", w);
 	list = ids(path, NULL, NULL);
@@ -565,6 +572,7 @@ Test(forum, solved_threads_rank_above_equal_unsolved_ones)
 	cr_assert_str_eq(jstr(o, "items[0].accepted_post_id"), pid);
 	cr_assert_str_eq(jstr(o, "items[0].relevance"), "2.5");
 	cr_assert_str_eq(jstr(o, "items[1].relevance"), "2.0");
+	json_object_put(o);
 	client_free(&r);
 }
 
@@ -628,17 +636,21 @@ Test(forum, a_hidden_posts_body_is_for_its_author_and_moderators)
 	o = detail(NULL, tid, NULL, 200, &r);
 	cr_assert_str_eq(jstr(o, "posts.items[1].hidden"), "true");
 	cr_assert_null(jstr(o, "posts.items[1].body"));
+	json_object_put(o);
 	client_free(&r);
 	o = detail(other, tid, NULL, 200, &r);
 	cr_assert_null(jstr(o, "posts.items[1].body"));
+	json_object_put(o);
 	client_free(&r);
 	o = detail(user, tid, NULL, 200, &r);
 	cr_assert_str_eq(jstr(o, "posts.items[1].body"),
 		"Flagged words.");
+	json_object_put(o);
 	client_free(&r);
 	o = detail(mod, tid, NULL, 200, &r);
 	cr_assert_str_eq(jstr(o, "posts.items[1].body"),
 		"Flagged words.");
+	json_object_put(o);
 	client_free(&r);
 }
 
@@ -659,21 +671,25 @@ Test(forum, posts_page_oldest_first_and_deleted_ones_only_for_moderators)
 	next = jstr(o, "posts.next_cursor");
 	cr_assert_not_null(next);
 	snprintf(q, sizeof(q), "?limit=2&cursor=%s", next);
+	json_object_put(o);
 	client_free(&r);
 	o = detail(NULL, tid, q, 200, &r);
 	cr_assert_str_eq(jstr(o, "posts.items[0].id"), p2);
 	cr_assert_str_eq(jstr(o, "posts.items[1].id"), p3);
 	cr_assert_null(jstr(o, "posts.next_cursor"));
+	json_object_put(o);
 	client_free(&r);
 
 	free(client_sqlf("UPDATE forum_posts SET deleted = 1 WHERE"
 		" public_id = '%s'", p2));
 	o = detail(user, tid, NULL, 200, &r);
 	cr_assert_str_eq(jstr(o, "posts.items[2].id"), p3);
+	json_object_put(o);
 	client_free(&r);
 	o = detail(mod, tid, NULL, 200, &r);
 	cr_assert_str_eq(jstr(o, "posts.items[2].id"), p2);
 	cr_assert_str_eq(jstr(o, "posts.items[2].deleted"), "true");
+	json_object_put(o);
 	client_free(&r);
 }
 
@@ -704,5 +720,6 @@ Test(forum, categories_count_their_threads)
 		}
 	}
 	cr_assert(seen);
+	json_object_put(o);
 	client_free(&r);
 }
