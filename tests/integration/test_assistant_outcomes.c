@@ -299,13 +299,16 @@ Test(outcomes, someone_elses_conversation_is_404)
 	desk_user_free(&other);
 }
 
-/* Conversation conv escalated as the escalate route leaves it (status,
- * ended_at; its ticket does not matter here). */
-static void escalated(const char *conv)
+/* Conversation conv escalated to a ticket by its owner (auth). */
+static void escalated(const char *auth, const char *conv)
 {
-	desk_sql("UPDATE assistant_conversations SET status = 'escalated',"
-		" ended_at = UTC_TIMESTAMP(6), updated_at = UTC_TIMESTAMP(6)"
-		" WHERE public_id = '%s' AND status = 'open'", conv);
+	char path[160];
+	struct client_resp r;
+
+	snprintf(path, sizeof(path), CONV "%s/escalate", conv);
+	client_call("POST", path, auth, "{}", &r);
+	cr_assert_eq(r.status, 201, "escalate: %ld %s", r.status, r.body);
+	client_free(&r);
 	assert_status(conv, "escalated");
 }
 
@@ -320,7 +323,7 @@ Test(outcomes, escalated_conversation_cannot_be_resolved)
 	client_word(w, 'o');
 	article(w, slug);
 	cited(u.auth, w, slug, conv);
-	escalated(conv);
+	escalated(u.auth, conv);
 	cr_assert_eq(resolve(conv, u.auth, "{}", &body), 409, "%s", body);
 	free(body);
 	assert_status(conv, "escalated");
@@ -461,7 +464,7 @@ Test(outcomes, report_counts_outcomes_and_top_sources_of_the_month)
 	}
 	cr_assert_eq(resolve(c[4], u.auth, "{}", &body), 200, "%s", body);
 	free(body);
-	escalated(c[3]);
+	escalated(u.auth, c[3]);
 	desk_sql("UPDATE assistant_conversations SET status = 'abandoned',"
 		" ended_at = UTC_TIMESTAMP(6) WHERE public_id = '%s'", c[5]);
 	for (int i = 0; i < 6; i++)
