@@ -266,6 +266,15 @@ static struct json_object *score_json(struct request *req, double s)
 		text));
 }
 
+/* The contract's confidence is 0-1 (0.62); it is worked out, stored and
+ * compared with the thresholds (assistant_min_confidence,
+ * assistant_escalate_below) as a percent. */
+static struct json_object *confidence_json(struct request *req,
+	double percent)
+{
+	return score_json(req, percent / 100.0);
+}
+
 static struct json_object *sources_json(struct request *req,
 	const struct assist_reply *r)
 {
@@ -298,7 +307,7 @@ static struct json_object *reply_json(struct request *req,
 			return NULL;
 	if (json_set_str(o, "text", r->text) ||
 	    json_set(o, "sources", sources) ||
-	    json_set_int(o, "confidence", r->confidence) ||
+	    json_set(o, "confidence", confidence_json(req, r->confidence)) ||
 	    json_set_str(o, "mode", r->mode) ||
 	    json_set(o, "suggested_actions", acts))
 		return NULL;
@@ -423,8 +432,8 @@ static struct json_object *conv_json(struct request *req,
 				m[i].sources_json != NULL ? m[i].sources_json :
 				"[]"));
 			if (src == NULL || json_set(it, "sources", src) ||
-			    json_set_int(it, "confidence",
-				(int64_t)(m[i].confidence + 0.5)) ||
+			    json_set(it, "confidence", confidence_json(req,
+				m[i].confidence)) ||
 			    json_set_str(it, "mode", m[i].mode))
 				return NULL;
 		}

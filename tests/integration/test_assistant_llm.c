@@ -162,8 +162,10 @@ Test(assistant_llm, a_cited_answer_is_the_models_with_only_the_cited_sources)
 	cr_assert_eq(json_object_array_length(ms), 1);
 	cr_assert_str_eq(source_id(ms, 0), second);
 	/* the confidence is retrieval's either way */
-	cr_assert_eq(json_object_get_int(json_object_object_get(rs,
-		"confidence")), json_object_get_int(json_object_object_get(
+	cr_assert(json_object_is_type(json_object_object_get(rs,
+		"confidence"), json_type_double));
+	cr_assert_eq(json_object_get_double(json_object_object_get(rs,
+		"confidence")), json_object_get_double(json_object_object_get(
 		reply_of(base), "confidence")));
 
 	/* What the model was sent: the question and the retrieved sources as
