@@ -80,6 +80,23 @@ static void ask(const char *auth, const char *conv, const char *message,
 	free(m);
 }
 
+/* The reply's confidence: a JSON number 0-1 (the contract), never the
+ * percent it is configured in. */
+static double confidence_of(struct json_object *o)
+{
+	struct json_object *reply, *c;
+
+	cr_assert(json_object_object_get_ex(o, "reply", &reply));
+	cr_assert(json_object_object_get_ex(reply, "confidence", &c));
+	cr_assert(json_object_is_type(c, json_type_double),
+		"confidence is a number like 0.62: %s",
+		json_object_to_json_string(reply));
+	cr_assert(json_object_get_double(c) >= 0.0 &&
+		json_object_get_double(c) <= 1.0, "%s",
+		json_object_to_json_string(reply));
+	return json_object_get_double(c);
+}
+
 /* The reply's source refs, space-separated (malloc'd). */
 static char *source_refs(struct json_object *o)
 {
@@ -128,6 +145,8 @@ Test(assistant, cites_the_published_article_that_answers_and_not_a_draft)
 	cr_assert_str_eq(client_json_str(o, "reply.mode"), "retrieval");
 	cr_assert_not_null(strstr(client_json_str(o, "reply.text"), "[1]"));
 	cr_assert_not_null(client_json_str(o, "conversation_id"));
+	/* A cited source means at least assistant_min_confidence (30 %). */
+	cr_assert_geq(confidence_of(o), 0.3, "%s", r.body);
 	free(refs);
 	json_object_put(o);
 	client_free(&r);
@@ -155,7 +174,7 @@ Test(assistant, says_it_does_not_know_when_nothing_matches)
 		"I don't know"), "%s", r.body);
 	cr_assert_str_eq(client_json_str(o, "reply.mode"), "none");
 	cr_assert_not_null(strstr(r.body, "\"sources\":[]"), "%s", r.body);
-	cr_assert_not_null(strstr(r.body, "\"confidence\":0"), "%s", r.body);
+	cr_assert_eq(confidence_of(o), 0.0, "%s", r.body);
 	cr_assert_not_null(strstr(r.body,
 		"\"suggested_actions\":[\"escalate\",\"rephrase\"]"), "%s",
 		r.body);
@@ -230,9 +249,13 @@ Test(assistant, shows_the_transcript_to_its_owner_and_anonymous_ones_to_the_id_h
 	char *alice = client_auth_header("user", NULL);
 	char *bob = client_auth_header("user", NULL), *conv, *anon, path[160];
 	struct client_resp r;
-	struct json_object *o, *msgs, *src;
+	struct json_object *o, *msgs, *src, *c;
+	double asked;
 
 	ask(alice, NULL, "How do I reset my password?", &r);
+	o = client_expect_json(&r, 200);
+	asked = confidence_of(o);
+	json_object_put(o);
 	conv = client_body_str(&r, "conversation_id");
 	client_free(&r);
 	snprintf(path, sizeof(path), CONV "/%s", conv);
@@ -247,6 +270,11 @@ Test(assistant, shows_the_transcript_to_its_owner_and_anonymous_ones_to_the_id_h
 		"sources", &src));
 	cr_assert_str_eq(client_json_str(json_object_array_get_idx(src, 0),
 		"slug_or_id"), "reset-your-password", "%s", r.body);
+	/* The transcript shows the confidence as the answer did (0-1). */
+	cr_assert(json_object_object_get_ex(json_object_array_get_idx(msgs, 1),
+		"confidence", &c));
+	cr_assert(json_object_is_type(c, json_type_double), "%s", r.body);
+	cr_assert_eq(json_object_get_double(c), asked, "%s", r.body);
 	json_object_put(o);
 	client_free(&r);
 	/* Someone else's: as if it did not exist. */
