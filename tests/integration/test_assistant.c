@@ -210,6 +210,45 @@ Test(assistant, refuses_an_oversized_or_blank_message_and_stores_nothing)
 	free(user);
 }
 
+/* Hostile messages: an escaped NUL or bytes that are not UTF-8 (400),
+ * a number or 2001 two-byte characters (422); none is stored. 2000
+ * two-byte characters are 2000 characters: taken. */
+Test(assistant, refuses_hostile_messages_and_stores_nothing)
+{
+	char w[24], json[8192], *p;
+	struct client_resp r;
+	int i;
+
+	client_word(w, 'h');
+	snprintf(json, sizeof(json), "{\"message\":\"%s \\u0000 install\"}",
+		w);
+	client_call("POST", ASK, NULL, json, &r);
+	client_assert_problem(&r, 400, "bad_request");
+	client_free(&r);
+	snprintf(json, sizeof(json), "{\"message\":\"%s \xc3\x28 install\"}",
+		w);
+	client_call("POST", ASK, NULL, json, &r);
+	client_assert_problem(&r, 400, "bad_request");
+	client_free(&r);
+	client_call("POST", ASK, NULL, "{\"message\":42}", &r);
+	client_assert_field_error(&r, "message", "invalid_type");
+	client_free(&r);
+	p = json + sprintf(json, "{\"message\":\"%s", w);
+	for (i = (int)strlen(w); i < 2001; i++)
+		p += sprintf(p, "\xc3\xa9");
+	strcpy(p, "\"}");
+	client_call("POST", ASK, NULL, json, &r);
+	client_assert_field_error(&r, "message", "too_long");
+	client_free(&r);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM assistant_messages"
+		" WHERE text LIKE '%%%s%%'", w), 0, "a refused message was stored");
+	/* One fewer: exactly 2000 characters, 4000-odd bytes. */
+	strcpy(p - 2, "\"}");
+	client_call("POST", ASK, NULL, json, &r);
+	cr_assert_eq(r.status, 200, "%ld %.300s", r.status, r.body);
+	client_free(&r);
+}
+
 Test(assistant, continues_only_a_conversation_the_caller_may_use)
 {
 	char *alice = client_auth_header("user", NULL);
