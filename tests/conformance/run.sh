@@ -218,6 +218,7 @@ prism_programs=(
 	"test_forum_trust:*"
 	"test_forum_flags:*"
 	"test_assistant:!(assistant/refuses_hostile_messages_and_stores_nothing)"
+	"test_assistant_outcomes:*"
 )
 for entry in "${prism_programs[@]}"; do
 	prog=${entry%%:*}

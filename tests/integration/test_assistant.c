@@ -672,3 +672,41 @@ Test(assistant, quotes_a_solved_thread_until_it_is_unaccepted_or_deleted)
 		id), 0);
 	free(user);
 }
+
+/* The limit a header names, as a number (0 when absent). */
+static long limit_header(const struct client_resp *r, const char *name)
+{
+	char *v = client_header(r, name);
+	long n = v != NULL ? strtol(v, NULL, 10) : 0;
+
+	free(v);
+	return n;
+}
+
+/* Answers count against ratelimit.assistant, not the default class, and
+ * per signed-in user: a fresh user's second answer has one less left
+ * than the first, whatever the other programs on this address did. */
+Test(assistant, answers_are_limited_by_their_own_class_per_user)
+{
+	const char *conf = getenv("DEVFORGE_RATELIMIT_ASSISTANT");
+	const char *dflt = getenv("DEVFORGE_RATELIMIT_DEFAULT");
+	char *user = client_auth_header("user", NULL);
+	struct client_resp a, b;
+	long want;
+
+	cr_assert_not_null(conf, "scripts/test sets DEVFORGE_RATELIMIT_ASSISTANT");
+	want = strtol(conf, NULL, 10);
+	cr_assert(dflt == NULL || strtol(dflt, NULL, 10) != want,
+		"the two classes must differ for this test to mean anything");
+	ask(user, NULL, "How do I reset my password?", &a);
+	cr_assert_eq(a.status, 200, "%s", a.body);
+	ask(user, NULL, "How do I reset my password again?", &b);
+	cr_assert_eq(b.status, 200, "%s", b.body);
+	cr_assert_eq(limit_header(&a, "RateLimit-Limit"), want);
+	cr_assert_eq(limit_header(&a, "RateLimit-Remaining"), want - 1,
+		"a fresh user's first answer is its own bucket's first");
+	cr_assert_eq(limit_header(&b, "RateLimit-Remaining"), want - 2);
+	client_free(&a);
+	client_free(&b);
+	free(user);
+}
