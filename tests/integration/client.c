@@ -1118,3 +1118,30 @@ void client_scores_four_decimals(const char *body, int *n, int *fractional)
 		p = v;
 	}
 }
+
+char *client_list_keys(const char *path, const char *auth, const char *key,
+	char **next)
+{
+	struct client_resp r;
+	struct json_object *o, *items;
+	size_t i, n, len = 0, cap = 16384;
+	char *out = calloc(1, cap);
+
+	cr_assert(out != NULL);
+	client_call("GET", path, auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	items = json_object_object_get(o, "items");
+	n = json_object_array_length(items);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s",
+			i ? " " : "", client_json_str(
+			json_object_array_get_idx(items, i), key));
+	if (next != NULL) {
+		const char *c = client_json_str(o, "next_cursor");
+
+		*next = c != NULL ? strdup(c) : NULL;
+	}
+	json_object_put(o);
+	client_free(&r);
+	return out;
+}

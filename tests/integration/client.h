@@ -49,6 +49,11 @@ struct json_object *client_json(const struct client_resp *r);
 /* A string member of a JSON object at a dotted path ("user.id"), or
  * NULL; the string belongs to o (valid until o is put). */
 const char *client_json_str(struct json_object *o, const char *path);
+/* GETs the list at path as auth (200 expected) and returns the key member
+ * of its items, space-separated (malloc'd); *next its next_cursor
+ * (malloc'd, NULL at the end) when next is not NULL. */
+char *client_list_keys(const char *path, const char *auth, const char *key,
+	char **next);
 
 /* Runs `scripts/stack.sh <cmd>` of the stack under test. Exit status. */
 int client_stack(const char *cmd);

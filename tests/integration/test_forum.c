@@ -133,33 +133,6 @@ static long reply_status(const char *auth, const char *tid)
 		"{\"body\":\"One more thing about this.\"}");
 }
 
-/* The ids of a list answer, space-separated (malloc'd); *next its
- * next_cursor (malloc'd or NULL) when next is not NULL. */
-static char *ids(const char *path, const char *auth, char **next)
-{
-	struct client_resp r;
-	struct json_object *o, *items;
-	size_t i, n, len = 0, cap = 16384;
-	char *out = calloc(1, cap);
-
-	cr_assert(out != NULL);
-	client_call("GET", path, auth, NULL, &r);
-	o = client_expect_json(&r, 200);
-	items = json_object_object_get(o, "items");
-	n = json_object_array_length(items);
-	for (i = 0; i < n; i++)
-		len += (size_t)snprintf(out + len, cap - len, "%s%s",
-			i ? " " : "", jstr(
-			json_object_array_get_idx(items, i), "id"));
-	if (next != NULL) {
-		const char *c = jstr(o, "next_cursor");
-
-		*next = c != NULL ? strdup(c) : NULL;
-	}
-	json_object_put(o);
-	client_free(&r);
-	return out;
-}
 
 /* The thread's detail as auth reads it (status expected). */
 static struct json_object *detail(const char *auth, const char *tid,
@@ -400,10 +373,10 @@ Test(forum, unknown_malformed_and_deleted_threads_are_404)
 	json_object_put(o);
 	client_free(&r);
 	snprintf(path, sizeof(path), TH "?tag=%s", w);
-	list = ids(path, NULL, NULL);
+	list = client_list_keys(path, NULL, "id", NULL);
 	cr_assert_str_eq(list, "");
 	free(list);
-	list = ids(path, mod, NULL);
+	list = client_list_keys(path, mod, "id", NULL);
 	cr_assert_str_eq(list, "", "lists never hold deleted threads");
 	free(list);
 }
@@ -424,19 +397,19 @@ Test(forum, latest_top_and_unanswered_orders)
 	/* A reply moves the oldest to the top of latest. */
 	reply(other, a, "A reply bumps it.", NULL);
 	snprintf(path, sizeof(path), TH "?tag=%s", w);
-	list = ids(path, NULL, NULL);
+	list = client_list_keys(path, NULL, "id", NULL);
 	snprintf(want, sizeof(want), "%s %s %s", a, c, b);
 	cr_assert_str_eq(list, want);
 	free(list);
 
 	snprintf(path, sizeof(path), TH "?tag=%s&sort=top", w);
-	list = ids(path, NULL, NULL);
+	list = client_list_keys(path, NULL, "id", NULL);
 	snprintf(want, sizeof(want), "%s %s %s", a, c, b);
 	cr_assert_str_eq(list, want);
 	free(list);
 
 	snprintf(path, sizeof(path), TH "?tag=%s&sort=unanswered", w);
-	list = ids(path, NULL, NULL);
+	list = client_list_keys(path, NULL, "id", NULL);
 	snprintf(want, sizeof(want), "%s %s", c, b);
 	cr_assert_str_eq(list, want);
 	free(list);
@@ -445,7 +418,7 @@ Test(forum, latest_top_and_unanswered_orders)
 	cr_assert_eq(act(mod, b, "pin"), 200);
 	cr_assert_eq(client_audit_count("forum.pin", b), 1);
 	snprintf(path, sizeof(path), TH "?tag=%s", w);
-	list = ids(path, NULL, NULL);
+	list = client_list_keys(path, NULL, "id", NULL);
 	snprintf(want, sizeof(want), "%s %s %s", b, a, c);
 	cr_assert_str_eq(list, want);
 	free(list);
@@ -456,7 +429,7 @@ Test(forum, latest_top_and_unanswered_orders)
 
 		snprintf(path, sizeof(path), TH "?tag=%s&limit=1", w);
 		for (int i = 0; i < 4; i++) {
-			page = ids(path, NULL, &next);
+			page = client_list_keys(path, NULL, "id", &next);
 			if (*page != '\0')
 				snprintf(all + strlen(all), sizeof(all) -
 					strlen(all), "%s%s", *all ? " " : "",
@@ -485,7 +458,7 @@ static char *all_pages(const char *path, void (*adds)(void *), void *ctx)
 	cr_assert_not_null(all);
 	snprintf(url, sizeof(url), "%s", path);
 	for (int i = 0; i < 50; i++) {
-		page = ids(url, NULL, &next);
+		page = client_list_keys(url, NULL, "id", &next);
 		if (*page != '\0')
 			snprintf(all + strlen(all), 16384 - strlen(all), "%s%s",
 				*all ? " " : "", page);
@@ -542,7 +515,7 @@ Test(forum, search_pages_are_stable_while_threads_are_added)
 		struct client_resp r;
 
 		snprintf(path, sizeof(path), TH "?q=%s&limit=1", w);
-		page = ids(path, NULL, &next);
+		page = client_list_keys(path, NULL, "id", &next);
 		free(page);
 		cr_assert_not_null(next);
 		snprintf(url, sizeof(url), TH "?limit=1&cursor=%s", next);
@@ -573,7 +546,7 @@ Test(forum, solved_threads_rank_above_equal_unsolved_ones)
 		" t.public_id = '%s'", pid, solved));
 	/* The newer, unsolved one wins ties without the bonus. */
 	snprintf(path, sizeof(path), TH "?q=%s", w);
-	list = ids(path, NULL, NULL);
+	list = client_list_keys(path, NULL, "id", NULL);
 	snprintf(want, sizeof(want), "%s %s", solved, plain);
 	cr_assert_str_eq(list, want);
 	free(list);
