@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "client.h"
+#include "forum_kit.h"
 
 #define TH "/api/v1/forum/threads"
 
@@ -30,9 +31,8 @@ static void setup(void)
 	/* Trust level 1, so that these tests of the forum itself post at
 	 * test speed (scripts/test turns level 1's intervals off); the
 	 * new users' limits are test_forum_trust's. */
-	free(client_sqlf("INSERT INTO forum_user_stats (user_id, trust_level,"
-		" updated_at) SELECT id, 1, UTC_TIMESTAMP(6) FROM users WHERE"
-		" public_id IN ('%s', '%s')", user_id, other_id));
+	forum_kit_level(user_id, 1);
+	forum_kit_level(other_id, 1);
 }
 
 static void teardown(void)
@@ -81,38 +81,26 @@ static const char *jstr(struct json_object *o, const char *path)
 	return json_object_get_string(o);
 }
 
-/* Starts a thread as auth; its id into id (37 bytes). */
+/* Starts a thread as auth (201 expected); its id into id (37 bytes). */
 static void create(const char *auth, const char *title, const char *body,
 	const char *tag, char *id)
 {
-	char json[4096];
 	struct client_resp r;
-	struct json_object *o;
 
-	snprintf(json, sizeof(json), "{\"category\":\"general\",\"title\":\"%s\","
-		"\"body\":\"%s\",\"tags\":[\"%s\"]}", title, body, tag);
-	client_call("POST", TH, auth, json, &r);
-	o = client_expect_json(&r, 201);
-	snprintf(id, 37, "%s", jstr(o, "id"));
-	json_object_put(o);
+	cr_assert_eq(forum_kit_thread(auth, title, body, tag, id, &r), 201,
+		"%s", r.body);
 	client_free(&r);
 }
 
-/* Replies as auth; the post's id into pid (37 bytes) when not NULL. */
+/* Replies as auth (201 expected); the post's id into pid (37 bytes)
+ * when not NULL. */
 static void reply(const char *auth, const char *tid, const char *body,
 	char *pid)
 {
-	char path[128], json[1024];
 	struct client_resp r;
-	struct json_object *o;
 
-	snprintf(path, sizeof(path), TH "/%s/posts", tid);
-	snprintf(json, sizeof(json), "{\"body\":\"%s\"}", body);
-	client_call("POST", path, auth, json, &r);
-	o = client_expect_json(&r, 201);
-	if (pid != NULL)
-		snprintf(pid, 37, "%s", jstr(o, "id"));
-	json_object_put(o);
+	cr_assert_eq(forum_kit_reply(auth, tid, body, pid, &r), 201, "%s",
+		r.body);
 	client_free(&r);
 }
 
@@ -126,11 +114,8 @@ static long act(const char *auth, const char *tid, const char *what)
 
 static long reply_status(const char *auth, const char *tid)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), TH "/%s/posts", tid);
-	return client_status("POST", path, auth,
-		"{\"body\":\"One more thing about this.\"}");
+	return forum_kit_reply(auth, tid, "One more thing about this.", NULL,
+		NULL);
 }
 
 
@@ -197,7 +182,7 @@ Test(forum, the_body_hash_ignores_white_space_runs)
 	char w[24], tid[40];
 
 	client_word(w, 'f');
-	create(user, "Spaces in a body", "  two\\n\\n  words\\there  ", w, tid);
+	create(user, "Spaces in a body", "  two\n\n  words\there  ", w, tid);
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_posts p JOIN"
 		" forum_threads t ON t.id = p.thread_id WHERE t.public_id = '%s'"
 		" AND p.body_hash = UNHEX(SHA2('two words here', 256))", tid), 1);

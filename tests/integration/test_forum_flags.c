@@ -16,6 +16,7 @@
 
 #include "client.h"
 #include "desk_kit.h"
+#include "forum_kit.h"
 
 #define QUEUE "/api/v1/admin/moderation-queue"
 
@@ -36,22 +37,9 @@ TestSuite(forum_flags, .fini = free_users);
  * forum_user_stats row at all, as a brand new user). */
 static void forum_user(struct desk_user *u, const char *role, int tl)
 {
-	desk_user_new(u, role, NULL);
+	forum_kit_user(u, role, tl);
 	cr_assert(nmade < sizeof(made) / sizeof(made[0]));
 	made[nmade++] = u->auth;
-	if (tl >= 0)
-		desk_sql("INSERT INTO forum_user_stats (user_id, trust_level,"
-			" updated_at) VALUES (%ld, %d, UTC_TIMESTAMP(6))"
-			" ON DUPLICATE KEY UPDATE trust_level = %d", u->row, tl, tl);
-}
-
-static void new_uuid(char out[40])
-{
-	char *s = client_sql("SELECT UUID()");
-
-	cr_assert(s != NULL && strlen(s) == 36);
-	snprintf(out, 40, "%s", s);
-	free(s);
 }
 
 /* A thread by author with its first post, and thus a post to flag:
@@ -61,34 +49,10 @@ static long post_new(const struct desk_user *author, char post[40],
 	char *thread)
 {
 	char tid[40];
-	const char *title = client_unique("flagged thread");
-	long trow, prow;
 
-	new_uuid(tid);
-	new_uuid(post);
-	desk_sql("INSERT INTO forum_threads (public_id, category_id, author_id,"
-		" title, body_text, last_post_at, created_at, updated_at)"
-		" SELECT '%s', id, %ld, '%s', 'Buy cheap things now',"
-		" UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)"
-		" FROM forum_categories WHERE slug = 'general'", tid, author->row,
-		title);
-	trow = client_sql_longf("SELECT id FROM forum_threads"
-		" WHERE public_id = '%s'", tid);
-	cr_assert(trow > 0);
-	desk_sql("INSERT INTO forum_posts (public_id, thread_id, author_id,"
-		" is_first, body, body_text, body_hash, created_at, updated_at)"
-		" VALUES ('%s', %ld, %ld, 1, '**Buy** cheap things now',"
-		" 'Buy cheap things now', UNHEX(SHA2('%s', 256)),"
-		" UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))", post, trow, author->row,
-		post);
-	prow = client_sql_longf("SELECT id FROM forum_posts"
-		" WHERE public_id = '%s'", post);
-	cr_assert(prow > 0);
-	desk_sql("UPDATE forum_threads SET first_post_id = %ld WHERE id = %ld",
-		prow, trow);
-	if (thread != NULL)
-		snprintf(thread, 40, "%s", tid);
-	return prow;
+	return forum_kit_sql_thread(author->id, client_unique("flagged thread"),
+		"**Buy** cheap things now", "Buy cheap things now",
+		thread != NULL ? thread : tid, post);
 }
 
 static const char *flag_path(const char *post, const char *tail)
