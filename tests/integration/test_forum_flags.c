@@ -136,6 +136,38 @@ static struct json_object *decide(const struct desk_user *mod,
 static struct json_object *queue_find(const struct desk_user *mod,
 	const char *status, const char *review);
 
+/* Flags post as each of the n users u in turn (201 expected); the id of
+ * the review they opened (malloc'd). */
+static char *flag_all(const struct desk_user *u, size_t n, const char *post)
+{
+	struct json_object *o = flag_ok(&u[0], post);
+	char *review = review_of(o);
+
+	json_object_put(o);
+	for (size_t i = 1; i < n; i++)
+		json_object_put(flag_ok(&u[i], post));
+	return review;
+}
+
+/* The decision tests' start: author's post (its public id into post, its
+ * thread's into thread when not NULL) flagged by three users f at trust
+ * level 1, so hidden, and a moderator mod of mod_role to decide; the
+ * review's id into *review (malloc'd); the post's row id. */
+static long flagged_by_three(struct desk_user *author, struct desk_user f[3],
+	struct desk_user *mod, const char *mod_role, char post[40],
+	char *thread, char **review)
+{
+	long prow;
+
+	forum_user(author, "user", 1);
+	for (int i = 0; i < 3; i++)
+		forum_user(&f[i], "user", 1);
+	forum_user(mod, mod_role, -1);
+	prow = post_new(author, post, thread);
+	*review = flag_all(f, 3, post);
+	return prow;
+}
+
 static long stat_of(const struct desk_user *u, const char *col)
 {
 	return client_sql_longf("SELECT %s FROM forum_user_stats"
@@ -381,10 +413,7 @@ Test(forum_flags, new_user_flagged_by_three_distinct_users_is_silenced)
 	post_new(&author, p2, NULL);
 	/* Two users on one post, the third on another: distinct users over
 	 * all the author's open reviews. */
-	o = flag_ok(&f[0], p1);
-	r1 = review_of(o);
-	json_object_put(o);
-	json_object_put(flag_ok(&f[1], p1));
+	r1 = flag_all(f, 2, p1);
 	cr_assert_eq(client_sql_longf("SELECT silenced_at IS NULL FROM"
 		" forum_user_stats WHERE user_id = %ld", author.row), 1,
 		"silenced after two flaggers");
@@ -392,9 +421,7 @@ Test(forum_flags, new_user_flagged_by_three_distinct_users_is_silenced)
 	json_object_put(flag_ok(&f[0], p2));
 	cr_assert_eq(client_sql_longf("SELECT silenced_at IS NULL FROM"
 		" forum_user_stats WHERE user_id = %ld", author.row), 1);
-	o = flag_ok(&f[2], p2);
-	r2 = review_of(o);
-	json_object_put(o);
+	r2 = flag_all(&f[2], 1, p2);
 	rid2 = client_sql_longf("SELECT id FROM forum_reviews"
 		" WHERE public_id = '%s'", r2);
 	cr_assert_eq(client_sql_longf("SELECT silenced_at IS NOT NULL FROM"
@@ -485,21 +512,12 @@ static struct json_object *queue_find(const struct desk_user *mod,
 Test(forum_flags, queue_shows_the_post_and_its_flags_to_moderators_only)
 {
 	struct desk_user author, f[3], mod, user;
-	struct json_object *o, *it, *flags, *fl;
+	struct json_object *it, *flags, *fl;
 	char post[40], thread[40];
 	char *review;
 
-	forum_user(&author, "user", 1);
-	for (int i = 0; i < 3; i++)
-		forum_user(&f[i], "user", 1);
-	forum_user(&mod, "admin", -1);
+	flagged_by_three(&author, f, &mod, "admin", post, thread, &review);
 	forum_user(&user, "user", 4);
-	post_new(&author, post, thread);
-	o = flag_ok(&f[0], post);
-	review = review_of(o);
-	json_object_put(o);
-	json_object_put(flag_ok(&f[1], post));
-	json_object_put(flag_ok(&f[2], post));
 	it = queue_find(&mod, "pending", review);
 	cr_assert(it != NULL, "the review is not in the pending queue");
 	cr_assert_str_eq(client_json_str(it, "status"), "pending");
@@ -550,16 +568,8 @@ Test(forum_flags, agree_keeps_hidden_and_counts_agreed_once)
 	char *review;
 	long prow;
 
-	forum_user(&author, "user", 1);
-	for (int i = 0; i < 3; i++)
-		forum_user(&f[i], "user", 1);
-	forum_user(&mod, "support", -1);
-	prow = post_new(&author, post, NULL);
-	o = flag_ok(&f[0], post);
-	review = review_of(o);
-	json_object_put(o);
-	json_object_put(flag_ok(&f[1], post));
-	json_object_put(flag_ok(&f[2], post));
+	prow = flagged_by_three(&author, f, &mod, "support", post, NULL,
+		&review);
 	cr_assert_eq(hidden(prow), 1);
 	o = decide(&mod, review, "agree", 200);
 	cr_assert_str_eq(client_json_str(o, "status"), "agreed");
@@ -594,7 +604,6 @@ Test(forum_flags, agree_keeps_hidden_and_counts_agreed_once)
 Test(forum_flags, agree_hides_a_post_not_yet_hidden)
 {
 	struct desk_user author, f, mod;
-	struct json_object *o;
 	char post[40];
 	char *review;
 	long prow;
@@ -603,9 +612,7 @@ Test(forum_flags, agree_hides_a_post_not_yet_hidden)
 	forum_user(&f, "user", 1);
 	forum_user(&mod, "support", -1);
 	prow = post_new(&author, post, NULL);
-	o = flag_ok(&f, post);
-	review = review_of(o);
-	json_object_put(o);
+	review = flag_all(&f, 1, post);
 	cr_assert_eq(hidden(prow), 0);
 	json_object_put(decide(&mod, review, "agree", 200));
 	cr_assert_eq(hidden(prow), 1);
@@ -620,16 +627,8 @@ Test(forum_flags, disagree_shows_the_post_and_counts_disagreed)
 	char *review;
 	long prow;
 
-	forum_user(&author, "user", 1);
-	for (int i = 0; i < 3; i++)
-		forum_user(&f[i], "user", 1);
-	forum_user(&mod, "support", -1);
-	prow = post_new(&author, post, NULL);
-	o = flag_ok(&f[0], post);
-	review = review_of(o);
-	json_object_put(o);
-	json_object_put(flag_ok(&f[1], post));
-	json_object_put(flag_ok(&f[2], post));
+	prow = flagged_by_three(&author, f, &mod, "support", post, NULL,
+		&review);
 	cr_assert_eq(hidden(prow), 1);
 	o = decide(&mod, review, "disagree", 200);
 	cr_assert_str_eq(client_json_str(o, "status"), "disagreed");
@@ -654,20 +653,10 @@ Test(forum_flags, ignore_changes_neither_visibility_nor_accuracy)
 	char *review, *review2;
 	long prow, prow2;
 
-	forum_user(&author, "user", 1);
-	for (int i = 0; i < 3; i++)
-		forum_user(&f[i], "user", 1);
-	forum_user(&mod, "support", -1);
-	prow = post_new(&author, post, NULL);
+	prow = flagged_by_three(&author, f, &mod, "support", post, NULL,
+		&review);
 	prow2 = post_new(&author, post2, NULL);
-	o = flag_ok(&f[0], post);
-	review = review_of(o);
-	json_object_put(o);
-	json_object_put(flag_ok(&f[1], post));
-	json_object_put(flag_ok(&f[2], post));
-	o = flag_ok(&f[0], post2);
-	review2 = review_of(o);
-	json_object_put(o);
+	review2 = flag_all(f, 1, post2);
 	o = decide(&mod, review, "ignore", 200);
 	cr_assert_str_eq(client_json_str(o, "status"), "ignored");
 	json_object_put(o);
