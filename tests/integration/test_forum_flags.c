@@ -174,6 +174,17 @@ static long stat_of(const struct desk_user *u, const char *col)
 		" WHERE user_id = %ld", col, u->row);
 }
 
+/* Each of the n flaggers f has agreed flags decided agree and disagreed
+ * decided disagree. */
+static void expect_accuracy(const struct desk_user *f, size_t n,
+	long agreed, long disagreed)
+{
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_eq(stat_of(&f[i], "flags_agreed"), agreed);
+		cr_assert_eq(stat_of(&f[i], "flags_disagreed"), disagreed);
+	}
+}
+
 Test(forum_flags, two_flaggers_do_not_hide_a_post_the_third_does)
 {
 	struct desk_user author, f[3];
@@ -578,15 +589,11 @@ Test(forum_flags, agree_keeps_hidden_and_counts_agreed_once)
 	cr_assert(client_json_str(o, "decided_at") != NULL);
 	json_object_put(o);
 	cr_assert_eq(hidden(prow), 1);
-	for (int i = 0; i < 3; i++) {
-		cr_assert_eq(stat_of(&f[i], "flags_agreed"), 1);
-		cr_assert_eq(stat_of(&f[i], "flags_disagreed"), 0);
-	}
+	expect_accuracy(f, 3, 1, 0);
 	/* Deciding twice: 409, nothing counted again. */
 	decide(&mod, review, "disagree", 409);
 	decide(&mod, review, "agree", 409);
-	cr_assert_eq(stat_of(&f[0], "flags_agreed"), 1);
-	cr_assert_eq(stat_of(&f[0], "flags_disagreed"), 0);
+	expect_accuracy(f, 1, 1, 0);
 	cr_assert_eq(hidden(prow), 1);
 	cr_assert_eq(client_audit_count("forum.review_decision", review), 1);
 	/* The post can be flagged again: a new review opens. */
@@ -637,10 +644,7 @@ Test(forum_flags, disagree_shows_the_post_and_counts_disagreed)
 	cr_assert_eq(hidden(prow), 0);
 	cr_assert_eq(client_sql_longf("SELECT hidden_until IS NULL FROM"
 		" forum_posts WHERE id = %ld", prow), 1);
-	for (int i = 0; i < 3; i++) {
-		cr_assert_eq(stat_of(&f[i], "flags_disagreed"), 1);
-		cr_assert_eq(stat_of(&f[i], "flags_agreed"), 0);
-	}
+	expect_accuracy(f, 3, 0, 1);
 	cr_assert_eq(client_audit_count("forum.review_decision", review), 1);
 	free(review);
 }
@@ -663,8 +667,7 @@ Test(forum_flags, ignore_changes_neither_visibility_nor_accuracy)
 	json_object_put(decide(&mod, review2, "ignore", 200));
 	cr_assert_eq(hidden(prow), 1, "ignore showed a hidden post");
 	cr_assert_eq(hidden(prow2), 0, "ignore hid a shown post");
-	cr_assert_eq(stat_of(&f[0], "flags_agreed"), 0);
-	cr_assert_eq(stat_of(&f[0], "flags_disagreed"), 0);
+	expect_accuracy(f, 1, 0, 0);
 	cr_assert_eq(stat_of(&f[0], "flags_ignored"), 2);
 	decide(&mod, review, "ignore", 409);
 	cr_assert_eq(client_audit_count("forum.review_decision", review), 1);
