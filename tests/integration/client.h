@@ -228,7 +228,8 @@ char *client_json_quote(const char *s);
  * type https://devforge.dev/problems/<code>. */
 void client_assert_problem(const struct client_resp *r, long status,
 	const char *code);
-/* 1 when the problem body's errors[] names field with code. */
+/* 1 when the problem body's errors[] names field with code (NULL: any
+ * code). */
 int client_has_error(const struct client_resp *r, const char *field,
 	const char *code);
 /* Asserts a 422 validation_failed whose errors[] names field with code. */
@@ -238,6 +239,11 @@ void client_assert_field_error(const struct client_resp *r, const char *field,
  * answers the 422 of client_assert_field_error. */
 void client_expect_field_error(const char *method, const char *path,
 	const char *access, const char *json, const char *field,
+	const char *code);
+/* The same with an Authorization header line (client_auth_header's), or
+ * none when NULL. */
+void client_expect_field_error_auth(const char *method, const char *path,
+	const char *auth, const char *json, const char *field,
 	const char *code);
 
 /* Every "score" in a JSON text as the server printed it: a plain decimal

@@ -238,34 +238,9 @@ Test(forum, users_may_not_lock_or_pin)
 	cr_assert_eq(client_audit_count("forum.pin", tid), 0);
 }
 
-/* A 422 naming field (and code, unless NULL: any code). */
-static void field_error(const struct client_resp *r, const char *field,
-	const char *code)
-{
-	struct json_object *o, *errs, *e;
-	int found = 0;
-
-	client_assert_problem(r, 422, "validation_failed");
-	o = client_json(r);
-	errs = json_object_object_get(o, "errors");
-	for (size_t i = 0; i < json_object_array_length(errs); i++) {
-		e = json_object_array_get_idx(errs, i);
-		if (strcmp(jstr(e, "field"), field) == 0 && (code == NULL ||
-		    strcmp(jstr(e, "code"), code) == 0))
-			found = 1;
-	}
-	json_object_put(o);
-	cr_assert(found, "no error %s/%s in %s", field, code ? code : "*",
-		r->body);
-}
-
 static void refused(const char *json, const char *field, const char *code)
 {
-	struct client_resp r;
-
-	client_call("POST", TH, user, json, &r);
-	field_error(&r, field, code);
-	client_free(&r);
+	client_expect_field_error_auth("POST", TH, user, json, field, code);
 }
 
 Test(forum, bad_input_is_422_and_writes_nothing)
@@ -310,21 +285,21 @@ Test(forum, bad_input_is_422_and_writes_nothing)
 	create(user, "Replies are checked too", "Text.", w, tid);
 	snprintf(path, sizeof(path), TH "/%s/posts", tid);
 	client_call("POST", path, user, "{\"body\":\" \\n \"}", &r);
-	field_error(&r, "body", NULL);
+	client_assert_field_error(&r, "body", NULL);
 	client_free(&r);
 	big[20000] = '\0';
 	snprintf(json, sizeof(json), "{\"body\":\"%sx\"}", big);
 	client_call("POST", path, user, json, &r);
-	field_error(&r, "body", NULL);
+	client_assert_field_error(&r, "body", NULL);
 	client_free(&r);
 	free(big);
 	cr_assert_eq(client_sql_longf("SELECT replies FROM forum_threads"
 		" WHERE public_id = '%s'", tid), 0);
 	client_call("GET", TH "?sort=oldest", NULL, NULL, &r);
-	field_error(&r, "sort", NULL);
+	client_assert_field_error(&r, "sort", NULL);
 	client_free(&r);
 	client_call("GET", TH "?cursor=bm9wZQ", NULL, NULL, &r);
-	field_error(&r, "cursor", NULL);
+	client_assert_field_error(&r, "cursor", NULL);
 	client_free(&r);
 }
 
@@ -505,7 +480,7 @@ Test(forum, search_pages_are_stable_while_threads_are_added)
 		cr_assert_not_null(next);
 		snprintf(url, sizeof(url), TH "?limit=1&cursor=%s", next);
 		client_call("GET", url, NULL, NULL, &r);
-		field_error(&r, "cursor", NULL);
+		client_assert_field_error(&r, "cursor", NULL);
 		client_free(&r);
 		free(next);
 	}

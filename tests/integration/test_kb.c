@@ -428,11 +428,7 @@ Test(kb, etag_304_and_an_edit_invalidates)
 
 static void refused(const char *json, const char *field, const char *code)
 {
-	struct client_resp r;
-
-	client_call("POST", KB, staff, json, &r);
-	client_assert_field_error(&r, field, code);
-	client_free(&r);
+	client_expect_field_error_auth("POST", KB, staff, json, field, code);
 }
 
 Test(kb, bad_input_is_422_and_changes_nothing)
