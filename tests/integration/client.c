@@ -224,20 +224,34 @@ struct json_object *client_json(const struct client_resp *r)
 /* "a.b" walks nested objects. */
 const char *client_json_str(struct json_object *o, const char *path)
 {
-	char key[128];
-	const char *dot;
+	char part[128];
+	const char *p = path, *e;
+	size_t n;
 
-	while (o != NULL && (dot = strchr(path, '.')) != NULL) {
-		size_t n = (size_t)(dot - path);
-		if (n >= sizeof(key))
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		if (!json_object_object_get_ex(o, key, &o))
-			return NULL;
-		path = dot + 1;
+	while (o != NULL && *p != '\0') {
+		e = strchr(p, '.');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		snprintf(part, sizeof(part), "%.*s", (int)n, p);
+		{
+			char *br = strchr(part, '[');
+			long idx = -1;
+
+			if (br != NULL) {
+				idx = atol(br + 1);
+				*br = '\0';
+			}
+			if (*part != '\0')
+				o = json_object_object_get(o, part);
+			if (idx >= 0)
+				o = json_object_is_type(o, json_type_array) ?
+					json_object_array_get_idx(o,
+					(size_t)idx) : NULL;
+		}
+		p += n;
+		if (*p == '.')
+			p++;
 	}
-	if (o == NULL || !json_object_object_get_ex(o, path, &o) || o == NULL)
+	if (o == NULL || json_object_is_type(o, json_type_null))
 		return NULL;
 	return json_object_get_string(o);
 }

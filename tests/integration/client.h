@@ -46,8 +46,10 @@ void client_free(struct client_resp *r);
 char *client_header(const struct client_resp *r, const char *name);
 /* Parses the body as JSON (caller puts it); NULL when it is not JSON. */
 struct json_object *client_json(const struct client_resp *r);
-/* A string member of a JSON object at a dotted path ("user.id"), or
- * NULL; the string belongs to o (valid until o is put). */
+/* A member of a JSON object at a dotted path ("user.id") whose parts may
+ * index arrays ("posts.items[1].body"), as a string (numbers and
+ * booleans as JSON writes them), or NULL when absent or null; the string
+ * belongs to o (valid until o is put). */
 const char *client_json_str(struct json_object *o, const char *path);
 /* GETs the list at path as auth (200 expected) and returns the key member
  * of its items, space-separated (malloc'd); *next its next_cursor

@@ -44,43 +44,6 @@ static void teardown(void)
 
 TestSuite(forum, .init = setup, .fini = teardown);
 
-/* The member at a dotted path whose parts may index arrays
- * ("posts.items[1].body") as a string (numbers and booleans as JSON
- * writes them); NULL when absent or null. Belongs to o. */
-static const char *jstr(struct json_object *o, const char *path)
-{
-	char part[128];
-	const char *p = path, *e;
-	size_t n;
-
-	while (o != NULL && *p != '\0') {
-		e = strchr(p, '.');
-		n = e != NULL ? (size_t)(e - p) : strlen(p);
-		snprintf(part, sizeof(part), "%.*s", (int)n, p);
-		{
-			char *br = strchr(part, '[');
-			long idx = -1;
-
-			if (br != NULL) {
-				idx = atol(br + 1);
-				*br = '\0';
-			}
-			if (*part != '\0')
-				o = json_object_object_get(o, part);
-			if (idx >= 0)
-				o = json_object_is_type(o, json_type_array) ?
-					json_object_array_get_idx(o,
-					(size_t)idx) : NULL;
-		}
-		p += n;
-		if (*p == '.')
-			p++;
-	}
-	if (o == NULL || json_object_is_type(o, json_type_null))
-		return NULL;
-	return json_object_get_string(o);
-}
-
 /* Starts a thread as auth (201 expected); its id into id (37 bytes). */
 static void create(const char *auth, const char *title, const char *body,
 	const char *tag, char *id)
@@ -142,34 +105,34 @@ Test(forum, a_thread_and_its_first_post_are_created_and_read_back)
 		"\"body\":\"I use **Dev Forge** and want a fixed version.\","
 		"\"tags\":[\"versions\",\"pinning\"]}", &r);
 	o = client_expect_json(&r, 201);
-	snprintf(tid, sizeof(tid), "%s", jstr(o, "id"));
+	snprintf(tid, sizeof(tid), "%s", client_json_str(o, "id"));
 	loc = client_header(&r, "Location");
 	snprintf(path, sizeof(path), TH "/%s", tid);
 	cr_assert(loc != NULL && strcmp(loc, path) == 0, "Location %s", loc);
 	free(loc);
-	cr_assert_str_eq(jstr(o, "category"), "extensions");
-	cr_assert_str_eq(jstr(o, "author.trust_level"), "1");
-	cr_assert_str_eq(jstr(o, "solved"), "false");
-	cr_assert_str_eq(jstr(o, "replies"), "0");
-	cr_assert_str_eq(jstr(o, "my_vote"), "0");
-	cr_assert_str_eq(jstr(o, "tags[1]"), "pinning");
+	cr_assert_str_eq(client_json_str(o, "category"), "extensions");
+	cr_assert_str_eq(client_json_str(o, "author.trust_level"), "1");
+	cr_assert_str_eq(client_json_str(o, "solved"), "false");
+	cr_assert_str_eq(client_json_str(o, "replies"), "0");
+	cr_assert_str_eq(client_json_str(o, "my_vote"), "0");
+	cr_assert_str_eq(client_json_str(o, "tags[1]"), "pinning");
 	json_object_put(o);
 	client_free(&r);
 
 	reply(other, tid, "Use the version field of the manifest.", NULL);
 	o = detail(NULL, tid, NULL, 200, &r);
-	cr_assert_str_eq(jstr(o, "replies"), "1");
+	cr_assert_str_eq(client_json_str(o, "replies"), "1");
 	posts = json_object_object_get(json_object_object_get(o, "posts"),
 		"items");
 	cr_assert_eq(json_object_array_length(posts), 2);
 	p = json_object_array_get_idx(posts, 0);
-	cr_assert_str_eq(jstr(p, "first"), "true");
-	cr_assert_str_eq(jstr(p, "body"),
+	cr_assert_str_eq(client_json_str(p, "first"), "true");
+	cr_assert_str_eq(client_json_str(p, "body"),
 		"I use **Dev Forge** and want a fixed version.");
-	cr_assert_str_eq(jstr(p, "thread_id"), tid);
+	cr_assert_str_eq(client_json_str(p, "thread_id"), tid);
 	p = json_object_array_get_idx(posts, 1);
-	cr_assert_str_eq(jstr(p, "first"), "false");
-	cr_assert_str_eq(jstr(p, "author.trust_level"), "1");
+	cr_assert_str_eq(client_json_str(p, "first"), "false");
+	cr_assert_str_eq(client_json_str(p, "author.trust_level"), "1");
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_posts p JOIN"
 		" forum_threads t ON t.id = p.thread_id WHERE t.public_id = '%s'"
 		" AND p.is_first = 1 AND t.first_post_id = p.id", tid), 1);
@@ -208,8 +171,8 @@ Test(forum, a_locked_thread_refuses_replies_but_not_from_moderators)
 		tid), 1, "a refused reply wrote nothing");
 	cr_assert_eq(reply_status(mod, tid), 201);
 	o = detail(NULL, tid, NULL, 200, &r);
-	cr_assert_str_eq(jstr(o, "locked"), "true");
-	cr_assert_str_eq(jstr(o, "posts.items[1].author.trust_level"), "4",
+	cr_assert_str_eq(client_json_str(o, "locked"), "true");
+	cr_assert_str_eq(client_json_str(o, "posts.items[1].author.trust_level"), "4",
 		"staff count as trust level 4");
 	json_object_put(o);
 	client_free(&r);
@@ -329,7 +292,7 @@ Test(forum, unknown_malformed_and_deleted_threads_are_404)
 	cr_assert_eq(reply_status(mod, tid), 404);
 	cr_assert_eq(act(mod, tid, "pin"), 404);
 	o = detail(mod, tid, NULL, 200, &r);
-	cr_assert_str_eq(jstr(o, "deleted"), "true");
+	cr_assert_str_eq(client_json_str(o, "deleted"), "true");
 	json_object_put(o);
 	client_free(&r);
 	snprintf(path, sizeof(path), TH "?tag=%s", w);
@@ -512,10 +475,10 @@ Test(forum, solved_threads_rank_above_equal_unsolved_ones)
 	free(list);
 	client_call("GET", path, NULL, NULL, &r);
 	o = client_expect_json(&r, 200);
-	cr_assert_str_eq(jstr(o, "items[0].solved"), "true");
-	cr_assert_str_eq(jstr(o, "items[0].accepted_post_id"), pid);
-	cr_assert_str_eq(jstr(o, "items[0].relevance"), "2.5");
-	cr_assert_str_eq(jstr(o, "items[1].relevance"), "2.0");
+	cr_assert_str_eq(client_json_str(o, "items[0].solved"), "true");
+	cr_assert_str_eq(client_json_str(o, "items[0].accepted_post_id"), pid);
+	cr_assert_str_eq(client_json_str(o, "items[0].relevance"), "2.5");
+	cr_assert_str_eq(client_json_str(o, "items[1].relevance"), "2.0");
 	json_object_put(o);
 	client_free(&r);
 }
@@ -578,21 +541,21 @@ Test(forum, a_hidden_posts_body_is_for_its_author_and_moderators)
 	free(client_sqlf("UPDATE forum_posts SET hidden_at = UTC_TIMESTAMP(6)"
 		" WHERE public_id = '%s'", pid));
 	o = detail(NULL, tid, NULL, 200, &r);
-	cr_assert_str_eq(jstr(o, "posts.items[1].hidden"), "true");
-	cr_assert_null(jstr(o, "posts.items[1].body"));
+	cr_assert_str_eq(client_json_str(o, "posts.items[1].hidden"), "true");
+	cr_assert_null(client_json_str(o, "posts.items[1].body"));
 	json_object_put(o);
 	client_free(&r);
 	o = detail(other, tid, NULL, 200, &r);
-	cr_assert_null(jstr(o, "posts.items[1].body"));
+	cr_assert_null(client_json_str(o, "posts.items[1].body"));
 	json_object_put(o);
 	client_free(&r);
 	o = detail(user, tid, NULL, 200, &r);
-	cr_assert_str_eq(jstr(o, "posts.items[1].body"),
+	cr_assert_str_eq(client_json_str(o, "posts.items[1].body"),
 		"Flagged words.");
 	json_object_put(o);
 	client_free(&r);
 	o = detail(mod, tid, NULL, 200, &r);
-	cr_assert_str_eq(jstr(o, "posts.items[1].body"),
+	cr_assert_str_eq(client_json_str(o, "posts.items[1].body"),
 		"Flagged words.");
 	json_object_put(o);
 	client_free(&r);
@@ -611,28 +574,28 @@ Test(forum, posts_page_oldest_first_and_deleted_ones_only_for_moderators)
 	reply(other, tid, "Reply two.", p2);
 	reply(other, tid, "Reply three.", p3);
 	o = detail(NULL, tid, "?limit=2", 200, &r);
-	cr_assert_str_eq(jstr(o, "posts.items[1].id"), p1);
-	next = jstr(o, "posts.next_cursor");
+	cr_assert_str_eq(client_json_str(o, "posts.items[1].id"), p1);
+	next = client_json_str(o, "posts.next_cursor");
 	cr_assert_not_null(next);
 	snprintf(q, sizeof(q), "?limit=2&cursor=%s", next);
 	json_object_put(o);
 	client_free(&r);
 	o = detail(NULL, tid, q, 200, &r);
-	cr_assert_str_eq(jstr(o, "posts.items[0].id"), p2);
-	cr_assert_str_eq(jstr(o, "posts.items[1].id"), p3);
-	cr_assert_null(jstr(o, "posts.next_cursor"));
+	cr_assert_str_eq(client_json_str(o, "posts.items[0].id"), p2);
+	cr_assert_str_eq(client_json_str(o, "posts.items[1].id"), p3);
+	cr_assert_null(client_json_str(o, "posts.next_cursor"));
 	json_object_put(o);
 	client_free(&r);
 
 	free(client_sqlf("UPDATE forum_posts SET deleted = 1 WHERE"
 		" public_id = '%s'", p2));
 	o = detail(user, tid, NULL, 200, &r);
-	cr_assert_str_eq(jstr(o, "posts.items[2].id"), p3);
+	cr_assert_str_eq(client_json_str(o, "posts.items[2].id"), p3);
 	json_object_put(o);
 	client_free(&r);
 	o = detail(mod, tid, NULL, 200, &r);
-	cr_assert_str_eq(jstr(o, "posts.items[2].id"), p2);
-	cr_assert_str_eq(jstr(o, "posts.items[2].deleted"), "true");
+	cr_assert_str_eq(client_json_str(o, "posts.items[2].id"), p2);
+	cr_assert_str_eq(client_json_str(o, "posts.items[2].deleted"), "true");
 	json_object_put(o);
 	client_free(&r);
 }
@@ -652,15 +615,15 @@ Test(forum, categories_count_their_threads)
 	create(user, "Counted in general", "Text.", w, tid);
 	client_call("GET", "/api/v1/forum/categories", NULL, NULL, &r);
 	o = client_expect_json(&r, 200);
-	cr_assert_str_eq(jstr(o, "items[0].slug"), "general");
+	cr_assert_str_eq(client_json_str(o, "items[0].slug"), "general");
 	items = json_object_object_get(o, "items");
 	n = json_object_array_length(items);
 	cr_assert(n >= 5);
 	for (i = 0; i < n; i++) {
 		it = json_object_array_get_idx(items, i);
-		if (strcmp(jstr(it, "slug"), "general") == 0) {
+		if (strcmp(client_json_str(it, "slug"), "general") == 0) {
 			seen = 1;
-			cr_assert(atol(jstr(it, "threads")) >= before + 1);
+			cr_assert(atol(client_json_str(it, "threads")) >= before + 1);
 		}
 	}
 	cr_assert(seen);
