@@ -972,12 +972,21 @@ long client_status_untrusted(const char *method, const char *path,
 long client_status(const char *method, const char *path, const char *auth,
 	const char *json)
 {
+	return client_status_keep(method, path, auth, json, NULL);
+}
+
+long client_status_keep(const char *method, const char *path,
+	const char *auth, const char *json, struct client_resp *keep)
+{
 	struct client_resp r;
 	long s;
 
 	client_call(method, path, auth, json, &r);
 	s = r.status;
-	client_free(&r);
+	if (keep != NULL)
+		*keep = r;
+	else
+		client_free(&r);
 	return s;
 }
 

@@ -211,6 +211,10 @@ long client_status(const char *method, const char *path, const char *auth,
 	const char *json);
 long client_status_token(const char *method, const char *path,
 	const char *access, const char *json);
+/* client_status that keeps the answer in keep when keep is not NULL
+ * (client_free it). */
+long client_status_keep(const char *method, const char *path,
+	const char *auth, const char *json, struct client_resp *keep);
 /* The status of a request without body from the untrusted address with
  * a bearer access token (may be NULL). */
 long client_status_untrusted(const char *method, const char *path,

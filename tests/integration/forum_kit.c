@@ -31,10 +31,8 @@ static long post(const char *path, const char *auth, const char *json,
 	char *id, size_t cap, struct client_resp *keep)
 {
 	struct client_resp r;
-	long s;
+	long s = client_status_keep("POST", path, auth, json, &r);
 
-	client_call("POST", path, auth, json, &r);
-	s = r.status;
 	if (s == 201 && id != NULL) {
 		char *v = client_body_str(&r, "id");
 
@@ -55,7 +53,6 @@ long forum_kit_thread(const char *auth, const char *title, const char *body,
 	char *t = client_json_quote(title), *b = client_json_quote(body);
 	char *g = tag != NULL ? client_json_quote(tag) : NULL;
 	char json[8192];
-	long s;
 
 	snprintf(json, sizeof(json), "{\"category\":\"general\",\"title\":%s,"
 		"\"body\":%s%s%s%s}", t, b, g ? ",\"tags\":[" : "", g ? g : "",
@@ -63,8 +60,7 @@ long forum_kit_thread(const char *auth, const char *title, const char *body,
 	free(t);
 	free(b);
 	free(g);
-	s = post(THREADS, auth, json, id, 37, keep);
-	return s;
+	return post(THREADS, auth, json, id, 37, keep);
 }
 
 long forum_kit_reply(const char *auth, const char *thread, const char *body,

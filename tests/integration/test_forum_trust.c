@@ -298,17 +298,9 @@ static long patch_user(const char *auth, const char *username,
 	const char *json, struct client_resp *keep)
 {
 	char path[160];
-	struct client_resp r;
-	long s;
 
 	snprintf(path, sizeof(path), "/api/v1/admin/forum/users/%s", username);
-	client_call("PATCH", path, auth, json, &r);
-	s = r.status;
-	if (keep != NULL)
-		*keep = r;
-	else
-		client_free(&r);
-	return s;
+	return client_status_keep("PATCH", path, auth, json, keep);
 }
 
 Test(forum_trust, silenced_user_may_not_post_until_unsilenced)
