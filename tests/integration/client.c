@@ -1075,11 +1075,10 @@ void client_expect_field_error(const char *method, const char *path,
 	const char *access, const char *json, const char *field,
 	const char *code)
 {
-	struct client_resp r;
+	char auth[2048];
 
-	client_call_token(method, path, access, json, &r);
-	client_assert_field_error(&r, field, code);
-	client_free(&r);
+	client_expect_field_error_auth(method, path,
+		bearer_line(auth, sizeof(auth), access), json, field, code);
 }
 
 void client_expect_field_error_auth(const char *method, const char *path,
@@ -1178,4 +1177,22 @@ char *client_list_keys(const char *path, const char *auth, const char *key,
 	json_object_put(o);
 	client_free(&r);
 	return out;
+}
+
+char *client_etag_revalidates(const char *path)
+{
+	char inm[256], *etag;
+	const char *h[2] = { inm, NULL };
+	struct client_resp r;
+
+	client_call("GET", path, NULL, NULL, &r);
+	cr_assert_eq(r.status, 200);
+	etag = client_header(&r, "ETag");
+	cr_assert_not_null(etag);
+	client_free(&r);
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	cr_assert_eq(client_request("GET", client_url(path), h, NULL, 0, &r), 0);
+	cr_assert_eq(r.status, 304);
+	client_free(&r);
+	return etag;
 }

@@ -56,6 +56,9 @@ const char *client_json_str(struct json_object *o, const char *path);
  * (malloc'd, NULL at the end) when next is not NULL. */
 char *client_list_keys(const char *path, const char *auth, const char *key,
 	char **next);
+/* GETs path anonymously (200 expected) and again with If-None-Match of
+ * its ETag (304 expected); the ETag (malloc'd). */
+char *client_etag_revalidates(const char *path);
 
 /* Runs `scripts/stack.sh <cmd>` of the stack under test. Exit status. */
 int client_stack(const char *cmd);
