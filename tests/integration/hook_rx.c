@@ -19,9 +19,7 @@ static struct {
 	char path[64];           /* only requests to it count */
 	enum rx_mode mode;
 	struct rx_req req[256];
-	size_t n;
-	pthread_mutex_t mu;
-} rx = { .mu = PTHREAD_MUTEX_INITIALIZER };
+} rx = { .srv.mu = PTHREAD_MUTEX_INITIALIZER };
 
 static void serve(int c, const char *head, char *body)
 {
@@ -39,15 +37,15 @@ static void serve(int c, const char *head, char *body)
 		sizeof(r.delivery_id));
 	http_rx_header(head, "Content-Type", r.ctype, sizeof(r.ctype));
 	r.body = body;
-	pthread_mutex_lock(&rx.mu);
+	pthread_mutex_lock(&rx.srv.mu);
 	r.answered = !counts ? 404 : rx.mode == RX_OK || rx.mode == RX_SLOW ?
 		200 : rx.mode == RX_FAIL ? 500 : 0;
 	slow = rx.mode == RX_SLOW;
-	if (counts && rx.n < sizeof(rx.req) / sizeof(rx.req[0]))
-		rx.req[rx.n++] = r;
+	if (counts && rx.srv.n < sizeof(rx.req) / sizeof(rx.req[0]))
+		rx.req[rx.srv.n++] = r;
 	else
 		free(body);
-	pthread_mutex_unlock(&rx.mu);
+	pthread_mutex_unlock(&rx.srv.mu);
 	if (slow)
 		nanosleep(&(struct timespec){ .tv_nsec = 50000000 }, NULL);
 	if (r.answered != 0)
@@ -71,19 +69,14 @@ const char *rx_start(enum rx_mode mode)
 
 void rx_set(enum rx_mode mode)
 {
-	pthread_mutex_lock(&rx.mu);
+	pthread_mutex_lock(&rx.srv.mu);
 	rx.mode = mode;
-	pthread_mutex_unlock(&rx.mu);
+	pthread_mutex_unlock(&rx.srv.mu);
 }
 
 size_t rx_count(void)
 {
-	size_t n;
-
-	pthread_mutex_lock(&rx.mu);
-	n = rx.n;
-	pthread_mutex_unlock(&rx.mu);
-	return n;
+	return http_rx_count(&rx.srv);
 }
 
 /* Requests for event_id, and how many of them were answered 2xx. */
@@ -92,13 +85,13 @@ size_t rx_for(const char *event_id, size_t *ok)
 	size_t n = 0;
 
 	*ok = 0;
-	pthread_mutex_lock(&rx.mu);
-	for (size_t i = 0; i < rx.n; i++)
+	pthread_mutex_lock(&rx.srv.mu);
+	for (size_t i = 0; i < rx.srv.n; i++)
 		if (strcmp(rx.req[i].event_id, event_id) == 0) {
 			n++;
 			*ok += rx.req[i].answered == 200;
 		}
-	pthread_mutex_unlock(&rx.mu);
+	pthread_mutex_unlock(&rx.srv.mu);
 	return n;
 }
 
@@ -106,11 +99,11 @@ const struct rx_req *rx_req_at(size_t i)
 {
 	const struct rx_req *r;
 
-	pthread_mutex_lock(&rx.mu);
-	cr_assert(i < rx.n, "the receiver has %zu requests, not %zu", rx.n,
-		i + 1);
+	pthread_mutex_lock(&rx.srv.mu);
+	cr_assert(i < rx.srv.n, "the receiver has %zu requests, not %zu",
+		rx.srv.n, i + 1);
 	r = &rx.req[i];
-	pthread_mutex_unlock(&rx.mu);
+	pthread_mutex_unlock(&rx.srv.mu);
 	return r;
 }
 

@@ -121,3 +121,13 @@ void http_rx_start(struct http_rx *s, int port, const char *what,
 	s->handle = handle;
 	cr_assert_eq(pthread_create(&s->thread, NULL, rx_main, s), 0);
 }
+
+size_t http_rx_count(struct http_rx *s)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->mu);
+	n = s->n;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}

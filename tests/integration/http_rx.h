@@ -20,6 +20,10 @@ struct http_rx {
 	int fd, port, stop;
 	http_rx_handler handle;
 	pthread_t thread;
+	/* The stand-in's lock (initialise with PTHREAD_MUTEX_INITIALIZER)
+	 * and the requests it counted as its own, under that lock. */
+	pthread_mutex_t mu;
+	size_t n;
 };
 
 /* Listens on 127.0.0.1:port (0: any free port; s->port tells which) and
@@ -27,6 +31,8 @@ struct http_rx {
  * as the server that wanted it. */
 void http_rx_start(struct http_rx *s, int port, const char *what,
 	http_rx_handler handle);
+/* s->n, read under s->mu. */
+size_t http_rx_count(struct http_rx *s);
 /* The value of header name in head (case-insensitive), "" when absent. */
 void http_rx_header(const char *head, const char *name, char *out,
 	size_t cap);

@@ -16,9 +16,7 @@ static struct {
 	struct http_rx srv;
 	enum llm_fake_mode mode;
 	char *content, *last_body, *last_auth;
-	size_t n;
-	pthread_mutex_t mu;
-} fk = { .mu = PTHREAD_MUTEX_INITIALIZER };
+} fk = { .srv.mu = PTHREAD_MUTEX_INITIALIZER };
 
 static void reply(int c, int status, const char *body)
 {
@@ -57,9 +55,9 @@ static void serve(int c, const char *head, char *body)
 
 	http_rx_header(head, "Authorization", auth, sizeof(auth));
 	counts = strncmp(head, "POST /v1/chat/completions ", 26) == 0;
-	pthread_mutex_lock(&fk.mu);
+	pthread_mutex_lock(&fk.srv.mu);
 	if (counts) {
-		fk.n++;
+		fk.srv.n++;
 		free(fk.last_body);
 		free(fk.last_auth);
 		fk.last_body = body;
@@ -68,7 +66,7 @@ static void serve(int c, const char *head, char *body)
 	}
 	mode = fk.mode;
 	content = strdup(fk.content ? fk.content : "");
-	pthread_mutex_unlock(&fk.mu);
+	pthread_mutex_unlock(&fk.srv.mu);
 	free(body);
 	if (!counts) {
 		reply(c, 404, "{\"error\":{\"message\":\"not found\"}}");
@@ -101,21 +99,16 @@ void llm_fake_start(void)
 
 void llm_fake_set(enum llm_fake_mode mode, const char *content)
 {
-	pthread_mutex_lock(&fk.mu);
+	pthread_mutex_lock(&fk.srv.mu);
 	fk.mode = mode;
 	free(fk.content);
 	fk.content = content ? strdup(content) : NULL;
-	pthread_mutex_unlock(&fk.mu);
+	pthread_mutex_unlock(&fk.srv.mu);
 }
 
 size_t llm_fake_count(void)
 {
-	size_t n;
-
-	pthread_mutex_lock(&fk.mu);
-	n = fk.n;
-	pthread_mutex_unlock(&fk.mu);
-	return n;
+	return http_rx_count(&fk.srv);
 }
 
 /* A copy of *field ("" when NULL), taken under the lock. */
@@ -123,9 +116,9 @@ static char *copy_locked(char *const *field)
 {
 	char *s;
 
-	pthread_mutex_lock(&fk.mu);
+	pthread_mutex_lock(&fk.srv.mu);
 	s = strdup(*field ? *field : "");
-	pthread_mutex_unlock(&fk.mu);
+	pthread_mutex_unlock(&fk.srv.mu);
 	return s;
 }
 
