@@ -13,8 +13,8 @@ void forum_kit_level(const char *pid, int tl)
 {
 	desk_sql("INSERT INTO forum_user_stats (user_id, trust_level,"
 		" updated_at) SELECT id, %d, UTC_TIMESTAMP(6) FROM users"
-		" WHERE public_id = '%s' ON DUPLICATE KEY UPDATE trust_level = %d",
-		tl, pid, tl);
+		" WHERE public_id = '%s'"
+		" ON DUPLICATE KEY UPDATE trust_level = %d", tl, pid, tl);
 }
 
 void forum_kit_user(struct desk_user *u, const char *role, int tl)
@@ -109,7 +109,8 @@ long forum_kit_sql_thread(const char *author, const char *title,
 		" is_first, body, body_text, body_hash, created_at, updated_at)"
 		" SELECT '%s', %ld, id, 1, '%s', '%s', UNHEX(SHA2('%s', 256)),"
 		" UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM users"
-		" WHERE public_id = '%s'", first, trow, body, text, body, author);
+		" WHERE public_id = '%s'", first, trow, body, text, body,
+		author);
 	prow = client_sql_longf("SELECT id FROM forum_posts"
 		" WHERE public_id = '%s'", first);
 	cr_assert(prow > 0);

@@ -149,23 +149,23 @@ static char *flag_all(const struct desk_user *u, size_t n, const char *post)
 	return review;
 }
 
-/* The decision tests' start: author's post (its public id into post, its
- * thread's into thread when not NULL) flagged by three users f at trust
- * level 1, so hidden, and a moderator mod of mod_role to decide; the
- * review's id into *review (malloc'd); the post's row id. */
-static long flagged_by_three(struct desk_user *author, struct desk_user f[3],
-	struct desk_user *mod, const char *mod_role, char post[40],
-	char *thread, char **review)
-{
-	long prow;
+/* The decision tests' start: an author's post flagged by three users f
+ * at trust level 1, so hidden, and a moderator to decide. */
+struct flagged {
+	struct desk_user author, f[3], mod;
+	char post[40], thread[40];
+	char *review;            /* malloc'd */
+	long prow;               /* the post's row id */
+};
 
-	forum_user(author, "user", 1);
+static void flagged_by_three(struct flagged *x, const char *mod_role)
+{
+	forum_user(&x->author, "user", 1);
 	for (int i = 0; i < 3; i++)
-		forum_user(&f[i], "user", 1);
-	forum_user(mod, mod_role, -1);
-	prow = post_new(author, post, thread);
-	*review = flag_all(f, 3, post);
-	return prow;
+		forum_user(&x->f[i], "user", 1);
+	forum_user(&x->mod, mod_role, -1);
+	x->prow = post_new(&x->author, x->post, x->thread);
+	x->review = flag_all(x->f, 3, x->post);
 }
 
 static long stat_of(const struct desk_user *u, const char *col)
@@ -522,27 +522,26 @@ static struct json_object *queue_find(const struct desk_user *mod,
 
 Test(forum_flags, queue_shows_the_post_and_its_flags_to_moderators_only)
 {
-	struct desk_user author, f[3], mod, user;
+	struct flagged x;
+	struct desk_user user;
 	struct json_object *it, *flags, *fl;
-	char post[40], thread[40];
-	char *review;
 
-	flagged_by_three(&author, f, &mod, "admin", post, thread, &review);
+	flagged_by_three(&x, "admin");
 	forum_user(&user, "user", 4);
-	it = queue_find(&mod, "pending", review);
+	it = queue_find(&x.mod, "pending", x.review);
 	cr_assert(it != NULL, "the review is not in the pending queue");
 	cr_assert_str_eq(client_json_str(it, "status"), "pending");
 	cr_assert_eq(json_object_get_int(json_object_object_get(it,
 		"flaggers")), 3);
 	cr_assert_float_eq(jnum(it, "score"), 3.0, 1e-9);
 	/* The hidden post's body is shown to moderators. */
-	cr_assert_str_eq(client_json_str(it, "post.id"), post);
-	cr_assert_str_eq(client_json_str(it, "post.thread_id"), thread);
+	cr_assert_str_eq(client_json_str(it, "post.id"), x.post);
+	cr_assert_str_eq(client_json_str(it, "post.thread_id"), x.thread);
 	cr_assert_str_eq(client_json_str(it, "post.body"),
 		"**Buy** cheap things now");
 	cr_assert(client_json_str(it, "post.thread_title") != NULL);
 	cr_assert_str_eq(client_json_str(it, "post.author.username"),
-		author.username);
+		x.author.username);
 	cr_assert(jbool(json_object_object_get(it, "post"), "hidden"));
 	flags = json_object_object_get(it, "flags");
 	cr_assert_eq(json_object_array_length(flags), 3);
@@ -550,62 +549,58 @@ Test(forum_flags, queue_shows_the_post_and_its_flags_to_moderators_only)
 	cr_assert_str_eq(client_json_str(fl, "reason"), "spam");
 	cr_assert_str_eq(client_json_str(fl, "detail"), "sells things");
 	cr_assert_str_eq(client_json_str(fl, "flagger.username"),
-		f[0].username);
+		x.f[0].username);
 	cr_assert_float_eq(jnum(fl, "weight"), 1.0, 1e-9);
 	cr_assert(json_object_is_type(json_object_object_get(it,
 		"decided_by"), json_type_null));
 	json_object_put(it);
-	cr_assert_null(queue_find(&mod, "agreed", review));
+	cr_assert_null(queue_find(&x.mod, "agreed", x.review));
 	/* Users (even trust level 4) may not read the queue or decide. */
 	cr_assert_eq(client_status("GET", QUEUE, user.auth, NULL), 403);
 	cr_assert_eq(client_status("GET", QUEUE, NULL, NULL), 401);
-	decide(&user, review, "disagree", 403);
+	decide(&user, x.review, "disagree", 403);
 	cr_assert_eq(client_sql_longf("SELECT status = 'pending' FROM"
-		" forum_reviews WHERE public_id = '%s'", review), 1);
-	cr_assert_eq(client_audit_count("forum.review_decision", review), 0);
+		" forum_reviews WHERE public_id = '%s'", x.review), 1);
+	cr_assert_eq(client_audit_count("forum.review_decision", x.review), 0);
 	/* A bad status filter, a bad decision: 422. */
-	cr_assert_eq(client_status("GET", QUEUE "?status=open", mod.auth,
+	cr_assert_eq(client_status("GET", QUEUE "?status=open", x.mod.auth,
 		NULL), 422);
-	cr_assert_eq(client_status("POST", decision_path(review), mod.auth,
+	cr_assert_eq(client_status("POST", decision_path(x.review), x.mod.auth,
 		"{\"decision\": \"maybe\"}"), 422);
-	free(review);
+	free(x.review);
 }
 
 Test(forum_flags, agree_keeps_hidden_and_counts_agreed_once)
 {
-	struct desk_user author, f[3], mod;
+	struct flagged x;
 	struct json_object *o;
-	char post[40];
-	char *review;
-	long prow;
 
-	prow = flagged_by_three(&author, f, &mod, "support", post, NULL,
-		&review);
-	cr_assert_eq(hidden(prow), 1);
-	o = decide(&mod, review, "agree", 200);
+	flagged_by_three(&x, "support");
+	cr_assert_eq(hidden(x.prow), 1);
+	o = decide(&x.mod, x.review, "agree", 200);
 	cr_assert_str_eq(client_json_str(o, "status"), "agreed");
 	cr_assert_str_eq(client_json_str(o, "decided_by.username"),
-		mod.username);
+		x.mod.username);
 	cr_assert(client_json_str(o, "decided_at") != NULL);
 	json_object_put(o);
-	cr_assert_eq(hidden(prow), 1);
-	expect_accuracy(f, 3, 1, 0);
+	cr_assert_eq(hidden(x.prow), 1);
+	expect_accuracy(x.f, 3, 1, 0);
 	/* Deciding twice: 409, nothing counted again. */
-	decide(&mod, review, "disagree", 409);
-	decide(&mod, review, "agree", 409);
-	expect_accuracy(f, 1, 1, 0);
-	cr_assert_eq(hidden(prow), 1);
-	cr_assert_eq(client_audit_count("forum.review_decision", review), 1);
+	decide(&x.mod, x.review, "disagree", 409);
+	decide(&x.mod, x.review, "agree", 409);
+	expect_accuracy(x.f, 1, 1, 0);
+	cr_assert_eq(hidden(x.prow), 1);
+	cr_assert_eq(client_audit_count("forum.review_decision", x.review), 1);
 	/* The post can be flagged again: a new review opens. */
 	{
 		struct desk_user g;
 
 		forum_user(&g, "user", 1);
-		o = flag_ok(&g, post);
-		cr_assert_str_neq(client_json_str(o, "id"), review);
+		o = flag_ok(&g, x.post);
+		cr_assert_str_neq(client_json_str(o, "id"), x.review);
 		json_object_put(o);
 	}
-	free(review);
+	free(x.review);
 }
 
 Test(forum_flags, agree_hides_a_post_not_yet_hidden)
@@ -628,51 +623,46 @@ Test(forum_flags, agree_hides_a_post_not_yet_hidden)
 
 Test(forum_flags, disagree_shows_the_post_and_counts_disagreed)
 {
-	struct desk_user author, f[3], mod;
+	struct flagged x;
 	struct json_object *o;
-	char post[40];
-	char *review;
-	long prow;
 
-	prow = flagged_by_three(&author, f, &mod, "support", post, NULL,
-		&review);
-	cr_assert_eq(hidden(prow), 1);
-	o = decide(&mod, review, "disagree", 200);
+	flagged_by_three(&x, "support");
+	cr_assert_eq(hidden(x.prow), 1);
+	o = decide(&x.mod, x.review, "disagree", 200);
 	cr_assert_str_eq(client_json_str(o, "status"), "disagreed");
 	cr_assert_not(jbool(json_object_object_get(o, "post"), "hidden"));
 	json_object_put(o);
-	cr_assert_eq(hidden(prow), 0);
+	cr_assert_eq(hidden(x.prow), 0);
 	cr_assert_eq(client_sql_longf("SELECT hidden_until IS NULL FROM"
-		" forum_posts WHERE id = %ld", prow), 1);
-	expect_accuracy(f, 3, 0, 1);
-	cr_assert_eq(client_audit_count("forum.review_decision", review), 1);
-	free(review);
+		" forum_posts WHERE id = %ld", x.prow), 1);
+	expect_accuracy(x.f, 3, 0, 1);
+	cr_assert_eq(client_audit_count("forum.review_decision", x.review), 1);
+	free(x.review);
 }
 
 Test(forum_flags, ignore_changes_neither_visibility_nor_accuracy)
 {
-	struct desk_user author, f[3], mod;
+	struct flagged x;
 	struct json_object *o;
-	char post[40], post2[40];
-	char *review, *review2;
-	long prow, prow2;
+	char post2[40];
+	char *review2;
+	long prow2;
 
-	prow = flagged_by_three(&author, f, &mod, "support", post, NULL,
-		&review);
-	prow2 = post_new(&author, post2, NULL);
-	review2 = flag_all(f, 1, post2);
-	o = decide(&mod, review, "ignore", 200);
+	flagged_by_three(&x, "support");
+	prow2 = post_new(&x.author, post2, NULL);
+	review2 = flag_all(x.f, 1, post2);
+	o = decide(&x.mod, x.review, "ignore", 200);
 	cr_assert_str_eq(client_json_str(o, "status"), "ignored");
 	json_object_put(o);
-	json_object_put(decide(&mod, review2, "ignore", 200));
-	cr_assert_eq(hidden(prow), 1, "ignore showed a hidden post");
+	json_object_put(decide(&x.mod, review2, "ignore", 200));
+	cr_assert_eq(hidden(x.prow), 1, "ignore showed a hidden post");
 	cr_assert_eq(hidden(prow2), 0, "ignore hid a shown post");
-	expect_accuracy(f, 1, 0, 0);
-	cr_assert_eq(stat_of(&f[0], "flags_ignored"), 2);
-	decide(&mod, review, "ignore", 409);
-	cr_assert_eq(client_audit_count("forum.review_decision", review), 1);
+	expect_accuracy(x.f, 1, 0, 0);
+	cr_assert_eq(stat_of(&x.f[0], "flags_ignored"), 2);
+	decide(&x.mod, x.review, "ignore", 409);
+	cr_assert_eq(client_audit_count("forum.review_decision", x.review), 1);
 	cr_assert_eq(client_audit_count("forum.review_decision", review2), 1);
-	free(review);
+	free(x.review);
 	free(review2);
 }
 
