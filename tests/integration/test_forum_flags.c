@@ -168,6 +168,20 @@ static void flagged_by_three(struct flagged *x, const char *mod_role)
 	x->review = flag_all(x->f, 3, x->post);
 }
 
+/* flagged_by_three, the post hidden, then the moderator's decision (200
+ * expected) whose status is status; the answer (json_object_put it). */
+static struct json_object *three_then(struct flagged *x,
+	const char *decision, const char *status)
+{
+	struct json_object *o;
+
+	flagged_by_three(x, "support");
+	cr_assert_eq(hidden(x->prow), 1);
+	o = decide(&x->mod, x->review, decision, 200);
+	cr_assert_str_eq(client_json_str(o, "status"), status);
+	return o;
+}
+
 static long stat_of(const struct desk_user *u, const char *col)
 {
 	return client_sql_longf("SELECT %s FROM forum_user_stats"
@@ -573,12 +587,8 @@ Test(forum_flags, queue_shows_the_post_and_its_flags_to_moderators_only)
 Test(forum_flags, agree_keeps_hidden_and_counts_agreed_once)
 {
 	struct flagged x;
-	struct json_object *o;
+	struct json_object *o = three_then(&x, "agree", "agreed");
 
-	flagged_by_three(&x, "support");
-	cr_assert_eq(hidden(x.prow), 1);
-	o = decide(&x.mod, x.review, "agree", 200);
-	cr_assert_str_eq(client_json_str(o, "status"), "agreed");
 	cr_assert_str_eq(client_json_str(o, "decided_by.username"),
 		x.mod.username);
 	cr_assert(client_json_str(o, "decided_at") != NULL);
@@ -624,12 +634,8 @@ Test(forum_flags, agree_hides_a_post_not_yet_hidden)
 Test(forum_flags, disagree_shows_the_post_and_counts_disagreed)
 {
 	struct flagged x;
-	struct json_object *o;
+	struct json_object *o = three_then(&x, "disagree", "disagreed");
 
-	flagged_by_three(&x, "support");
-	cr_assert_eq(hidden(x.prow), 1);
-	o = decide(&x.mod, x.review, "disagree", 200);
-	cr_assert_str_eq(client_json_str(o, "status"), "disagreed");
 	cr_assert_not(jbool(json_object_object_get(o, "post"), "hidden"));
 	json_object_put(o);
 	cr_assert_eq(hidden(x.prow), 0);
