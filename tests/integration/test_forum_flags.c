@@ -720,12 +720,25 @@ static void *race_flag(void *arg)
 	return NULL;
 }
 
+/* Runs the n racers' flags at once (n <= 16); each must get 201. */
+static void race_all(struct racer *rc, int n)
+{
+	pthread_t th[16];
+
+	cr_assert(n <= 16);
+	for (int i = 0; i < n; i++)
+		cr_assert_eq(pthread_create(&th[i], NULL, race_flag, &rc[i]), 0);
+	for (int i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < n; i++)
+		cr_assert_eq(rc[i].status, 201, "flag %d: %ld", i, rc[i].status);
+}
+
 Test(forum_flags, flags_at_once_on_one_post_count_exactly)
 {
 	enum { N = 12 };
 	struct desk_user author, f[N];
 	struct racer rc[N];
-	pthread_t th[N];
 	char post[40], url[512];
 	long prow;
 
@@ -737,12 +750,7 @@ Test(forum_flags, flags_at_once_on_one_post_count_exactly)
 		rc[i].url = url;
 		snprintf(rc[i].header, sizeof(rc[i].header), "%s", f[i].auth);
 	}
-	for (int i = 0; i < N; i++)
-		cr_assert_eq(pthread_create(&th[i], NULL, race_flag, &rc[i]), 0);
-	for (int i = 0; i < N; i++)
-		pthread_join(th[i], NULL);
-	for (int i = 0; i < N; i++)
-		cr_assert_eq(rc[i].status, 201, "flag %d: %ld", i, rc[i].status);
+	race_all(rc, N);
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_reviews"
 		" WHERE post_id = %ld", prow), 1);
 	cr_assert_eq(client_sql_longf("SELECT flaggers FROM forum_reviews"
@@ -849,7 +857,6 @@ Test(forum_flags, three_users_flagging_three_posts_at_once_silence_the_author)
 	enum { N = 3 };
 	struct desk_user author, f[N];
 	struct racer rc[N];
-	pthread_t th[N];
 	char posts[N][40], urls[N][512];
 
 	forum_user(&author, "user", 0);
@@ -863,12 +870,7 @@ Test(forum_flags, three_users_flagging_three_posts_at_once_silence_the_author)
 	}
 	/* Each flag sees only its own post's review: the author's row lock
 	 * makes the last of them count the other two. */
-	for (int i = 0; i < N; i++)
-		cr_assert_eq(pthread_create(&th[i], NULL, race_flag, &rc[i]), 0);
-	for (int i = 0; i < N; i++)
-		pthread_join(th[i], NULL);
-	for (int i = 0; i < N; i++)
-		cr_assert_eq(rc[i].status, 201, "flag %d: %ld", i, rc[i].status);
+	race_all(rc, N);
 	cr_assert_eq(client_sql_longf("SELECT silenced_at IS NOT NULL FROM"
 		" forum_user_stats WHERE user_id = %ld", author.row), 1,
 		"three distinct flaggers at once did not silence a new user");
