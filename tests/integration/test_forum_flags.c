@@ -88,6 +88,18 @@ static struct json_object *flag_ok(const struct desk_user *u,
 	return o;
 }
 
+/* Flags post as u with a spam reason, expecting the problem status/type. */
+static void flag_refused(const struct desk_user *u, const char *post,
+	long status, const char *type)
+{
+	struct client_resp r;
+
+	client_call("POST", flag_path(post, "flags"), u->auth,
+		"{\"reason\": \"spam\"}", &r);
+	client_assert_problem(&r, status, type);
+	client_free(&r);
+}
+
 static int jbool(struct json_object *o, const char *k)
 {
 	return json_object_get_boolean(json_object_object_get(o, k));
@@ -289,7 +301,6 @@ Test(forum_flags, inaccurate_flaggers_weigh_less)
 Test(forum_flags, trust_level_0_cannot_flag_trust_level_1_can)
 {
 	struct desk_user author, newbie, fresh, mod;
-	struct client_resp r;
 	char post[40];
 	long prow;
 
@@ -298,14 +309,8 @@ Test(forum_flags, trust_level_0_cannot_flag_trust_level_1_can)
 	forum_user(&fresh, "user", -1);
 	forum_user(&mod, "support", -1);
 	prow = post_new(&author, post, NULL);
-	client_call("POST", flag_path(post, "flags"), newbie.auth,
-		"{\"reason\": \"spam\"}", &r);
-	client_assert_problem(&r, 403, "forbidden");
-	client_free(&r);
-	client_call("POST", flag_path(post, "flags"), fresh.auth,
-		"{\"reason\": \"spam\"}", &r);
-	client_assert_problem(&r, 403, "forbidden");
-	client_free(&r);
+	flag_refused(&newbie, post, 403, "forbidden");
+	flag_refused(&fresh, post, 403, "forbidden");
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_flags"
 		" WHERE post_id = %ld", prow), 0, "a refused flag was stored");
 	/* Promoted to trust level 1: may flag. */
@@ -348,10 +353,7 @@ Test(forum_flags, refusals_change_nothing)
 	cr_assert_eq(client_status("POST", flag_path(post, "flags"), NULL,
 		"{\"reason\": \"spam\"}"), 401);
 	/* One's own post: 403. */
-	client_call("POST", flag_path(post, "flags"), author.auth,
-		"{\"reason\": \"spam\"}", &r);
-	client_assert_problem(&r, 403, "forbidden");
-	client_free(&r);
+	flag_refused(&author, post, 403, "forbidden");
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_reviews"
 		" WHERE post_id = %ld", prow), 0);
 	/* Once per user and post: 409, the score unchanged. */
@@ -389,7 +391,6 @@ Test(forum_flags, report_is_an_alias_of_flags)
 Test(forum_flags, flagging_a_deleted_post_or_thread_is_404)
 {
 	struct desk_user author, f;
-	struct client_resp r;
 	char post[40], post2[40], thread2[40];
 	long prow, prow2;
 
@@ -401,14 +402,8 @@ Test(forum_flags, flagging_a_deleted_post_or_thread_is_404)
 		" UTC_TIMESTAMP(6) WHERE id = %ld", prow);
 	desk_sql("UPDATE forum_threads SET deleted = 1, deleted_at ="
 		" UTC_TIMESTAMP(6) WHERE public_id = '%s'", thread2);
-	client_call("POST", flag_path(post, "flags"), f.auth,
-		"{\"reason\": \"spam\"}", &r);
-	client_assert_problem(&r, 404, "not_found");
-	client_free(&r);
-	client_call("POST", flag_path(post2, "flags"), f.auth,
-		"{\"reason\": \"spam\"}", &r);
-	client_assert_problem(&r, 404, "not_found");
-	client_free(&r);
+	flag_refused(&f, post, 404, "not_found");
+	flag_refused(&f, post2, 404, "not_found");
 	/* Unknown and malformed ids. */
 	cr_assert_eq(client_status("POST", flag_path(
 		"00000000-0000-4000-8000-000000000000", "flags"), f.auth,
