@@ -241,18 +241,7 @@ nconv=$(bench_sql "SELECT COUNT(*) FROM assistant_conversations")
 
 # ---------------------------------------------------------------- report
 
-goal() {
-	local v
-	case $2 in
-	ratio_ge) v=$(bench_ratio "$1" "$4")
-		awk -v a="$v" -v b="$3" 'BEGIN { exit !(a >= b) }' ;;
-	p99_lt) v=$(bench_median "$1" 5)
-		awk -v a="$v" -v b="$3" 'BEGIN { exit !(a < b) }' ;;
-	esac && echo met || echo "**not met**"
-}
-errs=0
-for t in "${targets[@]}"; do errs=$((errs + $(bench_errors "$t"))); done
-[ "$errs" = 0 ] && answers_ok=met || answers_ok="**not met** ($errs non-2xx or socket errors)"
+bench_answers "${targets[@]}"
 rev=$(bench_rev)
 cpu=$(bench_cpu)
 busy_line=$(bench_busy_line "$BUSY")
@@ -277,8 +266,8 @@ $(bench_row "Assistant" "\`POST $ASSIST\`, retrieval only, $ACONNS connections" 
 
 | check | result | |
 |---|---|---|
-| thread list (anonymous) / minimal, goal ≥ 0.3 | $(bench_ratio forum minimal) | $(goal forum ratio_ge 0.3 minimal) |
-| assistant p99 at $ACONNS connections, goal < 50 ms | $(bench_median assistant 5) ms | $(goal assistant p99_lt 50) |
+| thread list (anonymous) / minimal, goal ≥ 0.3 | $(bench_ratio forum minimal) | $(bench_goal forum ratio_ge 0.3 minimal) |
+| assistant p99 at $ACONNS connections, goal < 50 ms | $(bench_median assistant 5) ms | $(bench_goal assistant p99_lt 50) |
 | every answer 2xx (wrk: non-2xx + socket errors) | $errs | $answers_ok |
 
 Medians over the rounds; the ratio is the median of the per-round ratios

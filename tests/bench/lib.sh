@@ -172,6 +172,30 @@ bench_ratio() {
 		END { for (r in a) if (b[r] > 0) printf "%.3f\n", a[r] / b[r] }' "$RESULTS" |
 		med | awk '{ printf "%.2f", $1 }'
 }
+# bench_goal NAME KIND LIMIT [BASE]: "met" or "**not met**" for NAME's
+# median ratio to BASE (default minimal) at least LIMIT (KIND ratio_ge),
+# or its median p99 below LIMIT ms (KIND p99_lt).
+bench_goal() {
+	local v
+	case $2 in
+	ratio_ge) v=$(bench_ratio "$1" "${4:-minimal}")
+		awk -v a="$v" -v b="$3" 'BEGIN { exit !(a >= b) }' ;;
+	p99_lt) v=$(bench_median "$1" 5)
+		awk -v a="$v" -v b="$3" 'BEGIN { exit !(a < b) }' ;;
+	esac && echo met || echo "**not met**"
+}
+# bench_answers NAME...: sets errs (the names' non-2xx answers and socket
+# errors, all rounds) and answers_ok (the report's verdict on them).
+bench_answers() {
+	local t
+	errs=0
+	for t in "$@"; do errs=$((errs + $(bench_errors "$t"))); done
+	if [ "$errs" = 0 ]; then
+		answers_ok=met
+	else
+		answers_ok="**not met** ($errs non-2xx or socket errors)"
+	fi
+}
 # bench_row LABEL WHAT NAME BASE: a Markdown table row.
 bench_row() {
 	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" \
