@@ -50,12 +50,9 @@ export DF_JOBS=0
 # The demo data: the help centre and the solved threads the assistant
 # quotes (stack.sh indexes them once seeded).
 export DF_SEED=1
-# One client address asks for everything.
-export DEVFORGE_RATELIMIT_AUTH=1000000/min
-export DEVFORGE_RATELIMIT_AUTH_GLOBAL=1000000/min
-export DEVFORGE_RATELIMIT_DEFAULT=1000000/min
+# One client address asks for everything, the assistant too.
+bench_unlimited
 export DEVFORGE_RATELIMIT_ASSISTANT=1000000/min
-export DEVFORGE_ACCESS_TOKEN_TTL=86400
 # Retrieval only: no language model, whatever the caller's environment.
 export DEVFORGE_ASSISTANT_LLM_URL=
 FORUM_THREADS=${BENCH_FORUM_THREADS:-200}

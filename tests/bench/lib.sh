@@ -19,6 +19,16 @@ bench_stack_env() {
 	BASE=http://127.0.0.1:$DF_PORT
 }
 
+# bench_unlimited: one client address registers everyone and asks for
+# everything, and the tokens outlive the run (sign-ups, default routes,
+# access tokens); the runners that need more add their own lines.
+bench_unlimited() {
+	export DEVFORGE_RATELIMIT_AUTH=1000000/min
+	export DEVFORGE_RATELIMIT_AUTH_GLOBAL=1000000/min
+	export DEVFORGE_RATELIMIT_DEFAULT=1000000/min
+	export DEVFORGE_ACCESS_TOKEN_TTL=86400
+}
+
 # The knobs every runner has: seconds per wrk run, rounds, wrk's threads
 # and connections.
 # shellcheck disable=SC2034 # the runners read them

@@ -47,12 +47,7 @@ bench_stack_env bench-support 18098
 # compete for the cores) and no demo data: the script seeds its own.
 export DF_JOBS=0
 export DF_SEED=0
-# One client address registers everyone and asks for everything, and the
-# tokens must outlive the run.
-export DEVFORGE_RATELIMIT_AUTH=1000000/min
-export DEVFORGE_RATELIMIT_AUTH_GLOBAL=1000000/min
-export DEVFORGE_RATELIMIT_DEFAULT=1000000/min
-export DEVFORGE_ACCESS_TOKEN_TTL=86400
+bench_unlimited
 TICKETS=${BENCH_TICKETS:-100}
 REQUESTERS=${BENCH_REQUESTERS:-10}
 ARTICLES=${BENCH_ARTICLES:-200}
