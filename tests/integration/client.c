@@ -647,6 +647,16 @@ int client_ctl_run(long offset_s, char **out, const char *fmt, ...)
 	return client_run(cmd, out);
 }
 
+void client_assistant_reindex(void)
+{
+	char *out = NULL;
+	int rc = client_ctl_run(0, &out,
+		"jobs run --once --only assistant-index");
+
+	cr_assert_eq(rc, 0, "assistant-index: %s", out != NULL ? out : "");
+	free(out);
+}
+
 int client_lock(const char *name)
 {
 	char path[512];

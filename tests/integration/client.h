@@ -107,6 +107,12 @@ const char *client_ctl(void);
  * *out (malloc'd). */
 int client_ctl_run(long offset_s, char **out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Brings the assistant's passages up to date with every source written
+ * so far (the assistant-index job, run once): answers re-index only a
+ * few pending sources each, so after another program wrote many, two
+ * answers to one question could otherwise rank against different
+ * passages. */
+void client_assistant_reindex(void);
 
 /* Takes the lock "<name>.lock" in the stack directory (flock, waits for
  * it): the tests of a program that must not overlap take turns. The fd

@@ -213,6 +213,8 @@ static void falls_back(enum llm_fake_mode mode, const char *content,
 	double before;
 	size_t asked;
 
+	/* Both answers must rank the same passages. */
+	client_assistant_reindex();
 	base = retrieval(q);
 	snprintf(labels, sizeof(labels), "reason=\"%s\"", reason);
 	before = client_metric_now(FALLBACKS, labels);
