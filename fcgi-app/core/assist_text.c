@@ -250,6 +250,7 @@ static const char *const thesaurus[][GROUP_MAX] = {
 	{ "cancel", "unsubscrib", NULL },
 	{ "subscript", "membership", NULL },
 	{ "password", "passphras", NULL },
+	{ "purchas", "buy", "bought", NULL },
 };
 
 /* Two words people write for one word of the thesaurus, and the glued
@@ -264,6 +265,8 @@ static const struct { const char *first, *second, *glued; } phrases[] = {
 	{ "add", "ons", "addon" },
 	{ "two", "factor", "twofactor" },
 	{ "login", "details", "credential" },
+	{ "username", "password", "credential" },
+	{ "login", "password", "credential" },
 };
 
 /* The thesaurus group of the stem s (its row), or -1. */
@@ -350,6 +353,10 @@ int assist_text_terms(struct arena *a, const char *q, char ***out,
 		}
 		w[len] = '\0';
 		q += len;
+		/* "and" / "or" join the two words of a phrase ("username
+		 * and password") without standing between them. */
+		if (strcmp(w, "and") == 0 || strcmp(w, "or") == 0)
+			continue;
 		/* Two words the thesaurus knows as one ("money back"): the
 		 * glued word instead of both. */
 		glued = ascii && prev[0] != '\0' ? phrase(prev, w) : NULL;

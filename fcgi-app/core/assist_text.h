@@ -55,7 +55,8 @@ size_t assist_text_stem(const char *w, size_t len, char *out, size_t cap);
 /* Whether a word of text has the stem of term, or (the thesaurus) a
  * stem of the same group: "plugins" holds "extension". A question's
  * two-word phrases the thesaurus knows ("money back", "takes forever",
- * "add on", "two factor") are one term (assist_text_terms); in sources
+ * "add on", "two factor"; "username and password": an "and" or "or"
+ * between them does not part them) are one term (assist_text_terms); in sources
  * only single words meet. */
 int assist_text_has(const char *term, const char *text);
 

@@ -122,6 +122,36 @@ Test(assist_text, the_help_centers_vocabulary_meets_what_people_say)
 	cr_assert_str_eq(t[0], "twofactor");
 }
 
+Test(assist_text, a_phrase_holds_across_and_or_or)
+{
+	char **t;
+	size_t n;
+
+	/* "username and password" is what the help center calls
+	 * credentials; "and" does not part the phrase. */
+	cr_assert_eq(assist_text_terms(a, "proxy with a username and password",
+		&t, &n), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(t[0], "proxy");
+	cr_assert_str_eq(t[1], "credential");
+	cr_assert(assist_text_has(t[1], "enter your proxy credentials"));
+	cr_assert_eq(assist_text_terms(a, "login or password", &t, &n), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_str_eq(t[0], "credential");
+	/* Other words between them still part them. */
+	cr_assert_eq(assist_text_terms(a, "username, email, password", &t,
+		&n), 0);
+	cr_assert_eq(n, 3);
+}
+
+Test(assist_text, buying_is_purchasing)
+{
+	cr_assert(assist_text_has("bought", "within 14 days of a purchase"));
+	cr_assert(assist_text_has("buy", "Purchases are final"));
+	cr_assert(assist_text_has("purchased", "people who bought them"));
+	cr_assert(!assist_text_has("bought", "the business plan"));
+}
+
 Test(assist_text, the_query_asks_for_a_thesaurus_words_whole_group)
 {
 	char *terms[] = { "plugin", "crash" };

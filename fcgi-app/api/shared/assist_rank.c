@@ -12,13 +12,17 @@
 #include "store/assist.h"
 
 /* How a passage ranks for the question: mostly how many of the
- * question's terms it holds (over title and text, then the title on its
- * own), the engine's relevance relative to the best only breaking ties
- * between passages that cover alike. */
+ * question's terms it holds (over title and text), then how many its
+ * title holds (a title says what the whole source is about: a term
+ * there is better evidence than one met in passing), the engine's
+ * relevance relative to the best only breaking ties between passages
+ * that cover alike: it knows neither stems nor the thesaurus, and its
+ * prefix search counts words that merely begin alike ("work*" and
+ * "workspace"), so it must not outweigh a difference in coverage. */
 static double rank(double cover, double title_cover, double rel, double top)
 {
-	return 0.6 * cover + 0.25 * title_cover +
-		0.15 * (top > 0.0 ? rel / top : 0.0);
+	return 0.6 * cover + 0.35 * title_cover +
+		0.05 * (top > 0.0 ? rel / top : 0.0);
 }
 
 /* How much a term says, from the number of candidate passages holding
