@@ -168,10 +168,9 @@ static const char *cursor_make(struct request *req,
 	int n;
 
 	if (f->q != NULL)
-		n = snprintf(raw, sizeof(raw), "fq.%lld.%lld.%lld",
-			(long long)l->relevance, (long long)l->id,
-			(long long)l->upto);
-	else if (f->sort == STORE_FORUM_TOP)
+		return api_cursor_ranked(req, "fq", l->relevance, l->id,
+			l->upto);
+	if (f->sort == STORE_FORUM_TOP)
 		n = snprintf(raw, sizeof(raw), "ft.%lld.%lld",
 			(long long)l->score, (long long)l->id);
 	else if (f->sort == STORE_FORUM_UNANSWERED)
@@ -194,12 +193,10 @@ static int cursor_read(const char *cursor, struct store_forum_filter *f)
 
 	if (n < 0)
 		return DF_EINVAL;
-	if (f->q != NULL) {
-		if (sscanf(raw, "fq.%lld.%lld.%lld%n", &k, &id, &x,
-		    &used) != 3 || used != n || k < 0 || id <= 0 || x < id)
-			return DF_EINVAL;
-		f->upto = x;
-	} else if (f->sort == STORE_FORUM_TOP) {
+	if (f->q != NULL)
+		return api_cursor_ranked_read(raw, n, "fq", &f->after_key,
+			&f->after_id, &f->upto);
+	if (f->sort == STORE_FORUM_TOP) {
 		if (sscanf(raw, "ft.%lld.%lld%n", &k, &id, &used) != 2 ||
 		    used != n || id <= 0)
 			return DF_EINVAL;

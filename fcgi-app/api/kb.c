@@ -203,27 +203,6 @@ int api_kb_tick(struct arena *a, unsigned interval_s, int *wait_ms)
 
 /* --- answers ------------------------------------------------------- */
 
-static struct json_object *tags_json(struct request *req, const char *tags)
-{
-	struct json_object *arr = json_new_array(req);
-	const char *p = tags != NULL ? tags : "", *e;
-
-	if (arr == NULL)
-		return NULL;
-	while (*p != '\0') {
-		while (*p == ' ')
-			p++;
-		e = p;
-		while (*e != '\0' && *e != ' ')
-			e++;
-		if (e > p && json_push(arr, json_own(req,
-		    json_object_new_string_len(p, (int)(e - p)))) != 0)
-			return NULL;
-		p = e;
-	}
-	return arr;
-}
-
 /* k is a string literal and new to o: json-c neither copies it nor looks
  * for an earlier entry, which it would do for each of the 15 fields of
  * every item of a list. v consumed; NULL is a JSON null. */
@@ -279,7 +258,7 @@ static struct json_object *article_json(struct request *req,
 	const struct store_kb_article *k, int with_score)
 {
 	struct json_object *o = json_new_object(req);
-	struct json_object *tags = tags_json(req, k->tags);
+	struct json_object *tags = api_tags_json(req, k->tags);
 
 	if (o == NULL || tags == NULL ||
 	    put_str(o, "slug", k->slug) ||
@@ -332,11 +311,9 @@ static const char *cursor_make(struct request *req,
 	int n;
 
 	if (f->q != NULL)
-		n = snprintf(raw, sizeof(raw), "kbq.%lld.%lld.%lld",
-			(long long)last->score, (long long)last->id,
-			(long long)last->upto);
-	else
-		n = snprintf(raw, sizeof(raw), "kb.%lld", (long long)last->id);
+		return api_cursor_ranked(req, "kbq", last->score, last->id,
+			last->upto);
+	n = snprintf(raw, sizeof(raw), "kb.%lld", (long long)last->id);
 	if (n < 0 || (size_t)n >= sizeof(raw))
 		return NULL;
 	return api_cursor_encode(req, raw);
@@ -345,23 +322,17 @@ static const char *cursor_make(struct request *req,
 static int cursor_read(const char *cursor, struct store_kb_filter *f)
 {
 	char raw[API_CURSOR_RAW_MAX];
-	long long k, id, upto;
+	long long id;
 	int used = 0;
 	long n = api_cursor_decode(cursor, raw);
 
 	if (n < 0)
 		return DF_EINVAL;
-	if (f->q != NULL) {
-		if (sscanf(raw, "kbq.%lld.%lld.%lld%n", &k, &id,
-		    &upto, &used) != 3 || used != n || k < 0 || id <= 0 ||
-		    upto < id)
-			return DF_EINVAL;
-		f->after_score = k;
-		f->upto = upto;
-	} else if (sscanf(raw, "kb.%lld%n", &id, &used) != 1 ||
-	    used != n || id <= 0) {
+	if (f->q != NULL)
+		return api_cursor_ranked_read(raw, n, "kbq", &f->after_score,
+			&f->after_id, &f->upto);
+	if (sscanf(raw, "kb.%lld%n", &id, &used) != 1 || used != n || id <= 0)
 		return DF_EINVAL;
-	}
 	f->after_id = id;
 	return 0;
 }
@@ -712,7 +683,7 @@ static int kb_revisions(struct request *req)
 		return DF_ENOMEM;
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_new_object(req);
-		struct json_object *tags = tags_json(req, r[i].tags);
+		struct json_object *tags = api_tags_json(req, r[i].tags);
 		struct json_object *ed = NULL;
 
 		if (r[i].editor_id != NULL) {

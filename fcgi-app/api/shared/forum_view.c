@@ -8,6 +8,7 @@
 #include "json.h"
 #include "role.h"
 #include "api/shared/forum_view.h"
+#include "store/kb.h"
 #include "store/users.h"
 
 int forum_view_is_mod(const struct request *req)
@@ -70,51 +71,16 @@ struct json_object *forum_view_post_json(struct request *req,
 	return o;
 }
 
-static struct json_object *tags_json(struct request *req, const char *tags)
-{
-	struct json_object *arr = json_new_array(req);
-	const char *p = tags != NULL ? tags : "", *e;
-
-	if (arr == NULL)
-		return NULL;
-	while (*p != '\0') {
-		while (*p == ' ')
-			p++;
-		e = p;
-		while (*e != '\0' && *e != ' ')
-			e++;
-		if (e > p && json_push(arr, json_own(req,
-		    json_object_new_string_len(p, (int)(e - p)))) != 0)
-			return NULL;
-		p = e;
-	}
-	return arr;
-}
-
-/* A search relevance (1/STORE_FORUM_SCORE_SCALE) as an exact number. */
-static struct json_object *relevance_json(struct request *req, int64_t k)
-{
-	char text[32];
-	int n;
-
-	if (k < 0)
-		k = 0;
-	n = snprintf(text, sizeof(text), "%lld.%04lld",
-		(long long)(k / STORE_FORUM_SCORE_SCALE),
-		(long long)(k % STORE_FORUM_SCORE_SCALE));
-	if (n < 0 || (size_t)n >= sizeof(text))
-		return NULL;
-	while (n > 2 && text[n - 1] == '0' && text[n - 2] != '.')
-		text[--n] = '\0';
-	return json_own(req, json_object_new_double_s(
-		(double)k / STORE_FORUM_SCORE_SCALE, text));
-}
+/* The forum's relevance is in the KB score's unit: one writer prints
+ * both. */
+_Static_assert(STORE_FORUM_SCORE_SCALE == STORE_KB_SCORE_SCALE,
+	"forum relevance and KB score differ in scale");
 
 struct json_object *forum_view_thread_json(struct request *req,
 	const struct store_forum_thread *t, int in_list, int with_relevance)
 {
 	struct json_object *o = json_new_object(req);
-	struct json_object *tags = tags_json(req, t->tags);
+	struct json_object *tags = api_tags_json(req, t->tags);
 	struct json_object *author = forum_view_author_json(req,
 		t->author.username, t->author.display_name,
 		t->author.trust_level);
@@ -136,8 +102,8 @@ struct json_object *forum_view_thread_json(struct request *req,
 	    json_set_str(o, "created_at", t->created_at) ||
 	    json_set_str(o, "last_post_at", t->last_post_at))
 		return NULL;
-	if (with_relevance && json_set(o, "relevance",
-	    relevance_json(req, t->relevance)))
+	if (with_relevance && json_set(o, "relevance", api_kb_score_json(req,
+	    t->relevance < 0 ? 0 : t->relevance)))
 		return NULL;
 	if (!in_list && t->deleted && forum_view_is_mod(req) &&
 	    json_set_bool(o, "deleted", 1))

@@ -1,0 +1,66 @@
+/* Stores: none. */
+/* What the FULLTEXT-searched lists (the knowledge base, the forum)
+ * share: their rows' space-separated tags as a JSON array, and the
+ * search cursor that keeps pages stable while rows are added: the last
+ * row's relevance key and id, and the highest row id the first page saw
+ * (later rows are left out of the following pages). */
+#include <stdio.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "api/api.h"
+#include "json.h"
+#include "err.h"
+
+struct json_object *api_tags_json(struct request *req, const char *tags)
+{
+	struct json_object *arr = json_new_array(req);
+	const char *p = tags != NULL ? tags : "", *e;
+
+	if (arr == NULL)
+		return NULL;
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		e = p;
+		while (*e != '\0' && *e != ' ')
+			e++;
+		if (e > p && json_push(arr, json_own(req,
+		    json_object_new_string_len(p, (int)(e - p)))) != 0)
+			return NULL;
+		p = e;
+	}
+	return arr;
+}
+
+const char *api_cursor_ranked(struct request *req, const char *kind,
+	int64_t key, int64_t id, int64_t upto)
+{
+	char raw[API_CURSOR_RAW_MAX];
+	int n;
+
+	n = snprintf(raw, sizeof(raw), "%s.%lld.%lld.%lld", kind,
+		(long long)key, (long long)id, (long long)upto);
+	if (n < 0 || (size_t)n >= sizeof(raw))
+		return NULL;
+	return api_cursor_encode(req, raw);
+}
+
+int api_cursor_ranked_read(const char *raw, long n, const char *kind,
+	int64_t *key, int64_t *id, int64_t *upto)
+{
+	size_t klen = strlen(kind);
+	long long k, i, x;
+	int used = 0;
+
+	if (n < 0 || (size_t)n <= klen || strncmp(raw, kind, klen) != 0 ||
+	    raw[klen] != '.')
+		return DF_EINVAL;
+	if (sscanf(raw + klen + 1, "%lld.%lld.%lld%n", &k, &i, &x,
+	    &used) != 3 || (long)(klen + 1) + used != n || k < 0 || i <= 0 ||
+	    x < i)
+		return DF_EINVAL;
+	*key = k;
+	*id = i;
+	*upto = x;
+	return 0;
+}
