@@ -83,6 +83,22 @@ static int load(struct request *req, struct store_fpost *p)
 	return 0;
 }
 
+/* The post of the route's {id} for its author or a moderator to edit
+ * or delete: even a moderator changes only what exists (restoring is
+ * not an edit), so a deleted post is absent; anyone else:
+ * DF_EFORBIDDEN. *own: the caller wrote it. */
+static int load_live(struct request *req, struct store_fpost *p, int *own)
+{
+	int rc = load(req, p);
+
+	if (rc != 0)
+		return rc;
+	if (p->deleted || p->thread_deleted)
+		return DF_ENOTFOUND;
+	*own = p->author_id == forum_view_caller(req);
+	return *own || forum_view_is_mod(req) ? 0 : DF_EFORBIDDEN;
+}
+
 /* Audits a moderator's action on someone else's post. */
 static int audit_mod(struct request *req, const char *event,
 	const struct store_fpost *p)
@@ -114,17 +130,12 @@ static int post_edit(struct request *req)
 	int own, mod = forum_view_is_mod(req);
 	int rc;
 
-	rc = load(req, &p);
-	if (rc != 0)
-		return rc;
-	/* Even a moderator edits only what exists (restoring is not an
-	 * edit). */
-	if (p.deleted || p.thread_deleted)
-		return DF_ENOTFOUND;
-	own = p.author_id == forum_view_caller(req);
-	if (!own && !mod)
+	rc = load_live(req, &p, &own);
+	if (rc == DF_EFORBIDDEN)
 		return problem_send(req, 403, "forbidden",
 			"Only the author or a moderator may edit this post.");
+	if (rc != 0)
+		return rc;
 	memset(&in, 0, sizeof(in));
 	in.title = json_get_str(req->json, "title", NULL);
 	if (in.title != NULL && !p.first) {
@@ -175,15 +186,12 @@ static int post_delete(struct request *req)
 	int own, mod = forum_view_is_mod(req);
 	int rc;
 
-	rc = load(req, &p);
-	if (rc != 0)
-		return rc;
-	if (p.deleted || p.thread_deleted)
-		return DF_ENOTFOUND;
-	own = p.author_id == forum_view_caller(req);
-	if (!own && !mod)
+	rc = load_live(req, &p, &own);
+	if (rc == DF_EFORBIDDEN)
 		return problem_send(req, 403, "forbidden",
 			"Only the author or a moderator may delete this post.");
+	if (rc != 0)
+		return rc;
 	if (p.thread_locked && !mod)
 		return problem_send(req, 409, "conflict",
 			"The thread is locked.");
