@@ -119,6 +119,18 @@ DF_MUST_CHECK int api_cursor_ranked_read(const char *raw, long n,
 /* Space-separated tags as a JSON array of strings (NULL: []); NULL on
  * OOM. */
 struct json_object *api_tags_json(struct request *req, const char *tags);
+/* The answer of a list whose cursor is more than a row id (the KB list,
+ * the forum's sorts and searches): rows holds n rows of `size` bytes
+ * (limit + 1 when more follow); the first limit go through item, and
+ * next_cursor, when more follow, is cursor of the last one shown. ctx
+ * (the list's filter) is handed to both. 0 or a negative df_err. */
+typedef struct json_object *(*api_row_fn)(struct request *req,
+	const void *row, const void *ctx);
+typedef const char *(*api_row_cursor_fn)(struct request *req,
+	const void *row, const void *ctx);
+DF_MUST_CHECK int api_list_rows(struct request *req, const void *rows,
+	size_t n, size_t size, int64_t limit, api_row_fn item,
+	api_row_cursor_fn cursor, const void *ctx);
 
 /* A list answer {"items": [...], "next_cursor": ...}: api_list_new makes
  * it and hands out the array to fill (NULL on OOM); api_list_add appends

@@ -161,9 +161,11 @@ static int forum_categories(struct request *req)
 
 /* Each order has its own cursor, so a cursor is refused by another
  * sort or by a search (and the other way round). */
-static const char *cursor_make(struct request *req,
-	const struct store_forum_filter *f, const struct store_forum_thread *l)
+static const char *cursor_make(struct request *req, const void *row,
+	const void *ctx)
 {
+	const struct store_forum_thread *l = row;
+	const struct store_forum_filter *f = ctx;
 	char raw[API_CURSOR_RAW_MAX];
 	int n;
 
@@ -262,30 +264,28 @@ static int list_check(struct request *req)
 	return 0;
 }
 
+/* A list item: with its relevance in searches. */
+static struct json_object *list_item(struct request *req, const void *row,
+	const void *ctx)
+{
+	const struct store_forum_filter *f = ctx;
+
+	return forum_view_thread_json(req, row, 1, f->q != NULL);
+}
+
 static int forum_list(struct request *req)
 {
 	struct store_forum_filter *f = req->checked;
 	struct store_forum_thread *rows;
-	struct json_object *list, *items;
-	const char *next = NULL;
-	size_t n, i, shown;
+	size_t n;
 	int rc;
 
 	f->limit = req->q.limit;
 	rc = store_forum_list(req->arena, f, &rows, &n);
 	if (rc != 0)
 		return rc;
-	shown = n > (size_t)f->limit ? (size_t)f->limit : n;
-	list = api_list_new(req, &items);
-	if (list == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < shown; i++)
-		if (api_list_add(items, forum_view_thread_json(req, &rows[i], 1,
-		    f->q != NULL)) != 0)
-			return DF_ENOMEM;
-	if (n > shown && (next = cursor_make(req, f, &rows[shown - 1])) == NULL)
-		return DF_ENOMEM;
-	rc = api_list_send(req, list, next);
+	rc = api_list_rows(req, rows, n, sizeof(*rows), f->limit, list_item,
+		cursor_make, f);
 	/* The list is the same for every caller (deleted threads are left
 	 * out for moderators too): shared by all. */
 	if (rc == 0)

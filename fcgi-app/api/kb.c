@@ -304,9 +304,11 @@ static int load(struct request *req, struct store_kb_article *k)
 
 /* --- list and search ----------------------------------------------- */
 
-static const char *cursor_make(struct request *req,
-	const struct store_kb_filter *f, const struct store_kb_article *last)
+static const char *cursor_make(struct request *req, const void *row,
+	const void *ctx)
 {
+	const struct store_kb_article *last = row;
+	const struct store_kb_filter *f = ctx;
 	char raw[API_CURSOR_RAW_MAX];
 	int n;
 
@@ -378,13 +380,20 @@ static int list_check(struct request *req)
 	return 0;
 }
 
+/* A list item: an excerpt, with its score in searches. */
+static struct json_object *list_item(struct request *req, const void *row,
+	const void *ctx)
+{
+	const struct store_kb_filter *f = ctx;
+
+	return article_json(req, row, f->q != NULL);
+}
+
 static int kb_list(struct request *req)
 {
 	struct store_kb_filter *f = req->checked;
 	struct store_kb_article *rows;
-	struct json_object *list, *items, *it;
-	const char *next = NULL;
-	size_t n, i, shown;
+	size_t n;
 	int rc;
 
 	f->all_status = is_staff(req);
@@ -392,18 +401,8 @@ static int kb_list(struct request *req)
 	rc = store_kb_list(req->arena, f, &rows, &n);
 	if (rc != 0)
 		return rc;
-	shown = n > (size_t)f->limit ? (size_t)f->limit : n;
-	list = api_list_new(req, &items);
-	if (list == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < shown; i++) {
-		it = article_json(req, &rows[i], f->q != NULL);
-		if (api_list_add(items, it) != 0)
-			return DF_ENOMEM;
-	}
-	if (n > shown && (next = cursor_make(req, f, &rows[shown - 1])) == NULL)
-		return DF_ENOMEM;
-	rc = api_list_send(req, list, next);
+	rc = api_list_rows(req, rows, n, sizeof(*rows), f->limit, list_item,
+		cursor_make, f);
 	/* Staff lists hold drafts: only the public one is shared. */
 	if (rc == 0 && !is_staff(req))
 		http_set_cacheable(req);

@@ -64,3 +64,23 @@ int api_cursor_ranked_read(const char *raw, long n, const char *kind,
 	*upto = x;
 	return 0;
 }
+
+int api_list_rows(struct request *req, const void *rows, size_t n,
+	size_t size, int64_t limit, api_row_fn item, api_row_cursor_fn cursor,
+	const void *ctx)
+{
+	const char *row = rows, *next = NULL;
+	struct json_object *list, *items;
+	size_t shown = n > (size_t)limit ? (size_t)limit : n;
+
+	list = api_list_new(req, &items);
+	if (list == NULL)
+		return DF_ENOMEM;
+	for (size_t i = 0; i < shown; i++)
+		if (api_list_add(items, item(req, row + i * size, ctx)) != 0)
+			return DF_ENOMEM;
+	if (n > shown && (next = cursor(req, row + (shown - 1) * size,
+	    ctx)) == NULL)
+		return DF_ENOMEM;
+	return api_list_send(req, list, next);
+}
