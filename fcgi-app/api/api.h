@@ -119,6 +119,11 @@ DF_MUST_CHECK int api_cursor_ranked_read(const char *raw, long n,
 /* Space-separated tags as a JSON array of strings (NULL: []); NULL on
  * OOM. */
 struct json_object *api_tags_json(struct request *req, const char *tags);
+/* The plain text of the Markdown md (mdtext_plain, what a FULLTEXT index
+ * reads) into *out, a string of the request's arena: 0 or a negative
+ * df_err. */
+DF_MUST_CHECK int api_plain_text(struct request *req, const char *md,
+	const char **out);
 /* The answer of a list whose cursor is more than a row id (the KB list,
  * the forum's sorts and searches): rows holds n rows of `size` bytes
  * (limit + 1 when more follow); the first limit go through item, and

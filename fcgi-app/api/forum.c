@@ -15,7 +15,6 @@
 #include "clock.h"
 #include "err.h"
 #include "json.h"
-#include "mdtext.h"
 #include "problem.h"
 #include "role.h"
 #include "router.h"
@@ -381,9 +380,6 @@ static int thread_check(struct request *req)
 static int read_body(struct request *req, struct store_forum_input *in)
 {
 	struct timespec ts;
-	size_t len, outlen;
-	char *text;
-	int rc;
 
 	in->body = json_get_str(req->json, "body", NULL);
 	in->author_id = forum_view_caller(req);
@@ -392,15 +388,7 @@ static int read_body(struct request *req, struct store_forum_input *in)
 	 * of one second keep their order in latest. */
 	if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
 		in->now_us = (int64_t)in->now * 1000000 + ts.tv_nsec / 1000;
-	len = strlen(in->body);
-	text = arena_alloc(req->arena, len + 1);
-	if (text == NULL)
-		return DF_ENOMEM;
-	rc = mdtext_plain(in->body, len, text, len + 1, &outlen);
-	if (rc != 0)
-		return rc;
-	in->body_text = text;
-	return 0;
+	return api_plain_text(req, in->body, &in->body_text);
 }
 
 static int forum_create(struct request *req)

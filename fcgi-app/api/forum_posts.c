@@ -20,7 +20,6 @@
 #include "err.h"
 #include "http.h"
 #include "json.h"
-#include "mdtext.h"
 #include "problem.h"
 #include "role.h"
 #include "router.h"
@@ -125,8 +124,6 @@ static int post_edit(struct request *req)
 	struct store_fpost p;
 	struct store_fpost_edit_in in;
 	unsigned char hash[32];
-	size_t len, outlen;
-	char *text;
 	int own, mod = forum_view_is_mod(req);
 	int rc;
 
@@ -147,16 +144,11 @@ static int post_edit(struct request *req)
 		return problem_send(req, 409, "conflict",
 			"The thread is locked.");
 	in.body = json_get_str(req->json, "body", NULL);
-	len = strlen(in.body);
-	text = arena_alloc(req->arena, len + 1);
-	if (text == NULL)
-		return DF_ENOMEM;
-	rc = mdtext_plain(in.body, len, text, len + 1, &outlen);
+	rc = api_plain_text(req, in.body, &in.body_text);
 	if (rc == 0)
 		rc = store_forum_body_hash(req->arena, in.body, hash);
 	if (rc != 0)
 		return rc;
-	in.body_text = text;
 	in.body_hash = hash;
 	in.editor_id = forum_view_caller(req);
 	in.by_author = !mod;

@@ -21,7 +21,6 @@
 #include "err.h"
 #include "json.h"
 #include "log.h"
-#include "mdtext.h"
 #include "problem.h"
 #include "role.h"
 #include "router.h"
@@ -519,10 +518,6 @@ static int edit_check(struct request *req)
 /* Reads the body's fields into in, with the text search reads. */
 static int read_input(struct request *req, struct store_kb_input *in)
 {
-	size_t len, outlen;
-	char *text;
-	int rc;
-
 	in->title = json_get_str(req->json, "title", NULL);
 	in->body = json_get_str(req->json, "body", NULL);
 	in->category = json_get_str(req->json, "category", NULL);
@@ -531,15 +526,7 @@ static int read_input(struct request *req, struct store_kb_input *in)
 	in->now = clock_now();
 	if (in->body == NULL)
 		return 0;
-	len = strlen(in->body);
-	text = arena_alloc(req->arena, len + 1);
-	if (text == NULL)
-		return DF_ENOMEM;
-	rc = mdtext_plain(in->body, len, text, len + 1, &outlen);
-	if (rc != 0)
-		return rc;
-	in->body_text = text;
-	return 0;
+	return api_plain_text(req, in->body, &in->body_text);
 }
 
 static int answer(struct request *req, int status,

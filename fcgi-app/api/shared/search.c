@@ -3,11 +3,14 @@
  * share: their rows' space-separated tags as a JSON array, and the
  * search cursor that keeps pages stable while rows are added: the last
  * row's relevance key and id, and the highest row id the first page saw
- * (later rows are left out of the following pages). */
+ * (later rows are left out of the following pages); and the plain text
+ * of a Markdown body that their FULLTEXT indexes read. */
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
 #include "api/api.h"
+#include "arena.h"
+#include "mdtext.h"
 #include "json.h"
 #include "err.h"
 
@@ -83,4 +86,18 @@ int api_list_rows(struct request *req, const void *rows, size_t n,
 	    ctx)) == NULL)
 		return DF_ENOMEM;
 	return api_list_send(req, list, next);
+}
+
+int api_plain_text(struct request *req, const char *md, const char **out)
+{
+	size_t len = strlen(md), outlen;
+	char *text = arena_alloc(req->arena, len + 1);
+	int rc;
+
+	if (text == NULL)
+		return DF_ENOMEM;
+	rc = mdtext_plain(md, len, text, len + 1, &outlen);
+	if (rc == 0)
+		*out = text;
+	return rc;
 }
