@@ -29,6 +29,7 @@
 #include "store/csat.h"
 #include "store/forum_trust.h"
 #include "store/assist_index.h"
+#include "store/assist_outcomes.h"
 
 #define JOBS_POLL_S 30              /* between passes: a fraction of the
                                        least heartbeat window (60 s) */
@@ -262,6 +263,30 @@ static int job_assistant_index(struct arena *a, const struct config *cfg,
 	return rc;
 }
 
+/* assistant-abandon: open assistant conversations with no message for
+ * assistant_abandon_minutes end as abandoned (they count against the
+ * deflection rate in the staff reports). SKIP LOCKED, and the idle test
+ * again in the UPDATE, so a message that arrives meanwhile wins. */
+#define ABANDON_BATCH 200
+static int job_assistant_abandon(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	size_t total = 0, n = ABANDON_BATCH;
+	int rc = 0;
+
+	while (n == ABANDON_BATCH && !ctl_loop_stopped()) {
+		arena_reset(a);
+		rc = store_assist_abandon_batch(a, now,
+			cfg->assistant_abandon_minutes, ABANDON_BATCH, &n);
+		if (rc != 0)
+			break;
+		total += n;
+	}
+	snprintf(detail, len, "%zu conversations abandoned (idle %u minutes)",
+		total, cfg->assistant_abandon_minutes);
+	return rc;
+}
+
 struct ctl_job {
 	const char *name;
 	ctl_job_fn fn;
@@ -277,6 +302,7 @@ static const struct ctl_job jobs[] = {
 	{ "csat-send", job_csat_send },
 	{ "forum-trust", job_forum_trust },
 	{ "assistant-index", job_assistant_index },
+	{ "assistant-abandon", job_assistant_abandon },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 

@@ -45,6 +45,7 @@ extern const struct route_table api_suggestions_table;
 extern const struct route_table api_assistant_table;
 /* Staff handling of the mail dead letters. */
 extern const struct route_table api_dead_letters_table;
+extern const struct route_table api_assistant_outcomes_table;
 /* The community forum (threads, replies, lock and pin). */
 extern const struct route_table api_forum_table;
 /* Forum posts after they are written (api/forum_posts.c). */

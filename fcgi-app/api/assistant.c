@@ -1,4 +1,4 @@
-/* Stores: assist, assist_index, tickets. */
+/* Stores: assist, assist_index, tickets (ranking: assist_rank). */
 /* The support assistant: a question is answered from the help center's
  * published articles and the accepted answers of solved forum threads,
  * each reply citing the passages it rests on; when nothing covers the
@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 #include "api.h"
 #include "api/shared/assist_llm.h"
+#include "api/shared/assist_rank.h"
 #include "arena.h"
 #include "assist_text.h"
 #include "clock.h"
@@ -27,20 +28,10 @@
 #include "store/users.h"
 
 #define MESSAGE_MAX 2000          /* characters, after trimming */
-#define SOURCES_MAX 10            /* bound of assistant_max_sources */
+#define SOURCES_MAX ASSIST_RANK_MAX /* bound of assistant_max_sources */
 #define REINDEX_PER_ANSWER 20     /* marked sources rebuilt per answer */
 #define SUBJECT_MAX 200
 #define TRANSCRIPT_MAX 10000
-
-/* One cited source of a reply. */
-struct assist_source {
-	const char *kind;             /* "kb" or "forum" */
-	const char *ref;              /* article slug or thread public id */
-	const char *title;
-	const char *passage;          /* the passage the reply rests on */
-	double score;                 /* 0..1 */
-	int confidence;               /* 0..100, this source alone */
-};
 
 /* A reply, built by retrieval and then (maybe) rewritten by a model. */
 struct assist_reply {
@@ -79,106 +70,20 @@ static int load_conv(struct request *req, const char *pid,
 
 /* --- retrieval ----------------------------------------------------- */
 
-/* How a passage ranks for the question: mostly how many of the
- * question's terms it holds (over title and text, then the title on its
- * own), the engine's relevance relative to the best only breaking ties
- * between passages that cover alike. */
-static double rank(double cover, double title_cover, double rel, double top)
-{
-	return 0.6 * cover + 0.25 * title_cover +
-		0.15 * (top > 0.0 ? rel / top : 0.0);
-}
-
-/* How much a term says, from the number of candidate passages holding
- * it (an inverse document frequency over what the engine retrieved): a
- * term few passages hold picks the answer out (3 for one passage, about
- * 1 when most hold it); a term none holds is a word the help center
- * does not use, which counts half against every passage alike. */
-static double term_weight(size_t df)
-{
-	return df == 0 ? 0.75 : 1.0 + 4.0 / (double)(df + 1);
-}
-
+/* The sources that answer q (assist_rank), and the reply's confidence:
+ * its best source's. */
 static int retrieve(struct request *req, const char *q,
 	struct assist_reply *r)
 {
-	const struct config *cfg = req->cfg;
-	struct store_assist_hit *hits;
-	struct assist_source best[STORE_ASSIST_CANDIDATES];
-	size_t df[ASSIST_TERMS_MAX];
-	double weight[ASSIST_TERMS_MAX];
-	char **terms, *query, **texts;
-	size_t nhits, nterms, nbest = 0, i, j, max, nhit;
-	double top = 0.0, cover, tcover, s;
+	size_t max = req->cfg->assistant_max_sources;
 	int rc;
 
-	/* Orders planted in the question are not searched for. */
-	q = assist_text_clean(req->arena, q);
-	if (q == NULL)
-		return DF_ENOMEM;
-	rc = assist_text_terms(req->arena, q, &terms, &nterms);
-	if (rc != 0 || nterms == 0)
-		return rc;
-	query = assist_text_query(req->arena, terms, nterms);
-	texts = arena_alloc(req->arena, STORE_ASSIST_CANDIDATES * sizeof(*texts));
-	if (query == NULL || texts == NULL)
-		return DF_ENOMEM;
-	rc = store_assist_search(req->arena, query, STORE_ASSIST_CANDIDATES,
-		&hits, &nhits);
-	if (rc != 0)
-		return rc;
-	/* Which terms the candidates use at all (see coverage). */
-	memset(df, 0, sizeof(df));
-	for (i = 0; i < nhits && i < STORE_ASSIST_CANDIDATES; i++) {
-		if (hits[i].rel > top)
-			top = hits[i].rel;
-		texts[i] = arena_printf(req->arena, "%s\n%s", hits[i].title,
-			hits[i].text);
-		if (texts[i] == NULL)
-			return DF_ENOMEM;
-		for (j = 0; j < nterms; j++)
-			df[j] += (size_t)assist_text_has(terms[j], texts[i]);
-	}
-	for (j = 0; j < nterms; j++)
-		weight[j] = term_weight(df[j]);
-	/* The best passage of each source. */
-	for (i = 0; i < nhits && i < STORE_ASSIST_CANDIDATES; i++) {
-		cover = assist_text_coverage(terms, weight, nterms, texts[i],
-			&nhit);
-		tcover = assist_text_coverage(terms, weight, nterms,
-			hits[i].title, NULL);
-		s = rank(cover, tcover, hits[i].rel, top);
-		for (j = 0; j < nbest; j++)
-			if (strcmp(best[j].kind, hits[i].kind) == 0 &&
-			    strcmp(best[j].ref, hits[i].ref) == 0)
-				break;
-		if (j < nbest && best[j].score >= s)
-			continue;
-		if (j == nbest)
-			nbest++;
-		best[j].kind = arena_strdup(req->arena, hits[i].kind);
-		best[j].ref = arena_strdup(req->arena, hits[i].ref);
-		best[j].title = hits[i].title;
-		best[j].passage = hits[i].text;
-		best[j].score = s;
-		best[j].confidence = assist_text_confidence(cover, tcover, nhit);
-		if (best[j].kind == NULL || best[j].ref == NULL)
-			return DF_ENOMEM;
-	}
-	/* Best first (a handful: insertion sort), ties by the engine. */
-	for (i = 1; i < nbest; i++) {
-		struct assist_source t = best[i];
-
-		for (j = i; j > 0 && best[j - 1].score < t.score; j--)
-			best[j] = best[j - 1];
-		best[j] = t;
-	}
-	max = cfg->assistant_max_sources;
 	if (max == 0 || max > SOURCES_MAX)
 		max = SOURCES_MAX;
-	for (i = 0; i < nbest && r->nsources < max; i++)
-		if (best[i].confidence >= (int)cfg->assistant_min_confidence)
-			r->sources[r->nsources++] = best[i];
+	rc = assist_rank(req, q, max, (int)req->cfg->assistant_min_confidence,
+		r->sources, &r->nsources);
+	if (rc != 0)
+		return rc;
 	r->confidence = r->nsources > 0 ? r->sources[0].confidence : 0;
 	return 0;
 }
@@ -252,18 +157,13 @@ static int assist_model(struct request *req, const char *question,
 
 /* --- answers ------------------------------------------------------- */
 
-static struct json_object *score_json(struct request *req, double s)
+/* The contract's confidence is 0-1 (0.62); it is worked out, stored and
+ * compared with the thresholds (assistant_min_confidence,
+ * assistant_escalate_below) as a percent. */
+static struct json_object *confidence_json(struct request *req,
+	double percent)
 {
-	char text[16];
-
-	int n;
-
-	n = snprintf(text, sizeof(text), "%.3f", s < 0 ? 0.0 : s > 1 ? 1.0 : s);
-	/* "0.500" -> "0.5", "1.000" -> "1.0": the shortest exact form. */
-	while (n > 2 && text[n - 1] == '0' && text[n - 2] != '.')
-		text[--n] = '\0';
-	return json_own(req, json_object_new_double_s(strtod(text, NULL),
-		text));
+	return assist_rank_score_json(req, percent / 100.0);
 }
 
 static struct json_object *sources_json(struct request *req,
@@ -278,7 +178,7 @@ static struct json_object *sources_json(struct request *req,
 		    json_set_str(it, "kind", r->sources[i].kind) ||
 		    json_set_str(it, "slug_or_id", r->sources[i].ref) ||
 		    json_set_str(it, "title", r->sources[i].title) ||
-		    json_set(it, "score", score_json(req, r->sources[i].score)) ||
+		    json_set(it, "score", assist_rank_score_json(req, r->sources[i].score)) ||
 		    json_push(arr, it))
 			return NULL;
 	}
@@ -298,7 +198,7 @@ static struct json_object *reply_json(struct request *req,
 			return NULL;
 	if (json_set_str(o, "text", r->text) ||
 	    json_set(o, "sources", sources) ||
-	    json_set_int(o, "confidence", r->confidence) ||
+	    json_set(o, "confidence", confidence_json(req, r->confidence)) ||
 	    json_set_str(o, "mode", r->mode) ||
 	    json_set(o, "suggested_actions", acts))
 		return NULL;
@@ -423,8 +323,8 @@ static struct json_object *conv_json(struct request *req,
 				m[i].sources_json != NULL ? m[i].sources_json :
 				"[]"));
 			if (src == NULL || json_set(it, "sources", src) ||
-			    json_set_int(it, "confidence",
-				(int64_t)(m[i].confidence + 0.5)) ||
+			    json_set(it, "confidence", confidence_json(req,
+				m[i].confidence)) ||
 			    json_set_str(it, "mode", m[i].mode))
 				return NULL;
 		}

@@ -4,7 +4,10 @@
  * unanswered and searched by FULLTEXT relevance (solved threads
  * first among equals); moderators (support, admin) lock, unlock, pin
  * and unpin threads, each audited. Deleted threads exist only for
- * moderators. The anonymous list and categories are kept in the
+ * moderators. A thread whose first post flags hid is unlisted (lists,
+ * search, category counts) but for its author and moderators; its
+ * detail still answers everyone, that post's body null as for any
+ * hidden post. The anonymous list and categories are kept in the
  * host's response cache until a forum write bumps its generation. */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +15,9 @@
 #include <json-c/json.h>
 #include "api.h"
 #include "arena.h"
+#include "cache.h"
 #include "clock.h"
+#include "config.h"
 #include "err.h"
 #include "json.h"
 #include "problem.h"
@@ -242,6 +247,87 @@ static const struct query_param list_query[] = {
 	{ .name = "limit", .kind = QP_LIMIT },
 };
 
+/* The authors of threads whose first post is hidden, as this worker last
+ * read them, and the cache stamp they were read under: kept until a
+ * forum write (every hide and show calls store_forum_changed()) or the
+ * cache's max age moves the stamp, so a signed-in reader's list costs no
+ * query. Process memory, not a request's: it outlives requests. */
+#define HIDDEN_AUTHORS_MAX 1024
+static int64_t hidden_ids[HIDDEN_AUTHORS_MAX];
+static size_t hidden_n;
+static uint64_t hidden_stamp;
+static int hidden_known;
+
+static uint64_t hidden_stamp_now(const struct request *req)
+{
+	uint64_t stamp = cache_stamp(FORUM_GENS);
+	unsigned max_age = req->cfg->cache_max_age;
+
+	if (max_age > 0)
+		stamp += ((uint64_t)time(NULL) / max_age) << 40;
+	return stamp;
+}
+
+/* *yes 1 when user wrote a thread whose first post is hidden. */
+static int own_hidden(struct request *req, int64_t user, int *yes)
+{
+	uint64_t stamp = hidden_stamp_now(req);
+	int64_t *ids;
+	size_t n, lo = 0, hi;
+	int rc;
+
+	/* No shared cache (stamp 0): nothing tells a write, ask each time. */
+	if (cache_stamp(FORUM_GENS) == 0)
+		return store_forum_own_hidden(user, yes);
+	if (!hidden_known || hidden_stamp != stamp) {
+		hidden_known = 0;
+		rc = store_forum_hidden_authors(req->arena, HIDDEN_AUTHORS_MAX,
+			&ids, &n);
+		if (rc != 0)
+			return rc;
+		if (n > HIDDEN_AUTHORS_MAX)  /* too many to keep: ask */
+			return store_forum_own_hidden(user, yes);
+		memcpy(hidden_ids, ids, n * sizeof(*ids));
+		hidden_n = n;
+		hidden_stamp = stamp;
+		hidden_known = 1;
+	}
+	hi = hidden_n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (hidden_ids[mid] < user)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*yes = lo < hidden_n && hidden_ids[lo] == user;
+	return 0;
+}
+
+/* Threads whose first post flags hid are listed only for moderators and
+ * for their authors: those callers' lists are their own, never served
+ * from nor kept in the shared cache. Everyone else (most signed-in users
+ * too) reads the public list, cached. Decided here, before the router's
+ * cache lookup. */
+static int list_viewer(struct request *req, struct store_forum_filter *f)
+{
+	int own = 0, rc = 0;
+
+	if (forum_view_is_mod(req)) {
+		f->all_hidden = 1;
+		req->cache_private = 1;
+		return 0;
+	}
+	if (forum_view_caller(req) != 0)
+		rc = own_hidden(req, forum_view_caller(req), &own);
+	if (rc == 0 && own) {
+		f->viewer = forum_view_caller(req);
+		req->cache_private = 1;
+	}
+	return rc;
+}
+
 static int list_check(struct request *req)
 {
 	const char *cursor = http_query(req, "cursor");
@@ -260,7 +346,7 @@ static int list_check(struct request *req)
 			"must be a next_cursor this list returned with the "
 			"same q and sort");
 	req->checked = f;
-	return 0;
+	return list_viewer(req, f);
 }
 
 /* A list item: with its relevance in searches. */
@@ -285,9 +371,10 @@ static int forum_list(struct request *req)
 		return rc;
 	rc = api_list_rows(req, rows, n, sizeof(*rows), f->limit, list_item,
 		cursor_make, f);
-	/* The list is the same for every caller (deleted threads are left
-	 * out for moderators too): shared by all. */
-	if (rc == 0)
+	/* The public list is the same for every caller (deleted threads are
+	 * left out for moderators too): shared by all; a list with hidden
+	 * threads (see list_viewer) is the caller's own. */
+	if (rc == 0 && !req->cache_private)
 		http_set_cacheable(req);
 	return rc;
 }

@@ -49,6 +49,8 @@ const struct route_table *const api_tables[] = {
 	/* The support assistant. */
 	&api_assistant_table,
 	&api_forum_flags_table,
+	/* The support assistant: how conversations end. */
+	&api_assistant_outcomes_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);

@@ -3,7 +3,8 @@
  * per agent and per month, tickets solved, CSAT (good, bad, score =
  * good / (good + bad), null without answers), the median first reply in
  * seconds, and deflection (requests the knowledge base solved, against
- * tickets filed) with the articles that solved them. At most 24 months
+ * tickets filed) with the articles that solved them, and the support
+ * assistant's conversations and how they ended. At most 24 months
  * at once; to defaults to the current month (UTC), from to 11 months
  * before it. */
 #include <string.h>
@@ -110,6 +111,38 @@ static struct json_object *agent_json(struct request *req,
 	return o;
 }
 
+/* The month's assistant measures: {conversations, self_served,
+ * escalated, abandoned, deflection_rate (self-served of the ended,
+ * null when none ended), top_sources[{kind, slug_or_id, title,
+ * resolved}]}. */
+static struct json_object *assistant_json(struct request *req,
+	const struct store_sreport_month *m)
+{
+	struct json_object *o = json_new_object(req);
+	struct json_object *top = json_new_array(req);
+	int64_t ended = m->self_served + m->escalated + m->abandoned;
+
+	if (o == NULL || top == NULL ||
+	    json_set_int(o, "conversations", m->conversations) ||
+	    json_set_int(o, "self_served", m->self_served) ||
+	    json_set_int(o, "escalated", m->escalated) ||
+	    json_set_int(o, "abandoned", m->abandoned) ||
+	    set_rate(o, "deflection_rate", m->self_served, ended))
+		return NULL;
+	for (size_t i = 0; i < m->nsources; i++) {
+		const struct store_sreport_source *s = &m->sources[i];
+		struct json_object *it = json_new_object(req);
+
+		if (it == NULL || json_set_str(it, "kind", s->kind) ||
+		    json_set_str(it, "slug_or_id", s->slug_or_id) ||
+		    json_set_str(it, "title", s->title) ||
+		    json_set_int(it, "resolved", s->resolved) ||
+		    json_push(top, it))
+			return NULL;
+	}
+	return json_set(o, "top_sources", top) ? NULL : o;
+}
+
 static struct json_object *month_json(struct request *req,
 	const struct store_sreport_month *m)
 {
@@ -125,7 +158,8 @@ static struct json_object *month_json(struct request *req,
 	    json_set_int(o, "suggested", m->suggested) ||
 	    json_set_int(o, "deflected", m->deflected) ||
 	    set_rate(o, "deflection_rate", m->deflected,
-		m->deflected + m->created))
+		m->deflected + m->created) ||
+	    json_set(o, "assistant", assistant_json(req, m)))
 		return NULL;
 	return o;
 }

@@ -228,11 +228,102 @@ int assist_text_split(struct arena *a, const char *text, char ***out,
 	return 0;
 }
 
+/* The help center's vocabulary: the words its articles and answers use
+ * for a thing (first) with the words people also say for it (all as
+ * assist_text_stem leaves them; two-word phrases glued, see phrases).
+ * A term matches any word of its group, in a question and in the
+ * sources alike, and the full-text query asks for every word of the
+ * group. Only general product vocabulary belongs here (never words
+ * picked to make one question find one article): a word with another
+ * common meaning in the help center stays out. */
+#define GROUP_MAX 8
+static const char *const thesaurus[][GROUP_MAX] = {
+	{ "extens", "plugin", "addon", "addin", NULL },
+	{ "refund", "reimburs", "reimbursement", "moneyback", NULL },
+	{ "slow", "slowness", "performans", "lag", "laggy", "sluggish",
+	  "takesforev", NULL },
+	{ "email", "mail", NULL },
+	{ "twofactor", "2fa", "mfa", "authenticator", "otp", "totp", NULL },
+	{ "comput", "laptop", "machin", "desktop", "workst", NULL },
+	{ "credential", NULL },
+	{ "invois", "receipt", NULL },
+	{ "cancel", "unsubscrib", NULL },
+	{ "subscript", "membership", NULL },
+	{ "password", "passphras", NULL },
+};
+
+/* Two words people write for one word of the thesaurus, and the glued
+ * form the thesaurus knows them by. */
+static const struct { const char *first, *second, *glued; } phrases[] = {
+	{ "money", "back", "moneyback" },
+	{ "take", "forever", "takesforev" },
+	{ "takes", "forever", "takesforev" },
+	{ "taking", "forever", "takesforev" },
+	{ "took", "forever", "takesforev" },
+	{ "add", "on", "addon" },
+	{ "add", "ons", "addon" },
+	{ "two", "factor", "twofactor" },
+	{ "login", "details", "credential" },
+};
+
+/* The thesaurus group of the stem s (its row), or -1. */
+static int group_of(const char *s)
+{
+	size_t g, k;
+
+	for (g = 0; g < sizeof(thesaurus) / sizeof(thesaurus[0]); g++)
+		for (k = 0; k < GROUP_MAX && thesaurus[g][k] != NULL; k++)
+			if (strcmp(s, thesaurus[g][k]) == 0)
+				return (int)g;
+	return -1;
+}
+
+/* The stem that stands for s's group (s itself outside the thesaurus). */
+static const char *canon(const char *s)
+{
+	int g = group_of(s);
+
+	return g < 0 ? s : thesaurus[g][0];
+}
+
+/* The glued word of the phrase "first second", or NULL. */
+static const char *phrase(const char *first, const char *second)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++)
+		if (strcmp(first, phrases[i].first) == 0 &&
+		    strcmp(second, phrases[i].second) == 0)
+			return phrases[i].glued;
+	return NULL;
+}
+
+/* Adds w to the n terms unless it is there already or a stop word; its
+ * place (or -1) in *at. */
+static int add_term(struct arena *a, char **terms, size_t *n, const char *w,
+	int *at)
+{
+	size_t i;
+
+	*at = -1;
+	for (i = 0; i < *n && strcmp(terms[i], w) != 0; i++)
+		;
+	if (i < *n || is_stop(w) || *n >= ASSIST_TERMS_MAX)
+		return 0;
+	terms[*n] = arena_strdup(a, w);
+	if (terms[*n] == NULL)
+		return DF_ENOMEM;
+	*at = (int)(*n)++;
+	return 0;
+}
+
 int assist_text_terms(struct arena *a, const char *q, char ***out,
 	size_t *n)
 {
-	char **terms, w[64];
-	size_t i, len, k;
+	char **terms, w[64], prev[64] = "";
+	const char *glued;
+	size_t len, k;
+	int ascii, at, prev_at = -1, rc;
 
 	*out = NULL;
 	*n = 0;
@@ -244,25 +335,42 @@ int assist_text_terms(struct arena *a, const char *q, char ***out,
 			q++;
 		for (len = 0; is_word_byte((unsigned char)q[len]); len++)
 			;
-		if (len >= 3 && len < sizeof(w)) {
-			int ascii = 1;
-
-			for (k = 0; k < len; k++) {
-				if ((unsigned char)q[k] >= 0x80)
-					ascii = 0;
-				w[k] = (char)tolower((unsigned char)q[k]);
-			}
-			w[len] = '\0';
-			for (i = 0; i < *n && strcmp(terms[i], w) != 0; i++)
-				;
-			if (ascii && i == *n && !is_stop(w)) {
-				terms[*n] = arena_strdup(a, w);
-				if (terms[*n] == NULL)
-					return DF_ENOMEM;
-				(*n)++;
-			}
+		if (len == 0)
+			break;
+		if (len >= sizeof(w)) {
+			prev[0] = '\0';
+			q += len;
+			continue;
 		}
+		ascii = 1;
+		for (k = 0; k < len; k++) {
+			if ((unsigned char)q[k] >= 0x80)
+				ascii = 0;
+			w[k] = (char)tolower((unsigned char)q[k]);
+		}
+		w[len] = '\0';
 		q += len;
+		/* Two words the thesaurus knows as one ("money back"): the
+		 * glued word instead of both. */
+		glued = ascii && prev[0] != '\0' ? phrase(prev, w) : NULL;
+		if (glued != NULL) {
+			if (prev_at >= 0 && prev_at == (int)*n - 1)
+				(*n)--;
+			rc = add_term(a, terms, n, glued, &at);
+			if (rc != 0)
+				return rc;
+			prev[0] = '\0';
+			prev_at = -1;
+			continue;
+		}
+		at = -1;
+		if (ascii && len >= 3) {
+			rc = add_term(a, terms, n, w, &at);
+			if (rc != 0)
+				return rc;
+		}
+		memcpy(prev, w, len + 1);
+		prev_at = at;
 	}
 	*out = terms;
 	return 0;
@@ -310,6 +418,7 @@ int assist_text_has(const char *term, const char *text)
 
 	if (assist_text_stem(term, strlen(term), want, sizeof(want)) == 0)
 		return 0;
+	memmove(want, canon(want), strlen(canon(want)) + 1);
 	while (p != NULL && *p != '\0') {
 		while (*p != '\0' && !is_word_byte((unsigned char)*p))
 			p++;
@@ -322,7 +431,7 @@ int assist_text_has(const char *term, const char *text)
 			break;
 		if (len < sizeof(got) &&
 		    assist_text_stem(w, len, got, sizeof(got)) > 0 &&
-		    strcmp(want, got) == 0)
+		    strcmp(want, canon(got)) == 0)
 			return 1;
 		p += len;
 	}
@@ -351,9 +460,10 @@ double assist_text_coverage(char *const *terms, const double *weight,
 char *assist_text_query(struct arena *a, char *const *terms, size_t n)
 {
 	char *out = arena_strdup(a, "");
-	size_t i;
+	size_t i, k;
 	char stem[64];
 	size_t len;
+	int g;
 
 	for (i = 0; out != NULL && i < n; i++) {
 		len = assist_text_stem(terms[i], strlen(terms[i]), stem,
@@ -362,6 +472,16 @@ char *assist_text_query(struct arena *a, char *const *terms, size_t n)
 		 * coverage (by stems) sorts out what this lets in. */
 		out = arena_printf(a, "%s%s%.*s*", out, i > 0 ? " " : "",
 			len > 5 ? 5 : (int)len, stem);
+		/* A word of the thesaurus retrieves its whole group (an
+		 * operator such as "<" to weigh them less would let a
+		 * passage holding only those drop out of the match). */
+		g = group_of(stem);
+		for (k = 0; g >= 0 && out != NULL && k < GROUP_MAX &&
+		     thesaurus[g][k] != NULL; k++)
+			if (strcmp(thesaurus[g][k], stem) != 0 &&
+			    strchr(thesaurus[g][k], ' ') == NULL)
+				out = arena_printf(a, "%s %.5s*", out,
+					thesaurus[g][k]);
 	}
 	return out;
 }

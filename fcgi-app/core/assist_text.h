@@ -52,7 +52,11 @@ DF_MUST_CHECK int assist_text_terms(struct arena *a, const char *q,
  * Its length. */
 size_t assist_text_stem(const char *w, size_t len, char *out, size_t cap);
 
-/* Whether a word of text has the stem of term. */
+/* Whether a word of text has the stem of term, or (the thesaurus) a
+ * stem of the same group: "plugins" holds "extension". A question's
+ * two-word phrases the thesaurus knows ("money back", "takes forever",
+ * "add on", "two factor") are one term (assist_text_terms); in sources
+ * only single words meet. */
 int assist_text_has(const char *term, const char *text);
 
 /* The weighted share (0..1) of the n terms that text holds: a term
@@ -65,7 +69,10 @@ double assist_text_coverage(char *const *terms, const double *weight,
 
 /* The boolean-mode FULLTEXT query for the terms: each one as a prefix
  * by the first 5 letters of its stem ("licen*"), no operator otherwise, so
- * any term retrieves and nothing the user typed is ever an operator. */
+ * any term retrieves and nothing the user typed is ever an operator; a
+ * term of the thesaurus (the help center's own words and what people
+ * say for them: "plugin" and "extension") adds the other words of its
+ * group (as prefixes too). */
 char *assist_text_query(struct arena *a, char *const *terms, size_t n);
 
 /* The confidence (0..100) of a best passage: cover is its weighted term

@@ -131,6 +131,10 @@ struct request {
 	struct json_object *json;   /* parsed body, freed by the arena */
 	struct http_query_values q; /* the route's query table, parsed */
 	void *checked;              /* what the route's check derived */
+	int cache_private;          /* set by the route's check: this
+	                               caller's answer is their own (a
+	                               ROUTE_PUBLIC_CACHE route neither
+	                               serves it from the cache nor keeps it) */
 	struct auth_info auth;
 
 	/* Problem details being collected (see problem.h). */

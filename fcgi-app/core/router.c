@@ -1098,9 +1098,10 @@ static void run_cached(struct request *req, const struct route *rt)
 	 * theirs always come from the handler. Public answers the handler
 	 * marks cacheable are the same for every caller, whoever asked. */
 	/* Support staff likewise read drafts (the knowledge base). */
-	e = req->auth.authenticated && (req->auth.role == ROLE_DEVELOPER ||
+	e = req->cache_private || (req->auth.authenticated &&
+		(req->auth.role == ROLE_DEVELOPER ||
 		req->auth.role == ROLE_SUPPORT ||
-		req->auth.role == ROLE_ADMIN) ? NULL : cache_lookup(key, stamp);
+		req->auth.role == ROLE_ADMIN)) ? NULL : cache_lookup(key, stamp);
 	if (e != NULL) {
 		metrics_cache_lookup(1);
 		rc = answer_from_cache(req, e);
@@ -1132,7 +1133,7 @@ static void run_cached(struct request *req, const struct route *rt)
 		cache_etag(req->resp.body, req->resp.body_len, computed);
 		etag = computed;
 	}
-	if (req->resp.cacheable) {
+	if (req->resp.cacheable && !req->cache_private) {
 		rc = cache_store(key, stamp, req->resp.content_type,
 			req->resp.body, req->resp.body_len, etag, extra, nextra);
 		if (rc < 0 && rc != DF_ETOOBIG)

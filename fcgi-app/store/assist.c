@@ -26,27 +26,30 @@ static void hit_from_row(const struct db_result *res, size_t row, void *out)
 	o->rel = rel != NULL ? strtod(rel, NULL) : 0.0;
 }
 
-/* One FULLTEXT lookup over (title, text) ranks the passages; only the
- * best few are joined to their source (the ref, and a second look at
- * whether it is still quotable: the index lags a write by one answer
- * at most, and a source that just went away must not be cited). */
+/* One FULLTEXT lookup over (title, text) ranks the passages, each
+ * joined to its source (the ref, and a second look at whether it is
+ * still quotable: the index lags a write by one answer at most, and a
+ * source that just went away must neither be cited nor take one of the
+ * max places from a quotable passage). */
 int store_assist_search(struct arena *a, const char *q, size_t max,
 	struct store_assist_hit **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT m.kind, m.source_id, COALESCE(k.slug, t.public_id),"
-		" m.title, m.text, m.rel FROM ("
-		" SELECT p.kind, p.source_id, p.title, p.text,"
-		"  MATCH (p.title, p.text) AGAINST (?" BOOL_MODE " AS rel"
+		"SELECT p.kind, p.source_id, COALESCE(k.slug, t.public_id),"
+		" p.title, p.text,"
+		" MATCH (p.title, p.text) AGAINST (?" BOOL_MODE " AS rel"
 		" FROM assistant_passages p"
-		" WHERE MATCH (p.title, p.text) AGAINST (?" BOOL_MODE " > 0"
-		" ORDER BY rel DESC, p.id LIMIT ?) m"
-		" LEFT JOIN kb_articles k ON m.kind = 'kb' AND k.id = m.source_id"
+		" LEFT JOIN kb_articles k ON p.kind = 'kb' AND k.id = p.source_id"
 		"  AND k.status = 'published'"
-		" LEFT JOIN forum_threads t ON m.kind = 'forum'"
-		"  AND t.id = m.source_id AND t.deleted = 0"
-		" WHERE k.id IS NOT NULL OR t.id IS NOT NULL"
-		" ORDER BY m.rel DESC";
+		" LEFT JOIN forum_threads t ON p.kind = 'forum'"
+		"  AND t.id = p.source_id AND t.deleted = 0"
+		"  AND t.accepted_post_id IS NOT NULL AND NOT EXISTS (SELECT 1"
+		"  FROM forum_posts x WHERE x.id IN (t.first_post_id,"
+		"  t.accepted_post_id) AND (x.deleted = 1"
+		"  OR x.hidden_at IS NOT NULL))"
+		" WHERE MATCH (p.title, p.text) AGAINST (?" BOOL_MODE " > 0"
+		"  AND (k.id IS NOT NULL OR t.id IS NOT NULL)"
+		" ORDER BY rel DESC, p.id LIMIT ?";
 	void *rows;
 	int rc;
 

@@ -51,7 +51,7 @@ struct store_assist_turn {
 	const char *question;
 	const char *reply;
 	const char *sources_json;    /* the reply's sources as answered */
-	int confidence;
+	int confidence;              /* percent (the API shows 0-1) */
 	const char *mode;            /* "retrieval", "model" or "none" */
 };
 
@@ -67,7 +67,7 @@ struct store_assist_msg {
 	int64_t ord;
 	const char *role, *text, *sources_json, *mode, *created_at;
 	int has_confidence;
-	double confidence;
+	double confidence;           /* percent, as stored */
 };
 
 /* The transcript of conversation id, oldest first. */

@@ -18,11 +18,15 @@ static int read_source(struct arena *a, const char *kind, int64_t id,
 	static const char kb[] =
 		"SELECT title, body_text FROM kb_articles"
 		" WHERE id = ? AND status = 'published'";
+	/* The question is quoted too (its title): a thread whose first post
+	 * is hidden or deleted is no source either. */
 	static const char forum[] =
 		"SELECT t.title, p.body_text FROM forum_threads t"
 		" JOIN forum_posts p ON p.id = t.accepted_post_id"
+		" JOIN forum_posts fp ON fp.id = t.first_post_id"
 		" WHERE t.id = ? AND t.deleted = 0 AND p.deleted = 0"
-		" AND p.hidden_at IS NULL";
+		" AND p.hidden_at IS NULL AND fp.deleted = 0"
+		" AND fp.hidden_at IS NULL";
 
 	return store_one(a, strcmp(kind, STORE_ASSIST_KB) == 0 ? kb : forum,
 		DBP(DB_INT(id)), res);

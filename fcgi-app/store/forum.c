@@ -103,6 +103,13 @@ int store_forum_thread_state(const char *pid, int for_update,
 
 /* --- categories ---------------------------------------------------- */
 
+/* A thread is listed only while its first post is not hidden by flags
+ * (Discourse unlists such a topic): a lookup of that post by primary
+ * key, rows of hidden first posts being few. */
+#define FIRST_SHOWN_EXPR " NOT EXISTS (SELECT 1 FROM forum_posts fp" \
+	" WHERE fp.id = t.first_post_id AND fp.hidden_at IS NOT NULL)"
+#define FIRST_SHOWN " AND" FIRST_SHOWN_EXPR
+
 static void category_from_row(const struct db_result *res, size_t row,
 	void *out)
 {
@@ -119,7 +126,7 @@ int store_forum_categories(struct arena *a,
 {
 	static const char sql[] = "SELECT c.slug, c.name, c.description,"
 		" (SELECT COUNT(*) FROM forum_threads t WHERE t.category_id = c.id"
-		"  AND t.deleted = 0) FROM forum_categories c"
+		"  AND t.deleted = 0" FIRST_SHOWN ") FROM forum_categories c"
 		" ORDER BY c.position, c.id";
 	void *rows;
 	int rc;
@@ -189,12 +196,13 @@ int store_forum_thread_get(struct arena *a, const char *pid,
 }
 
 /* The filters every list shares, in this parameter order: category,
- * category, tag, tag. */
+ * category, tag, tag, all_hidden, viewer. */
 #define FILTERS \
 	" AND t.deleted = 0" \
 	" AND (? IS NULL OR c.slug = ?)" \
 	" AND (? IS NULL OR EXISTS (SELECT 1 FROM forum_thread_tags g" \
-	"  WHERE g.thread_id = t.id AND g.tag = ?))"
+	"  WHERE g.thread_id = t.id AND g.tag = ?))" \
+	" AND (? = 1 OR t.author_id = ? OR" FIRST_SHOWN_EXPR ")"
 
 static int list_rows(struct arena *a, const char *sql,
 	const struct db_param *p, size_t np,
@@ -221,6 +229,7 @@ static int list_latest(struct arena *a, const struct store_forum_filter *f,
 
 	return list_rows(a, sql, DBP(DB_STR(f->category),
 		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
+		DB_INT(f->all_hidden ? 1 : 0), DB_INT(f->viewer),
 		DB_INT(f->after_id), DB_INT(f->after_pinned),
 		DB_INT(f->after_pinned), DB_INT(f->after_key),
 		DB_INT(f->after_key), DB_INT(f->after_id),
@@ -237,6 +246,7 @@ static int list_top(struct arena *a, const struct store_forum_filter *f,
 
 	return list_rows(a, sql, DBP(DB_STR(f->category),
 		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
+		DB_INT(f->all_hidden ? 1 : 0), DB_INT(f->viewer),
 		DB_INT(f->after_id), DB_INT(f->after_key),
 		DB_INT(f->after_key), DB_INT(f->after_id),
 		DB_INT(f->limit + 1)), out, n);
@@ -254,6 +264,7 @@ static int list_unanswered(struct arena *a,
 
 	return list_rows(a, sql, DBP(DB_STR(f->category),
 		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
+		DB_INT(f->all_hidden ? 1 : 0), DB_INT(f->viewer),
 		DB_INT(f->after_id), DB_INT(f->after_key),
 		DB_INT(f->after_key), DB_INT(f->after_id),
 		DB_INT(f->limit + 1)), out, n);
@@ -301,6 +312,7 @@ static int list_search(struct arena *a, const struct store_forum_filter *f,
 	return list_rows(a, sql, DBP(DB_INT(f->upto), DB_STR(f->q),
 		DB_STR(f->q), DB_STR(f->q), DB_STR(f->category),
 		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
+		DB_INT(f->all_hidden ? 1 : 0), DB_INT(f->viewer),
 		DB_INT(f->upto), DB_INT(f->upto), DB_INT(f->after_id),
 		DB_INT(f->after_key), DB_INT(f->after_key),
 		DB_INT(f->after_id), DB_INT(f->limit + 1)), out, n);
@@ -512,6 +524,53 @@ int store_forum_set(int64_t thread_id, enum store_forum_flag what, int value,
 		DBP(DB_INT(value), DB_INT(now), DB_INT(thread_id),
 		DB_INT(value)), &n, NULL);
 	*changed = rc == 0 && n > 0;
+	return rc;
+}
+
+int store_forum_own_hidden(int64_t user_id, int *yes)
+{
+	static const char sql[] = "SELECT EXISTS (SELECT 1"
+		" FROM forum_threads t JOIN forum_posts fp"
+		" ON fp.id = t.first_post_id WHERE t.author_id = ?"
+		" AND t.deleted = 0 AND fp.hidden_at IS NOT NULL)";
+	struct db_result res;
+	struct arena *a;
+	int rc;
+
+	*yes = 0;
+	if (user_id <= 0)
+		return 0;
+	a = arena_new(1024);
+	if (a == NULL)
+		return DF_ENOMEM;
+	rc = store_one(a, sql, DBP(DB_INT(user_id)), &res);
+	if (rc == 0)
+		*yes = db_int(&res, 0, 0, 0) != 0;
+	arena_free(a);
+	return rc;
+}
+
+static void id_from_row(const struct db_result *res, size_t row, void *out)
+{
+	*(int64_t *)out = db_int(res, row, 0, 0);
+}
+
+int store_forum_hidden_authors(struct arena *a, size_t max, int64_t **ids,
+	size_t *n)
+{
+	/* From the few hidden posts (idx_forum_posts_hidden) to their
+	 * threads by primary key, whatever the statistics say. */
+	static const char sql[] = "SELECT DISTINCT t.author_id"
+		" FROM forum_posts fp STRAIGHT_JOIN forum_threads t"
+		" ON t.id = fp.thread_id WHERE fp.hidden_at IS NOT NULL"
+		" AND fp.is_first = 1 AND t.deleted = 0"
+		" ORDER BY t.author_id LIMIT ?";
+	void *rows;
+	int rc;
+
+	rc = store_rows(a, sql, DBP(DB_INT((int64_t)max + 1)), sizeof(**ids),
+		id_from_row, &rows, n);
+	*ids = rows;
 	return rc;
 }
 

@@ -59,7 +59,8 @@ struct store_forum_author {
 
 struct store_forum_category {
 	const char *slug, *name, *description;
-	int64_t threads;            /* not deleted */
+	int64_t threads;            /* listed for everyone: not deleted, first
+	                               post not hidden */
 };
 /* Every category in its position order. */
 DF_MUST_CHECK int store_forum_categories(struct arena *a,
@@ -104,8 +105,14 @@ struct store_forum_filter {
 	 * (score) and id; unanswered key (created_at in microseconds) and
 	 * id; q key (relevance), id and upto. */
 	int64_t after_pinned, after_key, after_id, upto;
+	/* A thread whose first post flags hid is unlisted (as Discourse
+	 * does) but for its author (viewer, users.id; 0: anonymous) and
+	 * for moderators (all_hidden). */
+	int64_t viewer;
+	int all_hidden;
 };
-/* A page of threads not deleted (excerpt set). */
+/* A page of threads not deleted (excerpt set), without those whose first
+ * post is hidden unless f lets the viewer see them. */
 DF_MUST_CHECK int store_forum_list(struct arena *a,
 	const struct store_forum_filter *f,
 	struct store_forum_thread **out, size_t *n);
@@ -157,6 +164,16 @@ DF_MUST_CHECK int store_forum_reply(struct arena *a, const char *pid,
 enum store_forum_flag { STORE_FORUM_LOCKED, STORE_FORUM_PINNED };
 DF_MUST_CHECK int store_forum_set(int64_t thread_id, enum store_forum_flag
 	what, int value, time_t now, int *changed);
+
+/* *yes 1 when user_id wrote a thread (not deleted) whose first post is
+ * hidden by flags: their list differs from everyone else's. */
+DF_MUST_CHECK int store_forum_own_hidden(int64_t user_id, int *yes);
+
+/* The users who wrote a thread (not deleted) whose first post is hidden,
+ * at most max of them (ascending ids; *n = max + 1 when there are more):
+ * few at any time, so a worker may keep the list between forum writes. */
+DF_MUST_CHECK int store_forum_hidden_authors(struct arena *a, size_t max,
+	int64_t **ids, size_t *n);
 
 /* The user's vote on the thread: -1, 0 or 1. */
 DF_MUST_CHECK int store_forum_my_vote(int64_t thread_id, int64_t user_id,

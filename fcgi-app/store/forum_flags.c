@@ -10,6 +10,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "err.h"
+#include "store/assist_dirty.h"
 #include "store/forum_flags.h"
 #include "store/tx.h"
 
@@ -236,6 +237,10 @@ static int flag_tx(struct arena *a, const char *post_pid, int64_t flagger_id,
 		rc = db_exec(hide, DBP(DB_STR(now_sql), DB_STR(now_sql),
 			DB_INT(rules->cooldown_minutes), DB_INT(post_id)),
 			NULL, NULL);
+		/* The assistant may quote the post's thread: re-index it. */
+		if (rc == 0)
+			rc = store_assist_mark(STORE_ASSIST_FORUM, thread_id,
+				now);
 		if (rc != 0)
 			return rc;
 		hidden = 1;
@@ -400,7 +405,7 @@ int store_fflags_decide(struct arena *a, const char *pid,
 	struct store_fflags_decided *out)
 {
 	static const char find[] =
-		"SELECT r.id, r.post_id, p.public_id, p.author_id"
+		"SELECT r.id, r.post_id, p.public_id, p.author_id, p.thread_id"
 		" FROM forum_reviews r"
 		" JOIN forum_posts p ON p.id = r.post_id WHERE r.public_id = ?";
 	static const char lock_post[] =
@@ -444,7 +449,7 @@ int store_fflags_decide(struct arena *a, const char *pid,
 	struct db_result res;
 	const char *status, *count;
 	char now_sql[32];
-	int64_t review_id, post_id, author_id;
+	int64_t review_id, post_id, author_id, thread_id;
 	uint64_t changed = 0;
 	int rc;
 
@@ -469,6 +474,7 @@ int store_fflags_decide(struct arena *a, const char *pid,
 	post_id = db_int(&res, 0, 1, 0);
 	db_str_copy(&res, 0, 2, out->post_id, sizeof(out->post_id));
 	author_id = db_int(&res, 0, 3, 0);
+	thread_id = db_int(&res, 0, 4, 0);
 	out->review_id = review_id;
 	rc = store_one(a, lock_post, DBP(DB_INT(post_id)), &res);
 	if (rc != 0)
@@ -501,6 +507,9 @@ int store_fflags_decide(struct arena *a, const char *pid,
 		out->hidden = 0;
 		out->unsilenced = changed > 0;
 	}
+	/* Hidden or shown again: the assistant may quote its thread. */
+	if (rc == 0 && strcmp(status, "ignored") != 0)
+		rc = store_assist_mark(STORE_ASSIST_FORUM, thread_id, now);
 	if (rc == 0)
 		rc = db_exec(count, DBP(DB_STR(now_sql), DB_INT(review_id)),
 			NULL, NULL);

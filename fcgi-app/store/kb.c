@@ -154,18 +154,6 @@ int store_kb_list(struct arena *a, const struct store_kb_filter *f,
 		list_plain(a, f, out, n);
 }
 
-int store_kb_search(struct arena *a, const char *text, size_t max,
-	struct store_kb_article **out, size_t *n)
-{
-	struct store_kb_filter f = { .q = text, .limit = (int64_t)max };
-	int rc;
-
-	rc = list_search(a, &f, out, n);
-	if (rc == 0 && *n > max)
-		*n = max;
-	return rc;
-}
-
 static int put_tags(int64_t id, const struct store_kb_input *in)
 {
 	static const char del[] = "DELETE FROM kb_article_tags WHERE article_id = ?";

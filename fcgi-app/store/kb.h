@@ -106,9 +106,4 @@ DF_MUST_CHECK int store_kb_vote(struct arena *a, int64_t article_id,
 DF_MUST_CHECK int store_kb_add_views(const int64_t *ids, const uint64_t *counts,
 	size_t n);
 
-/* The search itself for other stores' callers: up to max published
- * articles for text, best first (score as above), body NULL. */
-DF_MUST_CHECK int store_kb_search(struct arena *a, const char *text, size_t max,
-	struct store_kb_article **out, size_t *n);
-
 #endif

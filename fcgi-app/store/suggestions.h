@@ -14,8 +14,10 @@ struct arena;
 
 #define STORE_SUGG_MAX 3
 
+/* An offered item: an article (thread_id 0) or a solved forum thread
+ * (article_id 0). */
 struct store_sugg_item {
-	int64_t article_id;
+	int64_t article_id, thread_id;
 	double score;
 };
 
@@ -25,10 +27,11 @@ DF_MUST_CHECK int store_sugg_create(int64_t user_id, const char *subject,
 	const struct store_sugg_item *items, size_t n, time_t now,
 	char pid[37]);
 
-/* Marks the suggestion pid solved by the article slug, once: 0,
+/* Marks the suggestion pid solved, once, by the article slug (thread
+ * NULL) or the thread whose public id is thread (slug NULL): 0,
  * DF_ENOTFOUND (no such suggestion), DF_ECONFLICT (already solved),
- * DF_EINVAL (slug was not among its items). */
-DF_MUST_CHECK int store_sugg_solve(struct arena *a, const char *pid, const char *slug,
-	time_t now);
+ * DF_EINVAL (it was not among its items). */
+DF_MUST_CHECK int store_sugg_solve(struct arena *a, const char *pid,
+	const char *slug, const char *thread, time_t now);
 
 #endif

@@ -226,6 +226,82 @@ static int months(struct arena *a, const char *lo, const char *hi,
 	return 0;
 }
 
+/* The assistant's monthly measures: conversations by the month they
+ * started, outcomes and the credited sources (top
+ * STORE_SREPORT_SOURCES_MAX, ties by kind and slug or id) by the month
+ * they ended. A source deleted since is left out of the top list (its
+ * conversations still count as self-served). */
+static int assistant_months(struct arena *a, const char *lo,
+	const char *hi, struct store_sreport *r)
+{
+#define MONTH(col) "DATE_FORMAT(" col ", '%Y-%m')"
+	static const char counts[] =
+		"SELECT 'conversations', " MONTH("created_at") ", COUNT(*)"
+		" FROM assistant_conversations"
+		" WHERE created_at >= ? AND created_at < ? GROUP BY 2"
+		" UNION ALL SELECT status, " MONTH("ended_at") ", COUNT(*)"
+		" FROM assistant_conversations"
+		" WHERE status IN ('self_served', 'escalated', 'abandoned')"
+		" AND ended_at >= ? AND ended_at < ? GROUP BY 1, 2";
+	static const char sources[] =
+		"SELECT m, kind, sid, title, n FROM ("
+		" SELECT x.m, x.kind, COALESCE(k.slug,"
+		" CONVERT(t.public_id USING utf8mb4)) AS sid,"
+		" COALESCE(k.title, t.title) AS title, x.n,"
+		" ROW_NUMBER() OVER (PARTITION BY x.m ORDER BY x.n DESC, x.kind,"
+		" COALESCE(k.slug, CONVERT(t.public_id USING utf8mb4))) AS rn"
+		" FROM (SELECT " MONTH("ended_at") " AS m, resolved_kind AS kind,"
+		" resolved_source_id AS src, COUNT(*) AS n"
+		" FROM assistant_conversations WHERE status = 'self_served'"
+		" AND resolved_source_id IS NOT NULL"
+		" AND ended_at >= ? AND ended_at < ? GROUP BY 1, 2, 3) x"
+		" LEFT JOIN kb_articles k ON x.kind = 'kb' AND k.id = x.src"
+		" LEFT JOIN forum_threads t ON x.kind = 'forum' AND t.id = x.src"
+		" WHERE k.id IS NOT NULL OR t.id IS NOT NULL) y"
+		" WHERE rn <= ? ORDER BY m, rn";
+#undef MONTH
+	struct db_result res;
+	int rc;
+
+	rc = db_query(a, counts, DBP(DB_STR(lo), DB_STR(hi), DB_STR(lo),
+		DB_STR(hi)), &res);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < res.nrows; i++) {
+		struct store_sreport_month *m = month_of(r, db_str(&res, i, 1));
+		const char *kind = db_str(&res, i, 0);
+		int64_t n = db_int(&res, i, 2, 0);
+
+		if (m == NULL || kind == NULL)
+			continue;
+		if (strcmp(kind, "conversations") == 0)
+			m->conversations = n;
+		else if (strcmp(kind, "self_served") == 0)
+			m->self_served = n;
+		else if (strcmp(kind, "escalated") == 0)
+			m->escalated = n;
+		else if (strcmp(kind, "abandoned") == 0)
+			m->abandoned = n;
+	}
+	rc = db_query(a, sources, DBP(DB_STR(lo), DB_STR(hi),
+		DB_INT(STORE_SREPORT_SOURCES_MAX)), &res);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < res.nrows; i++) {
+		struct store_sreport_month *m = month_of(r, db_str(&res, i, 0));
+		struct store_sreport_source *s;
+
+		if (m == NULL || m->nsources == STORE_SREPORT_SOURCES_MAX)
+			continue;
+		s = &m->sources[m->nsources++];
+		s->kind = db_str(&res, i, 1);
+		s->slug_or_id = db_str(&res, i, 2);
+		s->title = db_str(&res, i, 3);
+		s->resolved = db_int(&res, i, 4, 0);
+	}
+	return 0;
+}
+
 static void article_from_row(const struct db_result *res, size_t row,
 	void *out)
 {
@@ -262,6 +338,8 @@ int store_sreport_build(struct arena *a, int from, int to,
 	rc = agents(a, lo, hi, out);
 	if (rc == 0)
 		rc = months(a, lo, hi, out);
+	if (rc == 0)
+		rc = assistant_months(a, lo, hi, out);
 	if (rc != 0)
 		return rc;
 	rc = store_rows(a, articles, DBP(DB_STR(lo), DB_STR(hi),

@@ -24,14 +24,32 @@ struct store_sreport_agent {
 	double median_s;
 };
 
+/* A source of the assistant's answers that conversations credited
+ * when they ended self-served ("this solved it"). */
+struct store_sreport_source {
+	const char *kind;          /* "kb" or "forum" */
+	const char *slug_or_id;    /* an article's slug, a thread's id */
+	const char *title;
+	int64_t resolved;          /* conversations it resolved that month */
+};
+
+/* At most this many sources per month. */
+#define STORE_SREPORT_SOURCES_MAX 5
+
 /* One month of the span, the same measures by the month of each event
- * (created, resolved, answered, suggested, solved by an article). */
+ * (created, resolved, answered, suggested, solved by an article). The
+ * assistant's conversations count in the month they started; their
+ * outcomes (self-served, escalated, abandoned) and the sources credited
+ * in the month they ended. */
 struct store_sreport_month {
 	int period;
 	int64_t created, solved, good, bad;
 	int64_t suggested, deflected;
 	int has_median;
 	double median_s;
+	int64_t conversations, self_served, escalated, abandoned;
+	struct store_sreport_source sources[STORE_SREPORT_SOURCES_MAX];
+	size_t nsources;           /* most resolved first */
 };
 
 struct store_sreport_article {

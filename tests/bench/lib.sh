@@ -19,6 +19,16 @@ bench_stack_env() {
 	BASE=http://127.0.0.1:$DF_PORT
 }
 
+# bench_unlimited: one client address registers everyone and asks for
+# everything, and the tokens outlive the run (sign-ups, default routes,
+# access tokens); the runners that need more add their own lines.
+bench_unlimited() {
+	export DEVFORGE_RATELIMIT_AUTH=1000000/min
+	export DEVFORGE_RATELIMIT_AUTH_GLOBAL=1000000/min
+	export DEVFORGE_RATELIMIT_DEFAULT=1000000/min
+	export DEVFORGE_ACCESS_TOKEN_TTL=86400
+}
+
 # The knobs every runner has: seconds per wrk run, rounds, wrk's threads
 # and connections.
 # shellcheck disable=SC2034 # the runners read them
@@ -171,6 +181,30 @@ bench_ratio() {
 	awk -v n="$1" -v m="$2" '$1 == n { a[$2] = $3 } $1 == m { b[$2] = $3 }
 		END { for (r in a) if (b[r] > 0) printf "%.3f\n", a[r] / b[r] }' "$RESULTS" |
 		med | awk '{ printf "%.2f", $1 }'
+}
+# bench_goal NAME KIND LIMIT [BASE]: "met" or "**not met**" for NAME's
+# median ratio to BASE (default minimal) at least LIMIT (KIND ratio_ge),
+# or its median p99 below LIMIT ms (KIND p99_lt).
+bench_goal() {
+	local v
+	case $2 in
+	ratio_ge) v=$(bench_ratio "$1" "${4:-minimal}")
+		awk -v a="$v" -v b="$3" 'BEGIN { exit !(a >= b) }' ;;
+	p99_lt) v=$(bench_median "$1" 5)
+		awk -v a="$v" -v b="$3" 'BEGIN { exit !(a < b) }' ;;
+	esac && echo met || echo "**not met**"
+}
+# bench_answers NAME...: sets errs (the names' non-2xx answers and socket
+# errors, all rounds) and answers_ok (the report's verdict on them).
+bench_answers() {
+	local t
+	errs=0
+	for t in "$@"; do errs=$((errs + $(bench_errors "$t"))); done
+	if [ "$errs" = 0 ]; then
+		answers_ok=met
+	else
+		answers_ok="**not met** ($errs non-2xx or socket errors)"
+	fi
 }
 # bench_row LABEL WHAT NAME BASE: a Markdown table row.
 bench_row() {

@@ -130,9 +130,8 @@ grep -q '"code": *"VALID"' <<<"$ans" && after_ok=met || after_ok="**not met** ($
 # ---------------------------------------------------------------- report
 
 R=$(bench_ratio validate minimal)
-goal=$(awk -v r="$R" 'BEGIN { exit !(r >= 0.5) }' && echo met || echo "**not met**")
-errs=$(( $(bench_errors validate) + $(bench_errors minimal) ))
-[ "$errs" = 0 ] && answers_ok=met || answers_ok="**not met** ($errs non-2xx or socket errors)"
+goal=$(bench_goal validate ratio_ge 0.5)
+bench_answers validate minimal
 rev=$(bench_rev)
 cpu=$(bench_cpu)
 busy_line=$(bench_busy_line "$BUSY")

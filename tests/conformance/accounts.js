@@ -1,7 +1,8 @@
 // Makes the callers of the conformance run through the API itself: a
 // plain user, a developer (applies, and the admin approves) and an admin
 // (registered, then promoted with `devforgectl create-admin --promote`),
-// and picks a published extension for the path parameters. Prints
+// and picks a published extension, a forum thread and an anonymous
+// conversation with the assistant for the path parameters. Prints
 // `name=value' lines (tokens, ids) for run.sh.
 // usage: node accounts.js BASE_URL DEVFORGECTL CONFIG
 'use strict';
@@ -53,11 +54,19 @@ async function register(kind) {
 	const list = await expect(200, 'GET', '/api/v1/extensions?limit=100', null);
 	const ext = list.items.find((e) => e.latest_version !== null);
 	if (!ext) throw new Error('no published extension with a version (DF_SEED=1 seeds the demo catalogue)');
+	const threads = await expect(200, 'GET', '/api/v1/forum/threads?limit=1', null);
+	if (!threads.items.length) throw new Error('no forum thread (DF_SEED=1 seeds the demo forum)');
+	const conv = await call('POST', '/api/v1/support/assistant/messages', null,
+		{ message: 'How do I install an extension?' });
+	if (conv.status !== 200 && conv.status !== 201)
+		throw new Error(`POST /api/v1/support/assistant/messages: ${conv.status} ${conv.text}`);
 	const out = {
 		userToken: user.token, userId: user.id,
 		developerToken: dev.token, adminToken: admin.token,
 		slug: ext.slug, version: ext.latest_version,
 		publisher: ext.publisher.username,
+		threadId: threads.items[0].id,
+		conversationId: conv.json.conversation_id,
 	};
 	for (const [k, v] of Object.entries(out))
 		process.stdout.write(`${k}=${v}\n`);

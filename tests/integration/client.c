@@ -224,20 +224,34 @@ struct json_object *client_json(const struct client_resp *r)
 /* "a.b" walks nested objects. */
 const char *client_json_str(struct json_object *o, const char *path)
 {
-	char key[128];
-	const char *dot;
+	char part[128];
+	const char *p = path, *e;
+	size_t n;
 
-	while (o != NULL && (dot = strchr(path, '.')) != NULL) {
-		size_t n = (size_t)(dot - path);
-		if (n >= sizeof(key))
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		if (!json_object_object_get_ex(o, key, &o))
-			return NULL;
-		path = dot + 1;
+	while (o != NULL && *p != '\0') {
+		e = strchr(p, '.');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		snprintf(part, sizeof(part), "%.*s", (int)n, p);
+		{
+			char *br = strchr(part, '[');
+			long idx = -1;
+
+			if (br != NULL) {
+				idx = atol(br + 1);
+				*br = '\0';
+			}
+			if (*part != '\0')
+				o = json_object_object_get(o, part);
+			if (idx >= 0)
+				o = json_object_is_type(o, json_type_array) ?
+					json_object_array_get_idx(o,
+					(size_t)idx) : NULL;
+		}
+		p += n;
+		if (*p == '.')
+			p++;
 	}
-	if (o == NULL || !json_object_object_get_ex(o, path, &o) || o == NULL)
+	if (o == NULL || json_object_is_type(o, json_type_null))
 		return NULL;
 	return json_object_get_string(o);
 }
@@ -958,12 +972,21 @@ long client_status_untrusted(const char *method, const char *path,
 long client_status(const char *method, const char *path, const char *auth,
 	const char *json)
 {
+	return client_status_keep(method, path, auth, json, NULL);
+}
+
+long client_status_keep(const char *method, const char *path,
+	const char *auth, const char *json, struct client_resp *keep)
+{
 	struct client_resp r;
 	long s;
 
 	client_call(method, path, auth, json, &r);
 	s = r.status;
-	client_free(&r);
+	if (keep != NULL)
+		*keep = r;
+	else
+		client_free(&r);
 	return s;
 }
 
@@ -1032,7 +1055,7 @@ int client_has_error(const struct client_resp *r, const char *field,
 			f = client_json_str(e, "field");
 			c = client_json_str(e, "code");
 			if (f && c && strcmp(f, field) == 0 &&
-			    strcmp(c, code) == 0)
+			    (code == NULL || strcmp(c, code) == 0))
 				found = 1;
 		}
 	}
@@ -1045,16 +1068,26 @@ void client_assert_field_error(const struct client_resp *r, const char *field,
 {
 	client_assert_problem(r, 422, "validation_failed");
 	cr_assert(client_has_error(r, field, code), "no error %s/%s in %s",
-		field, code, r->body);
+		field, code ? code : "*", r->body);
 }
 
 void client_expect_field_error(const char *method, const char *path,
 	const char *access, const char *json, const char *field,
 	const char *code)
 {
+	char auth[2048];
+
+	client_expect_field_error_auth(method, path,
+		bearer_line(auth, sizeof(auth), access), json, field, code);
+}
+
+void client_expect_field_error_auth(const char *method, const char *path,
+	const char *auth, const char *json, const char *field,
+	const char *code)
+{
 	struct client_resp r;
 
-	client_call_token(method, path, access, json, &r);
+	client_call(method, path, auth, json, &r);
 	client_assert_field_error(&r, field, code);
 	client_free(&r);
 }
@@ -1117,4 +1150,49 @@ void client_scores_four_decimals(const char *body, int *n, int *fractional)
 		++*n;
 		p = v;
 	}
+}
+
+char *client_list_keys(const char *path, const char *auth, const char *key,
+	char **next)
+{
+	struct client_resp r;
+	struct json_object *o, *items;
+	size_t i, n, len = 0, cap = 16384;
+	char *out = calloc(1, cap);
+
+	cr_assert(out != NULL);
+	client_call("GET", path, auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	items = json_object_object_get(o, "items");
+	n = json_object_array_length(items);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s",
+			i ? " " : "", client_json_str(
+			json_object_array_get_idx(items, i), key));
+	if (next != NULL) {
+		const char *c = client_json_str(o, "next_cursor");
+
+		*next = c != NULL ? strdup(c) : NULL;
+	}
+	json_object_put(o);
+	client_free(&r);
+	return out;
+}
+
+char *client_etag_revalidates(const char *path)
+{
+	char inm[256], *etag;
+	const char *h[2] = { inm, NULL };
+	struct client_resp r;
+
+	client_call("GET", path, NULL, NULL, &r);
+	cr_assert_eq(r.status, 200);
+	etag = client_header(&r, "ETag");
+	cr_assert_not_null(etag);
+	client_free(&r);
+	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
+	cr_assert_eq(client_request("GET", client_url(path), h, NULL, 0, &r), 0);
+	cr_assert_eq(r.status, 304);
+	client_free(&r);
+	return etag;
 }

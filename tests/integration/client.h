@@ -46,9 +46,19 @@ void client_free(struct client_resp *r);
 char *client_header(const struct client_resp *r, const char *name);
 /* Parses the body as JSON (caller puts it); NULL when it is not JSON. */
 struct json_object *client_json(const struct client_resp *r);
-/* A string member of a JSON object at a dotted path ("user.id"), or
- * NULL; the string belongs to o (valid until o is put). */
+/* A member of a JSON object at a dotted path ("user.id") whose parts may
+ * index arrays ("posts.items[1].body"), as a string (numbers and
+ * booleans as JSON writes them), or NULL when absent or null; the string
+ * belongs to o (valid until o is put). */
 const char *client_json_str(struct json_object *o, const char *path);
+/* GETs the list at path as auth (200 expected) and returns the key member
+ * of its items, space-separated (malloc'd); *next its next_cursor
+ * (malloc'd, NULL at the end) when next is not NULL. */
+char *client_list_keys(const char *path, const char *auth, const char *key,
+	char **next);
+/* GETs path anonymously (200 expected) and again with If-None-Match of
+ * its ETag (304 expected); the ETag (malloc'd). */
+char *client_etag_revalidates(const char *path);
 
 /* Runs `scripts/stack.sh <cmd>` of the stack under test. Exit status. */
 int client_stack(const char *cmd);
@@ -204,6 +214,10 @@ long client_status(const char *method, const char *path, const char *auth,
 	const char *json);
 long client_status_token(const char *method, const char *path,
 	const char *access, const char *json);
+/* client_status that keeps the answer in keep when keep is not NULL
+ * (client_free it). */
+long client_status_keep(const char *method, const char *path,
+	const char *auth, const char *json, struct client_resp *keep);
 /* The status of a request without body from the untrusted address with
  * a bearer access token (may be NULL). */
 long client_status_untrusted(const char *method, const char *path,
@@ -223,7 +237,8 @@ char *client_json_quote(const char *s);
  * type https://devforge.dev/problems/<code>. */
 void client_assert_problem(const struct client_resp *r, long status,
 	const char *code);
-/* 1 when the problem body's errors[] names field with code. */
+/* 1 when the problem body's errors[] names field with code (NULL: any
+ * code). */
 int client_has_error(const struct client_resp *r, const char *field,
 	const char *code);
 /* Asserts a 422 validation_failed whose errors[] names field with code. */
@@ -233,6 +248,11 @@ void client_assert_field_error(const struct client_resp *r, const char *field,
  * answers the 422 of client_assert_field_error. */
 void client_expect_field_error(const char *method, const char *path,
 	const char *access, const char *json, const char *field,
+	const char *code);
+/* The same with an Authorization header line (client_auth_header's), or
+ * none when NULL. */
+void client_expect_field_error_auth(const char *method, const char *path,
+	const char *auth, const char *json, const char *field,
 	const char *code);
 
 /* Every "score" in a JSON text as the server printed it: a plain decimal

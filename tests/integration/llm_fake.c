@@ -1,62 +1,28 @@
 /* The chat-completions stand-in of the assistant's integration program
- * (llm_fake.h), built like hook_rx.c: one thread, one connection at a
- * time, an answer as the test chose. */
-#include <arpa/inet.h>
+ * (llm_fake.h): an answer as the test chose, served by the shared
+ * loopback server thread (http_rx.h). */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "http_rx.h"
 #include "llm_fake.h"
 
 static struct {
-	int fd, stop;
+	struct http_rx srv;
 	enum llm_fake_mode mode;
 	char *content, *last_body, *last_auth;
-	size_t n;
-	pthread_mutex_t mu;
-	pthread_t thread;
-} fk = { .fd = -1, .mu = PTHREAD_MUTEX_INITIALIZER };
-
-static void header_value(const char *head, const char *name, char *out,
-	size_t cap)
-{
-	size_t nl = strlen(name);
-	const char *p = head;
-
-	out[0] = '\0';
-	while ((p = strstr(p, "\r\n")) != NULL) {
-		p += 2;
-		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
-			const char *v = p + nl + 1, *e;
-
-			while (*v == ' ')
-				v++;
-			e = strstr(v, "\r\n");
-			snprintf(out, cap, "%.*s", (int)(e ? e - v : (long)strlen(v)), v);
-			return;
-		}
-	}
-}
+} fk = { .srv.mu = PTHREAD_MUTEX_INITIALIZER };
 
 static void reply(int c, int status, const char *body)
 {
-	char head[256];
-	int n = snprintf(head, sizeof(head), "HTTP/1.1 %d X\r\n"
-		"Content-Type: application/json\r\nContent-Length: %zu\r\n"
-		"Connection: close\r\n\r\n", status, strlen(body));
-
-	/* The worker may have given up (the slow case): no SIGPIPE. */
-	if (send(c, head, (size_t)n, MSG_NOSIGNAL) == n)
-		(void)!send(c, body, strlen(body), MSG_NOSIGNAL);
+	/* The worker may have given up (the slow case): http_rx_reply
+	 * raises no SIGPIPE. */
+	http_rx_reply(c, status, "application/json", body);
 }
 
 /* A chat-completions answer holding content, as llama-server sends it. */
@@ -80,43 +46,18 @@ static char *completion(const char *content)
 	return s;
 }
 
-static void serve(int c)
+static void serve(int c, const char *head, char *body)
 {
-	char head[8192], cl[32], auth[512];
-	size_t len = 0, want;
-	char *body, *end, *content, *out;
+	char auth[512];
+	char *content, *out;
 	enum llm_fake_mode mode;
-	ssize_t k;
 	int counts;
 
-	while (len < sizeof(head) - 1) {
-		k = read(c, head + len, sizeof(head) - 1 - len);
-		if (k <= 0)
-			return;
-		len += (size_t)k;
-		head[len] = '\0';
-		if (strstr(head, "\r\n\r\n") != NULL)
-			break;
-	}
-	end = strstr(head, "\r\n\r\n");
-	if (end == NULL)
-		return;
-	header_value(head, "Content-Length", cl, sizeof(cl));
-	header_value(head, "Authorization", auth, sizeof(auth));
-	want = (size_t)atol(cl);
-	body = calloc(1, want + 1);
-	len -= (size_t)(end + 4 - head);
-	memcpy(body, end + 4, len < want ? len : want);
-	while (len < want) {
-		k = read(c, body + len, want - len);
-		if (k <= 0)
-			break;
-		len += (size_t)k;
-	}
+	http_rx_header(head, "Authorization", auth, sizeof(auth));
 	counts = strncmp(head, "POST /v1/chat/completions ", 26) == 0;
-	pthread_mutex_lock(&fk.mu);
+	pthread_mutex_lock(&fk.srv.mu);
 	if (counts) {
-		fk.n++;
+		fk.srv.n++;
 		free(fk.last_body);
 		free(fk.last_auth);
 		fk.last_body = body;
@@ -125,7 +66,7 @@ static void serve(int c)
 	}
 	mode = fk.mode;
 	content = strdup(fk.content ? fk.content : "");
-	pthread_mutex_unlock(&fk.mu);
+	pthread_mutex_unlock(&fk.srv.mu);
 	free(body);
 	if (!counts) {
 		reply(c, 404, "{\"error\":{\"message\":\"not found\"}}");
@@ -144,80 +85,49 @@ static void serve(int c)
 	free(content);
 }
 
-static void *fake_main(void *arg)
-{
-	(void)arg;
-	while (!fk.stop) {
-		struct pollfd p = { .fd = fk.fd, .events = POLLIN };
-		int c;
-
-		if (poll(&p, 1, 100) <= 0)
-			continue;
-		c = accept(fk.fd, NULL, NULL);
-		if (c < 0)
-			continue;
-		serve(c);
-		close(c);
-	}
-	return NULL;
-}
-
 void llm_fake_start(void)
 {
 	const char *url = getenv("DEVFORGE_ASSISTANT_LLM_URL");
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	int port = 0, one = 1;
+	int port = 0;
 
 	cr_assert(url != NULL && sscanf(url, "http://127.0.0.1:%d/v1", &port) == 1,
 		"DEVFORGE_ASSISTANT_LLM_URL must be http://127.0.0.1:<port>/v1 "
 		"for the stack and this program (scripts/test sets it)");
-	fk.fd = socket(AF_INET, SOCK_STREAM, 0);
-	cr_assert(fk.fd >= 0);
-	setsockopt(fk.fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a.sin_port = htons((unsigned short)port);
-	cr_assert_eq(bind(fk.fd, (struct sockaddr *)&a, sizeof(a)), 0,
-		"port %d (the model stand-in's) is taken", port);
-	cr_assert_eq(listen(fk.fd, 16), 0);
 	fk.mode = LLM_FAKE_ANSWER;
-	cr_assert_eq(pthread_create(&fk.thread, NULL, fake_main, NULL), 0);
+	http_rx_start(&fk.srv, port, "the model stand-in's", serve);
 }
 
 void llm_fake_set(enum llm_fake_mode mode, const char *content)
 {
-	pthread_mutex_lock(&fk.mu);
+	pthread_mutex_lock(&fk.srv.mu);
 	fk.mode = mode;
 	free(fk.content);
 	fk.content = content ? strdup(content) : NULL;
-	pthread_mutex_unlock(&fk.mu);
+	pthread_mutex_unlock(&fk.srv.mu);
 }
 
 size_t llm_fake_count(void)
 {
-	size_t n;
+	return http_rx_count(&fk.srv);
+}
 
-	pthread_mutex_lock(&fk.mu);
-	n = fk.n;
-	pthread_mutex_unlock(&fk.mu);
-	return n;
+/* A copy of *field ("" when NULL), taken under the lock. */
+static char *copy_locked(char *const *field)
+{
+	char *s;
+
+	pthread_mutex_lock(&fk.srv.mu);
+	s = strdup(*field ? *field : "");
+	pthread_mutex_unlock(&fk.srv.mu);
+	return s;
 }
 
 char *llm_fake_last_body(void)
 {
-	char *s;
-
-	pthread_mutex_lock(&fk.mu);
-	s = strdup(fk.last_body ? fk.last_body : "");
-	pthread_mutex_unlock(&fk.mu);
-	return s;
+	return copy_locked(&fk.last_body);
 }
 
 char *llm_fake_last_auth(void)
 {
-	char *s;
-
-	pthread_mutex_lock(&fk.mu);
-	s = strdup(fk.last_auth ? fk.last_auth : "");
-	pthread_mutex_unlock(&fk.mu);
-	return s;
+	return copy_locked(&fk.last_auth);
 }

@@ -16,6 +16,7 @@
 
 #include "client.h"
 #include "desk_kit.h"
+#include "forum_kit.h"
 
 #define QUEUE "/api/v1/admin/moderation-queue"
 
@@ -36,22 +37,9 @@ TestSuite(forum_flags, .fini = free_users);
  * forum_user_stats row at all, as a brand new user). */
 static void forum_user(struct desk_user *u, const char *role, int tl)
 {
-	desk_user_new(u, role, NULL);
+	forum_kit_user(u, role, tl);
 	cr_assert(nmade < sizeof(made) / sizeof(made[0]));
 	made[nmade++] = u->auth;
-	if (tl >= 0)
-		desk_sql("INSERT INTO forum_user_stats (user_id, trust_level,"
-			" updated_at) VALUES (%ld, %d, UTC_TIMESTAMP(6))"
-			" ON DUPLICATE KEY UPDATE trust_level = %d", u->row, tl, tl);
-}
-
-static void new_uuid(char out[40])
-{
-	char *s = client_sql("SELECT UUID()");
-
-	cr_assert(s != NULL && strlen(s) == 36);
-	snprintf(out, 40, "%s", s);
-	free(s);
 }
 
 /* A thread by author with its first post, and thus a post to flag:
@@ -61,34 +49,10 @@ static long post_new(const struct desk_user *author, char post[40],
 	char *thread)
 {
 	char tid[40];
-	const char *title = client_unique("flagged thread");
-	long trow, prow;
 
-	new_uuid(tid);
-	new_uuid(post);
-	desk_sql("INSERT INTO forum_threads (public_id, category_id, author_id,"
-		" title, body_text, last_post_at, created_at, updated_at)"
-		" SELECT '%s', id, %ld, '%s', 'Buy cheap things now',"
-		" UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)"
-		" FROM forum_categories WHERE slug = 'general'", tid, author->row,
-		title);
-	trow = client_sql_longf("SELECT id FROM forum_threads"
-		" WHERE public_id = '%s'", tid);
-	cr_assert(trow > 0);
-	desk_sql("INSERT INTO forum_posts (public_id, thread_id, author_id,"
-		" is_first, body, body_text, body_hash, created_at, updated_at)"
-		" VALUES ('%s', %ld, %ld, 1, '**Buy** cheap things now',"
-		" 'Buy cheap things now', UNHEX(SHA2('%s', 256)),"
-		" UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))", post, trow, author->row,
-		post);
-	prow = client_sql_longf("SELECT id FROM forum_posts"
-		" WHERE public_id = '%s'", post);
-	cr_assert(prow > 0);
-	desk_sql("UPDATE forum_threads SET first_post_id = %ld WHERE id = %ld",
-		prow, trow);
-	if (thread != NULL)
-		snprintf(thread, 40, "%s", tid);
-	return prow;
+	return forum_kit_sql_thread(author->id, client_unique("flagged thread"),
+		"**Buy** cheap things now", "Buy cheap things now",
+		thread != NULL ? thread : tid, post);
 }
 
 static const char *flag_path(const char *post, const char *tail)
@@ -122,6 +86,18 @@ static struct json_object *flag_ok(const struct desk_user *u,
 	o = client_expect_json(&r, 201);
 	client_free(&r);
 	return o;
+}
+
+/* Flags post as u with a spam reason, expecting the problem status/type. */
+static void flag_refused(const struct desk_user *u, const char *post,
+	long status, const char *type)
+{
+	struct client_resp r;
+
+	client_call("POST", flag_path(post, "flags"), u->auth,
+		"{\"reason\": \"spam\"}", &r);
+	client_assert_problem(&r, status, type);
+	client_free(&r);
 }
 
 static int jbool(struct json_object *o, const char *k)
@@ -172,10 +148,67 @@ static struct json_object *decide(const struct desk_user *mod,
 static struct json_object *queue_find(const struct desk_user *mod,
 	const char *status, const char *review);
 
+/* Flags post as each of the n users u in turn (201 expected); the id of
+ * the review they opened (malloc'd). */
+static char *flag_all(const struct desk_user *u, size_t n, const char *post)
+{
+	struct json_object *o = flag_ok(&u[0], post);
+	char *review = review_of(o);
+
+	json_object_put(o);
+	for (size_t i = 1; i < n; i++)
+		json_object_put(flag_ok(&u[i], post));
+	return review;
+}
+
+/* The decision tests' start: an author's post flagged by three users f
+ * at trust level 1, so hidden, and a moderator to decide. */
+struct flagged {
+	struct desk_user author, f[3], mod;
+	char post[40], thread[40];
+	char *review;            /* malloc'd */
+	long prow;               /* the post's row id */
+};
+
+static void flagged_by_three(struct flagged *x, const char *mod_role)
+{
+	forum_user(&x->author, "user", 1);
+	for (int i = 0; i < 3; i++)
+		forum_user(&x->f[i], "user", 1);
+	forum_user(&x->mod, mod_role, -1);
+	x->prow = post_new(&x->author, x->post, x->thread);
+	x->review = flag_all(x->f, 3, x->post);
+}
+
+/* flagged_by_three, the post hidden, then the moderator's decision (200
+ * expected) whose status is status; the answer (json_object_put it). */
+static struct json_object *three_then(struct flagged *x,
+	const char *decision, const char *status)
+{
+	struct json_object *o;
+
+	flagged_by_three(x, "support");
+	cr_assert_eq(hidden(x->prow), 1);
+	o = decide(&x->mod, x->review, decision, 200);
+	cr_assert_str_eq(client_json_str(o, "status"), status);
+	return o;
+}
+
 static long stat_of(const struct desk_user *u, const char *col)
 {
 	return client_sql_longf("SELECT %s FROM forum_user_stats"
 		" WHERE user_id = %ld", col, u->row);
+}
+
+/* Each of the n flaggers f has agreed flags decided agree and disagreed
+ * decided disagree. */
+static void expect_accuracy(const struct desk_user *f, size_t n,
+	long agreed, long disagreed)
+{
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_eq(stat_of(&f[i], "flags_agreed"), agreed);
+		cr_assert_eq(stat_of(&f[i], "flags_disagreed"), disagreed);
+	}
 }
 
 Test(forum_flags, two_flaggers_do_not_hide_a_post_the_third_does)
@@ -268,7 +301,6 @@ Test(forum_flags, inaccurate_flaggers_weigh_less)
 Test(forum_flags, trust_level_0_cannot_flag_trust_level_1_can)
 {
 	struct desk_user author, newbie, fresh, mod;
-	struct client_resp r;
 	char post[40];
 	long prow;
 
@@ -277,14 +309,8 @@ Test(forum_flags, trust_level_0_cannot_flag_trust_level_1_can)
 	forum_user(&fresh, "user", -1);
 	forum_user(&mod, "support", -1);
 	prow = post_new(&author, post, NULL);
-	client_call("POST", flag_path(post, "flags"), newbie.auth,
-		"{\"reason\": \"spam\"}", &r);
-	client_assert_problem(&r, 403, "forbidden");
-	client_free(&r);
-	client_call("POST", flag_path(post, "flags"), fresh.auth,
-		"{\"reason\": \"spam\"}", &r);
-	client_assert_problem(&r, 403, "forbidden");
-	client_free(&r);
+	flag_refused(&newbie, post, 403, "forbidden");
+	flag_refused(&fresh, post, 403, "forbidden");
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_flags"
 		" WHERE post_id = %ld", prow), 0, "a refused flag was stored");
 	/* Promoted to trust level 1: may flag. */
@@ -327,10 +353,7 @@ Test(forum_flags, refusals_change_nothing)
 	cr_assert_eq(client_status("POST", flag_path(post, "flags"), NULL,
 		"{\"reason\": \"spam\"}"), 401);
 	/* One's own post: 403. */
-	client_call("POST", flag_path(post, "flags"), author.auth,
-		"{\"reason\": \"spam\"}", &r);
-	client_assert_problem(&r, 403, "forbidden");
-	client_free(&r);
+	flag_refused(&author, post, 403, "forbidden");
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_reviews"
 		" WHERE post_id = %ld", prow), 0);
 	/* Once per user and post: 409, the score unchanged. */
@@ -368,7 +391,6 @@ Test(forum_flags, report_is_an_alias_of_flags)
 Test(forum_flags, flagging_a_deleted_post_or_thread_is_404)
 {
 	struct desk_user author, f;
-	struct client_resp r;
 	char post[40], post2[40], thread2[40];
 	long prow, prow2;
 
@@ -380,14 +402,8 @@ Test(forum_flags, flagging_a_deleted_post_or_thread_is_404)
 		" UTC_TIMESTAMP(6) WHERE id = %ld", prow);
 	desk_sql("UPDATE forum_threads SET deleted = 1, deleted_at ="
 		" UTC_TIMESTAMP(6) WHERE public_id = '%s'", thread2);
-	client_call("POST", flag_path(post, "flags"), f.auth,
-		"{\"reason\": \"spam\"}", &r);
-	client_assert_problem(&r, 404, "not_found");
-	client_free(&r);
-	client_call("POST", flag_path(post2, "flags"), f.auth,
-		"{\"reason\": \"spam\"}", &r);
-	client_assert_problem(&r, 404, "not_found");
-	client_free(&r);
+	flag_refused(&f, post, 404, "not_found");
+	flag_refused(&f, post2, 404, "not_found");
 	/* Unknown and malformed ids. */
 	cr_assert_eq(client_status("POST", flag_path(
 		"00000000-0000-4000-8000-000000000000", "flags"), f.auth,
@@ -417,10 +433,7 @@ Test(forum_flags, new_user_flagged_by_three_distinct_users_is_silenced)
 	post_new(&author, p2, NULL);
 	/* Two users on one post, the third on another: distinct users over
 	 * all the author's open reviews. */
-	o = flag_ok(&f[0], p1);
-	r1 = review_of(o);
-	json_object_put(o);
-	json_object_put(flag_ok(&f[1], p1));
+	r1 = flag_all(f, 2, p1);
 	cr_assert_eq(client_sql_longf("SELECT silenced_at IS NULL FROM"
 		" forum_user_stats WHERE user_id = %ld", author.row), 1,
 		"silenced after two flaggers");
@@ -428,9 +441,7 @@ Test(forum_flags, new_user_flagged_by_three_distinct_users_is_silenced)
 	json_object_put(flag_ok(&f[0], p2));
 	cr_assert_eq(client_sql_longf("SELECT silenced_at IS NULL FROM"
 		" forum_user_stats WHERE user_id = %ld", author.row), 1);
-	o = flag_ok(&f[2], p2);
-	r2 = review_of(o);
-	json_object_put(o);
+	r2 = flag_all(&f[2], 1, p2);
 	rid2 = client_sql_longf("SELECT id FROM forum_reviews"
 		" WHERE public_id = '%s'", r2);
 	cr_assert_eq(client_sql_longf("SELECT silenced_at IS NOT NULL FROM"
@@ -520,36 +531,26 @@ static struct json_object *queue_find(const struct desk_user *mod,
 
 Test(forum_flags, queue_shows_the_post_and_its_flags_to_moderators_only)
 {
-	struct desk_user author, f[3], mod, user;
-	struct json_object *o, *it, *flags, *fl;
-	char post[40], thread[40];
-	char *review;
+	struct flagged x;
+	struct desk_user user;
+	struct json_object *it, *flags, *fl;
 
-	forum_user(&author, "user", 1);
-	for (int i = 0; i < 3; i++)
-		forum_user(&f[i], "user", 1);
-	forum_user(&mod, "admin", -1);
+	flagged_by_three(&x, "admin");
 	forum_user(&user, "user", 4);
-	post_new(&author, post, thread);
-	o = flag_ok(&f[0], post);
-	review = review_of(o);
-	json_object_put(o);
-	json_object_put(flag_ok(&f[1], post));
-	json_object_put(flag_ok(&f[2], post));
-	it = queue_find(&mod, "pending", review);
+	it = queue_find(&x.mod, "pending", x.review);
 	cr_assert(it != NULL, "the review is not in the pending queue");
 	cr_assert_str_eq(client_json_str(it, "status"), "pending");
 	cr_assert_eq(json_object_get_int(json_object_object_get(it,
 		"flaggers")), 3);
 	cr_assert_float_eq(jnum(it, "score"), 3.0, 1e-9);
 	/* The hidden post's body is shown to moderators. */
-	cr_assert_str_eq(client_json_str(it, "post.id"), post);
-	cr_assert_str_eq(client_json_str(it, "post.thread_id"), thread);
+	cr_assert_str_eq(client_json_str(it, "post.id"), x.post);
+	cr_assert_str_eq(client_json_str(it, "post.thread_id"), x.thread);
 	cr_assert_str_eq(client_json_str(it, "post.body"),
 		"**Buy** cheap things now");
 	cr_assert(client_json_str(it, "post.thread_title") != NULL);
 	cr_assert_str_eq(client_json_str(it, "post.author.username"),
-		author.username);
+		x.author.username);
 	cr_assert(jbool(json_object_object_get(it, "post"), "hidden"));
 	flags = json_object_object_get(it, "flags");
 	cr_assert_eq(json_object_array_length(flags), 3);
@@ -557,80 +558,59 @@ Test(forum_flags, queue_shows_the_post_and_its_flags_to_moderators_only)
 	cr_assert_str_eq(client_json_str(fl, "reason"), "spam");
 	cr_assert_str_eq(client_json_str(fl, "detail"), "sells things");
 	cr_assert_str_eq(client_json_str(fl, "flagger.username"),
-		f[0].username);
+		x.f[0].username);
 	cr_assert_float_eq(jnum(fl, "weight"), 1.0, 1e-9);
 	cr_assert(json_object_is_type(json_object_object_get(it,
 		"decided_by"), json_type_null));
 	json_object_put(it);
-	cr_assert_null(queue_find(&mod, "agreed", review));
+	cr_assert_null(queue_find(&x.mod, "agreed", x.review));
 	/* Users (even trust level 4) may not read the queue or decide. */
 	cr_assert_eq(client_status("GET", QUEUE, user.auth, NULL), 403);
 	cr_assert_eq(client_status("GET", QUEUE, NULL, NULL), 401);
-	decide(&user, review, "disagree", 403);
+	decide(&user, x.review, "disagree", 403);
 	cr_assert_eq(client_sql_longf("SELECT status = 'pending' FROM"
-		" forum_reviews WHERE public_id = '%s'", review), 1);
-	cr_assert_eq(client_audit_count("forum.review_decision", review), 0);
+		" forum_reviews WHERE public_id = '%s'", x.review), 1);
+	cr_assert_eq(client_audit_count("forum.review_decision", x.review), 0);
 	/* A bad status filter, a bad decision: 422. */
-	cr_assert_eq(client_status("GET", QUEUE "?status=open", mod.auth,
+	cr_assert_eq(client_status("GET", QUEUE "?status=open", x.mod.auth,
 		NULL), 422);
-	cr_assert_eq(client_status("POST", decision_path(review), mod.auth,
+	cr_assert_eq(client_status("POST", decision_path(x.review), x.mod.auth,
 		"{\"decision\": \"maybe\"}"), 422);
-	free(review);
+	free(x.review);
 }
 
 Test(forum_flags, agree_keeps_hidden_and_counts_agreed_once)
 {
-	struct desk_user author, f[3], mod;
-	struct json_object *o;
-	char post[40];
-	char *review;
-	long prow;
+	struct flagged x;
+	struct json_object *o = three_then(&x, "agree", "agreed");
 
-	forum_user(&author, "user", 1);
-	for (int i = 0; i < 3; i++)
-		forum_user(&f[i], "user", 1);
-	forum_user(&mod, "support", -1);
-	prow = post_new(&author, post, NULL);
-	o = flag_ok(&f[0], post);
-	review = review_of(o);
-	json_object_put(o);
-	json_object_put(flag_ok(&f[1], post));
-	json_object_put(flag_ok(&f[2], post));
-	cr_assert_eq(hidden(prow), 1);
-	o = decide(&mod, review, "agree", 200);
-	cr_assert_str_eq(client_json_str(o, "status"), "agreed");
 	cr_assert_str_eq(client_json_str(o, "decided_by.username"),
-		mod.username);
+		x.mod.username);
 	cr_assert(client_json_str(o, "decided_at") != NULL);
 	json_object_put(o);
-	cr_assert_eq(hidden(prow), 1);
-	for (int i = 0; i < 3; i++) {
-		cr_assert_eq(stat_of(&f[i], "flags_agreed"), 1);
-		cr_assert_eq(stat_of(&f[i], "flags_disagreed"), 0);
-	}
+	cr_assert_eq(hidden(x.prow), 1);
+	expect_accuracy(x.f, 3, 1, 0);
 	/* Deciding twice: 409, nothing counted again. */
-	decide(&mod, review, "disagree", 409);
-	decide(&mod, review, "agree", 409);
-	cr_assert_eq(stat_of(&f[0], "flags_agreed"), 1);
-	cr_assert_eq(stat_of(&f[0], "flags_disagreed"), 0);
-	cr_assert_eq(hidden(prow), 1);
-	cr_assert_eq(client_audit_count("forum.review_decision", review), 1);
+	decide(&x.mod, x.review, "disagree", 409);
+	decide(&x.mod, x.review, "agree", 409);
+	expect_accuracy(x.f, 1, 1, 0);
+	cr_assert_eq(hidden(x.prow), 1);
+	cr_assert_eq(client_audit_count("forum.review_decision", x.review), 1);
 	/* The post can be flagged again: a new review opens. */
 	{
 		struct desk_user g;
 
 		forum_user(&g, "user", 1);
-		o = flag_ok(&g, post);
-		cr_assert_str_neq(client_json_str(o, "id"), review);
+		o = flag_ok(&g, x.post);
+		cr_assert_str_neq(client_json_str(o, "id"), x.review);
 		json_object_put(o);
 	}
-	free(review);
+	free(x.review);
 }
 
 Test(forum_flags, agree_hides_a_post_not_yet_hidden)
 {
 	struct desk_user author, f, mod;
-	struct json_object *o;
 	char post[40];
 	char *review;
 	long prow;
@@ -639,9 +619,7 @@ Test(forum_flags, agree_hides_a_post_not_yet_hidden)
 	forum_user(&f, "user", 1);
 	forum_user(&mod, "support", -1);
 	prow = post_new(&author, post, NULL);
-	o = flag_ok(&f, post);
-	review = review_of(o);
-	json_object_put(o);
+	review = flag_all(&f, 1, post);
 	cr_assert_eq(hidden(prow), 0);
 	json_object_put(decide(&mod, review, "agree", 200));
 	cr_assert_eq(hidden(prow), 1);
@@ -650,73 +628,42 @@ Test(forum_flags, agree_hides_a_post_not_yet_hidden)
 
 Test(forum_flags, disagree_shows_the_post_and_counts_disagreed)
 {
-	struct desk_user author, f[3], mod;
-	struct json_object *o;
-	char post[40];
-	char *review;
-	long prow;
+	struct flagged x;
+	struct json_object *o = three_then(&x, "disagree", "disagreed");
 
-	forum_user(&author, "user", 1);
-	for (int i = 0; i < 3; i++)
-		forum_user(&f[i], "user", 1);
-	forum_user(&mod, "support", -1);
-	prow = post_new(&author, post, NULL);
-	o = flag_ok(&f[0], post);
-	review = review_of(o);
-	json_object_put(o);
-	json_object_put(flag_ok(&f[1], post));
-	json_object_put(flag_ok(&f[2], post));
-	cr_assert_eq(hidden(prow), 1);
-	o = decide(&mod, review, "disagree", 200);
-	cr_assert_str_eq(client_json_str(o, "status"), "disagreed");
 	cr_assert_not(jbool(json_object_object_get(o, "post"), "hidden"));
 	json_object_put(o);
-	cr_assert_eq(hidden(prow), 0);
+	cr_assert_eq(hidden(x.prow), 0);
 	cr_assert_eq(client_sql_longf("SELECT hidden_until IS NULL FROM"
-		" forum_posts WHERE id = %ld", prow), 1);
-	for (int i = 0; i < 3; i++) {
-		cr_assert_eq(stat_of(&f[i], "flags_disagreed"), 1);
-		cr_assert_eq(stat_of(&f[i], "flags_agreed"), 0);
-	}
-	cr_assert_eq(client_audit_count("forum.review_decision", review), 1);
-	free(review);
+		" forum_posts WHERE id = %ld", x.prow), 1);
+	expect_accuracy(x.f, 3, 0, 1);
+	cr_assert_eq(client_audit_count("forum.review_decision", x.review), 1);
+	free(x.review);
 }
 
 Test(forum_flags, ignore_changes_neither_visibility_nor_accuracy)
 {
-	struct desk_user author, f[3], mod;
+	struct flagged x;
 	struct json_object *o;
-	char post[40], post2[40];
-	char *review, *review2;
-	long prow, prow2;
+	char post2[40];
+	char *review2;
+	long prow2;
 
-	forum_user(&author, "user", 1);
-	for (int i = 0; i < 3; i++)
-		forum_user(&f[i], "user", 1);
-	forum_user(&mod, "support", -1);
-	prow = post_new(&author, post, NULL);
-	prow2 = post_new(&author, post2, NULL);
-	o = flag_ok(&f[0], post);
-	review = review_of(o);
-	json_object_put(o);
-	json_object_put(flag_ok(&f[1], post));
-	json_object_put(flag_ok(&f[2], post));
-	o = flag_ok(&f[0], post2);
-	review2 = review_of(o);
-	json_object_put(o);
-	o = decide(&mod, review, "ignore", 200);
+	flagged_by_three(&x, "support");
+	prow2 = post_new(&x.author, post2, NULL);
+	review2 = flag_all(x.f, 1, post2);
+	o = decide(&x.mod, x.review, "ignore", 200);
 	cr_assert_str_eq(client_json_str(o, "status"), "ignored");
 	json_object_put(o);
-	json_object_put(decide(&mod, review2, "ignore", 200));
-	cr_assert_eq(hidden(prow), 1, "ignore showed a hidden post");
+	json_object_put(decide(&x.mod, review2, "ignore", 200));
+	cr_assert_eq(hidden(x.prow), 1, "ignore showed a hidden post");
 	cr_assert_eq(hidden(prow2), 0, "ignore hid a shown post");
-	cr_assert_eq(stat_of(&f[0], "flags_agreed"), 0);
-	cr_assert_eq(stat_of(&f[0], "flags_disagreed"), 0);
-	cr_assert_eq(stat_of(&f[0], "flags_ignored"), 2);
-	decide(&mod, review, "ignore", 409);
-	cr_assert_eq(client_audit_count("forum.review_decision", review), 1);
+	expect_accuracy(x.f, 1, 0, 0);
+	cr_assert_eq(stat_of(&x.f[0], "flags_ignored"), 2);
+	decide(&x.mod, x.review, "ignore", 409);
+	cr_assert_eq(client_audit_count("forum.review_decision", x.review), 1);
 	cr_assert_eq(client_audit_count("forum.review_decision", review2), 1);
-	free(review);
+	free(x.review);
 	free(review2);
 }
 
@@ -768,12 +715,25 @@ static void *race_flag(void *arg)
 	return NULL;
 }
 
+/* Runs the n racers' flags at once (n <= 16); each must get 201. */
+static void race_all(struct racer *rc, int n)
+{
+	pthread_t th[16];
+
+	cr_assert(n <= 16);
+	for (int i = 0; i < n; i++)
+		cr_assert_eq(pthread_create(&th[i], NULL, race_flag, &rc[i]), 0);
+	for (int i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < n; i++)
+		cr_assert_eq(rc[i].status, 201, "flag %d: %ld", i, rc[i].status);
+}
+
 Test(forum_flags, flags_at_once_on_one_post_count_exactly)
 {
 	enum { N = 12 };
 	struct desk_user author, f[N];
 	struct racer rc[N];
-	pthread_t th[N];
 	char post[40], url[512];
 	long prow;
 
@@ -785,12 +745,7 @@ Test(forum_flags, flags_at_once_on_one_post_count_exactly)
 		rc[i].url = url;
 		snprintf(rc[i].header, sizeof(rc[i].header), "%s", f[i].auth);
 	}
-	for (int i = 0; i < N; i++)
-		cr_assert_eq(pthread_create(&th[i], NULL, race_flag, &rc[i]), 0);
-	for (int i = 0; i < N; i++)
-		pthread_join(th[i], NULL);
-	for (int i = 0; i < N; i++)
-		cr_assert_eq(rc[i].status, 201, "flag %d: %ld", i, rc[i].status);
+	race_all(rc, N);
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_reviews"
 		" WHERE post_id = %ld", prow), 1);
 	cr_assert_eq(client_sql_longf("SELECT flaggers FROM forum_reviews"
@@ -897,7 +852,6 @@ Test(forum_flags, three_users_flagging_three_posts_at_once_silence_the_author)
 	enum { N = 3 };
 	struct desk_user author, f[N];
 	struct racer rc[N];
-	pthread_t th[N];
 	char posts[N][40], urls[N][512];
 
 	forum_user(&author, "user", 0);
@@ -911,13 +865,187 @@ Test(forum_flags, three_users_flagging_three_posts_at_once_silence_the_author)
 	}
 	/* Each flag sees only its own post's review: the author's row lock
 	 * makes the last of them count the other two. */
-	for (int i = 0; i < N; i++)
-		cr_assert_eq(pthread_create(&th[i], NULL, race_flag, &rc[i]), 0);
-	for (int i = 0; i < N; i++)
-		pthread_join(th[i], NULL);
-	for (int i = 0; i < N; i++)
-		cr_assert_eq(rc[i].status, 201, "flag %d: %ld", i, rc[i].status);
+	race_all(rc, N);
 	cr_assert_eq(client_sql_longf("SELECT silenced_at IS NOT NULL FROM"
 		" forum_user_stats WHERE user_id = %ld", author.row), 1,
 		"three distinct flaggers at once did not silence a new user");
+}
+
+/* --- a thread whose first post is hidden ------------------------------ */
+
+/* Whether thread is an item of the list at path, as auth reads it. */
+static int listed(const char *auth, const char *path, const char *thread)
+{
+	struct client_resp r;
+	struct json_object *o, *items;
+	int found = 0;
+
+	client_call("GET", path, auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	client_free(&r);
+	items = json_object_object_get(o, "items");
+	for (size_t i = 0; i < json_object_array_length(items); i++)
+		if (strcmp(client_json_str(json_object_array_get_idx(items, i),
+		    "id"), thread) == 0)
+			found = 1;
+	json_object_put(o);
+	return found;
+}
+
+/* The threads count of category slug, as auth reads it. */
+static long category_count(const char *auth, const char *slug)
+{
+	struct client_resp r;
+	struct json_object *o, *items;
+	long n = -1;
+
+	client_call("GET", "/api/v1/forum/categories", auth, NULL, &r);
+	o = client_expect_json(&r, 200);
+	client_free(&r);
+	items = json_object_object_get(o, "items");
+	for (size_t i = 0; i < json_object_array_length(items); i++) {
+		struct json_object *c = json_object_array_get_idx(items, i);
+
+		if (strcmp(client_json_str(c, "slug"), slug) == 0)
+			n = json_object_get_int64(json_object_object_get(c,
+				"threads"));
+	}
+	json_object_put(o);
+	cr_assert(n >= 0, "no category %s", slug);
+	return n;
+}
+
+/* Whether the assistant, asked question by auth, cites thread. */
+static int assistant_cites(const char *auth, const char *question,
+	const char *thread)
+{
+	char json[256];
+	struct client_resp r;
+	struct json_object *o, *src;
+	int found = 0;
+
+	snprintf(json, sizeof(json), "{\"message\": \"%s\"}", question);
+	client_call("POST", "/api/v1/support/assistant/messages", auth, json,
+		&r);
+	cr_assert(r.status == 200 || r.status == 201, "%ld %s", r.status,
+		r.body);
+	o = client_json(&r);
+	client_free(&r);
+	cr_assert(o != NULL);
+	src = json_object_object_get(json_object_object_get(o, "reply"),
+		"sources");
+	for (size_t i = 0; i < json_object_array_length(src); i++)
+		if (strcmp(client_json_str(json_object_array_get_idx(src, i),
+		    "slug_or_id"), thread) == 0)
+			found = 1;
+	json_object_put(o);
+	return found;
+}
+
+/* As Discourse does: a thread whose opening post flags hid is unlisted
+ * (lists, search, category counts) for everyone but its author and the
+ * moderators, its detail shows the opening post without its body, the
+ * assistant does not quote it, and a moderator's disagree brings it
+ * all back. ("ideas": no other test here writes there, so its count
+ * moves with this thread only.) */
+Test(forum_flags, hidden_first_post_unlists_its_thread_for_others)
+{
+	struct desk_user author, replier, other, mod, f[3];
+	struct client_resp r;
+	struct json_object *o, *p;
+	char w[17], json[512], path[256], search[128], question[128];
+	char thread[40], first[40], reply[40], body[128];
+	const char *list = "/api/v1/forum/threads?category=ideas&limit=100";
+	const char *top =
+		"/api/v1/forum/threads?category=ideas&sort=top&limit=100";
+	char *review;
+	long count;
+
+	forum_user(&author, "user", 1);
+	forum_user(&replier, "user", 1);
+	forum_user(&other, "user", 1);
+	forum_user(&mod, "support", -1);
+	for (int i = 0; i < 3; i++)
+		forum_user(&f[i], "user", 1);
+	client_word(w, 'h');
+	snprintf(body, sizeof(body), "Where has the %s panel gone since the"
+		" update?", w);
+	snprintf(json, sizeof(json), "{\"category\": \"ideas\", \"title\":"
+		" \"Where is the %s panel\", \"body\": \"%s\"}", w, body);
+	client_call("POST", "/api/v1/forum/threads", author.auth, json, &r);
+	o = client_expect_json(&r, 201);
+	client_free(&r);
+	snprintf(thread, sizeof(thread), "%s", client_json_str(o, "id"));
+	snprintf(first, sizeof(first), "%s", client_json_str(
+		json_object_array_get_idx(json_object_object_get(
+		json_object_object_get(o, "posts"), "items"), 0), "id"));
+	json_object_put(o);
+	snprintf(path, sizeof(path), "/api/v1/forum/threads/%s/posts", thread);
+	snprintf(json, sizeof(json), "{\"body\": \"Open Settings, then the %s"
+		" panel under Appearance, and tick its box.\"}", w);
+	client_call("POST", path, replier.auth, json, &r);
+	o = client_expect_json(&r, 201);
+	client_free(&r);
+	snprintf(reply, sizeof(reply), "%s", client_json_str(o, "id"));
+	json_object_put(o);
+	snprintf(path, sizeof(path), "/api/v1/forum/posts/%s/accept", reply);
+	client_call("POST", path, author.auth, NULL, &r);
+	json_object_put(client_expect_json(&r, 200));
+	client_free(&r);
+	snprintf(search, sizeof(search), "/api/v1/forum/threads?q=%s", w);
+	snprintf(question, sizeof(question), "%s panel settings appearance",
+		w);
+
+	/* Listed, counted and quoted while nothing is hidden. */
+	cr_assert(listed(NULL, list, thread));
+	cr_assert(listed(NULL, search, thread));
+	count = category_count(NULL, "ideas");
+	cr_assert(assistant_cites(other.auth, question, thread),
+		"the solved thread is not cited before any flag");
+
+	for (int i = 0; i < 3; i++)
+		json_object_put(flag_ok(&f[i], first));
+	cr_assert_eq(hidden(client_sql_longf("SELECT id FROM forum_posts"
+		" WHERE public_id = '%s'", first)), 1);
+
+	/* Others: gone from every list, the search and the count. */
+	cr_assert_not(listed(NULL, list, thread), "anonymous latest lists it");
+	cr_assert_not(listed(NULL, top, thread), "anonymous top lists it");
+	cr_assert_not(listed(NULL, search, thread), "anonymous search finds it");
+	cr_assert_not(listed(other.auth, list, thread), "others list it");
+	cr_assert_not(listed(other.auth, search, thread), "others find it");
+	cr_assert_not(listed(f[0].auth, search, thread), "a flagger finds it");
+	cr_assert_eq(category_count(NULL, "ideas"), count - 1);
+	cr_assert_eq(category_count(other.auth, "ideas"), count - 1);
+	/* Its detail still answers, the opening post without its body. */
+	expect_body(NULL, thread, first, NULL);
+	expect_body(other.auth, thread, first, NULL);
+	p = post_in_thread(other.auth, thread, first);
+	cr_assert(p != NULL && jbool(p, "hidden"));
+	json_object_put(p);
+	/* Its author and moderators: listed, found, read. */
+	cr_assert(listed(author.auth, list, thread), "its author lost it");
+	cr_assert(listed(author.auth, search, thread), "its author lost it");
+	cr_assert(listed(mod.auth, list, thread), "a moderator lost it");
+	cr_assert(listed(mod.auth, search, thread), "a moderator lost it");
+	expect_body(author.auth, thread, first, body);
+	expect_body(mod.auth, thread, first, body);
+	/* The assistant does not quote a question flags hid. */
+	cr_assert_not(assistant_cites(other.auth, question, thread),
+		"the assistant cites a thread whose first post is hidden");
+
+	/* A moderator disagrees: listed, counted and quoted again. */
+	review = client_sqlf("SELECT r.public_id FROM forum_reviews r"
+		" JOIN forum_posts p ON p.id = r.post_id"
+		" WHERE p.public_id = '%s'", first);
+	cr_assert(review != NULL);
+	json_object_put(decide(&mod, review, "disagree", 200));
+	free(review);
+	cr_assert(listed(NULL, list, thread), "not listed after disagree");
+	cr_assert(listed(NULL, search, thread), "not found after disagree");
+	cr_assert(listed(other.auth, search, thread));
+	cr_assert_eq(category_count(NULL, "ideas"), count);
+	expect_body(NULL, thread, first, body);
+	cr_assert(assistant_cites(other.auth, question, thread),
+		"not cited again after disagree");
 }

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "client.h"
+#include "forum_kit.h"
 
 #define POSTS "/api/v1/forum/posts/"
 #define THREADS "/api/v1/forum/threads/"
@@ -35,55 +36,10 @@ static char *user_new(const char *role, char pid[37])
  * thread's and its first post's public ids. */
 static void thread_new(const char *author, char tid[37], char first[37])
 {
-	char *out;
+	char title[96];
 
-	out = client_sqlf(
-		"SET @u = (SELECT id FROM users WHERE public_id = '%s');"
-		" SET @t = UUID(), @p = UUID();"
-		" INSERT INTO forum_threads (public_id, category_id, author_id,"
-		" title, body_text, last_post_at, created_at, updated_at)"
-		" VALUES (@t, (SELECT id FROM forum_categories"
-		" WHERE slug = 'general'), @u, 'How do I %s?',"
-		" 'The question.', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6),"
-		" UTC_TIMESTAMP(6));"
-		" SET @tid = LAST_INSERT_ID();"
-		" INSERT INTO forum_posts (public_id, thread_id, author_id,"
-		" is_first, body, body_text, body_hash, created_at, updated_at)"
-		" VALUES (@p, @tid, @u, 1, 'The question.', 'The question.',"
-		" UNHEX(SHA2('The question.', 256)), UTC_TIMESTAMP(6),"
-		" UTC_TIMESTAMP(6));"
-		" UPDATE forum_threads SET first_post_id = LAST_INSERT_ID()"
-		" WHERE id = @tid;"
-		" SELECT CONCAT(@t, ' ', @p);", author, client_unique("q"));
-	cr_assert(out != NULL && strlen(out) == 73, "thread: %s",
-		out ? out : "(none)");
-	memcpy(tid, out, 36);
-	tid[36] = '\0';
-	memcpy(first, out + 37, 36);
-	first[36] = '\0';
-	free(out);
-}
-
-/* A reply by author to thread tid (SQL); pid gets its public id. */
-static void reply_new(const char *tid, const char *author, const char *body,
-	char pid[37])
-{
-	char *out;
-
-	out = client_sqlf(
-		"SET @p = UUID();"
-		" SET @tid = (SELECT id FROM forum_threads WHERE public_id = '%s');"
-		" INSERT INTO forum_posts (public_id, thread_id, author_id,"
-		" body, body_text, body_hash, created_at, updated_at)"
-		" VALUES (@p, @tid, (SELECT id FROM users WHERE public_id = '%s'),"
-		" '%s', '%s', UNHEX(SHA2('%s', 256)), UTC_TIMESTAMP(6),"
-		" UTC_TIMESTAMP(6));"
-		" UPDATE forum_threads SET replies = replies + 1 WHERE id = @tid;"
-		" SELECT @p;", tid, author, body, body, body);
-	cr_assert(out != NULL && strlen(out) == 36, "reply: %s",
-		out ? out : "(none)");
-	memcpy(pid, out, 37);
-	free(out);
+	snprintf(title, sizeof(title), "How do I %s?", client_unique("q"));
+	forum_kit_sql_thread(author, title, "The question.", NULL, tid, first);
 }
 
 static long call(const char *method, const char *path, const char *id,
@@ -228,7 +184,7 @@ Test(forum_posts, concurrent_accepts_of_different_posts_leave_exactly_one)
 
 	thread_new(author, tid, first);
 	for (i = 0; i < 6; i++)
-		reply_new(tid, other, "Try turning it off and on.", replies[i]);
+		forum_kit_sql_reply(tid, other, "Try turning it off and on.", 0, replies[i]);
 	for (i = 0; i < 6; i++) {
 		kids[i] = fork();
 		cr_assert(kids[i] >= 0);
@@ -261,8 +217,8 @@ Test(forum_posts, only_the_thread_author_or_a_moderator_accepts_an_answer)
 	struct json_object *j;
 
 	thread_new(author, tid, first);
-	reply_new(tid, other, "Reinstall the extension.", r1);
-	reply_new(tid, other, "Clear the cache.", r2);
+	forum_kit_sql_reply(tid, other, "Reinstall the extension.", 0, r1);
+	forum_kit_sql_reply(tid, other, "Clear the cache.", 0, r2);
 	SQL("DELETE FROM assistant_dirty WHERE kind = 'forum' AND"
 		" source_id = (SELECT id FROM forum_threads WHERE public_id"
 		" = '%s')", tid);
@@ -350,7 +306,7 @@ Test(forum_posts, edits_inside_the_window_keep_every_revision)
 	struct json_object *j, *items;
 
 	thread_new(author, tid, first);
-	reply_new(tid, other, "Version one.", rep);
+	forum_kit_sql_reply(tid, other, "Version one.", 0, rep);
 	edit_expect(rep, o, "{\"body\":\"Version two.\"}", 200, 2);
 	edit_expect(rep, o, "{\"body\":\"Version three.\"}", 200, 3);
 	s = post_body(rep);
@@ -407,7 +363,7 @@ Test(forum_posts, the_author_may_not_edit_after_the_edit_window)
 	char *s;
 
 	thread_new(author, tid, first);
-	reply_new(tid, author, "Also: it crashes at start.", rep);
+	forum_kit_sql_reply(tid, author, "Also: it crashes at start.", 0, rep);
 	edit_expect(rep, a, "{\"body\":\"Also: it crashes at start-up.\"}",
 		200, 2);
 	/* Older than the default window of 30 minutes. */
@@ -436,7 +392,7 @@ Test(forum_posts, a_hidden_post_is_editable_by_its_author_only_after_the_cooldow
 	char *s;
 
 	thread_new(author, tid, first);
-	reply_new(tid, other, "Buy cheap licences here.", rep);
+	forum_kit_sql_reply(tid, other, "Buy cheap licences here.", 0, rep);
 	SQL("SET @p = (SELECT id FROM forum_posts WHERE public_id = '%s');"
 		" UPDATE forum_posts SET hidden_at = UTC_TIMESTAMP(6),"
 		" hidden_until = UTC_TIMESTAMP(6) + INTERVAL 10 MINUTE"
@@ -473,7 +429,7 @@ Test(forum_posts, users_cannot_edit_or_delete_others_posts)
 	char *dev = user_new("developer", NULL), *s;
 
 	thread_new(author, tid, first);
-	reply_new(tid, other, "My answer.", rep);
+	forum_kit_sql_reply(tid, other, "My answer.", 0, rep);
 	cr_assert_eq(status_of("PATCH", POSTS, rep, "", a,
 		"{\"body\":\"Hijacked.\"}"), 403);
 	cr_assert_eq(status_of("PATCH", POSTS, first, "", o,
@@ -508,8 +464,8 @@ Test(forum_posts, every_action_on_a_deleted_post_is_404)
 	char *mod = user_new("support", NULL);
 
 	thread_new(author, tid, first);
-	reply_new(tid, other, "First try.", rep);
-	reply_new(tid, other, "The answer.", ans);
+	forum_kit_sql_reply(tid, other, "First try.", 0, rep);
+	forum_kit_sql_reply(tid, other, "The answer.", 0, ans);
 	cr_assert_eq(status_of("POST", POSTS, ans, "/accept", a, NULL), 200);
 	cr_assert_eq(status_of("DELETE", POSTS, rep, "", o, NULL), 204);
 	cr_assert_eq(client_sql_longf("SELECT CONCAT(p.deleted, t.replies)"
@@ -551,7 +507,7 @@ Test(forum_posts, deleting_the_first_post_deletes_the_thread)
 
 	/* With a reply by someone else the question stays. */
 	thread_new(author, tid, first);
-	reply_new(tid, other, "An answer.", rep);
+	forum_kit_sql_reply(tid, other, "An answer.", 0, rep);
 	cr_assert_eq(status_of("DELETE", POSTS, first, "", a, NULL), 409);
 	cr_assert_eq(client_sql_longf("SELECT deleted FROM forum_threads"
 		" WHERE public_id = '%s'", tid), 0);
@@ -575,8 +531,8 @@ Test(forum_posts, editing_what_the_assistant_quotes_marks_the_thread)
 	char sql[512];
 
 	thread_new(author, tid, first);
-	reply_new(tid, other, "The answer.", ans);
-	reply_new(tid, other, "A side note.", rep);
+	forum_kit_sql_reply(tid, other, "The answer.", 0, ans);
+	forum_kit_sql_reply(tid, other, "A side note.", 0, rep);
 	cr_assert_eq(status_of("POST", POSTS, ans, "/accept", a, NULL), 200);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM assistant_dirty"
 		" WHERE kind = 'forum' AND source_id = (SELECT id FROM"
@@ -604,7 +560,7 @@ Test(forum_posts, in_a_locked_thread_only_moderators_edit_or_delete)
 	char *s;
 
 	thread_new(author, tid, first);
-	reply_new(tid, author, "Before the lock.", rep);
+	forum_kit_sql_reply(tid, author, "Before the lock.", 0, rep);
 	SQL("UPDATE forum_threads SET locked = 1 WHERE public_id = '%s'", tid);
 	cr_assert_eq(status_of("PATCH", POSTS, rep, "", a,
 		"{\"body\":\"After the lock.\"}"), 409);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "client.h"
+#include "forum_kit.h"
 
 #define THREADS "/api/v1/forum/threads"
 
@@ -29,73 +30,36 @@ static void teardown(void)
 
 TestSuite(forum_trust, .init = setup, .fini = teardown);
 
-struct who {
-	char *auth;
-	char pid[40];
-	char *username;
-};
-
-static void new_user(struct who *w)
-{
-	w->auth = client_auth_header("user", w->pid);
-	w->username = client_sqlf("SELECT username FROM users"
-		" WHERE public_id = '%s'", w->pid);
-	cr_assert_not_null(w->username);
-}
-
-static void free_user(struct who *w)
-{
-	free(w->auth);
-	free(w->username);
-}
-
-/* POST a thread; the status, and its id into id (when 201). */
+/* A thread / reply through the API as auth: forum_kit's, untagged and
+ * with the post's id not needed. */
 static long thread_new(const char *auth, const char *title,
 	const char *body, char id[64], struct client_resp *keep)
 {
-	char *t = client_json_quote(title), *b = client_json_quote(body);
-	char json[8192];
-	struct client_resp r;
-	long s;
-
-	snprintf(json, sizeof(json), "{\"category\":\"general\",\"title\":%s,"
-		"\"body\":%s}", t, b);
-	free(t);
-	free(b);
-	client_call("POST", THREADS, auth, json, &r);
-	s = r.status;
-	if (s == 201 && id != NULL) {
-		char *v = client_body_str(&r, "id");
-
-		cr_assert_not_null(v, "%s", r.body);
-		snprintf(id, 64, "%s", v);
-		free(v);
-	}
-	if (keep != NULL)
-		*keep = r;
-	else
-		client_free(&r);
-	return s;
+	return forum_kit_thread(auth, title, body, NULL, id, keep);
 }
 
 static long reply(const char *auth, const char *thread, const char *body,
 	struct client_resp *keep)
 {
-	char *b = client_json_quote(body);
-	char json[8192], path[160];
-	struct client_resp r;
-	long s;
+	return forum_kit_reply(auth, thread, body, NULL, keep);
+}
 
-	snprintf(json, sizeof(json), "{\"body\":%s}", b);
-	free(b);
-	snprintf(path, sizeof(path), THREADS "/%s/posts", thread);
-	client_call("POST", path, auth, json, &r);
-	s = r.status;
-	if (keep != NULL)
-		*keep = r;
-	else
-		client_free(&r);
-	return s;
+/* n topics / replies as if the user had posted them today (the caps
+ * count rows; the limiter's intervals are untouched). */
+static void fake_topics(const char *pid, int n)
+{
+	char title[32], id[40];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(title, sizeof(title), "seeded %d", i);
+		forum_kit_sql_thread(pid, title, "seeded", NULL, id, NULL);
+	}
+}
+
+static void fake_replies(const char *pid, const char *thread, int n)
+{
+	for (int i = 0; i < n; i++)
+		forum_kit_sql_reply(thread, pid, "seeded", 0, NULL);
 }
 
 /* A thread by the moderator (exempt from every limit) with n replies. */
@@ -163,12 +127,12 @@ static void assert_429(struct client_resp *r)
 
 Test(forum_trust, new_users_third_link_refused_until_promoted_by_reading)
 {
-	struct who u;
+	struct desk_user u;
 	char ids[5][64], target[64];
 	struct client_resp r;
 	int i;
 
-	new_user(&u);
+	forum_kit_user(&u, "user", -1);
 	mod_thread(target, 0);
 	cr_assert_eq(standing_level(u.username), 0);
 	reply(u.auth, target, THREE_LINKS, &r);
@@ -179,7 +143,7 @@ Test(forum_trust, new_users_third_link_refused_until_promoted_by_reading)
 	client_free(&r);
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM forum_posts p"
 		" JOIN users u ON u.id = p.author_id WHERE u.public_id = '%s'",
-		u.pid), 0, "a refused post wrote nothing");
+		u.id), 0, "a refused post wrote nothing");
 
 	/* 5 topics of 6 posts each: 5 entered, 30 read. */
 	for (i = 0; i < 5; i++)
@@ -190,36 +154,36 @@ Test(forum_trust, new_users_third_link_refused_until_promoted_by_reading)
 	read_thread(u.auth, ids[4]);
 	cr_assert_eq(standing_level(u.username), 1);
 	cr_assert_eq(reply(u.auth, target, THREE_LINKS, NULL), 201);
-	free_user(&u);
+	desk_user_free(&u);
 }
 
 Test(forum_trust, reading_counts_each_post_once)
 {
-	struct who u;
+	struct desk_user u;
 	char id[64];
 	char *v;
 
-	new_user(&u);
+	forum_kit_user(&u, "user", -1);
 	mod_thread(id, 3);
 	read_thread(u.auth, id);
 	read_thread(u.auth, id);
 	v = client_sqlf("SELECT CONCAT(s.topics_entered, '/', s.posts_read)"
 		" FROM forum_user_stats s JOIN users u ON u.id = s.user_id"
-		" WHERE u.public_id = '%s'", u.pid);
+		" WHERE u.public_id = '%s'", u.id);
 	cr_assert_str_eq(v, "1/4");
 	free(v);
 	/* Anonymous reads are not tracked (and still answer). */
 	read_thread(NULL, id);
-	free_user(&u);
+	desk_user_free(&u);
 }
 
 Test(forum_trust, new_user_waits_between_posts_and_between_topics)
 {
-	struct who u;
+	struct desk_user u;
 	char target[64], id[64];
 	struct client_resp r;
 
-	new_user(&u);
+	forum_kit_user(&u, "user", -1);
 	mod_thread(target, 0);
 	cr_assert_eq(reply(u.auth, target, "First reply, welcome.", NULL), 201);
 	reply(u.auth, target, "Second reply straight away.", &r);
@@ -232,56 +196,19 @@ Test(forum_trust, new_user_waits_between_posts_and_between_topics)
 		NULL, &r);
 	assert_429(&r);
 	client_free(&r);
-	free_user(&u);
-}
-
-/* Rows as if the user had posted them today (the caps count rows; the
- * limiter's intervals are untouched). */
-static void fake_topics(const char *pid, int n)
-{
-	char *ok;
-
-	for (int i = 0; i < n; i++) {
-		ok = client_sqlf("INSERT INTO forum_threads (public_id,"
-			" category_id, author_id, title, body_text, last_post_at,"
-			" created_at, updated_at) SELECT UUID(), c.id, u.id,"
-			" 'seeded %d', 'seeded', UTC_TIMESTAMP(6),"
-			" UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)"
-			" FROM forum_categories c, users u WHERE c.slug = 'general'"
-			" AND u.public_id = '%s'; SELECT ROW_COUNT()", i, pid);
-		cr_assert_str_eq(ok, "1");
-		free(ok);
-	}
-}
-
-static void fake_replies(const char *pid, const char *thread, int n)
-{
-	char *ok;
-
-	for (int i = 0; i < n; i++) {
-		ok = client_sqlf("INSERT INTO forum_posts (public_id, thread_id,"
-			" author_id, body, body_text, body_hash, created_at,"
-			" updated_at) SELECT UUID(), t.id, u.id, 'seeded',"
-			" 'seeded', UNHEX(SHA2(CONCAT(UUID(), %d), 256)),"
-			" UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)"
-			" FROM forum_threads t, users u WHERE t.public_id = '%s'"
-			" AND u.public_id = '%s'; SELECT ROW_COUNT()", i, thread,
-			pid);
-		cr_assert_str_eq(ok, "1");
-		free(ok);
-	}
+	desk_user_free(&u);
 }
 
 Test(forum_trust, first_day_caps_topics_and_replies)
 {
-	struct who u;
+	struct desk_user u;
 	char target[64];
 	struct client_resp r;
 	char *lim;
 
-	new_user(&u);
+	forum_kit_user(&u, "user", -1);
 	mod_thread(target, 0);
-	fake_topics(u.pid, 3);
+	fake_topics(u.id, 3);
 	thread_new(u.auth, client_unique("Fourth topic"), "One too many.",
 		NULL, &r);
 	assert_429(&r);
@@ -290,7 +217,7 @@ Test(forum_trust, first_day_caps_topics_and_replies)
 	free(lim);
 	client_free(&r);
 
-	fake_replies(u.pid, target, 10);
+	fake_replies(u.id, target, 10);
 	reply(u.auth, target, "Eleventh reply today.", &r);
 	assert_429(&r);
 	lim = client_header(&r, "RateLimit-Limit");
@@ -300,20 +227,20 @@ Test(forum_trust, first_day_caps_topics_and_replies)
 
 	/* A day later the daily caps (20 topics, 100 replies) apply. */
 	free(client_sqlf("UPDATE users SET created_at = created_at -"
-		" INTERVAL 2 DAY WHERE public_id = '%s'", u.pid));
+		" INTERVAL 2 DAY WHERE public_id = '%s'", u.id));
 	cr_assert_eq(thread_new(u.auth, client_unique("Day two topic"),
 		"Allowed now.", NULL, NULL), 201);
 	cr_assert_eq(reply(u.auth, target, "Allowed now too.", NULL), 201);
-	free_user(&u);
+	desk_user_free(&u);
 }
 
 Test(forum_trust, same_text_again_within_five_minutes_is_refused)
 {
-	struct who u;
+	struct desk_user u;
 	char target[64], other[64];
 	struct client_resp r;
 
-	new_user(&u);
+	forum_kit_user(&u, "user", -1);
 	mod_thread(target, 0);
 	mod_thread(other, 0);
 	cr_assert_eq(reply(u.auth, target, "Have you tried turning it off?",
@@ -325,48 +252,31 @@ Test(forum_trust, same_text_again_within_five_minutes_is_refused)
 	client_free(&r);
 	/* Another user may say the same. */
 	{
-		struct who v;
+		struct desk_user v;
 
-		new_user(&v);
+		forum_kit_user(&v, "user", -1);
 		cr_assert_eq(reply(v.auth, other, "Have you tried turning it "
 			"off?", NULL), 201);
-		free_user(&v);
+		desk_user_free(&v);
 	}
-	free_user(&u);
-}
-
-/* A post of text as if the user had written it minutes_ago (the hash
- * of a single-spaced text is the SHA-256 of the text itself). */
-static void fake_post(const char *pid, const char *thread, const char *text,
-	int minutes_ago)
-{
-	char *ok = client_sqlf("INSERT INTO forum_posts (public_id, thread_id,"
-		" author_id, body, body_text, body_hash, created_at, updated_at)"
-		" SELECT UUID(), t.id, u.id, '%s', '%s', UNHEX(SHA2('%s', 256)),"
-		" UTC_TIMESTAMP(6) - INTERVAL %d MINUTE, UTC_TIMESTAMP(6)"
-		" FROM forum_threads t, users u WHERE t.public_id = '%s'"
-		" AND u.public_id = '%s'; SELECT ROW_COUNT()", text, text, text,
-		minutes_ago, thread, pid);
-
-	cr_assert_str_eq(ok, "1");
-	free(ok);
+	desk_user_free(&u);
 }
 
 Test(forum_trust, duplicate_window_is_five_minutes)
 {
-	struct who u;
+	struct desk_user u;
 	char target[64];
 	struct client_resp r;
 
-	new_user(&u);
+	forum_kit_user(&u, "user", -1);
 	mod_thread(target, 0);
-	fake_post(u.pid, target, "Four minutes old text.", 4);
-	fake_post(u.pid, target, "Six minutes old text.", 6);
+	forum_kit_sql_reply(target, u.id, "Four minutes old text.", 4, NULL);
+	forum_kit_sql_reply(target, u.id, "Six minutes old text.", 6, NULL);
 	reply(u.auth, target, "Four minutes old text.", &r);
 	client_assert_problem(&r, 409, "conflict");
 	client_free(&r);
 	cr_assert_eq(reply(u.auth, target, "Six minutes old text.", NULL), 201);
-	free_user(&u);
+	desk_user_free(&u);
 }
 
 Test(forum_trust, moderators_are_exempt)
@@ -388,33 +298,25 @@ static long patch_user(const char *auth, const char *username,
 	const char *json, struct client_resp *keep)
 {
 	char path[160];
-	struct client_resp r;
-	long s;
 
 	snprintf(path, sizeof(path), "/api/v1/admin/forum/users/%s", username);
-	client_call("PATCH", path, auth, json, &r);
-	s = r.status;
-	if (keep != NULL)
-		*keep = r;
-	else
-		client_free(&r);
-	return s;
+	return client_status_keep("PATCH", path, auth, json, keep);
 }
 
 Test(forum_trust, silenced_user_may_not_post_until_unsilenced)
 {
-	struct who u, other;
+	struct desk_user u, other;
 	char target[64];
 	struct client_resp r;
 
-	new_user(&u);
-	new_user(&other);
+	forum_kit_user(&u, "user", -1);
+	forum_kit_user(&other, "user", -1);
 	mod_thread(target, 0);
 	cr_assert_eq(patch_user(other.auth, u.username, "{\"silenced\":true}",
 		NULL), 403, "users may not silence");
 	cr_assert_eq(patch_user(mod, u.username, "{\"silenced\":true}", NULL),
 		200);
-	cr_assert_eq(client_audit_count("forum.silence", u.pid), 1);
+	cr_assert_eq(client_audit_count("forum.silence", u.id), 1);
 	reply(u.auth, target, "Can I still post?", &r);
 	client_assert_problem(&r, 403, "forbidden");
 	client_free(&r);
@@ -422,19 +324,19 @@ Test(forum_trust, silenced_user_may_not_post_until_unsilenced)
 		"No.", NULL, NULL), 403);
 	cr_assert_eq(patch_user(mod, u.username, "{\"silenced\":false}", NULL),
 		200);
-	cr_assert_eq(client_audit_count("forum.unsilence", u.pid), 1);
+	cr_assert_eq(client_audit_count("forum.unsilence", u.id), 1);
 	cr_assert_eq(reply(u.auth, target, "Back again.", NULL), 201);
-	free_user(&u);
-	free_user(&other);
+	desk_user_free(&u);
+	desk_user_free(&other);
 }
 
 Test(forum_trust, moderator_sets_and_locks_a_level)
 {
-	struct who u;
+	struct desk_user u;
 	struct client_resp r;
 	struct json_object *o, *v;
 
-	new_user(&u);
+	forum_kit_user(&u, "user", -1);
 	patch_user(mod, u.username, "{\"trust_level\":3}", &r);
 	o = client_expect_json(&r, 200);
 	cr_assert(json_object_object_get_ex(o, "trust_level_locked", &v));
@@ -442,7 +344,7 @@ Test(forum_trust, moderator_sets_and_locks_a_level)
 	json_object_put(o);
 	client_free(&r);
 	cr_assert_eq(standing_level(u.username), 3);
-	cr_assert_eq(client_audit_count("forum.trust_level", u.pid), 1);
+	cr_assert_eq(client_audit_count("forum.trust_level", u.id), 1);
 
 	patch_user(mod, u.username, "{\"trust_level\":5}", &r);
 	client_assert_field_error(&r, "trust_level", "out_of_range");
@@ -453,7 +355,7 @@ Test(forum_trust, moderator_sets_and_locks_a_level)
 	cr_assert_eq(patch_user(mod, "no_such_user_here", "{\"silenced\":true}",
 		NULL), 404);
 	cr_assert_eq(standing_level(u.username), 3, "refusals change nothing");
-	free_user(&u);
+	desk_user_free(&u);
 }
 
 Test(forum_trust, public_standing_shows_staff_as_level_four)
@@ -473,43 +375,28 @@ Test(forum_trust, public_standing_shows_staff_as_level_four)
 	free(h);
 }
 
-/* A thread by pid straight in the database (its public id into id). */
-static void sql_thread(const char *pid, char id[64])
-{
-	char *v = client_sqlf("SET @p = UUID(); INSERT INTO forum_threads"
-		" (public_id, category_id, author_id, title, body_text,"
-		" last_post_at, created_at, updated_at) SELECT @p, c.id, u.id,"
-		" 'seeded', 'seeded', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6),"
-		" UTC_TIMESTAMP(6) FROM forum_categories c, users u"
-		" WHERE c.slug = 'general' AND u.public_id = '%s'; SELECT @p", pid);
-
-	cr_assert(v != NULL && strlen(v) == 36);
-	snprintf(id, 64, "%s", v);
-	free(v);
-}
-
 Test(forum_trust, job_promotes_to_level_two_by_activity)
 {
-	struct who u, v;
+	struct desk_user u, v;
 	char t[3][64];
 	char *out;
 	int rc, i;
 
-	new_user(&u);
-	new_user(&v);
+	forum_kit_user(&u, "user", -1);
+	forum_kit_user(&v, "user", -1);
 	for (i = 0; i < 3; i++) {
-		sql_thread(v.pid, t[i]);
-		fake_replies(u.pid, t[i], 1);
+		forum_kit_sql_thread(v.id, "seeded", "seeded", NULL, t[i], NULL);
+		fake_replies(u.id, t[i], 1);
 	}
-	fake_topics(u.pid, 1);
+	fake_topics(u.id, 1);
 	/* Reading counters at level 2's thresholds, one like each way. */
 	free(client_sqlf("INSERT INTO forum_user_stats (user_id, days_visited,"
 		" topics_entered, posts_read, updated_at) SELECT id, 15, 20, 100,"
-		" UTC_TIMESTAMP(6) FROM users WHERE public_id = '%s'", u.pid));
+		" UTC_TIMESTAMP(6) FROM users WHERE public_id = '%s'", u.id));
 	free(client_sqlf("INSERT INTO forum_votes (thread_id, user_id, value,"
 		" created_at, updated_at) SELECT t.id, u.id, 1, UTC_TIMESTAMP(6),"
 		" UTC_TIMESTAMP(6) FROM forum_threads t, users u WHERE"
-		" t.public_id = '%s' AND u.public_id = '%s'", t[0], u.pid));
+		" t.public_id = '%s' AND u.public_id = '%s'", t[0], u.id));
 	cr_assert_eq(standing_level(u.username), 0);
 	rc = client_ctl_run(0, &out, "jobs run --once --only forum-trust");
 	cr_assert_eq(rc, 0, "%s", out);
@@ -519,12 +406,12 @@ Test(forum_trust, job_promotes_to_level_two_by_activity)
 		" created_at, updated_at) SELECT t.id, v.id, 1, UTC_TIMESTAMP(6),"
 		" UTC_TIMESTAMP(6) FROM forum_threads t JOIN users a ON"
 		" a.id = t.author_id, users v WHERE a.public_id = '%s' AND"
-		" v.public_id = '%s'", u.pid, v.pid));
+		" v.public_id = '%s'", u.id, v.id));
 	rc = client_ctl_run(0, &out, "jobs run --once --only forum-trust");
 	cr_assert_eq(rc, 0, "%s", out);
 	cr_assert(strstr(out, "forum-trust: ok") != NULL, "%s", out);
 	free(out);
 	cr_assert_eq(standing_level(u.username), 2);
-	free_user(&u);
-	free_user(&v);
+	desk_user_free(&u);
+	desk_user_free(&v);
 }

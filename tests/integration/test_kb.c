@@ -59,33 +59,6 @@ static void must_create(const char *slug, const char *title,
 	cr_assert_eq(create(slug, title, body, status, NULL), 201);
 }
 
-/* The slugs of a list answer, space-separated (malloc'd); *next the
- * next_cursor (malloc'd, NULL at the end) when next is not NULL. */
-static char *slugs(const char *path, const char *auth, char **next)
-{
-	struct client_resp r;
-	struct json_object *o, *items;
-	size_t i, n, len = 0, cap = 16384;
-	char *out = calloc(1, cap);
-
-	cr_assert(out != NULL);
-	client_call("GET", path, auth, NULL, &r);
-	o = client_expect_json(&r, 200);
-	items = json_object_object_get(o, "items");
-	n = json_object_array_length(items);
-	for (i = 0; i < n; i++)
-		len += (size_t)snprintf(out + len, cap - len, "%s%s",
-			i ? " " : "", client_json_str(
-			json_object_array_get_idx(items, i), "slug"));
-	if (next != NULL) {
-		const char *c = client_json_str(o, "next_cursor");
-
-		*next = c != NULL ? strdup(c) : NULL;
-	}
-	json_object_put(o);
-	client_free(&r);
-	return out;
-}
 
 static int has_word(const char *list, const char *w)
 {
@@ -113,15 +86,15 @@ static void invisible(const char *slug, const char *w, const char *auth)
 	snprintf(path, sizeof(path), KB "/%s/revisions", slug);
 	cr_assert_eq(client_status("GET", path, auth, NULL), auth ? 403 : 401);
 	snprintf(path, sizeof(path), KB "?q=%s", w);
-	l = slugs(path, auth, NULL);
+	l = client_list_keys(path, auth, "slug", NULL);
 	cr_assert(!has_word(l, slug), "search shows %s: %s", slug, l);
 	free(l);
 	snprintf(path, sizeof(path), KB "?tag=%s&limit=100", w);
-	l = slugs(path, auth, NULL);
+	l = client_list_keys(path, auth, "slug", NULL);
 	cr_assert(!has_word(l, slug), "tag list shows %s: %s", slug, l);
 	free(l);
 	snprintf(path, sizeof(path), KB "?status=draft&q=%s", w);
-	l = slugs(path, auth, NULL);
+	l = client_list_keys(path, auth, "slug", NULL);
 	cr_assert(!has_word(l, slug), "status filter shows %s", slug);
 	free(l);
 }
@@ -135,7 +108,7 @@ static void visible_to_staff(const char *slug, const char *w)
 	snprintf(path, sizeof(path), KB "/%s/revisions", slug);
 	cr_assert_eq(client_status("GET", path, staff, NULL), 200);
 	snprintf(path, sizeof(path), KB "?q=%s", w);
-	l = slugs(path, staff, NULL);
+	l = client_list_keys(path, staff, "slug", NULL);
 	cr_assert(has_word(l, slug), "staff search misses %s: %s", slug, l);
 	free(l);
 }
@@ -234,7 +207,7 @@ Test(kb, search_ranks_the_title_match_first_and_strips_markdown)
 	must_create(d, "Link article", body, "published");
 
 	snprintf(path, sizeof(path), KB "?q=%s", w);
-	l = slugs(path, NULL, NULL);
+	l = client_list_keys(path, NULL, "slug", NULL);
 	cr_assert(strncmp(l, a, strlen(a)) == 0 && l[strlen(a)] == ' ',
 		"title match not first: %s", l);
 	cr_assert(has_word(l, b) && has_word(l, c), "%s", l);
@@ -287,11 +260,11 @@ Test(kb, search_pages_concatenate_to_the_full_list_under_concurrent_inserts)
 		must_create(slug, "Paging article", body, "published");
 	}
 	snprintf(path, sizeof(path), KB "?q=%s&limit=100", w);
-	full = slugs(path, NULL, NULL);
+	full = client_list_keys(path, NULL, "slug", NULL);
 
 	snprintf(path, sizeof(path), KB "?q=%s&limit=2", w);
 	for (;;) {
-		page = slugs(path, NULL, &next);
+		page = client_list_keys(path, NULL, "slug", &next);
 		strcat(joined, joined[0] && page[0] ? " " : "");
 		strcat(joined, page);
 		free(page);
@@ -431,15 +404,8 @@ Test(kb, etag_304_and_an_edit_invalidates)
 	snprintf(slug, sizeof(slug), "%s-etag", w);
 	must_create(slug, "Cached", "Body one", "published");
 	snprintf(path, sizeof(path), KB "/%s", slug);
-	client_call("GET", path, NULL, NULL, &r);
-	cr_assert_eq(r.status, 200);
-	etag = client_header(&r, "ETag");
-	cr_assert_not_null(etag);
-	client_free(&r);
+	etag = client_etag_revalidates(path);
 	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
-	cr_assert_eq(client_request("GET", client_url(path), h, NULL, 0, &r), 0);
-	cr_assert_eq(r.status, 304);
-	client_free(&r);
 
 	cr_assert_eq(client_status("PATCH", path, staff, "{\"body\":\"Body two\"}"),
 		200);
@@ -455,11 +421,7 @@ Test(kb, etag_304_and_an_edit_invalidates)
 
 static void refused(const char *json, const char *field, const char *code)
 {
-	struct client_resp r;
-
-	client_call("POST", KB, staff, json, &r);
-	client_assert_field_error(&r, field, code);
-	client_free(&r);
+	client_expect_field_error_auth("POST", KB, staff, json, field, code);
 }
 
 Test(kb, bad_input_is_422_and_changes_nothing)

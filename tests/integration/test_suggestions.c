@@ -1,8 +1,9 @@
 /* Ticket deflection through the front server: up to three published
- * articles for a subject and body, the best (a title match) first,
- * never a draft; the offer is recorded; "this solved it" records once
- * (409 after), only for an article it offered (422), and 404 for an
- * unknown suggestion. */
+ * articles or solved forum threads for a subject and body (the
+ * assistant's ranking), the best (a title match) first, never a draft
+ * or an unsolved thread; the offer is recorded; "this solved it"
+ * records once (409 after), only for a source it offered (422), and 404
+ * for an unknown suggestion. */
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -75,7 +76,9 @@ Test(suggestions, offers_up_to_three_published_best_first_and_solves_once)
 	/* The best match of all, but a draft: never offered. */
 	article(s[4], t, w, "draft");
 
-	snprintf(json, sizeof(json), "{\"subject\":\"%s keeps failing\","
+	/* (Words of the subject that the seeded help center uses, such as
+	 * "keeps failing", would rank its articles as well.) */
+	snprintf(json, sizeof(json), "{\"subject\":\"%s errors\","
 		"\"body\":\"Since yesterday I see %s.\"}", w, w);
 	cr_assert_eq(post(SUGG, json, &r), 200, "%s", r.body);
 	o = client_json(&r);
@@ -168,4 +171,93 @@ Test(suggestions, bad_input_is_422_and_records_nothing)
 	client_free(&r);
 	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
 		" support_suggestions WHERE subject = '%s'", w), 1);
+}
+
+Test(suggestions, offers_a_solved_forum_thread_and_it_can_be_the_solution)
+{
+	char *asker = client_auth_header("user", NULL);
+	char *helper = client_auth_header("user", NULL);
+	char w[24], json[512], path[256], *tid, *pid, *sid;
+	struct client_resp r;
+	struct json_object *o, *items, *it;
+	size_t i, n;
+	int found = 0;
+
+	client_word(w, 'f');
+	snprintf(json, sizeof(json), "{\"category\":\"general\",\"title\":"
+		"\"The %s indexer crashes on every save\",\"body\":\"Since the"
+		" update the %s indexer crashes whenever I save a file.\"}",
+		w, w);
+	client_call("POST", "/api/v1/forum/threads", asker, json, &r);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	tid = client_body_str(&r, "id");
+	client_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/forum/threads/%s/posts", tid);
+	snprintf(json, sizeof(json), "{\"body\":\"Delete the %s cache folder"
+		" and restart: the %s index is rebuilt and saving works.\"}",
+		w, w);
+	client_call("POST", path, helper, json, &r);
+	cr_assert_eq(r.status, 201, "%s", r.body);
+	pid = client_body_str(&r, "id");
+	client_free(&r);
+
+	/* Not offered while unsolved. */
+	snprintf(json, sizeof(json), "{\"subject\":\"%s crashes when"
+		" saving\"}", w);
+	cr_assert_eq(post(SUGG, json, &r), 200, "%s", r.body);
+	cr_assert(strstr(r.body, tid) == NULL, "an unsolved thread: %s",
+		r.body);
+	client_free(&r);
+
+	snprintf(path, sizeof(path), "/api/v1/forum/posts/%s/accept", pid);
+	cr_assert_eq(client_status("POST", path, asker, NULL), 200);
+	cr_assert_eq(post(SUGG, json, &r), 200, "%s", r.body);
+	o = client_json(&r);
+	cr_assert_not_null(o);
+	items = json_object_object_get(o, "items");
+	n = json_object_array_length(items);
+	for (i = 0; i < n; i++) {
+		it = json_object_array_get_idx(items, i);
+		if (strcmp(client_json_str(it, "kind"), "forum") != 0)
+			continue;
+		cr_assert(json_object_is_type(json_object_object_get(it,
+			"slug"), json_type_null), "%s", r.body);
+		if (strcmp(client_json_str(it, "thread_id"), tid) == 0)
+			found = 1;
+	}
+	cr_assert(found, "the solved thread is offered: %s", r.body);
+	cr_assert_str_eq(client_json_str(json_object_array_get_idx(items, 0),
+		"thread_id"), tid, "its title matches best: %s", r.body);
+	sid = strdup(client_json_str(o, "suggestion_id"));
+	json_object_put(o);
+	client_free(&r);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
+		" support_suggestion_items i JOIN support_suggestions s"
+		" ON s.id = i.suggestion_id JOIN forum_threads t"
+		" ON t.id = i.thread_id WHERE s.public_id = '%s'"
+		" AND t.public_id = '%s' AND i.article_id IS NULL", sid, tid), 1);
+
+	snprintf(path, sizeof(path), SUGG "/%s/solved", sid);
+	/* Neither, both, or a thread it did not offer: 422. */
+	cr_assert_eq(post(path, "{}", NULL), 422);
+	snprintf(json, sizeof(json), "{\"slug\":\"reset-your-password\","
+		"\"thread_id\":\"%s\"}", tid);
+	cr_assert_eq(post(path, json, NULL), 422);
+	cr_assert_eq(post(path, "{\"thread_id\":"
+		"\"8d6f1f9e-1111-4c4c-9e9e-000000000000\"}", &r), 422);
+	client_assert_field_error(&r, "thread_id", "not_suggested");
+	client_free(&r);
+	snprintf(json, sizeof(json), "{\"thread_id\":\"%s\"}", tid);
+	cr_assert_eq(post(path, json, NULL), 204);
+	cr_assert_eq(post(path, json, NULL), 409);
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM"
+		" support_suggestions s JOIN forum_threads t"
+		" ON t.id = s.solved_thread_id WHERE s.public_id = '%s'"
+		" AND t.public_id = '%s' AND s.solved_at IS NOT NULL"
+		" AND s.solved_article_id IS NULL", sid, tid), 1);
+	free(sid);
+	free(tid);
+	free(pid);
+	free(asker);
+	free(helper);
 }

@@ -91,6 +91,45 @@ Test(assist_text, stems_meet_across_endings_hyphens_and_spellings)
 	cr_assert(!assist_text_has("ide", "your identity"));
 }
 
+Test(assist_text, the_help_centers_vocabulary_meets_what_people_say)
+{
+	char **t;
+	size_t n;
+
+	/* Words of one thesaurus group match each other both ways. */
+	cr_assert(assist_text_has("plugin", "Install the extension again."));
+	cr_assert(assist_text_has("extensions", "my plugins"));
+	cr_assert(assist_text_has("laptop", "Move a licence to a new computer"));
+	cr_assert(assist_text_has("2fa", "two-factor authentication"));
+	cr_assert(assist_text_has("mail", "your e-mail address"));
+	cr_assert(assist_text_has("reimbursed", "Refunds take 5 days"));
+	cr_assert(!assist_text_has("plugin", "the keyboard"));
+	/* Two words people say for one. */
+	cr_assert_eq(assist_text_terms(a, "can I get my money back for an"
+		" add-on?", &t, &n), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(t[0], "moneyback");
+	cr_assert_str_eq(t[1], "addon");
+	cr_assert(assist_text_has(t[0], "Ask for a refund"));
+	cr_assert(assist_text_has(t[1], "extension"));
+	cr_assert_eq(assist_text_terms(a, "the IDE takes forever to start",
+		&t, &n), 0);
+	cr_assert_eq(n, 3);
+	cr_assert_str_eq(t[1], "takesforev");
+	cr_assert(assist_text_has(t[1], "The IDE starts slowly"));
+	cr_assert_eq(assist_text_terms(a, "two-factor login", &t, &n), 0);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(t[0], "twofactor");
+}
+
+Test(assist_text, the_query_asks_for_a_thesaurus_words_whole_group)
+{
+	char *terms[] = { "plugin", "crash" };
+
+	cr_assert_str_eq(assist_text_query(a, terms, 2),
+		"plugi* exten* addon* addin* crash*");
+}
+
 Test(assist_text, the_query_is_prefixes_of_stems_and_nothing_typed_as_is)
 {
 	char *terms[] = { "licences", "crash", "key" };
