@@ -268,20 +268,27 @@ static int job_assistant_index(struct arena *a, const struct config *cfg,
  * deflection rate in the staff reports). SKIP LOCKED, and the idle test
  * again in the UPDATE, so a message that arrives meanwhile wins. */
 #define ABANDON_BATCH 200
+struct abandon_ctx {
+	time_t now;
+	unsigned minutes;
+};
+
+/* A failed batch rolled back and reports 0 (store_assist_abandon_batch). */
+static int abandon_batch(struct arena *a, void *ctx, size_t max, size_t *n)
+{
+	const struct abandon_ctx *c = ctx;
+
+	return store_assist_abandon_batch(a, c->now, c->minutes, max, n);
+}
+
 static int job_assistant_abandon(struct arena *a, const struct config *cfg,
 	time_t now, char *detail, size_t len)
 {
-	size_t total = 0, n = ABANDON_BATCH;
-	int rc = 0;
+	struct abandon_ctx c = { now, cfg->assistant_abandon_minutes };
+	size_t total;
+	int rc;
 
-	while (n == ABANDON_BATCH && !ctl_loop_stopped()) {
-		arena_reset(a);
-		rc = store_assist_abandon_batch(a, now,
-			cfg->assistant_abandon_minutes, ABANDON_BATCH, &n);
-		if (rc != 0)
-			break;
-		total += n;
-	}
+	rc = run_batches(a, ABANDON_BATCH, abandon_batch, &c, &total);
 	snprintf(detail, len, "%zu conversations abandoned (idle %u minutes)",
 		total, cfg->assistant_abandon_minutes);
 	return rc;
