@@ -39,6 +39,30 @@
 #define AUTOCLOSE_BATCH 100         /* tickets per transaction */
 #define SLA_BREACH_BATCH 200        /* targets per transaction */
 
+/* One batch of a job: up to max items with the arena a, *n of them
+ * done (what the store committed, also when it fails part way). */
+typedef int (*batch_fn)(struct arena *a, void *ctx, size_t max, size_t *n);
+
+/* Runs fn a batch of max at a time, the arena reset before each, until
+ * a batch comes back short, one fails or the runner is told to stop.
+ * *total: the items done, a failed batch's included. */
+static int run_batches(struct arena *a, size_t max, batch_fn fn, void *ctx,
+	size_t *total)
+{
+	size_t n = max;
+	int rc = 0;
+
+	*total = 0;
+	while (n == max && !ctl_loop_stopped()) {
+		arena_reset(a);
+		rc = fn(a, ctx, max, &n);
+		*total += n;
+		if (rc != 0)
+			break;
+	}
+	return rc;
+}
+
 /* license-cull: floating machines silent past their plan's heartbeat
  * window (store/license_cull.h says the rule), each one locked with SKIP
  * LOCKED and checked again before it is culled. */
@@ -156,20 +180,26 @@ static int job_sla_breach(struct arena *a, const struct config *cfg,
  * (store_csat_send_batch: one survey per ticket, decided by its row's
  * primary key, so two runners send one), mailed through the outbox. */
 #define CSAT_BATCH 100
+struct csat_ctx {
+	const char *public_url;
+	time_t now;
+};
+
+static int csat_batch(struct arena *a, void *ctx, size_t max, size_t *n)
+{
+	const struct csat_ctx *c = ctx;
+
+	return store_csat_send_batch(a, c->public_url, c->now, max, n);
+}
+
 static int job_csat_send(struct arena *a, const struct config *cfg,
 	time_t now, char *detail, size_t len)
 {
-	size_t total = 0, n = CSAT_BATCH;
-	int rc = 0;
+	struct csat_ctx c = { cfg->public_url, now };
+	size_t total;
+	int rc;
 
-	while (n == CSAT_BATCH && !ctl_loop_stopped()) {
-		arena_reset(a);
-		rc = store_csat_send_batch(a, cfg->public_url, now, CSAT_BATCH,
-			&n);
-		total += n;
-		if (rc != 0)
-			break;
-	}
+	rc = run_batches(a, CSAT_BATCH, csat_batch, &c, &total);
 	snprintf(detail, len, "%zu surveys sent", total);
 	return rc;
 }
@@ -179,25 +209,34 @@ static int job_csat_send(struct arena *a, const struct config *cfg,
  * only this pass sees move), a batch of users per transaction. Levels
  * are not lowered; locked ones are left alone. */
 #define FORUM_TRUST_BATCH 200
+struct trust_ctx {
+	time_t now;
+	int64_t after;               /* the last user done */
+	size_t up;                   /* promoted so far */
+};
+
+static int trust_batch(struct arena *a, void *ctx, size_t max, size_t *n)
+{
+	struct trust_ctx *c = ctx;
+	size_t p = 0;
+	int rc;
+
+	rc = store_forum_trust_batch(a, c->now, max, &c->after, n, &p);
+	c->up += p;
+	return rc;
+}
+
 static int job_forum_trust(struct arena *a, const struct config *cfg,
 	time_t now, char *detail, size_t len)
 {
-	size_t total = 0, up = 0, n = FORUM_TRUST_BATCH, p = 0;
-	int64_t after = 0;
-	int rc = 0;
+	struct trust_ctx c = { now, 0, 0 };
+	size_t total;
+	int rc;
 
 	(void)cfg;
-	while (n == FORUM_TRUST_BATCH && !ctl_loop_stopped()) {
-		arena_reset(a);
-		rc = store_forum_trust_batch(a, now, FORUM_TRUST_BATCH, &after,
-			&n, &p);
-		total += n;
-		up += p;
-		if (rc != 0)
-			break;
-	}
+	rc = run_batches(a, FORUM_TRUST_BATCH, trust_batch, &c, &total);
 	snprintf(detail, len, "%zu forum users looked at, %zu promoted", total,
-		up);
+		c.up);
 	return rc;
 }
 
@@ -229,20 +268,27 @@ static int job_assistant_index(struct arena *a, const struct config *cfg,
  * deflection rate in the staff reports). SKIP LOCKED, and the idle test
  * again in the UPDATE, so a message that arrives meanwhile wins. */
 #define ABANDON_BATCH 200
+struct abandon_ctx {
+	time_t now;
+	unsigned minutes;
+};
+
+/* A failed batch rolled back and reports 0 (store_assist_abandon_batch). */
+static int abandon_batch(struct arena *a, void *ctx, size_t max, size_t *n)
+{
+	const struct abandon_ctx *c = ctx;
+
+	return store_assist_abandon_batch(a, c->now, c->minutes, max, n);
+}
+
 static int job_assistant_abandon(struct arena *a, const struct config *cfg,
 	time_t now, char *detail, size_t len)
 {
-	size_t total = 0, n = ABANDON_BATCH;
-	int rc = 0;
+	struct abandon_ctx c = { now, cfg->assistant_abandon_minutes };
+	size_t total;
+	int rc;
 
-	while (n == ABANDON_BATCH && !ctl_loop_stopped()) {
-		arena_reset(a);
-		rc = store_assist_abandon_batch(a, now,
-			cfg->assistant_abandon_minutes, ABANDON_BATCH, &n);
-		if (rc != 0)
-			break;
-		total += n;
-	}
+	rc = run_batches(a, ABANDON_BATCH, abandon_batch, &c, &total);
 	snprintf(detail, len, "%zu conversations abandoned (idle %u minutes)",
 		total, cfg->assistant_abandon_minutes);
 	return rc;

@@ -106,6 +106,38 @@ const char *api_cursor_keyed(struct request *req, const char *kind,
 DF_MUST_CHECK int api_cursor_keyed_read(const char *cursor, const char *kind,
 	int sort, int64_t *key, int64_t *id);
 
+/* A relevance search (api/shared/search.c): the cursor
+ * "<kind>.<key>.<id>.<upto>" naming the page's last row (its relevance
+ * key and id) and the highest row id the search saw first, so rows
+ * added meanwhile stay out of the following pages (arena string; NULL
+ * when too long or on OOM); reading a decoded one back (raw, n from
+ * api_cursor_decode): 0, or DF_EINVAL when malformed, of another kind,
+ * key < 0, id <= 0 or upto < id. */
+const char *api_cursor_ranked(struct request *req, const char *kind,
+	int64_t key, int64_t id, int64_t upto);
+DF_MUST_CHECK int api_cursor_ranked_read(const char *raw, long n,
+	const char *kind, int64_t *key, int64_t *id, int64_t *upto);
+/* Space-separated tags as a JSON array of strings (NULL: []); NULL on
+ * OOM. */
+struct json_object *api_tags_json(struct request *req, const char *tags);
+/* The plain text of the Markdown md (mdtext_plain, what a FULLTEXT index
+ * reads) into *out, a string of the request's arena: 0 or a negative
+ * df_err. */
+DF_MUST_CHECK int api_plain_text(struct request *req, const char *md,
+	const char **out);
+/* The answer of a list whose cursor is more than a row id (the KB list,
+ * the forum's sorts and searches): rows holds n rows of `size` bytes
+ * (limit + 1 when more follow); the first limit go through item, and
+ * next_cursor, when more follow, is cursor of the last one shown. ctx
+ * (the list's filter) is handed to both. 0 or a negative df_err. */
+typedef struct json_object *(*api_row_fn)(struct request *req,
+	const void *row, const void *ctx);
+typedef const char *(*api_row_cursor_fn)(struct request *req,
+	const void *row, const void *ctx);
+DF_MUST_CHECK int api_list_rows(struct request *req, const void *rows,
+	size_t n, size_t size, int64_t limit, api_row_fn item,
+	api_row_cursor_fn cursor, const void *ctx);
+
 /* A list answer {"items": [...], "next_cursor": ...}: api_list_new makes
  * it and hands out the array to fill (NULL on OOM); api_list_add appends
  * an item (DF_ENOMEM when it is NULL or cannot be added); api_list_send
@@ -278,7 +310,8 @@ DF_MUST_CHECK int api_kb_flush(struct arena *a, int all);
 DF_MUST_CHECK int api_kb_tick(struct arena *a, unsigned interval_s, int *wait_ms);
 /* A search score (store_kb_article.score, in 1/STORE_KB_SCORE_SCALE) as
  * a JSON number printed exactly, 4 decimals at most ("0.1667", never
- * 0.16669999999999999): the KB list and the ticket suggestions. */
+ * 0.16669999999999999): the KB list, the ticket suggestions and the
+ * forum search's relevance. */
 struct json_object *api_kb_score_json(struct request *req, int64_t score);
 /* Reads the migrations directory for the readiness check. */
 DF_MUST_CHECK int api_health_init(const struct config *cfg);

@@ -20,13 +20,13 @@
 #include "config.h"
 #include "err.h"
 #include "json.h"
-#include "mdtext.h"
 #include "problem.h"
 #include "role.h"
 #include "router.h"
 #include "validate.h"
 #include "store/forum.h"
 #include "api/shared/forum_guard.h"
+#include "api/shared/forum_view.h"
 #include "store/users.h"
 
 #define FORUM_TITLE_MIN 5
@@ -38,19 +38,6 @@
 #define FORUM_GENS (UINT64_C(1) << STORE_FORUM_CACHE_GEN)
 
 static const char *const sorts[] = { "latest", "top", "unanswered", NULL };
-
-static int is_mod(const struct request *req)
-{
-	return req->auth.authenticated &&
-		role_allows(req->auth.role, ROLE_SUPPORT);
-}
-
-static int64_t caller_id(const struct request *req)
-{
-	const struct store_user *u = req->auth.user;
-
-	return req->auth.authenticated && u != NULL ? u->id : 0;
-}
 
 /* A tag: 1-32 of a-z, 0-9 and '-'. */
 static int tag_ok(const char *s)
@@ -68,116 +55,23 @@ static int tag_ok(const char *s)
 
 /* --- answers ------------------------------------------------------- */
 
-static struct json_object *tags_json(struct request *req, const char *tags)
-{
-	struct json_object *arr = json_new_array(req);
-	const char *p = tags != NULL ? tags : "", *e;
-
-	if (arr == NULL)
-		return NULL;
-	while (*p != '\0') {
-		while (*p == ' ')
-			p++;
-		e = p;
-		while (*e != '\0' && *e != ' ')
-			e++;
-		if (e > p && json_push(arr, json_own(req,
-		    json_object_new_string_len(p, (int)(e - p)))) != 0)
-			return NULL;
-		p = e;
-	}
-	return arr;
-}
-
-static struct json_object *author_json(struct request *req,
-	const struct store_forum_author *a)
-{
-	struct json_object *o = json_new_object(req);
-
-	if (o == NULL || json_set_str(o, "username", a->username) ||
-	    json_set_str(o, "display_name", a->display_name) ||
-	    json_set_int(o, "trust_level", a->trust_level))
-		return NULL;
-	return o;
-}
-
-/* A search relevance (1/STORE_FORUM_SCORE_SCALE) as an exact number. */
-static struct json_object *relevance_json(struct request *req, int64_t k)
-{
-	char text[32];
-	int n;
-
-	if (k < 0)
-		k = 0;
-	n = snprintf(text, sizeof(text), "%lld.%04lld",
-		(long long)(k / STORE_FORUM_SCORE_SCALE),
-		(long long)(k % STORE_FORUM_SCORE_SCALE));
-	if (n < 0 || (size_t)n >= sizeof(text))
-		return NULL;
-	while (n > 2 && text[n - 1] == '0' && text[n - 2] != '.')
-		text[--n] = '\0';
-	return json_own(req, json_object_new_double_s(
-		(double)k / STORE_FORUM_SCORE_SCALE, text));
-}
-
-/* The thread shape of DESIGN14: in lists with its excerpt (and its
- * relevance in searches), in the detail without. */
-static struct json_object *thread_json(struct request *req,
-	const struct store_forum_thread *t, int in_list, int with_relevance)
-{
-	struct json_object *o = json_new_object(req);
-	struct json_object *tags = tags_json(req, t->tags);
-	struct json_object *author = author_json(req, &t->author);
-
-	if (o == NULL || tags == NULL || author == NULL ||
-	    json_set_str(o, "id", t->public_id) ||
-	    json_set_str(o, "category", t->category) ||
-	    json_set_str(o, "title", t->title) ||
-	    json_set(o, "tags", tags) ||
-	    json_set(o, "author", author) ||
-	    (in_list && json_set_str(o, "excerpt",
-		t->excerpt != NULL ? t->excerpt : "")) ||
-	    json_set_int(o, "score", t->score) ||
-	    json_set_int(o, "replies", t->replies) ||
-	    json_set_bool(o, "solved", t->accepted_post_id != NULL) ||
-	    json_set_str(o, "accepted_post_id", t->accepted_post_id) ||
-	    json_set_bool(o, "locked", t->locked) ||
-	    json_set_bool(o, "pinned", t->pinned) ||
-	    json_set_str(o, "created_at", t->created_at) ||
-	    json_set_str(o, "last_post_at", t->last_post_at))
-		return NULL;
-	if (with_relevance && json_set(o, "relevance",
-	    relevance_json(req, t->relevance)))
-		return NULL;
-	if (!in_list && t->deleted && is_mod(req) &&
-	    json_set_bool(o, "deleted", 1))
-		return NULL;
-	return o;
-}
-
 static struct json_object *post_json(struct request *req,
 	const struct store_forum_post *p)
 {
-	struct json_object *o = json_new_object(req);
-	struct json_object *author = author_json(req, &p->author);
-	int show = !p->hidden || is_mod(req) ||
-		(caller_id(req) != 0 && caller_id(req) == p->author_id);
+	struct forum_view_post v = {
+		.id = p->public_id, .thread_id = p->thread_id,
+		.username = p->author.username,
+		.display_name = p->author.display_name,
+		.trust_level = p->author.trust_level,
+		.body = forum_view_may_read(req, p->hidden, p->author_id) ?
+			p->body : NULL,
+		.hidden = p->hidden, .accepted = p->accepted,
+		.first = p->first, .deleted = p->deleted,
+		.revision = p->revision, .created_at = p->created_at,
+		.updated_at = p->updated_at, .edited_at = p->edited_at,
+	};
 
-	if (o == NULL || author == NULL ||
-	    json_set_str(o, "id", p->public_id) ||
-	    json_set_str(o, "thread_id", p->thread_id) ||
-	    json_set(o, "author", author) ||
-	    json_set_str(o, "body", show ? p->body : NULL) ||
-	    json_set_bool(o, "hidden", p->hidden) ||
-	    json_set_bool(o, "accepted", p->accepted) ||
-	    json_set_bool(o, "first", p->first) ||
-	    json_set_int(o, "revision", p->revision) ||
-	    json_set_str(o, "created_at", p->created_at) ||
-	    json_set_str(o, "updated_at", p->updated_at) ||
-	    json_set_str(o, "edited_at", p->edited_at) ||
-	    (p->deleted && json_set_bool(o, "deleted", 1)))
-		return NULL;
-	return o;
+	return forum_view_post_json(req, &v);
 }
 
 /* The thread of the route's {id} as the caller may see it: deleted
@@ -186,7 +80,7 @@ static int load(struct request *req, struct store_forum_thread *t)
 {
 	int rc = store_forum_thread_get(req->arena, router_param(req, "id"), t);
 
-	if (rc == 0 && t->deleted && !is_mod(req))
+	if (rc == 0 && t->deleted && !forum_view_is_mod(req))
 		return DF_ENOTFOUND;
 	return rc;
 }
@@ -204,13 +98,13 @@ static int send_detail(struct request *req, int status,
 	size_t n, i, shown;
 	int rc;
 
-	rc = store_forum_my_vote(t->id, caller_id(req), &vote);
+	rc = store_forum_my_vote(t->id, forum_view_caller(req), &vote);
 	if (rc == 0)
-		rc = store_forum_posts(req->arena, t->id, is_mod(req),
+		rc = store_forum_posts(req->arena, t->id, forum_view_is_mod(req),
 			req->q.after, limit, &rows, &n);
 	if (rc != 0)
 		return rc;
-	o = thread_json(req, t, 0, 0);
+	o = forum_view_thread_json(req, t, 0, 0);
 	page = json_new_object(req);
 	items = json_new_array(req);
 	if (o == NULL || page == NULL || items == NULL)
@@ -271,17 +165,18 @@ static int forum_categories(struct request *req)
 
 /* Each order has its own cursor, so a cursor is refused by another
  * sort or by a search (and the other way round). */
-static const char *cursor_make(struct request *req,
-	const struct store_forum_filter *f, const struct store_forum_thread *l)
+static const char *cursor_make(struct request *req, const void *row,
+	const void *ctx)
 {
+	const struct store_forum_thread *l = row;
+	const struct store_forum_filter *f = ctx;
 	char raw[API_CURSOR_RAW_MAX];
 	int n;
 
 	if (f->q != NULL)
-		n = snprintf(raw, sizeof(raw), "fq.%lld.%lld.%lld",
-			(long long)l->relevance, (long long)l->id,
-			(long long)l->upto);
-	else if (f->sort == STORE_FORUM_TOP)
+		return api_cursor_ranked(req, "fq", l->relevance, l->id,
+			l->upto);
+	if (f->sort == STORE_FORUM_TOP)
 		n = snprintf(raw, sizeof(raw), "ft.%lld.%lld",
 			(long long)l->score, (long long)l->id);
 	else if (f->sort == STORE_FORUM_UNANSWERED)
@@ -304,12 +199,10 @@ static int cursor_read(const char *cursor, struct store_forum_filter *f)
 
 	if (n < 0)
 		return DF_EINVAL;
-	if (f->q != NULL) {
-		if (sscanf(raw, "fq.%lld.%lld.%lld%n", &k, &id, &x,
-		    &used) != 3 || used != n || k < 0 || id <= 0 || x < id)
-			return DF_EINVAL;
-		f->upto = x;
-	} else if (f->sort == STORE_FORUM_TOP) {
+	if (f->q != NULL)
+		return api_cursor_ranked_read(raw, n, "fq", &f->after_key,
+			&f->after_id, &f->upto);
+	if (f->sort == STORE_FORUM_TOP) {
 		if (sscanf(raw, "ft.%lld.%lld%n", &k, &id, &used) != 2 ||
 		    used != n || id <= 0)
 			return DF_EINVAL;
@@ -421,15 +314,15 @@ static int list_viewer(struct request *req, struct store_forum_filter *f)
 {
 	int own = 0, rc = 0;
 
-	if (is_mod(req)) {
+	if (forum_view_is_mod(req)) {
 		f->all_hidden = 1;
 		req->cache_private = 1;
 		return 0;
 	}
-	if (caller_id(req) != 0)
-		rc = own_hidden(req, caller_id(req), &own);
+	if (forum_view_caller(req) != 0)
+		rc = own_hidden(req, forum_view_caller(req), &own);
 	if (rc == 0 && own) {
-		f->viewer = caller_id(req);
+		f->viewer = forum_view_caller(req);
 		req->cache_private = 1;
 	}
 	return rc;
@@ -456,30 +349,28 @@ static int list_check(struct request *req)
 	return list_viewer(req, f);
 }
 
+/* A list item: with its relevance in searches. */
+static struct json_object *list_item(struct request *req, const void *row,
+	const void *ctx)
+{
+	const struct store_forum_filter *f = ctx;
+
+	return forum_view_thread_json(req, row, 1, f->q != NULL);
+}
+
 static int forum_list(struct request *req)
 {
 	struct store_forum_filter *f = req->checked;
 	struct store_forum_thread *rows;
-	struct json_object *list, *items;
-	const char *next = NULL;
-	size_t n, i, shown;
+	size_t n;
 	int rc;
 
 	f->limit = req->q.limit;
 	rc = store_forum_list(req->arena, f, &rows, &n);
 	if (rc != 0)
 		return rc;
-	shown = n > (size_t)f->limit ? (size_t)f->limit : n;
-	list = api_list_new(req, &items);
-	if (list == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < shown; i++)
-		if (api_list_add(items, thread_json(req, &rows[i], 1,
-		    f->q != NULL)) != 0)
-			return DF_ENOMEM;
-	if (n > shown && (next = cursor_make(req, f, &rows[shown - 1])) == NULL)
-		return DF_ENOMEM;
-	rc = api_list_send(req, list, next);
+	rc = api_list_rows(req, rows, n, sizeof(*rows), f->limit, list_item,
+		cursor_make, f);
 	/* The public list is the same for every caller (deleted threads are
 	 * left out for moderators too): shared by all; a list with hidden
 	 * threads (see list_viewer) is the caller's own. */
@@ -576,26 +467,15 @@ static int thread_check(struct request *req)
 static int read_body(struct request *req, struct store_forum_input *in)
 {
 	struct timespec ts;
-	size_t len, outlen;
-	char *text;
-	int rc;
 
 	in->body = json_get_str(req->json, "body", NULL);
-	in->author_id = caller_id(req);
+	in->author_id = forum_view_caller(req);
 	in->now = clock_now();
 	/* clock_now()'s second with the real clock's microseconds: replies
 	 * of one second keep their order in latest. */
 	if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
 		in->now_us = (int64_t)in->now * 1000000 + ts.tv_nsec / 1000;
-	len = strlen(in->body);
-	text = arena_alloc(req->arena, len + 1);
-	if (text == NULL)
-		return DF_ENOMEM;
-	rc = mdtext_plain(in->body, len, text, len + 1, &outlen);
-	if (rc != 0)
-		return rc;
-	in->body_text = text;
-	return 0;
+	return api_plain_text(req, in->body, &in->body_text);
 }
 
 static int forum_create(struct request *req)
@@ -650,7 +530,7 @@ static int forum_reply(struct request *req)
 	rc = load(req, &t);
 	if (rc != 0)
 		return rc;
-	if (t.locked && !is_mod(req))
+	if (t.locked && !forum_view_is_mod(req))
 		return problem_send(req, 409, "conflict",
 			"This thread is locked: it takes no new posts.");
 	rc = store_forum_body_hash(req->arena, in.body, hash);
@@ -661,7 +541,7 @@ static int forum_reply(struct request *req)
 	/* Moderators may still answer in a locked thread (a closing word),
 	 * as Discourse staff can. */
 	rc = store_forum_reply(req->arena, router_param(req, "id"), &in,
-		is_mod(req), &p);
+		forum_view_is_mod(req), &p);
 	if (rc == DF_ECONFLICT)
 		return problem_send(req, 409, "conflict",
 			"This thread is locked: it takes no new posts.");
@@ -706,7 +586,7 @@ static int moderate(struct request *req, enum store_forum_flag what,
 		if (rc != 0)
 			return rc;
 	}
-	o = thread_json(req, &t, 0, 0);
+	o = forum_view_thread_json(req, &t, 0, 0);
 	if (o == NULL || http_set_header(req, "Cache-Control", "no-store"))
 		return DF_ENOMEM;
 	return http_set_json(req, 200, o);

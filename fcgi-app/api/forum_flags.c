@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 #include "api.h"
 #include "api/shared/ext_view.h"
+#include "api/shared/forum_view.h"
 #include "clock.h"
 #include "config.h"
 #include "err.h"
@@ -85,12 +86,6 @@ static const char *path_uuid(const struct request *req)
 	return id;
 }
 
-static int is_moderator(const struct request *req)
-{
-	return req->auth.authenticated &&
-		role_allows(req->auth.role, ROLE_SUPPORT);
-}
-
 static int flag_post(struct request *req)
 {
 	struct store_fflags_rules rules;
@@ -104,7 +99,7 @@ static int flag_post(struct request *req)
 	if (pid == NULL || me == 0)
 		return DF_ENOTFOUND;
 	rules_of(req, &rules);
-	rc = store_fflags_flag(req->arena, pid, me, is_moderator(req),
+	rc = store_fflags_flag(req->arena, pid, me, forum_view_is_mod(req),
 		json_get_str(req->json, "reason", ""),
 		json_get_str(req->json, "detail", NULL), &rules, clock_now(),
 		&f, &why);
@@ -139,13 +134,8 @@ static int flag_post(struct request *req)
 static struct json_object *user_json(struct request *req,
 	const struct store_fflags_user *u)
 {
-	struct json_object *o = json_new_object(req);
-
-	if (o == NULL || json_set_str(o, "username", u->username) ||
-	    json_set_str(o, "display_name", u->display_name) ||
-	    json_set_int(o, "trust_level", u->trust_level))
-		return NULL;
-	return o;
+	return forum_view_author_json(req, u->username, u->display_name,
+		u->trust_level);
 }
 
 /* The post as the forum shows it to a moderator (body always), with
@@ -153,24 +143,20 @@ static struct json_object *user_json(struct request *req,
 static struct json_object *post_json(struct request *req,
 	const struct store_fflags_review *r)
 {
-	struct json_object *o = json_new_object(req);
+	struct forum_view_post v = {
+		.id = r->post_id, .thread_id = r->thread_id,
+		.with_thread_title = 1, .thread_title = r->thread_title,
+		.username = r->author.username,
+		.display_name = r->author.display_name,
+		.trust_level = r->author.trust_level, .body = r->body,
+		.hidden = r->hidden, .accepted = r->accepted,
+		.first = r->first, .deleted = r->deleted,
+		.revision = r->revision, .created_at = r->post_created_at,
+		.updated_at = r->post_updated_at,
+		.edited_at = r->post_edited_at,
+	};
 
-	if (o == NULL || json_set_str(o, "id", r->post_id) ||
-	    json_set_str(o, "thread_id", r->thread_id) ||
-	    json_set_str(o, "thread_title", r->thread_title) ||
-	    json_set(o, "author", user_json(req, &r->author)) ||
-	    json_set_str(o, "body", r->body) ||
-	    json_set_bool(o, "hidden", r->hidden) ||
-	    json_set_bool(o, "accepted", r->accepted) ||
-	    json_set_bool(o, "first", r->first) ||
-	    json_set_int(o, "revision", r->revision) ||
-	    json_set_str(o, "created_at", r->post_created_at) ||
-	    json_set_str(o, "updated_at", r->post_updated_at) ||
-	    json_set_str(o, "edited_at", r->post_edited_at))
-		return NULL;
-	if (r->deleted && json_set_bool(o, "deleted", 1))
-		return NULL;
-	return o;
+	return forum_view_post_json(req, &v);
 }
 
 static struct json_object *review_json(struct request *req,

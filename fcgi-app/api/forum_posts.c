@@ -20,11 +20,11 @@
 #include "err.h"
 #include "http.h"
 #include "json.h"
-#include "mdtext.h"
 #include "problem.h"
 #include "role.h"
 #include "router.h"
 #include "validate.h"
+#include "api/shared/forum_view.h"
 #include "store/forum.h"
 #include "store/forum_posts.h"
 #include "store/users.h"
@@ -33,102 +33,29 @@
 #define TITLE_MIN 5
 #define TITLE_MAX 200
 
-static int is_mod(const struct request *req)
-{
-	return req->auth.authenticated &&
-		role_allows(req->auth.role, ROLE_SUPPORT);
-}
-
-static int64_t caller_id(const struct request *req)
-{
-	const struct store_user *u = req->auth.user;
-
-	return req->auth.authenticated && u != NULL ? u->id : 0;
-}
-
-/* {"username", "display_name", "trust_level"}: staff count as level 4. */
-static struct json_object *author_json(struct request *req,
-	const struct store_fpost *p)
-{
-	struct json_object *o = json_new_object(req);
-	enum role r = ROLE_NONE;
-	int64_t tl = p->author_trust;
-
-	if (p->author_role != NULL && role_parse(p->author_role, &r) == 0 &&
-	    role_allows(r, ROLE_SUPPORT))
-		tl = 4;
-	if (o == NULL || json_set_str(o, "username", p->author_username) ||
-	    json_set_str(o, "display_name", p->author_display_name) ||
-	    json_set_int(o, "trust_level", tl))
-		return NULL;
-	return o;
-}
-
-/* The post shape of DESIGN14: the body of a hidden post only for its
- * author and moderators; "deleted" only for moderators (no one else
- * gets a deleted post). */
+/* The post as the forum shows it; its author's trust level: staff
+ * count as level 4. */
 static struct json_object *post_json(struct request *req,
 	const struct store_fpost *p)
 {
-	struct json_object *o = json_new_object(req);
-	int show = !p->hidden || is_mod(req) || caller_id(req) == p->author_id;
+	enum role r = ROLE_NONE;
+	struct forum_view_post v = {
+		.id = p->public_id, .thread_id = p->thread_public_id,
+		.username = p->author_username,
+		.display_name = p->author_display_name,
+		.trust_level = p->author_trust,
+		.body = forum_view_may_read(req, p->hidden, p->author_id) ?
+			p->body : NULL,
+		.hidden = p->hidden, .accepted = p->accepted,
+		.first = p->first, .deleted = p->deleted,
+		.revision = p->revision, .created_at = p->created_at,
+		.updated_at = p->updated_at, .edited_at = p->edited_at,
+	};
 
-	if (o == NULL || json_set_str(o, "id", p->public_id) ||
-	    json_set_str(o, "thread_id", p->thread_public_id) ||
-	    json_set(o, "author", author_json(req, p)) ||
-	    json_set_str(o, "body", show ? p->body : NULL) ||
-	    json_set_bool(o, "hidden", p->hidden) ||
-	    json_set_bool(o, "accepted", p->accepted) ||
-	    json_set_bool(o, "first", p->first) ||
-	    json_set_int(o, "revision", p->revision) ||
-	    json_set_str(o, "created_at", p->created_at) ||
-	    json_set_str(o, "updated_at", p->updated_at) ||
-	    json_set_str(o, "edited_at", p->edited_at))
-		return NULL;
-	if (p->deleted && json_set_bool(o, "deleted", 1))
-		return NULL;
-	return o;
-}
-
-/* The thread shape of DESIGN14 (the detail's fields without its posts
- * page): what accept and unaccept answer. */
-static struct json_object *thread_json(struct request *req,
-	const struct store_forum_thread *t)
-{
-	struct json_object *o = json_new_object(req);
-	struct json_object *tags = json_new_array(req);
-	struct json_object *au = json_new_object(req);
-	char *copy, *save = NULL, *tag;
-
-	if (o == NULL || tags == NULL || au == NULL)
-		return NULL;
-	copy = arena_strdup(req->arena, t->tags != NULL ? t->tags : "");
-	if (copy == NULL)
-		return NULL;
-	for (tag = strtok_r(copy, " ", &save); tag != NULL;
-	     tag = strtok_r(NULL, " ", &save))
-		if (json_push_str(tags, tag) != 0)
-			return NULL;
-	if (json_set_str(au, "username", t->author.username) ||
-	    json_set_str(au, "display_name", t->author.display_name) ||
-	    json_set_int(au, "trust_level", t->author.trust_level) ||
-	    json_set_str(o, "id", t->public_id) ||
-	    json_set_str(o, "category", t->category) ||
-	    json_set_str(o, "title", t->title) ||
-	    json_set(o, "tags", tags) ||
-	    json_set(o, "author", au) ||
-	    json_set_int(o, "score", t->score) ||
-	    json_set_int(o, "replies", t->replies) ||
-	    json_set_bool(o, "solved", t->accepted_post_id != NULL) ||
-	    json_set_str(o, "accepted_post_id", t->accepted_post_id) ||
-	    json_set_bool(o, "locked", t->locked) ||
-	    json_set_bool(o, "pinned", t->pinned) ||
-	    json_set_str(o, "created_at", t->created_at) ||
-	    json_set_str(o, "last_post_at", t->last_post_at))
-		return NULL;
-	if (t->deleted && is_mod(req) && json_set_bool(o, "deleted", 1))
-		return NULL;
-	return o;
+	if (p->author_role != NULL && role_parse(p->author_role, &r) == 0 &&
+	    role_allows(r, ROLE_SUPPORT))
+		v.trust_level = 4;
+	return forum_view_post_json(req, &v);
 }
 
 static int answer(struct request *req, int status, struct json_object *o)
@@ -150,9 +77,25 @@ static int load(struct request *req, struct store_fpost *p)
 	rc = store_fpost_get(req->arena, id, p);
 	if (rc != 0)
 		return rc;
-	if ((p->deleted || p->thread_deleted) && !is_mod(req))
+	if ((p->deleted || p->thread_deleted) && !forum_view_is_mod(req))
 		return DF_ENOTFOUND;
 	return 0;
+}
+
+/* The post of the route's {id} for its author or a moderator to edit
+ * or delete: even a moderator changes only what exists (restoring is
+ * not an edit), so a deleted post is absent; anyone else:
+ * DF_EFORBIDDEN. *own: the caller wrote it. */
+static int load_live(struct request *req, struct store_fpost *p, int *own)
+{
+	int rc = load(req, p);
+
+	if (rc != 0)
+		return rc;
+	if (p->deleted || p->thread_deleted)
+		return DF_ENOTFOUND;
+	*own = p->author_id == forum_view_caller(req);
+	return *own || forum_view_is_mod(req) ? 0 : DF_EFORBIDDEN;
 }
 
 /* Audits a moderator's action on someone else's post. */
@@ -181,22 +124,15 @@ static int post_edit(struct request *req)
 	struct store_fpost p;
 	struct store_fpost_edit_in in;
 	unsigned char hash[32];
-	size_t len, outlen;
-	char *text;
-	int own, mod = is_mod(req);
+	int own, mod = forum_view_is_mod(req);
 	int rc;
 
-	rc = load(req, &p);
-	if (rc != 0)
-		return rc;
-	/* Even a moderator edits only what exists (restoring is not an
-	 * edit). */
-	if (p.deleted || p.thread_deleted)
-		return DF_ENOTFOUND;
-	own = p.author_id == caller_id(req);
-	if (!own && !mod)
+	rc = load_live(req, &p, &own);
+	if (rc == DF_EFORBIDDEN)
 		return problem_send(req, 403, "forbidden",
 			"Only the author or a moderator may edit this post.");
+	if (rc != 0)
+		return rc;
 	memset(&in, 0, sizeof(in));
 	in.title = json_get_str(req->json, "title", NULL);
 	if (in.title != NULL && !p.first) {
@@ -208,18 +144,13 @@ static int post_edit(struct request *req)
 		return problem_send(req, 409, "conflict",
 			"The thread is locked.");
 	in.body = json_get_str(req->json, "body", NULL);
-	len = strlen(in.body);
-	text = arena_alloc(req->arena, len + 1);
-	if (text == NULL)
-		return DF_ENOMEM;
-	rc = mdtext_plain(in.body, len, text, len + 1, &outlen);
+	rc = api_plain_text(req, in.body, &in.body_text);
 	if (rc == 0)
 		rc = store_forum_body_hash(req->arena, in.body, hash);
 	if (rc != 0)
 		return rc;
-	in.body_text = text;
 	in.body_hash = hash;
-	in.editor_id = caller_id(req);
+	in.editor_id = forum_view_caller(req);
 	in.by_author = !mod;
 	in.window_s = req->cfg->forum_edit_window_minutes * 60u;
 	in.now = clock_now();
@@ -244,22 +175,19 @@ static int post_edit(struct request *req)
 static int post_delete(struct request *req)
 {
 	struct store_fpost p;
-	int own, mod = is_mod(req);
+	int own, mod = forum_view_is_mod(req);
 	int rc;
 
-	rc = load(req, &p);
-	if (rc != 0)
-		return rc;
-	if (p.deleted || p.thread_deleted)
-		return DF_ENOTFOUND;
-	own = p.author_id == caller_id(req);
-	if (!own && !mod)
+	rc = load_live(req, &p, &own);
+	if (rc == DF_EFORBIDDEN)
 		return problem_send(req, 403, "forbidden",
 			"Only the author or a moderator may delete this post.");
+	if (rc != 0)
+		return rc;
 	if (p.thread_locked && !mod)
 		return problem_send(req, 409, "conflict",
 			"The thread is locked.");
-	rc = store_fpost_delete(req->arena, p.id, caller_id(req), !mod,
+	rc = store_fpost_delete(req->arena, p.id, forum_view_caller(req), !mod,
 		clock_now());
 	if (rc == DF_ECONFLICT)
 		return problem_send(req, 409, "conflict",
@@ -286,7 +214,7 @@ static int post_revisions(struct request *req)
 	rc = load(req, &p);
 	if (rc != 0)
 		return rc;
-	if (p.author_id != caller_id(req) && !is_mod(req))
+	if (p.author_id != forum_view_caller(req) && !forum_view_is_mod(req))
 		return problem_send(req, 403, "forbidden",
 			"Only the author or a moderator may read the revisions.");
 	rc = store_fpost_revisions(req->arena, p.id, &r, &n);
@@ -334,7 +262,7 @@ static int thread_vote(struct request *req)
 
 	if (id == NULL || !validate_uuid(id))
 		return DF_ENOTFOUND;
-	rc = store_fpost_vote(req->arena, id, caller_id(req),
+	rc = store_fpost_vote(req->arena, id, forum_view_caller(req),
 		(int)json_get_int(req->json, "value", 0), clock_now(), &v);
 	if (rc == DF_EFORBIDDEN)
 		return problem_send(req, 403, "forbidden",
@@ -365,8 +293,8 @@ static int accept_set(struct request *req, int accept)
 		return rc;
 	if (p.deleted || p.thread_deleted)
 		return DF_ENOTFOUND;
-	rc = store_fpost_accept(req->arena, p.id, caller_id(req), is_mod(req),
-		accept, clock_now(), &thread_id);
+	rc = store_fpost_accept(req->arena, p.id, forum_view_caller(req),
+		forum_view_is_mod(req), accept, clock_now(), &thread_id);
 	if (rc == DF_EFORBIDDEN)
 		return problem_send(req, 403, "forbidden",
 			"Only the thread's author or a moderator may choose"
@@ -379,14 +307,14 @@ static int accept_set(struct request *req, int accept)
 	if (rc != 0)
 		return rc;
 	store_forum_changed();
-	if (p.thread_author_id != caller_id(req) &&
+	if (p.thread_author_id != forum_view_caller(req) &&
 	    (rc = audit_mod(req, accept ? "forum.accept" : "forum.unaccept",
 	    &p)) != 0)
 		return rc;
 	rc = store_forum_thread_get(req->arena, p.thread_public_id, &t);
 	if (rc != 0)
 		return rc;
-	return answer(req, 200, thread_json(req, &t));
+	return answer(req, 200, forum_view_thread_json(req, &t, 0, 0));
 }
 
 static int post_accept(struct request *req)

@@ -21,7 +21,6 @@
 #include "err.h"
 #include "json.h"
 #include "log.h"
-#include "mdtext.h"
 #include "problem.h"
 #include "role.h"
 #include "router.h"
@@ -203,27 +202,6 @@ int api_kb_tick(struct arena *a, unsigned interval_s, int *wait_ms)
 
 /* --- answers ------------------------------------------------------- */
 
-static struct json_object *tags_json(struct request *req, const char *tags)
-{
-	struct json_object *arr = json_new_array(req);
-	const char *p = tags != NULL ? tags : "", *e;
-
-	if (arr == NULL)
-		return NULL;
-	while (*p != '\0') {
-		while (*p == ' ')
-			p++;
-		e = p;
-		while (*e != '\0' && *e != ' ')
-			e++;
-		if (e > p && json_push(arr, json_own(req,
-		    json_object_new_string_len(p, (int)(e - p)))) != 0)
-			return NULL;
-		p = e;
-	}
-	return arr;
-}
-
 /* k is a string literal and new to o: json-c neither copies it nor looks
  * for an earlier entry, which it would do for each of the 15 fields of
  * every item of a list. v consumed; NULL is a JSON null. */
@@ -279,7 +257,7 @@ static struct json_object *article_json(struct request *req,
 	const struct store_kb_article *k, int with_score)
 {
 	struct json_object *o = json_new_object(req);
-	struct json_object *tags = tags_json(req, k->tags);
+	struct json_object *tags = api_tags_json(req, k->tags);
 
 	if (o == NULL || tags == NULL ||
 	    put_str(o, "slug", k->slug) ||
@@ -325,18 +303,18 @@ static int load(struct request *req, struct store_kb_article *k)
 
 /* --- list and search ----------------------------------------------- */
 
-static const char *cursor_make(struct request *req,
-	const struct store_kb_filter *f, const struct store_kb_article *last)
+static const char *cursor_make(struct request *req, const void *row,
+	const void *ctx)
 {
+	const struct store_kb_article *last = row;
+	const struct store_kb_filter *f = ctx;
 	char raw[API_CURSOR_RAW_MAX];
 	int n;
 
 	if (f->q != NULL)
-		n = snprintf(raw, sizeof(raw), "kbq.%lld.%lld.%lld",
-			(long long)last->score, (long long)last->id,
-			(long long)last->upto);
-	else
-		n = snprintf(raw, sizeof(raw), "kb.%lld", (long long)last->id);
+		return api_cursor_ranked(req, "kbq", last->score, last->id,
+			last->upto);
+	n = snprintf(raw, sizeof(raw), "kb.%lld", (long long)last->id);
 	if (n < 0 || (size_t)n >= sizeof(raw))
 		return NULL;
 	return api_cursor_encode(req, raw);
@@ -345,23 +323,17 @@ static const char *cursor_make(struct request *req,
 static int cursor_read(const char *cursor, struct store_kb_filter *f)
 {
 	char raw[API_CURSOR_RAW_MAX];
-	long long k, id, upto;
+	long long id;
 	int used = 0;
 	long n = api_cursor_decode(cursor, raw);
 
 	if (n < 0)
 		return DF_EINVAL;
-	if (f->q != NULL) {
-		if (sscanf(raw, "kbq.%lld.%lld.%lld%n", &k, &id,
-		    &upto, &used) != 3 || used != n || k < 0 || id <= 0 ||
-		    upto < id)
-			return DF_EINVAL;
-		f->after_score = k;
-		f->upto = upto;
-	} else if (sscanf(raw, "kb.%lld%n", &id, &used) != 1 ||
-	    used != n || id <= 0) {
+	if (f->q != NULL)
+		return api_cursor_ranked_read(raw, n, "kbq", &f->after_score,
+			&f->after_id, &f->upto);
+	if (sscanf(raw, "kb.%lld%n", &id, &used) != 1 || used != n || id <= 0)
 		return DF_EINVAL;
-	}
 	f->after_id = id;
 	return 0;
 }
@@ -407,13 +379,20 @@ static int list_check(struct request *req)
 	return 0;
 }
 
+/* A list item: an excerpt, with its score in searches. */
+static struct json_object *list_item(struct request *req, const void *row,
+	const void *ctx)
+{
+	const struct store_kb_filter *f = ctx;
+
+	return article_json(req, row, f->q != NULL);
+}
+
 static int kb_list(struct request *req)
 {
 	struct store_kb_filter *f = req->checked;
 	struct store_kb_article *rows;
-	struct json_object *list, *items, *it;
-	const char *next = NULL;
-	size_t n, i, shown;
+	size_t n;
 	int rc;
 
 	f->all_status = is_staff(req);
@@ -421,18 +400,8 @@ static int kb_list(struct request *req)
 	rc = store_kb_list(req->arena, f, &rows, &n);
 	if (rc != 0)
 		return rc;
-	shown = n > (size_t)f->limit ? (size_t)f->limit : n;
-	list = api_list_new(req, &items);
-	if (list == NULL)
-		return DF_ENOMEM;
-	for (i = 0; i < shown; i++) {
-		it = article_json(req, &rows[i], f->q != NULL);
-		if (api_list_add(items, it) != 0)
-			return DF_ENOMEM;
-	}
-	if (n > shown && (next = cursor_make(req, f, &rows[shown - 1])) == NULL)
-		return DF_ENOMEM;
-	rc = api_list_send(req, list, next);
+	rc = api_list_rows(req, rows, n, sizeof(*rows), f->limit, list_item,
+		cursor_make, f);
 	/* Staff lists hold drafts: only the public one is shared. */
 	if (rc == 0 && !is_staff(req))
 		http_set_cacheable(req);
@@ -549,10 +518,6 @@ static int edit_check(struct request *req)
 /* Reads the body's fields into in, with the text search reads. */
 static int read_input(struct request *req, struct store_kb_input *in)
 {
-	size_t len, outlen;
-	char *text;
-	int rc;
-
 	in->title = json_get_str(req->json, "title", NULL);
 	in->body = json_get_str(req->json, "body", NULL);
 	in->category = json_get_str(req->json, "category", NULL);
@@ -561,15 +526,7 @@ static int read_input(struct request *req, struct store_kb_input *in)
 	in->now = clock_now();
 	if (in->body == NULL)
 		return 0;
-	len = strlen(in->body);
-	text = arena_alloc(req->arena, len + 1);
-	if (text == NULL)
-		return DF_ENOMEM;
-	rc = mdtext_plain(in->body, len, text, len + 1, &outlen);
-	if (rc != 0)
-		return rc;
-	in->body_text = text;
-	return 0;
+	return api_plain_text(req, in->body, &in->body_text);
 }
 
 static int answer(struct request *req, int status,
@@ -712,7 +669,7 @@ static int kb_revisions(struct request *req)
 		return DF_ENOMEM;
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_new_object(req);
-		struct json_object *tags = tags_json(req, r[i].tags);
+		struct json_object *tags = api_tags_json(req, r[i].tags);
 		struct json_object *ed = NULL;
 
 		if (r[i].editor_id != NULL) {

@@ -153,23 +153,50 @@ static int definition_at(const struct scan *s, size_t i, size_t end,
 	return j < end;
 }
 
+/* Fenced code followed across lines: the open fence's character and
+ * length (n 0: outside a fence). */
+struct fence {
+	char ch;
+	size_t n;
+};
+
+enum line_kind {
+	LINE_TEXT,          /* outside fenced code */
+	LINE_FENCE_OPEN,    /* opens a fence */
+	LINE_FENCED         /* inside a fence, or the line closing it */
+};
+
+/* The line [i, end) with f, which it updates. */
+static enum line_kind fence_line(const struct scan *s, size_t i, size_t end,
+	struct fence *f)
+{
+	size_t m;
+	char ch;
+
+	if (f->n > 0) {
+		if (fence_at(s, i, end, &ch, &m) && ch == f->ch && m >= f->n)
+			f->n = 0;
+		return LINE_FENCED;
+	}
+	if (!fence_at(s, i, end, &ch, &m))
+		return LINE_TEXT;
+	f->ch = ch;
+	f->n = m;
+	return LINE_FENCE_OPEN;
+}
+
 /* The first pass: the reference definitions outside fenced code, so
  * that a reference used before its definition counts. */
 static void collect_refs(struct scan *s)
 {
-	size_t i = 0, end, fn = 0, m;
-	char fch = 0, ch;
+	struct fence f = { 0, 0 };
+	size_t i = 0, end;
 	struct span label;
 
 	while (i < s->len) {
 		end = line_end(s, i);
-		if (fn > 0) {
-			if (fence_at(s, i, end, &ch, &m) && ch == fch && m >= fn)
-				fn = 0;
-		} else if (fence_at(s, i, end, &ch, &m)) {
-			fch = ch;
-			fn = m;
-		} else if (definition_at(s, i, end, &label)) {
+		if (fence_line(s, i, end, &f) == LINE_TEXT &&
+		    definition_at(s, i, end, &label)) {
 			if (s->nrefs < REF_MAX)
 				s->refs[s->nrefs++] = label;
 			else
@@ -415,28 +442,24 @@ static void scan_range(struct scan *s, size_t from, size_t stop,
  * span lines of a paragraph). */
 static void scan_lines(struct scan *s)
 {
-	size_t i = 0, end, run = 0, fn = 0, m;
-	char fch = 0, ch;
+	struct fence f = { 0, 0 };
+	size_t i = 0, end, run = 0;
+	enum line_kind k;
 	struct span label;
 
 	while (i < s->len) {
 		end = line_end(s, i);
-		if (fn > 0) {
-			if (fence_at(s, i, end, &ch, &m) && ch == fch && m >= fn)
-				fn = 0;
+		k = fence_line(s, i, end, &f);
+		if (k == LINE_FENCED) {
 			run = end + 1;
-		} else if (fence_at(s, i, end, &ch, &m)) {
-			scan_range(s, run, i, 0, 0);
-			fch = ch;
-			fn = m;
-			run = end + 1;
-		} else if (definition_at(s, i, end, &label)) {
+		} else if (k == LINE_FENCE_OPEN ||
+		    definition_at(s, i, end, &label)) {
 			scan_range(s, run, i, 0, 0);
 			run = end + 1;
 		}
 		i = end + 1;
 	}
-	if (fn == 0 && run < s->len)
+	if (f.n == 0 && run < s->len)
 		scan_range(s, run, s->len, 0, 0);
 }
 

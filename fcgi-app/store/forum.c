@@ -578,19 +578,11 @@ int store_forum_my_vote(int64_t thread_id, int64_t user_id, int64_t *value)
 {
 	static const char sql[] = "SELECT value FROM forum_votes"
 		" WHERE thread_id = ? AND user_id = ?";
-	struct db_result res;
-	struct arena *a;
-	int rc;
 
 	*value = 0;
 	if (user_id <= 0)
 		return 0;
-	a = arena_new(1024);
-	if (a == NULL)
-		return DF_ENOMEM;
-	rc = store_one(a, sql, DBP(DB_INT(thread_id), DB_INT(user_id)), &res);
-	if (rc == 0)
-		*value = db_int(&res, 0, 0, 0);
-	arena_free(a);
-	return rc == DF_ENOTFOUND ? 0 : rc;
+	/* No vote: no row, 0. */
+	return store_number_of(sql, DBP(DB_INT(thread_id), DB_INT(user_id)),
+		value);
 }

@@ -104,6 +104,23 @@ static int lock_post(struct arena *a, int64_t post_id,
 	return rc;
 }
 
+/* Begins the transaction of a change to post_id: its row locks taken
+ * (lock_post) and *out read; a deleted post, or one of a deleted thread,
+ * is DF_ENOTFOUND. On any failure the transaction is already ended. */
+static int begin_on_post(struct arena *a, int64_t post_id,
+	struct store_fpost *out)
+{
+	int rc;
+
+	rc = db_begin();
+	if (rc != 0)
+		return rc;
+	rc = lock_post(a, post_id, out);
+	if (rc == 0 && (out->deleted || out->thread_deleted))
+		rc = DF_ENOTFOUND;
+	return rc != 0 ? store_tx_end(rc) : 0;
+}
+
 /* The thread's accepted answer, 0 when unsolved. */
 static int accepted_of(struct arena *a, int64_t thread_id, int64_t *accepted)
 {
@@ -155,14 +172,9 @@ int store_fpost_edit(struct arena *a, int64_t post_id,
 	int unhide = 0;
 	int rc;
 
-	rc = db_begin();
+	rc = begin_on_post(a, post_id, &p);
 	if (rc != 0)
 		return rc;
-	rc = lock_post(a, post_id, &p);
-	if (rc != 0)
-		return store_tx_end(rc);
-	if (p.deleted || p.thread_deleted)
-		return store_tx_end(DF_ENOTFOUND);
 	if (in->by_author) {
 		if ((int64_t)in->now > (int64_t)p.created_unix +
 		    (int64_t)in->window_s)
@@ -220,14 +232,9 @@ int store_fpost_delete(struct arena *a, int64_t post_id,
 	struct db_result res;
 	int rc;
 
-	rc = db_begin();
+	rc = begin_on_post(a, post_id, &p);
 	if (rc != 0)
 		return rc;
-	rc = lock_post(a, post_id, &p);
-	if (rc != 0)
-		return store_tx_end(rc);
-	if (p.deleted || p.thread_deleted)
-		return store_tx_end(DF_ENOTFOUND);
 	if (p.first && refuse_replies) {
 		rc = store_one(a, others, DBP(DB_INT(p.thread_id),
 			DB_INT(p.author_id)), &res);
@@ -355,15 +362,10 @@ int store_fpost_accept(struct arena *a, int64_t post_id, int64_t actor_id,
 	int64_t accepted = 0;
 	int rc;
 
-	rc = db_begin();
+	rc = begin_on_post(a, post_id, &p);
 	if (rc != 0)
 		return rc;
-	rc = lock_post(a, post_id, &p);
-	if (rc != 0)
-		return store_tx_end(rc);
 	*thread_id = p.thread_id;
-	if (p.deleted || p.thread_deleted)
-		return store_tx_end(DF_ENOTFOUND);
 	if (!moderator && p.thread_author_id != actor_id)
 		return store_tx_end(DF_EFORBIDDEN);
 	rc = accepted_of(a, p.thread_id, &accepted);

@@ -104,7 +104,7 @@ DF_MUST_CHECK int store_fpost_vote(struct arena *a, const char *thread,
  * author unless moderator (else DF_EFORBIDDEN). The first post, a
  * hidden post, and unaccepting a post that is not the accepted answer:
  * DF_ECONFLICT; a deleted post or thread: DF_ENOTFOUND. *thread_id is
- * the thread's row id. */
+ * the thread's row id (set unless the post is missing or deleted). */
 DF_MUST_CHECK int store_fpost_accept(struct arena *a, int64_t post_id,
 	int64_t actor_id, int moderator, int accept, time_t now,
 	int64_t *thread_id);

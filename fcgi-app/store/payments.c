@@ -665,20 +665,14 @@ int store_pay_entitled(int64_t user_id, int64_t extension_id)
 	static const char sql[] =
 		"SELECT EXISTS (SELECT 1 FROM entitlements WHERE user_id = ?"
 		" AND extension_id = ? AND status = 'active')";
-	struct db_result r;
-	struct arena *a;
+	int64_t v;
 	int rc;
 
 	if (user_id <= 0)
 		return 0;
-	a = arena_new(1024);
-	if (a == NULL)
-		return DF_ENOMEM;
-	rc = db_query(a, sql, DBP(DB_INT(user_id), DB_INT(extension_id)), &r);
-	if (rc == 0)
-		rc = db_int(&r, 0, 0, 0) == 1;
-	arena_free(a);
-	return rc;
+	rc = store_number_of(sql, DBP(DB_INT(user_id), DB_INT(extension_id)),
+		&v);
+	return rc != 0 ? rc : v == 1;
 }
 
 int store_pay_order_get(struct arena *a, const char *public_id,

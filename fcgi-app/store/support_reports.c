@@ -6,6 +6,7 @@
  * middle two) kept. Not MEDIAN(): MariaDB 10.11's MEDIAN() OVER
  * (PARTITION BY ...) answered 100 s for {100, 300, 200, 1000} s
  * (test_support_reports caught it). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +160,49 @@ static struct store_sreport_month *month_of(struct store_sreport *r,
 	return &r->months[p - r->months[0].period];
 }
 
+/* A monthly count query's rows (kind, month, count) into the months'
+ * fields: which field each kind names. Unknown kinds and months outside
+ * the report are passed over. */
+struct month_count {
+	const char *kind;
+	size_t field;               /* offsetof(struct store_sreport_month, ...) */
+};
+
+static const struct month_count ticket_counts[] = {
+	{ "created", offsetof(struct store_sreport_month, created) },
+	{ "solved", offsetof(struct store_sreport_month, solved) },
+	{ "good", offsetof(struct store_sreport_month, good) },
+	{ "bad", offsetof(struct store_sreport_month, bad) },
+	{ "suggested", offsetof(struct store_sreport_month, suggested) },
+	{ "deflected", offsetof(struct store_sreport_month, deflected) },
+};
+
+static const struct month_count assistant_counts[] = {
+	{ "conversations",
+	  offsetof(struct store_sreport_month, conversations) },
+	{ "self_served", offsetof(struct store_sreport_month, self_served) },
+	{ "escalated", offsetof(struct store_sreport_month, escalated) },
+	{ "abandoned", offsetof(struct store_sreport_month, abandoned) },
+};
+
+static void fold_counts(const struct db_result *res, struct store_sreport *r,
+	const struct month_count *map, size_t nmap)
+{
+	for (size_t i = 0; i < res->nrows; i++) {
+		struct store_sreport_month *m = month_of(r, db_str(res, i, 1));
+		const char *kind = db_str(res, i, 0);
+
+		if (m == NULL || kind == NULL)
+			continue;
+		for (size_t k = 0; k < nmap; k++)
+			if (strcmp(kind, map[k].kind) == 0) {
+				*(int64_t *)(void *)((char *)m + map[k].field) =
+					db_int(res, i, 2, 0);
+				break;
+			}
+	}
+}
+
 static int months(struct arena *a, const char *lo, const char *hi,
 	struct store_sreport *r)
 {
@@ -191,26 +235,8 @@ static int months(struct arena *a, const char *lo, const char *hi,
 		DB_STR(lo), DB_STR(hi)), &res);
 	if (rc != 0)
 		return rc;
-	for (size_t i = 0; i < res.nrows; i++) {
-		struct store_sreport_month *m = month_of(r, db_str(&res, i, 1));
-		const char *kind = db_str(&res, i, 0);
-		int64_t n = db_int(&res, i, 2, 0);
-
-		if (m == NULL || kind == NULL)
-			continue;
-		if (strcmp(kind, "created") == 0)
-			m->created = n;
-		else if (strcmp(kind, "solved") == 0)
-			m->solved = n;
-		else if (strcmp(kind, "good") == 0)
-			m->good = n;
-		else if (strcmp(kind, "bad") == 0)
-			m->bad = n;
-		else if (strcmp(kind, "suggested") == 0)
-			m->suggested = n;
-		else if (strcmp(kind, "deflected") == 0)
-			m->deflected = n;
-	}
+	fold_counts(&res, r, ticket_counts,
+		sizeof(ticket_counts) / sizeof(ticket_counts[0]));
 	rc = db_query(a, median, DBP(DB_STR(lo), DB_STR(hi)), &res);
 	if (rc != 0)
 		return rc;
@@ -267,22 +293,8 @@ static int assistant_months(struct arena *a, const char *lo,
 		DB_STR(hi)), &res);
 	if (rc != 0)
 		return rc;
-	for (size_t i = 0; i < res.nrows; i++) {
-		struct store_sreport_month *m = month_of(r, db_str(&res, i, 1));
-		const char *kind = db_str(&res, i, 0);
-		int64_t n = db_int(&res, i, 2, 0);
-
-		if (m == NULL || kind == NULL)
-			continue;
-		if (strcmp(kind, "conversations") == 0)
-			m->conversations = n;
-		else if (strcmp(kind, "self_served") == 0)
-			m->self_served = n;
-		else if (strcmp(kind, "escalated") == 0)
-			m->escalated = n;
-		else if (strcmp(kind, "abandoned") == 0)
-			m->abandoned = n;
-	}
+	fold_counts(&res, r, assistant_counts,
+		sizeof(assistant_counts) / sizeof(assistant_counts[0]));
 	rc = db_query(a, sources, DBP(DB_STR(lo), DB_STR(hi),
 		DB_INT(STORE_SREPORT_SOURCES_MAX)), &res);
 	if (rc != 0)

@@ -86,7 +86,8 @@ int store_get(struct arena *a, const char *sql, const struct db_param *p,
 	return rc;
 }
 
-int store_number(const char *sql, int64_t *out)
+int store_number_of(const char *sql, const struct db_param *p, size_t np,
+	int64_t *out)
 {
 	struct db_result res;
 	struct arena *a;
@@ -96,11 +97,16 @@ int store_number(const char *sql, int64_t *out)
 	a = arena_new(1024);
 	if (a == NULL)
 		return DF_ENOMEM;
-	rc = db_query(a, sql, NULL, 0, &res);
+	rc = db_query(a, sql, p, np, &res);
 	if (rc == 0 && res.nrows > 0)
 		*out = db_int(&res, 0, 0, 0);
 	arena_free(a);
 	return rc;
+}
+
+int store_number(const char *sql, int64_t *out)
+{
+	return store_number_of(sql, NULL, 0, out);
 }
 
 int store_exec_one(const char *sql, const struct db_param *p, size_t np,

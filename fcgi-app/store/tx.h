@@ -59,5 +59,9 @@ DF_MUST_CHECK int store_get(struct arena *a, const char *sql,
  * (0 without rows), read with an arena of its own: for the callers that
  * have no request (health checks, the search index's sync). */
 DF_MUST_CHECK int store_number(const char *sql, int64_t *out);
+/* store_number of a parameterised sql (one value of a row a caller
+ * without an arena of its own asks for: a forum vote, an entitlement). */
+DF_MUST_CHECK int store_number_of(const char *sql, const struct db_param *p,
+	size_t np, int64_t *out);
 
 #endif
