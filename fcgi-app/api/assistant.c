@@ -397,6 +397,7 @@ static int escalate(struct request *req)
 {
 	struct store_assist_conv c;
 	struct store_assist_msg *m;
+	struct store_ticket tk;
 	struct store_ticket_new t = { .category = "other",
 		.via = TICKET_VIA_ASSISTANT, .requester_id = caller(req),
 		.now = clock_now() };
@@ -436,12 +437,14 @@ static int escalate(struct request *req)
 			" has already ended (escalated, resolved or abandoned).");
 	if (rc != 0)
 		return rc;
-	o = json_new_object(req);
-	if (o == NULL || json_set_str(o, "conversation_id", c.public_id) ||
-	    json_set_str(o, "status", "escalated") ||
-	    json_set_int(o, "ticket_id", ticket) ||
-	    http_set_header(req, "Location", arena_printf(req->arena,
-		"/api/v1/support/tickets/%lld", (long long)ticket)) ||
+	/* The answer is the ticket, as POST /support/tickets answers it:
+	 * what the user now follows up on. */
+	rc = store_tickets_get(req->arena, ticket, 0, &tk);
+	if (rc != 0)
+		return rc;
+	o = api_ticket_json(req, &tk, 0, 1);
+	if (o == NULL || http_set_header(req, "Location", arena_printf(
+		req->arena, "/api/v1/support/tickets/%lld", (long long)ticket)) ||
 	    http_set_header(req, "Cache-Control", "no-store"))
 		return DF_ENOMEM;
 	return http_set_json(req, 201, o);

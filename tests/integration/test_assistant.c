@@ -370,9 +370,14 @@ Test(assistant, escalation_files_one_ticket_holding_the_transcript)
 	cr_assert_eq(client_status("POST", path, bob, NULL), 404);
 	client_call("POST", path, alice, NULL, &r);
 	o = client_expect_json(&r, 201);
-	ticket = json_object_get_int64(json_object_object_get(o, "ticket_id"));
+	/* The answer is the ticket itself, its first message the
+	 * transcript. */
+	ticket = json_object_get_int64(json_object_object_get(o, "id"));
 	cr_assert_gt(ticket, 0);
-	cr_assert_str_eq(client_json_str(o, "status"), "escalated");
+	cr_assert_str_eq(client_json_str(o, "status"), "open");
+	cr_assert_str_eq(client_json_str(o, "via"), "assistant");
+	cr_assert_not_null(strstr(client_json_str(o, "messages[0].body"),
+		"It still crashes after reinstalling"), "%s", r.body);
 	json_object_put(o);
 	client_free(&r);
 
