@@ -1,6 +1,7 @@
 /* The support assistant's text work (see assist_text.h). */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "arena.h"
 #include "assist_text.h"
@@ -269,16 +270,39 @@ static const struct { const char *first, *second, *glued; } phrases[] = {
 	{ "login", "password", "credential" },
 };
 
+#define NGROUPS (sizeof(thesaurus) / sizeof(thesaurus[0]))
+
+/* Every word of the thesaurus with its group, sorted by word (made on
+ * first use): every word of every passage the ranking reads is looked
+ * up here, so by binary search rather than along the table. */
+static struct thes_word {
+	const char *word;
+	int group;
+} thes_index[NGROUPS * GROUP_MAX];
+static size_t thes_n;
+
+static int cmp_thes(const void *a, const void *b)
+{
+	return strcmp(((const struct thes_word *)a)->word,
+		((const struct thes_word *)b)->word);
+}
+
 /* The thesaurus group of the stem s (its row), or -1. */
 static int group_of(const char *s)
 {
+	struct thes_word key = { s, -1 }, *hit;
 	size_t g, k;
 
-	for (g = 0; g < sizeof(thesaurus) / sizeof(thesaurus[0]); g++)
-		for (k = 0; k < GROUP_MAX && thesaurus[g][k] != NULL; k++)
-			if (strcmp(s, thesaurus[g][k]) == 0)
-				return (int)g;
-	return -1;
+	if (thes_n == 0) {
+		for (g = 0; g < NGROUPS; g++)
+			for (k = 0; k < GROUP_MAX && thesaurus[g][k] != NULL; k++)
+				thes_index[thes_n++] = (struct thes_word){
+					thesaurus[g][k], (int)g };
+		qsort(thes_index, thes_n, sizeof(thes_index[0]), cmp_thes);
+	}
+	hit = bsearch(&key, thes_index, thes_n, sizeof(thes_index[0]),
+		cmp_thes);
+	return hit != NULL ? hit->group : -1;
 }
 
 /* The stem that stands for s's group (s itself outside the thesaurus). */
@@ -417,44 +441,123 @@ size_t assist_text_stem(const char *w, size_t len, char *out, size_t cap)
 	return n;
 }
 
-int assist_text_has(const char *term, const char *text)
+/* The next word of text from *p as the matching sees it (its stem in
+ * its thesaurus group's form) into got; 0 at the end. */
+static int next_word(const char **p, char got[64])
 {
-	char want[64], got[64];
-	const char *p = text, *w;
+	const char *w, *c;
 	size_t len;
 
-	if (assist_text_stem(term, strlen(term), want, sizeof(want)) == 0)
-		return 0;
-	memmove(want, canon(want), strlen(canon(want)) + 1);
-	while (p != NULL && *p != '\0') {
-		while (*p != '\0' && !is_word_byte((unsigned char)*p))
-			p++;
+	while (**p != '\0') {
+		while (**p != '\0' && !is_word_byte((unsigned char)**p))
+			(*p)++;
 		/* A word, hyphens inside it included. */
-		for (w = p, len = 0; is_word_byte((unsigned char)p[len]) ||
-		     (p[len] == '-' && len > 0 &&
-		      is_word_byte((unsigned char)p[len + 1])); len++)
+		for (w = *p, len = 0; is_word_byte((unsigned char)w[len]) ||
+		     (w[len] == '-' && len > 0 &&
+		      is_word_byte((unsigned char)w[len + 1])); len++)
 			;
 		if (len == 0)
-			break;
-		if (len < sizeof(got) &&
-		    assist_text_stem(w, len, got, sizeof(got)) > 0 &&
-		    strcmp(want, canon(got)) == 0)
+			return 0;
+		*p += len;
+		if (len < 64 && assist_text_stem(w, len, got, 64) > 0) {
+			c = canon(got);
+			memmove(got, c, strlen(c) + 1);
 			return 1;
-		p += len;
+		}
 	}
 	return 0;
 }
 
-double assist_text_coverage(char *const *terms, const double *weight,
-	size_t n, const char *text, size_t *hits)
+/* term as the matching sees it (see next_word) into want; 0 when it has
+ * no stem. */
+static int term_form(const char *term, char want[64])
+{
+	const char *c;
+
+	if (assist_text_stem(term, strlen(term), want, 64) == 0)
+		return 0;
+	c = canon(want);
+	memmove(want, c, strlen(c) + 1);
+	return 1;
+}
+
+int assist_text_has(const char *term, const char *text)
+{
+	char want[64], got[64];
+	const char *p = text;
+
+	if (text == NULL || !term_form(term, want))
+		return 0;
+	while (next_word(&p, got))
+		if (strcmp(want, got) == 0)
+			return 1;
+	return 0;
+}
+
+static int cmp_words(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int assist_text_bag(struct arena *a, const char *text,
+	struct assist_text_bag *out)
+{
+	const char *p = text != NULL ? text : "";
+	size_t cap = 0, n = 0, i, k;
+	char got[64], **words = NULL, **grown;
+
+	out->words = NULL;
+	out->n = 0;
+	while (next_word(&p, got)) {
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			grown = arena_alloc(a, cap * sizeof(*grown));
+			if (grown == NULL)
+				return DF_ENOMEM;
+			if (n > 0)
+				memcpy(grown, words, n * sizeof(*words));
+			words = grown;
+		}
+		words[n] = arena_strdup(a, got);
+		if (words[n] == NULL)
+			return DF_ENOMEM;
+		n++;
+	}
+	/* Sorted and each once: a lookup is a binary search. */
+	if (n > 1)
+		qsort(words, n, sizeof(*words), cmp_words);
+	for (i = k = 0; i < n; i++)
+		if (k == 0 || strcmp(words[k - 1], words[i]) != 0)
+			words[k++] = words[i];
+	out->words = words;
+	out->n = k;
+	return 0;
+}
+
+int assist_text_bag_has(const struct assist_text_bag *b, const char *term)
+{
+	char want[64];
+	const char *key = want;
+
+	if (b->n == 0 || !term_form(term, want))
+		return 0;
+	return bsearch(&key, b->words, b->n, sizeof(*b->words),
+		cmp_words) != NULL;
+}
+
+/* The weighted share of the n terms that has(term, ctx) finds: the one
+ * rule of both coverage functions. */
+static double coverage_of(char *const *terms, const double *weight,
+	size_t n, int (*has)(const char *, const void *), const void *ctx,
+	size_t *hits)
 {
 	double all = 0.0, got = 0.0, w;
 	size_t i, h = 0;
 
-	for (i = 0; i < n && text != NULL; i++) {
+	for (i = 0; i < n; i++) {
 		w = weight == NULL ? 1.0 : weight[i];
 		all += w;
-		if (assist_text_has(terms[i], text)) {
+		if (has(terms[i], ctx)) {
 			got += w;
 			h++;
 		}
@@ -462,6 +565,33 @@ double assist_text_coverage(char *const *terms, const double *weight,
 	if (hits != NULL)
 		*hits = h;
 	return all > 0.0 ? got / all : 0.0;
+}
+
+static int text_has(const char *term, const void *text)
+{
+	return assist_text_has(term, text);
+}
+
+static int bag_has(const char *term, const void *bag)
+{
+	return assist_text_bag_has(bag, term);
+}
+
+double assist_text_coverage(char *const *terms, const double *weight,
+	size_t n, const char *text, size_t *hits)
+{
+	if (text == NULL) {
+		if (hits != NULL)
+			*hits = 0;
+		return 0.0;
+	}
+	return coverage_of(terms, weight, n, text_has, text, hits);
+}
+
+double assist_text_bag_coverage(char *const *terms, const double *weight,
+	size_t n, const struct assist_text_bag *b, size_t *hits)
+{
+	return coverage_of(terms, weight, n, bag_has, b, hits);
 }
 
 char *assist_text_query(struct arena *a, char *const *terms, size_t n)

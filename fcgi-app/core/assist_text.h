@@ -68,6 +68,22 @@ int assist_text_has(const char *term, const char *text);
 double assist_text_coverage(char *const *terms, const double *weight,
 	size_t n, const char *text, size_t *hits);
 
+/* The words of a text as assist_text_has reads them (stems in their
+ * thesaurus group's form), sorted and each once: made once per text,
+ * so that the ranking looks every term up in a passage without reading
+ * and stemming the passage again for each. */
+struct assist_text_bag {
+	char **words;
+	size_t n;
+};
+DF_MUST_CHECK int assist_text_bag(struct arena *a, const char *text,
+	struct assist_text_bag *out);
+/* assist_text_has over a bag. */
+int assist_text_bag_has(const struct assist_text_bag *b, const char *term);
+/* assist_text_coverage over a bag. */
+double assist_text_bag_coverage(char *const *terms, const double *weight,
+	size_t n, const struct assist_text_bag *b, size_t *hits);
+
 /* The boolean-mode FULLTEXT query for the terms: each one as a prefix
  * by the first 5 letters of its stem ("licen*"), no operator otherwise, so
  * any term retrieves and nothing the user typed is ever an operator; a

@@ -43,12 +43,17 @@ int store_assist_search(struct arena *a, const char *q, size_t max,
 		"  AND k.status = 'published'"
 		" LEFT JOIN forum_threads t ON p.kind = 'forum'"
 		"  AND t.id = p.source_id AND t.deleted = 0"
-		"  AND t.accepted_post_id IS NOT NULL AND NOT EXISTS (SELECT 1"
-		"  FROM forum_posts x WHERE x.id IN (t.first_post_id,"
-		"  t.accepted_post_id) AND (x.deleted = 1"
-		"  OR x.hidden_at IS NOT NULL))"
+		"  AND t.accepted_post_id IS NOT NULL"
+		/* Its question and its answer both still shown: each post by
+		 * its primary key (an IN over the two columns would read the
+		 * whole posts table for every forum passage). */
+		" LEFT JOIN forum_posts fq ON fq.id = t.first_post_id"
+		"  AND fq.deleted = 0 AND fq.hidden_at IS NULL"
+		" LEFT JOIN forum_posts fa ON fa.id = t.accepted_post_id"
+		"  AND fa.deleted = 0 AND fa.hidden_at IS NULL"
 		" WHERE MATCH (p.title, p.text) AGAINST (?" BOOL_MODE " > 0"
-		"  AND (k.id IS NOT NULL OR t.id IS NOT NULL)"
+		"  AND (k.id IS NOT NULL OR (fq.id IS NOT NULL"
+		"  AND fa.id IS NOT NULL))"
 		" ORDER BY rel DESC, p.id LIMIT ?";
 	void *rows;
 	int rc;

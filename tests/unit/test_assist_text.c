@@ -91,6 +91,35 @@ Test(assist_text, stems_meet_across_endings_hyphens_and_spellings)
 	cr_assert(!assist_text_has("ide", "your identity"));
 }
 
+/* The ranking looks terms up in a bag of a passage's words, made once:
+ * it must find exactly what assist_text_has finds in the text. */
+Test(assist_text, a_bag_of_words_matches_as_the_text_does)
+{
+	static const char *const text = "Install the extensions again: your"
+		" e-mail, one license per seat, copy the keys, the keyboard,"
+		" install, INSTALLING.";
+	static const char *const terms[] = { "installing", "plugin",
+		"email", "licences", "key", "keyboard", "configure", "seat",
+		"identity", "the", "xyzzy" };
+	struct assist_text_bag b;
+	char *ts[] = { "installing", "plugin", "xyzzy" };
+	size_t i, hits = 0;
+
+	cr_assert_eq(assist_text_bag(a, text, &b), 0);
+	for (i = 0; i < sizeof(terms) / sizeof(terms[0]); i++)
+		cr_assert_eq(assist_text_bag_has(&b, terms[i]),
+			assist_text_has(terms[i], text), "%s", terms[i]);
+	/* Each word once ("install" three times in the text), sorted. */
+	for (i = 1; i < b.n; i++)
+		cr_assert_lt(strcmp(b.words[i - 1], b.words[i]), 0);
+	cr_assert_float_eq(assist_text_bag_coverage(ts, NULL, 3, &b, &hits),
+		assist_text_coverage(ts, NULL, 3, text, NULL), 1e-9);
+	cr_assert_eq(hits, 2);
+	cr_assert_eq(assist_text_bag(a, "", &b), 0);
+	cr_assert_eq(b.n, 0);
+	cr_assert(!assist_text_bag_has(&b, "install"));
+}
+
 Test(assist_text, the_help_centers_vocabulary_meets_what_people_say)
 {
 	char **t;

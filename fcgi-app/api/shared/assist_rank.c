@@ -42,7 +42,8 @@ int assist_rank(struct request *req, const char *q, size_t max,
 	struct assist_source best[STORE_ASSIST_CANDIDATES];
 	size_t df[ASSIST_TERMS_MAX];
 	double weight[ASSIST_TERMS_MAX];
-	char **terms, *query, **texts;
+	struct assist_text_bag *texts, title;
+	char **terms, *query, *joined;
 	size_t nhits, nterms, nbest = 0, i, j, nhit;
 	double top = 0.0, cover, tcover, s;
 	int rc;
@@ -70,21 +71,27 @@ int assist_rank(struct request *req, const char *q, size_t max,
 	for (i = 0; i < nhits && i < STORE_ASSIST_CANDIDATES; i++) {
 		if (hits[i].rel > top)
 			top = hits[i].rel;
-		texts[i] = arena_printf(req->arena, "%s\n%s", hits[i].title,
+		joined = arena_printf(req->arena, "%s\n%s", hits[i].title,
 			hits[i].text);
-		if (texts[i] == NULL)
+		if (joined == NULL)
 			return DF_ENOMEM;
+		rc = assist_text_bag(req->arena, joined, &texts[i]);
+		if (rc != 0)
+			return rc;
 		for (j = 0; j < nterms; j++)
-			df[j] += (size_t)assist_text_has(terms[j], texts[i]);
+			df[j] += (size_t)assist_text_bag_has(&texts[i], terms[j]);
 	}
 	for (j = 0; j < nterms; j++)
 		weight[j] = term_weight(df[j]);
 	/* The best passage of each source. */
 	for (i = 0; i < nhits && i < STORE_ASSIST_CANDIDATES; i++) {
-		cover = assist_text_coverage(terms, weight, nterms, texts[i],
-			&nhit);
-		tcover = assist_text_coverage(terms, weight, nterms,
-			hits[i].title, NULL);
+		rc = assist_text_bag(req->arena, hits[i].title, &title);
+		if (rc != 0)
+			return rc;
+		cover = assist_text_bag_coverage(terms, weight, nterms,
+			&texts[i], &nhit);
+		tcover = assist_text_bag_coverage(terms, weight, nterms, &title,
+			NULL);
 		s = rank(cover, tcover, hits[i].rel, top);
 		for (j = 0; j < nbest; j++)
 			if (strcmp(best[j].kind, hits[i].kind) == 0 &&
