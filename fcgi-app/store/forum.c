@@ -3,6 +3,7 @@
  * lock by a moderator and the reply cannot cross (a reply either came
  * before the lock or is refused). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "arena.h"
 #include "cache.h"
@@ -195,79 +196,62 @@ int store_forum_thread_get(struct arena *a, const char *pid,
 	return store_get(a, sql, DBP(DB_STR(pid)), thread_from_row, out);
 }
 
+/* The lists. Each statement is built from fixed fragments for what a
+ * list actually has, as store/tickets.c builds its queues (only
+ * placeholders carry values): the category as its id, the tag's EXISTS
+ * only with a tag, the cursor only after the first page and the hidden
+ * first posts' test only for callers who may not see them. Written as
+ * "? IS NULL OR c.slug = ?" and "? = 0 OR <cursor>", MariaDB could not
+ * tell which held, read every thread (with its excerpt) into a
+ * temporary table and sorted it; now it walks the sort's index
+ * (idx_forum_threads_latest / _cat_latest / _top / _unanswered) from the
+ * cursor on and stops after limit + 1 listed rows. */
+#define LF_CATEGORY 1u
+#define LF_TAG 2u
+#define LF_HIDE 4u            /* first posts hidden by flags left out */
+#define LF_HIDE_BUT_OWN 8u    /* ... but the viewer's own */
+#define LF_AFTER 16u          /* not the first page */
+#define LF_UPTO 32u           /* search: ids up to the first page's top */
+#define LF__COMBOS 64u
+#define LIST_SQL_MAX 4096
+
+enum list_kind { LK_LATEST, LK_TOP, LK_UNANSWERED, LK_SEARCH, LK__MAX };
+
+/* The statement texts live for the process: the database layer caches
+ * prepared statements by the text's address (an arena's text could come
+ * back at the same address with other clauses). Built on first use. */
+static char *list_sql[LK__MAX][LF__COMBOS];
+
+static int sql_add(char *buf, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n >= LIST_SQL_MAX)
+		return DF_EINTERNAL;
+	memcpy(buf + *len, s, n + 1);
+	*len += n;
+	return 0;
+}
+
 /* The filters every list shares, in this parameter order: category,
- * category, tag, tag, all_hidden, viewer. */
-#define FILTERS \
-	" AND t.deleted = 0" \
-	" AND (? IS NULL OR c.slug = ?)" \
-	" AND (? IS NULL OR EXISTS (SELECT 1 FROM forum_thread_tags g" \
-	"  WHERE g.thread_id = t.id AND g.tag = ?))" \
-	" AND (? = 1 OR t.author_id = ? OR" FIRST_SHOWN_EXPR ")"
-
-static int list_rows(struct arena *a, const char *sql,
-	const struct db_param *p, size_t np,
-	struct store_forum_thread **out, size_t *n)
+ * tag, viewer. */
+static int filters_add(char *buf, size_t *len, unsigned flags)
 {
-	void *rows;
-	int rc;
+	int rc = 0;
 
-	rc = store_rows(a, sql, p, np, sizeof(**out), thread_from_row,
-		&rows, n);
-	*out = rows;
+	if (flags & LF_CATEGORY)
+		rc |= sql_add(buf, len, " AND t.category_id = (SELECT id FROM"
+			" forum_categories WHERE slug = ?)");
+	if (flags & LF_TAG)
+		rc |= sql_add(buf, len, " AND EXISTS (SELECT 1 FROM"
+			" forum_thread_tags g WHERE g.thread_id = t.id"
+			" AND g.tag = ?)");
+	if (flags & LF_HIDE_BUT_OWN)
+		rc |= sql_add(buf, len, " AND (t.author_id = ? OR"
+			FIRST_SHOWN_EXPR ")");
+	else if (flags & LF_HIDE)
+		rc |= sql_add(buf, len, FIRST_SHOWN);
 	return rc;
-}
-
-static int list_latest(struct arena *a, const struct store_forum_filter *f,
-	struct store_forum_thread **out, size_t *n)
-{
-	static const char sql[] = "SELECT " THREAD_COLUMNS ", 0, 0"
-		THREAD_FROM " WHERE 1 = 1" FILTERS
-		" AND (? = 0 OR t.pinned < ? OR (t.pinned = ? AND"
-		"  (t.last_post_at < " FROM_US " OR (t.last_post_at = " FROM_US
-		"  AND t.id < ?))))"
-		" ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT ?";
-
-	return list_rows(a, sql, DBP(DB_STR(f->category),
-		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
-		DB_INT(f->all_hidden ? 1 : 0), DB_INT(f->viewer),
-		DB_INT(f->after_id), DB_INT(f->after_pinned),
-		DB_INT(f->after_pinned), DB_INT(f->after_key),
-		DB_INT(f->after_key), DB_INT(f->after_id),
-		DB_INT(f->limit + 1)), out, n);
-}
-
-static int list_top(struct arena *a, const struct store_forum_filter *f,
-	struct store_forum_thread **out, size_t *n)
-{
-	static const char sql[] = "SELECT " THREAD_COLUMNS ", 0, 0"
-		THREAD_FROM " WHERE 1 = 1" FILTERS
-		" AND (? = 0 OR t.score < ? OR (t.score = ? AND t.id < ?))"
-		" ORDER BY t.score DESC, t.id DESC LIMIT ?";
-
-	return list_rows(a, sql, DBP(DB_STR(f->category),
-		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
-		DB_INT(f->all_hidden ? 1 : 0), DB_INT(f->viewer),
-		DB_INT(f->after_id), DB_INT(f->after_key),
-		DB_INT(f->after_key), DB_INT(f->after_id),
-		DB_INT(f->limit + 1)), out, n);
-}
-
-static int list_unanswered(struct arena *a,
-	const struct store_forum_filter *f,
-	struct store_forum_thread **out, size_t *n)
-{
-	static const char sql[] = "SELECT " THREAD_COLUMNS ", 0, 0"
-		THREAD_FROM " WHERE t.replies = 0" FILTERS
-		" AND (? = 0 OR t.created_at < " FROM_US " OR (t.created_at = "
-		FROM_US " AND t.id < ?))"
-		" ORDER BY t.created_at DESC, t.id DESC LIMIT ?";
-
-	return list_rows(a, sql, DBP(DB_STR(f->category),
-		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
-		DB_INT(f->all_hidden ? 1 : 0), DB_INT(f->viewer),
-		DB_INT(f->after_id), DB_INT(f->after_key),
-		DB_INT(f->after_key), DB_INT(f->after_id),
-		DB_INT(f->limit + 1)), out, n);
 }
 
 /* Relevance made stable for paging, as the knowledge base's search
@@ -277,11 +261,14 @@ static int list_unanswered(struct arena *a,
  * compares what ORDER BY sorts on, and ids above the first page's
  * highest (upto) left out, so threads written meanwhile cannot shift a
  * paged search. A solved thread gets STORE_FORUM_SOLVED_BONUS: an
- * accepted answer is what a searcher most likely wants. */
-static int list_search(struct arena *a, const struct store_forum_filter *f,
-	struct store_forum_thread **out, size_t *n)
+ * accepted answer is what a searcher most likely wants. Parameters:
+ * upto, q, q, q, the filters, upto (LF_UPTO), the cursor's k, k, id
+ * (LF_AFTER), limit. */
+static int search_build(char *buf, size_t *len, unsigned flags)
 {
-	static const char sql[] = "SELECT " THREAD_COLUMNS ", r.k, r.top"
+	int rc = 0;
+
+	rc |= sql_add(buf, len, "SELECT " THREAD_COLUMNS ", r.k, r.top"
 		" FROM ("
 		" SELECT x.id, x.k, x.top FROM ("
 		"  SELECT w.id, w.th * 10000 + CAST(ROUND(IF(w.mx > 0,"
@@ -293,44 +280,163 @@ static int list_search(struct arena *a, const struct store_forum_filter *f,
 		"     (MATCH (t.title) AGAINST (?" NL_MODE " > 0) AS th,"
 		"     MATCH (t.title, t.body_text) AGAINST (?" NL_MODE " AS rel,"
 		"     (t.accepted_post_id IS NOT NULL) AS solved"
-		"    FROM forum_threads t JOIN forum_categories c"
-		"     ON c.id = t.category_id"
+		"    FROM forum_threads t"
 		"    WHERE MATCH (t.title, t.body_text) AGAINST (?" NL_MODE " > 0"
-		FILTERS
-		"    AND (? = 0 OR t.id <= ?)"
-		"   ) m"
-		"  ) w"
-		" ) x WHERE (? = 0 OR x.k < ? OR (x.k = ? AND x.id < ?))"
+		" AND t.deleted = 0");
+	rc |= filters_add(buf, len, flags);
+	if (flags & LF_UPTO)
+		rc |= sql_add(buf, len, " AND t.id <= ?");
+	rc |= sql_add(buf, len, "   ) m  ) w ) x");
+	if (flags & LF_AFTER)
+		rc |= sql_add(buf, len, " WHERE x.k < ? OR (x.k = ? AND x.id < ?)");
+	rc |= sql_add(buf, len,
 		" ORDER BY x.k DESC, x.id DESC LIMIT ?"
 		") r JOIN forum_threads t ON t.id = r.id"
 		" JOIN forum_categories c ON c.id = t.category_id"
 		" JOIN users u ON u.id = t.author_id"
 		" LEFT JOIN forum_user_stats s ON s.user_id = t.author_id"
 		" LEFT JOIN forum_posts ap ON ap.id = t.accepted_post_id"
-		" ORDER BY r.k DESC, r.id DESC";
-
-	return list_rows(a, sql, DBP(DB_INT(f->upto), DB_STR(f->q),
-		DB_STR(f->q), DB_STR(f->q), DB_STR(f->category),
-		DB_STR(f->category), DB_STR(f->tag), DB_STR(f->tag),
-		DB_INT(f->all_hidden ? 1 : 0), DB_INT(f->viewer),
-		DB_INT(f->upto), DB_INT(f->upto), DB_INT(f->after_id),
-		DB_INT(f->after_key), DB_INT(f->after_key),
-		DB_INT(f->after_id), DB_INT(f->limit + 1)), out, n);
+		" ORDER BY r.k DESC, r.id DESC");
+	return rc;
 }
+
+/* Parameters: the filters, the cursor (LF_AFTER: latest pinned, pinned,
+ * key, key, id; top key, key, id; unanswered key, key, id), limit. The
+ * cursor is "before (key, id)" spelt out as ranges of the sort's index,
+ * which MariaDB reads from the cursor on. */
+static const char *list_build(enum list_kind k, unsigned flags)
+{
+	char buf[LIST_SQL_MAX];
+	size_t len = 0;
+	int rc = 0;
+
+	if (list_sql[k][flags] != NULL)
+		return list_sql[k][flags];
+	buf[0] = '\0';
+	if (k == LK_SEARCH) {
+		rc = search_build(buf, &len, flags);
+		goto done;
+	}
+	if (flags & LF_TAG) {
+		/* A tag's threads may be few: the optimizer may start from
+		 * the tag's index rows and sort them. */
+		rc |= sql_add(buf, &len, "SELECT " THREAD_COLUMNS ", 0, 0"
+			THREAD_FROM " WHERE t.deleted = 0");
+	} else {
+		/* Left alone, MariaDB starts from the five categories and
+		 * sorts every thread; t first, along the sort's index. */
+		rc |= sql_add(buf, &len, "SELECT " THREAD_COLUMNS ", 0, 0"
+			" FROM forum_threads t FORCE INDEX (");
+		rc |= sql_add(buf, &len, k == LK_TOP ? "idx_forum_threads_top" :
+			k == LK_UNANSWERED ? "idx_forum_threads_unanswered" :
+			(flags & LF_CATEGORY) ? "idx_forum_threads_cat_latest" :
+			"idx_forum_threads_latest");
+		rc |= sql_add(buf, &len, ") STRAIGHT_JOIN forum_categories c"
+			" ON c.id = t.category_id STRAIGHT_JOIN users u"
+			" ON u.id = t.author_id LEFT JOIN forum_user_stats s"
+			" ON s.user_id = t.author_id LEFT JOIN forum_posts ap"
+			" ON ap.id = t.accepted_post_id WHERE t.deleted = 0");
+	}
+	if (k == LK_UNANSWERED)
+		rc |= sql_add(buf, &len, " AND t.replies = 0");
+	rc |= filters_add(buf, &len, flags);
+	switch (k) {
+	case LK_TOP:
+		if (flags & LF_AFTER)
+			rc |= sql_add(buf, &len, " AND (t.score < ? OR"
+				" (t.score = ? AND t.id < ?))");
+		rc |= sql_add(buf, &len, " ORDER BY t.score DESC, t.id DESC");
+		break;
+	case LK_UNANSWERED:
+		if (flags & LF_AFTER)
+			rc |= sql_add(buf, &len, " AND (t.created_at < " FROM_US
+				" OR (t.created_at = " FROM_US " AND t.id < ?))");
+		rc |= sql_add(buf, &len,
+			" ORDER BY t.created_at DESC, t.id DESC");
+		break;
+	default:
+		if (flags & LF_AFTER)
+			rc |= sql_add(buf, &len, " AND (t.pinned < ? OR"
+				" (t.pinned = ? AND (t.last_post_at < " FROM_US
+				" OR (t.last_post_at = " FROM_US
+				" AND t.id < ?))))");
+		rc |= sql_add(buf, &len, " ORDER BY t.pinned DESC,"
+			" t.last_post_at DESC, t.id DESC");
+		break;
+	}
+	rc |= sql_add(buf, &len, " LIMIT ?");
+done:
+	if (rc != 0)
+		return NULL;
+	list_sql[k][flags] = strdup(buf);
+	return list_sql[k][flags];
+}
+
+#define LIST_PARAMS_MAX 12
 
 int store_forum_list(struct arena *a, const struct store_forum_filter *f,
 	struct store_forum_thread **out, size_t *n)
 {
+	struct db_param p[LIST_PARAMS_MAX];
+	enum list_kind k;
+	unsigned flags = 0;
+	size_t np = 0;
+	const char *sql;
+	void *rows;
+	int rc;
+
 	if (f->q != NULL)
-		return list_search(a, f, out, n);
-	switch (f->sort) {
-	case STORE_FORUM_TOP:
-		return list_top(a, f, out, n);
-	case STORE_FORUM_UNANSWERED:
-		return list_unanswered(a, f, out, n);
-	default:
-		return list_latest(a, f, out, n);
+		k = LK_SEARCH;
+	else if (f->sort == STORE_FORUM_TOP)
+		k = LK_TOP;
+	else if (f->sort == STORE_FORUM_UNANSWERED)
+		k = LK_UNANSWERED;
+	else
+		k = LK_LATEST;
+	if (k == LK_SEARCH) {
+		p[np++] = DB_INT(f->upto);
+		p[np++] = DB_STR(f->q);
+		p[np++] = DB_STR(f->q);
+		p[np++] = DB_STR(f->q);
 	}
+	if (f->category != NULL) {
+		flags |= LF_CATEGORY;
+		p[np++] = DB_STR(f->category);
+	}
+	if (f->tag != NULL) {
+		flags |= LF_TAG;
+		p[np++] = DB_STR(f->tag);
+	}
+	if (f->all_hidden) {
+		/* a moderator sees every thread */
+	} else if (f->viewer != 0) {
+		flags |= LF_HIDE_BUT_OWN;
+		p[np++] = DB_INT(f->viewer);
+	} else {
+		flags |= LF_HIDE;
+	}
+	if (k == LK_SEARCH && f->upto != 0) {
+		flags |= LF_UPTO;
+		p[np++] = DB_INT(f->upto);
+	}
+	if (f->after_id != 0) {
+		flags |= LF_AFTER;
+		if (k == LK_LATEST) {
+			p[np++] = DB_INT(f->after_pinned);
+			p[np++] = DB_INT(f->after_pinned);
+		}
+		p[np++] = DB_INT(f->after_key);
+		p[np++] = DB_INT(f->after_key);
+		p[np++] = DB_INT(f->after_id);
+	}
+	p[np++] = DB_INT(f->limit + 1);
+	sql = list_build(k, flags);
+	if (sql == NULL)
+		return DF_ENOMEM;
+	rc = store_rows(a, sql, p, np, sizeof(**out), thread_from_row,
+		&rows, n);
+	*out = rows;
+	return rc;
 }
 
 /* --- posts --------------------------------------------------------- */
