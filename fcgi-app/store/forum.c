@@ -222,17 +222,6 @@ enum list_kind { LK_LATEST, LK_TOP, LK_UNANSWERED, LK_SEARCH, LK__MAX };
  * back at the same address with other clauses). Built on first use. */
 static char *list_sql[LK__MAX][LF__COMBOS];
 
-static int sql_add(char *buf, size_t *len, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*len + n >= LIST_SQL_MAX)
-		return DF_EINTERNAL;
-	memcpy(buf + *len, s, n + 1);
-	*len += n;
-	return 0;
-}
-
 /* The filters every list shares, in this parameter order: category,
  * tag, viewer. */
 static int filters_add(char *buf, size_t *len, unsigned flags)
@@ -240,17 +229,17 @@ static int filters_add(char *buf, size_t *len, unsigned flags)
 	int rc = 0;
 
 	if (flags & LF_CATEGORY)
-		rc |= sql_add(buf, len, " AND t.category_id = (SELECT id FROM"
+		rc |= store_sql_add(buf, LIST_SQL_MAX, len, " AND t.category_id = (SELECT id FROM"
 			" forum_categories WHERE slug = ?)");
 	if (flags & LF_TAG)
-		rc |= sql_add(buf, len, " AND EXISTS (SELECT 1 FROM"
+		rc |= store_sql_add(buf, LIST_SQL_MAX, len, " AND EXISTS (SELECT 1 FROM"
 			" forum_thread_tags g WHERE g.thread_id = t.id"
 			" AND g.tag = ?)");
 	if (flags & LF_HIDE_BUT_OWN)
-		rc |= sql_add(buf, len, " AND (t.author_id = ? OR"
+		rc |= store_sql_add(buf, LIST_SQL_MAX, len, " AND (t.author_id = ? OR"
 			FIRST_SHOWN_EXPR ")");
 	else if (flags & LF_HIDE)
-		rc |= sql_add(buf, len, FIRST_SHOWN);
+		rc |= store_sql_add(buf, LIST_SQL_MAX, len, FIRST_SHOWN);
 	return rc;
 }
 
@@ -268,7 +257,7 @@ static int search_build(char *buf, size_t *len, unsigned flags)
 {
 	int rc = 0;
 
-	rc |= sql_add(buf, len, "SELECT " THREAD_COLUMNS ", r.k, r.top"
+	rc |= store_sql_add(buf, LIST_SQL_MAX, len, "SELECT " THREAD_COLUMNS ", r.k, r.top"
 		" FROM ("
 		" SELECT x.id, x.k, x.top FROM ("
 		"  SELECT w.id, w.th * 10000 + CAST(ROUND(IF(w.mx > 0,"
@@ -285,11 +274,11 @@ static int search_build(char *buf, size_t *len, unsigned flags)
 		" AND t.deleted = 0");
 	rc |= filters_add(buf, len, flags);
 	if (flags & LF_UPTO)
-		rc |= sql_add(buf, len, " AND t.id <= ?");
-	rc |= sql_add(buf, len, "   ) m  ) w ) x");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, len, " AND t.id <= ?");
+	rc |= store_sql_add(buf, LIST_SQL_MAX, len, "   ) m  ) w ) x");
 	if (flags & LF_AFTER)
-		rc |= sql_add(buf, len, " WHERE x.k < ? OR (x.k = ? AND x.id < ?)");
-	rc |= sql_add(buf, len,
+		rc |= store_sql_add(buf, LIST_SQL_MAX, len, " WHERE x.k < ? OR (x.k = ? AND x.id < ?)");
+	rc |= store_sql_add(buf, LIST_SQL_MAX, len,
 		" ORDER BY x.k DESC, x.id DESC LIMIT ?"
 		") r JOIN forum_threads t ON t.id = r.id"
 		" JOIN forum_categories c ON c.id = t.category_id"
@@ -320,51 +309,51 @@ static const char *list_build(enum list_kind k, unsigned flags)
 	if (flags & LF_TAG) {
 		/* A tag's threads may be few: the optimizer may start from
 		 * the tag's index rows and sort them. */
-		rc |= sql_add(buf, &len, "SELECT " THREAD_COLUMNS ", 0, 0"
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, "SELECT " THREAD_COLUMNS ", 0, 0"
 			THREAD_FROM " WHERE t.deleted = 0");
 	} else {
 		/* Left alone, MariaDB starts from the five categories and
 		 * sorts every thread; t first, along the sort's index. */
-		rc |= sql_add(buf, &len, "SELECT " THREAD_COLUMNS ", 0, 0"
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, "SELECT " THREAD_COLUMNS ", 0, 0"
 			" FROM forum_threads t FORCE INDEX (");
-		rc |= sql_add(buf, &len, k == LK_TOP ? "idx_forum_threads_top" :
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, k == LK_TOP ? "idx_forum_threads_top" :
 			k == LK_UNANSWERED ? "idx_forum_threads_unanswered" :
 			(flags & LF_CATEGORY) ? "idx_forum_threads_cat_latest" :
 			"idx_forum_threads_latest");
-		rc |= sql_add(buf, &len, ") STRAIGHT_JOIN forum_categories c"
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, ") STRAIGHT_JOIN forum_categories c"
 			" ON c.id = t.category_id STRAIGHT_JOIN users u"
 			" ON u.id = t.author_id LEFT JOIN forum_user_stats s"
 			" ON s.user_id = t.author_id LEFT JOIN forum_posts ap"
 			" ON ap.id = t.accepted_post_id WHERE t.deleted = 0");
 	}
 	if (k == LK_UNANSWERED)
-		rc |= sql_add(buf, &len, " AND t.replies = 0");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " AND t.replies = 0");
 	rc |= filters_add(buf, &len, flags);
 	switch (k) {
 	case LK_TOP:
 		if (flags & LF_AFTER)
-			rc |= sql_add(buf, &len, " AND (t.score < ? OR"
+			rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " AND (t.score < ? OR"
 				" (t.score = ? AND t.id < ?))");
-		rc |= sql_add(buf, &len, " ORDER BY t.score DESC, t.id DESC");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " ORDER BY t.score DESC, t.id DESC");
 		break;
 	case LK_UNANSWERED:
 		if (flags & LF_AFTER)
-			rc |= sql_add(buf, &len, " AND (t.created_at < " FROM_US
+			rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " AND (t.created_at < " FROM_US
 				" OR (t.created_at = " FROM_US " AND t.id < ?))");
-		rc |= sql_add(buf, &len,
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len,
 			" ORDER BY t.created_at DESC, t.id DESC");
 		break;
 	default:
 		if (flags & LF_AFTER)
-			rc |= sql_add(buf, &len, " AND (t.pinned < ? OR"
+			rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " AND (t.pinned < ? OR"
 				" (t.pinned = ? AND (t.last_post_at < " FROM_US
 				" OR (t.last_post_at = " FROM_US
 				" AND t.id < ?))))");
-		rc |= sql_add(buf, &len, " ORDER BY t.pinned DESC,"
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " ORDER BY t.pinned DESC,"
 			" t.last_post_at DESC, t.id DESC");
 		break;
 	}
-	rc |= sql_add(buf, &len, " LIMIT ?");
+	rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " LIMIT ?");
 done:
 	if (rc != 0)
 		return NULL;

@@ -300,17 +300,6 @@ static const struct {
  * prepared statements by the text's address. Built on first use. */
 static char *list_sql[STORE_TICKET_SORT__MAX][LF__COMBOS];
 
-static int sql_add(char *buf, size_t *len, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*len + n >= LIST_SQL_MAX)
-		return DF_EINTERNAL;
-	memcpy(buf + *len, s, n + 1);
-	*len += n;
-	return 0;
-}
-
 static const char *list_build(enum store_ticket_sort s, unsigned flags)
 {
 	const char *col = list_sorts[s].col;
@@ -323,51 +312,51 @@ static const char *list_build(enum store_ticket_sort s, unsigned flags)
 	if (list_sql[s][flags] != NULL)
 		return list_sql[s][flags];
 	buf[0] = '\0';
-	rc |= sql_add(buf, &len, "SELECT " TK_COLUMNS ", TIMESTAMPDIFF("
+	rc |= store_sql_add(buf, LIST_SQL_MAX, &len, "SELECT " TK_COLUMNS ", TIMESTAMPDIFF("
 		"MICROSECOND, " EPOCH ", ");
-	rc |= sql_add(buf, &len, col);
-	rc |= sql_add(buf, &len, ") FROM support_tickets t");
+	rc |= store_sql_add(buf, LIST_SQL_MAX, &len, col);
+	rc |= store_sql_add(buf, LIST_SQL_MAX, &len, ") FROM support_tickets t");
 	/* A requester's own tickets come from the requester index; staff
 	 * queues walk the sort's index (the optimizer, left alone, may
 	 * take a ref on status and sort every ticket of that status). */
 	if (!(flags & LF_REQUESTER)) {
-		rc |= sql_add(buf, &len, " FORCE INDEX (");
-		rc |= sql_add(buf, &len, (flags & LF_STATUS) ?
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " FORCE INDEX (");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, (flags & LF_STATUS) ?
 			list_sorts[s].idx_status : list_sorts[s].idx_all);
-		rc |= sql_add(buf, &len, ")");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, ")");
 	}
-	rc |= sql_add(buf, &len, " STRAIGHT_JOIN users ru ON ru.id ="
+	rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " STRAIGHT_JOIN users ru ON ru.id ="
 		" t.requester_id LEFT JOIN users au ON au.id = t.assignee_id"
 		" WHERE 1 = 1");
 	if (flags & LF_REQUESTER)
-		rc |= sql_add(buf, &len, " AND t.requester_id = ?");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " AND t.requester_id = ?");
 	if (flags & LF_STATUS)
-		rc |= sql_add(buf, &len, " AND t.status = ?");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " AND t.status = ?");
 	if (flags & LF_PRIORITY)
-		rc |= sql_add(buf, &len, " AND t.priority = ?");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " AND t.priority = ?");
 	if (flags & LF_CATEGORY)
-		rc |= sql_add(buf, &len, " AND t.category = ?");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " AND t.category = ?");
 	if (flags & LF_UNASSIGNED)
-		rc |= sql_add(buf, &len, " AND t.assignee_id IS NULL");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " AND t.assignee_id IS NULL");
 	if (flags & LF_ASSIGNED_TO)
-		rc |= sql_add(buf, &len, " AND t.assignee_id = ?");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " AND t.assignee_id = ?");
 	if (flags & LF_AFTER) {
 		/* (key, id) after the cursor's, as two ranges of the index. */
-		rc |= sql_add(buf, &len, " AND (");
-		rc |= sql_add(buf, &len, col);
-		rc |= sql_add(buf, &len, lt);
-		rc |= sql_add(buf, &len, KEY_VALUE " OR (");
-		rc |= sql_add(buf, &len, col);
-		rc |= sql_add(buf, &len, " = " KEY_VALUE " AND t.id");
-		rc |= sql_add(buf, &len, lt);
-		rc |= sql_add(buf, &len, "?))");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " AND (");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, col);
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, lt);
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, KEY_VALUE " OR (");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, col);
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " = " KEY_VALUE " AND t.id");
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, lt);
+		rc |= store_sql_add(buf, LIST_SQL_MAX, &len, "?))");
 	}
-	rc |= sql_add(buf, &len, " ORDER BY ");
-	rc |= sql_add(buf, &len, col);
-	rc |= sql_add(buf, &len, dir);
-	rc |= sql_add(buf, &len, ", t.id");
-	rc |= sql_add(buf, &len, dir);
-	rc |= sql_add(buf, &len, " LIMIT ?");
+	rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " ORDER BY ");
+	rc |= store_sql_add(buf, LIST_SQL_MAX, &len, col);
+	rc |= store_sql_add(buf, LIST_SQL_MAX, &len, dir);
+	rc |= store_sql_add(buf, LIST_SQL_MAX, &len, ", t.id");
+	rc |= store_sql_add(buf, LIST_SQL_MAX, &len, dir);
+	rc |= store_sql_add(buf, LIST_SQL_MAX, &len, " LIMIT ?");
 	if (rc != 0)
 		return NULL;
 	list_sql[s][flags] = strdup(buf);

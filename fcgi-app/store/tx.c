@@ -1,5 +1,6 @@
 /* Transactions for the api layer: thin calls through to core/db so that
  * only store/ touches the connection. */
+#include <string.h>
 #include "arena.h"
 #include "crypto.h"
 #include "db.h"
@@ -118,4 +119,15 @@ int store_exec_one(const char *sql, const struct db_param *p, size_t np,
 	if (rc == 0 && n != 1)
 		rc = none;
 	return rc;
+}
+
+int store_sql_add(char *buf, size_t cap, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n >= cap)
+		return DF_EINTERNAL;
+	memcpy(buf + *len, s, n + 1);
+	*len += n;
+	return 0;
 }

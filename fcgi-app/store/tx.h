@@ -64,4 +64,12 @@ DF_MUST_CHECK int store_number(const char *sql, int64_t *out);
 DF_MUST_CHECK int store_number_of(const char *sql, const struct db_param *p,
 	size_t np, int64_t *out);
 
+/* Appends s to the statement text in buf (cap bytes, *len used so
+ * far): lists whose filters vary build each combination's text once
+ * (the database layer caches prepared statements by the text's address,
+ * so the texts live for the process). 0, or DF_EINTERNAL when it would
+ * not fit: the caller's buffer is sized for its longest combination. */
+DF_MUST_CHECK int store_sql_add(char *buf, size_t cap, size_t *len,
+	const char *s);
+
 #endif
