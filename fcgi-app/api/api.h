@@ -120,6 +120,16 @@ DF_MUST_CHECK int api_cursor_ranked_read(const char *raw, long n,
 /* Space-separated tags as a JSON array of strings (NULL: []); NULL on
  * OOM. */
 struct json_object *api_tags_json(struct request *req, const char *tags);
+/* A tag of the KB and the forum: 1-API_TAG_MAX of [a-z0-9] words joined
+ * by single hyphens (a slug). */
+#define API_TAG_MAX 32
+int api_tag_ok(const char *s);
+/* The tags array of a request body (not an array: none): the first max
+ * read, each an api_tag_ok tag and there once, else an error on
+ * "tags[i]" in the request's problem; the good ones into list (max
+ * places, strings of the body). How many were kept. */
+size_t api_tags_read(struct request *req, struct json_object *tags,
+	size_t max, const char **list);
 /* The plain text of the Markdown md (mdtext_plain, what a FULLTEXT index
  * reads) into *out, a string of the request's arena: 0 or a negative
  * df_err. */

@@ -32,26 +32,11 @@
 #define FORUM_TITLE_MIN 5
 #define FORUM_TITLE_MAX 200
 #define FORUM_BODY_MAX 20000    /* characters */
-#define FORUM_TAG_MAX 32
 #define FORUM_CATEGORY_MAX 50
 
 #define FORUM_GENS (UINT64_C(1) << STORE_FORUM_CACHE_GEN)
 
 static const char *const sorts[] = { "latest", "top", "unanswered", NULL };
-
-/* A tag: 1-32 of a-z, 0-9 and '-'. */
-static int tag_ok(const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0, i;
-
-	if (n < 1 || n > FORUM_TAG_MAX)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return 0;
-	return 1;
-}
 
 /* --- answers ------------------------------------------------------- */
 
@@ -225,7 +210,7 @@ static int cursor_read(const char *cursor, struct store_forum_filter *f)
 static int q_tag(const char *s, size_t len)
 {
 	(void)len;
-	return tag_ok(s);
+	return api_tag_ok(s);
 }
 
 static int q_category(const char *s, size_t len)
@@ -426,7 +411,6 @@ static int thread_check(struct request *req)
 	struct json_object *tags = json_get(req->json, "tags");
 	struct store_forum_input *in;
 	const char **list;
-	size_t i, j, n;
 
 	in = arena_alloc(req->arena, sizeof(*in));
 	list = arena_alloc(req->arena, STORE_FORUM_TAGS_MAX * sizeof(*list));
@@ -435,31 +419,7 @@ static int thread_check(struct request *req)
 	memset(in, 0, sizeof(*in));
 	in->tags = list;
 	req->checked = in;
-	if (!json_object_is_type(tags, json_type_array))
-		return 0;
-	n = json_object_array_length(tags);
-	for (i = 0; i < n && i < STORE_FORUM_TAGS_MAX; i++) {
-		struct json_object *t = json_object_array_get_idx(tags, i);
-		const char *s = json_object_is_type(t, json_type_string) ?
-			json_object_get_string(t) : NULL;
-		char field[16];
-
-		snprintf(field, sizeof(field), "tags[%zu]", i);
-		if (s == NULL || !tag_ok(s)) {
-			problem_add_error(req, field, "invalid_format",
-				"must be 1-32 of a-z, 0-9 and hyphens");
-			continue;
-		}
-		for (j = 0; j < in->ntags; j++)
-			if (strcmp(list[j], s) == 0)
-				break;
-		if (j < in->ntags) {
-			problem_add_error(req, field, "duplicate",
-				"appears twice");
-			continue;
-		}
-		list[in->ntags++] = s;
-	}
+	in->ntags = api_tags_read(req, tags, STORE_FORUM_TAGS_MAX, list);
 	return 0;
 }
 

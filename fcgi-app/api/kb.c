@@ -32,7 +32,6 @@
 #define KB_TITLE_MAX 200
 #define KB_BODY_MAX 100000      /* characters */
 #define KB_SLUG_MAX 100
-#define KB_TAG_MAX 32
 
 static const char *const categories[] = {
 	"technical", "billing", "account", "extension", "other", NULL
@@ -341,7 +340,7 @@ static int cursor_read(const char *cursor, struct store_kb_filter *f)
 static int q_tag(const char *s, size_t len)
 {
 	(void)len;
-	return validate_slug(s, 1, KB_TAG_MAX);
+	return api_tag_ok(s);
 }
 
 static const struct query_param list_query[] = {
@@ -469,7 +468,6 @@ static int write_check(struct request *req)
 	struct json_object *tags = json_get(req->json, "tags");
 	struct store_kb_input *in;
 	const char **list;
-	size_t i, j, n;
 
 	in = arena_alloc(req->arena, sizeof(*in));
 	list = arena_alloc(req->arena, STORE_KB_TAGS_MAX * sizeof(*list));
@@ -481,29 +479,7 @@ static int write_check(struct request *req)
 	if (!json_object_is_type(tags, json_type_array))
 		return 0;
 	in->tags_set = 1;
-	n = json_object_array_length(tags);
-	for (i = 0; i < n && i < STORE_KB_TAGS_MAX; i++) {
-		struct json_object *t = json_object_array_get_idx(tags, i);
-		const char *s = json_object_is_type(t, json_type_string) ?
-			json_object_get_string(t) : NULL;
-		char field[16];
-
-		snprintf(field, sizeof(field), "tags[%zu]", i);
-		if (s == NULL || !validate_slug(s, 1, KB_TAG_MAX)) {
-			problem_add_error(req, field, "invalid_format",
-				"must be 1-32 of a-z, 0-9 and single hyphens");
-			continue;
-		}
-		for (j = 0; j < in->ntags; j++)
-			if (strcmp(list[j], s) == 0)
-				break;
-		if (j < in->ntags) {
-			problem_add_error(req, field, "duplicate",
-				"appears twice");
-			continue;
-		}
-		list[in->ntags++] = s;
-	}
+	in->ntags = api_tags_read(req, tags, STORE_KB_TAGS_MAX, list);
 	return 0;
 }
 

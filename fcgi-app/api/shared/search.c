@@ -13,6 +13,8 @@
 #include "mdtext.h"
 #include "json.h"
 #include "err.h"
+#include "problem.h"
+#include "validate.h"
 
 struct json_object *api_tags_json(struct request *req, const char *tags)
 {
@@ -100,4 +102,41 @@ int api_plain_text(struct request *req, const char *md, const char **out)
 	if (rc == 0)
 		*out = text;
 	return rc;
+}
+
+int api_tag_ok(const char *s)
+{
+	return validate_slug(s, 1, API_TAG_MAX);
+}
+
+size_t api_tags_read(struct request *req, struct json_object *tags,
+	size_t max, const char **list)
+{
+	size_t i, j, n, kept = 0;
+
+	if (!json_object_is_type(tags, json_type_array))
+		return 0;
+	n = json_object_array_length(tags);
+	for (i = 0; i < n && i < max; i++) {
+		struct json_object *t = json_object_array_get_idx(tags, i);
+		const char *s = json_object_is_type(t, json_type_string) ?
+			json_object_get_string(t) : NULL;
+		char field[32];
+
+		snprintf(field, sizeof(field), "tags[%zu]", i);
+		if (s == NULL || !api_tag_ok(s)) {
+			problem_add_error(req, field, "invalid_format",
+				"must be 1-32 of a-z, 0-9 and single hyphens");
+			continue;
+		}
+		for (j = 0; j < kept && strcmp(list[j], s) != 0; j++)
+			;
+		if (j < kept) {
+			problem_add_error(req, field, "duplicate",
+				"appears twice");
+			continue;
+		}
+		list[kept++] = s;
+	}
+	return kept;
 }
