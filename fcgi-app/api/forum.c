@@ -272,7 +272,8 @@ static int own_hidden(struct request *req, int64_t user, int *yes)
 			return rc;
 		if (n > HIDDEN_AUTHORS_MAX)  /* too many to keep: ask */
 			return store_forum_own_hidden(user, yes);
-		memcpy(hidden_ids, ids, n * sizeof(*ids));
+		if (n > 0)           /* no rows: ids may be NULL */
+			memcpy(hidden_ids, ids, n * sizeof(*ids));
 		hidden_n = n;
 		hidden_stamp = stamp;
 		hidden_known = 1;

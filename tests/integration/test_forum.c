@@ -562,7 +562,7 @@ Test(forum, the_anonymous_list_is_cached_until_a_forum_write)
 	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
 	/* A user's read is the shared answer too. */
 	client_call("GET", path, user, NULL, &r);
-	cr_assert_eq(r.status, 200);
+	cr_assert_eq(r.status, 200, "%ld %s", r.status, r.body);
 	client_free(&r);
 
 	create(other, "Cached list two", "Text.", w, b);
