@@ -116,8 +116,7 @@ static void suggest(const struct config *cfg, struct assist_reply *r)
 	}
 }
 
-/* ===== LLM PLUG-IN POINT ==============================================
- * The one place where a language model may rewrite the reply: called
+/* The one place where a language model may rewrite the reply: called
  * after retrieval has filled r (sources, retrieval text, confidence,
  * mode "retrieval"; mode "none" and no sources when nothing matched) and
  * before the reply is stored and answered. When a model is configured
@@ -153,7 +152,6 @@ static int assist_model(struct request *req, const char *question,
 	r->mode = "model";
 	return 0;
 }
-/* ===== end of the LLM plug-in point ================================ */
 
 /* --- answers ------------------------------------------------------- */
 

@@ -198,7 +198,7 @@ int store_forum_thread_get(struct arena *a, const char *pid,
 
 /* The lists. Each statement is built from fixed fragments for what a
  * list actually has, as store/tickets.c builds its queues (only
- * placeholders carry values): the category as its id, the tag's EXISTS
+ * bound parameters carry values): the category as its id, the tag's EXISTS
  * only with a tag, the cursor only after the first page and the hidden
  * first posts' test only for callers who may not see them. Written as
  * "? IS NULL OR c.slug = ?" and "? = 0 OR <cursor>", MariaDB could not
