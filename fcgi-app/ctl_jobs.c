@@ -368,20 +368,14 @@ int ctl_jobs_parse(int argc, char **argv, int *optind,
 	return 0;
 }
 
-/* The job clock with microseconds: clock_now() (which carries the test
- * offset) for the seconds, the real clock for the fraction. */
+/* The job clock with microseconds (clock_now_us() carries the test
+ * offset). */
 static void job_time(time_t *t, long *us)
 {
-	struct timespec ts;
-	time_t before, after;
+	int64_t now = clock_now_us();
 
-	do {
-		before = time(NULL);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		*t = clock_now() + (ts.tv_sec - before);
-		after = time(NULL);
-	} while (before != after);
-	*us = ts.tv_nsec / 1000;
+	*t = (time_t)(now / 1000000);
+	*us = (long)(now % 1000000);
 }
 
 /* What a loop pass printed last per job: a service logs a job's line

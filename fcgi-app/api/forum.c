@@ -427,15 +427,11 @@ static int thread_check(struct request *req)
 /* The body and its plain text (what search reads). */
 static int read_body(struct request *req, struct store_forum_input *in)
 {
-	struct timespec ts;
-
 	in->body = json_get_str(req->json, "body", NULL);
 	in->author_id = forum_view_caller(req);
-	in->now = clock_now();
-	/* clock_now()'s second with the real clock's microseconds: replies
-	 * of one second keep their order in latest. */
-	if (clock_gettime(CLOCK_REALTIME, &ts) == 0)
-		in->now_us = (int64_t)in->now * 1000000 + ts.tv_nsec / 1000;
+	/* Microseconds, so replies of one second keep their order in latest. */
+	in->now_us = clock_now_us();
+	in->now = (time_t)(in->now_us / 1000000);
 	return api_plain_text(req, in->body, &in->body_text);
 }
 

@@ -16,4 +16,8 @@ void clock_set_offset(int64_t seconds);
 /* time(NULL) plus the offset. */
 time_t clock_now(void);
 
+/* The same clock in microseconds, from a single reading of the real-time
+ * clock (for orders within a second, such as a forum's latest list). */
+int64_t clock_now_us(void);
+
 #endif
