@@ -16,6 +16,7 @@ struct config;
 extern const struct route_table api_health_table;
 extern const struct route_table api_metrics_table;
 extern const struct route_table api_analytics_table;
+extern const struct route_table api_analytics_admin_table;
 extern const struct route_table api_me_table;
 extern const struct route_table api_mfa_table;
 extern const struct route_table api_account_table;
