@@ -115,7 +115,9 @@ int store_search_sync(int64_t need, int64_t max)
 		int64_t count;
 
 		search_writer_close();
-		return store_search_reindex(&count);
+		rc = store_search_reindex(&count);
+		/* This process's reader sees the rebuilt index. */
+		return rc == 0 ? search_refresh(&applied) : rc;
 	}
 	if (rc != 0) {
 		search_writer_close();

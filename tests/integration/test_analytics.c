@@ -200,3 +200,70 @@ Test(analytics, user_is_attached_when_a_token_is_sent)
 	free(v);
 	free(hdr);
 }
+
+/* The contract's limits at their edges: a batch of exactly 100 events is
+ * stored whole, in one statement's worth of rows (each row different);
+ * a 64-character name is accepted and 65 is not; properties must be an
+ * object of at most 4096 serialised bytes; ts more than a day ahead is
+ * refused, and an offset is stored as UTC. */
+Test(analytics, limits_at_their_edges)
+{
+	char name[64], n64[70], body[8192], sql[512], *v;
+	size_t n = 0;
+
+	snprintf(name, sizeof(name), "%s", unique("t.edge"));
+	n += (size_t)sprintf(body + n, "{\"events\":[");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)sprintf(body + n, "%s{\"name\":\"%s\","
+			"\"session_id\":\"s%d\"}", i ? "," : "", name, i);
+	sprintf(body + n, "]}");
+	expect_events_status(body, 202, "100 events");
+	cr_assert_eq(count_named(name), 100);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(DISTINCT session_id) FROM "
+		"analytics_events WHERE name = '%s'", name);
+	v = client_sql(sql);
+	cr_assert_str_eq(v, "100", "each event its own row");
+	free(v);
+
+	memset(n64, 'a', 64);
+	n64[64] = '\0';
+	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\"}]}", n64);
+	expect_events_status(body, 202, "64-character name");
+	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%sa\"}]}", n64);
+	expect_events_status(body, 422, "65-character name");
+
+	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
+		"\"properties\":[1,2]}]}", name);
+	expect_events_status(body, 422, "properties as an array");
+	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
+		"\"properties\":\"x\"}]}", name);
+	expect_events_status(body, 422, "properties as a string");
+	/* {"p":"aaa..."} serialises to exactly 4096 bytes: 8 + 4088. */
+	n = (size_t)snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
+		"\"properties\":{\"p\":\"", name);
+	memset(body + n, 'a', 4088);
+	n += 4088;
+	snprintf(body + n, sizeof(body) - n, "\"}}]}");
+	expect_events_status(body, 202, "properties of 4096 bytes");
+	n = (size_t)snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
+		"\"properties\":{\"p\":\"", name);
+	memset(body + n, 'a', 4089);
+	n += 4089;
+	snprintf(body + n, sizeof(body) - n, "\"}}]}");
+	expect_events_status(body, 422, "properties of 4097 bytes");
+
+	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
+		"\"ts\":\"2999-01-01T00:00:00Z\"}]}", name);
+	expect_events_status(body, 422, "ts far ahead");
+	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
+		"\"session_id\":\"tz\",\"ts\":\"2026-11-27T20:15:00.5+01:00\"}]}",
+		name);
+	expect_events_status(body, 202, "ts with an offset");
+	snprintf(sql, sizeof(sql), "SELECT DATE_FORMAT(occurred_at, "
+		"'%%Y-%%m-%%d %%H:%%i:%%s.%%f') FROM analytics_events "
+		"WHERE name = '%s' AND session_id = 'tz'", name);
+	v = client_sql(sql);
+	cr_assert_str_eq(v, "2026-11-27 19:15:00.500000");
+	free(v);
+	cr_assert_eq(count_named(name), 102, "a refused batch left rows");
+}

@@ -492,3 +492,40 @@ Test(analytics_admin, download_clients_prune_keeps_the_totals)
 	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM"
 		" extension_download_days"), totals);
 }
+
+/* A host whose index is behind the pruned part of the log cannot replay
+ * it: its next search rebuilds the index, so a change that only the
+ * pruned rows carried is still found. */
+Test(analytics_admin, index_behind_the_pruned_log_is_rebuilt)
+{
+	char word[17], path[128], *old_name;
+	long a, b, x;
+	struct client_resp r;
+
+	a = client_sql_long("SELECT MIN(id) FROM extensions WHERE status ="
+		" 'published'");
+	b = client_sql_long("SELECT MAX(id) FROM extensions WHERE status ="
+		" 'published'");
+	cr_assert(a > 0 && b > a);
+	old_name = client_sqlf("SELECT name FROM extensions WHERE id = %ld", a);
+	client_word(word, 'q');
+	/* Logged by the trigger as row x; no search in between, so this
+	 * host's index has not applied it. */
+	client_sqlf("UPDATE extensions SET name = '%s' WHERE id = %ld", word, a);
+	x = client_sql_long("SELECT MAX(id) FROM search_changes");
+	client_sqlf("INSERT INTO search_changes (extension_id) VALUES (%ld)", b);
+	client_sqlf("UPDATE search_changes SET created_at = NOW() - INTERVAL"
+		" 40 DAY WHERE id <= %ld", x);
+	run_job("search-log-prune");
+	cr_assert_eq(client_sql_longf("SELECT COUNT(*) FROM search_changes"
+		" WHERE id = %ld", x), 0);
+	snprintf(path, sizeof(path), "/api/v1/extensions?q=%s", word);
+	client_call("GET", path, NULL, NULL, &r);
+	cr_assert_eq(r.status, 200, "%s", r.body);
+	cr_assert(strstr(r.body, word) != NULL, "the renamed listing is not "
+		"found: %s", r.body);
+	client_free(&r);
+	client_sqlf("UPDATE extensions SET name = '%s' WHERE id = %ld",
+		old_name, a);
+	free(old_name);
+}
