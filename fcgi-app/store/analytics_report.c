@@ -113,28 +113,50 @@ int store_an_summary(struct arena *a, int64_t from, int64_t to,
 	static const char revenue_total_sql[] =
 		"SELECT 0, currency, SUM(amount) FROM analytics_revenue_days"
 		" WHERE day >= ? AND day <= ? GROUP BY currency ORDER BY currency";
+	/* Whole months from the monthly rows, the span's partial months
+	 * (its head [from, m1) and tail [m2, to]) from the daily ones. */
 	static const char top_sql[] =
-		"SELECT e.slug, e.name, t.n FROM (SELECT extension_id,"
-		"  SUM(downloads) n FROM analytics_extension_days"
-		"  WHERE day >= ? AND day <= ? GROUP BY extension_id"
-		"  ORDER BY n DESC, extension_id LIMIT ?) t"
+		"SELECT e.slug, e.name, t.n FROM (SELECT extension_id, SUM(n) n"
+		"  FROM (SELECT extension_id, downloads n"
+		"   FROM analytics_extension_months WHERE month >= ? AND month < ?"
+		"   UNION ALL SELECT extension_id, downloads"
+		"   FROM analytics_extension_days WHERE day >= ? AND day < ?"
+		"   UNION ALL SELECT extension_id, downloads"
+		"   FROM analytics_extension_days WHERE day >= ? AND day <= ?) x"
+		"  GROUP BY extension_id ORDER BY n DESC, extension_id LIMIT ?) t"
 		" JOIN extensions e ON e.id = t.extension_id"
 		" ORDER BY t.n DESC, e.slug";
 	static const char names_sql[] =
-		"SELECT name, SUM(count) n FROM analytics_event_days"
-		" WHERE day >= ? AND day <= ? GROUP BY name"
-		" ORDER BY n DESC, name LIMIT ?";
+		"SELECT name, SUM(n) n FROM (SELECT name, count n"
+		"  FROM analytics_event_months WHERE month >= ? AND month < ?"
+		"  UNION ALL SELECT name, count FROM analytics_event_days"
+		"  WHERE day >= ? AND day < ?"
+		"  UNION ALL SELECT name, count FROM analytics_event_days"
+		"  WHERE day >= ? AND day <= ?) x"
+		" GROUP BY name ORDER BY n DESC, name LIMIT ?";
 	static const char open_sql[] =
 		"SELECT COUNT(*) FROM support_tickets"
 		" WHERE status IN ('open', 'in_progress', 'waiting_on_customer')";
-	char f[11], t[11], end[11];
+	char f[11], t[11], end[11], m1[11], m2[11];
 	struct db_result res;
+	int64_t first, next;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	store_rollup_day_format(from, f);
 	store_rollup_day_format(to, t);
 	store_rollup_day_format(to + 1, end);
+	/* m1: the first whole month's first day; m2: the day after the last
+	 * whole month. No whole month: m1 = m2 = to + 1 (the head is the
+	 * span, the months and the tail are empty). */
+	store_rollup_month_bounds(from, &first, &next);
+	if (first != from)
+		first = next;
+	store_rollup_month_bounds(to + 1, &next, &(int64_t){ 0 });
+	if (first >= next)
+		first = next = to + 1;
+	store_rollup_day_format(first, m1);
+	store_rollup_day_format(next, m2);
 	rc = store_rows(a, days_sql, DBP(DB_STR(f), DB_STR(t)), sizeof(*s->days),
 		map_day, (void **)&s->days, &s->ndays);
 	if (rc == 0)
@@ -150,11 +172,13 @@ int store_an_summary(struct arena *a, int64_t from, int64_t to,
 			sizeof(*s->revenue_total), map_money,
 			(void **)&s->revenue_total, &s->nrevenue_total);
 	if (rc == 0)
-		rc = store_rows(a, top_sql, DBP(DB_STR(f), DB_STR(t),
+		rc = store_rows(a, top_sql, DBP(DB_STR(m1), DB_STR(m2),
+			DB_STR(f), DB_STR(m1), DB_STR(m2), DB_STR(t),
 			DB_INT(STORE_AN_TOP_MAX)), sizeof(*s->top), map_ext,
 			(void **)&s->top, &s->ntop);
 	if (rc == 0)
-		rc = store_rows(a, names_sql, DBP(DB_STR(f), DB_STR(t),
+		rc = store_rows(a, names_sql, DBP(DB_STR(m1), DB_STR(m2),
+			DB_STR(f), DB_STR(m1), DB_STR(m2), DB_STR(t),
 			DB_INT(STORE_AN_NAMES_MAX)), sizeof(*s->names), map_name,
 			(void **)&s->names, &s->nnames);
 	if (rc == 0)

@@ -156,6 +156,50 @@ static int recompute(struct arena *a, int64_t first, int64_t last)
 	return rc;
 }
 
+void store_rollup_month_bounds(int64_t day, int64_t *first, int64_t *next)
+{
+	time_t t = (time_t)(day * 86400);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	*first = (int64_t)timegm(&tm) / 86400;
+	tm.tm_mon++;
+	*next = (int64_t)timegm(&tm) / 86400;
+}
+
+/* Recomputes the monthly rows of the month holding day from its daily
+ * rows, in the current transaction. */
+static int recompute_month(int64_t day)
+{
+	static const char *const sqls[] = {
+		"DELETE FROM analytics_event_months WHERE month = ?",
+		"DELETE FROM analytics_extension_months WHERE month = ?",
+		"INSERT INTO analytics_event_months (month, name, count)"
+		" SELECT ?, name, SUM(count) FROM analytics_event_days"
+		" WHERE day >= ? AND day < ? GROUP BY name",
+		"INSERT INTO analytics_extension_months"
+		" (month, extension_id, downloads)"
+		" SELECT ?, extension_id, SUM(downloads)"
+		" FROM analytics_extension_days"
+		" WHERE day >= ? AND day < ? GROUP BY extension_id",
+	};
+	int64_t first, next;
+	char m[11], end[11];
+	int rc = 0;
+
+	store_rollup_month_bounds(day, &first, &next);
+	store_rollup_day_format(first, m);
+	store_rollup_day_format(next, end);
+	for (size_t i = 0; rc == 0 && i < 2; i++)
+		rc = db_exec(sqls[i], DBP(DB_STR(m)), NULL, NULL);
+	for (size_t i = 2; rc == 0 && i < 4; i++)
+		rc = db_exec(sqls[i], DBP(DB_STR(m), DB_STR(m), DB_STR(end)),
+			NULL, NULL);
+	return rc;
+}
+
 int store_rollup_run(struct arena *a, time_t now,
 	struct store_rollup_tally *t)
 {
@@ -211,6 +255,16 @@ int store_rollup_run(struct arena *a, time_t now,
 			return rc;
 		t->last_day = last;
 		t->days += (size_t)(last - d + 1);
+	}
+	/* Then the months the recomputed days fall in. */
+	for (int64_t d = first, f, next; d <= today; d = next) {
+		store_rollup_month_bounds(d, &f, &next);
+		rc = db_begin();
+		if (rc != 0)
+			return rc;
+		rc = store_tx_end(recompute_month(d));
+		if (rc != 0)
+			return rc;
 	}
 	if (gmtime_r(&tt, &tm) == NULL)
 		return DF_EINTERNAL;

@@ -41,6 +41,10 @@ DF_MUST_CHECK int store_search_log_prune(time_t now, unsigned keep_days,
 DF_MUST_CHECK int store_download_clients_prune(time_t now, size_t max,
 	size_t *n);
 
+/* The first day of the month holding day, and of the next month (days
+ * since 1970-01-01). */
+void store_rollup_month_bounds(int64_t day, int64_t *first, int64_t *next);
+
 /* "YYYY-MM-DD" of days since 1970-01-01 into out (11 bytes). */
 void store_rollup_day_format(int64_t day, char out[11]);
 

@@ -25,6 +25,24 @@ CREATE TABLE IF NOT EXISTS analytics_event_hours (
 	KEY idx_analytics_event_hours_name (name, hour)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+-- The same per calendar month (month: its first day), summed from the
+-- daily rows: a year's events by name and top extensions read twelve
+-- months of these plus the days of the span's partial months, not 366
+-- days of every name and extension.
+CREATE TABLE IF NOT EXISTS analytics_event_months (
+	month DATE NOT NULL,
+	name VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+	count BIGINT UNSIGNED NOT NULL,
+	PRIMARY KEY (month, name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE IF NOT EXISTS analytics_extension_months (
+	month DATE NOT NULL,
+	extension_id BIGINT UNSIGNED NOT NULL,
+	downloads BIGINT UNSIGNED NOT NULL,
+	PRIMARY KEY (month, extension_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 -- One row per UTC day: new users that day, users that existed at its
 -- end, signed-in users who sent an event that day (daily active),
 -- downloads (the sum of extension_download_days.total) and events.
