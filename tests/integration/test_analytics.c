@@ -267,3 +267,31 @@ Test(analytics, limits_at_their_edges)
 	free(v);
 	cr_assert_eq(count_named(name), 102, "a refused batch left rows");
 }
+
+/* A batch is one INSERT of all its rows, not a statement per event: a
+ * batch of 100 runs a handful of prepared statements server-wide, where
+ * a statement per event would run at least 100 (other sessions add a
+ * few at most in the meantime). */
+Test(analytics, a_batch_is_one_statement)
+{
+	static const char stmts[] = "SELECT VARIABLE_VALUE FROM"
+		" information_schema.GLOBAL_STATUS"
+		" WHERE VARIABLE_NAME = 'COM_STMT_EXECUTE'";
+	char name[64], *body = malloc(101 * 48 + 64);
+	size_t n = 0;
+	long before, after;
+
+	snprintf(name, sizeof(name), "%s", unique("t.one"));
+	n += (size_t)sprintf(body + n, "{\"events\":[");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)sprintf(body + n, "%s{\"name\":\"%s\"}", i ? "," : "",
+			name);
+	sprintf(body + n, "]}");
+	before = client_sql_long(stmts);
+	expect_events_status(body, 202, "100 events");
+	after = client_sql_long(stmts);
+	cr_assert_eq(count_named(name), 100);
+	cr_assert_lt(after - before, 50, "%ld statements for one batch",
+		after - before);
+	free(body);
+}
