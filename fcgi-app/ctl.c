@@ -21,6 +21,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "ctl_admin.h"
+#include "ctl_audit.h"
 #include "ctl_catalogue.h"
 #include "ctl_jobs.h"
 #include "ctl_packages.h"
@@ -87,6 +88,7 @@ static void usage(FILE *f)
 		"       %s [-c CONF] jobs run [--once] [--only NAME]\n"
 		"       %s [-c CONF] keys generate --out FILE | keys list | "
 		"keys retire KID\n"
+		"       %s [-c CONF] audit [--json]\n"
 		"       %s --help | --version\n"
 		"\n"
 		"  -c, --config FILE  configuration (default %s)\n"
@@ -148,12 +150,17 @@ static void usage(FILE *f)
 		"                     and restart to sign with it)\n"
 		"  keys list          the signing keys, retired ones included\n"
 		"  keys retire KID    stop verifying with a key\n"
+		"  audit              the security audit (docs/SECURITY.md): a\n"
+		"                     table of findings, --json the admin route's\n"
+		"                     shape; exit 0 without a critical finding,\n"
+		"                     3 with one, 1 when it cannot read the\n"
+		"                     configuration or the database\n"
 		"\n"
 		"  jobs:\n",
 		prog, /* jobs */
 		prog, /* mail-receive */
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
-		prog, prog, prog, DF_SYSCONF_CONFIG,
+		prog, prog, prog, prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
 	ctl_jobs_list(f);
 }
@@ -586,6 +593,7 @@ int main(int argc, char **argv)
 	struct ctl_admin_opts admin_opts;
 	struct ctl_catalogue_opts cat_opts;
 	struct ctl_keys_opts keys_opts;
+	struct ctl_audit_opts audit_opts = { 0, 0 };
 	const char *order_id = NULL;
 	char err[1024];
 	int c, want_status = 0, rc;
@@ -674,6 +682,15 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		optind = argc;
+	} else if (strcmp(cmd, "audit") == 0) {
+		if (ctl_audit_parse(argc, argv, &optind, &audit_opts) != 0) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		if (audit_opts.help) {
+			usage(stdout);
+			return EXIT_OK;
+		}
 	} else if (strcmp(cmd, "pay") == 0) {
 		if (optind >= argc) {
 			usage(stderr);
@@ -734,6 +751,8 @@ int main(int argc, char **argv)
 		rc = ctl_orders_pay(&cfg, order_id);
 	else if (strcmp(cmd, "keys") == 0)
 		rc = ctl_keys_run(&cfg, &keys_opts);
+	else if (strcmp(cmd, "audit") == 0)
+		rc = ctl_audit_run(&cfg, &audit_opts);
 	else if (want_status)
 		rc = status(&cfg);
 	else

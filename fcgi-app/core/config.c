@@ -172,6 +172,10 @@ static const struct key keys[] = {
 	 * lockout_base_seconds * 2^(earlier lockouts), at most
 	 * lockout_max_seconds. */
 	UINT("lockout_threshold", lockout_threshold, 1, 1000, "5"),
+	/* The security audit flags more failed logins than this in the
+	 * last hour (login_failures_spike). */
+	UINT("audit_login_failures_per_hour", audit_login_failures_per_hour,
+		1, 100000000, "100"),
 	UINT("lockout_window_seconds", lockout_window_seconds, 1, 86400, "900"),
 	UINT("lockout_base_seconds", lockout_base_seconds, 1, 86400, "60"),
 	UINT("lockout_max_seconds", lockout_max_seconds, 1, 31536000, "86400"),
@@ -1291,7 +1295,7 @@ static int contains_ci(const char *s, size_t len, const char *needle)
 	return 0;
 }
 
-static int is_example(const char *s, size_t len)
+int config_secret_is_example(const char *s, size_t len)
 {
 	return contains_ci(s, len, "example") || contains_ci(s, len, "change-me") ||
 		contains_ci(s, len, "changeme") || contains_ci(s, len, "not-secret");
@@ -1327,7 +1331,7 @@ static int check_stripe_secret(const char *key, const char *what,
 			CONFIG_SECRET_MIN);
 		return DF_EINVAL;
 	}
-	if (is_example(s, len)) {
+	if (config_secret_is_example(s, len)) {
 		snprintf(err, errlen, "key '%s': the %s is an example value; "
 			"production mode refuses it", key, what);
 		return DF_EINVAL;
@@ -1373,7 +1377,7 @@ int config_check_secrets(const struct config *cfg, char *err, size_t errlen)
 			cfg->jwt_secret_len, CONFIG_SECRET_MIN);
 		return DF_EINVAL;
 	}
-	if (is_example(cfg->jwt_secret, cfg->jwt_secret_len)) {
+	if (config_secret_is_example(cfg->jwt_secret, cfg->jwt_secret_len)) {
 		snprintf(err, errlen, "key 'jwt_secret_file': the JWT secret is an "
 			"example value; production mode refuses it");
 		return DF_EINVAL;
@@ -1383,7 +1387,7 @@ int config_check_secrets(const struct config *cfg, char *err, size_t errlen)
 			"password; production mode requires one");
 		return DF_EINVAL;
 	}
-	if (is_example(cfg->db_password, strlen(cfg->db_password))) {
+	if (config_secret_is_example(cfg->db_password, strlen(cfg->db_password))) {
 		snprintf(err, errlen, "key 'db_password_file': the database "
 			"password is an example value; production mode refuses it");
 		return DF_EINVAL;

@@ -100,6 +100,8 @@ struct config {
 	unsigned lockout_window_seconds; /* counted over this window */
 	unsigned lockout_base_seconds;   /* first lock; doubles per lockout */
 	unsigned lockout_max_seconds;    /* the delay's cap */
+	/* the security audit's failed-login spike threshold, per hour */
+	unsigned audit_login_failures_per_hour;
 
 	/* marketplace packages */
 	char *storage_dir;        /* content-addressed package files */
@@ -202,6 +204,11 @@ void config_free(struct config *cfg);
  * Stripe secret key that is not sk_/rk_ or a webhook secret that is not
  * whsec_ (a key pasted into the wrong file); the message says which. config_load calls it; exported for tests and check-config. */
 DF_MUST_CHECK int config_check_secrets(const struct config *cfg, char *err, size_t errlen);
+
+/* 1 when the secret (len bytes) holds an example marker (example,
+ * change-me, changeme, not-secret): what production refuses and the
+ * security audit reports. */
+int config_secret_is_example(const char *s, size_t len);
 
 /* 1 when addr (textual) is in the trusted networks. */
 int config_is_trusted(const struct config *cfg, const char *addr);
