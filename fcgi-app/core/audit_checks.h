@@ -49,8 +49,8 @@ int audit_risk_score(const struct audit_report *r);
 int audit_has_critical(const struct audit_report *r);
 
 /* The checks that read only the configuration and the files it names:
- * jwt_key_example, jwt_key_weak, https_not_enforced, cors_wildcard,
- * cors_insecure_origin, secret_file_permissions, not_production_mode.
+ * jwt_key_example, jwt_key_weak, https_not_enforced, cors_origins,
+ * secret_file_permissions, not_production_mode.
  * The file checks compare owners with the effective user of the caller
  * (the workers, or whoever runs devforgectl). */
 void audit_config_checks(const struct config *cfg, struct audit_report *r);

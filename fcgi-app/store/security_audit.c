@@ -161,14 +161,17 @@ static int check_admins_mfa(struct arena *a, struct audit_report *r)
 }
 
 /* The stored "$scrypt$ln=L,r=R,p=P$salt$key" parameters, read in SQL so
- * a large user table is counted without being fetched; a hash of any
- * other form counts as outdated. */
+ * a large user table is counted without being fetched. A hash of another
+ * scheme counts as outdated; "$scrypt$" without parameters is the
+ * placeholder of an account with no usable password (nothing to
+ * upgrade), and so is an empty one. */
 #define PHC_LN "CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(password_hash, 'ln=', -1), ',', 1) AS UNSIGNED)"
 #define PHC_R "CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(password_hash, ',r=', -1), ',', 1) AS UNSIGNED)"
 #define PHC_P "CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(password_hash, ',p=', -1), '$', 1) AS UNSIGNED)"
 #define OUTDATED \
-	" (password_hash NOT LIKE '$scrypt$ln=%,r=%,p=%$%' OR " PHC_LN " < ?" \
-	" OR " PHC_R " < ? OR " PHC_P " < ?)"
+	" ((password_hash NOT LIKE '$scrypt$%' AND password_hash <> '') OR" \
+	" (password_hash LIKE '$scrypt$ln=%,r=%,p=%$%' AND (" PHC_LN " < ?" \
+	" OR " PHC_R " < ? OR " PHC_P " < ?)))"
 
 static int check_hashes(struct arena *a, const struct config *cfg,
 	struct audit_report *r)
