@@ -1,10 +1,11 @@
 #!/bin/bash
 # Checks the shipped Prometheus and Grafana files with promtool (Debian
 # package prometheus): the alerting rules (check rules), their unit tests
-# (test rules), the scrape config (check config), and the Grafana
-# dashboard (valid JSON, a Prometheus data source variable, and every
-# panel's PromQL parses: each expression becomes a recording rule of a
-# temporary rules file that check rules reads). No stack needed.
+# (test rules), the scrape config (check config), each alert's runbook
+# section in docs/OPERATIONS.md, and the Grafana dashboard (valid JSON, a
+# Prometheus data source variable, and every panel's PromQL parses: each
+# expression becomes a recording rule of a temporary rules file that
+# check rules reads). No stack needed.
 #
 # Prints one line per check, `promtool NAME: ok' or `promtool NAME:
 # FAILED', which scripts/test counts; exits 1 when any failed.
@@ -12,7 +13,7 @@
 set -u
 
 usage() {
-	sed -n '2,10s/^# \{0,1\}//p' "$0"
+	sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
 }
 case "${1:-}" in
 	-h | --help) usage; exit 0 ;;
@@ -36,7 +37,7 @@ result() { # NAME STATUS(0 = ok)
 
 if ! command -v promtool >/dev/null 2>&1; then
 	echo "promtool not found (Debian: apt-get install prometheus)" >&2
-	for n in check-rules test-rules check-config dashboard; do
+	for n in check-rules test-rules check-config runbooks dashboard; do
 		result "$n" 1
 	done
 	exit 1
@@ -51,6 +52,31 @@ result test-rules $?
 
 promtool check config "$prom/prometheus.yml"
 result check-config $?
+
+# Every alert has severity, summary, description and a runbook_url whose
+# anchor is its own section "### Alert NAME" of docs/OPERATIONS.md.
+rules=$prom/devforge-alerts.yml
+ok=0
+n=$(grep -c '^ *- alert: ' "$rules")
+for key in severity summary description runbook_url; do
+	if [ "$(grep -c "^ *$key: " "$rules")" != "$n" ]; then
+		echo "runbooks: $n alerts but not as many $key lines" >&2
+		ok=1
+	fi
+done
+for a in $(sed -n 's/^ *- alert: *//p' "$rules"); do
+	lower=$(printf '%s' "$a" | tr '[:upper:]' '[:lower:]')
+	if ! grep -q "runbook_url: \"https://github.com/devforge/devforge-api/blob/main/docs/OPERATIONS.md#alert-$lower\"" "$rules"; then
+		echo "runbooks: $a has no runbook_url ...OPERATIONS.md#alert-$lower" >&2
+		ok=1
+	fi
+	if ! grep -qx "### Alert $a" "$top/docs/OPERATIONS.md"; then
+		echo "runbooks: docs/OPERATIONS.md has no section '### Alert $a'" >&2
+		ok=1
+	fi
+done
+[ "$n" -gt 0 ] || ok=1
+result runbooks "$ok"
 
 # The dashboard: Grafana's own variables become what Grafana would put in
 # their place ($__rate_interval a range, $instance the All value .*).
