@@ -17,6 +17,11 @@ DF_DEPS_PACKAGES=(
 	lighttpd spawn-fcgi apache2 libapache2-mod-fcgid libapache2-mod-xsendfile
 	wrk curl openssl
 )
+# promtool (in Debian's prometheus package, which has no promtool-only
+# package) and jq for tests/promtool/run.sh: the alert rules, their unit
+# tests, the scrape config and the Grafana dashboard. The install blocks
+# the prometheus service's start like the other servers' (policy-rc.d).
+DF_DEPS_PACKAGES+=(prometheus jq)
 # npm for the conformance tools, from Debian unless a Node.js with its npm is
 # installed already: a vendor's nodejs package (NodeSource's) brings npm
 # itself and conflicts with Debian's npm package.
