@@ -711,6 +711,7 @@ Define DEVFORGE_DOCS $ROOT/docs
 Define DEVFORGE_WEB $ROOT/web
 Define DEVFORGE_STORAGE $S/storage
 Define DEVFORGE_ERRORS $ROOT/web-server-configs/errors
+Define DEVFORGE_DOCROOT $S/www
 Define DEVFORGE_LOGS $LOGS
 Include "$ROOT/web-server-configs/apache/devforge-proxy-fcgi.conf"
 EOF
