@@ -128,6 +128,93 @@ Test(ctl, check_config_names_an_unknown_key)
 	unlink(path);
 }
 
+/* Runs `ENV devforgectl -c PATH check-config`; exit status, output in *out. */
+static int check_config_run(const char *env, const char *path, char **out)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "%s %s -c '%s' check-config", env,
+		client_ctl(), path);
+	return client_run(cmd, out);
+}
+
+Test(ctl, check_config_reports_every_error_at_once)
+{
+	char path[256], *out;
+
+	snprintf(path, sizeof(path), "%s/ctl-errors-%d.conf",
+		client_env("DEVFORGE_TEST_STACK_DIR"), getpid());
+	config_variant(path, "no_such_key_one = 1\nno_such_key_two = 2");
+	cr_assert_eq(check_config_run("DEVFORGE_DB_PORT=0", path, &out), 1,
+		"%s", out);
+	cr_assert(strstr(out, "no_such_key_one") != NULL, "%s", out);
+	cr_assert(strstr(out, "no_such_key_two") != NULL,
+		"only the first error was reported: %s", out);
+	cr_assert(strstr(out, "DEVFORGE_DB_PORT") != NULL,
+		"the environment's error was not reported: %s", out);
+	free(out);
+	unlink(path);
+}
+
+Test(ctl, check_config_warns_about_an_unknown_devforge_variable)
+{
+	char *out;
+
+	cr_assert_eq(check_config_run("DEVFORGE_WORKRES=3",
+		client_env("DEVFORGE_TEST_CONFIG"), &out), 0, "%s", out);
+	cr_assert(strstr(out, "warning: environment DEVFORGE_WORKRES") != NULL,
+		"%s", out);
+	/* The stack's environment sets DEVFORGE_RATELIMIT_* keys. */
+	cr_assert(strstr(out, "warning: environment DEVFORGE_RATELIMIT") == NULL,
+		"a known variable was warned about: %s", out);
+	free(out);
+}
+
+Test(ctl, check_config_warns_when_sendmail_is_not_executable)
+{
+	char *out;
+
+	cr_assert_eq(check_config_run("DEVFORGE_MAIL_TRANSPORT=sendmail "
+		"DEVFORGE_SENDMAIL_PATH=/nonexistent/sendmail",
+		client_env("DEVFORGE_TEST_CONFIG"), &out), 0, "%s", out);
+	cr_assert(strstr(out, "warning: sendmail_path '/nonexistent/sendmail'")
+		!= NULL, "%s", out);
+	free(out);
+}
+
+Test(ctl, check_config_refuses_unwritable_paths)
+{
+	char file[256], env[1024], *out;
+
+	/* Below a regular file nothing can be created, even by root. */
+	snprintf(file, sizeof(file), "%s/ctl-notadir-%d",
+		client_env("DEVFORGE_TEST_STACK_DIR"), getpid());
+	FILE *f = fopen(file, "w");
+	cr_assert(f != NULL);
+	fclose(f);
+	snprintf(env, sizeof(env), "DEVFORGE_STORAGE_DIR='%s/storage' "
+		"DEVFORGE_SEARCH_INDEX_DIR='%s/search' "
+		"DEVFORGE_LOG_FILE='%s/worker.log'", file, file, file);
+	cr_assert_eq(check_config_run(env, client_env("DEVFORGE_TEST_CONFIG"),
+		&out), 1, "%s", out);
+	cr_assert(strstr(out, "error: storage_dir") != NULL, "%s", out);
+	cr_assert(strstr(out, "error: search_index_dir") != NULL, "%s", out);
+	cr_assert(strstr(out, "error: log_file") != NULL, "%s", out);
+	free(out);
+	unlink(file);
+}
+
+Test(ctl, migrate_status_has_its_own_exit_code_when_the_database_is_unreachable)
+{
+	char cmd[2048], *out;
+
+	snprintf(cmd, sizeof(cmd), "DEVFORGE_DB_SOCKET=/nonexistent/mysql.sock "
+		"%s -c '%s' migrate --status", client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(client_run(cmd, &out), 4, "%s", out);
+	free(out);
+}
+
 Test(ctl, production_mode_refuses_the_example_secret)
 {
 	char path[256], extra[1024], cmd[2048], *out;
