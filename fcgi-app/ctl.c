@@ -101,9 +101,9 @@ static void usage(FILE *f)
 		"  check-config       load the configuration and print it without\n"
 		"                     secrets; reports every error (exit 1), and\n"
 		"                     warns of unknown DEVFORGE_* variables and a\n"
-		"                     sendmail_path that is not executable;\n"
-		"                     storage, index, log and maildir paths must\n"
-		"                     be writable\n"
+		"                     sendmail_path that is not executable, and\n"
+		"                     storage, index, log or maildir paths this\n"
+		"                     user cannot write\n"
 		"  mail-send          deliver the mail outbox (mail_transport):\n"
 		"                     without --once it keeps polling until\n"
 		"                     SIGTERM; --once makes one pass and exits 1\n"
@@ -572,8 +572,10 @@ out:
 	return rc;
 }
 
-/* An error when the directory dir (created at first use when missing:
- * then its parent) cannot be written by this user. */
+/* A warning when the directory dir (created at first use when missing:
+ * then its parent) cannot be written by this user. Not an error: the
+ * senders' units run check-config in a sandbox where storage is
+ * read-only, and only the workers write there. */
 static int check_writable_dir(const char *key, const char *dir)
 {
 	char parent[4096], *slash;
@@ -583,7 +585,7 @@ static int check_writable_dir(const char *key, const char *dir)
 	if (access(dir, F_OK) == 0) {
 		if (access(dir, W_OK | X_OK) == 0)
 			return 0;
-		fprintf(stderr, "%s: error: %s '%s' is not writable: %s\n", prog,
+		fprintf(stderr, "%s: warning: %s '%s' is not writable: %s\n", prog,
 			key, dir, strerror(errno));
 		return 1;
 	}
@@ -595,7 +597,7 @@ static int check_writable_dir(const char *key, const char *dir)
 		snprintf(parent, sizeof(parent), "%s", slash != NULL ? "/" : ".");
 	if (access(parent, W_OK | X_OK) == 0)
 		return 0;
-	fprintf(stderr, "%s: error: %s '%s' does not exist and '%s' is not "
+	fprintf(stderr, "%s: warning: %s '%s' does not exist and '%s' is not "
 		"writable: %s\n", prog, key, dir, parent, strerror(errno));
 	return 1;
 }
@@ -603,12 +605,13 @@ static int check_writable_dir(const char *key, const char *dir)
 /* check-config: every configuration error at once (config_load_all),
  * then what the loader cannot know: unknown DEVFORGE_* variables (a
  * typo there is silently ignored by every program), paths the
- * programs write, and the mail command. Errors exit 1, warnings not. */
+ * programs write, and the mail command. Errors exit 1; warnings (their
+ * count on the last line) do not. */
 static int check_config(const char *conf, char **envp)
 {
 	static char buf[16384], err[16384];
 	struct config cfg;
-	int errors = 0;
+	int errors = 0, warnings = 0;
 	char **e;
 
 	for (e = envp; e != NULL && *e != NULL; e++) {
@@ -623,9 +626,11 @@ static int check_config(const char *conf, char **envp)
 		/* The test programs' own variables, never read from here. */
 		if (strncmp(name, "DEVFORGE_TEST_", 14) == 0)
 			continue;
-		if (!config_env_known(name))
+		if (!config_env_known(name)) {
 			fprintf(stderr, "%s: warning: environment %s is not a "
 				"configuration key; ignored\n", prog, name);
+			warnings++;
+		}
 	}
 	if (config_load_all(&cfg, conf, envp, err, sizeof(err)) != 0) {
 		char *line, *save = NULL;
@@ -635,15 +640,15 @@ static int check_config(const char *conf, char **envp)
 			fprintf(stderr, "%s: error: %s\n", prog, line);
 		return EXIT_ERROR;
 	}
-	errors += check_writable_dir("storage_dir", cfg.storage_dir);
-	errors += check_writable_dir("search_index_dir", cfg.search_index_dir);
+	warnings += check_writable_dir("storage_dir", cfg.storage_dir);
+	warnings += check_writable_dir("search_index_dir", cfg.search_index_dir);
 	if (cfg.log_file != NULL && cfg.log_file[0] != '\0') {
 		if (access(cfg.log_file, F_OK) == 0) {
 			if (access(cfg.log_file, W_OK) != 0) {
-				fprintf(stderr, "%s: error: log_file '%s' is not "
+				fprintf(stderr, "%s: warning: log_file '%s' is not "
 					"writable: %s\n", prog, cfg.log_file,
 					strerror(errno));
-				errors++;
+				warnings++;
 			}
 		} else {
 			char dir[4096], *slash;
@@ -656,21 +661,23 @@ static int check_config(const char *conf, char **envp)
 				snprintf(dir, sizeof(dir), "%s",
 					slash != NULL ? "/" : ".");
 			if (access(dir, W_OK | X_OK) != 0) {
-				fprintf(stderr, "%s: error: log_file '%s' cannot be "
+				fprintf(stderr, "%s: warning: log_file '%s' cannot be "
 					"created in '%s': %s\n", prog, cfg.log_file,
 					dir, strerror(errno));
-				errors++;
+				warnings++;
 			}
 		}
 	}
 	if (cfg.mail_transport == CONFIG_MAIL_MAILDIR)
-		errors += check_writable_dir("mail_maildir", cfg.mail_maildir);
-	else if (access(cfg.sendmail_path, X_OK) != 0)
+		warnings += check_writable_dir("mail_maildir", cfg.mail_maildir);
+	else if (access(cfg.sendmail_path, X_OK) != 0) {
 		/* A warning: an API host only queues mail; the host that runs
 		 * mail-send or the jobs needs a working sendmail. */
 		fprintf(stderr, "%s: warning: sendmail_path '%s' is not "
 			"executable (%s): mail stays in the outbox on this host\n",
 			prog, cfg.sendmail_path, strerror(errno));
+		warnings++;
+	}
 
 	if (config_describe(&cfg, buf, sizeof(buf)) < 0) {
 		fprintf(stderr, "%s: the description does not fit its buffer\n",
@@ -680,6 +687,8 @@ static int check_config(const char *conf, char **envp)
 		fputs(buf, stdout);
 	}
 	config_free(&cfg);
+	if (warnings > 0)
+		fprintf(stderr, "%s: %d warning(s)\n", prog, warnings);
 	return errors > 0 ? EXIT_ERROR : EXIT_OK;
 }
 

@@ -182,7 +182,7 @@ Test(ctl, check_config_warns_when_sendmail_is_not_executable)
 	free(out);
 }
 
-Test(ctl, check_config_refuses_unwritable_paths)
+Test(ctl, check_config_warns_about_unwritable_paths)
 {
 	char file[256], env[1024], *out;
 
@@ -195,11 +195,13 @@ Test(ctl, check_config_refuses_unwritable_paths)
 	snprintf(env, sizeof(env), "DEVFORGE_STORAGE_DIR='%s/storage' "
 		"DEVFORGE_SEARCH_INDEX_DIR='%s/search' "
 		"DEVFORGE_LOG_FILE='%s/worker.log'", file, file, file);
+	/* Warnings (exit 0): the senders' units check their config in a
+	 * sandbox where storage is read-only. */
 	cr_assert_eq(check_config_run(env, client_env("DEVFORGE_TEST_CONFIG"),
-		&out), 1, "%s", out);
-	cr_assert(strstr(out, "error: storage_dir") != NULL, "%s", out);
-	cr_assert(strstr(out, "error: search_index_dir") != NULL, "%s", out);
-	cr_assert(strstr(out, "error: log_file") != NULL, "%s", out);
+		&out), 0, "%s", out);
+	cr_assert(strstr(out, "warning: storage_dir") != NULL, "%s", out);
+	cr_assert(strstr(out, "warning: search_index_dir") != NULL, "%s", out);
+	cr_assert(strstr(out, "warning: log_file") != NULL, "%s", out);
 	free(out);
 	unlink(file);
 }
