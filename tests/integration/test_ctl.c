@@ -217,6 +217,58 @@ Test(ctl, migrate_status_has_its_own_exit_code_when_the_database_is_unreachable)
 	free(out);
 }
 
+/* ---- scripts/stack.sh status ------------------------------------------- */
+
+Test(ctl, stack_status_reads_its_own_port)
+{
+	char cmd[2048], want[128], *out;
+
+	snprintf(cmd, sizeof(cmd), "env -u DF_PORT -u DF_STRIPE_PORT "
+		"DF_STACK_DIR='%s' '%s' status",
+		client_env("DEVFORGE_TEST_STACK_DIR"), client_env("DEVFORGE_TEST_STACK"));
+	snprintf(want, sizeof(want), ":%s/api/v1/health/ready -> 200",
+		client_env("DEVFORGE_TEST_PORT"));
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
+	cr_assert(strstr(out, want) != NULL, "no '%s' in: %s", want, out);
+	free(out);
+}
+
+Test(ctl, stack_status_fails_when_the_front_does_not_answer)
+{
+	char cmd[2048], *out;
+
+	/* Every process runs, but nothing answers on this port. */
+	snprintf(cmd, sizeof(cmd), "env -u DF_STRIPE_PORT DF_PORT=%d "
+		"DF_STACK_DIR='%s' '%s' status",
+		atoi(client_env("DEVFORGE_TEST_PORT")) + 13,
+		client_env("DEVFORGE_TEST_STACK_DIR"), client_env("DEVFORGE_TEST_STACK"));
+	cr_assert_neq(client_run(cmd, &out), 0, "%s", out);
+	cr_assert(strstr(out, "health/ready -> 000") != NULL, "%s", out);
+	free(out);
+}
+
+/* ---- the README's demo login ------------------------------------------ */
+
+/* The README's first login snippet (from its `B=...` line to the line
+ * that extracts access_token), run as written but for the port, must
+ * give a token that GET /me accepts for the demo user. */
+Test(ctl, the_readme_demo_login_works_as_written)
+{
+	const char *src = getenv("DEVFORGE_TEST_SRCDIR");
+	char cmd[4096], *out;
+
+	snprintf(cmd, sizeof(cmd),
+		"snippet=$(awk '/^B=http:\\/\\/127\\.0\\.0\\.1:8080\\/api\\/v1$/ { on = 1 } "
+		"on { print } on && /access_token/ { exit }' '%s/README.md' | "
+		"sed 's|127.0.0.1:8080|127.0.0.1:%s|') && "
+		"test -n \"$snippet\" && eval \"$snippet\" && test -n \"$T\" && "
+		"curl -s \"$B/me\" -H \"Authorization: Bearer $T\"",
+		src ? src : "..", client_env("DEVFORGE_TEST_PORT"));
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
+	cr_assert(strstr(out, "\"username\":\"lena_fischer\"") != NULL, "%s", out);
+	free(out);
+}
+
 Test(ctl, production_mode_refuses_the_example_secret)
 {
 	char path[256], extra[1024], cmd[2048], *out;
