@@ -197,7 +197,19 @@ struct config {
  * file:line where it applies) in err. On failure cfg is freed. */
 DF_MUST_CHECK int config_load(struct config *cfg, const char *path, char *const *envp,
 	char *err, size_t errlen);
+/* config_load, but it goes on after an error and reports every one, one
+ * a line, in err (check-config: one run names all that is wrong). */
+DF_MUST_CHECK int config_load_all(struct config *cfg, const char *path,
+	char *const *envp, char *err, size_t errlen);
 void config_free(struct config *cfg);
+
+/* The keys the parser accepts, in table order: the name of key i, with
+ * its built-in default in *dflt (NULL: unset; dflt may be NULL), or NULL
+ * past the last key. For check-config and the config example's test. */
+const char *config_key_name(size_t i, const char **dflt);
+/* 1 when name (a whole environment variable name, DEVFORGE_...) is one
+ * the loader reads: a key's, DEVFORGE_JWT_SECRET or DEVFORGE_DB_PASSWORD. */
+int config_env_known(const char *name);
 
 /* Production readiness of the secrets: in production mode a missing,
  * short (< CONFIG_SECRET_MIN) or example secret is refused, and so is a
