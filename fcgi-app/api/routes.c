@@ -13,6 +13,7 @@
 const struct route_table *const api_tables[] = {
 	&api_health_table,
 	&api_metrics_table,
+	&api_ops_table,
 	&api_analytics_table,
 	&api_analytics_admin_table,
 	&api_me_table,
@@ -52,6 +53,8 @@ const struct route_table *const api_tables[] = {
 	&api_forum_flags_table,
 	/* The support assistant: how conversations end. */
 	&api_assistant_outcomes_table,
+	/* Operations: the security audit and the audit log. */
+	&api_security_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "client.h"
@@ -143,4 +144,132 @@ Test(metrics, one_miss_fills_the_cache_for_every_worker)
 		"%d workers, %.0f misses: each worker filled its own cache",
 		n, misses1 - misses0);
 	cr_assert_geq((long)(hits1 - hits0), n - 1);
+}
+
+/* An unmatched request keeps its real method label: a scan of DELETEs
+ * shows as DELETE, not as an empty or GET method. */
+Test(metrics, unmatched_requests_keep_their_method)
+{
+	static const char labels[] =
+		"method=\"DELETE\",route=\"unmatched\",status=\"404\"";
+	struct client_resp r;
+	double before = client_metric_now("devforge_http_requests_total",
+		labels);
+
+	client_send("DELETE", "/api/v1/nope", &r);
+	cr_assert_eq(r.status, 404);
+	client_free(&r);
+	cr_assert_eq(client_metric_now("devforge_http_requests_total", labels),
+		before + 1);
+}
+
+/* The build, the pool's processes and the scrape-time readings: the
+ * worker answering the scrape counts itself busy, the stack is ready. */
+Test(metrics, pool_build_and_readiness_series)
+{
+	struct client_resp r;
+
+	client_send("GET", "/api/v1/metrics", &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert(strstr(r.body, "\ndevforge_build_info{version=\"") != NULL);
+	cr_assert_geq(client_metric(r.body, "devforge_workers",
+		"state=\"busy\""), 1);
+	cr_assert_geq(client_metric(r.body, "devforge_workers_configured", ""),
+		1);
+	cr_assert_leq(client_metric(r.body, "devforge_workers", "state=\"busy\"")
+		+ client_metric(r.body, "devforge_workers", "state=\"idle\""),
+		client_metric(r.body, "devforge_workers_configured", ""));
+	cr_assert_eq(client_metric(r.body, "devforge_ready", ""), 1);
+	cr_assert(strstr(r.body, "\ndevforge_mail_outbox_pending ") != NULL);
+	cr_assert_gt(client_metric(r.body,
+		"devforge_process_resident_memory_bytes", ""), 1e6);
+	cr_assert_gt(client_metric(r.body, "devforge_process_cpu_seconds_total",
+		""), 0);
+	client_free(&r);
+}
+
+/* A job run through devforgectl shows its last success's time. */
+Test(metrics, job_success_time_is_exported)
+{
+	static const char labels[] = "job=\"purge-tokens\"";
+	long t0 = (long)time(NULL);
+	char *out = NULL;
+
+	cr_assert_eq(client_ctl_run(0, &out, "jobs run --once --only "
+		"purge-tokens"), 0, "%s", out);
+	free(out);
+	cr_assert_geq(client_metric_now(
+		"devforge_job_last_success_timestamp_seconds", labels), t0 - 1);
+}
+
+static char maildir[1024], maildir_away[1100];
+
+static void maildir_restore(void)
+{
+	struct stat st;
+
+	if (maildir_away[0] == '\0')
+		return;
+	if (stat(maildir, &st) == 0 && S_ISREG(st.st_mode))
+		unlink(maildir);
+	if (rename(maildir_away, maildir) == 0)
+		maildir_away[0] = '\0';
+}
+
+/* A failed run leaves the last success's time alone: the freshness an
+ * alert reads must not vanish (or move) because the latest run failed.
+ * mail-send fails when a mail cannot be delivered: here the maildir is
+ * a plain file (the tests run as root, so a mode would not stop it). */
+Test(metrics, job_success_time_survives_a_failed_run, .fini = maildir_restore)
+{
+	static const char labels[] = "job=\"mail-send\"";
+	const char *to = client_unique("mfail");
+	char *dir = client_config("mail_maildir", NULL);
+	char *out = NULL;
+	char *ok_exact, *after;
+	double ok_at;
+	FILE *f;
+	int rc;
+
+	cr_assert(dir != NULL);
+	snprintf(maildir, sizeof(maildir), "%s", dir);
+	free(dir);
+	rc = client_ctl_run(0, &out, "jobs run --once --only mail-send");
+	cr_assert_eq(rc, 0, "%s", out);
+	free(out);
+	ok_at = client_metric_now("devforge_job_last_success_timestamp_seconds",
+		labels);
+	cr_assert_gt(ok_at, 0);
+	/* To the microsecond: the failed run below may end in the same
+	 * second as this one. */
+	ok_exact = client_sql("SELECT last_ok_at FROM job_runs"
+		" WHERE name = 'mail-send'");
+	cr_assert(ok_exact != NULL);
+
+	snprintf(maildir_away, sizeof(maildir_away), "%s.away-%d", maildir,
+		(int)getpid());
+	cr_assert_eq(rename(maildir, maildir_away), 0);
+	f = fopen(maildir, "w");
+	cr_assert(f != NULL);
+	fclose(f);
+	client_sqlf("INSERT INTO mail_outbox (created_at, to_addr, subject,"
+		" body, template, attempts, next_attempt_at) VALUES"
+		" (UTC_TIMESTAMP(6), '%s@example.test', 's', 'b', 'test', 0,"
+		" UTC_TIMESTAMP(6))", to);
+	rc = client_ctl_run(0, &out, "jobs run --once --only mail-send");
+	maildir_restore();
+	client_sqlf("DELETE FROM mail_outbox WHERE to_addr = '%s@example.test'",
+		to);
+	cr_assert_neq(rc, 0, "mail-send did not fail: %s", out);
+	free(out);
+	cr_assert_eq(client_sql_long("SELECT ok FROM job_runs"
+		" WHERE name = 'mail-send'"), 0);
+	after = client_sql("SELECT last_ok_at FROM job_runs"
+		" WHERE name = 'mail-send'");
+	cr_assert(after != NULL);
+	cr_assert_str_eq(after, ok_exact);
+	cr_assert_eq(client_metric_now(
+		"devforge_job_last_success_timestamp_seconds", labels), ok_at);
+	free(after);
+	free(ok_exact);
 }
