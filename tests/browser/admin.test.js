@@ -3,8 +3,9 @@
 // code the API asks for), the request-rate and p95 charts are drawn from
 // the performance route's series, a version a developer submitted is
 // approved from the review queue (and is then published), the security
-// audit shows the test stack's finding (its public_url is plain http), and
-// signing out leaves no token behind.
+// audit shows the test stack's finding (its public_url is plain http), the
+// approval is listed among the security events, and signing out leaves no
+// token behind.
 'use strict';
 const crypto = require('crypto');
 const zlib = require('zlib');
@@ -184,6 +185,15 @@ test(__filename, async (browser) => {
 		`no public_url finding among: ${findings.join(' | ')}`);
 	const score = await page.getAttribute('#audit-score', 'data-score');
 	assert(Number(score) > 0, `risk score ${score}`);
+
+	// The approval is among the recent security events, by this admin.
+	await page.fill('#events-event', 'extension.version_approved');
+	await page.click('#events-form button[type=submit]');
+	await page.waitForFunction((id) => Array.from(document.querySelectorAll('#events-rows tr'))
+		.some((tr) => tr.textContent.includes('extension.version_approved') && tr.textContent.includes(id)),
+	admin.id, { timeout: 15000 }).catch(async () => {
+		throw new Error(`approval not among the events: ${await page.textContent('#panel-events')}`);
+	});
 
 	// No panel shows an error (every route answered).
 	const errors = await page.$$eval('.card .problem', (l) => l.filter((p) => !p.hidden).map((p) => p.textContent));
