@@ -22,6 +22,16 @@ DF.panels = (function () {
 					if (b && typeof b === "object") {
 						Object.keys(b).forEach(function (k) {
 							var v = b[k];
+							if (k === "checks" && v && typeof v === "object") {
+								/* {name: {status, latency_ms?, ...}}: one line each */
+								Object.keys(v).forEach(function (c) {
+									var x = v[c] || {};
+									pairs.push([c, [x.status, x.latency_ms !== undefined ? x.latency_ms + " ms" : null,
+										x.current !== undefined ? "schema " + x.current + "/" + x.expected : null,
+										x.detail].filter(function (y) { return y !== null && y !== undefined; }).join(", ")]);
+								});
+								return;
+							}
 							pairs.push([k, typeof v === "object" && v !== null ? JSON.stringify(v) : v]);
 						});
 					}
