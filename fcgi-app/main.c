@@ -235,6 +235,9 @@ out:
 
 /* One request, start to end; its memory is released by the caller's
  * arena_reset before the next one. */
+/* This worker's slot in the segment's worker table (-1: none). */
+static int worker_slot = -1;
+
 static void handle(FCGX_Request *fr, struct arena *a)
 {
 	struct request req;
@@ -257,7 +260,7 @@ static void handle(FCGX_Request *fr, struct arena *a)
 		log_req_msg(&req, LOG_INFO, "client went away before the answer");
 	dur_us = (http_now_ns() - req.t_start_ns) / 1000;
 	metrics_observe_request(router_route_index(&router, req.route),
-		req.resp.status, dur_us);
+		req.method, req.resp.status, dur_us);
 	log_access(&req, req.route ? req.route->pattern : NULL);
 }
 
@@ -288,6 +291,8 @@ static int worker_run(int listen_fd)
 
 	install_signals();
 	shm_count(SHM_C_WORKER_STARTS, 1);
+	worker_slot = shm_worker_register((uint64_t)getpid(),
+		(uint64_t)time(NULL));
 	worker_malloc_policy();
 	a = arena_new(16384);
 	if (a == NULL || FCGX_InitRequest(&fr, listen_fd, 0) != 0) {
@@ -333,8 +338,12 @@ static int worker_run(int listen_fd)
 		}
 		if (FCGX_Accept_r(&fr) < 0)
 			break;
+		/* Busy from the accepted request to its answer sent: the
+		 * devforge_workers{state} gauges read these flags. */
+		shm_worker_busy(worker_slot, 1);
 		handle(&fr, a);
 		FCGX_Finish_r(&fr);
+		shm_worker_busy(worker_slot, 0);
 		arena_reset(a);
 		if (reopen_requested) {
 			reopen_requested = 0;
@@ -355,6 +364,7 @@ static int worker_run(int listen_fd)
 	arena_free(a);
 	cache_free();
 	db_close();
+	shm_worker_unregister(worker_slot);
 	log_msg(LOG_INFO, "worker stopped");
 	return 0;
 }
@@ -592,6 +602,14 @@ int main(int argc, char **argv)
 	if (shm_attach(cfg.shm_name, &shm_current) != 0)
 		log_msg(LOG_WARN, "no shared segment %s: rate limits and "
 			"metrics are per process", cfg.shm_name);
+	if (shm_current != NULL) {
+		/* What the metrics and GET /admin/system report as the
+		 * pool's size and start. */
+		__atomic_store_n(&shm_current->workers_configured,
+			(uint64_t)workers, __ATOMIC_RELAXED);
+		__atomic_store_n(&shm_current->pool_started_unix,
+			(uint64_t)time(NULL), __ATOMIC_RELAXED);
+	}
 
 	/* Before fork, like the segment: one cache for the whole pool, and
 	 * workers forked later (restarts) map the same one. */

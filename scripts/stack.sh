@@ -219,6 +219,7 @@ db_start() {
 		--datadir="$DB_DIR" --socket="$DB_SOCK" --pid-file="$DB_PID" \
 		--tmpdir="$DB_TMP" \
 		--skip-networking --skip-name-resolve \
+		--performance-schema=ON \
 		--log-error="$LOGS/mariadb.err" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
 		--max-connections=300 --innodb-buffer-pool-size="$DF_DB_BUFFER_POOL" \
@@ -272,6 +273,7 @@ CREATE DATABASE IF NOT EXISTS devforge
 CREATE USER IF NOT EXISTS 'devforge'@'localhost' IDENTIFIED BY '$pw';
 ALTER USER 'devforge'@'localhost' IDENTIFIED BY '$pw';
 GRANT ALL PRIVILEGES ON devforge.* TO 'devforge'@'localhost';
+GRANT SELECT ON performance_schema.* TO 'devforge'@'localhost';
 SQL
 }
 

@@ -15,6 +15,8 @@ struct config;
 
 extern const struct route_table api_health_table;
 extern const struct route_table api_metrics_table;
+/* Integration validation, performance and system (api/ops.c). */
+extern const struct route_table api_ops_table;
 extern const struct route_table api_analytics_table;
 extern const struct route_table api_me_table;
 extern const struct route_table api_mfa_table;
@@ -325,5 +327,13 @@ DF_MUST_CHECK int api_kb_tick(struct arena *a, unsigned interval_s, int *wait_ms
 struct json_object *api_kb_score_json(struct request *req, int64_t score);
 /* Reads the migrations directory for the readiness check. */
 DF_MUST_CHECK int api_health_init(const struct config *cfg);
+/* A readiness check now (not the cached one): the database round trip
+ * (ms), the applied schema version and whether it is the expected one,
+ * and the migrations' status word ("ok", "pending", "ahead", "error",
+ * "unknown" when the database is down; a literal). */
+void api_health_check(int *db_ok, double *latency_ms, int64_t *current,
+	int *mig_ok, const char **mig_status);
+/* The newest migration number this build found at start (-1: none). */
+int64_t api_health_expected_version(void);
 
 #endif

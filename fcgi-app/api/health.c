@@ -90,6 +90,32 @@ static int health_live(struct request *req)
 		health_live_body, sizeof(health_live_body) - 1);
 }
 
+void api_health_check(int *db_ok, double *latency_ms, int64_t *current,
+	int *mig_ok, const char **mig_status)
+{
+	*latency_ms = 0;
+	*current = 0;
+	*db_ok = db_ping(latency_ms) == 0;
+	*mig_ok = 0;
+	*mig_status = "unknown";
+	if (*db_ok) {
+		int rc = store_health_schema_version(current);
+		if (rc == 0) {
+			*mig_ok = *current == expected_version;
+			*mig_status = *mig_ok ? "ok" :
+				*current < expected_version ? "pending" :
+				"ahead";
+		} else {
+			*mig_status = "error";
+		}
+	}
+}
+
+int64_t api_health_expected_version(void)
+{
+	return expected_version;
+}
+
 static int health_ready(struct request *req)
 {
 	struct json_object *o, *checks, *dbc, *mig;
@@ -108,20 +134,8 @@ static int health_ready(struct request *req)
 		current = ready.current;
 		mig_status = ready.mig_status;
 	} else {
-		db_ok = db_ping(&latency) == 0;
-		mig_ok = 0;
-		mig_status = "unknown";
-		if (db_ok) {
-			int rc = store_health_schema_version(&current);
-			if (rc == 0) {
-				mig_ok = current == expected_version;
-				mig_status = mig_ok ? "ok" :
-					current < expected_version ? "pending" :
-					"ahead";
-			} else {
-				mig_status = "error";
-			}
-		}
+		api_health_check(&db_ok, &latency, &current, &mig_ok,
+			&mig_status);
 		ready.valid = 1;
 		ready.at_ns = now;
 		ready.db_ok = db_ok;
@@ -137,8 +151,7 @@ static int health_ready(struct request *req)
 	mig = json_new_object(req);
 	if (o == NULL || checks == NULL || dbc == NULL || mig == NULL ||
 	    json_set_str(dbc, "status", db_ok ? "ok" : "unavailable") ||
-	    (db_ok ? json_set_double(dbc, "latency_ms",
-		(double)(long long)(latency * 1000.0) / 1000.0) :
+	    (db_ok ? json_set_ms(dbc, "latency_ms", latency) :
 	     json_set(dbc, "latency_ms", NULL)) ||
 	    json_set_str(mig, "status", mig_status) ||
 	    (db_ok ? json_set_int(mig, "current", current) :

@@ -13,6 +13,7 @@
 const struct route_table *const api_tables[] = {
 	&api_health_table,
 	&api_metrics_table,
+	&api_ops_table,
 	&api_analytics_table,
 	&api_me_table,
 	&api_mfa_table,

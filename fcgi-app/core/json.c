@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "arena.h"
@@ -897,6 +898,45 @@ int json_set_double(struct json_object *obj, const char *k, double v)
 	if (!isfinite(v))
 		return json_set(obj, k, NULL);
 	return set_new(obj, k, json_object_new_double(v));
+}
+
+void json_fmt_rounded(char *buf, size_t size, double v, int decimals)
+{
+	int n = snprintf(buf, size, "%.*f", decimals, v);
+
+	if (n < 0 || (size_t)n >= size || strchr(buf, '.') == NULL)
+		return;
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	/* "-0" for a tiny negative value reads as a sign error. */
+	if (strcmp(buf, "-0") == 0)
+		memmove(buf, buf + 1, 2);
+}
+
+static int set_rounded(struct json_object *obj, const char *k, double v,
+	int decimals)
+{
+	char text[64];
+
+	if (!isfinite(v))
+		return json_set(obj, k, NULL);
+	json_fmt_rounded(text, sizeof(text), v, decimals);
+	/* The value is the text read back, so a reader of the object (a
+	 * test, another serialiser) sees the number the client does. */
+	return set_new(obj, k, json_object_new_double_s(strtod(text, NULL),
+		text));
+}
+
+int json_set_ms(struct json_object *obj, const char *k, double ms)
+{
+	return set_rounded(obj, k, ms, 3);
+}
+
+int json_set_ratio(struct json_object *obj, const char *k, double v)
+{
+	return set_rounded(obj, k, v, 4);
 }
 
 int json_set_bool(struct json_object *obj, const char *k, int v)

@@ -109,6 +109,15 @@ DF_MUST_CHECK int json_set_str(struct json_object *obj, const char *k, const cha
 DF_MUST_CHECK int json_set_int(struct json_object *obj, const char *k, int64_t v);
 DF_MUST_CHECK int json_set_double(struct json_object *obj, const char *k, double v);
 DF_MUST_CHECK int json_set_bool(struct json_object *obj, const char *k, int v);
+/* Numbers rounded to what they mean, printed with at most that many
+ * decimals (json-c would print 0.41200000000000003): json_set_ms a
+ * latency in milliseconds to 0.001 ms, json_set_ratio a rate or share to
+ * 0.0001. A non-finite v stores null, as json_set_double. */
+DF_MUST_CHECK int json_set_ms(struct json_object *obj, const char *k, double ms);
+DF_MUST_CHECK int json_set_ratio(struct json_object *obj, const char *k, double v);
+/* The text json_set_ms / json_set_ratio print for v at `decimals`
+ * (trailing zeros dropped: "0.412", "3", "0.5"); exported for tests. */
+void json_fmt_rounded(char *buf, size_t size, double v, int decimals);
 /* v belongs to the request (json_new_*, json_own) or to a parsed body;
  * obj takes a reference of its own and the caller keeps nothing to
  * free. */

@@ -3,11 +3,15 @@
  * Prometheus text exposition format (version 0.0.4). */
 #include "metrics.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "http.h"
@@ -16,19 +20,89 @@
 #include "shm.h"
 #include "upload.h"
 
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.0.0"
+#endif
+
 #define METRICS_INITIAL_CAP 16384
 
-void metrics_observe_request(int route_index, int status, uint64_t dur_us)
+_Static_assert(HTTP_OPTIONS < SHM_UNMATCHED_SLOTS,
+	"every method has its unmatched slot");
+
+void metrics_observe_request(int route_index, int method, int status,
+	uint64_t dur_us)
 {
 	struct shm_route_stats *rs;
 
 	if (shm_current == NULL)
 		return;
-	if (route_index < 0 || route_index >= SHM_MAX_ROUTES)
-		route_index = SHM_MAX_ROUTES;
+	if (route_index < 0 || route_index >= SHM_MAX_ROUTES) {
+		/* No route: counted under the request's own method, so a
+		 * scan of DELETEs shows as DELETE (unknown methods OTHER). */
+		if (method < 0 || method >= SHM_UNMATCHED_SLOTS)
+			method = HTTP_OTHER;
+		route_index = SHM_MAX_ROUTES + method;
+	}
 	rs = &shm_current->routes[route_index];
 	shm_add(&rs->by_status[shm_status_slot(status)], 1);
 	shm_hist_observe(&rs->latency, dur_us);
+	shm_minute_observe((uint64_t)time(NULL), status, dur_us);
+}
+
+double metrics_quantile_us(const uint64_t *buckets, const uint64_t *bounds_us,
+	int n, double q)
+{
+	uint64_t total = 0, cum = 0;
+	double rank, lower = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		total += buckets[i];
+	if (total == 0)
+		return 0;
+	if (q < 0)
+		q = 0;
+	if (q > 1)
+		q = 1;
+	rank = q * (double)total;
+	for (i = 0; i < n; i++) {
+		uint64_t c = buckets[i];
+
+		if (c > 0 && (double)(cum + c) >= rank) {
+			if (bounds_us[i] == UINT64_MAX)
+				return lower;
+			return lower + ((double)bounds_us[i] - lower) *
+				((rank - (double)cum) / (double)c);
+		}
+		cum += c;
+		if (bounds_us[i] != UINT64_MAX)
+			lower = (double)bounds_us[i];
+	}
+	return lower;
+}
+
+/* 1 when the worker slot's pid is a live process. */
+static int worker_alive(uint64_t pid)
+{
+	return pid != 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH);
+}
+
+void metrics_workers(unsigned *running, unsigned *busy)
+{
+	unsigned r = 0, b = 0;
+	int i;
+
+	for (i = 0; shm_current != NULL && i < SHM_WORKER_SLOTS; i++) {
+		const struct shm_worker_slot *w = &shm_current->workers[i];
+
+		if (!worker_alive(shm_load(&w->pid)))
+			continue;
+		r++;
+		if (shm_load(&w->busy))
+			b++;
+	}
+	*running = r;
+	*busy = b;
 }
 
 void metrics_cache_lookup(int hit)
@@ -263,11 +337,14 @@ static uint64_t hist_total(const struct shm_hist *h)
 
 /* The labels of route slot i, or 0 when it has none to show: slots past
  * the router's table belong to no route this binary knows. */
-static int route_labels(const struct route *const *routes, size_t nroutes,
+int metrics_route_labels(const struct route *const *routes, size_t nroutes,
 	size_t i, const char **method, const char **route)
 {
-	if (i == SHM_MAX_ROUTES) {
-		*method = "";
+	if (i >= SHM_MAX_ROUTES + SHM_UNMATCHED_SLOTS)
+		return 0;
+	if (i >= SHM_MAX_ROUTES) {
+		*method = http_method_name((enum http_method)(i -
+			SHM_MAX_ROUTES));
 		*route = "unmatched";
 		return 1;
 	}
@@ -290,8 +367,8 @@ static void render_requests(struct mbuf *b, const struct shm_segment *seg,
 
 	mb_family(b, name, "counter",
 		"HTTP requests answered, by method, route pattern and status.");
-	for (i = 0; seg != NULL && i <= SHM_MAX_ROUTES; i++) {
-		if (!route_labels(routes, nroutes, i, &l.method, &l.route))
+	for (i = 0; seg != NULL && i < SHM_MAX_ROUTES + SHM_UNMATCHED_SLOTS; i++) {
+		if (!metrics_route_labels(routes, nroutes, i, &l.method, &l.route))
 			continue;
 		for (s = 0; s < SHM_STATUS_SLOTS; s++) {
 			uint64_t v = shm_load(&seg->routes[i].by_status[s]);
@@ -319,8 +396,8 @@ static void render_latency(struct mbuf *b, const struct shm_segment *seg,
 
 	mb_family(b, name, "histogram",
 		"Time from the start of a request to its answer, by method and route pattern.");
-	for (i = 0; seg != NULL && i <= SHM_MAX_ROUTES; i++) {
-		if (!route_labels(routes, nroutes, i, &method, &route))
+	for (i = 0; seg != NULL && i < SHM_MAX_ROUTES + SHM_UNMATCHED_SLOTS; i++) {
+		if (!metrics_route_labels(routes, nroutes, i, &method, &route))
 			continue;
 		if (hist_total(&seg->routes[i].latency) == 0)
 			continue;
@@ -450,8 +527,145 @@ static void render_uploads(struct mbuf *b, struct shm_segment *seg)
 		upload_pid_alive));
 }
 
+/* utime + stime (clock ticks) and resident pages of one process, from
+ * /proc/<pid>/stat and statm: 0, or -1 when it is gone or unreadable. */
+static int proc_usage(uint64_t pid, uint64_t *ticks, uint64_t *pages)
+{
+	char path[64], buf[1024];
+	unsigned long long ut, st, size, rss;
+	const char *p;
+	FILE *f;
+	size_t n;
+	int field;
+
+	snprintf(path, sizeof(path), "/proc/%" PRIu64 "/stat", pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* The command name (field 2) may hold spaces and parentheses: the
+	 * fields after it start after its last ')'. */
+	p = strrchr(buf, ')');
+	if (p == NULL)
+		return -1;
+	p++;
+	/* Field 3 (state) follows; utime and stime are fields 14 and 15. */
+	for (field = 2; field < 13 && p != NULL; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p, " %llu %llu", &ut, &st) != 2)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%" PRIu64 "/statm", pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%llu %llu", &size, &rss) != 2) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	*ticks = ut + st;
+	*pages = rss;
+	return 0;
+}
+
+static void mb_gauge_double(struct mbuf *b, const char *name, double v)
+{
+	char tmp[48];
+	int n = snprintf(tmp, sizeof(tmp), " %.3f\n", v);
+
+	mb_puts(b, name);
+	mb_put(b, tmp, (size_t)n);
+}
+
+/* Build, the pool's processes and what the scrape read from the
+ * database. */
+static void render_pool(struct mbuf *b, const struct shm_segment *seg,
+	const struct metrics_scrape *sc)
+{
+	struct labels l = { NULL, NULL, "version", PACKAGE_VERSION };
+	uint64_t ticks = 0, pages = 0;
+	unsigned running = 0, busy = 0;
+	long hz = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
+	const char *name;
+	size_t i;
+
+	name = "devforge_build_info";
+	mb_family(b, name, "gauge", "The running build: always 1, by version.");
+	mb_sample(b, name, "", &l, 1);
+
+	for (i = 0; seg != NULL && i < SHM_WORKER_SLOTS; i++) {
+		uint64_t pid = shm_load(&seg->workers[i].pid), t, p;
+
+		if (!worker_alive(pid) || proc_usage(pid, &t, &p) != 0)
+			continue;
+		ticks += t;
+		pages += p;
+	}
+	if (hz <= 0)
+		hz = 100;
+	if (page <= 0)
+		page = 4096;
+	l.key = NULL;
+	l.value = NULL;
+	name = "devforge_process_cpu_seconds_total";
+	mb_family(b, name, "counter",
+		"User and system CPU time of the pool's live workers, summed.");
+	mb_gauge_double(b, name, (double)ticks / (double)hz);
+	name = "devforge_process_resident_memory_bytes";
+	mb_family(b, name, "gauge",
+		"Resident memory of the pool's live workers, summed.");
+	mb_sample(b, name, "", &l, pages * (uint64_t)page);
+
+	metrics_workers(&running, &busy);
+	name = "devforge_workers";
+	mb_family(b, name, "gauge",
+		"Live workers, by state: busy answering a request, or idle.");
+	l.key = "state";
+	l.value = "busy";
+	mb_sample(b, name, "", &l, busy);
+	l.value = "idle";
+	mb_sample(b, name, "", &l, running - busy);
+	l.key = NULL;
+	l.value = NULL;
+	name = "devforge_workers_configured";
+	mb_family(b, name, "gauge", "Worker processes the pool is set to run.");
+	mb_sample(b, name, "", &l,
+		seg != NULL ? shm_load(&seg->workers_configured) : 0);
+
+	if (sc == NULL)
+		return;
+	if (sc->have_ready) {
+		name = "devforge_ready";
+		mb_family(b, name, "gauge", "1 when the database answers and "
+			"no migration is pending (checked at scrape), else 0.");
+		mb_sample(b, name, "", &l, sc->ready ? 1 : 0);
+	}
+	if (sc->have_outbox) {
+		name = "devforge_mail_outbox_pending";
+		mb_family(b, name, "gauge",
+			"Mails in the outbox not yet delivered (at scrape).");
+		mb_sample(b, name, "", &l, sc->outbox_pending > 0 ?
+			(uint64_t)sc->outbox_pending : 0);
+	}
+	if (sc->jobs != NULL) {
+		name = "devforge_job_last_success_timestamp_seconds";
+		mb_family(b, name, "gauge", "When each periodic job last "
+			"finished successfully (unix time; from job_runs).");
+		l.key = "job";
+		for (i = 0; i < sc->njobs; i++) {
+			if (sc->jobs[i].last_ok_unix <= 0)
+				continue;
+			l.value = sc->jobs[i].name;
+			mb_sample(b, name, "", &l,
+				(uint64_t)sc->jobs[i].last_ok_unix);
+		}
+	}
+}
+
 char *metrics_render(struct arena *a, const struct route *const *routes,
-	size_t nroutes, size_t *len)
+	size_t nroutes, const struct metrics_scrape *sc, size_t *len)
 {
 	struct mbuf b = { a, NULL, 0, 0, 0 };
 	const struct shm_segment *seg = shm_current;
@@ -463,6 +677,7 @@ char *metrics_render(struct arena *a, const struct route *const *routes,
 	render_latency(&b, seg, routes, nroutes);
 	render_counters(&b, seg);
 	render_uploads(&b, shm_current);
+	render_pool(&b, seg, sc);
 	if (b.failed)
 		return NULL;
 	if (len != NULL)

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -18,6 +19,10 @@
 const uint64_t shm_hist_bounds_us[SHM_HIST_BUCKETS] = {
 	500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000,
 	1000000, 2500000, 5000000, UINT64_MAX
+};
+
+const uint64_t shm_minute_bounds_us[SHM_MINUTE_BUCKETS] = {
+	1000, 5000, 25000, 100000, 250000, 1000000, 5000000, UINT64_MAX
 };
 
 const int shm_status_codes[SHM_STATUS_SLOTS - 1] = {
@@ -229,6 +234,81 @@ void shm_hist_observe(struct shm_hist *h, uint64_t us)
 	shm_add(&h->buckets[i], 1);
 	shm_add(&h->sum_us, us);
 	shm_add(&h->count, 1);
+}
+
+void shm_minute_observe(uint64_t now_unix, int status, uint64_t us)
+{
+	uint64_t minute = now_unix / 60, seen;
+	struct shm_minute *m;
+	int i;
+
+	if (shm_current == NULL)
+		return;
+	m = &shm_current->minutes[minute % SHM_MINUTES];
+	seen = __atomic_load_n(&m->minute, __ATOMIC_ACQUIRE);
+	/* The first request of a new minute claims the slot and clears it;
+	 * a request of another worker landing between the claim and the
+	 * clearing may be lost: a chart point, never user data. A clock
+	 * stepped back leaves the slot alone (seen > minute). */
+	if (seen < minute &&
+	    __atomic_compare_exchange_n(&m->minute, &seen, minute, 0,
+		__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&m->requests, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&m->errors, 0, __ATOMIC_RELAXED);
+		for (i = 0; i < SHM_MINUTE_BUCKETS; i++)
+			__atomic_store_n(&m->buckets[i], 0, __ATOMIC_RELAXED);
+	} else if (seen != minute &&
+	    __atomic_load_n(&m->minute, __ATOMIC_ACQUIRE) != minute) {
+		return;
+	}
+	for (i = 0; i < SHM_MINUTE_BUCKETS - 1; i++)
+		if (us <= shm_minute_bounds_us[i])
+			break;
+	shm_add(&m->buckets[i], 1);
+	shm_add(&m->requests, 1);
+	if (status >= 500)
+		shm_add(&m->errors, 1);
+}
+
+int shm_worker_register(uint64_t pid, uint64_t now_unix)
+{
+	int i;
+
+	if (shm_current == NULL)
+		return -1;
+	for (i = 0; i < SHM_WORKER_SLOTS; i++) {
+		struct shm_worker_slot *w = &shm_current->workers[i];
+		uint64_t old = __atomic_load_n(&w->pid, __ATOMIC_ACQUIRE);
+
+		/* A slot left by a worker that died without unregistering
+		 * is taken over once its pid is gone. */
+		if (old != 0 && (old == pid || kill((pid_t)old, 0) == 0 ||
+		    errno != ESRCH))
+			continue;
+		if (!__atomic_compare_exchange_n(&w->pid, &old, pid, 0,
+			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			continue;
+		__atomic_store_n(&w->busy, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&w->started_unix, now_unix, __ATOMIC_RELAXED);
+		return i;
+	}
+	return -1;
+}
+
+void shm_worker_busy(int slot, int busy)
+{
+	if (shm_current == NULL || slot < 0 || slot >= SHM_WORKER_SLOTS)
+		return;
+	__atomic_store_n(&shm_current->workers[slot].busy, busy ? 1u : 0u,
+		__ATOMIC_RELAXED);
+}
+
+void shm_worker_unregister(int slot)
+{
+	if (shm_current == NULL || slot < 0 || slot >= SHM_WORKER_SLOTS)
+		return;
+	__atomic_store_n(&shm_current->workers[slot].busy, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&shm_current->workers[slot].pid, 0, __ATOMIC_RELEASE);
 }
 
 /* Acquire/release rather than relaxed: a reader that sees a bump must

@@ -14,9 +14,14 @@
 #include "err.h"
 
 #define SHM_MAGIC 0x4446534547000000ull /* "DFSEG" */
-#define SHM_VERSION 3u
-#define SHM_MAX_ROUTES 256      /* route slots; slot SHM_MAX_ROUTES counts
-                                   requests that matched no route */
+#define SHM_VERSION 4u
+#define SHM_MAX_ROUTES 256      /* route slots; slots SHM_MAX_ROUTES + m
+                                   count requests that matched no route,
+                                   one per enum http_method m */
+#define SHM_UNMATCHED_SLOTS 8   /* enum http_method values */
+#define SHM_WORKER_SLOTS 256    /* one per live worker (workers <= 256) */
+#define SHM_MINUTES 60          /* the per-minute ring: the last hour */
+#define SHM_MINUTE_BUCKETS 8    /* see shm_minute_bounds_us[] */
 #define SHM_STATUS_SLOTS 24     /* see shm_status_slot() */
 #define SHM_HIST_BUCKETS 14     /* upper bounds in shm_hist_bounds_us[],
                                    the last one +Inf */
@@ -62,6 +67,24 @@ struct shm_route_stats {
 	struct shm_hist latency;
 };
 
+/* A live worker: its pid (0: free slot) and whether it is answering a
+ * request now. A slot whose pid is dead is free for the next worker. */
+struct shm_worker_slot {
+	uint64_t pid;
+	uint64_t busy;
+	uint64_t started_unix;
+};
+
+/* One minute of the per-minute ring: minute is unix seconds / 60 of the
+ * minute the counts belong to; a slot holding an older minute is reset
+ * by the first request of its new minute (see shm_minute_observe). */
+struct shm_minute {
+	uint64_t minute;
+	uint64_t requests;
+	uint64_t errors;             /* status >= 500 */
+	uint64_t buckets[SHM_MINUTE_BUCKETS]; /* non-cumulative */
+};
+
 struct shm_rl_slot {
 	uint64_t key;    /* 0: empty */
 	uint64_t tat_us; /* GCRA theoretical arrival time, unix microseconds */
@@ -105,7 +128,9 @@ struct shm_segment {
 	uint32_t ready;          /* set last by the creator (release store) */
 	uint64_t size;           /* sizeof(struct shm_segment) */
 	uint64_t created_unix;
-	struct shm_route_stats routes[SHM_MAX_ROUTES + 1];
+	uint64_t pool_started_unix;  /* when the supervisor started */
+	uint64_t workers_configured;
+	struct shm_route_stats routes[SHM_MAX_ROUTES + SHM_UNMATCHED_SLOTS];
 	struct shm_hist db_latency;
 	uint64_t counters[SHM_C__MAX];
 	uint64_t cache_gen[SHM_CACHE_GENERATIONS];
@@ -123,11 +148,17 @@ struct shm_segment {
 	uint64_t kb_views_pending;
 	uint64_t kb_next_flush_us;
 	struct shm_kb_view_slot kb_views[SHM_KB_VIEW_SLOTS];
+	struct shm_worker_slot workers[SHM_WORKER_SLOTS];
+	struct shm_minute minutes[SHM_MINUTES];
 };
 
 /* Upper bounds of the latency buckets, microseconds; the last is
  * UINT64_MAX (+Inf). */
 extern const uint64_t shm_hist_bounds_us[SHM_HIST_BUCKETS];
+/* Upper bounds of the per-minute latency buckets, microseconds; the last
+ * is UINT64_MAX. Coarser than the route histograms: 60 of them per
+ * segment, and a p95 per minute for a chart needs no finer steps. */
+extern const uint64_t shm_minute_bounds_us[SHM_MINUTE_BUCKETS];
 /* Status codes with their own slot, in slot order; the last slot counts
  * every other status. */
 extern const int shm_status_codes[SHM_STATUS_SLOTS - 1];
@@ -167,6 +198,18 @@ void shm_count(enum shm_counter c, uint64_t v);
 DF_MUST_CHECK int shm_status_slot(int status);
 /* Adds one observation to a histogram. */
 void shm_hist_observe(struct shm_hist *h, uint64_t us);
+
+/* Counts one request of status and duration in the current minute's slot
+ * of the ring (now_unix: the wall clock). */
+void shm_minute_observe(uint64_t now_unix, int status, uint64_t us);
+
+/* Worker slots: shm_worker_register takes a free slot (or one whose pid
+ * is dead) for pid and returns its index, -1 when none is free;
+ * shm_worker_busy marks the slot busy (1) or idle (0); a worker leaving
+ * calls shm_worker_unregister. */
+int shm_worker_register(uint64_t pid, uint64_t now_unix);
+void shm_worker_busy(int slot, int busy);
+void shm_worker_unregister(int slot);
 
 /* Cache generations: a write bumps the generation of what it changed; a
  * cached answer is valid while its recorded generation is current. */

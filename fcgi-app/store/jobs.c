@@ -70,7 +70,11 @@ int store_jobs_finished(const char *name, time_t t, long us, int ok,
 {
 	static const char sql[] =
 		"UPDATE job_runs SET finished_at = FROM_UNIXTIME(?)"
-		" + INTERVAL ? MICROSECOND, ok = ?, detail = ? WHERE name = ?";
+		" + INTERVAL ? MICROSECOND, ok = ?, detail = ?,"
+		/* Assignments run left to right: ok and finished_at are
+		 * this run's here. A failure keeps the last success. */
+		" last_ok_at = IF(ok = 1, finished_at, last_ok_at)"
+		" WHERE name = ?";
 	char cut[STORE_JOBS_DETAIL_MAX + 1];
 	size_t len;
 

@@ -37,7 +37,8 @@ DF_MUST_CHECK int store_jobs_unlock(struct arena *a, const char *name,
  * gets started_at, and finished_at, ok and detail go NULL. */
 DF_MUST_CHECK int store_jobs_started(const char *name, time_t t, long us);
 
-/* The run ended at t + us: finished_at, ok (0/1), detail (cut to
+/* The run ended at t + us: finished_at, ok (0/1), last_ok_at (= finished_at
+ * when ok; a failure keeps the last success's), detail (cut to
  * STORE_JOBS_DETAIL_MAX bytes at a character boundary; NULL for none). */
 DF_MUST_CHECK int store_jobs_finished(const char *name, time_t t, long us,
 	int ok, const char *detail);

@@ -144,3 +144,59 @@ Test(metrics, one_miss_fills_the_cache_for_every_worker)
 		n, misses1 - misses0);
 	cr_assert_geq((long)(hits1 - hits0), n - 1);
 }
+
+/* An unmatched request keeps its real method label: a scan of DELETEs
+ * shows as DELETE, not as an empty or GET method. */
+Test(metrics, unmatched_requests_keep_their_method)
+{
+	static const char labels[] =
+		"method=\"DELETE\",route=\"unmatched\",status=\"404\"";
+	struct client_resp r;
+	double before = client_metric_now("devforge_http_requests_total",
+		labels);
+
+	client_send("DELETE", "/api/v1/nope", &r);
+	cr_assert_eq(r.status, 404);
+	client_free(&r);
+	cr_assert_eq(client_metric_now("devforge_http_requests_total", labels),
+		before + 1);
+}
+
+/* The build, the pool's processes and the scrape-time readings: the
+ * worker answering the scrape counts itself busy, the stack is ready. */
+Test(metrics, pool_build_and_readiness_series)
+{
+	struct client_resp r;
+
+	client_send("GET", "/api/v1/metrics", &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert(strstr(r.body, "\ndevforge_build_info{version=\"") != NULL);
+	cr_assert_geq(client_metric(r.body, "devforge_workers",
+		"state=\"busy\""), 1);
+	cr_assert_geq(client_metric(r.body, "devforge_workers_configured", ""),
+		1);
+	cr_assert_leq(client_metric(r.body, "devforge_workers", "state=\"busy\"")
+		+ client_metric(r.body, "devforge_workers", "state=\"idle\""),
+		client_metric(r.body, "devforge_workers_configured", ""));
+	cr_assert_eq(client_metric(r.body, "devforge_ready", ""), 1);
+	cr_assert(strstr(r.body, "\ndevforge_mail_outbox_pending ") != NULL);
+	cr_assert_gt(client_metric(r.body,
+		"devforge_process_resident_memory_bytes", ""), 1e6);
+	cr_assert_gt(client_metric(r.body, "devforge_process_cpu_seconds_total",
+		""), 0);
+	client_free(&r);
+}
+
+/* A job run through devforgectl shows its last success's time. */
+Test(metrics, job_success_time_is_exported)
+{
+	static const char labels[] = "job=\"purge-tokens\"";
+	long t0 = (long)time(NULL);
+	char *out = NULL;
+
+	cr_assert_eq(client_ctl_run(0, &out, "jobs run --once --only "
+		"purge-tokens"), 0, "%s", out);
+	free(out);
+	cr_assert_geq(client_metric_now(
+		"devforge_job_last_success_timestamp_seconds", labels), t0 - 1);
+}

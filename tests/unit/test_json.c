@@ -554,3 +554,28 @@ Test(json_build, request_objects_nest_without_an_owner_to_free_them)
 		"\"list\":[{\"n\":1},\"s\"],\"parsed\":{\"k\":[1,2]}}");
 	json_object_put(o);
 }
+
+/* Latencies print to 0.001 ms and ratios to 0.0001 with no float noise
+ * (json-c's own printing gives 0.41200000000000003), trailing zeros
+ * dropped. */
+Test(json, rounded_numbers_print_their_decimals_only)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[64];
+
+	json_fmt_rounded(buf, sizeof(buf), 0.41200000000000003, 3);
+	cr_assert_str_eq(buf, "0.412");
+	json_fmt_rounded(buf, sizeof(buf), 1.23456789, 3);
+	cr_assert_str_eq(buf, "1.235");
+	json_fmt_rounded(buf, sizeof(buf), 3.0, 3);
+	cr_assert_str_eq(buf, "3");
+	json_fmt_rounded(buf, sizeof(buf), 2.0 / 3.0, 4);
+	cr_assert_str_eq(buf, "0.6667");
+	json_fmt_rounded(buf, sizeof(buf), -0.00001, 3);
+	cr_assert_str_eq(buf, "0");
+	cr_assert_eq(json_set_ms(o, "a", 0.1 + 0.2), 0);
+	cr_assert_eq(json_set_ratio(o, "b", 1.0 / 3.0), 0);
+	cr_assert_str_eq(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+		"{\"a\":0.3,\"b\":0.3333}");
+	json_object_put(o);
+}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "llm_chat.h"
@@ -46,7 +47,7 @@ TestSuite(metrics, .init = setup, .fini = teardown);
 
 static char *render(size_t *len)
 {
-	char *text = metrics_render(arena, routes, NROUTES, len);
+	char *text = metrics_render(arena, routes, NROUTES, NULL, len);
 
 	cr_assert_not_null(text);
 	cr_assert_eq(strlen(text), *len);
@@ -190,9 +191,9 @@ Test(metrics, counts_requests_by_route_and_status)
 	size_t len;
 	char *text;
 
-	metrics_observe_request(0, 200, 100);
-	metrics_observe_request(0, 200, 100);
-	metrics_observe_request(0, 404, 100);
+	metrics_observe_request(0, HTTP_GET, 200, 100);
+	metrics_observe_request(0, HTTP_GET, 200, 100);
+	metrics_observe_request(0, HTTP_GET, 404, 100);
 	text = render(&len);
 	cr_assert_eq(requests_total(text, "GET", "/api/v1/health", "200"), 2);
 	cr_assert_eq(requests_total(text, "GET", "/api/v1/health", "404"), 1);
@@ -204,7 +205,7 @@ Test(metrics, shows_only_non_zero_request_series)
 	size_t len;
 	char *text;
 
-	metrics_observe_request(0, 201, 100);
+	metrics_observe_request(0, HTTP_GET, 201, 100);
 	text = render(&len);
 	cr_assert_eq(count_of(text, "devforge_http_requests_total{"), 1);
 	cr_assert_eq(count_of(text, "status=\"200\""), 0);
@@ -217,12 +218,12 @@ Test(metrics, unmatched_and_other_status)
 	size_t len;
 	char *text;
 
-	metrics_observe_request(-1, 404, 100);
-	metrics_observe_request(5000, 404, 100);
-	metrics_observe_request(0, 418, 100);
-	metrics_observe_request(0, 502, 100);
+	metrics_observe_request(-1, HTTP_GET, 404, 100);
+	metrics_observe_request(5000, HTTP_GET, 404, 100);
+	metrics_observe_request(0, HTTP_GET, 418, 100);
+	metrics_observe_request(0, HTTP_GET, 502, 100);
 	text = render(&len);
-	cr_assert_eq(requests_total(text, "", "unmatched", "404"), 2);
+	cr_assert_eq(requests_total(text, "GET", "unmatched", "404"), 2);
 	cr_assert_eq(requests_total(text, "GET", "/api/v1/health", "other"), 2);
 	assert_exposition_ok(text, len);
 }
@@ -232,7 +233,7 @@ Test(metrics, escapes_label_values)
 	size_t len;
 	char *text;
 
-	metrics_observe_request(1, 201, 100);
+	metrics_observe_request(1, HTTP_GET, 201, 100);
 	text = render(&len);
 	cr_assert_eq(requests_total(text, "POST", "/api/v1/a\\\"b\\\\c\\nd",
 		"201"), 1, "%s", text);
@@ -253,10 +254,10 @@ Test(metrics, latency_buckets_are_cumulative)
 	char *text;
 	int i;
 
-	metrics_observe_request(0, 200, 400);
-	metrics_observe_request(0, 200, 3000);
-	metrics_observe_request(0, 500, 7000);
-	metrics_observe_request(0, 200, 6000000);
+	metrics_observe_request(0, HTTP_GET, 200, 400);
+	metrics_observe_request(0, HTTP_GET, 200, 3000);
+	metrics_observe_request(0, HTTP_GET, 500, 7000);
+	metrics_observe_request(0, HTTP_GET, 200, 6000000);
 	text = render(&len);
 	for (i = 0; i < SHM_HIST_BUCKETS; i++) {
 		snprintf(series, sizeof(series),
@@ -387,13 +388,18 @@ Test(metrics, every_family_has_help_and_type_once)
 		"devforge_worker_starts_total counter",
 		"devforge_worker_restarts_total counter",
 		"devforge_shm_created_timestamp_seconds gauge",
-		"devforge_uploads_in_progress gauge"
+		"devforge_uploads_in_progress gauge",
+		"devforge_build_info gauge",
+		"devforge_process_cpu_seconds_total counter",
+		"devforge_process_resident_memory_bytes gauge",
+		"devforge_workers gauge",
+		"devforge_workers_configured gauge"
 	};
 	char want[128];
 	size_t i, len;
 	char *text;
 
-	metrics_observe_request(0, 200, 100);
+	metrics_observe_request(0, HTTP_GET, 200, 100);
 	text = render(&len);
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
 		snprintf(want, sizeof(want), "# TYPE %s\n", families[i]);
@@ -422,10 +428,10 @@ Test(metrics, large_output_grows_buffer)
 		many[i].pattern = patterns[i];
 		table[i] = &many[i];
 		for (s = 0; s < SHM_STATUS_SLOTS - 1; s++)
-			metrics_observe_request((int)i, shm_status_codes[s],
+			metrics_observe_request((int)i, HTTP_GET, shm_status_codes[s],
 				i * 1000);
 	}
-	text = metrics_render(arena, table, SHM_MAX_ROUTES, &len);
+	text = metrics_render(arena, table, SHM_MAX_ROUTES, NULL, &len);
 	cr_assert_not_null(text);
 	cr_assert_gt(len, 500000);
 	cr_assert_eq(strlen(text), len);
@@ -442,7 +448,7 @@ Test(metrics, skips_slots_without_route)
 	size_t len;
 	char *text;
 
-	metrics_observe_request(7, 200, 100);
+	metrics_observe_request(7, HTTP_GET, 200, 100);
 	text = render(&len);
 	cr_assert_eq(count_of(text, "devforge_http_requests_total{"), 0);
 	cr_assert_eq(count_of(text, "_bucket{method="), 0);
@@ -456,9 +462,9 @@ Test(metrics_nosegment, records_nothing_and_renders_zeros)
 
 	cr_assert_not_null(a);
 	shm_current = NULL;
-	metrics_observe_request(0, 200, 100);
+	metrics_observe_request(0, HTTP_GET, 200, 100);
 	metrics_observe_db(100, 0);
-	text = metrics_render(a, routes, NROUTES, &len);
+	text = metrics_render(a, routes, NROUTES, NULL, &len);
 	cr_assert_not_null(text);
 	cr_assert_eq(count_of(text, "devforge_http_requests_total{"), 0);
 	cr_assert_eq(value_of(text, "devforge_db_queries_total"), 0);
@@ -466,4 +472,109 @@ Test(metrics_nosegment, records_nothing_and_renders_zeros)
 		"devforge_db_query_duration_seconds_bucket{le=\"+Inf\"}"), 0);
 	assert_exposition_ok(text, len);
 	arena_free(a);
+}
+
+/* A request that matched no route keeps its own method label (a scan of
+ * DELETEs shows as DELETE); a method the server does not know is OTHER,
+ * never the empty label it used to get. */
+Test(metrics, unmatched_requests_keep_their_method)
+{
+	size_t len;
+	char *text;
+
+	metrics_observe_request(-1, HTTP_DELETE, 404, 100);
+	metrics_observe_request(-1, HTTP_DELETE, 404, 100);
+	metrics_observe_request(-1, HTTP_POST, 404, 100);
+	metrics_observe_request(-1, HTTP_OTHER, 405, 100);
+	metrics_observe_request(-1, 99, 404, 100);
+	text = render(&len);
+	cr_assert_eq(requests_total(text, "DELETE", "unmatched", "404"), 2);
+	cr_assert_eq(requests_total(text, "POST", "unmatched", "404"), 1);
+	cr_assert_eq(requests_total(text, "OTHER", "unmatched", "405"), 1);
+	cr_assert_eq(requests_total(text, "OTHER", "unmatched", "404"), 1);
+	cr_assert_eq(count_of(text, "method=\"\""), 0);
+	assert_exposition_ok(text, len);
+}
+
+/* Quantiles interpolate within the bucket the rank falls in, from its
+ * lower bound to its upper one, as histogram_quantile does. */
+Test(metrics, quantiles_interpolate_within_buckets)
+{
+	static const uint64_t bounds[3] = { 1000, 2000, UINT64_MAX };
+	uint64_t b1[3] = { 0, 10, 0 };
+	uint64_t b2[3] = { 5, 5, 0 };
+	uint64_t b3[3] = { 0, 0, 4 };
+	uint64_t none[3] = { 0, 0, 0 };
+
+	/* All ten in (1000, 2000]: the median is half way through. */
+	cr_assert_float_eq(metrics_quantile_us(b1, bounds, 3, 0.5), 1500, 1e-9);
+	cr_assert_float_eq(metrics_quantile_us(b1, bounds, 3, 0.9), 1900, 1e-9);
+	/* Half in the first bucket: p50 is its upper bound, p95 is 90% of
+	 * the way through the second. */
+	cr_assert_float_eq(metrics_quantile_us(b2, bounds, 3, 0.5), 1000, 1e-9);
+	cr_assert_float_eq(metrics_quantile_us(b2, bounds, 3, 0.95), 1900, 1e-9);
+	/* Beyond the last finite bound: that bound. */
+	cr_assert_float_eq(metrics_quantile_us(b3, bounds, 3, 0.99), 2000, 1e-9);
+	cr_assert_float_eq(metrics_quantile_us(none, bounds, 3, 0.5), 0, 1e-9);
+}
+
+/* Each request counts in its minute of the ring; a minute's slot met
+ * again an hour later starts from zero. */
+Test(metrics, minute_ring_counts_and_resets)
+{
+	uint64_t m = 29000000;  /* a minute number */
+	const struct shm_minute *slot = &seg->minutes[m % SHM_MINUTES];
+
+	shm_minute_observe(m * 60 + 5, 200, 300);
+	shm_minute_observe(m * 60 + 59, 503, 3000);
+	cr_assert_eq(slot->minute, m);
+	cr_assert_eq(slot->requests, 2);
+	cr_assert_eq(slot->errors, 1);
+	cr_assert_eq(slot->buckets[0], 1);
+	cr_assert_eq(slot->buckets[1], 1);
+	/* The same slot an hour on: cleared, then counted. */
+	shm_minute_observe((m + SHM_MINUTES) * 60, 200, 100);
+	cr_assert_eq(slot->minute, m + SHM_MINUTES);
+	cr_assert_eq(slot->requests, 1);
+	cr_assert_eq(slot->errors, 0);
+	/* A clock stepped back does not reopen the old minute. */
+	shm_minute_observe(m * 60 + 1, 200, 100);
+	cr_assert_eq(slot->requests, 1);
+}
+
+/* Build info, the workers' gauges and what the scrape read from the
+ * database; series it did not read are left out, not shown as 0. */
+Test(metrics, pool_and_scrape_series)
+{
+	struct metrics_job jobs[2] = { { "backup", 1700000000 },
+		{ "never", 0 } };
+	struct metrics_scrape sc = { 1, 1, 1, 7, jobs, 2 };
+	size_t len;
+	char *text;
+	int slot;
+
+	seg->workers_configured = 4;
+	slot = shm_worker_register((uint64_t)getpid(), 1);
+	cr_assert_geq(slot, 0);
+	shm_worker_busy(slot, 1);
+	text = metrics_render(arena, routes, NROUTES, &sc, &len);
+	cr_assert_not_null(text);
+	cr_assert_not_null(strstr(text, "\ndevforge_build_info{version=\""));
+	cr_assert_not_null(strstr(text, "\ndevforge_workers{state=\"busy\"} 1\n"));
+	cr_assert_not_null(strstr(text, "\ndevforge_workers{state=\"idle\"} 0\n"));
+	cr_assert_not_null(strstr(text, "\ndevforge_workers_configured 4\n"));
+	cr_assert_not_null(strstr(text, "\ndevforge_ready 1\n"));
+	cr_assert_not_null(strstr(text, "\ndevforge_mail_outbox_pending 7\n"));
+	cr_assert_not_null(strstr(text,
+		"\ndevforge_job_last_success_timestamp_seconds{job=\"backup\"} 1700000000\n"));
+	cr_assert_null(strstr(text, "job=\"never\""));
+	/* This process is the one live worker: its memory shows. */
+	cr_assert_null(strstr(text, "\ndevforge_process_resident_memory_bytes 0\n"));
+	cr_assert_not_null(strstr(text, "\ndevforge_process_cpu_seconds_total "));
+	assert_exposition_ok(text, len);
+	shm_worker_unregister(slot);
+	text = metrics_render(arena, routes, NROUTES, NULL, &len);
+	cr_assert_not_null(strstr(text, "\ndevforge_workers{state=\"busy\"} 0\n"));
+	cr_assert_null(strstr(text, "devforge_ready"));
+	cr_assert_null(strstr(text, "devforge_mail_outbox_pending"));
 }
