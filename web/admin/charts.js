@@ -47,9 +47,12 @@ DF.chart = (function () {
 				Math.round(g * 1000) / 1000));
 		});
 		if (points.length) {
-			[0, Math.floor((points.length - 1) / 2), points.length - 1].forEach(function (i) {
-				s.appendChild(svg("text", { x: x(i), y: H - 8, "text-anchor": "middle", "class": "axis" },
-					hhmm(points[i].t)));
+			/* First, middle, last minute; the ends anchored inward so
+			 * that no label is cut at the edge. */
+			[[0, "start"], [Math.floor((points.length - 1) / 2), "middle"],
+				[points.length - 1, "end"]].forEach(function (a) {
+				s.appendChild(svg("text", { x: x(a[0]), y: H - 8, "text-anchor": a[1], "class": "axis" },
+					hhmm(points[a[0]].t)));
 			});
 		}
 		if (points.length === 0) {
