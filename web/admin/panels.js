@@ -131,6 +131,11 @@ DF.panels = (function () {
 			if (next && cursors[name]) u += (u.indexOf("?") < 0 ? "?" : "&") + "cursor=" + encodeURIComponent(cursors[name]);
 			return DF.api.get(u).then(function (page) {
 				if (!next) DF.clear($(rows));
+				if (!next && !(page.items || []).length) {
+					var empty = DF.el("td", "Nothing here.", "note");
+					empty.colSpan = 9;
+					$(rows).appendChild(DF.el("tr")).appendChild(empty);
+				}
 				(page.items || []).forEach(function (it) { $(rows).appendChild(render(it)); });
 				cursors[name] = page.next_cursor || null;
 				$(more).hidden = !cursors[name];
@@ -173,6 +178,7 @@ DF.panels = (function () {
 		}, function (e) { DF.clear($("tickets-summary")); errs.push("summary: " + e.message); });
 		var list = DF.api.get("/api/v1/support/tickets?status=open&limit=25").then(function (page) {
 			DF.clear($("tickets-rows"));
+			if (!(page.items || []).length) $("tickets-rows").appendChild(DF.row(["", "No open tickets.", "", "", "", ""]));
 			(page.items || []).forEach(function (t) {
 				$("tickets-rows").appendChild(DF.row([t.id, t.subject, t.status, t.priority,
 					DF.when(t.next_breach_at), DF.when(t.created_at)]));
