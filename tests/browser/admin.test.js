@@ -2,10 +2,10 @@
 // with TOTP signs in through the page (password, then the authenticator
 // code the API asks for), the request-rate and p95 charts are drawn from
 // the performance route's series, a version a developer submitted is
-// approved from the review queue (and is then published), the security
-// audit shows the test stack's finding (its public_url is plain http), the
-// approval is listed among the security events, and signing out leaves no
-// token behind.
+// approved from the review queue (and is then published), another rejected
+// with a reason, the security audit shows the test stack's finding (its
+// public_url is plain http), the approval is listed among the security
+// events, and signing out leaves no token behind.
 'use strict';
 const crypto = require('crypto');
 const zlib = require('zlib');
@@ -98,11 +98,11 @@ async function adminWithTotp() {
 
 // A developer's extension with one version submitted for review, as
 // tests/integration/market.c's market_publish up to the approval.
-async function submittedVersion() {
-	const d = await register('dev');
+async function submittedVersion(stem) {
+	const d = await register(`dev${stem}`);
 	sql(`UPDATE users SET role = 'developer' WHERE public_id = '${d.id}'`);
 	const token = await login(d);
-	const slug = `br-adm-${run}`;
+	const slug = `br-${stem}-${run}`;
 	await expectStatus(201, 'POST', '/api/v1/extensions', token, { slug,
 		name: `Browser ${slug}`, summary: 'A test extension',
 		description: 'Made by the admin console browser test.',
@@ -124,7 +124,8 @@ async function submittedVersion() {
 
 test(__filename, async (browser) => {
 	const admin = await adminWithTotp();
-	const ext = await submittedVersion();
+	const ext = await submittedVersion('ok');
+	const bad = await submittedVersion('no');
 	// Requests this minute for the charts to draw.
 	for (let i = 0; i < 10; i++)
 		await call('GET', '/api/v1/extensions?limit=5');
@@ -159,6 +160,16 @@ test(__filename, async (browser) => {
 	assert(await page.$(button) === null, 'the approved version is still listed');
 	const v = await expectStatus(200, 'GET', `/api/v1/extensions/${ext.slug}/versions/1.0.0`, ext.token);
 	assert(v.status === 'published', `version status after approval: ${v.status}`);
+
+	// Reject another with a reason (asked in a prompt).
+	page.once('dialog', (d) => d.accept(`Not this one ${run}`));
+	await page.click(`#review-rows button.reject[data-extension="${bad.slug}"]`);
+	await page.waitForFunction((slug) =>
+		document.getElementById('review-note').textContent.includes(slug + ' 1.0.0 rejected'),
+	bad.slug, { timeout: 15000 });
+	const rv = await expectStatus(200, 'GET', `/api/v1/extensions/${bad.slug}/versions/1.0.0`, bad.token);
+	assert(rv.status === 'rejected' && rv.reject_reason === `Not this one ${run}`,
+		`rejected version: ${rv.status} ${rv.reject_reason}`);
 
 	// The charts: a drawn line over 60 points with at least one minute's
 	// requests marked, and the same for p95.

@@ -90,8 +90,10 @@ DF.panels = (function () {
 		var approve = DF.el("button", "Approve", "approve");
 		var reject = DF.el("button", "Reject", "reject");
 		approve.type = reject.type = "button";
-		approve.setAttribute("data-extension", item.extension);
-		approve.setAttribute("data-version", item.version);
+		[approve, reject].forEach(function (b) {
+			b.setAttribute("data-extension", item.extension);
+			b.setAttribute("data-version", item.version);
+		});
 		actions.appendChild(approve);
 		actions.appendChild(reject);
 		var checks = Array.isArray(item.checks) ? item.checks.length + " check(s)" : "—";
