@@ -14,6 +14,7 @@ struct arena;
 struct config;
 
 extern const struct route_table api_health_table;
+extern const struct route_table api_security_table;
 extern const struct route_table api_metrics_table;
 /* Integration validation, performance and system (api/ops.c). */
 extern const struct route_table api_ops_table;

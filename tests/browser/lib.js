@@ -95,6 +95,20 @@ function sql(statement) {
 	return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
 }
 
+// The link of the newest mail of TEMPLATE to ADDRESS in the outbox
+// (e.g. 'email_verify', 'password_reset'): the path and query of the URL
+// that starts with PATH, as the mail has it ({public_url}PATH?token=...).
+function mailedLink(address, template, path) {
+	const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
+	const rows = sql(`SELECT REPLACE(REPLACE(body, '\\n', ' '), '\\t', ' ') FROM mail_outbox
+		WHERE to_addr = ${q(address)} AND template = ${q(template)}
+		ORDER BY id DESC LIMIT 1`);
+	assert(rows.length === 1, `no ${template} mail to ${address} in the outbox`);
+	const m = rows[0][0].match(new RegExp(`(https?://\\S+)(${path}\\?token=[A-Za-z0-9_-]+)`));
+	assert(m, `no ${path}?token= link in the ${template} mail: ${rows[0][0]}`);
+	return { url: m[1] + m[2], path: m[2] };
+}
+
 function assert(cond, what) {
 	if (!cond) throw new Error(what);
 }
@@ -120,4 +134,4 @@ function test(file, body) {
 }
 
 module.exports = { base, origin, run, launch, watchedPage, call, expectStatus,
-	register, sql, assert, test };
+	register, sql, mailedLink, assert, test };
