@@ -30,6 +30,7 @@
 #include "store/forum_trust.h"
 #include "store/assist_index.h"
 #include "store/assist_outcomes.h"
+#include "store/analytics_rollup.h"
 
 #define JOBS_POLL_S 30              /* between passes: a fraction of the
                                        least heartbeat window (60 s) */
@@ -294,6 +295,73 @@ static int job_assistant_abandon(struct arena *a, const struct config *cfg,
 	return rc;
 }
 
+/* analytics-rollup: the admin analytics' daily and hourly rollups
+ * (store/analytics_rollup.h), recomputed for the days since the last
+ * run (at least today and yesterday; everything the first time). */
+static int job_analytics_rollup(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	struct store_rollup_tally t;
+	char first[11], last[11];
+	int rc;
+
+	(void)cfg;
+	rc = store_rollup_run(a, now, &t);
+	store_rollup_day_format(t.first_day, first);
+	store_rollup_day_format(t.last_day, last);
+	if (t.days > 0)
+		snprintf(detail, len, "%zu days recomputed (%s to %s)%s", t.days,
+			first, last, t.backfill ? ", first run: backfilled" : "");
+	else
+		snprintf(detail, len, "no day recomputed");
+	return rc;
+}
+
+/* search-log-prune: search_changes rows older than
+ * search_changes_keep_days (each host's position is in its own index,
+ * which the database cannot see; a host behind the pruned part
+ * rebuilds its index), a batch per transaction. */
+#define PRUNE_BATCH 1000
+static int job_search_log_prune(struct arena *a, const struct config *cfg,
+	time_t now, char *detail, size_t len)
+{
+	size_t total = 0, n = PRUNE_BATCH;
+	int rc = 0;
+
+	(void)a;
+	while (n >= PRUNE_BATCH && !ctl_loop_stopped()) {
+		rc = store_search_log_prune(now, cfg->search_changes_keep_days,
+			PRUNE_BATCH, &n);
+		if (rc != 0)
+			break;
+		total += n;
+	}
+	snprintf(detail, len, "%zu search log rows deleted (older than %u "
+		"days)", total, cfg->search_changes_keep_days);
+	return rc;
+}
+
+/* download-clients-prune: the per-day unique-client hashes of days the
+ * download flush can no longer count (the flush prunes a bounded share
+ * itself; this catches up when downloads stop). The per-day totals stay. */
+static int job_download_clients_prune(struct arena *a,
+	const struct config *cfg, time_t now, char *detail, size_t len)
+{
+	size_t total = 0, n = PRUNE_BATCH;
+	int rc = 0;
+
+	(void)a;
+	(void)cfg;
+	while (n >= PRUNE_BATCH && !ctl_loop_stopped()) {
+		rc = store_download_clients_prune(now, PRUNE_BATCH, &n);
+		if (rc != 0)
+			break;
+		total += n;
+	}
+	snprintf(detail, len, "%zu download client hashes deleted", total);
+	return rc;
+}
+
 struct ctl_job {
 	const char *name;
 	ctl_job_fn fn;
@@ -310,6 +378,9 @@ static const struct ctl_job jobs[] = {
 	{ "forum-trust", job_forum_trust },
 	{ "assistant-index", job_assistant_index },
 	{ "assistant-abandon", job_assistant_abandon },
+	{ "analytics-rollup", job_analytics_rollup },
+	{ "search-log-prune", job_search_log_prune },
+	{ "download-clients-prune", job_download_clients_prune },
 };
 #define NJOBS (sizeof(jobs) / sizeof(jobs[0]))
 

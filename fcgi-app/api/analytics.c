@@ -15,7 +15,7 @@
 #include "validate.h"
 #include "store/analytics.h"
 
-#define ANALYTICS_MAX_EVENTS 100
+#define ANALYTICS_MAX_EVENTS STORE_ANALYTICS_MAX_BATCH
 #define ANALYTICS_MAX_PROPERTIES 4096     /* bytes, serialised */
 #define ANALYTICS_MAX_FUTURE_US (24LL * 3600 * 1000000) /* clock skew */
 
@@ -148,7 +148,8 @@ static int events_post(struct request *req)
 				JSON_C_TO_STRING_PLAIN);
 	}
 
-	rc = store_analytics_insert(req->auth.authenticated ? req->auth.sub : NULL,
+	rc = store_analytics_insert(req->arena,
+		req->auth.authenticated ? req->auth.sub : NULL,
 		req->remote_addr, ev, n);
 	if (rc != 0)
 		return rc;

@@ -19,6 +19,7 @@ extern const struct route_table api_metrics_table;
 /* Integration validation, performance and system (api/ops.c). */
 extern const struct route_table api_ops_table;
 extern const struct route_table api_analytics_table;
+extern const struct route_table api_analytics_admin_table;
 extern const struct route_table api_me_table;
 extern const struct route_table api_mfa_table;
 extern const struct route_table api_account_table;

@@ -15,6 +15,7 @@ const struct route_table *const api_tables[] = {
 	&api_metrics_table,
 	&api_ops_table,
 	&api_analytics_table,
+	&api_analytics_admin_table,
 	&api_me_table,
 	&api_mfa_table,
 	&api_account_table,

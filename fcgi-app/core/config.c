@@ -186,6 +186,10 @@ static const struct key keys[] = {
 	/* The full-text index of this host (a Xapian database the workers
 	 * and devforgectl search-reindex write, core/search.cc). */
 	PATH("search_index_dir", search_index_dir, DF_SEARCH_INDEX_DIR),
+	/* The search change log's rows older than this are pruned (job
+	 * search-log-prune); an index further behind is rebuilt. */
+	UINT("search_changes_keep_days", search_changes_keep_days, 1, 3650,
+		"30"),
 	UINT("max_package_bytes", max_package_bytes, 1024, 1073741824,
 		"52428800"),
 	/* Uploads stream to a worker (the front server does not buffer

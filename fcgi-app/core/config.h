@@ -106,6 +106,7 @@ struct config {
 	/* marketplace packages */
 	char *storage_dir;        /* content-addressed package files */
 	char *search_index_dir;   /* this host's full-text index (Xapian) */
+	unsigned search_changes_keep_days; /* search log rows kept (days) */
 	unsigned max_package_bytes; /* upload cap (default 50 MiB) */
 	unsigned max_concurrent_uploads; /* per client, host-wide; 0: no cap */
 	int sendfile_header;      /* enum config_sendfile */

@@ -5,6 +5,11 @@
 #include <stddef.h>
 #include "err.h"
 
+struct arena;
+
+/* The most events a batch holds (the contract's limit). */
+#define STORE_ANALYTICS_MAX_BATCH 100
+
 struct store_analytics_event {
 	const char *name;
 	const char *occurred_at;   /* "YYYY-MM-DD HH:MM:SS.ffffff" UTC or NULL */
@@ -13,10 +18,12 @@ struct store_analytics_event {
 	const char *properties;    /* serialised JSON object or NULL */
 };
 
-/* Inserts the batch in one transaction, stamped with the server's time.
- * user_id may be NULL. 0, DF_EDBDOWN or DF_EDB; nothing is stored on
- * failure. */
-DF_MUST_CHECK int store_analytics_insert(const char *user_id, const char *client_addr,
-	const struct store_analytics_event *ev, size_t n);
+/* Inserts the batch of 1..STORE_ANALYTICS_MAX_BATCH events as one
+ * multi-row INSERT (all or nothing), stamped with the server's time.
+ * user_id may be NULL. 0, DF_EINVAL (n out of range), DF_ENOMEM,
+ * DF_EDBDOWN or DF_EDB; nothing is stored on failure. */
+DF_MUST_CHECK int store_analytics_insert(struct arena *a, const char *user_id,
+	const char *client_addr, const struct store_analytics_event *ev,
+	size_t n);
 
 #endif

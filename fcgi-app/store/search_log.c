@@ -87,7 +87,7 @@ static int apply_changes(struct arena *a, int64_t from, int64_t to)
 int store_search_sync(int64_t need, int64_t max)
 {
 	struct arena *a;
-	int64_t applied, last;
+	int64_t applied, last, pruned = 0;
 	int rc;
 
 	if (need < 0) {
@@ -106,6 +106,21 @@ int store_search_sync(int64_t need, int64_t max)
 		return 0;
 	if (rc != 0)
 		return rc;
+	/* The job search-log-prune removed the log up to pruned_through:
+	 * an index behind it cannot replay what is gone, so it is rebuilt
+	 * from the listings (a host that was away for weeks; rare). */
+	rc = store_number("SELECT COALESCE(MAX(pruned_through), 0)"
+		" FROM search_log_state", &pruned);
+	if (rc == 0 && applied < pruned) {
+		int64_t count;
+
+		search_writer_close();
+		return store_search_reindex(&count);
+	}
+	if (rc != 0) {
+		search_writer_close();
+		return rc;
+	}
 	a = arena_new(64 * 1024);
 	if (a == NULL) {
 		search_writer_close();
