@@ -653,7 +653,7 @@ static void render_pool(struct mbuf *b, const struct shm_segment *seg,
 		name = "devforge_job_last_success_timestamp_seconds";
 		mb_family(b, name, "gauge", "When each periodic job last "
 			"finished successfully (unix time; from job_runs).");
-		l.key = "job";
+		l.key = "name";
 		for (i = 0; i < sc->njobs; i++) {
 			if (sc->jobs[i].last_ok_unix <= 0)
 				continue;

@@ -3,6 +3,7 @@
  * The response cache is shared the same way: one miss fills it for every
  * worker. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
@@ -191,7 +192,7 @@ Test(metrics, pool_build_and_readiness_series)
 /* A job run through devforgectl shows its last success's time. */
 Test(metrics, job_success_time_is_exported)
 {
-	static const char labels[] = "job=\"purge-tokens\"";
+	static const char labels[] = "name=\"purge-tokens\"";
 	long t0 = (long)time(NULL);
 	char *out = NULL;
 
@@ -222,7 +223,7 @@ static void maildir_restore(void)
  * a plain file (the tests run as root, so a mode would not stop it). */
 Test(metrics, job_success_time_survives_a_failed_run, .fini = maildir_restore)
 {
-	static const char labels[] = "job=\"mail-send\"";
+	static const char labels[] = "name=\"mail-send\"";
 	const char *to = client_unique("mfail");
 	char *dir = client_config("mail_maildir", NULL);
 	char *out = NULL;
@@ -248,6 +249,10 @@ Test(metrics, job_success_time_survives_a_failed_run, .fini = maildir_restore)
 
 	snprintf(maildir_away, sizeof(maildir_away), "%s.away-%d", maildir,
 		(int)getpid());
+	/* A fresh stack has delivered nothing yet: no maildir to move. */
+	if (mkdir(maildir, 0700) != 0)
+		cr_assert_eq(errno, EEXIST, "mkdir %s: %s", maildir,
+			strerror(errno));
 	cr_assert_eq(rename(maildir, maildir_away), 0);
 	f = fopen(maildir, "w");
 	cr_assert(f != NULL);

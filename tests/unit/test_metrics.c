@@ -566,7 +566,7 @@ Test(metrics, pool_and_scrape_series)
 	cr_assert_not_null(strstr(text, "\ndevforge_ready 1\n"));
 	cr_assert_not_null(strstr(text, "\ndevforge_mail_outbox_pending 7\n"));
 	cr_assert_not_null(strstr(text,
-		"\ndevforge_job_last_success_timestamp_seconds{job=\"backup\"} 1700000000\n"));
+		"\ndevforge_job_last_success_timestamp_seconds{name=\"backup\"} 1700000000\n"));
 	cr_assert_null(strstr(text, "job=\"never\""));
 	/* This process is the one live worker: its memory shows. */
 	cr_assert_null(strstr(text, "\ndevforge_process_resident_memory_bytes 0\n"));
