@@ -6,7 +6,9 @@
 # packages, Criterion and libcurl for the tests, clang with its sanitizer
 # and fuzzer runtime, the servers of the stack, the benchmark client, and
 # npm for the OpenAPI conformance tools (tests/conformance/run.sh) and the
-# Stripe stand-in (tests/stripe/, Node 18 or newer: Debian 12 has 18).
+# Stripe stand-in (tests/stripe/, Node 18 or newer: Debian 12 has 18);
+# systemd for systemd-analyze, -sysusers and -tmpfiles (tests/units-verify.sh;
+# configure reads the unit directories from its systemd.pc).
 DF_DEPS_PACKAGES=(
 	build-essential autoconf automake libtool pkg-config
 	libfcgi-dev libjson-c-dev libmariadb-dev libjwt-dev libssl-dev libzip-dev
@@ -16,6 +18,7 @@ DF_DEPS_PACKAGES=(
 	mariadb-server mariadb-client
 	lighttpd spawn-fcgi apache2 libapache2-mod-fcgid libapache2-mod-xsendfile
 	wrk curl openssl
+	systemd
 )
 # npm for the conformance tools, from Debian unless a Node.js with its npm is
 # installed already: a vendor's nodejs package (NodeSource's) brings npm
