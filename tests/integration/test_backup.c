@@ -533,6 +533,13 @@ Test(backup, restores_to_a_moment_every_row_and_package_before_it_none_after,
 	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM job_runs WHERE name = "
 		"'backup' AND ok = 1 AND finished_at >= UTC_TIMESTAMP(6) - INTERVAL "
 		"10 MINUTE"), 1, "the backup is not in job_runs");
+	/* And its last success, once migration 0036 has added the column. */
+	if (client_sql_long("SELECT COUNT(*) FROM information_schema.columns "
+		"WHERE table_schema = DATABASE() AND table_name = 'job_runs' AND "
+		"column_name = 'last_ok_at'") == 1)
+		cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM job_runs WHERE "
+			"name = 'backup' AND last_ok_at = finished_at"), 1,
+			"last_ok_at is not the backup's finish");
 
 	/* One damaged binary log: refused before the database changes. */
 	free(client_sql("CREATE TABLE " PITR_DB ".sentinel (id INT)"));
