@@ -21,6 +21,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "ctl_admin.h"
+#include "ctl_audit.h"
 #include "ctl_catalogue.h"
 #include "ctl_jobs.h"
 #include "ctl_packages.h"
@@ -42,7 +43,10 @@
 #define DF_SYSCONF_CONFIG "/etc/devforge/devforge.conf"
 #endif
 
-enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_PENDING = 3 };
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_PENDING = 3,
+	/* migrate --status: the database cannot be reached, so nothing is
+	 * known about the migrations (a deployment script retries). */
+	EXIT_DB_UNREACHABLE = 4 };
 
 #define MIGRATION_MAX_BYTES (16u << 20)
 #define MIGRATE_LOCK_WAIT_S 30
@@ -87,15 +91,21 @@ static void usage(FILE *f)
 		"       %s [-c CONF] jobs run [--once] [--only NAME]\n"
 		"       %s [-c CONF] keys generate --out FILE | keys list | "
 		"keys retire KID\n"
+		"       %s [-c CONF] audit [--json]\n"
 		"       %s --help | --version\n"
 		"\n"
 		"  -c, --config FILE  configuration (default %s)\n"
 		"  migrate            apply the pending SQL migrations in order\n"
 		"  migrate --status   list the migrations; exit 0 when up to date,\n"
 		"                     3 when some are pending, 1 when an applied\n"
-		"                     file changed or is missing\n"
+		"                     file changed or is missing, 4 when the\n"
+		"                     database cannot be reached\n"
 		"  check-config       load the configuration and print it without\n"
-		"                     secrets\n"
+		"                     secrets; reports every error (exit 1), and\n"
+		"                     warns of unknown DEVFORGE_* variables and a\n"
+		"                     sendmail_path that is not executable, and\n"
+		"                     storage, index, log or maildir paths this\n"
+		"                     user cannot write\n"
 		"  mail-send          deliver the mail outbox (mail_transport):\n"
 		"                     without --once it keeps polling until\n"
 		"                     SIGTERM; --once makes one pass and exits 1\n"
@@ -148,12 +158,17 @@ static void usage(FILE *f)
 		"                     and restart to sign with it)\n"
 		"  keys list          the signing keys, retired ones included\n"
 		"  keys retire KID    stop verifying with a key\n"
+		"  audit              the security audit (docs/SECURITY.md): a\n"
+		"                     table of findings, --json the admin route's\n"
+		"                     shape; exit 0 without a critical finding,\n"
+		"                     3 with one, 1 when it cannot read the\n"
+		"                     configuration or the database\n"
 		"\n"
 		"  jobs:\n",
 		prog, /* jobs */
 		prog, /* mail-receive */
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog,
-		prog, prog, prog, DF_SYSCONF_CONFIG,
+		prog, prog, prog, prog, DF_SYSCONF_CONFIG,
 		CTL_MAIL_LIMIT_DEFAULT);
 	ctl_jobs_list(f);
 }
@@ -409,8 +424,17 @@ static int status(const struct config *cfg)
 	int exists = 0;
 	size_t i;
 
-	if (open_plan(cfg, &p, &a) != 0)
+	if (plan_scan(&p, cfg->migrations_dir) != 0)
 		goto out;
+	if (connect_db(cfg) != 0) {
+		rc = EXIT_DB_UNREACHABLE;
+		goto out;
+	}
+	a = arena_new(16384);
+	if (a == NULL) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out;
+	}
 	/* Only look: --status never creates the ledger. */
 	if (store_migr_ledger_exists(a, &exists) != 0) {
 		fprintf(stderr, "%s: cannot query the database\n", prog);
@@ -555,17 +579,124 @@ out:
 	return rc;
 }
 
-static int check_config(const struct config *cfg)
+/* A warning when the directory dir (created at first use when missing:
+ * then its parent) cannot be written by this user. Not an error: the
+ * senders' units run check-config in a sandbox where storage is
+ * read-only, and only the workers write there. */
+static int check_writable_dir(const char *key, const char *dir)
 {
-	static char buf[16384];
+	char parent[4096], *slash;
 
-	if (config_describe(cfg, buf, sizeof(buf)) < 0) {
-		fprintf(stderr, "%s: the description does not fit its buffer\n",
-			prog);
+	if (dir == NULL || dir[0] == '\0')
+		return 0;
+	if (access(dir, F_OK) == 0) {
+		if (access(dir, W_OK | X_OK) == 0)
+			return 0;
+		fprintf(stderr, "%s: warning: %s '%s' is not writable: %s\n", prog,
+			key, dir, strerror(errno));
+		return 1;
+	}
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash != NULL && slash != parent)
+		*slash = '\0';
+	else
+		snprintf(parent, sizeof(parent), "%s", slash != NULL ? "/" : ".");
+	if (access(parent, W_OK | X_OK) == 0)
+		return 0;
+	fprintf(stderr, "%s: warning: %s '%s' does not exist and '%s' is not "
+		"writable: %s\n", prog, key, dir, parent, strerror(errno));
+	return 1;
+}
+
+/* check-config: every configuration error at once (config_load_all),
+ * then what the loader cannot know: unknown DEVFORGE_* variables (a
+ * typo there is silently ignored by every program), paths the
+ * programs write, and the mail command. Errors exit 1; warnings (their
+ * count on the last line) do not. */
+static int check_config(const char *conf, char **envp)
+{
+	static char buf[16384], err[16384];
+	struct config cfg;
+	int errors = 0, warnings = 0;
+	char **e;
+
+	for (e = envp; e != NULL && *e != NULL; e++) {
+		char name[128];
+		const char *eq = strchr(*e, '=');
+		size_t n = eq != NULL ? (size_t)(eq - *e) : strlen(*e);
+
+		if (strncmp(*e, "DEVFORGE_", 9) != 0 || n >= sizeof(name))
+			continue;
+		memcpy(name, *e, n);
+		name[n] = '\0';
+		/* The test programs' own variables, never read from here. */
+		if (strncmp(name, "DEVFORGE_TEST_", 14) == 0)
+			continue;
+		if (!config_env_known(name)) {
+			fprintf(stderr, "%s: warning: environment %s is not a "
+				"configuration key; ignored\n", prog, name);
+			warnings++;
+		}
+	}
+	if (config_load_all(&cfg, conf, envp, err, sizeof(err)) != 0) {
+		char *line, *save = NULL;
+
+		for (line = strtok_r(err, "\n", &save); line != NULL;
+		     line = strtok_r(NULL, "\n", &save))
+			fprintf(stderr, "%s: error: %s\n", prog, line);
 		return EXIT_ERROR;
 	}
-	fputs(buf, stdout);
-	return EXIT_OK;
+	warnings += check_writable_dir("storage_dir", cfg.storage_dir);
+	warnings += check_writable_dir("search_index_dir", cfg.search_index_dir);
+	if (cfg.log_file != NULL && cfg.log_file[0] != '\0') {
+		if (access(cfg.log_file, F_OK) == 0) {
+			if (access(cfg.log_file, W_OK) != 0) {
+				fprintf(stderr, "%s: warning: log_file '%s' is not "
+					"writable: %s\n", prog, cfg.log_file,
+					strerror(errno));
+				warnings++;
+			}
+		} else {
+			char dir[4096], *slash;
+
+			snprintf(dir, sizeof(dir), "%s", cfg.log_file);
+			slash = strrchr(dir, '/');
+			if (slash != NULL && slash != dir)
+				*slash = '\0';
+			else
+				snprintf(dir, sizeof(dir), "%s",
+					slash != NULL ? "/" : ".");
+			if (access(dir, W_OK | X_OK) != 0) {
+				fprintf(stderr, "%s: warning: log_file '%s' cannot be "
+					"created in '%s': %s\n", prog, cfg.log_file,
+					dir, strerror(errno));
+				warnings++;
+			}
+		}
+	}
+	if (cfg.mail_transport == CONFIG_MAIL_MAILDIR)
+		warnings += check_writable_dir("mail_maildir", cfg.mail_maildir);
+	else if (access(cfg.sendmail_path, X_OK) != 0) {
+		/* A warning: an API host only queues mail; the host that runs
+		 * mail-send or the jobs needs a working sendmail. */
+		fprintf(stderr, "%s: warning: sendmail_path '%s' is not "
+			"executable (%s): mail stays in the outbox on this host\n",
+			prog, cfg.sendmail_path, strerror(errno));
+		warnings++;
+	}
+
+	if (config_describe(&cfg, buf, sizeof(buf)) < 0) {
+		fprintf(stderr, "%s: the description does not fit its buffer\n",
+			prog);
+		errors++;
+	} else {
+		fputs(buf, stdout);
+	}
+	config_free(&cfg);
+	if (warnings > 0)
+		fprintf(stderr, "%s: %d warning(s)\n", prog, warnings);
+	return errors > 0 ? EXIT_ERROR : EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -586,6 +717,7 @@ int main(int argc, char **argv)
 	struct ctl_admin_opts admin_opts;
 	struct ctl_catalogue_opts cat_opts;
 	struct ctl_keys_opts keys_opts;
+	struct ctl_audit_opts audit_opts = { 0, 0 };
 	const char *order_id = NULL;
 	char err[1024];
 	int c, want_status = 0, rc;
@@ -674,6 +806,15 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		optind = argc;
+	} else if (strcmp(cmd, "audit") == 0) {
+		if (ctl_audit_parse(argc, argv, &optind, &audit_opts) != 0) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		if (audit_opts.help) {
+			usage(stdout);
+			return EXIT_OK;
+		}
 	} else if (strcmp(cmd, "pay") == 0) {
 		if (optind >= argc) {
 			usage(stderr);
@@ -694,6 +835,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	if (strcmp(cmd, "check-config") == 0)
+		return check_config(conf, environ);
 	if (config_load(&cfg, conf, environ, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		/* An MTA keeps mail it may retry: a configuration being
@@ -710,9 +853,7 @@ int main(int argc, char **argv)
 		config_free(&cfg);
 		return EXIT_ERROR;
 	}
-	if (strcmp(cmd, "check-config") == 0)
-		rc = check_config(&cfg);
-	else if (strcmp(cmd, "mail-send") == 0)
+	if (strcmp(cmd, "mail-send") == 0)
 		rc = ctl_mail_send(&cfg, &mail_opts);
 	else if (strcmp(cmd, "mail-receive") == 0)
 		rc = ctl_mail_receive(&cfg, stdin);
@@ -734,6 +875,8 @@ int main(int argc, char **argv)
 		rc = ctl_orders_pay(&cfg, order_id);
 	else if (strcmp(cmd, "keys") == 0)
 		rc = ctl_keys_run(&cfg, &keys_opts);
+	else if (strcmp(cmd, "audit") == 0)
+		rc = ctl_audit_run(&cfg, &audit_opts);
 	else if (want_status)
 		rc = status(&cfg);
 	else

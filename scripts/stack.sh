@@ -3,8 +3,11 @@
 # directory, migrations, the devforge-fcgi pool under spawn-fcgi on a unix
 # socket, and lighttpd or Apache in front. State lives in $DF_STACK_DIR.
 #
-# usage: scripts/stack.sh start|stop|status|db-start|db-stop|env
-# knobs: DF_STACK_DIR (default <checkout>/.stack/dev), DF_PORT (8080),
+# usage: scripts/stack.sh start|stop|status|db-start|db-stop|env|--help
+#   status exits 3 unless every part runs and /health and
+#   /api/v1/health/ready answer 200
+# knobs: DF_STACK_DIR (default <checkout>/.stack/dev), DF_PORT (the
+#        existing stack's port, else 8080),
 #        DF_BUILD_DIR (where devforge-fcgi and devforgectl are; the checkout),
 #        DF_WORKERS (4), DF_SEED (1: load sql/seed/*.sql), DF_FRONT
 #        (lighttpd|apache), DF_FRONT_EXTRA (a lighttpd file included after
@@ -27,6 +30,13 @@ abspath() {
 }
 
 DF_STACK_DIR=$(abspath "${DF_STACK_DIR:-$ROOT/.stack/dev}")
+# Without DF_PORT, a stack that exists answers on the port it was started
+# with (its config's public_url), not on the default: status, env and stop
+# of a stack started with DF_PORT=N then find it without being told again.
+if [ -z "${DF_PORT:-}" ] && [ -f "$DF_STACK_DIR/devforge.conf" ]; then
+	DF_PORT=$(sed -n 's|^public_url = http://127\.0\.0\.1:\([0-9][0-9]*\)$|\1|p' \
+		"$DF_STACK_DIR/devforge.conf")
+fi
 DF_PORT=${DF_PORT:-8080}
 DF_BUILD_DIR=$(abspath "${DF_BUILD_DIR:-$ROOT}")
 DF_WORKERS=${DF_WORKERS:-4}
@@ -718,6 +728,7 @@ Define DEVFORGE_DOCS $ROOT/docs
 Define DEVFORGE_WEB $ROOT/web
 Define DEVFORGE_STORAGE $S/storage
 Define DEVFORGE_ERRORS $ROOT/web-server-configs/errors
+Define DEVFORGE_DOCROOT $S/www
 Define DEVFORGE_LOGS $LOGS
 Include "$ROOT/web-server-configs/apache/devforge-proxy-fcgi.conf"
 EOF
@@ -906,9 +917,16 @@ cmd_status() {
 	else
 		echo "jobs      not running (DF_JOBS=0 starts none)"
 	fi
+	# Running is not enough: the front must answer, and the API be ready
+	# (database reachable, no migration pending).
 	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
 		"http://127.0.0.1:$DF_PORT/health" || true)
 	echo "health    http://127.0.0.1:$DF_PORT/health -> $code"
+	[ "$code" = 200 ] || rc=3
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
+		"http://127.0.0.1:$DF_PORT/api/v1/health/ready" || true)
+	echo "ready     http://127.0.0.1:$DF_PORT/api/v1/health/ready -> $code"
+	[ "$code" = 200 ] || rc=3
 	return $rc
 }
 
@@ -946,8 +964,13 @@ status) cmd_status ;;
 db-start) cmd_db_start ;;
 db-stop) cmd_db_stop ;;
 env) cmd_env ;;
+-h | --help)
+	sed -n '2,20s/^# \{0,1\}//p' "$0"
+	exit 0
+	;;
 *)
-	sed -n '2,11s/^# \{0,1\}//p' "$0" >&2
+	[ -z "${1:-}" ] || echo "scripts/stack.sh: unknown command '$1'" >&2
+	sed -n '2,20s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 	;;
 esac

@@ -14,6 +14,7 @@ struct arena;
 struct config;
 
 extern const struct route_table api_health_table;
+extern const struct route_table api_security_table;
 extern const struct route_table api_metrics_table;
 extern const struct route_table api_analytics_table;
 extern const struct route_table api_me_table;

@@ -51,6 +51,8 @@ const struct route_table *const api_tables[] = {
 	&api_forum_flags_table,
 	/* The support assistant: how conversations end. */
 	&api_assistant_outcomes_table,
+	/* Operations: the security audit and the audit log. */
+	&api_security_table,
 };
 
 const size_t api_ntables = sizeof(api_tables) / sizeof(api_tables[0]);

@@ -172,6 +172,10 @@ static const struct key keys[] = {
 	 * lockout_base_seconds * 2^(earlier lockouts), at most
 	 * lockout_max_seconds. */
 	UINT("lockout_threshold", lockout_threshold, 1, 1000, "5"),
+	/* The security audit flags more failed logins than this in the
+	 * last hour (login_failures_spike). */
+	UINT("audit_login_failures_per_hour", audit_login_failures_per_hour,
+		1, 100000000, "100"),
 	UINT("lockout_window_seconds", lockout_window_seconds, 1, 86400, "900"),
 	UINT("lockout_base_seconds", lockout_base_seconds, 1, 86400, "60"),
 	UINT("lockout_max_seconds", lockout_max_seconds, 1, 31536000, "86400"),
@@ -327,6 +331,10 @@ struct load {
 	const char *env_dbpw;        /* DEVFORGE_DB_PASSWORD */
 	char *err;
 	size_t errlen;
+	/* config_load_all: every message is kept (one a line) and the load
+	 * goes on after an error; nerr counts them. */
+	int collect;
+	int nerr;
 };
 
 static void *field(struct config *cfg, const struct key *k)
@@ -367,6 +375,35 @@ static void env_name(const struct key *k, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
+/* Puts one message into the caller's buffer: in place of the last one,
+ * or (collecting) on a line of its own after the others. */
+static void put_err(struct load *ld, const char *msg)
+{
+	size_t used = 0;
+
+	if (ld->errlen == 0)
+		return;
+	if (ld->collect && ld->nerr > 0) {
+		used = strlen(ld->err);
+		if (used + 1 < ld->errlen)
+			ld->err[used++] = '\n';
+	}
+	snprintf(ld->err + used, ld->errlen - used, "%s", msg);
+	ld->nerr++;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void failf(struct load *ld, const char *fmt, ...)
+{
+	char msg[PATH_MAX + 640];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	put_err(ld, msg);
+}
+
 /* Writes "<where>: key 'x': <why>" for key k into the caller's buffer. */
 __attribute__((format(printf, 3, 4)))
 static void fail(struct load *ld, int k, const char *fmt, ...)
@@ -378,7 +415,7 @@ static void fail(struct load *ld, int k, const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	if (k < 0) {
-		snprintf(ld->err, ld->errlen, "%s", why);
+		put_err(ld, why);
 		return;
 	}
 	if (ld->from_env[k]) {
@@ -393,7 +430,7 @@ static void fail(struct load *ld, int k, const char *fmt, ...)
 	} else {
 		where[0] = '\0';
 	}
-	snprintf(ld->err, ld->errlen, "%skey '%s': %s", where, keys[k].name, why);
+	failf(ld, "%skey '%s': %s", where, keys[k].name, why);
 }
 
 static int is_space(char c)
@@ -782,8 +819,7 @@ static int parse_line(struct load *ld, char *text, int lineno)
 		return 0;
 	eq = strchr(text, '=');
 	if (eq == NULL) {
-		snprintf(ld->err, ld->errlen, "%s:%d: expected 'key = value'",
-			ld->path, lineno);
+		failf(ld, "%s:%d: expected 'key = value'", ld->path, lineno);
 		return DF_EINVAL;
 	}
 	*eq = '\0';
@@ -791,13 +827,13 @@ static int parse_line(struct load *ld, char *text, int lineno)
 	value = trim(eq + 1);
 	k = key_index(name);
 	if (k < 0) {
-		snprintf(ld->err, ld->errlen, "%s:%d: key '%.64s': unknown key",
-			ld->path, lineno, name);
+		failf(ld, "%s:%d: key '%.64s': unknown key", ld->path, lineno,
+			name);
 		return DF_EINVAL;
 	}
 	if (ld->line[k] != 0) {
-		snprintf(ld->err, ld->errlen, "%s:%d: key '%s': duplicate key "
-			"(first set on line %d)", ld->path, lineno, name, ld->line[k]);
+		failf(ld, "%s:%d: key '%s': duplicate key (first set on line %d)",
+			ld->path, lineno, name, ld->line[k]);
 		return DF_EINVAL;
 	}
 	ld->line[k] = lineno;
@@ -817,39 +853,42 @@ static int parse_file(struct load *ld)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int lineno = 0, rc = 0;
+	int lineno = 0, rc = 0, bad = 0;
 	FILE *f;
 
 	f = fopen(ld->path, "re");
 	if (f == NULL) {
-		snprintf(ld->err, ld->errlen, "%s: cannot open: %s", ld->path,
-			strerror(errno));
+		failf(ld, "%s: cannot open: %s", ld->path, strerror(errno));
 		return DF_EINVAL;
 	}
 	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (memchr(line, '\0', (size_t)n) != NULL) {
-			snprintf(ld->err, ld->errlen, "%s:%d: NUL byte in line",
-				ld->path, lineno);
+			failf(ld, "%s:%d: NUL byte in line", ld->path, lineno);
 			rc = DF_EINVAL;
 			break;
 		}
 		rc = parse_line(ld, line, lineno);
+		/* Collecting: the key keeps its default, the next line is read. */
+		if (rc == DF_EINVAL && ld->collect) {
+			bad = 1;
+			rc = 0;
+		}
 	}
 	if (rc == 0 && ferror(f)) {
-		snprintf(ld->err, ld->errlen, "%s: read error", ld->path);
+		failf(ld, "%s: read error", ld->path);
 		rc = DF_EINVAL;
 	}
 	free(line);
 	fclose(f);
-	return rc;
+	return rc != 0 ? rc : bad ? DF_EINVAL : 0;
 }
 
 static int parse_env(struct load *ld, char *const *envp)
 {
 	char why[512], name[96];
 	size_t i, plen = strlen(ENV_PREFIX);
-	int rc;
+	int rc, bad = 0;
 
 	for (; envp != NULL && *envp != NULL; envp++) {
 		const char *e = *envp, *eq;
@@ -889,10 +928,12 @@ static int parse_env(struct load *ld, char *const *envp)
 			return rc;
 		if (rc != 0) {
 			fail(ld, (int)i, "%s", why);
-			return DF_EINVAL;
+			if (!ld->collect)
+				return DF_EINVAL;
+			bad = 1;
 		}
 	}
-	return 0;
+	return bad ? DF_EINVAL : 0;
 }
 
 /* The directory of the config file, made absolute so that a daemon that
@@ -1101,6 +1142,8 @@ static int load_secrets(struct load *ld)
 	size_t len = 0;
 	int rc;
 
+	int bad = 0;
+
 	if (ld->env_jwt != NULL)
 		rc = copy_secret(ld->env_jwt, &cfg->jwt_secret, &cfg->jwt_secret_len);
 	else if (cfg->jwt_secret_file != NULL)
@@ -1108,6 +1151,12 @@ static int load_secrets(struct load *ld)
 			cfg->jwt_secret_file, &cfg->jwt_secret, &cfg->jwt_secret_len);
 	else
 		rc = 0;
+	/* Collecting: a secret that cannot be read is one error; the
+	 * others are still read. */
+	if (rc == DF_EINVAL && ld->collect) {
+		bad = 1;
+		rc = 0;
+	}
 	if (rc != 0)
 		return rc;
 
@@ -1118,61 +1167,83 @@ static int load_secrets(struct load *ld)
 			cfg->db_password_file, &cfg->db_password, &len);
 	else
 		rc = (cfg->db_password = strdup("")) == NULL ? DF_ENOMEM : 0;
-	if (rc != 0)
+	if (rc == DF_EINVAL && ld->collect) {
+		bad = 1;
+		rc = 0;
+	} else if (rc != 0) {
 		return rc;
-	if (strlen(cfg->db_password) != len) {
+	} else if (strlen(cfg->db_password) != len) {
 		fail(ld, key_index("db_password_file"),
 			"the database password contains a NUL byte");
-		return DF_EINVAL;
+		if (!ld->collect)
+			return DF_EINVAL;
+		bad = 1;
 	}
 	rc = load_secret_files(ld);
+	if (rc == DF_EINVAL && ld->collect) {
+		bad = 1;
+		rc = 0;
+	}
 	if (rc == 0)
 		rc = check_signing_key_file(ld);
-	return rc;
+	return rc != 0 ? rc : bad ? DF_EINVAL : 0;
 }
 
 /* Rules that involve more than one key, checked once everything is set. */
 static int cross_checks(struct load *ld)
 {
 	struct config *cfg = ld->cfg;
+	int bad = 0;
 
 	if (cfg->mode == CONFIG_PRODUCTION &&
 	    strncmp(cfg->public_url, "https://", 8) != 0) {
 		fail(ld, key_index("public_url"),
 			"production mode requires an https:// URL");
-		return DF_EINVAL;
+		if (!ld->collect)
+			return DF_EINVAL;
+		bad = 1;
 	}
 	/* A moved clock would let licences outlive their term (or cull
 	 * machines early): only tests may move it. */
 	if (cfg->mode == CONFIG_PRODUCTION && cfg->clock_offset_seconds != 0) {
 		fail(ld, key_index("clock_offset_seconds"),
 			"is for tests only; production mode requires 0");
-		return DF_EINVAL;
+		if (!ld->collect)
+			return DF_EINVAL;
+		bad = 1;
 	}
 	if (cfg->mail_transport == CONFIG_MAIL_MAILDIR &&
 	    (cfg->mail_maildir == NULL || cfg->mail_maildir[0] == '\0')) {
 		fail(ld, key_index("mail_maildir"),
 			"mail_transport = maildir needs the directory");
-		return DF_EINVAL;
+		if (!ld->collect)
+			return DF_EINVAL;
+		bad = 1;
 	}
 	if (!password_params_ok(&cfg->password)) {
 		fail(ld, key_index("password_scrypt_r"), "scrypt would need %llu "
 			"MiB (128 * r * 2^ln); at most %llu MiB is allowed",
 			128ull * cfg->password.r * (1ull << cfg->password.ln) >> 20,
 			PASSWORD_MAX_MEMORY >> 20);
-		return DF_EINVAL;
+		if (!ld->collect)
+			return DF_EINVAL;
+		bad = 1;
 	}
 	if (cfg->limits.max_header > cfg->limits.max_headers_total) {
 		fail(ld, key_index("max_header_bytes"),
 			"larger than max_headers_total_bytes (%zu)",
 			cfg->limits.max_headers_total);
-		return DF_EINVAL;
+		if (!ld->collect)
+			return DF_EINVAL;
+		bad = 1;
 	}
 	if (cfg->lockout_max_seconds < cfg->lockout_base_seconds) {
 		fail(ld, key_index("lockout_max_seconds"),
 			"smaller than lockout_base_seconds (%u)",
 			cfg->lockout_base_seconds);
-		return DF_EINVAL;
+		if (!ld->collect)
+			return DF_EINVAL;
+		bad = 1;
 	}
 	/* The client's read timeout must not end a statement first: that
 	 * drops the connection while the server goes on running the
@@ -1181,17 +1252,22 @@ static int cross_checks(struct load *ld)
 	    cfg->db_statement_timeout_ms >= cfg->db_read_timeout * 1000u) {
 		fail(ld, key_index("db_statement_timeout_ms"),
 			"must be below db_read_timeout (%u s)", cfg->db_read_timeout);
-		return DF_EINVAL;
+		if (!ld->collect)
+			return DF_EINVAL;
+		bad = 1;
 	}
-	return 0;
+	return bad ? DF_EINVAL : 0;
 }
 
-int config_load(struct config *cfg, const char *path, char *const *envp,
-	char *err, size_t errlen)
+/* Collecting, each step after a failed one still runs (a key that failed
+ * keeps its default), so one run names every problem; the secrets'
+ * production checks run only on a configuration that loaded. */
+static int load_config(struct config *cfg, const char *path, char *const *envp,
+	char *err, size_t errlen, int collect)
 {
 	struct load ld;
 	char why[512];
-	int rc;
+	int rc, bad = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
 	memset(&ld, 0, sizeof(ld));
@@ -1199,35 +1275,82 @@ int config_load(struct config *cfg, const char *path, char *const *envp,
 	ld.path = path;
 	ld.err = err;
 	ld.errlen = errlen;
+	ld.collect = collect;
 	if (errlen > 0)
 		err[0] = '\0';
 
+#define STEP(call) do { \
+		if (rc == 0) { \
+			rc = (call); \
+			if (rc == DF_EINVAL && collect) { \
+				bad = 1; \
+				rc = 0; \
+			} \
+		} \
+	} while (0)
 	rc = set_defaults(&ld);
 	if (rc == 0 && path != NULL)
 		rc = config_dir(&ld);
-	if (rc == 0 && path != NULL)
-		rc = parse_file(&ld);
-	if (rc == 0)
-		rc = parse_env(&ld, envp);
-	if (rc == 0)
-		rc = resolve_paths(&ld);
-	if (rc == 0)
-		rc = cross_checks(&ld);
-	if (rc == 0)
-		rc = load_secrets(&ld);
-	if (rc == 0 && config_check_secrets(cfg, why, sizeof(why)) != 0) {
+	if (path != NULL)
+		STEP(parse_file(&ld));
+	STEP(parse_env(&ld, envp));
+	STEP(resolve_paths(&ld));
+	STEP(cross_checks(&ld));
+	STEP(load_secrets(&ld));
+#undef STEP
+	if (rc == 0 && !bad &&
+	    config_check_secrets(cfg, why, sizeof(why)) != 0) {
 		if (path != NULL)
-			snprintf(err, errlen, "%s: %s", path, why);
+			failf(&ld, "%s: %s", path, why);
 		else
-			snprintf(err, errlen, "%s", why);
+			failf(&ld, "%s", why);
 		rc = DF_EINVAL;
 	}
+	if (rc == 0 && bad)
+		rc = DF_EINVAL;
 	if (rc == DF_ENOMEM)
 		snprintf(err, errlen, "out of memory reading the configuration");
 	free(ld.dir);
 	if (rc != 0)
 		config_free(cfg);
 	return rc;
+}
+
+int config_load(struct config *cfg, const char *path, char *const *envp,
+	char *err, size_t errlen)
+{
+	return load_config(cfg, path, envp, err, errlen, 0);
+}
+
+int config_load_all(struct config *cfg, const char *path, char *const *envp,
+	char *err, size_t errlen)
+{
+	return load_config(cfg, path, envp, err, errlen, 1);
+}
+
+const char *config_key_name(size_t i, const char **dflt)
+{
+	if (i >= NKEYS)
+		return NULL;
+	if (dflt != NULL)
+		*dflt = keys[i].dflt;
+	return keys[i].name;
+}
+
+int config_env_known(const char *name)
+{
+	char env[96];
+	size_t i;
+
+	if (strcmp(name, "DEVFORGE_JWT_SECRET") == 0 ||
+	    strcmp(name, "DEVFORGE_DB_PASSWORD") == 0)
+		return 1;
+	for (i = 0; i < NKEYS; i++) {
+		env_name(&keys[i], env, sizeof(env));
+		if (strcmp(env, name) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static void free_secret(char **s, size_t len)
@@ -1291,7 +1414,7 @@ static int contains_ci(const char *s, size_t len, const char *needle)
 	return 0;
 }
 
-static int is_example(const char *s, size_t len)
+int config_secret_is_example(const char *s, size_t len)
 {
 	return contains_ci(s, len, "example") || contains_ci(s, len, "change-me") ||
 		contains_ci(s, len, "changeme") || contains_ci(s, len, "not-secret");
@@ -1327,7 +1450,7 @@ static int check_stripe_secret(const char *key, const char *what,
 			CONFIG_SECRET_MIN);
 		return DF_EINVAL;
 	}
-	if (is_example(s, len)) {
+	if (config_secret_is_example(s, len)) {
 		snprintf(err, errlen, "key '%s': the %s is an example value; "
 			"production mode refuses it", key, what);
 		return DF_EINVAL;
@@ -1373,7 +1496,7 @@ int config_check_secrets(const struct config *cfg, char *err, size_t errlen)
 			cfg->jwt_secret_len, CONFIG_SECRET_MIN);
 		return DF_EINVAL;
 	}
-	if (is_example(cfg->jwt_secret, cfg->jwt_secret_len)) {
+	if (config_secret_is_example(cfg->jwt_secret, cfg->jwt_secret_len)) {
 		snprintf(err, errlen, "key 'jwt_secret_file': the JWT secret is an "
 			"example value; production mode refuses it");
 		return DF_EINVAL;
@@ -1383,7 +1506,7 @@ int config_check_secrets(const struct config *cfg, char *err, size_t errlen)
 			"password; production mode requires one");
 		return DF_EINVAL;
 	}
-	if (is_example(cfg->db_password, strlen(cfg->db_password))) {
+	if (config_secret_is_example(cfg->db_password, strlen(cfg->db_password))) {
 		snprintf(err, errlen, "key 'db_password_file': the database "
 			"password is an example value; production mode refuses it");
 		return DF_EINVAL;

@@ -100,6 +100,8 @@ struct config {
 	unsigned lockout_window_seconds; /* counted over this window */
 	unsigned lockout_base_seconds;   /* first lock; doubles per lockout */
 	unsigned lockout_max_seconds;    /* the delay's cap */
+	/* the security audit's failed-login spike threshold, per hour */
+	unsigned audit_login_failures_per_hour;
 
 	/* marketplace packages */
 	char *storage_dir;        /* content-addressed package files */
@@ -195,13 +197,30 @@ struct config {
  * file:line where it applies) in err. On failure cfg is freed. */
 DF_MUST_CHECK int config_load(struct config *cfg, const char *path, char *const *envp,
 	char *err, size_t errlen);
+/* config_load, but it goes on after an error and reports every one, one
+ * a line, in err (check-config: one run names all that is wrong). */
+DF_MUST_CHECK int config_load_all(struct config *cfg, const char *path,
+	char *const *envp, char *err, size_t errlen);
 void config_free(struct config *cfg);
+
+/* The keys the parser accepts, in table order: the name of key i, with
+ * its built-in default in *dflt (NULL: unset; dflt may be NULL), or NULL
+ * past the last key. For check-config and the config example's test. */
+const char *config_key_name(size_t i, const char **dflt);
+/* 1 when name (a whole environment variable name, DEVFORGE_...) is one
+ * the loader reads: a key's, DEVFORGE_JWT_SECRET or DEVFORGE_DB_PASSWORD. */
+int config_env_known(const char *name);
 
 /* Production readiness of the secrets: in production mode a missing,
  * short (< CONFIG_SECRET_MIN) or example secret is refused, and so is a
  * Stripe secret key that is not sk_/rk_ or a webhook secret that is not
  * whsec_ (a key pasted into the wrong file); the message says which. config_load calls it; exported for tests and check-config. */
 DF_MUST_CHECK int config_check_secrets(const struct config *cfg, char *err, size_t errlen);
+
+/* 1 when the secret (len bytes) holds an example marker (example,
+ * change-me, changeme, not-secret): what production refuses and the
+ * security audit reports. */
+int config_secret_is_example(const char *s, size_t len);
 
 /* 1 when addr (textual) is in the trusted networks. */
 int config_is_trusted(const struct config *cfg, const char *addr);

@@ -6,7 +6,8 @@
 # packages, Criterion and libcurl for the tests, clang with its sanitizer
 # and fuzzer runtime, the servers of the stack, the benchmark client, and
 # npm for the OpenAPI conformance tools (tests/conformance/run.sh) and the
-# Stripe stand-in (tests/stripe/, Node 18 or newer: Debian 12 has 18);
+# Stripe stand-in (tests/stripe/, Node 18 or newer: Debian 12 has 18),
+# Chromium for the browser tests (tests/browser/run.sh drives it headless),
 # systemd for systemd-analyze, -sysusers and -tmpfiles (tests/units-verify.sh;
 # configure reads the unit directories from its systemd.pc).
 DF_DEPS_PACKAGES=(
@@ -18,8 +19,14 @@ DF_DEPS_PACKAGES=(
 	mariadb-server mariadb-client
 	lighttpd spawn-fcgi apache2 libapache2-mod-fcgid libapache2-mod-xsendfile
 	wrk curl openssl
+	chromium
 	systemd
 )
+# promtool (in Debian's prometheus package, which has no promtool-only
+# package) and jq for tests/promtool/run.sh: the alert rules, their unit
+# tests, the scrape config and the Grafana dashboard. The install blocks
+# the prometheus service's start like the other servers' (policy-rc.d).
+DF_DEPS_PACKAGES+=(prometheus jq)
 # npm for the conformance tools, from Debian unless a Node.js with its npm is
 # installed already: a vendor's nodejs package (NodeSource's) brings npm
 # itself and conflicts with Debian's npm package.

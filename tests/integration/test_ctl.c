@@ -128,6 +128,147 @@ Test(ctl, check_config_names_an_unknown_key)
 	unlink(path);
 }
 
+/* Runs `ENV devforgectl -c PATH check-config`; exit status, output in *out. */
+static int check_config_run(const char *env, const char *path, char **out)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "%s %s -c '%s' check-config", env,
+		client_ctl(), path);
+	return client_run(cmd, out);
+}
+
+Test(ctl, check_config_reports_every_error_at_once)
+{
+	char path[256], *out;
+
+	snprintf(path, sizeof(path), "%s/ctl-errors-%d.conf",
+		client_env("DEVFORGE_TEST_STACK_DIR"), getpid());
+	config_variant(path, "no_such_key_one = 1\nno_such_key_two = 2");
+	cr_assert_eq(check_config_run("DEVFORGE_DB_PORT=0", path, &out), 1,
+		"%s", out);
+	cr_assert(strstr(out, "no_such_key_one") != NULL, "%s", out);
+	cr_assert(strstr(out, "no_such_key_two") != NULL,
+		"only the first error was reported: %s", out);
+	cr_assert(strstr(out, "DEVFORGE_DB_PORT") != NULL,
+		"the environment's error was not reported: %s", out);
+	free(out);
+	unlink(path);
+}
+
+Test(ctl, check_config_warns_about_an_unknown_devforge_variable)
+{
+	char *out;
+
+	cr_assert_eq(check_config_run("DEVFORGE_WORKRES=3",
+		client_env("DEVFORGE_TEST_CONFIG"), &out), 0, "%s", out);
+	cr_assert(strstr(out, "warning: environment DEVFORGE_WORKRES") != NULL,
+		"%s", out);
+	/* The stack's environment sets DEVFORGE_RATELIMIT_* keys. */
+	cr_assert(strstr(out, "warning: environment DEVFORGE_RATELIMIT") == NULL,
+		"a known variable was warned about: %s", out);
+	free(out);
+}
+
+Test(ctl, check_config_warns_when_sendmail_is_not_executable)
+{
+	char *out;
+
+	cr_assert_eq(check_config_run("DEVFORGE_MAIL_TRANSPORT=sendmail "
+		"DEVFORGE_SENDMAIL_PATH=/nonexistent/sendmail",
+		client_env("DEVFORGE_TEST_CONFIG"), &out), 0, "%s", out);
+	cr_assert(strstr(out, "warning: sendmail_path '/nonexistent/sendmail'")
+		!= NULL, "%s", out);
+	free(out);
+}
+
+Test(ctl, check_config_warns_about_unwritable_paths)
+{
+	char file[256], env[1024], *out;
+
+	/* Below a regular file nothing can be created, even by root. */
+	snprintf(file, sizeof(file), "%s/ctl-notadir-%d",
+		client_env("DEVFORGE_TEST_STACK_DIR"), getpid());
+	FILE *f = fopen(file, "w");
+	cr_assert(f != NULL);
+	fclose(f);
+	snprintf(env, sizeof(env), "DEVFORGE_STORAGE_DIR='%s/storage' "
+		"DEVFORGE_SEARCH_INDEX_DIR='%s/search' "
+		"DEVFORGE_LOG_FILE='%s/worker.log'", file, file, file);
+	/* Warnings (exit 0): the senders' units check their config in a
+	 * sandbox where storage is read-only. */
+	cr_assert_eq(check_config_run(env, client_env("DEVFORGE_TEST_CONFIG"),
+		&out), 0, "%s", out);
+	cr_assert(strstr(out, "warning: storage_dir") != NULL, "%s", out);
+	cr_assert(strstr(out, "warning: search_index_dir") != NULL, "%s", out);
+	cr_assert(strstr(out, "warning: log_file") != NULL, "%s", out);
+	free(out);
+	unlink(file);
+}
+
+Test(ctl, migrate_status_has_its_own_exit_code_when_the_database_is_unreachable)
+{
+	char cmd[2048], *out;
+
+	snprintf(cmd, sizeof(cmd), "DEVFORGE_DB_SOCKET=/nonexistent/mysql.sock "
+		"%s -c '%s' migrate --status", client_ctl(),
+		client_env("DEVFORGE_TEST_CONFIG"));
+	cr_assert_eq(client_run(cmd, &out), 4, "%s", out);
+	free(out);
+}
+
+/* ---- scripts/stack.sh status ------------------------------------------- */
+
+Test(ctl, stack_status_reads_its_own_port)
+{
+	char cmd[2048], want[128], *out;
+
+	snprintf(cmd, sizeof(cmd), "env -u DF_PORT -u DF_STRIPE_PORT "
+		"DF_STACK_DIR='%s' '%s' status",
+		client_env("DEVFORGE_TEST_STACK_DIR"), client_env("DEVFORGE_TEST_STACK"));
+	snprintf(want, sizeof(want), ":%s/api/v1/health/ready -> 200",
+		client_env("DEVFORGE_TEST_PORT"));
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
+	cr_assert(strstr(out, want) != NULL, "no '%s' in: %s", want, out);
+	free(out);
+}
+
+Test(ctl, stack_status_fails_when_the_front_does_not_answer)
+{
+	char cmd[2048], *out;
+
+	/* Every process runs, but nothing answers on this port. */
+	snprintf(cmd, sizeof(cmd), "env -u DF_STRIPE_PORT DF_PORT=%d "
+		"DF_STACK_DIR='%s' '%s' status",
+		atoi(client_env("DEVFORGE_TEST_PORT")) + 13,
+		client_env("DEVFORGE_TEST_STACK_DIR"), client_env("DEVFORGE_TEST_STACK"));
+	cr_assert_neq(client_run(cmd, &out), 0, "%s", out);
+	cr_assert(strstr(out, "health/ready -> 000") != NULL, "%s", out);
+	free(out);
+}
+
+/* ---- the README's demo login ------------------------------------------ */
+
+/* The README's first login snippet (from its `B=...` line to the line
+ * that extracts access_token), run as written but for the port, must
+ * give a token that GET /me accepts for the demo user. */
+Test(ctl, the_readme_demo_login_works_as_written)
+{
+	const char *src = getenv("DEVFORGE_TEST_SRCDIR");
+	char cmd[4096], *out;
+
+	snprintf(cmd, sizeof(cmd),
+		"snippet=$(awk '/^B=http:\\/\\/127\\.0\\.0\\.1:8080\\/api\\/v1$/ { on = 1 } "
+		"on { print } on && /access_token/ { exit }' '%s/README.md' | "
+		"sed 's|127.0.0.1:8080|127.0.0.1:%s|') && "
+		"test -n \"$snippet\" && eval \"$snippet\" && test -n \"$T\" && "
+		"curl -s \"$B/me\" -H \"Authorization: Bearer $T\"",
+		src ? src : "..", client_env("DEVFORGE_TEST_PORT"));
+	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
+	cr_assert(strstr(out, "\"username\":\"lena_fischer\"") != NULL, "%s", out);
+	free(out);
+}
+
 Test(ctl, production_mode_refuses_the_example_secret)
 {
 	char path[256], extra[1024], cmd[2048], *out;

@@ -900,3 +900,104 @@ Test(config, licence_signing_key_is_optional_in_development)
 	expect_error(dev_conf("license_signing_key_file = nope/key.pem\n"), NULL,
 		"key 'license_signing_key_file'", "nope/key.pem");
 }
+
+/* ---- every key, every error ------------------------------------------- */
+
+Test(config, load_all_reports_every_error_at_once)
+{
+	char *const envp[] = { "DEVFORGE_DB_PORT=0", NULL };
+	const char *path = dev_conf("workers = 0\nno_such_key = 1\n"
+		"log_level = loud\nmode = production\n");
+
+	cr_assert_eq(config_load_all(&cfg, path, envp, err, sizeof(err)),
+		DF_EINVAL);
+	cr_assert_not_null(strstr(err, "key 'workers'"), "%s", err);
+	cr_assert_not_null(strstr(err, "no_such_key"), "%s", err);
+	cr_assert_not_null(strstr(err, "key 'log_level'"), "%s", err);
+	cr_assert_not_null(strstr(err, "DEVFORGE_DB_PORT"), "%s", err);
+	/* A rule across keys is checked too (production wants https). */
+	cr_assert_not_null(strstr(err, "key 'public_url'"), "%s", err);
+	/* config_load still stops at the first. */
+	cr_assert_eq(load(path, envp), DF_EINVAL);
+	cr_assert_null(strchr(err, '\n'), "%s", err);
+}
+
+Test(config, env_known_is_the_key_table)
+{
+	cr_assert(config_env_known("DEVFORGE_RATELIMIT_AUTH_GLOBAL"));
+	cr_assert(config_env_known("DEVFORGE_JWT_SECRET"));
+	cr_assert(config_env_known("DEVFORGE_WORKERS"));
+	cr_assert(!config_env_known("DEVFORGE_WORKRES"));
+	cr_assert(!config_env_known("DEVFORGE_"));
+}
+
+/* conf/devforge.conf.example documents every key config.c accepts: a
+ * `key = ` line, and in the comment block above it a "# Default: " line
+ * giving the built-in default (a unit in parentheses for numbers; paths
+ * made by configure are named by their installation variable). */
+Test(config, the_example_documents_every_key_with_its_default)
+{
+	const char *srcdir = getenv("srcdir");
+	char path[1024], *lines[2048], buf[512];
+	const char *name, *dflt;
+	size_t n = 0, i, k;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/conf/devforge.conf.example",
+		srcdir ? srcdir : ".");
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "cannot open %s", path);
+	while (n < 2048 && fgets(buf, sizeof(buf), f) != NULL) {
+		buf[strcspn(buf, "\n")] = '\0';
+		lines[n] = strdup(buf);
+		cr_assert_not_null(lines[n]);
+		n++;
+	}
+	fclose(f);
+	for (k = 0; (name = config_key_name(k, &dflt)) != NULL; k++) {
+		size_t len = strlen(name);
+		const char *doc = NULL;
+
+		for (i = 0; i < n; i++)
+			if (strncmp(lines[i], name, len) == 0 &&
+			    strspn(lines[i] + len, " ") + len < strlen(lines[i]) &&
+			    lines[i][len + strspn(lines[i] + len, " ")] == '=')
+				break;
+		cr_expect(i < n, "key '%s' is not in %s", name, path);
+		if (i == n)
+			continue;
+		while (i > 0 && lines[i - 1][0] == '#') {
+			i--;
+			if (strncmp(lines[i], "# Default: ", 11) == 0)
+				doc = lines[i] + 11;
+		}
+		cr_expect_not_null(doc, "key '%s' has no '# Default:' line", name);
+		if (doc == NULL)
+			continue;
+		if (dflt == NULL) {
+			cr_expect(strncmp(doc, "unset", 5) == 0,
+				"key '%s' has no default, the example says '%s'",
+				name, doc);
+		} else if (dflt[0] == '/') {
+			cr_expect(strncmp(doc, "$(", 2) == 0 ||
+				strncmp(doc, dflt, strlen(dflt)) == 0,
+				"key '%s': default %s, the example says '%s'", name,
+				dflt, doc);
+		} else {
+			size_t dl = strlen(dflt);
+
+			cr_expect(strncmp(doc, dflt, dl) == 0 &&
+				(doc[dl] == '.' || doc[dl] == ' '),
+				"key '%s': default '%s', the example says '%s'", name,
+				dflt, doc);
+			/* A number (not an address, not a rate "N/min"). */
+			if (strspn(dflt, "-0123456789") == dl)
+				cr_expect(doc[dl] == ' ' && doc[dl + 1] == '(',
+					"key '%s': no unit after its default: '%s'",
+					name, doc);
+		}
+	}
+	cr_assert_gt(k, 50, "the key table looks empty");
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+}

@@ -1,0 +1,62 @@
+/* The security audit's report and its configuration and file checks
+ * (store/security_audit.c adds the database ones): one implementation
+ * that GET /api/v1/admin/security/audit and `devforgectl audit` share.
+ * Every check, its severity and what flips it: docs/SECURITY.md. */
+#ifndef DF_AUDIT_CHECKS_H
+#define DF_AUDIT_CHECKS_H
+
+#include <stddef.h>
+
+struct config;
+
+enum audit_severity {
+	AUDIT_INFO = 0, AUDIT_LOW, AUDIT_MEDIUM, AUDIT_HIGH, AUDIT_CRITICAL
+};
+
+#define AUDIT_MAX_CHECKS 32
+#define AUDIT_DETAIL_MAX 1024
+
+struct audit_finding {
+	const char *id;           /* a literal, stable */
+	enum audit_severity severity;
+	const char *title;        /* literals */
+	const char *remediation;
+	char detail[AUDIT_DETAIL_MAX];
+};
+
+struct audit_report {
+	struct audit_finding findings[AUDIT_MAX_CHECKS];
+	size_t nfindings;
+	const char *passed[AUDIT_MAX_CHECKS]; /* ids of checks that passed */
+	size_t npassed;
+};
+
+/* Adds a finding (detail printf-style); ignored beyond AUDIT_MAX_CHECKS. */
+void audit_fail(struct audit_report *r, const char *id,
+	enum audit_severity sev, const char *title, const char *remediation,
+	const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Records that check id passed. */
+void audit_pass(struct audit_report *r, const char *id);
+
+/* "critical", "high", "medium", "low", "info". */
+const char *audit_severity_name(enum audit_severity s);
+/* The weight a finding of s adds to the risk score: critical 40, high
+ * 20, medium 10, low 3, info 0. */
+int audit_severity_weight(enum audit_severity s);
+/* min(100, sum of the findings' weights). */
+int audit_risk_score(const struct audit_report *r);
+/* 1 when some finding is critical. */
+int audit_has_critical(const struct audit_report *r);
+
+/* The checks that read only the configuration and the files it names:
+ * jwt_key_example, jwt_key_weak, https_not_enforced, cors_origins,
+ * secret_file_permissions, not_production_mode.
+ * The file checks compare owners with the effective user of the caller
+ * (the workers, or whoever runs devforgectl). */
+void audit_config_checks(const struct config *cfg, struct audit_report *r);
+
+/* The versions of the migration files (NNNN_name.sql) in dir, at most
+ * max of them, into v: how many, or -1 when dir cannot be read. */
+long audit_migration_files(const char *dir, int *v, size_t max);
+
+#endif
