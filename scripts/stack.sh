@@ -221,6 +221,10 @@ db_start() {
 	rm -f "$DB_PID"
 	db_install
 	is_root && user_opt=(--user=root)
+	# Binary log (row format, UTC times) for scripts/backup --binlogs and a
+	# point-in-time scripts/restore --to; the same settings as DEPLOYMENT's
+	# production my.cnf (the trust setting lets the migration account, which
+	# has no SUPER, create the triggers with the binary log on).
 	# --no-defaults first: no /etc/mysql option file may add a TCP port or
 	# another data directory. setsid: the server outlives this script and
 	# the terminal's signals; 9>&- drops our lock.
@@ -233,6 +237,9 @@ db_start() {
 		--log-error="$LOGS/mariadb.err" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
 		--max-connections=300 --innodb-buffer-pool-size="$DF_DB_BUFFER_POOL" \
+		--log-bin="$DB_DIR/binlog" --binlog-format=ROW --server-id=1 \
+		--expire-logs-days=7 --default-time-zone=+00:00 \
+		--log-bin-trust-function-creators=1 \
 		</dev/null >>"$LOGS/mariadb.out" 2>&1 9>&- &
 	local pid=$!
 	for ((i = 0; i < 600; i++)); do

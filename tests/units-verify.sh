@@ -42,7 +42,7 @@ result() { # NAME OK(0/1) [why]
 }
 
 if ! make -s -C "$build" install-systemdunitDATA install-sysusersDATA \
-	install-tmpfilesDATA install-logrotateDATA install-binPROGRAMS \
+	install-tmpfilesDATA install-logrotateDATA install-binPROGRAMS install-nobase_dist_pkgdataSCRIPTS \
 	DESTDIR="$stage" >"$stage.make.log" 2>&1; then
 	cat "$stage.make.log" >&2
 	rm -f "$stage.make.log"
