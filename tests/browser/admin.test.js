@@ -210,6 +210,17 @@ test(__filename, async (browser) => {
 	const errors = await page.$$eval('.card .problem', (l) => l.filter((p) => !p.hidden).map((p) => p.textContent));
 	assert(errors.length === 0, `panel errors: ${errors.join(' | ')}`);
 
+	// Over plain http (this stack) a browser drops the API's Secure
+	// df_refresh cookie, so the console keeps the refresh token in
+	// sessionStorage (over https it never stores it): a reload resumes
+	// the session with it.
+	assert(await page.evaluate(() => window.location.protocol) === 'http:', 'not plain http');
+	assert(await page.evaluate(() => sessionStorage.getItem('devforge.admin.refresh')) !== null,
+		'no refresh token kept over plain http');
+	await page.reload();
+	await page.waitForSelector('#console', { state: 'visible', timeout: 15000 });
+	assert((await page.textContent('#who-name')).includes(admin.username), 'not resumed after a reload');
+
 	// Tokens: nothing in localStorage, no access token (a JWT) in
 	// sessionStorage; signing out empties it.
 	const stored = await page.evaluate(() => ({ local: localStorage.length,
