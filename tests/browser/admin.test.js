@@ -210,6 +210,17 @@ test(__filename, async (browser) => {
 	const errors = await page.$$eval('.card .problem', (l) => l.filter((p) => !p.hidden).map((p) => p.textContent));
 	assert(errors.length === 0, `panel errors: ${errors.join(' | ')}`);
 
+	// Over plain http (this stack) a browser drops the API's Secure
+	// df_refresh cookie, so the console keeps the refresh token in
+	// sessionStorage (over https it never stores it): a reload resumes
+	// the session with it.
+	assert(await page.evaluate(() => window.location.protocol) === 'http:', 'not plain http');
+	assert(await page.evaluate(() => sessionStorage.getItem('devforge.admin.refresh')) !== null,
+		'no refresh token kept over plain http');
+	await page.reload();
+	await page.waitForSelector('#console', { state: 'visible', timeout: 15000 });
+	assert((await page.textContent('#who-name')).includes(admin.username), 'not resumed after a reload');
+
 	// Tokens: nothing in localStorage, no access token (a JWT) in
 	// sessionStorage; signing out empties it.
 	const stored = await page.evaluate(() => ({ local: localStorage.length,
@@ -224,4 +235,56 @@ test(__filename, async (browser) => {
 	// logs every non-2xx fetch as a console error. Anything else fails.
 	const unexpected = problems.filter((p) => !/status of 401/.test(p));
 	assert(unexpected.length === 0, unexpected.join('\n'));
+
+	// Over https the console stores no refresh token: the API's Secure
+	// df_refresh cookie carries it. The stack is plain http, so the page
+	// is opened at an https address whose every request the test passes
+	// to the stack as the browser made it (Cookie included) and answers
+	// with the stack's answer (Set-Cookie included).
+	sql(`UPDATE users SET mfa_last_step = NULL WHERE public_id = '${admin.id}'`);
+	const secure = 'https://console.devforge.test';
+	const context = await browser.newContext();
+	await context.route('**/*', async (route) => {
+		const req = route.request();
+		const u = new URL(req.url());
+		if (u.origin !== secure)
+			return route.abort();
+		const headers = await req.allHeaders();
+		delete headers.host;
+		const r = await fetch(base + u.pathname + u.search, { method: req.method(),
+			headers, body: req.postDataBuffer() || undefined, redirect: 'manual' });
+		const out = {};
+		r.headers.forEach((v, k) => { out[k] = v; });
+		if (r.headers.getSetCookie().length > 0)
+			out['set-cookie'] = r.headers.getSetCookie().join('\n');
+		return route.fulfill({ status: r.status, headers: out,
+			body: Buffer.from(await r.arrayBuffer()) });
+	});
+	const sp = await context.newPage();
+	await sp.goto(`${secure}/admin/`);
+	await sp.waitForSelector('#login-form', { state: 'visible' });
+	await sp.fill('#login-email', admin.email);
+	await sp.fill('#login-password', admin.password);
+	await sp.click('#login-submit');
+	await sp.waitForSelector('#login-code', { state: 'visible' });
+	await sp.fill('#login-code', totp(admin.secret, stepNow()));
+	await sp.click('#login-submit');
+	await sp.waitForSelector('#console', { state: 'visible', timeout: 15000 });
+	const kept = await sp.evaluate(() => Object.keys(sessionStorage).length + localStorage.length);
+	assert(kept === 0, `over https the console stored ${kept} item(s)`);
+	const jar = () => context.cookies(`${secure}/api/v1/auth/refresh`)
+		.then((l) => l.filter((c) => c.name === 'df_refresh' && c.value !== ''));
+	assert((await jar()).length === 1, 'no df_refresh cookie over https');
+	// A reload resumes with the cookie alone.
+	await sp.reload();
+	await sp.waitForSelector('#console', { state: 'visible', timeout: 15000 });
+	assert((await sp.textContent('#who-name')).includes(admin.username), 'not resumed with the cookie');
+	// Signing out ends the session: the cookie is cleared, a reload asks
+	// for a sign-in.
+	await sp.click('#sign-out');
+	await sp.waitForSelector('#login-form', { state: 'visible' });
+	assert((await jar()).length === 0, 'df_refresh kept after sign-out');
+	await sp.reload();
+	await sp.waitForSelector('#login-form', { state: 'visible', timeout: 15000 });
+	await context.close();
 });

@@ -1,4 +1,5 @@
-// Runs the survey page's script (web/support/csat/csat.js) in Node with
+// Runs the survey page's scripts (web/shared/api.js, then
+// web/support/csat/csat.js, as index.html loads them) in Node with
 // the few DOM elements of index.html, as a customer would use the page:
 // choose a rating, maybe write a reason, send. Prints one JSON line: the
 // requests the script made (method, URL, headers, parsed body), the
@@ -78,8 +79,17 @@ async function main() {
 		window: { location: { search: query } }, document, fetch,
 		URLSearchParams, console,
 	};
-	vm.runInNewContext(fs.readFileSync(script, "utf8"), context,
-		{ filename: script });
+	// The scripts index.html loads, in its order (the shared
+	// /shared/api.js first, then SCRIPT), from the web/ directory.
+	const web = script.replace(/support\/csat\/csat\.js$/, "");
+	const srcs = [...html.matchAll(/<script src="\/([^"]+)"/g)].map(
+		(m) => web + m[1]);
+	if (!srcs.includes(script))
+		throw new Error("index.html does not load " + script);
+	vm.createContext(context);
+	for (const src of srcs)
+		vm.runInContext(fs.readFileSync(src, "utf8"), context,
+			{ filename: src });
 	if (rating === "good" || rating === "bad") {
 		els["csat-" + rating].checked = true;
 		await els["csat-" + rating].dispatch("change", {});

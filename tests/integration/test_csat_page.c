@@ -102,7 +102,7 @@ Test(csat_page, the_page_loads_nothing_from_elsewhere_and_nothing_inline)
 {
 	static const char *const files[] = {
 		"/support/csat/index.html", "/support/csat/csat.js",
-		"/support/csat/csat.css",
+		"/support/csat/csat.css", "/shared/api.js", "/shared/page.css",
 	};
 	static const char *const external[] = {
 		"http:", "https:", "\"//", "'//", "(//", "@import",

@@ -1,12 +1,18 @@
 /* The console's API client: the session and every request.
  *
  * The access token lives in this closure only (never in storage): a script
- * of another page cannot read it and it is gone with the tab. The refresh
- * token is kept in sessionStorage so that reloading the page does not sign
- * the admin out; it is single use (every refresh spends it) and ends with
- * the tab. Never localStorage. The API's own df_refresh cookie is Secure
- * and HttpOnly, so over plain http (the test stack) a browser would not
- * send it back: the body carries the token instead. */
+ * of another page cannot read it and it is gone with the tab.
+ *
+ * The refresh token: over https (how the product is served) the console
+ * never keeps it. The API sets it as the df_refresh cookie at sign-in
+ * (HttpOnly, Secure, SameSite=Strict, Path=/api/v1/auth), and refresh and
+ * logout post {} with credentials "same-origin", so the browser sends the
+ * cookie and api/auth.c takes the token from it (a body's refresh_token
+ * would come first). A script cannot read it, and a reload resumes with it.
+ * Only over plain http (the development and test stack), where a browser
+ * drops a Secure cookie, is the token kept in sessionStorage instead, so
+ * that a reload does not sign the admin out: single use (every refresh
+ * spends it), gone with the tab, never localStorage. docs/SECURITY.md. */
 "use strict";
 
 var DF = window.DF || {};
@@ -18,15 +24,28 @@ DF.api = (function () {
 	var timer = null;
 	var refreshing = null;
 	var onSignedOut = function () {};
+	/* The df_refresh cookie carries the refresh token (https only). */
+	var COOKIE = window.location.protocol === "https:";
 
 	function storedRefresh() {
+		if (COOKIE) return null;
 		try { return window.sessionStorage.getItem(KEY); } catch (e) { return null; }
 	}
 	function storeRefresh(t) {
 		try {
-			if (t) window.sessionStorage.setItem(KEY, t);
+			if (t && !COOKIE) window.sessionStorage.setItem(KEY, t);
 			else window.sessionStorage.removeItem(KEY);
 		} catch (e) { /* storage refused: the session lasts the page */ }
+	}
+	/* Whether a refresh may work: a stored token, or the cookie (which a
+	 * script cannot see: the API says whether it came). */
+	function canRefresh() {
+		return COOKIE || storedRefresh() !== null;
+	}
+	/* The body of refresh and logout: the stored token, or {} for the
+	 * cookie. */
+	function refreshBody() {
+		return COOKIE ? {} : { refresh_token: storedRefresh() };
 	}
 
 	/* A failed request as an Error carrying the Problem Details fields
@@ -99,14 +118,14 @@ DF.api = (function () {
 	 * token spent twice would end the session as a replay). */
 	function refresh() {
 		if (refreshing) return refreshing;
-		var t = storedRefresh();
-		if (!t) return Promise.reject(problemError(401, null, "not signed in"));
-		refreshing = raw("POST", "/api/v1/auth/refresh", { refresh_token: t }).then(function (s) {
+		if (!canRefresh()) return Promise.reject(problemError(401, null, "not signed in"));
+		refreshing = raw("POST", "/api/v1/auth/refresh", refreshBody()).then(function (s) {
 			refreshing = null;
 			return accept(s);
 		}, function (e) {
 			refreshing = null;
-			if (e.status === 401) { clear(); onSignedOut(); }
+			/* 401: the token is spent or revoked; 422: no cookie came. */
+			if (e.status === 401 || (COOKIE && e.status === 422)) { clear(); onSignedOut(); }
 			throw e;
 		});
 		return refreshing;
@@ -118,7 +137,7 @@ DF.api = (function () {
 		var go = function () { return raw(method, path, body, access); };
 		var first = access ? go() : refresh().then(go);
 		return first.catch(function (e) {
-			if (e.status !== 401 || !storedRefresh()) throw e;
+			if (e.status !== 401 || !canRefresh()) throw e;
 			return refresh().then(go);
 		});
 	}
@@ -132,12 +151,13 @@ DF.api = (function () {
 			return raw("POST", "/api/v1/auth/login", fields).then(accept);
 		},
 		logout: function () {
-			var t = storedRefresh();
+			var body = canRefresh() ? refreshBody() : null;
 			clear();
-			if (!t) return Promise.resolve();
-			return raw("POST", "/api/v1/auth/logout", { refresh_token: t }).catch(function () {});
+			if (!body) return Promise.resolve();
+			/* Over https the answer also clears the cookie. */
+			return raw("POST", "/api/v1/auth/logout", body).catch(function () {});
 		},
-		resume: function () { return storedRefresh() ? refresh() : Promise.reject(new Error("no session")); },
+		resume: function () { return canRefresh() ? refresh() : Promise.reject(new Error("no session")); },
 		signedIn: function () { return access !== null; },
 		onSignedOut: function (f) { onSignedOut = f; }
 	};

@@ -2,9 +2,8 @@
  * (api/shared/account_mail.c): asks for the new password twice and posts
  * {token, new_password} to POST /api/v1/auth/password-reset/confirm; the
  * policy's refusals (422, field new_password) are shown as they come, and
- * the token stays usable after them. A file of its own: the front
- * servers' CSP allows scripts from this origin only. Text is set with
- * textContent, never as HTML. */
+ * the token stays usable after them. The request and the status line are
+ * /shared/api.js's (DFPage), loaded before this file. */
 "use strict";
 (function () {
 	var form = document.getElementById("reset-form");
@@ -15,11 +14,8 @@
 	var token = new URLSearchParams(window.location.search).get("token") || "";
 	var sending = false;
 
-	/* data-state names the outcome for the styles (and the tests). */
 	function show(state, text) {
-		status.setAttribute("data-state", state);
-		status.textContent = text;
-		status.hidden = false;
+		DFPage.show(status, state, text);
 	}
 
 	function done(state, text) {
@@ -27,26 +23,14 @@
 		show(state, text);
 	}
 
-	/* What a problem says: its field errors (the password policy's are
-	 * whole sentences), else its detail. */
-	function problemText(problem) {
-		var list = problem && Array.isArray(problem.errors) ? problem.errors : [];
-		var out = list.map(function (e) {
-			var m = e.message || e.code || "";
-			return e.field === "token" ? "The link " + m + "." : m;
-		});
-		if (out.length > 0)
-			return out.join(" ");
-		return (problem && (problem.detail || problem.title)) || "";
-	}
-
 	function tokenRefused(problem) {
-		return problem && Array.isArray(problem.errors) &&
-			problem.errors.some(function (e) { return e.field === "token"; });
+		return DFPage.fieldErrors(problem).some(function (e) {
+			return e.field === "token";
+		});
 	}
 
 	async function send(event) {
-		var resp, problem = null;
+		var r, why;
 
 		event.preventDefault();
 		if (sending)
@@ -62,47 +46,28 @@
 		sending = true;
 		submit.disabled = true;
 		show("sending", "Setting your password...");
-		try {
-			resp = await fetch("/api/v1/auth/password-reset/confirm", {
-				method: "POST",
-				headers: {
-					"Content-Type": "application/json",
-					"Accept": "application/problem+json"
-				},
-				body: JSON.stringify({ token: token, new_password: password.value }),
-				credentials: "omit",
-				cache: "no-store"
-			});
-			if (resp.status !== 204) {
-				try {
-					problem = await resp.json();
-				} catch (e) {
-					problem = null;
-				}
-			}
-		} catch (e) {
-			resp = null;
-		}
+		r = await DFPage.post("/api/v1/auth/password-reset/confirm",
+			{ token: token, new_password: password.value });
 		sending = false;
 		submit.disabled = false;
-		if (resp === null)
+		if (r === null) {
 			show("error", "Your password could not be set (no connection?). Please try again.");
-		else if (resp.status === 204)
+			return;
+		}
+		why = DFPage.problemText(r.problem);
+		if (r.status === 204)
 			done("done", "Your password is changed, and every device signed in to your account was signed out. Sign in with the new password.");
-		else if (resp.status === 422 && tokenRefused(problem))
-			done("invalid", problemText(problem) +
+		else if (r.status === 422 && tokenRefused(r.problem))
+			done("invalid", why +
 				" A link works once and for one hour; ask for a new one.");
-		else if (resp.status === 422)
-			show("invalid", problemText(problem));
+		else if (r.status === 422)
+			show("invalid", why);
 		else
-			show("error", "Your password could not be set (error " + resp.status +
-				(problemText(problem) ? ": " + problemText(problem) : "") +
-				"). Please try again in a moment.");
+			show("error", "Your password could not be set (error " + r.status +
+				(why ? ": " + why : "") + "). Please try again in a moment.");
 	}
 
-	/* The link as the mail writes it carries a base64url token; anything
-	 * else was cut or altered on its way. */
-	if (!/^[A-Za-z0-9_-]{1,128}$/.test(token)) {
+	if (!DFPage.tokenLooksRight(token)) {
 		done("badlink", "This link is incomplete. Please open the link from the e-mail exactly as it was sent.");
 		return;
 	}

@@ -3,8 +3,9 @@
  * answer, {token, rating, reason?}, to POST
  * /api/v1/support/tickets/{id}/csat and says what came of it. A file of
  * its own because the front servers' Content-Security-Policy allows
- * scripts from this origin only, nothing inline.
- * tests/integration/csat_page.js runs it in Node with a small DOM. */
+ * scripts from this origin only, nothing inline. The request and the
+ * status line are /shared/api.js's (DFPage), loaded before this file.
+ * tests/integration/csat_page.js runs both in Node with a small DOM. */
 "use strict";
 (function () {
 	var REASON_MAX = 1000; /* the API's limit, in characters */
@@ -21,11 +22,8 @@
 	var token = params.get("token") || "";
 	var sending = false;
 
-	/* data-state names the outcome for the styles (and the tests). */
 	function show(state, text) {
-		status.setAttribute("data-state", state);
-		status.textContent = text;
-		status.hidden = false;
+		DFPage.show(status, state, text);
 	}
 
 	/* Characters as the API counts them (code points, not UTF-16 units). */
@@ -40,20 +38,11 @@
 
 	/* The messages of a 422 problem, one sentence. */
 	function fieldErrors(problem) {
-		var list = problem && Array.isArray(problem.errors) ?
-			problem.errors : [];
-		var out = list.map(function (e) {
+		var out = DFPage.fieldErrors(problem).map(function (e) {
 			return (e.field ? e.field + ": " : "") + (e.message || e.code);
 		});
 		return out.length > 0 ? out.join("; ") :
 			(problem && problem.detail) || "the answer was refused";
-	}
-
-	/* The problem's code: the last part of its type URI. */
-	function problemCode(problem) {
-		var type = problem && typeof problem.type === "string" ?
-			problem.type : "";
-		return type.slice(type.lastIndexOf("/") + 1);
 	}
 
 	function done(state, text) {
@@ -62,7 +51,7 @@
 	}
 
 	async function send(event) {
-		var body, resp, problem = null, rating, text;
+		var body, r, rating, text, code;
 
 		event.preventDefault();
 		if (sending)
@@ -89,51 +78,35 @@
 		sending = true;
 		submit.disabled = true;
 		show("sending", "Sending your answer...");
-		try {
-			resp = await fetch("/api/v1/support/tickets/" + ticket + "/csat", {
-				method: "POST",
-				headers: {
-					"Content-Type": "application/json",
-					"Accept": "application/problem+json"
-				},
-				body: JSON.stringify(body),
-				credentials: "omit",
-				cache: "no-store"
-			});
-			if (resp.status !== 204) {
-				try {
-					problem = await resp.json();
-				} catch (e) {
-					problem = null;
-				}
-			}
-		} catch (e) {
-			resp = null;
-		}
+		r = await DFPage.post("/api/v1/support/tickets/" + ticket + "/csat",
+			body);
 		sending = false;
 		submit.disabled = false;
-		if (resp === null)
+		if (r === null) {
 			show("error", "Your answer could not be sent (no connection?). Please try again.");
-		else if (resp.status === 204)
+			return;
+		}
+		code = DFPage.problemCode(r.problem);
+		if (r.status === 204)
 			done("thanks", "Thank you! Your answer was recorded.");
-		else if (resp.status === 410 && problemCode(problem) === "csat_answered")
+		else if (r.status === 410 && code === "csat_answered")
 			done("gone", "This survey was already answered: your first answer stands. Thank you!");
-		else if (resp.status === 410 && problemCode(problem) === "csat_expired")
+		else if (r.status === 410 && code === "csat_expired")
 			done("gone", "This survey link has expired (a survey link works for 28 days).");
-		else if (resp.status === 410)
+		else if (r.status === 410)
 			done("gone", "This survey is closed: it was answered already, or its link has expired (a survey link works once, for 28 days).");
-		else if (resp.status === 404)
+		else if (r.status === 404)
 			done("notfound", "This survey link is not valid. Please open the link from the e-mail exactly as it was sent.");
-		else if (resp.status === 422)
-			show("invalid", "Please check your answer: " + fieldErrors(problem) + ".");
+		else if (r.status === 422)
+			show("invalid", "Please check your answer: " + fieldErrors(r.problem) + ".");
 		else
-			show("error", "Your answer could not be sent (error " + resp.status + "). Please try again in a moment.");
+			show("error", "Your answer could not be sent (error " + r.status + "). Please try again in a moment.");
 	}
 
 	/* The link as the job writes it: a positive ticket id and a
 	 * base64url token; anything else was cut or altered on its way. */
 	if (!/^[1-9][0-9]{0,17}$/.test(ticket) ||
-	    !/^[A-Za-z0-9_-]{1,128}$/.test(token)) {
+	    !DFPage.tokenLooksRight(token)) {
 		done("badlink", "This survey link is incomplete. Please open the link from the e-mail exactly as it was sent.");
 		return;
 	}
