@@ -23,7 +23,7 @@
 #define STRONG_SECRET "k3Yq8vV2pLr9sT4wXz7bN1cF6hJ0mQ5dG8eR2tY4uI6oP9aS"
 
 static char dir[64];
-static char err[1024];
+static char err[8192];
 static struct config cfg;
 
 static void setup(void)
@@ -920,6 +920,50 @@ Test(config, load_all_reports_every_error_at_once)
 	/* config_load still stops at the first. */
 	cr_assert_eq(load(path, envp), DF_EINVAL);
 	cr_assert_null(strchr(err, '\n'), "%s", err);
+}
+
+/* An operator who copied the example into production learns in one
+ * check-config run every secret that is still an example, loose or not,
+ * beside the other errors (a failed step used to hide them all, and one
+ * unreadable Stripe file the next one). */
+Test(config, load_all_names_every_example_secret_beside_other_errors)
+{
+	const char *path = prod_conf_stripe(
+		"example-jwt-secret-not-secret-change-me-0123456789",
+		"example-db-password-not-secret", 0644,
+		"sk_test_example-not-secret-change-me-0123456789",
+		"whsec_example-not-secret-change-me-0123456789", NULL,
+		"workers = 0\n");
+
+	cr_assert_eq(config_load_all(&cfg, path, NULL, err, sizeof(err)),
+		DF_EINVAL);
+	cr_assert_not_null(strstr(err, "key 'workers'"), "%s", err);
+	cr_assert_not_null(strstr(err, "key 'stripe_webhook_secret_file': "
+		"'"), "%s", err);
+	cr_assert_not_null(strstr(err, "0644"), "%s", err);
+	cr_assert_not_null(strstr(err, "key 'jwt_secret_file': the JWT "
+		"secret is an example value"), "%s", err);
+	cr_assert_not_null(strstr(err, "key 'db_password_file': the database "
+		"password is an example value"), "%s", err);
+	cr_assert_not_null(strstr(err, "key 'stripe_secret_key_file': the "
+		"Stripe secret key is an example value"), "%s", err);
+	cr_assert_not_null(strstr(err, "key 'stripe_webhook_secret_file': the "
+		"Stripe webhook signing secret is an example value"), "%s", err);
+	/* Each with the file and line of its key. */
+	cr_assert_not_null(strstr(err, "devforge.conf:3: key 'jwt_secret_file'"),
+		"%s", err);
+}
+
+/* A secret file that cannot be read is one error, not also "no secret". */
+Test(config, load_all_does_not_repeat_an_unreadable_secret_as_missing)
+{
+	const char *path = put("devforge.conf", 0600,
+		"jwt_secret_file = nope/jwt\n");
+
+	cr_assert_eq(config_load_all(&cfg, path, NULL, err, sizeof(err)),
+		DF_EINVAL);
+	cr_assert_not_null(strstr(err, "nope/jwt"), "%s", err);
+	cr_assert_null(strstr(err, "no JWT secret"), "%s", err);
 }
 
 Test(config, env_known_is_the_key_table)
