@@ -340,6 +340,8 @@ struct load {
 	 * goes on after an error; nerr counts them. */
 	int collect;
 	int nerr;
+	/* config_load_setup: the signing key may be unset (not yet made). */
+	int setup;
 };
 
 static void *field(struct config *cfg, const struct key *k)
@@ -1133,7 +1135,7 @@ static int check_signing_key_file(struct load *ld)
 	int rc;
 
 	if (path == NULL || path[0] == '\0') {
-		if (ld->cfg->mode != CONFIG_PRODUCTION)
+		if (ld->cfg->mode != CONFIG_PRODUCTION || ld->setup)
 			return 0;
 		fail(ld, key_index("license_signing_key_file"), "no licence "
 			"signing key; production mode requires one (devforgectl "
@@ -1309,7 +1311,7 @@ static int report_load(void *ctx, const char *key, int missing,
  * themselves loaded, whatever else failed: an operator who copied the
  * example learns at once which secrets are still its examples. */
 static int load_config(struct config *cfg, const char *path, char *const *envp,
-	char *err, size_t errlen, int collect)
+	char *err, size_t errlen, int collect, int setup)
 {
 	struct load ld;
 	int rc, bad = 0;
@@ -1321,6 +1323,7 @@ static int load_config(struct config *cfg, const char *path, char *const *envp,
 	ld.err = err;
 	ld.errlen = errlen;
 	ld.collect = collect;
+	ld.setup = setup;
 	if (errlen > 0)
 		err[0] = '\0';
 
@@ -1359,13 +1362,19 @@ static int load_config(struct config *cfg, const char *path, char *const *envp,
 int config_load(struct config *cfg, const char *path, char *const *envp,
 	char *err, size_t errlen)
 {
-	return load_config(cfg, path, envp, err, errlen, 0);
+	return load_config(cfg, path, envp, err, errlen, 0, 0);
+}
+
+int config_load_setup(struct config *cfg, const char *path,
+	char *const *envp, char *err, size_t errlen)
+{
+	return load_config(cfg, path, envp, err, errlen, 0, 1);
 }
 
 int config_load_all(struct config *cfg, const char *path, char *const *envp,
 	char *err, size_t errlen)
 {
-	return load_config(cfg, path, envp, err, errlen, 1);
+	return load_config(cfg, path, envp, err, errlen, 1, 0);
 }
 
 const char *config_key_name(size_t i, const char **dflt)

@@ -891,6 +891,38 @@ Test(config, group_readable_licence_signing_key_is_refused_in_production)
 	expect_error(conf, NULL, "key 'license_signing_key_file'", "0640");
 }
 
+/* DEPLOYMENT: migrate (section 6), then keys generate (5b) makes the
+ * key. Production refused both for the very key the second one makes;
+ * their load (config_load_setup) lets it be unset, and only that. */
+Test(config, setup_commands_load_production_without_the_signing_key)
+{
+	static const char base[] = "mode = production\n"
+		"public_url = https://api.devforge.dev\n"
+		"jwt_secret_file = jwt\ndb_password_file = dbpw\n"
+		"stripe_secret_key_file = sk\n"
+		"stripe_webhook_secret_file = whsec\n";
+	const char *conf;
+
+	(void)prod_conf(STRONG_SECRET, "Zq9-real-password", 0600, "");
+	conf = put("devforge.conf", 0600, base);
+	expect_error(conf, NULL, "key 'license_signing_key_file'",
+		"keys generate");
+	cr_assert_eq(config_load_setup(&cfg, conf, NULL, err, sizeof(err)), 0,
+		"%s", err);
+	cr_assert_null(cfg.license_signing_key_file);
+	config_free(&cfg);
+	/* A key that is named is still checked. */
+	conf = put("devforge.conf", 0600, "mode = production\n"
+		"public_url = https://api.devforge.dev\n"
+		"jwt_secret_file = jwt\ndb_password_file = dbpw\n"
+		"stripe_secret_key_file = sk\n"
+		"stripe_webhook_secret_file = whsec\n"
+		"license_signing_key_file = nope.pem\n");
+	cr_assert_eq(config_load_setup(&cfg, conf, NULL, err, sizeof(err)),
+		DF_EINVAL);
+	cr_assert_not_null(strstr(err, "nope.pem"), "%s", err);
+}
+
 Test(config, licence_signing_key_is_optional_in_development)
 {
 	cr_assert_eq(load(dev_conf(""), NULL), 0, "%s", err);
