@@ -837,7 +837,11 @@ int main(int argc, char **argv)
 
 	if (strcmp(cmd, "check-config") == 0)
 		return check_config(conf, environ);
-	if (config_load(&cfg, conf, environ, err, sizeof(err)) != 0) {
+	/* migrate and keys come before the signing key exists (DEPLOYMENT
+	 * sections 5b and 6): they do not sign, so they do not need it. */
+	if ((strcmp(cmd, "migrate") == 0 || strcmp(cmd, "keys") == 0 ?
+	    config_load_setup(&cfg, conf, environ, err, sizeof(err)) :
+	    config_load(&cfg, conf, environ, err, sizeof(err))) != 0) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		/* An MTA keeps mail it may retry: a configuration being
 		 * fixed must not bounce customers' replies. */

@@ -331,6 +331,7 @@ struct load {
 	int line[NKEYS];             /* line in the file, 0: not in the file */
 	unsigned char from_env[NKEYS];
 	unsigned char given[NKEYS];  /* a non-empty value from file or env */
+	unsigned char failed[NKEYS]; /* fail() named the key */
 	const char *env_jwt;         /* DEVFORGE_JWT_SECRET */
 	const char *env_dbpw;        /* DEVFORGE_DB_PASSWORD */
 	char *err;
@@ -339,6 +340,8 @@ struct load {
 	 * goes on after an error; nerr counts them. */
 	int collect;
 	int nerr;
+	/* config_load_setup: the signing key may be unset (not yet made). */
+	int setup;
 };
 
 static void *field(struct config *cfg, const struct key *k)
@@ -422,6 +425,7 @@ static void fail(struct load *ld, int k, const char *fmt, ...)
 		put_err(ld, why);
 		return;
 	}
+	ld->failed[k] = 1;
 	if (ld->from_env[k]) {
 		char env[96];
 
@@ -1006,7 +1010,7 @@ static int read_secret(struct load *ld, int k, const char *path, char **out,
 	struct stat st;
 	size_t len = 0;
 	ssize_t n;
-	int fd, rc = DF_EINVAL;
+	int fd, rc = DF_EINVAL, loose = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
@@ -1021,7 +1025,11 @@ static int read_secret(struct load *ld, int k, const char *path, char **out,
 		fail(ld, k, "'%s' is accessible by group or others (mode %04o); "
 			"production mode requires 0600 or stricter", path,
 			(unsigned)(st.st_mode & 07777));
-		goto out;
+		/* Collecting, the content is still read (and the load still
+		 * fails) so that an example value is named in the same run. */
+		if (!ld->collect)
+			goto out;
+		loose = 1;
 	}
 	for (;;) {
 		n = read(fd, buf + len, sizeof(buf) - len);
@@ -1048,7 +1056,7 @@ static int read_secret(struct load *ld, int k, const char *path, char **out,
 	memcpy(*out, buf, len);
 	(*out)[len] = '\0';
 	*outlen = len;
-	rc = 0;
+	rc = loose ? DF_EINVAL : 0;
 out:
 	explicit_bzero(buf, sizeof(buf));
 	close(fd);
@@ -1092,19 +1100,27 @@ static int load_secret_files(struct load *ld)
 	struct config *cfg = ld->cfg;
 	int rc;
 
-	rc = load_secret_file(ld, "stripe_secret_key_file",
-		cfg->stripe_secret_key_file, &cfg->stripe_secret_key);
-	if (rc == 0)
-		rc = load_secret_file(ld, "stripe_webhook_secret_file",
-			cfg->stripe_webhook_secret_file, &cfg->stripe_webhook_secret);
-	if (rc == 0)
-		rc = load_secret_file(ld, "stripe_webhook_secret_previous_file",
-			cfg->stripe_webhook_secret_previous_file,
-			&cfg->stripe_webhook_secret_previous);
-	if (rc == 0)
-		rc = load_secret_file(ld, "assistant_llm_key_file",
-			cfg->assistant_llm_key_file, &cfg->assistant_llm_key);
-	return rc;
+	int bad = 0;
+
+	/* Collecting, one file that fails does not hide the next. */
+#define ONE(call) do { \
+		rc = (call); \
+		if (rc == DF_EINVAL && ld->collect) \
+			bad = 1; \
+		else if (rc != 0) \
+			return rc; \
+	} while (0)
+	ONE(load_secret_file(ld, "stripe_secret_key_file",
+		cfg->stripe_secret_key_file, &cfg->stripe_secret_key));
+	ONE(load_secret_file(ld, "stripe_webhook_secret_file",
+		cfg->stripe_webhook_secret_file, &cfg->stripe_webhook_secret));
+	ONE(load_secret_file(ld, "stripe_webhook_secret_previous_file",
+		cfg->stripe_webhook_secret_previous_file,
+		&cfg->stripe_webhook_secret_previous));
+	ONE(load_secret_file(ld, "assistant_llm_key_file",
+		cfg->assistant_llm_key_file, &cfg->assistant_llm_key));
+#undef ONE
+	return bad ? DF_EINVAL : 0;
 }
 
 /* The licence signing key is loaded by the workers (signed_init), not
@@ -1119,7 +1135,7 @@ static int check_signing_key_file(struct load *ld)
 	int rc;
 
 	if (path == NULL || path[0] == '\0') {
-		if (ld->cfg->mode != CONFIG_PRODUCTION)
+		if (ld->cfg->mode != CONFIG_PRODUCTION || ld->setup)
 			return 0;
 		fail(ld, key_index("license_signing_key_file"), "no licence "
 			"signing key; production mode requires one (devforgectl "
@@ -1263,14 +1279,41 @@ static int cross_checks(struct load *ld)
 	return bad ? DF_EINVAL : 0;
 }
 
+typedef int (*secret_report)(void *ctx, const char *key, int missing,
+	const char *why);
+static int check_secrets(const struct config *cfg, secret_report report,
+	void *ctx);
+
+/* One secret problem into the load's messages, with the key's file and
+ * line (or the variable that gave the secret). Collecting, it goes on,
+ * and a file that could not be read is not also "no secret". */
+static int report_load(void *ctx, const char *key, int missing,
+	const char *why)
+{
+	struct load *ld = ctx;
+	int k = key_index(key);
+	const char *env = k == key_index("jwt_secret_file") ? ld->env_jwt :
+		k == key_index("db_password_file") ? ld->env_dbpw : NULL;
+
+	if (missing && ld->collect && ld->failed[k])
+		return 0;
+	if (env != NULL)
+		failf(ld, "environment DEVFORGE_%s: %s", k == key_index(
+			"jwt_secret_file") ? "JWT_SECRET" : "DB_PASSWORD", why);
+	else
+		fail(ld, k, "%s", why);
+	return !ld->collect;
+}
+
 /* Collecting, each step after a failed one still runs (a key that failed
  * keeps its default), so one run names every problem; the secrets'
- * production checks run only on a configuration that loaded. */
+ * production checks (each of them, collecting) run once the secrets
+ * themselves loaded, whatever else failed: an operator who copied the
+ * example learns at once which secrets are still its examples. */
 static int load_config(struct config *cfg, const char *path, char *const *envp,
-	char *err, size_t errlen, int collect)
+	char *err, size_t errlen, int collect, int setup)
 {
 	struct load ld;
-	char why[512];
 	int rc, bad = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -1280,6 +1323,7 @@ static int load_config(struct config *cfg, const char *path, char *const *envp,
 	ld.err = err;
 	ld.errlen = errlen;
 	ld.collect = collect;
+	ld.setup = setup;
 	if (errlen > 0)
 		err[0] = '\0';
 
@@ -1302,14 +1346,9 @@ static int load_config(struct config *cfg, const char *path, char *const *envp,
 	STEP(cross_checks(&ld));
 	STEP(load_secrets(&ld));
 #undef STEP
-	if (rc == 0 && !bad &&
-	    config_check_secrets(cfg, why, sizeof(why)) != 0) {
-		if (path != NULL)
-			failf(&ld, "%s: %s", path, why);
-		else
-			failf(&ld, "%s", why);
+	if (rc == 0 && !(bad && !collect) &&
+	    check_secrets(cfg, report_load, &ld) != 0)
 		rc = DF_EINVAL;
-	}
 	if (rc == 0 && bad)
 		rc = DF_EINVAL;
 	if (rc == DF_ENOMEM)
@@ -1323,13 +1362,19 @@ static int load_config(struct config *cfg, const char *path, char *const *envp,
 int config_load(struct config *cfg, const char *path, char *const *envp,
 	char *err, size_t errlen)
 {
-	return load_config(cfg, path, envp, err, errlen, 0);
+	return load_config(cfg, path, envp, err, errlen, 0, 0);
+}
+
+int config_load_setup(struct config *cfg, const char *path,
+	char *const *envp, char *err, size_t errlen)
+{
+	return load_config(cfg, path, envp, err, errlen, 0, 1);
 }
 
 int config_load_all(struct config *cfg, const char *path, char *const *envp,
 	char *err, size_t errlen)
 {
-	return load_config(cfg, path, envp, err, errlen, 1);
+	return load_config(cfg, path, envp, err, errlen, 1, 0);
 }
 
 const char *config_key_name(size_t i, const char **dflt)
@@ -1427,7 +1472,7 @@ int config_secret_is_example(const char *s, size_t len)
 /* A Stripe secret in production: present, of Stripe's kind (prefix),
  * long enough and not the example. The previous webhook secret is only
  * checked when set (a rotation). */
-static int check_stripe_secret(const char *key, const char *what,
+static int check_stripe_secret(const char *what,
 	const char *s, const char *const *prefixes, int required, char *err,
 	size_t errlen)
 {
@@ -1437,85 +1482,113 @@ static int check_stripe_secret(const char *key, const char *what,
 	if (len == 0) {
 		if (!required)
 			return 0;
-		snprintf(err, errlen, "key '%s': no %s; production mode requires "
-			"one", key, what);
+		snprintf(err, errlen, "no %s; production mode requires one",
+			what);
 		return DF_EINVAL;
 	}
 	for (; *prefixes != NULL; prefixes++)
 		ok |= strncmp(s, *prefixes, strlen(*prefixes)) == 0;
 	if (!ok) {
-		snprintf(err, errlen, "key '%s': the %s does not look like one "
-			"(wrong prefix: another key in this file?)", key, what);
+		snprintf(err, errlen, "the %s does not look like one (wrong "
+			"prefix: another key in this file?)", what);
 		return DF_EINVAL;
 	}
 	if (len < CONFIG_SECRET_MIN) {
-		snprintf(err, errlen, "key '%s': the %s has %zu bytes; "
-			"production mode requires at least %d", key, what, len,
-			CONFIG_SECRET_MIN);
+		snprintf(err, errlen, "the %s has %zu bytes; production mode "
+			"requires at least %d", what, len, CONFIG_SECRET_MIN);
 		return DF_EINVAL;
 	}
 	if (config_secret_is_example(s, len)) {
-		snprintf(err, errlen, "key '%s': the %s is an example value; "
-			"production mode refuses it", key, what);
+		snprintf(err, errlen, "the %s is an example value; production "
+			"mode refuses it (yours from the Stripe dashboard)", what);
 		return DF_EINVAL;
 	}
 	return 0;
 }
 
-static int check_stripe_secrets(const struct config *cfg, char *err,
-	size_t errlen)
+/* Each production problem with the secrets goes to report(), which says
+ * whether to go on: config_load_all names them all in one run, the
+ * others stop at the first. */
+
+static int check_secrets(const struct config *cfg, secret_report report,
+	void *ctx)
 {
 	static const char *const key_prefixes[] = { "sk_", "rk_", NULL };
 	static const char *const hook_prefixes[] = { "whsec_", NULL };
-	int rc;
+	char why[512];
+	int bad = 0;
 
-	rc = check_stripe_secret("stripe_secret_key_file", "Stripe secret key",
-		cfg->stripe_secret_key, key_prefixes, 1, err, errlen);
-	if (rc == 0)
-		rc = check_stripe_secret("stripe_webhook_secret_file",
-			"Stripe webhook signing secret", cfg->stripe_webhook_secret,
-			hook_prefixes, 1, err, errlen);
-	if (rc == 0)
-		rc = check_stripe_secret("stripe_webhook_secret_previous_file",
-			"previous Stripe webhook signing secret",
-			cfg->stripe_webhook_secret_previous, hook_prefixes, 0, err,
-			errlen);
-	return rc;
+#define REPORT(key, missing) do { \
+		bad = 1; \
+		if (report(ctx, key, missing, why) != 0) \
+			return DF_EINVAL; \
+	} while (0)
+	if (cfg->jwt_secret == NULL || cfg->jwt_secret_len == 0) {
+		snprintf(why, sizeof(why), "no JWT secret: "
+			"set jwt_secret_file or DEVFORGE_JWT_SECRET");
+		REPORT("jwt_secret_file", 1);
+	} else if (cfg->mode != CONFIG_PRODUCTION) {
+		return 0;
+	} else if (cfg->jwt_secret_len < CONFIG_SECRET_MIN) {
+		snprintf(why, sizeof(why), "the JWT secret "
+			"has %zu bytes; production mode requires at least %d",
+			cfg->jwt_secret_len, CONFIG_SECRET_MIN);
+		REPORT("jwt_secret_file", 0);
+	} else if (config_secret_is_example(cfg->jwt_secret,
+			cfg->jwt_secret_len)) {
+		snprintf(why, sizeof(why), "the JWT secret "
+			"is an example value; production mode refuses it (make "
+			"one: openssl rand -base64 48)");
+		REPORT("jwt_secret_file", 0);
+	}
+	if (cfg->mode != CONFIG_PRODUCTION)
+		return bad ? DF_EINVAL : 0;
+	if (cfg->db_password == NULL || cfg->db_password[0] == '\0') {
+		snprintf(why, sizeof(why), "no database "
+			"password; production mode requires one");
+		REPORT("db_password_file", 1);
+	} else if (config_secret_is_example(cfg->db_password,
+			strlen(cfg->db_password))) {
+		snprintf(why, sizeof(why), "the database "
+			"password is an example value; production mode refuses it "
+			"(the account's own, DEPLOYMENT.md section 4)");
+		REPORT("db_password_file", 0);
+	}
+	if (check_stripe_secret("Stripe secret key",
+			cfg->stripe_secret_key, key_prefixes, 1, why,
+			sizeof(why)) != 0)
+		REPORT("stripe_secret_key_file", cfg->stripe_secret_key == NULL);
+	if (check_stripe_secret("Stripe webhook signing secret", cfg->stripe_webhook_secret,
+			hook_prefixes, 1, why, sizeof(why)) != 0)
+		REPORT("stripe_webhook_secret_file", cfg->stripe_webhook_secret == NULL);
+	if (check_stripe_secret("previous Stripe webhook signing secret",
+			cfg->stripe_webhook_secret_previous, hook_prefixes, 0, why,
+			sizeof(why)) != 0)
+		REPORT("stripe_webhook_secret_previous_file", 0);
+#undef REPORT
+	return bad ? DF_EINVAL : 0;
+}
+
+struct first_err {
+	char *err;
+	size_t errlen;
+};
+
+static int report_first(void *ctx, const char *key, int missing,
+	const char *why)
+{
+	struct first_err *f = ctx;
+
+	(void)missing;
+	snprintf(f->err, f->errlen, "key '%s': %s", key, why);
+	return 1;
 }
 
 int config_check_secrets(const struct config *cfg, char *err, size_t errlen)
 {
-	int prod = cfg->mode == CONFIG_PRODUCTION;
+	struct first_err f = { err, errlen };
 
-	if (cfg->jwt_secret == NULL || cfg->jwt_secret_len == 0) {
-		snprintf(err, errlen, "key 'jwt_secret_file': no JWT secret: set "
-			"jwt_secret_file or DEVFORGE_JWT_SECRET");
-		return DF_EINVAL;
-	}
-	if (!prod)
-		return 0;
-	if (cfg->jwt_secret_len < CONFIG_SECRET_MIN) {
-		snprintf(err, errlen, "key 'jwt_secret_file': the JWT secret has "
-			"%zu bytes; production mode requires at least %d",
-			cfg->jwt_secret_len, CONFIG_SECRET_MIN);
-		return DF_EINVAL;
-	}
-	if (config_secret_is_example(cfg->jwt_secret, cfg->jwt_secret_len)) {
-		snprintf(err, errlen, "key 'jwt_secret_file': the JWT secret is an "
-			"example value; production mode refuses it");
-		return DF_EINVAL;
-	}
-	if (cfg->db_password == NULL || cfg->db_password[0] == '\0') {
-		snprintf(err, errlen, "key 'db_password_file': no database "
-			"password; production mode requires one");
-		return DF_EINVAL;
-	}
-	if (config_secret_is_example(cfg->db_password, strlen(cfg->db_password))) {
-		snprintf(err, errlen, "key 'db_password_file': the database "
-			"password is an example value; production mode refuses it");
-		return DF_EINVAL;
-	}
-	return check_stripe_secrets(cfg, err, errlen);
+	return check_secrets(cfg, report_first, &f);
 }
 
 int config_is_trusted(const struct config *cfg, const char *addr)

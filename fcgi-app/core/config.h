@@ -202,6 +202,12 @@ DF_MUST_CHECK int config_load(struct config *cfg, const char *path, char *const 
  * a line, in err (check-config: one run names all that is wrong). */
 DF_MUST_CHECK int config_load_all(struct config *cfg, const char *path,
 	char *const *envp, char *err, size_t errlen);
+/* config_load for the commands that set a host up before the workers
+ * can start (devforgectl migrate, keys): production mode does not yet
+ * require license_signing_key_file, which `keys generate` makes after
+ * the schema. A key that is set is checked as always. */
+DF_MUST_CHECK int config_load_setup(struct config *cfg, const char *path,
+	char *const *envp, char *err, size_t errlen);
 void config_free(struct config *cfg);
 
 /* The keys the parser accepts, in table order: the name of key i, with

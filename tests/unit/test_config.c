@@ -23,7 +23,7 @@
 #define STRONG_SECRET "k3Yq8vV2pLr9sT4wXz7bN1cF6hJ0mQ5dG8eR2tY4uI6oP9aS"
 
 static char dir[64];
-static char err[1024];
+static char err[8192];
 static struct config cfg;
 
 static void setup(void)
@@ -891,6 +891,38 @@ Test(config, group_readable_licence_signing_key_is_refused_in_production)
 	expect_error(conf, NULL, "key 'license_signing_key_file'", "0640");
 }
 
+/* DEPLOYMENT: migrate (section 6), then keys generate (5b) makes the
+ * key. Production refused both for the very key the second one makes;
+ * their load (config_load_setup) lets it be unset, and only that. */
+Test(config, setup_commands_load_production_without_the_signing_key)
+{
+	static const char base[] = "mode = production\n"
+		"public_url = https://api.devforge.dev\n"
+		"jwt_secret_file = jwt\ndb_password_file = dbpw\n"
+		"stripe_secret_key_file = sk\n"
+		"stripe_webhook_secret_file = whsec\n";
+	const char *conf;
+
+	(void)prod_conf(STRONG_SECRET, "Zq9-real-password", 0600, "");
+	conf = put("devforge.conf", 0600, base);
+	expect_error(conf, NULL, "key 'license_signing_key_file'",
+		"keys generate");
+	cr_assert_eq(config_load_setup(&cfg, conf, NULL, err, sizeof(err)), 0,
+		"%s", err);
+	cr_assert_null(cfg.license_signing_key_file);
+	config_free(&cfg);
+	/* A key that is named is still checked. */
+	conf = put("devforge.conf", 0600, "mode = production\n"
+		"public_url = https://api.devforge.dev\n"
+		"jwt_secret_file = jwt\ndb_password_file = dbpw\n"
+		"stripe_secret_key_file = sk\n"
+		"stripe_webhook_secret_file = whsec\n"
+		"license_signing_key_file = nope.pem\n");
+	cr_assert_eq(config_load_setup(&cfg, conf, NULL, err, sizeof(err)),
+		DF_EINVAL);
+	cr_assert_not_null(strstr(err, "nope.pem"), "%s", err);
+}
+
 Test(config, licence_signing_key_is_optional_in_development)
 {
 	cr_assert_eq(load(dev_conf(""), NULL), 0, "%s", err);
@@ -920,6 +952,50 @@ Test(config, load_all_reports_every_error_at_once)
 	/* config_load still stops at the first. */
 	cr_assert_eq(load(path, envp), DF_EINVAL);
 	cr_assert_null(strchr(err, '\n'), "%s", err);
+}
+
+/* An operator who copied the example into production learns in one
+ * check-config run every secret that is still an example, loose or not,
+ * beside the other errors (a failed step used to hide them all, and one
+ * unreadable Stripe file the next one). */
+Test(config, load_all_names_every_example_secret_beside_other_errors)
+{
+	const char *path = prod_conf_stripe(
+		"example-jwt-secret-not-secret-change-me-0123456789",
+		"example-db-password-not-secret", 0644,
+		"sk_test_example-not-secret-change-me-0123456789",
+		"whsec_example-not-secret-change-me-0123456789", NULL,
+		"workers = 0\n");
+
+	cr_assert_eq(config_load_all(&cfg, path, NULL, err, sizeof(err)),
+		DF_EINVAL);
+	cr_assert_not_null(strstr(err, "key 'workers'"), "%s", err);
+	cr_assert_not_null(strstr(err, "key 'stripe_webhook_secret_file': "
+		"'"), "%s", err);
+	cr_assert_not_null(strstr(err, "0644"), "%s", err);
+	cr_assert_not_null(strstr(err, "key 'jwt_secret_file': the JWT "
+		"secret is an example value"), "%s", err);
+	cr_assert_not_null(strstr(err, "key 'db_password_file': the database "
+		"password is an example value"), "%s", err);
+	cr_assert_not_null(strstr(err, "key 'stripe_secret_key_file': the "
+		"Stripe secret key is an example value"), "%s", err);
+	cr_assert_not_null(strstr(err, "key 'stripe_webhook_secret_file': the "
+		"Stripe webhook signing secret is an example value"), "%s", err);
+	/* Each with the file and line of its key. */
+	cr_assert_not_null(strstr(err, "devforge.conf:3: key 'jwt_secret_file'"),
+		"%s", err);
+}
+
+/* A secret file that cannot be read is one error, not also "no secret". */
+Test(config, load_all_does_not_repeat_an_unreadable_secret_as_missing)
+{
+	const char *path = put("devforge.conf", 0600,
+		"jwt_secret_file = nope/jwt\n");
+
+	cr_assert_eq(config_load_all(&cfg, path, NULL, err, sizeof(err)),
+		DF_EINVAL);
+	cr_assert_not_null(strstr(err, "nope/jwt"), "%s", err);
+	cr_assert_null(strstr(err, "no JWT secret"), "%s", err);
 }
 
 Test(config, env_known_is_the_key_table)
