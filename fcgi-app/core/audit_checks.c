@@ -36,6 +36,31 @@ void audit_pass(struct audit_report *r, const char *id)
 		r->passed[r->npassed++] = id;
 }
 
+int audit_list_add(char *buf, size_t len, size_t *used, const char *sep,
+	const char *fmt, ...)
+{
+	size_t at = *used;
+	va_list ap;
+	int n;
+
+	if (at > 0) {
+		n = snprintf(buf + at, len - at, "%s", sep);
+		if (n < 0 || (size_t)n >= len - at)
+			goto full;
+		at += (size_t)n;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(buf + at, len - at, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len - at)
+		goto full;
+	*used = at + (size_t)n;
+	return 0;
+full:
+	buf[*used] = '\0';
+	return -1;
+}
+
 const char *audit_severity_name(enum audit_severity s)
 {
 	static const char *const names[] = {
@@ -155,10 +180,9 @@ static void check_cors(const struct config *cfg, struct audit_report *r)
 		if (strchr(o, '*') != NULL || strcmp(o, "null") == 0)
 			wildcard = 1;
 		else if (cfg->mode == CONFIG_PRODUCTION &&
-		    (strncasecmp(o, "https://", 8) != 0 || local_origin(o)) &&
-		    used + strlen(o) + 3 < sizeof(bad))
-			used += (size_t)snprintf(bad + used, sizeof(bad) - used,
-				"%s%s", used ? ", " : "", o);
+		    (strncasecmp(o, "https://", 8) != 0 || local_origin(o)))
+			audit_list_add(bad, sizeof(bad), &used, ", ", "%s",
+				o);
 	}
 	if (wildcard)
 		audit_fail(r, "cors_origins", AUDIT_HIGH,
@@ -199,7 +223,6 @@ static void check_secret_files(const struct config *cfg,
 		const char *p = files[i].path;
 		struct stat st;
 		char why[96];
-		int n;
 
 		if (p == NULL || p[0] == '\0')
 			continue;
@@ -215,10 +238,8 @@ static void check_secret_files(const struct config *cfg,
 				(unsigned)me);
 		else
 			continue;
-		n = snprintf(bad + used, sizeof(bad) - used, "%s%s (%s): %s",
-			used ? "; " : "", files[i].key, p, why);
-		if (n > 0 && (size_t)n < sizeof(bad) - used)
-			used += (size_t)n;
+		audit_list_add(bad, sizeof(bad), &used, "; ",
+			"%s (%s): %s", files[i].key, p, why);
 	}
 	if (used > 0)
 		audit_fail(r, "secret_file_permissions", AUDIT_HIGH,

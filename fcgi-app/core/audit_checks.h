@@ -38,6 +38,13 @@ void audit_fail(struct audit_report *r, const char *id,
 /* Records that check id passed. */
 void audit_pass(struct audit_report *r, const char *id);
 
+/* Appends sep (unless buf is still empty) and the printf-style item to
+ * buf of len bytes, *used long, when the whole fits: a finding's detail
+ * lists what failed as far as it fits, never half an item. 0, or -1
+ * when it did not fit (buf unchanged). */
+int audit_list_add(char *buf, size_t len, size_t *used, const char *sep,
+	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* "critical", "high", "medium", "low", "info". */
 const char *audit_severity_name(enum audit_severity s);
 /* The weight a finding of s adds to the risk score: critical 40, high

@@ -46,6 +46,27 @@ Test(audit_checks, severity_names)
 	cr_assert_str_eq(audit_severity_name(AUDIT_INFO), "info");
 }
 
+Test(audit_checks, a_detail_list_keeps_whole_items_only)
+{
+	char buf[12];
+	size_t used = 0;
+
+	cr_assert_eq(audit_list_add(buf, sizeof(buf), &used, "; ", "%s", "abc"),
+		0);
+	cr_assert_eq(audit_list_add(buf, sizeof(buf), &used, "; ", "%d", 42),
+		0);
+	cr_assert_str_eq(buf, "abc; 42");
+	/* "; toolong" does not fit: nothing of it is kept, a shorter item
+	 * after it still is. */
+	cr_assert_eq(audit_list_add(buf, sizeof(buf), &used, "; ", "%s",
+		"toolong"), -1);
+	cr_assert_str_eq(buf, "abc; 42");
+	cr_assert_eq(used, 7);
+	cr_assert_eq(audit_list_add(buf, sizeof(buf), &used, "; ", "%s", "x"),
+		0);
+	cr_assert_str_eq(buf, "abc; 42; x");
+}
+
 static int has(const struct audit_report *r, const char *id)
 {
 	for (size_t i = 0; i < r->nfindings; i++)
