@@ -318,6 +318,16 @@ Test(analytics_admin, median_first_response_of_the_span)
 	free(auth);
 }
 
+/* GETs path with the headers h: a 200 answer in *r, and its
+ * Content-Type (malloc'd). */
+static char *get_typed(const char *path, const char **h,
+	struct client_resp *r)
+{
+	cr_assert(client_request("GET", client_url(path), h, NULL, 0, r) == 0);
+	cr_assert_eq(r->status, 200, "%s", r->body);
+	return client_header(r, "Content-Type");
+}
+
 Test(analytics_admin, csv_when_asked_for)
 {
 	char name[96], from[11], to[11], path[256], *auth, *v, hdr[160];
@@ -336,9 +346,7 @@ Test(analytics_admin, csv_when_asked_for)
 	h[2] = NULL;
 
 	snprintf(path, sizeof(path), SUMMARY "?from=%s&to=%s", from, to);
-	cr_assert(client_request("GET", client_url(path), h, NULL, 0, &r) == 0);
-	cr_assert_eq(r.status, 200, "%s", r.body);
-	v = client_header(&r, "Content-Type");
+	v = get_typed(path, h, &r);
 	cr_assert_str_eq(v, "text/csv; charset=utf-8");
 	free(v);
 	v = client_header(&r, "Content-Disposition");
@@ -358,9 +366,7 @@ Test(analytics_admin, csv_when_asked_for)
 
 	snprintf(path, sizeof(path), EVENTS "?name=%s&from=%s&to=%s", name,
 		from, to);
-	cr_assert(client_request("GET", client_url(path), h, NULL, 0, &r) == 0);
-	cr_assert_eq(r.status, 200, "%s", r.body);
-	v = client_header(&r, "Content-Type");
+	v = get_typed(path, h, &r);
 	cr_assert_str_eq(v, "text/csv; charset=utf-8");
 	free(v);
 	snprintf(hdr, sizeof(hdr), "t,count\r\n%sT00:00:00Z,0\r\n", from);
@@ -371,14 +377,12 @@ Test(analytics_admin, csv_when_asked_for)
 
 	/* JSON preferred, or anything: JSON. */
 	h[1] = "Accept: application/json, text/csv;q=0.5";
-	cr_assert(client_request("GET", client_url(path), h, NULL, 0, &r) == 0);
-	v = client_header(&r, "Content-Type");
+	v = get_typed(path, h, &r);
 	cr_assert(strncmp(v, "application/json", 16) == 0, "%s", v);
 	free(v);
 	client_free(&r);
 	h[1] = "Accept: */*";
-	cr_assert(client_request("GET", client_url(path), h, NULL, 0, &r) == 0);
-	v = client_header(&r, "Content-Type");
+	v = get_typed(path, h, &r);
 	cr_assert(strncmp(v, "application/json", 16) == 0, "%s", v);
 	free(v);
 	client_free(&r);
