@@ -631,20 +631,41 @@ char *client_auth_header(const char *role, char *public_id)
 	return h;
 }
 
+static int ctl_vrun(const char *env, char **out, const char *fmt,
+	va_list ap)
+{
+	char args[2048], cmd[4096];
+
+	vsnprintf(args, sizeof(args), fmt, ap);
+	snprintf(cmd, sizeof(cmd), "%s%s%s -c '%s' %s", env, env[0] ? " " : "",
+		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"), args);
+	return client_run(cmd, out);
+}
+
 int client_ctl_run(long offset_s, char **out, const char *fmt, ...)
 {
-	char args[2048], cmd[4096], env[64] = "";
+	char env[64] = "";
 	va_list ap;
+	int rc;
+
+	if (offset_s != 0)
+		snprintf(env, sizeof(env), "DEVFORGE_CLOCK_OFFSET_SECONDS=%ld",
+			offset_s);
+	va_start(ap, fmt);
+	rc = ctl_vrun(env, out, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int client_ctl_run_env(const char *env, char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	rc = ctl_vrun(env, out, fmt, ap);
 	va_end(ap);
-	if (offset_s != 0)
-		snprintf(env, sizeof(env), "DEVFORGE_CLOCK_OFFSET_SECONDS=%ld ",
-			offset_s);
-	snprintf(cmd, sizeof(cmd), "%s%s -c '%s' %s", env, client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"), args);
-	return client_run(cmd, out);
+	return rc;
 }
 
 void client_assistant_reindex(void)

@@ -107,6 +107,10 @@ const char *client_ctl(void);
  * *out (malloc'd). */
 int client_ctl_run(long offset_s, char **out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same with the environment assignments env ("A=1 B=2", or "")
+ * before the command instead of a clock offset. */
+int client_ctl_run_env(const char *env, char **out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Brings the assistant's passages up to date with every source written
  * so far (the assistant-index job, run once): answers re-index only a
  * few pending sources each, so after another program wrote many, two

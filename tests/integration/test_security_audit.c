@@ -26,18 +26,16 @@ static int ctl_audit(struct json_object **out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int ctl_audit(struct json_object **out, const char *fmt, ...)
 {
-	char env[2048], cmd[4096], *text = NULL;
+	char env[2048], *text = NULL;
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
 	vsnprintf(env, sizeof(env), fmt, ap);
 	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "env %s %s -c %s audit --json 2>/dev/null",
-		env, client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
-	rc = client_run(cmd, &text);
+	rc = client_ctl_run_env(env, &text, "audit --json 2>/dev/null");
 	*out = json_tokener_parse(text != NULL ? text : "");
-	cr_assert(*out != NULL || rc == 1, "%s: exit %d, not JSON: %s", cmd, rc,
+	cr_assert(*out != NULL || rc == 1, "%s: exit %d, not JSON: %s", env, rc,
 		text);
 	free(text);
 	return rc;
@@ -482,26 +480,20 @@ Test(security_audit, cli_and_api_report_the_same_checks)
 
 Test(security_audit, cli_table_and_errors)
 {
-	char cmd[1024], *out = NULL;
+	char *out = NULL;
 	int rc;
 
-	snprintf(cmd, sizeof(cmd), "%s -c %s audit", client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	rc = client_run(cmd, &out);
+	rc = client_ctl_run(0, &out, "audit");
 	cr_expect(rc == 0 || rc == 3, "exit %d", rc);
 	cr_expect(strstr(out, "risk score") != NULL, "%s", out);
 	cr_expect(strstr(out, "passed:") != NULL, "%s", out);
 	free(out);
 
 	/* A database that cannot be reached: exit 1. */
-	snprintf(cmd, sizeof(cmd), "env DEVFORGE_DB_SOCKET=/nonexistent/sock "
-		"DEVFORGE_DB_CONNECT_TIMEOUT=1 %s -c %s audit", client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_expect_eq(client_run(cmd, &out), 1, "%s", out);
+	cr_expect_eq(client_ctl_run_env("DEVFORGE_DB_SOCKET=/nonexistent/sock "
+		"DEVFORGE_DB_CONNECT_TIMEOUT=1", &out, "audit"), 1, "%s", out);
 	free(out);
-	snprintf(cmd, sizeof(cmd), "%s -c %s audit --bogus", client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_expect_eq(client_run(cmd, &out), 2, "%s", out);
+	cr_expect_eq(client_ctl_run(0, &out, "audit --bogus"), 2, "%s", out);
 	free(out);
 }
 
