@@ -2,6 +2,7 @@
  * mint tokens with the stack's own key (independently of the server's
  * token code), and the stack's control script and database client. */
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <dirent.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
@@ -1226,4 +1228,30 @@ char *client_etag_revalidates(const char *path)
 	cr_assert_eq(r.status, 304);
 	client_free(&r);
 	return etag;
+}
+
+void client_dir_replace_by_file(const char *dir, char *away, size_t len)
+{
+	FILE *f;
+
+	snprintf(away, len, "%s.away-%d", dir, (int)getpid());
+	if (mkdir(dir, 0700) != 0)
+		cr_assert_eq(errno, EEXIST, "mkdir %s: %s", dir, strerror(errno));
+	cr_assert_eq(rename(dir, away), 0, "rename %s: %s", dir,
+		strerror(errno));
+	f = fopen(dir, "w");
+	cr_assert(f != NULL, "%s: %s", dir, strerror(errno));
+	fclose(f);
+}
+
+void client_dir_put_back(const char *dir, char *away)
+{
+	struct stat st;
+
+	if (away[0] == '\0')
+		return;
+	if (stat(dir, &st) == 0 && S_ISREG(st.st_mode))
+		unlink(dir);
+	if (rename(away, dir) == 0)
+		away[0] = '\0';
 }

@@ -95,6 +95,15 @@ size_t client_worker_pids(int *pids, size_t max);
 int client_stop_process(int pid);
 int client_supervisor_pid(void);
 
+/* Puts a plain file where the directory dir is (created first when
+ * missing), the directory moved to away (len bytes: "<dir>.away-<pid>"):
+ * the tests run as root, so a mode would not keep the workers from
+ * writing there, but a file does. client_dir_put_back (a test's .fini)
+ * undoes it, and clears away once done; it does nothing when away is
+ * empty. */
+void client_dir_replace_by_file(const char *dir, char *away, size_t len);
+void client_dir_put_back(const char *dir, char *away);
+
 /* Runs a shell command; returns its exit status and its output (both
  * streams) in *out (malloc'd). */
 int client_run(const char *cmd, char **out);
