@@ -70,7 +70,8 @@ const char *audit_severity_name(enum audit_severity s)
 	return (unsigned)s < 5 ? names[s] : "info";
 }
 
-int audit_severity_weight(enum audit_severity s)
+/* The weights docs/SECURITY.md gives, by severity. */
+static int severity_weight(enum audit_severity s)
 {
 	static const int weights[] = { 0, 3, 10, 20, 40 };
 
@@ -82,7 +83,7 @@ int audit_risk_score(const struct audit_report *r)
 	int sum = 0;
 
 	for (size_t i = 0; i < r->nfindings; i++)
-		sum += audit_severity_weight(r->findings[i].severity);
+		sum += severity_weight(r->findings[i].severity);
 	return sum > 100 ? 100 : sum;
 }
 

@@ -47,10 +47,8 @@ int audit_list_add(char *buf, size_t len, size_t *used, const char *sep,
 
 /* "critical", "high", "medium", "low", "info". */
 const char *audit_severity_name(enum audit_severity s);
-/* The weight a finding of s adds to the risk score: critical 40, high
- * 20, medium 10, low 3, info 0. */
-int audit_severity_weight(enum audit_severity s);
-/* min(100, sum of the findings' weights). */
+/* min(100, sum of the findings' weights): critical 40, high 20, medium
+ * 10, low 3, info 0. */
 int audit_risk_score(const struct audit_report *r);
 /* 1 when some finding is critical. */
 int audit_has_critical(const struct audit_report *r);
