@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <json-c/json.h>
 #include "audit_checks.h"
 #include "config.h"
 
@@ -85,6 +86,65 @@ int audit_risk_score(const struct audit_report *r)
 	for (size_t i = 0; i < r->nfindings; i++)
 		sum += severity_weight(r->findings[i].severity);
 	return sum > 100 ? 100 : sum;
+}
+
+/* Adds v under k, v consumed either way; nonzero when v or the add
+ * failed. */
+static int add(struct json_object *o, const char *k, struct json_object *v)
+{
+	if (v == NULL || json_object_object_add(o, k, v) != 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
+static int push(struct json_object *a, struct json_object *v)
+{
+	if (v == NULL || json_object_array_add(a, v) != 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
+struct json_object *audit_report_json(const struct audit_report *r,
+	const char *checked_at)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *findings = json_object_new_array();
+	struct json_object *passed = json_object_new_array();
+	int bad;
+
+	if (o == NULL) {
+		json_object_put(findings);
+		json_object_put(passed);
+		return NULL;
+	}
+	bad = add(o, "risk_score", json_object_new_int(audit_risk_score(r))) |
+		add(o, "checked_at", json_object_new_string(checked_at)) |
+		add(o, "findings", findings) | add(o, "passed", passed);
+	for (size_t i = 0; !bad && i < r->nfindings; i++) {
+		const struct audit_finding *f = &r->findings[i];
+		struct json_object *fo = json_object_new_object();
+
+		bad = push(findings, fo);
+		if (!bad)
+			bad = add(fo, "id", json_object_new_string(f->id)) |
+				add(fo, "severity", json_object_new_string(
+				audit_severity_name(f->severity))) |
+				add(fo, "title", json_object_new_string(f->title)) |
+				add(fo, "detail", json_object_new_string(f->detail)) |
+				add(fo, "remediation",
+				json_object_new_string(f->remediation));
+	}
+	for (size_t i = 0; !bad && i < r->npassed; i++)
+		bad = push(passed, json_object_new_string(r->passed[i]));
+	if (bad) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
 }
 
 int audit_has_critical(const struct audit_report *r)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 struct config;
+struct json_object;
 
 enum audit_severity {
 	AUDIT_INFO = 0, AUDIT_LOW, AUDIT_MEDIUM, AUDIT_HIGH, AUDIT_CRITICAL
@@ -52,6 +53,12 @@ const char *audit_severity_name(enum audit_severity s);
 int audit_risk_score(const struct audit_report *r);
 /* 1 when some finding is critical. */
 int audit_has_critical(const struct audit_report *r);
+/* The report as JSON, {risk_score, checked_at, findings[{id, severity,
+ * title, detail, remediation}], passed[]}: the one shape of GET
+ * /admin/security/audit and `devforgectl audit --json`. A new json-c
+ * object the caller puts, or NULL when out of memory. */
+struct json_object *audit_report_json(const struct audit_report *r,
+	const char *checked_at);
 
 /* The checks that read only the configuration and the files it names:
  * jwt_key_example, jwt_key_weak, https_not_enforced, cors_origins,
