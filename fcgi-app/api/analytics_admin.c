@@ -117,6 +117,8 @@ static int send_csv(struct request *req, const char *body, size_t len,
 	return rc;
 }
 
+/* The same URL answers CSV or JSON by Accept: Vary tells caches to keep
+ * them apart. */
 static int send_json(struct request *req, struct json_object *o)
 {
 	int rc = http_set_header(req, "Vary", "Accept");
