@@ -31,48 +31,14 @@ int ctl_audit_parse(int argc, char **argv, int *optind,
 
 static int print_json(const struct audit_report *r, const char *at)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *findings = json_object_new_array();
-	struct json_object *passed = json_object_new_array();
-	int rc = 0;
+	struct json_object *o = audit_report_json(r, at);
 
-	if (o == NULL || findings == NULL || passed == NULL) {
-		json_object_put(o);
-		json_object_put(findings);
-		json_object_put(passed);
+	if (o == NULL)
 		return DF_ENOMEM;
-	}
-	json_object_object_add(o, "risk_score",
-		json_object_new_int(audit_risk_score(r)));
-	json_object_object_add(o, "checked_at", json_object_new_string(at));
-	json_object_object_add(o, "findings", findings);
-	json_object_object_add(o, "passed", passed);
-	for (size_t i = 0; i < r->nfindings; i++) {
-		const struct audit_finding *f = &r->findings[i];
-		struct json_object *fo = json_object_new_object();
-
-		if (fo == NULL) {
-			rc = DF_ENOMEM;
-			break;
-		}
-		json_object_object_add(fo, "id", json_object_new_string(f->id));
-		json_object_object_add(fo, "severity", json_object_new_string(
-			audit_severity_name(f->severity)));
-		json_object_object_add(fo, "title",
-			json_object_new_string(f->title));
-		json_object_object_add(fo, "detail",
-			json_object_new_string(f->detail));
-		json_object_object_add(fo, "remediation",
-			json_object_new_string(f->remediation));
-		json_object_array_add(findings, fo);
-	}
-	for (size_t i = 0; rc == 0 && i < r->npassed; i++)
-		json_object_array_add(passed, json_object_new_string(r->passed[i]));
-	if (rc == 0)
-		printf("%s\n", json_object_to_json_string_ext(o,
-			JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	printf("%s\n", json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
-	return rc;
+	return 0;
 }
 
 static void print_table(const struct audit_report *r, const char *at)

@@ -54,7 +54,9 @@ static int run_batches(struct arena *a, size_t max, batch_fn fn, void *ctx,
 	int rc = 0;
 
 	*total = 0;
-	while (n == max && !ctl_loop_stopped()) {
+	/* >=: a prune may delete a few more than max (search_log_prune
+	 * deletes up to an id), and that still means more may be left. */
+	while (n >= max && !ctl_loop_stopped()) {
 		arena_reset(a);
 		rc = fn(a, ctx, max, &n);
 		*total += n;
@@ -322,20 +324,29 @@ static int job_analytics_rollup(struct arena *a, const struct config *cfg,
  * which the database cannot see; a host behind the pruned part
  * rebuilds its index), a batch per transaction. */
 #define PRUNE_BATCH 1000
+struct prune_ctx {
+	time_t now;
+	unsigned keep_days;
+};
+
+/* Both prunes report 0 for a failed batch (it rolled back). */
+static int search_prune_batch(struct arena *a, void *ctx, size_t max,
+	size_t *n)
+{
+	const struct prune_ctx *c = ctx;
+
+	(void)a;
+	return store_search_log_prune(c->now, c->keep_days, max, n);
+}
+
 static int job_search_log_prune(struct arena *a, const struct config *cfg,
 	time_t now, char *detail, size_t len)
 {
-	size_t total = 0, n = PRUNE_BATCH;
-	int rc = 0;
+	struct prune_ctx c = { now, cfg->search_changes_keep_days };
+	size_t total;
+	int rc;
 
-	(void)a;
-	while (n >= PRUNE_BATCH && !ctl_loop_stopped()) {
-		rc = store_search_log_prune(now, cfg->search_changes_keep_days,
-			PRUNE_BATCH, &n);
-		if (rc != 0)
-			break;
-		total += n;
-	}
+	rc = run_batches(a, PRUNE_BATCH, search_prune_batch, &c, &total);
 	snprintf(detail, len, "%zu search log rows deleted (older than %u "
 		"days)", total, cfg->search_changes_keep_days);
 	return rc;
@@ -344,20 +355,24 @@ static int job_search_log_prune(struct arena *a, const struct config *cfg,
 /* download-clients-prune: the per-day unique-client hashes of days the
  * download flush can no longer count (the flush prunes a bounded share
  * itself; this catches up when downloads stop). The per-day totals stay. */
+static int clients_prune_batch(struct arena *a, void *ctx, size_t max,
+	size_t *n)
+{
+	const struct prune_ctx *c = ctx;
+
+	(void)a;
+	return store_download_clients_prune(c->now, max, n);
+}
+
 static int job_download_clients_prune(struct arena *a,
 	const struct config *cfg, time_t now, char *detail, size_t len)
 {
-	size_t total = 0, n = PRUNE_BATCH;
-	int rc = 0;
+	struct prune_ctx c = { now, 0 };
+	size_t total;
+	int rc;
 
-	(void)a;
 	(void)cfg;
-	while (n >= PRUNE_BATCH && !ctl_loop_stopped()) {
-		rc = store_download_clients_prune(now, PRUNE_BATCH, &n);
-		if (rc != 0)
-			break;
-		total += n;
-	}
+	rc = run_batches(a, PRUNE_BATCH, clients_prune_batch, &c, &total);
 	snprintf(detail, len, "%zu download client hashes deleted", total);
 	return rc;
 }

@@ -117,6 +117,8 @@ static int send_csv(struct request *req, const char *body, size_t len,
 	return rc;
 }
 
+/* The same URL answers CSV or JSON by Accept: Vary tells caches to keep
+ * them apart. */
 static int send_json(struct request *req, struct json_object *o)
 {
 	int rc = http_set_header(req, "Vary", "Accept");
@@ -205,12 +207,7 @@ static int summary_check(struct request *req)
 	if (problem_error_count(req) > 0)
 		return 0;
 	summary_span(req, &from, &to);
-	if (from > to)
-		problem_add_error(req, "from", "out_of_range",
-			"must not be after to");
-	else if (to - from + 1 > SUMMARY_MAX_DAYS)
-		problem_add_error(req, "to", "out_of_range",
-			"the span is at most 366 days");
+	api_check_span(req, from, to, SUMMARY_MAX_DAYS, "the span is at most 366 days");
 	return 0;
 }
 
@@ -454,13 +451,9 @@ static int events_check(struct request *req)
 		sp->first = floor_div(us / 1000000, unit);
 	else
 		sp->first = sp->last - (dflt - 1);
-	if (sp->first > sp->last)
-		problem_add_error(req, "from", "out_of_range",
-			"must not be after to");
-	else if (sp->last - sp->first + 1 > max)
-		problem_add_error(req, "to", "out_of_range", sp->hourly ?
-			"an hourly span is at most 31 days" :
-			"a daily span is at most 366 days");
+	api_check_span(req, sp->first, sp->last, max, sp->hourly ?
+		"an hourly span is at most 31 days" :
+		"a daily span is at most 366 days");
 	req->checked = sp;
 	return 0;
 }

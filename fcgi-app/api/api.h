@@ -227,6 +227,11 @@ DF_MUST_CHECK int api_account_send_password_changed(struct request *req,
 #define API_DISPLAY_NAME_MAX 100
 int api_v_display_name(struct json_object *v, const char **code,
 	const char **msg);
+/* A from..to query span, both ends counted in the route's unit (days,
+ * hours, months): 422 out_of_range on from when from is after to, else
+ * on to with too_long when it covers more than max units. */
+void api_check_span(struct request *req, int64_t from, int64_t to,
+	int64_t max, const char *too_long);
 /* The path parameter name ("id") as a row id: decimal digits without a
  * sign or a leading zero, 1..INT64_MAX. 0 when it is not one, which the
  * caller answers as 404 (no such row). */

@@ -199,12 +199,7 @@ static int stats_check(struct request *req)
 	if (problem_error_count(req) > 0)
 		return 0;
 	stats_span(req, &from, &to);
-	if (from > to)
-		problem_add_error(req, "from", "out_of_range",
-			"must not be after to");
-	else if (to - from + 1 > STATS_MAX_DAYS)
-		problem_add_error(req, "to", "out_of_range",
-			"the span is at most 366 days");
+	api_check_span(req, from, to, STATS_MAX_DAYS, "the span is at most 366 days");
 	return 0;
 }
 

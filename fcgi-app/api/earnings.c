@@ -53,12 +53,7 @@ static int earnings_check(struct request *req)
 	if (problem_error_count(req) > 0)
 		return 0;
 	earnings_span(req, &from, &to);
-	if (from > to)
-		problem_add_error(req, "from", "out_of_range",
-			"must not be after to");
-	else if (to - from + 1 > EARNINGS_MAX_MONTHS)
-		problem_add_error(req, "to", "out_of_range",
-			"the span is at most 36 months");
+	api_check_span(req, from, to, EARNINGS_MAX_MONTHS, "the span is at most 36 months");
 	return 0;
 }
 

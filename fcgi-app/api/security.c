@@ -14,12 +14,12 @@
 #include "validate.h"
 #include "store/security_audit.h"
 
-/* The report as JSON: {risk_score, checked_at, findings, passed}. Shared
- * shape with `devforgectl audit --json` (ctl_audit.c builds the same). */
+/* The report as JSON (audit_report_json: the same as `devforgectl audit
+ * --json`). */
 static int audit_get(struct request *req)
 {
 	struct audit_report *r = arena_alloc(req->arena, sizeof(*r));
-	struct json_object *o, *findings, *passed;
+	struct json_object *o;
 	char at[32];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -32,30 +32,9 @@ static int audit_get(struct request *req)
 		return rc;
 	gmtime_r(&now, &tm);
 	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	o = json_new_object(req);
-	findings = json_new_array(req);
-	passed = json_new_array(req);
-	if (o == NULL || findings == NULL || passed == NULL ||
-	    json_set_int(o, "risk_score", audit_risk_score(r)) ||
-	    json_set_str(o, "checked_at", at) ||
-	    json_set(o, "findings", findings) || json_set(o, "passed", passed))
+	o = json_own(req, audit_report_json(r, at));
+	if (o == NULL)
 		return DF_ENOMEM;
-	for (size_t i = 0; i < r->nfindings; i++) {
-		const struct audit_finding *f = &r->findings[i];
-		struct json_object *fo = json_new_object(req);
-
-		if (fo == NULL || json_set_str(fo, "id", f->id) ||
-		    json_set_str(fo, "severity",
-			audit_severity_name(f->severity)) ||
-		    json_set_str(fo, "title", f->title) ||
-		    json_set_str(fo, "detail", f->detail) ||
-		    json_set_str(fo, "remediation", f->remediation) ||
-		    json_push(findings, fo))
-			return DF_ENOMEM;
-	}
-	for (size_t i = 0; i < r->npassed; i++)
-		if (json_push_str(passed, r->passed[i]) != 0)
-			return DF_ENOMEM;
 	if (http_set_header(req, "Cache-Control", "no-store") != 0)
 		return DF_ENOMEM;
 	return http_set_json(req, 200, o);

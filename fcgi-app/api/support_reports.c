@@ -58,12 +58,7 @@ static int report_check(struct request *req)
 	if (problem_error_count(req) > 0)
 		return 0;
 	report_span(req, &from, &to);
-	if (from > to)
-		problem_add_error(req, "from", "out_of_range",
-			"must not be after to");
-	else if (to - from + 1 > REPORT_MAX_MONTHS)
-		problem_add_error(req, "to", "out_of_range",
-			"the span is at most 24 months");
+	api_check_span(req, from, to, REPORT_MAX_MONTHS, "the span is at most 24 months");
 	return 0;
 }
 

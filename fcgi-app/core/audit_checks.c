@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <json-c/json.h>
 #include "audit_checks.h"
 #include "config.h"
 
@@ -36,6 +37,31 @@ void audit_pass(struct audit_report *r, const char *id)
 		r->passed[r->npassed++] = id;
 }
 
+int audit_list_add(char *buf, size_t len, size_t *used, const char *sep,
+	const char *fmt, ...)
+{
+	size_t at = *used;
+	va_list ap;
+	int n;
+
+	if (at > 0) {
+		n = snprintf(buf + at, len - at, "%s", sep);
+		if (n < 0 || (size_t)n >= len - at)
+			goto full;
+		at += (size_t)n;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(buf + at, len - at, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len - at)
+		goto full;
+	*used = at + (size_t)n;
+	return 0;
+full:
+	buf[*used] = '\0';
+	return -1;
+}
+
 const char *audit_severity_name(enum audit_severity s)
 {
 	static const char *const names[] = {
@@ -45,7 +71,8 @@ const char *audit_severity_name(enum audit_severity s)
 	return (unsigned)s < 5 ? names[s] : "info";
 }
 
-int audit_severity_weight(enum audit_severity s)
+/* The weights docs/SECURITY.md gives, by severity. */
+static int severity_weight(enum audit_severity s)
 {
 	static const int weights[] = { 0, 3, 10, 20, 40 };
 
@@ -57,8 +84,67 @@ int audit_risk_score(const struct audit_report *r)
 	int sum = 0;
 
 	for (size_t i = 0; i < r->nfindings; i++)
-		sum += audit_severity_weight(r->findings[i].severity);
+		sum += severity_weight(r->findings[i].severity);
 	return sum > 100 ? 100 : sum;
+}
+
+/* Adds v under k, v consumed either way; nonzero when v or the add
+ * failed. */
+static int add(struct json_object *o, const char *k, struct json_object *v)
+{
+	if (v == NULL || json_object_object_add(o, k, v) != 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
+static int push(struct json_object *a, struct json_object *v)
+{
+	if (v == NULL || json_object_array_add(a, v) != 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
+struct json_object *audit_report_json(const struct audit_report *r,
+	const char *checked_at)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *findings = json_object_new_array();
+	struct json_object *passed = json_object_new_array();
+	int bad;
+
+	if (o == NULL) {
+		json_object_put(findings);
+		json_object_put(passed);
+		return NULL;
+	}
+	bad = add(o, "risk_score", json_object_new_int(audit_risk_score(r))) |
+		add(o, "checked_at", json_object_new_string(checked_at)) |
+		add(o, "findings", findings) | add(o, "passed", passed);
+	for (size_t i = 0; !bad && i < r->nfindings; i++) {
+		const struct audit_finding *f = &r->findings[i];
+		struct json_object *fo = json_object_new_object();
+
+		bad = push(findings, fo);
+		if (!bad)
+			bad = add(fo, "id", json_object_new_string(f->id)) |
+				add(fo, "severity", json_object_new_string(
+				audit_severity_name(f->severity))) |
+				add(fo, "title", json_object_new_string(f->title)) |
+				add(fo, "detail", json_object_new_string(f->detail)) |
+				add(fo, "remediation",
+				json_object_new_string(f->remediation));
+	}
+	for (size_t i = 0; !bad && i < r->npassed; i++)
+		bad = push(passed, json_object_new_string(r->passed[i]));
+	if (bad) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
 }
 
 int audit_has_critical(const struct audit_report *r)
@@ -155,10 +241,9 @@ static void check_cors(const struct config *cfg, struct audit_report *r)
 		if (strchr(o, '*') != NULL || strcmp(o, "null") == 0)
 			wildcard = 1;
 		else if (cfg->mode == CONFIG_PRODUCTION &&
-		    (strncasecmp(o, "https://", 8) != 0 || local_origin(o)) &&
-		    used + strlen(o) + 3 < sizeof(bad))
-			used += (size_t)snprintf(bad + used, sizeof(bad) - used,
-				"%s%s", used ? ", " : "", o);
+		    (strncasecmp(o, "https://", 8) != 0 || local_origin(o)))
+			audit_list_add(bad, sizeof(bad), &used, ", ", "%s",
+				o);
 	}
 	if (wildcard)
 		audit_fail(r, "cors_origins", AUDIT_HIGH,
@@ -199,7 +284,6 @@ static void check_secret_files(const struct config *cfg,
 		const char *p = files[i].path;
 		struct stat st;
 		char why[96];
-		int n;
 
 		if (p == NULL || p[0] == '\0')
 			continue;
@@ -215,10 +299,8 @@ static void check_secret_files(const struct config *cfg,
 				(unsigned)me);
 		else
 			continue;
-		n = snprintf(bad + used, sizeof(bad) - used, "%s%s (%s): %s",
-			used ? "; " : "", files[i].key, p, why);
-		if (n > 0 && (size_t)n < sizeof(bad) - used)
-			used += (size_t)n;
+		audit_list_add(bad, sizeof(bad), &used, "; ",
+			"%s (%s): %s", files[i].key, p, why);
 	}
 	if (used > 0)
 		audit_fail(r, "secret_file_permissions", AUDIT_HIGH,

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 struct config;
+struct json_object;
 
 enum audit_severity {
 	AUDIT_INFO = 0, AUDIT_LOW, AUDIT_MEDIUM, AUDIT_HIGH, AUDIT_CRITICAL
@@ -38,15 +39,26 @@ void audit_fail(struct audit_report *r, const char *id,
 /* Records that check id passed. */
 void audit_pass(struct audit_report *r, const char *id);
 
+/* Appends sep (unless buf is still empty) and the printf-style item to
+ * buf of len bytes, *used long, when the whole fits: a finding's detail
+ * lists what failed as far as it fits, never half an item. 0, or -1
+ * when it did not fit (buf unchanged). */
+int audit_list_add(char *buf, size_t len, size_t *used, const char *sep,
+	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* "critical", "high", "medium", "low", "info". */
 const char *audit_severity_name(enum audit_severity s);
-/* The weight a finding of s adds to the risk score: critical 40, high
- * 20, medium 10, low 3, info 0. */
-int audit_severity_weight(enum audit_severity s);
-/* min(100, sum of the findings' weights). */
+/* min(100, sum of the findings' weights): critical 40, high 20, medium
+ * 10, low 3, info 0. */
 int audit_risk_score(const struct audit_report *r);
 /* 1 when some finding is critical. */
 int audit_has_critical(const struct audit_report *r);
+/* The report as JSON, {risk_score, checked_at, findings[{id, severity,
+ * title, detail, remediation}], passed[]}: the one shape of GET
+ * /admin/security/audit and `devforgectl audit --json`. A new json-c
+ * object the caller puts, or NULL when out of memory. */
+struct json_object *audit_report_json(const struct audit_report *r,
+	const char *checked_at);
 
 /* The checks that read only the configuration and the files it names:
  * jwt_key_example, jwt_key_weak, https_not_enforced, cors_origins,

@@ -7,11 +7,12 @@
 #include "store/ops.h"
 #include "store/tx.h"
 
-int store_ops_outbox(int64_t *pending, int64_t *oldest_age_s)
+/* Runs sql, a single row and no parameters, in an arena of its own (the
+ * scrape and the validate checks have no request arena to lend), and
+ * hands the row to read. */
+static int one_row(const char *sql, int (*read)(const struct db_result *r,
+	void *out), void *out)
 {
-	static const char sql[] =
-		"SELECT COUNT(*), COALESCE(TIMESTAMPDIFF(SECOND, MIN(created_at),"
-		" UTC_TIMESTAMP(6)), 0) FROM mail_outbox WHERE sent_at IS NULL";
 	struct arena *a = arena_new(1024);
 	struct db_result r;
 	int rc;
@@ -19,34 +20,49 @@ int store_ops_outbox(int64_t *pending, int64_t *oldest_age_s)
 	if (a == NULL)
 		return DF_ENOMEM;
 	rc = db_query(a, sql, NULL, 0, &r);
-	if (rc == 0) {
-		*pending = db_int(&r, 0, 0, 0);
-		*oldest_age_s = db_int(&r, 0, 1, 0);
-	}
+	if (rc == 0)
+		rc = read(&r, out);
 	arena_free(a);
 	return rc;
 }
 
+static int read_outbox(const struct db_result *r, void *out)
+{
+	int64_t *v = out;
+
+	v[0] = db_int(r, 0, 0, 0);
+	v[1] = db_int(r, 0, 1, 0);
+	return 0;
+}
+
+int store_ops_outbox(int64_t *pending, int64_t *oldest_age_s)
+{
+	static const char sql[] =
+		"SELECT COUNT(*), COALESCE(TIMESTAMPDIFF(SECOND, MIN(created_at),"
+		" UTC_TIMESTAMP(6)), 0) FROM mail_outbox WHERE sent_at IS NULL";
+	int64_t v[2];
+	int rc = one_row(sql, read_outbox, v);
+
+	if (rc == 0) {
+		*pending = v[0];
+		*oldest_age_s = v[1];
+	}
+	return rc;
+}
+
+static int read_clock(const struct db_result *r, void *out)
+{
+	const char *s = db_str(r, 0, 0);
+
+	if (s == NULL)
+		return DF_EDB;
+	*(double *)out = strtod(s, NULL);
+	return 0;
+}
+
 int store_ops_db_clock(double *unix_s)
 {
-	static const char sql[] = "SELECT UNIX_TIMESTAMP(NOW(6))";
-	struct arena *a = arena_new(512);
-	struct db_result r;
-	int rc;
-
-	if (a == NULL)
-		return DF_ENOMEM;
-	rc = db_query(a, sql, NULL, 0, &r);
-	if (rc == 0) {
-		const char *s = db_str(&r, 0, 0);
-
-		if (s == NULL)
-			rc = DF_EDB;
-		else
-			*unix_s = strtod(s, NULL);
-	}
-	arena_free(a);
-	return rc;
+	return one_row("SELECT UNIX_TIMESTAMP(NOW(6))", read_clock, unix_s);
 }
 
 int store_ops_server_version(struct arena *a, char **out)

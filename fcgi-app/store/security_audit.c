@@ -23,14 +23,10 @@ static void join_names(const struct db_result *res, char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; i < res->nrows; i++) {
 		const char *s = db_str(res, i, 0);
-		int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
-			s != NULL ? s : "");
 
-		if (n < 0 || (size_t)n >= len - used) {
-			buf[used] = '\0';
+		if (audit_list_add(buf, len, &used, ", ", "%s",
+		    s != NULL ? s : "") != 0)
 			break;
-		}
-		used += (size_t)n;
 	}
 }
 
@@ -42,6 +38,25 @@ static int count_of(struct arena *a, const char *sql,
 
 	if (rc == 0)
 		*n = db_int(&res, 0, 0, 0);
+	return rc;
+}
+
+/* How many rows count_sql counts, and when any, the names names_sql
+ * lists (both take the same parameters) joined into names: the checks
+ * that name the accounts they found. */
+static int count_and_names(struct arena *a, const char *count_sql,
+	const char *names_sql, const struct db_param *p, size_t np,
+	int64_t *n, char *names, size_t len)
+{
+	struct db_result res;
+	int rc = count_of(a, count_sql, p, np, n);
+
+	names[0] = '\0';
+	if (rc != 0 || *n == 0)
+		return rc;
+	rc = db_query(a, names_sql, p, np, &res);
+	if (rc == 0)
+		join_names(&res, names, len);
 	return rc;
 }
 
@@ -77,7 +92,7 @@ static int check_grants(struct arena *a, struct audit_report *r)
 	for (size_t i = 0; i < res.nrows; i++) {
 		const char *g = db_str(&res, i, 0);
 		char head[256];
-		int is_global, danger = 0, wide = 0, n;
+		int is_global, danger = 0, wide = 0;
 
 		if (g == NULL || strncmp(g, "GRANT ", 6) != 0)
 			continue; /* roles, proxies */
@@ -91,19 +106,13 @@ static int check_grants(struct arena *a, struct audit_report *r)
 		for (size_t k = 0; !danger && ddl[k] != NULL; k++)
 			if (strstr(head, ddl[k]) != NULL)
 				wide = 1;
-		if (danger) {
-			n = snprintf(global + gused, sizeof(global) - gused, "%s%s%s",
-				gused ? "; " : "", head,
-				strstr(g, "WITH GRANT OPTION") ? " WITH GRANT OPTION" :
-				"");
-			if (n > 0 && (size_t)n < sizeof(global) - gused)
-				gused += (size_t)n;
-		} else if (wide) {
-			n = snprintf(broad + bused, sizeof(broad) - bused, "%s%s",
-				bused ? "; " : "", head);
-			if (n > 0 && (size_t)n < sizeof(broad) - bused)
-				bused += (size_t)n;
-		}
+		if (danger)
+			audit_list_add(global, sizeof(global), &gused, "; ",
+				"%s%s", head, strstr(g, "WITH GRANT OPTION") ?
+				" WITH GRANT OPTION" : "");
+		else if (wide)
+			audit_list_add(broad, sizeof(broad), &bused, "; ",
+				"%s", head);
 	}
 	if (gused > 0)
 		audit_fail(r, "db_privileges_excessive", AUDIT_HIGH,
@@ -136,9 +145,9 @@ static int check_admins_mfa(struct arena *a, struct audit_report *r)
 		" AND status = 'active' AND mfa_enabled = 0"
 		" ORDER BY id DESC LIMIT " "25";
 	char names[700];
-	struct db_result res;
 	int64_t n = 0;
-	int rc = count_of(a, count_sql, NULL, 0, &n);
+	int rc = count_and_names(a, count_sql, names_sql, NULL, 0, &n, names,
+		sizeof(names));
 
 	if (rc != 0)
 		return rc;
@@ -146,10 +155,6 @@ static int check_admins_mfa(struct arena *a, struct audit_report *r)
 		audit_pass(r, "admins_without_mfa");
 		return 0;
 	}
-	rc = db_query(a, names_sql, NULL, 0, &res);
-	if (rc != 0)
-		return rc;
-	join_names(&res, names, sizeof(names));
 	audit_fail(r, "admins_without_mfa", AUDIT_HIGH,
 		"Admin accounts without two-factor authentication",
 		"Have each admin enable TOTP (POST /api/v1/me/mfa/setup), or "
@@ -183,10 +188,9 @@ static int check_hashes(struct arena *a, const struct config *cfg,
 		" ORDER BY id DESC LIMIT 25";
 	const struct password_params *pp = &cfg->password;
 	char names[700];
-	struct db_result res;
 	int64_t n = 0;
-	int rc = count_of(a, count_sql, DBP(DB_INT(pp->ln), DB_INT(pp->r),
-		DB_INT(pp->p)), &n);
+	int rc = count_and_names(a, count_sql, names_sql, DBP(DB_INT(pp->ln),
+		DB_INT(pp->r), DB_INT(pp->p)), &n, names, sizeof(names));
 
 	if (rc != 0)
 		return rc;
@@ -194,11 +198,6 @@ static int check_hashes(struct arena *a, const struct config *cfg,
 		audit_pass(r, "password_hashes_outdated");
 		return 0;
 	}
-	rc = db_query(a, names_sql, DBP(DB_INT(pp->ln), DB_INT(pp->r),
-		DB_INT(pp->p)), &res);
-	if (rc != 0)
-		return rc;
-	join_names(&res, names, sizeof(names));
 	audit_fail(r, "password_hashes_outdated", AUDIT_LOW,
 		"Password hashes below the current scrypt cost",
 		"Nothing to run: each is rehashed at the account's next "

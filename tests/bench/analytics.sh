@@ -135,9 +135,8 @@ LOAD_AFTER=$(load1)
 # ---------------------------------------------------------------- report
 
 P99=$(bench_median summary 5)
-goal=$(awk -v p="$P99" 'BEGIN { if (p < 50) print "met"; else print "**not met**" }')
-errs=$(bench_errors summary)
-[ "$errs" = 0 ] && answers_ok=met || answers_ok="**not met** ($errs non-2xx or socket errors)"
+goal=$(bench_goal summary p99_lt 50)
+bench_answers summary
 rev=$(bench_rev)
 cpu=$(bench_cpu)
 busy_line=$(bench_busy_line "$BUSY")

@@ -2,6 +2,7 @@
  * mint tokens with the stack's own key (independently of the server's
  * token code), and the stack's control script and database client. */
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <dirent.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <curl/curl.h>
 #include <json-c/json.h>
@@ -631,20 +633,41 @@ char *client_auth_header(const char *role, char *public_id)
 	return h;
 }
 
+static int ctl_vrun(const char *env, char **out, const char *fmt,
+	va_list ap)
+{
+	char args[2048], cmd[4096];
+
+	vsnprintf(args, sizeof(args), fmt, ap);
+	snprintf(cmd, sizeof(cmd), "%s%s%s -c '%s' %s", env, env[0] ? " " : "",
+		client_ctl(), client_env("DEVFORGE_TEST_CONFIG"), args);
+	return client_run(cmd, out);
+}
+
 int client_ctl_run(long offset_s, char **out, const char *fmt, ...)
 {
-	char args[2048], cmd[4096], env[64] = "";
+	char env[64] = "";
 	va_list ap;
+	int rc;
+
+	if (offset_s != 0)
+		snprintf(env, sizeof(env), "DEVFORGE_CLOCK_OFFSET_SECONDS=%ld",
+			offset_s);
+	va_start(ap, fmt);
+	rc = ctl_vrun(env, out, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int client_ctl_run_env(const char *env, char **out, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	rc = ctl_vrun(env, out, fmt, ap);
 	va_end(ap);
-	if (offset_s != 0)
-		snprintf(env, sizeof(env), "DEVFORGE_CLOCK_OFFSET_SECONDS=%ld ",
-			offset_s);
-	snprintf(cmd, sizeof(cmd), "%s%s -c '%s' %s", env, client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"), args);
-	return client_run(cmd, out);
+	return rc;
 }
 
 void client_assistant_reindex(void)
@@ -1205,4 +1228,30 @@ char *client_etag_revalidates(const char *path)
 	cr_assert_eq(r.status, 304);
 	client_free(&r);
 	return etag;
+}
+
+void client_dir_replace_by_file(const char *dir, char *away, size_t len)
+{
+	FILE *f;
+
+	snprintf(away, len, "%s.away-%d", dir, (int)getpid());
+	if (mkdir(dir, 0700) != 0)
+		cr_assert_eq(errno, EEXIST, "mkdir %s: %s", dir, strerror(errno));
+	cr_assert_eq(rename(dir, away), 0, "rename %s: %s", dir,
+		strerror(errno));
+	f = fopen(dir, "w");
+	cr_assert(f != NULL, "%s: %s", dir, strerror(errno));
+	fclose(f);
+}
+
+void client_dir_put_back(const char *dir, char *away)
+{
+	struct stat st;
+
+	if (away[0] == '\0')
+		return;
+	if (stat(dir, &st) == 0 && S_ISREG(st.st_mode))
+		unlink(dir);
+	if (rename(away, dir) == 0)
+		away[0] = '\0';
 }

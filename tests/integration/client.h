@@ -95,6 +95,15 @@ size_t client_worker_pids(int *pids, size_t max);
 int client_stop_process(int pid);
 int client_supervisor_pid(void);
 
+/* Puts a plain file where the directory dir is (created first when
+ * missing), the directory moved to away (len bytes: "<dir>.away-<pid>"):
+ * the tests run as root, so a mode would not keep the workers from
+ * writing there, but a file does. client_dir_put_back (a test's .fini)
+ * undoes it, and clears away once done; it does nothing when away is
+ * empty. */
+void client_dir_replace_by_file(const char *dir, char *away, size_t len);
+void client_dir_put_back(const char *dir, char *away);
+
 /* Runs a shell command; returns its exit status and its output (both
  * streams) in *out (malloc'd). */
 int client_run(const char *cmd, char **out);
@@ -106,6 +115,10 @@ const char *client_ctl(void);
  * 0: the real clock); its exit status, and its output (both streams) in
  * *out (malloc'd). */
 int client_ctl_run(long offset_s, char **out, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same with the environment assignments env ("A=1 B=2", or "")
+ * before the command instead of a clock offset. */
+int client_ctl_run_env(const char *env, char **out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Brings the assistant's passages up to date with every source written
  * so far (the assistant-index job, run once): answers re-index only a

@@ -53,6 +53,20 @@ static void expect_events_status(const char *body, long status,
 	client_free(&r);
 }
 
+/* A batch of one event name whose properties are {"p":"aaa..."} with
+ * len a's (serialised: len + 8 bytes) into body of cap bytes. */
+static void props_body(char *body, size_t cap, const char *name,
+	size_t len)
+{
+	size_t n = (size_t)snprintf(body, cap, "{\"events\":[{\"name\":\"%s\","
+		"\"properties\":{\"p\":\"", name);
+
+	cr_assert(n + len + 8 < cap);
+	memset(body + n, 'a', len);
+	n += len;
+	snprintf(body + n, cap - n, "\"}}]}");
+}
+
 Test(analytics, batch_is_accepted_and_stored)
 {
 	char name[64], body[1024];
@@ -124,10 +138,7 @@ Test(analytics, batch_limits_are_enforced)
 	/* properties over 4 KiB */
 	size_t big = 5000;
 	body = malloc(big + 128);
-	n = (size_t)sprintf(body, "{\"events\":[{\"name\":\"x\",\"properties\":{\"p\":\"");
-	memset(body + n, 'a', big);
-	n += big;
-	sprintf(body + n, "\"}}]}");
+	props_body(body, big + 128, "x", big);
 	expect_events_status(body, 422, "big properties");
 	free(body);
 }
@@ -239,17 +250,9 @@ Test(analytics, limits_at_their_edges)
 		"\"properties\":\"x\"}]}", name);
 	expect_events_status(body, 422, "properties as a string");
 	/* {"p":"aaa..."} serialises to exactly 4096 bytes: 8 + 4088. */
-	n = (size_t)snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
-		"\"properties\":{\"p\":\"", name);
-	memset(body + n, 'a', 4088);
-	n += 4088;
-	snprintf(body + n, sizeof(body) - n, "\"}}]}");
+	props_body(body, sizeof(body), name, 4088);
 	expect_events_status(body, 202, "properties of 4096 bytes");
-	n = (size_t)snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","
-		"\"properties\":{\"p\":\"", name);
-	memset(body + n, 'a', 4089);
-	n += 4089;
-	snprintf(body + n, sizeof(body) - n, "\"}}]}");
+	props_body(body, sizeof(body), name, 4089);
 	expect_events_status(body, 422, "properties of 4097 bytes");
 
 	snprintf(body, sizeof(body), "{\"events\":[{\"name\":\"%s\","

@@ -57,15 +57,12 @@ static void remove_dir(const char *dir)
 
 Test(ctl, status_of_a_migrated_database_is_up_to_date)
 {
-	char cmd[2048], *out;
+	char *out;
 
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' migrate --status", client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
+	cr_assert_eq(client_ctl_run(0, &out, "migrate --status"), 0, "%s", out);
 	free(out);
-	snprintf(cmd, sizeof(cmd), "%s -c '%s' migrate", client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(client_run(cmd, &out), 0, "a second migrate must do nothing: %s", out);
+	cr_assert_eq(client_ctl_run(0, &out, "migrate"), 0,
+		"a second migrate must do nothing: %s", out);
 	free(out);
 }
 
@@ -208,12 +205,10 @@ Test(ctl, check_config_warns_about_unwritable_paths)
 
 Test(ctl, migrate_status_has_its_own_exit_code_when_the_database_is_unreachable)
 {
-	char cmd[2048], *out;
+	char *out;
 
-	snprintf(cmd, sizeof(cmd), "DEVFORGE_DB_SOCKET=/nonexistent/mysql.sock "
-		"%s -c '%s' migrate --status", client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_assert_eq(client_run(cmd, &out), 4, "%s", out);
+	cr_assert_eq(client_ctl_run_env("DEVFORGE_DB_SOCKET=/nonexistent/"
+		"mysql.sock", &out, "migrate --status"), 4, "%s", out);
 	free(out);
 }
 
@@ -416,14 +411,8 @@ Test(ctl, demo_catalogue_is_listed_searchable_consistent_and_made_once,
 
 	/* The stack runs demo-packages at every start: it leaves the
 	 * generated versions (hundreds of thousands at full size) alone. */
-	{
-		char cmd[1024];
-
-		snprintf(cmd, sizeof(cmd), "%s -c '%s' demo-packages",
-			client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
-		cr_assert_eq(client_run(cmd, &out), 0, "%s", out);
-		free(out);
-	}
+	cr_assert_eq(client_ctl_run(0, &out, "demo-packages"), 0, "%s", out);
+	free(out);
 	cr_assert_eq(client_sql_long("SELECT COUNT(*) FROM extension_versions v"
 		" JOIN extensions e ON e.id = v.extension_id WHERE e.slug LIKE"
 		" 'gen-%' AND v.package_sha256 IS NOT NULL"), 0);

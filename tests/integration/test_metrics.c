@@ -3,12 +3,10 @@
  * The response cache is shared the same way: one miss fills it for every
  * worker. */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "client.h"
@@ -207,14 +205,7 @@ static char maildir[1024], maildir_away[1100];
 
 static void maildir_restore(void)
 {
-	struct stat st;
-
-	if (maildir_away[0] == '\0')
-		return;
-	if (stat(maildir, &st) == 0 && S_ISREG(st.st_mode))
-		unlink(maildir);
-	if (rename(maildir_away, maildir) == 0)
-		maildir_away[0] = '\0';
+	client_dir_put_back(maildir, maildir_away);
 }
 
 /* A failed run leaves the last success's time alone: the freshness an
@@ -229,7 +220,6 @@ Test(metrics, job_success_time_survives_a_failed_run, .fini = maildir_restore)
 	char *out = NULL;
 	char *ok_exact, *after;
 	double ok_at;
-	FILE *f;
 	int rc;
 
 	cr_assert(dir != NULL);
@@ -247,16 +237,9 @@ Test(metrics, job_success_time_survives_a_failed_run, .fini = maildir_restore)
 		" WHERE name = 'mail-send'");
 	cr_assert(ok_exact != NULL);
 
-	snprintf(maildir_away, sizeof(maildir_away), "%s.away-%d", maildir,
-		(int)getpid());
-	/* A fresh stack has delivered nothing yet: no maildir to move. */
-	if (mkdir(maildir, 0700) != 0)
-		cr_assert_eq(errno, EEXIST, "mkdir %s: %s", maildir,
-			strerror(errno));
-	cr_assert_eq(rename(maildir, maildir_away), 0);
-	f = fopen(maildir, "w");
-	cr_assert(f != NULL);
-	fclose(f);
+	/* A fresh stack has delivered nothing yet: no maildir to move
+	 * (created first). */
+	client_dir_replace_by_file(maildir, maildir_away, sizeof(maildir_away));
 	client_sqlf("INSERT INTO mail_outbox (created_at, to_addr, subject,"
 		" body, template, attempts, next_attempt_at) VALUES"
 		" (UTC_TIMESTAMP(6), '%s@example.test', 's', 'b', 'test', 0,"

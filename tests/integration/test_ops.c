@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "client.h"
@@ -162,14 +161,7 @@ static char storage_dir[1024], storage_away[1100];
 
 static void storage_restore(void)
 {
-	struct stat st;
-
-	if (storage_away[0] == '\0')
-		return;
-	if (stat(storage_dir, &st) == 0 && S_ISREG(st.st_mode))
-		unlink(storage_dir);
-	if (rename(storage_away, storage_dir) == 0)
-		storage_away[0] = '\0';
+	client_dir_put_back(storage_dir, storage_away);
 }
 
 /* The storage check writes a file: a storage_dir the workers cannot
@@ -179,7 +171,6 @@ Test(ops, unwritable_storage_fails_the_storage_check, .fini = storage_restore)
 {
 	char *dir = client_config("storage_dir", NULL);
 	struct json_object *o;
-	FILE *f;
 
 	cr_assert(dir != NULL);
 	snprintf(storage_dir, sizeof(storage_dir), "%s", dir);
@@ -188,12 +179,8 @@ Test(ops, unwritable_storage_fails_the_storage_check, .fini = storage_restore)
 	cr_assert_str_eq(check_status(o, "storage"), "pass");
 	json_object_put(o);
 
-	snprintf(storage_away, sizeof(storage_away), "%s.ops-away-%d",
-		storage_dir, (int)getpid());
-	cr_assert_eq(rename(storage_dir, storage_away), 0);
-	f = fopen(storage_dir, "w");
-	cr_assert(f != NULL);
-	fclose(f);
+	client_dir_replace_by_file(storage_dir, storage_away,
+		sizeof(storage_away));
 	o = admin_json("POST", VALIDATE, NULL);
 	cr_assert_str_eq(check_status(o, "storage"), "fail");
 	cr_assert_str_eq(client_json_str(o, "status"), "fail");

@@ -26,18 +26,16 @@ static int ctl_audit(struct json_object **out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int ctl_audit(struct json_object **out, const char *fmt, ...)
 {
-	char env[2048], cmd[4096], *text = NULL;
+	char env[2048], *text = NULL;
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
 	vsnprintf(env, sizeof(env), fmt, ap);
 	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "env %s %s -c %s audit --json 2>/dev/null",
-		env, client_ctl(), client_env("DEVFORGE_TEST_CONFIG"));
-	rc = client_run(cmd, &text);
+	rc = client_ctl_run_env(env, &text, "audit --json 2>/dev/null");
 	*out = json_tokener_parse(text != NULL ? text : "");
-	cr_assert(*out != NULL || rc == 1, "%s: exit %d, not JSON: %s", cmd, rc,
+	cr_assert(*out != NULL || rc == 1, "%s: exit %d, not JSON: %s", env, rc,
 		text);
 	free(text);
 	return rc;
@@ -379,34 +377,63 @@ static int names(struct json_object *report, const char *id,
 	return f != NULL && strstr(client_json_str(f, "detail"), name) != NULL;
 }
 
+/* The API's audit names name under id, in a finding of severity; with
+ * severity NULL, does not name it. */
+static void expect_named(const char *auth, const char *id, const char *name,
+	const char *severity)
+{
+	struct json_object *r = api_audit(auth);
+
+	if (severity != NULL) {
+		expect_finding(r, id, severity);
+		cr_expect(names(r, id, name), "%s not named: %s", name,
+			json_object_to_json_string(r));
+	} else {
+		cr_expect(!names(r, id, name), "%s named: %s", name,
+			json_object_to_json_string(r));
+	}
+	json_object_put(r);
+}
+
+/* Stores hash (a printf format) as the password hash of the account
+ * pid. */
+static void set_hash(const char *pid, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void set_hash(const char *pid, const char *fmt, ...)
+{
+	char hash[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(hash, sizeof(hash), fmt, ap);
+	va_end(ap);
+	free(client_sqlf("UPDATE users SET password_hash = '%s' WHERE"
+		" public_id = '%s'; SELECT 1", hash, pid));
+}
+
 Test(security_audit, admin_without_mfa_is_named)
 {
 	char pid[37], *auth, *name;
-	struct json_object *r;
 
 	auth = client_auth_header("admin", pid);
 	name = username_of(pid);
 	cr_assert(name != NULL);
-	r = api_audit(auth);
-	expect_finding(r, "admins_without_mfa", "high");
-	cr_expect(names(r, "admins_without_mfa", name), "%s not named: %s",
-		name, json_object_to_json_string(r));
-	json_object_put(r);
+	expect_named(auth, "admins_without_mfa", name, "high");
 
 	free(client_sqlf("UPDATE users SET mfa_secret = 'JBSWY3DPEHPK3PXP',"
 		" mfa_enabled = 1 WHERE public_id = '%s'; SELECT 1", pid));
-	r = api_audit(auth);
-	cr_expect(!names(r, "admins_without_mfa", name),
-		"%s still named with MFA on", name);
-	json_object_put(r);
+	expect_named(auth, "admins_without_mfa", name, NULL);
 	free(name);
 	free(auth);
 }
 
+/* A salt and key after "$scrypt$ln=L,r=R,p=P". */
+#define PHC_TAIL "$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5" \
+	"a2V5a2U"
+
 Test(security_audit, old_parameter_hash_is_named)
 {
 	char pid[37], *auth, *name, *ln, *r_s, *p_s;
-	struct json_object *r;
 
 	auth = client_auth_header("admin", pid);
 	free(client_sqlf("UPDATE users SET mfa_enabled = 1,"
@@ -418,33 +445,19 @@ Test(security_audit, old_parameter_hash_is_named)
 	p_s = client_config("password_scrypt_p", "2");
 
 	/* The cost of today: not named. */
-	free(client_sqlf("UPDATE users SET password_hash = '$scrypt$ln=%s,r=%s,"
-		"p=%s$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5"
-		"a2V5a2U' WHERE public_id = '%s'; SELECT 1", ln, r_s, p_s, pid));
-	r = api_audit(auth);
-	cr_expect(!names(r, "password_hashes_outdated", name));
-	json_object_put(r);
+	set_hash(pid, "$scrypt$ln=%s,r=%s,p=%s" PHC_TAIL, ln, r_s, p_s);
+	expect_named(auth, "password_hashes_outdated", name, NULL);
 
 	/* One parameter lower (r = 1 below any allowed current r only when
 	 * the stack's r is above 1; ln - 1 is always lower). */
-	free(client_sqlf("UPDATE users SET password_hash = '$scrypt$ln=%d,r=%s,"
-		"p=%s$c2FsdHNhbHRzYWx0c2FsdA$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5"
-		"a2V5a2U' WHERE public_id = '%s'; SELECT 1", atoi(ln) - 1, r_s, p_s,
-		pid));
-	r = api_audit(auth);
-	expect_finding(r, "password_hashes_outdated", "low");
-	cr_expect(names(r, "password_hashes_outdated", name), "%s not named: %s",
-		name, json_object_to_json_string(r));
-	json_object_put(r);
+	set_hash(pid, "$scrypt$ln=%d,r=%s,p=%s" PHC_TAIL, atoi(ln) - 1, r_s,
+		p_s);
+	expect_named(auth, "password_hashes_outdated", name, "low");
 
 	/* Another scheme altogether counts too. */
-	free(client_sqlf("UPDATE users SET password_hash = '$2y$10$abcdefghijk"
-		"lmnopqrstuv' WHERE public_id = '%s'; SELECT 1", pid));
-	r = api_audit(auth);
-	cr_expect(names(r, "password_hashes_outdated", name));
-	json_object_put(r);
-	free(client_sqlf("UPDATE users SET password_hash = '$scrypt$unusable'"
-		" WHERE public_id = '%s'; SELECT 1", pid));
+	set_hash(pid, "%s", "$2y$10$abcdefghijklmnopqrstuv");
+	expect_named(auth, "password_hashes_outdated", name, "low");
+	set_hash(pid, "%s", "$scrypt$unusable");
 	free(ln);
 	free(r_s);
 	free(p_s);
@@ -482,26 +495,20 @@ Test(security_audit, cli_and_api_report_the_same_checks)
 
 Test(security_audit, cli_table_and_errors)
 {
-	char cmd[1024], *out = NULL;
+	char *out = NULL;
 	int rc;
 
-	snprintf(cmd, sizeof(cmd), "%s -c %s audit", client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	rc = client_run(cmd, &out);
+	rc = client_ctl_run(0, &out, "audit");
 	cr_expect(rc == 0 || rc == 3, "exit %d", rc);
 	cr_expect(strstr(out, "risk score") != NULL, "%s", out);
 	cr_expect(strstr(out, "passed:") != NULL, "%s", out);
 	free(out);
 
 	/* A database that cannot be reached: exit 1. */
-	snprintf(cmd, sizeof(cmd), "env DEVFORGE_DB_SOCKET=/nonexistent/sock "
-		"DEVFORGE_DB_CONNECT_TIMEOUT=1 %s -c %s audit", client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_expect_eq(client_run(cmd, &out), 1, "%s", out);
+	cr_expect_eq(client_ctl_run_env("DEVFORGE_DB_SOCKET=/nonexistent/sock "
+		"DEVFORGE_DB_CONNECT_TIMEOUT=1", &out, "audit"), 1, "%s", out);
 	free(out);
-	snprintf(cmd, sizeof(cmd), "%s -c %s audit --bogus", client_ctl(),
-		client_env("DEVFORGE_TEST_CONFIG"));
-	cr_expect_eq(client_run(cmd, &out), 2, "%s", out);
+	cr_expect_eq(client_ctl_run(0, &out, "audit --bogus"), 2, "%s", out);
 	free(out);
 }
 

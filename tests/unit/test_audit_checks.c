@@ -3,6 +3,7 @@
  * configuration built in the test. */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <json-c/json.h>
 #include "audit_checks.h"
 #include "config.h"
 
@@ -44,6 +45,46 @@ Test(audit_checks, severity_names)
 	cr_assert_str_eq(audit_severity_name(AUDIT_MEDIUM), "medium");
 	cr_assert_str_eq(audit_severity_name(AUDIT_LOW), "low");
 	cr_assert_str_eq(audit_severity_name(AUDIT_INFO), "info");
+}
+
+Test(audit_checks, a_detail_list_keeps_whole_items_only)
+{
+	char buf[12];
+	size_t used = 0;
+
+	cr_assert_eq(audit_list_add(buf, sizeof(buf), &used, "; ", "%s", "abc"),
+		0);
+	cr_assert_eq(audit_list_add(buf, sizeof(buf), &used, "; ", "%d", 42),
+		0);
+	cr_assert_str_eq(buf, "abc; 42");
+	/* "; toolong" does not fit: nothing of it is kept, a shorter item
+	 * after it still is. */
+	cr_assert_eq(audit_list_add(buf, sizeof(buf), &used, "; ", "%s",
+		"toolong"), -1);
+	cr_assert_str_eq(buf, "abc; 42");
+	cr_assert_eq(used, 7);
+	cr_assert_eq(audit_list_add(buf, sizeof(buf), &used, "; ", "%s", "x"),
+		0);
+	cr_assert_str_eq(buf, "abc; 42; x");
+}
+
+Test(audit_checks, report_json_has_the_shared_shape)
+{
+	static struct audit_report r;
+	struct json_object *o;
+
+	audit_fail(&r, "jwt_key_weak", AUDIT_HIGH, "Weak", "Fix \"it\"",
+		"%d bytes", 12);
+	audit_pass(&r, "cors_origins");
+	o = audit_report_json(&r, "2026-12-06T16:00:00Z");
+	cr_assert_not_null(o);
+	cr_assert_str_eq(json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN), "{\"risk_score\":20,"
+		"\"checked_at\":\"2026-12-06T16:00:00Z\",\"findings\":[{"
+		"\"id\":\"jwt_key_weak\",\"severity\":\"high\",\"title\":"
+		"\"Weak\",\"detail\":\"12 bytes\",\"remediation\":"
+		"\"Fix \\\"it\\\"\"}],\"passed\":[\"cors_origins\"]}");
+	json_object_put(o);
 }
 
 static int has(const struct audit_report *r, const char *id)

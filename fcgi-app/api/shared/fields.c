@@ -3,11 +3,13 @@
  * that the same input gets the same rule, code and message wherever it
  * is accepted (registration and PATCH /me both take a display name,
  * registration and the password reset an e-mail address; the
- * developer programme and the marketplace take free text and reasons). */
+ * developer programme and the marketplace take free text and reasons),
+ * and the from..to span check of the routes that report over a range. */
 #include <string.h>
 #include <json-c/json.h>
 #include "api/api.h"
 #include "json.h"
+#include "problem.h"
 #include "validate.h"
 
 int api_v_display_name(struct json_object *v, const char **code,
@@ -83,4 +85,14 @@ int64_t api_path_id(const struct request *req, const char *name)
 	    !validate_uint(s, INT64_MAX, &v))
 		return 0;
 	return (int64_t)v;
+}
+
+void api_check_span(struct request *req, int64_t from, int64_t to,
+	int64_t max, const char *too_long)
+{
+	if (from > to)
+		problem_add_error(req, "from", "out_of_range",
+			"must not be after to");
+	else if (to - from + 1 > max)
+		problem_add_error(req, "to", "out_of_range", too_long);
 }
