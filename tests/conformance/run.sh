@@ -170,10 +170,9 @@ done
 
 # The programs whose requests a proxy can carry unchanged. Left out:
 # test_pipeline and test_front (raw request framing, methods, headers and
-# errors of the front server itself), test_metrics (the untrusted
-# 127.0.0.2 source), test_resilience, test_health and the clean-stop test
-# of test_downloads (they stop workers or the database), test_ctl and
-# test_backup (no HTTP). Prism re-encodes bodies as text, which corrupts
+# errors of the front server itself), test_resilience, test_health and
+# the clean-stop test of test_downloads (they stop workers or the
+# database), test_ctl and test_backup (no HTTP). Prism re-encodes bodies as text, which corrupts
 # a package: uploads (bodies that are not JSON) and downloads go straight
 # to the stack (DEVFORGE_TEST_BYTES_URL, see tests/integration/client.c).
 # Prism also parses and re-serialises JSON, so these are left out too:
@@ -189,8 +188,15 @@ done
 # test_assistant_llm is left out: its stand-in model listens on the
 # stack's port + 11 and checks what the workers send it, not what a
 # client sees.
+# Prism answers a path the spec does not name itself (404,
+# NO_PATH_MATCHED_ERROR) and never forwards it: the two tests of
+# test_metrics that count unmatched requests are left out.
 prism_programs=(
 	"test_analytics:*"
+	"test_analytics_admin:*"
+	"test_security_audit:*"
+	"test_ops:*"
+	"test_metrics:!(metrics/unmatched_requests_are_counted_without_their_path|metrics/unmatched_requests_keep_their_method)"
 	"test_auth:*"
 	"test_account:!(me/patch_refuses_bad_fields|verify_email/refuses_bad_input)"
 	"test_admin:*"

@@ -217,7 +217,8 @@ Test(security_audit, group_readable_secret_file_is_a_finding)
 {
 	struct json_object *r;
 	char dir[64];
-	char *copy = copy_secret(secret_path("jwt_secret_file"), dir);
+	char *secret = secret_path("jwt_secret_file");
+	char *copy = copy_secret(secret, dir);
 
 	ctl_audit(&r, "DEVFORGE_JWT_SECRET_FILE=%s", copy);
 	expect_passed(r, "secret_file_permissions");
@@ -235,6 +236,7 @@ Test(security_audit, group_readable_secret_file_is_a_finding)
 	expect_passed(r, "secret_file_permissions");
 	json_object_put(r);
 	free(copy);
+	free(secret);
 	remove_dir(dir);
 }
 
