@@ -717,7 +717,11 @@ Test(assistant, answers_are_limited_by_their_own_class_per_user)
 	cr_assert_eq(limit_header(&a, "RateLimit-Limit"), want);
 	cr_assert_eq(limit_header(&a, "RateLimit-Remaining"), want - 1,
 		"a fresh user's first answer is its own bucket's first");
-	cr_assert_eq(limit_header(&b, "RateLimit-Remaining"), want - 2);
+	/* At the test stack's 600/min a token comes back every 100 ms, and a
+	 * slow answer (through a proxy, under a sanitizer) may take that
+	 * long: the second answer leaves one or two fewer, never more. */
+	cr_assert_geq(limit_header(&b, "RateLimit-Remaining"), want - 2);
+	cr_assert_leq(limit_header(&b, "RateLimit-Remaining"), want - 1);
 	client_free(&a);
 	client_free(&b);
 	free(user);
