@@ -40,6 +40,7 @@ static struct {
 	int ever_connected;       /* the next connect is a reconnect */
 	int down_logged;          /* the current outage was logged */
 	int in_tx;                /* between db_begin and commit/rollback */
+	int deadlocked;           /* the last failed statement was a deadlock */
 	uint64_t last_fail_us;    /* monotonic time of the last failed connect */
 
 	size_t nstmts;
@@ -530,6 +531,7 @@ static int run(struct call *c)
 		if (rc == 0)
 			return 0;
 		db.stats.errors++;
+		db.deadlocked = c->errnum == ER_LOCK_DEADLOCK;
 		if (rc != DF_EDB)
 			return rc;
 		next = db_after_error(c->errnum, db.in_tx, attempt, dur,
@@ -560,9 +562,11 @@ static int run(struct call *c)
 				c->sql);
 			continue;
 		}
-		/* The server's text may quote bound values: log the number. */
+		/* The server's text may quote bound values: log the number.
+		 * A deadlock victim's caller may run its transaction again. */
 		if (!c->logged)
-			log_msg(LOG_ERROR, "database: \"%.200s\" failed with error %u",
+			log_msg(db.deadlocked ? LOG_WARN : LOG_ERROR,
+				"database: \"%.200s\" failed with error %u",
 				c->sql, c->errnum);
 		return DF_EDB;
 	}
@@ -781,6 +785,11 @@ int db_commit(void)
 int db_in_tx(void)
 {
 	return db.in_tx;
+}
+
+int db_last_deadlocked(void)
+{
+	return db.deadlocked;
 }
 
 int db_rollback(void)

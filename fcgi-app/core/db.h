@@ -112,6 +112,12 @@ int db_rollback(void);
  * may run inside its caller's transaction (or its own) asks. */
 int db_in_tx(void);
 
+/* 1 when the last statement that failed, failed as a deadlock victim:
+ * InnoDB rolled back its whole transaction, which the caller may run
+ * again from the start (a statement outside a transaction is retried by
+ * the call itself). */
+int db_last_deadlocked(void);
+
 /* A round trip (SELECT 1) timed in milliseconds. 0 or DF_EDBDOWN. */
 DF_MUST_CHECK int db_ping(double *latency_ms);
 

@@ -127,13 +127,22 @@ int store_dl_write(struct arena *a, const struct store_dl_group *groups,
 	uniq = arena_alloc(a, n * sizeof(*uniq));
 	if (uniq == NULL)
 		return DF_ENOMEM;
-	rc = db_begin();
-	if (rc != 0)
-		return rc;
-	rc = write_groups(groups, n, uniq);
-	if (rc == 0)
-		rc = write_extensions(a, groups, n);
-	rc = store_tx_end(rc);
+	/* The inserts' foreign-key checks share-lock the version and
+	 * extension rows that the updates then lock for writing, so two
+	 * batches of the same versions can still deadlock: InnoDB rolls the
+	 * victim back, and the batch simply runs again. */
+	for (int attempt = 0; ; attempt++) {
+		rc = db_begin();
+		if (rc != 0)
+			return rc;
+		rc = write_groups(groups, n, uniq);
+		if (rc == 0)
+			rc = write_extensions(a, groups, n);
+		rc = store_tx_end(rc);
+		if (rc != DF_EDB || !db_last_deadlocked() || attempt == 2)
+			break;
+		log_msg(LOG_WARN, "downloads: batch deadlocked, running it again");
+	}
 	if (rc != 0)
 		return rc;
 	/* Outside the batch's transaction: a failure here loses nothing,
