@@ -168,7 +168,7 @@ static int check_admins_mfa(struct arena *a, struct audit_report *r)
 /* The stored "$scrypt$ln=L,r=R,p=P$salt$key" parameters, read in SQL so
  * a large user table is counted without being fetched. A hash of another
  * scheme counts as outdated; "$scrypt$" without parameters is the
- * placeholder of an account with no usable password (nothing to
+ * stand-in hash of an account with no usable password (nothing to
  * upgrade), and so is an empty one. */
 #define PHC_LN "CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(password_hash, 'ln=', -1), ',', 1) AS UNSIGNED)"
 #define PHC_R "CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(password_hash, ',r=', -1), ',', 1) AS UNSIGNED)"

@@ -1,6 +1,6 @@
 /* The console's panels. Each loads its own route(s) and shows the route's
  * error plainly in its own .problem line (a route that is missing answers
- * 404, which is shown as such: no placeholder data). Every dynamic text is
+ * 404, which is shown as such: no invented data). Every dynamic text is
  * set with textContent (DF.el, DF.row, DF.kv). */
 "use strict";
 
